@@ -1,0 +1,245 @@
+"""TOML configuration -> frozen settings; every error names file, key and problem."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any, Callable
+
+from attrs import field, frozen
+from twisted.python.filepath import FilePath
+
+__all__ = ["ConfigError", "Settings", "Profile", "load_settings",
+           "settings_from_string", "DEFAULT_PROFILE"]
+
+DEFAULT_PROFILE = "default"
+LAYOUTS = ("auto", "wrapped", "single-line")
+EKUS = {"clientAuth": "1.3.6.1.5.5.7.3.2", "serverAuth": "1.3.6.1.5.5.7.3.1",
+        "codeSigning": "1.3.6.1.5.5.7.3.3", "emailProtection": "1.3.6.1.5.5.7.3.4",
+        "ipsecIKE": "1.3.6.1.5.5.7.3.17"}
+_LABEL = re.compile(r"^[A-Za-z0-9_.~-]+$")
+_OID = re.compile(r"^[0-2](\.\d+)+$")
+
+
+class ConfigError(Exception):
+    """The configuration is wrong; the message says where and why."""
+
+
+@frozen
+class CsrAttr:
+    """One /csrattrs entry: a bare OID, or an attribute whose values are OIDs."""
+
+    oid: str
+    values: tuple[str, ...] = ()
+
+
+@frozen
+class Profile:
+    """What one CA label (or the default) applies: policy knobs and the CA."""
+
+    name: str
+    csrattrs: tuple[CsrAttr, ...] = ()
+    base64_layout: str = "auto"
+    require_channel_binding: bool = False
+    reenroll_grace: int = 0           # seconds an expired cert may still re-enroll
+    validity_days: int = 365
+    extended_key_usage: tuple[str, ...] = ("clientAuth",)
+    allow_basic: bool = True
+
+
+@frozen
+class Settings:
+    """Everything estra needs to start, resolved against the state directory."""
+
+    source: str
+    listen: str
+    state_dir: FilePath
+    max_body: int
+    realm: str
+    tls_cert: FilePath
+    tls_key: FilePath
+    client_trust: tuple[FilePath, ...]
+    htpasswd: FilePath
+    server_names: tuple[str, ...]
+    ca_validity_days: int
+    profiles: dict[str, Profile] = field(factory=dict)
+
+    @property
+    def ca_cert(self) -> FilePath:
+        return self.state_dir.child("ca.pem")
+
+    @property
+    def ca_key(self) -> FilePath:
+        return self.state_dir.child("ca.key")
+
+
+class _Table:
+    """A TOML table that remembers where it is, for error messages."""
+
+    def __init__(self, source: str, path: str, data: Any) -> None:
+        if not isinstance(data, dict):
+            raise ConfigError(f"{source}: [{path}] must be a table")
+        self.source, self.path, self.data = source, path, dict(data)
+        self.seen: set[str] = set()
+
+    def where(self, key: str) -> str:
+        return f"{self.source}: {self.path + '.' if self.path else ''}{key}"
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any,
+            check: Callable[[Any], str | None] | None = None) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            return default
+        value = self.data[key]
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            raise ConfigError(f"{self.where(key)}: expected {_kind(kind)}, got a boolean")
+        if not isinstance(value, kind):
+            raise ConfigError(f"{self.where(key)}: expected {_kind(kind)}, "
+                              f"got {type(value).__name__} {value!r}")
+        problem = check(value) if check else None
+        if problem:
+            raise ConfigError(f"{self.where(key)}: {problem}")
+        return value
+
+    def table(self, key: str) -> "_Table":
+        self.seen.add(key)
+        return _Table(self.source, f"{self.path + '.' if self.path else ''}{key}",
+                      self.data.get(key, {}))
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise ConfigError(f"{self.where(unknown[0])}: unknown setting")
+
+
+def _kind(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "a string", int: "an integer", bool: "true or false",
+             list: "a list", dict: "a table"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _not_negative(value: int) -> str | None:
+    return None if value >= 0 else "must not be negative"
+
+
+def _strings(value: list[Any]) -> str | None:
+    return None if all(isinstance(v, str) for v in value) else "must be a list of strings"
+
+
+def _server_names(value: list[Any]) -> str | None:
+    return _strings(value) or (None if value else "must name at least one host")
+
+
+def _path(base: FilePath, value: str) -> FilePath:
+    return FilePath(value) if value.startswith("/") else base.preauthChild(value)
+
+
+def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
+                       state_dir: str | None = None,
+                       listen: str | None = None) -> Settings:
+    """Validate parsed TOML; command-line `state_dir`/`listen` win over the file."""
+    top = _Table(source, "", data)
+    server = top.table("server")
+    listen = listen or server.get("listen", str, "tcp:8443:interface=127.0.0.1")
+    state = FilePath(state_dir or server.get("state_dir", str, "estra-state"))
+    max_body = server.get("max_body", int, 64 * 1024, _positive)
+    realm = server.get("realm", str, "estra",
+                       lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
+    server.done()
+
+    tls = top.table("tls")
+    cert = _path(state, tls.get("cert", str, "server.pem"))
+    key = _path(state, tls.get("key", str, "server.key"))
+    names = tuple(tls.get("server_names", list, ["localhost", "127.0.0.1", "::1"],
+                          _server_names))
+    trust = tuple(_path(state, p) for p in tls.get("client_trust", list, [], _strings))
+    for f in trust:
+        if not f.exists():
+            raise ConfigError(f"{tls.where('client_trust')}: {f.path} does not exist")
+    tls.done()
+
+    auth = top.table("auth")
+    htpasswd = _path(state, auth.get("htpasswd", str, "htpasswd"))
+    auth.done()
+
+    ca = top.table("ca")
+    ca_days = ca.get("validity_days", int, 3650, _positive)
+    ca.done()
+
+    profiles_table = top.table("profiles")
+    profiles = {name: _profile(profiles_table.table(name), name)
+                for name in list(profiles_table.data)}
+    profiles_table.seen.update(profiles)
+    profiles.setdefault(DEFAULT_PROFILE, Profile(DEFAULT_PROFILE))
+    top.done()
+    for name in profiles:
+        if not _LABEL.match(name):
+            raise ConfigError(f"{source}: profiles.{name}: a label may hold only "
+                              "letters, digits and -._~")
+    return Settings(source=source, listen=listen, state_dir=state, max_body=max_body,
+                    realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
+                    htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
+                    profiles=profiles)
+
+
+def _csrattr(table: _Table, item: Any) -> CsrAttr:
+    where = table.where("csrattrs")
+    if isinstance(item, str):
+        oid, values = item, []
+    elif isinstance(item, dict) and set(item) <= {"oid", "values"} and "oid" in item:
+        oid, values = item["oid"], item.get("values", [])
+    else:
+        raise ConfigError(f"{where}: each entry is an OID string or "
+                          f"{{ oid = \"...\", values = [\"...\"] }}, got {item!r}")
+    for o in [oid, *values]:
+        if not isinstance(o, str) or not _OID.match(o):
+            raise ConfigError(f"{where}: {o!r} is not a dotted OID")
+    return CsrAttr(oid, tuple(values))
+
+
+def _profile(table: _Table, name: str) -> Profile:
+    attrs = tuple(_csrattr(table, item) for item in table.get("csrattrs", list, []))
+    layout = table.get("base64_layout", str, "auto",
+                       lambda v: None if v in LAYOUTS else f"must be one of {', '.join(LAYOUTS)}")
+    ekus = tuple(table.get(
+        "extended_key_usage", list, ["clientAuth"],
+        lambda v: _strings(v) or next((f"unknown usage {u!r} (known: {', '.join(EKUS)})"
+                                       for u in v if u not in EKUS and not _OID.match(u)), None)))
+    profile = Profile(
+        name=name, csrattrs=attrs, base64_layout=layout,
+        require_channel_binding=table.get("require_channel_binding", bool, False),
+        reenroll_grace=table.get("reenroll_grace", int, 0, _not_negative),
+        validity_days=table.get("validity_days", int, 365, _positive),
+        extended_key_usage=ekus,
+        allow_basic=table.get("allow_basic", bool, True))
+    table.done()
+    return profile
+
+
+def settings_from_string(text: str, source: str = "<string>", **overrides: Any) -> Settings:
+    """Parse TOML text (tests use this)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{source}: not valid TOML: {e}") from e
+    return settings_from_dict(data, source, **overrides)
+
+
+def load_settings(path: FilePath | None, **overrides: Any) -> Settings:
+    """Read the TOML file at `path` (None: built-in defaults)."""
+    if path is None:
+        return settings_from_dict({}, **overrides)
+    try:
+        text = path.getContent().decode("utf-8")
+    except OSError as e:
+        raise ConfigError(f"{path.path}: cannot read: {e.strerror}") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path.path}: not UTF-8 text") from e
+    return settings_from_string(text, path.path, **overrides)
+
+

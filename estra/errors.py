@@ -1,0 +1,84 @@
+"""One error tree: every error estra raises on purpose carries its HTTP answer."""
+
+from __future__ import annotations
+
+__all__ = [
+    "EstError", "BadRequest", "Unauthorized", "Forbidden", "NotFound",
+    "MethodNotAllowed", "PayloadTooLarge", "UnsupportedMediaType",
+    "NotImplementedOperation", "Held", "BadUpstream", "UpstreamUnavailable",
+]
+
+
+class EstError(Exception):
+    """An error with the HTTP status and text/plain reason the client gets."""
+
+    status = 500
+
+    def __init__(self, reason: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.extra_headers = dict(headers or {})
+
+    def body(self) -> bytes:
+        return (self.reason + "\n").encode("utf-8")
+
+    def headers(self) -> dict[str, str]:
+        return {"Content-Type": "text/plain; charset=utf-8", **self.extra_headers}
+
+
+class BadRequest(EstError):
+    status = 400
+
+
+class Unauthorized(EstError):
+    status = 401
+
+    def __init__(self, reason: str, realm: str = "estra") -> None:
+        super().__init__(reason, {"WWW-Authenticate": f'Basic realm="{realm}"'})
+
+
+class Forbidden(EstError):
+    status = 403
+
+
+class NotFound(EstError):
+    status = 404
+
+
+class MethodNotAllowed(EstError):
+    status = 405
+
+    def __init__(self, reason: str, allowed: list[str]) -> None:
+        super().__init__(reason, {"Allow": ", ".join(allowed)})
+
+
+class PayloadTooLarge(EstError):
+    status = 413
+
+
+class UnsupportedMediaType(EstError):
+    status = 415
+
+
+class NotImplementedOperation(EstError):
+    status = 501
+
+
+class Held(EstError):
+    """Accepted but not decided yet: 202 with Retry-After (RFC 7030 4.2.3)."""
+
+    status = 202
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(reason, {"Retry-After": str(int(retry_after))})
+
+
+class BadUpstream(EstError):
+    status = 502
+
+
+class UpstreamUnavailable(EstError):
+    status = 503
+
+    def __init__(self, reason: str, retry_after: int = 30) -> None:
+        super().__init__(reason, {"Retry-After": str(int(retry_after))})

@@ -1,0 +1,177 @@
+"""twisted.web resources for /.well-known/est[/<label>]/<operation> (RFC 7030 3.2.2)."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from twisted.internet.interfaces import ISSLTransport
+from twisted.logger import Logger
+from twisted.web.resource import Resource
+from twisted.web.server import Request
+
+from estra import wire
+from estra.auth import Identity, Peer
+from estra.config import DEFAULT_PROFILE, Profile
+from estra.errors import EstError, MethodNotAllowed, NotFound, NotImplementedOperation
+from estra.http import NotFoundResource, answer_error, read_body, respond, run_async
+from estra.policy import ENROLL, REENROLL
+from estra.ra import RegistrationAuthority
+from estra.tls import channel_binding, peer_chain
+
+__all__ = ["est_root", "peer_of"]
+
+log = Logger()
+_B64 = {"Content-Transfer-Encoding": "base64"}
+Handler = Callable[["Operation", Request, Profile, dict[str, Any]], Awaitable[None]]
+
+
+def peer_of(request: Request) -> Peer:
+    """Address, client chain, channel binding and Authorization of a request."""
+    transport = request.channel.transport  # type: ignore[attr-defined]
+    chain: list[Any] = []
+    binding = None
+    if ISSLTransport.providedBy(transport):
+        conn = transport.getHandle()
+        chain = peer_chain(conn)
+        binding = channel_binding(conn)
+    addr = request.getClientAddress()
+    return Peer(address=getattr(addr, "host", str(addr)), chain=tuple(chain),
+                binding=binding, authorization=request.getHeader(b"authorization"))
+
+
+class Operation(Resource):
+    """One EST operation under one profile."""
+
+    isLeaf = True
+
+    def __init__(self, ra: RegistrationAuthority, profile: Profile, name: str,
+                 method: bytes, handler: Handler) -> None:
+        super().__init__()
+        self.ra, self.profile, self.name = ra, profile, name
+        self.method, self.handler = method, handler
+
+    def render(self, request: Request) -> Any:
+        return run_async(request, lambda: self._run(request))
+
+    async def _run(self, request: Request) -> None:
+        event: dict[str, Any] = {"who": None, "how": None, "reason": ""}
+        status = 200
+        try:
+            if request.postpath and request.postpath != [b""]:
+                raise NotFound(f"unknown EST operation path below {self.name}")
+            if request.method != self.method and not (
+                    self.method == b"GET" and request.method == b"HEAD"):
+                raise MethodNotAllowed(
+                    f"{self.name} takes {self.method.decode()}, not "
+                    f"{request.method.decode('ascii', 'replace')}", [self.method.decode()])
+            await self.handler(self, request, self.profile, event)
+            status = request.code
+        except Exception as e:  # noqa: BLE001 - answer_error decides
+            from twisted.python.failure import Failure
+            err = answer_error(Failure(e), request)
+            status = err.status if err else 499
+            event["reason"] = err.reason if isinstance(err, EstError) else "client left"
+        log.info("{operation} [{label}] {status} for {who} ({how}) from {address}: "
+                 "{reason}", operation=self.name, label=self.profile.name,
+                 status=status, address=getattr(request.getClientAddress(), "host", "?"),
+                 **event)
+
+
+def _layout(op: Operation, request: Request, body: bytes | None) -> str:
+    ua = request.getHeader(b"user-agent")
+    return wire.choose_layout(op.profile.base64_layout, body,
+                              ua.decode("latin-1") if ua else None)
+
+
+def _note(event: dict[str, Any], identity: Identity) -> None:
+    event["who"], event["how"] = identity.name, identity.method
+
+
+async def _cacerts(op: Operation, request: Request, profile: Profile,
+                   event: dict[str, Any]) -> None:
+    der = wire.certs_only(await op.ra.cacerts(profile))
+    respond(request, 200, wire.encode_base64(der, _layout(op, request, None)),
+            {"Content-Type": wire.PKCS7, **_B64})
+
+
+async def _csrattrs(op: Operation, request: Request, profile: Profile,
+                    event: dict[str, Any]) -> None:
+    der = op.ra.csrattrs(profile)
+    if der is None:
+        respond(request, 204, b"", {})
+        return
+    respond(request, 200, wire.encode_base64(der, _layout(op, request, None)),
+            {"Content-Type": wire.CSRATTRS, **_B64})
+
+
+def _enroller(operation: str) -> Handler:
+    async def enroll(op: Operation, request: Request, profile: Profile,
+                     event: dict[str, Any]) -> None:
+        peer = peer_of(request)
+        identity = await op.ra.authenticate(peer, profile)
+        _note(event, identity)
+        ctype = request.getHeader(b"content-type")
+        wire.check_content_type(ctype.decode("latin-1") if ctype else None,
+                                "application/pkcs10")
+        body = read_body(request)
+        csr = wire.load_csr(wire.decode_body(body, "CSR"))
+        certs = await op.ra.enroll(operation, identity, csr, profile)
+        event["reason"] = f"issued serial {certs[0].serial_number:x}"
+        respond(request, 200,
+                wire.encode_base64(wire.certs_only(certs), _layout(op, request, body)),
+                {"Content-Type": wire.CERTS_ONLY, **_B64})
+    return enroll
+
+
+def _not_yet(rfc_section: str) -> Handler:
+    async def refuse(op: Operation, request: Request, profile: Profile,
+                     event: dict[str, Any]) -> None:
+        raise NotImplementedOperation(
+            f"{op.name} (RFC 7030 {rfc_section}) is not implemented by this server yet")
+    return refuse
+
+
+OPERATIONS: dict[str, tuple[bytes, Handler]] = {
+    "cacerts": (b"GET", _cacerts),
+    "simpleenroll": (b"POST", _enroller(ENROLL)),
+    "simplereenroll": (b"POST", _enroller(REENROLL)),
+    "csrattrs": (b"GET", _csrattrs),
+    "serverkeygen": (b"POST", _not_yet("4.4")),
+    "fullcmc": (b"POST", _not_yet("4.3")),
+}
+
+
+class ProfileResource(Resource):
+    """The operations of one profile: /.well-known/est[/<label>]/<op>."""
+
+    def __init__(self, ra: RegistrationAuthority, profile: Profile,
+                 labels: dict[str, Profile] | None = None) -> None:
+        super().__init__()
+        self.ra, self.profile, self.labels = ra, profile, labels or {}
+
+    def getChild(self, path: bytes, request: Request) -> Resource:
+        name = path.decode("utf-8", "replace")
+        if name in OPERATIONS:
+            method, handler = OPERATIONS[name]
+            return Operation(self.ra, self.profile, name, method, handler)
+        if name in self.labels:
+            return ProfileResource(self.ra, self.labels[name])
+        what = "EST operation" if not self.labels else "EST operation or CA label"
+        return NotFoundResource(f"unknown {what} {name!r}")
+
+    def render(self, request: Request) -> bytes:
+        return NotFoundResource("name an EST operation").render(request)
+
+
+def est_root(ra: RegistrationAuthority, profiles: dict[str, Profile]) -> Resource:
+    """The whole URL tree: / -> .well-known -> est -> [label ->] operation."""
+    labels = {n: p for n, p in profiles.items() if n != DEFAULT_PROFILE}
+    est = ProfileResource(ra, profiles[DEFAULT_PROFILE], labels)
+    well_known = Resource()
+    well_known.putChild(b"est", est)
+    root = Resource()
+    root.putChild(b".well-known", well_known)
+    root.getChild = lambda path, request: NotFoundResource(  # type: ignore[method-assign]
+        "not an EST path; try /.well-known/est/cacerts")
+    well_known.getChild = root.getChild  # type: ignore[method-assign]
+    return root

@@ -1,0 +1,126 @@
+"""twisted.web plumbing shared by estra's HTTP front ends.
+
+* `EstRequest` caps the body (413 later, without buffering what is too much);
+* `EstChannel` always answers with an HTTP/1.1 status line;
+* `respond` always sends Content-Length (never chunked: strongSwan and
+  Bouncy Castle clients fail on chunked bodies);
+* `answer_error` is the one place an exception becomes an HTTP answer.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Callable, Coroutine, Mapping
+
+from twisted.internet.defer import CancelledError, Deferred
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+from twisted.web.http import HTTPChannel
+from twisted.web.resource import Resource
+from twisted.web.server import NOT_DONE_YET, Request, Site
+
+from estra.errors import EstError, NotFound, PayloadTooLarge
+
+__all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
+           "run_async", "NotFoundResource", "read_body"]
+
+log = Logger()
+
+
+class EstRequest(Request):
+    """A Request whose body is kept only up to `max_body` bytes."""
+
+    max_body = 64 * 1024
+    too_large = False
+
+    def gotLength(self, length: int | None) -> None:
+        self.content = io.BytesIO()
+        if length is not None and length > self.max_body:
+            self.too_large = True
+
+    def handleContentChunk(self, data: bytes) -> None:
+        if self.too_large:
+            return
+        if self.content.tell() + len(data) > self.max_body:
+            self.too_large = True
+            self.content = io.BytesIO()
+            return
+        self.content.write(data)
+
+
+class EstChannel(HTTPChannel):
+    """HTTPChannel that writes `HTTP/1.1` status lines to HTTP/1.0 clients too."""
+
+    def writeHeaders(self, version: bytes, code: bytes, reason: bytes,
+                     headers: Any) -> None:
+        super().writeHeaders(b"HTTP/1.1", code, reason, headers)
+
+
+def make_site(root: Resource, max_body: int) -> Site:
+    """A Site with estra's request and channel classes and no tracebacks."""
+    request_class = type("EstRequest", (EstRequest,), {"max_body": max_body})
+    site = Site(root, requestFactory=request_class)
+    site.protocol = EstChannel  # type: ignore[assignment]
+    site.displayTracebacks = False
+    return site
+
+
+def read_body(request: Request) -> bytes:
+    """The request body, or 413 when it was over the limit."""
+    if getattr(request, "too_large", False):
+        raise PayloadTooLarge(f"request body over the {request.max_body}-byte limit")  # type: ignore[attr-defined]
+    request.content.seek(0)
+    data: bytes = request.content.read()
+    return data
+
+
+def respond(request: Request, status: int, body: bytes,
+            headers: Mapping[str, str]) -> None:
+    """Write a whole response with Content-Length, if the client is still there."""
+    if request.finished or request._disconnected:  # type: ignore[attr-defined]
+        return
+    request.setResponseCode(status)
+    for name, value in headers.items():
+        request.setHeader(name, value)
+    if status != 204:                      # RFC 9110 8.6: no Content-Length on 204
+        request.setHeader("Content-Length", str(len(body)))
+    request.write(body)
+    request.finish()
+
+
+def answer_error(failure: Failure, request: Request) -> EstError | None:
+    """Turn a failure into its HTTP answer; anything unexpected is a logged 500."""
+    if failure.check(CancelledError):
+        return None                        # the client left; write nothing
+    err = failure.value
+    if not isinstance(err, EstError):
+        log.failure("unhandled error on {path}", failure, path=request.path)
+        err = EstError("internal error")
+    respond(request, err.status, err.body(), err.headers())
+    return err
+
+
+def run_async(request: Request,
+              handler: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run `handler()` for `request`; cancel it if the client goes away."""
+    d: Deferred[Any] = Deferred.fromCoroutine(handler())
+    request.notifyFinish().addErrback(lambda _: d.cancel())
+    d.addErrback(lambda f: None)  # handlers answer their own errors
+    return NOT_DONE_YET
+
+
+class NotFoundResource(Resource):
+    """404 text/plain for every method and every path below."""
+
+    isLeaf = True
+
+    def __init__(self, reason: str = "not found") -> None:
+        super().__init__()
+        self.reason = reason
+
+    def render(self, request: Request) -> bytes:
+        err = NotFound(self.reason)
+        request.setResponseCode(err.status)
+        for name, value in err.headers().items():
+            request.setHeader(name, value)
+        return err.body()

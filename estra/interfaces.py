@@ -1,0 +1,18 @@
+"""The seams between estra's stages."""
+
+from __future__ import annotations
+
+from zope.interface import Interface
+
+
+class ICertificateAuthority(Interface):
+    """Something that issues certificates: the embedded CA or an upstream one."""
+
+    async def cacerts() -> list:  # type: ignore[misc]
+        """The CA certificates devices should trust (root last)."""
+
+    async def enroll(csr, identity, profile) -> list:  # type: ignore[misc]
+        """Issue a certificate for `csr`; returns the issued cert then its chain."""
+
+    async def reenroll(csr, identity, profile) -> list:  # type: ignore[misc]
+        """Renew or rekey the certificate `identity` authenticated with."""

@@ -1,0 +1,1 @@
+"""Certificate authorities estra can hand a request to (one module per kind)."""

@@ -1,0 +1,167 @@
+"""The embedded local CA: estra's default, so it runs out of the box."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import os
+import secrets
+from typing import Callable, Sequence
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+from twisted.logger import Logger
+from twisted.python.filepath import FilePath
+from zope.interface import implementer
+
+from estra.config import EKUS, Profile
+from estra.interfaces import ICertificateAuthority
+
+__all__ = ["LocalCA", "write_private", "write_public", "generate_key"]
+
+log = Logger()
+_BACKDATE = datetime.timedelta(minutes=5)
+Clock = Callable[[], float]
+
+
+def generate_key() -> ec.EllipticCurvePrivateKey:
+    """estra's own keys: ECDSA P-256, fast to sign and to handshake with."""
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def write_private(path: FilePath, data: bytes) -> None:
+    """Write `data` readable by the owner only, atomically (no partial file)."""
+    tmp = path.siblingExtension(".tmp")
+    fd = os.open(tmp.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp.path, path.path)
+
+
+def write_public(path: FilePath, data: bytes) -> None:
+    """Write a certificate file, world-readable (0644), atomically."""
+    write_private(path, data)
+    os.chmod(path.path, 0o644)
+
+
+def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM,
+                             serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def _san_entry(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
+@implementer(ICertificateAuthority)
+class LocalCA:
+    """A CA whose root key lives in the state directory and signs in process."""
+
+    def __init__(self, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+                 cert: x509.Certificate, clock: Clock) -> None:
+        self.key, self.cert, self._clock = key, cert, clock
+
+    @classmethod
+    def load_or_create(cls, cert_path: FilePath, key_path: FilePath,
+                       validity_days: int, clock: Clock) -> "LocalCA":
+        """Load the CA, or make it on first start; an existing CA is never replaced."""
+        if cert_path.exists() != key_path.exists():
+            missing = key_path if cert_path.exists() else cert_path
+            raise FileNotFoundError(
+                f"{missing.path} is missing but its pair exists; refusing to make "
+                "a new CA over it (restore the file or move both away)")
+        if cert_path.exists():
+            cert = x509.load_pem_x509_certificate(cert_path.getContent())
+            key = serialization.load_pem_private_key(key_path.getContent(), None)
+            if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
+                raise ValueError(f"{key_path.path}: CA key must be EC or RSA")
+            return cls(key, cert, clock)
+        key = generate_key()
+        now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
+        name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "estra"),
+                          x509.NameAttribute(NameOID.COMMON_NAME, "estra local CA")])
+        ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+        cert = (x509.CertificateBuilder()
+                .subject_name(name).issuer_name(name)
+                .public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now - _BACKDATE)
+                .not_valid_after(now + datetime.timedelta(days=validity_days))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+                .add_extension(x509.KeyUsage(
+                    digital_signature=True, content_commitment=False,
+                    key_encipherment=False, data_encipherment=False,
+                    key_agreement=False, key_cert_sign=True, crl_sign=True,
+                    encipher_only=False, decipher_only=False), True)
+                .add_extension(ski, False)
+                .sign(key, hashes.SHA256()))
+        write_private(key_path, _pem_key(key))
+        write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+        log.info("created the embedded CA in {path}", path=cert_path.path)
+        return cls(key, cert, clock)
+
+    def issue(self, subject: x509.Name, public_key: object,
+              sans: Sequence[x509.GeneralName], ekus: Sequence[str],
+              validity_days: int) -> x509.Certificate:
+        """Sign a leaf certificate for `public_key`."""
+        now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
+        not_after = min(now + datetime.timedelta(days=validity_days),
+                        self.cert.not_valid_after_utc)
+        is_rsa = isinstance(public_key, rsa.RSAPublicKey)
+        builder = (x509.CertificateBuilder()
+                   .subject_name(subject).issuer_name(self.cert.subject)
+                   .public_key(public_key)  # type: ignore[arg-type]
+                   .serial_number(int.from_bytes(secrets.token_bytes(19), "big") >> 1 | 1)
+                   .not_valid_before(now - _BACKDATE).not_valid_after(not_after)
+                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+                   .add_extension(x509.KeyUsage(
+                       digital_signature=True, content_commitment=False,
+                       key_encipherment=is_rsa, data_encipherment=False,
+                       key_agreement=False, key_cert_sign=False, crl_sign=False,
+                       encipher_only=False, decipher_only=False), True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(
+                       public_key), False)  # type: ignore[arg-type]
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                       self.key.public_key()), False))  # type: ignore[arg-type]
+        if ekus:
+            builder = builder.add_extension(x509.ExtendedKeyUsage(
+                [ObjectIdentifier(EKUS.get(u, u)) for u in ekus]), False)
+        if sans:
+            builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), False)
+        return builder.sign(self.key, hashes.SHA256())
+
+    def server_certificate(self, names: Sequence[str], validity_days: int = 825
+                           ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+        """A fresh TLS server key and certificate for `names` (DNS names or IPs)."""
+        key = generate_key()
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+        cert = self.issue(subject, key.public_key(), [_san_entry(n) for n in names],
+                          [ExtendedKeyUsageOID.SERVER_AUTH.dotted_string], validity_days)
+        return cert, key
+
+    def chain(self) -> list[x509.Certificate]:
+        """Certificates between an issued leaf and the root (none: we are the root)."""
+        return []
+
+    async def cacerts(self) -> list[x509.Certificate]:
+        return [self.cert]
+
+    async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
+                     profile: Profile) -> list[x509.Certificate]:
+        sans: list[x509.GeneralName] = []
+        try:
+            sans = list(csr.extensions.get_extension_for_class(
+                x509.SubjectAlternativeName).value)
+        except x509.ExtensionNotFound:
+            pass
+        cert = self.issue(csr.subject, csr.public_key(), sans,
+                          profile.extended_key_usage, profile.validity_days)
+        return [cert, *self.chain()]
+
+    reenroll = enroll

@@ -1,0 +1,192 @@
+"""EST encodings (RFC 7030 4, RFC 8951): tolerant on input, conservative on output.
+
+Input bodies may be base64 with or without line breaks (with or without a
+Content-Transfer-Encoding header), PEM or raw DER.  Output is always base64,
+either wrapped at 64 columns or on one line (see `choose_layout`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Iterable, Sequence
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
+from cryptography.x509.oid import AttributeOID
+from pyasn1.codec.der import encoder as der_encoder
+from pyasn1.type import univ
+
+from estra.errors import BadRequest, UnsupportedMediaType
+
+__all__ = [
+    "CERTS_ONLY", "PKCS7", "CSRATTRS", "decode_body", "load_csr",
+    "check_content_type", "certs_only", "encode_base64", "choose_layout",
+    "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
+    "Layout",
+]
+
+CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only"
+PKCS7 = "application/pkcs7-mime"
+CSRATTRS = "application/csrattrs"
+
+Layout = str  # "wrapped" (64 columns) or "single-line"
+WRAPPED, SINGLE_LINE = "wrapped", "single-line"
+
+_BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]*$")
+_NOT_EST = ("json", "xml", "html", "multipart/", "image/", "audio/", "video/")
+
+
+def check_content_type(value: str | None, expected: str) -> None:
+    """Refuse (415) only a Content-Type that is clearly not an EST body.
+
+    Deployed clients send `application/pkcs10` in any case, with parameters,
+    `application/x-pkcs10`, `application/octet-stream` or curl's default
+    `application/x-www-form-urlencoded`; all of those are accepted.
+    """
+    if not value:
+        return
+    lowered = value.lower()
+    if any(marker in lowered for marker in _NOT_EST):
+        raise UnsupportedMediaType(
+            f"Content-Type {value.split(';')[0].strip()!r} is not an EST body; "
+            f"send {expected}")
+
+
+def decode_body(body: bytes, what: str = "request") -> bytes:
+    """Return the DER inside `body`: base64 (any line layout), PEM or DER."""
+    data = body.strip()
+    if not data:
+        raise BadRequest(f"empty {what} body")
+    if data.startswith(b"-----BEGIN"):
+        return _pem_to_der(data, what)
+    if data[:1] == b"\x30" and not _BASE64_TEXT.match(data):
+        return data
+    if not _BASE64_TEXT.match(data):
+        raise BadRequest(f"{what} body is neither base64, PEM nor DER")
+    compact = b"".join(data.split())
+    compact += b"=" * (-len(compact) % 4)
+    try:
+        return base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise BadRequest(f"{what} body is not valid base64: {e}") from e
+
+
+def _pem_to_der(data: bytes, what: str) -> bytes:
+    lines = data.splitlines()
+    inner = [ln for ln in lines[1:] if not ln.startswith(b"-----")
+             and b":" not in ln]
+    try:
+        return base64.b64decode(b"".join(b"".join(inner).split()), validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise BadRequest(f"{what} PEM body is not valid: {e}") from e
+
+
+def is_single_line(body: bytes) -> bool:
+    """True when a base64 body came on one line (no breaks inside it)."""
+    stripped = body.strip()
+    return len(stripped) > 76 and b"\n" not in stripped and b"\r" not in stripped
+
+
+def load_csr(der: bytes) -> x509.CertificateSigningRequest:
+    """Parse a PKCS#10 request and check its proof of possession (400 if not)."""
+    try:
+        csr = x509.load_der_x509_csr(der)
+    except ValueError as e:
+        raise BadRequest(f"body is not a PKCS#10 certificate request: {e}") from e
+    try:
+        valid = csr.is_signature_valid
+    except Exception as e:  # unsupported key or signature algorithm
+        raise BadRequest(f"CSR signature cannot be checked: {e}") from e
+    if not valid:
+        raise BadRequest("CSR signature does not verify (no proof of possession)")
+    return csr
+
+
+def challenge_password(csr: x509.CertificateSigningRequest) -> bytes | None:
+    """The CSR's challengePassword attribute value, if it has one."""
+    try:
+        return csr.attributes.get_attribute_for_oid(
+            AttributeOID.CHALLENGE_PASSWORD).value
+    except x509.AttributeNotFound:
+        return None
+    except ValueError as e:
+        raise BadRequest(f"CSR attributes cannot be parsed: {e}") from e
+
+
+def sans_of(source: x509.Certificate | x509.CertificateSigningRequest
+            ) -> frozenset[x509.GeneralName]:
+    """The set of subjectAltName entries of a certificate or a CSR."""
+    try:
+        ext = source.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return frozenset()
+    except ValueError as e:
+        raise BadRequest(f"extensions cannot be parsed: {e}") from e
+    return frozenset(ext.value)
+
+
+def certs_only(certs: Sequence[x509.Certificate]) -> bytes:
+    """A degenerate PKCS#7 SignedData (certs-only) holding `certs`, as DER."""
+    return pkcs7.serialize_certificates(list(certs), Encoding.DER)
+
+
+def load_certs_only(body: bytes) -> list[x509.Certificate]:
+    """Parse a certs-only PKCS#7 body (base64, PEM or DER) into certificates."""
+    der = decode_body(body, "PKCS#7")
+    try:
+        return pkcs7.load_der_pkcs7_certificates(der)
+    except ValueError as e:
+        raise BadRequest(f"not a certs-only PKCS#7: {e}") from e
+
+
+def encode_base64(der: bytes, layout: Layout) -> bytes:
+    """Base64 of `der`: 64-column lines, or one line, always ending in CRLF-free LF."""
+    text = base64.b64encode(der)
+    if layout == SINGLE_LINE:
+        return text + b"\n"
+    return b"".join(text[i:i + 64] + b"\n" for i in range(0, len(text), 64))
+
+
+def choose_layout(override: str, body: bytes | None, user_agent: str | None) -> Layout:
+    """Pick the response base64 layout for one request.
+
+    OpenSSL's base64 decoder garbles lines of 1024+ characters, while
+    strongSwan 5.9's `pki` cannot decode line breaks at all.  `override` is
+    the profile's setting: "wrapped", "single-line" or "auto"; in auto mode a
+    request whose own base64 body came on one line, or a client known to need
+    it gets one line; everyone else gets 64 columns.  strongSwan's `pki`
+    sends no User-Agent at all (only Host), while the clients that pipe into
+    OpenSSL (curl, wget, libest, Java) always name themselves.
+    """
+    if override in (WRAPPED, SINGLE_LINE):
+        return override
+    if not user_agent or "strongswan" in user_agent.lower():
+        return SINGLE_LINE
+    if body is not None and is_single_line(body):
+        return SINGLE_LINE
+    return WRAPPED
+
+
+def csrattrs_der(entries: Iterable[tuple[str, Sequence[str]]]) -> bytes:
+    """DER CsrAttrs (RFC 7030 4.5.2): an OID alone, or an attribute of OIDs.
+
+    Each entry is (oid, values): with no values it is encoded as the bare OID
+    (AttrOrOID.oid); with values it is an Attribute whose values are OIDs,
+    e.g. ("1.2.840.10045.2.1", ["1.3.132.0.34"]) asks for a P-384 EC key.
+    """
+    seq = univ.SequenceOf(componentType=univ.Any())
+    for i, (oid, values) in enumerate(entries):
+        if values:
+            attr = univ.Sequence()
+            attr.setComponentByPosition(0, univ.ObjectIdentifier(oid))
+            vals = univ.SetOf(componentType=univ.ObjectIdentifier())
+            for j, value in enumerate(values):
+                vals.setComponentByPosition(j, univ.ObjectIdentifier(value))
+            attr.setComponentByPosition(1, vals)
+            encoded = der_encoder.encode(attr)
+        else:
+            encoded = der_encoder.encode(univ.ObjectIdentifier(oid))
+        seq.setComponentByPosition(i, univ.Any(encoded))
+    return der_encoder.encode(seq)

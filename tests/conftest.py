@@ -1,0 +1,128 @@
+"""Fixtures: a real estra (twistd subprocess) on loopback TLS, and a test PKI."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from tests import pki
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse"
+
+
+def estra_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def twistd(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from twisted.scripts.twistd import run; run()",
+            "-n", "--pidfile=", "estra", *args]
+
+
+def estra_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "estra.cli", *args], input=stdin,
+                          capture_output=True, text=True, env=estra_env(), timeout=60)
+
+
+class Server:
+    """A running `twistd -n estra` and what a test needs to talk to it."""
+
+    def __init__(self, workdir: Path, config: str = "", args: tuple[str, ...] = ()) -> None:
+        self.workdir = workdir
+        self.state = workdir / "state"
+        self.log = workdir / "estra.log"
+        self.config = workdir / "estra.toml"
+        self.config.write_text(config)
+        cmd = twistd("--config", str(self.config), "--state-dir", str(self.state),
+                     "--listen", "tcp:0:interface=127.0.0.1", *args)
+        self._log_file = open(self.log, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._log_file, stderr=subprocess.STDOUT,
+                                     cwd=workdir, env=estra_env())
+        self.port = self._wait_for_port()
+        self.ca = self.state / "ca.pem"
+        self.base = f"https://localhost:{self.port}/.well-known/est"
+
+    def _wait_for_port(self) -> int:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            m = re.search(r"ready on https://[^:]+:(\d+)/", self.log.read_text(errors="replace"))
+            if m:
+                return int(m.group(1))
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("estra did not start:\n" + self.log.read_text(errors="replace"))
+
+    def add_user(self, name: str, password: str = PASSWORD) -> None:
+        done = estra_cli("--state-dir", str(self.state), "user", "add", name,
+                         "--password-stdin", stdin=password + "\n")
+        assert done.returncode == 0, done.stderr
+
+    def curl(self, path: str, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[bytes]:
+        """curl -sS with the RA's CA, writing headers then body to stdout."""
+        url = path if path.startswith("https:") else f"{self.base}/{path}"
+        return subprocess.run(["curl", "-sS", "-i", "--max-time", str(int(timeout)),
+                               "--cacert", str(self.ca), *args, url],
+                              capture_output=True, timeout=timeout + 5)
+
+    def ca_signer(self) -> pki.CA:
+        return pki.CA.from_files(self.ca, self.state / "ca.key")
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log_file.close()
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture
+def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """A factory: start_estra(config_text, *twistd_args) -> Server, stopped after."""
+    servers: list[Server] = []
+
+    def start(config: str = "", *args: str) -> Server:
+        workdir = tmp_path / f"estra{len(servers)}"
+        workdir.mkdir()
+        servers.append(Server(workdir, config, args))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def parse_http(raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers lower-cased, body) of curl -i output (last response)."""
+    blocks = raw.split(b"\r\n\r\n")
+    # curl -i prints every response (e.g. 401 then 200 with --anyauth): take the last
+    i = 0
+    while i + 1 < len(blocks) and blocks[i + 1].startswith(b"HTTP/"):
+        i += 1
+    head, body = blocks[i], b"\r\n\r\n".join(blocks[i + 1:])
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return status, headers, body
