@@ -46,7 +46,8 @@ class Options(usage.Options):
                 FilePath(self["config"]) if self["config"] else None,
                 state_dir=self["state-dir"], listen=self["listen"])
         except ConfigError as e:
-            raise usage.UsageError(str(e)) from e
+            # One line naming file, key and problem; twistd would add its usage text.
+            raise SystemExit(f"estra: {e}") from None
 
 
 def makeService(options: Options) -> IService:

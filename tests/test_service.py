@@ -1,0 +1,123 @@
+"""Starting estra the way an operator does: twistd plugin, first start, config errors, CLI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+from twisted.application.service import IServiceMaker
+from twisted.plugin import getPlugins
+
+import estra.service
+from estra.config import DEFAULT_PROFILE
+from tests import pki
+from tests.conftest import PASSWORD, Server, estra_cli, estra_env, parse_http, twistd
+
+
+def enroll_with(server: Server, tmp: Path, user: str, password: str) -> int:
+    req = tmp / "req.b64"
+    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name("svc"))))
+    done = server.curl("simpleenroll", "--user", f"{user}:{password}", "--data-binary",
+                       f"@{req}", "-H", "Content-Type: application/pkcs10")
+    return parse_http(done.stdout)[0]
+
+
+def test_plugin_is_discoverable() -> None:
+    """`twistd estra` is a registered IServiceMaker backed by estra.service.Options."""
+    makers = {m.tapname: m for m in getPlugins(IServiceMaker)}
+    assert "estra" in makers
+    assert makers["estra"].options is estra.service.Options
+
+
+def test_options_defaults_and_overrides(tmp_path: Path) -> None:
+    """No options: built-in defaults; --state-dir and --listen override them."""
+    options = estra.service.Options()
+    options.parseOptions([])
+    settings = options["settings"]
+    assert settings.listen == "tcp:8443:interface=127.0.0.1"
+    assert settings.state_dir.basename() == "estra-state"
+    assert list(settings.profiles) == [DEFAULT_PROFILE]
+    options = estra.service.Options()
+    options.parseOptions(["--state-dir", str(tmp_path), "--listen", "tcp:9443"])
+    assert options["settings"].listen == "tcp:9443"
+    assert options["settings"].htpasswd.path == str(tmp_path / "htpasswd")
+
+
+def test_first_start_prints_password_once(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """A clean state dir gets a CA, a TLS cert and a bootstrap user whose password
+    is printed once; it enrolls with curl; a restart keeps the CA and prints nothing."""
+    server = start_estra("")
+    log = server.log.read_text()
+    match = re.search(r"user 'estra', password: (\S+)", log)
+    assert match, log
+    assert "devices should trust" in log and "curl --cacert" in log
+    assert {p.name for p in server.state.iterdir()} >= {"ca.pem", "ca.key", "server.pem",
+                                                       "server.key", "htpasswd"}
+    assert server.state.joinpath("ca.key").stat().st_mode & 0o077 == 0
+    assert enroll_with(server, tmp_path, "estra", match.group(1)) == 200
+    assert enroll_with(server, tmp_path, "estra", "wrong") == 401
+    ca_before = server.ca.read_bytes()
+    server.stop()
+    again = Server(server.workdir, server.config.read_text())
+    try:
+        assert again.ca.read_bytes() == ca_before
+        assert "password:" not in again.log.read_text()
+        assert enroll_with(again, tmp_path, "estra", match.group(1)) == 200
+    finally:
+        again.stop()
+
+
+def test_missing_ca_key_is_not_replaced(tmp_path: Path) -> None:
+    """With ca.pem present but ca.key gone, estra refuses to start rather than make a new CA."""
+    state = tmp_path / "state"
+    state.mkdir()
+    state.joinpath("ca.pem").write_bytes(pki.CA("old").cert.public_bytes(pki.PEM))
+    done = subprocess.run(twistd("--state-dir", str(state), "--listen", "tcp:0"),
+                          capture_output=True, text=True, timeout=60, env=estra_env())
+    assert done.returncode != 0
+    assert "ca.key is missing" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not state.joinpath("ca.key").exists()
+
+
+def test_config_error_is_one_line(tmp_path: Path) -> None:
+    """A bad setting stops start-up naming the file, the key and the problem."""
+    config = tmp_path / "bad.toml"
+    config.write_text('[profiles.iot]\nbase64_layout = "sideways"\n')
+    done = subprocess.run(twistd("--config", str(config)), capture_output=True, text=True,
+                          timeout=60, env=estra_env(), cwd=tmp_path)
+    assert done.returncode != 0
+    assert f"{config}: profiles.iot.base64_layout: must be one of" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not (tmp_path / "estra-state").exists()
+
+
+def test_unknown_key_and_bad_toml(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    for text, expected in (("[server]\nlisten = 8443\n", "server.listen: expected a string"),
+                           ("[server]\nlisen = 'x'\n", "server.lisen: unknown setting"),
+                           ("[server\n", "not valid TOML")):
+        config.write_text(text)
+        done = subprocess.run(twistd("--config", str(config)), capture_output=True, text=True,
+                              timeout=60, env=estra_env(), cwd=tmp_path)
+        assert done.returncode != 0 and expected in done.stderr, done.stderr
+
+
+def test_user_add_and_apache_htpasswd(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """`estra user add` and Apache `htpasswd -B` users both authenticate; changes apply live."""
+    server = start_estra("")
+    server.add_user("bob")
+    assert enroll_with(server, tmp_path, "bob", PASSWORD) == 200
+    subprocess.run(["htpasswd", "-bB", str(server.state / "htpasswd"), "carol", "apache pw"],
+                   check=True, capture_output=True, timeout=30)
+    assert enroll_with(server, tmp_path, "carol", "apache pw") == 200
+    server.add_user("bob", "changed")
+    assert enroll_with(server, tmp_path, "bob", PASSWORD) == 401
+    assert enroll_with(server, tmp_path, "bob", "changed") == 200
+    done = estra_cli("--state-dir", str(server.state), "user", "add", "dave", "--generate")
+    generated = re.search(r"password: (\S+)", done.stdout)
+    assert done.returncode == 0 and generated
+    assert enroll_with(server, tmp_path, "dave", generated.group(1)) == 200
+    assert "changed" not in server.stop() and "apache pw" not in server.log.read_text()
