@@ -18,6 +18,8 @@ EKUS = {"clientAuth": "1.3.6.1.5.5.7.3.2", "serverAuth": "1.3.6.1.5.5.7.3.1",
         "codeSigning": "1.3.6.1.5.5.7.3.3", "emailProtection": "1.3.6.1.5.5.7.3.4",
         "ipsecIKE": "1.3.6.1.5.5.7.3.17"}
 _LABEL = re.compile(r"^[A-Za-z0-9_.~-]+$")
+OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
+                   "serverkeygen", "fullcmc")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
 
 
@@ -181,6 +183,9 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         if not _LABEL.match(name):
             raise ConfigError(f"{source}: profiles.{name}: a label may hold only "
                               "letters, digits and -._~")
+        if name in OPERATION_NAMES:
+            raise ConfigError(f"{source}: profiles.{name}: a label cannot be named "
+                              "like an EST operation")
     return Settings(source=source, listen=listen, state_dir=state, max_body=max_body,
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,

@@ -25,6 +25,7 @@ __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
            "run_async", "NotFoundResource", "read_body"]
 
 log = Logger()
+IDLE_TIMEOUT = 60   # seconds a connection may sit idle (also bounds stalled handshakes)
 
 
 class EstRequest(Request):
@@ -62,6 +63,7 @@ def make_site(root: Resource, max_body: int) -> Site:
     site = Site(root, requestFactory=request_class)
     site.protocol = EstChannel  # type: ignore[assignment]
     site.displayTracebacks = False
+    site.timeOut = IDLE_TIMEOUT            # Twisted's default is 12 hours
     return site
 
 

@@ -1,0 +1,86 @@
+"""EST encodings without a network: decoding leniency, layouts, CsrAttrs."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+
+import pytest
+
+from estra import wire
+from estra.errors import BadRequest, UnsupportedMediaType
+from tests import pki
+
+CSR = pki.csr(pki.ec_key(), pki.name("wire"))
+DER = pki.der(CSR)
+
+
+@pytest.mark.parametrize("body", [
+    DER, pki.b64(CSR), pki.b64(CSR, wrap=False), CSR.public_bytes(pki.PEM),
+    b"  " + pki.b64(CSR).replace(b"\n", b"\r\n") + b"\r\n",
+    pki.b64(CSR, wrap=False).rstrip(b"="),          # missing padding
+], ids=["der", "wrapped", "one-line", "pem", "crlf", "unpadded"])
+def test_decode_body_forms(body: bytes) -> None:
+    """Every form deployed clients send decodes to the same DER."""
+    assert wire.decode_body(body) == DER
+
+
+@pytest.mark.parametrize("body", [b"", b"   \n", b"not base64!", b"-----BEGIN X-----\n!!\n"])
+def test_decode_body_rejects(body: bytes) -> None:
+    with pytest.raises(BadRequest):
+        wire.decode_body(body)
+
+
+def test_load_csr_checks_signature() -> None:
+    with pytest.raises(BadRequest, match="proof of possession"):
+        wire.load_csr(DER[:-1] + bytes([DER[-1] ^ 1]))
+    assert wire.load_csr(DER).subject == CSR.subject
+
+
+def test_layouts() -> None:
+    """64-column lines by default; one line for strongSwan-like clients and one-line bodies."""
+    text = wire.encode_base64(bytes(300), wire.choose_layout("auto", pki.b64(CSR), "curl/7"))
+    assert [len(x) for x in text.splitlines()][:-1] == [64] * 6
+    assert base64.b64decode(text) == bytes(300)
+    assert wire.choose_layout("auto", None, None) == "single-line"
+    assert wire.choose_layout("auto", pki.b64(CSR, wrap=False), "java") == "single-line"
+    assert wire.choose_layout("wrapped", None, None) == "wrapped"
+    assert wire.choose_layout("single-line", pki.b64(CSR), "curl") == "single-line"
+    one = wire.encode_base64(bytes(3000), "single-line")
+    assert one.count(b"\n") == 1
+
+
+@pytest.mark.parametrize("ctype", ["application/json", "text/html; charset=x",
+                                   "multipart/form-data; boundary=x"])
+def test_clearly_wrong_content_type(ctype: str) -> None:
+    with pytest.raises(UnsupportedMediaType):
+        wire.check_content_type(ctype, "application/pkcs10")
+
+
+def test_csrattrs_der_parses_with_openssl() -> None:
+    """CsrAttrs is a SEQUENCE of OIDs and attributes (RFC 7030 4.5.2 example shape)."""
+    der = wire.csrattrs_der([("1.2.840.113549.1.9.7", ()),
+                             ("1.2.840.10045.2.1", ("1.3.132.0.34",)),
+                             ("1.3.6.1.1.1.1.22", ())])
+    out = subprocess.run(["openssl", "asn1parse", "-inform", "DER"], input=der,
+                         capture_output=True, check=True, timeout=30).stdout.decode()
+    for name in ("challengePassword", "id-ecPublicKey", "secp384r1", "1.3.6.1.1.1.1.22"):
+        assert name in out
+    assert wire.csrattrs_der([]) == b"\x30\x00"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[profiles.cacerts]\n', "cannot be named like an EST operation"),
+    ('[profiles."a/b"]\n', "a label may hold only"),
+    ('[profiles.x]\ncsrattrs = ["not-an-oid"]\n', "is not a dotted OID"),
+    ('[profiles.x]\nextended_key_usage = ["bogus"]\n', "unknown usage"),
+    ('[profiles.x]\nreenroll_grace = -1\n', "must not be negative"),
+    ('[tls]\nclient_trust = ["/nonexistent.pem"]\n', "does not exist"),
+    ('[server]\nmax_body = true\n', "got a boolean"),
+])
+def test_config_errors_name_key(text: str, message: str) -> None:
+    """Config errors name the file and key and say what is wrong."""
+    from estra.config import ConfigError, settings_from_string
+    with pytest.raises(ConfigError, match="^f.toml: ") as caught:
+        settings_from_string(text, "f.toml")
+    assert message in str(caught.value)
