@@ -15,6 +15,7 @@ import bcrypt
 from attrs import frozen
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+from twisted.internet.interfaces import IReactorFromThreads
 from twisted.internet.threads import deferToThreadPool
 from twisted.logger import Logger
 from twisted.python.filepath import FilePath
@@ -70,7 +71,7 @@ class Htpasswd:
     (keyed with a per-process secret) so repeat enrollments skip bcrypt.
     """
 
-    def __init__(self, path: FilePath, pool: ThreadPool, reactor: object,
+    def __init__(self, path: FilePath, pool: ThreadPool, reactor: IReactorFromThreads,
                  clock: Callable[[], float], cache_seconds: float = 300) -> None:
         self.path, self._pool, self._reactor, self._clock = path, pool, reactor, clock
         self._cache_seconds = cache_seconds

@@ -31,7 +31,7 @@ def peer_of(request: Request) -> Peer:
     chain: list[Any] = []
     binding = None
     if ISSLTransport.providedBy(transport):
-        conn = transport.getHandle()
+        conn = transport.getHandle()  # type: ignore[attr-defined]
         chain = peer_chain(conn)
         binding = channel_binding(conn)
     addr = request.getClientAddress()

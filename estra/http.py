@@ -34,6 +34,8 @@ class EstRequest(Request):
     max_body = 64 * 1024
     too_large = False
 
+    content: io.BytesIO
+
     def gotLength(self, length: int | None) -> None:
         self.content = io.BytesIO()
         if length is not None and length > self.max_body:
@@ -71,8 +73,10 @@ def read_body(request: Request) -> bytes:
     """The request body, or 413 when it was over the limit."""
     if getattr(request, "too_large", False):
         raise PayloadTooLarge(f"request body over the {request.max_body}-byte limit")  # type: ignore[attr-defined]
-    request.content.seek(0)
-    data: bytes = request.content.read()
+    content = request.content
+    assert content is not None
+    content.seek(0)
+    data: bytes = content.read()
     return data
 
 

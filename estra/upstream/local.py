@@ -52,6 +52,13 @@ def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
+def _key_usage(ca: bool, encipher: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(digital_signature=True, content_commitment=False,
+                         key_encipherment=encipher, data_encipherment=False,
+                         key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+                         encipher_only=False, decipher_only=False)
+
+
 def _san_entry(name: str) -> x509.GeneralName:
     try:
         return x509.IPAddress(ipaddress.ip_address(name))
@@ -94,11 +101,7 @@ class LocalCA:
                 .not_valid_before(now - _BACKDATE)
                 .not_valid_after(now + datetime.timedelta(days=validity_days))
                 .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-                .add_extension(x509.KeyUsage(
-                    digital_signature=True, content_commitment=False,
-                    key_encipherment=False, data_encipherment=False,
-                    key_agreement=False, key_cert_sign=True, crl_sign=True,
-                    encipher_only=False, decipher_only=False), True)
+                .add_extension(_key_usage(ca=True, encipher=False), True)
                 .add_extension(ski, False)
                 .sign(key, hashes.SHA256()))
         write_private(key_path, _pem_key(key))
@@ -120,11 +123,7 @@ class LocalCA:
                    .serial_number(int.from_bytes(secrets.token_bytes(19), "big") >> 1 | 1)
                    .not_valid_before(now - _BACKDATE).not_valid_after(not_after)
                    .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-                   .add_extension(x509.KeyUsage(
-                       digital_signature=True, content_commitment=False,
-                       key_encipherment=is_rsa, data_encipherment=False,
-                       key_agreement=False, key_cert_sign=False, crl_sign=False,
-                       encipher_only=False, decipher_only=False), True)
+                   .add_extension(_key_usage(ca=False, encipher=is_rsa), True)
                    .add_extension(x509.SubjectKeyIdentifier.from_public_key(
                        public_key), False)  # type: ignore[arg-type]
                    .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
