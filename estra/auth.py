@@ -29,6 +29,7 @@ __all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password"]
 
 log = Logger()
 BOOTSTRAP, ISSUED, BASIC = "bootstrap-certificate", "issued-certificate", "basic"
+CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
 
 
 @frozen
@@ -50,6 +51,18 @@ class Identity:
     peer: Peer
     certificate: x509.Certificate | None = None
     expired_for: datetime.timedelta | None = None   # only set within grace
+
+    @property
+    def is_ra(self) -> bool:
+        """A trusted certificate with id-kp-cmcRA: an RA forwarding for its devices."""
+        if self.certificate is None or self.method == BASIC:
+            return False
+        try:
+            ekus = self.certificate.extensions.get_extension_for_class(
+                x509.ExtendedKeyUsage).value
+        except (x509.ExtensionNotFound, ValueError):
+            return False
+        return CMC_RA in ekus
 
 
 def hash_password(password: str, rounds: int = 10) -> str:

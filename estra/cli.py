@@ -7,9 +7,15 @@ import getpass
 import secrets
 import sys
 
+import time
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
 from twisted.python.filepath import FilePath
 
-from estra.config import ConfigError, load_settings
+from estra.config import ConfigError, Settings, load_settings
+from estra.upstream.local import LocalCA, generate_key, write_private, write_public
 from estra.state import set_user
 
 __all__ = ["main"]
@@ -29,7 +35,36 @@ def _parser() -> argparse.ArgumentParser:
                      help="read the password from the first line of standard input")
     how.add_argument("--generate", action="store_true",
                      help="generate a password and print it once")
+    ra = commands.add_parser(
+        "ra-cert", help="issue an RA certificate (clientAuth + id-kp-cmcRA) from the "
+        "embedded CA, for a downstream estra to use against this one")
+    ra.add_argument("name", help="the RA's common name")
+    ra.add_argument("--out", required=True, help="directory for ra.pem and ra.key")
+    ra.add_argument("--days", type=int, default=825)
     return parser
+
+
+def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.ca_cert.exists():
+        print(f"estra: no CA in {settings.state_dir.path}; start estra once first",
+              file=sys.stderr)
+        return 2
+    ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
+                                settings.ca_validity_days, time.time)
+    key = generate_key()
+    cert = ca.issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, args.name)]),
+                    key.public_key(), [], ["clientAuth", "cmcRA"], args.days)
+    out = FilePath(args.out)
+    if not out.exists():
+        out.makedirs()
+    write_private(out.child("ra.key"), key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    write_public(out.child("ra.pem"), cert.public_bytes(serialization.Encoding.PEM))
+    write_public(out.child("upstream-ca.pem"), ca.cert.public_bytes(serialization.Encoding.PEM))
+    print(f"estra: wrote {out.child('ra.pem').path}, ra.key and upstream-ca.pem "
+          "(the anchor the RA should trust)")
+    return 0
 
 
 def _password(args: argparse.Namespace) -> tuple[str, bool]:
@@ -52,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"estra: {e}", file=sys.stderr)
         return 2
+    if args.command == "ra-cert":
+        return _ra_cert(settings, args)
     if args.command == "user" and args.action == "add":
         password, show = _password(args)
         if not password:

@@ -9,14 +9,14 @@ from typing import Any, Callable
 from attrs import field, frozen
 from twisted.python.filepath import FilePath
 
-__all__ = ["ConfigError", "Settings", "Profile", "load_settings",
+__all__ = ["ConfigError", "Settings", "Profile", "Upstream", "load_settings",
            "settings_from_string", "DEFAULT_PROFILE"]
 
 DEFAULT_PROFILE = "default"
 LAYOUTS = ("auto", "wrapped", "single-line")
 EKUS = {"clientAuth": "1.3.6.1.5.5.7.3.2", "serverAuth": "1.3.6.1.5.5.7.3.1",
         "codeSigning": "1.3.6.1.5.5.7.3.3", "emailProtection": "1.3.6.1.5.5.7.3.4",
-        "ipsecIKE": "1.3.6.1.5.5.7.3.17"}
+        "ipsecIKE": "1.3.6.1.5.5.7.3.17", "cmcRA": "1.3.6.1.5.5.7.3.28"}
 _LABEL = re.compile(r"^[A-Za-z0-9_.~-]+$")
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
                    "serverkeygen", "fullcmc")
@@ -47,6 +47,26 @@ class Profile:
     validity_days: int = 365
     extended_key_usage: tuple[str, ...] = ("clientAuth",)
     allow_basic: bool = True
+    upstream: str = "local"
+
+
+@frozen
+class Upstream:
+    """One CA estra hands requests to: `kind` picks the module in estra/upstream/."""
+
+    name: str
+    kind: str
+    url: str = ""
+    trust: FilePath | None = None            # anchors for the upstream's TLS cert
+    client_cert: FilePath | None = None      # the RA's own certificate and key
+    client_key: FilePath | None = None
+    username: str = ""
+    password: str = field(default="", repr=False)
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    retries: int = 2
+    retry_after: int = 30
+    options: dict[str, Any] = field(factory=dict, repr=False)
 
 
 @frozen
@@ -65,6 +85,7 @@ class Settings:
     server_names: tuple[str, ...]
     ca_validity_days: int
     profiles: dict[str, Profile] = field(factory=dict)
+    upstreams: dict[str, Upstream] = field(factory=dict)
 
     @property
     def ca_cert(self) -> FilePath:
@@ -173,12 +194,22 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     ca_days = ca.get("validity_days", int, 3650, _positive)
     ca.done()
 
+    upstreams_table = top.table("upstreams")
+    upstreams = {name: _upstream(upstreams_table.table(name), name, state)
+                 for name in list(upstreams_table.data)}
+    upstreams_table.seen.update(upstreams)
+    upstreams.setdefault("local", Upstream("local", "local"))
+
     profiles_table = top.table("profiles")
     profiles = {name: _profile(profiles_table.table(name), name)
                 for name in list(profiles_table.data)}
     profiles_table.seen.update(profiles)
     profiles.setdefault(DEFAULT_PROFILE, Profile(DEFAULT_PROFILE))
     top.done()
+    for name, profile in profiles.items():
+        if profile.upstream not in upstreams:
+            raise ConfigError(f"{source}: profiles.{name}.upstream: no [upstreams."
+                              f"{profile.upstream}] (known: {', '.join(sorted(upstreams))})")
     for name in profiles:
         if not _LABEL.match(name):
             raise ConfigError(f"{source}: profiles.{name}: a label may hold only "
@@ -189,7 +220,84 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     return Settings(source=source, listen=listen, state_dir=state, max_body=max_body,
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
-                    profiles=profiles)
+                    profiles=profiles, upstreams=upstreams)
+
+
+# Kind-specific settings: name -> (type, default). `*_file` variants of the
+# secret ones (password, token, auth_key, approle_secret_id) read the value
+# from a file so it need not sit in the config.
+KIND_OPTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
+    "local": {},
+    "est": {"label": (str, ""), "cacerts_refresh": (int, 3600)},
+    "cfssl": {"profile": (str, ""), "label": (str, ""), "auth_key": (str, "")},
+    "vault": {"mount": (str, "pki"), "role": (str, ""), "sign_verbatim": (bool, False),
+              "token": (str, ""), "approle_role_id": (str, ""),
+              "approle_secret_id": (str, ""), "approle_mount": (str, "approle"),
+              "ttl": (str, "")},
+    "ejbca": {"ca_name": (str, ""), "certificate_profile": (str, ""),
+              "end_entity_profile": (str, ""), "username_prefix": (str, "estra-"),
+              "include_chain": (bool, True)},
+    "adcs": {"template": (str, ""), "chain_refresh": (int, 3600)},
+}
+_SECRETS = ("password", "token", "auth_key", "approle_secret_id")
+_REQUIRED = {"est": ("url",), "cfssl": ("url",), "vault": ("url", "role"),
+             "ejbca": ("url", "ca_name", "certificate_profile", "end_entity_profile"),
+             "adcs": ("url", "template")}
+
+
+def _secret(table: _Table, base: FilePath, key: str) -> str:
+    direct = table.get(key, str, "")
+    from_file = table.get(f"{key}_file", str, "")
+    if direct and from_file:
+        raise ConfigError(f"{table.where(key)}: give {key} or {key}_file, not both")
+    if not from_file:
+        return str(direct)
+    path = _path(base, from_file)
+    try:
+        return path.getContent().decode("utf-8").strip()
+    except OSError as e:
+        raise ConfigError(f"{table.where(key + '_file')}: cannot read {path.path}: "
+                          f"{e.strerror}") from e
+
+
+def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
+    kind = table.get("kind", str, "",
+                     lambda v: None if v in KIND_OPTIONS else
+                     f"must be one of {', '.join(KIND_OPTIONS)}")
+    if not kind:
+        raise ConfigError(f"{table.where('kind')}: missing (one of {', '.join(KIND_OPTIONS)})")
+
+    def file(key: str) -> FilePath | None:
+        value = table.get(key, str, "")
+        if not value:
+            return None
+        path = _path(base, value)
+        if not path.exists():
+            raise ConfigError(f"{table.where(key)}: {path.path} does not exist")
+        return path
+
+    common = dict(
+        url=table.get("url", str, "", lambda v: None if v.startswith(("https://", "http://"))
+                      else "must be an http(s):// URL"),
+        trust=file("trust"), client_cert=file("client_cert"), client_key=file("client_key"),
+        username=table.get("username", str, ""),
+        password=_secret(table, base, "password"),
+        timeout=float(table.get("timeout", (int, float), 30, _positive)),
+        connect_timeout=float(table.get("connect_timeout", (int, float), 10, _positive)),
+        retries=table.get("retries", int, 2, _not_negative),
+        retry_after=table.get("retry_after", int, 30, _positive))
+    if (common["client_cert"] is None) != (common["client_key"] is None):
+        raise ConfigError(f"{table.where('client_cert')}: client_cert and client_key "
+                          "go together")
+    options: dict[str, Any] = {}
+    for key, (kind_type, default) in KIND_OPTIONS[kind].items():
+        options[key] = (_secret(table, base, key) if key in _SECRETS
+                        else table.get(key, kind_type, default))
+    for key in _REQUIRED.get(kind, ()):
+        if not (common.get(key) or options.get(key)):
+            raise ConfigError(f"{table.where(key)}: required for kind = {kind!r}")
+    table.done()
+    return Upstream(name=name, kind=kind, options=options, **common)  # type: ignore[arg-type]
 
 
 def _csrattr(table: _Table, item: Any) -> CsrAttr:
@@ -221,7 +329,8 @@ def _profile(table: _Table, name: str) -> Profile:
         reenroll_grace=table.get("reenroll_grace", int, 0, _not_negative),
         validity_days=table.get("validity_days", int, 365, _positive),
         extended_key_usage=ekus,
-        allow_basic=table.get("allow_basic", bool, True))
+        allow_basic=table.get("allow_basic", bool, True),
+        upstream=table.get("upstream", str, "local"))
     table.done()
     return profile
 

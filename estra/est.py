@@ -96,7 +96,7 @@ async def _cacerts(op: Operation, request: Request, profile: Profile,
 
 async def _csrattrs(op: Operation, request: Request, profile: Profile,
                     event: dict[str, Any]) -> None:
-    der = op.ra.csrattrs(profile)
+    der = await op.ra.csrattrs(profile)
     if der is None:
         respond(request, 204, b"", {})
         return

@@ -23,7 +23,13 @@ class Policy:
 
     def check(self, operation: str, identity: Identity,
               csr: x509.CertificateSigningRequest, profile: Profile) -> None:
-        """Return if the request may go on; raise `Forbidden` naming the rule."""
+        """Return if the request may go on; raise `Forbidden` naming the rule.
+
+        A downstream RA (id-kp-cmcRA certificate) has already tied the CSR to
+        its device (RFC 7030 3.7), so the identity-bound rules do not apply.
+        """
+        if identity.is_ra:
+            return
         if profile.require_channel_binding:
             self._channel_binding(identity, csr)
         if operation == REENROLL:

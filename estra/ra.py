@@ -26,7 +26,8 @@ class RegistrationAuthority:
         self.authenticator, self.policy, self._cas = authenticator, policy, cas
 
     def ca_for(self, profile: Profile) -> ICertificateAuthority:
-        return self._cas.get(profile.name) or self._cas["default"]
+        """The CA a profile names (`cas` maps upstream names to CAs)."""
+        return self._cas[profile.upstream]
 
     async def authenticate(self, peer: Peer, profile: Profile) -> Identity:
         return await self.authenticator.authenticate(peer, profile)
@@ -46,8 +47,12 @@ class RegistrationAuthority:
     async def cacerts(self, profile: Profile) -> Sequence[x509.Certificate]:
         return list(await self.ca_for(profile).cacerts())
 
-    def csrattrs(self, profile: Profile) -> bytes | None:
-        """DER CsrAttrs for the profile, or None when it asks for nothing (204)."""
-        if not profile.csrattrs:
+    async def csrattrs(self, profile: Profile) -> bytes | None:
+        """DER CsrAttrs: the profile's, else the upstream's; None means 204."""
+        if profile.csrattrs:
+            return wire.csrattrs_der((a.oid, a.values) for a in profile.csrattrs)
+        upstream = getattr(self.ca_for(profile), "csrattrs", None)
+        if upstream is None:
             return None
-        return wire.csrattrs_der((a.oid, a.values) for a in profile.csrattrs)
+        der: bytes | None = await upstream()
+        return der

@@ -8,7 +8,9 @@ from typing import Any
 
 from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService, Service
+from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.endpoints import serverFromString
+from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python import usage
 from twisted.python.filepath import FilePath
@@ -21,7 +23,9 @@ from estra.http import make_site
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import BOOTSTRAP_USER, prepare_state
-from estra.tls import ServerTLS, TLSServerEndpoint, load_pem_certs
+from estra.upstream import build_upstream
+from estra.errors import EstError
+from estra.tls import ServerTLS, TLSServerEndpoint, TrustStore, load_pem_certs
 
 __all__ = ["Options", "makeService", "build_service"]
 
@@ -71,6 +75,53 @@ class _ThreadPoolService(Service):
         self.pool.stop()
 
 
+class _Upstreams(Service):
+    """Closes the upstreams' connection pools on shutdown."""
+
+    def __init__(self, cas: list[Any]) -> None:
+        self.cas = cas
+
+    def stopService(self) -> Any:
+        super().stopService()
+        closing = [Deferred.fromCoroutine(ca.close()) for ca in self.cas
+                   if hasattr(ca, "close")]
+        return DeferredList(closing) if closing else None
+
+
+class _IssuerSync(Service):
+    """Keeps the re-enrollment trust store = embedded CA + every upstream's cacerts.
+
+    Devices re-enroll with certificates the upstream CAs issued, so their
+    chains must verify; fetched at start and every `interval` seconds after.
+    """
+
+    def __init__(self, reactor: Any, store: TrustStore, local: Any, upstreams: list[Any],
+                 interval: float) -> None:
+        self.store, self.local, self.upstreams = store, local, upstreams
+        self._loop = LoopingCall(lambda: Deferred.fromCoroutine(self.sync()))
+        self._loop.clock = reactor
+        self.interval = interval
+
+    async def sync(self) -> None:
+        anchors = [self.local.cert]
+        for ca in self.upstreams:
+            try:
+                anchors.extend(await ca.cacerts())
+            except EstError as e:
+                log.warn("cannot fetch upstream CA certificates yet: {reason}", reason=e.reason)
+        self.store.replace(anchors)
+
+    def startService(self) -> None:
+        super().startService()
+        if self.upstreams:
+            self._loop.start(self.interval, now=True)
+
+    def stopService(self) -> Any:
+        super().stopService()
+        if self._loop.running:
+            self._loop.stop()
+
+
 class _Announce(Service):
     """Logs where the CA certificate is and a ready-to-paste curl example."""
 
@@ -117,7 +168,12 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     issued, boot = trust_stores([prepared.ca.cert], bootstrap)
     htpasswd = Htpasswd(settings.htpasswd, pool, reactor, clock)
     authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock)
-    ra = RegistrationAuthority(authenticator, Policy(), {"default": prepared.ca})
+    cas = {name: build_upstream(reactor, config, prepared.ca, clock)
+           for name, config in settings.upstreams.items()}
+    _Upstreams(list(cas.values())).setServiceParent(top)
+    remote = [ca for ca in cas.values() if ca is not prepared.ca]
+    _IssuerSync(reactor, issued, prepared.ca, remote, 300).setServiceParent(top)
+    ra = RegistrationAuthority(authenticator, Policy(), cas)
     site = make_site(est_root(ra, settings.profiles), settings.max_body)
     tls = ServerTLS(settings.tls_cert, settings.tls_key, [prepared.ca.cert, *bootstrap])
     endpoint = TLSServerEndpoint(serverFromString(reactor, settings.listen), tls)

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 from attrs import frozen
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from OpenSSL import SSL, crypto
 from OpenSSL._util import lib as _lib
 from twisted.internet.interfaces import (
@@ -109,6 +110,12 @@ class TrustStore:
 
     def __init__(self, name: str, anchors: Sequence[x509.Certificate]) -> None:
         self.name, self.anchors = name, list(anchors)
+        self._store = self._make_store(None)
+
+    def replace(self, anchors: Sequence[x509.Certificate]) -> None:
+        """Trust exactly `anchors` from now on."""
+        unique = list({c.fingerprint(hashes.SHA256()): c for c in anchors}.values())
+        self.anchors = unique
         self._store = self._make_store(None)
 
     def _make_store(self, at: datetime.datetime | None) -> crypto.X509Store:

@@ -1,1 +1,25 @@
-"""Certificate authorities estra can hand a request to (one module per kind)."""
+"""Certificate authorities estra can hand a request to, one module per kind.
+
+Each module but `local` offers `from_config(reactor, upstream, clock)`
+returning an `ICertificateAuthority` that also has `close()` (its pool).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+from estra.config import Upstream
+from estra.interfaces import ICertificateAuthority
+
+__all__ = ["build_upstream"]
+
+
+def build_upstream(reactor: Any, config: Upstream, local: ICertificateAuthority,
+                   clock: Callable[[], float]) -> ICertificateAuthority:
+    """The CA object for one [upstreams.NAME] entry (`local` is the embedded CA)."""
+    if config.kind == "local":
+        return local
+    module = importlib.import_module(f"estra.upstream.{config.kind}")
+    ca: ICertificateAuthority = module.from_config(reactor, config, clock)
+    return ca

@@ -1,0 +1,75 @@
+"""Another EST server as the CA (RFC 7030 3.7, the RA case).
+
+The RA connects with its own client certificate (and optional Basic
+credentials) and trusts only the configured anchor.  The upstream sees the
+RA's TLS session, not the device's, so estra does the device-facing checks
+(proof of possession, channel binding, re-enrollment subject/SAN) itself and
+forwards under its own identity.  The upstream must trust the RA's
+certificate for client authentication; an estra upstream treats a client
+certificate carrying id-kp-cmcRA (made by `estra ra-cert` there) as an RA
+whose requests it need not tie to the TLS identity.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from twisted.logger import Logger
+from zope.interface import implementer
+
+from estra.client import EstClient
+from estra.config import Profile, Upstream
+from estra.errors import EstError
+from estra.interfaces import ICertificateAuthority
+from estra.upstream.http import UpstreamHTTP, http_for
+
+__all__ = ["EstUpstream", "from_config"]
+
+log = Logger()
+
+
+@implementer(ICertificateAuthority)
+class EstUpstream:
+    """Forwards enrollments to an EST server; caches its cacerts for `refresh` s."""
+
+    def __init__(self, client: EstClient, clock: Callable[[], float], refresh: float) -> None:
+        self.client, self._clock, self._refresh = client, clock, refresh
+        self._cached: tuple[float, list[x509.Certificate]] | None = None
+
+    async def cacerts(self) -> list[x509.Certificate]:
+        now = self._clock()
+        if self._cached is not None and now - self._cached[0] < self._refresh:
+            return self._cached[1]
+        try:
+            certs = await self.client.cacerts()
+        except EstError as e:
+            if self._cached is None:
+                raise
+            log.warn("upstream cacerts refresh failed ({reason}); serving the cached copy",
+                     reason=e.reason)
+            return self._cached[1]
+        self._cached = (now, certs)
+        return certs
+
+    async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
+                     profile: Profile) -> list[x509.Certificate]:
+        return await self.client.enroll(csr.public_bytes(Encoding.DER))
+
+    async def reenroll(self, csr: x509.CertificateSigningRequest, identity: object,
+                       profile: Profile) -> list[x509.Certificate]:
+        return await self.client.enroll(csr.public_bytes(Encoding.DER), reenroll=True)
+
+    async def csrattrs(self) -> bytes | None:
+        return await self.client.csrattrs()
+
+    async def close(self) -> None:
+        await self.client.http.close()
+
+
+def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> EstUpstream:
+    http: UpstreamHTTP = http_for(reactor, config)
+    basic = (config.username, config.password) if config.username else None
+    client = EstClient(http, config.url, config.options["label"], basic)
+    return EstUpstream(client, clock, config.options["cacerts_refresh"])

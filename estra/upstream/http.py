@@ -1,0 +1,193 @@
+"""What every HTTP upstream shares: a pooled treq client, timeouts, retries, error mapping.
+
+Retry rule: a request is retried (at most `retries` times) only when it
+cannot have issued a certificate: idempotent GETs on any transport failure,
+and any request whose connection was refused before a byte was sent.
+A POST that may have reached the CA is never repeated.
+
+Mapping to the device: the upstream refusing a request (4xx) gives the same
+4xx with the upstream's reason, except 401/403/407, which mean the RA's own
+credentials are wrong (502: the operator must fix it); unreachable, TLS
+failure or timeout gives 503 + Retry-After; a 5xx or an answer that cannot
+be parsed gives 502.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping, Sequence
+
+from attrs import frozen
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from OpenSSL import SSL
+from twisted.internet import error as net_error
+from twisted.internet import ssl
+from twisted.internet.defer import CancelledError
+from twisted.logger import Logger
+from twisted.web._newclient import RequestTransmissionFailed
+from twisted.web.client import Agent, HTTPConnectionPool, ResponseNeverReceived
+from twisted.web.iweb import IPolicyForHTTPS
+from treq.client import HTTPClient
+from zope.interface import implementer
+
+from estra.errors import BadUpstream, EstError, UpstreamUnavailable
+
+__all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for"]
+
+log = Logger()
+_RA_CREDENTIALS = (401, 403, 407)
+
+
+class Refused(EstError):
+    """The upstream CA refused the request; the device gets its status and reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+@frozen
+class Reply:
+    """A whole upstream response."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@implementer(IPolicyForHTTPS)
+class ClientTLSPolicy:
+    """Client TLS to an upstream: only the configured anchors, optional client cert."""
+
+    def __init__(self, trust: Sequence[x509.Certificate] | None,
+                 client: tuple[x509.Certificate, Any] | None = None) -> None:
+        self._trust = (ssl.trustRootFromCertificates(
+            [ssl.Certificate.loadPEM(c.public_bytes(serialization.Encoding.PEM))
+             for c in trust]) if trust else None)
+        self._client = None
+        if client is not None:
+            cert, key = client
+            pem = cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption())
+            self._client = ssl.PrivateCertificate.loadPEM(pem)
+
+    def creatorForNetloc(self, hostname: bytes, port: int) -> Any:
+        kwargs: dict[str, Any] = {}
+        if self._trust is not None:
+            kwargs["trustRoot"] = self._trust
+        if self._client is not None:
+            kwargs["clientCertificate"] = self._client
+        return ssl.optionsForClientTLS(hostname.decode("ascii"), **kwargs)
+
+
+class UpstreamHTTP:
+    """A persistent connection pool to one upstream, with estra's failure rules."""
+
+    def __init__(self, reactor: Any, kind: str, name: str, policy: ClientTLSPolicy,
+                 timeout: float = 30, connect_timeout: float = 10, retries: int = 2,
+                 retry_after: int = 30) -> None:
+        self._reactor, self.kind, self.name = reactor, kind, name
+        self.timeout, self.retries, self.retry_after = timeout, retries, retry_after
+        self.pool = HTTPConnectionPool(reactor, persistent=True)
+        self.pool.maxPersistentPerHost = 16
+        self.pool.retryAutomatically = False   # we decide what is safe to repeat
+        self._http = HTTPClient(Agent(reactor, contextFactory=policy,
+                                      connectTimeout=connect_timeout, pool=self.pool))
+
+    async def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
+                      data: bytes | None = None, json: Any = None) -> Reply:
+        """Send once (or retry where safe); raise the device-facing error on failure."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._once(method, url, headers, data, json)
+            except _Retryable as e:
+                if attempt > self.retries or not (method == "GET" or e.refused):
+                    raise UpstreamUnavailable(str(e), self.retry_after) from None
+
+    async def _once(self, method: str, url: str, headers: Mapping[str, str] | None,
+                    data: bytes | None, json: Any) -> Reply:
+        started = time.monotonic()
+        status: int | str = "failed"
+        try:
+            body_kw: dict[str, Any] = {"json": json} if json is not None else {"data": data}
+            sent: dict[bytes | str, bytes | str] = dict(headers or {})
+            d = self._http.request(method, url, headers=sent, **body_kw)
+            d.addTimeout(self.timeout, self._reactor)
+            response = await d
+            status = response.code
+            body_d = response.content()
+            body_d.addTimeout(max(0.1, self.timeout - (time.monotonic() - started)),
+                              self._reactor)
+            body: bytes = await body_d
+        except (TimeoutError, CancelledError, net_error.TimeoutError) as e:
+            status = "timeout"
+            raise _Retryable(f"upstream {self.name} did not answer within "
+                             f"{self.timeout:g} s") from e
+        except net_error.ConnectionRefusedError as e:
+            raise _Retryable(f"upstream {self.name} refused the connection", refused=True) from e
+        except (net_error.ConnectError, net_error.DNSLookupError) as e:
+            raise _Retryable(f"upstream {self.name} unreachable: {e.__class__.__name__}") from e
+        except (ResponseNeverReceived, RequestTransmissionFailed) as e:
+            tls = any(f.check(SSL.Error) for f in e.reasons)
+            what = "TLS handshake failed (check the upstream trust anchor)" if tls \
+                else "connection closed before an answer"
+            raise _Retryable(f"upstream {self.name}: {what}") from e
+        except Exception as e:  # noqa: BLE001 - partial bodies, protocol errors
+            status = "garbled"
+            log.failure("upstream {name}: unreadable answer", name=self.name)
+            raise BadUpstream(f"upstream {self.name} answered unreadably: "
+                              f"{e.__class__.__name__}") from e
+        finally:
+            log.info("upstream {kind} {name} {method} {url} -> {status} in {ms:.1f} ms",
+                     kind=self.kind, name=self.name, method=method, url=url,
+                     status=status, ms=(time.monotonic() - started) * 1000)
+        reply = Reply(response.code, {k.decode().lower(): v[-1].decode("latin-1")
+                                      for k, v in response.headers.getAllRawHeaders()}, body)
+        return reply
+
+    def refusal(self, reply: Reply, reason: str | None = None) -> EstError:
+        """The device-facing error for a non-2xx upstream reply."""
+        text = reason or reply.body.decode("utf-8", "replace").strip()[:300] or "no reason"
+        if reply.status in _RA_CREDENTIALS:
+            return BadUpstream(f"upstream {self.name} rejected the RA's credentials "
+                               f"({reply.status}): {text}")
+        if reply.status == 503:
+            retry = reply.header("retry-after") or str(self.retry_after)
+            return UpstreamUnavailable(f"upstream {self.name} unavailable: {text}",
+                                       int(retry) if retry.isdigit() else self.retry_after)
+        if 400 <= reply.status < 500:
+            return Refused(reply.status, f"upstream CA refused the request: {text}")
+        return BadUpstream(f"upstream {self.name} failed ({reply.status}): {text}")
+
+    async def close(self) -> None:
+        await self.pool.closeCachedConnections()
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, refused: bool = False) -> None:
+        super().__init__(message)
+        self.refused = refused
+
+
+def http_for(reactor: Any, config: Any) -> UpstreamHTTP:
+    """An `UpstreamHTTP` from an [upstreams.NAME] entry (estra.config.Upstream).
+
+    Only `trust` is trusted for the upstream's TLS certificate when it is set;
+    without it the system's default trust store is used.
+    """
+    trust = x509.load_pem_x509_certificates(config.trust.getContent()) if config.trust else None
+    client = None
+    if config.client_cert is not None:
+        key = serialization.load_pem_private_key(config.client_key.getContent(), None)
+        chain = x509.load_pem_x509_certificates(config.client_cert.getContent())
+        client = (chain[0], key)
+    return UpstreamHTTP(reactor, config.kind, config.name, ClientTLSPolicy(trust, client),
+                        timeout=config.timeout, connect_timeout=config.connect_timeout,
+                        retries=config.retries, retry_after=config.retry_after)

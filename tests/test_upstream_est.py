@@ -1,0 +1,130 @@
+"""RA -> a second estra (a real twistd) as upstream EST CA, with client-certificate auth."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs7
+
+from tests import pki
+from tests.conftest import PASSWORD, Server, estra_cli, parse_http
+
+PKCS10 = ("-H", "Content-Type: application/pkcs10")
+
+
+def ra_config(upstream_port: int, ra_dir: Path, extra: str = "", trust: str = "") -> str:
+    return f"""
+[upstreams.corp]
+kind = "est"
+url = "https://localhost:{upstream_port}"
+trust = "{trust or ra_dir / 'upstream-ca.pem'}"
+client_cert = "{ra_dir / 'ra.pem'}"
+client_key = "{ra_dir / 'ra.key'}"
+timeout = 5
+{extra}
+
+[profiles.default]
+upstream = "corp"
+"""
+
+
+@pytest.fixture
+def pair(start_estra: Callable[..., Server], tmp_path: Path) -> Iterator[tuple[Server, Server]]:
+    """(upstream, ra): the upstream accepts only certificates (no Basic)."""
+    upstream = start_estra('[profiles.default]\nallow_basic = false\n'
+                           'csrattrs = ["1.2.840.113549.1.9.7"]\n')
+    done = estra_cli("--state-dir", str(upstream.state), "ra-cert", "estra RA",
+                     "--out", str(tmp_path / "ra"))
+    assert done.returncode == 0, done.stderr
+    ra = start_estra(ra_config(upstream.port, tmp_path / "ra"))
+    ra.add_user("alice")
+    yield upstream, ra
+
+
+def enroll(server: Server, tmp: Path, req: x509.CertificateSigningRequest, *args: str,
+           path: str = "simpleenroll") -> tuple[int, dict[str, str], bytes]:
+    body = tmp / "req.b64"
+    body.write_bytes(pki.b64(req))
+    return parse_http(server.curl(path, "--data-binary", f"@{body}", *PKCS10, *args).stdout)
+
+
+def certs(body: bytes) -> list[x509.Certificate]:
+    return pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))
+
+
+def test_every_operation_through_the_ra(pair: tuple[Server, Server], tmp_path: Path) -> None:
+    """cacerts, csrattrs, simpleenroll and simplereenroll through the RA are the upstream's."""
+    upstream, ra = pair
+    upstream_ca = x509.load_pem_x509_certificate(upstream.ca.read_bytes())
+    status, _, body = parse_http(ra.curl("cacerts").stdout)
+    assert status == 200 and certs(body) == [upstream_ca]
+    status, headers, body = parse_http(ra.curl("csrattrs").stdout)
+    assert status == 200 and headers["content-type"] == "application/csrattrs"
+
+    key = pki.ec_key()
+    status, _, body = enroll(ra, tmp_path, pki.csr(key, pki.name("dev-up"), pki.sans("dev.example")),
+                             "--user", f"alice:{PASSWORD}")
+    assert status == 200, body
+    leaf = certs(body)[0]
+    assert leaf.issuer == upstream_ca.subject
+    leaf.verify_directly_issued_by(upstream_ca)
+
+    cert, keyfile = pki.write_pair(tmp_path, "dev-up", leaf, key)
+    renew = pki.csr(pki.ec_key(), pki.name("dev-up"), pki.sans("dev.example"))
+    status, _, body = enroll(ra, tmp_path, renew, "--cert", str(cert), "--key", str(keyfile),
+                             path="simplereenroll")
+    assert status == 200, body
+    assert certs(body)[0].issuer == upstream_ca.subject
+
+    status, _, body = enroll(ra, tmp_path, pki.csr(key, pki.name("other")), "--cert", str(cert),
+                             "--key", str(keyfile), path="simplereenroll")
+    assert status == 403 and b"reenroll-subject" in body, body
+    assert "upstream est corp POST" in ra.log.read_text()
+
+
+def test_upstream_requires_the_ra_certificate(pair: tuple[Server, Server],
+                                              start_estra: Callable[..., Server],
+                                              tmp_path: Path) -> None:
+    """Devices cannot go to the upstream directly with Basic; an RA without its
+    certificate is refused there, which the device sees as 502."""
+    upstream, _ = pair
+    upstream.add_user("alice")
+    status, _, _ = enroll(upstream, tmp_path, pki.csr(pki.ec_key(), pki.name("direct")),
+                          "--user", f"alice:{PASSWORD}")
+    assert status == 401
+    config = ra_config(upstream.port, tmp_path / "ra").replace("client_cert", "#").replace(
+        "client_key", "#")
+    bare = start_estra(config)
+    bare.add_user("alice")
+    status, _, body = enroll(bare, tmp_path, pki.csr(pki.ec_key(), pki.name("d")),
+                             "--user", f"alice:{PASSWORD}")
+    assert status == 502 and b"rejected the RA's credentials" in body
+
+
+def test_upstream_down_is_503_and_cacerts_cached(pair: tuple[Server, Server], tmp_path: Path) -> None:
+    """With the upstream stopped: enroll is 503 + Retry-After, cacerts comes from cache."""
+    upstream, ra = pair
+    assert parse_http(ra.curl("cacerts").stdout)[0] == 200
+    upstream.stop()
+    status, headers, body = enroll(ra, tmp_path, pki.csr(pki.ec_key(), pki.name("d")),
+                                   "--user", f"alice:{PASSWORD}")
+    assert status == 503 and headers["retry-after"] == "30", body
+    assert b"refused the connection" in body
+    assert parse_http(ra.curl("cacerts").stdout)[0] == 200
+
+
+def test_wrong_trust_anchor_is_503(pair: tuple[Server, Server], start_estra: Callable[..., Server],
+                                   tmp_path: Path) -> None:
+    """An upstream whose TLS certificate does not chain to `trust` is never talked to."""
+    upstream, _ = pair
+    wrong = pki.CA("Not the upstream").write(tmp_path, "wrong")
+    ra = start_estra(ra_config(upstream.port, tmp_path / "ra", trust=str(wrong)))
+    ra.add_user("alice")
+    status, _, body = enroll(ra, tmp_path, pki.csr(pki.ec_key(), pki.name("d")),
+                             "--user", f"alice:{PASSWORD}")
+    assert status == 503 and b"TLS" in body, body
+    assert parse_http(ra.curl("cacerts").stdout)[0] == 503
