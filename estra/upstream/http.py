@@ -117,7 +117,7 @@ class UpstreamHTTP:
         status: int | str = "failed"
         try:
             body_kw: dict[str, Any] = {"json": json} if json is not None else {"data": data}
-            sent: dict[bytes | str, bytes | str] = dict(headers or {})
+            sent: dict[bytes | str, bytes | str] = {k: v for k, v in (headers or {}).items()}
             d = self._http.request(method, url, headers=sent, **body_kw)
             d.addTimeout(self.timeout, self._reactor)
             response = await d
