@@ -58,7 +58,7 @@ def makeService(options: Options) -> IService:
     from twisted.internet import reactor
     try:
         return build_service(reactor, options["settings"], announce=sys.stderr)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, ConfigError) as e:
         raise SystemExit(f"estra: cannot start: {e}") from e
 
 

@@ -1,0 +1,81 @@
+"""CloudFlare CFSSL's REST API as the CA.
+
+* `POST /api/v1/cfssl/sign` with {certificate_request, profile, label}, or
+  `POST /api/v1/cfssl/authsign` with {token, request} when `auth_key` is set:
+  request = the same JSON, base64; token = base64 HMAC-SHA256 over it with
+  the hex-decoded key (cfssl auth "standard" provider).
+* `POST /api/v1/cfssl/info` with {label, profile} for the CA certificate.
+Answers are {success, result, errors: [{code, message}], messages}.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from typing import Any, Callable
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from zope.interface import implementer
+
+from estra.config import ConfigError, Profile, Upstream
+from estra.interfaces import ICertificateAuthority
+from estra.upstream.http import UpstreamHTTP, http_for
+from estra.upstream.jsonapi import json_body, pem_certs
+
+__all__ = ["CfsslCA", "from_config"]
+
+
+@implementer(ICertificateAuthority)
+class CfsslCA:
+    """Signs through `cfssl serve` (or anything speaking its API)."""
+
+    def __init__(self, http: UpstreamHTTP, url: str, profile: str, label: str,
+                 auth_key: bytes | None) -> None:
+        self.http, self.url = http, url.rstrip("/")
+        self.profile, self.label, self.auth_key = profile, label, auth_key
+
+    async def _call(self, endpoint: str, payload: dict[str, Any]) -> Any:
+        if endpoint == "sign" and self.auth_key is not None:
+            request = json.dumps(payload).encode()
+            token = hmac.new(self.auth_key, request, hashlib.sha256).digest()
+            endpoint, payload = "authsign", {"token": base64.b64encode(token).decode(),
+                                             "request": base64.b64encode(request).decode()}
+        reply = await self.http.request("POST", f"{self.url}/api/v1/cfssl/{endpoint}",
+                                        json=payload)
+        doc = json_body(self.http, reply) if reply.body else None
+        if reply.status != 200 or not isinstance(doc, dict) or not doc.get("success"):
+            errors = doc.get("errors") if isinstance(doc, dict) else None
+            reason = "; ".join(str(e.get("message", e)) for e in errors or [] if e) or None
+            if reply.status == 200:
+                reply = type(reply)(400, reply.headers, reply.body)
+            raise self.http.refusal(reply, reason)
+        return doc.get("result") or {}
+
+    async def cacerts(self) -> list[x509.Certificate]:
+        result = await self._call("info", {"label": self.label, "profile": self.profile})
+        return pem_certs(self.http, result.get("certificate"))
+
+    async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
+                     profile: Profile) -> list[x509.Certificate]:
+        result = await self._call("sign", {
+            "certificate_request": csr.public_bytes(Encoding.PEM).decode(),
+            "profile": self.profile, "label": self.label})
+        return pem_certs(self.http, result.get("certificate"))
+
+    reenroll = enroll
+
+    async def close(self) -> None:
+        await self.http.close()
+
+
+def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> CfsslCA:
+    key = config.options["auth_key"]
+    try:
+        auth = bytes.fromhex(key) if key else None
+    except ValueError as e:
+        raise ConfigError(f"upstreams.{config.name}.auth_key: must be hex") from e
+    return CfsslCA(http_for(reactor, config), config.url, config.options["profile"],
+                   config.options["label"], auth)
