@@ -54,7 +54,7 @@ class Operation(Resource):
         return run_async(request, lambda: self._run(request))
 
     async def _run(self, request: Request) -> None:
-        event: dict[str, Any] = {"who": None, "how": None, "reason": ""}
+        event: dict[str, Any] = {"who": "-", "how": "anonymous", "reason": ""}
         status = 200
         try:
             if request.postpath and request.postpath != [b""]:

@@ -25,6 +25,7 @@ from twisted.internet import error as net_error
 from twisted.internet import ssl
 from twisted.internet.defer import CancelledError
 from twisted.logger import Logger
+from twisted.python.failure import Failure
 from twisted.web._newclient import RequestTransmissionFailed
 from twisted.web.client import Agent, HTTPConnectionPool, ResponseNeverReceived
 from twisted.web.iweb import IPolicyForHTTPS
@@ -119,12 +120,12 @@ class UpstreamHTTP:
             body_kw: dict[str, Any] = {"json": json} if json is not None else {"data": data}
             sent: dict[bytes | str, bytes | str] = {k: v for k, v in (headers or {}).items()}
             d = self._http.request(method, url, headers=sent, **body_kw)
-            d.addTimeout(self.timeout, self._reactor)
+            d.addTimeout(self.timeout, self._reactor, onTimeoutCancel=self._timed_out)
             response = await d
             status = response.code
             body_d = response.content()
             body_d.addTimeout(max(0.1, self.timeout - (time.monotonic() - started)),
-                              self._reactor)
+                              self._reactor, onTimeoutCancel=self._timed_out)
             body: bytes = await body_d
         except (TimeoutError, CancelledError, net_error.TimeoutError) as e:
             status = "timeout"
@@ -151,6 +152,11 @@ class UpstreamHTTP:
         reply = Reply(response.code, {k.decode().lower(): v[-1].decode("latin-1")
                                       for k, v in response.headers.getAllRawHeaders()}, body)
         return reply
+
+    @staticmethod
+    def _timed_out(result: Any, timeout: float) -> Failure:
+        """What a cancelled-by-timeout request becomes, whatever treq made of it."""
+        return Failure(TimeoutError(f"no answer within {timeout} s"))
 
     def refusal(self, reply: Reply, reason: str | None = None) -> EstError:
         """The device-facing error for a non-2xx upstream reply."""
