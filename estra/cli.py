@@ -14,7 +14,16 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 from twisted.python.filepath import FilePath
 
+from typing import Any
+
+from twisted.internet.defer import Deferred
+
+from estra import wire
+from estra.client import EstClient
 from estra.config import ConfigError, Settings, load_settings
+from estra.errors import EstError
+from estra.tls import load_pem_certs
+from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
 from estra.state import set_user
 
@@ -41,7 +50,61 @@ def _parser() -> argparse.ArgumentParser:
     ra.add_argument("name", help="the RA's common name")
     ra.add_argument("--out", required=True, help="directory for ra.pem and ra.key")
     ra.add_argument("--days", type=int, default=825)
+    for name, text in (("cacerts", "fetch the CA certificates of an EST server"),
+                       ("enroll", "enroll (or re-enroll) with an EST server")):
+        cmd = commands.add_parser(name, help=text)
+        cmd.add_argument("--url", required=True, help="https://host:port of the EST server")
+        cmd.add_argument("--label", default="", help="CA label (profile) on the server")
+        cmd.add_argument("--cacert", help="PEM anchors for the server's TLS certificate")
+        cmd.add_argument("--out", "-o", required=True, help="PEM file to write")
+        cmd.add_argument("--timeout", type=float, default=30)
+        if name == "enroll":
+            cmd.add_argument("--csr", required=True, help="PKCS#10 request (PEM, DER or base64)")
+            cmd.add_argument("--user", help="HTTP Basic user; password on standard input")
+            cmd.add_argument("--cert", help="client certificate (PEM) for TLS")
+            cmd.add_argument("--key", help="its private key (PEM)")
+            cmd.add_argument("--reenroll", action="store_true", help="use simplereenroll")
     return parser
+
+
+def _est_command(args: argparse.Namespace) -> int:
+    """`estra cacerts` / `estra enroll`: the EST client of estra/client.py."""
+    from twisted.internet import task
+
+    async def run(reactor: Any) -> None:
+        trust = load_pem_certs(FilePath(args.cacert)) if args.cacert else None
+        client_cert = None
+        if getattr(args, "cert", None):
+            key = serialization.load_pem_private_key(FilePath(args.key).getContent(), None)
+            client_cert = (load_pem_certs(FilePath(args.cert))[0], key)
+        http = UpstreamHTTP(reactor, "cli", args.url, ClientTLSPolicy(trust, client_cert),
+                            timeout=args.timeout, retry_after=0)
+        basic = None
+        if getattr(args, "user", None):
+            basic = (args.user, sys.stdin.readline().rstrip("\r\n"))
+        client = EstClient(http, args.url, args.label, basic)
+        try:
+            if args.command == "cacerts":
+                certs = await client.cacerts()
+            else:
+                csr = wire.decode_body(FilePath(args.csr).getContent(), "CSR")
+                certs = await client.enroll(csr, reenroll=args.reenroll)
+        except EstError as e:
+            print(f"estra: {e.status}: {e.reason}", file=sys.stderr)
+            outcome.append(1)
+            return
+        finally:
+            await http.close()
+        write_public(FilePath(args.out), b"".join(
+            c.public_bytes(serialization.Encoding.PEM) for c in certs))
+        print(f"estra: wrote {len(certs)} certificate(s) to {args.out}")
+
+    outcome: list[int] = []
+    try:
+        task.react(lambda reactor: Deferred.fromCoroutine(run(reactor)))
+    except SystemExit as e:
+        outcome.append(int(e.code or 0))
+    return max(outcome, default=0)
 
 
 def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
@@ -87,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"estra: {e}", file=sys.stderr)
         return 2
+    if args.command in ("cacerts", "enroll"):
+        return _est_command(args)
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
     if args.command == "user" and args.action == "add":

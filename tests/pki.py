@@ -97,9 +97,13 @@ def b64(obj: x509.Certificate | x509.CertificateSigningRequest, wrap: bool = Tru
     return b"".join(text[i:i + 64] + b"\n" for i in range(0, len(text), 64))
 
 
+def write_key(path: Path, key: object) -> Path:
+    path.write_bytes(key.private_bytes(PEM, serialization.PrivateFormat.PKCS8,  # type: ignore[attr-defined]
+                                       serialization.NoEncryption()))
+    return path
+
+
 def write_pair(directory: Path, stem: str, cert: x509.Certificate, key: object) -> tuple[Path, Path]:
-    c, k = directory / f"{stem}.pem", directory / f"{stem}.key"
+    c = directory / f"{stem}.pem"
     c.write_bytes(cert.public_bytes(PEM))
-    k.write_bytes(key.private_bytes(PEM, serialization.PrivateFormat.PKCS8,  # type: ignore[attr-defined]
-                                    serialization.NoEncryption()))
-    return c, k
+    return c, write_key(directory / f"{stem}.key", key)

@@ -121,3 +121,25 @@ def test_user_add_and_apache_htpasswd(start_estra: Callable[..., Server], tmp_pa
     assert done.returncode == 0 and generated
     assert enroll_with(server, tmp_path, "dave", generated.group(1)) == 200
     assert "changed" not in server.stop() and "apache pw" not in server.log.read_text()
+
+
+def test_cli_est_client(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """`estra cacerts` and `estra enroll` (Basic, then re-enroll with the cert) work."""
+    server = start_estra("")
+    server.add_user("erin")
+    common = ("--url", f"https://localhost:{server.port}", "--cacert", str(server.ca))
+    done = estra_cli("cacerts", *common, "-o", str(tmp_path / "ca.pem"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "ca.pem").read_bytes() == server.ca.read_bytes()
+    key = pki.ec_key()
+    (tmp_path / "req.pem").write_bytes(pki.csr(key, pki.name("cli")).public_bytes(pki.PEM))
+    done = estra_cli("enroll", *common, "--csr", str(tmp_path / "req.pem"), "--user", "erin",
+                     "-o", str(tmp_path / "cert.pem"), stdin=PASSWORD + "\n")
+    assert done.returncode == 0, done.stderr
+    cert, keyfile = tmp_path / "cert.pem", pki.write_key(tmp_path / "dev.key", key)
+    done = estra_cli("enroll", *common, "--csr", str(tmp_path / "req.pem"), "--reenroll",
+                     "--cert", str(cert), "--key", str(keyfile), "-o", str(tmp_path / "new.pem"))
+    assert done.returncode == 0, done.stderr
+    done = estra_cli("enroll", *common, "--csr", str(tmp_path / "req.pem"), "--user", "erin",
+                     "-o", str(tmp_path / "x.pem"), stdin="wrong\n")
+    assert done.returncode == 1 and "401" in done.stderr
