@@ -126,3 +126,6 @@ def parse_http(raw: bytes) -> tuple[int, dict[str, str], bytes]:
         k, _, v = line.partition(":")
         headers[k.strip().lower()] = v.strip()
     return status, headers, body
+
+
+from tests.strongswan import strongswan_usable, sw  # noqa: E402,F401  (shared fixtures)

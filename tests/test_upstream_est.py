@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli, parse_http
+from tests.strongswan import StrongSwan
 
 PKCS10 = ("-H", "Content-Type: application/pkcs10")
 
@@ -128,3 +129,21 @@ def test_wrong_trust_anchor_is_503(pair: tuple[Server, Server], start_estra: Cal
                              "--user", f"alice:{PASSWORD}")
     assert status == 503 and b"TLS" in body, body
     assert parse_http(ra.curl("cacerts").stdout)[0] == 503
+
+
+def test_strongswan_device_through_the_ra(pair: tuple[Server, Server], sw: StrongSwan) -> None:
+    """strongSwan's pki enrolls and re-enrolls through the RA; the upstream CA issues."""
+    upstream, ra = pair
+    upstream_ca = x509.load_pem_x509_certificate(upstream.ca.read_bytes())
+    done = sw.estca(f"https://localhost:{ra.port}", ra)
+    assert done.returncode == 0, done.stderr.decode()
+    assert x509.load_der_x509_certificate((sw.dir / "ca.der").read_bytes()) == upstream_ca
+    key, cert_file, cert = sw.enroll(ra, "sw", "CN=sw-dev", "sw.example")
+    cert.verify_directly_issued_by(upstream_ca)
+    _, req = sw.request("sw2", "CN=sw-dev", "sw.example")
+    done = sw.est(f"https://localhost:{ra.port}", ra, req, "--cert", str(cert_file),
+                  "--key", str(key))
+    assert done.returncode == 0, done.stderr.decode()
+    renewed = x509.load_der_x509_certificate(done.stdout)
+    assert renewed.subject == cert.subject and renewed.serial_number != cert.serial_number
+    renewed.verify_directly_issued_by(upstream_ca)
