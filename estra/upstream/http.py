@@ -137,7 +137,7 @@ class UpstreamHTTP:
             raise _Retryable(f"upstream {self.name} unreachable: {e.__class__.__name__}") from e
         except (ResponseNeverReceived, RequestTransmissionFailed) as e:
             tls = any(f.check(SSL.Error) for f in e.reasons)
-            what = "TLS handshake failed (check the upstream trust anchor)" if tls \
+            what = "TLS handshake failed (check the upstream trust anchor and the RA's client certificate)" if tls \
                 else "connection closed before an answer"
             raise _Retryable(f"upstream {self.name}: {what}") from e
         except Exception as e:  # noqa: BLE001 - partial bodies, protocol errors
