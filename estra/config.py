@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from attrs import field, frozen
 from twisted.python.filepath import FilePath
@@ -18,6 +19,11 @@ EKUS = {"clientAuth": "1.3.6.1.5.5.7.3.2", "serverAuth": "1.3.6.1.5.5.7.3.1",
         "codeSigning": "1.3.6.1.5.5.7.3.3", "emailProtection": "1.3.6.1.5.5.7.3.4",
         "ipsecIKE": "1.3.6.1.5.5.7.3.17", "cmcRA": "1.3.6.1.5.5.7.3.28"}
 _LABEL = re.compile(r"^[A-Za-z0-9_.~-]+$")
+KEY_TYPES = ("rsa", "ec", "ed25519", "ed448")
+CURVES = ("secp256r1", "secp384r1", "secp521r1")
+HASHES = ("sha256", "sha384", "sha512", "sha224", "sha1")
+SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAddress",
+                      "DC", "UID", "title", "givenName", "surname", "pseudonym")
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
                    "serverkeygen", "fullcmc")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
@@ -48,6 +54,31 @@ class Profile:
     extended_key_usage: tuple[str, ...] = ("clientAuth",)
     allow_basic: bool = True
     upstream: str = "local"
+    # keys and signatures
+    key_types: tuple[str, ...] = ("rsa", "ec", "ed25519", "ed448")
+    min_rsa_bits: int = 2048
+    curves: tuple[str, ...] = ("secp256r1", "secp384r1", "secp521r1")
+    signature_hashes: tuple[str, ...] = ("sha256", "sha384", "sha512")
+    # subject and subjectAltName
+    subject_required: tuple[str, ...] = ()
+    subject_allowed: tuple[str, ...] = ()            # empty: any attribute
+    subject_patterns: tuple[tuple[str, str], ...] = ()  # (attribute, pattern)
+    san_dns_suffixes: tuple[str, ...] = ()           # empty: any DNS name
+    san_ip_networks: tuple[str, ...] = ()            # empty: any address
+    san_uri_patterns: tuple[str, ...] = ()
+    san_email_patterns: tuple[str, ...] = ()
+    san_max: int = 20
+    extensions_required: tuple[str, ...] = ()
+    extensions_forbidden: tuple[str, ...] = ()
+    # proof of identity, re-enrollment, rate, approval
+    require_code: bool = False
+    reenroll_allow_changes: bool = False
+    reenroll_only_ours: bool = True
+    renewal_window_days: int = 0                     # 0: renew any time
+    rate_per_identity: tuple[int, int] | None = None  # (count, seconds)
+    rate_per_address: tuple[int, int] | None = None
+    approval: str = "auto"
+    approval_retry_after: int = 300
 
 
 @frozen
@@ -86,6 +117,7 @@ class Settings:
     ca_validity_days: int
     profiles: dict[str, Profile] = field(factory=dict)
     upstreams: dict[str, Upstream] = field(factory=dict)
+    store_url: str = ""
 
     @property
     def ca_cert(self) -> FilePath:
@@ -194,6 +226,12 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     ca_days = ca.get("validity_days", int, 3650, _positive)
     ca.done()
 
+    store = top.table("store")
+    store_url = store.get("url", str, "", lambda v: None if not v or v.startswith(
+        ("sqlite:///", "postgresql://", "postgres://")) else
+        "must be sqlite:///PATH or postgresql://...")
+    store.done()
+
     upstreams_table = top.table("upstreams")
     upstreams = {name: _upstream(upstreams_table.table(name), name, state)
                  for name in list(upstreams_table.data)}
@@ -220,7 +258,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     return Settings(source=source, listen=listen, state_dir=state, max_body=max_body,
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
-                    profiles=profiles, upstreams=upstreams)
+                    profiles=profiles, upstreams=upstreams, store_url=store_url)
 
 
 # Kind-specific settings: name -> (type, default). `*_file` variants of the
@@ -323,6 +361,25 @@ def _profile(table: _Table, name: str) -> Profile:
         "extended_key_usage", list, ["clientAuth"],
         lambda v: _strings(v) or next((f"unknown usage {u!r} (known: {', '.join(EKUS)})"
                                        for u in v if u not in EKUS and not _OID.match(u)), None)))
+    def strings(key: str, default: tuple[str, ...] = (),
+                allowed: Sequence[str] | None = None) -> tuple[str, ...]:
+        def check(v: list[Any]) -> str | None:
+            if _strings(v):
+                return _strings(v)
+            bad = [x for x in v if allowed is not None and x not in allowed]
+            return f"unknown value {bad[0]!r} (known: {', '.join(allowed or ())})" if bad else None
+        return tuple(table.get(key, list, list(default), check))
+
+    patterns = table.get("subject_patterns", dict, {},
+                         lambda v: None if all(isinstance(x, str) for x in v.values())
+                         else "values must be strings")
+    networks = strings("san_ip_networks")
+    for net in networks:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            raise ConfigError(f"{table.where('san_ip_networks')}: {net!r} is not an "
+                              "IP network") from None
     profile = Profile(
         name=name, csrattrs=attrs, base64_layout=layout,
         require_channel_binding=table.get("require_channel_binding", bool, False),
@@ -330,9 +387,58 @@ def _profile(table: _Table, name: str) -> Profile:
         validity_days=table.get("validity_days", int, 365, _positive),
         extended_key_usage=ekus,
         allow_basic=table.get("allow_basic", bool, True),
-        upstream=table.get("upstream", str, "local"))
+        upstream=table.get("upstream", str, "local"),
+        key_types=strings("key_types", KEY_TYPES, KEY_TYPES),
+        min_rsa_bits=table.get("min_rsa_bits", int, 2048, _positive),
+        curves=strings("curves", CURVES, CURVES),
+        signature_hashes=strings("signature_hashes", HASHES[:3], HASHES),
+        subject_required=strings("subject_required"),
+        subject_allowed=strings("subject_allowed"),
+        subject_patterns=tuple(sorted(patterns.items())),
+        san_dns_suffixes=strings("san_dns_suffixes"),
+        san_ip_networks=networks,
+        san_uri_patterns=strings("san_uri_patterns"),
+        san_email_patterns=strings("san_email_patterns"),
+        san_max=table.get("san_max", int, 20, _not_negative),
+        extensions_required=strings("extensions_required"),
+        extensions_forbidden=strings("extensions_forbidden"),
+        require_code=table.get("require_code", bool, False),
+        reenroll_allow_changes=table.get("reenroll_allow_changes", bool, False),
+        reenroll_only_ours=table.get("reenroll_only_ours", bool, True),
+        renewal_window_days=table.get("renewal_window_days", int, 0, _not_negative),
+        rate_per_identity=_rate(table, "rate_per_identity"),
+        rate_per_address=_rate(table, "rate_per_address"),
+        approval=table.get("approval", str, "auto",
+                           lambda v: None if v in ("auto", "manual") else
+                           "must be \"auto\" or \"manual\""),
+        approval_retry_after=table.get("approval_retry_after", int, 300, _positive))
+    for attr in (*profile.subject_required, *profile.subject_allowed,
+                 *(a for a, _ in profile.subject_patterns)):
+        if attr not in SUBJECT_ATTRIBUTES and not _OID.match(attr):
+            raise ConfigError(f"{table.where('subject_*')}: unknown attribute {attr!r} "
+                              f"(known: {', '.join(SUBJECT_ATTRIBUTES)} or a dotted OID)")
+    for oid in (*profile.extensions_required, *profile.extensions_forbidden):
+        if not _OID.match(oid):
+            raise ConfigError(f"{table.where('extensions_*')}: {oid!r} is not a dotted OID")
+    if profile.require_code and profile.require_channel_binding:
+        raise ConfigError(f"{table.where('require_code')}: both the one-time code and the "
+                          "channel binding travel in challengePassword; require one")
     table.done()
     return profile
+
+
+_RATE = re.compile(r"^(\d+)/(second|minute|hour|day)$")
+_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _rate(table: _Table, key: str) -> tuple[int, int] | None:
+    value = table.get(key, str, "", lambda v: None if not v or _RATE.match(v)
+                      else 'must look like "10/hour" (per second, minute, hour or day)')
+    if not value:
+        return None
+    m = _RATE.match(value)
+    assert m is not None
+    return int(m.group(1)), _SECONDS[m.group(2)]
 
 
 def settings_from_string(text: str, source: str = "<string>", **overrides: Any) -> Settings:

@@ -1,41 +1,181 @@
 """RA policy: may this identity have a certificate for this CSR under this profile?
 
-Every refusal is a `Forbidden` whose reason starts with the rule's name, so the
-device, the log and (later) the audit record all say which rule decided.
+`Policy.check` holds the rules that need nothing but the request (keys,
+signature hash, subject, subjectAltName, extensions, channel binding,
+re-enrollment); the rules that need the store (one-time codes, rate limits,
+"only certificates we enrolled", manual approval) run in `ra.py`.  Every
+refusal is a `Forbidden` whose reason starts with the rule's name, so the
+device, the log and the audit record all say which rule decided.
 """
 
 from __future__ import annotations
 
+import datetime
+import fnmatch
+import ipaddress
+import re
+from typing import Callable, Iterable
+
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.x509.oid import NameOID
 
 from estra import wire
 from estra.auth import ISSUED, Identity
 from estra.config import Profile
 from estra.errors import Forbidden
 
-__all__ = ["Policy", "ENROLL", "REENROLL"]
+__all__ = ["Policy", "ENROLL", "REENROLL", "ATTRIBUTE_OIDS", "expand"]
 
 ENROLL, REENROLL = "simpleenroll", "simplereenroll"
+ATTRIBUTE_OIDS: dict[str, x509.ObjectIdentifier] = {
+    "CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME,
+    "OU": NameOID.ORGANIZATIONAL_UNIT_NAME, "C": NameOID.COUNTRY_NAME,
+    "ST": NameOID.STATE_OR_PROVINCE_NAME, "L": NameOID.LOCALITY_NAME,
+    "serialNumber": NameOID.SERIAL_NUMBER, "emailAddress": NameOID.EMAIL_ADDRESS,
+    "DC": NameOID.DOMAIN_COMPONENT, "UID": NameOID.USER_ID, "title": NameOID.TITLE,
+    "givenName": NameOID.GIVEN_NAME, "surname": NameOID.SURNAME,
+    "pseudonym": NameOID.PSEUDONYM,
+}
+_NAMES = {oid: name for name, oid in ATTRIBUTE_OIDS.items()}
+_PLACEHOLDER = re.compile(r"\{([A-Za-z.]+)\}")
+
+
+def _oid(name: str) -> x509.ObjectIdentifier:
+    return ATTRIBUTE_OIDS.get(name) or x509.ObjectIdentifier(name)
+
+
+def _attr_name(oid: x509.ObjectIdentifier) -> str:
+    return _NAMES.get(oid, oid.dotted_string)
+
+
+def placeholders(identity: Identity) -> dict[str, str]:
+    """Values a pattern may use: {identity}, and {cert.CN}, {cert.serialNumber}..."""
+    values = {"identity": identity.name}
+    if identity.certificate is not None:
+        for attr in identity.certificate.subject:
+            values.setdefault(f"cert.{_attr_name(attr.oid)}", str(attr.value))
+    return values
+
+
+def expand(pattern: str, identity: Identity) -> str | None:
+    """`pattern` with placeholders filled (glob characters in values escaped), or
+    None when it names a value this identity does not have."""
+    values = placeholders(identity)
+    missing = [name for name in _PLACEHOLDER.findall(pattern) if name not in values]
+    if missing:
+        return None
+    return _PLACEHOLDER.sub(lambda m: re.sub(r"([*?\[])", r"[\1]", values[m.group(1)]),
+                            pattern)
+
+
+def _matches(value: str, patterns: Iterable[str], identity: Identity) -> bool:
+    return any((p := expand(pattern, identity)) is not None and fnmatch.fnmatchcase(value, p)
+               for pattern in patterns)
 
 
 class Policy:
-    """The rules of issue 2: channel binding and RFC 7030 4.2.2 re-enrollment."""
+    """The request-only rules; see the module docstring for the rest."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
 
     def check(self, operation: str, identity: Identity,
               csr: x509.CertificateSigningRequest, profile: Profile) -> None:
         """Return if the request may go on; raise `Forbidden` naming the rule.
 
         A downstream RA (id-kp-cmcRA certificate) has already tied the CSR to
-        its device (RFC 7030 3.7), so the identity-bound rules do not apply.
+        its device (RFC 7030 3.7), so the identity-bound rules do not apply to it.
         """
+        self._key(csr, profile)
+        self._subject(csr, profile, identity)
+        self._san(csr, profile, identity)
+        self._extensions(csr, profile)
         if identity.is_ra:
             return
         if profile.require_channel_binding:
             self._channel_binding(identity, csr)
         if operation == REENROLL:
-            self._reenroll(identity, csr)
+            self._reenroll(identity, csr, profile)
         elif identity.expired_for is not None:
             raise Forbidden("expired-certificate: an expired certificate may only re-enroll")
+
+    @staticmethod
+    def _key(csr: x509.CertificateSigningRequest, profile: Profile) -> None:
+        key = csr.public_key()
+        kind = ("rsa" if isinstance(key, rsa.RSAPublicKey) else
+                "ec" if isinstance(key, ec.EllipticCurvePublicKey) else
+                "ed25519" if isinstance(key, ed25519.Ed25519PublicKey) else
+                "ed448" if isinstance(key, ed448.Ed448PublicKey) else type(key).__name__)
+        if kind not in profile.key_types:
+            raise Forbidden(f"key-type: {kind} keys are not allowed here "
+                            f"(allowed: {', '.join(profile.key_types)})")
+        if isinstance(key, rsa.RSAPublicKey) and key.key_size < profile.min_rsa_bits:
+            raise Forbidden(f"key-size: RSA {key.key_size} bits is below the minimum of "
+                            f"{profile.min_rsa_bits}")
+        if isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name not in profile.curves:
+            raise Forbidden(f"key-curve: curve {key.curve.name} is not allowed "
+                            f"(allowed: {', '.join(profile.curves)})")
+        hash_alg = csr.signature_hash_algorithm
+        if hash_alg is not None and hash_alg.name not in profile.signature_hashes:
+            raise Forbidden(f"signature-hash: CSR signed with {hash_alg.name}; allowed: "
+                            f"{', '.join(profile.signature_hashes)}")
+
+    @staticmethod
+    def _subject(csr: x509.CertificateSigningRequest, profile: Profile,
+                 identity: Identity) -> None:
+        present = {attr.oid for attr in csr.subject}
+        for name in profile.subject_required:
+            if _oid(name) not in present:
+                raise Forbidden(f"subject-required: the subject must contain {name}")
+        if profile.subject_allowed:
+            allowed = {_oid(name) for name in profile.subject_allowed}
+            for oid in present - allowed:
+                raise Forbidden(f"subject-allowed: {_attr_name(oid)} is not allowed in the "
+                                "subject")
+        for name, pattern in profile.subject_patterns:
+            values = [str(a.value) for a in csr.subject.get_attributes_for_oid(_oid(name))]
+            if not values or not all(_matches(v, [pattern], identity) for v in values):
+                raise Forbidden(f"subject-pattern: {name} must match {pattern!r} for "
+                                f"{identity.name!r}")
+
+    @staticmethod
+    def _san(csr: x509.CertificateSigningRequest, profile: Profile, identity: Identity) -> None:
+        names = wire.sans_of(csr)
+        if len(names) > profile.san_max:
+            raise Forbidden(f"san-max: {len(names)} subjectAltNames, at most "
+                            f"{profile.san_max} allowed")
+        for name in names:
+            if isinstance(name, x509.DNSName) and profile.san_dns_suffixes:
+                host = name.value.lower().rstrip(".")
+                if not any(host == s.lower().lstrip(".") or host.endswith("." + s.lower().lstrip("."))
+                           for s in profile.san_dns_suffixes):
+                    raise Forbidden(f"san-dns: {name.value} is outside "
+                                    f"{', '.join(profile.san_dns_suffixes)}")
+            elif isinstance(name, x509.IPAddress) and profile.san_ip_networks:
+                if not any(name.value in ipaddress.ip_network(n, strict=False)
+                           for n in profile.san_ip_networks):
+                    raise Forbidden(f"san-ip: {name.value} is outside "
+                                    f"{', '.join(profile.san_ip_networks)}")
+            elif isinstance(name, x509.UniformResourceIdentifier) and profile.san_uri_patterns:
+                if not _matches(name.value, profile.san_uri_patterns, identity):
+                    raise Forbidden(f"san-uri: {name.value} matches no allowed pattern")
+            elif isinstance(name, x509.RFC822Name) and profile.san_email_patterns:
+                if not _matches(name.value, profile.san_email_patterns, identity):
+                    raise Forbidden(f"san-email: {name.value} matches no allowed pattern")
+
+    @staticmethod
+    def _extensions(csr: x509.CertificateSigningRequest, profile: Profile) -> None:
+        try:
+            present = {ext.oid.dotted_string for ext in csr.extensions}
+        except ValueError as e:
+            raise Forbidden(f"extensions: the CSR's extension request cannot be parsed: {e}")
+        for oid in profile.extensions_required:
+            if oid not in present:
+                raise Forbidden(f"extension-required: the CSR must request extension {oid}")
+        for oid in profile.extensions_forbidden:
+            if oid in present:
+                raise Forbidden(f"extension-forbidden: extension {oid} may not be requested")
 
     @staticmethod
     def _channel_binding(identity: Identity, csr: x509.CertificateSigningRequest) -> None:
@@ -49,12 +189,20 @@ class Policy:
             raise Forbidden("channel-binding: the CSR challengePassword does not carry "
                             "this TLS session's channel binding (RFC 7030 3.5)")
 
-    @staticmethod
-    def _reenroll(identity: Identity, csr: x509.CertificateSigningRequest) -> None:
+    def _reenroll(self, identity: Identity, csr: x509.CertificateSigningRequest,
+                  profile: Profile) -> None:
         cert = identity.certificate
         if identity.method != ISSUED or cert is None:
             raise Forbidden("reenroll-certificate: re-enrollment requires a TLS client "
                             "certificate issued by this CA (RFC 7030 4.2.2)")
+        if profile.renewal_window_days:
+            now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
+            opens = cert.not_valid_after_utc - datetime.timedelta(days=profile.renewal_window_days)
+            if now < opens:
+                raise Forbidden(f"renewal-window: renewal opens {opens:%Y-%m-%d %H:%M} UTC, "
+                                f"{profile.renewal_window_days} days before expiry")
+        if profile.reenroll_allow_changes:
+            return
         if csr.subject != cert.subject:
             raise Forbidden("reenroll-subject: the CSR subject "
                             f"{csr.subject.rfc4514_string()!r} differs from the "

@@ -1,29 +1,67 @@
-"""The one pipeline EST (and later SCEP) share: auth -> policy -> CA."""
+"""The one pipeline EST (and later SCEP) share: auth -> policy -> store -> CA.
+
+`enroll` runs, in order: a held request for the same key and identity
+(approved: issue the stored request; rejected: 403; still pending: 202),
+the request-only rules of `Policy`, rate limits, "only certificates this RA
+enrolled" for re-enrollment, the one-time code, manual approval, and finally
+the CA.  Every outcome is recorded in the store and logged, with the rule
+that decided it.
+"""
 
 from __future__ import annotations
 
-from typing import Sequence
+import base64
+import hashlib
+from typing import Callable, Sequence
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from twisted.logger import Logger
 
 from estra import wire
 from estra.auth import Authenticator, Identity, Peer
 from estra.config import Profile
+from estra.errors import EstError, Forbidden, Held
 from estra.interfaces import ICertificateAuthority
-from estra.policy import Policy
+from estra.policy import REENROLL, Policy
+from estra.store import EnrollmentRecord, Store
 
-__all__ = ["RegistrationAuthority"]
+__all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]
 
 log = Logger()
 
 
+class TooManyRequests(EstError):
+    status = 429
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(reason, {"Retry-After": str(retry_after)})
+
+
+def key_fingerprint(csr: x509.CertificateSigningRequest) -> str:
+    """SHA-256 of the CSR's SubjectPublicKeyInfo, hex: how held requests are matched."""
+    spki = csr.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(spki).hexdigest()
+
+
+def _san_strings(names: frozenset[x509.GeneralName]) -> list[str]:
+    return sorted(f"{type(n).__name__}:{n.value}" for n in names)
+
+
+def rule_of(error: EstError) -> str:
+    """The rule name an error's reason starts with ("san-dns: ..."), else its kind."""
+    head = error.reason.split(":", 1)[0]
+    return head if head and " " not in head else type(error).__name__
+
+
 class RegistrationAuthority:
-    """Authenticate, judge, and have the CA issue; one instance per process."""
+    """Authenticate, judge, record, and have the CA issue; one instance per process."""
 
     def __init__(self, authenticator: Authenticator, policy: Policy,
-                 cas: dict[str, ICertificateAuthority]) -> None:
+                 cas: dict[str, ICertificateAuthority], store: Store,
+                 clock: Callable[[], float]) -> None:
         self.authenticator, self.policy, self._cas = authenticator, policy, cas
+        self.store, self._clock = store, clock
 
     def ca_for(self, profile: Profile) -> ICertificateAuthority:
         """The CA a profile names (`cas` maps upstream names to CAs)."""
@@ -35,14 +73,80 @@ class RegistrationAuthority:
     async def enroll(self, operation: str, identity: Identity,
                      csr: x509.CertificateSigningRequest,
                      profile: Profile) -> Sequence[x509.Certificate]:
-        """Check `csr` against the profile's policy, then have its CA issue."""
+        """Judge `csr` under the profile, record the outcome, have the CA issue."""
+        der = csr.public_bytes(Encoding.DER)
+        record = dict(at=self._clock(), identity=identity.name, method=identity.method,
+                      peer=identity.peer.address, label=profile.name, operation=operation,
+                      csr_sha256=hashlib.sha256(der).hexdigest(),
+                      key_sha256=key_fingerprint(csr), subject=csr.subject.rfc4514_string(),
+                      sans=_san_strings(wire.sans_of(csr)))
+        try:
+            held = await self.store.find_pending(profile.name, identity.name,
+                                                 str(record["key_sha256"]))
+            if held is not None:
+                csr = self._approved(held, profile)
+            else:
+                await self._judge(operation, identity, csr, profile, record)
+            ca = self.ca_for(profile)
+            certs = list(await (ca.reenroll if operation == REENROLL else ca.enroll)(
+                csr, identity, profile))
+        except EstError as e:
+            decision = ("held" if e.status == 202 else
+                        "rejected" if 400 <= e.status < 500 else "failed")
+            await self.store.record(EnrollmentRecord(
+                **record, decision=decision, rule=rule_of(e), reason=e.reason))  # type: ignore[arg-type]
+            raise
+        serial = f"{certs[0].serial_number:x}"
+        await self.store.record(EnrollmentRecord(
+            **record, decision="issued", rule="issued", reason="",  # type: ignore[arg-type]
+            serial=serial, not_after=certs[0].not_valid_after_utc.timestamp()))
+        if held is not None:
+            await self.store.mark_issued(held["id"], serial)
+        return certs
+
+    def _approved(self, held: dict[str, object], profile: Profile
+                  ) -> x509.CertificateSigningRequest:
+        """The stored request once an operator approved it; else 202 or 403."""
+        if held["status"] == "pending":
+            raise Held(f"approval: request {held['id']} awaits an operator's decision",
+                       profile.approval_retry_after)
+        if held["status"] == "rejected":
+            raise Forbidden(f"approval: request {held['id']} was rejected: {held['reason']}")
+        # Issue exactly what the operator saw, whatever the device sends now.
+        return x509.load_der_x509_csr(base64.b64decode(str(held["csr"])))
+
+    async def _judge(self, operation: str, identity: Identity,
+                     csr: x509.CertificateSigningRequest, profile: Profile,
+                     record: dict[str, object]) -> None:
         self.policy.check(operation, identity, csr, profile)
-        ca = self.ca_for(profile)
-        if operation == "simplereenroll":
-            certs = await ca.reenroll(csr, identity, profile)
-        else:
-            certs = await ca.enroll(csr, identity, profile)
-        return list(certs)
+        for limit, bucket in ((profile.rate_per_identity, f"id:{identity.name}"),
+                              (profile.rate_per_address, f"ip:{identity.peer.address}")):
+            if limit is not None:
+                count, window = limit
+                if await self.store.hit(f"{profile.name}:{bucket}", window) > count:
+                    raise TooManyRequests(f"rate-limit: more than {count} requests per "
+                                          f"{window} s for {bucket}", window)
+        if operation == REENROLL and profile.reenroll_only_ours and not identity.is_ra:
+            assert identity.certificate is not None
+            if not await self.store.issued_serial(f"{identity.certificate.serial_number:x}"):
+                raise Forbidden("reenroll-unknown: the client certificate was not "
+                                "enrolled through this RA")
+        if profile.require_code and not identity.is_ra:
+            code = wire.challenge_password(csr)
+            if code is None:
+                raise Forbidden("one-time-code: this profile requires a one-time "
+                                "enrollment code as the CSR challengePassword")
+            if not await self.store.consume_code(code.decode("utf-8", "replace"),
+                                                 identity.name, identity.peer.address):
+                raise Forbidden("one-time-code: the code is unknown, expired, revoked, "
+                                f"already used, or not issued for {identity.name!r}")
+        if profile.approval == "manual":
+            pending_id = await self.store.hold(
+                profile.name, operation, identity.name, str(record["key_sha256"]),
+                str(record["subject"]), list(record["sans"]),  # type: ignore[call-overload]
+                base64.b64encode(csr.public_bytes(Encoding.DER)).decode())
+            raise Held(f"approval: request {pending_id} awaits an operator's decision",
+                       profile.approval_retry_after)
 
     async def cacerts(self, profile: Profile) -> Sequence[x509.Certificate]:
         return list(await self.ca_for(profile).cacerts())

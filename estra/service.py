@@ -23,6 +23,7 @@ from estra.http import make_site
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import BOOTSTRAP_USER, prepare_state
+from estra.store import migrate_blocking, open_store
 from estra.upstream import build_upstream
 from estra.errors import EstError
 from estra.tls import ServerTLS, TLSServerEndpoint, TrustStore, load_pem_certs
@@ -173,7 +174,10 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     _Upstreams(list(cas.values())).setServiceParent(top)
     remote = [ca for ca in cas.values() if ca is not prepared.ca]
     _IssuerSync(reactor, issued, prepared.ca, remote, 300).setServiceParent(top)
-    ra = RegistrationAuthority(authenticator, Policy(), cas)
+    store = open_store(settings.store_url, settings.state_dir, clock)
+    migrate_blocking(store)
+    store.setServiceParent(top)
+    ra = RegistrationAuthority(authenticator, Policy(clock), cas, store, clock)
     site = make_site(est_root(ra, settings.profiles), settings.max_body)
     tls = ServerTLS(settings.tls_cert, settings.tls_key, [prepared.ca.cert, *bootstrap])
     endpoint = TLSServerEndpoint(serverFromString(reactor, settings.listen), tls)

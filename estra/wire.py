@@ -56,13 +56,13 @@ def check_content_type(value: str | None, expected: str) -> None:
 
 def decode_body(body: bytes, what: str = "request") -> bytes:
     """Return the DER inside `body`: base64 (any line layout), PEM or DER."""
+    if body[:1] == b"\x30" and not _BASE64_TEXT.match(body):
+        return body                   # raw DER: never strip, its last byte may be 0x20
     data = body.strip()
     if not data:
         raise BadRequest(f"empty {what} body")
     if data.startswith(b"-----BEGIN"):
         return _pem_to_der(data, what)
-    if data[:1] == b"\x30" and not _BASE64_TEXT.match(data):
-        return data
     if not _BASE64_TEXT.match(data):
         raise BadRequest(f"{what} body is neither base64, PEM nor DER")
     compact = b"".join(data.split())

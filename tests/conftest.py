@@ -11,7 +11,11 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
+import base64
+
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki
 
@@ -109,6 +113,19 @@ def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     yield start
     for server in servers:
         server.stop()
+
+
+def issued(body: bytes) -> list[x509.Certificate]:
+    """The certificates of a base64 certs-only PKCS#7 answer."""
+    return pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))
+
+
+def openssl_verify(tmp: Path, cert: x509.Certificate, ca_file: str = "fake-ca.pem") -> None:
+    """`openssl verify -CAfile tmp/ca_file` accepts `cert`."""
+    (tmp / "leaf.pem").write_bytes(cert.public_bytes(pki.PEM))
+    done = subprocess.run(["openssl", "verify", "-CAfile", str(tmp / ca_file),
+                           str(tmp / "leaf.pem")], capture_output=True, timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def parse_http(raw: bytes) -> tuple[int, dict[str, str], bytes]:

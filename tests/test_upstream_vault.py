@@ -10,22 +10,19 @@ AppRole" (`POST /v1/auth/:approle_mount/login`).  Errors are {"errors": [...]}.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import secrets
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
 from tests import pki
-from tests.conftest import PASSWORD, Server, parse_http
+from tests.conftest import issued, openssl_verify, PASSWORD, Server, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 TOKEN = "hvs.static-test-token"
@@ -152,17 +149,6 @@ def enroll(ra: Server, tmp: Path, path: str, cn: str,
     req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name(cn), pki.sans(*alt))))
     return parse_http(ra.curl(path, "--user", f"alice:{PASSWORD}", "--data-binary", f"@{req}",
                               "-H", "Content-Type: application/pkcs10").stdout)
-
-
-def issued(body: bytes) -> list[x509.Certificate]:
-    return pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))
-
-
-def openssl_verify(tmp: Path, cert: x509.Certificate) -> None:
-    (tmp / "leaf.pem").write_bytes(cert.public_bytes(pki.PEM))
-    done = subprocess.run(["openssl", "verify", "-CAfile", str(tmp / "fake-ca.pem"),
-                           str(tmp / "leaf.pem")], capture_output=True, timeout=30)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_enroll_with_static_token(ra: Server, fake: FakeServer, tmp_path: Path) -> None:

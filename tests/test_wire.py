@@ -84,3 +84,10 @@ def test_config_errors_name_key(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match="^f.toml: ") as caught:
         settings_from_string(text, "f.toml")
     assert message in str(caught.value)
+
+
+def test_der_ending_in_whitespace_byte_is_kept() -> None:
+    """A DER body whose last byte happens to be 0x20 or 0x0a is not stripped."""
+    for last in (0x20, 0x0A, 0x0D, 0x09):
+        der = DER[:-1] + bytes([last])
+        assert wire.decode_body(der) == der

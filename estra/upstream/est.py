@@ -21,9 +21,8 @@ from zope.interface import implementer
 
 from estra.client import EstClient
 from estra.config import Profile, Upstream
-from estra.errors import EstError
 from estra.interfaces import ICertificateAuthority
-from estra.upstream.http import UpstreamHTTP, http_for
+from estra.upstream.http import CachedCerts, UpstreamHTTP, http_for
 
 __all__ = ["EstUpstream", "from_config"]
 
@@ -35,23 +34,11 @@ class EstUpstream:
     """Forwards enrollments to an EST server; caches its cacerts for `refresh` s."""
 
     def __init__(self, client: EstClient, clock: Callable[[], float], refresh: float) -> None:
-        self.client, self._clock, self._refresh = client, clock, refresh
-        self._cached: tuple[float, list[x509.Certificate]] | None = None
+        self.client = client
+        self._cacerts = CachedCerts(client.http.name, client.cacerts, clock, refresh)
 
     async def cacerts(self) -> list[x509.Certificate]:
-        now = self._clock()
-        if self._cached is not None and now - self._cached[0] < self._refresh:
-            return self._cached[1]
-        try:
-            certs = await self.client.cacerts()
-        except EstError as e:
-            if self._cached is None:
-                raise
-            log.warn("upstream cacerts refresh failed ({reason}); serving the cached copy",
-                     reason=e.reason)
-            return self._cached[1]
-        self._cached = (now, certs)
-        return certs
+        return await self._cacerts.get()
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:

@@ -15,7 +15,7 @@ be parsed gives 502.
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from attrs import frozen
 from cryptography import x509
@@ -34,7 +34,7 @@ from zope.interface import implementer
 
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 
-__all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for"]
+__all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts"]
 
 log = Logger()
 _RA_CREDENTIALS = (401, 403, 407)
@@ -174,6 +174,34 @@ class UpstreamHTTP:
 
     async def close(self) -> None:
         await self.pool.closeCachedConnections()
+
+
+class CachedCerts:
+    """An upstream's CA certificates, fetched by `fetch` and kept `refresh` seconds.
+
+    When a refresh fails the last good copy is served (and the failure logged);
+    with no copy yet the failure reaches the caller.
+    """
+
+    def __init__(self, name: str, fetch: Callable[[], Awaitable[list[x509.Certificate]]],
+                 clock: Callable[[], float], refresh: float) -> None:
+        self.name, self._fetch, self._clock, self._refresh = name, fetch, clock, refresh
+        self._cached: tuple[float, list[x509.Certificate]] | None = None
+
+    async def get(self) -> list[x509.Certificate]:
+        now = self._clock()
+        if self._cached is not None and now - self._cached[0] < self._refresh:
+            return self._cached[1]
+        try:
+            certs = await self._fetch()
+        except EstError as e:
+            if self._cached is None:
+                raise
+            log.warn("upstream {name}: CA certificates refresh failed ({reason}); serving "
+                     "the cached copy", name=self.name, reason=e.reason)
+            return self._cached[1]
+        self._cached = (now, certs)
+        return certs
 
 
 class _Retryable(Exception):

@@ -1,0 +1,319 @@
+"""The store: enrollments, pending approvals, one-time codes, rate counters, audit.
+
+twisted.enterprise.adbapi over SQLite (the embedded default, in the state
+directory) or PostgreSQL (`[store] url = "postgresql://..."`, shared by
+several estra nodes).  Queries run on adbapi's threads, never on the reactor.
+One schema with numbered migrations, applied at start-up under a lock.
+
+Nothing secret is stored in clear: one-time codes are kept as SHA-256 hashes
+(they are random 100-bit values, so a plain hash is enough), passwords and
+private keys never reach the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+from typing import Any, Callable, Sequence
+
+from attrs import frozen
+from twisted.application.service import Service
+from twisted.enterprise import adbapi
+from twisted.internet.defer import Deferred
+from twisted.python.filepath import FilePath
+
+__all__ = ["Store", "EnrollmentRecord", "open_store", "hash_code", "MIGRATIONS",
+           "migrate_blocking"]
+
+# Each entry is one migration; {id} is the dialect's auto-increment key column.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE enrollments (
+            id {id}, at DOUBLE PRECISION NOT NULL, identity TEXT NOT NULL,
+            method TEXT NOT NULL, peer TEXT NOT NULL, label TEXT NOT NULL,
+            operation TEXT NOT NULL, csr_sha256 TEXT NOT NULL, key_sha256 TEXT NOT NULL,
+            subject TEXT NOT NULL, sans TEXT NOT NULL, decision TEXT NOT NULL,
+            rule TEXT NOT NULL, reason TEXT NOT NULL, serial TEXT, not_after DOUBLE PRECISION)""",
+        "CREATE INDEX enrollments_serial ON enrollments (serial)",
+        "CREATE INDEX enrollments_identity ON enrollments (identity, at)",
+        """CREATE TABLE pending (
+            id {id}, at DOUBLE PRECISION NOT NULL, label TEXT NOT NULL,
+            operation TEXT NOT NULL, identity TEXT NOT NULL, key_sha256 TEXT NOT NULL,
+            subject TEXT NOT NULL, sans TEXT NOT NULL, csr TEXT NOT NULL,
+            status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+            decided_by TEXT NOT NULL DEFAULT '', decided_at DOUBLE PRECISION,
+            serial TEXT)""",
+        "CREATE INDEX pending_match ON pending (label, identity, key_sha256)",
+        """CREATE TABLE codes (
+            id {id}, code_sha256 TEXT NOT NULL UNIQUE, identity TEXT NOT NULL,
+            created DOUBLE PRECISION NOT NULL, expires DOUBLE PRECISION NOT NULL,
+            used_at DOUBLE PRECISION, used_by TEXT NOT NULL DEFAULT '',
+            revoked INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE rate_counters (
+            bucket TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL,
+            PRIMARY KEY (bucket, window_start))""",
+        """CREATE TABLE audit (
+            id {id}, at DOUBLE PRECISION NOT NULL, kind TEXT NOT NULL,
+            identity TEXT NOT NULL, detail TEXT NOT NULL)""",
+    ],
+]
+
+
+def hash_code(code: str) -> str:
+    """How a one-time code is stored and looked up."""
+    return hashlib.sha256(code.strip().encode("utf-8")).hexdigest()
+
+
+@frozen
+class EnrollmentRecord:
+    """One enrollment attempt and what was decided."""
+
+    at: float
+    identity: str
+    method: str
+    peer: str
+    label: str
+    operation: str
+    csr_sha256: str
+    key_sha256: str
+    subject: str
+    sans: Sequence[str]
+    decision: str          # issued | rejected | held | failed
+    rule: str
+    reason: str
+    serial: str | None = None
+    not_after: float | None = None
+
+
+class _Dialect:
+    def __init__(self, name: str, id_column: str, placeholder: str) -> None:
+        self.name, self.id_column, self.placeholder = name, id_column, placeholder
+
+    def sql(self, query: str) -> str:
+        return query.replace("?", self.placeholder) if self.placeholder != "?" else query
+
+
+SQLITE = _Dialect("sqlite", "INTEGER PRIMARY KEY AUTOINCREMENT", "?")
+POSTGRES = _Dialect("postgresql", "BIGSERIAL PRIMARY KEY", "%s")
+
+
+class Store(Service):
+    """Async access to the database; a Service so the pool starts and stops with estra."""
+
+    def __init__(self, pool: adbapi.ConnectionPool, dialect: _Dialect,
+                 clock: Callable[[], float]) -> None:
+        self.pool, self.dialect, self.clock = pool, dialect, clock
+
+    # -- plumbing ---------------------------------------------------------
+    async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await self.pool.runInteraction(fn, *args)
+
+    async def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = await self.pool.runQuery(self.dialect.sql(sql), args)
+        return rows
+
+    async def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        def run(cursor: Any) -> list[dict[str, Any]]:
+            cursor.execute(self.dialect.sql(sql), args)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+        result: list[dict[str, Any]] = await self._run(run)
+        return result
+
+    async def _write(self, sql: str, *args: Any) -> int:
+        """Run one statement; the number of rows it changed (or the RETURNING id)."""
+        def run(cursor: Any) -> int:
+            cursor.execute(self.dialect.sql(sql), args)
+            if "RETURNING" in sql:
+                return int(cursor.fetchone()[0])
+            return int(cursor.rowcount)
+        result: int = await self._run(run)
+        return result
+
+    async def migrate(self) -> int:
+        """Apply the migrations this database lacks; returns the schema version."""
+        result: int = await self._run(_migrate, self.dialect)
+        return result
+
+    def startService(self) -> None:
+        super().startService()
+        self.pool.start()
+
+    def stopService(self) -> None:
+        super().stopService()
+        self.pool.close()
+
+    # -- enrollments and audit -------------------------------------------
+    async def record(self, rec: EnrollmentRecord) -> int:
+        return await self._write(
+            "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
+            "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, not_after)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            rec.at, rec.identity, rec.method, rec.peer, rec.label, rec.operation,
+            rec.csr_sha256, rec.key_sha256, rec.subject, json.dumps(list(rec.sans)),
+            rec.decision, rec.rule, rec.reason, rec.serial, rec.not_after)
+
+    async def issued_serial(self, serial: str) -> bool:
+        """Whether this RA issued the certificate with this (hex) serial."""
+        rows = await self.query("SELECT 1 FROM enrollments WHERE serial = ? AND "
+                                "decision = 'issued'", serial)
+        return bool(rows)
+
+    async def enrollments(self, identity: str | None = None, decision: str | None = None,
+                          label: str | None = None, since: float | None = None,
+                          limit: int = 100) -> list[dict[str, Any]]:
+        where, args = _filters(identity=identity, decision=decision, label=label)
+        if since is not None:
+            where.append("at >= ?")
+            args.append(since)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return await self._rows(f"SELECT * FROM enrollments{clause} ORDER BY id DESC LIMIT ?",
+                                *args, limit)
+
+    async def audit(self, kind: str, identity: str, **detail: Any) -> None:
+        await self._write("INSERT INTO audit (at, kind, identity, detail) VALUES (?,?,?,?)",
+                          self.clock(), kind, identity, json.dumps(detail, sort_keys=True))
+
+    async def audit_events(self, limit: int = 100) -> list[dict[str, Any]]:
+        return await self._rows("SELECT * FROM audit ORDER BY id DESC LIMIT ?", limit)
+
+    # -- pending approvals -----------------------------------------------
+    async def find_pending(self, label: str, identity: str, key_sha256: str
+                           ) -> dict[str, Any] | None:
+        """The newest held request for this key and identity (any status but issued)."""
+        rows = await self._rows(
+            "SELECT * FROM pending WHERE label = ? AND identity = ? AND key_sha256 = ? "
+            "AND status != 'issued' ORDER BY id DESC LIMIT 1", label, identity, key_sha256)
+        return rows[0] if rows else None
+
+    async def hold(self, label: str, operation: str, identity: str, key_sha256: str,
+                   subject: str, sans: Sequence[str], csr_b64: str) -> int:
+        return await self._write(
+            "INSERT INTO pending (at, label, operation, identity, key_sha256, subject, sans, "
+            "csr, status) VALUES (?,?,?,?,?,?,?,?,'pending') RETURNING id",
+            self.clock(), label, operation, identity, key_sha256, subject,
+            json.dumps(list(sans)), csr_b64)
+
+    async def decide(self, pending_id: int, approve: bool, reason: str, by: str) -> bool:
+        """Approve or reject a pending request; False if it is not pending."""
+        changed = await self._write(
+            "UPDATE pending SET status = ?, reason = ?, decided_by = ?, decided_at = ? "
+            "WHERE id = ? AND status = 'pending'",
+            "approved" if approve else "rejected", reason, by, self.clock(), pending_id)
+        if changed:
+            await self.audit("approved" if approve else "rejected", by, pending=pending_id,
+                             reason=reason)
+        return changed == 1
+
+    async def mark_issued(self, pending_id: int, serial: str) -> None:
+        await self._write("UPDATE pending SET status = 'issued', serial = ? WHERE id = ?",
+                          serial, pending_id)
+
+    async def pending(self, status: str | None = "pending") -> list[dict[str, Any]]:
+        where, args = _filters(status=status)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return await self._rows(f"SELECT * FROM pending{clause} ORDER BY id", *args)
+
+    # -- one-time codes --------------------------------------------------
+    async def issue_code(self, identity: str, ttl: float) -> tuple[int, str]:
+        """A new one-time code for `identity`: (id, code); only the hash is stored."""
+        code = secrets.token_urlsafe(15)          # 120 random bits
+        now = self.clock()
+        code_id = await self._write(
+            "INSERT INTO codes (code_sha256, identity, created, expires) VALUES (?,?,?,?) "
+            "RETURNING id", hash_code(code), identity, now, now + ttl)
+        await self.audit("code-issued", identity, code=code_id, ttl=ttl)
+        return code_id, code
+
+    async def consume_code(self, code: str, identity: str, used_by: str) -> bool:
+        """Use a code exactly once: True only for the one caller that wins it."""
+        changed = await self._write(
+            "UPDATE codes SET used_at = ?, used_by = ? WHERE code_sha256 = ? AND identity = ? "
+            "AND used_at IS NULL AND revoked = 0 AND expires > ?",
+            self.clock(), used_by, hash_code(code), identity, self.clock())
+        return changed == 1
+
+    async def revoke_code(self, code_id: int) -> bool:
+        return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS NULL",
+                                 code_id) == 1
+
+    async def codes(self) -> list[dict[str, Any]]:
+        return await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
+                                "revoked FROM codes ORDER BY id")
+
+    # -- rate limits -----------------------------------------------------
+    async def hit(self, bucket: str, window: int) -> int:
+        """Count one request in `bucket`'s current window; returns the count so far."""
+        start = int(self.clock() // window * window)
+        return await self._write(
+            "INSERT INTO rate_counters (bucket, window_start, hits) VALUES (?,?,1) "
+            "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1 "
+            "RETURNING hits", bucket, start)
+
+
+def _migrate(cursor: Any, dialect: _Dialect) -> int:
+    if dialect is POSTGRES:
+        cursor.execute("SELECT pg_advisory_xact_lock(7030)")   # one node migrates at a time
+    cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    cursor.execute("SELECT MAX(version) FROM schema_version")
+    current = cursor.fetchone()[0] or 0
+    for number, statements in enumerate(MIGRATIONS[current:], current + 1):
+        for statement in statements:
+            cursor.execute(statement.format(id=dialect.id_column))
+        cursor.execute(dialect.sql("INSERT INTO schema_version VALUES (?)"), (number,))
+    return len(MIGRATIONS)
+
+
+def migrate_blocking(store: Store) -> int:
+    """Migrate before the reactor runs (start-up), on a connection of its own."""
+    pool = store.pool
+    conn = pool.dbapi.connect(*pool.connargs, **pool.connkw)
+    try:
+        version = _migrate(conn.cursor(), store.dialect)
+        conn.commit()
+        return version
+    finally:
+        conn.close()
+
+
+def _filters(**conditions: Any) -> tuple[list[str], list[Any]]:
+    where = [f"{name} = ?" for name, value in conditions.items() if value is not None]
+    return where, [value for value in conditions.values() if value is not None]
+
+
+def open_store(url: str, state_dir: FilePath, clock: Callable[[], float]) -> Store:
+    """A Store for `url`: "" or sqlite:///path (default state_dir/estra.db), or postgresql://."""
+    if url.startswith(("postgresql://", "postgres://")):
+        pool = adbapi.ConnectionPool("psycopg", url, cp_min=1, cp_max=8,
+                                     cp_reconnect=True, cp_noisy=False)
+        return Store(pool, POSTGRES, clock)
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+    db = FilePath(path) if path.startswith("/") else state_dir.preauthChild(
+        path or "estra.db")
+    # SQLite: one connection (one writer), busy timeout for the CLI running beside it.
+    pool = adbapi.ConnectionPool("sqlite3", db.path, check_same_thread=False, timeout=30,
+                                 cp_min=1, cp_max=1, cp_noisy=False)
+    return Store(pool, SQLITE, clock)
+
+
+def run_sync(reactor: Any, store: Store, work: Callable[[Store], Any]) -> Any:
+    """Helper for the CLI: start the pool, migrate, run `work`, stop (blocking)."""
+    from twisted.internet import task
+
+    result: list[Any] = []
+
+    async def main(reactor: Any) -> None:
+        store.pool.start()
+        try:
+            await store.migrate()
+            result.append(await work(store))
+        finally:
+            store.pool.close()
+
+    task.react(lambda r: Deferred.fromCoroutine(main(r)))
+    return result[0] if result else None
+
+
+_ = sqlite3  # the sqlite3 DB-API module is loaded by name by adbapi

@@ -1,0 +1,249 @@
+"""RA -> a fake Microsoft AD CS web enrollment (certsrv) over loopback HTTPS.
+
+The fake follows "Microsoft AD CS Web Enrollment (certsrv)" as browsers and
+certsrv clients use it: `POST /certsrv/certfnsh.asp` (Mode=newreq form) answers
+an HTML page linking `certnew.cer?ReqID=N&amp;Enc=b64` when issued, a
+"Certificate Pending" page with "Your Request Id is N." when a CA manager must
+approve, or "The disposition message is "..."" when denied;
+`GET /certsrv/certnew.cer?ReqID=N&Enc=b64` gives the PEM certificate
+(application/pkix-cert) or an HTML page with "Disposition message:";
+`GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64` gives the chain as a
+base64 PKCS#7 in CERTIFICATE armor.  IIS asks for credentials with 401 and
+WWW-Authenticate: Negotiate, NTLM, Basic.
+"""
+
+from __future__ import annotations
+
+import base64
+import textwrap
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
+
+from tests import pki
+from tests.conftest import issued, openssl_verify, PASSWORD, Server, parse_http
+from tests.fakeca import FakeHandler, FakeServer, serve
+
+USER, SECRET = "CORP\\svc-estra", "Adcs-Pa55"
+PAGE = ('<HTML><Head><Meta HTTP-Equiv="Content-Type" Content="text/html; charset=UTF-8">'
+        "<Title>Microsoft Active Directory Certificate Services</Title></Head>\r\n"
+        "<Body>\r\n{}\r\n</Body></HTML>\r\n")
+DENIAL = ("Denied by Policy Module  0x80094800, The request was for a certificate "
+          "template that is not supported by the Active Directory Certificate Services "
+          "policy: Denied.")
+
+
+def page(body: str) -> bytes:
+    return PAGE.format(body).encode()
+
+
+class FakeCertsrv(FakeHandler):
+    """certsrv with templates EstDevice (issues), NeedsApproval (pends), Denied (denies)."""
+
+    def authorized(self) -> bool:
+        token = base64.b64encode(f"{USER}:{SECRET}".encode()).decode()
+        if self.headers.get("Authorization") == f"Basic {token}":
+            return True
+        body = page("<h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2>")
+        self.send_response(401)
+        for scheme in ("Negotiate", "NTLM", 'Basic realm="ca.corp.example"'):
+            self.send_header("WWW-Authenticate", scheme)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return False
+
+    def issue(self, csr: x509.CertificateSigningRequest) -> x509.Certificate:
+        try:
+            alt = list(csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+        except x509.ExtensionNotFound:
+            alt = []
+        return self.server.ca.issue(csr.subject, csr.public_key(), alt)
+
+    def do_GET(self) -> None:
+        if not self.authorized():
+            return
+        url = urlsplit(self.path)
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        state = self.server.state
+        if url.path == "/certsrv/certnew.p7b" and q == {"ReqID": "CACert", "Renewal": "-1",
+                                                        "Enc": "b64"}:
+            der = pkcs7.serialize_certificates([self.server.ca.cert], Encoding.DER)
+            b64 = "\r\n".join(textwrap.wrap(base64.b64encode(der).decode(), 64))
+            return self.reply(200, f"-----BEGIN CERTIFICATE-----\r\n{b64}\r\n"
+                              "-----END CERTIFICATE-----\r\n".encode(),
+                              "application/x-pkcs7-certificates")
+        if url.path != "/certsrv/certnew.cer" or q.get("Enc") != "b64" \
+                or not q.get("ReqID", "").isdigit():
+            return self.reply(404, page("404 - File or directory not found."), "text/html")
+        req_id = int(q["ReqID"])
+        if req_id in state["pending"] and req_id in state["approve"]:
+            state["issued"][req_id] = self.issue(state["pending"].pop(req_id))
+        if req_id in state["issued"]:
+            return self.reply(200, state["issued"][req_id].public_bytes(pki.PEM),
+                              "application/pkix-cert")
+        message = ("Taken Under Submission" if req_id in state["pending"]
+                   else "The request ID is invalid.")
+        self.reply(200, page(f"<P ID=locPageTitle>Certificate Services Error</P>\r\n<Table>"
+                             f"<TR><TD>Request Id:</TD>\r\n\t\t<TD>{req_id}</TD></TR>\r\n"
+                             f"<TR><TD>Disposition message:</TD>\r\n\t\t<TD>{message}</TD></TR>"
+                             "</Table>"), "text/html")
+
+    def do_POST(self) -> None:
+        if not self.authorized():
+            return
+        state = self.server.state
+        form = {k: v[0] for k, v in parse_qs(self.body().decode(),
+                                             keep_blank_values=True).items()}
+        if self.path != "/certsrv/certfnsh.asp" or self.headers.get("Content-Type") != \
+                "application/x-www-form-urlencoded":
+            return self.reply(404, page("404 - File or directory not found."), "text/html")
+        state["last"] = form
+        if state.get("garbage"):
+            return self.reply(200, b"<html><body><h1>Site under maintenance</h1></body></html>",
+                              "text/html")
+        csr = x509.load_pem_x509_csr(form["CertRequest"].encode())
+        state["next_id"] += 1
+        req_id, template = state["next_id"], form["CertAttrib"].removeprefix(
+            "CertificateTemplate:")
+        if template == "EstDevice":
+            state["issued"][req_id] = self.issue(csr)
+            return self.reply(200, page(
+                "<P ID=locPageTitle>Certificate Issued</P>\r\n"
+                "<P>The certificate you requested was issued to you.</P>\r\n"
+                f'<A Href="certnew.cer?ReqID={req_id}&amp;Enc=b64">Download certificate</A>'
+                f'<A Href="certnew.p7b?ReqID={req_id}&amp;Enc=b64">Download certificate '
+                "chain</A>"), "text/html")
+        if template == "NeedsApproval":
+            state["pending"][req_id] = csr
+            return self.reply(200, page(
+                "<P ID=locPageTitle>Certificate Pending</P>\r\n<P>Your certificate request "
+                "has been received. However, you must wait for an administrator to issue the "
+                f"certificate you requested.</P>\r\n<P>Your Request Id is {req_id}.</P>"),
+                "text/html")
+        self.reply(200, page(
+            "<P ID=locPageTitle>Certificate Request Denied</P>\r\n<P>Your certificate "
+            f"request was denied.</P>\r\n<P>Your Request Id is {req_id}. The disposition "
+            f'message is "{DENIAL} ".</P>'), "text/html")
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Iterator[FakeServer]:
+    yield from serve(FakeCertsrv, tmp_path, state={
+        "next_id": 122, "pending": {}, "issued": {}, "approve": set()})
+
+
+@pytest.fixture
+def ra(fake: FakeServer, start_estra: Callable[..., Server], tmp_path: Path) -> Server:
+    (tmp_path / "adcs-password").write_text(SECRET + "\n")
+    common = f"""kind = "adcs"
+url = "https://localhost:{fake.server_address[1]}/certsrv"
+trust = "{tmp_path / 'fake-ca.pem'}"
+username = '{USER}'
+retry_after = 7
+"""
+    upstreams = {"device": "EstDevice", "approval": "NeedsApproval", "denied": "Denied"}
+    server = start_estra("".join(
+        f'[upstreams.{name}]\n{common}template = "{template}"\n'
+        f'password_file = "{tmp_path / "adcs-password"}"\n\n'
+        for name, template in upstreams.items()) + f"""
+[upstreams.wrongpw]
+{common}template = "EstDevice"
+password = "not-it"
+
+[profiles.default]
+upstream = "device"
+""" + "".join(f'[profiles.{name}]\nupstream = "{name}"\n'
+              for name in ("approval", "denied", "wrongpw")))
+    server.add_user("alice")
+    return server
+
+
+def new_csr(tmp: Path, cn: str) -> Path:
+    req = tmp / f"{cn}.b64"
+    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name(cn), pki.sans(f"{cn}.corp.example"))))
+    return req
+
+
+def enroll(ra: Server, path: str, req: Path) -> tuple[int, dict[str, str], bytes]:
+    return parse_http(ra.curl(path, "--user", f"alice:{PASSWORD}", "--data-binary", f"@{req}",
+                              "-H", "Content-Type: application/pkcs10").stdout)
+
+
+def spki(obj: Any) -> bytes:
+    return bytes(obj.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
+
+
+def test_enroll_through_certfnsh(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+    """certfnsh.asp newreq then certnew.cer: the leaf verifies against the AD CS root."""
+    status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev1"))
+    assert status == 200, body
+    [leaf] = issued(body)          # the self-signed root stays out of the enroll answer
+    openssl_verify(tmp_path, leaf)
+    assert leaf.subject == pki.name("dev1")
+    form = fake.state["last"]
+    assert {k: form[k] for k in ("Mode", "CertAttrib", "TargetStoreFlags", "SaveCert",
+                                 "ThumbPrint")} == {
+        "Mode": "newreq", "CertAttrib": "CertificateTemplate:EstDevice",
+        "TargetStoreFlags": "0", "SaveCert": "yes", "ThumbPrint": ""}
+    assert "GET /certsrv/certnew.cer?ReqID=123&Enc=b64" in fake.requests
+
+
+def test_cacerts_is_the_adcs_chain(ra: Server, fake: FakeServer) -> None:
+    """certnew.p7b (CACert, b64): /cacerts is the AD CS root, fetched once per chain_refresh."""
+    p7b = "GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64"
+    deadline = time.monotonic() + 10     # the RA fetches each upstream's chain at start
+    while fake.requests.count(p7b) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for _ in range(2):
+        status, _, body = parse_http(ra.curl("cacerts").stdout)
+        assert status == 200, body
+        assert issued(body) == [fake.ca.cert]
+    assert fake.requests.count(p7b) == 4          # 4 upstreams, each fetched once
+
+
+def test_pending_then_approved(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+    """Certificate Pending gives 202 + Retry-After; after approval the same CSR gets the cert."""
+    req = new_csr(tmp_path, "dev2")
+    for _ in range(2):
+        status, headers, body = enroll(ra, "approval/simpleenroll", req)
+        assert status == 202, body
+        assert headers["retry-after"] == "7" and b"123" in body
+    assert fake.requests.count("POST /certsrv/certfnsh.asp") == 1   # retries only look
+    assert "GET /certsrv/certnew.cer?ReqID=123&Enc=b64" in fake.requests
+    fake.state["approve"].add(123)
+    status, _, body = enroll(ra, "approval/simpleenroll", req)
+    assert status == 200, body
+    [leaf] = issued(body)
+    openssl_verify(tmp_path, leaf)
+    assert spki(leaf) == spki(x509.load_der_x509_csr(base64.b64decode(req.read_bytes())))
+    assert fake.requests.count("POST /certsrv/certfnsh.asp") == 1
+
+
+def test_denied_gives_403_with_disposition(ra: Server, tmp_path: Path) -> None:
+    """A denied request reaches the device as 403 with AD CS's disposition message."""
+    status, headers, body = enroll(ra, "denied/simpleenroll", new_csr(tmp_path, "dev3"))
+    assert status == 403, body
+    assert headers["content-type"].startswith("text/plain")
+    assert b"Denied by Policy Module 0x80094800, The request was for a certificate" in body
+
+
+def test_wrong_password(ra: Server, tmp_path: Path) -> None:
+    """IIS's 401 (Negotiate, NTLM, Basic) is the RA's misconfiguration: the device gets 502."""
+    status, _, body = enroll(ra, "wrongpw/simpleenroll", new_csr(tmp_path, "dev4"))
+    assert status == 502, body
+    assert b"rejected the RA's credentials (401)" in body
+
+
+def test_unexpected_page(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+    """An HTML page certsrv never sends (no id, no pending, no disposition) gives 502."""
+    fake.state["garbage"] = True
+    status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev5"))
+    assert status == 502, body
+    assert b"unexpected page" in body and b"Site under maintenance" in body
