@@ -14,11 +14,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 from twisted.python.filepath import FilePath
 
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from twisted.internet.defer import Deferred
 
-from estra import wire
+from estra import operate, wire
 from estra.client import EstClient
 from estra.config import ConfigError, Settings, load_settings
 from estra.errors import EstError
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="read the password from the first line of standard input")
     how.add_argument("--generate", action="store_true",
                      help="generate a password and print it once")
+    operate.add_parsers(commands)
     ra = commands.add_parser(
         "ra-cert", help="issue an RA certificate (clientAuth + id-kp-cmcRA) from the "
         "embedded CA, for a downstream estra to use against this one")
@@ -69,7 +70,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _est_command(args: argparse.Namespace) -> int:
     """`estra cacerts` / `estra enroll`: the EST client of estra/client.py."""
-    from twisted.internet import task
 
     async def run(reactor: Any) -> None:
         trust = load_pem_certs(FilePath(args.cacert)) if args.cacert else None
@@ -100,11 +100,27 @@ def _est_command(args: argparse.Namespace) -> int:
         print(f"estra: wrote {len(certs)} certificate(s) to {args.out}")
 
     outcome: list[int] = []
+
+    async def work(reactor: Any) -> int:
+        await run(reactor)
+        return max(outcome, default=0)
+    return _react(work)
+
+
+def _react(work: Callable[[Any], Awaitable[int]]) -> int:
+    """Run `work(reactor)` to completion on the reactor; its result is the exit code."""
+    from twisted.internet import task
+
+    outcome: list[int] = []
+
+    async def main(reactor: Any) -> None:
+        outcome.append(await work(reactor))
     try:
-        task.react(lambda reactor: Deferred.fromCoroutine(run(reactor)))
+        task.react(lambda reactor: Deferred.fromCoroutine(main(reactor)))
     except SystemExit as e:
-        outcome.append(int(e.code or 0))
-    return max(outcome, default=0)
+        if not outcome:
+            outcome.append(int(e.code or 0))
+    return outcome[0] if outcome else 1
 
 
 def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
@@ -150,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"estra: {e}", file=sys.stderr)
         return 2
+    if args.command in operate.COMMANDS:
+        return operate.run(settings, args, _react)
     if args.command in ("cacerts", "enroll"):
         return _est_command(args)
     if args.command == "ra-cert":

@@ -25,7 +25,7 @@ from estra.auth import ISSUED, Identity
 from estra.config import Profile
 from estra.errors import Forbidden
 
-__all__ = ["Policy", "ENROLL", "REENROLL", "ATTRIBUTE_OIDS", "expand"]
+__all__ = ["Policy", "ENROLL", "REENROLL", "ATTRIBUTE_OIDS", "expand", "csrattrs_for"]
 
 ENROLL, REENROLL = "simpleenroll", "simplereenroll"
 ATTRIBUTE_OIDS: dict[str, x509.ObjectIdentifier] = {
@@ -72,6 +72,45 @@ def expand(pattern: str, identity: Identity) -> str | None:
 def _matches(value: str, patterns: Iterable[str], identity: Identity) -> bool:
     return any((p := expand(pattern, identity)) is not None and fnmatch.fnmatchcase(value, p)
                for pattern in patterns)
+
+
+CHALLENGE_PASSWORD = "1.2.840.113549.1.9.7"
+_KEY_OIDS = {"ec": "1.2.840.10045.2.1", "rsa": "1.2.840.113549.1.1.1",
+             "ed25519": "1.3.101.112", "ed448": "1.3.101.113"}
+_CURVE_OIDS = {"secp256r1": "1.2.840.10045.3.1.7", "secp384r1": "1.3.132.0.34",
+               "secp521r1": "1.3.132.0.35"}
+_SIGNATURE_OIDS = {("ec", "sha256"): "1.2.840.10045.4.3.2", ("ec", "sha384"): "1.2.840.10045.4.3.3",
+                   ("ec", "sha512"): "1.2.840.10045.4.3.4",
+                   ("rsa", "sha256"): "1.2.840.113549.1.1.11",
+                   ("rsa", "sha384"): "1.2.840.113549.1.1.12",
+                   ("rsa", "sha512"): "1.2.840.113549.1.1.13"}
+
+
+def csrattrs_for(profile: Profile) -> list[tuple[str, tuple[str | int, ...]]]:
+    """What /csrattrs tells a device, generated from the profile's own rules.
+
+    challengePassword when a one-time code or channel binding is required;
+    the key type when the profile pins one (id-ecPublicKey with the allowed
+    curves, rsaEncryption with the minimum size, or the EdDSA OID); the
+    signature algorithm when one hash is allowed; the required extensions.
+    An explicit `csrattrs` list in the profile replaces all of this.
+    """
+    if profile.csrattrs:
+        return [(a.oid, a.values) for a in profile.csrattrs]
+    attrs: list[tuple[str, tuple[str | int, ...]]] = []
+    if profile.require_code or profile.require_channel_binding:
+        attrs.append((CHALLENGE_PASSWORD, ()))
+    if len(profile.key_types) == 1:
+        kind = profile.key_types[0]
+        values: tuple[str | int, ...] = (
+            tuple(_CURVE_OIDS[c] for c in profile.curves) if kind == "ec" else
+            (profile.min_rsa_bits,) if kind == "rsa" else ())
+        attrs.append((_KEY_OIDS[kind], values))
+        if len(profile.signature_hashes) == 1 and (kind, profile.signature_hashes[0]) in \
+                _SIGNATURE_OIDS:
+            attrs.append((_SIGNATURE_OIDS[kind, profile.signature_hashes[0]], ()))
+    attrs.extend((oid, ()) for oid in profile.extensions_required)
+    return attrs
 
 
 class Policy:

@@ -23,7 +23,7 @@ from estra.auth import Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
 from estra.interfaces import ICertificateAuthority
-from estra.policy import REENROLL, Policy
+from estra.policy import REENROLL, Policy, csrattrs_for
 from estra.store import EnrollmentRecord, Store
 
 __all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]
@@ -152,9 +152,10 @@ class RegistrationAuthority:
         return list(await self.ca_for(profile).cacerts())
 
     async def csrattrs(self, profile: Profile) -> bytes | None:
-        """DER CsrAttrs: the profile's, else the upstream's; None means 204."""
-        if profile.csrattrs:
-            return wire.csrattrs_der((a.oid, a.values) for a in profile.csrattrs)
+        """DER CsrAttrs from the profile's policy, else the upstream's; None means 204."""
+        attrs = csrattrs_for(profile)
+        if attrs:
+            return wire.csrattrs_der(attrs)
         upstream = getattr(self.ca_for(profile), "csrattrs", None)
         if upstream is None:
             return None

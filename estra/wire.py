@@ -169,21 +169,24 @@ def choose_layout(override: str, body: bytes | None, user_agent: str | None) -> 
     return WRAPPED
 
 
-def csrattrs_der(entries: Iterable[tuple[str, Sequence[str]]]) -> bytes:
-    """DER CsrAttrs (RFC 7030 4.5.2): an OID alone, or an attribute of OIDs.
+def csrattrs_der(entries: Iterable[tuple[str, Sequence[str | int]]]) -> bytes:
+    """DER CsrAttrs (RFC 7030 4.5.2, RFC 9908): an OID alone, or an attribute.
 
-    Each entry is (oid, values): with no values it is encoded as the bare OID
-    (AttrOrOID.oid); with values it is an Attribute whose values are OIDs,
-    e.g. ("1.2.840.10045.2.1", ["1.3.132.0.34"]) asks for a P-384 EC key.
+    Each entry is (oid, values): with no values it is the bare OID
+    (AttrOrOID.oid); with values it is an Attribute whose values are OIDs
+    (strings) or INTEGERs, e.g. ("1.2.840.10045.2.1", ["1.3.132.0.34"]) asks
+    for a P-384 EC key and ("1.2.840.113549.1.1.1", [3072]) for RSA-3072.
     """
     seq = univ.SequenceOf(componentType=univ.Any())
     for i, (oid, values) in enumerate(entries):
         if values:
             attr = univ.Sequence()
             attr.setComponentByPosition(0, univ.ObjectIdentifier(oid))
-            vals = univ.SetOf(componentType=univ.ObjectIdentifier())
+            vals = univ.SetOf(componentType=univ.Any())
             for j, value in enumerate(values):
-                vals.setComponentByPosition(j, univ.ObjectIdentifier(value))
+                item = univ.Integer(value) if isinstance(value, int) \
+                    else univ.ObjectIdentifier(value)
+                vals.setComponentByPosition(j, univ.Any(der_encoder.encode(item)))
             attr.setComponentByPosition(1, vals)
             encoded = der_encoder.encode(attr)
         else:

@@ -1,0 +1,465 @@
+"""SCEP (RFC 8894) pkiMessages: build and parse both sides, no I/O.
+
+A pkiMessage is CMS SignedData whose signed attributes carry the SCEP fields
+(messageType, transactionID, senderNonce / recipientNonce, pkiStatus,
+failInfo, failInfoText) and whose content, when there is one, is EnvelopedData
+(RSA PKCS#1 v1.5 key transport; AES-CBC or DES-EDE3-CBC) encrypted to the peer:
+
+=====================  ==========================================  =============
+message                encrypted content                           built by
+=====================  ==========================================  =============
+PKCSReq / RenewalReq   the PKCS#10 request (DER)                   `pkcs_req`
+CertPoll               IssuerAndSubject (GetCertInitial)           `cert_poll`
+GetCert                IssuerAndSerialNumber                       `get_cert`
+CertRep SUCCESS        degenerate PKCS#7 with the certificate(s)   `cert_rep`
+CertRep FAILURE and PENDING carry no content
+=====================  ==========================================  =============
+
+`parse` checks the signature (and the messageDigest) and returns a
+`PkiMessage`; its `csr()` / `certificates()` / `issuer_and_subject()` /
+`issuer_and_serial()` decrypt the content with the recipient's key.  A client
+keeps the `Request` it sent and has `Request.check` match the CertRep to it.
+Malformed, unverifiable or undecryptable messages raise `ScepError`, whose
+`fail_info` is what a server answers with.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import hashlib
+import os
+from typing import Any, Iterable, Sequence
+
+from asn1crypto import cms, core
+from asn1crypto import x509 as asn1_x509
+from attrs import frozen
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import padding as block_padding
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
+
+__all__ = ["MessageType", "Status", "FailInfo", "ScepError", "Signer", "PkiMessage",
+           "Request", "parse", "pkcs_req", "cert_poll", "get_cert", "cert_rep",
+           "transaction_id", "degenerate", "CIPHERS", "DIGESTS"]
+
+
+class MessageType(enum.IntEnum):
+    CertRep = 3
+    RenewalReq = 17
+    PKCSReq = 19
+    CertPoll = 20       # GetCertInitial in older drafts
+    GetCert = 21
+    GetCRL = 22
+
+
+class Status(enum.IntEnum):
+    SUCCESS = 0
+    FAILURE = 2
+    PENDING = 3
+
+
+class FailInfo(enum.IntEnum):
+    badAlg = 0
+    badMessageCheck = 1
+    badRequest = 2
+    badTime = 3
+    badCertId = 4
+
+
+class ScepError(ValueError):
+    """A pkiMessage that cannot be used; `fail_info` is the answer a server gives."""
+
+    def __init__(self, reason: str, fail_info: FailInfo = FailInfo.badMessageCheck) -> None:
+        super().__init__(reason)
+        self.fail_info = fail_info
+
+
+class _PrintableSet(core.SetOf):
+    _child_spec = core.PrintableString
+
+
+class _OctetSet(core.SetOf):
+    _child_spec = core.OctetString
+
+
+class _Utf8Set(core.SetOf):
+    _child_spec = core.UTF8String
+
+
+_ATTRS = {  # dotted OID -> (asn1crypto name, value set)
+    "2.16.840.1.113733.1.9.2": ("scep_message_type", _PrintableSet),
+    "2.16.840.1.113733.1.9.3": ("scep_pki_status", _PrintableSet),
+    "2.16.840.1.113733.1.9.4": ("scep_fail_info", _PrintableSet),
+    "2.16.840.1.113733.1.9.5": ("scep_sender_nonce", _OctetSet),
+    "2.16.840.1.113733.1.9.6": ("scep_recipient_nonce", _OctetSet),
+    "2.16.840.1.113733.1.9.7": ("scep_transaction_id", _PrintableSet),
+    "1.3.6.1.5.5.7.24.1": ("scep_fail_info_text", _Utf8Set),
+}
+for _oid, (_name, _spec) in _ATTRS.items():   # teach asn1crypto the SCEP attributes
+    cms.CMSAttributeType._map.setdefault(_oid, _name)
+    cms.CMSAttribute._oid_specs.setdefault(_name, _spec)
+_OID = {name: oid for oid, (name, _) in _ATTRS.items()}
+
+
+class _IssuerAndSubject(core.Sequence):
+    _fields = [("issuer", asn1_x509.Name), ("subject", asn1_x509.Name)]
+
+
+#: content-encryption algorithms: asn1crypto name -> (cryptography cipher, key bytes)
+CIPHERS: dict[str, tuple[Any, int]] = {
+    "aes128_cbc": (algorithms.AES, 16), "aes192_cbc": (algorithms.AES, 24),
+    "aes256_cbc": (algorithms.AES, 32), "tripledes_3key": (TripleDES, 24),
+    "des": (TripleDES, 8),               # single DES = 3DES with K1=K2=K3 (decrypt only)
+}
+#: message digests: asn1crypto name -> cryptography hash
+DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha512": hashes.SHA512, "sha384": hashes.SHA384, "sha256": hashes.SHA256,
+    "sha224": hashes.SHA224, "sha1": hashes.SHA1, "md5": hashes.MD5}
+
+
+@frozen
+class Signer:
+    """The certificate and RSA key one side signs with and decrypts replies with."""
+
+    cert: x509.Certificate
+    key: rsa.RSAPrivateKey
+
+
+def transaction_id(public_key: Any) -> str:
+    """RFC 8894 3.2.1.1: hex SHA-256 of the request's SubjectPublicKeyInfo."""
+    return hashlib.sha256(public_key.public_bytes(
+        Encoding.DER, PublicFormat.SubjectPublicKeyInfo)).hexdigest().upper()
+
+
+def degenerate(certs: Sequence[x509.Certificate]) -> bytes:
+    """A certs-only PKCS#7 (CertRep content, GetCACert with RA certificates)."""
+    return pkcs7.serialize_certificates(list(certs), Encoding.DER)
+
+
+def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+
+
+def _issuer_serial(cert: x509.Certificate) -> cms.IssuerAndSerialNumber:
+    return cms.IssuerAndSerialNumber({
+        "issuer": asn1_x509.Name.load(cert.issuer.public_bytes()),
+        "serial_number": cert.serial_number})
+
+
+def _envelope(content: bytes, recipient: x509.Certificate, cipher: str) -> bytes:
+    """EnvelopedData (ContentInfo DER) of `content` for `recipient`'s RSA key."""
+    algorithm, size = CIPHERS[cipher]
+    key, iv = os.urandom(size), os.urandom(algorithm.block_size // 8)
+    padder = block_padding.PKCS7(algorithm.block_size).padder()
+    encryptor = Cipher(algorithm(key), modes.CBC(iv)).encryptor()
+    sealed = encryptor.update(padder.update(content) + padder.finalize()) + encryptor.finalize()
+    public = recipient.public_key()
+    if not isinstance(public, rsa.RSAPublicKey):
+        raise ScepError("the recipient certificate has no RSA key", FailInfo.badAlg)
+    ktri = cms.KeyTransRecipientInfo({
+        "version": "v0", "rid": {"issuer_and_serial_number": _issuer_serial(recipient)},
+        "key_encryption_algorithm": {"algorithm": "rsaes_pkcs1v15"},
+        "encrypted_key": public.encrypt(key, padding.PKCS1v15())})
+    enveloped = cms.EnvelopedData({
+        "version": "v0", "recipient_infos": [cms.RecipientInfo({"ktri": ktri})],
+        "encrypted_content_info": {
+            "content_type": "data", "encrypted_content": sealed,
+            "content_encryption_algorithm": {"algorithm": cipher,
+                                             "parameters": core.OctetString(iv)}}})
+    return bytes(cms.ContentInfo({"content_type": "enveloped_data",
+                                  "content": enveloped}).dump())
+
+
+def _open(der: bytes, signer: Signer) -> bytes:
+    """The plaintext of an EnvelopedData addressed to `signer`."""
+    try:
+        info = cms.ContentInfo.load(der)
+        if info["content_type"].native != "enveloped_data":
+            raise ScepError("the pkcsPKIEnvelope is not EnvelopedData", FailInfo.badRequest)
+        enveloped = info["content"]
+        ours = _issuer_serial(signer.cert).dump()
+        keys = [ri.chosen for ri in enveloped["recipient_infos"] if ri.name == "ktri"]
+        mine = [k for k in keys if k["rid"].name != "issuer_and_serial_number"
+                or k["rid"].chosen.dump(force=True) == ours] or keys
+        content_info = enveloped["encrypted_content_info"]
+        algorithm = content_info["content_encryption_algorithm"]
+        name = algorithm["algorithm"].native
+        if name not in CIPHERS:
+            raise ScepError(f"unsupported content encryption {name}", FailInfo.badAlg)
+        iv, sealed = algorithm.encryption_iv, content_info["encrypted_content"].native
+        cipher = CIPHERS[name][0]
+    except (ValueError, TypeError, KeyError) as e:
+        if isinstance(e, ScepError):
+            raise
+        raise ScepError(f"unreadable EnvelopedData: {e}", FailInfo.badRequest) from e
+    for ktri in mine:
+        try:
+            key = signer.key.decrypt(ktri["encrypted_key"].native, padding.PKCS1v15())
+            if cipher is TripleDES and len(key) == 8:
+                key *= 3
+            decryptor = Cipher(cipher(key), modes.CBC(iv)).decryptor()
+            unpadder = block_padding.PKCS7(cipher.block_size).unpadder()
+            plain = decryptor.update(sealed or b"") + decryptor.finalize()
+            return unpadder.update(plain) + unpadder.finalize()
+        except ValueError:
+            continue
+    raise ScepError("the pkcsPKIEnvelope cannot be decrypted with this key",
+                    FailInfo.badMessageCheck)
+
+
+def _attribute(name: str, value: Any) -> cms.CMSAttribute:
+    return cms.CMSAttribute({"type": _OID.get(name, name), "values": [value]})
+
+
+def _sign(signer: Signer, content: bytes | None, fields: dict[str, Any], digest: str,
+          certificates: Sequence[x509.Certificate]) -> bytes:
+    """SignedData (ContentInfo DER) over `content` with `fields` as signed attributes."""
+    if digest not in DIGESTS:
+        raise ScepError(f"unsupported digest {digest}", FailInfo.badAlg)
+    hashed = hashlib.new(digest, content or b"").digest()
+    attrs = [_attribute("content_type", "data"), _attribute("message_digest", hashed),
+             _attribute("signing_time", cms.Time({"utc_time": datetime.datetime.now(
+                 datetime.timezone.utc).replace(microsecond=0)}))]
+    attrs += [_attribute(name, value) for name, value in fields.items() if value is not None]
+    signed = cms.CMSAttributes(attrs)
+    signature = signer.key.sign(signed.dump(), padding.PKCS1v15(), DIGESTS[digest]())
+    info = cms.SignerInfo({
+        "version": "v1", "sid": {"issuer_and_serial_number": _issuer_serial(signer.cert)},
+        "digest_algorithm": {"algorithm": digest}, "signed_attrs": signed,
+        "signature_algorithm": {"algorithm": "rsassa_pkcs1v15"}, "signature": signature})
+    encap: dict[str, Any] = {"content_type": "data"}
+    if content is not None:
+        encap["content"] = content
+    signed_data = cms.SignedData({
+        "version": "v1", "digest_algorithms": [{"algorithm": digest}],
+        "encap_content_info": encap, "signer_infos": [info],
+        "certificates": [_asn1(c) for c in [signer.cert, *certificates]]})
+    return bytes(cms.ContentInfo({"content_type": "signed_data",
+                                  "content": signed_data}).dump())
+
+
+@frozen
+class PkiMessage:
+    """A parsed pkiMessage whose signature checked out."""
+
+    message_type: MessageType
+    transaction_id: str
+    signer: x509.Certificate
+    digest: str                                   # what the sender hashed with
+    sender_nonce: bytes | None = None
+    recipient_nonce: bytes | None = None
+    status: Status | None = None
+    fail_info: FailInfo | None = None
+    fail_info_text: str | None = None
+    enveloped: bytes | None = None                # the still-encrypted pkcsPKIEnvelope
+    certificates: tuple[x509.Certificate, ...] = ()
+
+    def decrypt(self, recipient: Signer) -> bytes:
+        """The pkcsPKIEnvelope's plaintext, for the certificate+key it was sent to."""
+        if self.enveloped is None:
+            raise ScepError(f"{self.message_type.name} carries no pkcsPKIEnvelope",
+                            FailInfo.badRequest)
+        return _open(self.enveloped, recipient)
+
+    def csr(self, recipient: Signer) -> x509.CertificateSigningRequest:
+        """Server side: the PKCS#10 of a PKCSReq / RenewalReq."""
+        try:
+            return x509.load_der_x509_csr(self.decrypt(recipient))
+        except ScepError:
+            raise
+        except ValueError as e:
+            raise ScepError(f"the envelope holds no PKCS#10: {e}", FailInfo.badRequest) from e
+
+    def issued(self, recipient: Signer) -> list[x509.Certificate]:
+        """Client side: the certificates of a CertRep SUCCESS."""
+        try:
+            return pkcs7.load_der_pkcs7_certificates(self.decrypt(recipient))
+        except ScepError:
+            raise
+        except ValueError as e:
+            raise ScepError(f"the CertRep holds no certificates: {e}") from e
+
+    def issuer_and_subject(self, recipient: Signer) -> tuple[bytes, bytes]:
+        """Server side: DER issuer and subject names of a CertPoll."""
+        try:
+            value = _IssuerAndSubject.load(self.decrypt(recipient))
+            return value["issuer"].dump(), value["subject"].dump()
+        except ValueError as e:
+            if isinstance(e, ScepError):
+                raise
+            raise ScepError(f"bad IssuerAndSubject: {e}", FailInfo.badRequest) from e
+
+    def issuer_and_serial(self, recipient: Signer) -> tuple[bytes, int]:
+        """Server side: DER issuer name and serial number of a GetCert."""
+        try:
+            value = cms.IssuerAndSerialNumber.load(self.decrypt(recipient))
+            return value["issuer"].dump(), int(value["serial_number"].native)
+        except ValueError as e:
+            if isinstance(e, ScepError):
+                raise
+            raise ScepError(f"bad IssuerAndSerialNumber: {e}", FailInfo.badRequest) from e
+
+
+def _find_signer(sid: cms.SignerIdentifier, certs: Iterable[x509.Certificate]
+                 ) -> x509.Certificate:
+    for cert in certs:
+        if sid.name == "issuer_and_serial_number":
+            if _issuer_serial(cert).dump() == sid.chosen.dump(force=True):
+                return cert
+        else:
+            try:
+                ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+            except x509.ExtensionNotFound:
+                continue
+            if ski.value.digest == sid.chosen.native:
+                return cert
+    raise ScepError("the signer's certificate is not in the message")
+
+
+def _verify(cert: x509.Certificate, signature: bytes, data: bytes, digest: str) -> None:
+    public, algorithm = cert.public_key(), DIGESTS[digest]()
+    try:
+        if isinstance(public, rsa.RSAPublicKey):
+            public.verify(signature, data, padding.PKCS1v15(), algorithm)
+        elif isinstance(public, ec.EllipticCurvePublicKey):
+            public.verify(signature, data, ec.ECDSA(algorithm))
+        else:
+            raise ScepError("unsupported signer key", FailInfo.badAlg)
+    except InvalidSignature:
+        raise ScepError("the pkiMessage signature does not verify") from None
+
+
+def parse(der: bytes, known: Sequence[x509.Certificate] = ()) -> PkiMessage:
+    """Parse and verify a pkiMessage; the signer comes from the message or `known`.
+
+    Verifying says the signer's key signed it; whether that signer is the
+    right one (the CA, an RA) is the caller's decision.
+    """
+    try:
+        outer = cms.ContentInfo.load(der)
+        if outer["content_type"].native != "signed_data":
+            raise ScepError("not CMS SignedData", FailInfo.badRequest)
+        signed = outer["content"]
+        info = signed["signer_infos"][0]
+        certs = [x509.load_der_x509_certificate(c.chosen.dump())
+                 for c in signed["certificates"] or [] if c.name == "certificate"]
+        digest = info["digest_algorithm"]["algorithm"].native
+        if digest not in DIGESTS:
+            raise ScepError(f"unsupported digest {digest}", FailInfo.badAlg)
+        content = signed["encap_content_info"]["content"]
+        body = bytes(content.native) if content.native is not None else b""
+        attrs = {a["type"].native: a["values"][0].native for a in info["signed_attrs"]}
+        signer = _find_signer(info["sid"], [*certs, *known])
+        signed_attrs = info["signed_attrs"].dump()
+        fields = (attrs.get("scep_message_type"), attrs.get("scep_transaction_id"))
+    except (ValueError, TypeError, KeyError, IndexError) as e:
+        if isinstance(e, ScepError):
+            raise
+        raise ScepError(f"unreadable pkiMessage: {e}", FailInfo.badRequest) from e
+    if attrs.get("message_digest") != hashlib.new(digest, body).digest():
+        raise ScepError("messageDigest does not match the content")
+    _verify(signer, info["signature"].native, b"\x31" + signed_attrs[1:], digest)
+    kind, tid = fields
+    try:
+        message_type = MessageType(int(kind))
+        status = attrs.get("scep_pki_status")
+        fail = attrs.get("scep_fail_info")
+        return PkiMessage(
+            message_type=message_type, transaction_id=str(tid or ""), signer=signer,
+            digest=digest, sender_nonce=attrs.get("scep_sender_nonce"),
+            recipient_nonce=attrs.get("scep_recipient_nonce"),
+            status=None if status is None else Status(int(status)),
+            fail_info=None if fail is None else FailInfo(int(fail)),
+            fail_info_text=attrs.get("scep_fail_info_text"),
+            enveloped=body or None, certificates=tuple(certs))
+    except (TypeError, ValueError) as e:
+        raise ScepError(f"bad SCEP attribute: {e}", FailInfo.badRequest) from e
+
+
+@frozen
+class Request:
+    """A request a client sent, to match the CertRep against."""
+
+    der: bytes
+    message_type: MessageType
+    transaction_id: str
+    sender_nonce: bytes
+
+    def check(self, reply: PkiMessage) -> PkiMessage:
+        """`reply` if it is the CertRep to this request, else ScepError."""
+        if reply.message_type != MessageType.CertRep or reply.status is None:
+            raise ScepError(f"expected a CertRep, got {reply.message_type.name}")
+        if reply.transaction_id != self.transaction_id:
+            raise ScepError(f"CertRep for transaction {reply.transaction_id!r}, "
+                            f"not {self.transaction_id!r}")
+        if reply.recipient_nonce != self.sender_nonce:
+            raise ScepError("CertRep recipientNonce is not our senderNonce")
+        if reply.status == Status.FAILURE and reply.fail_info is None:
+            raise ScepError("CertRep FAILURE without failInfo")
+        return reply
+
+
+def _request(message_type: MessageType, content: bytes, tid: str, signer: Signer,
+             recipient: x509.Certificate, cipher: str, digest: str) -> Request:
+    nonce = os.urandom(16)
+    der = _sign(signer, _envelope(content, recipient, cipher), {
+        "scep_message_type": str(int(message_type)), "scep_transaction_id": tid,
+        "scep_sender_nonce": nonce}, digest, ())
+    return Request(der, message_type, tid, nonce)
+
+
+def pkcs_req(csr: x509.CertificateSigningRequest, signer: Signer,
+             recipient: x509.Certificate, *, renewal: bool = False,
+             tid: str | None = None, cipher: str = "aes128_cbc",
+             digest: str = "sha256") -> Request:
+    """A PKCSReq (or RenewalReq) carrying `csr`, signed by `signer`, sealed for `recipient`."""
+    return _request(MessageType.RenewalReq if renewal else MessageType.PKCSReq,
+                    csr.public_bytes(Encoding.DER), tid or transaction_id(csr.public_key()),
+                    signer, recipient, cipher, digest)
+
+
+def cert_poll(issuer: x509.Name, subject: x509.Name, tid: str, signer: Signer,
+              recipient: x509.Certificate, *, cipher: str = "aes128_cbc",
+              digest: str = "sha256") -> Request:
+    """A CertPoll (GetCertInitial) for the pending transaction `tid`."""
+    content = _IssuerAndSubject({"issuer": asn1_x509.Name.load(issuer.public_bytes()),
+                                 "subject": asn1_x509.Name.load(subject.public_bytes())})
+    return _request(MessageType.CertPoll, content.dump(), tid, signer, recipient,
+                    cipher, digest)
+
+
+def get_cert(issuer: x509.Name, serial: int, signer: Signer, recipient: x509.Certificate,
+             *, cipher: str = "aes128_cbc", digest: str = "sha256") -> Request:
+    """A GetCert for the certificate `serial` of `issuer`."""
+    content = cms.IssuerAndSerialNumber({"issuer": asn1_x509.Name.load(issuer.public_bytes()),
+                                         "serial_number": serial})
+    return _request(MessageType.GetCert, content.dump(), transaction_id(signer.cert.public_key()),
+                    signer, recipient, cipher, digest)
+
+
+def cert_rep(request: PkiMessage, signer: Signer, status: Status, *,
+             certs: Sequence[x509.Certificate] = (), fail_info: FailInfo | None = None,
+             fail_info_text: str | None = None, cipher: str = "aes128_cbc") -> bytes:
+    """Server side: the CertRep answering `request`.
+
+    SUCCESS seals `certs` (issued first) for the request's signer; FAILURE
+    needs `fail_info`; PENDING and FAILURE carry no content.  The reply is
+    hashed with the request's digest and echoes its transactionID and nonce.
+    """
+    if (status == Status.SUCCESS) != bool(certs) or \
+            (status == Status.FAILURE) != (fail_info is not None):
+        raise ValueError("SUCCESS needs certs and FAILURE a fail_info, and only they")
+    content = _envelope(degenerate(certs), request.signer, cipher) if certs else None
+    return _sign(signer, content, {
+        "scep_message_type": str(int(MessageType.CertRep)),
+        "scep_transaction_id": request.transaction_id,
+        "scep_pki_status": str(int(status)),
+        "scep_fail_info": None if fail_info is None else str(int(fail_info)),
+        "scep_fail_info_text": fail_info_text,
+        "scep_sender_nonce": os.urandom(16),
+        "scep_recipient_nonce": request.sender_nonce}, request.digest, ())

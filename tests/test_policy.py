@@ -1,0 +1,312 @@
+"""Every RA policy rule's accept and reject path, over real TLS with curl as the device."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import AttributeOID, NameOID
+
+from tests import pki
+from tests.conftest import PASSWORD, Server, estra_cli, issued, parse_http
+
+CONFIG = """
+[profiles.default]
+reenroll_only_ours = true
+
+[profiles.ec384]
+key_types = ["ec"]
+curves = ["secp384r1"]
+signature_hashes = ["sha384"]
+
+[profiles.rsa]
+key_types = ["rsa"]
+min_rsa_bits = 3072
+
+[profiles.subject]
+subject_required = ["CN", "O"]
+subject_allowed = ["CN", "O"]
+subject_patterns = { CN = "{identity}-*", O = "Acme" }
+
+[profiles.san]
+san_dns_suffixes = ["example.com"]
+san_ip_networks = ["10.0.0.0/8"]
+san_uri_patterns = ["urn:dev:{identity}:*"]
+san_email_patterns = ["*@example.com"]
+san_max = 3
+
+[profiles.ext]
+extensions_required = ["2.5.29.17"]
+extensions_forbidden = ["2.5.29.19"]
+
+[profiles.code]
+require_code = true
+
+[profiles.window]
+renewal_window_days = 30
+
+[profiles.changes]
+reenroll_allow_changes = true
+
+[profiles.rate]
+rate_per_identity = "3/hour"
+
+[profiles.manual]
+approval = "manual"
+approval_retry_after = 5
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    workdir = tmp_path_factory.mktemp("policy")
+    s = Server(workdir, CONFIG)
+    s.add_user("alice")
+    s.add_user("bob")
+    yield s
+    log = s.stop()
+    assert PASSWORD not in log
+
+
+def build(key: object, subject: x509.Name, alt: list[x509.GeneralName] | None = None,
+          challenge: str | None = None, extensions: list[x509.ExtensionType] = (),  # type: ignore[assignment]
+          digest: hashes.HashAlgorithm = hashes.SHA256()) -> x509.CertificateSigningRequest:
+    b = x509.CertificateSigningRequestBuilder().subject_name(subject)
+    if alt:
+        b = b.add_extension(x509.SubjectAlternativeName(alt), False)
+    for ext in extensions:
+        b = b.add_extension(ext, ext.oid == x509.BasicConstraints.oid)
+    if challenge is not None:
+        b = b.add_attribute(AttributeOID.CHALLENGE_PASSWORD, challenge.encode())
+    return b.sign(key, digest)  # type: ignore[arg-type]
+
+
+def post(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
+         *auth: str) -> tuple[int, dict[str, str], bytes]:
+    body = tmp / "req.b64"
+    body.write_bytes(pki.b64(req))
+    return parse_http(server.curl(path, *(auth or ("--user", f"alice:{PASSWORD}")),
+                                  "--data-binary", f"@{body}",
+                                  "-H", "Content-Type: application/pkcs10").stdout)
+
+
+def accepts(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
+            *auth: str) -> x509.Certificate:
+    status, _, body = post(server, tmp, path, req, *auth)
+    assert status == 200, body
+    return issued(body)[0]
+
+
+def refuses(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
+            rule: str, *auth: str, status: int = 403) -> None:
+    code, headers, body = post(server, tmp, path, req, *auth)
+    assert code == status, body
+    assert body.decode().startswith(f"{rule}:"), body
+    assert headers["content-type"].startswith("text/plain")
+
+
+CN = pki.name("dev")
+
+
+def test_key_rules(server: Server, tmp_path: Path) -> None:
+    """Key type, curve, RSA size and signature hash are each enforced."""
+    p384 = ec.generate_private_key(ec.SECP384R1())
+    accepts(server, tmp_path, "ec384/simpleenroll", build(p384, CN, digest=hashes.SHA384()))
+    refuses(server, tmp_path, "ec384/simpleenroll", build(pki.ec_key(), CN, digest=hashes.SHA384()),
+            "key-curve")
+    refuses(server, tmp_path, "ec384/simpleenroll", build(p384, CN, digest=hashes.SHA256()),
+            "signature-hash")
+    rsa2048 = rsa.generate_private_key(65537, 2048)
+    refuses(server, tmp_path, "ec384/simpleenroll", build(rsa2048, CN), "key-type")
+    refuses(server, tmp_path, "rsa/simpleenroll", build(rsa2048, CN), "key-size")
+    accepts(server, tmp_path, "rsa/simpleenroll", build(rsa.generate_private_key(65537, 3072), CN))
+
+
+def test_subject_rules(server: Server, tmp_path: Path) -> None:
+    """Required, allowed and identity-bound subject patterns."""
+    key = pki.ec_key()
+
+    def subject(*attrs: tuple[x509.ObjectIdentifier, str]) -> x509.Name:
+        return x509.Name([x509.NameAttribute(oid, value) for oid, value in attrs])
+    good = subject((NameOID.COMMON_NAME, "alice-laptop"), (NameOID.ORGANIZATION_NAME, "Acme"))
+    accepts(server, tmp_path, "subject/simpleenroll", build(key, good))
+    refuses(server, tmp_path, "subject/simpleenroll",
+            build(key, subject((NameOID.COMMON_NAME, "alice-x"))), "subject-required")
+    refuses(server, tmp_path, "subject/simpleenroll",
+            build(key, subject((NameOID.COMMON_NAME, "alice-x"), (NameOID.ORGANIZATION_NAME, "Acme"),
+                               (NameOID.LOCALITY_NAME, "Bern"))), "subject-allowed")
+    refuses(server, tmp_path, "subject/simpleenroll", build(key, good),
+            "subject-pattern", "--user", f"bob:{PASSWORD}")     # CN must start with bob-
+
+
+def test_san_rules(server: Server, tmp_path: Path) -> None:
+    """DNS suffixes, IP networks, URI and e-mail patterns, and the SAN count."""
+    key = pki.ec_key()
+    good = [x509.DNSName("a.example.com"), x509.IPAddress(ipaddress.ip_address("10.1.2.3")),
+            x509.UniformResourceIdentifier("urn:dev:alice:42")]
+    accepts(server, tmp_path, "san/simpleenroll", build(key, CN, good))
+    for bad, rule in (([x509.DNSName("example.com.evil.net")], "san-dns"),
+                      ([x509.DNSName("notexample.com")], "san-dns"),
+                      ([x509.IPAddress(ipaddress.ip_address("192.168.1.1"))], "san-ip"),
+                      ([x509.UniformResourceIdentifier("urn:dev:bob:1")], "san-uri"),
+                      ([x509.RFC822Name("a@evil.net")], "san-email"),
+                      ([x509.DNSName(f"{i}.example.com") for i in range(4)], "san-max")):
+        refuses(server, tmp_path, "san/simpleenroll", build(key, CN, bad), rule)
+
+
+def test_extension_rules(server: Server, tmp_path: Path) -> None:
+    """Required and forbidden extensions in the CSR's extension request."""
+    key = pki.ec_key()
+    alt = [x509.DNSName("x.example.com")]
+    accepts(server, tmp_path, "ext/simpleenroll", build(key, CN, alt))
+    refuses(server, tmp_path, "ext/simpleenroll", build(key, CN), "extension-required")
+    refuses(server, tmp_path, "ext/simpleenroll",
+            build(key, CN, alt, extensions=[x509.BasicConstraints(ca=True, path_length=None)]),
+            "extension-forbidden")
+
+
+def test_one_time_code_used_once(server: Server, tmp_path: Path) -> None:
+    """A code enrolls once for its identity; reuse, wrong identity and absence are refused."""
+    done = estra_cli("--state-dir", str(server.state), "codes", "issue", "--identity", "alice",
+                     "--ttl", "1h", "--json")
+    assert done.returncode == 0, done.stderr
+    code = json.loads(done.stdout)["code"]
+    refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN), "one-time-code")
+    refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN, challenge=code),
+            "one-time-code", "--user", f"bob:{PASSWORD}")
+    accepts(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN, challenge=code))
+    refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN, challenge=code),
+            "one-time-code")
+    assert code not in server.log.read_text()
+    assert code.encode() not in (server.state / "estra.db").read_bytes()
+    listed = estra_cli("--state-dir", str(server.state), "codes", "list", "--json")
+    assert json.loads(listed.stdout)[0]["used_by"] == "127.0.0.1"
+
+
+def test_revoked_and_expired_codes(server: Server, tmp_path: Path) -> None:
+    """A revoked code and an expired code are refused."""
+    issue = ["--state-dir", str(server.state), "codes", "issue", "--identity", "alice", "--json"]
+    revoked = json.loads(estra_cli(*issue).stdout)
+    assert estra_cli("--state-dir", str(server.state), "codes", "revoke",
+                     "--id", str(revoked["id"])).returncode == 0
+    refuses(server, tmp_path, "code/simpleenroll",
+            build(pki.ec_key(), CN, challenge=revoked["code"]), "one-time-code")
+    expired = json.loads(estra_cli(*issue[:-1], "--ttl", "0", "--json").stdout)
+    refuses(server, tmp_path, "code/simpleenroll",
+            build(pki.ec_key(), CN, challenge=expired["code"]), "one-time-code")
+
+
+def reenroll_args(tmp: Path, cert: x509.Certificate, key: object) -> tuple[str, ...]:
+    c, k = pki.write_pair(tmp, f"c{cert.serial_number}", cert, key)
+    return ("--cert", str(c), "--key", str(k))
+
+
+def test_reenroll_rules(server: Server, tmp_path: Path) -> None:
+    """Only certificates this RA enrolled renew; the renewal window; allowed changes."""
+    key = pki.ec_key()
+    mine = accepts(server, tmp_path, "simpleenroll", build(key, CN))
+    renewed = accepts(server, tmp_path, "simplereenroll", build(pki.ec_key(), CN),
+                      *reenroll_args(tmp_path, mine, key))
+    assert renewed.subject == CN
+    stranger = server.ca_signer().issue(CN, key.public_key())   # same CA, not enrolled here
+    refuses(server, tmp_path, "simplereenroll", build(key, CN), "reenroll-unknown",
+            *reenroll_args(tmp_path, stranger, key))
+    refuses(server, tmp_path, "window/simplereenroll", build(key, CN), "renewal-window",
+            *reenroll_args(tmp_path, mine, key))
+    refuses(server, tmp_path, "simplereenroll", build(key, pki.name("other")), "reenroll-subject",
+            *reenroll_args(tmp_path, mine, key))
+    changed = accepts(server, tmp_path, "changes/simplereenroll", build(key, pki.name("other")),
+                      *reenroll_args(tmp_path, mine, key))
+    assert changed.subject == pki.name("other")
+
+
+def test_rate_limit(server: Server, tmp_path: Path) -> None:
+    """The fourth request in the hour from one identity is 429 with Retry-After."""
+    for _ in range(3):
+        accepts(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN))
+    code, headers, body = post(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN))
+    assert code == 429 and body.startswith(b"rate-limit:") and headers["retry-after"] == "3600"
+    accepts(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN),
+            "--user", f"bob:{PASSWORD}")
+
+
+def test_manual_approval_round_trip(server: Server, tmp_path: Path) -> None:
+    """202 + Retry-After until an operator approves; the retry (new TLS session, same key)
+    gets the certificate; a rejected request gets 403 with the operator's reason."""
+    key = pki.ec_key()
+    req = build(key, pki.name("held"))
+    code, headers, body = post(server, tmp_path, "manual/simpleenroll", req)
+    assert code == 202 and headers["retry-after"] == "5", body
+    listed = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
+                                  "--json").stdout)
+    mine = [row for row in listed if row["subject"] == "CN=held"]
+    assert len(mine) == 1 and mine[0]["identity"] == "alice"
+    assert post(server, tmp_path, "manual/simpleenroll", build(key, pki.name("held")))[0] == 202
+    table = estra_cli("--state-dir", str(server.state), "pending", "list").stdout
+    assert "CN=held" in table and "IDENTITY" in table
+    assert estra_cli("--state-dir", str(server.state), "approve", str(mine[0]["id"])).returncode == 0
+    cert = accepts(server, tmp_path, "manual/simpleenroll", build(key, pki.name("held")))
+    assert cert.subject == pki.name("held")
+
+    other = pki.ec_key()
+    assert post(server, tmp_path, "manual/simpleenroll", build(other, pki.name("nope")))[0] == 202
+    pending = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
+                                   "--json").stdout)
+    nope = next(row for row in pending if row["subject"] == "CN=nope")
+    assert estra_cli("--state-dir", str(server.state), "reject", str(nope["id"]),
+                     "--reason", "not on the asset list").returncode == 0
+    refuses(server, tmp_path, "manual/simpleenroll", build(other, pki.name("nope")), "approval")
+    code, _, body = post(server, tmp_path, "manual/simpleenroll", build(other, pki.name("nope")))
+    assert b"not on the asset list" in body
+
+
+def test_enrollments_are_recorded_with_their_rule(server: Server, tmp_path: Path) -> None:
+    """Each decision is in the store with the rule that made it; the CLI lists them."""
+    refuses(server, tmp_path, "ext/simpleenroll", build(pki.ec_key(), pki.name("audit")),
+            "extension-required")
+    rows = json.loads(estra_cli("--state-dir", str(server.state), "enrollments", "list",
+                                "--label", "ext", "--decision", "rejected", "--json").stdout)
+    assert rows[0]["rule"] == "extension-required" and rows[0]["subject"] == "CN=audit"
+    assert rows[0]["identity"] == "alice" and rows[0]["method"] == "basic"
+    table = estra_cli("--state-dir", str(server.state), "enrollments", "list", "--since", "1h")
+    assert "DECISION" in table.stdout and "issued" in table.stdout
+
+
+def test_csrattrs_follow_policy(server: Server) -> None:
+    """csrattrs tells the device what the profile will accept."""
+    status, _, body = parse_http(server.curl("ec384/csrattrs").stdout)
+    assert status == 200
+    parsed = subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
+                            input=base64.b64decode(body), capture_output=True,
+                            timeout=30).stdout.decode()
+    assert "id-ecPublicKey" in parsed and "secp384r1" in parsed and "ecdsa-with-SHA384" in parsed
+    status, _, body = parse_http(server.curl("code/csrattrs").stdout)
+    assert status == 200 and b"challengePassword" in subprocess.run(
+        ["openssl", "asn1parse", "-inform", "DER"], input=base64.b64decode(body),
+        capture_output=True, timeout=30).stdout
+
+
+# Keep last: it restarts the module's server.
+def test_store_survives_restart(server: Server, tmp_path: Path) -> None:
+    """Pending requests and records are still there after a restart."""
+    key = pki.ec_key()
+    assert post(server, tmp_path, "manual/simpleenroll", build(key, pki.name("restart")))[0] == 202
+    server.stop()
+    restarted = Server(server.workdir, CONFIG)
+    try:
+        pending = json.loads(estra_cli("--state-dir", str(restarted.state), "pending", "list",
+                                       "--json").stdout)
+        held = next(row for row in pending if row["subject"] == "CN=restart")
+        assert estra_cli("--state-dir", str(restarted.state), "approve",
+                         str(held["id"])).returncode == 0
+        accepts(restarted, tmp_path, "manual/simpleenroll", build(key, pki.name("restart")))
+    finally:
+        restarted.stop()

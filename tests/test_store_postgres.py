@@ -1,0 +1,90 @@
+"""Several estra nodes sharing one PostgreSQL (127.0.0.1:5432): codes are consumed
+exactly once under a race, and approvals made on one node are seen by the other."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from tests import pki
+from tests.conftest import PASSWORD, Server, estra_cli, parse_http
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A fresh database for this test, dropped afterwards."""
+    try:
+        import psycopg
+        admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5)
+    except Exception as e:  # noqa: BLE001 - any failure means no usable server
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required in CI: {e}")
+        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {e}")
+    name = f"estra_test_{secrets.token_hex(6)}"
+    admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{PG}/{name}"
+    finally:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.close()
+
+
+def two_nodes(start_estra: Callable[..., Server], url: str, profile: str) -> tuple[Server, Server]:
+    config = f'[store]\nurl = "{url}"\n\n[profiles.default]\n{profile}\n'
+    nodes = start_estra(config), start_estra(config)
+    for node in nodes:
+        node.add_user("alice")
+    return nodes
+
+
+def enroll_command(node: Server, tmp: Path, n: int, challenge: str | None) -> list[str]:
+    req = tmp / f"req{n}.b64"
+    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name(f"race{n}"), challenge=challenge)))
+    return ["curl", "-sS", "-i", "--max-time", "60", "--cacert", str(node.ca), "--user",
+            f"alice:{PASSWORD}", "--data-binary", f"@{req}", "-H",
+            "Content-Type: application/pkcs10", f"{node.base}/simpleenroll"]
+
+
+def test_code_race_across_two_nodes(database: str, start_estra: Callable[..., Server],
+                                    tmp_path: Path) -> None:
+    """20 devices send the same code at once to two nodes: exactly one enrolls."""
+    a, b = two_nodes(start_estra, database, "require_code = true")
+    done = estra_cli("--config", str(a.config), "--state-dir", str(a.state), "codes", "issue",
+                     "--identity", "alice", "--json")
+    assert done.returncode == 0, done.stderr
+    code = json.loads(done.stdout)["code"]
+    procs = [subprocess.Popen(enroll_command((a, b)[n % 2], tmp_path, n, code),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n in range(20)]
+    statuses = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=90)
+        statuses.append(parse_http(out)[0])
+    assert sorted(statuses) == [200] + [403] * 19, statuses
+    assert a.alive() and b.alive()
+
+
+def test_approval_seen_by_the_other_node(database: str, start_estra: Callable[..., Server],
+                                        tmp_path: Path) -> None:
+    """A request held by node A, approved with the CLI, is issued when the device retries at B."""
+    a, b = two_nodes(start_estra, database, 'approval = "manual"')
+    key = pki.ec_key()
+    req = tmp_path / "held.b64"
+    req.write_bytes(pki.b64(pki.csr(key, pki.name("shared"))))
+    args = ("--user", f"alice:{PASSWORD}", "--data-binary", f"@{req}",
+            "-H", "Content-Type: application/pkcs10")
+    assert parse_http(a.curl("simpleenroll", *args).stdout)[0] == 202
+    pending = json.loads(estra_cli("--config", str(b.config), "--state-dir", str(b.state),
+                                   "pending", "list", "--json").stdout)
+    assert [row["subject"] for row in pending] == ["CN=shared"]
+    assert estra_cli("--config", str(b.config), "--state-dir", str(b.state), "approve",
+                     str(pending[0]["id"])).returncode == 0
+    status, _, body = parse_http(b.curl("simpleenroll", *args).stdout)
+    assert status == 200, body
