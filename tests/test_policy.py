@@ -59,6 +59,12 @@ reenroll_allow_changes = true
 [profiles.rate]
 rate_per_identity = "3/hour"
 
+[profiles.rateip]
+rate_per_address = "2/hour"
+
+[profiles.idevid]
+subject_patterns = { CN = "{cert.serialNumber}" }
+
 [profiles.manual]
 approval = "manual"
 approval_retry_after = 5
@@ -68,7 +74,10 @@ approval_retry_after = 5
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     workdir = tmp_path_factory.mktemp("policy")
-    s = Server(workdir, CONFIG)
+    idevid = pki.CA("Manufacturer CA")
+    config = f'[tls]\nclient_trust = ["{idevid.write(workdir, "idevid-ca")}"]\n' + CONFIG
+    pki.write_key(workdir / "idevid-ca.key", idevid.key)
+    s = Server(workdir, config)
     s.add_user("alice")
     s.add_user("bob")
     yield s
@@ -236,6 +245,28 @@ def test_rate_limit(server: Server, tmp_path: Path) -> None:
     assert code == 429 and body.startswith(b"rate-limit:") and headers["retry-after"] == "3600"
     accepts(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN),
             "--user", f"bob:{PASSWORD}")
+
+
+def test_rate_limit_per_address(server: Server, tmp_path: Path) -> None:
+    """The per-address budget is shared by every identity coming from that address."""
+    accepts(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN))
+    accepts(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN),
+            "--user", f"bob:{PASSWORD}")
+    code, _, body = post(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN))
+    assert code == 429 and b"ip:127.0.0.1" in body
+
+
+def test_identity_placeholder_from_idevid(server: Server, tmp_path: Path) -> None:
+    """CN must equal the serialNumber of the device's manufacturer certificate."""
+    maker = pki.CA.from_files(server.workdir / "idevid-ca.pem", server.workdir / "idevid-ca.key")
+    key = pki.ec_key()
+    idevid = maker.issue(pki.name("sensor", serial="SN-0042"), key.public_key())
+    auth = reenroll_args(tmp_path, idevid, key)
+    accepts(server, tmp_path, "idevid/simpleenroll", build(pki.ec_key(), pki.name("SN-0042")), *auth)
+    refuses(server, tmp_path, "idevid/simpleenroll", build(pki.ec_key(), pki.name("SN-9999")),
+            "subject-pattern", *auth)
+    refuses(server, tmp_path, "idevid/simpleenroll", build(pki.ec_key(), pki.name("alice")),
+            "subject-pattern")          # Basic identities have no certificate serialNumber
 
 
 def test_manual_approval_round_trip(server: Server, tmp_path: Path) -> None:

@@ -88,3 +88,15 @@ def test_approval_seen_by_the_other_node(database: str, start_estra: Callable[..
                      str(pending[0]["id"])).returncode == 0
     status, _, body = parse_http(b.curl("simpleenroll", *args).stdout)
     assert status == 200, body
+
+
+def test_rate_limit_counts_across_nodes(database: str, start_estra: Callable[..., Server],
+                                        tmp_path: Path) -> None:
+    """Rate-limit counters live in PostgreSQL: two nodes share one budget per identity."""
+    a, b = two_nodes(start_estra, database, 'rate_per_identity = "3/hour"')
+    statuses = []
+    for n in range(4):
+        out = subprocess.run(enroll_command((a, b)[n % 2], tmp_path, n, None),
+                             capture_output=True, timeout=60).stdout
+        statuses.append(parse_http(out)[0])
+    assert statuses == [200, 200, 200, 429]
