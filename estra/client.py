@@ -46,13 +46,14 @@ class EstClient:
         """simpleenroll (or simplereenroll); a 202 becomes `Held` with its Retry-After."""
         op = "simplereenroll" if reenroll else "simpleenroll"
         reply = await self.post(op, csr_der, "application/pkcs10")
-        if reply.status == 202:
-            retry = reply.header("retry-after") or ""
-            raise Held(f"upstream CA holds the request: "
-                       f"{reply.body.decode('utf-8', 'replace').strip()[:200]}",
-                       int(retry) if retry.isdigit() else self.http.retry_after)
         self._check(reply)
         return self._certs(reply, op)
+
+    async def serverkeygen(self, csr_der: bytes) -> Reply:
+        """serverkeygen: the server's multipart answer (key and certificate), as is."""
+        reply = await self.post("serverkeygen", csr_der, "application/pkcs10")
+        self._check(reply)
+        return reply
 
     async def csrattrs(self) -> bytes | None:
         """DER CsrAttrs, or None when the server has none (204 or 404)."""
@@ -73,6 +74,12 @@ class EstClient:
                      "Content-Transfer-Encoding": "base64"})
 
     def _check(self, reply: Reply) -> None:
+        """Pass a 200; a 202 becomes `Held` with its Retry-After; the rest refusals."""
+        if reply.status == 202:
+            retry = reply.header("retry-after") or ""
+            raise Held(f"upstream CA holds the request: "
+                       f"{reply.body.decode('utf-8', 'replace').strip()[:200]}",
+                       int(retry) if retry.isdigit() else self.http.retry_after)
         if reply.status != 200:
             raise self.http.refusal(reply)
 

@@ -7,7 +7,7 @@ import re
 import tomllib
 from typing import Any, Callable, Sequence
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 from twisted.python.filepath import FilePath
 
 __all__ = ["ConfigError", "Settings", "Profile", "Upstream", "load_settings",
@@ -24,6 +24,8 @@ CURVES = ("secp256r1", "secp384r1", "secp521r1")
 HASHES = ("sha256", "sha384", "sha512", "sha224", "sha1")
 SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAddress",
                       "DC", "UID", "title", "givenName", "surname", "pseudonym")
+SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
+               "ed25519")
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
                    "serverkeygen", "fullcmc")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
@@ -79,6 +81,10 @@ class Profile:
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
     approval_retry_after: int = 300
+    # server-side key generation (RFC 7030 4.4)
+    serverkeygen: str = "local"                      # local | upstream | off
+    serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
+    serverkeygen_encrypt: bool = False
 
 
 @frozen
@@ -248,6 +254,12 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         if profile.upstream not in upstreams:
             raise ConfigError(f"{source}: profiles.{name}.upstream: no [upstreams."
                               f"{profile.upstream}] (known: {', '.join(sorted(upstreams))})")
+        if profile.serverkeygen == "upstream" and upstreams[profile.upstream].kind != "est":
+            raise ConfigError(f"{source}: profiles.{name}.serverkeygen: \"upstream\" needs "
+                              "an upstream of kind \"est\"")
+        problem = _keygen_problem(profile)
+        if problem:
+            raise ConfigError(f"{source}: profiles.{name}.serverkeygen_key: {problem}")
     for name in profiles:
         if not _LABEL.match(name):
             raise ConfigError(f"{source}: profiles.{name}: a label may hold only "
@@ -411,7 +423,14 @@ def _profile(table: _Table, name: str) -> Profile:
         approval=table.get("approval", str, "auto",
                            lambda v: None if v in ("auto", "manual") else
                            "must be \"auto\" or \"manual\""),
-        approval_retry_after=table.get("approval_retry_after", int, 300, _positive))
+        approval_retry_after=table.get("approval_retry_after", int, 300, _positive),
+        serverkeygen=table.get("serverkeygen", str, "local",
+                               lambda v: None if v in ("local", "upstream", "off") else
+                               'must be "local", "upstream" or "off"'),
+        serverkeygen_key=table.get("serverkeygen_key", str, "",
+                                   lambda v: None if v in SERVER_KEYS else
+                                   f"must be one of {', '.join(SERVER_KEYS)}"),
+        serverkeygen_encrypt=table.get("serverkeygen_encrypt", bool, False))
     for attr in (*profile.subject_required, *profile.subject_allowed,
                  *(a for a, _ in profile.subject_patterns)):
         if attr not in SUBJECT_ATTRIBUTES and not _OID.match(attr):
@@ -420,11 +439,36 @@ def _profile(table: _Table, name: str) -> Profile:
     for oid in (*profile.extensions_required, *profile.extensions_forbidden):
         if not _OID.match(oid):
             raise ConfigError(f"{table.where('extensions_*')}: {oid!r} is not a dotted OID")
+    if not profile.serverkeygen_key:
+        profile = evolve(profile, serverkeygen_key=_default_server_key(profile))
     if profile.require_code and profile.require_channel_binding:
         raise ConfigError(f"{table.where('require_code')}: both the one-time code and the "
                           "channel binding travel in challengePassword; require one")
     table.done()
     return profile
+
+
+def _default_server_key(profile: Profile) -> str:
+    """The key serverkeygen makes when the profile names none: the first its rules allow."""
+    curves = {"secp256r1": "p256", "secp384r1": "p384", "secp521r1": "p521"}
+    if "ec" in profile.key_types and profile.curves:
+        return f"ec-{curves[profile.curves[0]]}"
+    if "rsa" in profile.key_types:
+        return f"rsa-{next(b for b in (2048, 3072, 4096) if b >= min(profile.min_rsa_bits, 4096))}"
+    return "ed25519"
+
+
+def _keygen_problem(profile: Profile) -> str | None:
+    """Why the profile's own key rules would refuse the key serverkeygen makes."""
+    kind, _, size = profile.serverkeygen_key.partition("-")
+    curve = {"p256": "secp256r1", "p384": "secp384r1", "p521": "secp521r1"}.get(size)
+    if kind not in profile.key_types:
+        return f"{kind} keys are not in key_types"
+    if curve and curve not in profile.curves:
+        return f"{curve} is not in curves"
+    if kind == "rsa" and int(size) < profile.min_rsa_bits:
+        return f"RSA {size} is below min_rsa_bits"
+    return None
 
 
 _RATE = re.compile(r"^(\d+)/(second|minute|hour|day)$")

@@ -9,7 +9,7 @@ from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra import wire
+from estra import keygen, wire
 from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import EstError, MethodNotAllowed, NotFound, NotImplementedOperation
@@ -104,23 +104,49 @@ async def _csrattrs(op: Operation, request: Request, profile: Profile,
             {"Content-Type": wire.CSRATTRS, **_B64})
 
 
+async def _request_csr(op: Operation, request: Request, profile: Profile,
+                       event: dict[str, Any]) -> tuple[Identity, bytes, Any]:
+    """Authenticate first, then read and check the CSR (proof of possession)."""
+    identity = await op.ra.authenticate(peer_of(request), profile)
+    _note(event, identity)
+    ctype = request.getHeader(b"content-type")
+    wire.check_content_type(ctype.decode("latin-1") if ctype else None, "application/pkcs10")
+    body = read_body(request)
+    return identity, body, wire.load_csr(wire.decode_body(body, "CSR"))
+
+
 def _enroller(operation: str) -> Handler:
     async def enroll(op: Operation, request: Request, profile: Profile,
                      event: dict[str, Any]) -> None:
-        peer = peer_of(request)
-        identity = await op.ra.authenticate(peer, profile)
-        _note(event, identity)
-        ctype = request.getHeader(b"content-type")
-        wire.check_content_type(ctype.decode("latin-1") if ctype else None,
-                                "application/pkcs10")
-        body = read_body(request)
-        csr = wire.load_csr(wire.decode_body(body, "CSR"))
+        identity, body, csr = await _request_csr(op, request, profile, event)
         certs = await op.ra.enroll(operation, identity, csr, profile)
         event["reason"] = f"issued serial {certs[0].serial_number:x}"
         respond(request, 200,
                 wire.encode_base64(wire.certs_only(certs), _layout(op, request, body)),
                 {"Content-Type": wire.CERTS_ONLY, **_B64})
     return enroll
+
+
+async def _serverkeygen(op: Operation, request: Request, profile: Profile,
+                        event: dict[str, Any]) -> None:
+    """RFC 7030 4.4: the RA (or the upstream) makes the key; multipart answer."""
+    if profile.serverkeygen == "off":
+        raise NotImplementedOperation("serverkeygen is disabled for this profile")
+    identity, body, csr = await _request_csr(op, request, profile, event)
+    if profile.serverkeygen == "upstream":
+        reply = await op.ra.serverkeygen_upstream(identity, csr, profile)
+        event["reason"] = "relayed the upstream's generated key"
+        respond(request, 200, reply.body,
+                {"Content-Type": reply.header("content-type") or "multipart/mixed"})
+        return
+    recipient = keygen.recipient_for(csr, identity.certificate, profile.serverkeygen_encrypt)
+    key, certs = await op.ra.serverkeygen(identity, csr, profile)
+    event["reason"] = f"generated a {profile.serverkeygen_key} key, issued serial " \
+                      f"{certs[0].serial_number:x}"
+    layout = _layout(op, request, body)
+    payload, content_type = keygen.multipart(
+        [keygen.key_part(key, recipient), (wire.CERTS_ONLY, wire.certs_only(certs))], layout)
+    respond(request, 200, payload, {"Content-Type": content_type})
 
 
 def _not_yet(rfc_section: str) -> Handler:
@@ -136,7 +162,7 @@ OPERATIONS: dict[str, tuple[bytes, Handler]] = {
     "simpleenroll": (b"POST", _enroller(ENROLL)),
     "simplereenroll": (b"POST", _enroller(REENROLL)),
     "csrattrs": (b"GET", _csrattrs),
-    "serverkeygen": (b"POST", _not_yet("4.4")),
+    "serverkeygen": (b"POST", _serverkeygen),
     "fullcmc": (b"POST", _not_yet("4.3")),
 }
 

@@ -25,9 +25,9 @@ from estra.auth import ISSUED, Identity
 from estra.config import Profile
 from estra.errors import Forbidden
 
-__all__ = ["Policy", "ENROLL", "REENROLL", "ATTRIBUTE_OIDS", "expand", "csrattrs_for"]
+__all__ = ["Policy", "ENROLL", "REENROLL", "SERVERKEYGEN", "ATTRIBUTE_OIDS", "expand", "csrattrs_for"]
 
-ENROLL, REENROLL = "simpleenroll", "simplereenroll"
+ENROLL, REENROLL, SERVERKEYGEN = "simpleenroll", "simplereenroll", "serverkeygen"
 ATTRIBUTE_OIDS: dict[str, x509.ObjectIdentifier] = {
     "CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME,
     "OU": NameOID.ORGANIZATIONAL_UNIT_NAME, "C": NameOID.COUNTRY_NAME,
@@ -126,7 +126,8 @@ class Policy:
         A downstream RA (id-kp-cmcRA certificate) has already tied the CSR to
         its device (RFC 7030 3.7), so the identity-bound rules do not apply to it.
         """
-        self._key(csr, profile)
+        if operation != SERVERKEYGEN:       # that key is a placeholder; we make the real one
+            self._key(csr, profile)
         self._subject(csr, profile, identity)
         self._san(csr, profile, identity)
         self._extensions(csr, profile)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Callable, Sequence
+from typing import Any, Awaitable, Callable, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -23,12 +23,17 @@ from estra.auth import Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
 from estra.interfaces import ICertificateAuthority
-from estra.policy import REENROLL, Policy, csrattrs_for
+from estra import keygen
+from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
+from estra.policy import REENROLL, SERVERKEYGEN, Policy, csrattrs_for
+from estra.upstream.http import Reply
 from estra.store import EnrollmentRecord, Store
 
 __all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]
 
 log = Logger()
+Issuer = Callable[[str, x509.CertificateSigningRequest, Identity, Profile],
+                  Awaitable[Sequence[x509.Certificate]]]
 
 
 class TooManyRequests(EstError):
@@ -71,9 +76,17 @@ class RegistrationAuthority:
         return await self.authenticator.authenticate(peer, profile)
 
     async def enroll(self, operation: str, identity: Identity,
-                     csr: x509.CertificateSigningRequest,
-                     profile: Profile) -> Sequence[x509.Certificate]:
-        """Judge `csr` under the profile, record the outcome, have the CA issue."""
+                     csr: x509.CertificateSigningRequest, profile: Profile,
+                     keygen: Callable[[x509.CertificateSigningRequest],
+                                      x509.CertificateSigningRequest] | None = None,
+                     issue: Issuer | None = None) -> Sequence[x509.Certificate]:
+        """Judge `csr` under the profile, record the outcome, have the CA issue.
+
+        With `keygen` (server-side key generation) the request is judged and
+        held as the device sent it, and `keygen` turns it into the request
+        for the generated key just before the CA sees it.  `issue` replaces
+        the call to the profile's CA (the upstream serverkeygen relay).
+        """
         der = csr.public_bytes(Encoding.DER)
         record = dict(at=self._clock(), identity=identity.name, method=identity.method,
                       peer=identity.peer.address, label=profile.name, operation=operation,
@@ -87,9 +100,10 @@ class RegistrationAuthority:
                 csr = self._approved(held, profile)
             else:
                 await self._judge(operation, identity, csr, profile, record)
-            ca = self.ca_for(profile)
-            certs = list(await (ca.reenroll if operation == REENROLL else ca.enroll)(
-                csr, identity, profile))
+            if keygen is not None:
+                csr = keygen(csr)
+                record["key_sha256"] = key_fingerprint(csr)
+            certs = list(await (issue or self._issue)(operation, csr, identity, profile))
         except EstError as e:
             decision = ("held" if e.status == 202 else
                         "rejected" if 400 <= e.status < 500 else "failed")
@@ -102,6 +116,13 @@ class RegistrationAuthority:
             serial=serial, not_after=certs[0].not_valid_after_utc.timestamp()))
         if held is not None:
             await self.store.mark_issued(held["id"], serial)
+        return certs
+
+    async def _issue(self, operation: str, csr: x509.CertificateSigningRequest,
+                     identity: Identity, profile: Profile) -> Sequence[x509.Certificate]:
+        ca = self.ca_for(profile)
+        certs: Sequence[x509.Certificate] = await (
+            ca.reenroll if operation == REENROLL else ca.enroll)(csr, identity, profile)
         return certs
 
     def _approved(self, held: dict[str, object], profile: Profile
@@ -147,6 +168,42 @@ class RegistrationAuthority:
                 base64.b64encode(csr.public_bytes(Encoding.DER)).decode())
             raise Held(f"approval: request {pending_id} awaits an operator's decision",
                        profile.approval_retry_after)
+
+    async def serverkeygen(self, identity: Identity, csr: x509.CertificateSigningRequest,
+                           profile: Profile) -> tuple[Any, Sequence[x509.Certificate]]:
+        """A key made here per the profile, and the certificates issued for it."""
+        made: list[Any] = []
+
+        def with_new_key(request: x509.CertificateSigningRequest
+                         ) -> x509.CertificateSigningRequest:
+            made.append(keygen.generate(profile.serverkeygen_key))
+            return keygen.replacement_csr(request, made[-1])
+        certs = await self.enroll(SERVERKEYGEN, identity, csr, profile, with_new_key)
+        return made[-1], certs
+
+    async def serverkeygen_upstream(self, identity: Identity,
+                                    csr: x509.CertificateSigningRequest,
+                                    profile: Profile) -> Reply:
+        """Judge and record the request here; the upstream EST server makes the key.
+
+        The upstream's multipart answer is relayed as it is (the key never
+        touches the store); its certificate is parsed only to be recorded.
+        """
+        forward = getattr(self.ca_for(profile), "serverkeygen", None)
+        if forward is None:
+            raise NotImplementedOperation(f"upstream {profile.upstream} cannot generate keys")
+        replies: list[Reply] = []
+
+        async def relay(operation: str, request: x509.CertificateSigningRequest,
+                        *_: Any) -> Sequence[x509.Certificate]:
+            reply: Reply = await forward(request)
+            replies.append(reply)
+            try:
+                return wire.certs_of_multipart(reply.body, reply.header("content-type") or "")
+            except BadRequest as e:
+                raise BadUpstream(f"upstream serverkeygen answer unreadable: {e.reason}") from e
+        await self.enroll(SERVERKEYGEN, identity, csr, profile, issue=relay)
+        return replies[0]
 
     async def cacerts(self, profile: Profile) -> Sequence[x509.Certificate]:
         return list(await self.ca_for(profile).cacerts())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 from typing import Any, Callable, Sequence
@@ -270,6 +271,8 @@ def migrate_blocking(store: Store) -> int:
     """Migrate before the reactor runs (start-up), on a connection of its own."""
     pool = store.pool
     conn = pool.dbapi.connect(*pool.connargs, **pool.connkw)
+    if pool.openfun is not None:
+        pool.openfun(conn)
     try:
         version = _migrate(conn.cursor(), store.dialect)
         conn.commit()
@@ -292,10 +295,18 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float]) -> Sto
     path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
     db = FilePath(path) if path.startswith("/") else state_dir.preauthChild(
         path or "estra.db")
-    # SQLite: one connection (one writer), busy timeout for the CLI running beside it.
+    if not db.exists():                   # records are private: 0600 like ca.key
+        os.close(os.open(db.path, os.O_WRONLY | os.O_CREAT, 0o600))
+    # SQLite: one connection (one writer), busy timeout for the CLI running beside it;
+    # WAL keeps synchronous=FULL durability with one fsync per commit.
     pool = adbapi.ConnectionPool("sqlite3", db.path, check_same_thread=False, timeout=30,
-                                 cp_min=1, cp_max=1, cp_noisy=False)
+                                 cp_min=1, cp_max=1, cp_noisy=False, cp_openfun=_sqlite_setup)
     return Store(pool, SQLITE, clock)
+
+
+def _sqlite_setup(conn: Any) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
 
 
 def run_sync(reactor: Any, store: Store, work: Callable[[Store], Any]) -> Any:

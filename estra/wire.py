@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import email
 import re
 from typing import Iterable, Sequence
 
@@ -24,7 +25,7 @@ __all__ = [
     "CERTS_ONLY", "PKCS7", "CSRATTRS", "decode_body", "load_csr",
     "check_content_type", "certs_only", "encode_base64", "choose_layout",
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
-    "Layout",
+    "Layout", "certs_of_multipart",
 ]
 
 CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only"
@@ -139,6 +140,17 @@ def load_certs_only(body: bytes) -> list[x509.Certificate]:
         return pkcs7.load_der_pkcs7_certificates(der)
     except ValueError as e:
         raise BadRequest(f"not a certs-only PKCS#7: {e}") from e
+
+
+def certs_of_multipart(body: bytes, content_type: str) -> list[x509.Certificate]:
+    """The certificates in the certs-only part of a serverkeygen multipart answer."""
+    message = email.message_from_bytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    for part in message.walk() if message.is_multipart() else []:
+        if "smime-type=certs-only" in part.get("Content-Type", "").replace(" ", ""):
+            payload = part.get_payload(decode=False)
+            return load_certs_only(payload.encode() if isinstance(payload, str) else b"")
+    raise BadRequest("no certs-only part in the multipart answer")
 
 
 def encode_base64(der: bytes, layout: Layout) -> bytes:

@@ -22,7 +22,7 @@ from zope.interface import implementer
 from estra.client import EstClient
 from estra.config import Profile, Upstream
 from estra.interfaces import ICertificateAuthority
-from estra.upstream.http import CachedCerts, UpstreamHTTP, http_for
+from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 
 __all__ = ["EstUpstream", "from_config"]
 
@@ -47,6 +47,9 @@ class EstUpstream:
     async def reenroll(self, csr: x509.CertificateSigningRequest, identity: object,
                        profile: Profile) -> list[x509.Certificate]:
         return await self.client.enroll(csr.public_bytes(Encoding.DER), reenroll=True)
+
+    async def serverkeygen(self, csr: x509.CertificateSigningRequest) -> Reply:
+        return await self.client.serverkeygen(csr.public_bytes(Encoding.DER))
 
     async def csrattrs(self) -> bytes | None:
         return await self.client.csrattrs()
