@@ -81,6 +81,15 @@ class Server:
                                "--cacert", str(self.ca), *args, url],
                               capture_output=True, timeout=timeout + 5)
 
+    def post(self, path: str, req: x509.CertificateSigningRequest,
+             *auth: str) -> tuple[int, dict[str, str], bytes]:
+        """POST a CSR (base64) as alice, or with the given curl auth arguments."""
+        body = self.workdir / f"req-{pki.der(req)[-8:].hex()}.b64"
+        body.write_bytes(pki.b64(req))
+        return parse_http(self.curl(path, *(auth or ("--user", f"alice:{PASSWORD}")),
+                                    "--data-binary", f"@{body}",
+                                    "-H", "Content-Type: application/pkcs10").stdout)
+
     def ca_signer(self) -> pki.CA:
         return pki.CA.from_files(self.ca, self.state / "ca.key")
 

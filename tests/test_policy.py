@@ -98,25 +98,16 @@ def build(key: object, subject: x509.Name, alt: list[x509.GeneralName] | None = 
     return b.sign(key, digest)  # type: ignore[arg-type]
 
 
-def post(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
-         *auth: str) -> tuple[int, dict[str, str], bytes]:
-    body = tmp / "req.b64"
-    body.write_bytes(pki.b64(req))
-    return parse_http(server.curl(path, *(auth or ("--user", f"alice:{PASSWORD}")),
-                                  "--data-binary", f"@{body}",
-                                  "-H", "Content-Type: application/pkcs10").stdout)
-
-
 def accepts(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
             *auth: str) -> x509.Certificate:
-    status, _, body = post(server, tmp, path, req, *auth)
+    status, _, body = server.post(path, req, *auth)
     assert status == 200, body
     return issued(body)[0]
 
 
 def refuses(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
             rule: str, *auth: str, status: int = 403) -> None:
-    code, headers, body = post(server, tmp, path, req, *auth)
+    code, headers, body = server.post(path, req, *auth)
     assert code == status, body
     assert body.decode().startswith(f"{rule}:"), body
     assert headers["content-type"].startswith("text/plain")
@@ -241,7 +232,7 @@ def test_rate_limit(server: Server, tmp_path: Path) -> None:
     """The fourth request in the hour from one identity is 429 with Retry-After."""
     for _ in range(3):
         accepts(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN))
-    code, headers, body = post(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN))
+    code, headers, body = server.post("rate/simpleenroll", build(pki.ec_key(), CN))
     assert code == 429 and body.startswith(b"rate-limit:") and headers["retry-after"] == "3600"
     accepts(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN),
             "--user", f"bob:{PASSWORD}")
@@ -252,7 +243,7 @@ def test_rate_limit_per_address(server: Server, tmp_path: Path) -> None:
     accepts(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN))
     accepts(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN),
             "--user", f"bob:{PASSWORD}")
-    code, _, body = post(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN))
+    code, _, body = server.post("rateip/simpleenroll", build(pki.ec_key(), CN))
     assert code == 429 and b"ip:127.0.0.1" in body
 
 
@@ -274,13 +265,13 @@ def test_manual_approval_round_trip(server: Server, tmp_path: Path) -> None:
     gets the certificate; a rejected request gets 403 with the operator's reason."""
     key = pki.ec_key()
     req = build(key, pki.name("held"))
-    code, headers, body = post(server, tmp_path, "manual/simpleenroll", req)
+    code, headers, body = server.post("manual/simpleenroll", req)
     assert code == 202 and headers["retry-after"] == "5", body
     listed = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
                                   "--json").stdout)
     mine = [row for row in listed if row["subject"] == "CN=held"]
     assert len(mine) == 1 and mine[0]["identity"] == "alice"
-    assert post(server, tmp_path, "manual/simpleenroll", build(key, pki.name("held")))[0] == 202
+    assert server.post("manual/simpleenroll", build(key, pki.name("held")))[0] == 202
     table = estra_cli("--state-dir", str(server.state), "pending", "list").stdout
     assert "CN=held" in table and "IDENTITY" in table
     assert estra_cli("--state-dir", str(server.state), "approve", str(mine[0]["id"])).returncode == 0
@@ -288,14 +279,14 @@ def test_manual_approval_round_trip(server: Server, tmp_path: Path) -> None:
     assert cert.subject == pki.name("held")
 
     other = pki.ec_key()
-    assert post(server, tmp_path, "manual/simpleenroll", build(other, pki.name("nope")))[0] == 202
+    assert server.post("manual/simpleenroll", build(other, pki.name("nope")))[0] == 202
     pending = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
                                    "--json").stdout)
     nope = next(row for row in pending if row["subject"] == "CN=nope")
     assert estra_cli("--state-dir", str(server.state), "reject", str(nope["id"]),
                      "--reason", "not on the asset list").returncode == 0
     refuses(server, tmp_path, "manual/simpleenroll", build(other, pki.name("nope")), "approval")
-    code, _, body = post(server, tmp_path, "manual/simpleenroll", build(other, pki.name("nope")))
+    code, _, body = server.post("manual/simpleenroll", build(other, pki.name("nope")))
     assert b"not on the asset list" in body
 
 
@@ -329,7 +320,7 @@ def test_csrattrs_follow_policy(server: Server) -> None:
 def test_store_survives_restart(server: Server, tmp_path: Path) -> None:
     """Pending requests and records are still there after a restart."""
     key = pki.ec_key()
-    assert post(server, tmp_path, "manual/simpleenroll", build(key, pki.name("restart")))[0] == 202
+    assert server.post("manual/simpleenroll", build(key, pki.name("restart")))[0] == 202
     server.stop()
     restarted = Server(server.workdir, CONFIG)
     try:

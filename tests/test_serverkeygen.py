@@ -16,7 +16,7 @@ from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
 from tests import pki
-from tests.conftest import PASSWORD, Server, estra_cli, parse_http
+from tests.conftest import Server, estra_cli
 
 ASYMMETRIC_DECRYPT_KEY_ID = x509.ObjectIdentifier("1.2.840.113549.1.9.16.2.54")
 CONFIG = """
@@ -29,15 +29,6 @@ serverkeygen_encrypt = true
 [profiles.nokeys]
 serverkeygen = "off"
 """
-
-
-def post(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
-         *auth: str) -> tuple[int, dict[str, str], bytes]:
-    body = tmp / "req.b64"
-    body.write_bytes(pki.b64(req))
-    return parse_http(server.curl(path, *(auth or ("--user", f"alice:{PASSWORD}")),
-                                  "--data-binary", f"@{body}",
-                                  "-H", "Content-Type: application/pkcs10").stdout)
 
 
 def parts(headers: dict[str, str], body: bytes) -> list[tuple[str, bytes]]:
@@ -71,7 +62,7 @@ def test_key_and_certificate(start_estra: Callable[..., Server], tmp_path: Path)
     server = start_estra(CONFIG)
     server.add_user("alice")
     placeholder = pki.csr(pki.ec_key(), pki.name("constrained"), pki.sans("c.example"))
-    status, headers, body = post(server, tmp_path, "serverkeygen", placeholder)
+    status, headers, body = server.post("serverkeygen", placeholder)
     assert status == 200, body
     (key_type, pkcs8), (cert_type, p7) = parts(headers, body)
     assert key_type == "application/pkcs8"
@@ -94,13 +85,13 @@ def test_profile_key_type_and_off(start_estra: Callable[..., Server], tmp_path: 
     """The profile picks the key (RSA-3072 here); a profile may switch serverkeygen off (501)."""
     server = start_estra(CONFIG)
     server.add_user("alice")
-    status, headers, body = post(server, tmp_path, "rsa/serverkeygen",
+    status, headers, body = server.post("rsa/serverkeygen",
                                  pki.csr(pki.ec_key(), pki.name("r")))
     assert status == 200, body
     cert = pkcs7.load_der_pkcs7_certificates(parts(headers, body)[1][1])[0]
     public = cert.public_key()
     assert isinstance(public, rsa.RSAPublicKey) and public.key_size == 3072
-    status, _, body = post(server, tmp_path, "nokeys/serverkeygen",
+    status, _, body = server.post("nokeys/serverkeygen",
                            pki.csr(pki.ec_key(), pki.name("r")))
     assert status == 501 and b"disabled" in body
 
@@ -108,7 +99,7 @@ def test_profile_key_type_and_off(start_estra: Callable[..., Server], tmp_path: 
 def rsa_device(server: Server, tmp: Path) -> tuple[Path, Path, x509.Certificate]:
     """An RSA key-encipherment certificate enrolled through the RA, as files."""
     key = rsa.generate_private_key(65537, 2048)
-    status, _, body = post(server, tmp, "simpleenroll", pki.csr(key, pki.name("sealed-dev")))
+    status, _, body = server.post("simpleenroll", pki.csr(key, pki.name("sealed-dev")))
     assert status == 200, body
     cert = pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))[0]
     c, k = pki.write_pair(tmp, "sealed-dev", cert, key)
@@ -140,13 +131,13 @@ def test_encrypted_key_delivery(start_estra: Callable[..., Server], tmp_path: Pa
               .sign(pki.ec_key(), hashes.SHA256()))
     for path, req in (("serverkeygen", asking),
                       ("sealed/serverkeygen", pki.csr(pki.ec_key(), pki.name("sealed-dev")))):
-        status, headers, body = post(server, tmp_path, path, req, *tls)
+        status, headers, body = server.post(path, req, *tls)
         assert status == 200, body
         (key_type, envelope), (_, p7) = parts(headers, body)
         assert key_type == "application/pkcs7-mime; smime-type=server-generated-key"
         pkcs8 = decrypt(tmp_path, envelope, cert_file, key_file)
         check_pair(tmp_path, pkcs8, pkcs7.load_der_pkcs7_certificates(p7)[0])
-    status, _, body = post(server, tmp_path, "sealed/serverkeygen",
+    status, _, body = server.post("sealed/serverkeygen",
                            pki.csr(pki.ec_key(), pki.name("x")))
     assert status == 400 and b"key-encipherment certificate" in body
 
@@ -169,7 +160,7 @@ upstream = "corp"
 serverkeygen = "upstream"
 """)
     ra.add_user("alice")
-    status, headers, body = post(ra, tmp_path, "serverkeygen", pki.csr(pki.ec_key(), pki.name("u")))
+    status, headers, body = ra.post("serverkeygen", pki.csr(pki.ec_key(), pki.name("u")))
     assert status == 200, body
     (_, pkcs8), (_, p7) = parts(headers, body)
     cert = pkcs7.load_der_pkcs7_certificates(p7)[0]
