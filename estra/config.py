@@ -288,11 +288,13 @@ KIND_OPTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
               "end_entity_profile": (str, ""), "username_prefix": (str, "estra-"),
               "include_chain": (bool, True)},
     "adcs": {"template": (str, ""), "chain_refresh": (int, 3600)},
+    "scep": {"cgi_path": (str, "/cgi-bin/pkiclient.exe"), "poll_interval": ((int, float), 5),
+             "max_polls": (int, 3), "chain_refresh": (int, 3600)},
 }
 _SECRETS = ("password", "token", "auth_key", "approle_secret_id")
 _REQUIRED = {"est": ("url",), "cfssl": ("url",), "vault": ("url", "role"),
              "ejbca": ("url", "ca_name", "certificate_profile", "end_entity_profile"),
-             "adcs": ("url", "template")}
+             "adcs": ("url", "template"), "scep": ("url",)}
 
 
 def _secret(table: _Table, base: FilePath, key: str) -> str:

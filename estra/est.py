@@ -71,10 +71,12 @@ class Operation(Resource):
             err = answer_error(Failure(e), request)
             status = err.status if err else 499
             event["reason"] = err.reason if isinstance(err, EstError) else "client left"
+        request.estra_logged = True  # type: ignore[attr-defined]
         log.info("{operation} [{label}] {status} for {who} ({how}) from {address}: "
-                 "{reason}", operation=self.name, label=self.profile.name,
+                 "{reason} ({method} {path})", operation=self.name, label=self.profile.name,
                  status=status, address=getattr(request.getClientAddress(), "host", "?"),
-                 **event)
+                 method=request.method.decode("ascii", "replace"),
+                 path=request.uri.decode("ascii", "replace"), **event)
 
 
 def _layout(op: Operation, request: Request, body: bytes | None) -> str:

@@ -59,10 +59,25 @@ class EstChannel(HTTPChannel):
         super().writeHeaders(b"HTTP/1.1", code, reason, headers)
 
 
+class QuietSite(Site):
+    """A Site that logs each request once: EST operations log their own structured
+    event (operation, profile, status, who, how, reason, method, path), so the
+    combined access log line (which cost ~14 % of a request's CPU on top of it)
+    is written only for requests nothing else logged, such as 404s."""
+
+    def log(self, request: Any) -> None:
+        if getattr(request, "estra_logged", False):
+            return
+        log.info("{method} {path} {status} from {address}",
+                 method=request.method.decode("ascii", "replace"),
+                 path=request.uri.decode("ascii", "replace"), status=request.code,
+                 address=getattr(request.getClientAddress(), "host", "?"))
+
+
 def make_site(root: Resource, max_body: int) -> Site:
     """A Site with estra's request and channel classes and no tracebacks."""
     request_class = type("EstRequest", (EstRequest,), {"max_body": max_body})
-    site = Site(root, requestFactory=request_class)
+    site = QuietSite(root, requestFactory=request_class)
     site.protocol = EstChannel  # type: ignore[assignment]
     site.displayTracebacks = False
     site.timeOut = IDLE_TIMEOUT            # Twisted's default is 12 hours

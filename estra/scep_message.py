@@ -25,13 +25,14 @@ Malformed, unverifiable or undecryptable messages raise `ScepError`, whose
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import enum
 import hashlib
 import os
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from asn1crypto import cms, core
+from asn1crypto import algos, cms, core, parser
 from asn1crypto import x509 as asn1_x509
 from attrs import frozen
 from cryptography import x509
@@ -77,6 +78,17 @@ class ScepError(ValueError):
     def __init__(self, reason: str, fail_info: FailInfo = FailInfo.badMessageCheck) -> None:
         super().__init__(reason)
         self.fail_info = fail_info
+
+
+@contextlib.contextmanager
+def _reading(what: str, fail_info: FailInfo = FailInfo.badRequest) -> Iterator[None]:
+    """Turn a parser's complaint into a ScepError about `what`."""
+    try:
+        yield
+    except ScepError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError) as e:
+        raise ScepError(f"unreadable {what}: {e}", fail_info) from e
 
 
 class _PrintableSet(core.SetOf):
@@ -141,10 +153,6 @@ def degenerate(certs: Sequence[x509.Certificate]) -> bytes:
     return pkcs7.serialize_certificates(list(certs), Encoding.DER)
 
 
-def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
-
-
 def _issuer_serial(cert: x509.Certificate) -> cms.IssuerAndSerialNumber:
     return cms.IssuerAndSerialNumber({
         "issuer": asn1_x509.Name.load(cert.issuer.public_bytes()),
@@ -175,9 +183,25 @@ def _envelope(content: bytes, recipient: x509.Certificate, cipher: str) -> bytes
                                   "content": enveloped}).dump())
 
 
+def _elements(data: bytes) -> list[bytes]:
+    """The encoded elements that follow each other in `data`."""
+    found = []
+    while data:
+        size = parser.peek(data)
+        found.append(data[:size])
+        data = data[size:]
+    return found
+
+
+def _octets(encoded: bytes) -> bytes:
+    """An OCTET STRING's value under any tag, also BER constructed (as Go's pkcs7 writes it)."""
+    _, method, _, _, contents, _ = parser.parse(encoded)
+    return contents if method == 0 else b"".join(map(_octets, _elements(contents)))
+
+
 def _open(der: bytes, signer: Signer) -> bytes:
     """The plaintext of an EnvelopedData addressed to `signer`."""
-    try:
+    with _reading("EnvelopedData"):
         info = cms.ContentInfo.load(der)
         if info["content_type"].native != "enveloped_data":
             raise ScepError("the pkcsPKIEnvelope is not EnvelopedData", FailInfo.badRequest)
@@ -186,17 +210,15 @@ def _open(der: bytes, signer: Signer) -> bytes:
         keys = [ri.chosen for ri in enveloped["recipient_infos"] if ri.name == "ktri"]
         mine = [k for k in keys if k["rid"].name != "issuer_and_serial_number"
                 or k["rid"].chosen.dump(force=True) == ours] or keys
-        content_info = enveloped["encrypted_content_info"]
-        algorithm = content_info["content_encryption_algorithm"]
+        # EncryptedContentInfo by hand: asn1crypto rejects a definite-length
+        # constructed encryptedContent, which Go's pkcs7 (micromdm) sends.
+        fields = _elements(enveloped["encrypted_content_info"].contents)
+        algorithm = algos.EncryptionAlgorithm.load(fields[1])
         name = algorithm["algorithm"].native
         if name not in CIPHERS:
             raise ScepError(f"unsupported content encryption {name}", FailInfo.badAlg)
-        iv, sealed = algorithm.encryption_iv, content_info["encrypted_content"].native
-        cipher = CIPHERS[name][0]
-    except (ValueError, TypeError, KeyError) as e:
-        if isinstance(e, ScepError):
-            raise
-        raise ScepError(f"unreadable EnvelopedData: {e}", FailInfo.badRequest) from e
+        iv, cipher = algorithm.encryption_iv, CIPHERS[name][0]
+        sealed = _octets(fields[2]) if len(fields) > 2 else b""
     for ktri in mine:
         try:
             key = signer.key.decrypt(ktri["encrypted_key"].native, padding.PKCS1v15())
@@ -204,7 +226,7 @@ def _open(der: bytes, signer: Signer) -> bytes:
                 key *= 3
             decryptor = Cipher(cipher(key), modes.CBC(iv)).decryptor()
             unpadder = block_padding.PKCS7(cipher.block_size).unpadder()
-            plain = decryptor.update(sealed or b"") + decryptor.finalize()
+            plain = decryptor.update(sealed) + decryptor.finalize()
             return unpadder.update(plain) + unpadder.finalize()
         except ValueError:
             continue
@@ -216,8 +238,7 @@ def _attribute(name: str, value: Any) -> cms.CMSAttribute:
     return cms.CMSAttribute({"type": _OID.get(name, name), "values": [value]})
 
 
-def _sign(signer: Signer, content: bytes | None, fields: dict[str, Any], digest: str,
-          certificates: Sequence[x509.Certificate]) -> bytes:
+def _sign(signer: Signer, content: bytes | None, fields: dict[str, Any], digest: str) -> bytes:
     """SignedData (ContentInfo DER) over `content` with `fields` as signed attributes."""
     if digest not in DIGESTS:
         raise ScepError(f"unsupported digest {digest}", FailInfo.badAlg)
@@ -238,7 +259,7 @@ def _sign(signer: Signer, content: bytes | None, fields: dict[str, Any], digest:
     signed_data = cms.SignedData({
         "version": "v1", "digest_algorithms": [{"algorithm": digest}],
         "encap_content_info": encap, "signer_infos": [info],
-        "certificates": [_asn1(c) for c in [signer.cert, *certificates]]})
+        "certificates": [asn1_x509.Certificate.load(signer.cert.public_bytes(Encoding.DER))]})
     return bytes(cms.ContentInfo({"content_type": "signed_data",
                                   "content": signed_data}).dump())
 
@@ -268,41 +289,29 @@ class PkiMessage:
 
     def csr(self, recipient: Signer) -> x509.CertificateSigningRequest:
         """Server side: the PKCS#10 of a PKCSReq / RenewalReq."""
-        try:
-            return x509.load_der_x509_csr(self.decrypt(recipient))
-        except ScepError:
-            raise
-        except ValueError as e:
-            raise ScepError(f"the envelope holds no PKCS#10: {e}", FailInfo.badRequest) from e
+        plain = self.decrypt(recipient)
+        with _reading("PKCS#10"):
+            return x509.load_der_x509_csr(plain)
 
     def issued(self, recipient: Signer) -> list[x509.Certificate]:
         """Client side: the certificates of a CertRep SUCCESS."""
-        try:
-            return pkcs7.load_der_pkcs7_certificates(self.decrypt(recipient))
-        except ScepError:
-            raise
-        except ValueError as e:
-            raise ScepError(f"the CertRep holds no certificates: {e}") from e
+        plain = self.decrypt(recipient)
+        with _reading("degenerate PKCS#7", FailInfo.badMessageCheck):
+            return pkcs7.load_der_pkcs7_certificates(plain)
 
     def issuer_and_subject(self, recipient: Signer) -> tuple[bytes, bytes]:
         """Server side: DER issuer and subject names of a CertPoll."""
-        try:
-            value = _IssuerAndSubject.load(self.decrypt(recipient))
+        plain = self.decrypt(recipient)
+        with _reading("IssuerAndSubject"):
+            value = _IssuerAndSubject.load(plain)
             return value["issuer"].dump(), value["subject"].dump()
-        except ValueError as e:
-            if isinstance(e, ScepError):
-                raise
-            raise ScepError(f"bad IssuerAndSubject: {e}", FailInfo.badRequest) from e
 
     def issuer_and_serial(self, recipient: Signer) -> tuple[bytes, int]:
         """Server side: DER issuer name and serial number of a GetCert."""
-        try:
-            value = cms.IssuerAndSerialNumber.load(self.decrypt(recipient))
+        plain = self.decrypt(recipient)
+        with _reading("IssuerAndSerialNumber"):
+            value = cms.IssuerAndSerialNumber.load(plain)
             return value["issuer"].dump(), int(value["serial_number"].native)
-        except ValueError as e:
-            if isinstance(e, ScepError):
-                raise
-            raise ScepError(f"bad IssuerAndSerialNumber: {e}", FailInfo.badRequest) from e
 
 
 def _find_signer(sid: cms.SignerIdentifier, certs: Iterable[x509.Certificate]
@@ -340,7 +349,7 @@ def parse(der: bytes, known: Sequence[x509.Certificate] = ()) -> PkiMessage:
     Verifying says the signer's key signed it; whether that signer is the
     right one (the CA, an RA) is the caller's decision.
     """
-    try:
+    with _reading("pkiMessage"):
         outer = cms.ContentInfo.load(der)
         if outer["content_type"].native != "signed_data":
             raise ScepError("not CMS SignedData", FailInfo.badRequest)
@@ -356,29 +365,20 @@ def parse(der: bytes, known: Sequence[x509.Certificate] = ()) -> PkiMessage:
         attrs = {a["type"].native: a["values"][0].native for a in info["signed_attrs"]}
         signer = _find_signer(info["sid"], [*certs, *known])
         signed_attrs = info["signed_attrs"].dump()
-        fields = (attrs.get("scep_message_type"), attrs.get("scep_transaction_id"))
-    except (ValueError, TypeError, KeyError, IndexError) as e:
-        if isinstance(e, ScepError):
-            raise
-        raise ScepError(f"unreadable pkiMessage: {e}", FailInfo.badRequest) from e
     if attrs.get("message_digest") != hashlib.new(digest, body).digest():
         raise ScepError("messageDigest does not match the content")
     _verify(signer, info["signature"].native, b"\x31" + signed_attrs[1:], digest)
-    kind, tid = fields
-    try:
-        message_type = MessageType(int(kind))
-        status = attrs.get("scep_pki_status")
-        fail = attrs.get("scep_fail_info")
+    with _reading("SCEP attributes"):
+        status, fail = attrs.get("scep_pki_status"), attrs.get("scep_fail_info")
         return PkiMessage(
-            message_type=message_type, transaction_id=str(tid or ""), signer=signer,
+            message_type=MessageType(int(attrs["scep_message_type"])),
+            transaction_id=str(attrs["scep_transaction_id"]), signer=signer,
             digest=digest, sender_nonce=attrs.get("scep_sender_nonce"),
             recipient_nonce=attrs.get("scep_recipient_nonce"),
             status=None if status is None else Status(int(status)),
             fail_info=None if fail is None else FailInfo(int(fail)),
             fail_info_text=attrs.get("scep_fail_info_text"),
             enveloped=body or None, certificates=tuple(certs))
-    except (TypeError, ValueError) as e:
-        raise ScepError(f"bad SCEP attribute: {e}", FailInfo.badRequest) from e
 
 
 @frozen
@@ -409,7 +409,7 @@ def _request(message_type: MessageType, content: bytes, tid: str, signer: Signer
     nonce = os.urandom(16)
     der = _sign(signer, _envelope(content, recipient, cipher), {
         "scep_message_type": str(int(message_type)), "scep_transaction_id": tid,
-        "scep_sender_nonce": nonce}, digest, ())
+        "scep_sender_nonce": nonce}, digest)
     return Request(der, message_type, tid, nonce)
 
 
@@ -462,4 +462,4 @@ def cert_rep(request: PkiMessage, signer: Signer, status: Status, *,
         "scep_fail_info": None if fail_info is None else str(int(fail_info)),
         "scep_fail_info_text": fail_info_text,
         "scep_sender_nonce": os.urandom(16),
-        "scep_recipient_nonce": request.sender_nonce}, request.digest, ())
+        "scep_recipient_nonce": request.sender_nonce}, request.digest)

@@ -42,7 +42,10 @@ def estra_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProce
 class Server:
     """A running `twistd -n estra` and what a test needs to talk to it."""
 
-    def __init__(self, workdir: Path, config: str = "", args: tuple[str, ...] = ()) -> None:
+    def __init__(self, workdir: Path, config: str = "", args: tuple[str, ...] = (),
+                 prefix: tuple[str, ...] = ()) -> None:
+        """`prefix` runs twistd (and `curl`) under e.g. `ip netns exec NS`."""
+        self.prefix = prefix
         self.workdir = workdir
         self.state = workdir / "state"
         self.log = workdir / "estra.log"
@@ -51,7 +54,7 @@ class Server:
         cmd = twistd("--config", str(self.config), "--state-dir", str(self.state),
                      "--listen", "tcp:0:interface=127.0.0.1", *args)
         self._log_file = open(self.log, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self._log_file, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen([*prefix, *cmd], stdout=self._log_file, stderr=subprocess.STDOUT,
                                      cwd=workdir, env=estra_env())
         self.port = self._wait_for_port()
         self.ca = self.state / "ca.pem"
@@ -77,7 +80,7 @@ class Server:
     def curl(self, path: str, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[bytes]:
         """curl -sS with the RA's CA, writing headers then body to stdout."""
         url = path if path.startswith("https:") else f"{self.base}/{path}"
-        return subprocess.run(["curl", "-sS", "-i", "--max-time", str(int(timeout)),
+        return subprocess.run([*self.prefix, "curl", "-sS", "-i", "--max-time", str(int(timeout)),
                                "--cacert", str(self.ca), *args, url],
                               capture_output=True, timeout=timeout + 5)
 
@@ -113,10 +116,10 @@ def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """A factory: start_estra(config_text, *twistd_args) -> Server, stopped after."""
     servers: list[Server] = []
 
-    def start(config: str = "", *args: str) -> Server:
+    def start(config: str = "", *args: str, prefix: tuple[str, ...] = ()) -> Server:
         workdir = tmp_path / f"estra{len(servers)}"
         workdir.mkdir()
-        servers.append(Server(workdir, config, args))
+        servers.append(Server(workdir, config, args, prefix))
         return servers[-1]
 
     yield start

@@ -253,10 +253,9 @@ class TestErrors:
         headers = self.expect(enroll(server, b"x", tmp_path, path="cacerts"), 405, "GET")
         assert headers["allow"] == "GET"
 
-    @pytest.mark.parametrize("op", ["serverkeygen", "fullcmc"])
-    def test_not_yet_501(self, server: Server, tmp_path: Path, op: str) -> None:
-        """serverkeygen and fullcmc answer 501 with a reason until implemented."""
-        self.expect(enroll(server, b"x", tmp_path, *basic(), path=op), 501, "not implemented")
+    def test_serverkeygen_bad_body_400(self, server: Server, tmp_path: Path) -> None:
+        """serverkeygen checks its CSR like simpleenroll does."""
+        self.expect(enroll(server, b"x", tmp_path, *basic(), path="serverkeygen"), 400, "")
 
 
 class TestLabels:
