@@ -23,6 +23,7 @@ from estra.client import EstClient
 from estra.config import ConfigError, Settings, load_settings
 from estra.errors import EstError
 from estra.tls import load_pem_certs
+from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
 from estra.state import set_user
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--generate", action="store_true",
                      help="generate a password and print it once")
     operate.add_parsers(commands)
+    commands.add_parser("health", help="check that every configured CA answers")
     ra = commands.add_parser(
         "ra-cert", help="issue an RA certificate (clientAuth + id-kp-cmcRA) from the "
         "embedded CA, for a downstream estra to use against this one")
@@ -123,6 +125,29 @@ def _react(work: Callable[[Any], Awaitable[int]]) -> int:
     return outcome[0] if outcome else 1
 
 
+async def _health(reactor: Any, settings: Settings) -> int:
+    """`estra health`: one line per configured CA, exit 1 if any fails."""
+    if not settings.ca_cert.exists():
+        print(f"estra: no embedded CA in {settings.state_dir.path}; start estra once first",
+              file=sys.stderr)
+        return 2
+    local = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
+                                   settings.ca_validity_days, time.time)
+    failed = 0
+    for name, config in sorted(settings.upstreams.items()):
+        ca = build_upstream(reactor, config, local, time.time)
+        try:
+            status = await health(ca)
+        except EstError as e:
+            status, failed = f"FAILED {e.status}: {e.reason}", failed + 1
+        finally:
+            close = getattr(ca, "close", None)
+            if close is not None:
+                await close()
+        print(f"{name} ({config.kind}): {status}")
+    return 1 if failed else 0
+
+
 def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.ca_cert.exists():
         print(f"estra: no CA in {settings.state_dir.path}; start estra once first",
@@ -170,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         return operate.run(settings, args, _react)
     if args.command in ("cacerts", "enroll"):
         return _est_command(args)
+    if args.command == "health":
+        return _react(lambda reactor: _health(reactor, settings))
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
     if args.command == "user" and args.action == "add":

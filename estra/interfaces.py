@@ -6,7 +6,14 @@ from zope.interface import Interface
 
 
 class ICertificateAuthority(Interface):
-    """Something that issues certificates: the embedded CA or an upstream one."""
+    """Something that issues certificates: the embedded CA or an upstream one.
+
+    Optional methods a provider may add, looked up with getattr:
+    `csrattrs() -> bytes | None` (the CA's own /csrattrs), `serverkeygen(csr)`
+    (the CA makes the key; EST upstreams), `close()` (its connection pool),
+    and `health() -> str` (raise an EstError when unhealthy; without it,
+    fetching `cacerts()` is the health check).
+    """
 
     async def cacerts() -> list:  # type: ignore[misc]
         """The CA certificates devices should trust (root last)."""

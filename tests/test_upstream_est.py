@@ -147,3 +147,16 @@ def test_strongswan_device_through_the_ra(pair: tuple[Server, Server], sw: Stron
     renewed = x509.load_der_x509_certificate(done.stdout)
     assert renewed.subject == cert.subject and renewed.serial_number != cert.serial_number
     renewed.verify_directly_issued_by(upstream_ca)
+
+
+def test_health_command(pair: tuple[Server, Server], tmp_path: Path) -> None:
+    """`estra health` reports each CA; a dead upstream makes it fail with the reason."""
+    upstream, ra = pair
+    args = ("--config", str(ra.config), "--state-dir", str(ra.state), "health")
+    done = estra_cli(*args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "corp (est): ok (1 CA certificate(s)" in done.stdout
+    assert "local (local): ok" in done.stdout
+    upstream.stop()
+    done = estra_cli(*args)
+    assert done.returncode == 1 and "corp (est): FAILED 503" in done.stdout

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from estra.config import Upstream
 from estra.interfaces import ICertificateAuthority
 
-__all__ = ["build_upstream"]
+__all__ = ["build_upstream", "health"]
 
 
 def build_upstream(reactor: Any, config: Upstream, local: ICertificateAuthority,
@@ -23,3 +23,13 @@ def build_upstream(reactor: Any, config: Upstream, local: ICertificateAuthority,
     module = importlib.import_module(f"estra.upstream.{config.kind}")
     ca: ICertificateAuthority = module.from_config(reactor, config, clock)
     return ca
+
+
+async def health(ca: ICertificateAuthority) -> str:
+    """A one-line status of `ca`; raises the EstError the CA's failure maps to."""
+    check = getattr(ca, "health", None)
+    if check is not None:
+        status: str = await check()
+        return status
+    certs = await ca.cacerts()
+    return f"ok ({len(certs)} CA certificate(s), {certs[0].subject.rfc4514_string()})"

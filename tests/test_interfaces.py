@@ -1,0 +1,32 @@
+"""Every CA provider implements ICertificateAuthority (zope.interface verifyObject)."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+
+import pytest
+from twisted.internet import reactor
+from twisted.python.filepath import FilePath
+from zope.interface.verify import verifyObject
+
+from estra.config import KIND_OPTIONS, Upstream
+from estra.interfaces import ICertificateAuthority
+from estra.upstream.local import LocalCA
+
+
+def test_local_ca_provides_interface(tmp_path: Path) -> None:
+    ca = LocalCA.load_or_create(FilePath(str(tmp_path / "ca.pem")),
+                                FilePath(str(tmp_path / "ca.key")), 30, time.time)
+    assert verifyObject(ICertificateAuthority, ca)
+
+
+@pytest.mark.parametrize("kind", sorted(set(KIND_OPTIONS) - {"local"}))
+def test_upstream_kinds_provide_interface(kind: str) -> None:
+    options = {key: default for key, (_, default) in KIND_OPTIONS[kind].items()}
+    options.update(role="r", ca_name="c", certificate_profile="p", end_entity_profile="e",
+                   template="t", token="t")
+    config = Upstream(name=kind, kind=kind, url="https://127.0.0.1:9", options=options)
+    ca = importlib.import_module(f"estra.upstream.{kind}").from_config(reactor, config, time.time)
+    assert verifyObject(ICertificateAuthority, ca)
