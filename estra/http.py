@@ -117,7 +117,12 @@ def answer_error(failure: Failure, request: Request) -> EstError | None:
     if not isinstance(err, EstError):
         log.failure("unhandled error on {path}", failure, path=request.path)
         err = EstError("internal error")
-    respond(request, err.status, err.body(), err.headers())
+    body = err.body()
+    if err.status in (202, 401) and not request.getHeader(b"user-agent"):
+        # Bouncy Castle's EST client (it sends no User-Agent) reads only the headers
+        # of a 401 challenge or a 202, closes, and fails on the unread bytes.
+        body = b""
+    respond(request, err.status, body, err.headers())
     return err
 
 

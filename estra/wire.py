@@ -168,9 +168,9 @@ def choose_layout(override: str, body: bytes | None, user_agent: str | None) -> 
     strongSwan 5.9's `pki` cannot decode line breaks at all.  `override` is
     the profile's setting: "wrapped", "single-line" or "auto"; in auto mode a
     request whose own base64 body came on one line, or a client known to need
-    it gets one line; everyone else gets 64 columns.  strongSwan's `pki`
-    sends no User-Agent at all (only Host), while the clients that pipe into
-    OpenSSL (curl, wget, libest, Java) always name themselves.
+    it gets one line; everyone else gets 64 columns.  strongSwan's `pki` and
+    Bouncy Castle's EST client send no User-Agent (both decode one line), while
+    the clients that pipe into OpenSSL (curl, wget, libest) always name themselves.
     """
     if override in (WRAPPED, SINGLE_LINE):
         return override
