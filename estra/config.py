@@ -24,6 +24,7 @@ CURVES = ("secp256r1", "secp384r1", "secp521r1")
 HASHES = ("sha256", "sha384", "sha512", "sha224", "sha1")
 SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAddress",
                       "DC", "UID", "title", "givenName", "surname", "pseudonym")
+SCEP_CHALLENGES = ("static", "codes", "webhook", "none")
 SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
                "ed25519")
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
@@ -85,6 +86,12 @@ class Profile:
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
     serverkeygen_encrypt: bool = False
+    # SCEP front end: how a PKCSReq's challengePassword is checked
+    scep_challenge: str = "static"                   # static | codes | webhook | none
+    scep_password: str = field(default="", repr=False)
+    scep_webhook: str = ""
+    scep_webhook_trust: FilePath | None = None
+    scep_webhook_timeout: int = 10
 
 
 @frozen
@@ -124,6 +131,11 @@ class Settings:
     profiles: dict[str, Profile] = field(factory=dict)
     upstreams: dict[str, Upstream] = field(factory=dict)
     store_url: str = ""
+    scep_listen: str = ""                            # empty: no SCEP front end
+    scep_tls: bool = False
+    scep_paths: tuple[str, ...] = ("/scep", "/certsrv/mscep/mscep.dll")
+    scep_cert: FilePath | None = None
+    scep_key: FilePath | None = None
 
     @property
     def ca_cert(self) -> FilePath:
@@ -232,6 +244,17 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     ca_days = ca.get("validity_days", int, 3650, _positive)
     ca.done()
 
+    scep = top.table("scep")
+    scep_listen = scep.get("listen", str, "")
+    scep_tls = scep.get("tls", bool, False)
+    scep_paths = tuple(scep.get("paths", list, ["/scep", "/certsrv/mscep/mscep.dll"],
+                                lambda v: _strings(v) or next(
+                                    (f"{p!r} must start with /" for p in v
+                                     if not p.startswith("/")), None)))
+    scep_cert = _path(state, scep.get("cert", str, "scep-ra.pem"))
+    scep_key = _path(state, scep.get("key", str, "scep-ra.key"))
+    scep.done()
+
     store = top.table("store")
     store_url = store.get("url", str, "", lambda v: None if not v or v.startswith(
         ("sqlite:///", "postgresql://", "postgres://")) else
@@ -245,12 +268,19 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     upstreams.setdefault("local", Upstream("local", "local"))
 
     profiles_table = top.table("profiles")
-    profiles = {name: _profile(profiles_table.table(name), name)
+    profiles = {name: _profile(profiles_table.table(name), name, state)
                 for name in list(profiles_table.data)}
     profiles_table.seen.update(profiles)
     profiles.setdefault(DEFAULT_PROFILE, Profile(DEFAULT_PROFILE))
     top.done()
     for name, profile in profiles.items():
+        if scep_listen and profile.scep_challenge == "static" and not profile.scep_password:
+            raise ConfigError(f"{source}: profiles.{name}.scep_password: SCEP is on and this "
+                              "profile checks a static challenge; set scep_password (or "
+                              "scep_password_file), or choose another scep_challenge")
+        if profile.scep_challenge == "webhook" and not profile.scep_webhook:
+            raise ConfigError(f"{source}: profiles.{name}.scep_webhook: required for "
+                              "scep_challenge = \"webhook\"")
         if profile.upstream not in upstreams:
             raise ConfigError(f"{source}: profiles.{name}.upstream: no [upstreams."
                               f"{profile.upstream}] (known: {', '.join(sorted(upstreams))})")
@@ -270,7 +300,9 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     return Settings(source=source, listen=listen, state_dir=state, max_body=max_body,
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
-                    profiles=profiles, upstreams=upstreams, store_url=store_url)
+                    profiles=profiles, upstreams=upstreams, store_url=store_url,
+                    scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
+                    scep_cert=scep_cert, scep_key=scep_key)
 
 
 # Kind-specific settings: name -> (type, default). `*_file` variants of the
@@ -320,13 +352,7 @@ def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
         raise ConfigError(f"{table.where('kind')}: missing (one of {', '.join(KIND_OPTIONS)})")
 
     def file(key: str) -> FilePath | None:
-        value = table.get(key, str, "")
-        if not value:
-            return None
-        path = _path(base, value)
-        if not path.exists():
-            raise ConfigError(f"{table.where(key)}: {path.path} does not exist")
-        return path
+        return _existing(table, base, key)
 
     common = dict(
         url=table.get("url", str, "", lambda v: None if v.startswith(("https://", "http://"))
@@ -367,7 +393,7 @@ def _csrattr(table: _Table, item: Any) -> CsrAttr:
     return CsrAttr(oid, tuple(values))
 
 
-def _profile(table: _Table, name: str) -> Profile:
+def _profile(table: _Table, name: str, base: FilePath) -> Profile:
     attrs = tuple(_csrattr(table, item) for item in table.get("csrattrs", list, []))
     layout = table.get("base64_layout", str, "auto",
                        lambda v: None if v in LAYOUTS else f"must be one of {', '.join(LAYOUTS)}")
@@ -432,7 +458,16 @@ def _profile(table: _Table, name: str) -> Profile:
         serverkeygen_key=table.get("serverkeygen_key", str, "",
                                    lambda v: None if v in SERVER_KEYS else
                                    f"must be one of {', '.join(SERVER_KEYS)}"),
-        serverkeygen_encrypt=table.get("serverkeygen_encrypt", bool, False))
+        serverkeygen_encrypt=table.get("serverkeygen_encrypt", bool, False),
+        scep_challenge=table.get("scep_challenge", str, "static",
+                                 lambda v: None if v in SCEP_CHALLENGES else
+                                 f"must be one of {', '.join(SCEP_CHALLENGES)}"),
+        scep_password=_secret(table, base, "scep_password"),
+        scep_webhook=table.get("scep_webhook", str, "",
+                               lambda v: None if not v or v.startswith(("https://", "http://"))
+                               else "must be an http(s):// URL"),
+        scep_webhook_trust=_existing(table, base, "scep_webhook_trust"),
+        scep_webhook_timeout=table.get("scep_webhook_timeout", int, 10, _positive))
     for attr in (*profile.subject_required, *profile.subject_allowed,
                  *(a for a, _ in profile.subject_patterns)):
         if attr not in SUBJECT_ATTRIBUTES and not _OID.match(attr):
@@ -448,6 +483,16 @@ def _profile(table: _Table, name: str) -> Profile:
                           "channel binding travel in challengePassword; require one")
     table.done()
     return profile
+
+
+def _existing(table: _Table, base: FilePath, key: str) -> FilePath | None:
+    value = table.get(key, str, "")
+    if not value:
+        return None
+    path = _path(base, value)
+    if not path.exists():
+        raise ConfigError(f"{table.where(key)}: {path.path} does not exist")
+    return path
 
 
 def _default_server_key(profile: Profile) -> str:

@@ -77,8 +77,9 @@ def key_part(key: PrivateKey, encrypt_to: x509.Certificate | None) -> tuple[str,
     if not isinstance(encrypt_to.public_key(), rsa.RSAPublicKey):
         raise BadRequest("encrypted key delivery needs an RSA key-encipherment certificate")
     package = b"\x30" + _der_length(len(pkcs8)) + pkcs8
+    # Binary: without it the builder canonicalises "text" (LF -> CRLF), corrupting keys.
     envelope = (pkcs7.PKCS7EnvelopeBuilder().set_data(package).add_recipient(encrypt_to)
-                .encrypt(serialization.Encoding.DER, []))
+                .encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary]))
     return ENCRYPTED_KEY, envelope
 
 

@@ -25,9 +25,12 @@ from estra.auth import ISSUED, Identity
 from estra.config import Profile
 from estra.errors import Forbidden
 
-__all__ = ["Policy", "ENROLL", "REENROLL", "SERVERKEYGEN", "ATTRIBUTE_OIDS", "expand", "csrattrs_for"]
+__all__ = ["Policy", "ENROLL", "REENROLL", "SERVERKEYGEN", "SCEP_ENROLL", "SCEP_RENEW",
+           "RENEWALS", "ATTRIBUTE_OIDS", "expand", "csrattrs_for"]
 
 ENROLL, REENROLL, SERVERKEYGEN = "simpleenroll", "simplereenroll", "serverkeygen"
+SCEP_ENROLL, SCEP_RENEW = "scep-pkcsreq", "scep-renewalreq"
+RENEWALS = frozenset({REENROLL, SCEP_RENEW})     # judged by the re-enrollment rules
 ATTRIBUTE_OIDS: dict[str, x509.ObjectIdentifier] = {
     "CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME,
     "OU": NameOID.ORGANIZATIONAL_UNIT_NAME, "C": NameOID.COUNTRY_NAME,
@@ -135,7 +138,7 @@ class Policy:
             return
         if profile.require_channel_binding:
             self._channel_binding(identity, csr)
-        if operation == REENROLL:
+        if operation in RENEWALS:
             self._reenroll(identity, csr, profile)
         elif identity.expired_for is not None:
             raise Forbidden("expired-certificate: an expired certificate may only re-enroll")

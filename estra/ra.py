@@ -25,7 +25,7 @@ from estra.errors import EstError, Forbidden, Held
 from estra.interfaces import ICertificateAuthority
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
-from estra.policy import REENROLL, SERVERKEYGEN, Policy, csrattrs_for
+from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
 from estra.upstream.http import Reply
 from estra.store import EnrollmentRecord, Store
 
@@ -113,7 +113,8 @@ class RegistrationAuthority:
         serial = f"{certs[0].serial_number:x}"
         await self.store.record(EnrollmentRecord(
             **record, decision="issued", rule="issued", reason="",  # type: ignore[arg-type]
-            serial=serial, not_after=certs[0].not_valid_after_utc.timestamp()))
+            serial=serial, not_after=certs[0].not_valid_after_utc.timestamp(),
+            certificate=base64.b64encode(certs[0].public_bytes(Encoding.DER)).decode()))
         if held is not None:
             await self.store.mark_issued(held["id"], serial)
         return certs
@@ -122,7 +123,7 @@ class RegistrationAuthority:
                      identity: Identity, profile: Profile) -> Sequence[x509.Certificate]:
         ca = self.ca_for(profile)
         certs: Sequence[x509.Certificate] = await (
-            ca.reenroll if operation == REENROLL else ca.enroll)(csr, identity, profile)
+            ca.reenroll if operation in RENEWALS else ca.enroll)(csr, identity, profile)
         return certs
 
     def _approved(self, held: dict[str, object], profile: Profile
@@ -134,7 +135,7 @@ class RegistrationAuthority:
         if held["status"] == "rejected":
             raise Forbidden(f"approval: request {held['id']} was rejected: {held['reason']}")
         # Issue exactly what the operator saw, whatever the device sends now.
-        return x509.load_der_x509_csr(base64.b64decode(str(held["csr"])))
+        return wire.load_csr(base64.b64decode(str(held["csr"])))
 
     async def _judge(self, operation: str, identity: Identity,
                      csr: x509.CertificateSigningRequest, profile: Profile,
@@ -147,7 +148,7 @@ class RegistrationAuthority:
                 if await self.store.hit(f"{profile.name}:{bucket}", window) > count:
                     raise TooManyRequests(f"rate-limit: more than {count} requests per "
                                           f"{window} s for {bucket}", window)
-        if operation == REENROLL and profile.reenroll_only_ours and not identity.is_ra:
+        if operation in RENEWALS and profile.reenroll_only_ours and not identity.is_ra:
             assert identity.certificate is not None
             if not await self.store.issued_serial(f"{identity.certificate.serial_number:x}"):
                 raise Forbidden("reenroll-unknown: the client certificate was not "
@@ -165,7 +166,7 @@ class RegistrationAuthority:
             pending_id = await self.store.hold(
                 profile.name, operation, identity.name, str(record["key_sha256"]),
                 str(record["subject"]), list(record["sans"]),  # type: ignore[call-overload]
-                base64.b64encode(csr.public_bytes(Encoding.DER)).decode())
+                base64.b64encode(wire.csr_der(csr)).decode())
             raise Held(f"approval: request {pending_id} awaits an operator's decision",
                        profile.approval_retry_after)
 

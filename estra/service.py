@@ -24,7 +24,16 @@ from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import BOOTSTRAP_USER, prepare_state
 from estra.store import migrate_blocking, open_store
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from estra.scep import ScepFrontEnd, scep_root
+from estra.scep_message import Signer
 from estra.upstream import build_upstream
+from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
+from estra.upstream.local import LocalCA, write_private, write_public
 from estra.errors import EstError
 from estra.tls import ServerTLS, TLSServerEndpoint, TrustStore, load_pem_certs
 
@@ -123,22 +132,24 @@ class _IssuerSync(Service):
             self._loop.stop()
 
 
-class _Announce(Service):
-    """Logs where the CA certificate is and a ready-to-paste curl example."""
+class _OnListen(Service):
+    """Calls `ready(port)` once `service` listens."""
 
-    def __init__(self, settings: Settings, est: StreamServerEndpointService) -> None:
-        self.settings, self.est = settings, est
+    def __init__(self, service: StreamServerEndpointService, ready: Any) -> None:
+        self.service, self.ready = service, ready
 
     def startService(self) -> None:
         super().startService()
-        d = self.est._waitingForPort  # type: ignore[attr-defined]
+        d = self.service._waitingForPort  # type: ignore[attr-defined]
         if d is not None:
-            d.addCallback(self._ready)
+            d.addCallback(self.ready)
 
-    def _ready(self, port: Any) -> Any:
-        host = port.getHost()
-        where = f"{self.settings.server_names[0]}:{getattr(host, 'port', '?')}"
-        ca = self.settings.ca_cert.path
+
+def _announce(settings: Settings) -> Any:
+    """What to log once the EST port listens: the CA to trust and a curl example."""
+    def ready(port: Any) -> Any:
+        where = f"{settings.server_names[0]}:{getattr(port.getHost(), 'port', '?')}"
+        ca = settings.ca_cert.path
         log.info("estra EST RA ready on https://{where}/.well-known/est/ ; devices "
                  "should trust {ca}", where=where, ca=ca)
         log.info("try: openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
@@ -149,6 +160,7 @@ class _Announce(Service):
                  "| openssl pkcs7 -inform DER -print_certs",
                  ca=ca, where=where, user=BOOTSTRAP_USER)
         return port
+    return ready
 
 
 def build_service(reactor: Any, settings: Settings, announce: Any = None,
@@ -185,5 +197,57 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     est._raiseSynchronously = True
     est.setName("est")
     est.setServiceParent(top)
-    _Announce(settings, est).setServiceParent(top)
+    _OnListen(est, _announce(settings)).setServiceParent(top)
+    if settings.scep_listen:
+        _scep_service(reactor, settings, ra, prepared.ca, tls).setServiceParent(top)
     return top
+
+
+def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
+                  ca: LocalCA, tls: ServerTLS) -> MultiService:
+    """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
+    group = MultiService()
+    signer = scep_signer(settings, ca)
+    webhooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
+                                   ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
+                                                   if p.scep_webhook_trust else None),
+                                   timeout=p.scep_webhook_timeout, retries=0)
+                for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
+    _Upstreams(list(webhooks.values())).setServiceParent(group)
+    front = ScepFrontEnd(ra, signer, webhooks)
+    site = make_site(scep_root(front, settings.profiles, settings.scep_paths),
+                     settings.max_body)
+    endpoint: Any = serverFromString(reactor, settings.scep_listen)
+    if settings.scep_tls:
+        endpoint = TLSServerEndpoint(endpoint, tls)
+    scep = StreamServerEndpointService(endpoint, site)
+    scep._raiseSynchronously = True
+    scep.setServiceParent(group)
+    scheme = "https" if settings.scep_tls else "http"
+
+    def ready(port: Any) -> Any:
+        log.info("estra SCEP ready on {scheme}://{host}:{port}{path}", scheme=scheme,
+                 host=settings.server_names[0], port=getattr(port.getHost(), "port", "?"),
+                 path=settings.scep_paths[0])
+        return port
+    _OnListen(scep, ready).setServiceParent(group)
+    return group
+
+
+def scep_signer(settings: Settings, ca: LocalCA) -> Signer:
+    """The RA's SCEP certificate and RSA key: from files, or made by the embedded CA."""
+    cert_path, key_path = settings.scep_cert, settings.scep_key
+    if cert_path is None or key_path is None:
+        raise ValueError("[scep] cert and key must both be set")
+    if not cert_path.exists() and not key_path.exists():
+        key = rsa.generate_private_key(65537, 2048)
+        cert = ca.issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),
+                        key.public_key(), [], [], 825)
+        write_private(key_path, key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    loaded = serialization.load_pem_private_key(key_path.getContent(), None)
+    if not isinstance(loaded, rsa.RSAPrivateKey):
+        raise ValueError(f"{key_path.path}: the SCEP RA key must be RSA (clients encrypt to it)")
+    return Signer(load_pem_certs(cert_path)[0], loaded)

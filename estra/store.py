@@ -59,6 +59,15 @@ MIGRATIONS: list[list[str]] = [
             id {id}, at DOUBLE PRECISION NOT NULL, kind TEXT NOT NULL,
             identity TEXT NOT NULL, detail TEXT NOT NULL)""",
     ],
+    [   # 2: SCEP transactions, replay protection, issued certificates (SCEP GetCert)
+        "ALTER TABLE enrollments ADD COLUMN certificate TEXT",
+        """CREATE TABLE scep_transactions (
+            label TEXT NOT NULL, transaction_id TEXT NOT NULL, at DOUBLE PRECISION NOT NULL,
+            identity TEXT NOT NULL, method TEXT NOT NULL, operation TEXT NOT NULL,
+            csr TEXT NOT NULL, PRIMARY KEY (label, transaction_id))""",
+        """CREATE TABLE scep_nonces (
+            nonce TEXT PRIMARY KEY, at DOUBLE PRECISION NOT NULL)""",
+    ],
 ]
 
 
@@ -86,6 +95,7 @@ class EnrollmentRecord:
     reason: str
     serial: str | None = None
     not_after: float | None = None
+    certificate: str | None = None     # base64 DER of the issued certificate
 
 
 class _Dialect:
@@ -150,17 +160,44 @@ class Store(Service):
     async def record(self, rec: EnrollmentRecord) -> int:
         return await self._write(
             "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
-            "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, not_after)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, not_after,"
+            " certificate) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             rec.at, rec.identity, rec.method, rec.peer, rec.label, rec.operation,
             rec.csr_sha256, rec.key_sha256, rec.subject, json.dumps(list(rec.sans)),
-            rec.decision, rec.rule, rec.reason, rec.serial, rec.not_after)
+            rec.decision, rec.rule, rec.reason, rec.serial, rec.not_after, rec.certificate)
 
     async def issued_serial(self, serial: str) -> bool:
         """Whether this RA issued the certificate with this (hex) serial."""
         rows = await self.query("SELECT 1 FROM enrollments WHERE serial = ? AND "
                                 "decision = 'issued'", serial)
         return bool(rows)
+
+    async def certificate(self, serial: str) -> str | None:
+        """The base64 DER of the certificate this RA issued with `serial` (hex)."""
+        rows = await self.query("SELECT certificate FROM enrollments WHERE serial = ? AND "
+                                "decision = 'issued' AND certificate IS NOT NULL", serial)
+        return str(rows[0][0]) if rows else None
+
+    # -- SCEP ------------------------------------------------------------
+    async def scep_begin(self, label: str, transaction_id: str, identity: str, method: str,
+                         operation: str, csr_b64: str) -> None:
+        """Remember a SCEP request so CertPoll can find it (first one wins)."""
+        await self._write(
+            "INSERT INTO scep_transactions (label, transaction_id, at, identity, method, "
+            "operation, csr) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            label, transaction_id, self.clock(), identity, method, operation, csr_b64)
+
+    async def scep_transaction(self, label: str, transaction_id: str) -> dict[str, Any] | None:
+        rows = await self._rows("SELECT * FROM scep_transactions WHERE label = ? AND "
+                                "transaction_id = ?", label, transaction_id)
+        return rows[0] if rows else None
+
+    async def fresh_nonce(self, nonce: bytes, keep: float = 86400) -> bool:
+        """False when this senderNonce was seen before (a replayed message)."""
+        now = self.clock()
+        await self._write("DELETE FROM scep_nonces WHERE at < ?", now - keep)
+        return await self._write("INSERT INTO scep_nonces (nonce, at) VALUES (?, ?) "
+                                 "ON CONFLICT DO NOTHING", nonce.hex(), now) == 1
 
     async def enrollments(self, identity: str | None = None, decision: str | None = None,
                           label: str | None = None, since: float | None = None,

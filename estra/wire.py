@@ -13,7 +13,11 @@ import email
 import re
 from typing import Iterable, Sequence
 
+from asn1crypto import csr as asn1_csr
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from cryptography.x509.oid import AttributeOID
 from pyasn1.codec.der import encoder as der_encoder
@@ -25,7 +29,7 @@ __all__ = [
     "CERTS_ONLY", "PKCS7", "CSRATTRS", "decode_body", "load_csr",
     "check_content_type", "certs_only", "encode_base64", "choose_layout",
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
-    "Layout", "certs_of_multipart",
+    "Layout", "certs_of_multipart", "csr_der", "csr_pem",
 ]
 
 CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only"
@@ -91,17 +95,74 @@ def is_single_line(body: bytes) -> bool:
 
 
 def load_csr(der: bytes) -> x509.CertificateSigningRequest:
-    """Parse a PKCS#10 request and check its proof of possession (400 if not)."""
+    """Parse a PKCS#10 request and check its proof of possession (400 if not).
+
+    Tolerant of one deployed quirk: attributes not in DER SET OF order
+    (strongSwan's SCEP client sends challengePassword before extensionRequest).
+    Such a request is re-encoded with sorted attributes after its signature
+    was checked over the bytes the device signed; `csr_der` gives those
+    original bytes back, so an upstream CA receives what the device signed.
+    """
     try:
         csr = x509.load_der_x509_csr(der)
     except ValueError as e:
-        raise BadRequest(f"body is not a PKCS#10 certificate request: {e}") from e
+        if "InvalidSetOrdering" not in str(e):
+            raise BadRequest(f"body is not a PKCS#10 certificate request: {e}") from e
+        return _load_unsorted_csr(der)
     try:
         valid = csr.is_signature_valid
     except Exception as e:  # unsupported key or signature algorithm
         raise BadRequest(f"CSR signature cannot be checked: {e}") from e
     if not valid:
         raise BadRequest("CSR signature does not verify (no proof of possession)")
+    return csr
+
+
+_ORIGINAL: dict[bytes, bytes] = {}     # re-encoded DER -> the DER the device signed
+
+
+def csr_der(csr: x509.CertificateSigningRequest) -> bytes:
+    """The DER to forward for `csr`: what the device signed (see `load_csr`)."""
+    der = csr.public_bytes(Encoding.DER)
+    return _ORIGINAL.get(der, der)
+
+
+def csr_pem(csr: x509.CertificateSigningRequest) -> str:
+    """`csr_der` as PEM text, for CA REST APIs."""
+    text = base64.encodebytes(csr_der(csr)).decode().replace("\n", "")
+    lines = "\n".join(text[i:i + 64] for i in range(0, len(text), 64))
+    return f"-----BEGIN CERTIFICATE REQUEST-----\n{lines}\n-----END CERTIFICATE REQUEST-----\n"
+
+
+def _load_unsorted_csr(der: bytes) -> x509.CertificateSigningRequest:
+    try:
+        request = asn1_csr.CertificationRequest.load(der)
+        info = request["certification_request_info"]
+        signed = info.dump()                       # the bytes as the device signed them
+        attributes = sorted(info["attributes"], key=lambda a: a.dump())
+        fixed = asn1_csr.CertificationRequest({
+            "certification_request_info": {
+                "version": info["version"], "subject": info["subject"],
+                "subject_pk_info": info["subject_pk_info"], "attributes": attributes},
+            "signature_algorithm": request["signature_algorithm"],
+            "signature": request["signature"]}).dump(force=True)
+        csr = x509.load_der_x509_csr(fixed)
+        algorithm = csr.signature_hash_algorithm
+        public = csr.public_key()
+        signature = request["signature"].native
+        if isinstance(public, rsa.RSAPublicKey) and algorithm is not None:
+            public.verify(signature, signed, asym_padding.PKCS1v15(), algorithm)
+        elif isinstance(public, ec.EllipticCurvePublicKey) and algorithm is not None:
+            public.verify(signature, signed, ec.ECDSA(algorithm))
+        else:
+            raise BadRequest("CSR signature cannot be checked for this key type")
+    except InvalidSignature:
+        raise BadRequest("CSR signature does not verify (no proof of possession)") from None
+    except (ValueError, TypeError, KeyError) as e:
+        raise BadRequest(f"body is not a PKCS#10 certificate request: {e}") from e
+    if len(_ORIGINAL) > 4096:
+        _ORIGINAL.clear()
+    _ORIGINAL[fixed] = der
     return csr
 
 

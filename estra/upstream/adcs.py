@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat,
 from twisted.logger import Logger
 from zope.interface import implementer
 
+from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, Held
 from estra.interfaces import ICertificateAuthority
@@ -121,7 +122,7 @@ class AdcsCA:
 
     async def _submit(self, csr: x509.CertificateSigningRequest) -> tuple[int, bool]:
         """POST certfnsh.asp: (request id, issued?); raises Refused when denied."""
-        form = urlencode({"Mode": "newreq", "CertRequest": csr.public_bytes(Encoding.PEM),
+        form = urlencode({"Mode": "newreq", "CertRequest": wire.csr_pem(csr),
                           "CertAttrib": f"CertificateTemplate:{self.template}",
                           "TargetStoreFlags": "0", "SaveCert": "yes", "ThumbPrint": ""})
         reply = await self.http.request(

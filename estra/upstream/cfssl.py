@@ -17,9 +17,9 @@ import json
 from typing import Any, Callable
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from zope.interface import implementer
 
+from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.interfaces import ICertificateAuthority
 from estra.upstream.http import UpstreamHTTP, http_for
@@ -61,7 +61,7 @@ class CfsslCA:
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
         result = await self._call("sign", {
-            "certificate_request": csr.public_bytes(Encoding.PEM).decode(),
+            "certificate_request": wire.csr_pem(csr),
             "profile": self.profile, "label": self.label})
         return pem_certs(self.http, result.get("certificate"))
 

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import NameOID
 from zope.interface import implementer
 
+from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream
 from estra.interfaces import ICertificateAuthority
@@ -114,7 +115,7 @@ class EjbcaCA:
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
         reply = await self.http.request("POST", f"{self.base}/certificate/pkcs10enroll", json={
-            "certificate_request": csr.public_bytes(Encoding.PEM).decode(),
+            "certificate_request": wire.csr_pem(csr),
             "certificate_profile_name": self.certificate_profile,
             "end_entity_profile_name": self.end_entity_profile,
             "certificate_authority_name": self.ca_name,

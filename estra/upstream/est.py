@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from twisted.logger import Logger
 from zope.interface import implementer
 
 from estra.client import EstClient
+from estra import wire
 from estra.config import Profile, Upstream
 from estra.interfaces import ICertificateAuthority
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
@@ -42,14 +42,14 @@ class EstUpstream:
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
-        return await self.client.enroll(csr.public_bytes(Encoding.DER))
+        return await self.client.enroll(wire.csr_der(csr))
 
     async def reenroll(self, csr: x509.CertificateSigningRequest, identity: object,
                        profile: Profile) -> list[x509.Certificate]:
-        return await self.client.enroll(csr.public_bytes(Encoding.DER), reenroll=True)
+        return await self.client.enroll(wire.csr_der(csr), reenroll=True)
 
     async def serverkeygen(self, csr: x509.CertificateSigningRequest) -> Reply:
-        return await self.client.serverkeygen(csr.public_bytes(Encoding.DER))
+        return await self.client.serverkeygen(wire.csr_der(csr))
 
     async def csrattrs(self) -> bytes | None:
         return await self.client.csrattrs()

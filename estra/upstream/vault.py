@@ -23,11 +23,11 @@ import json
 from typing import Any, Callable
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from twisted.internet.defer import DeferredLock
 from zope.interface import implementer
 
+from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream
 from estra.interfaces import ICertificateAuthority
@@ -138,7 +138,7 @@ class VaultCA:
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
-        payload = {"csr": csr.public_bytes(Encoding.PEM).decode(), "format": "pem",
+        payload = {"csr": wire.csr_pem(csr), "format": "pem",
                    **({} if self.verbatim else _sign_fields(csr)),
                    **({"ttl": self.ttl} if self.ttl else {})}
         data = await self._sign(payload)

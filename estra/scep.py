@@ -1,0 +1,301 @@
+"""SCEP (RFC 8894) front end: legacy devices enroll through the same RA pipeline.
+
+Served on its own endpoint (plain HTTP is normal for SCEP: the messages are
+signed and encrypted), at `/scep` and the NDES-compatible
+`/certsrv/mscep/mscep.dll` (configurable); `<path>/<label>` selects a profile
+as `/.well-known/est/<label>` does for EST.
+
+A PKCSReq's challengePassword is checked per profile (a static password, a
+one-time code from the store for the CSR's CN, or an operator's webhook);
+a RenewalReq is authenticated by its signer, a certificate this RA issued.
+Then the request runs through `RegistrationAuthority.enroll` like any EST
+request: policy, records, manual approval (PENDING, polled with CertPoll
+under the transactionID kept in the store) and the profile's CA.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+from typing import Any, Sequence
+
+from asn1crypto import cms
+from attrs import evolve
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from twisted.logger import Logger
+from twisted.web.resource import Resource
+from twisted.web.server import Request
+
+from estra import scep_message as sm
+from estra import wire
+from estra.auth import Identity, Peer
+from estra.config import DEFAULT_PROFILE, Profile
+from estra.errors import BadRequest, EstError, Forbidden, Held, NotFound
+from estra.http import NotFoundResource, answer_error, read_body, respond, run_async
+from estra.policy import SCEP_ENROLL, SCEP_RENEW
+from estra.ra import RegistrationAuthority
+from estra.upstream.http import UpstreamHTTP
+
+__all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES"]
+
+log = Logger()
+#: What GetCACaps advertises: all of it is implemented.  strongSwan 5.9 picks
+#: AES only when SHA-384 is listed too, hence SHA-384.
+CAPABILITIES = ("POSTPKIOperation", "Renewal", "SHA-1", "SHA-256", "SHA-384", "SHA-512",
+                "AES", "DES3", "SCEPStandard")
+PKI_MESSAGE = "application/x-pki-message"
+_FAIL = {400: sm.FailInfo.badRequest, 401: sm.FailInfo.badMessageCheck,
+         403: sm.FailInfo.badRequest, 404: sm.FailInfo.badCertId}
+
+
+class ScepFrontEnd:
+    """Answers SCEP operations for the RA; `signer` is the RA's SCEP certificate and key."""
+
+    def __init__(self, ra: RegistrationAuthority, signer: sm.Signer,
+                 webhooks: dict[str, UpstreamHTTP]) -> None:
+        self.ra, self.signer, self.webhooks = ra, signer, webhooks
+
+    # -- GetCACaps / GetCACert -------------------------------------------
+    async def cacert(self, profile: Profile) -> bytes:
+        """RA certificate plus the profile's CA chain, as a degenerate PKCS#7."""
+        return sm.degenerate([self.signer.cert, *await self.ra.cacerts(profile)])
+
+    # -- PKIOperation ----------------------------------------------------
+    async def operation(self, der: bytes, profile: Profile, address: str) -> bytes:
+        """A CertRep for one pkiMessage; unusable messages raise BadRequest (HTTP 400)."""
+        try:
+            message = sm.parse(der)
+        except sm.ScepError as e:
+            raise BadRequest(f"not a usable SCEP pkiMessage: {e}") from e
+        try:
+            if message.sender_nonce is None or not await self.ra.store.fresh_nonce(
+                    message.sender_nonce):
+                raise sm.ScepError("replayed or nonce-less message (senderNonce seen before)",
+                                   sm.FailInfo.badMessageCheck)
+            status, certs = await self._dispatch(message, profile, address)
+            return self._reply(message, status, certs=certs)
+        except sm.ScepError as e:
+            log.info("SCEP {tid} failed ({fail}): {reason}", tid=message.transaction_id,
+                     fail=e.fail_info.name, reason=str(e))
+            return self._reply(message, sm.Status.FAILURE, fail=e.fail_info, text=str(e))
+        except Held as e:
+            log.info("SCEP {tid} pending: {reason}", tid=message.transaction_id, reason=e.reason)
+            return self._reply(message, sm.Status.PENDING)
+        except EstError as e:
+            if e.status >= 500:         # CA unreachable: PENDING, the device polls again
+                log.warn("SCEP {tid}: {reason}; answering PENDING",
+                         tid=message.transaction_id, reason=e.reason)
+                return self._reply(message, sm.Status.PENDING)
+            log.info("SCEP {tid} refused: {reason}", tid=message.transaction_id, reason=e.reason)
+            return self._reply(message, sm.Status.FAILURE,
+                               fail=_FAIL.get(e.status, sm.FailInfo.badRequest), text=e.reason)
+
+    def _reply(self, message: sm.PkiMessage, status: sm.Status, *,
+               certs: Sequence[x509.Certificate] = (), fail: sm.FailInfo | None = None,
+               text: str | None = None) -> bytes:
+        return sm.cert_rep(message, self.signer, status, certs=certs, fail_info=fail,
+                           fail_info_text=text, cipher=_cipher_of(message))
+
+    async def _dispatch(self, message: sm.PkiMessage, profile: Profile,
+                        address: str) -> tuple[sm.Status, list[x509.Certificate]]:
+        kind = message.message_type
+        if kind in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
+            try:
+                csr = wire.load_csr(message.decrypt(self.signer))
+            except BadRequest as e:
+                raise sm.ScepError(e.reason, sm.FailInfo.badRequest) from e
+            renewal = kind == sm.MessageType.RenewalReq
+            identity = await (self._renewer(message, profile, address) if renewal else
+                              self._challenged(message, csr, profile, address))
+            await self.ra.store.scep_begin(
+                profile.name, message.transaction_id, identity.name, identity.method,
+                SCEP_RENEW if renewal else SCEP_ENROLL,
+                base64.b64encode(wire.csr_der(csr)).decode())
+            return await self._enroll(SCEP_RENEW if renewal else SCEP_ENROLL, identity, csr,
+                                      profile)
+        if kind == sm.MessageType.CertPoll:
+            message.issuer_and_subject(self.signer)      # must decrypt and parse
+            tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id)
+            if tx is None:
+                raise sm.ScepError(f"no transaction {message.transaction_id}",
+                                   sm.FailInfo.badCertId)
+            csr = wire.load_csr(base64.b64decode(tx["csr"]))
+            if tx["operation"] == SCEP_RENEW:
+                identity = await self._renewer(message, profile, address)
+            else:
+                identity = Identity(tx["identity"], tx["method"], _peer(address))
+            return await self._enroll(tx["operation"], identity, csr, profile)
+        if kind == sm.MessageType.GetCert:
+            _, serial = message.issuer_and_serial(self.signer)
+            stored = await self.ra.store.certificate(f"{serial:x}")
+            if stored is None:
+                raise sm.ScepError(f"no certificate with serial {serial:x}", sm.FailInfo.badCertId)
+            return sm.Status.SUCCESS, [x509.load_der_x509_certificate(base64.b64decode(stored))]
+        raise sm.ScepError(f"{kind.name} is not offered (no CRL from this CA)",
+                           sm.FailInfo.badRequest)
+
+    async def _enroll(self, operation: str, identity: Identity,
+                      csr: x509.CertificateSigningRequest, profile: Profile
+                      ) -> tuple[sm.Status, list[x509.Certificate]]:
+        # The SCEP challenge was this profile's proof of identity; the EST-only
+        # rules that read challengePassword do not apply to SCEP requests.
+        scep_profile = evolve(profile, require_code=False, require_channel_binding=False)
+        certs = await self.ra.enroll(operation, identity, csr, scep_profile)
+        return sm.Status.SUCCESS, list(certs)
+
+    async def _renewer(self, message: sm.PkiMessage, profile: Profile,
+                       address: str) -> Identity:
+        """RenewalReq: the signer must be a certificate this RA's CA issued."""
+        peer = Peer(address, (message.signer,), None, None)
+        try:
+            return await self.ra.authenticate(peer, profile)
+        except EstError as e:
+            raise sm.ScepError(f"renewal signer not accepted: {e.reason}",
+                               sm.FailInfo.badRequest) from e
+
+    async def _challenged(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
+                          profile: Profile, address: str) -> Identity:
+        """PKCSReq: the identity is the CSR's CN, vouched for by its challengePassword."""
+        cns = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        name = str(cns[0].value) if cns else csr.subject.rfc4514_string()
+        raw = wire.challenge_password(csr)
+        challenge = raw.decode("utf-8", "replace") if raw is not None else None
+        mode = profile.scep_challenge
+        if mode != "none":
+            if challenge is None:
+                raise Forbidden("scep-challenge: the request carries no challengePassword")
+            if mode == "static":
+                ok = hmac.compare_digest(challenge.encode(), profile.scep_password.encode())
+            elif mode == "codes":
+                ok = await self.ra.store.consume_code(challenge, name, address)
+            else:
+                ok = await self._webhook(profile, challenge, message, csr, address)
+            if not ok:
+                raise Forbidden(f"scep-challenge: the challengePassword is not valid "
+                                f"({mode}) for {name!r}")
+        return Identity(name, f"scep-{mode}", _peer(address))
+
+    async def _webhook(self, profile: Profile, challenge: str, message: sm.PkiMessage,
+                       csr: x509.CertificateSigningRequest, address: str) -> bool:
+        """POST the request to the operator's service; it answers {"allow": bool}."""
+        http = self.webhooks[profile.name]
+        reply = await http.request("POST", profile.scep_webhook, json={
+            "challenge": challenge, "transaction_id": message.transaction_id,
+            "subject": csr.subject.rfc4514_string(), "profile": profile.name,
+            "sans": [str(n.value) for n in wire.sans_of(csr)], "peer": address})
+        try:
+            verdict = json.loads(reply.body) if reply.status == 200 else {}
+        except ValueError:
+            verdict = {}
+        if not isinstance(verdict, dict) or "allow" not in verdict:
+            raise Forbidden(f"scep-challenge: the challenge service answered "
+                            f"{reply.status} without a verdict")
+        if not verdict["allow"] and verdict.get("reason"):
+            raise Forbidden(f"scep-challenge: {verdict['reason']}")
+        return bool(verdict["allow"])
+
+
+def _peer(address: str) -> Peer:
+    return Peer(address, (), None, None)
+
+
+def _cipher_of(message: sm.PkiMessage) -> str:
+    """Answer with the content cipher the client chose (AES unless it used 3DES/DES)."""
+    try:
+        info = cms.ContentInfo.load(message.enveloped or b"")
+        name = info["content"]["encrypted_content_info"]["content_encryption_algorithm"][
+            "algorithm"].native
+    except (ValueError, TypeError, KeyError):
+        return "aes128_cbc"
+    return "tripledes_3key" if name in ("des", "tripledes_3key") else (
+        name if name in sm.CIPHERS else "aes128_cbc")
+
+
+class ScepResource(Resource):
+    """`<path>[/<label>][/pkiclient.exe]?operation=...`"""
+
+    isLeaf = True
+
+    def __init__(self, front: ScepFrontEnd, profiles: dict[str, Profile]) -> None:
+        super().__init__()
+        self.front, self.profiles = front, profiles
+
+    def render(self, request: Request) -> Any:
+        return run_async(request, lambda: self._run(request))
+
+    def _profile(self, request: Request) -> Profile:
+        parts = [p.decode("utf-8", "replace") for p in request.postpath or [] if p]
+        if parts and parts[-1].lower() == "pkiclient.exe":
+            parts.pop()
+        if not parts:
+            return self.profiles[DEFAULT_PROFILE]
+        if len(parts) == 1 and parts[0] in self.profiles:
+            return self.profiles[parts[0]]
+        raise NotFound(f"unknown SCEP CA label {'/'.join(parts)!r}")
+
+    async def _run(self, request: Request) -> None:
+        operation = (request.args.get(b"operation") or [b""])[0].decode("ascii", "replace")
+        address = getattr(request.getClientAddress(), "host", "?")
+        status, reason = 200, ""
+        try:
+            profile = self._profile(request)
+            if operation == "GetCACaps":
+                respond(request, 200, "\n".join(CAPABILITIES).encode() + b"\n",
+                        {"Content-Type": "text/plain"})
+            elif operation == "GetCACert":
+                respond(request, 200, await self.front.cacert(profile),
+                        {"Content-Type": "application/x-x509-ca-ra-cert"})
+            elif operation == "PKIOperation":
+                reply = await self.front.operation(_message(request), profile, address)
+                respond(request, 200, reply, {"Content-Type": PKI_MESSAGE})
+            else:
+                raise BadRequest(f"unknown SCEP operation {operation!r} (GetCACaps, "
+                                 "GetCACert, PKIOperation)")
+        except Exception as e:  # noqa: BLE001 - answer_error decides
+            from twisted.python.failure import Failure
+            err = answer_error(Failure(e), request)
+            status, reason = (err.status, err.reason) if err else (499, "client left")
+        request.estra_logged = True  # type: ignore[attr-defined]
+        log.info("scep {operation} {status} from {address}: {reason} ({method} {path})",
+                 operation=operation or "-", status=status, address=address, reason=reason,
+                 method=request.method.decode("ascii", "replace"),
+                 path=request.path.decode("ascii", "replace"))
+
+
+def _message(request: Request) -> bytes:
+    """The pkiMessage of a POST body (DER, or base64) or a GET `message` parameter."""
+    if request.method == b"POST":
+        body = read_body(request)
+        return body if body[:1] == b"\x30" else wire.decode_body(body, "pkiMessage")
+    raw = (request.args.get(b"message") or [b""])[0]
+    try:
+        return base64.b64decode(raw.replace(b" ", b"+") + b"=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError) as e:
+        raise BadRequest(f"message parameter is not base64: {e}") from e
+
+
+def scep_root(front: ScepFrontEnd, profiles: dict[str, Profile],
+              paths: Sequence[str]) -> Resource:
+    """A Resource tree serving the SCEP resource at each of `paths`."""
+    root = Resource()
+    leaf = ScepResource(front, profiles)
+    for path in paths:
+        node = root
+        segments = [s for s in path.strip("/").split("/") if s]
+        for segment in segments[:-1]:
+            child = node.children.get(segment.encode())
+            if child is None:
+                child = Resource()
+                child.getChild = _not_found  # type: ignore[method-assign]
+                node.putChild(segment.encode(), child)
+            node = child
+        node.putChild(segments[-1].encode(), leaf)
+    root.getChild = _not_found  # type: ignore[method-assign]
+    return root
+
+
+def _not_found(path: bytes, request: Request) -> Resource:
+    return NotFoundResource("not a SCEP path")
