@@ -15,12 +15,12 @@ from tests.conftest import PASSWORD, Server
 PKI = shutil.which("pki")
 TIMEOUT = 60
 USERPASS = ("--userpass", f"alice:{PASSWORD}")
-# An explicit plugin list: without revocation and curl pki never fetches CRLs or
-# OCSP; openssl (ECDSA, ECDH, AES-GCM for estra's EC CA and TLS) is marked
+# An explicit plugin list: without revocation pki never fetches CRLs or OCSP
+# (curl is its HTTP fetcher for SCEP); openssl (ECDSA, ECDH, AES-GCM for estra's EC CA and TLS) is marked
 # critical so its absence is one clear error, not a cryptic TLS failure.
 STRONGSWAN_CONF = """\
 pki {
-  load = pem pkcs1 pkcs8 x509 pkcs7 openssl! random nonce sha1 sha2 hmac
+  load = pem pkcs1 pkcs8 x509 pkcs7 openssl! random nonce sha1 sha2 hmac curl
 }
 """
 

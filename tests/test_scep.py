@@ -1,0 +1,298 @@
+"""The SCEP front end over real HTTP: strongSwan's `pki --scepca/--scep` as the device,
+and hand-made pkiMessages (estra.scep_message) for the malformed, replayed and
+wrongly encrypted cases."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import AttributeOID
+
+from estra import scep_message as sm
+from tests import pki
+from tests.conftest import Server, estra_cli
+from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.strongswan import StrongSwan
+
+CONFIG = """
+[scep]
+listen = "tcp:0:interface=127.0.0.1"
+
+[profiles.default]
+scep_password = "sesame"
+
+[profiles.manual]
+scep_password = "sesame"
+approval = "manual"
+approval_retry_after = 1
+
+[profiles.codes]
+scep_challenge = "codes"
+"""
+
+
+def scep_url(server: Server, path: str = "/scep") -> str:
+    port = re.search(r"SCEP ready on http://[^:]+:(\d+)/", server.log.read_text())
+    assert port, server.log.read_text()
+    return f"http://127.0.0.1:{port.group(1)}{path}"
+
+
+def http(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, data=data, headers={
+        "Content-Type": "application/x-pki-message"} if data else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+@pytest.fixture
+def server(start_estra: Callable[..., Server]) -> Iterator[Server]:
+    s = start_estra(CONFIG)
+    yield s
+    assert s.alive(), s.log.read_text()
+    assert "sesame" not in s.log.read_text()
+
+
+class Device:
+    """strongSwan's pki as a SCEP client, with the RA and CA certificates it fetched."""
+
+    def __init__(self, sw: StrongSwan, server: Server, path: str = "/scep") -> None:
+        self.sw, self.url = sw, scep_url(server, path)
+        done = sw.run("--scepca", "--url", self.url, "--caout", "ca", "--raout", "ra")
+        assert done.returncode == 0, done.stderr.decode()
+
+    def key(self, stem: str) -> Path:
+        path = self.sw.dir / f"{stem}.key"
+        path.write_bytes(self.sw.ok("--gen", "--type", "rsa", "--size", "2048"))
+        return path
+
+    def scep(self, key: Path, dn: str, *extra: str, poll: int = 5) -> subprocess.CompletedProcess[bytes]:
+        return self.sw.run("--scep", "--url", self.url, "--in", str(key), "--dn", dn,
+                           "--cacert-enc", "ra.der", "--cacert-sig", "ra.der",
+                           "--cacert", "ca.der", "--interval", "1", "--maxpolltime",
+                           str(poll), *extra)
+
+
+def test_capabilities_and_ca_certificates(server: Server) -> None:
+    """GetCACaps lists what is implemented; GetCACert has the RA (RSA, encipherment) and CA."""
+    status, headers, body = http(scep_url(server) + "?operation=GetCACaps")
+    assert status == 200 and headers["Content-Type"] == "text/plain"
+    assert set(body.decode().split()) >= {"POSTPKIOperation", "Renewal", "AES", "SHA-256",
+                                          "SHA-384", "SCEPStandard"}
+    status, headers, body = http(scep_url(server) + "?operation=GetCACert")
+    assert status == 200 and headers["Content-Type"] == "application/x-x509-ca-ra-cert"
+    ra, ca = split(pkcs7.load_der_pkcs7_certificates(body))
+    assert ca == x509.load_pem_x509_certificate(server.ca.read_bytes())
+    usage = ra.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert isinstance(ra.public_key(), rsa.RSAPublicKey)
+    assert usage.key_encipherment and usage.digital_signature
+    for path in ("/certsrv/mscep/mscep.dll", "/scep/manual", "/scep/pkiclient.exe"):
+        assert http(scep_url(server, path) + "?operation=GetCACaps")[0] == 200
+    assert http(scep_url(server, "/scep/nolabel") + "?operation=GetCACaps")[0] == 404
+    status, headers, body = http(scep_url(server) + "?operation=Bogus")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+
+
+def test_strongswan_enroll_and_renew(server: Server, sw: StrongSwan, tmp_path: Path) -> None:
+    """pki --scep enrolls with the challenge, then renews signed by the issued certificate;
+    a wrong challenge is a FAILURE and the server stays up."""
+    device = Device(sw, server)
+    key = device.key("printer")
+    done = device.scep(key, "CN=printer1", "--san", "printer1.example", "--password", "sesame")
+    assert done.returncode == 0, done.stderr.decode()
+    cert = x509.load_der_x509_certificate(done.stdout)
+    (sw.dir / "printer.der").write_bytes(done.stdout)
+    (tmp_path / "p.pem").write_bytes(cert.public_bytes(pki.PEM))
+    verify = subprocess.run(["openssl", "verify", "-CAfile", str(server.ca), str(tmp_path / "p.pem")],
+                            capture_output=True, timeout=30)
+    assert verify.returncode == 0, verify.stdout
+    renewed = device.scep(device.key("printer2"), "CN=printer1", "--san", "printer1.example",
+                          "--cert", "printer.der", "--key", str(key))
+    assert renewed.returncode == 0, renewed.stderr.decode()
+    new = x509.load_der_x509_certificate(renewed.stdout)
+    assert new.subject == cert.subject and new.serial_number != cert.serial_number
+    wrong = device.scep(device.key("bad"), "CN=printer9", "--password", "guess")
+    assert wrong.returncode != 0 and b"badRequest" in wrong.stderr
+    rows = json.loads(estra_cli("--state-dir", str(server.state), "enrollments", "list",
+                                "--json").stdout)
+    assert {r["operation"] for r in rows} == {"scep-pkcsreq", "scep-renewalreq"}
+
+
+def test_pending_approve_poll(server: Server, sw: StrongSwan) -> None:
+    """Manual approval: PENDING, the operator approves, the device's CertPoll gets the cert."""
+    device = Device(sw, server, "/scep/manual")
+    result: list[subprocess.CompletedProcess[bytes]] = []
+    key = device.key("held")
+    polling = threading.Thread(target=lambda: result.append(
+        device.scep(key, "CN=held-printer", "--password", "sesame", poll=40)))
+    polling.start()
+    deadline, pending = time.monotonic() + 30, []
+    while not pending and time.monotonic() < deadline:
+        time.sleep(0.3)
+        pending = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
+                                       "--json").stdout)
+    assert pending and pending[0]["subject"] == "CN=held-printer"
+    assert estra_cli("--state-dir", str(server.state), "approve",
+                     str(pending[0]["id"])).returncode == 0
+    polling.join(60)
+    assert result and result[0].returncode == 0, result and result[0].stderr.decode()
+    assert x509.load_der_x509_certificate(result[0].stdout).subject.rfc4514_string() == \
+        "CN=held-printer"
+
+
+def test_one_time_code_challenge(server: Server, sw: StrongSwan) -> None:
+    """scep_challenge = "codes": a code issued for the CSR's CN enrolls once."""
+    code = json.loads(estra_cli("--state-dir", str(server.state), "codes", "issue",
+                                "--identity", "router7", "--json").stdout)["code"]
+    device = Device(sw, server, "/scep/codes")
+    assert device.scep(device.key("r1"), "CN=router7", "--password", code).returncode == 0
+    again = device.scep(device.key("r2"), "CN=router7", "--password", code)
+    assert again.returncode != 0 and b"badRequest" in again.stderr
+
+
+# -- hand-made messages --------------------------------------------------------------------
+
+
+def split(certs: list[x509.Certificate]) -> tuple[x509.Certificate, x509.Certificate]:
+    """(RA certificate, CA certificate) of a GetCACert answer, in any order."""
+    ca = next(c for c in certs if c.subject == c.issuer)
+    return next(c for c in certs if c is not ca), ca
+
+
+def ra_certificates(server: Server) -> tuple[x509.Certificate, x509.Certificate]:
+    return split(pkcs7.load_der_pkcs7_certificates(
+        http(scep_url(server) + "?operation=GetCACert")[2]))
+
+
+def self_signed(cn: str) -> sm.Signer:
+    key = rsa.generate_private_key(65537, 2048)
+    cert = (x509.CertificateBuilder().subject_name(pki.name(cn)).issuer_name(pki.name(cn))
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(pki.NOW).not_valid_after(pki.NOW.replace(year=pki.NOW.year + 1))
+            .sign(key, hashes.SHA256()))
+    return sm.Signer(cert, key)
+
+
+def request_for(signer: sm.Signer, cn: str, challenge: str) -> x509.CertificateSigningRequest:
+    return (x509.CertificateSigningRequestBuilder().subject_name(pki.name(cn))
+            .add_attribute(AttributeOID.CHALLENGE_PASSWORD, challenge.encode())
+            .sign(signer.key, hashes.SHA256()))
+
+
+def answer(server: Server, der: bytes, signer: sm.Signer, get: bool = False) -> sm.PkiMessage:
+    if get:
+        query = urllib.parse.quote(base64.b64encode(der).decode(), safe="")
+        status, headers, body = http(scep_url(server) + f"?operation=PKIOperation&message={query}")
+    else:
+        status, headers, body = http(scep_url(server) + "?operation=PKIOperation", der)
+    assert status == 200 and headers["Content-Type"] == "application/x-pki-message", body
+    return sm.parse(body, ra_certificates(server)[:1])
+
+
+def test_get_pki_operation_and_get_cert(server: Server) -> None:
+    """PKIOperation by GET (base64 message), then GetCert fetches the same certificate."""
+    ra, _ = ra_certificates(server)
+    device = self_signed("getter")
+    request = sm.pkcs_req(request_for(device, "getter", "sesame"), device, ra)
+    reply = request.check(answer(server, request.der, device, get=True))
+    assert reply.status == sm.Status.SUCCESS
+    issued = reply.issued(device)[0]
+    fetch = sm.get_cert(issued.issuer, issued.serial_number, device, ra)
+    again = fetch.check(answer(server, fetch.der, device))
+    assert again.status == sm.Status.SUCCESS and again.issued(device)[0] == issued
+
+
+@pytest.mark.parametrize("body", [b"", b"garbage", b"\x30\x03\x02\x01\x01"],
+                         ids=["empty", "garbage", "not-cms"])
+def test_malformed_is_400(server: Server, body: bytes) -> None:
+    """What is not a signed pkiMessage gets 400 text/plain (no CertRep can be signed for it)."""
+    status, headers, text = http(scep_url(server) + "?operation=PKIOperation", body or b"\x00")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain"), text
+
+
+def test_unsigned_tampered_is_400(server: Server) -> None:
+    """A pkiMessage whose signature does not verify is refused."""
+    ra, _ = ra_certificates(server)
+    device = self_signed("tamper")
+    der = bytearray(sm.pkcs_req(request_for(device, "tamper", "sesame"), device, ra).der)
+    der[-5] ^= 0xFF
+    status, _, text = http(scep_url(server) + "?operation=PKIOperation", bytes(der))
+    assert status == 400 and b"signature" in text
+
+
+def test_wrongly_encrypted_and_replayed(server: Server) -> None:
+    """Encrypted to another certificate: FAILURE badMessageCheck; the same message sent
+    twice: the second is a replay, FAILURE badMessageCheck."""
+    ra, _ = ra_certificates(server)
+    device = self_signed("enc")
+    stranger = self_signed("stranger")
+    wrong = sm.pkcs_req(request_for(device, "enc", "sesame"), device, stranger.cert)
+    reply = wrong.check(answer(server, wrong.der, device))
+    assert reply.status == sm.Status.FAILURE and reply.fail_info == sm.FailInfo.badMessageCheck
+    good = sm.pkcs_req(request_for(device, "enc", "sesame"), device, ra)
+    assert good.check(answer(server, good.der, device)).status == sm.Status.SUCCESS
+    replay = good.check(answer(server, good.der, device))
+    assert replay.status == sm.Status.FAILURE and "replay" in (replay.fail_info_text or "")
+
+
+def test_unknown_transaction_poll(server: Server) -> None:
+    """CertPoll for a transaction the RA never saw: FAILURE badCertId."""
+    ra, ca = ra_certificates(server)
+    device = self_signed("poller")
+    poll = sm.cert_poll(ca.subject, pki.name("poller"), "ABCDEF", device, ra)
+    reply = poll.check(answer(server, poll.der, device))
+    assert reply.status == sm.Status.FAILURE and reply.fail_info == sm.FailInfo.badCertId
+
+
+class Webhook(FakeHandler):
+    """An operator's challenge service: allows the challenge "let-me-in" only."""
+
+    def do_POST(self) -> None:
+        doc = json.loads(self.body())
+        self.server.state.setdefault("seen", []).append(doc)
+        allowed = doc["challenge"] == "let-me-in"
+        self.reply_json(200, {"allow": allowed, "reason": None if allowed else "unknown device"})
+
+
+@pytest.fixture
+def webhook(tmp_path: Path) -> Iterator[FakeServer]:
+    yield from serve(Webhook, tmp_path)
+
+
+def test_challenge_webhook(start_estra: Callable[..., Server], webhook: FakeServer,
+                           tmp_path: Path) -> None:
+    """scep_challenge = "webhook": the operator's service decides, with the request's details."""
+    server = start_estra(f"""
+[scep]
+listen = "tcp:0:interface=127.0.0.1"
+
+[profiles.default]
+scep_challenge = "webhook"
+scep_webhook = "https://localhost:{webhook.server_address[1]}/scep-challenge"
+scep_webhook_trust = "{tmp_path / 'fake-ca.pem'}"
+""")
+    ra, _ = ra_certificates(server)
+    device = self_signed("mdm-phone")
+    for challenge, status in (("let-me-in", sm.Status.SUCCESS), ("nope", sm.Status.FAILURE)):
+        request = sm.pkcs_req(request_for(device, "mdm-phone", challenge), device, ra)
+        reply = request.check(answer(server, request.der, device))
+        assert reply.status == status
+    assert reply.fail_info_text and "unknown device" in reply.fail_info_text
+    seen: list[dict[str, Any]] = webhook.state["seen"]
+    assert seen[0]["subject"] == "CN=mdm-phone" and seen[0]["transaction_id"]
+    assert "let-me-in" not in server.log.read_text()
