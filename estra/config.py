@@ -220,6 +220,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     server = top.table("server")
     listen = listen or server.get("listen", str, "tcp:8443:interface=127.0.0.1")
     state = FilePath(state_dir or server.get("state_dir", str, "estra-state"))
+    server.seen.update({"listen", "state_dir"})     # the command line may have won
     max_body = server.get("max_body", int, 64 * 1024, _positive)
     realm = server.get("realm", str, "estra",
                        lambda v: None if v and '"' not in v else "must be non-empty, without quotes")

@@ -143,3 +143,19 @@ def test_cli_est_client(start_estra: Callable[..., Server], tmp_path: Path) -> N
     done = estra_cli("enroll", *common, "--csr", str(tmp_path / "req.pem"), "--user", "erin",
                      "-o", str(tmp_path / "x.pem"), stdin="wrong\n")
     assert done.returncode == 1 and "401" in done.stderr
+
+
+def test_example_configs_load(tmp_path: Path) -> None:
+    """conf/estra.toml and every conf/upstreams/*.toml are valid (given their files)."""
+    from twisted.python.filepath import FilePath
+
+    from estra.config import load_settings
+    root = Path(__file__).resolve().parent.parent / "conf"
+    for example in [root / "estra.toml", *sorted((root / "upstreams").glob("*.toml"))]:
+        state = tmp_path / example.stem
+        state.mkdir()
+        for name in re.findall(r'"([\w.-]+\.(?:pem|key|password|token|secret))"',
+                               example.read_text()):
+            (state / name).write_text("x\n")
+        settings = load_settings(FilePath(str(example)), state_dir=str(state))
+        assert settings.profiles["default"]
