@@ -39,20 +39,20 @@ class EstClient:
 
     async def cacerts(self) -> list[x509.Certificate]:
         reply = await self.http.request("GET", self.url("cacerts"))
-        self._check(reply)
+        self.check(reply)
         return self._certs(reply, "cacerts")
 
     async def enroll(self, csr_der: bytes, reenroll: bool = False) -> list[x509.Certificate]:
         """simpleenroll (or simplereenroll); a 202 becomes `Held` with its Retry-After."""
         op = "simplereenroll" if reenroll else "simpleenroll"
         reply = await self.post(op, csr_der, "application/pkcs10")
-        self._check(reply)
+        self.check(reply)
         return self._certs(reply, op)
 
     async def serverkeygen(self, csr_der: bytes) -> Reply:
         """serverkeygen: the server's multipart answer (key and certificate), as is."""
         reply = await self.post("serverkeygen", csr_der, "application/pkcs10")
-        self._check(reply)
+        self.check(reply)
         return reply
 
     async def csrattrs(self) -> bytes | None:
@@ -60,7 +60,7 @@ class EstClient:
         reply = await self.http.request("GET", self.url("csrattrs"))
         if reply.status in (204, 404):
             return None
-        self._check(reply)
+        self.check(reply)
         try:
             return wire.decode_body(reply.body, "csrattrs")
         except BadRequest as e:
@@ -73,7 +73,7 @@ class EstClient:
             headers={**self._headers, "Content-Type": content_type,
                      "Content-Transfer-Encoding": "base64"})
 
-    def _check(self, reply: Reply) -> None:
+    def check(self, reply: Reply) -> None:
         """Pass a 200; a 202 becomes `Held` with its Retry-After; the rest refusals."""
         if reply.status == 202:
             retry = reply.header("retry-after") or ""

@@ -86,6 +86,7 @@ class Profile:
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
     serverkeygen_encrypt: bool = False
+    fullcmc: bool = True
     # SCEP front end: how a PKCSReq's challengePassword is checked
     scep_challenge: str = "static"                   # static | codes | webhook | none
     scep_password: str = field(default="", repr=False)
@@ -460,6 +461,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
                                    lambda v: None if v in SERVER_KEYS else
                                    f"must be one of {', '.join(SERVER_KEYS)}"),
         serverkeygen_encrypt=table.get("serverkeygen_encrypt", bool, False),
+        fullcmc=table.get("fullcmc", bool, True),
         scep_challenge=table.get("scep_challenge", str, "static",
                                  lambda v: None if v in SCEP_CHALLENGES else
                                  f"must be one of {', '.join(SCEP_CHALLENGES)}"),

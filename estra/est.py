@@ -13,6 +13,7 @@ from estra import keygen, wire
 from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import EstError, MethodNotAllowed, NotFound, NotImplementedOperation
+from estra.fullcmc import CMC_RESPONSE, FullCmc
 from estra.http import NotFoundResource, answer_error, read_body, respond, run_async
 from estra.policy import ENROLL, REENROLL
 from estra.ra import RegistrationAuthority
@@ -45,9 +46,9 @@ class Operation(Resource):
     isLeaf = True
 
     def __init__(self, ra: RegistrationAuthority, profile: Profile, name: str,
-                 method: bytes, handler: Handler) -> None:
+                 method: bytes, handler: Handler, fullcmc: FullCmc | None = None) -> None:
         super().__init__()
-        self.ra, self.profile, self.name = ra, profile, name
+        self.ra, self.profile, self.name, self.fullcmc = ra, profile, name, fullcmc
         self.method, self.handler = method, handler
 
     def render(self, request: Request) -> Any:
@@ -151,12 +152,20 @@ async def _serverkeygen(op: Operation, request: Request, profile: Profile,
     respond(request, 200, payload, {"Content-Type": content_type})
 
 
-def _not_yet(rfc_section: str) -> Handler:
-    async def refuse(op: Operation, request: Request, profile: Profile,
-                     event: dict[str, Any]) -> None:
-        raise NotImplementedOperation(
-            f"{op.name} (RFC 7030 {rfc_section}) is not implemented by this server yet")
-    return refuse
+async def _fullcmc(op: Operation, request: Request, profile: Profile,
+                   event: dict[str, Any]) -> None:
+    """RFC 7030 4.3: a Full PKI Request in, always a Full PKI Response out."""
+    if not profile.fullcmc or op.fullcmc is None:
+        raise NotImplementedOperation("fullcmc is disabled for this profile")
+    identity = await op.ra.authenticate(peer_of(request), profile)
+    _note(event, identity)
+    ctype = request.getHeader(b"content-type")
+    wire.check_content_type(ctype.decode("latin-1") if ctype else None,
+                            "application/pkcs7-mime; smime-type=CMC-request")
+    body = read_body(request)
+    answer = await op.fullcmc.answer(identity, wire.decode_body(body, "CMC request"), profile)
+    respond(request, 200, wire.encode_base64(answer, _layout(op, request, body)),
+            {"Content-Type": CMC_RESPONSE, **_B64})
 
 
 OPERATIONS: dict[str, tuple[bytes, Handler]] = {
@@ -165,7 +174,7 @@ OPERATIONS: dict[str, tuple[bytes, Handler]] = {
     "simplereenroll": (b"POST", _enroller(REENROLL)),
     "csrattrs": (b"GET", _csrattrs),
     "serverkeygen": (b"POST", _serverkeygen),
-    "fullcmc": (b"POST", _not_yet("4.3")),
+    "fullcmc": (b"POST", _fullcmc),
 }
 
 
@@ -173,17 +182,19 @@ class ProfileResource(Resource):
     """The operations of one profile: /.well-known/est[/<label>]/<op>."""
 
     def __init__(self, ra: RegistrationAuthority, profile: Profile,
-                 labels: dict[str, Profile] | None = None) -> None:
+                 labels: dict[str, Profile] | None = None,
+                 fullcmc: FullCmc | None = None) -> None:
         super().__init__()
         self.ra, self.profile, self.labels = ra, profile, labels or {}
+        self.fullcmc = fullcmc
 
     def getChild(self, path: bytes, request: Request) -> Resource:
         name = path.decode("utf-8", "replace")
         if name in OPERATIONS:
             method, handler = OPERATIONS[name]
-            return Operation(self.ra, self.profile, name, method, handler)
+            return Operation(self.ra, self.profile, name, method, handler, self.fullcmc)
         if name in self.labels:
-            return ProfileResource(self.ra, self.labels[name])
+            return ProfileResource(self.ra, self.labels[name], fullcmc=self.fullcmc)
         what = "EST operation" if not self.labels else "EST operation or CA label"
         return NotFoundResource(f"unknown {what} {name!r}")
 
@@ -191,10 +202,11 @@ class ProfileResource(Resource):
         return NotFoundResource("name an EST operation").render(request)
 
 
-def est_root(ra: RegistrationAuthority, profiles: dict[str, Profile]) -> Resource:
+def est_root(ra: RegistrationAuthority, profiles: dict[str, Profile],
+             fullcmc: FullCmc | None = None) -> Resource:
     """The whole URL tree: / -> .well-known -> est -> [label ->] operation."""
     labels = {n: p for n, p in profiles.items() if n != DEFAULT_PROFILE}
-    est = ProfileResource(ra, profiles[DEFAULT_PROFILE], labels)
+    est = ProfileResource(ra, profiles[DEFAULT_PROFILE], labels, fullcmc)
     well_known = Resource()
     well_known.putChild(b"est", est)
     root = Resource()

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from estra.fullcmc import FullCmc
 from estra.scep import ScepFrontEnd, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
@@ -190,7 +191,8 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     migrate_blocking(store)
     store.setServiceParent(top)
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, store, clock)
-    site = make_site(est_root(ra, settings.profiles), settings.max_body)
+    fullcmc = FullCmc(ra, (prepared.ca.key, prepared.ca.cert), clock)
+    site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body)
     tls = ServerTLS(settings.tls_cert, settings.tls_key, [prepared.ca.cert, *bootstrap])
     endpoint = TLSServerEndpoint(serverFromString(reactor, settings.listen), tls)
     est = StreamServerEndpointService(endpoint, site)

@@ -15,11 +15,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from twisted.logger import Logger
 from zope.interface import implementer
 
 from estra.client import EstClient
-from estra import wire
+from estra import cmc, wire
 from estra.config import Profile, Upstream
 from estra.interfaces import ICertificateAuthority
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
@@ -33,8 +34,9 @@ log = Logger()
 class EstUpstream:
     """Forwards enrollments to an EST server; caches its cacerts for `refresh` s."""
 
-    def __init__(self, client: EstClient, clock: Callable[[], float], refresh: float) -> None:
-        self.client = client
+    def __init__(self, client: EstClient, clock: Callable[[], float], refresh: float,
+                 ra_signer: tuple[Any, x509.Certificate] | None = None) -> None:
+        self.client, self.ra_signer = client, ra_signer
         self._cacerts = CachedCerts(client.http.name, client.cacerts, clock, refresh)
 
     async def cacerts(self) -> list[x509.Certificate]:
@@ -51,6 +53,15 @@ class EstUpstream:
     async def serverkeygen(self, csr: x509.CertificateSigningRequest) -> Reply:
         return await self.client.serverkeygen(wire.csr_der(csr))
 
+    async def fullcmc(self, request: bytes) -> Reply:
+        """Forward a device's Full PKI Request, wrapped and signed by the RA (RFC 5272 7)."""
+        if self.ra_signer is not None:
+            request = cmc.wrap_request(request, *self.ra_signer)
+        reply = await self.client.post("fullcmc", request,
+                                       "application/pkcs7-mime; smime-type=CMC-request")
+        self.client.check(reply)
+        return reply
+
     async def csrattrs(self) -> bytes | None:
         return await self.client.csrattrs()
 
@@ -62,4 +73,8 @@ def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> E
     http: UpstreamHTTP = http_for(reactor, config)
     basic = (config.username, config.password) if config.username else None
     client = EstClient(http, config.url, config.options["label"], basic)
-    return EstUpstream(client, clock, config.options["cacerts_refresh"])
+    signer = None
+    if config.client_cert is not None and config.client_key is not None:
+        key = serialization.load_pem_private_key(config.client_key.getContent(), None)
+        signer = (key, x509.load_pem_x509_certificates(config.client_cert.getContent())[0])
+    return EstUpstream(client, clock, config.options["cacerts_refresh"], signer)

@@ -1,0 +1,117 @@
+"""/fullcmc (RFC 7030 4.3) over real TLS: Full PKI Requests in, signed Full PKI Responses out."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+from cryptography import x509
+
+from estra import cmc
+from tests import pki
+from tests.conftest import PASSWORD, Server, estra_cli, parse_http
+
+CMC_REQUEST = ("-H", "Content-Type: application/pkcs7-mime; smime-type=CMC-request")
+CONFIG = """
+[profiles.ext]
+extensions_required = ["2.5.29.17"]
+
+[profiles.manual]
+approval = "manual"
+
+[profiles.nocmc]
+fullcmc = false
+"""
+
+
+def send(server: Server, tmp: Path, path: str, der: bytes,
+         *auth: str) -> tuple[int, dict[str, str], bytes]:
+    body = tmp / "cmc.b64"
+    body.write_bytes(base64.encodebytes(der))
+    return parse_http(server.curl(path, *(auth or ("--user", f"alice:{PASSWORD}")),
+                                  "--data-binary", f"@{body}", *CMC_REQUEST).stdout)
+
+
+def answer(status: int, headers: dict[str, str], body: bytes) -> cmc.CmcResponse:
+    assert status == 200, body
+    assert headers["content-type"] == "application/pkcs7-mime; smime-type=CMC-response"
+    return cmc.read_response(base64.b64decode(body))
+
+
+def test_enroll_signed_response(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """A PKCS#10 in a signed PKIData is issued; the response is signed by the RA and
+    verifies with openssl cms against the CA."""
+    server = start_estra(CONFIG)
+    server.add_user("alice")
+    key = pki.ec_key()
+    request = cmc.build_request(pki.csr(key, pki.name("cmc-dev")), key, transaction_id=77)
+    status, headers, body = send(server, tmp_path, "fullcmc", request)
+    response = answer(status, headers, body)
+    assert response.status == cmc.CMCStatus.success and response.verified
+    issued = response.issued_for(key.public_key())
+    assert issued is not None and issued.subject == pki.name("cmc-dev")
+    (tmp_path / "resp.der").write_bytes(base64.b64decode(body))
+    verify = subprocess.run(["openssl", "cms", "-verify", "-inform", "DER", "-in",
+                             str(tmp_path / "resp.der"), "-CAfile", str(server.ca),
+                             "-purpose", "any", "-out", "/dev/null"],
+                            capture_output=True, timeout=30)
+    assert verify.returncode == 0, verify.stderr
+    rows = estra_cli("--state-dir", str(server.state), "enrollments", "list", "--json").stdout
+    assert '"operation": "fullcmc"' in rows
+
+
+def test_failures_are_cmc_answers(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """Policy refusal, bad signature, unparsable CMS and approval each get a CMC status,
+    not an error page; a profile may switch fullcmc off (501)."""
+    server = start_estra(CONFIG)
+    server.add_user("alice")
+    key = pki.ec_key()
+    refused = answer(*send(server, tmp_path, "ext/fullcmc",
+                           cmc.build_request(pki.csr(key, pki.name("x")), key)))
+    assert refused.status == cmc.CMCStatus.failed
+    assert refused.fail_info == cmc.CMCFailInfo.badRequest
+    tampered = bytearray(cmc.build_request(pki.csr(key, pki.name("x")), key))
+    tampered[-3] ^= 1
+    bad = answer(*send(server, tmp_path, "fullcmc", bytes(tampered)))
+    assert bad.status == cmc.CMCStatus.failed
+    assert bad.fail_info == cmc.CMCFailInfo.badMessageCheck
+    junk = answer(*send(server, tmp_path, "fullcmc", b"\x30\x03\x02\x01\x01"))
+    assert junk.status == cmc.CMCStatus.failed
+    held = answer(*send(server, tmp_path, "manual/fullcmc",
+                        cmc.build_request(pki.csr(key, pki.name("h")), key)))
+    assert held.status == cmc.CMCStatus.pending
+    status, _, body = send(server, tmp_path, "nocmc/fullcmc",
+                           cmc.build_request(pki.csr(key, pki.name("x")), key))
+    assert status == 501 and b"disabled" in body
+    status, headers, _ = send(server, tmp_path, "fullcmc", b"x", "-H", "X: y")
+    assert status == 401
+
+
+def test_relayed_to_upstream_est(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """With an EST upstream the RA wraps the signed request in its own (id-kp-cmcRA) and
+    relays the upstream's CMC response; the certificate comes from the upstream CA."""
+    upstream = start_estra('[profiles.default]\nallow_basic = false\n')
+    assert estra_cli("--state-dir", str(upstream.state), "ra-cert", "RA", "--out",
+                     str(tmp_path / "ra")).returncode == 0
+    ra = start_estra(f"""
+[upstreams.corp]
+kind = "est"
+url = "https://localhost:{upstream.port}"
+trust = "{tmp_path / 'ra' / 'upstream-ca.pem'}"
+client_cert = "{tmp_path / 'ra' / 'ra.pem'}"
+client_key = "{tmp_path / 'ra' / 'ra.key'}"
+
+[profiles.default]
+upstream = "corp"
+""")
+    ra.add_user("alice")
+    key = pki.ec_key()
+    response = answer(*send(ra, tmp_path, "fullcmc",
+                            cmc.build_request(pki.csr(key, pki.name("relayed")), key)))
+    assert response.status == cmc.CMCStatus.success, response
+    issued = response.issued_for(key.public_key())
+    upstream_ca = x509.load_pem_x509_certificate(upstream.ca.read_bytes())
+    assert issued is not None and issued.issuer == upstream_ca.subject
+    issued.verify_directly_issued_by(upstream_ca)
