@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -160,3 +161,27 @@ def test_health_command(pair: tuple[Server, Server], tmp_path: Path) -> None:
     upstream.stop()
     done = estra_cli(*args)
     assert done.returncode == 1 and "corp (est): FAILED 503" in done.stdout
+
+
+def test_upstream_approval_relayed(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """An upstream that holds the request: the device sees 202 + Retry-After through the
+    RA, and after the upstream's operator approves, the device's retry gets the cert."""
+    upstream = start_estra('[profiles.default]\nallow_basic = false\napproval = "manual"\n'
+                           'approval_retry_after = 9\n')
+    assert estra_cli("--state-dir", str(upstream.state), "ra-cert", "estra RA",
+                     "--out", str(tmp_path / "ra")).returncode == 0
+    ra = start_estra(ra_config(upstream.port, tmp_path / "ra"))
+    ra.add_user("alice")
+    key = pki.ec_key()
+    status, headers, body = enroll(ra, tmp_path, pki.csr(key, pki.name("held-up")),
+                                   "--user", f"alice:{PASSWORD}")
+    assert status == 202 and headers["retry-after"] == "9", body
+    pending = json.loads(estra_cli("--state-dir", str(upstream.state), "pending", "list",
+                                   "--json").stdout)
+    assert pending[0]["identity"] == "estra RA" and pending[0]["subject"] == "CN=held-up"
+    assert estra_cli("--state-dir", str(upstream.state), "approve",
+                     str(pending[0]["id"])).returncode == 0
+    status, _, body = enroll(ra, tmp_path, pki.csr(key, pki.name("held-up")),
+                             "--user", f"alice:{PASSWORD}")
+    assert status == 200, body
+    assert certs(body)[0].subject == pki.name("held-up")
