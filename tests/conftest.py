@@ -127,6 +127,40 @@ def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
         server.stop()
 
 
+def ra_config(upstream_port: int, ra_dir: Path, upstream_extra: str = "", trust: str = "",
+              profile_extra: str = "") -> str:
+    """Config of an RA whose default profile forwards to an EST upstream at `upstream_port`,
+    with the RA certificate `estra ra-cert` wrote to `ra_dir`."""
+    return f"""
+[upstreams.corp]
+kind = "est"
+url = "https://localhost:{upstream_port}"
+trust = "{trust or ra_dir / 'upstream-ca.pem'}"
+client_cert = "{ra_dir / 'ra.pem'}"
+client_key = "{ra_dir / 'ra.key'}"
+timeout = 5
+{upstream_extra}
+
+[profiles.default]
+upstream = "corp"
+{profile_extra}
+"""
+
+
+def estra_behind_estra(start_estra: Callable[..., Server], tmp_path: Path,
+                       upstream_config: str = "", profile_extra: str = ""
+                       ) -> tuple[Server, Server]:
+    """(upstream, ra): an estra upstream that takes certificates only (no Basic), and an
+    RA using an `estra ra-cert` certificate from it; the RA has user alice."""
+    upstream = start_estra("[profiles.default]\nallow_basic = false\n" + upstream_config)
+    done = estra_cli("--state-dir", str(upstream.state), "ra-cert", "estra RA",
+                     "--out", str(tmp_path / "ra"))
+    assert done.returncode == 0, done.stderr
+    ra = start_estra(ra_config(upstream.port, tmp_path / "ra", profile_extra=profile_extra))
+    ra.add_user("alice")
+    return upstream, ra
+
+
 def issued(body: bytes) -> list[x509.Certificate]:
     """The certificates of a base64 certs-only PKCS#7 answer."""
     return pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))

@@ -11,7 +11,7 @@ from cryptography import x509
 
 from estra import cmc
 from tests import pki
-from tests.conftest import PASSWORD, Server, estra_cli, parse_http
+from tests.conftest import PASSWORD, Server, estra_behind_estra, estra_cli, parse_http
 
 CMC_REQUEST = ("-H", "Content-Type: application/pkcs7-mime; smime-type=CMC-request")
 CONFIG = """
@@ -92,21 +92,7 @@ def test_failures_are_cmc_answers(start_estra: Callable[..., Server], tmp_path: 
 def test_relayed_to_upstream_est(start_estra: Callable[..., Server], tmp_path: Path) -> None:
     """With an EST upstream the RA wraps the signed request in its own (id-kp-cmcRA) and
     relays the upstream's CMC response; the certificate comes from the upstream CA."""
-    upstream = start_estra('[profiles.default]\nallow_basic = false\n')
-    assert estra_cli("--state-dir", str(upstream.state), "ra-cert", "RA", "--out",
-                     str(tmp_path / "ra")).returncode == 0
-    ra = start_estra(f"""
-[upstreams.corp]
-kind = "est"
-url = "https://localhost:{upstream.port}"
-trust = "{tmp_path / 'ra' / 'upstream-ca.pem'}"
-client_cert = "{tmp_path / 'ra' / 'ra.pem'}"
-client_key = "{tmp_path / 'ra' / 'ra.key'}"
-
-[profiles.default]
-upstream = "corp"
-""")
-    ra.add_user("alice")
+    upstream, ra = estra_behind_estra(start_estra, tmp_path)
     key = pki.ec_key()
     response = answer(*send(ra, tmp_path, "fullcmc",
                             cmc.build_request(pki.csr(key, pki.name("relayed")), key)))

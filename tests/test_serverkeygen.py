@@ -16,7 +16,7 @@ from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
 from tests import pki
-from tests.conftest import Server, estra_cli
+from tests.conftest import Server, estra_behind_estra, estra_cli
 
 ASYMMETRIC_DECRYPT_KEY_ID = x509.ObjectIdentifier("1.2.840.113549.1.9.16.2.54")
 CONFIG = """
@@ -144,22 +144,8 @@ def test_encrypted_key_delivery(start_estra: Callable[..., Server], tmp_path: Pa
 
 def test_upstream_generates_the_key(start_estra: Callable[..., Server], tmp_path: Path) -> None:
     """serverkeygen = "upstream": the RA judges and records, the upstream estra makes the key."""
-    upstream = start_estra('[profiles.default]\nallow_basic = false\n')
-    assert estra_cli("--state-dir", str(upstream.state), "ra-cert", "RA", "--out",
-                     str(tmp_path / "ra")).returncode == 0
-    ra = start_estra(f"""
-[upstreams.corp]
-kind = "est"
-url = "https://localhost:{upstream.port}"
-trust = "{tmp_path / 'ra' / 'upstream-ca.pem'}"
-client_cert = "{tmp_path / 'ra' / 'ra.pem'}"
-client_key = "{tmp_path / 'ra' / 'ra.key'}"
-
-[profiles.default]
-upstream = "corp"
-serverkeygen = "upstream"
-""")
-    ra.add_user("alice")
+    upstream, ra = estra_behind_estra(start_estra, tmp_path,
+                                      profile_extra='serverkeygen = "upstream"')
     status, headers, body = ra.post("serverkeygen", pki.csr(pki.ec_key(), pki.name("u")))
     assert status == 200, body
     (_, pkcs8), (_, p7) = parts(headers, body)

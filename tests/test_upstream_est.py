@@ -12,39 +12,17 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki
-from tests.conftest import PASSWORD, Server, estra_cli, parse_http
+from tests.conftest import (PASSWORD, Server, estra_behind_estra, estra_cli, parse_http,
+                            ra_config)
 from tests.strongswan import StrongSwan
 
 PKCS10 = ("-H", "Content-Type: application/pkcs10")
 
 
-def ra_config(upstream_port: int, ra_dir: Path, extra: str = "", trust: str = "") -> str:
-    return f"""
-[upstreams.corp]
-kind = "est"
-url = "https://localhost:{upstream_port}"
-trust = "{trust or ra_dir / 'upstream-ca.pem'}"
-client_cert = "{ra_dir / 'ra.pem'}"
-client_key = "{ra_dir / 'ra.key'}"
-timeout = 5
-{extra}
-
-[profiles.default]
-upstream = "corp"
-"""
-
-
 @pytest.fixture
 def pair(start_estra: Callable[..., Server], tmp_path: Path) -> Iterator[tuple[Server, Server]]:
     """(upstream, ra): the upstream accepts only certificates (no Basic)."""
-    upstream = start_estra('[profiles.default]\nallow_basic = false\n'
-                           'csrattrs = ["1.2.840.113549.1.9.7"]\n')
-    done = estra_cli("--state-dir", str(upstream.state), "ra-cert", "estra RA",
-                     "--out", str(tmp_path / "ra"))
-    assert done.returncode == 0, done.stderr
-    ra = start_estra(ra_config(upstream.port, tmp_path / "ra"))
-    ra.add_user("alice")
-    yield upstream, ra
+    yield estra_behind_estra(start_estra, tmp_path, 'csrattrs = ["1.2.840.113549.1.9.7"]\n')
 
 
 def enroll(server: Server, tmp: Path, req: x509.CertificateSigningRequest, *args: str,
@@ -166,12 +144,8 @@ def test_health_command(pair: tuple[Server, Server], tmp_path: Path) -> None:
 def test_upstream_approval_relayed(start_estra: Callable[..., Server], tmp_path: Path) -> None:
     """An upstream that holds the request: the device sees 202 + Retry-After through the
     RA, and after the upstream's operator approves, the device's retry gets the cert."""
-    upstream = start_estra('[profiles.default]\nallow_basic = false\napproval = "manual"\n'
-                           'approval_retry_after = 9\n')
-    assert estra_cli("--state-dir", str(upstream.state), "ra-cert", "estra RA",
-                     "--out", str(tmp_path / "ra")).returncode == 0
-    ra = start_estra(ra_config(upstream.port, tmp_path / "ra"))
-    ra.add_user("alice")
+    upstream, ra = estra_behind_estra(start_estra, tmp_path,
+                                      'approval = "manual"\napproval_retry_after = 9\n')
     key = pki.ec_key()
     status, headers, body = enroll(ra, tmp_path, pki.csr(key, pki.name("held-up")),
                                    "--user", f"alice:{PASSWORD}")
