@@ -30,17 +30,20 @@ import contextlib
 import datetime
 import enum
 import secrets
-from typing import Any, Iterator, NamedTuple, Sequence, Union
+from typing import Any, ContextManager, NamedTuple, Sequence, Union
 
 from asn1crypto import cms, core, parser
 from asn1crypto import csr as asn1_csr
-from asn1crypto import x509 as asn1_x509
 from attrs import frozen
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from estra.cms import (HASHES, ID_DATA, OctetSet, SigningKey, Utf8Set, certificates_of,
+                       digest_of, elements, key_ids, matches_sid, octets, reading, sign,
+                       signed_data, spki, verify_signature)
 
 __all__ = ["CMCStatus", "CMCFailInfo", "CmcError", "TaggedCsr", "Control", "CmcRequest",
            "StatusInfo", "CmcResponse", "build_request", "parse_request", "wrap_request",
@@ -52,7 +55,6 @@ __all__ = ["CMCStatus", "CMCFailInfo", "CmcError", "TaggedCsr", "Control", "CmcR
 
 ID_CCT_PKIDATA = "1.3.6.1.5.5.7.12.2"
 ID_CCT_PKIRESPONSE = "1.3.6.1.5.5.7.12.3"
-_ID_DATA = "1.2.840.113549.1.7.1"
 _ID_CMC = "1.3.6.1.5.5.7.7"
 #: id-cmc-* control arc number -> name (RFC 5272, RFC 6402)
 CONTROLS = {
@@ -105,15 +107,10 @@ class CmcError(ValueError):
         self.message = message
 
 
-@contextlib.contextmanager
-def _reading(what: str, fail_info: CMCFailInfo = CMCFailInfo.badRequest) -> Iterator[None]:
+def _reading(what: str, fail_info: CMCFailInfo = CMCFailInfo.badRequest) -> ContextManager[None]:
     """Turn a parser's complaint into a CmcError about `what`."""
-    try:
-        yield
-    except CmcError:
-        raise
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as e:
-        raise CmcError(fail_info, f"unreadable {what}: {e}") from e
+    return reading(what, lambda message: CmcError(fail_info, message), CmcError,
+                   (ValueError, TypeError, KeyError, IndexError, AttributeError))
 
 
 # -- ASN.1 (RFC 5272 / RFC 6402 module EnrollmentMessageSyntax-2009, IMPLICIT TAGS) ---------
@@ -176,14 +173,6 @@ class _IntegerSet(core.SetOf):
     _child_spec = core.Integer
 
 
-class _OctetSet(core.SetOf):
-    _child_spec = core.OctetString
-
-
-class _Utf8Set(core.SetOf):
-    _child_spec = core.UTF8String
-
-
 class _StatusV2Set(core.SetOf):
     _child_spec = CMCStatusInfoV2
 
@@ -195,8 +184,8 @@ class _StatusSet(core.SetOf):
 class TaggedAttribute(core.Sequence):
     _fields = [("body_part_id", BodyPartID), ("attr_type", _ControlType),
                ("attr_values", None)]
-    _value_specs = {"transaction_id": _IntegerSet, "sender_nonce": _OctetSet,
-                    "recipient_nonce": _OctetSet, "identification": _Utf8Set,
+    _value_specs = {"transaction_id": _IntegerSet, "sender_nonce": OctetSet,
+                    "recipient_nonce": OctetSet, "identification": Utf8Set,
                     "status_info_v2": _StatusV2Set, "status_info": _StatusSet}
 
     def _values_spec(self) -> type:
@@ -268,18 +257,6 @@ class PKIResponse(core.Sequence):
     _fields = [("control_sequence", _TaggedAttributes),
                ("cms_sequence", _TaggedContentInfos),
                ("other_msg_sequence", _OtherMsgs)]
-
-
-class _OrderedCertificateSet(cms.CertificateSet):
-    """SignedData.certificates in the order given (issued certificate first), as
-    OpenSSL and cryptography write them, instead of DER's sorted SET OF."""
-
-    def _set_contents(self, force: bool = False) -> None:
-        if self.children is None:
-            self._parse_children()
-        self._contents = b"".join(child.dump(force=force) for child in self)
-        self._header = None
-        self._trailer = b""
 
 
 # -- results --------------------------------------------------------------------------------
@@ -366,61 +343,15 @@ class CmcResponse:
 
     def issued_for(self, public_key: Any) -> x509.Certificate | None:
         """The certificate among `certificates` for `public_key`, if any."""
-        want = _spki(public_key)
+        want = spki(public_key)
         for cert in self.certificates:
             with contextlib.suppress(ValueError, UnsupportedAlgorithm):
-                if _spki(cert.public_key()) == want:
+                if spki(cert.public_key()) == want:
                     return cert
         return None
 
 
 # -- encoding helpers -----------------------------------------------------------------------
-
-
-def _elements(data: bytes) -> list[bytes]:
-    """The encoded elements that follow each other in `data`."""
-    found = []
-    while data:
-        size = parser.peek(data)
-        found.append(data[:size])
-        data = data[size:]
-    return found
-
-
-def _octets(encoded: bytes) -> bytes:
-    """An OCTET STRING's value, also BER constructed."""
-    _, method, _, _, contents, _ = parser.parse(encoded)
-    return contents if method == 0 else b"".join(map(_octets, _elements(contents)))
-
-
-def _spki(public_key: Any) -> bytes:
-    return bytes(public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
-
-
-def _key_id(public_key: Any) -> bytes:
-    """RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING."""
-    return x509.SubjectKeyIdentifier.from_public_key(public_key).digest
-
-
-def _key_ids(item: x509.Certificate | x509.CertificateSigningRequest) -> set[bytes]:
-    """The key identifiers a SignerIdentifier may name `item`'s key by: its
-    SubjectKeyIdentifier extension (a CSR's requested one) and the computed one."""
-    ids = set()
-    with contextlib.suppress(ValueError, UnsupportedAlgorithm):
-        ids.add(_key_id(item.public_key()))
-    with contextlib.suppress(x509.ExtensionNotFound, ValueError):
-        ids.add(item.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest)
-    return ids
-
-
-def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
-
-
-def _issuer_serial(cert: x509.Certificate) -> cms.IssuerAndSerialNumber:
-    return cms.IssuerAndSerialNumber({
-        "issuer": asn1_x509.Name.load(cert.issuer.public_bytes()),
-        "serial_number": cert.serial_number})
 
 
 def _control(body_part_id: int, name: str, value: Any) -> TaggedAttribute:
@@ -438,17 +369,7 @@ def _transaction_id(value: int | None) -> int:
 
 # -- signing and verifying ------------------------------------------------------------------
 
-_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
-    "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
-    "sha384": hashes.SHA384, "sha512": hashes.SHA512, "sha3_256": hashes.SHA3_256,
-    "sha3_384": hashes.SHA3_384, "sha3_512": hashes.SHA3_512}
-SigningKey = Union[ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey]
-
-
-def _digest(name: str, data: bytes) -> bytes:
-    h = hashes.Hash(_HASHES[name]())
-    h.update(data)
-    return h.finalize()
+_HASHES = {name: h for name, h in HASHES.items() if name != "md5"}
 
 
 def _sign(content_type: str, econtent: bytes, key: SigningKey | None,
@@ -459,43 +380,9 @@ def _sign(content_type: str, econtent: bytes, key: SigningKey | None,
     The signer is named by `cert` (issuerAndSerialNumber, and `cert` is added to
     the certificates) or else by `key_id` (subjectKeyIdentifier).
     """
-    certs = list(certificates)
-    if cert is not None and cert not in certs:
-        certs.append(cert)
-    infos = []
-    if key is not None:
-        attrs = cms.CMSAttributes([
-            cms.CMSAttribute({"type": "content_type", "values": [content_type]}),
-            cms.CMSAttribute({"type": "message_digest",
-                              "values": [_digest("sha256", econtent)]})])
-        to_sign = attrs.dump()
-        if isinstance(key, ec.EllipticCurvePrivateKey):
-            signature = key.sign(to_sign, ec.ECDSA(hashes.SHA256()))
-            algorithm: dict[str, Any] = {"algorithm": "sha256_ecdsa"}
-        elif isinstance(key, rsa.RSAPrivateKey):
-            signature = key.sign(to_sign, padding.PKCS1v15(), hashes.SHA256())
-            algorithm = {"algorithm": "rsassa_pkcs1v15", "parameters": core.Null()}
-        else:
-            raise TypeError(f"cannot sign CMC with a {type(key).__name__}")
-        if cert is not None:
-            if _spki(cert.public_key()) != _spki(key.public_key()):
-                raise ValueError("the signer certificate is not for the signer key")
-            sid: dict[str, Any] = {"issuer_and_serial_number": _issuer_serial(cert)}
-        else:
-            sid = {"subject_key_identifier": key_id or _key_id(key.public_key())}
-        infos.append(cms.SignerInfo({
-            "version": "v1" if cert is not None else "v3", "sid": sid,
-            "digest_algorithm": {"algorithm": "sha256"}, "signed_attrs": attrs,
-            "signature_algorithm": algorithm, "signature": signature}))
-    signed: dict[str, Any] = {
-        "version": "v3",   # RFC 5652 5.1: eContentType is not id-data
-        "digest_algorithms": [{"algorithm": "sha256"}] if infos else [],
-        "encap_content_info": {"content_type": content_type, "content": econtent},
-        "signer_infos": infos}
-    if certs:
-        signed["certificates"] = _OrderedCertificateSet([_asn1_cert(c) for c in certs])
-    return bytes(cms.ContentInfo({"content_type": "signed_data",
-                                  "content": cms.SignedData(signed)}).dump())
+    if key is not None and cert is not None and spki(cert.public_key()) != spki(key.public_key()):
+        raise ValueError("the signer certificate is not for the signer key")
+    return sign(content_type, econtent, key, cert, key_id=key_id, certificates=certificates)
 
 
 def _verify_with(public: Any, info: cms.SignerInfo, data: bytes, digest: str) -> None:
@@ -504,31 +391,20 @@ def _verify_with(public: Any, info: cms.SignerInfo, data: bytes, digest: str) ->
     signature = info["signature"].native
     try:
         kind = algorithm.signature_algo
-        if kind in ("ed25519", "ed448"):
-            if not isinstance(public, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
-                raise CmcError(CMCFailInfo.badAlg, f"{kind} signature by another key type")
-            public.verify(signature, data)
-            return
+        scheme: Any = None
+        hash_algorithm: hashes.HashAlgorithm = _HASHES[digest]()
         if kind == "rsassa_pss":
             params = algorithm["parameters"]
             hash_name = params["hash_algorithm"]["algorithm"].native
             mgf_hash = params["mask_gen_algorithm"]["parameters"]["algorithm"].native
             if hash_name not in _HASHES or mgf_hash not in _HASHES:
                 raise CmcError(CMCFailInfo.badAlg, f"unsupported PSS hash {hash_name}")
-            scheme: Any = padding.PSS(padding.MGF1(_HASHES[mgf_hash]()),
-                                      params["salt_length"].native)
+            scheme = padding.PSS(padding.MGF1(_HASHES[mgf_hash]()), params["salt_length"].native)
             hash_algorithm = _HASHES[hash_name]()
-        else:
-            scheme, hash_algorithm = None, _HASHES[digest]()
-        if kind in ("rsassa_pkcs1v15", "rsassa_pss") and isinstance(public, rsa.RSAPublicKey):
-            public.verify(signature, data, scheme or padding.PKCS1v15(), hash_algorithm)
-        elif kind == "ecdsa" and isinstance(public, ec.EllipticCurvePublicKey):
-            public.verify(signature, data, ec.ECDSA(hash_algorithm))
-        elif kind == "dsa" and isinstance(public, dsa.DSAPublicKey):
-            public.verify(signature, data, hash_algorithm)
-        else:
-            raise CmcError(CMCFailInfo.badAlg,
-                           f"{kind} signature and a {type(public).__name__}")
+        if not verify_signature(public, signature, data, hash_algorithm, kind, scheme):
+            raise CmcError(CMCFailInfo.badAlg, f"{kind} signature by another key type"
+                           if kind in ("ed25519", "ed448")
+                           else f"{kind} signature and a {type(public).__name__}")
     except InvalidSignature:
         raise CmcError(CMCFailInfo.badMessageCheck, "the signature does not verify") from None
     except CmcError:
@@ -561,9 +437,9 @@ def _check_signer(info: cms.SignerInfo, content_type: str, econtent: bytes,
         if claimed_type != content_type:
             raise CmcError(CMCFailInfo.badMessageCheck,
                            f"signed contentType {claimed_type} is not {content_type}")
-        if claimed_digest != _digest(digest, econtent):
+        if claimed_digest != digest_of(digest, econtent):
             raise CmcError(CMCFailInfo.badMessageCheck, "messageDigest does not match")
-        data = b"\x31" + signed_attrs.dump()[1:]   # signed as SET OF, sent as [0]
+        data = signed_data(signed_attrs)
     if not candidates:
         raise CmcError(CMCFailInfo.badCertId, "the signer's certificate or key is unknown")
     error: CmcError | None = None
@@ -589,13 +465,6 @@ def _sid(info: cms.SignerInfo) -> tuple[bytes | None, tuple[bytes, int] | None]:
     return None, (bytes(sid.chosen["issuer"].dump()), int(sid.chosen["serial_number"].native))
 
 
-def _matches_sid(info: cms.SignerInfo, cert: x509.Certificate) -> bool:
-    sid = info["sid"]
-    if sid.name == "issuer_and_serial_number":
-        return bool(_issuer_serial(cert).dump() == sid.chosen.dump(force=True))
-    return bytes(sid.chosen.native) in _key_ids(cert)
-
-
 def _verify_signers(infos: Sequence[cms.SignerInfo], content_type: str, econtent: bytes,
                     certs: Sequence[x509.Certificate],
                     requests: Sequence[TaggedCsr] = ()) -> tuple[Any, CmcError | None]:
@@ -610,9 +479,9 @@ def _verify_signers(infos: Sequence[cms.SignerInfo], content_type: str, econtent
         error = CmcError(CMCFailInfo.badMessageCheck, "the message is not signed")
     for index, info in enumerate(infos):
         ski, _ = _sid(info)
-        candidates: list[Any] = [c for c in certs if _matches_sid(info, c)]
+        candidates: list[Any] = [c for c in certs if matches_sid(info["sid"], c)]
         if ski is not None and requests:
-            by_id = [r.csr for r in requests if ski in _key_ids(r.csr)]
+            by_id = [r.csr for r in requests if ski in key_ids(r.csr)]
             candidates += by_id or [r.csr for r in requests]
         try:
             found = _check_signer(info, content_type, econtent, candidates)
@@ -637,14 +506,13 @@ def _open_signed(der: bytes, what: str) -> tuple[cms.SignedData, str, bytes | No
         # eContent by hand: [0] EXPLICIT OCTET STRING (also BER constructed), or the
         # PKCS#7 form some v1 writers use, the content itself.
         econtent = None
-        fields = _elements(encap.contents)
+        fields = elements(encap.contents)
         if len(fields) > 1:
             _, _, _, _, inner, _ = parser.parse(fields[1])
-            item = _elements(inner)[0]
+            item = elements(inner)[0]
             class_, _, tag, _, _, _ = parser.parse(item)
-            econtent = _octets(item) if (class_, tag) == (0, 4) else item
-        certs = [x509.load_der_x509_certificate(c.chosen.dump())
-                 for c in signed["certificates"] or [] if c.name == "certificate"]
+            econtent = octets(item) if (class_, tag) == (0, 4) else item
+        certs = certificates_of(signed)
         signed["signer_infos"].native    # parse them now: a bad one is malformed input
     return signed, content_type, econtent, certs
 
@@ -678,7 +546,7 @@ def build_request(csr: x509.CertificateSigningRequest, signer_key: SigningKey,
         "cms_sequence": [], "other_msg_sequence": []})
     key_id = None
     if signer_cert is None:
-        if _spki(csr.public_key()) == _spki(signer_key.public_key()):
+        if spki(csr.public_key()) == spki(signer_key.public_key()):
             with contextlib.suppress(x509.ExtensionNotFound, ValueError):
                 key_id = csr.extensions.get_extension_for_class(
                     x509.SubjectKeyIdentifier).value.digest
@@ -787,7 +655,7 @@ def wrap_request(request: bytes | CmcRequest, signer_key: SigningKey,
         inner, tid = request.der, request.transaction_id
     else:
         with _reading("request to wrap"):
-            first = _elements(parser.parse(bytes(request))[4])[0]
+            first = elements(parser.parse(bytes(request))[4])[0]
             if parser.parse(first)[2] != 6:     # SEQUENCE { SEQUENCE ... }: a PKIData
                 data = PKIData.load(bytes(request), strict=True)
                 data.native
@@ -869,7 +737,7 @@ def _other_info(value: core.Any) -> dict[str, Any]:
     class_, _, tag, _, contents, _ = parser.parse(raw)
     if (class_, tag) == (0, 2):
         return {"fail_info": CMCFailInfo(core.Integer.load(raw).native)}
-    if (class_, tag) == (0, 16) and parser.parse(_elements(contents)[0])[2] == 4:
+    if (class_, tag) == (0, 16) and parser.parse(elements(contents)[0])[2] == 4:
         pend = PendInfo.load(raw)
         return {"pend_token": pend["pend_token"].native, "pend_time": pend["pend_time"].native}
     if (class_, tag) == (0, 16):
@@ -901,7 +769,7 @@ def read_response(der: bytes, known: Sequence[x509.Certificate] = ()) -> CmcResp
     found, error = _verify_signers(list(signed["signer_infos"]), content_type,
                                    econtent or b"", [*certs, *known])
     signer, verified = found, error is None
-    if content_type == _ID_DATA and not econtent:
+    if content_type == ID_DATA and not econtent:
         return CmcResponse(status=CMCStatus.success, fail_info=None,
                            certificates=tuple(certs), statuses=(), transaction_id=None,
                            sender_nonce=None, recipient_nonce=None, simple=True,

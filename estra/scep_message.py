@@ -25,14 +25,13 @@ Malformed, unverifiable or undecryptable messages raise `ScepError`, whose
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import enum
 import hashlib
 import os
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, ContextManager, Iterable, Sequence
 
-from asn1crypto import algos, cms, core, parser
+from asn1crypto import algos, cms, core
 from asn1crypto import x509 as asn1_x509
 from attrs import frozen
 from cryptography import x509
@@ -40,9 +39,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import padding as block_padding
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
+
+from estra.cms import (ID_DATA, OctetSet, Utf8Set, asn1_name, attribute, certificates_of,
+                       digest_of, elements, issuer_serial, matches_sid, octets, reading,
+                       sign, signed_data, spki, verify_signature)
 
 __all__ = ["MessageType", "Status", "FailInfo", "ScepError", "Signer", "PkiMessage",
            "Request", "parse", "pkcs_req", "cert_poll", "get_cert", "cert_rep",
@@ -80,37 +83,23 @@ class ScepError(ValueError):
         self.fail_info = fail_info
 
 
-@contextlib.contextmanager
-def _reading(what: str, fail_info: FailInfo = FailInfo.badRequest) -> Iterator[None]:
+def _reading(what: str, fail_info: FailInfo = FailInfo.badRequest) -> ContextManager[None]:
     """Turn a parser's complaint into a ScepError about `what`."""
-    try:
-        yield
-    except ScepError:
-        raise
-    except (ValueError, TypeError, KeyError, IndexError) as e:
-        raise ScepError(f"unreadable {what}: {e}", fail_info) from e
+    return reading(what, lambda message: ScepError(message, fail_info), ScepError)
 
 
 class _PrintableSet(core.SetOf):
     _child_spec = core.PrintableString
 
 
-class _OctetSet(core.SetOf):
-    _child_spec = core.OctetString
-
-
-class _Utf8Set(core.SetOf):
-    _child_spec = core.UTF8String
-
-
 _ATTRS = {  # dotted OID -> (asn1crypto name, value set)
     "2.16.840.1.113733.1.9.2": ("scep_message_type", _PrintableSet),
     "2.16.840.1.113733.1.9.3": ("scep_pki_status", _PrintableSet),
     "2.16.840.1.113733.1.9.4": ("scep_fail_info", _PrintableSet),
-    "2.16.840.1.113733.1.9.5": ("scep_sender_nonce", _OctetSet),
-    "2.16.840.1.113733.1.9.6": ("scep_recipient_nonce", _OctetSet),
+    "2.16.840.1.113733.1.9.5": ("scep_sender_nonce", OctetSet),
+    "2.16.840.1.113733.1.9.6": ("scep_recipient_nonce", OctetSet),
     "2.16.840.1.113733.1.9.7": ("scep_transaction_id", _PrintableSet),
-    "1.3.6.1.5.5.7.24.1": ("scep_fail_info_text", _Utf8Set),
+    "1.3.6.1.5.5.7.24.1": ("scep_fail_info_text", Utf8Set),
 }
 for _oid, (_name, _spec) in _ATTRS.items():   # teach asn1crypto the SCEP attributes
     cms.CMSAttributeType._map.setdefault(_oid, _name)
@@ -144,19 +133,12 @@ class Signer:
 
 def transaction_id(public_key: Any) -> str:
     """RFC 8894 3.2.1.1: hex SHA-256 of the request's SubjectPublicKeyInfo."""
-    return hashlib.sha256(public_key.public_bytes(
-        Encoding.DER, PublicFormat.SubjectPublicKeyInfo)).hexdigest().upper()
+    return hashlib.sha256(spki(public_key)).hexdigest().upper()
 
 
 def degenerate(certs: Sequence[x509.Certificate]) -> bytes:
     """A certs-only PKCS#7 (CertRep content, GetCACert with RA certificates)."""
     return pkcs7.serialize_certificates(list(certs), Encoding.DER)
-
-
-def _issuer_serial(cert: x509.Certificate) -> cms.IssuerAndSerialNumber:
-    return cms.IssuerAndSerialNumber({
-        "issuer": asn1_x509.Name.load(cert.issuer.public_bytes()),
-        "serial_number": cert.serial_number})
 
 
 def _envelope(content: bytes, recipient: x509.Certificate, cipher: str) -> bytes:
@@ -170,7 +152,7 @@ def _envelope(content: bytes, recipient: x509.Certificate, cipher: str) -> bytes
     if not isinstance(public, rsa.RSAPublicKey):
         raise ScepError("the recipient certificate has no RSA key", FailInfo.badAlg)
     ktri = cms.KeyTransRecipientInfo({
-        "version": "v0", "rid": {"issuer_and_serial_number": _issuer_serial(recipient)},
+        "version": "v0", "rid": {"issuer_and_serial_number": issuer_serial(recipient)},
         "key_encryption_algorithm": {"algorithm": "rsaes_pkcs1v15"},
         "encrypted_key": public.encrypt(key, padding.PKCS1v15())})
     enveloped = cms.EnvelopedData({
@@ -183,22 +165,6 @@ def _envelope(content: bytes, recipient: x509.Certificate, cipher: str) -> bytes
                                   "content": enveloped}).dump())
 
 
-def _elements(data: bytes) -> list[bytes]:
-    """The encoded elements that follow each other in `data`."""
-    found = []
-    while data:
-        size = parser.peek(data)
-        found.append(data[:size])
-        data = data[size:]
-    return found
-
-
-def _octets(encoded: bytes) -> bytes:
-    """An OCTET STRING's value under any tag, also BER constructed (as Go's pkcs7 writes it)."""
-    _, method, _, _, contents, _ = parser.parse(encoded)
-    return contents if method == 0 else b"".join(map(_octets, _elements(contents)))
-
-
 def _open(der: bytes, signer: Signer) -> bytes:
     """The plaintext of an EnvelopedData addressed to `signer`."""
     with _reading("EnvelopedData"):
@@ -206,19 +172,19 @@ def _open(der: bytes, signer: Signer) -> bytes:
         if info["content_type"].native != "enveloped_data":
             raise ScepError("the pkcsPKIEnvelope is not EnvelopedData", FailInfo.badRequest)
         enveloped = info["content"]
-        ours = _issuer_serial(signer.cert).dump()
+        ours = issuer_serial(signer.cert).dump()
         keys = [ri.chosen for ri in enveloped["recipient_infos"] if ri.name == "ktri"]
         mine = [k for k in keys if k["rid"].name != "issuer_and_serial_number"
                 or k["rid"].chosen.dump(force=True) == ours] or keys
         # EncryptedContentInfo by hand: asn1crypto rejects a definite-length
         # constructed encryptedContent, which Go's pkcs7 (micromdm) sends.
-        fields = _elements(enveloped["encrypted_content_info"].contents)
+        fields = elements(enveloped["encrypted_content_info"].contents)
         algorithm = algos.EncryptionAlgorithm.load(fields[1])
         name = algorithm["algorithm"].native
         if name not in CIPHERS:
             raise ScepError(f"unsupported content encryption {name}", FailInfo.badAlg)
         iv, cipher = algorithm.encryption_iv, CIPHERS[name][0]
-        sealed = _octets(fields[2]) if len(fields) > 2 else b""
+        sealed = octets(fields[2]) if len(fields) > 2 else b""
     for ktri in mine:
         try:
             key = signer.key.decrypt(ktri["encrypted_key"].native, padding.PKCS1v15())
@@ -234,34 +200,15 @@ def _open(der: bytes, signer: Signer) -> bytes:
                     FailInfo.badMessageCheck)
 
 
-def _attribute(name: str, value: Any) -> cms.CMSAttribute:
-    return cms.CMSAttribute({"type": _OID.get(name, name), "values": [value]})
-
-
 def _sign(signer: Signer, content: bytes | None, fields: dict[str, Any], digest: str) -> bytes:
     """SignedData (ContentInfo DER) over `content` with `fields` as signed attributes."""
     if digest not in DIGESTS:
         raise ScepError(f"unsupported digest {digest}", FailInfo.badAlg)
-    hashed = hashlib.new(digest, content or b"").digest()
-    attrs = [_attribute("content_type", "data"), _attribute("message_digest", hashed),
-             _attribute("signing_time", cms.Time({"utc_time": datetime.datetime.now(
-                 datetime.timezone.utc).replace(microsecond=0)}))]
-    attrs += [_attribute(name, value) for name, value in fields.items() if value is not None]
-    signed = cms.CMSAttributes(attrs)
-    signature = signer.key.sign(signed.dump(), padding.PKCS1v15(), DIGESTS[digest]())
-    info = cms.SignerInfo({
-        "version": "v1", "sid": {"issuer_and_serial_number": _issuer_serial(signer.cert)},
-        "digest_algorithm": {"algorithm": digest}, "signed_attrs": signed,
-        "signature_algorithm": {"algorithm": "rsassa_pkcs1v15"}, "signature": signature})
-    encap: dict[str, Any] = {"content_type": "data"}
-    if content is not None:
-        encap["content"] = content
-    signed_data = cms.SignedData({
-        "version": "v1", "digest_algorithms": [{"algorithm": digest}],
-        "encap_content_info": encap, "signer_infos": [info],
-        "certificates": [asn1_x509.Certificate.load(signer.cert.public_bytes(Encoding.DER))]})
-    return bytes(cms.ContentInfo({"content_type": "signed_data",
-                                  "content": signed_data}).dump())
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    attrs = [attribute("signing_time", cms.Time({"utc_time": now}))]
+    attrs += [attribute(_OID.get(name, name), value)
+              for name, value in fields.items() if value is not None]
+    return sign(ID_DATA, content, signer.key, signer.cert, digest=digest, attributes=attrs)
 
 
 @frozen
@@ -316,28 +263,17 @@ class PkiMessage:
 
 def _find_signer(sid: cms.SignerIdentifier, certs: Iterable[x509.Certificate]
                  ) -> x509.Certificate:
+    """The certificate `sid` names (a subjectKeyIdentifier by the SKI extension only)."""
     for cert in certs:
-        if sid.name == "issuer_and_serial_number":
-            if _issuer_serial(cert).dump() == sid.chosen.dump(force=True):
-                return cert
-        else:
-            try:
-                ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-            except x509.ExtensionNotFound:
-                continue
-            if ski.value.digest == sid.chosen.native:
-                return cert
+        if matches_sid(sid, cert, computed=False):
+            return cert
     raise ScepError("the signer's certificate is not in the message")
 
 
 def _verify(cert: x509.Certificate, signature: bytes, data: bytes, digest: str) -> None:
     public, algorithm = cert.public_key(), DIGESTS[digest]()
     try:
-        if isinstance(public, rsa.RSAPublicKey):
-            public.verify(signature, data, padding.PKCS1v15(), algorithm)
-        elif isinstance(public, ec.EllipticCurvePublicKey):
-            public.verify(signature, data, ec.ECDSA(algorithm))
-        else:
+        if not verify_signature(public, signature, data, algorithm):
             raise ScepError("unsupported signer key", FailInfo.badAlg)
     except InvalidSignature:
         raise ScepError("the pkiMessage signature does not verify") from None
@@ -355,8 +291,7 @@ def parse(der: bytes, known: Sequence[x509.Certificate] = ()) -> PkiMessage:
             raise ScepError("not CMS SignedData", FailInfo.badRequest)
         signed = outer["content"]
         info = signed["signer_infos"][0]
-        certs = [x509.load_der_x509_certificate(c.chosen.dump())
-                 for c in signed["certificates"] or [] if c.name == "certificate"]
+        certs = certificates_of(signed)
         digest = info["digest_algorithm"]["algorithm"].native
         if digest not in DIGESTS:
             raise ScepError(f"unsupported digest {digest}", FailInfo.badAlg)
@@ -364,10 +299,10 @@ def parse(der: bytes, known: Sequence[x509.Certificate] = ()) -> PkiMessage:
         body = bytes(content.native) if content.native is not None else b""
         attrs = {a["type"].native: a["values"][0].native for a in info["signed_attrs"]}
         signer = _find_signer(info["sid"], [*certs, *known])
-        signed_attrs = info["signed_attrs"].dump()
-    if attrs.get("message_digest") != hashlib.new(digest, body).digest():
+        data = signed_data(info["signed_attrs"])
+    if attrs.get("message_digest") != digest_of(digest, body):
         raise ScepError("messageDigest does not match the content")
-    _verify(signer, info["signature"].native, b"\x31" + signed_attrs[1:], digest)
+    _verify(signer, info["signature"].native, data, digest)
     with _reading("SCEP attributes"):
         status, fail = attrs.get("scep_pki_status"), attrs.get("scep_fail_info")
         return PkiMessage(
@@ -427,8 +362,7 @@ def cert_poll(issuer: x509.Name, subject: x509.Name, tid: str, signer: Signer,
               recipient: x509.Certificate, *, cipher: str = "aes128_cbc",
               digest: str = "sha256") -> Request:
     """A CertPoll (GetCertInitial) for the pending transaction `tid`."""
-    content = _IssuerAndSubject({"issuer": asn1_x509.Name.load(issuer.public_bytes()),
-                                 "subject": asn1_x509.Name.load(subject.public_bytes())})
+    content = _IssuerAndSubject({"issuer": asn1_name(issuer), "subject": asn1_name(subject)})
     return _request(MessageType.CertPoll, content.dump(), tid, signer, recipient,
                     cipher, digest)
 
@@ -436,8 +370,7 @@ def cert_poll(issuer: x509.Name, subject: x509.Name, tid: str, signer: Signer,
 def get_cert(issuer: x509.Name, serial: int, signer: Signer, recipient: x509.Certificate,
              *, cipher: str = "aes128_cbc", digest: str = "sha256") -> Request:
     """A GetCert for the certificate `serial` of `issuer`."""
-    content = cms.IssuerAndSerialNumber({"issuer": asn1_x509.Name.load(issuer.public_bytes()),
-                                         "serial_number": serial})
+    content = cms.IssuerAndSerialNumber({"issuer": asn1_name(issuer), "serial_number": serial})
     return _request(MessageType.GetCert, content.dump(), transaction_id(signer.cert.public_key()),
                     signer, recipient, cipher, digest)
 
