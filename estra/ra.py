@@ -94,8 +94,10 @@ class RegistrationAuthority:
                       key_sha256=key_fingerprint(csr), subject=csr.subject.rfc4514_string(),
                       sans=_san_strings(wire.sans_of(csr)))
         try:
+            # Held requests exist only under manual approval: skip the lookup otherwise.
             held = await self.store.find_pending(profile.name, identity.name,
-                                                 str(record["key_sha256"]))
+                                                 str(record["key_sha256"])) \
+                if profile.approval == "manual" else None
             if held is not None:
                 csr = self._approved(held, profile)
             else:
