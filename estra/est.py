@@ -55,6 +55,7 @@ class Operation(Resource):
         return run_async(request, lambda: self._run(request))
 
     async def _run(self, request: Request) -> None:
+        request.estra_logged = True  # type: ignore[attr-defined]  # our event, not the access log
         event: dict[str, Any] = {"who": "-", "how": "anonymous", "reason": ""}
         status = 200
         try:
@@ -72,7 +73,6 @@ class Operation(Resource):
             err = answer_error(Failure(e), request)
             status = err.status if err else 499
             event["reason"] = err.reason if isinstance(err, EstError) else "client left"
-        request.estra_logged = True  # type: ignore[attr-defined]
         log.info("{operation} [{label}] {status} for {who} ({how}) from {address}: "
                  "{reason} ({method} {path})", operation=self.name, label=self.profile.name,
                  status=status, address=getattr(request.getClientAddress(), "host", "?"),

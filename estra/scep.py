@@ -71,11 +71,9 @@ class ScepFrontEnd:
         except sm.ScepError as e:
             raise BadRequest(f"not a usable SCEP pkiMessage: {e}") from e
         try:
-            if message.sender_nonce is None or not await self.ra.store.fresh_nonce(
-                    message.sender_nonce):
-                raise sm.ScepError("replayed or nonce-less message (senderNonce seen before)",
-                                   sm.FailInfo.badMessageCheck)
-            status, certs = await self._dispatch(message, profile, address)
+            replayed = message.sender_nonce is None or not await self.ra.store.fresh_nonce(
+                message.sender_nonce)
+            status, certs = await self._dispatch(message, profile, address, replayed)
             return self._reply(message, status, certs=certs)
         except sm.ScepError as e:
             log.info("SCEP {tid} failed ({fail}): {reason}", tid=message.transaction_id,
@@ -99,52 +97,81 @@ class ScepFrontEnd:
         return sm.cert_rep(message, self.signer, status, certs=certs, fail_info=fail,
                            fail_info_text=text, cipher=_cipher_of(message))
 
-    async def _dispatch(self, message: sm.PkiMessage, profile: Profile,
-                        address: str) -> tuple[sm.Status, list[x509.Certificate]]:
+    async def _dispatch(self, message: sm.PkiMessage, profile: Profile, address: str,
+                        replayed: bool) -> tuple[sm.Status, list[x509.Certificate]]:
         kind = message.message_type
         if kind in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
             try:
                 csr = wire.load_csr(message.decrypt(self.signer))
             except BadRequest as e:
                 raise sm.ScepError(e.reason, sm.FailInfo.badRequest) from e
+            tx = await self._resent(message, csr, profile)
+            if tx is not None:             # an unchanged resend: answer it like a CertPoll
+                return await self._poll(tx, message, profile, address)
+            _refuse_replay(replayed)
             renewal = kind == sm.MessageType.RenewalReq
             identity = await (self._renewer(message, profile, address) if renewal else
                               self._challenged(message, csr, profile, address))
+            operation = SCEP_RENEW if renewal else SCEP_ENROLL
             await self.ra.store.scep_begin(
                 profile.name, message.transaction_id, identity.name, identity.method,
-                SCEP_RENEW if renewal else SCEP_ENROLL,
-                base64.b64encode(wire.csr_der(csr)).decode())
-            return await self._enroll(SCEP_RENEW if renewal else SCEP_ENROLL, identity, csr,
-                                      profile)
+                operation, base64.b64encode(wire.csr_der(csr)).decode())
+            return await self._enroll(operation, identity, csr, profile,
+                                      message.transaction_id)
+        _refuse_replay(replayed)
         if kind == sm.MessageType.CertPoll:
             message.issuer_and_subject(self.signer)      # must decrypt and parse
             tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id)
             if tx is None:
                 raise sm.ScepError(f"no transaction {message.transaction_id}",
                                    sm.FailInfo.badCertId)
-            csr = wire.load_csr(base64.b64decode(tx["csr"]))
-            if tx["operation"] == SCEP_RENEW:
-                identity = await self._renewer(message, profile, address)
-            else:
-                identity = Identity(tx["identity"], tx["method"], _peer(address))
-            return await self._enroll(tx["operation"], identity, csr, profile)
+            return await self._poll(tx, message, profile, address)
         if kind == sm.MessageType.GetCert:
             _, serial = message.issuer_and_serial(self.signer)
-            stored = await self.ra.store.certificate(f"{serial:x}")
-            if stored is None:
-                raise sm.ScepError(f"no certificate with serial {serial:x}", sm.FailInfo.badCertId)
-            return sm.Status.SUCCESS, [x509.load_der_x509_certificate(base64.b64decode(stored))]
+            return sm.Status.SUCCESS, [await self._stored(f"{serial:x}")]
         raise sm.ScepError(f"{kind.name} is not offered (no CRL from this CA)",
                            sm.FailInfo.badRequest)
 
+    async def _resent(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
+                      profile: Profile) -> dict[str, Any] | None:
+        """The stored, not yet issued transaction when this PKCSReq/RenewalReq is the same
+        request again (micromdm's scepclient polls by resending it, senderNonce and
+        all); once issued, a resend is a replay like any other."""
+        tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id)
+        if tx is None or tx["serial"] or \
+                tx["csr"] != base64.b64encode(wire.csr_der(csr)).decode():
+            return None
+        return tx
+
+    async def _poll(self, tx: dict[str, Any], message: sm.PkiMessage, profile: Profile,
+                    address: str) -> tuple[sm.Status, list[x509.Certificate]]:
+        """The state of a stored transaction: its certificate, or the decision so far."""
+        if tx["serial"]:
+            return sm.Status.SUCCESS, [await self._stored(tx["serial"])]
+        csr = wire.load_csr(base64.b64decode(tx["csr"]))
+        if tx["operation"] == SCEP_RENEW:
+            identity = await self._renewer(message, profile, address)
+        else:
+            identity = Identity(tx["identity"], tx["method"], _peer(address))
+        return await self._enroll(tx["operation"], identity, csr, profile,
+                                  message.transaction_id)
+
+    async def _stored(self, serial: str) -> x509.Certificate:
+        stored = await self.ra.store.certificate(serial)
+        if stored is None:
+            raise sm.ScepError(f"no certificate with serial {serial}", sm.FailInfo.badCertId)
+        return x509.load_der_x509_certificate(base64.b64decode(stored))
+
     async def _enroll(self, operation: str, identity: Identity,
-                      csr: x509.CertificateSigningRequest, profile: Profile
-                      ) -> tuple[sm.Status, list[x509.Certificate]]:
+                      csr: x509.CertificateSigningRequest, profile: Profile,
+                      transaction_id: str) -> tuple[sm.Status, list[x509.Certificate]]:
         # The SCEP challenge was this profile's proof of identity; the EST-only
         # rules that read challengePassword do not apply to SCEP requests.
         scep_profile = evolve(profile, require_code=False, require_channel_binding=False)
-        certs = await self.ra.enroll(operation, identity, csr, scep_profile)
-        return sm.Status.SUCCESS, list(certs)
+        certs = list(await self.ra.enroll(operation, identity, csr, scep_profile))
+        await self.ra.store.scep_issued(profile.name, transaction_id,
+                                        f"{certs[0].serial_number:x}")
+        return sm.Status.SUCCESS, certs
 
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
                        address: str) -> Identity:
@@ -198,6 +225,12 @@ class ScepFrontEnd:
         return bool(verdict["allow"])
 
 
+def _refuse_replay(replayed: bool) -> None:
+    if replayed:
+        raise sm.ScepError("replayed or nonce-less message (senderNonce seen before)",
+                           sm.FailInfo.badMessageCheck)
+
+
 def _peer(address: str) -> Peer:
     return Peer(address, (), None, None)
 
@@ -237,6 +270,7 @@ class ScepResource(Resource):
         raise NotFound(f"unknown SCEP CA label {'/'.join(parts)!r}")
 
     async def _run(self, request: Request) -> None:
+        request.estra_logged = True  # type: ignore[attr-defined]  # our event, not the access log
         operation = (request.args.get(b"operation") or [b""])[0].decode("ascii", "replace")
         address = getattr(request.getClientAddress(), "host", "?")
         status, reason = 200, ""
@@ -258,7 +292,6 @@ class ScepResource(Resource):
             from twisted.python.failure import Failure
             err = answer_error(Failure(e), request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
-        request.estra_logged = True  # type: ignore[attr-defined]
         log.info("scep {operation} {status} from {address}: {reason} ({method} {path})",
                  operation=operation or "-", status=status, address=address, reason=reason,
                  method=request.method.decode("ascii", "replace"),

@@ -208,7 +208,10 @@ def _sign(signer: Signer, content: bytes | None, fields: dict[str, Any], digest:
     attrs = [attribute("signing_time", cms.Time({"utc_time": now}))]
     attrs += [attribute(_OID.get(name, name), value)
               for name, value in fields.items() if value is not None]
-    return sign(ID_DATA, content, signer.key, signer.cert, digest=digest, attributes=attrs)
+    # PENDING/FAILURE carry an empty eContent, not none: OpenSSL's PKCS7_verify
+    # (certmonger) takes absent content for detached and fails with "no content".
+    return sign(ID_DATA, content or b"", signer.key, signer.cert, digest=digest,
+                attributes=attrs)
 
 
 @frozen

@@ -64,7 +64,7 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE scep_transactions (
             label TEXT NOT NULL, transaction_id TEXT NOT NULL, at DOUBLE PRECISION NOT NULL,
             identity TEXT NOT NULL, method TEXT NOT NULL, operation TEXT NOT NULL,
-            csr TEXT NOT NULL, PRIMARY KEY (label, transaction_id))""",
+            csr TEXT NOT NULL, serial TEXT, PRIMARY KEY (label, transaction_id))""",
         """CREATE TABLE scep_nonces (
             nonce TEXT PRIMARY KEY, at DOUBLE PRECISION NOT NULL)""",
     ],
@@ -181,11 +181,20 @@ class Store(Service):
     # -- SCEP ------------------------------------------------------------
     async def scep_begin(self, label: str, transaction_id: str, identity: str, method: str,
                          operation: str, csr_b64: str) -> None:
-        """Remember a SCEP request so CertPoll can find it (first one wins)."""
+        """Remember a SCEP request so CertPoll can find it.  Clients that derive the
+        transactionID from the key reuse it when they renew: the newest request wins."""
         await self._write(
             "INSERT INTO scep_transactions (label, transaction_id, at, identity, method, "
-            "operation, csr) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            "operation, csr) VALUES (?,?,?,?,?,?,?) ON CONFLICT (label, transaction_id) DO "
+            "UPDATE SET at = excluded.at, identity = excluded.identity, method = "
+            "excluded.method, operation = excluded.operation, csr = excluded.csr, "
+            "serial = NULL",
             label, transaction_id, self.clock(), identity, method, operation, csr_b64)
+
+    async def scep_issued(self, label: str, transaction_id: str, serial: str) -> None:
+        """The transaction's certificate: CertPoll after issuance returns it again."""
+        await self._write("UPDATE scep_transactions SET serial = ? WHERE label = ? AND "
+                          "transaction_id = ?", serial, label, transaction_id)
 
     async def scep_transaction(self, label: str, transaction_id: str) -> dict[str, Any] | None:
         rows = await self._rows("SELECT * FROM scep_transactions WHERE label = ? AND "
