@@ -21,6 +21,23 @@ from tests import pki
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse"
+#: An estra with its SCEP front end on a free port: a static challenge, a manual
+#: approval profile and a one-time-code profile.
+SCEP_CONFIG = """
+[scep]
+listen = "tcp:0:interface=127.0.0.1"
+
+[profiles.default]
+scep_password = "sesame"
+
+[profiles.manual]
+scep_password = "sesame"
+approval = "manual"
+approval_retry_after = 1
+
+[profiles.codes]
+scep_challenge = "codes"
+"""
 
 
 def estra_env() -> dict[str, str]:

@@ -23,25 +23,11 @@ from cryptography.x509.oid import AttributeOID
 
 from estra import scep_message as sm
 from tests import pki
+from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import Server, estra_cli
 from tests.fakeca import FakeHandler, FakeServer, serve
 from tests.strongswan import StrongSwan
 
-CONFIG = """
-[scep]
-listen = "tcp:0:interface=127.0.0.1"
-
-[profiles.default]
-scep_password = "sesame"
-
-[profiles.manual]
-scep_password = "sesame"
-approval = "manual"
-approval_retry_after = 1
-
-[profiles.codes]
-scep_challenge = "codes"
-"""
 
 
 def scep_url(server: Server, path: str = "/scep") -> str:

@@ -46,20 +46,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
+from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import Server, estra_cli
 
-CONFIG = """
-[scep]
-listen = "tcp:0:interface=127.0.0.1"
-
-[profiles.default]
-scep_password = "sesame"
-
-[profiles.manual]
-scep_password = "sesame"
-approval = "manual"
-approval_retry_after = 2
-"""
 RA_CN = "estra SCEP RA"
 SCEP_SUBMIT = ("/usr/libexec/certmonger/scep-submit", "/usr/lib/certmonger/scep-submit")
 CAPS = ["POSTPKIOperation", "Renewal", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "AES",
