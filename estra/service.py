@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from typing import Any
@@ -133,6 +134,35 @@ class _IssuerSync(Service):
             self._loop.stop()
 
 
+class _ReloadOnHangup(Service):
+    """SIGHUP re-reads the TLS certificate and key: new connections use them, no restart.
+
+    A file that cannot be loaded is logged and the old certificate stays in use.
+    """
+
+    def __init__(self, reactor: Any, tls: ServerTLS) -> None:
+        self.reactor, self.tls = reactor, tls
+        self._previous: Any = None
+
+    def startService(self) -> None:
+        super().startService()
+        self._previous = signal.signal(signal.SIGHUP, lambda *_: self.reactor.callFromThread(
+            self.reload))
+
+    def stopService(self) -> None:
+        super().stopService()
+        if self._previous is not None:
+            signal.signal(signal.SIGHUP, self._previous)
+
+    def reload(self) -> None:
+        try:
+            self.tls.reload()
+        except Exception as e:  # noqa: BLE001 - keep serving with what works
+            log.error("TLS reload failed, keeping the current certificate: {error}", error=e)
+        else:
+            log.info("TLS certificate and key reloaded")
+
+
 class _OnListen(Service):
     """Calls `ready(port)` once `service` listens."""
 
@@ -200,6 +230,7 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     est.setName("est")
     est.setServiceParent(top)
     _OnListen(est, _announce(settings)).setServiceParent(top)
+    _ReloadOnHangup(reactor, tls).setServiceParent(top)
     if settings.scep_listen:
         _scep_service(reactor, settings, ra, prepared.ca, tls).setServiceParent(top)
     return top

@@ -159,3 +159,35 @@ def test_example_configs_load(tmp_path: Path) -> None:
             (state / name).write_text("x\n")
         settings = load_settings(FilePath(str(example)), state_dir=str(state))
         assert settings.profiles["default"]
+
+
+def served_subject(server: Server) -> str:
+    done = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{server.port}",
+                           "-servername", "localhost"], input=b"", capture_output=True,
+                          timeout=30)
+    cert = subprocess.run(["openssl", "x509", "-noout", "-subject"], input=done.stdout,
+                          capture_output=True, timeout=30)
+    return cert.stdout.decode().strip()
+
+
+def test_sighup_reloads_tls_certificate(start_estra: Callable[..., Server]) -> None:
+    """SIGHUP makes new connections use a replaced server certificate; an unusable file
+    is refused and the old certificate stays in service."""
+    import signal
+    import time
+    server = start_estra("")
+    assert "CN = localhost" in served_subject(server)
+    key = pki.ec_key()
+    cert = server.ca_signer().issue(pki.name("renamed.example"), key.public_key(),
+                                    pki.sans("renamed.example", "localhost"))
+    pki.write_pair(server.state, "server", cert, key)
+    server.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while "renamed.example" not in served_subject(server) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "renamed.example" in served_subject(server)
+    (server.state / "server.key").write_text("not a key\n")
+    server.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    assert "renamed.example" in served_subject(server) and server.alive()
+    assert "TLS reload failed" in server.log.read_text()
