@@ -23,6 +23,7 @@ from cryptography.x509.oid import NameOID
 from estra import wire
 from estra.auth import ISSUED, Identity
 from estra.config import Profile
+from estra.csrtemplate import template_der
 from estra.errors import Forbidden
 
 __all__ = ["Policy", "ENROLL", "REENROLL", "SERVERKEYGEN", "SCEP_ENROLL", "SCEP_RENEW",
@@ -89,18 +90,21 @@ _SIGNATURE_OIDS = {("ec", "sha256"): "1.2.840.10045.4.3.2", ("ec", "sha384"): "1
                    ("rsa", "sha512"): "1.2.840.113549.1.1.13"}
 
 
-def csrattrs_for(profile: Profile) -> list[tuple[str, tuple[str | int, ...]]]:
+def csrattrs_for(profile: Profile) -> list[tuple[str, tuple[str | int, ...]] | bytes]:
     """What /csrattrs tells a device, generated from the profile's own rules.
 
     challengePassword when a one-time code or channel binding is required;
     the key type when the profile pins one (id-ecPublicKey with the allowed
     curves, rsaEncryption with the minimum size, or the EdDSA OID); the
     signature algorithm when one hash is allowed; the required extensions.
+    When the profile pins the key (one EC curve, or RSA) the same is added in
+    RFC 9908's template form (CertificationRequestInfoTemplate, with the
+    required subject attributes and extensions), for clients that read it.
     An explicit `csrattrs` list in the profile replaces all of this.
     """
     if profile.csrattrs:
         return [(a.oid, a.values) for a in profile.csrattrs]
-    attrs: list[tuple[str, tuple[str | int, ...]]] = []
+    attrs: list[tuple[str, tuple[str | int, ...]] | bytes] = []
     if profile.require_code or profile.require_channel_binding:
         attrs.append((CHALLENGE_PASSWORD, ()))
     if len(profile.key_types) == 1:
@@ -113,7 +117,19 @@ def csrattrs_for(profile: Profile) -> list[tuple[str, tuple[str | int, ...]]]:
                 _SIGNATURE_OIDS:
             attrs.append((_SIGNATURE_OIDS[kind, profile.signature_hashes[0]], ()))
     attrs.extend((oid, ()) for oid in profile.extensions_required)
+    pinned = _pinned_key(profile)
+    if pinned is not None:
+        attrs.append(template_der([_oid(a).dotted_string for a in profile.subject_required],
+                                  pinned, list(profile.extensions_required)))
     return attrs
+
+
+def _pinned_key(profile: Profile) -> tuple[str, str | int] | None:
+    if profile.key_types == ("ec",) and len(profile.curves) == 1:
+        return "ec", profile.curves[0]
+    if profile.key_types == ("rsa",):
+        return "rsa", profile.min_rsa_bits
+    return None
 
 
 class Policy:

@@ -242,7 +242,7 @@ def choose_layout(override: str, body: bytes | None, user_agent: str | None) -> 
     return WRAPPED
 
 
-def csrattrs_der(entries: Iterable[tuple[str, Sequence[str | int]]]) -> bytes:
+def csrattrs_der(entries: Iterable[tuple[str, Sequence[str | int]] | bytes]) -> bytes:
     """DER CsrAttrs (RFC 7030 4.5.2, RFC 9908): an OID alone, or an attribute.
 
     Each entry is (oid, values): with no values it is the bare OID
@@ -251,7 +251,11 @@ def csrattrs_der(entries: Iterable[tuple[str, Sequence[str | int]]]) -> bytes:
     for a P-384 EC key and ("1.2.840.113549.1.1.1", [3072]) for RSA-3072.
     """
     seq = univ.SequenceOf(componentType=univ.Any())
-    for i, (oid, values) in enumerate(entries):
+    for i, entry in enumerate(entries):
+        if isinstance(entry, bytes):              # an Attribute already encoded
+            seq.setComponentByPosition(i, univ.Any(entry))
+            continue
+        oid, values = entry
         if values:
             attr = univ.Sequence()
             attr.setComponentByPosition(0, univ.ObjectIdentifier(oid))

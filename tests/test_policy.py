@@ -310,6 +310,7 @@ def test_csrattrs_follow_policy(server: Server) -> None:
                             input=base64.b64decode(body), capture_output=True,
                             timeout=30).stdout.decode()
     assert "id-ecPublicKey" in parsed and "secp384r1" in parsed and "ecdsa-with-SHA384" in parsed
+    assert "1.2.840.113549.1.9.16.2.61" in parsed      # the RFC 9908 template form too
     status, _, body = parse_http(server.curl("code/csrattrs").stdout)
     assert status == 200 and b"challengePassword" in subprocess.run(
         ["openssl", "asn1parse", "-inform", "DER"], input=base64.b64decode(body),
