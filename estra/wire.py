@@ -13,6 +13,7 @@ import email
 import re
 from typing import Iterable, Sequence
 
+from asn1crypto import core
 from asn1crypto import csr as asn1_csr
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -20,8 +21,6 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from cryptography.x509.oid import AttributeOID
-from pyasn1.codec.der import encoder as der_encoder
-from pyasn1.type import univ
 
 from estra.errors import BadRequest, UnsupportedMediaType
 
@@ -242,6 +241,18 @@ def choose_layout(override: str, body: bytes | None, user_agent: str | None) -> 
     return WRAPPED
 
 
+class _AnySet(core.SetOf):
+    _child_spec = core.Any
+
+
+class _Attribute(core.Sequence):
+    _fields = [("type", core.ObjectIdentifier), ("values", _AnySet)]
+
+
+class _CsrAttrs(core.SequenceOf):
+    _child_spec = core.Any
+
+
 def csrattrs_der(entries: Iterable[tuple[str, Sequence[str | int]] | bytes]) -> bytes:
     """DER CsrAttrs (RFC 7030 4.5.2, RFC 9908): an OID alone, or an attribute.
 
@@ -249,24 +260,20 @@ def csrattrs_der(entries: Iterable[tuple[str, Sequence[str | int]] | bytes]) -> 
     (AttrOrOID.oid); with values it is an Attribute whose values are OIDs
     (strings) or INTEGERs, e.g. ("1.2.840.10045.2.1", ["1.3.132.0.34"]) asks
     for a P-384 EC key and ("1.2.840.113549.1.1.1", [3072]) for RSA-3072.
+    A `bytes` entry is an Attribute in DER, added as it is (the RFC 9908 template).
     """
-    seq = univ.SequenceOf(componentType=univ.Any())
-    for i, entry in enumerate(entries):
-        if isinstance(entry, bytes):              # an Attribute already encoded
-            seq.setComponentByPosition(i, univ.Any(entry))
+    items = []
+    for entry in entries:
+        if isinstance(entry, bytes):
+            items.append(core.Any.load(entry))
             continue
         oid, values = entry
-        if values:
-            attr = univ.Sequence()
-            attr.setComponentByPosition(0, univ.ObjectIdentifier(oid))
-            vals = univ.SetOf(componentType=univ.Any())
-            for j, value in enumerate(values):
-                item = univ.Integer(value) if isinstance(value, int) \
-                    else univ.ObjectIdentifier(value)
-                vals.setComponentByPosition(j, univ.Any(der_encoder.encode(item)))
-            attr.setComponentByPosition(1, vals)
-            encoded = der_encoder.encode(attr)
-        else:
-            encoded = der_encoder.encode(univ.ObjectIdentifier(oid))
-        seq.setComponentByPosition(i, univ.Any(encoded))
-    return der_encoder.encode(seq)
+        if not values:
+            items.append(core.Any.load(core.ObjectIdentifier(oid).dump()))
+            continue
+        encoded = sorted((core.Integer(v) if isinstance(v, int) else core.ObjectIdentifier(v))
+                         .dump() for v in values)            # DER orders a SET OF
+        attribute = _Attribute({"type": oid,
+                                "values": _AnySet([core.Any.load(e) for e in encoded])})
+        items.append(core.Any.load(attribute.dump()))
+    return bytes(_CsrAttrs(items).dump())
