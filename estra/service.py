@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 import time
@@ -218,7 +219,11 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     remote = [ca for ca in cas.values() if ca is not prepared.ca]
     _IssuerSync(reactor, issued, prepared.ca, remote, 300).setServiceParent(top)
     store = open_store(settings.store_url, settings.state_dir, clock)
-    migrate_blocking(store)
+    try:
+        migrate_blocking(store)
+    except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
+        where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
+        raise ValueError(f"cannot open the store ({where}): {e}") from e
     store.setServiceParent(top)
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, store, clock)
     fullcmc = FullCmc(ra, (prepared.ca.key, prepared.ca.cert), clock)

@@ -191,3 +191,14 @@ def test_sighup_reloads_tls_certificate(start_estra: Callable[..., Server]) -> N
     time.sleep(0.5)
     assert "renamed.example" in served_subject(server) and server.alive()
     assert "TLS reload failed" in server.log.read_text()
+
+
+def test_unreachable_store_is_one_line(tmp_path: Path) -> None:
+    """A PostgreSQL that does not answer stops start-up with one line, password hidden."""
+    config = tmp_path / "pg.toml"
+    config.write_text('[store]\nurl = "postgresql://estra:s3cret@127.0.0.1:9/estra"\n')
+    done = subprocess.run(twistd("--config", str(config), "--state-dir", str(tmp_path / "s")),
+                          capture_output=True, text=True, timeout=60, env=estra_env())
+    assert done.returncode != 0
+    assert "cannot open the store (postgresql://estra:***@127.0.0.1:9/estra)" in done.stderr
+    assert "s3cret" not in done.stderr + done.stdout and "Traceback" not in done.stderr
