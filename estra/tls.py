@@ -58,6 +58,14 @@ class ServerTLS:
         self._context = self._build()
 
     def _build(self) -> SSL.Context:
+        try:
+            return self._context_from_files()
+        except SSL.Error as e:
+            reasons = "; ".join(str(r[-1] or r[0]) for r in e.args[0]) if e.args else str(e)
+            raise ValueError(f"TLS certificate {self._cert.path} / key {self._key.path} "
+                             f"unusable: {reasons}") from e
+
+    def _context_from_files(self) -> SSL.Context:
         ctx = SSL.Context(SSL.TLS_SERVER_METHOD)
         ctx.set_min_proto_version(SSL.TLS1_2_VERSION)
         ctx.set_options(SSL.OP_NO_COMPRESSION | SSL.OP_CIPHER_SERVER_PREFERENCE)

@@ -202,3 +202,15 @@ def test_unreachable_store_is_one_line(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "cannot open the store (postgresql://estra:***@127.0.0.1:9/estra)" in done.stderr
     assert "s3cret" not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+def test_broken_tls_files_are_one_line(tmp_path: Path) -> None:
+    """An unusable server.pem stops start-up with one line naming the file."""
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "server.pem").write_text("junk\n")
+    (state / "server.key").write_text("junk\n")
+    done = subprocess.run(twistd("--state-dir", str(state), "--listen", "tcp:0"),
+                          capture_output=True, text=True, timeout=60, env=estra_env())
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert f"TLS certificate {state / 'server.pem'}" in done.stderr
