@@ -132,6 +132,7 @@ class Settings:
     profiles: dict[str, Profile] = field(factory=dict)
     upstreams: dict[str, Upstream] = field(factory=dict)
     store_url: str = ""
+    admin_listen: str = ""                           # empty: no /healthz, /metrics
     scep_listen: str = ""                            # empty: no SCEP front end
     scep_tls: bool = False
     scep_paths: tuple[str, ...] = ("/scep", "/certsrv/mscep/mscep.dll")
@@ -246,6 +247,10 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     ca_days = ca.get("validity_days", int, 3650, _positive)
     ca.done()
 
+    admin = top.table("admin")
+    admin_listen = admin.get("listen", str, "")
+    admin.done()
+
     scep = top.table("scep")
     scep_listen = scep.get("listen", str, "")
     scep_tls = scep.get("tls", bool, False)
@@ -303,6 +308,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
                     profiles=profiles, upstreams=upstreams, store_url=store_url,
+                    admin_listen=admin_listen,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key)
 

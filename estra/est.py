@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, Awaitable, Callable
 
 from twisted.internet.interfaces import ISSLTransport
@@ -14,6 +15,7 @@ from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import EstError, MethodNotAllowed, NotFound, NotImplementedOperation
 from estra.fullcmc import CMC_RESPONSE, FullCmc
+from estra.metrics import observe_request
 from estra.http import NotFoundResource, answer_error, read_body, respond, run_async
 from estra.policy import ENROLL, REENROLL
 from estra.ra import RegistrationAuthority
@@ -56,6 +58,7 @@ class Operation(Resource):
 
     async def _run(self, request: Request) -> None:
         request.estra_logged = True  # type: ignore[attr-defined]  # our event, not the access log
+        started = time.monotonic()
         event: dict[str, Any] = {"who": "-", "how": "anonymous", "reason": ""}
         status = 200
         try:
@@ -73,6 +76,8 @@ class Operation(Resource):
             err = answer_error(Failure(e), request)
             status = err.status if err else 499
             event["reason"] = err.reason if isinstance(err, EstError) else "client left"
+        observe_request("est", self.name, self.profile.name, status,
+                        time.monotonic() - started)
         log.info("{operation} [{label}] {status} for {who} ({how}) from {address}: "
                  "{reason} ({method} {path})", operation=self.name, label=self.profile.name,
                  status=status, address=getattr(request.getClientAddress(), "host", "?"),

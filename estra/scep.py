@@ -19,6 +19,7 @@ import base64
 import binascii
 import hmac
 import json
+import time
 from typing import Any, Sequence
 
 from asn1crypto import cms
@@ -34,6 +35,7 @@ from estra import wire
 from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import BadRequest, EstError, Forbidden, Held, NotFound
+from estra.metrics import observe_request
 from estra.http import NotFoundResource, answer_error, read_body, respond, run_async
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority
@@ -271,6 +273,7 @@ class ScepResource(Resource):
 
     async def _run(self, request: Request) -> None:
         request.estra_logged = True  # type: ignore[attr-defined]  # our event, not the access log
+        started = time.monotonic()
         operation = (request.args.get(b"operation") or [b""])[0].decode("ascii", "replace")
         address = getattr(request.getClientAddress(), "host", "?")
         status, reason = 200, ""
@@ -292,6 +295,9 @@ class ScepResource(Resource):
             from twisted.python.failure import Failure
             err = answer_error(Failure(e), request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
+        label = "/".join(p.decode("utf-8", "replace") for p in request.postpath or [] if p)
+        observe_request("scep", operation or "-", label or DEFAULT_PROFILE, status,
+                        time.monotonic() - started)
         log.info("scep {operation} {status} from {address}: {reason} ({method} {path})",
                  operation=operation or "-", status=status, address=address, reason=reason,
                  method=request.method.decode("ascii", "replace"),

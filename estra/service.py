@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from estra.admin import admin_root
 from estra.fullcmc import FullCmc
 from estra.scep import ScepFrontEnd, scep_root
 from estra.scep_message import Signer
@@ -238,6 +239,12 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     _ReloadOnHangup(reactor, tls).setServiceParent(top)
     if settings.scep_listen:
         _scep_service(reactor, settings, ra, prepared.ca, tls).setServiceParent(top)
+    if settings.admin_listen:
+        admin = StreamServerEndpointService(serverFromString(reactor, settings.admin_listen),
+                                            make_site(admin_root(store), 1024))
+        admin._raiseSynchronously = True
+        admin.setServiceParent(top)
+        _OnListen(admin, _admin_ready).setServiceParent(top)
     return top
 
 
@@ -270,6 +277,13 @@ def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
         return port
     _OnListen(scep, ready).setServiceParent(group)
     return group
+
+
+def _admin_ready(port: Any) -> Any:
+    host = port.getHost()
+    log.info("estra admin ready on http://{host}:{port}/metrics and /healthz",
+             host=getattr(host, "host", "?"), port=getattr(host, "port", "?"))
+    return port
 
 
 def scep_signer(settings: Settings, ca: LocalCA) -> Signer:

@@ -33,6 +33,7 @@ from treq.client import HTTPClient
 from zope.interface import implementer
 
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
+from estra.metrics import observe_upstream
 
 __all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts"]
 
@@ -146,9 +147,11 @@ class UpstreamHTTP:
             raise BadUpstream(f"upstream {self.name} answered unreadably: "
                               f"{e.__class__.__name__}") from e
         finally:
+            elapsed = time.monotonic() - started
+            observe_upstream(self.kind, self.name, str(status), elapsed)
             log.info("upstream {kind} {name} {method} {url} -> {status} in {ms:.1f} ms",
                      kind=self.kind, name=self.name, method=method, url=url,
-                     status=status, ms=(time.monotonic() - started) * 1000)
+                     status=status, ms=elapsed * 1000)
         reply = Reply(response.code, {k.decode().lower(): v[-1].decode("latin-1")
                                       for k, v in response.headers.getAllRawHeaders()}, body)
         return reply

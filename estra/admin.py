@@ -1,0 +1,62 @@
+"""The operator's endpoint, on its own port: /healthz and Prometheus /metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from twisted.logger import Logger
+from twisted.web.resource import Resource
+from twisted.web.server import Request
+
+from estra.http import NotFoundResource, answer_error, respond, run_async
+from estra.errors import UpstreamUnavailable
+from estra.metrics import REGISTRY
+from estra.store import Store
+
+__all__ = ["admin_root"]
+
+log = Logger()
+
+
+class Health(Resource):
+    """200 "ok" when the store answers, else 503: what a load balancer checks."""
+
+    isLeaf = True
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def render_GET(self, request: Request) -> Any:
+        return run_async(request, lambda: self._check(request))
+
+    async def _check(self, request: Request) -> None:
+        try:
+            await self.store.query("SELECT 1")
+        except Exception as e:  # noqa: BLE001 - any store failure means unhealthy
+            from twisted.python.failure import Failure
+            answer_error(Failure(UpstreamUnavailable(f"store not answering: "
+                                                     f"{e.__class__.__name__}", 10)), request)
+            return
+        respond(request, 200, b"ok\n", {"Content-Type": "text/plain; charset=utf-8"})
+
+
+class Metrics(Resource):
+    """Prometheus text exposition of estra's registry."""
+
+    isLeaf = True
+
+    def render_GET(self, request: Request) -> bytes:
+        body: bytes = generate_latest(REGISTRY)
+        request.setHeader("Content-Type", CONTENT_TYPE_LATEST)
+        return body
+
+
+def admin_root(store: Store) -> Resource:
+    root = Resource()
+    root.putChild(b"healthz", Health(store))
+    root.putChild(b"metrics", Metrics())
+    root.getChild = lambda path, request: NotFoundResource(  # type: ignore[method-assign]
+        "admin endpoint: /healthz or /metrics")
+    return root
