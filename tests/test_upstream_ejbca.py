@@ -22,10 +22,9 @@ from urllib.parse import unquote
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki
-from tests.conftest import PASSWORD, Server, parse_http
+from tests.conftest import Server, issued, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 API = "/ejbca/ejbca-rest-api/v1"
@@ -153,20 +152,13 @@ upstream = "{name}"
     return server
 
 
-def enroll(ra: Server, tmp: Path, path: str, cn: str) -> tuple[int, dict[str, str], bytes]:
-    req = tmp / "req.b64"
-    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name(cn))))
-    return parse_http(ra.curl(path, "--user", f"alice:{PASSWORD}", "--data-binary", f"@{req}",
-                              "-H", "Content-Type: application/pkcs10").stdout)
-
-
-def issued(body: bytes) -> list[x509.Certificate]:
-    return pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))
+def enroll(ra: Server, path: str, cn: str) -> tuple[int, dict[str, str], bytes]:
+    return ra.post(path, pki.csr(pki.ec_key(), pki.name(cn)))
 
 
 def test_enroll_verifies_against_ejbca_ca(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     """pkcs10enroll through the RA: the leaf verifies with openssl against EJBCA's CA."""
-    status, _, body = enroll(ra, tmp_path, "simpleenroll", "dev1")
+    status, _, body = enroll(ra, "simpleenroll", "dev1")
     assert status == 200, body
     leaf = issued(body)[0]
     assert leaf.subject == pki.name("dev1")
@@ -178,19 +170,19 @@ def test_enroll_verifies_against_ejbca_ca(ra: Server, fake: FakeServer, tmp_path
     assert (sent["certificate_authority_name"], sent["certificate_profile_name"],
             sent["end_entity_profile_name"], sent["username"], sent["include_chain"]) == \
         (CA_NAME, CERT_PROFILE, EE_PROFILE, "estra-dev1", True)
-    assert enroll(ra, tmp_path, "simpleenroll", "dev1")[0] == 200
+    assert enroll(ra, "simpleenroll", "dev1")[0] == 200
     first, second = fake.state["enrolls"][-2:]
     assert first["username"] == second["username"] and first["password"] != second["password"]
 
 
 def test_enroll_answer_holds_chain(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     """With include_chain the PKCS#7 holds leaf + certificate_chain; without, the leaf only."""
-    status, _, body = enroll(ra, tmp_path, "simpleenroll", "dev2")
+    status, _, body = enroll(ra, "simpleenroll", "dev2")
     assert status == 200, body
     leaf, *chain = issued(body)
     assert chain == [fake.ca.cert]
     leaf.verify_directly_issued_by(fake.ca.cert)
-    status, _, body = enroll(ra, tmp_path, "nochain/simpleenroll", "dev3")
+    status, _, body = enroll(ra, "nochain/simpleenroll", "dev3")
     assert status == 200, body
     assert len(issued(body)) == 1 and fake.state["enrolls"][-1]["include_chain"] is False
 
@@ -206,7 +198,7 @@ def test_cacerts_is_ejbca_ca(ra: Server, fake: FakeServer) -> None:
 
 def test_wrong_end_entity_profile_is_400(ra: Server, tmp_path: Path) -> None:
     """EJBCA's 400 for an unknown end entity profile reaches the device with its message."""
-    status, headers, body = enroll(ra, tmp_path, "wrongee/simpleenroll", "dev4")
+    status, headers, body = enroll(ra, "wrongee/simpleenroll", "dev4")
     assert status == 400, body
     assert headers["content-type"].startswith("text/plain")
     assert b"End entity profile 'NO_SUCH_EEP' does not exist." in body
@@ -214,15 +206,15 @@ def test_wrong_end_entity_profile_is_400(ra: Server, tmp_path: Path) -> None:
 
 def test_unauthorized_ra_cert_is_502(ra: Server, tmp_path: Path) -> None:
     """A client certificate EJBCA maps to no role (403) is the RA's fault: 502."""
-    status, _, body = enroll(ra, tmp_path, "intruder/simpleenroll", "dev5")
+    status, _, body = enroll(ra, "intruder/simpleenroll", "dev5")
     assert status == 502, body
     assert b"Not authorized to resource /administrator." in body
-    assert enroll(ra, tmp_path, "simpleenroll", "dev6")[0] == 200
+    assert enroll(ra, "simpleenroll", "dev6")[0] == 200
 
 
 def test_no_client_cert_is_503(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     """Without client_cert the TLS handshake fails: 503 with Retry-After, nothing enrolled."""
-    status, headers, body = enroll(ra, tmp_path, "anonymous/simpleenroll", "dev7")
+    status, headers, body = enroll(ra, "anonymous/simpleenroll", "dev7")
     assert status == 503, body
     assert headers.get("retry-after") == "30"
     assert "enrolls" not in fake.state

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki
-from tests.conftest import (PASSWORD, Server, estra_behind_estra, estra_cli, parse_http,
+from tests.conftest import (PASSWORD, Server, estra_behind_estra, estra_cli, issued, parse_http,
                             ra_config)
 from tests.strongswan import StrongSwan
 
@@ -25,15 +23,9 @@ def pair(start_estra: Callable[..., Server], tmp_path: Path) -> Iterator[tuple[S
     yield estra_behind_estra(start_estra, tmp_path, 'csrattrs = ["1.2.840.113549.1.9.7"]\n')
 
 
-def enroll(server: Server, tmp: Path, req: x509.CertificateSigningRequest, *args: str,
+def enroll(server: Server, req: x509.CertificateSigningRequest, *args: str,
            path: str = "simpleenroll") -> tuple[int, dict[str, str], bytes]:
-    body = tmp / "req.b64"
-    body.write_bytes(pki.b64(req))
-    return parse_http(server.curl(path, "--data-binary", f"@{body}", *PKCS10, *args).stdout)
-
-
-def certs(body: bytes) -> list[x509.Certificate]:
-    return pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))
+    return server.post(path, req, *args)
 
 
 def test_every_operation_through_the_ra(pair: tuple[Server, Server], tmp_path: Path) -> None:
@@ -41,26 +33,26 @@ def test_every_operation_through_the_ra(pair: tuple[Server, Server], tmp_path: P
     upstream, ra = pair
     upstream_ca = x509.load_pem_x509_certificate(upstream.ca.read_bytes())
     status, _, body = parse_http(ra.curl("cacerts").stdout)
-    assert status == 200 and certs(body) == [upstream_ca]
+    assert status == 200 and issued(body) == [upstream_ca]
     status, headers, body = parse_http(ra.curl("csrattrs").stdout)
     assert status == 200 and headers["content-type"] == "application/csrattrs"
 
     key = pki.ec_key()
-    status, _, body = enroll(ra, tmp_path, pki.csr(key, pki.name("dev-up"), pki.sans("dev.example")),
+    status, _, body = enroll(ra, pki.csr(key, pki.name("dev-up"), pki.sans("dev.example")),
                              "--user", f"alice:{PASSWORD}")
     assert status == 200, body
-    leaf = certs(body)[0]
+    leaf = issued(body)[0]
     assert leaf.issuer == upstream_ca.subject
     leaf.verify_directly_issued_by(upstream_ca)
 
     cert, keyfile = pki.write_pair(tmp_path, "dev-up", leaf, key)
     renew = pki.csr(pki.ec_key(), pki.name("dev-up"), pki.sans("dev.example"))
-    status, _, body = enroll(ra, tmp_path, renew, "--cert", str(cert), "--key", str(keyfile),
+    status, _, body = enroll(ra, renew, "--cert", str(cert), "--key", str(keyfile),
                              path="simplereenroll")
     assert status == 200, body
-    assert certs(body)[0].issuer == upstream_ca.subject
+    assert issued(body)[0].issuer == upstream_ca.subject
 
-    status, _, body = enroll(ra, tmp_path, pki.csr(key, pki.name("other")), "--cert", str(cert),
+    status, _, body = enroll(ra, pki.csr(key, pki.name("other")), "--cert", str(cert),
                              "--key", str(keyfile), path="simplereenroll")
     assert status == 403 and b"reenroll-subject" in body, body
     assert "upstream est corp POST" in ra.log.read_text()
@@ -73,14 +65,14 @@ def test_upstream_requires_the_ra_certificate(pair: tuple[Server, Server],
     certificate is refused there, which the device sees as 502."""
     upstream, _ = pair
     upstream.add_user("alice")
-    status, _, _ = enroll(upstream, tmp_path, pki.csr(pki.ec_key(), pki.name("direct")),
+    status, _, _ = enroll(upstream, pki.csr(pki.ec_key(), pki.name("direct")),
                           "--user", f"alice:{PASSWORD}")
     assert status == 401
     config = ra_config(upstream.port, tmp_path / "ra").replace("client_cert", "#").replace(
         "client_key", "#")
     bare = start_estra(config)
     bare.add_user("alice")
-    status, _, body = enroll(bare, tmp_path, pki.csr(pki.ec_key(), pki.name("d")),
+    status, _, body = enroll(bare, pki.csr(pki.ec_key(), pki.name("d")),
                              "--user", f"alice:{PASSWORD}")
     assert status == 502 and b"rejected the RA's credentials" in body
 
@@ -90,7 +82,7 @@ def test_upstream_down_is_503_and_cacerts_cached(pair: tuple[Server, Server], tm
     upstream, ra = pair
     assert parse_http(ra.curl("cacerts").stdout)[0] == 200
     upstream.stop()
-    status, headers, body = enroll(ra, tmp_path, pki.csr(pki.ec_key(), pki.name("d")),
+    status, headers, body = enroll(ra, pki.csr(pki.ec_key(), pki.name("d")),
                                    "--user", f"alice:{PASSWORD}")
     assert status == 503 and headers["retry-after"] == "30", body
     assert b"refused the connection" in body
@@ -104,7 +96,7 @@ def test_wrong_trust_anchor_is_503(pair: tuple[Server, Server], start_estra: Cal
     wrong = pki.CA("Not the upstream").write(tmp_path, "wrong")
     ra = start_estra(ra_config(upstream.port, tmp_path / "ra", trust=str(wrong)))
     ra.add_user("alice")
-    status, _, body = enroll(ra, tmp_path, pki.csr(pki.ec_key(), pki.name("d")),
+    status, _, body = enroll(ra, pki.csr(pki.ec_key(), pki.name("d")),
                              "--user", f"alice:{PASSWORD}")
     assert status == 503 and b"TLS" in body, body
     assert parse_http(ra.curl("cacerts").stdout)[0] == 503
@@ -147,7 +139,7 @@ def test_upstream_approval_relayed(start_estra: Callable[..., Server], tmp_path:
     upstream, ra = estra_behind_estra(start_estra, tmp_path,
                                       'approval = "manual"\napproval_retry_after = 9\n')
     key = pki.ec_key()
-    status, headers, body = enroll(ra, tmp_path, pki.csr(key, pki.name("held-up")),
+    status, headers, body = enroll(ra, pki.csr(key, pki.name("held-up")),
                                    "--user", f"alice:{PASSWORD}")
     assert status == 202 and headers["retry-after"] == "9", body
     pending = json.loads(estra_cli("--state-dir", str(upstream.state), "pending", "list",
@@ -155,7 +147,7 @@ def test_upstream_approval_relayed(start_estra: Callable[..., Server], tmp_path:
     assert pending[0]["identity"] == "estra RA" and pending[0]["subject"] == "CN=held-up"
     assert estra_cli("--state-dir", str(upstream.state), "approve",
                      str(pending[0]["id"])).returncode == 0
-    status, _, body = enroll(ra, tmp_path, pki.csr(key, pki.name("held-up")),
+    status, _, body = enroll(ra, pki.csr(key, pki.name("held-up")),
                              "--user", f"alice:{PASSWORD}")
     assert status == 200, body
-    assert certs(body)[0].subject == pki.name("held-up")
+    assert issued(body)[0].subject == pki.name("held-up")

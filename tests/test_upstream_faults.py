@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 
 from tests import pki
-from tests.conftest import PASSWORD, Server, parse_http
+from tests.conftest import Server, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 FAULTS = ("slow", "html", "truncated", "reject", "busy", "empty")
@@ -71,12 +71,8 @@ upstream = "{fault}"
     return server
 
 
-def enroll(ra: Server, tmp: Path, label: str) -> tuple[int, dict[str, str], bytes]:
-    req = tmp / "req.b64"
-    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name("f"))))
-    return parse_http(ra.curl(f"{label}/simpleenroll", "--user", f"alice:{PASSWORD}",
-                              "--data-binary", f"@{req}",
-                              "-H", "Content-Type: application/pkcs10").stdout)
+def enroll(ra: Server, label: str) -> tuple[int, dict[str, str], bytes]:
+    return ra.post(f"{label}/simpleenroll", pki.csr(pki.ec_key(), pki.name("f")))
 
 
 @pytest.mark.parametrize("label, status, text", [
@@ -91,7 +87,7 @@ def test_fault_maps_to_status(ra: Server, fake: FakeServer, tmp_path: Path,
                               label: str, status: int, text: bytes) -> None:
     """Timeout 503, garbage 502, refusal relayed with its reason; then the RA still serves."""
     started = time.monotonic()
-    code, headers, body = enroll(ra, tmp_path, label)
+    code, headers, body = enroll(ra, label)
     assert code == status, body
     assert text in body and headers["content-type"].startswith("text/plain")
     if status == 503:
@@ -108,7 +104,7 @@ def test_slow_post_is_not_repeated(ra: Server, fake: FakeServer, tmp_path: Path)
         time.sleep(0.1)
     time.sleep(0.5)
     fake.requests.clear()
-    enroll(ra, tmp_path, "slow")
+    enroll(ra, "slow")
     assert sum("simpleenroll" in r for r in fake.requests) <= 1
     time.sleep(2.5)   # let the fake finish the stalled request before counting
     assert sum("simpleenroll" in r for r in fake.requests) == 1

@@ -22,7 +22,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from tests import pki
-from tests.conftest import issued, openssl_verify, PASSWORD, Server, parse_http
+from tests.conftest import Server, issued, openssl_verify, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 TOKEN = "hvs.static-test-token"
@@ -143,17 +143,14 @@ upstream = "verbatim"
     return server
 
 
-def enroll(ra: Server, tmp: Path, path: str, cn: str,
+def enroll(ra: Server, path: str, cn: str,
            *alt: str) -> tuple[int, dict[str, str], bytes]:
-    req = tmp / "req.b64"
-    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name(cn), pki.sans(*alt))))
-    return parse_http(ra.curl(path, "--user", f"alice:{PASSWORD}", "--data-binary", f"@{req}",
-                              "-H", "Content-Type: application/pkcs10").stdout)
+    return ra.post(path, pki.csr(pki.ec_key(), pki.name(cn), pki.sans(*alt)))
 
 
 def test_enroll_with_static_token(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     """Sign certificate with a static token: Vault's leaf verifies against its CA."""
-    status, _, body = enroll(ra, tmp_path, "simpleenroll", "dev1.example.com",
+    status, _, body = enroll(ra, "simpleenroll", "dev1.example.com",
                              "dev1.example.com", "www.dev1.example.com", "192.0.2.10")
     assert status == 200, body
     [leaf] = issued(body)     # the self-signed root stays out of the enroll answer
@@ -172,7 +169,7 @@ def test_enroll_with_static_token(ra: Server, fake: FakeServer, tmp_path: Path) 
 def test_enroll_with_approle_logs_in_once(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     """Login with AppRole happens once; its token serves two enrollments."""
     for cn in ("a.example.com", "b.example.com"):
-        status, _, body = enroll(ra, tmp_path, "approle/simpleenroll", cn, cn)
+        status, _, body = enroll(ra, "approle/simpleenroll", cn, cn)
         assert status == 200, body
         openssl_verify(tmp_path, issued(body)[0])
     assert fake.state["logins"] == 1
@@ -182,9 +179,9 @@ def test_enroll_with_approle_logs_in_once(ra: Server, fake: FakeServer, tmp_path
 def test_revoked_approle_token_logs_in_again(ra: Server, fake: FakeServer,
                                              tmp_path: Path) -> None:
     """A 403 on sign with an AppRole token means one fresh login and one retry."""
-    assert enroll(ra, tmp_path, "approle/simpleenroll", "c.example.com")[0] == 200
+    assert enroll(ra, "approle/simpleenroll", "c.example.com")[0] == 200
     fake.state["tokens"].intersection_update({TOKEN})     # revoke the AppRole token
-    status, _, body = enroll(ra, tmp_path, "approle/simpleenroll", "d.example.com")
+    status, _, body = enroll(ra, "approle/simpleenroll", "d.example.com")
     assert status == 200, body
     assert fake.state["logins"] == 2
 
@@ -200,7 +197,7 @@ def test_cacerts_is_vaults_ca(ra: Server, fake: FakeServer) -> None:
 
 def test_name_the_role_forbids(ra: Server, tmp_path: Path) -> None:
     """A name outside the role's allowed_domains: the device gets 400 with Vault's reason."""
-    status, headers, body = enroll(ra, tmp_path, "simpleenroll", "evil.example.org")
+    status, headers, body = enroll(ra, "simpleenroll", "evil.example.org")
     assert status == 400, body
     assert headers["content-type"].startswith("text/plain")
     assert b"common name evil.example.org not allowed by this role" in body
@@ -208,14 +205,14 @@ def test_name_the_role_forbids(ra: Server, tmp_path: Path) -> None:
 
 def test_wrong_token(ra: Server, tmp_path: Path) -> None:
     """Vault's 403 "permission denied" is the RA's misconfiguration: device gets 502."""
-    status, _, body = enroll(ra, tmp_path, "wrongtoken/simpleenroll", "e.example.com")
+    status, _, body = enroll(ra, "wrongtoken/simpleenroll", "e.example.com")
     assert status == 502, body
     assert b"rejected the RA's credentials" in body and b"permission denied" in body
 
 
 def test_sign_verbatim(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     """sign_verbatim = true posts the bare CSR to sign-verbatim/:name."""
-    status, _, body = enroll(ra, tmp_path, "verbatim/simpleenroll", "v.example.com",
+    status, _, body = enroll(ra, "verbatim/simpleenroll", "v.example.com",
                              "v.example.com")
     assert status == 200, body
     openssl_verify(tmp_path, issued(body)[0])
