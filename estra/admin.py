@@ -35,9 +35,8 @@ class Health(Resource):
         try:
             await self.store.query("SELECT 1")
         except Exception as e:  # noqa: BLE001 - any store failure means unhealthy
-            from twisted.python.failure import Failure
-            answer_error(Failure(UpstreamUnavailable(f"store not answering: "
-                                                     f"{e.__class__.__name__}", 10)), request)
+            answer_error(UpstreamUnavailable(f"store not answering: {e.__class__.__name__}",
+                                             10), request)
             return
         respond(request, 200, b"ok\n", {"Content-Type": "text/plain; charset=utf-8"})
 

@@ -28,15 +28,16 @@ _B64 = {"Content-Transfer-Encoding": "base64"}
 Handler = Callable[["Operation", Request, Profile, dict[str, Any]], Awaitable[None]]
 
 
-def peer_of(request: Request) -> Peer:
-    """Address, client chain, channel binding and Authorization of a request."""
+def peer_of(request: Request, with_binding: bool) -> Peer:
+    """Address, client chain, Authorization and (when asked, as it costs a TLS
+    exporter call per request) the channel binding of a request."""
     transport = request.channel.transport  # type: ignore[attr-defined]
     chain: list[Any] = []
     binding = None
     if ISSLTransport.providedBy(transport):
         conn = transport.getHandle()  # type: ignore[attr-defined]
         chain = peer_chain(conn)
-        binding = channel_binding(conn)
+        binding = channel_binding(conn) if with_binding else None
     addr = request.getClientAddress()
     return Peer(address=getattr(addr, "host", str(addr)), chain=tuple(chain),
                 binding=binding, authorization=request.getHeader(b"authorization"))
@@ -72,8 +73,7 @@ class Operation(Resource):
             await self.handler(self, request, self.profile, event)
             status = request.code
         except Exception as e:  # noqa: BLE001 - answer_error decides
-            from twisted.python.failure import Failure
-            err = answer_error(Failure(e), request)
+            err = answer_error(e, request)
             status = err.status if err else 499
             event["reason"] = err.reason if isinstance(err, EstError) else "client left"
         observe_request("est", self.name, self.profile.name, status,
@@ -115,7 +115,8 @@ async def _csrattrs(op: Operation, request: Request, profile: Profile,
 async def _request_csr(op: Operation, request: Request, profile: Profile,
                        event: dict[str, Any]) -> tuple[Identity, bytes, Any]:
     """Authenticate first, then read and check the CSR (proof of possession)."""
-    identity = await op.ra.authenticate(peer_of(request), profile)
+    identity = await op.ra.authenticate(
+        peer_of(request, profile.require_channel_binding), profile)
     _note(event, identity)
     ctype = request.getHeader(b"content-type")
     wire.check_content_type(ctype.decode("latin-1") if ctype else None, "application/pkcs10")
@@ -162,7 +163,8 @@ async def _fullcmc(op: Operation, request: Request, profile: Profile,
     """RFC 7030 4.3: a Full PKI Request in, always a Full PKI Response out."""
     if not profile.fullcmc or op.fullcmc is None:
         raise NotImplementedOperation("fullcmc is disabled for this profile")
-    identity = await op.ra.authenticate(peer_of(request), profile)
+    identity = await op.ra.authenticate(
+        peer_of(request, profile.require_channel_binding), profile)
     _note(event, identity)
     ctype = request.getHeader(b"content-type")
     wire.check_content_type(ctype.decode("latin-1") if ctype else None,

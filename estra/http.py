@@ -109,13 +109,13 @@ def respond(request: Request, status: int, body: bytes,
     request.finish()
 
 
-def answer_error(failure: Failure, request: Request) -> EstError | None:
-    """Turn a failure into its HTTP answer; anything unexpected is a logged 500."""
-    if failure.check(CancelledError):
+def answer_error(error: BaseException, request: Request) -> EstError | None:
+    """Turn an exception into its HTTP answer; anything unexpected is a logged 500."""
+    if isinstance(error, CancelledError):
         return None                        # the client left; write nothing
-    err = failure.value
+    err = error
     if not isinstance(err, EstError):
-        log.failure("unhandled error on {path}", failure, path=request.path)
+        log.failure("unhandled error on {path}", Failure(error), path=request.path)
         err = EstError("internal error")
     body = err.body()
     if err.status in (202, 401) and not request.getHeader(b"user-agent"):

@@ -292,8 +292,7 @@ class ScepResource(Resource):
                 raise BadRequest(f"unknown SCEP operation {operation!r} (GetCACaps, "
                                  "GetCACert, PKIOperation)")
         except Exception as e:  # noqa: BLE001 - answer_error decides
-            from twisted.python.failure import Failure
-            err = answer_error(Failure(e), request)
+            err = answer_error(e, request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
         label = "/".join(p.decode("utf-8", "replace") for p in request.postpath or [] if p)
         observe_request("scep", operation or "-", label or DEFAULT_PROFILE, status,
