@@ -125,14 +125,21 @@ def _react(work: Callable[[Any], Awaitable[int]]) -> int:
     return outcome[0] if outcome else 1
 
 
-async def _health(reactor: Any, settings: Settings) -> int:
-    """`estra health`: one line per configured CA, exit 1 if any fails."""
+def _embedded_ca(settings: Settings) -> LocalCA | None:
+    """The state directory's CA, or None (and a message) before estra's first start."""
     if not settings.ca_cert.exists():
         print(f"estra: no embedded CA in {settings.state_dir.path}; start estra once first",
               file=sys.stderr)
+        return None
+    return LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
+                                  settings.ca_validity_days, time.time)
+
+
+async def _health(reactor: Any, settings: Settings) -> int:
+    """`estra health`: one line per configured CA, exit 1 if any fails."""
+    local = _embedded_ca(settings)
+    if local is None:
         return 2
-    local = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
-                                   settings.ca_validity_days, time.time)
     failed = 0
     for name, config in sorted(settings.upstreams.items()):
         ca = build_upstream(reactor, config, local, time.time)
@@ -149,12 +156,9 @@ async def _health(reactor: Any, settings: Settings) -> int:
 
 
 def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.ca_cert.exists():
-        print(f"estra: no CA in {settings.state_dir.path}; start estra once first",
-              file=sys.stderr)
+    ca = _embedded_ca(settings)
+    if ca is None:
         return 2
-    ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
-                                settings.ca_validity_days, time.time)
     key = generate_key()
     cert = ca.issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, args.name)]),
                     key.public_key(), [], ["clientAuth", "cmcRA"], args.days)
