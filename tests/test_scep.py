@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+from asn1crypto import cms
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -282,3 +283,18 @@ scep_webhook_trust = "{tmp_path / 'fake-ca.pem'}"
     seen: list[dict[str, Any]] = webhook.state["seen"]
     assert seen[0]["subject"] == "CN=mdm-phone" and seen[0]["transaction_id"]
     assert "let-me-in" not in server.log.read_text()
+
+
+@pytest.mark.parametrize("cipher, digest", [("tripledes_3key", "sha1"), ("aes256_cbc", "sha512")])
+def test_old_and_strong_ciphers(server: Server, cipher: str, digest: str) -> None:
+    """A 3DES/SHA-1 client (old devices) and an AES-256/SHA-512 one both enroll; the
+    CertRep comes back in the client's own cipher."""
+    ra, _ = ra_certificates(server)
+    device = self_signed(f"dev-{cipher}")
+    request = sm.pkcs_req(request_for(device, f"dev-{cipher}", "sesame"), device, ra,
+                          cipher=cipher, digest=digest)
+    reply = request.check(answer(server, request.der, device))
+    assert reply.status == sm.Status.SUCCESS and reply.digest == digest
+    assert reply.issued(device)[0].subject == pki.name(f"dev-{cipher}")
+    sealed = cms.ContentInfo.load(reply.enveloped or b"")["content"]["encrypted_content_info"]
+    assert sealed["content_encryption_algorithm"]["algorithm"].native == cipher
