@@ -1,4 +1,29 @@
-"""Who is asking: client certificates and HTTP Basic (htpasswd, bcrypt) -> Identity."""
+"""Who is asking: an `Identity` that says how it was proven, not just a name.
+
+An identity is proven in one of these ways, its *kind*:
+
+=============  ==========================================  ==========================
+kind           proven by                                   realm (namespace)
+=============  ==========================================  ==========================
+basic          HTTP Basic against the htpasswd file        (none: one user database)
+issued         a certificate this RA's CA chain issued     the profile it was issued
+                                                           under (`UNRECORDED` if the
+                                                           store has no record of it)
+bootstrap      a certificate chaining to tls.client_trust  the anchor's fingerprint
+ra             a certificate chaining to tls.ra_trust      the anchor's fingerprint
+               that carries id-kp-cmcRA
+code           a SCEP one-time code issued for a name      (none)
+scep-static,   a SCEP profile's shared password, webhook   the profile
+scep-webhook,  verdict, or nothing
+scep-none
+=============  ==========================================  ==========================
+
+`Identity.principal` ("kind:realm:name") is what codes, rate limits, held
+requests and records key on, so names of different kinds or realms never
+compare equal.  Each profile says which kinds it accepts (`accept`) and which
+profiles' certificates (`accept_issued_from`, itself by default).  Device
+bytes (a CSR subject, a SCEP transactionID) are claims, never identities.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +34,12 @@ import hashlib
 import hmac
 import os
 import secrets
-from typing import Callable, Sequence
+from typing import Awaitable, Callable, Sequence
 
 import bcrypt
 from attrs import frozen
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 from twisted.internet.interfaces import IReactorFromThreads
 from twisted.internet.threads import deferToThreadPool
@@ -23,12 +49,19 @@ from twisted.python.threadpool import ThreadPool
 
 from estra.config import Profile
 from estra.errors import Unauthorized
-from estra.tls import ChannelBinding, TrustStore
+from estra.tls import ChannelBinding, TrustStore, Verified
 
-__all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password"]
+__all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password", "KINDS",
+           "BASIC", "ISSUED", "BOOTSTRAP", "RA", "CODE", "UNRECORDED", "parse_principal"]
 
 log = Logger()
-BOOTSTRAP, ISSUED, BASIC = "bootstrap-certificate", "issued-certificate", "basic"
+BASIC, ISSUED, BOOTSTRAP, RA, CODE = "basic", "issued", "bootstrap", "ra", "code"
+SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none")
+#: every kind; those in `_REALMED` carry a realm in their principal
+KINDS = (BASIC, ISSUED, BOOTSTRAP, RA, CODE, *SCEP_KINDS)
+_REALMED = frozenset({ISSUED, BOOTSTRAP, RA, *SCEP_KINDS})
+#: realm of a certificate our CA chain issued that the store has no record of
+UNRECORDED = "(unrecorded)"
 CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
 
 
@@ -44,25 +77,53 @@ class Peer:
 
 @frozen
 class Identity:
-    """An authenticated requester."""
+    """An authenticated requester: how it was proven (`kind`, `realm`) and its name."""
 
+    kind: str
     name: str
-    method: str                              # BOOTSTRAP, ISSUED or BASIC
+    realm: str
     peer: Peer
     certificate: x509.Certificate | None = None
     expired_for: datetime.timedelta | None = None   # only set within grace
 
     @property
+    def principal(self) -> str:
+        """"kind:realm:name" ("kind:name" for kinds without a realm): the whole identity."""
+        return f"{self.kind}:{self.realm}:{self.name}" if self.kind in _REALMED \
+            else f"{self.kind}:{self.name}"
+
+    @property
     def is_ra(self) -> bool:
-        """A trusted certificate with id-kp-cmcRA: an RA forwarding for its devices."""
-        if self.certificate is None or self.method == BASIC:
-            return False
-        try:
-            ekus = self.certificate.extensions.get_extension_for_class(
-                x509.ExtendedKeyUsage).value
-        except (x509.ExtensionNotFound, ValueError):
-            return False
-        return CMC_RA in ekus
+        """An RA forwarding for its devices (only ever from tls.ra_trust)."""
+        return self.kind == RA
+
+    @classmethod
+    def from_principal(cls, principal: str, peer: Peer) -> "Identity":
+        """The identity a stored principal names (no certificate)."""
+        kind, realm, name = parse_principal(principal)
+        return cls(kind, name, realm, peer)
+
+
+def parse_principal(principal: str) -> tuple[str, str, str]:
+    """(kind, realm, name) of "kind:realm:name" / "kind:name"; ValueError if malformed."""
+    kind, sep, rest = principal.partition(":")
+    if not sep or kind not in KINDS:
+        raise ValueError(f"{principal!r} is not KIND:NAME or KIND:REALM:NAME "
+                         f"(kinds: {', '.join(KINDS)})")
+    if kind not in _REALMED:
+        realm, name = "", rest
+    else:
+        realm, sep, name = rest.partition(":")
+        if not sep or not realm:
+            raise ValueError(f"{principal!r}: a {kind} identity is {kind}:REALM:NAME")
+    if not name and kind in (BASIC, CODE):
+        raise ValueError(f"{principal!r}: the name is empty")
+    return kind, realm, name
+
+
+def anchor_id(cert: x509.Certificate) -> str:
+    """A trust anchor's realm name: the first 16 hex digits of its SHA-256 fingerprint."""
+    return cert.fingerprint(hashes.SHA256()).hex()[:16]
 
 
 def hash_password(password: str, rounds: int = 10) -> str:
@@ -148,52 +209,96 @@ def _basic(header: bytes) -> tuple[str, str] | None:
 
 
 class Authenticator:
-    """Client certificate first (issued by our CA, then bootstrap store), then Basic."""
+    """Client certificate first (RA trust, our CA chain, bootstrap store), then Basic.
+
+    A certificate that verifies but whose kind (or issuing profile) the
+    profile does not accept is not a credential here: the request falls
+    through to Basic and, failing that, gets 401 with the reason.
+    """
 
     def __init__(self, issued: TrustStore, bootstrap: TrustStore, htpasswd: Htpasswd,
-                 realm: str, clock: Callable[[], float]) -> None:
+                 realm: str, clock: Callable[[], float],
+                 issuing_profile: Callable[[x509.Certificate], Awaitable[str | None]],
+                 ra: TrustStore | None = None) -> None:
         self.issued, self.bootstrap, self.htpasswd = issued, bootstrap, htpasswd
-        self.realm, self._clock = realm, clock
+        self.ra = ra or TrustStore("RA", [])
+        self.realm, self._clock, self._issuing_profile = realm, clock, issuing_profile
 
     async def authenticate(self, peer: Peer, profile: Profile) -> Identity:
-        """The requester's identity, or `Unauthorized` (401 + Basic challenge)."""
+        """The requester's identity under `profile`, or `Unauthorized` (401)."""
         problems: list[str] = []
         if peer.chain:
-            identity = self._by_certificate(peer, profile, problems)
+            identity = await self._by_certificate(peer, profile, problems)
             if identity is not None:
                 return identity
-        if peer.authorization is not None and profile.allow_basic:
+        if peer.authorization is not None:
             creds = _basic(peer.authorization)
-            if creds is None:
+            if BASIC not in profile.accept:
+                problems.append(f"HTTP Basic is not accepted by profile {profile.name!r}")
+            elif creds is None:
                 problems.append("malformed Basic credentials")
             elif await self.htpasswd.check(*creds):
-                return Identity(creds[0], BASIC, peer)
+                return Identity(BASIC, creds[0], "", peer)
             else:
                 problems.append("wrong user name or password")
         if not problems:
             problems.append("authentication required")
         raise Unauthorized("; ".join(problems), self.realm)
 
-    def _by_certificate(self, peer: Peer, profile: Profile,
-                        problems: list[str]) -> Identity | None:
+    async def _by_certificate(self, peer: Peer, profile: Profile,
+                              problems: list[str]) -> Identity | None:
         leaf, rest = peer.chain[0], peer.chain[1:]
         now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
+        if self.ra.anchors and _has_cmc_ra(leaf):
+            as_ra = self.ra.verify(leaf, rest, now)
+            if as_ra.ok:
+                return _accepted(Identity(RA, _cert_name(leaf), _realm(as_ra), peer, leaf),
+                                 profile, problems)
         ours = self.issued.verify(leaf, rest, now)
-        if ours.ok:
-            return Identity(_cert_name(leaf), ISSUED, peer, leaf)
-        if ours.expired_since is not None:
-            if ours.expired_since.total_seconds() <= profile.reenroll_grace:
-                return Identity(_cert_name(leaf), ISSUED, peer, leaf, ours.expired_since)
-            problems.append("client certificate expired beyond the re-enrollment grace")
-            return None
+        if ours.ok or ours.expired_since is not None:
+            if ours.expired_since is not None and \
+                    ours.expired_since.total_seconds() > profile.reenroll_grace:
+                problems.append("client certificate expired beyond the re-enrollment grace")
+                return None
+            origin = await self._issuing_profile(leaf)
+            return _accepted(Identity(ISSUED, _cert_name(leaf), origin or UNRECORDED, peer,
+                                      leaf, ours.expired_since), profile, problems)
         theirs = self.bootstrap.verify(leaf, rest, now)
         if theirs.ok:
-            return Identity(_cert_name(leaf), BOOTSTRAP, peer, leaf)
+            return _accepted(Identity(BOOTSTRAP, _cert_name(leaf), _realm(theirs), peer, leaf),
+                             profile, problems)
         problems.append(f"client certificate {ours.reason}; {theirs.reason}")
         return None
 
 
+def _realm(verified: Verified) -> str:
+    return anchor_id(verified.anchor) if verified.anchor is not None else "?"
+
+
+def _has_cmc_ra(cert: x509.Certificate) -> bool:
+    try:
+        ekus = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return CMC_RA in ekus
+
+
+def _accepted(identity: Identity, profile: Profile, problems: list[str]) -> Identity | None:
+    """`identity` if `profile` accepts its kind (and issuing profile), else None + why."""
+    if identity.kind not in profile.accept:
+        problems.append(f"{identity.kind} certificates are not accepted by profile "
+                        f"{profile.name!r}")
+        return None
+    if identity.kind == ISSUED and not profile.accepts_issued_from(identity.realm):
+        origin = ("an unrecorded certificate of the CA" if identity.realm == UNRECORDED
+                  else f"a certificate issued under profile {identity.realm!r}")
+        problems.append(f"{origin} does not authenticate for profile {profile.name!r} "
+                        "(accept_issued_from)")
+        return None
+    return identity
+
+
 def trust_stores(ca_chain: Sequence[x509.Certificate],
                  bootstrap: Sequence[x509.Certificate]) -> tuple[TrustStore, TrustStore]:
-    """The two stores: our CA's chain (re-enrollment) and bootstrap anchors."""
+    """The two device stores: our CA's chain (re-enrollment) and bootstrap anchors."""
     return TrustStore("issuing CA", ca_chain), TrustStore("bootstrap", bootstrap)

@@ -171,7 +171,8 @@ def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
     write_public(out.child("ra.pem"), cert.public_bytes(serialization.Encoding.PEM))
     write_public(out.child("upstream-ca.pem"), ca.cert.public_bytes(serialization.Encoding.PEM))
     print(f"estra: wrote {out.child('ra.pem').path}, ra.key and upstream-ca.pem "
-          "(the anchor the RA should trust)")
+          "(the anchor the RA should trust); it acts as an RA here only once its "
+          f"certificate is in [tls] ra_trust, e.g. ra_trust = [\"{out.child('ra.pem').path}\"]")
     return 0
 
 

@@ -27,6 +27,7 @@ SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAdd
 SCEP_CHALLENGES = ("static", "codes", "webhook", "none")
 SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
                "ed25519")
+ACCEPT_KINDS = ("basic", "issued", "bootstrap", "ra")     # EST identity kinds (estra/auth.py)
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
                    "serverkeygen", "fullcmc")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
@@ -57,6 +58,9 @@ class Profile:
     extended_key_usage: tuple[str, ...] = ("clientAuth",)
     allow_basic: bool = True
     upstream: str = "local"
+    # which identity kinds authenticate here, and whose certificates (see estra/auth.py)
+    accept: tuple[str, ...] = ("basic", "issued", "bootstrap", "ra")
+    accept_issued_from: tuple[str, ...] = ()         # empty: this profile only
     # keys and signatures
     key_types: tuple[str, ...] = ("rsa", "ec", "ed25519", "ed448")
     min_rsa_bits: int = 2048
@@ -93,6 +97,11 @@ class Profile:
     scep_webhook: str = ""
     scep_webhook_trust: FilePath | None = None
     scep_webhook_timeout: int = 10
+
+    def accepts_issued_from(self, profile: str) -> bool:
+        """Whether a certificate issued under `profile` authenticates here."""
+        allowed = self.accept_issued_from or (self.name,)
+        return profile in allowed or "*" in allowed
 
 
 @frozen
@@ -138,6 +147,7 @@ class Settings:
     scep_paths: tuple[str, ...] = ("/scep", "/certsrv/mscep/mscep.dll")
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
+    ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
 
     @property
     def ca_cert(self) -> FilePath:
@@ -233,10 +243,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     key = _path(state, tls.get("key", str, "server.key"))
     names = tuple(tls.get("server_names", list, ["localhost", "127.0.0.1", "::1"],
                           _server_names))
-    trust = tuple(_path(state, p) for p in tls.get("client_trust", list, [], _strings))
-    for f in trust:
-        if not f.exists():
-            raise ConfigError(f"{tls.where('client_trust')}: {f.path} does not exist")
+    trust = _existing_files(tls, state, "client_trust")
+    ra_trust = _existing_files(tls, state, "ra_trust")
     tls.done()
 
     auth = top.table("auth")
@@ -288,6 +296,10 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         if profile.scep_challenge == "webhook" and not profile.scep_webhook:
             raise ConfigError(f"{source}: profiles.{name}.scep_webhook: required for "
                               "scep_challenge = \"webhook\"")
+        for origin in profile.accept_issued_from:
+            if origin != "*" and origin not in profiles:
+                raise ConfigError(f"{source}: profiles.{name}.accept_issued_from: no profile "
+                                  f"{origin!r} (known: {', '.join(sorted(profiles))}, or \"*\")")
         if profile.upstream not in upstreams:
             raise ConfigError(f"{source}: profiles.{name}.upstream: no [upstreams."
                               f"{profile.upstream}] (known: {', '.join(sorted(upstreams))})")
@@ -310,7 +322,15 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     profiles=profiles, upstreams=upstreams, store_url=store_url,
                     admin_listen=admin_listen,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
-                    scep_cert=scep_cert, scep_key=scep_key)
+                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust)
+
+
+def _existing_files(table: _Table, base: FilePath, key: str) -> tuple[FilePath, ...]:
+    files = tuple(_path(base, p) for p in table.get(key, list, [], _strings))
+    for f in files:
+        if not f.exists():
+            raise ConfigError(f"{table.where(key)}: {f.path} does not exist")
+    return files
 
 
 # Kind-specific settings: name -> (type, default). `*_file` variants of the
@@ -436,6 +456,8 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         extended_key_usage=ekus,
         allow_basic=table.get("allow_basic", bool, True),
         upstream=table.get("upstream", str, "local"),
+        accept=strings("accept", ACCEPT_KINDS, ACCEPT_KINDS),
+        accept_issued_from=strings("accept_issued_from"),
         key_types=strings("key_types", KEY_TYPES, KEY_TYPES),
         min_rsa_bits=table.get("min_rsa_bits", int, 2048, _positive),
         curves=strings("curves", CURVES, CURVES),
@@ -485,6 +507,8 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
     for oid in (*profile.extensions_required, *profile.extensions_forbidden):
         if not _OID.match(oid):
             raise ConfigError(f"{table.where('extensions_*')}: {oid!r} is not a dotted OID")
+    if not profile.allow_basic:          # the older spelling of leaving "basic" out
+        profile = evolve(profile, accept=tuple(k for k in profile.accept if k != "basic"))
     if not profile.serverkeygen_key:
         profile = evolve(profile, serverkeygen_key=_default_server_key(profile))
     if profile.require_code and profile.require_channel_binding:

@@ -92,7 +92,7 @@ def _layout(op: Operation, request: Request, body: bytes | None) -> str:
 
 
 def _note(event: dict[str, Any], identity: Identity) -> None:
-    event["who"], event["how"] = identity.name, identity.method
+    event["who"], event["how"] = identity.principal, identity.kind
 
 
 async def _cacerts(op: Operation, request: Request, profile: Profile,

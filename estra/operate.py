@@ -13,6 +13,7 @@ import re
 import sys
 from typing import Any, Sequence
 
+from estra.auth import parse_principal
 from estra.config import Settings
 from estra.store import Store, migrate_blocking, open_store
 
@@ -45,7 +46,9 @@ def add_parsers(commands: Any) -> None:
         cmd.add_argument("--by", default="operator", help="who decided (audit)")
     codes = commands.add_parser("codes", help="one-time enrollment codes")
     codes.add_argument("action", choices=["issue", "revoke", "list"])
-    codes.add_argument("--identity", help="identity the code is for (issue)")
+    codes.add_argument("--identity", help="the whole identity the code is for (issue): "
+                       "basic:USER, bootstrap:ANCHOR:CN, issued:PROFILE:CN, or code:NAME "
+                       "for a SCEP device")
     codes.add_argument("--ttl", type=parse_duration, default=3600, help="e.g. 1h (issue)")
     codes.add_argument("--id", type=int, help="code id (revoke)")
     enrollments = commands.add_parser("enrollments", help="enrollment records")
@@ -107,6 +110,11 @@ async def _work(store: Store, args: argparse.Namespace) -> int:
         if args.action == "issue":
             if not args.identity:
                 print("estra: codes issue needs --identity", file=sys.stderr)
+                return 2
+            try:
+                parse_principal(args.identity)
+            except ValueError as e:
+                print(f"estra: codes issue --identity: {e}", file=sys.stderr)
                 return 2
             code_id, code = await store.issue_code(args.identity, args.ttl)
             print(json.dumps({"id": code_id, "identity": args.identity, "code": code,

@@ -55,7 +55,7 @@ def _attr_name(oid: x509.ObjectIdentifier) -> str:
 
 def placeholders(identity: Identity) -> dict[str, str]:
     """Values a pattern may use: {identity}, and {cert.CN}, {cert.serialNumber}..."""
-    values = {"identity": identity.name}
+    values = {"identity": identity.name} if identity.name else {}
     if identity.certificate is not None:
         for attr in identity.certificate.subject:
             values.setdefault(f"cert.{_attr_name(attr.oid)}", str(attr.value))
@@ -196,7 +196,7 @@ class Policy:
             values = [str(a.value) for a in csr.subject.get_attributes_for_oid(_oid(name))]
             if not values or not all(_matches(v, [pattern], identity) for v in values):
                 raise Forbidden(f"subject-pattern: {name} must match {pattern!r} for "
-                                f"{identity.name!r}")
+                                f"{identity.principal!r}")
 
     @staticmethod
     def _san(csr: x509.CertificateSigningRequest, profile: Profile, identity: Identity) -> None:
@@ -251,7 +251,7 @@ class Policy:
     def _reenroll(self, identity: Identity, csr: x509.CertificateSigningRequest,
                   profile: Profile) -> None:
         cert = identity.certificate
-        if identity.method != ISSUED or cert is None:
+        if identity.kind != ISSUED or cert is None:
             raise Forbidden("reenroll-certificate: re-enrollment requires a TLS client "
                             "certificate issued by this CA (RFC 7030 4.2.2)")
         if profile.renewal_window_days:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from twisted.logger import Logger
 
 from estra import wire
-from estra.auth import Authenticator, Identity, Peer
+from estra.auth import ISSUED, UNRECORDED, Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
 from estra.interfaces import ICertificateAuthority
@@ -88,14 +88,14 @@ class RegistrationAuthority:
         the call to the profile's CA (the upstream serverkeygen relay).
         """
         der = csr.public_bytes(Encoding.DER)
-        record = dict(at=self._clock(), identity=identity.name, method=identity.method,
+        record = dict(at=self._clock(), identity=identity.principal, method=identity.kind,
                       peer=identity.peer.address, label=profile.name, operation=operation,
                       csr_sha256=hashlib.sha256(der).hexdigest(),
                       key_sha256=key_fingerprint(csr), subject=csr.subject.rfc4514_string(),
                       sans=_san_strings(wire.sans_of(csr)))
         try:
             # Held requests exist only under manual approval: skip the lookup otherwise.
-            held = await self.store.find_pending(profile.name, identity.name,
+            held = await self.store.find_pending(profile.name, identity.principal,
                                                  str(record["key_sha256"])) \
                 if profile.approval == "manual" else None
             if held is not None:
@@ -143,30 +143,29 @@ class RegistrationAuthority:
                      csr: x509.CertificateSigningRequest, profile: Profile,
                      record: dict[str, object]) -> None:
         self.policy.check(operation, identity, csr, profile)
-        for limit, bucket in ((profile.rate_per_identity, f"id:{identity.name}"),
+        for limit, bucket in ((profile.rate_per_identity, f"id:{identity.principal}"),
                               (profile.rate_per_address, f"ip:{identity.peer.address}")):
             if limit is not None:
                 count, window = limit
                 if await self.store.hit(f"{profile.name}:{bucket}", window) > count:
                     raise TooManyRequests(f"rate-limit: more than {count} requests per "
                                           f"{window} s for {bucket}", window)
-        if operation in RENEWALS and profile.reenroll_only_ours and not identity.is_ra:
-            assert identity.certificate is not None
-            if not await self.store.issued_serial(f"{identity.certificate.serial_number:x}"):
-                raise Forbidden("reenroll-unknown: the client certificate was not "
-                                "enrolled through this RA")
+        if operation in RENEWALS and profile.reenroll_only_ours and \
+                identity.kind == ISSUED and identity.realm == UNRECORDED:
+            raise Forbidden("reenroll-unknown: the client certificate was not "
+                            "enrolled through this RA")
         if profile.require_code and not identity.is_ra:
             code = wire.challenge_password(csr)
             if code is None:
                 raise Forbidden("one-time-code: this profile requires a one-time "
                                 "enrollment code as the CSR challengePassword")
             if not await self.store.consume_code(code.decode("utf-8", "replace"),
-                                                 identity.name, identity.peer.address):
+                                                 identity.principal, identity.peer.address):
                 raise Forbidden("one-time-code: the code is unknown, expired, revoked, "
-                                f"already used, or not issued for {identity.name!r}")
+                                f"already used, or not issued for {identity.principal!r}")
         if profile.approval == "manual":
             pending_id = await self.store.hold(
-                profile.name, operation, identity.name, str(record["key_sha256"]),
+                profile.name, operation, identity.principal, str(record["key_sha256"]),
                 str(record["subject"]), list(record["sans"]),  # type: ignore[call-overload]
                 base64.b64encode(wire.csr_der(csr)).decode())
             raise Held(f"approval: request {pending_id} awaits an operator's decision",

@@ -25,7 +25,6 @@ from typing import Any, Sequence
 from asn1crypto import cms
 from attrs import evolve
 from cryptography import x509
-from cryptography.x509.oid import NameOID
 from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
@@ -116,7 +115,7 @@ class ScepFrontEnd:
                               self._challenged(message, csr, profile, address))
             operation = SCEP_RENEW if renewal else SCEP_ENROLL
             await self.ra.store.scep_begin(
-                profile.name, message.transaction_id, identity.name, identity.method,
+                profile.name, message.transaction_id, identity.principal, identity.kind,
                 operation, base64.b64encode(wire.csr_der(csr)).decode())
             return await self._enroll(operation, identity, csr, profile,
                                       message.transaction_id)
@@ -154,7 +153,7 @@ class ScepFrontEnd:
         if tx["operation"] == SCEP_RENEW:
             identity = await self._renewer(message, profile, address)
         else:
-            identity = Identity(tx["identity"], tx["method"], _peer(address))
+            identity = Identity.from_principal(tx["identity"], _peer(address))
         return await self._enroll(tx["operation"], identity, csr, profile,
                                   message.transaction_id)
 
@@ -187,29 +186,36 @@ class ScepFrontEnd:
 
     async def _challenged(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
                           profile: Profile, address: str) -> Identity:
-        """PKCSReq: the identity is the CSR's CN, vouched for by its challengePassword."""
-        cns = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-        name = str(cns[0].value) if cns else csr.subject.rfc4514_string()
+        """PKCSReq: who the challengePassword proves, never the CSR's own subject.
+
+        A static password proves only "knows this profile's password" (no name:
+        `{identity}` patterns cannot match); a one-time code proves the name it
+        was issued for (`code:NAME`); a webhook may name the device.
+        """
         raw = wire.challenge_password(csr)
         challenge = raw.decode("utf-8", "replace") if raw is not None else None
         mode = profile.scep_challenge
-        if mode != "none":
-            if challenge is None:
-                raise Forbidden("scep-challenge: the request carries no challengePassword")
-            if mode == "static":
-                ok = hmac.compare_digest(challenge.encode(), profile.scep_password.encode())
-            elif mode == "codes":
-                ok = await self.ra.store.consume_code(challenge, name, address)
-            else:
-                ok = await self._webhook(profile, challenge, message, csr, address)
-            if not ok:
-                raise Forbidden(f"scep-challenge: the challengePassword is not valid "
-                                f"({mode}) for {name!r}")
-        return Identity(name, f"scep-{mode}", _peer(address))
+        if mode == "none":
+            return Identity("scep-none", "", profile.name, _peer(address))
+        if challenge is None:
+            raise Forbidden("scep-challenge: the request carries no challengePassword")
+        if mode == "codes":
+            owner = await self.ra.store.consume_scep_code(challenge, address)
+            if owner is None:
+                raise Forbidden("scep-challenge: the one-time code is unknown, expired, "
+                                "revoked or already used")
+            return Identity.from_principal(owner, _peer(address))
+        if mode == "static":
+            if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):
+                raise Forbidden("scep-challenge: the challengePassword is not valid (static)")
+            return Identity("scep-static", "", profile.name, _peer(address))
+        name = await self._webhook(profile, challenge, message, csr, address)
+        return Identity("scep-webhook", name, profile.name, _peer(address))
 
     async def _webhook(self, profile: Profile, challenge: str, message: sm.PkiMessage,
-                       csr: x509.CertificateSigningRequest, address: str) -> bool:
-        """POST the request to the operator's service; it answers {"allow": bool}."""
+                       csr: x509.CertificateSigningRequest, address: str) -> str:
+        """POST the request to the operator's service; it answers {"allow": bool} and
+        may name the device ({"identity": "..."}); returns that name ("" if none)."""
         http = self.webhooks[profile.name]
         reply = await http.request("POST", profile.scep_webhook, json={
             "challenge": challenge, "transaction_id": message.transaction_id,
@@ -222,9 +228,12 @@ class ScepFrontEnd:
         if not isinstance(verdict, dict) or "allow" not in verdict:
             raise Forbidden(f"scep-challenge: the challenge service answered "
                             f"{reply.status} without a verdict")
-        if not verdict["allow"] and verdict.get("reason"):
-            raise Forbidden(f"scep-challenge: {verdict['reason']}")
-        return bool(verdict["allow"])
+        if verdict["allow"] is not True:
+            reason = verdict.get("reason")
+            raise Forbidden(f"scep-challenge: {reason}" if isinstance(reason, str) and reason
+                            else "scep-challenge: the challengePassword is not valid (webhook)")
+        name = verdict.get("identity", "")
+        return name if isinstance(name, str) else ""
 
 
 def _refuse_replay(replayed: bool) -> None:

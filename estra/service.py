@@ -213,7 +213,6 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
     issued, boot = trust_stores([prepared.ca.cert], bootstrap)
     htpasswd = Htpasswd(settings.htpasswd, pool, reactor, clock)
-    authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock)
     cas = {name: build_upstream(reactor, config, prepared.ca, clock)
            for name, config in settings.upstreams.items()}
     _Upstreams(list(cas.values())).setServiceParent(top)
@@ -226,6 +225,10 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     store.setServiceParent(top)
+    ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
+    authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock,
+                                  store.issuing_profile,
+                                  TrustStore("RA", ra_anchors, pinned_leaves=True))
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, store, clock)
     fullcmc = FullCmc(ra, (prepared.ca.key, prepared.ca.cert), clock)
     site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body)

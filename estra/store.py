@@ -12,7 +12,9 @@ private keys never reach the store.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -20,6 +22,8 @@ import sqlite3
 from typing import Any, Callable, Sequence
 
 from attrs import frozen
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from twisted.application.service import Service
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
@@ -166,11 +170,13 @@ class Store(Service):
             rec.csr_sha256, rec.key_sha256, rec.subject, json.dumps(list(rec.sans)),
             rec.decision, rec.rule, rec.reason, rec.serial, rec.not_after, rec.certificate)
 
-    async def issued_serial(self, serial: str) -> bool:
-        """Whether this RA issued the certificate with this (hex) serial."""
-        rows = await self.query("SELECT 1 FROM enrollments WHERE serial = ? AND "
-                                "decision = 'issued'", serial)
-        return bool(rows)
+    async def issuing_profile(self, cert: x509.Certificate) -> str | None:
+        """The profile (label) this RA issued exactly `cert` under, or None."""
+        der = base64.b64encode(cert.public_bytes(Encoding.DER)).decode()
+        rows = await self.query("SELECT label, certificate FROM enrollments WHERE serial = ? "
+                                "AND decision = 'issued'", f"{cert.serial_number:x}")
+        return next((str(label) for label, stored in rows
+                     if stored is not None and hmac.compare_digest(str(stored), der)), None)
 
     async def certificate(self, serial: str) -> str | None:
         """The base64 DER of the certificate this RA issued with `serial` (hex)."""
@@ -275,12 +281,30 @@ class Store(Service):
         return code_id, code
 
     async def consume_code(self, code: str, identity: str, used_by: str) -> bool:
-        """Use a code exactly once: True only for the one caller that wins it."""
-        changed = await self._write(
-            "UPDATE codes SET used_at = ?, used_by = ? WHERE code_sha256 = ? AND identity = ? "
-            "AND used_at IS NULL AND revoked = 0 AND expires > ?",
-            self.clock(), used_by, hash_code(code), identity, self.clock())
-        return changed == 1
+        """Use a code issued for the principal `identity` exactly once: True only for
+        the one caller that wins it."""
+        return await self._consume(code, used_by, lambda owner: owner == identity) is not None
+
+    async def consume_scep_code(self, code: str, used_by: str) -> str | None:
+        """Use a SCEP code (issued for a "code:NAME" principal) exactly once; that principal."""
+        return await self._consume(code, used_by, lambda owner: owner.startswith("code:"))
+
+    async def _consume(self, code: str, used_by: str,
+                       owned: Callable[[str], bool]) -> str | None:
+        def run(cursor: Any) -> str | None:
+            now = self.clock()
+            cursor.execute(self.dialect.sql(
+                "SELECT id, identity FROM codes WHERE code_sha256 = ? AND used_at IS NULL "
+                "AND revoked = 0 AND expires > ?"), (hash_code(code), now))
+            row = cursor.fetchone()
+            if row is None or not owned(str(row[1])):
+                return None
+            cursor.execute(self.dialect.sql(        # the one caller that wins it
+                "UPDATE codes SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL"),
+                (now, used_by, row[0]))
+            return str(row[1]) if cursor.rowcount == 1 else None
+        result: str | None = await self._run(run)
+        return result
 
     async def revoke_code(self, code_id: int) -> bool:
         return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS NULL",

@@ -111,13 +111,17 @@ class Verified:
     ok: bool
     reason: str
     expired_since: datetime.timedelta | None = None
+    anchor: x509.Certificate | None = None      # the trust anchor the chain ended at
 
 
 class TrustStore:
     """A set of trust anchors (plus intermediates) to verify client chains against."""
 
-    def __init__(self, name: str, anchors: Sequence[x509.Certificate]) -> None:
-        self.name, self.anchors = name, list(anchors)
+    def __init__(self, name: str, anchors: Sequence[x509.Certificate],
+                 pinned_leaves: bool = False) -> None:
+        """`pinned_leaves`: an end-entity certificate among `anchors` is trusted as
+        itself (OpenSSL's partial-chain mode), as well as anything a CA among them signed."""
+        self.name, self.anchors, self._partial = name, list(anchors), pinned_leaves
         self._store = self._make_store(None)
 
     def replace(self, anchors: Sequence[x509.Certificate]) -> None:
@@ -132,6 +136,8 @@ class TrustStore:
             store.add_cert(crypto.X509.from_cryptography(cert))
         if at is not None:
             store.set_time(at)
+        if self._partial:
+            store.set_flags(crypto.X509StoreFlags.PARTIAL_CHAIN)
         return store
 
     def verify(self, leaf: x509.Certificate, intermediates: Sequence[x509.Certificate],
@@ -142,18 +148,20 @@ class TrustStore:
         chain = [crypto.X509.from_cryptography(c) for c in intermediates]
         leaf_x = crypto.X509.from_cryptography(leaf)
         try:
-            crypto.X509StoreContext(self._store, leaf_x, chain).verify_certificate()
-            return Verified(True, "")
+            verified = crypto.X509StoreContext(self._store, leaf_x, chain).get_verified_chain()
+            return Verified(True, "", anchor=verified[-1].to_cryptography())
         except crypto.X509StoreContextError as e:
             if e.errors[0] != _CERT_HAS_EXPIRED or leaf.not_valid_after_utc > now:
                 return Verified(False, f"not trusted by the {self.name} store: {e.errors[2]}")
         # Expired: does the chain verify at the moment before it expired?
         at = leaf.not_valid_after_utc - datetime.timedelta(seconds=1)
         try:
-            crypto.X509StoreContext(self._make_store(at), leaf_x, chain).verify_certificate()
+            verified = crypto.X509StoreContext(self._make_store(at), leaf_x,
+                                               chain).get_verified_chain()
         except crypto.X509StoreContextError as e:
             return Verified(False, f"not trusted by the {self.name} store: {e.errors[2]}")
-        return Verified(False, "certificate has expired", now - leaf.not_valid_after_utc)
+        return Verified(False, "certificate has expired", now - leaf.not_valid_after_utc,
+                        verified[-1].to_cryptography())
 
 
 def peer_chain(conn: SSL.Connection) -> list[x509.Certificate]:

@@ -62,20 +62,28 @@ class Server:
     def __init__(self, workdir: Path, config: str = "", args: tuple[str, ...] = (),
                  prefix: tuple[str, ...] = ()) -> None:
         """`prefix` runs twistd (and `curl`) under e.g. `ip netns exec NS`."""
-        self.prefix = prefix
+        self.prefix, self.args = prefix, args
         self.workdir = workdir
         self.state = workdir / "state"
         self.log = workdir / "estra.log"
         self.config = workdir / "estra.toml"
+        self.ca = self.state / "ca.pem"
+        self._start(config)
+
+    def _start(self, config: str) -> None:
         self.config.write_text(config)
         cmd = twistd("--config", str(self.config), "--state-dir", str(self.state),
-                     "--listen", "tcp:0:interface=127.0.0.1", *args)
+                     "--listen", "tcp:0:interface=127.0.0.1", *self.args)
         self._log_file = open(self.log, "wb")
-        self.proc = subprocess.Popen([*prefix, *cmd], stdout=self._log_file, stderr=subprocess.STDOUT,
-                                     cwd=workdir, env=estra_env())
+        self.proc = subprocess.Popen([*self.prefix, *cmd], stdout=self._log_file,
+                                     stderr=subprocess.STDOUT, cwd=self.workdir, env=estra_env())
         self.port = self._wait_for_port()
-        self.ca = self.state / "ca.pem"
         self.base = f"https://localhost:{self.port}/.well-known/est"
+
+    def restart(self, config: str) -> None:
+        """Stop, then start again on the same state with `config` (a new port)."""
+        self.stop()
+        self._start(config)
 
     def _wait_for_port(self) -> int:
         deadline = time.monotonic() + 30
@@ -169,10 +177,13 @@ def estra_behind_estra(start_estra: Callable[..., Server], tmp_path: Path,
                        ) -> tuple[Server, Server]:
     """(upstream, ra): an estra upstream that takes certificates only (no Basic), and an
     RA using an `estra ra-cert` certificate from it; the RA has user alice."""
-    upstream = start_estra("[profiles.default]\nallow_basic = false\n" + upstream_config)
+    config = "[profiles.default]\nallow_basic = false\n" + upstream_config
+    upstream = start_estra(config)
     done = estra_cli("--state-dir", str(upstream.state), "ra-cert", "estra RA",
                      "--out", str(tmp_path / "ra"))
     assert done.returncode == 0, done.stderr
+    # The RA role comes only from ra_trust: the upstream pins the RA's certificate.
+    upstream.restart(f'[tls]\nra_trust = ["{tmp_path / "ra" / "ra.pem"}"]\n' + config)
     ra = start_estra(ra_config(upstream.port, tmp_path / "ra", profile_extra=profile_extra))
     ra.add_user("alice")
     return upstream, ra

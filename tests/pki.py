@@ -60,7 +60,8 @@ class CA:
 
     def issue(self, subject: x509.Name, public_key: object, alt: Sequence[x509.GeneralName] = (),
               not_before: datetime.datetime | None = None,
-              not_after: datetime.datetime | None = None) -> x509.Certificate:
+              not_after: datetime.datetime | None = None,
+              ekus: Sequence[x509.ObjectIdentifier] = ()) -> x509.Certificate:
         b = (x509.CertificateBuilder().subject_name(subject).issuer_name(self.cert.subject)
              .public_key(public_key).serial_number(x509.random_serial_number())
              .not_valid_before(not_before or NOW - datetime.timedelta(days=1))
@@ -68,6 +69,8 @@ class CA:
              .add_extension(x509.BasicConstraints(ca=False, path_length=None), True))
         if alt:
             b = b.add_extension(x509.SubjectAlternativeName(list(alt)), False)
+        if ekus:
+            b = b.add_extension(x509.ExtendedKeyUsage(list(ekus)), False)
         return b.sign(self.key, hashes.SHA256())
 
     def write(self, directory: Path, stem: str) -> Path:

@@ -129,7 +129,7 @@ def test_enroll_with_basic_after_challenge(server: Server, bc: BC, profile: str)
                                                                    "-noout", "-pubkey")
     log = server.log.read_text()
     assert f"simpleenroll [{profile}] 401 for - (anonymous)" in log
-    assert f"simpleenroll [{profile}] 200 for alice (basic)" in log
+    assert f"simpleenroll [{profile}] 200 for basic:alice (basic)" in log
 
 
 def test_reenroll_with_tls_client_certificate(server: Server, bc: BC) -> None:
@@ -142,7 +142,7 @@ def test_reenroll_with_tls_client_certificate(server: Server, bc: BC) -> None:
     assert (new.subject, sans_of(new)) == (old.subject, sans_of(old))
     assert new.serial_number != old.serial_number and new.public_key() != old.public_key()
     assert openssl("verify", "-CAfile", str(server.ca), str(new_cert)).strip().endswith(b"OK")
-    assert "simplereenroll [default] 200 for bc-renew (issued-certificate)" in server.log.read_text()
+    assert "simplereenroll [default] 200 for issued:default:bc-renew (issued)" in server.log.read_text()
 
 
 def test_refusal_reaches_the_client(server: Server, bc: BC) -> None:

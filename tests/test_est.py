@@ -25,14 +25,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     idevid_ca = pki.CA("Manufacturer IDevID CA")
     idevid_path = idevid_ca.write(base, "idevid-ca")
     # These tests mint re-enrollment certificates with the CA key directly (to
-    # cover expiry), so "only certificates this RA enrolled" is off here and
-    # tested in test_policy.py.
+    # cover expiry), so "only certificates this RA enrolled" is off here, such
+    # unrecorded certificates are accepted (accept_issued_from = "*"), and both
+    # are tested in test_policy.py.
     config = f"""
 [tls]
 client_trust = ["{idevid_path}"]
 
 [profiles.default]
 reenroll_only_ours = false
+accept_issued_from = ["*"]
 
 [profiles.cb]
 require_channel_binding = true
@@ -43,6 +45,7 @@ csrattrs = ["1.2.840.113549.1.9.7", {{ oid = "1.2.840.10045.2.1", values = ["1.3
 [profiles.grace]
 reenroll_grace = 3600
 reenroll_only_ours = false
+accept_issued_from = ["*"]
 
 [profiles.wrapped]
 base64_layout = "wrapped"

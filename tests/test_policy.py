@@ -52,9 +52,14 @@ require_code = true
 
 [profiles.window]
 renewal_window_days = 30
+accept_issued_from = ["default"]
 
 [profiles.changes]
 reenroll_allow_changes = true
+accept_issued_from = ["default"]
+
+[profiles.anyissuer]
+accept_issued_from = ["*"]
 
 [profiles.rate]
 rate_per_identity = "3/hour"
@@ -175,7 +180,7 @@ def test_extension_rules(server: Server, tmp_path: Path) -> None:
 
 def test_one_time_code_used_once(server: Server, tmp_path: Path) -> None:
     """A code enrolls once for its identity; reuse, wrong identity and absence are refused."""
-    done = estra_cli("--state-dir", str(server.state), "codes", "issue", "--identity", "alice",
+    done = estra_cli("--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice",
                      "--ttl", "1h", "--json")
     assert done.returncode == 0, done.stderr
     code = json.loads(done.stdout)["code"]
@@ -193,7 +198,7 @@ def test_one_time_code_used_once(server: Server, tmp_path: Path) -> None:
 
 def test_revoked_and_expired_codes(server: Server, tmp_path: Path) -> None:
     """A revoked code and an expired code are refused."""
-    issue = ["--state-dir", str(server.state), "codes", "issue", "--identity", "alice", "--json"]
+    issue = ["--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice", "--json"]
     revoked = json.loads(estra_cli(*issue).stdout)
     assert estra_cli("--state-dir", str(server.state), "codes", "revoke",
                      "--id", str(revoked["id"])).returncode == 0
@@ -217,7 +222,10 @@ def test_reenroll_rules(server: Server, tmp_path: Path) -> None:
                       *reenroll_args(tmp_path, mine, key))
     assert renewed.subject == CN
     stranger = server.ca_signer().issue(CN, key.public_key())   # same CA, not enrolled here
-    refuses(server, tmp_path, "simplereenroll", build(key, CN), "reenroll-unknown",
+    code, _, body = server.post("simplereenroll", build(key, CN),
+                                *reenroll_args(tmp_path, stranger, key))
+    assert code == 401 and b"unrecorded certificate" in body, body
+    refuses(server, tmp_path, "anyissuer/simplereenroll", build(key, CN), "reenroll-unknown",
             *reenroll_args(tmp_path, stranger, key))
     refuses(server, tmp_path, "window/simplereenroll", build(key, CN), "renewal-window",
             *reenroll_args(tmp_path, mine, key))
@@ -270,7 +278,7 @@ def test_manual_approval_round_trip(server: Server, tmp_path: Path) -> None:
     listed = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
                                   "--json").stdout)
     mine = [row for row in listed if row["subject"] == "CN=held"]
-    assert len(mine) == 1 and mine[0]["identity"] == "alice"
+    assert len(mine) == 1 and mine[0]["identity"] == "basic:alice"
     assert server.post("manual/simpleenroll", build(key, pki.name("held")))[0] == 202
     table = estra_cli("--state-dir", str(server.state), "pending", "list").stdout
     assert "CN=held" in table and "IDENTITY" in table
@@ -297,7 +305,7 @@ def test_enrollments_are_recorded_with_their_rule(server: Server, tmp_path: Path
     rows = json.loads(estra_cli("--state-dir", str(server.state), "enrollments", "list",
                                 "--label", "ext", "--decision", "rejected", "--json").stdout)
     assert rows[0]["rule"] == "extension-required" and rows[0]["subject"] == "CN=audit"
-    assert rows[0]["identity"] == "alice" and rows[0]["method"] == "basic"
+    assert rows[0]["identity"] == "basic:alice" and rows[0]["method"] == "basic"
     table = estra_cli("--state-dir", str(server.state), "enrollments", "list", "--since", "1h")
     assert "DECISION" in table.stdout and "issued" in table.stdout
 

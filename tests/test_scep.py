@@ -145,7 +145,7 @@ def test_pending_approve_poll(server: Server, sw: StrongSwan) -> None:
 def test_one_time_code_challenge(server: Server, sw: StrongSwan) -> None:
     """scep_challenge = "codes": a code issued for the CSR's CN enrolls once."""
     code = json.loads(estra_cli("--state-dir", str(server.state), "codes", "issue",
-                                "--identity", "router7", "--json").stdout)["code"]
+                                "--identity", "code:router7", "--json").stdout)["code"]
     device = Device(sw, server, "/scep/codes")
     assert device.scep(device.key("r1"), "CN=router7", "--password", code).returncode == 0
     again = device.scep(device.key("r2"), "CN=router7", "--password", code)

@@ -126,15 +126,16 @@ class Scep:
         assert done.returncode == 0, done.stdout + done.stderr
         return json.loads(done.stdout) if "--json" in args else done.stdout
 
-    def enrollments(self, identity: str) -> list[dict[str, Any]]:
-        """Newest first."""
-        records: list[dict[str, Any]] = self.cli("enrollments", "list", "--identity",
-                                                 identity, "--json")
-        return records
+    def enrollments(self, cn: str) -> list[dict[str, Any]]:
+        """Records of requests for CN=`cn`, newest first (a SCEP password names no one:
+        the identity of such a request is the profile's, not the device's)."""
+        records: list[dict[str, Any]] = self.cli("enrollments", "list", "--limit", "1000",
+                                                 "--json")
+        return [r for r in records if f"CN={cn}" in r["subject"].split(",")]
 
-    def pending(self, identity: str) -> dict[str, Any] | None:
+    def pending(self, cn: str) -> dict[str, Any] | None:
         held = [p for p in self.cli("pending", "list", "--json")
-                if p["identity"] == identity and p["status"] == "pending"]
+                if f"CN={cn}" in p["subject"].split(",") and p["status"] == "pending"]
         return held[0] if held else None
 
     def log(self) -> str:
@@ -195,7 +196,7 @@ def test_scepclient_enrolls_then_renews(scep: Scep, tmp_path: Path, path: str) -
             enrollment["serial"]) == ("scep-pkcsreq", "scep-static", "issued",
                                       f"{first.serial_number:x}")
     assert (renewal["operation"], renewal["method"], renewal["decision"],
-            renewal["serial"]) == ("scep-renewalreq", "issued-certificate", "issued",
+            renewal["serial"]) == ("scep-renewalreq", "issued", "issued",
                                    f"{second.serial_number:x}")
 
 
@@ -205,8 +206,7 @@ def test_scepclient_wrong_challenge_fails_cleanly(scep: Scep, tmp_path: Path) ->
     assert done.returncode == 1, done.stdout + done.stderr
     assert "PKCSReq (19) request failed, failInfo: badRequest" in done.stdout + done.stderr
     assert not device.cert.exists()
-    assert "scep-challenge: the challengePassword is not valid (static) for 'scep-bad'" \
-        in scep.log()
+    assert "scep-challenge: the challengePassword is not valid (static)" in scep.log()
     assert scep.server.alive()
     # ... and the next device is served as usual
     good = ScepClient(scep, tmp_path / "good")

@@ -25,6 +25,7 @@ serverkeygen_key = "rsa-3072"
 
 [profiles.sealed]
 serverkeygen_encrypt = true
+accept_issued_from = ["default"]
 
 [profiles.nokeys]
 serverkeygen = "off"

@@ -58,7 +58,7 @@ def test_code_race_across_two_nodes(database: str, start_estra: Callable[..., Se
     """20 devices send the same code at once to two nodes: exactly one enrolls."""
     a, b = two_nodes(start_estra, database, "require_code = true")
     done = estra_cli("--config", str(a.config), "--state-dir", str(a.state), "codes", "issue",
-                     "--identity", "alice", "--json")
+                     "--identity", "basic:alice", "--json")
     assert done.returncode == 0, done.stderr
     code = json.loads(done.stdout)["code"]
     procs = [subprocess.Popen(enroll_command((a, b)[n % 2], tmp_path, n, code),

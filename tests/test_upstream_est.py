@@ -144,7 +144,7 @@ def test_upstream_approval_relayed(start_estra: Callable[..., Server], tmp_path:
     assert status == 202 and headers["retry-after"] == "9", body
     pending = json.loads(estra_cli("--state-dir", str(upstream.state), "pending", "list",
                                    "--json").stdout)
-    assert pending[0]["identity"] == "estra RA" and pending[0]["subject"] == "CN=held-up"
+    assert pending[0]["identity"].startswith("ra:") and pending[0]["identity"].endswith(":estra RA") and pending[0]["subject"] == "CN=held-up"
     assert estra_cli("--state-dir", str(upstream.state), "approve",
                      str(pending[0]["id"])).returncode == 0
     status, _, body = enroll(ra, pki.csr(key, pki.name("held-up")),
