@@ -124,10 +124,12 @@ def test_unit_command_line_parses(unit: str, tmp_path: Path) -> None:
 
 class ActivatedServer(Server):
     """`twistd -n estra --listen systemd:...` started by systemd-socket-activate on the
-    first connection to 127.0.0.1:`port`, as estra.socket does."""
+    first connection to `port`, as estra.socket does: `domain` INET listens on 127.0.0.1,
+    INET6 on a dual-stack [::] socket like estra.socket's `ListenStream=443`."""
 
-    def __init__(self, workdir: Path, port: int) -> None:
+    def __init__(self, workdir: Path, port: int, domain: str) -> None:
         self.prefix = ()
+        self.domain = domain
         self.workdir = workdir
         self.state = workdir / "state"
         self.log = workdir / "estra.log"
@@ -138,9 +140,10 @@ class ActivatedServer(Server):
         # LISTEN_FDNAMES only with --fdname; Twisted ignores inherited sockets without
         # it (ListenFDs wants as many names as descriptors), while systemd >= 227
         # always sets it for a .socket unit (FileDescriptorName=estra).
-        cmd = [activate, "-l", f"127.0.0.1:{port}", "--fdname=estra", "-E", "PYTHONPATH",
+        where = f"127.0.0.1:{port}" if domain == "INET" else str(port)
+        cmd = [activate, "-l", where, "--fdname=estra", "-E", "PYTHONPATH",
                *twistd("--config", str(self.config), "--state-dir", str(self.state),
-                       "--listen", "systemd:domain=INET:name=estra")]
+                       "--listen", f"systemd:domain={domain}:name=estra")]
         self._log_file = open(self.log, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self._log_file, stderr=subprocess.STDOUT,
                                      cwd=workdir, env=estra_env())
@@ -149,13 +152,13 @@ class ActivatedServer(Server):
         self.base = f"https://localhost:{port}/.well-known/est"
 
 
-@pytest.fixture
-def activated(tmp_path: Path) -> Iterator[ActivatedServer]:
+@pytest.fixture(params=["INET", "INET6"])
+def activated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ActivatedServer]:
     # Users made before the first start: no bootstrap password goes to the journal.
     done = estra_cli("--state-dir", str(tmp_path / "state"), "user", "add", "alice",
                      "--password-stdin", stdin=PASSWORD + "\n")
     assert done.returncode == 0, done.stderr
-    server = ActivatedServer(tmp_path, free_port())
+    server = ActivatedServer(tmp_path, free_port(), request.param)
     yield server
     server.stop()
 
@@ -180,6 +183,10 @@ def test_socket_activated_enrollment(activated: ActivatedServer, tmp_path: Path)
     assert cert.subject == pki.name("socket1")
     ca = x509.load_pem_x509_certificate(activated.ca.read_bytes())
     assert cert.issuer == ca.subject
+    # On the dual-stack socket an IPv4 device is an IPv4-mapped IPv6 address.
+    device = "127.0.0.1" if activated.domain == "INET" else "::ffff:127.0.0.1"
+    assert f"simpleenroll [default] 200 for alice (basic) from {device}:" in \
+        activated.log.read_text()
     assert activated.alive(), activated.log.read_text()
     activated.proc.send_signal(signal.SIGTERM)
     activated.proc.wait(15)
