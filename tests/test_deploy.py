@@ -93,6 +93,19 @@ def test_units_verify(tmp_path: Path) -> None:
         done.stdout + done.stderr
 
 
+def test_service_exposure_is_low(tmp_path: Path) -> None:
+    """`systemd-analyze security` rates estra.service's sandbox at most 2.0 ("OK")."""
+    analyze = tool("systemd-analyze", "systemd")
+    install_units(tmp_path / "units", this_twistd())
+    done = subprocess.run([analyze, "security", "--offline=yes", "--man=no", "--threshold=20",
+                           "--no-pager", str(tmp_path / "units" / "estra.service")],
+                          capture_output=True, text=True, timeout=60,
+                          env={**estra_env(), "SYSTEMD_LOG_COLOR": "0", "SYSTEMD_COLORS": "0"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    level = re.search(r"Overall exposure level for estra.service: (\d+\.\d)", done.stdout)
+    assert level and float(level.group(1)) <= 2.0, done.stdout
+
+
 def test_drop_in_is_seen_by_verify(tmp_path: Path) -> None:
     """The verify test really reads the drop-in: a broken one is reported."""
     install_units(tmp_path / "units", this_twistd(), str(tmp_path / "no-such-twistd"))
@@ -200,32 +213,41 @@ def test_socket_activated_enrollment(activated: ActivatedServer, tmp_path: Path)
 DEVICE, OTHER_DEVICE, HAPROXY_SOURCE = "127.0.0.3", "127.0.0.4", "127.0.0.2"
 
 
-def haproxy_config(template: str, front: int, back: int) -> str:
+def haproxy_config(template: str, front: int, back: int, proxy: str) -> str:
     """conf/haproxy.cfg on loopback: the test's ports, one estra node (no health check:
     the test's estra has no admin endpoint) reached from haproxy's own address."""
     text = template.replace("192.0.2.10:443", f"127.0.0.1:{front}")
     text = re.sub(r"^\s*server estra2 .*\n", "", text, flags=re.M)
     text = re.sub(r"^(\s*server estra1) 10\.0\.0\.11:8443 send-proxy-v2 check port 9443$",
-                  rf"\1 127.0.0.1:{back} send-proxy-v2 source {HAPROXY_SOURCE}", text,
+                  rf"\1 127.0.0.1:{back} {proxy} source {HAPROXY_SOURCE}", text,
                   flags=re.M)
-    assert f"127.0.0.1:{back} send-proxy-v2" in text, "conf/haproxy.cfg changed shape"
+    assert f"127.0.0.1:{back} {proxy} " in text, "conf/haproxy.cfg changed shape"
     # Run in the foreground as the test's user, logging nowhere.
     text = re.sub(r"^\s*(user|group|chroot|log|daemon|option httpchk)\b.*\n", "", text,
                   flags=re.M)
     return text
 
 
-@pytest.fixture
-def behind_haproxy(start_estra: Callable[..., Server],
+def test_haproxy_example_is_valid() -> None:
+    """`haproxy -c` accepts conf/haproxy.cfg as shipped."""
+    done = subprocess.run([tool("haproxy", "haproxy"), "-c", "-f", str(CONF / "haproxy.cfg")],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(params=["send-proxy-v2", "send-proxy"])
+def behind_haproxy(request: pytest.FixtureRequest, start_estra: Callable[..., Server],
                    tmp_path: Path) -> Iterator[tuple[Server, int]]:
-    """(estra listening on haproxy:tcp:..., haproxy's front port) with user alice."""
+    """(estra listening on haproxy:tcp:..., haproxy's front port) with user alice; haproxy
+    speaks PROXY protocol version 2 (binary) or 1 (text)."""
     haproxy = tool("haproxy", "haproxy")
     server = start_estra('[profiles.default]\nrate_per_address = "1/minute"\n',
                          "--listen", "haproxy:tcp:0:interface=127.0.0.1")
     server.add_user("alice")
     front = free_port()
     cfg = tmp_path / "haproxy.cfg"
-    cfg.write_text(haproxy_config((CONF / "haproxy.cfg").read_text(), front, server.port))
+    cfg.write_text(haproxy_config((CONF / "haproxy.cfg").read_text(), front, server.port,
+                                  request.param))
     check = subprocess.run([haproxy, "-c", "-f", str(cfg)], capture_output=True, text=True,
                            timeout=30)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -278,10 +300,10 @@ def test_proxied_client_address(behind_haproxy: tuple[Server, int]) -> None:
 
 
 def test_direct_connection_without_proxy_header_is_dropped(
-        behind_haproxy: tuple[Server, int]) -> None:
-    """A client reaching the haproxy: endpoint directly (no PROXY header) gets no answer."""
-    server, _ = behind_haproxy
-    done = server.curl(f"https://127.0.0.1:{server.port}/.well-known/est/cacerts", timeout=10)
+        start_estra: Callable[..., Server]) -> None:
+    """A client reaching a haproxy: endpoint directly (no PROXY header) gets no answer."""
+    server = start_estra("", "--listen", "haproxy:tcp:0:interface=127.0.0.1")
+    done = server.curl("cacerts", timeout=10)
     assert done.returncode != 0
     assert b"Failed to connect" not in done.stderr, done.stderr   # accepted, then dropped
     assert b"HTTP/" not in done.stdout
