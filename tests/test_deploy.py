@@ -1,12 +1,13 @@
 """Deployment: the systemd units, socket activation and the PROXY protocol behind haproxy.
 
-The peers are Debian's `systemd` (`systemd-analyze`, `systemd-socket-activate`),
+The peers are Debian's `systemd` (`systemd-analyze`, `systemd-socket-activate`), `strace`,
 `haproxy` and curl; `.ci/run` installs them, and a test fails (never skips) when
 one is missing.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -112,6 +113,70 @@ def test_drop_in_is_seen_by_verify(tmp_path: Path) -> None:
     done = verify(tmp_path / "units", "estra.service")
     assert done.returncode != 0
     assert "no-such-twistd" in done.stdout + done.stderr
+
+
+def syscalls_of(analyze: str, group: str) -> set[str]:
+    """The system calls of a `SystemCallFilter=` group (e.g. @system-service), expanded."""
+    if not group.startswith("@"):
+        return {group}
+    listed = subprocess.run([analyze, "syscall-filter", "--no-pager", group],
+                            capture_output=True, text=True, timeout=30, check=True).stdout
+    names: set[str] = set()
+    for line in listed.splitlines()[1:]:
+        item = line.strip()
+        if item and not item.startswith("#"):
+            names |= syscalls_of(analyze, item)
+    return names
+
+
+def unit_syscall_filter(analyze: str, unit: str) -> set[str]:
+    """What the unit's SystemCallFilter= lines allow: the allow-lists minus the ~deny-lists."""
+    allowed: set[str] = set()
+    denied: set[str] = set()
+    for line in unit.splitlines():
+        if line.startswith("SystemCallFilter="):
+            value = line.partition("=")[2]
+            into = denied if value.startswith("~") else allowed
+            for group in value.lstrip("~").split():
+                into |= syscalls_of(analyze, group)
+    assert allowed, "no SystemCallFilter= allow-list"
+    return allowed - denied
+
+
+def test_syscall_filter_allows_what_estra_does(start_estra: Callable[..., Server],
+                                               tmp_path: Path) -> None:
+    """Every system call estra makes (under strace) while it creates its state, serves an
+    enrollment with Basic auth, reloads its certificate on SIGHUP and stops on SIGTERM is
+    in estra.service's SystemCallFilter=: a call outside it would kill the service."""
+    analyze = tool("systemd-analyze", "systemd")
+    strace = tool("strace", "strace")
+    trace = tmp_path / "trace"
+    server = start_estra("", prefix=(strace, "-f", "-qq", "-o", str(trace)))
+    server.add_user("alice")
+    estra_pid = int(trace.read_text().split(None, 1)[0])
+    req = tmp_path / "req.b64"
+    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name("filtered"))))
+    # Not server.post: it would run curl under the same strace.
+    done = subprocess.run(["curl", "-sS", "-i", "--cacert", str(server.ca), "--user",
+                           f"alice:{PASSWORD}", "--data-binary", f"@{req}",
+                           "-H", "Content-Type: application/pkcs10",
+                           f"{server.base}/simpleenroll"], capture_output=True, timeout=60)
+    assert parse_http(done.stdout)[0] == 200, done.stdout + done.stderr
+    signal_and_wait = [(signal.SIGHUP, "TLS certificate and key reloaded"),
+                       (signal.SIGTERM, "Server Shut Down.")]
+    for signum, logged in signal_and_wait:
+        os.kill(estra_pid, signum)
+        wait_for(lambda: logged in server.log.read_text(), logged)
+    server.proc.wait(30)
+
+    made = set(re.findall(r"^\d+ +([a-z0-9_]+)\(", trace.read_text(), flags=re.M))
+    assert {"accept4", "epoll_wait", "futex", "openat"} <= made, sorted(made)
+    outside = made - unit_syscall_filter(analyze, (CONF / "estra.service").read_text())
+    if os.geteuid() == 0:
+        # SQLite hands its journal to the database's owner only when running as root;
+        # the service runs as estra.
+        outside.discard("fchown")
+    assert not outside, f"estra makes system calls estra.service forbids: {sorted(outside)}"
 
 
 @pytest.mark.parametrize("unit", ["estra.service", "estra.service.d/socket.conf"])
