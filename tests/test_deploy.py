@@ -263,7 +263,7 @@ def test_socket_activated_enrollment(activated: ActivatedServer, tmp_path: Path)
     assert cert.issuer == ca.subject
     # On the dual-stack socket an IPv4 device is an IPv4-mapped IPv6 address.
     device = "127.0.0.1" if activated.domain == "INET" else "::ffff:127.0.0.1"
-    assert f"simpleenroll [default] 200 for alice (basic) from {device}:" in \
+    assert f"simpleenroll [default] 200 for basic:alice (basic) from {device}:" in \
         activated.log.read_text()
     assert activated.alive(), activated.log.read_text()
     activated.proc.send_signal(signal.SIGTERM)
@@ -357,9 +357,9 @@ def test_proxied_client_address(behind_haproxy: tuple[Server, int]) -> None:
     assert status == 200, body
 
     log = server.log.read_text()
-    assert re.search(rf"simpleenroll \[default\] 200 for alice .* from {DEVICE}:", log), log
-    assert re.search(rf"simpleenroll \[default\] 429 for alice .* from {DEVICE}:", log), log
-    assert re.search(rf"simpleenroll \[default\] 200 for alice .* from {OTHER_DEVICE}:",
+    assert re.search(rf"simpleenroll \[default\] 200 for basic:alice .* from {DEVICE}:", log), log
+    assert re.search(rf"simpleenroll \[default\] 429 for basic:alice .* from {DEVICE}:", log), log
+    assert re.search(rf"simpleenroll \[default\] 200 for basic:alice .* from {OTHER_DEVICE}:",
                      log), log
     assert f"from {HAPROXY_SOURCE}" not in log, log
 
