@@ -79,13 +79,17 @@ class RegistrationAuthority:
                      csr: x509.CertificateSigningRequest, profile: Profile,
                      keygen: Callable[[x509.CertificateSigningRequest],
                                       x509.CertificateSigningRequest] | None = None,
-                     issue: Issuer | None = None) -> Sequence[x509.Certificate]:
+                     issue: Issuer | None = None,
+                     on_issued: Callable[[Any, str], None] | None = None
+                     ) -> Sequence[x509.Certificate]:
         """Judge `csr` under the profile, record the outcome, have the CA issue.
 
         With `keygen` (server-side key generation) the request is judged and
         held as the device sent it, and `keygen` turns it into the request
         for the generated key just before the CA sees it.  `issue` replaces
         the call to the profile's CA (the upstream serverkeygen relay).
+        `on_issued(cursor, serial)` runs in the database transaction that records
+        the issuance (the SCEP transaction's serial commits with it).
         """
         der = csr.public_bytes(Encoding.DER)
         record = dict(at=self._clock(), identity=identity.name, method=identity.method,
@@ -116,7 +120,8 @@ class RegistrationAuthority:
         await self.store.record(EnrollmentRecord(
             **record, decision="issued", rule="issued", reason="",  # type: ignore[arg-type]
             serial=serial, not_after=certs[0].not_valid_after_utc.timestamp(),
-            certificate=base64.b64encode(certs[0].public_bytes(Encoding.DER)).decode()))
+            certificate=base64.b64encode(certs[0].public_bytes(Encoding.DER)).decode()),
+            on_issued)
         if held is not None:
             await self.store.mark_issued(held["id"], serial)
         return certs
