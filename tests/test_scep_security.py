@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -21,12 +22,14 @@ from cryptography.hazmat.primitives import padding as block_padding
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.x509.oid import AttributeOID
+from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra import scep_message as sm
 from estra import wire
 from estra.cms import asn1_name
 from estra.http import printable
+from estra.store import MIGRATIONS, SQLITE, _sqlite_setup, migrate_blocking, open_store
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import Server, estra_cli
@@ -145,6 +148,39 @@ def _unbase64(raw: bytes) -> bytes:
         return base64.b64decode(raw, validate=True)
     except ValueError:
         return b""
+
+
+class MigrationTests(SynchronousTestCase):
+    """Migration 3 on a database that SCEP used before it."""
+
+    def test_old_requests_are_gone_from_the_file(self) -> None:
+        """Transactions stored with their challengePassword are dropped, and their bytes
+        are not left behind in the SQLite file."""
+        state = FilePath(self.mktemp())
+        state.makedirs()
+        store = open_store("", state, time.time)
+        csr = base64.b64encode(pki.der(pki.csr(pki.ec_key(), pki.name("old"),
+                                               challenge="sesame-old"))).decode()
+        db = sqlite3.connect(state.child("estra.db").path)
+        _sqlite_setup(db)
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for number, statements in enumerate(MIGRATIONS[:2], 1):
+            for statement in statements:
+                db.execute(statement.format(id=SQLITE.id_column))
+            db.execute("INSERT INTO schema_version VALUES (?)", (number,))
+        for n in range(50):
+            db.execute("INSERT INTO scep_transactions VALUES (?,?,?,?,?,?,?,?)",
+                       ("default", f"T{n}", 1.0, "old", "scep-static", "scep-pkcsreq", csr,
+                        None))
+        db.commit()
+        db.close()
+        self.assertEqual(migrate_blocking(store), len(MIGRATIONS))
+        db = sqlite3.connect(state.child("estra.db").path)
+        self.assertEqual(db.execute("SELECT COUNT(*), MIN(signer_sha256) FROM "
+                                    "scep_transactions").fetchone(), (0, None))
+        db.close()
+        for file in state.globChildren("estra.db*"):
+            self.assertNotIn(csr[8:60].encode(), file.getContent(), file.path)
 
 
 class CsrWithoutChallengeTests(SynchronousTestCase):
