@@ -208,12 +208,11 @@ def _content_key(signer: Signer, encrypted_key: bytes, size: int) -> bytes:
     fallback = hmac.new(_REJECTION_SECRET, encrypted_key, hashlib.sha256).digest()[:size]
     try:
         key = signer.key.decrypt(encrypted_key, padding.PKCS1v15())
-    except ValueError:          # not a number below the modulus: do the same work anyway
-        numbers = signer.key.private_numbers().public_numbers
-        width = (numbers.n.bit_length() + 7) // 8
+    except ValueError:          # wrong length or not below the modulus: same work anyway
+        modulus = signer.key.public_key().public_numbers().n
         try:
-            signer.key.decrypt((int.from_bytes(encrypted_key, "big") % numbers.n).to_bytes(
-                width, "big"), padding.PKCS1v15())
+            signer.key.decrypt((int.from_bytes(encrypted_key, "big") % modulus).to_bytes(
+                (signer.key.key_size + 7) // 8, "big"), padding.PKCS1v15())
         except ValueError:
             pass
         key = fallback
