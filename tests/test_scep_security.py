@@ -9,7 +9,9 @@ import base64
 import json
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -156,8 +158,8 @@ class MigrationTests(SynchronousTestCase):
     def test_old_requests_are_gone_from_the_file(self) -> None:
         """Transactions stored with their challengePassword are dropped, and their bytes
         are not left behind in the SQLite file."""
-        state = FilePath(self.mktemp())
-        state.makedirs()
+        state = FilePath(tempfile.mkdtemp())      # trial's mktemp() would write into cwd
+        self.addCleanup(shutil.rmtree, state.path)
         store = open_store("", state, time.time)
         csr = base64.b64encode(pki.der(pki.csr(pki.ec_key(), pki.name("old"),
                                                challenge="sesame-old"))).decode()
