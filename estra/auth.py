@@ -17,17 +17,17 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 from twisted.internet.interfaces import IReactorFromThreads
 from twisted.internet.threads import deferToThreadPool
-from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 
 from estra.config import Profile
+from estra.http import SafeLogger
 from estra.errors import Unauthorized
 from estra.tls import ChannelBinding, TrustStore
 
 __all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password"]
 
-log = Logger()
+log = SafeLogger()
 BOOTSTRAP, ISSUED, BASIC = "bootstrap-certificate", "issued-certificate", "basic"
 CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
 

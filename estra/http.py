@@ -22,9 +22,49 @@ from twisted.web.server import NOT_DONE_YET, Request, Site
 from estra.errors import EstError, NotFound, PayloadTooLarge
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
-           "run_async", "NotFoundResource", "read_body"]
+           "run_async", "NotFoundResource", "read_body", "printable", "SafeLogger"]
 
-log = Logger()
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(value: str, limit: int = 200) -> str:
+    """`value` as one printable line for a log: backslash, CR, LF and tab escaped,
+    other non-printable characters as \\xNN / \\uNNNN, cut after `limit`
+    characters (the cut says how many more there were)."""
+    if not isinstance(value, str):
+        value = str(value)
+    head = value[:limit]
+    if not (head.isprintable() and "\\" not in head):
+        head = "".join(
+            _ESCAPES.get(c) or (c if c.isprintable() else
+                                f"\\x{ord(c):02x}" if ord(c) < 0x100 else
+                                f"\\u{ord(c):04x}" if ord(c) < 0x10000 else
+                                f"\\U{ord(c):08x}")
+            for c in head)
+    if len(value) > limit:
+        head += f"...(+{len(value) - limit} chars)"
+    return head
+
+
+class SafeLogger(Logger):
+    """A Logger whose string (and bytes) event fields are passed through `printable`:
+    whatever a device sends (paths, user names, transaction IDs, User-Agent) reaches
+    the log as one line, never as a forged new line."""
+
+    field_limit = 1000
+
+    def emit(self, level: Any, format: str | None = None, **kwargs: Any) -> None:
+        for key, value in kwargs.items():
+            if key.startswith("log_"):
+                continue
+            if isinstance(value, bytes):
+                value = value.decode("utf-8", "replace")
+            if isinstance(value, str):
+                kwargs[key] = printable(value, self.field_limit)
+        super().emit(level, format, **kwargs)
+
+
+log = SafeLogger()
 IDLE_TIMEOUT = 60   # seconds a connection may sit idle (also bounds stalled handshakes)
 
 

@@ -26,7 +26,6 @@ from asn1crypto import cms
 from attrs import evolve
 from cryptography import x509
 from cryptography.x509.oid import NameOID
-from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
@@ -36,14 +35,14 @@ from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import BadRequest, EstError, Forbidden, Held, NotFound
 from estra.metrics import observe_request
-from estra.http import NotFoundResource, answer_error, read_body, respond, run_async
+from estra.http import SafeLogger, NotFoundResource, answer_error, read_body, respond, run_async
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import UpstreamHTTP
 
 __all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES"]
 
-log = Logger()
+log = SafeLogger()
 #: What GetCACaps advertises: all of it is implemented.  strongSwan 5.9 picks
 #: AES only when SHA-384 is listed too, hence SHA-384.
 CAPABILITIES = ("POSTPKIOperation", "Renewal", "SHA-1", "SHA-256", "SHA-384", "SHA-512",
