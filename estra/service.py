@@ -22,6 +22,7 @@ from estra.auth import Authenticator, Htpasswd, trust_stores
 from estra.config import ConfigError, Settings, load_settings
 from estra.est import est_root
 from estra.http import make_site
+from estra.metrics import allow_labels
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import BOOTSTRAP_USER, prepare_state
@@ -208,6 +209,7 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
             "`estra user add estra`\n")
         announce.flush()
     top = MultiService()
+    allow_labels(settings.profiles)
     pool = ThreadPool(minthreads=0, maxthreads=4, name="estra-bcrypt")
     _ThreadPoolService(pool).setServiceParent(top)
     bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
