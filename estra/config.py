@@ -138,6 +138,11 @@ class Settings:
     scep_paths: tuple[str, ...] = ("/scep", "/certsrv/mscep/mscep.dll")
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
+    max_connections: int = 1024                      # per listener
+    max_connections_per_address: int = 64            # per listener and source address
+    header_timeout: float = 10                       # request line + headers, seconds
+    body_timeout: float = 30                         # request body after the headers
+    idle_timeout: float = 60                         # silence between requests
 
     @property
     def ca_cert(self) -> FilePath:
@@ -226,6 +231,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     max_body = server.get("max_body", int, 64 * 1024, _positive)
     realm = server.get("realm", str, "estra",
                        lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
+    max_connections = server.get("max_connections", int, 1024, _positive)
+    max_per_address = server.get("max_connections_per_address", int, 64, _positive)
+    header_timeout = server.get("header_timeout", (int, float), 10, _positive)
+    body_timeout = server.get("body_timeout", (int, float), 30, _positive)
+    idle_timeout = server.get("idle_timeout", (int, float), 60, _positive)
     server.done()
 
     tls = top.table("tls")
@@ -308,7 +318,10 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
                     profiles=profiles, upstreams=upstreams, store_url=store_url,
-                    admin_listen=admin_listen,
+                    admin_listen=admin_listen, max_connections=max_connections,
+                    max_connections_per_address=max_per_address,
+                    header_timeout=header_timeout, body_timeout=body_timeout,
+                    idle_timeout=idle_timeout,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key)
 

@@ -13,6 +13,7 @@ import io
 from typing import Any, Callable, Coroutine, Mapping
 
 from twisted.internet.defer import CancelledError, Deferred
+from twisted.internet.protocol import connectionDone
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
@@ -20,6 +21,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from estra.errors import EstError, NotFound, PayloadTooLarge
+from estra.limits import ConnectionLimits
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
            "run_async", "NotFoundResource", "read_body", "printable", "SafeLogger"]
@@ -65,7 +67,10 @@ class SafeLogger(Logger):
 
 
 log = SafeLogger()
-IDLE_TIMEOUT = 60   # seconds a connection may sit idle (also bounds stalled handshakes)
+IDLE_TIMEOUT = ConnectionLimits.idle_timeout   # the default: seconds a connection may idle
+_TOO_LARGE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
+              b"Content-Type: text/plain\r\nContent-Length: 35\r\n\r\n"
+              b"request header fields too large\r\n\r\n")
 
 
 class EstRequest(Request):
@@ -92,11 +97,84 @@ class EstRequest(Request):
 
 
 class EstChannel(HTTPChannel):
-    """HTTPChannel that writes `HTTP/1.1` status lines to HTTP/1.0 clients too."""
+    """HTTPChannel that writes `HTTP/1.1` status lines to HTTP/1.0 clients too, and
+    holds each request to deadlines that trickled bytes do not reset:
+
+    * the request line and headers must arrive within `header_timeout` seconds of
+      the connection (so the TLS handshake counts too) or of the first byte of a
+      later keep-alive request;
+    * the body must arrive within `body_timeout` seconds of the headers.
+
+    The idle timeout (`timeOut`) still bounds silence between requests. A line over
+    `MAX_LENGTH` is answered 431 at once and the connection closed (Twisted's
+    LineReceiver only called `transport.loseConnection()`, which TLS defers while
+    the channel is registered as the transport's producer: the client waited for
+    the idle timeout instead of getting an answer).
+    """
+
+    header_timeout: float = ConnectionLimits.header_timeout
+    body_timeout: float = ConnectionLimits.body_timeout
+    _deadline: Any = None
+    _closing = False
 
     def writeHeaders(self, version: bytes, code: bytes, reason: bytes,
                      headers: Any) -> None:
         super().writeHeaders(b"HTTP/1.1", code, reason, headers)
+
+    def connectionMade(self) -> None:
+        super().connectionMade()
+        self._arm(self.header_timeout, "request line and headers")
+
+    def dataReceived(self, data: bytes) -> None:
+        if self._closing:
+            return
+        if self._deadline is None and self.line_mode and not self._handlingRequest:
+            self._arm(self.header_timeout, "request line and headers")
+        super().dataReceived(data)
+
+    def allHeadersReceived(self) -> None:
+        self._disarm()
+        super().allHeadersReceived()
+        if self.length != 0:                  # a Content-Length body, or chunked
+            self._arm(self.body_timeout, "request body")
+
+    def allContentReceived(self) -> None:
+        self._disarm()
+        super().allContentReceived()
+
+    def lineLengthExceeded(self, line: bytes) -> None:
+        log.info("request line or header over {limit} bytes from {address}: 431",
+                 limit=self.MAX_LENGTH, address=_peer(self.transport))
+        self._closing = True
+        self._disarm()
+        assert self.transport is not None
+        self.transport.write(_TOO_LARGE)
+        self.loseConnection()                 # unregisters the producer: TLS closes now
+
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
+        self._disarm()
+        super().connectionLost(reason)
+
+    def _arm(self, seconds: float, what: str) -> None:
+        self._disarm()
+        self._deadline = self.callLater(seconds, lambda: self._expired(seconds, what))
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            if self._deadline.active():
+                self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self, seconds: float, what: str) -> None:
+        self._deadline = None
+        log.info("closing connection from {address}: {what} not received within "
+                 "{seconds} s", address=_peer(self.transport), what=what, seconds=seconds)
+        self._closing = True
+        self.timeoutConnection()
+
+
+def _peer(transport: Any) -> str:
+    return str(getattr(transport.getPeer(), "host", "?")) if transport else "?"
 
 
 class QuietSite(Site):
@@ -114,13 +192,15 @@ class QuietSite(Site):
                  address=getattr(request.getClientAddress(), "host", "?"))
 
 
-def make_site(root: Resource, max_body: int) -> Site:
-    """A Site with estra's request and channel classes and no tracebacks."""
+def make_site(root: Resource, max_body: int,
+              limits: ConnectionLimits = ConnectionLimits(), reactor: Any = None) -> Site:
+    """A Site with estra's request and channel classes, deadlines and no tracebacks."""
     request_class = type("EstRequest", (EstRequest,), {"max_body": max_body})
-    site = QuietSite(root, requestFactory=request_class)
-    site.protocol = EstChannel  # type: ignore[assignment]
+    site = QuietSite(root, requestFactory=request_class, reactor=reactor)
+    site.protocol = type("EstChannel", (EstChannel,), {  # type: ignore[assignment]
+        "header_timeout": limits.header_timeout, "body_timeout": limits.body_timeout})
     site.displayTracebacks = False
-    site.timeOut = IDLE_TIMEOUT            # Twisted's default is 12 hours
+    site.timeOut = limits.idle_timeout     # Twisted's default is 12 hours
     return site
 
 

@@ -22,6 +22,7 @@ from estra.auth import Authenticator, Htpasswd, trust_stores
 from estra.config import ConfigError, Settings, load_settings
 from estra.est import est_root
 from estra.http import make_site
+from estra.limits import ConnectionLimits, LimitedEndpoint
 from estra.metrics import allow_labels
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
@@ -230,9 +231,11 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     store.setServiceParent(top)
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, store, clock)
     fullcmc = FullCmc(ra, (prepared.ca.key, prepared.ca.cert), clock)
-    site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body)
+    limits = connection_limits(settings)
+    site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body, limits,
+                     reactor)
     tls = ServerTLS(settings.tls_cert, settings.tls_key, [prepared.ca.cert, *bootstrap])
-    endpoint = TLSServerEndpoint(serverFromString(reactor, settings.listen), tls)
+    endpoint = TLSServerEndpoint(_limited(reactor, settings.listen, limits, "est"), tls)
     est = StreamServerEndpointService(endpoint, site)
     est._raiseSynchronously = True
     est.setName("est")
@@ -240,18 +243,33 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     _OnListen(est, _announce(settings)).setServiceParent(top)
     _ReloadOnHangup(reactor, tls).setServiceParent(top)
     if settings.scep_listen:
-        _scep_service(reactor, settings, ra, prepared.ca, tls).setServiceParent(top)
+        _scep_service(reactor, settings, ra, prepared.ca, tls, limits).setServiceParent(top)
     if settings.admin_listen:
-        admin = StreamServerEndpointService(serverFromString(reactor, settings.admin_listen),
-                                            make_site(admin_root(store), 1024))
+        admin = StreamServerEndpointService(
+            _limited(reactor, settings.admin_listen, limits, "admin"),
+            make_site(admin_root(store), 1024, limits, reactor))
         admin._raiseSynchronously = True
         admin.setServiceParent(top)
         _OnListen(admin, _admin_ready).setServiceParent(top)
     return top
 
 
+def connection_limits(settings: Settings) -> ConnectionLimits:
+    """The [server] connection limits, applied to every listener."""
+    return ConnectionLimits(settings.max_connections, settings.max_connections_per_address,
+                            settings.header_timeout, settings.body_timeout,
+                            settings.idle_timeout)
+
+
+def _limited(reactor: Any, description: str, limits: ConnectionLimits,
+             name: str) -> LimitedEndpoint:
+    """The endpoint `description`, refusing connections over `limits` before TLS."""
+    return LimitedEndpoint(serverFromString(reactor, description), limits, reactor.seconds,
+                           name)
+
+
 def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
-                  ca: LocalCA, tls: ServerTLS) -> MultiService:
+                  ca: LocalCA, tls: ServerTLS, limits: ConnectionLimits) -> MultiService:
     """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
     group = MultiService()
     signer = scep_signer(settings, ca)
@@ -263,8 +281,8 @@ def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
     _Upstreams(list(webhooks.values())).setServiceParent(group)
     front = ScepFrontEnd(ra, signer, webhooks)
     site = make_site(scep_root(front, settings.profiles, settings.scep_paths),
-                     settings.max_body)
-    endpoint: Any = serverFromString(reactor, settings.scep_listen)
+                     settings.max_body, limits, reactor)
+    endpoint: Any = _limited(reactor, settings.scep_listen, limits, "scep")
     if settings.scep_tls:
         endpoint = TLSServerEndpoint(endpoint, tls)
     scep = StreamServerEndpointService(endpoint, site)
