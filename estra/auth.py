@@ -23,6 +23,7 @@ from twisted.python.threadpool import ThreadPool
 from estra.config import Profile
 from estra.http import SafeLogger
 from estra.errors import Unauthorized
+from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.tls import ChannelBinding, TrustStore
 
 __all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password"]
@@ -116,10 +117,18 @@ class Htpasswd:
             self._hashes, self._stamp, self._good = hashes, stamp, {}
         return self._hashes
 
+    def _token(self, user: str, password: str) -> bytes:
+        return hmac.new(self._key, f"{user}\0{password}".encode(), hashlib.sha256).digest()
+
+    def cached(self, user: str, password: str) -> bool:
+        """True if these credentials checked out within `cache_seconds` (no bcrypt)."""
+        return (self._entries().get(user) is not None
+                and self._good.get(self._token(user, password), 0) > self._clock())
+
     async def check(self, user: str, password: str) -> bool:
         """True if `user` exists and `password` matches (constant-time compare)."""
         hashed = self._entries().get(user)
-        token = hmac.new(self._key, f"{user}\0{password}".encode(), hashlib.sha256).digest()
+        token = self._token(user, password)
         now = self._clock()
         if hashed is not None and self._good.get(token, 0) > now:
             return True
@@ -151,9 +160,11 @@ class Authenticator:
     """Client certificate first (issued by our CA, then bootstrap store), then Basic."""
 
     def __init__(self, issued: TrustStore, bootstrap: TrustStore, htpasswd: Htpasswd,
-                 realm: str, clock: Callable[[], float]) -> None:
+                 realm: str, clock: Callable[[], float],
+                 throttle: LoginThrottle | None = None) -> None:
         self.issued, self.bootstrap, self.htpasswd = issued, bootstrap, htpasswd
         self.realm, self._clock = realm, clock
+        self.throttle = throttle or LoginThrottle(ThrottleSettings(), clock)
 
     async def authenticate(self, peer: Peer, profile: Profile) -> Identity:
         """The requester's identity, or `Unauthorized` (401 + Basic challenge)."""
@@ -166,7 +177,7 @@ class Authenticator:
             creds = _basic(peer.authorization)
             if creds is None:
                 problems.append("malformed Basic credentials")
-            elif await self.htpasswd.check(*creds):
+            elif await self.throttle.check(peer.address, *creds, self.htpasswd):
                 return Identity(creds[0], BASIC, peer)
             else:
                 problems.append("wrong user name or password")

@@ -143,6 +143,9 @@ class Settings:
     header_timeout: float = 10                       # request line + headers, seconds
     body_timeout: float = 30                         # request body after the headers
     idle_timeout: float = 60                         # silence between requests
+    # [auth] failed Basic logins: (address_failures, address_refill_seconds,
+    # user_failures, user_refill_seconds, max_pending_checks)
+    login_throttle: tuple[int, float, int, float, int] = (10, 6, 20, 30, 32)
 
     @property
     def ca_cert(self) -> FilePath:
@@ -251,6 +254,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
 
     auth = top.table("auth")
     htpasswd = _path(state, auth.get("htpasswd", str, "htpasswd"))
+    throttle = (auth.get("address_failures", int, 10, _positive),
+                auth.get("address_refill_seconds", (int, float), 6, _positive),
+                auth.get("user_failures", int, 20, _positive),
+                auth.get("user_refill_seconds", (int, float), 30, _positive),
+                auth.get("max_pending_checks", int, 32, _positive))
     auth.done()
 
     ca = top.table("ca")
@@ -321,7 +329,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     admin_listen=admin_listen, max_connections=max_connections,
                     max_connections_per_address=max_per_address,
                     header_timeout=header_timeout, body_timeout=body_timeout,
-                    idle_timeout=idle_timeout,
+                    idle_timeout=idle_timeout, login_throttle=throttle,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key)
 

@@ -24,6 +24,7 @@ from estra.est import est_root
 from estra.http import make_site
 from estra.limits import ConnectionLimits, LimitedEndpoint
 from estra.metrics import allow_labels
+from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import BOOTSTRAP_USER, prepare_state
@@ -216,7 +217,9 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
     issued, boot = trust_stores([prepared.ca.cert], bootstrap)
     htpasswd = Htpasswd(settings.htpasswd, pool, reactor, clock)
-    authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock)
+    authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock,
+                                  LoginThrottle(ThrottleSettings(*settings.login_throttle),
+                                                reactor.seconds))
     cas = {name: build_upstream(reactor, config, prepared.ca, clock)
            for name, config in settings.upstreams.items()}
     _Upstreams(list(cas.values())).setServiceParent(top)
