@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import stat
 import sys
 import time
 from typing import Any
@@ -73,10 +75,38 @@ class Options(usage.Options):
 
 def makeService(options: Options) -> IService:
     from twisted.internet import reactor
+    restrict_umask(getattr(options, "parent", None))
     try:
         return build_service(reactor, options["settings"], announce=sys.stderr)
     except (OSError, ValueError, ConfigError) as e:
         raise SystemExit(f"estra: cannot start: {e}") from e
+
+
+def restrict_umask(twistd: Any) -> int:
+    """Set the process umask before twistd opens --logfile, and tighten a log file
+    that is already there; returns the umask set.
+
+    twistd opens the log file after `makeService` but applies `--umask` (and a
+    daemon's default 077) only later, so without this the log, which carries
+    client addresses and user names, was created 0644. The umask is `--umask` when
+    given, else 077 for a daemon (what twistd applies anyway) and 027 under
+    `--nodaemon`: log files 0600 or 0640.
+    """
+    def option(name: str) -> Any:
+        try:
+            return twistd[name] if twistd is not None else None
+        except KeyError:                          # `twist` has no such options
+            return None
+    umask = option("umask")
+    if umask is None:
+        umask = 0o027 if option("nodaemon") or twistd is None else 0o077
+    os.umask(umask)
+    logfile = option("logfile")
+    if logfile and logfile != "-" and os.path.isfile(logfile):
+        mode = stat.S_IMODE(os.stat(logfile).st_mode)
+        if mode & umask:
+            os.chmod(logfile, mode & ~umask)
+    return int(umask)
 
 
 class _ThreadPoolService(Service):
