@@ -65,3 +65,34 @@ class SafeLoggingTests(SynchronousTestCase):
         [line] = _lines(events)
         self.assertEqual(line.count("\n"), 1, line)
         self.assertIn("x\\r\\nforged: line", line)
+
+
+def test_real_requests_log_single_lines(start_estra: Any) -> None:
+    """Against a running estra (EST + SCEP), CR/LF smuggled into a SCEP label, an
+    operation, an EST path and a Basic user name never start a line of their own
+    in the log (twistd would start it with a tab)."""
+    import re
+    import socket
+    import time
+
+    from tests.conftest import SCEP_CONFIG
+    server = start_estra(SCEP_CONFIG)
+    scep_port = int(re.search(r"SCEP ready on http://[^:]+:(\d+)/",
+                              server.log.read_text()).group(1))  # type: ignore[union-attr]
+    with socket.create_connection(("127.0.0.1", scep_port)) as s:
+        s.sendall(b"GET /scep/x%0d%0aFORGED1%20line?operation=Get%0aFORGED2 HTTP/1.1\r\n"
+                  b"Host: x\r\nUser-Agent: a\x1bb\r\nConnection: close\r\n\r\n")
+        while s.recv(65536):
+            pass
+    user = "eve\nFORGED3"
+    server.curl("x%0d%0aFORGED4", "--user", f"{user}:pw")
+    server.curl("simpleenroll", "--user", f"{user}:pw", "--data-binary", "x",
+                "-H", "Content-Type: application/pkcs10")
+    time.sleep(0.5)
+    text = server.log.read_text(errors="replace")
+    assert "FORGED1" in text and "FORGED2" in text, text
+    for line in text.splitlines():
+        # twistd indents a continuation line with a tab: still a line of its own
+        if "FORGED" in line:
+            assert re.match(r"\d{4}-\d\d-\d\dT", line), line
+        assert "\x1b" not in line, line
