@@ -21,7 +21,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from estra.errors import EstError, NotFound, PayloadTooLarge
-from estra.limits import ConnectionLimits
+from estra.limits import ConnectionLimits, RateLimitedLog
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
            "run_async", "NotFoundResource", "read_body", "printable", "SafeLogger"]
@@ -68,9 +68,15 @@ class SafeLogger(Logger):
 
 log = SafeLogger()
 IDLE_TIMEOUT = ConnectionLimits.idle_timeout   # the default: seconds a connection may idle
-_TOO_LARGE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
-              b"Content-Type: text/plain\r\nContent-Length: 35\r\n\r\n"
-              b"request header fields too large\r\n\r\n")
+
+
+def _canned(status: bytes, text: bytes) -> bytes:
+    return (b"HTTP/1.1 " + status + b"\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: " + str(len(text) + 1).encode() + b"\r\n\r\n" + text + b"\n")
+
+
+_TOO_LARGE = _canned(b"431 Request Header Fields Too Large", b"request header fields too large")
+_TIMED_OUT = _canned(b"408 Request Timeout", b"request not received in time")
 
 
 class EstRequest(Request):
@@ -114,6 +120,7 @@ class EstChannel(HTTPChannel):
 
     header_timeout: float = ConnectionLimits.header_timeout
     body_timeout: float = ConnectionLimits.body_timeout
+    notices: RateLimitedLog | None = None     # set per Site by make_site
     _deadline: Any = None
     _closing = False
 
@@ -143,13 +150,9 @@ class EstChannel(HTTPChannel):
         super().allContentReceived()
 
     def lineLengthExceeded(self, line: bytes) -> None:
-        log.info("request line or header over {limit} bytes from {address}: 431",
-                 limit=self.MAX_LENGTH, address=_peer(self.transport))
-        self._closing = True
-        self._disarm()
-        assert self.transport is not None
-        self.transport.write(_TOO_LARGE)
-        self.loseConnection()                 # unregisters the producer: TLS closes now
+        self._notice("{address}: request line or header over {limit} bytes: 431",
+                     limit=self.MAX_LENGTH)
+        self._close(_TOO_LARGE)
 
     def connectionLost(self, reason: Failure = connectionDone) -> None:
         self._disarm()
@@ -167,14 +170,25 @@ class EstChannel(HTTPChannel):
 
     def _expired(self, seconds: float, what: str) -> None:
         self._deadline = None
-        log.info("closing connection from {address}: {what} not received within "
-                 "{seconds} s", address=_peer(self.transport), what=what, seconds=seconds)
+        self._notice("{address}: {what} not received within {seconds} s: 408",
+                     what=what, seconds=seconds)
+        self._close(_TIMED_OUT)
+
+    def _close(self, answer: bytes) -> None:
+        """Write a canned answer, close now (and abort if the client will not go)."""
         self._closing = True
-        self.timeoutConnection()
+        self._disarm()
+        assert self.transport is not None
+        self.transport.write(answer)
+        self.loseConnection()                 # unregisters the producer: TLS closes now
+        if self.abortTimeout is not None:
+            self._abortingCall = self.callLater(self.abortTimeout, self.forceAbortClient)
 
-
-def _peer(transport: Any) -> str:
-    return str(getattr(transport.getPeer(), "host", "?")) if transport else "?"
+    def _notice(self, format: str, **fields: Any) -> None:
+        transport = self.transport
+        address = str(getattr(transport.getPeer(), "host", "?")) if transport else "?"
+        if self.notices is not None:
+            self.notices.warn(format, address=address, **fields)
 
 
 class QuietSite(Site):
@@ -198,7 +212,8 @@ def make_site(root: Resource, max_body: int,
     request_class = type("EstRequest", (EstRequest,), {"max_body": max_body})
     site = QuietSite(root, requestFactory=request_class, reactor=reactor)
     site.protocol = type("EstChannel", (EstChannel,), {  # type: ignore[assignment]
-        "header_timeout": limits.header_timeout, "body_timeout": limits.body_timeout})
+        "header_timeout": limits.header_timeout, "body_timeout": limits.body_timeout,
+        "notices": RateLimitedLog(site.reactor.seconds, logger=log)})
     site.displayTracebacks = False
     site.timeOut = limits.idle_timeout     # Twisted's default is 12 hours
     return site

@@ -36,8 +36,9 @@ class ConnectionLimits:
 class RateLimitedLog:
     """Emits at most one event per `interval` seconds; says how many it held back."""
 
-    def __init__(self, clock: Callable[[], float], interval: float = 10) -> None:
-        self._clock, self._interval = clock, interval
+    def __init__(self, clock: Callable[[], float], interval: float = 10,
+                 logger: Logger = log) -> None:
+        self._clock, self._interval, self._log = clock, interval, logger
         self._next = float("-inf")
         self._held = 0
 
@@ -46,7 +47,8 @@ class RateLimitedLog:
         if now < self._next:
             self._held += 1
             return
-        log.warn(format + " ({held} similar events not logged)", held=self._held, **fields)
+        self._log.warn(format + " ({held} similar events not logged)", held=self._held,
+                       **fields)
         self._held, self._next = 0, now + self._interval
 
 

@@ -15,7 +15,8 @@ from twisted.internet.ssl import Certificate, optionsForClientTLS
 from twisted.internet.task import LoopingCall, deferLater
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
-from twisted.trial.unittest import TestCase
+from twisted.internet.task import Clock
+from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
@@ -86,8 +87,9 @@ class ConnectionLimitTests(TestCase):
         return client
 
     async def test_trickled_headers_closed_at_deadline(self) -> None:
-        """A client trickling header bytes (each one would reset an idle timer) is
-        closed when the header deadline passes, not kept for the idle timeout."""
+        """A client trickling header bytes (each one would reset an idle timer) gets
+        408 and is closed when the header deadline passes, not kept for the idle
+        timeout."""
         port = await self.serve(ConnectionLimits(header_timeout=1, idle_timeout=60), tls=True)
         client = await self.connect(port, tls=True)
         client.transport.write(b"GET / HTTP/1.1\r\nHost: x\r\n")
@@ -98,6 +100,7 @@ class ConnectionLimitTests(TestCase):
         elapsed = await client.closed
         self.assertLess(elapsed, 4)
         self.assertGreater(elapsed, 0.8)
+        self.assertTrue(client.received.startswith(b"HTTP/1.1 408 "), client.received[:80])
 
     async def test_trickled_body_closed_at_deadline(self) -> None:
         """A body trickled byte by byte is cut off at the body deadline."""
@@ -191,3 +194,19 @@ class LimitSettingsTests(TestCase):
         with self.assertRaises(ConfigError) as caught:
             settings_from_dict({"server": {"max_connections_per_address": 0}})
         self.assertIn("server.max_connections_per_address", str(caught.exception))
+
+
+class RateLimitedLogTests(SynchronousTestCase):
+    def test_one_event_per_interval(self) -> None:
+        """Refusal notices are logged at most once per interval; the next one says
+        how many were held back."""
+        from twisted.logger import Logger
+
+        from estra.limits import RateLimitedLog
+        clock, events = Clock(), []   # type: ignore[var-annotated]
+        notices = RateLimitedLog(clock.seconds, 10, Logger(observer=events.append))
+        for _ in range(100):
+            notices.warn("refused {address}", address="192.0.2.1")
+        clock.advance(10)
+        notices.warn("refused {address}", address="192.0.2.1")
+        self.assertEqual([e["held"] for e in events], [0, 99])
