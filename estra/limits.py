@@ -17,6 +17,8 @@ from twisted.logger import Logger
 from twisted.protocols.policies import ProtocolWrapper, WrappingFactory
 from zope.interface import implementer
 
+from estra.throttle import source_key
+
 __all__ = ["ConnectionLimits", "LimitedFactory", "LimitedEndpoint", "RateLimitedLog"]
 
 log = Logger()        # fields are our own names and IP addresses
@@ -27,7 +29,7 @@ class ConnectionLimits:
     """How many connections a listener takes and how long a client may take."""
 
     max_connections: int = 1024          # open connections on one listener
-    max_per_address: int = 64            # open connections from one source address
+    max_per_address: int = 64            # open connections from one address (IPv6: /64)
     header_timeout: float = 10           # request line + headers, from connect / first byte
     body_timeout: float = 30             # the body, from the end of the headers
     idle_timeout: float = 60             # silence between keep-alive requests
@@ -70,7 +72,7 @@ class LimitedFactory(WrappingFactory[_Counted]):
         self._refusals = RateLimitedLog(clock)
 
     def buildProtocol(self, addr: IAddress | None) -> Any:
-        host = str(getattr(addr, "host", "?"))
+        host = source_key(str(getattr(addr, "host", "?")))
         if self.open >= self.limits.max_connections:
             self._refusals.warn("{listener}: refused a connection from {address}: "
                                 "{limit} connections open (max_connections)",
