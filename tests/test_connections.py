@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -68,8 +70,8 @@ class ConnectionLimitTests(TestCase):
         return int(port.getHost().port)
 
     def server_tls(self) -> ServerTLS:
-        tmp = Path(self.mktemp())
-        tmp.mkdir()
+        tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, tmp)
         ca, key = pki.CA("test CA"), pki.ec_key()
         cert = ca.issue(pki.name("localhost"), key.public_key(), pki.sans("localhost"))
         cert_file, key_file = pki.write_pair(tmp, "server", cert, key)
