@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any, Callable, Coroutine, Mapping
+from typing import Any, Callable, Coroutine, Mapping, cast
 
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.protocol import connectionDone
@@ -123,6 +123,7 @@ class EstChannel(HTTPChannel):
     notices: RateLimitedLog | None = None     # set per Site by make_site
     _deadline: Any = None
     _closing = False
+    _spoke = False                            # any request bytes (after TLS) seen
 
     def writeHeaders(self, version: bytes, code: bytes, reason: bytes,
                      headers: Any) -> None:
@@ -135,6 +136,7 @@ class EstChannel(HTTPChannel):
     def dataReceived(self, data: bytes) -> None:
         if self._closing:
             return
+        self._spoke = True
         if self._deadline is None and self.line_mode and not self._handlingRequest:
             self._arm(self.header_timeout, "request line and headers")
         super().dataReceived(data)
@@ -170,6 +172,14 @@ class EstChannel(HTTPChannel):
 
     def _expired(self, seconds: float, what: str) -> None:
         self._deadline = None
+        if not self._spoke:
+            # Nothing to answer (a TLS handshake never finished, or not a byte
+            # sent); a write would also keep TLS waiting for that handshake.
+            self._notice("{address}: no request within {seconds} s: closed",
+                         seconds=seconds)
+            self._closing = True
+            cast(Any, self.transport).abortConnection()
+            return
         self._notice("{address}: {what} not received within {seconds} s: 408",
                      what=what, seconds=seconds)
         self._close(_TIMED_OUT)

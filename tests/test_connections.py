@@ -104,6 +104,23 @@ class ConnectionLimitTests(TestCase):
         self.assertGreater(elapsed, 0.8)
         self.assertTrue(client.received.startswith(b"HTTP/1.1 408 "), client.received[:80])
 
+    async def test_silent_connection_to_tls_listener_closed_at_deadline(self) -> None:
+        """A TCP connection that never starts the TLS handshake is closed at the
+        header deadline (a 408 would wait for the handshake: it is aborted)."""
+        port = await self.serve(ConnectionLimits(header_timeout=1, idle_timeout=60), tls=True)
+        client = await self.connect(port)
+        elapsed = await client.closed
+        self.assertLess(elapsed, 3)
+        self.assertEqual(client.received, b"")
+
+    async def test_stalled_handshake_closed_at_deadline(self) -> None:
+        """A client that sends half a ClientHello and stops is closed at the header
+        deadline."""
+        port = await self.serve(ConnectionLimits(header_timeout=1, idle_timeout=60), tls=True)
+        client = await self.connect(port)
+        client.transport.write(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
+        self.assertLess(await client.closed, 3)
+
     async def test_trickled_body_closed_at_deadline(self) -> None:
         """A body trickled byte by byte is cut off at the body deadline."""
         port = await self.serve(ConnectionLimits(body_timeout=1, idle_timeout=60))
