@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra.http import NotFoundResource, answer_error, respond, run_async
+from estra.http import SafeLogger, NotFoundResource, answer_error, respond, run_async
 from estra.errors import UpstreamUnavailable
 from estra.metrics import REGISTRY
 from estra.store import Store
 
 __all__ = ["admin_root"]
 
-log = Logger()
+log = SafeLogger()
 
 
 class Health(Resource):

@@ -43,18 +43,19 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 from twisted.internet.interfaces import IReactorFromThreads
 from twisted.internet.threads import deferToThreadPool
-from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 
 from estra.config import Profile
+from estra.http import SafeLogger
 from estra.errors import Unauthorized
+from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.tls import ChannelBinding, TrustStore, Verified
 
 __all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password", "KINDS",
            "BASIC", "ISSUED", "BOOTSTRAP", "RA", "CODE", "UNRECORDED", "parse_principal"]
 
-log = Logger()
+log = SafeLogger()
 BASIC, ISSUED, BOOTSTRAP, RA, CODE = "basic", "issued", "bootstrap", "ra", "code"
 SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none")
 #: every kind; those in `_REALMED` carry a realm in their principal
@@ -177,10 +178,18 @@ class Htpasswd:
             self._hashes, self._stamp, self._good = hashes, stamp, {}
         return self._hashes
 
+    def _token(self, user: str, password: str) -> bytes:
+        return hmac.new(self._key, f"{user}\0{password}".encode(), hashlib.sha256).digest()
+
+    def cached(self, user: str, password: str) -> bool:
+        """True if these credentials checked out within `cache_seconds` (no bcrypt)."""
+        return (self._entries().get(user) is not None
+                and self._good.get(self._token(user, password), 0) > self._clock())
+
     async def check(self, user: str, password: str) -> bool:
         """True if `user` exists and `password` matches (constant-time compare)."""
         hashed = self._entries().get(user)
-        token = hmac.new(self._key, f"{user}\0{password}".encode(), hashlib.sha256).digest()
+        token = self._token(user, password)
         now = self._clock()
         if hashed is not None and self._good.get(token, 0) > now:
             return True
@@ -219,10 +228,11 @@ class Authenticator:
     def __init__(self, issued: TrustStore, bootstrap: TrustStore, htpasswd: Htpasswd,
                  realm: str, clock: Callable[[], float],
                  issuing_profile: Callable[[x509.Certificate], Awaitable[str | None]],
-                 ra: TrustStore | None = None) -> None:
+                 ra: TrustStore | None = None, throttle: LoginThrottle | None = None) -> None:
         self.issued, self.bootstrap, self.htpasswd = issued, bootstrap, htpasswd
         self.ra = ra or TrustStore("RA", [])
         self.realm, self._clock, self._issuing_profile = realm, clock, issuing_profile
+        self.throttle = throttle or LoginThrottle(ThrottleSettings(), clock)
 
     async def authenticate(self, peer: Peer, profile: Profile) -> Identity:
         """The requester's identity under `profile`, or `Unauthorized` (401)."""
@@ -237,7 +247,7 @@ class Authenticator:
                 problems.append(f"HTTP Basic is not accepted by profile {profile.name!r}")
             elif creds is None:
                 problems.append("malformed Basic credentials")
-            elif await self.htpasswd.check(*creds):
+            elif await self.throttle.check(peer.address, *creds, self.htpasswd):
                 return Identity(BASIC, creds[0], "", peer)
             else:
                 problems.append("wrong user name or password")

@@ -148,6 +148,14 @@ class Settings:
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
+    max_connections: int = 1024                      # per listener
+    max_connections_per_address: int = 64            # per listener and source address
+    header_timeout: float = 10                       # request line + headers, seconds
+    body_timeout: float = 30                         # request body after the headers
+    idle_timeout: float = 60                         # silence between requests
+    # [auth] failed Basic logins: (address_failures, address_refill_seconds,
+    # user_failures, user_refill_seconds, max_pending_checks)
+    login_throttle: tuple[int, float, int, float, int] = (10, 6, 20, 30, 32)
 
     @property
     def ca_cert(self) -> FilePath:
@@ -236,6 +244,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     max_body = server.get("max_body", int, 64 * 1024, _positive)
     realm = server.get("realm", str, "estra",
                        lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
+    max_connections = server.get("max_connections", int, 1024, _positive)
+    max_per_address = server.get("max_connections_per_address", int, 64, _positive)
+    header_timeout = server.get("header_timeout", (int, float), 10, _positive)
+    body_timeout = server.get("body_timeout", (int, float), 30, _positive)
+    idle_timeout = server.get("idle_timeout", (int, float), 60, _positive)
     server.done()
 
     tls = top.table("tls")
@@ -249,6 +262,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
 
     auth = top.table("auth")
     htpasswd = _path(state, auth.get("htpasswd", str, "htpasswd"))
+    throttle = (auth.get("address_failures", int, 10, _positive),
+                auth.get("address_refill_seconds", (int, float), 6, _positive),
+                auth.get("user_failures", int, 20, _positive),
+                auth.get("user_refill_seconds", (int, float), 30, _positive),
+                auth.get("max_pending_checks", int, 32, _positive))
     auth.done()
 
     ca = top.table("ca")
@@ -320,7 +338,10 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
                     profiles=profiles, upstreams=upstreams, store_url=store_url,
-                    admin_listen=admin_listen,
+                    admin_listen=admin_listen, max_connections=max_connections,
+                    max_connections_per_address=max_per_address,
+                    header_timeout=header_timeout, body_timeout=body_timeout,
+                    idle_timeout=idle_timeout, login_throttle=throttle,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust)
 

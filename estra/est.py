@@ -6,7 +6,6 @@ import time
 from typing import Any, Awaitable, Callable
 
 from twisted.internet.interfaces import ISSLTransport
-from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
@@ -16,14 +15,14 @@ from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import EstError, MethodNotAllowed, NotFound, NotImplementedOperation
 from estra.fullcmc import CMC_RESPONSE, FullCmc
 from estra.metrics import observe_request
-from estra.http import NotFoundResource, answer_error, read_body, respond, run_async
+from estra.http import SafeLogger, NotFoundResource, answer_error, read_body, respond, run_async
 from estra.policy import ENROLL, REENROLL
 from estra.ra import RegistrationAuthority
 from estra.tls import channel_binding, peer_chain
 
 __all__ = ["est_root", "peer_of"]
 
-log = Logger()
+log = SafeLogger()
 _B64 = {"Content-Transfer-Encoding": "base64"}
 Handler = Callable[["Operation", Request, Profile, dict[str, Any]], Awaitable[None]]
 

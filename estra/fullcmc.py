@@ -17,18 +17,18 @@ import hashlib
 from typing import Any, Callable, Sequence
 
 from cryptography import x509
-from twisted.logger import Logger
 
 from estra import cmc, wire
 from estra.auth import Identity
 from estra.config import Profile
+from estra.http import SafeLogger
 from estra.errors import BadUpstream, EstError, Held
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import Reply
 
 __all__ = ["FullCmc", "FULLCMC", "CMC_RESPONSE"]
 
-log = Logger()
+log = SafeLogger()
 FULLCMC = "fullcmc"
 CMC_RESPONSE = "application/pkcs7-mime; smime-type=CMC-response"
 _FAIL = {401: cmc.CMCFailInfo.badIdentity, 403: cmc.CMCFailInfo.badRequest,

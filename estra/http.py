@@ -10,9 +10,10 @@
 from __future__ import annotations
 
 import io
-from typing import Any, Callable, Coroutine, Mapping
+from typing import Any, Callable, Coroutine, Mapping, cast
 
 from twisted.internet.defer import CancelledError, Deferred
+from twisted.internet.protocol import connectionDone
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
@@ -20,12 +21,62 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from estra.errors import EstError, NotFound, PayloadTooLarge
+from estra.limits import ConnectionLimits, RateLimitedLog
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
-           "run_async", "NotFoundResource", "read_body", "printable"]
+           "run_async", "NotFoundResource", "read_body", "printable", "SafeLogger"]
 
-log = Logger()
-IDLE_TIMEOUT = 60   # seconds a connection may sit idle (also bounds stalled handshakes)
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(value: str, limit: int = 200) -> str:
+    """`value` as one printable line for a log: backslash, CR, LF and tab escaped,
+    other non-printable characters as \\xNN / \\uNNNN, cut after `limit`
+    characters (the cut says how many more there were)."""
+    if not isinstance(value, str):
+        value = str(value)
+    head = value[:limit]
+    if not (head.isprintable() and "\\" not in head):
+        head = "".join(
+            _ESCAPES.get(c) or (c if c.isprintable() else
+                                f"\\x{ord(c):02x}" if ord(c) < 0x100 else
+                                f"\\u{ord(c):04x}" if ord(c) < 0x10000 else
+                                f"\\U{ord(c):08x}")
+            for c in head)
+    if len(value) > limit:
+        head += f"...(+{len(value) - limit} chars)"
+    return head
+
+
+class SafeLogger(Logger):
+    """A Logger whose string (and bytes) event fields are passed through `printable`:
+    whatever a device sends (paths, user names, transaction IDs, User-Agent) reaches
+    the log as one line, never as a forged new line."""
+
+    field_limit = 1000
+
+    def emit(self, level: Any, format: str | None = None, **kwargs: Any) -> None:
+        for key, value in kwargs.items():
+            if key.startswith("log_"):
+                continue
+            if isinstance(value, bytes):
+                value = value.decode("utf-8", "replace")
+            if isinstance(value, str):
+                kwargs[key] = printable(value, self.field_limit)
+        super().emit(level, format, **kwargs)
+
+
+log = SafeLogger()
+IDLE_TIMEOUT = ConnectionLimits.idle_timeout   # the default: seconds a connection may idle
+
+
+def _canned(status: bytes, text: bytes) -> bytes:
+    return (b"HTTP/1.1 " + status + b"\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: " + str(len(text) + 1).encode() + b"\r\n\r\n" + text + b"\n")
+
+
+_TOO_LARGE = _canned(b"431 Request Header Fields Too Large", b"request header fields too large")
+_TIMED_OUT = _canned(b"408 Request Timeout", b"request not received in time")
 
 
 class EstRequest(Request):
@@ -52,11 +103,102 @@ class EstRequest(Request):
 
 
 class EstChannel(HTTPChannel):
-    """HTTPChannel that writes `HTTP/1.1` status lines to HTTP/1.0 clients too."""
+    """HTTPChannel that writes `HTTP/1.1` status lines to HTTP/1.0 clients too, and
+    holds each request to deadlines that trickled bytes do not reset:
+
+    * the request line and headers must arrive within `header_timeout` seconds of
+      the connection (so the TLS handshake counts too) or of the first byte of a
+      later keep-alive request;
+    * the body must arrive within `body_timeout` seconds of the headers.
+
+    The idle timeout (`timeOut`) still bounds silence between requests. A line over
+    `MAX_LENGTH` is answered 431 at once and the connection closed (Twisted's
+    LineReceiver only called `transport.loseConnection()`, which TLS defers while
+    the channel is registered as the transport's producer: the client waited for
+    the idle timeout instead of getting an answer).
+    """
+
+    header_timeout: float = ConnectionLimits.header_timeout
+    body_timeout: float = ConnectionLimits.body_timeout
+    notices: RateLimitedLog | None = None     # set per Site by make_site
+    _deadline: Any = None
+    _closing = False
+    _spoke = False                            # any request bytes (after TLS) seen
 
     def writeHeaders(self, version: bytes, code: bytes, reason: bytes,
                      headers: Any) -> None:
         super().writeHeaders(b"HTTP/1.1", code, reason, headers)
+
+    def connectionMade(self) -> None:
+        super().connectionMade()
+        self._arm(self.header_timeout, "request line and headers")
+
+    def dataReceived(self, data: bytes) -> None:
+        if self._closing:
+            return
+        self._spoke = True
+        if self._deadline is None and self.line_mode and not self._handlingRequest:
+            self._arm(self.header_timeout, "request line and headers")
+        super().dataReceived(data)
+
+    def allHeadersReceived(self) -> None:
+        self._disarm()
+        super().allHeadersReceived()
+        if self.length != 0:                  # a Content-Length body, or chunked
+            self._arm(self.body_timeout, "request body")
+
+    def allContentReceived(self) -> None:
+        self._disarm()
+        super().allContentReceived()
+
+    def lineLengthExceeded(self, line: bytes) -> None:
+        self._notice("{address}: request line or header over {limit} bytes: 431",
+                     limit=self.MAX_LENGTH)
+        self._close(_TOO_LARGE)
+
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
+        self._disarm()
+        super().connectionLost(reason)
+
+    def _arm(self, seconds: float, what: str) -> None:
+        self._disarm()
+        self._deadline = self.callLater(seconds, lambda: self._expired(seconds, what))
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            if self._deadline.active():
+                self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self, seconds: float, what: str) -> None:
+        self._deadline = None
+        if not self._spoke:
+            # Nothing to answer (a TLS handshake never finished, or not a byte
+            # sent); a write would also keep TLS waiting for that handshake.
+            self._notice("{address}: no request within {seconds} s: closed",
+                         seconds=seconds)
+            self._closing = True
+            cast(Any, self.transport).abortConnection()
+            return
+        self._notice("{address}: {what} not received within {seconds} s: 408",
+                     what=what, seconds=seconds)
+        self._close(_TIMED_OUT)
+
+    def _close(self, answer: bytes) -> None:
+        """Write a canned answer, close now (and abort if the client will not go)."""
+        self._closing = True
+        self._disarm()
+        assert self.transport is not None
+        self.transport.write(answer)
+        self.loseConnection()                 # unregisters the producer: TLS closes now
+        if self.abortTimeout is not None:
+            self._abortingCall = self.callLater(self.abortTimeout, self.forceAbortClient)
+
+    def _notice(self, format: str, **fields: Any) -> None:
+        transport = self.transport
+        address = str(getattr(transport.getPeer(), "host", "?")) if transport else "?"
+        if self.notices is not None:
+            self.notices.warn(format, address=address, **fields)
 
 
 class QuietSite(Site):
@@ -74,20 +216,16 @@ class QuietSite(Site):
                  address=getattr(request.getClientAddress(), "host", "?"))
 
 
-def printable(value: str, limit: int = 200) -> str:
-    """`value` fit for a log line: control and other unprintable characters escaped
-    as `repr` does (a newline cannot start a forged line), cut to `limit` characters."""
-    text = value if value.isprintable() else repr(value)[1:-1]
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def make_site(root: Resource, max_body: int) -> Site:
-    """A Site with estra's request and channel classes and no tracebacks."""
+def make_site(root: Resource, max_body: int,
+              limits: ConnectionLimits = ConnectionLimits(), reactor: Any = None) -> Site:
+    """A Site with estra's request and channel classes, deadlines and no tracebacks."""
     request_class = type("EstRequest", (EstRequest,), {"max_body": max_body})
-    site = QuietSite(root, requestFactory=request_class)
-    site.protocol = EstChannel  # type: ignore[assignment]
+    site = QuietSite(root, requestFactory=request_class, reactor=reactor)
+    site.protocol = type("EstChannel", (EstChannel,), {  # type: ignore[assignment]
+        "header_timeout": limits.header_timeout, "body_timeout": limits.body_timeout,
+        "notices": RateLimitedLog(site.reactor.seconds, logger=log)})
     site.displayTracebacks = False
-    site.timeOut = IDLE_TIMEOUT            # Twisted's default is 12 hours
+    site.timeOut = limits.idle_timeout     # Twisted's default is 12 hours
     return site
 
 

@@ -2,13 +2,30 @@
 
 One registry per process (not the client library's global one), so tests and
 embedders can build several services without clashes.
+
+Every label value comes from a fixed set: the protocols and operations estra
+knows, the profile names configured at start-up (`allow_labels`) and a fixed
+set of HTTP statuses. Anything else a client sends (a junk `?operation=`, an
+unknown SCEP path label) is counted as "other", so no request can add a time
+series: /metrics stays the same size whatever devices send.
 """
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-__all__ = ["REGISTRY", "observe_request", "observe_upstream"]
+from estra.config import DEFAULT_PROFILE, OPERATION_NAMES
+
+__all__ = ["REGISTRY", "OTHER", "allow_labels", "observe_request", "observe_upstream"]
+
+OTHER = "other"
+PROTOCOLS = frozenset({"est", "scep"})
+OPERATIONS = frozenset({*OPERATION_NAMES, "GetCACaps", "GetCACert", "PKIOperation", "-"})
+STATUSES = frozenset({200, 202, 204, 400, 401, 403, 404, 405, 406, 408, 409, 411, 413,
+                      415, 429, 431, 499, 500, 501, 502, 503, 504})
+_labels: set[str] = {DEFAULT_PROFILE}
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 _REQUESTS = Counter("estra_requests", "Requests answered, by protocol, operation, "
@@ -26,9 +43,19 @@ _UPSTREAM_SECONDS = Histogram("estra_upstream_seconds", "Upstream call latency",
                               buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))
 
 
+def allow_labels(labels: Iterable[str]) -> None:
+    """Profile labels that may appear as metric label values (the configured ones)."""
+    _labels.update(labels)
+
+
 def observe_request(protocol: str, operation: str, label: str, status: int,
                     seconds: float) -> None:
-    _REQUESTS.labels(protocol, operation, label, str(status)).inc()
+    """Count one answered request; values outside the known sets count as "other"."""
+    protocol = protocol if protocol in PROTOCOLS else OTHER
+    operation = operation if operation in OPERATIONS else OTHER
+    label = label if label in _labels else OTHER
+    code = str(status) if status in STATUSES else OTHER
+    _REQUESTS.labels(protocol, operation, label, code).inc()
     _REQUEST_SECONDS.labels(protocol, operation).observe(seconds)
 
 

@@ -34,7 +34,6 @@ from asn1crypto import cms
 from attrs import evolve
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
-from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
@@ -44,14 +43,14 @@ from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import BadRequest, EstError, Forbidden, Held, NotFound
 from estra.metrics import observe_request
-from estra.http import NotFoundResource, answer_error, printable, read_body, respond, run_async
+from estra.http import SafeLogger, NotFoundResource, answer_error, read_body, respond, run_async
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import UpstreamHTTP
 
 __all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES"]
 
-log = Logger()
+log = SafeLogger()
 #: What GetCACaps advertises: all of it is implemented.  strongSwan 5.9 picks
 #: AES only when SHA-384 is listed too, hence SHA-384.
 CAPABILITIES = ("POSTPKIOperation", "Renewal", "SHA-1", "SHA-256", "SHA-384", "SHA-512",
@@ -88,20 +87,20 @@ class ScepFrontEnd:
             return self._reply(message, status, certs=certs)
         except sm.ScepError as e:
             log.info("SCEP {tid} failed ({fail}): {reason}",
-                     tid=printable(message.transaction_id), fail=e.fail_info.name,
-                     reason=printable(str(e)))
+                     tid=message.transaction_id, fail=e.fail_info.name,
+                     reason=str(e))
             return self._reply(message, sm.Status.FAILURE, fail=e.fail_info, text=str(e))
         except Held as e:
-            log.info("SCEP {tid} pending: {reason}", tid=printable(message.transaction_id),
-                     reason=printable(e.reason))
+            log.info("SCEP {tid} pending: {reason}", tid=message.transaction_id,
+                     reason=e.reason)
             return self._reply(message, sm.Status.PENDING)
         except EstError as e:
             if e.status >= 500:         # CA unreachable: PENDING, the device polls again
                 log.warn("SCEP {tid}: {reason}; answering PENDING",
-                         tid=printable(message.transaction_id), reason=printable(e.reason))
+                         tid=message.transaction_id, reason=e.reason)
                 return self._reply(message, sm.Status.PENDING)
-            log.info("SCEP {tid} refused: {reason}", tid=printable(message.transaction_id),
-                     reason=printable(e.reason))
+            log.info("SCEP {tid} refused: {reason}", tid=message.transaction_id,
+                     reason=e.reason)
             return self._reply(message, sm.Status.FAILURE,
                                fail=_FAIL.get(e.status, sm.FailInfo.badRequest), text=e.reason)
 
@@ -351,10 +350,10 @@ class ScepResource(Resource):
         observe_request("scep", operation if operation in _OPERATIONS else "other", label,
                         status, time.monotonic() - started)
         log.info("scep {operation} {status} from {address}: {reason} ({method} {path})",
-                 operation=printable(operation or "-"), status=status, address=address,
-                 reason=printable(reason),
-                 method=printable(request.method.decode("ascii", "replace")),
-                 path=printable(request.path.decode("ascii", "replace")))
+                 operation=operation or "-", status=status, address=address,
+                 reason=reason,
+                 method=request.method.decode("ascii", "replace"),
+                 path=request.path.decode("ascii", "replace"))
 
 
 def _message(request: Request) -> bytes:

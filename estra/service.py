@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import stat
 import sys
 import time
 from typing import Any
@@ -22,6 +24,9 @@ from estra.auth import Authenticator, Htpasswd, trust_stores
 from estra.config import ConfigError, Settings, load_settings
 from estra.est import est_root
 from estra.http import make_site
+from estra.limits import ConnectionLimits, LimitedEndpoint
+from estra.metrics import allow_labels
+from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import BOOTSTRAP_USER, prepare_state
@@ -70,10 +75,38 @@ class Options(usage.Options):
 
 def makeService(options: Options) -> IService:
     from twisted.internet import reactor
+    restrict_umask(getattr(options, "parent", None))
     try:
         return build_service(reactor, options["settings"], announce=sys.stderr)
     except (OSError, ValueError, ConfigError) as e:
         raise SystemExit(f"estra: cannot start: {e}") from e
+
+
+def restrict_umask(twistd: Any) -> int:
+    """Set the process umask before twistd opens --logfile, and tighten a log file
+    that is already there; returns the umask set.
+
+    twistd opens the log file after `makeService` but applies `--umask` (and a
+    daemon's default 077) only later, so without this the log, which carries
+    client addresses and user names, was created 0644. The umask is `--umask` when
+    given, else 077 for a daemon (what twistd applies anyway) and 027 under
+    `--nodaemon`: log files 0600 or 0640.
+    """
+    def option(name: str) -> Any:
+        try:
+            return twistd[name] if twistd is not None else None
+        except KeyError:                          # `twist` has no such options
+            return None
+    umask = option("umask")
+    if umask is None:
+        umask = 0o027 if option("nodaemon") or twistd is None else 0o077
+    os.umask(umask)
+    logfile = option("logfile")
+    if logfile and logfile != "-" and os.path.isfile(logfile):
+        mode = stat.S_IMODE(os.stat(logfile).st_mode)
+        if mode & umask:
+            os.chmod(logfile, mode & ~umask)
+    return int(umask)
 
 
 class _ThreadPoolService(Service):
@@ -208,6 +241,7 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
             "`estra user add estra`\n")
         announce.flush()
     top = MultiService()
+    allow_labels(settings.profiles)
     pool = ThreadPool(minthreads=0, maxthreads=4, name="estra-bcrypt")
     _ThreadPoolService(pool).setServiceParent(top)
     bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
@@ -228,12 +262,16 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
     authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock,
                                   store.issuing_profile,
-                                  TrustStore("RA", ra_anchors, pinned_leaves=True))
+                                  TrustStore("RA", ra_anchors, pinned_leaves=True),
+                                  LoginThrottle(ThrottleSettings(*settings.login_throttle),
+                                                reactor.seconds))
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, store, clock)
     fullcmc = FullCmc(ra, (prepared.ca.key, prepared.ca.cert), clock)
-    site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body)
+    limits = connection_limits(settings)
+    site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body, limits,
+                     reactor)
     tls = ServerTLS(settings.tls_cert, settings.tls_key, [prepared.ca.cert, *bootstrap])
-    endpoint = TLSServerEndpoint(serverFromString(reactor, settings.listen), tls)
+    endpoint = TLSServerEndpoint(_limited(reactor, settings.listen, limits, "est"), tls)
     est = StreamServerEndpointService(endpoint, site)
     est._raiseSynchronously = True
     est.setName("est")
@@ -241,18 +279,33 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     _OnListen(est, _announce(settings)).setServiceParent(top)
     _ReloadOnHangup(reactor, tls).setServiceParent(top)
     if settings.scep_listen:
-        _scep_service(reactor, settings, ra, prepared.ca, tls).setServiceParent(top)
+        _scep_service(reactor, settings, ra, prepared.ca, tls, limits).setServiceParent(top)
     if settings.admin_listen:
-        admin = StreamServerEndpointService(serverFromString(reactor, settings.admin_listen),
-                                            make_site(admin_root(store), 1024))
+        admin = StreamServerEndpointService(
+            _limited(reactor, settings.admin_listen, limits, "admin"),
+            make_site(admin_root(store), 1024, limits, reactor))
         admin._raiseSynchronously = True
         admin.setServiceParent(top)
         _OnListen(admin, _admin_ready).setServiceParent(top)
     return top
 
 
+def connection_limits(settings: Settings) -> ConnectionLimits:
+    """The [server] connection limits, applied to every listener."""
+    return ConnectionLimits(settings.max_connections, settings.max_connections_per_address,
+                            settings.header_timeout, settings.body_timeout,
+                            settings.idle_timeout)
+
+
+def _limited(reactor: Any, description: str, limits: ConnectionLimits,
+             name: str) -> LimitedEndpoint:
+    """The endpoint `description`, refusing connections over `limits` before TLS."""
+    return LimitedEndpoint(serverFromString(reactor, description), limits, reactor.seconds,
+                           name)
+
+
 def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
-                  ca: LocalCA, tls: ServerTLS) -> MultiService:
+                  ca: LocalCA, tls: ServerTLS, limits: ConnectionLimits) -> MultiService:
     """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
     group = MultiService()
     signer = scep_signer(settings, ca)
@@ -264,8 +317,8 @@ def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
     _Upstreams(list(webhooks.values())).setServiceParent(group)
     front = ScepFrontEnd(ra, signer, webhooks)
     site = make_site(scep_root(front, settings.profiles, settings.scep_paths),
-                     settings.max_body)
-    endpoint: Any = serverFromString(reactor, settings.scep_listen)
+                     settings.max_body, limits, reactor)
+    endpoint: Any = _limited(reactor, settings.scep_listen, limits, "scep")
     if settings.scep_tls:
         endpoint = TLSServerEndpoint(endpoint, tls)
     scep = StreamServerEndpointService(endpoint, site)

@@ -125,6 +125,9 @@ CONFIG = """
 client_trust = ["{boot}"]
 ra_trust = ["{ra}"]
 
+[auth]
+address_failures = 1000     # the matrix sends many wrong passwords from 127.0.0.1
+
 [scep]
 listen = "tcp:0:interface=127.0.0.1"
 

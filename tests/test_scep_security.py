@@ -30,7 +30,6 @@ from twisted.trial.unittest import SynchronousTestCase
 from estra import scep_message as sm
 from estra import wire
 from estra.cms import asn1_name
-from estra.http import printable
 from estra.store import MIGRATIONS, SQLITE, _sqlite_setup, migrate_blocking, open_store
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
@@ -341,13 +340,3 @@ def test_log_and_metrics_cannot_be_forged(server: Server) -> None:
     assert series and all("FORGED" not in s and "made-up" not in s for s in series), series
     assert any('operation="other"' in s and 'label="default"' in s for s in series), series
     assert any('operation="GetCACaps"' in s and 'label="other"' in s for s in series), series
-
-
-class PrintableTests(SynchronousTestCase):
-    """estra.http.printable."""
-
-    def test_escapes_and_cuts(self) -> None:
-        """Control characters come out escaped; long values are cut."""
-        self.assertEqual(printable("plain TID-1"), "plain TID-1")
-        self.assertEqual(printable("a\nb\r\x1b"), "a\\nb\\r\\x1b")
-        self.assertEqual(len(printable("x" * 500, limit=10)), 13)

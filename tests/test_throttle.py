@@ -1,0 +1,162 @@
+"""Throttling of failed HTTP Basic logins (security issue #9, finding 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.internet.defer import Deferred, succeed
+from twisted.internet.task import Clock
+from twisted.trial.unittest import SynchronousTestCase
+
+from estra.throttle import LoginsBusy, LoginThrottle, ThrottleSettings, TooManyAttempts, \
+    source_key
+
+from tests.conftest import PASSWORD
+
+
+class FakeHtpasswd:
+    """User alice with PASSWORD; counts the (bcrypt) checks it is asked for."""
+
+    def __init__(self) -> None:
+        self.checks = 0
+        self.good: set[tuple[str, str]] = set()
+        self.hold: list[Deferred[bool]] | None = None
+
+    def cached(self, user: str, password: str) -> bool:
+        return (user, password) in self.good
+
+    def check(self, user: str, password: str) -> Deferred[bool]:
+        self.checks += 1
+        ok = user == "alice" and password == PASSWORD
+        if ok:
+            self.good.add((user, password))
+        if self.hold is not None:
+            d: Deferred[bool] = Deferred()
+            self.hold.append(d)
+            return d
+        return succeed(ok)
+
+
+class LoginThrottleTests(SynchronousTestCase):
+    def setUp(self) -> None:
+        self.clock = Clock()
+        self.htpasswd = FakeHtpasswd()
+        self.throttle = LoginThrottle(ThrottleSettings(), self.clock.seconds)
+
+    def attempt(self, address: str, user: str = "alice", password: str = "guess") -> Any:
+        d = Deferred.fromCoroutine(self.throttle.check(address, user, password,
+                                                       self.htpasswd))
+        return d
+
+    def login(self, address: str, user: str = "alice", password: str = "guess") -> bool:
+        result: bool = self.successResultOf(self.attempt(address, user, password))
+        return result
+
+    def refused(self, address: str, password: str = "guess") -> TooManyAttempts:
+        error = self.failureResultOf(self.attempt(address, password=password),
+                                     TooManyAttempts).value
+        assert isinstance(error, TooManyAttempts)
+        return error
+
+    def test_guessing_from_one_address_throttled(self) -> None:
+        """After 10 failures from one address the next attempt is 429 with a
+        Retry-After, and no bcrypt check runs for it."""
+        for i in range(10):
+            self.assertFalse(self.login("192.0.2.7", password=f"guess{i}"))
+        error = self.refused("192.0.2.7")
+        self.assertEqual(error.status, 429)
+        self.assertEqual(error.headers()["Retry-After"], "6")
+        self.assertEqual(self.htpasswd.checks, 10)
+
+    def test_budget_refills_with_time(self) -> None:
+        """One failed attempt is regained every 6 s: ~10 guesses a minute at most."""
+        for _ in range(10):
+            self.login("192.0.2.7")
+        self.clock.advance(6)
+        self.assertFalse(self.login("192.0.2.7"))
+        self.refused("192.0.2.7")
+
+    def test_successes_do_not_use_the_budget(self) -> None:
+        """A client logging in right many times is never throttled."""
+        for _ in range(50):
+            self.htpasswd.good.clear()                 # no cache: bcrypt every time
+            self.assertTrue(self.login("192.0.2.8", password=PASSWORD))
+
+    def test_legitimate_user_from_another_address_logs_in(self) -> None:
+        """Guessers on 40 addresses spend alice's per-user budget; they are refused
+        for alice, while alice from her own address (never failed) still logs in."""
+        for n in range(40):
+            self.assertFalse(self.login(f"198.51.100.{n}"))
+        error = self.refused("198.51.100.3")         # failed for alice before: 429
+        self.assertIn("for this user", error.reason)
+        self.assertTrue(self.login("203.0.113.5", password=PASSWORD))
+
+    def test_cached_right_password_accepted_from_a_throttled_address(self) -> None:
+        """Behind the same NAT address as a guesser, alice's recently checked
+        password is accepted without bcrypt and without throttling."""
+        self.assertTrue(self.login("192.0.2.9", password=PASSWORD))
+        for _ in range(10):
+            self.login("192.0.2.9")
+        checks = self.htpasswd.checks
+        self.assertTrue(self.login("192.0.2.9", password=PASSWORD))
+        self.assertEqual(self.htpasswd.checks, checks)
+
+    def test_bcrypt_queue_capped(self) -> None:
+        """With 32 checks under way, the next (from any address) is 503 at once."""
+        self.htpasswd.hold = []
+        pending = [self.attempt(f"10.0.{n // 8}.{n}") for n in range(32)]
+        for d in pending:
+            self.assertNoResult(d)
+        busy = self.failureResultOf(self.attempt("10.9.9.9"), LoginsBusy).value
+        assert isinstance(busy, LoginsBusy)
+        self.assertEqual((busy.status, busy.headers()["Retry-After"]), (503, "1"))
+        self.assertEqual(self.htpasswd.checks, 32)
+        held, self.htpasswd.hold = self.htpasswd.hold, None
+        for d in held:
+            d.callback(False)
+        self.assertFalse(self.login("10.9.9.9"))
+
+    def test_memory_bounded_after_100000_addresses(self) -> None:
+        """100,000 distinct addresses failing (for 100,000 user names) leave each
+        table at most max_entries rows."""
+        throttle = LoginThrottle(ThrottleSettings(max_entries=1000), self.clock.seconds)
+        self.throttle = throttle
+        for n in range(100_000):
+            address = f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}"
+            self.login(address, user=f"user{n}")
+        sizes = throttle.sizes()
+        self.assertLessEqual(max(sizes.values()), 1000, sizes)
+
+    def test_ipv6_counted_by_64(self) -> None:
+        """Addresses in one IPv6 /64 share a budget; IPv4-mapped ones count as IPv4."""
+        self.assertEqual(source_key("2001:db8:1:2::1"), source_key("2001:db8:1:2:ffff::9"))
+        self.assertNotEqual(source_key("2001:db8:1:2::1"), source_key("2001:db8:1:3::1"))
+        self.assertEqual(source_key("::ffff:192.0.2.1"), "192.0.2.1")
+        for n in range(10):
+            self.login(f"2001:db8:1:2::{n + 1:x}")
+        self.refused("2001:db8:1:2::99")
+
+
+def test_guessing_over_real_tls_throttled(start_estra: Any, tmp_path: Any) -> None:
+    """Against a running estra, the 11th wrong password from one address gets 429 +
+    Retry-After; alice from another source address (127.0.0.2) still enrolls."""
+    from tests import pki
+    from tests.conftest import parse_http
+    server = start_estra()
+    server.add_user("alice")
+    req = pki.csr(pki.ec_key(), pki.name("t"))
+    statuses = [server.post("simpleenroll", req, "--user", f"alice:guess{i}")[0]
+                for i in range(11)]
+    assert statuses == [401] * 10 + [429], statuses
+    status, headers, _ = server.post("simpleenroll", req, "--user", "alice:guess")
+    assert status == 429 and int(headers["retry-after"]) >= 1
+    done = server.curl("simpleenroll", "--interface", "127.0.0.2", "--user",
+                       f"alice:{PASSWORD}", "--data-binary", "@" + str(
+                           _write(tmp_path / "r.b64", pki.b64(req))),
+                       "-H", "Content-Type: application/pkcs10")
+    assert parse_http(done.stdout)[0] == 200, done.stdout[:200]
+
+
+def _write(path: Any, data: bytes) -> Any:
+    path.write_bytes(data)
+    return path
