@@ -129,7 +129,7 @@ class ScepFrontEnd:
             return await self._poll(tx, message, profile, address)
         if kind == sm.MessageType.GetCert:
             _, serial = message.issuer_and_serial(self.signer)
-            return sm.Status.SUCCESS, [await self._stored(f"{serial:x}")]
+            return sm.Status.SUCCESS, [await self._stored(wire.serial_hex(serial))]
         raise sm.ScepError(f"{kind.name} is not offered (no CRL from this CA)",
                            sm.FailInfo.badRequest)
 
@@ -171,7 +171,7 @@ class ScepFrontEnd:
         scep_profile = evolve(profile, require_code=False, require_channel_binding=False)
         certs = list(await self.ra.enroll(operation, identity, csr, scep_profile))
         await self.ra.store.scep_issued(profile.name, transaction_id,
-                                        f"{certs[0].serial_number:x}")
+                                        wire.serial_hex(certs[0].serial_number))
         return sm.Status.SUCCESS, certs
 
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
