@@ -291,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(FilePath(args.config) if args.config else None,
                                  state_dir=args.state_dir)
     except ConfigError as e:
-        return fail(args, str(e), 2)
+        print(f"estra: {e}", file=sys.stderr)
+        return 2
     if args.command in operate.COMMANDS:
         return operate.run(settings, args, _react)
     if args.command in ("cacerts", "enroll"):

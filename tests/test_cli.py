@@ -254,11 +254,12 @@ def test_enroll_waits_for_approval(start_estra: Callable[..., Server], tmp_path:
     server.add_user("alice")
     out, password = tmp_path / "w.pem", tmp_path / "password"
     password.write_text(PASSWORD + "\n")
-    device = subprocess.Popen(
-        [sys.executable, "-m", "estra.cli", "enroll", *client_args(server), "--label", "manual",
-         "--user", "alice", "--csr", str(write_csr(tmp_path, "w")), "-o", str(out),
-         "--wait", "30"], stdin=password.open(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=estra_env())
+    with password.open() as stdin:
+        device = subprocess.Popen(
+            [sys.executable, "-m", "estra.cli", "enroll", *client_args(server), "--label",
+             "manual", "--user", "alice", "--csr", str(write_csr(tmp_path, "w")), "-o",
+             str(out), "--wait", "30"], stdin=stdin, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=estra_env())
     deadline = time.monotonic() + 20
     pending: list[dict[str, Any]] = []
     while not pending and time.monotonic() < deadline:
