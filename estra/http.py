@@ -22,7 +22,7 @@ from twisted.web.server import NOT_DONE_YET, Request, Site
 from estra.errors import EstError, NotFound, PayloadTooLarge
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
-           "run_async", "NotFoundResource", "read_body"]
+           "run_async", "NotFoundResource", "read_body", "printable"]
 
 log = Logger()
 IDLE_TIMEOUT = 60   # seconds a connection may sit idle (also bounds stalled handshakes)
@@ -72,6 +72,13 @@ class QuietSite(Site):
                  method=request.method.decode("ascii", "replace"),
                  path=request.uri.decode("ascii", "replace"), status=request.code,
                  address=getattr(request.getClientAddress(), "host", "?"))
+
+
+def printable(value: str, limit: int = 200) -> str:
+    """`value` fit for a log line: control and other unprintable characters escaped
+    as `repr` does (a newline cannot start a forged line), cut to `limit` characters."""
+    text = value if value.isprintable() else repr(value)[1:-1]
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def make_site(root: Resource, max_body: int) -> Site:

@@ -79,18 +79,22 @@ class RegistrationAuthority:
                      csr: x509.CertificateSigningRequest, profile: Profile,
                      keygen: Callable[[x509.CertificateSigningRequest],
                                       x509.CertificateSigningRequest] | None = None,
-                     issue: Issuer | None = None) -> Sequence[x509.Certificate]:
+                     issue: Issuer | None = None,
+                     on_issued: Callable[[Any, str], None] | None = None
+                     ) -> Sequence[x509.Certificate]:
         """Judge `csr` under the profile, record the outcome, have the CA issue.
 
         With `keygen` (server-side key generation) the request is judged and
         held as the device sent it, and `keygen` turns it into the request
         for the generated key just before the CA sees it.  `issue` replaces
         the call to the profile's CA (the upstream serverkeygen relay).
+        `on_issued(cursor, serial)` runs in the database transaction that records
+        the issuance (the SCEP transaction's serial commits with it).
         """
-        der = csr.public_bytes(Encoding.DER)
+        stored = wire.csr_without_challenge(wire.csr_der(csr))   # never a secret at rest
         record = dict(at=self._clock(), identity=identity.principal, method=identity.kind,
                       peer=identity.peer.address, label=profile.name, operation=operation,
-                      csr_sha256=hashlib.sha256(der).hexdigest(),
+                      csr_sha256=hashlib.sha256(stored).hexdigest(),
                       key_sha256=key_fingerprint(csr), subject=csr.subject.rfc4514_string(),
                       sans=_san_strings(wire.sans_of(csr)))
         try:
@@ -99,9 +103,9 @@ class RegistrationAuthority:
                                                  str(record["key_sha256"])) \
                 if profile.approval == "manual" else None
             if held is not None:
-                csr = self._approved(held, profile)
+                csr = self._approved(held, profile, csr, stored)
             else:
-                await self._judge(operation, identity, csr, profile, record)
+                await self._judge(operation, identity, csr, profile, record, stored)
             if keygen is not None:
                 csr = keygen(csr)
                 record["key_sha256"] = key_fingerprint(csr)
@@ -116,7 +120,8 @@ class RegistrationAuthority:
         await self.store.record(EnrollmentRecord(
             **record, decision="issued", rule="issued", reason="",  # type: ignore[arg-type]
             serial=serial, not_after=certs[0].not_valid_after_utc.timestamp(),
-            certificate=base64.b64encode(certs[0].public_bytes(Encoding.DER)).decode()))
+            certificate=base64.b64encode(certs[0].public_bytes(Encoding.DER)).decode()),
+            on_issued)
         if held is not None:
             await self.store.mark_issued(held["id"], serial)
         return certs
@@ -128,20 +133,25 @@ class RegistrationAuthority:
             ca.reenroll if operation in RENEWALS else ca.enroll)(csr, identity, profile)
         return certs
 
-    def _approved(self, held: dict[str, object], profile: Profile
+    def _approved(self, held: dict[str, object], profile: Profile,
+                  csr: x509.CertificateSigningRequest, stored: bytes
                   ) -> x509.CertificateSigningRequest:
-        """The stored request once an operator approved it; else 202 or 403."""
+        """The request to issue once an operator approved it; else 202 or 403.
+
+        What the operator saw is stored without its challengePassword: when the
+        device sends that same request again, its own signed bytes are issued (an
+        upstream CA checks the signature), otherwise the stored request."""
         if held["status"] == "pending":
             raise Held(f"approval: request {held['id']} awaits an operator's decision",
                        profile.approval_retry_after)
         if held["status"] == "rejected":
             raise Forbidden(f"approval: request {held['id']} was rejected: {held['reason']}")
-        # Issue exactly what the operator saw, whatever the device sends now.
-        return wire.load_csr(base64.b64decode(str(held["csr"])))
+        approved = base64.b64decode(str(held["csr"]))
+        return csr if stored == approved else wire.load_stored_csr(approved)
 
     async def _judge(self, operation: str, identity: Identity,
                      csr: x509.CertificateSigningRequest, profile: Profile,
-                     record: dict[str, object]) -> None:
+                     record: dict[str, object], stored: bytes) -> None:
         self.policy.check(operation, identity, csr, profile)
         for limit, bucket in ((profile.rate_per_identity, f"id:{identity.principal}"),
                               (profile.rate_per_address, f"ip:{identity.peer.address}")):
@@ -167,7 +177,7 @@ class RegistrationAuthority:
             pending_id = await self.store.hold(
                 profile.name, operation, identity.principal, str(record["key_sha256"]),
                 str(record["subject"]), list(record["sans"]),  # type: ignore[call-overload]
-                base64.b64encode(wire.csr_der(csr)).decode())
+                base64.b64encode(stored).decode())
             raise Held(f"approval: request {pending_id} awaits an operator's decision",
                        profile.approval_retry_after)
 

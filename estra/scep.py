@@ -11,6 +11,14 @@ a RenewalReq is authenticated by its signer, a certificate this RA issued.
 Then the request runs through `RegistrationAuthority.enroll` like any EST
 request: policy, records, manual approval (PENDING, polled with CertPoll
 under the transactionID kept in the store) and the profile's CA.
+
+Hardening (issue #9): every envelope that cannot be decrypted or read gets
+one and the same FAILURE (`scep_message.UNREADABLE`), after the same work;
+a transaction belongs to the key that signed its request (CertPoll and
+GetCert answer only that key); its serial commits with the enrollment
+record; a request that could not be answered (a non-RSA signer) is refused
+before anything is spent; stored requests carry no challengePassword;
+device-supplied values are escaped in logs and never become metric labels.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from typing import Any, Sequence
 from asn1crypto import cms
 from attrs import evolve
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
 from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
@@ -35,7 +44,7 @@ from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import BadRequest, EstError, Forbidden, Held, NotFound
 from estra.metrics import observe_request
-from estra.http import NotFoundResource, answer_error, read_body, respond, run_async
+from estra.http import NotFoundResource, answer_error, printable, read_body, respond, run_async
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import UpstreamHTTP
@@ -48,6 +57,7 @@ log = Logger()
 CAPABILITIES = ("POSTPKIOperation", "Renewal", "SHA-1", "SHA-256", "SHA-384", "SHA-512",
                 "AES", "DES3", "SCEPStandard")
 PKI_MESSAGE = "application/x-pki-message"
+_OPERATIONS = frozenset({"GetCACaps", "GetCACert", "GetCACertChain", "PKIOperation"})
 _FAIL = {400: sm.FailInfo.badRequest, 401: sm.FailInfo.badMessageCheck,
          403: sm.FailInfo.badRequest, 404: sm.FailInfo.badCertId}
 
@@ -77,18 +87,21 @@ class ScepFrontEnd:
             status, certs = await self._dispatch(message, profile, address, replayed)
             return self._reply(message, status, certs=certs)
         except sm.ScepError as e:
-            log.info("SCEP {tid} failed ({fail}): {reason}", tid=message.transaction_id,
-                     fail=e.fail_info.name, reason=str(e))
+            log.info("SCEP {tid} failed ({fail}): {reason}",
+                     tid=printable(message.transaction_id), fail=e.fail_info.name,
+                     reason=printable(str(e)))
             return self._reply(message, sm.Status.FAILURE, fail=e.fail_info, text=str(e))
         except Held as e:
-            log.info("SCEP {tid} pending: {reason}", tid=message.transaction_id, reason=e.reason)
+            log.info("SCEP {tid} pending: {reason}", tid=printable(message.transaction_id),
+                     reason=printable(e.reason))
             return self._reply(message, sm.Status.PENDING)
         except EstError as e:
             if e.status >= 500:         # CA unreachable: PENDING, the device polls again
                 log.warn("SCEP {tid}: {reason}; answering PENDING",
-                         tid=message.transaction_id, reason=e.reason)
+                         tid=printable(message.transaction_id), reason=printable(e.reason))
                 return self._reply(message, sm.Status.PENDING)
-            log.info("SCEP {tid} refused: {reason}", tid=message.transaction_id, reason=e.reason)
+            log.info("SCEP {tid} refused: {reason}", tid=printable(message.transaction_id),
+                     reason=printable(e.reason))
             return self._reply(message, sm.Status.FAILURE,
                                fail=_FAIL.get(e.status, sm.FailInfo.badRequest), text=e.reason)
 
@@ -101,77 +114,89 @@ class ScepFrontEnd:
     async def _dispatch(self, message: sm.PkiMessage, profile: Profile, address: str,
                         replayed: bool) -> tuple[sm.Status, list[x509.Certificate]]:
         kind = message.message_type
+        if kind not in _ANSWERED:
+            _refuse_replay(replayed)
+            raise sm.ScepError(f"{kind.name} is not offered (no CRL from this CA)",
+                               sm.FailInfo.badRequest)
+        _answerable(message)
+        owner = sm.key_sha256(message.signer.public_key())
         if kind in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
-            try:
-                csr = wire.load_csr(message.decrypt(self.signer))
-            except BadRequest as e:
-                raise sm.ScepError(e.reason, sm.FailInfo.badRequest) from e
-            tx = await self._resent(message, csr, profile)
+            csr = message.open(self.signer, wire.load_csr)
+            tx = await self._resent(message, csr, profile, owner)
             if tx is not None:             # an unchanged resend: answer it like a CertPoll
-                return await self._poll(tx, message, profile, address)
+                return await self._poll(tx, message, profile, address, csr)
             _refuse_replay(replayed)
             renewal = kind == sm.MessageType.RenewalReq
             identity = await (self._renewer(message, profile, address) if renewal else
                               self._challenged(message, csr, profile, address))
             operation = SCEP_RENEW if renewal else SCEP_ENROLL
             await self.ra.store.scep_begin(
-                profile.name, message.transaction_id, identity.principal, identity.kind,
-                operation, base64.b64encode(wire.csr_der(csr)).decode())
+                profile.name, message.transaction_id, owner, identity.principal, identity.kind,
+                operation, _stored(csr))
             return await self._enroll(operation, identity, csr, profile,
-                                      message.transaction_id)
+                                      message.transaction_id, owner)
         _refuse_replay(replayed)
         if kind == sm.MessageType.CertPoll:
-            message.issuer_and_subject(self.signer)      # must decrypt and parse
-            tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id)
+            message.open(self.signer, sm.issuer_and_subject)     # must decrypt and parse
+            tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id,
+                                                      owner)
             if tx is None:
-                raise sm.ScepError(f"no transaction {message.transaction_id}",
+                raise sm.ScepError(f"no transaction {message.transaction_id!r} of this signer",
                                    sm.FailInfo.badCertId)
             return await self._poll(tx, message, profile, address)
-        if kind == sm.MessageType.GetCert:
-            _, serial = message.issuer_and_serial(self.signer)
-            return sm.Status.SUCCESS, [await self._stored(wire.serial_hex(serial))]
-        raise sm.ScepError(f"{kind.name} is not offered (no CRL from this CA)",
-                           sm.FailInfo.badRequest)
+        _, serial = message.open(self.signer, sm.issuer_and_serial)
+        return sm.Status.SUCCESS, [await self._certificate(wire.serial_hex(serial), owner)]
 
     async def _resent(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
-                      profile: Profile) -> dict[str, Any] | None:
-        """The stored, not yet issued transaction when this PKCSReq/RenewalReq is the same
-        request again (micromdm's scepclient polls by resending it, senderNonce and
-        all); once issued, a resend is a replay like any other."""
-        tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id)
-        if tx is None or tx["serial"] or \
-                tx["csr"] != base64.b64encode(wire.csr_der(csr)).decode():
+                      profile: Profile, owner: str) -> dict[str, Any] | None:
+        """The signer's stored, not yet issued transaction when this PKCSReq/RenewalReq is
+        the same request again (micromdm's scepclient polls by resending it, senderNonce
+        and all); once issued, a resend is a replay like any other."""
+        tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id, owner)
+        if tx is None or tx["serial"] or tx["csr"] != _stored(csr):
             return None
         return tx
 
     async def _poll(self, tx: dict[str, Any], message: sm.PkiMessage, profile: Profile,
-                    address: str) -> tuple[sm.Status, list[x509.Certificate]]:
-        """The state of a stored transaction: its certificate, or the decision so far."""
+                    address: str, csr: x509.CertificateSigningRequest | None = None
+                    ) -> tuple[sm.Status, list[x509.Certificate]]:
+        """The state of a stored transaction: its certificate, or the decision so far.
+
+        A resent request brings its CSR as the device signed it (`csr`); a CertPoll
+        goes on with the stored one, whose challengePassword was taken out."""
         if tx["serial"]:
-            return sm.Status.SUCCESS, [await self._stored(tx["serial"])]
-        csr = wire.load_csr(base64.b64decode(tx["csr"]))
+            return sm.Status.SUCCESS, [await self._certificate(tx["serial"])]
+        csr = csr or wire.load_stored_csr(base64.b64decode(tx["csr"]))
         if tx["operation"] == SCEP_RENEW:
             identity = await self._renewer(message, profile, address)
         else:
             identity = Identity.from_principal(tx["identity"], _peer(address))
         return await self._enroll(tx["operation"], identity, csr, profile,
-                                  message.transaction_id)
+                                  message.transaction_id, tx["signer_sha256"])
 
-    async def _stored(self, serial: str) -> x509.Certificate:
+    async def _certificate(self, serial: str, owner: str | None = None) -> x509.Certificate:
+        """The issued certificate `serial`; with `owner`, only for a signer holding its key
+        or owning the transaction it was issued to (else it is "not found" all the same)."""
         stored = await self.ra.store.certificate(serial)
-        if stored is None:
-            raise sm.ScepError(f"no certificate with serial {serial}", sm.FailInfo.badCertId)
-        return x509.load_der_x509_certificate(base64.b64decode(stored))
+        cert = x509.load_der_x509_certificate(base64.b64decode(stored)) if stored else None
+        if cert is None or owner is not None and owner != sm.key_sha256(cert.public_key()) \
+                and not await self.ra.store.scep_owns(serial, owner):
+            raise sm.ScepError(f"no certificate with serial {serial} for this signer",
+                               sm.FailInfo.badCertId)
+        return cert
 
     async def _enroll(self, operation: str, identity: Identity,
                       csr: x509.CertificateSigningRequest, profile: Profile,
-                      transaction_id: str) -> tuple[sm.Status, list[x509.Certificate]]:
+                      transaction_id: str, owner: str
+                      ) -> tuple[sm.Status, list[x509.Certificate]]:
         # The SCEP challenge was this profile's proof of identity; the EST-only
         # rules that read challengePassword do not apply to SCEP requests.
         scep_profile = evolve(profile, require_code=False, require_channel_binding=False)
-        certs = list(await self.ra.enroll(operation, identity, csr, scep_profile))
-        await self.ra.store.scep_issued(profile.name, transaction_id,
-                                        wire.serial_hex(certs[0].serial_number))
+        # The transaction's serial commits with the enrollment record, or neither does:
+        # a crash in between cannot leave an issued certificate a resend issues again.
+        certs = list(await self.ra.enroll(
+            operation, identity, csr, scep_profile,
+            on_issued=self.ra.store.scep_issued(profile.name, transaction_id, owner)))
         return sm.Status.SUCCESS, certs
 
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
@@ -236,6 +261,24 @@ class ScepFrontEnd:
         return name if isinstance(name, str) else ""
 
 
+_ANSWERED = (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq, sm.MessageType.CertPoll,
+             sm.MessageType.GetCert)
+
+
+def _answerable(message: sm.PkiMessage) -> None:
+    """Refuse up front, spending no code and issuing nothing, a request whose answer
+    could not be sent: a SUCCESS CertRep is encrypted to the signer's RSA key (the
+    digest and the content cipher were checked when the message was read)."""
+    if not isinstance(message.signer.public_key(), rsa.RSAPublicKey):
+        raise sm.ScepError("the signer's key is not RSA: no CertRep can be encrypted to it",
+                           sm.FailInfo.badAlg)
+
+
+def _stored(csr: x509.CertificateSigningRequest) -> str:
+    """How a transaction keeps its request: base64 DER without the challengePassword."""
+    return base64.b64encode(wire.csr_without_challenge(wire.csr_der(csr))).decode()
+
+
 def _refuse_replay(replayed: bool) -> None:
     if replayed:
         raise sm.ScepError("replayed or nonce-less message (senderNonce seen before)",
@@ -285,9 +328,10 @@ class ScepResource(Resource):
         started = time.monotonic()
         operation = (request.args.get(b"operation") or [b""])[0].decode("ascii", "replace")
         address = getattr(request.getClientAddress(), "host", "?")
-        status, reason = 200, ""
+        status, reason, label = 200, "", "other"
         try:
             profile = self._profile(request)
+            label = profile.name
             if operation == "GetCACaps":
                 respond(request, 200, "\n".join(CAPABILITIES).encode() + b"\n",
                         {"Content-Type": "text/plain"})
@@ -303,13 +347,14 @@ class ScepResource(Resource):
         except Exception as e:  # noqa: BLE001 - answer_error decides
             err = answer_error(e, request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
-        label = "/".join(p.decode("utf-8", "replace") for p in request.postpath or [] if p)
-        observe_request("scep", operation or "-", label or DEFAULT_PROFILE, status,
-                        time.monotonic() - started)
+        # Metric labels come from fixed sets: a client cannot mint new time series.
+        observe_request("scep", operation if operation in _OPERATIONS else "other", label,
+                        status, time.monotonic() - started)
         log.info("scep {operation} {status} from {address}: {reason} ({method} {path})",
-                 operation=operation or "-", status=status, address=address, reason=reason,
-                 method=request.method.decode("ascii", "replace"),
-                 path=request.path.decode("ascii", "replace"))
+                 operation=printable(operation or "-"), status=status, address=address,
+                 reason=printable(reason),
+                 method=printable(request.method.decode("ascii", "replace")),
+                 path=printable(request.path.decode("ascii", "replace")))
 
 
 def _message(request: Request) -> bytes:

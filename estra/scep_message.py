@@ -16,8 +16,9 @@ CertRep FAILURE and PENDING carry no content
 =====================  ==========================================  =============
 
 `parse` checks the signature (and the messageDigest) and returns a
-`PkiMessage`; its `csr()` / `certificates()` / `issuer_and_subject()` /
-`issuer_and_serial()` decrypt the content with the recipient's key.  A client
+`PkiMessage`; its `open()` (and `csr()` / `issued()` / `issuer_and_subject()` /
+`issuer_and_serial()`) decrypt the content with the recipient's key, every
+failure to decrypt or read it one and the same `UNREADABLE` error.  A client
 keeps the `Request` it sent and has `Request.check` match the CertRep to it.
 Malformed, unverifiable or undecryptable messages raise `ScepError`, whose
 `fail_info` is what a server answers with.
@@ -28,8 +29,9 @@ from __future__ import annotations
 import datetime
 import enum
 import hashlib
+import hmac
 import os
-from typing import Any, ContextManager, Iterable, Sequence
+from typing import Any, Callable, ContextManager, Iterable, Sequence, TypeVar
 
 from asn1crypto import algos, cms, core
 from asn1crypto import x509 as asn1_x509
@@ -49,7 +51,10 @@ from estra.cms import (ID_DATA, OctetSet, Utf8Set, asn1_name, attribute, certifi
 
 __all__ = ["MessageType", "Status", "FailInfo", "ScepError", "Signer", "PkiMessage",
            "Request", "parse", "pkcs_req", "cert_poll", "get_cert", "cert_rep",
-           "transaction_id", "degenerate", "CIPHERS", "DIGESTS"]
+           "transaction_id", "key_sha256", "degenerate", "CIPHERS", "DIGESTS", "UNREADABLE",
+           "enveloped_data", "pki_message", "issuer_and_subject", "issuer_and_serial"]
+
+T = TypeVar("T")
 
 
 class MessageType(enum.IntEnum):
@@ -133,7 +138,12 @@ class Signer:
 
 def transaction_id(public_key: Any) -> str:
     """RFC 8894 3.2.1.1: hex SHA-256 of the request's SubjectPublicKeyInfo."""
-    return hashlib.sha256(spki(public_key)).hexdigest().upper()
+    return key_sha256(public_key).upper()
+
+
+def key_sha256(public_key: Any) -> str:
+    """Lower-case hex SHA-256 of a SubjectPublicKeyInfo: who owns a transaction."""
+    return hashlib.sha256(spki(public_key)).hexdigest()
 
 
 def degenerate(certs: Sequence[x509.Certificate]) -> bytes:
@@ -151,10 +161,17 @@ def _envelope(content: bytes, recipient: x509.Certificate, cipher: str) -> bytes
     public = recipient.public_key()
     if not isinstance(public, rsa.RSAPublicKey):
         raise ScepError("the recipient certificate has no RSA key", FailInfo.badAlg)
+    return enveloped_data(recipient, public.encrypt(key, padding.PKCS1v15()), cipher, iv,
+                          sealed)
+
+
+def enveloped_data(recipient: x509.Certificate, encrypted_key: bytes, cipher: str, iv: bytes,
+                   sealed: bytes) -> bytes:
+    """EnvelopedData (ContentInfo DER) from its parts, as they are (tests forge with it)."""
     ktri = cms.KeyTransRecipientInfo({
         "version": "v0", "rid": {"issuer_and_serial_number": issuer_serial(recipient)},
         "key_encryption_algorithm": {"algorithm": "rsaes_pkcs1v15"},
-        "encrypted_key": public.encrypt(key, padding.PKCS1v15())})
+        "encrypted_key": encrypted_key})
     enveloped = cms.EnvelopedData({
         "version": "v0", "recipient_infos": [cms.RecipientInfo({"ktri": ktri})],
         "encrypted_content_info": {
@@ -165,12 +182,54 @@ def _envelope(content: bytes, recipient: x509.Certificate, cipher: str) -> bytes
                                   "content": enveloped}).dump())
 
 
-def _open(der: bytes, signer: Signer) -> bytes:
-    """The plaintext of an EnvelopedData addressed to `signer`."""
-    with _reading("EnvelopedData"):
+#: What every envelope that cannot be used is answered with, whatever went wrong:
+#: RSA key transport, the content key's length, CBC padding, the plaintext's
+#: structure.  One answer leaves no padding oracle (RFC 3218 2.3).
+UNREADABLE = "the pkcsPKIEnvelope cannot be decrypted, or does not hold what the " \
+             "messageType calls for"
+#: Keys the content key of a failed RSA decryption (RFC 3218 2.3.2): the same
+#: ciphertext gets the same wrong key within a process, so resending it shows nothing.
+_REJECTION_SECRET = os.urandom(32)
+
+
+def _unreadable() -> ScepError:
+    return ScepError(UNREADABLE, FailInfo.badMessageCheck)
+
+
+def _content_key(signer: Signer, encrypted_key: bytes, size: int) -> bytes:
+    """The content-encryption key, or a wrong one derived from the ciphertext.
+
+    OpenSSL 3.2+ already answers a bad PKCS#1 v1.5 block with a synthetic
+    message (implicit rejection); only public checks (length, range) still
+    raise.  Either way, and for a plaintext of the wrong length, the CBC
+    decryption goes on with a key keyed by the ciphertext, so every failure
+    surfaces at the same place, after the same work.
+    """
+    fallback = hmac.new(_REJECTION_SECRET, encrypted_key, hashlib.sha256).digest()[:size]
+    try:
+        key = signer.key.decrypt(encrypted_key, padding.PKCS1v15())
+    except ValueError:          # wrong length or not below the modulus: same work anyway
+        modulus = signer.key.public_key().public_numbers().n
+        try:
+            signer.key.decrypt((int.from_bytes(encrypted_key, "big") % modulus).to_bytes(
+                (signer.key.key_size + 7) // 8, "big"), padding.PKCS1v15())
+        except ValueError:
+            pass
+        key = fallback
+    return key if len(key) == size else fallback
+
+
+def _open(der: bytes, signer: Signer) -> tuple[bytes, bool]:
+    """(plaintext, whether it unpadded) of an EnvelopedData addressed to `signer`.
+
+    Every step runs whatever the previous one found; the caller raises
+    `UNREADABLE` only once it has also parsed the plaintext.  An unsupported
+    content cipher is badAlg: that is a public choice of the sender.
+    """
+    try:
         info = cms.ContentInfo.load(der)
         if info["content_type"].native != "enveloped_data":
-            raise ScepError("the pkcsPKIEnvelope is not EnvelopedData", FailInfo.badRequest)
+            raise ValueError("not EnvelopedData")
         enveloped = info["content"]
         ours = issuer_serial(signer.cert).dump()
         keys = [ri.chosen for ri in enveloped["recipient_infos"] if ri.name == "ktri"]
@@ -181,23 +240,32 @@ def _open(der: bytes, signer: Signer) -> bytes:
         fields = elements(enveloped["encrypted_content_info"].contents)
         algorithm = algos.EncryptionAlgorithm.load(fields[1])
         name = algorithm["algorithm"].native
-        if name not in CIPHERS:
-            raise ScepError(f"unsupported content encryption {name}", FailInfo.badAlg)
-        iv, cipher = algorithm.encryption_iv, CIPHERS[name][0]
+        if name in CIPHERS:
+            iv = algorithm.encryption_iv
         sealed = octets(fields[2]) if len(fields) > 2 else b""
-    for ktri in mine:
+        transported = [k["encrypted_key"].native for k in mine]
+    except (ValueError, TypeError, KeyError, IndexError):
+        raise _unreadable() from None
+    if name not in CIPHERS:
+        raise ScepError(f"unsupported content encryption {name}", FailInfo.badAlg)
+    cipher, size = CIPHERS[name]
+    found: tuple[bytes, bool] = (b"", False)
+    for encrypted_key in transported or [b""]:
+        key = _content_key(signer, encrypted_key, size)
         try:
-            key = signer.key.decrypt(ktri["encrypted_key"].native, padding.PKCS1v15())
-            if cipher is TripleDES and len(key) == 8:
-                key *= 3
-            decryptor = Cipher(cipher(key), modes.CBC(iv)).decryptor()
-            unpadder = block_padding.PKCS7(cipher.block_size).unpadder()
+            decryptor = Cipher(cipher(key * (24 // size) if cipher is TripleDES else key),
+                               modes.CBC(iv)).decryptor()
             plain = decryptor.update(sealed) + decryptor.finalize()
-            return unpadder.update(plain) + unpadder.finalize()
+        except ValueError:             # IV or ciphertext not a whole number of blocks
+            plain = sealed
+        unpadder = block_padding.PKCS7(cipher.block_size).unpadder()
+        try:
+            result = (unpadder.update(plain) + unpadder.finalize(), True)
         except ValueError:
-            continue
-    raise ScepError("the pkcsPKIEnvelope cannot be decrypted with this key",
-                    FailInfo.badMessageCheck)
+            result = (plain, False)
+        if not found[1]:
+            found = result
+    return found
 
 
 def _sign(signer: Signer, content: bytes | None, fields: dict[str, Any], digest: str) -> bytes:
@@ -230,18 +298,29 @@ class PkiMessage:
     enveloped: bytes | None = None                # the still-encrypted pkcsPKIEnvelope
     certificates: tuple[x509.Certificate, ...] = ()
 
+    def open(self, recipient: Signer, parse: Callable[[bytes], T]) -> T:
+        """`parse` of the pkcsPKIEnvelope's plaintext, for the certificate+key it was sent to.
+
+        Whatever fails -- no envelope, its structure, RSA, the content key,
+        CBC padding, `parse` -- is the one ScepError `UNREADABLE`
+        (badMessageCheck), raised after the same steps: no padding oracle.
+        """
+        plain, unpadded = _open(self.enveloped or b"", recipient)
+        try:
+            value = parse(plain)      # also on bad padding: the same work either way
+        except Exception:             # noqa: BLE001 - any complaint is the same answer
+            raise _unreadable() from None
+        if not unpadded or self.enveloped is None:
+            raise _unreadable()
+        return value
+
     def decrypt(self, recipient: Signer) -> bytes:
         """The pkcsPKIEnvelope's plaintext, for the certificate+key it was sent to."""
-        if self.enveloped is None:
-            raise ScepError(f"{self.message_type.name} carries no pkcsPKIEnvelope",
-                            FailInfo.badRequest)
-        return _open(self.enveloped, recipient)
+        return self.open(recipient, bytes)
 
     def csr(self, recipient: Signer) -> x509.CertificateSigningRequest:
-        """Server side: the PKCS#10 of a PKCSReq / RenewalReq."""
-        plain = self.decrypt(recipient)
-        with _reading("PKCS#10"):
-            return x509.load_der_x509_csr(plain)
+        """Server side: the PKCS#10 of a PKCSReq / RenewalReq (signature not checked)."""
+        return self.open(recipient, x509.load_der_x509_csr)
 
     def issued(self, recipient: Signer) -> list[x509.Certificate]:
         """Client side: the certificates of a CertRep SUCCESS."""
@@ -251,17 +330,23 @@ class PkiMessage:
 
     def issuer_and_subject(self, recipient: Signer) -> tuple[bytes, bytes]:
         """Server side: DER issuer and subject names of a CertPoll."""
-        plain = self.decrypt(recipient)
-        with _reading("IssuerAndSubject"):
-            value = _IssuerAndSubject.load(plain)
-            return value["issuer"].dump(), value["subject"].dump()
+        return self.open(recipient, issuer_and_subject)
 
     def issuer_and_serial(self, recipient: Signer) -> tuple[bytes, int]:
         """Server side: DER issuer name and serial number of a GetCert."""
-        plain = self.decrypt(recipient)
-        with _reading("IssuerAndSerialNumber"):
-            value = cms.IssuerAndSerialNumber.load(plain)
-            return value["issuer"].dump(), int(value["serial_number"].native)
+        return self.open(recipient, issuer_and_serial)
+
+
+def issuer_and_subject(der: bytes) -> tuple[bytes, bytes]:
+    """DER issuer and subject names of an IssuerAndSubject (CertPoll); ValueError if not one."""
+    value = _IssuerAndSubject.load(der)
+    return value["issuer"].dump(), value["subject"].dump()
+
+
+def issuer_and_serial(der: bytes) -> tuple[bytes, int]:
+    """DER issuer name and serial number of an IssuerAndSerialNumber (GetCert)."""
+    value = cms.IssuerAndSerialNumber.load(der)
+    return value["issuer"].dump(), int(value["serial_number"].native)
 
 
 def _find_signer(sid: cms.SignerIdentifier, certs: Iterable[x509.Certificate]
@@ -344,8 +429,15 @@ class Request:
 
 def _request(message_type: MessageType, content: bytes, tid: str, signer: Signer,
              recipient: x509.Certificate, cipher: str, digest: str) -> Request:
+    return pki_message(message_type, _envelope(content, recipient, cipher), tid, signer,
+                       digest)
+
+
+def pki_message(message_type: MessageType, envelope: bytes, tid: str, signer: Signer,
+                digest: str = "sha256") -> Request:
+    """A request pkiMessage around an EnvelopedData built already (`enveloped_data`)."""
     nonce = os.urandom(16)
-    der = _sign(signer, _envelope(content, recipient, cipher), {
+    der = _sign(signer, envelope, {
         "scep_message_type": str(int(message_type)), "scep_transaction_id": tid,
         "scep_sender_nonce": nonce}, digest)
     return Request(der, message_type, tid, nonce)

@@ -7,7 +7,8 @@ One schema with numbered migrations, applied at start-up under a lock.
 
 Nothing secret is stored in clear: one-time codes are kept as SHA-256 hashes
 (they are random 100-bit values, so a plain hash is enough), passwords and
-private keys never reach the store.
+private keys never reach the store, and a SCEP transaction keeps its request
+without the challengePassword (`wire.csr_without_challenge`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ Step = str | Callable[[Any, Any], None]
 
 
 def _serials_openssl_form(cursor: Any, dialect: Any) -> None:
-    """Migration 3: stored serials from `f"{n:x}"` to `serial_hex` ("a1b" -> "0A1B"),
+    """Migration 4: stored serials from `f"{n:x}"` to `serial_hex` ("a1b" -> "0A1B"),
     so records made before still match lookups."""
     for table in ("enrollments", "pending", "scep_transactions"):
         cursor.execute(f"SELECT DISTINCT serial FROM {table} WHERE serial IS NOT NULL")
@@ -95,7 +96,18 @@ MIGRATIONS: list[list[Step]] = [
         """CREATE TABLE scep_nonces (
             nonce TEXT PRIMARY KEY, at DOUBLE PRECISION NOT NULL)""",
     ],
-    [   # 3: serial numbers as openssl prints them (upper-case hex, even length)
+    [   # 3: a SCEP transaction belongs to the key that signed it, and its stored CSR has
+        # no challengePassword.  Rows from before have neither owner nor a clean CSR:
+        # they are dropped (a device that was pending sends its PKCSReq again).
+        "DROP TABLE scep_transactions",
+        """CREATE TABLE scep_transactions (
+            label TEXT NOT NULL, transaction_id TEXT NOT NULL, signer_sha256 TEXT NOT NULL,
+            at DOUBLE PRECISION NOT NULL, identity TEXT NOT NULL, method TEXT NOT NULL,
+            operation TEXT NOT NULL, csr TEXT NOT NULL, serial TEXT,
+            PRIMARY KEY (label, transaction_id, signer_sha256))""",
+        "CREATE INDEX scep_transactions_serial ON scep_transactions (serial, signer_sha256)",
+    ],
+    [   # 4: serial numbers as openssl prints them (upper-case hex, even length)
         _serials_openssl_form,
     ],
 ]
@@ -187,14 +199,25 @@ class Store(Service):
         self.pool.close()
 
     # -- enrollments and audit -------------------------------------------
-    async def record(self, rec: EnrollmentRecord) -> int:
-        return await self._write(
-            "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
-            "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, not_after,"
-            " certificate) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            rec.at, rec.identity, rec.method, rec.peer, rec.label, rec.operation,
-            rec.csr_sha256, rec.key_sha256, rec.subject, json.dumps(list(rec.sans)),
-            rec.decision, rec.rule, rec.reason, rec.serial, rec.not_after, rec.certificate)
+    async def record(self, rec: EnrollmentRecord,
+                     on_issued: Callable[[Any, str], None] | None = None) -> int:
+        """Insert `rec`; `on_issued(cursor, serial)` runs in the same database transaction
+        when `rec` has a serial, so both commit together or neither does."""
+        def run(cursor: Any) -> int:
+            cursor.execute(self.dialect.sql(
+                "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
+                "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, "
+                "not_after, certificate) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"),
+                (rec.at, rec.identity, rec.method, rec.peer, rec.label, rec.operation,
+                 rec.csr_sha256, rec.key_sha256, rec.subject, json.dumps(list(rec.sans)),
+                 rec.decision, rec.rule, rec.reason, rec.serial, rec.not_after,
+                 rec.certificate))
+            row_id = int(cursor.fetchone()[0])
+            if on_issued is not None and rec.serial is not None:
+                on_issued(cursor, rec.serial)
+            return row_id
+        result: int = await self._run(run)
+        return result
 
     async def issuing_profile(self, cert: x509.Certificate) -> str | None:
         """The profile (label) this RA issued exactly `cert` under, or None."""
@@ -211,27 +234,49 @@ class Store(Service):
         return str(rows[0][0]) if rows else None
 
     # -- SCEP ------------------------------------------------------------
-    async def scep_begin(self, label: str, transaction_id: str, identity: str, method: str,
-                         operation: str, csr_b64: str) -> None:
-        """Remember a SCEP request so CertPoll can find it.  Clients that derive the
-        transactionID from the key reuse it when they renew: the newest request wins."""
+    async def scep_begin(self, label: str, transaction_id: str, signer_sha256: str,
+                         identity: str, method: str, operation: str, csr_b64: str) -> None:
+        """Remember a SCEP request so CertPoll can find it.
+
+        A transaction is the signer's own: keyed by label, transactionID and the
+        SHA-256 of the signer's SubjectPublicKeyInfo, so another key reusing the
+        transactionID starts a transaction of its own and never sees this one.
+        Clients that derive the transactionID from the key reuse it when they
+        renew: the newest request wins.  `csr_b64` must carry no challengePassword
+        (`wire.csr_without_challenge`)."""
         await self._write(
-            "INSERT INTO scep_transactions (label, transaction_id, at, identity, method, "
-            "operation, csr) VALUES (?,?,?,?,?,?,?) ON CONFLICT (label, transaction_id) DO "
-            "UPDATE SET at = excluded.at, identity = excluded.identity, method = "
-            "excluded.method, operation = excluded.operation, csr = excluded.csr, "
-            "serial = NULL",
-            label, transaction_id, self.clock(), identity, method, operation, csr_b64)
+            "INSERT INTO scep_transactions (label, transaction_id, signer_sha256, at, "
+            "identity, method, operation, csr) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (label, "
+            "transaction_id, signer_sha256) DO UPDATE SET at = excluded.at, identity = "
+            "excluded.identity, method = excluded.method, operation = excluded.operation, "
+            "csr = excluded.csr, serial = NULL",
+            label, transaction_id, signer_sha256, self.clock(), identity, method, operation,
+            csr_b64)
 
-    async def scep_issued(self, label: str, transaction_id: str, serial: str) -> None:
-        """The transaction's certificate: CertPoll after issuance returns it again."""
-        await self._write("UPDATE scep_transactions SET serial = ? WHERE label = ? AND "
-                          "transaction_id = ?", serial, label, transaction_id)
+    def scep_issued(self, label: str, transaction_id: str, signer_sha256: str
+                    ) -> Callable[[Any, str], None]:
+        """The `record(on_issued=...)` hook that gives the transaction its certificate's
+        serial inside the database transaction recording the issuance."""
+        sql = self.dialect.sql("UPDATE scep_transactions SET serial = ? WHERE label = ? AND "
+                               "transaction_id = ? AND signer_sha256 = ?")
 
-    async def scep_transaction(self, label: str, transaction_id: str) -> dict[str, Any] | None:
+        def update(cursor: Any, serial: str) -> None:
+            cursor.execute(sql, (serial, label, transaction_id, signer_sha256))
+        return update
+
+    async def scep_transaction(self, label: str, transaction_id: str, signer_sha256: str
+                               ) -> dict[str, Any] | None:
+        """The transaction `signer_sha256` owns under this transactionID, if any."""
         rows = await self._rows("SELECT * FROM scep_transactions WHERE label = ? AND "
-                                "transaction_id = ?", label, transaction_id)
+                                "transaction_id = ? AND signer_sha256 = ?",
+                                label, transaction_id, signer_sha256)
         return rows[0] if rows else None
+
+    async def scep_owns(self, serial: str, signer_sha256: str) -> bool:
+        """Whether a transaction of this signer was given the certificate `serial`."""
+        rows = await self.query("SELECT 1 FROM scep_transactions WHERE serial = ? AND "
+                                "signer_sha256 = ?", serial, signer_sha256)
+        return bool(rows)
 
     async def fresh_nonce(self, nonce: bytes, keep: float = 86400) -> bool:
         """False when this senderNonce was seen before (a replayed message)."""
@@ -452,6 +497,9 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
 def _sqlite_setup(conn: Any) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
+    # Deleted rows are zeroed, not left in free pages (Debian builds do this by default):
+    # migration 3 drops SCEP requests that still carried their challengePassword.
+    conn.execute("PRAGMA secure_delete=ON")
 
 
 def run_sync(reactor: Any, store: Store, work: Callable[[Store], Any]) -> Any:

@@ -11,7 +11,7 @@ import base64
 import binascii
 import email
 import re
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from asn1crypto import core
 from asn1crypto import csr as asn1_csr
@@ -28,7 +28,8 @@ __all__ = [
     "CERTS_ONLY", "PKCS7", "CSRATTRS", "decode_body", "load_csr",
     "check_content_type", "certs_only", "encode_base64", "choose_layout",
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
-    "Layout", "certs_of_multipart", "csr_der", "csr_pem", "serial_hex", "normalise_serial",
+    "Layout", "certs_of_multipart", "csr_der", "csr_pem", "csr_without_challenge",
+    "load_stored_csr", "serial_hex", "normalise_serial",
 ]
 
 CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only"
@@ -118,6 +119,7 @@ def load_csr(der: bytes) -> x509.CertificateSigningRequest:
 
 
 _ORIGINAL: dict[bytes, bytes] = {}     # re-encoded DER -> the DER the device signed
+_CHALLENGE_PASSWORD = AttributeOID.CHALLENGE_PASSWORD.dotted_string
 
 
 def csr_der(csr: x509.CertificateSigningRequest) -> bytes:
@@ -138,13 +140,7 @@ def _load_unsorted_csr(der: bytes) -> x509.CertificateSigningRequest:
         request = asn1_csr.CertificationRequest.load(der)
         info = request["certification_request_info"]
         signed = info.dump()                       # the bytes as the device signed them
-        attributes = sorted(info["attributes"], key=lambda a: a.dump())
-        fixed = asn1_csr.CertificationRequest({
-            "certification_request_info": {
-                "version": info["version"], "subject": info["subject"],
-                "subject_pk_info": info["subject_pk_info"], "attributes": attributes},
-            "signature_algorithm": request["signature_algorithm"],
-            "signature": request["signature"]}).dump(force=True)
+        fixed = _reencoded(request, list(info["attributes"]), force=True)
         csr = x509.load_der_x509_csr(fixed)
         algorithm = csr.signature_hash_algorithm
         public = csr.public_key()
@@ -163,6 +159,44 @@ def _load_unsorted_csr(der: bytes) -> x509.CertificateSigningRequest:
         _ORIGINAL.clear()
     _ORIGINAL[fixed] = der
     return csr
+
+
+def _reencoded(request: asn1_csr.CertificationRequest, attributes: list[Any], *,
+               force: bool = False) -> bytes:
+    """`request` with `attributes` (put in DER SET OF order), its signature as it was."""
+    info = request["certification_request_info"]
+    return bytes(asn1_csr.CertificationRequest({
+        "certification_request_info": {
+            "version": info["version"], "subject": info["subject"],
+            "subject_pk_info": info["subject_pk_info"],
+            "attributes": sorted(attributes, key=lambda a: a.dump())},
+        "signature_algorithm": request["signature_algorithm"],
+        "signature": request["signature"]}).dump(force=force))
+
+
+def csr_without_challenge(der: bytes) -> bytes:
+    """The PKCS#10 request `der` without its challengePassword attribute, for storing.
+
+    The signature is kept but no longer covers the bytes: check a request
+    (`load_csr`) before stripping it, and read it back with `load_stored_csr`.
+    A request without the attribute comes back unchanged.
+    """
+    try:
+        request = asn1_csr.CertificationRequest.load(der)
+        attributes = list(request["certification_request_info"]["attributes"])
+        kept = [a for a in attributes if a["type"].dotted != _CHALLENGE_PASSWORD]
+        return der if len(kept) == len(attributes) else _reencoded(request, kept)
+    except (ValueError, TypeError, KeyError) as e:
+        raise BadRequest(f"body is not a PKCS#10 certificate request: {e}") from e
+
+
+def load_stored_csr(der: bytes) -> x509.CertificateSigningRequest:
+    """A request this RA checked when it arrived and stored (`csr_without_challenge`):
+    parsed only, its signature not checked again (it does not cover the stored bytes)."""
+    try:
+        return x509.load_der_x509_csr(der)
+    except ValueError as e:
+        raise BadRequest(f"the stored request cannot be read: {e}") from e
 
 
 def challenge_password(csr: x509.CertificateSigningRequest) -> bytes | None:

@@ -324,7 +324,7 @@ class TestReenroll:
 
     def test_expired_within_grace(self, server: Server, tmp_path: Path) -> None:
         """An expired certificate re-enrolls within the profile's grace, not after it."""
-        expired = pki.NOW - datetime.timedelta(minutes=2)  # CA is backdated 5 min
+        expired = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=2)  # CA is backdated 5 min
         key, cert, keyfile = self.device(server, tmp_path, "r4", not_after=expired)
         req = pki.csr(key, pki.name("r4"))
         status, _, body = self.reenroll(server, tmp_path, cert, keyfile, req, label="grace")

@@ -42,9 +42,9 @@ def test_normalise_serial_accepts_operator_spellings() -> None:
 
 
 def seed_old_serials(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A database at schema 2 holding serials in the old `f"{n:x}"` form, then migrated."""
-    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
-    assert migrate_blocking(store) == 2
+    """A database at schema 3 holding serials in the old `f"{n:x}"` form, then migrated."""
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:3])
+    assert migrate_blocking(store) == 3
     monkeypatch.undo()
     with _connection(store) as (conn, sql):
         cursor = conn.cursor()
@@ -61,10 +61,10 @@ def seed_old_serials(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
                 (time.time(), "default", "simpleenroll", "basic:alice", f"k{n}", "CN=d",
                  "[]", "csr", "issued", old))
             cursor.execute(sql(
-                "INSERT INTO scep_transactions (label, transaction_id, at, identity, method, "
-                "operation, csr, serial) VALUES (?,?,?,?,?,?,?,?)"),
-                ("default", f"tx{n}", time.time(), "code:x", "scep", "scep-pkcsreq", "csr",
-                 old))
+                "INSERT INTO scep_transactions (label, transaction_id, signer_sha256, at, "
+                "identity, method, operation, csr, serial) VALUES (?,?,?,?,?,?,?,?,?)"),
+                ("default", f"tx{n}", "s", time.time(), "code:x", "scep", "scep-pkcsreq",
+                 "csr", old))
         conn.commit()
     assert migrate_blocking(store) == len(store_module.MIGRATIONS)
 
@@ -94,7 +94,7 @@ class _connection:
 
 def test_migration_rewrites_old_serials_sqlite(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """Migration 3 rewrites enrollments, pending and scep_transactions serials (SQLite)."""
+    """Migration 4 rewrites enrollments, pending and scep_transactions serials (SQLite)."""
     store = open_store("", FilePath(str(tmp_path)), time.time)
     seed_old_serials(store, monkeypatch)
     new = [new for _, new in OLD_AND_NEW]

@@ -104,7 +104,7 @@ def test_rate_limit_counts_across_nodes(database: str, start_estra: Callable[...
 
 def test_migration_rewrites_old_serials_postgres(database: str, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Migration 3 rewrites stored serials to the openssl form on PostgreSQL too."""
+    """Migration 4 rewrites stored serials to the openssl form on PostgreSQL too."""
     import time
 
     from twisted.python.filepath import FilePath
