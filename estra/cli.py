@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import secrets
 import sys
 
@@ -19,22 +20,27 @@ from typing import Any, Awaitable, Callable
 from twisted.internet.defer import Deferred
 
 from estra import operate, wire
-from estra.client import EstClient
+from estra.client import EstClient, ServerAnswer
 from estra.config import ConfigError, Settings, load_settings
 from estra.errors import EstError
+from estra.operate import emit, fail
 from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
 from estra.state import set_user
 
-__all__ = ["main"]
+__all__ = ["main", "HELD"]
+
+#: Exit status of `estra enroll` when the server still holds the request (202).
+HELD = 3
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="estra", description="estra EST RA tools")
     parser.add_argument("--config", "-c", help="TOML configuration file")
     parser.add_argument("--state-dir", "-d", help="state directory (default ./estra-state)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
     commands = parser.add_subparsers(dest="command", required=True)
     user = commands.add_parser("user", help="HTTP Basic users (htpasswd)")
     user_cmds = user.add_subparsers(dest="action", required=True)
@@ -45,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="read the password from the first line of standard input")
     how.add_argument("--generate", action="store_true",
                      help="generate a password and print it once")
+    user_cmds.add_parser("list", help="the user names (never their hashes)")
+    user_cmds.add_parser("remove", help="remove a user").add_argument("name")
     operate.add_parsers(commands)
     commands.add_parser("health", help="check that every configured CA answers")
     ra = commands.add_parser(
@@ -63,50 +71,98 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--timeout", type=float, default=30)
         if name == "enroll":
             cmd.add_argument("--csr", required=True, help="PKCS#10 request (PEM, DER or base64)")
-            cmd.add_argument("--user", help="HTTP Basic user; password on standard input")
+            cmd.add_argument("--user", help="HTTP Basic user; the password is prompted for "
+                             "on a terminal, else read from standard input")
+            cmd.add_argument("--password-stdin", action="store_true",
+                             help="read the password from standard input, even on a terminal")
             cmd.add_argument("--cert", help="client certificate (PEM) for TLS")
             cmd.add_argument("--key", help="its private key (PEM)")
             cmd.add_argument("--reenroll", action="store_true", help="use simplereenroll")
+            cmd.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                             help="while the server holds the request (202), retry as its "
+                             f"Retry-After says for up to SECONDS (default 0: exit {HELD})")
+    _json_everywhere(parser)
     return parser
 
 
-def _est_command(args: argparse.Namespace) -> int:
-    """`estra cacerts` / `estra enroll`: the EST client of estra/client.py."""
+def _json_everywhere(parser: argparse.ArgumentParser) -> None:
+    """`--json` after any sub-command too; SUPPRESS keeps `estra --json CMD` working."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                if "--json" not in sub._option_string_actions:
+                    sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                                     help="machine-readable output")
+                _json_everywhere(sub)
 
-    async def run(reactor: Any) -> None:
-        trust = load_pem_certs(FilePath(args.cacert)) if args.cacert else None
-        client_cert = None
-        if getattr(args, "cert", None):
-            key = serialization.load_pem_private_key(FilePath(args.key).getContent(), None)
-            client_cert = (load_pem_certs(FilePath(args.cert))[0], key)
+
+def _est_command(args: argparse.Namespace) -> int:
+    """`estra cacerts` / `estra enroll`: the EST client of estra/client.py, speaking for a
+    device: the server's own status and reason are relayed; a 202 is polled up to --wait."""
+    basic = None
+    if getattr(args, "user", None):
+        basic = (args.user, _device_password(args))
+
+    async def run(reactor: Any) -> int:
+        try:
+            trust = load_pem_certs(FilePath(args.cacert)) if args.cacert else None
+            client_cert = None
+            if getattr(args, "cert", None):
+                key = serialization.load_pem_private_key(FilePath(args.key).getContent(), None)
+                client_cert = (load_pem_certs(FilePath(args.cert))[0], key)
+            csr = wire.decode_body(FilePath(args.csr).getContent(), "CSR") \
+                if args.command == "enroll" else b""
+        except OSError as e:
+            return fail(args, f"{e.filename}: {e.strerror}", 2)
+        except (ValueError, TypeError, EstError) as e:
+            return fail(args, f"unreadable certificate, key or CSR: {e}", 2)
         http = UpstreamHTTP(reactor, "cli", args.url, ClientTLSPolicy(trust, client_cert),
                             timeout=args.timeout, retry_after=0)
-        basic = None
-        if getattr(args, "user", None):
-            basic = (args.user, sys.stdin.readline().rstrip("\r\n"))
-        client = EstClient(http, args.url, args.label, basic)
+        client = EstClient(http, args.url, args.label, basic, relay=True)
         try:
             if args.command == "cacerts":
                 certs = await client.cacerts()
             else:
-                csr = wire.decode_body(FilePath(args.csr).getContent(), "CSR")
-                certs = await client.enroll(csr, reenroll=args.reenroll)
-        except EstError as e:
-            print(f"estra: {e.status}: {e.reason}", file=sys.stderr)
-            outcome.append(1)
-            return
+                certs = await _enroll_waiting(reactor, client, csr, args)
+        except ServerAnswer as e:
+            return fail(args, str(e), HELD if e.status == 202 else 1, status=e.status,
+                        reason=e.reason, retry_after=e.retry_after)
+        except EstError as e:   # no answer (or no readable one): said as the device sees it
+            return fail(args, e.reason.replace(f"upstream {args.url}", args.url, 1), 1)
         finally:
             await http.close()
         write_public(FilePath(args.out), b"".join(
             c.public_bytes(serialization.Encoding.PEM) for c in certs))
-        print(f"estra: wrote {len(certs)} certificate(s) to {args.out}")
+        emit(args, {"out": args.out, "certificates": len(certs),
+                    "serials": [wire.serial_hex(c.serial_number) for c in certs]},
+             f"estra: wrote {len(certs)} certificate(s) to {args.out}")
+        return 0
+    return _react(run)
 
-    outcome: list[int] = []
 
-    async def work(reactor: Any) -> int:
-        await run(reactor)
-        return max(outcome, default=0)
-    return _react(work)
+async def _enroll_waiting(reactor: Any, client: EstClient, csr: bytes,
+                          args: argparse.Namespace) -> list[x509.Certificate]:
+    """Enroll; while held (202) and --wait allows, sleep the Retry-After (1 s at least,
+    never past the deadline) and send the same request again."""
+    from twisted.internet.task import deferLater
+    deadline = time.monotonic() + max(0.0, args.wait)
+    while True:
+        try:
+            return await client.enroll(csr, reenroll=args.reenroll)
+        except ServerAnswer as e:
+            left = deadline - time.monotonic()
+            if e.status != 202 or left <= 0:
+                raise
+            pause = min(max(1.0, float(e.retry_after or 1)), left)
+            print(f"estra: {e}; retrying in {pause:g} s", file=sys.stderr)
+            await deferLater(reactor, pause)
+
+
+def _device_password(args: argparse.Namespace) -> str:
+    """The Basic password: prompted for without echo on a terminal, else standard input."""
+    if not args.password_stdin and sys.stdin.isatty():
+        return getpass.getpass(f"password for {args.user}: ")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def _react(work: Callable[[Any], Awaitable[int]]) -> int:
@@ -125,38 +181,41 @@ def _react(work: Callable[[Any], Awaitable[int]]) -> int:
     return outcome[0] if outcome else 1
 
 
-def _embedded_ca(settings: Settings) -> LocalCA | None:
+def _embedded_ca(settings: Settings, args: argparse.Namespace) -> LocalCA | None:
     """The state directory's CA, or None (and a message) before estra's first start."""
     if not settings.ca_cert.exists():
-        print(f"estra: no embedded CA in {settings.state_dir.path}; start estra once first",
-              file=sys.stderr)
+        fail(args, f"no embedded CA in {settings.state_dir.path}; start estra (or run "
+             "estra init) there first, or give --state-dir/--config", 2)
         return None
     return LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
                                   settings.ca_validity_days, time.time)
 
 
-async def _health(reactor: Any, settings: Settings) -> int:
-    """`estra health`: one line per configured CA, exit 1 if any fails."""
-    local = _embedded_ca(settings)
+async def _health(reactor: Any, settings: Settings, args: argparse.Namespace) -> int:
+    """`estra health`: one line (or JSON object) per configured CA, exit 1 if any fails."""
+    local = _embedded_ca(settings, args)
     if local is None:
         return 2
-    failed = 0
+    results = []
     for name, config in sorted(settings.upstreams.items()):
         ca = build_upstream(reactor, config, local, time.time)
         try:
-            status = await health(ca)
+            ok, detail = True, await health(ca)
         except EstError as e:
-            status, failed = f"FAILED {e.status}: {e.reason}", failed + 1
+            ok, detail = False, f"{e.status}: {e.reason}"
         finally:
             close = getattr(ca, "close", None)
             if close is not None:
                 await close()
-        print(f"{name} ({config.kind}): {status}")
-    return 1 if failed else 0
+        results.append({"name": name, "kind": config.kind, "ok": ok, "detail": detail})
+    emit(args, results, "\n".join(
+        f"{r['name']} ({r['kind']}): {'' if r['ok'] else 'FAILED '}{r['detail']}"
+        for r in results))
+    return 0 if all(r["ok"] for r in results) else 1
 
 
 def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
-    ca = _embedded_ca(settings)
+    ca = _embedded_ca(settings, args)
     if ca is None:
         return 2
     key = generate_key()
@@ -170,9 +229,12 @@ def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
         serialization.NoEncryption()))
     write_public(out.child("ra.pem"), cert.public_bytes(serialization.Encoding.PEM))
     write_public(out.child("upstream-ca.pem"), ca.cert.public_bytes(serialization.Encoding.PEM))
-    print(f"estra: wrote {out.child('ra.pem').path}, ra.key and upstream-ca.pem "
-          "(the anchor the RA should trust); it acts as an RA here only once its "
-          f"certificate is in [tls] ra_trust, e.g. ra_trust = [\"{out.child('ra.pem').path}\"]")
+    emit(args, {"cert": out.child("ra.pem").path, "key": out.child("ra.key").path,
+                "anchor": out.child("upstream-ca.pem").path,
+                "serial": wire.serial_hex(cert.serial_number)},
+         f"estra: wrote {out.child('ra.pem').path}, ra.key and upstream-ca.pem "
+         "(the anchor the RA should trust); it acts as an RA here only once its "
+         f"certificate is in [tls] ra_trust, e.g. ra_trust = [\"{out.child('ra.pem').path}\"]")
     return 0
 
 
@@ -185,6 +247,41 @@ def _password(args: argparse.Namespace) -> tuple[str, bool]:
     if first != getpass.getpass("again: "):
         raise SystemExit("estra: the passwords differ; nothing changed")
     return first, False
+
+
+def _user(settings: Settings, args: argparse.Namespace) -> int:
+    """`estra user add|list|remove`: the htpasswd file (names only; hashes never shown)."""
+    htpasswd = settings.htpasswd
+    if args.action == "add":
+        password, show = _password(args)
+        if not password:
+            return fail(args, "empty password refused", 2)
+        if not settings.state_dir.exists():     # users may come before the first start
+            settings.state_dir.makedirs()
+            os.chmod(settings.state_dir.path, 0o700)
+        try:
+            set_user(htpasswd, args.name, password)
+        except ValueError as e:
+            return fail(args, str(e), 2)
+        emit(args, {"user": args.name, "htpasswd": htpasswd.path,
+                    **({"password": password} if show else {})},
+             f"estra: user {args.name!r} set in {htpasswd.path}"
+             + (f"\npassword: {password}" if show else ""))
+        return 0
+    if not htpasswd.exists():
+        return fail(args, f"no htpasswd file at {htpasswd.path} (no users yet)", 2)
+    lines = htpasswd.getContent().decode("utf-8").splitlines()
+    names = [ln.partition(":")[0] for ln in lines if ln.strip() and not ln.startswith("#")]
+    if args.action == "list":
+        emit(args, names, "\n".join(names) if names else "(none)")
+        return 0
+    if args.name not in names:
+        return fail(args, f"no user {args.name!r} in {htpasswd.path}; nothing changed")
+    kept = [ln for ln in lines if ln.partition(":")[0] != args.name]
+    write_private(htpasswd, "".join(ln + "\n" for ln in kept).encode("utf-8"))
+    emit(args, {"user": args.name, "removed": True},
+         f"estra: user {args.name!r} removed from {htpasswd.path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,24 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("cacerts", "enroll"):
         return _est_command(args)
     if args.command == "health":
-        return _react(lambda reactor: _health(reactor, settings))
+        return _react(lambda reactor: _health(reactor, settings, args))
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
-    if args.command == "user" and args.action == "add":
-        password, show = _password(args)
-        if not password:
-            print("estra: empty password refused", file=sys.stderr)
-            return 2
-        if not settings.state_dir.exists():
-            settings.state_dir.makedirs()
-        try:
-            set_user(settings.htpasswd, args.name, password)
-        except ValueError as e:
-            print(f"estra: {e}", file=sys.stderr)
-            return 2
-        print(f"estra: user {args.name!r} set in {settings.htpasswd.path}")
-        if show:
-            print(f"password: {password}")
+    if args.command == "user":
+        return _user(settings, args)
     return 0
 
 

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import base64
+from http import HTTPStatus
 from typing import Sequence
 
 from cryptography import x509
 
-from estra import wire
-from estra.errors import BadRequest, BadUpstream, Held
+from estra import __version__, wire
+from estra.errors import BadRequest, BadUpstream, EstError, Held
 from estra.upstream.http import Reply, UpstreamHTTP
 
-__all__ = ["EstClient", "est_base"]
+__all__ = ["EstClient", "est_base", "ServerAnswer"]
+
+
+class ServerAnswer(EstError):
+    """A status other than 200 exactly as the EST server gave it (`EstClient(relay=True)`:
+    the `estra` command speaking for a device, not an RA speaking to its upstream)."""
+
+    def __init__(self, status: int, reason: str, retry_after: int | None = None) -> None:
+        super().__init__(reason)
+        self.status, self.retry_after = status, retry_after
+
+    def __str__(self) -> str:
+        try:
+            phrase = f" {HTTPStatus(self.status).phrase}"
+        except ValueError:
+            phrase = ""
+        return f"{self.status}{phrase}: {self.reason}"
 
 
 def est_base(url: str) -> str:
@@ -26,9 +43,11 @@ class EstClient:
     """Talks EST to one server, optionally under a CA label and with Basic credentials."""
 
     def __init__(self, http: UpstreamHTTP, url: str, label: str = "",
-                 basic: tuple[str, str] | None = None) -> None:
-        self.http, self.base, self.label = http, est_base(url), label
-        self._headers: dict[str, str] = {}
+                 basic: tuple[str, str] | None = None, relay: bool = False) -> None:
+        self.http, self.base, self.label, self.relay = http, est_base(url), label, relay
+        # A User-Agent: estra answers a 202 or 401 without a body to clients that send
+        # none (Bouncy Castle), and the reason is what the `estra` command shows.
+        self._headers: dict[str, str] = {"User-Agent": f"estra/{__version__}"}
         if basic is not None:
             token = base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode()
             self._headers["Authorization"] = f"Basic {token}"
@@ -38,7 +57,7 @@ class EstClient:
         return f"{self.base}/.well-known/est{label}/{operation}"
 
     async def cacerts(self) -> list[x509.Certificate]:
-        reply = await self.http.request("GET", self.url("cacerts"))
+        reply = await self.http.request("GET", self.url("cacerts"), headers=self._headers)
         self.check(reply)
         return self._certs(reply, "cacerts")
 
@@ -74,9 +93,16 @@ class EstClient:
                      "Content-Transfer-Encoding": "base64"})
 
     def check(self, reply: Reply) -> None:
-        """Pass a 200; a 202 becomes `Held` with its Retry-After; the rest refusals."""
+        """Pass a 200; a 202 becomes `Held` with its Retry-After; the rest refusals
+        (with `relay`, every other status is a `ServerAnswer`)."""
+        retry = reply.header("retry-after") or ""
+        if self.relay and reply.status != 200:
+            raise ServerAnswer(reply.status,
+                               reply.body.decode("utf-8", "replace").strip()[:300]
+                               or ("the server holds the request" if reply.status == 202
+                                   else "no reason given"),
+                               int(retry) if retry.isdigit() else None)
         if reply.status == 202:
-            retry = reply.header("retry-after") or ""
             raise Held(f"upstream CA holds the request: "
                        f"{reply.body.decode('utf-8', 'replace').strip()[:200]}",
                        int(retry) if retry.isdigit() else self.http.retry_after)

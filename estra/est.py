@@ -128,7 +128,7 @@ def _enroller(operation: str) -> Handler:
                      event: dict[str, Any]) -> None:
         identity, body, csr = await _request_csr(op, request, profile, event)
         certs = await op.ra.enroll(operation, identity, csr, profile)
-        event["reason"] = f"issued serial {certs[0].serial_number:x}"
+        event["reason"] = f"issued serial {wire.serial_hex(certs[0].serial_number)}"
         respond(request, 200,
                 wire.encode_base64(wire.certs_only(certs), _layout(op, request, body)),
                 {"Content-Type": wire.CERTS_ONLY, **_B64})
@@ -150,7 +150,7 @@ async def _serverkeygen(op: Operation, request: Request, profile: Profile,
     recipient = keygen.recipient_for(csr, identity.certificate, profile.serverkeygen_encrypt)
     key, certs = await op.ra.serverkeygen(identity, csr, profile)
     event["reason"] = f"generated a {profile.serverkeygen_key} key, issued serial " \
-                      f"{certs[0].serial_number:x}"
+                      f"{wire.serial_hex(certs[0].serial_number)}"
     layout = _layout(op, request, body)
     payload, content_type = keygen.multipart(
         [keygen.key_part(key, recipient), (wire.CERTS_ONLY, wire.certs_only(certs))], layout)

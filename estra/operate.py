@@ -15,13 +15,37 @@ from typing import Any, Sequence
 
 from estra.auth import parse_principal
 from estra.config import Settings
-from estra.store import Store, migrate_blocking, open_store
+from estra.store import NoStore, Store, migrate_blocking, open_store
+from estra.wire import normalise_serial
 
-__all__ = ["add_parsers", "run", "parse_duration"]
+__all__ = ["add_parsers", "run", "parse_duration", "emit", "fail"]
 
 _DURATION = re.compile(r"^(\d+)([smhd]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-COMMANDS = ("pending", "approve", "reject", "codes", "enrollments")
+COMMANDS = ("pending", "approve", "reject", "reopen", "codes", "enrollments")
+#: The statuses a held request may have for each decision (estra.store.Store.decide).
+_FROM = {"approve": "pending or rejected", "reject": "pending", "reopen": "rejected"}
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    """A command's result: `data` as JSON with --json, else `text`."""
+    print(json.dumps(data, indent=2, default=str) if getattr(args, "json", False) else text)
+
+
+def fail(args: argparse.Namespace, message: str, code: int = 1, **fields: Any) -> int:
+    """One line on standard error (and {"error": ...} on standard output with --json);
+    returns the exit code."""
+    print(f"estra: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message, **fields}, default=str))
+    return code
+
+
+def _serial(text: str) -> str:
+    try:
+        return normalise_serial(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
 
 
 def parse_duration(text: str) -> int:
@@ -42,7 +66,9 @@ def add_parsers(commands: Any) -> None:
     reject = commands.add_parser("reject", help="reject a held request")
     reject.add_argument("id", type=int)
     reject.add_argument("--reason", required=True, help="told to the device (403)")
-    for cmd in (approve, reject):
+    reopen = commands.add_parser("reopen", help="put a rejected request back to pending")
+    reopen.add_argument("id", type=int)
+    for cmd in (approve, reject, reopen):
         cmd.add_argument("--by", default="operator", help="who decided (audit)")
     codes = commands.add_parser("codes", help="one-time enrollment codes")
     codes.add_argument("action", choices=["issue", "revoke", "list"])
@@ -58,8 +84,8 @@ def add_parsers(commands: Any) -> None:
     enrollments.add_argument("--label")
     enrollments.add_argument("--since", type=parse_duration, help="e.g. 24h")
     enrollments.add_argument("--limit", type=int, default=50)
-    for cmd in (pending, approve, reject, codes, enrollments):
-        cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    enrollments.add_argument("--serial", type=_serial,
+                             help="certificate serial (hex, any case, colons allowed)")
 
 
 def _when(value: Any) -> str:
@@ -74,19 +100,21 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -
     for row in rows:
         cells.append([_when(row.get(key)) if key in ("at", "created", "expires", "used_at",
                                                       "decided_at")
-                      else str(row.get(key) if row.get(key) is not None else "-")
-                      for key, _ in columns])
+                      else _cell(row.get(key)) for key, _ in columns])
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
                      for r in cells)
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "-"
+    return "-" if value is None or value == "" else str(value)
+
+
 def _show(args: argparse.Namespace, rows: list[dict[str, Any]],
           columns: Sequence[tuple[str, str]]) -> None:
-    if args.json:
-        print(json.dumps(rows, indent=2, default=str))
-    else:
-        print(_table(rows, columns) if rows else "(none)")
+    emit(args, rows, _table(rows, columns) if rows else "(none)")
 
 
 async def _work(store: Store, args: argparse.Namespace) -> int:
@@ -96,37 +124,36 @@ async def _work(store: Store, args: argparse.Namespace) -> int:
                            ("identity", "IDENTITY"), ("subject", "SUBJECT"), ("sans", "SANS"),
                            ("status", "STATUS"), ("reason", "REASON")])
         return 0
-    if args.command in ("approve", "reject"):
-        ok = await store.decide(args.id, args.command == "approve",
-                                getattr(args, "reason", "") or "", args.by)
-        word = "approved" if args.command == "approve" else "rejected"
-        if not ok:
-            print(f"estra: request {args.id} is not pending", file=sys.stderr)
-            return 1
-        print(json.dumps({"id": args.id, "status": word}) if args.json
-              else f"request {args.id} {word}")
+    if args.command in ("approve", "reject", "reopen"):
+        if args.command == "reopen":
+            word, previous = "pending", await store.reopen(args.id, args.by)
+        else:
+            word = "approved" if args.command == "approve" else "rejected"
+            previous = await store.decide(args.id, args.command == "approve",
+                                          getattr(args, "reason", "") or "", args.by)
+        if previous is None:
+            return fail(args, f"request {args.id} is not {_FROM[args.command]}")
+        emit(args, {"id": args.id, "status": word, "previous": previous, "by": args.by},
+             f"request {args.id} {word} (was {previous})")
         return 0
     if args.command == "codes":
         if args.action == "issue":
             if not args.identity:
-                print("estra: codes issue needs --identity", file=sys.stderr)
-                return 2
+                return fail(args, "codes issue needs --identity", 2)
             try:
                 parse_principal(args.identity)
             except ValueError as e:
-                print(f"estra: codes issue --identity: {e}", file=sys.stderr)
-                return 2
+                return fail(args, f"codes issue --identity: {e}", 2)
             code_id, code = await store.issue_code(args.identity, args.ttl)
-            print(json.dumps({"id": code_id, "identity": args.identity, "code": code,
-                              "ttl": args.ttl}) if args.json else
-                  f"code {code_id} for {args.identity} (valid {args.ttl} s, shown only "
-                  f"now):\n{code}")
+            emit(args, {"id": code_id, "identity": args.identity, "code": code,
+                        "ttl": args.ttl},
+                 f"code {code_id} for {args.identity} (valid {args.ttl} s, shown only "
+                 f"now):\n{code}")
             return 0
         if args.action == "revoke":
             if args.id is None or not await store.revoke_code(args.id):
-                print("estra: no unused code with that --id", file=sys.stderr)
-                return 1
-            print(f"code {args.id} revoked")
+                return fail(args, "no unused code with that --id")
+            emit(args, {"id": args.id, "revoked": True}, f"code {args.id} revoked")
             return 0
         _show(args, await store.codes(), [("id", "ID"), ("identity", "IDENTITY"),
                                           ("created", "CREATED"), ("expires", "EXPIRES"),
@@ -134,18 +161,22 @@ async def _work(store: Store, args: argparse.Namespace) -> int:
                                           ("revoked", "REVOKED")])
         return 0
     since = store.clock() - args.since if args.since else None
-    rows = await store.enrollments(args.identity, args.decision, args.label, since, args.limit)
+    rows = await store.enrollments(args.identity, args.decision, args.label, since,
+                                   args.limit, args.serial)
     _show(args, rows, [("id", "ID"), ("at", "AT (UTC)"), ("label", "PROFILE"),
                        ("operation", "OPERATION"), ("identity", "IDENTITY"),
                        ("subject", "SUBJECT"), ("decision", "DECISION"), ("rule", "RULE"),
-                       ("serial", "SERIAL")])
+                       ("serial", "SERIAL"), ("reason", "REASON")])
     return 0
 
 
 def run(settings: Settings, args: argparse.Namespace, react: Any) -> int:
-    """Run one operator command against the configured store."""
+    """Run one operator command against the configured store; never creates one."""
     import time
-    store = open_store(settings.store_url, settings.state_dir, time.time)
+    try:
+        store = open_store(settings.store_url, settings.state_dir, time.time, create=False)
+    except NoStore as e:
+        return fail(args, str(e), 2)
     migrate_blocking(store)
 
     async def work(reactor: Any) -> int:

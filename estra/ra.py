@@ -116,7 +116,7 @@ class RegistrationAuthority:
             await self.store.record(EnrollmentRecord(
                 **record, decision=decision, rule=rule_of(e), reason=e.reason))  # type: ignore[arg-type]
             raise
-        serial = f"{certs[0].serial_number:x}"
+        serial = wire.serial_hex(certs[0].serial_number)
         await self.store.record(EnrollmentRecord(
             **record, decision="issued", rule="issued", reason="",  # type: ignore[arg-type]
             serial=serial, not_after=certs[0].not_valid_after_utc.timestamp(),

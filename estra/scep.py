@@ -144,7 +144,7 @@ class ScepFrontEnd:
                                    sm.FailInfo.badCertId)
             return await self._poll(tx, message, profile, address)
         _, serial = message.open(self.signer, sm.issuer_and_serial)
-        return sm.Status.SUCCESS, [await self._certificate(f"{serial:x}", owner)]
+        return sm.Status.SUCCESS, [await self._certificate(wire.serial_hex(serial), owner)]
 
     async def _resent(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
                       profile: Profile, owner: str) -> dict[str, Any] | None:

@@ -30,11 +30,34 @@ from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
 from twisted.python.filepath import FilePath
 
-__all__ = ["Store", "EnrollmentRecord", "open_store", "hash_code", "MIGRATIONS",
+from estra.wire import serial_hex
+
+__all__ = ["Store", "EnrollmentRecord", "open_store", "NoStore", "hash_code", "MIGRATIONS",
            "migrate_blocking"]
 
+#: One migration step: SQL text, or a function run with (cursor, dialect) where
+#: SQLite and PostgreSQL would need different SQL.
+Step = str | Callable[[Any, Any], None]
+
+
+def _serials_openssl_form(cursor: Any, dialect: Any) -> None:
+    """Migration 4: stored serials from `f"{n:x}"` to `serial_hex` ("a1b" -> "0A1B"),
+    so records made before still match lookups."""
+    for table in ("enrollments", "pending", "scep_transactions"):
+        cursor.execute(f"SELECT DISTINCT serial FROM {table} WHERE serial IS NOT NULL")
+        for (old,) in cursor.fetchall():
+            try:
+                new = serial_hex(int(str(old), 16))
+            except ValueError:
+                continue                  # not hex: leave it as it is
+            if new != old:
+                cursor.execute(dialect.sql(f"UPDATE {table} SET serial = ? WHERE serial = ?"),
+                               (new, old))
+
+
 # Each entry is one migration; {id} is the dialect's auto-increment key column.
-MIGRATIONS: list[list[str]] = [
+# Append, never edit: a database remembers the number it reached.
+MIGRATIONS: list[list[Step]] = [
     [
         """CREATE TABLE enrollments (
             id {id}, at DOUBLE PRECISION NOT NULL, identity TEXT NOT NULL,
@@ -83,6 +106,9 @@ MIGRATIONS: list[list[str]] = [
             operation TEXT NOT NULL, csr TEXT NOT NULL, serial TEXT,
             PRIMARY KEY (label, transaction_id, signer_sha256))""",
         "CREATE INDEX scep_transactions_serial ON scep_transactions (serial, signer_sha256)",
+    ],
+    [   # 4: serial numbers as openssl prints them (upper-case hex, even length)
+        _serials_openssl_form,
     ],
 ]
 
@@ -197,7 +223,7 @@ class Store(Service):
         """The profile (label) this RA issued exactly `cert` under, or None."""
         der = base64.b64encode(cert.public_bytes(Encoding.DER)).decode()
         rows = await self.query("SELECT label, certificate FROM enrollments WHERE serial = ? "
-                                "AND decision = 'issued'", f"{cert.serial_number:x}")
+                                "AND decision = 'issued'", serial_hex(cert.serial_number))
         return next((str(label) for label, stored in rows
                      if stored is not None and hmac.compare_digest(str(stored), der)), None)
 
@@ -261,14 +287,17 @@ class Store(Service):
 
     async def enrollments(self, identity: str | None = None, decision: str | None = None,
                           label: str | None = None, since: float | None = None,
-                          limit: int = 100) -> list[dict[str, Any]]:
-        where, args = _filters(identity=identity, decision=decision, label=label)
+                          limit: int = 100, serial: str | None = None
+                          ) -> list[dict[str, Any]]:
+        """Newest first; `serial` in `serial_hex` form; `sans` as a list."""
+        where, args = _filters(identity=identity, decision=decision, label=label,
+                               serial=serial)
         if since is not None:
             where.append("at >= ?")
             args.append(since)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return await self._rows(f"SELECT * FROM enrollments{clause} ORDER BY id DESC LIMIT ?",
-                                *args, limit)
+        return _with_sans(await self._rows(
+            f"SELECT * FROM enrollments{clause} ORDER BY id DESC LIMIT ?", *args, limit))
 
     async def audit(self, kind: str, identity: str, **detail: Any) -> None:
         await self._write("INSERT INTO audit (at, kind, identity, detail) VALUES (?,?,?,?)",
@@ -294,16 +323,36 @@ class Store(Service):
             self.clock(), label, operation, identity, key_sha256, subject,
             json.dumps(list(sans)), csr_b64)
 
-    async def decide(self, pending_id: int, approve: bool, reason: str, by: str) -> bool:
-        """Approve or reject a pending request; False if it is not pending."""
-        changed = await self._write(
-            "UPDATE pending SET status = ?, reason = ?, decided_by = ?, decided_at = ? "
-            "WHERE id = ? AND status = 'pending'",
-            "approved" if approve else "rejected", reason, by, self.clock(), pending_id)
-        if changed:
-            await self.audit("approved" if approve else "rejected", by, pending=pending_id,
-                             reason=reason)
-        return changed == 1
+    async def decide(self, pending_id: int, approve: bool, reason: str, by: str
+                     ) -> str | None:
+        """Approve a pending or rejected request, or reject a pending one; the status
+        it had (audited with who decided), or None when it was in neither."""
+        status = "approved" if approve else "rejected"
+        return await self._change(pending_id, ("pending", "rejected") if approve
+                                  else ("pending",), status, reason, by, status)
+
+    async def reopen(self, pending_id: int, by: str) -> str | None:
+        """A rejected request back to pending (the device's next retry is held again);
+        "rejected", or None when it was not rejected."""
+        return await self._change(pending_id, ("rejected",), "pending", "", by, "reopened")
+
+    async def _change(self, pending_id: int, allowed: Sequence[str], status: str,
+                      reason: str, by: str, event: str) -> str | None:
+        def run(cursor: Any) -> str | None:
+            cursor.execute(self.dialect.sql("SELECT status FROM pending WHERE id = ?"),
+                           (pending_id,))
+            row = cursor.fetchone()
+            if row is None or row[0] not in allowed:
+                return None
+            cursor.execute(self.dialect.sql(       # unless another operator got there first
+                "UPDATE pending SET status = ?, reason = ?, decided_by = ?, decided_at = ? "
+                "WHERE id = ? AND status = ?"),
+                (status, reason, by, self.clock(), pending_id, row[0]))
+            return str(row[0]) if cursor.rowcount == 1 else None
+        previous: str | None = await self._run(run)
+        if previous is not None:
+            await self.audit(event, by, pending=pending_id, reason=reason, previous=previous)
+        return previous
 
     async def mark_issued(self, pending_id: int, serial: str) -> None:
         await self._write("UPDATE pending SET status = 'issued', serial = ? WHERE id = ?",
@@ -312,7 +361,8 @@ class Store(Service):
     async def pending(self, status: str | None = "pending") -> list[dict[str, Any]]:
         where, args = _filters(status=status)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return await self._rows(f"SELECT * FROM pending{clause} ORDER BY id", *args)
+        return _with_sans(await self._rows(f"SELECT * FROM pending{clause} ORDER BY id",
+                                           *args))
 
     # -- one-time codes --------------------------------------------------
     async def issue_code(self, identity: str, ttl: float) -> tuple[int, str]:
@@ -377,7 +427,10 @@ def _migrate(cursor: Any, dialect: _Dialect) -> int:
     current = cursor.fetchone()[0] or 0
     for number, statements in enumerate(MIGRATIONS[current:], current + 1):
         for statement in statements:
-            cursor.execute(statement.format(id=dialect.id_column))
+            if callable(statement):
+                statement(cursor, dialect)
+            else:
+                cursor.execute(statement.format(id=dialect.id_column))
         cursor.execute(dialect.sql("INSERT INTO schema_version VALUES (?)"), (number,))
     return len(MIGRATIONS)
 
@@ -396,13 +449,30 @@ def migrate_blocking(store: Store) -> int:
         conn.close()
 
 
+def _with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their `sans` column (JSON text in the database) as a list."""
+    for row in rows:
+        if isinstance(row.get("sans"), str):
+            row["sans"] = json.loads(row["sans"])
+    return rows
+
+
 def _filters(**conditions: Any) -> tuple[list[str], list[Any]]:
     where = [f"{name} = ?" for name, value in conditions.items() if value is not None]
     return where, [value for value in conditions.values() if value is not None]
 
 
-def open_store(url: str, state_dir: FilePath, clock: Callable[[], float]) -> Store:
-    """A Store for `url`: "" or sqlite:///path (default state_dir/estra.db), or postgresql://."""
+class NoStore(Exception):
+    """The SQLite database does not exist and the caller may not create it."""
+
+
+def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
+               create: bool = True) -> Store:
+    """A Store for `url`: "" or sqlite:///path (default state_dir/estra.db), or postgresql://.
+
+    With `create` false (the `estra` operator commands) a missing SQLite file
+    raises `NoStore`: only the server (or `estra init`) makes state.
+    """
     if url.startswith(("postgresql://", "postgres://")):
         pool = adbapi.ConnectionPool("psycopg", url, cp_min=1, cp_max=8,
                                      cp_reconnect=True, cp_noisy=False)
@@ -410,6 +480,11 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float]) -> Sto
     path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
     db = FilePath(path) if path.startswith("/") else state_dir.preauthChild(
         path or "estra.db")
+    if not create and not db.exists():
+        where = f"no state directory {state_dir.path}" if not state_dir.exists() \
+            else f"no store {db.path}"
+        raise NoStore(f"{where}: start estra (or run estra init) there first, or give "
+                      "--state-dir/--config")
     if not db.exists():                   # records are private: 0600 like ca.key
         os.close(os.open(db.path, os.O_WRONLY | os.O_CREAT, 0o600))
     # SQLite: one connection (one writer), busy timeout for the CLI running beside it;

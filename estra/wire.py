@@ -29,7 +29,7 @@ __all__ = [
     "check_content_type", "certs_only", "encode_base64", "choose_layout",
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
     "Layout", "certs_of_multipart", "csr_der", "csr_pem", "csr_without_challenge",
-    "load_stored_csr",
+    "load_stored_csr", "serial_hex", "normalise_serial",
 ]
 
 CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only"
@@ -220,6 +220,28 @@ def sans_of(source: x509.Certificate | x509.CertificateSigningRequest
     except ValueError as e:
         raise BadRequest(f"extensions cannot be parsed: {e}") from e
     return frozenset(ext.value)
+
+
+def serial_hex(serial: int) -> str:
+    """A serial number as `openssl x509 -serial` prints it: upper-case hex, an even
+    number of digits (0x0A1B -> "0A1B").  The one form in the log, the store and
+    the CLI."""
+    if serial < 0:
+        return "-" + serial_hex(-serial)
+    digits = f"{serial:X}"
+    return digits if len(digits) % 2 == 0 else "0" + digits
+
+
+def normalise_serial(text: str) -> str:
+    """An operator's serial ("a1b", "0A:1B", "serial=0A1B", "0x0a1b") in `serial_hex`
+    form; ValueError when it is not hexadecimal."""
+    digits = re.sub(r"[\s:]", "", text.strip())
+    for prefix in ("serial=", "0x", "0X"):
+        if digits.lower().startswith(prefix.lower()):
+            digits = digits[len(prefix):]
+    if not re.fullmatch(r"-?[0-9A-Fa-f]+", digits):
+        raise ValueError(f"{text!r} is not a hexadecimal serial number")
+    return serial_hex(int(digits, 16))
 
 
 def certs_only(certs: Sequence[x509.Certificate]) -> bytes:

@@ -40,6 +40,7 @@ from cryptography.x509.oid import AttributeOID, ExtendedKeyUsageOID
 
 from estra import cmc
 from estra import scep_message as sm
+from estra.wire import serial_hex
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli
 
@@ -320,7 +321,7 @@ def record_as_issued(server: Server, cert: x509.Certificate, profile: str) -> No
                    "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, "
                    "not_after, certificate) VALUES (0, 'test', 'test', '-', ?, 'simpleenroll',"
                    " '', '', ?, '[]', 'issued', 'issued', '', ?, 0, ?)",
-                   (profile, cert.subject.rfc4514_string(), f"{cert.serial_number:x}",
+                   (profile, cert.subject.rfc4514_string(), serial_hex(cert.serial_number),
                     base64.b64encode(pki.der(cert)).decode()))
     db.close()
 

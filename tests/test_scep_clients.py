@@ -46,6 +46,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
+from estra.wire import serial_hex
 from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import Server, estra_cli
 
@@ -194,10 +195,10 @@ def test_scepclient_enrolls_then_renews(scep: Scep, tmp_path: Path, path: str) -
     renewal, enrollment = scep.enrollments("scep-dev1")[:2]
     assert (enrollment["operation"], enrollment["method"], enrollment["decision"],
             enrollment["serial"]) == ("scep-pkcsreq", "scep-static", "issued",
-                                      f"{first.serial_number:x}")
+                                      serial_hex(first.serial_number))
     assert (renewal["operation"], renewal["method"], renewal["decision"],
             renewal["serial"]) == ("scep-renewalreq", "issued", "issued",
-                                   f"{second.serial_number:x}")
+                                   serial_hex(second.serial_number))
 
 
 def test_scepclient_wrong_challenge_fails_cleanly(scep: Scep, tmp_path: Path) -> None:
@@ -400,7 +401,7 @@ def test_certmonger_enrolls_resubmits_rekeys(scep: Scep, certmonger: Certmonger,
     assert cn_of(third) == "cm-dev"
     records = scep.enrollments("cm-dev")
     assert [r["serial"] for r in records[:3]] == [
-        f"{c.serial_number:x}" for c in (third, second, first)]
+        serial_hex(c.serial_number) for c in (third, second, first)]
     assert {r["decision"] for r in records[:3]} == {"issued"}
 
 

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
+from estra.wire import serial_hex
 from tests import pki
 from tests.conftest import Server, estra_behind_estra, estra_cli
 
@@ -154,4 +155,4 @@ def test_upstream_generates_the_key(start_estra: Callable[..., Server], tmp_path
     check_pair(tmp_path, pkcs8, cert)
     assert cert.issuer == x509.load_pem_x509_certificate(upstream.ca.read_bytes()).subject
     rows = estra_cli("--state-dir", str(ra.state), "enrollments", "list", "--json").stdout
-    assert f'"serial": "{cert.serial_number:x}"' in rows
+    assert f'"serial": "{serial_hex(cert.serial_number)}"' in rows

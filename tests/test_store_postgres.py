@@ -100,3 +100,19 @@ def test_rate_limit_counts_across_nodes(database: str, start_estra: Callable[...
                              capture_output=True, timeout=60).stdout
         statuses.append(parse_http(out)[0])
     assert statuses == [200, 200, 200, 429]
+
+
+def test_migration_rewrites_old_serials_postgres(database: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Migration 4 rewrites stored serials to the openssl form on PostgreSQL too."""
+    import time
+
+    from twisted.python.filepath import FilePath
+
+    from estra.store import open_store
+    from tests.test_serials import OLD_AND_NEW, seed_old_serials, stored_serials
+    store = open_store(database, FilePath(str(tmp_path)), time.time)
+    seed_old_serials(store, monkeypatch)
+    new = [new for _, new in OLD_AND_NEW]
+    assert stored_serials(store) == {"enrollments": new, "pending": new,
+                                     "scep_transactions": new}
