@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import shutil
 import signal
 import sys
 import time
@@ -12,6 +15,7 @@ from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService, Service
 from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.endpoints import serverFromString
+from twisted.internet.error import CannotListenError
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python import usage
@@ -24,7 +28,8 @@ from estra.est import est_root
 from estra.http import make_site
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
-from estra.state import BOOTSTRAP_USER, prepare_state
+from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
+                         open_state)
 from estra.store import migrate_blocking, open_store
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -72,8 +77,108 @@ def makeService(options: Options) -> IService:
     from twisted.internet import reactor
     try:
         return build_service(reactor, options["settings"], announce=sys.stderr)
+    except (StartupError, StateError) as e:
+        raise SystemExit(f"estra: {e}") from None
     except (OSError, ValueError, ConfigError) as e:
-        raise SystemExit(f"estra: cannot start: {e}") from e
+        raise SystemExit(f"estra: cannot start: {e}") from None
+
+
+class StartupError(Exception):
+    """estra cannot start; the message is the one line naming the setting and problem."""
+
+
+def _listen_problem(error: BaseException) -> str:
+    """What is wrong with a listen attempt, in the operator's words."""
+    if isinstance(error, CannotListenError):
+        code = getattr(error.socketError, "errno", None)
+        if code == errno.EADDRINUSE:
+            return f"port {error.port} is in use"
+        if code == errno.EADDRNOTAVAIL:
+            return f"address {error.interface} is not available on this machine"
+        if code == errno.EACCES:
+            return f"port {error.port} needs privileges (CAP_NET_BIND_SERVICE)"
+        return f"cannot listen on {error.interface or '*'}:{error.port}: " + str(
+            getattr(error.socketError, "strerror", None) or error.socketError)
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return f"{type(error).__name__}: {error}"
+
+
+def _endpoint(reactor: Any, settings: Settings, key: str, description: str) -> Any:
+    """serverFromString for setting `key`, failing with the one line naming it."""
+    try:
+        return serverFromString(reactor, description)
+    except (KeyError, IndexError):
+        raise StartupError(
+            f"{settings.where(key)}: no such socket inherited from systemd (LISTEN_FDS="
+            f"{os.environ.get('LISTEN_FDS', 'unset')}, LISTEN_FDNAMES="
+            f"{os.environ.get('LISTEN_FDNAMES', 'unset')}); start estra from its .socket "
+            "unit, or listen on tcp:PORT") from None
+    except Exception as e:  # noqa: BLE001 - endpoint parsers raise anything
+        raise StartupError(f"{settings.where(key)}: {_listen_problem(e)}") from None
+
+
+class _Listener(StreamServerEndpointService):
+    """A listening service whose failure is one line naming its setting."""
+
+    def __init__(self, endpoint: Any, factory: Any, where: str) -> None:
+        super().__init__(endpoint, factory)
+        self._raiseSynchronously = True
+        self.where = where
+
+    def privilegedStartService(self) -> None:
+        try:
+            super().privilegedStartService()
+        except Exception as e:  # noqa: BLE001 - any listen failure: one line
+            raise StartupError(f"{self.where}: {_listen_problem(e)}") from None
+
+
+class _Estra(MultiService):
+    """The top service: holds the state lock, turns start-up failures into one line,
+    and shows a new bootstrap password only once everything listens."""
+
+    def __init__(self, settings: Settings, prepared: Prepared, announce: Any) -> None:
+        super().__init__()
+        self.settings, self.prepared, self.announce = settings, prepared, announce
+        # PostgreSQL: nodes (e.g. SO_REUSEPORT processes) may share a state directory.
+        self.lock = (None if settings.store_url.startswith(("postgresql://", "postgres://"))
+                     else StateLock(settings.state_dir))
+
+    def privilegedStartService(self) -> None:
+        try:
+            if self.lock is not None:
+                self.lock.acquire()
+            super().privilegedStartService()
+        except (StartupError, StateError) as e:
+            self._abandon()
+            raise SystemExit(f"estra: {e}") from None
+
+    def startService(self) -> None:
+        try:
+            super().startService()
+        except (StartupError, StateError) as e:
+            self._abandon()
+            raise SystemExit(f"estra: {e}") from None
+        password = self.prepared.bootstrap_password
+        if password is not None and self.announce is not None:
+            announce_password(self.announce, self.settings, password)
+
+    def stopService(self) -> Any:
+        d = super().stopService()
+        if self.lock is not None:
+            self.lock.release()
+        return d
+
+    def _abandon(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+        _forget(self.settings, self.prepared)
+
+
+def _forget(settings: Settings, prepared: Prepared) -> None:
+    """Remove a state directory made by this start, which then failed."""
+    if prepared.created:
+        shutil.rmtree(settings.state_dir.path, ignore_errors=True)
 
 
 class _ThreadPoolService(Service):
@@ -178,13 +283,22 @@ class _OnListen(Service):
             d.addCallback(self.ready)
 
 
+def bound(port: Any) -> str:
+    """HOST:PORT actually bound (IPv6 in brackets), or the UNIX socket path."""
+    address = port.getHost()
+    host, number = getattr(address, "host", None), getattr(address, "port", None)
+    if host is None or number is None:
+        return str(getattr(address, "name", address))
+    return f"[{host}]:{number}" if ":" in host else f"{host}:{number}"
+
+
 def _announce(settings: Settings) -> Any:
     """What to log once the EST port listens: the CA to trust and a curl example."""
     def ready(port: Any) -> Any:
         where = f"{settings.server_names[0]}:{getattr(port.getHost(), 'port', '?')}"
         ca = settings.ca_cert.path
-        log.info("estra EST RA ready on https://{where}/.well-known/est/ ; devices "
-                 "should trust {ca}", where=where, ca=ca)
+        log.info("estra EST RA ready on https://{bound}/.well-known/est/ ; devices "
+                 "should trust {ca}", bound=bound(port), ca=ca)
         log.info("try: openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
                  "-nodes -keyout device.key -subj /CN=device1 -outform DER "
                  "| openssl base64 > device.b64 && curl --cacert {ca} --user {user} "
@@ -198,16 +312,19 @@ def _announce(settings: Settings) -> Any:
 
 def build_service(reactor: Any, settings: Settings, announce: Any = None,
                   clock: Any = time.time) -> MultiService:
-    """The whole RA as one MultiService; `announce` gets the first-start password."""
-    prepared = prepare_state(settings, clock)
-    if prepared.bootstrap_password is not None and announce is not None:
-        announce.write(
-            f"estra: created {settings.htpasswd.path} with user {BOOTSTRAP_USER!r}, "
-            f"password: {prepared.bootstrap_password}\n"
-            "estra: this password is shown only now; change it with "
-            "`estra user add estra`\n")
-        announce.flush()
-    top = MultiService()
+    """The whole RA as one MultiService; `announce` gets the first-start password
+    once the service listens. A state directory made here is removed if start-up fails."""
+    prepared = open_state(settings, clock)
+    try:
+        return _build(reactor, settings, prepared, announce, clock)
+    except BaseException:
+        _forget(settings, prepared)
+        raise
+
+
+def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
+           clock: Any) -> MultiService:
+    top = _Estra(settings, prepared, announce)
     pool = ThreadPool(minthreads=0, maxthreads=4, name="estra-bcrypt")
     _ThreadPoolService(pool).setServiceParent(top)
     bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
@@ -233,9 +350,9 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     fullcmc = FullCmc(ra, (prepared.ca.key, prepared.ca.cert), clock)
     site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body)
     tls = ServerTLS(settings.tls_cert, settings.tls_key, [prepared.ca.cert, *bootstrap])
-    endpoint = TLSServerEndpoint(serverFromString(reactor, settings.listen), tls)
-    est = StreamServerEndpointService(endpoint, site)
-    est._raiseSynchronously = True
+    endpoint = TLSServerEndpoint(_endpoint(reactor, settings, "server.listen",
+                                           settings.listen), tls)
+    est = _Listener(endpoint, site, settings.where("server.listen"))
     est.setName("est")
     est.setServiceParent(top)
     _OnListen(est, _announce(settings)).setServiceParent(top)
@@ -243,9 +360,8 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     if settings.scep_listen:
         _scep_service(reactor, settings, ra, prepared.ca, tls).setServiceParent(top)
     if settings.admin_listen:
-        admin = StreamServerEndpointService(serverFromString(reactor, settings.admin_listen),
-                                            make_site(admin_root(store), 1024))
-        admin._raiseSynchronously = True
+        admin = _Listener(_endpoint(reactor, settings, "admin.listen", settings.admin_listen),
+                          make_site(admin_root(store), 1024), settings.where("admin.listen"))
         admin.setServiceParent(top)
         _OnListen(admin, _admin_ready).setServiceParent(top)
     return top
@@ -265,27 +381,23 @@ def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
     front = ScepFrontEnd(ra, signer, webhooks)
     site = make_site(scep_root(front, settings.profiles, settings.scep_paths),
                      settings.max_body)
-    endpoint: Any = serverFromString(reactor, settings.scep_listen)
+    endpoint: Any = _endpoint(reactor, settings, "scep.listen", settings.scep_listen)
     if settings.scep_tls:
         endpoint = TLSServerEndpoint(endpoint, tls)
-    scep = StreamServerEndpointService(endpoint, site)
-    scep._raiseSynchronously = True
+    scep = _Listener(endpoint, site, settings.where("scep.listen"))
     scep.setServiceParent(group)
     scheme = "https" if settings.scep_tls else "http"
 
     def ready(port: Any) -> Any:
-        log.info("estra SCEP ready on {scheme}://{host}:{port}{path}", scheme=scheme,
-                 host=settings.server_names[0], port=getattr(port.getHost(), "port", "?"),
-                 path=settings.scep_paths[0])
+        log.info("estra SCEP ready on {scheme}://{bound}{path}", scheme=scheme,
+                 bound=bound(port), path=settings.scep_paths[0])
         return port
     _OnListen(scep, ready).setServiceParent(group)
     return group
 
 
 def _admin_ready(port: Any) -> Any:
-    host = port.getHost()
-    log.info("estra admin ready on http://{host}:{port}/metrics and /healthz",
-             host=getattr(host, "host", "?"), port=getattr(host, "port", "?"))
+    log.info("estra admin ready on http://{bound}/metrics and /healthz", bound=bound(port))
     return port
 
 
