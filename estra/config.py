@@ -13,7 +13,7 @@ from attrs import evolve, field, frozen
 from twisted.python.filepath import FilePath
 
 __all__ = ["ConfigError", "Settings", "Profile", "Upstream", "load_settings",
-           "settings_from_string", "DEFAULT_PROFILE"]
+           "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
 
 DEFAULT_PROFILE = "default"
 LAYOUTS = ("auto", "wrapped", "single-line")
@@ -154,6 +154,8 @@ class Settings:
     state_from_cli: bool = False                     # --state-dir named the directory
     # where each listen setting came from, for start-up errors: "--listen" or "FILE: server.listen"
     origins: dict[str, str] = field(factory=dict)
+    # the command-line overrides (state_dir, listen): a reload reads the file with them
+    overrides: dict[str, Any] = field(factory=dict)
 
     def where(self, key: str) -> str:
         """`--listen` or `FILE: server.listen`: where the operator set `key`."""
@@ -641,10 +643,15 @@ def settings_from_string(text: str, source: str = "<string>", **overrides: Any) 
     return settings_from_dict(data, source, **overrides)
 
 
+def reload_settings(running: Settings) -> Settings:
+    """The configuration again, from the file (and command line) `running` came from."""
+    return load_settings(running.config_file, **running.overrides)
+
+
 def load_settings(path: FilePath | None, **overrides: Any) -> Settings:
     """Read the TOML file at `path` (None: built-in defaults)."""
     if path is None:
-        return settings_from_dict({}, **overrides)
+        return evolve(settings_from_dict({}, **overrides), overrides=overrides)
     try:
         text = path.getContent().decode("utf-8")
     except OSError as e:
@@ -652,6 +659,6 @@ def load_settings(path: FilePath | None, **overrides: Any) -> Settings:
     except UnicodeDecodeError as e:
         raise ConfigError(f"{path.path}: not UTF-8 text") from e
     settings = settings_from_string(text, path.path, base=path.parent(), **overrides)
-    return evolve(settings, config_file=path)
+    return evolve(settings, config_file=path, overrides=overrides)
 
 

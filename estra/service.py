@@ -13,7 +13,7 @@ from typing import Any
 
 from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService, Service
-from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.defer import Deferred
 from twisted.internet.endpoints import serverFromString
 from twisted.internet.error import CannotListenError
 from twisted.internet.task import LoopingCall
@@ -22,8 +22,11 @@ from twisted.python import usage
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 
-from estra.auth import Authenticator, Htpasswd, trust_stores
-from estra.config import ConfigError, Settings, load_settings
+from attrs import frozen
+
+from estra.auth import Authenticator, Htpasswd
+from estra.config import ConfigError, Settings, load_settings, reload_settings
+from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
 from estra.http import make_site
 from estra.policy import Policy
@@ -195,16 +198,14 @@ class _ThreadPoolService(Service):
 
 
 class _Upstreams(Service):
-    """Closes the upstreams' connection pools on shutdown."""
+    """Closes the current configuration's upstream connection pools on shutdown."""
 
-    def __init__(self, cas: list[Any]) -> None:
-        self.cas = cas
+    def __init__(self, holder: Holder) -> None:
+        self.holder = holder
 
     def stopService(self) -> Any:
         super().stopService()
-        closing = [Deferred.fromCoroutine(ca.close()) for ca in self.cas
-                   if hasattr(ca, "close")]
-        return DeferredList(closing) if closing else None
+        return self.holder.current.close()
 
 
 class _IssuerSync(Service):
@@ -231,9 +232,8 @@ class _IssuerSync(Service):
         self.store.replace(anchors)
 
     def startService(self) -> None:
-        super().startService()
-        if self.upstreams:
-            self._loop.start(self.interval, now=True)
+        super().startService()      # runs even without upstreams: a reload may add some
+        self._loop.start(self.interval, now=True)
 
     def stopService(self) -> Any:
         super().stopService()
@@ -242,32 +242,24 @@ class _IssuerSync(Service):
 
 
 class _ReloadOnHangup(Service):
-    """SIGHUP re-reads the TLS certificate and key: new connections use them, no restart.
+    """SIGHUP reloads the configuration (see `_Reloader`) and the TLS certificate and key.
 
-    A file that cannot be loaded is logged and the old certificate stays in use.
+    Anything that cannot be loaded is one log line and the running configuration stays.
     """
 
-    def __init__(self, reactor: Any, tls: ServerTLS) -> None:
-        self.reactor, self.tls = reactor, tls
+    def __init__(self, reactor: Any, reloader: Any) -> None:
+        self.reactor, self.reloader = reactor, reloader
         self._previous: Any = None
 
     def startService(self) -> None:
         super().startService()
         self._previous = signal.signal(signal.SIGHUP, lambda *_: self.reactor.callFromThread(
-            self.reload))
+            self.reloader.reload))
 
     def stopService(self) -> None:
         super().stopService()
         if self._previous is not None:
             signal.signal(signal.SIGHUP, self._previous)
-
-    def reload(self) -> None:
-        try:
-            self.tls.reload()
-        except Exception as e:  # noqa: BLE001 - keep serving with what works
-            log.error("TLS reload failed, keeping the current certificate: {error}", error=e)
-        else:
-            log.info("TLS certificate and key reloaded")
 
 
 class _OnListen(Service):
@@ -327,14 +319,6 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     top = _Estra(settings, prepared, announce)
     pool = ThreadPool(minthreads=0, maxthreads=4, name="estra-bcrypt")
     _ThreadPoolService(pool).setServiceParent(top)
-    bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
-    issued, boot = trust_stores([prepared.ca.cert], bootstrap)
-    htpasswd = Htpasswd(settings.htpasswd, pool, reactor, clock)
-    cas = {name: build_upstream(reactor, config, prepared.ca, clock)
-           for name, config in settings.upstreams.items()}
-    _Upstreams(list(cas.values())).setServiceParent(top)
-    remote = [ca for ca in cas.values() if ca is not prepared.ca]
-    _IssuerSync(reactor, issued, prepared.ca, remote, 300).setServiceParent(top)
     store = open_store(settings.store_url, settings.state_dir, clock)
     try:
         migrate_blocking(store)
@@ -342,23 +326,23 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     store.setServiceParent(top)
-    ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
-    authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock,
-                                  store.issuing_profile,
-                                  TrustStore("RA", ra_anchors, pinned_leaves=True))
-    ra = RegistrationAuthority(authenticator, Policy(clock), cas, store, clock)
-    fullcmc = FullCmc(ra, (prepared.ca.key, prepared.ca.cert), clock)
-    site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body)
-    tls = ServerTLS(settings.tls_cert, settings.tls_key, [prepared.ca.cert, *bootstrap])
+    shared = _Shared(reactor, clock, prepared.ca, pool, store,
+                     TrustStore("issuing CA", [prepared.ca.cert]), bool(settings.scep_listen))
+    holder = Holder(build_generation(shared, settings))
+    _Upstreams(holder).setServiceParent(top)
+    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote, 300)
+    sync.setServiceParent(top)
+    tls = ServerTLS(settings.tls_cert, settings.tls_key, holder.current.client_ca_names)
+    site = make_site(GenerationRoot(holder, lambda g: g.est), settings.max_body)
     endpoint = TLSServerEndpoint(_endpoint(reactor, settings, "server.listen",
                                            settings.listen), tls)
     est = _Listener(endpoint, site, settings.where("server.listen"))
     est.setName("est")
     est.setServiceParent(top)
     _OnListen(est, _announce(settings)).setServiceParent(top)
-    _ReloadOnHangup(reactor, tls).setServiceParent(top)
+    _ReloadOnHangup(reactor, _Reloader(shared, holder, tls, sync)).setServiceParent(top)
     if settings.scep_listen:
-        _scep_service(reactor, settings, ra, prepared.ca, tls).setServiceParent(top)
+        _scep_service(reactor, settings, holder, tls).setServiceParent(top)
     if settings.admin_listen:
         admin = _Listener(_endpoint(reactor, settings, "admin.listen", settings.admin_listen),
                           make_site(admin_root(store), 1024), settings.where("admin.listen"))
@@ -367,20 +351,86 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     return top
 
 
-def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
-                  ca: LocalCA, tls: ServerTLS) -> MultiService:
+@frozen
+class _Shared:
+    """What every configuration generation uses and a reload keeps."""
+
+    reactor: Any
+    clock: Any
+    ca: LocalCA
+    pool: ThreadPool
+    store: Any
+    issued: TrustStore              # embedded CA + upstream chains, kept by _IssuerSync
+    scep: bool                      # this process serves SCEP (scep.listen is restart-only)
+
+
+def build_generation(shared: _Shared, settings: Settings) -> Generation:
+    """Every per-configuration object, built from `settings`; raises if any file or
+    upstream setting cannot be used (a reload then keeps the running generation)."""
+    reactor, clock, ca = shared.reactor, shared.clock, shared.ca
+    bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
+    htpasswd = Htpasswd(settings.htpasswd, shared.pool, reactor, clock)
+    cas = {name: build_upstream(reactor, config, ca, clock)
+           for name, config in settings.upstreams.items()}
+    ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
+    authenticator = Authenticator(shared.issued, TrustStore("bootstrap", bootstrap), htpasswd,
+                                  settings.realm, clock, shared.store.issuing_profile,
+                                  TrustStore("RA", ra_anchors, pinned_leaves=True))
+    ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock)
+    est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
+    scep, webhooks = None, []
+    if shared.scep:
+        hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
+                                    ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
+                                                    if p.scep_webhook_trust else None),
+                                    timeout=p.scep_webhook_timeout, retries=0)
+                 for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
+        front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks)
+        scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
+    return Generation(settings, est, scep,
+                      closables=[c for c in cas.values() if hasattr(c, "close")] + webhooks,
+                      remote=[c for c in cas.values() if c is not ca],
+                      client_ca_names=[ca.cert, *bootstrap])
+
+
+class _Reloader:
+    """Builds a whole new generation from the configuration file, then swaps it in."""
+
+    def __init__(self, shared: _Shared, holder: Holder, tls: ServerTLS,
+                 sync: "_IssuerSync") -> None:
+        self.shared, self.holder, self.tls, self.sync = shared, holder, tls, sync
+
+    def reload(self) -> None:
+        running = self.holder.current.settings
+        try:
+            settings = reload_settings(running)
+            generation = build_generation(self.shared, settings)
+        except Exception as e:  # noqa: BLE001 - config, file or upstream: keep serving
+            log.error("reload refused, the running configuration stays in force: {problem}",
+                      problem=str(e) or type(e).__name__)
+            return
+        try:
+            self.tls.reload(generation.client_ca_names)
+        except Exception as e:  # noqa: BLE001 - the old certificate stays in use
+            log.error("reload refused, the running configuration stays in force: "
+                      "TLS reload failed, keeping the current certificate: {problem}",
+                      problem=str(e))
+            return
+        self.holder.swap(generation).retire()
+        self.sync.upstreams = generation.remote
+        if self.sync.running:
+            Deferred.fromCoroutine(self.sync.sync())
+        log.info("configuration reloaded from {source}", source=settings.source)
+        for key in needs_restart(running, settings):
+            log.warn("{key} changed in {source}; it takes effect only after a restart",
+                     key=key, source=settings.source)
+
+
+def _scep_service(reactor: Any, settings: Settings, holder: Holder,
+                  tls: ServerTLS) -> MultiService:
     """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
     group = MultiService()
-    signer = scep_signer(settings, ca)
-    webhooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
-                                   ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
-                                                   if p.scep_webhook_trust else None),
-                                   timeout=p.scep_webhook_timeout, retries=0)
-                for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
-    _Upstreams(list(webhooks.values())).setServiceParent(group)
-    front = ScepFrontEnd(ra, signer, webhooks)
-    site = make_site(scep_root(front, settings.profiles, settings.scep_paths),
-                     settings.max_body)
+    site = make_site(GenerationRoot(holder, lambda g: g.scep), settings.max_body)
     endpoint: Any = _endpoint(reactor, settings, "scep.listen", settings.scep_listen)
     if settings.scep_tls:
         endpoint = TLSServerEndpoint(endpoint, tls)
