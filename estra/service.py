@@ -420,7 +420,8 @@ class _Reloader:
         self.sync.upstreams = generation.remote
         if self.sync.running:
             Deferred.fromCoroutine(self.sync.sync())
-        log.info("configuration reloaded from {source}", source=settings.source)
+        log.info("configuration reloaded from {source}; TLS certificate and key reloaded",
+                 source=settings.source)
         for key in needs_restart(running, settings):
             log.warn("{key} changed in {source}; it takes effect only after a restart",
                      key=key, source=settings.source)

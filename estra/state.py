@@ -26,6 +26,7 @@ from typing import Callable, TextIO
 
 from attrs import evolve, frozen
 from cryptography.hazmat.primitives import serialization
+from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
 from estra.auth import hash_password
@@ -36,6 +37,7 @@ __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError"
            "init_command", "set_user", "BOOTSTRAP_USER"]
 
 BOOTSTRAP_USER = "estra"
+log = Logger()
 
 
 @frozen
@@ -109,6 +111,7 @@ def _make_or_complete(settings: Settings, clock: Callable[[], float]) -> Prepare
     except BaseException:
         shutil.rmtree(staging.path, ignore_errors=True)
         raise
+    log.info("made the state directory {path}", path=state.path)
     ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
                                 settings.ca_validity_days, clock)
     return Prepared(ca, prepared.bootstrap_password, created=True)
@@ -136,7 +139,10 @@ class StateLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fd = os.open(self.path.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as e:
+            raise StateError(f"cannot open the lock {self.path.path}: {e.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
