@@ -115,3 +115,16 @@ def test_retired_generation_closes_its_pools_after_the_last_request() -> None:
     assert holder.current.in_flight == 1
     request.finish()
     assert old_pool.closed and not new_pool.closed
+
+
+def test_restart_only_settings_are_named() -> None:
+    """A reload that changes a listen address, max_body or the store URL names those
+    settings (they take effect only after a restart); profile changes are not among them."""
+    from estra.config import settings_from_string
+    from estra.reload import needs_restart
+
+    old = settings_from_string(EC_ONLY)
+    new = settings_from_string('[server]\nlisten = "tcp:9443"\nmax_body = 10\n'
+                               '[store]\nurl = "sqlite:///other.db"\n' + RSA_ONLY)
+    assert needs_restart(old, new) == ["server.listen", "server.max_body", "store.url"]
+    assert needs_restart(old, settings_from_string(RSA_ONLY)) == []
