@@ -158,6 +158,8 @@ class _Estra(MultiService):
 
     def startService(self) -> None:
         try:
+            if self.lock is not None:       # runners that skip privilegedStartService (twist)
+                self.lock.acquire()
             super().startService()
         except (StartupError, StateError) as e:
             self._abandon()
@@ -167,14 +169,18 @@ class _Estra(MultiService):
             announce_password(self.announce, self.settings, password)
 
     def stopService(self) -> Any:
-        d = super().stopService()
+        d = super().stopService()            # the lock is held until everything stopped
         if self.lock is not None:
-            self.lock.release()
+            d.addBoth(self._release)
         return d
 
-    def _abandon(self) -> None:
+    def _release(self, result: Any) -> Any:
         if self.lock is not None:
             self.lock.release()
+        return result
+
+    def _abandon(self) -> None:
+        self._release(None)
         _forget(self.settings, self.prepared)
 
 

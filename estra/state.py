@@ -139,6 +139,9 @@ class StateLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
+        """Take the lock (once; again is a no-op) or raise StateError naming its holder."""
+        if self._fd is not None:
+            return
         try:
             fd = os.open(self.path.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as e:
