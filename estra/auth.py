@@ -306,9 +306,3 @@ def _accepted(identity: Identity, profile: Profile, problems: list[str]) -> Iden
                         "(accept_issued_from)")
         return None
     return identity
-
-
-def trust_stores(ca_chain: Sequence[x509.Certificate],
-                 bootstrap: Sequence[x509.Certificate]) -> tuple[TrustStore, TrustStore]:
-    """The two device stores: our CA's chain (re-enrollment) and bootstrap anchors."""
-    return TrustStore("issuing CA", ca_chain), TrustStore("bootstrap", bootstrap)

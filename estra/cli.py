@@ -28,7 +28,7 @@ from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
-from estra.state import set_user
+from estra.state import init_command, set_user
 
 __all__ = ["main", "HELD"]
 
@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--state-dir", "-d", help="state directory (default ./estra-state)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init", help="create the state directory: CA, TLS certificate and "
+                        "htpasswd with the bootstrap user (its password is shown once)")
     user = commands.add_parser("user", help="HTTP Basic users (htpasswd)")
     user_cmds = user.add_subparsers(dest="action", required=True)
     add = user_cmds.add_parser("add", help="add a user or change their password")
@@ -293,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"estra: {e}", file=sys.stderr)
         return 2
+    if args.command == "init":
+        return init_command(settings, sys.stdout)
     if args.command in operate.COMMANDS:
         return operate.run(settings, args, _react)
     if args.command in ("cacerts", "enroll"):

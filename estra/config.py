@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
+import socket
 import tomllib
 from typing import Any, Callable, Sequence
 
@@ -11,7 +13,7 @@ from attrs import evolve, field, frozen
 from twisted.python.filepath import FilePath
 
 __all__ = ["ConfigError", "Settings", "Profile", "Upstream", "load_settings",
-           "settings_from_string", "DEFAULT_PROFILE"]
+           "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
 
 DEFAULT_PROFILE = "default"
 LAYOUTS = ("auto", "wrapped", "single-line")
@@ -156,6 +158,16 @@ class Settings:
     # [auth] failed Basic logins: (address_failures, address_refill_seconds,
     # user_failures, user_refill_seconds, max_pending_checks)
     login_throttle: tuple[int, float, int, float, int] = (10, 6, 20, 30, 32)
+    config_file: FilePath | None = None              # None: built-in defaults
+    state_from_cli: bool = False                     # --state-dir named the directory
+    # where each listen setting came from, for start-up errors: "--listen" or "FILE: server.listen"
+    origins: dict[str, str] = field(factory=dict)
+    # the command-line overrides (state_dir, listen): a reload reads the file with them
+    overrides: dict[str, Any] = field(factory=dict)
+
+    def where(self, key: str) -> str:
+        """`--listen` or `FILE: server.listen`: where the operator set `key`."""
+        return self.origins.get(key, f"{self.source}: {key}")
 
     @property
     def ca_cert(self) -> FilePath:
@@ -232,14 +244,68 @@ def _path(base: FilePath, value: str) -> FilePath:
     return FilePath(value) if value.startswith("/") else base.preauthChild(value)
 
 
+def endpoint_problem(description: str) -> str | None:
+    """Why `description` is not a Twisted server endpoint string (None: it is).
+
+    Only the syntax is checked (against a MemoryReactor, nothing binds); a
+    `systemd:` endpoint's inherited socket is looked up when estra starts.
+    """
+    from twisted.internet import endpoints
+    from twisted.internet.testing import MemoryReactor
+    try:
+        if description.startswith("systemd:"):
+            _, args, kwargs = endpoints._parseServer(description, None)
+            if args or set(kwargs) - {"domain", "index", "name"} or "domain" not in kwargs:
+                return "expected systemd:domain=INET|INET6|UNIX:name=NAME (or :index=N)"
+            if not hasattr(socket, "AF_" + kwargs["domain"]):
+                return f"unknown domain {kwargs['domain']!r}"
+            if ("index" in kwargs) == ("name" in kwargs):
+                return "give exactly one of name= and index="
+            if "index" in kwargs and not kwargs["index"].isdigit():
+                return "index must be a number"
+            return None
+        endpoints.serverFromString(MemoryReactor(), description)
+    except Exception as e:  # noqa: BLE001 - parsers raise anything; report it
+        return f"not a valid endpoint ({type(e).__name__}: {e})"
+    return None
+
+
+def _listen(table: _Table, default: str) -> str:
+    value: str = table.get("listen", str, default)
+    problem = endpoint_problem(value) if value else None
+    if problem:
+        raise ConfigError(f'{table.where("listen")}: "{value}": {problem}')
+    return value
+
+
 def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                        state_dir: str | None = None,
-                       listen: str | None = None) -> Settings:
-    """Validate parsed TOML; command-line `state_dir`/`listen` win over the file."""
+                       listen: str | None = None,
+                       base: FilePath | None = None) -> Settings:
+    """Validate parsed TOML; command-line `state_dir`/`listen` win over the file.
+
+    A relative `server.state_dir` is resolved against `base` (the config
+    file's directory), never the current directory; `state_dir` from the
+    command line is relative to the current directory. Other relative paths
+    are resolved against the (then absolute) state directory.
+    """
     top = _Table(source, "", data)
     server = top.table("server")
-    listen = listen or server.get("listen", str, "tcp:8443:interface=127.0.0.1")
-    state = FilePath(state_dir or server.get("state_dir", str, "estra-state"))
+    origins: dict[str, str] = {}
+    if listen:
+        problem = endpoint_problem(listen)
+        if problem:
+            raise ConfigError(f"--listen {listen}: {problem}")
+        origins["server.listen"] = f"--listen {listen}"
+    else:
+        listen = _listen(server, "tcp:8443:interface=127.0.0.1")
+        origins["server.listen"] = f'{server.where("listen")}: "{listen}"'
+    file_state = server.get("state_dir", str, "estra-state")
+    if state_dir:
+        state = FilePath(state_dir)
+        origins["server.state_dir"] = f"--state-dir {state.path}"
+    else:
+        state = FilePath(os.path.join(base.path, file_state) if base else file_state)
     server.seen.update({"listen", "state_dir"})     # the command line may have won
     max_body = server.get("max_body", int, 64 * 1024, _positive)
     realm = server.get("realm", str, "estra",
@@ -274,11 +340,13 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     ca.done()
 
     admin = top.table("admin")
-    admin_listen = admin.get("listen", str, "")
+    admin_listen = _listen(admin, "")
+    origins["admin.listen"] = f'{admin.where("listen")}: "{admin_listen}"'
     admin.done()
 
     scep = top.table("scep")
-    scep_listen = scep.get("listen", str, "")
+    scep_listen = _listen(scep, "")
+    origins["scep.listen"] = f'{scep.where("listen")}: "{scep_listen}"'
     scep_tls = scep.get("tls", bool, False)
     scep_paths = tuple(scep.get("paths", list, ["/scep", "/certsrv/mscep/mscep.dll"],
                                 lambda v: _strings(v) or next(
@@ -343,7 +411,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     header_timeout=header_timeout, body_timeout=body_timeout,
                     idle_timeout=idle_timeout, login_throttle=throttle,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
-                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust)
+                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust,
+                    state_from_cli=bool(state_dir), origins=origins)
 
 
 def _existing_files(table: _Table, base: FilePath, key: str) -> tuple[FilePath, ...]:
@@ -595,16 +664,22 @@ def settings_from_string(text: str, source: str = "<string>", **overrides: Any) 
     return settings_from_dict(data, source, **overrides)
 
 
+def reload_settings(running: Settings) -> Settings:
+    """The configuration again, from the file (and command line) `running` came from."""
+    return load_settings(running.config_file, **running.overrides)
+
+
 def load_settings(path: FilePath | None, **overrides: Any) -> Settings:
     """Read the TOML file at `path` (None: built-in defaults)."""
     if path is None:
-        return settings_from_dict({}, **overrides)
+        return evolve(settings_from_dict({}, **overrides), overrides=overrides)
     try:
         text = path.getContent().decode("utf-8")
     except OSError as e:
         raise ConfigError(f"{path.path}: cannot read: {e.strerror}") from e
     except UnicodeDecodeError as e:
         raise ConfigError(f"{path.path}: not UTF-8 text") from e
-    return settings_from_string(text, path.path, **overrides)
+    settings = settings_from_string(text, path.path, base=path.parent(), **overrides)
+    return evolve(settings, config_file=path, overrides=overrides)
 
 

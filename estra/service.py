@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 import signal
 import stat
 import sys
@@ -12,16 +14,20 @@ from typing import Any
 
 from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService, Service
-from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.defer import Deferred
 from twisted.internet.endpoints import serverFromString
+from twisted.internet.error import CannotListenError
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python import usage
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 
-from estra.auth import Authenticator, Htpasswd, trust_stores
-from estra.config import ConfigError, Settings, load_settings
+from attrs import frozen
+
+from estra.auth import Authenticator, Htpasswd
+from estra.config import ConfigError, Settings, load_settings, reload_settings
+from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
 from estra.http import make_site
 from estra.limits import ConnectionLimits, LimitedEndpoint
@@ -29,7 +35,8 @@ from estra.metrics import allow_labels
 from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
-from estra.state import BOOTSTRAP_USER, prepare_state
+from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
+                         open_state)
 from estra.store import migrate_blocking, open_store
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -78,8 +85,114 @@ def makeService(options: Options) -> IService:
     restrict_umask(getattr(options, "parent", None))
     try:
         return build_service(reactor, options["settings"], announce=sys.stderr)
+    except (StartupError, StateError) as e:
+        raise SystemExit(f"estra: {e}") from None
     except (OSError, ValueError, ConfigError) as e:
-        raise SystemExit(f"estra: cannot start: {e}") from e
+        raise SystemExit(f"estra: cannot start: {e}") from None
+
+
+class StartupError(Exception):
+    """estra cannot start; the message is the one line naming the setting and problem."""
+
+
+def _listen_problem(error: BaseException) -> str:
+    """What is wrong with a listen attempt, in the operator's words."""
+    if isinstance(error, CannotListenError):
+        code = getattr(error.socketError, "errno", None)
+        if code == errno.EADDRINUSE:
+            return f"port {error.port} is in use"
+        if code == errno.EADDRNOTAVAIL:
+            return f"address {error.interface} is not available on this machine"
+        if code == errno.EACCES:
+            return f"port {error.port} needs privileges (CAP_NET_BIND_SERVICE)"
+        return f"cannot listen on {error.interface or '*'}:{error.port}: " + str(
+            getattr(error.socketError, "strerror", None) or error.socketError)
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return f"{type(error).__name__}: {error}"
+
+
+def _endpoint(reactor: Any, settings: Settings, key: str, description: str) -> Any:
+    """serverFromString for setting `key`, failing with the one line naming it."""
+    try:
+        return serverFromString(reactor, description)
+    except (KeyError, IndexError):
+        raise StartupError(
+            f"{settings.where(key)}: no such socket inherited from systemd (LISTEN_FDS="
+            f"{os.environ.get('LISTEN_FDS', 'unset')}, LISTEN_FDNAMES="
+            f"{os.environ.get('LISTEN_FDNAMES', 'unset')}); start estra from its .socket "
+            "unit, or listen on tcp:PORT") from None
+    except Exception as e:  # noqa: BLE001 - endpoint parsers raise anything
+        raise StartupError(f"{settings.where(key)}: {_listen_problem(e)}") from None
+
+
+class _Listener(StreamServerEndpointService):
+    """A listening service whose failure is one line naming its setting."""
+
+    def __init__(self, endpoint: Any, factory: Any, where: str) -> None:
+        super().__init__(endpoint, factory)
+        self._raiseSynchronously = True
+        self.where = where
+
+    def privilegedStartService(self) -> None:
+        try:
+            super().privilegedStartService()
+        except Exception as e:  # noqa: BLE001 - any listen failure: one line
+            raise StartupError(f"{self.where}: {_listen_problem(e)}") from None
+
+
+class _Estra(MultiService):
+    """The top service: holds the state lock, turns start-up failures into one line,
+    and shows a new bootstrap password only once everything listens."""
+
+    def __init__(self, settings: Settings, prepared: Prepared, announce: Any) -> None:
+        super().__init__()
+        self.settings, self.prepared, self.announce = settings, prepared, announce
+        # PostgreSQL: nodes (e.g. SO_REUSEPORT processes) may share a state directory.
+        self.lock = (None if settings.store_url.startswith(("postgresql://", "postgres://"))
+                     else StateLock(settings.state_dir))
+
+    def privilegedStartService(self) -> None:
+        try:
+            if self.lock is not None:
+                self.lock.acquire()
+            super().privilegedStartService()
+        except (StartupError, StateError) as e:
+            self._abandon()
+            raise SystemExit(f"estra: {e}") from None
+
+    def startService(self) -> None:
+        try:
+            if self.lock is not None:       # runners that skip privilegedStartService (twist)
+                self.lock.acquire()
+            super().startService()
+        except (StartupError, StateError) as e:
+            self._abandon()
+            raise SystemExit(f"estra: {e}") from None
+        password = self.prepared.bootstrap_password
+        if password is not None and self.announce is not None:
+            announce_password(self.announce, self.settings, password)
+
+    def stopService(self) -> Any:
+        d = super().stopService()            # the lock is held until everything stopped
+        if self.lock is not None:
+            d.addBoth(self._release)
+        return d
+
+    def _release(self, result: Any) -> Any:
+        if self.lock is not None:
+            self.lock.release()
+        return result
+
+    def _abandon(self) -> None:
+        self._release(None)
+        _forget(self.settings, self.prepared)
+
+
+def _forget(settings: Settings, prepared: Prepared) -> None:
+    """Remove a state directory made by this start, which then failed."""
+    if prepared.created:
+        shutil.rmtree(settings.state_dir.path, ignore_errors=True)
 
 
 def restrict_umask(twistd: Any) -> int:
@@ -123,16 +236,14 @@ class _ThreadPoolService(Service):
 
 
 class _Upstreams(Service):
-    """Closes the upstreams' connection pools on shutdown."""
+    """Closes the current configuration's upstream connection pools on shutdown."""
 
-    def __init__(self, cas: list[Any]) -> None:
-        self.cas = cas
+    def __init__(self, holder: Holder) -> None:
+        self.holder = holder
 
     def stopService(self) -> Any:
         super().stopService()
-        closing = [Deferred.fromCoroutine(ca.close()) for ca in self.cas
-                   if hasattr(ca, "close")]
-        return DeferredList(closing) if closing else None
+        return self.holder.current.close()
 
 
 class _IssuerSync(Service):
@@ -159,9 +270,8 @@ class _IssuerSync(Service):
         self.store.replace(anchors)
 
     def startService(self) -> None:
-        super().startService()
-        if self.upstreams:
-            self._loop.start(self.interval, now=True)
+        super().startService()      # runs even without upstreams: a reload may add some
+        self._loop.start(self.interval, now=True)
 
     def stopService(self) -> Any:
         super().stopService()
@@ -170,32 +280,24 @@ class _IssuerSync(Service):
 
 
 class _ReloadOnHangup(Service):
-    """SIGHUP re-reads the TLS certificate and key: new connections use them, no restart.
+    """SIGHUP reloads the configuration (see `_Reloader`) and the TLS certificate and key.
 
-    A file that cannot be loaded is logged and the old certificate stays in use.
+    Anything that cannot be loaded is one log line and the running configuration stays.
     """
 
-    def __init__(self, reactor: Any, tls: ServerTLS) -> None:
-        self.reactor, self.tls = reactor, tls
+    def __init__(self, reactor: Any, reloader: Any) -> None:
+        self.reactor, self.reloader = reactor, reloader
         self._previous: Any = None
 
     def startService(self) -> None:
         super().startService()
         self._previous = signal.signal(signal.SIGHUP, lambda *_: self.reactor.callFromThread(
-            self.reload))
+            self.reloader.reload))
 
     def stopService(self) -> None:
         super().stopService()
         if self._previous is not None:
             signal.signal(signal.SIGHUP, self._previous)
-
-    def reload(self) -> None:
-        try:
-            self.tls.reload()
-        except Exception as e:  # noqa: BLE001 - keep serving with what works
-            log.error("TLS reload failed, keeping the current certificate: {error}", error=e)
-        else:
-            log.info("TLS certificate and key reloaded")
 
 
 class _OnListen(Service):
@@ -211,13 +313,22 @@ class _OnListen(Service):
             d.addCallback(self.ready)
 
 
+def bound(port: Any) -> str:
+    """HOST:PORT actually bound (IPv6 in brackets), or the UNIX socket path."""
+    address = port.getHost()
+    host, number = getattr(address, "host", None), getattr(address, "port", None)
+    if host is None or number is None:
+        return str(getattr(address, "name", address))
+    return f"[{host}]:{number}" if ":" in host else f"{host}:{number}"
+
+
 def _announce(settings: Settings) -> Any:
     """What to log once the EST port listens: the CA to trust and a curl example."""
     def ready(port: Any) -> Any:
         where = f"{settings.server_names[0]}:{getattr(port.getHost(), 'port', '?')}"
         ca = settings.ca_cert.path
-        log.info("estra EST RA ready on https://{where}/.well-known/est/ ; devices "
-                 "should trust {ca}", where=where, ca=ca)
+        log.info("estra EST RA ready on https://{bound}/.well-known/est/ ; devices "
+                 "should trust {ca}", bound=bound(port), ca=ca)
         log.info("try: openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
                  "-nodes -keyout device.key -subj /CN=device1 -outform DER "
                  "| openssl base64 > device.b64 && curl --cacert {ca} --user {user} "
@@ -231,27 +342,22 @@ def _announce(settings: Settings) -> Any:
 
 def build_service(reactor: Any, settings: Settings, announce: Any = None,
                   clock: Any = time.time) -> MultiService:
-    """The whole RA as one MultiService; `announce` gets the first-start password."""
-    prepared = prepare_state(settings, clock)
-    if prepared.bootstrap_password is not None and announce is not None:
-        announce.write(
-            f"estra: created {settings.htpasswd.path} with user {BOOTSTRAP_USER!r}, "
-            f"password: {prepared.bootstrap_password}\n"
-            "estra: this password is shown only now; change it with "
-            "`estra user add estra`\n")
-        announce.flush()
-    top = MultiService()
+    """The whole RA as one MultiService; `announce` gets the first-start password
+    once the service listens. A state directory made here is removed if start-up fails."""
+    prepared = open_state(settings, clock)
+    try:
+        return _build(reactor, settings, prepared, announce, clock)
+    except BaseException:
+        _forget(settings, prepared)
+        raise
+
+
+def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
+           clock: Any) -> MultiService:
+    top = _Estra(settings, prepared, announce)
     allow_labels(settings.profiles)
     pool = ThreadPool(minthreads=0, maxthreads=4, name="estra-bcrypt")
     _ThreadPoolService(pool).setServiceParent(top)
-    bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
-    issued, boot = trust_stores([prepared.ca.cert], bootstrap)
-    htpasswd = Htpasswd(settings.htpasswd, pool, reactor, clock)
-    cas = {name: build_upstream(reactor, config, prepared.ca, clock)
-           for name, config in settings.upstreams.items()}
-    _Upstreams(list(cas.values())).setServiceParent(top)
-    remote = [ca for ca in cas.values() if ca is not prepared.ca]
-    _IssuerSync(reactor, issued, prepared.ca, remote, 300).setServiceParent(top)
     store = open_store(settings.store_url, settings.state_dir, clock)
     try:
         migrate_blocking(store)
@@ -259,32 +365,30 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     store.setServiceParent(top)
-    ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
-    authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock,
-                                  store.issuing_profile,
-                                  TrustStore("RA", ra_anchors, pinned_leaves=True),
-                                  LoginThrottle(ThrottleSettings(*settings.login_throttle),
-                                                reactor.seconds))
-    ra = RegistrationAuthority(authenticator, Policy(clock), cas, store, clock)
-    fullcmc = FullCmc(ra, (prepared.ca.key, prepared.ca.cert), clock)
+    shared = _Shared(reactor, clock, prepared.ca, pool, store,
+                     TrustStore("issuing CA", [prepared.ca.cert]), bool(settings.scep_listen))
+    holder = Holder(build_generation(shared, settings))
+    _Upstreams(holder).setServiceParent(top)
+    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote, 300)
+    sync.setServiceParent(top)
+    tls = ServerTLS(settings.tls_cert, settings.tls_key, holder.current.client_ca_names)
     limits = connection_limits(settings)
-    site = make_site(est_root(ra, settings.profiles, fullcmc), settings.max_body, limits,
+    site = make_site(GenerationRoot(holder, lambda g: g.est), settings.max_body, limits,
                      reactor)
-    tls = ServerTLS(settings.tls_cert, settings.tls_key, [prepared.ca.cert, *bootstrap])
-    endpoint = TLSServerEndpoint(_limited(reactor, settings.listen, limits, "est"), tls)
-    est = StreamServerEndpointService(endpoint, site)
-    est._raiseSynchronously = True
+    endpoint = TLSServerEndpoint(_limited(reactor, settings, "server.listen", settings.listen,
+                                          limits, "est"), tls)
+    est = _Listener(endpoint, site, settings.where("server.listen"))
     est.setName("est")
     est.setServiceParent(top)
     _OnListen(est, _announce(settings)).setServiceParent(top)
-    _ReloadOnHangup(reactor, tls).setServiceParent(top)
+    _ReloadOnHangup(reactor, _Reloader(shared, holder, tls, sync)).setServiceParent(top)
     if settings.scep_listen:
-        _scep_service(reactor, settings, ra, prepared.ca, tls, limits).setServiceParent(top)
+        _scep_service(reactor, settings, holder, tls, limits).setServiceParent(top)
     if settings.admin_listen:
-        admin = StreamServerEndpointService(
-            _limited(reactor, settings.admin_listen, limits, "admin"),
-            make_site(admin_root(store), 1024, limits, reactor))
-        admin._raiseSynchronously = True
+        admin = _Listener(_limited(reactor, settings, "admin.listen", settings.admin_listen,
+                                   limits, "admin"),
+                          make_site(admin_root(store), 1024, limits, reactor),
+                          settings.where("admin.listen"))
         admin.setServiceParent(top)
         _OnListen(admin, _admin_ready).setServiceParent(top)
     return top
@@ -297,48 +401,115 @@ def connection_limits(settings: Settings) -> ConnectionLimits:
                             settings.idle_timeout)
 
 
-def _limited(reactor: Any, description: str, limits: ConnectionLimits,
-             name: str) -> LimitedEndpoint:
-    """The endpoint `description`, refusing connections over `limits` before TLS."""
-    return LimitedEndpoint(serverFromString(reactor, description), limits, reactor.seconds,
-                           name)
+def _limited(reactor: Any, settings: Settings, key: str, description: str,
+             limits: ConnectionLimits, name: str) -> LimitedEndpoint:
+    """The endpoint of setting `key`, refusing connections over `limits` before TLS."""
+    return LimitedEndpoint(_endpoint(reactor, settings, key, description), limits,
+                           reactor.seconds, name)
 
 
-def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
-                  ca: LocalCA, tls: ServerTLS, limits: ConnectionLimits) -> MultiService:
+@frozen
+class _Shared:
+    """What every configuration generation uses and a reload keeps."""
+
+    reactor: Any
+    clock: Any
+    ca: LocalCA
+    pool: ThreadPool
+    store: Any
+    issued: TrustStore              # embedded CA + upstream chains, kept by _IssuerSync
+    scep: bool                      # this process serves SCEP (scep.listen is restart-only)
+
+
+def build_generation(shared: _Shared, settings: Settings) -> Generation:
+    """Every per-configuration object, built from `settings`; raises if any file or
+    upstream setting cannot be used (a reload then keeps the running generation)."""
+    reactor, clock, ca = shared.reactor, shared.clock, shared.ca
+    bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
+    htpasswd = Htpasswd(settings.htpasswd, shared.pool, reactor, clock)
+    cas = {name: build_upstream(reactor, config, ca, clock)
+           for name, config in settings.upstreams.items()}
+    ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
+    authenticator = Authenticator(shared.issued, TrustStore("bootstrap", bootstrap), htpasswd,
+                                  settings.realm, clock, shared.store.issuing_profile,
+                                  TrustStore("RA", ra_anchors, pinned_leaves=True),
+                                  LoginThrottle(ThrottleSettings(*settings.login_throttle),
+                                                reactor.seconds))
+    ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock)
+    est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
+    scep, webhooks = None, []
+    if shared.scep:
+        hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
+                                    ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
+                                                    if p.scep_webhook_trust else None),
+                                    timeout=p.scep_webhook_timeout, retries=0)
+                 for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
+        front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks)
+        scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
+    return Generation(settings, est, scep,
+                      closables=[c for c in cas.values() if hasattr(c, "close")] + webhooks,
+                      remote=[c for c in cas.values() if c is not ca],
+                      client_ca_names=[ca.cert, *bootstrap])
+
+
+class _Reloader:
+    """Builds a whole new generation from the configuration file, then swaps it in."""
+
+    def __init__(self, shared: _Shared, holder: Holder, tls: ServerTLS,
+                 sync: "_IssuerSync") -> None:
+        self.shared, self.holder, self.tls, self.sync = shared, holder, tls, sync
+
+    def reload(self) -> None:
+        running = self.holder.current.settings
+        try:
+            settings = reload_settings(running)
+            generation = build_generation(self.shared, settings)
+        except Exception as e:  # noqa: BLE001 - config, file or upstream: keep serving
+            log.error("reload refused, the running configuration stays in force: {problem}",
+                      problem=str(e) or type(e).__name__)
+            return
+        try:
+            self.tls.reload(generation.client_ca_names)
+        except Exception as e:  # noqa: BLE001 - the old certificate stays in use
+            log.error("reload refused, the running configuration stays in force: "
+                      "TLS reload failed, keeping the current certificate: {problem}",
+                      problem=str(e))
+            return
+        self.holder.swap(generation).retire()
+        self.sync.upstreams = generation.remote
+        if self.sync.running:
+            Deferred.fromCoroutine(self.sync.sync())
+        log.info("configuration reloaded from {source}; TLS certificate and key reloaded",
+                 source=settings.source)
+        for key in needs_restart(running, settings):
+            log.warn("{key} changed in {source}; it takes effect only after a restart",
+                     key=key, source=settings.source)
+
+
+def _scep_service(reactor: Any, settings: Settings, holder: Holder,
+                  tls: ServerTLS, limits: ConnectionLimits) -> MultiService:
     """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
     group = MultiService()
-    signer = scep_signer(settings, ca)
-    webhooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
-                                   ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
-                                                   if p.scep_webhook_trust else None),
-                                   timeout=p.scep_webhook_timeout, retries=0)
-                for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
-    _Upstreams(list(webhooks.values())).setServiceParent(group)
-    front = ScepFrontEnd(ra, signer, webhooks)
-    site = make_site(scep_root(front, settings.profiles, settings.scep_paths),
-                     settings.max_body, limits, reactor)
-    endpoint: Any = _limited(reactor, settings.scep_listen, limits, "scep")
+    site = make_site(GenerationRoot(holder, lambda g: g.scep), settings.max_body, limits,
+                     reactor)
+    endpoint: Any = _limited(reactor, settings, "scep.listen", settings.scep_listen, limits,
+                             "scep")
     if settings.scep_tls:
         endpoint = TLSServerEndpoint(endpoint, tls)
-    scep = StreamServerEndpointService(endpoint, site)
-    scep._raiseSynchronously = True
+    scep = _Listener(endpoint, site, settings.where("scep.listen"))
     scep.setServiceParent(group)
     scheme = "https" if settings.scep_tls else "http"
 
     def ready(port: Any) -> Any:
-        log.info("estra SCEP ready on {scheme}://{host}:{port}{path}", scheme=scheme,
-                 host=settings.server_names[0], port=getattr(port.getHost(), "port", "?"),
-                 path=settings.scep_paths[0])
+        log.info("estra SCEP ready on {scheme}://{bound}{path}", scheme=scheme,
+                 bound=bound(port), path=settings.scep_paths[0])
         return port
     _OnListen(scep, ready).setServiceParent(group)
     return group
 
 
 def _admin_ready(port: Any) -> Any:
-    host = port.getHost()
-    log.info("estra admin ready on http://{host}:{port}/metrics and /healthz",
-             host=getattr(host, "host", "?"), port=getattr(host, "port", "?"))
+    log.info("estra admin ready on http://{bound}/metrics and /healthz", bound=bound(port))
     return port
 
 

@@ -7,26 +7,37 @@ Layout (README.rst documents it too)::
     server.pem  the RA's TLS certificate (issued by ca.pem) then ca.pem
     server.key  its private key (0600)
     htpasswd    HTTP Basic users, bcrypt ($2y$), Apache `htpasswd -B` compatible
+    lock        held (flock) by the running server with a SQLite store; its PID
+
+A missing state directory is made complete in a temporary sibling and renamed
+into place, so a failed first start never leaves a half-made CA behind.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import secrets
+import shutil
+import sys
 import time
-from typing import Callable
+from typing import Callable, TextIO
 
-from attrs import frozen
+from attrs import evolve, frozen
 from cryptography.hazmat.primitives import serialization
+from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
 from estra.auth import hash_password
 from estra.config import Settings
 from estra.upstream.local import LocalCA, _pem_key, write_private, write_public
 
-__all__ = ["prepare_state", "Prepared", "set_user", "BOOTSTRAP_USER"]
+__all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError", "StateLock",
+           "init_command", "set_user", "BOOTSTRAP_USER"]
 
 BOOTSTRAP_USER = "estra"
+log = Logger()
 
 
 @frozen
@@ -35,6 +46,131 @@ class Prepared:
 
     ca: LocalCA
     bootstrap_password: str | None     # set only when the htpasswd file was just made
+    created: bool = False              # the whole state directory was made just now
+
+
+class StateError(Exception):
+    """The state directory cannot be used; the message is the one line to show."""
+
+
+def _init_hint(settings: Settings) -> str:
+    command = "estra init"
+    if settings.config_file is not None:
+        command += f" -c {settings.config_file.path}"
+    if settings.state_from_cli:
+        command += f" --state-dir {settings.state_dir.path}"
+    return command
+
+
+def open_state(settings: Settings, clock: Callable[[], float] = time.time) -> Prepared:
+    """The state for `twistd estra`: made on first start only without a config file.
+
+    With a config file a missing state directory is an error naming
+    `estra init`: a path resolved somewhere unexpected must not silently
+    become a new CA and bootstrap password.
+    """
+    if not settings.state_dir.exists() and settings.config_file is not None:
+        where = settings.where("server.state_dir")
+        raise StateError(f"{where}: {settings.state_dir.path} does not exist; create it "
+                         f"with `{_init_hint(settings)}`")
+    return _make_or_complete(settings, clock)
+
+
+def init_state(settings: Settings, clock: Callable[[], float] = time.time) -> Prepared:
+    """`estra init`: make the state directory (or complete an empty one)."""
+    if settings.ca_cert.exists():
+        raise StateError(f"{settings.state_dir.path} already holds a CA ({settings.ca_cert.path}); "
+                         "nothing changed")
+    return _make_or_complete(settings, clock)
+
+
+def _make_or_complete(settings: Settings, clock: Callable[[], float]) -> Prepared:
+    state = settings.state_dir
+    if state.exists():
+        return prepare_state(settings, clock)
+    parent = state.parent()
+    if not parent.exists():
+        parent.makedirs()
+    staging = parent.child(f".{state.basename()}.init-{os.getpid()}")
+    if staging.exists():
+        shutil.rmtree(staging.path)
+
+    def moved(path: FilePath) -> FilePath:
+        return (staging.preauthChild("/".join(path.segmentsFrom(state)))
+                if path.path.startswith(state.path + os.sep) else path)
+    try:
+        prepared = prepare_state(evolve(
+            settings, state_dir=staging, tls_cert=moved(settings.tls_cert),
+            tls_key=moved(settings.tls_key), htpasswd=moved(settings.htpasswd)), clock)
+        os.rename(staging.path, state.path)
+    except OSError as e:
+        shutil.rmtree(staging.path, ignore_errors=True)
+        if e.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not state.exists():
+            raise
+        return prepare_state(settings, clock)      # another process made it first
+    except BaseException:
+        shutil.rmtree(staging.path, ignore_errors=True)
+        raise
+    log.info("made the state directory {path}", path=state.path)
+    ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
+                                settings.ca_validity_days, clock)
+    return Prepared(ca, prepared.bootstrap_password, created=True)
+
+
+def init_command(settings: Settings, out: TextIO) -> int:
+    """`estra init`: make the state, show the bootstrap password once; 0, or 2 and why."""
+    try:
+        prepared = init_state(settings)
+    except (StateError, OSError, ValueError) as e:
+        print(f"estra: {e}", file=sys.stderr)
+        return 2
+    out.write(f"estra: state directory {settings.state_dir.path} is ready; devices should "
+              f"trust {settings.ca_cert.path}\n")
+    if prepared.bootstrap_password is not None:
+        announce_password(out, settings, prepared.bootstrap_password)
+    return 0
+
+
+class StateLock:
+    """An exclusive flock on `state_dir/lock`, which holds the owner's PID."""
+
+    def __init__(self, state_dir: FilePath) -> None:
+        self.path = state_dir.child("lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock (once; again is a no-op) or raise StateError naming its holder."""
+        if self._fd is not None:
+            return
+        try:
+            fd = os.open(self.path.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as e:
+            raise StateError(f"cannot open the lock {self.path.path}: {e.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise StateError(f"{self.path.parent().path} is in use by another estra "
+                             f"(PID {holder}, lock {self.path.path}); stop it first or "
+                             "use another state directory") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)          # closing drops the flock; the file stays
+            self._fd = None
+
+
+def announce_password(out: TextIO, settings: Settings, password: str) -> None:
+    """Show the bootstrap password, once, on `out` (a terminal, not the log)."""
+    out.write(f"estra: created {settings.htpasswd.path} with user {BOOTSTRAP_USER!r}, "
+              f"password: {password}\n"
+              "estra: this password is shown only now; change it with "
+              "`estra user add estra`\n")
+    out.flush()
 
 
 def prepare_state(settings: Settings, clock: Callable[[], float] = time.time) -> Prepared:

@@ -55,17 +55,17 @@ class ServerTLS:
     def __init__(self, cert: FilePath, key: FilePath,
                  client_ca_names: Sequence[x509.Certificate] = ()) -> None:
         self._cert, self._key, self._ca_names = cert, key, list(client_ca_names)
-        self._context = self._build()
+        self._context = self._build(self._ca_names)
 
-    def _build(self) -> SSL.Context:
+    def _build(self, ca_names: Sequence[x509.Certificate]) -> SSL.Context:
         try:
-            return self._context_from_files()
+            return self._context_from_files(ca_names)
         except SSL.Error as e:
             reasons = "; ".join(str(r[-1] or r[0]) for r in e.args[0]) if e.args else str(e)
             raise ValueError(f"TLS certificate {self._cert.path} / key {self._key.path} "
                              f"unusable: {reasons}") from e
 
-    def _context_from_files(self) -> SSL.Context:
+    def _context_from_files(self, ca_names: Sequence[x509.Certificate]) -> SSL.Context:
         ctx = SSL.Context(SSL.TLS_SERVER_METHOD)
         ctx.set_min_proto_version(SSL.TLS1_2_VERSION)
         ctx.set_options(SSL.OP_NO_COMPRESSION | SSL.OP_CIPHER_SERVER_PREFERENCE)
@@ -76,14 +76,17 @@ class ServerTLS:
         ctx.set_verify(SSL.VERIFY_PEER, _accept_any)
         ctx.set_session_id(b"estra")      # resumption with client certs needs this
         ctx.set_session_cache_mode(SSL.SESS_CACHE_SERVER)
-        if self._ca_names:
+        if ca_names:
             ctx.set_client_ca_list([crypto.X509.from_cryptography(c).get_subject()
-                                    for c in self._ca_names])
+                                    for c in ca_names])
         return ctx
 
-    def reload(self) -> None:
-        """Re-read the certificate and key files (raises if they are unusable)."""
-        self._context = self._build()
+    def reload(self, client_ca_names: Sequence[x509.Certificate] | None = None) -> None:
+        """Re-read the certificate and key files, optionally with new client CA names
+        (raises if they are unusable, and then nothing changed)."""
+        names = self._ca_names if client_ca_names is None else list(client_ca_names)
+        self._context = self._build(names)
+        self._ca_names = names
 
     def getContext(self) -> SSL.Context:
         return self._context

@@ -21,6 +21,8 @@ from tests import pki
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse"
+#: The line estra logs once it listens: the address bound (an IPv6 one in brackets).
+READY = r"ready on https://(?:\[[^\]]+\]|[^:/\[]+):(\d+)/"
 #: An estra with its SCEP front end on a free port: a static challenge, a manual
 #: approval profile and a one-time-code profile.
 SCEP_CONFIG = """
@@ -68,10 +70,17 @@ class Server:
         self.log = workdir / "estra.log"
         self.config = workdir / "estra.toml"
         self.ca = self.state / "ca.pem"
+        self.bootstrap_password: str | None = None
         self._start(config)
 
     def _start(self, config: str) -> None:
         self.config.write_text(config)
+        if not self.state.exists():       # with a config file, the state is made explicitly
+            done = estra_cli("--config", str(self.config), "--state-dir", str(self.state),
+                             "init")
+            assert done.returncode == 0, done.stderr
+            found = re.search(r"password: (\S+)", done.stdout)
+            self.bootstrap_password = found.group(1) if found else None
         cmd = twistd("--config", str(self.config), "--state-dir", str(self.state),
                      "--listen", "tcp:0:interface=127.0.0.1", *self.args)
         self._log_file = open(self.log, "wb")
@@ -88,7 +97,7 @@ class Server:
     def _wait_for_port(self) -> int:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            m = re.search(r"ready on https://[^:]+:(\d+)/", self.log.read_text(errors="replace"))
+            m = re.search(READY, self.log.read_text(errors="replace"))
             if m:
                 return int(m.group(1))
             if self.proc.poll() is not None:

@@ -45,28 +45,48 @@ def test_options_defaults_and_overrides(tmp_path: Path) -> None:
     assert options["settings"].htpasswd.path == str(tmp_path / "htpasswd")
 
 
-def test_first_start_prints_password_once(start_estra: Callable[..., Server], tmp_path: Path) -> None:
-    """A clean state dir gets a CA, a TLS cert and a bootstrap user whose password
-    is printed once; it enrolls with curl; a restart keeps the CA and prints nothing."""
-    server = start_estra("")
-    log = server.log.read_text()
-    match = re.search(r"user 'estra', password: (\S+)", log)
-    assert match, log
-    assert "devices should trust" in log and "curl --cacert" in log
-    assert {p.name for p in server.state.iterdir()} >= {"ca.pem", "ca.key", "server.pem",
-                                                       "server.key", "htpasswd"}
-    assert server.state.joinpath("ca.key").stat().st_mode & 0o077 == 0
-    assert enroll_with(server, tmp_path, "estra", match.group(1)) == 200
-    assert enroll_with(server, tmp_path, "estra", "wrong") == 401
-    ca_before = server.ca.read_bytes()
-    server.stop()
-    again = Server(server.workdir, server.config.read_text())
+def test_first_start_prints_password_once(tmp_path: Path) -> None:
+    """Zero-config `twistd -n estra` makes ./estra-state (CA, TLS cert, bootstrap user)
+    and prints the password once; it enrolls with curl; a restart keeps the CA and
+    prints nothing."""
+    server = ZeroConfig(tmp_path)
+    try:
+        log = server.log.read_text()
+        match = re.search(r"user 'estra', password: (\S+)", log)
+        assert match, log
+        assert "devices should trust" in log and "curl --cacert" in log
+        assert {p.name for p in server.state.iterdir()} >= {"ca.pem", "ca.key", "server.pem",
+                                                           "server.key", "htpasswd"}
+        assert server.state.joinpath("ca.key").stat().st_mode & 0o077 == 0
+        assert enroll_with(server, tmp_path, "estra", match.group(1)) == 200
+        assert enroll_with(server, tmp_path, "estra", "wrong") == 401
+        ca_before = server.ca.read_bytes()
+    finally:
+        server.stop()
+    again = ZeroConfig(tmp_path)
     try:
         assert again.ca.read_bytes() == ca_before
         assert "password:" not in again.log.read_text()
         assert enroll_with(again, tmp_path, "estra", match.group(1)) == 200
     finally:
         again.stop()
+
+
+class ZeroConfig(Server):
+    """`twistd -n estra --listen tcp:0:...` without --config or --state-dir, in `workdir`."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.prefix, self.args = (), ()
+        self.workdir, self.state = workdir, workdir / "estra-state"
+        self.log, self.config = workdir / "estra.log", workdir / "unused.toml"
+        self.ca = self.state / "ca.pem"
+        self.bootstrap_password = None
+        self._log_file = open(self.log, "wb")
+        self.proc = subprocess.Popen(twistd("--listen", "tcp:0:interface=127.0.0.1"),
+                                     stdout=self._log_file, stderr=subprocess.STDOUT,
+                                     cwd=workdir, env=estra_env())
+        self.port = self._wait_for_port()
+        self.base = f"https://localhost:{self.port}/.well-known/est"
 
 
 def test_missing_ca_key_is_not_replaced(tmp_path: Path) -> None:
@@ -197,6 +217,7 @@ def test_unreachable_store_is_one_line(tmp_path: Path) -> None:
     """A PostgreSQL that does not answer stops start-up with one line, password hidden."""
     config = tmp_path / "pg.toml"
     config.write_text('[store]\nurl = "postgresql://estra:s3cret@127.0.0.1:9/estra"\n')
+    (tmp_path / "s").mkdir()
     done = subprocess.run(twistd("--config", str(config), "--state-dir", str(tmp_path / "s")),
                           capture_output=True, text=True, timeout=60, env=estra_env())
     assert done.returncode != 0

@@ -1,0 +1,130 @@
+"""SIGHUP reloads the whole configuration atomically, without dropping connections."""
+
+from __future__ import annotations
+
+import http.client
+import signal
+import ssl
+import time
+from pathlib import Path
+from typing import Callable
+
+from tests import pki
+from tests.conftest import PASSWORD, Server
+
+RSA_ONLY = '[profiles.default]\nkey_types = ["rsa"]\n'
+EC_ONLY = '[profiles.default]\nkey_types = ["ec"]\n'
+
+
+def reload(server: Server, config: str, outcome: str) -> None:
+    """Write `config`, send SIGHUP and wait for one more `outcome` line in the log."""
+    before = server.log.read_text().count(outcome)
+    server.config.write_text(config)
+    server.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 15
+    while server.log.read_text().count(outcome) == before:
+        assert time.monotonic() < deadline and server.alive(), server.log.read_text()
+        time.sleep(0.05)
+
+
+def ec_status(server: Server) -> int:
+    return server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("dev")))[0]
+
+
+def test_sighup_applies_a_changed_profile_rule(start_estra: Callable[..., Server]) -> None:
+    """After the config file changes and SIGHUP, the next request is judged by the new rule."""
+    server = start_estra(RSA_ONLY)
+    server.add_user("alice")
+    assert ec_status(server) == 403
+    reload(server, EC_ONLY, "configuration reloaded from")
+    assert ec_status(server) == 200
+
+
+def test_invalid_config_is_refused_and_the_old_rule_stays(
+        start_estra: Callable[..., Server]) -> None:
+    """A config that does not validate (or names a missing file) is refused with one log
+    line; the running rule keeps applying."""
+    server = start_estra(EC_ONLY)
+    server.add_user("alice")
+    reload(server, EC_ONLY.replace('"ec"', '"sideways"'), "reload refused")
+    refused = [ln for ln in server.log.read_text().splitlines() if "reload refused" in ln]
+    assert len(refused) == 1 and "profiles.default.key_types: unknown value 'sideways'" \
+        in refused[0], refused
+    assert ec_status(server) == 200
+    reload(server, RSA_ONLY + '[tls]\nclient_trust = ["missing.pem"]\n', "reload refused")
+    assert "missing.pem does not exist" in server.log.read_text()
+    assert ec_status(server) == 200 and server.alive()
+    assert "Traceback" not in server.log.read_text()
+
+
+def test_keep_alive_connection_survives_a_reload(start_estra: Callable[..., Server],
+                                                 tmp_path: Path) -> None:
+    """A keep-alive TLS connection opened before the reload keeps working after it, and
+    its next request is judged by the new configuration."""
+    server = start_estra(RSA_ONLY)
+    server.add_user("alice")
+    context = ssl.create_default_context(cafile=str(server.ca))
+    conn = http.client.HTTPSConnection("localhost", server.port, context=context, timeout=30)
+    import base64
+    auth = "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+
+    def enroll() -> int:
+        body = pki.b64(pki.csr(pki.ec_key(), pki.name("kept")))
+        conn.request("POST", "/.well-known/est/simpleenroll", body,
+                     {"Content-Type": "application/pkcs10", "Authorization": auth})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    assert enroll() == 403
+    sock = conn.sock
+    reload(server, EC_ONLY, "configuration reloaded from")
+    assert enroll() == 200
+    assert conn.sock is sock, "the connection was re-opened"
+    conn.close()
+
+
+class _Pool:
+    closed = False
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+def test_retired_generation_closes_its_pools_after_the_last_request() -> None:
+    """A retired generation keeps its upstream pools open until its in-flight requests
+    finish, then closes them; the holder hands new requests the new generation."""
+    from twisted.web.resource import Resource
+    from twisted.web.test.requesthelper import DummyRequest
+
+    from estra.config import settings_from_string
+    from estra.reload import Generation, GenerationRoot, Holder
+
+    def generation(pool: _Pool) -> Generation:
+        tree = Resource()
+        tree.putChild(b"x", Resource())
+        return Generation(settings_from_string(""), tree, None, [pool], [], [])
+    old_pool, new_pool = _Pool(), _Pool()
+    holder = Holder(generation(old_pool))
+    root = GenerationRoot(holder, lambda g: g.est)
+    request = DummyRequest([b"x"])
+    root.getChildWithDefault(b"x", request)
+    old = holder.swap(generation(new_pool))
+    old.retire()
+    assert not old_pool.closed and old.in_flight == 1
+    root.getChildWithDefault(b"x", DummyRequest([b"x"]))
+    assert holder.current.in_flight == 1
+    request.finish()
+    assert old_pool.closed and not new_pool.closed
+
+
+def test_restart_only_settings_are_named() -> None:
+    """A reload that changes a listen address, max_body or the store URL names those
+    settings (they take effect only after a restart); profile changes are not among them."""
+    from estra.config import settings_from_string
+    from estra.reload import needs_restart
+
+    old = settings_from_string(EC_ONLY)
+    new = settings_from_string('[server]\nlisten = "tcp:9443"\nmax_body = 10\n'
+                               '[store]\nurl = "sqlite:///other.db"\n' + RSA_ONLY)
+    assert needs_restart(old, new) == ["server.listen", "server.max_body", "store.url"]
+    assert needs_restart(old, settings_from_string(RSA_ONLY)) == []
