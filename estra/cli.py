@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable
 
 from twisted.internet.defer import Deferred
 
-from estra import operate, wire
+from estra import operate, revocation, wire
 from estra.client import EstClient
 from estra.config import ConfigError, Settings, load_settings
 from estra.errors import EstError
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--generate", action="store_true",
                      help="generate a password and print it once")
     operate.add_parsers(commands)
+    revocation.add_parser(commands)
     commands.add_parser("health", help="check that every configured CA answers")
     ra = commands.add_parser(
         "ra-cert", help="issue an RA certificate (clientAuth + id-kp-cmcRA) from the "
@@ -198,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command in operate.COMMANDS:
         return operate.run(settings, args, _react)
+    if args.command == "revoke":
+        local = _embedded_ca(settings) if settings.ca_cert.exists() else None
+        return revocation.run(settings, args, _react, local, time.time)
     if args.command in ("cacerts", "enroll"):
         return _est_command(args)
     if args.command == "health":

@@ -148,6 +148,9 @@ class Settings:
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
+    crl_listen: str = ""                             # empty: no CRL served here
+    crl_url: str = ""                                # empty: no CDP in certificates
+    crl_days: int = 7                                # the CRL's nextUpdate, from now
 
     @property
     def ca_cert(self) -> FilePath:
@@ -270,6 +273,16 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     scep_key = _path(state, scep.get("key", str, "scep-ra.key"))
     scep.done()
 
+    crl = top.table("crl")
+    crl_listen = crl.get("listen", str, "")
+    crl_url = crl.get("url", str, "", lambda v: None if not v or v.startswith("http://")
+                      else "must be an http:// URL (relying parties fetch CRLs without TLS)")
+    crl_days = crl.get("next_update_days", int, 7, _positive)
+    if crl_listen and not crl_url:
+        raise ConfigError(f"{crl.where('url')}: required with crl.listen (certificates "
+                          "name it as their CRL distribution point)")
+    crl.done()
+
     store = top.table("store")
     store_url = store.get("url", str, "", lambda v: None if not v or v.startswith(
         ("sqlite:///", "postgresql://", "postgres://")) else
@@ -322,7 +335,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     profiles=profiles, upstreams=upstreams, store_url=store_url,
                     admin_listen=admin_listen,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
-                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust)
+                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust,
+                    crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days)
 
 
 def _existing_files(table: _Table, base: FilePath, key: str) -> tuple[FilePath, ...]:

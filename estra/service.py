@@ -24,6 +24,7 @@ from estra.est import est_root
 from estra.http import make_site
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
+from estra.revocation import crl_service
 from estra.state import BOOTSTRAP_USER, prepare_state
 from estra.store import migrate_blocking, open_store
 from cryptography import x509
@@ -225,6 +226,9 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     store.setServiceParent(top)
+    prepared.ca.crl_url = settings.crl_url
+    if settings.crl_url:
+        crl_service(reactor, settings, store, prepared.ca, clock).setServiceParent(top)
     ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
     authenticator = Authenticator(issued, boot, htpasswd, settings.realm, clock,
                                   store.issuing_profile,
