@@ -137,3 +137,12 @@ def test_records_audit_and_restart(server: Server, crl_port: int) -> None:
     before = fetch_crl(server, crl_port)[2]
     server.restart(server.config.read_text())
     assert fetch_crl(server, crl_port)[2] == before
+
+
+def test_which_kinds_forward() -> None:
+    """cfssl, Vault and EJBCA offer `revoke`; AD CS, SCEP and EST upstreams do not (their
+    revocations are recorded "not-forwarded"); the embedded CA publishes a CRL instead."""
+    from estra.upstream import adcs, cfssl, ejbca, est, scep, vault
+    assert all(callable(getattr(c, "revoke", None))
+               for c in (cfssl.CfsslCA, vault.VaultCA, ejbca.EjbcaCA))
+    assert not any(hasattr(c, "revoke") for c in (adcs.AdcsCA, scep.ScepCA, est.EstUpstream))
