@@ -46,7 +46,7 @@ from estra.store import Store, migrate_blocking, open_store
 from estra.upstream import build_upstream
 from estra.upstream.local import LocalCA
 
-__all__ = ["REASONS", "parse_serial", "serial_key", "show_serial", "sign_crl",
+__all__ = ["REASONS", "parse_serial", "serial_key", "show_serial", "sign_crl", "key_id",
            "CrlPublisher", "crl_service", "revoke", "Revocation", "add_parser", "run"]
 
 log = Logger()
@@ -85,6 +85,22 @@ def parse_serial(text: str) -> int:
     return int(compact, 16)
 
 
+def key_id(cert: x509.Certificate | None) -> str:
+    """Hex key identifier of the CA that issued `cert` (its AKI), "" when unknown."""
+    try:
+        aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value \
+            if cert is not None else None
+    except x509.ExtensionNotFound:
+        return ""
+    return (aki.key_identifier or b"").hex() if aki is not None else ""
+
+
+def ca_key_id(ca: LocalCA) -> str:
+    """The embedded CA's key identifier, as its certificates' AKI carries it."""
+    return x509.SubjectKeyIdentifier.from_public_key(
+        ca.key.public_key()).digest.hex()  # type: ignore[arg-type]
+
+
 def _utc(when: float) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(when, datetime.timezone.utc)
 
@@ -119,26 +135,27 @@ class CrlPublisher:
     def __init__(self, store: Store, ca: LocalCA, clock: Callable[[], float],
                  lifetime: float) -> None:
         self.store, self.ca, self.clock, self.lifetime = store, ca, clock, lifetime
+        self.issuer = ca_key_id(ca)
 
     async def current(self, force: bool = False) -> bytes:
         """The DER CRL to serve: the stored one, or a new one when it is due."""
-        latest = await self.store.latest_crl()
-        rows = await self.store.query("SELECT MAX(id) FROM revocations WHERE kind = ?",
-                                      "local")
+        latest = await self.store.latest_crl(self.issuer)
+        rows = await self.store.query("SELECT MAX(id) FROM revocations WHERE kind = ? AND "
+                                      "issuer = ?", "local", self.issuer)
         last = int(rows[0][0] or 0)
         now = self.clock()
         if latest is not None and not force and latest["last_revocation"] >= last \
                 and now < float(latest["at"]) + self.lifetime / 2:
             return base64.b64decode(latest["der"])
         number = int(latest["number"]) + 1 if latest is not None else 1
-        revoked = await self.store.revocations("local")
-        der = sign_crl(self.ca, [r for r in revoked if r["id"] <= last], number, now,
-                       now + self.lifetime)
-        if await self.store.add_crl(number, now + self.lifetime, last, der):
+        revoked = [r for r in await self.store.revocations("local", self.issuer)
+                   if r["id"] <= last]
+        der = sign_crl(self.ca, revoked, number, now, now + self.lifetime)
+        if await self.store.add_crl(self.issuer, number, now + self.lifetime, last, der):
             log.info("signed CRL {number} ({count} revoked)", number=number,
-                     count=len({r["serial"] for r in revoked if r["id"] <= last}))
+                     count=len({r["serial"] for r in revoked}))
             return der
-        stored = await self.store.latest_crl()        # another node signed it first
+        stored = await self.store.latest_crl(self.issuer)  # another node signed it first
         return base64.b64decode(stored["der"]) if stored is not None else der
 
     async def refresh(self) -> None:
@@ -229,10 +246,12 @@ async def revoke(reactor: Any, store: Store, settings: Settings, local: LocalCA 
             f"({prior['reason']}, by {prior['revoked_by']})"))
     stored = enrollment.get("certificate")
     cert = x509.load_der_x509_certificate(base64.b64decode(stored)) if stored else None
+    issuer = key_id(cert) or (ca_key_id(local) if local is not None and
+                              config.kind == "local" else "")
     if config.kind == "local":
         outcome = "crl" if settings.crl_url else "recorded"
-        await store.record_revocation(key, label, config.name, config.kind, reason, by,
-                                      outcome)
+        await store.record_revocation(key, issuer, label, config.name, config.kind, reason,
+                                      by, outcome)
         detail = "re-enrollment refused; no CRL is published ([crl] url is not set)"
         if settings.crl_url:
             detail = f"listed on the CRL at {settings.crl_url}"
@@ -256,8 +275,8 @@ async def revoke(reactor: Any, store: Store, settings: Settings, local: LocalCA 
         close = getattr(ca, "close", None)
         if close is not None:
             await close()
-    await store.record_revocation(key, label, config.name, config.kind, reason, by,
-                                  outcome, detail)
+    await store.record_revocation(key, issuer, label, config.name, config.kind, reason,
+                                  by, outcome, detail)
     return Revocation(**done, outcome=outcome, detail=detail, code=code)
 
 

@@ -73,16 +73,17 @@ MIGRATIONS: list[list[str]] = [
             nonce TEXT PRIMARY KEY, at DOUBLE PRECISION NOT NULL)""",
     ],
     [   # 3: revocations requested through the RA, and the embedded CA's CRLs
+        # (issuer: hex key identifier of the issuing CA, as in the AKI)
         """CREATE TABLE revocations (
             id {id}, at DOUBLE PRECISION NOT NULL, serial TEXT NOT NULL,
-            label TEXT NOT NULL, upstream TEXT NOT NULL, kind TEXT NOT NULL,
-            reason TEXT NOT NULL, revoked_by TEXT NOT NULL, outcome TEXT NOT NULL,
-            detail TEXT NOT NULL DEFAULT '')""",
+            issuer TEXT NOT NULL, label TEXT NOT NULL, upstream TEXT NOT NULL,
+            kind TEXT NOT NULL, reason TEXT NOT NULL, revoked_by TEXT NOT NULL,
+            outcome TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""",
         "CREATE INDEX revocations_serial ON revocations (serial)",
         """CREATE TABLE crls (
-            number BIGINT PRIMARY KEY, at DOUBLE PRECISION NOT NULL,
+            issuer TEXT NOT NULL, number BIGINT NOT NULL, at DOUBLE PRECISION NOT NULL,
             next_update DOUBLE PRECISION NOT NULL, last_revocation BIGINT NOT NULL,
-            der TEXT NOT NULL)""",
+            der TEXT NOT NULL, PRIMARY KEY (issuer, number))""",
     ],
 ]
 
@@ -203,13 +204,14 @@ class Store(Service):
                                 "'issued' ORDER BY id DESC LIMIT 1", serial)
         return rows[0] if rows else None
 
-    async def record_revocation(self, serial: str, label: str, upstream: str, kind: str,
-                                reason: str, by: str, outcome: str, detail: str = "") -> int:
+    async def record_revocation(self, serial: str, issuer: str, label: str, upstream: str,
+                                kind: str, reason: str, by: str, outcome: str,
+                                detail: str = "") -> int:
         """Record an operator's revocation request and what the CA made of it (+ audit)."""
         revocation_id = await self._write(
-            "INSERT INTO revocations (at, serial, label, upstream, kind, reason, revoked_by, "
-            "outcome, detail) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id", self.clock(), serial,
-            label, upstream, kind, reason, by, outcome, detail)
+            "INSERT INTO revocations (at, serial, issuer, label, upstream, kind, reason, "
+            "revoked_by, outcome, detail) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            self.clock(), serial, issuer, label, upstream, kind, reason, by, outcome, detail)
         await self.audit("revoked", by, serial=serial, label=label, upstream=upstream,
                          reason=reason, outcome=outcome, revocation=revocation_id)
         return revocation_id
@@ -220,22 +222,24 @@ class Store(Service):
                                 "LIMIT 1", serial)
         return rows[0] if rows else None
 
-    async def revocations(self, kind: str | None = None) -> list[dict[str, Any]]:
-        """Every recorded revocation (of upstreams of `kind`), oldest first."""
-        where, args = _filters(kind=kind)
+    async def revocations(self, kind: str | None = None,
+                          issuer: str | None = None) -> list[dict[str, Any]]:
+        """Every recorded revocation (of upstreams of `kind`, by `issuer`), oldest first."""
+        where, args = _filters(kind=kind, issuer=issuer)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         return await self._rows(f"SELECT * FROM revocations{clause} ORDER BY id", *args)
 
-    async def latest_crl(self) -> dict[str, Any] | None:
-        rows = await self._rows("SELECT * FROM crls ORDER BY number DESC LIMIT 1")
+    async def latest_crl(self, issuer: str) -> dict[str, Any] | None:
+        rows = await self._rows("SELECT * FROM crls WHERE issuer = ? ORDER BY number DESC "
+                                "LIMIT 1", issuer)
         return rows[0] if rows else None
 
-    async def add_crl(self, number: int, next_update: float, last_revocation: int,
-                      der: bytes) -> bool:
+    async def add_crl(self, issuer: str, number: int, next_update: float,
+                      last_revocation: int, der: bytes) -> bool:
         """Keep a newly signed CRL; False when another node stored that number first."""
         return await self._write(
-            "INSERT INTO crls (number, at, next_update, last_revocation, der) VALUES "
-            "(?,?,?,?,?) ON CONFLICT DO NOTHING", number, self.clock(), next_update,
+            "INSERT INTO crls (issuer, number, at, next_update, last_revocation, der) VALUES "
+            "(?,?,?,?,?,?) ON CONFLICT DO NOTHING", issuer, number, self.clock(), next_update,
             last_revocation, base64.b64encode(der).decode()) == 1
 
     # -- SCEP ------------------------------------------------------------

@@ -66,12 +66,16 @@ class CrlPublisherTests(TestCase):
     @deferred_test
     async def test_new_revocation_reissues(self) -> None:
         """A revocation recorded elsewhere (another node, the CLI) makes the next CRL list
-        it; revocations of upstream CAs are not the embedded CA's to list."""
+        it; revocations of upstream CAs, or by another embedded CA (a node with its own
+        state), are not this CA's to list."""
         await self.crl.current()
-        await self.store.record_revocation("1f", "default", "local", "local", "superseded",
-                                           "op", "crl")
-        await self.store.record_revocation("2e", "v", "vault", "vault", "keyCompromise",
-                                           "op", "revoked")
+        mine = self.crl.issuer
+        await self.store.record_revocation("1f", mine, "default", "local", "local",
+                                           "superseded", "op", "crl")
+        await self.store.record_revocation("2e", mine, "v", "vault", "vault",
+                                           "keyCompromise", "op", "revoked")
+        await self.store.record_revocation("3d", "00ff", "old", "local", "local",
+                                           "superseded", "op", "crl")
         crl = await self.crl_now()
         self.assertEqual(self.number(crl), 2)
         self.assertEqual([r.serial_number for r in crl], [0x1F])

@@ -14,6 +14,7 @@ from cryptography import x509
 
 from tests import pki
 from tests.conftest import Server, estra_cli, issued
+from tests.test_store_postgres import database  # noqa: F401  (fixture)
 from tests.test_upstream_cfssl import free_port
 
 
@@ -146,3 +147,32 @@ def test_which_kinds_forward() -> None:
     assert all(callable(getattr(c, "revoke", None))
                for c in (cfssl.CfsslCA, vault.VaultCA, ejbca.EjbcaCA))
     assert not any(hasattr(c, "revoke") for c in (adcs.AdcsCA, scep.ScepCA, est.EstUpstream))
+
+
+def test_two_nodes_serve_one_crl(database: str, start_estra: Callable[..., Server],
+                                 tmp_path: Path) -> None:
+    """Two nodes with one embedded CA and one PostgreSQL store: a certificate enrolled at
+    node A and revoked with the CLI on node B's configuration is on the CRL both serve,
+    byte for byte."""
+    ports = free_port(), free_port()
+
+    def config(port: int) -> str:
+        return (f'[store]\nurl = "{database}"\n[crl]\nlisten = "tcp:{port}:interface='
+                f'127.0.0.1"\nurl = "http://127.0.0.1:{ports[0]}/crl/ca.crl"\n')
+    a = start_estra(config(ports[0]))
+    a.add_user("alice")
+    shared = tmp_path / "node-b"
+    (shared / "state").mkdir(parents=True)
+    for name in ("ca.pem", "ca.key"):
+        (shared / "state" / name).write_bytes((a.state / name).read_bytes())
+    b = Server(shared, config(ports[1]))
+    try:
+        cert, _ = enroll(a, "shared-dev")
+        done = revoke(b, f"{cert.serial_number:x}", "--reason", "affiliationChanged")
+        assert done.returncode == 0, done.stderr
+        served = [fetch_crl(node, port)[2] for node, port in zip((a, b), ports)]
+        assert served[0] == served[1]
+        crl = x509.load_der_x509_crl(served[0])
+        assert crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None
+    finally:
+        b.stop()

@@ -25,6 +25,7 @@ from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import EstError
 from estra.interfaces import ICertificateAuthority
+from estra.revocation import key_id
 from estra.upstream.http import UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
@@ -77,19 +78,12 @@ class CfsslCA:
         and cfssl builds of 2016 (Debian's golang-cfssl) record an empty AKI:
         "not found" under the certificate's AKI is asked once more with "".
         """
-        aki = ""
-        if cert is not None:
+        for aki in dict.fromkeys([key_id(cert), ""]):
             try:
-                aki = (cert.extensions.get_extension_for_class(
-                    x509.AuthorityKeyIdentifier).value.key_identifier or b"").hex()
-            except x509.ExtensionNotFound:
-                pass
-        for key_id in dict.fromkeys([aki, ""]):
-            try:
-                await self._call("revoke", {"serial": str(serial), "authority_key_id": key_id,
+                await self._call("revoke", {"serial": str(serial), "authority_key_id": aki,
                                             "reason": reason})
             except EstError as e:
-                if key_id and "not found" in e.reason:
+                if aki and "not found" in e.reason:
                     continue
                 raise
             break
