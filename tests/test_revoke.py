@@ -176,3 +176,29 @@ def test_two_nodes_serve_one_crl(database: str, start_estra: Callable[..., Serve
         assert crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None
     finally:
         b.stop()
+
+
+def test_revoked_certificate_cannot_sign_scep_renewal(start_estra: Callable[..., Server]
+                                                     ) -> None:
+    """A SCEP RenewalReq signed by a revoked certificate is a FAILURE naming rule
+    "revoked"; before the revocation the same renewal succeeds."""
+    from estra import scep_message as sm
+    from tests.conftest import SCEP_CONFIG
+    from tests.test_scep import answer, ra_certificates, request_for, self_signed
+    server = start_estra(SCEP_CONFIG)
+    ra, _ = ra_certificates(server)
+    device = self_signed("renewer")
+    first = sm.pkcs_req(request_for(device, "renewer", "sesame"), device, ra)
+    cert = first.check(answer(server, first.der, device)).issued(device)[0]
+    holder = sm.Signer(cert, device.key)
+
+    def renew() -> sm.PkiMessage:
+        fresh = self_signed("renewer")
+        request = sm.pkcs_req(request_for(fresh, "renewer", ""), holder, ra, renewal=True)
+        return request.check(answer(server, request.der, holder))
+    assert renew().status == sm.Status.SUCCESS
+    assert revoke(server, f"{cert.serial_number:x}", "--reason", "keyCompromise"
+                  ).returncode == 0
+    refused = renew()
+    assert refused.status == sm.Status.FAILURE, refused
+    assert "revoked:" in (refused.fail_info_text or ""), refused
