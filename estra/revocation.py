@@ -167,17 +167,15 @@ class CrlPublisher:
 
 
 class CrlResource(Resource):
-    """GET the CRL (DER, application/pkix-crl) at exactly one path."""
+    """GET the CRL: DER, application/pkix-crl."""
 
     isLeaf = True
 
-    def __init__(self, publisher: CrlPublisher, path: str) -> None:
+    def __init__(self, publisher: CrlPublisher) -> None:
         super().__init__()
-        self.publisher, self.path = publisher, path.encode()
+        self.publisher = publisher
 
     def render_GET(self, request: Request) -> Any:
-        if request.path != self.path:
-            return NotFoundResource(f"the CRL is at {self.path.decode()}").render(request)
         return run_async(request, lambda: self._answer(request))
 
     async def _answer(self, request: Request) -> None:
@@ -187,6 +185,26 @@ class CrlResource(Resource):
             answer_error(e, request)
             return
         respond(request, 200, der, {"Content-Type": "application/pkix-crl"})
+
+
+class Published(Resource):
+    """The revocation listener: the CRL at its path, the OCSP responder under its own."""
+
+    isLeaf = True
+
+    def __init__(self, crl_path: str, crl: Resource) -> None:
+        super().__init__()
+        self.crl = (crl_path, crl)
+        self.ocsp: tuple[str, Resource] | None = None
+
+    def render(self, request: Request) -> Any:
+        path = (request.path or b"").decode("utf-8", "replace")
+        if path == self.crl[0]:
+            return self.crl[1].render(request)
+        if self.ocsp is not None and (path == self.ocsp[0] or path.startswith(
+                self.ocsp[0].rstrip("/") + "/")):
+            return self.ocsp[1].render(request)
+        return NotFoundResource(f"the CRL is at {self.crl[0]}").render(request)
 
 
 def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
@@ -199,10 +217,14 @@ def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
     timer.clock = reactor
     timer.setServiceParent(group)
     if settings.crl_listen:
-        path = urlsplit(settings.crl_url).path or "/"
+        root = Published(urlsplit(settings.crl_url).path or "/", CrlResource(publisher))
+        if settings.ocsp_url:             # imported only when an OCSP responder is wanted
+            from estra.ocsp import OcspResource, OcspResponder
+            ocsp_path = urlsplit(settings.ocsp_url).path or "/"
+            root.ocsp = (ocsp_path, OcspResource(
+                OcspResponder(store, ca, publisher.issuer, clock), ocsp_path))
         listener = StreamServerEndpointService(
-            serverFromString(reactor, settings.crl_listen),
-            make_site(CrlResource(publisher, path), 1024))
+            serverFromString(reactor, settings.crl_listen), make_site(root, 64 * 1024))
         listener._raiseSynchronously = True
         listener.setServiceParent(group)
     return group

@@ -226,7 +226,7 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     store.setServiceParent(top)
-    prepared.ca.crl_url = settings.crl_url
+    prepared.ca.crl_url, prepared.ca.ocsp_url = settings.crl_url, settings.ocsp_url
     if settings.crl_url:
         crl_service(reactor, settings, store, prepared.ca, clock).setServiceParent(top)
     ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]

@@ -109,7 +109,9 @@ class CrlConfigTests(TestCase):
         from estra.config import ConfigError, settings_from_string
         for text, where in (('[crl]\nurl = "https://ra.example/ca.crl"\n', "crl.url"),
                             ('[crl]\nlisten = "tcp:8081"\n', "crl.url"),
-                            ('[crl]\nnext_update_days = 0\n', "crl.next_update_days")):
+                            ('[crl]\nnext_update_days = 0\n', "crl.next_update_days"),
+                            ('[crl]\nurl = "http://ra/c.crl"\nocsp_url = "http://ra/ocsp"\n',
+                             "crl.ocsp_url")):
             with self.assertRaises(ConfigError) as caught:
                 settings_from_string(text, "estra.toml")
             self.assertIn(f"estra.toml: {where}:", str(caught.exception))

@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509 import ocsp
 
 from tests import pki
 from tests.conftest import Server, estra_cli, issued
@@ -50,6 +55,7 @@ def server(start_estra: Callable[..., Server], crl_port: int) -> Server:
 [crl]
 listen = "tcp:{crl_port}:interface=127.0.0.1"
 url = "http://127.0.0.1:{crl_port}/crl/ca.crl"
+ocsp_url = "http://127.0.0.1:{crl_port}/ocsp"
 """)
     server.add_user("alice")
     return server
@@ -202,3 +208,41 @@ def test_revoked_certificate_cannot_sign_scep_renewal(start_estra: Callable[...,
     refused = renew()
     assert refused.status == sm.Status.FAILURE, refused
     assert "revoked:" in (refused.fail_info_text or ""), refused
+
+
+def openssl_ocsp(tmp: Path, server: Server, port: int, cert: x509.Certificate) -> str:
+    leaf = tmp / f"ocsp-{cert.serial_number:x}.pem"
+    leaf.write_bytes(cert.public_bytes(pki.PEM))
+    done = subprocess.run(["openssl", "ocsp", "-issuer", str(server.ca), "-cert", str(leaf),
+                           "-CAfile", str(server.ca), "-url", f"http://127.0.0.1:{port}/ocsp"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Response verify OK" in done.stderr + done.stdout, done
+    assert "WARNING" not in done.stderr + done.stdout, done      # e.g. no nonce echoed
+    return done.stdout
+
+
+def test_ocsp_responder(server: Server, crl_port: int, tmp_path: Path) -> None:
+    """`openssl ocsp` (POST, nonce) gets a CA-signed "revoked" with the reason for a revoked
+    certificate and "good" for another; GET with the base64 request works too; a serial
+    this RA never issued is "unknown"; certificates carry the responder's URL (AIA)."""
+    revoked, _ = enroll(server, "ocsp-lost")
+    kept, _ = enroll(server, "ocsp-good")
+    aia = kept.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    assert aia[0].access_location.value == f"http://127.0.0.1:{crl_port}/ocsp"
+    assert revoke(server, f"{revoked.serial_number:x}", "--reason", "keyCompromise"
+                  ).returncode == 0
+    out = openssl_ocsp(tmp_path, server, crl_port, revoked)
+    assert ": revoked" in out and "Reason: keyCompromise" in out, out
+    assert ": good" in openssl_ocsp(tmp_path, server, crl_port, kept)
+    ca = server.ca_signer().cert
+    stranger = server.ca_signer().issue(pki.name("stranger"), pki.ec_key().public_key())
+    for cert, status in ((kept, ocsp.OCSPCertStatus.GOOD),
+                         (stranger, ocsp.OCSPCertStatus.UNKNOWN)):
+        der = ocsp.OCSPRequestBuilder().add_certificate(cert, ca, hashes.SHA256()).build(
+            ).public_bytes(Encoding.DER)
+        url = f"http://127.0.0.1:{crl_port}/ocsp/" + quote(base64.b64encode(der).decode(), "")
+        got = subprocess.run(["curl", "-sS", "--fail", url], capture_output=True, timeout=30)
+        answer = ocsp.load_der_ocsp_response(got.stdout)
+        assert answer.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
+        assert answer.certificate_status == status
