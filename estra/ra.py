@@ -26,6 +26,7 @@ from estra.interfaces import ICertificateAuthority
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
+from estra.revocation import serial_key, show_serial
 from estra.upstream.http import Reply
 from estra.store import EnrollmentRecord, Store
 
@@ -175,10 +176,11 @@ class RegistrationAuthority:
 
     async def _not_revoked(self, cert: x509.Certificate) -> None:
         """403 when an operator revoked the certificate a renewal authenticated with."""
-        revoked = await self.store.revocation(f"{cert.serial_number:x}")
+        revoked = await self.store.revocation(serial_key(cert.serial_number))
         if revoked is not None:
             raise Forbidden(f"revoked: the client certificate (serial "
-                            f"{cert.serial_number:x}) was revoked ({revoked['reason']})")
+                            f"{show_serial(cert.serial_number)}) was revoked "
+                            f"({revoked['reason']})")
 
     async def serverkeygen(self, identity: Identity, csr: x509.CertificateSigningRequest,
                            profile: Profile) -> tuple[Any, Sequence[x509.Certificate]]:

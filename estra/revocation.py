@@ -261,11 +261,13 @@ async def revoke(reactor: Any, store: Store, settings: Settings, local: LocalCA 
     config = settings.upstreams[profile.upstream]
     done = dict(serial=show_serial(serial), label=label, upstream=config.name,
                 kind=config.kind, reason=reason, by=by)
-    prior = await store.revocation(key)
-    if prior is not None and prior["outcome"] in DONE:
+    prior = await store.query(
+        "SELECT at, reason, revoked_by FROM revocations WHERE serial = ? AND outcome IN "
+        f"({', '.join('?' * len(DONE))}) ORDER BY id LIMIT 1", key, *DONE)
+    if prior:                  # a failed or not-forwarded attempt may be tried again
+        at, was, who = prior[0]
         return Revocation(**done, outcome="already", code=0, detail=(
-            f"already revoked {_utc(float(prior['at'])):%Y-%m-%d %H:%M:%S} UTC "
-            f"({prior['reason']}, by {prior['revoked_by']})"))
+            f"already revoked {_utc(float(at)):%Y-%m-%d %H:%M:%S} UTC ({was}, by {who})"))
     stored = enrollment.get("certificate")
     cert = x509.load_der_x509_certificate(base64.b64decode(stored)) if stored else None
     issuer = key_id(cert) or (ca_key_id(local) if local is not None and

@@ -256,7 +256,7 @@ def test_no_client_cert_is_503(ra: Server, fake: FakeServer, tmp_path: Path) -> 
 def test_revoke_through_ejbca(ra: Server, fake: FakeServer) -> None:
     """`estra revoke` sends PUT .../certificate/{issuer DN}/{hex serial}/revoke?reason=
     PRIVILEGES_WITHDRAWN; a second call for the same serial is "already" (no request);
-    EJBCA's refusal is outcome "failed", exit 1."""
+    EJBCA's refusal is outcome "failed", exit 1, and may be retried."""
     status, _, body = enroll(ra, "simpleenroll", "gone")
     assert status == 200, body
     leaf = issued(body)[0]
@@ -280,3 +280,6 @@ def test_revoke_through_ejbca(ra: Server, fake: FakeServer) -> None:
     refused = estra_cli(*args, f"{other.serial_number:x}", "--reason", "superseded")
     assert refused.returncode == 1
     assert "Certificate is already revoked." in refused.stderr
+    del fake.state["revoked"][other.serial_number]             # a failure may be retried
+    retried = estra_cli(*args, f"{other.serial_number:x}", "--reason", "superseded")
+    assert retried.returncode == 0 and ": revoked: " in retried.stdout, retried
