@@ -3,6 +3,8 @@ or half its lifetime has passed (a real SQLite store, a fake clock)."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from functools import wraps
 from typing import Any, Callable, Coroutine
 
@@ -28,8 +30,8 @@ def deferred_test(f: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., 
 class CrlPublisherTests(TestCase):
     def setUp(self) -> None:
         self.now = 1_800_000_000.0
-        state = FilePath(self.mktemp())
-        state.makedirs()
+        state = FilePath(tempfile.mkdtemp(prefix="estra-crl-"))
+        self.addCleanup(shutil.rmtree, state.path)
         self.store = open_store("", state, lambda: self.now)
         migrate_blocking(self.store)
         self.store.startService()
