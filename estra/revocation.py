@@ -10,7 +10,8 @@ without one (adcs, scep, est) are recorded as "not-forwarded".
 The embedded CA publishes a CRL instead: `CrlPublisher` signs one whenever
 a revocation is newer than the stored CRL or half its lifetime has passed,
 and keeps it in the store, so a restart and every node serve the same
-bytes; `crl_service` serves it over plain HTTP at `[crl] url`'s path.
+bytes; `crl_service` serves it over plain HTTP at `[crl] url`'s path, and
+the OCSP responder of estra/ocsp.py at `[crl] ocsp_url`'s.
 
 Whatever the outcome, a revoked certificate can no longer re-enroll
 (`RegistrationAuthority` rule "revoked").
@@ -207,6 +208,22 @@ class Published(Resource):
         return NotFoundResource(f"the CRL is at {self.crl[0]}").render(request)
 
 
+class _Listener(StreamServerEndpointService):
+    """The CRL/OCSP endpoint; says where it serves once it listens."""
+
+    def privilegedStartService(self) -> None:
+        super().privilegedStartService()
+        waiting = self._waitingForPort
+        if waiting is not None:
+            waiting.addCallback(self._ready)
+
+    def _ready(self, port: Any) -> Any:
+        host = port.getHost()
+        log.info("estra CRL (and OCSP) ready on http://{host}:{port}/",
+                 host=getattr(host, "host", "?"), port=getattr(host, "port", "?"))
+        return port
+
+
 def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
                 clock: Callable[[], float]) -> MultiService:
     """The CRL timer (re-sign when due) and, with `[crl] listen`, the HTTP listener."""
@@ -223,8 +240,8 @@ def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
             ocsp_path = urlsplit(settings.ocsp_url).path or "/"
             root.ocsp = (ocsp_path, OcspResource(
                 OcspResponder(store, ca, publisher.issuer, clock), ocsp_path))
-        listener = StreamServerEndpointService(
-            serverFromString(reactor, settings.crl_listen), make_site(root, 64 * 1024))
+        listener = _Listener(serverFromString(reactor, settings.crl_listen),
+                             make_site(root, 64 * 1024))
         listener._raiseSynchronously = True
         listener.setServiceParent(group)
     return group
