@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 
 from twisted.internet.defer import Deferred
 
-from estra import operate, wire
+from estra import operate, revocation, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import ConfigError, Settings, load_settings
 from estra.errors import EstError
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     user_cmds.add_parser("list", help="the user names (never their hashes)")
     user_cmds.add_parser("remove", help="remove a user").add_argument("name")
     operate.add_parsers(commands)
+    revocation.add_parser(commands)
     commands.add_parser("health", help="check that every configured CA answers")
     ra = commands.add_parser(
         "ra-cert", help="issue an RA certificate (clientAuth + id-kp-cmcRA) from the "
@@ -299,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         return init_command(settings, sys.stdout)
     if args.command in operate.COMMANDS:
         return operate.run(settings, args, _react)
+    if args.command == "revoke":
+        local = _embedded_ca(settings, args) if settings.ca_cert.exists() else None
+        return revocation.run(settings, args, _react, local, time.time)
     if args.command in ("cacerts", "enroll"):
         return _est_command(args)
     if args.command == "health":

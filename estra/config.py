@@ -168,6 +168,10 @@ class Settings:
     def where(self, key: str) -> str:
         """`--listen` or `FILE: server.listen`: where the operator set `key`."""
         return self.origins.get(key, f"{self.source}: {key}")
+    crl_listen: str = ""                             # empty: no CRL served here
+    crl_url: str = ""                                # empty: no CDP in certificates
+    crl_days: int = 7                                # the CRL's nextUpdate, from now
+    ocsp_url: str = ""                               # empty: no OCSP responder, no AIA
 
     @property
     def ca_cert(self) -> FilePath:
@@ -356,6 +360,21 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     scep_key = _path(state, scep.get("key", str, "scep-ra.key"))
     scep.done()
 
+    crl = top.table("crl")
+    crl_listen = crl.get("listen", str, "")
+    crl_url = crl.get("url", str, "", lambda v: None if not v or v.startswith("http://")
+                      else "must be an http:// URL (relying parties fetch CRLs without TLS)")
+    crl_days = crl.get("next_update_days", int, 7, _positive)
+    ocsp_url = crl.get("ocsp_url", str, "", lambda v: None if not v or v.startswith("http://")
+                       else "must be an http:// URL")
+    if ocsp_url and not crl_listen:
+        raise ConfigError(f"{crl.where('ocsp_url')}: needs crl.listen (the responder "
+                          "answers on the CRL listener)")
+    if crl_listen and not crl_url:
+        raise ConfigError(f"{crl.where('url')}: required with crl.listen (certificates "
+                          "name it as their CRL distribution point)")
+    crl.done()
+
     store = top.table("store")
     store_url = store.get("url", str, "", lambda v: None if not v or v.startswith(
         ("sqlite:///", "postgresql://", "postgres://")) else
@@ -412,7 +431,9 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     idle_timeout=idle_timeout, login_throttle=throttle,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust,
-                    state_from_cli=bool(state_dir), origins=origins)
+                    state_from_cli=bool(state_dir), origins=origins,
+                    crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
+                    ocsp_url=ocsp_url)
 
 
 def _existing_files(table: _Table, base: FilePath, key: str) -> tuple[FilePath, ...]:

@@ -11,8 +11,10 @@ class ICertificateAuthority(Interface):
     Optional methods a provider may add, looked up with getattr:
     `csrattrs() -> bytes | None` (the CA's own /csrattrs), `serverkeygen(csr)`
     (the CA makes the key; EST upstreams), `close()` (its connection pool),
-    and `health() -> str` (raise an EstError when unhealthy; without it,
-    fetching `cacerts()` is the health check).
+    `health() -> str` (raise an EstError when unhealthy; without it,
+    fetching `cacerts()` is the health check), and `revoke(serial, cert,
+    reason) -> str` (forward an operator's revocation; `cert` may be None,
+    `reason` an RFC 5280 name; estra/revocation.py).
     """
 
     async def cacerts() -> list:  # type: ignore[misc]

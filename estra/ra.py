@@ -26,6 +26,7 @@ from estra.interfaces import ICertificateAuthority
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
+from estra.revocation import serial_key, show_serial
 from estra.upstream.http import Reply
 from estra.store import EnrollmentRecord, Store
 
@@ -152,6 +153,8 @@ class RegistrationAuthority:
     async def _judge(self, operation: str, identity: Identity,
                      csr: x509.CertificateSigningRequest, profile: Profile,
                      record: dict[str, object], stored: bytes) -> None:
+        if operation in RENEWALS and identity.certificate is not None:
+            await self._not_revoked(identity.certificate)
         self.policy.check(operation, identity, csr, profile)
         for limit, bucket in ((profile.rate_per_identity, f"id:{identity.principal}"),
                               (profile.rate_per_address, f"ip:{identity.peer.address}")):
@@ -180,6 +183,14 @@ class RegistrationAuthority:
                 base64.b64encode(stored).decode())
             raise Held(f"approval: request {pending_id} awaits an operator's decision",
                        profile.approval_retry_after)
+
+    async def _not_revoked(self, cert: x509.Certificate) -> None:
+        """403 when an operator revoked the certificate a renewal authenticated with."""
+        revoked = await self.store.revocation(serial_key(cert.serial_number))
+        if revoked is not None:
+            raise Forbidden(f"revoked: the client certificate (serial "
+                            f"{show_serial(cert.serial_number)}) was revoked "
+                            f"({revoked['reason']})")
 
     async def serverkeygen(self, identity: Identity, csr: x509.CertificateSigningRequest,
                            profile: Profile) -> tuple[Any, Sequence[x509.Certificate]]:

@@ -37,6 +37,7 @@ from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
                          open_state)
+from estra.revocation import crl_service
 from estra.store import migrate_blocking, open_store
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -365,6 +366,9 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     store.setServiceParent(top)
+    prepared.ca.crl_url, prepared.ca.ocsp_url = settings.crl_url, settings.ocsp_url
+    if settings.crl_url:
+        crl_service(reactor, settings, store, prepared.ca, clock).setServiceParent(top)
     shared = _Shared(reactor, clock, prepared.ca, pool, store,
                      TrustStore("issuing CA", [prepared.ca.cert]), bool(settings.scep_listen))
     holder = Holder(build_generation(shared, settings))

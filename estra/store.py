@@ -110,6 +110,19 @@ MIGRATIONS: list[list[Step]] = [
     [   # 4: serial numbers as openssl prints them (upper-case hex, even length)
         _serials_openssl_form,
     ],
+    [   # 5: revocations requested through the RA, and the embedded CA's CRLs
+        # (issuer: hex key identifier of the issuing CA, as in the AKI)
+        """CREATE TABLE revocations (
+            id {id}, at DOUBLE PRECISION NOT NULL, serial TEXT NOT NULL,
+            issuer TEXT NOT NULL, label TEXT NOT NULL, upstream TEXT NOT NULL,
+            kind TEXT NOT NULL, reason TEXT NOT NULL, revoked_by TEXT NOT NULL,
+            outcome TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX revocations_serial ON revocations (serial)",
+        """CREATE TABLE crls (
+            issuer TEXT NOT NULL, number BIGINT NOT NULL, at DOUBLE PRECISION NOT NULL,
+            next_update DOUBLE PRECISION NOT NULL, last_revocation BIGINT NOT NULL,
+            der TEXT NOT NULL, PRIMARY KEY (issuer, number))""",
+    ],
 ]
 
 
@@ -232,6 +245,51 @@ class Store(Service):
         rows = await self.query("SELECT certificate FROM enrollments WHERE serial = ? AND "
                                 "decision = 'issued' AND certificate IS NOT NULL", serial)
         return str(rows[0][0]) if rows else None
+
+    # -- revocation ------------------------------------------------------
+    async def enrollment_of(self, serial: str) -> dict[str, Any] | None:
+        """The issued enrollment record for `serial` (hex), newest first, or None."""
+        rows = await self._rows("SELECT * FROM enrollments WHERE serial = ? AND decision = "
+                                "'issued' ORDER BY id DESC LIMIT 1", serial)
+        return rows[0] if rows else None
+
+    async def record_revocation(self, serial: str, issuer: str, label: str, upstream: str,
+                                kind: str, reason: str, by: str, outcome: str,
+                                detail: str = "") -> int:
+        """Record an operator's revocation request and what the CA made of it (+ audit)."""
+        revocation_id = await self._write(
+            "INSERT INTO revocations (at, serial, issuer, label, upstream, kind, reason, "
+            "revoked_by, outcome, detail) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            self.clock(), serial, issuer, label, upstream, kind, reason, by, outcome, detail)
+        await self.audit("revoked", by, serial=serial, label=label, upstream=upstream,
+                         reason=reason, outcome=outcome, revocation=revocation_id)
+        return revocation_id
+
+    async def revocation(self, serial: str) -> dict[str, Any] | None:
+        """The first revocation recorded for `serial` (hex), or None."""
+        rows = await self._rows("SELECT * FROM revocations WHERE serial = ? ORDER BY id "
+                                "LIMIT 1", serial)
+        return rows[0] if rows else None
+
+    async def revocations(self, kind: str | None = None,
+                          issuer: str | None = None) -> list[dict[str, Any]]:
+        """Every recorded revocation (of upstreams of `kind`, by `issuer`), oldest first."""
+        where, args = _filters(kind=kind, issuer=issuer)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return await self._rows(f"SELECT * FROM revocations{clause} ORDER BY id", *args)
+
+    async def latest_crl(self, issuer: str) -> dict[str, Any] | None:
+        rows = await self._rows("SELECT * FROM crls WHERE issuer = ? ORDER BY number DESC "
+                                "LIMIT 1", issuer)
+        return rows[0] if rows else None
+
+    async def add_crl(self, issuer: str, number: int, next_update: float,
+                      last_revocation: int, der: bytes) -> bool:
+        """Keep a newly signed CRL; False when another node stored that number first."""
+        return await self._write(
+            "INSERT INTO crls (issuer, number, at, next_update, last_revocation, der) VALUES "
+            "(?,?,?,?,?,?) ON CONFLICT DO NOTHING", issuer, number, self.clock(), next_update,
+            last_revocation, base64.b64encode(der).decode()) == 1
 
     # -- SCEP ------------------------------------------------------------
     async def scep_begin(self, label: str, transaction_id: str, signer_sha256: str,

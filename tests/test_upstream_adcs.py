@@ -15,6 +15,7 @@ WWW-Authenticate: Negotiate, NTLM, Basic.
 from __future__ import annotations
 
 import base64
+import sqlite3
 import textwrap
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
 
 from tests import pki
-from tests.conftest import issued, openssl_verify, PASSWORD, Server, parse_http
+from tests.conftest import estra_cli, issued, openssl_verify, PASSWORD, Server, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 USER, SECRET = "CORP\\svc-estra", "Adcs-Pa55"
@@ -247,3 +248,23 @@ def test_unexpected_page(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev5"))
     assert status == 502, body
     assert b"unexpected page" in body and b"Site under maintenance" in body
+
+
+def test_revoke_is_not_forwarded(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+    """AD CS web enrollment has no revocation API: `estra revoke` says so in one line,
+    exits 1, sends certsrv nothing, and records the request as "not-forwarded"."""
+    status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev9"))
+    assert status == 200, body
+    leaf = issued(body)[0]
+    seen = list(fake.requests)
+    done = estra_cli("--config", str(ra.config), "--state-dir", str(ra.state), "revoke",
+                     f"{leaf.serial_number:x}", "--reason", "keyCompromise", "--by", "erin")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "estra: upstream device (adcs) has no revocation API: revoke it on the CA itself"]
+    assert fake.requests == seen
+    db = sqlite3.connect(ra.state / "estra.db")
+    assert db.execute("SELECT upstream, kind, reason, revoked_by, outcome FROM revocations"
+                      ).fetchall() == [("device", "adcs", "keyCompromise", "erin",
+                                        "not-forwarded")]
+    db.close()

@@ -1,4 +1,5 @@
-"""RA -> a real `cfssl serve` (Debian's golang-cfssl) on 127.0.0.1: sign and authsign."""
+"""RA -> a real `cfssl serve` (Debian's golang-cfssl) on 127.0.0.1: sign, authsign, and
+revoke (seen in cfssl's own certificate database, SQLite)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -18,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki
-from tests.conftest import Server, parse_http
+from tests.conftest import Server, estra_cli, parse_http
 
 AUTH_KEY = "00112233445566778899aabbccddeeff"
 CFSSL_CONFIG = {
@@ -32,6 +34,32 @@ CFSSL_CONFIG = {
     },
     "auth_keys": {"k1": {"type": "standard", "key": AUTH_KEY}},
 }
+#: cfssl's certdb schema for SQLite (cfssl: certdb/sqlite/migrations/001_CreateCertificates.sql).
+CERTDB_SCHEMA = """
+CREATE TABLE certificates (
+  serial_number            blob NOT NULL,
+  authority_key_identifier blob NOT NULL,
+  ca_label                 blob,
+  status                   blob NOT NULL,
+  reason                   int,
+  created_at               timestamp,
+  expiry                   timestamp,
+  revoked_at               timestamp,
+  pem                      blob NOT NULL,
+  PRIMARY KEY(serial_number, authority_key_identifier)
+);
+CREATE INDEX certificates_created_at ON certificates (created_at);
+CREATE INDEX certificates_revoked_at ON certificates (revoked_at);
+CREATE TABLE ocsp_responses (
+  serial_number            blob NOT NULL,
+  authority_key_identifier blob NOT NULL,
+  body                     blob NOT NULL,
+  expiry                   timestamp,
+  PRIMARY KEY(serial_number, authority_key_identifier),
+  FOREIGN KEY(serial_number, authority_key_identifier)
+    REFERENCES certificates(serial_number, authority_key_identifier)
+);
+"""
 
 
 def free_port() -> int:
@@ -42,7 +70,8 @@ def free_port() -> int:
 
 @pytest.fixture
 def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
-    """A running `cfssl serve` with its own CA; yields (port, ca)."""
+    """A running `cfssl serve` with its own CA and certificate database (tmp_path /
+    certs.db); yields (port, ca)."""
     if shutil.which("cfssl") is None:
         if os.environ.get("CI"):
             pytest.fail("cfssl (Debian golang-cfssl) is missing in CI")
@@ -52,11 +81,17 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
     (tmp_path / "ca-key.pem").write_bytes(ca.key.private_bytes(  # type: ignore[attr-defined]
         pki.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
     (tmp_path / "config.json").write_text(json.dumps(CFSSL_CONFIG))
+    db = sqlite3.connect(tmp_path / "certs.db")      # cfssl records what it signs here
+    db.executescript(CERTDB_SCHEMA)
+    db.close()
+    (tmp_path / "db.json").write_text(json.dumps(
+        {"driver": "sqlite3", "data_source": str(tmp_path / "certs.db")}))
     port = free_port()
     log = open(tmp_path / "cfssl.log", "wb")
     proc = subprocess.Popen(["cfssl", "serve", "-address", "127.0.0.1", "-port", str(port),
                              "-ca", str(tmp_path / "ca.pem"), "-ca-key", str(tmp_path / "ca-key.pem"),
-                             "-config", str(tmp_path / "config.json")],
+                             "-config", str(tmp_path / "config.json"),
+                             "-db-config", str(tmp_path / "db.json")],
                             stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
     while True:
@@ -142,3 +177,26 @@ def test_wrong_auth_key_refused(cfssl: tuple[int, pki.CA], start_estra: Callable
     assert status in (400, 502), body
     assert headers["content-type"].startswith("text/plain") and b"upstream" in body
     assert enroll(ra, "simpleenroll", "still-ok")[0] == 200
+
+
+def test_revoke_through_cfssl(cfssl: tuple[int, pki.CA], start_estra: Callable[..., Server],
+                              tmp_path: Path) -> None:
+    """`estra revoke` reaches cfssl's /revoke: its own database marks the certificate
+    revoked with the reason code; the other certificate stays good."""
+    port, _ = cfssl
+    ra = start_estra(config(port))
+    ra.add_user("alice")
+    leaves = []
+    for cn in ("cf-lost", "cf-kept"):
+        status, _, body = enroll(ra, "simpleenroll", cn)
+        assert status == 200, body
+        leaves.append(pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))[0])
+    done = estra_cli("--config", str(ra.config), "--state-dir", str(ra.state), "revoke",
+                     f"{leaves[0].serial_number:x}", "--reason", "keyCompromise", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["outcome"] == "revoked"
+    db = sqlite3.connect(tmp_path / "certs.db")
+    rows = dict(db.execute("SELECT serial_number, status || ':' || reason FROM certificates"))
+    db.close()
+    assert rows == {str(leaves[0].serial_number): "revoked:1",
+                    str(leaves[1].serial_number): "good:0"}

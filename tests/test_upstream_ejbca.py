@@ -4,7 +4,9 @@ The fake follows the EJBCA REST Interface docs: "Certificate management" ->
 `POST /ejbca/ejbca-rest-api/v1/certificate/pkcs10enroll` (201 with base64 DER
 `certificate` and `certificate_chain`), "CA" -> `GET /ejbca/ejbca-rest-api/v1/ca`
 (the CA list) and "CA certificate" ->
-`GET /ejbca/ejbca-rest-api/v1/ca/{subject_dn}/certificate/download` (PEM).
+`GET /ejbca/ejbca-rest-api/v1/ca/{subject_dn}/certificate/download` (PEM), and
+"Certificate management" -> `PUT /ejbca/ejbca-rest-api/v1/certificate/{issuer_dn}/
+{certificate_serial_number}/revoke?reason=...` (hex serial; RevokeStatusRestResponse).
 Errors are {"error_code", "error_message"} with that HTTP status.  Only a TLS
 client certificate mapped to an administrator role is let in.
 """
@@ -18,19 +20,22 @@ import re
 import subprocess
 from pathlib import Path
 from typing import Any, Callable, Iterator
-from urllib.parse import unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from cryptography import x509
 
 from tests import pki
-from tests.conftest import Server, issued, parse_http
+from tests.conftest import Server, estra_cli, issued, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 API = "/ejbca/ejbca-rest-api/v1"
 CA_NAME = "EstraIssuingCA"
 CERT_PROFILE = "ESTRA_DEVICE"
 EE_PROFILE = "ESTRA_EE"
+REASONS = ("NOT_REVOKED", "UNSPECIFIED", "KEY_COMPROMISE", "CA_COMPROMISE",
+           "AFFILIATION_CHANGED", "SUPERSEDED", "CESSATION_OF_OPERATION", "CERTIFICATE_HOLD",
+           "REMOVE_FROM_CRL", "PRIVILEGES_WITHDRAWN", "AA_COMPROMISE")
 
 
 def fingerprint(cert: x509.Certificate) -> str:
@@ -97,12 +102,40 @@ class FakeEjbca(FakeHandler):
         except (KeyError, ValueError, AssertionError):
             return self.error(400, "Invalid certificate request.")
         cert = self.server.ca.issue(csr.subject, csr.public_key())
+        self.server.state.setdefault("issued", set()).add(cert.serial_number)
         chain = [self.server.ca.cert] if doc.get("include_chain") else []
         self.reply_json(201, {
             "certificate": base64.b64encode(pki.der(cert)).decode(),
             "serial_number": format(cert.serial_number, "X"),
             "response_format": "DER",
             "certificate_chain": [base64.b64encode(pki.der(c)).decode() for c in chain]})
+
+    def do_PUT(self) -> None:
+        self.body()
+        if not self.authorized():
+            return
+        url = urlsplit(self.path)
+        m = re.fullmatch(rf"{API}/certificate/([^/]+)/([^/]+)/revoke", url.path)
+        if m is None:
+            return self.error(404, "Resource not found.")
+        state = self.server.state
+        issuer, serial = unquote(m.group(1)), m.group(2)
+        query = parse_qs(url.query)
+        state.setdefault("revoke_requests", []).append((issuer, serial, query))
+        reason = query.get("reason", ["UNSPECIFIED"])[0]
+        if reason not in REASONS:
+            return self.error(400, f"Invalid revocation reason: {reason}.")
+        number = int(serial.removeprefix("0x"), 16)
+        if issuer != self.cas()[CA_NAME] or number not in state.get("issued", set()):
+            return self.error(404, "Certificate with the specified serial number "
+                                   "and issuer DN does not exist.")
+        if number in state.setdefault("revoked", {}):
+            return self.error(409, "Certificate is already revoked.")
+        state["revoked"][number] = reason
+        self.reply_json(200, {"issuer_dn": issuer, "serial_number": serial,
+                              "revocation_reason": reason,
+                              "revocation_date": "2026-11-30T12:00:00Z",
+                              "message": "Successfully revoked", "revoked": True})
 
 
 @pytest.fixture
@@ -218,3 +251,35 @@ def test_no_client_cert_is_503(ra: Server, fake: FakeServer, tmp_path: Path) -> 
     assert status == 503, body
     assert headers.get("retry-after") == "30"
     assert "enrolls" not in fake.state
+
+
+def test_revoke_through_ejbca(ra: Server, fake: FakeServer) -> None:
+    """`estra revoke` sends PUT .../certificate/{issuer DN}/{hex serial}/revoke?reason=
+    PRIVILEGES_WITHDRAWN; a second call for the same serial is "already" (no request);
+    EJBCA's refusal is outcome "failed", exit 1, and may be retried."""
+    status, _, body = enroll(ra, "simpleenroll", "gone")
+    assert status == 200, body
+    leaf = issued(body)[0]
+    args = ("--config", str(ra.config), "--state-dir", str(ra.state), "revoke")
+    done = estra_cli(*args, f"{leaf.serial_number:x}", "--reason", "privilegeWithdrawn",
+                     "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["outcome"] == "revoked"
+    dn = fake.ca.cert.subject.rfc4514_string()
+    assert fake.state["revoke_requests"] == [
+        (dn, f"{leaf.serial_number:X}", {"reason": ["PRIVILEGES_WITHDRAWN"]})]
+    assert fake.state["revoked"] == {leaf.serial_number: "PRIVILEGES_WITHDRAWN"}
+    assert f"PUT {API}/certificate/{quote(dn, safe='')}/{leaf.serial_number:X}/revoke" \
+        "?reason=PRIVILEGES_WITHDRAWN" in fake.requests
+    again = estra_cli(*args, f"{leaf.serial_number:x}", "--reason", "keyCompromise")
+    assert again.returncode == 0 and "already revoked" in again.stdout
+    assert len(fake.state["revoke_requests"]) == 1
+    status, _, body = enroll(ra, "simpleenroll", "twice")
+    other = issued(body)[0]
+    fake.state["revoked"][other.serial_number] = "SUPERSEDED"   # revoked on EJBCA already
+    refused = estra_cli(*args, f"{other.serial_number:x}", "--reason", "superseded")
+    assert refused.returncode == 1
+    assert "Certificate is already revoked." in refused.stderr
+    del fake.state["revoked"][other.serial_number]             # a failure may be retried
+    retried = estra_cli(*args, f"{other.serial_number:x}", "--reason", "superseded")
+    assert retried.returncode == 0 and ": revoked: " in retried.stdout, retried

@@ -4,7 +4,8 @@ The fake follows the Vault API docs: "PKI secrets engine (API)" -> "Sign
 certificate" (`POST /v1/:mount/sign/:name`), "Sign verbatim"
 (`POST /v1/:mount/sign-verbatim(/:name)`), "Read issuer certificate" /
 "Read CA certificate chain" (`GET /v1/:mount/ca/pem`, `GET /v1/:mount/ca_chain`,
-unauthenticated, PEM text), and "AppRole auth method (API)" -> "Login with
+unauthenticated, PEM text), "Revoke certificate" (`POST /v1/:mount/revoke` with
+{serial_number} in colon-separated hex), and "AppRole auth method (API)" -> "Login with
 AppRole" (`POST /v1/auth/:approle_mount/login`).  Errors are {"errors": [...]}.
 """
 
@@ -22,7 +23,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from tests import pki
-from tests.conftest import Server, issued, openssl_verify, parse_http
+from tests.conftest import Server, estra_cli, issued, openssl_verify, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 TOKEN = "hvs.static-test-token"
@@ -62,11 +63,13 @@ class FakeVault(FakeHandler):
                          "policies": ["default", "pki-sign"], "token_policies":
                          ["default", "pki-sign"], "metadata": {"role_name": "estra"},
                          "lease_duration": 1200, "renewable": True}})
-        m = re.fullmatch(r"/v1/pki/(sign|sign-verbatim)/device", self.path)
+        m = re.fullmatch(r"/v1/pki/(sign|sign-verbatim)/device|/v1/pki/(revoke)", self.path)
         if m is None:
             return self.reply_json(404, {"errors": []})
         if self.headers.get("X-Vault-Token") not in state["tokens"]:
             return self.reply_json(403, {"errors": ["permission denied"]})
+        if m.group(2) == "revoke":
+            return self.revoke(doc)
         state["last"] = doc
         try:
             csr = x509.load_pem_x509_csr(doc["csr"].encode())
@@ -93,12 +96,29 @@ class FakeVault(FakeHandler):
         cert = self.server.ca.issue(subject, csr.public_key(), alt)
         ca_pem = self.server.ca.cert.public_bytes(pki.PEM).decode()
         serial = cert.serial_number.to_bytes(20, "big").lstrip(b"\0")
+        state.setdefault("issued", set()).add(":".join(f"{b:02x}" for b in serial))
         self.reply_json(200, {
             "request_id": str(uuid.uuid4()), "lease_id": "", "renewable": False,
             "lease_duration": 0, "wrap_info": None, "warnings": None, "auth": None,
             "data": {"certificate": cert.public_bytes(pki.PEM).decode(),
                      "issuing_ca": ca_pem, "ca_chain": [ca_pem],
                      "serial_number": ":".join(f"{b:02x}" for b in serial)}})
+
+
+    def revoke(self, doc: dict[str, Any]) -> None:
+        """Revoke certificate: by serial_number, colon- or hyphen-separated hex."""
+        state = self.server.state
+        state.setdefault("revoke_requests", []).append(doc)
+        serial = str(doc.get("serial_number", "")).replace("-", ":").lower()
+        if serial not in state.get("issued", set()):
+            return self.reply_json(400, {"errors": [
+                f"certificate with serial {serial} not found."]})
+        state.setdefault("revoked", set()).add(serial)
+        self.reply_json(200, {
+            "request_id": str(uuid.uuid4()), "lease_id": "", "renewable": False,
+            "lease_duration": 0, "wrap_info": None, "warnings": None, "auth": None,
+            "data": {"revocation_time": 1433269787, "state": "revoked",
+                     "revocation_time_rfc3339": "2015-06-02T18:29:47Z"}})
 
 
 @pytest.fixture
@@ -219,3 +239,22 @@ def test_sign_verbatim(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     assert "POST /v1/pki/sign-verbatim/device" in fake.requests
     assert "POST /v1/pki/sign/device" not in fake.requests
     assert set(fake.state["last"]) == {"csr", "format"}
+
+
+def test_revoke_through_vault(ra: Server, fake: FakeServer) -> None:
+    """`estra revoke` posts exactly {serial_number: "aa:bb:..."} to /v1/pki/revoke with
+    the RA's token; the request is recorded with outcome "revoked"."""
+    status, _, body = enroll(ra, "simpleenroll", "r.example.com")
+    assert status == 200, body
+    leaf = issued(body)[0]
+    done = estra_cli("--config", str(ra.config), "--state-dir", str(ra.state), "revoke",
+                     f"{leaf.serial_number:x}", "--reason", "keyCompromise", "--json")
+    assert done.returncode == 0, done.stderr
+    octets = leaf.serial_number.to_bytes(20, "big").lstrip(b"\0")
+    assert fake.state["revoke_requests"] == [{"serial_number": ":".join(
+        f"{b:02x}" for b in octets)}]
+    assert "POST /v1/pki/revoke" in fake.requests
+    answer = json.loads(done.stdout)
+    assert (answer["outcome"], answer["upstream"], answer["kind"]) == \
+        ("revoked", "static", "vault")
+    assert "2015-06-02T18:29:47Z" in answer["detail"]

@@ -5,6 +5,8 @@
   request = the same JSON, base64; token = base64 HMAC-SHA256 over it with
   the hex-decoded key (cfssl auth "standard" provider).
 * `POST /api/v1/cfssl/info` with {label, profile} for the CA certificate.
+* `POST /api/v1/cfssl/revoke` with {serial (decimal), authority_key_id (hex),
+  reason} (`estra revoke`; needs `cfssl serve -db-config`).
 Answers are {success, result, errors: [{code, message}], messages}.
 """
 
@@ -21,7 +23,9 @@ from zope.interface import implementer
 
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
+from estra.errors import EstError
 from estra.interfaces import ICertificateAuthority
+from estra.revocation import key_id
 from estra.upstream.http import UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
@@ -66,6 +70,24 @@ class CfsslCA:
         return pem_certs(self.http, result.get("certificate"))
 
     reenroll = enroll
+
+    async def revoke(self, serial: int, cert: x509.Certificate | None, reason: str) -> str:
+        """Mark the certificate revoked in cfssl's certificate database.
+
+        cfssl keys that database on (serial, AKI) as its signer recorded them,
+        and cfssl builds of 2016 (Debian's golang-cfssl) record an empty AKI:
+        "not found" under the certificate's AKI is asked once more with "".
+        """
+        for aki in dict.fromkeys([key_id(cert), ""]):
+            try:
+                await self._call("revoke", {"serial": str(serial), "authority_key_id": aki,
+                                            "reason": reason})
+            except EstError as e:
+                if aki and "not found" in e.reason:
+                    continue
+                raise
+            break
+        return f"revoked in cfssl's certificate database ({reason})"
 
     async def close(self) -> None:
         await self.http.close()

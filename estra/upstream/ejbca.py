@@ -15,6 +15,10 @@ The RA authenticates by its TLS client certificate only (`client_cert` /
 * "CA": `GET {base}/v1/ca` lists {certificate_authorities: [{name,
   subject_dn, ...}]}; `GET {base}/v1/ca/{subject_dn}/certificate/download`
   gives the CA's chain as PEM (issuing CA first).
+* "Certificate management": `PUT {base}/v1/certificate/{issuer_dn}/
+  {certificate_serial_number}/revoke?reason=KEY_COMPROMISE` (`estra revoke`;
+  serial in hex) answers {issuer_dn, serial_number, revocation_reason,
+  revocation_date, message, revoked}.
 * Errors are {error_code, error_message} with that HTTP status.
 
 `url` is the server (`https://ejbca.example:8443`); `{base}` is
@@ -47,6 +51,11 @@ from estra.upstream.jsonapi import json_body, pem_certs
 __all__ = ["EjbcaCA", "from_config", "username_for"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@-]+")
+#: RFC 5280 reason names -> EJBCA's RevocationReasons.
+_REASONS = {"unspecified": "UNSPECIFIED", "keyCompromise": "KEY_COMPROMISE",
+            "cACompromise": "CA_COMPROMISE", "affiliationChanged": "AFFILIATION_CHANGED",
+            "superseded": "SUPERSEDED", "cessationOfOperation": "CESSATION_OF_OPERATION",
+            "certificateHold": "CERTIFICATE_HOLD", "privilegeWithdrawn": "PRIVILEGES_WITHDRAWN"}
 
 
 def username_for(prefix: str, csr: x509.CertificateSigningRequest) -> str:
@@ -99,7 +108,8 @@ class EjbcaCA:
             raise BadUpstream(f"upstream {self.http.name} returned an unreadable "
                               f"certificate: {e}") from e
 
-    async def cacerts(self) -> list[x509.Certificate]:
+    async def _ca_dn(self) -> str:
+        """The subject DN of the CA named `ca_name`, from EJBCA's CA list (cached)."""
         if self._subject_dn is None:
             doc = json_body(self.http, await self._get("ca"))
             cas = doc.get("certificate_authorities") if isinstance(doc, dict) else None
@@ -109,7 +119,11 @@ class EjbcaCA:
                 raise BadUpstream(f"upstream {self.http.name} has no CA named "
                                   f"{self.ca_name!r} visible to the RA")
             self._subject_dn = str(dn)
-        reply = await self._get(f"ca/{quote(self._subject_dn, safe='')}/certificate/download")
+        return self._subject_dn
+
+    async def cacerts(self) -> list[x509.Certificate]:
+        dn = await self._ca_dn()
+        reply = await self._get(f"ca/{quote(dn, safe='')}/certificate/download")
         return pem_certs(self.http, reply.body.decode("utf-8", "replace"))
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
@@ -132,6 +146,19 @@ class EjbcaCA:
                 *(self._der(c) for c in (chain if isinstance(chain, list) else []))]
 
     reenroll = enroll
+
+    async def revoke(self, serial: int, cert: x509.Certificate | None, reason: str) -> str:
+        """Revoke by issuer DN and hex serial; EJBCA publishes it in its CRL and OCSP."""
+        issuer = cert.issuer.rfc4514_string() if cert is not None else await self._ca_dn()
+        reply = await self.http.request(
+            "PUT", f"{self.base}/certificate/{quote(issuer, safe='')}/{serial:X}/revoke"
+            f"?reason={_REASONS[reason]}")
+        if reply.status != 200:
+            raise self.http.refusal(reply, _message(reply))
+        doc = json_body(self.http, reply)
+        if not isinstance(doc, dict) or doc.get("revoked") is not True:
+            raise BadUpstream(f"upstream {self.http.name} did not confirm the revocation")
+        return f"revoked by EJBCA at {doc.get('revocation_date')}: {doc.get('message')}"
 
     async def close(self) -> None:
         await self.http.close()

@@ -73,6 +73,8 @@ class LocalCA:
     def __init__(self, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
                  cert: x509.Certificate, clock: Clock) -> None:
         self.key, self.cert, self._clock = key, cert, clock
+        self.crl_url = ""       # [crl] url: the CRL distribution point of issued certificates
+        self.ocsp_url = ""      # [crl] ocsp_url: their authorityInfoAccess OCSP responder
 
     @classmethod
     def load_or_create(cls, cert_path: FilePath, key_path: FilePath,
@@ -133,6 +135,13 @@ class LocalCA:
                 [ObjectIdentifier(EKUS.get(u, u)) for u in ekus]), False)
         if sans:
             builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), False)
+        if self.crl_url:
+            builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                [x509.UniformResourceIdentifier(self.crl_url)], None, None, None)]), False)
+        if self.ocsp_url:
+            builder = builder.add_extension(x509.AuthorityInformationAccess([
+                x509.AccessDescription(x509.oid.AuthorityInformationAccessOID.OCSP,
+                                       x509.UniformResourceIdentifier(self.ocsp_url))]), False)
         return builder.sign(self.key, hashes.SHA256())
 
     def server_certificate(self, names: Sequence[str], validity_days: int = 825

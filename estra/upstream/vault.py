@@ -5,6 +5,8 @@
   with {csr, format, ttl} when `sign_verbatim` is set; header
   `X-Vault-Token`.  The answer's `data` holds certificate, issuing_ca and
   ca_chain (PEM); errors come as {"errors": [...]}.
+* `POST /v1/:mount/revoke` with {serial_number: "aa:bb:..."} (`estra revoke`;
+  Vault takes no reason: it stays in estra's record).
 * `GET /v1/:mount/ca_chain` (falling back to `ca/pem`) for /cacerts; both are
   unauthenticated and give PEM text, issuing CA first, root last.
 * The token is either static (`token`) or from AppRole
@@ -109,10 +111,11 @@ class VaultCA:
                              if lease > 0 else float("inf"))
             return self._token
 
-    async def _sign(self, payload: dict[str, str]) -> dict[str, Any]:
+    async def _post(self, path: str, payload: dict[str, str]) -> dict[str, Any]:
+        """POST with the RA's token; the answer's `data`."""
         for attempt in (1, 2):
             token = await self._login() if self.approle else self._token
-            reply = await self.http.request("POST", f"{self.base}/{self.path}", json=payload,
+            reply = await self.http.request("POST", f"{self.base}/{path}", json=payload,
                                             headers={"X-Vault-Token": token})
             if reply.status == 403 and self.approle and attempt == 1:
                 if self._token == token:    # revoked or expired early: log in afresh
@@ -123,7 +126,7 @@ class VaultCA:
             raise self.http.refusal(reply, _errors(reply))
         doc = json_body(self.http, reply)
         if not isinstance(doc, dict) or not isinstance(doc.get("data"), dict):
-            raise BadUpstream(f"upstream {self.http.name} answered sign without data")
+            raise BadUpstream(f"upstream {self.http.name} answered {path} without data")
         data: dict[str, Any] = doc["data"]
         return data
 
@@ -141,12 +144,19 @@ class VaultCA:
         payload = {"csr": wire.csr_pem(csr), "format": "pem",
                    **({} if self.verbatim else _sign_fields(csr)),
                    **({"ttl": self.ttl} if self.ttl else {})}
-        data = await self._sign(payload)
+        data = await self._post(self.path, payload)
         leaf, *_ = pem_certs(self.http, data.get("certificate"))
         chain = pem_certs(self.http, data.get("ca_chain") or data.get("issuing_ca"))
         return [leaf, *(c for c in chain if c.subject != c.issuer)]
 
     reenroll = enroll
+
+    async def revoke(self, serial: int, cert: x509.Certificate | None, reason: str) -> str:
+        """Revoke by serial ("aa:bb:..." as Vault writes it); Vault updates its CRL."""
+        octets = serial.to_bytes(max(1, (serial.bit_length() + 7) // 8), "big")
+        data = await self._post("revoke", {"serial_number": ":".join(f"{b:02x}" for b in octets)})
+        when = data.get("revocation_time_rfc3339") or data.get("revocation_time")
+        return f"revoked by Vault at {when}"
 
     async def close(self) -> None:
         await self.http.close()
