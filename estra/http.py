@@ -21,7 +21,7 @@ from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from estra.errors import EstError, NotFound, PayloadTooLarge
 
-__all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
+__all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error", "log_internal",
            "run_async", "NotFoundResource", "read_body"]
 
 log = Logger()
@@ -109,13 +109,22 @@ def respond(request: Request, status: int, body: bytes,
     request.finish()
 
 
+def log_internal(error: BaseException, where: str) -> None:
+    """Log an unexpected exception as ONE error line; its traceback goes in a
+    debug event's `traceback` field (in JSON logs, not in the text line)."""
+    log.error("internal error on {where}: {error_type}: {error}", where=where,
+              error_type=type(error).__name__, error=str(error))
+    log.debug("traceback of the internal error on {where}", where=where,
+              traceback=Failure(error).getTraceback())
+
+
 def answer_error(error: BaseException, request: Request) -> EstError | None:
     """Turn an exception into its HTTP answer; anything unexpected is a logged 500."""
     if isinstance(error, CancelledError):
         return None                        # the client left; write nothing
     err = error
     if not isinstance(err, EstError):
-        log.failure("unhandled error on {path}", Failure(error), path=request.path)
+        log_internal(error, request.path.decode("ascii", "replace"))
         err = EstError("internal error")
     body = err.body()
     if err.status in (202, 401) and not request.getHeader(b"user-agent"):

@@ -43,6 +43,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 
+from estra.errors import BadRequest
+from estra.wire import load_csr
 from estra.cms import (ID_DATA, OctetSet, Utf8Set, asn1_name, attribute, certificates_of,
                        digest_of, elements, issuer_serial, matches_sid, octets, reading,
                        sign, signed_data, spki, verify_signature)
@@ -194,7 +196,7 @@ def _open(der: bytes, signer: Signer) -> bytes:
             unpadder = block_padding.PKCS7(cipher.block_size).unpadder()
             plain = decryptor.update(sealed) + decryptor.finalize()
             return unpadder.update(plain) + unpadder.finalize()
-        except ValueError:
+        except Exception:  # noqa: BLE001 - not for this key, or a bad IV / key size
             continue
     raise ScepError("the pkcsPKIEnvelope cannot be decrypted with this key",
                     FailInfo.badMessageCheck)
@@ -240,8 +242,10 @@ class PkiMessage:
     def csr(self, recipient: Signer) -> x509.CertificateSigningRequest:
         """Server side: the PKCS#10 of a PKCSReq / RenewalReq."""
         plain = self.decrypt(recipient)
-        with _reading("PKCS#10"):
-            return x509.load_der_x509_csr(plain)
+        try:
+            return load_csr(plain)
+        except BadRequest as e:
+            raise ScepError(e.reason, FailInfo.badRequest) from e
 
     def issued(self, recipient: Signer) -> list[x509.Certificate]:
         """Client side: the certificates of a CertRep SUCCESS."""
@@ -286,8 +290,14 @@ def parse(der: bytes, known: Sequence[x509.Certificate] = ()) -> PkiMessage:
     """Parse and verify a pkiMessage; the signer comes from the message or `known`.
 
     Verifying says the signer's key signed it; whether that signer is the
-    right one (the CA, an RA) is the caller's decision.
+    right one (the CA, an RA) is the caller's decision.  Total: whatever goes
+    wrong reading `der` is a ScepError.
     """
+    with _reading("pkiMessage"):        # total over device bytes: any failure is a ScepError
+        return _parse(der, known)
+
+
+def _parse(der: bytes, known: Sequence[x509.Certificate]) -> PkiMessage:
     with _reading("pkiMessage"):
         outer = cms.ContentInfo.load(der)
         if outer["content_type"].native != "signed_data":
