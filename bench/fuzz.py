@@ -44,7 +44,10 @@ def main() -> int:
     started = time.monotonic()
     for target in targets:
         result = run(world, target, args.runs, seed=args.seed, limit=args.time_limit,
-                     keep=args.keep)
+                     keep=args.keep, progress=lambda c, t=target: print(
+                         f"  {t}: {c['inputs']} inputs, {c['http500']} HTTP 500, "
+                         f"{c['traceback']} tracebacks, {c['hang']} hangs, "
+                         f"{c['seconds']} s", flush=True))
         found = result["http500"] + result["traceback"] + result["hang"]
         bad += found
         print(f"{target:<10} {result['inputs']:>8} {result['http500']:>8} "

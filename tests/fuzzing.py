@@ -740,8 +740,10 @@ def save_crash(target: str, data: bytes) -> Path:
 
 
 def run(world: World, target: str, runs: int, seed: int = 0, limit: float = 2.0,
-        keep: bool = False, seconds: float | None = None) -> dict[str, Any]:
-    """Run `runs` generated inputs (or for `seconds`) through `target`; count findings."""
+        keep: bool = False, seconds: float | None = None,
+        progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Run `runs` generated inputs (or for `seconds`) through `target`; count findings.
+    `progress` is called with the counts every 5,000 inputs."""
     fn, gen = TARGETS[target], Generator(world, target, seed)
     counts = {"inputs": 0, "http500": 0, "traceback": 0, "hang": 0, "slowest": 0.0}
     first: dict[str, str] = {}
@@ -761,6 +763,8 @@ def run(world: World, target: str, runs: int, seed: int = 0, limit: float = 2.0,
         if kind is None and elapsed > limit:
             kind, detail = "hang", f"{elapsed:.2f} s"
         counts["inputs"] += 1
+        if progress is not None and counts["inputs"] % 5000 == 0:
+            progress({**counts, "seconds": round(time.monotonic() - started, 1)})
         if kind is not None:
             counts[kind] += 1
             first.setdefault(kind, detail)
