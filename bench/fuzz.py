@@ -9,6 +9,13 @@ parser boundary does not promise, or an error logged), hangs (an input over
 any finding.  With --keep each finding's input is written to
 tests/fuzz_corpus/<target>/, which tests/test_fuzz.py replays.  Targets and
 inputs are in tests/fuzzing.py.
+
+With --engine atheris (``pip install atheris``) one target runs under
+libFuzzer's coverage-guided mutator instead, seeded with 200 generated inputs;
+it stops at the first finding (libFuzzer writes crash-<sha1> in the current
+directory) or after --runs inputs:
+
+    PYTHONPATH=. python3 bench/fuzz.py --engine atheris --target csr --runs 100000
 """
 
 from __future__ import annotations
@@ -21,12 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.fuzzing import TARGETS, World, run  # noqa: E402
+TARGET_NAMES = ["body", "csr", "cmc", "fullcmc", "scep", "multipart", "auth", "est-http",
+                "scep-http"]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--target", action="append", choices=[*TARGETS, "all"],
+    parser.add_argument("--engine", choices=["mutate", "atheris"], default="mutate")
+    parser.add_argument("--target", action="append", choices=[*TARGET_NAMES, "all"],
                         help="a target (repeatable), or all (the default)")
     parser.add_argument("--runs", type=int, default=10000, help="inputs per target")
     parser.add_argument("--seed", type=int, default=0)
@@ -35,8 +44,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true",
                         help="save findings under tests/fuzz_corpus/<target>/")
     args = parser.parse_args()
-    targets = list(TARGETS) if not args.target or "all" in args.target else args.target
+    targets = TARGET_NAMES if not args.target or "all" in args.target else args.target
     warnings.simplefilter("ignore")        # cryptography's deprecation notes on odd serials
+    if args.engine == "atheris":
+        return with_atheris(targets, args.runs, args.seed, args.time_limit)
+    from tests.fuzzing import World, run
     world = World()
     bad = 0
     print(f"{'target':<10} {'inputs':>8} {'HTTP500':>8} {'traceback':>9} {'hang':>5} "
@@ -57,6 +69,35 @@ def main() -> int:
             print(f"  first {kind}: {detail[:2000]}", flush=True)
     print(f"total: {bad} findings in {time.monotonic() - started:.0f} s", flush=True)
     return 1 if bad else 0
+
+
+def with_atheris(targets: list[str], runs: int, seed: int, limit: float) -> int:
+    """One target under atheris (libFuzzer), estra's modules instrumented for coverage."""
+    import tempfile
+
+    import atheris
+    if len(targets) != 1:
+        sys.exit("--engine atheris takes exactly one --target")
+    with atheris.instrument_imports(include=["estra"]):
+        import estra.cmc, estra.est, estra.scep, estra.wire  # noqa: F401,E401
+    from tests.fuzzing import TARGETS, Finding, Generator, World
+    world = World()
+    seeds = Path(tempfile.mkdtemp(prefix=f"estra-atheris-{targets[0]}-"))
+    generate = Generator(world, targets[0], seed)
+    for i in range(200):
+        (seeds / f"seed-{i}").write_bytes(generate())
+    target = TARGETS[targets[0]]
+
+    def one(data: bytes) -> None:
+        try:
+            target(world, data)
+        except Finding as f:
+            raise RuntimeError(str(f)) from None
+
+    atheris.Setup([sys.argv[0], f"-runs={runs}", f"-timeout={max(1, int(limit))}",
+                   f"-seed={seed}", str(seeds)], one)
+    atheris.Fuzz()
+    return 0
 
 
 if __name__ == "__main__":
