@@ -5,7 +5,7 @@
 
 Per target it prints the inputs run, HTTP 500s, tracebacks (an exception the
 parser boundary does not promise, or an error logged), hangs (an input over
---time-limit seconds, or no answer at all) and the time taken; it exits 1 on
+--time-limit seconds of CPU time, or no answer at all) and the time taken; it exits 1 on
 any finding.  With --keep each finding's input is written to
 tests/fuzz_corpus/<target>/, which tests/test_fuzz.py replays.  Targets and
 inputs are in tests/fuzzing.py.
@@ -59,7 +59,9 @@ def main() -> int:
                      keep=args.keep, progress=lambda c, t=target: print(
                          f"  {t}: {c['inputs']} inputs, {c['http500']} HTTP 500, "
                          f"{c['traceback']} tracebacks, {c['hang']} hangs, "
-                         f"{c['seconds']} s", flush=True))
+                         f"{c['seconds']} s", flush=True),
+                     on_finding=lambda kind, detail, t=target: print(
+                         f"  {t} {kind}: {detail[:3000]}", flush=True))
         found = result["http500"] + result["traceback"] + result["hang"]
         bad += found
         print(f"{target:<10} {result['inputs']:>8} {result['http500']:>8} "

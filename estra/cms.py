@@ -55,9 +55,19 @@ class OrderedCertificateSet(cms.CertificateSet):
     def _set_contents(self, force: bool = False) -> None:
         if self.children is None:
             self._parse_children()
-        self._contents = b"".join(child.dump(force=force) for child in self)
+        self._contents = b"".join(_as_loaded(child) for child in self)
         self._header = None
         self._trailer = b""
+
+
+def _as_loaded(choice: Any) -> bytes:
+    """A loaded certificate's DER as it came.  asn1crypto re-encodes an element
+    whose long-form length ends in 0x80 (it takes it for indefinite), which fails
+    on content it cannot parse, e.g. a device's subject value in an OCTET STRING."""
+    value = choice.chosen
+    if choice.name != "certificate" or value._header is None:
+        return bytes(choice.dump())
+    return bytes(value._header + value._contents + value._trailer)
 
 
 # -- encoding -------------------------------------------------------------------------------

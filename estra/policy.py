@@ -281,6 +281,11 @@ _UPPER_BOUNDS: dict[x509.ObjectIdentifier, int] = {
     NameOID.GIVEN_NAME: 32768, NameOID.SURNAME: 32768, NameOID.INITIALS: 32768,
     NameOID.GENERATION_QUALIFIER: 32768, NameOID.POSTAL_CODE: 40,
 }
+#: the string types of X.520 attributes: DirectoryString's choices, IA5String
+#: (emailAddress, domainComponent), NumericString and VisibleString
+_STRING_TYPES = frozenset({"PrintableString", "UTF8String", "TeletexString", "T61String",
+                           "UniversalString", "BMPString", "IA5String", "NumericString",
+                           "VisibleString"})
 _COUNTRIES = (NameOID.COUNTRY_NAME, NameOID.JURISDICTION_COUNTRY_NAME)
 _PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
 _LDH_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
@@ -299,6 +304,9 @@ def _rfc5280(csr: x509.CertificateSigningRequest) -> None:
             if isinstance(attr.value, bytes):      # x500UniqueIdentifier: a BIT STRING
                 continue
             name, value = _attr_name(attr.oid), attr.value
+            if attr._type.name not in _STRING_TYPES:
+                raise Forbidden(f"subject-syntax: {name} is a {attr._type.name}, not a "
+                                "string type")
             if not value:
                 raise Forbidden(f"subject-syntax: {name} is empty")
             if attr.oid in _COUNTRIES and (

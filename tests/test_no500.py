@@ -139,6 +139,29 @@ class CmsCertificateTests(_Case):
         self.assertEqual(code, 400, body)
 
 
+class CertificateSetTests(SynchronousTestCase):
+    def test_length_ending_in_0x80(self) -> None:
+        """A certificate whose DER length ends in 0x80 (asn1crypto takes that for
+        indefinite and re-encodes) and whose subject asn1crypto cannot parse (a value
+        in an OCTET STRING) is signed into CMS as it is (found by fuzzing /fullcmc)."""
+        from cryptography.x509.name import _ASN1Type
+        from cryptography.x509.oid import NameOID
+
+        from estra import cms
+        ca, key = pki.CA("ca"), pki.ec_key()
+        subject = x509.Name([
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, "42", _type=_ASN1Type.OctetString),
+            x509.NameAttribute(NameOID.COMMON_NAME, "x")])
+        for n in range(1, 1200):
+            cert = ca.issue(subject, key.public_key(), [x509.DNSName("a" * n)])
+            der = pki.der(cert)
+            if der[1] == 0x82 and der[3] == 0x80:
+                break
+        self.assertEqual(der[3], 0x80)
+        signed = cms.sign(cms.ID_DATA, b"x", key, None, certificates=[cert])
+        self.assertIn(der, signed)
+
+
 class SanTests(_Case):
     def test_x400_address(self) -> None:
         """An x400Address subjectAltName is a 400."""
@@ -238,6 +261,12 @@ class Rfc5280SubjectTests(_Case):
     def test_country_not_printable_string(self) -> None:
         """C=DE as a UTF8String is refused (countryName is a PrintableString)."""
         self.forbidden(self.csr(subject=name_der([(C, 0x0C, b"DE")])))
+
+    def test_value_not_a_string_type(self) -> None:
+        """A serialNumber in an OCTET STRING is refused by rule subject-syntax."""
+        body = self.forbidden(self.csr(subject=name_der([("2.5.4.5", 0x04, b"42")],
+                                                        [(CN, 0x0C, b"d")])))
+        self.assertIn(b"OctetString", body)
 
     def test_empty_common_name(self) -> None:
         """An empty CN is refused."""
