@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any, Callable, Coroutine, Mapping
 
 from twisted.internet.defer import CancelledError, Deferred
@@ -19,12 +20,13 @@ from twisted.web.http import HTTPChannel
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
-from estra.errors import EstError, NotFound, PayloadTooLarge
+from estra.errors import BadRequest, EstError, NotFound, PayloadTooLarge
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error", "log_internal",
            "run_async", "NotFoundResource", "read_body"]
 
 log = Logger()
+_BREAKS_EMAIL = re.compile(rb"[\n\r\v\f\x1c-\x1e\x85]")
 IDLE_TIMEOUT = 60   # seconds a connection may sit idle (also bounds stalled handshakes)
 
 
@@ -33,8 +35,19 @@ class EstRequest(Request):
 
     max_body = 64 * 1024
     too_large = False
+    bad_content_type = False
 
     content: io.BytesIO
+
+    def requestReceived(self, command: bytes, path: bytes, version: bytes) -> None:
+        # Twisted parses Content-Type with the email package, which raises (an
+        # unhandled traceback, the connection dropped) on \v, \f, \x1c-\x1e or \x85
+        # in it; such a header is dropped here and `read_body` answers 400.
+        values = self.requestHeaders.getRawHeaders(b"content-type") or []
+        if any(_BREAKS_EMAIL.search(value) for value in values):
+            self.requestHeaders.removeHeader(b"content-type")
+            self.bad_content_type = True
+        super().requestReceived(command, path, version)
 
     def gotLength(self, length: int | None) -> None:
         self.content = io.BytesIO()
@@ -88,6 +101,8 @@ def read_body(request: Request) -> bytes:
     """The request body, or 413 when it was over the limit."""
     if getattr(request, "too_large", False):
         raise PayloadTooLarge(f"request body over the {request.max_body}-byte limit")  # type: ignore[attr-defined]
+    if getattr(request, "bad_content_type", False):
+        raise BadRequest("the Content-Type header has control characters")
     content = request.content
     assert content is not None
     content.seek(0)

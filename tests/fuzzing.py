@@ -42,6 +42,7 @@ from estra.config import settings_from_string
 from estra.errors import EstError
 from estra.est import est_root
 from estra.fullcmc import FullCmc
+from estra.http import EstRequest
 from estra.policy import ENROLL, Policy
 from estra.ra import RegistrationAuthority, key_fingerprint
 from estra.scep import ScepFrontEnd, scep_root
@@ -371,6 +372,13 @@ class _SyncThreads:
         f(*args)
 
 
+def _with_estra_requests(stub: Any) -> Any:
+    """`stub` with its in-memory Site making estra's requests (body cap, header checks)."""
+    stub._agent._serverFactory.requestFactory = type(
+        "EstRequest", (EstRequest,), {"max_body": 64 * 1024})
+    return stub
+
+
 @provider(ILogObserver)
 class ErrorLog:
     """Keeps the error (and critical, and failure) events logged while installed."""
@@ -420,9 +428,10 @@ class World:
         self.scep_signer = sm.Signer(
             self.ca.issue(pki.name("estra fuzz SCEP RA"), scep_key.public_key(), [], [], 30),
             scep_key)
-        self.est = StubTreq(est_root(self.ra, self.profiles, self.fullcmc))
-        self.scep = StubTreq(scep_root(ScepFrontEnd(self.ra, self.scep_signer, {}),
-                                       self.profiles, settings.scep_paths))
+        self.est = _with_estra_requests(StubTreq(est_root(self.ra, self.profiles,
+                                                          self.fullcmc)))
+        self.scep = _with_estra_requests(StubTreq(scep_root(
+            ScepFrontEnd(self.ra, self.scep_signer, {}), self.profiles, settings.scep_paths)))
         self.identity = Identity(USER, auth.BASIC, Peer("192.0.2.1", (), None, None))
         self.basic = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         self._seeds()
@@ -597,7 +606,8 @@ def _no_errors(errors: ErrorLog, what: str) -> None:
 def _http(world: World, stub: Any, data: bytes, what: str) -> None:
     method, url, headers, body = decode_http(data)
     with ErrorLog() as errors:
-        d = stub.request(method, url, headers=headers, data=body)
+        d = _guard(f"{what} HTTP parsing", (), lambda: stub.request(
+            method, url, headers=headers, data=body))
         response = world.resolve(d, what)
         content = world.resolve(response.content(), what)
     if response.code >= 500 and response.code not in (501, 502, 503):

@@ -216,6 +216,17 @@ class AuthorizationTests(_Case):
         self.assertEqual(code, 401)
 
 
+class ContentTypeTests(_Case):
+    def test_control_character(self) -> None:
+        """A Content-Type with a vertical tab (Twisted's email-based parser raised, an
+        unhandled traceback) is a 400 (found by fuzzing)."""
+        code, body = self.enroll_with_type("application/\x0bpkcs10")
+        self.assertEqual(code, 400, body)
+
+    def enroll_with_type(self, ctype: str) -> tuple[int, bytes]:
+        return self.post("/.well-known/est/simpleenroll", b"MIIB", ctype)
+
+
 class MultipartTests(_Case):
     def test_undecodable_part_header(self) -> None:
         """A multipart part whose Content-Type is an undecodable header is a BadRequest."""
