@@ -195,13 +195,22 @@ class Htpasswd:
             return True
         # An unknown user still costs one bcrypt, so timing does not reveal users.
         target = hashed or b"$2b$10$" + b"." * 53
-        ok: bool = await deferToThreadPool(self._reactor, self._pool, bcrypt.checkpw,
+        ok: bool = await deferToThreadPool(self._reactor, self._pool, _checkpw,
                                            password.encode("utf-8"), target)
         if ok and hashed is not None:
             if len(self._good) > 10000:
                 self._good.clear()
             self._good[token] = now + self._cache_seconds
             return True
+        return False
+
+
+def _checkpw(password: bytes, hashed: bytes) -> bool:
+    """bcrypt.checkpw, False for what bcrypt refuses (a password over 72 bytes
+    under bcrypt 5, a corrupt hash) instead of an exception."""
+    try:
+        return bool(bcrypt.checkpw(password, hashed))
+    except ValueError:
         return False
 
 

@@ -44,6 +44,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from estra.cms import (HASHES, ID_DATA, OctetSet, SigningKey, Utf8Set, certificates_of,
                        digest_of, elements, key_ids, matches_sid, octets, reading, sign,
                        signed_data, spki, verify_signature)
+from estra.errors import BadRequest
+from estra.wire import load_csr
 
 __all__ = ["CMCStatus", "CMCFailInfo", "CmcError", "TaggedCsr", "Control", "CmcRequest",
            "StatusInfo", "CmcResponse", "build_request", "parse_request", "wrap_request",
@@ -109,8 +111,7 @@ class CmcError(ValueError):
 
 def _reading(what: str, fail_info: CMCFailInfo = CMCFailInfo.badRequest) -> ContextManager[None]:
     """Turn a parser's complaint into a CmcError about `what`."""
-    return reading(what, lambda message: CmcError(fail_info, message), CmcError,
-                   (ValueError, TypeError, KeyError, IndexError, AttributeError))
+    return reading(what, lambda message: CmcError(fail_info, message), CmcError)
 
 
 # -- ASN.1 (RFC 5272 / RFC 6402 module EnrollmentMessageSyntax-2009, IMPLICIT TAGS) ---------
@@ -560,8 +561,13 @@ def parse_request(der: bytes, known: Sequence[x509.Certificate] = ()) -> CmcRequ
     (by the SignerIdentifier), then among the tcr requests' keys (a request
     signed with the key being certified, SignerIdentifier a subjectKeyIdentifier).
     Verifying says only which key signed; whether that signer may enrol is the
-    caller's decision.
+    caller's decision.  Total over device bytes: whatever goes wrong is a CmcError.
     """
+    with _reading("Full PKI Request"):
+        return _parse_request(der, known)
+
+
+def _parse_request(der: bytes, known: Sequence[x509.Certificate]) -> CmcRequest:
     signed, content_type, econtent, certs = _open_signed(der, "Full PKI Request")
     if content_type != ID_CCT_PKIDATA:
         raise CmcError(CMCFailInfo.badRequest,
@@ -603,14 +609,11 @@ def parse_request(der: bytes, known: Sequence[x509.Certificate] = ()) -> CmcRequ
         for request in data["req_sequence"]:
             if request.name == "tcr":
                 part = identity(request.chosen["body_part_id"])
-                with _reading(f"PKCS#10 of bodyPartID {part}"):
-                    csr = x509.load_der_x509_csr(
-                        request.chosen["certification_request"].dump())
-                    try:
-                        csr.public_key()        # loaded lazily: a bad key fails here
-                    except UnsupportedAlgorithm as e:
-                        raise CmcError(CMCFailInfo.badAlg,
-                                       f"PKCS#10 of bodyPartID {part}: {e}") from e
+                try:        # read whole; its signature is the caller's check (popFailed)
+                    csr = load_csr(request.chosen["certification_request"].dump(), pop=False)
+                except BadRequest as e:
+                    raise CmcError(CMCFailInfo.badRequest,
+                                   f"PKCS#10 of bodyPartID {part}: {e.reason}") from e
                 requests.append(TaggedCsr(part, csr))
             elif request.name == "crm":
                 unsupported.append(identity(request.chosen["cert_req"]["cert_req_id"]))

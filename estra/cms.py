@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from estra.wire import read_fields
+
 __all__ = ["ID_DATA", "HASHES", "SigningKey", "OctetSet", "Utf8Set", "OrderedCertificateSet",
            "reading", "elements", "octets", "spki", "subject_key_id", "key_ids", "asn1_name",
            "asn1_cert", "issuer_serial", "matches_sid", "certificates_of", "digest_of",
@@ -53,9 +55,19 @@ class OrderedCertificateSet(cms.CertificateSet):
     def _set_contents(self, force: bool = False) -> None:
         if self.children is None:
             self._parse_children()
-        self._contents = b"".join(child.dump(force=force) for child in self)
+        self._contents = b"".join(_as_loaded(child) for child in self)
         self._header = None
         self._trailer = b""
+
+
+def _as_loaded(choice: Any) -> bytes:
+    """A loaded certificate's DER as it came.  asn1crypto re-encodes an element
+    whose long-form length ends in 0x80 (it takes it for indefinite), which fails
+    on content it cannot parse, e.g. a device's subject value in an OCTET STRING."""
+    value = choice.chosen
+    if choice.name != "certificate" or value._header is None:
+        return bytes(choice.dump())
+    return bytes(value._header + value._contents + value._trailer)
 
 
 # -- encoding -------------------------------------------------------------------------------
@@ -63,10 +75,10 @@ class OrderedCertificateSet(cms.CertificateSet):
 
 @contextlib.contextmanager
 def reading(what: str, error: Callable[[str], Exception], own: type[Exception],
-            catch: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, IndexError)
-            ) -> Iterator[None]:
-    """Turn a parser's complaint (`catch`) into ``error("unreadable <what>: ...")``;
-    the caller's `own` errors pass unchanged."""
+            catch: tuple[type[Exception], ...] = (Exception,)) -> Iterator[None]:
+    """Turn a parser's complaint (`catch`: by default any, as asn1crypto and
+    cryptography raise many kinds over device bytes) into
+    ``error("unreadable <what>: ...")``; the caller's `own` errors pass unchanged."""
     try:
         yield
     except own:
@@ -138,9 +150,18 @@ def matches_sid(sid: cms.SignerIdentifier, cert: x509.Certificate, *,
 
 
 def certificates_of(signed: cms.SignedData) -> list[x509.Certificate]:
-    """The X.509 certificates among SignedData.certificates."""
-    return [x509.load_der_x509_certificate(c.chosen.dump())
-            for c in signed["certificates"] or [] if c.name == "certificate"]
+    """The X.509 certificates among SignedData.certificates, each read whole
+    (`wire.read_fields`): ValueError if one cannot be, whatever cryptography raised."""
+    certs = []
+    for choice in signed["certificates"] or []:
+        if choice.name == "certificate":
+            try:
+                cert = x509.load_der_x509_certificate(choice.chosen.dump())
+            except Exception as e:  # noqa: BLE001 - InvalidVersion is no ValueError
+                raise ValueError(f"certificate: {e}") from e
+            read_fields(cert)
+            certs.append(cert)
+    return certs
 
 
 def digest_of(name: str, data: bytes) -> bytes:

@@ -23,6 +23,7 @@ from estra.auth import Identity
 from estra.config import Profile
 from estra.http import SafeLogger
 from estra.errors import BadUpstream, EstError, Held
+from estra.http import log_internal
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import Reply
 
@@ -71,6 +72,10 @@ class FullCmc:
             return self._respond(request, refs, cmc.CMCStatus.failed,
                                  _FAIL.get(e.status, cmc.CMCFailInfo.internalCAError),
                                  e.reason)
+        except Exception as e:  # noqa: BLE001 - a CMC client always gets a CMC answer
+            log_internal(e, FULLCMC)
+            return self._respond(request, refs, cmc.CMCStatus.failed,
+                                 cmc.CMCFailInfo.internalCAError, "internal error")
         return self._respond(request, refs, cmc.CMCStatus.success, None, None, certs=certs)
 
     def _tcr(self, request: cmc.CmcRequest, identity: Identity
@@ -91,7 +96,12 @@ class FullCmc:
             raise cmc.CmcError(cmc.CMCFailInfo.badRequest,
                                "send exactly one PKCS#10 request per Full PKI Request")
         tcr = request.requests[0]
-        if not tcr.csr.is_signature_valid:
+        try:
+            valid = tcr.csr.is_signature_valid
+        except Exception as e:  # noqa: BLE001 - an algorithm cryptography cannot check
+            raise cmc.CmcError(cmc.CMCFailInfo.badAlg,
+                               f"the PKCS#10 signature cannot be checked: {e}") from e
+        if not valid:
             raise cmc.CmcError(cmc.CMCFailInfo.popFailed, "the PKCS#10 signature does not verify")
         return tcr, tcr.body_part_id
 

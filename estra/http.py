@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any, Callable, Coroutine, Mapping, cast
 
 from twisted.internet.defer import CancelledError, Deferred
@@ -20,11 +21,12 @@ from twisted.web.http import HTTPChannel
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
-from estra.errors import EstError, NotFound, PayloadTooLarge
+from estra.errors import BadRequest, EstError, NotFound, PayloadTooLarge
 from estra.limits import ConnectionLimits, RateLimitedLog
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
-           "run_async", "NotFoundResource", "read_body", "printable", "SafeLogger"]
+           "run_async", "NotFoundResource", "read_body", "printable", "SafeLogger",
+           "log_internal"]
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -67,6 +69,7 @@ class SafeLogger(Logger):
 
 
 log = SafeLogger()
+_BREAKS_EMAIL = re.compile(rb"[\n\r\v\f\x1c-\x1e\x85]")
 IDLE_TIMEOUT = ConnectionLimits.idle_timeout   # the default: seconds a connection may idle
 
 
@@ -84,8 +87,19 @@ class EstRequest(Request):
 
     max_body = 64 * 1024
     too_large = False
+    bad_content_type = False
 
     content: io.BytesIO
+
+    def requestReceived(self, command: bytes, path: bytes, version: bytes) -> None:
+        # Twisted parses Content-Type with the email package, which raises (an
+        # unhandled traceback, the connection dropped) on \v, \f, \x1c-\x1e or \x85
+        # in it; such a header is dropped here and `read_body` answers 400.
+        values = self.requestHeaders.getRawHeaders(b"content-type") or []
+        if any(_BREAKS_EMAIL.search(value) for value in values):
+            self.requestHeaders.removeHeader(b"content-type")
+            self.bad_content_type = True
+        super().requestReceived(command, path, version)
 
     def gotLength(self, length: int | None) -> None:
         self.content = io.BytesIO()
@@ -233,6 +247,8 @@ def read_body(request: Request) -> bytes:
     """The request body, or 413 when it was over the limit."""
     if getattr(request, "too_large", False):
         raise PayloadTooLarge(f"request body over the {request.max_body}-byte limit")  # type: ignore[attr-defined]
+    if getattr(request, "bad_content_type", False):
+        raise BadRequest("the Content-Type header has control characters")
     content = request.content
     assert content is not None
     content.seek(0)
@@ -254,13 +270,22 @@ def respond(request: Request, status: int, body: bytes,
     request.finish()
 
 
+def log_internal(error: BaseException, where: str) -> None:
+    """Log an unexpected exception as ONE error line; its traceback goes in a
+    debug event's `traceback` field (in JSON logs, not in the text line)."""
+    log.error("internal error on {where}: {error_type}: {error}", where=where,
+              error_type=type(error).__name__, error=str(error))
+    log.debug("traceback of the internal error on {where}", where=where,
+              traceback=Failure(error).getTraceback())
+
+
 def answer_error(error: BaseException, request: Request) -> EstError | None:
     """Turn an exception into its HTTP answer; anything unexpected is a logged 500."""
     if isinstance(error, CancelledError):
         return None                        # the client left; write nothing
     err = error
     if not isinstance(err, EstError):
-        log.failure("unhandled error on {path}", Failure(error), path=request.path)
+        log_internal(error, request.path.decode("ascii", "replace"))
         err = EstError("internal error")
     body = err.body()
     if err.status in (202, 401) and not request.getHeader(b"user-agent"):

@@ -147,6 +147,7 @@ class Policy:
         """
         if operation != SERVERKEYGEN:       # that key is a placeholder; we make the real one
             self._key(csr, profile)
+        _rfc5280(csr)
         self._subject(csr, profile, identity)
         self._san(csr, profile, identity)
         self._extensions(csr, profile)
@@ -269,3 +270,58 @@ class Policy:
         if wire.sans_of(csr) != wire.sans_of(cert):
             raise Forbidden("reenroll-san: the CSR subjectAltName differs from "
                             "the certificate's (RFC 7030 4.2.2)")
+
+
+#: RFC 5280 appendix A (X.520) upper bounds, in characters, of subject attribute values
+_UPPER_BOUNDS: dict[x509.ObjectIdentifier, int] = {
+    NameOID.COMMON_NAME: 64, NameOID.ORGANIZATION_NAME: 64,
+    NameOID.ORGANIZATIONAL_UNIT_NAME: 64, NameOID.LOCALITY_NAME: 128,
+    NameOID.STATE_OR_PROVINCE_NAME: 128, NameOID.SERIAL_NUMBER: 64, NameOID.TITLE: 64,
+    NameOID.EMAIL_ADDRESS: 255, NameOID.PSEUDONYM: 128, NameOID.DOMAIN_COMPONENT: 63,
+    NameOID.GIVEN_NAME: 32768, NameOID.SURNAME: 32768, NameOID.INITIALS: 32768,
+    NameOID.GENERATION_QUALIFIER: 32768, NameOID.POSTAL_CODE: 40,
+}
+#: the string types of X.520 attributes: DirectoryString's choices, IA5String
+#: (emailAddress, domainComponent), NumericString and VisibleString
+_STRING_TYPES = frozenset({"PrintableString", "UTF8String", "TeletexString", "T61String",
+                           "UniversalString", "BMPString", "IA5String", "NumericString",
+                           "VisibleString"})
+_COUNTRIES = (NameOID.COUNTRY_NAME, NameOID.JURISDICTION_COUNTRY_NAME)
+_PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
+_LDH_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
+
+
+def _rfc5280(csr: x509.CertificateSigningRequest) -> None:
+    """Refuse what RFC 5280 forbids a CA to certify, which a CA copying the
+    subject verbatim would otherwise sign: empty RDNs or values, a countryName
+    that is not two PrintableString characters, values over their X.520 upper
+    bound, and dNSName entries that are no hostname (LDH labels, an optional
+    leading "*." wildcard; internationalized names as A-labels)."""
+    for rdn in csr.subject.rdns:
+        if not len(rdn):
+            raise Forbidden("subject-syntax: the subject has an empty RDN")
+        for attr in rdn:
+            if isinstance(attr.value, bytes):      # x500UniqueIdentifier: a BIT STRING
+                continue
+            name, value = _attr_name(attr.oid), attr.value
+            if attr._type.name not in _STRING_TYPES:
+                raise Forbidden(f"subject-syntax: {name} is a {attr._type.name}, not a "
+                                "string type")
+            if not value:
+                raise Forbidden(f"subject-syntax: {name} is empty")
+            if attr.oid in _COUNTRIES and (
+                    len(value) != 2 or not _PRINTABLE.match(value)
+                    or attr._type.name != "PrintableString"):
+                raise Forbidden(f"subject-syntax: {name} {value!r} is not a two-letter "
+                                "PrintableString country code")
+            bound = _UPPER_BOUNDS.get(attr.oid)
+            if bound is not None and len(value) > bound:
+                raise Forbidden(f"subject-syntax: {name} is {len(value)} characters long, "
+                                f"over its upper bound of {bound}")
+    for san in wire.sans_of(csr):
+        if isinstance(san, x509.DNSName):
+            host = san.value[2:] if san.value.startswith("*.") else san.value
+            if len(san.value) > 253 or not all(_LDH_LABEL.match(label)
+                                                for label in host.split(".")):
+                raise Forbidden(f"san-syntax: DNS name {san.value!r} is not a valid "
+                                "hostname (RFC 5280 4.2.1.6)")

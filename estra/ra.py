@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from twisted.internet.defer import CancelledError
 from twisted.logger import Logger
 
 from estra import wire
@@ -116,6 +117,12 @@ class RegistrationAuthority:
                         "rejected" if 400 <= e.status < 500 else "failed")
             await self.store.record(EnrollmentRecord(
                 **record, decision=decision, rule=rule_of(e), reason=e.reason))  # type: ignore[arg-type]
+            raise
+        except Exception as e:  # a bug, not a decision: recorded all the same, then a 500
+            if not isinstance(e, CancelledError):      # the client left: nothing decided
+                await self.store.record(EnrollmentRecord(
+                    **record, decision="failed", rule="internal",  # type: ignore[arg-type]
+                    reason=f"internal error: {type(e).__name__}"))
             raise
         serial = wire.serial_hex(certs[0].serial_number)
         await self.store.record(EnrollmentRecord(

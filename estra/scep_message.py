@@ -48,6 +48,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from estra.cms import (ID_DATA, OctetSet, Utf8Set, asn1_name, attribute, certificates_of,
                        digest_of, elements, issuer_serial, matches_sid, octets, reading,
                        sign, signed_data, spki, verify_signature)
+from estra.errors import BadRequest
+from estra.wire import load_csr
 
 __all__ = ["MessageType", "Status", "FailInfo", "ScepError", "Signer", "PkiMessage",
            "Request", "parse", "pkcs_req", "cert_poll", "get_cert", "cert_rep",
@@ -208,12 +210,12 @@ def _content_key(signer: Signer, encrypted_key: bytes, size: int) -> bytes:
     fallback = hmac.new(_REJECTION_SECRET, encrypted_key, hashlib.sha256).digest()[:size]
     try:
         key = signer.key.decrypt(encrypted_key, padding.PKCS1v15())
-    except ValueError:          # wrong length or not below the modulus: same work anyway
+    except Exception:  # noqa: BLE001 - wrong length, not below the modulus...: same work
         modulus = signer.key.public_key().public_numbers().n
         try:
             signer.key.decrypt((int.from_bytes(encrypted_key, "big") % modulus).to_bytes(
                 (signer.key.key_size + 7) // 8, "big"), padding.PKCS1v15())
-        except ValueError:
+        except Exception:  # noqa: BLE001 - only the work matters here
             pass
         key = fallback
     return key if len(key) == size else fallback
@@ -244,7 +246,7 @@ def _open(der: bytes, signer: Signer) -> tuple[bytes, bool]:
             iv = algorithm.encryption_iv
         sealed = octets(fields[2]) if len(fields) > 2 else b""
         transported = [k["encrypted_key"].native for k in mine]
-    except (ValueError, TypeError, KeyError, IndexError):
+    except Exception:  # noqa: BLE001 - any parser complaint about device bytes
         raise _unreadable() from None
     if name not in CIPHERS:
         raise ScepError(f"unsupported content encryption {name}", FailInfo.badAlg)
@@ -256,7 +258,7 @@ def _open(der: bytes, signer: Signer) -> tuple[bytes, bool]:
             decryptor = Cipher(cipher(key * (24 // size) if cipher is TripleDES else key),
                                modes.CBC(iv)).decryptor()
             plain = decryptor.update(sealed) + decryptor.finalize()
-        except ValueError:             # IV or ciphertext not a whole number of blocks
+        except Exception:  # noqa: BLE001 - bad IV, or not a whole number of blocks
             plain = sealed
         unpadder = block_padding.PKCS7(cipher.block_size).unpadder()
         try:
@@ -371,8 +373,14 @@ def parse(der: bytes, known: Sequence[x509.Certificate] = ()) -> PkiMessage:
     """Parse and verify a pkiMessage; the signer comes from the message or `known`.
 
     Verifying says the signer's key signed it; whether that signer is the
-    right one (the CA, an RA) is the caller's decision.
+    right one (the CA, an RA) is the caller's decision.  Total: whatever goes
+    wrong reading `der` is a ScepError.
     """
+    with _reading("pkiMessage"):        # total over device bytes: any failure is a ScepError
+        return _parse(der, known)
+
+
+def _parse(der: bytes, known: Sequence[x509.Certificate]) -> PkiMessage:
     with _reading("pkiMessage"):
         outer = cms.ContentInfo.load(der)
         if outer["content_type"].native != "signed_data":

@@ -22,14 +22,14 @@ from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from cryptography.x509.oid import AttributeOID
 
-from estra.errors import BadRequest, UnsupportedMediaType
+from estra.errors import BadRequest, EstError, UnsupportedMediaType
 
 __all__ = [
     "CERTS_ONLY", "PKCS7", "CSRATTRS", "decode_body", "load_csr",
     "check_content_type", "certs_only", "encode_base64", "choose_layout",
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
     "Layout", "certs_of_multipart", "csr_der", "csr_pem", "csr_without_challenge",
-    "load_stored_csr", "serial_hex", "normalise_serial",
+    "load_stored_csr", "serial_hex", "normalise_serial", "read_fields",
 ]
 
 CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only"
@@ -94,8 +94,14 @@ def is_single_line(body: bytes) -> bool:
     return len(stripped) > 76 and b"\n" not in stripped and b"\r" not in stripped
 
 
-def load_csr(der: bytes) -> x509.CertificateSigningRequest:
+def load_csr(der: bytes, *, pop: bool = True) -> x509.CertificateSigningRequest:
     """Parse a PKCS#10 request and check its proof of possession (400 if not).
+
+    Total: any failure is a `BadRequest`, and every field estra reads later
+    (subject, attributes, extensions, subjectAltName, public key, signature
+    algorithm) has been read once here (`read_fields`), so nothing downstream
+    meets an unreadable CSR.  `pop=False` leaves the signature to the caller
+    (CMC answers a bad one with its own failInfo).
 
     Tolerant of one deployed quirk: attributes not in DER SET OF order
     (strongSwan's SCEP client sends challengePassword before extensionRequest).
@@ -104,11 +110,24 @@ def load_csr(der: bytes) -> x509.CertificateSigningRequest:
     original bytes back, so an upstream CA receives what the device signed.
     """
     try:
+        csr = _load_csr(der, pop)
+        read_fields(csr)
+    except EstError:
+        raise
+    except Exception as e:  # noqa: BLE001 - device bytes: any parser complaint is a 400
+        raise BadRequest(f"body is not a usable PKCS#10 certificate request: {e}") from e
+    return csr
+
+
+def _load_csr(der: bytes, pop: bool) -> x509.CertificateSigningRequest:
+    try:
         csr = x509.load_der_x509_csr(der)
     except ValueError as e:
         if "InvalidSetOrdering" not in str(e):
             raise BadRequest(f"body is not a PKCS#10 certificate request: {e}") from e
         return _load_unsorted_csr(der)
+    if not pop:
+        return csr
     try:
         valid = csr.is_signature_valid
     except Exception as e:  # unsupported key or signature algorithm
@@ -116,6 +135,36 @@ def load_csr(der: bytes) -> x509.CertificateSigningRequest:
     if not valid:
         raise BadRequest("CSR signature does not verify (no proof of possession)")
     return csr
+
+
+def read_fields(item: x509.Certificate | x509.CertificateSigningRequest) -> None:
+    """Read every field of `item` that estra uses; ValueError naming the first
+    that cannot be read (cryptography parses lazily and raises more than
+    ValueError: InvalidVersion, UnsupportedAlgorithm, DuplicateExtension ...)."""
+    try:
+        names = [item.subject]
+        if isinstance(item, x509.Certificate):
+            names.append(item.issuer)
+            item.serial_number, item.not_valid_before_utc, item.not_valid_after_utc
+        for name in names:
+            name.rfc4514_string()
+            for attr in name:
+                str(attr.value)
+        for ext in item.extensions:
+            ext.value
+        sans_of(item)
+        item.public_key()
+        if isinstance(item, x509.CertificateSigningRequest):
+            item.signature_hash_algorithm
+            for attribute in item.attributes:
+                attribute.value
+            password = challenge_password(item)
+            if password is not None:
+                password.decode("utf-8")
+    except ValueError:
+        raise
+    except Exception as e:  # noqa: BLE001 - see the docstring
+        raise ValueError(f"{type(e).__name__}: {e}") from e
 
 
 _ORIGINAL: dict[bytes, bytes] = {}     # re-encoded DER -> the DER the device signed
@@ -206,7 +255,7 @@ def challenge_password(csr: x509.CertificateSigningRequest) -> bytes | None:
             AttributeOID.CHALLENGE_PASSWORD).value
     except x509.AttributeNotFound:
         return None
-    except ValueError as e:
+    except Exception as e:  # noqa: BLE001 - a device's attributes
         raise BadRequest(f"CSR attributes cannot be parsed: {e}") from e
 
 
@@ -217,7 +266,7 @@ def sans_of(source: x509.Certificate | x509.CertificateSigningRequest
         ext = source.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:
         return frozenset()
-    except ValueError as e:
+    except Exception as e:  # noqa: BLE001 - DuplicateExtension, UnsupportedGeneralNameType ...
         raise BadRequest(f"extensions cannot be parsed: {e}") from e
     return frozenset(ext.value)
 
@@ -254,18 +303,24 @@ def load_certs_only(body: bytes) -> list[x509.Certificate]:
     der = decode_body(body, "PKCS#7")
     try:
         return pkcs7.load_der_pkcs7_certificates(der)
-    except ValueError as e:
+    except Exception as e:  # noqa: BLE001 - any parser complaint is a 400
         raise BadRequest(f"not a certs-only PKCS#7: {e}") from e
 
 
 def certs_of_multipart(body: bytes, content_type: str) -> list[x509.Certificate]:
     """The certificates in the certs-only part of a serverkeygen multipart answer."""
-    message = email.message_from_bytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-    for part in message.walk() if message.is_multipart() else []:
-        if "smime-type=certs-only" in part.get("Content-Type", "").replace(" ", ""):
-            payload = part.get_payload(decode=False)
-            return load_certs_only(payload.encode() if isinstance(payload, str) else b"")
+    try:
+        message = email.message_from_bytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode("utf-8", "replace") + body)
+        for part in message.walk() if message.is_multipart() else []:
+            if "smime-type=certs-only" in str(part.get("Content-Type", "")).replace(" ", ""):
+                payload = part.get_payload(decode=False)
+                return load_certs_only(payload.encode("utf-8", "replace")
+                                       if isinstance(payload, str) else b"")
+    except EstError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the email parser over a peer's bytes
+        raise BadRequest(f"multipart answer cannot be parsed: {e}") from e
     raise BadRequest("no certs-only part in the multipart answer")
 
 

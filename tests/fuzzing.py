@@ -1,0 +1,799 @@
+"""In-process fuzzing of every parser that sees device bytes (security issue #9).
+
+* `der` builds DER by hand (what cryptography's builders refuse to write);
+* `World` is a whole RA in memory: embedded CA, Basic users, a synchronous
+  in-memory SQLite store, the EST, /fullcmc and SCEP resources behind StubTreq;
+* `TARGETS` names one fuzz target per parser boundary; each takes one input and
+  raises `Finding` when the property breaks (an exception the boundary does not
+  promise, an HTTP 500, an error logged, no answer);
+* `Mutator` starts from real valid messages and flips, inserts and truncates
+  bytes and ASN.1 lengths, splices subtrees from a dictionary of hostile
+  elements, and re-signs mutated CSRs so mutations get past the signature check.
+
+`bench/fuzz.py` runs long campaigns; tests/test_fuzz.py a short one and the corpus.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from ipaddress import ip_address
+import hashlib
+import random
+import re
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from twisted.internet.defer import Deferred, fail, succeed
+from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
+from twisted.python.filepath import FilePath
+from zope.interface import provider
+
+from estra import auth, cmc, keygen, wire
+from estra import scep_message as sm
+from estra.auth import Authenticator, Htpasswd, Identity, Peer, hash_password
+from estra.throttle import LoginThrottle, ThrottleSettings
+from estra.tls import TrustStore
+from estra.config import settings_from_string
+from estra.errors import EstError
+from estra.est import est_root
+from estra.fullcmc import FullCmc
+from estra.http import EstRequest
+from estra.policy import ENROLL, Policy
+from estra.ra import RegistrationAuthority, key_fingerprint
+from estra.scep import ScepFrontEnd, scep_root
+from estra.store import SQLITE, Store, _migrate
+from estra.upstream.local import LocalCA
+from tests import pki
+
+CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
+USER, PASSWORD = "alice", "fuzz horse"
+SCEP_PASSWORD = "sesame"
+CONFIG = f"""
+[profiles.default]
+scep_password = "{SCEP_PASSWORD}"
+
+[profiles.strict]
+scep_password = "{SCEP_PASSWORD}"
+subject_required = ["CN"]
+subject_patterns = {{ CN = "*" }}
+san_dns_suffixes = ["example.com"]
+san_ip_networks = ["10.0.0.0/8"]
+san_uri_patterns = ["urn:dev:*"]
+san_email_patterns = ["*@example.com"]
+extensions_forbidden = ["2.5.29.19"]
+
+[profiles.code]
+require_code = true
+scep_challenge = "codes"
+
+[profiles.manual]
+approval = "manual"
+scep_challenge = "none"
+"""
+
+
+class Finding(Exception):
+    """The no-500 / no-traceback / no-hang property broke for one input."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind            # "http500", "traceback" or "hang"
+
+
+# -- DER by hand --------------------------------------------------------------------------
+
+
+def der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(raw)]) + raw
+
+
+def tlv(tag: int, *content: bytes) -> bytes:
+    body = b"".join(content)
+    return bytes([tag]) + der_length(len(body)) + body
+
+
+def oid(dotted: str) -> bytes:
+    parts = [int(p) for p in dotted.split(".")]
+    out = bytearray([40 * parts[0] + parts[1]])
+    for part in parts[2:]:
+        chunk = [part & 0x7F]
+        while part > 0x7F:
+            part >>= 7
+            chunk.append(0x80 | (part & 0x7F))
+        out += bytes(reversed(chunk))
+    return tlv(0x06, bytes(out))
+
+
+def seq(*items: bytes) -> bytes:
+    return tlv(0x30, *items)
+
+
+def name_der(*rdns: list[tuple[str, int, bytes]]) -> bytes:
+    """A Name of RDNs, each a list of (attribute OID, string tag, value bytes)."""
+    return seq(*(tlv(0x31, *(seq(oid(o), tlv(tag, v)) for o, tag, v in rdn)) for rdn in rdns))
+
+
+def extension(oid_: str, value: bytes, critical: bool = False) -> bytes:
+    return seq(oid(oid_), *([b"\x01\x01\xff"] if critical else []), tlv(0x04, value))
+
+
+def spki_der(key: Any) -> bytes:
+    return bytes(key.public_key().public_bytes(serialization.Encoding.DER,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def csr_info(key: Any, subject: bytes | None = None, version: int = 0,
+             extensions: list[bytes] | None = None, attributes: list[bytes] = (),
+             spki: bytes | None = None) -> bytes:
+    """A CertificationRequestInfo; `extensions` go in one extensionRequest attribute."""
+    attrs = list(attributes)
+    if extensions:
+        attrs.append(seq(oid("1.2.840.113549.1.9.14"), tlv(0x31, seq(*extensions))))
+    return seq(tlv(0x02, bytes([version])),
+               subject if subject is not None else name_der([("2.5.4.3", 0x0C, b"dev1")]),
+               spki or spki_der(key), tlv(0xA0, *attrs))
+
+
+def sign_csr(info: bytes, key: Any) -> bytes:
+    """A CertificationRequest over `info` as it is (any bytes), signed by `key`."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        from cryptography.hazmat.primitives.asymmetric import padding
+        sig = key.sign(info, padding.PKCS1v15(), hashes.SHA256())
+        alg = seq(oid("1.2.840.113549.1.1.11"), b"\x05\x00")
+    else:
+        sig = key.sign(info, ec.ECDSA(hashes.SHA256()))
+        alg = seq(oid("1.2.840.10045.4.3.2"))
+    return seq(info, alg, tlv(0x03, b"\x00" + sig))
+
+
+def challenge_attribute(value: bytes, tag: int = 0x0C) -> bytes:
+    return seq(oid("1.2.840.113549.1.9.7"), tlv(0x31, tlv(tag, value)))
+
+
+def split_csr(der: bytes) -> bytes:
+    """The CertificationRequestInfo of a CSR."""
+    return _children(der)[0]
+
+
+def _children(der: bytes) -> list[bytes]:
+    _, _, start, end = _header(der, 0)
+    out, at = [], start
+    while at < end:
+        _, _, cstart, cend = _header(der, at)
+        out.append(der[at:cend])
+        at = cend
+    return out
+
+
+def _header(data: bytes, at: int) -> tuple[int, bool, int, int]:
+    """(tag, constructed, content start, content end) of the element at `at` (ValueError)."""
+    if at + 2 > len(data):
+        raise ValueError("short")
+    tag, first = data[at], data[at + 1]
+    if tag & 0x1F == 0x1F:
+        raise ValueError("high tag")
+    at += 2
+    if first < 0x80:
+        length = first
+    else:
+        n = first & 0x7F
+        if n == 0 or n > 4 or at + n > len(data):
+            raise ValueError("length")
+        length = int.from_bytes(data[at:at + n], "big")
+        at += n
+    if at + length > len(data):
+        raise ValueError("overrun")
+    return tag, bool(tag & 0x20), at, at + length
+
+
+def nodes(data: bytes) -> list[tuple[int, int, int]]:
+    """(start, content start, end) of every element of a well-formed DER prefix."""
+    found: list[tuple[int, int, int]] = []
+
+    def walk(at: int, end: int, depth: int) -> None:
+        while at < end and depth < 40:
+            try:
+                tag, constructed, cstart, cend = _header(data, at)
+            except ValueError:
+                return
+            if cend > end:
+                return
+            found.append((at, cstart, cend))
+            if constructed or tag in (0x04, 0x03):
+                walk(cstart + (1 if tag == 0x03 else 0), cend, depth + 1)
+            at = cend
+    walk(0, len(data), 0)
+    return found
+
+
+# -- hostile elements the mutator splices in --------------------------------------------
+
+_BAD_CERT_VERSION = (b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x0b")
+
+
+def dictionary() -> list[bytes]:
+    """Elements known to upset parsers: odd strings, names, SANs, versions, OIDs."""
+    cn = "2.5.4.3"
+    return [
+        b"\x02\x01\x01", b"\x02\x01\x0b", b"\x02\x00", b"\x02\x09\x00" + b"\xff" * 8,
+        b"\x31\x00", b"\x30\x00", b"\x05\x00", b"\x01\x01\x00", b"\x04\x00", b"\x03\x00",
+        b"\x30\x80\x00\x00", b"\x0c\x02\xff\xfe", b"\x1e\x03\x00\x41\x00", b"\x13\x00",
+        b"\x1c\x02\x00\x41", b"\x14\x03abc", b"\x16\x02\xc3\xa9", b"\x03\x02\x07\x80",
+        name_der([]), name_der([(cn, 0x0C, b"")]), name_der([(cn, 0x02, b"\x01")]),
+        name_der([(cn, 0x0C, b"\xff\xfe")]), name_der([("2.5.4.6", 0x13, b"ABCDE")]),
+        name_der([("2.5.4.6", 0x0C, b"DE")]), name_der([(cn, 0x0C, b"x" * 200)]),
+        name_der([(cn, 0x0C, b"a"), ("2.5.4.10", 0x0C, b"b")]),
+        name_der([("2.5.4.45", 0x03, b"\x00\x01")]), name_der([("1.2.3.4", 0x04, b"x")]),
+        oid("1.2.840.10045.2.9"), oid("1.2.840.113549.1.9.7"), oid("2.5.29.17"),
+        oid("1.2.840.113549.1.9.14"), oid("1.3.101.112"), oid("1.2.3.4.5.6.7.8.9"),
+        extension("2.5.29.17", seq(tlv(0xA3, seq()))),
+        extension("2.5.29.17", seq(tlv(0x82, b"bad..name"))),
+        extension("2.5.29.17", seq(tlv(0x82, b"-x.example.com"))),
+        extension("2.5.29.17", seq(tlv(0x87, b"\x01\x02\x03"))),
+        extension("2.5.29.17", seq(tlv(0xA0, oid("1.2.3"), tlv(0xA0, b"\x05\x00")))),
+        extension("2.5.29.17", seq(tlv(0x81, b"\xff@example.com"))),
+        extension("2.5.29.17", b"\x30\x00"), extension("2.5.29.19", b"\x30\x03\x01\x01\xff"),
+        extension("2.5.29.15", b"\x03\x02\x00\x00"), extension("2.5.29.37", seq(oid("1.2"))),
+        extension("2.5.29.14", b"\x04\x00"), extension("2.5.29.17", b"\x01\x01\x00"),
+        challenge_attribute(b"\xff\xfe"), challenge_attribute(b"", 0x13),
+        challenge_attribute(b"\x00\x41", 0x1E),
+        seq(oid("1.2.840.113549.1.9.14"), tlv(0x31, seq())),
+        seq(oid("1.2.840.113549.1.9.16.2.54"), tlv(0x31, b"\x05\x00")),
+        seq(seq(oid("1.2.840.10045.2.9")), tlv(0x03, b"\x00\x04\x01")),
+        seq(seq(oid("1.2.840.113549.1.1.1"), b"\x05\x00"), tlv(0x03, b"\x00\x30\x00")),
+        seq(seq(oid("1.2.840.10045.2.1"), oid("1.2.3")), tlv(0x03, b"\x00\x04")),
+        _BAD_CERT_VERSION[1],
+    ]
+
+
+class Mutator:
+    """Byte and ASN.1 mutations of valid seeds; CSRs are often re-signed afterwards."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.words = dictionary()
+
+    def bytes_(self, data: bytes, pool: list[bytes] = ()) -> bytes:
+        rng = self.rng
+        for _ in range(rng.choice((1, 1, 1, 2, 3, 5))):
+            data = self._one(data, list(pool))
+        return data[:256 * 1024]
+
+    def _one(self, data: bytes, pool: list[bytes]) -> bytes:
+        rng = self.rng
+        tree = nodes(data) if data else []
+        choice = rng.randrange(14 if tree else 6)
+        n = len(data)
+        at = rng.randrange(n + 1)
+        if choice == 0 and n:
+            i = rng.randrange(n)
+            return data[:i] + bytes([data[i] ^ (1 << rng.randrange(8))]) + data[i + 1:]
+        if choice == 1:
+            return data[:at] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 8))) + data[at:]
+        if choice == 2 and n:
+            return data[:at] + data[at + rng.randint(1, 16):]
+        if choice == 3:
+            return data[:at]
+        if choice == 4 and n:
+            i = rng.randrange(n)
+            return data[:i] + bytes([rng.choice((0, 0x7F, 0x80, 0x81, 0xFF, 0x30, 0x31))]) + data[i + 1:]
+        if choice == 5 and pool:
+            other = rng.choice(pool)
+            j = rng.randrange(len(other) + 1)
+            return data[:at] + other[j:j + rng.randint(1, 64)] + data[at:]
+        if not tree:
+            return data
+        start, cstart, end = rng.choice(tree)
+        node = data[start:end]
+        if choice in (6, 7):           # a length byte: off by one, indefinite, long form
+            lb = start + 1
+            new = rng.choice((data[lb] + 1, data[lb] - 1, 0x80, 0x81, 0x84, 0xFF, 0))
+            return data[:lb] + bytes([new & 0xFF]) + data[lb + 1:]
+        if choice == 8:                # the tag
+            return data[:start] + bytes([rng.choice((0x02, 0x04, 0x0C, 0x13, 0x16, 0x1E,
+                                                     0x30, 0x31, 0xA0, 0xA3, 0x05,
+                                                     data[start] ^ 0x20))]) + data[start + 1:]
+        if choice == 9:                # drop or duplicate the element
+            return data[:start] + data[end:] if rng.random() < .5 else \
+                data[:end] + node + data[end:]
+        if choice in (10, 11):         # replace with a hostile element
+            word = rng.choice(self.words)
+            return data[:start] + word + data[end:]
+        if choice == 12:               # insert a hostile element inside a constructed one
+            return data[:cstart] + rng.choice(self.words) + data[cstart:]
+        # splice an element of another seed
+        donor = rng.choice(pool) if pool else data
+        picks = nodes(donor)
+        if not picks:
+            return data
+        s2, _, e2 = rng.choice(picks)
+        return data[:start] + donor[s2:e2] + data[end:]
+
+
+def refit(der: bytes) -> bytes:
+    """Fix the outer lengths of a mutated element so the damage is deeper inside."""
+    try:
+        tag, _, cstart, _ = _header(der + b"\x00" * 8, 0)
+    except ValueError:
+        return der
+    return tlv(tag, der[cstart:]) if der else der
+
+
+# -- the RA in memory ---------------------------------------------------------------------
+
+
+class SyncPool:
+    """adbapi's ConnectionPool interface over one in-memory SQLite, synchronously."""
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect(":memory:", check_same_thread=False)
+
+    def runInteraction(self, fn: Callable[..., Any], *args: Any) -> Deferred[Any]:
+        try:
+            result = fn(self.conn.cursor(), *args)
+        except Exception:
+            self.conn.rollback()
+            return fail()
+        self.conn.commit()
+        return succeed(result)
+
+    def runQuery(self, sql: str, args: Any = ()) -> Deferred[Any]:
+        return self.runInteraction(lambda c: c.execute(sql, args).fetchall())
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _SyncThreads:
+    """A thread pool and reactor for Htpasswd that run bcrypt right away."""
+
+    def callInThreadWithCallback(self, on_result: Callable[..., Any], f: Callable[..., Any],
+                                 *args: Any) -> None:
+        try:
+            result = f(*args)
+        except Exception:
+            from twisted.python.failure import Failure
+            on_result(False, Failure())
+        else:
+            on_result(True, result)
+
+    def callFromThread(self, f: Callable[..., Any], *args: Any) -> None:
+        f(*args)
+
+
+def _with_estra_requests(stub: Any) -> Any:
+    """`stub` with its in-memory Site making estra's requests (body cap, header checks)."""
+    stub._agent._serverFactory.requestFactory = type(
+        "EstRequest", (EstRequest,), {"max_body": 64 * 1024})
+    return stub
+
+
+@provider(ILogObserver)
+class ErrorLog:
+    """Keeps the error (and critical, and failure) events logged while installed."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        level = event.get("log_level")
+        if "log_failure" in event or level in (LogLevel.error, LogLevel.critical):
+            self.events.append(event)
+
+    def __enter__(self) -> "ErrorLog":
+        globalLogPublisher.addObserver(self)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        globalLogPublisher.removeObserver(self)
+
+
+class World:
+    """One RA in memory with valid seed messages for every target."""
+
+    def __init__(self) -> None:
+        from treq.testing import StubTreq
+        self.clock = time.time
+        self.tmp = Path(tempfile.mkdtemp(prefix="estra-fuzz-"))
+        ca = pki.CA("estra fuzz CA")
+        self.ca = LocalCA(ca.key, ca.cert, self.clock)
+        settings = settings_from_string(CONFIG, state_dir=str(self.tmp))
+        self.profiles = settings.profiles
+        self.profile = self.profiles["default"]
+        (self.tmp / "htpasswd").write_text(f"{USER}:{hash_password(PASSWORD, rounds=4)}\n")
+        threads = _SyncThreads()
+        htpasswd = Htpasswd(FilePath(str(self.tmp / "htpasswd")), threads,  # type: ignore[arg-type]
+                            threads, self.clock)  # type: ignore[arg-type]
+        issued, boot = TrustStore("issuing CA", [ca.cert]), TrustStore("bootstrap", [])
+        pool = SyncPool()
+        self.store = Store(pool, SQLITE, self.clock)  # type: ignore[arg-type]
+        _migrate(pool.conn.cursor(), SQLITE)
+        pool.conn.commit()
+        # the throttle is generous: the fuzzer reaches bcrypt, not 429s, for every input
+        throttle = LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock)
+        authenticator = Authenticator(issued, boot, htpasswd, "estra", self.clock,
+                                      self.store.issuing_profile, throttle=throttle)
+        self.ra = RegistrationAuthority(authenticator,
+                                        Policy(self.clock), {"local": self.ca}, self.store,
+                                        self.clock)
+        self.fullcmc = FullCmc(self.ra, (ca.key, ca.cert), self.clock)
+        scep_key = rsa.generate_private_key(65537, 1024)   # 1024: four times the inputs/s
+        self.scep_signer = sm.Signer(
+            self.ca.issue(pki.name("estra fuzz SCEP RA"), scep_key.public_key(), [], [], 30),
+            scep_key)
+        self.est = _with_estra_requests(StubTreq(est_root(self.ra, self.profiles,
+                                                          self.fullcmc)))
+        self.scep = _with_estra_requests(StubTreq(scep_root(
+            ScepFrontEnd(self.ra, self.scep_signer, {}), self.profiles, settings.scep_paths)))
+        self.identity = Identity(auth.BASIC, USER, "", Peer("192.0.2.1", (), None, None))
+        self.basic = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        self._seeds()
+
+    def _seeds(self) -> None:
+        self.key = pki.ec_key()
+        self.rsa_key = rsa.generate_private_key(65537, 1024)
+        sans = [x509.DNSName("dev1.example.com"), x509.IPAddress(ip_address("10.1.2.3")),
+                x509.UniformResourceIdentifier("urn:dev:1"), x509.RFC822Name("a@example.com")]
+        good = pki.csr(self.key, pki.name("dev1", serial="42"), sans, challenge=SCEP_PASSWORD)
+        self.csrs = [pki.der(good), pki.der(pki.csr(self.key, pki.name("dev2"))),
+                     sign_csr(csr_info(self.key, attributes=[challenge_attribute(b"x")],
+                                       extensions=[extension("2.5.29.17", seq(
+                                           tlv(0x82, b"a.example.com")))]), self.key)]
+        self.csr_infos = [split_csr(d) for d in self.csrs]
+        signer_cert = self.ca.issue(pki.name("dev1"), self.key.public_key(), [], [], 10)
+        self.signer_cert = signer_cert
+        self.cmcs = [cmc.build_request(good, self.key),
+                     cmc.build_request(good, self.key, signer_cert),
+                     cmc.wrap_request(cmc.build_request(good, self.key), self.key, signer_cert)]
+        device = self._scep_device()
+        req = pki.csr(device.key, pki.name("scep dev"), challenge=SCEP_PASSWORD)
+        scep_ra = self.scep_signer.cert
+        self.sceps = [sm.pkcs_req(req, device, scep_ra).der,
+                      sm.cert_poll(self.ca.cert.subject, req.subject, "T1", device, scep_ra).der,
+                      sm.get_cert(self.ca.cert.subject, 1, device, scep_ra).der]
+        self.scep_device = device
+        key_part = keygen.key_part(self.key, None)
+        body, ctype = keygen.multipart([key_part, (wire.CERTS_ONLY, wire.certs_only(
+            [signer_cert, self.ca.cert]))], "wrapped")
+        self.multiparts = [ctype.encode() + b"\n" + body]
+
+    def _scep_device(self) -> sm.Signer:
+        key = rsa.generate_private_key(65537, 1024)
+        subject = pki.name("scep dev")
+        cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+                .public_key(key.public_key()).serial_number(7)
+                .not_valid_before(pki.NOW).not_valid_after(pki.NOW + timedelta(days=2))
+                .sign(key, hashes.SHA256()))
+        return sm.Signer(cert, key)
+
+    def scep_wrap(self, csr_der: bytes, tid: str = "T1") -> bytes:
+        """A PKCSReq whose envelope holds `csr_der` as it is (signed, encrypted: deep)."""
+        return sm._request(sm.MessageType.PKCSReq, csr_der, tid, self.scep_device,
+                           self.scep_signer.cert, "aes128_cbc", "sha256").der
+
+    def cmc_wrap(self, csr_der: bytes, signed_by_cert: bool = False) -> bytes:
+        """A Full PKI Request whose tcr is `csr_der` as it is, signed."""
+        controls = seq(seq(tlv(0x02, b"\x02"), oid("1.3.6.1.5.5.7.7.5"),
+                           tlv(0x31, tlv(0x02, b"\x05"))))
+        reqs = seq(tlv(0xA0, tlv(0x02, b"\x01"), csr_der))
+        pki_data = seq(controls, reqs, seq(), seq())
+        return cmc._sign(cmc.ID_CCT_PKIDATA, pki_data, self.key,
+                         self.signer_cert if signed_by_cert else None)
+
+    def resolve(self, d: Deferred[Any], what: str) -> Any:
+        """The result of `d`, which must have fired already (the world is synchronous)."""
+        self.est.flush()
+        self.scep.flush()
+        results: list[Any] = []
+        d.addBoth(results.append)
+        if not results:
+            raise Finding("hang", f"{what}: no answer")
+        result = results[0]
+        from twisted.python.failure import Failure
+        if isinstance(result, Failure):
+            raise Finding("traceback", f"{what}: {result.getTraceback()}")
+        return result
+
+
+_SHARED: list[World] = []
+
+
+def shared_world() -> World:
+    """One World per test process (making one costs three RSA keys)."""
+    if not _SHARED:
+        _SHARED.append(World())
+    return _SHARED[0]
+
+
+# -- targets ------------------------------------------------------------------------------
+
+Target = Callable[[World, bytes], None]
+
+
+def _guard(what: str, allowed: tuple[type[BaseException], ...], fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except allowed:
+        return None
+    except Finding:
+        raise
+    except Exception as e:  # noqa: BLE001 - that is the finding
+        import traceback
+        raise Finding("traceback", f"{what}: {type(e).__name__}: {e}\n"
+                      + traceback.format_exc()) from e
+
+
+def t_body(world: World, data: bytes) -> None:
+    _guard("decode_body", (EstError,), lambda: wire.decode_body(data, "CSR"))
+
+
+def read_csr_like_estra(world: World, csr: x509.CertificateSigningRequest) -> None:
+    """Everything the RA, policy, SCEP and keygen read of an accepted CSR."""
+    key_fingerprint(csr)
+    csr.subject.rfc4514_string()
+    sorted(f"{type(n).__name__}:{n.value}" for n in wire.sans_of(csr))
+    cns = csr.subject.get_attributes_for_oid(x509.oid.NameOID.COMMON_NAME)
+    str(cns[0].value) if cns else None
+    for profile in world.profiles.values():
+        try:
+            world.ra.policy.check(ENROLL, world.identity, csr, profile)
+        except EstError:
+            pass
+    keygen.encryption_requested(csr)
+    keygen.replacement_csr(csr, world.key)
+
+
+def t_csr(world: World, data: bytes) -> None:
+    csr = _guard("load_csr", (EstError,), lambda: wire.load_csr(data))
+    if csr is not None:
+        _guard("reading an accepted CSR", (EstError,), lambda: read_csr_like_estra(world, csr))
+
+
+def t_cmc(world: World, data: bytes) -> None:
+    request = _guard("parse_request", (cmc.CmcError,), lambda: cmc.parse_request(data))
+    if request is not None:
+        for tcr in request.requests:
+            _guard("tcr", (EstError,), lambda: read_csr_like_estra(world, tcr.csr))
+
+
+def t_fullcmc(world: World, data: bytes) -> None:
+    with ErrorLog() as errors:
+        answer = world.resolve(Deferred.fromCoroutine(
+            world.fullcmc.answer(world.identity, data, world.profile)), "fullcmc")
+    if not isinstance(answer, bytes):
+        raise Finding("traceback", f"fullcmc answered {answer!r}")
+    _no_errors(errors, "fullcmc")
+
+
+def t_scep(world: World, data: bytes) -> None:
+    message = _guard("scep parse", (sm.ScepError,), lambda: sm.parse(data))
+    if message is None:
+        return
+    for step in (message.csr, message.issuer_and_subject, message.issuer_and_serial):
+        result = _guard(step.__name__, (sm.ScepError,), lambda: step(world.scep_signer))
+        if step == message.csr and result is not None:
+            _guard("scep CSR", (EstError,), lambda: read_csr_like_estra(world, result))
+
+
+def t_multipart(world: World, data: bytes) -> None:
+    ctype, _, body = data.partition(b"\n")
+    _guard("certs_of_multipart", (EstError,), lambda: wire.certs_of_multipart(
+        body, ctype.decode("latin-1")))
+
+
+_FAST_HASH = hash_password("x", rounds=4).encode()
+
+
+def t_auth(world: World, data: bytes) -> None:
+    creds = _guard("_basic", (), lambda: auth._basic(data))
+    if creds is not None:
+        _guard("checkpw", (), lambda: auth._checkpw(creds[1].encode("utf-8"), _FAST_HASH))
+
+
+def _no_errors(errors: ErrorLog, what: str) -> None:
+    if errors.events:
+        from twisted.logger import formatEvent
+        raise Finding("traceback", f"{what} logged an error: {formatEvent(errors.events[0])}")
+
+
+def _http(world: World, stub: Any, data: bytes, what: str) -> None:
+    method, url, headers, body = decode_http(data)
+    with ErrorLog() as errors:
+        d = _guard(f"{what} HTTP parsing", (), lambda: stub.request(
+            method, url, headers=headers, data=body))
+        response = world.resolve(d, what)
+        content = world.resolve(response.content(), what)
+    if response.code >= 500 and response.code not in (501, 502, 503):
+        raise Finding("http500", f"{what} {method} {url}: {response.code} {content[:200]!r}")
+    _no_errors(errors, what)
+
+
+def t_est_http(world: World, data: bytes) -> None:
+    _http(world, world.est, data, "EST")
+
+
+def t_scep_http(world: World, data: bytes) -> None:
+    _http(world, world.scep, data, "SCEP")
+
+
+def encode_http(method: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
+    head = "\n".join([f"{method} {path}"] + [f"{k}: {v}" for k, v in headers.items()])
+    return head.encode("latin-1") + b"\n\n" + body
+
+
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def decode_http(data: bytes) -> tuple[str, str, dict[bytes, list[bytes]], bytes]:
+    head, _, body = data.partition(b"\n\n")
+    lines = head.split(b"\n")
+    method, _, path = lines[0].partition(b" ")
+    headers: dict[bytes, list[bytes]] = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(b":")
+        k, v = k.strip(), v.strip()
+        if _TOKEN.fullmatch(k) and b"\r" not in v and b"\0" not in v:
+            headers.setdefault(k, []).append(v)
+    method_s = method.decode("latin-1") if method.isalpha() and method.isupper() else "POST"
+    path_s = "".join(chr(c) if 33 <= c < 127 else "%%%02X" % c for c in path) or "/"
+    return method_s, "http://ra.test" + ("" if path_s.startswith("/") else "/") + path_s, \
+        headers, body
+
+
+TARGETS: dict[str, Target] = {
+    "body": t_body, "csr": t_csr, "cmc": t_cmc, "fullcmc": t_fullcmc, "scep": t_scep,
+    "multipart": t_multipart, "auth": t_auth, "est-http": t_est_http,
+    "scep-http": t_scep_http,
+}
+
+
+# -- inputs -------------------------------------------------------------------------------
+
+
+class Generator:
+    """Inputs for one target: mutated seeds, often rebuilt around a mutated re-signed CSR."""
+
+    def __init__(self, world: World, target: str, seed: int) -> None:
+        self.world, self.target, self.m = world, target, Mutator(seed)
+        self.rng = self.m.rng
+        self.corpus = load_corpus(target)
+
+    def deep_csr(self) -> bytes:
+        """A CSR whose CertificationRequestInfo was mutated and then re-signed."""
+        w, rng = self.world, self.rng
+        info = self.m.bytes_(rng.choice(w.csr_infos), w.csr_infos)
+        if rng.random() < .7:
+            info = refit(info)
+        return sign_csr(info, w.key)
+
+    def csr(self) -> bytes:
+        return self.deep_csr() if self.rng.random() < .6 else \
+            self.m.bytes_(self.rng.choice(self.world.csrs), self.world.csrs)
+
+    def __call__(self) -> bytes:
+        w, rng, m, t = self.world, self.rng, self.m, self.target
+        if self.corpus and rng.random() < .05:
+            return m.bytes_(rng.choice(self.corpus))
+        if t == "body":
+            der = self.csr()
+            return rng.choice((der, base64.b64encode(der), wire.encode_base64(der, "wrapped"),
+                               b"-----BEGIN CERTIFICATE REQUEST-----\n" + base64.encodebytes(der)
+                               + b"-----END CERTIFICATE REQUEST-----\n",
+                               m.bytes_(wire.encode_base64(der, "wrapped"))))
+        if t == "csr":
+            return self.csr()
+        if t in ("cmc", "fullcmc"):
+            if rng.random() < .5:
+                return w.cmc_wrap(self.csr(), rng.random() < .3)
+            return m.bytes_(rng.choice(w.cmcs), w.cmcs)
+        if t == "scep":
+            return self.scep()
+        if t == "multipart":
+            return m.bytes_(rng.choice(w.multiparts))
+        if t == "auth":
+            good = w.basic.encode()
+            return m.bytes_(rng.choice((good, b"Basic " + base64.b64encode(
+                b"alice:" + bytes(rng.randrange(256) for _ in range(rng.randint(0, 90)))))))
+        if t == "est-http":
+            return self.est_http()
+        return self.scep_http()
+
+    def scep(self) -> bytes:
+        w, rng = self.world, self.rng
+        if rng.random() < .6:
+            return w.scep_wrap(self.csr(), f"T{rng.randrange(50)}")
+        return self.m.bytes_(rng.choice(w.sceps), w.sceps)
+
+    def est_http(self) -> bytes:
+        w, rng, m = self.world, self.rng, self.m
+        label = rng.choice(("", "strict/", "code/", "manual/", "nope/"))
+        op = rng.choice(("simpleenroll", "simpleenroll", "simplereenroll", "serverkeygen",
+                         "fullcmc", "fullcmc", "cacerts", "csrattrs", "bogus"))
+        der = w.cmc_wrap(self.csr()) if op == "fullcmc" and rng.random() < .7 else (
+            m.bytes_(rng.choice(w.cmcs)) if op == "fullcmc" else self.csr())
+        body = der if rng.random() < .2 else wire.encode_base64(der, "wrapped")
+        headers = {"Authorization": w.basic, "Content-Type": "application/pkcs10"}
+        data = encode_http(rng.choice(("POST", "POST", "GET")),
+                           f"/.well-known/est/{label}{op}", headers, body)
+        return m.bytes_(data) if rng.random() < .1 else data
+
+    def scep_http(self) -> bytes:
+        w, rng = self.world, self.rng
+        label = rng.choice(("", "/strict", "/manual", "/code"))
+        message = self.scep()
+        if rng.random() < .2:
+            return encode_http("GET", f"/scep{label}?operation=PKIOperation&message="
+                               + base64.b64encode(message).decode().replace("+", "%2B"), {}, b"")
+        op = rng.choice(("PKIOperation",) * 6 + ("GetCACert", "GetCACaps", "x"))
+        data = encode_http("POST", f"/scep{label}?operation={op}", {}, message)
+        return self.m.bytes_(data) if rng.random() < .05 else data
+
+
+def load_corpus(target: str) -> list[bytes]:
+    folder = CORPUS / target
+    return [p.read_bytes() for p in sorted(folder.iterdir())] if folder.is_dir() else []
+
+
+def save_crash(target: str, data: bytes) -> Path:
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"crash-{hashlib.sha256(data).hexdigest()[:16]}"
+    path.write_bytes(data)
+    return path
+
+
+def run(world: World, target: str, runs: int, seed: int = 0, limit: float = 2.0,
+        keep: bool = False, seconds: float | None = None,
+        progress: Callable[[dict[str, Any]], None] | None = None,
+        on_finding: Callable[[str, str], None] | None = None) -> dict[str, Any]:
+    """Run `runs` generated inputs (or for `seconds`) through `target`; count findings.
+    `progress` is called with the counts every 5,000 inputs, `on_finding` with the
+    kind and detail of each finding as it happens.  A hang is an input that takes
+    over `limit` seconds of CPU time, or gets no answer at all."""
+    fn, gen = TARGETS[target], Generator(world, target, seed)
+    counts = {"inputs": 0, "http500": 0, "traceback": 0, "hang": 0, "slowest": 0.0}
+    first: dict[str, str] = {}
+    started = time.monotonic()
+    for _ in range(runs):
+        if seconds is not None and time.monotonic() - started > seconds:
+            break
+        data = gen()
+        t0 = time.process_time()       # CPU time: a loaded machine makes no false hangs
+        try:
+            fn(world, data)
+            kind = None
+        except Finding as f:
+            kind, detail = f.kind, str(f)
+        elapsed = time.process_time() - t0
+        counts["slowest"] = max(counts["slowest"], elapsed)
+        if kind is None and elapsed > limit:
+            kind, detail = "hang", f"{elapsed:.2f} s"
+        counts["inputs"] += 1
+        if progress is not None and counts["inputs"] % 5000 == 0:
+            progress({**counts, "seconds": round(time.monotonic() - started, 1)})
+        if kind is not None:
+            counts[kind] += 1
+            first.setdefault(kind, detail)
+            if keep:
+                save_crash(target, data)
+            if on_finding is not None:
+                on_finding(kind, detail)
+    counts["seconds"] = round(time.monotonic() - started, 1)
+    counts["first"] = first
+    return counts
+
+
+__all__ = ["World", "TARGETS", "Finding", "run", "load_corpus", "save_crash", "Mutator"]
