@@ -20,7 +20,8 @@ from twisted.internet.defer import Deferred
 
 from estra import operate, wire
 from estra.client import EstClient
-from estra.config import ConfigError, Settings, load_settings
+from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
+from estra.console.operators import set_role
 from estra.errors import EstError
 from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
@@ -46,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--generate", action="store_true",
                      help="generate a password and print it once")
     operate.add_parsers(commands)
+    operator = commands.add_parser("operator", help="console operators ([console] operators)")
+    op_add = operator.add_subparsers(dest="action", required=True).add_parser(
+        "add", help="add an operator or change their password and role")
+    op_add.add_argument("name")
+    op_add.add_argument("--role", required=True, choices=CONSOLE_ROLES)
+    op_how = op_add.add_mutually_exclusive_group()
+    op_how.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
+    op_how.add_argument("--generate", action="store_true",
+                        help="generate a password and print it once")
     commands.add_parser("health", help="check that every configured CA answers")
     ra = commands.add_parser(
         "ra-cert", help="issue an RA certificate (clientAuth + id-kp-cmcRA) from the "
@@ -187,6 +198,32 @@ def _password(args: argparse.Namespace) -> tuple[str, bool]:
     return first, False
 
 
+def _operator_add(settings: Settings, args: argparse.Namespace) -> int:
+    """`estra operator add NAME --role ROLE`: the operators' htpasswd and roles files."""
+    console = settings.console or ConsoleSettings(
+        operators=settings.state_dir.child("operators.htpasswd"),
+        roles=settings.state_dir.child("operators.roles"))
+    assert console.operators is not None and console.roles is not None
+    password, show = _password(args)
+    if not password:
+        print("estra: empty password refused", file=sys.stderr)
+        return 2
+    for directory in (console.operators.parent(), console.roles.parent()):
+        if not directory.exists():
+            directory.makedirs()
+    try:
+        set_user(console.operators, args.name, password)
+        set_role(console.roles, args.name, args.role)
+    except ValueError as e:
+        print(f"estra: {e}", file=sys.stderr)
+        return 2
+    print(f"estra: operator {args.name!r} ({args.role}) set in {console.operators.path} "
+          f"and {console.roles.path}")
+    if show:
+        print(f"password: {password}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `estra` console script."""
     args = _parser().parse_args(argv)
@@ -204,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         return _react(lambda reactor: _health(reactor, settings))
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
+    if args.command == "operator":
+        return _operator_add(settings, args)
     if args.command == "user" and args.action == "add":
         password, show = _password(args)
         if not password:

@@ -6,7 +6,7 @@ import re
 import signal
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService, Service
@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from estra.admin import admin_root
+from estra.console import console_root
 from estra.fullcmc import FullCmc
 from estra.scep import ScepFrontEnd, scep_root
 from estra.scep_message import Signer
@@ -243,11 +244,19 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     if settings.scep_listen:
         _scep_service(reactor, settings, ra, prepared.ca, tls).setServiceParent(top)
     if settings.admin_listen:
-        admin = StreamServerEndpointService(serverFromString(reactor, settings.admin_listen),
-                                            make_site(admin_root(store), 1024))
+        admin_endpoint: Any = serverFromString(reactor, settings.admin_listen)
+        console = settings.console and console_root(reactor, settings.console, store, pool,
+                                                    clock, cas)
+        if settings.console and settings.console.tls:     # the console over the RA's cert
+            admin_endpoint = TLSServerEndpoint(admin_endpoint, ServerTLS(
+                settings.tls_cert, settings.tls_key,
+                [c for f in settings.console.operator_trust for c in load_pem_certs(f)]))
+        admin = StreamServerEndpointService(admin_endpoint, make_site(
+            admin_root(store, console or None), 16384 if console else 1024))
         admin._raiseSynchronously = True
         admin.setServiceParent(top)
-        _OnListen(admin, _admin_ready).setServiceParent(top)
+        _OnListen(admin, _admin_ready(bool(settings.console and settings.console.tls))
+                  ).setServiceParent(top)
     return top
 
 
@@ -282,11 +291,15 @@ def _scep_service(reactor: Any, settings: Settings, ra: RegistrationAuthority,
     return group
 
 
-def _admin_ready(port: Any) -> Any:
-    host = port.getHost()
-    log.info("estra admin ready on http://{host}:{port}/metrics and /healthz",
-             host=getattr(host, "host", "?"), port=getattr(host, "port", "?"))
-    return port
+def _admin_ready(tls: bool) -> Callable[[Any], Any]:
+    def ready(port: Any) -> Any:
+        host = port.getHost()
+        # "(TLS)" keeps this line apart from the EST listener's "ready on https://"
+        log.info("estra admin ready " + ("(TLS) on https" if tls else "on http") +
+                 "://{host}:{port}/metrics and /healthz", host=getattr(host, "host", "?"),
+                 port=getattr(host, "port", "?"))
+        return port
+    return ready
 
 
 def scep_signer(settings: Settings, ca: LocalCA) -> Signer:
