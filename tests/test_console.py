@@ -109,6 +109,14 @@ class ConsoleTests(TestCase):
     def browser(self) -> Browser:
         return Browser(self.http, self.base)
 
+    async def started_with_request(self, user: str) -> tuple[int, Browser]:
+        """Start; hold one request; a browser logged in as `user`."""
+        await self.start()
+        pending = await self.held_request()
+        b = self.browser()
+        await b.login(user)
+        return pending, b
+
     async def held_request(self) -> int:
         key = pki.ec_key()
         req = pki.csr(key, pki.name("dev-1"), pki.sans("dev-1.example.com"))
@@ -217,10 +225,7 @@ class ConsoleTests(TestCase):
     @deferred_test
     async def test_reject_needs_reason(self) -> None:
         """Rejecting without a reason is 400; with one, the request is rejected with it."""
-        await self.start()
-        pending = await self.held_request()
-        b = self.browser()
-        await b.login("appr")
+        pending, b = await self.started_with_request("appr")
         csrf = await b.csrf()
         path = f"/console/pending/{pending}"
         self.assertEqual((await b.go("POST", path, action="reject", csrf=csrf))[0], 400)
@@ -272,10 +277,7 @@ class ConsoleTests(TestCase):
     @deferred_test
     async def test_logout_and_expiry_end_the_session(self) -> None:
         """After logout the old cookie cannot act; a session expires after its time."""
-        await self.start()
-        pending = await self.held_request()
-        b = self.browser()
-        await b.login("appr")
+        pending, b = await self.started_with_request("appr")
         csrf, cookie = await b.csrf(), b.cookie
         self.assertEqual((await b.go("POST", "/console/logout", csrf=csrf))[0], 303)
         b.cookie = cookie                     # a stolen or replayed cookie
