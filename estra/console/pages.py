@@ -324,7 +324,8 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
         return tags.form(csrf_field(csrf), tags.button(f"Revoke code {c['id']}", type="submit"),
                          method="post", action=f"/console/codes/{c['id']}/revoke",
                          class_="inline")
-    body.append(table("One-time codes", ("code", "identity", "created", "expires", "state", ""),
+    body.append(table("One-time codes",
+                      ("code", "identity", "created", "expires", "state", "action"),
                       [(str(c["id"]), c["identity"], when(c["created"]), when(c["expires"]),
                         state(c), revoke(c)) for c in reversed(codes)]))
     return layout("Enrollment codes", body, operator, csrf, "/console/codes")
