@@ -260,7 +260,7 @@ class Store(Service):
         where, args = _filters(**{k: v for k, v in exact.items() if v})
         if like[1]:
             escaped = like[1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append(f"{like[0]} LIKE ? ESCAPE '\\'")
+            where.append(f"LOWER({like[0]}) LIKE LOWER(?) ESCAPE '\\'")
             args.append(f"%{escaped}%")
         for op, value in ((">=", since), ("<", until)):
             if value is not None:

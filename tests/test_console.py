@@ -48,9 +48,12 @@ class Browser:
 
     def __init__(self, http: HTTPClient, base: str) -> None:
         self.http, self.base, self.cookie = http, base, ""
+        self.origin = ""
 
     async def go(self, method: str, path: str, **form: str) -> tuple[int, Any, str]:
         headers = {"Cookie": self.cookie} if self.cookie else {}
+        if self.origin:
+            headers["Origin"] = self.origin
         response = await self.http.request(method, self.base + path, data=form or None,
                                            headers=headers, allow_redirects=False)
         body = (await response.content()).decode()
@@ -108,6 +111,13 @@ class ConsoleTests(TestCase):
 
     def browser(self) -> Browser:
         return Browser(self.http, self.base)
+
+    async def assert_refused(self, b: Browser, path: str, **form: str) -> str:
+        """POSTing `form` to `path` is 403 and the held request stays pending."""
+        code, _, body = await b.go("POST", path, **form)
+        self.assertEqual(code, 403)
+        self.assertEqual((await self.store.pending())[0]["status"], "pending")
+        return body
 
     async def started_with_request(self, user: str) -> tuple[int, Browser]:
         """Start; hold one request; a browser logged in as `user`."""
@@ -171,10 +181,7 @@ class ConsoleTests(TestCase):
         b = self.browser()
         code, headers, _ = await b.go("GET", "/console/pending")
         self.assertEqual((code, headers.getRawHeaders("location")), (303, ["/console/login"]))
-        code, _, _ = await b.go("POST", f"/console/pending/{pending}", action="approve",
-                                csrf="x")
-        self.assertEqual(code, 403)
-        self.assertEqual((await self.store.pending())[0]["status"], "pending")
+        await self.assert_refused(b, f"/console/pending/{pending}", action="approve", csrf="x")
 
     @deferred_test
     async def test_wrong_password_is_401_and_audited(self) -> None:
@@ -211,16 +218,30 @@ class ConsoleTests(TestCase):
         b = self.browser()
         await b.login("appr")
         path = f"/console/pending/{pending}"
-        self.assertEqual((await b.go("POST", path, action="approve"))[0], 403)
-        self.assertEqual((await b.go("POST", path, action="approve",
-                                     csrf=await other.csrf()))[0], 403)
-        self.assertEqual((await self.store.pending())[0]["status"], "pending")
+        await self.assert_refused(b, path, action="approve")
+        await self.assert_refused(b, path, action="approve", csrf=await other.csrf())
         code, headers, _ = await b.go("POST", path, action="approve", csrf=await b.csrf())
         self.assertEqual(code, 303)
         self.assertEqual((await self.store.pending(None))[0]["status"], "approved")
         event = (await self.store.search_audit({"kind": "console-approve"}))[0]
         self.assertEqual(event["identity"], "operator:appr")
         self.assertEqual(json.loads(event["detail"])["address"], "127.0.0.1")
+
+    @deferred_test
+    async def test_csrf_only_from_the_form_body(self) -> None:
+        """The CSRF token in the URL instead of the form body does not count."""
+        pending, b = await self.started_with_request("appr")
+        await self.assert_refused(b, f"/console/pending/{pending}?csrf={await b.csrf()}",
+                                  action="approve")
+
+    @deferred_test
+    async def test_cross_origin_post_refused(self) -> None:
+        """A POST whose Origin is another site is refused, even the login form."""
+        await self.start()
+        evil, same = self.browser(), self.browser()
+        evil.origin, same.origin = "https://evil.example", self.base
+        self.assertEqual(await evil.login("appr"), 403)
+        self.assertEqual(await same.login("appr"), 303)
 
     @deferred_test
     async def test_reject_needs_reason(self) -> None:
@@ -243,12 +264,10 @@ class ConsoleTests(TestCase):
         viewer, approver, admin = self.browser(), self.browser(), self.browser()
         for b, user in ((viewer, "view"), (approver, "appr"), (admin, "boss")):
             await b.login(user)
-        code, _, body = await viewer.go("POST", f"/console/pending/{pending}",
-                                        action="approve", csrf=await viewer.csrf())
-        self.assertEqual(code, 403)
+        body = await self.assert_refused(viewer, f"/console/pending/{pending}",
+                                         action="approve", csrf=await viewer.csrf())
         self.assertIn("approver role", body)
         self.assertNotIn("Approve request", (await viewer.go("GET", "/console/pending"))[2])
-        self.assertEqual((await self.store.pending())[0]["status"], "pending")
         code, _, _ = await approver.go("POST", "/console/codes", principal="basic:alice",
                                        csrf=await approver.csrf())
         self.assertEqual(code, 403)

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 from typing import Any, Awaitable, Callable, Mapping
+from urllib.parse import parse_qs, urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -35,7 +36,7 @@ from estra.console.csr import decode_csr
 from estra.console.operators import (CERTIFICATE, PASSWORD, LoginThrottle, Operator, Roles,
                                      allows)
 from estra.errors import EstError
-from estra.http import respond, run_async
+from estra.http import read_body, respond, run_async
 from estra.store import Store
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 from estra.upstream import health
@@ -111,6 +112,14 @@ class Console(Resource):
 
     @staticmethod
     def _arg(request: Request, name: str) -> str:
+        """A form field: from the body of a POST (never its URL), else the query."""
+        if request.method == b"POST":
+            try:
+                body = read_body(request)
+            except EstError:                # over the admin listener's body limit
+                return ""
+            fields = parse_qs(body.decode("utf-8", "replace"))
+            return (fields.get(name) or [""])[0].strip()
         values = (request.args or {}).get(name.encode(), [b""])
         return values[0].decode("utf-8", "replace").strip()
 
@@ -118,6 +127,16 @@ class Console(Resource):
     def _address(request: Request) -> str:
         addr = request.getClientAddress()
         return str(getattr(addr, "host", addr))
+
+    @staticmethod
+    def _same_origin(request: Request) -> bool:
+        """A browser's Origin, when sent, names this host (login CSRF, defence in depth)."""
+        origin = request.getHeader(b"origin")
+        if origin is None:
+            return True
+        host = request.getHeader(b"host") or b""
+        return urlsplit(origin.decode("ascii", "replace")).netloc == host.decode(
+            "ascii", "replace")
 
     async def _audit(self, request: Request, who: Operator | str, action: str,
                      **detail: Any) -> None:
@@ -133,6 +152,10 @@ class Console(Resource):
         if path == ["style.css"]:
             respond(request, 200, pages.CSS, {**SECURITY_HEADERS,
                                               "Content-Type": "text/css; charset=utf-8"})
+            return
+        if method == b"POST" and not self._same_origin(request):
+            await self._page(request, 403, pages.message_page(
+                "Refused", "The form was sent from another site."))
             return
         if path == ["login"]:
             if method == b"POST":
@@ -209,8 +232,9 @@ class Console(Resource):
         user, password = self._arg(request, "user"), self._arg(request, "password")
         keys = (f"address:{self._address(request)}", f"user:{user}")
         wait = self.throttle.blocked(*keys)
-        if wait:
-            await self._audit(request, f"{PASSWORD}:{user}", "login-throttled")
+        if wait:        # logged, not audited: a flood must not grow the store
+            log.warn("console login throttled for {user} from {address}", user=user,
+                     address=keys[0])
             await self._page(request, 429, pages.login_page(
                 f"Too many failed logins; try again in {int(wait) + 1} seconds."),
                 {"Retry-After": str(int(wait) + 1)})
