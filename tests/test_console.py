@@ -281,6 +281,22 @@ class ConsoleTests(TestCase):
         self.assertTrue(await self.store.consume_code(shown.group(1), "basic:alice", "t"))
 
     @deferred_test
+    async def test_admin_revokes_code(self) -> None:
+        """An admin revokes an unused code: it no longer enrolls, the list says revoked,
+        and the audit log names the admin."""
+        await self.start()
+        code_id, code = await self.store.issue_code("basic:alice", 3600)
+        b = self.browser()
+        await b.login("boss")
+        self.assertIn(f"Revoke code {code_id}", (await b.go("GET", "/console/codes"))[2])
+        self.assertEqual((await b.go("POST", f"/console/codes/{code_id}/revoke",
+                                     csrf=await b.csrf()))[0], 303)
+        self.assertIn("revoked", (await b.go("GET", "/console/codes"))[2])
+        self.assertFalse(await self.store.consume_code(code, "basic:alice", "t"))
+        event = (await self.store.search_audit({"kind": "console-code-revoked"}))[0]
+        self.assertEqual(event["identity"], "operator:boss")
+
+    @deferred_test
     async def test_role_taken_away_ends_session(self) -> None:
         """Removing an operator's role ends their session at the next request."""
         await self.start()

@@ -54,6 +54,10 @@ def test_console_across_two_nodes(database: str, start_estra: Callable[..., Serv
 
     status, _, body = b.post("simpleenroll", req)           # the device's retry, at B
     assert status == 200, body
+    status, _, page = console(a, jar, "")                   # PostgreSQL's hourly counts
+    assert status == 200 and "1 issued, 0 rejected, 1 held" in page, page
+    status, _, page = console(b, jar, "enrollments?subject=SHARED-dev&decision=issued")
+    assert status == 200 and page.count('href="/console/enrollments/') == 1, page
 
     kept = tmp_path / "kept-cookies"                       # the cookie, replayed after logout
     kept.write_bytes(jar.read_bytes())

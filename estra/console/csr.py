@@ -17,8 +17,7 @@ class DecodedCsr:
     subject: str
     sans: tuple[str, ...]
     key: str                      # e.g. "EC secp256r1 (256 bits)"
-    signature: str                # e.g. "ecdsa-with-SHA256"
-    signature_valid: bool
+    signature: str                # e.g. "ecdsa-with-SHA256" (checked when it arrived)
     extensions: tuple[str, ...]   # "name (OID)[, critical]"
     has_challenge_password: bool
 
@@ -44,7 +43,10 @@ def _san(name: x509.GeneralName) -> str:
 
 
 def decode_csr(csr_b64: str) -> DecodedCsr:
-    """The operator-relevant facts of a base64 DER PKCS#10 request (ValueError if broken)."""
+    """The operator-relevant facts of a base64 DER PKCS#10 request (ValueError if broken).
+
+    The signature is not checked again: the RA checked it on arrival, and a stored
+    request may have had its challengePassword removed, which the signature covered."""
     csr = x509.load_der_x509_csr(base64.b64decode(csr_b64))
     try:
         sans = tuple(_san(n) for n in csr.extensions.get_extension_for_class(
@@ -61,6 +63,5 @@ def decode_csr(csr_b64: str) -> DecodedCsr:
         challenge = False
     return DecodedCsr(subject=csr.subject.rfc4514_string() or "(empty)", sans=sans,
                       key=_key(csr.public_key()),
-                      signature=csr.signature_algorithm_oid._name,
-                      signature_valid=csr.is_signature_valid, extensions=extensions,
+                      signature=csr.signature_algorithm_oid._name, extensions=extensions,
                       has_challenge_password=challenge)

@@ -168,8 +168,7 @@ def _decoded(d: DecodedCsr | None, error: str) -> Tag:
     if d is None:
         return tags.p(f"The stored request cannot be decoded: {error}", class_="error")
     rows = [("Subject", d.subject), ("Subject alternative names", ", ".join(d.sans) or "none"),
-            ("Key", d.key), ("Signature", d.signature + ("" if d.signature_valid
-                                                        else " (INVALID signature)")),
+            ("Key", d.key), ("Signature", d.signature),
             ("Extensions requested", "; ".join(d.extensions) or "none"),
             ("challengePassword", "present" if d.has_challenge_password else "absent")]
     return tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in rows])
