@@ -58,6 +58,7 @@ def admin_root(store: Store, console: Resource | None = None) -> Resource:
     root.putChild(b"metrics", Metrics())
     if console is not None:            # the operators' console (estra/console/)
         root.putChild(b"console", console)
+    where = "/healthz, /metrics or /console/" if console is not None else "/healthz or /metrics"
     root.getChild = lambda path, request: NotFoundResource(  # type: ignore[method-assign]
-        "admin endpoint: /healthz or /metrics")
+        f"admin endpoint: {where}")
     return root
