@@ -50,7 +50,7 @@ SECURITY_HEADERS = {
                                "form-action 'self'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",     # "no-referrer" makes Chromium send Origin: null
     "Cache-Control": "no-store",
 }
 ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
