@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
 import subprocess
+import tempfile
 from functools import wraps
 from typing import Any, Callable, Coroutine
 
@@ -34,6 +36,13 @@ from tests import pki
 from tests.conftest import estra_cli
 
 PASSWORD = "operator pass"
+
+
+def temporary(test: SynchronousTestCase) -> FilePath:
+    """A fresh directory outside the worktree, removed after `test`."""
+    path = FilePath(tempfile.mkdtemp(prefix="estra-console-"))
+    test.addCleanup(shutil.rmtree, path.path, True)
+    return path
 
 
 def deferred_test(f: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., Any]:
@@ -79,8 +88,7 @@ class ConsoleTests(TestCase):
 
     def setUp(self) -> None:
         self.now = [1_800_000_000.0]
-        state = FilePath(self.mktemp())
-        state.makedirs()
+        state = temporary(self)
         self.store = open_store("", state, lambda: self.now[0])
         self.store.startService()
         self.addCleanup(self.store.stopService)
@@ -414,8 +422,7 @@ class RecipeTests(SynchronousTestCase):
         """The console's CSR recipe, run by the shell, makes a CSR whose challengePassword
         is the code (OpenSSL drops config attributes when -subj is given, so the recipe
         must not use it)."""
-        tmp = FilePath(self.mktemp())
-        tmp.makedirs()
+        tmp = temporary(self)
         subprocess.run(["bash", "-euc", csr_recipe("basic:alice", "s3cr3t-C0de_x")],
                        cwd=tmp.path, check=True, capture_output=True, timeout=60)
         der = base64.b64decode(tmp.child("device.b64").getContent())
@@ -430,7 +437,7 @@ class RecipeTests(SynchronousTestCase):
 class OperatorCommandTests(SynchronousTestCase):
     def test_operator_add(self) -> None:
         """`estra operator add NAME --role R` writes the operators' htpasswd and roles."""
-        state = FilePath(self.mktemp())
+        state = temporary(self).child("state")
         done = estra_cli("--state-dir", state.path, "operator", "add", "carol", "--role",
                          "approver", "--password-stdin", stdin="pw\n")
         self.assertEqual(done.returncode, 0, done.stderr)
