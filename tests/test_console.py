@@ -305,6 +305,33 @@ class ConsoleTests(TestCase):
         self.assertEqual(event["identity"], "operator:boss")
 
     @deferred_test
+    async def test_dashboard_upstream_health_does_not_hang(self) -> None:
+        """The dashboard lists each CA's health; a CA that never answers shows FAILED after
+        the health timeout instead of holding the page."""
+        from twisted.internet.defer import Deferred as D
+
+        from estra.console import resource
+        from estra.errors import UpstreamUnavailable
+
+        class Silent:
+            async def cacerts(self) -> list[Any]:
+                await D()                   # never fires
+                return []
+
+        class Down:
+            async def cacerts(self) -> list[Any]:
+                raise UpstreamUnavailable("connection refused", 30)
+        self.patch(resource, "HEALTH_TIMEOUT", 0.2)
+        self.console.cas, self.console.reactor = {"silent": Silent(), "down": Down()}, reactor
+        await self.start()
+        b = self.browser()
+        await b.login("view")
+        code, _, body = await b.go("GET", "/console/")
+        self.assertEqual(code, 200)
+        self.assertIn("<td>down</td><td>FAILED 503: connection refused</td>", body)
+        self.assertIn("<td>silent</td><td>FAILED: TimeoutError</td>", body)
+
+    @deferred_test
     async def test_role_taken_away_ends_session(self) -> None:
         """Removing an operator's role ends their session at the next request."""
         await self.start()

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, gatherResults
 from twisted.internet.interfaces import ISSLTransport
 from twisted.logger import Logger
 from twisted.python.threadpool import ThreadPool
@@ -55,6 +55,7 @@ SECURITY_HEADERS = {
 }
 ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
 HEALTH_CACHE = 30.0
+HEALTH_TIMEOUT = 5.0
 #: (method, path pattern ("*" matches one segment), handler, least role)
 ROUTES = (
     ("GET", ("",), "_dashboard", "viewer"),
@@ -82,13 +83,14 @@ class Console(Resource):
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
                  operator_trust: TrustStore | None = None,
-                 throttle: LoginThrottle | None = None) -> None:
+                 throttle: LoginThrottle | None = None, reactor: Any = None) -> None:
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
         self.cas = dict(cas or {})
         self.operator_trust = operator_trust
         self.throttle = throttle or LoginThrottle(clock)
+        self.reactor = reactor                  # IReactorTime for health timeouts
         self._health: tuple[float, list[tuple[str, str]]] = (-HEALTH_CACHE, [])
 
     # -- plumbing ----------------------------------------------------------------
@@ -280,20 +282,26 @@ class Console(Resource):
 
     # -- pages -------------------------------------------------------------------
     async def _upstream_health(self) -> list[tuple[str, str]]:
+        """Each CA's health, checked at once (at most HEALTH_TIMEOUT s) and kept a while."""
         checked, statuses = self._health
         if self.clock() - checked < HEALTH_CACHE:
             return statuses
-        statuses = []
-        for name, ca in sorted(self.cas.items()):
+
+        async def one(ca: Any) -> str:
             d: Deferred[str] = Deferred.fromCoroutine(health(ca))
+            if self.reactor is not None:
+                d.addTimeout(HEALTH_TIMEOUT, self.reactor)
             try:
-                statuses.append((name, await d))
+                return await d
             except EstError as e:
-                statuses.append((name, f"FAILED {e.status}: {e.reason}"))
+                return f"FAILED {e.status}: {e.reason}"
             except Exception as e:  # noqa: BLE001 - shown, not raised
-                statuses.append((name, f"FAILED: {e.__class__.__name__}"))
-        self._health = (self.clock(), statuses)
-        return statuses
+                return f"FAILED: {e.__class__.__name__}"
+        names = sorted(self.cas)
+        results = await gatherResults([Deferred.fromCoroutine(one(self.cas[n]))
+                                       for n in names])
+        self._health = (self.clock(), list(zip(names, results)))
+        return self._health[1]
 
     async def _dashboard(self, request: Request, operator: Operator, csrf: str,
                          path: list[str], token: str) -> None:
@@ -446,4 +454,4 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
     return Console(store, Htpasswd(settings.operators, pool, reactor, clock),
                    Roles(settings.roles, dict(settings.cert_roles)), clock, settings.tls,
                    settings.session_minutes * 60.0, cas,
-                   TrustStore("operator", anchors) if anchors else None)
+                   TrustStore("operator", anchors) if anchors else None, reactor=reactor)
