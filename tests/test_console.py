@@ -189,6 +189,8 @@ class ConsoleTests(TestCase):
         b = self.browser()
         code, headers, _ = await b.go("GET", "/console/pending")
         self.assertEqual((code, headers.getRawHeaders("location")), (303, ["/console/login"]))
+        code, headers, _ = await b.go("GET", "/console")
+        self.assertEqual((code, headers.getRawHeaders("location")), (303, ["/console/"]))
         await self.assert_refused(b, f"/console/pending/{pending}", action="approve", csrf="x")
 
     @deferred_test

@@ -151,6 +151,9 @@ class Console(Resource):
         path = [p.decode("utf-8", "replace") for p in request.postpath or []]
         path = path[:-1] if len(path) > 1 and path[-1] == "" else path
         method = request.method
+        if not path:                                    # /console -> /console/
+            self._redirect(request, "/console/")
+            return
         if path == ["style.css"]:
             respond(request, 200, pages.CSS, {**SECURITY_HEADERS,
                                               "Content-Type": "text/css; charset=utf-8"})
