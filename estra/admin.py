@@ -1,4 +1,4 @@
-"""The operator's endpoint, on its own port: /healthz and Prometheus /metrics."""
+"""The operator's endpoint, on its own port: /healthz, Prometheus /metrics, /console."""
 
 from __future__ import annotations
 
@@ -51,10 +51,13 @@ class Metrics(Resource):
         return body
 
 
-def admin_root(store: Store) -> Resource:
+def admin_root(store: Store, console: Resource | None = None) -> Resource:
     root = Resource()
     root.putChild(b"healthz", Health(store))
     root.putChild(b"metrics", Metrics())
+    if console is not None:            # the operators' console (estra/console/)
+        root.putChild(b"console", console)
+    where = "/healthz, /metrics or /console/" if console is not None else "/healthz or /metrics"
     root.getChild = lambda path, request: NotFoundResource(  # type: ignore[method-assign]
-        "admin endpoint: /healthz or /metrics")
+        f"admin endpoint: {where}")
     return root

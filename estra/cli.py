@@ -21,7 +21,8 @@ from twisted.internet.defer import Deferred
 
 from estra import operate, revocation, wire
 from estra.client import EstClient, ServerAnswer
-from estra.config import ConfigError, Settings, load_settings
+from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
+from estra.console.operators import set_role
 from estra.errors import EstError
 from estra.operate import emit, fail
 from estra.tls import load_pem_certs
@@ -57,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     user_cmds.add_parser("remove", help="remove a user").add_argument("name")
     operate.add_parsers(commands)
     revocation.add_parser(commands)
+    operator = commands.add_parser("operator", help="console operators ([console] operators)")
+    op_add = operator.add_subparsers(dest="action", required=True).add_parser(
+        "add", help="add an operator or change their password and role")
+    op_add.add_argument("name")
+    op_add.add_argument("--role", required=True, choices=CONSOLE_ROLES)
+    op_how = op_add.add_mutually_exclusive_group()
+    op_how.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
+    op_how.add_argument("--generate", action="store_true",
+                        help="generate a password and print it once")
     commands.add_parser("health", help="check that every configured CA answers")
     ra = commands.add_parser(
         "ra-cert", help="issue an RA certificate (clientAuth + id-kp-cmcRA) from the "
@@ -287,6 +298,30 @@ def _user(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator_add(settings: Settings, args: argparse.Namespace) -> int:
+    """`estra operator add NAME --role ROLE`: the operators' htpasswd and roles files."""
+    console = settings.console or ConsoleSettings(
+        operators=settings.state_dir.child("operators.htpasswd"),
+        roles=settings.state_dir.child("operators.roles"))
+    assert console.operators is not None and console.roles is not None
+    password, show = _password(args)
+    if not password:
+        return fail(args, "empty password refused", 2)
+    for directory in (console.operators.parent(), console.roles.parent()):
+        if not directory.exists():
+            directory.makedirs()
+    try:
+        set_user(console.operators, args.name, password)
+        set_role(console.roles, args.name, args.role)
+    except ValueError as e:
+        return fail(args, str(e), 2)
+    emit(args, {"operator": args.name, "role": args.role, "htpasswd": console.operators.path,
+                "roles": console.roles.path, **({"password": password} if show else {})},
+         f"estra: operator {args.name!r} ({args.role}) set in {console.operators.path} "
+         f"and {console.roles.path}" + (f"\npassword: {password}" if show else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `estra` console script."""
     args = _parser().parse_args(argv)
@@ -309,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         return _react(lambda reactor: _health(reactor, settings, args))
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
+    if args.command == "operator":
+        return _operator_add(settings, args)
     if args.command == "user":
         return _user(settings, args)
     return 0

@@ -12,8 +12,8 @@ from typing import Any, Callable, Sequence
 from attrs import evolve, field, frozen
 from twisted.python.filepath import FilePath
 
-__all__ = ["ConfigError", "Settings", "Profile", "Upstream", "load_settings",
-           "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
+__all__ = ["ConfigError", "Settings", "ConsoleSettings", "CONSOLE_ROLES", "Profile", "Upstream",
+           "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
 
 DEFAULT_PROFILE = "default"
 LAYOUTS = ("auto", "wrapped", "single-line")
@@ -126,6 +126,21 @@ class Upstream:
 
 
 @frozen
+class ConsoleSettings:
+    """[console]: the operators' web console on the admin listener (estra/console/)."""
+
+    tls: bool = True
+    operators: FilePath | None = None                # htpasswd of operators
+    roles: FilePath | None = None                    # "name:role" lines
+    operator_trust: tuple[FilePath, ...] = ()        # CAs of operator certificates
+    cert_roles: tuple[tuple[str, str], ...] = ()     # (certificate CN, role)
+    session_minutes: int = 480
+
+
+CONSOLE_ROLES = ("viewer", "approver", "admin")
+
+
+@frozen
 class Settings:
     """Everything estra needs to start, resolved against the state directory."""
 
@@ -172,6 +187,7 @@ class Settings:
     crl_url: str = ""                                # empty: no CDP in certificates
     crl_days: int = 7                                # the CRL's nextUpdate, from now
     ocsp_url: str = ""                               # empty: no OCSP responder, no AIA
+    console: ConsoleSettings | None = None           # None: no operator console
 
     @property
     def ca_cert(self) -> FilePath:
@@ -346,6 +362,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     admin = top.table("admin")
     admin_listen = _listen(admin, "")
     origins["admin.listen"] = f'{admin.where("listen")}: "{admin_listen}"'
+    console = _console(top.table("console"), state, admin_listen) \
+        if "console" in top.data else None
     admin.done()
 
     scep = top.table("scep")
@@ -428,12 +446,44 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     admin_listen=admin_listen, max_connections=max_connections,
                     max_connections_per_address=max_per_address,
                     header_timeout=header_timeout, body_timeout=body_timeout,
-                    idle_timeout=idle_timeout, login_throttle=throttle,
+                    idle_timeout=idle_timeout, login_throttle=throttle, console=console,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust,
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
                     ocsp_url=ocsp_url)
+
+
+def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettings | None:
+    """[console]; TLS may be off only on a loopback-only admin listener."""
+    enabled = table.get("enabled", bool, True)
+    tls = table.get("tls", bool, True)
+    operators = _path(state, table.get("operators", str, "operators.htpasswd"))
+    roles = _path(state, table.get("roles", str, "operators.roles"))
+    trust = _existing_files(table, state, "operator_trust")
+    cert_roles = table.get("cert_roles", dict, {}, lambda v: next(
+        (f"{k!r}: role must be one of {', '.join(CONSOLE_ROLES)}" for k, r in v.items()
+         if r not in CONSOLE_ROLES), None))
+    minutes = table.get("session_minutes", int, 480, _positive)
+    table.done()
+    if not enabled:
+        return None
+    if not admin_listen:
+        raise ConfigError(f"{table.where('enabled')}: the console is served by the admin "
+                          "listener; set [admin] listen")
+    if not tls and not _loopback_only(admin_listen):
+        raise ConfigError(f"{table.where('tls')}: false is allowed only when [admin] listen "
+                          "is bound to 127.0.0.1 or ::1 (interface=...)")
+    return ConsoleSettings(tls=tls, operators=operators, roles=roles, operator_trust=trust,
+                           cert_roles=tuple(sorted(cert_roles.items())),
+                           session_minutes=minutes)
+
+
+def _loopback_only(endpoint: str) -> bool:
+    """Whether a Twisted TCP endpoint string binds only a loopback address."""
+    parts = [p.replace("\\:", ":") for p in re.split(r"(?<!\\):", endpoint)]
+    interfaces = [p[len("interface="):] for p in parts if p.startswith("interface=")]
+    return parts[0] in ("tcp", "tcp6") and interfaces[-1:] in (["127.0.0.1"], ["::1"])
 
 
 def _existing_files(table: _Table, base: FilePath, key: str) -> tuple[FilePath, ...]:

@@ -47,6 +47,7 @@ class Generation:
     closables: list[Any]                  # upstream CAs and webhooks with close()
     remote: list[Any]                     # upstream CAs whose cacerts devices chain to
     client_ca_names: list[Any]            # the TLS CertificateRequest's CA names
+    cas: dict[str, Any] = field(factory=dict)   # upstream name -> CA (health, console)
     in_flight: int = 0
     _retired: bool = field(default=False, init=False)
 

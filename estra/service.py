@@ -10,7 +10,7 @@ import signal
 import stat
 import sys
 import time
-from typing import Any
+from typing import Any, Callable, Iterator, Mapping
 
 from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService, Service
@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from estra.admin import admin_root
+from estra.console import console_root
 from estra.fullcmc import FullCmc
 from estra.scep import ScepFrontEnd, scep_root
 from estra.scep_message import Signer
@@ -389,12 +390,21 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     if settings.scep_listen:
         _scep_service(reactor, settings, holder, tls, limits).setServiceParent(top)
     if settings.admin_listen:
-        admin = _Listener(_limited(reactor, settings, "admin.listen", settings.admin_listen,
-                                   limits, "admin"),
-                          make_site(admin_root(store), 1024, limits, reactor),
+        admin_endpoint: Any = _limited(reactor, settings, "admin.listen", settings.admin_listen,
+                                  limits, "admin")
+        console = settings.console and console_root(reactor, settings.console, store, pool,
+                                                    clock, _CurrentCAs(holder))
+        if settings.console and settings.console.tls:     # the console over the RA's cert
+            admin_endpoint = TLSServerEndpoint(admin_endpoint, ServerTLS(
+                settings.tls_cert, settings.tls_key,
+                [c for f in settings.console.operator_trust for c in load_pem_certs(f)]))
+        admin = _Listener(admin_endpoint,
+                          make_site(admin_root(store, console or None),
+                                    16384 if console else 1024, limits, reactor),
                           settings.where("admin.listen"))
         admin.setServiceParent(top)
-        _OnListen(admin, _admin_ready).setServiceParent(top)
+        _OnListen(admin, _admin_ready(bool(settings.console and settings.console.tls))
+                  ).setServiceParent(top)
     return top
 
 
@@ -453,7 +463,7 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if hasattr(c, "close")] + webhooks,
                       remote=[c for c in cas.values() if c is not ca],
-                      client_ca_names=[ca.cert, *bootstrap])
+                      client_ca_names=[ca.cert, *bootstrap], cas=cas)
 
 
 class _Reloader:
@@ -512,9 +522,29 @@ def _scep_service(reactor: Any, settings: Settings, holder: Holder,
     return group
 
 
-def _admin_ready(port: Any) -> Any:
-    log.info("estra admin ready on http://{bound}/metrics and /healthz", bound=bound(port))
-    return port
+def _admin_ready(tls: bool) -> Callable[[Any], Any]:
+    def ready(port: Any) -> Any:
+        # "(TLS)" keeps this line apart from the EST listener's "ready on https://"
+        log.info("estra admin ready " + ("(TLS) on https" if tls else "on http") +
+                 "://{bound}/metrics and /healthz", bound=bound(port))
+        return port
+    return ready
+
+
+class _CurrentCAs(Mapping[str, Any]):
+    """The upstream CAs of the configuration in force (a reload swaps them)."""
+
+    def __init__(self, holder: Holder) -> None:
+        self.holder = holder
+
+    def __getitem__(self, name: str) -> Any:
+        return self.holder.current.cas[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.holder.current.cas)
+
+    def __len__(self) -> int:
+        return len(self.holder.current.cas)
 
 
 def scep_signer(settings: Settings, ca: LocalCA) -> Signer:

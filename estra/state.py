@@ -34,7 +34,7 @@ from estra.config import Settings
 from estra.upstream.local import LocalCA, _pem_key, write_private, write_public
 
 __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError", "StateLock",
-           "init_command", "set_user", "BOOTSTRAP_USER"]
+           "init_command", "set_user", "set_line", "BOOTSTRAP_USER"]
 
 BOOTSTRAP_USER = "estra"
 log = Logger()
@@ -197,9 +197,14 @@ def set_user(htpasswd: FilePath, user: str, password: str) -> None:
     """Add `user` or change their password (bcrypt), keeping the other lines."""
     if not user or ":" in user or any(c.isspace() for c in user):
         raise ValueError(f"user name {user!r} must be non-empty, without ':' or spaces")
+    set_line(htpasswd, user, hash_password(password))
+
+
+def set_line(path: FilePath, name: str, value: str) -> None:
+    """Set the "name:value" line of a private file, keeping the other lines."""
     lines = []
-    if htpasswd.exists():
-        lines = [ln for ln in htpasswd.getContent().decode("utf-8").splitlines()
-                 if ln.partition(":")[0] != user]
-    lines.append(f"{user}:{hash_password(password)}")
-    write_private(htpasswd, ("\n".join(lines) + "\n").encode("utf-8"))
+    if path.exists():
+        lines = [ln for ln in path.getContent().decode("utf-8").splitlines()
+                 if ln.partition(":")[0] != name]
+    lines.append(f"{name}:{value}")
+    write_private(path, ("\n".join(lines) + "\n").encode("utf-8"))

@@ -123,6 +123,14 @@ MIGRATIONS: list[list[Step]] = [
             next_update DOUBLE PRECISION NOT NULL, last_revocation BIGINT NOT NULL,
             der TEXT NOT NULL, PRIMARY KEY (issuer, number))""",
     ],
+    [   # 6: operator console sessions (estra/console/), shared by every node
+        """CREATE TABLE console_sessions (
+            token_sha256 TEXT PRIMARY KEY, operator TEXT NOT NULL, csrf TEXT NOT NULL,
+            address TEXT NOT NULL, created DOUBLE PRECISION NOT NULL,
+            expires DOUBLE PRECISION NOT NULL)""",
+        "CREATE INDEX enrollments_at ON enrollments (at)",
+        "CREATE INDEX audit_at ON audit (at)",
+    ],
 ]
 
 
@@ -364,6 +372,53 @@ class Store(Service):
     async def audit_events(self, limit: int = 100) -> list[dict[str, Any]]:
         return await self._rows("SELECT * FROM audit ORDER BY id DESC LIMIT ?", limit)
 
+    async def search_enrollments(self, exact: dict[str, str], subject: str = "",
+                                 since: float | None = None, until: float | None = None,
+                                 limit: int = 100) -> list[dict[str, Any]]:
+        """Enrollment records, newest first: `exact` column matches (identity, serial,
+        decision, rule, label), a subject substring, a time range."""
+        return await self._search("enrollments", exact, ("subject", subject), since, until,
+                                  limit)
+
+    async def search_audit(self, exact: dict[str, str], text: str = "",
+                           since: float | None = None, until: float | None = None,
+                           limit: int = 100) -> list[dict[str, Any]]:
+        """Audit events, newest first: `exact` (kind, identity), a detail substring."""
+        return await self._search("audit", exact, ("detail", text), since, until, limit)
+
+    async def _search(self, table: str, exact: dict[str, str], like: tuple[str, str],
+                      since: float | None, until: float | None,
+                      limit: int) -> list[dict[str, Any]]:
+        where, args = _filters(**{k: v for k, v in exact.items() if v})
+        if like[1]:
+            escaped = like[1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(f"LOWER({like[0]}) LIKE LOWER(?) ESCAPE '\\'")
+            args.append(f"%{escaped}%")
+        for op, value in ((">=", since), ("<", until)):
+            if value is not None:
+                where.append(f"at {op} ?")
+                args.append(value)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return await self._rows(f"SELECT * FROM {table}{clause} ORDER BY id DESC LIMIT ?",
+                                *args, limit)
+
+    async def enrollment(self, record_id: int) -> dict[str, Any] | None:
+        rows = await self._rows("SELECT * FROM enrollments WHERE id = ?", record_id)
+        return rows[0] if rows else None
+
+    async def key_history(self, identity: str, key_sha256: str) -> list[dict[str, Any]]:
+        """Every record of this identity with this key, oldest first."""
+        return await self._rows("SELECT * FROM enrollments WHERE identity = ? AND "
+                                "key_sha256 = ? ORDER BY id LIMIT 200", identity, key_sha256)
+
+    async def outcomes_per_hour(self, since: float) -> list[tuple[int, str, int]]:
+        """(hours after `since`, decision, count) of the records since `since`."""
+        hour = ("FLOOR((at - ?) / 3600)" if self.dialect is POSTGRES
+                else "CAST((at - ?) / 3600 AS INTEGER)")
+        rows = await self.query(f"SELECT {hour} AS h, decision, COUNT(*) FROM enrollments "
+                                "WHERE at >= ? GROUP BY h, decision", since, since)
+        return [(int(h), str(d), int(n)) for h, d, n in rows]
+
     # -- pending approvals -----------------------------------------------
     async def find_pending(self, label: str, identity: str, key_sha256: str
                            ) -> dict[str, Any] | None:
@@ -422,6 +477,11 @@ class Store(Service):
         return _with_sans(await self._rows(f"SELECT * FROM pending{clause} ORDER BY id",
                                            *args))
 
+    async def held(self, identity: str, key_sha256: str) -> list[dict[str, Any]]:
+        """The held requests of this identity for this key, oldest first."""
+        return await self._rows("SELECT * FROM pending WHERE identity = ? AND key_sha256 = ? "
+                                "ORDER BY id", identity, key_sha256)
+
     # -- one-time codes --------------------------------------------------
     async def issue_code(self, identity: str, ttl: float) -> tuple[int, str]:
         """A new one-time code for `identity`: (id, code); only the hash is stored."""
@@ -475,6 +535,24 @@ class Store(Service):
             "INSERT INTO rate_counters (bucket, window_start, hits) VALUES (?,?,1) "
             "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1 "
             "RETURNING hits", bucket, start)
+
+    # -- console sessions (estra/console/) -------------------------------
+    async def session_open(self, token_sha256: str, operator: str, csrf: str, address: str,
+                           ttl: float) -> None:
+        now = self.clock()
+        await self._write("DELETE FROM console_sessions WHERE expires <= ?", now)
+        await self._write("INSERT INTO console_sessions (token_sha256, operator, csrf, "
+                          "address, created, expires) VALUES (?,?,?,?,?,?)",
+                          token_sha256, operator, csrf, address, now, now + ttl)
+
+    async def session(self, token_sha256: str) -> dict[str, Any] | None:
+        """The unexpired session with this token hash, or None."""
+        rows = await self._rows("SELECT * FROM console_sessions WHERE token_sha256 = ? AND "
+                                "expires > ?", token_sha256, self.clock())
+        return rows[0] if rows else None
+
+    async def session_close(self, token_sha256: str) -> None:
+        await self._write("DELETE FROM console_sessions WHERE token_sha256 = ?", token_sha256)
 
 
 def _migrate(cursor: Any, dialect: _Dialect) -> int:

@@ -1,0 +1,221 @@
+"""The operator console in a real browser (Debian's Chromium driven by Playwright)
+against a real estra (twistd) whose devices are curl and openssl.
+
+Screenshots of every page go to the test's tmp dir and, when ESTRA_ARTIFACTS is
+set, to $ESTRA_ARTIFACTS/console/.  Each page is checked with axe-core (from
+the npm registry: ESTRA_AXE_CORE, default /opt/estra-npm/node_modules/axe-core/
+axe.min.js as .ci/run installs it): no serious or critical violations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests import pki
+from tests.conftest import PASSWORD, Server, estra_cli, issued
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+AXE = os.environ.get("ESTRA_AXE_CORE", "/opt/estra-npm/node_modules/axe-core/axe.min.js")
+CONFIG = """
+[admin]
+listen = "tcp:0:interface=127.0.0.1"
+
+[console]
+
+[profiles.manual]
+approval = "manual"
+approval_retry_after = 1
+
+[profiles.codes]
+require_code = true
+"""
+OPERATORS = (("ann", "approver"), ("vic", "viewer"), ("root", "admin"))
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Shots:
+    """Screenshots (and axe checks) of each page visited."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.dirs = [tmp / "screenshots"]
+        if os.environ.get("ESTRA_ARTIFACTS"):
+            self.dirs.append(Path(os.environ["ESTRA_ARTIFACTS"]) / "console")
+        for d in self.dirs:
+            d.mkdir(parents=True, exist_ok=True)
+        self.axe = Path(AXE).read_text()
+        self.checked: list[str] = []
+
+    def __call__(self, page: Page, name: str) -> None:
+        path = self.dirs[0] / f"{len(self.checked):02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        for d in self.dirs[1:]:
+            shutil.copy(path, d / path.name)
+        # evaluate() runs over the DevTools protocol, outside the page's CSP, which
+        # (rightly) refuses every injected <script>.
+        page.evaluate(self.axe)
+        result: Any = page.evaluate("axe.run(document).then(r => r.violations.map("
+                                    "v => ({id: v.id, impact: v.impact, help: v.help, "
+                                    "nodes: v.nodes.map(n => n.html).slice(0, 3)})))")
+        bad = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert not bad, f"axe on {name} ({page.url}): {bad}"
+        self.checked.append(name)
+
+
+def admin_port(server: Server) -> int:
+    m = re.search(r"estra admin ready \(TLS\) on https://[^:]+:(\d+)/", server.log.read_text())
+    assert m, server.log.read_text()
+    return int(m.group(1))
+
+
+def login(browser: Browser, base: str, user: str) -> Page:
+    page = browser.new_context(ignore_https_errors=True).new_page()
+    page.goto(f"{base}/console/")
+    assert page.url.endswith("/console/login")
+    page.get_by_label("Operator name").fill(user)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/console/")
+    return page
+
+
+def csrf(page: Page) -> str:
+    return page.locator('input[name="csrf"]').first.get_attribute("value") or ""
+
+
+def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
+                             browser: Browser) -> None:
+    """Approve and reject held requests and issue a code in the browser; the devices
+    (curl) see each decision; viewers, forged and logged-out POSTs are refused; every
+    page passes axe-core without serious or critical violations."""
+    server = start_estra(CONFIG)
+    server.add_user("alice")
+    for name, role in OPERATORS:
+        done = estra_cli("--config", str(server.config), "--state-dir", str(server.state),
+                         "operator", "add", name, "--role", role, "--password-stdin",
+                         stdin=PASSWORD + "\n")
+        assert done.returncode == 0, done.stderr
+    base = f"https://127.0.0.1:{admin_port(server)}"
+    shot = Shots(tmp_path)
+
+    # A device asks under the manual profile: 202, held.
+    good = pki.csr(pki.ec_key(), pki.name("sensor-17"), pki.sans("sensor-17.example.net"))
+    status, headers, _ = server.post("manual/simpleenroll", good)
+    assert status == 202 and headers["retry-after"] == "1"
+    bad = pki.csr(pki.ec_key(), pki.name("intruder"))
+    assert server.post("manual/simpleenroll", bad)[0] == 202
+
+    login_page = browser.new_context(ignore_https_errors=True).new_page()
+    login_page.goto(f"{base}/console/login")
+    shot(login_page, "login")
+    ann = login(browser, base, "ann")
+    shot(ann, "dashboard")
+    ann.get_by_role("link", name="Pending").click()
+    held = ann.get_by_role("region", name=re.compile(r"Request \d+"))
+    assert held.count() == 2
+    sensor = ann.locator("section.request", has_text="CN=sensor-17")
+    assert "DNS:sensor-17.example.net" in sensor.inner_text()
+    assert "EC secp256r1 (256 bits)" in sensor.inner_text()
+    assert "basic:alice" in sensor.inner_text() and "127.0.0.1" in sensor.inner_text()
+    shot(ann, "pending")
+    sensor.get_by_role("button", name=re.compile("Approve")).click()
+    ann.wait_for_url(f"{base}/console/pending")
+
+    # The device's retry gets its certificate.
+    status, _, body = server.post("manual/simpleenroll", good)
+    assert status == 200, body
+    assert issued(body)[0].subject == pki.name("sensor-17")
+
+    # Reject the other one with a reason: the device gets 403 and the reason.
+    intruder = ann.locator("section.request", has_text="CN=intruder")
+    intruder.get_by_label(re.compile("Reason")).fill("not one of our devices")
+    intruder.get_by_role("button", name=re.compile("Reject")).click()
+    ann.wait_for_url(f"{base}/console/pending")
+    assert "No request awaits a decision" in ann.inner_text("main")
+    status, _, body = server.post("manual/simpleenroll", bad)
+    assert status == 403 and b"not one of our devices" in body
+
+    # Forged POSTs: no CSRF token; then the approver logged out.
+    third = pki.csr(pki.ec_key(), pki.name("third"))
+    assert server.post("manual/simpleenroll", third)[0] == 202
+    ann.reload()
+    third_id = re.search(r"Request (\d+)", ann.locator("section.request h2").inner_text())
+    assert third_id
+    action = f"{base}/console/pending/{third_id.group(1)}"
+    forged = ann.request.post(action, form={"action": "approve"}, max_redirects=0)
+    assert forged.status == 403
+    token = csrf(ann)
+
+    # A viewer sees no buttons and cannot approve even with their own CSRF token.
+    vic = login(browser, base, "vic")
+    vic.goto(f"{base}/console/pending")
+    assert vic.get_by_role("button", name=re.compile("Approve")).count() == 0
+    refused = vic.request.post(action, form={"action": "approve", "csrf": csrf(vic)},
+                               max_redirects=0)
+    assert refused.status == 403
+
+    ann.get_by_role("button", name="Log out").click()
+    ann.wait_for_url(f"{base}/console/login")
+    after = ann.request.post(action, form={"action": "approve", "csrf": token},
+                             max_redirects=0)
+    assert after.status == 403
+    assert server.post("manual/simpleenroll", third)[0] == 202     # still held
+
+    # An admin issues a code; the device uses the page's recipe, once.
+    root = login(browser, base, "root")
+    root.get_by_role("link", name="Codes").click()
+    root.get_by_label(re.compile("Identity")).fill("basic:alice")
+    root.get_by_role("button", name="Issue a code").click()
+    code = root.locator("#new-code").inner_text()
+    recipe = root.get_by_label("CSR recipe").inner_text()
+    assert f"challengePassword = {code}" in recipe
+    shot(root, "codes-issued")
+    device = tmp_path / "device"
+    device.mkdir()
+    subprocess.run(["bash", "-euc", recipe], cwd=device, check=True, capture_output=True,
+                   timeout=60)
+
+    def enroll_with_code() -> tuple[int, bytes]:
+        from tests.conftest import parse_http
+        status, _, body = parse_http(server.curl(
+            "codes/simpleenroll", "--user", f"alice:{PASSWORD}", "--data-binary",
+            f"@{device / 'device.b64'}", "-H", "Content-Type: application/pkcs10").stdout)
+        return status, body
+    assert enroll_with_code()[0] == 200
+    status, body = enroll_with_code()
+    assert status == 403 and b"one-time-code" in body
+    root.goto(f"{base}/console/codes")
+    assert "used" in root.locator("table").inner_text()
+    shot(root, "codes")
+
+    # Search, detail, audit.
+    root.goto(f"{base}/console/enrollments?identity=basic:alice&decision=issued")
+    shot(root, "enrollments")
+    root.get_by_role("link", name=re.compile("record")).first.click()
+    assert "Download the certificate (PEM)" in root.inner_text("main")
+    shot(root, "enrollment")
+    root.goto(f"{base}/console/audit?kind=console-approve")
+    assert "operator:ann" in root.inner_text("main")
+    shot(root, "audit")
+    root.goto(f"{base}/console/")
+    assert "issued" in root.locator("figcaption").inner_text()
+    shot(root, "dashboard-after")
+    assert len(shot.checked) == 9
