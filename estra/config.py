@@ -91,6 +91,7 @@ class Profile:
     # server-side key generation (RFC 7030 4.4)
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
+    serverkeygen_follow_csr: bool = True             # the placeholder key's type and size
     serverkeygen_encrypt: bool = False
     fullcmc: bool = True
     # SCEP front end: how a PKCSReq's challengePassword is checked
@@ -429,7 +430,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         if profile.serverkeygen == "upstream" and upstreams[profile.upstream].kind != "est":
             raise ConfigError(f"{source}: profiles.{name}.serverkeygen: \"upstream\" needs "
                               "an upstream of kind \"est\"")
-        problem = _keygen_problem(profile)
+        problem = keygen_problem(profile, profile.serverkeygen_key)
         if problem:
             raise ConfigError(f"{source}: profiles.{name}.serverkeygen_key: {problem}")
     for name in profiles:
@@ -649,6 +650,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         serverkeygen_key=table.get("serverkeygen_key", str, "",
                                    lambda v: None if v in SERVER_KEYS else
                                    f"must be one of {', '.join(SERVER_KEYS)}"),
+        serverkeygen_follow_csr=table.get("serverkeygen_follow_csr", bool, True),
         serverkeygen_encrypt=table.get("serverkeygen_encrypt", bool, False),
         fullcmc=table.get("fullcmc", bool, True),
         scep_challenge=table.get("scep_challenge", str, "static",
@@ -699,9 +701,9 @@ def _default_server_key(profile: Profile) -> str:
     return "ed25519"
 
 
-def _keygen_problem(profile: Profile) -> str | None:
-    """Why the profile's own key rules would refuse the key serverkeygen makes."""
-    kind, _, size = profile.serverkeygen_key.partition("-")
+def keygen_problem(profile: Profile, spec: str) -> str | None:
+    """Why the profile's own key rules would refuse a server-made key `spec` ("rsa-2048")."""
+    kind, _, size = spec.partition("-")
     curve = {"p256": "secp256r1", "p384": "secp384r1", "p521": "secp521r1"}.get(size)
     if kind not in profile.key_types:
         return f"{kind} keys are not in key_types"
