@@ -27,6 +27,8 @@ HASHES = ("sha256", "sha384", "sha512", "sha224", "sha1")
 SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAddress",
                       "DC", "UID", "title", "givenName", "surname", "pseudonym")
 SCEP_CHALLENGES = ("static", "codes", "webhook", "none")
+#: SCEP's own, NDES's and the one Cisco IOS and other network devices hard-code.
+SCEP_PATHS = ("/scep", "/certsrv/mscep/mscep.dll", "/cgi-bin/pkiclient.exe")
 SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
                "ed25519")
 ACCEPT_KINDS = ("basic", "issued", "bootstrap", "ra")     # EST identity kinds (estra/auth.py)
@@ -162,7 +164,7 @@ class Settings:
     admin_listen: str = ""                           # empty: no /healthz, /metrics
     scep_listen: str = ""                            # empty: no SCEP front end
     scep_tls: bool = False
-    scep_paths: tuple[str, ...] = ("/scep", "/certsrv/mscep/mscep.dll")
+    scep_paths: tuple[str, ...] = SCEP_PATHS
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
@@ -371,7 +373,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     scep_listen = _listen(scep, "")
     origins["scep.listen"] = f'{scep.where("listen")}: "{scep_listen}"'
     scep_tls = scep.get("tls", bool, False)
-    scep_paths = tuple(scep.get("paths", list, ["/scep", "/certsrv/mscep/mscep.dll"],
+    scep_paths = tuple(scep.get("paths", list, list(SCEP_PATHS),
                                 lambda v: _strings(v) or next(
                                     (f"{p!r} must start with /" for p in v
                                      if not p.startswith("/")), None)))

@@ -2,7 +2,7 @@
 
 Served on its own endpoint (plain HTTP is normal for SCEP: the messages are
 signed and encrypted), at `/scep` and the NDES-compatible
-`/certsrv/mscep/mscep.dll` (configurable); `<path>/<label>` selects a profile
+`/certsrv/mscep/mscep.dll` and Cisco's `/cgi-bin/pkiclient.exe` (configurable); `<path>/<label>` selects a profile
 as `/.well-known/est/<label>` does for EST.
 
 A PKCSReq's challengePassword is checked per profile (a static password, a
@@ -361,9 +361,11 @@ def _message(request: Request) -> bytes:
     if request.method == b"POST":
         body = read_body(request)
         return body if body[:1] == b"\x30" else wire.decode_body(body, "pkiMessage")
-    raw = (request.args.get(b"message") or [b""])[0]
+    # As devices send it: URL-escaped or not, '+' possibly read as ' ' (form
+    # encoding), in lines (Cisco IOS: %0A every 64 characters).
+    raw = b"".join((request.args.get(b"message") or [b""])[0].replace(b" ", b"+").split())
     try:
-        return base64.b64decode(raw.replace(b" ", b"+") + b"=" * (-len(raw) % 4))
+        return base64.b64decode(raw + b"=" * (-len(raw) % 4))
     except (binascii.Error, ValueError) as e:
         raise BadRequest(f"message parameter is not base64: {e}") from e
 
