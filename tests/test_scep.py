@@ -88,6 +88,16 @@ def test_capabilities_and_ca_certificates(server: Server) -> None:
     usage = ra.extensions.get_extension_for_class(x509.KeyUsage).value
     assert isinstance(ra.public_key(), rsa.RSAPublicKey)
     assert usage.key_encipherment and usage.digital_signature
+    # micromdm's Go SCEP library encrypts to every certificate and fails on the
+    # embedded CA's EC key: it gets the RA certificate alone; GetCACertChain has all.
+    go = urllib.request.Request(scep_url(server) + "?operation=GetCACert",
+                                headers={"User-Agent": "Go-http-client/1.1"})
+    with urllib.request.urlopen(go, timeout=30) as reply:
+        assert reply.headers["Content-Type"] == "application/x-x509-ca-ra-cert"
+        assert pkcs7.load_der_pkcs7_certificates(reply.read()) == [ra]
+    status, headers, body = http(scep_url(server) + "?operation=GetCACertChain")
+    assert status == 200 and headers["Content-Type"] == "application/x-x509-ca-ra-cert-chain"
+    assert split(pkcs7.load_der_pkcs7_certificates(body)) == (ra, ca)
     for path in ("/certsrv/mscep/mscep.dll", "/scep/manual", "/scep/pkiclient.exe"):
         assert http(scep_url(server, path) + "?operation=GetCACaps")[0] == 200
     assert http(scep_url(server, "/scep/nolabel") + "?operation=GetCACaps")[0] == 404
