@@ -27,6 +27,8 @@ HASHES = ("sha256", "sha384", "sha512", "sha224", "sha1")
 SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAddress",
                       "DC", "UID", "title", "givenName", "surname", "pseudonym")
 SCEP_CHALLENGES = ("static", "codes", "webhook", "none")
+#: SCEP's own, NDES's and the one Cisco IOS and other network devices hard-code.
+SCEP_PATHS = ("/scep", "/certsrv/mscep/mscep.dll", "/cgi-bin/pkiclient.exe")
 SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
                "ed25519")
 ACCEPT_KINDS = ("basic", "issued", "bootstrap", "ra")     # EST identity kinds (estra/auth.py)
@@ -91,6 +93,7 @@ class Profile:
     # server-side key generation (RFC 7030 4.4)
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
+    serverkeygen_follow_csr: bool = True             # the placeholder key's type and size
     serverkeygen_encrypt: bool = False
     fullcmc: bool = True
     # SCEP front end: how a PKCSReq's challengePassword is checked
@@ -161,7 +164,7 @@ class Settings:
     admin_listen: str = ""                           # empty: no /healthz, /metrics
     scep_listen: str = ""                            # empty: no SCEP front end
     scep_tls: bool = False
-    scep_paths: tuple[str, ...] = ("/scep", "/certsrv/mscep/mscep.dll")
+    scep_paths: tuple[str, ...] = SCEP_PATHS
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
@@ -370,7 +373,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     scep_listen = _listen(scep, "")
     origins["scep.listen"] = f'{scep.where("listen")}: "{scep_listen}"'
     scep_tls = scep.get("tls", bool, False)
-    scep_paths = tuple(scep.get("paths", list, ["/scep", "/certsrv/mscep/mscep.dll"],
+    scep_paths = tuple(scep.get("paths", list, list(SCEP_PATHS),
                                 lambda v: _strings(v) or next(
                                     (f"{p!r} must start with /" for p in v
                                      if not p.startswith("/")), None)))
@@ -429,7 +432,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         if profile.serverkeygen == "upstream" and upstreams[profile.upstream].kind != "est":
             raise ConfigError(f"{source}: profiles.{name}.serverkeygen: \"upstream\" needs "
                               "an upstream of kind \"est\"")
-        problem = _keygen_problem(profile)
+        problem = keygen_problem(profile, profile.serverkeygen_key)
         if problem:
             raise ConfigError(f"{source}: profiles.{name}.serverkeygen_key: {problem}")
     for name in profiles:
@@ -649,6 +652,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         serverkeygen_key=table.get("serverkeygen_key", str, "",
                                    lambda v: None if v in SERVER_KEYS else
                                    f"must be one of {', '.join(SERVER_KEYS)}"),
+        serverkeygen_follow_csr=table.get("serverkeygen_follow_csr", bool, True),
         serverkeygen_encrypt=table.get("serverkeygen_encrypt", bool, False),
         fullcmc=table.get("fullcmc", bool, True),
         scep_challenge=table.get("scep_challenge", str, "static",
@@ -699,9 +703,9 @@ def _default_server_key(profile: Profile) -> str:
     return "ed25519"
 
 
-def _keygen_problem(profile: Profile) -> str | None:
-    """Why the profile's own key rules would refuse the key serverkeygen makes."""
-    kind, _, size = profile.serverkeygen_key.partition("-")
+def keygen_problem(profile: Profile, spec: str) -> str | None:
+    """Why the profile's own key rules would refuse a server-made key `spec` ("rsa-2048")."""
+    kind, _, size = spec.partition("-")
     curve = {"p256": "secp256r1", "p384": "secp384r1", "p521": "secp521r1"}.get(size)
     if kind not in profile.key_types:
         return f"{kind} keys are not in key_types"

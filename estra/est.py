@@ -149,7 +149,7 @@ async def _serverkeygen(op: Operation, request: Request, profile: Profile,
         return
     recipient = keygen.recipient_for(csr, identity.certificate, profile.serverkeygen_encrypt)
     key, certs = await op.ra.serverkeygen(identity, csr, profile)
-    event["reason"] = f"generated a {profile.serverkeygen_key} key, issued serial " \
+    event["reason"] = f"generated a {keygen.key_spec(csr, profile)} key, issued serial " \
                       f"{wire.serial_hex(certs[0].serial_number)}"
     layout = _layout(op, request, body)
     payload, content_type = keygen.multipart(

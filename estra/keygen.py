@@ -16,9 +16,10 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import AttributeOID
 
 from estra import wire
+from estra.config import SERVER_KEYS, Profile, keygen_problem
 from estra.errors import BadRequest, NotImplementedOperation
 
-__all__ = ["generate", "replacement_csr", "key_part", "multipart", "SERVER_KEY",
+__all__ = ["generate", "key_spec", "replacement_csr", "key_part", "multipart", "SERVER_KEY",
            "ENCRYPTED_KEY", "encryption_requested"]
 
 SERVER_KEY = "application/pkcs8"
@@ -39,6 +40,27 @@ def generate(spec: str) -> PrivateKey:
     if kind == "rsa":
         return rsa.generate_private_key(65537, int(size))
     return ed25519.Ed25519PrivateKey.generate()
+
+
+def key_spec(csr: x509.CertificateSigningRequest, profile: Profile) -> str:
+    """The key to make: like the CSR's placeholder key when the profile follows it
+    and its key rules allow that key, else the profile's `serverkeygen_key`."""
+    if profile.serverkeygen_follow_csr:
+        spec = _spec_of(csr.public_key())
+        if spec in SERVER_KEYS and keygen_problem(profile, spec) is None:
+            return spec
+    return profile.serverkeygen_key
+
+
+def _spec_of(key: Any) -> str:
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"rsa-{key.key_size}"
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        names = {curve.name: name for name, curve in _CURVES.items()}
+        return f"ec-{names.get(key.curve.name, key.curve.name)}"
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "ed25519"
+    return type(key).__name__
 
 
 def replacement_csr(csr: x509.CertificateSigningRequest, key: PrivateKey

@@ -201,12 +201,13 @@ class RegistrationAuthority:
 
     async def serverkeygen(self, identity: Identity, csr: x509.CertificateSigningRequest,
                            profile: Profile) -> tuple[Any, Sequence[x509.Certificate]]:
-        """A key made here per the profile, and the certificates issued for it."""
+        """A key made here per the profile (like the CSR's placeholder when it
+        allows that), and the certificates issued for it."""
         made: list[Any] = []
 
         def with_new_key(request: x509.CertificateSigningRequest
                          ) -> x509.CertificateSigningRequest:
-            made.append(keygen.generate(profile.serverkeygen_key))
+            made.append(keygen.generate(keygen.key_spec(request, profile)))
             return keygen.replacement_csr(request, made[-1])
         certs = await self.enroll(SERVERKEYGEN, identity, csr, profile, with_new_key)
         return made[-1], certs

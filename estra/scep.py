@@ -2,7 +2,7 @@
 
 Served on its own endpoint (plain HTTP is normal for SCEP: the messages are
 signed and encrypted), at `/scep` and the NDES-compatible
-`/certsrv/mscep/mscep.dll` (configurable); `<path>/<label>` selects a profile
+`/certsrv/mscep/mscep.dll` and Cisco's `/cgi-bin/pkiclient.exe` (configurable); `<path>/<label>` selects a profile
 as `/.well-known/est/<label>` does for EST.
 
 A PKCSReq's challengePassword is checked per profile (a static password, a
@@ -52,10 +52,14 @@ __all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES"]
 
 log = SafeLogger()
 #: What GetCACaps advertises: all of it is implemented.  strongSwan 5.9 picks
-#: AES only when SHA-384 is listed too, hence SHA-384.
+#: AES only when SHA-384 is listed too, hence SHA-384.  GetCACertChain is
+#: answered but has no capability keyword (RFC 8894 3.5.2 defines none; certmonger
+#: and strongSwan never ask for it).
 CAPABILITIES = ("POSTPKIOperation", "Renewal", "SHA-1", "SHA-256", "SHA-384", "SHA-512",
                 "AES", "DES3", "SCEPStandard")
 PKI_MESSAGE = "application/x-pki-message"
+#: The User-Agent of Go's net/http, which micromdm's SCEP library keeps.
+GO_CLIENT = "Go-http-client/"
 _OPERATIONS = frozenset({"GetCACaps", "GetCACert", "GetCACertChain", "PKIOperation"})
 _FAIL = {400: sm.FailInfo.badRequest, 401: sm.FailInfo.badMessageCheck,
          403: sm.FailInfo.badRequest, 404: sm.FailInfo.badCertId}
@@ -69,8 +73,24 @@ class ScepFrontEnd:
         self.ra, self.signer, self.webhooks = ra, signer, webhooks
 
     # -- GetCACaps / GetCACert -------------------------------------------
-    async def cacert(self, profile: Profile) -> bytes:
-        """RA certificate plus the profile's CA chain, as a degenerate PKCS#7."""
+    async def cacert(self, profile: Profile, user_agent: str = "") -> bytes:
+        """GetCACert (RFC 8894 3.5.1): the RA certificate and the profile's CA chain, a
+        degenerate PKCS#7 -- except for a client of micromdm's Go SCEP library when a
+        CA key is not RSA: the RA certificate alone.
+
+        That library (its scepclient, MDM agents) encrypts to every certificate
+        GetCACert returns unless told which one, and fails on any key but RSA;
+        the RA certificate, which signs and decrypts every message, is all it
+        needs. strongSwan and certmonger need the CA certificate here (pki
+        --scepca writes nothing without one). GetCACertChain always has it all."""
+        chain = await self.ra.cacerts(profile)
+        if user_agent.startswith(GO_CLIENT) and not all(
+                isinstance(c.public_key(), rsa.RSAPublicKey) for c in chain):
+            return sm.degenerate([self.signer.cert])
+        return sm.degenerate([self.signer.cert, *chain])
+
+    async def cacert_chain(self, profile: Profile) -> bytes:
+        """GetCACertChain: the RA certificate and the profile's whole CA chain."""
         return sm.degenerate([self.signer.cert, *await self.ra.cacerts(profile)])
 
     # -- PKIOperation ----------------------------------------------------
@@ -335,14 +355,19 @@ class ScepResource(Resource):
                 respond(request, 200, "\n".join(CAPABILITIES).encode() + b"\n",
                         {"Content-Type": "text/plain"})
             elif operation == "GetCACert":
-                respond(request, 200, await self.front.cacert(profile),
+                agent = request.getHeader(b"user-agent") or b""
+                respond(request, 200, await self.front.cacert(
+                    profile, agent.decode("latin-1")),
                         {"Content-Type": "application/x-x509-ca-ra-cert"})
+            elif operation == "GetCACertChain":
+                respond(request, 200, await self.front.cacert_chain(profile),
+                        {"Content-Type": "application/x-x509-ca-ra-cert-chain"})
             elif operation == "PKIOperation":
                 reply = await self.front.operation(_message(request), profile, address)
                 respond(request, 200, reply, {"Content-Type": PKI_MESSAGE})
             else:
                 raise BadRequest(f"unknown SCEP operation {operation!r} (GetCACaps, "
-                                 "GetCACert, PKIOperation)")
+                                 "GetCACert, GetCACertChain, PKIOperation)")
         except Exception as e:  # noqa: BLE001 - answer_error decides
             err = answer_error(e, request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
@@ -361,9 +386,11 @@ def _message(request: Request) -> bytes:
     if request.method == b"POST":
         body = read_body(request)
         return body if body[:1] == b"\x30" else wire.decode_body(body, "pkiMessage")
-    raw = (request.args.get(b"message") or [b""])[0]
+    # As devices send it: URL-escaped or not, '+' possibly read as ' ' (form
+    # encoding), in lines (Cisco IOS: %0A every 64 characters).
+    raw = b"".join((request.args.get(b"message") or [b""])[0].replace(b" ", b"+").split())
     try:
-        return base64.b64decode(raw.replace(b" ", b"+") + b"=" * (-len(raw) % 4))
+        return base64.b64decode(raw + b"=" * (-len(raw) % 4))
     except (binascii.Error, ValueError) as e:
         raise BadRequest(f"message parameter is not base64: {e}") from e
 

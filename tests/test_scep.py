@@ -88,6 +88,16 @@ def test_capabilities_and_ca_certificates(server: Server) -> None:
     usage = ra.extensions.get_extension_for_class(x509.KeyUsage).value
     assert isinstance(ra.public_key(), rsa.RSAPublicKey)
     assert usage.key_encipherment and usage.digital_signature
+    # micromdm's Go SCEP library encrypts to every certificate and fails on the
+    # embedded CA's EC key: it gets the RA certificate alone; GetCACertChain has all.
+    go = urllib.request.Request(scep_url(server) + "?operation=GetCACert",
+                                headers={"User-Agent": "Go-http-client/1.1"})
+    with urllib.request.urlopen(go, timeout=30) as reply:
+        assert reply.headers["Content-Type"] == "application/x-x509-ca-ra-cert"
+        assert pkcs7.load_der_pkcs7_certificates(reply.read()) == [ra]
+    status, headers, body = http(scep_url(server) + "?operation=GetCACertChain")
+    assert status == 200 and headers["Content-Type"] == "application/x-x509-ca-ra-cert-chain"
+    assert split(pkcs7.load_der_pkcs7_certificates(body)) == (ra, ca)
     for path in ("/certsrv/mscep/mscep.dll", "/scep/manual", "/scep/pkiclient.exe"):
         assert http(scep_url(server, path) + "?operation=GetCACaps")[0] == 200
     assert http(scep_url(server, "/scep/nolabel") + "?operation=GetCACaps")[0] == 404
@@ -202,6 +212,38 @@ def test_get_pki_operation_and_get_cert(server: Server) -> None:
     fetch = sm.get_cert(issued.issuer, issued.serial_number, device, ra)
     again = fetch.check(answer(server, fetch.der, device))
     assert again.status == sm.Status.SUCCESS and again.issued(device)[0] == issued
+
+
+def cisco_message(der: bytes, escape_plus: bool = True) -> str:
+    """The `message` parameter as Cisco IOS sends it: base64 in 64-character lines,
+    '+', '/', '=' and the line breaks percent-escaped (or '+' left bare, which a
+    form decoder reads as a space)."""
+    text = base64.b64encode(der).decode()
+    out = "".join(text[i:i + 64] + "\n" for i in range(0, len(text), 64))
+    out = out.replace("/", "%2F").replace("=", "%3D").replace("\n", "%0A")
+    return out.replace("+", "%2B") if escape_plus else out
+
+
+def test_cisco_path_and_get_message(server: Server) -> None:
+    """/cgi-bin/pkiclient.exe answers by default; a GET PKIOperation whose message is
+    escaped as Cisco IOS escapes it (%2B %2F %3D, %0A line breaks), or with '+' left
+    bare, enrolls."""
+    cisco = scep_url(server, "/cgi-bin/pkiclient.exe")
+    assert http(cisco + "?operation=GetCACaps")[0] == 200
+    status, headers, body = http(cisco + "?operation=GetCACert")
+    assert status == 200 and headers["Content-Type"] == "application/x-x509-ca-ra-cert"
+    ra, _ = ra_certificates(server)
+    for n, escape_plus in enumerate((True, False)):
+        device = self_signed(f"router{n}")
+        request = sm.pkcs_req(request_for(device, f"router{n}", "sesame"), device, ra)
+        message = cisco_message(request.der, escape_plus)
+        assert "%0A" in message and "%2F" in message
+        assert ("%2B" in message) == escape_plus and ("+" in message) != escape_plus
+        status, headers, body = http(cisco + "?operation=PKIOperation&message=" + message)
+        assert status == 200 and headers["Content-Type"] == "application/x-pki-message", body
+        reply = request.check(sm.parse(body, [ra]))
+        assert reply.status == sm.Status.SUCCESS, reply
+        assert reply.issued(device)[0].subject == pki.name(f"router{n}")
 
 
 @pytest.mark.parametrize("body", [b"", b"garbage", b"\x30\x03\x02\x01\x01"],

@@ -13,8 +13,10 @@ Client quirks the tests work around:
 
 * scepclient 2.1 encrypts its request to *every* certificate GetCACert returns
   unless `-ca-fingerprint` picks one; estra's embedded CA has an EC key, and the
-  client panics ("interface {} is *ecdsa.PublicKey, not *rsa.PublicKey").  The
-  tests pass the RA certificate's SHA-256 fingerprint, as an NDES user would.
+  client would panic ("interface {} is *ecdsa.PublicKey, not *rsa.PublicKey").
+  estra answers its GetCACert (User-Agent Go-http-client) with the RA
+  certificate alone then; the tests run it both with the RA certificate's
+  SHA-256 fingerprint, as an NDES user would, and without.
 * scepclient keeps csr.pem and self.pem next to its key and reuses csr.pem (its
   challenge included) on the next run: one directory per device.
 * scepclient's transactionID is a hash of the key, so its renewal reuses the
@@ -156,9 +158,9 @@ def scep(start_estra: Callable[..., Server]) -> Iterator[Scep]:
 class ScepClient:
     """One device: a directory holding scepclient's PKCS#1 key, csr.pem and cert."""
 
-    def __init__(self, scep: Scep, directory: Path) -> None:
+    def __init__(self, scep: Scep, directory: Path, fingerprint: bool = True) -> None:
         self.exe = tool("scepclient")
-        self.scep, self.dir = scep, directory
+        self.scep, self.dir, self.fingerprint = scep, directory, fingerprint
         directory.mkdir()
         self.key, self.cert = directory / "dev.key", directory / "dev.pem"
         key = rsa.generate_private_key(65537, 2048)
@@ -167,17 +169,21 @@ class ScepClient:
             serialization.NoEncryption()))
 
     def command(self, *args: str, path: str = "/scep") -> list[str]:
+        pick = ["-ca-fingerprint", self.scep.ra_fingerprint] if self.fingerprint else []
         return [self.exe, "-server-url", self.scep.base + path, "-private-key", str(self.key),
-                "-certificate", str(self.cert), "-ca-fingerprint", self.scep.ra_fingerprint,
-                *args]
+                "-certificate", str(self.cert), *pick, *args]
 
     def run(self, *args: str, path: str = "/scep") -> subprocess.CompletedProcess[str]:
         return run(self.command(*args, path=path), timeout=60)
 
 
-@pytest.mark.parametrize("path", ["/scep", "/certsrv/mscep/mscep.dll"])
-def test_scepclient_enrolls_then_renews(scep: Scep, tmp_path: Path, path: str) -> None:
-    device = ScepClient(scep, tmp_path / "dev1")
+@pytest.mark.parametrize("path,fingerprint", [
+    ("/scep", True), ("/certsrv/mscep/mscep.dll", True), ("/scep", False),
+    ("/cgi-bin/pkiclient.exe", False)])
+def test_scepclient_enrolls_then_renews(scep: Scep, tmp_path: Path, path: str,
+                                        fingerprint: bool) -> None:
+    """Enroll, then renew; with -ca-fingerprint, and as a stock run without it."""
+    device = ScepClient(scep, tmp_path / "dev1", fingerprint)
     done = device.run("-challenge", "sesame", "-cn", "scep-dev1", "-organization", "lab",
                       path=path)
     assert done.returncode == 0, done.stdout + done.stderr

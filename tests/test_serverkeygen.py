@@ -10,7 +10,7 @@ from typing import Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
@@ -23,6 +23,10 @@ ASYMMETRIC_DECRYPT_KEY_ID = x509.ObjectIdentifier("1.2.840.113549.1.9.16.2.54")
 CONFIG = """
 [profiles.rsa]
 serverkeygen_key = "rsa-3072"
+serverkeygen_follow_csr = false
+
+[profiles.econly]
+key_types = ["ec"]
 
 [profiles.sealed]
 serverkeygen_encrypt = true
@@ -96,6 +100,27 @@ def test_profile_key_type_and_off(start_estra: Callable[..., Server], tmp_path: 
     status, _, body = server.post("nokeys/serverkeygen",
                            pki.csr(pki.ec_key(), pki.name("r")))
     assert status == 501 and b"disabled" in body
+
+
+def test_key_like_the_placeholder(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """An RSA-2048 placeholder (clients that reject a short EC key part) gets an RSA
+    2048 key, an EC P-384 placeholder a P-384 key; a profile whose key rules refuse
+    the placeholder's kind, or that does not follow the CSR, gets serverkeygen_key."""
+    server = start_estra(CONFIG)
+    server.add_user("alice")
+    for path, placeholder, kind, size in (
+            ("serverkeygen", rsa.generate_private_key(65537, 2048), "RSA", 2048),
+            ("serverkeygen", ec.generate_private_key(ec.SECP384R1()), "EC", 384),
+            ("econly/serverkeygen", rsa.generate_private_key(65537, 2048), "EC", 256),
+            ("rsa/serverkeygen", rsa.generate_private_key(65537, 2048), "RSA", 3072)):
+        status, headers, body = server.post(path, pki.csr(placeholder, pki.name("p")))
+        assert status == 200, body
+        (_, pkcs8), (_, p7) = parts(headers, body)
+        text = openssl("pkey", "-inform", "DER", "-noout", "-text", data=pkcs8).decode()
+        assert f"Private-Key: ({size} bit" in text, (path, text[:80])
+        assert ("ASN1 OID" in text) == (kind == "EC"), (path, text[:200])
+        cert = pkcs7.load_der_pkcs7_certificates(p7)[0]
+        check_pair(tmp_path, pkcs8, cert)
 
 
 def rsa_device(server: Server, tmp: Path) -> tuple[Path, Path, x509.Certificate]:
