@@ -321,8 +321,9 @@ class PkiMessage:
         return self.open(recipient, bytes)
 
     def csr(self, recipient: Signer) -> x509.CertificateSigningRequest:
-        """Server side: the PKCS#10 of a PKCSReq / RenewalReq (signature not checked)."""
-        return self.open(recipient, x509.load_der_x509_csr)
+        """Server side: the PKCS#10 of a PKCSReq / RenewalReq, every field estra reads
+        checked (`wire.load_csr`), its signature not (the server checks that)."""
+        return self.open(recipient, lambda der: load_csr(der, pop=False))
 
     def issued(self, recipient: Signer) -> list[x509.Certificate]:
         """Client side: the certificates of a CertRep SUCCESS."""
