@@ -266,26 +266,39 @@ class Authenticator:
 
     async def _by_certificate(self, peer: Peer, profile: Profile,
                               problems: list[str]) -> Identity | None:
+        try:
+            proven = self._verify(peer, profile, problems)
+        except Exception as e:  # noqa: BLE001 - a client certificate is device bytes
+            problems.append(f"client certificate unreadable ({type(e).__name__})")
+            return None
+        if proven is None:
+            return None
+        kind, name, realm, expired_for = proven
+        leaf = peer.chain[0]
+        if kind == ISSUED:
+            realm = await self._issuing_profile(leaf) or UNRECORDED
+        return _accepted(Identity(kind, name, realm, peer, leaf, expired_for), profile,
+                         problems)
+
+    def _verify(self, peer: Peer, profile: Profile, problems: list[str]
+                ) -> tuple[str, str, str, datetime.timedelta | None] | None:
+        """(kind, name, realm, expired for) of the client chain, or None + why."""
         leaf, rest = peer.chain[0], peer.chain[1:]
         now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
         if self.ra.anchors and _has_cmc_ra(leaf):
             as_ra = self.ra.verify(leaf, rest, now)
             if as_ra.ok:
-                return _accepted(Identity(RA, _cert_name(leaf), _realm(as_ra), peer, leaf),
-                                 profile, problems)
+                return RA, _cert_name(leaf), _realm(as_ra), None
         ours = self.issued.verify(leaf, rest, now)
         if ours.ok or ours.expired_since is not None:
             if ours.expired_since is not None and \
                     ours.expired_since.total_seconds() > profile.reenroll_grace:
                 problems.append("client certificate expired beyond the re-enrollment grace")
                 return None
-            origin = await self._issuing_profile(leaf)
-            return _accepted(Identity(ISSUED, _cert_name(leaf), origin or UNRECORDED, peer,
-                                      leaf, ours.expired_since), profile, problems)
+            return ISSUED, _cert_name(leaf), "", ours.expired_since
         theirs = self.bootstrap.verify(leaf, rest, now)
         if theirs.ok:
-            return _accepted(Identity(BOOTSTRAP, _cert_name(leaf), _realm(theirs), peer, leaf),
-                             profile, problems)
+            return BOOTSTRAP, _cert_name(leaf), _realm(theirs), None
         problems.append(f"client certificate {ours.reason}; {theirs.reason}")
         return None
 

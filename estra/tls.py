@@ -173,11 +173,14 @@ def peer_chain(conn: SSL.Connection) -> list[x509.Certificate]:
     On the server side OpenSSL's peer chain may or may not hold the leaf,
     so the leaf is taken on its own and removed from the rest.
     """
-    leaf = conn.get_peer_certificate(as_cryptography=True)
-    if leaf is None:
+    try:
+        leaf = conn.get_peer_certificate(as_cryptography=True)
+        if leaf is None:
+            return []
+        rest = conn.get_peer_cert_chain(as_cryptography=True) or []
+        return [leaf, *(c for c in rest if c != leaf)]
+    except Exception:  # noqa: BLE001 - a certificate cryptography cannot read is no credential
         return []
-    rest = conn.get_peer_cert_chain(as_cryptography=True) or []
-    return [leaf, *(c for c in rest if c != leaf)]
 
 
 @frozen
