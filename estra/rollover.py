@@ -34,7 +34,7 @@ from estra.operate import emit, fail
 from estra.upstream.local import (ROLLOVER_FILES, LocalCA, _key_usage, _pem_key,
                                   generate_key, write_private, write_public)
 
-__all__ = ["add_parser", "run", "rollover", "retire_old", "next_generation"]
+__all__ = ["add_parser", "run", "rollover", "retire_old", "next_generation", "RolloverError"]
 
 _PEM = serialization.Encoding.PEM
 _OLD_KEY = "ca-old.key"

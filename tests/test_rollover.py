@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+import time
 from pathlib import Path
 from typing import Callable
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs7
 
+from twisted.internet.defer import Deferred
+from twisted.trial.unittest import SynchronousTestCase
+
+from estra.config import load_settings
+from estra.rollover import RolloverError, next_generation, rollover
+from estra.state import init_state
+from estra.upstream.local import LocalCA
 from tests import pki
-from tests.conftest import PASSWORD, Server, estra_cli, issued, parse_http
+from tests.conftest import PASSWORD, SCEP_CONFIG, Server, estra_cli, issued, parse_http
+from tests.strongswan import StrongSwan, sw, strongswan_usable  # noqa: F401 - fixtures
 
 PKCS10 = ("-H", "Content-Type: application/pkcs10")
 
@@ -102,3 +113,82 @@ def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
     assert PASSWORD  # alice's password still enrolls after retiring
     status, _, _ = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("late-device")))
     assert status == 200
+
+
+def test_strongswan_reads_rolled_over_cacerts(start_estra: Callable[..., Server],
+                                              sw: StrongSwan) -> None:
+    """strongSwan's pki --estca reads /cacerts after a rollover: the new root (trusted)
+    to ca.der, the old root to ca-root-2.der, the two links as sub CAs."""
+    server = start_estra("")
+    rolled = ca_cli(server, "rollover")
+    assert rolled.returncode == 0, rolled.stderr
+    server.restart("")
+    done = sw.estca(f"https://localhost:{server.port}", server)
+    assert done.returncode == 0, done.stderr.decode()
+    assert sorted(p.name for p in sw.dir.glob("ca*")) == \
+        ["ca-1.der", "ca-2.der", "ca-root-2.der", "ca.der"]
+    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    assert x509.load_der_x509_certificate((sw.dir / "ca.der").read_bytes()) == new_root
+    assert b"Root CA cert is trusted" in done.stderr
+    old = x509.load_der_x509_certificate((sw.dir / "ca-root-2.der").read_bytes())
+    assert old.subject.rfc4514_string() == "CN=estra local CA,O=estra"
+
+
+def test_scep_serves_the_rolled_over_chain(start_estra: Callable[..., Server],
+                                           tmp_path: Path) -> None:
+    """After a rollover SCEP GetCACert and GetCACertChain hold the RA certificate, the new
+    root, both links and the old root; the kept RA certificate chains to the old root."""
+    server = start_estra(SCEP_CONFIG)
+    old_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    assert ca_cli(server, "rollover").returncode == 0
+    server.restart(SCEP_CONFIG)
+    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    port = re.search(r"SCEP ready on http://[^:]+:(\d+)/", server.log.read_text())
+    assert port, server.log.read_text()
+    for operation in ("GetCACert", "GetCACertChain"):
+        done = run(["curl", "-sS", "--fail", "--max-time", "30",
+                    f"http://127.0.0.1:{port.group(1)}/scep?operation={operation}"])
+        assert done.returncode == 0, done.stderr
+        certs = pkcs7.load_der_pkcs7_certificates(done.stdout)
+        assert len(certs) == 5 and new_root in certs and old_root in certs
+        ra, = [c for c in certs if not c.extensions.get_extension_for_class(
+            x509.BasicConstraints).value.ca]
+        assert ra.issuer == old_root.subject
+
+
+class RolloverUnitTests(SynchronousTestCase):
+    """estra/rollover.py in process, with an injected clock."""
+
+    def setUp(self) -> None:
+        self.now = time.time()
+        self.settings = load_settings(None, state_dir=self.mktemp())
+        init_state(self.settings, lambda: self.now)
+
+    def test_generation_suffix(self) -> None:
+        """The common name gets " G2", then " G3"; other attributes stay."""
+        first = next_generation(pki.name("estra local CA"))
+        self.assertEqual(first, pki.name("estra local CA G2"))
+        self.assertEqual(next_generation(first), pki.name("estra local CA G3"))
+
+    def test_force_rolls_again(self) -> None:
+        """A second rollover is refused, then done with force; the files stay consistent."""
+        rollover(self.settings, clock=lambda: self.now)
+        self.assertRaises(RolloverError, rollover, self.settings, clock=lambda: self.now)
+        new = rollover(self.settings, force=True, clock=lambda: self.now)
+        loaded = LocalCA.load_or_create(self.settings.ca_cert, self.settings.ca_key, 1,
+                                        lambda: self.now)
+        self.assertEqual(loaded.cert, new.cert)
+        self.assertEqual(loaded.key.public_key(), new.cert.public_key())
+        self.assertEqual(new.cert.subject, next_generation(loaded.rollover[2].subject))
+        self.assertFalse([p for p in self.settings.state_dir.listdir() if "rollover" in p])
+
+    def test_old_root_leaves_once_expired(self) -> None:
+        """/cacerts and the re-enrollment anchors drop the old root and links after it expires."""
+        rollover(self.settings, clock=lambda: self.now)
+        ca = LocalCA.load_or_create(self.settings.ca_cert, self.settings.ca_key, 1,
+                                    lambda: self.now)
+        self.assertEqual(len(self.successResultOf(Deferred.fromCoroutine(ca.cacerts()))), 4)
+        self.assertEqual(len(ca.anchors()), 2)
+        self.now = ca.rollover[2].not_valid_after_utc.timestamp() + 1
+        self.assertEqual(self.successResultOf(Deferred.fromCoroutine(ca.cacerts())), [ca.cert])
+        self.assertEqual(ca.anchors(), [ca.cert])
