@@ -12,7 +12,8 @@ directory::
     ca-oldwithnew.pem      lets a device trusting the new root accept old certificates
 
 A server.pem this CA had issued is re-issued by the new CA with NewWithOld
-in its chain, so devices trusting either root accept the TLS server.  The
+in its chain, so devices trusting either root accept the TLS server
+(retire-old puts the new root back in its place).  The
 running server loads the CA at start: restart it after a rollover.
 """
 
@@ -27,6 +28,7 @@ from typing import Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import load_pem_x509_certificates
 from cryptography.x509.oid import NameOID
 
 from estra.config import Settings
@@ -155,6 +157,12 @@ def _reissue_tls(settings: Settings, old: LocalCA, new: LocalCA,
 def retire_old(settings: Settings) -> list[str]:
     """Remove the old root, its key and the links; the names removed."""
     removed = []
+    link = settings.ca_cert.sibling(ROLLOVER_FILES[0])
+    if link.exists() and settings.tls_cert.exists():     # server.pem: leaf + NewWithOld
+        chain = load_pem_x509_certificates(settings.tls_cert.getContent())
+        if x509.load_pem_x509_certificate(link.getContent()) in chain[1:]:
+            write_public(settings.tls_cert, chain[0].public_bytes(_PEM)
+                         + settings.ca_cert.getContent())
     for name in (*ROLLOVER_FILES, _OLD_KEY):
         path = settings.ca_cert.sibling(name)
         if path.exists():

@@ -104,6 +104,8 @@ def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
     done = ca_cli(server, "retire-old")
     assert done.returncode == 0, done.stderr
     assert not (server.state / "ca-old.pem").exists()
+    served = x509.load_pem_x509_certificates((server.state / "server.pem").read_bytes())
+    assert served[1:] == [new_root]       # the link leaves the TLS chain too
     server.restart("")
     status, _, body = parse_http(server.curl("cacerts").stdout)
     assert status == 200 and issued(body) == [new_root]
