@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 
 from twisted.internet.defer import Deferred
 
-from estra import operate, revocation, wire
+from estra import operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
 from estra.console.operators import set_role
@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     user_cmds.add_parser("remove", help="remove a user").add_argument("name")
     operate.add_parsers(commands)
     revocation.add_parser(commands)
+    rollover.add_parser(commands)
     operator = commands.add_parser("operator", help="console operators ([console] operators)")
     op_add = operator.add_subparsers(dest="action", required=True).add_parser(
         "add", help="add an operator or change their password and role")
@@ -342,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         return _est_command(args)
     if args.command == "health":
         return _react(lambda reactor: _health(reactor, settings, args))
+    if args.command == "ca":
+        return rollover.run(settings, args)
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
     if args.command == "operator":

@@ -263,7 +263,7 @@ class _IssuerSync(Service):
         self.interval = interval
 
     async def sync(self) -> None:
-        anchors = [self.local.cert]
+        anchors = list(self.local.anchors())
         for ca in self.upstreams:
             try:
                 anchors.extend(await ca.cacerts())
@@ -371,7 +371,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     if settings.crl_url:
         crl_service(reactor, settings, store, prepared.ca, clock).setServiceParent(top)
     shared = _Shared(reactor, clock, prepared.ca, pool, store,
-                     TrustStore("issuing CA", [prepared.ca.cert]), bool(settings.scep_listen))
+                     TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
     holder = Holder(build_generation(shared, settings))
     _Upstreams(holder).setServiceParent(top)
     sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote, 300)
@@ -463,7 +463,7 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if hasattr(c, "close")] + webhooks,
                       remote=[c for c in cas.values() if c is not ca],
-                      client_ca_names=[ca.cert, *bootstrap], cas=cas)
+                      client_ca_names=[*ca.anchors(), *bootstrap], cas=cas)
 
 
 class _Reloader:

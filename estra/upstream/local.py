@@ -19,7 +19,10 @@ from zope.interface import implementer
 from estra.config import EKUS, Profile
 from estra.interfaces import ICertificateAuthority
 
-__all__ = ["LocalCA", "write_private", "write_public", "generate_key"]
+__all__ = ["LocalCA", "write_private", "write_public", "generate_key", "ROLLOVER_FILES"]
+
+#: next to ca.pem after `estra ca rollover`, in RFC 7030 4.1.3 order; the old key is ca-old.key
+ROLLOVER_FILES = ("ca-newwithold.pem", "ca-oldwithnew.pem", "ca-old.pem")
 
 log = Logger()
 _BACKDATE = datetime.timedelta(minutes=5)
@@ -75,6 +78,8 @@ class LocalCA:
         self.key, self.cert, self._clock = key, cert, clock
         self.crl_url = ""       # [crl] url: the CRL distribution point of issued certificates
         self.ocsp_url = ""      # [crl] ocsp_url: their authorityInfoAccess OCSP responder
+        # after `estra ca rollover` (estra/rollover.py): NewWithOld, OldWithNew, old root
+        self.rollover: list[x509.Certificate] = []
 
     @classmethod
     def load_or_create(cls, cert_path: FilePath, key_path: FilePath,
@@ -90,7 +95,10 @@ class LocalCA:
             key = serialization.load_pem_private_key(key_path.getContent(), None)
             if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
                 raise ValueError(f"{key_path.path}: CA key must be EC or RSA")
-            return cls(key, cert, clock)
+            ca = cls(key, cert, clock)
+            ca.rollover = [x509.load_pem_x509_certificate(f.getContent())
+                           for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
+            return ca
         key = generate_key()
         now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
         name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "estra"),
@@ -157,8 +165,19 @@ class LocalCA:
         """Certificates between an issued leaf and the root (none: we are the root)."""
         return []
 
+    def _current(self, certs: Sequence[x509.Certificate]) -> list[x509.Certificate]:
+        now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
+        return [c for c in certs if c.not_valid_after_utc > now]
+
+    def anchors(self) -> list[x509.Certificate]:
+        """The roots whose certificates may re-enroll: ours and, after a rollover,
+        the old root until it expires (RFC 7030 4.1.3)."""
+        return [self.cert, *self._current(self.rollover[2:])]
+
     async def cacerts(self) -> list[x509.Certificate]:
-        return [self.cert]
+        """The root, then the Root CA Key Update certificates (RFC 7030 4.1.3):
+        NewWithOld, OldWithNew, OldWithOld, each until it expires."""
+        return [self.cert, *self._current(self.rollover)]
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:

@@ -1,0 +1,192 @@
+"""`estra ca rollover` / `estra ca retire-old`: Root CA Key Update (RFC 7030 4.1.3).
+
+A rollover makes a new embedded CA (key, self-signed certificate, subject =
+the old one's with the next " G<n>" generation suffix on its common name) and
+the two link certificates of RFC 4210 4.4: NewWithOld (new key, signed by the
+old one) and OldWithNew (old key, signed by the new one).  In the state
+directory::
+
+    ca.pem / ca.key        the new root (what new devices should trust)
+    ca-old.pem / .key      the old root, kept until it expires or retire-old
+    ca-newwithold.pem      lets a device trusting the old root accept new certificates
+    ca-oldwithnew.pem      lets a device trusting the new root accept old certificates
+
+A server.pem this CA had issued is re-issued by the new CA with NewWithOld
+in its chain, so devices trusting either root accept the TLS server
+(retire-old puts the new root back in its place).  The
+running server loads the CA at start: restart it after a rollover.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import time
+from typing import Callable
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import load_pem_x509_certificates
+from cryptography.x509.oid import NameOID
+
+from estra.config import Settings
+from estra.operate import emit, fail
+from estra.upstream.local import (ROLLOVER_FILES, LocalCA, _key_usage, _pem_key,
+                                  generate_key, write_private, write_public)
+
+__all__ = ["add_parser", "run", "rollover", "retire_old", "next_generation", "RolloverError"]
+
+_PEM = serialization.Encoding.PEM
+_OLD_KEY = "ca-old.key"
+
+
+class RolloverError(Exception):
+    """The rollover cannot be done; the message is the one line to show."""
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    ca = commands.add_parser("ca", help="embedded CA key rollover (RFC 7030 4.1.3)")
+    actions = ca.add_subparsers(dest="action", required=True)
+    roll = actions.add_parser("rollover", help="make a new CA key and certificate and the "
+                              "NewWithOld/OldWithNew links; restart estra afterwards")
+    roll.add_argument("--force", action="store_true",
+                      help="roll over again while the previous old root is still kept "
+                      "(that old root is then dropped)")
+    roll.add_argument("--days", type=int, default=None,
+                      help="validity of the new root (default [ca] validity_days)")
+    actions.add_parser("retire-old", help="drop the old root and the links from /cacerts "
+                       "and re-enrollment trust (automatic once the old root expires)")
+
+
+def next_generation(subject: x509.Name) -> x509.Name:
+    """`subject` with its common name's generation bumped: "X" -> "X G2", "X G2" -> "X G3"."""
+    attrs, bumped = [], False
+    for attr in subject:
+        if attr.oid == NameOID.COMMON_NAME and not bumped and isinstance(attr.value, str):
+            m = re.fullmatch(r"(.*) G(\d+)", attr.value)
+            value = f"{m.group(1)} G{int(m.group(2)) + 1}" if m else f"{attr.value} G2"
+            attr, bumped = x509.NameAttribute(NameOID.COMMON_NAME, value), True
+        attrs.append(attr)
+    if not bumped:
+        attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, "estra local CA G2"))
+    return x509.Name(attrs)
+
+
+def _ca_cert(subject: x509.Name, issuer: x509.Name, public_key: object, signer: object,
+             not_before: datetime.datetime, not_after: datetime.datetime) -> x509.Certificate:
+    return (x509.CertificateBuilder()
+            .subject_name(subject).issuer_name(issuer)
+            .public_key(public_key)  # type: ignore[arg-type]
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before).not_valid_after(not_after)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .add_extension(_key_usage(ca=True, encipher=False), True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(
+                public_key), False)  # type: ignore[arg-type]
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                signer.public_key()), False)  # type: ignore[attr-defined]
+            .sign(signer, hashes.SHA256()))  # type: ignore[arg-type]
+
+
+def rollover(settings: Settings, force: bool = False, days: int | None = None,
+             clock: Callable[[], float] = time.time) -> LocalCA:
+    """Roll the embedded CA over; returns the new CA. Files are written to temporary
+    names first and renamed into place, the new ca.key and ca.pem last."""
+    cert_path, key_path = settings.ca_cert, settings.ca_key
+    if not cert_path.exists():
+        raise RolloverError(f"no embedded CA in {settings.state_dir.path}; run estra init first")
+    if cert_path.sibling("ca-old.pem").exists() and not force:
+        raise RolloverError(f"a rollover is in progress ({cert_path.sibling('ca-old.pem').path} "
+                            "exists); run `estra ca retire-old` first, or use --force")
+    old = LocalCA.load_or_create(cert_path, key_path, settings.ca_validity_days, clock)
+    now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
+    start = now - datetime.timedelta(minutes=5)
+    end = now + datetime.timedelta(days=days or settings.ca_validity_days)
+    key = generate_key()
+    subject = next_generation(old.cert.subject)
+    new_root = _ca_cert(subject, subject, key.public_key(), key, start, end)
+    old_end = old.cert.not_valid_after_utc
+    new_with_old = _ca_cert(subject, old.cert.subject, key.public_key(), old.key,
+                            start, min(end, old_end))
+    old_with_new = _ca_cert(old.cert.subject, subject, old.key.public_key(), key,
+                            start, old_end)
+    staged: list[tuple[str, bytes, bool]] = [
+        ("ca-old.pem", old.cert.public_bytes(_PEM), False),
+        (_OLD_KEY, _pem_key(old.key), True),
+        ("ca-newwithold.pem", new_with_old.public_bytes(_PEM), False),
+        ("ca-oldwithnew.pem", old_with_new.public_bytes(_PEM), False)]
+    new = LocalCA(key, new_root, clock)
+    tls = _reissue_tls(settings, old, new, new_with_old)
+    staged += tls
+    staged += [(key_path.basename(), _pem_key(key), True),
+               (cert_path.basename(), new_root.public_bytes(_PEM), False)]
+    temps = []
+    for name, data, private in staged:
+        target = cert_path.sibling(name)
+        tmp = target.siblingExtension(".rollover")
+        (write_private if private else write_public)(tmp, data)
+        temps.append((tmp, target))
+    for tmp, target in temps:
+        os.replace(tmp.path, target.path)
+    new.rollover = [new_with_old, old_with_new, old.cert]
+    return new
+
+
+def _reissue_tls(settings: Settings, old: LocalCA, new: LocalCA,
+                 link: x509.Certificate) -> list[tuple[str, bytes, bool]]:
+    """A new server.pem/server.key from the new CA when the old CA had issued them:
+    leaf + NewWithOld, which chains to either root."""
+    if not settings.tls_cert.exists() or settings.tls_cert.parent() != settings.ca_cert.parent():
+        return []
+    leaf = x509.load_pem_x509_certificate(settings.tls_cert.getContent())
+    if leaf.issuer != old.cert.subject:
+        return []
+    try:
+        sans = [str(n.value) for n in leaf.extensions.get_extension_for_class(
+            x509.SubjectAlternativeName).value]
+    except x509.ExtensionNotFound:
+        sans = list(settings.server_names)
+    cert, key = new.server_certificate(sans or list(settings.server_names))
+    return [(settings.tls_key.basename(), _pem_key(key), True),
+            (settings.tls_cert.basename(), cert.public_bytes(_PEM) + link.public_bytes(_PEM),
+             False)]
+
+
+def retire_old(settings: Settings) -> list[str]:
+    """Remove the old root, its key and the links; the names removed."""
+    removed = []
+    link = settings.ca_cert.sibling(ROLLOVER_FILES[0])
+    if link.exists() and settings.tls_cert.exists():     # server.pem: leaf + NewWithOld
+        chain = load_pem_x509_certificates(settings.tls_cert.getContent())
+        if x509.load_pem_x509_certificate(link.getContent()) in chain[1:]:
+            write_public(settings.tls_cert, chain[0].public_bytes(_PEM)
+                         + settings.ca_cert.getContent())
+    for name in (*ROLLOVER_FILES, _OLD_KEY):
+        path = settings.ca_cert.sibling(name)
+        if path.exists():
+            path.remove()
+            removed.append(path.path)
+    return removed
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """`estra ca ACTION`: 0, or 2 and one line why."""
+    if args.action == "retire-old":
+        removed = retire_old(settings)
+        emit(args, {"removed": removed},
+             "estra: removed " + ", ".join(removed) + "; restart estra" if removed
+             else "estra: no old CA to retire")
+        return 0
+    try:
+        new = rollover(settings, args.force, args.days)
+    except (RolloverError, OSError, ValueError) as e:
+        return fail(args, str(e), 2)
+    subject = new.cert.subject.rfc4514_string()
+    emit(args, {"subject": subject, "cert": settings.ca_cert.path,
+                "links": [settings.ca_cert.sibling(n).path for n in ROLLOVER_FILES[:2]]},
+         f"estra: new CA {subject} in {settings.ca_cert.path}; the old root and the "
+         "NewWithOld/OldWithNew links are served from /cacerts until it expires or "
+         "`estra ca retire-old`; restart estra to use the new CA")
+    return 0

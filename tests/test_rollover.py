@@ -1,0 +1,196 @@
+"""Embedded CA rollover (RFC 7030 4.1.3) against a real twistd, curl and openssl."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs7
+
+from twisted.internet.defer import Deferred
+from twisted.trial.unittest import SynchronousTestCase
+
+from estra.config import load_settings
+from estra.rollover import RolloverError, next_generation, rollover
+from estra.state import init_state
+from estra.upstream.local import LocalCA
+from tests import pki
+from tests.conftest import PASSWORD, SCEP_CONFIG, Server, estra_cli, issued, parse_http
+from tests.strongswan import StrongSwan, sw, strongswan_usable  # noqa: F401 - fixtures
+
+PKCS10 = ("-H", "Content-Type: application/pkcs10")
+
+
+def run(cmd: list[str], input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(cmd, input=input, capture_output=True, timeout=60)
+
+
+def ca_cli(server: Server, *args: str) -> subprocess.CompletedProcess[str]:
+    return estra_cli("--config", str(server.config), "--state-dir", str(server.state),
+                     "ca", *args)
+
+
+def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
+                                            tmp_path: Path) -> None:
+    """After `estra ca rollover` and a restart: /cacerts holds the new root, both links
+    and the old root; new certificates come from the new CA and verify for a device that
+    trusts only the old root through NewWithOld; an old device re-enrolls; retire-old
+    leaves the new root alone."""
+    server = start_estra("")
+    server.add_user("alice")
+    key = pki.ec_key()
+    req = pki.csr(key, pki.name("old-device"))
+    status, _, body = server.post("simpleenroll", req)
+    assert status == 200, body
+    old_leaf = issued(body)[0]
+    old_root = tmp_path / "old-root.pem"
+    old_root.write_bytes(server.ca.read_bytes())
+    old_subject = x509.load_pem_x509_certificate(old_root.read_bytes()).subject
+
+    done = ca_cli(server, "rollover")
+    assert done.returncode == 0, done.stderr
+    again = ca_cli(server, "rollover")
+    assert again.returncode == 2 and "in progress" in again.stderr
+    server.restart("")
+
+    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    assert new_root.subject.rfc4514_string() == "CN=estra local CA G2,O=estra"
+    status, _, body = parse_http(server.curl("cacerts").stdout)
+    assert status == 200
+    der = run(["openssl", "base64", "-d"], input=body).stdout
+    pem = run(["openssl", "pkcs7", "-inform", "DER", "-print_certs"], input=der).stdout
+    assert pem.count(b"BEGIN CERTIFICATE") == 4
+    certs = issued(body)        # a DER SET OF: the order on the wire is the encoding's
+    assert new_root in certs
+    new_with_old, = [c for c in certs if c.issuer != c.subject and c.subject == new_root.subject]
+    old_with_new, = [c for c in certs if c.issuer != c.subject and c.issuer == new_root.subject]
+    old, = [c for c in certs if c.issuer == c.subject != new_root.subject]
+    assert (new_with_old.subject, new_with_old.issuer) == (new_root.subject, old_subject)
+    assert new_with_old.public_key() == new_root.public_key()
+    assert (old_with_new.subject, old_with_new.issuer) == (old_subject, new_root.subject)
+    assert old.subject == old.issuer == old_subject
+
+    # the TLS server too is reachable for a device that trusts only the old root
+    status, _, body = parse_http(server.curl("cacerts", "--cacert", str(old_root)).stdout)
+    assert status == 200
+
+    status, _, body = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("new-device")))
+    assert status == 200, body
+    new_leaf = issued(body)[0]
+    assert new_leaf.issuer == new_root.subject
+    (tmp_path / "new-leaf.pem").write_bytes(new_leaf.public_bytes(pki.PEM))
+    (tmp_path / "newwithold.pem").write_bytes(new_with_old.public_bytes(pki.PEM))
+    verify = run(["openssl", "verify", "-CAfile", str(old_root), "-untrusted",
+                  str(tmp_path / "newwithold.pem"), str(tmp_path / "new-leaf.pem")])
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    verify = run(["openssl", "verify", "-CAfile", str(server.ca), str(tmp_path / "new-leaf.pem")])
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+    cert, key_file = pki.write_pair(tmp_path, "old-device", old_leaf, key)
+    body_file = tmp_path / "renew.b64"
+    body_file.write_bytes(pki.b64(req))
+    done_curl = server.curl("simplereenroll", "--cert", str(cert), "--key", str(key_file),
+                            "--data-binary", f"@{body_file}", *PKCS10)
+    status, _, body = parse_http(done_curl.stdout)
+    assert status == 200, body
+    renewed = issued(body)[0]
+    assert renewed.issuer == new_root.subject
+    assert renewed.subject == old_leaf.subject
+
+    done = ca_cli(server, "retire-old")
+    assert done.returncode == 0, done.stderr
+    assert not (server.state / "ca-old.pem").exists()
+    served = x509.load_pem_x509_certificates((server.state / "server.pem").read_bytes())
+    assert served[1:] == [new_root]       # the link leaves the TLS chain too
+    server.restart("")
+    status, _, body = parse_http(server.curl("cacerts").stdout)
+    assert status == 200 and issued(body) == [new_root]
+    done_curl = server.curl("simplereenroll", "--cert", str(cert), "--key", str(key_file),
+                            "--data-binary", f"@{body_file}", *PKCS10)
+    assert parse_http(done_curl.stdout)[0] != 200
+    assert PASSWORD  # alice's password still enrolls after retiring
+    status, _, _ = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("late-device")))
+    assert status == 200
+
+
+def test_strongswan_reads_rolled_over_cacerts(start_estra: Callable[..., Server],
+                                              sw: StrongSwan) -> None:
+    """strongSwan's pki --estca reads /cacerts after a rollover: the new root (trusted)
+    to ca.der, the old root to ca-root-2.der, the two links as sub CAs."""
+    server = start_estra("")
+    rolled = ca_cli(server, "rollover")
+    assert rolled.returncode == 0, rolled.stderr
+    server.restart("")
+    done = sw.estca(f"https://localhost:{server.port}", server)
+    assert done.returncode == 0, done.stderr.decode()
+    assert sorted(p.name for p in sw.dir.glob("ca*")) == \
+        ["ca-1.der", "ca-2.der", "ca-root-2.der", "ca.der"]
+    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    assert x509.load_der_x509_certificate((sw.dir / "ca.der").read_bytes()) == new_root
+    assert b"Root CA cert is trusted" in done.stderr
+    old = x509.load_der_x509_certificate((sw.dir / "ca-root-2.der").read_bytes())
+    assert old.subject.rfc4514_string() == "CN=estra local CA,O=estra"
+
+
+def test_scep_serves_the_rolled_over_chain(start_estra: Callable[..., Server],
+                                           tmp_path: Path) -> None:
+    """After a rollover SCEP GetCACert and GetCACertChain hold the RA certificate, the new
+    root, both links and the old root; the kept RA certificate chains to the old root."""
+    server = start_estra(SCEP_CONFIG)
+    old_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    assert ca_cli(server, "rollover").returncode == 0
+    server.restart(SCEP_CONFIG)
+    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    port = re.search(r"SCEP ready on http://[^:]+:(\d+)/", server.log.read_text())
+    assert port, server.log.read_text()
+    for operation in ("GetCACert", "GetCACertChain"):
+        done = run(["curl", "-sS", "--fail", "--max-time", "30",
+                    f"http://127.0.0.1:{port.group(1)}/scep?operation={operation}"])
+        assert done.returncode == 0, done.stderr
+        certs = pkcs7.load_der_pkcs7_certificates(done.stdout)
+        assert len(certs) == 5 and new_root in certs and old_root in certs
+        ra, = [c for c in certs if not c.extensions.get_extension_for_class(
+            x509.BasicConstraints).value.ca]
+        assert ra.issuer == old_root.subject
+
+
+class RolloverUnitTests(SynchronousTestCase):
+    """estra/rollover.py in process, with an injected clock."""
+
+    def setUp(self) -> None:
+        self.now = time.time()
+        self.settings = load_settings(None, state_dir=self.mktemp())
+        init_state(self.settings, lambda: self.now)
+
+    def test_generation_suffix(self) -> None:
+        """The common name gets " G2", then " G3"; other attributes stay."""
+        first = next_generation(pki.name("estra local CA"))
+        self.assertEqual(first, pki.name("estra local CA G2"))
+        self.assertEqual(next_generation(first), pki.name("estra local CA G3"))
+
+    def test_force_rolls_again(self) -> None:
+        """A second rollover is refused, then done with force; the files stay consistent."""
+        rollover(self.settings, clock=lambda: self.now)
+        self.assertRaises(RolloverError, rollover, self.settings, clock=lambda: self.now)
+        new = rollover(self.settings, force=True, clock=lambda: self.now)
+        loaded = LocalCA.load_or_create(self.settings.ca_cert, self.settings.ca_key, 1,
+                                        lambda: self.now)
+        self.assertEqual(loaded.cert, new.cert)
+        self.assertEqual(loaded.key.public_key(), new.cert.public_key())
+        self.assertEqual(new.cert.subject, next_generation(loaded.rollover[2].subject))
+        self.assertFalse([p for p in self.settings.state_dir.listdir() if "rollover" in p])
+
+    def test_old_root_leaves_once_expired(self) -> None:
+        """/cacerts and the re-enrollment anchors drop the old root and links after it expires."""
+        rollover(self.settings, clock=lambda: self.now)
+        ca = LocalCA.load_or_create(self.settings.ca_cert, self.settings.ca_key, 1,
+                                    lambda: self.now)
+        self.assertEqual(len(self.successResultOf(Deferred.fromCoroutine(ca.cacerts()))), 4)
+        self.assertEqual(len(ca.anchors()), 2)
+        self.now = ca.rollover[2].not_valid_after_utc.timestamp() + 1
+        self.assertEqual(self.successResultOf(Deferred.fromCoroutine(ca.cacerts())), [ca.cert])
+        self.assertEqual(ca.anchors(), [ca.cert])
