@@ -30,6 +30,7 @@ from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
 from estra.http import make_site
+from estra.logging import remember_twistd
 from estra.limits import ConnectionLimits, LimitedEndpoint, quiet_endpoint
 from estra.metrics import allow_labels
 from estra.throttle import LoginThrottle, ThrottleSettings
@@ -85,6 +86,7 @@ class Options(usage.Options):
 def makeService(options: Options) -> IService:
     from twisted.internet import reactor
     restrict_umask(getattr(options, "parent", None))
+    remember_twistd(getattr(options, "parent", None))   # for --logger estra.logging.json_observer
     try:
         return build_service(reactor, options["settings"], announce=sys.stderr)
     except (StartupError, StateError) as e:

@@ -4,14 +4,19 @@ factory noise; a JSON-lines log for shippers (a real twistd writing a real log).
 
 from __future__ import annotations
 
+import json
 import re
+import stat
+import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Callable
 
 from tests import pki
-from tests.conftest import SCEP_CONFIG, Server
+from tests.conftest import SCEP_CONFIG, Server, estra_cli
+from tests.test_logfile import start_with_logfile, stop
 
 SECRET = "Wr0ng-Pa55word-xyzzy"
 #: the text of every request line: protocol operation [label] status for who (how)
@@ -73,3 +78,45 @@ def test_one_line_format_for_every_request(start_estra: Callable[..., Server]) -
     for line in log.splitlines():
         if "[estra." in line:
             assert "  " not in line, line
+
+
+def test_json_lines_log(tmp_path: Path) -> None:
+    """With --logger estra.logging.json_observer, twistd's --logfile holds one JSON
+    object per line, a request's fields (operation, status, who, address...) as keys;
+    the file is 0640 and holds no password."""
+    log = tmp_path / "estra.json"
+    proc = start_with_logfile(tmp_path, log, "--logger", "estra.logging.json_observer")
+    try:
+        events = [json.loads(line) for line in log.read_text().splitlines()]
+        ready = next(e for e in events if "ready on https://" in e["text"])
+        port = re.search(r"https://127\.0\.0\.1:(\d+)/", ready["text"])
+        assert port, ready
+        base = f"https://localhost:{port.group(1)}/.well-known/est"
+        ca = str(tmp_path / "state" / "ca.pem")
+        done = estra_cli("--state-dir", str(tmp_path / "state"), "user", "add", "alice",
+                         "--password-stdin", stdin="correct horse\n")
+        assert done.returncode == 0, done.stderr
+        for args in (["--user", f"alice:{SECRET}", "--data-binary", "x",
+                      "-H", "Content-Type: application/pkcs10", f"{base}/simpleenroll"],
+                     [f"{base}/cacerts"]):
+            subprocess.run(["curl", "-sS", "-o", "/dev/null", "--cacert", ca, *args],
+                           check=True, timeout=30)
+        time.sleep(0.5)
+    finally:
+        stop(proc)
+    text = log.read_text()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o640
+    assert SECRET not in text
+    lines = text.splitlines()
+    events = [json.loads(line) for line in lines]     # every line parses on its own
+    assert len(events) == len(lines) > 3
+    requests = {e["operation"]: e for e in events if e.get("protocol") == "est"}
+    cacerts, refused = requests["cacerts"], requests["simpleenroll"]
+    assert (cacerts["status"], cacerts["who"], cacerts["address"]) == (200, "-", "127.0.0.1")
+    assert (refused["status"], refused["who"], refused["how"]) == (401, "basic:alice?", "basic")
+    assert refused["label"] == "default" and refused["path"] == "/.well-known/est/simpleenroll"
+    assert refused["text"].startswith("est simpleenroll [default] 401 for basic:alice? ")
+    assert all("Starting factory" not in e.get("text", "") for e in events)
+    assert any(e.get("text") == "Server Shut Down." for e in events)
+
+
