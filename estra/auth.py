@@ -246,12 +246,14 @@ class Authenticator:
     async def authenticate(self, peer: Peer, profile: Profile) -> Identity:
         """The requester's identity under `profile`, or `Unauthorized` (401)."""
         problems: list[str] = []
+        attempted: str | None = None            # a Basic user name that did not log in
         if peer.chain:
             identity = await self._by_certificate(peer, profile, problems)
             if identity is not None:
                 return identity
         if peer.authorization is not None:
             creds = _basic(peer.authorization)
+            attempted = creds[0] if creds is not None else None
             if BASIC not in profile.accept:
                 problems.append(f"HTTP Basic is not accepted by profile {profile.name!r}")
             elif creds is None:
@@ -262,7 +264,7 @@ class Authenticator:
                 problems.append("wrong user name or password")
         if not problems:
             problems.append("authentication required")
-        raise Unauthorized("; ".join(problems), self.realm)
+        raise Unauthorized("; ".join(problems), self.realm, attempted)
 
     async def _by_certificate(self, peer: Peer, profile: Profile,
                               problems: list[str]) -> Identity | None:

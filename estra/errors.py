@@ -31,10 +31,15 @@ class BadRequest(EstError):
 
 
 class Unauthorized(EstError):
+    """401. `attempted` is the user name of Basic credentials that failed (for the
+    request's log line); the password is never kept."""
+
     status = 401
 
-    def __init__(self, reason: str, realm: str = "estra") -> None:
+    def __init__(self, reason: str, realm: str = "estra",
+                 attempted: str | None = None) -> None:
         super().__init__(reason, {"WWW-Authenticate": f'Basic realm="{realm}"'})
+        self.attempted = attempted
 
 
 class Forbidden(EstError):

@@ -10,12 +10,14 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra import keygen, wire
-from estra.auth import Identity, Peer
+from estra.auth import BASIC, Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
-from estra.errors import EstError, MethodNotAllowed, NotFound, NotImplementedOperation
+from estra.errors import (EstError, MethodNotAllowed, NotFound, NotImplementedOperation,
+                          Unauthorized)
 from estra.fullcmc import CMC_RESPONSE, FullCmc
 from estra.metrics import observe_request
-from estra.http import SafeLogger, NotFoundResource, answer_error, read_body, respond, run_async
+from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
+                        respond, run_async)
 from estra.policy import ENROLL, REENROLL
 from estra.ra import RegistrationAuthority
 from estra.tls import channel_binding, peer_chain
@@ -57,7 +59,7 @@ class Operation(Resource):
         return run_async(request, lambda: self._run(request))
 
     async def _run(self, request: Request) -> None:
-        request.estra_logged = True  # type: ignore[attr-defined]  # our event, not the access log
+        request.estra_logged = True  # type: ignore[attr-defined]  # log_request's line, not QuietSite's
         started = time.monotonic()
         event: dict[str, Any] = {"who": "-", "how": "anonymous", "reason": ""}
         status = 200
@@ -75,13 +77,11 @@ class Operation(Resource):
             err = answer_error(e, request)
             status = err.status if err else 499
             event["reason"] = err.reason if isinstance(err, EstError) else "client left"
+            if isinstance(e, Unauthorized) and e.attempted is not None:
+                event["who"], event["how"] = f"{BASIC}:{e.attempted}?", BASIC
         observe_request("est", self.name, self.profile.name, status,
                         time.monotonic() - started)
-        log.info("{operation} [{label}] {status} for {who} ({how}) from {address}: "
-                 "{reason} ({method} {path})", operation=self.name, label=self.profile.name,
-                 status=status, address=getattr(request.getClientAddress(), "host", "?"),
-                 method=request.method.decode("ascii", "replace"),
-                 path=request.uri.decode("ascii", "replace"), **event)
+        log_request(request, "est", self.name, self.profile.name, status, **event)
 
 
 def _layout(op: Operation, request: Request, body: bytes | None) -> str:

@@ -14,12 +14,14 @@ from attrs import frozen
 from twisted.internet.interfaces import IAddress, IProtocol, IProtocolFactory, \
     IStreamServerEndpoint
 from twisted.logger import Logger
+from twisted.protocols.haproxy._wrapper import HAProxyWrappingFactory
 from twisted.protocols.policies import ProtocolWrapper, WrappingFactory
 from zope.interface import implementer
 
 from estra.throttle import source_key
 
-__all__ = ["ConnectionLimits", "LimitedFactory", "LimitedEndpoint", "RateLimitedLog"]
+__all__ = ["ConnectionLimits", "LimitedFactory", "LimitedEndpoint", "RateLimitedLog",
+           "quiet_endpoint"]
 
 log = Logger()        # fields are our own names and IP addresses
 
@@ -62,6 +64,7 @@ class LimitedFactory(WrappingFactory[_Counted]):
     """Refuses (closes at once) connections over the overall or per-address cap."""
 
     protocol = _Counted
+    noisy = False                              # no "Starting factory" lines
 
     def __init__(self, wrapped: IProtocolFactory, limits: ConnectionLimits,
                  clock: Callable[[], float], name: str) -> None:
@@ -116,3 +119,15 @@ class LimitedEndpoint:
     def listen(self, factory: IProtocolFactory) -> Any:
         return self._wrapped.listen(LimitedFactory(factory, self._limits, self._clock,
                                                    self._name))
+
+
+class _QuietHAProxyFactory(HAProxyWrappingFactory):
+    noisy = False                              # no "Starting factory" lines
+
+
+def quiet_endpoint(endpoint: Any) -> Any:
+    """`endpoint`, its PROXY-protocol wrapping factory (a `haproxy:` endpoint) made
+    quiet: no "Starting factory"/"Stopping factory" lines."""
+    if getattr(endpoint, "_wrapperFactory", None) is HAProxyWrappingFactory:
+        endpoint._wrapperFactory = _QuietHAProxyFactory
+    return endpoint

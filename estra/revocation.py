@@ -242,7 +242,7 @@ def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
             root.ocsp = (ocsp_path, OcspResource(
                 OcspResponder(store, ca, publisher.issuer, clock), ocsp_path))
         listener = _Listener(serverFromString(reactor, settings.crl_listen),
-                             make_site(root, 64 * 1024))
+                             make_site(root, 64 * 1024, protocol="crl"))
         listener._raiseSynchronously = True
         listener.setServiceParent(group)
     return group

@@ -43,7 +43,8 @@ from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import BadRequest, EstError, Forbidden, Held, NotFound
 from estra.metrics import observe_request
-from estra.http import SafeLogger, NotFoundResource, answer_error, read_body, respond, run_async
+from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
+                        respond, run_async)
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import UpstreamHTTP
@@ -374,11 +375,7 @@ class ScepResource(Resource):
         # Metric labels come from fixed sets: a client cannot mint new time series.
         observe_request("scep", operation if operation in _OPERATIONS else "other", label,
                         status, time.monotonic() - started)
-        log.info("scep {operation} {status} from {address}: {reason} ({method} {path})",
-                 operation=operation or "-", status=status, address=address,
-                 reason=reason,
-                 method=request.method.decode("ascii", "replace"),
-                 path=request.path.decode("ascii", "replace"))
+        log_request(request, "scep", operation, label, status, "-", "scep", reason)
 
 
 def _message(request: Request) -> bytes:

@@ -30,7 +30,8 @@ from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
 from estra.http import make_site
-from estra.limits import ConnectionLimits, LimitedEndpoint
+from estra.logging import remember_twistd
+from estra.limits import ConnectionLimits, LimitedEndpoint, quiet_endpoint
 from estra.metrics import allow_labels
 from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.policy import Policy
@@ -85,6 +86,7 @@ class Options(usage.Options):
 def makeService(options: Options) -> IService:
     from twisted.internet import reactor
     restrict_umask(getattr(options, "parent", None))
+    remember_twistd(getattr(options, "parent", None))   # for --logger estra.logging.json_observer
     try:
         return build_service(reactor, options["settings"], announce=sys.stderr)
     except (StartupError, StateError) as e:
@@ -117,7 +119,7 @@ def _listen_problem(error: BaseException) -> str:
 def _endpoint(reactor: Any, settings: Settings, key: str, description: str) -> Any:
     """serverFromString for setting `key`, failing with the one line naming it."""
     try:
-        return serverFromString(reactor, description)
+        return quiet_endpoint(serverFromString(reactor, description))
     except (KeyError, IndexError):
         raise StartupError(
             f"{settings.where(key)}: no such socket inherited from systemd (LISTEN_FDS="
@@ -379,7 +381,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     tls = ServerTLS(settings.tls_cert, settings.tls_key, holder.current.client_ca_names)
     limits = connection_limits(settings)
     site = make_site(GenerationRoot(holder, lambda g: g.est), settings.max_body, limits,
-                     reactor)
+                     reactor, "est")
     endpoint = TLSServerEndpoint(_limited(reactor, settings, "server.listen", settings.listen,
                                           limits, "est"), tls)
     est = _Listener(endpoint, site, settings.where("server.listen"))
@@ -400,7 +402,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
                 [c for f in settings.console.operator_trust for c in load_pem_certs(f)]))
         admin = _Listener(admin_endpoint,
                           make_site(admin_root(store, console or None),
-                                    16384 if console else 1024, limits, reactor),
+                                    16384 if console else 1024, limits, reactor, "admin"),
                           settings.where("admin.listen"))
         admin.setServiceParent(top)
         _OnListen(admin, _admin_ready(bool(settings.console and settings.console.tls))
@@ -505,7 +507,7 @@ def _scep_service(reactor: Any, settings: Settings, holder: Holder,
     """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
     group = MultiService()
     site = make_site(GenerationRoot(holder, lambda g: g.scep), settings.max_body, limits,
-                     reactor)
+                     reactor, "scep")
     endpoint: Any = _limited(reactor, settings, "scep.listen", settings.scep_listen, limits,
                              "scep")
     if settings.scep_tls:

@@ -103,7 +103,9 @@ class TLSServerEndpoint:
         self._wrapped, self._tls = wrapped, tls
 
     def listen(self, factory: IProtocolFactory) -> "Any":
-        d: Any = self._wrapped.listen(TLSMemoryBIOFactory(self._tls, False, factory))
+        wrapper = TLSMemoryBIOFactory(self._tls, False, factory)
+        wrapper.noisy = False                  # no "Starting factory" lines
+        d: Any = self._wrapped.listen(wrapper)
         return d
 
 

@@ -362,6 +362,7 @@ def test_proxied_client_address(behind_haproxy: tuple[Server, int]) -> None:
     assert re.search(rf"simpleenroll \[default\] 200 for basic:alice .* from {OTHER_DEVICE}:",
                      log), log
     assert f"from {HAPROXY_SOURCE}" not in log, log
+    assert "Starting factory" not in log, log     # the PROXY wrapper is quiet too
 
 
 def test_direct_connection_without_proxy_header_is_dropped(
