@@ -26,7 +26,8 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.http import read_body, respond, run_async
-from estra.revocation import REASONS, key_id, serial_key
+from estra.revocation import REASONS, key_id
+from estra.wire import serial_hex
 from estra.store import Store
 from estra.upstream.local import LocalCA
 
@@ -92,7 +93,7 @@ class OcspResponder:
     async def _status(self, serial: int) -> tuple[ocsp.OCSPCertStatus,
                                                   datetime.datetime | None,
                                                   x509.ReasonFlags | None]:
-        key = serial_key(serial)
+        key = serial_hex(serial)
         rows = await self.store.query(
             "SELECT at, reason FROM revocations WHERE serial = ? AND kind = 'local' AND "
             "issuer = ? ORDER BY id LIMIT 1", key, self.issuer)

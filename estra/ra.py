@@ -27,7 +27,6 @@ from estra.interfaces import ICertificateAuthority
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
-from estra.revocation import serial_key, show_serial
 from estra.upstream.http import Reply
 from estra.store import EnrollmentRecord, Store
 
@@ -93,7 +92,9 @@ class RegistrationAuthority:
         `on_issued(cursor, serial)` runs in the database transaction that records
         the issuance (the SCEP transaction's serial commits with it).
         """
-        stored = wire.csr_without_challenge(wire.csr_der(csr))   # never a secret at rest
+        der = wire.csr_der(csr)
+        stored = der if wire.challenge_password(csr) is None else \
+            wire.csr_without_challenge(der)                   # never a secret at rest
         record = dict(at=self._clock(), identity=identity.principal, method=identity.kind,
                       peer=identity.peer.address, label=profile.name, operation=operation,
                       csr_sha256=hashlib.sha256(stored).hexdigest(),
@@ -193,10 +194,10 @@ class RegistrationAuthority:
 
     async def _not_revoked(self, cert: x509.Certificate) -> None:
         """403 when an operator revoked the certificate a renewal authenticated with."""
-        revoked = await self.store.revocation(serial_key(cert.serial_number))
+        revoked = await self.store.revocation(wire.serial_hex(cert.serial_number))
         if revoked is not None:
             raise Forbidden(f"revoked: the client certificate (serial "
-                            f"{show_serial(cert.serial_number)}) was revoked "
+                            f"{wire.serial_hex(cert.serial_number)}) was revoked "
                             f"({revoked['reason']})")
 
     async def serverkeygen(self, identity: Identity, csr: x509.CertificateSigningRequest,

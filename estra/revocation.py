@@ -48,7 +48,7 @@ from estra.store import Store, migrate_blocking, open_store
 from estra.upstream import build_upstream
 from estra.upstream.local import LocalCA
 
-__all__ = ["REASONS", "parse_serial", "serial_key", "show_serial", "sign_crl", "key_id",
+__all__ = ["REASONS", "parse_serial", "sign_crl", "key_id",
            "CrlPublisher", "crl_service", "revoke", "Revocation", "add_parser", "run"]
 
 log = Logger()
@@ -67,15 +67,6 @@ REASONS: dict[str, x509.ReasonFlags] = {
 _HEX = re.compile(r"^(0x)?[0-9a-fA-F]+$")
 #: Outcomes after which the certificate is revoked where it can be.
 DONE = ("revoked", "crl", "recorded")
-
-
-def serial_key(serial: int) -> str:
-    """How the store keys a serial (enrollments.serial): as openssl prints it."""
-    return serial_hex(serial)
-
-
-#: How serials are shown to operators (becomes estra.wire.serial_hex: openssl's form).
-show_serial = serial_key
 
 
 def parse_serial(text: str) -> int:
@@ -267,17 +258,17 @@ async def revoke(reactor: Any, store: Store, settings: Settings, local: LocalCA 
                  serial: int, reason: str, by: str,
                  clock: Callable[[], float]) -> Revocation | str:
     """Record and forward one revocation; a str is why nothing could be done."""
-    key = serial_key(serial)
+    key = serial_hex(serial)
     enrollment = await store.enrollment_of(key)
     if enrollment is None:
-        return f"no certificate with serial {show_serial(serial)} was issued through this RA"
+        return f"no certificate with serial {serial_hex(serial)} was issued through this RA"
     label = str(enrollment["label"])
     profile = settings.profiles.get(label)
     if profile is None or profile.upstream not in settings.upstreams:
-        return (f"serial {show_serial(serial)} was issued under profile {label!r}, which "
+        return (f"serial {serial_hex(serial)} was issued under profile {label!r}, which "
                 "is no longer configured: cannot tell which CA to ask")
     config = settings.upstreams[profile.upstream]
-    done = dict(serial=show_serial(serial), label=label, upstream=config.name,
+    done = dict(serial=serial_hex(serial), label=label, upstream=config.name,
                 kind=config.kind, reason=reason, by=by)
     prior = await store.query(
         "SELECT at, reason, revoked_by FROM revocations WHERE serial = ? AND outcome IN "
