@@ -1,291 +1,199 @@
 #!/usr/bin/env python3
-"""Benchmark estra's EST simpleenroll: requests/s and p50/p99 latency.
+"""Issue #12's figures in one run: estra's simpleenroll against a bare Twisted baseline.
 
-Scenarios: the same P-256 CSR POSTed to /simpleenroll with HTTP Basic (non-200
-counts as an error) over a new TLS connection per request (new-conn) or one
-keep-alive connection per client (keep-alive), at 1 and 16 clients.  The same
-run measures the TLS handshake ceiling: ``openssl s_server`` with estra's
-server.pem/server.key (P-256) and the same client code doing handshake + close
-at the same concurrency; estra's rate is shown as a multiple of it.  s_server
-serves one connection at a time (round-trip bound at c>1), so "srv ms/req",
-server CPU per request, compares the work as well.
+Load: wrk (one thread, 16 connections, bench/enroll.lua) POSTs the same P-256
+CSR with HTTP Basic, pinned to the second CPU; the server under test runs on
+the first.  Scenarios, each bounded in time (--seconds) and requests
+(--requests):
 
-Load: up to 2 worker processes of client threads (http.client + ssl); with 2+
-CPUs the server is pinned to the first CPU and the clients to the rest.  Each
-scenario stops after --requests requests or --seconds s (2000 / 10 s: about a
-minute in all).  Only 127.0.0.1; needs stdlib, cryptography and openssl.
+* new-conn: `Connection: close`, a full TLS handshake per enrollment (wrk does
+  not resume sessions); keep-alive: one TLS connection per wrk connection.
+* baseline: bench/baseline_server.py (bare twisted.web, same crypto work, same
+  server certificate and CA files, same TLS settings) against estra on its
+  embedded defaults (SQLite store), then estra on PostgreSQL (a throwaway
+  database on 127.0.0.1:5432, dropped afterwards).
+* TLS resumption: estra's server CPU per resumed handshake against a full one
+  (Python ssl with `session=`), checking the session really was resumed.
 
-    python3 bench/enroll.py          # starts its own estra (temporary state dir)
-    python3 bench/enroll.py --url https://127.0.0.1:8443 --cacert estra-state/ca.pem \\
-        --user bench --password secret [--state-dir estra-state]
+Every figure is printed as `name: value unit  (target: met|NOT met)`; then the
+parts other modules own (bench/workers.py, upstream.py, memory.py, cluster.py)
+print theirs via their `report(quick)`.  Needs wrk, openssl-capable Python,
+and PostgreSQL for that part (skipped with a note when it is not reachable).
 
-With --url, --state-dir lends s_server that estra's certificate and key (else it
-uses a throwaway P-256 one).
+    python3 bench/enroll.py            # about two minutes plus the parts
+    python3 bench/enroll.py --quick    # a few seconds per scenario
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
-import http.client
-import math
-import multiprocessing as mp
+import importlib
 import os
-import re
-import signal
 import socket
 import ssl
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-REPO = Path(__file__).resolve().parent.parent
-CPUS = sorted(os.sched_getaffinity(0))
-SERVER_CPUS, CLIENT_CPUS = ({CPUS[0]}, set(CPUS[1:])) if len(CPUS) > 1 else (None, None)
-CHILDREN: list = []          # subprocesses and worker processes, ended at exit
+from harness import (CLIENT_CPUS, CPUS, WrkResult, cpu_seconds, figure,  # noqa: E402
+                     make_csr, spawn, start_baseline, start_estra, stop, wrk)
 
+__all__ = ["make_csr", "cpu_seconds", "spawn", "start_estra", "main"]
 
-def make_csr() -> bytes:
-    csr = (x509.CertificateSigningRequestBuilder()
-           .subject_name(x509.Name.from_rfc4514_string("CN=bench"))
-           .sign(ec.generate_private_key(ec.SECP256R1()), hashes.SHA256()))
-    return base64.b64encode(csr.public_bytes(serialization.Encoding.DER))
+TARGET = 0.85
+PARTS = ("workers", "upstream", "memory", "cluster")
+PG = "postgresql://postgres@127.0.0.1:5432/"
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def handshake_cost(port: int, pid: int, cafile: str, count: int, seconds: float
+                   ) -> tuple[float, float, int]:
+    """Server CPU ms per full and per resumed TLS handshake (Python ssl client,
+    handshake then close), and how many of the resumed ones really resumed."""
+    ctx = ssl.create_default_context(cafile=cafile)
+    ctx.check_hostname = False
+
+    def connect(session: ssl.SSLSession | None = None) -> ssl.SSLSocket:
+        sock = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                               session=session)
+        return sock
+
+    with connect() as first:          # TLS 1.3 sends its ticket after the handshake
+        first.sendall(b"GET /.well-known/est/cacerts HTTP/1.1\r\nHost: x\r\n"
+                      b"Connection: close\r\n\r\n")
+        while first.recv(65536):
+            pass
+        session = first.session
+
+    def loop(resume: bool) -> tuple[float, int]:
+        cpu0, deadline, done, resumed = cpu_seconds(pid), time.monotonic() + seconds, 0, 0
+        while done < count and time.monotonic() < deadline:
+            with connect(session if resume else None) as sock:
+                resumed += sock.session_reused
+            done += 1
+        time.sleep(0.05)              # let the server finish reading the last one
+        return 1000 * (cpu_seconds(pid) - cpu0) / max(done, 1), resumed if resume else done
+    full, _ = loop(False)
+    again, resumed = loop(True)
+    return full, again, resumed
 
 
-def client(mode: str, job: dict, ctx: ssl.SSLContext, take, lat: list, errs: list) -> None:
-    """One client: `handshake` (connect + close), `new-conn` or `keep-alive` POSTs."""
-    conn = None
-    while take():
-        t0 = time.perf_counter()
+def pg_database(action: str, name: str) -> str | None:
+    """CREATE or DROP a database on the loopback PostgreSQL; None when it is not there."""
+    try:
+        import psycopg
+        with psycopg.connect(PG + "postgres", autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"{action} DATABASE {'IF EXISTS ' if action == 'DROP' else ''}"
+                         f"{name}")
+    except Exception as e:  # noqa: BLE001 - reported, the rest of the bench goes on
+        return f"{type(e).__name__}: {e}".strip()
+    return None
+
+
+def ratio_lines(label: str, estra: WrkResult, base: WrkResult, target: float | None
+                ) -> list[str]:
+    return [estra.line(f"estra {label}"),
+            figure(f"estra/baseline {label}", estra.rps / base.rps if base.rps else 0.0,
+                   "x", target)]
+
+
+def part_reports(quick: bool) -> list[str]:
+    """The report lines of every part module present in bench/."""
+    lines = []
+    for name in PARTS:
+        lines.append(f"--- bench/{name}.py")
         try:
-            conn = conn or http.client.HTTPSConnection("127.0.0.1", job["port"],
-                                                       context=ctx, timeout=10)
-            ok, keep = True, False
-            if mode == "handshake":
-                conn.connect()
-            else:
-                conn.request("POST", "/.well-known/est/simpleenroll", job["body"],
-                             job["headers"])
-                resp = conn.getresponse()
-                data = resp.read()
-                ok, keep = resp.status == 200, mode == "keep-alive" and not resp.will_close
-                if not ok:
-                    errs.append(f"HTTP {resp.status}: {data[:500]!r}")
-            if ok:
-                lat.append(time.perf_counter() - t0)
-        except (OSError, http.client.HTTPException) as e:
-            errs.append(f"{type(e).__name__}: {e}")
-            keep = False
-        if conn and not keep:
-            conn.close()
-            conn = None
-    if conn:
-        conn.close()
-
-
-def worker(mode: str, job: dict, threads: int, budget, start: float, deadline: float,
-           results) -> None:
-    """A load process: `threads` clients sharing the request budget and the deadline."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C: the parent ends us
-    if CLIENT_CPUS:
-        os.sched_setaffinity(0, CLIENT_CPUS)
-    ctx = ssl.create_default_context(cafile=job["cafile"])
-
-    def take() -> bool:
-        with budget.get_lock():
-            budget.value -= 1
-            return budget.value >= 0 and time.monotonic() < deadline
-
-    lat: list[float] = []
-    errs: list[str] = []
-    pool = [threading.Thread(target=client, args=(mode, job, ctx, take, lat, errs),
-                             daemon=True) for _ in range(threads)]
-    time.sleep(max(0.0, start - time.monotonic()))
-    cpu0, t0 = time.process_time(), time.monotonic()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    results.put((lat, len(errs), errs[:1], t0, time.monotonic(), time.process_time() - cpu0))
-
-
-def run(mode: str, conc: int, job: dict, requests: int, seconds: float,
-        server_pid: int | None = None) -> dict:
-    """One scenario (at most 2 processes, threads within); returns its figures."""
-    procs, budget = min(conc, 2), mp.Value("l", requests)
-    results: mp.Queue[tuple] = mp.Queue()
-    start = time.monotonic() + 0.3
-    workers = [mp.Process(target=worker, daemon=True, args=(
-        mode, job, conc // procs + (i < conc % procs), budget, start, start + seconds,
-        results)) for i in range(procs)]
-    CHILDREN.extend(workers)
-    for w in workers:
-        w.start()
-    time.sleep(max(0.0, start - time.monotonic()))
-    srv = cpu_seconds(server_pid) if server_pid else 0.0
-    out = [results.get(timeout=seconds + 60) for _ in workers]
-    srv = cpu_seconds(server_pid) - srv if server_pid else 0.0
-    for w in workers:
-        w.join()
-        CHILDREN.remove(w)
-    lat = sorted(x for o in out for x in o[0])
-    wall = max(o[4] for o in out) - min(o[3] for o in out)
-    pct = lambda q: lat[max(0, math.ceil(q * len(lat)) - 1)] * 1000 if lat else math.nan
-    return {"mode": mode, "c": conc, "n": len(lat), "errors": sum(o[1] for o in out),
-            "first_error": next((e for o in out for e in o[2]), None),
-            "rps": len(lat) / wall, "p50": pct(0.50), "p99": pct(0.99),
-            "cli": f"{100 * sum(o[5] for o in out) / wall:.0f}%",
-            "srv": f"{100 * srv / wall:.0f}%" if server_pid else "?",
-            "ms": f"{1000 * srv / len(lat):.2f}" if server_pid and lat else "?"}
-
-
-def spawn(cmd: list, **kw) -> subprocess.Popen:
-    """A server subprocess, pinned to the server CPU and ended at exit."""
-    proc = subprocess.Popen(cmd, **kw)
-    CHILDREN.append(proc)
-    if SERVER_CPUS:
-        os.sched_setaffinity(proc.pid, SERVER_CPUS)
-    return proc
-
-
-def start_estra(tmp: Path, user: str, password: str) -> tuple[int, int, Path]:
-    """`twistd estra` on a free port with a new state dir, plus `user`: pid, port, dir."""
-    state, logfile = tmp / "state", tmp / "estra.log"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p))
-    with open(logfile, "wb") as log:          # a file, not a pipe: every request is logged
-        proc = spawn([sys.executable, "-c", "from twisted.scripts.twistd import run; run()",
-                      "-n", "--pidfile=", "estra", "--state-dir", state,
-                      "--listen", "tcp:0:interface=127.0.0.1"],
-                     cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while not (m := re.search(rb"ready on https://[^/]*:(\d+)/", logfile.read_bytes())):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            sys.exit("estra did not start:\n" + logfile.read_text()[-3000:])
-        time.sleep(0.1)
-    subprocess.run([sys.executable, "-m", "estra.cli", "--state-dir", state, "user", "add",
-                    user, "--password-stdin"], input=password + "\n", text=True, env=env,
-                   check=True, capture_output=True)
-    return proc.pid, int(m.group(1)), state
-
-
-def start_s_server(tmp: Path, state: Path | None) -> tuple[subprocess.Popen, int, str]:
-    """`openssl s_server` with estra's certificate and key: process, port, CA file."""
-    if state is not None:
-        cert, key, ca = state / "server.pem", state / "server.key", state / "ca.pem"
-        extra = ["-cert_chain", ca, "-CAfile", ca, "-verify", "1"]   # chain + cert request
-    else:
-        cert = ca = tmp / "ceiling.pem"
-        key, extra = tmp / "ceiling.key", []
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=127.0.0.1",
-                        "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
-                        "-keyout", key, "-out", cert], check=True, capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = spawn(["openssl", "s_server", "-quiet", "-www", "-accept", f"127.0.0.1:{port}",
-                  "-cert", cert, "-key", key, *extra], stdin=subprocess.DEVNULL,
-                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        time.sleep(0.05)
-        with socket.socket() as probe:
-            if proc.poll() is None and probe.connect_ex(("127.0.0.1", port)) == 0:
-                return proc, port, str(ca)
-    sys.exit("openssl s_server did not start")
-
-
-def report(rows: list[dict]) -> None:
-    """The summary table, then one sentence per new-conn scenario."""
-    if first := next((r for r in rows if r["first_error"]), None):
-        print(f"first error ({first['mode']} c={first['c']}): {first['first_error']}")
-    ceiling = {r["c"]: r["rps"] for r in rows if r["mode"] == "handshake"}
-    print(f"\n{'scenario':<18}{'conc':>5}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>8}"
-          f"{'p99 ms':>8}{'x ceiling':>10}{'cli CPU':>8}{'srv CPU':>8}{'srv ms/req':>11}")
-    for r in rows:
-        handshake = r["mode"] == "handshake"
-        r["x"] = f"{r['rps'] / ceiling[r['c']]:.2f}" if ceiling.get(r["c"]) else "?"
-        print(f"{'openssl handshake' if handshake else r['mode']:<18}{r['c']:>5}{r['n']:>9}"
-              f"{r['errors']:>7}{r['rps']:>9.1f}{r['p50']:>8.2f}{r['p99']:>8.2f}"
-              f"{'-' if handshake else r['x']:>10}{r['cli']:>8}{r['srv']:>8}{r['ms']:>11}")
-    print(f"(CPU in % of one core; {len(CPUS)} CPUs"
-          + (": servers started here on the first, clients on the rest)" if SERVER_CPUS else ")"))
-    for r in rows:
-        if r["mode"] == "new-conn":
-            print(f"new-conn c={r['c']}: {r['rps']:.0f} req/s = {r['x']} x openssl "
-                  "handshake ceiling")
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            lines.append("(part not present)")
+            continue
+        lines.extend(module.report(quick=quick))
+    return lines
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--url", help="a running estra, https://127.0.0.1:PORT (default: start one)")
-    ap.add_argument("--cacert", help="CA file to trust (with --url)")
-    ap.add_argument("--state-dir", help="that estra's state dir, for s_server (with --url)")
-    ap.add_argument("--user", default="bench")
-    ap.add_argument("--password", default="secret")
-    ap.add_argument("--requests", type=int, default=2000, help="cap per scenario")
-    ap.add_argument("--seconds", type=float, default=10, help="time cap per scenario")
-    ap.add_argument("--concurrency", default="1,16", help="client counts, comma-separated")
+    ap.add_argument("--quick", action="store_true", help="short scenarios (smoke test)")
+    ap.add_argument("--seconds", type=float, help="time cap per scenario (default 10, quick 2)")
+    ap.add_argument("--requests", type=int, help="request cap per scenario (default 40000)")
+    ap.add_argument("--no-parts", action="store_true", help="only this module's figures")
+    ap.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL store")
     args = ap.parse_args()
-    signal.signal(signal.SIGINT, signal.default_int_handler)     # even if inherited ignored
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))      # so `finally` runs
+    seconds = args.seconds or (2.0 if args.quick else 10.0)
+    max_requests = args.requests or (4000 if args.quick else 40000)
+    user, password = "bench", "secret"
+    authorization = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+    if CLIENT_CPUS:
+        os.sched_setaffinity(0, CLIENT_CPUS)      # our own Python clients stay off CPU 0
     tmpdir = tempfile.TemporaryDirectory(prefix="estra-bench-")
     tmp = Path(tmpdir.name)
+    body = tmp / "csr.b64"
+    body.write_bytes(make_csr())
+    out: list[str] = [f"(servers on CPU {CPUS[0]}, wrk and clients on "
+                      f"{','.join(map(str, sorted(CLIENT_CPUS or CPUS)))}; {seconds:g} s or "
+                      f"{max_requests} requests per scenario, 16 connections)"]
+
+    def show(*lines: str) -> None:
+        out.extend(lines)
+        print(*lines, sep="\n", flush=True)
+
+    def load(port: int, pid: int, new_conn: bool) -> WrkResult:
+        return wrk(port, pid, body, authorization, new_conn, seconds, max_requests)
+
     try:
-        if args.url:
-            url = urlsplit(args.url)
-            if url.scheme != "https" or url.hostname != "127.0.0.1" or not args.cacert:
-                sys.exit("--url must be https://127.0.0.1:PORT, with --cacert")
-            pid, port, cafile = None, url.port or 443, args.cacert
-            state = Path(args.state_dir) if args.state_dir else None
+        estra_pid, estra_port, state = start_estra(tmp, user, password)
+        base_proc, base_port = start_baseline(tmp, state, user, password)
+        base: dict[str, WrkResult] = {}
+        for mode, new_conn in (("new-conn", True), ("keep-alive", False)):
+            load(base_port, base_proc.pid, new_conn)      # warm both up (bcrypt cache...)
+            base[mode] = load(base_port, base_proc.pid, new_conn)
+            show(base[mode].line(f"baseline {mode}"))
+            load(estra_port, estra_pid, new_conn) if mode == "new-conn" else None
+            show(*ratio_lines(f"{mode} (SQLite)", load(estra_port, estra_pid, new_conn),
+                              base[mode], TARGET))
+        stop(base_proc)
+
+        full, resumed, reused = handshake_cost(estra_port, estra_pid, str(state / "ca.pem"),
+                                               200 if args.quick else 1000, seconds)
+        show(figure("TLS full handshake, estra server CPU", full, "ms"),
+             figure("TLS resumed handshake, estra server CPU", resumed, "ms"),
+             figure("resumed/full handshake CPU", resumed / full if full else 0.0, "x"),
+             f"resumed handshakes that really resumed: {reused}"
+             f"  ({'met' if reused else 'NOT met'}: session tickets on)")
+
+        if args.no_postgres:
+            show("PostgreSQL store: skipped (--no-postgres)")
         else:
-            pid, port, state = start_estra(tmp, args.user, args.password)
-            cafile = str(state / "ca.pem")
-        auth = base64.b64encode(f"{args.user}:{args.password}".encode()).decode()
-        job = {"port": port, "cafile": cafile, "body": make_csr(),
-               "headers": {"Content-Type": "application/pkcs10",
-                           "Authorization": f"Basic {auth}"}}
-        if (warm := run("keep-alive", 1, job, 1, 30))["n"] != 1:   # also caches bcrypt
-            sys.exit(f"warm-up enrollment failed: {warm['first_error']}")
-        rows, concs = [], [int(c) for c in args.concurrency.split(",")]
-        ssl_proc, ssl_port, ssl_ca = start_s_server(tmp, state)
-        for c in concs:
-            rows.append(run("handshake", c, {**job, "port": ssl_port, "cafile": ssl_ca},
-                            args.requests, args.seconds, ssl_proc.pid))
-            print(f"... openssl handshake c={c}: {rows[-1]['rps']:.0f}/s", flush=True)
-        ssl_proc.terminate()
-        ssl_proc.wait()
-        for mode in ("new-conn", "keep-alive"):
-            for c in concs:
-                rows.append(run(mode, c, job, args.requests, args.seconds, pid))
-                print(f"... {mode} c={c}: {rows[-1]['rps']:.0f} req/s", flush=True)
-        report(rows)
+            db = f"estra_bench_{os.getpid()}"
+            if (err := pg_database("CREATE", db)) is not None:
+                show(f"PostgreSQL store: not measured ({err})")
+            else:
+                try:
+                    config = tmp / "pg.toml"
+                    config.write_text(f'[store]\nurl = "{PG}{db}"\n')
+                    pg_pid, pg_port, _ = start_estra(tmp, user, password, config, "pg-")
+                    for mode, new_conn in (("new-conn", True), ("keep-alive", False)):
+                        load(pg_port, pg_pid, new_conn) if mode == "new-conn" else None
+                        show(*ratio_lines(f"{mode} (PostgreSQL)",
+                                          load(pg_port, pg_pid, new_conn), base[mode], TARGET))
+                finally:
+                    from harness import CHILDREN
+                    for proc in [p for p in CHILDREN if p.pid == locals().get("pg_pid")]:
+                        stop(proc)
+                    pg_database("DROP", db)
+        if not args.no_parts:
+            show(*part_reports(args.quick))
     except KeyboardInterrupt:
         sys.exit("interrupted")
     finally:
-        for p in reversed(CHILDREN):
-            if isinstance(p, mp.Process):
-                p.kill()
-            elif p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        from harness import CHILDREN
+        for proc in list(CHILDREN):
+            stop(proc)
         tmpdir.cleanup()
 
 
