@@ -80,6 +80,7 @@ class LocalCA:
         self.ocsp_url = ""      # [crl] ocsp_url: their authorityInfoAccess OCSP responder
         # after `estra ca rollover` (estra/rollover.py): NewWithOld, OldWithNew, old root
         self.rollover: list[x509.Certificate] = []
+        self._aki: tuple[object, x509.AuthorityKeyIdentifier] | None = None
 
     @classmethod
     def load_or_create(cls, cert_path: FilePath, key_path: FilePath,
@@ -136,8 +137,7 @@ class LocalCA:
                    .add_extension(_key_usage(ca=False, encipher=is_rsa), True)
                    .add_extension(x509.SubjectKeyIdentifier.from_public_key(
                        public_key), False)  # type: ignore[arg-type]
-                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                       self.key.public_key()), False))  # type: ignore[arg-type]
+                   .add_extension(self._authority_key_id(), False))
         if ekus:
             builder = builder.add_extension(x509.ExtendedKeyUsage(
                 [ObjectIdentifier(EKUS.get(u, u)) for u in ekus]), False)
@@ -151,6 +151,14 @@ class LocalCA:
                 x509.AccessDescription(x509.oid.AuthorityInformationAccessOID.OCSP,
                                        x509.UniformResourceIdentifier(self.ocsp_url))]), False)
         return builder.sign(self.key, hashes.SHA256())
+
+    def _authority_key_id(self) -> x509.AuthorityKeyIdentifier:
+        """The AKI of what this CA signs, computed once per CA key (not per leaf)."""
+        cached = self._aki
+        if cached is None or cached[0] is not self.key:
+            cached = self._aki = (self.key, x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                self.key.public_key()))  # type: ignore[arg-type]
+        return cached[1]
 
     def server_certificate(self, names: Sequence[str], validity_days: int = 825
                            ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
