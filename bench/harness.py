@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import atexit
 import base64
+import http.client
 import os
 import re
+import ssl
 import subprocess
 import sys
 import time
@@ -22,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 __all__ = ["REPO", "CPUS", "SERVER_CPUS", "CLIENT_CPUS", "make_csr", "cpu_seconds", "spawn",
-           "start_estra", "start_baseline", "stop", "wrk", "WrkResult", "figure"]
+           "start_estra", "enroll_once", "start_baseline", "stop", "wrk", "WrkResult", "figure"]
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -111,7 +113,28 @@ def start_estra(tmp: Path, user: str, password: str, config: Path | None = None,
                     *(["--config", str(config)] if config else []), "user", "add",
                     user, "--password-stdin"], input=password + "\n", text=True, env=_env(),
                    check=True, capture_output=True)
+    deadline = time.monotonic() + 30          # until estra has read the new htpasswd
+    while (status := enroll_once(port, state / "ca.pem", user, password)) != 200:
+        if time.monotonic() > deadline:
+            sys.exit(f"estra answers {status} to {user}'s enrollment:\n"
+                     + logfile.read_text()[-3000:])
+        time.sleep(0.2)
     return proc.pid, port, state
+
+
+def enroll_once(port: int, cafile: Path, user: str, password: str) -> int:
+    """The HTTP status of one simpleenroll (a new CSR) over a new TLS connection."""
+    ctx = ssl.create_default_context(cafile=str(cafile))
+    conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+    try:
+        conn.request("POST", ENROLL_PATH, make_csr(), {
+            "Content-Type": "application/pkcs10", "Authorization": f"Basic {auth}"})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
 
 
 def start_baseline(tmp: Path, state: Path, user: str, password: str
@@ -135,10 +158,12 @@ class WrkResult:
         self.p50_ms, self.p99_ms = p50_ms, p99_ms
         self.rps = requests / seconds if seconds else 0.0
         self.cpu_ms = 1000 * cpu_s / requests if requests else float("nan")
+        self.busy = cpu_s / seconds if seconds else 0.0      # of one core
 
     def line(self, name: str) -> str:
         return (f"{name}: {self.rps:.0f} req/s  (p50 {self.p50_ms:.1f} ms, p99 "
                 f"{self.p99_ms:.1f} ms, server CPU {self.cpu_ms:.2f} ms/req, "
+                f"{100 * self.busy:.0f}% busy, "
                 f"non-2xx {self.status_errors}, socket errors {self.socket_errors}, "
                 f"{self.requests} requests)")
 
