@@ -162,7 +162,7 @@ class Policy:
 
     @staticmethod
     def _key(csr: x509.CertificateSigningRequest, profile: Profile) -> None:
-        key = csr.public_key()
+        key = wire.csr_public_key(csr)
         kind = ("rsa" if isinstance(key, rsa.RSAPublicKey) else
                 "ec" if isinstance(key, ec.EllipticCurvePublicKey) else
                 "ed25519" if isinstance(key, ed25519.Ed25519PublicKey) else

@@ -46,7 +46,7 @@ class TooManyRequests(EstError):
 
 def key_fingerprint(csr: x509.CertificateSigningRequest) -> str:
     """SHA-256 of the CSR's SubjectPublicKeyInfo, hex: how held requests are matched."""
-    spki = csr.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    spki = wire.csr_public_key(csr).public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(spki).hexdigest()
 
 

@@ -16,6 +16,7 @@ from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
+from estra import wire
 from estra.config import EKUS, Profile
 from estra.interfaces import ICertificateAuthority
 
@@ -195,7 +196,7 @@ class LocalCA:
                 x509.SubjectAlternativeName).value)
         except x509.ExtensionNotFound:
             pass
-        cert = self.issue(csr.subject, csr.public_key(), sans,
+        cert = self.issue(csr.subject, wire.csr_public_key(csr), sans,
                           profile.extended_key_usage, profile.validity_days)
         return [cert, *self.chain()]
 
