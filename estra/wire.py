@@ -11,7 +11,7 @@ import base64
 import binascii
 import email
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from asn1crypto import core
 from asn1crypto import csr as asn1_csr
@@ -168,18 +168,26 @@ def read_fields(item: x509.Certificate | x509.CertificateSigningRequest) -> None
         raise ValueError(f"{type(e).__name__}: {e}") from e
 
 
-_PUBLIC_KEYS: dict[x509.CertificateSigningRequest, Any] = {}
+_DERIVED: dict[x509.CertificateSigningRequest, dict[str, Any]] = {}
+
+
+def _derived(csr: x509.CertificateSigningRequest, what: str,
+             compute: Callable[[x509.CertificateSigningRequest], Any]) -> Any:
+    """`compute(csr)`, once per request rather than at every stage that asks (policy,
+    record, CA): bounded to the requests in flight."""
+    values = _DERIVED.get(csr)
+    if values is None:
+        if len(_DERIVED) >= 256:
+            _DERIVED.clear()
+        values = _DERIVED[csr] = {}
+    if what not in values:
+        values[what] = compute(csr)
+    return values[what]
 
 
 def csr_public_key(csr: x509.CertificateSigningRequest) -> Any:
-    """`csr.public_key()`, decoded once per request rather than at every stage that
-    looks at it (policy, key fingerprint, CA: ~30 us each for an EC point)."""
-    key = _PUBLIC_KEYS.get(csr)
-    if key is None:
-        if len(_PUBLIC_KEYS) >= 256:        # bounded: requests in flight, no more
-            _PUBLIC_KEYS.clear()
-        key = _PUBLIC_KEYS[csr] = csr.public_key()
-    return key
+    """`csr.public_key()` (decoding an EC point costs ~30 us), once per request."""
+    return _derived(csr, "public_key", x509.CertificateSigningRequest.public_key)
 
 
 _ORIGINAL: dict[bytes, bytes] = {}     # re-encoded DER -> the DER the device signed
@@ -265,6 +273,11 @@ def load_stored_csr(der: bytes) -> x509.CertificateSigningRequest:
 
 def challenge_password(csr: x509.CertificateSigningRequest) -> bytes | None:
     """The CSR's challengePassword attribute value, if it has one."""
+    value: bytes | None = _derived(csr, "challenge_password", _challenge_password)
+    return value
+
+
+def _challenge_password(csr: x509.CertificateSigningRequest) -> bytes | None:
     try:
         return csr.attributes.get_attribute_for_oid(
             AttributeOID.CHALLENGE_PASSWORD).value
