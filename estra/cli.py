@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 
 from twisted.internet.defer import Deferred
 
-from estra import operate, revocation, rollover, wire
+from estra import casync, operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
 from estra.console.operators import set_role
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":
         return _react(lambda reactor: _health(reactor, settings, args))
     if args.command == "ca":
-        return rollover.run(settings, args)
+        return casync.run(settings, args)
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
     if args.command == "operator":

@@ -26,6 +26,7 @@ from twisted.python.threadpool import ThreadPool
 from attrs import frozen
 
 from estra.auth import Authenticator, Htpasswd
+from estra.casync import CaFollower
 from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
@@ -388,7 +389,10 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     est.setName("est")
     est.setServiceParent(top)
     _OnListen(est, _announce(settings)).setServiceParent(top)
-    _ReloadOnHangup(reactor, _Reloader(shared, holder, tls, sync)).setServiceParent(top)
+    reloader = _Reloader(shared, holder, tls, sync,
+                         CaFollower(settings, store, prepared.ca, clock))
+    _ReloadOnHangup(reactor, reloader).setServiceParent(top)
+    _CaFollow(reactor, reloader, settings.ca_sync_seconds).setServiceParent(top)
     if settings.scep_listen:
         _scep_service(reactor, settings, holder, tls, limits).setServiceParent(top)
     if settings.admin_listen:
@@ -469,37 +473,75 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
 
 
 class _Reloader:
-    """Builds a whole new generation from the configuration file, then swaps it in."""
+    """Builds a whole new generation from the configuration file, then swaps it in;
+    also brings in a rollover of the embedded CA (its files, or the store's record)."""
 
     def __init__(self, shared: _Shared, holder: Holder, tls: ServerTLS,
-                 sync: "_IssuerSync") -> None:
+                 sync: "_IssuerSync", follower: CaFollower) -> None:
         self.shared, self.holder, self.tls, self.sync = shared, holder, tls, sync
+        self.follower = follower
 
     def reload(self) -> None:
+        """SIGHUP: the CA files and configuration now, then the store's rollovers."""
         running = self.holder.current.settings
         try:
+            self.shared.ca.reload(running.ca_cert, running.ca_key)
             settings = reload_settings(running)
+        except Exception as e:  # noqa: BLE001 - config or CA files: keep serving
+            log.error("reload refused, the running configuration stays in force: {problem}",
+                      problem=str(e) or type(e).__name__)
+        else:
+            if self._apply(settings):
+                log.info("configuration reloaded from {source}; TLS certificate and key "
+                         "reloaded", source=settings.source)
+                for key in needs_restart(running, settings):
+                    log.warn("{key} changed in {source}; it takes effect only after a "
+                             "restart", key=key, source=settings.source)
+        Deferred.fromCoroutine(self.follow())
+
+    async def follow(self) -> None:
+        """Serve a rollover another node recorded in the store, with the running settings."""
+        if await self.follower.follow() and self._apply(self.holder.current.settings):
+            log.info("now serving the embedded CA {subject} (rollover picked up)",
+                     subject=self.shared.ca.cert.subject.rfc4514_string())
+
+    def _apply(self, settings: Settings) -> bool:
+        try:
             generation = build_generation(self.shared, settings)
         except Exception as e:  # noqa: BLE001 - config, file or upstream: keep serving
             log.error("reload refused, the running configuration stays in force: {problem}",
                       problem=str(e) or type(e).__name__)
-            return
+            return False
         try:
             self.tls.reload(generation.client_ca_names)
         except Exception as e:  # noqa: BLE001 - the old certificate stays in use
             log.error("reload refused, the running configuration stays in force: "
                       "TLS reload failed, keeping the current certificate: {problem}",
                       problem=str(e))
-            return
+            return False
         self.holder.swap(generation).retire()
         self.sync.upstreams = generation.remote
         if self.sync.running:
             Deferred.fromCoroutine(self.sync.sync())
-        log.info("configuration reloaded from {source}; TLS certificate and key reloaded",
-                 source=settings.source)
-        for key in needs_restart(running, settings):
-            log.warn("{key} changed in {source}; it takes effect only after a restart",
-                     key=key, source=settings.source)
+        return True
+
+
+class _CaFollow(Service):
+    """Reads the store's CA rollovers every `interval` seconds (see estra/casync.py)."""
+
+    def __init__(self, reactor: Any, reloader: _Reloader, interval: float) -> None:
+        self._loop = LoopingCall(lambda: Deferred.fromCoroutine(reloader.follow()))
+        self._loop.clock = reactor
+        self.interval = interval
+
+    def startService(self) -> None:
+        super().startService()
+        self._loop.start(self.interval, now=True)     # a node started behind catches up
+
+    def stopService(self) -> Any:
+        super().stopService()
+        if self._loop.running:
+            self._loop.stop()
 
 
 def _scep_service(reactor: Any, settings: Settings, holder: Holder,
