@@ -485,7 +485,8 @@ class _Reloader:
         """SIGHUP: the CA files and configuration now, then the store's rollovers."""
         running = self.holder.current.settings
         try:
-            self.shared.ca.reload(running.ca_cert, running.ca_key)
+            if self.shared.ca.reload(running.ca_cert, running.ca_key):
+                self._serving()
             settings = reload_settings(running)
         except Exception as e:  # noqa: BLE001 - config or CA files: keep serving
             log.error("reload refused, the running configuration stays in force: {problem}",
@@ -502,8 +503,13 @@ class _Reloader:
     async def follow(self) -> None:
         """Serve a rollover another node recorded in the store, with the running settings."""
         if await self.follower.follow() and self._apply(self.holder.current.settings):
-            log.info("now serving the embedded CA {subject} (rollover picked up)",
-                     subject=self.shared.ca.cert.subject.rfc4514_string())
+            self._serving()
+
+    def _serving(self) -> None:
+        ca = self.shared.ca
+        log.info("now serving the embedded CA {subject} with {links} rollover "
+                 "certificate(s)", subject=ca.cert.subject.rfc4514_string(),
+                 links=len(ca.rollover))
 
     def _apply(self, settings: Settings) -> bool:
         try:

@@ -21,6 +21,7 @@ from estra.upstream.local import LocalCA
 from tests import pki
 from tests.conftest import PASSWORD, SCEP_CONFIG, Server, estra_cli, issued, parse_http
 from tests.strongswan import StrongSwan, sw, strongswan_usable  # noqa: F401 - fixtures
+from tests.test_reload import reload
 
 PKCS10 = ("-H", "Content-Type: application/pkcs10")
 
@@ -34,9 +35,17 @@ def ca_cli(server: Server, *args: str) -> subprocess.CompletedProcess[str]:
                      "ca", *args)
 
 
+SERVING = "now serving the embedded CA"
+
+
+def hangup(server: Server) -> None:
+    """SIGHUP `server` and wait until it says which CA it now serves."""
+    reload(server, server.config.read_text(), SERVING)
+
+
 def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
                                             tmp_path: Path) -> None:
-    """After `estra ca rollover` and a restart: /cacerts holds the new root, both links
+    """After `estra ca rollover` and SIGHUP (no restart): /cacerts holds the new root, both links
     and the old root; new certificates come from the new CA and verify for a device that
     trusts only the old root through NewWithOld; an old device re-enrolls; retire-old
     leaves the new root alone."""
@@ -55,7 +64,7 @@ def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
     assert done.returncode == 0, done.stderr
     again = ca_cli(server, "rollover")
     assert again.returncode == 2 and "in progress" in again.stderr
-    server.restart("")
+    hangup(server)
 
     new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
     assert new_root.subject.rfc4514_string() == "CN=estra local CA G2,O=estra"
@@ -106,7 +115,7 @@ def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
     assert not (server.state / "ca-old.pem").exists()
     served = x509.load_pem_x509_certificates((server.state / "server.pem").read_bytes())
     assert served[1:] == [new_root]       # the link leaves the TLS chain too
-    server.restart("")
+    hangup(server)
     status, _, body = parse_http(server.curl("cacerts").stdout)
     assert status == 200 and issued(body) == [new_root]
     done_curl = server.curl("simplereenroll", "--cert", str(cert), "--key", str(key_file),
@@ -136,26 +145,44 @@ def test_strongswan_reads_rolled_over_cacerts(start_estra: Callable[..., Server]
     assert old.subject.rfc4514_string() == "CN=estra local CA,O=estra"
 
 
+def _scep_certs(port: str, operation: str) -> list[x509.Certificate]:
+    done = run(["curl", "-sS", "--fail", "--max-time", "30",
+                f"http://127.0.0.1:{port}/scep?operation={operation}"])
+    assert done.returncode == 0, done.stderr
+    return pkcs7.load_der_pkcs7_certificates(done.stdout)
+
+
 def test_scep_serves_the_rolled_over_chain(start_estra: Callable[..., Server],
                                            tmp_path: Path) -> None:
-    """After a rollover SCEP GetCACert and GetCACertChain hold the RA certificate, the new
-    root, both links and the old root; the kept RA certificate chains to the old root."""
+    """After a rollover and SIGHUP, SCEP GetCACert and GetCACertChain hold the RA
+    certificate, re-issued by the new CA for the same key, the new root, both links and
+    the old root; a client trusting only the old root verifies the RA certificate through
+    NewWithOld; after retire-old only the RA certificate and the new root remain."""
     server = start_estra(SCEP_CONFIG)
     old_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
-    assert ca_cli(server, "rollover").returncode == 0
-    server.restart(SCEP_CONFIG)
-    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    (tmp_path / "old-root.pem").write_bytes(server.ca.read_bytes())
     port = re.search(r"SCEP ready on http://[^:]+:(\d+)/", server.log.read_text())
     assert port, server.log.read_text()
+    ra_before, = [c for c in _scep_certs(port.group(1), "GetCACert") if c != old_root]
+    assert ca_cli(server, "rollover").returncode == 0
+    hangup(server)
+    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
     for operation in ("GetCACert", "GetCACertChain"):
-        done = run(["curl", "-sS", "--fail", "--max-time", "30",
-                    f"http://127.0.0.1:{port.group(1)}/scep?operation={operation}"])
-        assert done.returncode == 0, done.stderr
-        certs = pkcs7.load_der_pkcs7_certificates(done.stdout)
+        certs = _scep_certs(port.group(1), operation)
         assert len(certs) == 5 and new_root in certs and old_root in certs
         ra, = [c for c in certs if not c.extensions.get_extension_for_class(
             x509.BasicConstraints).value.ca]
-        assert ra.issuer == old_root.subject
+        assert ra.issuer == new_root.subject and ra.public_key() == ra_before.public_key()
+    (tmp_path / "ra.pem").write_bytes(ra.public_bytes(pki.PEM))
+    verify = run(["openssl", "verify", "-CAfile", str(tmp_path / "old-root.pem"), "-untrusted",
+                  str(server.state / "ca-newwithold.pem"), str(tmp_path / "ra.pem")])
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+    assert ca_cli(server, "retire-old").returncode == 0
+    hangup(server)
+    for operation in ("GetCACert", "GetCACertChain"):
+        certs = _scep_certs(port.group(1), operation)     # a SET OF: encoding order
+        assert len(certs) == 2 and set(certs) == {ra, new_root}
 
 
 class RolloverUnitTests(SynchronousTestCase):
