@@ -22,6 +22,7 @@ from tests import pki
 from tests.conftest import PASSWORD, SCEP_CONFIG, Server, estra_cli, issued, parse_http
 from tests.strongswan import StrongSwan, sw, strongswan_usable  # noqa: F401 - fixtures
 from tests.test_reload import reload
+from tests.test_store_postgres import database  # noqa: F401 - fixture
 
 PKCS10 = ("-H", "Content-Type: application/pkcs10")
 
@@ -143,6 +144,70 @@ def test_strongswan_reads_rolled_over_cacerts(start_estra: Callable[..., Server]
     assert b"Root CA cert is trusted" in done.stderr
     old = x509.load_der_x509_certificate((sw.dir / "ca-root-2.der").read_bytes())
     assert old.subject.rfc4514_string() == "CN=estra local CA,O=estra"
+
+
+def wait_for_line(server: Server, line: str, before: int = 0, timeout: float = 30) -> None:
+    """Wait until `server`'s log holds `line` more than `before` times."""
+    deadline = time.monotonic() + timeout
+    while server.log.read_text().count(line) <= before:
+        assert time.monotonic() < deadline and server.alive(), server.log.read_text()
+        time.sleep(0.1)
+
+
+def test_two_nodes_on_postgres_follow_a_rollover(database: str, tmp_path: Path) -> None:
+    """Two nodes with their own state directories and one CA share PostgreSQL; `estra ca
+    rollover` with node A's config, and node B (no restart, no SIGHUP) serves the new
+    /cacerts, signs new enrollments with the new CA and re-enrolls an old-CA certificate."""
+    config = f'[store]\nurl = "{database}"\n\n[ca]\nsync_seconds = 1\n'
+    (tmp_path / "a").mkdir()
+    a = Server(tmp_path / "a", config)
+    try:
+        (tmp_path / "b" / "state").mkdir(parents=True, mode=0o700)
+        for name in ("ca.pem", "ca.key"):       # the operator gives node B the same CA
+            (tmp_path / "b" / "state" / name).write_bytes((a.state / name).read_bytes())
+        b = Server(tmp_path / "b", config)
+    except BaseException:
+        a.stop()
+        raise
+    try:
+        for node in (a, b):
+            node.add_user("alice")
+        key = pki.ec_key()
+        req = pki.csr(key, pki.name("old-device"))
+        status, _, body = b.post("simpleenroll", req)
+        assert status == 200, body
+        cert, key_file = pki.write_pair(tmp_path, "old-device", issued(body)[0], key)
+        (tmp_path / "old-root.pem").write_bytes(a.ca.read_bytes())
+
+        done = ca_cli(a, "rollover")
+        assert done.returncode == 0, done.stderr
+        new_root = x509.load_pem_x509_certificate(a.ca.read_bytes())
+        for node in (a, b):
+            wait_for_line(node, SERVING + " CN=estra local CA G2")
+        assert "picked up the CA rollover" in b.log.read_text()
+        assert x509.load_pem_x509_certificate(b.ca.read_bytes()) == new_root
+
+        status, _, body = parse_http(b.curl("cacerts", "--cacert",
+                                            str(tmp_path / "old-root.pem")).stdout)
+        assert status == 200 and len(issued(body)) == 4 and new_root in issued(body)
+        status, _, body = b.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("new-device")))
+        assert status == 200 and issued(body)[0].issuer == new_root.subject, body
+        (tmp_path / "renew.b64").write_bytes(pki.b64(req))
+        status, _, body = parse_http(b.curl(
+            "simplereenroll", "--cert", str(cert), "--key", str(key_file),
+            "--data-binary", f"@{tmp_path / 'renew.b64'}", *PKCS10).stdout)
+        assert status == 200 and issued(body)[0].issuer == new_root.subject, body
+
+        before = b.log.read_text().count(SERVING)
+        assert ca_cli(a, "retire-old").returncode == 0
+        wait_for_line(b, SERVING, before)
+        assert not (b.state / "ca-old.pem").exists()
+        status, _, body = parse_http(b.curl("cacerts").stdout)
+        assert status == 200 and issued(body) == [new_root]
+        assert "cannot follow" not in a.log.read_text() + b.log.read_text()
+    finally:
+        b.stop()
+        a.stop()
 
 
 def _scep_certs(port: str, operation: str) -> list[x509.Certificate]:
