@@ -255,7 +255,9 @@ class _IssuerSync(Service):
     """Keeps the re-enrollment trust store = embedded CA + every upstream's cacerts.
 
     Devices re-enroll with certificates the upstream CAs issued, so their
-    chains must verify; fetched at start and every `interval` seconds after.
+    chains must verify; fetched at start and every `interval` seconds ([ca]
+    sync_seconds) after, so an upstream's rollover certificates are trusted as
+    soon as its cacerts (kept for the upstream's cacerts_refresh) show them.
     """
 
     def __init__(self, reactor: Any, store: TrustStore, local: Any, upstreams: list[Any],
@@ -377,7 +379,8 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
                      TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
     holder = Holder(build_generation(shared, settings))
     _Upstreams(holder).setServiceParent(top)
-    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote, 300)
+    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote,
+                       settings.ca_sync_seconds)
     sync.setServiceParent(top)
     tls = ServerTLS(settings.tls_cert, settings.tls_key, holder.current.client_ca_names)
     limits = connection_limits(settings)

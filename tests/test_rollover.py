@@ -19,7 +19,8 @@ from estra.rollover import RolloverError, next_generation, rollover
 from estra.state import init_state
 from estra.upstream.local import LocalCA
 from tests import pki
-from tests.conftest import PASSWORD, SCEP_CONFIG, Server, estra_cli, issued, parse_http
+from tests.conftest import (PASSWORD, SCEP_CONFIG, Server, estra_behind_estra, estra_cli,
+                            issued, parse_http, ra_config)
 from tests.strongswan import StrongSwan, sw, strongswan_usable  # noqa: F401 - fixtures
 from tests.test_reload import reload
 from tests.test_store_postgres import database  # noqa: F401 - fixture
@@ -208,6 +209,55 @@ def test_two_nodes_on_postgres_follow_a_rollover(database: str, tmp_path: Path) 
     finally:
         b.stop()
         a.stop()
+
+
+def _until(what: str, check: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_ra_relays_an_upstream_rollover(start_estra: Callable[..., Server],
+                                        tmp_path: Path) -> None:
+    """estra behind estra: the upstream rolls over; without a restart or SIGHUP of the RA,
+    its /cacerts relays the upstream's new root, NewWithOld and OldWithNew, a device with a
+    certificate of the old upstream CA re-enrolls through it, and so does the certificate
+    it got (the RA's re-enrollment trust followed the upstream's new root)."""
+    fast = "\n[ca]\nsync_seconds = 1\n"
+    upstream, ra = estra_behind_estra(start_estra, tmp_path, fast)
+    ra.restart(ra_config(upstream.port, tmp_path / "ra", "cacerts_refresh = 1") + fast)
+    ra.add_user("alice")
+    key = pki.ec_key()
+    req = pki.csr(key, pki.name("old-device"))
+    status, _, body = ra.post("simpleenroll", req)
+    assert status == 200, body
+    cert, key_file = pki.write_pair(tmp_path, "old-device", issued(body)[0], key)
+    (tmp_path / "renew.b64").write_bytes(pki.b64(req))
+
+    assert ca_cli(upstream, "rollover").returncode == 0
+    wait_for_line(upstream, SERVING)
+    new_root = x509.load_pem_x509_certificate(upstream.ca.read_bytes())
+
+    def relayed() -> list[x509.Certificate]:
+        status, _, body = parse_http(ra.curl("cacerts").stdout)
+        return issued(body) if status == 200 else []
+    _until("the RA to relay the new CA set", lambda: len(relayed()) == 4)
+    certs = relayed()
+    assert new_root in certs
+    assert [c for c in certs if c.subject == new_root.subject and c.issuer != c.subject]
+    assert [c for c in certs if c.issuer == new_root.subject != c.subject]
+    assert "its CA certificates changed, now 4" in ra.log.read_text()
+
+    def reenroll(cert: Path, key_file: Path) -> tuple[int, dict[str, str], bytes]:
+        return parse_http(ra.curl("simplereenroll", "--cert", str(cert), "--key", str(key_file),
+                                  "--data-binary", f"@{tmp_path / 'renew.b64'}",
+                                  *PKCS10).stdout)
+    status, _, body = reenroll(cert, key_file)
+    assert status == 200 and issued(body)[0].issuer == new_root.subject, body
+    renewed, _ = pki.write_pair(tmp_path, "renewed", issued(body)[0], key)
+    _until("the RA to accept the new upstream CA's certificate",
+           lambda: reenroll(renewed, key_file)[0] == 200, timeout=10)
 
 
 def _scep_certs(port: str, operation: str) -> list[x509.Certificate]:
