@@ -6,7 +6,8 @@ import re
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable
+from types import SimpleNamespace
+from typing import Callable, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
@@ -22,6 +23,7 @@ from tests import pki
 from tests.conftest import (PASSWORD, SCEP_CONFIG, Server, estra_behind_estra, estra_cli,
                             issued, parse_http, ra_config)
 from tests.strongswan import StrongSwan, sw, strongswan_usable  # noqa: F401 - fixtures
+from tests.test_bouncycastle import BC, bc_classpath  # noqa: F401 - fixture
 from tests.test_reload import reload
 from tests.test_store_postgres import database  # noqa: F401 - fixture
 
@@ -128,14 +130,17 @@ def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
     assert status == 200
 
 
-def test_strongswan_reads_rolled_over_cacerts(start_estra: Callable[..., Server],
-                                              sw: StrongSwan) -> None:
-    """strongSwan's pki --estca reads /cacerts after a rollover: the new root (trusted)
-    to ca.der, the old root to ca-root-2.der, the two links as sub CAs."""
+def test_strongswan_across_the_rollover(start_estra: Callable[..., Server], sw: StrongSwan,
+                                        tmp_path: Path) -> None:
+    """strongSwan's pki: after a rollover and SIGHUP, --estca reads /cacerts (the new root,
+    trusted, to ca.der, the old root to ca-root-2.der, the two links as sub CAs), and
+    --est re-enrolls with the certificate the old CA issued before the rollover."""
     server = start_estra("")
+    server.add_user("alice")
+    old_key, old_cert, old = sw.enroll(server, "old", "CN=sw-roll", "sw-roll.example")
     rolled = ca_cli(server, "rollover")
     assert rolled.returncode == 0, rolled.stderr
-    server.restart("")
+    hangup(server)
     done = sw.estca(f"https://localhost:{server.port}", server)
     assert done.returncode == 0, done.stderr.decode()
     assert sorted(p.name for p in sw.dir.glob("ca*")) == \
@@ -143,8 +148,44 @@ def test_strongswan_reads_rolled_over_cacerts(start_estra: Callable[..., Server]
     new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
     assert x509.load_der_x509_certificate((sw.dir / "ca.der").read_bytes()) == new_root
     assert b"Root CA cert is trusted" in done.stderr
-    old = x509.load_der_x509_certificate((sw.dir / "ca-root-2.der").read_bytes())
-    assert old.subject.rfc4514_string() == "CN=estra local CA,O=estra"
+    old_root = x509.load_der_x509_certificate((sw.dir / "ca-root-2.der").read_bytes())
+    assert old_root.subject.rfc4514_string() == "CN=estra local CA,O=estra"
+    assert old.issuer == old_root.subject
+
+    _, req = sw.request("new", "CN=sw-roll", "sw-roll.example")
+    done = sw.est(f"https://localhost:{server.port}", server, req,
+                  "--cert", str(old_cert), "--key", str(old_key))
+    assert done.returncode == 0, done.stderr.decode()
+    renewed = x509.load_der_x509_certificate(done.stdout)
+    assert (renewed.subject, renewed.issuer) == (old.subject, new_root.subject)
+    renewed.verify_directly_issued_by(new_root)
+
+
+def test_bouncycastle_across_the_rollover(start_estra: Callable[..., Server],
+                                          bc_classpath: str, tmp_path: Path) -> None:
+    """The Bouncy Castle EST client: after a rollover and SIGHUP getCACerts returns all four
+    certificates (new root, both links, old root), and a device that still trusts only the
+    old root (TLS server through NewWithOld) re-enrolls its old-CA certificate over TLS
+    client authentication for one of the new CA."""
+    server = start_estra("")
+    server.add_user("alice")
+    (tmp_path / "bc").mkdir()
+    bc = BC(bc_classpath, server, tmp_path / "bc")
+    old_cert, old_key, old = bc.enroll("old", "bc-roll", "bc-roll.example")
+    (tmp_path / "old-root.pem").write_bytes(server.ca.read_bytes())
+    device = BC(bc_classpath, cast(Server, SimpleNamespace(
+        port=server.port, ca=tmp_path / "old-root.pem")), bc.dir)
+    assert ca_cli(server, "rollover").returncode == 0
+    hangup(server)
+    bc.ok("cacerts", "--out", str(bc.dir / "cacerts.pem"))
+    got = x509.load_pem_x509_certificates((bc.dir / "cacerts.pem").read_bytes())
+    expected = [x509.load_pem_x509_certificate((server.state / name).read_bytes())
+                for name in ("ca.pem", "ca-newwithold.pem", "ca-oldwithnew.pem", "ca-old.pem")]
+    assert len(got) == 4 and set(got) == set(expected)
+    device.ok("reenroll", "--cert", str(old_cert), "--key", str(old_key),
+              "--out", str(bc.dir / "new.pem"), "--out-key", str(bc.dir / "new.key"))
+    new = x509.load_pem_x509_certificates((bc.dir / "new.pem").read_bytes())[0]
+    assert (new.subject, new.issuer) == (old.subject, expected[0].subject)
 
 
 def wait_for_line(server: Server, line: str, before: int = 0, timeout: float = 30) -> None:
