@@ -14,6 +14,8 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from estra import casync
 from estra.config import Settings, load_settings
+from estra.ocsp import OcspResponder
+from estra.revocation import CrlPublisher
 from estra.rollover import rollover
 from estra.state import init_state, prepare_state
 from estra.store import migrate_blocking, open_store, run_blocking
@@ -103,6 +105,20 @@ class TwoNodeFollowTests(SynchronousTestCase):
         self.assertEqual(self.b_ca.anchors(), [a_new])
         self.assertFalse(self.b.ca_cert.sibling("ca-old.pem").exists())
         self.assertEqual(run_blocking(self.store, casync.recorded)[-1].wrapped_key, "")
+
+    def test_crl_and_ocsp_follow_the_ca(self) -> None:
+        """The CRL publisher and OCSP responder built at start name the CA in force after
+        B picked the rollover up (the CA object changes in place)."""
+        publisher = CrlPublisher(self.store, self.b_ca, time.time, 86400)
+        responder = OcspResponder(self.store, self.b_ca, time.time)
+        before = publisher.issuer
+        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        self.assertTrue(self._follow())
+        a_new = x509.load_pem_x509_certificate(self.a.ca_cert.getContent())
+        expected = x509.SubjectKeyIdentifier.from_public_key(
+            a_new.public_key()).digest.hex()   # type: ignore[arg-type]
+        self.assertNotEqual(before, expected)
+        self.assertEqual((publisher.issuer, responder.issuer), (expected, expected))
 
     def test_node_behind_cannot_roll_over(self) -> None:
         """A rollover from a node that missed the store's last one is refused, files unchanged."""
