@@ -25,6 +25,7 @@ from tests.conftest import (PASSWORD, SCEP_CONFIG, Server, estra_behind_estra, e
 from tests.strongswan import StrongSwan, sw, strongswan_usable  # noqa: F401 - fixtures
 from tests.test_bouncycastle import BC, bc_classpath  # noqa: F401 - fixture
 from tests.test_reload import reload
+from tests.test_scep_clients import Scep, ScepClient
 from tests.test_store_postgres import database  # noqa: F401 - fixture
 
 PKCS10 = ("-H", "Content-Type: application/pkcs10")
@@ -339,6 +340,29 @@ def test_scep_serves_the_rolled_over_chain(start_estra: Callable[..., Server],
     for operation in ("GetCACert", "GetCACertChain"):
         certs = _scep_certs(port.group(1), operation)     # a SET OF: encoding order
         assert len(certs) == 2 and set(certs) == {ra, new_root}
+
+
+def test_scepclient_renews_across_the_rollover(start_estra: Callable[..., Server],
+                                               tmp_path: Path) -> None:
+    """micromdm's scepclient enrolls from the old CA; after a rollover and SIGHUP it renews
+    (RenewalReq signed with the old certificate) against the re-issued RA certificate and
+    gets a certificate of the new CA."""
+    server = start_estra(SCEP_CONFIG)
+    device = ScepClient(Scep(server), tmp_path / "dev")
+    done = device.run("-challenge", "sesame", "-cn", "scep-roll", "-organization", "lab")
+    assert done.returncode == 0, done.stdout + done.stderr
+    old = x509.load_pem_x509_certificate(device.cert.read_bytes())
+    assert ca_cli(server, "rollover").returncode == 0
+    hangup(server)
+    device.scep = Scep(server)                   # GetCACert again: the re-issued RA certificate
+    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    assert device.scep.ra.issuer == new_root.subject
+    done = device.run("-cn", "scep-roll", "-organization", "lab")
+    assert done.returncode == 0, done.stdout + done.stderr
+    renewed = x509.load_pem_x509_certificate(device.cert.read_bytes())
+    assert renewed.serial_number != old.serial_number and old.issuer != new_root.subject
+    assert (renewed.subject, renewed.issuer) == (old.subject, new_root.subject)
+    device.scep.verify(device.cert)
 
 
 class RolloverUnitTests(SynchronousTestCase):
