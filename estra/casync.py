@@ -225,9 +225,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         with SyncLock(settings):
             if args.action == "retire-old":
                 return _retire(settings, args, store)
-            new = rollover(settings, args.force, args.days, publish=None if store is None
-                           else lambda old, new, links: run_blocking(
-                               store, record(old, new, links, time.time())))
+            new = rollover(settings, args.force, args.days,
+                           publish=None if store is None else _publisher(store))
     except (RolloverError, OSError, ValueError) as e:
         return fail(args, str(e), 2)
     subject = new.cert.subject.rfc4514_string()
@@ -238,6 +237,18 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
          "`estra ca retire-old`; running estra nodes on this store pick it up within "
          "[ca] sync_seconds (or at once on SIGHUP)")
     return 0
+
+
+def _publisher(store: Store) -> Callable[[LocalCA, LocalCA, list[x509.Certificate]], None]:
+    def publish(old: LocalCA, new: LocalCA, links: list[x509.Certificate]) -> None:
+        try:
+            run_blocking(store, record(old, new, links, time.time()))
+        except RolloverError:
+            raise
+        except Exception as e:  # noqa: BLE001 - any driver error: one line, nothing changed
+            raise RolloverError(f"cannot record the rollover in the store, nothing changed: "
+                                f"{e}") from e
+    return publish
 
 
 def _retire(settings: Settings, args: argparse.Namespace, store: Store | None) -> int:

@@ -13,7 +13,7 @@ from cryptography import x509
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra import casync
-from estra.config import Settings, load_settings
+from estra.config import ConfigError, Settings, load_settings, settings_from_string
 from estra.ocsp import OcspResponder
 from estra.revocation import CrlPublisher
 from estra.rollover import rollover
@@ -49,6 +49,19 @@ class KeyWrapTests(SynchronousTestCase):
         wrapped = casync.wrap_key(self.new, self.old.key)
         self.assertRaises(ValueError, casync.unwrap_key, wrapped, self.new.cert, generate_key())
         self.assertRaises(ValueError, casync.unwrap_key, wrapped, self.old.cert, self.old.key)
+
+
+class SyncSettingTests(SynchronousTestCase):
+    """[ca] sync_seconds: how often a node reads the store's rollovers."""
+
+    def test_default_and_refused(self) -> None:
+        """60 s by default; zero is refused naming the key."""
+        self.assertEqual(settings_from_string("", "estra.toml").ca_sync_seconds, 60)
+        self.assertEqual(settings_from_string("[ca]\nsync_seconds = 2.5\n",
+                                              "estra.toml").ca_sync_seconds, 2.5)
+        with self.assertRaises(ConfigError) as caught:
+            settings_from_string("[ca]\nsync_seconds = 0\n", "estra.toml")
+        self.assertIn("sync_seconds", str(caught.exception))
 
 
 class TwoNodeFollowTests(SynchronousTestCase):
