@@ -46,6 +46,14 @@ ENROLLED = re.compile(r'^estra_requests_total\{(?=[^}]*operation="simpleenroll")
                       r'(?=[^}]*status="200")[^}]*\} (\S+)$', re.M)
 
 
+def cpu(pid: int) -> float:
+    """cpu_seconds, 0 for a process that has just ended."""
+    try:
+        return cpu_seconds(pid)
+    except FileNotFoundError:
+        return 0.0
+
+
 def enrolled(node: Server) -> float:
     """simpleenroll 200s the node has answered, from its /metrics."""
     url = f"http://127.0.0.1:{admin_port(node)}/metrics"
@@ -80,7 +88,7 @@ def measure(nodes: list[Server], run: Callable[[], tuple[int, int, float]],
     CPU of the processes `others()` lists (before and after: new ones count whole)."""
     counts = [enrolled(n) for n in nodes]
     cpus = [cpu_seconds(n.proc.pid) for n in nodes]
-    other0 = {p: cpu_seconds(p) for p in others()}
+    other0 = {p: cpu(p) for p in others()}
     t0 = time.monotonic()
     requests, bad, load_cpu = run()
     wall = time.monotonic() - t0
@@ -90,7 +98,7 @@ def measure(nodes: list[Server], run: Callable[[], tuple[int, int, float]],
             "rates": [d / wall for d in done],
             "ms": [1000 * u / d if d else float("nan") for u, d in zip(used, done)],
             "busy": [u / wall for u in used],
-            "others": sum(cpu_seconds(p) - other0.get(p, 0) for p in others()) / wall,
+            "others": sum(cpu(p) - other0.get(p, 0) for p in others()) / wall,
             "load": load_cpu / wall}
 
 
