@@ -41,7 +41,7 @@ def fresh_database() -> Iterator[str]:
     """The URL of a new PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
     import psycopg
     admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5)
-    name = f"estra_cluster_{secrets.token_hex(6)}"
+    name = f"estra_test_{secrets.token_hex(6)}"
     admin.execute(f"CREATE DATABASE {name}")
     try:
         yield f"{PG}/{name}"

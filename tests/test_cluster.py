@@ -17,22 +17,17 @@ from typing import Iterator
 
 import pytest
 
-from tests.cluster import Haproxy, Load, csrs, fresh_database, issued_serials, start_node, \
-    wait_for
+from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, wait_for
 from tests.conftest import Server
+from tests.test_store_postgres import database  # noqa: F401  (the fixture)
 
 REQUESTS, THREADS, SECONDS = 400, 8, 40
 ENROLLED = "simpleenroll [default] 200 for basic:alice"
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[tuple[str, list[Server], Haproxy]]:
+def cluster(database: str, tmp_path: Path) -> Iterator[tuple[str, list[Server], Haproxy]]:
     """(store URL, [node A, node B], haproxy in front of both) on a fresh database."""
-    with fresh_database() as database:
-        yield from _cluster(database, tmp_path)
-
-
-def _cluster(database: str, tmp_path: Path) -> Iterator[tuple[str, list[Server], Haproxy]]:
     config = f'[store]\nurl = "{database}"\n'
     nodes: list[Server] = []
     proxy = None
