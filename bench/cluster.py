@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 import urllib.request
 from pathlib import Path
 from typing import Callable
@@ -121,10 +122,13 @@ def nodes_line(label: str, m: dict) -> str:
 
 def scale_out(tmp: Path, url: str, seconds: float, requests: int) -> list[str]:
     config = f'[store]\nurl = "{url}"\n'
-    a = start_node(tmp / "a", config)
-    b = start_node(tmp / "b", config, like=a)
-    proxy = Haproxy(tmp, [a, b])
-    try:
+    with ExitStack() as stack:
+        a = start_node(tmp / "a", config)
+        stack.callback(a.stop)
+        b = start_node(tmp / "b", config, like=a)
+        stack.callback(b.stop)
+        proxy = Haproxy(tmp, [a, b])
+        stack.callback(proxy.stop)
         Load(proxy.front, a.ca, csrs(4, "warm"), 4, 30).start().join()   # bcrypt cache
         run = lambda: wrk(proxy.front, seconds, tmp)   # noqa: E731
         proxy.command("disable server estra/estra2")
@@ -145,12 +149,7 @@ def scale_out(tmp: Path, url: str, seconds: float, requests: int) -> list[str]:
                  sum(two["ms"]) / 2 / one["ms"][0], 1.2, below=True),
             line("2 nodes, what their CPU allows (a core each: sum of 1/CPU per enroll)",
                  f"{sum(1000 / ms for ms in two['ms']):.0f} enroll/s")]
-        out += kill_check(url, a, b, proxy, requests)
-        return out
-    finally:
-        proxy.stop()
-        for node in (a, b):
-            node.stop()
+        return out + kill_check(url, a, b, proxy, requests)
 
 
 def kill_check(url: str, a: Server, b: Server, proxy: Haproxy, requests: int) -> list[str]:

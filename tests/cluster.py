@@ -91,12 +91,11 @@ def haproxy_config(template: str, front: int, nodes: list[Server], stats: Path) 
     """conf/haproxy.cfg on loopback: the front port, one `server` per node (its estra
     port, health checked on its admin port every 300 ms), a stats socket, foreground."""
     text = template.replace("192.0.2.10:443", f"127.0.0.1:{front}")
-    servers = re.findall(r"^\s*server (estra\d) \S+ (send-proxy-v2 check port) 9443$", text,
-                         flags=re.M)
-    assert len(servers) == 2, "conf/haproxy.cfg changed shape"
-    lines = "".join(f"    server estra{i + 1} 127.0.0.1:{node.port} {servers[0][1]} "
+    text, shipped = re.subn(r"^\s*server estra\d \S+ send-proxy-v2 check port 9443\n", "",
+                            text, flags=re.M)
+    assert shipped == 2, "conf/haproxy.cfg changed shape"
+    lines = "".join(f"    server estra{i + 1} 127.0.0.1:{node.port} send-proxy-v2 check port "
                     f"{admin_port(node)}\n" for i, node in enumerate(nodes))
-    text = re.sub(r"^\s*server estra\d .*\n", "", text, flags=re.M)
     text = re.sub(r"^(\s*default-server .*)inter \S+", r"\1inter 300ms", text, flags=re.M)
     assert "inter 300ms" in text, "conf/haproxy.cfg has no default-server inter"
     text = re.sub(r"^\s*(user|group|chroot|log|daemon)\b.*\n", "", text, flags=re.M)
@@ -120,8 +119,12 @@ class Haproxy:
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([binary, "-db", "-f", str(cfg)], stdout=self._log,
                                      stderr=subprocess.STDOUT)
-        wait_for(lambda: self.states() == {f"estra{i + 1}": "UP" for i in range(len(nodes))},
-                 "haproxy to see every node UP", self.log_path)
+        try:
+            wait_for(lambda: self.states() == {f"estra{i + 1}": "UP" for i in range(len(nodes))},
+                     "haproxy to see every node UP", self.log_path)
+        except BaseException:
+            self.stop()
+            raise
 
     def command(self, line: str) -> str:
         """One command on the stats socket (e.g. "disable server estra/estra2")."""
