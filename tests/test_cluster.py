@@ -80,3 +80,14 @@ def test_node_killed_under_load(cluster: tuple[str, list[Server], Haproxy]) -> N
     assert max(stored.values()) == 1, "a serial recorded twice"
     unseen = set(stored) - set(seen)
     assert len(unseen) <= sum(load.errors.values()), (len(unseen), load.errors)
+
+
+def test_readme_node_config() -> None:
+    """README's "Scaling out" node configuration is valid: PROXY listener, PostgreSQL
+    store, admin endpoint for haproxy's check on port 9443 as conf/haproxy.cfg expects."""
+    from estra.config import settings_from_string
+    from tests.test_readme import block
+    settings = settings_from_string(block('url = "postgresql://estra@db.example/estra"'))
+    assert settings.listen.startswith("haproxy:tcp:8443:")
+    assert settings.admin_listen.startswith("tcp:9443:")
+    assert settings.store_url.startswith("postgresql://")
