@@ -394,8 +394,9 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     if settings.admin_listen:
         admin_endpoint: Any = _limited(reactor, settings, "admin.listen", settings.admin_listen,
                                   limits, "admin")
-        console = settings.console and console_root(reactor, settings.console, store, pool,
-                                                    clock, _CurrentCAs(holder))
+        console = settings.console and console_root(
+            reactor, settings.console, store, pool, clock, _CurrentCAs(holder),
+            lambda: holder.current.settings.htpasswd)
         if settings.console and settings.console.tls:     # the console over the RA's cert
             admin_endpoint = TLSServerEndpoint(admin_endpoint, ServerTLS(
                 settings.tls_cert, settings.tls_key,

@@ -15,16 +15,18 @@ from attrs import frozen
 from twisted.web.template import Tag, flattenString, tags
 
 from estra.console.csr import DecodedCsr
+from estra.console.operators import allows
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
-           "enrollment_page", "codes_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
+           "enrollment_page", "codes_page", "users_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
            "AUDIT"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
-NAV = (("Dashboard", "/console/"), ("Pending", "/console/pending"),
-       ("Enrollments", "/console/enrollments"), ("Codes", "/console/codes"),
-       ("Audit log", "/console/audit"))
+#: (name, path, least role that sees it)
+NAV = (("Dashboard", "/console/", "viewer"), ("Pending", "/console/pending", "viewer"),
+       ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
+       ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
 CSS = b"""
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4}
@@ -75,7 +77,8 @@ def layout(title: str, body: Sequence[Any], operator: Any = None, csrf: str = ""
         bar.append(tags.nav(tags.ul(*[
             tags.li(tags.a(name, href=href, **({"aria-current": "page"} if href == current
                                                 else {})))
-            for name, href in NAV]), **{"aria-label": "Console"}))
+            for name, href, role in NAV if allows(operator.role, role)]),
+            **{"aria-label": "Console"}))
         bar.append(tags.span(f"{operator.name} ({operator.role}) ", tags.form(
             csrf_field(csrf), tags.button("Log out", type="submit"),
             method="post", action="/console/logout", class_="inline"), class_="who"))
@@ -328,3 +331,35 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
                       [(str(c["id"]), c["identity"], when(c["created"]), when(c["expires"]),
                         state(c), revoke(c)) for c in reversed(codes)]))
     return layout("Enrollment codes", body, operator, csrf, "/console/codes")
+
+
+def users_page(operator: Any, csrf: str, names: Sequence[str],
+               new: tuple[str, str] | None = None, error: str = "") -> Tag:
+    """Device users (HTTP Basic, the htpasswd file): names only, never their hashes."""
+    body: list[Any] = []
+    if error:
+        body.append(tags.p(error, class_="error", role="alert"))
+    if new is not None:
+        name, password = new
+        body.append(tags.section(
+            tags.h2("New password"),
+            tags.p(f"Password for {name} (shown only now): ",
+                   tags.code(password, class_="code", id="new-password")),
+            role="status"))
+    body.append(tags.form(
+        csrf_field(csrf),
+        tags.label("User name ", tags.input(name="name", required="required",
+                                            autocomplete="off", maxlength="128")),
+        tags.label("Password (empty: generate one) ",
+                   tags.input(name="password", type="password", autocomplete="new-password",
+                              maxlength="72")),
+        tags.button("Add user or set password", type="submit"), method="post",
+        action="/console/users"))
+
+    def remove(name: str) -> Tag:
+        return tags.form(csrf_field(csrf), tags.input(type="hidden", name="name", value=name),
+                         tags.button(f"Remove user {name}", type="submit"),
+                         method="post", action="/console/users/remove", class_="inline")
+    body.append(table("HTTP Basic device users", ("user", "action"),
+                      [(name, remove(name)) for name in names]))
+    return layout("Device users", body, operator, csrf, "/console/users")

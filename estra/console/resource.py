@@ -21,9 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from twisted.internet.defer import Deferred, gatherResults
+from twisted.internet.defer import Deferred, DeferredLock, gatherResults
 from twisted.internet.interfaces import ISSLTransport
 from twisted.logger import Logger
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 from twisted.web.resource import Resource
 from twisted.web.server import Request
@@ -37,6 +39,7 @@ from estra.console.operators import (CERTIFICATE, PASSWORD, LoginThrottle, Opera
                                      allows)
 from estra.errors import EstError
 from estra.http import read_body, respond, run_async
+from estra.state import new_password, remove_user, set_user, user_names
 from estra.store import Store
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 from estra.upstream import health
@@ -66,6 +69,9 @@ ROUTES = (
     ("GET", ("codes",), "_codes", "viewer"),
     ("POST", ("codes",), "_issue_code", "admin"),
     ("POST", ("codes", "*", "revoke"), "_revoke_code", "admin"),
+    ("GET", ("users",), "_users", "admin"),
+    ("POST", ("users",), "_set_user", "admin"),
+    ("POST", ("users", "remove"), "_remove_user", "admin"),
     ("GET", ("audit",), "_audit_log", "viewer"),
     ("POST", ("logout",), "_logout", "viewer"),
 )
@@ -83,7 +89,9 @@ class Console(Resource):
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
                  operator_trust: TrustStore | None = None,
-                 throttle: LoginThrottle | None = None, reactor: Any = None) -> None:
+                 throttle: LoginThrottle | None = None, reactor: Any = None,
+                 devices: Callable[[], FilePath] | None = None,
+                 pool: ThreadPool | None = None) -> None:
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -92,6 +100,9 @@ class Console(Resource):
         self.throttle = throttle or LoginThrottle(clock)
         self.reactor = reactor                  # IReactorTime for health timeouts
         self._health: tuple[float, list[tuple[str, str]]] = (-HEALTH_CACHE, [])
+        self.devices = devices                  # the device htpasswd of the config in force
+        self.pool = pool                        # bcrypt off the reactor thread
+        self._device_writes = DeferredLock()    # one change of the file at a time
 
     # -- plumbing ----------------------------------------------------------------
     def render(self, request: Request) -> Any:
@@ -113,7 +124,7 @@ class Console(Resource):
         respond(request, 303, b"", {**SECURITY_HEADERS, "Location": to})
 
     @staticmethod
-    def _arg(request: Request, name: str) -> str:
+    def _arg(request: Request, name: str, strip: bool = True) -> str:
         """A form field: from the body of a POST (never its URL), else the query."""
         if request.method == b"POST":
             try:
@@ -121,7 +132,8 @@ class Console(Resource):
             except EstError:                # over the admin listener's body limit
                 return ""
             fields = parse_qs(body.decode("utf-8", "replace"))
-            return (fields.get(name) or [""])[0].strip()
+            value = (fields.get(name) or [""])[0]
+            return value.strip() if strip else value
         values = (request.args or {}).get(name.encode(), [b""])
         return values[0].decode("utf-8", "replace").strip()
 
@@ -429,6 +441,59 @@ class Console(Resource):
         self._redirect(request, "/console/codes")
 
 
+    async def _users(self, request: Request, operator: Operator, csrf: str,
+                     path: list[str], token: str, new: tuple[str, str] | None = None,
+                     error: str = "", status: int = 200) -> None:
+        if self.devices is None:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No device user file here.", operator, csrf))
+            return
+        await self._page(request, status, pages.users_page(
+            operator, csrf, user_names(self.devices()), new, error))
+
+    async def _in_thread(self, f: Callable[..., Any], *args: Any) -> Any:
+        """`f(*args)` on the pool (bcrypt, file I/O), one device-file change at a time."""
+        await self._device_writes.acquire()
+        try:
+            if self.pool is None or self.reactor is None:
+                return f(*args)
+            return await deferToThreadPool(self.reactor, self.pool, f, *args)
+        finally:
+            self._device_writes.release()
+
+    async def _set_user(self, request: Request, operator: Operator, csrf: str,
+                        path: list[str], token: str) -> None:
+        name, typed = self._arg(request, "name"), self._arg(request, "password", strip=False)
+        if self.devices is None:
+            await self._users(request, operator, csrf, path, token)
+            return
+        password = typed or new_password()
+        known = name in user_names(self.devices())
+        try:
+            await self._in_thread(set_user, self.devices(), name, password)
+        except ValueError as e:
+            await self._users(request, operator, csrf, path, token, error=str(e), status=400)
+            return
+        await self._audit(request, operator, "user-set", user=name, created=not known,
+                          generated=not typed)
+        await self._users(request, operator, csrf, path, token,
+                          new=None if typed else (name, password))
+
+    async def _remove_user(self, request: Request, operator: Operator, csrf: str,
+                           path: list[str], token: str) -> None:
+        name = self._arg(request, "name")
+        if self.devices is None:
+            await self._users(request, operator, csrf, path, token)
+            return
+        removed = await self._in_thread(remove_user, self.devices(), name)
+        await self._audit(request, operator, "user-removed", user=name, changed=removed)
+        if not removed:
+            await self._users(request, operator, csrf, path, token, status=404,
+                              error=f"No user {name!r}; nothing changed.")
+            return
+        self._redirect(request, "/console/users")
+
+
 def _time(value: str) -> float | None:
     """A datetime-local form value (UTC) as a timestamp; None when empty."""
     if not value:
@@ -450,11 +515,14 @@ def csr_recipe(principal: str, code: str) -> str:
 
 def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  pool: ThreadPool, clock: Callable[[], float],
-                 cas: Mapping[str, Any] | None = None) -> Resource:
-    """The /console resource (a leaf that routes its own sub-paths) from [console]."""
+                 cas: Mapping[str, Any] | None = None,
+                 devices: Callable[[], FilePath] | None = None) -> Resource:
+    """The /console resource (a leaf that routes its own sub-paths) from [console];
+    `devices` gives the device htpasswd file in force (the Users page)."""
     assert settings.operators is not None
     anchors = [c for f in settings.operator_trust for c in load_pem_certs(f)]
     return Console(store, Htpasswd(settings.operators, pool, reactor, clock),
                    Roles(settings.roles, dict(settings.cert_roles)), clock, settings.tls,
                    settings.session_minutes * 60.0, cas,
-                   TrustStore("operator", anchors) if anchors else None, reactor=reactor)
+                   TrustStore("operator", anchors) if anchors else None, reactor=reactor,
+                   devices=devices, pool=pool)
