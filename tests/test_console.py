@@ -99,11 +99,13 @@ class ConsoleTests(TestCase):
         for user, role in (("view", "viewer"), ("appr", "approver"), ("boss", "admin")):
             set_user(state.child("operators.htpasswd"), user, PASSWORD)
             set_role(self.roles_file, user, role)
+        self.state, self.devices = state, state.child("htpasswd")
+        set_user(self.devices, "alice", "device pass")
         self.console = Console(
             self.store, Htpasswd(state.child("operators.htpasswd"), self.threads, reactor,
                                  lambda: self.now[0]),
             Roles(self.roles_file, {}), lambda: self.now[0], secure=False,
-            session_seconds=3600)
+            session_seconds=3600, devices=lambda: self.devices, pool=self.threads)
         pool = HTTPConnectionPool(reactor, persistent=False)
         self.http = HTTPClient(Agent(reactor, pool=pool))
 
@@ -400,6 +402,134 @@ class ConsoleTests(TestCase):
         code, headers, pem = await b.go("GET", f"/console/enrollments/{rid}.pem")
         self.assertEqual(code, 200)
         self.assertTrue(pem.startswith("-----BEGIN CERTIFICATE-----"))
+
+
+    def device_htpasswd(self) -> Htpasswd:
+        """The device file as the EST listener reads it (its own cache and stamp)."""
+        return Htpasswd(self.devices, self.threads, reactor, lambda: self.now[0])
+
+    @deferred_test
+    async def test_admin_manages_device_users(self) -> None:
+        """An admin adds a device user with a typed password, gives them a generated one
+        (shown once), and removes them; a running Htpasswd sees each change at the next
+        check; each is audited with operator and address; no hash or password is
+        rendered, audited or stored."""
+        await self.start()
+        devices = self.device_htpasswd()
+        self.assertFalse(await devices.check("printer", "typed pass 1"))
+        b = self.browser()
+        await b.login("boss")
+        code, _, body = await b.go("GET", "/console/users")
+        self.assertEqual(code, 200)
+        self.assertIn("<td>alice</td>", body)
+        self.assertNotIn("$2", body)
+        code, _, body = await b.go("POST", "/console/users", name="printer",
+                                   password="typed pass 1", csrf=await b.csrf())
+        self.assertEqual(code, 200)
+        self.assertIn("<td>printer</td>", body)
+        self.assertIn("The password of printer is set.", body)
+        self.assertNotIn('id="new-password"', body)
+        self.assertNotIn("typed pass 1", body)
+        self.assertTrue(await devices.check("printer", "typed pass 1"))
+
+        code, _, body = await b.go("POST", "/console/users", name="printer", password="",
+                                   csrf=await b.csrf())
+        self.assertEqual(code, 200)
+        shown = re.search(r'id="new-password">([^<]+)<', body)
+        assert shown is not None
+        generated = shown.group(1)
+        self.assertNotIn(generated, (await b.go("GET", "/console/users"))[2])
+        self.assertFalse(await devices.check("printer", "typed pass 1"))
+        self.assertTrue(await devices.check("printer", generated))
+
+        code, headers, _ = await b.go("POST", "/console/users/remove", name="printer",
+                                      csrf=await b.csrf())
+        self.assertEqual((code, headers.getRawHeaders("location")), (303, ["/console/users"]))
+        self.assertFalse(await devices.check("printer", generated))
+        self.assertNotIn("<td>printer</td>", (await b.go("GET", "/console/users"))[2])
+        self.assertEqual(self.devices.getContent().count(b"\n"), 1)      # alice kept
+
+        kinds = ("console-user-set", "console-user-set", "console-user-removed")
+        events = [e for e in reversed(await self.store.search_audit({}, "printer"))
+                  if e["kind"].startswith("console-user")]
+        self.assertEqual([e["kind"] for e in events], list(kinds))
+        details = [json.loads(e["detail"]) for e in events]
+        self.assertEqual({e["identity"] for e in events}, {"operator:boss"})
+        self.assertEqual([(d["user"], d["address"]) for d in details],
+                         [("printer", "127.0.0.1")] * 3)
+        self.assertEqual([d.get("generated") for d in details[:2]], [False, True])
+        for f in self.state.walk():
+            if f.isfile() and f != self.devices:
+                for secret in (b"typed pass 1", generated.encode()):
+                    self.assertNotIn(secret, f.getContent(), f.path)
+
+    @deferred_test
+    async def test_device_users_are_admin_only(self) -> None:
+        """Viewers and approvers see no Users entry and get 403 on the page and on
+        every action, which changes nothing; an admin sees the entry."""
+        await self.start()
+        before = self.devices.getContent()
+        for user in ("view", "appr"):
+            b = self.browser()
+            await b.login(user)
+            self.assertNotIn("/console/users", (await b.go("GET", "/console/"))[2])
+            code, _, body = await b.go("GET", "/console/users")
+            self.assertEqual(code, 403)
+            self.assertIn("admin role", body)
+            csrf = await b.csrf()
+            for path, form in (("/console/users", {"name": "mallory", "password": "x"}),
+                               ("/console/users/remove", {"name": "alice"})):
+                self.assertEqual((await b.go("POST", path, csrf=csrf, **form))[0], 403)
+        self.assertEqual(self.devices.getContent(), before)
+        admin = self.browser()
+        await admin.login("boss")
+        self.assertIn('href="/console/users"', (await admin.go("GET", "/console/"))[2])
+
+    @deferred_test
+    async def test_device_user_bad_input(self) -> None:
+        """A bad name, an over-long password, an unknown user to remove or a missing CSRF
+        token is a clear error with its status and changes nothing."""
+        await self.start()
+        before = self.devices.getContent()
+        b = self.browser()
+        await b.login("boss")
+        csrf = await b.csrf()
+        for form, status, text in (
+                ({"name": "a:b", "password": "pw"}, 400, "without ':'"),
+                ({"name": "two words", "password": "pw"}, 400, "spaces"),
+                ({"name": "", "password": "pw"}, 400, "must be non-empty"),
+                ({"name": "long", "password": "x" * 73}, 400, "72 bytes")):
+            code, _, body = await b.go("POST", "/console/users", csrf=csrf, **form)
+            self.assertEqual(code, status, form)
+            self.assertIn(text, body)
+            self.assertIn('role="alert"', body)
+            self.assertNotIn("Traceback", body)
+        code, _, body = await b.go("POST", "/console/users/remove", name="nobody", csrf=csrf)
+        self.assertEqual(code, 404)
+        self.assertIn("No user 'nobody'", body)
+        self.assertEqual((await b.go("POST", "/console/users", name="eve", password="pw"))[0],
+                         403)
+        self.assertEqual((await b.go("POST", "/console/users/remove", name="alice"))[0], 403)
+        self.assertEqual(self.devices.getContent(), before)
+        refused = await self.store.search_audit({"kind": "console-csrf-refused"})
+        self.assertEqual(len(refused), 2)
+
+
+class HtpasswdChangeTests(SynchronousTestCase):
+    def test_change_within_one_mtime_tick_is_seen(self) -> None:
+        """A new password of the same length written within the same mtime is still a
+        new file (new inode) for a running Htpasswd."""
+        import os
+        path = temporary(self).child("htpasswd")
+        set_user(path, "alice", "first")
+        pool = ThreadPool(minthreads=0, maxthreads=1)
+        htpasswd = Htpasswd(path, pool, reactor, lambda: 0.0)
+        old = htpasswd._entries()["alice"]
+        stamp = os.stat(path.path)
+        set_user(path, "alice", "second")
+        os.utime(path.path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        self.assertEqual(os.stat(path.path).st_size, stamp.st_size)
+        self.assertNotEqual(htpasswd._entries()["alice"], old)
 
 
 class LoginThrottleTests(SynchronousTestCase):

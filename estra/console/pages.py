@@ -334,12 +334,16 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
 
 
 def users_page(operator: Any, csrf: str, names: Sequence[str],
-               new: tuple[str, str] | None = None, error: str = "") -> Tag:
-    """Device users (HTTP Basic, the htpasswd file): names only, never their hashes."""
+               new: tuple[str, str | None] | None = None, error: str = "") -> Tag:
+    """Device users (HTTP Basic, the htpasswd file): names only, never their hashes.
+
+    `new` is (name, password) just set, the password only when generated."""
     body: list[Any] = []
     if error:
         body.append(tags.p(error, class_="error", role="alert"))
-    if new is not None:
+    if new is not None and new[1] is None:
+        body.append(tags.p(f"The password of {new[0]} is set.", role="status"))
+    elif new is not None:
         name, password = new
         body.append(tags.section(
             tags.h2("New password"),

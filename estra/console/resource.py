@@ -442,7 +442,7 @@ class Console(Resource):
 
 
     async def _users(self, request: Request, operator: Operator, csrf: str,
-                     path: list[str], token: str, new: tuple[str, str] | None = None,
+                     path: list[str], token: str, new: tuple[str, str | None] | None = None,
                      error: str = "", status: int = 200) -> None:
         if self.devices is None:
             await self._page(request, 404, pages.message_page(
@@ -477,7 +477,7 @@ class Console(Resource):
         await self._audit(request, operator, "user-set", user=name, created=not known,
                           generated=not typed)
         await self._users(request, operator, csrf, path, token,
-                          new=None if typed else (name, password))
+                          new=(name, None if typed else password))
 
     async def _remove_user(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
