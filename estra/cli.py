@@ -28,7 +28,7 @@ from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
-from estra.state import init_command, new_password, remove_user, set_user, user_names
+from estra.state import check_user, init_command, new_password, remove_user, set_user, user_names
 
 __all__ = ["main", "HELD"]
 
@@ -268,13 +268,14 @@ def _user(settings: Settings, args: argparse.Namespace) -> int:
     htpasswd = settings.htpasswd
     if args.action == "add":
         password, show = _password(args)
+        try:
+            check_user(args.name, password)
+        except ValueError as e:
+            return fail(args, str(e), 2)
         if not settings.state_dir.exists():     # users may come before the first start
             settings.state_dir.makedirs()
             os.chmod(settings.state_dir.path, 0o700)
-        try:
-            set_user(htpasswd, args.name, password)
-        except ValueError as e:
-            return fail(args, str(e), 2)
+        set_user(htpasswd, args.name, password)
         emit(args, {"user": args.name, "htpasswd": htpasswd.path,
                     **({"password": password} if show else {})},
              f"estra: user {args.name!r} set in {htpasswd.path}"

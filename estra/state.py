@@ -34,7 +34,7 @@ from estra.config import Settings
 from estra.upstream.local import LocalCA, _pem_key, write_private, write_public
 
 __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError", "StateLock",
-           "init_command", "set_user", "new_password", "user_names", "remove_user", "set_line",
+           "init_command", "set_user", "check_user", "new_password", "user_names", "remove_user", "set_line",
            "BOOTSTRAP_USER"]
 
 BOOTSTRAP_USER = "estra"
@@ -200,11 +200,15 @@ def new_password() -> str:
 
 
 def set_user(htpasswd: FilePath, user: str, password: str) -> None:
-    """Add `user` or change their password (bcrypt), keeping the other lines.
+    """Add `user` or change their password (bcrypt), keeping the other lines;
+    ValueError (see `check_user`) changes nothing."""
+    check_user(user, password)
+    set_line(htpasswd, user, hash_password(password))
 
-    ValueError (the message says why) for a name that cannot be an htpasswd
-    entry or a password bcrypt cannot take; nothing changes then.
-    """
+
+def check_user(user: str, password: str) -> None:
+    """ValueError saying why, if `user` cannot be an htpasswd entry or bcrypt cannot
+    take `password`."""
     if not user or ":" in user or user.startswith("#") or not user.isprintable() or any(
             c.isspace() for c in user):
         raise ValueError(f"user name {user!r} must be non-empty, printable, without ':', "
@@ -213,7 +217,6 @@ def set_user(htpasswd: FilePath, user: str, password: str) -> None:
         raise ValueError("empty password refused")
     if len(password.encode("utf-8")) > 72:
         raise ValueError("the password is longer than bcrypt's 72 bytes")
-    set_line(htpasswd, user, hash_password(password))
 
 
 def _lines(htpasswd: FilePath) -> list[str]:

@@ -606,3 +606,19 @@ class OperatorCommandTests(SynchronousTestCase):
         bad = estra_cli("--state-dir", state.path, "operator", "add", "x", "--role", "root",
                         "--password-stdin", stdin="pw\n")
         self.assertNotEqual(bad.returncode, 0)
+
+    def test_user_add_checks_before_touching_state(self) -> None:
+        """`estra user add` refuses a bad name or an empty password with one line and
+        creates no state directory; a good one is listed by the helpers the console uses."""
+        from estra.state import user_names
+        state = temporary(self).child("state")
+        for name, password in (("a:b", "pw"), ("carol", "")):
+            done = estra_cli("--state-dir", state.path, "user", "add", name,
+                             "--password-stdin", stdin=password + "\n")
+            self.assertEqual(done.returncode, 2)
+            self.assertEqual(len(done.stderr.splitlines()), 1, done.stderr)
+            self.assertFalse(state.exists())
+        done = estra_cli("--state-dir", state.path, "user", "add", "carol",
+                         "--password-stdin", stdin="pw\n")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(user_names(state.child("htpasswd")), ["carol"])
