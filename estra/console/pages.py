@@ -341,10 +341,10 @@ def users_page(operator: Any, csrf: str, names: Sequence[str],
     body: list[Any] = []
     if error:
         body.append(tags.p(error, class_="error", role="alert"))
-    if new is not None and new[1] is None:
-        body.append(tags.p(f"The password of {new[0]} is set.", role="status"))
-    elif new is not None:
-        name, password = new
+    name, password = new or ("", None)
+    if name and password is None:
+        body.append(tags.p(f"The password of {name} is set.", role="status"))
+    elif password is not None:
         body.append(tags.section(
             tags.h2("New password"),
             tags.p(f"Password for {name} (shown only now): ",
