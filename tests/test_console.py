@@ -82,9 +82,9 @@ class Browser:
         return m.group(1)
 
 
-class ConsoleTests(TestCase):
-    """Against a Console on 127.0.0.1 with operators view (viewer), appr (approver) and
-    boss (admin)."""
+class ConsoleFixture(TestCase):
+    """A Console on 127.0.0.1 with operators view (viewer), appr (approver) and boss
+    (admin), and device user alice."""
 
     def setUp(self) -> None:
         self.now = [1_800_000_000.0]
@@ -144,6 +144,8 @@ class ConsoleTests(TestCase):
                                      "CN=dev-1", ["DNS:dev-1.example.com"],
                                      base64.b64encode(pki.der(req)).decode())
 
+
+class ConsoleTests(ConsoleFixture):
     @deferred_test
     async def test_login_cookie_is_hardened(self) -> None:
         """A login sets an HttpOnly, SameSite=Strict cookie with a Max-Age on /console
@@ -171,7 +173,7 @@ class ConsoleTests(TestCase):
         _, headers, body = await b.go("GET", "/console/login")
         await b.login("boss")
         for path in ("/console/login", "/console/", "/console/pending", "/console/codes",
-                     "/console/enrollments", "/console/audit"):
+                     "/console/enrollments", "/console/audit", "/console/users"):
             code, headers, body = await b.go("GET", path)
             self.assertEqual(code, 200, path)
             csp = headers.getRawHeaders("content-security-policy")[0]
@@ -513,6 +515,98 @@ class ConsoleTests(TestCase):
         self.assertEqual(self.devices.getContent(), before)
         refused = await self.store.search_audit({"kind": "console-csrf-refused"})
         self.assertEqual(len(refused), 2)
+
+
+class ConsoleRevokeTests(ConsoleFixture):
+    """Revoking a certificate from its enrollment page: what `estra revoke` does."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        from estra.revocation import CrlPublisher, revoke
+        from estra.upstream.local import LocalCA
+        self.ca = LocalCA.load_or_create(self.state.child("ca.pem"), self.state.child("ca.key"),
+                                         3650, lambda: self.now[0])
+        settings = settings_from_string('[crl]\nurl = "http://127.0.0.1:9/ca.crl"\n',
+                                        state_dir=self.state.path)
+        self.crl = CrlPublisher(self.store, self.ca, lambda: self.now[0], 86400.0)
+        self.console.revoke = lambda serial, reason, by: revoke(
+            reactor, self.store, settings, self.ca, serial, reason, by, lambda: self.now[0])
+
+    async def issued_record(self) -> tuple[int, str]:
+        """An enrollment record of a certificate the embedded CA issued: (id, serial)."""
+        from estra.store import EnrollmentRecord
+        from estra.wire import serial_hex
+        cert = self.ca.issue(pki.name("lost-1"), pki.ec_key().public_key(), [], [], 30)
+        serial = serial_hex(cert.serial_number)
+        rid = await self.store.record(EnrollmentRecord(
+            at=self.now[0], identity="basic:alice", method="basic", peer="10.0.0.7",
+            label="default", operation="simpleenroll", csr_sha256="c", key_sha256="k",
+            subject="CN=lost-1", sans=[], decision="issued", rule="issued", reason="",
+            serial=serial, not_after=None,
+            certificate=base64.b64encode(pki.der(cert)).decode()))
+        return rid, serial
+
+    @deferred_test
+    async def test_admin_revokes_from_enrollment_page(self) -> None:
+        """An admin revokes with a reason: the revocation is recorded by them, the CRL
+        lists the serial with that reason, the page says so and offers no second revoke;
+        the audit names the admin and address."""
+        await self.start()
+        rid, serial = await self.issued_record()
+        b = self.browser()
+        await b.login("boss")
+        page = f"/console/enrollments/{rid}"
+        self.assertIn("Revoke this certificate", (await b.go("GET", page))[2])
+        code, _, body = await b.go("POST", f"{page}/revoke", reason="keyCompromise",
+                                   csrf=await b.csrf())
+        self.assertEqual(code, 200, body)
+        self.assertIn(f"Certificate {serial}: crl: listed on the CRL", body)
+        self.assertNotIn("Revoke this certificate", body)
+        self.assertIn("crl", body)
+        row = await self.store.revocation(serial)
+        assert row is not None
+        self.assertEqual((row["revoked_by"], row["reason"]), ("operator:boss", "keyCompromise"))
+        from cryptography import x509
+        entry = x509.load_der_x509_crl(await self.crl.current()) \
+            .get_revoked_certificate_by_serial_number(int(serial, 16))
+        assert entry is not None
+        self.assertEqual(entry.extensions.get_extension_for_class(x509.CRLReason).value.reason,
+                         x509.ReasonFlags.key_compromise)
+        event = (await self.store.search_audit({"kind": "console-certificate-revoke"}))[0]
+        detail = json.loads(event["detail"])
+        self.assertEqual((event["identity"], detail["address"], detail["serial"]),
+                         ("operator:boss", "127.0.0.1", serial))
+        code, _, body = await b.go("POST", f"{page}/revoke", reason="superseded",
+                                   csrf=await b.csrf())
+        self.assertIn("already revoked", body)
+        self.assertEqual(len(await self.store.revocations()), 1)
+
+    @deferred_test
+    async def test_revoke_admin_only_and_bad_input(self) -> None:
+        """Viewers and approvers see no Revoke and get 403; an unknown reason is 400 and
+        an unknown record 404, each naming the problem; nothing is revoked."""
+        await self.start()
+        rid, _ = await self.issued_record()
+        page = f"/console/enrollments/{rid}"
+        for user in ("view", "appr"):
+            b = self.browser()
+            await b.login(user)
+            self.assertNotIn("Revoke this certificate", (await b.go("GET", page))[2])
+            self.assertEqual((await b.go("POST", f"{page}/revoke", reason="superseded",
+                                         csrf=await b.csrf()))[0], 403)
+        admin = self.browser()
+        await admin.login("boss")
+        csrf = await admin.csrf()
+        code, _, body = await admin.go("POST", f"{page}/revoke", reason="bored", csrf=csrf)
+        self.assertEqual(code, 400)
+        self.assertIn("Choose a revocation reason: unspecified, keyCompromise", body)
+        code, _, body = await admin.go("POST", "/console/enrollments/999/revoke",
+                                       reason="superseded", csrf=csrf)
+        self.assertEqual(code, 404)
+        self.assertIn("No such certificate to revoke", body)
+        self.assertEqual((await admin.go("POST", f"{page}/revoke", reason="superseded"))[0],
+                         403)
+        self.assertEqual(await self.store.revocations(), [])
 
 
 class HtpasswdChangeTests(SynchronousTestCase):

@@ -16,6 +16,7 @@ from twisted.web.template import Tag, flattenString, tags
 
 from estra.console.csr import DecodedCsr
 from estra.console.operators import allows
+from estra.revocation import REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
            "enrollment_page", "codes_page", "users_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
@@ -260,7 +261,9 @@ def search_page(search: Search, operator: Any, csrf: str, values: Mapping[str, s
 
 
 def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
-                    history: Sequence[dict[str, Any]], held: Sequence[dict[str, Any]]) -> Tag:
+                    history: Sequence[dict[str, Any]], held: Sequence[dict[str, Any]],
+                    revoked: dict[str, Any] | None = None, can_revoke: bool = False,
+                    notice: str = "", error: str = "") -> Tag:
     sans = ", ".join(json.loads(rec["sans"] or "[]"))
     facts = [("When", when(rec["at"])), ("Identity", rec["identity"]),
              ("How proven", rec["method"]), ("From", rec["peer"]), ("Profile", rec["label"]),
@@ -269,11 +272,25 @@ def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
              ("Rule", rec["rule"]), ("Reason", rec["reason"] or ""),
              ("Serial", rec["serial"] or ""), ("Not after", when(rec["not_after"])),
              ("Key SHA-256", rec["key_sha256"])]
-    body: list[Any] = [tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v))
-                                    for k, v in facts])]
+    if revoked is not None:
+        facts.append(("Revocation", f"{revoked['outcome']} {when(revoked['at'])} by "
+                                    f"{revoked['revoked_by']} ({revoked['reason']})"))
+    body: list[Any] = []
+    if error:
+        body.append(tags.p(error, class_="error", role="alert"))
+    if notice:
+        body.append(tags.p(notice, role="status"))
+    body.append(tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in facts]))
     if rec.get("certificate"):
         body.append(tags.p(tags.a("Download the certificate (PEM)",
                                   href=f"/console/enrollments/{rec['id']}.pem")))
+    if can_revoke:
+        body.append(tags.form(
+            csrf_field(csrf),
+            tags.label("Revocation reason ", tags.select(
+                *[tags.option(name, value=name) for name in REASONS], name="reason")),
+            tags.button("Revoke this certificate", type="submit"), method="post",
+            action=f"/console/enrollments/{rec['id']}/revoke"))
     body.append(tags.h2("History of this key for this identity"))
     body.append(table("Records", ("record", "when", "operation", "decision", "rule", "reason"),
                       [(tags.a(str(h["id"]), href=f"/console/enrollments/{h['id']}"),

@@ -38,7 +38,9 @@ from estra.console.csr import decode_csr
 from estra.console.operators import (CERTIFICATE, PASSWORD, LoginThrottle, Operator, Roles,
                                      allows)
 from estra.errors import EstError
+from estra import wire
 from estra.http import read_body, respond, run_async
+from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
 from estra.store import Store
 from estra.tls import TrustStore, load_pem_certs, peer_chain
@@ -57,6 +59,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
+#: revoke(serial, reason, by): what `estra revoke` does (estra.revocation.revoke, bound)
+Revoke = Callable[[int, str, str], Awaitable["Revocation | str"]]
 HEALTH_CACHE = 30.0
 HEALTH_TIMEOUT = 5.0
 #: (method, path pattern ("*" matches one segment), handler, least role)
@@ -66,6 +70,7 @@ ROUTES = (
     ("POST", ("pending", "*"), "_decide", "approver"),
     ("GET", ("enrollments",), "_enrollments", "viewer"),
     ("GET", ("enrollments", "*"), "_enrollment", "viewer"),
+    ("POST", ("enrollments", "*", "revoke"), "_revoke_certificate", "admin"),
     ("GET", ("codes",), "_codes", "viewer"),
     ("POST", ("codes",), "_issue_code", "admin"),
     ("POST", ("codes", "*", "revoke"), "_revoke_code", "admin"),
@@ -91,7 +96,7 @@ class Console(Resource):
                  operator_trust: TrustStore | None = None,
                  throttle: LoginThrottle | None = None, reactor: Any = None,
                  devices: Callable[[], FilePath] | None = None,
-                 pool: ThreadPool | None = None) -> None:
+                 pool: ThreadPool | None = None, revoke: Revoke | None = None) -> None:
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -103,6 +108,7 @@ class Console(Resource):
         self.devices = devices                  # the device htpasswd of the config in force
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
+        self.revoke = revoke                    # estra.revocation.revoke, bound
 
     # -- plumbing ----------------------------------------------------------------
     def render(self, request: Request) -> Any:
@@ -407,9 +413,49 @@ class Console(Resource):
                 **SECURITY_HEADERS, "Content-Type": "application/x-pem-file",
                 "Content-Disposition": f'attachment; filename="{rec["serial"]}.pem"'})
             return
+        await self._show_enrollment(request, operator, csrf, rec)
+
+    async def _show_enrollment(self, request: Request, operator: Operator, csrf: str,
+                               rec: dict[str, Any], status: int = 200, notice: str = "",
+                               error: str = "") -> None:
         history = await self.store.key_history(str(rec["identity"]), str(rec["key_sha256"]))
         held = await self.store.held(str(rec["identity"]), str(rec["key_sha256"]))
-        await self._page(request, 200, pages.enrollment_page(operator, csrf, rec, history, held))
+        revoked = await self.store.revocation(str(rec["serial"])) if rec["serial"] else None
+        can_revoke = (self.revoke is not None and allows(operator.role, "admin")
+                      and bool(rec.get("certificate"))
+                      and (revoked is None or revoked["outcome"] not in DONE))
+        await self._page(request, status, pages.enrollment_page(
+            operator, csrf, rec, history, held, revoked, can_revoke, notice, error))
+
+    async def _revoke_certificate(self, request: Request, operator: Operator, csrf: str,
+                                  path: list[str], token: str) -> None:
+        """What `estra revoke SERIAL --reason R` does, for the record's certificate."""
+        reason = self._arg(request, "reason")
+        rec = await self.store.enrollment(int(path[1])) if path[1].isdigit() else None
+        if rec is None or not rec.get("certificate") or self.revoke is None:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such certificate to revoke.", operator, csrf))
+            return
+        if reason not in REASONS:
+            await self._show_enrollment(request, operator, csrf, rec, 400, error=(
+                f"Choose a revocation reason: {', '.join(REASONS)}."))
+            return
+        serial = wire.serial_hex(x509.load_der_x509_certificate(
+            base64.b64decode(str(rec["certificate"]))).serial_number)
+        done = await self.revoke(int(serial, 16), reason, operator.principal)
+        said = done if isinstance(done, str) else f"{done.outcome}: {done.detail}"
+        await self._audit(request, operator, "certificate-revoke", serial=serial,
+                          record=rec["id"], reason=reason, outcome=said)
+        if isinstance(done, str):
+            await self._show_enrollment(request, operator, csrf, rec, 409,
+                                        error=f"Not revoked: {done}")
+        elif done.code:             # the CA failed (502), or has no API (recorded only)
+            await self._show_enrollment(request, operator, csrf, rec,
+                                        502 if done.outcome == "failed" else 200,
+                                        error=f"Certificate {serial}: {said}")
+        else:
+            await self._show_enrollment(request, operator, csrf, rec,
+                                        notice=f"Certificate {serial}: {said}")
 
     async def _codes(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str, str] | None = None,
@@ -516,13 +562,15 @@ def csr_recipe(principal: str, code: str) -> str:
 def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  pool: ThreadPool, clock: Callable[[], float],
                  cas: Mapping[str, Any] | None = None,
-                 devices: Callable[[], FilePath] | None = None) -> Resource:
+                 devices: Callable[[], FilePath] | None = None,
+                 revoke: Revoke | None = None) -> Resource:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
-    `devices` gives the device htpasswd file in force (the Users page)."""
+    `devices` gives the device htpasswd file in force (the Users page), `revoke` what
+    `estra revoke` does (the enrollment page's Revoke)."""
     assert settings.operators is not None
     anchors = [c for f in settings.operator_trust for c in load_pem_certs(f)]
     return Console(store, Htpasswd(settings.operators, pool, reactor, clock),
                    Roles(settings.roles, dict(settings.cert_roles)), clock, settings.tls,
                    settings.session_minutes * 60.0, cas,
                    TrustStore("operator", anchors) if anchors else None, reactor=reactor,
-                   devices=devices, pool=pool)
+                   devices=devices, pool=pool, revoke=revoke)
