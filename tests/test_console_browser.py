@@ -103,8 +103,8 @@ def csrf(page: Page) -> str:
 
 def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
                              browser: Browser) -> None:
-    """Approve and reject held requests, issue a code and manage device users in the
-    browser; the devices (curl) see each decision; viewers, forged and logged-out POSTs
+    """Approve and reject held requests, issue a code, manage device users and revoke a
+    certificate in the browser; the devices (curl) see each decision; viewers, forged and logged-out POSTs
     are refused; every page passes axe-core without serious or critical violations."""
     server = start_estra(CONFIG)
     server.add_user("alice")
@@ -240,10 +240,26 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     root.get_by_role("link", name=re.compile("record")).first.click()
     assert "Download the certificate (PEM)" in root.inner_text("main")
     shot(root, "enrollment")
+
+    # The admin revokes the code device's certificate there; its renewal is then 403.
+    pem = root.request.get(root.url + ".pem")
+    assert pem.status == 200
+    (device / "device.pem").write_bytes(pem.body())
+    root.get_by_label("Revocation reason").select_option("keyCompromise")
+    root.get_by_role("button", name="Revoke this certificate").click()
+    assert "recorded: re-enrollment refused" in root.get_by_role("status").inner_text()
+    assert root.get_by_role("button", name="Revoke this certificate").count() == 0
+    shot(root, "enrollment-revoked")
+    from tests.conftest import parse_http
+    status, _, body = parse_http(server.curl(
+        "codes/simplereenroll", "--cert", str(device / "device.pem"), "--key",
+        str(device / "device.key"), "--data-binary", f"@{device / 'device.b64'}",
+        "-H", "Content-Type: application/pkcs10").stdout)
+    assert status == 403 and b"was revoked (keyCompromise)" in body, (status, body)
     root.goto(f"{base}/console/audit?kind=console-approve")
     assert "operator:ann" in root.inner_text("main")
     shot(root, "audit")
     root.goto(f"{base}/console/")
     assert "issued" in root.locator("figcaption").inner_text()
     shot(root, "dashboard-after")
-    assert len(shot.checked) == 11
+    assert len(shot.checked) == 12
