@@ -23,14 +23,15 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from twisted.internet.defer import Deferred, DeferredLock, gatherResults
 from twisted.internet.interfaces import ISSLTransport
-from twisted.logger import Logger
 from twisted.internet.threads import deferToThreadPool
+from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 from twisted.web.template import Tag
 
+from estra import wire
 from estra.auth import Htpasswd, parse_principal
 from estra.config import ConsoleSettings
 from estra.console import pages
@@ -38,7 +39,6 @@ from estra.console.csr import decode_csr
 from estra.console.operators import (CERTIFICATE, PASSWORD, LoginThrottle, Operator, Roles,
                                      allows)
 from estra.errors import EstError
-from estra import wire
 from estra.http import read_body, respond, run_async
 from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
@@ -60,7 +60,7 @@ SECURITY_HEADERS = {
 }
 ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
 #: revoke(serial, reason, by): what `estra revoke` does (estra.revocation.revoke, bound)
-Revoke = Callable[[int, str, str], Awaitable["Revocation | str"]]
+Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
 HEALTH_CACHE = 30.0
 HEALTH_TIMEOUT = 5.0
 #: (method, path pattern ("*" matches one segment), handler, least role)
@@ -485,7 +485,6 @@ class Console(Resource):
         ok = path[1].isdigit() and await self.store.revoke_code(int(path[1]))
         await self._audit(request, operator, "code-revoked", code=path[1], changed=ok)
         self._redirect(request, "/console/codes")
-
 
     async def _users(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str | None] | None = None,
