@@ -19,6 +19,7 @@ from treq.client import HTTPClient
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.internet.endpoints import TCP4ServerEndpoint
+from twisted.logger import capturedLogs
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 from twisted.trial.unittest import SynchronousTestCase, TestCase
@@ -425,8 +426,11 @@ class ConsoleTests(ConsoleFixture):
         self.assertEqual(code, 200)
         self.assertIn("<td>alice</td>", body)
         self.assertNotIn("$2", body)
-        code, _, body = await b.go("POST", "/console/users", name="printer",
-                                   password="typed pass 1", csrf=await b.csrf())
+        with capturedLogs() as logged:
+            code, _, body = await b.go("POST", "/console/users", name="printer",
+                                       password="typed pass 1", csrf=await b.csrf())
+        self.assertTrue(logged)
+        self.assertNotIn("typed pass 1", repr(logged))
         self.assertEqual(code, 200)
         self.assertIn("<td>printer</td>", body)
         self.assertIn("The password of printer is set.", body)
