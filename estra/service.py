@@ -39,7 +39,7 @@ from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
                          open_state)
-from estra.revocation import crl_service
+from estra.revocation import crl_service, revoke
 from estra.store import migrate_blocking, open_store
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -401,8 +401,11 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     if settings.admin_listen:
         admin_endpoint: Any = _limited(reactor, settings, "admin.listen", settings.admin_listen,
                                   limits, "admin")
-        console = settings.console and console_root(reactor, settings.console, store, pool,
-                                                    clock, _CurrentCAs(holder))
+        console = settings.console and console_root(
+            reactor, settings.console, store, pool, clock, _CurrentCAs(holder),
+            lambda: holder.current.settings.htpasswd,
+            lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
+                                              prepared.ca, serial, reason, by, clock))
         if settings.console and settings.console.tls:     # the console over the RA's cert
             admin_endpoint = TLSServerEndpoint(admin_endpoint, ServerTLS(
                 settings.tls_cert, settings.tls_key,
