@@ -1,0 +1,134 @@
+"""Upstream connection pooling over real loopback sockets (issue #12): enrollments reuse
+one upstream connection, and a pooled connection the upstream dropped is replaced."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
+from twisted.internet import reactor as _reactor
+from twisted.internet.address import IPv4Address
+from twisted.internet.endpoints import TCP4ServerEndpoint
+from twisted.internet.interfaces import IProtocol
+from twisted.internet.task import deferLater
+from twisted.protocols.policies import WrappingFactory
+from twisted.python.filepath import FilePath
+from twisted.trial.unittest import TestCase
+from twisted.web.resource import Resource
+from twisted.web.server import Request
+
+from estra.client import EstClient
+from estra.http import make_site
+from estra.limits import ConnectionLimits
+from estra.tls import ServerTLS, TLSServerEndpoint
+from estra.upstream.cfssl import CfsslCA
+from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
+from tests import pki
+
+reactor: Any = _reactor
+
+
+class Issuer(Resource):
+    """An upstream CA: EST simpleenroll (certs-only, base64) and cfssl's /sign (JSON)."""
+
+    isLeaf = True
+
+    def __init__(self, ca: pki.CA) -> None:
+        super().__init__()
+        self.ca, self.served = ca, 0
+
+    def render_POST(self, request: Request) -> bytes:
+        self.served += 1
+        body = request.content.read()
+        if request.path.endswith(b"/sign"):
+            csr = x509.load_pem_x509_csr(json.loads(body)["certificate_request"].encode())
+            leaf = self.ca.issue(csr.subject, csr.public_key())
+            return json.dumps({"success": True, "result": {
+                "certificate": leaf.public_bytes(Encoding.PEM).decode()}}).encode()
+        csr = x509.load_der_x509_csr(base64.b64decode(body))
+        leaf = self.ca.issue(csr.subject, csr.public_key())
+        request.setHeader("Content-Type", "application/pkcs7-mime; smime-type=certs-only")
+        return base64.encodebytes(pkcs7.serialize_certificates([leaf], Encoding.DER))
+
+
+class Counting(WrappingFactory):
+    """Counts the connections the upstream accepted; `protocols` holds the open ones."""
+
+    accepted = 0
+
+    def buildProtocol(self, addr: IPv4Address) -> IProtocol | None:
+        self.accepted += 1
+        return super().buildProtocol(addr)
+
+
+class PoolTests(TestCase):
+    timeout = 30
+
+    async def upstream(self, idle_timeout: float = 60, tls: bool = True) -> str:
+        """An upstream CA on 127.0.0.1 with estra's own HTTP server: its base URL."""
+        tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, tmp)
+        self.ca, key = pki.CA("upstream CA"), pki.ec_key()
+        cert = self.ca.issue(pki.name("upstream"), key.public_key(), pki.sans("127.0.0.1"))
+        cert_file, key_file = pki.write_pair(tmp, "server", cert, key)
+        self.issuer = Issuer(self.ca)
+        limits = ConnectionLimits(idle_timeout=idle_timeout)
+        self.factory = Counting(make_site(self.issuer, 64 * 1024, limits, reactor))
+        endpoint: Any = TCP4ServerEndpoint(reactor, 0, interface="127.0.0.1")
+        if tls:
+            endpoint = TLSServerEndpoint(endpoint, ServerTLS(FilePath(str(cert_file)),
+                                                             FilePath(str(key_file))))
+        port = await endpoint.listen(self.factory)
+        self.addCleanup(port.stopListening)
+        return f"{'https' if tls else 'http'}://127.0.0.1:{port.getHost().port}"
+
+    def http(self) -> UpstreamHTTP:
+        http = UpstreamHTTP(reactor, "est", "corp", ClientTLSPolicy([self.ca.cert]), timeout=5)
+        self.addCleanup(lambda: http.pool.closeCachedConnections())
+        return http
+
+    def csr(self, cn: str) -> x509.CertificateSigningRequest:
+        return pki.csr(pki.ec_key(), pki.name(cn))
+
+    async def until_closed(self) -> None:
+        """Wait (at most 5 s) until the upstream has no open connection."""
+        deadline = time.monotonic() + 5
+        while self.factory.protocols:
+            self.assertLess(time.monotonic(), deadline, "the upstream kept the connection")
+            await deferLater(reactor, 0.05)
+
+    async def test_est_enrollments_share_one_connection(self) -> None:
+        """Three EST enrollments in a row travel over one upstream TLS connection."""
+        url = await self.upstream()
+        client = EstClient(self.http(), url)
+        for n in range(3):
+            certs = await client.enroll(self.csr(f"dev{n}").public_bytes(Encoding.DER))
+            self.assertEqual(certs[0].subject, pki.name(f"dev{n}"))
+        self.assertEqual((self.issuer.served, self.factory.accepted), (3, 1))
+
+    async def test_cfssl_enrollments_share_one_connection(self) -> None:
+        """Three cfssl /sign calls in a row travel over one plain HTTP connection."""
+        url = await self.upstream(tls=False)
+        ca = CfsslCA(self.http(), url, "device", "", None)
+        for n in range(3):
+            certs = await ca.enroll(self.csr(f"dev{n}"), None, None)  # type: ignore[arg-type]
+            self.assertEqual(certs[0].subject, pki.name(f"dev{n}"))
+        self.assertEqual((self.issuer.served, self.factory.accepted), (3, 1))
+
+    async def test_upstream_closing_idle_connection_is_replaced(self) -> None:
+        """When the upstream closes the pooled connection after its idle timeout, the
+        next enrollment succeeds over a new connection (no 502 or 503)."""
+        url = await self.upstream(idle_timeout=0.3)
+        client = EstClient(self.http(), url)
+        await client.enroll(self.csr("first").public_bytes(Encoding.DER))
+        await self.until_closed()
+        certs = await client.enroll(self.csr("second").public_bytes(Encoding.DER))
+        self.assertEqual(certs[0].subject, pki.name("second"))
+        self.assertEqual((self.issuer.served, self.factory.accepted), (2, 2))
