@@ -20,7 +20,9 @@ from twisted.internet.interfaces import IProtocol
 from twisted.internet.task import deferLater
 from twisted.protocols.policies import WrappingFactory
 from twisted.python.filepath import FilePath
-from twisted.trial.unittest import TestCase
+from twisted.internet.defer import Deferred
+from twisted.internet.testing import MemoryReactorClock
+from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
@@ -132,3 +134,15 @@ class PoolTests(TestCase):
         certs = await client.enroll(self.csr("second").public_bytes(Encoding.DER))
         self.assertEqual(certs[0].subject, pki.name("second"))
         self.assertEqual((self.issuer.served, self.factory.accepted), (2, 2))
+
+
+class EndpointTests(SynchronousTestCase):
+    def test_literal_addresses_connect_without_resolving(self) -> None:
+        """An upstream given by IPv4 or IPv6 address is connected to at once (no name
+        resolution through the thread pool), with the configured connect timeout."""
+        reactor = MemoryReactorClock()
+        http = UpstreamHTTP(reactor, "est", "corp", ClientTLSPolicy(None), connect_timeout=7)
+        for url, host in (("https://127.0.0.1:8443/", "127.0.0.1"), ("http://[::1]:8888/", "::1")):
+            Deferred.fromCoroutine(http.request("GET", url))
+            self.assertEqual(reactor.tcpClients[-1][:2], (host, int(url.rsplit(":", 1)[1][:-1])))
+            self.assertEqual(reactor.tcpClients[-1][3], 7)
