@@ -44,7 +44,7 @@ from typing import Any, Callable
 from cryptography import x509
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from enroll import CHILDREN, CLIENT_CPUS, REPO, cpu_seconds, make_csr, spawn, start_estra  # noqa: E402
+from enroll import CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn, start_estra  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 from tests import pki  # noqa: E402  (a throw-away CA for cfssl; no pytest needed)
@@ -86,8 +86,17 @@ def start_cfssl(tmp: Path) -> tuple[int, int]:
         time.sleep(0.05)
 
 
+def unpin(pid: int) -> None:
+    """Let every thread of a server run on any CPU: `spawn` pins servers to the first
+    CPU for throughput runs, where one sequential client measuring latency would
+    queue behind whatever else is pinned there."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), CPUS)
+
+
 def start_servers(tmp: Path) -> dict[str, Any]:
     """The upstream estra (EST CA), cfssl, and the RA in front of both."""
+    first = len(CHILDREN)
     up, ra = tmp / "upstream", tmp / "ra"
     up.mkdir()
     ra.mkdir()
@@ -121,6 +130,8 @@ upstream = "cf"
 [profiles.local]
 upstream = "local"
 """)
+    for proc in CHILDREN[first:]:
+        unpin(proc.pid)
     return {"up_port": up_port, "up_ca": str(up_state / "ca.pem"), "ra_dir": ra,
             "cf_port": cf_port, "ra_pid": ra_pid, "ra_port": ra_port,
             "ra_ca": str(ra_state / "ca.pem"), "ra_log": ra / "estra.log"}
@@ -232,12 +243,9 @@ def report(quick: bool = False) -> list[str]:
     """Start the upstreams and the RA, measure, stop them; the lines to print."""
     rounds, seconds = (150, 8.0) if quick else (600, 40.0)
     mine = len(CHILDREN)
-    affinity = os.sched_getaffinity(0)
     tmpdir = tempfile.TemporaryDirectory(prefix="estra-bench-upstream-")
     try:
         s = start_servers(Path(tmpdir.name))
-        if CLIENT_CPUS:
-            os.sched_setaffinity(0, CLIENT_CPUS)
         ts = targets(s)
         measure(ts, s["ra_pid"], 5, 30)                       # warm-up: bcrypt, pools
         for t in ts:
@@ -246,7 +254,6 @@ def report(quick: bool = False) -> list[str]:
         measure(ts, s["ra_pid"], rounds, seconds)
         return lines_for(ts, upstream_times(s["ra_log"], offset))
     finally:
-        os.sched_setaffinity(0, affinity)
         for p in CHILDREN[mine:]:
             p.terminate()
             try:

@@ -24,9 +24,10 @@ from twisted.internet.defer import Deferred
 from twisted.internet.testing import MemoryReactorClock
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
-from twisted.web.server import Request
+from twisted.web.server import NOT_DONE_YET, Request
 
 from estra.client import EstClient
+from estra.errors import UpstreamUnavailable
 from estra.http import make_site
 from estra.limits import ConnectionLimits
 from estra.tls import ServerTLS, TLSServerEndpoint
@@ -44,10 +45,14 @@ class Issuer(Resource):
 
     def __init__(self, ca: pki.CA) -> None:
         super().__init__()
-        self.ca, self.served = ca, 0
+        self.ca, self.served, self.drop = ca, 0, 0
 
-    def render_POST(self, request: Request) -> bytes:
+    def render_POST(self, request: Request) -> bytes | int:
         self.served += 1
+        if self.drop:                       # close without an answer
+            self.drop -= 1
+            request.channel.transport.abortConnection()   # type: ignore[union-attr]
+            return NOT_DONE_YET
         body = request.content.read()
         if request.path.endswith(b"/sign"):
             csr = x509.load_pem_x509_csr(json.loads(body)["certificate_request"].encode())
@@ -134,6 +139,29 @@ class PoolTests(TestCase):
         certs = await client.enroll(self.csr("second").public_bytes(Encoding.DER))
         self.assertEqual(certs[0].subject, pki.name("second"))
         self.assertEqual((self.issuer.served, self.factory.accepted), (2, 2))
+
+    async def test_reused_connection_closed_without_answer_is_retried(self) -> None:
+        """A pooled connection the upstream closes as the next POST arrives (its idle
+        timeout racing our request) is not the CA's answer: the POST goes once more over
+        a new connection and the enrollment succeeds."""
+        url = await self.upstream()
+        client = EstClient(self.http(), url)
+        await client.enroll(self.csr("first").public_bytes(Encoding.DER))
+        self.issuer.drop = 1
+        certs = await client.enroll(self.csr("second").public_bytes(Encoding.DER))
+        self.assertEqual(certs[0].subject, pki.name("second"))
+        self.assertEqual((self.issuer.served, self.factory.accepted), (3, 2))
+
+    async def test_new_connection_closed_without_answer_is_not_repeated(self) -> None:
+        """A POST on a new connection that the upstream closes unanswered may have
+        reached the CA: it is not sent again, the device gets 503."""
+        url = await self.upstream()
+        client = EstClient(self.http(), url)
+        self.issuer.drop = 1
+        with self.assertRaises(UpstreamUnavailable) as caught:
+            await client.enroll(self.csr("once").public_bytes(Encoding.DER))
+        self.assertIn("connection closed before an answer", caught.exception.reason)
+        self.assertEqual(self.issuer.served, 1)
 
 
 class EndpointTests(SynchronousTestCase):

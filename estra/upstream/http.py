@@ -9,7 +9,11 @@ re-parsing, cookie jar, content decoding) which the RA has no use for.
 Retry rule: a request is retried (at most `retries` times) only when it
 cannot have issued a certificate: idempotent GETs on any transport failure,
 and any request that was never sent (connection refused, or the pool's
-connection was found closed before the request was written).
+connection was found closed before the request was written).  One case is
+repeated although the request went out: a reused keep-alive connection that
+the upstream closed without an answer, the race between its idle timeout and
+our next request (as curl and browsers do); an upstream that closes a new
+connection that way is not asked again.
 A POST that may have reached the CA is never repeated.
 
 Mapping to the device: the upstream refusing a request (4xx) gives the same
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import json as _json
 import time
+from weakref import WeakSet
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from attrs import frozen
@@ -111,9 +116,7 @@ class UpstreamHTTP:
                  retry_after: int = 30) -> None:
         self._reactor, self.kind, self.name = reactor, kind, name
         self.timeout, self.retries, self.retry_after = timeout, retries, retry_after
-        self.pool = HTTPConnectionPool(reactor, persistent=True)
-        self.pool.maxPersistentPerHost = 16
-        self.pool.retryAutomatically = False   # we decide what is safe to repeat
+        self.pool = _Pool(reactor)
         self._agent = RedirectAgent(Agent.usingEndpointFactory(
             reactor, _Endpoints(reactor, policy, connect_timeout), pool=self.pool))
 
@@ -162,7 +165,7 @@ class UpstreamHTTP:
             tls = any(f.check(SSL.Error) for f in e.reasons)
             what = "TLS handshake failed (check the upstream trust anchor and the RA's client certificate)" if tls \
                 else "connection closed before an answer"
-            raise _Retryable(f"upstream {self.name}: {what}") from e
+            raise _Retryable(f"upstream {self.name}: {what}", unsent=isinstance(e, _Stale)) from e
         except Exception as e:  # noqa: BLE001 - partial bodies, protocol errors
             status = "garbled"
             log.failure("upstream {name}: unreadable answer", name=self.name)
@@ -233,6 +236,48 @@ class _Retryable(Exception):
     def __init__(self, message: str, unsent: bool = False) -> None:
         super().__init__(message)
         self.unsent = unsent
+
+
+class _Pool(HTTPConnectionPool):
+    """Persistent connections; a request on a reused one is told apart (`_Reused`)."""
+
+    retryAutomatically = False          # UpstreamHTTP decides what is safe to repeat
+
+    def __init__(self, reactor: Any) -> None:
+        super().__init__(reactor, persistent=True)
+        self.maxPersistentPerHost = 16
+        self._used: WeakSet[Any] = WeakSet()
+
+    def getConnection(self, key: Any, endpoint: IStreamClientEndpoint) -> Deferred[Any]:
+        return super().getConnection(key, endpoint).addCallback(self._mark)
+
+    def _mark(self, protocol: Any) -> Any:
+        reused = protocol in self._used
+        self._used.add(protocol)
+        return _Reused(protocol) if reused else protocol
+
+
+class _Stale(ResponseNeverReceived):
+    """A reused connection closed with no answer: the keep-alive race, not a CA fault."""
+
+
+class _Reused:
+    """A pooled connection used again; a plain close before any answer is `_Stale`."""
+
+    def __init__(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    def request(self, request: Any) -> Deferred[Any]:
+        d: Deferred[Any] = self._protocol.request(request)
+        return d.addErrback(self._stale)
+
+    @staticmethod
+    def _stale(failure: Failure) -> Failure:
+        e = failure.value
+        if isinstance(e, ResponseNeverReceived) and \
+                all(f.check(net_error.ConnectionClosed) for f in e.reasons):
+            raise _Stale(e.reasons)
+        return failure
 
 
 @implementer(IAgentEndpointFactory)
