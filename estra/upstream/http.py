@@ -7,14 +7,13 @@ with the body written at once, not through treq's per-request wrapping (URL
 re-parsing, cookie jar, content decoding) which the RA has no use for.
 
 Retry rule: a request is retried (at most `retries` times) only when it
-cannot have issued a certificate: idempotent GETs on any transport failure,
-and any request that was never sent (connection refused, or the pool's
-connection was found closed before the request was written).  One case is
-repeated although the request went out: a reused keep-alive connection that
-the upstream closed without an answer, the race between its idle timeout and
-our next request (as curl and browsers do); an upstream that closes a new
-connection that way is not asked again.
-A POST that may have reached the CA is never repeated.
+cannot have issued a certificate: idempotent GETs on any transport failure;
+any request that was never sent (connection refused, or the pooled connection
+found closed before the request was written); and a request on a reused
+keep-alive connection that the upstream closed without a byte of answer (its
+idle timeout racing our request, which curl and browsers repeat too).  Any
+other POST that may have reached the CA (a timeout, a new connection closed
+unanswered) is never repeated.
 
 Mapping to the device: the upstream refusing a request (4xx) gives the same
 4xx with the upstream's reason, except 401/403/407, which mean the RA's own
@@ -27,8 +26,8 @@ from __future__ import annotations
 
 import json as _json
 import time
-from weakref import WeakSet
 from typing import Any, Awaitable, Callable, Mapping, Sequence
+from weakref import WeakSet
 
 from attrs import frozen
 from cryptography import x509
@@ -36,20 +35,20 @@ from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL
 from twisted.internet import error as net_error
 from twisted.internet import ssl
+from twisted.internet.abstract import isIPAddress, isIPv6Address
 from twisted.internet.defer import CancelledError, Deferred, succeed
+from twisted.internet.endpoints import (HostnameEndpoint, TCP4ClientEndpoint, TCP6ClientEndpoint,
+                                        wrapClientTLS)
+from twisted.internet.interfaces import IConsumer, IStreamClientEndpoint
+from twisted.internet.protocol import Protocol
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web._newclient import RequestNotSent, RequestTransmissionFailed
-from twisted.internet.protocol import Protocol
 from twisted.web.client import (URI, Agent, HTTPConnectionPool, RedirectAgent, ResponseDone,
                                 ResponseNeverReceived)
 from twisted.web.error import SchemeNotSupported
 from twisted.web.http import PotentialDataLoss
 from twisted.web.http_headers import Headers
-from twisted.internet.abstract import isIPAddress, isIPv6Address
-from twisted.internet.endpoints import (HostnameEndpoint, TCP4ClientEndpoint, TCP6ClientEndpoint,
-                                        wrapClientTLS)
-from twisted.internet.interfaces import IConsumer, IStreamClientEndpoint
 from twisted.web.iweb import IAgentEndpointFactory, IBodyProducer, IPolicyForHTTPS, IResponse
 from zope.interface import implementer
 
