@@ -162,23 +162,14 @@ def spawn(cmd: list, **kw) -> subprocess.Popen:
     return proc
 
 
-def start_estra(tmp: Path, user: str, password: str, config: str = "") -> tuple[int, int, Path]:
-    """`twistd estra` on a free port with a new state dir, plus `user`: pid, port, dir.
-
-    With `config` (TOML) it runs with that file; a state dir already in `tmp` is kept."""
+def start_estra(tmp: Path, user: str, password: str) -> tuple[int, int, Path]:
+    """`twistd estra` on a free port with a new state dir, plus `user`: pid, port, dir."""
     state, logfile = tmp / "state", tmp / "estra.log"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p))
-    extra: list = []
-    if config:
-        (tmp / "estra.toml").write_text(config)
-        extra = ["--config", tmp / "estra.toml"]
-        if not state.exists():               # with a config file the state is made explicitly
-            subprocess.run([sys.executable, "-m", "estra.cli", "--state-dir", state, "init"],
-                           env=env, check=True, capture_output=True)
     with open(logfile, "wb") as log:          # a file, not a pipe: every request is logged
         proc = spawn([sys.executable, "-c", "from twisted.scripts.twistd import run; run()",
-                      "-n", "--pidfile=", "estra", "--state-dir", state, *extra,
+                      "-n", "--pidfile=", "estra", "--state-dir", state,
                       "--listen", "tcp:0:interface=127.0.0.1"],
                      cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60

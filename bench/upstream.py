@@ -16,7 +16,7 @@ alike):
 
 RA-added = p50(via RA) - p50(direct).  The breakdown shows the upstream call as
 the RA timed it (its log) and the RA's CPU per request.  Bounded: 600 rounds
-or 40 s (--quick: 150 or 8 s), whichever ends first.  Only 127.0.0.1.
+or 40 s (--quick: 150 or 5 s), whichever ends first.  Only 127.0.0.1.
 
     python3 bench/upstream.py [--quick]
 """
@@ -44,13 +44,17 @@ from typing import Any, Callable
 from cryptography import x509
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from enroll import CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn, start_estra  # noqa: E402
+try:                     # the shared bench helpers: bench/harness.py once it lands
+    from harness import CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn  # noqa: E402
+except ModuleNotFoundError:
+    from enroll import CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 from tests import pki  # noqa: E402  (a throw-away CA for cfssl; no pytest needed)
 
 TARGET_MS = 0.5
 USER, PASSWORD = "bench", "secret"
+ENV = dict(os.environ, PYTHONPATH=str(REPO))
 CFSSL_CONFIG = {"signing": {"default": {"expiry": "8760h"}, "profiles": {
     "device": {"expiry": "720h", "usages": ["digital signature", "client auth"]}}}}
 
@@ -94,23 +98,44 @@ def unpin(pid: int) -> None:
         os.sched_setaffinity(int(task.name), CPUS)
 
 
+def estra_cli(workdir: Path, *args: str, stdin: str | None = None) -> None:
+    subprocess.run([sys.executable, "-m", "estra.cli", "--state-dir", str(workdir / "state"),
+                    *args], input=stdin, text=True, env=ENV, check=True, capture_output=True)
+
+
+def start_server(workdir: Path, config: str) -> tuple[int, int]:
+    """`twistd estra` with `config` on the state `estra_cli` made in `workdir`: pid, port."""
+    (workdir / "estra.toml").write_text(config)
+    logfile = workdir / "estra.log"
+    with open(logfile, "wb") as log:
+        proc = spawn([sys.executable, "-m", "twisted", "--log-format", "text", "estra",
+                      "--config", workdir / "estra.toml", "--state-dir", workdir / "state",
+                      "--listen", "tcp:0:interface=127.0.0.1"],
+                     cwd=workdir, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not (m := re.search(rb"ready on https://[^/]*:(\d+)/", logfile.read_bytes())):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            sys.exit("estra did not start:\n" + logfile.read_text()[-3000:])
+        time.sleep(0.1)
+    return proc.pid, int(m.group(1))
+
+
 def start_servers(tmp: Path) -> dict[str, Any]:
     """The upstream estra (EST CA), cfssl, and the RA in front of both."""
     first = len(CHILDREN)
     up, ra = tmp / "upstream", tmp / "ra"
     up.mkdir()
     ra.mkdir()
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    cli = [sys.executable, "-m", "estra.cli", "--state-dir", str(up / "state")]
-    for args in (["init"], ["ra-cert", "estra RA", "--out", str(ra)]):
-        subprocess.run(cli + args, env=env, check=True, capture_output=True)
-    _, up_port, up_state = start_estra(up, USER, PASSWORD, (
-        f'[tls]\nra_trust = ["{ra / "ra.pem"}"]\n'
-        '[profiles.default]\nallow_basic = false\n'))
+    estra_cli(up, "init")
+    estra_cli(up, "ra-cert", "estra RA", "--out", str(ra))
+    estra_cli(ra, "init")
+    estra_cli(ra, "user", "add", USER, "--password-stdin", stdin=PASSWORD + "\n")
+    _, up_port = start_server(up, f'[tls]\nra_trust = ["{ra / "ra.pem"}"]\n'
+                                  '[profiles.default]\nallow_basic = false\n')
     cf_dir = tmp / "cfssl"
     cf_dir.mkdir()
     _, cf_port = start_cfssl(cf_dir)
-    ra_pid, ra_port, ra_state = start_estra(ra, USER, PASSWORD, f"""
+    ra_pid, ra_port = start_server(ra, f"""
 [upstreams.corp]
 kind = "est"
 url = "https://127.0.0.1:{up_port}"
@@ -132,9 +157,9 @@ upstream = "local"
 """)
     for proc in CHILDREN[first:]:
         unpin(proc.pid)
-    return {"up_port": up_port, "up_ca": str(up_state / "ca.pem"), "ra_dir": ra,
+    return {"up_port": up_port, "up_ca": str(up / "state" / "ca.pem"), "ra_dir": ra,
             "cf_port": cf_port, "ra_pid": ra_pid, "ra_port": ra_port,
-            "ra_ca": str(ra_state / "ca.pem"), "ra_log": ra / "estra.log"}
+            "ra_ca": str(ra / "state" / "ca.pem"), "ra_log": ra / "estra.log"}
 
 
 class Target:
@@ -241,7 +266,7 @@ def lines_for(ts: list[Target], inside: dict[str, list[float]]) -> list[str]:
 
 def report(quick: bool = False) -> list[str]:
     """Start the upstreams and the RA, measure, stop them; the lines to print."""
-    rounds, seconds = (150, 8.0) if quick else (600, 40.0)
+    rounds, seconds = (150, 5.0) if quick else (600, 40.0)
     mine = len(CHILDREN)
     tmpdir = tempfile.TemporaryDirectory(prefix="estra-bench-upstream-")
     try:
@@ -266,7 +291,7 @@ def report(quick: bool = False) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="150 rounds / 8 s instead of 600 / 40 s")
+    ap.add_argument("--quick", action="store_true", help="150 rounds / 5 s instead of 600 / 40 s")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))      # so `finally` runs
     for line in report(args.quick):
