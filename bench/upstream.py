@@ -110,11 +110,12 @@ def estra_cli(workdir: Path, *args: str, stdin: str | None = None) -> None:
 
 
 def start_server(workdir: Path, config: str) -> tuple[int, int]:
-    """`twistd estra` with `config` on the state `estra_cli` made in `workdir`: pid, port."""
+    """`twistd -n estra` with `config` on the state `estra_cli` made in `workdir`: pid, port."""
     (workdir / "estra.toml").write_text(config)
     logfile = workdir / "estra.log"
     with open(logfile, "wb") as log:
-        proc = spawn([sys.executable, "-m", "twisted", "--log-format", "text", "estra",
+        proc = spawn([sys.executable, "-c", "from twisted.scripts.twistd import run; run()",
+                      "-n", "--pidfile=", "estra",
                       "--config", workdir / "estra.toml", "--state-dir", workdir / "state",
                       "--listen", "tcp:0:interface=127.0.0.1"],
                      cwd=workdir, env=ENV, stdout=log, stderr=subprocess.STDOUT)
