@@ -45,13 +45,17 @@ class Issuer(Resource):
 
     def __init__(self, ca: pki.CA) -> None:
         super().__init__()
-        self.ca, self.served, self.drop = ca, 0, 0
+        self.ca, self.served, self.drop, self.stall = ca, 0, 0, False
 
     def render_POST(self, request: Request) -> bytes | int:
         self.served += 1
         if self.drop:                       # close without an answer
             self.drop -= 1
             request.channel.transport.abortConnection()   # type: ignore[union-attr]
+            return NOT_DONE_YET
+        if self.stall:                      # headers and half the body, then silence
+            request.setHeader("Content-Length", "100")
+            request.write(b"x" * 50)
             return NOT_DONE_YET
         body = request.content.read()
         if request.path.endswith(b"/sign"):
@@ -96,8 +100,9 @@ class PoolTests(TestCase):
         self.addCleanup(port.stopListening)
         return f"{'https' if tls else 'http'}://127.0.0.1:{port.getHost().port}"
 
-    def http(self) -> UpstreamHTTP:
-        http = UpstreamHTTP(reactor, "est", "corp", ClientTLSPolicy([self.ca.cert]), timeout=5)
+    def http(self, timeout: float = 5) -> UpstreamHTTP:
+        http = UpstreamHTTP(reactor, "est", "corp", ClientTLSPolicy([self.ca.cert]),
+                            timeout=timeout)
         self.addCleanup(lambda: http.pool.closeCachedConnections())
         return http
 
@@ -162,6 +167,20 @@ class PoolTests(TestCase):
             await client.enroll(self.csr("once").public_bytes(Encoding.DER))
         self.assertIn("connection closed before an answer", caught.exception.reason)
         self.assertEqual(self.issuer.served, 1)
+
+    async def test_stalled_answer_times_out_and_closes_the_connection(self) -> None:
+        """An answer that stops halfway is a 503 after the timeout, and its connection
+        is closed, never handed to the next request half-read."""
+        url = await self.upstream()
+        client = EstClient(self.http(timeout=0.5), url)
+        self.issuer.stall = True
+        with self.assertRaises(UpstreamUnavailable) as caught:
+            await client.enroll(self.csr("stalled").public_bytes(Encoding.DER))
+        self.assertIn("did not answer within", caught.exception.reason)
+        await self.until_closed()
+        self.issuer.stall = False
+        await client.enroll(self.csr("next").public_bytes(Encoding.DER))
+        self.assertEqual((self.issuer.served, self.factory.accepted), (2, 2))
 
 
 class EndpointTests(SynchronousTestCase):
