@@ -182,7 +182,7 @@ class UpstreamHTTP:
 
     @staticmethod
     def _timed_out(result: Any, timeout: float) -> Failure:
-        """What a cancelled-by-timeout request becomes, whatever treq made of it."""
+        """What a cancelled-by-timeout request becomes, whatever the agent made of it."""
         return Failure(TimeoutError(f"no answer within {timeout} s"))
 
     def refusal(self, reply: Reply, reason: str | None = None) -> EstError:
