@@ -340,9 +340,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     header_timeout = server.get("header_timeout", (int, float), 10, _positive)
     body_timeout = server.get("body_timeout", (int, float), 30, _positive)
     idle_timeout = server.get("idle_timeout", (int, float), 60, _positive)
-    workers = server.get("workers", int, 1, _not_negative) if workers is None else workers
-    if workers < 0:
-        raise ConfigError(f"--workers {workers}: must not be negative")
+    file_workers = server.get("workers", int, 1, _not_negative)
+    workers = file_workers if workers is None else workers      # --workers wins
     if workers == 0:                                 # one per CPU this process may use
         workers = len(os.sched_getaffinity(0))
     server.done()

@@ -1,0 +1,218 @@
+"""`workers = N`: a supervisor and N worker processes on one listening socket.
+
+End to end (real twistd, curl, Python's ssl client) for what only real processes
+show: both workers serve, a session resumes on another worker, a killed worker is
+replaced, SIGHUP reaches every worker, SIGTERM leaves no process behind. The
+ticket-key plumbing and the settings are tested in process.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import signal
+import socket
+import ssl
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+from OpenSSL import SSL
+from twisted.python.filepath import FilePath
+
+from estra.config import ConfigError, settings_from_string
+from estra.tickets import TICKET_KEY_BYTES, install_ticket_key, installed_ticket_key, \
+    new_ticket_key
+from estra.tls import ServerTLS
+from estra.workers import _parse_key
+from tests import pki
+from tests.conftest import Server, parse_http
+from tests.test_startup import fails
+
+SERVED = r"\[worker (\d+) pid (\d+)\] est \S+ \[\S+\] (\d+) for .*\(GET {path}\)"
+_nonce = itertools.count()
+
+
+def wait(condition: Callable[[], object], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def served_by(server: Server, path: str) -> tuple[int, int]:
+    """(pid, status) of the worker whose request log names `path`."""
+    pattern = SERVED.format(path=re.escape(path))
+    found: list[re.Match[str]] = []
+    wait(lambda: found.extend(re.finditer(pattern, server.log.read_text())) or found,
+         f"the request log line of {path}")
+    return int(found[0].group(2)), int(found[0].group(3))
+
+
+def get(server: Server, label: str = "") -> tuple[int, int]:
+    """GET a unique cacerts URL (curl, a new connection): (serving pid, status)."""
+    path = f"/.well-known/est/{label + '/' if label else ''}cacerts?n={next(_nonce)}"
+    status, _, _ = parse_http(server.curl(f"https://localhost:{server.port}{path}").stdout)
+    pid, logged = served_by(server, path)
+    assert logged == status
+    return pid, status
+
+
+def worker_pids(server: Server) -> set[int]:
+    """The supervisor's live children."""
+    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+    return {int(p) for p in children.read_text().split()} if children.exists() else set()
+
+
+def pids_serving(server: Server, want: int = 2, label: str = "", tries: int = 60,
+                 ) -> dict[int, int]:
+    """{pid: status} of GETs until `want` distinct workers answered (bounded)."""
+    seen: dict[int, int] = {}
+    for _ in range(tries):
+        pid, status = get(server, label)
+        seen[pid] = status
+        if len(seen) >= want:
+            break
+    return seen
+
+
+@pytest.fixture
+def workers(start_estra: Callable[..., Server]) -> Iterator[Server]:
+    server = start_estra("", "--workers", "2")
+    wait(lambda: len(re.findall(r"\] estra EST RA ready", server.log.read_text())) == 2,
+         "both workers to listen")
+    yield server
+
+
+def test_both_workers_enroll(workers: Server, tmp_path: Path) -> None:
+    """Two worker PIDs answer on the one port, and enrollment over curl works on it."""
+    workers.add_user("alice")
+    seen = pids_serving(workers)
+    assert len(seen) == 2 and set(seen.values()) == {200}, seen
+    assert set(seen) == worker_pids(workers)
+    assert workers.proc.pid not in seen                 # the supervisor never accepts
+    for _ in range(4):
+        status, _, body = workers.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("dev")))
+        assert status == 200, body
+
+
+def _resume(port: int, ctx: ssl.SSLContext, session: ssl.SSLSession | None,
+            path: str) -> tuple[ssl.SSLSession, bool]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
+            ctx.wrap_socket(raw, server_hostname="localhost", session=session) as tls:
+        tls.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .encode())
+        while tls.recv(65536):        # reading the answer also reads the TLS 1.3 ticket
+            pass
+        return tls.session, tls.session_reused  # type: ignore[return-value]
+
+
+def test_session_resumes_on_the_other_worker(workers: Server) -> None:
+    """A session ticket one worker issued resumes a session on the other worker."""
+    ctx = ssl.create_default_context(cafile=str(workers.ca))
+    first = f"/.well-known/est/cacerts?n={next(_nonce)}"
+    session, reused = _resume(workers.port, ctx, None, first)
+    issuer, _ = served_by(workers, first)
+    assert not reused
+    resumed_on: dict[int, bool] = {}
+    for _ in range(60):
+        path = f"/.well-known/est/cacerts?n={next(_nonce)}"
+        _, reused = _resume(workers.port, ctx, session, path)
+        resumed_on[served_by(workers, path)[0]] = reused
+        if len(resumed_on) == 2:
+            break
+    assert set(resumed_on) == {issuer, *resumed_on} and len(resumed_on) == 2, resumed_on
+    assert all(resumed_on.values()), resumed_on
+
+
+def test_killed_worker_is_replaced(workers: Server) -> None:
+    """kill -9 of one worker: the other keeps serving, the supervisor lives on and
+    starts a replacement that serves too."""
+    before = worker_pids(workers)
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    survivor, status = get(workers)
+    assert status == 200 and survivor != victim
+    wait(lambda: re.search(rf"worker \d \(pid {victim}\) was killed by signal 9; a new one "
+                           r"starts in", workers.log.read_text()), "the death to be noticed")
+    wait(lambda: len(worker_pids(workers) - {victim}) == 2, "a replacement worker")
+    after = worker_pids(workers)
+    assert victim not in after and workers.alive()
+    assert set(pids_serving(workers)) == after
+
+
+def test_sighup_reaches_every_worker(workers: Server) -> None:
+    """After SIGHUP to the supervisor a profile added to the file is served by both."""
+    assert set(pids_serving(workers, 1, "fresh").values()) == {404}
+    workers.config.write_text("[profiles.fresh]\n")
+    workers.proc.send_signal(signal.SIGHUP)
+    wait(lambda: workers.log.read_text().count("configuration reloaded") == 2, "two reloads")
+    seen = pids_serving(workers, label="fresh")
+    assert len(seen) == 2 and set(seen.values()) == {200}, seen
+
+
+def test_sigterm_leaves_no_process(workers: Server) -> None:
+    """SIGTERM to the supervisor stops every worker first, then itself (as twistd
+    does, it ends by the signal it got)."""
+    children = worker_pids(workers)
+    assert len(children) == 2
+    log = workers.stop()
+    assert workers.proc.returncode == -signal.SIGTERM
+    assert "Traceback" not in log and "did not stop in time" not in log
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists(), f"worker {pid} is left"
+
+
+def test_busy_port_is_one_line(tmp_path: Path) -> None:
+    """With workers, a port in use is still the one start-up line naming --listen."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        line = fails("--workers", "2", "--listen", f"tcp:{port}:interface=127.0.0.1",
+                     cwd=tmp_path)
+    assert line == f"estra: --listen tcp:{port}:interface=127.0.0.1: port {port} is in use"
+
+
+# -- in process -----------------------------------------------------------------------
+
+def test_workers_setting() -> None:
+    """server.workers: a count; 0 is one per CPU; negative or text is refused."""
+    assert settings_from_string("").workers == 1
+    assert settings_from_string("[server]\nworkers = 3\n").workers == 3
+    assert settings_from_string("[server]\nworkers = 0\n").workers == len(
+        os.sched_getaffinity(0))
+    assert settings_from_string("[server]\nworkers = 3\n", workers=2).workers == 2
+    with pytest.raises(ConfigError, match="server.workers: must not be negative"):
+        settings_from_string("[server]\nworkers = -1\n")
+    with pytest.raises(ConfigError, match="server.workers: expected an integer"):
+        settings_from_string('[server]\nworkers = "two"\n')
+
+
+def test_ticket_key_is_installed_and_survives_reload(tmp_path: Path) -> None:
+    """set_ticket_key puts the key into OpenSSL's context, and a reload's new context
+    gets it too."""
+    ca, server_key = pki.CA("ticket CA"), pki.ec_key()
+    cert, key = pki.write_pair(tmp_path, "server", ca.issue(
+        pki.name("localhost"), server_key.public_key()), server_key)
+    tls = ServerTLS(FilePath(str(cert)), FilePath(str(key)))
+    own = installed_ticket_key(tls.getContext())
+    shared = new_ticket_key()
+    assert len(shared) == TICKET_KEY_BYTES and shared != own
+    tls.set_ticket_key(shared)
+    assert installed_ticket_key(tls.getContext()) == shared
+    tls.reload()
+    assert installed_ticket_key(tls.getContext()) == shared
+
+
+def test_bad_ticket_keys_are_refused() -> None:
+    """A key of the wrong size is an error; a control line that is not a key is ignored."""
+    with pytest.raises(ValueError, match="80 bytes"):
+        install_ticket_key(SSL.Context(SSL.TLS_SERVER_METHOD), b"short")
+    key = new_ticket_key()
+    assert _parse_key(b"key " + key.hex().encode() + b"\n") == key
+    for junk in (b"", b"key", b"key zz", b"key " + key[:40].hex().encode(),
+                 b"nope " + key.hex().encode()):
+        assert _parse_key(junk) is None
