@@ -38,7 +38,7 @@ from attrs import frozen
 from twisted.application.service import Service
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.error import ProcessTerminated
-from twisted.internet.interfaces import IStreamServerEndpoint
+from twisted.internet.interfaces import IReadDescriptor, IStreamServerEndpoint
 from twisted.internet.protocol import Factory, ProcessProtocol
 from twisted.internet.task import LoopingCall
 from twisted.logger import (Logger, eventFromJSON, globalLogBeginner, globalLogPublisher,
@@ -108,7 +108,8 @@ def open_listener(reactor: Any, settings: Settings, key: str) -> Socket:
     _endpoint(reactor, settings, key, inner).listen(_NoProtocol()).addCallbacks(
         opened.append, failed.append)
     if failed:
-        raise StartupError(f"{settings.where(key)}: {_listen_problem(failed[0].value)}")
+        problem = _listen_problem(failed[0].value or Exception("cannot listen"))
+        raise StartupError(f"{settings.where(key)}: {problem}")
     if not opened:
         raise StartupError(f"{settings.where(key)}: this endpoint cannot be shared by workers")
     port = opened[0]
@@ -333,6 +334,7 @@ def build_supervisor(reactor: Any, settings: Settings, announce: Any = None,
 
 # -- the worker process --------------------------------------------------------------
 
+@implementer(IReadDescriptor)
 class _Control:
     """The worker's stdin: ticket keys from the supervisor; end of file: it is gone."""
 
