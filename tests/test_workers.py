@@ -14,6 +14,7 @@ import re
 import signal
 import socket
 import ssl
+import subprocess
 import time
 from pathlib import Path
 from typing import Callable, Iterator
@@ -28,10 +29,12 @@ from estra.tickets import TICKET_KEY_BYTES, install_ticket_key, installed_ticket
 from estra.tls import ServerTLS
 from estra.workers import _parse_key
 from tests import pki
-from tests.conftest import Server, parse_http
+from tests.conftest import Server, estra_env, parse_http, twistd
+from tests.test_deploy import free_port, tool
 from tests.test_startup import fails
 
-SERVED = r"\[worker (\d+) pid (\d+)\] est \S+ \[\S+\] (\d+) for .*\(GET {path}\)"
+SERVED = (r"\[worker (\d+) pid (\d+)\] est \S+ \[\S+\] (\d+) for .* from {source}: .*"
+          r"\(GET {path}\)")
 _nonce = itertools.count()
 
 
@@ -42,11 +45,12 @@ def wait(condition: Callable[[], object], what: str, timeout: float = 30) -> Non
         time.sleep(0.05)
 
 
-def served_by(server: Server, path: str) -> tuple[int, int]:
-    """(pid, status) of the worker whose request log names `path`."""
-    pattern = SERVED.format(path=re.escape(path))
+def served_by(server: Server | Path, path: str, source: str = r"\S+") -> tuple[int, int]:
+    """(pid, status) of the worker whose request log names `path` (and `source`)."""
+    log = server.log if isinstance(server, Server) else server
+    pattern = SERVED.format(path=re.escape(path), source=source)
     found: list[re.Match[str]] = []
-    wait(lambda: found.extend(re.finditer(pattern, server.log.read_text())) or found,
+    wait(lambda: found.extend(re.finditer(pattern, log.read_text())) or found,
          f"the request log line of {path}")
     return int(found[0].group(2)), int(found[0].group(3))
 
@@ -163,6 +167,42 @@ def test_sigterm_leaves_no_process(workers: Server) -> None:
     assert "Traceback" not in log and "did not stop in time" not in log
     for pid in children:
         assert not Path(f"/proc/{pid}").exists(), f"worker {pid} is left"
+
+
+def test_socket_activated_workers_read_proxy_headers(tmp_path: Path) -> None:
+    """systemd's socket goes to the supervisor, both workers serve it, and each reads
+    the PROXY header of a haproxy: endpoint (the device address it names is logged)."""
+    activate = tool("systemd-socket-activate", "systemd")
+    port, log = free_port(), tmp_path / "estra.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [activate, "-l", f"127.0.0.1:{port}", "--fdname=estra", "-E", "PYTHONPATH",
+             *twistd("--state-dir", str(tmp_path / "state"), "--workers", "2", "--listen",
+                     "haproxy:systemd:domain=INET:name=estra")],
+            stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=estra_env())
+    try:
+        wait(lambda: "Listening on" in log.read_text(), "systemd-socket-activate")
+        ctx = ssl.create_default_context()
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE   # no CA before start
+        pids = set()
+        for device in range(1, 41):
+            path = f"/.well-known/est/cacerts?n={next(_nonce)}"
+            with socket.create_connection(("127.0.0.1", port), timeout=60) as raw:
+                raw.sendall(f"PROXY TCP4 192.0.2.{device} 127.0.0.1 4000 {port}\r\n".encode())
+                with ctx.wrap_socket(raw) as tls:
+                    tls.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                "\r\n".encode())
+                    while tls.recv(65536):
+                        pass
+            pid, status = served_by(log, path, re.escape(f"192.0.2.{device}"))
+            assert status == 200
+            pids.add(pid)
+            if len(pids) == 2:
+                break
+        assert len(pids) == 2 and proc.pid not in pids, log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 def test_busy_port_is_one_line(tmp_path: Path) -> None:
