@@ -15,7 +15,8 @@ which the supervisor makes, sends down each worker's stdin and replaces every
 `TICKET_KEY_SECONDS`: a session resumes on any worker. Per worker: connection
 limits, the login throttle, upstream connection pools. Worker 0 alone serves the
 admin listener (/healthz, /metrics, console) and runs the CRL timer and listener;
-its /metrics counts its own requests only.
+/metrics sums every worker's metrics (prometheus_client's multiprocess mode in a
+private temporary directory the supervisor removes at exit).
 
 Workers log JSON lines on stdout; the supervisor re-emits each event into its
 own log (text or JSON, --logfile) with the system "worker SLOT pid PID". SIGHUP
@@ -29,8 +30,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from typing import Any, Sequence
 
@@ -202,6 +205,7 @@ class Supervisor(Service):
         self._rotation = LoopingCall(self.rotate_key)
         self._rotation.clock = reactor
         self._stopped: Deferred[None] | None = None
+        self.metrics_dir = ""
         self._previous_hup: Any = None
 
     def privilegedStartService(self) -> None:
@@ -216,6 +220,7 @@ class Supervisor(Service):
                 self.lock.acquire()
             self.sockets = [open_listener(self.reactor, self.settings, key)
                             for key in LISTENERS if _description(self.settings, key)]
+            self.metrics_dir = tempfile.mkdtemp(prefix="estra-metrics-")   # 0700
         except (StartupError, StateError) as e:
             self._close()
             _forget(self.settings, self.prepared)
@@ -252,6 +257,7 @@ class Supervisor(Service):
             args += ["--config", config.path]
         args += ["--state-dir", self.settings.state_dir.path]
         env = {k: v for k, v in os.environ.items() if not k.startswith("LISTEN_")}
+        env["PROMETHEUS_MULTIPROC_DIR"] = self.metrics_dir
         worker = _WorkerProcess(self, slot, self.reactor.seconds())
         self.workers[slot] = worker
         self.reactor.spawnProcess(worker, sys.executable, args, env=env, childFDs=child_fds)
@@ -315,6 +321,9 @@ class Supervisor(Service):
         for sock in self.sockets:
             sock.port.stopListening()
         self.sockets = []
+        if self.metrics_dir:
+            shutil.rmtree(self.metrics_dir, ignore_errors=True)
+            self.metrics_dir = ""
         if self.lock is not None:
             self.lock.release()
 

@@ -84,7 +84,7 @@ def pids_serving(server: Server, want: int = 2, label: str = "", tries: int = 60
 
 @pytest.fixture
 def workers(start_estra: Callable[..., Server]) -> Iterator[Server]:
-    server = start_estra("", "--workers", "2")
+    server = start_estra('[admin]\nlisten = "tcp:0:interface=127.0.0.1"\n', "--workers", "2")
     wait(lambda: len(re.findall(r"\] estra EST RA ready", server.log.read_text())) == 2,
          "both workers to listen")
     yield server
@@ -100,6 +100,25 @@ def test_both_workers_enroll(workers: Server, tmp_path: Path) -> None:
     for _ in range(4):
         status, _, body = workers.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("dev")))
         assert status == 200, body
+
+
+def test_metrics_count_every_worker(workers: Server) -> None:
+    """Worker 0 alone serves the admin port, and its /metrics counts the requests
+    both workers answered."""
+    seen: dict[int, int] = {}
+    for count in range(1, 61):
+        pid, _ = get(workers)
+        seen[pid] = seen.get(pid, 0) + 1
+        if len(seen) == 2:
+            break
+    admin = re.findall(r"\[worker (\d) pid \d+\] estra admin ready on http://([\d.:]+)/",
+                       workers.log.read_text())
+    assert [slot for slot, _ in admin] == ["0"], admin
+    metrics = subprocess.run(["curl", "-sS", f"http://{admin[0][1]}/metrics"],
+                             capture_output=True, text=True, timeout=30).stdout
+    served = re.search(r'^estra_requests_total\{label="default",operation="cacerts",'
+                       r'protocol="est",status="200"\} (\S+)$', metrics, re.MULTILINE)
+    assert served and float(served.group(1)) == count and len(seen) == 2, (seen, metrics)
 
 
 def _resume(port: int, ctx: ssl.SSLContext, session: ssl.SSLSession | None,
