@@ -181,7 +181,7 @@ class Settings:
     state_from_cli: bool = False                     # --state-dir named the directory
     # where each listen setting came from, for start-up errors: "--listen" or "FILE: server.listen"
     origins: dict[str, str] = field(factory=dict)
-    # the command-line overrides (state_dir, listen): a reload reads the file with them
+    # the command-line overrides (state_dir, listen, workers): a reload reads the file with them
     overrides: dict[str, Any] = field(factory=dict)
 
     def where(self, key: str) -> str:
@@ -276,6 +276,8 @@ def endpoint_problem(description: str) -> str | None:
     """
     from twisted.internet import endpoints
     from twisted.internet.testing import MemoryReactor
+    if description.startswith("haproxy:"):         # the PROXY protocol around any endpoint
+        return endpoint_problem(description[len("haproxy:"):])
     try:
         if description.startswith("systemd:"):
             _, args, kwargs = endpoints._parseServer(description, None)

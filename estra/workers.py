@@ -255,12 +255,21 @@ class Supervisor(Service):
         config = self.settings.config_file
         if config is not None:
             args += ["--config", config.path]
-        args += ["--state-dir", self.settings.state_dir.path]
+        for name, value in self.settings.overrides.items():     # as on our command line
+            if value is not None:
+                args += ["--" + name.replace("_", "-"), str(value)]
         env = {k: v for k, v in os.environ.items() if not k.startswith("LISTEN_")}
         env["PROMETHEUS_MULTIPROC_DIR"] = self.metrics_dir
         worker = _WorkerProcess(self, slot, self.reactor.seconds())
         self.workers[slot] = worker
-        self.reactor.spawnProcess(worker, sys.executable, args, env=env, childFDs=child_fds)
+        try:
+            self.reactor.spawnProcess(worker, sys.executable, args, env=env,
+                                      childFDs=child_fds)
+        except OSError as e:             # e.g. out of processes or descriptors: try later
+            del self.workers[slot]
+            log.error("cannot start worker {slot}: {problem}; trying again in {delay} s",
+                      slot=slot, problem=e.strerror or str(e), delay=_MAX_DELAY)
+            self._respawns[slot] = self.reactor.callLater(_MAX_DELAY, self.spawn, slot)
 
     def ended(self, worker: _WorkerProcess, reason: Failure) -> None:
         if self.workers.get(worker.slot) is worker:
@@ -414,6 +423,8 @@ def worker_main(argv: Sequence[str]) -> None:
     parser.add_argument("--socket", action="append", default=[])
     parser.add_argument("--config")
     parser.add_argument("--state-dir")
+    parser.add_argument("--listen")
+    parser.add_argument("--workers", type=int)
     args = parser.parse_args(argv)
     from twisted.internet import reactor
     globalLogBeginner.beginLoggingTo([jsonFileLogObserver(sys.stdout, recordSeparator="")],
@@ -421,7 +432,8 @@ def worker_main(argv: Sequence[str]) -> None:
     from twisted.python.filepath import FilePath
     try:
         settings = load_settings(FilePath(args.config) if args.config else None,
-                                 state_dir=args.state_dir)
+                                 state_dir=args.state_dir, listen=args.listen,
+                                 workers=args.workers)
         endpoints = dict(_socket_argument(reactor, s) for s in args.socket)
         service = build_service(reactor, settings, worker=Worker(args.slot, endpoints))
         key = _first_key()
