@@ -10,9 +10,10 @@ start-up line, systemd socket activation hands its socket to the supervisor, and
 them with the whole RA. The supervisor never accepts a connection.
 
 Shared: the listening sockets (the kernel hands each connection to one worker),
-the store, the state directory, and the TLS session ticket key (estra.tickets),
+the store, the state directory, and the TLS session ticket keys (estra.tickets),
 which the supervisor makes, sends down each worker's stdin and replaces every
-`TICKET_KEY_SECONDS`: a session resumes on any worker. Per worker: connection
+`TICKET_KEY_SECONDS` (the previous key still decrypts): a session resumes on
+any worker. Per worker: connection
 limits, the login throttle, upstream connection pools. Worker 0 alone serves the
 admin listener (/healthz, /metrics, console) and runs the CRL timer and listener;
 /metrics sums every worker's metrics (prometheus_client's multiprocess mode in a
@@ -55,7 +56,7 @@ from estra.limits import _QuietHAProxyFactory
 from estra.service import (StartupError, Worker, _endpoint, _forget, _listen_problem, bound,
                            build_service, open_migrated_store)
 from estra.state import Prepared, StateError, StateLock, announce_password, open_state
-from estra.tickets import TICKET_KEY_BYTES, new_ticket_key, ticket_keys_supported
+from estra.tickets import TICKET_KEY_BYTES, TicketKeys, new_ticket_key, ticket_keys_supported
 
 __all__ = ["build_supervisor", "Supervisor", "AdoptedEndpoint", "worker_main",
            "TICKET_KEY_SECONDS"]
@@ -145,10 +146,12 @@ class _WorkerProcess(ProcessProtocol):
 
     def connectionMade(self) -> None:
         self.pid = self.transport.pid            # type: ignore[union-attr]
-        self.send_key(self.supervisor.ticket_key)
+        self.send_keys(self.supervisor.ticket_keys)
 
-    def send_key(self, key: bytes) -> None:
-        self.transport.writeToChild(0, b"key " + key.hex().encode("ascii") + b"\n")  # type: ignore[union-attr]
+    def send_keys(self, keys: list[bytes]) -> None:
+        """The ticket keys, newest first, as one line on the worker's stdin."""
+        line = b" ".join([b"keys", *(k.hex().encode("ascii") for k in keys)]) + b"\n"
+        self.transport.writeToChild(0, line)     # type: ignore[union-attr]
 
     def signal(self, name: str) -> None:
         try:
@@ -197,7 +200,7 @@ class Supervisor(Service):
             reactor, settings, prepared, announce)
         self.lock = (None if settings.store_url.startswith(("postgresql://", "postgres://"))
                      else StateLock(settings.state_dir))
-        self.ticket_key = new_ticket_key()
+        self.ticket_keys = [new_ticket_key()]        # newest first; memory only
         self.sockets: list[Socket] = []
         self.workers: dict[int, _WorkerProcess] = {}
         self._delays: dict[int, float] = {}
@@ -287,10 +290,10 @@ class Supervisor(Service):
         self._respawns[worker.slot] = self.reactor.callLater(delay, self.spawn, worker.slot)
 
     def rotate_key(self) -> None:
-        """A new ticket key for every worker (tickets under the old one: full handshake)."""
-        self.ticket_key = new_ticket_key()
+        """A new ticket key for every worker; the one before still decrypts."""
+        self.ticket_keys = [new_ticket_key(), self.ticket_keys[0]]
         for worker in self.workers.values():
-            worker.send_key(self.ticket_key)
+            worker.send_keys(self.ticket_keys)
 
     def hangup(self) -> None:
         """SIGHUP: every worker reloads its configuration."""
@@ -356,8 +359,8 @@ def build_supervisor(reactor: Any, settings: Settings, announce: Any = None,
 class _Control:
     """The worker's stdin: ticket keys from the supervisor; end of file: it is gone."""
 
-    def __init__(self, reactor: Any, service: Any) -> None:
-        self.reactor, self.service = reactor, service
+    def __init__(self, reactor: Any, keys: TicketKeys) -> None:
+        self.reactor, self.keys = reactor, keys
         self._buffer = b""
         os.set_blocking(0, False)
 
@@ -376,9 +379,7 @@ class _Control:
             return self.connectionLost(None)
         *lines, self._buffer = (self._buffer + data).split(b"\n")
         for line in lines:
-            key = _parse_key(line)
-            if key is not None:
-                self.service.tls.set_ticket_key(key)
+            _add_keys(self.keys, line)
         self._buffer = self._buffer[-4096:]
         return None
 
@@ -389,16 +390,24 @@ class _Control:
             self.reactor.stop()
 
 
-def _parse_key(line: bytes) -> bytes | None:
-    verb, _, value = line.strip().partition(b" ")
+def parse_keys(line: bytes) -> list[bytes]:
+    """The keys of a "keys HEX [HEX]" line, newest first ([] if it is not one)."""
+    verb, *values = line.split() or [b""]
     try:
-        key = bytes.fromhex(value.decode("ascii"))
+        keys = [bytes.fromhex(v.decode("ascii")) for v in values]
     except ValueError:
-        return None
-    return key if verb == b"key" and len(key) == TICKET_KEY_BYTES else None
+        return []
+    ok = verb == b"keys" and 0 < len(keys) <= 2 and all(
+        len(k) == TICKET_KEY_BYTES for k in keys)
+    return keys if ok else []
 
 
-def _first_key() -> bytes | None:
+def _add_keys(keys: TicketKeys, line: bytes) -> None:
+    for key in reversed(parse_keys(line)):      # oldest first: the newest ends current
+        keys.add(key)
+
+
+def _first_line() -> bytes:
     """The first line of stdin, read byte by byte (nothing read ahead of it)."""
     line = b""
     while not line.endswith(b"\n") and len(line) < 1024:
@@ -406,7 +415,7 @@ def _first_key() -> bytes | None:
         if not byte:
             break
         line += byte
-    return _parse_key(line)
+    return line
 
 
 def _socket_argument(reactor: Any, value: str) -> tuple[str, AdoptedEndpoint]:
@@ -436,10 +445,10 @@ def worker_main(argv: Sequence[str]) -> None:
                                  workers=args.workers)
         endpoints = dict(_socket_argument(reactor, s) for s in args.socket)
         service = build_service(reactor, settings, worker=Worker(args.slot, endpoints))
-        key = _first_key()
-        if key is not None and ticket_keys_supported():
-            assert service.tls is not None
-            service.tls.set_ticket_key(key)
+        keys = TicketKeys()
+        _add_keys(keys, _first_line())
+        if ticket_keys_supported() and service.tls is not None:
+            service.tls.use_ticket_keys(keys)
         service.privilegedStartService()
     except SystemExit as e:
         sys.exit(f"{e.code} (worker {args.slot})")
@@ -448,7 +457,7 @@ def worker_main(argv: Sequence[str]) -> None:
     reactor.callWhenRunning(service.startService)                 # type: ignore[attr-defined]
     reactor.callWhenRunning(signal.signal, signal.SIGINT, signal.SIG_IGN)  # type: ignore[attr-defined]
     reactor.addSystemEventTrigger("before", "shutdown", service.stopService)  # type: ignore[attr-defined]
-    reactor.addReader(_Control(reactor, service))                 # type: ignore[attr-defined]
+    reactor.addReader(_Control(reactor, keys))                 # type: ignore[attr-defined]
     reactor.run()                                                 # type: ignore[attr-defined]
 
 

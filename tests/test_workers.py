@@ -24,10 +24,10 @@ from OpenSSL import SSL
 from twisted.python.filepath import FilePath
 
 from estra.config import ConfigError, settings_from_string
-from estra.tickets import TICKET_KEY_BYTES, install_ticket_key, installed_ticket_key, \
-    new_ticket_key
+from OpenSSL._util import lib as _lib
+from estra.tickets import TicketKeys, new_ticket_key
 from estra.tls import ServerTLS
-from estra.workers import _parse_key
+from estra.workers import parse_keys
 from tests import pki
 from tests.conftest import Server, estra_env, parse_http, twistd
 from tests.test_deploy import free_port, tool
@@ -250,28 +250,94 @@ def test_workers_setting() -> None:
         settings_from_string('[server]\nworkers = "two"\n')
 
 
-def test_ticket_key_is_installed_and_survives_reload(tmp_path: Path) -> None:
-    """set_ticket_key puts the key into OpenSSL's context, and a reload's new context
-    gets it too."""
+def _pump(source: SSL.Connection, sink: SSL.Connection) -> None:
+    try:
+        sink.bio_write(source.bio_read(1 << 16))
+    except SSL.WantReadError:
+        pass
+
+
+def _client(version: int) -> SSL.Context:
+    context = SSL.Context(SSL.TLS_CLIENT_METHOD)
+    context.set_max_proto_version(version)
+    return context
+
+
+def _handshake(server: ServerTLS, client_context: SSL.Context,
+               session: SSL.Session | None = None) -> tuple[SSL.Session, bool]:
+    """An in-memory handshake, a new connection: (the client's session, whether resumed)."""
+    client, peer = SSL.Connection(client_context, None), SSL.Connection(server.getContext(), None)
+    client.set_connect_state()
+    peer.set_accept_state()
+    if session is not None:
+        client.set_session(session)
+    for _ in range(10):                  # handshake, then the TLS 1.3 ticket after it
+        for end in (client, peer):
+            try:
+                end.do_handshake()
+                end.recv(1)
+            except (SSL.WantReadError, SSL.ZeroReturnError):
+                pass
+        _pump(client, peer)
+        _pump(peer, client)
+    client.shutdown()                    # a session closed without close_notify is dropped
+    return client.get_session(), bool(_lib.SSL_session_reused(client._ssl))
+
+
+@pytest.fixture
+def server_files(tmp_path: Path) -> tuple[FilePath, FilePath]:
     ca, server_key = pki.CA("ticket CA"), pki.ec_key()
     cert, key = pki.write_pair(tmp_path, "server", ca.issue(
         pki.name("localhost"), server_key.public_key()), server_key)
-    tls = ServerTLS(FilePath(str(cert)), FilePath(str(key)))
-    own = installed_ticket_key(tls.getContext())
-    shared = new_ticket_key()
-    assert len(shared) == TICKET_KEY_BYTES and shared != own
-    tls.set_ticket_key(shared)
-    assert installed_ticket_key(tls.getContext()) == shared
-    tls.reload()
-    assert installed_ticket_key(tls.getContext()) == shared
+    return FilePath(str(cert)), FilePath(str(key))
+
+
+def _worker_tls(files: tuple[FilePath, FilePath], *keys: bytes) -> tuple[ServerTLS, TicketKeys]:
+    """A worker's ServerTLS whose ticket keys got `keys` in turn."""
+    ticket_keys = TicketKeys()
+    for key in keys:
+        ticket_keys.add(key)
+    tls = ServerTLS(*files)
+    tls.use_ticket_keys(ticket_keys)
+    return tls, ticket_keys
+
+
+@pytest.mark.parametrize("version", [SSL.TLS1_2_VERSION, SSL.TLS1_3_VERSION])
+def test_shared_key_resumes_in_another_context(server_files: tuple[FilePath, FilePath],
+                                               version: int) -> None:
+    """A ticket from one context resumes in another with the same key (after its
+    reload too), and not in one with OpenSSL's own key."""
+    key, client = new_ticket_key(), _client(version)
+    issuer, _ = _worker_tls(server_files, key)
+    other, _ = _worker_tls(server_files, key)
+    session, resumed = _handshake(issuer, client)
+    assert not resumed
+    assert _handshake(other, client, session)[1]
+    other.reload()
+    assert _handshake(other, client, session)[1]
+    assert not _handshake(ServerTLS(*server_files), client, session)[1]
+
+
+@pytest.mark.parametrize("version", [SSL.TLS1_2_VERSION, SSL.TLS1_3_VERSION])
+def test_previous_key_still_decrypts(server_files: tuple[FilePath, FilePath],
+                                     version: int) -> None:
+    """After one rotation a ticket under the previous key resumes; after two it does not."""
+    old, client = new_ticket_key(), _client(version)
+    issuer, _ = _worker_tls(server_files, old)
+    session, _ = _handshake(issuer, client)
+    rotated, keys = _worker_tls(server_files, old, new_ticket_key())
+    assert _handshake(rotated, client, session)[1]
+    keys.add(new_ticket_key())
+    assert not _handshake(rotated, client, session)[1]
 
 
 def test_bad_ticket_keys_are_refused() -> None:
-    """A key of the wrong size is an error; a control line that is not a key is ignored."""
+    """A key of the wrong size is an error; a control line that is not keys is ignored."""
     with pytest.raises(ValueError, match="80 bytes"):
-        install_ticket_key(SSL.Context(SSL.TLS_SERVER_METHOD), b"short")
-    key = new_ticket_key()
-    assert _parse_key(b"key " + key.hex().encode() + b"\n") == key
-    for junk in (b"", b"key", b"key zz", b"key " + key[:40].hex().encode(),
-                 b"nope " + key.hex().encode()):
-        assert _parse_key(junk) is None
+        TicketKeys().add(b"short")
+    new, old = new_ticket_key(), new_ticket_key()
+    assert parse_keys(b"keys " + new.hex().encode() + b" " + old.hex().encode() + b"\n") \
+        == [new, old]
+    for junk in (b"", b"keys", b"keys zz", b"keys " + new[:40].hex().encode(),
+                 b"nope " + new.hex().encode(), b"keys" + 3 * (b" " + new.hex().encode())):
+        assert parse_keys(junk) == []
