@@ -24,6 +24,7 @@ from OpenSSL import SSL
 from twisted.python.filepath import FilePath
 
 from estra.config import ConfigError, settings_from_string
+from estra.service import Options
 from OpenSSL._util import lib as _lib
 from estra.tickets import TicketKeys, new_ticket_key
 from estra.tls import ServerTLS
@@ -236,6 +237,16 @@ def test_busy_port_is_one_line(tmp_path: Path) -> None:
 
 
 # -- in process -----------------------------------------------------------------------
+
+def test_workers_option() -> None:
+    """`--workers N` wins over the file; anything but a count is one line, no usage."""
+    options = Options()
+    options.parseOptions(["--workers", "3"])
+    assert options["settings"].workers == 3 and options["settings"].overrides["workers"] == 3
+    with pytest.raises(SystemExit, match=r"^estra: --workers two: expected a number of "
+                                         r"processes$"):
+        Options().parseOptions(["--workers", "two"])
+
 
 def test_workers_setting() -> None:
     """server.workers: a count; 0 is one per CPU; negative or text is refused."""
