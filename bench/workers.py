@@ -30,8 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from enroll import REPO, cpu_seconds, make_csr, spawn  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+from enroll import cpu_seconds, make_csr, spawn  # noqa: E402
 
 USER, PASSWORD = "bench", "secret"
 WRK = "/usr/bin/wrk"
