@@ -28,7 +28,8 @@ from estra.service import Options
 from OpenSSL._util import lib as _lib
 from estra.tickets import TicketKeys, new_ticket_key
 from estra.tls import ServerTLS
-from estra.workers import parse_keys
+from estra.workers import Supervisor, _WorkerProcess, parse_keys
+from twisted.internet.testing import MemoryReactorClock
 from tests import pki
 from tests.conftest import Server, estra_env, parse_http, twistd
 from tests.test_deploy import free_port, tool
@@ -153,7 +154,9 @@ def test_session_resumes_on_the_other_worker(workers: Server) -> None:
 
 def test_killed_worker_is_replaced(workers: Server) -> None:
     """kill -9 of one worker: the other keeps serving, the supervisor lives on and
-    starts a replacement that serves too."""
+    starts a replacement that serves too, and resumes sessions from before."""
+    ctx = ssl.create_default_context(cafile=str(workers.ca))
+    session, _ = _resume(workers.port, ctx, None, "/.well-known/est/cacerts")
     before = worker_pids(workers)
     victim = min(before)
     os.kill(victim, signal.SIGKILL)
@@ -165,6 +168,41 @@ def test_killed_worker_is_replaced(workers: Server) -> None:
     after = worker_pids(workers)
     assert victim not in after and workers.alive()
     assert set(pids_serving(workers)) == after
+    replacement, resumed = (after - before).pop(), None
+    for _ in range(60):
+        path = f"/.well-known/est/cacerts?n={next(_nonce)}"
+        _, reused = _resume(workers.port, ctx, session, path)
+        if served_by(workers, path)[0] == replacement:
+            resumed = reused
+            break
+    assert resumed is True, "the replacement worker did not resume a session from before"
+
+
+def test_rotation_sends_the_new_and_the_previous_key(tmp_path: Path) -> None:
+    """A rotation sends every worker the new key and the one before, as one line; a
+    worker started later gets both too."""
+    supervisor = Supervisor(MemoryReactorClock(), settings_from_string(
+        "", state_dir=str(tmp_path)), None, None)  # type: ignore[arg-type]
+    sent: list[bytes] = []
+
+    class Pipe:
+        pid = 1
+
+        def writeToChild(self, fd: int, data: bytes) -> None:
+            assert fd == 0
+            sent.append(data)
+
+    def start_worker(slot: int) -> None:
+        worker = _WorkerProcess(supervisor, slot, 0)
+        worker.makeConnection(Pipe())  # type: ignore[arg-type]
+        supervisor.workers[slot] = worker
+    start_worker(0)
+    first = supervisor.ticket_keys[0]
+    supervisor.rotate_key()
+    start_worker(1)
+    assert [parse_keys(line) for line in sent] == [
+        [first], [supervisor.ticket_keys[0], first], [supervisor.ticket_keys[0], first]]
+    assert supervisor.ticket_keys[0] != first and all(line.endswith(b"\n") for line in sent)
 
 
 def test_sighup_reaches_every_worker(workers: Server) -> None:
