@@ -114,11 +114,13 @@ def open_listener(reactor: Any, settings: Settings, key: str) -> Socket:
     if failed:
         problem = _listen_problem(failed[0].value or Exception("cannot listen"))
         raise StartupError(f"{settings.where(key)}: {problem}")
-    if not opened:
-        raise StartupError(f"{settings.where(key)}: this endpoint cannot be shared by workers")
+    family = getattr(opened[0], "addressFamily", None) if opened else None
+    if family is None or not hasattr(opened[0], "stopReading"):
+        raise StartupError(f"{settings.where(key)}: this endpoint cannot be shared by "
+                           "workers (use tcp:, tcp6:, unix: or systemd:)")
     port = opened[0]
     port.stopReading()              # the workers accept; this process never does
-    return Socket(key, port, int(port.addressFamily), proxy)
+    return Socket(key, port, int(family), proxy)
 
 
 @implementer(IStreamServerEndpoint)
