@@ -158,6 +158,7 @@ class Settings:
     htpasswd: FilePath
     server_names: tuple[str, ...]
     ca_validity_days: int
+    ca_sync_seconds: float = 60                      # how often the store's rollovers are read
     profiles: dict[str, Profile] = field(factory=dict)
     upstreams: dict[str, Upstream] = field(factory=dict)
     store_url: str = ""
@@ -368,6 +369,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
 
     ca = top.table("ca")
     ca_days = ca.get("validity_days", int, 3650, _positive)
+    ca_sync = ca.get("sync_seconds", (int, float), 60, _positive)
     ca.done()
 
     admin = top.table("admin")
@@ -453,6 +455,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     return Settings(source=source, listen=listen, state_dir=state, max_body=max_body,
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
+                    ca_sync_seconds=ca_sync,
                     profiles=profiles, upstreams=upstreams, store_url=store_url,
                     admin_listen=admin_listen, max_connections=max_connections,
                     max_connections_per_address=max_per_address,

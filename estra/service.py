@@ -26,6 +26,7 @@ from twisted.python.threadpool import ThreadPool
 from attrs import frozen
 
 from estra.auth import Authenticator, Htpasswd
+from estra.casync import CaFollower
 from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
@@ -38,7 +39,7 @@ from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
                          open_state)
-from estra.revocation import crl_service
+from estra.revocation import crl_service, revoke
 from estra.store import migrate_blocking, open_store
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -270,7 +271,9 @@ class _IssuerSync(Service):
     """Keeps the re-enrollment trust store = embedded CA + every upstream's cacerts.
 
     Devices re-enroll with certificates the upstream CAs issued, so their
-    chains must verify; fetched at start and every `interval` seconds after.
+    chains must verify; fetched at start and every `interval` seconds ([ca]
+    sync_seconds) after, so an upstream's rollover certificates are trusted as
+    soon as its cacerts (kept for the upstream's cacerts_refresh) show them.
     """
 
     def __init__(self, reactor: Any, store: TrustStore, local: Any, upstreams: list[Any],
@@ -400,7 +403,8 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
                      TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
     holder = Holder(build_generation(shared, settings))
     _Upstreams(holder).setServiceParent(top)
-    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote, 300)
+    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote,
+                       settings.ca_sync_seconds)
     sync.setServiceParent(top)
     tls = top.tls = ServerTLS(settings.tls_cert, settings.tls_key,
                               holder.current.client_ca_names)
@@ -413,14 +417,20 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     est.setName("est")
     est.setServiceParent(top)
     _OnListen(est, _announce(settings)).setServiceParent(top)
-    _ReloadOnHangup(reactor, _Reloader(shared, holder, tls, sync)).setServiceParent(top)
+    reloader = _Reloader(shared, holder, tls, sync,
+                         CaFollower(settings, store, prepared.ca, clock))
+    _ReloadOnHangup(reactor, reloader).setServiceParent(top)
+    _CaFollow(reactor, reloader, settings.ca_sync_seconds).setServiceParent(top)
     if settings.scep_listen:
         _scep_service(reactor, settings, holder, tls, limits, adopted).setServiceParent(top)
     if settings.admin_listen and singletons:
         admin_endpoint: Any = _limited(reactor, settings, "admin.listen", settings.admin_listen,
                                        limits, "admin", adopted)
-        console = settings.console and console_root(reactor, settings.console, store, pool,
-                                                    clock, _CurrentCAs(holder))
+        console = settings.console and console_root(
+            reactor, settings.console, store, pool, clock, _CurrentCAs(holder),
+            lambda: holder.current.settings.htpasswd,
+            lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
+                                              prepared.ca, serial, reason, by, clock))
         if settings.console and settings.console.tls:     # the console over the RA's cert
             admin_endpoint = TLSServerEndpoint(admin_endpoint, ServerTLS(
                 settings.tls_cert, settings.tls_key,
@@ -506,37 +516,81 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
 
 
 class _Reloader:
-    """Builds a whole new generation from the configuration file, then swaps it in."""
+    """Builds a whole new generation from the configuration file, then swaps it in;
+    also brings in a rollover of the embedded CA (its files, or the store's record)."""
 
     def __init__(self, shared: _Shared, holder: Holder, tls: ServerTLS,
-                 sync: "_IssuerSync") -> None:
+                 sync: "_IssuerSync", follower: CaFollower) -> None:
         self.shared, self.holder, self.tls, self.sync = shared, holder, tls, sync
+        self.follower = follower
 
     def reload(self) -> None:
+        """SIGHUP: the CA files and configuration now, then the store's rollovers."""
         running = self.holder.current.settings
         try:
+            if self.shared.ca.reload(running.ca_cert, running.ca_key):
+                self._serving()
             settings = reload_settings(running)
+        except Exception as e:  # noqa: BLE001 - config or CA files: keep serving
+            log.error("reload refused, the running configuration stays in force: {problem}",
+                      problem=str(e) or type(e).__name__)
+        else:
+            if self._apply(settings):
+                log.info("configuration reloaded from {source}; TLS certificate and key "
+                         "reloaded", source=settings.source)
+                for key in needs_restart(running, settings):
+                    log.warn("{key} changed in {source}; it takes effect only after a "
+                             "restart", key=key, source=settings.source)
+        Deferred.fromCoroutine(self.follow())
+
+    async def follow(self) -> None:
+        """Serve a rollover another node recorded in the store, with the running settings."""
+        if await self.follower.follow() and self._apply(self.holder.current.settings):
+            self._serving()
+
+    def _serving(self) -> None:
+        ca = self.shared.ca
+        log.info("now serving the embedded CA {subject} with {links} rollover "
+                 "certificate(s)", subject=ca.cert.subject.rfc4514_string(),
+                 links=len(ca.rollover))
+
+    def _apply(self, settings: Settings) -> bool:
+        try:
             generation = build_generation(self.shared, settings)
         except Exception as e:  # noqa: BLE001 - config, file or upstream: keep serving
             log.error("reload refused, the running configuration stays in force: {problem}",
                       problem=str(e) or type(e).__name__)
-            return
+            return False
         try:
             self.tls.reload(generation.client_ca_names)
         except Exception as e:  # noqa: BLE001 - the old certificate stays in use
             log.error("reload refused, the running configuration stays in force: "
                       "TLS reload failed, keeping the current certificate: {problem}",
                       problem=str(e))
-            return
+            return False
         self.holder.swap(generation).retire()
         self.sync.upstreams = generation.remote
         if self.sync.running:
             Deferred.fromCoroutine(self.sync.sync())
-        log.info("configuration reloaded from {source}; TLS certificate and key reloaded",
-                 source=settings.source)
-        for key in needs_restart(running, settings):
-            log.warn("{key} changed in {source}; it takes effect only after a restart",
-                     key=key, source=settings.source)
+        return True
+
+
+class _CaFollow(Service):
+    """Reads the store's CA rollovers every `interval` seconds (see estra/casync.py)."""
+
+    def __init__(self, reactor: Any, reloader: _Reloader, interval: float) -> None:
+        self._loop = LoopingCall(lambda: Deferred.fromCoroutine(reloader.follow()))
+        self._loop.clock = reactor
+        self.interval = interval
+
+    def startService(self) -> None:
+        super().startService()
+        self._loop.start(self.interval, now=True)     # a node started behind catches up
+
+    def stopService(self) -> Any:
+        super().stopService()
+        if self._loop.running:
+            self._loop.stop()
 
 
 def _scep_service(reactor: Any, settings: Settings, holder: Holder, tls: ServerTLS,

@@ -203,6 +203,10 @@ class CachedCerts:
             log.warn("upstream {name}: CA certificates refresh failed ({reason}); serving "
                      "the cached copy", name=self.name, reason=e.reason)
             return self._cached[1]
+        if self._cached is not None and self._cached[1] != certs:
+            log.info("upstream {name}: its CA certificates changed, now {count}: {subjects}",
+                     name=self.name, count=len(certs),
+                     subjects="; ".join(c.subject.rfc4514_string() for c in certs))
         self._cached = (now, certs)
         return certs
 
