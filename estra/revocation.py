@@ -221,8 +221,9 @@ class _Listener(StreamServerEndpointService):
 
 
 def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
-                clock: Callable[[], float]) -> MultiService:
-    """The CRL timer (re-sign when due) and, with `[crl] listen`, the HTTP listener."""
+                clock: Callable[[], float], endpoint: Any = None) -> MultiService:
+    """The CRL timer (re-sign when due) and, with `[crl] listen`, the HTTP listener
+    (on `endpoint` when given: a socket a worker adopted)."""
     group = MultiService()
     publisher = CrlPublisher(store, ca, clock, settings.crl_days * 86400.0)
     timer = TimerService(min(60.0, settings.crl_days * 86400.0 / 8),
@@ -236,7 +237,7 @@ def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
             ocsp_path = urlsplit(settings.ocsp_url).path or "/"
             root.ocsp = (ocsp_path, OcspResource(
                 OcspResponder(store, ca, clock), ocsp_path))
-        listener = _Listener(serverFromString(reactor, settings.crl_listen),
+        listener = _Listener(endpoint or serverFromString(reactor, settings.crl_listen),
                              make_site(root, 64 * 1024, protocol="crl"))
         listener._raiseSynchronously = True
         listener.setServiceParent(group)

@@ -65,20 +65,27 @@ log = Logger()
 class Options(usage.Options):
     """Command line of `twistd estra`."""
 
-    synopsis = "[--config=FILE] [--state-dir=DIR] [--listen=ENDPOINT]"
+    synopsis = "[--config=FILE] [--state-dir=DIR] [--listen=ENDPOINT] [--workers=N]"
     optParameters = [
         ["config", "c", None, "TOML configuration file (default: built-in defaults)."],
         ["state-dir", "d", None, "State directory (default ./estra-state)."],
         ["listen", "l", None,
          "Twisted endpoint to listen on; estra adds TLS (default "
          "tcp:8443:interface=127.0.0.1)."],
+        ["workers", "w", None,
+         "Processes serving the listening sockets; 0: one per CPU (default: server.workers, "
+         "else 1, this process)."],
     ]
 
     def postOptions(self) -> None:
+        workers = self["workers"]
+        if workers is not None and not workers.isdigit():
+            raise SystemExit(f"estra: --workers {workers}: expected a number of processes")
         try:
             self["settings"] = load_settings(
                 FilePath(self["config"]) if self["config"] else None,
-                state_dir=self["state-dir"], listen=self["listen"])
+                state_dir=self["state-dir"], listen=self["listen"],
+                workers=None if workers is None else int(workers))
         except ConfigError as e:
             # One line naming file, key and problem; twistd would add its usage text.
             raise SystemExit(f"estra: {e}") from None
@@ -89,6 +96,9 @@ def makeService(options: Options) -> IService:
     restrict_umask(getattr(options, "parent", None))
     remember_twistd(getattr(options, "parent", None))   # for --logger estra.logging.json_observer
     try:
+        if options["settings"].workers > 1:
+            from estra.workers import build_supervisor
+            return build_supervisor(reactor, options["settings"], announce=sys.stderr)
         return build_service(reactor, options["settings"], announce=sys.stderr)
     except (StartupError, StateError) as e:
         raise SystemExit(f"estra: {e}") from None
@@ -117,8 +127,12 @@ def _listen_problem(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _endpoint(reactor: Any, settings: Settings, key: str, description: str) -> Any:
-    """serverFromString for setting `key`, failing with the one line naming it."""
+def _endpoint(reactor: Any, settings: Settings, key: str, description: str,
+              adopted: Mapping[str, Any] | None = None) -> Any:
+    """serverFromString for setting `key` (or the socket a worker `adopted` for it),
+    failing with the one line naming it."""
+    if adopted and key in adopted:
+        return adopted[key]
     try:
         return quiet_endpoint(serverFromString(reactor, description))
     except (KeyError, IndexError):
@@ -150,12 +164,14 @@ class _Estra(MultiService):
     """The top service: holds the state lock, turns start-up failures into one line,
     and shows a new bootstrap password only once everything listens."""
 
-    def __init__(self, settings: Settings, prepared: Prepared, announce: Any) -> None:
+    def __init__(self, settings: Settings, prepared: Prepared, announce: Any,
+                 lock: bool = True) -> None:
         super().__init__()
         self.settings, self.prepared, self.announce = settings, prepared, announce
-        # PostgreSQL: nodes (e.g. SO_REUSEPORT processes) may share a state directory.
-        self.lock = (None if settings.store_url.startswith(("postgresql://", "postgres://"))
-                     else StateLock(settings.state_dir))
+        self.tls: ServerTLS | None = None        # the EST listener's, once built
+        # PostgreSQL: nodes may share a state directory; workers: the supervisor holds it.
+        self.lock = (None if not lock or settings.store_url.startswith(
+            ("postgresql://", "postgres://")) else StateLock(settings.state_dir))
 
     def privilegedStartService(self) -> None:
         try:
@@ -347,34 +363,42 @@ def _announce(settings: Settings) -> Any:
     return ready
 
 
+@frozen
+class Worker:
+    """How one worker process of `workers = N` differs from a lone estra (estra.workers):
+    it serves sockets the supervisor opened and holds no state lock; only slot 0 runs
+    the admin listener and the CRL timer and listener."""
+
+    slot: int
+    endpoints: Mapping[str, Any]          # setting key ("server.listen") -> adopted socket
+
+
 def build_service(reactor: Any, settings: Settings, announce: Any = None,
-                  clock: Any = time.time) -> MultiService:
+                  clock: Any = time.time, worker: Worker | None = None) -> _Estra:
     """The whole RA as one MultiService; `announce` gets the first-start password
     once the service listens. A state directory made here is removed if start-up fails."""
     prepared = open_state(settings, clock)
     try:
-        return _build(reactor, settings, prepared, announce, clock)
+        return _build(reactor, settings, prepared, announce, clock, worker)
     except BaseException:
         _forget(settings, prepared)
         raise
 
 
 def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
-           clock: Any) -> MultiService:
-    top = _Estra(settings, prepared, announce)
+           clock: Any, worker: Worker | None) -> _Estra:
+    top = _Estra(settings, prepared, announce, lock=worker is None)
+    adopted = worker.endpoints if worker else {}
+    singletons = worker is None or worker.slot == 0      # admin, CRL: one process
     allow_labels(settings.profiles)
     pool = ThreadPool(minthreads=0, maxthreads=4, name="estra-bcrypt")
     _ThreadPoolService(pool).setServiceParent(top)
-    store = open_store(settings.store_url, settings.state_dir, clock)
-    try:
-        migrate_blocking(store)
-    except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
-        where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
-        raise ValueError(f"cannot open the store ({where}): {e}") from e
+    store = open_migrated_store(settings, clock)
     store.setServiceParent(top)
     prepared.ca.crl_url, prepared.ca.ocsp_url = settings.crl_url, settings.ocsp_url
-    if settings.crl_url:
-        crl_service(reactor, settings, store, prepared.ca, clock).setServiceParent(top)
+    if settings.crl_url and singletons:
+        crl_service(reactor, settings, store, prepared.ca, clock,
+                    adopted.get("crl.listen")).setServiceParent(top)
     shared = _Shared(reactor, clock, prepared.ca, pool, store,
                      TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
     holder = Holder(build_generation(shared, settings))
@@ -382,12 +406,13 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote,
                        settings.ca_sync_seconds)
     sync.setServiceParent(top)
-    tls = ServerTLS(settings.tls_cert, settings.tls_key, holder.current.client_ca_names)
+    tls = top.tls = ServerTLS(settings.tls_cert, settings.tls_key,
+                              holder.current.client_ca_names)
     limits = connection_limits(settings)
     site = make_site(GenerationRoot(holder, lambda g: g.est), settings.max_body, limits,
                      reactor, "est")
     endpoint = TLSServerEndpoint(_limited(reactor, settings, "server.listen", settings.listen,
-                                          limits, "est"), tls)
+                                          limits, "est", adopted), tls)
     est = _Listener(endpoint, site, settings.where("server.listen"))
     est.setName("est")
     est.setServiceParent(top)
@@ -397,10 +422,10 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     _ReloadOnHangup(reactor, reloader).setServiceParent(top)
     _CaFollow(reactor, reloader, settings.ca_sync_seconds).setServiceParent(top)
     if settings.scep_listen:
-        _scep_service(reactor, settings, holder, tls, limits).setServiceParent(top)
-    if settings.admin_listen:
+        _scep_service(reactor, settings, holder, tls, limits, adopted).setServiceParent(top)
+    if settings.admin_listen and singletons:
         admin_endpoint: Any = _limited(reactor, settings, "admin.listen", settings.admin_listen,
-                                  limits, "admin")
+                                       limits, "admin", adopted)
         console = settings.console and console_root(
             reactor, settings.console, store, pool, clock, _CurrentCAs(holder),
             lambda: holder.current.settings.htpasswd,
@@ -420,6 +445,17 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     return top
 
 
+def open_migrated_store(settings: Settings, clock: Any) -> Any:
+    """The store, its schema migrated; a failure is one clear start-up line."""
+    store = open_store(settings.store_url, settings.state_dir, clock)
+    try:
+        migrate_blocking(store)
+    except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
+        where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
+        raise ValueError(f"cannot open the store ({where}): {e}") from e
+    return store
+
+
 def connection_limits(settings: Settings) -> ConnectionLimits:
     """The [server] connection limits, applied to every listener."""
     return ConnectionLimits(settings.max_connections, settings.max_connections_per_address,
@@ -428,9 +464,10 @@ def connection_limits(settings: Settings) -> ConnectionLimits:
 
 
 def _limited(reactor: Any, settings: Settings, key: str, description: str,
-             limits: ConnectionLimits, name: str) -> LimitedEndpoint:
+             limits: ConnectionLimits, name: str,
+             adopted: Mapping[str, Any]) -> LimitedEndpoint:
     """The endpoint of setting `key`, refusing connections over `limits` before TLS."""
-    return LimitedEndpoint(_endpoint(reactor, settings, key, description), limits,
+    return LimitedEndpoint(_endpoint(reactor, settings, key, description, adopted), limits,
                            reactor.seconds, name)
 
 
@@ -556,14 +593,14 @@ class _CaFollow(Service):
             self._loop.stop()
 
 
-def _scep_service(reactor: Any, settings: Settings, holder: Holder,
-                  tls: ServerTLS, limits: ConnectionLimits) -> MultiService:
+def _scep_service(reactor: Any, settings: Settings, holder: Holder, tls: ServerTLS,
+                  limits: ConnectionLimits, adopted: Mapping[str, Any]) -> MultiService:
     """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
     group = MultiService()
     site = make_site(GenerationRoot(holder, lambda g: g.scep), settings.max_body, limits,
                      reactor, "scep")
     endpoint: Any = _limited(reactor, settings, "scep.listen", settings.scep_listen, limits,
-                             "scep")
+                             "scep", adopted)
     if settings.scep_tls:
         endpoint = TLSServerEndpoint(endpoint, tls)
     scep = _Listener(endpoint, site, settings.where("scep.listen"))
