@@ -43,10 +43,13 @@ from typing import Iterable
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-from harness import (CLIENT_CPUS, CPUS, WrkResult, cpu_seconds, figure,  # noqa: E402
-                     make_csr, spawn, start_baseline, start_estra, stop, wrk)
+from harness import (CHILDREN, CLIENT_CPUS, CPUS, REPO, WrkResult,  # noqa: E402
+                     cpu_seconds, figure, make_csr, spawn, start_baseline, start_estra,
+                     stop, wrk)
 
-__all__ = ["make_csr", "cpu_seconds", "spawn", "start_estra", "main"]
+# What the part modules import from here (bench/harness.py holds them).
+__all__ = ["make_csr", "cpu_seconds", "spawn", "start_estra", "CHILDREN", "CPUS", "REPO",
+           "main"]
 
 TARGET = 0.85
 PARTS = ("workers", "upstream", "memory", "cluster")
@@ -206,7 +209,6 @@ def main() -> None:
                             load(pg_port, pg_pid, new_conn) for _ in range(repeat)),
                             base[mode], TARGET))
                 finally:
-                    from harness import CHILDREN
                     for proc in [p for p in CHILDREN if p.pid == locals().get("pg_pid")]:
                         stop(proc)
                     pg_database("DROP", db)
@@ -215,7 +217,6 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit("interrupted")
     finally:
-        from harness import CHILDREN
         for proc in list(CHILDREN):
             stop(proc)
         tmpdir.cleanup()

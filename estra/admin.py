@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.http import SafeLogger, NotFoundResource, answer_error, respond, run_async
 from estra.errors import UpstreamUnavailable
-from estra.metrics import REGISTRY
+from estra.metrics import exposition
 from estra.store import Store
 
 __all__ = ["admin_root"]
@@ -41,14 +41,13 @@ class Health(Resource):
 
 
 class Metrics(Resource):
-    """Prometheus text exposition of estra's registry."""
+    """Prometheus text exposition of estra's registry (every worker's, with workers)."""
 
     isLeaf = True
 
     def render_GET(self, request: Request) -> bytes:
-        body: bytes = generate_latest(REGISTRY)
         request.setHeader("Content-Type", CONTENT_TYPE_LATEST)
-        return body
+        return exposition()
 
 
 def admin_root(store: Store, console: Resource | None = None) -> Resource:

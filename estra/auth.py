@@ -141,6 +141,11 @@ def _cert_name(cert: x509.Certificate) -> str:
 class Htpasswd:
     """An htpasswd file of bcrypt hashes, re-read when it changes.
 
+    Every check stats the file; a change of inode, mtime (ns) or size is a
+    new file, so a password set or a user removed by `estra user` or the
+    console (both replace the file atomically, a new inode each time) counts
+    from the next request on, even within one mtime tick.
+
     bcrypt runs on a thread pool so the reactor keeps serving; a successful
     check is remembered for `cache_seconds` under an HMAC of the credentials
     (keyed with a per-process secret) so repeat enrollments skip bcrypt.
@@ -150,7 +155,7 @@ class Htpasswd:
                  clock: Callable[[], float], cache_seconds: float = 300) -> None:
         self.path, self._pool, self._reactor, self._clock = path, pool, reactor, clock
         self._cache_seconds = cache_seconds
-        self._stamp: tuple[float, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._hashes: dict[str, bytes] = {}
         self._key = secrets.token_bytes(32)
         self._good: dict[bytes, float] = {}
@@ -161,7 +166,7 @@ class Htpasswd:
         except FileNotFoundError:
             self._hashes, self._stamp = {}, None
             return self._hashes
-        stamp = (st.st_mtime, st.st_size)
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp != self._stamp:
             hashes: dict[str, bytes] = {}
             for number, line in enumerate(self.path.getContent().decode("utf-8", "replace")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import secrets
 import sys
 
 import time
@@ -19,7 +18,7 @@ from typing import Any, Awaitable, Callable
 
 from twisted.internet.defer import Deferred
 
-from estra import operate, revocation, rollover, wire
+from estra import casync, operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
 from estra.console.operators import set_role
@@ -29,7 +28,7 @@ from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
-from estra.state import init_command, set_user
+from estra.state import check_user, init_command, new_password, remove_user, set_user, user_names
 
 __all__ = ["main", "HELD"]
 
@@ -255,7 +254,7 @@ def _ra_cert(settings: Settings, args: argparse.Namespace) -> int:
 
 def _password(args: argparse.Namespace) -> tuple[str, bool]:
     if args.generate:
-        return secrets.token_urlsafe(12), True
+        return new_password(), True
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n"), False
     first = getpass.getpass(f"password for {args.name}: ")
@@ -269,15 +268,14 @@ def _user(settings: Settings, args: argparse.Namespace) -> int:
     htpasswd = settings.htpasswd
     if args.action == "add":
         password, show = _password(args)
-        if not password:
-            return fail(args, "empty password refused", 2)
+        try:
+            check_user(args.name, password)
+        except ValueError as e:
+            return fail(args, str(e), 2)
         if not settings.state_dir.exists():     # users may come before the first start
             settings.state_dir.makedirs()
             os.chmod(settings.state_dir.path, 0o700)
-        try:
-            set_user(htpasswd, args.name, password)
-        except ValueError as e:
-            return fail(args, str(e), 2)
+        set_user(htpasswd, args.name, password)
         emit(args, {"user": args.name, "htpasswd": htpasswd.path,
                     **({"password": password} if show else {})},
              f"estra: user {args.name!r} set in {htpasswd.path}"
@@ -285,15 +283,12 @@ def _user(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if not htpasswd.exists():
         return fail(args, f"no htpasswd file at {htpasswd.path} (no users yet)", 2)
-    lines = htpasswd.getContent().decode("utf-8").splitlines()
-    names = [ln.partition(":")[0] for ln in lines if ln.strip() and not ln.startswith("#")]
     if args.action == "list":
+        names = user_names(htpasswd)
         emit(args, names, "\n".join(names) if names else "(none)")
         return 0
-    if args.name not in names:
+    if not remove_user(htpasswd, args.name):
         return fail(args, f"no user {args.name!r} in {htpasswd.path}; nothing changed")
-    kept = [ln for ln in lines if ln.partition(":")[0] != args.name]
-    write_private(htpasswd, "".join(ln + "\n" for ln in kept).encode("utf-8"))
     emit(args, {"user": args.name, "removed": True},
          f"estra: user {args.name!r} removed from {htpasswd.path}")
     return 0
@@ -344,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":
         return _react(lambda reactor: _health(reactor, settings, args))
     if args.command == "ca":
-        return rollover.run(settings, args)
+        return casync.run(settings, args)
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
     if args.command == "operator":

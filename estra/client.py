@@ -1,4 +1,4 @@
-"""An EST client (RFC 7030) on treq: the `est` upstream and the `estra` CLI use it."""
+"""An EST client (RFC 7030) on the pooled upstream HTTP layer, for `est` and the CLI."""
 
 from __future__ import annotations
 

@@ -158,6 +158,7 @@ class Settings:
     htpasswd: FilePath
     server_names: tuple[str, ...]
     ca_validity_days: int
+    ca_sync_seconds: float = 60                      # how often the store's rollovers are read
     profiles: dict[str, Profile] = field(factory=dict)
     upstreams: dict[str, Upstream] = field(factory=dict)
     store_url: str = ""
@@ -168,7 +169,8 @@ class Settings:
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
-    max_connections: int = 1024                      # per listener
+    max_connections: int = 1024                      # per listener (per worker)
+    workers: int = 1                                 # processes serving the listeners
     max_connections_per_address: int = 64            # per listener and source address
     header_timeout: float = 10                       # request line + headers, seconds
     body_timeout: float = 30                         # request body after the headers
@@ -180,7 +182,7 @@ class Settings:
     state_from_cli: bool = False                     # --state-dir named the directory
     # where each listen setting came from, for start-up errors: "--listen" or "FILE: server.listen"
     origins: dict[str, str] = field(factory=dict)
-    # the command-line overrides (state_dir, listen): a reload reads the file with them
+    # the command-line overrides (state_dir, listen, workers): a reload reads the file with them
     overrides: dict[str, Any] = field(factory=dict)
 
     def where(self, key: str) -> str:
@@ -275,6 +277,8 @@ def endpoint_problem(description: str) -> str | None:
     """
     from twisted.internet import endpoints
     from twisted.internet.testing import MemoryReactor
+    if description.startswith("haproxy:"):         # the PROXY protocol around any endpoint
+        return endpoint_problem(description[len("haproxy:"):])
     try:
         if description.startswith("systemd:"):
             _, args, kwargs = endpoints._parseServer(description, None)
@@ -304,7 +308,8 @@ def _listen(table: _Table, default: str) -> str:
 def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                        state_dir: str | None = None,
                        listen: str | None = None,
-                       base: FilePath | None = None) -> Settings:
+                       base: FilePath | None = None,
+                       workers: int | None = None) -> Settings:
     """Validate parsed TOML; command-line `state_dir`/`listen` win over the file.
 
     A relative `server.state_dir` is resolved against `base` (the config
@@ -338,6 +343,10 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     header_timeout = server.get("header_timeout", (int, float), 10, _positive)
     body_timeout = server.get("body_timeout", (int, float), 30, _positive)
     idle_timeout = server.get("idle_timeout", (int, float), 60, _positive)
+    file_workers = server.get("workers", int, 1, _not_negative)
+    workers = file_workers if workers is None else workers      # --workers wins
+    if workers == 0:                                 # one per CPU this process may use
+        workers = len(os.sched_getaffinity(0))
     server.done()
 
     tls = top.table("tls")
@@ -360,6 +369,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
 
     ca = top.table("ca")
     ca_days = ca.get("validity_days", int, 3650, _positive)
+    ca_sync = ca.get("sync_seconds", (int, float), 60, _positive)
     ca.done()
 
     admin = top.table("admin")
@@ -445,11 +455,13 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     return Settings(source=source, listen=listen, state_dir=state, max_body=max_body,
                     realm=realm, tls_cert=cert, tls_key=key, client_trust=trust,
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
+                    ca_sync_seconds=ca_sync,
                     profiles=profiles, upstreams=upstreams, store_url=store_url,
                     admin_listen=admin_listen, max_connections=max_connections,
                     max_connections_per_address=max_per_address,
                     header_timeout=header_timeout, body_timeout=body_timeout,
                     idle_timeout=idle_timeout, login_throttle=throttle, console=console,
+                    workers=workers,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust,
                     state_from_cli=bool(state_dir), origins=origins,

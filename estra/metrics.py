@@ -1,7 +1,10 @@
 """Prometheus metrics: what every front end and upstream call counts.
 
 One registry per process (not the client library's global one), so tests and
-embedders can build several services without clashes.
+embedders can build several services without clashes. With `workers = N` the
+supervisor sets PROMETHEUS_MULTIPROC_DIR (a private temporary directory) for its
+workers: each keeps its values there and `exposition()` sums every worker's,
+those of workers that died included, so counters never go back.
 
 Every label value comes from a fixed set: the protocols and operations estra
 knows, the profile names configured at start-up (`allow_labels`) and a fixed
@@ -12,13 +15,16 @@ series: /metrics stays the same size whatever devices send.
 
 from __future__ import annotations
 
+import os
 from typing import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from estra.config import DEFAULT_PROFILE, OPERATION_NAMES
 
-__all__ = ["REGISTRY", "OTHER", "allow_labels", "observe_request", "observe_upstream"]
+__all__ = ["REGISTRY", "OTHER", "allow_labels", "observe_request", "observe_upstream",
+           "exposition"]
 
 OTHER = "other"
 PROTOCOLS = frozenset({"est", "scep"})
@@ -62,3 +68,12 @@ def observe_request(protocol: str, operation: str, label: str, status: int,
 def observe_upstream(kind: str, name: str, outcome: str, seconds: float) -> None:
     _UPSTREAM.labels(kind, name, outcome).inc()
     _UPSTREAM_SECONDS.labels(kind, name).observe(seconds)
+
+
+def exposition() -> bytes:
+    """The Prometheus text of this process, or with workers of every worker."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        merged = CollectorRegistry()
+        MultiProcessCollector(merged)
+        return bytes(generate_latest(merged))
+    return bytes(generate_latest(REGISTRY))

@@ -26,7 +26,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.http import read_body, respond, run_async
-from estra.revocation import REASONS, key_id
+from estra.revocation import REASONS, ca_key_id, key_id
 from estra.wire import serial_hex
 from estra.store import Store
 from estra.upstream.local import LocalCA
@@ -55,10 +55,15 @@ def _digest(algorithm: hashes.HashAlgorithm, data: bytes) -> bytes:
 class OcspResponder:
     """OCSP answers for one embedded CA from the store's records."""
 
-    def __init__(self, store: Store, ca: LocalCA, issuer: str, clock: Callable[[], float],
+    def __init__(self, store: Store, ca: LocalCA, clock: Callable[[], float],
                  validity: float = 3600.0) -> None:
-        self.store, self.ca, self.issuer, self.clock = store, ca, issuer, clock
+        self.store, self.ca, self.clock = store, ca, clock
         self.validity = validity
+
+    @property
+    def issuer(self) -> str:
+        """The key identifier of the CA in force (a rollover changes it in place)."""
+        return ca_key_id(self.ca)
 
     def _ours(self, request: ocsp.OCSPRequest) -> bool:
         algorithm = request.hash_algorithm

@@ -28,7 +28,8 @@ log = Logger()
 RESTART_ONLY = {"listen": "server.listen", "state_dir": "server.state_dir",
                 "max_body": "server.max_body", "store_url": "store.url",
                 "admin_listen": "admin.listen", "scep_listen": "scep.listen",
-                "scep_tls": "scep.tls"}
+                "scep_tls": "scep.tls", "workers": "server.workers",
+                "ca_sync_seconds": "ca.sync_seconds"}
 
 
 def needs_restart(old: Settings, new: Settings) -> list[str]:

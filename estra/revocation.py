@@ -128,7 +128,11 @@ class CrlPublisher:
     def __init__(self, store: Store, ca: LocalCA, clock: Callable[[], float],
                  lifetime: float) -> None:
         self.store, self.ca, self.clock, self.lifetime = store, ca, clock, lifetime
-        self.issuer = ca_key_id(ca)
+
+    @property
+    def issuer(self) -> str:
+        """The key identifier of the CA in force (a rollover changes it in place)."""
+        return ca_key_id(self.ca)
 
     async def current(self, force: bool = False) -> bytes:
         """The DER CRL to serve: the stored one, or a new one when it is due."""
@@ -217,8 +221,9 @@ class _Listener(StreamServerEndpointService):
 
 
 def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
-                clock: Callable[[], float]) -> MultiService:
-    """The CRL timer (re-sign when due) and, with `[crl] listen`, the HTTP listener."""
+                clock: Callable[[], float], endpoint: Any = None) -> MultiService:
+    """The CRL timer (re-sign when due) and, with `[crl] listen`, the HTTP listener
+    (on `endpoint` when given: a socket a worker adopted)."""
     group = MultiService()
     publisher = CrlPublisher(store, ca, clock, settings.crl_days * 86400.0)
     timer = TimerService(min(60.0, settings.crl_days * 86400.0 / 8),
@@ -231,8 +236,8 @@ def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
             from estra.ocsp import OcspResource, OcspResponder
             ocsp_path = urlsplit(settings.ocsp_url).path or "/"
             root.ocsp = (ocsp_path, OcspResource(
-                OcspResponder(store, ca, publisher.issuer, clock), ocsp_path))
-        listener = _Listener(serverFromString(reactor, settings.crl_listen),
+                OcspResponder(store, ca, clock), ocsp_path))
+        listener = _Listener(endpoint or serverFromString(reactor, settings.crl_listen),
                              make_site(root, 64 * 1024, protocol="crl"))
         listener._raiseSynchronously = True
         listener.setServiceParent(group)

@@ -13,8 +13,9 @@ directory::
 
 A server.pem this CA had issued is re-issued by the new CA with NewWithOld
 in its chain, so devices trusting either root accept the TLS server
-(retire-old puts the new root back in its place).  The
-running server loads the CA at start: restart it after a rollover.
+(retire-old puts the new root back in its place); so is a SCEP RA
+certificate, for the same key.  The command (estra/casync.py `run`) records
+the rollover in the store too, and running nodes pick it up from there.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import load_pem_x509_certificates
 from cryptography.x509.oid import NameOID
+from twisted.python.filepath import FilePath
 
 from estra.config import Settings
-from estra.operate import emit, fail
 from estra.upstream.local import (ROLLOVER_FILES, LocalCA, _key_usage, _pem_key,
                                   generate_key, write_private, write_public)
 
-__all__ = ["add_parser", "run", "rollover", "retire_old", "next_generation", "RolloverError"]
+__all__ = ["add_parser", "rollover", "install", "retire_old", "next_generation", "RolloverError"]
 
 _PEM = serialization.Encoding.PEM
 _OLD_KEY = "ca-old.key"
@@ -50,7 +51,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     ca = commands.add_parser("ca", help="embedded CA key rollover (RFC 7030 4.1.3)")
     actions = ca.add_subparsers(dest="action", required=True)
     roll = actions.add_parser("rollover", help="make a new CA key and certificate and the "
-                              "NewWithOld/OldWithNew links; restart estra afterwards")
+                              "NewWithOld/OldWithNew links; running nodes pick it up")
     roll.add_argument("--force", action="store_true",
                       help="roll over again while the previous old root is still kept "
                       "(that old root is then dropped)")
@@ -91,9 +92,13 @@ def _ca_cert(subject: x509.Name, issuer: x509.Name, public_key: object, signer: 
 
 
 def rollover(settings: Settings, force: bool = False, days: int | None = None,
-             clock: Callable[[], float] = time.time) -> LocalCA:
-    """Roll the embedded CA over; returns the new CA. Files are written to temporary
-    names first and renamed into place, the new ca.key and ca.pem last."""
+             clock: Callable[[], float] = time.time,
+             publish: Callable[[LocalCA, LocalCA, list[x509.Certificate]], None] | None = None
+             ) -> LocalCA:
+    """Roll the embedded CA over; returns the new CA.  `publish(old, new, links)` runs
+    before any file changes (estra/casync.py records the rollover in the store there;
+    it raises to refuse).  Files are written to temporary names first and renamed
+    into place, the new ca.key and ca.pem last."""
     cert_path, key_path = settings.ca_cert, settings.ca_key
     if not cert_path.exists():
         raise RolloverError(f"no embedded CA in {settings.state_dir.path}; run estra init first")
@@ -112,30 +117,57 @@ def rollover(settings: Settings, force: bool = False, days: int | None = None,
                             start, min(end, old_end))
     old_with_new = _ca_cert(old.cert.subject, subject, old.key.public_key(), key,
                             start, old_end)
-    staged: list[tuple[str, bytes, bool]] = [
-        ("ca-old.pem", old.cert.public_bytes(_PEM), False),
-        (_OLD_KEY, _pem_key(old.key), True),
-        ("ca-newwithold.pem", new_with_old.public_bytes(_PEM), False),
-        ("ca-oldwithnew.pem", old_with_new.public_bytes(_PEM), False)]
     new = LocalCA(key, new_root, clock)
-    tls = _reissue_tls(settings, old, new, new_with_old)
-    staged += tls
-    staged += [(key_path.basename(), _pem_key(key), True),
-               (cert_path.basename(), new_root.public_bytes(_PEM), False)]
+    links = [new_with_old, old_with_new, old.cert]
+    if publish is not None:
+        publish(old, new, links)
+    install(settings, old, new, links)
+    return new
+
+
+def install(settings: Settings, old: LocalCA, new: LocalCA,
+            links: list[x509.Certificate]) -> None:
+    """Write the rolled-over CA set into the state directory: the old root and key
+    kept, the links, a server.pem and SCEP RA certificate the old CA had issued
+    re-issued by the new one, the new ca.key and ca.pem last (each file renamed
+    into place)."""
+    cert_path, key_path = settings.ca_cert, settings.ca_key
+    staged: list[tuple[FilePath, bytes, bool]] = [
+        (cert_path.sibling("ca-old.pem"), links[2].public_bytes(_PEM), False),
+        (cert_path.sibling(_OLD_KEY), _pem_key(old.key), True),
+        (cert_path.sibling(ROLLOVER_FILES[0]), links[0].public_bytes(_PEM), False),
+        (cert_path.sibling(ROLLOVER_FILES[1]), links[1].public_bytes(_PEM), False)]
+    staged += _reissue_tls(settings, old, new, links[0])
+    staged += _reissue_scep(settings, old, new)
+    staged += [(key_path, _pem_key(new.key), True),
+               (cert_path, new.cert.public_bytes(_PEM), False)]
     temps = []
-    for name, data, private in staged:
-        target = cert_path.sibling(name)
+    for target, data, private in staged:
         tmp = target.siblingExtension(".rollover")
         (write_private if private else write_public)(tmp, data)
         temps.append((tmp, target))
     for tmp, target in temps:
         os.replace(tmp.path, target.path)
-    new.rollover = [new_with_old, old_with_new, old.cert]
-    return new
+    new.rollover = list(links)
+
+
+def _reissue_scep(settings: Settings, old: LocalCA, new: LocalCA
+                  ) -> list[tuple[FilePath, bytes, bool]]:
+    """The SCEP RA certificate the old CA had issued, certified again by the new CA for
+    the same RSA key: GetCACert's chain verifies it after retire-old too, and requests
+    encrypted to the RA before the rollover still open."""
+    path = settings.scep_cert
+    if path is None or not path.exists():
+        return []
+    ra = x509.load_pem_x509_certificate(path.getContent())
+    if ra.issuer != old.cert.subject:
+        return []
+    cert = new.issue(ra.subject, ra.public_key(), [], [], 825)
+    return [(path, cert.public_bytes(_PEM), False)]
 
 
 def _reissue_tls(settings: Settings, old: LocalCA, new: LocalCA,
-                 link: x509.Certificate) -> list[tuple[str, bytes, bool]]:
+                 link: x509.Certificate) -> list[tuple[FilePath, bytes, bool]]:
     """A new server.pem/server.key from the new CA when the old CA had issued them:
     leaf + NewWithOld, which chains to either root."""
     if not settings.tls_cert.exists() or settings.tls_cert.parent() != settings.ca_cert.parent():
@@ -149,9 +181,8 @@ def _reissue_tls(settings: Settings, old: LocalCA, new: LocalCA,
     except x509.ExtensionNotFound:
         sans = list(settings.server_names)
     cert, key = new.server_certificate(sans or list(settings.server_names))
-    return [(settings.tls_key.basename(), _pem_key(key), True),
-            (settings.tls_cert.basename(), cert.public_bytes(_PEM) + link.public_bytes(_PEM),
-             False)]
+    return [(settings.tls_key, _pem_key(key), True),
+            (settings.tls_cert, cert.public_bytes(_PEM) + link.public_bytes(_PEM), False)]
 
 
 def retire_old(settings: Settings) -> list[str]:
@@ -169,24 +200,3 @@ def retire_old(settings: Settings) -> list[str]:
             path.remove()
             removed.append(path.path)
     return removed
-
-
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    """`estra ca ACTION`: 0, or 2 and one line why."""
-    if args.action == "retire-old":
-        removed = retire_old(settings)
-        emit(args, {"removed": removed},
-             "estra: removed " + ", ".join(removed) + "; restart estra" if removed
-             else "estra: no old CA to retire")
-        return 0
-    try:
-        new = rollover(settings, args.force, args.days)
-    except (RolloverError, OSError, ValueError) as e:
-        return fail(args, str(e), 2)
-    subject = new.cert.subject.rfc4514_string()
-    emit(args, {"subject": subject, "cert": settings.ca_cert.path,
-                "links": [settings.ca_cert.sibling(n).path for n in ROLLOVER_FILES[:2]]},
-         f"estra: new CA {subject} in {settings.ca_cert.path}; the old root and the "
-         "NewWithOld/OldWithNew links are served from /cacerts until it expires or "
-         "`estra ca retire-old`; restart estra to use the new CA")
-    return 0

@@ -26,6 +26,7 @@ from twisted.python.threadpool import ThreadPool
 from attrs import frozen
 
 from estra.auth import Authenticator, Htpasswd
+from estra.casync import CaFollower
 from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
@@ -38,7 +39,7 @@ from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
                          open_state)
-from estra.revocation import crl_service
+from estra.revocation import crl_service, revoke
 from estra.store import migrate_blocking, open_store
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -64,20 +65,27 @@ log = Logger()
 class Options(usage.Options):
     """Command line of `twistd estra`."""
 
-    synopsis = "[--config=FILE] [--state-dir=DIR] [--listen=ENDPOINT]"
+    synopsis = "[--config=FILE] [--state-dir=DIR] [--listen=ENDPOINT] [--workers=N]"
     optParameters = [
         ["config", "c", None, "TOML configuration file (default: built-in defaults)."],
         ["state-dir", "d", None, "State directory (default ./estra-state)."],
         ["listen", "l", None,
          "Twisted endpoint to listen on; estra adds TLS (default "
          "tcp:8443:interface=127.0.0.1)."],
+        ["workers", "w", None,
+         "Processes serving the listening sockets; 0: one per CPU (default: server.workers, "
+         "else 1, this process)."],
     ]
 
     def postOptions(self) -> None:
+        workers = self["workers"]
+        if workers is not None and not workers.isdigit():
+            raise SystemExit(f"estra: --workers {workers}: expected a number of processes")
         try:
             self["settings"] = load_settings(
                 FilePath(self["config"]) if self["config"] else None,
-                state_dir=self["state-dir"], listen=self["listen"])
+                state_dir=self["state-dir"], listen=self["listen"],
+                workers=None if workers is None else int(workers))
         except ConfigError as e:
             # One line naming file, key and problem; twistd would add its usage text.
             raise SystemExit(f"estra: {e}") from None
@@ -88,6 +96,9 @@ def makeService(options: Options) -> IService:
     restrict_umask(getattr(options, "parent", None))
     remember_twistd(getattr(options, "parent", None))   # for --logger estra.logging.json_observer
     try:
+        if options["settings"].workers > 1:
+            from estra.workers import build_supervisor
+            return build_supervisor(reactor, options["settings"], announce=sys.stderr)
         return build_service(reactor, options["settings"], announce=sys.stderr)
     except (StartupError, StateError) as e:
         raise SystemExit(f"estra: {e}") from None
@@ -116,8 +127,12 @@ def _listen_problem(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _endpoint(reactor: Any, settings: Settings, key: str, description: str) -> Any:
-    """serverFromString for setting `key`, failing with the one line naming it."""
+def _endpoint(reactor: Any, settings: Settings, key: str, description: str,
+              adopted: Mapping[str, Any] | None = None) -> Any:
+    """serverFromString for setting `key` (or the socket a worker `adopted` for it),
+    failing with the one line naming it."""
+    if adopted and key in adopted:
+        return adopted[key]
     try:
         return quiet_endpoint(serverFromString(reactor, description))
     except (KeyError, IndexError):
@@ -149,12 +164,14 @@ class _Estra(MultiService):
     """The top service: holds the state lock, turns start-up failures into one line,
     and shows a new bootstrap password only once everything listens."""
 
-    def __init__(self, settings: Settings, prepared: Prepared, announce: Any) -> None:
+    def __init__(self, settings: Settings, prepared: Prepared, announce: Any,
+                 lock: bool = True) -> None:
         super().__init__()
         self.settings, self.prepared, self.announce = settings, prepared, announce
-        # PostgreSQL: nodes (e.g. SO_REUSEPORT processes) may share a state directory.
-        self.lock = (None if settings.store_url.startswith(("postgresql://", "postgres://"))
-                     else StateLock(settings.state_dir))
+        self.tls: ServerTLS | None = None        # the EST listener's, once built
+        # PostgreSQL: nodes may share a state directory; workers: the supervisor holds it.
+        self.lock = (None if not lock or settings.store_url.startswith(
+            ("postgresql://", "postgres://")) else StateLock(settings.state_dir))
 
     def privilegedStartService(self) -> None:
         try:
@@ -254,7 +271,9 @@ class _IssuerSync(Service):
     """Keeps the re-enrollment trust store = embedded CA + every upstream's cacerts.
 
     Devices re-enroll with certificates the upstream CAs issued, so their
-    chains must verify; fetched at start and every `interval` seconds after.
+    chains must verify; fetched at start and every `interval` seconds ([ca]
+    sync_seconds) after, so an upstream's rollover certificates are trusted as
+    soon as its cacerts (kept for the upstream's cacerts_refresh) show them.
     """
 
     def __init__(self, reactor: Any, store: TrustStore, local: Any, upstreams: list[Any],
@@ -344,58 +363,74 @@ def _announce(settings: Settings) -> Any:
     return ready
 
 
+@frozen
+class Worker:
+    """How one worker process of `workers = N` differs from a lone estra (estra.workers):
+    it serves sockets the supervisor opened and holds no state lock; only slot 0 runs
+    the admin listener and the CRL timer and listener."""
+
+    slot: int
+    endpoints: Mapping[str, Any]          # setting key ("server.listen") -> adopted socket
+
+
 def build_service(reactor: Any, settings: Settings, announce: Any = None,
-                  clock: Any = time.time) -> MultiService:
+                  clock: Any = time.time, worker: Worker | None = None) -> _Estra:
     """The whole RA as one MultiService; `announce` gets the first-start password
     once the service listens. A state directory made here is removed if start-up fails."""
     prepared = open_state(settings, clock)
     try:
-        return _build(reactor, settings, prepared, announce, clock)
+        return _build(reactor, settings, prepared, announce, clock, worker)
     except BaseException:
         _forget(settings, prepared)
         raise
 
 
 def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
-           clock: Any) -> MultiService:
-    top = _Estra(settings, prepared, announce)
+           clock: Any, worker: Worker | None) -> _Estra:
+    top = _Estra(settings, prepared, announce, lock=worker is None)
+    adopted = worker.endpoints if worker else {}
+    singletons = worker is None or worker.slot == 0      # admin, CRL: one process
     allow_labels(settings.profiles)
     pool = ThreadPool(minthreads=0, maxthreads=4, name="estra-bcrypt")
     _ThreadPoolService(pool).setServiceParent(top)
-    store = open_store(settings.store_url, settings.state_dir, clock)
-    try:
-        migrate_blocking(store)
-    except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
-        where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
-        raise ValueError(f"cannot open the store ({where}): {e}") from e
+    store = open_migrated_store(settings, clock)
     store.setServiceParent(top)
     prepared.ca.crl_url, prepared.ca.ocsp_url = settings.crl_url, settings.ocsp_url
-    if settings.crl_url:
-        crl_service(reactor, settings, store, prepared.ca, clock).setServiceParent(top)
+    if settings.crl_url and singletons:
+        crl_service(reactor, settings, store, prepared.ca, clock,
+                    adopted.get("crl.listen")).setServiceParent(top)
     shared = _Shared(reactor, clock, prepared.ca, pool, store,
                      TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
     holder = Holder(build_generation(shared, settings))
     _Upstreams(holder).setServiceParent(top)
-    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote, 300)
+    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote,
+                       settings.ca_sync_seconds)
     sync.setServiceParent(top)
-    tls = ServerTLS(settings.tls_cert, settings.tls_key, holder.current.client_ca_names)
+    tls = top.tls = ServerTLS(settings.tls_cert, settings.tls_key,
+                              holder.current.client_ca_names)
     limits = connection_limits(settings)
     site = make_site(GenerationRoot(holder, lambda g: g.est), settings.max_body, limits,
                      reactor, "est")
     endpoint = TLSServerEndpoint(_limited(reactor, settings, "server.listen", settings.listen,
-                                          limits, "est"), tls)
+                                          limits, "est", adopted), tls)
     est = _Listener(endpoint, site, settings.where("server.listen"))
     est.setName("est")
     est.setServiceParent(top)
     _OnListen(est, _announce(settings)).setServiceParent(top)
-    _ReloadOnHangup(reactor, _Reloader(shared, holder, tls, sync)).setServiceParent(top)
+    reloader = _Reloader(shared, holder, tls, sync,
+                         CaFollower(settings, store, prepared.ca, clock))
+    _ReloadOnHangup(reactor, reloader).setServiceParent(top)
+    _CaFollow(reactor, reloader, settings.ca_sync_seconds).setServiceParent(top)
     if settings.scep_listen:
-        _scep_service(reactor, settings, holder, tls, limits).setServiceParent(top)
-    if settings.admin_listen:
+        _scep_service(reactor, settings, holder, tls, limits, adopted).setServiceParent(top)
+    if settings.admin_listen and singletons:
         admin_endpoint: Any = _limited(reactor, settings, "admin.listen", settings.admin_listen,
-                                  limits, "admin")
-        console = settings.console and console_root(reactor, settings.console, store, pool,
-                                                    clock, _CurrentCAs(holder))
+                                       limits, "admin", adopted)
+        console = settings.console and console_root(
+            reactor, settings.console, store, pool, clock, _CurrentCAs(holder),
+            lambda: holder.current.settings.htpasswd,
+            lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
+                                              prepared.ca, serial, reason, by, clock))
         if settings.console and settings.console.tls:     # the console over the RA's cert
             admin_endpoint = TLSServerEndpoint(admin_endpoint, ServerTLS(
                 settings.tls_cert, settings.tls_key,
@@ -410,6 +445,17 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     return top
 
 
+def open_migrated_store(settings: Settings, clock: Any) -> Any:
+    """The store, its schema migrated; a failure is one clear start-up line."""
+    store = open_store(settings.store_url, settings.state_dir, clock)
+    try:
+        migrate_blocking(store)
+    except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
+        where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
+        raise ValueError(f"cannot open the store ({where}): {e}") from e
+    return store
+
+
 def connection_limits(settings: Settings) -> ConnectionLimits:
     """The [server] connection limits, applied to every listener."""
     return ConnectionLimits(settings.max_connections, settings.max_connections_per_address,
@@ -418,9 +464,10 @@ def connection_limits(settings: Settings) -> ConnectionLimits:
 
 
 def _limited(reactor: Any, settings: Settings, key: str, description: str,
-             limits: ConnectionLimits, name: str) -> LimitedEndpoint:
+             limits: ConnectionLimits, name: str,
+             adopted: Mapping[str, Any]) -> LimitedEndpoint:
     """The endpoint of setting `key`, refusing connections over `limits` before TLS."""
-    return LimitedEndpoint(_endpoint(reactor, settings, key, description), limits,
+    return LimitedEndpoint(_endpoint(reactor, settings, key, description, adopted), limits,
                            reactor.seconds, name)
 
 
@@ -469,47 +516,91 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
 
 
 class _Reloader:
-    """Builds a whole new generation from the configuration file, then swaps it in."""
+    """Builds a whole new generation from the configuration file, then swaps it in;
+    also brings in a rollover of the embedded CA (its files, or the store's record)."""
 
     def __init__(self, shared: _Shared, holder: Holder, tls: ServerTLS,
-                 sync: "_IssuerSync") -> None:
+                 sync: "_IssuerSync", follower: CaFollower) -> None:
         self.shared, self.holder, self.tls, self.sync = shared, holder, tls, sync
+        self.follower = follower
 
     def reload(self) -> None:
+        """SIGHUP: the CA files and configuration now, then the store's rollovers."""
         running = self.holder.current.settings
         try:
+            if self.shared.ca.reload(running.ca_cert, running.ca_key):
+                self._serving()
             settings = reload_settings(running)
+        except Exception as e:  # noqa: BLE001 - config or CA files: keep serving
+            log.error("reload refused, the running configuration stays in force: {problem}",
+                      problem=str(e) or type(e).__name__)
+        else:
+            if self._apply(settings):
+                log.info("configuration reloaded from {source}; TLS certificate and key "
+                         "reloaded", source=settings.source)
+                for key in needs_restart(running, settings):
+                    log.warn("{key} changed in {source}; it takes effect only after a "
+                             "restart", key=key, source=settings.source)
+        Deferred.fromCoroutine(self.follow())
+
+    async def follow(self) -> None:
+        """Serve a rollover another node recorded in the store, with the running settings."""
+        if await self.follower.follow() and self._apply(self.holder.current.settings):
+            self._serving()
+
+    def _serving(self) -> None:
+        ca = self.shared.ca
+        log.info("now serving the embedded CA {subject} with {links} rollover "
+                 "certificate(s)", subject=ca.cert.subject.rfc4514_string(),
+                 links=len(ca.rollover))
+
+    def _apply(self, settings: Settings) -> bool:
+        try:
             generation = build_generation(self.shared, settings)
         except Exception as e:  # noqa: BLE001 - config, file or upstream: keep serving
             log.error("reload refused, the running configuration stays in force: {problem}",
                       problem=str(e) or type(e).__name__)
-            return
+            return False
         try:
             self.tls.reload(generation.client_ca_names)
         except Exception as e:  # noqa: BLE001 - the old certificate stays in use
             log.error("reload refused, the running configuration stays in force: "
                       "TLS reload failed, keeping the current certificate: {problem}",
                       problem=str(e))
-            return
+            return False
         self.holder.swap(generation).retire()
         self.sync.upstreams = generation.remote
         if self.sync.running:
             Deferred.fromCoroutine(self.sync.sync())
-        log.info("configuration reloaded from {source}; TLS certificate and key reloaded",
-                 source=settings.source)
-        for key in needs_restart(running, settings):
-            log.warn("{key} changed in {source}; it takes effect only after a restart",
-                     key=key, source=settings.source)
+        return True
 
 
-def _scep_service(reactor: Any, settings: Settings, holder: Holder,
-                  tls: ServerTLS, limits: ConnectionLimits) -> MultiService:
+class _CaFollow(Service):
+    """Reads the store's CA rollovers every `interval` seconds (see estra/casync.py)."""
+
+    def __init__(self, reactor: Any, reloader: _Reloader, interval: float) -> None:
+        self._loop = LoopingCall(lambda: Deferred.fromCoroutine(reloader.follow()))
+        self._loop.clock = reactor
+        self.interval = interval
+
+    def startService(self) -> None:
+        super().startService()
+        self._loop.start(self.interval, now=True)     # a node started behind catches up
+
+    def stopService(self) -> Any:
+        super().stopService()
+        if self._loop.running:
+            self._loop.stop()
+
+
+def _scep_service(reactor: Any, settings: Settings, holder: Holder, tls: ServerTLS,
+                  limits: ConnectionLimits, adopted: Mapping[str, Any]) -> MultiService:
     """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
     group = MultiService()
     site = make_site(GenerationRoot(holder, lambda g: g.scep), settings.max_body, limits,
                      reactor, "scep")
     endpoint: Any = _limited(reactor, settings, "scep.listen", settings.scep_listen, limits,
-                             "scep")
+                             "scep", adopted)
     if settings.scep_tls:
         endpoint = TLSServerEndpoint(endpoint, tls)
     scep = _Listener(endpoint, site, settings.where("scep.listen"))

@@ -33,7 +33,7 @@ from twisted.python.filepath import FilePath
 from estra.wire import serial_hex
 
 __all__ = ["Store", "EnrollmentRecord", "open_store", "NoStore", "hash_code", "MIGRATIONS",
-           "migrate_blocking"]
+           "migrate_blocking", "run_blocking"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
 #: SQLite and PostgreSQL would need different SQL.
@@ -131,6 +131,13 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX enrollments_at ON enrollments (at)",
         "CREATE INDEX audit_at ON audit (at)",
     ],
+    [   # 7: embedded CA rollovers, so every node on one store follows them (estra/casync.py):
+        # root and links in PEM; the new key encrypted under the previous CA key, '' once retired
+        """CREATE TABLE ca_rollovers (
+            generation INTEGER PRIMARY KEY, at DOUBLE PRECISION NOT NULL,
+            root TEXT NOT NULL, links TEXT NOT NULL, wrapped_key TEXT NOT NULL,
+            retired_at DOUBLE PRECISION)""",
+    ],
 ]
 
 
@@ -211,6 +218,10 @@ class Store(Service):
             return int(cursor.rowcount)
         result: int = await self._run(run)
         return result
+
+    async def interact(self, work: Callable[[Any, Any], Any]) -> Any:
+        """`work(cursor, dialect)` in one transaction on the pool's threads."""
+        return await self._run(work, self.dialect)
 
     async def migrate(self) -> int:
         """Apply the migrations this database lacks; returns the schema version."""
@@ -616,14 +627,21 @@ def _migrate(cursor: Any, dialect: _Dialect) -> int:
 
 def migrate_blocking(store: Store) -> int:
     """Migrate before the reactor runs (start-up), on a connection of its own."""
+    version: int = run_blocking(store, _migrate)
+    return version
+
+
+def run_blocking(store: Store, work: Callable[[Any, Any], Any]) -> Any:
+    """`work(cursor, dialect)` in one transaction on a connection of its own, without
+    the reactor (start-up, CLI commands); committed when it returns."""
     pool = store.pool
     conn = pool.dbapi.connect(*pool.connargs, **pool.connkw)
     if pool.openfun is not None:
         pool.openfun(conn)
     try:
-        version = _migrate(conn.cursor(), store.dialect)
+        result = work(conn.cursor(), store.dialect)
         conn.commit()
-        return version
+        return result
     finally:
         conn.close()
 

@@ -24,6 +24,8 @@ from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
+from estra.tickets import TicketKeys
+
 __all__ = ["ServerTLS", "TLSServerEndpoint", "TrustStore", "Verified",
            "ChannelBinding", "channel_binding", "peer_chain", "load_pem_certs"]
 
@@ -55,6 +57,7 @@ class ServerTLS:
     def __init__(self, cert: FilePath, key: FilePath,
                  client_ca_names: Sequence[x509.Certificate] = ()) -> None:
         self._cert, self._key, self._ca_names = cert, key, list(client_ca_names)
+        self._ticket_keys: TicketKeys | None = None    # None: OpenSSL's own, per context
         self._context = self._build(self._ca_names)
 
     def _build(self, ca_names: Sequence[x509.Certificate]) -> SSL.Context:
@@ -79,7 +82,15 @@ class ServerTLS:
         if ca_names:
             ctx.set_client_ca_list([crypto.X509.from_cryptography(c).get_subject()
                                     for c in ca_names])
+        if self._ticket_keys is not None:
+            self._ticket_keys.install(ctx)
         return ctx
+
+    def use_ticket_keys(self, keys: TicketKeys) -> None:
+        """Take session ticket keys from `keys`, in this context and every context a
+        reload builds (workers share them: estra.tickets)."""
+        keys.install(self._context)
+        self._ticket_keys = keys
 
     def reload(self, client_ca_names: Sequence[x509.Certificate] | None = None) -> None:
         """Re-read the certificate and key files, optionally with new client CA names

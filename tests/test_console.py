@@ -19,6 +19,7 @@ from treq.client import HTTPClient
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.internet.endpoints import TCP4ServerEndpoint
+from twisted.logger import capturedLogs
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 from twisted.trial.unittest import SynchronousTestCase, TestCase
@@ -82,9 +83,9 @@ class Browser:
         return m.group(1)
 
 
-class ConsoleTests(TestCase):
-    """Against a Console on 127.0.0.1 with operators view (viewer), appr (approver) and
-    boss (admin)."""
+class ConsoleFixture(TestCase):
+    """A Console on 127.0.0.1 with operators view (viewer), appr (approver) and boss
+    (admin), and device user alice."""
 
     def setUp(self) -> None:
         self.now = [1_800_000_000.0]
@@ -99,11 +100,13 @@ class ConsoleTests(TestCase):
         for user, role in (("view", "viewer"), ("appr", "approver"), ("boss", "admin")):
             set_user(state.child("operators.htpasswd"), user, PASSWORD)
             set_role(self.roles_file, user, role)
+        self.state, self.devices = state, state.child("htpasswd")
+        set_user(self.devices, "alice", "device pass")
         self.console = Console(
             self.store, Htpasswd(state.child("operators.htpasswd"), self.threads, reactor,
                                  lambda: self.now[0]),
             Roles(self.roles_file, {}), lambda: self.now[0], secure=False,
-            session_seconds=3600)
+            session_seconds=3600, devices=lambda: self.devices, pool=self.threads)
         pool = HTTPConnectionPool(reactor, persistent=False)
         self.http = HTTPClient(Agent(reactor, pool=pool))
 
@@ -142,6 +145,8 @@ class ConsoleTests(TestCase):
                                      "CN=dev-1", ["DNS:dev-1.example.com"],
                                      base64.b64encode(pki.der(req)).decode())
 
+
+class ConsoleTests(ConsoleFixture):
     @deferred_test
     async def test_login_cookie_is_hardened(self) -> None:
         """A login sets an HttpOnly, SameSite=Strict cookie with a Max-Age on /console
@@ -169,7 +174,7 @@ class ConsoleTests(TestCase):
         _, headers, body = await b.go("GET", "/console/login")
         await b.login("boss")
         for path in ("/console/login", "/console/", "/console/pending", "/console/codes",
-                     "/console/enrollments", "/console/audit"):
+                     "/console/enrollments", "/console/audit", "/console/users"):
             code, headers, body = await b.go("GET", path)
             self.assertEqual(code, 200, path)
             csp = headers.getRawHeaders("content-security-policy")[0]
@@ -402,6 +407,229 @@ class ConsoleTests(TestCase):
         self.assertTrue(pem.startswith("-----BEGIN CERTIFICATE-----"))
 
 
+    def device_htpasswd(self) -> Htpasswd:
+        """The device file as the EST listener reads it (its own cache and stamp)."""
+        return Htpasswd(self.devices, self.threads, reactor, lambda: self.now[0])
+
+    @deferred_test
+    async def test_admin_manages_device_users(self) -> None:
+        """An admin adds a device user with a typed password, gives them a generated one
+        (shown once), and removes them; a running Htpasswd sees each change at the next
+        check; each is audited with operator and address; no hash or password is
+        rendered, audited or stored."""
+        await self.start()
+        devices = self.device_htpasswd()
+        self.assertFalse(await devices.check("printer", "typed pass 1"))
+        b = self.browser()
+        await b.login("boss")
+        code, _, body = await b.go("GET", "/console/users")
+        self.assertEqual(code, 200)
+        self.assertIn("<td>alice</td>", body)
+        self.assertNotIn("$2", body)
+        with capturedLogs() as logged:
+            code, _, body = await b.go("POST", "/console/users", name="printer",
+                                       password="typed pass 1", csrf=await b.csrf())
+        self.assertTrue(logged)
+        self.assertNotIn("typed pass 1", repr(logged))
+        self.assertEqual(code, 200)
+        self.assertIn("<td>printer</td>", body)
+        self.assertIn("The password of printer is set.", body)
+        self.assertNotIn('id="new-password"', body)
+        self.assertNotIn("typed pass 1", body)
+        self.assertTrue(await devices.check("printer", "typed pass 1"))
+
+        code, _, body = await b.go("POST", "/console/users", name="printer", password="",
+                                   csrf=await b.csrf())
+        self.assertEqual(code, 200)
+        shown = re.search(r'id="new-password">([^<]+)<', body)
+        assert shown is not None
+        generated = shown.group(1)
+        self.assertNotIn(generated, (await b.go("GET", "/console/users"))[2])
+        self.assertFalse(await devices.check("printer", "typed pass 1"))
+        self.assertTrue(await devices.check("printer", generated))
+
+        code, headers, _ = await b.go("POST", "/console/users/remove", name="printer",
+                                      csrf=await b.csrf())
+        self.assertEqual((code, headers.getRawHeaders("location")), (303, ["/console/users"]))
+        self.assertFalse(await devices.check("printer", generated))
+        self.assertNotIn("<td>printer</td>", (await b.go("GET", "/console/users"))[2])
+        self.assertEqual(self.devices.getContent().count(b"\n"), 1)      # alice kept
+
+        kinds = ("console-user-set", "console-user-set", "console-user-removed")
+        events = [e for e in reversed(await self.store.search_audit({}, "printer"))
+                  if e["kind"].startswith("console-user")]
+        self.assertEqual([e["kind"] for e in events], list(kinds))
+        details = [json.loads(e["detail"]) for e in events]
+        self.assertEqual({e["identity"] for e in events}, {"operator:boss"})
+        self.assertEqual([(d["user"], d["address"]) for d in details],
+                         [("printer", "127.0.0.1")] * 3)
+        self.assertEqual([d.get("generated") for d in details[:2]], [False, True])
+        for f in self.state.walk():
+            if f.isfile() and f != self.devices:
+                for secret in (b"typed pass 1", generated.encode()):
+                    self.assertNotIn(secret, f.getContent(), f.path)
+
+    @deferred_test
+    async def test_device_users_are_admin_only(self) -> None:
+        """Viewers and approvers see no Users entry and get 403 on the page and on
+        every action, which changes nothing; an admin sees the entry."""
+        await self.start()
+        before = self.devices.getContent()
+        for user in ("view", "appr"):
+            b = self.browser()
+            await b.login(user)
+            self.assertNotIn("/console/users", (await b.go("GET", "/console/"))[2])
+            code, _, body = await b.go("GET", "/console/users")
+            self.assertEqual(code, 403)
+            self.assertIn("admin role", body)
+            csrf = await b.csrf()
+            for path, form in (("/console/users", {"name": "mallory", "password": "x"}),
+                               ("/console/users/remove", {"name": "alice"})):
+                self.assertEqual((await b.go("POST", path, csrf=csrf, **form))[0], 403)
+        self.assertEqual(self.devices.getContent(), before)
+        admin = self.browser()
+        await admin.login("boss")
+        self.assertIn('href="/console/users"', (await admin.go("GET", "/console/"))[2])
+
+    @deferred_test
+    async def test_device_user_bad_input(self) -> None:
+        """A bad name, an over-long password, an unknown user to remove or a missing CSRF
+        token is a clear error with its status and changes nothing."""
+        await self.start()
+        before = self.devices.getContent()
+        b = self.browser()
+        await b.login("boss")
+        csrf = await b.csrf()
+        for form, status, text in (
+                ({"name": "a:b", "password": "pw"}, 400, "without ':'"),
+                ({"name": "two words", "password": "pw"}, 400, "spaces"),
+                ({"name": "", "password": "pw"}, 400, "must be non-empty"),
+                ({"name": "long", "password": "x" * 73}, 400, "72 bytes")):
+            code, _, body = await b.go("POST", "/console/users", csrf=csrf, **form)
+            self.assertEqual(code, status, form)
+            self.assertIn(text, body)
+            self.assertIn('role="alert"', body)
+            self.assertNotIn("Traceback", body)
+        code, _, body = await b.go("POST", "/console/users/remove", name="nobody", csrf=csrf)
+        self.assertEqual(code, 404)
+        self.assertIn("No user 'nobody'", body)
+        self.assertEqual((await b.go("POST", "/console/users", name="eve", password="pw"))[0],
+                         403)
+        self.assertEqual((await b.go("POST", "/console/users/remove", name="alice"))[0], 403)
+        self.assertEqual(self.devices.getContent(), before)
+        refused = await self.store.search_audit({"kind": "console-csrf-refused"})
+        self.assertEqual(len(refused), 2)
+
+
+class ConsoleRevokeTests(ConsoleFixture):
+    """Revoking a certificate from its enrollment page: what `estra revoke` does."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        from estra.revocation import CrlPublisher, revoke
+        from estra.upstream.local import LocalCA
+        self.ca = LocalCA.load_or_create(self.state.child("ca.pem"), self.state.child("ca.key"),
+                                         3650, lambda: self.now[0])
+        settings = settings_from_string('[crl]\nurl = "http://127.0.0.1:9/ca.crl"\n',
+                                        state_dir=self.state.path)
+        self.crl = CrlPublisher(self.store, self.ca, lambda: self.now[0], 86400.0)
+        self.console.revoke = lambda serial, reason, by: revoke(
+            reactor, self.store, settings, self.ca, serial, reason, by, lambda: self.now[0])
+
+    async def issued_record(self) -> tuple[int, str]:
+        """An enrollment record of a certificate the embedded CA issued: (id, serial)."""
+        from estra.store import EnrollmentRecord
+        from estra.wire import serial_hex
+        cert = self.ca.issue(pki.name("lost-1"), pki.ec_key().public_key(), [], [], 30)
+        serial = serial_hex(cert.serial_number)
+        rid = await self.store.record(EnrollmentRecord(
+            at=self.now[0], identity="basic:alice", method="basic", peer="10.0.0.7",
+            label="default", operation="simpleenroll", csr_sha256="c", key_sha256="k",
+            subject="CN=lost-1", sans=[], decision="issued", rule="issued", reason="",
+            serial=serial, not_after=None,
+            certificate=base64.b64encode(pki.der(cert)).decode()))
+        return rid, serial
+
+    @deferred_test
+    async def test_admin_revokes_from_enrollment_page(self) -> None:
+        """An admin revokes with a reason: the revocation is recorded by them, the CRL
+        lists the serial with that reason, the page says so and offers no second revoke;
+        the audit names the admin and address."""
+        await self.start()
+        rid, serial = await self.issued_record()
+        b = self.browser()
+        await b.login("boss")
+        page = f"/console/enrollments/{rid}"
+        self.assertIn("Revoke this certificate", (await b.go("GET", page))[2])
+        code, _, body = await b.go("POST", f"{page}/revoke", reason="keyCompromise",
+                                   csrf=await b.csrf())
+        self.assertEqual(code, 200, body)
+        self.assertIn(f"Certificate {serial}: crl: listed on the CRL", body)
+        self.assertNotIn("Revoke this certificate", body)
+        self.assertIn("crl", body)
+        row = await self.store.revocation(serial)
+        assert row is not None
+        self.assertEqual((row["revoked_by"], row["reason"]), ("operator:boss", "keyCompromise"))
+        from cryptography import x509
+        entry = x509.load_der_x509_crl(await self.crl.current()) \
+            .get_revoked_certificate_by_serial_number(int(serial, 16))
+        assert entry is not None
+        self.assertEqual(entry.extensions.get_extension_for_class(x509.CRLReason).value.reason,
+                         x509.ReasonFlags.key_compromise)
+        event = (await self.store.search_audit({"kind": "console-certificate-revoke"}))[0]
+        detail = json.loads(event["detail"])
+        self.assertEqual((event["identity"], detail["address"], detail["serial"]),
+                         ("operator:boss", "127.0.0.1", serial))
+        code, _, body = await b.go("POST", f"{page}/revoke", reason="superseded",
+                                   csrf=await b.csrf())
+        self.assertIn("already revoked", body)
+        self.assertEqual(len(await self.store.revocations()), 1)
+
+    @deferred_test
+    async def test_revoke_admin_only_and_bad_input(self) -> None:
+        """Viewers and approvers see no Revoke and get 403; an unknown reason is 400 and
+        an unknown record 404, each naming the problem; nothing is revoked."""
+        await self.start()
+        rid, _ = await self.issued_record()
+        page = f"/console/enrollments/{rid}"
+        for user in ("view", "appr"):
+            b = self.browser()
+            await b.login(user)
+            self.assertNotIn("Revoke this certificate", (await b.go("GET", page))[2])
+            self.assertEqual((await b.go("POST", f"{page}/revoke", reason="superseded",
+                                         csrf=await b.csrf()))[0], 403)
+        admin = self.browser()
+        await admin.login("boss")
+        csrf = await admin.csrf()
+        code, _, body = await admin.go("POST", f"{page}/revoke", reason="bored", csrf=csrf)
+        self.assertEqual(code, 400)
+        self.assertIn("Choose a revocation reason: unspecified, keyCompromise", body)
+        code, _, body = await admin.go("POST", "/console/enrollments/999/revoke",
+                                       reason="superseded", csrf=csrf)
+        self.assertEqual(code, 404)
+        self.assertIn("No such certificate to revoke", body)
+        self.assertEqual((await admin.go("POST", f"{page}/revoke", reason="superseded"))[0],
+                         403)
+        self.assertEqual(await self.store.revocations(), [])
+
+
+class HtpasswdChangeTests(SynchronousTestCase):
+    def test_change_within_one_mtime_tick_is_seen(self) -> None:
+        """A new password of the same length written within the same mtime is still a
+        new file (new inode) for a running Htpasswd."""
+        import os
+        path = temporary(self).child("htpasswd")
+        set_user(path, "alice", "first")
+        pool = ThreadPool(minthreads=0, maxthreads=1)
+        htpasswd = Htpasswd(path, pool, reactor, lambda: 0.0)
+        old = htpasswd._entries()["alice"]
+        stamp = os.stat(path.path)
+        set_user(path, "alice", "second")
+        os.utime(path.path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        self.assertEqual(os.stat(path.path).st_size, stamp.st_size)
+        self.assertNotEqual(htpasswd._entries()["alice"], old)
+
+
 class LoginThrottleTests(SynchronousTestCase):
     def test_bounded_memory(self) -> None:
         """The throttle forgets the oldest keys beyond max_keys."""
@@ -476,3 +704,19 @@ class OperatorCommandTests(SynchronousTestCase):
         bad = estra_cli("--state-dir", state.path, "operator", "add", "x", "--role", "root",
                         "--password-stdin", stdin="pw\n")
         self.assertNotEqual(bad.returncode, 0)
+
+    def test_user_add_checks_before_touching_state(self) -> None:
+        """`estra user add` refuses a bad name or an empty password with one line and
+        creates no state directory; a good one is listed by the helpers the console uses."""
+        from estra.state import user_names
+        state = temporary(self).child("state")
+        for name, password in (("a:b", "pw"), ("carol", "")):
+            done = estra_cli("--state-dir", state.path, "user", "add", name,
+                             "--password-stdin", stdin=password + "\n")
+            self.assertEqual(done.returncode, 2)
+            self.assertEqual(len(done.stderr.splitlines()), 1, done.stderr)
+            self.assertFalse(state.exists())
+        done = estra_cli("--state-dir", state.path, "user", "add", "carol",
+                         "--password-stdin", stdin="pw\n")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(user_names(state.child("htpasswd")), ["carol"])

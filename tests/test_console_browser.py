@@ -103,9 +103,9 @@ def csrf(page: Page) -> str:
 
 def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
                              browser: Browser) -> None:
-    """Approve and reject held requests and issue a code in the browser; the devices
-    (curl) see each decision; viewers, forged and logged-out POSTs are refused; every
-    page passes axe-core without serious or critical violations."""
+    """Approve and reject held requests, issue a code, manage device users and revoke a
+    certificate in the browser; the devices (curl) see each decision; viewers, forged and logged-out POSTs
+    are refused; every page passes axe-core without serious or critical violations."""
     server = start_estra(CONFIG)
     server.add_user("alice")
     for name, role in OPERATORS:
@@ -206,16 +206,60 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     assert "used" in root.locator("table").inner_text()
     shot(root, "codes")
 
+    # An admin adds a device user; curl enrolls with the password shown once; after the
+    # admin removes the user the next enrollment is 401.  A viewer has no Users page.
+    root.get_by_role("link", name="Users").click()
+    root.get_by_label("User name").fill("meter-9")
+    root.get_by_role("button", name="Add user or set password").click()
+    password = root.locator("#new-password").inner_text()
+    assert "meter-9" in root.get_by_role("table").inner_text()
+    assert "$2" not in root.content()
+    shot(root, "users-added")
+    meter = pki.csr(pki.ec_key(), pki.name("meter-9"))
+    status, _, body = server.post("simpleenroll", meter, "--user", f"meter-9:{password}")
+    assert status == 200, body
+    assert issued(body)[0].subject == pki.name("meter-9")
+    root.get_by_role("button", name="Remove user meter-9").click()
+    root.wait_for_url(f"{base}/console/users")
+    assert "meter-9" not in root.get_by_role("table").inner_text()
+    shot(root, "users")
+    assert server.post("simpleenroll", meter, "--user", f"meter-9:{password}")[0] == 401
+    vic.goto(f"{base}/console/")
+    assert vic.get_by_role("link", name="Users").count() == 0
+    assert vic.goto(f"{base}/console/users").status == 403         # type: ignore[union-attr]
+    refused = vic.request.post(f"{base}/console/users", max_redirects=0, form={
+        "name": "mallory", "password": "x", "csrf": csrf(vic)})
+    assert refused.status == 403
+    root.goto(f"{base}/console/audit?kind=console-user-removed")
+    assert "operator:root" in root.inner_text("main")
+    assert password not in root.inner_text("main")
+
     # Search, detail, audit.
     root.goto(f"{base}/console/enrollments?identity=basic:alice&decision=issued")
     shot(root, "enrollments")
     root.get_by_role("link", name=re.compile("record")).first.click()
     assert "Download the certificate (PEM)" in root.inner_text("main")
     shot(root, "enrollment")
+
+    # The admin revokes the code device's certificate there; its renewal is then 403.
+    pem = root.request.get(root.url + ".pem")
+    assert pem.status == 200
+    (device / "device.pem").write_bytes(pem.body())
+    root.get_by_label("Revocation reason").select_option("keyCompromise")
+    root.get_by_role("button", name="Revoke this certificate").click()
+    assert "recorded: re-enrollment refused" in root.get_by_role("status").inner_text()
+    assert root.get_by_role("button", name="Revoke this certificate").count() == 0
+    shot(root, "enrollment-revoked")
+    from tests.conftest import parse_http
+    status, _, body = parse_http(server.curl(
+        "codes/simplereenroll", "--cert", str(device / "device.pem"), "--key",
+        str(device / "device.key"), "--data-binary", f"@{device / 'device.b64'}",
+        "-H", "Content-Type: application/pkcs10").stdout)
+    assert status == 403 and b"was revoked (keyCompromise)" in body, (status, body)
     root.goto(f"{base}/console/audit?kind=console-approve")
     assert "operator:ann" in root.inner_text("main")
     shot(root, "audit")
     root.goto(f"{base}/console/")
     assert "issued" in root.locator("figcaption").inner_text()
     shot(root, "dashboard-after")
-    assert len(shot.checked) == 9
+    assert len(shot.checked) == 12

@@ -143,15 +143,18 @@ def unit_syscall_filter(analyze: str, unit: str) -> set[str]:
     return allowed - denied
 
 
+@pytest.mark.parametrize("workers", [(), ("--workers", "2")])
 def test_syscall_filter_allows_what_estra_does(start_estra: Callable[..., Server],
-                                               tmp_path: Path) -> None:
+                                               tmp_path: Path, workers: tuple[str, ...]
+                                               ) -> None:
     """Every system call estra makes (under strace) while it creates its state, serves an
     enrollment with Basic auth, reloads its certificate on SIGHUP and stops on SIGTERM is
-    in estra.service's SystemCallFilter=: a call outside it would kill the service."""
+    in estra.service's SystemCallFilter=: a call outside it would kill the service. With
+    workers, the supervisor's (spawning, signalling) and the workers' calls too."""
     analyze = tool("systemd-analyze", "systemd")
     strace = tool("strace", "strace")
     trace = tmp_path / "trace"
-    server = start_estra("", prefix=(strace, "-f", "-qq", "-o", str(trace)))
+    server = start_estra("", *workers, prefix=(strace, "-f", "-qq", "-o", str(trace)))
     server.add_user("alice")
     estra_pid = int(trace.read_text().split(None, 1)[0])
     req = tmp_path / "req.b64"

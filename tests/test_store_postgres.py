@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 from pathlib import Path
 from typing import Callable, Iterator
@@ -13,28 +12,21 @@ from typing import Callable, Iterator
 import pytest
 
 from tests import pki
+from tests.cluster import PG, fresh_database
 from tests.conftest import PASSWORD, Server, estra_cli, parse_http
-
-PG = "postgresql://postgres@127.0.0.1:5432"
-
 
 @pytest.fixture
 def database() -> Iterator[str]:
     """A fresh database for this test, dropped afterwards."""
     try:
         import psycopg
-        admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5)
+        psycopg.connect(f"{PG}/postgres", connect_timeout=5).close()
     except Exception as e:  # noqa: BLE001 - any failure means no usable server
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required in CI: {e}")
         pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {e}")
-    name = f"estra_test_{secrets.token_hex(6)}"
-    admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield f"{PG}/{name}"
-    finally:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-        admin.close()
+    with fresh_database() as url:
+        yield url
 
 
 def two_nodes(start_estra: Callable[..., Server], url: str, profile: str) -> tuple[Server, Server]:

@@ -5,7 +5,7 @@ same format as the device file, `estra operator add`) whose role is a
 "name:role" line in the roles file, or with a TLS client certificate from
 `[console] operator_trust` whose common name `[console] cert_roles` maps to a
 role.  Roles are ordered: viewer < approver (decide held requests) < admin
-(also one-time codes).
+(also one-time codes and the HTTP Basic device users).
 """
 
 from __future__ import annotations

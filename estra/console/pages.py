@@ -15,16 +15,19 @@ from attrs import frozen
 from twisted.web.template import Tag, flattenString, tags
 
 from estra.console.csr import DecodedCsr
+from estra.console.operators import allows
+from estra.revocation import REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
-           "enrollment_page", "codes_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
+           "enrollment_page", "codes_page", "users_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
            "AUDIT"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
-NAV = (("Dashboard", "/console/"), ("Pending", "/console/pending"),
-       ("Enrollments", "/console/enrollments"), ("Codes", "/console/codes"),
-       ("Audit log", "/console/audit"))
+#: (name, path, least role that sees it)
+NAV = (("Dashboard", "/console/", "viewer"), ("Pending", "/console/pending", "viewer"),
+       ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
+       ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
 CSS = b"""
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4}
@@ -75,7 +78,8 @@ def layout(title: str, body: Sequence[Any], operator: Any = None, csrf: str = ""
         bar.append(tags.nav(tags.ul(*[
             tags.li(tags.a(name, href=href, **({"aria-current": "page"} if href == current
                                                 else {})))
-            for name, href in NAV]), **{"aria-label": "Console"}))
+            for name, href, role in NAV if allows(operator.role, role)]),
+            **{"aria-label": "Console"}))
         bar.append(tags.span(f"{operator.name} ({operator.role}) ", tags.form(
             csrf_field(csrf), tags.button("Log out", type="submit"),
             method="post", action="/console/logout", class_="inline"), class_="who"))
@@ -257,7 +261,9 @@ def search_page(search: Search, operator: Any, csrf: str, values: Mapping[str, s
 
 
 def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
-                    history: Sequence[dict[str, Any]], held: Sequence[dict[str, Any]]) -> Tag:
+                    history: Sequence[dict[str, Any]], held: Sequence[dict[str, Any]],
+                    revoked: dict[str, Any] | None = None, can_revoke: bool = False,
+                    notice: str = "", error: str = "") -> Tag:
     sans = ", ".join(json.loads(rec["sans"] or "[]"))
     facts = [("When", when(rec["at"])), ("Identity", rec["identity"]),
              ("How proven", rec["method"]), ("From", rec["peer"]), ("Profile", rec["label"]),
@@ -266,11 +272,25 @@ def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
              ("Rule", rec["rule"]), ("Reason", rec["reason"] or ""),
              ("Serial", rec["serial"] or ""), ("Not after", when(rec["not_after"])),
              ("Key SHA-256", rec["key_sha256"])]
-    body: list[Any] = [tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v))
-                                    for k, v in facts])]
+    if revoked is not None:
+        facts.append(("Revocation", f"{revoked['outcome']} {when(revoked['at'])} by "
+                                    f"{revoked['revoked_by']} ({revoked['reason']})"))
+    body: list[Any] = []
+    if error:
+        body.append(tags.p(error, class_="error", role="alert"))
+    if notice:
+        body.append(tags.p(notice, role="status"))
+    body.append(tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in facts]))
     if rec.get("certificate"):
         body.append(tags.p(tags.a("Download the certificate (PEM)",
                                   href=f"/console/enrollments/{rec['id']}.pem")))
+    if can_revoke:
+        body.append(tags.form(
+            csrf_field(csrf),
+            tags.label("Revocation reason ", tags.select(
+                *[tags.option(name, value=name) for name in REASONS], name="reason")),
+            tags.button("Revoke this certificate", type="submit"), method="post",
+            action=f"/console/enrollments/{rec['id']}/revoke"))
     body.append(tags.h2("History of this key for this identity"))
     body.append(table("Records", ("record", "when", "operation", "decision", "rule", "reason"),
                       [(tags.a(str(h["id"]), href=f"/console/enrollments/{h['id']}"),
@@ -328,3 +348,39 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
                       [(str(c["id"]), c["identity"], when(c["created"]), when(c["expires"]),
                         state(c), revoke(c)) for c in reversed(codes)]))
     return layout("Enrollment codes", body, operator, csrf, "/console/codes")
+
+
+def users_page(operator: Any, csrf: str, names: Sequence[str],
+               new: tuple[str, str | None] | None = None, error: str = "") -> Tag:
+    """Device users (HTTP Basic, the htpasswd file): names only, never their hashes.
+
+    `new` is (name, password) just set, the password only when generated."""
+    body: list[Any] = []
+    if error:
+        body.append(tags.p(error, class_="error", role="alert"))
+    name, password = new or ("", None)
+    if name and password is None:
+        body.append(tags.p(f"The password of {name} is set.", role="status"))
+    elif password is not None:
+        body.append(tags.section(
+            tags.h2("New password"),
+            tags.p(f"Password for {name} (shown only now): ",
+                   tags.code(password, class_="code", id="new-password")),
+            role="status"))
+    body.append(tags.form(
+        csrf_field(csrf),
+        tags.label("User name ", tags.input(name="name", required="required",
+                                            autocomplete="off", maxlength="128")),
+        tags.label("Password (empty: generate one) ",
+                   tags.input(name="password", type="password", autocomplete="new-password",
+                              maxlength="72")),
+        tags.button("Add user or set password", type="submit"), method="post",
+        action="/console/users"))
+
+    def remove(name: str) -> Tag:
+        return tags.form(csrf_field(csrf), tags.input(type="hidden", name="name", value=name),
+                         tags.button(f"Remove user {name}", type="submit"),
+                         method="post", action="/console/users/remove", class_="inline")
+    body.append(table("HTTP Basic device users", ("user", "action"),
+                      [(name, remove(name)) for name in names]))
+    return layout("Device users", body, operator, csrf, "/console/users")

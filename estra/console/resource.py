@@ -21,14 +21,17 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from twisted.internet.defer import Deferred, gatherResults
+from twisted.internet.defer import Deferred, DeferredLock, gatherResults
 from twisted.internet.interfaces import ISSLTransport
+from twisted.internet.threads import deferToThreadPool
 from twisted.logger import Logger
+from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 from twisted.web.template import Tag
 
+from estra import wire
 from estra.auth import Htpasswd, parse_principal
 from estra.config import ConsoleSettings
 from estra.console import pages
@@ -37,6 +40,8 @@ from estra.console.operators import (CERTIFICATE, PASSWORD, LoginThrottle, Opera
                                      allows)
 from estra.errors import EstError
 from estra.http import read_body, respond, run_async
+from estra.revocation import DONE, REASONS, Revocation
+from estra.state import new_password, remove_user, set_user, user_names
 from estra.store import Store
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 from estra.upstream import health
@@ -54,6 +59,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
+#: revoke(serial, reason, by): what `estra revoke` does (estra.revocation.revoke, bound)
+Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
 HEALTH_CACHE = 30.0
 HEALTH_TIMEOUT = 5.0
 #: (method, path pattern ("*" matches one segment), handler, least role)
@@ -63,9 +70,13 @@ ROUTES = (
     ("POST", ("pending", "*"), "_decide", "approver"),
     ("GET", ("enrollments",), "_enrollments", "viewer"),
     ("GET", ("enrollments", "*"), "_enrollment", "viewer"),
+    ("POST", ("enrollments", "*", "revoke"), "_revoke_certificate", "admin"),
     ("GET", ("codes",), "_codes", "viewer"),
     ("POST", ("codes",), "_issue_code", "admin"),
     ("POST", ("codes", "*", "revoke"), "_revoke_code", "admin"),
+    ("GET", ("users",), "_users", "admin"),
+    ("POST", ("users",), "_set_user", "admin"),
+    ("POST", ("users", "remove"), "_remove_user", "admin"),
     ("GET", ("audit",), "_audit_log", "viewer"),
     ("POST", ("logout",), "_logout", "viewer"),
 )
@@ -83,7 +94,9 @@ class Console(Resource):
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
                  operator_trust: TrustStore | None = None,
-                 throttle: LoginThrottle | None = None, reactor: Any = None) -> None:
+                 throttle: LoginThrottle | None = None, reactor: Any = None,
+                 devices: Callable[[], FilePath] | None = None,
+                 pool: ThreadPool | None = None, revoke: Revoke | None = None) -> None:
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -92,6 +105,10 @@ class Console(Resource):
         self.throttle = throttle or LoginThrottle(clock)
         self.reactor = reactor                  # IReactorTime for health timeouts
         self._health: tuple[float, list[tuple[str, str]]] = (-HEALTH_CACHE, [])
+        self.devices = devices                  # the device htpasswd of the config in force
+        self.pool = pool                        # bcrypt off the reactor thread
+        self._device_writes = DeferredLock()    # one change of the file at a time
+        self.revoke = revoke                    # estra.revocation.revoke, bound
 
     # -- plumbing ----------------------------------------------------------------
     def render(self, request: Request) -> Any:
@@ -113,7 +130,7 @@ class Console(Resource):
         respond(request, 303, b"", {**SECURITY_HEADERS, "Location": to})
 
     @staticmethod
-    def _arg(request: Request, name: str) -> str:
+    def _arg(request: Request, name: str, strip: bool = True) -> str:
         """A form field: from the body of a POST (never its URL), else the query."""
         if request.method == b"POST":
             try:
@@ -121,7 +138,8 @@ class Console(Resource):
             except EstError:                # over the admin listener's body limit
                 return ""
             fields = parse_qs(body.decode("utf-8", "replace"))
-            return (fields.get(name) or [""])[0].strip()
+            value = (fields.get(name) or [""])[0]
+            return value.strip() if strip else value
         values = (request.args or {}).get(name.encode(), [b""])
         return values[0].decode("utf-8", "replace").strip()
 
@@ -395,9 +413,49 @@ class Console(Resource):
                 **SECURITY_HEADERS, "Content-Type": "application/x-pem-file",
                 "Content-Disposition": f'attachment; filename="{rec["serial"]}.pem"'})
             return
+        await self._show_enrollment(request, operator, csrf, rec)
+
+    async def _show_enrollment(self, request: Request, operator: Operator, csrf: str,
+                               rec: dict[str, Any], status: int = 200, notice: str = "",
+                               error: str = "") -> None:
         history = await self.store.key_history(str(rec["identity"]), str(rec["key_sha256"]))
         held = await self.store.held(str(rec["identity"]), str(rec["key_sha256"]))
-        await self._page(request, 200, pages.enrollment_page(operator, csrf, rec, history, held))
+        revoked = await self.store.revocation(str(rec["serial"])) if rec["serial"] else None
+        can_revoke = (self.revoke is not None and allows(operator.role, "admin")
+                      and bool(rec.get("certificate"))
+                      and (revoked is None or revoked["outcome"] not in DONE))
+        await self._page(request, status, pages.enrollment_page(
+            operator, csrf, rec, history, held, revoked, can_revoke, notice, error))
+
+    async def _revoke_certificate(self, request: Request, operator: Operator, csrf: str,
+                                  path: list[str], token: str) -> None:
+        """What `estra revoke SERIAL --reason R` does, for the record's certificate."""
+        reason = self._arg(request, "reason")
+        rec = await self.store.enrollment(int(path[1])) if path[1].isdigit() else None
+        if rec is None or not rec.get("certificate") or self.revoke is None:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such certificate to revoke.", operator, csrf))
+            return
+        if reason not in REASONS:
+            await self._show_enrollment(request, operator, csrf, rec, 400, error=(
+                f"Choose a revocation reason: {', '.join(REASONS)}."))
+            return
+        serial = wire.serial_hex(x509.load_der_x509_certificate(
+            base64.b64decode(str(rec["certificate"]))).serial_number)
+        done = await self.revoke(int(serial, 16), reason, operator.principal)
+        said = done if isinstance(done, str) else f"{done.outcome}: {done.detail}"
+        await self._audit(request, operator, "certificate-revoke", serial=serial,
+                          record=rec["id"], reason=reason, outcome=said)
+        if isinstance(done, str):
+            await self._show_enrollment(request, operator, csrf, rec, 409,
+                                        error=f"Not revoked: {done}")
+        elif done.code:             # the CA failed (502), or has no API (recorded only)
+            await self._show_enrollment(request, operator, csrf, rec,
+                                        502 if done.outcome == "failed" else 200,
+                                        error=f"Certificate {serial}: {said}")
+        else:
+            await self._show_enrollment(request, operator, csrf, rec,
+                                        notice=f"Certificate {serial}: {said}")
 
     async def _codes(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str, str] | None = None,
@@ -428,6 +486,58 @@ class Console(Resource):
         await self._audit(request, operator, "code-revoked", code=path[1], changed=ok)
         self._redirect(request, "/console/codes")
 
+    async def _users(self, request: Request, operator: Operator, csrf: str,
+                     path: list[str], token: str, new: tuple[str, str | None] | None = None,
+                     error: str = "", status: int = 200) -> None:
+        if self.devices is None:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No device user file here.", operator, csrf))
+            return
+        await self._page(request, status, pages.users_page(
+            operator, csrf, user_names(self.devices()), new, error))
+
+    async def _in_thread(self, f: Callable[..., Any], *args: Any) -> Any:
+        """`f(*args)` on the pool (bcrypt, file I/O), one device-file change at a time."""
+        await self._device_writes.acquire()
+        try:
+            if self.pool is None or self.reactor is None:
+                return f(*args)
+            return await deferToThreadPool(self.reactor, self.pool, f, *args)
+        finally:
+            self._device_writes.release()
+
+    async def _set_user(self, request: Request, operator: Operator, csrf: str,
+                        path: list[str], token: str) -> None:
+        name, typed = self._arg(request, "name"), self._arg(request, "password", strip=False)
+        if self.devices is None:
+            await self._users(request, operator, csrf, path, token)
+            return
+        password = typed or new_password()
+        known = name in user_names(self.devices())
+        try:
+            await self._in_thread(set_user, self.devices(), name, password)
+        except ValueError as e:
+            await self._users(request, operator, csrf, path, token, error=str(e), status=400)
+            return
+        await self._audit(request, operator, "user-set", user=name, created=not known,
+                          generated=not typed)
+        await self._users(request, operator, csrf, path, token,
+                          new=(name, None if typed else password))
+
+    async def _remove_user(self, request: Request, operator: Operator, csrf: str,
+                           path: list[str], token: str) -> None:
+        name = self._arg(request, "name")
+        if self.devices is None:
+            await self._users(request, operator, csrf, path, token)
+            return
+        removed = await self._in_thread(remove_user, self.devices(), name)
+        await self._audit(request, operator, "user-removed", user=name, changed=removed)
+        if not removed:
+            await self._users(request, operator, csrf, path, token, status=404,
+                              error=f"No user {name!r}; nothing changed.")
+            return
+        self._redirect(request, "/console/users")
+
 
 def _time(value: str) -> float | None:
     """A datetime-local form value (UTC) as a timestamp; None when empty."""
@@ -450,11 +560,16 @@ def csr_recipe(principal: str, code: str) -> str:
 
 def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  pool: ThreadPool, clock: Callable[[], float],
-                 cas: Mapping[str, Any] | None = None) -> Resource:
-    """The /console resource (a leaf that routes its own sub-paths) from [console]."""
+                 cas: Mapping[str, Any] | None = None,
+                 devices: Callable[[], FilePath] | None = None,
+                 revoke: Revoke | None = None) -> Resource:
+    """The /console resource (a leaf that routes its own sub-paths) from [console];
+    `devices` gives the device htpasswd file in force (the Users page), `revoke` what
+    `estra revoke` does (the enrollment page's Revoke)."""
     assert settings.operators is not None
     anchors = [c for f in settings.operator_trust for c in load_pem_certs(f)]
     return Console(store, Htpasswd(settings.operators, pool, reactor, clock),
                    Roles(settings.roles, dict(settings.cert_roles)), clock, settings.tls,
                    settings.session_minutes * 60.0, cas,
-                   TrustStore("operator", anchors) if anchors else None, reactor=reactor)
+                   TrustStore("operator", anchors) if anchors else None, reactor=reactor,
+                   devices=devices, pool=pool, revoke=revoke)

@@ -1,9 +1,19 @@
-"""What every HTTP upstream shares: a pooled treq client, timeouts, retries, error mapping.
+"""What every HTTP upstream shares: a pooled HTTP client, timeouts, retries, error mapping.
+
+Connections persist (keep-alive, up to 16 idle per upstream) and the TLS
+context for an upstream is built once, not per request: a pooled call costs a
+fraction of a new TLS connection.  Requests go to twisted.web's Agent directly,
+with the body written at once, not through treq's per-request wrapping (URL
+re-parsing, cookie jar, content decoding) which the RA has no use for.
 
 Retry rule: a request is retried (at most `retries` times) only when it
-cannot have issued a certificate: idempotent GETs on any transport failure,
-and any request whose connection was refused before a byte was sent.
-A POST that may have reached the CA is never repeated.
+cannot have issued a certificate: idempotent GETs on any transport failure;
+any request that was never sent (connection refused, or the pooled connection
+found closed before the request was written); and a request on a reused
+keep-alive connection that the upstream closed without a byte of answer (its
+idle timeout racing our request, which curl and browsers repeat too).  Any
+other POST that may have reached the CA (a timeout, a new connection closed
+unanswered) is never repeated.
 
 Mapping to the device: the upstream refusing a request (4xx) gives the same
 4xx with the upstream's reason, except 401/403/407, which mean the RA's own
@@ -14,8 +24,10 @@ be parsed gives 502.
 
 from __future__ import annotations
 
+import json as _json
 import time
 from typing import Any, Awaitable, Callable, Mapping, Sequence
+from weakref import WeakSet
 
 from attrs import frozen
 from cryptography import x509
@@ -23,13 +35,21 @@ from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL
 from twisted.internet import error as net_error
 from twisted.internet import ssl
-from twisted.internet.defer import CancelledError
+from twisted.internet.abstract import isIPAddress, isIPv6Address
+from twisted.internet.defer import CancelledError, Deferred, succeed
+from twisted.internet.endpoints import (HostnameEndpoint, TCP4ClientEndpoint, TCP6ClientEndpoint,
+                                        wrapClientTLS)
+from twisted.internet.interfaces import IConsumer, IStreamClientEndpoint
+from twisted.internet.protocol import Protocol
 from twisted.logger import Logger
 from twisted.python.failure import Failure
-from twisted.web._newclient import RequestTransmissionFailed
-from twisted.web.client import Agent, HTTPConnectionPool, ResponseNeverReceived
-from twisted.web.iweb import IPolicyForHTTPS
-from treq.client import HTTPClient
+from twisted.web._newclient import RequestNotSent, RequestTransmissionFailed
+from twisted.web.client import (URI, Agent, HTTPConnectionPool, RedirectAgent, ResponseDone,
+                                ResponseNeverReceived)
+from twisted.web.error import SchemeNotSupported
+from twisted.web.http import PotentialDataLoss
+from twisted.web.http_headers import Headers
+from twisted.web.iweb import IAgentEndpointFactory, IBodyProducer, IPolicyForHTTPS, IResponse
 from zope.interface import implementer
 
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
@@ -95,11 +115,9 @@ class UpstreamHTTP:
                  retry_after: int = 30) -> None:
         self._reactor, self.kind, self.name = reactor, kind, name
         self.timeout, self.retries, self.retry_after = timeout, retries, retry_after
-        self.pool = HTTPConnectionPool(reactor, persistent=True)
-        self.pool.maxPersistentPerHost = 16
-        self.pool.retryAutomatically = False   # we decide what is safe to repeat
-        self._http = HTTPClient(Agent(reactor, contextFactory=policy,
-                                      connectTimeout=connect_timeout, pool=self.pool))
+        self.pool = _Pool(reactor)
+        self._agent = RedirectAgent(Agent.usingEndpointFactory(
+            reactor, _Endpoints(reactor, policy, connect_timeout), pool=self.pool))
 
     async def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                       data: bytes | None = None, json: Any = None) -> Reply:
@@ -110,7 +128,7 @@ class UpstreamHTTP:
             try:
                 return await self._once(method, url, headers, data, json)
             except _Retryable as e:
-                if attempt > self.retries or not (method == "GET" or e.refused):
+                if attempt > self.retries or not (method == "GET" or e.unsent):
                     raise UpstreamUnavailable(str(e), self.retry_after) from None
 
     async def _once(self, method: str, url: str, headers: Mapping[str, str] | None,
@@ -118,13 +136,16 @@ class UpstreamHTTP:
         started = time.monotonic()
         status: int | str = "failed"
         try:
-            body_kw: dict[str, Any] = {"json": json} if json is not None else {"data": data}
-            sent: dict[bytes | str, bytes | str] = {k: v for k, v in (headers or {}).items()}
-            d = self._http.request(method, url, headers=sent, **body_kw)
+            sent = Headers({k: [v] for k, v in (headers or {}).items()})
+            if json is not None:
+                data = _json.dumps(json).encode()
+                sent.setRawHeaders("Content-Type", ["application/json"])
+            d = self._agent.request(method.encode("ascii"), url.encode("ascii"), sent,
+                                    None if data is None else _Body(data))
             d.addTimeout(self.timeout, self._reactor, onTimeoutCancel=self._timed_out)
             response = await d
             status = response.code
-            body_d = response.content()
+            body_d = _Collect.body(response)
             body_d.addTimeout(max(0.1, self.timeout - (time.monotonic() - started)),
                               self._reactor, onTimeoutCancel=self._timed_out)
             body: bytes = await body_d
@@ -133,14 +154,17 @@ class UpstreamHTTP:
             raise _Retryable(f"upstream {self.name} did not answer within "
                              f"{self.timeout:g} s") from e
         except net_error.ConnectionRefusedError as e:
-            raise _Retryable(f"upstream {self.name} refused the connection", refused=True) from e
+            raise _Retryable(f"upstream {self.name} refused the connection", unsent=True) from e
+        except RequestNotSent as e:
+            raise _Retryable(f"upstream {self.name}: connection closed before the request "
+                             "was sent", unsent=True) from e
         except (net_error.ConnectError, net_error.DNSLookupError) as e:
             raise _Retryable(f"upstream {self.name} unreachable: {e.__class__.__name__}") from e
         except (ResponseNeverReceived, RequestTransmissionFailed) as e:
             tls = any(f.check(SSL.Error) for f in e.reasons)
             what = "TLS handshake failed (check the upstream trust anchor and the RA's client certificate)" if tls \
                 else "connection closed before an answer"
-            raise _Retryable(f"upstream {self.name}: {what}") from e
+            raise _Retryable(f"upstream {self.name}: {what}", unsent=isinstance(e, _Stale)) from e
         except Exception as e:  # noqa: BLE001 - partial bodies, protocol errors
             status = "garbled"
             log.failure("upstream {name}: unreadable answer", name=self.name)
@@ -158,7 +182,7 @@ class UpstreamHTTP:
 
     @staticmethod
     def _timed_out(result: Any, timeout: float) -> Failure:
-        """What a cancelled-by-timeout request becomes, whatever treq made of it."""
+        """What a cancelled-by-timeout request becomes, whatever the agent made of it."""
         return Failure(TimeoutError(f"no answer within {timeout} s"))
 
     def refusal(self, reply: Reply, reason: str | None = None) -> EstError:
@@ -203,14 +227,140 @@ class CachedCerts:
             log.warn("upstream {name}: CA certificates refresh failed ({reason}); serving "
                      "the cached copy", name=self.name, reason=e.reason)
             return self._cached[1]
+        if self._cached is not None and self._cached[1] != certs:
+            log.info("upstream {name}: its CA certificates changed, now {count}: {subjects}",
+                     name=self.name, count=len(certs),
+                     subjects="; ".join(c.subject.rfc4514_string() for c in certs))
         self._cached = (now, certs)
         return certs
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, refused: bool = False) -> None:
+    def __init__(self, message: str, unsent: bool = False) -> None:
         super().__init__(message)
-        self.refused = refused
+        self.unsent = unsent
+
+
+class _Pool(HTTPConnectionPool):
+    """Persistent connections; a request on a reused one is told apart (`_Reused`)."""
+
+    retryAutomatically = False          # UpstreamHTTP decides what is safe to repeat
+
+    def __init__(self, reactor: Any) -> None:
+        super().__init__(reactor, persistent=True)
+        self.maxPersistentPerHost = 16
+        self._used: WeakSet[Any] = WeakSet()
+
+    def getConnection(self, key: Any, endpoint: IStreamClientEndpoint) -> Deferred[Any]:
+        return super().getConnection(key, endpoint).addCallback(self._mark)
+
+    def _mark(self, protocol: Any) -> Any:
+        reused = protocol in self._used
+        self._used.add(protocol)
+        return _Reused(protocol) if reused else protocol
+
+
+class _Stale(ResponseNeverReceived):
+    """A reused connection closed with no answer: the keep-alive race, not a CA fault."""
+
+
+class _Reused:
+    """A pooled connection used again; a plain close before any answer is `_Stale`."""
+
+    def __init__(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    def request(self, request: Any) -> Deferred[Any]:
+        d: Deferred[Any] = self._protocol.request(request)
+        return d.addErrback(self._stale)
+
+    @staticmethod
+    def _stale(failure: Failure) -> Failure:
+        e = failure.value
+        if isinstance(e, ResponseNeverReceived) and \
+                all(f.check(net_error.ConnectionClosed) for f in e.reasons):
+            raise _Stale(e.reasons)
+        return failure
+
+
+@implementer(IAgentEndpointFactory)
+class _Endpoints:
+    """One endpoint per scheme, host and port, made once: the TLS context (anchors,
+    client certificate) is built once per upstream, and a literal IP address is
+    connected to without a resolver round trip through the thread pool."""
+
+    def __init__(self, reactor: Any, policy: IPolicyForHTTPS, timeout: float) -> None:
+        self._reactor, self._policy, self._timeout = reactor, policy, timeout
+        self._made: dict[tuple[bytes, bytes, int], IStreamClientEndpoint] = {}
+
+    def endpointForURI(self, uri: URI) -> IStreamClientEndpoint:
+        key = (uri.scheme, uri.host, uri.port)
+        if key not in self._made:
+            if uri.scheme not in (b"http", b"https"):
+                raise SchemeNotSupported(f"unsupported scheme: {uri.scheme!r}")
+            host = uri.host.decode("ascii")
+            endpoint: IStreamClientEndpoint = (
+                TCP4ClientEndpoint(self._reactor, host, uri.port, self._timeout)
+                if isIPAddress(host) else
+                TCP6ClientEndpoint(self._reactor, host, uri.port, self._timeout)
+                if isIPv6Address(host) else
+                HostnameEndpoint(self._reactor, uri.host, uri.port, self._timeout))
+            if uri.scheme == b"https":
+                endpoint = wrapClientTLS(self._policy.creatorForNetloc(uri.host, uri.port),
+                                         endpoint)
+            self._made[key] = endpoint
+        return self._made[key]
+
+
+@implementer(IBodyProducer)
+class _Body:
+    """A request body written in one go (FileBodyProducer would wait a reactor turn)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data, self.length = data, len(data)
+
+    def startProducing(self, consumer: IConsumer) -> Deferred[None]:
+        consumer.write(self._data)
+        return succeed(None)
+
+    def pauseProducing(self) -> None:
+        pass
+
+    def resumeProducing(self) -> None:
+        pass
+
+    def stopProducing(self) -> None:
+        pass
+
+
+class _Collect(Protocol):
+    """A whole response body; cancelling closes the connection (never back to the pool)."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self.done: Deferred[bytes] = Deferred(self._cancel)
+
+    @classmethod
+    def body(cls, response: IResponse) -> Deferred[bytes]:
+        collect = cls()
+        response.deliverBody(collect)
+        return collect.done
+
+    def _cancel(self, _: Deferred[bytes]) -> None:
+        producer: Any = self.transport      # twisted.web's TransportProxyProducer
+        if producer is not None:
+            producer.stopProducing()
+
+    def dataReceived(self, data: bytes) -> None:
+        self._parts.append(data)
+
+    def connectionLost(self, reason: Failure = Failure(ResponseDone())) -> None:
+        if self.done.called:
+            return
+        if reason.check(ResponseDone, PotentialDataLoss):   # no length: ended by close
+            self.done.callback(b"".join(self._parts))
+        else:
+            self.done.errback(reason)
 
 
 def http_for(reactor: Any, config: Any) -> UpstreamHTTP:

@@ -121,6 +121,16 @@ class LocalCA:
         log.info("created the embedded CA in {path}", path=cert_path.path)
         return cls(key, cert, clock)
 
+    def reload(self, cert_path: FilePath, key_path: FilePath) -> bool:
+        """Take the CA from its files again, in place, so every holder of this object
+        signs with it (after a rollover or retire-old); True when it changed."""
+        if not cert_path.exists():
+            raise FileNotFoundError(f"{cert_path.path} is missing; keeping the running CA")
+        fresh = LocalCA.load_or_create(cert_path, key_path, 1, self._clock)
+        changed = (fresh.cert, fresh.rollover) != (self.cert, self.rollover)
+        self.key, self.cert, self.rollover = fresh.key, fresh.cert, fresh.rollover
+        return changed
+
     def issue(self, subject: x509.Name, public_key: object,
               sans: Sequence[x509.GeneralName], ekus: Sequence[str],
               validity_days: int) -> x509.Certificate:

@@ -1,0 +1,152 @@
+"""Rollovers recorded in the store and followed by every node (estra/casync.py), in process:
+two state directories share one SQLite store as two nodes would share PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import time
+
+from attrs import evolve
+from cryptography import x509
+from twisted.trial.unittest import SynchronousTestCase
+
+from estra import casync
+from estra.config import ConfigError, Settings, load_settings, settings_from_string
+from estra.ocsp import OcspResponder
+from estra.revocation import CrlPublisher
+from estra.rollover import rollover
+from estra.state import init_state, prepare_state
+from estra.store import migrate_blocking, open_store, run_blocking
+from estra.upstream.local import LocalCA, generate_key
+from estra.service import scep_signer
+
+
+def _args(action: str) -> argparse.Namespace:
+    return argparse.Namespace(action=action, force=False, days=None, json=False)
+
+
+class KeyWrapTests(SynchronousTestCase):
+    """The new CA key in the store opens only with the previous CA key, for its own root."""
+
+    def setUp(self) -> None:
+        self.settings = load_settings(None, state_dir=self.mktemp())
+        init_state(self.settings)
+        self.old = LocalCA.load_or_create(self.settings.ca_cert, self.settings.ca_key, 1,
+                                          time.time)
+        self.new = rollover(self.settings)
+
+    def test_round_trip(self) -> None:
+        """The key sealed under the old key comes back, and is not stored in clear."""
+        wrapped = casync.wrap_key(self.new, self.old.key)
+        self.assertNotIn(b"PRIVATE KEY", wrapped.encode())
+        key = casync.unwrap_key(wrapped, self.new.cert, self.old.key)
+        self.assertEqual(key.public_key(), self.new.cert.public_key())
+
+    def test_other_key_or_root_refused(self) -> None:
+        """Another node's CA key, or the key presented for another root, is a ValueError."""
+        wrapped = casync.wrap_key(self.new, self.old.key)
+        self.assertRaises(ValueError, casync.unwrap_key, wrapped, self.new.cert, generate_key())
+        self.assertRaises(ValueError, casync.unwrap_key, wrapped, self.old.cert, self.old.key)
+
+
+class SyncSettingTests(SynchronousTestCase):
+    """[ca] sync_seconds: how often a node reads the store's rollovers."""
+
+    def test_default_and_refused(self) -> None:
+        """60 s by default; zero is refused naming the key."""
+        self.assertEqual(settings_from_string("", "estra.toml").ca_sync_seconds, 60)
+        self.assertEqual(settings_from_string("[ca]\nsync_seconds = 2.5\n",
+                                              "estra.toml").ca_sync_seconds, 2.5)
+        with self.assertRaises(ConfigError) as caught:
+            settings_from_string("[ca]\nsync_seconds = 0\n", "estra.toml")
+        self.assertIn("sync_seconds", str(caught.exception))
+
+
+class TwoNodeFollowTests(SynchronousTestCase):
+    """Node A rolls over with `estra ca`; node B, with its own state directory and the
+    same CA, follows from the store; then the retirement."""
+
+    def setUp(self) -> None:
+        base = os.path.abspath(self.mktemp())
+        store_url = f"sqlite:///{base}-store.db"
+        self.a = self._node(f"{base}-a", store_url)
+        init_state(self.a)
+        self.b = self._node(f"{base}-b", store_url)
+        self.b.state_dir.makedirs()
+        for name in ("ca.pem", "ca.key"):       # what an operator copies to a new node
+            shutil.copy(self.a.state_dir.child(name).path, self.b.state_dir.child(name).path)
+        prepare_state(self.b)                   # B's own server.pem, htpasswd
+        self.b_ca = LocalCA.load_or_create(self.b.ca_cert, self.b.ca_key, 1, time.time)
+        scep_signer(self.b, self.b_ca)           # B's own SCEP RA key and certificate
+        self.store = open_store(store_url, self.a.state_dir, time.time)
+        migrate_blocking(self.store)
+        self.follower = casync.CaFollower(self.b, self.store, self.b_ca)
+
+    def _node(self, state: str, store_url: str) -> Settings:
+        settings = load_settings(None, state_dir=state)
+        return evolve(settings, store_url=store_url,
+                      scep_cert=settings.state_dir.child("scep-ra.pem"),
+                      scep_key=settings.state_dir.child("scep-ra.key"))
+
+    def _follow(self) -> bool:
+        self.follower.catch_up(run_blocking(self.store, casync.recorded))
+        return self.b_ca.reload(self.b.ca_cert, self.b.ca_key)
+
+    def test_b_follows_rollover_and_retirement(self) -> None:
+        """B gets A's new root and key and both links, re-issues its own TLS and SCEP RA
+        certificates from the new CA (same SCEP key), and later retires the old root."""
+        old_root = self.b_ca.cert
+        old_scep = x509.load_pem_x509_certificate(self.b.scep_cert.getContent())
+        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        a_new = x509.load_pem_x509_certificate(self.a.ca_cert.getContent())
+        self.assertTrue(self._follow())
+        self.assertEqual(self.b_ca.cert, a_new)
+        self.assertEqual(self.b_ca.key.public_key(), a_new.public_key())
+        self.assertEqual(self.b_ca.anchors(), [a_new, old_root])
+        self.assertEqual(self.b.ca_cert.sibling("ca-newwithold.pem").getContent(),
+                         self.a.ca_cert.sibling("ca-newwithold.pem").getContent())
+        served = x509.load_pem_x509_certificates(self.b.tls_cert.getContent())
+        self.assertEqual(served[0].issuer, a_new.subject)
+        scep = x509.load_pem_x509_certificate(self.b.scep_cert.getContent())
+        self.assertEqual((scep.issuer, scep.public_key()), (a_new.subject, old_scep.public_key()))
+        self.assertFalse(self._follow())          # nothing new: nothing changes
+
+        self.assertEqual(casync.run(self.a, _args("retire-old")), 0)
+        self.assertTrue(self._follow())
+        self.assertEqual(self.b_ca.anchors(), [a_new])
+        self.assertFalse(self.b.ca_cert.sibling("ca-old.pem").exists())
+        self.assertEqual(run_blocking(self.store, casync.recorded)[-1].wrapped_key, "")
+
+    def test_crl_and_ocsp_follow_the_ca(self) -> None:
+        """The CRL publisher and OCSP responder built at start name the CA in force after
+        B picked the rollover up (the CA object changes in place)."""
+        publisher = CrlPublisher(self.store, self.b_ca, time.time, 86400)
+        responder = OcspResponder(self.store, self.b_ca, time.time)
+        before = publisher.issuer
+        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        self.assertTrue(self._follow())
+        a_new = x509.load_pem_x509_certificate(self.a.ca_cert.getContent())
+        expected = x509.SubjectKeyIdentifier.from_public_key(
+            a_new.public_key()).digest.hex()   # type: ignore[arg-type]
+        self.assertNotEqual(before, expected)
+        self.assertEqual((publisher.issuer, responder.issuer), (expected, expected))
+
+    def test_node_behind_cannot_roll_over(self) -> None:
+        """A rollover from a node that missed the store's last one is refused, files unchanged."""
+        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        before = self.b.ca_cert.getContent()
+        self.assertEqual(casync.run(self.b, _args("rollover")), 2)
+        self.assertEqual(self.b.ca_cert.getContent(), before)
+        self.assertEqual(len(run_blocking(self.store, casync.recorded)), 1)
+
+    def test_foreign_ca_is_not_replaced(self) -> None:
+        """A node whose CA is not on the store's path keeps its CA and says why."""
+        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        other = load_settings(None, state_dir=self.mktemp())
+        init_state(other)
+        foreign = LocalCA.load_or_create(other.ca_cert, other.ca_key, 1, time.time)
+        follower = casync.CaFollower(other, self.store, foreign)
+        self.assertRaises(ValueError, follower.catch_up, run_blocking(self.store, casync.recorded))
+        self.assertEqual(x509.load_pem_x509_certificate(other.ca_cert.getContent()), foreign.cert)
