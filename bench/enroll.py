@@ -52,7 +52,7 @@ __all__ = ["make_csr", "cpu_seconds", "spawn", "start_estra", "CHILDREN", "CPUS"
            "main"]
 
 TARGET = 0.85
-PARTS = ("workers", "upstream", "memory", "cluster")
+PARTS = ("workers", "upstream", "memory", "cluster", "console")
 PG = "postgresql://postgres@127.0.0.1:5432/"
 
 

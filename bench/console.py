@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""What the operator console costs an enrollment (issue #13: "no noticeable cost").
+
+Three estras on the same code, each with an [admin] listener: without the
+console, with it on, and with it on while a logged-in operator reloads the
+dashboard (24 h chart, pending count, upstream health) every second during the
+load.  Each runs the same wrk load (keep-alive and new TLS connection per
+request, runs interleaved, the least server CPU per request of each counts);
+the figure is enrollments per second of server CPU relative to no console.
+
+    python3 bench/console.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (CHILDREN, WrkResult, _env, figure, make_csr, start_estra,  # noqa: E402
+                     stop, wrk)
+
+__all__ = ["report"]
+
+USER, PASSWORD, OPERATOR, OPERATOR_PASSWORD = "bench", "secret", "ops", "bench-operator-pw"
+TARGET = 0.95          # per-core cost within 5 %: below this machine's run-to-run noise
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _config(tmp: Path, name: str, console: bool) -> tuple[Path, int]:
+    port = _free_port()
+    path = tmp / f"{name}.toml"
+    path.write_text(f'[admin]\nlisten = "tcp:{port}:interface=127.0.0.1"\n'
+                    + ("[console]\ntls = false\n" if console else ""))
+    return path, port
+
+
+def _login(admin_port: int) -> str:
+    """Log the operator in: the session cookie header."""
+    conn = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=10)
+    conn.request("POST", "/console/login", urllib.parse.urlencode(
+        {"user": OPERATOR, "password": OPERATOR_PASSWORD}),
+        {"Content-Type": "application/x-www-form-urlencoded"})
+    reply = conn.getresponse()
+    reply.read()
+    cookie = reply.getheader("Set-Cookie") or ""
+    if reply.status not in (302, 303) or not cookie:
+        sys.exit(f"console login failed: {reply.status}")
+    return cookie.split(";", 1)[0]
+
+
+class Browsing:
+    """An operator reloading the dashboard every second until stopped."""
+
+    def __init__(self, admin_port: int, cookie: str) -> None:
+        self.pages, self.failed, self._stop = 0, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(admin_port, cookie),
+                                        daemon=True)
+
+    def _run(self, admin_port: int, cookie: str) -> None:
+        while not self._stop.wait(1.0):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=10)
+                conn.request("GET", "/console/", headers={"Cookie": cookie})
+                reply = conn.getresponse()
+                reply.read()
+                conn.close()
+                self.pages += 1
+                self.failed += reply.status != 200
+            except OSError:
+                self.failed += 1
+
+    def __enter__(self) -> "Browsing":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(15)
+
+
+def report(quick: bool = False) -> list[str]:
+    """Console off / on / on with an operator browsing: per-core ratios."""
+    seconds, repeat, cap = (2.0, 1, 4000) if quick else (6.0, 3, 40000)
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="estra-bench-console-") as name:
+        tmp = Path(name)
+        body = tmp / "csr.b64"
+        body.write_bytes(make_csr())
+        authorization = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        servers: dict[str, tuple[int, int]] = {}
+        admin_ports: dict[str, int] = {}
+        for label, console in (("off", False), ("on", True)):
+            config, admin_ports[label] = _config(tmp, label, console)
+            pid, port, state = start_estra(tmp, USER, PASSWORD, config, f"{label}-")
+            servers[label] = (pid, port)
+            if console:
+                subprocess.run([sys.executable, "-m", "estra.cli", "--config", str(config),
+                                "--state-dir", str(state), "operator", "add", OPERATOR,
+                                "--role", "viewer", "--password-stdin"],
+                               input=OPERATOR_PASSWORD + "\n", text=True, env=_env(),
+                               check=True, capture_output=True)
+        cookie = _login(admin_ports["on"])
+        pages = failed = 0
+        for mode, new_conn in (("keep-alive", False), ("new-conn", True)):
+            runs: dict[str, list[WrkResult]] = {"off": [], "on": [], "browsing": []}
+            for _ in range(repeat):
+                for label in runs:
+                    pid, port = servers["off" if label == "off" else "on"]
+                    if label == "browsing":
+                        with Browsing(admin_ports["on"], cookie) as browsing:
+                            runs[label].append(wrk(port, pid, body, authorization, new_conn,
+                                                   seconds, cap))
+                        pages, failed = pages + browsing.pages, failed + browsing.failed
+                    else:
+                        runs[label].append(wrk(port, pid, body, authorization, new_conn,
+                                               seconds, cap))
+            best = {k: min(v, key=lambda r: (bool(r.status_errors or r.socket_errors),
+                                             r.cpu_ms)) for k, v in runs.items()}
+            lines.append(best["off"].line(f"console off, {mode}"))
+            for label in ("on", "browsing"):
+                lines.append(best[label].line(f"console {label}, {mode}"))
+                lines.append(figure(f"console {label}/off {mode}, per core",
+                                    best["off"].cpu_ms / best[label].cpu_ms, "x", TARGET))
+        lines.append(f"dashboard pages served during the load: {pages} ({failed} failed)")
+        for pid, _ in servers.values():
+            for proc in [p for p in CHILDREN if p.pid == pid]:
+                stop(proc)
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="short runs (smoke test)")
+    print(*report(ap.parse_args().quick), sep="\n")
+
+
+if __name__ == "__main__":
+    main()
