@@ -18,9 +18,9 @@ warm-up, at the end, and the least-squares slope in KiB per 10,000 enrollments.
 the smallest thing a leak could keep per request (a float in a list, 32 bytes).
 Each wrk round stops after its count or 120 s.
 
-    python3 bench/memory.py                       # ~1.5 min: 1,000 conns, 20,000 enrollments
-    python3 bench/memory.py --quick               # ~15 s: 300 conns, 2,000 enrollments
-    python3 bench/memory.py --enrollments 100000  # the issue's run (~3 min on 1 core)
+    python3 bench/memory.py                       # ~1.5 min: 1,000 conns, 15,000 enrollments
+    python3 bench/memory.py --quick               # ~15 s: 200 conns, 1,000 enrollments
+    python3 bench/memory.py --enrollments 100000  # issue #12's run (~3 min)
 
 `report()` returns the same lines, for bench/enroll.py.
 """
@@ -160,9 +160,9 @@ def verdict(value: float, target: float) -> str:
 def report(quick: bool = False, connections: int | None = None,
            enrollments: int | None = None, warmup: int | None = None) -> list[str]:
     """Run both measurements; the printed lines, one figure each."""
-    connections = connections or (300 if quick else 1000)
-    enrollments = enrollments or (2000 if quick else 20_000)
-    warmup = warmup or (500 if quick else 3000)
+    connections = connections or (200 if quick else 1000)
+    enrollments = enrollments or (1000 if quick else 15_000)
+    warmup = warmup or (300 if quick else 3000)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4 * connections)), hard))
     user, password = "bench", "secret"
@@ -191,8 +191,9 @@ def report(quick: bool = False, connections: int | None = None,
             lines += [f"RSS after {points[0][0]} warm-up enrollments: "
                       f"{points[0][1] / 1024:.1f} MiB",
                       f"RSS after {done} enrollments: {points[-1][1] / 1024:.1f} MiB",
-                      f"RSS growth: {growth:.0f} KiB per 10k enrollments  "
-                      f"{verdict(max(growth, 0), FLAT_KIB_PER_10K)}"]
+                      f"RSS growth: {growth:.0f} KiB per 10k enrollments  " + (
+                          "(quick: warm-up too short to judge flatness)" if quick else
+                          verdict(max(growth, 0), FLAT_KIB_PER_10K))]
         finally:
             for proc in CHILDREN[spawned:]:          # the servers started here
                 proc.terminate()
