@@ -18,7 +18,7 @@ warm-up, at the end, and the least-squares slope in KiB per 10,000 enrollments.
 the smallest thing a leak could keep per request (a float in a list, 32 bytes).
 Each wrk round stops after its count or 120 s.
 
-    python3 bench/memory.py                       # ~1.5 min: 1,000 conns, 15,000 enrollments
+    python3 bench/memory.py                       # 40-90 s: 1,000 conns, 15,000 enrollments
     python3 bench/memory.py --quick               # ~15 s: 200 conns, 1,000 enrollments
     python3 bench/memory.py --enrollments 100000  # issue #12's run (~3 min)
 
