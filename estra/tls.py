@@ -72,6 +72,7 @@ class ServerTLS:
         ctx = SSL.Context(SSL.TLS_SERVER_METHOD)
         ctx.set_min_proto_version(SSL.TLS1_2_VERSION)
         ctx.set_options(SSL.OP_NO_COMPRESSION | SSL.OP_CIPHER_SERVER_PREFERENCE)
+        ctx.set_mode(SSL.MODE_RELEASE_BUFFERS)   # idle connections hold no 16 KB buffers
         ctx.set_cipher_list(_CIPHERS)
         ctx.use_certificate_chain_file(self._cert.path)
         ctx.use_privatekey_file(self._key.path)

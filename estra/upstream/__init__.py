@@ -7,12 +7,39 @@ returning an `ICertificateAuthority` that also has `close()` (its pool).
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from estra.config import Upstream
 from estra.interfaces import ICertificateAuthority
 
-__all__ = ["build_upstream", "health"]
+__all__ = ["build_upstream", "health", "HeldRequests"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class HeldRequests(dict[K, V]):
+    """Requests an upstream CA holds, by key: past `limit` the least recently asked
+    for are forgotten (a device that never comes back for its request must not cost
+    memory for good; one that comes back after that just submits again)."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def get(self, key: K, default: Any = None) -> Any:
+        """The entry for `key`, which becomes the newest (its device came back)."""
+        if key not in self:
+            return default
+        value = self.pop(key)
+        super().__setitem__(key, value)
+        return value
+
+    def __setitem__(self, key: K, value: V) -> None:
+        self.pop(key, None)
+        super().__setitem__(key, value)
+        while len(self) > self.limit:
+            del self[next(iter(self))]
 
 
 def build_upstream(reactor: Any, config: Upstream, local: ICertificateAuthority,

@@ -40,6 +40,7 @@ from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, Held
 from estra.interfaces import ICertificateAuthority
+from estra.upstream import HeldRequests
 from estra.upstream.http import CachedCerts, Refused, Reply, UpstreamHTTP, http_for
 
 __all__ = ["AdcsCA", "from_config", "load_b64_certs"]
@@ -90,7 +91,7 @@ class AdcsCA:
         if not self.base.endswith("/certsrv"):
             self.base += "/certsrv"
         self._chain = CachedCerts(http.name, self._fetch_chain, clock, chain_refresh)
-        self.pending: dict[str, int] = {}       # key_id(csr) -> AD CS request id
+        self.pending: HeldRequests[str, int] = HeldRequests()   # key_id(csr) -> request id
         # certsrv picks Content-Types by browser: look like one, as certsrv clients do.
         self._headers = {"User-Agent": "Mozilla/5.0 (compatible; estra)"}
         if basic is not None:

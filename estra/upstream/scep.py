@@ -59,6 +59,7 @@ from estra import scep_message as scep
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, Held
 from estra.interfaces import ICertificateAuthority
+from estra.upstream import HeldRequests
 from estra.upstream.http import Refused, UpstreamHTTP, http_for
 
 __all__ = ["ScepCA", "from_config"]
@@ -137,7 +138,7 @@ class ScepCA:
         self.poll_interval, self.max_polls = poll_interval, max_polls
         self.budget, self.refresh = budget, refresh
         self._server: _Server | None = None
-        self.pending: dict[str, _Pending] = {}
+        self.pending: HeldRequests[str, _Pending] = HeldRequests()
 
     def _bad(self, what: str) -> BadUpstream:
         return BadUpstream(f"upstream {self.http.name}: {what}")
