@@ -2,7 +2,9 @@
 
 twisted.enterprise.adbapi over SQLite (the embedded default, in the state
 directory) or PostgreSQL (`[store] url = "postgresql://..."`, shared by
-several estra nodes).  Queries run on adbapi's threads, never on the reactor.
+several estra nodes).  Reads run on adbapi's threads; every write transaction
+runs on the store's one writer thread and connection (`_Writer`), never on the
+reactor.
 One schema with numbered migrations, applied at start-up under a lock.
 
 Nothing secret is stored in clear: one-time codes are kept as SHA-256 hashes
@@ -20,6 +22,8 @@ import json
 import os
 import secrets
 import sqlite3
+import threading
+from queue import Empty, SimpleQueue
 from typing import Any, Callable, Sequence
 
 from attrs import frozen
@@ -28,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from twisted.application.service import Service
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 
 from estra.wire import serial_hex
@@ -184,18 +189,160 @@ SQLITE = _Dialect("sqlite", "INTEGER PRIMARY KEY AUTOINCREMENT", "?")
 POSTGRES = _Dialect("postgresql", "BIGSERIAL PRIMARY KEY", "%s")
 
 
+@frozen
+class _Job:
+    """One write for the writer thread: `work(cursor, *args)` in a transaction, or with
+    `batch`, one item of `work(cursor, [args, ...])` (a list, one result per item)."""
+
+    work: Callable[..., Any]
+    args: tuple[Any, ...]
+    done: Deferred[Any]
+    batch: bool = False
+
+
+class _Writer:
+    """The one thread and database connection every write transaction of a Store runs on.
+
+    Jobs arrive on a SimpleQueue and results go back with the reactor's
+    `callFromThread`, one hop per round.  Batch jobs (enrollment records) that
+    are waiting when the thread takes its next round share one transaction: one
+    commit (one fsync on SQLite) for all of them, and the next round forms while
+    it runs.  A single record that arrives while the thread is idle is written
+    at once: there is no batching delay.  When a batch's transaction fails, its
+    items are written one per transaction, so a bad item fails only its own caller.
+
+    With one writer per process, SQLite writes never wait on each other's locks
+    inside estra (the busy timeout is for other processes); the connection is
+    opened on the thread and opened again after a failed rollback (a dropped
+    PostgreSQL connection).  The thread starts with the first job and stops with
+    the reactor (or `stop`), after the jobs queued before it.
+    """
+
+    def __init__(self, connect: Callable[[], Any], reactor: Any) -> None:
+        self._connect, self._reactor = connect, reactor
+        self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._trigger: Any = None
+        self._conn: Any = None                   # the writer thread's alone
+
+    def run(self, work: Callable[..., Any], *args: Any, batch: bool = False
+            ) -> Deferred[Any]:
+        """`work(cursor, *args)` in a transaction of its own (or, with `batch`, as
+        one item of a shared one); fires with its result once committed."""
+        job = _Job(work, args, Deferred(), batch)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="estra-store-writer",
+                                            daemon=True)
+            self._thread.start()
+            self._trigger = self._reactor.addSystemEventTrigger("during", "shutdown",
+                                                                self._shutdown)
+        self._jobs.put(job)
+        return job.done
+
+    def stop(self) -> None:
+        """Finish the queued jobs, close the connection, end the thread (blocking, as
+        adbapi's pool does)."""
+        if self._trigger is not None:
+            self._reactor.removeSystemEventTrigger(self._trigger)
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        thread, self._thread, self._trigger = self._thread, None, None
+        if thread is not None:
+            self._jobs.put(None)
+            thread.join()
+
+    # -- on the writer thread ---------------------------------------------
+    def _loop(self) -> None:
+        while True:
+            jobs: list[_Job | None] = [self._jobs.get()]
+            while len(jobs) < _BATCH:      # whatever waits meanwhile joins this round
+                try:
+                    jobs.append(self._jobs.get_nowait())
+                except Empty:
+                    break
+            todo = [job for job in jobs if job is not None]
+            batch = [job for job in todo if job.batch]
+            results = self._batch(batch) if batch else []
+            results += [self._one(job) for job in todo if not job.batch]
+            if results:
+                self._reactor.callFromThread(_deliver, results)
+            if None in jobs:
+                self._close()
+                return
+
+    def _batch(self, jobs: list[_Job]) -> list[tuple[Deferred[Any], bool, Any]]:
+        work = jobs[0].work
+        if len(jobs) > 1 and all(job.work == work for job in jobs):
+            try:
+                values = self._transaction(work, [job.args for job in jobs])
+                return [(job.done, True, value) for job, value in zip(jobs, values)]
+            except Exception:
+                pass                        # each alone: only the bad one fails
+        return [self._one(job) for job in jobs]
+
+    def _one(self, job: _Job) -> tuple[Deferred[Any], bool, Any]:
+        try:
+            if job.batch:
+                return job.done, True, self._transaction(job.work, [job.args])[0]
+            return job.done, True, self._transaction(job.work, *job.args)
+        except Exception:
+            return job.done, False, Failure()
+
+    def _transaction(self, work: Callable[..., Any], *args: Any) -> Any:
+        if self._conn is None:
+            self._conn = self._connect()
+        try:
+            result = work(self._conn.cursor(), *args)
+            self._conn.commit()
+            return result
+        except BaseException:
+            try:
+                self._conn.rollback()
+            except BaseException:
+                self._close()               # a broken connection: a new one next time
+            raise
+
+    def _close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:
+                pass
+
+
+def _deliver(results: list[tuple[Deferred[Any], bool, Any]]) -> None:
+    """On the reactor: fire the callers of one writer round (not those who left)."""
+    for done, ok, value in results:
+        if not done.called:                 # a cancelled caller: nothing to answer
+            if ok:
+                done.callback(value)
+            else:
+                done.errback(value)
+
+
 class Store(Service):
-    """Async access to the database; a Service so the pool starts and stops with estra."""
+    """Async access to the database; a Service so the pool starts and stops with estra.
+
+    Reads run on adbapi's pool; writes on `writer`, or on the pool without one
+    (an in-memory pool that answers synchronously, as the fuzzer's)."""
 
     def __init__(self, pool: adbapi.ConnectionPool, dialect: _Dialect,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], writer: _Writer | None = None) -> None:
         self.pool, self.dialect, self.clock = pool, dialect, clock
-        self._queue: list[tuple[EnrollmentRecord, Any, Deferred[int]]] = []
-        self._writing = False                 # a batch of records is being written
+        self._writer = writer
 
     # -- plumbing ---------------------------------------------------------
     async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """A read-only interaction on the pool."""
         return await self.pool.runInteraction(fn, *args)
+
+    async def _transact(self, work: Callable[..., Any], *args: Any) -> Any:
+        """`work(cursor, *args)` in one write transaction; its result once committed."""
+        if self._writer is None:
+            return await self.pool.runInteraction(work, *args)
+        return await self._writer.run(work, *args)
 
     async def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = await self.pool.runQuery(self.dialect.sql(sql), args)
@@ -216,16 +363,16 @@ class Store(Service):
             if "RETURNING" in sql:
                 return int(cursor.fetchone()[0])
             return int(cursor.rowcount)
-        result: int = await self._run(run)
+        result: int = await self._transact(run)
         return result
 
     async def interact(self, work: Callable[[Any, Any], Any]) -> Any:
-        """`work(cursor, dialect)` in one transaction on the pool's threads."""
-        return await self._run(work, self.dialect)
+        """`work(cursor, dialect)` in one write transaction on the writer's thread."""
+        return await self._transact(work, self.dialect)
 
     async def migrate(self) -> int:
         """Apply the migrations this database lacks; returns the schema version."""
-        result: int = await self._run(_migrate, self.dialect)
+        result: int = await self._transact(_migrate, self.dialect)
         return result
 
     def startService(self) -> None:
@@ -235,6 +382,8 @@ class Store(Service):
     def stopService(self) -> None:
         super().stopService()
         self.pool.close()
+        if self._writer is not None:
+            self._writer.stop()
 
     # -- enrollments and audit -------------------------------------------
     async def record(self, rec: EnrollmentRecord,
@@ -242,40 +391,19 @@ class Store(Service):
         """Insert `rec`; `on_issued(cursor, serial)` runs in the same database transaction
         when `rec` has a serial, so both commit together or neither does.
 
-        Group commit: the records of concurrent requests share one transaction
-        (one commit, one fsync, one hop to adbapi's thread per batch).  At most
-        one batch is written at a time; what arrives meanwhile forms the next
-        one.  This returns only once the transaction holding `rec` committed,
-        so an enrollment answered 200 is on disk.  When a batch's transaction
-        fails, its records are written one per transaction, so a bad record
-        fails only its own caller."""
-        done: Deferred[int] = Deferred()
-        self._queue.append((rec, on_issued, done))
-        if not self._writing:
-            self._write_batch()
-        return await done
-
-    def _write_batch(self) -> None:
-        batch, self._queue = self._queue[:_BATCH], self._queue[_BATCH:]
-        self._writing = True
-
-        def written(ids: list[int]) -> None:
-            for (_, _, done), row_id in zip(batch, ids):
-                if not done.called:             # a cancelled caller: nothing to answer
-                    done.callback(row_id)
-
-        def one_by_one(_: Any) -> None:
-            for rec, hook, done in batch:
-                self.pool.runInteraction(self._insert, [(rec, hook)]).addCallbacks(
-                    lambda ids, done=done: done.called or done.callback(ids[0]),
-                    lambda failure, done=done: done.called or done.errback(failure))
-
-        def next_batch(_: Any) -> None:
-            self._writing = False
-            if self._queue:
-                self._write_batch()
-        work = self.pool.runInteraction(self._insert, [(r, hook) for r, hook, _ in batch])
-        work.addCallbacks(written, one_by_one).addBoth(next_batch)
+        Group commit (`_Writer`): the records of concurrent requests share one
+        transaction (one commit, one fsync, one hop back to the reactor per
+        batch).  At most one batch is written at a time; what arrives meanwhile
+        forms the next one, and a record arriving while nothing is written goes
+        at once.  This returns only once the transaction holding `rec`
+        committed, so an enrollment answered 200 is on disk.  When a batch's
+        transaction fails, its records are written one per transaction, so a
+        bad record fails only its own caller."""
+        if self._writer is None:
+            ids: list[int] = await self.pool.runInteraction(self._insert, [(rec, on_issued)])
+            return ids[0]
+        row_id: int = await self._writer.run(self._insert, rec, on_issued, batch=True)
+        return row_id
 
     def _insert(self, cursor: Any, items: list[tuple[EnrollmentRecord, Any]]) -> list[int]:
         """Insert enrollment records (and run their hooks) in the current transaction."""
@@ -516,7 +644,7 @@ class Store(Service):
                 "WHERE id = ? AND status = ?"),
                 (status, reason, by, self.clock(), pending_id, row[0]))
             return str(row[0]) if cursor.rowcount == 1 else None
-        previous: str | None = await self._run(run)
+        previous: str | None = await self._transact(run)
         if previous is not None:
             await self.audit(event, by, pending=pending_id, reason=reason, previous=previous)
         return previous
@@ -570,7 +698,7 @@ class Store(Service):
                 "UPDATE codes SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL"),
                 (now, used_by, row[0]))
             return str(row[1]) if cursor.rowcount == 1 else None
-        result: str | None = await self._run(run)
+        result: str | None = await self._transact(run)
         return result
 
     async def revoke_code(self, code_id: int) -> bool:
@@ -634,16 +762,21 @@ def migrate_blocking(store: Store) -> int:
 def run_blocking(store: Store, work: Callable[[Any, Any], Any]) -> Any:
     """`work(cursor, dialect)` in one transaction on a connection of its own, without
     the reactor (start-up, CLI commands); committed when it returns."""
-    pool = store.pool
-    conn = pool.dbapi.connect(*pool.connargs, **pool.connkw)
-    if pool.openfun is not None:
-        pool.openfun(conn)
+    conn = _connection(store.pool)
     try:
         result = work(conn.cursor(), store.dialect)
         conn.commit()
         return result
     finally:
         conn.close()
+
+
+def _connection(pool: adbapi.ConnectionPool) -> Any:
+    """A new connection as `pool` makes them (its DB-API module, arguments, setup)."""
+    conn = pool.dbapi.connect(*pool.connargs, **pool.connkw)
+    if pool.openfun is not None:
+        pool.openfun(conn)
+    return conn
 
 
 def _with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -673,7 +806,7 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
     if url.startswith(("postgresql://", "postgres://")):
         pool = adbapi.ConnectionPool("psycopg", url, cp_min=1, cp_max=8,
                                      cp_reconnect=True, cp_noisy=False)
-        return Store(pool, POSTGRES, clock)
+        return Store(pool, POSTGRES, clock, _writer_for(pool))
     path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
     db = FilePath(path) if path.startswith("/") else state_dir.preauthChild(
         path or "estra.db")
@@ -688,7 +821,13 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
     # WAL keeps synchronous=FULL durability with one fsync per commit.
     pool = adbapi.ConnectionPool("sqlite3", db.path, check_same_thread=False, timeout=30,
                                  cp_min=1, cp_max=1, cp_noisy=False, cp_openfun=_sqlite_setup)
-    return Store(pool, SQLITE, clock)
+    return Store(pool, SQLITE, clock, _writer_for(pool))
+
+
+def _writer_for(pool: adbapi.ConnectionPool) -> _Writer:
+    """A writer making its connection as `pool` does, on the reactor adbapi uses."""
+    from twisted.internet import reactor
+    return _Writer(lambda: _connection(pool), reactor)
 
 
 def _sqlite_setup(conn: Any) -> None:

@@ -23,6 +23,20 @@ def record(n: int, serial: str | None = None) -> EnrollmentRecord:
                             reason="", serial=serial)
 
 
+class CountingConnection:
+    """A DB-API connection counting its commits into `counter.transactions`."""
+
+    def __init__(self, conn: Any, counter: Any) -> None:
+        self._conn, self._counter = conn, counter
+
+    def commit(self) -> None:
+        self._counter.transactions += 1
+        self._conn.commit()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
 class GroupCommitTests(TestCase):
     def setUp(self) -> Deferred[Any]:
         self.dir = FilePath(self.mktemp())
@@ -30,13 +44,14 @@ class GroupCommitTests(TestCase):
         self.store: Store = open_store("", self.dir, time.time)
         self.store.startService()
         self.addCleanup(self.store.stopService)
-        self.transactions = 0
-        run = self.store.pool.runInteraction
+        self.transactions = 0                  # commits on the writer's connection
+        writer = self.store._writer
+        assert writer is not None
+        connect = writer._connect
 
-        def counting(*args: Any, **kw: Any) -> Any:
-            self.transactions += 1
-            return run(*args, **kw)
-        self.store.pool.runInteraction = counting  # type: ignore[method-assign]
+        def counting() -> Any:
+            return CountingConnection(connect(), self)
+        writer._connect = counting  # type: ignore[method-assign]
         return Deferred.fromCoroutine(self.store.migrate())
 
     def on_disk(self) -> list[str]:
