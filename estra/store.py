@@ -191,31 +191,31 @@ POSTGRES = _Dialect("postgresql", "BIGSERIAL PRIMARY KEY", "%s")
 
 @frozen
 class _Job:
-    """One write for the writer thread: `work(cursor, *args)` in a transaction, or with
-    `batch`, one item of `work(cursor, [args, ...])` (a list, one result per item)."""
+    """`work(cursor, *args)` for the writer thread; with `each`, `args` is (items,)
+    and `work(cursor, items)` returns one result per item."""
 
     work: Callable[..., Any]
     args: tuple[Any, ...]
     done: Deferred[Any]
-    batch: bool = False
+    each: bool = False
+
+
+#: What a job of items yields per item: (True, result) or (False, Failure).
+Outcome = tuple[bool, Any]
 
 
 class _Writer:
     """The one thread and database connection every write transaction of a Store runs on.
 
-    Jobs arrive on a SimpleQueue and results go back with the reactor's
-    `callFromThread`, one hop per round.  Batch jobs (enrollment records) that
-    are waiting when the thread takes its next round share one transaction: one
-    commit (one fsync on SQLite) for all of them, and the next round forms while
-    it runs.  A single record that arrives while the thread is idle is written
-    at once: there is no batching delay.  When a batch's transaction fails, its
-    items are written one per transaction, so a bad item fails only its own caller.
-
-    With one writer per process, SQLite writes never wait on each other's locks
-    inside estra (the busy timeout is for other processes); the connection is
-    opened on the thread and opened again after a failed rollback (a dropped
-    PostgreSQL connection).  The thread starts with the first job and stops with
-    the reactor (or `stop`), after the jobs queued before it.
+    Jobs arrive on a SimpleQueue (the thread wakes at once) and each result goes
+    back to the reactor with `callFromThread`: one hop each way per transaction,
+    without adbapi's thread pool machinery.  With one writer per process, SQLite
+    writes never wait on each other's locks inside estra (the busy timeout is
+    for other processes).  The connection is opened on the thread, and again
+    after a failed rollback (a dropped PostgreSQL connection: the transaction
+    that found it fails, the next one reconnects, as adbapi's `cp_reconnect`).
+    The thread starts with the first job and stops with the reactor (or
+    `stop`), after the jobs queued before it.
     """
 
     def __init__(self, connect: Callable[[], Any], reactor: Any) -> None:
@@ -225,11 +225,17 @@ class _Writer:
         self._trigger: Any = None
         self._conn: Any = None                   # the writer thread's alone
 
-    def run(self, work: Callable[..., Any], *args: Any, batch: bool = False
-            ) -> Deferred[Any]:
-        """`work(cursor, *args)` in a transaction of its own (or, with `batch`, as
-        one item of a shared one); fires with its result once committed."""
-        job = _Job(work, args, Deferred(), batch)
+    def run(self, work: Callable[..., Any], *args: Any) -> Deferred[Any]:
+        """`work(cursor, *args)` in a transaction of its own; its result once committed."""
+        return self._submit(_Job(work, args, Deferred()))
+
+    def run_each(self, work: Callable[[Any, list[Any]], list[Any]], items: list[Any]
+                 ) -> Deferred[list[Outcome]]:
+        """`work(cursor, items)` in one transaction; if that fails, each item in a
+        transaction of its own, so a bad item fails alone.  An outcome per item."""
+        return self._submit(_Job(work, (items,), Deferred(), each=True))
+
+    def _submit(self, job: _Job) -> Deferred[Any]:
         if self._thread is None:
             self._thread = threading.Thread(target=self._loop, name="estra-store-writer",
                                             daemon=True)
@@ -254,40 +260,32 @@ class _Writer:
 
     # -- on the writer thread ---------------------------------------------
     def _loop(self) -> None:
-        while True:
-            jobs: list[_Job | None] = [self._jobs.get()]
-            while len(jobs) < _BATCH:      # whatever waits meanwhile joins this round
-                try:
-                    jobs.append(self._jobs.get_nowait())
-                except Empty:
-                    break
-            todo = [job for job in jobs if job is not None]
-            batch = [job for job in todo if job.batch]
-            results = self._batch(batch) if batch else []
-            results += [self._one(job) for job in todo if not job.batch]
-            if results:
-                self._reactor.callFromThread(_deliver, results)
-            if None in jobs:
-                self._close()
-                return
+        while (job := self._jobs.get()) is not None:
+            if job.each:
+                outcome: Outcome = (True, self._each(job.work, job.args[0]))
+            else:
+                outcome = self._one(job.work, *job.args)
+            self._reactor.callFromThread(_fire, job.done, *outcome)
+        self._close()
 
-    def _batch(self, jobs: list[_Job]) -> list[tuple[Deferred[Any], bool, Any]]:
-        work = jobs[0].work
-        if len(jobs) > 1 and all(job.work == work for job in jobs):
+    def _each(self, work: Callable[[Any, list[Any]], list[Any]], items: list[Any]
+              ) -> list[Outcome]:
+        if len(items) > 1:
             try:
-                values = self._transaction(work, [job.args for job in jobs])
-                return [(job.done, True, value) for job, value in zip(jobs, values)]
+                return [(True, value) for value in self._transaction(work, items)]
             except Exception:
                 pass                        # each alone: only the bad one fails
-        return [self._one(job) for job in jobs]
+        outcomes = []
+        for item in items:
+            ok, value = self._one(work, [item])
+            outcomes.append((ok, value[0] if ok else value))
+        return outcomes
 
-    def _one(self, job: _Job) -> tuple[Deferred[Any], bool, Any]:
+    def _one(self, work: Callable[..., Any], *args: Any) -> Outcome:
         try:
-            if job.batch:
-                return job.done, True, self._transaction(job.work, [job.args])[0]
-            return job.done, True, self._transaction(job.work, *job.args)
+            return True, self._transaction(work, *args)
         except Exception:
-            return job.done, False, Failure()
+            return False, Failure()
 
     def _transaction(self, work: Callable[..., Any], *args: Any) -> Any:
         if self._conn is None:
@@ -312,14 +310,13 @@ class _Writer:
                 pass
 
 
-def _deliver(results: list[tuple[Deferred[Any], bool, Any]]) -> None:
-    """On the reactor: fire the callers of one writer round (not those who left)."""
-    for done, ok, value in results:
-        if not done.called:                 # a cancelled caller: nothing to answer
-            if ok:
-                done.callback(value)
-            else:
-                done.errback(value)
+def _fire(done: Deferred[Any], ok: bool, value: Any) -> None:
+    """On the reactor: answer a caller (unless it left: a cancelled Deferred)."""
+    if not done.called:
+        if ok:
+            done.callback(value)
+        else:
+            done.errback(value)
 
 
 class Store(Service):
@@ -332,6 +329,8 @@ class Store(Service):
                  clock: Callable[[], float], writer: _Writer | None = None) -> None:
         self.pool, self.dialect, self.clock = pool, dialect, clock
         self._writer = writer
+        self._queue: list[tuple[EnrollmentRecord, Any, Deferred[int]]] = []
+        self._writing = False                 # a batch of records is with the writer
 
     # -- plumbing ---------------------------------------------------------
     async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -383,6 +382,8 @@ class Store(Service):
         super().stopService()
         self.pool.close()
         if self._writer is not None:
+            while self._queue:                # records not yet with the writer go too
+                self._write_batch(self._writer)
             self._writer.stop()
 
     # -- enrollments and audit -------------------------------------------
@@ -402,8 +403,29 @@ class Store(Service):
         if self._writer is None:
             ids: list[int] = await self.pool.runInteraction(self._insert, [(rec, on_issued)])
             return ids[0]
-        row_id: int = await self._writer.run(self._insert, rec, on_issued, batch=True)
-        return row_id
+        done: Deferred[int] = Deferred()
+        self._queue.append((rec, on_issued, done))
+        if not self._writing:
+            self._write_batch(self._writer)
+        return await done
+
+    def _write_batch(self, writer: _Writer) -> None:
+        """Hand the queued records to the writer as one batch; the next batch goes
+        once this one's callers were answered (under load, the records that came
+        meanwhile: the round trip sizes the batches)."""
+        batch, self._queue = self._queue[:_BATCH], self._queue[_BATCH:]
+        self._writing = True
+
+        def written(outcomes: list[Outcome]) -> None:
+            try:
+                for (_, _, done), outcome in zip(batch, outcomes):
+                    _fire(done, *outcome)
+            finally:
+                self._writing = False
+                if self._queue:
+                    self._write_batch(writer)
+        writer.run_each(self._insert, [(rec, hook) for rec, hook, _ in batch]
+                        ).addCallback(written)
 
     def _insert(self, cursor: Any, items: list[tuple[EnrollmentRecord, Any]]) -> list[int]:
         """Insert enrollment records (and run their hooks) in the current transaction."""
