@@ -23,7 +23,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from queue import Empty, SimpleQueue
+from queue import SimpleQueue
 from typing import Any, Callable, Sequence
 
 from attrs import frozen
@@ -201,7 +201,7 @@ class _Job:
 
 
 #: What a job of items yields per item: (True, result) or (False, Failure).
-Outcome = tuple[bool, Any]
+_Outcome = tuple[bool, Any]
 
 
 class _Writer:
@@ -230,7 +230,7 @@ class _Writer:
         return self._submit(_Job(work, args, Deferred()))
 
     def run_each(self, work: Callable[[Any, list[Any]], list[Any]], items: list[Any]
-                 ) -> Deferred[list[Outcome]]:
+                 ) -> Deferred[list[_Outcome]]:
         """`work(cursor, items)` in one transaction; if that fails, each item in a
         transaction of its own, so a bad item fails alone.  An outcome per item."""
         return self._submit(_Job(work, (items,), Deferred(), each=True))
@@ -262,14 +262,14 @@ class _Writer:
     def _loop(self) -> None:
         while (job := self._jobs.get()) is not None:
             if job.each:
-                outcome: Outcome = (True, self._each(job.work, job.args[0]))
+                outcome: _Outcome = (True, self._each(job.work, job.args[0]))
             else:
                 outcome = self._one(job.work, *job.args)
             self._reactor.callFromThread(_fire, job.done, *outcome)
         self._close()
 
     def _each(self, work: Callable[[Any, list[Any]], list[Any]], items: list[Any]
-              ) -> list[Outcome]:
+              ) -> list[_Outcome]:
         if len(items) > 1:
             try:
                 return [(True, value) for value in self._transaction(work, items)]
@@ -281,7 +281,7 @@ class _Writer:
             outcomes.append((ok, value[0] if ok else value))
         return outcomes
 
-    def _one(self, work: Callable[..., Any], *args: Any) -> Outcome:
+    def _one(self, work: Callable[..., Any], *args: Any) -> _Outcome:
         try:
             return True, self._transaction(work, *args)
         except Exception:
@@ -416,7 +416,7 @@ class Store(Service):
         batch, self._queue = self._queue[:_BATCH], self._queue[_BATCH:]
         self._writing = True
 
-        def written(outcomes: list[Outcome]) -> None:
+        def written(outcomes: list[_Outcome]) -> None:
             try:
                 for (_, _, done), outcome in zip(batch, outcomes):
                     _fire(done, *outcome)
@@ -839,8 +839,9 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
                       "--state-dir/--config")
     if not db.exists():                   # records are private: 0600 like ca.key
         os.close(os.open(db.path, os.O_WRONLY | os.O_CREAT, 0o600))
-    # SQLite: one connection (one writer), busy timeout for the CLI running beside it;
-    # WAL keeps synchronous=FULL durability with one fsync per commit.
+    # SQLite: one connection for reads, the writer's for writes (one writer per
+    # process), busy timeout for the CLI and other workers beside it; WAL keeps
+    # synchronous=FULL durability with one fsync per commit, and reads never block.
     pool = adbapi.ConnectionPool("sqlite3", db.path, check_same_thread=False, timeout=30,
                                  cp_min=1, cp_max=1, cp_noisy=False, cp_openfun=_sqlite_setup)
     return Store(pool, SQLITE, clock, _writer_for(pool))
