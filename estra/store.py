@@ -2,7 +2,9 @@
 
 twisted.enterprise.adbapi over SQLite (the embedded default, in the state
 directory) or PostgreSQL (`[store] url = "postgresql://..."`, shared by
-several estra nodes).  Queries run on adbapi's threads, never on the reactor.
+several estra nodes).  Reads run on adbapi's threads; every write transaction
+runs on the store's one writer thread and connection (`_Writer`), never on the
+reactor.
 One schema with numbered migrations, applied at start-up under a lock.
 
 Nothing secret is stored in clear: one-time codes are kept as SHA-256 hashes
@@ -20,6 +22,8 @@ import json
 import os
 import secrets
 import sqlite3
+import threading
+from queue import SimpleQueue
 from typing import Any, Callable, Sequence
 
 from attrs import frozen
@@ -28,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from twisted.application.service import Service
 from twisted.enterprise import adbapi
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 
 from estra.wire import serial_hex
@@ -184,18 +189,159 @@ SQLITE = _Dialect("sqlite", "INTEGER PRIMARY KEY AUTOINCREMENT", "?")
 POSTGRES = _Dialect("postgresql", "BIGSERIAL PRIMARY KEY", "%s")
 
 
+@frozen
+class _Job:
+    """`work(cursor, *args)` for the writer thread; with `each`, `args` is (items,)
+    and `work(cursor, items)` returns one result per item."""
+
+    work: Callable[..., Any]
+    args: tuple[Any, ...]
+    done: Deferred[Any]
+    each: bool = False
+
+
+#: What a job of items yields per item: (True, result) or (False, Failure).
+_Outcome = tuple[bool, Any]
+
+
+class _Writer:
+    """The one thread and database connection every write transaction of a Store runs on.
+
+    Jobs arrive on a SimpleQueue (the thread wakes at once) and each result goes
+    back to the reactor with `callFromThread`: one hop each way per transaction,
+    without adbapi's thread pool machinery.  With one writer per process, SQLite
+    writes never wait on each other's locks inside estra (the busy timeout is
+    for other processes).  The connection is opened on the thread, and again
+    after a failed rollback (a dropped PostgreSQL connection: the transaction
+    that found it fails, the next one reconnects, as adbapi's `cp_reconnect`).
+    The thread starts with the first job and stops with the reactor (or
+    `stop`), after the jobs queued before it.
+    """
+
+    def __init__(self, connect: Callable[[], Any], reactor: Any) -> None:
+        self._connect, self._reactor = connect, reactor
+        self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._trigger: Any = None
+        self._conn: Any = None                   # the writer thread's alone
+
+    def run(self, work: Callable[..., Any], *args: Any) -> Deferred[Any]:
+        """`work(cursor, *args)` in a transaction of its own; its result once committed."""
+        return self._submit(_Job(work, args, Deferred()))
+
+    def run_each(self, work: Callable[[Any, list[Any]], list[Any]], items: list[Any]
+                 ) -> Deferred[list[_Outcome]]:
+        """`work(cursor, items)` in one transaction; if that fails, each item in a
+        transaction of its own, so a bad item fails alone.  An outcome per item."""
+        return self._submit(_Job(work, (items,), Deferred(), each=True))
+
+    def _submit(self, job: _Job) -> Deferred[Any]:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="estra-store-writer",
+                                            daemon=True)
+            self._thread.start()
+            self._trigger = self._reactor.addSystemEventTrigger("during", "shutdown",
+                                                                self._shutdown)
+        self._jobs.put(job)
+        return job.done
+
+    def stop(self) -> None:
+        """Finish the queued jobs, close the connection, end the thread (blocking, as
+        adbapi's pool does)."""
+        if self._trigger is not None:
+            self._reactor.removeSystemEventTrigger(self._trigger)
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        thread, self._thread, self._trigger = self._thread, None, None
+        if thread is not None:
+            self._jobs.put(None)
+            thread.join()
+
+    # -- on the writer thread ---------------------------------------------
+    def _loop(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if job.each:
+                outcome: _Outcome = (True, self._each(job.work, job.args[0]))
+            else:
+                outcome = self._one(job.work, *job.args)
+            self._reactor.callFromThread(_fire, job.done, *outcome)
+        self._close()
+
+    def _each(self, work: Callable[[Any, list[Any]], list[Any]], items: list[Any]
+              ) -> list[_Outcome]:
+        if len(items) > 1:
+            try:
+                return [(True, value) for value in self._transaction(work, items)]
+            except Exception:
+                pass                        # each alone: only the bad one fails
+        outcomes = []
+        for item in items:
+            ok, value = self._one(work, [item])
+            outcomes.append((ok, value[0] if ok else value))
+        return outcomes
+
+    def _one(self, work: Callable[..., Any], *args: Any) -> _Outcome:
+        try:
+            return True, self._transaction(work, *args)
+        except Exception:
+            return False, Failure()
+
+    def _transaction(self, work: Callable[..., Any], *args: Any) -> Any:
+        if self._conn is None:
+            self._conn = self._connect()
+        try:
+            result = work(self._conn.cursor(), *args)
+            self._conn.commit()
+            return result
+        except BaseException:
+            try:
+                self._conn.rollback()
+            except BaseException:
+                self._close()               # a broken connection: a new one next time
+            raise
+
+    def _close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:
+                pass
+
+
+def _fire(done: Deferred[Any], ok: bool, value: Any) -> None:
+    """On the reactor: answer a caller (unless it left: a cancelled Deferred)."""
+    if not done.called:
+        if ok:
+            done.callback(value)
+        else:
+            done.errback(value)
+
+
 class Store(Service):
-    """Async access to the database; a Service so the pool starts and stops with estra."""
+    """Async access to the database; a Service so the pool starts and stops with estra.
+
+    Reads run on adbapi's pool; writes on `writer`, or on the pool without one
+    (an in-memory pool that answers synchronously, as the fuzzer's)."""
 
     def __init__(self, pool: adbapi.ConnectionPool, dialect: _Dialect,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], writer: _Writer | None = None) -> None:
         self.pool, self.dialect, self.clock = pool, dialect, clock
+        self._writer = writer
         self._queue: list[tuple[EnrollmentRecord, Any, Deferred[int]]] = []
-        self._writing = False                 # a batch of records is being written
+        self._writing = False                 # a batch of records is with the writer
 
     # -- plumbing ---------------------------------------------------------
     async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """A read-only interaction on the pool."""
         return await self.pool.runInteraction(fn, *args)
+
+    async def _transact(self, work: Callable[..., Any], *args: Any) -> Any:
+        """`work(cursor, *args)` in one write transaction; its result once committed."""
+        if self._writer is None:
+            return await self.pool.runInteraction(work, *args)
+        return await self._writer.run(work, *args)
 
     async def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = await self.pool.runQuery(self.dialect.sql(sql), args)
@@ -216,16 +362,16 @@ class Store(Service):
             if "RETURNING" in sql:
                 return int(cursor.fetchone()[0])
             return int(cursor.rowcount)
-        result: int = await self._run(run)
+        result: int = await self._transact(run)
         return result
 
     async def interact(self, work: Callable[[Any, Any], Any]) -> Any:
-        """`work(cursor, dialect)` in one transaction on the pool's threads."""
-        return await self._run(work, self.dialect)
+        """`work(cursor, dialect)` in one write transaction on the writer's thread."""
+        return await self._transact(work, self.dialect)
 
     async def migrate(self) -> int:
         """Apply the migrations this database lacks; returns the schema version."""
-        result: int = await self._run(_migrate, self.dialect)
+        result: int = await self._transact(_migrate, self.dialect)
         return result
 
     def startService(self) -> None:
@@ -235,6 +381,10 @@ class Store(Service):
     def stopService(self) -> None:
         super().stopService()
         self.pool.close()
+        if self._writer is not None:
+            while self._queue:                # records not yet with the writer go too
+                self._write_batch(self._writer)
+            self._writer.stop()
 
     # -- enrollments and audit -------------------------------------------
     async def record(self, rec: EnrollmentRecord,
@@ -242,40 +392,40 @@ class Store(Service):
         """Insert `rec`; `on_issued(cursor, serial)` runs in the same database transaction
         when `rec` has a serial, so both commit together or neither does.
 
-        Group commit: the records of concurrent requests share one transaction
-        (one commit, one fsync, one hop to adbapi's thread per batch).  At most
-        one batch is written at a time; what arrives meanwhile forms the next
-        one.  This returns only once the transaction holding `rec` committed,
-        so an enrollment answered 200 is on disk.  When a batch's transaction
-        fails, its records are written one per transaction, so a bad record
-        fails only its own caller."""
+        Group commit (`_Writer`): the records of concurrent requests share one
+        transaction (one commit, one fsync, one hop back to the reactor per
+        batch).  At most one batch is written at a time; what arrives meanwhile
+        forms the next one, and a record arriving while nothing is written goes
+        at once.  This returns only once the transaction holding `rec`
+        committed, so an enrollment answered 200 is on disk.  When a batch's
+        transaction fails, its records are written one per transaction, so a
+        bad record fails only its own caller."""
+        if self._writer is None:
+            ids: list[int] = await self.pool.runInteraction(self._insert, [(rec, on_issued)])
+            return ids[0]
         done: Deferred[int] = Deferred()
         self._queue.append((rec, on_issued, done))
         if not self._writing:
-            self._write_batch()
+            self._write_batch(self._writer)
         return await done
 
-    def _write_batch(self) -> None:
+    def _write_batch(self, writer: _Writer) -> None:
+        """Hand the queued records to the writer as one batch; the next batch goes
+        once this one's callers were answered (under load, the records that came
+        meanwhile: the round trip sizes the batches)."""
         batch, self._queue = self._queue[:_BATCH], self._queue[_BATCH:]
         self._writing = True
 
-        def written(ids: list[int]) -> None:
-            for (_, _, done), row_id in zip(batch, ids):
-                if not done.called:             # a cancelled caller: nothing to answer
-                    done.callback(row_id)
-
-        def one_by_one(_: Any) -> None:
-            for rec, hook, done in batch:
-                self.pool.runInteraction(self._insert, [(rec, hook)]).addCallbacks(
-                    lambda ids, done=done: done.called or done.callback(ids[0]),
-                    lambda failure, done=done: done.called or done.errback(failure))
-
-        def next_batch(_: Any) -> None:
-            self._writing = False
-            if self._queue:
-                self._write_batch()
-        work = self.pool.runInteraction(self._insert, [(r, hook) for r, hook, _ in batch])
-        work.addCallbacks(written, one_by_one).addBoth(next_batch)
+        def written(outcomes: list[_Outcome]) -> None:
+            try:
+                for (_, _, done), outcome in zip(batch, outcomes):
+                    _fire(done, *outcome)
+            finally:
+                self._writing = False
+                if self._queue:
+                    self._write_batch(writer)
+        writer.run_each(self._insert, [(rec, hook) for rec, hook, _ in batch]
+                        ).addCallback(written)
 
     def _insert(self, cursor: Any, items: list[tuple[EnrollmentRecord, Any]]) -> list[int]:
         """Insert enrollment records (and run their hooks) in the current transaction."""
@@ -516,7 +666,7 @@ class Store(Service):
                 "WHERE id = ? AND status = ?"),
                 (status, reason, by, self.clock(), pending_id, row[0]))
             return str(row[0]) if cursor.rowcount == 1 else None
-        previous: str | None = await self._run(run)
+        previous: str | None = await self._transact(run)
         if previous is not None:
             await self.audit(event, by, pending=pending_id, reason=reason, previous=previous)
         return previous
@@ -570,7 +720,7 @@ class Store(Service):
                 "UPDATE codes SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL"),
                 (now, used_by, row[0]))
             return str(row[1]) if cursor.rowcount == 1 else None
-        result: str | None = await self._run(run)
+        result: str | None = await self._transact(run)
         return result
 
     async def revoke_code(self, code_id: int) -> bool:
@@ -634,16 +784,21 @@ def migrate_blocking(store: Store) -> int:
 def run_blocking(store: Store, work: Callable[[Any, Any], Any]) -> Any:
     """`work(cursor, dialect)` in one transaction on a connection of its own, without
     the reactor (start-up, CLI commands); committed when it returns."""
-    pool = store.pool
-    conn = pool.dbapi.connect(*pool.connargs, **pool.connkw)
-    if pool.openfun is not None:
-        pool.openfun(conn)
+    conn = _connection(store.pool)
     try:
         result = work(conn.cursor(), store.dialect)
         conn.commit()
         return result
     finally:
         conn.close()
+
+
+def _connection(pool: adbapi.ConnectionPool) -> Any:
+    """A new connection as `pool` makes them (its DB-API module, arguments, setup)."""
+    conn = pool.dbapi.connect(*pool.connargs, **pool.connkw)
+    if pool.openfun is not None:
+        pool.openfun(conn)
+    return conn
 
 
 def _with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -673,7 +828,7 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
     if url.startswith(("postgresql://", "postgres://")):
         pool = adbapi.ConnectionPool("psycopg", url, cp_min=1, cp_max=8,
                                      cp_reconnect=True, cp_noisy=False)
-        return Store(pool, POSTGRES, clock)
+        return Store(pool, POSTGRES, clock, _writer_for(pool))
     path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
     db = FilePath(path) if path.startswith("/") else state_dir.preauthChild(
         path or "estra.db")
@@ -684,11 +839,18 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
                       "--state-dir/--config")
     if not db.exists():                   # records are private: 0600 like ca.key
         os.close(os.open(db.path, os.O_WRONLY | os.O_CREAT, 0o600))
-    # SQLite: one connection (one writer), busy timeout for the CLI running beside it;
-    # WAL keeps synchronous=FULL durability with one fsync per commit.
+    # SQLite: one connection for reads, the writer's for writes (one writer per
+    # process), busy timeout for the CLI and other workers beside it; WAL keeps
+    # synchronous=FULL durability with one fsync per commit, and reads never block.
     pool = adbapi.ConnectionPool("sqlite3", db.path, check_same_thread=False, timeout=30,
                                  cp_min=1, cp_max=1, cp_noisy=False, cp_openfun=_sqlite_setup)
-    return Store(pool, SQLITE, clock)
+    return Store(pool, SQLITE, clock, _writer_for(pool))
+
+
+def _writer_for(pool: adbapi.ConnectionPool) -> _Writer:
+    """A writer making its connection as `pool` does, on the reactor adbapi uses."""
+    from twisted.internet import reactor
+    return _Writer(lambda: _connection(pool), reactor)
 
 
 def _sqlite_setup(conn: Any) -> None:

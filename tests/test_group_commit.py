@@ -23,6 +23,20 @@ def record(n: int, serial: str | None = None) -> EnrollmentRecord:
                             reason="", serial=serial)
 
 
+class CountingConnection:
+    """A DB-API connection counting its commits into `counter.transactions`."""
+
+    def __init__(self, conn: Any, counter: Any) -> None:
+        self._conn, self._counter = conn, counter
+
+    def commit(self) -> None:
+        self._counter.transactions += 1
+        self._conn.commit()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
 class GroupCommitTests(TestCase):
     def setUp(self) -> Deferred[Any]:
         self.dir = FilePath(self.mktemp())
@@ -30,13 +44,14 @@ class GroupCommitTests(TestCase):
         self.store: Store = open_store("", self.dir, time.time)
         self.store.startService()
         self.addCleanup(self.store.stopService)
-        self.transactions = 0
-        run = self.store.pool.runInteraction
+        self.transactions = 0                  # commits on the writer's connection
+        writer = self.store._writer
+        assert writer is not None
+        connect = writer._connect
 
-        def counting(*args: Any, **kw: Any) -> Any:
-            self.transactions += 1
-            return run(*args, **kw)
-        self.store.pool.runInteraction = counting  # type: ignore[method-assign]
+        def counting() -> Any:
+            return CountingConnection(connect(), self)
+        writer._connect = counting  # type: ignore[method-assign]
         return Deferred.fromCoroutine(self.store.migrate())
 
     def on_disk(self) -> list[str]:
@@ -86,4 +101,81 @@ class GroupCommitTests(TestCase):
             self.assertEqual(len({r for r in results if isinstance(r, int)}), 5)
             self.assertEqual(sorted(self.on_disk()),
                              sorted(f"CN=dev{n}" for n in range(6) if n != 3))
+        return Deferred.fromCoroutine(run())
+
+
+class WriterTests(TestCase):
+    """The store's writer thread (estra/store.py `_Writer`): every write transaction
+    on one connection, queued writes finished on stop, a lost connection replaced."""
+
+    def setUp(self) -> Deferred[Any]:
+        self.dir = FilePath(self.mktemp())
+        self.dir.makedirs()
+        self.store: Store = open_store("", self.dir, time.time)
+        self.store.startService()
+        self.addCleanup(lambda: self.store.running and self.store.stopService())
+        self.transactions = 0
+        writer = self.store._writer
+        assert writer is not None
+        self.writer = writer
+        connect = writer._connect
+        writer._connect = lambda: CountingConnection(connect(), self)  # type: ignore[method-assign]
+        return Deferred.fromCoroutine(self.store.migrate())
+
+    def rows(self, table: str) -> int:
+        conn = sqlite3.connect(self.dir.child("estra.db").path)
+        try:
+            return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        finally:
+            conn.close()
+
+    def test_writes_of_every_kind_on_the_writer(self) -> Deferred[None]:
+        """Records, audit events and rate counters made at once all commit on the
+        writer's connection; adbapi's pool runs none of them."""
+        pooled: list[Any] = []
+        run = self.store.pool.runInteraction
+
+        def on_pool(*args: Any, **kw: Any) -> Any:
+            pooled.append(args)
+            return run(*args, **kw)
+        self.store.pool.runInteraction = on_pool  # type: ignore[method-assign]
+
+        async def run_all() -> None:
+            self.transactions = 0
+            await gatherResults(
+                [Deferred.fromCoroutine(self.store.record(record(n))) for n in range(10)]
+                + [Deferred.fromCoroutine(self.store.audit("test", f"dev{n}"))
+                   for n in range(10)]
+                + [Deferred.fromCoroutine(self.store.hit("bucket", 60)) for _ in range(10)])
+            self.assertEqual(pooled, [])
+            self.assertGreaterEqual(self.transactions, 21)    # 10 + 10 alone, records shared
+            self.assertEqual((self.rows("enrollments"), self.rows("audit")), (10, 10))
+            self.assertEqual(await self.store.hit("bucket", 60), 11)
+        return Deferred.fromCoroutine(run_all())
+
+    def test_queued_records_are_written_before_stop_returns(self) -> Deferred[None]:
+        """Records still queued when the store stops are committed by the time
+        stopService returns, and their callers get their ids."""
+        calls = [Deferred.fromCoroutine(self.store.record(record(n))) for n in range(30)]
+        self.store.stopService()
+        self.assertEqual(self.rows("enrollments"), 30)
+
+        async def ids() -> None:
+            self.assertEqual(len(set(await gatherResults(calls))), 30)
+        return Deferred.fromCoroutine(ids())
+
+    def test_a_lost_connection_is_opened_again(self) -> Deferred[None]:
+        """When the writer's connection is gone, a later write opens a new one and
+        commits."""
+        async def run() -> None:
+            await self.store.record(record(1))
+            self.writer._conn.close()               # gone under the writer
+            try:
+                await self.store.record(record(2))
+            except sqlite3.Error:
+                pass                                 # that transaction may fail alone
+            await self.store.record(record(3))
+            self.assertIn(self.rows("enrollments"), (2, 3))
+            self.assertEqual(await self.store.audit("test", "after"), None)
+            self.assertEqual(self.rows("audit"), 1)
         return Deferred.fromCoroutine(run())
