@@ -220,6 +220,7 @@ def _store_of(settings: Settings) -> Store | None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """`estra ca rollover|retire-old`: the files here and the record in the store;
     0, or 2 and one line why."""
+    store: Store | None = None
     try:
         store = _store_of(settings)
         with SyncLock(settings):
@@ -229,6 +230,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                            publish=None if store is None else _publisher(store))
     except (RolloverError, OSError, ValueError) as e:
         return fail(args, str(e), 2)
+    finally:        # only blocking connections were used: the pool must not start later
+        if store is not None:
+            store.pool.close()
     subject = new.cert.subject.rfc4514_string()
     emit(args, {"subject": subject, "cert": settings.ca_cert.path,
                 "links": [settings.ca_cert.sibling(n).path for n in ROLLOVER_FILES[:2]]},

@@ -81,6 +81,7 @@ class TwoNodeFollowTests(SynchronousTestCase):
         self.b_ca = LocalCA.load_or_create(self.b.ca_cert, self.b.ca_key, 1, time.time)
         scep_signer(self.b, self.b_ca)           # B's own SCEP RA key and certificate
         self.store = open_store(store_url, self.a.state_dir, time.time)
+        self.addCleanup(self.store.pool.close)    # no pool thread left when the reactor ran
         migrate_blocking(self.store)
         self.follower = casync.CaFollower(self.b, self.store, self.b_ca)
 

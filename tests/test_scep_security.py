@@ -166,6 +166,7 @@ class MigrationTests(SynchronousTestCase):
         state = FilePath(tempfile.mkdtemp())      # trial's mktemp() would write into cwd
         self.addCleanup(shutil.rmtree, state.path)
         store = open_store("", state, time.time)
+        self.addCleanup(store.pool.close)
         csr = base64.b64encode(pki.der(pki.csr(pki.ec_key(), pki.name("old"),
                                                challenge="sesame-old"))).decode()
         db = sqlite3.connect(state.child("estra.db").path)

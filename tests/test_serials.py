@@ -96,7 +96,10 @@ def test_migration_rewrites_old_serials_sqlite(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Migration 4 rewrites enrollments, pending and scep_transactions serials (SQLite)."""
     store = open_store("", FilePath(str(tmp_path)), time.time)
-    seed_old_serials(store, monkeypatch)
-    new = [new for _, new in OLD_AND_NEW]
-    assert stored_serials(store) == {"enrollments": new, "pending": new,
-                                     "scep_transactions": new}
+    try:
+        seed_old_serials(store, monkeypatch)
+        new = [new for _, new in OLD_AND_NEW]
+        assert stored_serials(store) == {"enrollments": new, "pending": new,
+                                         "scep_transactions": new}
+    finally:
+        store.pool.close()

@@ -104,7 +104,10 @@ def test_migration_rewrites_old_serials_postgres(database: str, tmp_path: Path,
     from estra.store import open_store
     from tests.test_serials import OLD_AND_NEW, seed_old_serials, stored_serials
     store = open_store(database, FilePath(str(tmp_path)), time.time)
-    seed_old_serials(store, monkeypatch)
-    new = [new for _, new in OLD_AND_NEW]
-    assert stored_serials(store) == {"enrollments": new, "pending": new,
-                                     "scep_transactions": new}
+    try:
+        seed_old_serials(store, monkeypatch)
+        new = [new for _, new in OLD_AND_NEW]
+        assert stored_serials(store) == {"enrollments": new, "pending": new,
+                                         "scep_transactions": new}
+    finally:
+        store.pool.close()
