@@ -170,7 +170,7 @@ def _read_csr(csr: x509.CertificateSigningRequest) -> None:
     """`read_fields` of a CSR, in the same order, keeping what later stages ask for."""
     values = _values(csr)
     if "read" in values:
-        return                            # these very bytes were read in full already
+        return                            # this very CSR was read in full already
     subject = values["subject"] = csr.subject
     values["subject_text"] = subject.rfc4514_string()
     for attr in subject:
@@ -188,23 +188,24 @@ def _read_csr(csr: x509.CertificateSigningRequest) -> None:
     values["read"] = True
 
 
-_DERIVED: dict[x509.CertificateSigningRequest, dict[str, Any]] = {}
+#: id(csr) -> (csr, what was derived from it): per CSR object, so per request (nothing
+#: carries over to another request, even one sending the same bytes)
+_DERIVED: dict[int, tuple[x509.CertificateSigningRequest, dict[str, Any]]] = {}
 
 
 def _values(csr: x509.CertificateSigningRequest) -> dict[str, Any]:
-    values = _DERIVED.get(csr)
-    if values is None:
+    entry = _DERIVED.get(id(csr))
+    if entry is None or entry[0] is not csr:
         if len(_DERIVED) >= 256:
             _DERIVED.clear()
-        values = _DERIVED[csr] = {}
-    return values
+        entry = _DERIVED[id(csr)] = (csr, {})
+    return entry[1]
 
 
 def _derived(csr: x509.CertificateSigningRequest, what: str,
              compute: Callable[[x509.CertificateSigningRequest], Any]) -> Any:
     """`compute(csr)`, once per request rather than at every stage that asks (policy,
-    record, CA): bounded to the requests in flight.  Keyed by the CSR (its bytes):
-    what is kept depends on nothing else."""
+    record, CA): bounded to the requests in flight."""
     values = _values(csr)
     try:
         return values[what]
@@ -240,9 +241,9 @@ _CHALLENGE_PASSWORD = AttributeOID.CHALLENGE_PASSWORD.dotted_string
 
 def csr_der(csr: x509.CertificateSigningRequest) -> bytes:
     """The DER to forward for `csr`: what the device signed (see `load_csr`)."""
-    values = _DERIVED.get(csr)
-    if values is not None and "der" in values:
-        kept: bytes = values["der"]
+    entry = _DERIVED.get(id(csr))
+    if entry is not None and entry[0] is csr and "der" in entry[1]:
+        kept: bytes = entry[1]["der"]
         return kept
     der = csr.public_bytes(Encoding.DER)
     return _ORIGINAL.get(der, der)
