@@ -71,3 +71,11 @@ def test_line_observer_writes_whole_lines(tmp_path: object) -> None:
         assert f.read() == f"first\n{formatTime(NOW)} [worker 3 pid 9] hello a\n\tb\n"
     with open(path) as f:
         assert f.read() == f"{formatTime(NOW)} [worker 3 pid 9] again\n"
+
+
+def test_event_text_as_twisted() -> None:
+    """The text of a JSON log's event, as twisted.logger's formatEvent."""
+    from twisted.logger import formatEvent
+    from estra.logging import event_text
+    for event in _events():
+        assert event_text(dict(event)) == formatEvent(dict(event)), event
