@@ -40,7 +40,8 @@ def peer_of(request: Request, with_binding: bool) -> Peer:
         chain = peer_chain(conn)
         binding = channel_binding(conn) if with_binding else None
     addr = request.getClientAddress()
-    return Peer(address=getattr(addr, "host", str(addr)), chain=tuple(chain),
+    host = getattr(addr, "host", None)           # (no repr of the address made per request)
+    return Peer(address=str(addr) if host is None else host, chain=tuple(chain),
                 binding=binding, authorization=request.getHeader(b"authorization"))
 
 
