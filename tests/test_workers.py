@@ -401,8 +401,9 @@ def _start_logging_to(tmp_path: Path, log: Path, *twistd_args: str
            str(tmp_path / "state"), "--workers", "2", "--listen", "tcp:0:interface=127.0.0.1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             cwd=tmp_path, env=estra_env())
-    wait(lambda: proc.poll() is not None or (log.exists() and len(re.findall(
-        "estra EST RA ready", log.read_text())) == 2), "both workers to listen")
+    wait(lambda: proc.poll() is not None or (log.exists() and sum(
+        "estra EST RA ready" in line for line in log.read_text().splitlines()) >= 2),
+        "both workers to listen")
     port = re.search(r"ready on https://127\.0\.0\.1:(\d+)/", log.read_text())
     assert proc.poll() is None and port, log.read_text()
     return proc, int(port.group(1))
