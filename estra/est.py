@@ -40,7 +40,8 @@ def peer_of(request: Request, with_binding: bool) -> Peer:
         chain = peer_chain(conn)
         binding = channel_binding(conn) if with_binding else None
     addr = request.getClientAddress()
-    return Peer(address=getattr(addr, "host", str(addr)), chain=tuple(chain),
+    host = getattr(addr, "host", None)           # (no repr of the address made per request)
+    return Peer(address=str(addr) if host is None else host, chain=tuple(chain),
                 binding=binding, authorization=request.getHeader(b"authorization"))
 
 
@@ -193,14 +194,18 @@ class ProfileResource(Resource):
         super().__init__()
         self.ra, self.profile, self.labels = ra, profile, labels or {}
         self.fullcmc = fullcmc
+        # Operations and label trees hold no request state: made once, not per request
+        self._operations = {name: Operation(ra, profile, name, method, handler, fullcmc)
+                            for name, (method, handler) in OPERATIONS.items()}
+        self._label_trees = {name: ProfileResource(ra, labelled, fullcmc=fullcmc)
+                             for name, labelled in self.labels.items()}
 
     def getChild(self, path: bytes, request: Request) -> Resource:
         name = path.decode("utf-8", "replace")
-        if name in OPERATIONS:
-            method, handler = OPERATIONS[name]
-            return Operation(self.ra, self.profile, name, method, handler, self.fullcmc)
-        if name in self.labels:
-            return ProfileResource(self.ra, self.labels[name], fullcmc=self.fullcmc)
+        if name in self._operations:
+            return self._operations[name]
+        if name in self._label_trees:
+            return self._label_trees[name]
         what = "EST operation" if not self.labels else "EST operation or CA label"
         return NotFoundResource(f"unknown {what} {name!r}")
 

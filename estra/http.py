@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from typing import Any, Callable, Coroutine, Mapping, cast
 
 from twisted.internet.defer import CancelledError, Deferred
@@ -37,6 +38,8 @@ def printable(value: str, limit: int = 200) -> str:
     characters (the cut says how many more there were)."""
     if not isinstance(value, str):
         value = str(value)
+    if len(value) <= limit and value.isprintable() and "\\" not in value:
+        return value                      # the usual case: nothing to escape or cut
     head = value[:limit]
     if not (head.isprintable() and "\\" not in head):
         head = "".join(
@@ -65,7 +68,24 @@ class SafeLogger(Logger):
                 value = value.decode("utf-8", "replace")
             if isinstance(value, str):
                 kwargs[key] = printable(value, self.field_limit)
-        super().emit(level, format, **kwargs)
+        if level in _LEVELS:
+            _emit(self, level, format, kwargs)
+        else:
+            super().emit(level, format, **kwargs)     # logs the invalid level
+
+
+_LEVELS = frozenset(LogLevel.iterconstants())
+
+
+def _emit(logger: Logger, level: LogLevel, format: str | None, event: dict[str, Any]
+          ) -> None:
+    """`Logger.emit` of a valid level, without its check of the level against every
+    LogLevel constant (a generator and a sort per event)."""
+    event.update(log_logger=logger, log_level=level, log_namespace=logger.namespace,
+                 log_source=logger.source, log_format=format, log_time=time.time())
+    if "log_trace" in event:
+        event["log_trace"].append((logger, logger.observer))
+    logger.observer(event)
 
 
 log = SafeLogger()
@@ -234,7 +254,9 @@ def log_request(request: Any, protocol: str, operation: str, label: str, status:
     so `QuietSite` does not log it again). An empty field is written "-": no
     double spaces, and every field has a value a log shipper can split on."""
     request.estra_logged = True
-    fields = {name: printable(value, log.field_limit) for name, value in (
+    limit = log.field_limit
+    fields = {name: value if len(value) <= limit and value.isprintable()
+              and "\\" not in value else printable(value, limit) for name, value in (
         ("protocol", protocol), ("operation", operation or "-"), ("label", label or "-"),
         ("who", who or "-"), ("how", how or "-"),
         ("address", str(getattr(request.getClientAddress(), "host", "?"))),
@@ -243,8 +265,9 @@ def log_request(request: Any, protocol: str, operation: str, label: str, status:
     # The line is rendered here by str.format (C), not by twisted.logger's pure-Python
     # formatter (half the cost of a request's log line); the fields stay keys of the
     # event for JSON logs.  They are printable already: no SafeLogger pass again.
-    Logger.emit(log, LogLevel.info, "{request_line}", status=status,
-                request_line=REQUEST_FORMAT.format(status=status, **fields), **fields)
+    _emit(log, LogLevel.info, "{request_line}", {
+        "status": status, "request_line": REQUEST_FORMAT.format(status=status, **fields),
+        **fields})
 
 
 class QuietSite(Site):

@@ -14,7 +14,7 @@ import datetime
 import fnmatch
 import ipaddress
 import re
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
@@ -43,6 +43,7 @@ ATTRIBUTE_OIDS: dict[str, x509.ObjectIdentifier] = {
 }
 _NAMES = {oid: name for name, oid in ATTRIBUTE_OIDS.items()}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z.]+)\}")
+_GLOB = re.compile(r"([*?\[])")
 
 
 def _oid(name: str) -> x509.ObjectIdentifier:
@@ -65,12 +66,13 @@ def placeholders(identity: Identity) -> dict[str, str]:
 def expand(pattern: str, identity: Identity) -> str | None:
     """`pattern` with placeholders filled (glob characters in values escaped), or
     None when it names a value this identity does not have."""
+    if "{" not in pattern:
+        return pattern                   # nothing to fill (no need to read the identity)
     values = placeholders(identity)
     missing = [name for name in _PLACEHOLDER.findall(pattern) if name not in values]
     if missing:
         return None
-    return _PLACEHOLDER.sub(lambda m: re.sub(r"([*?\[])", r"[\1]", values[m.group(1)]),
-                            pattern)
+    return _PLACEHOLDER.sub(lambda m: _GLOB.sub(r"[\1]", values[m.group(1)]), pattern)
 
 
 def _matches(value: str, patterns: Iterable[str], identity: Identity) -> bool:
@@ -132,11 +134,42 @@ def _pinned_key(profile: Profile) -> tuple[str, str | int] | None:
     return None
 
 
+class _Rules:
+    """What `Policy` derives from one profile, once (not per request): OIDs of the
+    subject rules, lower-cased DNS suffixes, parsed IP networks."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.key_types = frozenset(profile.key_types)
+        self.curves = frozenset(profile.curves)
+        self.hashes = frozenset(profile.signature_hashes)
+        self.required = [(name, _oid(name)) for name in profile.subject_required]
+        self.allowed = frozenset(_oid(name) for name in profile.subject_allowed) \
+            if profile.subject_allowed else None
+        self.patterns = [(name, _oid(name), pattern)
+                         for name, pattern in profile.subject_patterns]
+        self.dns_suffixes = tuple(s.lower().lstrip(".") for s in profile.san_dns_suffixes)
+        self.ip_networks = tuple(ipaddress.ip_network(n, strict=False)
+                                 for n in profile.san_ip_networks)
+        self.extension_rules = bool(profile.extensions_required or
+                                    profile.extensions_forbidden)
+
+
 class Policy:
     """The request-only rules; see the module docstring for the rest."""
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
+        self._rules: dict[int, tuple[Profile, _Rules]] = {}
+
+    def rules(self, profile: Profile) -> _Rules:
+        """The derived rules of `profile`, made at its first request (a reload makes
+        new Profile objects, so new rules)."""
+        entry = self._rules.get(id(profile))
+        if entry is None or entry[0] is not profile:
+            if len(self._rules) >= 256:
+                self._rules.clear()
+            entry = self._rules[id(profile)] = (profile, _Rules(profile))
+        return entry[1]
 
     def check(self, operation: str, identity: Identity,
               csr: x509.CertificateSigningRequest, profile: Profile) -> None:
@@ -145,11 +178,14 @@ class Policy:
         A downstream RA (id-kp-cmcRA certificate) has already tied the CSR to
         its device (RFC 7030 3.7), so the identity-bound rules do not apply to it.
         """
+        rules = self.rules(profile)
         if operation != SERVERKEYGEN:       # that key is a placeholder; we make the real one
-            self._key(csr, profile)
-        _rfc5280(csr)
-        self._subject(csr, profile, identity)
-        self._san(csr, profile, identity)
+            self._key(csr, profile, rules)
+        subject = wire.subject_of(csr)
+        sans = wire.sans_of(csr)
+        _rfc5280(subject, sans)
+        self._subject(subject, profile, identity, rules)
+        self._san(sans, profile, identity, rules)
         self._extensions(csr, profile)
         if identity.is_ra:
             return
@@ -161,60 +197,62 @@ class Policy:
             raise Forbidden("expired-certificate: an expired certificate may only re-enroll")
 
     @staticmethod
-    def _key(csr: x509.CertificateSigningRequest, profile: Profile) -> None:
+    def _key(csr: x509.CertificateSigningRequest, profile: Profile, rules: _Rules) -> None:
         key = wire.csr_public_key(csr)
-        kind = ("rsa" if isinstance(key, rsa.RSAPublicKey) else
+        kind = _KINDS.get(type(key)) or (
+                "rsa" if isinstance(key, rsa.RSAPublicKey) else
                 "ec" if isinstance(key, ec.EllipticCurvePublicKey) else
                 "ed25519" if isinstance(key, ed25519.Ed25519PublicKey) else
                 "ed448" if isinstance(key, ed448.Ed448PublicKey) else type(key).__name__)
-        if kind not in profile.key_types:
+        if kind in _KEY_OIDS:
+            _KINDS[type(key)] = kind
+        if kind not in rules.key_types:
             raise Forbidden(f"key-type: {kind} keys are not allowed here "
                             f"(allowed: {', '.join(profile.key_types)})")
-        if isinstance(key, rsa.RSAPublicKey) and key.key_size < profile.min_rsa_bits:
+        if kind == "rsa" and key.key_size < profile.min_rsa_bits:
             raise Forbidden(f"key-size: RSA {key.key_size} bits is below the minimum of "
                             f"{profile.min_rsa_bits}")
-        if isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name not in profile.curves:
+        if kind == "ec" and key.curve.name not in rules.curves:
             raise Forbidden(f"key-curve: curve {key.curve.name} is not allowed "
                             f"(allowed: {', '.join(profile.curves)})")
         hash_alg = csr.signature_hash_algorithm
-        if hash_alg is not None and hash_alg.name not in profile.signature_hashes:
+        if hash_alg is not None and hash_alg.name not in rules.hashes:
             raise Forbidden(f"signature-hash: CSR signed with {hash_alg.name}; allowed: "
                             f"{', '.join(profile.signature_hashes)}")
 
     @staticmethod
-    def _subject(csr: x509.CertificateSigningRequest, profile: Profile,
-                 identity: Identity) -> None:
-        present = {attr.oid for attr in csr.subject}
-        for name in profile.subject_required:
-            if _oid(name) not in present:
+    def _subject(subject: x509.Name, profile: Profile, identity: Identity,
+                 rules: _Rules) -> None:
+        if not (rules.required or rules.allowed is not None or rules.patterns):
+            return
+        present = {attr.oid for attr in subject}
+        for name, oid in rules.required:
+            if oid not in present:
                 raise Forbidden(f"subject-required: the subject must contain {name}")
-        if profile.subject_allowed:
-            allowed = {_oid(name) for name in profile.subject_allowed}
-            for oid in present - allowed:
+        if rules.allowed is not None:
+            for oid in present - rules.allowed:
                 raise Forbidden(f"subject-allowed: {_attr_name(oid)} is not allowed in the "
                                 "subject")
-        for name, pattern in profile.subject_patterns:
-            values = [str(a.value) for a in csr.subject.get_attributes_for_oid(_oid(name))]
+        for name, oid, pattern in rules.patterns:
+            values = [str(a.value) for a in subject.get_attributes_for_oid(oid)]
             if not values or not all(_matches(v, [pattern], identity) for v in values):
                 raise Forbidden(f"subject-pattern: {name} must match {pattern!r} for "
                                 f"{identity.principal!r}")
 
     @staticmethod
-    def _san(csr: x509.CertificateSigningRequest, profile: Profile, identity: Identity) -> None:
-        names = wire.sans_of(csr)
+    def _san(names: frozenset[x509.GeneralName], profile: Profile, identity: Identity,
+             rules: _Rules) -> None:
         if len(names) > profile.san_max:
             raise Forbidden(f"san-max: {len(names)} subjectAltNames, at most "
                             f"{profile.san_max} allowed")
         for name in names:
             if isinstance(name, x509.DNSName) and profile.san_dns_suffixes:
                 host = name.value.lower().rstrip(".")
-                if not any(host == s.lower().lstrip(".") or host.endswith("." + s.lower().lstrip("."))
-                           for s in profile.san_dns_suffixes):
+                if not any(host == s or host.endswith("." + s) for s in rules.dns_suffixes):
                     raise Forbidden(f"san-dns: {name.value} is outside "
                                     f"{', '.join(profile.san_dns_suffixes)}")
             elif isinstance(name, x509.IPAddress) and profile.san_ip_networks:
-                if not any(name.value in ipaddress.ip_network(n, strict=False)
-                           for n in profile.san_ip_networks):
+                if not any(name.value in network for network in rules.ip_networks):
                     raise Forbidden(f"san-ip: {name.value} is outside "
                                     f"{', '.join(profile.san_ip_networks)}")
             elif isinstance(name, x509.UniformResourceIdentifier) and profile.san_uri_patterns:
@@ -226,6 +264,13 @@ class Policy:
 
     @staticmethod
     def _extensions(csr: x509.CertificateSigningRequest, profile: Profile) -> None:
+        if not (profile.extensions_required or profile.extensions_forbidden):
+            try:
+                csr.extensions            # parsed once (cached by cryptography)
+            except ValueError as e:
+                raise Forbidden(f"extensions: the CSR's extension request cannot be "
+                                f"parsed: {e}")
+            return
         try:
             present = {ext.oid.dotted_string for ext in csr.extensions}
         except ValueError as e:
@@ -263,9 +308,9 @@ class Policy:
                                 f"{profile.renewal_window_days} days before expiry")
         if profile.reenroll_allow_changes:
             return
-        if csr.subject != cert.subject:
+        if wire.subject_of(csr) != cert.subject:
             raise Forbidden("reenroll-subject: the CSR subject "
-                            f"{csr.subject.rfc4514_string()!r} differs from the "
+                            f"{wire.subject_text(csr)!r} differs from the "
                             f"certificate's {cert.subject.rfc4514_string()!r}")
         if wire.sans_of(csr) != wire.sans_of(cert):
             raise Forbidden("reenroll-san: the CSR subjectAltName differs from "
@@ -286,39 +331,41 @@ _UPPER_BOUNDS: dict[x509.ObjectIdentifier, int] = {
 _STRING_TYPES = frozenset({"PrintableString", "UTF8String", "TeletexString", "T61String",
                            "UniversalString", "BMPString", "IA5String", "NumericString",
                            "VisibleString"})
-_COUNTRIES = (NameOID.COUNTRY_NAME, NameOID.JURISDICTION_COUNTRY_NAME)
+_COUNTRIES = frozenset({NameOID.COUNTRY_NAME, NameOID.JURISDICTION_COUNTRY_NAME})
+_KINDS: dict[type, str] = {}             # concrete key class -> its kind, filled as met
 _PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
 _LDH_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
 
 
-def _rfc5280(csr: x509.CertificateSigningRequest) -> None:
+def _rfc5280(subject: x509.Name, sans: Iterable[x509.GeneralName]) -> None:
     """Refuse what RFC 5280 forbids a CA to certify, which a CA copying the
     subject verbatim would otherwise sign: empty RDNs or values, a countryName
     that is not two PrintableString characters, values over their X.520 upper
     bound, and dNSName entries that are no hostname (LDH labels, an optional
     leading "*." wildcard; internationalized names as A-labels)."""
-    for rdn in csr.subject.rdns:
+    for rdn in subject.rdns:
         if not len(rdn):
             raise Forbidden("subject-syntax: the subject has an empty RDN")
         for attr in rdn:
-            if isinstance(attr.value, bytes):      # x500UniqueIdentifier: a BIT STRING
+            value: Any = attr.value
+            if isinstance(value, bytes):           # x500UniqueIdentifier: a BIT STRING
                 continue
-            name, value = _attr_name(attr.oid), attr.value
-            if attr._type.name not in _STRING_TYPES:
-                raise Forbidden(f"subject-syntax: {name} is a {attr._type.name}, not a "
+            oid, kind = attr.oid, attr._type.name
+            if kind not in _STRING_TYPES:
+                raise Forbidden(f"subject-syntax: {_attr_name(oid)} is a {kind}, not a "
                                 "string type")
             if not value:
-                raise Forbidden(f"subject-syntax: {name} is empty")
-            if attr.oid in _COUNTRIES and (
+                raise Forbidden(f"subject-syntax: {_attr_name(oid)} is empty")
+            if oid in _COUNTRIES and (
                     len(value) != 2 or not _PRINTABLE.match(value)
-                    or attr._type.name != "PrintableString"):
-                raise Forbidden(f"subject-syntax: {name} {value!r} is not a two-letter "
-                                "PrintableString country code")
-            bound = _UPPER_BOUNDS.get(attr.oid)
+                    or kind != "PrintableString"):
+                raise Forbidden(f"subject-syntax: {_attr_name(oid)} {value!r} is not a "
+                                "two-letter PrintableString country code")
+            bound = _UPPER_BOUNDS.get(oid)
             if bound is not None and len(value) > bound:
-                raise Forbidden(f"subject-syntax: {name} is {len(value)} characters long, "
-                                f"over its upper bound of {bound}")
-    for san in wire.sans_of(csr):
+                raise Forbidden(f"subject-syntax: {_attr_name(oid)} is {len(value)} "
+                                f"characters long, over its upper bound of {bound}")
+    for san in sans:
         if isinstance(san, x509.DNSName):
             host = san.value[2:] if san.value.startswith("*.") else san.value
             if len(san.value) > 253 or not all(_LDH_LABEL.match(label)

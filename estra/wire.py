@@ -30,6 +30,7 @@ __all__ = [
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
     "Layout", "certs_of_multipart", "csr_der", "csr_pem", "csr_without_challenge",
     "load_stored_csr", "csr_public_key", "serial_hex", "normalise_serial", "read_fields",
+    "subject_of", "subject_text",
 ]
 
 CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only"
@@ -40,7 +41,7 @@ Layout = str  # "wrapped" (64 columns) or "single-line"
 WRAPPED, SINGLE_LINE = "wrapped", "single-line"
 
 _BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]*$")
-_NOT_EST = ("json", "xml", "html", "multipart/", "image/", "audio/", "video/")
+_NOT_EST = re.compile("json|xml|html|multipart/|image/|audio/|video/")
 
 
 def check_content_type(value: str | None, expected: str) -> None:
@@ -52,8 +53,7 @@ def check_content_type(value: str | None, expected: str) -> None:
     """
     if not value:
         return
-    lowered = value.lower()
-    if any(marker in lowered for marker in _NOT_EST):
+    if _NOT_EST.search(value.lower()):
         raise UnsupportedMediaType(
             f"Content-Type {value.split(';')[0].strip()!r} is not an EST body; "
             f"send {expected}")
@@ -112,6 +112,7 @@ def load_csr(der: bytes, *, pop: bool = True) -> x509.CertificateSigningRequest:
     try:
         csr = _load_csr(der, pop)
         read_fields(csr)
+        _values(csr)["der"] = der            # what the device signed, for `csr_der`
     except EstError:
         raise
     except Exception as e:  # noqa: BLE001 - device bytes: any parser complaint is a 400
@@ -140,49 +141,92 @@ def _load_csr(der: bytes, pop: bool) -> x509.CertificateSigningRequest:
 def read_fields(item: x509.Certificate | x509.CertificateSigningRequest) -> None:
     """Read every field of `item` that estra uses; ValueError naming the first
     that cannot be read (cryptography parses lazily and raises more than
-    ValueError: InvalidVersion, UnsupportedAlgorithm, DuplicateExtension ...)."""
+    ValueError: InvalidVersion, UnsupportedAlgorithm, DuplicateExtension ...).
+    A CSR's subject, its text, subjectAltNames, public key and challengePassword
+    are kept (`subject_of`, `subject_text`, `sans_of` ...): the later stages of
+    the request (policy, record, CA) reuse them instead of parsing again."""
     try:
-        names = [item.subject]
-        if isinstance(item, x509.Certificate):
-            names.append(item.issuer)
-            item.serial_number, item.not_valid_before_utc, item.not_valid_after_utc
+        if isinstance(item, x509.CertificateSigningRequest):
+            _read_csr(item)
+            return
+        names = [item.subject, item.issuer]
+        item.serial_number, item.not_valid_before_utc, item.not_valid_after_utc
         for name in names:
             name.rfc4514_string()
             for attr in name:
                 str(attr.value)
         for ext in item.extensions:
             ext.value
-        sans_of(item)
-        csr_public_key(item) if isinstance(item, x509.CertificateSigningRequest) \
-            else item.public_key()
-        if isinstance(item, x509.CertificateSigningRequest):
-            item.signature_hash_algorithm
-            for attribute in item.attributes:
-                attribute.value
-            password = challenge_password(item)
-            if password is not None:
-                password.decode("utf-8")
+        _sans_of(item)
+        item.public_key()
     except ValueError:
         raise
     except Exception as e:  # noqa: BLE001 - see the docstring
         raise ValueError(f"{type(e).__name__}: {e}") from e
 
 
-_DERIVED: dict[x509.CertificateSigningRequest, dict[str, Any]] = {}
+def _read_csr(csr: x509.CertificateSigningRequest) -> None:
+    """`read_fields` of a CSR, in the same order, keeping what later stages ask for."""
+    values = _values(csr)
+    if "read" in values:
+        return                            # this very CSR was read in full already
+    subject = values["subject"] = csr.subject
+    values["subject_text"] = subject.rfc4514_string()
+    for attr in subject:
+        str(attr.value)
+    for ext in csr.extensions:
+        ext.value
+    values["sans"] = _sans_of(csr)
+    values["public_key"] = csr.public_key()
+    csr.signature_hash_algorithm
+    for attribute in csr.attributes:
+        attribute.value
+    password = values["challenge_password"] = _challenge_password(csr)
+    if password is not None:
+        password.decode("utf-8")
+    values["read"] = True
+
+
+#: id(csr) -> (csr, what was derived from it): per CSR object, so per request (nothing
+#: carries over to another request, even one sending the same bytes)
+_DERIVED: dict[int, tuple[x509.CertificateSigningRequest, dict[str, Any]]] = {}
+
+
+def _values(csr: x509.CertificateSigningRequest) -> dict[str, Any]:
+    entry = _DERIVED.get(id(csr))
+    if entry is None or entry[0] is not csr:
+        if len(_DERIVED) >= 256:
+            _DERIVED.clear()
+        entry = _DERIVED[id(csr)] = (csr, {})
+    return entry[1]
 
 
 def _derived(csr: x509.CertificateSigningRequest, what: str,
              compute: Callable[[x509.CertificateSigningRequest], Any]) -> Any:
     """`compute(csr)`, once per request rather than at every stage that asks (policy,
     record, CA): bounded to the requests in flight."""
-    values = _DERIVED.get(csr)
-    if values is None:
-        if len(_DERIVED) >= 256:
-            _DERIVED.clear()
-        values = _DERIVED[csr] = {}
-    if what not in values:
-        values[what] = compute(csr)
-    return values[what]
+    values = _values(csr)
+    try:
+        return values[what]
+    except KeyError:
+        value = values[what] = compute(csr)
+        return value
+
+
+def subject_of(csr: x509.CertificateSigningRequest) -> x509.Name:
+    """`csr.subject` (cryptography builds a new Name at each access), once per request."""
+    name: x509.Name = _derived(csr, "subject", _subject)
+    return name
+
+
+def _subject(csr: x509.CertificateSigningRequest) -> x509.Name:
+    return csr.subject
+
+
+def subject_text(csr: x509.CertificateSigningRequest) -> str:
+    """The CSR subject as RFC 4514 text, once per request."""
+    text: str = _derived(csr, "subject_text", lambda c: subject_of(c).rfc4514_string())
+    return text
 
 
 def csr_public_key(csr: x509.CertificateSigningRequest) -> Any:
@@ -196,6 +240,10 @@ _CHALLENGE_PASSWORD = AttributeOID.CHALLENGE_PASSWORD.dotted_string
 
 def csr_der(csr: x509.CertificateSigningRequest) -> bytes:
     """The DER to forward for `csr`: what the device signed (see `load_csr`)."""
+    entry = _DERIVED.get(id(csr))
+    if entry is not None and entry[0] is csr and "der" in entry[1]:
+        kept: bytes = entry[1]["der"]
+        return kept
     der = csr.public_bytes(Encoding.DER)
     return _ORIGINAL.get(der, der)
 
@@ -289,7 +337,16 @@ def _challenge_password(csr: x509.CertificateSigningRequest) -> bytes | None:
 
 def sans_of(source: x509.Certificate | x509.CertificateSigningRequest
             ) -> frozenset[x509.GeneralName]:
-    """The set of subjectAltName entries of a certificate or a CSR."""
+    """The set of subjectAltName entries of a certificate or a CSR (a CSR's once
+    per request)."""
+    if isinstance(source, x509.CertificateSigningRequest):
+        names: frozenset[x509.GeneralName] = _derived(source, "sans", _sans_of)
+        return names
+    return _sans_of(source)
+
+
+def _sans_of(source: x509.Certificate | x509.CertificateSigningRequest
+             ) -> frozenset[x509.GeneralName]:
     try:
         ext = source.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:

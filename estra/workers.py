@@ -19,8 +19,12 @@ admin listener (/healthz, /metrics, console) and runs the CRL timer and listener
 /metrics sums every worker's metrics (prometheus_client's multiprocess mode in a
 private temporary directory the supervisor removes at exit).
 
-Workers log JSON lines on stdout; the supervisor re-emits each event into its
-own log (text or JSON, --logfile) with the system "worker SLOT pid PID". SIGHUP
+Workers write their own log lines, with the system "worker SLOT pid PID", to the
+supervisor's log (text or JSON; standard output, which they share, or --logfile,
+which every process appends to whole lines); the supervisor rotates that file
+(its size counts every process's lines; SIGUSR1 or an external rename too) and
+tells each worker to reopen it.  With a log estra cannot write to itself (syslog,
+another --logger) workers send JSON events to the supervisor, which logs them. SIGHUP
 to the supervisor is passed to every worker (each reloads); SIGTERM/SIGINT stop
 every worker, then the supervisor. A worker that dies is replaced after a delay
 that doubles (0.5 s up to 30 s) while replacements die young; a worker whose
@@ -52,6 +56,7 @@ from zope.interface import implementer
 
 from estra.config import Settings, load_settings
 from estra.http import printable
+from estra.logging import LineObserver, SharedLogFile, log_target, shared_log_file
 from estra.limits import _QuietHAProxyFactory
 from estra.service import (StartupError, Worker, _endpoint, _forget, _listen_problem, bound,
                            build_service, open_migrated_store)
@@ -68,6 +73,7 @@ TICKET_KEY_SECONDS = 3600.0
 #: Listening settings the supervisor opens; workers adopt them by these names.
 LISTENERS = ("server.listen", "scep.listen", "admin.listen", "crl.listen")
 _MAX_LINE = 1 << 20                 # a worker log line longer than this is dropped
+_LOG_CHECK = 1.0                    # seconds between checks of the shared log file
 _FIRST_DELAY, _MAX_DELAY, _HEALTHY = 0.5, 30.0, 60.0
 _STOP_GRACE = 15.0
 
@@ -155,6 +161,13 @@ class _WorkerProcess(ProcessProtocol):
         line = b" ".join([b"keys", *(k.hex().encode("ascii") for k in keys)]) + b"\n"
         self.transport.writeToChild(0, line)     # type: ignore[union-attr]
 
+    def reopen_log(self) -> None:
+        """Tell the worker the log file was rotated."""
+        try:
+            self.transport.writeToChild(0, b"reopen\n")  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - it has just exited: processEnded follows
+            pass
+
     def signal(self, name: str) -> None:
         try:
             self.transport.signalProcess(name)   # type: ignore[union-attr]
@@ -166,7 +179,7 @@ class _WorkerProcess(ProcessProtocol):
         rest = lines.pop()
         self._lines[fd] = rest if len(rest) <= _MAX_LINE else b""
         for line in lines:
-            if fd == 1:
+            if fd == 1 and self.supervisor.log is None:
                 self._relay(line)
             elif line.strip():
                 log.warn("worker {slot} (pid {pid}) said: {line}", slot=self.slot,
@@ -212,6 +225,12 @@ class Supervisor(Service):
         self._stopped: Deferred[None] | None = None
         self.metrics_dir = ""
         self._previous_hup: Any = None
+        #: ("text" | "json", log file path or None: standard output) when workers
+        #: write their own lines; None: they relay events through this process
+        self.log: tuple[str, str | None] | None = None
+        self.log_file: SharedLogFile | None = None
+        self._log_check = LoopingCall(self.check_log)
+        self._log_check.clock = reactor
 
     def privilegedStartService(self) -> None:
         super().privilegedStartService()
@@ -237,6 +256,7 @@ class Supervisor(Service):
         if not ticket_keys_supported():
             log.warn("this cryptography build hides SSL_CTX_ctrl: each worker keeps its "
                      "own TLS session tickets (a session resumes only on the same worker)")
+        self._direct_log()
         for slot in range(self.settings.workers):
             self.spawn(slot)
         self._rotation.start(TICKET_KEY_SECONDS, now=False)
@@ -249,11 +269,52 @@ class Supervisor(Service):
         if password is not None and self.announce is not None:
             announce_password(self.announce, self.settings, password)
 
+    def _direct_log(self) -> None:
+        """Workers write to our log target themselves when it is stdout or a file."""
+        target = log_target()
+        if target is not None and target[1] is not None:
+            self.log_file = shared_log_file(target[1])
+            if self.log_file is None:
+                target = None
+            else:
+                self._log_check.start(_LOG_CHECK, now=False)
+                if signal.getsignal(signal.SIGUSR1):
+                    signal.signal(signal.SIGUSR1, lambda *_: self.reactor.callFromThread(
+                        self.rotate_log))
+        self.log = target
+
+    def check_log(self) -> None:
+        """Rotate the shared log at its size (every process's lines count), and have
+        the workers reopen it once it was rotated or moved away."""
+        out = self.log_file
+        if out is None:
+            return
+        if out.refresh():
+            self._reopen_logs()
+        elif out.rotateLength and out.size >= out.rotateLength:
+            self.rotate_log()
+
+    def rotate_log(self) -> None:
+        """SIGUSR1 (or the size): rotate the log file, then every worker reopens it."""
+        if self.log_file is not None:
+            self.log_file.rotate()
+            self._reopen_logs()
+
+    def _reopen_logs(self) -> None:
+        for worker in self.workers.values():
+            worker.reopen_log()
+
     def spawn(self, slot: int) -> None:
         """Start the worker for `slot`, handing it every listening socket."""
         self._respawns.pop(slot, None)
         child_fds: dict[int, Any] = {0: "w", 1: "r", 2: "r"}
         args = [sys.executable, "-m", "estra.workers", "--slot", str(slot)]
+        if self.log is not None:
+            args += ["--log", self.log[0]]
+            if self.log[1] is None:
+                child_fds[1] = 1                # our standard output, written directly
+            else:
+                args += ["--log-file", self.log[1]]
         for fd, sock in enumerate(self.sockets, start=3):
             child_fds[fd] = sock.port.fileno()
             args += ["--socket", sock.argument(fd)]
@@ -309,6 +370,8 @@ class Supervisor(Service):
             signal.signal(signal.SIGHUP, self._previous_hup)
         if self._rotation.running:
             self._rotation.stop()
+        if self._log_check.running:
+            self._log_check.stop()
         for call in self._respawns.values():
             call.cancel()
         self._respawns.clear()
@@ -361,8 +424,9 @@ def build_supervisor(reactor: Any, settings: Settings, announce: Any = None,
 class _Control:
     """The worker's stdin: ticket keys from the supervisor; end of file: it is gone."""
 
-    def __init__(self, reactor: Any, keys: TicketKeys) -> None:
-        self.reactor, self.keys = reactor, keys
+    def __init__(self, reactor: Any, keys: TicketKeys, log: LineObserver | None = None
+                 ) -> None:
+        self.reactor, self.keys, self.log = reactor, keys, log
         self._buffer = b""
         os.set_blocking(0, False)
 
@@ -381,7 +445,11 @@ class _Control:
             return self.connectionLost(None)
         *lines, self._buffer = (self._buffer + data).split(b"\n")
         for line in lines:
-            _add_keys(self.keys, line)
+            if line.strip() == b"reopen":
+                if self.log is not None:
+                    self.log.reopen()
+            else:
+                _add_keys(self.keys, line)
         self._buffer = self._buffer[-4096:]
         return None
 
@@ -436,10 +504,15 @@ def worker_main(argv: Sequence[str]) -> None:
     parser.add_argument("--state-dir")
     parser.add_argument("--listen")
     parser.add_argument("--workers", type=int)
+    parser.add_argument("--log", choices=("text", "json"))
+    parser.add_argument("--log-file")
     args = parser.parse_args(argv)
     from twisted.internet import reactor
-    globalLogBeginner.beginLoggingTo([jsonFileLogObserver(sys.stdout, recordSeparator="")],
-                                     redirectStandardIO=False)
+    lines = None if args.log is None else \
+        LineObserver(args.log, args.log_file, f"worker {args.slot} pid {os.getpid()}")
+    globalLogBeginner.beginLoggingTo(
+        [lines or jsonFileLogObserver(sys.stdout, recordSeparator="")],
+        redirectStandardIO=False)
     from twisted.python.filepath import FilePath
     try:
         settings = load_settings(FilePath(args.config) if args.config else None,
@@ -459,7 +532,7 @@ def worker_main(argv: Sequence[str]) -> None:
     reactor.callWhenRunning(service.startService)                 # type: ignore[attr-defined]
     reactor.callWhenRunning(signal.signal, signal.SIGINT, signal.SIG_IGN)  # type: ignore[attr-defined]
     reactor.addSystemEventTrigger("before", "shutdown", service.stopService)  # type: ignore[attr-defined]
-    reactor.addReader(_Control(reactor, keys))                 # type: ignore[attr-defined]
+    reactor.addReader(_Control(reactor, keys, lines))                 # type: ignore[attr-defined]
     reactor.run()                                                 # type: ignore[attr-defined]
 
 

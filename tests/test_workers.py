@@ -9,6 +9,7 @@ ticket-key plumbing and the settings are tested in process.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ import socket
 import ssl
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -243,7 +245,8 @@ def test_socket_activated_workers_read_proxy_headers(tmp_path: Path) -> None:
         ctx = ssl.create_default_context()
         ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE   # no CA before start
         pids = set()
-        for device in range(1, 41):
+
+        def one(device: int) -> int:
             path = f"/.well-known/est/cacerts?n={next(_nonce)}"
             with socket.create_connection(("127.0.0.1", port), timeout=60) as raw:
                 raw.sendall(f"PROXY TCP4 192.0.2.{device} 127.0.0.1 4000 {port}\r\n".encode())
@@ -254,9 +257,17 @@ def test_socket_activated_workers_read_proxy_headers(tmp_path: Path) -> None:
                         pass
             pid, status = served_by(log, path, re.escape(f"192.0.2.{device}"))
             assert status == 200
-            pids.add(pid)
-            if len(pids) == 2:
-                break
+            return pid
+
+        pids.add(one(1))        # the first connection starts estra: let both workers start
+        wait(lambda: log.read_text().count("] estra EST RA ready") == 2, "both workers to listen")
+        # Connections in parallel: an idle worker takes one while the other is busy
+        # (one client's connections in sequence may all wake the same idle worker first).
+        with ThreadPoolExecutor(8) as pool:
+            for first in range(2, 200, 8):
+                pids.update(pool.map(one, range(first, first + 8)))
+                if len(pids) == 2:
+                    break
         assert len(pids) == 2 and proc.pid not in pids, log.read_text()
     finally:
         proc.terminate()
@@ -390,3 +401,81 @@ def test_bad_ticket_keys_are_refused() -> None:
     for junk in (b"", b"keys", b"keys zz", b"keys " + new[:40].hex().encode(),
                  b"nope " + new.hex().encode(), b"keys" + 3 * (b" " + new.hex().encode())):
         assert parse_keys(junk) == []
+
+
+def _start_logging_to(tmp_path: Path, log: Path, *twistd_args: str
+                      ) -> tuple[subprocess.Popen[bytes], int]:
+    """twistd --logfile LOG [args] estra --workers 2, once both workers listen."""
+    cmd = ["python3", "-c", "from twisted.scripts.twistd import run; run()", "-n",
+           "--pidfile=", "--logfile", str(log), *twistd_args, "estra", "--state-dir",
+           str(tmp_path / "state"), "--workers", "2", "--listen", "tcp:0:interface=127.0.0.1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            cwd=tmp_path, env=estra_env())
+    wait(lambda: proc.poll() is not None or (log.exists() and sum(
+        "estra EST RA ready" in line for line in log.read_text().splitlines()) >= 2),
+        "both workers to listen")
+    port = re.search(r"ready on https://127\.0\.0\.1:(\d+)/", log.read_text())
+    assert proc.poll() is None and port, log.read_text()
+    return proc, int(port.group(1))
+
+
+def _get_cacerts(port: int, count: int, tag: str) -> None:
+    for n in range(count):
+        subprocess.run(["curl", "-sk", "-o", "/dev/null", "--max-time", "20",
+                        f"https://127.0.0.1:{port}/.well-known/est/cacerts?{tag}={n}"],
+                       timeout=30, check=True)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(20)
+
+
+def test_workers_append_to_the_log_file_and_reopen_it(tmp_path: Path) -> None:
+    """With --logfile each worker appends its own lines to the supervisor's file
+    (the supervisor appends too: no line overwritten); SIGUSR1 rotates the file and
+    the workers then write to the new one; so after an external rename."""
+    log = tmp_path / "estra.log"
+    proc, port = _start_logging_to(tmp_path, log)
+    try:
+        _get_cacerts(port, 6, "before")
+        wait(lambda: log.read_text().count("?before=") == 6, "six request lines")
+        proc.send_signal(signal.SIGUSR1)
+        wait(lambda: (tmp_path / "estra.log.1").exists(), "the rotation")
+        time.sleep(0.3)                       # the workers hear "reopen"
+        _get_cacerts(port, 6, "after")
+        wait(lambda: log.read_text().count("?after=") == 6, "six lines in the new file")
+        log.rename(tmp_path / "moved.log")    # an external rotation tool
+        wait(lambda: log.exists(), "the supervisor to reopen its log")
+        time.sleep(0.3)
+        _get_cacerts(port, 4, "moved")
+        wait(lambda: log.read_text().count("?moved=") == 4, "four lines in the reopened file")
+    finally:
+        _stop(proc)
+    old = (tmp_path / "estra.log.1").read_text()
+    assert old.count("?before=") == 6 and "?after=" not in old
+    assert len(set(re.findall(r"\[(worker \d pid \d+)\]", old))) == 2, old
+    assert "estra supervisor (pid" in old and "Traceback" not in old
+    for text in (old, log.read_text(), (tmp_path / "moved.log").read_text()):
+        for line in text.splitlines():           # whole lines, each with its timestamp
+            assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} \[[^\]]+\] ", line), line
+    assert "Server Shut Down." in log.read_text()
+
+
+def test_json_workers_log_events_to_the_file(tmp_path: Path) -> None:
+    """Under --logger estra.logging.json_observer the workers' lines are JSON events
+    with their system and the text line."""
+    log = tmp_path / "estra.json"
+    proc, port = _start_logging_to(tmp_path, log, "--logger", "estra.logging.json_observer")
+    try:
+        _get_cacerts(port, 4, "json")
+        wait(lambda: log.read_text().count('"path": "/.well-known/est/cacerts?json=') == 4,
+             "four request events")
+    finally:
+        _stop(proc)
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    requests = [e for e in events if e.get("operation") == "cacerts"]
+    assert len(requests) == 4
+    for event in requests:
+        assert re.fullmatch(r"worker \d pid \d+", event["log_system"]), event
+        assert event["status"] == 200 and event["text"].startswith("est cacerts [default] 200")

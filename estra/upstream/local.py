@@ -82,6 +82,7 @@ class LocalCA:
         # after `estra ca rollover` (estra/rollover.py): NewWithOld, OldWithNew, old root
         self.rollover: list[x509.Certificate] = []
         self._aki: tuple[object, x509.AuthorityKeyIdentifier] | None = None
+        self._issuer: tuple[x509.Certificate, x509.Name] | None = None
 
     @classmethod
     def load_or_create(cls, cert_path: FilePath, key_path: FilePath,
@@ -140,7 +141,7 @@ class LocalCA:
                         self.cert.not_valid_after_utc)
         is_rsa = isinstance(public_key, rsa.RSAPublicKey)
         builder = (x509.CertificateBuilder()
-                   .subject_name(subject).issuer_name(self.cert.subject)
+                   .subject_name(subject).issuer_name(self._issuer_name())
                    .public_key(public_key)  # type: ignore[arg-type]
                    .serial_number(int.from_bytes(secrets.token_bytes(19), "big") >> 1 | 1)
                    .not_valid_before(now - _BACKDATE).not_valid_after(not_after)
@@ -162,6 +163,13 @@ class LocalCA:
                 x509.AccessDescription(x509.oid.AuthorityInformationAccessOID.OCSP,
                                        x509.UniformResourceIdentifier(self.ocsp_url))]), False)
         return builder.sign(self.key, hashes.SHA256())
+
+    def _issuer_name(self) -> x509.Name:
+        """The CA's subject (parsed anew at each `cert.subject`), once per CA certificate."""
+        cached = self._issuer
+        if cached is None or cached[0] is not self.cert:
+            cached = self._issuer = (self.cert, self.cert.subject)
+        return cached[1]
 
     def _authority_key_id(self) -> x509.AuthorityKeyIdentifier:
         """The AKI of what this CA signs, computed once per CA key (not per leaf)."""
@@ -206,7 +214,7 @@ class LocalCA:
                 x509.SubjectAlternativeName).value)
         except x509.ExtensionNotFound:
             pass
-        cert = self.issue(csr.subject, wire.csr_public_key(csr), sans,
+        cert = self.issue(wire.subject_of(csr), wire.csr_public_key(csr), sans,
                           profile.extended_key_usage, profile.validity_days)
         return [cert, *self.chain()]
 
