@@ -57,12 +57,12 @@ def spawn(cmd: list, **kw) -> subprocess.Popen:
     return proc
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """End one process started here (TERM, then KILL after 5 s)."""
+def stop(proc: subprocess.Popen, grace: float = 5) -> None:
+    """End one process started here (TERM, then KILL after `grace` s)."""
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(5)
+            proc.wait(grace)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()

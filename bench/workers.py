@@ -32,7 +32,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
-from enroll import cpu_seconds, make_csr, spawn  # noqa: E402
+from enroll import cpu_seconds, make_csr, spawn, stop  # noqa: E402
 
 USER, PASSWORD = "bench", "secret"
 WRK = "/usr/bin/wrk"
@@ -130,15 +130,6 @@ def handshakes(port: int, cafile: Path, pids: list[int], seconds: float,
     return count / wall, 1000 * cpu / count, reused / count
 
 
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def report(quick: bool = False) -> list[str]:
     """The figures, one line each (bench/enroll.py prints them)."""
     seconds = 1.0 if quick else 8.0
@@ -160,7 +151,7 @@ def report(quick: bool = False) -> list[str]:
                     full = handshakes(port, state / "ca.pem", pids, seconds / 2, False)
                     resumed = handshakes(port, state / "ca.pem", pids, seconds / 2, True)
             finally:
-                stop(proc)
+                stop(proc, 20)   # the supervisor ends its workers first
     lines += [
         figure("workers=2/workers=1 throughput (wrk on the same 2 CPUs)", rate[2] / rate[1],
                "x"),

@@ -95,7 +95,12 @@ class _connection:
 def test_migration_rewrites_old_serials_sqlite(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Migration 4 rewrites enrollments, pending and scep_transactions serials (SQLite)."""
-    store = open_store("", FilePath(str(tmp_path)), time.time)
+    check_migration_rewrites_serials(open_store("", FilePath(str(tmp_path)), time.time),
+                                     monkeypatch)
+
+
+def check_migration_rewrites_serials(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed `store` with old-format serials, migrate, and find them rewritten everywhere."""
     try:
         seed_old_serials(store, monkeypatch)
         new = [new for _, new in OLD_AND_NEW]

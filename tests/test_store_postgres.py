@@ -102,12 +102,6 @@ def test_migration_rewrites_old_serials_postgres(database: str, tmp_path: Path,
     from twisted.python.filepath import FilePath
 
     from estra.store import open_store
-    from tests.test_serials import OLD_AND_NEW, seed_old_serials, stored_serials
-    store = open_store(database, FilePath(str(tmp_path)), time.time)
-    try:
-        seed_old_serials(store, monkeypatch)
-        new = [new for _, new in OLD_AND_NEW]
-        assert stored_serials(store) == {"enrollments": new, "pending": new,
-                                         "scep_transactions": new}
-    finally:
-        store.pool.close()
+    from tests.test_serials import check_migration_rewrites_serials
+    check_migration_rewrites_serials(open_store(database, FilePath(str(tmp_path)), time.time),
+                                     monkeypatch)
