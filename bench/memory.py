@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from enroll import CHILDREN, CPUS, make_csr, spawn, start_estra  # noqa: E402
+from enroll import CHILDREN, CPUS, make_csr, spawn, start_estra, stop  # noqa: E402
 
 TARGET_KIB = 35           # issue #12: at most 35 KB per idle TLS connection
 FLAT_KIB_PER_10K = 200    # see the module docstring
@@ -196,9 +196,7 @@ def report(quick: bool = False, connections: int | None = None,
                           verdict(max(growth, 0), FLAT_KIB_PER_10K))]
         finally:
             for proc in CHILDREN[spawned:]:          # the servers started here
-                proc.terminate()
-                proc.wait()
-            del CHILDREN[spawned:]
+                stop(proc)
     return lines
 
 
