@@ -133,6 +133,19 @@ class Server:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def wait_log(self, pattern: str, timeout: float = 30) -> re.Match[str]:
+        """The first match of `pattern` in the log, once written: a listener's ready line
+        or the bootstrap password can follow the EST ready line that start-up waits for."""
+        deadline = time.monotonic() + timeout
+        while not (found := re.search(pattern, self.log.read_text(errors="replace"))):
+            assert time.monotonic() < deadline and self.alive(), self.log.read_text()
+            time.sleep(0.05)
+        return found
+
+    def listener_port(self, name: str) -> int:
+        """The port of the listener whose ready line reads `<name> ready on <scheme>://`."""
+        return int(self.wait_log(rf"{name} ready on https?://[^:]+:(\d+)/").group(1))
+
     def stop(self) -> str:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)

@@ -81,9 +81,7 @@ class Shots:
 
 
 def admin_port(server: Server) -> int:
-    m = re.search(r"estra admin ready \(TLS\) on https://[^:]+:(\d+)/", server.log.read_text())
-    assert m, server.log.read_text()
-    return int(m.group(1))
+    return server.listener_port(r"estra admin \(TLS\)")
 
 
 def login(browser: Browser, base: str, user: str) -> Page:

@@ -318,14 +318,13 @@ def test_scep_serves_the_rolled_over_chain(start_estra: Callable[..., Server],
     server = start_estra(SCEP_CONFIG)
     old_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
     (tmp_path / "old-root.pem").write_bytes(server.ca.read_bytes())
-    port = re.search(r"SCEP ready on http://[^:]+:(\d+)/", server.log.read_text())
-    assert port, server.log.read_text()
-    ra_before, = [c for c in _scep_certs(port.group(1), "GetCACert") if c != old_root]
+    port = str(server.listener_port("SCEP"))
+    ra_before, = [c for c in _scep_certs(port, "GetCACert") if c != old_root]
     assert ca_cli(server, "rollover").returncode == 0
     hangup(server)
     new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
     for operation in ("GetCACert", "GetCACertChain"):
-        certs = _scep_certs(port.group(1), operation)
+        certs = _scep_certs(port, operation)
         assert len(certs) == 5 and new_root in certs and old_root in certs
         ra, = [c for c in certs if not c.extensions.get_extension_for_class(
             x509.BasicConstraints).value.ca]
@@ -338,7 +337,7 @@ def test_scep_serves_the_rolled_over_chain(start_estra: Callable[..., Server],
     assert ca_cli(server, "retire-old").returncode == 0
     hangup(server)
     for operation in ("GetCACert", "GetCACertChain"):
-        certs = _scep_certs(port.group(1), operation)     # a SET OF: encoding order
+        certs = _scep_certs(port, operation)     # a SET OF: encoding order
         assert len(certs) == 2 and set(certs) == {ra, new_root}
 
 

@@ -33,12 +33,7 @@ from tests.strongswan import StrongSwan
 
 def scep_url(server: Server, path: str = "/scep") -> str:
     """The SCEP listener's URL, once its ready line is logged (it may follow the EST one)."""
-    deadline = time.monotonic() + 30
-    while not (port := re.search(r"SCEP ready on http://[^:]+:(\d+)/",
-                                 server.log.read_text())) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert port, server.log.read_text()
-    return f"http://127.0.0.1:{port.group(1)}{path}"
+    return f"http://127.0.0.1:{server.listener_port('SCEP')}{path}"
 
 
 def http(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], bytes]:

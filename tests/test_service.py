@@ -51,9 +51,8 @@ def test_first_start_prints_password_once(tmp_path: Path) -> None:
     prints nothing."""
     server = ZeroConfig(tmp_path)
     try:
+        match = server.wait_log(r"user 'estra', password: (\S+)")
         log = server.log.read_text()
-        match = re.search(r"user 'estra', password: (\S+)", log)
-        assert match, log
         assert "devices should trust" in log and "curl --cacert" in log
         assert {p.name for p in server.state.iterdir()} >= {"ca.pem", "ca.key", "server.pem",
                                                            "server.key", "htpasswd"}
