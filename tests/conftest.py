@@ -142,9 +142,10 @@ class Server:
             time.sleep(0.05)
         return found
 
-    def listener_port(self, name: str) -> int:
-        """The port of the listener whose ready line reads `<name> ready on <scheme>://`."""
-        return int(self.wait_log(rf"{name} ready on https?://[^:]+:(\d+)/").group(1))
+    def listener_port(self, ready: str) -> int:
+        """The port of the listener whose ready line reads `<ready> on <scheme>://...`
+        (`ready` a regular expression: "SCEP ready", r"estra admin ready \\(TLS\\)")."""
+        return int(self.wait_log(rf"{ready} on https?://[^:]+:(\d+)/").group(1))
 
     def stop(self) -> str:
         if self.proc.poll() is None:

@@ -25,7 +25,7 @@ def test_healthz_and_metrics(start_estra: Callable[..., Server], tmp_path: Path)
     and upstream-free enrollments leave the upstream counters empty."""
     server = start_estra('[admin]\nlisten = "tcp:0:interface=127.0.0.1"\n')
     server.add_user("alice")
-    base = f"http://127.0.0.1:{server.listener_port('estra admin')}"
+    base = f"http://127.0.0.1:{server.listener_port('estra admin ready')}"
     assert fetch(f"{base}/healthz")[:2] == (200, "text/plain; charset=utf-8")
     assert server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("m")))[0] == 200
     assert server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("m")),

@@ -303,7 +303,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     server = Server(tmp / "srv", CONFIG.format(boot=boot.write(tmp, "boot"),
                                                ra=ra_ca.write(tmp, "ra-ca")))
     server.add_user("alice")
-    w = World(server, tmp, f"http://127.0.0.1:{server.listener_port('SCEP')}")
+    w = World(server, tmp, f"http://127.0.0.1:{server.listener_port('SCEP ready')}")
     w.boot, w.ra_ca = boot, ra_ca  # type: ignore[attr-defined]
     yield w
     log = server.stop()

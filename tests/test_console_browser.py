@@ -81,7 +81,7 @@ class Shots:
 
 
 def admin_port(server: Server) -> int:
-    return server.listener_port(r"estra admin \(TLS\)")
+    return server.listener_port(r"estra admin ready \(TLS\)")
 
 
 def login(browser: Browser, base: str, user: str) -> Page:

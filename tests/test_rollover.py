@@ -318,7 +318,7 @@ def test_scep_serves_the_rolled_over_chain(start_estra: Callable[..., Server],
     server = start_estra(SCEP_CONFIG)
     old_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
     (tmp_path / "old-root.pem").write_bytes(server.ca.read_bytes())
-    port = str(server.listener_port("SCEP"))
+    port = str(server.listener_port("SCEP ready"))
     ra_before, = [c for c in _scep_certs(port, "GetCACert") if c != old_root]
     assert ca_cli(server, "rollover").returncode == 0
     hangup(server)

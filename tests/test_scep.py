@@ -33,7 +33,7 @@ from tests.strongswan import StrongSwan
 
 def scep_url(server: Server, path: str = "/scep") -> str:
     """The SCEP listener's URL, once its ready line is logged (it may follow the EST one)."""
-    return f"http://127.0.0.1:{server.listener_port('SCEP')}{path}"
+    return f"http://127.0.0.1:{server.listener_port('SCEP ready')}{path}"
 
 
 def http(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], bytes]:

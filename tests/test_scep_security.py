@@ -333,7 +333,7 @@ def test_log_and_metrics_cannot_be_forged(server: Server) -> None:
     lines = server.log.read_text().splitlines()
     assert not [line for line in lines if "FORGED" in line and not line.startswith("20")]
     assert not [line for line in lines if line.startswith("2026-01-01")]
-    metrics = fetch(f"http://127.0.0.1:{server.listener_port('estra admin')}/metrics")[2]
+    metrics = fetch(f"http://127.0.0.1:{server.listener_port('estra admin ready')}/metrics")[2]
     series = [line for line in metrics.splitlines()
               if line.startswith('estra_requests_total{') and 'protocol="scep"' in line]
     assert series and all("FORGED" not in s and "made-up" not in s for s in series), series
