@@ -12,7 +12,10 @@ alike):
 * est via RA: POST to the RA with Basic, which forwards to that upstream;
 * cfssl direct: POST {certificate_request: PEM, profile} to /api/v1/cfssl/sign;
 * cfssl via RA: POST to the RA's `cf` label;
-* local via RA: the RA's own cost (TLS, auth, policy, store, embedded CA).
+* local via RA: the RA's own cost (TLS, auth, policy, store, embedded CA);
+* bare Twisted: bench/baseline_server.py answering the same request itself (TLS,
+  HTTP, the CSR's signature check, signing; no store, no forwarding): the least
+  any twisted.web hop costs a request, so the floor under RA-added.
 
 RA-added = p50(via RA) - p50(direct), and for comparison the median of the
 per-round differences.  The breakdown shows the upstream call as the RA timed
@@ -46,10 +49,8 @@ from typing import Any, Callable
 from cryptography import x509
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-try:                     # the shared bench helpers: bench/harness.py once it lands
-    from harness import CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn  # noqa: E402
-except ModuleNotFoundError:
-    from enroll import CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn  # noqa: E402
+from harness import (CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn,  # noqa: E402
+                     start_baseline)
 
 sys.path.insert(0, str(REPO))
 from tests import pki  # noqa: E402  (a throw-away CA for cfssl; no pytest needed)
@@ -162,9 +163,10 @@ upstream = "cf"
 [profiles.local]
 upstream = "local"
 """)
+    bare, bare_port = start_baseline(tmp, ra / "state", USER, PASSWORD)
     for proc in CHILDREN[first:]:
         unpin(proc.pid)
-    return {"up_port": up_port, "up_ca": str(up / "state" / "ca.pem"), "ra_dir": ra,
+    return {"bare_pid": bare.pid, "bare_port": bare_port, "up_port": up_port, "up_ca": str(up / "state" / "ca.pem"), "ra_dir": ra,
             "cf_port": cf_port, "ra_pid": ra_pid, "ra_port": ra_port,
             "ra_ca": str(ra / "state" / "ca.pem"), "ra_log": ra / "estra.log"}
 
@@ -173,12 +175,13 @@ class Target:
     """One keep-alive connection and the request it repeats."""
 
     def __init__(self, name: str, connect: Callable[[], http.client.HTTPConnection],
-                 path: str, body: bytes, headers: dict[str, str]) -> None:
+                 path: str, body: bytes, headers: dict[str, str],
+                 pid: int | None = None) -> None:
         self.name, self._connect, self.path = name, connect, path
-        self.body, self.headers = body, headers
+        self.body, self.headers, self.pid = body, headers, pid
         self.conn: http.client.HTTPConnection | None = None
         self.lat: list[float] = []
-        self.cpu = 0.0              # RA CPU seconds while this target was asked
+        self.cpu = 0.0              # CPU seconds of process `pid` while this target was asked
         self.reconnects = -1        # the first connect is not a reconnect
 
     def once(self) -> None:
@@ -211,31 +214,37 @@ def targets(s: dict[str, Any]) -> list[Target]:
 
     def tls(port: int, ctx: ssl.SSLContext) -> Callable[[], http.client.HTTPConnection]:
         return lambda: http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=10)
-    ra = tls(s["ra_port"], ra_ctx)
+    ra, pid = tls(s["ra_port"], ra_ctx), s["ra_pid"]
     return [
         Target("est direct", tls(s["up_port"], up_ctx), "/.well-known/est/simpleenroll",
                est_body, {"Content-Type": "application/pkcs10",
                           "Content-Transfer-Encoding": "base64"}),
-        Target("est via RA", ra, "/.well-known/est/simpleenroll", csr_b64, device),
+        Target("est via RA", ra, "/.well-known/est/simpleenroll", csr_b64, device, pid),
         Target("cfssl direct", lambda: http.client.HTTPConnection(
             "127.0.0.1", s["cf_port"], timeout=10), "/api/v1/cfssl/sign",
             json.dumps({"certificate_request": csr_pem.decode(), "profile": "device",
                         "label": ""}).encode(), {"Content-Type": "application/json"}),
-        Target("cfssl via RA", ra, "/.well-known/est/cf/simpleenroll", csr_b64, device),
-        Target("local via RA", ra, "/.well-known/est/local/simpleenroll", csr_b64, device),
+        Target("cfssl via RA", ra, "/.well-known/est/cf/simpleenroll", csr_b64, device, pid),
+        Target("local via RA", ra, "/.well-known/est/local/simpleenroll", csr_b64, device,
+               pid),
+        Target("bare Twisted", tls(s["bare_port"], ra_ctx), "/.well-known/est/simpleenroll",
+               csr_b64, device, s["bare_pid"]),
     ]
 
 
-def measure(ts: list[Target], ra_pid: int, rounds: int, seconds: float) -> None:
+def measure(ts: list[Target], rounds: int, seconds: float) -> None:
     """`rounds` interleaved rounds (order rotating) or until `seconds` pass."""
     deadline = time.monotonic() + seconds
     for i in range(rounds):
         if time.monotonic() > deadline:
             break
         for t in ts[i % len(ts):] + ts[:i % len(ts)]:
-            cpu0 = cpu_seconds(ra_pid)
+            if t.pid is None:
+                t.once()
+                continue
+            cpu0 = cpu_seconds(t.pid)
             t.once()
-            t.cpu += cpu_seconds(ra_pid) - cpu0
+            t.cpu += cpu_seconds(t.pid) - cpu0
 
 
 def upstream_times(log: Path, offset: int) -> dict[str, list[float]]:
@@ -253,8 +262,8 @@ def lines_for(ts: list[Target], inside: dict[str, list[float]]) -> list[str]:
     out = []
     for t in ts:
         out.append(f"{t.name} p50/p99: {_pct(t.lat, .5):.2f}/{_pct(t.lat, .99):.2f} ms"
-                   f"  (n={len(t.lat)}" + (f", RA CPU {1000 * t.cpu / len(t.lat):.2f} ms/req"
-                                            if "RA" in t.name else "")
+                   f"  (n={len(t.lat)}" + (f", server CPU {1000 * t.cpu / len(t.lat):.2f} "
+                                            "ms/req" if t.pid else "")
                    + (f", {t.reconnects} reconnects" if t.reconnects else "") + ")")
     for kind in ("est", "cfssl"):
         direct, via = by[f"{kind} direct"], by[f"{kind} via RA"]
@@ -270,6 +279,11 @@ def lines_for(ts: list[Target], inside: dict[str, list[float]]) -> list[str]:
                        f"{hop:.2f} ms (hop over direct {hop - _pct(direct.lat, .5):+.2f} ms), "
                        f"RA around it {_pct(via.lat, .5) - hop:.2f} ms; RA alone (local CA) "
                        f"p50 {_pct(by['local via RA'].lat, .5):.2f} ms")
+    bare = by["bare Twisted"]
+    cpu = 1000 * bare.cpu / max(1, len(bare.lat))
+    out.append(f"floor: bare twisted.web spends {cpu:.2f} ms CPU per request answering it "
+               f"itself ({cpu / TARGET_MS:.2f}x the RA-added target): TLS, HTTP and the "
+               "CSR check, which the RA does too before its record and the hop")
     return out
 
 
@@ -281,11 +295,11 @@ def report(quick: bool = False) -> list[str]:
     try:
         s = start_servers(Path(tmpdir.name))
         ts = targets(s)
-        measure(ts, s["ra_pid"], 5, 30)                       # warm-up: bcrypt, pools
+        measure(ts, 5, 30)                       # warm-up: bcrypt, pools
         for t in ts:
             t.lat, t.cpu = [], 0.0
         offset = s["ra_log"].stat().st_size
-        measure(ts, s["ra_pid"], rounds, seconds)
+        measure(ts, rounds, seconds)
         return lines_for(ts, upstream_times(s["ra_log"], offset))
     except (BenchError, OSError, http.client.HTTPException,
             subprocess.CalledProcessError) as e:
