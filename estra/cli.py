@@ -212,7 +212,7 @@ async def _health(reactor: Any, settings: Settings, args: argparse.Namespace) ->
         return 2
     results = []
     for name, config in sorted(settings.upstreams.items()):
-        ca = build_upstream(reactor, config, local, time.time)
+        ca = build_upstream(reactor, config, local, time.time, settings.state_dir)
         try:
             ok, detail = True, await health(ca)
         except EstError as e:

@@ -297,7 +297,8 @@ async def revoke(reactor: Any, store: Store, settings: Settings, local: LocalCA 
                 await CrlPublisher(store, local, clock, settings.crl_days * 86400.0
                                    ).current(force=True)
         return Revocation(**done, outcome=outcome, detail=detail, code=0)
-    ca = build_upstream(reactor, config, local, clock)  # type: ignore[arg-type]
+    ca = build_upstream(reactor, config, local, clock,  # type: ignore[arg-type]
+                        settings.state_dir)
     forward = getattr(ca, "revoke", None)
     try:
         if forward is None:

@@ -265,7 +265,9 @@ def test_ra_relays_an_upstream_rollover(start_estra: Callable[..., Server],
     """estra behind estra: the upstream rolls over; without a restart or SIGHUP of the RA,
     its /cacerts relays the upstream's new root, NewWithOld and OldWithNew, a device with a
     certificate of the old upstream CA re-enrolls through it, and so does the certificate
-    it got (the RA's re-enrollment trust followed the upstream's new root)."""
+    it got (the RA's re-enrollment trust followed the upstream's new root).  Its TLS trust
+    followed too: once the upstream retired its old root (its TLS chain no longer links
+    to it), the RA, restarted with `trust` still naming only the old root, enrolls."""
     fast = "\n[ca]\nsync_seconds = 1\n"
     upstream, ra = estra_behind_estra(start_estra, tmp_path, fast)
     ra.restart(ra_config(upstream.port, tmp_path / "ra", "cacerts_refresh = 1") + fast)
@@ -300,6 +302,15 @@ def test_ra_relays_an_upstream_rollover(start_estra: Callable[..., Server],
     renewed, _ = pki.write_pair(tmp_path, "renewed", issued(body)[0], key)
     _until("the RA to accept the new upstream CA's certificate",
            lambda: reenroll(renewed, key_file)[0] == 200, timeout=10)
+
+    assert "upstream corp: now trusting its new root" in ra.log.read_text()
+    assert ca_cli(upstream, "retire-old").returncode == 0
+    upstream.restart(upstream.config.read_text())
+    chain = (upstream.state / "server.pem").read_bytes()
+    assert {c.issuer for c in x509.load_pem_x509_certificates(chain)} == {new_root.subject}
+    ra.restart(ra_config(upstream.port, tmp_path / "ra", "cacerts_refresh = 1") + fast)
+    status, _, body = ra.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("after-retire")))
+    assert status == 200 and issued(body)[0].issuer == new_root.subject, body
 
 
 def _scep_certs(port: str, operation: str) -> list[x509.Certificate]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import Any, Callable, TypeVar
 
+from twisted.python.filepath import FilePath
+
 from estra.config import Upstream
 from estra.interfaces import ICertificateAuthority
 
@@ -43,12 +45,17 @@ class HeldRequests(dict[K, V]):
 
 
 def build_upstream(reactor: Any, config: Upstream, local: ICertificateAuthority,
-                   clock: Callable[[], float]) -> ICertificateAuthority:
-    """The CA object for one [upstreams.NAME] entry (`local` is the embedded CA)."""
+                   clock: Callable[[], float], state_dir: FilePath | None = None
+                   ) -> ICertificateAuthority:
+    """The CA object for one [upstreams.NAME] entry (`local` is the embedded CA).
+    `state_dir` keeps an EST upstream's rolled-over roots (estra.upstream.anchors)."""
     if config.kind == "local":
         return local
     module = importlib.import_module(f"estra.upstream.{config.kind}")
-    ca: ICertificateAuthority = module.from_config(reactor, config, clock)
+    if config.kind == "est":
+        ca: ICertificateAuthority = module.from_config(reactor, config, clock, state_dir)
+    else:
+        ca = module.from_config(reactor, config, clock)
     return ca
 
 

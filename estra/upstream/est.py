@@ -17,12 +17,14 @@ from typing import Any, Callable
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from twisted.logger import Logger
+from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
 from estra.client import EstClient
 from estra import cmc, wire
 from estra.config import Profile, Upstream
 from estra.interfaces import ICertificateAuthority
+from estra.upstream.anchors import LearnedAnchors, anchors_file
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 
 __all__ = ["EstUpstream", "from_config"]
@@ -35,9 +37,17 @@ class EstUpstream:
     """Forwards enrollments to an EST server; caches its cacerts for `refresh` s."""
 
     def __init__(self, client: EstClient, clock: Callable[[], float], refresh: float,
-                 ra_signer: tuple[Any, x509.Certificate] | None = None) -> None:
-        self.client, self.ra_signer = client, ra_signer
-        self._cacerts = CachedCerts(client.http.name, client.cacerts, clock, refresh)
+                 ra_signer: tuple[Any, x509.Certificate] | None = None,
+                 learned: LearnedAnchors | None = None) -> None:
+        self.client, self.ra_signer, self.learned = client, ra_signer, learned
+        self._cacerts = CachedCerts(client.http.name, self._fetch_cacerts, clock, refresh)
+
+    async def _fetch_cacerts(self) -> list[x509.Certificate]:
+        """The upstream's /cacerts; a new root its current one endorsed becomes trusted."""
+        certs = await self.client.cacerts()
+        if self.learned is not None:
+            self.learned.take(certs)
+        return certs
 
     async def cacerts(self) -> list[x509.Certificate]:
         return await self._cacerts.get()
@@ -69,12 +79,19 @@ class EstUpstream:
         await self.client.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> EstUpstream:
+def from_config(reactor: Any, config: Upstream, clock: Callable[[], float],
+                state_dir: FilePath | None = None) -> EstUpstream:
+    """With `state_dir` and a `trust` anchor, the upstream's TLS trust follows its root
+    rollovers (estra.upstream.anchors)."""
     http: UpstreamHTTP = http_for(reactor, config)
+    learned = None
+    if state_dir is not None and http.policy.anchors:
+        learned = LearnedAnchors(config.name, http.policy.anchors, http.policy.add_anchors,
+                                 anchors_file(state_dir, config.name), clock)
     basic = (config.username, config.password) if config.username else None
     client = EstClient(http, config.url, config.options["label"], basic)
     signer = None
     if config.client_cert is not None and config.client_key is not None:
         key = serialization.load_pem_private_key(config.client_key.getContent(), None)
         signer = (key, x509.load_pem_x509_certificates(config.client_cert.getContent())[0])
-    return EstUpstream(client, clock, config.options["cacerts_refresh"], signer)
+    return EstUpstream(client, clock, config.options["cacerts_refresh"], signer, learned)

@@ -87,9 +87,9 @@ class ClientTLSPolicy:
 
     def __init__(self, trust: Sequence[x509.Certificate] | None,
                  client: tuple[x509.Certificate, Any] | None = None) -> None:
-        self._trust = (ssl.trustRootFromCertificates(
-            [ssl.Certificate.loadPEM(c.public_bytes(serialization.Encoding.PEM))
-             for c in trust]) if trust else None)
+        self.anchors = list(trust or ())     # empty: the system's default trust store
+        self._trust: Any = None
+        self.add_anchors([])
         self._client = None
         if client is not None:
             cert, key = client
@@ -97,6 +97,13 @@ class ClientTLSPolicy:
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption())
             self._client = ssl.PrivateCertificate.loadPEM(pem)
+
+    def add_anchors(self, certs: Sequence[x509.Certificate]) -> None:
+        """Trust `certs` too, from the next connection on (an upstream's new root)."""
+        self.anchors.extend(certs)
+        self._trust = (ssl.trustRootFromCertificates(
+            [ssl.Certificate.loadPEM(c.public_bytes(serialization.Encoding.PEM))
+             for c in self.anchors]) if self.anchors else None)
 
     def creatorForNetloc(self, hostname: bytes, port: int) -> Any:
         kwargs: dict[str, Any] = {}
@@ -115,7 +122,7 @@ class UpstreamHTTP:
                  retry_after: int = 30) -> None:
         self._reactor, self.kind, self.name = reactor, kind, name
         self.timeout, self.retries, self.retry_after = timeout, retries, retry_after
-        self.pool = _Pool(reactor)
+        self.pool, self.policy = _Pool(reactor), policy
         self._agent = RedirectAgent(Agent.usingEndpointFactory(
             reactor, _Endpoints(reactor, policy, connect_timeout), pool=self.pool))
 
