@@ -34,7 +34,7 @@ from estra.http import make_site
 from estra.logging import remember_twistd, speed_up_text_log
 from estra.limits import ConnectionLimits, LimitedEndpoint, quiet_endpoint
 from estra.metrics import allow_labels
-from estra.throttle import LoginThrottle, ThrottleSettings
+from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
@@ -494,11 +494,13 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
     cas = {name: build_upstream(reactor, config, ca, clock, settings.state_dir)
            for name, config in settings.upstreams.items()}
     ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
+    throttling = ThrottleSettings(*settings.login_throttle)
+    # Failed logins counted in the store: one budget whichever worker or node is asked
+    throttle = LoginThrottle(throttling, reactor.seconds,
+                             StoreState(shared.store, throttling, reactor.seconds))
     authenticator = Authenticator(shared.issued, TrustStore("bootstrap", bootstrap), htpasswd,
                                   settings.realm, clock, shared.store.issuing_profile,
-                                  TrustStore("RA", ra_anchors, pinned_leaves=True),
-                                  LoginThrottle(ThrottleSettings(*settings.login_throttle),
-                                                reactor.seconds))
+                                  TrustStore("RA", ra_anchors, pinned_leaves=True), throttle)
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock)
     est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
     scep, webhooks = None, []

@@ -143,6 +143,13 @@ MIGRATIONS: list[list[Step]] = [
             root TEXT NOT NULL, links TEXT NOT NULL, wrapped_key TEXT NOT NULL,
             retired_at DOUBLE PRECISION)""",
     ],
+    [   # 8: failed-login token buckets (estra/throttle.py StoreState), shared by every
+        # worker and node: key = kind + SHA-256 of the source and/or user name
+        """CREATE TABLE login_buckets (
+            key TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL,
+            stamp DOUBLE PRECISION NOT NULL)""",
+        "CREATE INDEX login_buckets_stamp ON login_buckets (stamp)",
+    ],
 ]
 
 

@@ -105,3 +105,18 @@ def test_migration_rewrites_old_serials_postgres(database: str, tmp_path: Path,
     from tests.test_serials import check_migration_rewrites_serials
     check_migration_rewrites_serials(open_store(database, FilePath(str(tmp_path)), time.time),
                                      monkeypatch)
+
+
+def test_failed_logins_count_across_nodes(database: str, start_estra: Callable[..., Server],
+                                          tmp_path: Path) -> None:
+    """Wrong passwords from one address alternate between two nodes: the 11th is refused
+    with 429 (one budget in PostgreSQL, not ten per node), and alice still enrolls."""
+    a, b = two_nodes(start_estra, database, "")
+    req = tmp_path / "guess.b64"
+    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name("guess"))))
+    args = ("--data-binary", f"@{req}", "-H", "Content-Type: application/pkcs10")
+    statuses = [parse_http((a, b)[n % 2].curl("simpleenroll", "--user", f"alice:guess{n}",
+                                              *args).stdout)[0] for n in range(11)]
+    assert statuses == [401] * 10 + [429], statuses
+    assert parse_http(b.curl("simpleenroll", "--interface", "127.0.0.2", "--user",
+                             f"alice:{PASSWORD}", *args).stdout)[0] == 200

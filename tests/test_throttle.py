@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import CancelledError, Deferred, succeed
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
@@ -28,13 +28,16 @@ class FakeHtpasswd:
     def check(self, user: str, password: str) -> Deferred[bool]:
         self.checks += 1
         ok = user == "alice" and password == PASSWORD
-        if ok:
-            self.good.add((user, password))
-        if self.hold is not None:
+        if self.hold is not None:              # answered (and then cached) when fired
             d: Deferred[bool] = Deferred()
             self.hold.append(d)
-            return d
-        return succeed(ok)
+            return d.addCallback(self._remember, user, password)
+        return succeed(self._remember(ok, user, password))
+
+    def _remember(self, ok: bool, user: str, password: str) -> bool:
+        if ok:
+            self.good.add((user, password))
+        return ok
 
 
 class LoginThrottleTests(SynchronousTestCase):
@@ -116,6 +119,31 @@ class LoginThrottleTests(SynchronousTestCase):
             d.callback(False)
         self.assertFalse(self.login("10.9.9.9"))
 
+    def test_devices_behind_one_address_starting_together(self) -> None:
+        """20 first logins with the same credentials from one address while the first is
+        checked: one bcrypt, one answer for all, no 429 (each would otherwise take a
+        token of the 10); different passwords from there still each take one."""
+        self.htpasswd.hold = []
+        same = [self.attempt("192.0.2.1", password=PASSWORD) for _ in range(20)]
+        self.assertEqual(self.htpasswd.checks, 1)
+        self.htpasswd.hold[0].callback(True)
+        self.assertEqual([self.successResultOf(d) for d in same], [True] * 20)
+        guesses = [self.attempt("192.0.2.2", password=f"guess{n}") for n in range(11)]
+        self.failureResultOf(guesses[-1], TooManyAttempts)
+        self.assertEqual(self.htpasswd.checks, 11)
+
+    def test_a_shared_check_outlives_the_client_that_started_it(self) -> None:
+        """The first of two same-credential attempts is cancelled (its client left): the
+        second gets its own check and answer, not the cancellation."""
+        self.htpasswd.hold = []
+        first = self.attempt("192.0.2.1", password=PASSWORD)
+        second = self.attempt("192.0.2.1", password=PASSWORD)
+        first.cancel()
+        self.failureResultOf(first, CancelledError)
+        self.assertNoResult(second)
+        self.htpasswd.hold[-1].callback(True)
+        self.assertTrue(self.successResultOf(second))
+
     def test_memory_bounded_after_100000_addresses(self) -> None:
         """100,000 distinct addresses failing (for 100,000 user names) leave each
         table at most max_entries rows."""
@@ -160,3 +188,46 @@ def test_guessing_over_real_tls_throttled(start_estra: Any, tmp_path: Any) -> No
 def _write(path: Any, data: bytes) -> Any:
     path.write_bytes(data)
     return path
+
+
+def guesses_until_refused(server: Any, source: str, limit: int = 30) -> list[int]:
+    """Wrong passwords for alice from `source`, each on a new connection, until a 429."""
+    from tests import pki
+    from tests.conftest import parse_http
+    req = _write(server.workdir / "guess.b64", pki.b64(pki.csr(pki.ec_key(), pki.name("g"))))
+    statuses: list[int] = []
+    while len(statuses) < limit and 429 not in statuses:
+        done = server.curl("simpleenroll", "--interface", source, "--user",
+                           f"alice:guess{len(statuses)}", "--data-binary", f"@{req}",
+                           "-H", "Content-Type: application/pkcs10")
+        statuses.append(parse_http(done.stdout)[0])
+    return statuses
+
+
+def test_one_budget_across_workers(start_estra: Any) -> None:
+    """workers = 2 share the failed-login budget through the store: from one address the
+    11th wrong password gets 429 although both workers answered the first ten (per
+    worker, the budget would have been twenty); the buckets hold no user name."""
+    import re
+    import sqlite3
+    import time
+    server = start_estra("", "--workers", "2")
+    deadline = time.monotonic() + 30
+    while len(re.findall(r"\] estra EST RA ready", server.log.read_text())) < 2:
+        assert time.monotonic() < deadline, server.log.read_text()
+        time.sleep(0.1)
+    server.add_user("alice")
+    spread = []
+    for n in range(2, 8):                    # each source address is a fresh budget
+        before = len(server.log.read_text())
+        statuses = guesses_until_refused(server, f"127.0.0.{n}")
+        assert statuses == [401] * 10 + [429], statuses
+        lines = [ln for ln in server.log.read_text()[before:].splitlines() if " 401 " in ln]
+        spread.append(len({re.search(r"\[worker (\d+)", ln).group(1)  # type: ignore[union-attr]
+                           for ln in lines}))
+        if spread[-1] == 2:
+            break
+    assert 2 in spread, f"the kernel gave every connection to one worker: {spread}"
+    keys = [row[0] for row in sqlite3.connect(server.state / "estra.db").execute(
+        "SELECT key FROM login_buckets")]
+    assert keys and all(re.fullmatch(r"(source|user|pair):[0-9a-f]{64}", k) for k in keys)
