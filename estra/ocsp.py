@@ -4,6 +4,9 @@ Answers come from the same store records as the CRL: "revoked" for a
 revocation of this CA's certificate, "good" for a certificate this CA
 issued through the RA, "unknown" otherwise.  The CA signs its own
 responses (RFC 6960 4.2.2.2: the issuer may); a request's nonce is echoed.
+After a rollover the old root answers for the certificates it issued, with
+its own key, until it expires or `estra ca retire-old` (one responder URL
+serves both: a request names its issuer by hash).
 Requests arrive as POST (application/ocsp-request) or as GET with the
 base64 request in the path (RFC 6960 A.1).
 """
@@ -26,7 +29,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.http import read_body, respond, run_async
-from estra.revocation import REASONS, ca_key_id, key_id
+from estra.revocation import REASONS, key_id
 from estra.wire import serial_hex
 from estra.store import Store
 from estra.upstream.local import LocalCA
@@ -60,16 +63,15 @@ class OcspResponder:
         self.store, self.ca, self.clock = store, ca, clock
         self.validity = validity
 
-    @property
-    def issuer(self) -> str:
-        """The key identifier of the CA in force (a rollover changes it in place)."""
-        return ca_key_id(self.ca)
-
-    def _ours(self, request: ocsp.OCSPRequest) -> bool:
+    def _signer(self, request: ocsp.OCSPRequest) -> tuple[x509.Certificate, Any] | None:
+        """The (root, key) of ours that the request names as issuer, if any."""
         algorithm = request.hash_algorithm
-        return (request.issuer_name_hash == _digest(algorithm, self.ca.cert.subject.public_bytes())
-                and request.issuer_key_hash == _digest(algorithm, _key_bits(
-                    self.ca.cert.public_key())))
+        for cert, key in self.ca.signers():        # read per request: rollovers swap them
+            if (request.issuer_name_hash == _digest(algorithm, cert.subject.public_bytes())
+                    and request.issuer_key_hash == _digest(algorithm, _key_bits(
+                        cert.public_key()))):
+                return cert, key
+        return None
 
     async def respond(self, der: bytes) -> bytes:
         """The DER OCSPResponse for the DER OCSPRequest `der`."""
@@ -78,10 +80,14 @@ class OcspResponder:
         except ValueError:
             return ocsp.OCSPResponseBuilder.build_unsuccessful(
                 ocsp.OCSPResponseStatus.MALFORMED_REQUEST).public_bytes(Encoding.DER)
-        if not self._ours(request):
+        signer = self._signer(request)
+        if signer is None:
             return ocsp.OCSPResponseBuilder.build_unsuccessful(
                 ocsp.OCSPResponseStatus.UNAUTHORIZED).public_bytes(Encoding.DER)
-        status, revoked_at, reason = await self._status(request.serial_number)
+        cert, key = signer
+        status, revoked_at, reason = await self._status(
+            request.serial_number, x509.SubjectKeyIdentifier.from_public_key(
+                cert.public_key()).digest.hex())
         now = datetime.datetime.fromtimestamp(self.clock(), datetime.timezone.utc)
         builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
             issuer_name_hash=request.issuer_name_hash, issuer_key_hash=request.issuer_key_hash,
@@ -89,19 +95,20 @@ class OcspResponder:
             cert_status=status, this_update=now,
             next_update=now + datetime.timedelta(seconds=self.validity),
             revocation_time=revoked_at, revocation_reason=reason,
-        ).responder_id(ocsp.OCSPResponderEncoding.HASH, self.ca.cert)
+        ).responder_id(ocsp.OCSPResponderEncoding.HASH, cert)
         for extension in request.extensions:
             if isinstance(extension.value, x509.OCSPNonce):
                 builder = builder.add_extension(extension.value, False)
-        return builder.sign(self.ca.key, hashes.SHA256()).public_bytes(Encoding.DER)
+        return builder.sign(key, hashes.SHA256()).public_bytes(Encoding.DER)
 
-    async def _status(self, serial: int) -> tuple[ocsp.OCSPCertStatus,
-                                                  datetime.datetime | None,
-                                                  x509.ReasonFlags | None]:
+    async def _status(self, serial: int, issuer: str) -> tuple[ocsp.OCSPCertStatus,
+                                                               datetime.datetime | None,
+                                                               x509.ReasonFlags | None]:
+        """The status of `serial` among the certificates of the CA whose key id is `issuer`."""
         key = serial_hex(serial)
         rows = await self.store.query(
             "SELECT at, reason FROM revocations WHERE serial = ? AND kind = 'local' AND "
-            "issuer = ? ORDER BY id LIMIT 1", key, self.issuer)
+            "issuer = ? ORDER BY id LIMIT 1", key, issuer)
         if rows:
             at, name = rows[0]
             reason = REASONS.get(str(name), x509.ReasonFlags.unspecified)
@@ -111,7 +118,7 @@ class OcspResponder:
         enrollment = await self.store.enrollment_of(key)
         stored = enrollment.get("certificate") if enrollment is not None else None
         if stored and key_id(x509.load_der_x509_certificate(
-                base64.b64decode(stored))) == self.issuer:
+                base64.b64decode(stored))) == issuer:
             return ocsp.OCSPCertStatus.GOOD, None, None
         return ocsp.OCSPCertStatus.UNKNOWN, None, None
 

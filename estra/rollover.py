@@ -34,13 +34,12 @@ from cryptography.x509.oid import NameOID
 from twisted.python.filepath import FilePath
 
 from estra.config import Settings
-from estra.upstream.local import (ROLLOVER_FILES, LocalCA, _key_usage, _pem_key,
+from estra.upstream.local import (OLD_KEY, ROLLOVER_FILES, LocalCA, _key_usage, _pem_key,
                                   generate_key, write_private, write_public)
 
 __all__ = ["add_parser", "rollover", "install", "retire_old", "next_generation", "RolloverError"]
 
 _PEM = serialization.Encoding.PEM
-_OLD_KEY = "ca-old.key"
 
 
 class RolloverError(Exception):
@@ -134,7 +133,7 @@ def install(settings: Settings, old: LocalCA, new: LocalCA,
     cert_path, key_path = settings.ca_cert, settings.ca_key
     staged: list[tuple[FilePath, bytes, bool]] = [
         (cert_path.sibling("ca-old.pem"), links[2].public_bytes(_PEM), False),
-        (cert_path.sibling(_OLD_KEY), _pem_key(old.key), True),
+        (cert_path.sibling(OLD_KEY), _pem_key(old.key), True),
         (cert_path.sibling(ROLLOVER_FILES[0]), links[0].public_bytes(_PEM), False),
         (cert_path.sibling(ROLLOVER_FILES[1]), links[1].public_bytes(_PEM), False)]
     staged += _reissue_tls(settings, old, new, links[0])
@@ -194,7 +193,7 @@ def retire_old(settings: Settings) -> list[str]:
         if x509.load_pem_x509_certificate(link.getContent()) in chain[1:]:
             write_public(settings.tls_cert, chain[0].public_bytes(_PEM)
                          + settings.ca_cert.getContent())
-    for name in (*ROLLOVER_FILES, _OLD_KEY):
+    for name in (*ROLLOVER_FILES, OLD_KEY):
         path = settings.ca_cert.sibling(name)
         if path.exists():
             path.remove()

@@ -211,12 +211,18 @@ def test_revoked_certificate_cannot_sign_scep_renewal(start_estra: Callable[...,
     assert "revoked:" in (refused.fail_info_text or ""), refused
 
 
-def openssl_ocsp(tmp: Path, server: Server, port: int, cert: x509.Certificate) -> str:
+def openssl_ocsp(tmp: Path, server: Server, port: int, cert: x509.Certificate,
+                 issuer: Path | None = None, verified: bool = True) -> str:
+    """`openssl ocsp` for `cert` issued by `issuer` (the server's CA), trusting that issuer;
+    its output (`verified`: a successful answer whose signature verified)."""
     leaf = tmp / f"ocsp-{cert.serial_number:x}.pem"
     leaf.write_bytes(cert.public_bytes(pki.PEM))
-    done = subprocess.run(["openssl", "ocsp", "-issuer", str(server.ca), "-cert", str(leaf),
-                           "-CAfile", str(server.ca), "-url", f"http://127.0.0.1:{port}/ocsp"],
+    ca = str(issuer or server.ca)
+    done = subprocess.run(["openssl", "ocsp", "-issuer", ca, "-cert", str(leaf),
+                           "-CAfile", ca, "-url", f"http://127.0.0.1:{port}/ocsp"],
                           capture_output=True, text=True, timeout=30)
+    if not verified:
+        return done.stdout + done.stderr
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Response verify OK" in done.stderr + done.stdout, done
     assert "WARNING" not in done.stderr + done.stdout, done      # e.g. no nonce echoed
@@ -247,3 +253,31 @@ def test_ocsp_responder(server: Server, crl_port: int, tmp_path: Path) -> None:
         answer = ocsp.load_der_ocsp_response(got.stdout)
         assert answer.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
         assert answer.certificate_status == status
+
+
+def test_ocsp_answers_for_the_old_root_until_retired(server: Server, crl_port: int,
+                                                   tmp_path: Path) -> None:
+    """After `estra ca rollover` the one responder URL answers for both roots, each signed
+    by its own key (openssl ocsp verifies against that root alone): a revoked old-root
+    certificate is "revoked", a kept one "good", a new-root one "good"; after retire-old
+    the old root's requests are "unauthorized"."""
+    from tests.test_rollover import ca_cli, hangup
+    revoked, _ = enroll(server, "old-lost")
+    kept, _ = enroll(server, "old-kept")
+    old_root = tmp_path / "old-root.pem"
+    old_root.write_bytes(server.ca.read_bytes())
+    assert ca_cli(server, "rollover").returncode == 0
+    hangup(server)
+    fresh, _ = enroll(server, "new-device")
+    assert fresh.issuer != kept.issuer
+    assert revoke(server, f"{revoked.serial_number:x}", "--reason", "keyCompromise"
+                  ).returncode == 0
+    out = openssl_ocsp(tmp_path, server, crl_port, revoked, old_root)
+    assert ": revoked" in out and "Reason: keyCompromise" in out, out
+    assert ": good" in openssl_ocsp(tmp_path, server, crl_port, kept, old_root)
+    assert ": good" in openssl_ocsp(tmp_path, server, crl_port, fresh)
+    assert ca_cli(server, "retire-old").returncode == 0
+    hangup(server)
+    refused = openssl_ocsp(tmp_path, server, crl_port, kept, old_root, verified=False)
+    assert "unauthorized" in refused, refused
+    assert ": good" in openssl_ocsp(tmp_path, server, crl_port, fresh)

@@ -6,7 +6,7 @@ import datetime
 import ipaddress
 import os
 import secrets
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -20,10 +20,11 @@ from estra import wire
 from estra.config import EKUS, Profile
 from estra.interfaces import ICertificateAuthority
 
-__all__ = ["LocalCA", "write_private", "write_public", "generate_key", "ROLLOVER_FILES"]
+__all__ = ["LocalCA", "write_private", "write_public", "generate_key", "ROLLOVER_FILES", "OLD_KEY"]
 
 #: next to ca.pem after `estra ca rollover`, in RFC 7030 4.1.3 order; the old key is ca-old.key
 ROLLOVER_FILES = ("ca-newwithold.pem", "ca-oldwithnew.pem", "ca-old.pem")
+OLD_KEY = "ca-old.key"
 
 log = Logger()
 _BACKDATE = datetime.timedelta(minutes=5)
@@ -79,8 +80,10 @@ class LocalCA:
         self.key, self.cert, self._clock = key, cert, clock
         self.crl_url = ""       # [crl] url: the CRL distribution point of issued certificates
         self.ocsp_url = ""      # [crl] ocsp_url: their authorityInfoAccess OCSP responder
-        # after `estra ca rollover` (estra/rollover.py): NewWithOld, OldWithNew, old root
+        # after `estra ca rollover` (estra/rollover.py): NewWithOld, OldWithNew, old root,
+        # and the old root's key (ca-old.key) until retire-old
         self.rollover: list[x509.Certificate] = []
+        self.old_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None
         self._aki: tuple[object, x509.AuthorityKeyIdentifier] | None = None
         self._issuer: tuple[x509.Certificate, x509.Name] | None = None
 
@@ -101,6 +104,12 @@ class LocalCA:
             ca = cls(key, cert, clock)
             ca.rollover = [x509.load_pem_x509_certificate(f.getContent())
                            for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
+            old_key = cert_path.sibling(OLD_KEY)
+            if len(ca.rollover) == len(ROLLOVER_FILES) and old_key.exists():
+                loaded = serialization.load_pem_private_key(old_key.getContent(), None)
+                if isinstance(loaded, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)) and \
+                        loaded.public_key() == ca.rollover[2].public_key():
+                    ca.old_key = loaded
             return ca
         key = generate_key()
         now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
@@ -130,6 +139,7 @@ class LocalCA:
         fresh = LocalCA.load_or_create(cert_path, key_path, 1, self._clock)
         changed = (fresh.cert, fresh.rollover) != (self.cert, self.rollover)
         self.key, self.cert, self.rollover = fresh.key, fresh.cert, fresh.rollover
+        self.old_key = fresh.old_key
         return changed
 
     def issue(self, subject: x509.Name, public_key: object,
@@ -195,6 +205,13 @@ class LocalCA:
     def _current(self, certs: Sequence[x509.Certificate]) -> list[x509.Certificate]:
         now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
         return [c for c in certs if c.not_valid_after_utc > now]
+
+    def signers(self) -> list[tuple[x509.Certificate, Any]]:
+        """(root, key) of each CA whose issued certificates are still current: this one
+        and, after a rollover, the old root until it expires or retire-old (for OCSP)."""
+        old = self._current(self.rollover[2:])
+        return [(self.cert, self.key)] + ([(old[0], self.old_key)] if old and self.old_key
+                                          else [])
 
     def anchors(self) -> list[x509.Certificate]:
         """The roots whose certificates may re-enroll: ours and, after a rollover,
