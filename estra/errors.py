@@ -87,3 +87,30 @@ class UpstreamUnavailable(EstError):
 
     def __init__(self, reason: str, retry_after: int = 30) -> None:
         super().__init__(reason, {"Retry-After": str(int(retry_after))})
+
+
+class StoreUnavailable(EstError):
+    """503: the store (SQLite file, PostgreSQL) cannot be used just now; nothing was
+    decided or recorded for this request, and the device should come back."""
+
+    status = 503
+
+    def __init__(self, reason: str = "the RA's store is unavailable; retry later",
+                 retry_after: int = 30) -> None:
+        super().__init__(reason, {"Retry-After": str(int(retry_after))})
+
+
+def store_unavailable(error: BaseException) -> bool:
+    """True for a DB-API error about the database's operation (unreachable, locked past
+    the busy timeout, disk trouble, a dropped connection): not a bug of the request."""
+    import sqlite3
+
+    from twisted.enterprise.adbapi import ConnectionLost
+    kinds: tuple[type[BaseException], ...] = (sqlite3.OperationalError,
+                                              sqlite3.InterfaceError, ConnectionLost)
+    try:
+        import psycopg
+        kinds += (psycopg.OperationalError, psycopg.InterfaceError)
+    except ImportError:
+        pass
+    return isinstance(error, kinds)

@@ -22,7 +22,8 @@ from twisted.web.http import HTTPChannel
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
-from estra.errors import BadRequest, EstError, NotFound, PayloadTooLarge
+from estra.errors import (BadRequest, EstError, NotFound, PayloadTooLarge, StoreUnavailable,
+                          store_unavailable)
 from estra.limits import ConnectionLimits, RateLimitedLog
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
@@ -89,6 +90,7 @@ def _emit(logger: Logger, level: LogLevel, format: str | None, event: dict[str, 
 
 
 log = SafeLogger()
+_store_down = RateLimitedLog(time.monotonic, logger=log)   # one line per 10 s in an outage
 _BREAKS_EMAIL = re.compile(rb"[\n\r\v\f\x1c-\x1e\x85]")
 IDLE_TIMEOUT = ConnectionLimits.idle_timeout   # the default: seconds a connection may idle
 
@@ -343,7 +345,12 @@ def answer_error(error: BaseException, request: Request) -> EstError | None:
     if isinstance(error, CancelledError):
         return None                        # the client left; write nothing
     err = error
-    if not isinstance(err, EstError):
+    if store_unavailable(error):
+        _store_down.warn("{where}: store unavailable, answered 503: {error_type}: {error}",
+                         where=request.path.decode("ascii", "replace"),
+                         error_type=type(error).__name__, error=str(error))
+        err = StoreUnavailable()
+    elif not isinstance(err, EstError):
         log_internal(error, request.path.decode("ascii", "replace"))
         err = EstError("internal error")
     body = err.body()

@@ -120,3 +120,36 @@ def test_failed_logins_count_across_nodes(database: str, start_estra: Callable[.
     assert statuses == [401] * 10 + [429], statuses
     assert parse_http(b.curl("simpleenroll", "--interface", "127.0.0.2", "--user",
                              f"alice:{PASSWORD}", *args).stdout)[0] == 200
+
+
+def test_store_outage_is_503_and_recovers(database: str, start_estra: Callable[..., Server],
+                                          tmp_path: Path) -> None:
+    """PostgreSQL refuses connections and the node's are cut: an enrollment gets 503 +
+    Retry-After in text/plain (no 500, no traceback, the node stays up, one log line per
+    10 s); once connections are allowed again the next enrollment gets 200."""
+    import psycopg
+    from tests.cluster import PG
+    node = start_estra(f'[store]\nurl = "{database}"\n')
+    node.add_user("alice")
+    req = tmp_path / "r.b64"
+    req.write_bytes(pki.b64(pki.csr(pki.ec_key(), pki.name("outage"))))
+    args = ("--user", f"alice:{PASSWORD}", "--data-binary", f"@{req}",
+            "-H", "Content-Type: application/pkcs10")
+    assert parse_http(node.curl("simpleenroll", *args).stdout)[0] == 200
+    name = database.rsplit("/", 1)[1]
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = %s", (name,))
+        try:
+            for _ in range(3):
+                status, headers, body = parse_http(node.curl("simpleenroll", *args).stdout)
+                assert (status, headers["content-type"]) == (503, "text/plain; charset=utf-8")
+                assert int(headers["retry-after"]) > 0 and b"store is unavailable" in body
+        finally:
+            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+    statuses = [parse_http(node.curl("simpleenroll", *args).stdout)[0] for _ in range(3)]
+    assert statuses[-1] == 200 and set(statuses) <= {200, 503}, statuses
+    log = node.log.read_text()
+    assert node.alive() and "Traceback" not in log and "internal error" not in log
+    assert log.count("store unavailable, answered 503") == 1, log
