@@ -6,8 +6,11 @@ signed and encrypted), at `/scep` and the NDES-compatible
 as `/.well-known/est/<label>` does for EST.
 
 A PKCSReq's challengePassword is checked per profile (a static password, a
-one-time code from the store for the CSR's CN, or an operator's webhook);
-a RenewalReq is authenticated by its signer, a certificate this RA issued.
+one-time code from the store for the CSR's CN, or an operator's webhook)
+under the failed-login budgets of estra.throttle, shared with HTTP Basic: a
+wrong challenge spends one, and once an address has spent them its requests
+get FAILURE before any check; a RenewalReq is authenticated by its signer, a
+certificate this RA issued.
 Then the request runs through `RegistrationAuthority.enroll` like any EST
 request: policy, records, manual approval (PENDING, polled with CertPoll
 under the transactionID kept in the store) and the profile's CA.
@@ -244,18 +247,26 @@ class ScepFrontEnd:
             return Identity("scep-none", "", profile.name, _peer(address))
         if challenge is None:
             raise Forbidden("scep-challenge: the request carries no challengePassword")
-        if mode == "codes":
-            owner = await self.ra.store.consume_scep_code(challenge, address)
-            if owner is None:
-                raise Forbidden("scep-challenge: the one-time code is unknown, expired, "
-                                "revoked or already used")
-            return Identity.from_principal(owner, _peer(address))
-        if mode == "static":
-            if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):
-                raise Forbidden("scep-challenge: the challengePassword is not valid (static)")
-            return Identity("scep-static", "", profile.name, _peer(address))
-        name = await self._webhook(profile, challenge, message, csr, address)
-        return Identity("scep-webhook", name, profile.name, _peer(address))
+
+        async def check() -> Identity:
+            if mode == "codes":
+                owner = await self.ra.store.consume_scep_code(challenge, address)
+                if owner is None:
+                    raise Forbidden("scep-challenge: the one-time code is unknown, expired, "
+                                    "revoked or already used")
+                return Identity.from_principal(owner, _peer(address))
+            if mode == "static":
+                if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):
+                    raise Forbidden("scep-challenge: the challengePassword is not valid "
+                                    "(static)")
+                return Identity("scep-static", "", profile.name, _peer(address))
+            name = await self._webhook(profile, challenge, message, csr, address)
+            return Identity("scep-webhook", name, profile.name, _peer(address))
+        # Wrong challenges spend the address's failed-login budget (shared with Basic):
+        # past it, a FAILURE before any check, so a static password cannot be guessed
+        # at wire speed.
+        return await self.ra.authenticator.throttle.attempt(address, f"scep:{profile.name}",
+                                                            check)
 
     async def _webhook(self, profile: Profile, challenge: str, message: sm.PkiMessage,
                        csr: x509.CertificateSigningRequest, address: str) -> str:

@@ -31,13 +31,13 @@ import hashlib
 import ipaddress
 import math
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
 from attrs import frozen
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.python.failure import Failure
 
-from estra.errors import EstError
+from estra.errors import EstError, Forbidden
 
 __all__ = ["ThrottleSettings", "LoginThrottle", "TooManyAttempts", "LoginsBusy",
            "source_key", "MemoryState", "StoreState"]
@@ -121,6 +121,7 @@ class _Buckets:
 
 
 SOURCE, USER = "source", "user"        # the two kinds of bucket
+T = TypeVar("T")
 
 
 def _refill(settings: ThrottleSettings, kind: str) -> tuple[float, float]:
@@ -299,35 +300,57 @@ class LoginThrottle:
 
     async def _check(self, source: str, user: str, password: str,
                      htpasswd: _Checker) -> bool:
+        return bool(await self.attempt(source, user, lambda: htpasswd.check(user, password),
+                                       queue=True))
+
+    async def attempt(self, address: str, who: str, verify: Callable[[], Awaitable[T]],
+                      queue: bool = False) -> T:
+        """`verify()` (a password, a SCEP challenge) under the failure budgets of
+        `address` and of `who`: 429 (`TooManyAttempts`) when spent, before it runs.
+        A falsy result, or a `Forbidden` it raises, counts as a failure.  `queue`:
+        counted against `max_pending` (bcrypt's pool), 503 past it."""
+        source = source_key(address)
         left = await self.state.tokens(SOURCE, source)
         if left < 1:
             raise TooManyAttempts("too many failed logins from this address",
                                   self._wait(SOURCE, left))
-        if await self.state.failed(source, user):
-            left = await self.state.tokens(USER, user)
+        if await self.state.failed(source, who):
+            left = await self.state.tokens(USER, who)
             if left < 1:
                 raise TooManyAttempts("too many failed logins for this user",
                                       self._wait(USER, left))
-        if self.pending >= self.settings.max_pending:
+        if queue and self.pending >= self.settings.max_pending:
             raise LoginsBusy("too many password checks under way; retry shortly")
-        self.pending += 1
+        self.pending += queue
         try:
-            # Reserved, given back on success; several processes may have passed the
-            # check above at once: the atomic take tells who went past the budget.
+            # Reserved, given back on success; several attempts (processes) may have
+            # passed the check above at once: the atomic take tells who went past it.
             if await self.state.add(SOURCE, source, -1) < 0:
                 await self.state.add(SOURCE, source, 1)
                 raise TooManyAttempts("too many failed logins from this address",
                                       self._wait(SOURCE, 0))
-            ok = await htpasswd.check(user, password)
+            try:
+                result = await verify()
+            except Forbidden:
+                await self._failed(source, who)
+                raise
+            except EstError as e:
+                if e.status >= 500:          # the checker's trouble, not the client's guess
+                    await self.state.add(SOURCE, source, 1)
+                raise
         finally:
-            self.pending -= 1
-        if ok:
-            await self.state.add(SOURCE, source, 1)
-            await self.state.set_failed(source, user, False)
-            return True
-        await self.state.add(USER, user, -1)
-        await self.state.set_failed(source, user, True)
-        return False
+            self.pending -= queue
+        if not result:
+            await self._failed(source, who)
+            return result
+        await self.state.add(SOURCE, source, 1)
+        await self.state.set_failed(source, who, False)
+        return result
+
+    async def _failed(self, source: str, who: str) -> None:
+        """A failed attempt: the source keeps its reserved token, `who` loses one."""
+        await self.state.add(USER, who, -1)
+        await self.state.set_failed(source, who, True)
 
     def _wait(self, kind: str, tokens: float) -> int:
         """Seconds until a bucket holding `tokens` has a whole token again."""

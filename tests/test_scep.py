@@ -339,3 +339,31 @@ def test_old_and_strong_ciphers(server: Server, cipher: str, digest: str) -> Non
     assert reply.issued(device)[0].subject == pki.name(f"dev-{cipher}")
     sealed = cms.ContentInfo.load(reply.enveloped or b"")["content"]["encrypted_content_info"]
     assert sealed["content_encryption_algorithm"]["algorithm"].native == cipher
+
+
+def test_static_challenge_guessing_is_throttled(server: Server, sw: StrongSwan) -> None:
+    """Wrong static challengePasswords from one address: ten FAILUREs saying the password
+    is not valid, then FAILURE "too many failed logins" for the next guess and even for
+    the right password from there (the budget is spent, shared with HTTP Basic); a
+    Basic login from that address is 429 as well."""
+    ra, _ = ra_certificates(server)
+    texts = []
+    for n in range(11):
+        device = self_signed(f"guesser{n}")
+        request = sm.pkcs_req(request_for(device, f"guesser{n}", f"guess{n}"), device, ra)
+        reply = request.check(answer(server, request.der, device))
+        assert reply.status == sm.Status.FAILURE, reply
+        texts.append(reply.fail_info_text or "")
+    assert all("not valid (static)" in t for t in texts[:10]), texts
+    assert "too many failed logins from this address" in texts[10], texts
+    device = self_signed("rightful")
+    right = sm.pkcs_req(request_for(device, "rightful", "sesame"), device, ra)
+    refused = right.check(answer(server, right.der, device))
+    assert refused.status == sm.Status.FAILURE and "too many" in (refused.fail_info_text or "")
+    device = Device(sw, server)
+    done = device.scep(device.key("real"), "CN=real", "--password", "sesame")
+    assert done.returncode != 0 and b"badRequest" in done.stderr, done.stderr
+    server.add_user("alice")
+    status, headers, _ = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("b")),
+                                     "--user", "alice:wrong")
+    assert status == 429 and int(headers["retry-after"]) >= 1
