@@ -43,6 +43,28 @@ def ca_cli(server: Server, *args: str) -> subprocess.CompletedProcess[str]:
 SERVING = "now serving the embedded CA"
 
 
+class OldDevice:
+    """A device enrolled (through `server`) before a rollover: its certificate, its key and
+    the request it renews with, as files under `tmp`."""
+
+    def __init__(self, server: Server, tmp: Path) -> None:
+        key = pki.ec_key()
+        request = pki.csr(key, pki.name("old-device"))
+        status, _, body = server.post("simpleenroll", request)
+        assert status == 200, body
+        self.key, self.leaf = key, issued(body)[0]
+        self.cert, self.key_file = pki.write_pair(tmp, "old-device", self.leaf, key)
+        self.renewal = tmp / "renew.b64"
+        self.renewal.write_bytes(pki.b64(request))
+
+    def reenroll(self, server: Server, cert: Path | None = None
+                 ) -> tuple[int, dict[str, str], bytes]:
+        """simplereenroll with its certificate (or `cert`, one issued for the same key)."""
+        return parse_http(server.curl("simplereenroll", "--cert", str(cert or self.cert),
+                                      "--key", str(self.key_file), "--data-binary",
+                                      f"@{self.renewal}", *PKCS10).stdout)
+
+
 def hangup(server: Server) -> None:
     """SIGHUP `server` and wait until it says which CA it now serves."""
     reload(server, server.config.read_text(), SERVING)
@@ -56,11 +78,7 @@ def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
     leaves the new root alone."""
     server = start_estra("")
     server.add_user("alice")
-    key = pki.ec_key()
-    req = pki.csr(key, pki.name("old-device"))
-    status, _, body = server.post("simpleenroll", req)
-    assert status == 200, body
-    old_leaf = issued(body)[0]
+    device = OldDevice(server, tmp_path)
     old_root = tmp_path / "old-root.pem"
     old_root.write_bytes(server.ca.read_bytes())
     old_subject = x509.load_pem_x509_certificate(old_root.read_bytes()).subject
@@ -104,16 +122,11 @@ def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
     verify = run(["openssl", "verify", "-CAfile", str(server.ca), str(tmp_path / "new-leaf.pem")])
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
-    cert, key_file = pki.write_pair(tmp_path, "old-device", old_leaf, key)
-    body_file = tmp_path / "renew.b64"
-    body_file.write_bytes(pki.b64(req))
-    done_curl = server.curl("simplereenroll", "--cert", str(cert), "--key", str(key_file),
-                            "--data-binary", f"@{body_file}", *PKCS10)
-    status, _, body = parse_http(done_curl.stdout)
+    status, _, body = device.reenroll(server)
     assert status == 200, body
     renewed = issued(body)[0]
     assert renewed.issuer == new_root.subject
-    assert renewed.subject == old_leaf.subject
+    assert renewed.subject == device.leaf.subject
 
     done = ca_cli(server, "retire-old")
     assert done.returncode == 0, done.stderr
@@ -123,9 +136,7 @@ def test_rollover_keeps_old_devices_working(start_estra: Callable[..., Server],
     hangup(server)
     status, _, body = parse_http(server.curl("cacerts").stdout)
     assert status == 200 and issued(body) == [new_root]
-    done_curl = server.curl("simplereenroll", "--cert", str(cert), "--key", str(key_file),
-                            "--data-binary", f"@{body_file}", *PKCS10)
-    assert parse_http(done_curl.stdout)[0] != 200
+    assert device.reenroll(server)[0] != 200
     assert PASSWORD  # alice's password still enrolls after retiring
     status, _, _ = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("late-device")))
     assert status == 200
@@ -215,11 +226,7 @@ def test_two_nodes_on_postgres_follow_a_rollover(database: str, tmp_path: Path) 
     try:
         for node in (a, b):
             node.add_user("alice")
-        key = pki.ec_key()
-        req = pki.csr(key, pki.name("old-device"))
-        status, _, body = b.post("simpleenroll", req)
-        assert status == 200, body
-        cert, key_file = pki.write_pair(tmp_path, "old-device", issued(body)[0], key)
+        device = OldDevice(b, tmp_path)
         (tmp_path / "old-root.pem").write_bytes(a.ca.read_bytes())
 
         done = ca_cli(a, "rollover")
@@ -235,10 +242,7 @@ def test_two_nodes_on_postgres_follow_a_rollover(database: str, tmp_path: Path) 
         assert status == 200 and len(issued(body)) == 4 and new_root in issued(body)
         status, _, body = b.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("new-device")))
         assert status == 200 and issued(body)[0].issuer == new_root.subject, body
-        (tmp_path / "renew.b64").write_bytes(pki.b64(req))
-        status, _, body = parse_http(b.curl(
-            "simplereenroll", "--cert", str(cert), "--key", str(key_file),
-            "--data-binary", f"@{tmp_path / 'renew.b64'}", *PKCS10).stdout)
+        status, _, body = device.reenroll(b)
         assert status == 200 and issued(body)[0].issuer == new_root.subject, body
 
         before = b.log.read_text().count(SERVING)
@@ -272,12 +276,7 @@ def test_ra_relays_an_upstream_rollover(start_estra: Callable[..., Server],
     upstream, ra = estra_behind_estra(start_estra, tmp_path, fast)
     ra.restart(ra_config(upstream.port, tmp_path / "ra", "cacerts_refresh = 1") + fast)
     ra.add_user("alice")
-    key = pki.ec_key()
-    req = pki.csr(key, pki.name("old-device"))
-    status, _, body = ra.post("simpleenroll", req)
-    assert status == 200, body
-    cert, key_file = pki.write_pair(tmp_path, "old-device", issued(body)[0], key)
-    (tmp_path / "renew.b64").write_bytes(pki.b64(req))
+    device = OldDevice(ra, tmp_path)
 
     assert ca_cli(upstream, "rollover").returncode == 0
     wait_for_line(upstream, SERVING)
@@ -293,15 +292,11 @@ def test_ra_relays_an_upstream_rollover(start_estra: Callable[..., Server],
     assert [c for c in certs if c.issuer == new_root.subject != c.subject]
     assert "its CA certificates changed, now 4" in ra.log.read_text()
 
-    def reenroll(cert: Path, key_file: Path) -> tuple[int, dict[str, str], bytes]:
-        return parse_http(ra.curl("simplereenroll", "--cert", str(cert), "--key", str(key_file),
-                                  "--data-binary", f"@{tmp_path / 'renew.b64'}",
-                                  *PKCS10).stdout)
-    status, _, body = reenroll(cert, key_file)
+    status, _, body = device.reenroll(ra)
     assert status == 200 and issued(body)[0].issuer == new_root.subject, body
-    renewed, _ = pki.write_pair(tmp_path, "renewed", issued(body)[0], key)
+    renewed, _ = pki.write_pair(tmp_path, "renewed", issued(body)[0], device.key)
     _until("the RA to accept the new upstream CA's certificate",
-           lambda: reenroll(renewed, key_file)[0] == 200, timeout=10)
+           lambda: device.reenroll(ra, renewed)[0] == 200, timeout=10)
 
     assert "upstream corp: now trusting its new root" in ra.log.read_text()
     assert ca_cli(upstream, "retire-old").returncode == 0
