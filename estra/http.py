@@ -345,14 +345,15 @@ def answer_error(error: BaseException, request: Request) -> EstError | None:
     if isinstance(error, CancelledError):
         return None                        # the client left; write nothing
     err = error
-    if store_unavailable(error):
-        _store_down.warn("{where}: store unavailable, answered 503: {error_type}: {error}",
-                         where=request.path.decode("ascii", "replace"),
-                         error_type=type(error).__name__, error=str(error))
-        err = StoreUnavailable()
-    elif not isinstance(err, EstError):
-        log_internal(error, request.path.decode("ascii", "replace"))
-        err = EstError("internal error")
+    if not isinstance(err, EstError):
+        where = request.path.decode("ascii", "replace")
+        if store_unavailable(error):
+            _store_down.warn("{where}: store unavailable, answered 503: {error_type}: {error}",
+                             where=where, error_type=type(error).__name__, error=str(error))
+            err = StoreUnavailable()
+        else:
+            log_internal(error, where)
+            err = EstError("internal error")
     body = err.body()
     if err.status in (202, 401) and not request.getHeader(b"user-agent"):
         # Bouncy Castle's EST client (it sends no User-Agent) reads only the headers

@@ -29,7 +29,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.http import read_body, respond, run_async
-from estra.revocation import REASONS, key_id
+from estra.revocation import REASONS, key_id, public_key_id
 from estra.wire import serial_hex
 from estra.store import Store
 from estra.upstream.local import LocalCA
@@ -85,9 +85,8 @@ class OcspResponder:
             return ocsp.OCSPResponseBuilder.build_unsuccessful(
                 ocsp.OCSPResponseStatus.UNAUTHORIZED).public_bytes(Encoding.DER)
         cert, key = signer
-        status, revoked_at, reason = await self._status(
-            request.serial_number, x509.SubjectKeyIdentifier.from_public_key(
-                cert.public_key()).digest.hex())
+        status, revoked_at, reason = await self._status(request.serial_number,
+                                                        public_key_id(cert.public_key()))
         now = datetime.datetime.fromtimestamp(self.clock(), datetime.timezone.utc)
         builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
             issuer_name_hash=request.issuer_name_hash, issuer_key_hash=request.issuer_key_hash,

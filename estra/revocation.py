@@ -88,10 +88,14 @@ def key_id(cert: x509.Certificate | None) -> str:
     return (aki.key_identifier or b"").hex() if aki is not None else ""
 
 
+def public_key_id(public_key: Any) -> str:
+    """Hex key identifier of a CA's public key, as its certificates' AKI carries it."""
+    return x509.SubjectKeyIdentifier.from_public_key(public_key).digest.hex()
+
+
 def ca_key_id(ca: LocalCA) -> str:
     """The embedded CA's key identifier, as its certificates' AKI carries it."""
-    return x509.SubjectKeyIdentifier.from_public_key(
-        ca.key.public_key()).digest.hex()  # type: ignore[arg-type]
+    return public_key_id(ca.key.public_key())
 
 
 def _utc(when: float) -> datetime.datetime:

@@ -284,7 +284,8 @@ class LoginThrottle:
             return shared
         self._checking[key] = []
         try:
-            ok = await self._check(source, user, password, htpasswd)
+            ok = bool(await self.attempt(address, user, lambda: htpasswd.check(user, password),
+                                         queue=True))
         except CancelledError:
             for waiting in self._checking.pop(key):
                 waiting.callback(None)
@@ -297,11 +298,6 @@ class LoginThrottle:
         for waiting in self._checking.pop(key):
             waiting.callback(ok)
         return ok
-
-    async def _check(self, source: str, user: str, password: str,
-                     htpasswd: _Checker) -> bool:
-        return bool(await self.attempt(source, user, lambda: htpasswd.check(user, password),
-                                       queue=True))
 
     async def attempt(self, address: str, who: str, verify: Callable[[], Awaitable[T]],
                       queue: bool = False) -> T:

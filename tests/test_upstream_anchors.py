@@ -26,8 +26,7 @@ def rollover(old: pki.CA, cn: str = "Upstream CA G2", **validity: datetime.datet
 def learner(tmp_path: Path, anchors: list[x509.Certificate]
             ) -> tuple[LearnedAnchors, ClientTLSPolicy]:
     policy = ClientTLSPolicy(anchors)
-    return LearnedAnchors("corp", policy.anchors, policy.add_anchors,
-                          anchors_file(FilePath(str(tmp_path)), "corp"),
+    return LearnedAnchors("corp", policy, anchors_file(FilePath(str(tmp_path)), "corp"),
                           NOW.timestamp), policy
 
 

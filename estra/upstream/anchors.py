@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
+from estra.upstream.http import ClientTLSPolicy
 from estra.upstream.local import write_public
 
 __all__ = ["LearnedAnchors", "endorsed_roots", "anchors_file"]
@@ -92,14 +93,12 @@ def _chained(pairs: Iterable[Pair], anchors: Sequence[x509.Certificate]) -> list
 
 
 class LearnedAnchors:
-    """The roots one upstream rolled over to, added to its TLS trust (`add`) and kept
+    """The roots one upstream rolled over to, added to its TLS trust (`policy`) and kept
     in `path` so they outlive a restart."""
 
-    def __init__(self, name: str, anchors: Sequence[x509.Certificate],
-                 add: Callable[[list[x509.Certificate]], None], path: FilePath,
+    def __init__(self, name: str, policy: ClientTLSPolicy, path: FilePath,
                  clock: Callable[[], float]) -> None:
-        self.name, self.path, self._add, self._clock = name, path, add, clock
-        self.anchors = list(anchors)
+        self.name, self.policy, self.path, self._clock = name, policy, path, clock
         self.pairs: list[Pair] = []
         if path.exists():
             self._restore()
@@ -112,7 +111,7 @@ class LearnedAnchors:
                      path=self.path.path, problem=e)
             return
         saved = list(zip(certs[0::2], certs[1::2]))
-        self._trust(_chained(saved, self.anchors))
+        self._trust(_chained(saved, self.policy.anchors))
         if len(self.pairs) < len(saved):
             log.warn("upstream {name}: {count} root(s) in {path} no longer chain to its "
                      "trust anchors and are not trusted", name=self.name,
@@ -121,7 +120,7 @@ class LearnedAnchors:
     def take(self, cacerts: Sequence[x509.Certificate]) -> None:
         """Trust (and keep) each new root an anchor endorsed in the upstream's /cacerts."""
         now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
-        found = endorsed_roots(cacerts, self.anchors, now)
+        found = endorsed_roots(cacerts, self.policy.anchors, now)
         if not found:
             return
         self._trust(found)
@@ -136,5 +135,4 @@ class LearnedAnchors:
     def _trust(self, pairs: list[Pair]) -> None:
         if pairs:
             self.pairs.extend(pairs)
-            self.anchors.extend(root for _, root in pairs)
-            self._add([root for _, root in pairs])
+            self.policy.add_anchors([root for _, root in pairs])

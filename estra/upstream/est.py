@@ -86,8 +86,8 @@ def from_config(reactor: Any, config: Upstream, clock: Callable[[], float],
     http: UpstreamHTTP = http_for(reactor, config)
     learned = None
     if state_dir is not None and http.policy.anchors:
-        learned = LearnedAnchors(config.name, http.policy.anchors, http.policy.add_anchors,
-                                 anchors_file(state_dir, config.name), clock)
+        learned = LearnedAnchors(config.name, http.policy, anchors_file(state_dir, config.name),
+                                 clock)
     basic = (config.username, config.password) if config.username else None
     client = EstClient(http, config.url, config.options["label"], basic)
     signer = None
