@@ -153,7 +153,7 @@ class Listeners:
 def descriptors_needed(settings: Settings) -> int:
     """Descriptors the configured caps can open: max_connections per listener, plus
     headroom for the store, logs and each upstream or webhook."""
-    upstreams = len(settings.upstreams) + sum(
+    upstreams = sum(1 for u in settings.upstreams.values() if u.kind != "local") + sum(
         1 for p in settings.profiles.values() if p.scep_challenge == "webhook")
     return (len(descriptions(settings)) * settings.max_connections + DESCRIPTOR_HEADROOM
             + DESCRIPTORS_PER_UPSTREAM * upstreams)
@@ -168,7 +168,8 @@ def fit_descriptors(settings: Settings,
     default is lowered to fit (one warning); a configured one is a StartupError."""
     need = descriptors_needed(settings)
     soft, hard = getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < need:
+    if soft != resource.RLIM_INFINITY and soft < need and (
+            hard == resource.RLIM_INFINITY or hard > soft):
         raised = need if hard == resource.RLIM_INFINITY else min(need, hard)
         try:
             setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
