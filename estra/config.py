@@ -339,6 +339,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     realm = server.get("realm", str, "estra",
                        lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
     max_connections = server.get("max_connections", int, 1024, _positive)
+    if "max_connections" in server.data:    # configured: never lowered to fit descriptors
+        origins["server.max_connections"] = server.where("max_connections")
     max_per_address = server.get("max_connections_per_address", int, 64, _positive)
     header_timeout = server.get("header_timeout", (int, float), 10, _positive)
     body_timeout = server.get("body_timeout", (int, float), 30, _positive)
@@ -393,6 +395,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
 
     crl = top.table("crl")
     crl_listen = crl.get("listen", str, "")
+    origins["crl.listen"] = f'{crl.where("listen")}: "{crl_listen}"'
     crl_url = crl.get("url", str, "", lambda v: None if not v or v.startswith("http://")
                       else "must be an http:// URL (relying parties fetch CRLs without TLS)")
     crl_days = crl.get("next_update_days", int, 7, _positive)

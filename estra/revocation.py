@@ -32,10 +32,9 @@ from attrs import asdict, frozen
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
-from twisted.application.internet import StreamServerEndpointService, TimerService
+from twisted.application.internet import TimerService
 from twisted.application.service import MultiService
 from twisted.internet.defer import Deferred
-from twisted.internet.endpoints import serverFromString
 from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
@@ -43,7 +42,8 @@ from twisted.web.server import Request
 from estra.wire import serial_hex
 from estra.config import Settings
 from estra.errors import EstError
-from estra.http import NotFoundResource, answer_error, make_site, respond, run_async
+from estra.http import NotFoundResource, answer_error, respond, run_async
+from estra.listeners import Listeners, bound
 from estra.store import Store, migrate_blocking, open_store
 from estra.upstream import build_upstream
 from estra.upstream.local import LocalCA
@@ -208,26 +208,10 @@ class Published(Resource):
         return NotFoundResource(f"the CRL is at {self.crl[0]}").render(request)
 
 
-class _Listener(StreamServerEndpointService):
-    """The CRL/OCSP endpoint; says where it serves once it listens."""
-
-    def privilegedStartService(self) -> None:
-        super().privilegedStartService()
-        waiting = self._waitingForPort
-        if waiting is not None:
-            waiting.addCallback(self._ready)
-
-    def _ready(self, port: Any) -> Any:
-        host = port.getHost()
-        log.info("estra CRL (and OCSP) ready on http://{host}:{port}/",
-                 host=getattr(host, "host", "?"), port=getattr(host, "port", "?"))
-        return port
-
-
 def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
-                clock: Callable[[], float], endpoint: Any = None) -> MultiService:
+                clock: Callable[[], float], listeners: Listeners) -> MultiService:
     """The CRL timer (re-sign when due) and, with `[crl] listen`, the HTTP listener
-    (on `endpoint` when given: a socket a worker adopted)."""
+    `listeners` builds (the same caps and deadlines as every other listener)."""
     group = MultiService()
     publisher = CrlPublisher(store, ca, clock, settings.crl_days * 86400.0)
     timer = TimerService(min(60.0, settings.crl_days * 86400.0 / 8),
@@ -241,11 +225,14 @@ def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
             ocsp_path = urlsplit(settings.ocsp_url).path or "/"
             root.ocsp = (ocsp_path, OcspResource(
                 OcspResponder(store, ca, clock), ocsp_path))
-        listener = _Listener(endpoint or serverFromString(reactor, settings.crl_listen),
-                             make_site(root, 64 * 1024, protocol="crl"))
-        listener._raiseSynchronously = True
-        listener.setServiceParent(group)
+        listeners.build("crl.listen", "crl", root, 64 * 1024,
+                        ready=_crl_ready).setServiceParent(group)
     return group
+
+
+def _crl_ready(port: Any) -> Any:
+    log.info("estra CRL (and OCSP) ready on http://{bound}/", bound=bound(port))
+    return port
 
 
 @frozen

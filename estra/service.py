@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import shutil
@@ -12,11 +11,8 @@ import sys
 import time
 from typing import Any, Callable, Iterator, Mapping
 
-from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService, Service
 from twisted.internet.defer import Deferred
-from twisted.internet.endpoints import serverFromString
-from twisted.internet.error import CannotListenError
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python import usage
@@ -30,9 +26,9 @@ from estra.casync import CaFollower
 from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
-from estra.http import make_site
 from estra.logging import remember_twistd, speed_up_text_log
-from estra.limits import ConnectionLimits, LimitedEndpoint, quiet_endpoint
+from estra.listeners import (Listeners, StartupError, bound, connection_limits,
+                             fit_descriptors)
 from estra.metrics import allow_labels
 from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
 from estra.policy import Policy
@@ -55,9 +51,10 @@ from estra.upstream import build_upstream
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, write_private, write_public
 from estra.errors import EstError
-from estra.tls import ServerTLS, TLSServerEndpoint, TrustStore, load_pem_certs
+from estra.tls import ServerTLS, TrustStore, load_pem_certs
 
-__all__ = ["Options", "makeService", "build_service"]
+__all__ = ["Options", "makeService", "build_service", "StartupError", "bound",
+           "connection_limits"]
 
 log = Logger()
 
@@ -105,60 +102,6 @@ def makeService(options: Options) -> IService:
         raise SystemExit(f"estra: {e}") from None
     except (OSError, ValueError, ConfigError) as e:
         raise SystemExit(f"estra: cannot start: {e}") from None
-
-
-class StartupError(Exception):
-    """estra cannot start; the message is the one line naming the setting and problem."""
-
-
-def _listen_problem(error: BaseException) -> str:
-    """What is wrong with a listen attempt, in the operator's words."""
-    if isinstance(error, CannotListenError):
-        code = getattr(error.socketError, "errno", None)
-        if code == errno.EADDRINUSE:
-            return f"port {error.port} is in use"
-        if code == errno.EADDRNOTAVAIL:
-            return f"address {error.interface} is not available on this machine"
-        if code == errno.EACCES:
-            return f"port {error.port} needs privileges (CAP_NET_BIND_SERVICE)"
-        return f"cannot listen on {error.interface or '*'}:{error.port}: " + str(
-            getattr(error.socketError, "strerror", None) or error.socketError)
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return f"{type(error).__name__}: {error}"
-
-
-def _endpoint(reactor: Any, settings: Settings, key: str, description: str,
-              adopted: Mapping[str, Any] | None = None) -> Any:
-    """serverFromString for setting `key` (or the socket a worker `adopted` for it),
-    failing with the one line naming it."""
-    if adopted and key in adopted:
-        return adopted[key]
-    try:
-        return quiet_endpoint(serverFromString(reactor, description))
-    except (KeyError, IndexError):
-        raise StartupError(
-            f"{settings.where(key)}: no such socket inherited from systemd (LISTEN_FDS="
-            f"{os.environ.get('LISTEN_FDS', 'unset')}, LISTEN_FDNAMES="
-            f"{os.environ.get('LISTEN_FDNAMES', 'unset')}); start estra from its .socket "
-            "unit, or listen on tcp:PORT") from None
-    except Exception as e:  # noqa: BLE001 - endpoint parsers raise anything
-        raise StartupError(f"{settings.where(key)}: {_listen_problem(e)}") from None
-
-
-class _Listener(StreamServerEndpointService):
-    """A listening service whose failure is one line naming its setting."""
-
-    def __init__(self, endpoint: Any, factory: Any, where: str) -> None:
-        super().__init__(endpoint, factory)
-        self._raiseSynchronously = True
-        self.where = where
-
-    def privilegedStartService(self) -> None:
-        try:
-            super().privilegedStartService()
-        except Exception as e:  # noqa: BLE001 - any listen failure: one line
-            raise StartupError(f"{self.where}: {_listen_problem(e)}") from None
 
 
 class _Estra(MultiService):
@@ -324,28 +267,6 @@ class _ReloadOnHangup(Service):
             signal.signal(signal.SIGHUP, self._previous)
 
 
-class _OnListen(Service):
-    """Calls `ready(port)` once `service` listens."""
-
-    def __init__(self, service: StreamServerEndpointService, ready: Any) -> None:
-        self.service, self.ready = service, ready
-
-    def startService(self) -> None:
-        super().startService()
-        d = self.service._waitingForPort  # type: ignore[attr-defined]
-        if d is not None:
-            d.addCallback(self.ready)
-
-
-def bound(port: Any) -> str:
-    """HOST:PORT actually bound (IPv6 in brackets), or the UNIX socket path."""
-    address = port.getHost()
-    host, number = getattr(address, "host", None), getattr(address, "port", None)
-    if host is None or number is None:
-        return str(getattr(address, "name", address))
-    return f"[{host}]:{number}" if ":" in host else f"{host}:{number}"
-
-
 def _announce(settings: Settings) -> Any:
     """What to log once the EST port listens: the CA to trust and a curl example."""
     def ready(port: Any) -> Any:
@@ -388,8 +309,10 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
 
 def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
            clock: Any, worker: Worker | None) -> _Estra:
+    settings = fit_descriptors(settings)          # may lower a default max_connections
     top = _Estra(settings, prepared, announce, lock=worker is None)
-    adopted = worker.endpoints if worker else {}
+    listeners = Listeners(reactor, settings, connection_limits(settings),
+                          worker.endpoints if worker else {})
     singletons = worker is None or worker.slot == 0      # admin, CRL: one process
     allow_labels(settings.profiles)
     pool = ThreadPool(minthreads=0, maxthreads=4, name="estra-bcrypt")
@@ -399,7 +322,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     prepared.ca.crl_url, prepared.ca.ocsp_url = settings.crl_url, settings.ocsp_url
     if settings.crl_url and singletons:
         crl_service(reactor, settings, store, prepared.ca, clock,
-                    adopted.get("crl.listen")).setServiceParent(top)
+                    listeners).setServiceParent(top)
     shared = _Shared(reactor, clock, prepared.ca, pool, store,
                      TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
     holder = Holder(build_generation(shared, settings))
@@ -409,40 +332,30 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     sync.setServiceParent(top)
     tls = top.tls = ServerTLS(settings.tls_cert, settings.tls_key,
                               holder.current.client_ca_names)
-    limits = connection_limits(settings)
-    site = make_site(GenerationRoot(holder, lambda g: g.est), settings.max_body, limits,
-                     reactor, "est")
-    endpoint = TLSServerEndpoint(_limited(reactor, settings, "server.listen", settings.listen,
-                                          limits, "est", adopted), tls)
-    est = _Listener(endpoint, site, settings.where("server.listen"))
+    est = listeners.build("server.listen", "est", GenerationRoot(holder, lambda g: g.est),
+                          settings.max_body, tls, _announce(settings))
     est.setName("est")
     est.setServiceParent(top)
-    _OnListen(est, _announce(settings)).setServiceParent(top)
     reloader = _Reloader(shared, holder, tls, sync,
                          CaFollower(settings, store, prepared.ca, clock))
     _ReloadOnHangup(reactor, reloader).setServiceParent(top)
     _CaFollow(reactor, reloader, settings.ca_sync_seconds).setServiceParent(top)
     if settings.scep_listen:
-        _scep_service(reactor, settings, holder, tls, limits, adopted).setServiceParent(top)
+        _scep_service(listeners, holder, tls).setServiceParent(top)
     if settings.admin_listen and singletons:
-        admin_endpoint: Any = _limited(reactor, settings, "admin.listen", settings.admin_listen,
-                                       limits, "admin", adopted)
         console = settings.console and console_root(
             reactor, settings.console, store, pool, clock, _CurrentCAs(holder),
             lambda: holder.current.settings.htpasswd,
             lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
                                               prepared.ca, serial, reason, by, clock))
+        operator_tls = None
         if settings.console and settings.console.tls:     # the console over the RA's cert
-            admin_endpoint = TLSServerEndpoint(admin_endpoint, ServerTLS(
+            operator_tls = ServerTLS(
                 settings.tls_cert, settings.tls_key,
-                [c for f in settings.console.operator_trust for c in load_pem_certs(f)]))
-        admin = _Listener(admin_endpoint,
-                          make_site(admin_root(store, console or None),
-                                    16384 if console else 1024, limits, reactor, "admin"),
-                          settings.where("admin.listen"))
-        admin.setServiceParent(top)
-        _OnListen(admin, _admin_ready(bool(settings.console and settings.console.tls))
-                  ).setServiceParent(top)
+                [c for f in settings.console.operator_trust for c in load_pem_certs(f)])
+        listeners.build("admin.listen", "admin", admin_root(store, console or None),
+                        16384 if console else 1024, operator_tls,
+                        _admin_ready(operator_tls is not None)).setServiceParent(top)
     return top
 
 
@@ -455,21 +368,6 @@ def open_migrated_store(settings: Settings, clock: Any) -> Any:
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     return store
-
-
-def connection_limits(settings: Settings) -> ConnectionLimits:
-    """The [server] connection limits, applied to every listener."""
-    return ConnectionLimits(settings.max_connections, settings.max_connections_per_address,
-                            settings.header_timeout, settings.body_timeout,
-                            settings.idle_timeout)
-
-
-def _limited(reactor: Any, settings: Settings, key: str, description: str,
-             limits: ConnectionLimits, name: str,
-             adopted: Mapping[str, Any]) -> LimitedEndpoint:
-    """The endpoint of setting `key`, refusing connections over `limits` before TLS."""
-    return LimitedEndpoint(_endpoint(reactor, settings, key, description, adopted), limits,
-                           reactor.seconds, name)
 
 
 @frozen
@@ -596,26 +494,17 @@ class _CaFollow(Service):
             self._loop.stop()
 
 
-def _scep_service(reactor: Any, settings: Settings, holder: Holder, tls: ServerTLS,
-                  limits: ConnectionLimits, adopted: Mapping[str, Any]) -> MultiService:
+def _scep_service(listeners: Listeners, holder: Holder, tls: ServerTLS) -> Any:
     """The SCEP front end on its own endpoint (plain HTTP unless [scep] tls = true)."""
-    group = MultiService()
-    site = make_site(GenerationRoot(holder, lambda g: g.scep), settings.max_body, limits,
-                     reactor, "scep")
-    endpoint: Any = _limited(reactor, settings, "scep.listen", settings.scep_listen, limits,
-                             "scep", adopted)
-    if settings.scep_tls:
-        endpoint = TLSServerEndpoint(endpoint, tls)
-    scep = _Listener(endpoint, site, settings.where("scep.listen"))
-    scep.setServiceParent(group)
+    settings = listeners.settings
     scheme = "https" if settings.scep_tls else "http"
 
     def ready(port: Any) -> Any:
         log.info("estra SCEP ready on {scheme}://{bound}{path}", scheme=scheme,
                  bound=bound(port), path=settings.scep_paths[0])
         return port
-    _OnListen(scep, ready).setServiceParent(group)
-    return group
+    return listeners.build("scep.listen", "scep", GenerationRoot(holder, lambda g: g.scep),
+                           settings.max_body, tls if settings.scep_tls else None, ready)
 
 
 def _admin_ready(tls: bool) -> Callable[[Any], Any]:

@@ -57,9 +57,9 @@ from zope.interface import implementer
 from estra.config import Settings, load_settings
 from estra.http import printable
 from estra.logging import LineObserver, SharedLogFile, log_target, shared_log_file
-from estra.limits import _QuietHAProxyFactory
-from estra.service import (StartupError, Worker, _endpoint, _forget, _listen_problem, bound,
-                           build_service, open_migrated_store)
+from estra.listeners import (StartupError, bound, descriptions, endpoint, fit_descriptors,
+                             listen_problem, split_proxy)
+from estra.service import Worker, _forget, build_service, open_migrated_store
 from estra.state import Prepared, StateError, StateLock, announce_password, open_state
 from estra.tickets import TICKET_KEY_BYTES, TicketKeys, new_ticket_key, ticket_keys_supported
 
@@ -70,30 +70,23 @@ log = Logger()
 
 #: How long one ticket key encrypts tickets before the supervisor sends a new one.
 TICKET_KEY_SECONDS = 3600.0
-#: Listening settings the supervisor opens; workers adopt them by these names.
-LISTENERS = ("server.listen", "scep.listen", "admin.listen", "crl.listen")
 _MAX_LINE = 1 << 20                 # a worker log line longer than this is dropped
 _LOG_CHECK = 1.0                    # seconds between checks of the shared log file
 _FIRST_DELAY, _MAX_DELAY, _HEALTHY = 0.5, 30.0, 60.0
 _STOP_GRACE = 15.0
 
 
-def _description(settings: Settings, key: str) -> str:
-    return {"server.listen": settings.listen, "scep.listen": settings.scep_listen,
-            "admin.listen": settings.admin_listen, "crl.listen": settings.crl_listen}[key]
-
-
 @frozen
 class Socket:
-    """A listening socket the supervisor opened for setting `key`."""
+    """A listening socket the supervisor opened for setting `key` (a worker builds
+    the listener on it, PROXY header reading included, as estra.listeners does)."""
 
     key: str
     port: Any                       # the supervisor's Port, never reading
     family: int
-    proxy: bool                     # a haproxy: endpoint: workers expect PROXY headers
 
     def argument(self, fd: int) -> str:
-        return f"{self.key}={fd},{self.family},{int(self.proxy)}"
+        return f"{self.key}={fd},{self.family}"
 
 
 class _NoProtocol(Factory):
@@ -110,15 +103,13 @@ class _NoProtocol(Factory):
 
 def open_listener(reactor: Any, settings: Settings, key: str) -> Socket:
     """Listen on setting `key` without accepting; a failure is StartupError's one line."""
-    description = _description(settings, key)
-    proxy = description.startswith("haproxy:")
-    inner = description[len("haproxy:"):] if proxy else description
+    inner, _ = split_proxy(descriptions(settings)[key])
     opened: list[Any] = []
     failed: list[Failure] = []
-    _endpoint(reactor, settings, key, inner).listen(_NoProtocol()).addCallbacks(
+    endpoint(reactor, settings, key, inner).listen(_NoProtocol()).addCallbacks(
         opened.append, failed.append)
     if failed:
-        problem = _listen_problem(failed[0].value or Exception("cannot listen"))
+        problem = listen_problem(failed[0].value or Exception("cannot listen"))
         raise StartupError(f"{settings.where(key)}: {problem}")
     family = getattr(opened[0], "addressFamily", None) if opened else None
     if family is None or not hasattr(opened[0], "stopReading"):
@@ -126,19 +117,17 @@ def open_listener(reactor: Any, settings: Settings, key: str) -> Socket:
                            "workers (use tcp:, tcp6:, unix: or systemd:)")
     port = opened[0]
     port.stopReading()              # the workers accept; this process never does
-    return Socket(key, port, int(family), proxy)
+    return Socket(key, port, int(family))
 
 
 @implementer(IStreamServerEndpoint)
 class AdoptedEndpoint:
     """A listening socket inherited from the supervisor, as a server endpoint."""
 
-    def __init__(self, reactor: Any, fd: int, family: int, proxy: bool) -> None:
-        self.reactor, self.fd, self.family, self.proxy = reactor, fd, family, proxy
+    def __init__(self, reactor: Any, fd: int, family: int) -> None:
+        self.reactor, self.fd, self.family = reactor, fd, family
 
     def listen(self, factory: Any) -> Deferred[Any]:
-        if self.proxy:
-            factory = _QuietHAProxyFactory(factory)
         port = self.reactor.adoptStreamPort(self.fd, self.family, factory)
         os.close(self.fd)                           # the port holds its own copy
         return succeed(port)
@@ -243,7 +232,7 @@ class Supervisor(Service):
             if self.lock is not None:
                 self.lock.acquire()
             self.sockets = [open_listener(self.reactor, self.settings, key)
-                            for key in LISTENERS if _description(self.settings, key)]
+                            for key in descriptions(self.settings)]
             self.metrics_dir = tempfile.mkdtemp(prefix="estra-metrics-")   # 0700
         except (StartupError, StateError) as e:
             self._close()
@@ -409,6 +398,7 @@ def build_supervisor(reactor: Any, settings: Settings, announce: Any = None,
                      clock: Any = time.time) -> Supervisor:
     """The supervisor of `settings.workers` workers; start-up problems raise before
     any worker starts (StartupError, StateError, ValueError: one line)."""
+    settings = fit_descriptors(settings)   # workers inherit the raised limit
     prepared = open_state(settings, clock)
     try:
         open_migrated_store(settings, clock)
@@ -490,8 +480,8 @@ def _first_line() -> bytes:
 
 def _socket_argument(reactor: Any, value: str) -> tuple[str, AdoptedEndpoint]:
     key, _, rest = value.partition("=")
-    fd, family, proxy = rest.split(",")
-    return key, AdoptedEndpoint(reactor, int(fd), int(family), proxy == "1")
+    fd, family = rest.split(",")
+    return key, AdoptedEndpoint(reactor, int(fd), int(family))
 
 
 def worker_main(argv: Sequence[str]) -> None:
