@@ -46,9 +46,11 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 
-from estra.config import Profile
+from estra.config import EKUS, Profile
+from estra.crls import RevocationLists
 from estra.http import SafeLogger
-from estra.errors import Unauthorized
+from estra.errors import Forbidden, Unauthorized
+from estra.store import Standing
 from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.tls import ChannelBinding, TrustStore, Verified
 
@@ -64,6 +66,7 @@ _REALMED = frozenset({ISSUED, BOOTSTRAP, RA, *SCEP_KINDS})
 #: realm of a certificate our CA chain issued that the store has no record of
 UNRECORDED = "(unrecorded)"
 CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
+ANY_EKU = x509.ObjectIdentifier("2.5.29.37.0")
 
 
 @frozen
@@ -74,6 +77,7 @@ class Peer:
     chain: tuple[x509.Certificate, ...]
     binding: ChannelBinding | None
     authorization: bytes | None
+    tls: bool = True            # `chain` is the TLS client's (not a SCEP message signer's)
 
 
 @frozen
@@ -241,21 +245,25 @@ class Authenticator:
 
     def __init__(self, issued: TrustStore, bootstrap: TrustStore, htpasswd: Htpasswd,
                  realm: str, clock: Callable[[], float],
-                 issuing_profile: Callable[[x509.Certificate], Awaitable[str | None]],
-                 ra: TrustStore | None = None, throttle: LoginThrottle | None = None) -> None:
+                 standing: Callable[[x509.Certificate], Awaitable[Standing]],
+                 ra: TrustStore | None = None, throttle: LoginThrottle | None = None,
+                 crls: RevocationLists | None = None) -> None:
         self.issued, self.bootstrap, self.htpasswd = issued, bootstrap, htpasswd
         self.ra = ra or TrustStore("RA", [])
-        self.realm, self._clock, self._issuing_profile = realm, clock, issuing_profile
+        self.realm, self._clock, self._standing = realm, clock, standing
         self.throttle = throttle or LoginThrottle(ThrottleSettings(), clock)
+        self.crls = crls or RevocationLists((), clock)
 
     async def authenticate(self, peer: Peer, profile: Profile) -> Identity:
         """The requester's identity under `profile`, or `Unauthorized` (401)."""
         problems: list[str] = []
         attempted: str | None = None            # a Basic user name that did not log in
+        revoked = ""
         if peer.chain:
             identity = await self._by_certificate(peer, profile, problems)
             if identity is not None:
                 return identity
+            revoked = next((p for p in problems if p.startswith("revoked:")), "")
         if peer.authorization is not None:
             creds = _basic(peer.authorization)
             attempted = creds[0] if creds is not None else None
@@ -267,47 +275,84 @@ class Authenticator:
                 return Identity(BASIC, creds[0], "", peer)
             else:
                 problems.append("wrong user name or password")
+        if revoked:            # a revoked certificate is refused as such, whatever else failed
+            raise Forbidden(revoked)
         if not problems:
             problems.append("authentication required")
         raise Unauthorized("; ".join(problems), self.realm, attempted)
 
     async def _by_certificate(self, peer: Peer, profile: Profile,
                               problems: list[str]) -> Identity | None:
+        """The identity a client certificate proves, or None + why not.
+
+        Every certificate credential (TLS client, SCEP renewal signer; every
+        operation, face, node and worker) passes here: a certificate revoked
+        through this RA (the store) or on a CRL of `[tls] crls` proves nothing."""
+        now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
         try:
-            proven = self._verify(peer, profile, problems)
+            proven = self._verify(peer, profile, problems, now)
         except Exception as e:  # noqa: BLE001 - a client certificate is device bytes
             problems.append(f"client certificate unreadable ({type(e).__name__})")
             return None
         if proven is None:
             return None
-        kind, name, realm, expired_for = proven
+        kind, verified = proven
         leaf = peer.chain[0]
+        unusable = self.crls.problem(verified.chain, now)
+        if unusable:
+            problems.append(unusable)
+            return None
+        realm = _realm(verified)
         if kind == ISSUED:
-            realm = await self._issuing_profile(leaf) or UNRECORDED
-        return _accepted(Identity(kind, name, realm, peer, leaf, expired_for), profile,
-                         problems)
+            standing = await self._standing(leaf)
+            if standing.revoked is not None:
+                problems.append(f"revoked: the client certificate (serial "
+                                f"{leaf.serial_number:X}) was revoked ({standing.revoked})")
+                return None
+            realm = standing.profile or UNRECORDED
+        if peer.tls and kind != RA and not _usable_for_tls_client(leaf, profile):
+            problems.append(f"the client certificate's extended key usage has none of "
+                            f"{', '.join(profile.client_eku)} (profile {profile.name!r} "
+                            "client_eku)")
+            return None
+        return _accepted(Identity(kind, _cert_name(leaf), realm, peer, leaf,
+                                  verified.expired_since), profile, problems)
 
-    def _verify(self, peer: Peer, profile: Profile, problems: list[str]
-                ) -> tuple[str, str, str, datetime.timedelta | None] | None:
-        """(kind, name, realm, expired for) of the client chain, or None + why."""
+    def _verify(self, peer: Peer, profile: Profile, problems: list[str],
+                now: datetime.datetime) -> tuple[str, Verified] | None:
+        """(kind, verification) of the client chain, or None + why."""
         leaf, rest = peer.chain[0], peer.chain[1:]
-        now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
         if self.ra.anchors and _has_cmc_ra(leaf):
             as_ra = self.ra.verify(leaf, rest, now)
             if as_ra.ok:
-                return RA, _cert_name(leaf), _realm(as_ra), None
+                return RA, as_ra
         ours = self.issued.verify(leaf, rest, now)
         if ours.ok or ours.expired_since is not None:
             if ours.expired_since is not None and \
                     ours.expired_since.total_seconds() > profile.reenroll_grace:
                 problems.append("client certificate expired beyond the re-enrollment grace")
                 return None
-            return ISSUED, _cert_name(leaf), "", ours.expired_since
+            return ISSUED, ours
         theirs = self.bootstrap.verify(leaf, rest, now)
         if theirs.ok:
-            return BOOTSTRAP, _cert_name(leaf), _realm(theirs), None
+            return BOOTSTRAP, theirs
         problems.append(f"client certificate {ours.reason}; {theirs.reason}")
         return None
+
+
+def _usable_for_tls_client(cert: x509.Certificate, profile: Profile) -> bool:
+    """Whether `cert` may authenticate a TLS client here: no EKU extension (any use,
+    RFC 5280 4.2.1.12), anyExtendedKeyUsage, or one of the profile's `client_eku`."""
+    if not profile.client_eku:
+        return True
+    try:
+        ekus = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    except ValueError:                  # unreadable extensions: no credential
+        return False
+    wanted = {x509.ObjectIdentifier(EKUS.get(u, u)) for u in profile.client_eku}
+    return ANY_EKU in ekus or not wanted.isdisjoint(ekus)
 
 
 def _realm(verified: Verified) -> str:

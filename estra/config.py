@@ -60,6 +60,9 @@ class Profile:
     reenroll_grace: int = 0           # seconds an expired cert may still re-enroll
     validity_days: int = 365
     extended_key_usage: tuple[str, ...] = ("clientAuth",)
+    # EKUs a TLS client certificate must carry one of (if it has an EKU extension at
+    # all); empty: any (estra/auth.py)
+    client_eku: tuple[str, ...] = ("clientAuth",)
     allow_basic: bool = True
     upstream: str = "local"
     # which identity kinds authenticate here, and whose certificates (see estra/auth.py)
@@ -169,6 +172,7 @@ class Settings:
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
+    crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
     max_connections: int = 1024                      # per listener (per worker)
     workers: int = 1                                 # processes serving the listeners
     max_connections_per_address: int = 64            # per listener and source address
@@ -358,6 +362,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                           _server_names))
     trust = _existing_files(tls, state, "client_trust")
     ra_trust = _existing_files(tls, state, "ra_trust")
+    crls = _existing_files(tls, state, "crls")
     tls.done()
 
     auth = top.table("auth")
@@ -466,7 +471,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     idle_timeout=idle_timeout, login_throttle=throttle, console=console,
                     workers=workers,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
-                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust,
+                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
                     ocsp_url=ocsp_url)
@@ -604,10 +609,10 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
     attrs = tuple(_csrattr(table, item) for item in table.get("csrattrs", list, []))
     layout = table.get("base64_layout", str, "auto",
                        lambda v: None if v in LAYOUTS else f"must be one of {', '.join(LAYOUTS)}")
-    ekus = tuple(table.get(
-        "extended_key_usage", list, ["clientAuth"],
-        lambda v: _strings(v) or next((f"unknown usage {u!r} (known: {', '.join(EKUS)})"
-                                       for u in v if u not in EKUS and not _OID.match(u)), None)))
+    def usages(key: str) -> tuple[str, ...]:
+        return tuple(table.get(key, list, ["clientAuth"], lambda v: _strings(v) or next((
+            f"unknown usage {u!r} (known: {', '.join(EKUS)})"
+            for u in v if u not in EKUS and not _OID.match(u)), None)))
     def strings(key: str, default: tuple[str, ...] = (),
                 allowed: Sequence[str] | None = None) -> tuple[str, ...]:
         def check(v: list[Any]) -> str | None:
@@ -632,7 +637,8 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         require_channel_binding=table.get("require_channel_binding", bool, False),
         reenroll_grace=table.get("reenroll_grace", int, 0, _not_negative),
         validity_days=table.get("validity_days", int, 365, _positive),
-        extended_key_usage=ekus,
+        extended_key_usage=usages("extended_key_usage"),
+        client_eku=usages("client_eku"),
         allow_basic=table.get("allow_basic", bool, True),
         upstream=table.get("upstream", str, "local"),
         accept=strings("accept", ACCEPT_KINDS, ACCEPT_KINDS),

@@ -161,8 +161,6 @@ class RegistrationAuthority:
     async def _judge(self, operation: str, identity: Identity,
                      csr: x509.CertificateSigningRequest, profile: Profile,
                      record: dict[str, object], stored: bytes) -> None:
-        if operation in RENEWALS and identity.certificate is not None:
-            await self._not_revoked(identity.certificate)
         self.policy.check(operation, identity, csr, profile)
         for limit, bucket in ((profile.rate_per_identity, f"id:{identity.principal}"),
                               (profile.rate_per_address, f"ip:{identity.peer.address}")):
@@ -191,14 +189,6 @@ class RegistrationAuthority:
                 base64.b64encode(stored).decode())
             raise Held(f"approval: request {pending_id} awaits an operator's decision",
                        profile.approval_retry_after)
-
-    async def _not_revoked(self, cert: x509.Certificate) -> None:
-        """403 when an operator revoked the certificate a renewal authenticated with."""
-        revoked = await self.store.revocation(wire.serial_hex(cert.serial_number))
-        if revoked is not None:
-            raise Forbidden(f"revoked: the client certificate (serial "
-                            f"{wire.serial_hex(cert.serial_number)}) was revoked "
-                            f"({revoked['reason']})")
 
     async def serverkeygen(self, identity: Identity, csr: x509.CertificateSigningRequest,
                            profile: Profile) -> tuple[Any, Sequence[x509.Certificate]]:

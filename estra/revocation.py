@@ -13,8 +13,8 @@ and keeps it in the store, so a restart and every node serve the same
 bytes; `crl_service` serves it over plain HTTP at `[crl] url`'s path, and
 the OCSP responder of estra/ocsp.py at `[crl] ocsp_url`'s.
 
-Whatever the outcome, a revoked certificate can no longer re-enroll
-(`RegistrationAuthority` rule "revoked").
+Whatever the outcome, a revoked certificate is no credential any more, for
+any operation on any face (`estra.auth`, via `Store.standing`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra.wire import serial_hex
+from estra.wire import authority_key_id, serial_hex
 from estra.config import Settings
 from estra.errors import EstError
 from estra.http import NotFoundResource, answer_error, respond, run_async
@@ -80,12 +80,7 @@ def parse_serial(text: str) -> int:
 
 def key_id(cert: x509.Certificate | None) -> str:
     """Hex key identifier of the CA that issued `cert` (its AKI), "" when unknown."""
-    try:
-        aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value \
-            if cert is not None else None
-    except x509.ExtensionNotFound:
-        return ""
-    return (aki.key_identifier or b"").hex() if aki is not None else ""
+    return authority_key_id(cert) if cert is not None else ""
 
 
 def public_key_id(public_key: Any) -> str:

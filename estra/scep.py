@@ -225,7 +225,7 @@ class ScepFrontEnd:
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
                        address: str) -> Identity:
         """RenewalReq: the signer must be a certificate this RA's CA issued."""
-        peer = Peer(address, (message.signer,), None, None)
+        peer = Peer(address, (message.signer,), None, None, tls=False)
         try:
             return await self.ra.authenticate(peer, profile)
         except EstError as e:

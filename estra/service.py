@@ -23,6 +23,7 @@ from attrs import frozen
 
 from estra.auth import Authenticator, Htpasswd
 from estra.casync import CaFollower
+from estra.crls import RevocationLists
 from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
@@ -397,8 +398,9 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
     throttle = LoginThrottle(throttling, reactor.seconds,
                              StoreState(shared.store, throttling, reactor.seconds))
     authenticator = Authenticator(shared.issued, TrustStore("bootstrap", bootstrap), htpasswd,
-                                  settings.realm, clock, shared.store.issuing_profile,
-                                  TrustStore("RA", ra_anchors, pinned_leaves=True), throttle)
+                                  settings.realm, clock, shared.store.standing,
+                                  TrustStore("RA", ra_anchors, pinned_leaves=True), throttle,
+                                  RevocationLists(settings.crls, clock))
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock)
     est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
     scep, webhooks = None, []

@@ -35,10 +35,10 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 
-from estra.wire import serial_hex
+from estra.wire import authority_key_id, serial_hex
 
-__all__ = ["Store", "EnrollmentRecord", "open_store", "NoStore", "hash_code", "MIGRATIONS",
-           "migrate_blocking", "run_blocking"]
+__all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
+           "MIGRATIONS", "migrate_blocking", "run_blocking"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
 #: SQLite and PostgreSQL would need different SQL.
@@ -156,6 +156,14 @@ MIGRATIONS: list[list[Step]] = [
 def hash_code(code: str) -> str:
     """How a one-time code is stored and looked up."""
     return hashlib.sha256(code.strip().encode("utf-8")).hexdigest()
+
+
+@frozen
+class Standing:
+    """What the store knows of a certificate presented as a credential."""
+
+    profile: str | None            # the profile this RA issued exactly it under
+    revoked: str | None = None     # the reason an operator revoked it with (estra revoke)
 
 
 @frozen
@@ -451,13 +459,23 @@ class Store(Service):
                 on_issued(cursor, rec.serial)
         return ids
 
-    async def issuing_profile(self, cert: x509.Certificate) -> str | None:
-        """The profile (label) this RA issued exactly `cert` under, or None."""
+    async def standing(self, cert: x509.Certificate) -> Standing:
+        """The profile this RA issued exactly `cert` under (None if it did not), and
+        the reason of an operator's revocation of it (by serial and issuing CA key),
+        in one query: every certificate credential is looked up here."""
         der = base64.b64encode(cert.public_bytes(Encoding.DER)).decode()
-        rows = await self.query("SELECT label, certificate FROM enrollments WHERE serial = ? "
-                                "AND decision = 'issued'", serial_hex(cert.serial_number))
-        return next((str(label) for label, stored in rows
-                     if stored is not None and hmac.compare_digest(str(stored), der)), None)
+        serial = serial_hex(cert.serial_number)
+        rows = await self.query(
+            "SELECT 'e', label, certificate FROM enrollments WHERE serial = ? AND "
+            "decision = 'issued' UNION ALL SELECT 'r', reason, issuer FROM revocations "
+            "WHERE serial = ?", serial, serial)
+        issuer = authority_key_id(cert)
+        profile = next((str(label) for what, label, stored in rows if what == "e"
+                        and stored is not None and hmac.compare_digest(str(stored), der)),
+                       None)
+        revoked = next((str(reason) for what, reason, by in rows
+                        if what == "r" and (not by or not issuer or by == issuer)), None)
+        return Standing(profile, revoked)
 
     async def certificate(self, serial: str) -> str | None:
         """The base64 DER of the certificate this RA issued with `serial` (hex)."""

@@ -129,6 +129,7 @@ class Verified:
     reason: str
     expired_since: datetime.timedelta | None = None
     anchor: x509.Certificate | None = None      # the trust anchor the chain ended at
+    chain: tuple[x509.Certificate, ...] = ()    # leaf first, the anchor last
 
 
 class TrustStore:
@@ -166,7 +167,7 @@ class TrustStore:
         leaf_x = crypto.X509.from_cryptography(leaf)
         try:
             verified = crypto.X509StoreContext(self._store, leaf_x, chain).get_verified_chain()
-            return Verified(True, "", anchor=verified[-1].to_cryptography())
+            return _verified(True, "", None, leaf, verified)
         except crypto.X509StoreContextError as e:
             if e.errors[0] != _CERT_HAS_EXPIRED or leaf.not_valid_after_utc > now:
                 return Verified(False, f"not trusted by the {self.name} store: {e.errors[2]}")
@@ -177,8 +178,15 @@ class TrustStore:
                                                chain).get_verified_chain()
         except crypto.X509StoreContextError as e:
             return Verified(False, f"not trusted by the {self.name} store: {e.errors[2]}")
-        return Verified(False, "certificate has expired", now - leaf.not_valid_after_utc,
-                        verified[-1].to_cryptography())
+        return _verified(False, "certificate has expired", now - leaf.not_valid_after_utc,
+                         leaf, verified)
+
+
+def _verified(ok: bool, reason: str, expired_since: datetime.timedelta | None,
+              leaf: x509.Certificate, chain: Sequence[crypto.X509]) -> Verified:
+    """The outcome with the verified chain (OpenSSL's own leaf is `leaf`)."""
+    certs = (leaf, *(c.to_cryptography() for c in chain[1:]))
+    return Verified(ok, reason, expired_since, certs[-1], certs)
 
 
 def peer_chain(conn: SSL.Connection) -> list[x509.Certificate]:

@@ -29,7 +29,7 @@ __all__ = [
     "check_content_type", "certs_only", "encode_base64", "choose_layout",
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
     "Layout", "certs_of_multipart", "csr_der", "csr_pem", "csr_without_challenge",
-    "load_stored_csr", "csr_public_key", "serial_hex", "normalise_serial", "read_fields",
+    "load_stored_csr", "csr_public_key", "serial_hex", "authority_key_id", "normalise_serial", "read_fields",
     "subject_of", "subject_text",
 ]
 
@@ -42,6 +42,15 @@ WRAPPED, SINGLE_LINE = "wrapped", "single-line"
 
 _BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]*$")
 _NOT_EST = re.compile("json|xml|html|multipart/|image/|audio/|video/")
+
+
+def authority_key_id(cert: x509.Certificate) -> str:
+    """Hex key identifier of the CA that issued `cert` (its AKI), "" when unknown."""
+    try:
+        aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value
+    except (x509.ExtensionNotFound, ValueError):
+        return ""
+    return (aki.key_identifier or b"").hex()
 
 
 def check_content_type(value: str | None, expected: str) -> None:

@@ -425,7 +425,7 @@ class World:
         # the throttle is generous: the fuzzer reaches bcrypt, not 429s, for every input
         throttle = LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock)
         authenticator = Authenticator(issued, boot, htpasswd, "estra", self.clock,
-                                      self.store.issuing_profile, throttle=throttle)
+                                      self.store.standing, throttle=throttle)
         self.ra = RegistrationAuthority(authenticator,
                                         Policy(self.clock), {"local": self.ca}, self.store,
                                         self.clock)

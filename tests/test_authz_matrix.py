@@ -50,7 +50,8 @@ EST_OPS = ("cacerts", "csrattrs", "simpleenroll", "simplereenroll", "serverkeyge
 SCEP_OPS = ("PKCSReq", "RenewalReq", "CertPoll", "GetCert")
 STATES = ("none", "wrong-password", "basic", "issued-here", "issued-other", "foreign-ca",
           "expired-grace", "expired-beyond", "bootstrap", "bootstrap-cmcra", "ra",
-          "spent-code", "wrong-binding")
+          "spent-code", "wrong-binding", "issued-revoked", "bootstrap-revoked", "ra-revoked",
+          "server-eku")
 
 #: state -> profile -> the ten cells (EST_OPS then SCEP_OPS)
 EXPECTED: dict[str, dict[str, str]] = {
@@ -119,12 +120,37 @@ EXPECTED: dict[str, dict[str, str]] = {
         "strict":  "200 204 200 403 200 ok F F F F",
         "codes":   "200 200 403 403 403 fail F F F F",
         "cb":      "200 200 403 403 403 fail F F F F"},
+    # A revoked certificate authenticates nothing, whatever its kind (estra revoke;
+    # [tls] crls): 403 "revoked:" on every operation, SCEP renewal FAILURE.
+    "issued-revoked": {
+        "default": "200 204 403 403 403 403 F F F F",
+        "strict":  "200 204 403 403 403 403 F F F F",
+        "codes":   "200 200 403 403 403 403 F F F F",
+        "cb":      "200 200 403 403 403 403 F F F F"},
+    "bootstrap-revoked": {
+        "default": "200 204 403 403 403 403 F F F F",
+        "strict":  "200 204 403 403 403 403 F F F F",
+        "codes":   "200 200 403 403 403 403 F F F F",
+        "cb":      "200 200 403 403 403 403 F F F F"},
+    "ra-revoked": {
+        "default": "200 204 403 403 403 403 F F F F",
+        "strict":  "200 204 403 403 403 403 F F F F",
+        "codes":   "200 200 403 403 403 403 F F F F",
+        "cb":      "200 200 403 403 403 403 F F F F"},
+    # Issued here with serverAuth only: no TLS client credential (client_eku), while
+    # a SCEP renewal signed with it (not a TLS client) is fine.
+    "server-eku": {
+        "default": "200 204 401 401 401 401 F S F F",
+        "strict":  "200 204 401 401 401 401 F S F F",
+        "codes":   "200 200 401 401 401 401 F S F F",
+        "cb":      "200 200 401 401 401 401 F S F F"},
 }
 
 CONFIG = """
 [tls]
 client_trust = ["{boot}"]
 ra_trust = ["{ra}"]
+crls = ["{boot_crl}", "{ra_crl}"]
 
 [auth]
 address_failures = 1000     # the matrix sends many wrong passwords from 127.0.0.1
@@ -300,14 +326,40 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     ca = pki.CA("estra matrix CA")
     ca.write(tmp / "srv" / "state", "ca")
     pki.write_key(tmp / "srv" / "state" / "ca.key", ca.key)
+    revoked = {"bootstrap-revoked": signed_by(boot, "idev-gone"),
+               "ra-revoked": signed_by(ra_ca, "ra-gone", CMC_RA)}
+    write_crl(tmp / "boot.crl", boot, revoked["bootstrap-revoked"].cert)
+    write_crl(tmp / "ra-ca.crl", ra_ca, revoked["ra-revoked"].cert)
     server = Server(tmp / "srv", CONFIG.format(boot=boot.write(tmp, "boot"),
-                                               ra=ra_ca.write(tmp, "ra-ca")))
+                                               ra=ra_ca.write(tmp, "ra-ca"),
+                                               boot_crl=tmp / "boot.crl",
+                                               ra_crl=tmp / "ra-ca.crl"))
     server.add_user("alice")
     w = World(server, tmp, f"http://127.0.0.1:{server.listener_port('SCEP ready')}")
-    w.boot, w.ra_ca = boot, ra_ca  # type: ignore[attr-defined]
+    w.boot, w.ra_ca, w.revoked = boot, ra_ca, revoked  # type: ignore[attr-defined]
     yield w
     log = server.stop()
     assert "Traceback" not in log and PASSWORD not in log
+
+
+def signed_by(issuer: pki.CA, cn: str, *ekus: x509.ObjectIdentifier,
+              client: bool = True) -> Credential:
+    """A credential of a certificate `issuer` signs (clientAuth unless not `client`)."""
+    key = rsa_key()
+    usages = [ExtendedKeyUsageOID.CLIENT_AUTH] if client else []
+    return Credential(cn, issuer.issue(pki.name(cn), key.public_key(),
+                                       ekus=[*usages, *ekus]), key)
+
+
+def write_crl(path: Path, issuer: pki.CA, *revoked: x509.Certificate) -> None:
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(issuer.cert.subject)
+               .last_update(pki.NOW - datetime.timedelta(hours=1))
+               .next_update(pki.NOW + datetime.timedelta(days=1)))
+    for cert in revoked:
+        builder = builder.add_revoked_certificate(x509.RevokedCertificateBuilder()
+                                                  .serial_number(cert.serial_number)
+                                                  .revocation_date(pki.NOW).build())
+    path.write_bytes(builder.sign(issuer.key, hashes.SHA256()).public_bytes(pki.PEM))
 
 
 def record_as_issued(server: Server, cert: x509.Certificate, profile: str) -> None:
@@ -344,10 +396,19 @@ def credentials(w: World, profile: str) -> dict[str, Credential]:
         record_as_issued(w.server, cert, profile)
         return Credential(cn, cert, key)
 
-    def signed_by(issuer: pki.CA, cn: str, *ekus: x509.ObjectIdentifier) -> Credential:
-        key = rsa_key()
-        return Credential(cn, issuer.issue(pki.name(cn), key.public_key(),
-                                           ekus=[ExtendedKeyUsageOID.CLIENT_AUTH, *ekus]), key)
+    def revoked_here() -> Credential:
+        cred = issued(profile)
+        assert cred.cert is not None
+        done = estra_cli("--config", str(w.server.config), "--state-dir", str(w.server.state),
+                         "revoke", f"{cred.cert.serial_number:x}", "--reason", "keyCompromise")
+        assert done.returncode == 0, done.stderr
+        return cred
+
+    def server_only(cn: str) -> Credential:
+        cred = signed_by(ca, cn, ExtendedKeyUsageOID.SERVER_AUTH, client=False)
+        assert cred.cert is not None
+        record_as_issued(w.server, cred.cert, profile)
+        return cred
 
     server_ca = x509.load_pem_x509_certificate(w.server.ca.read_bytes())
     impostor_key = pki.ec_key()         # a CA of the same name as the RA's, not the RA's
@@ -383,6 +444,9 @@ def credentials(w: World, profile: str) -> dict[str, Credential]:
         "wrong-binding": Credential("alice", password=PASSWORD,
                                     challenge=lambda p: base64.b64encode(b"x" * 12).decode(),
                                     scep_challenge=lambda p: base64.b64encode(b"x" * 12).decode()),
+        "issued-revoked": revoked_here(),
+        **w.revoked,  # type: ignore[attr-defined]
+        "server-eku": server_only("alice" if profile == "strict" else f"srv-{profile}"),
     }
 
 

@@ -7,14 +7,17 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.auth import (BASIC, ISSUED, RA, UNRECORDED, Authenticator, Identity, Peer,
                         parse_principal)
 from estra.config import Profile
-from estra.errors import Unauthorized
+from estra.crls import RevocationLists
+from estra.errors import Forbidden, Unauthorized
 from estra.tls import TrustStore
+from estra.store import Standing
 from tests import pki
 
 CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
@@ -66,11 +69,11 @@ class CertificateTests(SynchronousTestCase):
         self.ca, self.ra_ca = pki.CA("our CA"), pki.CA("RA CA")
         self.recorded: dict[int, str] = {}
 
-        async def issuing_profile(cert: x509.Certificate) -> str | None:
-            return self.recorded.get(cert.serial_number)
+        async def standing(cert: x509.Certificate) -> Standing:
+            return Standing(self.recorded.get(cert.serial_number))
         self.auth = Authenticator(TrustStore("issuing CA", [self.ca.cert]),
                                   TrustStore("bootstrap", [self.ca.cert]), None,  # type: ignore[arg-type]
-                                  "estra", lambda: pki.NOW.timestamp(), issuing_profile,
+                                  "estra", lambda: pki.NOW.timestamp(), standing,
                                   TrustStore("RA", [self.ra_ca.cert], pinned_leaves=True))
 
     def identify(self, cert: x509.Certificate, profile: Profile) -> Any:
@@ -96,7 +99,8 @@ class CertificateTests(SynchronousTestCase):
     def test_ra_only_from_ra_trust(self) -> None:
         """id-kp-cmcRA makes an RA only under an ra_trust anchor (or a pinned leaf)."""
         key = pki.ec_key().public_key()
-        device_ra = self.ca.issue(pki.name("sneaky"), key, ekus=[CMC_RA])
+        device_ra = self.ca.issue(pki.name("sneaky"), key,
+                                   ekus=[CMC_RA, ExtendedKeyUsageOID.CLIENT_AUTH])
         self.recorded[device_ra.serial_number] = "a"
         self.assertEqual(self.identify(device_ra, Profile("a")).kind, ISSUED)
         real = self.ra_ca.issue(pki.name("ra-1"), key, ekus=[CMC_RA])
@@ -105,7 +109,7 @@ class CertificateTests(SynchronousTestCase):
                                             ).value, Unauthorized)
         pinned = Authenticator(TrustStore("issuing CA", []), TrustStore("bootstrap", []),
                                None, "estra", lambda: pki.NOW.timestamp(),  # type: ignore[arg-type]
-                               self.auth._issuing_profile,
+                               self.auth._standing,
                                TrustStore("RA", [real], pinned_leaves=True))
         peer = Peer("192.0.2.1", (real,), None, None)
         self.assertEqual(run(pinned.authenticate(peer, Profile("a"))).kind, RA)
@@ -119,3 +123,143 @@ class CertificateTests(SynchronousTestCase):
         refused = self.identify(hostile, Profile("a")).value
         self.assertIsInstance(refused, Unauthorized)
         self.assertIn("unreadable", refused.reason)
+
+
+class RevokedCredentialTests(SynchronousTestCase):
+    """Revocation is decided where a certificate becomes an identity (estra.auth)."""
+
+    def setUp(self) -> None:
+        from twisted.python.filepath import FilePath
+        self.ca, self.mfr = pki.CA("our CA"), pki.CA("Manufacturer CA")
+        self.tmp = FilePath(self.mktemp())
+        self.tmp.makedirs()
+        self.crl = self.tmp.child("mfr.crl")
+        self.write_crl()
+        self.now = pki.NOW.timestamp()
+        self.standing: dict[int, Standing] = {}
+
+        async def standing(cert: x509.Certificate) -> Standing:
+            return self.standing.get(cert.serial_number, Standing("a"))
+        self.lists = RevocationLists([self.crl], lambda: self.now, recheck_seconds=0)
+        self.auth = Authenticator(TrustStore("issuing CA", [self.ca.cert]),
+                                  TrustStore("bootstrap", [self.mfr.cert]), None,  # type: ignore[arg-type]
+                                  "estra", lambda: self.now, standing, crls=self.lists)
+
+    def write_crl(self, *revoked: x509.Certificate, signer: Any = None,
+                  next_update: datetime.timedelta = datetime.timedelta(days=1)) -> None:
+        from cryptography.hazmat.primitives import hashes
+        b = (x509.CertificateRevocationListBuilder().issuer_name(self.mfr.cert.subject)
+             .last_update(pki.NOW - datetime.timedelta(hours=1))
+             .next_update(pki.NOW + next_update))
+        for cert in revoked:
+            b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(
+                cert.serial_number).revocation_date(pki.NOW).build())
+        self.crl.setContent(b.sign(signer or self.mfr.key, hashes.SHA256())
+                            .public_bytes(pki.PEM))
+
+    def identify(self, cert: x509.Certificate, tls: bool = True,
+                 profile: Profile = Profile("a")) -> Any:
+        return run(self.auth.authenticate(Peer("192.0.2.1", (cert,), None, None, tls=tls),
+                                          profile))
+
+    def test_store_revocation_is_403_for_every_use(self) -> None:
+        """A certificate the store says was revoked authenticates nothing: 403 "revoked:"
+        over TLS and as a SCEP signer alike; another one of the same CA still does."""
+        cert = self.ca.issue(pki.name("dev"), pki.ec_key().public_key())
+        self.standing[cert.serial_number] = Standing("a", "keyCompromise")
+        for tls in (True, False):
+            refused = self.identify(cert, tls).value
+            self.assertIsInstance(refused, Forbidden)
+            self.assertTrue(refused.reason.startswith("revoked:"), refused.reason)
+            self.assertIn("keyCompromise", refused.reason)
+        other = self.ca.issue(pki.name("dev"), pki.ec_key().public_key())
+        self.assertEqual(self.identify(other).kind, ISSUED)
+
+    def test_crl_revocation_read_again_without_restart(self) -> None:
+        """A bootstrap certificate put on its issuer's CRL (the file rewritten) is refused
+        from the next request on; the CRL's signature must be its issuer's."""
+        cert = self.mfr.issue(pki.name("idevid"), pki.ec_key().public_key())
+        self.assertEqual(self.identify(cert).kind, "bootstrap")
+        self.write_crl(cert)
+        self.assertIn("revoked:", self.identify(cert).value.reason)
+        self.write_crl(cert, signer=pki.ec_key())        # forged: does not verify
+        forged = self.identify(cert).value
+        self.assertIsInstance(forged, Unauthorized)
+        self.assertIn("does not verify", forged.reason)
+
+    def test_stale_or_unreadable_crl(self) -> None:
+        """Past nextUpdate: revocation status unknown (refused); an unreadable file keeps
+        the last CRL read from it."""
+        cert = self.mfr.issue(pki.name("idevid"), pki.ec_key().public_key())
+        self.write_crl(next_update=datetime.timedelta(hours=1))
+        self.now += 7200
+        self.assertIn("revocation status unknown", self.identify(cert).value.reason)
+        self.now -= 7200
+        self.crl.setContent(b"not a CRL")
+        self.assertEqual(self.identify(cert).kind, "bootstrap")
+
+    def test_crls_must_be_readable_at_start(self) -> None:
+        """A configured CRL file that cannot be read refuses the start, naming it."""
+        self.crl.setContent(b"garbage")
+        with self.assertRaises(ValueError) as caught:
+            RevocationLists([self.crl], lambda: self.now)
+        self.assertIn(self.crl.path, str(caught.exception))
+
+    def test_tls_client_needs_client_auth_eku(self) -> None:
+        """Over TLS a certificate whose EKU lacks clientAuth is no credential unless the
+        profile's client_eku allows it; no EKU at all, anyExtendedKeyUsage, and a SCEP
+        signer (not TLS) are fine."""
+        key = pki.ec_key().public_key()
+        server_only = self.ca.issue(pki.name("srv"), key, ekus=[ExtendedKeyUsageOID.SERVER_AUTH])
+        refused = self.identify(server_only).value
+        self.assertIsInstance(refused, Unauthorized)
+        self.assertIn("client_eku", refused.reason)
+        self.assertEqual(self.identify(server_only, tls=False).kind, ISSUED)
+        self.assertEqual(self.identify(server_only, profile=Profile(
+            "a", client_eku=("serverAuth",))).kind, ISSUED)
+        self.assertEqual(self.identify(server_only, profile=Profile("a", client_eku=())
+                                       ).kind, ISSUED)
+        for ekus in ([], [x509.ObjectIdentifier("2.5.29.37.0")],
+                     [ExtendedKeyUsageOID.CLIENT_AUTH]):
+            self.assertEqual(self.identify(self.ca.issue(pki.name("d"), key, ekus=ekus)).kind,
+                             ISSUED)
+
+
+class StandingTests(SynchronousTestCase):
+    def test_revocation_matches_serial_and_issuer(self) -> None:
+        """Store.standing: the recorded profile, and a revocation of that serial by the
+        same CA key; the same serial from another CA is not revoked."""
+        from cryptography.hazmat.primitives.serialization import Encoding
+        import base64
+        from tests.fuzzing import SyncPool
+        from estra.store import SQLITE, Store, _migrate
+        from estra.wire import authority_key_id, serial_hex
+        pool = SyncPool()
+        store = Store(pool, SQLITE, lambda: 0.0)  # type: ignore[arg-type]
+        _migrate(pool.conn.cursor(), SQLITE)
+        ours = pki.CA("ours")
+        key = pki.ec_key().public_key()
+        from cryptography.hazmat.primitives import hashes
+        cert = (x509.CertificateBuilder().subject_name(pki.name("d"))
+                .issuer_name(ours.cert.subject).public_key(key).serial_number(4711)
+                .not_valid_before(pki.NOW).not_valid_after(pki.NOW + datetime.timedelta(days=1))
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                    ours.key.public_key()), False).sign(ours.key, hashes.SHA256()))
+        der = base64.b64encode(cert.public_bytes(Encoding.DER)).decode()
+        serial = serial_hex(cert.serial_number)
+        pool.conn.execute("INSERT INTO enrollments (at, identity, method, peer, label, "
+                          "operation, csr_sha256, key_sha256, subject, sans, decision, rule, "
+                          "reason, serial, certificate) VALUES (0,'basic:a','basic','-','p',"
+                          "'simpleenroll','','','','[]','issued','issued','',?,?)",
+                          (serial, der))
+        self.assertEqual(run(store.standing(cert)), Standing("p", None))
+        pool.conn.execute("INSERT INTO revocations (at, serial, issuer, label, upstream, kind, "
+                          "reason, revoked_by, outcome, detail) VALUES (0,?,?,'p','local',"
+                          "'local','superseded','op','crl','')",
+                          (serial, "00" * 20))
+        self.assertEqual(run(store.standing(cert)).revoked, None)   # another CA's serial
+        pool.conn.execute("INSERT INTO revocations (at, serial, issuer, label, upstream, kind, "
+                          "reason, revoked_by, outcome, detail) VALUES (0,?,?,'p','local',"
+                          "'local','keyCompromise','op','crl','')",
+                          (serial, authority_key_id(cert)))
+        self.assertEqual(run(store.standing(cert)), Standing("p", "keyCompromise"))
