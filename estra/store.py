@@ -150,12 +150,6 @@ MIGRATIONS: list[list[Step]] = [
             stamp DOUBLE PRECISION NOT NULL)""",
         "CREATE INDEX login_buckets_stamp ON login_buckets (stamp)",
     ],
-    [   # console sessions bound to the operator's credential (SHA-256 of the password
-        # hash it logged in with): a password change or removal ends them on every node.
-        # '' (sessions from before): bound to the credential in force at their next use.
-        "ALTER TABLE console_sessions ADD COLUMN credential TEXT NOT NULL DEFAULT ''",
-        "CREATE INDEX pending_status ON pending (status, id)",
-    ],
 ]
 
 
@@ -748,13 +742,12 @@ class Store(Service):
 
     # -- console sessions (estra/console/) -------------------------------
     async def session_open(self, token_sha256: str, operator: str, csrf: str, address: str,
-                           ttl: float, credential: str = "") -> None:
-        """A new session, bound to `credential` (what the operator proved, hashed)."""
+                           ttl: float) -> None:
         now = self.clock()
         await self._write("DELETE FROM console_sessions WHERE expires <= ?", now)
         await self._write("INSERT INTO console_sessions (token_sha256, operator, csrf, "
-                          "address, created, expires, credential) VALUES (?,?,?,?,?,?,?)",
-                          token_sha256, operator, csrf, address, now, now + ttl, credential)
+                          "address, created, expires) VALUES (?,?,?,?,?,?)",
+                          token_sha256, operator, csrf, address, now, now + ttl)
 
     async def session(self, token_sha256: str) -> dict[str, Any] | None:
         """The unexpired session with this token hash, or None."""
@@ -765,10 +758,9 @@ class Store(Service):
     async def session_close(self, token_sha256: str) -> None:
         await self._write("DELETE FROM console_sessions WHERE token_sha256 = ?", token_sha256)
 
-    async def session_bind(self, token_sha256: str, credential: str) -> None:
-        """Bind a session from before credentials were recorded to `credential`."""
-        await self._write("UPDATE console_sessions SET credential = ? WHERE token_sha256 = ? "
-                          "AND credential = ''", credential, token_sha256)
+    async def sessions_end(self, operator: str) -> int:
+        """End every console session of `operator` (on every node); how many there were."""
+        return await self._write("DELETE FROM console_sessions WHERE operator = ?", operator)
 
     async def count(self, table: str, where: Sequence[str] = (), args: Sequence[Any] = (),
                     cap: int = 10_000) -> int:

@@ -10,15 +10,14 @@ import re
 
 from treq.client import HTTPClient
 from twisted.internet import reactor
+from twisted.internet.threads import deferToThread
 from twisted.logger import capturedLogs, formatEvent
 from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.client import Agent, HTTPConnectionPool
 
-from estra import store as store_module
-from estra.console.resource import token_hash
 from estra.config import ConfigError, settings_from_string
 from estra.state import remove_user, set_user
-from estra.store import MIGRATIONS
+from tests.conftest import estra_cli
 from tests.test_console import Browser, ConsoleFixture, deferred_test, temporary
 
 
@@ -145,28 +144,21 @@ class ConsoleDmzTests(ConsoleFixture):
         self.assertEqual(len(re.findall(r"Remove user u\d+", body)), 50)
 
 
-class SessionMigrationTests(ConsoleFixture):
-    def setUp(self) -> None:
-        super().setUp()
-        self.patch(store_module, "MIGRATIONS", MIGRATIONS[:-1])
-
+class OperatorCommandSessionTests(ConsoleFixture):
     @deferred_test
-    async def test_sessions_from_before_survive_and_are_then_bound(self) -> None:
-        """A session opened under the previous schema still works after the migration,
-        and ends when the password it was opened with changes."""
-        await self.start()                       # migrated to the previous schema
-        token, now = "t" * 43, self.now[0]
-        await self.store.interact(lambda cursor, dialect: cursor.execute(dialect.sql(
-            "INSERT INTO console_sessions (token_sha256, operator, csrf, address, created, "
-            "expires) VALUES (?,?,?,?,?,?)"),
-            (token_hash(token), "operator:boss", "c", "127.0.0.1", now, now + 3600)))
-        self.patch(store_module, "MIGRATIONS", MIGRATIONS)
-        self.assertEqual(await self.store.migrate(), len(MIGRATIONS))
-        b = self.browser()
-        b.cookie = f"estra_console={token}"
-        self.assertEqual((await b.go("GET", "/console/"))[0], 200)
-        set_user(self.state.child("operators.htpasswd"), "boss", "changed")
-        self.assertEqual((await b.go("GET", "/console/"))[0], 303)
+    async def test_operator_add_ends_sessions_in_the_store(self) -> None:
+        """`estra operator add boss` (a new password) deletes boss's sessions from the
+        store at once, so no node (whatever its operator file says) accepts them."""
+        await self.start()
+        boss, view = self.browser(), self.browser()
+        self.assertEqual(await boss.login("boss"), 303)
+        self.assertEqual(await view.login("view"), 303)
+        done = await deferToThread(
+            estra_cli, "--state-dir", self.state.path, "operator", "add", "boss", "--role",
+            "admin", "--password-stdin", stdin="another password\n")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        rows = await self.store.query("SELECT operator FROM console_sessions")
+        self.assertEqual(rows, [("operator:view",)])
 
 
 class OperatorCertificateConfigTests(SynchronousTestCase):

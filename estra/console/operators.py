@@ -12,6 +12,7 @@ carries the `[console] operator_eku` extended key usage and whose common name
 from __future__ import annotations
 
 import os
+import time
 from typing import Any, Callable, Iterable
 
 from attrs import frozen
@@ -21,10 +22,11 @@ from twisted.python.filepath import FilePath
 
 from estra.config import CONSOLE_ROLES
 from estra.state import set_line
+from estra.store import NoStore, migrate_blocking, open_store, run_blocking
 from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
 
 __all__ = ["Operator", "Roles", "set_role", "allows", "CONSOLE_THROTTLE", "console_throttle",
-           "issues_devices"]
+           "issues_devices", "end_sessions"]
 
 PASSWORD, CERTIFICATE = "operator", "operator-cert"
 
@@ -112,3 +114,21 @@ def issues_devices(certs: Iterable[x509.Certificate],
     certificates, so a device could ask one for an operator's name), else None."""
     keys = {_key_of(c) for c in device_cas}
     return next((c for c in certs if _key_of(c) in keys), None)
+
+
+def end_sessions(store_url: str, state_dir: FilePath, name: str) -> int | None:
+    """End the console sessions of password operator `name` in the store (every node
+    then refuses them): what a new password or a removal does, from the CLI.  The
+    number ended; None when there is no store yet."""
+    try:
+        store = open_store(store_url, state_dir, time.time, create=False)
+    except NoStore:
+        return None
+    migrate_blocking(store)
+
+    def end(cursor: Any, dialect: Any) -> int:
+        cursor.execute(dialect.sql("DELETE FROM console_sessions WHERE operator = ?"),
+                       (f"{PASSWORD}:{name}",))
+        return int(cursor.rowcount)
+    ended: int = run_blocking(store, end)
+    return ended

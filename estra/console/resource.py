@@ -5,8 +5,8 @@ one PostgreSQL shares them and a node restart logs nobody out; the cookie
 holds a random 256-bit token and the store only its SHA-256.  Each session
 has its own CSRF token, required (constant-time compare) in every POST.  The
 role is looked up again on every request, so taking it away takes effect at
-once, and a password session is bound to the password it proved: changing or
-removing the operator's password ends it on every node.  Failed logins spend the
+once; a changed or removed password ends the operator's sessions on every node
+(`_credential_kept`; `estra operator add` ends them in the store too).  Failed logins spend the
 shared budgets of estra/throttle.py (in the store, so every worker and node
 counts them): per (address, operator name) first, then a larger one per address,
 never one per name, which anyone could spend to lock an operator out.  Every log
@@ -137,6 +137,8 @@ class Console(Resource):
         self.throttle = throttle or console_throttle(store, clock)
         self._refusals = RateLimitedLog(clock, logger=log)   # a flood: one line per 10 s
         self.operator_eku, self.device_cas = operator_eku, device_cas
+        #: operator name -> digest of the password hash this node last saw for it
+        self._credentials: dict[str, str] = {}
         self.reactor = reactor                  # IReactorTime for health timeouts
         self._health: tuple[float, list[tuple[str, str]]] = (-HEALTH_CACHE, [])
         self.devices = devices                  # the device htpasswd of the config in force
@@ -269,31 +271,35 @@ class Console(Resource):
             return None
         principal = str(row["operator"])
         role = self.roles.role_of(principal)
-        credential = self._credential(principal)
-        if role is None or credential is None:
-            return None
-        if not row["credential"]:               # opened before sessions were bound
-            await self.store.session_bind(token_hash(token), credential)
-        elif not hmac.compare_digest(str(row["credential"]), credential):
-            await self.store.session_close(token_hash(token))   # the password changed
+        if role is None or not await self._credential_kept(principal):
             return None
         return Operator(principal, role), str(row["csrf"]), token
 
-    def _credential(self, principal: str) -> str | None:
-        """What a session of `principal` is bound to: its password hash's digest (None
-        once removed); a certificate session, to its role (checked on every request)."""
+    async def _credential_kept(self, principal: str) -> bool:
+        """False, with every session of `principal` ended in the store (so on every node),
+        once this node's operator file no longer holds the password hash it held before
+        (a new password, or the operator removed).  A certificate session is kept while
+        its role is (checked on every request)."""
         kind, _, name = principal.partition(":")
-        return self.operators.credential(name) if kind == PASSWORD else CERTIFICATE
+        if kind != PASSWORD:
+            return True
+        current, seen = self.operators.credential(name), self._credentials.get(name)
+        if current is not None and seen in (None, current):
+            self._credentials[name] = current
+            return True
+        self._credentials.pop(name, None)
+        if current is not None:
+            self._credentials[name] = current       # sessions opened from now on are fine
+        ended = await self.store.sessions_end(principal)
+        log.info("console: the password of {operator} changed or was removed; {ended} "
+                 "session(s) ended", operator=principal, ended=ended)
+        return False
 
     async def _open_session(self, request: Request, principal: str) -> None:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        credential = self._credential(principal)
-        if credential is None:                  # removed since its password was checked
-            await self._page(request, 401, pages.login_page("Unknown operator."))
-            return
+        await self._credential_kept(principal)      # ends sessions of an older password
         await self.store.session_open(token_hash(token), principal, csrf,
-                                      self._address(request), self.session_seconds,
-                                      credential)
+                                      self._address(request), self.session_seconds)
         request.addCookie(COOKIE, token.encode(), path=b"/console",
                           max_age=str(int(self.session_seconds)).encode(),
                           secure=self.secure, httpOnly=True, sameSite="strict")
