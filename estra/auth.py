@@ -195,6 +195,12 @@ class Htpasswd:
         return (self._entries().get(user) is not None
                 and self._good.get(self._token(user, password), 0) > self._clock())
 
+    def credential(self, user: str) -> str | None:
+        """A digest of `user`'s current password hash (None: no such user): it changes
+        when the password does, so a console session can be bound to it."""
+        hashed = self._entries().get(user)
+        return None if hashed is None else hashlib.sha256(hashed).hexdigest()
+
     async def check(self, user: str, password: str) -> bool:
         """True if `user` exists and `password` matches (constant-time compare)."""
         hashed = self._entries().get(user)

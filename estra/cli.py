@@ -21,7 +21,7 @@ from twisted.internet.defer import Deferred
 from estra import casync, operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
-from estra.console.operators import set_role
+from estra.console.operators import end_sessions, set_role
 from estra.errors import EstError
 from estra.operate import emit, fail
 from estra.tls import load_pem_certs
@@ -311,6 +311,7 @@ def _operator_add(settings: Settings, args: argparse.Namespace) -> int:
         set_role(console.roles, args.name, args.role)
     except ValueError as e:
         return fail(args, str(e), 2)
+    end_sessions(settings.store_url, settings.state_dir, args.name)   # on every node
     emit(args, {"operator": args.name, "role": args.role, "htpasswd": console.operators.path,
                 "roles": console.roles.path, **({"password": password} if show else {})},
          f"estra: operator {args.name!r} ({args.role}) set in {console.operators.path} "

@@ -141,6 +141,7 @@ class ConsoleSettings:
     operator_trust: tuple[FilePath, ...] = ()        # CAs of operator certificates
     cert_roles: tuple[tuple[str, str], ...] = ()     # (certificate CN, role)
     session_minutes: int = 480
+    operator_eku: str = ""                           # OID every operator certificate carries
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
@@ -488,6 +489,11 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
         (f"{k!r}: role must be one of {', '.join(CONSOLE_ROLES)}" for k, r in v.items()
          if r not in CONSOLE_ROLES), None))
     minutes = table.get("session_minutes", int, 480, _positive)
+    eku = table.get("operator_eku", str, "", _oid)
+    if trust and not eku:
+        raise ConfigError(f"{table.where('operator_eku')}: required with operator_trust: the "
+                          "dotted OID of an extended key usage only operator certificates "
+                          "carry (a common name alone proves nothing)")
     table.done()
     if not enabled:
         return None
@@ -499,7 +505,14 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
                           "is bound to 127.0.0.1 or ::1 (interface=...)")
     return ConsoleSettings(tls=tls, operators=operators, roles=roles, operator_trust=trust,
                            cert_roles=tuple(sorted(cert_roles.items())),
-                           session_minutes=minutes)
+                           session_minutes=minutes, operator_eku=eku)
+
+
+def _oid(value: str) -> str | None:
+    """Why `value` is no dotted object identifier (None when it is one)."""
+    if value and not re.fullmatch(r"[0-2](\.(0|[1-9][0-9]{0,18})){1,30}", value):
+        return f"{value!r} is not a dotted OID such as 1.3.6.1.4.1.99999.1"
+    return None
 
 
 def _loopback_only(endpoint: str) -> bool:

@@ -348,7 +348,9 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
             reactor, settings.console, store, pool, clock, _CurrentCAs(holder),
             lambda: holder.current.settings.htpasswd,
             lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
-                                              prepared.ca, serial, reason, by, clock))
+                                              prepared.ca, serial, reason, by, clock),
+            lambda: [*prepared.ca.anchors(), *prepared.ca.rollover, *shared.issued.anchors,
+                     *(c for f in settings.client_trust for c in load_pem_certs(f))])
         operator_tls = None
         if settings.console and settings.console.tls:     # the console over the RA's cert
             operator_tls = ServerTLS(

@@ -38,7 +38,7 @@ from twisted.python.filepath import FilePath
 from estra.wire import authority_key_id, serial_hex
 
 __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
-           "MIGRATIONS", "migrate_blocking", "run_blocking"]
+           "MIGRATIONS", "migrate_blocking", "run_blocking", "search_filter"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
 #: SQLite and PostgreSQL would need different SQL.
@@ -603,33 +603,26 @@ class Store(Service):
 
     async def search_enrollments(self, exact: dict[str, str], subject: str = "",
                                  since: float | None = None, until: float | None = None,
-                                 limit: int = 100) -> list[dict[str, Any]]:
+                                 limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         """Enrollment records, newest first: `exact` column matches (identity, serial,
         decision, rule, label), a subject substring, a time range."""
         return await self._search("enrollments", exact, ("subject", subject), since, until,
-                                  limit)
+                                  limit, offset)
 
     async def search_audit(self, exact: dict[str, str], text: str = "",
                            since: float | None = None, until: float | None = None,
-                           limit: int = 100) -> list[dict[str, Any]]:
+                           limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         """Audit events, newest first: `exact` (kind, identity), a detail substring."""
-        return await self._search("audit", exact, ("detail", text), since, until, limit)
+        return await self._search("audit", exact, ("detail", text), since, until, limit,
+                                  offset)
 
     async def _search(self, table: str, exact: dict[str, str], like: tuple[str, str],
                       since: float | None, until: float | None,
-                      limit: int) -> list[dict[str, Any]]:
-        where, args = _filters(**{k: v for k, v in exact.items() if v})
-        if like[1]:
-            escaped = like[1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append(f"LOWER({like[0]}) LIKE LOWER(?) ESCAPE '\\'")
-            args.append(f"%{escaped}%")
-        for op, value in ((">=", since), ("<", until)):
-            if value is not None:
-                where.append(f"at {op} ?")
-                args.append(value)
+                      limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        where, args = search_filter(exact, like, since, until)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return await self._rows(f"SELECT * FROM {table}{clause} ORDER BY id DESC LIMIT ?",
-                                *args, limit)
+        return await self._rows(f"SELECT * FROM {table}{clause} ORDER BY id DESC "
+                                "LIMIT ? OFFSET ?", *args, limit, offset)
 
     async def enrollment(self, record_id: int) -> dict[str, Any] | None:
         rows = await self._rows("SELECT * FROM enrollments WHERE id = ?", record_id)
@@ -783,6 +776,30 @@ class Store(Service):
     async def session_close(self, token_sha256: str) -> None:
         await self._write("DELETE FROM console_sessions WHERE token_sha256 = ?", token_sha256)
 
+    async def sessions_end(self, operator: str) -> int:
+        """End every console session of `operator` (on every node); how many there were."""
+        return await self._write("DELETE FROM console_sessions WHERE operator = ?", operator)
+
+    async def count(self, table: str, where: Sequence[str] = (), args: Sequence[Any] = (),
+                    cap: int = 10_000) -> int:
+        """Rows of `table` matching every `where` condition, counted up to `cap` (a count
+        of `cap` means "at least"): what a console page shows, at a bounded cost."""
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = await self.query(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table}{clause} "
+                                "LIMIT ?) AS capped", *args, cap)
+        return int(rows[0][0])
+
+    async def pending_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
+        """One page of the requests awaiting a decision, oldest first."""
+        return _with_sans(await self._rows("SELECT * FROM pending WHERE status = 'pending' "
+                                           "ORDER BY id LIMIT ? OFFSET ?", limit, offset))
+
+    async def codes_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
+        """One page of the one-time codes, newest first."""
+        return await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
+                                "revoked FROM codes ORDER BY id DESC LIMIT ? OFFSET ?",
+                                limit, offset)
+
 
 def _migrate(cursor: Any, dialect: _Dialect) -> int:
     if dialect is POSTGRES:
@@ -832,6 +849,22 @@ def _with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if isinstance(row.get("sans"), str):
             row["sans"] = json.loads(row["sans"])
     return rows
+
+
+def search_filter(exact: dict[str, str], like: tuple[str, str], since: float | None,
+                  until: float | None) -> tuple[list[str], list[Any]]:
+    """WHERE conditions (and their arguments) of a search: `exact` column values (empty:
+    any), a case-insensitive substring of column `like[0]`, a time range."""
+    where, args = _filters(**{k: v for k, v in exact.items() if v})
+    if like[1]:
+        escaped = like[1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(f"LOWER({like[0]}) LIKE LOWER(?) ESCAPE '\\'")
+        args.append(f"%{escaped}%")
+    for op, value in ((">=", since), ("<", until)):
+        if value is not None:
+            where.append(f"at {op} ?")
+            args.append(value)
+    return where, args
 
 
 def _filters(**conditions: Any) -> tuple[list[str], list[Any]]:

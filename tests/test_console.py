@@ -28,7 +28,7 @@ from twisted.web.client import Agent, HTTPConnectionPool
 from estra.auth import Htpasswd
 from estra.config import ConfigError, settings_from_string
 from estra.console.csr import decode_csr
-from estra.console.operators import LoginThrottle, Roles, set_role
+from estra.console.operators import Roles, set_role
 from estra.console.resource import Console, csr_recipe
 from estra.http import make_site
 from estra.state import set_user
@@ -628,25 +628,6 @@ class HtpasswdChangeTests(SynchronousTestCase):
         os.utime(path.path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
         self.assertEqual(os.stat(path.path).st_size, stamp.st_size)
         self.assertNotEqual(htpasswd._entries()["alice"], old)
-
-
-class LoginThrottleTests(SynchronousTestCase):
-    def test_bounded_memory(self) -> None:
-        """The throttle forgets the oldest keys beyond max_keys."""
-        throttle = LoginThrottle(lambda: 0.0, failures=1, max_keys=100)
-        for i in range(1000):
-            throttle.failed(f"address:{i}")
-        self.assertEqual(len(throttle._seen), 100)
-        self.assertTrue(throttle.blocked("address:999"))
-        self.assertFalse(throttle.blocked("address:0"))
-
-    def test_per_user(self) -> None:
-        """Failures for one user from many addresses block that user."""
-        throttle = LoginThrottle(lambda: 0.0, failures=3)
-        for i in range(3):
-            throttle.failed(f"address:{i}", "user:alice")
-        self.assertTrue(throttle.blocked("address:99", "user:alice"))
-        self.assertFalse(throttle.blocked("address:99", "user:bob"))
 
 
 class ConsoleConfigTests(SynchronousTestCase):

@@ -3,24 +3,30 @@
 Operators log in with a password from their own htpasswd file (bcrypt, the
 same format as the device file, `estra operator add`) whose role is a
 "name:role" line in the roles file, or with a TLS client certificate from
-`[console] operator_trust` whose common name `[console] cert_roles` maps to a
-role.  Roles are ordered: viewer < approver (decide held requests) < admin
+`[console] operator_trust` (never a CA that issues device certificates) that
+carries the `[console] operator_eku` extended key usage and whose common name
+`[console] cert_roles` maps to a role.  Roles are ordered: viewer < approver (decide held requests) < admin
 (also one-time codes and the HTTP Basic device users).
 """
 
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
-from typing import Callable
+import time
+from typing import Any, Callable, Iterable
 
 from attrs import frozen
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from twisted.python.filepath import FilePath
 
 from estra.config import CONSOLE_ROLES
 from estra.state import set_line
+from estra.store import NoStore, migrate_blocking, open_store, run_blocking
+from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
 
-__all__ = ["Operator", "Roles", "LoginThrottle", "set_role", "allows"]
+__all__ = ["Operator", "Roles", "set_role", "allows", "CONSOLE_THROTTLE", "console_throttle",
+           "issues_devices", "end_sessions"]
 
 PASSWORD, CERTIFICATE = "operator", "operator-cert"
 
@@ -86,39 +92,43 @@ def set_role(path: FilePath, name: str, role: str) -> None:
     set_line(path, name, role)
 
 
-class LoginThrottle:
-    """Failed logins per key ("address:..." / "user:..."), in fixed windows.
+#: Failed console logins (estra/throttle.py budgets, kept in the store): 5 per (address,
+#: operator name), then one a minute; 30 per address (any names), then one per 10 s.
+#: Never a budget per name alone, which anyone could spend to lock an operator out.
+CONSOLE_THROTTLE = ThrottleSettings(source_burst=30, source_refill=10, user_burst=5,
+                                    user_refill=60, max_pending=8)
 
-    At most `max_keys` keys are remembered (the oldest are forgotten first),
-    so a flood of addresses or names costs bounded memory.
-    """
 
-    def __init__(self, clock: Callable[[], float], failures: int = 5, window: float = 300,
-                 max_keys: int = 10000) -> None:
-        self._clock, self.failures, self.window, self.max_keys = clock, failures, window, max_keys
-        self._seen: OrderedDict[str, tuple[float, int]] = OrderedDict()
+def console_throttle(store: Any, clock: Callable[[], float]) -> LoginThrottle:
+    """The console's failed-login budgets, in the store every worker and node shares."""
+    return LoginThrottle(CONSOLE_THROTTLE, clock, StoreState(store, CONSOLE_THROTTLE, clock))
 
-    def blocked(self, *keys: str) -> float:
-        """Seconds until every key may try again (0: not blocked)."""
-        now, wait = self._clock(), 0.0
-        for key in keys:
-            start, count = self._seen.get(key, (now, 0))
-            if now - start >= self.window:
-                self._seen.pop(key, None)
-            elif count >= self.failures:
-                wait = max(wait, start + self.window - now)
-        return wait
 
-    def failed(self, *keys: str) -> None:
-        now = self._clock()
-        for key in keys:
-            start, count = self._seen.pop(key, (now, 0))
-            if now - start >= self.window:
-                start, count = now, 0
-            self._seen[key] = (start, count + 1)
-            while len(self._seen) > self.max_keys:
-                self._seen.popitem(last=False)
+def _key_of(cert: x509.Certificate) -> bytes:
+    return cert.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
 
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._seen.pop(key, None)
+
+def issues_devices(certs: Iterable[x509.Certificate],
+                   device_cas: Iterable[x509.Certificate]) -> x509.Certificate | None:
+    """The first of `certs` with the key of a CA among `device_cas` (which issue device
+    certificates, so a device could ask one for an operator's name), else None."""
+    keys = {_key_of(c) for c in device_cas}
+    return next((c for c in certs if _key_of(c) in keys), None)
+
+
+def end_sessions(store_url: str, state_dir: FilePath, name: str) -> int | None:
+    """End the console sessions of password operator `name` in the store (every node
+    then refuses them): what a new password or a removal does, from the CLI.  The
+    number ended; None when there is no store yet."""
+    try:
+        store = open_store(store_url, state_dir, time.time, create=False)
+    except NoStore:
+        return None
+    migrate_blocking(store)
+
+    def end(cursor: Any, dialect: Any) -> int:
+        cursor.execute(dialect.sql("DELETE FROM console_sessions WHERE operator = ?"),
+                       (f"{PASSWORD}:{name}",))
+        return int(cursor.rowcount)
+    ended: int = run_blocking(store, end)
+    return ended

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from urllib.parse import urlencode
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
@@ -20,7 +21,7 @@ from estra.revocation import REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
            "enrollment_page", "codes_page", "users_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
-           "AUDIT"]
+           "AUDIT", "pager"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
@@ -61,6 +62,24 @@ def when(at: float | None) -> str:
 async def render(tag: Tag) -> bytes:
     body: bytes = await flattenString(None, tag)
     return b"<!DOCTYPE html>\n" + body
+
+
+def pager(path: str, values: Mapping[str, str], page: int, total: int, size: int,
+          cap: int = 10_000) -> Tag:
+    """Where a page of a list is: "rows 51 to 100 of 6000", and Previous/Next links that
+    keep the filter `values`; a `total` of `cap` is counted no further ("or more")."""
+    first, last = (page - 1) * size + 1, min(total, page * size)
+    more = " or more" if total >= cap else ""
+    text = (f"Rows {first} to {last} of {total}{more}." if first <= last
+            else f"No rows on page {page} ({total}{more} in all).")
+
+    def link(to: int, label: str) -> Tag:
+        query = urlencode({**{k: v for k, v in values.items() if v}, "page": str(to)})
+        return tags.a(label, href=f"{path}?{query}", rel="prev" if to < page else "next")
+    links = ([link(page - 1, "Previous page")] if page > 1 else []) + (
+        [link(page + 1, "Next page")] if last < total else [])
+    return tags.nav(tags.p(text, *[part for a in links for part in (" ", a)]),
+                    **{"aria-label": "Pages"})
 
 
 def csrf_field(csrf: str) -> Tag:
@@ -179,8 +198,8 @@ def _decoded(d: DecodedCsr | None, error: str) -> Tag:
 
 
 def pending_page(operator: Any, csrf: str, items: Sequence[dict[str, Any]],
-                 can_decide: bool, notice: str = "") -> Tag:
-    body: list[Any] = []
+                 can_decide: bool, notice: str = "", pager: Any = "") -> Tag:
+    body: list[Any] = [pager]
     if notice:
         body.append(tags.p(notice, role="status"))
     if not items:
@@ -236,7 +255,7 @@ ENROLLMENTS = Search(
      ("serial", "Serial (hex)", "text"), ("decision", "Decision", "text"),
      ("rule", "Rule", "text"), ("label", "Profile", "text"),
      ("since", "From (UTC)", "datetime-local"), ("until", "Until (UTC)", "datetime-local")),
-    "Enrollment records (newest first, at most 100)",
+    "Enrollment records (newest first)",
     ("when", "identity", "profile", "subject", "decision", "rule", "serial", "details"),
     lambda r: (when(r["at"]), r["identity"], r["label"], r["subject"], r["decision"],
                r["rule"], r["serial"] or "",
@@ -247,13 +266,13 @@ AUDIT = Search(
     (("kind", "Kind", "text"), ("identity", "Who", "text"),
      ("text", "Detail contains", "text"), ("since", "From (UTC)", "datetime-local"),
      ("until", "Until (UTC)", "datetime-local")),
-    "Audit events (newest first, at most 200)", ("when", "kind", "who", "detail"),
+    "Audit events (newest first)", ("when", "kind", "who", "detail"),
     lambda r: (when(r["at"]), r["kind"], r["identity"], r["detail"]))
 
 
 def search_page(search: Search, operator: Any, csrf: str, values: Mapping[str, str],
-                rows: Sequence[dict[str, Any]], error: str = "") -> Tag:
-    body: list[Any] = [_filter_form(search.path, search.filters, values)]
+                rows: Sequence[dict[str, Any]], error: str = "", pager: Any = "") -> Tag:
+    body: list[Any] = [_filter_form(search.path, search.filters, values), pager]
     if error:
         body.append(tags.p(error, class_="error", role="alert"))
     body.append(table(search.caption, search.headers, [search.cells(r) for r in rows]))
@@ -305,7 +324,8 @@ def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
 
 def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: float,
                new: tuple[str, str, str] | None = None, can_issue: bool = False,
-               error: str = "") -> Tag:
+               error: str = "", pager: Any = "") -> Tag:
+    """One page of the codes (newest first)."""
     body: list[Any] = []
     if error:
         body.append(tags.p(error, class_="error", role="alert"))
@@ -346,12 +366,14 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
     body.append(table("One-time codes",
                       ("code", "identity", "created", "expires", "state", "action"),
                       [(str(c["id"]), c["identity"], when(c["created"]), when(c["expires"]),
-                        state(c), revoke(c)) for c in reversed(codes)]))
+                        state(c), revoke(c)) for c in codes]))
+    body.append(pager)
     return layout("Enrollment codes", body, operator, csrf, "/console/codes")
 
 
 def users_page(operator: Any, csrf: str, names: Sequence[str],
-               new: tuple[str, str | None] | None = None, error: str = "") -> Tag:
+               new: tuple[str, str | None] | None = None, error: str = "",
+               pager: Any = "") -> Tag:
     """Device users (HTTP Basic, the htpasswd file): names only, never their hashes.
 
     `new` is (name, password) just set, the password only when generated."""
@@ -383,4 +405,5 @@ def users_page(operator: Any, csrf: str, names: Sequence[str],
                          method="post", action="/console/users/remove", class_="inline")
     body.append(table("HTTP Basic device users", ("user", "action"),
                       [(name, remove(name)) for name in names]))
+    body.append(pager)
     return layout("Device users", body, operator, csrf, "/console/users")

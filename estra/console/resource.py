@@ -5,7 +5,13 @@ one PostgreSQL shares them and a node restart logs nobody out; the cookie
 holds a random 256-bit token and the store only its SHA-256.  Each session
 has its own CSRF token, required (constant-time compare) in every POST.  The
 role is looked up again on every request, so taking it away takes effect at
-once.  Nothing here runs on the EST listener.
+once; a changed or removed password ends the operator's sessions on every node
+(`_credential_kept`; `estra operator add` ends them in the store too).  Failed logins spend the
+shared budgets of estra/throttle.py (in the store, so every worker and node
+counts them): per (address, operator name) first, then a larger one per address,
+never one per name, which anyone could spend to lock an operator out.  Every log
+field goes through `SafeLogger`, refusals through `RateLimitedLog`.  Every list
+is shown a page (`PAGE_SIZE` rows) at a time.  Nothing here runs on the EST listener.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ import base64
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from cryptography import x509
@@ -24,7 +31,6 @@ from cryptography.x509.oid import NameOID
 from twisted.internet.defer import Deferred, DeferredLock, gatherResults
 from twisted.internet.interfaces import ISSLTransport
 from twisted.internet.threads import deferToThreadPool
-from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 from twisted.web.resource import Resource
@@ -36,19 +42,21 @@ from estra.auth import Htpasswd, parse_principal
 from estra.config import ConsoleSettings
 from estra.console import pages
 from estra.console.csr import decode_csr
-from estra.console.operators import (CERTIFICATE, PASSWORD, LoginThrottle, Operator, Roles,
-                                     allows)
+from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
+                                     console_throttle, issues_devices)
 from estra.errors import EstError
-from estra.http import read_body, respond, run_async
+from estra.http import SafeLogger, read_body, respond, run_async
+from estra.limits import RateLimitedLog
 from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
-from estra.store import Store
+from estra.store import Store, search_filter
+from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts, source_key
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 from estra.upstream import health
 
 __all__ = ["Console", "console_root"]
 
-log = Logger()
+log = SafeLogger()          # every field printable, one line, bounded
 COOKIE = b"estra_console"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; "
@@ -63,23 +71,43 @@ ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
 Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
 HEALTH_CACHE = 30.0
 HEALTH_TIMEOUT = 5.0
-#: (method, path pattern ("*" matches one segment), handler, least role)
+#: (method, path pattern ("#" is a record id: 1 to 18 ASCII digits, so it fits a
+#: BIGINT), handler, least role)
 ROUTES = (
     ("GET", ("",), "_dashboard", "viewer"),
     ("GET", ("pending",), "_pending", "viewer"),
-    ("POST", ("pending", "*"), "_decide", "approver"),
+    ("POST", ("pending", "#"), "_decide", "approver"),
     ("GET", ("enrollments",), "_enrollments", "viewer"),
-    ("GET", ("enrollments", "*"), "_enrollment", "viewer"),
-    ("POST", ("enrollments", "*", "revoke"), "_revoke_certificate", "admin"),
+    ("GET", ("enrollments", "#"), "_enrollment", "viewer"),
+    ("GET", ("enrollments", "#.pem"), "_enrollment", "viewer"),
+    ("POST", ("enrollments", "#", "revoke"), "_revoke_certificate", "admin"),
     ("GET", ("codes",), "_codes", "viewer"),
     ("POST", ("codes",), "_issue_code", "admin"),
-    ("POST", ("codes", "*", "revoke"), "_revoke_code", "admin"),
+    ("POST", ("codes", "#", "revoke"), "_revoke_code", "admin"),
     ("GET", ("users",), "_users", "admin"),
     ("POST", ("users",), "_set_user", "admin"),
     ("POST", ("users", "remove"), "_remove_user", "admin"),
     ("GET", ("audit",), "_audit_log", "viewer"),
     ("POST", ("logout",), "_logout", "viewer"),
 )
+_ID = "[0-9]{1,18}"
+PAGE_SIZE = 50             # rows of any list a page shows
+MAX_NAME = 128             # longest operator name tried (longer: a failed login, no bcrypt)
+
+
+def _segment(pattern: str, part: str) -> bool:
+    """Whether a path segment matches a route's: "#" a record id, else itself."""
+    if "#" not in pattern:
+        return pattern == part
+    return re.fullmatch(re.escape(pattern).replace(re.escape("#"), _ID), part) is not None
+
+
+def whole(text: str, low: int, high: int) -> int | None:
+    """`text` as a whole number from `low` to `high` in ASCII digits, else None (no
+    Unicode digits, no huge numbers: both reached int() or the database before)."""
+    if not re.fullmatch("[0-9]{1,9}", text) or not low <= int(text) <= high:
+        return None
+    return int(text)
 
 
 def token_hash(token: str) -> str:
@@ -96,13 +124,21 @@ class Console(Resource):
                  operator_trust: TrustStore | None = None,
                  throttle: LoginThrottle | None = None, reactor: Any = None,
                  devices: Callable[[], FilePath] | None = None,
-                 pool: ThreadPool | None = None, revoke: Revoke | None = None) -> None:
+                 pool: ThreadPool | None = None, revoke: Revoke | None = None,
+                 operator_eku: str = "",
+                 device_cas: Callable[[], Sequence[x509.Certificate]] = list) -> None:
+        """`operator_eku`: the extended key usage an operator certificate must carry;
+        `device_cas`: the CAs that issue device certificates now (never operators')."""
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
         self.cas = cas if cas is not None else {}     # live: a reload swaps the CAs
         self.operator_trust = operator_trust
-        self.throttle = throttle or LoginThrottle(clock)
+        self.throttle = throttle or console_throttle(store, clock)
+        self._refusals = RateLimitedLog(clock, logger=log)   # a flood: one line per 10 s
+        self.operator_eku, self.device_cas = operator_eku, device_cas
+        #: operator name -> digest of the password hash this node last saw for it
+        self._credentials: dict[str, str] = {}
         self.reactor = reactor                  # IReactorTime for health timeouts
         self._health: tuple[float, list[tuple[str, str]]] = (-HEALTH_CACHE, [])
         self.devices = devices                  # the device htpasswd of the config in force
@@ -221,7 +257,7 @@ class Console(Resource):
         verb = "GET" if method == b"HEAD" else method.decode("ascii", "replace")
         for route_verb, pattern, name, role in ROUTES:
             if route_verb == verb and len(pattern) == len(path) and all(
-                    p in ("*", part) for p, part in zip(pattern, path)):
+                    _segment(p, part) for p, part in zip(pattern, path)):
                 return getattr(self, name), role
         return None, "admin"
 
@@ -233,13 +269,35 @@ class Console(Resource):
         row = await self.store.session(token_hash(token))
         if row is None:
             return None
-        role = self.roles.role_of(str(row["operator"]))
-        if role is None:
+        principal = str(row["operator"])
+        role = self.roles.role_of(principal)
+        if role is None or not await self._credential_kept(principal):
             return None
-        return Operator(str(row["operator"]), role), str(row["csrf"]), token
+        return Operator(principal, role), str(row["csrf"]), token
+
+    async def _credential_kept(self, principal: str) -> bool:
+        """False, with every session of `principal` ended in the store (so on every node),
+        once this node's operator file no longer holds the password hash it held before
+        (a new password, or the operator removed).  A certificate session is kept while
+        its role is (checked on every request)."""
+        kind, _, name = principal.partition(":")
+        if kind != PASSWORD:
+            return True
+        current, seen = self.operators.credential(name), self._credentials.get(name)
+        if current is not None and seen in (None, current):
+            self._credentials[name] = current
+            return True
+        self._credentials.pop(name, None)
+        if current is not None:
+            self._credentials[name] = current       # sessions opened from now on are fine
+        ended = await self.store.sessions_end(principal)
+        log.info("console: the password of {operator} changed or was removed; {ended} "
+                 "session(s) ended", operator=principal, ended=ended)
+        return False
 
     async def _open_session(self, request: Request, principal: str) -> None:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        await self._credential_kept(principal)      # ends sessions of an older password
         await self.store.session_open(token_hash(token), principal, csrf,
                                       self._address(request), self.session_seconds)
         request.addCookie(COOKIE, token.encode(), path=b"/console",
@@ -253,22 +311,27 @@ class Console(Resource):
             await self._certificate_login(request)
             return
         user, password = self._arg(request, "user"), self._arg(request, "password")
-        keys = (f"address:{self._address(request)}", f"user:{user}")
-        wait = self.throttle.blocked(*keys)
-        if wait:        # logged, not audited: a flood must not grow the store
-            log.warn("console login throttled for {user} from {address}", user=user,
-                     address=keys[0])
-            await self._page(request, 429, pages.login_page(
-                f"Too many failed logins; try again in {int(wait) + 1} seconds."),
-                {"Retry-After": str(int(wait) + 1)})
-            return
         principal = f"{PASSWORD}:{user}"
-        if user and await self.operators.check(user, password) and self.roles.role_of(principal):
-            self.throttle.succeeded(keys[1])
+        source = source_key(self._address(request))
+
+        async def verify() -> bool:
+            return (0 < len(user) <= MAX_NAME and await self.operators.check(user, password)
+                    and self.roles.role_of(principal) is not None)
+        try:        # budgets: this address for this name, then this address
+            ok = await self.throttle.attempt(f"console {source}", f"{source} {user}", verify,
+                                             queue=True)
+        except (TooManyAttempts, LoginsBusy) as e:
+            # logged (rate-limited), not audited: a flood must not grow the store
+            self._refusals.warn("console login refused for {user} from {address}: {why}",
+                                user=user, address=source, why=e.reason)
+            await self._page(request, e.status, pages.login_page(
+                f"Refused: {e.reason}; try again in {e.headers()['Retry-After']} seconds.",
+                self.operator_trust is not None), e.headers())
+            return
+        if ok:
             await self._open_session(request, principal)
             return
-        self.throttle.failed(*keys)
-        await self._audit(request, principal, "login-failed")
+        await self._audit(request, f"{PASSWORD}:{user[:MAX_NAME]}", "login-failed")
         await self._page(request, 401, pages.login_page(
             "Unknown operator, wrong password, or no console role.",
             self.operator_trust is not None))
@@ -283,8 +346,10 @@ class Console(Resource):
                                                   datetime.datetime.now(datetime.timezone.utc))
             cns = chain[0].subject.get_attributes_for_oid(NameOID.COMMON_NAME)
             principal = f"{CERTIFICATE}:{str(cns[0].value) if cns else ''}"
-            problem = verified.reason if not verified.ok else (
-                "" if self.roles.role_of(principal) else "the certificate has no console role")
+            problem = (verified.reason if not verified.ok
+                       else self._not_operator(chain[0], verified.anchor)
+                       or ("" if self.roles.role_of(principal)
+                           else "the certificate has no console role"))
         if problem:
             await self._audit(request, principal or f"{CERTIFICATE}:", "login-failed",
                               reason=problem)
@@ -292,6 +357,21 @@ class Console(Resource):
                                                             True))
             return
         await self._open_session(request, principal)
+
+    def _not_operator(self, cert: x509.Certificate, anchor: x509.Certificate | None) -> str:
+        """Why a verified certificate is no operator's ("" when it is one): it must
+        carry `operator_eku`, and come from no CA that issues device certificates."""
+        if anchor is None or issues_devices([anchor], self.device_cas()):
+            return "its CA issues device certificates"
+        try:
+            usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        except (x509.ExtensionNotFound, ValueError):
+            usages = x509.ExtendedKeyUsage([])
+        if not self.operator_eku:
+            return "no [console] operator_eku is configured"
+        if x509.ObjectIdentifier(self.operator_eku) not in list(usages):
+            return f"the certificate lacks the operator extended key usage {self.operator_eku}"
+        return ""
 
     async def _logout(self, request: Request, operator: Operator, csrf: str, path: list[str],
                       token: str) -> None:
@@ -328,14 +408,18 @@ class Console(Resource):
                          path: list[str], token: str) -> None:
         start = (self.clock() // 3600 - 23) * 3600
         counts = {(h, d): n for h, d, n in await self.store.outcomes_per_hour(start)}
-        pending = len(await self.store.pending())
+        pending = await self.store.count("pending", ["status = ?"], ["pending"])
         await self._page(request, 200, pages.dashboard(
             operator, csrf, counts, start, pending, await self._upstream_health()))
 
     async def _pending(self, request: Request, operator: Operator, csrf: str,
                        path: list[str], token: str) -> None:
+        page = await self._page_number(request, operator, csrf)
+        if page is None:
+            return
+        total = await self.store.count("pending", ["status = ?"], ["pending"])
         items = []
-        for row in await self.store.pending():
+        for row in await self.store.pending_page(PAGE_SIZE, (page - 1) * PAGE_SIZE):
             item = dict(row)
             try:
                 item["decoded"] = decode_csr(str(row["csr"]))
@@ -347,12 +431,24 @@ class Console(Resource):
                 item["peer"], item["held_reason"] = held[-1]["peer"], held[-1]["reason"]
             items.append(item)
         await self._page(request, 200, pages.pending_page(
-            operator, csrf, items, allows(operator.role, "approver")))
+            operator, csrf, items, allows(operator.role, "approver"),
+            pager=pages.pager("/console/pending", {}, page, total, PAGE_SIZE)))
+
+    async def _page_number(self, request: Request, operator: Operator, csrf: str
+                           ) -> int | None:
+        """The ?page= of a list (1 when absent); a 400 page and None when it is bad."""
+        text = self._arg(request, "page") or "1"
+        number = whole(text, 1, 1_000_000)
+        if number is None:
+            await self._page(request, 400, pages.message_page(
+                "Bad request", "The page number must be a whole number from 1.",
+                operator, csrf))
+        return number
 
     async def _decide(self, request: Request, operator: Operator, csrf: str,
                       path: list[str], token: str) -> None:
         action, reason = self._arg(request, "action"), self._arg(request, "reason")[:200]
-        if not path[1].isdigit() or action not in ("approve", "reject") or (
+        if action not in ("approve", "reject") or (
                 action == "reject" and not reason):
             await self._page(request, 400, pages.message_page(
                 "Bad request", "Approve, or reject with a reason.", operator, csrf))
@@ -369,40 +465,48 @@ class Console(Resource):
 
     async def _enrollments(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
-        async def find(values: dict[str, str], since: float | None,
-                       until: float | None) -> list[dict[str, Any]]:
-            exact = {k: values[k].lower() if k == "serial" else values[k]
-                     for k in ENROLLMENT_COLUMNS}
-            return await self.store.search_enrollments(exact, values["subject"], since, until)
-        await self._search(request, operator, csrf, pages.ENROLLMENTS, find)
+        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
+            return ({k: values[k].lower() if k == "serial" else values[k]
+                     for k in ENROLLMENT_COLUMNS}, ("subject", values["subject"]))
+        await self._search(request, operator, csrf, pages.ENROLLMENTS, "enrollments", where,
+                           self.store.search_enrollments)
 
     async def _audit_log(self, request: Request, operator: Operator, csrf: str,
                          path: list[str], token: str) -> None:
-        async def find(values: dict[str, str], since: float | None,
-                       until: float | None) -> list[dict[str, Any]]:
-            return await self.store.search_audit(
-                {"kind": values["kind"], "identity": values["identity"]}, values["text"],
-                since, until, 200)
-        await self._search(request, operator, csrf, pages.AUDIT, find)
+        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
+            return ({"kind": values["kind"], "identity": values["identity"]},
+                    ("detail", values["text"]))
+        await self._search(request, operator, csrf, pages.AUDIT, "audit", where,
+                           self.store.search_audit)
 
     async def _search(self, request: Request, operator: Operator, csrf: str,
-                      search: pages.Search, find: Callable[..., Awaitable[list[dict[str, Any]]]]
-                      ) -> None:
+                      search: pages.Search, table: str,
+                      where: Callable[[dict[str, str]], tuple[dict[str, str], tuple[str, str]]],
+                      find: Callable[..., Awaitable[list[dict[str, Any]]]]) -> None:
+        """A search page: `where` turns the filter values into exact matches and a
+        (column, substring); `find` (the store's search of `table`) gives one page."""
         values = {name: self._arg(request, name) for name, _, _ in search.filters}
+        page = await self._page_number(request, operator, csrf)
+        if page is None:
+            return
         try:
             since, until = _time(values["since"]), _time(values["until"])
         except ValueError:
             await self._page(request, 400, pages.search_page(
                 search, operator, csrf, values, [], "Times look like 2026-11-30T14:00."))
             return
-        rows = await find(values, since, until)
-        await self._page(request, 200, pages.search_page(search, operator, csrf, values, rows))
+        exact, like = where(values)
+        total = await self.store.count(table, *search_filter(exact, like, since, until))
+        rows = await find(exact, like[1], since, until, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        await self._page(request, 200, pages.search_page(
+            search, operator, csrf, values, rows,
+            pager=pages.pager(search.path, values, page, total, PAGE_SIZE)))
 
     async def _enrollment(self, request: Request, operator: Operator, csrf: str,
                           path: list[str], token: str) -> None:
         ident, _, ext = path[1].partition(".")
-        rec = await self.store.enrollment(int(ident)) if ident.isdigit() else None
-        if rec is None or ext not in ("", "pem") or (ext and not rec.get("certificate")):
+        rec = await self.store.enrollment(int(ident))
+        if rec is None or (ext and not rec.get("certificate")):
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such enrollment record.", operator, csrf))
             return
@@ -431,7 +535,7 @@ class Console(Resource):
                                   path: list[str], token: str) -> None:
         """What `estra revoke SERIAL --reason R` does, for the record's certificate."""
         reason = self._arg(request, "reason")
-        rec = await self.store.enrollment(int(path[1])) if path[1].isdigit() else None
+        rec = await self.store.enrollment(int(path[1]))
         if rec is None or not rec.get("certificate") or self.revoke is None:
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such certificate to revoke.", operator, csrf))
@@ -460,16 +564,21 @@ class Console(Resource):
     async def _codes(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str, str] | None = None,
                      error: str = "", status: int = 200) -> None:
+        page = await self._page_number(request, operator, csrf)
+        if page is None:
+            return
+        total = await self.store.count("codes")
         await self._page(request, status, pages.codes_page(
-            operator, csrf, await self.store.codes(), self.clock(), new,
-            allows(operator.role, "admin"), error))
+            operator, csrf, await self.store.codes_page(PAGE_SIZE, (page - 1) * PAGE_SIZE),
+            self.clock(), new, allows(operator.role, "admin"), error,
+            pages.pager("/console/codes", {}, page, total, PAGE_SIZE)))
 
     async def _issue_code(self, request: Request, operator: Operator, csrf: str,
                           path: list[str], token: str) -> None:
         principal, hours = self._arg(request, "principal"), self._arg(request, "hours") or "24"
         try:
             parse_principal(principal)
-            if not hours.isdigit() or not 1 <= int(hours) <= 720:
+            if whole(hours, 1, 720) is None:
                 raise ValueError("hours must be a whole number from 1 to 720")
         except ValueError as e:
             await self._codes(request, operator, csrf, path, token, error=str(e), status=400)
@@ -482,7 +591,7 @@ class Console(Resource):
 
     async def _revoke_code(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
-        ok = path[1].isdigit() and await self.store.revoke_code(int(path[1]))
+        ok = await self.store.revoke_code(int(path[1]))
         await self._audit(request, operator, "code-revoked", code=path[1], changed=ok)
         self._redirect(request, "/console/codes")
 
@@ -493,8 +602,13 @@ class Console(Resource):
             await self._page(request, 404, pages.message_page(
                 "Not found", "No device user file here.", operator, csrf))
             return
+        page = await self._page_number(request, operator, csrf)
+        if page is None:
+            return
+        names = user_names(self.devices())
         await self._page(request, status, pages.users_page(
-            operator, csrf, user_names(self.devices()), new, error))
+            operator, csrf, names[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], new, error,
+            pages.pager("/console/users", {}, page, len(names), PAGE_SIZE)))
 
     async def _in_thread(self, f: Callable[..., Any], *args: Any) -> Any:
         """`f(*args)` on the pool (bcrypt, file I/O), one device-file change at a time."""
@@ -562,14 +676,26 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  pool: ThreadPool, clock: Callable[[], float],
                  cas: Mapping[str, Any] | None = None,
                  devices: Callable[[], FilePath] | None = None,
-                 revoke: Revoke | None = None) -> Resource:
+                 revoke: Revoke | None = None,
+                 device_cas: Callable[[], Sequence[x509.Certificate]] = list) -> Resource:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
     `devices` gives the device htpasswd file in force (the Users page), `revoke` what
-    `estra revoke` does (the enrollment page's Revoke)."""
+    `estra revoke` does (the enrollment page's Revoke), `device_cas` the CAs that issue
+    device certificates: ValueError (estra does not start) if operator_trust holds one."""
     assert settings.operators is not None
-    anchors = [c for f in settings.operator_trust for c in load_pem_certs(f)]
+    anchors = []
+    for path in settings.operator_trust:
+        certs = load_pem_certs(path)
+        found = issues_devices(certs, device_cas())
+        if found is not None:
+            raise ValueError(
+                f"[console] operator_trust: {path.path} holds {found.subject.rfc4514_string()}"
+                ", a CA that issues device certificates: a device could get an operator's "
+                "name from it; give operators a CA of their own")
+        anchors.extend(certs)
     return Console(store, Htpasswd(settings.operators, pool, reactor, clock),
                    Roles(settings.roles, dict(settings.cert_roles)), clock, settings.tls,
                    settings.session_minutes * 60.0, cas,
                    TrustStore("operator", anchors) if anchors else None, reactor=reactor,
-                   devices=devices, pool=pool, revoke=revoke)
+                   devices=devices, pool=pool, revoke=revoke,
+                   operator_eku=settings.operator_eku, device_cas=device_cas)
