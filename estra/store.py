@@ -150,6 +150,11 @@ MIGRATIONS: list[list[Step]] = [
             stamp DOUBLE PRECISION NOT NULL)""",
         "CREATE INDEX login_buckets_stamp ON login_buckets (stamp)",
     ],
+    [   # 9: an approved request is claimed by the one request that issues it (status
+        # 'issuing' since claimed_at); existing rows keep their status and have no claim
+        "ALTER TABLE pending ADD COLUMN claimed_at DOUBLE PRECISION",
+        "CREATE INDEX pending_open ON pending (identity, status)",
+    ],
 ]
 
 
@@ -633,19 +638,65 @@ class Store(Service):
     # -- pending approvals -----------------------------------------------
     async def find_pending(self, label: str, identity: str, key_sha256: str
                            ) -> dict[str, Any] | None:
-        """The newest held request for this key and identity (any status but issued)."""
+        """The newest held request for this key and identity, whatever its status
+        (pending, approved, issuing, issued, rejected)."""
         rows = await self._rows(
             "SELECT * FROM pending WHERE label = ? AND identity = ? AND key_sha256 = ? "
-            "AND status != 'issued' ORDER BY id DESC LIMIT 1", label, identity, key_sha256)
+            "ORDER BY id DESC LIMIT 1", label, identity, key_sha256)
         return rows[0] if rows else None
 
     async def hold(self, label: str, operation: str, identity: str, key_sha256: str,
-                   subject: str, sans: Sequence[str], csr_b64: str) -> int:
-        return await self._write(
+                   subject: str, sans: Sequence[str], csr_b64: str,
+                   most: int | None = None) -> int | None:
+        """Hold a request for an operator; its id, or None when `identity` already has
+        `most` requests awaiting a decision (counted and inserted in one transaction,
+        under a per-identity lock on PostgreSQL, so concurrent requests and nodes
+        cannot pass the cap together)."""
+        insert = self.dialect.sql(
             "INSERT INTO pending (at, label, operation, identity, key_sha256, subject, sans, "
-            "csr, status) VALUES (?,?,?,?,?,?,?,?,'pending') RETURNING id",
-            self.clock(), label, operation, identity, key_sha256, subject,
-            json.dumps(list(sans)), csr_b64)
+            "csr, status) VALUES (?,?,?,?,?,?,?,?,'pending') RETURNING id")
+        args = (self.clock(), label, operation, identity, key_sha256, subject,
+                json.dumps(list(sans)), csr_b64)
+
+        def run(cursor: Any) -> int | None:
+            if most is not None:
+                if self.dialect is POSTGRES:
+                    cursor.execute("SELECT pg_advisory_xact_lock(7031, hashtext(%s))",
+                                   (identity,))
+                cursor.execute(self.dialect.sql("SELECT COUNT(*) FROM pending WHERE "
+                                                "identity = ? AND status = 'pending'"),
+                               (identity,))
+                if int(cursor.fetchone()[0]) >= most:
+                    return None
+            cursor.execute(insert, args)
+            return int(cursor.fetchone()[0])
+        held: int | None = await self._transact(run)
+        return held
+
+    async def claim(self, pending_id: int, stale_after: float) -> bool:
+        """Take an approved request to issue it: True for exactly one caller (on every
+        node), until `release` or the issuance is recorded.  A claim older than
+        `stale_after` seconds (its node died while issuing) can be taken again."""
+        now = self.clock()
+        return await self._write(
+            "UPDATE pending SET status = 'issuing', claimed_at = ? WHERE id = ? AND "
+            "(status = 'approved' OR (status = 'issuing' AND claimed_at < ?))",
+            now, pending_id, now - stale_after) == 1
+
+    async def release(self, pending_id: int) -> None:
+        """Give a claim back (the CA failed): the next retry may issue."""
+        await self._write("UPDATE pending SET status = 'approved', claimed_at = NULL "
+                          "WHERE id = ? AND status = 'issuing'", pending_id)
+
+    def pending_issued(self, pending_id: int) -> Callable[[Any, str], None]:
+        """The `record(on_issued=...)` hook that marks a claimed request issued with its
+        serial, in the transaction that records the issuance."""
+        sql = self.dialect.sql("UPDATE pending SET status = 'issued', serial = ? "
+                               "WHERE id = ?")
+
+        def update(cursor: Any, serial: str) -> None:
+            cursor.execute(sql, (serial, pending_id))
+        return update
 
     async def decide(self, pending_id: int, approve: bool, reason: str, by: str
                      ) -> str | None:
@@ -677,10 +728,6 @@ class Store(Service):
         if previous is not None:
             await self.audit(event, by, pending=pending_id, reason=reason, previous=previous)
         return previous
-
-    async def mark_issued(self, pending_id: int, serial: str) -> None:
-        await self._write("UPDATE pending SET status = 'issued', serial = ? WHERE id = ?",
-                          serial, pending_id)
 
     async def pending(self, status: str | None = "pending") -> list[dict[str, Any]]:
         where, args = _filters(status=status)
