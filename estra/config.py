@@ -104,10 +104,11 @@ class Profile:
     scep_webhook_trust: FilePath | None = None
     scep_webhook_timeout: int = 10
 
-    def accepts_issued_from(self, profile: str) -> bool:
-        """Whether a certificate issued under `profile` authenticates here."""
+    def accepts_issued_from(self, realm: str) -> bool:
+        """Whether a certificate issued under the profile `realm` names (before any
+        "@origin", estra/auth.py `issued_realm`) authenticates here."""
         allowed = self.accept_issued_from or (self.name,)
-        return profile in allowed or "*" in allowed
+        return realm.partition("@")[0] in allowed or "*" in allowed
 
 
 @frozen

@@ -60,6 +60,32 @@ def _serials_openssl_form(cursor: Any, dialect: Any) -> None:
                                (new, old))
 
 
+def _issued_principals_with_origin(cursor: Any, dialect: Any) -> None:
+    """Migration 10: an issued certificate's principal carries the kind and realm of
+    whoever first enrolled it (estra/auth.py `issued_realm`).  Open held requests and
+    unused codes of "issued:PROFILE:NAME" move to the new principal when the records
+    show one origin for that name; with several (the collision this fixes) they stay,
+    matching no certificate.  Basic and code origins keep their principals."""
+    from estra.auth import issued_principal      # the principal format lives there
+    cursor.execute("SELECT label, identity, certificate FROM enrollments WHERE "
+                   "decision = 'issued' AND certificate IS NOT NULL")
+    moved: dict[str, set[str]] = {}
+    for label, enrolled_by, der in cursor.fetchall():
+        try:
+            cert = x509.load_der_x509_certificate(base64.b64decode(der))
+            new = issued_principal(str(label), str(enrolled_by), cert)
+        except ValueError:
+            continue
+        moved.setdefault(issued_principal(str(label), "", cert), set()).add(new)
+    for old, (new, *others) in moved.items():
+        if others or new == old:
+            continue
+        for table, still_open in (("pending", "status != 'issued'"),
+                                  ("codes", "used_at IS NULL")):
+            cursor.execute(dialect.sql(f"UPDATE {table} SET identity = ? WHERE identity = ? "
+                                       f"AND {still_open}"), (new, old))
+
+
 # Each entry is one migration; {id} is the dialect's auto-increment key column.
 # Append, never edit: a database remembers the number it reached.
 MIGRATIONS: list[list[Step]] = [
@@ -154,6 +180,9 @@ MIGRATIONS: list[list[Step]] = [
         # 'issuing' since claimed_at); existing rows keep their status and have no claim
         "ALTER TABLE pending ADD COLUMN claimed_at DOUBLE PRECISION",
         "CREATE INDEX pending_open ON pending (identity, status)",
+    ],
+    [   # 10: issued principals carry the origin's kind and realm (estra/auth.py)
+        _issued_principals_with_origin,
     ],
 ]
 
@@ -456,12 +485,13 @@ class Store(Service):
                 on_issued(cursor, rec.serial)
         return ids
 
-    async def issuing_profile(self, cert: x509.Certificate) -> str | None:
-        """The profile (label) this RA issued exactly `cert` under, or None."""
+    async def issuing_profile(self, cert: x509.Certificate) -> tuple[str, str] | None:
+        """(profile (label), principal it was issued to) of exactly `cert`, or None."""
         der = base64.b64encode(cert.public_bytes(Encoding.DER)).decode()
-        rows = await self.query("SELECT label, certificate FROM enrollments WHERE serial = ? "
-                                "AND decision = 'issued'", serial_hex(cert.serial_number))
-        return next((str(label) for label, stored in rows
+        rows = await self.query("SELECT label, certificate, identity FROM enrollments WHERE "
+                                "serial = ? AND decision = 'issued'",
+                                serial_hex(cert.serial_number))
+        return next(((str(label), str(by)) for label, stored, by in rows
                      if stored is not None and hmac.compare_digest(str(stored), der)), None)
 
     async def certificate(self, serial: str) -> str | None:
