@@ -1,10 +1,12 @@
 """The one pipeline EST (and later SCEP) share: auth -> policy -> store -> CA.
 
 `enroll` runs, in order: a held request for the same key and identity
-(approved: issue the stored request; rejected: 403; still pending: 202),
+(approved: claim it in the store and issue the stored request, exactly once
+across nodes, 202 while another request issues it; issued: the same
+certificate again for the same request; rejected: 403; still pending: 202),
 the request-only rules of `Policy`, rate limits, "only certificates this RA
-enrolled" for re-enrollment, the one-time code, manual approval, and finally
-the CA.  Every outcome is recorded in the store and logged, with the rule
+enrolled" for re-enrollment, the one-time code, manual approval (at most
+`approval_max_open` held per identity), and finally the CA.  Every outcome is recorded in the store and logged, with the rule
 that decided it.
 """
 
@@ -132,7 +134,7 @@ class RegistrationAuthority:
                     if profile.approval == "manual" else None
                 if held is not None and held["status"] == "issued":
                     if keygen is None and issue is None and _same(held, operation, stored):
-                        return await self._resend(held, record)
+                        return await self._resend(held, record, on_issued)
                     held = None             # a new request for a key issued before
                 if held is not None:
                     csr = self._approved(held, profile, csr, stored)
@@ -180,10 +182,11 @@ class RegistrationAuthority:
                        min(ISSUING_RETRY_AFTER, profile.approval_retry_after))
         return int(held["id"])
 
-    async def _resend(self, held: dict[str, Any], record: dict[str, object]
+    async def _resend(self, held: dict[str, Any], record: dict[str, object],
+                      on_issued: Callable[[Any, str], None] | None
                       ) -> Sequence[x509.Certificate]:
         """The certificate an approved request was issued, again (a retry, as SCEP's
-        resend): recorded as "resent", never a second certificate."""
+        resend): recorded as "resent" (with `on_issued`), never a second certificate."""
         der = await self.store.certificate(str(held["serial"]))
         if der is None:
             raise Forbidden(f"approval: request {held['id']} was issued, but its "
@@ -192,7 +195,8 @@ class RegistrationAuthority:
         await self.store.record(EnrollmentRecord(
             **record, decision="resent", rule="approval",  # type: ignore[arg-type]
             reason=f"request {held['id']} was issued before: the same certificate again",
-            serial=str(held["serial"]), not_after=cert.not_valid_after_utc.timestamp()))
+            serial=str(held["serial"]), not_after=cert.not_valid_after_utc.timestamp()),
+            on_issued)
         return [cert]
 
     async def _issue(self, operation: str, csr: x509.CertificateSigningRequest,
