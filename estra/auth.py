@@ -8,7 +8,10 @@ kind           proven by                                   realm (namespace)
 basic          HTTP Basic against the htpasswd file        (none: one user database)
 issued         a certificate this RA's CA chain issued     the profile it was issued
                                                            under (`UNRECORDED` if the
-                                                           store has no record of it)
+                                                           store has no record of it),
+                                                           then "@kind/realm" of whoever
+                                                           first enrolled, if realmed
+                                                           (`issued_realm`)
 bootstrap      a certificate chaining to tls.client_trust  the anchor's fingerprint
 ra             a certificate chaining to tls.ra_trust      the anchor's fingerprint
                that carries id-kp-cmcRA
@@ -55,7 +58,8 @@ from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.tls import ChannelBinding, TrustStore, Verified
 
 __all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password", "KINDS",
-           "BASIC", "ISSUED", "BOOTSTRAP", "RA", "CODE", "UNRECORDED", "parse_principal"]
+           "BASIC", "ISSUED", "BOOTSTRAP", "RA", "CODE", "UNRECORDED", "parse_principal",
+           "issued_realm", "issued_principal"]
 
 log = SafeLogger()
 BASIC, ISSUED, BOOTSTRAP, RA, CODE = "basic", "issued", "bootstrap", "ra", "code"
@@ -124,6 +128,24 @@ def parse_principal(principal: str) -> tuple[str, str, str]:
     if not name and kind in (BASIC, CODE):
         raise ValueError(f"{principal!r}: the name is empty")
     return kind, realm, name
+
+
+def issued_realm(label: str, enrolled_by: str) -> str:
+    """The realm of a certificate issued under profile `label` to the principal
+    `enrolled_by`: the label, then "@kind/realm" of whoever first enrolled (carried
+    over re-enrollments), so same-named devices of two manufacturers (bootstrap
+    anchors), RAs or SCEP profiles never share a principal.  Realm-less kinds
+    (basic, code) keep the bare label, as before."""
+    kind, _, rest = enrolled_by.partition(":")
+    realm, sep, _ = rest.partition(":")
+    origin = (realm.partition("@")[2] if kind == ISSUED else
+              f"{kind}/{realm}" if kind in _REALMED and sep else "")
+    return f"{label}@{origin}" if origin else label
+
+
+def issued_principal(label: str, enrolled_by: str, cert: x509.Certificate) -> str:
+    """The principal `cert`, issued under `label` to `enrolled_by`, authenticates as."""
+    return f"{ISSUED}:{issued_realm(label, enrolled_by)}:{_cert_name(cert)}"
 
 
 def anchor_id(cert: x509.Certificate) -> str:
@@ -315,7 +337,8 @@ class Authenticator:
                 problems.append(f"revoked: the client certificate (serial "
                                 f"{leaf.serial_number:X}) was revoked ({standing.revoked})")
                 return None
-            realm = standing.profile or UNRECORDED
+            realm = UNRECORDED if standing.profile is None else issued_realm(
+                standing.profile, standing.enrolled_by or "")
         if peer.tls and kind != RA and not _usable_for_tls_client(leaf, profile):
             problems.append(f"the client certificate's extended key usage has none of "
                             f"{', '.join(profile.client_eku)} (profile {profile.name!r} "

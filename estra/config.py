@@ -93,6 +93,7 @@ class Profile:
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
     approval_retry_after: int = 300
+    approval_max_open: int = 5                       # held requests per identity awaiting a decision
     # server-side key generation (RFC 7030 4.4)
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
@@ -106,10 +107,11 @@ class Profile:
     scep_webhook_trust: FilePath | None = None
     scep_webhook_timeout: int = 10
 
-    def accepts_issued_from(self, profile: str) -> bool:
-        """Whether a certificate issued under `profile` authenticates here."""
+    def accepts_issued_from(self, realm: str) -> bool:
+        """Whether a certificate issued under the profile `realm` names (before any
+        "@origin", estra/auth.py `issued_realm`) authenticates here."""
         allowed = self.accept_issued_from or (self.name,)
-        return profile in allowed or "*" in allowed
+        return realm.partition("@")[0] in allowed or "*" in allowed
 
 
 @frozen
@@ -680,6 +682,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
                            lambda v: None if v in ("auto", "manual") else
                            "must be \"auto\" or \"manual\""),
         approval_retry_after=table.get("approval_retry_after", int, 300, _positive),
+        approval_max_open=table.get("approval_max_open", int, 5, _positive),
         serverkeygen=table.get("serverkeygen", str, "local",
                                lambda v: None if v in ("local", "upstream", "off") else
                                'must be "local", "upstream" or "off"'),

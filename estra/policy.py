@@ -335,14 +335,22 @@ _COUNTRIES = frozenset({NameOID.COUNTRY_NAME, NameOID.JURISDICTION_COUNTRY_NAME}
 _KINDS: dict[type, str] = {}             # concrete key class -> its kind, filled as met
 _PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
 _LDH_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
+#: C0 controls (NUL included), DEL and C1 controls: never in a name a CA certifies
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: RFC 3986 absolute URI: a scheme, a colon, then no space or control character
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f-\x9f]+\Z")
 
 
 def _rfc5280(subject: x509.Name, sans: Iterable[x509.GeneralName]) -> None:
     """Refuse what RFC 5280 forbids a CA to certify, which a CA copying the
     subject verbatim would otherwise sign: empty RDNs or values, a countryName
     that is not two PrintableString characters, values over their X.520 upper
-    bound, and dNSName entries that are no hostname (LDH labels, an optional
-    leading "*." wildcard; internationalized names as A-labels)."""
+    bound, NUL or control characters in any subject value or name, dNSName
+    entries that are no hostname (LDH labels, an optional leading "*."
+    wildcard; internationalized names as A-labels), iPAddress entries that are
+    not 4 or 16 bytes (cryptography reads 8 or 32 as a network), and URIs
+    that are not absolute (no scheme).  Every face reaches it through
+    `Policy.check`, whatever the profile says."""
     for rdn in subject.rdns:
         if not len(rdn):
             raise Forbidden("subject-syntax: the subject has an empty RDN")
@@ -365,6 +373,9 @@ def _rfc5280(subject: x509.Name, sans: Iterable[x509.GeneralName]) -> None:
             if bound is not None and len(value) > bound:
                 raise Forbidden(f"subject-syntax: {_attr_name(oid)} is {len(value)} "
                                 f"characters long, over its upper bound of {bound}")
+            if _CONTROL.search(value):
+                raise Forbidden(f"subject-control: {_attr_name(oid)} {value!r} contains a "
+                                "NUL or control character")
     for san in sans:
         if isinstance(san, x509.DNSName):
             host = san.value[2:] if san.value.startswith("*.") else san.value
@@ -372,3 +383,17 @@ def _rfc5280(subject: x509.Name, sans: Iterable[x509.GeneralName]) -> None:
                                                 for label in host.split(".")):
                 raise Forbidden(f"san-syntax: DNS name {san.value!r} is not a valid "
                                 "hostname (RFC 5280 4.2.1.6)")
+        elif isinstance(san, x509.IPAddress):
+            if not isinstance(san.value, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
+                raise Forbidden(f"san-ip-syntax: iPAddress {san.value} is a network; an "
+                                "iPAddress name is 4 or 16 bytes (RFC 5280 4.2.1.6)")
+        elif isinstance(san, x509.UniformResourceIdentifier):
+            if not _ABSOLUTE_URI.match(san.value):
+                raise Forbidden(f"san-uri-syntax: URI {san.value!r} is not an absolute URI "
+                                "with a scheme (RFC 5280 4.2.1.6)")
+        elif isinstance(san, x509.DirectoryName):
+            _rfc5280(san.value, ())
+        elif isinstance(san, (x509.RFC822Name, x509.RegisteredID)) and \
+                _CONTROL.search(str(san.value)):
+            raise Forbidden(f"san-control: {type(san).__name__} {san.value!r} contains a "
+                            "NUL or control character")

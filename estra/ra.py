@@ -1,10 +1,12 @@
 """The one pipeline EST (and later SCEP) share: auth -> policy -> store -> CA.
 
 `enroll` runs, in order: a held request for the same key and identity
-(approved: issue the stored request; rejected: 403; still pending: 202),
+(approved: claim it in the store and issue the stored request, exactly once
+across nodes, 202 while another request issues it; issued: the same
+certificate again for the same request; rejected: 403; still pending: 202),
 the request-only rules of `Policy`, rate limits, "only certificates this RA
-enrolled" for re-enrollment, the one-time code, manual approval, and finally
-the CA.  Every outcome is recorded in the store and logged, with the rule
+enrolled" for re-enrollment, the one-time code, manual approval (at most
+`approval_max_open` held per identity), and finally the CA.  Every outcome is recorded in the store and logged, with the rule
 that decided it.
 """
 
@@ -33,6 +35,10 @@ from estra.store import EnrollmentRecord, Store
 __all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]
 
 log = Logger()
+#: Retry-After (at most) while another request issues the same approved request
+ISSUING_RETRY_AFTER = 5
+#: seconds after which a claim whose node never finished issuing can be taken again
+CLAIM_STALE_AFTER = 600.0
 Issuer = Callable[[str, x509.CertificateSigningRequest, Identity, Profile],
                   Awaitable[Sequence[x509.Certificate]]]
 
@@ -52,6 +58,25 @@ def key_fingerprint(csr: x509.CertificateSigningRequest) -> str:
 
 def _san_strings(names: frozenset[x509.GeneralName]) -> list[str]:
     return sorted(f"{type(n).__name__}:{n.value}" for n in names)
+
+
+def _same(held: dict[str, Any], operation: str, stored: bytes) -> bool:
+    """Whether a request is the very one an operator approved (operation and bytes,
+    challengePassword aside)."""
+    return held["operation"] == operation and \
+        stored == base64.b64decode(str(held["csr"]))
+
+
+def _both(*hooks: Callable[[Any, str], None] | None) -> Callable[[Any, str], None] | None:
+    """One `record(on_issued=...)` hook running each given hook, or None."""
+    given = [h for h in hooks if h is not None]
+    if not given:
+        return None
+
+    def run(cursor: Any, serial: str) -> None:
+        for hook in given:
+            hook(cursor, serial)
+    return run
 
 
 def rule_of(error: EstError) -> str:
@@ -100,40 +125,79 @@ class RegistrationAuthority:
                       csr_sha256=hashlib.sha256(stored).hexdigest(),
                       key_sha256=key_fingerprint(csr), subject=csr.subject.rfc4514_string(),
                       sans=_san_strings(wire.sans_of(csr)))
+        claimed: int | None = None          # the approved request this call issues
         try:
-            # Held requests exist only under manual approval: skip the lookup otherwise.
-            held = await self.store.find_pending(profile.name, identity.principal,
-                                                 str(record["key_sha256"])) \
-                if profile.approval == "manual" else None
-            if held is not None:
-                csr = self._approved(held, profile, csr, stored)
-            else:
-                await self._judge(operation, identity, csr, profile, record, stored)
-            if keygen is not None:
-                csr = keygen(csr)
-                record["key_sha256"] = key_fingerprint(csr)
-            certs = list(await (issue or self._issue)(operation, csr, identity, profile))
-        except EstError as e:
+            try:
+                # Held requests exist only under manual approval: skip the lookup otherwise.
+                held = await self.store.find_pending(profile.name, identity.principal,
+                                                     str(record["key_sha256"])) \
+                    if profile.approval == "manual" else None
+                if held is not None and held["status"] == "issued":
+                    if keygen is None and issue is None and _same(held, operation, stored):
+                        return await self._resend(held, record, on_issued)
+                    held = None             # a new request for a key issued before
+                if held is not None:
+                    csr = self._approved(held, profile, csr, stored)
+                    claimed = await self._claim(held, profile)
+                else:
+                    await self._judge(operation, identity, csr, profile, record, stored)
+                if keygen is not None:
+                    csr = keygen(csr)
+                    record["key_sha256"] = key_fingerprint(csr)
+                certs = list(await (issue or self._issue)(operation, csr, identity, profile))
+            except BaseException as e:
+                await self._failed(e, record)
+                raise
+            serial = wire.serial_hex(certs[0].serial_number)
+            await self.store.record(EnrollmentRecord(
+                **record, decision="issued", rule="issued", reason="",  # type: ignore[arg-type]
+                serial=serial, not_after=certs[0].not_valid_after_utc.timestamp(),
+                certificate=base64.b64encode(certs[0].public_bytes(Encoding.DER)).decode()),
+                _both(on_issued, None if claimed is None else
+                      self.store.pending_issued(claimed)))
+        except BaseException:
+            if claimed is not None:         # not issued, or not recorded (so never sent)
+                await self.store.release(claimed)
+            raise
+        return certs
+
+    async def _failed(self, e: BaseException, record: dict[str, object]) -> None:
+        """Record why an enrollment did not issue (a client that left decided nothing)."""
+        if isinstance(e, EstError):
             decision = ("held" if e.status == 202 else
                         "rejected" if 400 <= e.status < 500 else "failed")
             await self.store.record(EnrollmentRecord(
                 **record, decision=decision, rule=rule_of(e), reason=e.reason))  # type: ignore[arg-type]
-            raise
-        except Exception as e:  # a bug, not a decision: recorded all the same, then a 500
-            if not isinstance(e, CancelledError):      # the client left: nothing decided
-                await self.store.record(EnrollmentRecord(
-                    **record, decision="failed", rule="internal",  # type: ignore[arg-type]
-                    reason=f"internal error: {type(e).__name__}"))
-            raise
-        serial = wire.serial_hex(certs[0].serial_number)
+        elif isinstance(e, Exception) and not isinstance(e, CancelledError):
+            # a bug, not a decision: recorded all the same, then a 500
+            await self.store.record(EnrollmentRecord(
+                **record, decision="failed", rule="internal",  # type: ignore[arg-type]
+                reason=f"internal error: {type(e).__name__}"))
+
+    async def _claim(self, held: dict[str, Any], profile: Profile) -> int:
+        """Claim an approved request for this call; 202 with a short Retry-After while
+        another request (on any node) is issuing it."""
+        if not await self.store.claim(int(held["id"]), CLAIM_STALE_AFTER):
+            raise Held(f"approval: request {held['id']} is being issued",
+                       min(ISSUING_RETRY_AFTER, profile.approval_retry_after))
+        return int(held["id"])
+
+    async def _resend(self, held: dict[str, Any], record: dict[str, object],
+                      on_issued: Callable[[Any, str], None] | None
+                      ) -> Sequence[x509.Certificate]:
+        """The certificate an approved request was issued, again (a retry, as SCEP's
+        resend): recorded as "resent" (with `on_issued`), never a second certificate."""
+        der = await self.store.certificate(str(held["serial"]))
+        if der is None:
+            raise Forbidden(f"approval: request {held['id']} was issued, but its "
+                            "certificate is not in the store")
+        cert = x509.load_der_x509_certificate(base64.b64decode(der))
         await self.store.record(EnrollmentRecord(
-            **record, decision="issued", rule="issued", reason="",  # type: ignore[arg-type]
-            serial=serial, not_after=certs[0].not_valid_after_utc.timestamp(),
-            certificate=base64.b64encode(certs[0].public_bytes(Encoding.DER)).decode()),
+            **record, decision="resent", rule="approval",  # type: ignore[arg-type]
+            reason=f"request {held['id']} was issued before: the same certificate again",
+            serial=str(held["serial"]), not_after=cert.not_valid_after_utc.timestamp()),
             on_issued)
-        if held is not None:
-            await self.store.mark_issued(held["id"], serial)
-        return certs
+        return [cert]
 
     async def _issue(self, operation: str, csr: x509.CertificateSigningRequest,
                      identity: Identity, profile: Profile) -> Sequence[x509.Certificate]:
@@ -186,7 +250,12 @@ class RegistrationAuthority:
             pending_id = await self.store.hold(
                 profile.name, operation, identity.principal, str(record["key_sha256"]),
                 str(record["subject"]), list(record["sans"]),  # type: ignore[call-overload]
-                base64.b64encode(stored).decode())
+                base64.b64encode(stored).decode(), profile.approval_max_open)
+            if pending_id is None:
+                raise TooManyRequests(
+                    f"approval-holds: {identity.principal} already has "
+                    f"{profile.approval_max_open} requests awaiting an operator's decision",
+                    profile.approval_retry_after)
             raise Held(f"approval: request {pending_id} awaits an operator's decision",
                        profile.approval_retry_after)
 

@@ -60,6 +60,32 @@ def _serials_openssl_form(cursor: Any, dialect: Any) -> None:
                                (new, old))
 
 
+def _issued_principals_with_origin(cursor: Any, dialect: Any) -> None:
+    """Migration 10: an issued certificate's principal carries the kind and realm of
+    whoever first enrolled it (estra/auth.py `issued_realm`).  Open held requests and
+    unused codes of "issued:PROFILE:NAME" move to the new principal when the records
+    show one origin for that name; with several (the collision this fixes) they stay,
+    matching no certificate.  Basic and code origins keep their principals."""
+    from estra.auth import issued_principal      # the principal format lives there
+    cursor.execute("SELECT label, identity, certificate FROM enrollments WHERE "
+                   "decision = 'issued' AND certificate IS NOT NULL")
+    moved: dict[str, set[str]] = {}
+    for label, enrolled_by, der in cursor.fetchall():
+        try:
+            cert = x509.load_der_x509_certificate(base64.b64decode(der))
+            new = issued_principal(str(label), str(enrolled_by), cert)
+        except ValueError:
+            continue
+        moved.setdefault(issued_principal(str(label), "", cert), set()).add(new)
+    for old, (new, *others) in moved.items():
+        if others or new == old:
+            continue
+        for table, still_open in (("pending", "status != 'issued'"),
+                                  ("codes", "used_at IS NULL")):
+            cursor.execute(dialect.sql(f"UPDATE {table} SET identity = ? WHERE identity = ? "
+                                       f"AND {still_open}"), (new, old))
+
+
 # Each entry is one migration; {id} is the dialect's auto-increment key column.
 # Append, never edit: a database remembers the number it reached.
 MIGRATIONS: list[list[Step]] = [
@@ -150,6 +176,14 @@ MIGRATIONS: list[list[Step]] = [
             stamp DOUBLE PRECISION NOT NULL)""",
         "CREATE INDEX login_buckets_stamp ON login_buckets (stamp)",
     ],
+    [   # 9: an approved request is claimed by the one request that issues it (status
+        # 'issuing' since claimed_at); existing rows keep their status and have no claim
+        "ALTER TABLE pending ADD COLUMN claimed_at DOUBLE PRECISION",
+        "CREATE INDEX pending_open ON pending (identity, status)",
+    ],
+    [   # 10: issued principals carry the origin's kind and realm (estra/auth.py)
+        _issued_principals_with_origin,
+    ],
 ]
 
 
@@ -163,6 +197,7 @@ class Standing:
     """What the store knows of a certificate presented as a credential."""
 
     profile: str | None            # the profile this RA issued exactly it under
+    enrolled_by: str | None = None  # the principal it was issued to
     revoked: str | None = None     # the reason an operator revoked it with (estra revoke)
 
 
@@ -460,22 +495,23 @@ class Store(Service):
         return ids
 
     async def standing(self, cert: x509.Certificate) -> Standing:
-        """The profile this RA issued exactly `cert` under (None if it did not), and
-        the reason of an operator's revocation of it (by serial and issuing CA key),
+        """The profile this RA issued exactly `cert` under (None if it did not) and to
+        whom, and the reason of an operator's revocation of it (by serial and issuing CA key),
         in one query: every certificate credential is looked up here."""
         der = base64.b64encode(cert.public_bytes(Encoding.DER)).decode()
         serial = serial_hex(cert.serial_number)
         rows = await self.query(
-            "SELECT 'e', label, certificate FROM enrollments WHERE serial = ? AND "
-            "decision = 'issued' UNION ALL SELECT 'r', reason, issuer FROM revocations "
+            "SELECT 'e', label, certificate, identity FROM enrollments WHERE serial = ? AND "
+            "decision = 'issued' UNION ALL SELECT 'r', reason, issuer, '' FROM revocations "
             "WHERE serial = ?", serial, serial)
         issuer = authority_key_id(cert)
-        profile = next((str(label) for what, label, stored in rows if what == "e"
-                        and stored is not None and hmac.compare_digest(str(stored), der)),
-                       None)
-        revoked = next((str(reason) for what, reason, by in rows
+        issued: tuple[str | None, str | None] = next(
+            ((str(label), str(by)) for what, label, stored, by in rows
+             if what == "e" and stored is not None and hmac.compare_digest(str(stored), der)),
+            (None, None))
+        revoked = next((str(reason) for what, reason, by, _ in rows
                         if what == "r" and (not by or not issuer or by == issuer)), None)
-        return Standing(profile, revoked)
+        return Standing(issued[0], issued[1], revoked)
 
     async def certificate(self, serial: str) -> str | None:
         """The base64 DER of the certificate this RA issued with `serial` (hex)."""
@@ -644,19 +680,65 @@ class Store(Service):
     # -- pending approvals -----------------------------------------------
     async def find_pending(self, label: str, identity: str, key_sha256: str
                            ) -> dict[str, Any] | None:
-        """The newest held request for this key and identity (any status but issued)."""
+        """The newest held request for this key and identity, whatever its status
+        (pending, approved, issuing, issued, rejected)."""
         rows = await self._rows(
             "SELECT * FROM pending WHERE label = ? AND identity = ? AND key_sha256 = ? "
-            "AND status != 'issued' ORDER BY id DESC LIMIT 1", label, identity, key_sha256)
+            "ORDER BY id DESC LIMIT 1", label, identity, key_sha256)
         return rows[0] if rows else None
 
     async def hold(self, label: str, operation: str, identity: str, key_sha256: str,
-                   subject: str, sans: Sequence[str], csr_b64: str) -> int:
-        return await self._write(
+                   subject: str, sans: Sequence[str], csr_b64: str,
+                   most: int | None = None) -> int | None:
+        """Hold a request for an operator; its id, or None when `identity` already has
+        `most` requests awaiting a decision (counted and inserted in one transaction,
+        under a per-identity lock on PostgreSQL, so concurrent requests and nodes
+        cannot pass the cap together)."""
+        insert = self.dialect.sql(
             "INSERT INTO pending (at, label, operation, identity, key_sha256, subject, sans, "
-            "csr, status) VALUES (?,?,?,?,?,?,?,?,'pending') RETURNING id",
-            self.clock(), label, operation, identity, key_sha256, subject,
-            json.dumps(list(sans)), csr_b64)
+            "csr, status) VALUES (?,?,?,?,?,?,?,?,'pending') RETURNING id")
+        args = (self.clock(), label, operation, identity, key_sha256, subject,
+                json.dumps(list(sans)), csr_b64)
+
+        def run(cursor: Any) -> int | None:
+            if most is not None:
+                if self.dialect is POSTGRES:
+                    cursor.execute("SELECT pg_advisory_xact_lock(7031, hashtext(%s))",
+                                   (identity,))
+                cursor.execute(self.dialect.sql("SELECT COUNT(*) FROM pending WHERE "
+                                                "identity = ? AND status = 'pending'"),
+                               (identity,))
+                if int(cursor.fetchone()[0]) >= most:
+                    return None
+            cursor.execute(insert, args)
+            return int(cursor.fetchone()[0])
+        held: int | None = await self._transact(run)
+        return held
+
+    async def claim(self, pending_id: int, stale_after: float) -> bool:
+        """Take an approved request to issue it: True for exactly one caller (on every
+        node), until `release` or the issuance is recorded.  A claim older than
+        `stale_after` seconds (its node died while issuing) can be taken again."""
+        now = self.clock()
+        return await self._write(
+            "UPDATE pending SET status = 'issuing', claimed_at = ? WHERE id = ? AND "
+            "(status = 'approved' OR (status = 'issuing' AND claimed_at < ?))",
+            now, pending_id, now - stale_after) == 1
+
+    async def release(self, pending_id: int) -> None:
+        """Give a claim back (the CA failed): the next retry may issue."""
+        await self._write("UPDATE pending SET status = 'approved', claimed_at = NULL "
+                          "WHERE id = ? AND status = 'issuing'", pending_id)
+
+    def pending_issued(self, pending_id: int) -> Callable[[Any, str], None]:
+        """The `record(on_issued=...)` hook that marks a claimed request issued with its
+        serial, in the transaction that records the issuance."""
+        sql = self.dialect.sql("UPDATE pending SET status = 'issued', serial = ? "
+                               "WHERE id = ?")
+
+        def update(cursor: Any, serial: str) -> None:
+            cursor.execute(sql, (serial, pending_id))
+        return update
 
     async def decide(self, pending_id: int, approve: bool, reason: str, by: str
                      ) -> str | None:
@@ -688,10 +770,6 @@ class Store(Service):
         if previous is not None:
             await self.audit(event, by, pending=pending_id, reason=reason, previous=previous)
         return previous
-
-    async def mark_issued(self, pending_id: int, serial: str) -> None:
-        await self._write("UPDATE pending SET status = 'issued', serial = ? WHERE id = ?",
-                          serial, pending_id)
 
     async def pending(self, status: str | None = "pending") -> list[dict[str, Any]]:
         where, args = _filters(status=status)

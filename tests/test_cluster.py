@@ -11,14 +11,21 @@ store may hold at most that many records no device saw.
 
 from __future__ import annotations
 
+import base64
+import http.client
+import ssl
+import threading
 import time
 from pathlib import Path
 from typing import Iterator
 
+import psycopg
 import pytest
+from cryptography.hazmat.primitives.serialization import pkcs7
 
+from estra.wire import serial_hex
 from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, wait_for
-from tests.conftest import Server
+from tests.conftest import PASSWORD, Server
 from tests.test_store_postgres import database  # noqa: F401  (the fixture)
 
 REQUESTS, THREADS, SECONDS = 400, 8, 40
@@ -91,3 +98,57 @@ def test_readme_node_config() -> None:
     assert settings.listen.startswith("haproxy:tcp:8443:")
     assert settings.admin_listen.startswith("tcp:9443:")
     assert settings.store_url.startswith("postgresql://")
+
+
+def _enroll_together(ports: list[int], cafile: Path, body: bytes) -> list[tuple[int, str]]:
+    """One POST of `body` per port, all sent at once (connected first, then a barrier):
+    (status, serial or Retry-After) each."""
+    ctx = ssl.create_default_context(cafile=str(cafile))
+    auth = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+    headers = {"Content-Type": "application/pkcs10", "Authorization": f"Basic {auth}"}
+    barrier, answers = threading.Barrier(len(ports)), [(0, "")] * len(ports)
+
+    def post(i: int) -> None:
+        conn = http.client.HTTPSConnection("127.0.0.1", ports[i], context=ctx, timeout=30)
+        try:
+            conn.connect()
+            barrier.wait(30)
+            conn.request("POST", "/.well-known/est/manual/simpleenroll", body, headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            answers[i] = (resp.status, serial_hex(pkcs7.load_der_pkcs7_certificates(
+                base64.b64decode(data))[0].serial_number) if resp.status == 200
+                else resp.getheader("Retry-After", ""))
+        finally:
+            conn.close()
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(ports))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return answers
+
+
+def test_approved_request_issued_once_by_two_nodes(database: str, tmp_path: Path) -> None:
+    """Two nodes on one PostgreSQL, one approved request, ten retries racing (five per
+    node): one certificate is issued and recorded; every 200 carries it, the others
+    are 202 with a short Retry-After; a later retry gets that same certificate."""
+    config = (f'[store]\nurl = "{database}"\n\n[profiles.manual]\napproval = "manual"\n'
+              'approval_retry_after = 60\n')
+    listen = "tcp:0:interface=127.0.0.1"
+    nodes = [start_node(tmp_path / "a", config, listen)]
+    try:
+        nodes.append(start_node(tmp_path / "b", config, listen, like=nodes[0]))
+        body = csrs(1, "approved")[0]
+        assert _enroll_together([nodes[0].port], nodes[0].ca, body)[0][0] == 202
+        with psycopg.connect(database, autocommit=True) as db:
+            assert db.execute("UPDATE pending SET status = 'approved'").rowcount == 1
+        answers = _enroll_together([node.port for node in nodes] * 5, nodes[0].ca, body)
+        serials = {value for status, value in answers if status == 200}
+        assert len(serials) == 1, answers
+        assert {a for a in answers if a[0] != 200} <= {(202, "5")}, answers
+        assert _enroll_together([nodes[1].port], nodes[0].ca, body) == [(200, *serials)]
+        assert list(issued_serials(database).values()) == [1]
+    finally:
+        for node in nodes:
+            node.stop()

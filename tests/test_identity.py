@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.hazmat.primitives.serialization import Encoding
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.auth import (BASIC, ISSUED, RA, UNRECORDED, Authenticator, Identity, Peer,
                         parse_principal)
+from estra import wire
 from estra.config import Profile
 from estra.crls import RevocationLists
 from estra.errors import Forbidden, Unauthorized
 from estra.tls import TrustStore
 from estra.store import Standing
 from tests import pki
+from tests.test_approvals import store_before
 
 CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
 
@@ -67,10 +71,13 @@ def duplicated_extensions(cert: x509.Certificate) -> x509.Certificate:
 class CertificateTests(SynchronousTestCase):
     def setUp(self) -> None:
         self.ca, self.ra_ca = pki.CA("our CA"), pki.CA("RA CA")
-        self.recorded: dict[int, str] = {}
+        self.recorded: dict[int, str] = {}                    # serial -> profile
+        self.enrolled_by: dict[int, str] = {}                 # serial -> principal
 
         async def standing(cert: x509.Certificate) -> Standing:
-            return Standing(self.recorded.get(cert.serial_number))
+            label = self.recorded.get(cert.serial_number)
+            return Standing(label, None if label is None else self.enrolled_by.get(
+                cert.serial_number, "basic:someone"))
         self.auth = Authenticator(TrustStore("issuing CA", [self.ca.cert]),
                                   TrustStore("bootstrap", [self.ca.cert]), None,  # type: ignore[arg-type]
                                   "estra", lambda: pki.NOW.timestamp(), standing,
@@ -95,6 +102,27 @@ class CertificateTests(SynchronousTestCase):
         self.assertIsInstance(self.identify(stranger, Profile("a")).value, Unauthorized)
         self.assertEqual(self.identify(stranger, Profile("a", accept_issued_from=("*",))
                                        ).realm, UNRECORDED)
+
+    def test_same_name_from_two_manufacturers_never_collides(self) -> None:
+        """Devices of two bootstrap anchors (or RAs, or SCEP profiles) with one CN are two
+        principals after re-enrollment, and stay so over further re-enrollments;
+        certificates enrolled by Basic users keep "issued:PROFILE:CN"."""
+        principals = []
+        for enrolled_by in ("bootstrap:aaaa:dev", "bootstrap:bbbb:dev", "ra:cccc:ra-1",
+                            "scep-static:a:", "issued:a@bootstrap/aaaa:dev", "basic:alice"):
+            cert = self.ca.issue(pki.name("dev"), pki.ec_key().public_key())
+            self.recorded[cert.serial_number] = "a"
+            self.enrolled_by[cert.serial_number] = enrolled_by
+            identity = self.identify(cert, Profile("a"))
+            self.assertEqual(self.identify(cert, Profile("b", accept_issued_from=("a",))
+                                           ).principal, identity.principal)
+            self.assertEqual(identity.name, "dev")              # what {identity} stands for
+            principals.append(identity.principal)
+        self.assertEqual(principals, [
+            "issued:a@bootstrap/aaaa:dev", "issued:a@bootstrap/bbbb:dev",
+            "issued:a@ra/cccc:dev", "issued:a@scep-static/a:dev",
+            "issued:a@bootstrap/aaaa:dev", "issued:a:dev"])
+        self.assertIsInstance(self.identify(cert, Profile("b")).value, Unauthorized)
 
     def test_ra_only_from_ra_trust(self) -> None:
         """id-kp-cmcRA makes an RA only under an ra_trust anchor (or a pinned leaf)."""
@@ -139,7 +167,7 @@ class RevokedCredentialTests(SynchronousTestCase):
         self.standing: dict[int, Standing] = {}
 
         async def standing(cert: x509.Certificate) -> Standing:
-            return self.standing.get(cert.serial_number, Standing("a"))
+            return self.standing.get(cert.serial_number, Standing("a", "basic:someone"))
         self.lists = RevocationLists([self.crl], lambda: self.now, recheck_seconds=0)
         self.auth = Authenticator(TrustStore("issuing CA", [self.ca.cert]),
                                   TrustStore("bootstrap", [self.mfr.cert]), None,  # type: ignore[arg-type]
@@ -166,7 +194,7 @@ class RevokedCredentialTests(SynchronousTestCase):
         """A certificate the store says was revoked authenticates nothing: 403 "revoked:"
         over TLS and as a SCEP signer alike; another one of the same CA still does."""
         cert = self.ca.issue(pki.name("dev"), pki.ec_key().public_key())
-        self.standing[cert.serial_number] = Standing("a", "keyCompromise")
+        self.standing[cert.serial_number] = Standing("a", "basic:someone", "keyCompromise")
         for tls in (True, False):
             refused = self.identify(cert, tls).value
             self.assertIsInstance(refused, Forbidden)
@@ -252,7 +280,7 @@ class StandingTests(SynchronousTestCase):
                           "reason, serial, certificate) VALUES (0,'basic:a','basic','-','p',"
                           "'simpleenroll','','','','[]','issued','issued','',?,?)",
                           (serial, der))
-        self.assertEqual(run(store.standing(cert)), Standing("p", None))
+        self.assertEqual(run(store.standing(cert)), Standing("p", "basic:a"))
         pool.conn.execute("INSERT INTO revocations (at, serial, issuer, label, upstream, kind, "
                           "reason, revoked_by, outcome, detail) VALUES (0,?,?,'p','local',"
                           "'local','superseded','op','crl','')",
@@ -262,4 +290,69 @@ class StandingTests(SynchronousTestCase):
                           "reason, revoked_by, outcome, detail) VALUES (0,?,?,'p','local',"
                           "'local','keyCompromise','op','crl','')",
                           (serial, authority_key_id(cert)))
-        self.assertEqual(run(store.standing(cert)), Standing("p", "keyCompromise"))
+        self.assertEqual(run(store.standing(cert)), Standing("p", "basic:a", "keyCompromise"))
+
+
+class IssuedOriginStoreTests(SynchronousTestCase):
+    """The issued principal's origin as the store records it (in-memory SQLite)."""
+
+    def setUp(self) -> None:
+        self.ca = pki.CA("our CA")
+        self.store, self.cursor = store_before("_issued_principals_with_origin")
+
+    def issue(self, enrolled_by: str, label: str = "a") -> x509.Certificate:
+        """A certificate with CN "dev", recorded as issued under `label` to `enrolled_by`."""
+        cert = self.ca.issue(pki.name("dev"), pki.ec_key().public_key())
+        self.cursor.execute(
+            "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
+            "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, "
+            "certificate) VALUES (1, ?, 'x', '192.0.2.1', ?, 'simpleenroll', '', '', "
+            "'CN=dev', '[]', 'issued', 'issued', '', ?, ?)",
+            (enrolled_by, label, wire.serial_hex(cert.serial_number),
+             base64.b64encode(cert.public_bytes(Encoding.DER)).decode()))
+        self.cursor.connection.commit()
+        return cert
+
+    def principal(self, cert: x509.Certificate) -> str:
+        self.successResultOf(Deferred.fromCoroutine(self.store.migrate()))
+        auth = Authenticator(TrustStore("issuing CA", [self.ca.cert]),
+                             TrustStore("bootstrap", []), None,  # type: ignore[arg-type]
+                             "estra", lambda: pki.NOW.timestamp(), self.store.standing)
+        identity = self.successResultOf(Deferred.fromCoroutine(auth.authenticate(
+            Peer("192.0.2.1", (cert,), None, None), Profile("a"))))
+        return str(identity.principal)
+
+    def test_two_manufacturers_one_cn(self) -> None:
+        """Two devices named "dev" bootstrapped under two anchors re-enroll as two
+        principals; a Basic user's "dev" keeps issued:a:dev."""
+        first, second = self.issue("bootstrap:aaaa:dev"), self.issue("bootstrap:bbbb:dev")
+        basic = self.issue("basic:alice")
+        self.assertEqual([self.principal(c) for c in (first, second, basic)],
+                         ["issued:a@bootstrap/aaaa:dev", "issued:a@bootstrap/bbbb:dev",
+                          "issued:a:dev"])
+
+    def test_migration_moves_open_rows_of_one_origin(self) -> None:
+        """Held requests and unused codes of "issued:a:dev" move to the new principal when
+        one origin issued "dev" under a; with two origins ("b") they stay; decided and
+        used rows are history and stay."""
+        self.issue("bootstrap:aaaa:dev")
+        self.issue("bootstrap:aaaa:dev", "b")
+        self.issue("bootstrap:cccc:dev", "b")
+        rows = [("issued:a:dev", "pending"), ("issued:a:dev", "issued"),
+                ("issued:b:dev", "approved")]
+        for identity, status in rows:
+            self.cursor.execute("INSERT INTO pending (at, label, operation, identity, "
+                                "key_sha256, subject, sans, csr, status) VALUES (1, 'a', "
+                                "'simplereenroll', ?, 'k', 'CN=dev', '[]', '', ?)",
+                                (identity, status))
+        for n, used in enumerate((None, 5.0)):
+            self.cursor.execute("INSERT INTO codes (code_sha256, identity, created, expires, "
+                                "used_at) VALUES (?, 'issued:a:dev', 1, 2, ?)", (str(n), used))
+        self.cursor.connection.commit()
+        self.successResultOf(Deferred.fromCoroutine(self.store.migrate()))
+        self.assertEqual(
+            [r[0] for r in self.cursor.execute("SELECT identity FROM pending ORDER BY id")],
+            ["issued:a@bootstrap/aaaa:dev", "issued:a:dev", "issued:b:dev"])
+        self.assertEqual(
+            [r[0] for r in self.cursor.execute("SELECT identity FROM codes ORDER BY id")],
+            ["issued:a@bootstrap/aaaa:dev", "issued:a:dev"])

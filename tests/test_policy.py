@@ -14,8 +14,15 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AttributeOID, NameOID
+from twisted.trial.unittest import SynchronousTestCase
+
+from estra.auth import BASIC, Identity, Peer
+from estra.config import Profile
+from estra.errors import Forbidden
+from estra.policy import ENROLL, Policy
 
 from tests import pki
+from tests.fuzzing import csr_info, extension, name_der, seq, sign_csr, tlv
 from tests.conftest import PASSWORD, Server, estra_cli, issued, parse_http
 
 CONFIG = """
@@ -341,3 +348,64 @@ def test_store_survives_restart(server: Server, tmp_path: Path) -> None:
         accepts(restarted, tmp_path, "manual/simpleenroll", build(key, pki.name("restart")))
     finally:
         restarted.stop()
+
+
+class DefaultPolicyNameTests(SynchronousTestCase):
+    """`Policy.check` under a profile with no settings (in process): names a CA must
+    never certify are refused with 403 and the rule's name, whatever the face."""
+
+    def setUp(self) -> None:
+        self.profile = Profile("default")
+        self.identity = Identity(BASIC, "alice", "", Peer("192.0.2.1", (), None, None))
+        self.policy = Policy(lambda: 0.0)
+        self.key = pki.ec_key()
+
+    def refused(self, csr_der: bytes, rule: str) -> None:
+        with self.assertRaises(Forbidden) as caught:
+            self.policy.check(ENROLL, self.identity, x509.load_der_x509_csr(csr_der),
+                              self.profile)
+        self.assertEqual(caught.exception.status, 403)
+        self.assertTrue(caught.exception.reason.startswith(rule + ": "),
+                        caught.exception.reason)
+
+    def with_san(self, tag: int, value: bytes) -> bytes:
+        return sign_csr(csr_info(self.key, extensions=[
+            extension("2.5.29.17", seq(tlv(tag, value)))]), self.key)
+
+    def test_eight_byte_ip_address_refused(self) -> None:
+        """An 8-byte iPAddress (cryptography reads it as 10.0.0.0/24) is refused."""
+        self.refused(self.with_san(0x87, bytes([10, 0, 0, 0, 255, 255, 255, 0])),
+                     "san-ip-syntax")
+
+    def test_thirty_two_byte_ip_address_refused(self) -> None:
+        """A 32-byte iPAddress (an IPv6 network) is refused."""
+        self.refused(self.with_san(0x87, bytes(16) + b"\xff" * 16), "san-ip-syntax")
+
+    def test_four_and_sixteen_byte_ip_addresses_pass(self) -> None:
+        """4- and 16-byte iPAddress names are what RFC 5280 asks for: accepted."""
+        for raw in (bytes([10, 0, 0, 1]), bytes(15) + b"\x01"):
+            self.policy.check(ENROLL, self.identity,
+                              x509.load_der_x509_csr(self.with_san(0x87, raw)), self.profile)
+
+    def test_scheme_less_uri_refused(self) -> None:
+        """A URI SAN without a scheme ("//host/x", "device-1") is refused."""
+        for uri in (b"device-1", b"//host.example/x", b":nothing"):
+            self.refused(self.with_san(0x86, uri), "san-uri-syntax")
+
+    def test_absolute_uri_passes(self) -> None:
+        """"urn:dev:1" and "https://host/x" are absolute URIs: accepted."""
+        for uri in (b"urn:dev:1", b"https://host.example/x"):
+            self.policy.check(ENROLL, self.identity,
+                              x509.load_der_x509_csr(self.with_san(0x86, uri)), self.profile)
+
+    def test_nul_in_common_name_refused(self) -> None:
+        """A NUL (or any control character) in the CN is refused."""
+        for value in (b"good.example\x00evil", b"a\x1bb", b"a\x7fb"):
+            self.refused(sign_csr(csr_info(self.key, subject=name_der(
+                [("2.5.4.3", 0x0C, value)])), self.key), "subject-control")
+
+    def test_control_characters_in_sans_refused(self) -> None:
+        """A NUL in an rfc822Name or in a directoryName's attribute is refused."""
+        self.refused(self.with_san(0x81, b"a@b\x00.example"), "san-control")
+        self.refused(self.with_san(0xA4, name_der([("2.5.4.3", 0x0C, b"x\x00y")])),
+                     "subject-control")
