@@ -80,7 +80,8 @@ def add_parsers(commands: Any) -> None:
     enrollments = commands.add_parser("enrollments", help="enrollment records")
     enrollments.add_argument("action", choices=["list"])
     enrollments.add_argument("--identity")
-    enrollments.add_argument("--decision", choices=["issued", "rejected", "held", "failed"])
+    enrollments.add_argument("--decision",
+                             choices=["issued", "resent", "rejected", "held", "failed"])
     enrollments.add_argument("--label")
     enrollments.add_argument("--since", type=parse_duration, help="e.g. 24h")
     enrollments.add_argument("--limit", type=int, default=50)
