@@ -23,7 +23,6 @@ import argparse
 import base64
 import datetime
 import json
-import re
 import sys
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -39,7 +38,7 @@ from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra.wire import authority_key_id, serial_hex
+from estra.wire import authority_key_id, normalise_serial, serial_hex
 from estra.config import Settings
 from estra.errors import EstError
 from estra.http import NotFoundResource, answer_error, respond, run_async
@@ -64,18 +63,17 @@ REASONS: dict[str, x509.ReasonFlags] = {
     "certificateHold": x509.ReasonFlags.certificate_hold,
     "privilegeWithdrawn": x509.ReasonFlags.privilege_withdrawn,
 }
-_HEX = re.compile(r"^(0x)?[0-9a-fA-F]+$")
 #: Outcomes after which the certificate is revoked where it can be.
 DONE = ("revoked", "crl", "recorded")
 
 
 def parse_serial(text: str) -> int:
-    """A serial as operators paste it: hex, with or without colons or 0x."""
-    compact = text.strip().replace(":", "")
-    if not _HEX.match(compact):
+    """A serial as operators paste it (estra.wire.normalise_serial), for argparse."""
+    try:
+        return int(normalise_serial(text), 16)
+    except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a hexadecimal serial number "
-                                         "(as `openssl x509 -serial` prints it)")
-    return int(compact, 16)
+                                         "(as `openssl x509 -serial` prints it)") from None
 
 
 def key_id(cert: x509.Certificate | None) -> str:

@@ -634,9 +634,6 @@ class Store(Service):
         await self._write("INSERT INTO audit (at, kind, identity, detail) VALUES (?,?,?,?)",
                           self.clock(), kind, identity, json.dumps(detail, sort_keys=True))
 
-    async def audit_events(self, limit: int = 100) -> list[dict[str, Any]]:
-        return await self._rows("SELECT * FROM audit ORDER BY id DESC LIMIT ?", limit)
-
     async def search_enrollments(self, exact: dict[str, str], subject: str = "",
                                  since: float | None = None, until: float | None = None,
                                  limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
@@ -995,24 +992,6 @@ def _sqlite_setup(conn: Any) -> None:
     # Deleted rows are zeroed, not left in free pages (Debian builds do this by default):
     # migration 3 drops SCEP requests that still carried their challengePassword.
     conn.execute("PRAGMA secure_delete=ON")
-
-
-def run_sync(reactor: Any, store: Store, work: Callable[[Store], Any]) -> Any:
-    """Helper for the CLI: start the pool, migrate, run `work`, stop (blocking)."""
-    from twisted.internet import task
-
-    result: list[Any] = []
-
-    async def main(reactor: Any) -> None:
-        store.pool.start()
-        try:
-            await store.migrate()
-            result.append(await work(store))
-        finally:
-            store.pool.close()
-
-    task.react(lambda r: Deferred.fromCoroutine(main(r)))
-    return result[0] if result else None
 
 
 _ = sqlite3  # the sqlite3 DB-API module is loaded by name by adbapi

@@ -25,6 +25,7 @@ from twisted.python.threadpool import ThreadPool
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent, HTTPConnectionPool
 
+from estra import wire
 from estra.auth import Htpasswd
 from estra.config import ConfigError, settings_from_string
 from estra.console.csr import decode_csr
@@ -392,12 +393,18 @@ class ConsoleTests(ConsoleFixture):
             at=self.now[0], identity="basic:alice", method="basic", peer="10.0.0.7",
             label="default", operation="simpleenroll", csr_sha256="c", key_sha256="k",
             subject="CN=found-me", sans=[], decision="issued", rule="issued", reason="",
-            serial=f"{cert.serial_number:x}", not_after=None,
+            serial=wire.serial_hex(cert.serial_number), not_after=None,
             certificate=base64.b64encode(pki.der(cert)).decode()))
         b = self.browser()
         await b.login("view")
         _, _, body = await b.go("GET", "/console/enrollments?subject=found&identity=basic:alice")
         self.assertIn(f"/console/enrollments/{rid}", body)
+        # a serial as operators paste it: lower case, with colons (openssl x509 -serial)
+        pasted = ":".join(f"{b:02x}" for b in cert.serial_number.to_bytes(20, "big")
+                          .lstrip(b"\0"))
+        for serial in (pasted, f"serial={cert.serial_number:X}"):
+            _, _, body = await b.go("GET", "/console/enrollments?serial=" + serial)
+            self.assertIn(f"/console/enrollments/{rid}", body, serial)
         _, _, body = await b.go("GET", "/console/enrollments?subject=nothere")
         self.assertNotIn(f"/console/enrollments/{rid}", body)
         _, _, body = await b.go("GET", f"/console/enrollments/{rid}")

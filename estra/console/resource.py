@@ -466,7 +466,7 @@ class Console(Resource):
     async def _enrollments(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
         def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
-            return ({k: values[k].lower() if k == "serial" else values[k]
+            return ({k: _serial(values[k]) if k == "serial" else values[k]
                      for k in ENROLLMENT_COLUMNS}, ("subject", values["subject"]))
         await self._search(request, operator, csrf, pages.ENROLLMENTS, "enrollments", where,
                            self.store.search_enrollments)
@@ -699,3 +699,12 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                    TrustStore("operator", anchors) if anchors else None, reactor=reactor,
                    devices=devices, pool=pool, revoke=revoke,
                    operator_eku=settings.operator_eku, device_cas=device_cas)
+
+
+def _serial(text: str) -> str:
+    """A serial as operators paste it, in the store's form (estra.wire.normalise_serial),
+    or the text as typed when it is not hexadecimal (it then matches nothing)."""
+    try:
+        return wire.normalise_serial(text) if text.strip() else ""
+    except ValueError:
+        return text
