@@ -49,7 +49,7 @@ from cryptography.x509.oid import NameOID
 from estra.admin import admin_root
 from estra.console import console_root
 from estra.fullcmc import FullCmc
-from estra.scep import ScepFrontEnd, scep_root
+from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
@@ -424,6 +424,8 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     _CaFollow(reactor, reloader, settings.ca_sync_seconds).setServiceParent(top)
     if settings.scep_listen:
         _scep_service(reactor, settings, holder, tls, limits, adopted).setServiceParent(top)
+        if singletons:
+            nonce_sweeper(reactor, store).setServiceParent(top)
     if settings.admin_listen and singletons:
         admin_endpoint: Any = _limited(reactor, settings, "admin.listen", settings.admin_listen,
                                        limits, "admin", adopted)
