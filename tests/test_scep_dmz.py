@@ -28,7 +28,7 @@ from twisted.internet.task import Clock
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
-from twisted.web.server import Site
+from twisted.web.server import NOT_DONE_YET, Site
 
 from estra import scep_message as sm
 from estra.cms import ID_DATA, attribute, issuer_serial, sign
@@ -163,12 +163,12 @@ class CpuTests(SynchronousTestCase, _Setup):
         self.assertTrue(all(r.status == sm.Status.SUCCESS for _, r in normal), normal)
         before = self.decrypts
         many = [timed(180) for _ in range(5)]
+        ratio = statistics.median(t for t, _ in many) / statistics.median(t for t, _ in normal)
+        self.assertLess(ratio, 2.0, f"180 recipient infos cost {ratio:.1f}x a normal message")
         self.assertEqual(self.decrypts, before)
         for _, result in many:
             self.assertIsInstance(result, BadRequest)
             self.assertIn("recipient infos", result.reason)
-        ratio = statistics.median(t for t, _ in many) / statistics.median(t for t, _ in normal)
-        self.assertLess(ratio, 2.0, f"180 recipient infos cost {ratio:.1f}x a normal message")
 
     def test_only_the_ra_recipient_is_decrypted(self) -> None:
         """Of 8 recipient infos (7 naming other keys by subjectKeyIdentifier), only the
@@ -331,7 +331,7 @@ class _Hook(Resource):
 
     def render_POST(self, request: Any) -> Any:
         if self.silent:
-            return Deferred()                    # never answers (NOT_DONE_YET)
+            return NOT_DONE_YET                  # never answers
         request.setResponseCode(self.status)
         return json.dumps({"allow": True}).encode() if self.status == 200 else b"oops"
 
