@@ -7,15 +7,20 @@ own trouble never spending a device's failed-login budget.  In memory (tests/fuz
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import sqlite3
 import statistics
 import tempfile
+import threading
 import time
 from datetime import timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
 
 from asn1crypto import cms as asn1_cms
 from attrs import evolve
@@ -39,8 +44,12 @@ from estra.store import MIGRATIONS, Store, migrate_blocking, open_store, run_blo
 from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from tests import pki
+from tests.conftest import Server
+from tests.fakeca import FakeHandler, FakeServer, serve
 from tests.fuzzing import SCEP_PASSWORD, World, shared_world
-from tests.test_scep_security import seal
+from tests.test_scep import answer, http, ra_certificates, request_for, scep_url
+from tests.test_scep import self_signed as scep_device
+from tests.test_scep_security import issued_records, seal
 from tests.test_store_postgres import database  # noqa: F401 - the fixture
 
 
@@ -404,3 +413,65 @@ class WebhookBudgetTests(TestCase):
 def test_nonce_migration_postgres(database: str) -> None:
     """The senderNonce migration on PostgreSQL."""
     check_nonce_migration(open_store(database, FilePath(tempfile.mkdtemp()), time.time))
+
+
+# -- a real crash: kill -9 while a request is being decided --------------------------------
+
+
+class SlowWebhook(FakeHandler):
+    """A challenge service that allows "sesame", once `state["go"]` is set."""
+
+    def do_POST(self) -> None:
+        doc = json.loads(self.body())
+        self.server.state.setdefault("seen", []).append(doc["transaction_id"])
+        self.server.state["go"].wait(30)
+        self.reply_json(200, {"allow": doc["challenge"] == SCEP_PASSWORD})
+
+
+@pytest.fixture
+def slow_webhook(tmp_path: Path) -> Iterator[FakeServer]:
+    state: dict[str, Any] = {"go": threading.Event()}
+    try:
+        yield from serve(SlowWebhook, tmp_path, state=state)
+    finally:
+        state["go"].set()
+
+
+def test_kill_9_while_deciding_loses_nothing(start_estra: Callable[..., Server],
+                                             slow_webhook: FakeServer, tmp_path: Path) -> None:
+    """estra killed (SIGKILL) while the webhook decides a PKCSReq: nothing was issued,
+    so the device's identical retransmission after the restart enrolls (on 13fbe27 its
+    senderNonce was already committed: FAILURE "replay"); sent once more, it gets the
+    same certificate, and one certificate is on record."""
+    config = f"""
+[scep]
+listen = "tcp:0:interface=127.0.0.1"
+
+[profiles.default]
+scep_challenge = "webhook"
+scep_webhook = "https://localhost:{slow_webhook.server_address[1]}/scep-challenge"
+scep_webhook_trust = "{tmp_path / 'fake-ca.pem'}"
+"""
+    server = start_estra(config)
+    ra, _ = ra_certificates(server)
+    who = scep_device("crash-9")
+    request = sm.pkcs_req(request_for(who, "crash-9", SCEP_PASSWORD), who, ra)
+    def send() -> None:
+        with contextlib.suppress(OSError):           # the server dies mid-request
+            http(scep_url(server) + "?operation=PKIOperation", request.der)
+    sent = threading.Thread(target=send, daemon=True)
+    sent.start()
+    deadline = time.monotonic() + 30
+    while not slow_webhook.state.get("seen") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert slow_webhook.state.get("seen"), server.log.read_text()
+    server.proc.kill()                                   # SIGKILL: no shutdown at all
+    server.proc.wait(15)
+    sent.join(30)
+    slow_webhook.state["go"].set()
+    server._start(config)
+    first = request.check(answer(server, request.der, who))
+    assert first.status == sm.Status.SUCCESS, first.fail_info_text
+    again = request.check(answer(server, request.der, who))
+    assert again.issued(who)[0] == first.issued(who)[0]
+    assert len(issued_records(server, "crash-9")) == 1
