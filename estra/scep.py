@@ -22,6 +22,13 @@ GetCert answer only that key); its serial commits with the enrollment
 record; a request that could not be answered (a non-RSA signer) is refused
 before anything is spent; stored requests carry no challengePassword;
 device-supplied values are escaped in logs and never become metric labels.
+
+Issue #17 (`ScepFrontEnd.operation`): cheap checks first, writing nothing; the
+senderNonce looked up before any private-key work (the same bytes again get the
+answer as it stands, other bytes with a seen nonce are a replay); one RSA
+decryption, of the RA's own recipient info; the nonce, the message's SHA-256 and
+how it was answered stored with the transaction; old nonces swept by a timer
+(`nonce_sweeper`), never on a request's path.
 """
 
 from __future__ import annotations

@@ -809,20 +809,23 @@ class Store(Service):
         await self._write("DELETE FROM console_sessions WHERE token_sha256 = ?", token_sha256)
 
 
-def _migrate(cursor: Any, dialect: _Dialect) -> int:
+def _migrate(cursor: Any, dialect: _Dialect, upto: int | None = None) -> int:
+    """Apply the migrations the database lacks, up to number `upto` (all by default;
+    tests make stores of an earlier schema with it); the schema version reached."""
+    wanted = MIGRATIONS[:upto]
     if dialect is POSTGRES:
         cursor.execute("SELECT pg_advisory_xact_lock(7030)")   # one node migrates at a time
     cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     cursor.execute("SELECT MAX(version) FROM schema_version")
     current = cursor.fetchone()[0] or 0
-    for number, statements in enumerate(MIGRATIONS[current:], current + 1):
+    for number, statements in enumerate(wanted[current:], current + 1):
         for statement in statements:
             if callable(statement):
                 statement(cursor, dialect)
             else:
                 cursor.execute(statement.format(id=dialect.id_column))
         cursor.execute(dialect.sql("INSERT INTO schema_version VALUES (?)"), (number,))
-    return len(MIGRATIONS)
+    return len(wanted)
 
 
 def migrate_blocking(store: Store) -> int:

@@ -28,6 +28,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from twisted.internet import reactor
+from twisted.internet.address import IPv4Address
 from twisted.internet.defer import Deferred
 from twisted.internet.task import Clock
 from twisted.python.filepath import FilePath
@@ -40,7 +41,7 @@ from estra.cms import ID_DATA, attribute, issuer_serial, sign
 from estra.config import Profile
 from estra.errors import BadRequest
 from estra.scep import NONCE_MEMORY, ScepFrontEnd, nonce_sweeper
-from estra.store import MIGRATIONS, Store, migrate_blocking, open_store, run_blocking
+from estra.store import MIGRATIONS, Store, _migrate, migrate_blocking, open_store, run_blocking
 from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from tests import pki
@@ -286,14 +287,7 @@ def check_nonce_migration(store: Store) -> None:
     seen, long = os.urandom(16), os.urandom(1000)
 
     def previous(cursor: Any, dialect: Any) -> None:
-        cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        for number, statements in enumerate(MIGRATIONS[:-1], 1):
-            for statement in statements:
-                if callable(statement):
-                    statement(cursor, dialect)
-                else:
-                    cursor.execute(statement.format(id=dialect.id_column))
-            cursor.execute(dialect.sql("INSERT INTO schema_version VALUES (?)"), (number,))
+        _migrate(cursor, dialect, len(MIGRATIONS) - 1)
         for nonce in (seen, long):
             cursor.execute(dialect.sql("INSERT INTO scep_nonces (nonce, at) VALUES (?, ?)"),
                            (nonce.hex(), time.time()))
@@ -353,9 +347,12 @@ class WebhookBudgetTests(TestCase):
     def setUp(self) -> None:
         self.world = World()
         self.hook = _Hook()
-        port = reactor.listenTCP(0, Site(self.hook), interface="127.0.0.1")
+        port = reactor.listenTCP(0, Site(self.hook),  # type: ignore[arg-type]
+                                 interface="127.0.0.1")
         self.addCleanup(port.stopListening)
-        self.url = f"http://127.0.0.1:{port.getHost().port}/hook"
+        address = port.getHost()
+        assert isinstance(address, IPv4Address)
+        self.url = f"http://127.0.0.1:{address.port}/hook"
         self.http = UpstreamHTTP(reactor, "webhook", "hook", ClientTLSPolicy(None),
                                  timeout=0.5, connect_timeout=0.5, retries=0)
         self.addCleanup(self.http.pool.closeCachedConnections)
