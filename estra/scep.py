@@ -500,8 +500,8 @@ NONCE_MEMORY = 86400.0
 
 
 def nonce_sweeper(clock: Any, store: Store, interval: float = 60.0,
-                  keep: float = NONCE_MEMORY, batch: int = 1000,
-                  batches: int = 100) -> TimerService:
+                  keep: float = NONCE_MEMORY, batch: int = 250,
+                  batches: int = 400) -> TimerService:
     """A timer forgetting senderNonces older than `keep`: every `interval` seconds at
     most `batches` deletes of `batch` rows, each its own short write transaction (the
     writer commits enrollments in between), never on a request's path."""

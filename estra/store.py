@@ -598,7 +598,7 @@ class Store(Service):
             "INSERT INTO scep_nonces (nonce, at, message_sha256, outcome) VALUES (?,?,?,?) "
             "ON CONFLICT DO NOTHING"), (nonce.hex(), now, message_sha256, outcome))
 
-    async def scep_sweep(self, keep: float = 86400, batch: int = 1000) -> int:
+    async def scep_sweep(self, keep: float = 86400, batch: int = 250) -> int:
         """Forget at most `batch` senderNonces older than `keep` seconds (one short write
         transaction on the index on `at`); how many went."""
         return await self._write(
