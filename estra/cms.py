@@ -141,9 +141,10 @@ def issuer_serial(cert: x509.Certificate) -> cms.IssuerAndSerialNumber:
                                       "serial_number": cert.serial_number})
 
 
-def matches_sid(sid: cms.SignerIdentifier, cert: x509.Certificate, *,
-                computed: bool = True) -> bool:
-    """Whether the SignerIdentifier `sid` names `cert` (see `key_ids` for `computed`)."""
+def matches_sid(sid: cms.SignerIdentifier | cms.RecipientIdentifier, cert: x509.Certificate,
+                *, computed: bool = True) -> bool:
+    """Whether the SignerIdentifier (or a KeyTransRecipientInfo's RecipientIdentifier,
+    the same CHOICE) `sid` names `cert` (see `key_ids` for `computed`)."""
     if sid.name == "issuer_and_serial_number":
         return bool(issuer_serial(cert).dump() == sid.chosen.dump(force=True))
     return bytes(sid.chosen.native) in key_ids(cert, computed=computed)

@@ -22,12 +22,20 @@ GetCert answer only that key); its serial commits with the enrollment
 record; a request that could not be answered (a non-RSA signer) is refused
 before anything is spent; stored requests carry no challengePassword;
 device-supplied values are escaped in logs and never become metric labels.
+
+Issue #17 (`ScepFrontEnd.operation`): cheap checks first, writing nothing; the
+senderNonce looked up before any private-key work (the same bytes again get the
+answer as it stands, other bytes with a seen nonce are a replay); one RSA
+decryption, of the RA's own recipient info; the nonce, the message's SHA-256 and
+how it was answered stored with the transaction; old nonces swept by a timer
+(`nonce_sweeper`), never on a request's path.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import json
 import time
@@ -37,6 +45,8 @@ from asn1crypto import cms
 from attrs import evolve
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
+from twisted.application.internet import TimerService
+from twisted.internet.defer import Deferred
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
@@ -44,15 +54,17 @@ from estra import scep_message as sm
 from estra import wire
 from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
-from estra.errors import BadRequest, EstError, Forbidden, Held, NotFound
+from estra.errors import (BadRequest, EstError, Forbidden, Held, NotFound,
+                          UpstreamUnavailable)
 from estra.metrics import observe_request
 from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
                         respond, run_async)
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority
+from estra.store import SCEP_BEGUN, Store
 from estra.upstream.http import UpstreamHTTP
 
-__all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES"]
+__all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES", "nonce_sweeper", "NONCE_MEMORY"]
 
 log = SafeLogger()
 #: What GetCACaps advertises: all of it is implemented.  strongSwan 5.9 picks
@@ -75,6 +87,8 @@ class ScepFrontEnd:
     def __init__(self, ra: RegistrationAuthority, signer: sm.Signer,
                  webhooks: dict[str, UpstreamHTTP]) -> None:
         self.ra, self.signer, self.webhooks = ra, signer, webhooks
+        #: SHA-256 of each message being answered -> copies waiting for that answer
+        self._answering: dict[str, list[Deferred[bytes | None]]] = {}
 
     # -- GetCACaps / GetCACert -------------------------------------------
     async def cacert(self, profile: Profile, user_agent: str = "") -> bytes:
@@ -99,21 +113,56 @@ class ScepFrontEnd:
 
     # -- PKIOperation ----------------------------------------------------
     async def operation(self, der: bytes, profile: Profile, address: str) -> bytes:
-        """A CertRep for one pkiMessage; unusable messages raise BadRequest (HTTP 400)."""
+        """A CertRep for one pkiMessage; unusable messages raise BadRequest (HTTP 400).
+
+        What costs nothing comes first and writes nothing: the size caps (`sm.parse`),
+        a 16-byte senderNonce and a bounded transactionID (`sm.check_request`), the
+        messageType, an RSA signer.  Then the senderNonce is looked up (`_answer`);
+        copies of a message that is being answered wait for that answer."""
         try:
             message = sm.parse(der)
+            sm.check_request(message)
         except sm.ScepError as e:
             raise BadRequest(f"not a usable SCEP pkiMessage: {e}") from e
+        digest = hashlib.sha256(der).hexdigest()
+        while digest in self._answering:         # None: that one failed, answer it here
+            shared: Deferred[bytes | None] = Deferred()
+            self._answering[digest].append(shared)
+            if (reply := await shared) is not None:
+                return reply
+        self._answering[digest] = []
+        answered: bytes | None = None
         try:
-            replayed = message.sender_nonce is None or not await self.ra.store.fresh_nonce(
-                message.sender_nonce)
-            status, certs = await self._dispatch(message, profile, address, replayed)
+            answered = await self._answer(message, digest, profile, address)
+            return answered
+        finally:
+            for shared in self._answering.pop(digest):
+                if not shared.called:            # not cancelled: its client is there
+                    shared.callback(answered)
+
+    async def _answer(self, message: sm.PkiMessage, digest: str, profile: Profile,
+                      address: str) -> bytes:
+        """The answer to a message that passed the cheap checks.
+
+        A new senderNonce: the message is opened and decided, and how it was
+        answered is remembered with it (a transaction begun, a certificate sent,
+        a failure).  A nonce seen before, with the same bytes: the answer as it
+        stands (the transaction's state, the certificate, the same failure); with
+        other bytes, a replay.  Neither costs any private-key work."""
+        new = False
+        try:
+            _answerable(message)
+            seen = await self.ra.store.scep_seen(_nonce(message))
+            new = seen is None
+            status, certs = await (self._dispatch(message, digest, profile, address)
+                                   if seen is None else
+                                   self._again(seen, message, digest, profile, address))
             return self._reply(message, status, certs=certs)
         except sm.ScepError as e:
             log.info("SCEP {tid} failed ({fail}): {reason}",
                      tid=message.transaction_id, fail=e.fail_info.name,
                      reason=str(e))
-            return self._reply(message, sm.Status.FAILURE, fail=e.fail_info, text=str(e))
+            return await self._failure(message, new and digest, e.fail_info, str(e))
         except Held as e:
             log.info("SCEP {tid} pending: {reason}", tid=message.transaction_id,
                      reason=e.reason)
@@ -125,8 +174,17 @@ class ScepFrontEnd:
                 return self._reply(message, sm.Status.PENDING)
             log.info("SCEP {tid} refused: {reason}", tid=message.transaction_id,
                      reason=e.reason)
-            return self._reply(message, sm.Status.FAILURE,
-                               fail=_FAIL.get(e.status, sm.FailInfo.badRequest), text=e.reason)
+            return await self._failure(message, new and digest,
+                                       _FAIL.get(e.status, sm.FailInfo.badRequest), e.reason)
+
+    async def _failure(self, message: sm.PkiMessage, remember: str | bool,
+                       fail: sm.FailInfo, text: str) -> bytes:
+        """FAILURE; for a new message (`remember`: its SHA-256), remembered so that
+        the same bytes sent again get the same answer without being opened again."""
+        if remember:
+            await self.ra.store.scep_remember(_nonce(message), str(remember),
+                                              f"{_FAILED}:{int(fail)}:{text}")
+        return self._reply(message, sm.Status.FAILURE, fail=fail, text=text)
 
     def _reply(self, message: sm.PkiMessage, status: sm.Status, *,
                certs: Sequence[x509.Certificate] = (), fail: sm.FailInfo | None = None,
@@ -134,49 +192,72 @@ class ScepFrontEnd:
         return sm.cert_rep(message, self.signer, status, certs=certs, fail_info=fail,
                            fail_info_text=text, cipher=_cipher_of(message))
 
-    async def _dispatch(self, message: sm.PkiMessage, profile: Profile, address: str,
-                        replayed: bool) -> tuple[sm.Status, list[x509.Certificate]]:
-        kind = message.message_type
-        if kind not in _ANSWERED:
-            _refuse_replay(replayed)
-            raise sm.ScepError(f"{kind.name} is not offered (no CRL from this CA)",
-                               sm.FailInfo.badRequest)
-        _answerable(message)
+    async def _again(self, seen: dict[str, Any], message: sm.PkiMessage, digest: str,
+                     profile: Profile, address: str
+                     ) -> tuple[sm.Status, list[x509.Certificate]]:
+        """A message whose senderNonce was seen: the same bytes (a device retransmitting,
+        maybe after a crash) get the answer as it stands; other bytes are a replay."""
+        if not hmac.compare_digest(str(seen["message_sha256"]), digest):
+            raise sm.ScepError("replayed message (its senderNonce was seen before)",
+                               sm.FailInfo.badMessageCheck)
+        kind, _, rest = str(seen["outcome"]).partition(":")
+        if kind == _FAILED:
+            fail, _, text = rest.partition(":")
+            raise sm.ScepError(text, sm.FailInfo(int(fail)))
+        owner = sm.key_sha256(message.signer.public_key())
+        if kind == _SENT:
+            return sm.Status.SUCCESS, [await self._certificate(rest, owner)]
+        return await self._poll(await self._transaction(message, profile, owner), message,
+                                profile, address)
+
+    async def _transaction(self, message: sm.PkiMessage, profile: Profile,
+                           owner: str) -> dict[str, Any]:
+        tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id, owner)
+        if tx is None:
+            raise sm.ScepError(f"no transaction {message.transaction_id!r} of this signer",
+                               sm.FailInfo.badCertId)
+        return tx
+
+    async def _dispatch(self, message: sm.PkiMessage, digest: str, profile: Profile,
+                        address: str) -> tuple[sm.Status, list[x509.Certificate]]:
+        """A new message: opened (the one private-key decryption), decided, and how it
+        was answered remembered under its senderNonce."""
+        kind, store = message.message_type, self.ra.store
+        seen = (_nonce(message), digest)
         owner = sm.key_sha256(message.signer.public_key())
         if kind in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
             csr = message.open(self.signer, wire.load_csr)
-            tx = await self._resent(message, csr, profile, owner)
-            if tx is not None:             # an unchanged resend: answer it like a CertPoll
-                return await self._poll(tx, message, profile, address, csr)
-            _refuse_replay(replayed)
             renewal = kind == sm.MessageType.RenewalReq
+            operation = SCEP_RENEW if renewal else SCEP_ENROLL
+            tx = await self._resent(message, csr, profile, owner, operation)
+            if tx is not None:             # the same request again: answer it like a CertPoll
+                await store.scep_remember(*seen, SCEP_BEGUN)
+                return await self._poll(tx, message, profile, address, csr)
             identity = await (self._renewer(message, profile, address) if renewal else
                               self._challenged(message, csr, profile, address))
-            operation = SCEP_RENEW if renewal else SCEP_ENROLL
-            await self.ra.store.scep_begin(
+            await store.scep_begin(
                 profile.name, message.transaction_id, owner, identity.principal, identity.kind,
-                operation, _stored(csr))
+                operation, _stored(csr), seen=seen)
             return await self._enroll(operation, identity, csr, profile,
                                       message.transaction_id, owner)
-        _refuse_replay(replayed)
         if kind == sm.MessageType.CertPoll:
             message.open(self.signer, sm.issuer_and_subject)     # must decrypt and parse
-            tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id,
-                                                      owner)
-            if tx is None:
-                raise sm.ScepError(f"no transaction {message.transaction_id!r} of this signer",
-                                   sm.FailInfo.badCertId)
+            tx = await self._transaction(message, profile, owner)
+            await store.scep_remember(*seen, SCEP_BEGUN)
             return await self._poll(tx, message, profile, address)
-        _, serial = message.open(self.signer, sm.issuer_and_serial)
-        return sm.Status.SUCCESS, [await self._certificate(wire.serial_hex(serial), owner)]
+        _, number = message.open(self.signer, sm.issuer_and_serial)
+        serial = wire.serial_hex(number)
+        cert = await self._certificate(serial, owner)
+        await store.scep_remember(*seen, f"{_SENT}:{serial}")
+        return sm.Status.SUCCESS, [cert]
 
     async def _resent(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
-                      profile: Profile, owner: str) -> dict[str, Any] | None:
-        """The signer's stored, not yet issued transaction when this PKCSReq/RenewalReq is
-        the same request again (micromdm's scepclient polls by resending it, senderNonce
-        and all); once issued, a resend is a replay like any other."""
+                      profile: Profile, owner: str, operation: str) -> dict[str, Any] | None:
+        """The signer's stored transaction when this PKCSReq/RenewalReq is the same
+        request again under a new senderNonce (RFC 8894: a resend gets the same answer,
+        the issued certificate included: it is not issued twice)."""
         tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id, owner)
-        if tx is None or tx["serial"] or tx["csr"] != _stored(csr):
+        if tx is None or tx["csr"] != _stored(csr) or tx["operation"] != operation:
             return None
         return tx
 
@@ -277,6 +358,11 @@ class ScepFrontEnd:
             "challenge": challenge, "transaction_id": message.transaction_id,
             "subject": csr.subject.rfc4514_string(), "profile": profile.name,
             "sans": [str(n.value) for n in wire.sans_of(csr)], "peer": address})
+        if reply.status >= 500 or reply.status == 429:
+            # The service's trouble, not the device's guess: PENDING ("try later"), and
+            # the failed-login budget gets its token back (LoginThrottle.attempt).
+            raise UpstreamUnavailable(f"scep-challenge: the challenge service answered "
+                                      f"{reply.status}", http.retry_after)
         try:
             verdict = json.loads(reply.body) if reply.status == 200 else {}
         except ValueError:
@@ -292,14 +378,20 @@ class ScepFrontEnd:
         return name if isinstance(name, str) else ""
 
 
+#: `scep_nonces.outcome` kinds besides SCEP_BEGUN: "fail:FAILINFO:TEXT", "cert:SERIAL"
+_FAILED, _SENT = "fail", "cert"
 _ANSWERED = (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq, sm.MessageType.CertPoll,
              sm.MessageType.GetCert)
 
 
 def _answerable(message: sm.PkiMessage) -> None:
-    """Refuse up front, spending no code and issuing nothing, a request whose answer
-    could not be sent: a SUCCESS CertRep is encrypted to the signer's RSA key (the
-    digest and the content cipher were checked when the message was read)."""
+    """Refuse up front, remembering, spending and issuing nothing, a message this RA does
+    not answer (GetCRL, a CertRep) or whose answer could not be sent: a SUCCESS CertRep
+    is encrypted to the signer's RSA key (the digest and the content cipher were
+    checked when the message was read)."""
+    if message.message_type not in _ANSWERED:
+        raise sm.ScepError(f"{message.message_type.name} is not offered (no CRL from this CA)",
+                           sm.FailInfo.badRequest)
     if not isinstance(message.signer.public_key(), rsa.RSAPublicKey):
         raise sm.ScepError("the signer's key is not RSA: no CertRep can be encrypted to it",
                            sm.FailInfo.badAlg)
@@ -310,10 +402,10 @@ def _stored(csr: x509.CertificateSigningRequest) -> str:
     return base64.b64encode(wire.csr_without_challenge(wire.csr_der(csr))).decode()
 
 
-def _refuse_replay(replayed: bool) -> None:
-    if replayed:
-        raise sm.ScepError("replayed or nonce-less message (senderNonce seen before)",
-                           sm.FailInfo.badMessageCheck)
+def _nonce(message: sm.PkiMessage) -> bytes:
+    """The senderNonce of a message `sm.check_request` let through."""
+    assert message.sender_nonce is not None
+    return message.sender_nonce
 
 
 def _peer(address: str) -> Peer:
@@ -401,6 +493,29 @@ def _message(request: Request) -> bytes:
         return base64.b64decode(raw + b"=" * (-len(raw) % 4))
     except (binascii.Error, ValueError) as e:
         raise BadRequest(f"message parameter is not base64: {e}") from e
+
+
+#: How long a senderNonce is remembered (replays refused, resends answered alike).
+NONCE_MEMORY = 86400.0
+
+
+def nonce_sweeper(clock: Any, store: Store, interval: float = 60.0,
+                  keep: float = NONCE_MEMORY, batch: int = 250,
+                  batches: int = 400) -> TimerService:
+    """A timer forgetting senderNonces older than `keep`: every `interval` seconds at
+    most `batches` deletes of `batch` rows, each its own short write transaction (the
+    writer commits enrollments in between), never on a request's path."""
+    async def sweep() -> None:
+        try:
+            for _ in range(batches):
+                if await store.scep_sweep(keep, batch) < batch:
+                    return
+        except Exception:  # noqa: BLE001 - a store outage: try again next time
+            log.failure("SCEP senderNonce sweep failed")
+
+    timer = TimerService(interval, lambda: Deferred.fromCoroutine(sweep()))
+    timer.clock = clock
+    return timer
 
 
 def scep_root(front: ScepFrontEnd, profiles: dict[str, Profile],

@@ -54,9 +54,22 @@ from estra.wire import load_csr
 __all__ = ["MessageType", "Status", "FailInfo", "ScepError", "Signer", "PkiMessage",
            "Request", "parse", "pkcs_req", "cert_poll", "get_cert", "cert_rep",
            "transaction_id", "key_sha256", "degenerate", "CIPHERS", "DIGESTS", "UNREADABLE",
-           "enveloped_data", "pki_message", "issuer_and_subject", "issuer_and_serial"]
+           "enveloped_data", "pki_message", "issuer_and_subject", "issuer_and_serial",
+           "check_request", "MAX_CERTIFICATES", "MAX_SIGNERS", "MAX_RECIPIENTS",
+           "NONCE_SIZE", "MAX_TRANSACTION_ID"]
 
 T = TypeVar("T")
+
+#: What one pkiMessage may carry, checked before any certificate is read or any key
+#: used: a client needs one signer, its certificate (and perhaps a chain), and one
+#: recipient info per certificate GetCACert gave it (micromdm encrypts to each).
+MAX_CERTIFICATES = 16
+MAX_SIGNERS = 4
+MAX_RECIPIENTS = 8
+#: RFC 8894 3.2.1.5: a senderNonce is 16 random bytes.
+NONCE_SIZE = 16
+#: Longest transactionID accepted (RFC 8894 suggests a hex SHA-256: 64 characters).
+MAX_TRANSACTION_ID = 128
 
 
 class MessageType(enum.IntEnum):
@@ -233,10 +246,15 @@ def _open(der: bytes, signer: Signer) -> tuple[bytes, bool]:
         if info["content_type"].native != "enveloped_data":
             raise ValueError("not EnvelopedData")
         enveloped = info["content"]
-        ours = issuer_serial(signer.cert).dump()
-        keys = [ri.chosen for ri in enveloped["recipient_infos"] if ri.name == "ktri"]
-        mine = [k for k in keys if k["rid"].name != "issuer_and_serial_number"
-                or k["rid"].chosen.dump(force=True) == ours] or keys
+        infos = enveloped["recipient_infos"]
+        if len(infos) > MAX_RECIPIENTS:
+            raise ValueError("too many recipient infos")
+        keys = [ri.chosen for ri in infos if ri.name == "ktri"]
+        # Only the recipient info naming the RA's certificate (issuerAndSerialNumber
+        # or subjectKeyIdentifier) is tried, once; a lone one naming something else
+        # too (a client that spells the RA's name its own way): one RSA decryption.
+        mine = [k for k in keys if matches_sid(k["rid"], signer.cert)][:1] or \
+            (keys if len(keys) == 1 else [])
         # EncryptedContentInfo by hand: asn1crypto rejects a definite-length
         # constructed encryptedContent, which Go's pkcs7 (micromdm) sends.
         fields = elements(enveloped["encrypted_content_info"].contents)
@@ -387,13 +405,14 @@ def _parse(der: bytes, known: Sequence[x509.Certificate]) -> PkiMessage:
         if outer["content_type"].native != "signed_data":
             raise ScepError("not CMS SignedData", FailInfo.badRequest)
         signed = outer["content"]
+        content = signed["encap_content_info"]["content"]
+        body = bytes(content.native) if content.native is not None else b""
+        _bounded(signed, body)
         info = signed["signer_infos"][0]
         certs = certificates_of(signed)
         digest = info["digest_algorithm"]["algorithm"].native
         if digest not in DIGESTS:
             raise ScepError(f"unsupported digest {digest}", FailInfo.badAlg)
-        content = signed["encap_content_info"]["content"]
-        body = bytes(content.native) if content.native is not None else b""
         attrs = {a["type"].native: a["values"][0].native for a in info["signed_attrs"]}
         signer = _find_signer(info["sid"], [*certs, *known])
         data = signed_data(info["signed_attrs"])
@@ -411,6 +430,35 @@ def _parse(der: bytes, known: Sequence[x509.Certificate]) -> PkiMessage:
             fail_info=None if fail is None else FailInfo(int(fail)),
             fail_info_text=attrs.get("scep_fail_info_text"),
             enveloped=body or None, certificates=tuple(certs))
+
+
+def _bounded(signed: cms.SignedData, body: bytes) -> None:
+    """Refuse, before reading a certificate or using a key, a SignedData carrying more
+    certificates, signer infos or (in its EnvelopedData) recipient infos than a client
+    needs: each costs parsing or private-key work."""
+    for what, items, most in (("certificates", signed["certificates"], MAX_CERTIFICATES),
+                              ("signer infos", signed["signer_infos"], MAX_SIGNERS)):
+        if items and len(items) > most:
+            raise ScepError(f"more than {most} {what}", FailInfo.badRequest)
+    try:
+        inner = cms.ContentInfo.load(body)
+        recipients = len(inner["content"]["recipient_infos"]) \
+            if inner["content_type"].native == "enveloped_data" else 0
+    except Exception:  # noqa: BLE001 - no EnvelopedData: opening it fails alike later
+        recipients = 0
+    if recipients > MAX_RECIPIENTS:
+        raise ScepError(f"more than {MAX_RECIPIENTS} recipient infos", FailInfo.badRequest)
+
+
+def check_request(message: PkiMessage) -> None:
+    """Server side, before anything is stored or decrypted: a request's senderNonce is
+    16 bytes and its transactionID of bounded length (ScepError otherwise)."""
+    if message.sender_nonce is None or len(message.sender_nonce) != NONCE_SIZE:
+        raise ScepError(f"the senderNonce must be {NONCE_SIZE} bytes (RFC 8894 3.2.1.5)",
+                        FailInfo.badRequest)
+    if not 0 < len(message.transaction_id) <= MAX_TRANSACTION_ID:
+        raise ScepError(f"the transactionID must be 1 to {MAX_TRANSACTION_ID} characters",
+                        FailInfo.badRequest)
 
 
 @frozen

@@ -46,7 +46,7 @@ from cryptography.x509.oid import NameOID
 from estra.admin import admin_root
 from estra.console import console_root
 from estra.fullcmc import FullCmc
-from estra.scep import ScepFrontEnd, scep_root
+from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
@@ -343,6 +343,8 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     _CaFollow(reactor, reloader, settings.ca_sync_seconds).setServiceParent(top)
     if settings.scep_listen:
         _scep_service(listeners, holder, tls).setServiceParent(top)
+        if singletons:
+            nonce_sweeper(reactor, store).setServiceParent(top)
     if settings.admin_listen and singletons:
         console = settings.console and console_root(
             reactor, settings.console, store, pool, clock, _CurrentCAs(holder),

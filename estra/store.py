@@ -38,7 +38,7 @@ from twisted.python.filepath import FilePath
 from estra.wire import authority_key_id, serial_hex
 
 __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
-           "MIGRATIONS", "migrate_blocking", "run_blocking", "search_filter"]
+           "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
 #: SQLite and PostgreSQL would need different SQL.
@@ -184,7 +184,21 @@ MIGRATIONS: list[list[Step]] = [
     [   # 10: issued principals carry the origin's kind and realm (estra/auth.py)
         _issued_principals_with_origin,
     ],
+    [   # 11: SCEP messages seen, by senderNonce (hex of 16 bytes): which message it was
+        # (SHA-256 of its DER; '' for rows from before: any message with that nonce is a
+        # replay, as it was) and how it was answered (`Store.scep_seen`).  Nonces that
+        # are not 16 bytes can never be accepted again: their rows go.  The sweep
+        # (`Store.scep_sweep`) walks the index on `at`.
+        "DELETE FROM scep_nonces WHERE LENGTH(nonce) <> 32",
+        "ALTER TABLE scep_nonces ADD COLUMN message_sha256 TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE scep_nonces ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX scep_nonces_at ON scep_nonces (at)",
+    ],
 ]
+
+
+#: `scep_nonces.outcome` of a request whose transaction was stored: answer its state.
+SCEP_BEGUN = "begun"
 
 
 def hash_code(code: str) -> str:
@@ -566,7 +580,8 @@ class Store(Service):
 
     # -- SCEP ------------------------------------------------------------
     async def scep_begin(self, label: str, transaction_id: str, signer_sha256: str,
-                         identity: str, method: str, operation: str, csr_b64: str) -> None:
+                         identity: str, method: str, operation: str, csr_b64: str,
+                         seen: tuple[bytes, str] | None = None) -> None:
         """Remember a SCEP request so CertPoll can find it.
 
         A transaction is the signer's own: keyed by label, transactionID and the
@@ -574,15 +589,23 @@ class Store(Service):
         transactionID starts a transaction of its own and never sees this one.
         Clients that derive the transactionID from the key reuse it when they
         renew: the newest request wins.  `csr_b64` must carry no challengePassword
-        (`wire.csr_without_challenge`)."""
-        await self._write(
+        (`wire.csr_without_challenge`).  `seen`: the (senderNonce, message SHA-256)
+        of the request, remembered as begun (`scep_seen`) in the same database
+        transaction, so a crash leaves both or neither."""
+        now = self.clock()
+        begin = self.dialect.sql(
             "INSERT INTO scep_transactions (label, transaction_id, signer_sha256, at, "
             "identity, method, operation, csr) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (label, "
             "transaction_id, signer_sha256) DO UPDATE SET at = excluded.at, identity = "
             "excluded.identity, method = excluded.method, operation = excluded.operation, "
-            "csr = excluded.csr, serial = NULL",
-            label, transaction_id, signer_sha256, self.clock(), identity, method, operation,
-            csr_b64)
+            "csr = excluded.csr, serial = NULL")
+
+        def run(cursor: Any) -> None:
+            cursor.execute(begin, (label, transaction_id, signer_sha256, now, identity,
+                                   method, operation, csr_b64))
+            if seen is not None:
+                self._seen(cursor, seen[0], seen[1], SCEP_BEGUN, now)
+        await self._transact(run)
 
     def scep_issued(self, label: str, transaction_id: str, signer_sha256: str
                     ) -> Callable[[Any, str], None]:
@@ -609,12 +632,31 @@ class Store(Service):
                                 "signer_sha256 = ?", serial, signer_sha256)
         return bool(rows)
 
-    async def fresh_nonce(self, nonce: bytes, keep: float = 86400) -> bool:
-        """False when this senderNonce was seen before (a replayed message)."""
-        now = self.clock()
-        await self._write("DELETE FROM scep_nonces WHERE at < ?", now - keep)
-        return await self._write("INSERT INTO scep_nonces (nonce, at) VALUES (?, ?) "
-                                 "ON CONFLICT DO NOTHING", nonce.hex(), now) == 1
+    async def scep_seen(self, nonce: bytes) -> dict[str, Any] | None:
+        """The message seen with this senderNonce (`message_sha256`, '' when unknown) and
+        how it was answered (`outcome`: `SCEP_BEGUN`, "cert:SERIAL" or
+        "fail:FAILINFO:TEXT"), or None; one read by primary key."""
+        rows = await self._rows("SELECT message_sha256, outcome FROM scep_nonces WHERE "
+                                "nonce = ?", nonce.hex())
+        return rows[0] if rows else None
+
+    async def scep_remember(self, nonce: bytes, message_sha256: str, outcome: str) -> None:
+        """Remember how the message with this senderNonce was answered (the first answer
+        stays); the row is swept `keep` seconds later (`scep_sweep`)."""
+        await self._transact(self._seen, nonce, message_sha256, outcome[:300], self.clock())
+
+    def _seen(self, cursor: Any, nonce: bytes, message_sha256: str, outcome: str,
+              now: float) -> None:
+        cursor.execute(self.dialect.sql(
+            "INSERT INTO scep_nonces (nonce, at, message_sha256, outcome) VALUES (?,?,?,?) "
+            "ON CONFLICT DO NOTHING"), (nonce.hex(), now, message_sha256, outcome))
+
+    async def scep_sweep(self, keep: float = 86400, batch: int = 250) -> int:
+        """Forget at most `batch` senderNonces older than `keep` seconds (one short write
+        transaction on the index on `at`); how many went."""
+        return await self._write(
+            "DELETE FROM scep_nonces WHERE nonce IN (SELECT nonce FROM scep_nonces WHERE "
+            "at < ? LIMIT ?)", self.clock() - keep, batch)
 
     async def enrollments(self, identity: str | None = None, decision: str | None = None,
                           label: str | None = None, since: float | None = None,
@@ -876,20 +918,23 @@ class Store(Service):
                                 limit, offset)
 
 
-def _migrate(cursor: Any, dialect: _Dialect) -> int:
+def _migrate(cursor: Any, dialect: _Dialect, upto: int | None = None) -> int:
+    """Apply the migrations the database lacks, up to number `upto` (all by default;
+    tests make stores of an earlier schema with it); the schema version reached."""
+    wanted = MIGRATIONS[:upto]
     if dialect is POSTGRES:
         cursor.execute("SELECT pg_advisory_xact_lock(7030)")   # one node migrates at a time
     cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     cursor.execute("SELECT MAX(version) FROM schema_version")
     current = cursor.fetchone()[0] or 0
-    for number, statements in enumerate(MIGRATIONS[current:], current + 1):
+    for number, statements in enumerate(wanted[current:], current + 1):
         for statement in statements:
             if callable(statement):
                 statement(cursor, dialect)
             else:
                 cursor.execute(statement.format(id=dialect.id_column))
         cursor.execute(dialect.sql("INSERT INTO schema_version VALUES (?)"), (number,))
-    return len(MIGRATIONS)
+    return len(wanted)
 
 
 def migrate_blocking(store: Store) -> int:

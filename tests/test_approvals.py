@@ -152,12 +152,7 @@ def store_before(marker: str) -> tuple[Store, Any]:
                  if any(marker in named(step) for step in steps)), len(MIGRATIONS))
     pool = SyncPool()
     cursor = pool.conn.cursor()
-    cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for number, steps in enumerate(MIGRATIONS[:upto], 1):
-        for step in steps:
-            step(cursor, SQLITE) if callable(step) else cursor.execute(
-                step.format(id=SQLITE.id_column))
-        cursor.execute("INSERT INTO schema_version VALUES (?)", (number,))
+    _migrate(cursor, SQLITE, upto)
     return Store(pool, SQLITE, time.time), cursor  # type: ignore[arg-type]
 
 

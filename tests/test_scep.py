@@ -263,9 +263,19 @@ def test_unsigned_tampered_is_400(server: Server) -> None:
     assert status == 400 and b"signature" in text
 
 
+def with_nonce(request: sm.Request, nonce: bytes, signer: sm.Signer) -> sm.Request:
+    """`request` signed again (its envelope re-encrypted: other bytes) with `nonce`."""
+    message = sm.parse(request.der)
+    der = sm._sign(signer, message.enveloped, {
+        "scep_message_type": str(int(request.message_type)),
+        "scep_transaction_id": request.transaction_id, "scep_sender_nonce": nonce}, "sha256")
+    return sm.Request(der, request.message_type, request.transaction_id, nonce)
+
+
 def test_wrongly_encrypted_and_replayed(server: Server) -> None:
     """Encrypted to another certificate: FAILURE badMessageCheck; the same message sent
-    twice: the second is a replay, FAILURE badMessageCheck."""
+    again: the same answer (RFC 8894), the certificate issued once; another message with
+    a senderNonce seen before: a replay, FAILURE badMessageCheck."""
     ra, _ = ra_certificates(server)
     device = self_signed("enc")
     stranger = self_signed("stranger")
@@ -273,9 +283,15 @@ def test_wrongly_encrypted_and_replayed(server: Server) -> None:
     reply = wrong.check(answer(server, wrong.der, device))
     assert reply.status == sm.Status.FAILURE and reply.fail_info == sm.FailInfo.badMessageCheck
     good = sm.pkcs_req(request_for(device, "enc", "sesame"), device, ra)
-    assert good.check(answer(server, good.der, device)).status == sm.Status.SUCCESS
-    replay = good.check(answer(server, good.der, device))
-    assert replay.status == sm.Status.FAILURE and "replay" in (replay.fail_info_text or "")
+    first = good.check(answer(server, good.der, device))
+    again = good.check(answer(server, good.der, device))
+    assert again.status == first.status == sm.Status.SUCCESS
+    assert again.issued(device)[0] == first.issued(device)[0]
+    other = sm.pkcs_req(request_for(device, "enc2", "sesame"), device, ra)
+    replay = with_nonce(other, good.sender_nonce, device)
+    reply = replay.check(answer(server, replay.der, device))
+    assert reply.status == sm.Status.FAILURE and "replay" in (reply.fail_info_text or "")
+    assert reply.fail_info == sm.FailInfo.badMessageCheck
 
 
 def test_unknown_transaction_poll(server: Server) -> None:
