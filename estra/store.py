@@ -791,7 +791,7 @@ class Store(Service):
         await self._write("DELETE FROM console_sessions WHERE token_sha256 = ?", token_sha256)
 
 
-class StoreVersionError(Exception):
+class StoreVersionError(ValueError):
     """The store's schema is not the one this release runs on (one line: what to do)."""
 
 
@@ -809,6 +809,10 @@ def _too_new(version: int) -> StoreVersionError:
 def _migrate(cursor: Any, dialect: _Dialect, legacy: Legacy | None = None) -> int:
     if dialect is POSTGRES:
         cursor.execute("SELECT pg_advisory_xact_lock(7030)")   # one node migrates at a time
+    elif not cursor.connection.in_transaction:
+        # sqlite3 would run DDL before the first INSERT outside any transaction: a
+        # migration that stops half-way must leave nothing behind
+        cursor.execute("BEGIN IMMEDIATE")
     cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     current = _version(cursor)
     if current > len(MIGRATIONS):

@@ -134,15 +134,18 @@ class _Resolver:
     def code_principal(self, name: str, seen: Iterable[str], where: str) -> str:
         """The principal an unused one-time code of an earlier release is for: the one
         kind a code can be for here, else the one kind `name` enrolled with."""
+        from estra.auth import UNRECORDED
         answered = self.legacy.names.get(name)
         if answered is not None:
             return answered
         candidates = set()
         for kind in self.legacy.code_kinds:
             try:
-                candidates.add(self.principal(name, kind, "", where))
+                principal = self.principal(name, kind, "", where)
             except Unmappable:
                 continue
+            if not principal.startswith(f"issued:{UNRECORDED}:"):  # no profile takes those
+                candidates.add(principal)
         if len(candidates) > 1:
             candidates &= set(seen)
         if len(candidates) != 1:
