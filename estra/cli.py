@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable
 
 from twisted.internet.defer import Deferred
 
-from estra import casync, operate, revocation, rollover, wire
+from estra import __version__, casync, operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
 from estra.console.operators import set_role
@@ -41,6 +41,7 @@ HELD = 3
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="estra", description="estra EST RA tools")
+    parser.add_argument("--version", action="version", version=f"estra {__version__}")
     parser.add_argument("--config", "-c", help="TOML configuration file")
     parser.add_argument("--state-dir", "-d", help="state directory (default ./estra-state)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")

@@ -25,6 +25,7 @@ from twisted.python.threadpool import ThreadPool
 
 from attrs import frozen
 
+from estra import __version__
 from estra.auth import Authenticator, Htpasswd
 from estra.casync import CaFollower
 from estra.config import ConfigError, Settings, load_settings, reload_settings
@@ -77,6 +78,11 @@ class Options(usage.Options):
          "Processes serving the listening sockets; 0: one per CPU (default: server.workers, "
          "else 1, this process)."],
     ]
+
+    def opt_version(self) -> None:
+        """Print the estra release and exit."""
+        print(f"estra {__version__}")
+        raise SystemExit(0)
 
     def postOptions(self) -> None:
         workers = self["workers"]
