@@ -217,3 +217,29 @@ def test_old_decisions_honoured_by_a_real_server(tmp_path: Path) -> None:
     finally:
         log = server.stop()
     assert "Traceback" not in log
+
+
+def test_start_up_migrates_and_says_so(tmp_path: Path) -> None:
+    """Start-up on bd5efed's store suggests a backup, migrates, and logs `store migrated`."""
+    work = tmp_path / "node"
+    work.mkdir()
+    old_state(work)
+    log = Server(work, CONFIG).stop()
+    assert "store at schema 2, this release needs" in log and "backup" in log
+    assert f"store migrated 2 \N{RIGHTWARDS ARROW} {len(MIGRATIONS)}" in log
+
+
+def test_version_is_pep440_everywhere() -> None:
+    """One version: estra.__version__ (PEP 440), printed by `estra --version` and
+    `twistd estra --version`."""
+    import subprocess
+
+    from packaging.version import Version
+
+    from estra import __version__
+    from tests.conftest import estra_env, twistd
+    assert str(Version(__version__)) == __version__
+    assert estra_cli("--version").stdout.strip() == f"estra {__version__}"
+    shown = subprocess.run(twistd("--version"), capture_output=True, text=True,
+                           env=estra_env(), timeout=60)
+    assert shown.stdout.strip() == f"estra {__version__}", shown.stderr
