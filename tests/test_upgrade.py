@@ -67,11 +67,14 @@ def check_principals(store: Store) -> None:
     """The old decisions name the principals today's release computes."""
     assert rows(store, "SELECT identity, status FROM pending ORDER BY id") == [
         ("basic:dev-rejected", "rejected"), ("basic:dev-approved", "approved"),
-        ("basic:dev-pending", "pending")]
+        ("basic:dev-pending", "pending"), ("scep-static:held:", "pending")]
     assert rows(store, "SELECT identity FROM codes") == [("basic:carol",)]
     assert set(rows(store, "SELECT identity, method FROM enrollments")) == {
         (f"basic:{name}", "basic") for name in ("alice", "dev-rejected", "dev-approved",
-                                                "dev-pending")}
+                                                "dev-pending")} | {
+        ("scep-static:default:", "scep-static"), ("scep-static:held:", "scep-static")}
+    assert sorted(rows(store, "SELECT label, identity FROM scep_transactions")) == [
+        ("default", "scep-static:default:"), ("held", "scep-static:held:")]
 
 
 def test_old_identities_become_principals(old_store: Store) -> None:
@@ -116,7 +119,8 @@ def test_kinds_from_the_recorded_method(old_store: Store) -> None:
                     "operation = 'simplereenroll'")) == {
         ("issued:default:alice", "issued"), ("bootstrap:0123456789abcdef:gw", "bootstrap")}
     [(identity, method, owner, stored)] = rows(
-        old_store, "SELECT identity, method, signer_sha256, csr FROM scep_transactions")
+        old_store, "SELECT identity, method, signer_sha256, csr FROM scep_transactions "
+        "WHERE transaction_id = 'T1'")
     assert (identity, method, owner) == ("code:dev9", "code", key_sha256(key.public_key()))
     assert wire.challenge_password(wire.load_stored_csr(base64.b64decode(stored))) is None
 
@@ -162,7 +166,8 @@ def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:  # n
                 assert isinstance(statement, str)
                 cursor.execute(statement.format(id=POSTGRES.id_column))
             cursor.execute("INSERT INTO schema_version VALUES (%s)", (number,))
-        for table in ("enrollments", "pending", "codes", "audit", "rate_counters"):
+        for table in ("enrollments", "pending", "codes", "audit", "rate_counters",
+                      "scep_transactions"):
             data = old.execute(f"SELECT * FROM {table}")
             names = [d[0] for d in data.description]
             for row in data.fetchall():
@@ -185,7 +190,8 @@ def device_csr(name: str, challenge: str | None = None) -> Any:
 def test_old_decisions_honoured_by_a_real_server(tmp_path: Path) -> None:
     """bd5efed's store, `estra migrate`d, served by today's twistd: the rejected device
     gets 403, the approved one 200; the pending one is approved with today's CLI and
-    enrolls; the old code enrolls exactly once; the old certificate renews."""
+    enrolls; the old code enrolls exactly once; the old certificate renews over EST;
+    over SCEP the held device finishes and the old certificate renews."""
     fixture = json.loads((OLD / "fixture.json").read_text())
     work = tmp_path / "node"
     work.mkdir()
@@ -214,9 +220,39 @@ def test_old_decisions_honoured_by_a_real_server(tmp_path: Path) -> None:
                              load_pem_private_key((OLD / "alice.key").read_bytes(), None))
         assert post("simplereenroll", "", device_csr("alice"), "--cert", str(pem[0]),
                     "--key", str(pem[1])) == 200
+        check_scep(server, common, fixture, tmp_path)
     finally:
         log = server.stop()
     assert "Traceback" not in log
+
+
+def check_scep(server: Server, common: tuple[str, ...], fixture: dict[str, Any],
+               tmp_path: Path) -> None:
+    """micromdm's scepclient: the device held by bd5efed finishes once approved with
+    today's CLI; the certificate bd5efed issued over SCEP renews (RenewalReq)."""
+    import subprocess
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    url = f"http://127.0.0.1:{server.listener_port('SCEP ready')}/scep"
+    ra = x509.load_pem_x509_certificate((server.state / "scep-ra.pem").read_bytes())
+
+    def scepclient(device: str, label: str = "") -> Path:
+        where = tmp_path / device
+        shutil.copytree(OLD / device, where)
+        done = subprocess.run(
+            ["scepclient", "-server-url", url + label, "-private-key", str(where / "dev.key"),
+             "-certificate", str(where / "dev.pem"), "-ca-fingerprint",
+             ra.fingerprint(hashes.SHA256()).hex(), "-challenge", "sesame", "-cn", device],
+            capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return where / "dev.pem"
+    approved = estra_cli(*common, "approve", str(fixture["scep_held"]))
+    assert approved.returncode == 0, approved.stderr
+    assert scepclient("scep-held", "/held").exists()
+    old = x509.load_pem_x509_certificate((OLD / "scep-issued" / "dev.pem").read_bytes())
+    renewed = x509.load_pem_x509_certificate(scepclient("scep-issued").read_bytes())
+    assert renewed.serial_number != old.serial_number and renewed.subject == old.subject
 
 
 def test_start_up_migrates_and_says_so(tmp_path: Path) -> None:

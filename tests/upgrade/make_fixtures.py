@@ -5,7 +5,8 @@
 For each commit: its tree (`git archive`, no worktree) in a temporary
 directory, ITS twistd and `estra` CLI on a fresh state directory, and the
 decisions an operator of that release makes: a rejected request, an approved
-one, a pending one, an unused one-time code, an issued certificate.  Saved
+one, a pending one, an unused one-time code, an issued certificate; over SCEP (micromdm's
+scepclient) an issued certificate and a request held for approval.  Saved
 under tests/upgrade/<commit>/: the state directory (SQLite store, CA, TLS
 pair, htpasswd: throw-away test keys), the config, the devices' keys and
 certificate, and `fixture.json` (who is who, request ids, the code).
@@ -36,14 +37,20 @@ from tests import pki  # noqa: E402
 PASSWORD = "correct horse"
 #: held: manual approval; coded: a one-time code in the CSR; default: issues at once
 CONFIG = """
+[scep]
+listen = "tcp:0:interface=127.0.0.1"
+
 [profiles.default]
 validity_days = 3650
+scep_password = "sesame"
 
 [profiles.held]
 approval = "manual"
 approval_retry_after = 1
+scep_password = "sesame"
 
 [profiles.coded]
+scep_password = "sesame"
 require_code = true
 """
 USERS = ("alice", "dev-rejected", "dev-approved", "dev-pending", "carol")
@@ -82,6 +89,7 @@ def make(commit: str) -> Path:
                 for user in USERS:
                     cli("user", "add", user, "--password-stdin", stdin=PASSWORD + "\n")
                 fixture = _decide(work, state, port, cli)
+                fixture.update(_scep(work, log, cli))
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(30)
@@ -89,8 +97,10 @@ def make(commit: str) -> Path:
             shutil.rmtree(out)
         out.mkdir(parents=True)
         shutil.copytree(state, out / "state", ignore=shutil.ignore_patterns("*-wal", "*-shm"))
-        for name in ("estra.toml", *fixture["files"]):
+        for name in ("estra.toml", *fixture["files"]):  # type: ignore[misc]
             shutil.copy(work / name, out / name)
+        for device in SCEP_DEVICES:
+            shutil.copytree(work / device, out / device)
         (out / "fixture.json").write_text(json.dumps({"commit": commit, **fixture}, indent=2)
                                           + "\n")
     return out
@@ -141,6 +151,53 @@ def _decide(work: Path, state: Path, port: int, run: Callable[..., str]) -> dict
     run("approve", str(held["dev-approved"]))
     issued = json.loads(run("codes", "issue", "--identity", "carol", "--ttl", "3650d", "--json"))
     return {"password": PASSWORD, "held": held, "code": issued["code"], "files": files}
+
+
+SCEP_DEVICES = ("scep-issued", "scep-held")
+
+
+def _scep(work: Path, log: Path, run: Callable[..., str]) -> dict[str, object]:
+    """scepclient enrolls `scep-issued` (static password) and is held on `held`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    port = 0
+    while not port:
+        found = re.search(r"estra SCEP ready on http://[^:/]+:(\d+)/", log.read_text())
+        port = int(found.group(1)) if found else 0
+        time.sleep(0.1)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    ra = x509.load_pem_x509_certificate((work / "state" / "scep-ra.pem").read_bytes())
+    pick = ["-ca-fingerprint", ra.fingerprint(hashes.SHA256()).hex()]  # not the EC CA
+    commands = {}
+    for device in SCEP_DEVICES:
+        (work / device).mkdir()
+        (work / device / "dev.key").write_bytes(rsa.generate_private_key(65537, 2048)
+                                                .private_bytes(  # scepclient: PKCS#1 only
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption()))
+        label = "/held" if device == "scep-held" else ""
+        commands[device] = ["scepclient", "-server-url", f"http://127.0.0.1:{port}/scep{label}",
+                            "-private-key", str(work / device / "dev.key"), "-certificate",
+                            str(work / device / "dev.pem"), *pick, "-challenge", "sesame",
+                            "-cn", device]
+    done = subprocess.run(commands["scep-issued"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr + log.read_text()
+    held = subprocess.Popen(commands["scep-held"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            rows = [r for r in json.loads(run("pending", "list", "--json"))
+                    if "CN=scep-held" in r["subject"]]
+            if rows:
+                return {"scep_held": rows[0]["id"]}
+            time.sleep(0.3)
+        raise RuntimeError("scepclient was not held: " + run("pending", "list", "--all")
+                           + log.read_text()[-1500:])
+    finally:
+        held.kill()
+        held.wait()
 
 
 def _load_key(path: Path) -> object:
