@@ -34,7 +34,7 @@ from twisted.logger import Logger
 from estra.config import Settings
 from estra.operate import emit, fail
 from estra.rollover import RolloverError, install, retire_old, rollover
-from estra.store import POSTGRES, NoStore, Store, migrate_blocking, open_store, run_blocking
+from estra.store import POSTGRES, NoStore, Store, open_store, require_current, run_blocking
 from estra.upstream.local import ROLLOVER_FILES, LocalCA, _pem_key
 
 __all__ = ["Rollover", "recorded", "record", "record_retired", "wrap_key", "unwrap_key",
@@ -213,7 +213,7 @@ def _store_of(settings: Settings) -> Store | None:
         store = open_store(settings.store_url, settings.state_dir, time.time, create=False)
     except NoStore:
         return None
-    migrate_blocking(store)
+    require_current(store)
     return store
 
 

@@ -18,16 +18,19 @@ from typing import Any, Awaitable, Callable
 
 from twisted.internet.defer import Deferred
 
-from estra import casync, operate, revocation, rollover, wire
+from estra import __version__, casync, operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
 from estra.console.operators import end_sessions, set_role
+from estra.auth import parse_principal
 from estra.errors import EstError
 from estra.operate import emit, fail
 from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
+from estra.store import NoStore, migrate_blocking, open_store, schema_version
+from estra.upgrade import Legacy, Unmappable
 from estra.state import check_user, init_command, new_password, remove_user, set_user, user_names
 
 __all__ = ["main", "HELD"]
@@ -38,6 +41,7 @@ HELD = 3
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="estra", description="estra EST RA tools")
+    parser.add_argument("--version", action="version", version=f"estra {__version__}")
     parser.add_argument("--config", "-c", help="TOML configuration file")
     parser.add_argument("--state-dir", "-d", help="state directory (default ./estra-state)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
@@ -68,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="read the password from the first line of standard input")
     op_how.add_argument("--generate", action="store_true",
                         help="generate a password and print it once")
+    migrate = commands.add_parser(
+        "migrate", help="bring the store to this release's schema (back it up first); "
+        "only this command and the server's start-up migrate")
+    migrate.add_argument("--principal", action="append", default=[], metavar="NAME=PRINCIPAL",
+                         help="the principal an old identity NAME is, where the store alone "
+                         "cannot tell (the migration says so); repeatable")
     commands.add_parser("health", help="check that every configured CA answers")
     ra = commands.add_parser(
         "ra-cert", help="issue an RA certificate (clientAuth + id-kp-cmcRA) from the "
@@ -319,6 +329,29 @@ def _operator_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    """`estra migrate`: the store to this release's schema, on purpose."""
+    names = {}
+    for answer in args.principal:
+        name, sep, principal = answer.partition("=")
+        try:
+            if not sep or not name:
+                raise ValueError(f"--principal {answer!r} is not NAME=PRINCIPAL")
+            parse_principal(principal)
+        except ValueError as e:
+            return fail(args, str(e), 2)
+        names[name] = principal
+    try:
+        store = open_store(settings.store_url, settings.state_dir, time.time, create=False)
+        before = schema_version(store)
+        after = migrate_blocking(store, Legacy.from_settings(settings, names))
+    except (NoStore, ValueError, Unmappable) as e:
+        return fail(args, str(e), 2)
+    emit(args, {"from": before, "to": after}, f"estra: store migrated {before} \N{RIGHTWARDS ARROW} "
+         f"{after}" if before < after else f"estra: store already at schema {after}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `estra` console script."""
     args = _parser().parse_args(argv)
@@ -337,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         return revocation.run(settings, args, _react, local, time.time)
     if args.command in ("cacerts", "enroll"):
         return _est_command(args)
+    if args.command == "migrate":
+        return _migrate(settings, args)
     if args.command == "health":
         return _react(lambda reactor: _health(reactor, settings, args))
     if args.command == "ca":

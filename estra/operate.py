@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from estra.auth import parse_principal
 from estra.config import Settings
-from estra.store import NoStore, Store, migrate_blocking, open_store
+from estra.store import NoStore, Store, StoreVersionError, open_store, require_current
 from estra.wire import normalise_serial
 
 __all__ = ["add_parsers", "run", "parse_duration", "emit", "fail"]
@@ -176,9 +176,9 @@ def run(settings: Settings, args: argparse.Namespace, react: Any) -> int:
     import time
     try:
         store = open_store(settings.store_url, settings.state_dir, time.time, create=False)
-    except NoStore as e:
+        require_current(store)              # read-only and decisions alike never migrate
+    except (NoStore, StoreVersionError) as e:
         return fail(args, str(e), 2)
-    migrate_blocking(store)
 
     async def work(reactor: Any) -> int:
         store.pool.start()

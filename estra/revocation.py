@@ -43,7 +43,7 @@ from estra.config import Settings
 from estra.errors import EstError
 from estra.http import NotFoundResource, answer_error, respond, run_async
 from estra.listeners import Listeners, bound
-from estra.store import Store, migrate_blocking, open_store
+from estra.store import Store, StoreVersionError, open_store, require_current
 from estra.upstream import build_upstream
 from estra.upstream.local import LocalCA
 
@@ -317,7 +317,11 @@ def run(settings: Settings, args: argparse.Namespace, react: Any,
         local: LocalCA | None, clock: Callable[[], float]) -> int:
     """Run `estra revoke` against the configured store and upstreams."""
     store = open_store(settings.store_url, settings.state_dir, clock)
-    migrate_blocking(store)
+    try:
+        require_current(store)
+    except StoreVersionError as e:
+        print(f"estra: {e}", file=sys.stderr)
+        return 2
 
     async def work(reactor: Any) -> int:
         store.pool.start()

@@ -21,6 +21,7 @@ from twisted.python.threadpool import ThreadPool
 
 from attrs import frozen
 
+from estra import __version__
 from estra.auth import Authenticator, Htpasswd
 from estra.casync import CaFollower
 from estra.crls import RevocationLists
@@ -37,7 +38,8 @@ from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
                          open_state)
 from estra.revocation import crl_service, revoke
-from estra.store import migrate_blocking, open_store
+from estra.store import MIGRATIONS, migrate_blocking, open_store, schema_version
+from estra.upgrade import Legacy
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -74,6 +76,11 @@ class Options(usage.Options):
          "Processes serving the listening sockets; 0: one per CPU (default: server.workers, "
          "else 1, this process)."],
     ]
+
+    def opt_version(self) -> None:
+        """Print the estra release and exit."""
+        print(f"estra {__version__}")
+        raise SystemExit(0)
 
     def postOptions(self) -> None:
         workers = self["workers"]
@@ -368,7 +375,15 @@ def open_migrated_store(settings: Settings, clock: Any) -> Any:
     """The store, its schema migrated; a failure is one clear start-up line."""
     store = open_store(settings.store_url, settings.state_dir, clock)
     try:
-        migrate_blocking(store)
+        before = schema_version(store)
+        if 0 < before < len(MIGRATIONS):
+            log.warn("store at schema {before}, this release needs {head}: migrating it now "
+                     "(keep a backup from before the upgrade: docs/upgrading.rst)",
+                     before=before, head=len(MIGRATIONS))
+        after = migrate_blocking(store, Legacy.from_settings(settings))
+        if 0 < before < after:
+            log.info("store migrated {before} \N{RIGHTWARDS ARROW} {after}", before=before,
+                     after=after)
     except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e

@@ -35,14 +35,18 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 
+from estra import __version__
+from estra.upgrade import Legacy, carry_identities
 from estra.wire import authority_key_id, serial_hex
 
 __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
-           "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter"]
+           "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter",
+           "StoreVersionError", "schema_version", "require_current"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
-#: SQLite and PostgreSQL would need different SQL.
-Step = str | Callable[[Any, Any], None]
+#: SQLite and PostgreSQL would need different SQL; a function marked `legacy` also
+#: gets the `Legacy` the migration was started with.
+Step = str | Callable[..., None]
 
 
 def _serials_openssl_form(cursor: Any, dialect: Any) -> None:
@@ -84,6 +88,23 @@ def _issued_principals_with_origin(cursor: Any, dialect: Any) -> None:
                                   ("codes", "used_at IS NULL")):
             cursor.execute(dialect.sql(f"UPDATE {table} SET identity = ? WHERE identity = ? "
                                        f"AND {still_open}"), (new, old))
+
+
+def _set_aside_scep_transactions(cursor: Any, dialect: Any) -> None:
+    """Migration 3 (first step): schema-2 transactions are set aside, not dropped; the
+    identity migration (`estra.upgrade.carry_identities`) brings them back owned and
+    without their challengePassword."""
+    cursor.execute("ALTER TABLE scep_transactions RENAME TO scep_transactions_v2")
+    if dialect is POSTGRES:                   # the new table's primary key takes this name
+        cursor.execute("ALTER INDEX scep_transactions_pkey RENAME TO scep_transactions_v2_pkey")
+
+
+def _carry_identities(cursor: Any, dialect: Any, legacy: Legacy) -> None:
+    """Rows of releases before the identity model name principals (estra/upgrade.py)."""
+    carry_identities(cursor, dialect, legacy)
+
+
+_carry_identities.legacy = True  # type: ignore[attr-defined]
 
 
 # Each entry is one migration; {id} is the dialect's auto-increment key column.
@@ -128,9 +149,9 @@ MIGRATIONS: list[list[Step]] = [
             nonce TEXT PRIMARY KEY, at DOUBLE PRECISION NOT NULL)""",
     ],
     [   # 3: a SCEP transaction belongs to the key that signed it, and its stored CSR has
-        # no challengePassword.  Rows from before have neither owner nor a clean CSR:
-        # they are dropped (a device that was pending sends its PKCSReq again).
-        "DROP TABLE scep_transactions",
+        # no challengePassword.  Rows from before have neither: they are set aside for
+        # the identity migration, which carries them forward (they used to be dropped).
+        _set_aside_scep_transactions,
         """CREATE TABLE scep_transactions (
             label TEXT NOT NULL, transaction_id TEXT NOT NULL, signer_sha256 TEXT NOT NULL,
             at DOUBLE PRECISION NOT NULL, identity TEXT NOT NULL, method TEXT NOT NULL,
@@ -176,15 +197,19 @@ MIGRATIONS: list[list[Step]] = [
             stamp DOUBLE PRECISION NOT NULL)""",
         "CREATE INDEX login_buckets_stamp ON login_buckets (stamp)",
     ],
-    [   # 9: an approved request is claimed by the one request that issues it (status
+    [   # 9: identities of releases before the identity model become principals; SCEP
+        # transactions set aside by migration 3 come back (estra/upgrade.py)
+        _carry_identities,
+    ],
+    [   # 10: an approved request is claimed by the one request that issues it (status
         # 'issuing' since claimed_at); existing rows keep their status and have no claim
         "ALTER TABLE pending ADD COLUMN claimed_at DOUBLE PRECISION",
         "CREATE INDEX pending_open ON pending (identity, status)",
     ],
-    [   # 10: issued principals carry the origin's kind and realm (estra/auth.py)
+    [   # 11: issued principals carry the origin's kind and realm (estra/auth.py)
         _issued_principals_with_origin,
     ],
-    [   # 11: SCEP messages seen, by senderNonce (hex of 16 bytes): which message it was
+    [   # 12: SCEP messages seen, by senderNonce (hex of 16 bytes): which message it was
         # (SHA-256 of its DER; '' for rows from before: any message with that nonce is a
         # replay, as it was) and how it was answered (`Store.scep_seen`).  Nonces that
         # are not 16 bytes can never be accepted again: their rows go.  The sweep
@@ -918,29 +943,82 @@ class Store(Service):
                                 limit, offset)
 
 
-def _migrate(cursor: Any, dialect: _Dialect, upto: int | None = None) -> int:
+class StoreVersionError(ValueError):
+    """The store's schema is not the one this release runs on (one line: what to do)."""
+
+
+def _version(cursor: Any) -> int:
+    cursor.execute("SELECT MAX(version) FROM schema_version")
+    return int(cursor.fetchone()[0] or 0)
+
+
+def _too_new(version: int) -> StoreVersionError:
+    return StoreVersionError(
+        f"the store is at schema {version}, newer than estra {__version__} knows "
+        f"({len(MIGRATIONS)}): run the release that migrated it, or a newer one")
+
+
+def _migrate(cursor: Any, dialect: _Dialect, legacy: Legacy | None = None,
+             upto: int | None = None) -> int:
     """Apply the migrations the database lacks, up to number `upto` (all by default;
-    tests make stores of an earlier schema with it); the schema version reached."""
+    tests make stores of an earlier schema with it); the schema version reached.
+    `legacy` tells how to carry identities of old releases forward."""
     wanted = MIGRATIONS[:upto]
     if dialect is POSTGRES:
         cursor.execute("SELECT pg_advisory_xact_lock(7030)")   # one node migrates at a time
+    elif not cursor.connection.in_transaction:
+        # sqlite3 would run DDL before the first INSERT outside any transaction: a
+        # migration that stops half-way must leave nothing behind
+        cursor.execute("BEGIN IMMEDIATE")
     cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    cursor.execute("SELECT MAX(version) FROM schema_version")
-    current = cursor.fetchone()[0] or 0
+    current = _version(cursor)
+    if current > len(MIGRATIONS):
+        raise _too_new(current)
     for number, statements in enumerate(wanted[current:], current + 1):
         for statement in statements:
-            if callable(statement):
-                statement(cursor, dialect)
-            else:
+            if isinstance(statement, str):
                 cursor.execute(statement.format(id=dialect.id_column))
+            elif getattr(statement, "legacy", False):
+                statement(cursor, dialect, legacy or Legacy())
+            else:
+                statement(cursor, dialect)
         cursor.execute(dialect.sql("INSERT INTO schema_version VALUES (?)"), (number,))
     return len(wanted)
 
 
-def migrate_blocking(store: Store) -> int:
-    """Migrate before the reactor runs (start-up), on a connection of its own."""
-    version: int = run_blocking(store, _migrate)
+def migrate_blocking(store: Store, legacy: Legacy | None = None) -> int:
+    """Migrate before the reactor runs (start-up, `estra migrate`), on a connection of
+    its own; `legacy` tells how to carry identities of old releases forward."""
+    version: int = run_blocking(store, lambda cursor, dialect: _migrate(cursor, dialect,
+                                                                        legacy))
     return version
+
+
+def schema_version(store: Store) -> int:
+    """The schema version the store records (0: a new, empty store); changes nothing."""
+    def read(cursor: Any, dialect: _Dialect) -> int:
+        if dialect is POSTGRES:
+            cursor.execute("SELECT to_regclass('schema_version') IS NOT NULL")
+        else:
+            cursor.execute("SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' "
+                           "AND name = 'schema_version'")
+        return _version(cursor) if cursor.fetchone()[0] else 0
+    version: int = run_blocking(store, read)
+    return version
+
+
+def require_current(store: Store) -> None:
+    """For operator commands: a new store gets the schema, a current one is used as it is;
+    an older or newer one is `StoreVersionError` (only `estra migrate` and start-up migrate)."""
+    version = schema_version(store)
+    if version == 0:
+        migrate_blocking(store)
+    elif version > len(MIGRATIONS):
+        raise _too_new(version)
+    elif version < len(MIGRATIONS):
+        raise StoreVersionError(
+            f"the store is at schema {version}, estra {__version__} needs "
+            f"{len(MIGRATIONS)}: back it up, then run `estra migrate` (docs/upgrading.rst)")
 
 
 def run_blocking(store: Store, work: Callable[[Any, Any], Any]) -> Any:

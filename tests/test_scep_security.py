@@ -158,11 +158,12 @@ def _unbase64(raw: bytes) -> bytes:
 
 
 class MigrationTests(SynchronousTestCase):
-    """Migration 3 on a database that SCEP used before it."""
+    """Migrations 3 and later on a database that SCEP used before them."""
 
     def test_old_requests_are_gone_from_the_file(self) -> None:
-        """Transactions stored with their challengePassword are dropped, and their bytes
-        are not left behind in the SQLite file."""
+        """Transactions stored with their challengePassword are carried forward without
+        it (owned by their request's key), and its bytes are not left behind in the
+        SQLite file."""
         state = FilePath(tempfile.mkdtemp())      # trial's mktemp() would write into cwd
         self.addCleanup(shutil.rmtree, state.path)
         store = open_store("", state, time.time)
@@ -184,11 +185,12 @@ class MigrationTests(SynchronousTestCase):
         db.close()
         self.assertEqual(migrate_blocking(store), len(MIGRATIONS))
         db = sqlite3.connect(state.child("estra.db").path)
-        self.assertEqual(db.execute("SELECT COUNT(*), MIN(signer_sha256) FROM "
-                                    "scep_transactions").fetchone(), (0, None))
+        self.assertEqual(db.execute("SELECT COUNT(*), COUNT(DISTINCT signer_sha256), "
+                                    "MIN(identity) FROM scep_transactions").fetchone(),
+                         (50, 1, "scep-static:default:"))
         db.close()
         for file in state.globChildren("estra.db*"):
-            self.assertNotIn(csr[8:60].encode(), file.getContent(), file.path)
+            self.assertNotIn(b"sesame-old", file.getContent(), file.path)
 
 
 class CsrWithoutChallengeTests(SynchronousTestCase):

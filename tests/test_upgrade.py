@@ -1,0 +1,281 @@
+"""Upgrading a store made by an earlier release keeps every decision it holds.
+
+The fixtures under tests/upgrade/<commit>/ were made by that release's own
+twistd and CLI (tests/upgrade/make_fixtures.py): a rejected, an approved and a
+pending request, an unused one-time code, an issued certificate.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs7
+from twisted.python.filepath import FilePath
+
+from estra.store import (MIGRATIONS, POSTGRES, SQLITE, Store, StoreVersionError, migrate_blocking,
+                         open_store, require_current, run_blocking, schema_version)
+from estra.upgrade import Legacy, Unmappable
+from estra import wire
+from estra.scep_message import key_sha256
+from tests import pki
+from tests.conftest import Server, estra_cli
+from tests.test_store_postgres import database  # noqa: F401 - a fixture
+
+FIXTURES = Path(__file__).resolve().parent / "upgrade"
+OLD = FIXTURES / "bd5efed"
+#: the fixture's profiles under today's configuration (codes: Basic users only)
+CONFIG = (OLD / "estra.toml").read_text() + 'accept = ["basic"]\n'
+BASIC_CODES = Legacy(code_kinds=("basic",))
+
+
+def old_state(tmp_path: Path) -> Path:
+    """A copy of the old release's state directory (schema 2)."""
+    state = tmp_path / "state"
+    shutil.copytree(OLD / "state", state)
+    return state
+
+
+@pytest.fixture
+def old_store(tmp_path: Path) -> Iterator[Store]:
+    store = open_store("", FilePath(str(old_state(tmp_path))), time.time, create=False)
+    yield store
+    store.pool.close()
+
+
+def rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
+    def read(cursor: Any, dialect: Any) -> list[tuple[Any, ...]]:
+        cursor.execute(sql)
+        return [tuple(r) for r in cursor.fetchall()]
+    result: list[tuple[Any, ...]] = run_blocking(store, read)
+    return result
+
+
+def test_fixture_is_schema_2(old_store: Store) -> None:
+    """The fixture is what bd5efed left: schema 2, bare names."""
+    assert schema_version(old_store) == 2
+    assert ("dev-rejected", "rejected") in rows(old_store, "SELECT identity, status FROM pending")
+
+
+def check_principals(store: Store) -> None:
+    """The old decisions name the principals today's release computes."""
+    assert rows(store, "SELECT identity, status FROM pending ORDER BY id") == [
+        ("basic:dev-rejected", "rejected"), ("basic:dev-approved", "approved"),
+        ("basic:dev-pending", "pending"), ("scep-static:held:", "pending")]
+    assert rows(store, "SELECT identity FROM codes") == [("basic:carol",)]
+    assert set(rows(store, "SELECT identity, method FROM enrollments")) == {
+        (f"basic:{name}", "basic") for name in ("alice", "dev-rejected", "dev-approved",
+                                                "dev-pending")} | {
+        ("scep-static:default:", "scep-static"), ("scep-static:held:", "scep-static")}
+    assert sorted(rows(store, "SELECT label, identity FROM scep_transactions")) == [
+        ("default", "scep-static:default:"), ("held", "scep-static:held:")]
+
+
+def test_old_identities_become_principals(old_store: Store) -> None:
+    """Held requests, codes and records of bd5efed name basic principals after migrating."""
+    assert migrate_blocking(old_store, BASIC_CODES) == len(MIGRATIONS)
+    check_principals(old_store)
+
+
+def test_unmappable_row_stops_with_one_line_and_changes_nothing(old_store: Store) -> None:
+    """A code that could be for two kinds stops the migration, naming table, row and the
+    answer; the store stays at schema 2 until the operator gives it."""
+    with pytest.raises(Unmappable) as stopped:
+        migrate_blocking(old_store, Legacy(code_kinds=("basic", "code")))
+    line = str(stopped.value)
+    assert "\n" not in line and "codes row 1" in line
+    assert "estra migrate --principal 'carol=KIND:carol'" in line
+    assert schema_version(old_store) == 2
+    assert rows(old_store, "SELECT COUNT(*) FROM pending WHERE identity LIKE 'basic:%'") == [(0,)]
+    migrate_blocking(old_store, Legacy(code_kinds=("basic", "code"),
+                                       names={"carol": "basic:carol"}))
+    check_principals(old_store)
+
+
+def test_kinds_from_the_recorded_method(old_store: Store) -> None:
+    """Certificates become issued:PROFILE (the profile their name was issued under) or
+    bootstrap:ANCHOR; SCEP transactions of schema 2 come back owned by their request's
+    key, without the challengePassword, and a code-proven one names code:NAME."""
+    key = pki.ec_key()
+    csr = pki.csr(key, pki.name("dev9"), challenge="the-old-code")
+    db = sqlite3.connect(old_store.pool.connargs[0])
+    for name, method in (("alice", "issued-certificate"), ("gw", "bootstrap-certificate")):
+        db.execute("INSERT INTO enrollments (at, identity, method, peer, label, operation, "
+                   "csr_sha256, key_sha256, subject, sans, decision, rule, reason) VALUES "
+                   "(1, ?, ?, '::1', 'default', 'simplereenroll', 'x', 'y', 'CN=x', '[]', "
+                   "'rejected', 'r', 'r')", (name, method))
+    db.execute("INSERT INTO scep_transactions VALUES ('default', 'T1', 1, 'dev9', 'scep-codes', "
+               "'scep-pkcsreq', ?, NULL)", (base64.b64encode(pki.der(csr)).decode(),))
+    db.commit()
+    db.close()
+    migrate_blocking(old_store, Legacy(("0123456789abcdef",), ("basic",)))
+    assert set(rows(old_store, "SELECT identity, method FROM enrollments WHERE "
+                    "operation = 'simplereenroll'")) == {
+        ("issued:default:alice", "issued"), ("bootstrap:0123456789abcdef:gw", "bootstrap")}
+    [(identity, method, owner, stored)] = rows(
+        old_store, "SELECT identity, method, signer_sha256, csr FROM scep_transactions "
+        "WHERE transaction_id = 'T1'")
+    assert (identity, method, owner) == ("code:dev9", "code", key_sha256(key.public_key()))
+    assert wire.challenge_password(wire.load_stored_csr(base64.b64decode(stored))) is None
+
+
+def test_newer_store_refused(old_store: Store) -> None:
+    """A store newer than this release knows: start-up and commands refuse in one line."""
+    migrate_blocking(old_store, BASIC_CODES)
+    run_blocking(old_store, lambda c, d: c.execute(
+        f"INSERT INTO schema_version VALUES ({len(MIGRATIONS) + 1})"))
+    for attempt in (lambda: migrate_blocking(old_store), lambda: require_current(old_store)):
+        with pytest.raises(StoreVersionError, match=r"newer than estra \S+ knows"):
+            attempt()
+
+
+def test_operator_commands_never_migrate(tmp_path: Path) -> None:
+    """`pending list` on an old store refuses, naming `estra migrate`; the store stays old;
+    `estra migrate` migrates it and says so."""
+    state = old_state(tmp_path)
+    config = tmp_path / "estra.toml"
+    config.write_text(CONFIG)
+    common = ("--config", str(config), "--state-dir", str(state))
+    listed = estra_cli(*common, "pending", "list")
+    assert listed.returncode == 2
+    assert listed.stderr.strip().count("\n") == 0 and "estra migrate" in listed.stderr
+    store = open_store("", FilePath(str(state)), time.time, create=False)
+    assert schema_version(store) == 2
+    done = estra_cli(*common, "migrate", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"from": 2, "to": len(MIGRATIONS)}
+    assert schema_version(store) == len(MIGRATIONS)
+    assert estra_cli(*common, "pending", "list").returncode == 0
+
+
+def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:  # noqa: F811
+    """The fixture's rows in a PostgreSQL store of schema 2 migrate the same way."""
+    store = open_store(database, FilePath(str(tmp_path)), time.time)
+    old = sqlite3.connect(OLD / "state" / "estra.db")
+
+    def load(cursor: Any, dialect: Any) -> None:
+        cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for number, statements in enumerate(MIGRATIONS[:2], 1):
+            for statement in statements:
+                assert isinstance(statement, str)
+                cursor.execute(statement.format(id=POSTGRES.id_column))
+            cursor.execute("INSERT INTO schema_version VALUES (%s)", (number,))
+        for table in ("enrollments", "pending", "codes", "audit", "rate_counters",
+                      "scep_transactions"):
+            data = old.execute(f"SELECT * FROM {table}")
+            names = [d[0] for d in data.description]
+            for row in data.fetchall():
+                cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                               f"({', '.join(['%s'] * len(names))})", row)
+        cursor.execute("SELECT setval('pending_id_seq', 100)")
+    run_blocking(store, load)
+    assert SQLITE is not store.dialect and schema_version(store) == 2
+    migrate_blocking(store, BASIC_CODES)
+    check_principals(store)
+
+
+# -- a real twistd of this release serves the migrated store ------------------------
+
+def device_csr(name: str, challenge: str | None = None) -> Any:
+    key = load_pem_private_key((OLD / f"{name}.key").read_bytes(), None)
+    return pki.csr(key, pki.name(name), challenge=challenge)
+
+
+def test_old_decisions_honoured_by_a_real_server(tmp_path: Path) -> None:
+    """bd5efed's store, `estra migrate`d, served by today's twistd: the rejected device
+    gets 403, the approved one 200; the pending one is approved with today's CLI and
+    enrolls; the old code enrolls exactly once; the old certificate renews over EST;
+    over SCEP the held device finishes and the old certificate renews."""
+    fixture = json.loads((OLD / "fixture.json").read_text())
+    work = tmp_path / "node"
+    work.mkdir()
+    old_state(work)
+    config = work / "estra.toml"
+    config.write_text(CONFIG)
+    common = ("--config", str(config), "--state-dir", str(work / "state"))
+    done = estra_cli(*common, "migrate")
+    assert done.returncode == 0, done.stderr
+    server = Server(work, CONFIG)
+    try:
+        def post(path: str, user: str, csr: Any, *extra: str) -> int:
+            auth = ("--user", f"{user}:{fixture['password']}") if user else ()
+            return server.post(path, csr, *auth, *extra)[0]
+        assert post("held/simpleenroll", "dev-rejected", device_csr("dev-rejected")) == 403
+        assert post("held/simpleenroll", "dev-approved", device_csr("dev-approved")) == 200
+        assert post("held/simpleenroll", "dev-pending", device_csr("dev-pending")) == 202
+        approved = estra_cli(*common, "approve", str(fixture["held"]["dev-pending"]))
+        assert approved.returncode == 0, approved.stderr
+        assert post("held/simpleenroll", "dev-pending", device_csr("dev-pending")) == 200
+        assert post("coded/simpleenroll", "carol", device_csr("carol", fixture["code"])) == 200
+        assert post("coded/simpleenroll", "carol", device_csr("carol", fixture["code"])) == 403
+        [cert] = pkcs7.load_der_pkcs7_certificates(base64.b64decode((OLD / "alice.p7")
+                                                                    .read_bytes()))
+        pem = pki.write_pair(work, "alice-old", cert,
+                             load_pem_private_key((OLD / "alice.key").read_bytes(), None))
+        assert post("simplereenroll", "", device_csr("alice"), "--cert", str(pem[0]),
+                    "--key", str(pem[1])) == 200
+        check_scep(server, common, fixture, tmp_path)
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log
+
+
+def check_scep(server: Server, common: tuple[str, ...], fixture: dict[str, Any],
+               tmp_path: Path) -> None:
+    """micromdm's scepclient: the device held by bd5efed finishes once approved with
+    today's CLI; the certificate bd5efed issued over SCEP renews (RenewalReq)."""
+    import subprocess
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    url = f"http://127.0.0.1:{server.listener_port('SCEP ready')}/scep"
+    ra = x509.load_pem_x509_certificate((server.state / "scep-ra.pem").read_bytes())
+
+    def scepclient(device: str, label: str = "") -> Path:
+        where = tmp_path / device
+        shutil.copytree(OLD / device, where)
+        done = subprocess.run(
+            ["scepclient", "-server-url", url + label, "-private-key", str(where / "dev.key"),
+             "-certificate", str(where / "dev.pem"), "-ca-fingerprint",
+             ra.fingerprint(hashes.SHA256()).hex(), "-challenge", "sesame", "-cn", device],
+            capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return where / "dev.pem"
+    approved = estra_cli(*common, "approve", str(fixture["scep_held"]))
+    assert approved.returncode == 0, approved.stderr
+    assert scepclient("scep-held", "/held").exists()
+    old = x509.load_pem_x509_certificate((OLD / "scep-issued" / "dev.pem").read_bytes())
+    renewed = x509.load_pem_x509_certificate(scepclient("scep-issued").read_bytes())
+    assert renewed.serial_number != old.serial_number and renewed.subject == old.subject
+
+
+def test_start_up_migrates_and_says_so(tmp_path: Path) -> None:
+    """Start-up on bd5efed's store suggests a backup, migrates, and logs `store migrated`."""
+    work = tmp_path / "node"
+    work.mkdir()
+    old_state(work)
+    log = Server(work, CONFIG).stop()
+    assert "store at schema 2, this release needs" in log and "backup" in log
+    assert f"store migrated 2 \N{RIGHTWARDS ARROW} {len(MIGRATIONS)}" in log
+
+
+def test_version_is_pep440_everywhere() -> None:
+    """One version: estra.__version__ (PEP 440), printed by `estra --version` and
+    `twistd estra --version`."""
+    import subprocess
+
+    from packaging.version import Version
+
+    from estra import __version__
+    from tests.conftest import estra_env, twistd
+    assert str(Version(__version__)) == __version__
+    assert estra_cli("--version").stdout.strip() == f"estra {__version__}"
+    shown = subprocess.run(twistd("--version"), capture_output=True, text=True,
+                           env=estra_env(), timeout=60)
+    assert shown.stdout.strip() == f"estra {__version__}", shown.stderr

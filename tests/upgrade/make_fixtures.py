@@ -1,0 +1,210 @@
+"""Make the fixture stores of earlier releases (run by hand; the output is committed).
+
+    python3 tests/upgrade/make_fixtures.py [COMMIT ...]     (default: bd5efed)
+
+For each commit: its tree (`git archive`, no worktree) in a temporary
+directory, ITS twistd and `estra` CLI on a fresh state directory, and the
+decisions an operator of that release makes: a rejected request, an approved
+one, a pending one, an unused one-time code, an issued certificate; over SCEP (micromdm's
+scepclient) an issued certificate and a request held for approval.  Saved
+under tests/upgrade/<commit>/: the state directory (SQLite store, CA, TLS
+pair, htpasswd: throw-away test keys), the config, the devices' keys and
+certificate, and `fixture.json` (who is who, request ids, the code).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from tests import pki  # noqa: E402
+
+PASSWORD = "correct horse"
+#: held: manual approval; coded: a one-time code in the CSR; default: issues at once
+CONFIG = """
+[scep]
+listen = "tcp:0:interface=127.0.0.1"
+
+[profiles.default]
+validity_days = 3650
+scep_password = "sesame"
+
+[profiles.held]
+approval = "manual"
+approval_retry_after = 1
+scep_password = "sesame"
+
+[profiles.coded]
+scep_password = "sesame"
+require_code = true
+"""
+USERS = ("alice", "dev-rejected", "dev-approved", "dev-pending", "carol")
+
+
+def make(commit: str) -> Path:
+    out = HERE / commit
+    with tempfile.TemporaryDirectory() as tmp:
+        tree, work = Path(tmp) / "tree", Path(tmp) / "work"
+        tree.mkdir()
+        work.mkdir()
+        archive = subprocess.run(["git", "-C", str(HERE.parent.parent), "archive", commit],
+                                 capture_output=True, check=True).stdout
+        tarfile.open(fileobj=io.BytesIO(archive)).extractall(tree)
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        state, config = work / "state", work / "estra.toml"
+        config.write_text(CONFIG)
+
+        def cli(*args: str, stdin: str | None = None) -> str:
+            done = subprocess.run([sys.executable, "-m", "estra.cli", "--config", str(config),
+                                   "--state-dir", str(state), *args], input=stdin,
+                                  capture_output=True, text=True, env=env, timeout=60,
+                                  cwd=work)
+            assert done.returncode == 0, done.stderr
+            return done.stdout
+
+        log = work / "estra.log"
+        with open(log, "wb") as sink:
+            server = subprocess.Popen(
+                [sys.executable, "-c", "from twisted.scripts.twistd import run; run()", "-n",
+                 "--pidfile=", "estra", "--config", str(config), "--state-dir", str(state),
+                 "--listen", "tcp:0:interface=127.0.0.1"], stdout=sink,
+                stderr=subprocess.STDOUT, env=env, cwd=work)
+            try:
+                port = _port(log, server)
+                for user in USERS:
+                    cli("user", "add", user, "--password-stdin", stdin=PASSWORD + "\n")
+                fixture = _decide(work, state, port, cli)
+                fixture.update(_scep(work, log, cli))
+            finally:
+                server.send_signal(signal.SIGTERM)
+                server.wait(30)
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
+        shutil.copytree(state, out / "state", ignore=shutil.ignore_patterns("*-wal", "*-shm"))
+        for name in ("estra.toml", *fixture["files"]):  # type: ignore[misc]
+            shutil.copy(work / name, out / name)
+        for device in SCEP_DEVICES:
+            shutil.copytree(work / device, out / device)
+        (out / "fixture.json").write_text(json.dumps({"commit": commit, **fixture}, indent=2)
+                                          + "\n")
+    return out
+
+
+def _port(log: Path, server: subprocess.Popen[bytes]) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        found = re.search(r"ready on https://[^:]+:(\d+)/", log.read_text(errors="replace"))
+        if found:
+            return int(found.group(1))
+        time.sleep(0.1)
+    raise RuntimeError("the old estra did not start:\n" + log.read_text(errors="replace"))
+
+
+def _post(work: Path, state: Path, port: int, path: str, user: str, csr: object,
+          *extra: str) -> tuple[int, bytes]:
+    body = work / "req.b64"
+    body.write_bytes(pki.b64(csr))  # type: ignore[arg-type]
+    done = subprocess.run(["curl", "-sS", "--max-time", "30", "--cacert", str(state / "ca.pem"),
+                           "-o", str(work / "reply"), "-w", "%{http_code}", *extra,
+                           *(("--user", f"{user}:{PASSWORD}") if user else ()),
+                           "--data-binary", f"@{body}", "-H", "Content-Type: application/pkcs10",
+                           f"https://localhost:{port}/.well-known/est/{path}"],
+                          capture_output=True, timeout=40, check=True)
+    return int(done.stdout), (work / "reply").read_bytes()
+
+
+def _decide(work: Path, state: Path, port: int, run: Callable[..., str]) -> dict[str, object]:
+    """The decisions the fixture records, through the old release's own interfaces."""
+    files = []
+    for user in USERS:
+        pki.write_key(work / f"{user}.key", pki.ec_key())
+        files.append(f"{user}.key")
+    keys = {user: _load_key(work / f"{user}.key") for user in USERS}
+    status, body = _post(work, state, port, "simpleenroll", "alice",
+                         pki.csr(keys["alice"], pki.name("alice")))
+    assert status == 200, (status, body)
+    (work / "alice.p7").write_bytes(body)
+    files.append("alice.p7")
+    held = {}
+    for user in ("dev-rejected", "dev-approved", "dev-pending"):
+        status, body = _post(work, state, port, "held/simpleenroll", user,
+                             pki.csr(keys[user], pki.name(user)))
+        assert status == 202, (status, body)
+        held[user] = int(re.search(rb"request (\d+)", body).group(1))  # type: ignore[union-attr]
+    run("reject", str(held["dev-rejected"]), "--reason", "not one of ours")
+    run("approve", str(held["dev-approved"]))
+    issued = json.loads(run("codes", "issue", "--identity", "carol", "--ttl", "3650d", "--json"))
+    return {"password": PASSWORD, "held": held, "code": issued["code"], "files": files}
+
+
+SCEP_DEVICES = ("scep-issued", "scep-held")
+
+
+def _scep(work: Path, log: Path, run: Callable[..., str]) -> dict[str, object]:
+    """scepclient enrolls `scep-issued` (static password) and is held on `held`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    port = 0
+    while not port:
+        found = re.search(r"estra SCEP ready on http://[^:/]+:(\d+)/", log.read_text())
+        port = int(found.group(1)) if found else 0
+        time.sleep(0.1)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    ra = x509.load_pem_x509_certificate((work / "state" / "scep-ra.pem").read_bytes())
+    pick = ["-ca-fingerprint", ra.fingerprint(hashes.SHA256()).hex()]  # not the EC CA
+    commands = {}
+    for device in SCEP_DEVICES:
+        (work / device).mkdir()
+        (work / device / "dev.key").write_bytes(rsa.generate_private_key(65537, 2048)
+                                                .private_bytes(  # scepclient: PKCS#1 only
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption()))
+        label = "/held" if device == "scep-held" else ""
+        commands[device] = ["scepclient", "-server-url", f"http://127.0.0.1:{port}/scep{label}",
+                            "-private-key", str(work / device / "dev.key"), "-certificate",
+                            str(work / device / "dev.pem"), *pick, "-challenge", "sesame",
+                            "-cn", device]
+    done = subprocess.run(commands["scep-issued"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr + log.read_text()
+    held = subprocess.Popen(commands["scep-held"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            rows = [r for r in json.loads(run("pending", "list", "--json"))
+                    if "CN=scep-held" in r["subject"]]
+            if rows:
+                return {"scep_held": rows[0]["id"]}
+            time.sleep(0.3)
+        raise RuntimeError("scepclient was not held: " + run("pending", "list", "--all")
+                           + log.read_text()[-1500:])
+    finally:
+        held.kill()
+        held.wait()
+
+
+def _load_key(path: Path) -> object:
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    return load_pem_private_key(path.read_bytes(), None)
+
+
+if __name__ == "__main__":
+    for commit in sys.argv[1:] or ["bd5efed"]:
+        print(make(commit))
