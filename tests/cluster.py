@@ -82,9 +82,8 @@ def start_node(workdir: Path, config: str, listen: str = "haproxy:tcp:0:interfac
 
 
 def admin_port(node: Server) -> int:
-    found = re.search(ADMIN_READY, node.log.read_text(errors="replace"))
-    assert found, "no admin listener: " + node.log.read_text(errors="replace")[-2000:]
-    return int(found.group(1))
+    """The node's admin port, once its ready line is written (it may follow EST's)."""
+    return int(node.wait_log(ADMIN_READY).group(1))
 
 
 def haproxy_config(template: str, front: int, nodes: list[Server], stats: Path) -> str:

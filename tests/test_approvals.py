@@ -152,7 +152,7 @@ def store_before(marker: str) -> tuple[Store, Any]:
                  if any(marker in named(step) for step in steps)), len(MIGRATIONS))
     pool = SyncPool()
     cursor = pool.conn.cursor()
-    _migrate(cursor, SQLITE, upto)
+    _migrate(cursor, SQLITE, upto=upto)
     return Store(pool, SQLITE, time.time), cursor  # type: ignore[arg-type]
 
 
