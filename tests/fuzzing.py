@@ -43,10 +43,12 @@ from estra.tls import TrustStore
 from estra.config import settings_from_string
 from estra.errors import EstError
 from estra.est import est_root
+from estra.ocsp import OcspResource, OcspResponder
 from estra.fullcmc import FullCmc
-from estra.http import EstRequest
+from estra.http import EstRequest, make_site
 from estra.policy import ENROLL, Policy
 from estra.ra import RegistrationAuthority, key_fingerprint
+from estra.revocation import CrlPublisher, CrlResource, Published
 from estra.scep import ScepFrontEnd, scep_root
 from estra.store import SQLITE, Store, _migrate
 from estra.upstream.local import LocalCA
@@ -374,6 +376,17 @@ class _SyncThreads:
         f(*args)
 
 
+def site_stub(root: Any, protocol: str, max_body: int = 64 * 1024) -> Any:
+    """A StubTreq whose in-memory server is `make_site(root)`: estra's Site, requests
+    and channel, as a listener serves them."""
+    from treq.testing import StubTreq
+    stub = StubTreq(root)
+    agent = stub._agent
+    agent._serverFactory = make_site(root, max_body, reactor=agent._memoryReactor,
+                                     protocol=protocol)
+    return stub
+
+
 def _with_estra_requests(stub: Any) -> Any:
     """`stub` with its in-memory Site making estra's requests (body cap, header checks)."""
     stub._agent._serverFactory.requestFactory = type(
@@ -438,6 +451,11 @@ class World:
                                                           self.fullcmc)))
         self.scep = _with_estra_requests(StubTreq(scep_root(
             ScepFrontEnd(self.ra, self.scep_signer, {}), self.profiles, settings.scep_paths)))
+        publisher = CrlPublisher(self.store, self.ca, self.clock, 86400.0)
+        self.ocsp_responder = OcspResponder(self.store, self.ca, self.clock)
+        published = Published("/crl/ca.crl", CrlResource(publisher))
+        published.ocsp = ("/ocsp", OcspResource(self.ocsp_responder, "/ocsp"))
+        self.crl = site_stub(published, "crl")
         self.identity = Identity(auth.BASIC, USER, "", Peer("192.0.2.1", (), None, None))
         self.basic = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         self._seeds()
@@ -497,6 +515,7 @@ class World:
         """The result of `d`, which must have fired already (the world is synchronous)."""
         self.est.flush()
         self.scep.flush()
+        self.crl.flush()
         results: list[Any] = []
         d.addBoth(results.append)
         if not results:
