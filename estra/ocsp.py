@@ -94,7 +94,8 @@ def _question(der: bytes) -> _Question:
         nonces = [e.value.nonce for e in request.extensions
                   if isinstance(e.value, x509.OCSPNonce)]
         name_hash, key_hash = request.issuer_name_hash, request.issuer_key_hash
-    except ValueError as e:     # not DER, more than one request, a bad extension
+    except (ValueError, NotImplementedError) as e:   # not DER, a bad extension; two
+        # or more certificates (NotImplementedError from cryptography)
         raise _Refused(malformed, f"malformedRequest: {printable(str(e), 100)}") from None
     try:
         algorithm = request.hash_algorithm

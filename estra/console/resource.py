@@ -90,6 +90,7 @@ class Console(Resource):
     """Every /console/... request: one `async` handler per page or action."""
 
     isLeaf = True
+    allowedMethods = (b"GET", b"HEAD", b"POST")   # others: 405 text/plain (estra.http)
 
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
@@ -352,7 +353,7 @@ class Console(Resource):
     async def _decide(self, request: Request, operator: Operator, csrf: str,
                       path: list[str], token: str) -> None:
         action, reason = self._arg(request, "action"), self._arg(request, "reason")[:200]
-        if not path[1].isdigit() or action not in ("approve", "reject") or (
+        if _record_id(path[1]) is None or action not in ("approve", "reject") or (
                 action == "reject" and not reason):
             await self._page(request, 400, pages.message_page(
                 "Bad request", "Approve, or reject with a reason.", operator, csrf))
@@ -401,7 +402,8 @@ class Console(Resource):
     async def _enrollment(self, request: Request, operator: Operator, csrf: str,
                           path: list[str], token: str) -> None:
         ident, _, ext = path[1].partition(".")
-        rec = await self.store.enrollment(int(ident)) if ident.isdigit() else None
+        record = _record_id(ident)
+        rec = await self.store.enrollment(record) if record is not None else None
         if rec is None or ext not in ("", "pem") or (ext and not rec.get("certificate")):
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such enrollment record.", operator, csrf))
@@ -431,7 +433,8 @@ class Console(Resource):
                                   path: list[str], token: str) -> None:
         """What `estra revoke SERIAL --reason R` does, for the record's certificate."""
         reason = self._arg(request, "reason")
-        rec = await self.store.enrollment(int(path[1])) if path[1].isdigit() else None
+        record = _record_id(path[1])
+        rec = await self.store.enrollment(record) if record is not None else None
         if rec is None or not rec.get("certificate") or self.revoke is None:
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such certificate to revoke.", operator, csrf))
@@ -482,7 +485,8 @@ class Console(Resource):
 
     async def _revoke_code(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
-        ok = path[1].isdigit() and await self.store.revoke_code(int(path[1]))
+        code = _record_id(path[1])
+        ok = code is not None and await self.store.revoke_code(code)
         await self._audit(request, operator, "code-revoked", code=path[1], changed=ok)
         self._redirect(request, "/console/codes")
 
@@ -537,6 +541,12 @@ class Console(Resource):
                               error=f"No user {name!r}; nothing changed.")
             return
         self._redirect(request, "/console/users")
+
+
+def _record_id(text: str) -> int | None:
+    """A row id from a URL: ASCII digits that fit a 63-bit integer, else None (str.isdigit
+    takes "²", which int() refuses, and any length, which the store refuses)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _time(value: str) -> float | None:
