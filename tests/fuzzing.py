@@ -867,7 +867,7 @@ class Generator:
                                                   "/crl/ca.crl?x=%00", "/%2e%2e/crl/ca.crl"))
         headers = self._headers(rng.choice(("text/plain", "application/pkix-crl")))
         if rng.random() < .3:
-            headers[rng.choice(("Range", "If-Modified-Since", "Accept", "Host"))] = \
+            headers[rng.choice(("Range", "If-Modified-Since", "Accept", "Cookie"))] = \
                 rng.choice(_HOSTILE)
         body = self._body(bytes(rng.randrange(256) for _ in range(rng.choice((0, 0, 9)))))
         data = encode_http(self._method("GET", "HEAD"), path, headers, body)
