@@ -22,7 +22,8 @@ from twisted.logger import Logger, LogLevel
 from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
 from twisted.web.error import UnsupportedMethod
-from twisted.web.resource import Resource, _computeAllowedMethods
+from twisted.python.reflect import prefixedMethodNames
+from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound, PayloadTooLarge,
@@ -388,7 +389,8 @@ def allowed_methods(resource: Any) -> tuple[bytes, ...] | None:
         return tuple(declared)
     if getattr(type(resource), "render", None) is not Resource.render:
         return None
-    return _with_head(_computeAllowedMethods(resource))
+    return _with_head([name.encode("ascii") for name in
+                       prefixedMethodNames(type(resource), "render_")])
 
 
 def _with_head(methods: list[bytes]) -> tuple[bytes, ...]:
