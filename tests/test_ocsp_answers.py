@@ -110,6 +110,15 @@ class OcspRefusalTests(_Case):
         for size in (0, 33, 1000):
             self.assertEqual(self.ask(self.request(b"n" * size)).response_status, MALFORMED)
 
+    def test_refusal_reason_in_the_request_line(self) -> None:
+        """The request's one log line (info) says why the request was refused."""
+        with capturedLogs() as events:
+            self.ask(self.request(b"n" * 33))
+        lines = [e["request_line"] for e in events if "request_line" in e]
+        self.assertEqual(len(lines), 1)
+        self.assertIn("200 for - (anonymous)", lines[0])
+        self.assertIn("malformedRequest: a nonce of 33 bytes (RFC 8954: 1 to 32)", lines[0])
+
     def test_get_with_the_same_checks(self) -> None:
         """GET /ocsp/BASE64 goes through the same checks (a long nonce is refused)."""
         from base64 import b64encode
