@@ -4,7 +4,9 @@
 * `EstChannel` always answers with an HTTP/1.1 status line;
 * `respond` always sends Content-Length (never chunked: strongSwan and
   Bouncy Castle clients fail on chunked bodies);
-* `answer_error` is the one place an exception becomes an HTTP answer.
+* `answer_error` is the one place an exception becomes an HTTP answer;
+* `EstRequest.render` is the one place a method a resource does not take becomes
+  405 text/plain with Allow (never Twisted's HTML "405"/"501 Huh?" pages).
 """
 
 from __future__ import annotations
@@ -19,16 +21,18 @@ from twisted.internet.protocol import connectionDone
 from twisted.logger import Logger, LogLevel
 from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
+from twisted.web.error import UnsupportedMethod
+from twisted.python.reflect import prefixedMethodNames
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
-from estra.errors import (BadRequest, EstError, NotFound, PayloadTooLarge, StoreUnavailable,
-                          store_unavailable)
+from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound, PayloadTooLarge,
+                          StoreUnavailable, store_unavailable)
 from estra.limits import ConnectionLimits, RateLimitedLog
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
            "run_async", "NotFoundResource", "read_body", "printable", "SafeLogger",
-           "log_internal", "log_request", "REQUEST_FORMAT"]
+           "log_internal", "log_request", "REQUEST_FORMAT", "allowed_methods"]
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -119,6 +123,10 @@ class EstRequest(Request):
         self._parsePOSTFormSubmission = False
 
     content: io.BytesIO
+
+    def render(self, resrc: Any) -> None:
+        """Render `resrc` through `_MethodGuard`: every listener's one method check."""
+        super().render(_MethodGuard(resrc))
 
     def requestReceived(self, command: bytes, path: bytes, version: bytes) -> None:
         # Twisted parses Content-Type with the email package, which raises (an
@@ -354,6 +362,7 @@ def answer_error(error: BaseException, request: Request) -> EstError | None:
         else:
             log_internal(error, where)
             err = EstError("internal error")
+    request.estra_reason = err.reason  # type: ignore[attr-defined]  # for the request line
     body = err.body()
     if err.status in (202, 401) and not request.getHeader(b"user-agent"):
         # Bouncy Castle's EST client (it sends no User-Agent) reads only the headers
@@ -370,6 +379,49 @@ def run_async(request: Request,
     request.notifyFinish().addErrback(lambda _: d.cancel())
     d.addErrback(lambda f: None)  # handlers answer their own errors
     return NOT_DONE_YET
+
+
+def allowed_methods(resource: Any) -> tuple[bytes, ...] | None:
+    """The methods `resource` takes: its `allowedMethods` when it declares them, else
+    its `render_*` methods (HEAD with GET); None when its own `render` takes any."""
+    declared = getattr(resource, "allowedMethods", None)
+    if declared is not None:
+        return tuple(declared)
+    if getattr(type(resource), "render", None) is not Resource.render:
+        return None
+    return _with_head([name.encode("ascii") for name in
+                       prefixedMethodNames(type(resource), "render_")])
+
+
+def _with_head(methods: list[bytes]) -> tuple[bytes, ...]:
+    own = [m for m in methods if m != b"HEAD"]   # every Resource has render_HEAD
+    return tuple(own + [b"HEAD"] * (b"GET" in own))
+
+
+class _MethodGuard:
+    """Renders a resource, or answers what Twisted would answer with an HTML page:
+    a method the resource does not take is 405 text/plain with Allow, a node with
+    nothing to render (a plain `Resource` on the way to the leaves) is 404."""
+
+    def __init__(self, resource: Any) -> None:
+        self.resource = resource
+
+    def render(self, request: Request) -> Any:
+        allowed = allowed_methods(self.resource)
+        try:
+            if allowed is None or request.method in allowed:
+                return self.resource.render(request)
+        except UnsupportedMethod as e:     # from a resource another one delegated to
+            if request.method == b"HEAD" and b"GET" in e.allowedMethods:
+                raise                      # Twisted answers HEAD through GET
+            allowed = _with_head(list(e.allowedMethods))
+        if not allowed:
+            return NotFoundResource().render(request)
+        names = [m.decode("ascii", "replace") for m in allowed]
+        method = printable(request.method.decode("latin-1"), 20)
+        answer_error(MethodNotAllowed(f"{method} is not allowed here; "
+                                      f"use {', '.join(names)}", names), request)
+        return NOT_DONE_YET
 
 
 class NotFoundResource(Resource):

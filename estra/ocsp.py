@@ -3,12 +3,17 @@
 Answers come from the same store records as the CRL: "revoked" for a
 revocation of this CA's certificate, "good" for a certificate this CA
 issued through the RA, "unknown" otherwise.  The CA signs its own
-responses (RFC 6960 4.2.2.2: the issuer may); a request's nonce is echoed.
+responses (RFC 6960 4.2.2.2: the issuer may); a request's nonce is echoed when
+it is 1 to 32 bytes (RFC 8954 2.1), any other nonce is a malformedRequest.
 After a rollover the old root answers for the certificates it issued, with
 its own key, until it expires or `estra ca retire-old` (one responder URL
 serves both: a request names its issuer by hash).
 Requests arrive as POST (application/ocsp-request) or as GET with the
-base64 request in the path (RFC 6960 A.1).
+base64 request in the path (RFC 6960 A.1).  What a device gets wrong in the
+request is an OCSP refusal over 200 (malformedRequest: not DER, more than one
+certificate, a negative serial, a bad nonce; unauthorized: an issuer or hash
+this responder does not know), noted in the request's log line; what is wrong
+at the HTTP level is answered by estra.http.answer_error (413, 400, 405).
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import datetime
 from typing import Any, Callable
 from urllib.parse import unquote
 
+from attrs import frozen
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -28,7 +35,9 @@ from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra.http import read_body, respond, run_async
+from estra.errors import store_unavailable
+from estra.http import answer_error, printable, read_body, respond, run_async
+from estra.limits import RateLimitedLog
 from estra.revocation import REASONS, key_id, public_key_id
 from estra.wire import serial_hex
 from estra.store import Store
@@ -38,6 +47,8 @@ __all__ = ["OcspResponder", "OcspResource"]
 
 log = Logger()
 CONTENT_TYPE = "application/ocsp-response"
+#: RFC 8954 2.1: a nonce is 1 to 32 bytes
+NONCE_SIZES = range(1, 33)
 
 
 def _key_bits(key: Any) -> bytes:
@@ -55,6 +66,55 @@ def _digest(algorithm: hashes.HashAlgorithm, data: bytes) -> bytes:
     return h.finalize()
 
 
+@frozen
+class _Question:
+    """The fields of an OCSP request this responder reads, each read once."""
+
+    serial: int
+    name_hash: bytes
+    key_hash: bytes
+    algorithm: hashes.HashAlgorithm
+    nonce: bytes | None
+
+
+class _Refused(Exception):
+    """The request gets an unsuccessful OCSPResponse with `status`; `reason` says why."""
+
+    def __init__(self, status: ocsp.OCSPResponseStatus, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def _question(der: bytes) -> _Question:
+    """The request in `der`, or _Refused: malformedRequest / unauthorized."""
+    malformed = ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+    try:
+        request = ocsp.load_der_ocsp_request(der)
+        serial = request.serial_number
+        nonces = [e.value.nonce for e in request.extensions
+                  if isinstance(e.value, x509.OCSPNonce)]
+        name_hash, key_hash = request.issuer_name_hash, request.issuer_key_hash
+    except (ValueError, NotImplementedError) as e:   # not DER, a bad extension; two
+        # or more certificates (NotImplementedError from cryptography)
+        raise _Refused(malformed, f"malformedRequest: {printable(str(e), 100)}") from None
+    try:
+        algorithm = request.hash_algorithm
+    except UnsupportedAlgorithm:
+        raise _Refused(ocsp.OCSPResponseStatus.UNAUTHORIZED,
+                       "unauthorized: unknown CertID hash algorithm") from None
+    if serial < 0:
+        raise _Refused(malformed, "malformedRequest: negative serial number")
+    nonce = nonces[0] if nonces else None
+    if nonce is not None and len(nonce) not in NONCE_SIZES:
+        raise _Refused(malformed, f"malformedRequest: a nonce of {len(nonce)} bytes "
+                                  "(RFC 8954: 1 to 32)")
+    return _Question(serial, name_hash, key_hash, algorithm, nonce)
+
+
+def _unsuccessful(status: ocsp.OCSPResponseStatus) -> bytes:
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(Encoding.DER)
+
+
 class OcspResponder:
     """OCSP answers for one embedded CA from the store's records."""
 
@@ -62,42 +122,52 @@ class OcspResponder:
                  validity: float = 3600.0) -> None:
         self.store, self.ca, self.clock = store, ca, clock
         self.validity = validity
+        self._store_down = RateLimitedLog(clock, logger=log)
 
-    def _signer(self, request: ocsp.OCSPRequest) -> tuple[x509.Certificate, Any] | None:
+    def _signer(self, question: _Question) -> tuple[x509.Certificate, Any] | None:
         """The (root, key) of ours that the request names as issuer, if any."""
-        algorithm = request.hash_algorithm
+        algorithm = question.algorithm
         for cert, key in self.ca.signers():        # read per request: rollovers swap them
-            if (request.issuer_name_hash == _digest(algorithm, cert.subject.public_bytes())
-                    and request.issuer_key_hash == _digest(algorithm, _key_bits(
+            if (question.name_hash == _digest(algorithm, cert.subject.public_bytes())
+                    and question.key_hash == _digest(algorithm, _key_bits(
                         cert.public_key()))):
                 return cert, key
         return None
 
-    async def respond(self, der: bytes) -> bytes:
-        """The DER OCSPResponse for the DER OCSPRequest `der`."""
+    async def respond(self, der: bytes) -> tuple[bytes, str]:
+        """The DER OCSPResponse for the DER OCSPRequest `der`, and why it is not a
+        successful one ("" when it is).  A store outage is tryLater (rate-limited
+        warning); any other exception is the caller's."""
         try:
-            request = ocsp.load_der_ocsp_request(der)
-        except ValueError:
-            return ocsp.OCSPResponseBuilder.build_unsuccessful(
-                ocsp.OCSPResponseStatus.MALFORMED_REQUEST).public_bytes(Encoding.DER)
-        signer = self._signer(request)
+            return await self._respond(_question(der)), ""
+        except _Refused as refused:
+            return _unsuccessful(refused.status), refused.reason
+        except Exception as e:
+            if not store_unavailable(e):
+                raise
+            self._store_down.warn("OCSP: store unavailable, answered tryLater: "
+                                  "{error_type}: {error}", error_type=type(e).__name__,
+                                  error=str(e))
+            return _unsuccessful(ocsp.OCSPResponseStatus.TRY_LATER), "tryLater: store down"
+
+    async def _respond(self, question: _Question) -> bytes:
+        signer = self._signer(question)
         if signer is None:
-            return ocsp.OCSPResponseBuilder.build_unsuccessful(
-                ocsp.OCSPResponseStatus.UNAUTHORIZED).public_bytes(Encoding.DER)
+            raise _Refused(ocsp.OCSPResponseStatus.UNAUTHORIZED,
+                           "unauthorized: not an issuer this responder answers for")
         cert, key = signer
-        status, revoked_at, reason = await self._status(request.serial_number,
+        status, revoked_at, reason = await self._status(question.serial,
                                                         public_key_id(cert.public_key()))
         now = datetime.datetime.fromtimestamp(self.clock(), datetime.timezone.utc)
         builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
-            issuer_name_hash=request.issuer_name_hash, issuer_key_hash=request.issuer_key_hash,
-            serial_number=request.serial_number, algorithm=request.hash_algorithm,
+            issuer_name_hash=question.name_hash, issuer_key_hash=question.key_hash,
+            serial_number=question.serial, algorithm=question.algorithm,
             cert_status=status, this_update=now,
             next_update=now + datetime.timedelta(seconds=self.validity),
             revocation_time=revoked_at, revocation_reason=reason,
         ).responder_id(ocsp.OCSPResponderEncoding.HASH, cert)
-        for extension in request.extensions:
-            if isinstance(extension.value, x509.OCSPNonce):
-                builder = builder.add_extension(extension.value, False)
+        if question.nonce is not None:
+            builder = builder.add_extension(x509.OCSPNonce(question.nonce), False)
         return builder.sign(key, hashes.SHA256()).public_bytes(Encoding.DER)
 
     async def _status(self, serial: int, issuer: str) -> tuple[ocsp.OCSPCertStatus,
@@ -132,22 +202,28 @@ class OcspResource(Resource):
         self.responder, self.prefix = responder, path.rstrip("/").encode() + b"/"
 
     def render_POST(self, request: Request) -> Any:
-        return run_async(request, lambda: self._answer(request, read_body(request)))
+        return run_async(request, lambda: self._answer(request))
 
-    def render_GET(self, request: Request) -> Any:
+    render_GET = render_POST
+
+    def _der(self, request: Request) -> bytes:
+        """The DER request: the body of a POST (413/400 from read_body), the base64
+        path of a GET (not base64: b"", a malformedRequest)."""
+        if request.method == b"POST":
+            return read_body(request)
         path = request.path or b""
         encoded = unquote(path[len(self.prefix):].decode("ascii", "replace"))
         try:
-            der = base64.b64decode(encoded, validate=True)
+            return base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            der = b""
-        return run_async(request, lambda: self._answer(request, der))
+            return b""
 
-    async def _answer(self, request: Request, der: bytes) -> None:
+    async def _answer(self, request: Request) -> None:
         try:
-            body = await self.responder.respond(der)
-        except Exception as e:  # noqa: BLE001 - the store is down: OCSP's own tryLater
-            log.error("OCSP request failed: {error}", error=e)
-            body = ocsp.OCSPResponseBuilder.build_unsuccessful(
-                ocsp.OCSPResponseStatus.TRY_LATER).public_bytes(Encoding.DER)
+            body, refused = await self.responder.respond(self._der(request))
+        except Exception as e:  # noqa: BLE001 - answer_error decides
+            answer_error(e, request)
+            return
+        if refused:
+            request.estra_reason = refused  # type: ignore[attr-defined]  # the request line
         respond(request, 200, body, {"Content-Type": CONTENT_TYPE})

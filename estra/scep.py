@@ -428,6 +428,7 @@ class ScepResource(Resource):
     """`<path>[/<label>][/pkiclient.exe]?operation=...`"""
 
     isLeaf = True
+    allowedMethods = (b"GET", b"HEAD", b"POST")   # RFC 8894 4.1; others: 405 (estra.http)
 
     def __init__(self, front: ScepFrontEnd, profiles: dict[str, Profile]) -> None:
         super().__init__()

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cryptography import x509
+from cryptography.x509 import ocsp
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from twisted.internet.defer import Deferred, fail, succeed
@@ -42,11 +43,16 @@ from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.tls import TrustStore
 from estra.config import settings_from_string
 from estra.errors import EstError
+from estra.admin import admin_root
+from estra.console.operators import LoginThrottle as ConsoleThrottle, Roles
+from estra.console.resource import COOKIE, Console, token_hash
 from estra.est import est_root
+from estra.ocsp import OcspResource, OcspResponder
 from estra.fullcmc import FullCmc
-from estra.http import EstRequest
+from estra.http import EstRequest, make_site
 from estra.policy import ENROLL, Policy
 from estra.ra import RegistrationAuthority, key_fingerprint
+from estra.revocation import CrlPublisher, CrlResource, Published, Revocation
 from estra.scep import ScepFrontEnd, scep_root
 from estra.store import SQLITE, Store, _migrate
 from estra.upstream.local import LocalCA
@@ -374,6 +380,17 @@ class _SyncThreads:
         f(*args)
 
 
+def site_stub(root: Any, protocol: str, max_body: int = 64 * 1024) -> Any:
+    """A StubTreq whose in-memory server is `make_site(root)`: estra's Site, requests
+    and channel, as a listener serves them."""
+    from treq.testing import StubTreq
+    stub = StubTreq(root)
+    agent = stub._agent
+    agent._serverFactory = make_site(root, max_body, reactor=agent._memoryReactor,
+                                     protocol=protocol)
+    return stub
+
+
 def _with_estra_requests(stub: Any) -> Any:
     """`stub` with its in-memory Site making estra's requests (body cap, header checks)."""
     stub._agent._serverFactory.requestFactory = type(
@@ -438,9 +455,42 @@ class World:
                                                           self.fullcmc)))
         self.scep = _with_estra_requests(StubTreq(scep_root(
             ScepFrontEnd(self.ra, self.scep_signer, {}), self.profiles, settings.scep_paths)))
+        publisher = CrlPublisher(self.store, self.ca, self.clock, 86400.0)
+        self.ocsp_responder = OcspResponder(self.store, self.ca, self.clock)
+        published = Published("/crl/ca.crl", CrlResource(publisher))
+        published.ocsp = ("/ocsp", OcspResource(self.ocsp_responder, "/ocsp"))
+        self.crl = site_stub(published, "crl")
+        self.admin = site_stub(admin_root(self.store, self._console(threads)), "admin", 16384)
         self.identity = Identity(auth.BASIC, USER, "", Peer("192.0.2.1", (), None, None))
         self.basic = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         self._seeds()
+
+    def _console(self, threads: Any) -> Console:
+        """The console of the admin listener: operator boss (admin) with one open
+        session (`console_cookie`, `csrf`), device users in a file of its own."""
+        (self.tmp / "operators.htpasswd").write_text(
+            f"boss:{hash_password(PASSWORD, rounds=4)}\n")
+        (self.tmp / "operators.roles").write_text("boss:admin\n")
+        devices = FilePath(str(self.tmp / "console-devices.htpasswd"))
+
+        async def revoke(serial: int, reason: str, by: str) -> Revocation | str:
+            return Revocation(f"{serial:X}", "default", "local", "local", reason, by, "crl",
+                              "listed", 0)
+        self.session_token, self.csrf = "fuzz-session", "fuzz-csrf"
+        self.console_cookie = f"{COOKIE.decode()}={self.session_token}"
+        return Console(
+            self.store, Htpasswd(FilePath(str(self.tmp / "operators.htpasswd")), threads,  # type: ignore[arg-type]
+                                 threads, self.clock),  # type: ignore[arg-type]
+            Roles(FilePath(str(self.tmp / "operators.roles")), {}), self.clock, secure=False,
+            session_seconds=10.0**9, throttle=ConsoleThrottle(self.clock, failures=10**9),
+            devices=lambda: devices, revoke=revoke)
+
+    def console_session(self) -> None:
+        """Open (again: a fuzzed logout closes it) the console session of `console_cookie`."""
+        key = token_hash(self.session_token)
+        if self.resolve(Deferred.fromCoroutine(self.store.session(key)), "session") is None:
+            self.resolve(Deferred.fromCoroutine(self.store.session_open(
+                key, "operator:boss", self.csrf, "192.0.2.9", 10.0**9)), "session")
 
     def _seeds(self) -> None:
         self.key = pki.ec_key()
@@ -469,6 +519,31 @@ class World:
         body, ctype = keygen.multipart([key_part, (wire.CERTS_ONLY, wire.certs_only(
             [signer_cert, self.ca.cert]))], "wrapped")
         self.multiparts = [ctype.encode() + b"\n" + body]
+        self._ocsp_seeds()
+
+    def _ocsp_seeds(self) -> None:
+        """Real OCSP requests (SHA-1 and SHA-256 CertIDs, nonces of 16 and 32 bytes,
+        none, another issuer), one with two certificates; pending requests for the console."""
+        cert, root = self.signer_cert, self.ca.cert
+        other = pki.CA("another CA")
+        stranger = other.issue(pki.name("stranger"), self.key.public_key())
+        requests = []
+        for leaf, issuer, algorithm, nonce in (
+                (cert, root, hashes.SHA1(), b"n" * 16), (cert, root, hashes.SHA256(), None),
+                (cert, root, hashes.SHA256(), b"\x00" * 32),
+                (stranger, other.cert, hashes.SHA1(), b"x")):
+            builder = ocsp.OCSPRequestBuilder().add_certificate(leaf, issuer, algorithm)
+            if nonce is not None:
+                builder = builder.add_extension(x509.OCSPNonce(nonce), False)
+            requests.append(builder.build().public_bytes(serialization.Encoding.DER))
+        tbs = _children(requests[0])[0]
+        one = _children(_children(tbs)[0])[0]
+        requests.append(seq(seq(seq(one, one), *_children(tbs)[1:])))
+        self.ocsp_requests = requests
+        for n in range(3):
+            self.resolve(Deferred.fromCoroutine(self.store.hold(
+                "manual", "simpleenroll", "basic:alice", f"{n:064x}", f"CN=dev{n}", [],
+                base64.b64encode(self.csrs[1]).decode())), "hold")
 
     def _scep_device(self) -> sm.Signer:
         key = rsa.generate_private_key(65537, 1024)
@@ -497,6 +572,8 @@ class World:
         """The result of `d`, which must have fired already (the world is synchronous)."""
         self.est.flush()
         self.scep.flush()
+        self.crl.flush()
+        self.admin.flush()
         results: list[Any] = []
         d.addBoth(results.append)
         if not results:
@@ -609,16 +686,20 @@ def _no_errors(errors: ErrorLog, what: str) -> None:
         raise Finding("traceback", f"{what} logged an error: {formatEvent(errors.events[0])}")
 
 
-def _http(world: World, stub: Any, data: bytes, what: str) -> None:
+def _http(world: World, stub: Any, data: bytes, what: str,
+          fine: tuple[int, ...] = (501, 502, 503)) -> tuple[Any, bytes]:
+    """Send one encoded request; a 5xx other than `fine`, or an error logged, is a
+    finding.  The response and its body."""
     method, url, headers, body = decode_http(data)
     with ErrorLog() as errors:
         d = _guard(f"{what} HTTP parsing", (), lambda: stub.request(
             method, url, headers=headers, data=body))
         response = world.resolve(d, what)
         content = world.resolve(response.content(), what)
-    if response.code >= 500 and response.code not in (501, 502, 503):
+    if response.code >= 500 and response.code not in fine:
         raise Finding("http500", f"{what} {method} {url}: {response.code} {content[:200]!r}")
     _no_errors(errors, what)
+    return response, content
 
 
 def t_est_http(world: World, data: bytes) -> None:
@@ -629,9 +710,42 @@ def t_scep_http(world: World, data: bytes) -> None:
     _http(world, world.scep, data, "SCEP")
 
 
+def _answered(response: Any, content: bytes, what: str, ctype: str,
+              read: Callable[[bytes], Any]) -> Any:
+    """A 200 of `ctype` must be readable by `read`; every other answer text/plain."""
+    got = (response.headers.getRawHeaders("content-type") or [""])[0]
+    if response.code == 200 and got == ctype and content:      # (HEAD: no body)
+        return _guard(f"{what}: reading the answer", (), lambda: read(content))
+    if response.code not in (200, 204) and content and not got.startswith("text/plain"):
+        raise Finding("traceback", f"{what}: {response.code} as {got}: {content[:200]!r}")
+    return None
+
+
+def t_ocsp(world: World, data: bytes) -> None:
+    """OCSP over HTTP: no 5xx; a response parses; an echoed nonce is 1 to 32 bytes."""
+    answer = _answered(*_http(world, world.crl, data, "OCSP", fine=()), "OCSP",
+                       "application/ocsp-response", ocsp.load_der_ocsp_response)
+    if answer is not None and answer.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL:
+        for ext in answer.extensions:
+            if isinstance(ext.value, x509.OCSPNonce) and not 1 <= len(ext.value.nonce) <= 32:
+                raise Finding("traceback", f"OCSP echoed a {len(ext.value.nonce)}-byte nonce")
+
+
+def t_crl(world: World, data: bytes) -> None:
+    """The CRL listener over HTTP: no 5xx; a 200 is a CRL."""
+    _answered(*_http(world, world.crl, data, "CRL", fine=()), "CRL",
+              "application/pkix-crl", x509.load_der_x509_crl)
+
+
+def t_console(world: World, data: bytes) -> None:
+    """The admin listener's console forms: no 5xx, no error logged."""
+    world.console_session()
+    _http(world, world.admin, data, "console", fine=())
+
+
 def encode_http(method: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
     head = "\n".join([f"{method} {path}"] + [f"{k}: {v}" for k, v in headers.items()])
-    return head.encode("latin-1") + b"\n\n" + body
+    return head.encode("utf-8", "surrogatepass") + b"\n\n" + body
 
 
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -656,7 +770,7 @@ def decode_http(data: bytes) -> tuple[str, str, dict[bytes, list[bytes]], bytes]
 TARGETS: dict[str, Target] = {
     "body": t_body, "csr": t_csr, "cmc": t_cmc, "fullcmc": t_fullcmc, "scep": t_scep,
     "multipart": t_multipart, "auth": t_auth, "est-http": t_est_http,
-    "scep-http": t_scep_http,
+    "scep-http": t_scep_http, "ocsp": t_ocsp, "crl": t_crl, "console": t_console,
 }
 
 
@@ -709,7 +823,99 @@ class Generator:
                 b"alice:" + bytes(rng.randrange(256) for _ in range(rng.randint(0, 90)))))))
         if t == "est-http":
             return self.est_http()
+        if t == "ocsp":
+            return self.ocsp_http()
+        if t == "crl":
+            return self.crl_http()
+        if t == "console":
+            return self.console_http()
         return self.scep_http()
+
+    def _method(self, *usual: str) -> str:
+        return self.rng.choice(usual * 40 + _ODD_METHODS)
+
+    def _headers(self, ctype: str) -> dict[str, str]:
+        """`ctype` mostly; sometimes one with a control character, or none."""
+        rng = self.rng
+        if rng.random() < .1:
+            return {"Content-Type": ctype[:5] + rng.choice("\x0b\x0c\x1c\x85\t") + ctype[5:]}
+        return {} if rng.random() < .05 else {"Content-Type": ctype}
+
+    def _body(self, body: bytes) -> bytes:
+        return body if self.rng.random() > .02 else b"x" * (64 * 1024 + 1)
+
+    def ocsp_http(self) -> bytes:
+        w, rng, m = self.world, self.rng, self.m
+        der = rng.choice(w.ocsp_requests)
+        if rng.random() < .7:
+            der = m.bytes_(der, w.ocsp_requests)
+            if rng.random() < .5:
+                der = refit(der)
+        if rng.random() < .4:
+            encoded = base64.b64encode(der).decode()
+            if rng.random() < .7:
+                encoded = encoded.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+            data = encode_http(self._method("GET"), "/ocsp/" + encoded, {}, b"")
+        else:
+            data = encode_http(self._method("POST"), "/ocsp", self._headers(
+                "application/ocsp-request"), self._body(der))
+        return m.bytes_(data) if rng.random() < .1 else data
+
+    def crl_http(self) -> bytes:
+        rng, m = self.rng, self.m
+        path = rng.choice(("/crl/ca.crl",) * 6 + ("/crl/ca.crl/x", "/crl", "/", "/ocsp",
+                                                  "/crl/ca.crl?x=%00", "/%2e%2e/crl/ca.crl"))
+        headers = self._headers(rng.choice(("text/plain", "application/pkix-crl")))
+        if rng.random() < .3:
+            headers[rng.choice(("Range", "If-Modified-Since", "Accept", "Cookie"))] = \
+                rng.choice(_HOSTILE)
+        body = self._body(bytes(rng.randrange(256) for _ in range(rng.choice((0, 0, 9)))))
+        data = encode_http(self._method("GET", "HEAD"), path, headers, body)
+        return m.bytes_(data) if rng.random() < .15 else data
+
+    def console_http(self) -> bytes:
+        """A console form: mutated fields, ids in odd digits and huge numbers, control
+        characters; the session's cookie and CSRF token, mostly right."""
+        w, rng, m = self.world, self.rng, self.m
+        value = lambda: rng.choice(_HOSTILE)  # noqa: E731
+        some_id = lambda: rng.choice(("1", "2", "3") + _HOSTILE)  # noqa: E731
+        method, path, fields = rng.choice((
+            ("POST", "login", {"user": "boss", "password": PASSWORD, "method": ""}),
+            ("POST", f"pending/{some_id()}", {"action": "approve", "reason": ""}),
+            ("POST", f"pending/{some_id()}", {"action": "reject", "reason": "no"}),
+            ("POST", f"enrollments/{some_id()}/revoke", {"reason": "keyCompromise"}),
+            ("POST", "users", {"name": "dev", "password": "pw"}),
+            ("POST", "users/remove", {"name": "dev"}),
+            ("POST", "codes", {"principal": "basic:alice", "hours": "24"}),
+            ("POST", f"codes/{some_id()}/revoke", {}),
+            ("GET", "enrollments", {"serial": "", "since": "", "until": "", "subject": ""}),
+            ("GET", "audit", {"kind": "", "text": "", "since": "2026-11-30T14:00"}),
+            ("GET", f"enrollments/{some_id()}", {}), ("GET", f"enrollments/{some_id()}.pem", {}),
+            ("GET", rng.choice(("", "pending", "codes", "users", "nope", "style.css")), {}),
+            ("POST", "logout", {}),
+        ))
+        if method == "POST" and path != "login":
+            fields["csrf"] = w.csrf
+        for name in list(fields):
+            if rng.random() < .3:
+                fields[name] = value()
+            elif rng.random() < .05:
+                del fields[name]
+        if rng.random() < .1:
+            fields[value()] = value()
+        form = "&".join(f"{quote(k)}={quote(v)}" for k, v in fields.items()).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if rng.random() < .9:
+            headers["Cookie"] = w.console_cookie if rng.random() < .9 else \
+                f"{COOKIE.decode()}={value()}"
+        if rng.random() < .1:
+            headers["Origin"] = rng.choice(("http://ra.test", "http://evil.test", value()))
+        if method == "GET":
+            target, body = f"/console/{path}?" + form.decode(), b""
+        else:
+            target, body = f"/console/{path}", self._body(form)
+        data = encode_http(self._method(method), target, headers, body)
+        return m.bytes_(data) if rng.random() < .05 else data
 
     def scep(self) -> bytes:
         w, rng = self.world, self.rng
@@ -740,6 +946,22 @@ class Generator:
         op = rng.choice(("PKIOperation",) * 6 + ("GetCACert", "GetCACaps", "x"))
         data = encode_http("POST", f"/scep{label}?operation={op}", {}, message)
         return self.m.bytes_(data) if rng.random() < .05 else data
+
+
+_ODD_METHODS = ("PUT", "DELETE", "OPTIONS", "TRACE", "FOO", "HEAD", "PATCH", "CONNECT")
+#: field values, ids and headers that upset parsers: Unicode digits, huge numbers,
+#: control characters, lone surrogates (as UTF-8 would carry them), long strings
+_HOSTILE = ("", "0", "-1", "\u0661\u0662\u0663", "\u00b2", "\U0001d7d9", "\u2167",
+            "9" * 30, "9" * 400, "1e9", "0x10", " 1", "1\x00", "\x00", "\r\n", "\x1b[31m",
+            "a\u202eb", "\udcff", "%", "%zz", "<script>", "x" * 5000, "2026-13-40T99:99",
+            "-999999999-01-01T00:00", "approve", "keyCompromise", "operator:boss",
+            "basic:", "code:\x7f", "\ufeff", "\u0085", "..", "a/b", "\\")
+
+
+def quote(text: str) -> str:
+    """Percent-encoding of `text` as UTF-8 (a lone surrogate as the bytes it would be)."""
+    from urllib.parse import quote as _quote
+    return _quote(text.encode("utf-8", "surrogatepass"), safe="")
 
 
 def load_corpus(target: str) -> list[bytes]:

@@ -118,6 +118,7 @@ class Console(Resource):
     """Every /console/... request: one `async` handler per page or action."""
 
     isLeaf = True
+    allowedMethods = (b"GET", b"HEAD", b"POST")   # others: 405 text/plain (estra.http)
 
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
