@@ -44,7 +44,7 @@ from estra.tls import TrustStore
 from estra.config import settings_from_string
 from estra.errors import EstError
 from estra.admin import admin_root
-from estra.console.operators import LoginThrottle as ConsoleThrottle, Roles
+from estra.console.operators import Roles
 from estra.console.resource import COOKIE, Console, token_hash
 from estra.est import est_root
 from estra.ocsp import OcspResource, OcspResponder
@@ -482,7 +482,7 @@ class World:
             self.store, Htpasswd(FilePath(str(self.tmp / "operators.htpasswd")), threads,  # type: ignore[arg-type]
                                  threads, self.clock),  # type: ignore[arg-type]
             Roles(FilePath(str(self.tmp / "operators.roles")), {}), self.clock, secure=False,
-            session_seconds=10.0**9, throttle=ConsoleThrottle(self.clock, failures=10**9),
+            session_seconds=10.0**9, throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),
             devices=lambda: devices, revoke=revoke)
 
     def console_session(self) -> None:
