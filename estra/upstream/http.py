@@ -158,7 +158,8 @@ class UpstreamHTTP:
         self.pool, self.policy = _Pool(reactor), policy
         agent = Agent.usingEndpointFactory(
             reactor, _Endpoints(reactor, policy, connect_timeout, proxy), pool=self.pool)
-        self._client = HTTPClient(agent, cookiejar=_NoCookies(), data_to_body_producer=_Body)
+        self._jar = _NoCookies()
+        self._client = HTTPClient(agent, cookiejar=self._jar, data_to_body_producer=_Body)
 
     async def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                       data: bytes | None = None, json: Any = None) -> Reply:
@@ -208,7 +209,8 @@ class UpstreamHTTP:
         status: int | str = "failed"
         try:
             d = self._client.request(method, _uri(url), headers=_headers(headers), data=data,
-                                     allow_redirects=False, unbuffered=True)
+                                     cookies=self._jar, allow_redirects=False,
+                                     unbuffered=True)
             d.addTimeout(self.timeout, self._reactor, onTimeoutCancel=self._timed_out)
             response = await d
             status = response.code
@@ -484,16 +486,24 @@ class _Connect(Protocol):
 
 class _Uri(EncodedURL):
     """A URL the RA built, already ASCII: treq's `to_uri()` (IDNA-encoding the host,
-    which fails on an IPv6 literal, re-quoting the path) has nothing to do."""
+    which fails on an IPv6 literal, re-quoting the path) has nothing to do, and its
+    `to_text()` is the text it was parsed from."""
+
+    text = ""
 
     def to_uri(self) -> "_Uri":
         return self
+
+    def to_text(self, with_password: bool = False) -> str:
+        return self.text or super().to_text(with_password)
 
 
 @lru_cache(maxsize=256)
 def _uri(url: str) -> _Uri:
     """The parsed form of an upstream URL (the same few recur for every request)."""
-    return cast(_Uri, _Uri.from_text(url))
+    parsed = cast(_Uri, _Uri.from_text(url))
+    parsed.text = url
+    return parsed
 
 
 def _headers(headers: Mapping[str, str]) -> Headers:
