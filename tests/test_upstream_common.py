@@ -357,3 +357,19 @@ def test_client_chain_sent_to_an_upstream_requiring_it(
         assert status == 200, body
     finally:
         fake.close()
+
+
+class SettingsTests(SynchronousTestCase):
+    """`proxy` and `extra_chain` are generic [upstreams.NAME] settings, checked at load."""
+
+    def test_proxy_must_be_an_http_proxy_url(self) -> None:
+        """Only http://host:port is a proxy; anything else names the key."""
+        from estra.config import ConfigError, settings_from_string
+        base = '[upstreams.cf]\nkind = "cfssl"\nurl = "http://ca.test:8888"\n'
+        ok = settings_from_string(base + 'proxy = "http://proxy.test:3128"\n')
+        self.assertEqual(ok.upstreams["cf"].proxy, "http://proxy.test:3128")
+        for bad in ("https://proxy.test:3128", "http://proxy.test", "http://u:p@proxy:1",
+                    "proxy.test:3128", "http://proxy.test:99999"):
+            with self.assertRaises(ConfigError) as caught:
+                settings_from_string(base + f'proxy = "{bad}"\n')
+            self.assertIn("upstreams.cf.proxy", str(caught.exception))
