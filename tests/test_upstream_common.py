@@ -128,7 +128,7 @@ class MappingTests(TestCase):
 class Connect(Protocol):
     """A minimal HTTP CONNECT proxy on loopback that records what it was asked."""
 
-    def __init__(self, seen: list[bytes], refuse: bool) -> None:
+    def __init__(self, seen: list[bytes], refuse: bool | str) -> None:
         self.seen, self.refuse, self.head, self.peer = seen, refuse, b"", None
 
     def dataReceived(self, data: bytes) -> None:
@@ -140,6 +140,8 @@ class Connect(Protocol):
             return
         line = self.head.split(b"\r\n", 1)[0]
         self.seen.append(line)
+        if self.refuse == "silent":
+            return
         if self.refuse:
             self.transport.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
             self.transport.loseConnection()
@@ -165,7 +167,8 @@ class ProxyTests(TestCase):
 
     timeout = 20
 
-    async def proxied(self, refuse: bool = False) -> tuple[UpstreamHTTP, FakeServer, list[bytes]]:
+    async def proxied(self, refuse: bool | str = False, timeout: float = 5
+                      ) -> tuple[UpstreamHTTP, FakeServer, list[bytes]]:
         tmp = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, tmp)
         fake = serve(Cfssl, tmp, state={"issuer": pki.CA("Issuer")})
@@ -176,7 +179,8 @@ class ProxyTests(TestCase):
             Factory.forProtocol(lambda: Connect(seen, refuse)))
         self.addCleanup(port.stopListening)
         http = UpstreamHTTP(reactor, "cfssl", "corp", ClientTLSPolicy([server.ca.cert]),
-                            timeout=5, retries=0, proxy=f"http://127.0.0.1:{port.getHost().port}")
+                            timeout=timeout, retries=0,
+                            proxy=f"http://127.0.0.1:{port.getHost().port}")
         self.addCleanup(http.close)
         return http, server, seen
 
@@ -197,6 +201,14 @@ class ProxyTests(TestCase):
         with self.assertRaises(UpstreamUnavailable) as caught:
             await http.request("POST", url, json={})
         self.assertIn("proxy refused CONNECT", caught.exception.reason)
+
+    async def test_silent_proxy_times_out(self) -> None:
+        """A proxy that never answers the CONNECT: 503 at the upstream's timeout."""
+        http, server, seen = await self.proxied(refuse="silent", timeout=0.5)
+        started = time.monotonic()
+        with self.assertRaises(UpstreamUnavailable):
+            await http.request("POST", f"https://localhost:{server.server_address[1]}/", data=b"")
+        self.assertLess(time.monotonic() - started, 3)
 
 
 class Cfssl(FakeHandler):

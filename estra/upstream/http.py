@@ -440,8 +440,14 @@ class _Connect(Protocol):
 
     def __init__(self, authority: bytes, factory: Any) -> None:
         self._authority, self._factory = authority, factory
-        self.ready: Deferred[Any] = Deferred()
+        self.ready: Deferred[Any] = Deferred(lambda _: self._abort())
         self._head, self._inner = b"", cast(Any, None)
+
+    def _abort(self) -> None:
+        """A proxy that never answers the CONNECT: the timeout closes the connection."""
+        transport: Any = self.transport
+        if transport is not None:
+            transport.abortConnection()
 
     def connectionMade(self) -> None:
         assert self.transport is not None
@@ -470,11 +476,10 @@ class _Connect(Protocol):
             self._inner.dataReceived(rest)
 
     def _fail(self, why: bytes) -> None:
-        transport: Any = self.transport
         self.ready.errback(_ProxyRefused(
             f"the proxy refused CONNECT {self._authority.decode()}: "
             f"{why.decode('latin-1')}"))
-        transport.abortConnection()
+        self._abort()
 
     def connectionLost(self, reason: Failure = Failure(net_error.ConnectionDone())) -> None:
         if self._inner is not None:
