@@ -23,7 +23,7 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
 from twisted.web.server import Request, Site
 
-from estra.config import Upstream
+from estra.config import ConfigError, Upstream
 from estra.errors import BadUpstream, UpstreamUnavailable
 from estra.upstream.http import ClientTLSPolicy, Refused, UpstreamHTTP
 from tests import pki
@@ -274,6 +274,9 @@ class IssuerMemoryTests(SynchronousTestCase):
         self.assertEqual(sync(restarted), {"CN=Old", "CN=New", "CN=Offline root"})
         ca.down, now[0] = False, now[0] + 31 * 86400      # both CAs expired by now
         self.assertEqual(sync(restarted), {"CN=Offline root"})
+        chain.setContent(b"not PEM")
+        with self.assertRaises(ConfigError):
+            UpstreamIssuers(config, ca, state, lambda: now[0])
         elsewhere = UpstreamIssuers(Upstream(name="corp", kind="cfssl", url="https://other"),
                                     FakeCA(), state, lambda: now[0])
         self.assertEqual(elsewhere.known, [])            # kept for another CA: not taken

@@ -27,7 +27,7 @@ from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 from zope.interface import Interface
 
-from estra.config import Upstream
+from estra.config import ConfigError, Upstream
 from estra.errors import EstError
 from estra.upstream.local import write_public
 
@@ -54,6 +54,16 @@ def _unique(certs: Sequence[x509.Certificate]) -> list[x509.Certificate]:
     return list({c.fingerprint(hashes.SHA256()): c for c in certs}.values())
 
 
+def _extra_chain(config: Upstream) -> list[x509.Certificate]:
+    if config.extra_chain is None:
+        return []
+    try:
+        return x509.load_pem_x509_certificates(config.extra_chain.getContent())
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"upstreams.{config.name}.extra_chain: {config.extra_chain.path}: "
+                          f"no PEM certificates ({e})") from e
+
+
 class UpstreamIssuers:
     """One upstream's issuers for the re-enrollment trust store; `cacerts()` (as
     estra.service._IssuerSync calls it) never fails once anything is known."""
@@ -62,8 +72,7 @@ class UpstreamIssuers:
                  clock: Callable[[], float]) -> None:
         self.name, self.ca, self._clock = config.name, ca, clock
         self._source = f"# estra: issuers of upstream {config.name} ({config.kind} {config.url})\n"
-        self.extra = (x509.load_pem_x509_certificates(config.extra_chain.getContent())
-                      if config.extra_chain is not None else [])
+        self.extra = _extra_chain(config)
         self.path = issuers_file(state_dir, config.name) if state_dir is not None else None
         self.known: list[x509.Certificate] = self._restore()
 
