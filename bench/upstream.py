@@ -18,11 +18,13 @@ alike):
   any twisted.web hop costs a request, so the floor under RA-added.
 
 RA-added = p50(via RA) - p50(direct), and for comparison the median of the
-per-round differences.  The breakdown shows the upstream call as the RA timed
+per-round differences.  With --before DIR (another source tree, e.g. main's), a
+second RA running that code fronts the same upstreams and is measured in the same
+interleaved rounds: "before" and "after" under the same noise.  The breakdown shows the upstream call as the RA timed
 it (its log), the RA with its embedded CA, and the RA's CPU per request.  Bounded: 600 rounds
 or 40 s (--quick: 150 or 5 s), whichever ends first.  Only 127.0.0.1.
 
-    python3 bench/upstream.py [--quick]
+    python3 bench/upstream.py [--quick] [--before DIR]
 """
 
 from __future__ import annotations
@@ -105,12 +107,13 @@ def unpin(pid: int) -> None:
         os.sched_setaffinity(int(task.name), CPUS)
 
 
-def estra_cli(workdir: Path, *args: str, stdin: str | None = None) -> None:
+def estra_cli(workdir: Path, *args: str, stdin: str | None = None,
+              env: dict[str, str] = ENV) -> None:
     subprocess.run([sys.executable, "-m", "estra.cli", "--state-dir", str(workdir / "state"),
-                    *args], input=stdin, text=True, env=ENV, check=True, capture_output=True)
+                    *args], input=stdin, text=True, env=env, check=True, capture_output=True)
 
 
-def start_server(workdir: Path, config: str) -> tuple[int, int]:
+def start_server(workdir: Path, config: str, env: dict[str, str] = ENV) -> tuple[int, int]:
     """`twistd -n estra` with `config` on the state `estra_cli` made in `workdir`: pid, port."""
     (workdir / "estra.toml").write_text(config)
     logfile = workdir / "estra.log"
@@ -119,7 +122,7 @@ def start_server(workdir: Path, config: str) -> tuple[int, int]:
                       "-n", "--pidfile=", "estra",
                       "--config", workdir / "estra.toml", "--state-dir", workdir / "state",
                       "--listen", "tcp:0:interface=127.0.0.1"],
-                     cwd=workdir, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+                     cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while not (m := re.search(rb"ready on https://[^/]*:(\d+)/", logfile.read_bytes())):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -128,8 +131,9 @@ def start_server(workdir: Path, config: str) -> tuple[int, int]:
     return proc.pid, int(m.group(1))
 
 
-def start_servers(tmp: Path) -> dict[str, Any]:
-    """The upstream estra (EST CA), cfssl, and the RA in front of both."""
+def start_servers(tmp: Path, before: Path | None = None) -> dict[str, Any]:
+    """The upstream estra (EST CA), cfssl, and the RA in front of both (and, with
+    `before`, a second RA from that source tree, with the same RA certificate)."""
     first = len(CHILDREN)
     up, ra = tmp / "upstream", tmp / "ra"
     up.mkdir()
@@ -143,7 +147,7 @@ def start_servers(tmp: Path) -> dict[str, Any]:
     cf_dir = tmp / "cfssl"
     cf_dir.mkdir()
     _, cf_port = start_cfssl(cf_dir)
-    ra_pid, ra_port = start_server(ra, f"""
+    ra_config = f"""
 [upstreams.corp]
 kind = "est"
 url = "https://127.0.0.1:{up_port}"
@@ -162,11 +166,20 @@ upstream = "corp"
 upstream = "cf"
 [profiles.local]
 upstream = "local"
-""")
+"""
+    ra_pid, ra_port = start_server(ra, ra_config)
+    found: dict[str, Any] = {}
+    if before is not None:
+        old, env = tmp / "ra-before", dict(ENV, PYTHONPATH=str(before))
+        old.mkdir()
+        estra_cli(old, "init", env=env)
+        estra_cli(old, "user", "add", USER, "--password-stdin", stdin=PASSWORD + "\n", env=env)
+        found["before_pid"], found["before_port"] = start_server(old, ra_config, env)
+        found["before_ca"] = str(old / "state" / "ca.pem")
     bare, bare_port = start_baseline(tmp, ra / "state", USER, PASSWORD)
     for proc in CHILDREN[first:]:
         unpin(proc.pid)
-    return {"bare_pid": bare.pid, "bare_port": bare_port, "up_port": up_port, "up_ca": str(up / "state" / "ca.pem"), "ra_dir": ra,
+    return {**found, "bare_pid": bare.pid, "bare_port": bare_port, "up_port": up_port, "up_ca": str(up / "state" / "ca.pem"), "ra_dir": ra,
             "cf_port": cf_port, "ra_pid": ra_pid, "ra_port": ra_port,
             "ra_ca": str(ra / "state" / "ca.pem"), "ra_log": ra / "estra.log"}
 
@@ -215,7 +228,13 @@ def targets(s: dict[str, Any]) -> list[Target]:
     def tls(port: int, ctx: ssl.SSLContext) -> Callable[[], http.client.HTTPConnection]:
         return lambda: http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=10)
     ra, pid = tls(s["ra_port"], ra_ctx), s["ra_pid"]
-    return [
+    old = []
+    if "before_port" in s:
+        was = tls(s["before_port"], ssl.create_default_context(cafile=s["before_ca"]))
+        old = [Target(f"{kind} via RA before", was, f"/.well-known/est/{label}simpleenroll",
+                      csr_b64, device, s["before_pid"]) for kind, label in (("est", ""),
+                                                                            ("cfssl", "cf/"))]
+    return old + [
         Target("est direct", tls(s["up_port"], up_ctx), "/.well-known/est/simpleenroll",
                est_body, {"Content-Type": "application/pkcs10",
                           "Content-Transfer-Encoding": "base64"}),
@@ -273,6 +292,14 @@ def lines_for(ts: list[Target], inside: dict[str, list[float]]) -> list[str]:
         out.append(f"{kind} RA-added p50: {added:.2f} ms  ({added / TARGET_MS:.2f}x of "
                    f"{TARGET_MS} ms target: {'met' if ok else 'NOT met'}; median of "
                    f"same-round differences {paired:.2f} ms)")
+        if f"{kind} via RA before" in by:
+            was = by[f"{kind} via RA before"]
+            out.append(f"  {kind} before: RA-added p50 {_pct(was.lat, .5) - _pct(direct.lat, .5):.2f}"
+                       f" ms; after - before p50 {_pct(via.lat, .5) - _pct(was.lat, .5):+.2f} ms"
+                       f" (median of same-round differences "
+                       f"{statistics.median(v - w for v, w in zip(via.lat, was.lat)) * 1000:+.2f}"
+                       f" ms), RA CPU {1000 * (via.cpu - was.cpu) / max(1, len(via.lat)):+.2f}"
+                       " ms/req")
         if not ok and inside[kind]:
             hop = _pct(inside[kind], .5)
             out.append(f"  {kind} breakdown: upstream call timed inside the RA p50 "
@@ -287,13 +314,13 @@ def lines_for(ts: list[Target], inside: dict[str, list[float]]) -> list[str]:
     return out
 
 
-def report(quick: bool = False) -> list[str]:
+def report(quick: bool = False, before: Path | None = None) -> list[str]:
     """Start the upstreams and the RA, measure, stop them; the lines to print."""
     rounds, seconds = (150, 5.0) if quick else (600, 40.0)
     mine = len(CHILDREN)
     tmpdir = tempfile.TemporaryDirectory(prefix="estra-bench-upstream-")
     try:
-        s = start_servers(Path(tmpdir.name))
+        s = start_servers(Path(tmpdir.name), before)
         ts = targets(s)
         measure(ts, 5, 30)                       # warm-up: bcrypt, pools
         for t in ts:
@@ -318,9 +345,10 @@ def report(quick: bool = False) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="150 rounds / 5 s instead of 600 / 40 s")
+    ap.add_argument("--before", type=Path, help="also measure an RA running this source tree")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))      # so `finally` runs
-    for line in report(args.quick):
+    for line in report(args.quick, args.before and args.before.resolve()):
         print(line, flush=True)
 
 

@@ -7,6 +7,7 @@ import os
 import re
 import socket
 import tomllib
+from urllib.parse import urlsplit
 from typing import Any, Callable, Sequence
 
 from attrs import evolve, field, frozen
@@ -130,6 +131,8 @@ class Upstream:
     connect_timeout: float = 10.0
     retries: int = 2
     retry_after: int = 30
+    proxy: str = ""                          # "http://host:port": CONNECT through it
+    extra_chain: FilePath | None = None      # issuers the upstream's API cannot list
     options: dict[str, Any] = field(factory=dict, repr=False)
 
 
@@ -571,6 +574,21 @@ def _secret(table: _Table, base: FilePath, key: str) -> str:
                           f"{e.strerror}") from e
 
 
+def _proxy_url(value: str) -> str | None:
+    """None when `value` is http://host:port (an HTTP proxy), else the problem."""
+    problem = "must be http://host:port (an HTTP proxy; no credentials)"
+    try:
+        parts = urlsplit(value)
+        if parts.port is None:
+            return problem
+    except ValueError:
+        return problem
+    if parts.scheme != "http" or not parts.hostname or parts.path not in ("", "/") \
+            or parts.username:
+        return problem
+    return None
+
+
 def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
     kind = table.get("kind", str, "",
                      lambda v: None if v in KIND_OPTIONS else
@@ -590,7 +608,9 @@ def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
         timeout=float(table.get("timeout", (int, float), 30, _positive)),
         connect_timeout=float(table.get("connect_timeout", (int, float), 10, _positive)),
         retries=table.get("retries", int, 2, _not_negative),
-        retry_after=table.get("retry_after", int, 30, _positive))
+        retry_after=table.get("retry_after", int, 30, _positive),
+        proxy=table.get("proxy", str, "", _proxy_url),
+        extra_chain=file("extra_chain"))
     if (common["client_cert"] is None) != (common["client_key"] is None):
         raise ConfigError(f"{table.where('client_cert')}: client_cert and client_key "
                           "go together")

@@ -52,6 +52,7 @@ from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
+from estra.upstream.issuers import UpstreamIssuers
 from estra.upstream.local import LocalCA, write_private, write_public
 from estra.errors import EstError
 from estra.tls import ServerTLS, TrustStore, load_pem_certs
@@ -220,12 +221,14 @@ class _Upstreams(Service):
 
 
 class _IssuerSync(Service):
-    """Keeps the re-enrollment trust store = embedded CA + every upstream's cacerts.
+    """Keeps the re-enrollment trust store = embedded CA + every upstream's issuers.
 
     Devices re-enroll with certificates the upstream CAs issued, so their
     chains must verify; fetched at start and every `interval` seconds ([ca]
     sync_seconds) after, so an upstream's rollover certificates are trusted as
     soon as its cacerts (kept for the upstream's cacerts_refresh) show them.
+    Each upstream is an `estra.upstream.issuers.UpstreamIssuers`: old issuers,
+    the extra chain and the last good list (on disk) stay when it is down.
     """
 
     def __init__(self, reactor: Any, store: TrustStore, local: Any, upstreams: list[Any],
@@ -433,7 +436,8 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
         scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if hasattr(c, "close")] + webhooks,
-                      remote=[c for c in cas.values() if c is not ca],
+                      remote=[UpstreamIssuers(settings.upstreams[name], c, settings.state_dir,
+                                              clock) for name, c in cas.items() if c is not ca],
                       client_ca_names=[*ca.anchors(), *bootstrap], cas=cas)
 
 

@@ -229,10 +229,11 @@ def test_cacerts_is_ejbca_ca(ra: Server, fake: FakeServer) -> None:
     assert f"GET {API}/ca/CN%3DFake%20CA%20product%20root/certificate/download" in fake.requests
 
 
-def test_wrong_end_entity_profile_is_400(ra: Server, tmp_path: Path) -> None:
-    """EJBCA's 400 for an unknown end entity profile reaches the device with its message."""
+def test_wrong_end_entity_profile_is_502(ra: Server, tmp_path: Path) -> None:
+    """EJBCA's 400 for an unknown end entity profile is the RA's misconfiguration: 502
+    with EJBCA's message, never a 4xx blaming the device (issue #24)."""
     status, headers, body = enroll(ra, "wrongee/simpleenroll", "dev4")
-    assert status == 400, body
+    assert status == 502, body
     assert headers["content-type"].startswith("text/plain")
     assert b"End entity profile 'NO_SUCH_EEP' does not exist." in body
 

@@ -27,7 +27,7 @@ from estra.errors import EstError
 from estra.interfaces import ICertificateAuthority
 from estra.revocation import key_id
 from estra.upstream.http import UpstreamHTTP, http_for
-from estra.upstream.jsonapi import json_body, pem_certs
+from estra.upstream.jsonapi import json_body, json_or_none, pem_certs
 
 __all__ = ["CfsslCA", "from_config"]
 
@@ -49,11 +49,13 @@ class CfsslCA:
                                              "request": base64.b64encode(request).decode()}
         reply = await self.http.request("POST", f"{self.url}/api/v1/cfssl/{endpoint}",
                                         json=payload)
-        doc = json_body(self.http, reply) if reply.body else None
+        doc = json_or_none(reply)
         if reply.status != 200 or not isinstance(doc, dict) or not doc.get("success"):
             errors = doc.get("errors") if isinstance(doc, dict) else None
             reason = "; ".join(str(e.get("message", e)) for e in errors or [] if e) or None
             if reply.status == 200:
+                if doc is None:
+                    json_body(self.http, reply)         # 502: not JSON
                 reply = type(reply)(400, reply.headers, reply.body)
             raise self.http.refusal(reply, reason)
         return doc.get("result") or {}

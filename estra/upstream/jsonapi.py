@@ -10,7 +10,7 @@ from cryptography import x509
 from estra.errors import BadUpstream
 from estra.upstream.http import Reply, UpstreamHTTP
 
-__all__ = ["json_body", "pem_certs"]
+__all__ = ["json_body", "json_or_none", "pem_certs"]
 
 
 def json_body(http: UpstreamHTTP, reply: Reply) -> Any:
@@ -20,6 +20,15 @@ def json_body(http: UpstreamHTTP, reply: Reply) -> Any:
     except ValueError as e:
         raise BadUpstream(f"upstream {http.name} answered {reply.status} with "
                           f"something that is not JSON") from e
+
+
+def json_or_none(reply: Reply) -> Any:
+    """The reply's JSON document, or None (an error page of a proxy or load balancer
+    in front of the CA: its status still tells the cause)."""
+    try:
+        return json.loads(reply.body)
+    except ValueError:
+        return None
 
 
 def pem_certs(http: UpstreamHTTP, *pems: Any) -> list[x509.Certificate]:
