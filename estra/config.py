@@ -543,12 +543,14 @@ KIND_OPTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
               "ttl": (str, "")},
     "ejbca": {"ca_name": (str, ""), "certificate_profile": (str, ""),
               "end_entity_profile": (str, ""), "username_prefix": (str, "estra-"),
-              "include_chain": (bool, True)},
+              "include_chain": (bool, True), "chain_refresh": (int, 3600),
+              "extra_chain": (str, "")},
     "adcs": {"template": (str, ""), "chain_refresh": (int, 3600)},
     "scep": {"cgi_path": (str, "/cgi-bin/pkiclient.exe"), "poll_interval": ((int, float), 5),
              "max_polls": (int, 3), "chain_refresh": (int, 3600)},
 }
 _SECRETS = ("password", "token", "auth_key", "approle_secret_id")
+_FILES = ("extra_chain",)            # paths (relative to the config file) that must exist
 _REQUIRED = {"est": ("url",), "cfssl": ("url",), "vault": ("url", "role"),
              "ejbca": ("url", "ca_name", "certificate_profile", "end_entity_profile"),
              "adcs": ("url", "template"), "scep": ("url",)}
@@ -595,6 +597,7 @@ def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
     options: dict[str, Any] = {}
     for key, (kind_type, default) in KIND_OPTIONS[kind].items():
         options[key] = (_secret(table, base, key) if key in _SECRETS
+                        else _existing(table, base, key) if key in _FILES
                         else table.get(key, kind_type, default))
     for key in _REQUIRED.get(kind, ()):
         if not (common.get(key) or options.get(key)):

@@ -21,6 +21,25 @@ The RA authenticates by its TLS client certificate only (`client_cert` /
   revocation_date, message, revoked}.
 * Errors are {error_code, error_message} with that HTTP status.
 
+What a deployed EJBCA refuses, and what the device sees (docs/upstreams/ejbca.rst):
+
+* pkcs10enroll adds the end entity on a device's first enrollment and edits it
+  on every later one, so the RA's role needs both "Create End Entity" and
+  "Edit End Entity" on the end entity profile.  EJBCA's 403 (a role without
+  one of them, or no role at all) is 502 naming the rights; so is a 404 (no
+  such CA, certificate or end entity profile): the operator must fix those.
+* With approvals on for the CA or certificate profile, pkcs10enroll answers 400
+  ("Single transaction enrollment request rejected since approvals are
+  enabled ...") and rolls the approval request back: there is nothing to poll,
+  so the answer is 502 with that reason, never a hold a device would retry for
+  nothing.
+* Re-enrollment trust (/cacerts) is the CA's current chain first, then every
+  CA certificate an earlier download showed (a CA renewed with new keys keeps
+  signing-old certificates verifiable) and `extra_chain` (CA certificates
+  EJBCA no longer lists, e.g. the pre-renewal one after an RA restart),
+  expired ones left out.  The chain is cached `chain_refresh` seconds and the
+  last good copy served while EJBCA cannot be reached.
+
 `url` is the server (`https://ejbca.example:8443`); `{base}` is
 `url/ejbca/ejbca-rest-api` unless `url` already ends in `ejbca-rest-api`.
 """
@@ -29,11 +48,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import hashlib
 import json
 import re
 import secrets
-from typing import Any, Callable
+import time
+from typing import Any, Callable, Sequence
 from urllib.parse import quote
 
 from cryptography import x509
@@ -42,13 +63,16 @@ from cryptography.x509.oid import NameOID
 from zope.interface import implementer
 
 from estra import wire
-from estra.config import Profile, Upstream
-from estra.errors import BadUpstream
+from estra.config import ConfigError, Profile, Upstream
+from estra.errors import BadUpstream, EstError
 from estra.interfaces import ICertificateAuthority
-from estra.upstream.http import Reply, UpstreamHTTP, http_for
+from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
-__all__ = ["EjbcaCA", "from_config", "username_for"]
+__all__ = ["EjbcaCA", "from_config", "username_for", "ca_certificates"]
+
+#: CA certificates an earlier chain download showed, kept at most (newest kept).
+SEEN_LIMIT = 16
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@-]+")
 #: RFC 5280 reason names -> EJBCA's RevocationReasons.
@@ -67,6 +91,24 @@ def username_for(prefix: str, csr: x509.CertificateSigningRequest) -> str:
     return prefix + hashlib.sha256(spki).hexdigest()
 
 
+def ca_certificates(path: Any, where: str) -> list[x509.Certificate]:
+    """The CA certificates of a PEM file (`extra_chain`); ConfigError naming `where`
+    when it holds none or a certificate that is no CA's."""
+    try:
+        certs = x509.load_pem_x509_certificates(path.getContent())
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{where}: {path.path}: no PEM certificates ({e})") from e
+    for cert in certs:
+        try:
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except (x509.ExtensionNotFound, ValueError):
+            is_ca = False
+        if not is_ca:
+            raise ConfigError(f"{where}: {path.path}: {cert.subject.rfc4514_string()} is "
+                              "not a CA certificate (basicConstraints cA)")
+    return certs
+
+
 def _message(reply: Reply) -> str | None:
     """EJBCA's error_message, or None when the body is something else."""
     try:
@@ -82,7 +124,9 @@ class EjbcaCA:
 
     def __init__(self, http: UpstreamHTTP, url: str, ca_name: str, certificate_profile: str,
                  end_entity_profile: str, username_prefix: str = "estra-",
-                 include_chain: bool = True) -> None:
+                 include_chain: bool = True, clock: Callable[[], float] = time.time,
+                 chain_refresh: float = 3600,
+                 extra_chain: Sequence[x509.Certificate] = ()) -> None:
         base = url.rstrip("/").removesuffix("/v1")
         if not base.endswith("ejbca-rest-api"):
             base += "/ejbca/ejbca-rest-api"
@@ -91,6 +135,9 @@ class EjbcaCA:
         self.end_entity_profile, self.prefix = end_entity_profile, username_prefix
         self.include_chain = include_chain
         self._subject_dn: str | None = None
+        self._clock, self._extra = clock, list(extra_chain)
+        self._seen: list[x509.Certificate] = []     # CA certificates shown before, oldest first
+        self._chain = CachedCerts(http.name, self._fetch_chain, clock, chain_refresh)
 
     async def _get(self, path: str) -> Reply:
         reply = await self.http.request("GET", f"{self.base}/{path}")
@@ -108,9 +155,9 @@ class EjbcaCA:
             raise BadUpstream(f"upstream {self.http.name} returned an unreadable "
                               f"certificate: {e}") from e
 
-    async def _ca_dn(self) -> str:
+    async def _ca_dn(self, fresh: bool = False) -> str:
         """The subject DN of the CA named `ca_name`, from EJBCA's CA list (cached)."""
-        if self._subject_dn is None:
+        if self._subject_dn is None or fresh:
             doc = json_body(self.http, await self._get("ca"))
             cas = doc.get("certificate_authorities") if isinstance(doc, dict) else None
             dn = next((c.get("subject_dn") for c in cas or []
@@ -121,10 +168,25 @@ class EjbcaCA:
             self._subject_dn = str(dn)
         return self._subject_dn
 
-    async def cacerts(self) -> list[x509.Certificate]:
-        dn = await self._ca_dn()
+    async def _fetch_chain(self) -> list[x509.Certificate]:
+        """The CA's current chain (issuing CA first), its DN read again from the CA list."""
+        dn = await self._ca_dn(fresh=True)
         reply = await self._get(f"ca/{quote(dn, safe='')}/certificate/download")
         return pem_certs(self.http, reply.body.decode("utf-8", "replace"))
+
+    async def cacerts(self) -> list[x509.Certificate]:
+        """The current chain, then the CA certificates it replaced and `extra_chain`
+        (still valid ones): devices holding certificates from before a CA renewal
+        re-enroll against these."""
+        current = await self._chain.get()
+        self._seen = [c for c in self._seen if c not in current] + current
+        del self._seen[:-SEEN_LIMIT]
+        now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
+        earlier: list[x509.Certificate] = []
+        for cert in [*reversed(self._seen), *self._extra]:
+            if cert not in current and cert not in earlier and cert.not_valid_after_utc > now:
+                earlier.append(cert)
+        return [*current, *earlier]
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
@@ -137,7 +199,7 @@ class EjbcaCA:
             "password": secrets.token_urlsafe(24),
             "include_chain": self.include_chain})
         if reply.status not in (200, 201):
-            raise self.http.refusal(reply, _message(reply))
+            raise self._refusal(reply)
         doc = json_body(self.http, reply)
         if not isinstance(doc, dict) or not doc.get("certificate"):
             raise BadUpstream(f"upstream {self.http.name} returned no certificate")
@@ -146,6 +208,29 @@ class EjbcaCA:
                 *(self._der(c) for c in (chain if isinstance(chain, list) else []))]
 
     reenroll = enroll
+
+    def _refusal(self, reply: Reply) -> EstError:
+        """pkcs10enroll's refusal: the RA's own setup (rights, approvals, names) is 502
+        with the reason and what to change; the rest as `UpstreamHTTP.refusal`."""
+        message = _message(reply) or reply.body.decode("utf-8", "replace").strip()[:300]
+        name = self.http.name
+        if reply.status == 202 or (reply.status == 400 and "approval" in message.lower()):
+            return BadUpstream(
+                f"upstream {name}: EJBCA requires an approval for this enrollment "
+                f"({message}); pkcs10enroll cannot wait for one: exempt CA "
+                f"{self.ca_name!r} and certificate profile {self.certificate_profile!r} "
+                "from approvals (estra's own hold can stand in for them)")
+        if reply.status in (401, 403):
+            return BadUpstream(
+                f"upstream {name}: EJBCA denied the RA's role ({message}); on end entity "
+                f"profile {self.end_entity_profile!r} it needs Create End Entity (a "
+                "device's first enrollment) and Edit End Entity (every renewal), plus "
+                f"Create Certificate and access to CA {self.ca_name!r}")
+        if reply.status == 404:
+            return BadUpstream(f"upstream {name}: EJBCA does not know what the RA asks "
+                               f"for ({message}): check ca_name, certificate_profile and "
+                               "end_entity_profile")
+        return self.http.refusal(reply, message or None)
 
     async def revoke(self, serial: int, cert: x509.Certificate | None, reason: str) -> str:
         """Revoke by issuer DN and hex serial; EJBCA publishes it in its CRL and OCSP."""
@@ -165,7 +250,11 @@ class EjbcaCA:
 
 
 def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> EjbcaCA:
+    """An `EjbcaCA` from [upstreams.NAME]; `extra_chain` must hold CA certificates."""
     o = config.options
+    extra = (ca_certificates(o["extra_chain"], f"[upstreams.{config.name}] extra_chain")
+             if o["extra_chain"] is not None else [])
     return EjbcaCA(http_for(reactor, config), config.url, o["ca_name"],
                    o["certificate_profile"], o["end_entity_profile"],
-                   o["username_prefix"], o["include_chain"])
+                   o["username_prefix"], o["include_chain"], clock, o["chain_refresh"],
+                   extra)
