@@ -39,10 +39,12 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from twisted.internet.defer import Deferred
 from twisted.python.filepath import FilePath
 
 from estra.config import ConfigError
-from estra.upstream.ejbca import ca_certificates
+from estra.upstream.ejbca import SEEN_LIMIT, EjbcaCA, ca_certificates
+from estra.upstream.http import Reply
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli, issued, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
@@ -511,3 +513,50 @@ def test_extra_chain_holds_ca_certificates_only(tmp_path: Path) -> None:
                                           r"not a CA certificate"):
         ca_certificates(FilePath(str(tmp_path / "chain.pem")), "[upstreams.x] extra_chain")
     assert ca_certificates(FilePath(str(ca.write(tmp_path, "ca"))), "x") == [ca.cert]
+
+
+class ChainOnlyHTTP:
+    """Answers EJBCA's CA list and chain download from `chain` (in process, no socket)."""
+
+    name = "stub"
+
+    def __init__(self, chain: list[x509.Certificate]) -> None:
+        self.chain = chain
+
+    async def request(self, method: str, url: str, **kw: Any) -> Reply:
+        if url.endswith("/v1/ca"):
+            dn = self.chain[0].subject.rfc4514_string()
+            doc = {"certificate_authorities": [{"name": CA_NAME, "subject_dn": dn}]}
+            return Reply(200, {}, json.dumps(doc).encode())
+        return Reply(200, {}, b"".join(c.public_bytes(pki.PEM) for c in self.chain))
+
+
+def test_cacerts_keeps_replaced_ca_certificates_until_they_expire() -> None:
+    """After a renewal the chain is the new one first, then the replaced CA certificate
+    and extra_chain; each leaves once expired; at most SEEN_LIMIT are remembered."""
+    root = pki.CA("EJBCA Root CA")
+    first, second = intermediate(root, "Issuing"), intermediate(root, "Issuing")
+    extra = intermediate(root, "Older")
+    now = [pki.NOW.timestamp()]
+    http = ChainOnlyHTTP([first.cert, root.cert])
+    ca = EjbcaCA(http, "https://ejbca.test", CA_NAME, CERT_PROFILE,  # type: ignore[arg-type]
+                 EE_PROFILE, clock=lambda: now[0], chain_refresh=60, extra_chain=[extra.cert])
+
+    def cacerts() -> list[x509.Certificate]:
+        done: list[Any] = []
+        Deferred.fromCoroutine(ca.cacerts()).addBoth(done.append)   # no I/O: done at once
+        assert isinstance(done[0], list), done
+        return done[0]
+
+    assert cacerts() == [first.cert, root.cert, extra.cert]
+    http.chain = [second.cert, root.cert]
+    assert cacerts() == [first.cert, root.cert, extra.cert]          # cached for 60 s
+    now[0] += 61
+    assert cacerts() == [second.cert, root.cert, first.cert, extra.cert]
+    for _ in range(SEEN_LIMIT):
+        now[0] += 61
+        http.chain = [intermediate(root, "Issuing").cert, root.cert]
+        cacerts()
+    assert len(cacerts()) == 2 + (SEEN_LIMIT - 2) + 1                 # current, kept, extra
+    now[0] = root.cert.not_valid_after_utc.timestamp() - 0.5          # intermediates expired
+    assert cacerts() == http.chain
