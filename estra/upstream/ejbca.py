@@ -34,8 +34,8 @@ What a deployed EJBCA refuses, and what the device sees (docs/upstreams/ejbca.rs
   so the answer is 502 with that reason, never a hold a device would retry for
   nothing.
 * Re-enrollment trust (/cacerts) is the CA's current chain first, then every
-  CA certificate an earlier download showed (a CA renewed with new keys keeps
-  signing-old certificates verifiable) and `extra_chain` (CA certificates
+  CA certificate an earlier download showed (after a CA renewal with new keys,
+  certificates of the old key still verify) and `extra_chain` (CA certificates
   EJBCA no longer lists, e.g. the pre-renewal one after an RA restart),
   expired ones left out.  The chain is cached `chain_refresh` seconds and the
   last good copy served while EJBCA cannot be reached.
@@ -60,6 +60,7 @@ from urllib.parse import quote
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import NameOID
+from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
 from estra import wire
@@ -91,7 +92,7 @@ def username_for(prefix: str, csr: x509.CertificateSigningRequest) -> str:
     return prefix + hashlib.sha256(spki).hexdigest()
 
 
-def ca_certificates(path: Any, where: str) -> list[x509.Certificate]:
+def ca_certificates(path: FilePath, where: str) -> list[x509.Certificate]:
     """The CA certificates of a PEM file (`extra_chain`); ConfigError naming `where`
     when it holds none or a certificate that is no CA's."""
     try:
