@@ -9,30 +9,63 @@ The fake follows the EJBCA REST Interface docs: "Certificate management" ->
 {certificate_serial_number}/revoke?reason=...` (hex serial; RevokeStatusRestResponse).
 Errors are {"error_code", "error_message"} with that HTTP status.  Only a TLS
 client certificate mapped to an administrator role is let in.
+
+Strict as EJBCA is (read from ejbca-ce: CertificateRequestSessionBean.addOrEditUser,
+EjbcaRestHelperSessionBean, the REST ExceptionHandler):
+* a role's access rules are checked per request: Create Certificate and the CA for
+  any enrollment, then Create End Entity when the username is new and Edit End
+  Entity when it exists (a renewal); a missing rule is 403;
+* with approvals on, pkcs10enroll is 400 "Single transaction enrollment request
+  rejected since approvals are enabled ..." and nothing is kept (rolled back);
+* an unknown CA, certificate profile or end entity profile is 404;
+* the issuing CA is an intermediate under a root; the chain download is the CA
+  then its issuers; `rotate` renews the CA with a new key under the same DN.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import json
 import re
 import subprocess
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
+from twisted.internet.defer import Deferred
+from twisted.python.filepath import FilePath
+
+from estra.config import ConfigError, Upstream
+from estra.upstream.ejbca import EjbcaCA
+from estra.upstream.issuers import UpstreamIssuers
+from estra.upstream.http import Reply
 from tests import pki
-from tests.conftest import Server, estra_cli, issued, parse_http
+from tests.conftest import PASSWORD, Server, estra_cli, issued, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 API = "/ejbca/ejbca-rest-api/v1"
 CA_NAME = "EstraIssuingCA"
 CERT_PROFILE = "ESTRA_DEVICE"
 EE_PROFILE = "ESTRA_EE"
+CA_ID, EEP_ID, CP_ID = 1000, 1001, 1002
+#: The access rules of an RA role as EJBCA's "RA Administrators" template grants them.
+RA_RULES = frozenset({
+    "/ca_functionality/create_certificate", f"/ca/{CA_ID}",
+    "/ra_functionality/view_end_entity", "/ra_functionality/create_end_entity",
+    "/ra_functionality/edit_end_entity", "/ra_functionality/revoke_end_entity",
+    f"/endentityprofilesrules/{EEP_ID}/view_end_entity",
+    f"/endentityprofilesrules/{EEP_ID}/create_end_entity",
+    f"/endentityprofilesrules/{EEP_ID}/edit_end_entity",
+    f"/endentityprofilesrules/{EEP_ID}/revoke_end_entity"})
+CREATE_ONLY = RA_RULES - {"/ra_functionality/edit_end_entity",
+                          f"/endentityprofilesrules/{EEP_ID}/edit_end_entity"}
 REASONS = ("NOT_REVOKED", "UNSPECIFIED", "KEY_COMPROMISE", "CA_COMPROMISE",
            "AFFILIATION_CHANGED", "SUPERSEDED", "CESSATION_OF_OPERATION", "CERTIFICATE_HOLD",
            "REMOVE_FROM_CRL", "PRIVILEGES_WITHDRAWN", "AA_COMPROMISE")
@@ -42,58 +75,97 @@ def fingerprint(cert: x509.Certificate) -> str:
     return hashlib.sha256(pki.der(cert)).hexdigest()
 
 
+def signed(issuer: pki.CA, subject: x509.Name, public_key: Any, ca: bool) -> x509.Certificate:
+    """A certificate as EJBCA's default profiles make it: with the issuer's key identifier
+    (which tells a renewed CA's certificates apart: same DN, new key)."""
+    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer.cert.subject)
+            .public_key(public_key).serial_number(x509.random_serial_number())
+            .not_valid_before(pki.NOW - datetime.timedelta(days=1))
+            .not_valid_after(issuer.cert.not_valid_after_utc - datetime.timedelta(days=ca))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                issuer.key.public_key()), False)  # type: ignore[attr-defined]
+            .sign(issuer.key, hashes.SHA256()))  # type: ignore[arg-type]
+
+
+def intermediate(root: pki.CA, cn: str) -> pki.CA:
+    """A CA certificate for `cn` with a new key, signed by `root`."""
+    key = pki.ec_key()
+    return pki.CA(cn, key, signed(root, pki.name(cn), key.public_key(), ca=True))
+
+
+def rotate(fake: FakeServer) -> pki.CA:
+    """Renew the issuing CA with a new key (same DN, same root): the old one retires."""
+    state = fake.state
+    state["retired"].append(state["issuing"])
+    state["issuing"] = intermediate(state["root"], "Estra Issuing CA")
+    return state["issuing"]
+
+
 class FakeEjbca(FakeHandler):
-    """One CA (plus a ManagementCA), one certificate and one end entity profile."""
+    """An issuing CA under a root (plus a ManagementCA), one certificate and one end
+    entity profile, roles with access rules, optional approvals."""
 
     def error(self, status: int, message: str) -> None:
         self.reply_json(status, {"error_code": status, "error_message": message})
 
-    def authorized(self) -> bool:
+    def rules(self) -> frozenset[str] | None:
+        """The access rules of the role the client certificate maps to; 403 if none."""
         peer = self.peer_certificate()
-        if peer is None or fingerprint(peer) not in self.server.state["admins"]:
+        rules = self.server.state["admins"].get(fingerprint(peer)) if peer else None
+        if rules is None:
             self.error(403, "Not authorized to resource /administrator.")
-            return False
-        return True
+        return rules
 
-    def cas(self) -> dict[str, str]:
-        """CA name -> subject DN."""
-        return {CA_NAME: self.server.ca.cert.subject.rfc4514_string(),
-                "ManagementCA": "CN=ManagementCA,O=EJBCA Sample,C=SE"}
+    def cas(self) -> dict[str, tuple[str, str]]:
+        """CA name -> (subject DN, issuer DN)."""
+        issuing, root = self.server.state["issuing"].cert, self.server.state["root"].cert
+        return {CA_NAME: (issuing.subject.rfc4514_string(), issuing.issuer.rfc4514_string()),
+                "EJBCARootCA": (root.subject.rfc4514_string(), root.subject.rfc4514_string()),
+                "ManagementCA": ("CN=ManagementCA,O=EJBCA Sample,C=SE",) * 2}
 
     def do_GET(self) -> None:
-        if not self.authorized():
+        if self.rules() is None:
             return
         if self.path == f"{API}/ca":
             return self.reply_json(200, {"certificate_authorities": [
-                {"id": 1000 + i, "name": name, "subject_dn": dn, "issuer_dn": dn,
+                {"id": CA_ID + i, "name": name, "subject_dn": dn, "issuer_dn": issuer,
                  "expiration_date": "2035-01-01T00:00:00Z"}
-                for i, (name, dn) in enumerate(self.cas().items())]})
+                for i, (name, (dn, issuer)) in enumerate(self.cas().items())]})
         m = re.fullmatch(rf"{API}/ca/([^/]+)/certificate/download", self.path)
-        if m is None or unquote(m.group(1)) != self.cas()[CA_NAME]:
+        state = self.server.state
+        chains = {state["issuing"].cert.subject.rfc4514_string():
+                  [state["issuing"].cert, state["root"].cert],
+                  state["root"].cert.subject.rfc4514_string(): [state["root"].cert]}
+        chain = chains.get(unquote(m.group(1))) if m else None
+        if chain is None:
             return self.error(404, "CA doesn't exist.")
-        cert = self.server.ca.cert
-        dn = cert.subject.rfc4514_string()
-        self.reply(200, f"Subject: {dn}\nIssuer: {dn}\n".encode() + cert.public_bytes(pki.PEM),
-                   "application/octet-stream",
+        pem = b"".join(f"Subject: {c.subject.rfc4514_string()}\nIssuer: "
+                       f"{c.issuer.rfc4514_string()}\n".encode() + c.public_bytes(pki.PEM)
+                       for c in chain)
+        self.reply(200, pem, "application/octet-stream",
                    {"Content-Disposition": "attachment; filename=EstraIssuingCA-chain.pem"})
 
     def do_POST(self) -> None:
         body = self.body()
-        if not self.authorized():
+        rules = self.rules()
+        if rules is None:
             return
         if self.path != f"{API}/certificate/pkcs10enroll":
             return self.error(404, "Resource not found.")
         doc: dict[str, Any] = json.loads(body)
-        self.server.state.setdefault("enrolls", []).append(doc)
-        if doc.get("certificate_authority_name") not in self.cas():
-            return self.error(404, f"CA with name {doc.get('certificate_authority_name')} "
-                                   "doesn't exist.")
+        state = self.server.state
+        state.setdefault("enrolls", []).append(doc)
+        if doc.get("certificate_authority_name") != CA_NAME:
+            return self.error(404, f'CA with name "{doc.get("certificate_authority_name")}" '
+                                   "doesn't exist")
         if doc.get("certificate_profile_name") != CERT_PROFILE:
-            return self.error(400, "Certificate profile "
-                                   f"'{doc.get('certificate_profile_name')}' does not exist.")
+            return self.error(404, "Certificate profile with name "
+                                   f'"{doc.get("certificate_profile_name")}" doesn\'t exist')
         if doc.get("end_entity_profile_name") != EE_PROFILE:
-            return self.error(400, "End entity profile "
-                                   f"'{doc.get('end_entity_profile_name')}' does not exist.")
+            return self.error(404, "End entity profile with name "
+                                   f'"{doc.get("end_entity_profile_name")}" not found.')
         if not doc.get("username") or not doc.get("password"):
             return self.error(400, "Username and password are required.")
         try:
@@ -101,9 +173,25 @@ class FakeEjbca(FakeHandler):
             assert csr.is_signature_valid
         except (KeyError, ValueError, AssertionError):
             return self.error(400, "Invalid certificate request.")
-        cert = self.server.ca.issue(csr.subject, csr.public_key())
-        self.server.state.setdefault("issued", set()).add(cert.serial_number)
-        chain = [self.server.ca.cert] if doc.get("include_chain") else []
+        for rule in ("/ca_functionality/create_certificate", f"/ca/{CA_ID}"):
+            if rule not in rules:
+                return self.error(403, f"Administrator is not authorized to resource {rule}.")
+        users = state["end_entities"]
+        action = "edit_end_entity" if doc["username"] in users else "create_end_entity"
+        if not {f"/ra_functionality/{action}",
+                f"/endentityprofilesrules/{EEP_ID}/{action}"} <= rules:
+            return self.error(403, f"Administrator not authorized to end entity profile "
+                                   f"{EEP_ID}.")
+        if state["approvals"]:
+            return self.error(400, "Single transaction enrollment request rejected since "
+                                   f"approvals are enabled for this CA ({CA_ID}) or "
+                                   f"Certificate Profile ({CP_ID}).")
+        user = users.setdefault(doc["username"], {"edits": -1})
+        user.update(dn=csr.subject.rfc4514_string(), edits=user["edits"] + 1)
+        issuing = state["issuing"]
+        cert = signed(issuing, csr.subject, csr.public_key(), ca=False)
+        state.setdefault("issued", set()).add(cert.serial_number)
+        chain = [issuing.cert, state["root"].cert] if doc.get("include_chain") else []
         self.reply_json(201, {
             "certificate": base64.b64encode(pki.der(cert)).decode(),
             "serial_number": format(cert.serial_number, "X"),
@@ -112,7 +200,7 @@ class FakeEjbca(FakeHandler):
 
     def do_PUT(self) -> None:
         self.body()
-        if not self.authorized():
+        if self.rules() is None:
             return
         url = urlsplit(self.path)
         m = re.fullmatch(rf"{API}/certificate/([^/]+)/([^/]+)/revoke", url.path)
@@ -126,7 +214,7 @@ class FakeEjbca(FakeHandler):
         if reason not in REASONS:
             return self.error(400, f"Invalid revocation reason: {reason}.")
         number = int(serial.removeprefix("0x"), 16)
-        if issuer != self.cas()[CA_NAME] or number not in state.get("issued", set()):
+        if issuer != self.cas()[CA_NAME][0] or number not in state.get("issued", set()):
             return self.error(404, "Certificate with the specified serial number "
                                    "and issuer DN does not exist.")
         if number in state.setdefault("revoked", {}):
@@ -140,11 +228,12 @@ class FakeEjbca(FakeHandler):
 
 @pytest.fixture
 def admins(tmp_path: Path) -> dict[str, tuple[Path, Path]]:
-    """Client certificates from the admin CA EJBCA trusts: "ra" is authorized, "other" not."""
+    """Client certificates from the admin CA EJBCA trusts: "ra" has an RA role, "creator"
+    one without Edit End Entity, "other" none."""
     ca = pki.CA("EJBCA Admin CA")
     ca.write(tmp_path, "admin-ca")
     pairs = {}
-    for who in ("ra", "other"):
+    for who in ("ra", "creator", "other"):
         key = pki.ec_key()
         pairs[who] = pki.write_pair(tmp_path, who, ca.issue(pki.name(f"estra {who}"),
                                                             key.public_key()), key)
@@ -153,19 +242,21 @@ def admins(tmp_path: Path) -> dict[str, tuple[Path, Path]]:
 
 @pytest.fixture
 def fake(tmp_path: Path, admins: dict[str, tuple[Path, Path]]) -> Iterator[FakeServer]:
-    ra_cert = x509.load_pem_x509_certificate(admins["ra"][0].read_bytes())
+    def role(who: str) -> str:
+        return fingerprint(x509.load_pem_x509_certificate(admins[who][0].read_bytes()))
+    root = pki.CA("EJBCA Root CA")
     yield from serve(FakeEjbca, tmp_path, require_client_cert=tmp_path / "admin-ca.pem",
-                     state={"admins": {fingerprint(ra_cert)}})
+                     state={"admins": {role("ra"): RA_RULES, role("creator"): CREATE_ONLY},
+                            "root": root, "issuing": intermediate(root, "Estra Issuing CA"),
+                            "retired": [], "approvals": False, "end_entities": {}})
 
 
-@pytest.fixture
-def ra(fake: FakeServer, admins: dict[str, tuple[Path, Path]],
-       start_estra: Callable[..., Server], tmp_path: Path) -> Server:
-    def upstream(name: str, who: str | None = "ra", ee: str = EE_PROFILE,
-                 extra: str = "") -> str:
-        cert = (f'client_cert = "{admins[who][0]}"\nclient_key = "{admins[who][1]}"\n'
-                if who else "")
-        return f"""
+def upstream(fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_path: Path,
+             name: str, who: str | None = "ra", ee: str = EE_PROFILE, extra: str = "") -> str:
+    """An [upstreams.NAME] for the fake and the [profiles.NAME] that uses it."""
+    cert = (f'client_cert = "{admins[who][0]}"\nclient_key = "{admins[who][1]}"\n'
+            if who else "")
+    return f"""
 [upstreams.{name}]
 kind = "ejbca"
 url = "https://localhost:{fake.server_address[1]}"
@@ -177,12 +268,27 @@ end_entity_profile = "{ee}"
 [profiles.{name}]
 upstream = "{name}"
 """
+
+
+@pytest.fixture
+def ra(fake: FakeServer, admins: dict[str, tuple[Path, Path]],
+       start_estra: Callable[..., Server], tmp_path: Path) -> Server:
+    def up(name: str, **kw: Any) -> str:
+        return upstream(fake, admins, tmp_path, name, **kw)
     server = start_estra("\n".join([
-        upstream("default"), upstream("nochain", extra="include_chain = false"),
-        upstream("wrongee", ee="NO_SUCH_EEP"), upstream("intruder", who="other"),
-        upstream("anonymous", who=None, extra="retries = 0")]))
+        up("default"), up("nochain", extra="include_chain = false"),
+        up("wrongee", ee="NO_SUCH_EEP"), up("intruder", who="other"),
+        up("creator", who="creator"), up("anonymous", who=None, extra="retries = 0")]))
     server.add_user("alice")
     return server
+
+
+def leaf_of(body: bytes) -> x509.Certificate:
+    """The issued certificate of a certs-only answer (its SET OF certificates is sorted)."""
+    leaves = [c for c in issued(body)
+              if not c.extensions.get_extension_for_class(x509.BasicConstraints).value.ca]
+    assert len(leaves) == 1, leaves
+    return leaves[0]
 
 
 def enroll(ra: Server, path: str, cn: str) -> tuple[int, dict[str, str], bytes]:
@@ -190,13 +296,17 @@ def enroll(ra: Server, path: str, cn: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def test_enroll_verifies_against_ejbca_ca(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
-    """pkcs10enroll through the RA: the leaf verifies with openssl against EJBCA's CA."""
+    """pkcs10enroll through the RA: the leaf verifies with openssl against EJBCA's root
+    through the issuing CA; the second enrollment of a device edits its end entity."""
     status, _, body = enroll(ra, "simpleenroll", "dev1")
     assert status == 200, body
-    leaf = issued(body)[0]
+    leaf = leaf_of(body)
     assert leaf.subject == pki.name("dev1")
     (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(pki.PEM))
-    done = subprocess.run(["openssl", "verify", "-CAfile", str(tmp_path / "fake-ca.pem"),
+    fake.state["root"].write(tmp_path, "ejbca-root")
+    (tmp_path / "ejbca-sub.pem").write_bytes(fake.state["issuing"].cert.public_bytes(pki.PEM))
+    done = subprocess.run(["openssl", "verify", "-CAfile", str(tmp_path / "ejbca-root.pem"),
+                           "-untrusted", str(tmp_path / "ejbca-sub.pem"),
                            str(tmp_path / "leaf.pem")], capture_output=True, timeout=30)
     assert done.returncode == 0, done.stdout + done.stderr
     sent = fake.state["enrolls"][-1]
@@ -206,36 +316,42 @@ def test_enroll_verifies_against_ejbca_ca(ra: Server, fake: FakeServer, tmp_path
     assert enroll(ra, "simpleenroll", "dev1")[0] == 200
     first, second = fake.state["enrolls"][-2:]
     assert first["username"] == second["username"] and first["password"] != second["password"]
+    assert fake.state["end_entities"]["estra-dev1"]["edits"] == 1
 
 
 def test_enroll_answer_holds_chain(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
-    """With include_chain the PKCS#7 holds leaf + certificate_chain; without, the leaf only."""
+    """With include_chain the PKCS#7 holds leaf + certificate_chain (issuing CA, root);
+    without, the leaf only."""
     status, _, body = enroll(ra, "simpleenroll", "dev2")
     assert status == 200, body
-    leaf, *chain = issued(body)
-    assert chain == [fake.ca.cert]
-    leaf.verify_directly_issued_by(fake.ca.cert)
+    leaf = leaf_of(body)
+    chain = [c for c in issued(body) if c != leaf]
+    assert set(chain) == {fake.state["issuing"].cert, fake.state["root"].cert}  # a SET OF
+    assert fake.state["enrolls"][-1]["include_chain"] is True
+    leaf.verify_directly_issued_by(fake.state["issuing"].cert)
     status, _, body = enroll(ra, "nochain/simpleenroll", "dev3")
     assert status == 200, body
     assert len(issued(body)) == 1 and fake.state["enrolls"][-1]["include_chain"] is False
 
 
 def test_cacerts_is_ejbca_ca(ra: Server, fake: FakeServer) -> None:
-    """/cacerts comes from the CA list and the "CA certificate" download, DN URL-encoded."""
+    """/cacerts comes from the CA list and the "CA certificate" download, DN URL-encoded:
+    the issuing CA then its root."""
     status, _, body = parse_http(ra.curl("cacerts").stdout)
     assert status == 200, body
-    assert issued(body) == [fake.ca.cert]
+    assert set(issued(body)) == {fake.state["issuing"].cert, fake.state["root"].cert}
     assert f"GET {API}/ca" in fake.requests
-    assert f"GET {API}/ca/CN%3DFake%20CA%20product%20root/certificate/download" in fake.requests
+    assert f"GET {API}/ca/CN%3DEstra%20Issuing%20CA/certificate/download" in fake.requests
 
 
 def test_wrong_end_entity_profile_is_502(ra: Server, tmp_path: Path) -> None:
-    """EJBCA's 400 for an unknown end entity profile is the RA's misconfiguration: 502
-    with EJBCA's message, never a 4xx blaming the device (issue #24)."""
+    """EJBCA's 404 for an unknown end entity profile is the RA's misconfiguration: 502
+    with EJBCA's message and the settings to check, not a 404 the device cannot fix."""
     status, headers, body = enroll(ra, "wrongee/simpleenroll", "dev4")
     assert status == 502, body
     assert headers["content-type"].startswith("text/plain")
-    assert b"End entity profile 'NO_SUCH_EEP' does not exist." in body
+    assert b'End entity profile with name "NO_SUCH_EEP" not found.' in body
+    assert b"end_entity_profile" in body
 
 
 def test_unauthorized_ra_cert_is_502(ra: Server, tmp_path: Path) -> None:
@@ -260,13 +376,13 @@ def test_revoke_through_ejbca(ra: Server, fake: FakeServer) -> None:
     EJBCA's refusal is outcome "failed", exit 1, and may be retried."""
     status, _, body = enroll(ra, "simpleenroll", "gone")
     assert status == 200, body
-    leaf = issued(body)[0]
+    leaf = leaf_of(body)
     args = ("--config", str(ra.config), "--state-dir", str(ra.state), "revoke")
     done = estra_cli(*args, f"{leaf.serial_number:x}", "--reason", "privilegeWithdrawn",
                      "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["outcome"] == "revoked"
-    dn = fake.ca.cert.subject.rfc4514_string()
+    dn = fake.state["issuing"].cert.subject.rfc4514_string()
     assert fake.state["revoke_requests"] == [
         (dn, f"{leaf.serial_number:X}", {"reason": ["PRIVILEGES_WITHDRAWN"]})]
     assert fake.state["revoked"] == {leaf.serial_number: "PRIVILEGES_WITHDRAWN"}
@@ -276,7 +392,7 @@ def test_revoke_through_ejbca(ra: Server, fake: FakeServer) -> None:
     assert again.returncode == 0 and "already revoked" in again.stdout
     assert len(fake.state["revoke_requests"]) == 1
     status, _, body = enroll(ra, "simpleenroll", "twice")
-    other = issued(body)[0]
+    other = leaf_of(body)
     fake.state["revoked"][other.serial_number] = "SUPERSEDED"   # revoked on EJBCA already
     refused = estra_cli(*args, f"{other.serial_number:x}", "--reason", "superseded")
     assert refused.returncode == 1
@@ -284,3 +400,155 @@ def test_revoke_through_ejbca(ra: Server, fake: FakeServer) -> None:
     del fake.state["revoked"][other.serial_number]             # a failure may be retried
     retried = estra_cli(*args, f"{other.serial_number:x}", "--reason", "superseded")
     assert retried.returncode == 0 and ": revoked: " in retried.stdout, retried
+
+
+def reenroll(server: Server, cn: str, cert: Path, key: Path) -> tuple[int, dict[str, str], bytes]:
+    """simplereenroll for `cn` with a new key, authenticated by the certificate `cert`."""
+    return server.post("simplereenroll", pki.csr(pki.ec_key(), pki.name(cn)),
+                       "--cert", str(cert), "--key", str(key))
+
+
+def enrolled(server: Server, tmp_path: Path, cn: str) -> tuple[x509.Certificate, Path, Path]:
+    """A device `cn` enrolled with Basic auth: its certificate and the files of it and its key."""
+    key = pki.ec_key()
+    status, _, body = server.post("simpleenroll", pki.csr(key, pki.name(cn)),
+                                  "--user", f"alice:{PASSWORD}")
+    assert status == 200, body
+    leaf = leaf_of(body)
+    return (leaf, *pki.write_pair(tmp_path, cn, leaf, key))
+
+
+def until_reenrolls(server: Server, cn: str, cert: Path, key: Path) -> bytes:
+    """Re-enroll until the RA's trust store (synced every second) takes `cert`; bounded."""
+    deadline = time.monotonic() + 20
+    while True:
+        status, _, body = reenroll(server, cn, cert, key)
+        if status == 200 or time.monotonic() > deadline:
+            assert status == 200, body
+            return body
+        time.sleep(0.3)
+
+
+def test_renewal_without_edit_right_is_502_naming_it(ra: Server, fake: FakeServer) -> None:
+    """A role with Create End Entity but not Edit End Entity enrolls a device once; its
+    renewal edits the end entity, which EJBCA refuses (403): 502 naming the right."""
+    assert enroll(ra, "creator/simpleenroll", "dev8")[0] == 200
+    status, headers, body = enroll(ra, "creator/simpleenroll", "dev8")
+    assert status == 502, body
+    assert headers["content-type"].startswith("text/plain")
+    assert f"Administrator not authorized to end entity profile {EEP_ID}.".encode() in body
+    assert b"Edit End Entity (every renewal)" in body
+    assert fake.state["end_entities"]["estra-dev8"]["edits"] == 0
+    assert enroll(ra, "simpleenroll", "dev8")[0] == 200        # the RA role may edit
+
+
+def test_approvals_are_502_with_the_reason(ra: Server, fake: FakeServer) -> None:
+    """With approvals on, EJBCA rejects pkcs10enroll (400) and keeps nothing to approve:
+    502 with its reason and what to change, not a 400 the device would take as its own."""
+    fake.state["approvals"] = True
+    status, headers, body = enroll(ra, "simpleenroll", "dev9")
+    assert status == 502, body
+    assert "retry-after" not in headers
+    assert b"approvals are enabled for this CA" in body
+    assert f"exempt CA '{CA_NAME}' and certificate profile '{CERT_PROFILE}'".encode() in body
+    assert fake.state["end_entities"] == {}
+    fake.state["approvals"] = False
+    assert enroll(ra, "simpleenroll", "dev9")[0] == 200
+
+
+def rotating_config(fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_path: Path,
+                    extra: str = "") -> str:
+    """An RA on the fake that re-reads EJBCA's chain and syncs its trust every second."""
+    return "[ca]\nsync_seconds = 1\n" + upstream(
+        fake, admins, tmp_path, "default", extra="chain_refresh = 1\n" + extra)
+
+
+def test_ca_renewal_keeps_old_certificates_reenrolling(
+        fake: FakeServer, admins: dict[str, tuple[Path, Path]],
+        start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """Enroll; EJBCA renews its issuing CA with a new key; once the RA trusts the new CA
+    (a device of it re-enrolls), the device holding a certificate of the old CA still
+    re-enrolls, and gets one of the new CA; /cacerts is the new chain."""
+    server = start_estra(rotating_config(fake, admins, tmp_path))
+    server.add_user("alice")
+    _, old_cert, old_key = enrolled(server, tmp_path, "dev10")
+    old_ca, new_ca = fake.state["issuing"], rotate(fake)
+    new_leaf, new_cert, new_key = enrolled(server, tmp_path, "dev11")
+    new_leaf.verify_directly_issued_by(new_ca.cert)
+    until_reenrolls(server, "dev11", new_cert, new_key)
+    status, _, body = reenroll(server, "dev10", old_cert, old_key)
+    assert status == 200, body
+    leaf_of(body).verify_directly_issued_by(new_ca.cert)
+    status, _, body = parse_http(server.curl("cacerts").stdout)
+    assert set(issued(body)) == {new_ca.cert, fake.state["root"].cert}
+    assert old_ca.cert not in issued(body)
+
+
+def test_restart_after_renewal_keeps_the_old_ca_trusted(
+        fake: FakeServer, admins: dict[str, tuple[Path, Path]],
+        start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """An RA restarted after the CA renewal (EJBCA lists only the new chain) still lets a
+    certificate of the old CA re-enroll: the issuers it saw are kept in the state
+    directory (estra/upstream/issuers.py), and expire with their certificates."""
+    server = start_estra(rotating_config(fake, admins, tmp_path))
+    server.add_user("alice")
+    _, old_cert, old_key = enrolled(server, tmp_path, "dev12")
+    rotate(fake)
+    _, new_cert, new_key = enrolled(server, tmp_path, "dev13")
+    until_reenrolls(server, "dev13", new_cert, new_key)        # the new chain is trusted
+    server.restart(rotating_config(fake, admins, tmp_path))
+    until_reenrolls(server, "dev12", old_cert, old_key)
+
+
+def test_extra_chain_holds_ca_certificates_only(tmp_path: Path) -> None:
+    """extra_chain naming a device certificate is a configuration error naming the key."""
+    ca = pki.CA("Some CA")
+    leaf = ca.issue(pki.name("not a CA"), pki.ec_key().public_key())
+    (tmp_path / "chain.pem").write_bytes(ca.cert.public_bytes(pki.PEM)
+                                         + leaf.public_bytes(pki.PEM))
+
+    def issuers(path: Path) -> UpstreamIssuers:
+        config = Upstream("x", "ejbca", extra_chain=FilePath(str(path)))
+        return UpstreamIssuers(config, None, None, time.time)
+    with pytest.raises(ConfigError, match=r"upstreams.x.extra_chain: .*CN=not a CA is "
+                                          r"not a CA certificate"):
+        issuers(tmp_path / "chain.pem")
+    assert issuers(ca.write(tmp_path, "ca")).extra == [ca.cert]
+
+
+class ChainOnlyHTTP:
+    """Answers EJBCA's CA list and chain download from `chain` (in process, no socket)."""
+
+    name = "stub"
+
+    def __init__(self, chain: list[x509.Certificate]) -> None:
+        self.chain = chain
+
+    async def request(self, method: str, url: str, **kw: Any) -> Reply:
+        if url.endswith("/v1/ca"):
+            dn = self.chain[0].subject.rfc4514_string()
+            doc = {"certificate_authorities": [{"name": CA_NAME, "subject_dn": dn}]}
+            return Reply(200, {}, json.dumps(doc).encode())
+        return Reply(200, {}, b"".join(c.public_bytes(pki.PEM) for c in self.chain))
+
+
+def test_cacerts_is_the_current_chain_cached() -> None:
+    """/cacerts is EJBCA's current chain, read again after chain_refresh seconds."""
+    root = pki.CA("EJBCA Root CA")
+    first, second = intermediate(root, "Issuing"), intermediate(root, "Issuing")
+    now = [pki.NOW.timestamp()]
+    http = ChainOnlyHTTP([first.cert, root.cert])
+    ca = EjbcaCA(http, "https://ejbca.test", CA_NAME, CERT_PROFILE,  # type: ignore[arg-type]
+                 EE_PROFILE, clock=lambda: now[0], chain_refresh=60)
+
+    def cacerts() -> list[x509.Certificate]:
+        done: list[Any] = []
+        Deferred.fromCoroutine(ca.cacerts()).addBoth(done.append)   # no I/O: done at once
+        assert isinstance(done[0], list), done
+        return done[0]
+
+    assert cacerts() == [first.cert, root.cert]
+    http.chain = [second.cert, root.cert]
+    assert cacerts() == [first.cert, root.cert]                      # cached for 60 s
+    now[0] += 61
+    assert cacerts() == [second.cert, root.cert]

@@ -21,6 +21,24 @@ The RA authenticates by its TLS client certificate only (`client_cert` /
   revocation_date, message, revoked}.
 * Errors are {error_code, error_message} with that HTTP status.
 
+What a deployed EJBCA refuses, and what the device sees (docs/upstreams/ejbca.rst):
+
+* pkcs10enroll adds the end entity on a device's first enrollment and edits it
+  on every later one, so the RA's role needs both "Create End Entity" and
+  "Edit End Entity" on the end entity profile.  EJBCA's 403 (a role without
+  one of them, or no role at all) is 502 naming the rights; so is a 404 (no
+  such CA, certificate or end entity profile): the operator must fix those.
+* With approvals on for the CA or certificate profile, pkcs10enroll answers 400
+  ("Single transaction enrollment request rejected since approvals are
+  enabled ...") and rolls the approval request back: there is nothing to poll,
+  so the answer is 502 with that reason, never a hold a device would retry for
+  nothing.
+* /cacerts is the CA's current chain, cached `chain_refresh` seconds, the
+  last good copy served while EJBCA cannot be reached.  Re-enrollment trust
+  keeps the CA certificates an earlier download showed (after a CA renewal
+  with new keys, certificates of the old key still verify) and the upstream's
+  `extra_chain`, as for every upstream (estra/upstream/issuers.py).
+
 `url` is the server (`https://ejbca.example:8443`); `{base}` is
 `url/ejbca/ejbca-rest-api` unless `url` already ends in `ejbca-rest-api`.
 """
@@ -33,6 +51,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -43,12 +62,14 @@ from zope.interface import implementer
 
 from estra import wire
 from estra.config import Profile, Upstream
-from estra.errors import BadUpstream
+from estra.errors import BadUpstream, EstError
 from estra.interfaces import ICertificateAuthority
-from estra.upstream.http import Reply, UpstreamHTTP, http_for
+from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
 __all__ = ["EjbcaCA", "from_config", "username_for"]
+
+#: CA certificates an earlier chain download showed, kept at most (newest kept).
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@-]+")
 #: RFC 5280 reason names -> EJBCA's RevocationReasons.
@@ -82,7 +103,8 @@ class EjbcaCA:
 
     def __init__(self, http: UpstreamHTTP, url: str, ca_name: str, certificate_profile: str,
                  end_entity_profile: str, username_prefix: str = "estra-",
-                 include_chain: bool = True) -> None:
+                 include_chain: bool = True, clock: Callable[[], float] = time.time,
+                 chain_refresh: float = 3600) -> None:
         base = url.rstrip("/").removesuffix("/v1")
         if not base.endswith("ejbca-rest-api"):
             base += "/ejbca/ejbca-rest-api"
@@ -91,6 +113,7 @@ class EjbcaCA:
         self.end_entity_profile, self.prefix = end_entity_profile, username_prefix
         self.include_chain = include_chain
         self._subject_dn: str | None = None
+        self._chain = CachedCerts(http.name, self._fetch_chain, clock, chain_refresh)
 
     async def _get(self, path: str) -> Reply:
         reply = await self.http.request("GET", f"{self.base}/{path}")
@@ -108,9 +131,9 @@ class EjbcaCA:
             raise BadUpstream(f"upstream {self.http.name} returned an unreadable "
                               f"certificate: {e}") from e
 
-    async def _ca_dn(self) -> str:
+    async def _ca_dn(self, fresh: bool = False) -> str:
         """The subject DN of the CA named `ca_name`, from EJBCA's CA list (cached)."""
-        if self._subject_dn is None:
+        if self._subject_dn is None or fresh:
             doc = json_body(self.http, await self._get("ca"))
             cas = doc.get("certificate_authorities") if isinstance(doc, dict) else None
             dn = next((c.get("subject_dn") for c in cas or []
@@ -121,10 +144,15 @@ class EjbcaCA:
             self._subject_dn = str(dn)
         return self._subject_dn
 
-    async def cacerts(self) -> list[x509.Certificate]:
-        dn = await self._ca_dn()
+    async def _fetch_chain(self) -> list[x509.Certificate]:
+        """The CA's current chain (issuing CA first), its DN read again from the CA list."""
+        dn = await self._ca_dn(fresh=True)
         reply = await self._get(f"ca/{quote(dn, safe='')}/certificate/download")
         return pem_certs(self.http, reply.body.decode("utf-8", "replace"))
+
+    async def cacerts(self) -> list[x509.Certificate]:
+        """The CA's current chain (issuing CA first); see the module docstring."""
+        return list(await self._chain.get())
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
@@ -137,7 +165,7 @@ class EjbcaCA:
             "password": secrets.token_urlsafe(24),
             "include_chain": self.include_chain})
         if reply.status not in (200, 201):
-            raise self.http.refusal(reply, _message(reply))
+            raise self._refusal(reply)
         doc = json_body(self.http, reply)
         if not isinstance(doc, dict) or not doc.get("certificate"):
             raise BadUpstream(f"upstream {self.http.name} returned no certificate")
@@ -146,6 +174,29 @@ class EjbcaCA:
                 *(self._der(c) for c in (chain if isinstance(chain, list) else []))]
 
     reenroll = enroll
+
+    def _refusal(self, reply: Reply) -> EstError:
+        """pkcs10enroll's refusal: the RA's own setup (rights, approvals, names) is 502
+        with the reason and what to change; the rest as `UpstreamHTTP.refusal`."""
+        message = _message(reply) or reply.body.decode("utf-8", "replace").strip()[:300]
+        name = self.http.name
+        if reply.status == 202 or (reply.status == 400 and "approval" in message.lower()):
+            return BadUpstream(
+                f"upstream {name}: EJBCA requires an approval for this enrollment "
+                f"({message}); pkcs10enroll cannot wait for one: exempt CA "
+                f"{self.ca_name!r} and certificate profile {self.certificate_profile!r} "
+                "from approvals (estra's own hold can stand in for them)")
+        if reply.status in (401, 403):
+            return BadUpstream(
+                f"upstream {name}: EJBCA denied the RA's role ({message}); on end entity "
+                f"profile {self.end_entity_profile!r} it needs Create End Entity (a "
+                "device's first enrollment) and Edit End Entity (every renewal), plus "
+                f"Create Certificate and access to CA {self.ca_name!r}")
+        if reply.status == 404:
+            return BadUpstream(f"upstream {name}: EJBCA does not know what the RA asks "
+                               f"for ({message}): check ca_name, certificate_profile and "
+                               "end_entity_profile")
+        return self.http.refusal(reply, message or None)
 
     async def revoke(self, serial: int, cert: x509.Certificate | None, reason: str) -> str:
         """Revoke by issuer DN and hex serial; EJBCA publishes it in its CRL and OCSP."""
@@ -165,7 +216,8 @@ class EjbcaCA:
 
 
 def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> EjbcaCA:
+    """An `EjbcaCA` from [upstreams.NAME]."""
     o = config.options
     return EjbcaCA(http_for(reactor, config), config.url, o["ca_name"],
                    o["certificate_profile"], o["end_entity_profile"],
-                   o["username_prefix"], o["include_chain"])
+                   o["username_prefix"], o["include_chain"], clock, o["chain_refresh"])

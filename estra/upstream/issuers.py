@@ -55,13 +55,24 @@ def _unique(certs: Sequence[x509.Certificate]) -> list[x509.Certificate]:
 
 
 def _extra_chain(config: Upstream) -> list[x509.Certificate]:
+    """The CA certificates of `extra_chain`; ConfigError naming the key when the file
+    holds none, or a certificate that is no CA's (basicConstraints cA)."""
     if config.extra_chain is None:
         return []
+    where = f"upstreams.{config.name}.extra_chain: {config.extra_chain.path}"
     try:
-        return x509.load_pem_x509_certificates(config.extra_chain.getContent())
+        certs = x509.load_pem_x509_certificates(config.extra_chain.getContent())
     except (OSError, ValueError) as e:
-        raise ConfigError(f"upstreams.{config.name}.extra_chain: {config.extra_chain.path}: "
-                          f"no PEM certificates ({e})") from e
+        raise ConfigError(f"{where}: no PEM certificates ({e})") from e
+    for cert in certs:
+        try:
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except (x509.ExtensionNotFound, ValueError):
+            is_ca = False
+        if not is_ca:
+            raise ConfigError(f"{where}: {cert.subject.rfc4514_string()} is not a CA "
+                              "certificate (basicConstraints cA)")
+    return certs
 
 
 class UpstreamIssuers:
