@@ -356,7 +356,8 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
             operator_tls = ServerTLS(
                 settings.tls_cert, settings.tls_key,
                 [c for f in settings.console.operator_trust for c in load_pem_certs(f)])
-        listeners.build("admin.listen", "admin", admin_root(store, console or None),
+        listeners.build("admin.listen", "admin",
+                        admin_root(store, console or None, lambda: holder.current.remote),
                         16384 if console else 1024, operator_tls,
                         _admin_ready(operator_tls is not None)).setServiceParent(top)
     return top
