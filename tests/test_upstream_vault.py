@@ -39,7 +39,7 @@ from twisted.internet import reactor as _reactor
 from twisted.internet.task import Clock
 from twisted.trial.unittest import TestCase
 
-from estra.config import settings_from_string
+from estra.config import ConfigError, settings_from_string
 from estra.errors import BadUpstream, UpstreamUnavailable
 from estra.upstream import vault
 from estra.upstream.http import http_for
@@ -633,9 +633,12 @@ class TokenLifeTests(_InProcess):
         ca = self.static(100, 10_000)
         assert (await ca.health()).startswith("ok")
         assert "GET /v1/auth/token/lookup-self" in self.fake.requests
-        self.clock.advance(50)                    # half of 100 s: renew-self
-        await ca.renew()                          # waits for the timer's renewal (lock)
-        assert self.fake.state.get("renewals", 0) >= 1
+        self.clock.advance(49)
+        await ca.token()
+        assert self.fake.state.get("renewals", 0) == 0
+        self.clock.advance(1)                     # half of 100 s: the timer's renew-self
+        await ca.token()                          # waits for the renewal (one lock)
+        assert self.fake.state["renewals"] == 1
         self.clock.advance(60)                    # past the first TTL
         assert len(await self.enroll(ca)) == 2
 
@@ -644,8 +647,8 @@ class TokenLifeTests(_InProcess):
         once expired, enrollments are 503 with a clear reason, without asking Vault."""
         ca = self.static(100, 100)
         assert (await ca.health()).startswith("ok")
-        self.clock.advance(50)
-        await ca.renew()                          # renewal cannot extend: capped
+        self.clock.advance(50)                    # the timer's renewal cannot extend
+        await ca.token()
         with self.assertRaises(UpstreamUnavailable) as red:
             await ca.health()
         assert "cannot be renewed" in red.exception.reason
@@ -662,7 +665,7 @@ class TokenLifeTests(_InProcess):
         ca = self.static(40, 40, renewable=False)
         await ca.health()
         self.clock.advance(20)
-        await ca.renew()
+        await ca.token()
         with self.assertRaises(UpstreamUnavailable):
             await ca.health()
         assert "POST /v1/auth/token/renew-self" not in self.fake.requests
@@ -673,10 +676,12 @@ class TokenLifeTests(_InProcess):
         ca = self.adapter(f'approle_role_id = "{ROLE_ID}"\napprole_secret_id = "{SECRET_ID}"')
         await self.enroll(ca)
         assert self.fake.state["logins"] == 1
-        for _ in range(4):                      # 50: renewed to 150; 100: capped -> login
-            self.clock.advance(50)
-            await ca.renew()
-        assert self.fake.state["logins"] >= 2
+        self.clock.advance(50)                  # renewed, up to the max TTL (150)
+        await ca.token()
+        assert (self.fake.state["renewals"], self.fake.state["logins"]) == (1, 1)
+        self.clock.advance(50)                  # capped: no longer extended -> login
+        await ca.token()
+        assert (self.fake.state["renewals"], self.fake.state["logins"]) == (2, 2)
         assert len(await self.enroll(ca)) == 2
 
     async def test_issuer_ref(self) -> None:
@@ -707,11 +712,14 @@ class TokenLifeTests(_InProcess):
         assert "(403)" in refused.exception.reason
 
     async def test_role_unreadable_is_red(self) -> None:
-        """Health reads the role: a policy without read on pki/roles/<role> is red (502)."""
+        """Health reads the role: a policy without read on pki/roles/<role> is red (502);
+        enrollments still work, with the CSR's names sent as JSON as well."""
         ca = self.static()
         self.fake.state["role_readable"] = False
         with self.assertRaises(BadUpstream):
             await ca.health()
+        assert len(await self.enroll(ca)) == 2
+        assert self.fake.state["last"]["common_name"] == "t.example.com"
 
 
 class CertLoginTests(_InProcess):
@@ -735,3 +743,33 @@ class CertLoginTests(_InProcess):
                           f'client_key = "{self.dir / "ra.key"}"')
         assert len(await self.enroll(ca)) == 2
         assert self.fake.requests.count("POST /v1/auth/cert/login") == 1
+
+
+class AuthSettingTests(TestCase):
+    """One auth method per upstream; mistakes name the key."""
+
+    def login(self, options: str) -> Any:
+        settings = settings_from_string(f"""
+[upstreams.v]
+kind = "vault"
+url = "https://vault.example:8200"
+role = "device"
+{options}
+""")
+        return vault._login(settings.upstreams["v"])
+
+    def test_methods(self) -> None:
+        """token: no login; AppRole and cert: their login path and body."""
+        self.assertIsNone(self.login('token = "t"'))
+        self.assertEqual(self.login('approle_role_id = "r"\napprole_secret_id = "s"'),
+                         ("auth/approle/login", {"role_id": "r", "secret_id": "s"}))
+
+    def test_mistakes(self) -> None:
+        """Unknown auth, cert without a client certificate, token with a login."""
+        for options, key in (('auth = "ldap"\ntoken = "t"', "upstreams.v.auth"),
+                             ('auth = "cert"', "upstreams.v.client_cert"),
+                             ('token = "t"\napprole_role_id = "r"', "upstreams.v.token"),
+                             ("", "upstreams.v.token")):
+            with self.assertRaises(ConfigError) as e:
+                self.login(options)
+            self.assertIn(key, str(e.exception))

@@ -48,7 +48,7 @@ from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 from estra.interfaces import ICertificateAuthority
-from estra.upstream.http import Reply, UpstreamHTTP, http_for
+from estra.upstream.http import Refused, Reply, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
 __all__ = ["VaultCA", "from_config", "AUTH_METHODS"]
@@ -299,7 +299,13 @@ class VaultCA:
                      profile: Profile) -> list[x509.Certificate]:
         payload = {"csr": wire.csr_pem(csr), **({"ttl": self.ttl} if self.ttl else {})}
         if not self.verbatim:
-            use_cn, use_sans = await self._role()
+            try:
+                use_cn, use_sans = await self._role()
+            except (BadUpstream, Refused) as e:   # policy without read: health is red
+                log.warn("upstream {name}: cannot read role {role} ({reason}); sending the "
+                         "CSR's names as JSON too", name=self.http.name, role=self.role,
+                         reason=e.reason)
+                use_cn = use_sans = False
             payload.update(_sign_fields(csr, not use_cn, not use_sans))
         data = await self._authed("POST", f"{self.mount}/{self.path}", payload)
         leaf, *_ = pem_certs(self.http, data.get("certificate"))
