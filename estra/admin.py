@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from prometheus_client import CONTENT_TYPE_LATEST
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.http import SafeLogger, NotFoundResource, answer_error, respond, run_async
-from estra.errors import UpstreamUnavailable
+from estra.errors import EstError, UpstreamUnavailable
 from estra.metrics import exposition
 from estra.store import Store
+from estra.interfaces import IHealthChecked
 
 __all__ = ["admin_root"]
 
@@ -19,13 +20,14 @@ log = SafeLogger()
 
 
 class Health(Resource):
-    """200 "ok" when the store answers, else 503: what a load balancer checks."""
+    """200 "ok" when the store answers and every upstream with its own authenticated
+    `health()` (e.g. Vault: token and role) passes, else 503: what a load balancer checks."""
 
     isLeaf = True
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, upstreams: Callable[[], Iterable[Any]] = tuple) -> None:
         super().__init__()
-        self.store = store
+        self.store, self.upstreams = store, upstreams
 
     def render_GET(self, request: Request) -> Any:
         return run_async(request, lambda: self._check(request))
@@ -37,6 +39,14 @@ class Health(Resource):
             answer_error(UpstreamUnavailable(f"store not answering: {e.__class__.__name__}",
                                              10), request)
             return
+        for ca in self.upstreams():
+            try:
+                if IHealthChecked.providedBy(ca):
+                    await ca.health()
+            except EstError as e:
+                answer_error(UpstreamUnavailable(f"upstream unhealthy: {e.reason}", 10),
+                             request)
+                return
         respond(request, 200, b"ok\n", {"Content-Type": "text/plain; charset=utf-8"})
 
 
@@ -50,9 +60,10 @@ class Metrics(Resource):
         return exposition()
 
 
-def admin_root(store: Store, console: Resource | None = None) -> Resource:
+def admin_root(store: Store, console: Resource | None = None,
+               upstreams: Callable[[], Iterable[Any]] = tuple) -> Resource:
     root = Resource()
-    root.putChild(b"healthz", Health(store))
+    root.putChild(b"healthz", Health(store, upstreams))
     root.putChild(b"metrics", Metrics())
     if console is not None:            # the operators' console (estra/console/)
         root.putChild(b"console", console)

@@ -32,6 +32,7 @@ from estra.upstream.local import LocalCA, generate_key, write_private, write_pub
 from estra.store import NoStore, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy, Unmappable
 from estra.state import check_user, init_command, new_password, remove_user, set_user, user_names
+from estra.interfaces import IClosable
 
 __all__ = ["main", "HELD"]
 
@@ -228,9 +229,8 @@ async def _health(reactor: Any, settings: Settings, args: argparse.Namespace) ->
         except EstError as e:
             ok, detail = False, f"{e.status}: {e.reason}"
         finally:
-            close = getattr(ca, "close", None)
-            if close is not None:
-                await close()
+            if IClosable.providedBy(ca):
+                await ca.close()
         results.append({"name": name, "kind": config.kind, "ok": ok, "detail": detail})
     emit(args, results, "\n".join(
         f"{r['name']} ({r['kind']}): {'' if r['ok'] else 'FAILED '}{r['detail']}"

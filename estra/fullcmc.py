@@ -26,6 +26,7 @@ from estra.errors import BadUpstream, EstError, Held
 from estra.http import log_internal
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import Reply
+from estra.interfaces import IFullCmc
 
 __all__ = ["FullCmc", "FULLCMC", "CMC_RESPONSE"]
 
@@ -58,9 +59,10 @@ class FullCmc:
                                    f"{request.verify_error}")
             inner, path = self._tcr(request, identity)
             refs = [path]
-            forward = getattr(self.ra.ca_for(profile), "fullcmc", None)
-            if forward is not None:
-                return await self._relay(forward, identity, request, inner.csr, profile)
+            upstream = self.ra.ca_for(profile)
+            if IFullCmc.providedBy(upstream):
+                return await self._relay(upstream.fullcmc, identity, request, inner.csr,
+                                         profile)
             certs = await self.ra.enroll(FULLCMC, identity, inner.csr, profile)
         except cmc.CmcError as e:
             return self._respond(request, refs, cmc.CMCStatus.failed, e.fail_info, e.message)

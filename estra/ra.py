@@ -25,7 +25,7 @@ from estra import wire
 from estra.auth import ISSUED, UNRECORDED, Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
-from estra.interfaces import ICertificateAuthority
+from estra.interfaces import ICertificateAuthority, ICsrAttrsSource, IServerKeyGen
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
@@ -280,9 +280,10 @@ class RegistrationAuthority:
         The upstream's multipart answer is relayed as it is (the key never
         touches the store); its certificate is parsed only to be recorded.
         """
-        forward = getattr(self.ca_for(profile), "serverkeygen", None)
-        if forward is None:
+        upstream = self.ca_for(profile)
+        if not IServerKeyGen.providedBy(upstream):
             raise NotImplementedOperation(f"upstream {profile.upstream} cannot generate keys")
+        forward = upstream.serverkeygen
         replies: list[Reply] = []
 
         async def relay(operation: str, request: x509.CertificateSigningRequest,
@@ -304,8 +305,8 @@ class RegistrationAuthority:
         attrs = csrattrs_for(profile)
         if attrs:
             return wire.csrattrs_der(attrs)
-        upstream = getattr(self.ca_for(profile), "csrattrs", None)
-        if upstream is None:
+        upstream = self.ca_for(profile)
+        if not ICsrAttrsSource.providedBy(upstream):
             return None
-        der: bytes | None = await upstream()
+        der: bytes | None = await upstream.csrattrs()
         return der

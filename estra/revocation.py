@@ -46,6 +46,7 @@ from estra.listeners import Listeners, bound
 from estra.store import Store, StoreVersionError, open_store, require_current
 from estra.upstream import build_upstream
 from estra.upstream.local import LocalCA
+from estra.interfaces import IClosable, IRevoker
 
 __all__ = ["REASONS", "parse_serial", "sign_crl", "key_id",
            "CrlPublisher", "crl_service", "revoke", "Revocation", "add_parser", "run"]
@@ -283,21 +284,19 @@ async def revoke(reactor: Any, store: Store, settings: Settings, local: LocalCA 
         return Revocation(**done, outcome=outcome, detail=detail, code=0)
     ca = build_upstream(reactor, config, local, clock,  # type: ignore[arg-type]
                         settings.state_dir)
-    forward = getattr(ca, "revoke", None)
     try:
-        if forward is None:
+        if not IRevoker.providedBy(ca):
             outcome, code = "not-forwarded", 1
             detail = (f"upstream {config.name} ({config.kind}) has no revocation API: "
                       "revoke it on the CA itself")
         else:
             try:
-                outcome, code, detail = "revoked", 0, str(await forward(serial, cert, reason))
+                outcome, code, detail = "revoked", 0, str(await ca.revoke(serial, cert, reason))
             except EstError as e:
                 outcome, code, detail = "failed", 1, e.reason
     finally:
-        close = getattr(ca, "close", None)
-        if close is not None:
-            await close()
+        if IClosable.providedBy(ca):
+            await ca.close()
     await store.record_revocation(key, issuer, label, config.name, config.kind, reason,
                                   by, outcome, detail)
     return Revocation(**done, outcome=outcome, detail=detail, code=code)

@@ -56,6 +56,7 @@ from estra.upstream.issuers import UpstreamIssuers
 from estra.upstream.local import LocalCA, write_private, write_public
 from estra.errors import EstError
 from estra.tls import ServerTLS, TrustStore, load_pem_certs
+from estra.interfaces import IClosable
 
 __all__ = ["Options", "makeService", "build_service", "StartupError", "bound",
            "connection_limits"]
@@ -368,7 +369,9 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
             operator_tls = ServerTLS(
                 settings.tls_cert, settings.tls_key,
                 [c for f in settings.console.operator_trust for c in load_pem_certs(f)])
-        listeners.build("admin.listen", "admin", admin_root(store, console or None),
+        listeners.build("admin.listen", "admin",
+                        admin_root(store, console or None,
+                                   lambda: holder.current.cas.values()),
                         16384 if console else 1024, operator_tls,
                         _admin_ready(operator_tls is not None)).setServiceParent(top)
     return top
@@ -435,7 +438,7 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
         front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks)
         scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
     return Generation(settings, est, scep,
-                      closables=[c for c in cas.values() if hasattr(c, "close")] + webhooks,
+                      closables=[c for c in cas.values() if IClosable.providedBy(c)] + webhooks,
                       remote=[UpstreamIssuers(settings.upstreams[name], c, settings.state_dir,
                                               clock) for name, c in cas.items() if c is not ca],
                       client_ca_names=[*ca.anchors(), *bootstrap], cas=cas)

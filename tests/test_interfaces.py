@@ -1,4 +1,5 @@
-"""Every CA provider implements ICertificateAuthority (zope.interface verifyObject)."""
+"""Every CA provider implements ICertificateAuthority (zope.interface verifyObject), and
+declares exactly the optional capabilities (estra.interfaces) whose methods it has."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from twisted.python.filepath import FilePath
 from zope.interface.verify import verifyObject
 
 from estra.config import KIND_OPTIONS, Upstream
+from estra import interfaces
 from estra.interfaces import ICertificateAuthority
+from estra.upstream.issuers import IAllIssuers
 from estra.upstream.local import LocalCA
 
 
@@ -30,3 +33,14 @@ def test_upstream_kinds_provide_interface(kind: str) -> None:
     config = Upstream(name=kind, kind=kind, url="https://127.0.0.1:9", options=options)
     ca = importlib.import_module(f"estra.upstream.{kind}").from_config(reactor, config, time.time)
     assert verifyObject(ICertificateAuthority, ca)
+    for capability in CAPABILITIES:
+        method = next(iter(capability.names()))
+        assert capability.providedBy(ca) == callable(getattr(ca, method, None)), \
+            (kind, capability.__name__)
+        if capability.providedBy(ca):
+            assert verifyObject(capability, ca)
+
+
+#: every optional capability of a CA (a method a CA has is a capability it declares)
+CAPABILITIES = [getattr(interfaces, name) for name in interfaces.__all__
+                if name != "ICertificateAuthority"] + [IAllIssuers]

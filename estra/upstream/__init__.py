@@ -12,7 +12,7 @@ from typing import Any, Callable, TypeVar
 from twisted.python.filepath import FilePath
 
 from estra.config import Upstream
-from estra.interfaces import ICertificateAuthority
+from estra.interfaces import ICertificateAuthority, IHealthChecked
 
 __all__ = ["build_upstream", "health", "HeldRequests"]
 
@@ -61,9 +61,8 @@ def build_upstream(reactor: Any, config: Upstream, local: ICertificateAuthority,
 
 async def health(ca: ICertificateAuthority) -> str:
     """A one-line status of `ca`; raises the EstError the CA's failure maps to."""
-    check = getattr(ca, "health", None)
-    if check is not None:
-        status: str = await check()
+    if IHealthChecked.providedBy(ca):
+        status: str = await ca.health()
         return status
     certs = await ca.cacerts()
     return f"ok ({len(certs)} CA certificate(s), {certs[0].subject.rfc4514_string()})"

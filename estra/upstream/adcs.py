@@ -39,7 +39,7 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, Held
-from estra.interfaces import ICertificateAuthority
+from estra.interfaces import ICertificateAuthority, IClosable
 from estra.upstream import HeldRequests
 from estra.upstream.http import CachedCerts, Refused, Reply, UpstreamHTTP, http_for
 
@@ -79,7 +79,7 @@ def key_id(csr: x509.CertificateSigningRequest) -> str:
     return hashlib.sha256(spki).hexdigest()
 
 
-@implementer(ICertificateAuthority)
+@implementer(ICertificateAuthority, IClosable)
 class AdcsCA:
     """Enrolls through certsrv under one certificate template."""
 

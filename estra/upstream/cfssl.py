@@ -24,7 +24,7 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import EstError
-from estra.interfaces import ICertificateAuthority
+from estra.interfaces import ICertificateAuthority, IClosable, IRevoker
 from estra.revocation import key_id
 from estra.upstream.http import UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, json_or_none, pem_certs
@@ -32,7 +32,7 @@ from estra.upstream.jsonapi import json_body, json_or_none, pem_certs
 __all__ = ["CfsslCA", "from_config"]
 
 
-@implementer(ICertificateAuthority)
+@implementer(ICertificateAuthority, IClosable, IRevoker)
 class CfsslCA:
     """Signs through `cfssl serve` (or anything speaking its API)."""
 

@@ -63,7 +63,7 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, EstError
-from estra.interfaces import ICertificateAuthority
+from estra.interfaces import ICertificateAuthority, IClosable, IRevoker
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
@@ -97,7 +97,7 @@ def _message(reply: Reply) -> str | None:
     return str(message) if message else None
 
 
-@implementer(ICertificateAuthority)
+@implementer(ICertificateAuthority, IClosable, IRevoker)
 class EjbcaCA:
     """Issues through one EJBCA CA with fixed certificate and end entity profiles."""
 

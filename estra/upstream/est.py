@@ -23,7 +23,7 @@ from zope.interface import implementer
 from estra.client import EstClient
 from estra import cmc, wire
 from estra.config import Profile, Upstream
-from estra.interfaces import ICertificateAuthority
+from estra.interfaces import ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc, IServerKeyGen
 from estra.upstream.anchors import LearnedAnchors, anchors_file
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 
@@ -32,7 +32,7 @@ __all__ = ["EstUpstream", "from_config"]
 log = Logger()
 
 
-@implementer(ICertificateAuthority)
+@implementer(ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc, IServerKeyGen)
 class EstUpstream:
     """Forwards enrollments to an EST server; caches its cacerts for `refresh` s."""
 

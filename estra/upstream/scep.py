@@ -58,7 +58,7 @@ from zope.interface import implementer
 from estra import scep_message as scep
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, Held
-from estra.interfaces import ICertificateAuthority
+from estra.interfaces import ICertificateAuthority, IClosable
 from estra.upstream import HeldRequests
 from estra.upstream.http import Refused, UpstreamHTTP, http_for
 
@@ -126,7 +126,7 @@ def key_id(csr: x509.CertificateSigningRequest) -> str:
     return hashlib.sha256(spki).hexdigest()
 
 
-@implementer(ICertificateAuthority)
+@implementer(ICertificateAuthority, IClosable)
 class ScepCA:
     """Enrolls through one SCEP server as its RA."""
 

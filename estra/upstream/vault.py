@@ -1,18 +1,28 @@
 """HashiCorp Vault's (or OpenBao's) PKI secrets engine as the CA.
 
-* `POST /v1/:mount/sign/:role` with {csr, common_name, alt_names, ip_sans,
-  uri_sans, format: "pem", ttl}, or `POST /v1/:mount/sign-verbatim/:role`
-  with {csr, format, ttl} when `sign_verbatim` is set; header
-  `X-Vault-Token`.  The answer's `data` holds certificate, issuing_ca and
-  ca_chain (PEM); errors come as {"errors": [...]}.
-* `POST /v1/:mount/revoke` with {serial_number: "aa:bb:..."} (`estra revoke`;
-  Vault takes no reason: it stays in estra's record).
-* `GET /v1/:mount/ca_chain` (falling back to `ca/pem`) for /cacerts; both are
-  unauthenticated and give PEM text, issuing CA first, root last.
-* The token is either static (`token`) or from AppRole
-  (`POST /v1/auth/:approle_mount/login` with {role_id, secret_id}), cached
-  until shortly before its lease_duration ends.  A 403 from sign with an
-  AppRole token means it was revoked or expired: log in again once and
+* `POST /v1/:mount/sign/:role` (or `/v1/:mount/issuer/:issuer_ref/sign/:role`
+  when `issuer_ref` is set; `sign-verbatim` when `sign_verbatim` is set) with
+  {csr, ttl}: the names come from the CSR when the role says so
+  (use_csr_common_name, use_csr_sans; read from `/v1/:mount/roles/:role`);
+  only the values the role takes from JSON (common_name, alt_names, ip_sans,
+  uri_sans) are sent, taken from the CSR.  The answer's `data` holds
+  certificate, issuing_ca and ca_chain (PEM); errors come as {"errors": [...]}.
+* `POST /v1/:mount/revoke` with {serial_number: "aa:bb:..."} (`estra revoke`).
+* /cacerts and re-enrollment trust: every issuer of the mount
+  (`LIST /v1/:mount/issuers`, then `GET /v1/:mount/issuer/:id/json`), the
+  default issuer's chain first, so certificates from an old issuer still
+  verify after a rotation; Vaults before 1.11 fall back to `ca_chain`.
+* Every request carries `X-Vault-Namespace` when `namespace` is set (HCP
+  Vault, Enterprise, OpenBao namespaces), logins included.
+* The token (`X-Vault-Token`) is a static `token`, or from a login: AppRole
+  (`POST /v1/auth/:approle_mount/login` {role_id, secret_id}) or TLS
+  certificate (`POST /v1/auth/:cert_mount/login` {name}, authenticated by
+  the RA's client_cert).  It is looked up (`auth/token/lookup-self`) at start
+  and renewed (`auth/token/renew-self`) at half its remaining TTL.  When it
+  cannot be extended any more (not renewable, max TTL reached) estra logs in
+  afresh where the method allows; a static token instead turns `health()`
+  red then, and once it expired enrollments get 503 without asking Vault.
+  A 403 with a login token means it was revoked: log in again once and
   retry (a refused request cannot have issued a certificate).
 
 enroll returns the leaf then the intermediates from ca_chain; self-signed
@@ -22,21 +32,31 @@ roots are left out (devices get them from /cacerts), as the local CA does.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+import math
+from typing import Any
 
+from attrs import define
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
-from twisted.internet.defer import DeferredLock
+from twisted.internet.defer import Deferred, DeferredLock
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.logger import Logger
 from zope.interface import implementer
 
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
-from estra.errors import BadUpstream
-from estra.interfaces import ICertificateAuthority
-from estra.upstream.http import Reply, UpstreamHTTP, http_for
+from estra.errors import BadUpstream, EstError, UpstreamUnavailable
+from estra.interfaces import ICertificateAuthority, IClosable, IHealthChecked, IRevoker
+from estra.upstream.http import Refused, Reply, UpstreamHTTP, http_for
+from estra.upstream.issuers import IAllIssuers
 from estra.upstream.jsonapi import json_body, pem_certs
 
-__all__ = ["VaultCA", "from_config"]
+__all__ = ["VaultCA", "from_config", "AUTH_METHODS"]
+
+log = Logger()
+AUTH_METHODS = ("token", "approle", "cert")
+MIN_RENEW_DELAY = 1.0       # seconds: renewals of a nearly expired token are spaced at least so
 
 
 def _errors(reply: Reply) -> str | None:
@@ -50,12 +70,13 @@ def _errors(reply: Reply) -> str | None:
     return "; ".join(str(e) for e in errors) or None
 
 
-def _sign_fields(csr: x509.CertificateSigningRequest) -> dict[str, str]:
-    """common_name, alt_names (DNS and e-mail), ip_sans, uri_sans from the CSR."""
+def _sign_fields(csr: x509.CertificateSigningRequest, cn: bool, sans: bool) -> dict[str, str]:
+    """The names the role takes from JSON, from the CSR: common_name when `cn`,
+    alt_names (DNS and e-mail), ip_sans, uri_sans when `sans`."""
     fields: dict[str, str] = {}
-    cn = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    if cn:
-        fields["common_name"] = str(cn[0].value)
+    names = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if cn and names:
+        fields["common_name"] = str(names[0].value)
     try:
         san = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
@@ -65,74 +86,220 @@ def _sign_fields(csr: x509.CertificateSigningRequest) -> dict[str, str]:
              + san.get_values_for_type(x509.RFC822Name)),
             ("ip_sans", [str(ip) for ip in san.get_values_for_type(x509.IPAddress)]),
             ("uri_sans", san.get_values_for_type(x509.UniformResourceIdentifier))):
-        if values:
+        if values and sans:
             fields[key] = ",".join(str(v) for v in values)
     return fields
 
 
-@implementer(ICertificateAuthority)
+@define(eq=False)
+class _Token:
+    """The RA's token as Vault described it: value, when it ends (clock seconds)."""
+
+    value: str
+    expires: float              # math.inf: no TTL (a root or periodic-free token)
+    renewable: bool
+
+
+@implementer(ICertificateAuthority, IAllIssuers, IClosable, IHealthChecked, IRevoker)
 class VaultCA:
     """Signs through a Vault/OpenBao PKI mount under one role."""
 
     def __init__(self, http: UpstreamHTTP, url: str, mount: str, role: str,
-                 clock: Callable[[], float], *, verbatim: bool = False, ttl: str = "",
-                 token: str = "", approle: tuple[str, str, str] | None = None) -> None:
-        self.http, self.clock = http, clock
-        self.base = f"{url.rstrip('/')}/v1/{mount.strip('/')}"
-        self.login_url = (f"{url.rstrip('/')}/v1/auth/{approle[0].strip('/')}/login"
-                          if approle else "")
-        self.path = f"{'sign-verbatim' if verbatim else 'sign'}/{role}"
-        self.verbatim, self.ttl, self.approle = verbatim, ttl, approle
-        self._token, self._expires = token, float("inf")
+                 clock: IReactorTime, *, verbatim: bool = False, ttl: str = "",
+                 token: str = "", login: tuple[str, dict[str, str]] | None = None,
+                 namespace: str = "", issuer_ref: str = "") -> None:
+        """`login` is (auth path, body) of the login method; without it `token` is used."""
+        self.http, self.clock, self.role = http, clock, role
+        self.api = f"{url.rstrip('/')}/v1"
+        self.mount = mount.strip("/")
+        self.issuer = issuer_ref or "default"
+        issuer = f"issuer/{issuer_ref}/" if issuer_ref else ""
+        self.path = f"{issuer}{'sign-verbatim' if verbatim else 'sign'}/{role}"
+        self.verbatim, self.ttl, self.login = verbatim, ttl, login
+        self.namespace = {"X-Vault-Namespace": namespace.strip("/")} if namespace else {}
+        self._static = token
+        self._token: _Token | None = None
+        self._doomed = ""               # why the static token will expire unrenewed
+        self._csr_values: tuple[bool, bool] | None = None
         self._lock = DeferredLock()
+        self._renewal: IDelayedCall | None = None
 
-    async def _login(self) -> str:
-        """An AppRole client token, logging in when none is cached or it nearly expired."""
-        assert self.approle is not None
-        async with self._lock:
-            if self._token and self.clock() < self._expires:
-                return self._token
-            _, role_id, secret_id = self.approle
-            body = {"role_id": role_id, **({"secret_id": secret_id} if secret_id else {})}
-            reply = await self.http.request("POST", self.login_url, json=body)
-            if 400 <= reply.status < 500 and reply.status != 429:
-                raise BadUpstream(f"upstream {self.http.name} refused the RA's AppRole "
-                                  f"login ({reply.status}): {_errors(reply) or 'no reason'}")
-            if reply.status != 200:
-                raise self.http.refusal(reply, _errors(reply))
-            doc = json_body(self.http, reply)
-            auth = doc.get("auth") if isinstance(doc, dict) else None
-            if not isinstance(auth, dict) or not auth.get("client_token"):
-                raise BadUpstream(f"upstream {self.http.name}: AppRole login gave no token")
-            lease = auth.get("lease_duration")
-            lease = float(lease) if isinstance(lease, (int, float)) else 0.0
-            self._token = str(auth["client_token"])
-            self._expires = (self.clock() + lease - min(60.0, lease / 10)
-                             if lease > 0 else float("inf"))
-            return self._token
+    # -- HTTP: every request goes through _request (namespace) -------------------------
+    async def _request(self, method: str, path: str, *, json: Any = None,
+                       token: str | None = None) -> Reply:
+        headers = dict(self.namespace)
+        if token is not None:
+            headers["X-Vault-Token"] = token
+        return await self.http.request(method, f"{self.api}/{path}", json=json,
+                                       headers=headers)
 
-    async def _post(self, path: str, payload: dict[str, str]) -> dict[str, Any]:
-        """POST with the RA's token; the answer's `data`."""
-        for attempt in (1, 2):
-            token = await self._login() if self.approle else self._token
-            reply = await self.http.request("POST", f"{self.base}/{path}", json=payload,
-                                            headers={"X-Vault-Token": token})
-            if reply.status == 403 and self.approle and attempt == 1:
-                if self._token == token:    # revoked or expired early: log in afresh
-                    self._token = ""
-                continue
-            break
+    def _data(self, reply: Reply, what: str, key: str = "data") -> dict[str, Any]:
+        """The answer's `data` (or `auth`); a refusal becomes the device-facing error."""
         if reply.status != 200:
             raise self.http.refusal(reply, _errors(reply))
         doc = json_body(self.http, reply)
-        if not isinstance(doc, dict) or not isinstance(doc.get("data"), dict):
-            raise BadUpstream(f"upstream {self.http.name} answered {path} without data")
-        data: dict[str, Any] = doc["data"]
+        if not isinstance(doc, dict) or not isinstance(doc.get(key), dict):
+            raise BadUpstream(f"upstream {self.http.name} answered {what} without {key}")
+        data: dict[str, Any] = doc[key]
         return data
 
+    async def _authed(self, method: str, path: str, payload: Any = None) -> dict[str, Any]:
+        """A request with the RA's token; a login token refused with 403 is renewed once."""
+        for attempt in (1, 2):
+            token = await self.token()
+            reply = await self._request(method, path, json=payload, token=token)
+            if reply.status == 403 and self.login and attempt == 1:
+                if self._token is not None and self._token.value == token:
+                    self._token = None          # revoked or expired early: log in afresh
+                continue
+            break
+        return self._data(reply, path)
+
+    # -- the token -------------------------------------------------------------------
+    async def token(self) -> str:
+        """The RA's current token: looked up or logged in once, renewed by a timer.
+
+        A static token past its expiry is 503 here, without asking Vault."""
+        async with self._lock:
+            current = self._token
+            if current is not None and self.clock.seconds() >= current.expires:
+                if not self.login:
+                    reason = (f"upstream {self.http.name}: the RA's Vault token expired "
+                              f"({self._doomed or 'its TTL ran out'}); give estra a new token")
+                    log.error("{reason}", reason=reason)
+                    raise UpstreamUnavailable(reason, self.http.retry_after)
+                current = None
+            if current is None:
+                current = await (self._log_in() if self.login else self._lookup(self._static))
+            return current.value
+
+    async def _lookup(self, value: str) -> _Token:
+        """auth/token/lookup-self: the static token's TTL and renewability."""
+        data = self._data(await self._request("GET", "auth/token/lookup-self", token=value),
+                          "auth/token/lookup-self")
+        return self._keep(value, data.get("ttl"), bool(data.get("renewable")))
+
+    async def _log_in(self) -> _Token:
+        assert self.login is not None
+        path, body = self.login
+        reply = await self._request("POST", path, json=body)
+        if 400 <= reply.status < 500 and reply.status != 429:
+            raise BadUpstream(f"upstream {self.http.name} refused the RA's login at "
+                              f"{path} ({reply.status}): {_errors(reply) or 'no reason'}")
+        auth = self._data(reply, path, "auth")
+        if not auth.get("client_token"):
+            raise BadUpstream(f"upstream {self.http.name}: login at {path} gave no token")
+        log.info("upstream {name}: logged in at {path}", name=self.http.name, path=path)
+        return self._keep(str(auth["client_token"]), auth.get("lease_duration"),
+                          bool(auth.get("renewable")))
+
+    def _keep(self, value: str, ttl: Any, renewable: bool) -> _Token:
+        """Remember the token and schedule its renewal at half its remaining TTL."""
+        seconds = float(ttl) if isinstance(ttl, (int, float)) and ttl > 0 else math.inf
+        self._token = _Token(value, self.clock.seconds() + seconds, renewable)
+        self._doomed = ""
+        self._schedule()
+        return self._token
+
+    def _schedule(self) -> None:
+        if self._renewal is not None and self._renewal.active():
+            self._renewal.cancel()
+        self._renewal = None
+        if self._token is not None and self._token.expires < math.inf:
+            delay = max(MIN_RENEW_DELAY, (self._token.expires - self.clock.seconds()) / 2)
+            self._renewal = self.clock.callLater(delay, self._renew_later)
+
+    def _renew_later(self) -> Deferred[None]:
+        self._renewal = None
+        return Deferred.fromCoroutine(self.renew())
+
+    async def renew(self) -> None:
+        """Extend the token (renew-self) or, when it cannot be, log in afresh or
+        (static token) say so: health turns red before it expires."""
+        async with self._lock:
+            current = self._token
+            if current is None:
+                return
+            try:
+                if current.renewable:
+                    reply = await self._request("POST", "auth/token/renew-self", json={},
+                                                token=current.value)
+                    if reply.status == 200:
+                        auth = self._data(reply, "auth/token/renew-self", "auth")
+                        ttl = auth.get("lease_duration")
+                        if isinstance(ttl, (int, float)) and \
+                                self.clock.seconds() + ttl > current.expires + 1:
+                            self._keep(current.value, ttl, bool(auth.get("renewable")))
+                            return
+                why = ("its max TTL is reached" if current.renewable
+                       else "it is not renewable")
+                if self.login:
+                    log.info("upstream {name}: the RA's token cannot be renewed ({why}); "
+                             "logging in again", name=self.http.name, why=why)
+                    await self._log_in()
+                    return
+                self._doomed = why
+                log.error("upstream {name}: the RA's Vault token cannot be renewed ({why}) "
+                          "and expires in {left:.0f} s; give estra a new token",
+                          name=self.http.name, why=why,
+                          left=current.expires - self.clock.seconds())
+            except EstError as e:         # Vault unreachable: try again at half the rest
+                log.warn("upstream {name}: token renewal failed: {reason}",
+                         name=self.http.name, reason=e.reason)
+                self._schedule()
+
+    # -- the CA --------------------------------------------------------------------
+    async def health(self) -> str:
+        """Authenticated check: the token is valid (lookup-self) and will not expire
+        unrenewed, and the role is readable."""
+        value = await self.token()
+        if self._doomed and not self.login:
+            raise UpstreamUnavailable(f"upstream {self.http.name}: the RA's Vault token "
+                                      f"cannot be renewed ({self._doomed}); give estra a "
+                                      "new token before it expires", self.http.retry_after)
+        data = self._data(await self._request("GET", "auth/token/lookup-self", token=value),
+                          "auth/token/lookup-self")
+        await self._role(refresh=True)
+        ttl = data.get("ttl")
+        return (f"ok (token ttl {ttl or 'none'} s, role {self.role}"
+                f"{', namespace ' + self.namespace['X-Vault-Namespace'] if self.namespace else ''})")
+
+    async def _role(self, refresh: bool = False) -> tuple[bool, bool]:
+        """(use_csr_common_name, use_csr_sans) of the role (Vault's defaults: true, true)."""
+        if self._csr_values is None or refresh:
+            data = await self._authed("GET", f"{self.mount}/roles/{self.role}")
+            self._csr_values = (data.get("use_csr_common_name", True) is not False,
+                                data.get("use_csr_sans", True) is not False)
+        return self._csr_values
+
     async def cacerts(self) -> list[x509.Certificate]:
+        """The chain of the issuer that signs (`issuer_ref`, else the mount's default)."""
+        reply = await self._request("GET", f"{self.mount}/issuer/{self.issuer}/json")
+        if reply.status in (404, 405):
+            return await self._ca_chain()           # before Vault 1.11: ca_chain
+        data = self._data(reply, f"issuer/{self.issuer}")
+        return pem_certs(self.http, data.get("ca_chain") or data.get("certificate"))
+
+    async def issuers(self) -> list[x509.Certificate]:
+        """Every issuer's chain in the mount, the default issuer's first (IAllIssuers:
+        the re-enrollment trust keeps rotated issuers)."""
+        listing = await self._request("GET", f"{self.mount}/issuers?list=true")
+        if listing.status in (404, 405):
+            return await self._ca_chain()           # before Vault 1.11 (or none): ca_chain
+        keys = self._data(listing, "issuers").get("keys")
+        if not isinstance(keys, list) or not keys:
+            return await self._ca_chain()
+        certs: dict[bytes, x509.Certificate] = {}
+        for ref in ["default", *(str(k) for k in keys)]:
+            data = self._data(await self._request("GET", f"{self.mount}/issuer/{ref}/json"),
+                              f"issuer/{ref}")
+            for cert in pem_certs(self.http, data.get("ca_chain") or data.get("certificate")):
+                certs.setdefault(cert.fingerprint(hashes.SHA256()), cert)
+        return list(certs.values())
+
+    async def _ca_chain(self) -> list[x509.Certificate]:
         for path in ("ca_chain", "ca/pem"):
-            reply = await self.http.request("GET", f"{self.base}/{path}")
+            reply = await self._request("GET", f"{self.mount}/{path}")
             if reply.status not in (200, 204):
                 raise self.http.refusal(reply, _errors(reply))
             if reply.body.strip():
@@ -141,10 +308,17 @@ class VaultCA:
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
-        payload = {"csr": wire.csr_pem(csr), "format": "pem",
-                   **({} if self.verbatim else _sign_fields(csr)),
-                   **({"ttl": self.ttl} if self.ttl else {})}
-        data = await self._post(self.path, payload)
+        payload = {"csr": wire.csr_pem(csr), **({"ttl": self.ttl} if self.ttl else {})}
+        if not self.verbatim:
+            try:
+                use_cn, use_sans = await self._role()
+            except (BadUpstream, Refused) as e:   # policy without read: health is red
+                log.warn("upstream {name}: cannot read role {role} ({reason}); sending the "
+                         "CSR's names as JSON too", name=self.http.name, role=self.role,
+                         reason=e.reason)
+                use_cn = use_sans = False
+            payload.update(_sign_fields(csr, not use_cn, not use_sans))
+        data = await self._authed("POST", f"{self.mount}/{self.path}", payload)
         leaf, *_ = pem_certs(self.http, data.get("certificate"))
         chain = pem_certs(self.http, data.get("ca_chain") or data.get("issuing_ca"))
         return [leaf, *(c for c in chain if c.subject != c.issuer)]
@@ -154,27 +328,59 @@ class VaultCA:
     async def revoke(self, serial: int, cert: x509.Certificate | None, reason: str) -> str:
         """Revoke by serial ("aa:bb:..." as Vault writes it); Vault updates its CRL."""
         octets = serial.to_bytes(max(1, (serial.bit_length() + 7) // 8), "big")
-        data = await self._post("revoke", {"serial_number": ":".join(f"{b:02x}" for b in octets)})
+        data = await self._authed("POST", f"{self.mount}/revoke",
+                                  {"serial_number": ":".join(f"{b:02x}" for b in octets)})
         when = data.get("revocation_time_rfc3339") or data.get("revocation_time")
         return f"revoked by Vault at {when}"
 
+    def start(self) -> None:
+        """Look the token up (or log in) now, so health knows its TTL from the start."""
+        def failed(e: Any) -> None:
+            log.warn("upstream {name}: cannot obtain the RA's Vault token yet: {reason}",
+                     name=self.http.name, reason=getattr(e.value, "reason", e.value))
+        Deferred.fromCoroutine(self.token()).addErrback(failed)
+
     async def close(self) -> None:
+        if self._renewal is not None and self._renewal.active():
+            self._renewal.cancel()
+        self._renewal = None
         await self.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> VaultCA:
-    """A `VaultCA` from [upstreams.NAME]; exactly one of token or AppRole is required."""
-    o = config.options
-    where = f"upstreams.{config.name}"
-    if o["token"] and o["approle_role_id"]:
-        raise ConfigError(f"{where}.token: give token or approle_role_id, not both")
-    if not (o["token"] or o["approle_role_id"]):
-        raise ConfigError(f"{where}.token: kind = 'vault' needs token (or token_file) "
-                          "or approle_role_id")
+def _login(config: Upstream) -> tuple[str, dict[str, str]] | None:
+    """(path, body) of the configured login method; None for a static token."""
+    o, where = config.options, f"upstreams.{config.name}"
+    method = o["auth"] or ("approle" if o["approle_role_id"] else "token")
+    if method not in AUTH_METHODS:
+        raise ConfigError(f"{where}.auth: must be one of {', '.join(AUTH_METHODS)}")
+    if o["token"] and method != "token":
+        raise ConfigError(f"{where}.token: give token or a login (auth = {method!r}), not both")
+    if method == "token" and not o["token"]:
+        raise ConfigError(f"{where}.token: kind = 'vault' needs token (or token_file), "
+                          "approle_role_id, or auth = 'cert'")
     if o["approle_secret_id"] and not o["approle_role_id"]:
         raise ConfigError(f"{where}.approle_secret_id: needs approle_role_id")
-    approle = ((o["approle_mount"], o["approle_role_id"], o["approle_secret_id"])
-               if o["approle_role_id"] else None)
-    return VaultCA(http_for(reactor, config), config.url, o["mount"], o["role"], clock,
-                   verbatim=o["sign_verbatim"], ttl=o["ttl"], token=o["token"],
-                   approle=approle)
+    if method == "approle" and not o["approle_role_id"]:
+        raise ConfigError(f"{where}.approle_role_id: required with auth = 'approle'")
+    if method == "cert" and config.client_cert is None:
+        raise ConfigError(f"{where}.client_cert: auth = 'cert' logs in with the RA's "
+                          "client certificate (client_cert, client_key)")
+    if method == "approle":
+        return (f"auth/{o['approle_mount'].strip('/')}/login",
+                {"role_id": o["approle_role_id"],
+                 **({"secret_id": o["approle_secret_id"]} if o["approle_secret_id"] else {})})
+    if method == "cert":
+        return (f"auth/{o['cert_mount'].strip('/')}/login",
+                {"name": o["cert_role"]} if o["cert_role"] else {})
+    return None
+
+
+def from_config(reactor: Any, config: Upstream, clock: Any) -> VaultCA:
+    """A `VaultCA` from [upstreams.NAME], its token looked up (or logged in) once the
+    reactor runs; one auth method: token, AppRole or TLS certificate."""
+    o = config.options
+    ca = VaultCA(http_for(reactor, config), config.url, o["mount"], o["role"], reactor,
+                 verbatim=o["sign_verbatim"], ttl=o["ttl"], token=o["token"],
+                 login=_login(config), namespace=o["namespace"], issuer_ref=o["issuer_ref"])
+    reactor.callWhenRunning(ca.start)
+    return ca
