@@ -304,7 +304,7 @@ class Authenticator:
             else:
                 problems.append("wrong user name or password")
         if revoked:            # a revoked certificate is refused as such, whatever else failed
-            raise Forbidden(revoked)
+            raise Forbidden.because("revoked", revoked.removeprefix("revoked: "))
         if not problems:
             problems.append("authentication required")
         raise Unauthorized("; ".join(problems), self.realm, attempted)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 __all__ = [
     "EstError", "BadRequest", "Unauthorized", "Forbidden", "NotFound",
     "MethodNotAllowed", "PayloadTooLarge", "UnsupportedMediaType",
@@ -9,15 +11,27 @@ __all__ = [
 ]
 
 
+E = TypeVar("E", bound="EstError")
+
+
 class EstError(Exception):
-    """An error with the HTTP status and text/plain reason the client gets."""
+    """An error with the HTTP status and text/plain reason the client gets; a refusal
+    by a named rule carries it in `rule` (records, metrics, the console key on it)."""
 
     status = 500
+    rule = ""
 
     def __init__(self, reason: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.extra_headers = dict(headers or {})
+
+    @classmethod
+    def because(cls: type[E], rule: str, text: str, *args: Any, **kwargs: Any) -> E:
+        """The error rule `rule` refuses with; the client reads "rule: text"."""
+        error = cls(f"{rule}: {text}", *args, **kwargs)
+        error.rule = rule
+        return error
 
     def body(self) -> bytes:
         return (self.reason + "\n").encode("utf-8")

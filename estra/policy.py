@@ -194,7 +194,7 @@ class Policy:
         if operation in RENEWALS:
             self._reenroll(identity, csr, profile)
         elif identity.expired_for is not None:
-            raise Forbidden("expired-certificate: an expired certificate may only re-enroll")
+            raise Forbidden.because("expired-certificate", "an expired certificate may only re-enroll")
 
     @staticmethod
     def _key(csr: x509.CertificateSigningRequest, profile: Profile, rules: _Rules) -> None:
@@ -207,17 +207,17 @@ class Policy:
         if kind in _KEY_OIDS:
             _KINDS[type(key)] = kind
         if kind not in rules.key_types:
-            raise Forbidden(f"key-type: {kind} keys are not allowed here "
+            raise Forbidden.because("key-type", f"{kind} keys are not allowed here "
                             f"(allowed: {', '.join(profile.key_types)})")
         if kind == "rsa" and key.key_size < profile.min_rsa_bits:
-            raise Forbidden(f"key-size: RSA {key.key_size} bits is below the minimum of "
+            raise Forbidden.because("key-size", f"RSA {key.key_size} bits is below the minimum of "
                             f"{profile.min_rsa_bits}")
         if kind == "ec" and key.curve.name not in rules.curves:
-            raise Forbidden(f"key-curve: curve {key.curve.name} is not allowed "
+            raise Forbidden.because("key-curve", f"curve {key.curve.name} is not allowed "
                             f"(allowed: {', '.join(profile.curves)})")
         hash_alg = csr.signature_hash_algorithm
         if hash_alg is not None and hash_alg.name not in rules.hashes:
-            raise Forbidden(f"signature-hash: CSR signed with {hash_alg.name}; allowed: "
+            raise Forbidden.because("signature-hash", f"CSR signed with {hash_alg.name}; allowed: "
                             f"{', '.join(profile.signature_hashes)}")
 
     @staticmethod
@@ -228,39 +228,39 @@ class Policy:
         present = {attr.oid for attr in subject}
         for name, oid in rules.required:
             if oid not in present:
-                raise Forbidden(f"subject-required: the subject must contain {name}")
+                raise Forbidden.because("subject-required", f"the subject must contain {name}")
         if rules.allowed is not None:
             for oid in present - rules.allowed:
-                raise Forbidden(f"subject-allowed: {_attr_name(oid)} is not allowed in the "
+                raise Forbidden.because("subject-allowed", f"{_attr_name(oid)} is not allowed in the "
                                 "subject")
         for name, oid, pattern in rules.patterns:
             values = [str(a.value) for a in subject.get_attributes_for_oid(oid)]
             if not values or not all(_matches(v, [pattern], identity) for v in values):
-                raise Forbidden(f"subject-pattern: {name} must match {pattern!r} for "
+                raise Forbidden.because("subject-pattern", f"{name} must match {pattern!r} for "
                                 f"{identity.principal!r}")
 
     @staticmethod
     def _san(names: frozenset[x509.GeneralName], profile: Profile, identity: Identity,
              rules: _Rules) -> None:
         if len(names) > profile.san_max:
-            raise Forbidden(f"san-max: {len(names)} subjectAltNames, at most "
+            raise Forbidden.because("san-max", f"{len(names)} subjectAltNames, at most "
                             f"{profile.san_max} allowed")
         for name in names:
             if isinstance(name, x509.DNSName) and profile.san_dns_suffixes:
                 host = name.value.lower().rstrip(".")
                 if not any(host == s or host.endswith("." + s) for s in rules.dns_suffixes):
-                    raise Forbidden(f"san-dns: {name.value} is outside "
+                    raise Forbidden.because("san-dns", f"{name.value} is outside "
                                     f"{', '.join(profile.san_dns_suffixes)}")
             elif isinstance(name, x509.IPAddress) and profile.san_ip_networks:
                 if not any(name.value in network for network in rules.ip_networks):
-                    raise Forbidden(f"san-ip: {name.value} is outside "
+                    raise Forbidden.because("san-ip", f"{name.value} is outside "
                                     f"{', '.join(profile.san_ip_networks)}")
             elif isinstance(name, x509.UniformResourceIdentifier) and profile.san_uri_patterns:
                 if not _matches(name.value, profile.san_uri_patterns, identity):
-                    raise Forbidden(f"san-uri: {name.value} matches no allowed pattern")
+                    raise Forbidden.because("san-uri", f"{name.value} matches no allowed pattern")
             elif isinstance(name, x509.RFC822Name) and profile.san_email_patterns:
                 if not _matches(name.value, profile.san_email_patterns, identity):
-                    raise Forbidden(f"san-email: {name.value} matches no allowed pattern")
+                    raise Forbidden.because("san-email", f"{name.value} matches no allowed pattern")
 
     @staticmethod
     def _extensions(csr: x509.CertificateSigningRequest, profile: Profile) -> None:
@@ -268,52 +268,52 @@ class Policy:
             try:
                 csr.extensions            # parsed once (cached by cryptography)
             except ValueError as e:
-                raise Forbidden(f"extensions: the CSR's extension request cannot be "
+                raise Forbidden.because("extensions", f"the CSR's extension request cannot be "
                                 f"parsed: {e}")
             return
         try:
             present = {ext.oid.dotted_string for ext in csr.extensions}
         except ValueError as e:
-            raise Forbidden(f"extensions: the CSR's extension request cannot be parsed: {e}")
+            raise Forbidden.because("extensions", f"the CSR's extension request cannot be parsed: {e}")
         for oid in profile.extensions_required:
             if oid not in present:
-                raise Forbidden(f"extension-required: the CSR must request extension {oid}")
+                raise Forbidden.because("extension-required", f"the CSR must request extension {oid}")
         for oid in profile.extensions_forbidden:
             if oid in present:
-                raise Forbidden(f"extension-forbidden: extension {oid} may not be requested")
+                raise Forbidden.because("extension-forbidden", f"extension {oid} may not be requested")
 
     @staticmethod
     def _channel_binding(identity: Identity, csr: x509.CertificateSigningRequest) -> None:
         password = wire.challenge_password(csr)
         binding = identity.peer.binding
         if password is None:
-            raise Forbidden("channel-binding: this profile requires the TLS session's "
+            raise Forbidden.because("channel-binding", "this profile requires the TLS session's "
                             "tls-unique (TLS 1.2) or tls-exporter (TLS 1.3) value, "
                             "base64, as the CSR challengePassword (RFC 7030 3.5)")
         if binding is None or not binding.matches(password):
-            raise Forbidden("channel-binding: the CSR challengePassword does not carry "
+            raise Forbidden.because("channel-binding", "the CSR challengePassword does not carry "
                             "this TLS session's channel binding (RFC 7030 3.5)")
 
     def _reenroll(self, identity: Identity, csr: x509.CertificateSigningRequest,
                   profile: Profile) -> None:
         cert = identity.certificate
         if identity.kind != ISSUED or cert is None:
-            raise Forbidden("reenroll-certificate: re-enrollment requires a TLS client "
+            raise Forbidden.because("reenroll-certificate", "re-enrollment requires a TLS client "
                             "certificate issued by this CA (RFC 7030 4.2.2)")
         if profile.renewal_window_days:
             now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
             opens = cert.not_valid_after_utc - datetime.timedelta(days=profile.renewal_window_days)
             if now < opens:
-                raise Forbidden(f"renewal-window: renewal opens {opens:%Y-%m-%d %H:%M} UTC, "
+                raise Forbidden.because("renewal-window", f"renewal opens {opens:%Y-%m-%d %H:%M} UTC, "
                                 f"{profile.renewal_window_days} days before expiry")
         if profile.reenroll_allow_changes:
             return
         if wire.subject_of(csr) != cert.subject:
-            raise Forbidden("reenroll-subject: the CSR subject "
+            raise Forbidden.because("reenroll-subject", "the CSR subject "
                             f"{wire.subject_text(csr)!r} differs from the "
                             f"certificate's {cert.subject.rfc4514_string()!r}")
         if wire.sans_of(csr) != wire.sans_of(cert):
-            raise Forbidden("reenroll-san: the CSR subjectAltName differs from "
+            raise Forbidden.because("reenroll-san", "the CSR subjectAltName differs from "
                             "the certificate's (RFC 7030 4.2.2)")
 
 
@@ -353,47 +353,47 @@ def _rfc5280(subject: x509.Name, sans: Iterable[x509.GeneralName]) -> None:
     `Policy.check`, whatever the profile says."""
     for rdn in subject.rdns:
         if not len(rdn):
-            raise Forbidden("subject-syntax: the subject has an empty RDN")
+            raise Forbidden.because("subject-syntax", "the subject has an empty RDN")
         for attr in rdn:
             value: Any = attr.value
             if isinstance(value, bytes):           # x500UniqueIdentifier: a BIT STRING
                 continue
             oid, kind = attr.oid, attr._type.name
             if kind not in _STRING_TYPES:
-                raise Forbidden(f"subject-syntax: {_attr_name(oid)} is a {kind}, not a "
+                raise Forbidden.because("subject-syntax", f"{_attr_name(oid)} is a {kind}, not a "
                                 "string type")
             if not value:
-                raise Forbidden(f"subject-syntax: {_attr_name(oid)} is empty")
+                raise Forbidden.because("subject-syntax", f"{_attr_name(oid)} is empty")
             if oid in _COUNTRIES and (
                     len(value) != 2 or not _PRINTABLE.match(value)
                     or kind != "PrintableString"):
-                raise Forbidden(f"subject-syntax: {_attr_name(oid)} {value!r} is not a "
+                raise Forbidden.because("subject-syntax", f"{_attr_name(oid)} {value!r} is not a "
                                 "two-letter PrintableString country code")
             bound = _UPPER_BOUNDS.get(oid)
             if bound is not None and len(value) > bound:
-                raise Forbidden(f"subject-syntax: {_attr_name(oid)} is {len(value)} "
+                raise Forbidden.because("subject-syntax", f"{_attr_name(oid)} is {len(value)} "
                                 f"characters long, over its upper bound of {bound}")
             if _CONTROL.search(value):
-                raise Forbidden(f"subject-control: {_attr_name(oid)} {value!r} contains a "
+                raise Forbidden.because("subject-control", f"{_attr_name(oid)} {value!r} contains a "
                                 "NUL or control character")
     for san in sans:
         if isinstance(san, x509.DNSName):
             host = san.value[2:] if san.value.startswith("*.") else san.value
             if len(san.value) > 253 or not all(_LDH_LABEL.match(label)
                                                 for label in host.split(".")):
-                raise Forbidden(f"san-syntax: DNS name {san.value!r} is not a valid "
+                raise Forbidden.because("san-syntax", f"DNS name {san.value!r} is not a valid "
                                 "hostname (RFC 5280 4.2.1.6)")
         elif isinstance(san, x509.IPAddress):
             if not isinstance(san.value, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
-                raise Forbidden(f"san-ip-syntax: iPAddress {san.value} is a network; an "
+                raise Forbidden.because("san-ip-syntax", f"iPAddress {san.value} is a network; an "
                                 "iPAddress name is 4 or 16 bytes (RFC 5280 4.2.1.6)")
         elif isinstance(san, x509.UniformResourceIdentifier):
             if not _ABSOLUTE_URI.match(san.value):
-                raise Forbidden(f"san-uri-syntax: URI {san.value!r} is not an absolute URI "
+                raise Forbidden.because("san-uri-syntax", f"URI {san.value!r} is not an absolute URI "
                                 "with a scheme (RFC 5280 4.2.1.6)")
         elif isinstance(san, x509.DirectoryName):
             _rfc5280(san.value, ())
         elif isinstance(san, (x509.RFC822Name, x509.RegisteredID)) and \
                 _CONTROL.search(str(san.value)):
-            raise Forbidden(f"san-control: {type(san).__name__} {san.value!r} contains a "
+            raise Forbidden.because("san-control", f"{type(san).__name__} {san.value!r} contains a "
                             "NUL or control character")

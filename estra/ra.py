@@ -79,12 +79,6 @@ def _both(*hooks: Callable[[Any, str], None] | None) -> Callable[[Any, str], Non
     return run
 
 
-def rule_of(error: EstError) -> str:
-    """The rule name an error's reason starts with ("san-dns: ..."), else its kind."""
-    head = error.reason.split(":", 1)[0]
-    return head if head and " " not in head else type(error).__name__
-
-
 class RegistrationAuthority:
     """Authenticate, judge, record, and have the CA issue; one instance per process."""
 
@@ -167,7 +161,7 @@ class RegistrationAuthority:
             decision = ("held" if e.status == 202 else
                         "rejected" if 400 <= e.status < 500 else "failed")
             await self.store.record(EnrollmentRecord(
-                **record, decision=decision, rule=rule_of(e), reason=e.reason))  # type: ignore[arg-type]
+                **record, decision=decision, rule=e.rule or type(e).__name__, reason=e.reason))  # type: ignore[arg-type]
         elif isinstance(e, Exception) and not isinstance(e, CancelledError):
             # a bug, not a decision: recorded all the same, then a 500
             await self.store.record(EnrollmentRecord(
@@ -178,7 +172,7 @@ class RegistrationAuthority:
         """Claim an approved request for this call; 202 with a short Retry-After while
         another request (on any node) is issuing it."""
         if not await self.store.claim(int(held["id"]), CLAIM_STALE_AFTER):
-            raise Held(f"approval: request {held['id']} is being issued",
+            raise Held.because("approval", f"request {held['id']} is being issued",
                        min(ISSUING_RETRY_AFTER, profile.approval_retry_after))
         return int(held["id"])
 
@@ -189,7 +183,7 @@ class RegistrationAuthority:
         resend): recorded as "resent" (with `on_issued`), never a second certificate."""
         der = await self.store.certificate(str(held["serial"]))
         if der is None:
-            raise Forbidden(f"approval: request {held['id']} was issued, but its "
+            raise Forbidden.because("approval", f"request {held['id']} was issued, but its "
                             "certificate is not in the store")
         cert = x509.load_der_x509_certificate(base64.b64decode(der))
         await self.store.record(EnrollmentRecord(
@@ -215,10 +209,10 @@ class RegistrationAuthority:
         device sends that same request again, its own signed bytes are issued (an
         upstream CA checks the signature), otherwise the stored request."""
         if held["status"] == "pending":
-            raise Held(f"approval: request {held['id']} awaits an operator's decision",
+            raise Held.because("approval", f"request {held['id']} awaits an operator's decision",
                        profile.approval_retry_after)
         if held["status"] == "rejected":
-            raise Forbidden(f"approval: request {held['id']} was rejected: {held['reason']}")
+            raise Forbidden.because("approval", f"request {held['id']} was rejected: {held['reason']}")
         approved = base64.b64decode(str(held["csr"]))
         return csr if stored == approved else wire.load_stored_csr(approved)
 
@@ -231,20 +225,20 @@ class RegistrationAuthority:
             if limit is not None:
                 count, window = limit
                 if await self.store.hit(f"{profile.name}:{bucket}", window) > count:
-                    raise TooManyRequests(f"rate-limit: more than {count} requests per "
+                    raise TooManyRequests.because("rate-limit", f"more than {count} requests per "
                                           f"{window} s for {bucket}", window)
         if operation in RENEWALS and profile.reenroll_only_ours and \
                 identity.kind == ISSUED and identity.realm == UNRECORDED:
-            raise Forbidden("reenroll-unknown: the client certificate was not "
+            raise Forbidden.because("reenroll-unknown", "the client certificate was not "
                             "enrolled through this RA")
         if profile.require_code and not identity.is_ra:
             code = wire.challenge_password(csr)
             if code is None:
-                raise Forbidden("one-time-code: this profile requires a one-time "
+                raise Forbidden.because("one-time-code", "this profile requires a one-time "
                                 "enrollment code as the CSR challengePassword")
             if not await self.store.consume_code(code.decode("utf-8", "replace"),
                                                  identity.principal, identity.peer.address):
-                raise Forbidden("one-time-code: the code is unknown, expired, revoked, "
+                raise Forbidden.because("one-time-code", "the code is unknown, expired, revoked, "
                                 f"already used, or not issued for {identity.principal!r}")
         if profile.approval == "manual":
             pending_id = await self.store.hold(
@@ -252,11 +246,11 @@ class RegistrationAuthority:
                 str(record["subject"]), list(record["sans"]),  # type: ignore[call-overload]
                 base64.b64encode(stored).decode(), profile.approval_max_open)
             if pending_id is None:
-                raise TooManyRequests(
-                    f"approval-holds: {identity.principal} already has "
+                raise TooManyRequests.because(
+                    "approval-holds", f"{identity.principal} already has "
                     f"{profile.approval_max_open} requests awaiting an operator's decision",
                     profile.approval_retry_after)
-            raise Held(f"approval: request {pending_id} awaits an operator's decision",
+            raise Held.because("approval", f"request {pending_id} awaits an operator's decision",
                        profile.approval_retry_after)
 
     async def serverkeygen(self, identity: Identity, csr: x509.CertificateSigningRequest,

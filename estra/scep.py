@@ -327,18 +327,18 @@ class ScepFrontEnd:
         if mode == "none":
             return Identity("scep-none", "", profile.name, _peer(address))
         if challenge is None:
-            raise Forbidden("scep-challenge: the request carries no challengePassword")
+            raise Forbidden.because("scep-challenge", "the request carries no challengePassword")
 
         async def check() -> Identity:
             if mode == "codes":
                 owner = await self.ra.store.consume_scep_code(challenge, address)
                 if owner is None:
-                    raise Forbidden("scep-challenge: the one-time code is unknown, expired, "
+                    raise Forbidden.because("scep-challenge", "the one-time code is unknown, expired, "
                                     "revoked or already used")
                 return Identity.from_principal(owner, _peer(address))
             if mode == "static":
                 if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):
-                    raise Forbidden("scep-challenge: the challengePassword is not valid "
+                    raise Forbidden.because("scep-challenge", "the challengePassword is not valid "
                                     "(static)")
                 return Identity("scep-static", "", profile.name, _peer(address))
             name = await self._webhook(profile, challenge, message, csr, address)
@@ -361,18 +361,18 @@ class ScepFrontEnd:
         if reply.status >= 500 or reply.status == 429:
             # The service's trouble, not the device's guess: PENDING ("try later"), and
             # the failed-login budget gets its token back (LoginThrottle.attempt).
-            raise UpstreamUnavailable(f"scep-challenge: the challenge service answered "
+            raise UpstreamUnavailable.because("scep-challenge", f"the challenge service answered "
                                       f"{reply.status}", http.retry_after)
         try:
             verdict = json.loads(reply.body) if reply.status == 200 else {}
         except ValueError:
             verdict = {}
         if not isinstance(verdict, dict) or "allow" not in verdict:
-            raise Forbidden(f"scep-challenge: the challenge service answered "
+            raise Forbidden.because("scep-challenge", f"the challenge service answered "
                             f"{reply.status} without a verdict")
         if verdict["allow"] is not True:
             reason = verdict.get("reason")
-            raise Forbidden(f"scep-challenge: {reason}" if isinstance(reason, str) and reason
+            raise Forbidden.because("scep-challenge", f"{reason}" if isinstance(reason, str) and reason
                             else "scep-challenge: the challengePassword is not valid (webhook)")
         name = verdict.get("identity", "")
         return name if isinstance(name, str) else ""
