@@ -13,6 +13,9 @@ from typing import Any, Callable, Sequence
 from attrs import evolve, field, frozen
 from twisted.python.filepath import FilePath
 
+from estra.limits import ConnectionLimits
+from estra.throttle import ThrottleSettings
+
 __all__ = ["ConfigError", "Settings", "ConsoleSettings", "CONSOLE_ROLES", "Profile", "Upstream",
            "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
 
@@ -37,6 +40,10 @@ OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
                    "serverkeygen", "fullcmc")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
 
+
+#: The one place connection and failed-login defaults are written (estra.limits,
+#: estra.throttle); the settings, the parser and the docs' table read them from here.
+LIMITS, THROTTLE = ConnectionLimits(), ThrottleSettings()
 
 class ConfigError(Exception):
     """The configuration is wrong; the message says where and why."""
@@ -179,15 +186,17 @@ class Settings:
     scep_key: FilePath | None = None
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
     crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
-    max_connections: int = 1024                      # per listener (per worker)
+    max_connections: int = LIMITS.max_connections    # per listener (per worker)
     workers: int = 1                                 # processes serving the listeners
-    max_connections_per_address: int = 64            # per listener and source address
-    header_timeout: float = 10                       # request line + headers, seconds
-    body_timeout: float = 30                         # request body after the headers
-    idle_timeout: float = 60                         # silence between requests
+    max_connections_per_address: int = LIMITS.max_per_address  # per listener and address
+    header_timeout: float = LIMITS.header_timeout    # request line + headers, seconds
+    body_timeout: float = LIMITS.body_timeout        # request body after the headers
+    idle_timeout: float = LIMITS.idle_timeout        # silence between requests
     # [auth] failed Basic logins: (address_failures, address_refill_seconds,
     # user_failures, user_refill_seconds, max_pending_checks)
-    login_throttle: tuple[int, float, int, float, int] = (10, 6, 20, 30, 32)
+    login_throttle: tuple[int, float, int, float, int] = (
+        THROTTLE.source_burst, THROTTLE.source_refill, THROTTLE.user_burst,
+        THROTTLE.user_refill, THROTTLE.max_pending)
     config_file: FilePath | None = None              # None: built-in defaults
     state_from_cli: bool = False                     # --state-dir named the directory
     # where each listen setting came from, for start-up errors: "--listen" or "FILE: server.listen"
@@ -348,13 +357,15 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     max_body = server.get("max_body", int, 64 * 1024, _positive)
     realm = server.get("realm", str, "estra",
                        lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
-    max_connections = server.get("max_connections", int, 1024, _positive)
+    max_connections = server.get("max_connections", int, LIMITS.max_connections, _positive)
     if "max_connections" in server.data:    # configured: never lowered to fit descriptors
         origins["server.max_connections"] = server.where("max_connections")
-    max_per_address = server.get("max_connections_per_address", int, 64, _positive)
-    header_timeout = server.get("header_timeout", (int, float), 10, _positive)
-    body_timeout = server.get("body_timeout", (int, float), 30, _positive)
-    idle_timeout = server.get("idle_timeout", (int, float), 60, _positive)
+    max_per_address = server.get("max_connections_per_address", int, LIMITS.max_per_address,
+                                 _positive)
+    header_timeout = server.get("header_timeout", (int, float), LIMITS.header_timeout,
+                                _positive)
+    body_timeout = server.get("body_timeout", (int, float), LIMITS.body_timeout, _positive)
+    idle_timeout = server.get("idle_timeout", (int, float), LIMITS.idle_timeout, _positive)
     file_workers = server.get("workers", int, 1, _not_negative)
     workers = file_workers if workers is None else workers      # --workers wins
     if workers == 0:                                 # one per CPU this process may use
@@ -373,11 +384,13 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
 
     auth = top.table("auth")
     htpasswd = _path(state, auth.get("htpasswd", str, "htpasswd"))
-    throttle = (auth.get("address_failures", int, 10, _positive),
-                auth.get("address_refill_seconds", (int, float), 6, _positive),
-                auth.get("user_failures", int, 20, _positive),
-                auth.get("user_refill_seconds", (int, float), 30, _positive),
-                auth.get("max_pending_checks", int, 32, _positive))
+    throttle = (auth.get("address_failures", int, THROTTLE.source_burst, _positive),
+                auth.get("address_refill_seconds", (int, float), THROTTLE.source_refill,
+                         _positive),
+                auth.get("user_failures", int, THROTTLE.user_burst, _positive),
+                auth.get("user_refill_seconds", (int, float), THROTTLE.user_refill,
+                         _positive),
+                auth.get("max_pending_checks", int, THROTTLE.max_pending, _positive))
     auth.done()
 
     ca = top.table("ca")
