@@ -49,7 +49,8 @@ from twisted.web.client import (URI, Agent, HTTPConnectionPool, RedirectAgent, R
 from twisted.web.error import SchemeNotSupported
 from twisted.web.http import PotentialDataLoss
 from twisted.web.http_headers import Headers
-from twisted.web.iweb import IAgentEndpointFactory, IBodyProducer, IPolicyForHTTPS, IResponse
+from twisted.web.iweb import (IAgent, IAgentEndpointFactory, IBodyProducer, IPolicyForHTTPS,
+                              IResponse)
 from zope.interface import implementer
 
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
@@ -119,12 +120,16 @@ class UpstreamHTTP:
 
     def __init__(self, reactor: Any, kind: str, name: str, policy: ClientTLSPolicy,
                  timeout: float = 30, connect_timeout: float = 10, retries: int = 2,
-                 retry_after: int = 30) -> None:
+                 retry_after: int = 30,
+                 agent: Callable[[Any, IAgentEndpointFactory], IAgent] | None = None) -> None:
         self._reactor, self.kind, self.name = reactor, kind, name
         self.timeout, self.retries, self.retry_after = timeout, retries, retry_after
         self.pool, self.policy = _Pool(reactor), policy
-        self._agent = RedirectAgent(Agent.usingEndpointFactory(
-            reactor, _Endpoints(reactor, policy, connect_timeout), pool=self.pool))
+        endpoints = _Endpoints(reactor, policy, connect_timeout)
+        self._agent: IAgent = RedirectAgent(Agent.usingEndpointFactory(
+            reactor, endpoints, pool=self.pool))
+        if agent is not None:   # an agent of its own on the same endpoints (estra.upstream.winauth)
+            self._agent = agent(reactor, endpoints)
 
     async def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                       data: bytes | None = None, json: Any = None) -> Reply:
@@ -370,7 +375,8 @@ class _Collect(Protocol):
             self.done.errback(reason)
 
 
-def http_for(reactor: Any, config: Any) -> UpstreamHTTP:
+def http_for(reactor: Any, config: Any,
+             agent: Callable[[Any, IAgentEndpointFactory], IAgent] | None = None) -> UpstreamHTTP:
     """An `UpstreamHTTP` from an [upstreams.NAME] entry (estra.config.Upstream).
 
     Only `trust` is trusted for the upstream's TLS certificate when it is set;
@@ -384,4 +390,4 @@ def http_for(reactor: Any, config: Any) -> UpstreamHTTP:
         client = (chain[0], key)
     return UpstreamHTTP(reactor, config.kind, config.name, ClientTLSPolicy(trust, client),
                         timeout=config.timeout, connect_timeout=config.connect_timeout,
-                        retries=config.retries, retry_after=config.retry_after)
+                        retries=config.retries, retry_after=config.retry_after, agent=agent)
