@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import sqlite3
+import subprocess
 import textwrap
 import time
 from pathlib import Path
@@ -117,6 +118,18 @@ def end_point(cert_pem: bytes) -> bytes:
         hashes.SHA256())
 
 
+def channel_bound(context: Any) -> bool:
+    """MIT krb5 accepts an AP-REQ without bindings even when the acceptor has some
+    (Windows with EPA does not): require GSS_C_CHANNEL_BOUND_FLAG (0x800, krb5 1.19+).
+    NTLM needs no check here: pyspnego's acceptor refuses a missing binding itself."""
+    for _ in range(3):          # pyspnego's SPNEGO -> its GSSAPI proxy -> gssapi's context
+        context = getattr(context, "_context", None)
+        flags = getattr(context, "actual_flags", None)
+        if flags is not None:
+            return any(int(flag) == 0x800 for flag in flags)
+    return True
+
+
 class FakeCertsrv(FakeHandler):
     """certsrv with templates EstDevice (issues), NeedsApproval (pends), Denied (denies),
     NotOnThisCa (not published: CERTSRV_E_UNSUPPORTED_CERT_TYPE)."""
@@ -163,6 +176,8 @@ class FakeCertsrv(FakeHandler):
             self.context = spnego.server(protocol=mode, channel_bindings=bindings)
         try:
             out = self.context.step(base64.b64decode(data))
+            if self.context.complete and state.get("epa") and not channel_bound(self.context):
+                raise spnego.exceptions.BadBindingsError(context_msg="no channel binding")
         except spnego.exceptions.SpnegoError as e:
             state["refusals"].append(f"{type(e).__name__}: {e}")
             self.context = None
@@ -455,3 +470,98 @@ def test_pending_id_survives_a_restart(ra: Server, fake: FakeServer, tmp_path: P
     status, _, body = enroll(ra, "approval/simpleenroll", req)
     assert status == 202 and b"123" in body, body
     assert fake.state["submissions"] == 1
+
+
+# -- Windows authentication: NTLM and Negotiate (Kerberos), Extended Protection --------
+
+
+def win_config(fake: FakeServer, directory: Path, name: str, extra: str) -> str:
+    return f"""[upstreams.{name}]
+kind = "adcs"
+url = "https://localhost:{fake.server_address[1]}/certsrv"
+trust = "{directory / 'fake-ca.pem'}"
+template = "EstDevice"
+{extra}
+"""
+
+
+@pytest.fixture
+def ntlm_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    users = tmp_path / "ntlm-users"
+    users.write_text(f"CORP:svc-estra:{SECRET}\n")
+    monkeypatch.setenv("NTLM_USER_FILE", str(users))
+    yield from certsrv(tmp_path / "ntlm", auth="ntlm", epa=True)
+
+
+def test_ntlm_with_channel_binding(ntlm_fake: FakeServer, start_estra: Callable[..., Server],
+                                   tmp_path: Path) -> None:
+    """A certsrv that refuses Basic and requires NTLM with Extended Protection: Basic
+    is the RA's misconfiguration (502), NTLM without a channel binding is refused
+    (502), NTLM with it enrolls; the handshake authenticates one connection, which
+    later requests reuse."""
+    d = tmp_path / "ntlm"
+    user = f"username = '{USER}'\npassword = '{SECRET}'\n"
+    ra = start_estra(
+        win_config(ntlm_fake, d, "ntlm", user + 'auth = "ntlm"')
+        + win_config(ntlm_fake, d, "basic", user)
+        + win_config(ntlm_fake, d, "nocbt", user + 'auth = "ntlm"\nchannel_binding = false')
+        + '[profiles.default]\nupstream = "ntlm"\n[profiles.basic]\nupstream = "basic"\n'
+        + '[profiles.nocbt]\nupstream = "nocbt"\n')
+    ra.add_user("alice")
+    status, _, body = enroll(ra, "basic/simpleenroll", new_csr(tmp_path, "w1"))
+    assert status == 502 and b"rejected the RA's credentials (401)" in body, body
+    status, _, body = enroll(ra, "nocbt/simpleenroll", new_csr(tmp_path, "w2"))
+    assert status == 502, body
+    assert any("BadBindings" in r for r in ntlm_fake.state["refusals"])
+    for cn in ("w3", "w4"):
+        status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, cn))
+        assert status == 200, body
+        openssl_verify(d, issued(body)[0])
+    assert ntlm_fake.state["submissions"] == 2
+    # one handshake (at start, fetching the chain) authenticated the connection that
+    # every later request of the upstream rode on
+    assert ntlm_fake.state["handshakes"] == ["CORP\\svc-estra"]
+
+
+@pytest.fixture(scope="module")
+def realm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from tests.kdc import Realm
+    r = Realm.start(tmp_path_factory.mktemp("kdc"), ("HTTP/localhost", "svc-estra"))
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def kerberos_fake(realm: Any, tmp_path: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    monkeypatch.setenv("KRB5_CONFIG", str(realm.krb5_conf))
+    monkeypatch.setenv("KRB5_KTNAME", str(realm.keytab("HTTP/localhost")))
+    monkeypatch.setenv("KRB5CCNAME", f"FILE:{tmp_path / 'ra-ccache'}")
+    yield from certsrv(tmp_path / "krb", auth="negotiate", epa=True)
+
+
+def test_negotiate_kerberos(kerberos_fake: FakeServer, realm: Any,
+                            start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """Negotiate against a real MIT KDC: the RA authenticates as svc-estra from a keytab,
+    or from a credential cache made by kinit, with the channel binding EPA requires."""
+    d = tmp_path / "krb"
+    keytab = realm.keytab("svc-estra")
+    ccache = tmp_path / "kinit-ccache"
+    subprocess.run(["kinit", "-k", "-t", str(keytab), "-c", str(ccache), "svc-estra"],
+                   env=realm.env, check=True, timeout=30)
+    ra = start_estra(
+        win_config(kerberos_fake, d, "keytab", f'auth = "negotiate"\nkeytab = "{keytab}"\n'
+                   f"username = 'svc-estra@{realm.name}'")
+        + win_config(kerberos_fake, d, "ccache", f'auth = "negotiate"\nccache = "{ccache}"')
+        + win_config(kerberos_fake, d, "nocbt", f'auth = "negotiate"\nccache = "{ccache}"\n'
+                     "channel_binding = false")
+        + '[profiles.default]\nupstream = "keytab"\n[profiles.ccache]\nupstream = "ccache"\n'
+        + '[profiles.nocbt]\nupstream = "nocbt"\n')
+    ra.add_user("alice")
+    status, _, body = enroll(ra, "nocbt/simpleenroll", new_csr(tmp_path, "k0"))
+    assert status == 502, body
+    for path, cn in (("simpleenroll", "k1"), ("ccache/simpleenroll", "k2")):
+        status, _, body = enroll(ra, path, new_csr(tmp_path, cn))
+        assert status == 200, body
+        openssl_verify(d, issued(body)[0])
+    assert set(kerberos_fake.state["handshakes"]) == {f"svc-estra@{realm.name}"}
