@@ -565,3 +565,31 @@ def test_negotiate_kerberos(kerberos_fake: FakeServer, realm: Any,
         assert status == 200, body
         openssl_verify(d, issued(body)[0])
     assert set(kerberos_fake.state["handshakes"]) == {f"svc-estra@{realm.name}"}
+
+
+def test_migration_adds_upstream_requests(tmp_path: Path) -> None:
+    """A store made by the previous schema migrates: its rows stay, and the new table
+    takes held request ids (the store methods are used by the restart test above)."""
+    from twisted.python.filepath import FilePath
+
+    from estra.store import MIGRATIONS, SQLITE, _migrate, open_store, run_blocking
+    db = sqlite3.connect(tmp_path / "estra.db")
+    cursor = db.cursor()
+    cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for number, steps in enumerate(MIGRATIONS[:-1], 1):
+        for step in steps:
+            if callable(step):
+                step(cursor, SQLITE)
+            else:
+                cursor.execute(step.format(id=SQLITE.id_column))
+        cursor.execute("INSERT INTO schema_version VALUES (?)", (number,))
+    cursor.execute("INSERT INTO audit (at, kind, identity, detail) VALUES (1, 'x', 'y', '{}')")
+    db.commit()
+    db.close()
+    store = open_store("", FilePath(str(tmp_path)), lambda: 1000.0)
+    assert run_blocking(store, _migrate) == len(MIGRATIONS)
+    assert run_blocking(store, lambda c, d: c.execute(
+        "SELECT COUNT(*) FROM audit").fetchone()[0]) == 1
+    assert run_blocking(store, lambda c, d: c.execute(
+        "INSERT INTO upstream_requests VALUES ('corp', 'k', '7', 1) RETURNING request_id"
+    ).fetchone()[0]) == "7"
