@@ -563,7 +563,9 @@ KIND_OPTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "ejbca": {"ca_name": (str, ""), "certificate_profile": (str, ""),
               "end_entity_profile": (str, ""), "username_prefix": (str, "estra-"),
               "include_chain": (bool, True), "chain_refresh": (int, 3600)},
-    "adcs": {"template": (str, ""), "chain_refresh": (int, 3600)},
+    "adcs": {"template": (str, ""), "chain_refresh": (int, 3600), "auth": (str, "basic"),
+             "keytab": (str, ""), "ccache": (str, ""), "spn_host": (str, ""),
+             "channel_binding": (bool, True)},
     "scep": {"cgi_path": (str, "/cgi-bin/pkiclient.exe"), "poll_interval": ((int, float), 5),
              "max_polls": (int, 3), "chain_refresh": (int, 3600)},
 }

@@ -415,7 +415,7 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
     reactor, clock, ca = shared.reactor, shared.clock, shared.ca
     bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
     htpasswd = Htpasswd(settings.htpasswd, shared.pool, reactor, clock)
-    cas = {name: build_upstream(reactor, config, ca, clock, settings.state_dir)
+    cas = {name: build_upstream(reactor, config, ca, clock, settings.state_dir, shared.store)
            for name, config in settings.upstreams.items()}
     ra_anchors = [c for f in settings.ra_trust for c in load_pem_certs(f)]
     throttling = ThrottleSettings(*settings.login_throttle)

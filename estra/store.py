@@ -219,6 +219,14 @@ MIGRATIONS: list[list[Step]] = [
         "ALTER TABLE scep_nonces ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
         "CREATE INDEX scep_nonces_at ON scep_nonces (at)",
     ],
+    [   # 13: requests an upstream CA holds (AD CS pending approval): the CA's request id by
+        # upstream name and SHA-256 of the CSR's public key, so a device's retry polls it
+        # instead of submitting again, whichever node or worker it reaches
+        """CREATE TABLE upstream_requests (
+            upstream TEXT NOT NULL, key_sha256 TEXT NOT NULL, request_id TEXT NOT NULL,
+            at DOUBLE PRECISION NOT NULL, PRIMARY KEY (upstream, key_sha256))""",
+        "CREATE INDEX upstream_requests_at ON upstream_requests (at)",
+    ],
 ]
 
 
@@ -890,6 +898,33 @@ class Store(Service):
     async def codes(self) -> list[dict[str, Any]]:
         return await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
                                 "revoked FROM codes ORDER BY id")
+
+    # -- requests an upstream CA holds (estra/upstream/adcs.py) ------------
+    async def upstream_request(self, upstream: str, key_sha256: str) -> str | None:
+        """The request id `upstream` gave the CSR with this key, if one is kept."""
+        rows = await self.query("SELECT request_id FROM upstream_requests WHERE upstream = ? "
+                                "AND key_sha256 = ?", upstream, key_sha256)
+        return str(rows[0][0]) if rows else None
+
+    async def keep_upstream_request(self, upstream: str, key_sha256: str, request_id: str,
+                                    keep: float = 30 * 86400) -> None:
+        """Keep the id (ids older than `keep` seconds are forgotten: their device
+        never came back, and would just submit again)."""
+        now = self.clock()
+
+        def run(cursor: Any) -> None:
+            cursor.execute(self.dialect.sql("DELETE FROM upstream_requests WHERE at < ?"),
+                           (now - keep,))
+            cursor.execute(self.dialect.sql(
+                "INSERT INTO upstream_requests (upstream, key_sha256, request_id, at) "
+                "VALUES (?,?,?,?) ON CONFLICT (upstream, key_sha256) DO UPDATE SET "
+                "request_id = excluded.request_id, at = excluded.at"),
+                (upstream, key_sha256, request_id, now))
+        await self._transact(run)
+
+    async def forget_upstream_request(self, upstream: str, key_sha256: str) -> None:
+        await self._write("DELETE FROM upstream_requests WHERE upstream = ? AND "
+                          "key_sha256 = ?", upstream, key_sha256)
 
     # -- rate limits -----------------------------------------------------
     async def hit(self, bucket: str, window: int) -> int:

@@ -10,12 +10,25 @@ approve, or "The disposition message is "..."" when denied;
 `GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64` gives the chain as a
 base64 PKCS#7 in CERTIFICATE armor.  IIS asks for credentials with 401 and
 WWW-Authenticate: Negotiate, NTLM, Basic.
+
+Pages carry the structure of the real ones (certfnsh.asp transfers to certrsis,
+certrspn, certrsdn, certrser): element ids such as `locInfoNewReq` and
+`locDenied`, the pending page's script `nReqId = N`, HRESULTs in messages; the
+words are the server's UI language (English, German or French here).
+
+`state["auth"]` = "ntlm" or "negotiate" makes the fake a hardened certsrv:
+Basic is refused, NTLM is checked by pyspnego's acceptor (NTLM_USER_FILE),
+Negotiate by GSSAPI against a real MIT KDC (tests/kdc.py), each handshake
+authenticates its TCP connection only; with `state["epa"]` (Extended
+Protection) a token without the tls-server-end-point binding of the fake's
+certificate is refused.
 """
 
 from __future__ import annotations
 
 import base64
 import sqlite3
+import subprocess
 import textwrap
 import time
 from pathlib import Path
@@ -23,7 +36,11 @@ from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import spnego
+import spnego.exceptions
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from spnego.channel_bindings import GssChannelBindings
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
 
 from tests import pki
@@ -34,31 +51,144 @@ USER, SECRET = "CORP\\svc-estra", "Adcs-Pa55"
 PAGE = ('<HTML><Head><Meta HTTP-Equiv="Content-Type" Content="text/html; charset=UTF-8">'
         "<Title>Microsoft Active Directory Certificate Services</Title></Head>\r\n"
         "<Body>\r\n{}\r\n</Body></HTML>\r\n")
-DENIAL = ("Denied by Policy Module  0x80094800, The request was for a certificate "
-          "template that is not supported by the Active Directory Certificate Services "
-          "policy: Denied.")
+DENIAL = ("Denied by Policy Module  0x8009480f, The Domain Name System (DNS) name is "
+          "unavailable and cannot be added to the Subject Alternate name.")
+NO_TEMPLATE = ("Denied by Policy Module  0x80094800, The request was for a certificate "
+               "template that is not supported by the Active Directory Certificate Services "
+               "policy: Denied.")
+#: The words of certrsis/certrspn/certrsdn in three UI languages; structure is shared.
+WORDS = {
+    "en": {"issued": "Certificate Issued", "pending": "Certificate Pending",
+           "wait": "Your certificate request has been received. However, you must wait for "
+                   "an administrator to issue the certificate you requested.",
+           "still": "Your certificate request is still pending.",
+           "id": "Your Request Id is {}.", "denied": "Certificate Request Denied",
+           "was_denied": "Your certificate request was denied.",
+           "message": 'The disposition message is "{}".', "download": "Download certificate"},
+    "de": {"issued": "Zertifikat wurde ausgestellt", "pending": "Zertifikat ausstehend",
+           "wait": "Ihre Zertifikatanforderung wurde empfangen. Sie müssen jedoch warten, "
+                   "bis ein Administrator das angeforderte Zertifikat ausstellt.",
+           "still": "Ihre Zertifikatanforderung steht noch aus.",
+           "id": "Ihre Anforderungs-ID ist {}.", "denied": "Zertifikatanforderung verweigert",
+           "was_denied": "Ihre Zertifikatanforderung wurde verweigert.",
+           "message": 'Die Dispositionsmeldung ist "{}".', "download": "Zertifikat herunterladen"},
+    "fr": {"issued": "Certificat émis", "pending": "Certificat en attente",
+           "wait": "Votre demande de certificat a été reçue. Cependant, vous devez attendre "
+                   "qu&#39;un administrateur émette le certificat que vous avez demandé.",
+           "still": "Votre demande de certificat est toujours en attente.",
+           "id": "Votre ID de demande est {}.", "denied": "Demande de certificat refusée",
+           "was_denied": "Votre demande de certificat a été refusée.",
+           "message": "Le message de décision est « {} ».".replace("« ", '"').replace(" »", '"'),
+           "download": "Télécharger le certificat"},
+}
 
 
 def page(body: str) -> bytes:
     return PAGE.format(body).encode()
 
 
-class FakeCertsrv(FakeHandler):
-    """certsrv with templates EstDevice (issues), NeedsApproval (pends), Denied (denies)."""
+def issued_page(lang: str, req_id: int) -> bytes:
+    w = WORDS[lang]
+    return page(f"<P ID=locPageTitle> <B> {w['issued']} </B>\r\n"
+                f'<A Href="certnew.cer?ReqID={req_id}&amp;Enc=b64">{w["download"]}</A>'
+                f'<A Href="certnew.p7b?ReqID={req_id}&amp;Enc=b64">…</A>')
 
-    def authorized(self) -> bool:
-        token = base64.b64encode(f"{USER}:{SECRET}".encode()).decode()
-        if self.headers.get("Authorization") == f"Basic {token}":
-            return True
+
+def pending_page(lang: str, req_id: int, new: bool) -> bytes:
+    w = WORDS[lang]
+    info = (f"<P ID=locInfoNewReq> {w['wait']} </P>" if new
+            else f"<P ID=locInfoChkPnd> {w['still']} </P>")
+    return page(f"<P ID=locPageTitle> <B> {w['pending']} </B>\r\n{info}\r\n"
+                f"<P ID=locReqID> {w['id'].format(req_id)} </P>\r\n"
+                '<Script Language="VBScript">\r\n\tSub postLoad\r\n\t\tDim nReqId\r\n'
+                f"\t\tnReqId = {req_id}\r\n\tEnd Sub\r\n</Script>")
+
+
+def denied_page(lang: str, req_id: int, message: str) -> bytes:
+    w = WORDS[lang]
+    return page(f"<P ID=locPageTitle> <B> {w['denied']} </B>\r\n"
+                f"<P ID=locDenied> {w['was_denied']} </P>\r\n"
+                f"<P ID=locReqID> {w['id'].format(req_id)} "
+                f"{w['message'].format(message)} </P>")
+
+
+def end_point(cert_pem: bytes) -> bytes:
+    """tls-server-end-point (RFC 5929) of the fake's ECDSA-SHA256 certificate."""
+    return b"tls-server-end-point:" + x509.load_pem_x509_certificate(cert_pem).fingerprint(
+        hashes.SHA256())
+
+
+def channel_bound(context: Any) -> bool:
+    """MIT krb5 accepts an AP-REQ without bindings even when the acceptor has some
+    (Windows with EPA does not): require GSS_C_CHANNEL_BOUND_FLAG (0x800, krb5 1.19+).
+    NTLM needs no check here: pyspnego's acceptor refuses a missing binding itself."""
+    for _ in range(3):          # pyspnego's SPNEGO -> its GSSAPI proxy -> gssapi's context
+        context = getattr(context, "_context", None)
+        flags = getattr(context, "actual_flags", None)
+        if flags is not None:
+            return any(int(flag) == 0x800 for flag in flags)
+    return True
+
+
+class FakeCertsrv(FakeHandler):
+    """certsrv with templates EstDevice (issues), NeedsApproval (pends), Denied (denies),
+    NotOnThisCa (not published: CERTSRV_E_UNSUPPORTED_CERT_TYPE)."""
+
+    authenticated = False           # this TCP connection (NTLM/Negotiate)
+    context: Any = None
+    mutual: str | None = None
+
+    def refuse(self, offers: list[str]) -> bool:
         body = page("<h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2>")
         self.send_response(401)
-        for scheme in ("Negotiate", "NTLM", 'Basic realm="ca.corp.example"'):
-            self.send_header("WWW-Authenticate", scheme)
+        for offer in offers:
+            self.send_header("WWW-Authenticate", offer)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
         return False
+
+    def end_headers(self) -> None:
+        if self.mutual:             # Kerberos mutual authentication token on the answer
+            self.send_header("WWW-Authenticate", f"Negotiate {self.mutual}")
+            self.mutual = None
+        super().end_headers()
+
+    def authorized(self) -> bool:
+        state = self.server.state
+        mode = state.get("auth", "basic")
+        header = self.headers.get("Authorization", "")
+        if mode == "basic":
+            token = base64.b64encode(f"{USER}:{SECRET}".encode()).decode()
+            return header == f"Basic {token}" or self.refuse(
+                ["Negotiate", "NTLM", 'Basic realm="ca.corp.example"'])
+        if self.authenticated:
+            return True
+        scheme = "NTLM" if mode == "ntlm" else "Negotiate"
+        name, _, data = header.partition(" ")
+        if name.lower() != scheme.lower() or not data:
+            self.context = None
+            return self.refuse([scheme])            # Basic is not offered, nor taken
+        if self.context is None:
+            bindings = (GssChannelBindings(application_data=end_point(state["server_pem"]))
+                        if state.get("epa") else None)
+            self.context = spnego.server(protocol=mode, channel_bindings=bindings)
+        try:
+            out = self.context.step(base64.b64decode(data))
+            if self.context.complete and state.get("epa") and not channel_bound(self.context):
+                raise spnego.exceptions.BadBindingsError(context_msg="no channel binding")
+        except spnego.exceptions.SpnegoError as e:
+            state["refusals"].append(f"{type(e).__name__}: {e}")
+            self.context = None
+            return self.refuse([scheme])
+        if not self.context.complete:
+            return self.refuse([f"{scheme} {base64.b64encode(out or b'').decode()}"])
+        self.authenticated = True
+        state["handshakes"].append(str(self.context.client_principal))
+        if out:
+            self.mutual = base64.b64encode(out).decode()
+        return True
 
     def issue(self, csr: x509.CertificateSigningRequest) -> x509.Certificate:
         try:
@@ -84,8 +214,6 @@ class FakeCertsrv(FakeHandler):
                 or not q.get("ReqID", "").isdigit():
             return self.reply(404, page("404 - File or directory not found."), "text/html")
         req_id = int(q["ReqID"])
-        if req_id in state["pending"] and req_id in state["approve"]:
-            state["issued"][req_id] = self.issue(state["pending"].pop(req_id))
         if req_id in state["issued"]:
             return self.reply(200, state["issued"][req_id].public_bytes(pki.PEM),
                               "application/pkix-cert")
@@ -105,7 +233,18 @@ class FakeCertsrv(FakeHandler):
         if self.path != "/certsrv/certfnsh.asp" or self.headers.get("Content-Type") != \
                 "application/x-www-form-urlencoded":
             return self.reply(404, page("404 - File or directory not found."), "text/html")
+        lang = state.get("lang", "en")
+        if form.get("Mode") == "chkpnd":
+            req_id = int(form["ReqID"])
+            if req_id in state["pending"] and req_id in state["approve"]:
+                state["issued"][req_id] = self.issue(state["pending"].pop(req_id))
+            if req_id in state["issued"]:
+                return self.reply(200, issued_page(lang, req_id), "text/html")
+            if req_id in state["pending"]:
+                return self.reply(200, pending_page(lang, req_id, new=False), "text/html")
+            return self.reply(200, denied_page(lang, req_id, DENIAL), "text/html")
         state["last"] = form
+        state["submissions"] += 1
         if state.get("garbage"):
             return self.reply(200, b"<html><body><h1>Site under maintenance</h1></body></html>",
                               "text/html")
@@ -115,29 +254,27 @@ class FakeCertsrv(FakeHandler):
             "CertificateTemplate:")
         if template == "EstDevice":
             state["issued"][req_id] = self.issue(csr)
-            return self.reply(200, page(
-                "<P ID=locPageTitle>Certificate Issued</P>\r\n"
-                "<P>The certificate you requested was issued to you.</P>\r\n"
-                f'<A Href="certnew.cer?ReqID={req_id}&amp;Enc=b64">Download certificate</A>'
-                f'<A Href="certnew.p7b?ReqID={req_id}&amp;Enc=b64">Download certificate '
-                "chain</A>"), "text/html")
+            return self.reply(200, issued_page(lang, req_id), "text/html")
         if template == "NeedsApproval":
             state["pending"][req_id] = csr
-            return self.reply(200, page(
-                "<P ID=locPageTitle>Certificate Pending</P>\r\n<P>Your certificate request "
-                "has been received. However, you must wait for an administrator to issue the "
-                f"certificate you requested.</P>\r\n<P>Your Request Id is {req_id}.</P>"),
-                "text/html")
-        self.reply(200, page(
-            "<P ID=locPageTitle>Certificate Request Denied</P>\r\n<P>Your certificate "
-            f"request was denied.</P>\r\n<P>Your Request Id is {req_id}. The disposition "
-            f'message is "{DENIAL} ".</P>'), "text/html")
+            return self.reply(200, pending_page(lang, req_id, new=True), "text/html")
+        message = NO_TEMPLATE if template == "NotOnThisCa" else DENIAL
+        self.reply(200, denied_page(lang, req_id, message), "text/html")
+
+
+def certsrv(directory: Path, **state: Any) -> Iterator[FakeServer]:
+    """Run a FakeCertsrv in `directory` (its CA in fake-ca.pem)."""
+    directory.mkdir(exist_ok=True)
+    for server in serve(FakeCertsrv, directory, state={
+            "next_id": 122, "pending": {}, "issued": {}, "approve": set(), "submissions": 0,
+            "handshakes": [], "refusals": [], **state}):
+        server.state["server_pem"] = (directory / "fake-server.pem").read_bytes()
+        yield server
 
 
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[FakeServer]:
-    yield from serve(FakeCertsrv, tmp_path, state={
-        "next_id": 122, "pending": {}, "issued": {}, "approve": set()})
+    yield from certsrv(tmp_path)
 
 
 @pytest.fixture
@@ -149,7 +286,8 @@ trust = "{tmp_path / 'fake-ca.pem'}"
 username = '{USER}'
 retry_after = 7
 """
-    upstreams = {"device": "EstDevice", "approval": "NeedsApproval", "denied": "Denied"}
+    upstreams = {"device": "EstDevice", "approval": "NeedsApproval", "denied": "Denied",
+                 "notonca": "NotOnThisCa"}
     server = start_estra("".join(
         f'[upstreams.{name}]\n{common}template = "{template}"\n'
         f'password_file = "{tmp_path / "adcs-password"}"\n\n'
@@ -161,7 +299,7 @@ password = "not-it"
 [profiles.default]
 upstream = "device"
 """ + "".join(f'[profiles.{name}]\nupstream = "{name}"\n'
-              for name in ("approval", "denied", "wrongpw")))
+              for name in ("approval", "denied", "wrongpw", "notonca")))
     server.add_user("alice")
     return server
 
@@ -200,31 +338,33 @@ def test_cacerts_is_the_adcs_chain(ra: Server, fake: FakeServer) -> None:
     """certnew.p7b (CACert, b64): /cacerts is the AD CS root, fetched once per chain_refresh."""
     p7b = "GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64"
     deadline = time.monotonic() + 10     # the RA fetches each upstream's chain at start
-    while fake.requests.count(p7b) < 4 and time.monotonic() < deadline:
+    while fake.requests.count(p7b) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
     for _ in range(2):
         status, _, body = parse_http(ra.curl("cacerts").stdout)
         assert status == 200, body
         assert issued(body) == [fake.ca.cert]
-    assert fake.requests.count(p7b) == 4          # 4 upstreams, each fetched once
+    assert fake.requests.count(p7b) == 5          # 5 upstreams, each fetched once
 
 
 def test_pending_then_approved(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
-    """Certificate Pending gives 202 + Retry-After; after approval the same CSR gets the cert."""
+    """Certificate Pending gives 202 + Retry-After; the device's retries poll request 123
+    (certfnsh.asp chkpnd): exactly one submission, and after approval the same CSR gets
+    the certificate."""
     req = new_csr(tmp_path, "dev2")
     for _ in range(2):
         status, headers, body = enroll(ra, "approval/simpleenroll", req)
         assert status == 202, body
         assert headers["retry-after"] == "7" and b"123" in body
-    assert fake.requests.count("POST /certsrv/certfnsh.asp") == 1   # retries only look
-    assert "GET /certsrv/certnew.cer?ReqID=123&Enc=b64" in fake.requests
+    assert fake.state["submissions"] == 1
     fake.state["approve"].add(123)
     status, _, body = enroll(ra, "approval/simpleenroll", req)
     assert status == 200, body
     [leaf] = issued(body)
     openssl_verify(tmp_path, leaf)
     assert spki(leaf) == spki(x509.load_der_x509_csr(base64.b64decode(req.read_bytes())))
-    assert fake.requests.count("POST /certsrv/certfnsh.asp") == 1
+    assert fake.state["submissions"] == 1
+    assert "GET /certsrv/certnew.cer?ReqID=123&Enc=b64" in fake.requests
 
 
 def test_denied_gives_403_with_disposition(ra: Server, tmp_path: Path) -> None:
@@ -232,7 +372,7 @@ def test_denied_gives_403_with_disposition(ra: Server, tmp_path: Path) -> None:
     status, headers, body = enroll(ra, "denied/simpleenroll", new_csr(tmp_path, "dev3"))
     assert status == 403, body
     assert headers["content-type"].startswith("text/plain")
-    assert b"Denied by Policy Module 0x80094800, The request was for a certificate" in body
+    assert b"Denied by Policy Module 0x8009480f, The Domain Name System (DNS) name" in body
 
 
 def test_wrong_password(ra: Server, tmp_path: Path) -> None:
@@ -268,3 +408,188 @@ def test_revoke_is_not_forwarded(ra: Server, fake: FakeServer, tmp_path: Path) -
                       ).fetchall() == [("device", "adcs", "keyCompromise", "erin",
                                         "not-forwarded")]
     db.close()
+
+
+def test_template_not_on_the_ca_is_502(ra: Server, tmp_path: Path) -> None:
+    """CERTSRV_E_UNSUPPORTED_CERT_TYPE (0x80094800) is the RA's misconfiguration: 502
+    naming the template, not a 403 that blames the device."""
+    status, _, body = enroll(ra, "notonca/simpleenroll", new_csr(tmp_path, "dev6"))
+    assert status == 502, body
+    assert b"CERTSRV_E_UNSUPPORTED_CERT_TYPE" in body and b"'NotOnThisCa'" in body
+
+
+# -- localised certsrv ---------------------------------------------------------------
+
+
+@pytest.fixture(params=["de", "fr"])
+def lang_ra(request: Any, fake: FakeServer, ra: Server) -> tuple[FakeServer, Server]:
+    fake.state["lang"] = request.param
+    return fake, ra
+
+
+def test_localised_issued(lang_ra: tuple[FakeServer, Server], tmp_path: Path) -> None:
+    """A German or French certsrv's issued page is recognised by its certnew.cer link."""
+    fake, ra = lang_ra
+    status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev7"))
+    assert status == 200, body
+    openssl_verify(tmp_path, issued(body)[0])
+
+
+def test_localised_pending_polls_one_request(lang_ra: tuple[FakeServer, Server],
+                                             tmp_path: Path) -> None:
+    """On a localised certsrv a pending request is held (202) by its structure, its id
+    is kept and each retry polls it: the CA sees exactly one submission."""
+    fake, ra = lang_ra
+    req = new_csr(tmp_path, "dev8")
+    for _ in range(3):
+        status, headers, body = enroll(ra, "approval/simpleenroll", req)
+        assert status == 202, body
+        assert b"request 123" in body
+    assert fake.state["submissions"] == 1
+    fake.state["approve"].add(123)
+    status, _, body = enroll(ra, "approval/simpleenroll", req)
+    assert status == 200, body
+    assert fake.state["submissions"] == 1
+
+
+def test_localised_denied(lang_ra: tuple[FakeServer, Server], tmp_path: Path) -> None:
+    """A localised denial is a 403 carrying the HRESULT and the disposition message."""
+    fake, ra = lang_ra
+    status, _, body = enroll(ra, "denied/simpleenroll", new_csr(tmp_path, "dev9"))
+    assert status == 403, body
+    assert b"0x8009480f" in body
+
+
+def test_pending_id_survives_a_restart(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+    """The pending id is in the store: after the RA restarts, the retry still polls
+    request 123 instead of submitting again."""
+    req = new_csr(tmp_path, "dev10")
+    status, _, body = enroll(ra, "approval/simpleenroll", req)
+    assert status == 202, body
+    ra.restart(ra.config.read_text())
+    status, _, body = enroll(ra, "approval/simpleenroll", req)
+    assert status == 202 and b"123" in body, body
+    assert fake.state["submissions"] == 1
+
+
+# -- Windows authentication: NTLM and Negotiate (Kerberos), Extended Protection --------
+
+
+def win_config(fake: FakeServer, directory: Path, name: str, extra: str) -> str:
+    return f"""[upstreams.{name}]
+kind = "adcs"
+url = "https://localhost:{fake.server_address[1]}/certsrv"
+trust = "{directory / 'fake-ca.pem'}"
+template = "EstDevice"
+{extra}
+"""
+
+
+@pytest.fixture
+def ntlm_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    users = tmp_path / "ntlm-users"
+    users.write_text(f"CORP:svc-estra:{SECRET}\n")
+    monkeypatch.setenv("NTLM_USER_FILE", str(users))
+    yield from certsrv(tmp_path / "ntlm", auth="ntlm", epa=True)
+
+
+def test_ntlm_with_channel_binding(ntlm_fake: FakeServer, start_estra: Callable[..., Server],
+                                   tmp_path: Path) -> None:
+    """A certsrv that refuses Basic and requires NTLM with Extended Protection: Basic
+    is the RA's misconfiguration (502), NTLM without a channel binding is refused
+    (502), NTLM with it enrolls; the handshake authenticates one connection, which
+    later requests reuse."""
+    d = tmp_path / "ntlm"
+    user = f"username = '{USER}'\npassword = '{SECRET}'\n"
+    ra = start_estra(
+        win_config(ntlm_fake, d, "ntlm", user + 'auth = "ntlm"')
+        + win_config(ntlm_fake, d, "basic", user)
+        + win_config(ntlm_fake, d, "nocbt", user + 'auth = "ntlm"\nchannel_binding = false')
+        + '[profiles.default]\nupstream = "ntlm"\n[profiles.basic]\nupstream = "basic"\n'
+        + '[profiles.nocbt]\nupstream = "nocbt"\n')
+    ra.add_user("alice")
+    status, _, body = enroll(ra, "basic/simpleenroll", new_csr(tmp_path, "w1"))
+    assert status == 502 and b"rejected the RA's credentials (401)" in body, body
+    status, _, body = enroll(ra, "nocbt/simpleenroll", new_csr(tmp_path, "w2"))
+    assert status == 502, body
+    assert any("BadBindings" in r for r in ntlm_fake.state["refusals"])
+    for cn in ("w3", "w4"):
+        status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, cn))
+        assert status == 200, body
+        openssl_verify(d, issued(body)[0])
+    assert ntlm_fake.state["submissions"] == 2
+    # one handshake (at start, fetching the chain) authenticated the connection that
+    # every later request of the upstream rode on
+    assert ntlm_fake.state["handshakes"] == ["CORP\\svc-estra"]
+
+
+@pytest.fixture(scope="module")
+def realm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from tests.kdc import Realm
+    r = Realm.start(tmp_path_factory.mktemp("kdc"), ("HTTP/localhost", "svc-estra"))
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def kerberos_fake(realm: Any, tmp_path: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    monkeypatch.setenv("KRB5_CONFIG", str(realm.krb5_conf))
+    monkeypatch.setenv("KRB5_KTNAME", str(realm.keytab("HTTP/localhost")))
+    monkeypatch.setenv("KRB5CCNAME", f"FILE:{tmp_path / 'ra-ccache'}")
+    yield from certsrv(tmp_path / "krb", auth="negotiate", epa=True)
+
+
+def test_negotiate_kerberos(kerberos_fake: FakeServer, realm: Any,
+                            start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """Negotiate against a real MIT KDC: the RA authenticates as svc-estra from a keytab,
+    or from a credential cache made by kinit, with the channel binding EPA requires."""
+    d = tmp_path / "krb"
+    keytab = realm.keytab("svc-estra")
+    ccache = tmp_path / "kinit-ccache"
+    subprocess.run(["kinit", "-k", "-t", str(keytab), "-c", str(ccache), "svc-estra"],
+                   env=realm.env, check=True, timeout=30)
+    ra = start_estra(
+        win_config(kerberos_fake, d, "keytab", f'auth = "negotiate"\nkeytab = "{keytab}"\n'
+                   f"username = 'svc-estra@{realm.name}'")
+        + win_config(kerberos_fake, d, "ccache", f'auth = "negotiate"\nccache = "{ccache}"')
+        + win_config(kerberos_fake, d, "nocbt", f'auth = "negotiate"\nccache = "{ccache}"\n'
+                     "channel_binding = false")
+        + '[profiles.default]\nupstream = "keytab"\n[profiles.ccache]\nupstream = "ccache"\n'
+        + '[profiles.nocbt]\nupstream = "nocbt"\n')
+    ra.add_user("alice")
+    status, _, body = enroll(ra, "nocbt/simpleenroll", new_csr(tmp_path, "k0"))
+    assert status == 502, body
+    for path, cn in (("simpleenroll", "k1"), ("ccache/simpleenroll", "k2")):
+        status, _, body = enroll(ra, path, new_csr(tmp_path, cn))
+        assert status == 200, body
+        openssl_verify(d, issued(body)[0])
+    assert set(kerberos_fake.state["handshakes"]) == {f"svc-estra@{realm.name}"}
+
+
+def test_migration_adds_upstream_requests(tmp_path: Path) -> None:
+    """A store made by the previous schema migrates: its rows stay, and the new table
+    takes held request ids (the store methods are used by the restart test above)."""
+    from twisted.python.filepath import FilePath
+
+    from estra.store import MIGRATIONS, SQLITE, _migrate, open_store, run_blocking
+    db = sqlite3.connect(tmp_path / "estra.db")
+    cursor = db.cursor()
+    cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for number, steps in enumerate(MIGRATIONS[:-1], 1):
+        for step in steps:
+            if callable(step):
+                step(cursor, SQLITE)
+            else:
+                cursor.execute(step.format(id=SQLITE.id_column))
+        cursor.execute("INSERT INTO schema_version VALUES (?)", (number,))
+    cursor.execute("INSERT INTO audit (at, kind, identity, detail) VALUES (1, 'x', 'y', '{}')")
+    db.commit()
+    db.close()
+    store = open_store("", FilePath(str(tmp_path)), lambda: 1000.0)
+    assert run_blocking(store, _migrate) == len(MIGRATIONS)
+    assert run_blocking(store, lambda c, d: c.execute(
+        "SELECT COUNT(*) FROM audit").fetchone()[0]) == 1
+    assert run_blocking(store, lambda c, d: c.execute(
+        "INSERT INTO upstream_requests VALUES ('corp', 'k', '7', 1) RETURNING request_id"
+    ).fetchone()[0]) == "7"

@@ -45,15 +45,18 @@ class HeldRequests(dict[K, V]):
 
 
 def build_upstream(reactor: Any, config: Upstream, local: ICertificateAuthority,
-                   clock: Callable[[], float], state_dir: FilePath | None = None
-                   ) -> ICertificateAuthority:
+                   clock: Callable[[], float], state_dir: FilePath | None = None,
+                   store: Any = None) -> ICertificateAuthority:
     """The CA object for one [upstreams.NAME] entry (`local` is the embedded CA).
-    `state_dir` keeps an EST upstream's rolled-over roots (estra.upstream.anchors)."""
+    `state_dir` keeps an EST upstream's rolled-over roots (estra.upstream.anchors);
+    `store` an AD CS upstream's held request ids (estra.upstream.adcs)."""
     if config.kind == "local":
         return local
     module = importlib.import_module(f"estra.upstream.{config.kind}")
     if config.kind == "est":
         ca: ICertificateAuthority = module.from_config(reactor, config, clock, state_dir)
+    elif config.kind == "adcs":
+        ca = module.from_config(reactor, config, clock, store)
     else:
         ca = module.from_config(reactor, config, clock)
     return ca

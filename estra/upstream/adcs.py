@@ -1,22 +1,30 @@
-"""Microsoft AD CS web enrollment (certsrv) as the CA, with Basic credentials.
+"""Microsoft AD CS web enrollment (certsrv) as the CA.
 
 * `POST /certsrv/certfnsh.asp` (form: Mode=newreq, CertRequest=<PEM CSR>,
   CertAttrib=CertificateTemplate:<template>, TargetStoreFlags=0, SaveCert=yes,
-  ThumbPrint=) answers an HTML page: a `certnew.cer?ReqID=N` link when issued,
-  "Certificate Pending ... Your Request Id is N." when a CA manager must
-  approve, "The disposition message is "..."" when denied.
-* `GET /certsrv/certnew.cer?ReqID=N&Enc=b64` gives the PEM certificate once
-  issued, an HTML page (with "Disposition message:") while pending or denied.
+  ThumbPrint=) submits; the same form with Mode=chkpnd, ReqID=N asks for a held
+  request's disposition.  Either answers the page of the disposition: issued
+  (certrsis), pending (certrspn), denied (certrsdn) or error (certrser).
+* `GET /certsrv/certnew.cer?ReqID=N&Enc=b64` gives the PEM certificate.
 * `GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64` gives the CA
   chain, a base64 PKCS#7 (AD CS armors it as CERTIFICATE; PKCS7 is accepted).
 
+Pages are read by their structure, never by their words (certsrv answers in
+the server's UI language): the `certnew.cer?ReqID=N` link means issued; the
+pending page's `locInfoNewReq`/`locInfoChkPnd` paragraphs and its script's
+`nReqId = N` mean pending; `locDenied`/`locIssRev` mean denied; an HRESULT
+(0x8009....) is the reason.  Template refusals (the RA's template is not on
+this CA, or the RA may not enroll in it) are the RA's misconfiguration: 502.
+
 Pending requests become 202 + Retry-After (`retry_after`).  The request id is
-remembered per CSR public key (SHA-256 of its SubjectPublicKeyInfo), so the
-device retrying the same request (RFC 7030 4.2.3) collects it with certnew.cer
-instead of submitting again.  The id is also kept between submission and
-collection of an issued certificate, so an upstream failure in between does
-not lose it.  The table lives in memory only: a restart forgets pending ids
-(the device's next retry submits afresh); persistence comes later.
+kept in the store by upstream and SHA-256 of the CSR's public key, so the
+device retrying the same request (RFC 7030 4.2.3) on any node polls it
+(chkpnd) instead of submitting again.
+
+Authentication (`auth`): basic, ntlm, negotiate (Kerberos through SPNEGO from a
+keytab or a credential cache, see estra.upstream.winauth), or certificate (the
+TLS client certificate only).  NTLM and Negotiate carry a channel binding token
+(Extended Protection) unless `channel_binding = false`.
 
 enroll answers the leaf then the chain's intermediates; self-signed roots
 are left out (devices get them from /cacerts), as the local CA does.
@@ -28,29 +36,40 @@ import base64
 import hashlib
 import html
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 from urllib.parse import urlencode
 
+from attrs import frozen
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
 from twisted.logger import Logger
 from zope.interface import implementer
 
 from estra import wire
-from estra.config import Profile, Upstream
+from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, Held
 from estra.interfaces import ICertificateAuthority, IClosable
 from estra.upstream import HeldRequests
 from estra.upstream.http import CachedCerts, Refused, Reply, UpstreamHTTP, http_for
 
-__all__ = ["AdcsCA", "from_config", "load_b64_certs"]
+__all__ = ["AdcsCA", "from_config", "load_b64_certs", "read_page", "Disposition", "AUTH"]
 
 log = Logger()
+AUTH = ("basic", "ntlm", "negotiate", "certificate")
 _ISSUED = re.compile(r"certnew\.cer\?ReqID=(\d+)&")
-_PENDING_ID = re.compile(r"Your Request Id is (\d+)")
-_DENIED = re.compile(r'The disposition message is "([^"]+)')
-_DISPOSITION = re.compile(r"Disposition message:(?:\s|<[^>]*>)*([^<\r\n]+)")
+_PENDING = re.compile(r"\bID=\"?locInfo(?:NewReq|ChkPnd)\b", re.I)
+_DENIED = re.compile(r"\bID=\"?loc(?:Denied|IssRev)\b", re.I)
+_REQ_ID = (re.compile(r"\bnReqId\s*=\s*(\d+)"),
+           re.compile(r"Name=\"?ReqID\"?\s+Value=\"?(\d+)", re.I))
+_HRESULT = re.compile(r"0x8[0-9a-f]{7}", re.I)
+_QUOTED = re.compile(r'"([^"<>]*0x8[0-9a-fA-F]{7}[^"<>]*)"')
 _PEM = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
+#: HRESULTs that mean the RA is set up wrong, not that the device asked for too much
+_RA_MISCONFIGURED = {0x80094800: "CERTSRV_E_UNSUPPORTED_CERT_TYPE: the template is not "
+                                  "published on this CA",
+                     0x80094012: "CERTSRV_E_TEMPLATE_DENIED: the RA's account may not "
+                                  "enroll in the template",
+                     0x80094801: "CERTSRV_E_NO_CERT_TYPE: no template in the request"}
 
 
 def load_b64_certs(body: bytes) -> list[x509.Certificate]:
@@ -70,7 +89,41 @@ def load_b64_certs(body: bytes) -> list[x509.Certificate]:
 
 
 def _text(fragment: str) -> str:
-    return " ".join(html.unescape(fragment).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fragment)).split())
+
+
+@frozen
+class Disposition:
+    """What a certsrv page says, in any language: `state` is issued, pending,
+    denied or error; `hresult` the first HRESULT on the page (0 if none)."""
+
+    state: str
+    req_id: int | None
+    message: str
+    hresult: int = 0
+
+
+def read_page(page: str) -> Disposition | None:
+    """The disposition a certfnsh.asp page shows, by structure; None if it is not one."""
+    if m := _ISSUED.search(page):
+        return Disposition("issued", int(m.group(1)), "")
+    req_id = next((int(m.group(1)) for r in _REQ_ID if (m := r.search(page))), None)
+    code = _HRESULT.search(page)
+    hresult = int(code.group(0), 16) if code else 0
+    if quoted := _QUOTED.search(page):
+        message = _text(quoted.group(1))
+    elif code:
+        body = _text(page[max(0, code.start() - 300):code.end() + 200])
+        message = body[-400:]
+    else:
+        message = ""
+    if _PENDING.search(page) and not code:
+        return Disposition("pending", req_id, message)
+    if _DENIED.search(page):
+        return Disposition("denied", req_id, message, hresult)
+    if code:
+        return Disposition("error", req_id, message, hresult)
+    return None
 
 
 def key_id(csr: x509.CertificateSigningRequest) -> str:
@@ -79,19 +132,50 @@ def key_id(csr: x509.CertificateSigningRequest) -> str:
     return hashlib.sha256(spki).hexdigest()
 
 
+class RequestIds(Protocol):
+    """Where held request ids are kept: key_id(csr) -> the CA's request id."""
+
+    async def upstream_request(self, upstream: str, key_sha256: str) -> str | None: ...
+
+    async def keep_upstream_request(self, upstream: str, key_sha256: str,
+                                    request_id: str) -> None: ...
+
+    async def forget_upstream_request(self, upstream: str, key_sha256: str) -> None: ...
+
+
+class MemoryRequestIds:
+    """RequestIds for one process (`estra` commands, tests): the least recently
+    asked for are forgotten past 10,000."""
+
+    def __init__(self) -> None:
+        self._ids: HeldRequests[tuple[str, str], str] = HeldRequests()
+
+    async def upstream_request(self, upstream: str, key_sha256: str) -> str | None:
+        found: str | None = self._ids.get((upstream, key_sha256))
+        return found
+
+    async def keep_upstream_request(self, upstream: str, key_sha256: str,
+                                    request_id: str) -> None:
+        self._ids[upstream, key_sha256] = request_id
+
+    async def forget_upstream_request(self, upstream: str, key_sha256: str) -> None:
+        self._ids.pop((upstream, key_sha256), None)
+
+
 @implementer(ICertificateAuthority, IClosable)
 class AdcsCA:
     """Enrolls through certsrv under one certificate template."""
 
     def __init__(self, http: UpstreamHTTP, url: str, template: str,
                  basic: tuple[str, str] | None, clock: Callable[[], float],
-                 chain_refresh: float) -> None:
+                 chain_refresh: float, ids: RequestIds | None = None) -> None:
         self.http, self.template, self._clock = http, template, clock
         self.base = url.rstrip("/")
         if not self.base.endswith("/certsrv"):
             self.base += "/certsrv"
         self._chain = CachedCerts(http.name, self._fetch_chain, clock, chain_refresh)
-        self.pending: HeldRequests[str, int] = HeldRequests()   # key_id(csr) -> request id
+        self.ids: RequestIds = ids if ids is not None else MemoryRequestIds()
+        self.closing: list[Callable[[], Any]] = []
         # certsrv picks Content-Types by browser: look like one, as certsrv clients do.
         self._headers = {"User-Agent": "Mozilla/5.0 (compatible; estra)"}
         if basic is not None:
@@ -105,7 +189,7 @@ class AdcsCA:
         return reply
 
     def _bad(self, what: str, reply: Reply) -> BadUpstream:
-        snippet = _text(re.sub(r"<[^>]*>", " ", reply.body.decode("utf-8", "replace")))
+        snippet = _text(reply.body.decode("utf-8", "replace"))
         return BadUpstream(f"upstream {self.http.name}: {what}: {snippet[:200] or 'empty'}")
 
     async def cacerts(self) -> list[x509.Certificate]:
@@ -121,57 +205,70 @@ class AdcsCA:
         certs.sort(key=lambda c: c.subject == c.issuer)
         return certs
 
-    async def _submit(self, csr: x509.CertificateSigningRequest) -> tuple[int, bool]:
-        """POST certfnsh.asp: (request id, issued?); raises Refused when denied."""
-        form = urlencode({"Mode": "newreq", "CertRequest": wire.csr_pem(csr),
-                          "CertAttrib": f"CertificateTemplate:{self.template}",
-                          "TargetStoreFlags": "0", "SaveCert": "yes", "ThumbPrint": ""})
+    async def _certfnsh(self, form: dict[str, str]) -> tuple[Disposition, Reply]:
+        """POST certfnsh.asp; the page's disposition (502 if it shows none)."""
         reply = await self.http.request(
-            "POST", f"{self.base}/certfnsh.asp", data=form.encode(),
+            "POST", f"{self.base}/certfnsh.asp", data=urlencode(form).encode(),
             headers={**self._headers, "Content-Type": "application/x-www-form-urlencoded"})
         if reply.status != 200:
             raise self.http.refusal(reply)
-        page = reply.body.decode("utf-8", "replace")
-        if m := _ISSUED.search(page):
-            return int(m.group(1)), True
-        if "Certificate Pending" in page and (m := _PENDING_ID.search(page)):
-            return int(m.group(1)), False
-        if m := _DENIED.search(page):
-            raise Refused(403, f"upstream CA denied the request: {_text(m.group(1))}")
-        raise self._bad("certfnsh.asp answered an unexpected page", reply)
+        found = read_page(reply.body.decode("utf-8", "replace"))
+        if found is None:
+            raise self._bad("certfnsh.asp answered an unexpected page", reply)
+        return found, reply
 
-    async def _collect(self, key: str, req_id: int) -> x509.Certificate:
-        """GET certnew.cer for `req_id`: the certificate, or Held / Refused / 502."""
+    def _refusal(self, found: Disposition, req_id: int | None) -> Exception:
+        """The device-facing error for a denied or failed request."""
+        which = f"request {req_id}" if req_id is not None else "the request"
+        reason = found.message or f"{found.state} (no reason given)"
+        if found.hresult in _RA_MISCONFIGURED:
+            return BadUpstream(f"upstream {self.http.name} refused {which} under template "
+                               f"{self.template!r}: {_RA_MISCONFIGURED[found.hresult]} "
+                               f"({reason})")
+        if found.state == "denied":
+            return Refused(403, f"upstream CA denied {which}: {reason}")
+        return BadUpstream(f"upstream {self.http.name} failed {which}: {reason}")
+
+    async def _leaf(self, req_id: int) -> x509.Certificate:
         reply = await self._get(f"certnew.cer?ReqID={req_id}&Enc=b64")
         try:
-            leaf = load_b64_certs(reply.body)[0]
+            return load_b64_certs(reply.body)[0]
         except ValueError:
-            pass
-        else:
-            self.pending.pop(key, None)
-            return leaf
-        m = _DISPOSITION.search(reply.body.decode("utf-8", "replace"))
-        message = _text(m.group(1)) if m else ""
-        if "under submission" in message.lower() or "pending" in message.lower():
-            raise Held(f"upstream CA holds request {req_id}: {message}", self.http.retry_after)
-        self.pending.pop(key, None)
-        if "denied" in message.lower():
-            raise Refused(403, f"upstream CA denied request {req_id}: {message}")
-        raise self._bad(f"certnew.cer gave no certificate for request {req_id}", reply)
+            raise self._bad(f"certnew.cer gave no certificate for request {req_id}",
+                            reply) from None
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
         chain = await self.cacerts()        # fail before anything is issued
         key = key_id(csr)
-        req_id = self.pending.get(key)
-        if req_id is None:
-            req_id, issued = await self._submit(csr)
-            self.pending[key] = req_id
-            if not issued:
-                log.info("AD CS request {id} pending approval", id=req_id)
-                raise Held(f"upstream CA holds request {req_id} for approval by a CA "
-                           "manager; retry the same request", self.http.retry_after)
-        leaf = await self._collect(key, req_id)
+        kept = await self.ids.upstream_request(self.http.name, key)
+        if kept is None:
+            found, reply = await self._certfnsh({
+                "Mode": "newreq", "CertRequest": wire.csr_pem(csr),
+                "CertAttrib": f"CertificateTemplate:{self.template}",
+                "TargetStoreFlags": "0", "SaveCert": "yes", "ThumbPrint": ""})
+        else:
+            found, reply = await self._certfnsh({
+                "Mode": "chkpnd", "ReqID": kept, "TargetStoreFlags": "0", "SaveCert": "yes"})
+            found = Disposition(found.state, found.req_id or int(kept), found.message,
+                                found.hresult)
+        req_id = found.req_id
+        if found.state == "pending":
+            if req_id is None:
+                raise self._bad("certfnsh.asp: a pending page without a request id", reply)
+            await self.ids.keep_upstream_request(self.http.name, key, str(req_id))
+            log.info("AD CS request {id} pending approval", id=req_id)
+            raise Held(f"upstream CA holds request {req_id} for approval by a CA "
+                       "manager; retry the same request", self.http.retry_after)
+        if found.state != "issued" or req_id is None:
+            if kept is not None:
+                await self.ids.forget_upstream_request(self.http.name, key)
+            raise self._refusal(found, req_id)
+        # issued: keep the id until the certificate is collected (a failure in between
+        # must not make the device's retry submit a second request)
+        await self.ids.keep_upstream_request(self.http.name, key, str(req_id))
+        leaf = await self._leaf(req_id)
+        await self.ids.forget_upstream_request(self.http.name, key)
         if leaf.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo) \
                 != csr.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo):
             raise BadUpstream(f"upstream {self.http.name}: request {req_id} issued a "
@@ -182,10 +279,66 @@ class AdcsCA:
 
     async def close(self) -> None:
         await self.http.close()
+        for close in self.closing:
+            await close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> AdcsCA:
-    """An `AdcsCA` from [upstreams.NAME]: url, template, username/password."""
-    basic = (config.username, config.password) if config.username else None
-    return AdcsCA(http_for(reactor, config), config.url, config.options["template"], basic,
-                  clock, config.options["chain_refresh"])
+def _windows_agent(config: Upstream, auth: str) -> Callable[[Any, Any], Any]:
+    """The winauth agent factory for `auth` (ntlm/negotiate) from the options."""
+    import spnego                                   # only when Windows auth is used
+
+    from estra.upstream import winauth
+    options = config.options
+    keytab, ccache, spn = options["keytab"], options["ccache"], options["spn_host"]
+    if keytab and ccache:
+        raise ConfigError(f"upstreams.{config.name}: give keytab or ccache, not both")
+    if auth == "ntlm" and (keytab or ccache):
+        raise ConfigError(f"upstreams.{config.name}: keytab/ccache need auth = \"negotiate\"")
+    if keytab:
+        user: Any = spnego.KerberosKeytab(keytab=keytab, principal=config.username or None)
+    elif ccache:
+        user = spnego.KerberosCCache(ccache=ccache, principal=config.username or None)
+    elif config.username:
+        user = config.username
+    else:
+        user = None                                 # Negotiate from the default ccache
+    if auth == "ntlm" and not (config.username and config.password):
+        raise ConfigError(f"upstreams.{config.name}: auth = \"ntlm\" needs username and "
+                          "password")
+    password = config.password if not (keytab or ccache) else None
+    scheme, protocol = winauth.SCHEMES[auth]
+
+    def context(host: str, bindings: Any) -> Any:
+        return spnego.client(user, password or None, hostname=spn or host, service="HTTP",
+                             channel_bindings=bindings, protocol=protocol)
+
+    def agent(reactor: Any, endpoints: Any) -> Any:
+        return winauth.ConnectionAuthAgent(reactor, endpoints, scheme, context,
+                                           options["channel_binding"])
+    return agent
+
+
+def from_config(reactor: Any, config: Upstream, clock: Callable[[], float],
+                store: RequestIds | None = None) -> AdcsCA:
+    """An `AdcsCA` from [upstreams.NAME]: url, template, auth and its credentials;
+    `store` keeps held request ids (in memory without one)."""
+    auth = config.options["auth"]
+    if auth not in AUTH:
+        raise ConfigError(f"upstreams.{config.name}.auth: must be one of {', '.join(AUTH)}")
+    if auth == "certificate" and config.client_cert is None:
+        raise ConfigError(f"upstreams.{config.name}: auth = \"certificate\" needs "
+                          "client_cert and client_key")
+    factory = _windows_agent(config, auth) if auth in ("ntlm", "negotiate") else None
+    made: list[Any] = []
+
+    def windows(reactor: Any, endpoints: Any) -> Any:
+        assert factory is not None
+        made.append(factory(reactor, endpoints))
+        return made[-1]
+    http = http_for(reactor, config, windows if factory is not None else None)
+    basic = (config.username, config.password) if auth == "basic" and config.username \
+        else None
+    ca = AdcsCA(http, config.url, config.options["template"], basic, clock,
+                config.options["chain_refresh"], store)
+    ca.closing.extend(agent.close for agent in made)
+    return ca

@@ -67,7 +67,8 @@ from twisted.web.client import (URI, Agent, HTTPConnectionPool, ResponseDone,
 from twisted.web.error import SchemeNotSupported
 from twisted.web.http import PotentialDataLoss
 from twisted.web.http_headers import Headers
-from twisted.web.iweb import IAgentEndpointFactory, IBodyProducer, IPolicyForHTTPS, IResponse
+from twisted.web.iweb import (IAgent, IAgentEndpointFactory, IBodyProducer, IPolicyForHTTPS,
+                              IResponse)
 from zope.interface import implementer
 
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
@@ -152,14 +153,17 @@ class UpstreamHTTP:
 
     def __init__(self, reactor: Any, kind: str, name: str, policy: ClientTLSPolicy,
                  timeout: float = 30, connect_timeout: float = 10, retries: int = 2,
-                 retry_after: int = 30, proxy: str = "") -> None:
+                 retry_after: int = 30, proxy: str = "",
+                 agent: Callable[[Any, IAgentEndpointFactory], IAgent] | None = None) -> None:
+        """`agent`: an agent of its own on the same endpoints (estra.upstream.winauth)."""
         self._reactor, self.kind, self.name = reactor, kind, name
         self.timeout, self.retries, self.retry_after = timeout, retries, retry_after
         self.pool, self.policy = _Pool(reactor), policy
-        agent = Agent.usingEndpointFactory(
-            reactor, _Endpoints(reactor, policy, connect_timeout, proxy), pool=self.pool)
+        endpoints = _Endpoints(reactor, policy, connect_timeout, proxy)
+        base: IAgent = (agent(reactor, endpoints) if agent is not None
+                        else Agent.usingEndpointFactory(reactor, endpoints, pool=self.pool))
         self._jar = _NoCookies()
-        self._client = HTTPClient(agent, cookiejar=self._jar, data_to_body_producer=_Body)
+        self._client = HTTPClient(base, cookiejar=self._jar, data_to_body_producer=_Body)
 
     async def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                       data: bytes | None = None, json: Any = None) -> Reply:
@@ -576,7 +580,8 @@ class _Collect(Protocol):
             self.done.errback(reason)
 
 
-def http_for(reactor: Any, config: Any) -> UpstreamHTTP:
+def http_for(reactor: Any, config: Any,
+             agent: Callable[[Any, IAgentEndpointFactory], IAgent] | None = None) -> UpstreamHTTP:
     """An `UpstreamHTTP` from an [upstreams.NAME] entry (estra.config.Upstream).
 
     Only `trust` is trusted for the upstream's TLS certificate when it is set;
@@ -593,4 +598,4 @@ def http_for(reactor: Any, config: Any) -> UpstreamHTTP:
                         ClientTLSPolicy(trust, client, chain),
                         timeout=config.timeout, connect_timeout=config.connect_timeout,
                         retries=config.retries, retry_after=config.retry_after,
-                        proxy=config.proxy)
+                        proxy=config.proxy, agent=agent)
