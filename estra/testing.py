@@ -336,9 +336,11 @@ class MemoryRA:
                 headers: Mapping[str, str] | None = None, face: str = "est",
                 tls: DeviceTLS | None = DeviceTLS(), address: str = "192.0.2.1",
                 user: tuple[str, str] | None = None) -> Reply:
-        """One request to `face`, read whole; `user` adds a Basic Authorization."""
+        """One request to `face`, read whole, from a client that names itself (as
+        curl does: estra answers a nameless one's 401 and 202 without a body);
+        `user` adds a Basic Authorization."""
         http = self.client(face, tls if face != "scep" else None, address)
-        sent = dict(headers or {})
+        sent = {"User-Agent": "estra.testing", **(headers or {})}
         if user is not None:
             sent["Authorization"] = "Basic " + base64.b64encode(
                 ":".join(user).encode()).decode()
