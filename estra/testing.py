@@ -32,6 +32,7 @@ from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.endpoints import TCP4ClientEndpoint
 from twisted.internet.interfaces import ISSLTransport
 from twisted.internet.testing import MemoryReactorClock
+from twisted.logger import ILogObserver, formatEvent, globalLogPublisher
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 from twisted.test import iosim
@@ -59,7 +60,7 @@ from estra.store import SQLITE, Store, migrate_blocking
 from estra.tls import ChannelBinding, TrustStore
 from estra.upstream.local import LocalCA
 
-__all__ = ["MemoryRA", "DeviceTLS", "Reply", "SyncPool", "SyncThreads"]
+__all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads"]
 
 
 class SyncPool:
@@ -118,6 +119,30 @@ class _Reactor(MemoryReactorClock):
 
     def callFromThread(self, f: Callable[..., Any], *args: Any, **kw: Any) -> None:
         f(*args, **kw)
+
+
+@implementer(ILogObserver)
+class LogLines:
+    """Every log event while started, as text and fields (what a log file would show,
+    and more): a test asserts that no secret and no traceback is among them."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        self.lines.append(f"{formatEvent(event)} {event!r}")
+
+    def start(self) -> "LogLines":
+        globalLogPublisher.addObserver(self)
+        return self
+
+    def stop(self) -> str:
+        """Stop keeping events; everything kept, one event per line."""
+        globalLogPublisher.removeObserver(self)
+        return self.text()
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
 
 @implementer(IPeerTLS)

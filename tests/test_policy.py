@@ -15,14 +15,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AttributeOID, NameOID
-from twisted.logger import formatEvent, globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.auth import BASIC, Identity, Peer
 from estra.config import Profile
 from estra.errors import Forbidden
 from estra.policy import ENROLL, Policy
-from estra.testing import DeviceTLS, MemoryRA, Reply
+from estra.testing import DeviceTLS, LogLines, MemoryRA, Reply
 
 from tests import pki
 from tests.fuzzing import csr_info, extension, name_der, seq, sign_csr, tlv
@@ -91,8 +90,7 @@ class Policed:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir, self.idevid = workdir, pki.CA("Manufacturer CA")
-        self.lines: list[str] = []
-        globalLogPublisher.addObserver(self._keep)
+        self.logged = LogLines().start()
         self.ra = self.start(CONFIG)
         self.ra.add_user("alice", PASSWORD)
         self.ra.add_user("bob", PASSWORD)
@@ -103,11 +101,8 @@ class Policed:
         return MemoryRA(f'[tls]\nclient_trust = ["{self.workdir / "idevid-ca.pem"}"]\n' + config,
                         state_dir=str(self.workdir), files={"idevid-ca.pem": pem})
 
-    def _keep(self, event: dict[str, Any]) -> None:
-        self.lines.append(f"{formatEvent(event)} {event!r}")
-
     def log(self) -> str:
-        return "\n".join(self.lines)
+        return self.logged.text()
 
     def post(self, path: str, req: x509.CertificateSigningRequest,
              who: tuple[str, str] | DeviceTLS = ("alice", PASSWORD)) -> Reply:
@@ -125,8 +120,7 @@ class Policed:
         return done.stdout
 
     def stop(self) -> str:
-        globalLogPublisher.removeObserver(self._keep)
-        return self.log()
+        return self.logged.stop()
 
 
 @pytest.fixture(scope="module")
