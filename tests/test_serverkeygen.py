@@ -8,7 +8,7 @@ import base64
 import email
 import subprocess
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -19,10 +19,11 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
-from estra.testing import DeviceTLS, LogLines, MemoryRA
+from estra.testing import DeviceTLS
 from estra.wire import serial_hex
 from tests import pki
-from tests.conftest import PASSWORD, Server, estra_behind_estra, estra_cli
+from tests.conftest import Server, estra_behind_estra, estra_cli
+from tests.memory import MemoryServer
 
 ASYMMETRIC_DECRYPT_KEY_ID = x509.ObjectIdentifier("1.2.840.113549.1.9.16.2.54")
 CONFIG = """
@@ -42,36 +43,11 @@ serverkeygen = "off"
 """
 
 
-class Memory:
-    """An RA in memory with user alice, answering as `Server.post` does; keeps the log."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.logged = LogLines().start()
-        self.ra = MemoryRA(CONFIG, state_dir=str(tmp / "srv"))
-        self.ra.add_user("alice", PASSWORD)
-        self.state = Path(self.ra.settings.state_dir.path)
-        self.ca = self.state / "ca.pem"
-
-    def post(self, path: str, req: x509.CertificateSigningRequest,
-             tls: DeviceTLS | None = None) -> tuple[int, dict[str, str], bytes]:
-        """POST a CSR (base64) as alice, or as the TLS client `tls` when given."""
-        auth: dict[str, Any] = {"tls": tls} if tls else {"user": ("alice", PASSWORD)}
-        reply = self.ra.post(f"/.well-known/est/{path}", pki.b64(req),
-                             headers={"Content-Type": "application/pkcs10"}, **auth)
-        return reply.code, dict(reply.headers), reply.body
-
-    def enrollments_json(self) -> str:
-        """What `estra enrollments list --json` prints (the same store call)."""
-        import json
-        return json.dumps(self.ra.run(self.ra.store.enrollments(limit=50)), indent=2,
-                          default=str)
-
-
 @pytest.fixture
-def memory(tmp_path: Path) -> Iterator[Memory]:
-    m = Memory(tmp_path)
+def memory(tmp_path: Path) -> Iterator[MemoryServer]:
+    m = MemoryServer(CONFIG, tmp_path)
     yield m
-    m.logged.stop()
+    m.stop()
 
 
 def parts(headers: dict[str, str], body: bytes) -> list[tuple[str, bytes]]:
@@ -99,7 +75,7 @@ def check_pair(tmp: Path, pkcs8: bytes, cert: x509.Certificate) -> None:
     assert key_pub == cert_pub
 
 
-def test_key_and_certificate(memory: Memory, tmp_path: Path) -> None:
+def test_key_and_certificate(memory: MemoryServer, tmp_path: Path) -> None:
     """multipart/mixed: a real PKCS#8 key that matches the issued certificate, which
     verifies to the CA; the key is in no log and no store."""
     server = memory
@@ -123,7 +99,7 @@ def test_key_and_certificate(memory: Memory, tmp_path: Path) -> None:
     assert '"operation": "serverkeygen"' in rows
 
 
-def test_profile_key_type_and_off(memory: Memory, tmp_path: Path) -> None:
+def test_profile_key_type_and_off(memory: MemoryServer, tmp_path: Path) -> None:
     """The profile picks the key (RSA-3072 here); a profile may switch serverkeygen off (501)."""
     server = memory
     status, headers, body = server.post("rsa/serverkeygen",
@@ -137,7 +113,7 @@ def test_profile_key_type_and_off(memory: Memory, tmp_path: Path) -> None:
     assert status == 501 and b"disabled" in body
 
 
-def test_key_like_the_placeholder(memory: Memory, tmp_path: Path) -> None:
+def test_key_like_the_placeholder(memory: MemoryServer, tmp_path: Path) -> None:
     """An RSA-2048 placeholder (clients that reject a short EC key part) gets an RSA
     2048 key, an EC P-384 placeholder a P-384 key; a profile whose key rules refuse
     the placeholder's kind, or that does not follow the CSR, gets serverkeygen_key."""
@@ -157,7 +133,7 @@ def test_key_like_the_placeholder(memory: Memory, tmp_path: Path) -> None:
         check_pair(tmp_path, pkcs8, cert)
 
 
-def rsa_device(server: Memory, tmp: Path) -> tuple[Path, Path, x509.Certificate]:
+def rsa_device(server: MemoryServer, tmp: Path) -> tuple[Path, Path, x509.Certificate]:
     """An RSA key-encipherment certificate enrolled through the RA, as files."""
     key = rsa.generate_private_key(65537, 2048)
     status, _, body = server.post("simpleenroll", pki.csr(key, pki.name("sealed-dev")))
@@ -178,7 +154,7 @@ def decrypt(tmp: Path, envelope: bytes, cert: Path, key: Path) -> bytes:
     return package[2 + width:2 + width + int.from_bytes(package[2:2 + width], "big")]
 
 
-def test_encrypted_key_delivery(memory: Memory, tmp_path: Path) -> None:
+def test_encrypted_key_delivery(memory: MemoryServer, tmp_path: Path) -> None:
     """AsymmetricDecryptKeyIdentifier in the CSR, or a profile that demands it: the key
     arrives as CMS EnvelopedData to the TLS client certificate; openssl cms decrypts it."""
     server = memory
