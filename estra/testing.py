@@ -20,7 +20,9 @@ Nothing here starts a thread, opens a socket or reads the real clock.
 from __future__ import annotations
 
 import base64
+import os
 import sqlite3
+import subprocess
 import tempfile
 import time
 from typing import Any, Callable, Mapping
@@ -68,8 +70,10 @@ class SyncPool:
     each interaction runs and commits (or rolls back) before it returns."""
 
     def __init__(self, path: str = ":memory:") -> None:
-        self.conn = sqlite3.connect(path, check_same_thread=False)
+        self.conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self.path = path
+        if path != ":memory:":      # as estra's store: operator commands may share the file
+            self.conn.execute("PRAGMA journal_mode=WAL")
 
     def runInteraction(self, fn: Callable[..., Any], *args: Any) -> Deferred[Any]:
         try:
@@ -84,7 +88,7 @@ class SyncPool:
         return self.runInteraction(lambda c: c.execute(sql, args).fetchall())
 
     # what `estra.store.run_blocking` asks of a pool: a connection of its own
-    dbapi, connkw, openfun = sqlite3, {"check_same_thread": False}, None
+    dbapi, connkw, openfun = sqlite3, {"check_same_thread": False, "timeout": 30}, None
 
     @property
     def connargs(self) -> tuple[str]:
@@ -323,6 +327,15 @@ class MemoryRA:
     def add_user(self, name: str, password: str) -> None:
         """An htpasswd user (bcrypt at the lowest cost: tests, not secrets)."""
         set_line(self.settings.htpasswd, name, hash_password(password, rounds=4))
+
+    def stored_bytes(self) -> bytes:
+        """The store's files as they lie on disk (database, then write-ahead log), read
+        by another process: closing a descriptor of the file in this one would drop
+        SQLite's POSIX locks, and an operator command would then delete the live log."""
+        db = self.settings.state_dir.child("estra.db").path
+        paths = [p for p in (db, db + "-wal") if os.path.exists(p)]
+        return subprocess.run(["cat", *paths], capture_output=True, check=True,
+                              timeout=30).stdout
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` pass on the RA's clock (and run what is due)."""

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import base64
 import datetime
+import http.client
 import json
 import os
 import re
 import sqlite3
+import ssl
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -39,12 +41,11 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import AttributeOID, ExtendedKeyUsageOID
 
 from estra import cmc
-from estra.revocation import revoke
 from estra.testing import DeviceTLS, LogLines, MemoryRA
 from estra import scep_message as sm
 from estra.wire import serial_hex
 from tests import pki
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Server, estra_cli
 
 CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
 PROFILES = ("default", "strict", "codes", "cb")
@@ -315,9 +316,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                "ra-revoked": signed_by(ra_ca, "ra-gone", CMC_RA)}
     write_crl(tmp / "boot.crl", boot, revoked["bootstrap-revoked"].cert)
     write_crl(tmp / "ra-ca.crl", ra_ca, revoked["ra-revoked"].cert)
-    ra = MemoryRA(CONFIG.format(boot=boot.write(tmp, "boot"), ra=ra_ca.write(tmp, "ra-ca"),
-                                boot_crl=tmp / "boot.crl", ra_crl=tmp / "ra-ca.crl"),
-                  state_dir=str(tmp / "srv"),
+    config = CONFIG.format(boot=boot.write(tmp, "boot"), ra=ra_ca.write(tmp, "ra-ca"),
+                           boot_crl=tmp / "boot.crl", ra_crl=tmp / "ra-ca.crl")
+    (tmp / "estra.toml").write_text(config)            # for the operator commands
+    ra = MemoryRA(config, state_dir=str(tmp / "srv"),
                   files={"state/ca.pem": ca.cert.public_bytes(pki.PEM),
                          "state/ca.key": pki.key_pem(ca.key)})
     ra.add_user("alice", PASSWORD)
@@ -385,10 +387,10 @@ def credentials(w: World, profile: str) -> dict[str, Credential]:
     def revoked_here() -> Credential:
         cred = issued(profile)
         assert cred.cert is not None
-        ra = w.ra          # what `estra revoke SERIAL --reason keyCompromise` does
-        done = ra.run(revoke(ra.reactor, ra.store, ra.settings, ra.ca,
-                             cred.cert.serial_number, "keyCompromise", "operator", ra.clock))
-        assert not isinstance(done, str) and done.code == 0, done
+        done = estra_cli("--config", str(w.tmp / "estra.toml"), "--state-dir",
+                         w.ra.settings.state_dir.path, "revoke", f"{cred.cert.serial_number:x}",
+                         "--reason", "keyCompromise")
+        assert done.returncode == 0, done.stderr
         return cred
 
     def server_only(cn: str) -> Credential:
@@ -533,3 +535,56 @@ def test_bootstrap_cmcra_is_not_an_ra(world: World) -> None:
                       default=str)
     assert '"identity": "bootstrap:' in rows and ':idev-ra"' in rows
     assert '"identity": "ra:' in rows and ':ra-1"' in rows
+
+
+def est_over_tls(server: Server, profile: str, op: str, cred: Credential, tmp: Path) -> str:
+    """One EST cell against a real estra, with Python's `ssl` as the device (TLS 1.2
+    for `cb`, whose binding is tls-unique)."""
+    ctx = ssl.create_default_context(cafile=str(server.ca))
+    if profile == "cb":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    if cred.cert is not None:
+        ctx.load_cert_chain(*pki.write_pair(tmp, f"cred-{cred.cert.serial_number}", cred.cert,
+                                            cred.key))
+    conn = http.client.HTTPSConnection("localhost", server.port, context=ctx, timeout=30)
+    try:
+        conn.connect()
+        headers = {"User-Agent": "matrix"}
+        if cred.password is not None:
+            token = base64.b64encode(f"alice:{cred.password}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        path = "/.well-known/est/" + ("" if profile == "default" else profile + "/") + op
+        if op in ("cacerts", "csrattrs"):
+            conn.request("GET", path, headers=headers)
+            return str(conn.getresponse().status)
+        challenge = None
+        if profile == "cb" and cred.password is not None:
+            assert conn.sock is not None
+            unique = conn.sock.get_channel_binding("tls-unique")  # type: ignore[attr-defined]
+            challenge = base64.b64encode(unique).decode()
+        key = pki.ec_key()
+        conn.request("POST", path, body=pki.b64(request(key, cred.name, challenge)),
+                     headers={**headers, "Content-Type": "application/pkcs10"})
+        return str(conn.getresponse().status)
+    finally:
+        conn.close()
+
+
+def test_smoke_rows_over_real_tls(world: World, start_estra: Callable[..., Server],
+                                  tmp_path: Path) -> None:
+    """The in-memory matrix reads TLS facts through the seam in `estra.est.peer_of`; a
+    real estra over real TLS gives the same cells where the facts come from pyOpenSSL:
+    a client certificate (bootstrap, default) and tls-unique (basic, cb)."""
+    config = (world.tmp / "estra.toml").read_text()
+    server = start_estra(config)
+    server.add_user("alice")
+    boot = world.boot  # type: ignore[attr-defined]
+    rows = {("bootstrap", "default"): signed_by(boot, "idev-smoke"),
+            ("basic", "cb"): Credential("alice", password=PASSWORD),
+            ("none", "cb"): Credential("anon")}
+    ops = EST_OPS[:5]               # no fullcmc: its body needs no TLS fact the others do not
+    for (state, profile), cred in rows.items():
+        cells = [est_over_tls(server, profile, op, cred, tmp_path) for op in ops]
+        assert cells == EXPECTED[state][profile].split()[:5], (state, profile, cells)
+    log = server.stop()
+    assert "Traceback" not in log and PASSWORD not in log

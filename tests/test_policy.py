@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import json
 import subprocess
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -94,6 +96,7 @@ class Policed:
         self.ra = self.start(CONFIG)
         self.ra.add_user("alice", PASSWORD)
         self.ra.add_user("bob", PASSWORD)
+        self.state = Path(self.ra.settings.state_dir.path)
 
     def start(self, config: str) -> MemoryRA:
         """An RA on the module's state directory (again: a restart)."""
@@ -107,17 +110,12 @@ class Policed:
     def post(self, path: str, req: x509.CertificateSigningRequest,
              who: tuple[str, str] | DeviceTLS = ("alice", PASSWORD)) -> Reply:
         """POST a CSR (base64) from 127.0.0.1 as alice, as another user or as a TLS
-        client certificate."""
+        client certificate; the RA's clock first catches up with the operator commands'."""
+        self.ra.advance(max(0.0, time.time() - self.ra.clock()))
         return self.ra.post(f"/.well-known/est/{path}", pki.b64(req),
                             headers={"Content-Type": "application/pkcs10"},
                             address="127.0.0.1",
                             **({"user": who} if isinstance(who, tuple) else {"tls": who}))
-
-    def cli(self, *args: str) -> str:
-        """An operator command's table (the real `estra`, a process, on the same store)."""
-        done = estra_cli("--state-dir", str(self.ra.settings.state_dir.path), *args)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
 
     def stop(self) -> str:
         return self.logged.stop()
@@ -220,15 +218,12 @@ def test_extension_rules(server: Policed, tmp_path: Path) -> None:
             "extension-forbidden")
 
 
-def issue_code(server: Policed, ttl: float = 3600) -> dict[str, Any]:
-    """What `estra codes issue --identity basic:alice --json` issues (the same store call)."""
-    code_id, code = server.ra.run(server.ra.store.issue_code("basic:alice", ttl))
-    return {"id": code_id, "code": code}
-
-
 def test_one_time_code_used_once(server: Policed, tmp_path: Path) -> None:
     """A code enrolls once for its identity; reuse, wrong identity and absence are refused."""
-    code = issue_code(server)["code"]
+    done = estra_cli("--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice",
+                     "--ttl", "1h", "--json")
+    assert done.returncode == 0, done.stderr
+    code = json.loads(done.stdout)["code"]
     refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN), "one-time-code")
     refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN, challenge=code),
             "one-time-code", BOB)
@@ -236,20 +231,20 @@ def test_one_time_code_used_once(server: Policed, tmp_path: Path) -> None:
     refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN, challenge=code),
             "one-time-code")
     assert code not in server.log()
-    assert code.encode() not in (server.ra.settings.state_dir.child("estra.db")
-                                 .getContent())
-    listed = server.ra.run(server.ra.store.codes())
-    assert listed[0]["used_by"] == "127.0.0.1"
+    assert code.encode() not in server.ra.stored_bytes()
+    listed = estra_cli("--state-dir", str(server.state), "codes", "list", "--json")
+    assert json.loads(listed.stdout)[0]["used_by"] == "127.0.0.1"
 
 
 def test_revoked_and_expired_codes(server: Policed, tmp_path: Path) -> None:
     """A revoked code and an expired code are refused."""
-    revoked = issue_code(server)
-    assert server.ra.run(server.ra.store.revoke_code(revoked["id"]))
+    issue = ["--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice", "--json"]
+    revoked = json.loads(estra_cli(*issue).stdout)
+    assert estra_cli("--state-dir", str(server.state), "codes", "revoke",
+                     "--id", str(revoked["id"])).returncode == 0
     refuses(server, tmp_path, "code/simpleenroll",
             build(pki.ec_key(), CN, challenge=revoked["code"]), "one-time-code")
-    expired = issue_code(server, ttl=0)
-    server.ra.advance(1)
+    expired = json.loads(estra_cli(*issue[:-1], "--ttl", "0", "--json").stdout)
     refuses(server, tmp_path, "code/simpleenroll",
             build(pki.ec_key(), CN, challenge=expired["code"]), "one-time-code")
 
@@ -312,17 +307,6 @@ def test_identity_placeholder_from_idevid(server: Policed, tmp_path: Path) -> No
             "subject-pattern")          # Basic identities have no certificate serialNumber
 
 
-def pending(ra: MemoryRA) -> list[dict[str, Any]]:
-    """What `estra pending list --json` lists (the same store call)."""
-    rows: list[dict[str, Any]] = ra.run(ra.store.pending())
-    return rows
-
-
-def decide(ra: MemoryRA, row: dict[str, Any], approve: bool, reason: str = "") -> bool:
-    """`estra approve ID` / `estra reject ID --reason ...` (the same store call)."""
-    return ra.run(ra.store.decide(row["id"], approve, reason, "operator")) is not None
-
-
 def test_manual_approval_round_trip(server: Policed, tmp_path: Path) -> None:
     """202 + Retry-After until an operator approves; the retry (new TLS session, same key)
     gets the certificate; a rejected request gets 403 with the operator's reason."""
@@ -330,20 +314,24 @@ def test_manual_approval_round_trip(server: Policed, tmp_path: Path) -> None:
     req = build(key, pki.name("held"))
     reply = server.post("manual/simpleenroll", req)
     assert reply.code == 202 and reply.headers["retry-after"] == "5", reply.body
-    listed = pending(server.ra)
+    listed = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
+                                  "--json").stdout)
     mine = [row for row in listed if row["subject"] == "CN=held"]
     assert len(mine) == 1 and mine[0]["identity"] == "basic:alice"
     assert server.post("manual/simpleenroll", build(key, pki.name("held"))).code == 202
-    table = server.cli("pending", "list")
+    table = estra_cli("--state-dir", str(server.state), "pending", "list").stdout
     assert "CN=held" in table and "IDENTITY" in table
-    assert decide(server.ra, mine[0], True)
+    assert estra_cli("--state-dir", str(server.state), "approve", str(mine[0]["id"])).returncode == 0
     cert = accepts(server, tmp_path, "manual/simpleenroll", build(key, pki.name("held")))
     assert cert.subject == pki.name("held")
 
     other = pki.ec_key()
     assert server.post("manual/simpleenroll", build(other, pki.name("nope"))).code == 202
-    nope = next(row for row in pending(server.ra) if row["subject"] == "CN=nope")
-    assert decide(server.ra, nope, False, "not on the asset list")
+    pending = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
+                                   "--json").stdout)
+    nope = next(row for row in pending if row["subject"] == "CN=nope")
+    assert estra_cli("--state-dir", str(server.state), "reject", str(nope["id"]),
+                     "--reason", "not on the asset list").returncode == 0
     refuses(server, tmp_path, "manual/simpleenroll", build(other, pki.name("nope")), "approval")
     reply = server.post("manual/simpleenroll", build(other, pki.name("nope")))
     assert b"not on the asset list" in reply.body
@@ -353,11 +341,12 @@ def test_enrollments_are_recorded_with_their_rule(server: Policed, tmp_path: Pat
     """Each decision is in the store with the rule that made it; the CLI lists them."""
     refuses(server, tmp_path, "ext/simpleenroll", build(pki.ec_key(), pki.name("audit")),
             "extension-required")
-    rows = server.ra.run(server.ra.store.enrollments(None, "rejected", "ext"))
+    rows = json.loads(estra_cli("--state-dir", str(server.state), "enrollments", "list",
+                                "--label", "ext", "--decision", "rejected", "--json").stdout)
     assert rows[0]["rule"] == "extension-required" and rows[0]["subject"] == "CN=audit"
     assert rows[0]["identity"] == "basic:alice" and rows[0]["method"] == "basic"
-    table = server.cli("enrollments", "list", "--since", "1h")
-    assert "DECISION" in table and "issued" in table
+    table = estra_cli("--state-dir", str(server.state), "enrollments", "list", "--since", "1h")
+    assert "DECISION" in table.stdout and "issued" in table.stdout
 
 
 def test_csrattrs_follow_policy(server: Policed) -> None:
@@ -381,8 +370,11 @@ def test_store_survives_restart(server: Policed, tmp_path: Path) -> None:
     key = pki.ec_key()
     assert server.post("manual/simpleenroll", build(key, pki.name("restart"))).code == 202
     server.ra = server.start(CONFIG)
-    held = next(row for row in pending(server.ra) if row["subject"] == "CN=restart")
-    assert decide(server.ra, held, True)
+    pending = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
+                                   "--json").stdout)
+    held = next(row for row in pending if row["subject"] == "CN=restart")
+    assert estra_cli("--state-dir", str(server.state), "approve",
+                     str(held["id"])).returncode == 0
     accepts(server, tmp_path, "manual/simpleenroll", build(key, pki.name("restart")))
 
 

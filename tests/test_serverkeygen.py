@@ -94,7 +94,7 @@ def test_key_and_certificate(memory: MemoryServer, tmp_path: Path) -> None:
     assert openssl("verify", "-CAfile", str(server.ca), str(tmp_path / "c.pem")).endswith(b"OK\n")
     key_b64 = base64.b64encode(pkcs8)[:40]
     assert key_b64.decode() not in server.logged.text()
-    assert pkcs8[-32:] not in (server.state / "estra.db").read_bytes()
+    assert pkcs8[-32:] not in server.ra.stored_bytes()
     rows = server.enrollments_json()
     assert '"operation": "serverkeygen"' in rows
 
