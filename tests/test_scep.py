@@ -54,7 +54,8 @@ class MemoryScep:
 
     def __init__(self, config: str, where: Path, files: dict[str, bytes]) -> None:
         self.ra = MemoryRA(config, state_dir=str(where), files=files)
-        self.ca = Path(self.ra.settings.state_dir.path) / "ca.pem"
+        self.state = Path(self.ra.settings.state_dir.path)
+        self.ca = self.state / "ca.pem"
 
 
 def fetch(server: "Server | MemoryScep", path: str, data: bytes | None = None,
