@@ -1,8 +1,8 @@
-"""Security issue #9 on the SCEP front end (mostly on the in-memory RA, estra.testing;
-the challenge-at-rest and forged-log tests on `twistd estra`): no padding oracle, no challenge at rest,
+"""Security issue #9 on the SCEP front end: no padding oracle, no challenge at rest,
 transactions that belong to their signer and commit with their enrollment, nothing
 spent on a request that cannot be answered, log lines and metric labels a client
-cannot forge."""
+cannot forge.  On the in-memory RA (estra.testing) except the challenge-at-rest and
+forged-log-line tests, which read a running estra's files and log."""
 
 from __future__ import annotations
 
