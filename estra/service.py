@@ -353,7 +353,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
                 settings.tls_cert, settings.tls_key,
                 [c for f in settings.console.operator_trust for c in load_pem_certs(f)])
         listeners.build("admin.listen", "admin", admin_root(store, console or None),
-                        16384 if console else 1024, operator_tls,
+                        admin_max_body(console), operator_tls,
                         _admin_ready(operator_tls is not None)).setServiceParent(top)
     return top
 
@@ -380,6 +380,11 @@ class Shared:
     store: Any
     issued: TrustStore              # embedded CA + upstream chains, kept by _IssuerSync
     scep: bool                      # this process serves SCEP (scep.listen is restart-only)
+
+
+def admin_max_body(console: Any) -> int:
+    """The admin listener's request body cap: the console's forms, or none of them."""
+    return 16384 if console else 1024
 
 
 def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:

@@ -14,7 +14,8 @@ tls-exporter, peer address) are given per client as a `DeviceTLS`, which
     reply = ra.post("/.well-known/est/simpleenroll", csr_b64, user=("alice", "pw"))
     assert reply.code == 200
 
-Nothing here starts a thread, opens a socket or reads the real clock.
+Nothing here starts a thread or opens a socket, and the clock reads the real time
+only once, to start from it.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ from estra.listeners import connection_limits
 from estra.ra import RegistrationAuthority
 from estra.reload import Generation, GenerationRoot, Holder
 from estra.scep_message import Signer
-from estra.service import Shared, build_generation, console_tree, scep_signer
+from estra.service import (Shared, admin_max_body, build_generation, console_tree,
+                           scep_signer)
 from estra.state import Prepared, open_state, set_line
 from estra.store import SQLITE, Store, migrate_blocking
 from estra.tls import ChannelBinding, TrustStore
@@ -267,7 +269,6 @@ class MemoryRA:
         self.reactor.advance(time.time() if now is None else now)
         self.clock = self.reactor.seconds
         where = FilePath(state_dir or tempfile.mkdtemp(prefix="estra-memory-"))
-        self.base = where
         for name, content in (files or {}).items():        # private: keys among them
             target = where.preauthChild(name)
             target.parent().makedirs(ignoreExistingDirectory=True)
@@ -281,15 +282,15 @@ class MemoryRA:
         migrate_blocking(self.store)
         self.threads = SyncThreads()
         self.shared = Shared(self.reactor, self.clock, self.prepared.ca, self.threads,  # type: ignore[arg-type]
-                              self.store, TrustStore("issuing CA", self.prepared.ca.anchors()),
-                              scep=True)
+                             self.store, TrustStore("issuing CA", self.prepared.ca.anchors()),
+                             scep=True)
         self.holder = Holder(build_generation(self.shared, self.settings))
         limits = connection_limits(self.settings)
         roots = _faces(self.holder)
         console = console_tree(self.shared, self.settings, self.holder)
         roots["admin"] = admin_root(self.store, console)
         bodies = {"est": self.settings.max_body, "scep": self.settings.max_body,
-                  "admin": 16384 if console else 1024}         # as estra.service builds them
+                  "admin": admin_max_body(console)}
         self._faces = {name: _Face(make_site(root, bodies[name], limits, self.reactor, name),
                                    "https://" if name == "est" else "http://")
                        for name, root in roots.items()}
