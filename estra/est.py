@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any, Awaitable, Callable
 
+from cryptography import x509
 from twisted.internet.interfaces import ISSLTransport
 from twisted.web.resource import Resource
 from twisted.web.server import Request
+from zope.interface import Interface
 
 from estra import keygen, wire
 from estra.auth import BASIC, Identity, Peer
@@ -20,13 +22,24 @@ from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request,
                         respond, run_async)
 from estra.policy import ENROLL, REENROLL
 from estra.ra import RegistrationAuthority
-from estra.tls import channel_binding, peer_chain
+from estra.tls import ChannelBinding, channel_binding, peer_chain
 
-__all__ = ["est_root", "peer_of"]
+__all__ = ["est_root", "peer_of", "IPeerTLS"]
 
 log = SafeLogger()
 _B64 = {"Content-Transfer-Encoding": "base64"}
 Handler = Callable[["Operation", Request, Profile, dict[str, Any]], Awaitable[None]]
+
+
+class IPeerTLS(Interface):
+    """What a TLS connection proved about its peer, for a connection that is not a
+    pyOpenSSL one: estra.testing's in-memory device connections provide it."""
+
+    def peer_chain() -> list[x509.Certificate]:
+        """The client's certificate then the other certificates it sent."""
+
+    def channel_binding() -> ChannelBinding:
+        """The session's tls-unique / tls-exporter values."""
 
 
 def peer_of(request: Request, with_binding: bool) -> Peer:
@@ -37,8 +50,12 @@ def peer_of(request: Request, with_binding: bool) -> Peer:
     binding = None
     if ISSLTransport.providedBy(transport):
         conn = transport.getHandle()  # type: ignore[attr-defined]
-        chain = peer_chain(conn)
-        binding = channel_binding(conn) if with_binding else None
+        if IPeerTLS.providedBy(conn):              # the seam estra.testing uses
+            chain = conn.peer_chain()
+            binding = conn.channel_binding() if with_binding else None
+        else:
+            chain = peer_chain(conn)
+            binding = channel_binding(conn) if with_binding else None
     addr = request.getClientAddress()
     host = getattr(addr, "host", None)           # (no repr of the address made per request)
     return Peer(address=str(addr) if host is None else host, chain=tuple(chain),

@@ -335,7 +335,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     if settings.crl_url and singletons:
         crl_service(reactor, settings, store, prepared.ca, clock,
                     listeners).setServiceParent(top)
-    shared = _Shared(reactor, clock, prepared.ca, pool, store,
+    shared = Shared(reactor, clock, prepared.ca, pool, store,
                      TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
     holder = Holder(build_generation(shared, settings))
     _Upstreams(holder).setServiceParent(top)
@@ -357,13 +357,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
         if singletons:
             nonce_sweeper(reactor, store).setServiceParent(top)
     if settings.admin_listen and singletons:
-        console = settings.console and console_root(
-            reactor, settings.console, store, pool, clock, _CurrentCAs(holder),
-            lambda: holder.current.settings.htpasswd,
-            lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
-                                              prepared.ca, serial, reason, by, clock),
-            lambda: [*prepared.ca.anchors(), *prepared.ca.rollover, *shared.issued.anchors,
-                     *(c for f in settings.client_trust for c in load_pem_certs(f))])
+        console = console_tree(shared, settings, holder)
         operator_tls = None
         if settings.console and settings.console.tls:     # the console over the RA's cert
             operator_tls = ServerTLS(
@@ -372,7 +366,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
         listeners.build("admin.listen", "admin",
                         admin_root(store, console or None,
                                    lambda: holder.current.cas.values()),
-                        16384 if console else 1024, operator_tls,
+                        admin_max_body(console), operator_tls,
                         _admin_ready(operator_tls is not None)).setServiceParent(top)
     return top
 
@@ -397,7 +391,7 @@ def open_migrated_store(settings: Settings, clock: Any) -> Any:
 
 
 @frozen
-class _Shared:
+class Shared:
     """What every configuration generation uses and a reload keeps."""
 
     reactor: Any
@@ -409,7 +403,27 @@ class _Shared:
     scep: bool                      # this process serves SCEP (scep.listen is restart-only)
 
 
-def build_generation(shared: _Shared, settings: Settings) -> Generation:
+def admin_max_body(console: Any) -> int:
+    """The admin listener's request body cap: the console's forms, or none of them."""
+    return 16384 if console else 1024
+
+
+def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
+    """The operator console's resource tree (None without [console]); it acts on the
+    generation `holder` has when a request comes (users, CAs, revocation)."""
+    if not settings.console:
+        return None
+    reactor, store, clock, ca = shared.reactor, shared.store, shared.clock, shared.ca
+    return console_root(
+        reactor, settings.console, store, shared.pool, clock, _CurrentCAs(holder),
+        lambda: holder.current.settings.htpasswd,
+        lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
+                                          ca, serial, reason, by, clock),
+        lambda: [*ca.anchors(), *ca.rollover, *shared.issued.anchors,
+                 *(c for f in settings.client_trust for c in load_pem_certs(f))])
+
+
+def build_generation(shared: Shared, settings: Settings) -> Generation:
     """Every per-configuration object, built from `settings`; raises if any file or
     upstream setting cannot be used (a reload then keeps the running generation)."""
     reactor, clock, ca = shared.reactor, shared.clock, shared.ca
@@ -448,7 +462,7 @@ class _Reloader:
     """Builds a whole new generation from the configuration file, then swaps it in;
     also brings in a rollover of the embedded CA (its files, or the store's record)."""
 
-    def __init__(self, shared: _Shared, holder: Holder, tls: ServerTLS,
+    def __init__(self, shared: Shared, holder: Holder, tls: ServerTLS,
                  sync: "_IssuerSync", follower: CaFollower) -> None:
         self.shared, self.holder, self.tls, self.sync = shared, holder, tls, sync
         self.follower = follower

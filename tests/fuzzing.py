@@ -21,7 +21,6 @@ from ipaddress import ip_address
 import hashlib
 import random
 import re
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -31,30 +30,25 @@ from cryptography import x509
 from cryptography.x509 import ocsp
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from twisted.internet.defer import Deferred, fail, succeed
-from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
+from twisted.internet.defer import Deferred
 from twisted.python.filepath import FilePath
+from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
 from zope.interface import provider
 
 from estra import auth, cmc, keygen, wire
 from estra import scep_message as sm
-from estra.auth import Authenticator, Htpasswd, Identity, Peer, hash_password
-from estra.throttle import LoginThrottle, ThrottleSettings
-from estra.tls import TrustStore
-from estra.config import settings_from_string
+from estra.auth import Htpasswd, Identity, Peer, hash_password
 from estra.errors import EstError
 from estra.admin import admin_root
 from estra.console.operators import Roles
 from estra.console.resource import COOKIE, Console, token_hash
-from estra.est import est_root
+from estra.http import make_site
 from estra.ocsp import OcspResource, OcspResponder
-from estra.fullcmc import FullCmc
-from estra.http import EstRequest, make_site
-from estra.policy import ENROLL, Policy
-from estra.ra import RegistrationAuthority, key_fingerprint
+from estra.policy import ENROLL
+from estra.ra import key_fingerprint
 from estra.revocation import CrlPublisher, CrlResource, Published, Revocation
-from estra.scep import ScepFrontEnd, scep_root
-from estra.store import SQLITE, Store, _migrate
+from estra.testing import MemoryRA, SyncThreads
+from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.upstream.local import LocalCA
 from tests import pki
 
@@ -62,6 +56,11 @@ CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
 USER, PASSWORD = "alice", "fuzz horse"
 SCEP_PASSWORD = "sesame"
 CONFIG = f"""
+[auth]                      # generous: the fuzzer reaches bcrypt, not 429s, for every input
+address_failures = 1000000000
+user_failures = 1000000000
+max_pending_checks = 1000000000
+
 [profiles.default]
 scep_password = "{SCEP_PASSWORD}"
 
@@ -338,48 +337,6 @@ def refit(der: bytes) -> bytes:
 # -- the RA in memory ---------------------------------------------------------------------
 
 
-class SyncPool:
-    """adbapi's ConnectionPool interface over one in-memory SQLite, synchronously."""
-
-    def __init__(self) -> None:
-        self.conn = sqlite3.connect(":memory:", check_same_thread=False)
-
-    def runInteraction(self, fn: Callable[..., Any], *args: Any) -> Deferred[Any]:
-        try:
-            result = fn(self.conn.cursor(), *args)
-        except Exception:
-            self.conn.rollback()
-            return fail()
-        self.conn.commit()
-        return succeed(result)
-
-    def runQuery(self, sql: str, args: Any = ()) -> Deferred[Any]:
-        return self.runInteraction(lambda c: c.execute(sql, args).fetchall())
-
-    def start(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class _SyncThreads:
-    """A thread pool and reactor for Htpasswd that run bcrypt right away."""
-
-    def callInThreadWithCallback(self, on_result: Callable[..., Any], f: Callable[..., Any],
-                                 *args: Any) -> None:
-        try:
-            result = f(*args)
-        except Exception:
-            from twisted.python.failure import Failure
-            on_result(False, Failure())
-        else:
-            on_result(True, result)
-
-    def callFromThread(self, f: Callable[..., Any], *args: Any) -> None:
-        f(*args)
-
-
 def site_stub(root: Any, protocol: str, max_body: int = 64 * 1024) -> Any:
     """A StubTreq whose in-memory server is `make_site(root)`: estra's Site, requests
     and channel, as a listener serves them."""
@@ -388,13 +345,6 @@ def site_stub(root: Any, protocol: str, max_body: int = 64 * 1024) -> Any:
     agent = stub._agent
     agent._serverFactory = make_site(root, max_body, reactor=agent._memoryReactor,
                                      protocol=protocol)
-    return stub
-
-
-def _with_estra_requests(stub: Any) -> Any:
-    """`stub` with its in-memory Site making estra's requests (body cap, header checks)."""
-    stub._agent._serverFactory.requestFactory = type(
-        "EstRequest", (EstRequest,), {"max_body": 64 * 1024})
     return stub
 
 
@@ -419,48 +369,35 @@ class ErrorLog:
 
 
 class World:
-    """One RA in memory with valid seed messages for every target."""
+    """One RA in memory (estra.testing.MemoryRA, the production wiring) with valid seed
+    messages for every target."""
 
     def __init__(self) -> None:
-        from treq.testing import StubTreq
-        self.clock = time.time
         self.tmp = Path(tempfile.mkdtemp(prefix="estra-fuzz-"))
         ca = pki.CA("estra fuzz CA")
-        self.ca = LocalCA(ca.key, ca.cert, self.clock)
-        settings = settings_from_string(CONFIG, state_dir=str(self.tmp))
-        self.profiles = settings.profiles
-        self.profile = self.profiles["default"]
-        (self.tmp / "htpasswd").write_text(f"{USER}:{hash_password(PASSWORD, rounds=4)}\n")
-        threads = _SyncThreads()
-        htpasswd = Htpasswd(FilePath(str(self.tmp / "htpasswd")), threads,  # type: ignore[arg-type]
-                            threads, self.clock)  # type: ignore[arg-type]
-        issued, boot = TrustStore("issuing CA", [ca.cert]), TrustStore("bootstrap", [])
-        pool = SyncPool()
-        self.store = Store(pool, SQLITE, self.clock)  # type: ignore[arg-type]
-        _migrate(pool.conn.cursor(), SQLITE)
-        pool.conn.commit()
-        # the throttle is generous: the fuzzer reaches bcrypt, not 429s, for every input
-        throttle = LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock)
-        authenticator = Authenticator(issued, boot, htpasswd, "estra", self.clock,
-                                      self.store.standing, throttle=throttle)
-        self.ra = RegistrationAuthority(authenticator,
-                                        Policy(self.clock), {"local": self.ca}, self.store,
-                                        self.clock)
-        self.fullcmc = FullCmc(self.ra, (ca.key, ca.cert), self.clock)
         scep_key = rsa.generate_private_key(65537, 1024)   # 1024: four times the inputs/s
-        self.scep_signer = sm.Signer(
-            self.ca.issue(pki.name("estra fuzz SCEP RA"), scep_key.public_key(), [], [], 30),
-            scep_key)
-        self.est = _with_estra_requests(StubTreq(est_root(self.ra, self.profiles,
-                                                          self.fullcmc)))
-        self.scep = _with_estra_requests(StubTreq(scep_root(
-            ScepFrontEnd(self.ra, self.scep_signer, {}), self.profiles, settings.scep_paths)))
+        scep_cert = LocalCA(ca.key, ca.cert, time.time).issue(
+            pki.name("estra fuzz SCEP RA"), scep_key.public_key(), [], [], 30)
+        self.memory = MemoryRA(CONFIG, state_dir=str(self.tmp), files={
+            "state/ca.pem": ca.cert.public_bytes(pki.PEM), "state/ca.key": pki.key_pem(ca.key),
+            "state/scep-ra.pem": scep_cert.public_bytes(pki.PEM),
+            "state/scep-ra.key": pki.key_pem(scep_key)})
+        self.memory.add_user(USER, PASSWORD)
+        self.clock = self.memory.clock
+        self.ca, self.store = self.memory.ca, self.memory.store
+        self.profiles = self.memory.settings.profiles
+        self.profile = self.profiles["default"]
+        self.ra = self.memory.ra
+        self.fullcmc = self.memory.fullcmc
+        self.scep_signer = self.memory.scep_signer
+        self.est = self.memory.client("est")
+        self.scep = self.memory.client("scep", tls=None)
         publisher = CrlPublisher(self.store, self.ca, self.clock, 86400.0)
         self.ocsp_responder = OcspResponder(self.store, self.ca, self.clock)
         published = Published("/crl/ca.crl", CrlResource(publisher))
         published.ocsp = ("/ocsp", OcspResource(self.ocsp_responder, "/ocsp"))
         self.crl = site_stub(published, "crl")
-        self.admin = site_stub(admin_root(self.store, self._console(threads)), "admin", 16384)
+        self.admin = site_stub(admin_root(self.store, self._console(SyncThreads())), "admin", 16384)
         self.identity = Identity(auth.BASIC, USER, "", Peer("192.0.2.1", (), None, None))
         self.basic = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         self._seeds()
@@ -570,8 +507,7 @@ class World:
 
     def resolve(self, d: Deferred[Any], what: str) -> Any:
         """The result of `d`, which must have fired already (the world is synchronous)."""
-        self.est.flush()
-        self.scep.flush()
+        self.memory.flush()
         self.crl.flush()
         self.admin.flush()
         results: list[Any] = []

@@ -100,9 +100,15 @@ def b64(obj: x509.Certificate | x509.CertificateSigningRequest, wrap: bool = Tru
     return b"".join(text[i:i + 64] + b"\n" for i in range(0, len(text), 64))
 
 
+def key_pem(key: object) -> bytes:
+    """`key` as unencrypted PKCS#8 PEM."""
+    pem: bytes = key.private_bytes(PEM, serialization.PrivateFormat.PKCS8,  # type: ignore[attr-defined]
+                                   serialization.NoEncryption())
+    return pem
+
+
 def write_key(path: Path, key: object) -> Path:
-    path.write_bytes(key.private_bytes(PEM, serialization.PrivateFormat.PKCS8,  # type: ignore[attr-defined]
-                                       serialization.NoEncryption()))
+    path.write_bytes(key_pem(key))
     return path
 
 

@@ -20,7 +20,7 @@ from estra.ra import RegistrationAuthority
 from estra.store import MIGRATIONS, SQLITE, Store, _migrate
 from estra.upstream.local import LocalCA
 from tests import pki
-from tests.fuzzing import SyncPool
+from estra.testing import SyncPool
 
 CONFIG = """
 [profiles.manual]

@@ -1,8 +1,10 @@
 """The authorization matrix: every operation x every authentication state x four profiles.
 
-One real estra (twistd, loopback TLS, SCEP on plain HTTP) and a Python client
-that speaks EST over `ssl` (with client certificates and tls-unique) and SCEP
-with estra's own message codec.  Each cell is the exact answer expected:
+One estra in memory (estra.testing: the production wiring, the EST and SCEP
+resources behind an in-memory agent) and a client that speaks EST as a device
+with its TLS facts injected per connection (client certificate, tls-unique or
+tls-exporter) and SCEP with estra's own message codec.  Each cell is the exact
+answer expected:
 
   200 204 401 403   HTTP status (EST)
   ok / fail         /fullcmc: HTTP 200 carrying a CMC success / failed status
@@ -24,10 +26,10 @@ import base64
 import datetime
 import http.client
 import json
+import os
 import re
 import sqlite3
 import ssl
-import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -39,6 +41,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import AttributeOID, ExtendedKeyUsageOID
 
 from estra import cmc
+from estra.testing import DeviceTLS, LogLines, MemoryRA
 from estra import scep_message as sm
 from estra.wire import serial_hex
 from tests import pki
@@ -220,98 +223,83 @@ class Credential:
 class World:
     """The RA, its peers' PKI, and a client for both protocols."""
 
-    def __init__(self, server: Server, tmp: Path, scep_url: str) -> None:
-        self.server, self.tmp, self.scep_url = server, tmp, scep_url
+    def __init__(self, ra: MemoryRA, tmp: Path) -> None:
+        self.ra, self.tmp = ra, tmp
         self._codes: list[str] = []
 
-    # -- EST over real TLS -------------------------------------------------
-    def est(self, profile: str, op: str, cred: Credential) -> str:
-        ctx = ssl.create_default_context(cafile=str(self.server.ca))
+    # -- EST as a device over TLS (in memory) ----------------------------
+    def _tls(self, profile: str, cred: Credential) -> DeviceTLS:
+        """A new TLS session: TLS 1.2 (tls-unique) for `cb`, as the device did, else 1.3."""
+        chain = (cred.cert,) if cred.cert is not None else ()
         if profile == "cb":
-            ctx.maximum_version = ssl.TLSVersion.TLSv1_2     # tls-unique
-        if cred.cert is not None:
-            if cred.files is None:
-                c, k = pki.write_pair(self.tmp, f"cred-{cred.cert.serial_number}", cred.cert,
-                                      cred.key)
-                cred.files = (str(c), str(k))
-            ctx.load_cert_chain(*cred.files)
-        conn = http.client.HTTPSConnection("localhost", self.server.port, context=ctx,
-                                           timeout=30)
-        try:
-            conn.connect()
-            headers = {"User-Agent": "matrix"}
-            if cred.password is not None:
-                token = base64.b64encode(f"alice:{cred.password}".encode()).decode()
-                headers["Authorization"] = f"Basic {token}"
-            path = "/.well-known/est/" + ("" if profile == "default" else profile + "/") + op
-            if op in ("cacerts", "csrattrs"):
-                conn.request("GET", path, headers=headers)
-                return str(conn.getresponse().status)
-            challenge: str | None = cred.challenge(profile)
-            if profile == "cb" and cred.password is not None and challenge is None:
-                assert conn.sock is not None
-                unique = conn.sock.get_channel_binding("tls-unique")  # type: ignore[attr-defined]
-                challenge = base64.b64encode(unique).decode()
-            key = pki.ec_key()
-            csr = request(key, cred.name, challenge)
-            if op == "fullcmc":
-                body = base64.b64encode(cmc.build_request(csr, key))
-                headers["Content-Type"] = "application/pkcs7-mime; smime-type=CMC-request"
-            else:
-                body = pki.b64(csr)
-                headers["Content-Type"] = "application/pkcs10"
-            conn.request("POST", path, body=body, headers=headers)
-            reply = conn.getresponse()
-            answer = reply.read()
-            if op == "fullcmc" and reply.status == 200:
-                status, _, _ = cmc.parse_response(base64.b64decode(answer))
-                return "ok" if status == cmc.CMCStatus.success else "fail"
-            return str(reply.status)
-        finally:
-            conn.close()
+            return DeviceTLS(chain, tls_unique=os.urandom(12))
+        return DeviceTLS(chain, tls_exporter=os.urandom(32))
+
+    def est(self, profile: str, op: str, cred: Credential) -> str:
+        tls = self._tls(profile, cred)
+        headers = {"User-Agent": "matrix"}
+        user = ("alice", cred.password) if cred.password is not None else None
+        path = "/.well-known/est/" + ("" if profile == "default" else profile + "/") + op
+        if op in ("cacerts", "csrattrs"):
+            return str(self.ra.get(path, headers=headers, tls=tls, user=user).code)
+        challenge: str | None = cred.challenge(profile)
+        if profile == "cb" and cred.password is not None and challenge is None:
+            assert tls.tls_unique is not None
+            challenge = base64.b64encode(tls.tls_unique).decode()
+        key = pki.ec_key()
+        csr = request(key, cred.name, challenge)
+        if op == "fullcmc":
+            body = base64.b64encode(cmc.build_request(csr, key))
+            headers["Content-Type"] = "application/pkcs7-mime; smime-type=CMC-request"
+        else:
+            body = pki.b64(csr)
+            headers["Content-Type"] = "application/pkcs10"
+        reply = self.ra.post(path, body, headers=headers, tls=tls, user=user)
+        if op == "fullcmc" and reply.code == 200:
+            status, _, _ = cmc.parse_response(base64.b64decode(reply.body))
+            return "ok" if status == cmc.CMCStatus.success else "fail"
+        return str(reply.code)
 
     def enroll(self, profile: str, cn: str, key: Any, challenge: str | None = None,
                cb: bool = False) -> x509.Certificate:
         """A certificate for `key` issued under `profile` to Basic alice."""
-        cred = Credential(cn, password=PASSWORD, challenge=lambda _: challenge)
-        ctx = ssl.create_default_context(cafile=str(self.server.ca))
-        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-        conn = http.client.HTTPSConnection("localhost", self.server.port, context=ctx)
-        conn.connect()
+        tls = DeviceTLS(tls_unique=os.urandom(12))
         if cb:
-            assert conn.sock is not None
-            challenge = base64.b64encode(
-                conn.sock.get_channel_binding("tls-unique")).decode()  # type: ignore[attr-defined]
-        token = base64.b64encode(f"alice:{cred.password}".encode()).decode()
+            assert tls.tls_unique is not None
+            challenge = base64.b64encode(tls.tls_unique).decode()
         path = "/.well-known/est/" + ("" if profile == "default" else profile + "/")
-        conn.request("POST", path + "simpleenroll", body=pki.b64(request(key, cn, challenge)),
-                     headers={"Authorization": f"Basic {token}",
-                              "Content-Type": "application/pkcs10"})
-        reply = conn.getresponse()
-        body = reply.read()
-        conn.close()
-        assert reply.status == 200, body
-        return pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))[0]
+        reply = self.ra.post(path + "simpleenroll", pki.b64(request(key, cn, challenge)),
+                             headers={"Content-Type": "application/pkcs10"}, tls=tls,
+                             user=("alice", PASSWORD))
+        assert reply.code == 200, reply.body
+        return pkcs7.load_der_pkcs7_certificates(base64.b64decode(reply.body))[0]
 
     def code(self, principal: str) -> str:
-        done = estra_cli("--state-dir", str(self.server.state), "codes", "issue",
-                         "--identity", principal, "--json")
-        assert done.returncode == 0, done.stderr
-        return str(json.loads(done.stdout)["code"])
+        """A one-time code, as `estra codes issue --identity P` makes it (its store call)."""
+        _, code = self.ra.run(self.ra.store.issue_code(principal, 3600))
+        return str(code)
+
+    def ca(self) -> x509.Certificate:
+        return self.ra.ca.cert
+
+    def ca_signer(self) -> pki.CA:
+        return pki.CA("estra matrix CA", self.ra.ca.key, self.ra.ca.cert)
 
     # -- SCEP ------------------------------------------------------------
     def ra_cert(self) -> x509.Certificate:
-        with urllib.request.urlopen(self.scep_url + "/scep?operation=GetCACert") as reply:
-            certs = pkcs7.load_der_pkcs7_certificates(reply.read())
+        certs = pkcs7.load_der_pkcs7_certificates(
+            self.ra.get("/scep?operation=GetCACert", face="scep").body)
         return next(c for c in certs if c.subject != c.issuer)
 
-    def scep(self, profile: str, message: sm.Request) -> str:
+    def scep_answer(self, profile: str, message: sm.Request) -> bytes:
         path = "/scep" + ("" if profile == "default" else "/" + profile)
-        http_request = urllib.request.Request(
-            self.scep_url + path + "?operation=PKIOperation", data=message.der,
-            headers={"Content-Type": "application/x-pki-message"})
-        with urllib.request.urlopen(http_request, timeout=30) as reply:
-            answer = message.check(sm.parse(reply.read(), [self.ra_cert()]))
+        reply = self.ra.post(path + "?operation=PKIOperation", message.der, face="scep",
+                             headers={"Content-Type": "application/x-pki-message"})
+        assert reply.code == 200, reply.body
+        return reply.body
+
+    def scep(self, profile: str, message: sm.Request) -> str:
+        answer = message.check(sm.parse(self.scep_answer(profile, message), [self.ra_cert()]))
         return {sm.Status.SUCCESS: "S", sm.Status.FAILURE: "F",
                 sm.Status.PENDING: "P"}[answer.status]  # type: ignore[index]
 
@@ -319,26 +307,26 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("matrix")
+    logged = LogLines().start()
     boot, ra_ca = pki.CA("Maker IDevID CA"), pki.CA("Operator RA CA")
-    (tmp / "srv" / "state").mkdir(parents=True)
     # The RA's CA, made a day ago: certificates that expired minutes ago were issued
     # while it was valid (estra makes its CA with a few minutes' backdating only).
     ca = pki.CA("estra matrix CA")
-    ca.write(tmp / "srv" / "state", "ca")
-    pki.write_key(tmp / "srv" / "state" / "ca.key", ca.key)
     revoked = {"bootstrap-revoked": signed_by(boot, "idev-gone"),
                "ra-revoked": signed_by(ra_ca, "ra-gone", CMC_RA)}
     write_crl(tmp / "boot.crl", boot, revoked["bootstrap-revoked"].cert)
     write_crl(tmp / "ra-ca.crl", ra_ca, revoked["ra-revoked"].cert)
-    server = Server(tmp / "srv", CONFIG.format(boot=boot.write(tmp, "boot"),
-                                               ra=ra_ca.write(tmp, "ra-ca"),
-                                               boot_crl=tmp / "boot.crl",
-                                               ra_crl=tmp / "ra-ca.crl"))
-    server.add_user("alice")
-    w = World(server, tmp, f"http://127.0.0.1:{server.listener_port('SCEP ready')}")
+    config = CONFIG.format(boot=boot.write(tmp, "boot"), ra=ra_ca.write(tmp, "ra-ca"),
+                           boot_crl=tmp / "boot.crl", ra_crl=tmp / "ra-ca.crl")
+    (tmp / "estra.toml").write_text(config)            # for the operator commands
+    ra = MemoryRA(config, state_dir=str(tmp / "srv"),
+                  files={"state/ca.pem": ca.cert.public_bytes(pki.PEM),
+                         "state/ca.key": pki.key_pem(ca.key)})
+    ra.add_user("alice", PASSWORD)
+    w = World(ra, tmp)
     w.boot, w.ra_ca, w.revoked = boot, ra_ca, revoked  # type: ignore[attr-defined]
     yield w
-    log = server.stop()
+    log = logged.stop()
     assert "Traceback" not in log and PASSWORD not in log
 
 
@@ -362,10 +350,10 @@ def write_crl(path: Path, issuer: pki.CA, *revoked: x509.Certificate) -> None:
     path.write_bytes(builder.sign(issuer.key, hashes.SHA256()).public_bytes(pki.PEM))
 
 
-def record_as_issued(server: Server, cert: x509.Certificate, profile: str) -> None:
+def record_as_issued(ra: MemoryRA, cert: x509.Certificate, profile: str) -> None:
     """Put `cert` in the store as issued under `profile` (certificates that are
     expired already cannot be enrolled for real)."""
-    db = sqlite3.connect(server.state / "estra.db", timeout=30)
+    db = sqlite3.connect(ra.settings.state_dir.child("estra.db").path, timeout=30)
     with db:
         db.execute("INSERT INTO enrollments (at, identity, method, peer, label, operation, "
                    "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, "
@@ -378,7 +366,7 @@ def record_as_issued(server: Server, cert: x509.Certificate, profile: str) -> No
 
 def credentials(w: World, profile: str) -> dict[str, Credential]:
     """Every state's credential as seen from `profile`."""
-    ca = w.server.ca_signer()
+    ca = w.ca_signer()
     boot, ra_ca = w.boot, w.ra_ca  # type: ignore[attr-defined]
 
     def issued(under: str) -> Credential:
@@ -393,24 +381,25 @@ def credentials(w: World, profile: str) -> dict[str, Credential]:
         now = datetime.datetime.now(datetime.timezone.utc)
         cert = ca.issue(pki.name(cn), key.public_key(), not_before=now - 3 * ago,
                         not_after=now - ago)
-        record_as_issued(w.server, cert, profile)
+        record_as_issued(w.ra, cert, profile)
         return Credential(cn, cert, key)
 
     def revoked_here() -> Credential:
         cred = issued(profile)
         assert cred.cert is not None
-        done = estra_cli("--config", str(w.server.config), "--state-dir", str(w.server.state),
-                         "revoke", f"{cred.cert.serial_number:x}", "--reason", "keyCompromise")
+        done = estra_cli("--config", str(w.tmp / "estra.toml"), "--state-dir",
+                         w.ra.settings.state_dir.path, "revoke", f"{cred.cert.serial_number:x}",
+                         "--reason", "keyCompromise")
         assert done.returncode == 0, done.stderr
         return cred
 
     def server_only(cn: str) -> Credential:
         cred = signed_by(ca, cn, ExtendedKeyUsageOID.SERVER_AUTH, client=False)
         assert cred.cert is not None
-        record_as_issued(w.server, cred.cert, profile)
+        record_as_issued(w.ra, cred.cert, profile)
         return cred
 
-    server_ca = x509.load_pem_x509_certificate(w.server.ca.read_bytes())
+    server_ca = w.ca()
     impostor_key = pki.ec_key()         # a CA of the same name as the RA's, not the RA's
     impostor = pki.CA("impostor", impostor_key, (
         x509.CertificateBuilder().subject_name(server_ca.subject).issuer_name(server_ca.subject)
@@ -456,10 +445,7 @@ def victim(w: World, profile: str) -> tuple[str, x509.Certificate | None]:
     device = Credential(f"victim-{profile}").signer()
     secret = w.code(f"code:victim-{profile}") if profile == "codes" else "sesame"
     message = sm.pkcs_req(request(device.key, f"victim-{profile}", secret), device, ra)
-    path = "/scep" + ("" if profile == "default" else "/" + profile)
-    with urllib.request.urlopen(urllib.request.Request(
-            w.scep_url + path + "?operation=PKIOperation", data=message.der)) as reply:
-        answer = message.check(sm.parse(reply.read(), [ra]))
+    answer = message.check(sm.parse(w.scep_answer(profile, message), [ra]))
     certs = answer.issued(device) if answer.status == sm.Status.SUCCESS else []
     return message.transaction_id, (certs[0] if certs else None)
 
@@ -468,7 +454,7 @@ def scep_cells(w: World, profile: str, cred: Credential,
                target: tuple[str, x509.Certificate | None]) -> list[str]:
     ra, (tid, theirs) = w.ra_cert(), target
     signer = cred.signer()
-    ca = x509.load_pem_x509_certificate(w.server.ca.read_bytes())
+    ca = w.ca()
     cn = cred.name
     new_key = rsa_key()
     pkcs = sm.pkcs_req(request(signer.key, cn, cred.scep_challenge(profile)), signer, ra)
@@ -503,13 +489,13 @@ def test_authorization_matrix(world: World) -> None:
     print("\n" + render(actual, expected=True))
     wrong = {k: v for k, v in actual.items() if v != EXPECTED[k[0]][k[1]].split()}
     assert not wrong, "\n" + render(wrong, expected=False)
-    assert world.server.alive()
+    assert world.ra.get("/healthz", face="admin").code == 200
 
 
 def test_scep_owner_polls_and_fetches_its_own(world: World) -> None:
     """The signer that owns a transaction gets its certificate by CertPoll and GetCert."""
     ra = world.ra_cert()
-    ca = x509.load_pem_x509_certificate(world.server.ca.read_bytes())
+    ca = world.ca()
     device = Credential("owner").signer()
     first = sm.pkcs_req(request(device.key, "owner", "sesame"), device, ra)
     assert world.scep("default", first) == "S"
@@ -544,7 +530,61 @@ def test_bootstrap_cmcra_is_not_an_ra(world: World) -> None:
     creds = credentials(world, "codes")
     assert world.est("codes", "simpleenroll", creds["bootstrap-cmcra"]) == "403"
     assert world.est("codes", "simpleenroll", creds["ra"]) == "200"
-    rows = estra_cli("--state-dir", str(world.server.state), "enrollments", "list",
-                     "--label", "codes", "--json").stdout
+    # what `estra enrollments list --label codes --json` prints (the same store call)
+    rows = json.dumps(world.ra.run(world.ra.store.enrollments(label="codes", limit=50)), indent=2,
+                      default=str)
     assert '"identity": "bootstrap:' in rows and ':idev-ra"' in rows
     assert '"identity": "ra:' in rows and ':ra-1"' in rows
+
+
+def est_over_tls(server: Server, profile: str, op: str, cred: Credential, tmp: Path) -> str:
+    """One EST cell against a real estra, with Python's `ssl` as the device (TLS 1.2
+    for `cb`, whose binding is tls-unique)."""
+    ctx = ssl.create_default_context(cafile=str(server.ca))
+    if profile == "cb":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    if cred.cert is not None:
+        ctx.load_cert_chain(*pki.write_pair(tmp, f"cred-{cred.cert.serial_number}", cred.cert,
+                                            cred.key))
+    conn = http.client.HTTPSConnection("localhost", server.port, context=ctx, timeout=30)
+    try:
+        conn.connect()
+        headers = {"User-Agent": "matrix"}
+        if cred.password is not None:
+            token = base64.b64encode(f"alice:{cred.password}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        path = "/.well-known/est/" + ("" if profile == "default" else profile + "/") + op
+        if op in ("cacerts", "csrattrs"):
+            conn.request("GET", path, headers=headers)
+            return str(conn.getresponse().status)
+        challenge = None
+        if profile == "cb" and cred.password is not None:
+            assert conn.sock is not None
+            unique = conn.sock.get_channel_binding("tls-unique")  # type: ignore[attr-defined]
+            challenge = base64.b64encode(unique).decode()
+        key = pki.ec_key()
+        conn.request("POST", path, body=pki.b64(request(key, cred.name, challenge)),
+                     headers={**headers, "Content-Type": "application/pkcs10"})
+        return str(conn.getresponse().status)
+    finally:
+        conn.close()
+
+
+def test_smoke_rows_over_real_tls(world: World, start_estra: Callable[..., Server],
+                                  tmp_path: Path) -> None:
+    """The in-memory matrix reads TLS facts through the seam in `estra.est.peer_of`; a
+    real estra over real TLS gives the same cells where the facts come from pyOpenSSL:
+    a client certificate (bootstrap, default) and tls-unique (basic, cb)."""
+    config = (world.tmp / "estra.toml").read_text()
+    server = start_estra(config)
+    server.add_user("alice")
+    boot = world.boot  # type: ignore[attr-defined]
+    rows = {("bootstrap", "default"): signed_by(boot, "idev-smoke"),
+            ("basic", "cb"): Credential("alice", password=PASSWORD),
+            ("none", "cb"): Credential("anon")}
+    ops = EST_OPS[:5]               # no fullcmc: its body needs no TLS fact the others do not
+    for (state, profile), cred in rows.items():
+        cells = [est_over_tls(server, profile, op, cred, tmp_path) for op in ops]
+        assert cells == EXPECTED[state][profile].split()[:5], (state, profile, cells)
+    log = server.stop()
+    assert "Traceback" not in log and PASSWORD not in log

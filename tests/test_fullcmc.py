@@ -1,19 +1,24 @@
-"""/fullcmc (RFC 7030 4.3) over real TLS: Full PKI Requests in, signed Full PKI Responses out."""
+"""/fullcmc (RFC 7030 4.3): Full PKI Requests in, signed Full PKI Responses out; on the
+in-memory RA (estra.testing), the upstream relay between two estra processes."""
 
 from __future__ import annotations
 
 import base64
 import subprocess
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+import pytest
 
 from cryptography import x509
 
 from estra import cmc
 from tests import pki
-from tests.conftest import PASSWORD, Server, estra_behind_estra, estra_cli, parse_http
+from tests.conftest import PASSWORD, Server, estra_behind_estra, parse_http
+from tests.memory import MemoryServer
 
-CMC_REQUEST = ("-H", "Content-Type: application/pkcs7-mime; smime-type=CMC-request")
+CMC_TYPE = "application/pkcs7-mime; smime-type=CMC-request"
+CMC_REQUEST = ("-H", f"Content-Type: {CMC_TYPE}")
 CONFIG = """
 [profiles.ext]
 extensions_required = ["2.5.29.17"]
@@ -34,20 +39,33 @@ def send(server: Server, tmp: Path, path: str, der: bytes,
                                   "--data-binary", f"@{body}", *CMC_REQUEST).stdout)
 
 
+@pytest.fixture
+def memory(tmp_path: Path) -> Iterator[MemoryServer]:
+    m = MemoryServer(CONFIG, tmp_path)
+    yield m
+    m.stop()
+
+
+def send_memory(server: MemoryServer, der: bytes, path: str = "fullcmc",
+                anonymous: bool = False) -> tuple[int, dict[str, str], bytes]:
+    """POST a CMC request (base64) to the in-memory RA as alice (or as nobody)."""
+    return server.send(path, base64.encodebytes(der), CMC_TYPE,
+                       user=None if anonymous else ("alice", PASSWORD))
+
+
 def answer(status: int, headers: dict[str, str], body: bytes) -> cmc.CmcResponse:
     assert status == 200, body
     assert headers["content-type"] == "application/pkcs7-mime; smime-type=CMC-response"
     return cmc.read_response(base64.b64decode(body))
 
 
-def test_enroll_signed_response(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_enroll_signed_response(memory: MemoryServer, tmp_path: Path) -> None:
     """A PKCS#10 in a signed PKIData is issued; the response is signed by the RA and
     verifies with openssl cms against the CA."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = memory
     key = pki.ec_key()
     request = cmc.build_request(pki.csr(key, pki.name("cmc-dev")), key, transaction_id=77)
-    status, headers, body = send(server, tmp_path, "fullcmc", request)
+    status, headers, body = send_memory(server, request)
     response = answer(status, headers, body)
     assert response.status == cmc.CMCStatus.success and response.verified
     issued = response.issued_for(key.public_key())
@@ -58,34 +76,33 @@ def test_enroll_signed_response(start_estra: Callable[..., Server], tmp_path: Pa
                              "-purpose", "any", "-out", "/dev/null"],
                             capture_output=True, timeout=30)
     assert verify.returncode == 0, verify.stderr
-    rows = estra_cli("--state-dir", str(server.state), "enrollments", "list", "--json").stdout
+    rows = server.enrollments_json()
     assert '"operation": "fullcmc"' in rows
 
 
-def test_failures_are_cmc_answers(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_failures_are_cmc_answers(memory: MemoryServer) -> None:
     """Policy refusal, bad signature, unparsable CMS and approval each get a CMC status,
     not an error page; a profile may switch fullcmc off (501)."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = memory
     key = pki.ec_key()
-    refused = answer(*send(server, tmp_path, "ext/fullcmc",
-                           cmc.build_request(pki.csr(key, pki.name("x")), key)))
+    refused = answer(*send_memory(server, cmc.build_request(pki.csr(key, pki.name("x")), key),
+                                  "ext/fullcmc"))
     assert refused.status == cmc.CMCStatus.failed
     assert refused.fail_info == cmc.CMCFailInfo.badRequest
     tampered = bytearray(cmc.build_request(pki.csr(key, pki.name("x")), key))
     tampered[-3] ^= 1
-    bad = answer(*send(server, tmp_path, "fullcmc", bytes(tampered)))
+    bad = answer(*send_memory(server, bytes(tampered)))
     assert bad.status == cmc.CMCStatus.failed
     assert bad.fail_info == cmc.CMCFailInfo.badMessageCheck
-    junk = answer(*send(server, tmp_path, "fullcmc", b"\x30\x03\x02\x01\x01"))
+    junk = answer(*send_memory(server, b"\x30\x03\x02\x01\x01"))
     assert junk.status == cmc.CMCStatus.failed
-    held = answer(*send(server, tmp_path, "manual/fullcmc",
-                        cmc.build_request(pki.csr(key, pki.name("h")), key)))
+    held = answer(*send_memory(server, cmc.build_request(pki.csr(key, pki.name("h")), key),
+                               "manual/fullcmc"))
     assert held.status == cmc.CMCStatus.pending
-    status, _, body = send(server, tmp_path, "nocmc/fullcmc",
-                           cmc.build_request(pki.csr(key, pki.name("x")), key))
+    status, _, body = send_memory(server, cmc.build_request(pki.csr(key, pki.name("x")), key),
+                                  "nocmc/fullcmc")
     assert status == 501 and b"disabled" in body
-    status, headers, _ = send(server, tmp_path, "fullcmc", b"x", "-H", "X: y")
+    status, headers, _ = send_memory(server, b"x", anonymous=True)
     assert status == 401
 
 

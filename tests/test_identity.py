@@ -259,7 +259,7 @@ class StandingTests(SynchronousTestCase):
         same CA key; the same serial from another CA is not revoked."""
         from cryptography.hazmat.primitives.serialization import Encoding
         import base64
-        from tests.fuzzing import SyncPool
+        from estra.testing import SyncPool
         from estra.store import SQLITE, Store, _migrate
         from estra.wire import authority_key_id, serial_hex
         pool = SyncPool()

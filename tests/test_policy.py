@@ -1,4 +1,6 @@
-"""Every RA policy rule's accept and reject path, over real TLS with curl as the device."""
+"""Every RA policy rule's accept and reject path, on the in-memory RA (estra.testing:
+the production wiring, with the device's client certificate, address and Basic
+credentials injected per request)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,9 @@ import base64
 import ipaddress
 import json
 import subprocess
+import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 from cryptography import x509
@@ -20,10 +23,11 @@ from estra.auth import BASIC, Identity, Peer
 from estra.config import Profile
 from estra.errors import Forbidden
 from estra.policy import ENROLL, Policy
+from estra.testing import DeviceTLS, LogLines, MemoryRA, Reply
 
 from tests import pki
 from tests.fuzzing import csr_info, extension, name_der, seq, sign_csr, tlv
-from tests.conftest import PASSWORD, Server, estra_cli, issued, parse_http
+from tests.conftest import PASSWORD, estra_cli, issued
 
 CONFIG = """
 [profiles.default]
@@ -83,15 +87,43 @@ approval_retry_after = 5
 """
 
 
+class Policed:
+    """The module's RA (in memory), the IDevID maker it trusts, and every log line."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir, self.idevid = workdir, pki.CA("Manufacturer CA")
+        self.logged = LogLines().start()
+        self.ra = self.start(CONFIG)
+        self.ra.add_user("alice", PASSWORD)
+        self.ra.add_user("bob", PASSWORD)
+        self.state = Path(self.ra.settings.state_dir.path)
+
+    def start(self, config: str) -> MemoryRA:
+        """An RA on the module's state directory (again: a restart)."""
+        pem = self.idevid.cert.public_bytes(pki.PEM)
+        return MemoryRA(f'[tls]\nclient_trust = ["{self.workdir / "idevid-ca.pem"}"]\n' + config,
+                        state_dir=str(self.workdir), files={"idevid-ca.pem": pem})
+
+    def log(self) -> str:
+        return self.logged.text()
+
+    def post(self, path: str, req: x509.CertificateSigningRequest,
+             who: tuple[str, str] | DeviceTLS = ("alice", PASSWORD)) -> Reply:
+        """POST a CSR (base64) from 127.0.0.1 as alice, as another user or as a TLS
+        client certificate; the RA's clock first catches up with the operator commands'."""
+        self.ra.advance(max(0.0, time.time() - self.ra.clock()))
+        return self.ra.post(f"/.well-known/est/{path}", pki.b64(req),
+                            headers={"Content-Type": "application/pkcs10"},
+                            address="127.0.0.1",
+                            **({"user": who} if isinstance(who, tuple) else {"tls": who}))
+
+    def stop(self) -> str:
+        return self.logged.stop()
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    workdir = tmp_path_factory.mktemp("policy")
-    idevid = pki.CA("Manufacturer CA")
-    config = f'[tls]\nclient_trust = ["{idevid.write(workdir, "idevid-ca")}"]\n' + CONFIG
-    pki.write_key(workdir / "idevid-ca.key", idevid.key)
-    s = Server(workdir, config)
-    s.add_user("alice")
-    s.add_user("bob")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Policed]:
+    s = Policed(tmp_path_factory.mktemp("policy"))
     yield s
     log = s.stop()
     assert PASSWORD not in log
@@ -110,25 +142,26 @@ def build(key: object, subject: x509.Name, alt: list[x509.GeneralName] | None = 
     return b.sign(key, digest)  # type: ignore[arg-type]
 
 
-def accepts(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
-            *auth: str) -> x509.Certificate:
-    status, _, body = server.post(path, req, *auth)
-    assert status == 200, body
-    return issued(body)[0]
+def accepts(server: Policed, tmp: Path, path: str, req: x509.CertificateSigningRequest,
+            *auth: Any) -> x509.Certificate:
+    reply = server.post(path, req, *auth)
+    assert reply.code == 200, reply.body
+    return issued(reply.body)[0]
 
 
-def refuses(server: Server, tmp: Path, path: str, req: x509.CertificateSigningRequest,
-            rule: str, *auth: str, status: int = 403) -> None:
-    code, headers, body = server.post(path, req, *auth)
-    assert code == status, body
-    assert body.decode().startswith(f"{rule}:"), body
-    assert headers["content-type"].startswith("text/plain")
+def refuses(server: Policed, tmp: Path, path: str, req: x509.CertificateSigningRequest,
+            rule: str, *auth: Any, status: int = 403) -> None:
+    reply = server.post(path, req, *auth)
+    assert reply.code == status, reply.body
+    assert reply.text.startswith(f"{rule}:"), reply.body
+    assert reply.headers["content-type"].startswith("text/plain")
 
 
 CN = pki.name("dev")
+BOB = ("bob", PASSWORD)
 
 
-def test_key_rules(server: Server, tmp_path: Path) -> None:
+def test_key_rules(server: Policed, tmp_path: Path) -> None:
     """Key type, curve, RSA size and signature hash are each enforced."""
     p384 = ec.generate_private_key(ec.SECP384R1())
     accepts(server, tmp_path, "ec384/simpleenroll", build(p384, CN, digest=hashes.SHA384()))
@@ -142,7 +175,7 @@ def test_key_rules(server: Server, tmp_path: Path) -> None:
     accepts(server, tmp_path, "rsa/simpleenroll", build(rsa.generate_private_key(65537, 3072), CN))
 
 
-def test_subject_rules(server: Server, tmp_path: Path) -> None:
+def test_subject_rules(server: Policed, tmp_path: Path) -> None:
     """Required, allowed and identity-bound subject patterns."""
     key = pki.ec_key()
 
@@ -156,10 +189,10 @@ def test_subject_rules(server: Server, tmp_path: Path) -> None:
             build(key, subject((NameOID.COMMON_NAME, "alice-x"), (NameOID.ORGANIZATION_NAME, "Acme"),
                                (NameOID.LOCALITY_NAME, "Bern"))), "subject-allowed")
     refuses(server, tmp_path, "subject/simpleenroll", build(key, good),
-            "subject-pattern", "--user", f"bob:{PASSWORD}")     # CN must start with bob-
+            "subject-pattern", BOB)     # CN must start with bob-
 
 
-def test_san_rules(server: Server, tmp_path: Path) -> None:
+def test_san_rules(server: Policed, tmp_path: Path) -> None:
     """DNS suffixes, IP networks, URI and e-mail patterns, and the SAN count."""
     key = pki.ec_key()
     good = [x509.DNSName("a.example.com"), x509.IPAddress(ipaddress.ip_address("10.1.2.3")),
@@ -174,7 +207,7 @@ def test_san_rules(server: Server, tmp_path: Path) -> None:
         refuses(server, tmp_path, "san/simpleenroll", build(key, CN, bad), rule)
 
 
-def test_extension_rules(server: Server, tmp_path: Path) -> None:
+def test_extension_rules(server: Policed, tmp_path: Path) -> None:
     """Required and forbidden extensions in the CSR's extension request."""
     key = pki.ec_key()
     alt = [x509.DNSName("x.example.com")]
@@ -185,7 +218,7 @@ def test_extension_rules(server: Server, tmp_path: Path) -> None:
             "extension-forbidden")
 
 
-def test_one_time_code_used_once(server: Server, tmp_path: Path) -> None:
+def test_one_time_code_used_once(server: Policed, tmp_path: Path) -> None:
     """A code enrolls once for its identity; reuse, wrong identity and absence are refused."""
     done = estra_cli("--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice",
                      "--ttl", "1h", "--json")
@@ -193,17 +226,17 @@ def test_one_time_code_used_once(server: Server, tmp_path: Path) -> None:
     code = json.loads(done.stdout)["code"]
     refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN), "one-time-code")
     refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN, challenge=code),
-            "one-time-code", "--user", f"bob:{PASSWORD}")
+            "one-time-code", BOB)
     accepts(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN, challenge=code))
     refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN, challenge=code),
             "one-time-code")
-    assert code not in server.log.read_text()
-    assert code.encode() not in (server.state / "estra.db").read_bytes()
+    assert code not in server.log()
+    assert code.encode() not in server.ra.stored_bytes()
     listed = estra_cli("--state-dir", str(server.state), "codes", "list", "--json")
     assert json.loads(listed.stdout)[0]["used_by"] == "127.0.0.1"
 
 
-def test_revoked_and_expired_codes(server: Server, tmp_path: Path) -> None:
+def test_revoked_and_expired_codes(server: Policed, tmp_path: Path) -> None:
     """A revoked code and an expired code are refused."""
     issue = ["--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice", "--json"]
     revoked = json.loads(estra_cli(*issue).stdout)
@@ -216,77 +249,76 @@ def test_revoked_and_expired_codes(server: Server, tmp_path: Path) -> None:
             build(pki.ec_key(), CN, challenge=expired["code"]), "one-time-code")
 
 
-def reenroll_args(tmp: Path, cert: x509.Certificate, key: object) -> tuple[str, ...]:
-    c, k = pki.write_pair(tmp, f"c{cert.serial_number}", cert, key)
-    return ("--cert", str(c), "--key", str(k))
+def reenroll_args(tmp: Path, cert: x509.Certificate, key: object) -> DeviceTLS:
+    """A TLS client presenting `cert` (the key is the device's business)."""
+    return DeviceTLS((cert,))
 
 
-def test_reenroll_rules(server: Server, tmp_path: Path) -> None:
+def test_reenroll_rules(server: Policed, tmp_path: Path) -> None:
     """Only certificates this RA enrolled renew; the renewal window; allowed changes."""
     key = pki.ec_key()
     mine = accepts(server, tmp_path, "simpleenroll", build(key, CN))
     renewed = accepts(server, tmp_path, "simplereenroll", build(pki.ec_key(), CN),
-                      *reenroll_args(tmp_path, mine, key))
+                      reenroll_args(tmp_path, mine, key))
     assert renewed.subject == CN
-    stranger = server.ca_signer().issue(CN, key.public_key())   # same CA, not enrolled here
-    code, _, body = server.post("simplereenroll", build(key, CN),
-                                *reenroll_args(tmp_path, stranger, key))
-    assert code == 401 and b"unrecorded certificate" in body, body
+    signer = pki.CA("estra CA", server.ra.ca.key, server.ra.ca.cert)
+    stranger = signer.issue(CN, key.public_key())   # same CA, not enrolled here
+    reply = server.post("simplereenroll", build(key, CN), reenroll_args(tmp_path, stranger, key))
+    assert reply.code == 401 and b"unrecorded certificate" in reply.body, reply.body
     refuses(server, tmp_path, "anyissuer/simplereenroll", build(key, CN), "reenroll-unknown",
-            *reenroll_args(tmp_path, stranger, key))
+            reenroll_args(tmp_path, stranger, key))
     refuses(server, tmp_path, "window/simplereenroll", build(key, CN), "renewal-window",
-            *reenroll_args(tmp_path, mine, key))
+            reenroll_args(tmp_path, mine, key))
     refuses(server, tmp_path, "simplereenroll", build(key, pki.name("other")), "reenroll-subject",
-            *reenroll_args(tmp_path, mine, key))
+            reenroll_args(tmp_path, mine, key))
     changed = accepts(server, tmp_path, "changes/simplereenroll", build(key, pki.name("other")),
-                      *reenroll_args(tmp_path, mine, key))
+                      reenroll_args(tmp_path, mine, key))
     assert changed.subject == pki.name("other")
 
 
-def test_rate_limit(server: Server, tmp_path: Path) -> None:
+def test_rate_limit(server: Policed, tmp_path: Path) -> None:
     """The fourth request in the hour from one identity is 429 with Retry-After."""
     for _ in range(3):
         accepts(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN))
-    code, headers, body = server.post("rate/simpleenroll", build(pki.ec_key(), CN))
-    assert code == 429 and body.startswith(b"rate-limit:") and headers["retry-after"] == "3600"
-    accepts(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN),
-            "--user", f"bob:{PASSWORD}")
+    reply = server.post("rate/simpleenroll", build(pki.ec_key(), CN))
+    assert reply.code == 429 and reply.body.startswith(b"rate-limit:") and \
+        reply.headers["retry-after"] == "3600"
+    accepts(server, tmp_path, "rate/simpleenroll", build(pki.ec_key(), CN), BOB)
 
 
-def test_rate_limit_per_address(server: Server, tmp_path: Path) -> None:
+def test_rate_limit_per_address(server: Policed, tmp_path: Path) -> None:
     """The per-address budget is shared by every identity coming from that address."""
     accepts(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN))
-    accepts(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN),
-            "--user", f"bob:{PASSWORD}")
-    code, _, body = server.post("rateip/simpleenroll", build(pki.ec_key(), CN))
-    assert code == 429 and b"ip:127.0.0.1" in body
+    accepts(server, tmp_path, "rateip/simpleenroll", build(pki.ec_key(), CN), BOB)
+    reply = server.post("rateip/simpleenroll", build(pki.ec_key(), CN))
+    assert reply.code == 429 and b"ip:127.0.0.1" in reply.body
 
 
-def test_identity_placeholder_from_idevid(server: Server, tmp_path: Path) -> None:
+def test_identity_placeholder_from_idevid(server: Policed, tmp_path: Path) -> None:
     """CN must equal the serialNumber of the device's manufacturer certificate."""
-    maker = pki.CA.from_files(server.workdir / "idevid-ca.pem", server.workdir / "idevid-ca.key")
+    maker = server.idevid
     key = pki.ec_key()
     idevid = maker.issue(pki.name("sensor", serial="SN-0042"), key.public_key())
     auth = reenroll_args(tmp_path, idevid, key)
-    accepts(server, tmp_path, "idevid/simpleenroll", build(pki.ec_key(), pki.name("SN-0042")), *auth)
+    accepts(server, tmp_path, "idevid/simpleenroll", build(pki.ec_key(), pki.name("SN-0042")), auth)
     refuses(server, tmp_path, "idevid/simpleenroll", build(pki.ec_key(), pki.name("SN-9999")),
-            "subject-pattern", *auth)
+            "subject-pattern", auth)
     refuses(server, tmp_path, "idevid/simpleenroll", build(pki.ec_key(), pki.name("alice")),
             "subject-pattern")          # Basic identities have no certificate serialNumber
 
 
-def test_manual_approval_round_trip(server: Server, tmp_path: Path) -> None:
+def test_manual_approval_round_trip(server: Policed, tmp_path: Path) -> None:
     """202 + Retry-After until an operator approves; the retry (new TLS session, same key)
     gets the certificate; a rejected request gets 403 with the operator's reason."""
     key = pki.ec_key()
     req = build(key, pki.name("held"))
-    code, headers, body = server.post("manual/simpleenroll", req)
-    assert code == 202 and headers["retry-after"] == "5", body
+    reply = server.post("manual/simpleenroll", req)
+    assert reply.code == 202 and reply.headers["retry-after"] == "5", reply.body
     listed = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
                                   "--json").stdout)
     mine = [row for row in listed if row["subject"] == "CN=held"]
     assert len(mine) == 1 and mine[0]["identity"] == "basic:alice"
-    assert server.post("manual/simpleenroll", build(key, pki.name("held")))[0] == 202
+    assert server.post("manual/simpleenroll", build(key, pki.name("held"))).code == 202
     table = estra_cli("--state-dir", str(server.state), "pending", "list").stdout
     assert "CN=held" in table and "IDENTITY" in table
     assert estra_cli("--state-dir", str(server.state), "approve", str(mine[0]["id"])).returncode == 0
@@ -294,18 +326,18 @@ def test_manual_approval_round_trip(server: Server, tmp_path: Path) -> None:
     assert cert.subject == pki.name("held")
 
     other = pki.ec_key()
-    assert server.post("manual/simpleenroll", build(other, pki.name("nope")))[0] == 202
+    assert server.post("manual/simpleenroll", build(other, pki.name("nope"))).code == 202
     pending = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
                                    "--json").stdout)
     nope = next(row for row in pending if row["subject"] == "CN=nope")
     assert estra_cli("--state-dir", str(server.state), "reject", str(nope["id"]),
                      "--reason", "not on the asset list").returncode == 0
     refuses(server, tmp_path, "manual/simpleenroll", build(other, pki.name("nope")), "approval")
-    code, _, body = server.post("manual/simpleenroll", build(other, pki.name("nope")))
-    assert b"not on the asset list" in body
+    reply = server.post("manual/simpleenroll", build(other, pki.name("nope")))
+    assert b"not on the asset list" in reply.body
 
 
-def test_enrollments_are_recorded_with_their_rule(server: Server, tmp_path: Path) -> None:
+def test_enrollments_are_recorded_with_their_rule(server: Policed, tmp_path: Path) -> None:
     """Each decision is in the store with the rule that made it; the CLI lists them."""
     refuses(server, tmp_path, "ext/simpleenroll", build(pki.ec_key(), pki.name("audit")),
             "extension-required")
@@ -317,37 +349,33 @@ def test_enrollments_are_recorded_with_their_rule(server: Server, tmp_path: Path
     assert "DECISION" in table.stdout and "issued" in table.stdout
 
 
-def test_csrattrs_follow_policy(server: Server) -> None:
+def test_csrattrs_follow_policy(server: Policed) -> None:
     """csrattrs tells the device what the profile will accept."""
-    status, _, body = parse_http(server.curl("ec384/csrattrs").stdout)
-    assert status == 200
+    reply = server.ra.get("/.well-known/est/ec384/csrattrs")
+    assert reply.code == 200
     parsed = subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
-                            input=base64.b64decode(body), capture_output=True,
+                            input=base64.b64decode(reply.body), capture_output=True,
                             timeout=30).stdout.decode()
     assert "id-ecPublicKey" in parsed and "secp384r1" in parsed and "ecdsa-with-SHA384" in parsed
     assert "1.2.840.113549.1.9.16.2.61" in parsed      # the RFC 9908 template form too
-    status, _, body = parse_http(server.curl("code/csrattrs").stdout)
-    assert status == 200 and b"challengePassword" in subprocess.run(
-        ["openssl", "asn1parse", "-inform", "DER"], input=base64.b64decode(body),
+    reply = server.ra.get("/.well-known/est/code/csrattrs")
+    assert reply.code == 200 and b"challengePassword" in subprocess.run(
+        ["openssl", "asn1parse", "-inform", "DER"], input=base64.b64decode(reply.body),
         capture_output=True, timeout=30).stdout
 
 
-# Keep last: it restarts the module's server.
-def test_store_survives_restart(server: Server, tmp_path: Path) -> None:
+# Keep last: it restarts the module's RA.
+def test_store_survives_restart(server: Policed, tmp_path: Path) -> None:
     """Pending requests and records are still there after a restart."""
     key = pki.ec_key()
-    assert server.post("manual/simpleenroll", build(key, pki.name("restart")))[0] == 202
-    server.stop()
-    restarted = Server(server.workdir, CONFIG)
-    try:
-        pending = json.loads(estra_cli("--state-dir", str(restarted.state), "pending", "list",
-                                       "--json").stdout)
-        held = next(row for row in pending if row["subject"] == "CN=restart")
-        assert estra_cli("--state-dir", str(restarted.state), "approve",
-                         str(held["id"])).returncode == 0
-        accepts(restarted, tmp_path, "manual/simpleenroll", build(key, pki.name("restart")))
-    finally:
-        restarted.stop()
+    assert server.post("manual/simpleenroll", build(key, pki.name("restart"))).code == 202
+    server.ra = server.start(CONFIG)
+    pending = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
+                                   "--json").stdout)
+    held = next(row for row in pending if row["subject"] == "CN=restart")
+    assert estra_cli("--state-dir", str(server.state), "approve",
+                     str(held["id"])).returncode == 0
+    accepts(server, tmp_path, "manual/simpleenroll", build(key, pki.name("restart")))
 
 
 class DefaultPolicyNameTests(SynchronousTestCase):

@@ -1,6 +1,7 @@
-"""The SCEP front end over real HTTP: strongSwan's `pki --scepca/--scep` as the device,
-and hand-made pkiMessages (estra.scep_message) for the malformed, replayed and
-wrongly encrypted cases."""
+"""The SCEP front end: strongSwan's `pki --scepca/--scep` as the device over real HTTP
+against `twistd estra`, and hand-made pkiMessages (estra.scep_message) for the
+capabilities, malformed, replayed and wrongly encrypted cases on the in-memory RA
+(estra.testing, the same wiring and resource)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import AttributeOID
+from cryptography.x509.oid import AttributeOID, NameOID
 
 from estra import scep_message as sm
+from estra.testing import MemoryRA
+from estra.upstream.local import LocalCA
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import Server, estra_cli
@@ -44,6 +47,44 @@ def http(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], byte
             return reply.status, dict(reply.headers), reply.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
+
+
+class MemoryScep:
+    """The in-memory RA (estra.testing) of `config`: SCEP over its real resource."""
+
+    def __init__(self, config: str, where: Path, files: dict[str, bytes]) -> None:
+        self.ra = MemoryRA(config, state_dir=str(where), files=files)
+        self.state = Path(self.ra.settings.state_dir.path)
+        self.ca = self.state / "ca.pem"
+
+
+def fetch(server: "Server | MemoryScep", path: str, data: bytes | None = None,
+          user_agent: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """A SCEP request (POST when there is `data`) to a running estra or the in-memory
+    one: (status, headers as urllib names them, body)."""
+    if isinstance(server, Server):
+        return http(scep_url(server, path), data)
+    headers = {"Content-Type": "application/x-pki-message"} if data else {}
+    reply = server.ra.request("POST" if data else "GET", path, data or b"", face="scep",
+                              headers={**headers, "User-Agent": user_agent or "Python-urllib"})
+    return reply.code, {k.title(): v for k, v in reply.headers.items()}, reply.body
+
+
+@pytest.fixture(scope="module")
+def scep_files() -> dict[str, bytes]:
+    """A CA and the RA's SCEP certificate and key, made once (RSA keys cost)."""
+    ca = pki.CA("estra local CA")
+    key = rsa.generate_private_key(65537, 2048)
+    cert = LocalCA(ca.key, ca.cert, time.time).issue(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),
+        key.public_key(), [], [], 825)
+    return {"state/ca.pem": ca.cert.public_bytes(pki.PEM), "state/ca.key": pki.key_pem(ca.key),
+            "state/scep-ra.pem": cert.public_bytes(pki.PEM), "state/scep-ra.key": pki.key_pem(key)}
+
+
+@pytest.fixture
+def memory(tmp_path: Path, scep_files: dict[str, bytes]) -> MemoryScep:
+    return MemoryScep(CONFIG, tmp_path / "memory", scep_files)
 
 
 @pytest.fixture
@@ -74,33 +115,32 @@ class Device:
                            str(poll), *extra)
 
 
-def test_capabilities_and_ca_certificates(server: Server) -> None:
+def test_capabilities_and_ca_certificates(memory: MemoryScep) -> None:
     """GetCACaps lists what is implemented; GetCACert has the RA (RSA, encipherment) and CA."""
-    status, headers, body = http(scep_url(server) + "?operation=GetCACaps")
+    status, headers, body = fetch(memory, "/scep" + "?operation=GetCACaps")
     assert status == 200 and headers["Content-Type"] == "text/plain"
     assert set(body.decode().split()) >= {"POSTPKIOperation", "Renewal", "AES", "SHA-256",
                                           "SHA-384", "SCEPStandard"}
-    status, headers, body = http(scep_url(server) + "?operation=GetCACert")
+    status, headers, body = fetch(memory, "/scep" + "?operation=GetCACert")
     assert status == 200 and headers["Content-Type"] == "application/x-x509-ca-ra-cert"
     ra, ca = split(pkcs7.load_der_pkcs7_certificates(body))
-    assert ca == x509.load_pem_x509_certificate(server.ca.read_bytes())
+    assert ca == x509.load_pem_x509_certificate(memory.ca.read_bytes())
     usage = ra.extensions.get_extension_for_class(x509.KeyUsage).value
     assert isinstance(ra.public_key(), rsa.RSAPublicKey)
     assert usage.key_encipherment and usage.digital_signature
     # micromdm's Go SCEP library encrypts to every certificate and fails on the
     # embedded CA's EC key: it gets the RA certificate alone; GetCACertChain has all.
-    go = urllib.request.Request(scep_url(server) + "?operation=GetCACert",
-                                headers={"User-Agent": "Go-http-client/1.1"})
-    with urllib.request.urlopen(go, timeout=30) as reply:
-        assert reply.headers["Content-Type"] == "application/x-x509-ca-ra-cert"
-        assert pkcs7.load_der_pkcs7_certificates(reply.read()) == [ra]
-    status, headers, body = http(scep_url(server) + "?operation=GetCACertChain")
+    status, headers, body = fetch(memory, "/scep?operation=GetCACert",
+                                  user_agent="Go-http-client/1.1")
+    assert status == 200 and headers["Content-Type"] == "application/x-x509-ca-ra-cert"
+    assert pkcs7.load_der_pkcs7_certificates(body) == [ra]
+    status, headers, body = fetch(memory, "/scep" + "?operation=GetCACertChain")
     assert status == 200 and headers["Content-Type"] == "application/x-x509-ca-ra-cert-chain"
     assert split(pkcs7.load_der_pkcs7_certificates(body)) == (ra, ca)
     for path in ("/certsrv/mscep/mscep.dll", "/scep/manual", "/scep/pkiclient.exe"):
-        assert http(scep_url(server, path) + "?operation=GetCACaps")[0] == 200
-    assert http(scep_url(server, "/scep/nolabel") + "?operation=GetCACaps")[0] == 404
-    status, headers, body = http(scep_url(server) + "?operation=Bogus")
+        assert fetch(memory, path + "?operation=GetCACaps")[0] == 200
+    assert fetch(memory, "/scep/nolabel" + "?operation=GetCACaps")[0] == 404
+    status, headers, body = fetch(memory, "/scep" + "?operation=Bogus")
     assert status == 400 and headers["Content-Type"].startswith("text/plain")
 
 
@@ -170,9 +210,9 @@ def split(certs: list[x509.Certificate]) -> tuple[x509.Certificate, x509.Certifi
     return next(c for c in certs if c is not ca), ca
 
 
-def ra_certificates(server: Server) -> tuple[x509.Certificate, x509.Certificate]:
+def ra_certificates(server: "Server | MemoryScep") -> tuple[x509.Certificate, x509.Certificate]:
     return split(pkcs7.load_der_pkcs7_certificates(
-        http(scep_url(server) + "?operation=GetCACert")[2]))
+        fetch(server, "/scep" + "?operation=GetCACert")[2]))
 
 
 def self_signed(cn: str) -> sm.Signer:
@@ -190,26 +230,26 @@ def request_for(signer: sm.Signer, cn: str, challenge: str) -> x509.CertificateS
             .sign(signer.key, hashes.SHA256()))
 
 
-def answer(server: Server, der: bytes, signer: sm.Signer, get: bool = False) -> sm.PkiMessage:
+def answer(server: "Server | MemoryScep", der: bytes, signer: sm.Signer, get: bool = False) -> sm.PkiMessage:
     if get:
         query = urllib.parse.quote(base64.b64encode(der).decode(), safe="")
-        status, headers, body = http(scep_url(server) + f"?operation=PKIOperation&message={query}")
+        status, headers, body = fetch(server, "/scep" + f"?operation=PKIOperation&message={query}")
     else:
-        status, headers, body = http(scep_url(server) + "?operation=PKIOperation", der)
+        status, headers, body = fetch(server, "/scep" + "?operation=PKIOperation", der)
     assert status == 200 and headers["Content-Type"] == "application/x-pki-message", body
     return sm.parse(body, ra_certificates(server)[:1])
 
 
-def test_get_pki_operation_and_get_cert(server: Server) -> None:
+def test_get_pki_operation_and_get_cert(memory: MemoryScep) -> None:
     """PKIOperation by GET (base64 message), then GetCert fetches the same certificate."""
-    ra, _ = ra_certificates(server)
+    ra, _ = ra_certificates(memory)
     device = self_signed("getter")
     request = sm.pkcs_req(request_for(device, "getter", "sesame"), device, ra)
-    reply = request.check(answer(server, request.der, device, get=True))
+    reply = request.check(answer(memory, request.der, device, get=True))
     assert reply.status == sm.Status.SUCCESS
     issued = reply.issued(device)[0]
     fetch = sm.get_cert(issued.issuer, issued.serial_number, device, ra)
-    again = fetch.check(answer(server, fetch.der, device))
+    again = fetch.check(answer(memory, fetch.der, device))
     assert again.status == sm.Status.SUCCESS and again.issued(device)[0] == issued
 
 
@@ -223,22 +263,22 @@ def cisco_message(der: bytes, escape_plus: bool = True) -> str:
     return out.replace("+", "%2B") if escape_plus else out
 
 
-def test_cisco_path_and_get_message(server: Server) -> None:
+def test_cisco_path_and_get_message(memory: MemoryScep) -> None:
     """/cgi-bin/pkiclient.exe answers by default; a GET PKIOperation whose message is
     escaped as Cisco IOS escapes it (%2B %2F %3D, %0A line breaks), or with '+' left
     bare, enrolls."""
-    cisco = scep_url(server, "/cgi-bin/pkiclient.exe")
-    assert http(cisco + "?operation=GetCACaps")[0] == 200
-    status, headers, body = http(cisco + "?operation=GetCACert")
+    cisco = "/cgi-bin/pkiclient.exe"
+    assert fetch(memory, cisco + "?operation=GetCACaps")[0] == 200
+    status, headers, body = fetch(memory, cisco + "?operation=GetCACert")
     assert status == 200 and headers["Content-Type"] == "application/x-x509-ca-ra-cert"
-    ra, _ = ra_certificates(server)
+    ra, _ = ra_certificates(memory)
     for n, escape_plus in enumerate((True, False)):
         device = self_signed(f"router{n}")
         request = sm.pkcs_req(request_for(device, f"router{n}", "sesame"), device, ra)
         message = cisco_message(request.der, escape_plus)
         assert "%0A" in message and "%2F" in message
         assert ("%2B" in message) == escape_plus and ("+" in message) != escape_plus
-        status, headers, body = http(cisco + "?operation=PKIOperation&message=" + message)
+        status, headers, body = fetch(memory, cisco + "?operation=PKIOperation&message=" + message)
         assert status == 200 and headers["Content-Type"] == "application/x-pki-message", body
         reply = request.check(sm.parse(body, [ra]))
         assert reply.status == sm.Status.SUCCESS, reply
@@ -247,19 +287,19 @@ def test_cisco_path_and_get_message(server: Server) -> None:
 
 @pytest.mark.parametrize("body", [b"", b"garbage", b"\x30\x03\x02\x01\x01"],
                          ids=["empty", "garbage", "not-cms"])
-def test_malformed_is_400(server: Server, body: bytes) -> None:
+def test_malformed_is_400(memory: MemoryScep, body: bytes) -> None:
     """What is not a signed pkiMessage gets 400 text/plain (no CertRep can be signed for it)."""
-    status, headers, text = http(scep_url(server) + "?operation=PKIOperation", body or b"\x00")
+    status, headers, text = fetch(memory, "/scep" + "?operation=PKIOperation", body or b"\x00")
     assert status == 400 and headers["Content-Type"].startswith("text/plain"), text
 
 
-def test_unsigned_tampered_is_400(server: Server) -> None:
+def test_unsigned_tampered_is_400(memory: MemoryScep) -> None:
     """A pkiMessage whose signature does not verify is refused."""
-    ra, _ = ra_certificates(server)
+    ra, _ = ra_certificates(memory)
     device = self_signed("tamper")
     der = bytearray(sm.pkcs_req(request_for(device, "tamper", "sesame"), device, ra).der)
     der[-5] ^= 0xFF
-    status, _, text = http(scep_url(server) + "?operation=PKIOperation", bytes(der))
+    status, _, text = fetch(memory, "/scep" + "?operation=PKIOperation", bytes(der))
     assert status == 400 and b"signature" in text
 
 
@@ -272,34 +312,34 @@ def with_nonce(request: sm.Request, nonce: bytes, signer: sm.Signer) -> sm.Reque
     return sm.Request(der, request.message_type, request.transaction_id, nonce)
 
 
-def test_wrongly_encrypted_and_replayed(server: Server) -> None:
+def test_wrongly_encrypted_and_replayed(memory: MemoryScep) -> None:
     """Encrypted to another certificate: FAILURE badMessageCheck; the same message sent
     again: the same answer (RFC 8894), the certificate issued once; another message with
     a senderNonce seen before: a replay, FAILURE badMessageCheck."""
-    ra, _ = ra_certificates(server)
+    ra, _ = ra_certificates(memory)
     device = self_signed("enc")
     stranger = self_signed("stranger")
     wrong = sm.pkcs_req(request_for(device, "enc", "sesame"), device, stranger.cert)
-    reply = wrong.check(answer(server, wrong.der, device))
+    reply = wrong.check(answer(memory, wrong.der, device))
     assert reply.status == sm.Status.FAILURE and reply.fail_info == sm.FailInfo.badMessageCheck
     good = sm.pkcs_req(request_for(device, "enc", "sesame"), device, ra)
-    first = good.check(answer(server, good.der, device))
-    again = good.check(answer(server, good.der, device))
+    first = good.check(answer(memory, good.der, device))
+    again = good.check(answer(memory, good.der, device))
     assert again.status == first.status == sm.Status.SUCCESS
     assert again.issued(device)[0] == first.issued(device)[0]
     other = sm.pkcs_req(request_for(device, "enc2", "sesame"), device, ra)
     replay = with_nonce(other, good.sender_nonce, device)
-    reply = replay.check(answer(server, replay.der, device))
+    reply = replay.check(answer(memory, replay.der, device))
     assert reply.status == sm.Status.FAILURE and "replay" in (reply.fail_info_text or "")
     assert reply.fail_info == sm.FailInfo.badMessageCheck
 
 
-def test_unknown_transaction_poll(server: Server) -> None:
+def test_unknown_transaction_poll(memory: MemoryScep) -> None:
     """CertPoll for a transaction the RA never saw: FAILURE badCertId."""
-    ra, ca = ra_certificates(server)
+    ra, ca = ra_certificates(memory)
     device = self_signed("poller")
     poll = sm.cert_poll(ca.subject, pki.name("poller"), "ABCDEF", device, ra)
-    reply = poll.check(answer(server, poll.der, device))
+    reply = poll.check(answer(memory, poll.der, device))
     assert reply.status == sm.Status.FAILURE and reply.fail_info == sm.FailInfo.badCertId
 
 
@@ -343,14 +383,14 @@ scep_webhook_trust = "{tmp_path / 'fake-ca.pem'}"
 
 
 @pytest.mark.parametrize("cipher, digest", [("tripledes_3key", "sha1"), ("aes256_cbc", "sha512")])
-def test_old_and_strong_ciphers(server: Server, cipher: str, digest: str) -> None:
+def test_old_and_strong_ciphers(memory: MemoryScep, cipher: str, digest: str) -> None:
     """A 3DES/SHA-1 client (old devices) and an AES-256/SHA-512 one both enroll; the
     CertRep comes back in the client's own cipher."""
-    ra, _ = ra_certificates(server)
+    ra, _ = ra_certificates(memory)
     device = self_signed(f"dev-{cipher}")
     request = sm.pkcs_req(request_for(device, f"dev-{cipher}", "sesame"), device, ra,
                           cipher=cipher, digest=digest)
-    reply = request.check(answer(server, request.der, device))
+    reply = request.check(answer(memory, request.der, device))
     assert reply.status == sm.Status.SUCCESS and reply.digest == digest
     assert reply.issued(device)[0].subject == pki.name(f"dev-{cipher}")
     sealed = cms.ContentInfo.load(reply.enveloped or b"")["content"]["encrypted_content_info"]

@@ -1,7 +1,8 @@
 """Security issue #9 on the SCEP front end: no padding oracle, no challenge at rest,
 transactions that belong to their signer and commit with their enrollment, nothing
 spent on a request that cannot be answered, log lines and metric labels a client
-cannot forge."""
+cannot forge.  On the in-memory RA (estra.testing) except the challenge-at-rest and
+forged-log-line tests, which read a running estra's files and log."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import Server, estra_cli
 from tests.test_admin import fetch
-from tests.test_scep import answer, http, ra_certificates, request_for, scep_url, self_signed
+from tests.test_scep import (MemoryScep, answer, http, memory, ra_certificates,  # noqa: F401
+                             request_for, scep_files, scep_url, self_signed)
+from tests.test_scep import fetch as scep_fetch
 
 
 @pytest.fixture
@@ -80,17 +83,17 @@ def forged_envelopes(ra: x509.Certificate, csr: bytes) -> dict[str, bytes]:
             for name, (encrypted_key, sealed) in cases.items()}
 
 
-def test_undecryptable_envelopes_answer_alike(server: Server) -> None:
+def test_undecryptable_envelopes_answer_alike(memory: MemoryScep) -> None:
     """A bad RSA block, a wrong key length, bad CBC padding, good padding around garbage,
     around the wrong ASN.1 structure, or around a CSR whose signature fails: the same HTTP
     status, the same body length, the same CertRep status, failInfo and failInfoText."""
-    ra, _ = ra_certificates(server)
+    ra, _ = ra_certificates(memory)
     device = self_signed("oracle")
     csr = pki.der(request_for(device, "oracle", "sesame"))
     seen: dict[str, tuple[Any, ...]] = {}
     for name, envelope in forged_envelopes(ra, csr).items():
         request = sm.pki_message(sm.MessageType.PKCSReq, envelope, "T-ORACLE", device)
-        status, headers, body = http(scep_url(server) + "?operation=PKIOperation",
+        status, headers, body = scep_fetch(memory, "/scep" + "?operation=PKIOperation",
                                      request.der)
         reply = request.check(sm.parse(body, [ra]))
         seen[name] = (status, headers["Content-Type"], len(body), reply.status,
@@ -103,7 +106,7 @@ def test_undecryptable_envelopes_answer_alike(server: Server) -> None:
         envelope = sm.enveloped_data(ra, ra.public_key().encrypt(  # type: ignore[union-attr]
             key, padding.PKCS1v15()), "aes128_cbc", iv, seal(content, key, iv))
         request = sm.pki_message(kind, envelope, "T-ORACLE", device)
-        reply = request.check(answer(server, request.der, device))
+        reply = request.check(answer(memory, request.der, device))
         assert (reply.fail_info, reply.fail_info_text) == seen["garbage"][4:], kind
 
 
@@ -217,89 +220,89 @@ class CsrWithoutChallengeTests(SynchronousTestCase):
 # -- 3a. a transaction is its signer's -----------------------------------------------------
 
 
-def test_transaction_belongs_to_its_signer(server: Server) -> None:
+def test_transaction_belongs_to_its_signer(memory: MemoryScep) -> None:
     """Another key reusing a transactionID starts its own transaction and gets its own
     certificate; CertPoll and GetCert by a stranger find nothing; the owner still gets
     the certificate it was issued."""
-    ra, ca = ra_certificates(server)
+    ra, ca = ra_certificates(memory)
     owner, rival, stranger = self_signed("owner"), self_signed("rival"), self_signed("nosy")
     first = sm.pkcs_req(request_for(owner, "owner", "sesame"), owner, ra, tid="SHARED-TID")
-    mine = first.check(answer(server, first.der, owner)).issued(owner)[0]
+    mine = first.check(answer(memory, first.der, owner)).issued(owner)[0]
     poll = sm.cert_poll(ca.subject, pki.name("owner"), "SHARED-TID", stranger, ra)
-    reply = poll.check(answer(server, poll.der, stranger))
+    reply = poll.check(answer(memory, poll.der, stranger))
     assert (reply.status, reply.fail_info) == (sm.Status.FAILURE, sm.FailInfo.badCertId)
     fetch_it = sm.get_cert(mine.issuer, mine.serial_number, stranger, ra)
-    reply = fetch_it.check(answer(server, fetch_it.der, stranger))
+    reply = fetch_it.check(answer(memory, fetch_it.der, stranger))
     assert (reply.status, reply.fail_info) == (sm.Status.FAILURE, sm.FailInfo.badCertId)
     takeover = sm.pkcs_req(request_for(rival, "rival", "sesame"), rival, ra, tid="SHARED-TID")
-    theirs = takeover.check(answer(server, takeover.der, rival)).issued(rival)[0]
+    theirs = takeover.check(answer(memory, takeover.der, rival)).issued(rival)[0]
     assert theirs.subject == pki.name("rival")
     poll = sm.cert_poll(ca.subject, pki.name("owner"), "SHARED-TID", owner, ra)
-    assert poll.check(answer(server, poll.der, owner)).issued(owner)[0] == mine
+    assert poll.check(answer(memory, poll.der, owner)).issued(owner)[0] == mine
 
 
-def test_get_cert_for_the_transaction_owner(server: Server) -> None:
+def test_get_cert_for_the_transaction_owner(memory: MemoryScep) -> None:
     """A signer whose key is not the certificate's gets it by GetCert when it owns the
     transaction that issued it (an RA-style signer)."""
-    ra, _ = ra_certificates(server)
+    ra, _ = ra_certificates(memory)
     signer = self_signed("ra-style")
     device_key = rsa.generate_private_key(65537, 2048)
     csr = (x509.CertificateSigningRequestBuilder().subject_name(pki.name("behind-ra"))
            .add_attribute(AttributeOID.CHALLENGE_PASSWORD, b"sesame")
            .sign(device_key, hashes.SHA256()))
     request = sm.pkcs_req(csr, signer, ra)
-    issued = request.check(answer(server, request.der, signer)).issued(signer)[0]
+    issued = request.check(answer(memory, request.der, signer)).issued(signer)[0]
     fetch_it = sm.get_cert(issued.issuer, issued.serial_number, signer, ra)
-    assert fetch_it.check(answer(server, fetch_it.der, signer)).issued(signer)[0] == issued
+    assert fetch_it.check(answer(memory, fetch_it.der, signer)).issued(signer)[0] == issued
 
 
 # -- 3b. the enrollment record and the transaction's serial commit together ---------------
 
 
-def issued_records(server: Server, cn: str) -> list[dict[str, Any]]:
+def issued_records(server: "Server | MemoryScep", cn: str) -> list[dict[str, Any]]:
     rows = json.loads(estra_cli("--state-dir", str(server.state), "enrollments", "list",
                                 "--json").stdout)
     return [r for r in rows if r["subject"] == f"CN={cn}" and r["decision"] == "issued"]
 
 
-def test_crash_between_record_and_transaction(server: Server) -> None:
+def test_crash_between_record_and_transaction(memory: MemoryScep) -> None:
     """When the transaction update fails after the certificate was issued (a crash), the
     enrollment record rolls back with it: the device's resend issues once, not twice;
     sent again, the same bytes or the same request under a new senderNonce get that
     certificate (RFC 8894), and nothing is issued a second time."""
-    ra, _ = ra_certificates(server)
-    db = sqlite3.connect(server.state / "estra.db")
+    ra, _ = ra_certificates(memory)
+    db = sqlite3.connect(memory.state / "estra.db")
     db.execute("CREATE TRIGGER crash BEFORE UPDATE OF serial ON scep_transactions "
                "BEGIN SELECT RAISE(ABORT, 'simulated crash'); END")
     db.commit()
     device = self_signed("crashy")
     csr = request_for(device, "crashy", "sesame")
     request = sm.pkcs_req(csr, device, ra)
-    status, _, _ = http(scep_url(server) + "?operation=PKIOperation", request.der)
+    status, _, _ = scep_fetch(memory, "/scep" + "?operation=PKIOperation", request.der)
     assert status == 500
     db.execute("DROP TRIGGER crash")
     db.commit()
     db.close()
-    reply = request.check(answer(server, request.der, device))      # the very same message
+    reply = request.check(answer(memory, request.der, device))      # the very same message
     cert = reply.issued(device)[0]
-    records = issued_records(server, "crashy")
+    records = issued_records(memory, "crashy")
     assert [r["serial"] for r in records] == [wire.serial_hex(cert.serial_number)]
-    again = request.check(answer(server, request.der, device))
+    again = request.check(answer(memory, request.der, device))
     assert again.status == sm.Status.SUCCESS and again.issued(device)[0] == cert
     resend = sm.pkcs_req(csr, device, ra)                            # a new senderNonce
     assert resend.sender_nonce != request.sender_nonce
-    assert resend.check(answer(server, resend.der, device)).issued(device)[0] == cert
-    assert len(issued_records(server, "crashy")) == 1
+    assert resend.check(answer(memory, resend.der, device)).issued(device)[0] == cert
+    assert len(issued_records(memory, "crashy")) == 1
 
 
 # -- 3c. refuse up front what cannot be answered ---------------------------------------------
 
 
-def test_ec_signer_spends_nothing(server: Server) -> None:
+def test_ec_signer_spends_nothing(memory: MemoryScep) -> None:
     """An EC signer is refused with badAlg before its one-time code is used or anything is
     issued; the code then still enrolls an RSA device."""
-    ra, _ = ra_certificates(server)
-    code = json.loads(estra_cli("--state-dir", str(server.state), "codes", "issue",
+    ra, _ = ra_certificates(memory)
+    code = json.loads(estra_cli("--state-dir", str(memory.state), "codes", "issue",
                                 "--identity", "code:ec-device", "--json").stdout)["code"]
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (x509.CertificateBuilder().subject_name(pki.name("ec-device"))
@@ -312,15 +315,15 @@ def test_ec_signer_spends_nothing(server: Server) -> None:
            .add_attribute(AttributeOID.CHALLENGE_PASSWORD, code.encode())
            .sign(key, hashes.SHA256()))
     request = sm.pkcs_req(csr, ec_signer, ra)
-    status, _, body = http(scep_url(server, "/scep/codes") + "?operation=PKIOperation",
+    status, _, body = scep_fetch(memory, "/scep/codes" + "?operation=PKIOperation",
                            request.der)
     reply = request.check(sm.parse(body, [ra]))
     assert (status, reply.status, reply.fail_info) == (200, sm.Status.FAILURE,
                                                       sm.FailInfo.badAlg)
-    assert issued_records(server, "ec-device") == []
+    assert issued_records(memory, "ec-device") == []
     device = self_signed("ec-device")
     request = sm.pkcs_req(request_for(device, "ec-device", code), device, ra)
-    status, _, body = http(scep_url(server, "/scep/codes") + "?operation=PKIOperation",
+    status, _, body = scep_fetch(memory, "/scep/codes" + "?operation=PKIOperation",
                            request.der)
     assert request.check(sm.parse(body, [ra])).status == sm.Status.SUCCESS
 

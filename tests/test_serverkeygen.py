@@ -1,4 +1,6 @@
-"""serverkeygen (RFC 7030 4.4, RFC 8951) over real TLS: curl as the device, openssl as judge."""
+"""serverkeygen (RFC 7030 4.4, RFC 8951): the in-memory RA (estra.testing, the production
+wiring) with the device's client certificate injected, openssl as judge; the upstream
+case over real TLS between two estra processes."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ import base64
 import email
 import subprocess
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+import pytest
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -15,9 +19,11 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
+from estra.testing import DeviceTLS
 from estra.wire import serial_hex
 from tests import pki
 from tests.conftest import Server, estra_behind_estra, estra_cli
+from tests.memory import MemoryServer
 
 ASYMMETRIC_DECRYPT_KEY_ID = x509.ObjectIdentifier("1.2.840.113549.1.9.16.2.54")
 CONFIG = """
@@ -35,6 +41,13 @@ accept_issued_from = ["default"]
 [profiles.nokeys]
 serverkeygen = "off"
 """
+
+
+@pytest.fixture
+def memory(tmp_path: Path) -> Iterator[MemoryServer]:
+    m = MemoryServer(CONFIG, tmp_path)
+    yield m
+    m.stop()
 
 
 def parts(headers: dict[str, str], body: bytes) -> list[tuple[str, bytes]]:
@@ -62,11 +75,10 @@ def check_pair(tmp: Path, pkcs8: bytes, cert: x509.Certificate) -> None:
     assert key_pub == cert_pub
 
 
-def test_key_and_certificate(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_key_and_certificate(memory: MemoryServer, tmp_path: Path) -> None:
     """multipart/mixed: a real PKCS#8 key that matches the issued certificate, which
     verifies to the CA; the key is in no log and no store."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = memory
     placeholder = pki.csr(pki.ec_key(), pki.name("constrained"), pki.sans("c.example"))
     status, headers, body = server.post("serverkeygen", placeholder)
     assert status == 200, body
@@ -81,16 +93,15 @@ def test_key_and_certificate(start_estra: Callable[..., Server], tmp_path: Path)
     (tmp_path / "c.pem").write_bytes(cert.public_bytes(pki.PEM))
     assert openssl("verify", "-CAfile", str(server.ca), str(tmp_path / "c.pem")).endswith(b"OK\n")
     key_b64 = base64.b64encode(pkcs8)[:40]
-    assert key_b64 not in server.log.read_bytes()
-    assert pkcs8[-32:] not in (server.state / "estra.db").read_bytes()
-    rows = estra_cli("--state-dir", str(server.state), "enrollments", "list", "--json").stdout
+    assert key_b64.decode() not in server.logged.text()
+    assert pkcs8[-32:] not in server.ra.stored_bytes()
+    rows = server.enrollments_json()
     assert '"operation": "serverkeygen"' in rows
 
 
-def test_profile_key_type_and_off(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_profile_key_type_and_off(memory: MemoryServer, tmp_path: Path) -> None:
     """The profile picks the key (RSA-3072 here); a profile may switch serverkeygen off (501)."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = memory
     status, headers, body = server.post("rsa/serverkeygen",
                                  pki.csr(pki.ec_key(), pki.name("r")))
     assert status == 200, body
@@ -102,12 +113,11 @@ def test_profile_key_type_and_off(start_estra: Callable[..., Server], tmp_path: 
     assert status == 501 and b"disabled" in body
 
 
-def test_key_like_the_placeholder(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_key_like_the_placeholder(memory: MemoryServer, tmp_path: Path) -> None:
     """An RSA-2048 placeholder (clients that reject a short EC key part) gets an RSA
     2048 key, an EC P-384 placeholder a P-384 key; a profile whose key rules refuse
     the placeholder's kind, or that does not follow the CSR, gets serverkeygen_key."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = memory
     for path, placeholder, kind, size in (
             ("serverkeygen", rsa.generate_private_key(65537, 2048), "RSA", 2048),
             ("serverkeygen", ec.generate_private_key(ec.SECP384R1()), "EC", 384),
@@ -123,7 +133,7 @@ def test_key_like_the_placeholder(start_estra: Callable[..., Server], tmp_path: 
         check_pair(tmp_path, pkcs8, cert)
 
 
-def rsa_device(server: Server, tmp: Path) -> tuple[Path, Path, x509.Certificate]:
+def rsa_device(server: MemoryServer, tmp: Path) -> tuple[Path, Path, x509.Certificate]:
     """An RSA key-encipherment certificate enrolled through the RA, as files."""
     key = rsa.generate_private_key(65537, 2048)
     status, _, body = server.post("simpleenroll", pki.csr(key, pki.name("sealed-dev")))
@@ -144,13 +154,12 @@ def decrypt(tmp: Path, envelope: bytes, cert: Path, key: Path) -> bytes:
     return package[2 + width:2 + width + int.from_bytes(package[2:2 + width], "big")]
 
 
-def test_encrypted_key_delivery(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_encrypted_key_delivery(memory: MemoryServer, tmp_path: Path) -> None:
     """AsymmetricDecryptKeyIdentifier in the CSR, or a profile that demands it: the key
     arrives as CMS EnvelopedData to the TLS client certificate; openssl cms decrypts it."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = memory
     cert_file, key_file, device = rsa_device(server, tmp_path)
-    tls = ("--cert", str(cert_file), "--key", str(key_file))
+    tls = DeviceTLS((device,))
     ski = device.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
     asking = (x509.CertificateSigningRequestBuilder()
               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sealed-dev")]))
@@ -158,7 +167,7 @@ def test_encrypted_key_delivery(start_estra: Callable[..., Server], tmp_path: Pa
               .sign(pki.ec_key(), hashes.SHA256()))
     for path, req in (("serverkeygen", asking),
                       ("sealed/serverkeygen", pki.csr(pki.ec_key(), pki.name("sealed-dev")))):
-        status, headers, body = server.post(path, req, *tls)
+        status, headers, body = server.post(path, req, tls)
         assert status == 200, body
         (key_type, envelope), (_, p7) = parts(headers, body)
         assert key_type == "application/pkcs7-mime; smime-type=server-generated-key"

@@ -575,14 +575,7 @@ def test_migration_adds_upstream_requests(tmp_path: Path) -> None:
     from estra.store import MIGRATIONS, SQLITE, _migrate, open_store, run_blocking
     db = sqlite3.connect(tmp_path / "estra.db")
     cursor = db.cursor()
-    cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for number, steps in enumerate(MIGRATIONS[:-1], 1):
-        for step in steps:
-            if callable(step):
-                step(cursor, SQLITE)
-            else:
-                cursor.execute(step.format(id=SQLITE.id_column))
-        cursor.execute("INSERT INTO schema_version VALUES (?)", (number,))
+    _migrate(cursor, SQLITE, upto=len(MIGRATIONS) - 1)
     cursor.execute("INSERT INTO audit (at, kind, identity, detail) VALUES (1, 'x', 'y', '{}')")
     db.commit()
     db.close()

@@ -1,0 +1,403 @@
+"""An in-memory estra for tests, in the style of `treq.testing`.
+
+`MemoryRA` builds the RA through the production wiring (`estra.service`:
+the state directory, `build_generation` from a TOML configuration, the
+listeners' `make_site`) with a `MemoryReactorClock` as reactor and clock, a
+synchronous SQLite store in the state directory and the embedded CA; its EST,
+SCEP and admin faces are real `Site`s driven by treq's `HTTPClient` over an
+in-memory agent.  A device's TLS facts (client chain, tls-unique or
+tls-exporter, peer address) are given per client as a `DeviceTLS`, which
+`estra.est.peer_of` reads through its `IPeerTLS` seam::
+
+    ra = MemoryRA('[profiles.default]\\nallow_basic = true\\n')
+    ra.add_user("alice", "pw")
+    reply = ra.post("/.well-known/est/simpleenroll", csr_b64, user=("alice", "pw"))
+    assert reply.code == 200
+
+Nothing here starts a thread or opens a socket, and the clock reads the real time
+only once, to start from it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sqlite3
+import subprocess
+import tempfile
+import time
+from typing import Any, Callable, Mapping
+
+from attrs import frozen
+from cryptography import x509
+from twisted.internet.address import IPv4Address, IPv6Address
+from twisted.internet.defer import Deferred, fail, succeed
+from twisted.internet.endpoints import TCP4ClientEndpoint
+from twisted.internet.interfaces import ISSLTransport
+from twisted.internet.testing import MemoryReactorClock
+from twisted.logger import ILogObserver, formatEvent, globalLogPublisher
+from twisted.python.failure import Failure
+from twisted.python.filepath import FilePath
+from twisted.test import iosim
+from twisted.web.client import Agent
+from twisted.web.http_headers import Headers
+from twisted.web.iweb import IAgent, IBodyProducer
+from twisted.web.server import Site
+from zope.interface import directlyProvides, implementer
+
+from treq.client import HTTPClient
+
+from estra.admin import admin_root
+from estra.auth import hash_password
+from estra.config import Settings, settings_from_string
+from estra.est import IPeerTLS, ProfileResource
+from estra.fullcmc import FullCmc
+from estra.http import make_site
+from estra.listeners import connection_limits
+from estra.ra import RegistrationAuthority
+from estra.reload import Generation, GenerationRoot, Holder
+from estra.scep_message import Signer
+from estra.service import (Shared, admin_max_body, build_generation, console_tree,
+                           scep_signer)
+from estra.state import Prepared, open_state, set_line
+from estra.store import SQLITE, Store, migrate_blocking
+from estra.tls import ChannelBinding, TrustStore
+from estra.upstream.local import LocalCA
+
+__all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads"]
+
+
+class SyncPool:
+    """adbapi's ConnectionPool interface over one SQLite connection, synchronously:
+    each interaction runs and commits (or rolls back) before it returns."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self.conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self.path = path
+        if path != ":memory:":      # as estra's store: operator commands may share the file
+            self.conn.execute("PRAGMA journal_mode=WAL")
+
+    def runInteraction(self, fn: Callable[..., Any], *args: Any) -> Deferred[Any]:
+        try:
+            result = fn(self.conn.cursor(), *args)
+        except Exception:
+            self.conn.rollback()
+            return fail()
+        self.conn.commit()
+        return succeed(result)
+
+    def runQuery(self, sql: str, args: Any = ()) -> Deferred[Any]:
+        return self.runInteraction(lambda c: c.execute(sql, args).fetchall())
+
+    # what `estra.store.run_blocking` asks of a pool: a connection of its own
+    dbapi, connkw, openfun = sqlite3, {"check_same_thread": False, "timeout": 30}, None
+
+    @property
+    def connargs(self) -> tuple[str]:
+        return (self.path,)
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class SyncThreads:
+    """A thread pool (and the reactor side of it) that runs the work right away:
+    bcrypt for `estra.auth.Htpasswd` without threads."""
+
+    def callInThreadWithCallback(self, on_result: Callable[..., Any], f: Callable[..., Any],
+                                 *args: Any) -> None:
+        try:
+            result = f(*args)
+        except Exception:
+            on_result(False, Failure())
+        else:
+            on_result(True, result)
+
+    def callFromThread(self, f: Callable[..., Any], *args: Any) -> None:
+        f(*args)
+
+
+class _Reactor(MemoryReactorClock):
+    """A memory reactor whose `callFromThread` runs at once (nothing is threaded)."""
+
+    def callFromThread(self, f: Callable[..., Any], *args: Any, **kw: Any) -> None:
+        f(*args, **kw)
+
+
+@implementer(ILogObserver)
+class LogLines:
+    """Every log event while started, as text and fields (what a log file would show,
+    and more): a test asserts that no secret and no traceback is among them."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        self.lines.append(f"{formatEvent(event)} {event!r}")
+
+    def start(self) -> "LogLines":
+        globalLogPublisher.addObserver(self)
+        return self
+
+    def stop(self) -> str:
+        """Stop keeping events; everything kept, one event per line."""
+        globalLogPublisher.removeObserver(self)
+        return self.text()
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@implementer(IPeerTLS)
+@frozen
+class DeviceTLS:
+    """The TLS facts of one in-memory device connection: the chain it presented
+    (leaf first) and the channel-binding values of its session."""
+
+    chain: tuple[x509.Certificate, ...] = ()
+    tls_unique: bytes | None = None
+    tls_exporter: bytes | None = None
+
+    def peer_chain(self) -> list[x509.Certificate]:
+        return list(self.chain)
+
+    def channel_binding(self) -> ChannelBinding:
+        return ChannelBinding(self.tls_unique, self.tls_exporter)
+
+
+@frozen
+class Reply:
+    """An answer read whole: status, headers (names lower-cased, last value), body."""
+
+    code: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+@implementer(IBodyProducer)
+class _Body:
+    """A request body written whole at once (treq's default producer would wait
+    for the global reactor's cooperator)."""
+
+    def __init__(self, body: bytes | str) -> None:
+        self.body = body.encode("utf-8") if isinstance(body, str) else body
+        self.length = len(self.body)
+
+    def startProducing(self, consumer: Any) -> Deferred[None]:
+        consumer.write(self.body)
+        return succeed(None)
+
+    def stopProducing(self) -> None:
+        pass
+
+    def pauseProducing(self) -> None:
+        pass
+
+    def resumeProducing(self) -> None:
+        pass
+
+
+@implementer(IAgent)
+class _DeviceAgent:
+    """An IAgent whose every connection reaches `site` in memory from `address`,
+    carrying `tls` (None: plain HTTP) as treq.testing.RequestTraversalAgent does."""
+
+    def __init__(self, site: Site, tls: DeviceTLS | None, address: str,
+                 pumps: set[iosim.IOPump]) -> None:
+        self._site, self._tls, self._address, self._pumps = site, tls, address, pumps
+        self._reactor = MemoryReactorClock()
+        self._agent = Agent.usingEndpointFactory(self._reactor, self)
+
+    def endpointForURI(self, uri: Any) -> TCP4ClientEndpoint:
+        return TCP4ClientEndpoint(self._reactor, uri.host, uri.port)
+
+    def request(self, method: bytes, uri: bytes, headers: Headers | None = None,
+                bodyProducer: Any = None) -> Deferred[Any]:
+        response: Deferred[Any] = self._agent.request(method, uri, headers, bodyProducer)
+        if response.called or not self._reactor.tcpClients:
+            return response
+        _, port, factory, _, _ = self._reactor.tcpClients.pop()
+        kind = IPv6Address if ":" in self._address else IPv4Address
+        server_address = IPv4Address("TCP", "127.0.0.1", port)
+        client_address = kind("TCP", self._address, 40000 + len(self._pumps))
+        server = self._site.buildProtocol(client_address)
+        server_transport = iosim.FakeTransport(server, isServer=True,
+                                               hostAddress=server_address,
+                                               peerAddress=client_address)
+        client = factory.buildProtocol(None)
+        client_transport = iosim.FakeTransport(client, isServer=False,
+                                               hostAddress=client_address,
+                                               peerAddress=server_address)
+        if self._tls is not None:
+            tls = self._tls
+            directlyProvides(server_transport, ISSLTransport)
+            server_transport.getHandle = lambda: tls  # type: ignore[attr-defined]
+        self._pumps.add(iosim.connect(server, server_transport, client, client_transport))
+        return response
+
+
+def _faces(holder: Holder) -> dict[str, Any]:
+    return {"est": GenerationRoot(holder, lambda g: g.est),
+            "scep": GenerationRoot(holder, lambda g: g.scep)}
+
+
+@frozen
+class _Face:
+    site: Site
+    url: str
+
+
+class MemoryRA:
+    """estra in memory, built from `config` (TOML) as `twistd estra` builds it.
+
+    `state_dir` defaults to a new temporary directory (made by estra's own
+    first start: CA, TLS and SCEP keys, htpasswd); `files` are written into it
+    first, relative names, so the configuration can name them.  The clock is
+    `reactor` (a MemoryReactorClock set to the real time once): `advance(s)`.
+    """
+
+    def __init__(self, config: str = "", state_dir: str | None = None,
+                 files: Mapping[str, bytes] | None = None, now: float | None = None) -> None:
+        self.reactor = _Reactor()
+        self.reactor.advance(time.time() if now is None else now)
+        self.clock = self.reactor.seconds
+        where = FilePath(state_dir or tempfile.mkdtemp(prefix="estra-memory-"))
+        for name, content in (files or {}).items():        # private: keys among them
+            target = where.preauthChild(name)
+            target.parent().makedirs(ignoreExistingDirectory=True)
+            target.setContent(content)
+            target.chmod(0o600)
+        self.settings: Settings = settings_from_string(
+            config, state_dir=where.child("state").path)
+        self.prepared: Prepared = open_state(self.settings, self.clock)
+        self.store = Store(SyncPool(self.settings.state_dir.child("estra.db").path),  # type: ignore[arg-type]
+                           SQLITE, self.clock)
+        migrate_blocking(self.store)
+        self.threads = SyncThreads()
+        self.shared = Shared(self.reactor, self.clock, self.prepared.ca, self.threads,  # type: ignore[arg-type]
+                             self.store, TrustStore("issuing CA", self.prepared.ca.anchors()),
+                             scep=True)
+        self.holder = Holder(build_generation(self.shared, self.settings))
+        limits = connection_limits(self.settings)
+        roots = _faces(self.holder)
+        console = console_tree(self.shared, self.settings, self.holder)
+        roots["admin"] = admin_root(self.store, console)
+        bodies = {"est": self.settings.max_body, "scep": self.settings.max_body,
+                  "admin": admin_max_body(console)}
+        self._faces = {name: _Face(make_site(root, bodies[name], limits, self.reactor, name),
+                                   "https://" if name == "est" else "http://")
+                       for name, root in roots.items()}
+        self._pumps: set[iosim.IOPump] = set()
+
+    # -- what tests drive -------------------------------------------------
+    @property
+    def generation(self) -> Generation:
+        return self.holder.current
+
+    @property
+    def ca(self) -> LocalCA:
+        """The embedded CA."""
+        return self.prepared.ca
+
+    def _est_tree(self) -> ProfileResource:
+        tree = self.generation.est.children[b".well-known"].children[b"est"]
+        assert isinstance(tree, ProfileResource)
+        return tree
+
+    @property
+    def ra(self) -> RegistrationAuthority:
+        """The current generation's RA pipeline (the one its resources call)."""
+        return self._est_tree().ra
+
+    @property
+    def fullcmc(self) -> FullCmc | None:
+        return self._est_tree().fullcmc
+
+    @property
+    def scep_signer(self) -> Signer:
+        """The RA's SCEP certificate and key (from the state directory)."""
+        return scep_signer(self.settings, self.ca)
+
+    def add_user(self, name: str, password: str) -> None:
+        """An htpasswd user (bcrypt at the lowest cost: tests, not secrets)."""
+        set_line(self.settings.htpasswd, name, hash_password(password, rounds=4))
+
+    def stored_bytes(self) -> bytes:
+        """The store's files as they lie on disk (database, then write-ahead log), read
+        by another process: closing a descriptor of the file in this one would drop
+        SQLite's POSIX locks, and an operator command would then delete the live log."""
+        db = self.settings.state_dir.child("estra.db").path
+        paths = [p for p in (db, db + "-wal") if os.path.exists(p)]
+        return subprocess.run(["cat", *paths], capture_output=True, check=True,
+                              timeout=30).stdout
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` pass on the RA's clock (and run what is due)."""
+        self.reactor.advance(seconds)
+
+    def client(self, face: str = "est", tls: DeviceTLS | None = DeviceTLS(),
+               address: str = "192.0.2.1") -> HTTPClient:
+        """A treq client whose connections reach `face` (est, scep, admin) in memory,
+        from `address`, as a device with `tls` (None: plain HTTP); call `flush`."""
+        return HTTPClient(_DeviceAgent(self._faces[face].site, tls, address, self._pumps),
+                          data_to_body_producer=_Body)
+
+    def flush(self) -> None:
+        """Move every byte in flight until nothing moves (as StubTreq.flush)."""
+        while self._pumps:
+            moved = False
+            for pump in list(self._pumps):
+                moved = pump.flush() or moved
+                if pump.clientIO.disconnected and pump.serverIO.disconnected:
+                    self._pumps.discard(pump)
+            if not moved:
+                break
+
+    def result(self, d: Deferred[Any]) -> Any:
+        """What `d` fired with, after flushing; raises if it failed or never fired."""
+        self.flush()
+        out: list[Any] = []
+        d.addBoth(out.append)
+        if not out:
+            raise AssertionError("no answer: the request is still waiting")
+        if isinstance(out[0], Failure):
+            out[0].raiseException()
+        return out[0]
+
+    def request(self, method: str, path: str, body: bytes = b"",
+                headers: Mapping[str, str] | None = None, face: str = "est",
+                tls: DeviceTLS | None = DeviceTLS(), address: str = "192.0.2.1",
+                user: tuple[str, str] | None = None) -> Reply:
+        """One request to `face`, read whole, from a client that names itself (as
+        curl does: estra answers a nameless one's 401 and 202 without a body);
+        `user` adds a Basic Authorization."""
+        http = self.client(face, tls if face != "scep" else None, address)
+        sent = {"User-Agent": "estra.testing", **(headers or {})}
+        if user is not None:
+            sent["Authorization"] = "Basic " + base64.b64encode(
+                ":".join(user).encode()).decode()
+        url = self._faces[face].url + "ra.test" + path
+        response = self.result(http.request(method, url, data=body or None,
+                                            headers=Headers({k: [v] for k, v in sent.items()})))
+        content = self.result(response.content())
+        return Reply(response.code, {k.decode().lower(): v[-1].decode("latin-1")
+                                     for k, v in response.headers.getAllRawHeaders()},
+                     content)
+
+    def get(self, path: str, **kw: Any) -> Reply:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: bytes, **kw: Any) -> Reply:
+        return self.request("POST", path, body, **kw)
+
+    def run(self, coroutine: Any) -> Any:
+        """The result of an `async def` call on the RA's objects (store, CA...)."""
+        return self.result(Deferred.fromCoroutine(coroutine))
+

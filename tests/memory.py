@@ -1,0 +1,53 @@
+"""What the tests that used to start `twistd estra` for one face need from the in-memory
+RA (estra.testing.MemoryRA): user alice, `Server.post`'s answer shape, the operator
+commands' JSON and the log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+from estra.testing import DeviceTLS, LogLines, MemoryRA
+from tests import pki
+from tests.conftest import PASSWORD
+
+ALICE = ("alice", PASSWORD)
+PKCS10 = "application/pkcs10"
+
+
+class MemoryServer:
+    """An RA in memory from `config`, with user alice; keeps every log event."""
+
+    def __init__(self, config: str, tmp: Path) -> None:
+        self.logged = LogLines().start()
+        self.ra = MemoryRA(config, state_dir=str(tmp / "srv"))
+        self.ra.add_user(*ALICE)
+        self.state = Path(self.ra.settings.state_dir.path)
+        self.ca = self.state / "ca.pem"
+
+    def send(self, path: str, body: bytes, content_type: str = PKCS10,
+             tls: DeviceTLS | None = None, user: tuple[str, str] | None = ALICE
+             ) -> tuple[int, dict[str, str], bytes]:
+        """POST `body` to an EST operation as `user` (None: no credentials) or as the
+        TLS client `tls`: (status, headers lower-cased, body) as `Server.post` gives."""
+        auth: dict[str, Any] = {"tls": tls} if tls else {"user": user}
+        reply = self.ra.post(f"/.well-known/est/{path}", body,
+                             headers={"Content-Type": content_type}, **auth)
+        return reply.code, dict(reply.headers), reply.body
+
+    def post(self, path: str, req: x509.CertificateSigningRequest,
+             tls: DeviceTLS | None = None) -> tuple[int, dict[str, str], bytes]:
+        """POST a CSR (base64) as alice, or as the TLS client `tls` when given."""
+        return self.send(path, pki.b64(req), tls=tls)
+
+    def enrollments_json(self) -> str:
+        """What `estra enrollments list --json` prints (the same store call)."""
+        return json.dumps(self.ra.run(self.ra.store.enrollments(limit=50)), indent=2,
+                          default=str)
+
+    def stop(self) -> str:
+        """Stop keeping log events; the log."""
+        return self.logged.stop()
