@@ -65,9 +65,11 @@ class Holder:
         return status, body
 
     def scep_renewal(self, server: Server) -> sm.PkiMessage:
+        """A RenewalReq signed with this certificate, for a new key (a new transaction:
+        an identical resend would get the earlier answer again, RFC 8894)."""
         ra, _ = ra_certificates(server)
         signer = sm.Signer(self.cert, self.key)
-        request = sm.pkcs_req(pki.csr(self.key, self.cert.subject), signer, ra, renewal=True)
+        request = sm.pkcs_req(pki.csr(rsa_key(), self.cert.subject), signer, ra, renewal=True)
         return request.check(answer(server, request.der, signer))
 
 
