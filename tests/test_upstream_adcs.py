@@ -297,6 +297,8 @@ class FakeCertsrv(FakeHandler):
                 "-----END CERTIFICATE-----\r\n").encode()
 
     def do_GET(self) -> None:
+        if self.server.state.get("down"):
+            return self.reply(503, page("<h2>503 - Service Unavailable</h2>"), "text/html")
         if not self.authorized():
             return
         url = urlsplit(self.path)
@@ -593,6 +595,68 @@ def test_pending_id_survives_a_restart(ra: Server, fake: FakeServer, tmp_path: P
     assert fake.state["submissions"] == 1
 
 
+# -- CA hierarchy and CA renewal -------------------------------------------------------
+
+
+def test_renewed_ca_old_certificate_reenrolls(fake: FakeServer, tmp_path: Path) -> None:
+    """The issuing CA renews with a new key after a device enrolled: the device re-enrolls
+    with its old certificate (sending the leaf only) and gets one from the new CA, with
+    the new CA in the answer: on the node that saw the old CA, on a node added after the
+    renewal (which learns the old CA from certcarc.asp's renewal index), and on that node
+    restarted while certsrv is down (the issuers kept on disk)."""
+    (tmp_path / "adcs-password").write_text(SECRET + "\n")
+    with fresh_database() as url:
+        config = f"""[store]
+url = "{url}"
+[upstreams.device]
+kind = "adcs"
+url = "https://localhost:{fake.server_address[1]}/certsrv"
+trust = "{tmp_path / 'fake-ca.pem'}"
+username = '{USER}'
+password_file = "{tmp_path / 'adcs-password'}"
+template = "EstDevice"
+[profiles.default]
+upstream = "device"
+"""
+        nodes: list[Server] = []
+        try:
+            nodes.append(start_node(tmp_path / "a", config, "tcp:0:interface=127.0.0.1"))
+            key = pki.ec_key()
+            status, _, body = nodes[0].post("simpleenroll", pki.csr(key, pki.name("dev-r")))
+            assert status == 200, body
+            old, [old_ca] = verify_answer(tmp_path, body)
+            assert old_ca == fake.state["cas"][0].cert
+            cert, keyfile = pki.write_pair(tmp_path, "old", old, key)
+            new_ca = renew_ca(fake)
+
+            def reenroll(node: Server) -> None:
+                status, _, body = node.post("simplereenroll", pki.csr(key, pki.name("dev-r")),
+                                            "--cert", str(cert), "--key", str(keyfile))
+                assert status == 200, body
+                leaf, rest = verify_answer(tmp_path, body)
+                assert rest == [new_ca.cert]        # not the cached chain of the old CA
+                leaf.verify_directly_issued_by(new_ca.cert)
+
+            reenroll(nodes[0])
+            nodes[0].stop()
+            nodes.append(start_node(tmp_path / "b", config, "tcp:0:interface=127.0.0.1",
+                                    like=nodes[0]))
+            nodes[1].wait_log(r"trusting its issuer\(s\)")
+            reenroll(nodes[1])
+            fake.state["down"] = True
+            nodes[1].restart(nodes[1].config.read_text())
+            nodes[1].wait_log(r"keeping the 3 known")
+            fake.state["down"] = False
+            reenroll(nodes[1])
+            status, _, body = parse_http(nodes[1].curl("cacerts").stdout)
+            assert status == 200, body
+            assert set(issued(body)) == {new_ca.cert, fake.ca.cert}
+            assert "GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=0&Enc=b64" in fake.requests
+        finally:
+            for node in nodes:
+                node.stop()
+
+
 # -- Windows authentication: NTLM and Negotiate (Kerberos), Extended Protection --------
 
 
@@ -707,3 +771,12 @@ def test_migration_adds_upstream_requests(tmp_path: Path) -> None:
     assert run_blocking(store, lambda c, d: c.execute(
         "INSERT INTO upstream_requests VALUES ('corp', 'k', '7', 1) RETURNING request_id"
     ).fetchone()[0]) == "7"
+
+
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_certcarc_read_by_structure(lang: str) -> None:
+    """certcarc.asp's renewal index is read from its script in any UI language; a page
+    without one (an error page, a login page) is no index."""
+    from estra.upstream.adcs import renewals
+    assert renewals(certcarc_page(lang, CA_NAME, 3).decode()) == 3
+    assert renewals(error_page("0x80070057").decode()) is None
