@@ -7,9 +7,16 @@ an HTML page linking `certnew.cer?ReqID=N&amp;Enc=b64` when issued, a
 approve, or "The disposition message is "..."" when denied;
 `GET /certsrv/certnew.cer?ReqID=N&Enc=b64` gives the PEM certificate
 (application/pkix-cert) or an HTML page with "Disposition message:";
-`GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64` gives the chain as a
-base64 PKCS#7 in CERTIFICATE armor.  IIS asks for credentials with 401 and
-WWW-Authenticate: Negotiate, NTLM, Basic.
+`GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=K&Enc=b64` gives the chain of the
+CA certificate K (-1: the current one) as a base64 PKCS#7 in CERTIFICATE armor, an
+error page for a K the CA does not have; `GET /certsrv/certcarc.asp` ("Download a
+CA certificate") carries the renewal index in its script (`var nRenewals=N;`).
+IIS asks for credentials with 401 and WWW-Authenticate: Negotiate, NTLM, Basic.
+
+The CA is an issuing CA under a root (fake-ca.pem, which also signs the fake's TLS
+certificate), as AD CS enterprise CAs usually are; `renew_ca` renews it with a new
+key (renewal index 1, 2, ...: the same name, a new key, AD CS's CA Version and
+Previous CA Certificate Hash extensions, key identifiers on every certificate).
 
 Pages carry the structure of the real ones (certfnsh.asp transfers to certrsis,
 certrspn, certrsdn, certrser): element ids such as `locInfoNewReq` and
@@ -27,6 +34,8 @@ certificate is refused.
 from __future__ import annotations
 
 import base64
+import datetime
+import hashlib
 import sqlite3
 import subprocess
 import textwrap
@@ -40,11 +49,13 @@ import spnego
 import spnego.exceptions
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from spnego.channel_bindings import GssChannelBindings
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
 
 from tests import pki
-from tests.conftest import estra_cli, issued, openssl_verify, PASSWORD, Server, parse_http
+from tests.cluster import fresh_database, start_node
+from tests.conftest import estra_cli, issued, PASSWORD, Server, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 USER, SECRET = "CORP\\svc-estra", "Adcs-Pa55"
@@ -64,14 +75,18 @@ WORDS = {
            "still": "Your certificate request is still pending.",
            "id": "Your Request Id is {}.", "denied": "Certificate Request Denied",
            "was_denied": "Your certificate request was denied.",
-           "message": 'The disposition message is "{}".', "download": "Download certificate"},
+           "message": 'The disposition message is "{}".', "download": "Download certificate",
+           "carc": "Download a CA Certificate, Certificate Chain, or CRL",
+           "current": "Current", "previous": "Previous"},
     "de": {"issued": "Zertifikat wurde ausgestellt", "pending": "Zertifikat ausstehend",
            "wait": "Ihre Zertifikatanforderung wurde empfangen. Sie müssen jedoch warten, "
                    "bis ein Administrator das angeforderte Zertifikat ausstellt.",
            "still": "Ihre Zertifikatanforderung steht noch aus.",
            "id": "Ihre Anforderungs-ID ist {}.", "denied": "Zertifikatanforderung verweigert",
            "was_denied": "Ihre Zertifikatanforderung wurde verweigert.",
-           "message": 'Die Dispositionsmeldung ist "{}".', "download": "Zertifikat herunterladen"},
+           "message": 'Die Dispositionsmeldung ist "{}".', "download": "Zertifikat herunterladen",
+           "carc": "Ein Zertifizierungsstellenzertifikat, eine Zertifikatkette oder eine "
+                   "Sperrliste herunterladen", "current": "Aktuell", "previous": "Vorherig"},
     "fr": {"issued": "Certificat émis", "pending": "Certificat en attente",
            "wait": "Votre demande de certificat a été reçue. Cependant, vous devez attendre "
                    "qu&#39;un administrateur émette le certificat que vous avez demandé.",
@@ -79,7 +94,10 @@ WORDS = {
            "id": "Votre ID de demande est {}.", "denied": "Demande de certificat refusée",
            "was_denied": "Votre demande de certificat a été refusée.",
            "message": "Le message de décision est « {} ».".replace("« ", '"').replace(" »", '"'),
-           "download": "Télécharger le certificat"},
+           "download": "Télécharger le certificat",
+           "carc": "Télécharger un certificat d&#39;autorité de certification, une chaîne de "
+                   "certificats ou une liste de révocation des certificats",
+           "current": "Actuel", "previous": "Précédent"},
 }
 
 
@@ -110,6 +128,71 @@ def denied_page(lang: str, req_id: int, message: str) -> bytes:
                 f"<P ID=locDenied> {w['was_denied']} </P>\r\n"
                 f"<P ID=locReqID> {w['id'].format(req_id)} "
                 f"{w['message'].format(message)} </P>")
+
+
+def certcarc_page(lang: str, ca_name: str, renewals: int) -> bytes:
+    """certcarc.asp: the renewal index in its script, one list entry per CA certificate."""
+    w = WORDS[lang]
+    options = "".join(
+        f'<Option Value="{k}">{w["current"] if k == renewals else w["previous"]} '
+        f'[{ca_name}{f"({k})" if k else ""}]\r\n' for k in range(renewals, -1, -1))
+    return page('<Script Language="JavaScript">\r\n\tvar nRenewals=' f"{renewals};\r\n"
+                "\tfunction handleLoad() { }\r\n</Script>\r\n"
+                f"<P ID=locPageTitle> <B> {w['carc']} </B>\r\n"
+                f"<Select Name=lbCaInstance ID=lbCaInstance Size=2>\r\n{options}</Select>")
+
+
+def error_page(hresult: str) -> bytes:
+    """certsrv's error page (certnew.p7b/.cer for something it does not have)."""
+    return page("<P ID=locPageTitle>Certificate Services Error</P>\r\n"
+                f"<P ID=locErrorMsg> {hresult} </P>")
+
+
+def _ski(key: Any) -> x509.SubjectKeyIdentifier:
+    return x509.SubjectKeyIdentifier.from_public_key(key)
+
+
+def sign(issuer: pki.CA, subject: x509.Name, public_key: Any, extensions: list[Any],
+         days: int = 10) -> x509.Certificate:
+    """A certificate as AD CS makes them: key identifiers, then `extensions`
+    ((extension, critical) pairs)."""
+    b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer.cert.subject)
+         .public_key(public_key).serial_number(x509.random_serial_number())
+         .not_valid_before(pki.NOW - datetime.timedelta(days=1))
+         .not_valid_after(pki.NOW + datetime.timedelta(days=days))
+         .add_extension(_ski(public_key), False)
+         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+             issuer.key.public_key()), False))
+    for extension, critical in extensions:
+        b = b.add_extension(extension, critical)
+    return b.sign(issuer.key, hashes.SHA256())
+
+
+CA_NAME = "Corp Issuing CA"
+
+
+def issuing_ca(root: pki.CA, previous: x509.Certificate | None, index: int) -> pki.CA:
+    """CA certificate `index` of the issuing CA, each with a new key (AD CS's CA Version
+    is key index << 16 | certificate index; Previous CA Certificate Hash is SHA-1)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    version = (index << 16 | index).to_bytes(3, "big").lstrip(b"\0") or b"\0"
+    extensions: list[Any] = [
+        (x509.BasicConstraints(ca=True, path_length=0), True),
+        (x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.311.21.1"),
+                                    bytes([2, len(version)]) + version), False)]
+    if previous is not None:
+        digest = hashlib.sha1(previous.public_bytes(Encoding.DER)).digest()
+        extensions.append((x509.UnrecognizedExtension(
+            x509.ObjectIdentifier("1.3.6.1.4.1.311.21.2"), bytes([4, 20]) + digest), False))
+    return pki.CA(CA_NAME, key, sign(root, pki.name(CA_NAME), key.public_key(), extensions,
+                                     days=20))
+
+
+def renew_ca(fake: FakeServer) -> pki.CA:
+    """Renew the issuing CA with a new key: certsrv now issues under renewal index N+1."""
+    cas = fake.state["cas"]
+    cas.append(issuing_ca(fake.ca, cas[-1].cert, len(cas)))
+    return cas[-1]
 
 
 def end_point(cert_pem: bytes) -> bytes:
@@ -195,20 +278,40 @@ class FakeCertsrv(FakeHandler):
             alt = list(csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
         except x509.ExtensionNotFound:
             alt = []
-        return self.server.ca.issue(csr.subject, csr.public_key(), alt)
+        extensions = [(x509.BasicConstraints(ca=False, path_length=None), True)]
+        if alt:
+            extensions.append((x509.SubjectAlternativeName(alt), False))
+        return sign(self.server.state["cas"][-1], csr.subject, csr.public_key(), extensions)
+
+    def ca_chain(self, renewal: int) -> bytes:
+        """certnew.p7b?ReqID=CACert: the chain of CA certificate `renewal` in CERTIFICATE
+        armor, or certsrv's error page for an index the CA does not have."""
+        cas = self.server.state["cas"]
+        if not -1 <= renewal < len(cas):
+            return error_page("The parameter is incorrect. 0x80070057 (WIN32: 87 "
+                              "ERROR_INVALID_PARAMETER)")
+        der = pkcs7.serialize_certificates([cas[renewal].cert, self.server.ca.cert],
+                                           Encoding.DER)
+        b64 = "\r\n".join(textwrap.wrap(base64.b64encode(der).decode(), 64))
+        return (f"-----BEGIN CERTIFICATE-----\r\n{b64}\r\n"
+                "-----END CERTIFICATE-----\r\n").encode()
 
     def do_GET(self) -> None:
+        if self.server.state.get("down"):
+            return self.reply(503, page("<h2>503 - Service Unavailable</h2>"), "text/html")
         if not self.authorized():
             return
         url = urlsplit(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         state = self.server.state
-        if url.path == "/certsrv/certnew.p7b" and q == {"ReqID": "CACert", "Renewal": "-1",
-                                                        "Enc": "b64"}:
-            der = pkcs7.serialize_certificates([self.server.ca.cert], Encoding.DER)
-            b64 = "\r\n".join(textwrap.wrap(base64.b64encode(der).decode(), 64))
-            return self.reply(200, f"-----BEGIN CERTIFICATE-----\r\n{b64}\r\n"
-                              "-----END CERTIFICATE-----\r\n".encode(),
+        if url.path == "/certsrv/certcarc.asp" and not q:
+            return self.reply(200, certcarc_page(state.get("lang", "en"), CA_NAME,
+                                                 len(state["cas"]) - 1), "text/html")
+        if url.path == "/certsrv/certnew.p7b" and set(q) == {"ReqID", "Renewal", "Enc"} \
+                and q["ReqID"] == "CACert" and q["Enc"] == "b64" \
+                and q["Renewal"].lstrip("-").isdigit():
+            body = self.ca_chain(int(q["Renewal"]))
+            return self.reply(200, body, "text/html" if body.startswith(b"<") else
                               "application/x-pkcs7-certificates")
         if url.path != "/certsrv/certnew.cer" or q.get("Enc") != "b64" \
                 or not q.get("ReqID", "").isdigit():
@@ -269,6 +372,7 @@ def certsrv(directory: Path, **state: Any) -> Iterator[FakeServer]:
             "next_id": 122, "pending": {}, "issued": {}, "approve": set(), "submissions": 0,
             "handshakes": [], "refusals": [], **state}):
         server.state["server_pem"] = (directory / "fake-server.pem").read_bytes()
+        server.state["cas"] = [issuing_ca(server.ca, None, 0)]
         yield server
 
 
@@ -315,16 +419,33 @@ def enroll(ra: Server, path: str, req: Path) -> tuple[int, dict[str, str], bytes
                               "-H", "Content-Type: application/pkcs10").stdout)
 
 
+def verify_answer(tmp: Path, body: bytes) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """The leaf and CA certificates of an enroll answer; `openssl verify` builds the
+    leaf's path to the root (fake-ca.pem) through the answer's intermediates only."""
+    certs = issued(body)
+    [leaf] = [c for c in certs if not c.extensions.get_extension_for_class(
+        x509.BasicConstraints).value.ca]
+    rest = [c for c in certs if c is not leaf]
+    (tmp / "leaf.pem").write_bytes(leaf.public_bytes(pki.PEM))
+    (tmp / "untrusted.pem").write_bytes(b"".join(c.public_bytes(pki.PEM) for c in rest))
+    done = subprocess.run(["openssl", "verify", "-CAfile", str(tmp / "fake-ca.pem"),
+                           "-untrusted", str(tmp / "untrusted.pem"), str(tmp / "leaf.pem")],
+                          capture_output=True, timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return leaf, rest
+
+
 def spki(obj: Any) -> bytes:
     return bytes(obj.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
 
 
 def test_enroll_through_certfnsh(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
-    """certfnsh.asp newreq then certnew.cer: the leaf verifies against the AD CS root."""
+    """certfnsh.asp newreq then certnew.cer: the answer is the leaf and the issuing CA
+    (the self-signed root stays out), and it verifies to the AD CS root."""
     status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev1"))
     assert status == 200, body
-    [leaf] = issued(body)          # the self-signed root stays out of the enroll answer
-    openssl_verify(tmp_path, leaf)
+    leaf, rest = verify_answer(tmp_path, body)
+    assert rest == [fake.state["cas"][0].cert]
     assert leaf.subject == pki.name("dev1")
     form = fake.state["last"]
     assert {k: form[k] for k in ("Mode", "CertAttrib", "TargetStoreFlags", "SaveCert",
@@ -335,16 +456,19 @@ def test_enroll_through_certfnsh(ra: Server, fake: FakeServer, tmp_path: Path) -
 
 
 def test_cacerts_is_the_adcs_chain(ra: Server, fake: FakeServer) -> None:
-    """certnew.p7b (CACert, b64): /cacerts is the AD CS root, fetched once per chain_refresh."""
-    p7b = "GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64"
-    deadline = time.monotonic() + 10     # the RA fetches each upstream's chain at start
-    while fake.requests.count(p7b) < 5 and time.monotonic() < deadline:
+    """certnew.p7b (CACert, Renewal=-1, b64): /cacerts is the issuing CA and the root,
+    fetched once per chain_refresh; the re-enrollment trust reads certcarc.asp."""
+    p7b = "GET /certsrv/certnew.p7b?ReqID=CACert&Renewal={}&Enc=b64"
+    deadline = time.monotonic() + 10     # the RA lists each upstream's issuers at start
+    while fake.requests.count(p7b.format(0)) < 4:    # wrongpw's certcarc.asp gets 401
+        assert time.monotonic() < deadline, fake.requests
         time.sleep(0.05)
     for _ in range(2):
         status, _, body = parse_http(ra.curl("cacerts").stdout)
         assert status == 200, body
-        assert issued(body) == [fake.ca.cert]
-    assert fake.requests.count(p7b) == 5          # 5 upstreams, each fetched once
+        assert set(issued(body)) == {fake.state["cas"][0].cert, fake.ca.cert}
+    assert fake.requests.count(p7b.format(-1)) == 1    # /cacerts of the default upstream
+    assert fake.requests.count("GET /certsrv/certcarc.asp") == 5
 
 
 def test_pending_then_approved(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
@@ -360,8 +484,7 @@ def test_pending_then_approved(ra: Server, fake: FakeServer, tmp_path: Path) -> 
     fake.state["approve"].add(123)
     status, _, body = enroll(ra, "approval/simpleenroll", req)
     assert status == 200, body
-    [leaf] = issued(body)
-    openssl_verify(tmp_path, leaf)
+    leaf, _ = verify_answer(tmp_path, body)
     assert spki(leaf) == spki(x509.load_der_x509_csr(base64.b64decode(req.read_bytes())))
     assert fake.state["submissions"] == 1
     assert "GET /certsrv/certnew.cer?ReqID=123&Enc=b64" in fake.requests
@@ -395,7 +518,7 @@ def test_revoke_is_not_forwarded(ra: Server, fake: FakeServer, tmp_path: Path) -
     exits 1, sends certsrv nothing, and records the request as "not-forwarded"."""
     status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev9"))
     assert status == 200, body
-    leaf = issued(body)[0]
+    leaf, _ = verify_answer(tmp_path, body)
     seen = list(fake.requests)
     done = estra_cli("--config", str(ra.config), "--state-dir", str(ra.state), "revoke",
                      f"{leaf.serial_number:x}", "--reason", "keyCompromise", "--by", "erin")
@@ -432,7 +555,7 @@ def test_localised_issued(lang_ra: tuple[FakeServer, Server], tmp_path: Path) ->
     fake, ra = lang_ra
     status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev7"))
     assert status == 200, body
-    openssl_verify(tmp_path, issued(body)[0])
+    verify_answer(tmp_path, body)
 
 
 def test_localised_pending_polls_one_request(lang_ra: tuple[FakeServer, Server],
@@ -470,6 +593,68 @@ def test_pending_id_survives_a_restart(ra: Server, fake: FakeServer, tmp_path: P
     status, _, body = enroll(ra, "approval/simpleenroll", req)
     assert status == 202 and b"123" in body, body
     assert fake.state["submissions"] == 1
+
+
+# -- CA hierarchy and CA renewal -------------------------------------------------------
+
+
+def test_renewed_ca_old_certificate_reenrolls(fake: FakeServer, tmp_path: Path) -> None:
+    """The issuing CA renews with a new key after a device enrolled: the device re-enrolls
+    with its old certificate (sending the leaf only) and gets one from the new CA, with
+    the new CA in the answer: on the node that saw the old CA, on a node added after the
+    renewal (which learns the old CA from certcarc.asp's renewal index), and on that node
+    restarted while certsrv is down (the issuers kept on disk)."""
+    (tmp_path / "adcs-password").write_text(SECRET + "\n")
+    with fresh_database() as url:
+        config = f"""[store]
+url = "{url}"
+[upstreams.device]
+kind = "adcs"
+url = "https://localhost:{fake.server_address[1]}/certsrv"
+trust = "{tmp_path / 'fake-ca.pem'}"
+username = '{USER}'
+password_file = "{tmp_path / 'adcs-password'}"
+template = "EstDevice"
+[profiles.default]
+upstream = "device"
+"""
+        nodes: list[Server] = []
+        try:
+            nodes.append(start_node(tmp_path / "a", config, "tcp:0:interface=127.0.0.1"))
+            key = pki.ec_key()
+            status, _, body = nodes[0].post("simpleenroll", pki.csr(key, pki.name("dev-r")))
+            assert status == 200, body
+            old, [old_ca] = verify_answer(tmp_path, body)
+            assert old_ca == fake.state["cas"][0].cert
+            cert, keyfile = pki.write_pair(tmp_path, "old", old, key)
+            new_ca = renew_ca(fake)
+
+            def reenroll(node: Server) -> None:
+                status, _, body = node.post("simplereenroll", pki.csr(key, pki.name("dev-r")),
+                                            "--cert", str(cert), "--key", str(keyfile))
+                assert status == 200, body
+                leaf, rest = verify_answer(tmp_path, body)
+                assert rest == [new_ca.cert]        # not the cached chain of the old CA
+                leaf.verify_directly_issued_by(new_ca.cert)
+
+            reenroll(nodes[0])
+            nodes[0].stop()
+            nodes.append(start_node(tmp_path / "b", config, "tcp:0:interface=127.0.0.1",
+                                    like=nodes[0]))
+            nodes[1].wait_log(r"trusting its issuer\(s\)")
+            reenroll(nodes[1])
+            fake.state["down"] = True
+            nodes[1].restart(nodes[1].config.read_text())
+            nodes[1].wait_log(r"keeping the 3 known")
+            fake.state["down"] = False
+            reenroll(nodes[1])
+            status, _, body = parse_http(nodes[1].curl("cacerts").stdout)
+            assert status == 200, body
+            assert set(issued(body)) == {new_ca.cert, fake.ca.cert}
+            assert "GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=0&Enc=b64" in fake.requests
+        finally:
+            for node in nodes:
+                node.stop()
 
 
 # -- Windows authentication: NTLM and Negotiate (Kerberos), Extended Protection --------
@@ -516,7 +701,7 @@ def test_ntlm_with_channel_binding(ntlm_fake: FakeServer, start_estra: Callable[
     for cn in ("w3", "w4"):
         status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, cn))
         assert status == 200, body
-        openssl_verify(d, issued(body)[0])
+        verify_answer(d, body)
     assert ntlm_fake.state["submissions"] == 2
     # one handshake (at start, fetching the chain) authenticated the connection that
     # every later request of the upstream rode on
@@ -563,7 +748,7 @@ def test_negotiate_kerberos(kerberos_fake: FakeServer, realm: Any,
     for path, cn in (("simpleenroll", "k1"), ("ccache/simpleenroll", "k2")):
         status, _, body = enroll(ra, path, new_csr(tmp_path, cn))
         assert status == 200, body
-        openssl_verify(d, issued(body)[0])
+        verify_answer(d, body)
     assert set(kerberos_fake.state["handshakes"]) == {f"svc-estra@{realm.name}"}
 
 
@@ -586,3 +771,12 @@ def test_migration_adds_upstream_requests(tmp_path: Path) -> None:
     assert run_blocking(store, lambda c, d: c.execute(
         "INSERT INTO upstream_requests VALUES ('corp', 'k', '7', 1) RETURNING request_id"
     ).fetchone()[0]) == "7"
+
+
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_certcarc_read_by_structure(lang: str) -> None:
+    """certcarc.asp's renewal index is read from its script in any UI language; a page
+    without one (an error page, a login page) is no index."""
+    from estra.upstream.adcs import renewals
+    assert renewals(certcarc_page(lang, CA_NAME, 3).decode()) == 3
+    assert renewals(error_page("0x80070057").decode()) is None

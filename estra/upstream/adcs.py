@@ -8,6 +8,11 @@
 * `GET /certsrv/certnew.cer?ReqID=N&Enc=b64` gives the PEM certificate.
 * `GET /certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64` gives the CA
   chain, a base64 PKCS#7 (AD CS armors it as CERTIFICATE; PKCS7 is accepted).
+* `GET /certsrv/certcarc.asp` carries in its script the CA certificate's renewal
+  index (`var nRenewals=N;`): the CA has certificates 0..N, each with its chain
+  at `certnew.p7b?ReqID=CACert&Renewal=K&Enc=b64`.  `issuers()` (IAllIssuers)
+  lists them all, so a device whose certificate an issuer before a CA renewal
+  signed (a new key, maybe a new root above it) can still re-enroll.
 
 Pages are read by their structure, never by their words (certsrv answers in
 the server's UI language): the `certnew.cer?ReqID=N` link means issued; the
@@ -26,8 +31,9 @@ keytab or a credential cache, see estra.upstream.winauth), or certificate (the
 TLS client certificate only).  NTLM and Negotiate carry a channel binding token
 (Extended Protection) unless `channel_binding = false`.
 
-enroll answers the leaf then the chain's intermediates; self-signed roots
-are left out (devices get them from /cacerts), as the local CA does.
+enroll answers the leaf then the intermediates of the chain that issued it
+(fetched afresh when the CA renewed since the chain was cached); self-signed
+roots are left out (devices get them from /cacerts), as the local CA does.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from urllib.parse import urlencode
 
 from attrs import frozen
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
 from twisted.logger import Logger
 from zope.interface import implementer
@@ -51,8 +58,10 @@ from estra.errors import BadUpstream, Held
 from estra.interfaces import ICertificateAuthority, IClosable
 from estra.upstream import HeldRequests
 from estra.upstream.http import CachedCerts, Refused, Reply, UpstreamHTTP, http_for
+from estra.upstream.issuers import MAX_ISSUERS, IAllIssuers
 
-__all__ = ["AdcsCA", "from_config", "load_b64_certs", "read_page", "Disposition", "AUTH"]
+__all__ = ["AdcsCA", "from_config", "load_b64_certs", "read_page", "renewals", "Disposition",
+           "AUTH"]
 
 log = Logger()
 AUTH = ("basic", "ntlm", "negotiate", "certificate")
@@ -63,6 +72,7 @@ _REQ_ID = (re.compile(r"\bnReqId\s*=\s*(\d+)"),
            re.compile(r"Name=\"?ReqID\"?\s+Value=\"?(\d+)", re.I))
 _HRESULT = re.compile(r"0x8[0-9a-f]{7}", re.I)
 _QUOTED = re.compile(r'"([^"<>]*0x8[0-9a-fA-F]{7}[^"<>]*)"')
+_RENEWALS = re.compile(r"\bnRenewals\s*=\s*(\d{1,9})\s*;")
 _PEM = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
 #: HRESULTs that mean the RA is set up wrong, not that the device asked for too much
 _RA_MISCONFIGURED = {0x80094800: "CERTSRV_E_UNSUPPORTED_CERT_TYPE: the template is not "
@@ -162,7 +172,24 @@ class MemoryRequestIds:
         self._ids.pop((upstream, key_sha256), None)
 
 
-@implementer(ICertificateAuthority, IClosable)
+def renewals(page: str) -> int | None:
+    """The CA certificate's renewal index certcarc.asp's script shows (None if none)."""
+    found = _RENEWALS.search(page)
+    return int(found.group(1)) if found else None
+
+
+def _issued_by(leaf: x509.Certificate, chain: list[x509.Certificate]) -> bool:
+    """Whether a certificate of `chain` signed `leaf`."""
+    for ca in chain:
+        try:
+            leaf.verify_directly_issued_by(ca)
+            return True
+        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+            continue
+    return False
+
+
+@implementer(ICertificateAuthority, IAllIssuers, IClosable)
 class AdcsCA:
     """Enrolls through certsrv under one certificate template."""
 
@@ -174,6 +201,7 @@ class AdcsCA:
         if not self.base.endswith("/certsrv"):
             self.base += "/certsrv"
         self._chain = CachedCerts(http.name, self._fetch_chain, clock, chain_refresh)
+        self._issuers = CachedCerts(http.name, self._fetch_issuers, clock, chain_refresh)
         self.ids: RequestIds = ids if ids is not None else MemoryRequestIds()
         self.closing: list[Callable[[], Any]] = []
         # certsrv picks Content-Types by browser: look like one, as certsrv clients do.
@@ -196,13 +224,35 @@ class AdcsCA:
         """certnew.p7b's chain (roots last), cached for `chain_refresh` seconds."""
         return await self._chain.get()
 
-    async def _fetch_chain(self) -> list[x509.Certificate]:
-        reply = await self._get("certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64")
+    async def issuers(self) -> list[x509.Certificate]:
+        """The chains of every CA certificate certcarc.asp counts (renewal N, the
+        current, first), cached for `chain_refresh` seconds (IAllIssuers)."""
+        return await self._issuers.get()
+
+    async def _fetch_chain(self, renewal: int = -1) -> list[x509.Certificate]:
+        reply = await self._get(f"certnew.p7b?ReqID=CACert&Renewal={renewal}&Enc=b64")
         try:
             certs = load_b64_certs(reply.body)
         except ValueError:
-            raise self._bad("certnew.p7b is not a base64 PKCS#7", reply) from None
+            raise self._bad(f"certnew.p7b (renewal {renewal}) is not a base64 PKCS#7",
+                            reply) from None
         certs.sort(key=lambda c: c.subject == c.issuer)
+        return certs
+
+    async def _fetch_issuers(self) -> list[x509.Certificate]:
+        """Renewals N down to 0 (at most MAX_ISSUERS); an old one certsrv cannot give
+        is left out (logged), the current one must come."""
+        reply = await self._get("certcarc.asp")
+        newest = renewals(reply.body.decode("utf-8", "replace"))
+        if newest is None:
+            raise self._bad("certcarc.asp shows no CA renewal index (nRenewals)", reply)
+        certs = await self._fetch_chain(newest)
+        for renewal in range(newest - 1, max(-1, newest - MAX_ISSUERS), -1):
+            try:
+                certs.extend(await self._fetch_chain(renewal))
+            except (BadUpstream, Refused) as e:
+                log.warn("upstream {name}: leaving out CA certificate renewal {renewal}: "
+                         "{reason}", name=self.http.name, renewal=renewal, reason=e.reason)
         return certs
 
     async def _certfnsh(self, form: dict[str, str]) -> tuple[Disposition, Reply]:
@@ -273,6 +323,12 @@ class AdcsCA:
                 != csr.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo):
             raise BadUpstream(f"upstream {self.http.name}: request {req_id} issued a "
                               "certificate for another key")
+        if not _issued_by(leaf, chain):     # the CA renewed since the chain was cached
+            chain = await self._fetch_chain()
+            if not _issued_by(leaf, chain):
+                log.warn("upstream {name}: request {id} was issued by {issuer}, which is "
+                         "not in its CA chain", name=self.http.name, id=req_id,
+                         issuer=leaf.issuer.rfc4514_string())
         return [leaf, *(c for c in chain if c.subject != c.issuer)]
 
     reenroll = enroll
