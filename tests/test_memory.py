@@ -7,7 +7,7 @@ import gc
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from OpenSSL import SSL
 from twisted.internet import reactor as _reactor
@@ -20,14 +20,10 @@ from twisted.protocols.tls import TLSMemoryBIOProtocol
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
-from estra.errors import Held
 from estra.http import EstChannel, make_site
 from estra.limits import ConnectionLimits, LimitedEndpoint, LimitedFactory
 from estra.tls import ServerTLS, TLSServerEndpoint
 from estra.upstream import HeldRequests
-from estra.upstream.adcs import AdcsCA
-from estra.upstream.http import Reply
-from estra.upstream.scep import key_id
 from tests import pki
 from tests.test_connections import Hello, RawClient
 
@@ -127,45 +123,19 @@ class ClosedConnectionsTests(TestCase):
         self.assertEqual(connection_timers(), [])
 
 
-class _HoldingCertsrv:
-    """Stands in for an AD CS certsrv that holds every request for approval."""
-
-    name, retry_after = "adcs", 30
-
-    def __init__(self, chain: bytes) -> None:
-        self.chain, self.last_id = chain, 100
-
-    async def request(self, method: str, url: str, **kwargs: Any) -> Reply:
-        if "certnew.p7b" in url:
-            return Reply(200, {}, self.chain)
-        if "certnew.cer" in url:
-            return Reply(200, {}, b"<TD>Disposition message:</TD><TD>Taken Under "
-                                  b"Submission</TD>")
-        self.last_id += 1
-        return Reply(200, {}, b"<h3>Certificate Pending</h3> Your Request Id is %d."
-                     % self.last_id)
-
-
-class HeldRequestsTests(TestCase):
-    async def test_abandoned_held_requests_forgotten(self) -> None:
-        """Requests an AD CS upstream holds for devices that never come back are
-        remembered up to the table's limit, oldest forgotten first; a device that
-        does come back is remembered as the newest."""
-        ca = pki.CA("upstream CA")
-        adcs = AdcsCA(cast(Any, _HoldingCertsrv(pki.b64(ca.cert))), "https://ca.test/certsrv",
-                      "Web", None, reactor.seconds, 3600)
-        adcs.pending.limit = 3
-        csrs = [pki.csr(pki.ec_key(), pki.name(f"device {i}")) for i in range(5)]
-        for csr in csrs[:4]:
-            with self.assertRaises(Held):
-                await adcs.enroll(csr, None, cast(Any, None))
-        self.assertEqual(list(adcs.pending), [key_id(c) for c in csrs[1:4]])
-        with self.assertRaises(Held):
-            await adcs.enroll(csrs[1], None, cast(Any, None))        # comes back: kept
-        with self.assertRaises(Held):
-            await adcs.enroll(csrs[4], None, cast(Any, None))
-        self.assertEqual(list(adcs.pending), [key_id(c) for c in (csrs[3], csrs[1], csrs[4])])
-        self.assertEqual(adcs.pending[key_id(csrs[1])], 102)
+class HeldRequestsTests(SynchronousTestCase):
+    def test_abandoned_held_requests_forgotten(self) -> None:
+        """Requests an upstream holds for devices that never come back (AD CS request
+        ids of a process without a store, SCEP transactions) are remembered up to the
+        table's limit, oldest forgotten first; a device that comes back is the newest."""
+        held: HeldRequests[str, int] = HeldRequests(limit=3)
+        for i in range(4):
+            held[f"device {i}"] = 100 + i
+        self.assertEqual(list(held), ["device 1", "device 2", "device 3"])
+        self.assertEqual(held.get("device 1"), 101)                 # comes back: kept
+        held["device 4"] = 104
+        self.assertEqual(list(held), ["device 3", "device 1", "device 4"])
+        self.assertIsNone(held.get("device 0"))
 
     def test_default_limit(self) -> None:
         """Held-request tables keep at most 10,000 entries."""
