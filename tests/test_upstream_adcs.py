@@ -246,6 +246,13 @@ class FakeCertsrv(FakeHandler):
             token = base64.b64encode(f"{USER}:{SECRET}".encode()).decode()
             return header == f"Basic {token}" or self.refuse(
                 ["Negotiate", "NTLM", 'Basic realm="ca.corp.example"'])
+        if mode == "certificate":          # IIS client-certificate mapping; nothing else
+            if header or not self.connection.getpeercert():
+                state["refusals"].append(f"certificate mode, Authorization {header[:10]!r}")
+                return self.refuse([])
+            state["handshakes"].append(dict(x[0] for x in self.connection.getpeercert()[
+                "subject"])["commonName"])
+            return True
         if self.authenticated:
             return True
         scheme = "NTLM" if mode == "ntlm" else "Negotiate"
@@ -365,10 +372,14 @@ class FakeCertsrv(FakeHandler):
         self.reply(200, denied_page(lang, req_id, message), "text/html")
 
 
-def certsrv(directory: Path, **state: Any) -> Iterator[FakeServer]:
-    """Run a FakeCertsrv in `directory` (its CA in fake-ca.pem)."""
+def certsrv(directory: Path, require_client_cert: Path | None = None,
+            **state: Any) -> Iterator[FakeServer]:
+    """Run a FakeCertsrv in `directory` (its CA in fake-ca.pem); with
+    `require_client_cert` (CAs of the RA's certificate) IIS's "Require SSL client
+    certificates" is on and auth = "certificate" maps the certificate to the user."""
     directory.mkdir(exist_ok=True)
-    for server in serve(FakeCertsrv, directory, state={
+    for server in serve(FakeCertsrv, directory, require_client_cert=require_client_cert,
+                        state={
             "next_id": 122, "pending": {}, "issued": {}, "approve": set(), "submissions": 0,
             "handshakes": [], "refusals": [], **state}):
         server.state["server_pem"] = (directory / "fake-server.pem").read_bytes()
@@ -706,6 +717,38 @@ def test_ntlm_with_channel_binding(ntlm_fake: FakeServer, start_estra: Callable[
     # one handshake (at start, fetching the chain) authenticated the connection that
     # every later request of the upstream rode on
     assert ntlm_fake.state["handshakes"] == ["CORP\\svc-estra"]
+
+
+def test_client_certificate(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """A certsrv that requires a TLS client certificate mapped to the RA's account
+    (auth = "certificate"): the RA sends its certificate and no Authorization header,
+    and enrolls; without client_cert the configuration is refused at start."""
+    d = tmp_path / "certauth"
+    d.mkdir()
+    ra_ca = pki.CA("Corp RA CA")
+    key = pki.ec_key()
+    cert = ra_ca.issue(pki.name("svc-estra"), key.public_key(),
+                       ekus=[x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH])
+    client, client_key = pki.write_pair(d, "ra-client", cert, key)
+    for fake in certsrv(d, require_client_cert=ra_ca.write(d, "ra-ca"), auth="certificate"):
+        ra = start_estra(win_config(fake, d, "cert", f'auth = "certificate"\n'
+                                    f'client_cert = "{client}"\nclient_key = "{client_key}"')
+                         + '[profiles.default]\nupstream = "cert"\n')
+        ra.add_user("alice")
+        status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "c1"))
+        assert status == 200, body
+        verify_answer(d, body)
+        assert fake.state["handshakes"] and set(fake.state["handshakes"]) == {"svc-estra"}
+        assert fake.state["refusals"] == []
+    from twisted.internet import reactor
+
+    from estra.config import ConfigError, Upstream
+    from estra.upstream import adcs
+    options = {"template": "EstDevice", "chain_refresh": 3600, "auth": "certificate",
+               "keytab": "", "ccache": "", "spn_host": "", "channel_binding": True}
+    with pytest.raises(ConfigError, match='auth = "certificate" needs client_cert'):
+        adcs.from_config(reactor, Upstream("cert", "adcs", "https://ca.test/certsrv",
+                                           options=options), time.time)
 
 
 @pytest.fixture(scope="module")
