@@ -48,6 +48,7 @@ from cryptography.x509.oid import NameOID
 from estra.admin import admin_root
 from estra.console import console_root
 from estra.fullcmc import FullCmc
+from estra.attempts import Attempts, attempts_service
 from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
@@ -335,8 +336,11 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     if settings.crl_url and singletons:
         crl_service(reactor, settings, store, prepared.ca, clock,
                     listeners).setServiceParent(top)
+    attempts = Attempts(store, clock, settings.attempts_per_hour, settings.attempts_days)
+    attempts_service(attempts, reactor).setServiceParent(top)
     shared = _Shared(reactor, clock, prepared.ca, pool, store,
-                     TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
+                     TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen),
+                     attempts)
     holder = Holder(build_generation(shared, settings))
     _Upstreams(holder).setServiceParent(top)
     sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote,
@@ -407,6 +411,7 @@ class _Shared:
     store: Any
     issued: TrustStore              # embedded CA + upstream chains, kept by _IssuerSync
     scep: bool                      # this process serves SCEP (scep.listen is restart-only)
+    attempts: Attempts              # refused attempts, counted across reloads
 
 
 def build_generation(shared: _Shared, settings: Settings) -> Generation:
@@ -426,7 +431,8 @@ def build_generation(shared: _Shared, settings: Settings) -> Generation:
                                   settings.realm, clock, shared.store.standing,
                                   TrustStore("RA", ra_anchors, pinned_leaves=True), throttle,
                                   RevocationLists(settings.crls, clock))
-    ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock)
+    ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock,
+                               shared.attempts)
     est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
     scep, webhooks = None, []
     if shared.scep:

@@ -41,6 +41,7 @@ from estra.wire import authority_key_id, serial_hex
 
 __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
            "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter",
+
            "StoreVersionError", "schema_version", "require_current"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
@@ -97,6 +98,19 @@ def _set_aside_scep_transactions(cursor: Any, dialect: Any) -> None:
     cursor.execute("ALTER TABLE scep_transactions RENAME TO scep_transactions_v2")
     if dialect is POSTGRES:                   # the new table's primary key takes this name
         cursor.execute("ALTER INDEX scep_transactions_pkey RENAME TO scep_transactions_v2_pkey")
+
+
+def _attempts_from_refusals(cursor: Any, dialect: Any) -> None:
+    """The refusals recorded as enrollments (rejected, failed) become attempt rows, one
+    per hour and (operation, profile, rule, identity, address), so the failures shown
+    by rule and profile include those from before the attempts table."""
+    hour = "FLOOR(at / 3600)" if dialect is POSTGRES else "CAST(at / 3600 AS INTEGER)"
+    cursor.execute(
+        "INSERT INTO attempts (hour, first_at, last_at, face, operation, label, rule, name, "
+        f"address, reason, count) SELECT {hour}, MIN(at), MAX(at), CASE WHEN operation "
+        "LIKE 'scep-%' THEN 'scep' ELSE 'est' END, operation, label, rule, identity, peer, "
+        "MAX(reason), COUNT(*) FROM enrollments WHERE decision IN ('rejected', 'failed') "
+        f"GROUP BY {hour}, operation, label, rule, identity, peer")
 
 
 def _carry_identities(cursor: Any, dialect: Any, legacy: Legacy) -> None:
@@ -218,6 +232,19 @@ MIGRATIONS: list[list[Step]] = [
         "ALTER TABLE scep_nonces ADD COLUMN message_sha256 TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE scep_nonces ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
         "CREATE INDEX scep_nonces_at ON scep_nonces (at)",
+    ],
+    [   # refused and failed device attempts, aggregated per hour (estra/attempts.py);
+        # the refusals recorded before (rejected and failed enrollments) are carried in
+        """CREATE TABLE attempts (
+            id {id}, hour BIGINT NOT NULL, first_at DOUBLE PRECISION NOT NULL,
+            last_at DOUBLE PRECISION NOT NULL, face TEXT NOT NULL, operation TEXT NOT NULL,
+            label TEXT NOT NULL, rule TEXT NOT NULL, name TEXT NOT NULL, address TEXT NOT NULL,
+            reason TEXT NOT NULL, count BIGINT NOT NULL,
+            UNIQUE (hour, face, operation, label, rule, name, address))""",
+        "CREATE INDEX attempts_last ON attempts (last_at)",
+        "CREATE INDEX attempts_name ON attempts (name, hour)",
+        "CREATE INDEX attempts_rule ON attempts (rule, label, hour)",
+        _attempts_from_refusals,
     ],
 ]
 
@@ -718,8 +745,8 @@ class Store(Service):
 
     async def _search(self, table: str, exact: dict[str, str], like: tuple[str, str],
                       since: float | None, until: float | None,
-                      limit: int, offset: int = 0) -> list[dict[str, Any]]:
-        where, args = search_filter(exact, like, since, until)
+                      limit: int, offset: int = 0, at: str = "at") -> list[dict[str, Any]]:
+        where, args = search_filter(exact, like, since, until, at)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         return await self._rows(f"SELECT * FROM {table}{clause} ORDER BY id DESC "
                                 "LIMIT ? OFFSET ?", *args, limit, offset)
@@ -931,6 +958,68 @@ class Store(Service):
                                 "LIMIT ?) AS capped", *args, cap)
         return int(rows[0][0])
 
+    # -- refused attempts (estra/attempts.py) ------------------------------------
+    async def add_attempts(self, rows: Sequence[tuple[Any, int, float, float, str]],
+                           per_hour: int, others: str) -> int:
+        """Add counted attempts (key, count, first, last, reason) in one transaction: a
+        key seen before this hour adds to its row; a new key gets a row while its hour
+        has fewer than `per_hour`, else it adds to the hour's row of `others`."""
+        def run(cursor: Any) -> int:
+            room: dict[int, int] = {}
+            for key, count, first, last, reason in rows:
+                if self._add_attempt(cursor, key, count, last, reason):
+                    continue
+                if key.hour not in room:
+                    cursor.execute(self.dialect.sql(
+                        "SELECT COUNT(*) FROM attempts WHERE hour = ?"), (key.hour,))
+                    room[key.hour] = per_hour - int(cursor.fetchone()[0])
+                name, address = (key.name, key.address) if room[key.hour] > 0 else (
+                    others, others)
+                if (name, address) != (key.name, key.address) and self._add_attempt(
+                        cursor, key, count, last, reason, name, address):
+                    continue
+                cursor.execute(self.dialect.sql(
+                    "INSERT INTO attempts (hour, first_at, last_at, face, operation, label, "
+                    "rule, name, address, reason, count) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+                    (key.hour, first, last, key.face, key.operation, key.label, key.rule,
+                     name, address, reason, count))
+                room[key.hour] -= 1
+            return len(rows)
+        result: int = await self._transact(run)
+        return result
+
+    def _add_attempt(self, cursor: Any, key: Any, count: int, last: float, reason: str,
+                     name: str | None = None, address: str | None = None) -> bool:
+        """Add to the row of `key` (with `name`, `address` when given); False if none."""
+        cursor.execute(self.dialect.sql(
+            "UPDATE attempts SET count = count + ?, last_at = ?, reason = ? WHERE hour = ? "
+            "AND face = ? AND operation = ? AND label = ? AND rule = ? AND name = ? AND "
+            "address = ?"), (count, last, reason, key.hour, key.face, key.operation,
+                             key.label, key.rule, key.name if name is None else name,
+                             key.address if address is None else address))
+        return int(cursor.rowcount) > 0
+
+    async def sweep_attempts(self, before: float, batch: int = 5000) -> int:
+        """Forget at most `batch` attempt rows last seen before `before`."""
+        return await self._write(
+            "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE last_at < ? "
+            "LIMIT ?)", before, batch)
+
+    async def failures_by_rule(self, since: float) -> list[tuple[str, str, int]]:
+        """(rule, profile, attempts) refused or failed since `since`, most first."""
+        rows = await self.query(
+            "SELECT rule, label, SUM(count) AS n FROM attempts WHERE hour >= ? "
+            "GROUP BY rule, label ORDER BY n DESC, rule, label", int(since // 3600))
+        return [(str(r), str(p), int(n)) for r, p, n in rows]
+
+    async def search_attempts(self, exact: dict[str, str], name: str = "",
+                              since: float | None = None, until: float | None = None,
+                              limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Attempt rows, newest hour first: `exact` (rule, label, face, address), a
+        substring of the name, a time range (of the last attempt)."""
+        return await self._search("attempts", exact, ("name", name), since, until, limit,
+                                  offset, "last_at")
+
     async def pending_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
         """One page of the requests awaiting a decision, oldest first."""
         return _with_sans(await self._rows("SELECT * FROM pending WHERE status = 'pending' "
@@ -1050,9 +1139,10 @@ def _with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def search_filter(exact: dict[str, str], like: tuple[str, str], since: float | None,
-                  until: float | None) -> tuple[list[str], list[Any]]:
+                  until: float | None, at: str = "at") -> tuple[list[str], list[Any]]:
     """WHERE conditions (and their arguments) of a search: `exact` column values (empty:
-    any), a case-insensitive substring of column `like[0]`, a time range."""
+    any), a case-insensitive substring of column `like[0]`, a time range (of column
+    `at`)."""
     where, args = _filters(**{k: v for k, v in exact.items() if v})
     if like[1]:
         escaped = like[1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -1060,7 +1150,7 @@ def search_filter(exact: dict[str, str], like: tuple[str, str], since: float | N
         args.append(f"%{escaped}%")
     for op, value in ((">=", since), ("<", until)):
         if value is not None:
-            where.append(f"at {op} ?")
+            where.append(f"{at} {op} ?")
             args.append(value)
     return where, args
 

@@ -21,14 +21,14 @@ from estra.revocation import REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
            "enrollment_page", "codes_page", "users_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
-           "AUDIT", "pager"]
+           "AUDIT", "ATTEMPTS", "pager"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
 #: (name, path, least role that sees it)
 NAV = (("Dashboard", "/console/", "viewer"), ("Pending", "/console/pending", "viewer"),
        ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
-       ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
+       ("Attempts", "/console/attempts", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
 CSS = b"""
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4}
@@ -177,10 +177,25 @@ def chart(counts: Mapping[tuple[int, str], int], start: float) -> Tag:
     return tags.figure(svg, tags.figcaption(label), legend)
 
 
+def failures_table(failures: Sequence[tuple[str, str, int]], since: float) -> Tag:
+    """Refused attempts by rule and profile, each a link to those attempts."""
+    start = when(since)[:16].replace(" ", "T")
+
+    def link(rule: str, label: str, n: int) -> Tag:
+        query = urlencode({"rule": rule, "label": label, "since": start})
+        return tags.a(str(n), href=f"/console/attempts?{query}",
+                      **{"aria-label": f"{n} refused by {rule} under {label}"})
+    return table("Refused and failed attempts by rule and profile, last 24 hours",
+                 ("rule", "profile", "attempts"),
+                 [(rule, label, link(rule, label, n)) for rule, label, n in failures])
+
+
 def dashboard(operator: Any, csrf: str, counts: Mapping[tuple[int, str], int], start: float,
-              pending: int, upstreams: Sequence[tuple[str, str]]) -> Tag:
+              pending: int, upstreams: Sequence[tuple[str, str]],
+              failures: Sequence[tuple[str, str, int]] = ()) -> Tag:
     return layout("Dashboard", [
         tags.h2("Enrollments, last 24 hours"), chart(counts, start),
+        tags.h2("Refused attempts"), failures_table(failures, start),
         tags.h2("Pending approval"),
         tags.p(tags.a(f"{pending} request(s) await a decision", href="/console/pending")),
         tags.h2("Upstream CAs"),
@@ -247,6 +262,7 @@ class Search:
     caption: str
     headers: tuple[str, ...]
     cells: Callable[[dict[str, Any]], Sequence[Any]]
+    at: str = "at"             # the column the time range filters
 
 
 ENROLLMENTS = Search(
@@ -260,6 +276,18 @@ ENROLLMENTS = Search(
     lambda r: (when(r["at"]), r["identity"], r["label"], r["subject"], r["decision"],
                r["rule"], r["serial"] or "",
                tags.a(f"record {r['id']}", href=f"/console/enrollments/{r['id']}")))
+
+ATTEMPTS = Search(
+    "Refused attempts", "/console/attempts",
+    (("name", "Name contains", "text"), ("rule", "Rule", "text"),
+     ("label", "Profile", "text"), ("address", "Address", "text"),
+     ("since", "From (UTC)", "datetime-local"), ("until", "Until (UTC)", "datetime-local")),
+    "Refused and failed device attempts, one row per hour and source (newest first)",
+    ("last", "first", "count", "face", "operation", "profile", "rule", "name", "address",
+     "reason"),
+    lambda r: (when(r["last_at"]), when(r["first_at"]), str(r["count"]), r["face"],
+               r["operation"], r["label"], r["rule"], r["name"], r["address"], r["reason"]),
+    "last_at")
 
 AUDIT = Search(
     "Audit log", "/console/audit",

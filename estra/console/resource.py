@@ -88,6 +88,7 @@ ROUTES = (
     ("POST", ("users",), "_set_user", "admin"),
     ("POST", ("users", "remove"), "_remove_user", "admin"),
     ("GET", ("audit",), "_audit_log", "viewer"),
+    ("GET", ("attempts",), "_attempts", "viewer"),
     ("POST", ("logout",), "_logout", "viewer"),
 )
 _ID = "[0-9]{1,18}"
@@ -411,7 +412,8 @@ class Console(Resource):
         counts = {(h, d): n for h, d, n in await self.store.outcomes_per_hour(start)}
         pending = await self.store.count("pending", ["status = ?"], ["pending"])
         await self._page(request, 200, pages.dashboard(
-            operator, csrf, counts, start, pending, await self._upstream_health()))
+            operator, csrf, counts, start, pending, await self._upstream_health(),
+            await self.store.failures_by_rule(start)))
 
     async def _pending(self, request: Request, operator: Operator, csrf: str,
                        path: list[str], token: str) -> None:
@@ -480,6 +482,14 @@ class Console(Resource):
         await self._search(request, operator, csrf, pages.AUDIT, "audit", where,
                            self.store.search_audit)
 
+    async def _attempts(self, request: Request, operator: Operator, csrf: str,
+                        path: list[str], token: str) -> None:
+        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
+            return ({k: values[k] for k in ("rule", "label", "address")},
+                    ("name", values["name"]))
+        await self._search(request, operator, csrf, pages.ATTEMPTS, "attempts", where,
+                           self.store.search_attempts)
+
     async def _search(self, request: Request, operator: Operator, csrf: str,
                       search: pages.Search, table: str,
                       where: Callable[[dict[str, str]], tuple[dict[str, str], tuple[str, str]]],
@@ -497,7 +507,8 @@ class Console(Resource):
                 search, operator, csrf, values, [], "Times look like 2026-11-30T14:00."))
             return
         exact, like = where(values)
-        total = await self.store.count(table, *search_filter(exact, like, since, until))
+        total = await self.store.count(table, *search_filter(exact, like, since, until,
+                                                             search.at))
         rows = await find(exact, like[1], since, until, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         await self._page(request, 200, pages.search_page(
             search, operator, csrf, values, rows,
