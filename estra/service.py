@@ -49,6 +49,7 @@ from estra.admin import admin_root
 from estra.console import console_root
 from estra.fullcmc import FullCmc
 from estra.attempts import Attempts, attempts_service
+from estra.console.health import file_certificate
 from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
@@ -367,7 +368,13 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
             lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
                                               prepared.ca, serial, reason, by, clock),
             lambda: [*prepared.ca.anchors(), *prepared.ca.rollover, *shared.issued.anchors,
-                     *(c for f in settings.client_trust for c in load_pem_certs(f))])
+                     *(c for f in settings.client_trust for c in load_pem_certs(f))],
+            {"CA": lambda: prepared.ca.cert,
+             "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
+             "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
+                                         or None)})
+        if console:
+            console.health.service().setServiceParent(top)    # probes in the background
         operator_tls = None
         if settings.console and settings.console.tls:     # the console over the RA's cert
             operator_tls = ServerTLS(

@@ -622,6 +622,11 @@ class Store(Service):
                                 "LIMIT 1", issuer)
         return rows[0] if rows else None
 
+    async def crl_next_updates(self) -> list[tuple[str, float]]:
+        """(issuer, next update of its newest CRL) of every issuer with a CRL here."""
+        rows = await self.query("SELECT issuer, MAX(next_update) FROM crls GROUP BY issuer")
+        return [(str(issuer), float(next_update)) for issuer, next_update in rows]
+
     async def add_crl(self, issuer: str, number: int, next_update: float,
                       last_revocation: int, der: bytes) -> bool:
         """Keep a newly signed CRL; False when another node stored that number first."""

@@ -20,7 +20,8 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from estra import scep_message as sm
 from estra.attempts import OTHERS, Attempts, attempts_service
-from estra.store import MIGRATIONS, _migrate, migrate_blocking, open_store, run_blocking
+from estra.store import (MIGRATIONS, _attempts_from_refusals, _migrate, migrate_blocking, open_store,
+                          run_blocking)
 from estra.throttle import LoginThrottle, ThrottleSettings
 from tests import pki
 from tests.fuzzing import PASSWORD, SCEP_PASSWORD, USER, World
@@ -249,7 +250,8 @@ class MigrationTests(SynchronousTestCase):
         at = 1_700_000_000.0
 
         def previous(cursor: Any, dialect: Any) -> None:
-            _migrate(cursor, dialect, upto=len(MIGRATIONS) - 1)
+            _migrate(cursor, dialect, upto=next(   # the schema before the attempts table
+                i for i, steps in enumerate(MIGRATIONS) if _attempts_from_refusals in steps))
             for decision, rule, seconds in (("rejected", "san-dns", 0), ("rejected", "san-dns", 60),
                                             ("failed", "UpstreamUnavailable", 0),
                                             ("issued", "issued", 0)):

@@ -191,15 +191,18 @@ def failures_table(failures: Sequence[tuple[str, str, int]], since: float) -> Ta
 
 
 def dashboard(operator: Any, csrf: str, counts: Mapping[tuple[int, str], int], start: float,
-              pending: int, upstreams: Sequence[tuple[str, str]],
+              pending: int, health: Sequence[Any],
               failures: Sequence[tuple[str, str, int]] = ()) -> Tag:
     return layout("Dashboard", [
         tags.h2("Enrollments, last 24 hours"), chart(counts, start),
         tags.h2("Refused attempts"), failures_table(failures, start),
         tags.h2("Pending approval"),
         tags.p(tags.a(f"{pending} request(s) await a decision", href="/console/pending")),
-        tags.h2("Upstream CAs"),
-        table("Upstream health", ("CA", "status"), upstreams)], operator, csrf, "/console/")
+        tags.h2("Health"),
+        table("Health, probed in the background every 30 s (last result)",
+              ("check", "status", "as of"),
+              [(h.name, h.status if h.ok else tags.strong(h.status), when(h.at))
+               for h in health]) if health else tags.p("Not probed yet.")], operator, csrf, "/console/")
 
 
 def _decoded(d: DecodedCsr | None, error: str) -> Tag:

@@ -42,6 +42,7 @@ from estra.auth import Htpasswd, parse_principal
 from estra.config import ConsoleSettings
 from estra.console import pages
 from estra.console.csr import decode_csr
+from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
@@ -52,7 +53,6 @@ from estra.state import new_password, remove_user, set_user, user_names
 from estra.store import Store, search_filter
 from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts, source_key
 from estra.tls import TrustStore, load_pem_certs, peer_chain
-from estra.upstream import health
 
 __all__ = ["Console", "console_root"]
 
@@ -69,8 +69,6 @@ SECURITY_HEADERS = {
 ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
 #: revoke(serial, reason, by): what `estra revoke` does (estra.revocation.revoke, bound)
 Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
-HEALTH_CACHE = 30.0
-HEALTH_TIMEOUT = 5.0
 #: (method, path pattern ("#" is a record id: 1 to 18 ASCII digits, so it fits a
 #: BIGINT), handler, least role)
 ROUTES = (
@@ -128,9 +126,12 @@ class Console(Resource):
                  devices: Callable[[], FilePath] | None = None,
                  pool: ThreadPool | None = None, revoke: Revoke | None = None,
                  operator_eku: str = "",
-                 device_cas: Callable[[], Sequence[x509.Certificate]] = list) -> None:
+                 device_cas: Callable[[], Sequence[x509.Certificate]] = list,
+                 health: HealthMonitor | None = None) -> None:
         """`operator_eku`: the extended key usage an operator certificate must carry;
-        `device_cas`: the CAs that issue device certificates now (never operators')."""
+        `device_cas`: the CAs that issue device certificates now (never operators');
+        `health`: the background probes the dashboard shows (by default: the CAs,
+        the store and the CRLs, never started: `HealthMonitor.service`)."""
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -141,8 +142,9 @@ class Console(Resource):
         self.operator_eku, self.device_cas = operator_eku, device_cas
         #: operator name -> digest of the password hash this node last saw for it
         self._credentials: dict[str, str] = {}
-        self.reactor = reactor                  # IReactorTime for health timeouts
-        self._health: tuple[float, list[tuple[str, str]]] = (-HEALTH_CACHE, [])
+        self.reactor = reactor
+        self.health = health or HealthMonitor(
+            standard_checks(store, lambda: self.cas, {}, clock), reactor)
         self.devices = devices                  # the device htpasswd of the config in force
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
@@ -384,35 +386,13 @@ class Console(Resource):
         self._redirect(request, "/console/login")
 
     # -- pages -------------------------------------------------------------------
-    async def _upstream_health(self) -> list[tuple[str, str]]:
-        """Each CA's health, checked at once (at most HEALTH_TIMEOUT s) and kept a while."""
-        checked, statuses = self._health
-        if self.clock() - checked < HEALTH_CACHE:
-            return statuses
-
-        async def one(ca: Any) -> str:
-            d: Deferred[str] = Deferred.fromCoroutine(health(ca))
-            if self.reactor is not None:
-                d.addTimeout(HEALTH_TIMEOUT, self.reactor)
-            try:
-                return await d
-            except EstError as e:
-                return f"FAILED {e.status}: {e.reason}"
-            except Exception as e:  # noqa: BLE001 - shown, not raised
-                return f"FAILED: {e.__class__.__name__}"
-        names = sorted(self.cas)
-        results = await gatherResults([Deferred.fromCoroutine(one(self.cas[n]))
-                                       for n in names])
-        self._health = (self.clock(), list(zip(names, results)))
-        return self._health[1]
-
     async def _dashboard(self, request: Request, operator: Operator, csrf: str,
                          path: list[str], token: str) -> None:
         start = (self.clock() // 3600 - 23) * 3600
         counts = {(h, d): n for h, d, n in await self.store.outcomes_per_hour(start)}
         pending = await self.store.count("pending", ["status = ?"], ["pending"])
         await self._page(request, 200, pages.dashboard(
-            operator, csrf, counts, start, pending, await self._upstream_health(),
+            operator, csrf, counts, start, pending, self.health.current(),
             await self.store.failures_by_rule(start)))
 
     async def _pending(self, request: Request, operator: Operator, csrf: str,
@@ -689,8 +669,11 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  cas: Mapping[str, Any] | None = None,
                  devices: Callable[[], FilePath] | None = None,
                  revoke: Revoke | None = None,
-                 device_cas: Callable[[], Sequence[x509.Certificate]] = list) -> Resource:
+                 device_cas: Callable[[], Sequence[x509.Certificate]] = list,
+                 certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {}
+                 ) -> Console:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
+    `certificates` (name -> the one in force) are probed for expiry with the CAs;
     `devices` gives the device htpasswd file in force (the Users page), `revoke` what
     `estra revoke` does (the enrollment page's Revoke), `device_cas` the CAs that issue
     device certificates: ValueError (estra does not start) if operator_trust holds one."""
@@ -705,12 +688,15 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                 ", a CA that issues device certificates: a device could get an operator's "
                 "name from it; give operators a CA of their own")
         anchors.extend(certs)
+    cas = cas if cas is not None else {}
     return Console(store, Htpasswd(settings.operators, pool, reactor, clock),
                    Roles(settings.roles, dict(settings.cert_roles)), clock, settings.tls,
                    settings.session_minutes * 60.0, cas,
                    TrustStore("operator", anchors) if anchors else None, reactor=reactor,
                    devices=devices, pool=pool, revoke=revoke,
-                   operator_eku=settings.operator_eku, device_cas=device_cas)
+                   operator_eku=settings.operator_eku, device_cas=device_cas,
+                   health=HealthMonitor(standard_checks(store, lambda: cas, certificates,
+                                                        clock), reactor))
 
 
 def _serial(text: str) -> str:
