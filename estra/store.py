@@ -244,6 +244,8 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX attempts_last ON attempts (last_at)",
         "CREATE INDEX attempts_name ON attempts (name, hour)",
         "CREATE INDEX attempts_rule ON attempts (rule, label, hour)",
+        # the held record of each pending request, found without scanning the identity's
+        "CREATE INDEX enrollments_key ON enrollments (key_sha256, identity)",
         _attempts_from_refusals,
     ],
 ]
@@ -1026,9 +1028,15 @@ class Store(Service):
                                   offset, "last_at")
 
     async def pending_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
-        """One page of the requests awaiting a decision, oldest first."""
-        return _with_sans(await self._rows("SELECT * FROM pending WHERE status = 'pending' "
-                                           "ORDER BY id LIMIT ? OFFSET ?", limit, offset))
+        """One page of the requests awaiting a decision, oldest first, each with the
+        address (`peer`) and reason (`held_reason`) of its newest "held" record: one
+        query for the page, each lookup on the index on (key_sha256, identity)."""
+        held = ("(SELECT e.{0} FROM enrollments e WHERE e.key_sha256 = p.key_sha256 AND "
+                "e.identity = p.identity AND e.decision = 'held' ORDER BY e.id DESC LIMIT 1)")
+        return _with_sans(await self._rows(
+            f"SELECT p.*, {held.format('peer')} AS peer, {held.format('reason')} AS "
+            "held_reason FROM pending p WHERE p.status = 'pending' ORDER BY p.id "
+            "LIMIT ? OFFSET ?", limit, offset))
 
     async def codes_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
         """One page of the one-time codes, newest first."""

@@ -408,10 +408,6 @@ class Console(Resource):
                 item["decoded"] = decode_csr(str(row["csr"]))
             except (ValueError, TypeError) as e:
                 item["decoded"], item["decode_error"] = None, str(e)
-            records = await self.store.key_history(str(row["identity"]), str(row["key_sha256"]))
-            held = [r for r in records if r["decision"] == "held"]
-            if held:
-                item["peer"], item["held_reason"] = held[-1]["peer"], held[-1]["reason"]
             items.append(item)
         await self._page(request, 200, pages.pending_page(
             operator, csrf, items, allows(operator.role, "approver"),
