@@ -42,7 +42,7 @@ from estra.wire import authority_key_id, serial_hex
 __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
            "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter",
 
-           "StoreVersionError", "schema_version", "require_current"]
+           "StoreVersionError", "schema_version", "require_current", "PROCESSED"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
 #: SQLite and PostgreSQL would need different SQL; a function marked `legacy` also
@@ -246,10 +246,18 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX attempts_rule ON attempts (rule, label, hour)",
         # the held record of each pending request, found without scanning the identity's
         "CREATE INDEX enrollments_key ON enrollments (key_sha256, identity)",
+        "CREATE INDEX pending_status ON pending (status, id)",
         _attempts_from_refusals,
     ],
 ]
 
+
+#: held requests that were decided (the console's "processed" view)
+PROCESSED = "p.status IN ('approved', 'issuing', 'issued', 'rejected')"
+_HELD = ("(SELECT e.{0} FROM enrollments e WHERE e.key_sha256 = p.key_sha256 AND "
+         "e.identity = p.identity AND e.decision = 'held' ORDER BY e.id DESC LIMIT 1)")
+_PENDING_SELECT = (f"SELECT p.*, {_HELD.format('peer')} AS peer, {_HELD.format('reason')} "
+                   "AS held_reason FROM pending p")
 
 #: `scep_nonces.outcome` of a request whose transaction was stored: answer its state.
 SCEP_BEGUN = "begun"
@@ -1027,16 +1035,21 @@ class Store(Service):
         return await self._search("attempts", exact, ("name", name), since, until, limit,
                                   offset, "last_at")
 
-    async def pending_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
-        """One page of the requests awaiting a decision, oldest first, each with the
-        address (`peer`) and reason (`held_reason`) of its newest "held" record: one
-        query for the page, each lookup on the index on (key_sha256, identity)."""
-        held = ("(SELECT e.{0} FROM enrollments e WHERE e.key_sha256 = p.key_sha256 AND "
-                "e.identity = p.identity AND e.decision = 'held' ORDER BY e.id DESC LIMIT 1)")
+    async def pending_page(self, limit: int, offset: int, processed: bool = False
+                           ) -> list[dict[str, Any]]:
+        """One page of the requests awaiting a decision, oldest first (`processed`: the
+        decided ones, newest first), each with the address (`peer`) and reason
+        (`held_reason`) of its newest "held" record: one query for the page, on the
+        indexes on pending (status, id) and enrollments (key_sha256, identity)."""
+        where, order = (PROCESSED, "DESC") if processed else ("p.status = 'pending'", "")
         return _with_sans(await self._rows(
-            f"SELECT p.*, {held.format('peer')} AS peer, {held.format('reason')} AS "
-            "held_reason FROM pending p WHERE p.status = 'pending' ORDER BY p.id "
-            "LIMIT ? OFFSET ?", limit, offset))
+            f"{_PENDING_SELECT} WHERE {where} ORDER BY p.id {order} LIMIT ? OFFSET ?",
+            limit, offset))
+
+    async def pending_request(self, pending_id: int) -> dict[str, Any] | None:
+        """One held request, whatever its status, as `pending_page` gives it."""
+        rows = _with_sans(await self._rows(f"{_PENDING_SELECT} WHERE p.id = ?", pending_id))
+        return rows[0] if rows else None
 
     async def codes_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
         """One page of the one-time codes, newest first."""

@@ -370,13 +370,15 @@ class ConsoleTests(ConsoleFixture):
 
     @deferred_test
     async def test_pending_page_shows_decoded_request(self) -> None:
-        """The pending page shows subject, SANs, key type and size, signature algorithm
-        and requested extensions of the stored CSR."""
+        """The pending list links each request to its page, which shows subject, SANs,
+        key type and size, signature algorithm and requested extensions of the CSR."""
         await self.start()
-        await self.held_request()
+        pending = await self.held_request()
         b = self.browser()
         await b.login("view")
         _, _, body = await b.go("GET", "/console/pending")
+        self.assertIn(f'href="/console/pending/{pending}"', body)
+        _, _, body = await b.go("GET", f"/console/pending/{pending}")
         for text in ("CN=dev-1", "DNS:dev-1.example.com", "EC secp256r1 (256 bits)",
                      "ecdsa-with-SHA256", "subjectAltName (2.5.29.17)", "basic:alice",
                      "profile manual"):

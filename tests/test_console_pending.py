@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase
@@ -59,8 +60,8 @@ class PendingPageTests(SynchronousTestCase):
         code, html = self.page()
         self.assertEqual(code, 200)
         self.assertEqual(self.calls, few)
-        self.assertIn("from 192.0.2.37 under profile manual", html)
-        self.assertIn("Held because: approval: request 37 awaits", html)
+        self.assertIn("<td>manual</td><td>192.0.2.37</td>", html)
+        self.assertIn("<td>approval: request 37 awaits an operator", html)
 
     def test_the_held_record_is_found_on_an_index(self) -> None:
         """SQLite's plan for the page's lookup of held records uses an index on the key."""
@@ -70,3 +71,73 @@ class PendingPageTests(SynchronousTestCase):
             ("k", "i")).fetchall()
         plan = " ".join(str(r[-1]) for r in rows)
         self.assertIn("enrollments_key", plan)
+
+
+class DecisionTests(PendingPageTests):
+    def post(self, path: str, **form: Any) -> tuple[int, str, str]:
+        """POST `form` (lists: repeated fields) as the logged-in admin: code, Location,
+        body."""
+        self.world.console_session()
+        body = urlencode({"csrf": self.world.csrf, **form}, doseq=True).encode()
+        response = self.world.resolve(self.world.admin.post(
+            f"http://ra.test{path}", data=body, headers={
+                "Cookie": self.world.console_cookie,
+                "Content-Type": "application/x-www-form-urlencoded"},
+            allow_redirects=False), path)
+        text = self.world.resolve(response.content(), path).decode()
+        return (int(response.code), (response.headers.getRawHeaders("location") or [""])[0],
+                text)
+
+    def get(self, path: str) -> str:
+        response = self.world.resolve(self.world.admin.get(
+            f"http://ra.test{path}", headers={"Cookie": self.world.console_cookie}), path)
+        return str(self.world.resolve(response.content(), path).decode())
+
+    def statuses(self) -> dict[int, str]:
+        rows = self.world.resolve(Deferred.fromCoroutine(self.world.store.pending(None)), "p")
+        return {int(r["id"]): str(r["status"]) for r in rows}
+
+    def test_bulk_approve_and_reject_with_a_status_line(self) -> None:
+        """Selected requests are approved (or, with a reason, rejected) at once; the page
+        after says how many, and how many someone had decided already."""
+        first, second, third = sorted(self.statuses())
+        code, where, _ = self.post("/console/pending", id=[str(first), str(second)],
+                                   action="approve")
+        self.assertEqual((code, where), (303, "/console/pending?done=approve&n=2&late=0"))
+        self.assertIn('<p role="status">Approved 2 request(s).</p>', self.get(where))
+        self.assertEqual(self.post("/console/pending", id=[str(third)], action="reject")[0],
+                         400)
+        code, where, _ = self.post("/console/pending", id=[str(third), str(first)],
+                                   action="reject", reason="not ours")
+        self.assertEqual(where, "/console/pending?done=reject&n=1&late=1")
+        self.assertIn("Rejected 1 request(s). 1 had been decided already", self.get(where))
+        self.assertEqual(self.statuses(), {first: "approved", second: "approved",
+                                           third: "rejected"})
+        self.assertEqual(self.post("/console/pending", action="approve")[0], 400)
+
+    def test_a_conflict_says_who_decided_and_when(self) -> None:
+        """Deciding a request someone decided first: 409 naming them and the time."""
+        first = min(self.statuses())
+        self.world.resolve(Deferred.fromCoroutine(self.world.store.decide(
+            first, True, "", "operator:ann")), "decide")
+        code, _, body = self.post(f"/console/pending/{first}", action="reject",
+                                  reason="duplicate")
+        self.assertEqual(code, 409)
+        self.assertRegex(body, r"no longer pending: it was approved by operator:ann at "
+                               r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC")
+
+    def test_processed_view_lists_decisions(self) -> None:
+        """`?view=processed` lists decided requests with who decided, when and why;
+        the default list no longer holds them; another view is 400."""
+        first = min(self.statuses())
+        self.post(f"/console/pending/{first}", action="reject", reason="unknown device")
+        processed = self.get("/console/pending?view=processed")
+        self.assertIn(f'href="/console/pending/{first}"', processed)
+        self.assertIn("<td>rejected</td><td>operator:boss</td>", processed)
+        self.assertIn("unknown device", processed)
+        self.assertNotIn(f'href="/console/pending/{first}"', self.get("/console/pending"))
+        self.world.console_session()
+        response = self.world.resolve(self.world.admin.get(
+            "http://ra.test/console/pending?view=all",
+            headers={"Cookie": self.world.console_cookie}), "view")
+        self.assertEqual(response.code, 400)

@@ -20,7 +20,8 @@ from estra.console.operators import allows
 from estra.revocation import REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
-           "enrollment_page", "codes_page", "users_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
+           "enrollment_page", "codes_page", "pending_request_page", "users_page",
+           "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
            "AUDIT", "ATTEMPTS", "pager"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
@@ -216,34 +217,81 @@ def _decoded(d: DecodedCsr | None, error: str) -> Tag:
 
 
 def pending_page(operator: Any, csrf: str, items: Sequence[dict[str, Any]],
-                 can_decide: bool, notice: str = "", pager: Any = "") -> Tag:
-    body: list[Any] = [pager]
+                 can_decide: bool, notice: str = "", pager: Any = "",
+                 processed: bool = False) -> Tag:
+    """The held requests as a compact table, selectable for a bulk decision (or, with
+    `processed`, the decided ones: who decided, when, why); each links to its page."""
+    views = tags.p(tags.a("Awaiting a decision", href="/console/pending",
+                          **({} if processed else {"aria-current": "page"})), " | ",
+                   tags.a("Processed", href="/console/pending?view=processed",
+                          **({"aria-current": "page"} if processed else {})))
+    body: list[Any] = [views, pager]
     if notice:
         body.append(tags.p(notice, role="status"))
+    if processed:
+        body.append(table("Decided requests (newest first)",
+                          ("request", "subject", "identity", "profile", "status",
+                           "decided by", "decided at", "reason"),
+                          [(_request_link(i), i["subject"], i["identity"], i["label"],
+                            i["status"], i["decided_by"], when(i["decided_at"]), i["reason"])
+                           for i in items]))
+        return layout("Processed requests", body, operator, csrf, "/console/pending")
     if not items:
         body.append(tags.p("No request awaits a decision."))
-    for item in items:
-        rid = item["id"]
-        section: list[Any] = [
-            tags.h2(f"Request {rid}: {item['subject'] or '(empty subject)'}"),
-            tags.p(f"Asked by {item['identity']} from {item.get('peer') or 'unknown address'}"
-                   f" under profile {item['label']} ({item['operation']}) at {when(item['at'])}."
-                   f" Held because: {item.get('held_reason') or 'the profile requires manual approval'}."),
-            _decoded(item.get("decoded"), item.get("decode_error", ""))]
-        if can_decide:
-            section.append(tags.form(
-                csrf_field(csrf), tags.input(type="hidden", name="action", value="approve"),
-                tags.button(f"Approve request {rid}", type="submit"),
-                method="post", action=f"/console/pending/{rid}", class_="inline"))
-            section.append(tags.form(
-                csrf_field(csrf), tags.input(type="hidden", name="action", value="reject"),
-                tags.label(f"Reason for rejecting request {rid} ",
-                           tags.input(name="reason", required="required", maxlength="200")),
-                tags.button(f"Reject request {rid}", type="submit"),
-                method="post", action=f"/console/pending/{rid}", class_="inline"))
-        body.append(tags.section(*section, class_="request",
-                                 **{"aria-label": f"Request {rid}"}))
+        return layout("Pending requests", body, operator, csrf, "/console/pending")
+    rows = [((tags.input(type="checkbox", name="id", value=str(i["id"]),
+                         **{"aria-label": f"Select request {i['id']}"}),) if can_decide
+             else ()) + (_request_link(i), i["subject"] or "(empty subject)", i["identity"],
+                         i["label"], i.get("peer") or "unknown", when(i["at"]),
+                         i.get("held_reason") or "manual approval") for i in items]
+    listing = table("Requests awaiting a decision (oldest first)",
+                    (("select",) if can_decide else ()) + (
+                        "request", "subject", "identity", "profile", "from", "held since",
+                        "held because"), rows)
+    if can_decide:
+        listing = tags.form(csrf_field(csrf), listing, tags.p(
+            tags.button("Approve selected", type="submit", name="action", value="approve"),
+            " ", tags.label("Reason for rejecting ", tags.input(name="reason",
+                                                                maxlength="200")),
+            " ", tags.button("Reject selected", type="submit", name="action",
+                             value="reject")), method="post", action="/console/pending")
+    body.append(listing)
     return layout("Pending requests", body, operator, csrf, "/console/pending")
+
+
+def _request_link(item: Mapping[str, Any]) -> Tag:
+    return tags.a(f"Request {item['id']}", href=f"/console/pending/{item['id']}")
+
+
+def pending_request_page(operator: Any, csrf: str, item: dict[str, Any], can_decide: bool,
+                         error: str = "") -> Tag:
+    """One held request: who asked, from where, why held, the decoded CSR, and (while
+    it awaits a decision) approve and reject."""
+    rid = item["id"]
+    body: list[Any] = [tags.p(tags.a("All pending requests", href="/console/pending"))]
+    if error:
+        body.append(tags.p(error, class_="error", role="alert"))
+    body += [
+        tags.p(f"Asked by {item['identity']} from {item.get('peer') or 'unknown address'}"
+               f" under profile {item['label']} ({item['operation']}) at {when(item['at'])}."
+               f" Held because: {item.get('held_reason') or 'the profile requires manual approval'}."
+               f" Status: {item['status']}"
+               + (f", by {item['decided_by']} at {when(item['decided_at'])}"
+                  if item.get("decided_by") else "") + "."),
+        _decoded(item.get("decoded"), item.get("decode_error", ""))]
+    if can_decide and item["status"] == "pending":
+        body.append(tags.form(
+            csrf_field(csrf), tags.input(type="hidden", name="action", value="approve"),
+            tags.button(f"Approve request {rid}", type="submit"),
+            method="post", action=f"/console/pending/{rid}", class_="inline"))
+        body.append(tags.form(
+            csrf_field(csrf), tags.input(type="hidden", name="action", value="reject"),
+            tags.label(f"Reason for rejecting request {rid} ",
+                       tags.input(name="reason", required="required", maxlength="200")),
+            tags.button(f"Reject request {rid}", type="submit"),
+            method="post", action=f"/console/pending/{rid}", class_="inline"))
+    return layout(f"Request {rid}: {item['subject'] or '(empty subject)'}", body, operator,
+                  csrf, "/console/pending")
 
 
 def _filter_form(action: str, fields: Sequence[tuple[str, str, str]],

@@ -50,7 +50,7 @@ from estra.http import SafeLogger, read_body, respond, run_async
 from estra.limits import RateLimitedLog
 from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
-from estra.store import Store, search_filter
+from estra.store import PROCESSED, Store, search_filter
 from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts, source_key
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 
@@ -74,6 +74,8 @@ Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
 ROUTES = (
     ("GET", ("",), "_dashboard", "viewer"),
     ("GET", ("pending",), "_pending", "viewer"),
+    ("POST", ("pending",), "_decide_many", "approver"),
+    ("GET", ("pending", "#"), "_pending_request", "viewer"),
     ("POST", ("pending", "#"), "_decide", "approver"),
     ("GET", ("enrollments",), "_enrollments", "viewer"),
     ("GET", ("enrollments", "#"), "_enrollment", "viewer"),
@@ -182,6 +184,15 @@ class Console(Resource):
             return value.strip() if strip else value
         values = (request.args or {}).get(name.encode(), [b""])
         return values[0].decode("utf-8", "replace").strip()
+
+    @staticmethod
+    def _all(request: Request, name: str) -> list[str]:
+        """Every value of a form field of a POST body (a list of checkboxes)."""
+        try:
+            body = read_body(request)
+        except EstError:
+            return []
+        return parse_qs(body.decode("utf-8", "replace")).get(name, [])
 
     @staticmethod
     def _address(request: Request) -> str:
@@ -397,21 +408,42 @@ class Console(Resource):
 
     async def _pending(self, request: Request, operator: Operator, csrf: str,
                        path: list[str], token: str) -> None:
-        page = await self._page_number(request, operator, csrf)
+        """Held requests awaiting a decision (or `?view=processed`: decided), a page
+        at a time, with the outcome of the last decision (`?done=`) as a status line."""
+        page, view = await self._page_number(request, operator, csrf), self._arg(request, "view")
         if page is None:
             return
-        total = await self.store.count("pending", ["status = ?"], ["pending"])
-        items = []
-        for row in await self.store.pending_page(PAGE_SIZE, (page - 1) * PAGE_SIZE):
-            item = dict(row)
-            try:
-                item["decoded"] = decode_csr(str(row["csr"]))
-            except (ValueError, TypeError) as e:
-                item["decoded"], item["decode_error"] = None, str(e)
-            items.append(item)
+        if view not in ("", "processed"):
+            await self._page(request, 400, pages.message_page(
+                "Bad request", "The view is the default or processed.", operator, csrf))
+            return
+        processed = view == "processed"
+        total = await self.store.count("pending p", [PROCESSED] if processed else
+                                       ["status = ?"], [] if processed else ["pending"])
+        items = await self.store.pending_page(PAGE_SIZE, (page - 1) * PAGE_SIZE, processed)
         await self._page(request, 200, pages.pending_page(
-            operator, csrf, items, allows(operator.role, "approver"),
-            pager=pages.pager("/console/pending", {}, page, total, PAGE_SIZE)))
+            operator, csrf, items, allows(operator.role, "approver"), self._done(request),
+            pages.pager("/console/pending", {"view": view}, page, total, PAGE_SIZE),
+            processed))
+
+    def _done(self, request: Request) -> str:
+        """The status line after a decision: from `?done=approve|reject&n=N&late=M`."""
+        done = self._arg(request, "done")
+        n, late = (whole(self._arg(request, k) or "0", 0, PAGE_SIZE) for k in ("n", "late"))
+        if done not in ("approve", "reject") or n is None or late is None:
+            return ""
+        said = f"{'Approved' if done == 'approve' else 'Rejected'} {n} request(s)."
+        return said + (f" {late} had been decided already (see Processed)." if late else "")
+
+    async def _pending_request(self, request: Request, operator: Operator, csrf: str,
+                               path: list[str], token: str) -> None:
+        item = await self.store.pending_request(int(path[1]))
+        if item is None:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such held request.", operator, csrf))
+            return
+        await self._page(request, 200, pages.pending_request_page(
+            operator, csrf, _decoded(item), allows(operator.role, "approver")))
 
     async def _page_number(self, request: Request, operator: Operator, csrf: str
                            ) -> int | None:
@@ -426,21 +458,58 @@ class Console(Resource):
 
     async def _decide(self, request: Request, operator: Operator, csrf: str,
                       path: list[str], token: str) -> None:
+        """Approve or reject one request; 409 saying who decided it, and when, if
+        someone did first."""
+        decision = await self._decision(request, operator, csrf)
+        if decision is None:
+            return
+        if not await self._decide_one(request, operator, int(path[1]), *decision):
+            item = await self.store.pending_request(int(path[1]))
+            if item is None:
+                await self._page(request, 404, pages.message_page(
+                    "Not found", "No such held request.", operator, csrf))
+                return
+            by = (f" by {item['decided_by']} at {pages.when(item['decided_at'])}"
+                  if item["decided_by"] else "")
+            await self._page(request, 409, pages.pending_request_page(
+                operator, csrf, _decoded(item), allows(operator.role, "approver"),
+                f"Request {path[1]} is no longer pending: it was {item['status']}{by}."))
+            return
+        self._redirect(request, f"/console/pending?done={decision[0]}&n=1")
+
+    async def _decide_many(self, request: Request, operator: Operator, csrf: str,
+                           path: list[str], token: str) -> None:
+        """Approve or reject the selected requests (at most a page of them)."""
+        ids = [int(i) for i in self._all(request, "id") if re.fullmatch(_ID, i)]
+        decision = await self._decision(request, operator, csrf)
+        if decision is None:
+            return
+        if not ids or len(ids) > PAGE_SIZE:
+            await self._page(request, 400, pages.message_page(
+                "Bad request", f"Select from 1 to {PAGE_SIZE} requests.", operator, csrf))
+            return
+        done = [await self._decide_one(request, operator, i, *decision) for i in ids]
+        self._redirect(request, f"/console/pending?done={decision[0]}&n={sum(done)}"
+                                f"&late={len(done) - sum(done)}")
+
+    async def _decision(self, request: Request, operator: Operator, csrf: str
+                        ) -> tuple[str, str] | None:
+        """(action, reason) of a decision form; a 400 page and None when it is bad."""
         action, reason = self._arg(request, "action"), self._arg(request, "reason")[:200]
-        if action not in ("approve", "reject") or (
-                action == "reject" and not reason):
+        if action not in ("approve", "reject") or (action == "reject" and not reason):
             await self._page(request, 400, pages.message_page(
                 "Bad request", "Approve, or reject with a reason.", operator, csrf))
-            return
-        approve = action == "approve"
-        changed = await self.store.decide(int(path[1]), approve, reason, operator.principal)
-        await self._audit(request, operator, action, pending=int(path[1]), reason=reason,
+            return None
+        return action, reason
+
+    async def _decide_one(self, request: Request, operator: Operator, pending_id: int,
+                          action: str, reason: str) -> bool:
+        """Decide one request and audit it; whether it was still open to that decision."""
+        changed = await self.store.decide(pending_id, action == "approve", reason,
+                                          operator.principal)
+        await self._audit(request, operator, action, pending=pending_id, reason=reason,
                           changed=changed)
-        if not changed:
-            await self._page(request, 409, pages.message_page(
-                "Already decided", f"Request {path[1]} is no longer pending.", operator, csrf))
-            return
-        self._redirect(request, "/console/pending")
+        return changed is not None
 
     async def _enrollments(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
@@ -693,6 +762,15 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                    operator_eku=settings.operator_eku, device_cas=device_cas,
                    health=HealthMonitor(standard_checks(store, lambda: cas, certificates,
                                                         clock), reactor))
+
+
+def _decoded(item: dict[str, Any]) -> dict[str, Any]:
+    """A held request with its stored CSR decoded (or why it cannot be)."""
+    try:
+        item["decoded"] = decode_csr(str(item["csr"]))
+    except (ValueError, TypeError) as e:
+        item["decoded"], item["decode_error"] = None, str(e)
+    return item
 
 
 def _serial(text: str) -> str:
