@@ -273,4 +273,4 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     root.goto(f"{base}/console/")
     assert "issued" in root.locator("figcaption").inner_text()
     shot(root, "dashboard-after")
-    assert len(shot.checked) == 12
+    assert len(shot.checked) == 15
