@@ -20,11 +20,12 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from estra import scep_message as sm
 from estra.attempts import OTHERS, Attempts, attempts_service
-from estra.store import (MIGRATIONS, _attempts_from_refusals, _migrate, migrate_blocking, open_store,
+from estra.store import (MIGRATIONS, Store, _attempts_from_refusals, _migrate, migrate_blocking, open_store,
                           run_blocking)
 from estra.throttle import LoginThrottle, ThrottleSettings
 from tests import pki
 from tests.fuzzing import PASSWORD, SCEP_PASSWORD, USER, World
+from tests.test_store_postgres import database  # noqa: F401 - the fixture
 
 EST = "http://ra.test/.well-known/est"
 
@@ -241,39 +242,60 @@ class DashboardTests(AttemptsFixture):
         self.assertIn("3", html.split("<tbody>")[1])
 
 
+def check_attempts_migration(store: Store) -> None:
+    """A store of the previous schema with rejected and failed enrollments migrates:
+    they are attempts by rule and profile, issued ones are not."""
+    at = 1_700_000_000.0
+
+    def previous(cursor: Any, dialect: Any) -> None:
+        _migrate(cursor, dialect, upto=next(   # the schema before the attempts table
+            i for i, steps in enumerate(MIGRATIONS) if _attempts_from_refusals in steps))
+        for decision, rule, seconds in (("rejected", "san-dns", 0), ("rejected", "san-dns", 60),
+                                        ("failed", "UpstreamUnavailable", 0),
+                                        ("issued", "issued", 0)):
+            cursor.execute(dialect.sql(
+                "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
+                "csr_sha256, key_sha256, subject, sans, decision, rule, reason) VALUES "
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                (at + seconds, "basic::dev", "basic", "192.0.2.5", "strict",
+                 "simpleenroll", "c", "k", "CN=dev", "[]", decision, rule, f"{rule}: why"))
+    run_blocking(store, previous)
+    assert migrate_blocking(store) == len(MIGRATIONS)
+
+    def read(cursor: Any, dialect: Any) -> list[Any]:
+        cursor.execute("SELECT hour, face, rule, label, name, address, count, first_at, "
+                       "last_at FROM attempts ORDER BY rule")
+        return [tuple(r) for r in cursor.fetchall()]
+    assert run_blocking(store, read) == [
+        (int(at // 3600), "est", "UpstreamUnavailable", "strict", "basic::dev",
+         "192.0.2.5", 1, at, at),
+        (int(at // 3600), "est", "san-dns", "strict", "basic::dev", "192.0.2.5", 2, at,
+         at + 60)], run_blocking(store, read)
+
+
 class MigrationTests(SynchronousTestCase):
     def test_refusals_recorded_before_become_attempts(self) -> None:
-        """A store of the previous schema with rejected and failed enrollments migrates:
-        they are attempts by rule and profile, issued ones are not."""
+        """The attempts migration on SQLite (`test_attempts_migration_postgres` below)."""
         store = open_store("", FilePath(tempfile.mkdtemp()), time.time)
         self.addCleanup(store.pool.close)
-        at = 1_700_000_000.0
-
-        def previous(cursor: Any, dialect: Any) -> None:
-            _migrate(cursor, dialect, upto=next(   # the schema before the attempts table
-                i for i, steps in enumerate(MIGRATIONS) if _attempts_from_refusals in steps))
-            for decision, rule, seconds in (("rejected", "san-dns", 0), ("rejected", "san-dns", 60),
-                                            ("failed", "UpstreamUnavailable", 0),
-                                            ("issued", "issued", 0)):
-                cursor.execute(dialect.sql(
-                    "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
-                    "csr_sha256, key_sha256, subject, sans, decision, rule, reason) VALUES "
-                    "(?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-                    (at + seconds, "basic::dev", "basic", "192.0.2.5", "strict",
-                     "simpleenroll", "c", "k", "CN=dev", "[]", decision, rule,
-                     f"{rule}: why"))
-        run_blocking(store, previous)
-        self.assertEqual(migrate_blocking(store), len(MIGRATIONS))
-
-        def read(cursor: Any, dialect: Any) -> list[Any]:
-            cursor.execute("SELECT hour, face, rule, label, name, address, count, first_at, "
-                           "last_at FROM attempts ORDER BY rule")
-            return [tuple(r) for r in cursor.fetchall()]
-        self.assertEqual(run_blocking(store, read), [
-            (int(at // 3600), "est", "UpstreamUnavailable", "strict", "basic::dev",
-             "192.0.2.5", 1, at, at),
-            (int(at // 3600), "est", "san-dns", "strict", "basic::dev", "192.0.2.5", 2, at,
-             at + 60)])
+        check_attempts_migration(store)
 
 
+def test_attempts_migration_postgres(database: str) -> None:
+    """The attempts migration on PostgreSQL."""
+    check_attempts_migration(open_store(database, FilePath(tempfile.mkdtemp()), time.time))
 
+
+class SettingsTests(SynchronousTestCase):
+    def test_retention_settings_are_read_and_checked(self) -> None:
+        """[store] attempts_per_hour and attempts_days: defaults, values, bad values named."""
+        from estra.config import ConfigError, settings_from_string
+        state = tempfile.mkdtemp()
+        default = settings_from_string("", state_dir=state)
+        self.assertEqual((default.attempts_per_hour, default.attempts_days), (2000, 30))
+        given = settings_from_string("[store]\nattempts_per_hour = 50\nattempts_days = 7\n",
+                                     state_dir=state)
+        self.assertEqual((given.attempts_per_hour, given.attempts_days), (50, 7))
+        with self.assertRaises(ConfigError) as caught:
+            settings_from_string("[store]\nattempts_days = 0\n", state_dir=state)
+        self.assertIn("store.attempts_days", str(caught.exception))
