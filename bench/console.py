@@ -9,6 +9,12 @@ request, runs interleaved, the least server CPU per request of each counts);
 the figure is enrollments per second of server CPU relative to no console.
 
     python3 bench/console.py [--quick]
+
+`--pages 10000,100000` instead times each console page (median of 5, in process,
+no network) on a SQLite store seeded with that many enrollment records, 300 held
+requests and one refused-attempt row per ten records (issue #20).
+
+    python3 bench/console.py --pages 10000,100000
 """
 
 from __future__ import annotations
@@ -143,10 +149,130 @@ def report(quick: bool = False) -> list[str]:
     return lines
 
 
+#: (what, path) of the pages `page_timings` times
+PAGES = (("dashboard", "/console/"), ("pending", "/console/pending"),
+         ("enrollments", "/console/enrollments"),
+         ("enrollments by identity", "/console/enrollments?identity=basic:dev7"),
+         ("enrollments, last page", "/console/enrollments?page=200"),
+         ("attempts", "/console/attempts"),
+         ("attempts by name", "/console/attempts?name=dev7"),
+         ("attempts by rule and profile", "/console/attempts?rule=auth&label=default"),
+         ("audit", "/console/audit"))
+
+
+def _seed(path: Path, records: int) -> None:
+    """A migrated SQLite store with `records` enrollments (5 % rejected, 5 % held, of
+    records/10 identities), 300 held requests and records/10 attempt rows."""
+    import sqlite3
+    import time
+
+    from twisted.python.filepath import FilePath
+
+    from estra.store import migrate_blocking, open_store
+    migrate_blocking(open_store("", FilePath(str(path)), time.time))
+    now, identities = time.time(), max(1, records // 10)
+    conn = sqlite3.connect(path / "estra.db")
+    conn.executemany(
+        "INSERT INTO enrollments (at, identity, method, peer, label, operation, csr_sha256, "
+        "key_sha256, subject, sans, decision, rule, reason, serial) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ((now - (records - i) * 0.5, f"basic:dev{i % identities}", "basic",
+          f"10.0.{i % 250}.{i % 200}", "default", "simpleenroll", f"{i:064x}",
+          f"{i % identities:064x}", f"CN=dev{i % identities}", "[]",
+          ("issued", "rejected", "held")[min(2, (i % 20) // 18 * (1 + i % 2))],
+          "issued", "", f"{i:016X}") for i in range(records)))
+    conn.executemany(
+        "INSERT INTO pending (at, label, operation, identity, key_sha256, subject, sans, "
+        "csr, status) VALUES (?,?,?,?,?,?,?,?,?)",
+        ((now, "default", "simpleenroll", f"basic:dev{i}", f"{i:064x}", f"CN=dev{i}", "[]",
+          "", "pending") for i in range(300)))
+    conn.executemany(
+        "INSERT INTO attempts (hour, first_at, last_at, face, operation, label, rule, name, "
+        "address, reason, count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        ((int((now - i * 30) // 3600), now - i * 30, now - i * 30, "est", "simpleenroll",
+          "default", ("auth", "bad-request", "san-dns")[i % 3], f"basic:dev{i}?",
+          f"10.1.{i % 250}.{i // 250 % 250}", "wrong user name or password", 1 + i % 7)
+         for i in range(records // 10)))
+    conn.commit()
+    conn.close()
+
+
+def page_timings(records: int) -> list[str]:
+    """Each console page's time (median of 5) on a store of `records` records."""
+    import statistics
+    import time
+
+    from treq.testing import StubTreq
+    from twisted.internet.defer import Deferred
+    from twisted.python.filepath import FilePath
+
+    from estra.auth import Htpasswd, hash_password
+    from estra.console.operators import Roles
+    from estra.console.resource import COOKIE, Console, token_hash
+    from estra.store import SQLITE, Store
+
+    class Pool:
+        """adbapi's pool interface, synchronous, over one connection (no threads)."""
+
+        def __init__(self, db: Path) -> None:
+            import sqlite3
+            self.conn = sqlite3.connect(db, check_same_thread=False)
+
+        def runInteraction(self, fn: object, *args: object) -> Deferred[object]:
+            from twisted.internet.defer import succeed
+            result = fn(self.conn.cursor(), *args)  # type: ignore[operator]
+            self.conn.commit()
+            return succeed(result)
+
+        def runQuery(self, sql: str, args: object = ()) -> Deferred[object]:
+            from twisted.internet.defer import succeed
+            return succeed(self.conn.execute(sql, args).fetchall())  # type: ignore[arg-type]
+
+    with tempfile.TemporaryDirectory(prefix="estra-bench-pages-") as name:
+        tmp = Path(name)
+        started = time.perf_counter()
+        _seed(tmp, records)
+        seeded = time.perf_counter() - started
+        store = Store(Pool(tmp / "estra.db"), SQLITE, time.time)  # type: ignore[arg-type]
+        (tmp / "operators").write_text(f"ops:{hash_password('x', rounds=4)}\n")
+        (tmp / "roles").write_text("ops:admin\n")
+        console = Console(store, Htpasswd(FilePath(str(tmp / "operators")), None,  # type: ignore[arg-type]
+                                          None, time.time),
+                          Roles(FilePath(str(tmp / "roles")), {}), time.time, secure=False,
+                          session_seconds=3600.0)
+        Deferred.fromCoroutine(store.session_open(token_hash("t"), "operator:ops", "c",
+                                                  "127.0.0.1", 3600.0))
+        from twisted.web.resource import Resource
+        root = Resource()
+        root.putChild(b"console", console)
+        http = StubTreq(root)
+        lines = [f"{records} records seeded in {seeded:.1f} s (SQLite)"]
+        for what, path in PAGES:
+            took, codes = [], set()
+            for _ in range(5):
+                begun = time.perf_counter()
+                got: list[object] = []
+                http.get(f"http://ra.test{path}", headers={
+                    "Cookie": f"{COOKIE.decode()}=t"}).addBoth(got.append)
+                http.flush()
+                codes.add(str(getattr(got[0], "code", got[0]))[:80])
+                took.append(time.perf_counter() - begun)
+            lines.append(f"  {what:32} {1000 * statistics.median(took):8.1f} ms  "
+                         f"{' '.join(sorted(codes))}")
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="short runs (smoke test)")
-    print(*report(ap.parse_args().quick), sep="\n")
+    ap.add_argument("--pages", default="", help="time the console pages at these "
+                    "record counts (comma-separated) instead")
+    args = ap.parse_args()
+    if args.pages:
+        for records in args.pages.split(","):
+            print(*page_timings(int(records)), sep="\n")
+        return
+    print(*report(args.quick), sep="\n")
 
 
 if __name__ == "__main__":

@@ -178,6 +178,8 @@ class Settings:
     profiles: dict[str, Profile] = field(factory=dict)
     upstreams: dict[str, Upstream] = field(factory=dict)
     store_url: str = ""
+    attempts_per_hour: int = 2000                    # refused-attempt rows an hour (attempts.py)
+    attempts_days: int = 30                          # days refused attempts are kept
     admin_listen: str = ""                           # empty: no /healthz, /metrics
     scep_listen: str = ""                            # empty: no SCEP front end
     scep_tls: bool = False
@@ -437,6 +439,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     store_url = store.get("url", str, "", lambda v: None if not v or v.startswith(
         ("sqlite:///", "postgresql://", "postgres://")) else
         "must be sqlite:///PATH or postgresql://...")
+    attempts_per_hour = store.get("attempts_per_hour", int, 2000,
+                                  lambda v: None if 1 <= v <= 1_000_000 else
+                                  "must be from 1 to 1000000")
+    attempts_days = store.get("attempts_days", int, 30,
+                              lambda v: None if 1 <= v <= 3650 else "must be from 1 to 3650")
     store.done()
 
     upstreams_table = top.table("upstreams")
@@ -484,6 +491,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     htpasswd=htpasswd, server_names=names, ca_validity_days=ca_days,
                     ca_sync_seconds=ca_sync,
                     profiles=profiles, upstreams=upstreams, store_url=store_url,
+                    attempts_per_hour=attempts_per_hour, attempts_days=attempts_days,
                     admin_listen=admin_listen, max_connections=max_connections,
                     max_connections_per_address=max_per_address,
                     header_timeout=header_timeout, body_timeout=body_timeout,

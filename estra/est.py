@@ -97,6 +97,8 @@ class Operation(Resource):
             event["reason"] = err.reason if isinstance(err, EstError) else "client left"
             if isinstance(e, Unauthorized) and e.attempted is not None:
                 event["who"], event["how"] = f"{BASIC}:{e.attempted}?", BASIC
+            self.ra.attempts.refused("est", self.name, self.profile.name, str(getattr(
+                request.getClientAddress(), "host", "?")), event["who"], e)
         observe_request("est", self.name, self.profile.name, status,
                         time.monotonic() - started)
         log_request(request, "est", self.name, self.profile.name, status, **event)

@@ -22,7 +22,7 @@ from estra import cmc, wire
 from estra.auth import Identity
 from estra.config import Profile
 from estra.http import SafeLogger
-from estra.errors import BadUpstream, EstError, Held
+from estra.errors import BadRequest, BadUpstream, EstError, Held
 from estra.http import log_internal
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import Reply
@@ -50,6 +50,7 @@ class FullCmc:
         try:
             request = cmc.parse_request(der)
         except cmc.CmcError as e:
+            self._refused(identity, profile, BadRequest(e.message))
             return self._respond(None, (), cmc.CMCStatus.failed, e.fail_info, e.message)
         refs: Sequence[cmc.BodyRef] = [t.body_part_id for t in request.requests]
         try:
@@ -65,20 +66,28 @@ class FullCmc:
                                          profile)
             certs = await self.ra.enroll(FULLCMC, identity, inner.csr, profile)
         except cmc.CmcError as e:
+            self._refused(identity, profile, BadRequest(e.message))
             return self._respond(request, refs, cmc.CMCStatus.failed, e.fail_info, e.message)
         except Held as e:
             wait = int(e.extra_headers.get("Retry-After", "300"))
             return self._respond(request, refs, cmc.CMCStatus.pending, None, e.reason,
                                  pend=(hashlib.sha256(der).digest()[:16], wait))
         except EstError as e:
+            self._refused(identity, profile, e)
             return self._respond(request, refs, cmc.CMCStatus.failed,
                                  _FAIL.get(e.status, cmc.CMCFailInfo.internalCAError),
                                  e.reason)
         except Exception as e:  # noqa: BLE001 - a CMC client always gets a CMC answer
             log_internal(e, FULLCMC)
+            self._refused(identity, profile, e)
             return self._respond(request, refs, cmc.CMCStatus.failed,
                                  cmc.CMCFailInfo.internalCAError, "internal error")
         return self._respond(request, refs, cmc.CMCStatus.success, None, None, certs=certs)
+
+    def _refused(self, identity: Identity, profile: Profile, error: BaseException) -> None:
+        """A CMC failure answered in a 200 response: a refused attempt all the same."""
+        self.ra.attempts.refused("est", FULLCMC, profile.name, identity.peer.address,
+                                 identity.principal, error)
 
     def _tcr(self, request: cmc.CmcRequest, identity: Identity
              ) -> tuple[cmc.TaggedCsr, cmc.BodyRef]:
@@ -126,8 +135,8 @@ class FullCmc:
             return issued + [c for c in certs if c not in issued]
         try:
             await self.ra.enroll(FULLCMC, identity, csr, profile, issue=issue)
-        except _Relayed:
-            pass                    # recorded as refused; the device gets the CA's own answer
+        except _Relayed as e:       # recorded as refused; the device gets the CA's own answer
+            self._refused(identity, profile, e)
         return answers[0]
 
     def _respond(self, request: cmc.CmcRequest | None, refs: Sequence[cmc.BodyRef],

@@ -22,6 +22,7 @@ from twisted.internet.defer import CancelledError
 from twisted.logger import Logger
 
 from estra import wire
+from estra.attempts import Attempts
 from estra.auth import ISSUED, UNRECORDED, Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
@@ -84,9 +85,11 @@ class RegistrationAuthority:
 
     def __init__(self, authenticator: Authenticator, policy: Policy,
                  cas: dict[str, ICertificateAuthority], store: Store,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], attempts: Attempts | None = None) -> None:
+        """`attempts`: where every face notes what it refused (estra/attempts.py)."""
         self.authenticator, self.policy, self._cas = authenticator, policy, cas
         self.store, self._clock = store, clock
+        self.attempts = attempts if attempts is not None else Attempts(store, clock)
 
     def ca_for(self, profile: Profile) -> ICertificateAuthority:
         """The CA a profile names (`cas` maps upstream names to CAs)."""

@@ -112,8 +112,11 @@ class ScepFrontEnd:
         return sm.degenerate([self.signer.cert, *await self.ra.cacerts(profile)])
 
     # -- PKIOperation ----------------------------------------------------
-    async def operation(self, der: bytes, profile: Profile, address: str) -> bytes:
+    async def operation(self, der: bytes, profile: Profile, address: str,
+                        note: dict[str, str] | None = None) -> bytes:
         """A CertRep for one pkiMessage; unusable messages raise BadRequest (HTTP 400).
+        `note` gets the "reason" of a FAILURE or PENDING answer (for the request's log
+        line) and the name the message tried ("who").
 
         What costs nothing comes first and writes nothing: the size caps (`sm.parse`),
         a 16-byte senderNonce and a bounded transactionID (`sm.check_request`), the
@@ -133,7 +136,8 @@ class ScepFrontEnd:
         self._answering[digest] = []
         answered: bytes | None = None
         try:
-            answered = await self._answer(message, digest, profile, address)
+            answered = await self._answer(message, digest, profile, address,
+                                          {} if note is None else note)
             return answered
         finally:
             for shared in self._answering.pop(digest):
@@ -141,7 +145,7 @@ class ScepFrontEnd:
                     shared.callback(answered)
 
     async def _answer(self, message: sm.PkiMessage, digest: str, profile: Profile,
-                      address: str) -> bytes:
+                      address: str, note: dict[str, str]) -> bytes:
         """The answer to a message that passed the cheap checks.
 
         A new senderNonce: the message is opened and decided, and how it was
@@ -154,7 +158,7 @@ class ScepFrontEnd:
             _answerable(message)
             seen = await self.ra.store.scep_seen(_nonce(message))
             new = seen is None
-            status, certs = await (self._dispatch(message, digest, profile, address)
+            status, certs = await (self._dispatch(message, digest, profile, address, note)
                                    if seen is None else
                                    self._again(seen, message, digest, profile, address))
             return self._reply(message, status, certs=certs)
@@ -162,6 +166,9 @@ class ScepFrontEnd:
             log.info("SCEP {tid} failed ({fail}): {reason}",
                      tid=message.transaction_id, fail=e.fail_info.name,
                      reason=str(e))
+            cause = e.__cause__
+            self._refused(message, profile, address, note, cause if isinstance(
+                cause, EstError) else BadRequest(str(e)), f"FAILURE {e.fail_info.name}")
             return await self._failure(message, new and digest, e.fail_info, str(e))
         except Held as e:
             log.info("SCEP {tid} pending: {reason}", tid=message.transaction_id,
@@ -171,11 +178,20 @@ class ScepFrontEnd:
             if e.status >= 500:         # CA unreachable: PENDING, the device polls again
                 log.warn("SCEP {tid}: {reason}; answering PENDING",
                          tid=message.transaction_id, reason=e.reason)
+                self._refused(message, profile, address, note, e, "PENDING")
                 return self._reply(message, sm.Status.PENDING)
             log.info("SCEP {tid} refused: {reason}", tid=message.transaction_id,
                      reason=e.reason)
+            self._refused(message, profile, address, note, e, "FAILURE")
             return await self._failure(message, new and digest,
                                        _FAIL.get(e.status, sm.FailInfo.badRequest), e.reason)
+
+    def _refused(self, message: sm.PkiMessage, profile: Profile, address: str,
+                 note: dict[str, str], error: EstError, answer: str) -> None:
+        """A FAILURE (or a PENDING for trouble upstream) is a refused attempt."""
+        note["reason"] = f"{answer}: {error.reason}"
+        self.ra.attempts.refused("scep", message.message_type.name, profile.name, address,
+                                 note.get("who", ""), error)
 
     async def _failure(self, message: sm.PkiMessage, remember: str | bool,
                        fail: sm.FailInfo, text: str) -> bytes:
@@ -219,14 +235,17 @@ class ScepFrontEnd:
         return tx
 
     async def _dispatch(self, message: sm.PkiMessage, digest: str, profile: Profile,
-                        address: str) -> tuple[sm.Status, list[x509.Certificate]]:
+                        address: str, note: dict[str, str]
+                        ) -> tuple[sm.Status, list[x509.Certificate]]:
         """A new message: opened (the one private-key decryption), decided, and how it
-        was answered remembered under its senderNonce."""
+        was answered remembered under its senderNonce; `note["who"]` the name it tried
+        (the CSR's claimed subject, then the identity)."""
         kind, store = message.message_type, self.ra.store
         seen = (_nonce(message), digest)
         owner = sm.key_sha256(message.signer.public_key())
         if kind in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
             csr = message.open(self.signer, wire.load_csr)
+            note["who"] = f"subject {csr.subject.rfc4514_string()}"
             renewal = kind == sm.MessageType.RenewalReq
             operation = SCEP_RENEW if renewal else SCEP_ENROLL
             tx = await self._resent(message, csr, profile, owner, operation)
@@ -235,6 +254,7 @@ class ScepFrontEnd:
                 return await self._poll(tx, message, profile, address, csr)
             identity = await (self._renewer(message, profile, address) if renewal else
                               self._challenged(message, csr, profile, address))
+            note["who"] = identity.principal
             await store.scep_begin(
                 profile.name, message.transaction_id, owner, identity.principal, identity.kind,
                 operation, _stored(csr), seen=seen)
@@ -453,6 +473,7 @@ class ScepResource(Resource):
         operation = (request.args.get(b"operation") or [b""])[0].decode("ascii", "replace")
         address = getattr(request.getClientAddress(), "host", "?")
         status, reason, label = 200, "", "other"
+        note: dict[str, str] = {}
         try:
             profile = self._profile(request)
             label = profile.name
@@ -468,7 +489,8 @@ class ScepResource(Resource):
                 respond(request, 200, await self.front.cacert_chain(profile),
                         {"Content-Type": "application/x-x509-ca-ra-cert-chain"})
             elif operation == "PKIOperation":
-                reply = await self.front.operation(_message(request), profile, address)
+                reply = await self.front.operation(_message(request), profile, address, note)
+                reason = note.get("reason", "")
                 respond(request, 200, reply, {"Content-Type": PKI_MESSAGE})
             else:
                 raise BadRequest(f"unknown SCEP operation {operation!r} (GetCACaps, "
@@ -476,6 +498,9 @@ class ScepResource(Resource):
         except Exception as e:  # noqa: BLE001 - answer_error decides
             err = answer_error(e, request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
+            self.front.ra.attempts.refused(
+                "scep", operation if operation in _OPERATIONS else "other", label, address,
+                "-", e)
         # Metric labels come from fixed sets: a client cannot mint new time series.
         observe_request("scep", operation if operation in _OPERATIONS else "other", label,
                         status, time.monotonic() - started)

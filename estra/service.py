@@ -48,6 +48,8 @@ from cryptography.x509.oid import NameOID
 from estra.admin import admin_root
 from estra.console import console_root
 from estra.fullcmc import FullCmc
+from estra.attempts import Attempts, attempts_service
+from estra.console.health import file_certificate
 from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
@@ -335,8 +337,11 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     if settings.crl_url and singletons:
         crl_service(reactor, settings, store, prepared.ca, clock,
                     listeners).setServiceParent(top)
+    attempts = Attempts(store, clock, settings.attempts_per_hour, settings.attempts_days)
+    attempts_service(attempts, reactor).setServiceParent(top)
     shared = Shared(reactor, clock, prepared.ca, pool, store,
-                     TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen))
+                     TrustStore("issuing CA", prepared.ca.anchors()), bool(settings.scep_listen),
+                     attempts)
     holder = Holder(build_generation(shared, settings))
     _Upstreams(holder).setServiceParent(top)
     sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote,
@@ -358,6 +363,8 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
             nonce_sweeper(reactor, store).setServiceParent(top)
     if settings.admin_listen and singletons:
         console = console_tree(shared, settings, holder)
+        if console:
+            console.health.service().setServiceParent(top)    # probes in the background
         operator_tls = None
         if settings.console and settings.console.tls:     # the console over the RA's cert
             operator_tls = ServerTLS(
@@ -401,6 +408,7 @@ class Shared:
     store: Any
     issued: TrustStore              # embedded CA + upstream chains, kept by _IssuerSync
     scep: bool                      # this process serves SCEP (scep.listen is restart-only)
+    attempts: Attempts              # refused attempts, counted across reloads
 
 
 def admin_max_body(console: Any) -> int:
@@ -420,7 +428,11 @@ def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
         lambda serial, reason, by: revoke(reactor, store, holder.current.settings,
                                           ca, serial, reason, by, clock),
         lambda: [*ca.anchors(), *ca.rollover, *shared.issued.anchors,
-                 *(c for f in settings.client_trust for c in load_pem_certs(f))])
+                 *(c for f in settings.client_trust for c in load_pem_certs(f))],
+        {"CA": lambda: ca.cert,
+         "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
+         "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
+                                     or None)})
 
 
 def build_generation(shared: Shared, settings: Settings) -> Generation:
@@ -440,7 +452,8 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                                   settings.realm, clock, shared.store.standing,
                                   TrustStore("RA", ra_anchors, pinned_leaves=True), throttle,
                                   RevocationLists(settings.crls, clock))
-    ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock)
+    ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock,
+                               shared.attempts)
     est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
     scep, webhooks = None, []
     if shared.scep:

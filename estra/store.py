@@ -41,7 +41,8 @@ from estra.wire import authority_key_id, serial_hex
 
 __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
            "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter",
-           "StoreVersionError", "schema_version", "require_current"]
+
+           "StoreVersionError", "schema_version", "require_current", "PROCESSED"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
 #: SQLite and PostgreSQL would need different SQL; a function marked `legacy` also
@@ -97,6 +98,19 @@ def _set_aside_scep_transactions(cursor: Any, dialect: Any) -> None:
     cursor.execute("ALTER TABLE scep_transactions RENAME TO scep_transactions_v2")
     if dialect is POSTGRES:                   # the new table's primary key takes this name
         cursor.execute("ALTER INDEX scep_transactions_pkey RENAME TO scep_transactions_v2_pkey")
+
+
+def _attempts_from_refusals(cursor: Any, dialect: Any) -> None:
+    """The refusals recorded as enrollments (rejected, failed) become attempt rows, one
+    per hour and (operation, profile, rule, identity, address), so the failures shown
+    by rule and profile include those from before the attempts table."""
+    hour = "FLOOR(at / 3600)" if dialect is POSTGRES else "CAST(at / 3600 AS INTEGER)"
+    cursor.execute(
+        "INSERT INTO attempts (hour, first_at, last_at, face, operation, label, rule, name, "
+        f"address, reason, count) SELECT {hour}, MIN(at), MAX(at), CASE WHEN operation "
+        "LIKE 'scep-%' THEN 'scep' ELSE 'est' END, operation, label, rule, identity, peer, "
+        "MAX(reason), COUNT(*) FROM enrollments WHERE decision IN ('rejected', 'failed') "
+        f"GROUP BY {hour}, operation, label, rule, identity, peer")
 
 
 def _carry_identities(cursor: Any, dialect: Any, legacy: Legacy) -> None:
@@ -227,8 +241,31 @@ MIGRATIONS: list[list[Step]] = [
             at DOUBLE PRECISION NOT NULL, PRIMARY KEY (upstream, key_sha256))""",
         "CREATE INDEX upstream_requests_at ON upstream_requests (at)",
     ],
+    [   # 14: refused and failed device attempts, aggregated per hour (estra/attempts.py);
+        # the refusals recorded before (rejected and failed enrollments) are carried in
+        """CREATE TABLE attempts (
+            id {id}, hour BIGINT NOT NULL, first_at DOUBLE PRECISION NOT NULL,
+            last_at DOUBLE PRECISION NOT NULL, face TEXT NOT NULL, operation TEXT NOT NULL,
+            label TEXT NOT NULL, rule TEXT NOT NULL, name TEXT NOT NULL, address TEXT NOT NULL,
+            reason TEXT NOT NULL, count BIGINT NOT NULL,
+            UNIQUE (hour, face, operation, label, rule, name, address))""",
+        "CREATE INDEX attempts_last ON attempts (last_at)",
+        "CREATE INDEX attempts_name ON attempts (name, hour)",
+        "CREATE INDEX attempts_rule ON attempts (rule, label, hour)",
+        # the held record of each pending request, found without scanning the identity's
+        "CREATE INDEX enrollments_key ON enrollments (key_sha256, identity)",
+        "CREATE INDEX pending_status ON pending (status, id)",
+        _attempts_from_refusals,
+    ],
 ]
 
+
+#: held requests that were decided (the console's "processed" view)
+PROCESSED = "p.status IN ('approved', 'issuing', 'issued', 'rejected')"
+_HELD = ("(SELECT e.{0} FROM enrollments e WHERE e.key_sha256 = p.key_sha256 AND "
+         "e.identity = p.identity AND e.decision = 'held' ORDER BY e.id DESC LIMIT 1)")
+_PENDING_SELECT = (f"SELECT p.*, {_HELD.format('peer')} AS peer, {_HELD.format('reason')} "
+                   "AS held_reason FROM pending p")
 
 #: `scep_nonces.outcome` of a request whose transaction was stored: answer its state.
 SCEP_BEGUN = "begun"
@@ -603,6 +640,11 @@ class Store(Service):
                                 "LIMIT 1", issuer)
         return rows[0] if rows else None
 
+    async def crl_next_updates(self) -> list[tuple[str, float]]:
+        """(issuer, next update of its newest CRL) of every issuer with a CRL here."""
+        rows = await self.query("SELECT issuer, MAX(next_update) FROM crls GROUP BY issuer")
+        return [(str(issuer), float(next_update)) for issuer, next_update in rows]
+
     async def add_crl(self, issuer: str, number: int, next_update: float,
                       last_revocation: int, der: bytes) -> bool:
         """Keep a newly signed CRL; False when another node stored that number first."""
@@ -726,8 +768,8 @@ class Store(Service):
 
     async def _search(self, table: str, exact: dict[str, str], like: tuple[str, str],
                       since: float | None, until: float | None,
-                      limit: int, offset: int = 0) -> list[dict[str, Any]]:
-        where, args = search_filter(exact, like, since, until)
+                      limit: int, offset: int = 0, at: str = "at") -> list[dict[str, Any]]:
+        where, args = search_filter(exact, like, since, until, at)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         return await self._rows(f"SELECT * FROM {table}{clause} ORDER BY id DESC "
                                 "LIMIT ? OFFSET ?", *args, limit, offset)
@@ -966,10 +1008,83 @@ class Store(Service):
                                 "LIMIT ?) AS capped", *args, cap)
         return int(rows[0][0])
 
-    async def pending_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
-        """One page of the requests awaiting a decision, oldest first."""
-        return _with_sans(await self._rows("SELECT * FROM pending WHERE status = 'pending' "
-                                           "ORDER BY id LIMIT ? OFFSET ?", limit, offset))
+    # -- refused attempts (estra/attempts.py) ------------------------------------
+    async def add_attempts(self, rows: Sequence[tuple[Any, int, float, float, str]],
+                           per_hour: int, others: str) -> int:
+        """Add counted attempts (key, count, first, last, reason) in one transaction: a
+        key seen before this hour adds to its row; a new key gets a row while its hour
+        has fewer than `per_hour`, else it adds to the hour's row of `others`."""
+        def run(cursor: Any) -> int:
+            room: dict[int, int] = {}
+            for key, count, first, last, reason in rows:
+                if self._add_attempt(cursor, key, count, last, reason):
+                    continue
+                if key.hour not in room:
+                    cursor.execute(self.dialect.sql(
+                        "SELECT COUNT(*) FROM attempts WHERE hour = ?"), (key.hour,))
+                    room[key.hour] = per_hour - int(cursor.fetchone()[0])
+                name, address = (key.name, key.address) if room[key.hour] > 0 else (
+                    others, others)
+                if (name, address) != (key.name, key.address) and self._add_attempt(
+                        cursor, key, count, last, reason, name, address):
+                    continue
+                cursor.execute(self.dialect.sql(
+                    "INSERT INTO attempts (hour, first_at, last_at, face, operation, label, "
+                    "rule, name, address, reason, count) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+                    (key.hour, first, last, key.face, key.operation, key.label, key.rule,
+                     name, address, reason, count))
+                room[key.hour] -= 1
+            return len(rows)
+        result: int = await self._transact(run)
+        return result
+
+    def _add_attempt(self, cursor: Any, key: Any, count: int, last: float, reason: str,
+                     name: str | None = None, address: str | None = None) -> bool:
+        """Add to the row of `key` (with `name`, `address` when given); False if none."""
+        cursor.execute(self.dialect.sql(
+            "UPDATE attempts SET count = count + ?, last_at = ?, reason = ? WHERE hour = ? "
+            "AND face = ? AND operation = ? AND label = ? AND rule = ? AND name = ? AND "
+            "address = ?"), (count, last, reason, key.hour, key.face, key.operation,
+                             key.label, key.rule, key.name if name is None else name,
+                             key.address if address is None else address))
+        return int(cursor.rowcount) > 0
+
+    async def sweep_attempts(self, before: float, batch: int = 5000) -> int:
+        """Forget at most `batch` attempt rows last seen before `before`."""
+        return await self._write(
+            "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE last_at < ? "
+            "LIMIT ?)", before, batch)
+
+    async def failures_by_rule(self, since: float) -> list[tuple[str, str, int]]:
+        """(rule, profile, attempts) refused or failed since `since`, most first."""
+        rows = await self.query(
+            "SELECT rule, label, SUM(count) AS n FROM attempts WHERE hour >= ? "
+            "GROUP BY rule, label ORDER BY n DESC, rule, label", int(since // 3600))
+        return [(str(r), str(p), int(n)) for r, p, n in rows]
+
+    async def search_attempts(self, exact: dict[str, str], name: str = "",
+                              since: float | None = None, until: float | None = None,
+                              limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Attempt rows, newest hour first: `exact` (rule, label, face, address), a
+        substring of the name, a time range (of the last attempt)."""
+        return await self._search("attempts", exact, ("name", name), since, until, limit,
+                                  offset, "last_at")
+
+    async def pending_page(self, limit: int, offset: int, processed: bool = False
+                           ) -> list[dict[str, Any]]:
+        """One page of the requests awaiting a decision, oldest first (`processed`: the
+        decided ones, newest first), each with the address (`peer`) and reason
+        (`held_reason`) of its newest "held" record: one query for the page, on the
+        indexes on pending (status, id) and enrollments (key_sha256, identity)."""
+        where, order = (PROCESSED, "DESC") if processed else ("p.status = 'pending'", "")
+        return _with_sans(await self._rows(
+            f"{_PENDING_SELECT} WHERE {where} ORDER BY p.id {order} LIMIT ? OFFSET ?",
+            limit, offset))
+
+    async def pending_request(self, pending_id: int) -> dict[str, Any] | None:
+        """One held request, whatever its status, as `pending_page` gives it."""
+        rows = _with_sans(await self._rows(f"{_PENDING_SELECT} WHERE p.id = ?", pending_id))
+        return rows[0] if rows else None
 
     async def codes_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
         """One page of the one-time codes, newest first."""
@@ -1085,9 +1200,10 @@ def _with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def search_filter(exact: dict[str, str], like: tuple[str, str], since: float | None,
-                  until: float | None) -> tuple[list[str], list[Any]]:
+                  until: float | None, at: str = "at") -> tuple[list[str], list[Any]]:
     """WHERE conditions (and their arguments) of a search: `exact` column values (empty:
-    any), a case-insensitive substring of column `like[0]`, a time range."""
+    any), a case-insensitive substring of column `like[0]`, a time range (of column
+    `at`)."""
     where, args = _filters(**{k: v for k, v in exact.items() if v})
     if like[1]:
         escaped = like[1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -1095,7 +1211,7 @@ def search_filter(exact: dict[str, str], like: tuple[str, str], since: float | N
         args.append(f"%{escaped}%")
     for op, value in ((">=", since), ("<", until)):
         if value is not None:
-            where.append(f"at {op} ?")
+            where.append(f"{at} {op} ?")
             args.append(value)
     return where, args
 

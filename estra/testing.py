@@ -48,6 +48,7 @@ from zope.interface import directlyProvides, implementer
 from treq.client import HTTPClient
 
 from estra.admin import admin_root
+from estra.attempts import Attempts
 from estra.auth import hash_password
 from estra.config import Settings, settings_from_string
 from estra.est import IPeerTLS, ProfileResource
@@ -283,7 +284,9 @@ class MemoryRA:
         self.threads = SyncThreads()
         self.shared = Shared(self.reactor, self.clock, self.prepared.ca, self.threads,  # type: ignore[arg-type]
                              self.store, TrustStore("issuing CA", self.prepared.ca.anchors()),
-                             scep=True)
+                             scep=True, attempts=Attempts(self.store, self.clock,
+                                                          self.settings.attempts_per_hour,
+                                                          self.settings.attempts_days))
         self.holder = Holder(build_generation(self.shared, self.settings))
         limits = connection_limits(self.settings)
         roots = _faces(self.holder)

@@ -315,10 +315,9 @@ class ConsoleTests(ConsoleFixture):
     @deferred_test
     async def test_dashboard_upstream_health_does_not_hang(self) -> None:
         """The dashboard lists each CA's health; a CA that never answers shows FAILED after
-        the health timeout instead of holding the page."""
+        the probe's deadline (probed in the background: the page never waits)."""
         from twisted.internet.defer import Deferred as D
 
-        from estra.console import resource
         from estra.errors import UpstreamUnavailable
 
         class Silent:
@@ -329,15 +328,18 @@ class ConsoleTests(ConsoleFixture):
         class Down:
             async def cacerts(self) -> list[Any]:
                 raise UpstreamUnavailable("connection refused", 30)
-        self.patch(resource, "HEALTH_TIMEOUT", 0.2)
-        self.console.cas, self.console.reactor = {"silent": Silent(), "down": Down()}, reactor
+        self.console.cas = {"silent": Silent(), "down": Down()}
+        self.console.health.reactor, self.console.health.deadline = reactor, 0.2
         await self.start()
+        await self.console.health.probe_all()
         b = self.browser()
         await b.login("view")
         code, _, body = await b.go("GET", "/console/")
         self.assertEqual(code, 200)
-        self.assertIn("<td>down</td><td>FAILED 503: connection refused</td>", body)
-        self.assertIn("<td>silent</td><td>FAILED: TimeoutError</td>", body)
+        self.assertIn("<td>upstream down</td><td><strong>FAILED 503: connection refused"
+                      "</strong></td>", body)
+        self.assertIn("<td>upstream silent</td><td><strong>FAILED: no answer within 0.2 s"
+                      "</strong></td>", body)
 
     @deferred_test
     async def test_role_taken_away_ends_session(self) -> None:
@@ -368,13 +370,15 @@ class ConsoleTests(ConsoleFixture):
 
     @deferred_test
     async def test_pending_page_shows_decoded_request(self) -> None:
-        """The pending page shows subject, SANs, key type and size, signature algorithm
-        and requested extensions of the stored CSR."""
+        """The pending list links each request to its page, which shows subject, SANs,
+        key type and size, signature algorithm and requested extensions of the CSR."""
         await self.start()
-        await self.held_request()
+        pending = await self.held_request()
         b = self.browser()
         await b.login("view")
         _, _, body = await b.go("GET", "/console/pending")
+        self.assertIn(f'href="/console/pending/{pending}"', body)
+        _, _, body = await b.go("GET", f"/console/pending/{pending}")
         for text in ("CN=dev-1", "DNS:dev-1.example.com", "EC secp256r1 (256 bits)",
                      "ecdsa-with-SHA256", "subjectAltName (2.5.29.17)", "basic:alice",
                      "profile manual"):

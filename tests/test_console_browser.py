@@ -127,35 +127,48 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     ann = login(browser, base, "ann")
     shot(ann, "dashboard")
     ann.get_by_role("link", name="Pending").click()
-    held = ann.get_by_role("region", name=re.compile(r"Request \d+"))
+    held = ann.get_by_role("link", name=re.compile(r"^Request \d+$"))
     assert held.count() == 2
-    sensor = ann.locator("section.request", has_text="CN=sensor-17")
+    shot(ann, "pending")
+    ann.get_by_role("row", name=re.compile("CN=sensor-17")).get_by_role("link").click()
+    sensor = ann.locator("main")
     assert "DNS:sensor-17.example.net" in sensor.inner_text()
     assert "EC secp256r1 (256 bits)" in sensor.inner_text()
     assert "basic:alice" in sensor.inner_text() and "127.0.0.1" in sensor.inner_text()
-    shot(ann, "pending")
-    sensor.get_by_role("button", name=re.compile("Approve")).click()
-    ann.wait_for_url(f"{base}/console/pending")
+    shot(ann, "pending-request")
+    # Keyboard only: focus the approve button, press Enter.
+    approve = ann.get_by_role("button", name=re.compile("Approve"))
+    approve.focus()
+    ann.keyboard.press("Enter")
+    ann.wait_for_url(f"{base}/console/pending?done=approve&n=1")
+    assert "Approved 1 request(s)." in ann.get_by_role("status").inner_text()
 
     # The device's retry gets its certificate.
     status, _, body = server.post("manual/simpleenroll", good)
     assert status == 200, body
     assert issued(body)[0].subject == pki.name("sensor-17")
 
-    # Reject the other one with a reason: the device gets 403 and the reason.
-    intruder = ann.locator("section.request", has_text="CN=intruder")
-    intruder.get_by_label(re.compile("Reason")).fill("not one of our devices")
-    intruder.get_by_role("button", name=re.compile("Reject")).click()
-    ann.wait_for_url(f"{base}/console/pending")
+    # Reject the other one, selected in the list, with a reason: the device gets 403
+    # and the reason.
+    ann.get_by_role("checkbox", name=re.compile(r"Select request \d+")).check()
+    ann.get_by_label(re.compile("Reason")).fill("not one of our devices")
+    ann.get_by_role("button", name="Reject selected").click()
+    ann.wait_for_url(f"{base}/console/pending?done=reject&n=1&late=0")
     assert "No request awaits a decision" in ann.inner_text("main")
     status, _, body = server.post("manual/simpleenroll", bad)
     assert status == 403 and b"not one of our devices" in body
+    ann.get_by_role("link", name="Processed").click()
+    assert "not one of our devices" in ann.inner_text("main")
+    shot(ann, "pending-processed")
+    ann.get_by_role("link", name="Attempts").click()
+    shot(ann, "attempts")
 
     # Forged POSTs: no CSRF token; then the approver logged out.
     third = pki.csr(pki.ec_key(), pki.name("third"))
     assert server.post("manual/simpleenroll", third)[0] == 202
-    ann.reload()
-    third_id = re.search(r"Request (\d+)", ann.locator("section.request h2").inner_text())
+    ann.goto(f"{base}/console/pending")
+    third_id = re.search(r"Request (\d+)", ann.get_by_role(
+        "link", name=re.compile(r"^Request \d+$")).inner_text())
     assert third_id
     action = f"{base}/console/pending/{third_id.group(1)}"
     forged = ann.request.post(action, form={"action": "approve"}, max_redirects=0)
@@ -260,4 +273,4 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     root.goto(f"{base}/console/")
     assert "issued" in root.locator("figcaption").inner_text()
     shot(root, "dashboard-after")
-    assert len(shot.checked) == 12
+    assert len(shot.checked) == 15

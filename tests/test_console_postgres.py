@@ -45,7 +45,7 @@ def test_console_across_two_nodes(database: str, start_estra: Callable[..., Serv
     status, _, page = console(b, jar, "pending")             # A's session, at B
     assert status == 200 and "CN=shared-device" in page
     status, _, page = console(a, jar, "pending")
-    pending = re.search(r'action="/console/pending/(\d+)"', page)
+    pending = re.search(r'href="/console/pending/(\d+)"', page)
     token = re.search(r'name="csrf" value="([^"]+)"', page)
     assert pending and token, page
     status, _, _ = console(a, jar, f"pending/{pending.group(1)}", "--data-urlencode",

@@ -287,7 +287,9 @@ def check_nonce_migration(store: Store) -> None:
     seen, long = os.urandom(16), os.urandom(1000)
 
     def previous(cursor: Any, dialect: Any) -> None:
-        _migrate(cursor, dialect, upto=len(MIGRATIONS) - 1)
+        _migrate(cursor, dialect, upto=next(      # the schema before the nonce migration
+            i for i, steps in enumerate(MIGRATIONS)
+            if "CREATE INDEX scep_nonces_at ON scep_nonces (at)" in steps))
         for nonce in (seen, long):
             cursor.execute(dialect.sql("INSERT INTO scep_nonces (nonce, at) VALUES (?, ?)"),
                            (nonce.hex(), time.time()))

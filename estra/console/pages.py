@@ -20,15 +20,16 @@ from estra.console.operators import allows
 from estra.revocation import REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
-           "enrollment_page", "codes_page", "users_page", "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
-           "AUDIT", "pager"]
+           "enrollment_page", "codes_page", "pending_request_page", "users_page",
+           "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
+           "AUDIT", "ATTEMPTS", "pager"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
 #: (name, path, least role that sees it)
 NAV = (("Dashboard", "/console/", "viewer"), ("Pending", "/console/pending", "viewer"),
        ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
-       ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
+       ("Attempts", "/console/attempts", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
 CSS = b"""
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4}
@@ -177,14 +178,32 @@ def chart(counts: Mapping[tuple[int, str], int], start: float) -> Tag:
     return tags.figure(svg, tags.figcaption(label), legend)
 
 
+def failures_table(failures: Sequence[tuple[str, str, int]], since: float) -> Tag:
+    """Refused attempts by rule and profile, each a link to those attempts."""
+    start = when(since)[:16].replace(" ", "T")
+
+    def link(rule: str, label: str, n: int) -> Tag:
+        query = urlencode({"rule": rule, "label": label, "since": start})
+        return tags.a(str(n), href=f"/console/attempts?{query}",
+                      **{"aria-label": f"{n} refused by {rule} under {label}"})
+    return table("Refused and failed attempts by rule and profile, last 24 hours",
+                 ("rule", "profile", "attempts"),
+                 [(rule, label, link(rule, label, n)) for rule, label, n in failures])
+
+
 def dashboard(operator: Any, csrf: str, counts: Mapping[tuple[int, str], int], start: float,
-              pending: int, upstreams: Sequence[tuple[str, str]]) -> Tag:
+              pending: int, health: Sequence[Any],
+              failures: Sequence[tuple[str, str, int]] = ()) -> Tag:
     return layout("Dashboard", [
         tags.h2("Enrollments, last 24 hours"), chart(counts, start),
+        tags.h2("Refused attempts"), failures_table(failures, start),
         tags.h2("Pending approval"),
         tags.p(tags.a(f"{pending} request(s) await a decision", href="/console/pending")),
-        tags.h2("Upstream CAs"),
-        table("Upstream health", ("CA", "status"), upstreams)], operator, csrf, "/console/")
+        tags.h2("Health"),
+        table("Health, probed in the background every 30 s (last result)",
+              ("check", "status", "as of"),
+              [(h.name, h.status if h.ok else tags.strong(h.status), when(h.at))
+               for h in health]) if health else tags.p("Not probed yet.")], operator, csrf, "/console/")
 
 
 def _decoded(d: DecodedCsr | None, error: str) -> Tag:
@@ -198,34 +217,81 @@ def _decoded(d: DecodedCsr | None, error: str) -> Tag:
 
 
 def pending_page(operator: Any, csrf: str, items: Sequence[dict[str, Any]],
-                 can_decide: bool, notice: str = "", pager: Any = "") -> Tag:
-    body: list[Any] = [pager]
+                 can_decide: bool, notice: str = "", pager: Any = "",
+                 processed: bool = False) -> Tag:
+    """The held requests as a compact table, selectable for a bulk decision (or, with
+    `processed`, the decided ones: who decided, when, why); each links to its page."""
+    views = tags.p(tags.a("Awaiting a decision", href="/console/pending",
+                          **({} if processed else {"aria-current": "page"})), " | ",
+                   tags.a("Processed", href="/console/pending?view=processed",
+                          **({"aria-current": "page"} if processed else {})))
+    body: list[Any] = [views, pager]
     if notice:
         body.append(tags.p(notice, role="status"))
+    if processed:
+        body.append(table("Decided requests (newest first)",
+                          ("request", "subject", "identity", "profile", "status",
+                           "decided by", "decided at", "reason"),
+                          [(_request_link(i), i["subject"], i["identity"], i["label"],
+                            i["status"], i["decided_by"], when(i["decided_at"]), i["reason"])
+                           for i in items]))
+        return layout("Processed requests", body, operator, csrf, "/console/pending")
     if not items:
         body.append(tags.p("No request awaits a decision."))
-    for item in items:
-        rid = item["id"]
-        section: list[Any] = [
-            tags.h2(f"Request {rid}: {item['subject'] or '(empty subject)'}"),
-            tags.p(f"Asked by {item['identity']} from {item.get('peer') or 'unknown address'}"
-                   f" under profile {item['label']} ({item['operation']}) at {when(item['at'])}."
-                   f" Held because: {item.get('held_reason') or 'the profile requires manual approval'}."),
-            _decoded(item.get("decoded"), item.get("decode_error", ""))]
-        if can_decide:
-            section.append(tags.form(
-                csrf_field(csrf), tags.input(type="hidden", name="action", value="approve"),
-                tags.button(f"Approve request {rid}", type="submit"),
-                method="post", action=f"/console/pending/{rid}", class_="inline"))
-            section.append(tags.form(
-                csrf_field(csrf), tags.input(type="hidden", name="action", value="reject"),
-                tags.label(f"Reason for rejecting request {rid} ",
-                           tags.input(name="reason", required="required", maxlength="200")),
-                tags.button(f"Reject request {rid}", type="submit"),
-                method="post", action=f"/console/pending/{rid}", class_="inline"))
-        body.append(tags.section(*section, class_="request",
-                                 **{"aria-label": f"Request {rid}"}))
+        return layout("Pending requests", body, operator, csrf, "/console/pending")
+    rows = [((tags.input(type="checkbox", name="id", value=str(i["id"]),
+                         **{"aria-label": f"Select request {i['id']}"}),) if can_decide
+             else ()) + (_request_link(i), i["subject"] or "(empty subject)", i["identity"],
+                         i["label"], i.get("peer") or "unknown", when(i["at"]),
+                         i.get("held_reason") or "manual approval") for i in items]
+    listing = table("Requests awaiting a decision (oldest first)",
+                    (("select",) if can_decide else ()) + (
+                        "request", "subject", "identity", "profile", "from", "held since",
+                        "held because"), rows)
+    if can_decide:
+        listing = tags.form(csrf_field(csrf), listing, tags.p(
+            tags.button("Approve selected", type="submit", name="action", value="approve"),
+            " ", tags.label("Reason for rejecting ", tags.input(name="reason",
+                                                                maxlength="200")),
+            " ", tags.button("Reject selected", type="submit", name="action",
+                             value="reject")), method="post", action="/console/pending")
+    body.append(listing)
     return layout("Pending requests", body, operator, csrf, "/console/pending")
+
+
+def _request_link(item: Mapping[str, Any]) -> Tag:
+    return tags.a(f"Request {item['id']}", href=f"/console/pending/{item['id']}")
+
+
+def pending_request_page(operator: Any, csrf: str, item: dict[str, Any], can_decide: bool,
+                         error: str = "") -> Tag:
+    """One held request: who asked, from where, why held, the decoded CSR, and (while
+    it awaits a decision) approve and reject."""
+    rid = item["id"]
+    body: list[Any] = [tags.p(tags.a("All pending requests", href="/console/pending"))]
+    if error:
+        body.append(tags.p(error, class_="error", role="alert"))
+    body += [
+        tags.p(f"Asked by {item['identity']} from {item.get('peer') or 'unknown address'}"
+               f" under profile {item['label']} ({item['operation']}) at {when(item['at'])}."
+               f" Held because: {item.get('held_reason') or 'the profile requires manual approval'}."
+               f" Status: {item['status']}"
+               + (f", by {item['decided_by']} at {when(item['decided_at'])}"
+                  if item.get("decided_by") else "") + "."),
+        _decoded(item.get("decoded"), item.get("decode_error", ""))]
+    if can_decide and item["status"] == "pending":
+        body.append(tags.form(
+            csrf_field(csrf), tags.input(type="hidden", name="action", value="approve"),
+            tags.button(f"Approve request {rid}", type="submit"),
+            method="post", action=f"/console/pending/{rid}", class_="inline"))
+        body.append(tags.form(
+            csrf_field(csrf), tags.input(type="hidden", name="action", value="reject"),
+            tags.label(f"Reason for rejecting request {rid} ",
+                       tags.input(name="reason", required="required", maxlength="200")),
+            tags.button(f"Reject request {rid}", type="submit"),
+            method="post", action=f"/console/pending/{rid}", class_="inline"))
+    return layout(f"Request {rid}: {item['subject'] or '(empty subject)'}", body, operator,
+                  csrf, "/console/pending")
 
 
 def _filter_form(action: str, fields: Sequence[tuple[str, str, str]],
@@ -247,6 +313,7 @@ class Search:
     caption: str
     headers: tuple[str, ...]
     cells: Callable[[dict[str, Any]], Sequence[Any]]
+    at: str = "at"             # the column the time range filters
 
 
 ENROLLMENTS = Search(
@@ -260,6 +327,18 @@ ENROLLMENTS = Search(
     lambda r: (when(r["at"]), r["identity"], r["label"], r["subject"], r["decision"],
                r["rule"], r["serial"] or "",
                tags.a(f"record {r['id']}", href=f"/console/enrollments/{r['id']}")))
+
+ATTEMPTS = Search(
+    "Refused attempts", "/console/attempts",
+    (("name", "Name contains", "text"), ("rule", "Rule", "text"),
+     ("label", "Profile", "text"), ("address", "Address", "text"),
+     ("since", "From (UTC)", "datetime-local"), ("until", "Until (UTC)", "datetime-local")),
+    "Refused and failed device attempts, one row per hour and source (newest first)",
+    ("last", "first", "count", "face", "operation", "profile", "rule", "name", "address",
+     "reason"),
+    lambda r: (when(r["last_at"]), when(r["first_at"]), str(r["count"]), r["face"],
+               r["operation"], r["label"], r["rule"], r["name"], r["address"], r["reason"]),
+    "last_at")
 
 AUDIT = Search(
     "Audit log", "/console/audit",

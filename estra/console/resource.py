@@ -42,6 +42,7 @@ from estra.auth import Htpasswd, parse_principal
 from estra.config import ConsoleSettings
 from estra.console import pages
 from estra.console.csr import decode_csr
+from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
@@ -49,10 +50,9 @@ from estra.http import SafeLogger, read_body, respond, run_async
 from estra.limits import RateLimitedLog
 from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
-from estra.store import Store, search_filter
+from estra.store import PROCESSED, Store, search_filter
 from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts, source_key
 from estra.tls import TrustStore, load_pem_certs, peer_chain
-from estra.upstream import health
 
 __all__ = ["Console", "console_root"]
 
@@ -69,13 +69,13 @@ SECURITY_HEADERS = {
 ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
 #: revoke(serial, reason, by): what `estra revoke` does (estra.revocation.revoke, bound)
 Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
-HEALTH_CACHE = 30.0
-HEALTH_TIMEOUT = 5.0
 #: (method, path pattern ("#" is a record id: 1 to 18 ASCII digits, so it fits a
 #: BIGINT), handler, least role)
 ROUTES = (
     ("GET", ("",), "_dashboard", "viewer"),
     ("GET", ("pending",), "_pending", "viewer"),
+    ("POST", ("pending",), "_decide_many", "approver"),
+    ("GET", ("pending", "#"), "_pending_request", "viewer"),
     ("POST", ("pending", "#"), "_decide", "approver"),
     ("GET", ("enrollments",), "_enrollments", "viewer"),
     ("GET", ("enrollments", "#"), "_enrollment", "viewer"),
@@ -88,6 +88,7 @@ ROUTES = (
     ("POST", ("users",), "_set_user", "admin"),
     ("POST", ("users", "remove"), "_remove_user", "admin"),
     ("GET", ("audit",), "_audit_log", "viewer"),
+    ("GET", ("attempts",), "_attempts", "viewer"),
     ("POST", ("logout",), "_logout", "viewer"),
 )
 _ID = "[0-9]{1,18}"
@@ -127,9 +128,12 @@ class Console(Resource):
                  devices: Callable[[], FilePath] | None = None,
                  pool: ThreadPool | None = None, revoke: Revoke | None = None,
                  operator_eku: str = "",
-                 device_cas: Callable[[], Sequence[x509.Certificate]] = list) -> None:
+                 device_cas: Callable[[], Sequence[x509.Certificate]] = list,
+                 health: HealthMonitor | None = None) -> None:
         """`operator_eku`: the extended key usage an operator certificate must carry;
-        `device_cas`: the CAs that issue device certificates now (never operators')."""
+        `device_cas`: the CAs that issue device certificates now (never operators');
+        `health`: the background probes the dashboard shows (by default: the CAs,
+        the store and the CRLs, never started: `HealthMonitor.service`)."""
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -140,8 +144,9 @@ class Console(Resource):
         self.operator_eku, self.device_cas = operator_eku, device_cas
         #: operator name -> digest of the password hash this node last saw for it
         self._credentials: dict[str, str] = {}
-        self.reactor = reactor                  # IReactorTime for health timeouts
-        self._health: tuple[float, list[tuple[str, str]]] = (-HEALTH_CACHE, [])
+        self.reactor = reactor
+        self.health = health or HealthMonitor(
+            standard_checks(store, lambda: self.cas, {}, clock), reactor)
         self.devices = devices                  # the device htpasswd of the config in force
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
@@ -179,6 +184,15 @@ class Console(Resource):
             return value.strip() if strip else value
         values = (request.args or {}).get(name.encode(), [b""])
         return values[0].decode("utf-8", "replace").strip()
+
+    @staticmethod
+    def _all(request: Request, name: str) -> list[str]:
+        """Every value of a form field of a POST body (a list of checkboxes)."""
+        try:
+            body = read_body(request)
+        except EstError:
+            return []
+        return parse_qs(body.decode("utf-8", "replace")).get(name, [])
 
     @staticmethod
     def _address(request: Request) -> str:
@@ -383,57 +397,53 @@ class Console(Resource):
         self._redirect(request, "/console/login")
 
     # -- pages -------------------------------------------------------------------
-    async def _upstream_health(self) -> list[tuple[str, str]]:
-        """Each CA's health, checked at once (at most HEALTH_TIMEOUT s) and kept a while."""
-        checked, statuses = self._health
-        if self.clock() - checked < HEALTH_CACHE:
-            return statuses
-
-        async def one(ca: Any) -> str:
-            d: Deferred[str] = Deferred.fromCoroutine(health(ca))
-            if self.reactor is not None:
-                d.addTimeout(HEALTH_TIMEOUT, self.reactor)
-            try:
-                return await d
-            except EstError as e:
-                return f"FAILED {e.status}: {e.reason}"
-            except Exception as e:  # noqa: BLE001 - shown, not raised
-                return f"FAILED: {e.__class__.__name__}"
-        names = sorted(self.cas)
-        results = await gatherResults([Deferred.fromCoroutine(one(self.cas[n]))
-                                       for n in names])
-        self._health = (self.clock(), list(zip(names, results)))
-        return self._health[1]
-
     async def _dashboard(self, request: Request, operator: Operator, csrf: str,
                          path: list[str], token: str) -> None:
         start = (self.clock() // 3600 - 23) * 3600
         counts = {(h, d): n for h, d, n in await self.store.outcomes_per_hour(start)}
         pending = await self.store.count("pending", ["status = ?"], ["pending"])
         await self._page(request, 200, pages.dashboard(
-            operator, csrf, counts, start, pending, await self._upstream_health()))
+            operator, csrf, counts, start, pending, self.health.current(),
+            await self.store.failures_by_rule(start)))
 
     async def _pending(self, request: Request, operator: Operator, csrf: str,
                        path: list[str], token: str) -> None:
-        page = await self._page_number(request, operator, csrf)
+        """Held requests awaiting a decision (or `?view=processed`: decided), a page
+        at a time, with the outcome of the last decision (`?done=`) as a status line."""
+        page, view = await self._page_number(request, operator, csrf), self._arg(request, "view")
         if page is None:
             return
-        total = await self.store.count("pending", ["status = ?"], ["pending"])
-        items = []
-        for row in await self.store.pending_page(PAGE_SIZE, (page - 1) * PAGE_SIZE):
-            item = dict(row)
-            try:
-                item["decoded"] = decode_csr(str(row["csr"]))
-            except (ValueError, TypeError) as e:
-                item["decoded"], item["decode_error"] = None, str(e)
-            records = await self.store.key_history(str(row["identity"]), str(row["key_sha256"]))
-            held = [r for r in records if r["decision"] == "held"]
-            if held:
-                item["peer"], item["held_reason"] = held[-1]["peer"], held[-1]["reason"]
-            items.append(item)
+        if view not in ("", "processed"):
+            await self._page(request, 400, pages.message_page(
+                "Bad request", "The view is the default or processed.", operator, csrf))
+            return
+        processed = view == "processed"
+        total = await self.store.count("pending p", [PROCESSED] if processed else
+                                       ["status = ?"], [] if processed else ["pending"])
+        items = await self.store.pending_page(PAGE_SIZE, (page - 1) * PAGE_SIZE, processed)
         await self._page(request, 200, pages.pending_page(
-            operator, csrf, items, allows(operator.role, "approver"),
-            pager=pages.pager("/console/pending", {}, page, total, PAGE_SIZE)))
+            operator, csrf, items, allows(operator.role, "approver"), self._done(request),
+            pages.pager("/console/pending", {"view": view}, page, total, PAGE_SIZE),
+            processed))
+
+    def _done(self, request: Request) -> str:
+        """The status line after a decision: from `?done=approve|reject&n=N&late=M`."""
+        done = self._arg(request, "done")
+        n, late = (whole(self._arg(request, k) or "0", 0, PAGE_SIZE) for k in ("n", "late"))
+        if done not in ("approve", "reject") or n is None or late is None:
+            return ""
+        said = f"{'Approved' if done == 'approve' else 'Rejected'} {n} request(s)."
+        return said + (f" {late} had been decided already (see Processed)." if late else "")
+
+    async def _pending_request(self, request: Request, operator: Operator, csrf: str,
+                               path: list[str], token: str) -> None:
+        item = await self.store.pending_request(int(path[1]))
+        if item is None:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such held request.", operator, csrf))
+            return
+        await self._page(request, 200, pages.pending_request_page(
+            operator, csrf, _decoded(item), allows(operator.role, "approver")))
 
     async def _page_number(self, request: Request, operator: Operator, csrf: str
                            ) -> int | None:
@@ -448,21 +458,58 @@ class Console(Resource):
 
     async def _decide(self, request: Request, operator: Operator, csrf: str,
                       path: list[str], token: str) -> None:
+        """Approve or reject one request; 409 saying who decided it, and when, if
+        someone did first."""
+        decision = await self._decision(request, operator, csrf)
+        if decision is None:
+            return
+        if not await self._decide_one(request, operator, int(path[1]), *decision):
+            item = await self.store.pending_request(int(path[1]))
+            if item is None:
+                await self._page(request, 404, pages.message_page(
+                    "Not found", "No such held request.", operator, csrf))
+                return
+            by = (f" by {item['decided_by']} at {pages.when(item['decided_at'])}"
+                  if item["decided_by"] else "")
+            await self._page(request, 409, pages.pending_request_page(
+                operator, csrf, _decoded(item), allows(operator.role, "approver"),
+                f"Request {path[1]} is no longer pending: it was {item['status']}{by}."))
+            return
+        self._redirect(request, f"/console/pending?done={decision[0]}&n=1")
+
+    async def _decide_many(self, request: Request, operator: Operator, csrf: str,
+                           path: list[str], token: str) -> None:
+        """Approve or reject the selected requests (at most a page of them)."""
+        ids = [int(i) for i in self._all(request, "id") if re.fullmatch(_ID, i)]
+        decision = await self._decision(request, operator, csrf)
+        if decision is None:
+            return
+        if not ids or len(ids) > PAGE_SIZE:
+            await self._page(request, 400, pages.message_page(
+                "Bad request", f"Select from 1 to {PAGE_SIZE} requests.", operator, csrf))
+            return
+        done = [await self._decide_one(request, operator, i, *decision) for i in ids]
+        self._redirect(request, f"/console/pending?done={decision[0]}&n={sum(done)}"
+                                f"&late={len(done) - sum(done)}")
+
+    async def _decision(self, request: Request, operator: Operator, csrf: str
+                        ) -> tuple[str, str] | None:
+        """(action, reason) of a decision form; a 400 page and None when it is bad."""
         action, reason = self._arg(request, "action"), self._arg(request, "reason")[:200]
-        if action not in ("approve", "reject") or (
-                action == "reject" and not reason):
+        if action not in ("approve", "reject") or (action == "reject" and not reason):
             await self._page(request, 400, pages.message_page(
                 "Bad request", "Approve, or reject with a reason.", operator, csrf))
-            return
-        approve = action == "approve"
-        changed = await self.store.decide(int(path[1]), approve, reason, operator.principal)
-        await self._audit(request, operator, action, pending=int(path[1]), reason=reason,
+            return None
+        return action, reason
+
+    async def _decide_one(self, request: Request, operator: Operator, pending_id: int,
+                          action: str, reason: str) -> bool:
+        """Decide one request and audit it; whether it was still open to that decision."""
+        changed = await self.store.decide(pending_id, action == "approve", reason,
+                                          operator.principal)
+        await self._audit(request, operator, action, pending=pending_id, reason=reason,
                           changed=changed)
-        if not changed:
-            await self._page(request, 409, pages.message_page(
-                "Already decided", f"Request {path[1]} is no longer pending.", operator, csrf))
-            return
-        self._redirect(request, "/console/pending")
+        return changed is not None
 
     async def _enrollments(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
@@ -479,6 +526,14 @@ class Console(Resource):
                     ("detail", values["text"]))
         await self._search(request, operator, csrf, pages.AUDIT, "audit", where,
                            self.store.search_audit)
+
+    async def _attempts(self, request: Request, operator: Operator, csrf: str,
+                        path: list[str], token: str) -> None:
+        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
+            return ({k: values[k] for k in ("rule", "label", "address")},
+                    ("name", values["name"]))
+        await self._search(request, operator, csrf, pages.ATTEMPTS, "attempts", where,
+                           self.store.search_attempts)
 
     async def _search(self, request: Request, operator: Operator, csrf: str,
                       search: pages.Search, table: str,
@@ -497,7 +552,8 @@ class Console(Resource):
                 search, operator, csrf, values, [], "Times look like 2026-11-30T14:00."))
             return
         exact, like = where(values)
-        total = await self.store.count(table, *search_filter(exact, like, since, until))
+        total = await self.store.count(table, *search_filter(exact, like, since, until,
+                                                             search.at))
         rows = await find(exact, like[1], since, until, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         await self._page(request, 200, pages.search_page(
             search, operator, csrf, values, rows,
@@ -678,8 +734,11 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  cas: Mapping[str, Any] | None = None,
                  devices: Callable[[], FilePath] | None = None,
                  revoke: Revoke | None = None,
-                 device_cas: Callable[[], Sequence[x509.Certificate]] = list) -> Resource:
+                 device_cas: Callable[[], Sequence[x509.Certificate]] = list,
+                 certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {}
+                 ) -> Console:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
+    `certificates` (name -> the one in force) are probed for expiry with the CAs;
     `devices` gives the device htpasswd file in force (the Users page), `revoke` what
     `estra revoke` does (the enrollment page's Revoke), `device_cas` the CAs that issue
     device certificates: ValueError (estra does not start) if operator_trust holds one."""
@@ -694,12 +753,24 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                 ", a CA that issues device certificates: a device could get an operator's "
                 "name from it; give operators a CA of their own")
         anchors.extend(certs)
+    cas = cas if cas is not None else {}
     return Console(store, Htpasswd(settings.operators, pool, reactor, clock),
                    Roles(settings.roles, dict(settings.cert_roles)), clock, settings.tls,
                    settings.session_minutes * 60.0, cas,
                    TrustStore("operator", anchors) if anchors else None, reactor=reactor,
                    devices=devices, pool=pool, revoke=revoke,
-                   operator_eku=settings.operator_eku, device_cas=device_cas)
+                   operator_eku=settings.operator_eku, device_cas=device_cas,
+                   health=HealthMonitor(standard_checks(store, lambda: cas, certificates,
+                                                        clock), reactor))
+
+
+def _decoded(item: dict[str, Any]) -> dict[str, Any]:
+    """A held request with its stored CSR decoded (or why it cannot be)."""
+    try:
+        item["decoded"] = decode_csr(str(item["csr"]))
+    except (ValueError, TypeError) as e:
+        item["decoded"], item["decode_error"] = None, str(e)
+    return item
 
 
 def _serial(text: str) -> str:
