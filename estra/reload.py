@@ -29,7 +29,9 @@ RESTART_ONLY = {"listen": "server.listen", "state_dir": "server.state_dir",
                 "max_body": "server.max_body", "store_url": "store.url",
                 "admin_listen": "admin.listen", "scep_listen": "scep.listen",
                 "scep_tls": "scep.tls", "workers": "server.workers",
-                "ca_sync_seconds": "ca.sync_seconds", "crl_listen": "crl.listen"}
+                "ca_sync_seconds": "ca.sync_seconds", "crl_listen": "crl.listen",
+                "attempts_per_hour": "store.attempts_per_hour",
+                "attempts_days": "store.attempts_days"}
 
 
 def needs_restart(old: Settings, new: Settings) -> list[str]:
