@@ -2,7 +2,7 @@
 load of Python client threads: shared by tests/test_cluster.py and bench/cluster.py.
 
 Node A is made with `estra init`; every other node gets a copy of A's state directory
-(CA, TLS certificate, htpasswd), as README.rst "Scaling out" says.  haproxy runs
+(CA, TLS certificate, htpasswd), as docs/deployment.rst "Scaling out" says.  haproxy runs
 conf/haproxy.cfg moved to loopback, health checking each node's [admin] /healthz, with a
 stats socket to read and set server states.
 """

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 
 from estra.wire import serial_hex
 from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, wait_for
-from tests.conftest import PASSWORD, Server
+from tests.conftest import PASSWORD, ROOT, Server
 from tests.test_store_postgres import database  # noqa: F401  (the fixture)
 
 REQUESTS, THREADS, SECONDS = 400, 8, 40
@@ -89,12 +89,14 @@ def test_node_killed_under_load(cluster: tuple[str, list[Server], Haproxy]) -> N
     assert len(unseen) <= sum(load.errors.values()), (len(unseen), load.errors)
 
 
-def test_readme_node_config() -> None:
-    """README's "Scaling out" node configuration is valid: PROXY listener, PostgreSQL
-    store, admin endpoint for haproxy's check on port 9443 as conf/haproxy.cfg expects."""
+def test_docs_node_config() -> None:
+    """docs/deployment.rst's "Scaling out" node configuration is valid: PROXY listener,
+    PostgreSQL store, admin endpoint for haproxy's check on port 9443 as
+    conf/haproxy.cfg expects."""
     from estra.config import settings_from_string
     from tests.test_readme import block
-    settings = settings_from_string(block('url = "postgresql://estra@db.example/estra"'))
+    settings = settings_from_string(block('url = "postgresql://estra@db.example/estra"',
+                                          ROOT / "docs" / "deployment.rst"))
     assert settings.listen.startswith("haproxy:tcp:8443:")
     assert settings.admin_listen.startswith("tcp:9443:")
     assert settings.store_url.startswith("postgresql://")

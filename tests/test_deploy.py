@@ -26,7 +26,7 @@ from tests.conftest import (PASSWORD, ROOT, Server, estra_cli, estra_env, issued
                             twistd)
 
 CONF = ROOT / "conf"
-#: Where conf/estra.service expects the install (README.rst, "Deployment").
+#: Where conf/estra.service expects the install (docs/deployment.rst).
 INSTALLED_TWISTD = "/opt/estra/bin/twistd"
 
 

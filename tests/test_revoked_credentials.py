@@ -156,7 +156,7 @@ def test_stale_crl_fails_closed(world: dict[str, Any]) -> None:
 
 def test_revocation_on_one_node_holds_on_another(start_estra: Callable[..., Server],
                                                  database: str, tmp_path: Path) -> None:
-    """Two nodes on one PostgreSQL (B made from A's state, as README "Scaling out"
+    """Two nodes on one PostgreSQL (B made from A's state, as docs/deployment.rst "Scaling out"
     says): a certificate revoked through node A is refused by node B at once."""
     config = f'[store]\nurl = "{database}"\n'
     a = start_estra(config)
