@@ -41,7 +41,7 @@ from twisted.python.filepath import FilePath
 from twisted.test import iosim
 from twisted.web.client import Agent
 from twisted.web.http_headers import Headers
-from twisted.web.iweb import IAgent, IBodyProducer
+from twisted.web.iweb import IAgent
 from twisted.web.server import Site
 from zope.interface import directlyProvides, implementer
 
@@ -63,6 +63,7 @@ from estra.service import (Shared, admin_max_body, build_generation, console_tre
 from estra.state import Prepared, open_state, set_line
 from estra.store import SQLITE, Store, migrate_blocking
 from estra.tls import ChannelBinding, TrustStore
+from estra.upstream.http import WholeBody
 from estra.upstream.local import LocalCA
 
 __all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads"]
@@ -180,29 +181,6 @@ class Reply:
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
-
-
-@implementer(IBodyProducer)
-class _Body:
-    """A request body written whole at once (treq's default producer would wait
-    for the global reactor's cooperator)."""
-
-    def __init__(self, body: bytes | str) -> None:
-        self.body = body.encode("utf-8") if isinstance(body, str) else body
-        self.length = len(self.body)
-
-    def startProducing(self, consumer: Any) -> Deferred[None]:
-        consumer.write(self.body)
-        return succeed(None)
-
-    def stopProducing(self) -> None:
-        pass
-
-    def pauseProducing(self) -> None:
-        pass
-
-    def resumeProducing(self) -> None:
-        pass
 
 
 @implementer(IAgent)
@@ -350,7 +328,7 @@ class MemoryRA:
         """A treq client whose connections reach `face` (est, scep, admin) in memory,
         from `address`, as a device with `tls` (None: plain HTTP); call `flush`."""
         return HTTPClient(_DeviceAgent(self._faces[face].site, tls, address, self._pumps),
-                          data_to_body_producer=_Body)
+                          data_to_body_producer=WholeBody)
 
     def flush(self) -> None:
         """Move every byte in flight until nothing moves (as StubTreq.flush)."""

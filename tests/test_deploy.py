@@ -8,6 +8,7 @@ one is missing.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import re
 import shutil
 import signal
@@ -319,12 +320,20 @@ def behind_haproxy(request: pytest.FixtureRequest, start_estra: Callable[..., Se
     check = subprocess.run([haproxy, "-c", "-f", str(cfg)], capture_output=True, text=True,
                            timeout=30)
     assert check.returncode == 0, check.stdout + check.stderr
-    log = open(tmp_path / "haproxy.log", "wb")
-    proc = subprocess.Popen([haproxy, "-db", "-f", str(cfg)], stdout=log,
-                            stderr=subprocess.STDOUT)
+    with running_haproxy(haproxy, cfg, front, tmp_path / "haproxy.log"):
+        yield server, front
+
+
+@contextmanager
+def running_haproxy(haproxy: str, cfg: Path, front: int, log: Path) -> Iterator[None]:
+    """Debian's haproxy running `cfg` (logging to `log`) until the block ends, once its
+    front port accepts connections."""
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([haproxy, "-db", "-f", str(cfg)], stdout=out,
+                                stderr=subprocess.STDOUT)
 
     def accepting() -> bool:
-        assert proc.poll() is None, (tmp_path / "haproxy.log").read_text()
+        assert proc.poll() is None, log.read_text()
         try:
             socket.create_connection(("127.0.0.1", front), timeout=1).close()
             return True
@@ -332,11 +341,10 @@ def behind_haproxy(request: pytest.FixtureRequest, start_estra: Callable[..., Se
             return False
     try:
         wait_for(accepting, "haproxy")
-        yield server, front
+        yield
     finally:
         proc.terminate()
         proc.wait(15)
-        log.close()
 
 
 def test_proxied_client_address(behind_haproxy: tuple[Server, int]) -> None:

@@ -7,7 +7,6 @@ import re
 import resource
 import socket
 import ssl
-import subprocess
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -24,7 +23,8 @@ from estra.listeners import (DESCRIPTOR_HEADROOM, Listeners, StartupError, conne
                              descriptors_needed, fit_descriptors)
 from estra.tls import TLSServerEndpoint
 from tests.conftest import ROOT, Server
-from tests.test_deploy import HAPROXY_SOURCE, free_port, haproxy_config, tool, wait_for
+from tests.test_deploy import (HAPROXY_SOURCE, free_port, haproxy_config, running_haproxy,
+                               tool)
 from tests.test_startup import busy_port, fails, init  # noqa: F401 - busy_port: a fixture
 
 FOUR = """
@@ -285,22 +285,8 @@ def haproxy_front(start_estra: Callable[..., Server], tmp_path: Path
     cfg = tmp_path / "haproxy.cfg"
     cfg.write_text(haproxy_config((ROOT / "conf" / "haproxy.cfg").read_text(), front,
                                   server.port, "send-proxy-v2"))
-    with open(tmp_path / "haproxy.log", "wb") as out:
-        proc = subprocess.Popen([haproxy, "-db", "-f", str(cfg)], stdout=out,
-                                stderr=subprocess.STDOUT)
-    try:
-        def accepting() -> bool:
-            assert proc.poll() is None, (tmp_path / "haproxy.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", front), timeout=1).close()
-                return True
-            except OSError:
-                return False
-        wait_for(accepting, "haproxy")
+    with running_haproxy(haproxy, cfg, front, tmp_path / "haproxy.log"):
         yield server, front
-    finally:
-        proc.terminate()
-        proc.wait(15)
 
 
 def test_devices_behind_one_balancer(haproxy_front: tuple[Server, int]) -> None:

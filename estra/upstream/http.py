@@ -74,7 +74,8 @@ from zope.interface import implementer
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 from estra.metrics import observe_upstream
 
-__all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts"]
+__all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts",
+           "WholeBody"]
 
 log = Logger()
 _RA_CREDENTIALS = (401, 403, 407)
@@ -163,7 +164,7 @@ class UpstreamHTTP:
         base: IAgent = (agent(reactor, endpoints) if agent is not None
                         else Agent.usingEndpointFactory(reactor, endpoints, pool=self.pool))
         self._jar = _NoCookies()
-        self._client = HTTPClient(base, cookiejar=self._jar, data_to_body_producer=_Body)
+        self._client = HTTPClient(base, cookiejar=self._jar, data_to_body_producer=WholeBody)
 
     async def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                       data: bytes | None = None, json: Any = None) -> Reply:
@@ -530,10 +531,12 @@ class _NoCookies(IndexableCookieJar):
 
 
 @implementer(IBodyProducer)
-class _Body:
-    """A request body written in one go (FileBodyProducer would wait a reactor turn)."""
+class WholeBody:
+    """A request body written in one go (treq's FileBodyProducer would wait a reactor
+    turn, on the global reactor's cooperator); `str` is sent as UTF-8."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | str) -> None:
+        data = data.encode("utf-8") if isinstance(data, str) else data
         self._data, self.length = data, len(data)
 
     def startProducing(self, consumer: IConsumer) -> Deferred[None]:
