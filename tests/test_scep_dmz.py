@@ -254,7 +254,7 @@ class StoreTests(SynchronousTestCase, _Setup):
         """Enrolling deletes no old senderNonce (no scan per request); the timer does,
         in batches, and only those older than a day."""
         conn = self.world.store.pool.conn  # type: ignore[attr-defined]
-        now = time.time()
+        now = self.world.clock()            # the store's clock (the World's, set once)
         conn.executemany("INSERT INTO scep_nonces (nonce, at) VALUES (?, ?)",
                          [(os.urandom(16).hex(), now - NONCE_MEMORY - 10) for _ in range(25)])
         conn.commit()
