@@ -31,6 +31,7 @@ from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
 from estra.backup import BackupError, backup, restore
+from estra.listeners import StartupError
 from estra.service import check_config
 from estra.store import NoStore, StoreVersionError, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy, Unmappable
@@ -407,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in _NEEDS_CA:
             require_ca(settings)
         return _run(settings, args)
-    except (ConfigError, StateError, _Refused, BackupError, NoStore, StoreVersionError) as e:
+    except (ConfigError, StateError, StartupError, _Refused, BackupError, NoStore,
+            StoreVersionError) as e:
         return fail(args, str(e), 2)
     except OSError as e:
         return fail(args, os_reason(e), 2)

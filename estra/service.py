@@ -36,10 +36,9 @@ from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
-                         check_files, os_reason,
-                         open_state)
+                         check_files, open_state, os_reason, require_ca)
 from estra.revocation import crl_service, revoke
-from estra.store import MIGRATIONS, migrate_blocking, open_store, schema_version
+from estra.store import MIGRATIONS, NoStore, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -379,17 +378,25 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     return top
 
 
-def open_migrated_store(settings: Settings, clock: Any) -> Any:
-    """The store, its schema migrated; a failure is one clear start-up line."""
+def _open_store(settings: Settings, clock: Any, create: bool = True) -> Any:
+    """The store object; a path it cannot open or a missing driver is one line naming
+    the setting (`create` false: a missing SQLite file is refused too)."""
     key = "store.url" if settings.store_url else "server.state_dir"
     try:
-        store = open_store(settings.store_url, settings.state_dir, clock)
+        return open_store(settings.store_url, settings.state_dir, clock, create=create)
     except OSError as e:
         raise StartupError(f"{settings.where(key)}: cannot open the store: {os_reason(e)}") \
             from None
     except ImportError as e:
         raise StartupError(f"{settings.where(key)}: PostgreSQL needs {e.name or 'psycopg'}: "
                            "pip install 'estra[postgresql]'") from None
+    except NoStore as e:
+        raise StartupError(f"{settings.where(key)}: {e}") from None
+
+
+def open_migrated_store(settings: Settings, clock: Any) -> Any:
+    """The store, its schema migrated; a failure is one clear start-up line."""
+    store = _open_store(settings, clock)
     try:
         before = schema_version(store)
         if 0 < before < len(MIGRATIONS):
@@ -412,14 +419,13 @@ def check_config(settings: Settings) -> None:
     pair, the store's location and every per-configuration object (profiles,
     trust stores, upstream CAs, SCEP signer). Raises with the one line to show."""
     from twisted.internet import reactor
-    from estra.state import require_ca
     require_ca(settings)
     check_files(settings)
     ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key, settings.ca_validity_days,
                                 time.time)
     ServerTLS(settings.tls_cert, settings.tls_key, ca.anchors())
     connection_limits(settings)
-    store = open_store(settings.store_url, settings.state_dir, time.time, create=False)
+    store = _open_store(settings, time.time, create=False)
     generation = build_generation(
         _Shared(reactor, time.time, ca, ThreadPool(minthreads=0, maxthreads=1), store,
                 TrustStore("issuing CA", ca.anchors()), bool(settings.scep_listen)), settings)
