@@ -29,7 +29,7 @@ from estra import __version__
 from estra.casync import SyncLock
 from estra.config import Settings
 from estra.state import StateLock, require_ca
-from estra.store import MIGRATIONS, Store, open_store, schema_version
+from estra.store import MIGRATIONS, Store, open_store, run_blocking, schema_version
 
 __all__ = ["backup", "restore", "BackupError"]
 
@@ -102,6 +102,19 @@ def backup(settings: Settings, target: FilePath) -> dict[str, Any]:
     return manifest
 
 
+def _no_other_sessions(settings: Settings) -> None:
+    """BackupError while anything else (an estra node, a worker) uses the database."""
+    def count(cursor: Any, dialect: Any) -> int:
+        cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND pid <> pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+    others: int = run_blocking(open_store(settings.store_url, settings.state_dir, time.time),
+                               count)
+    if others:
+        raise BackupError(f"the PostgreSQL store is in use by {others} other connection(s) "
+                          "(an estra node?); stop every node first")
+
+
 def _run(command: list[str]) -> None:
     done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     if done.returncode != 0:
@@ -150,6 +163,7 @@ def restore(settings: Settings, source: FilePath) -> dict[str, Any]:
             shutil.copy2(source.child("state").child(name).path, tmp.path)
             os.replace(tmp.path, state.child(name).path)
         if manifest["store"] == "postgresql":
+            _no_other_sessions(settings)
             _run([_tool("pg_restore", settings, "restore"), "--clean", "--if-exists",
                   "--no-owner", "--single-transaction", "--dbname", settings.store_url,
                   source.child(_PG_DUMP).path])
