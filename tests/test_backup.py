@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 from typing import Callable
 
-from cryptography import x509
 
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli
