@@ -52,7 +52,7 @@ from twisted.python.threadpool import ThreadPool
 from estra.config import EKUS, Profile
 from estra.crls import RevocationLists
 from estra.http import SafeLogger
-from estra.errors import Forbidden, Unauthorized
+from estra.errors import Forbidden, StoreUnavailable, Unauthorized
 from estra.store import Standing
 from estra.throttle import LoginThrottle, ThrottleSettings
 from estra.tls import ChannelBinding, TrustStore, Verified
@@ -194,8 +194,15 @@ class Htpasswd:
             return self._hashes
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp != self._stamp:
+            try:
+                content = self.path.getContent()
+            except OSError as e:     # e.g. replaced by root with mode 0600: 503, never 500
+                log.error("cannot read {path}: {reason}", path=self.path.path,
+                          reason=e.strerror)
+                raise StoreUnavailable("the RA cannot read its user database; retry "
+                                       "later") from None
             hashes: dict[str, bytes] = {}
-            for number, line in enumerate(self.path.getContent().decode("utf-8", "replace")
+            for number, line in enumerate(content.decode("utf-8", "replace")
                                           .splitlines(), 1):
                 line = line.strip()
                 if not line or line.startswith("#"):

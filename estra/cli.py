@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 
@@ -14,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 from twisted.python.filepath import FilePath
 
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, NoReturn
 
 from twisted.internet.defer import Deferred
 
@@ -29,9 +30,13 @@ from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.local import LocalCA, generate_key, write_private, write_public
-from estra.store import NoStore, migrate_blocking, open_store, schema_version
+from estra.backup import BackupError, backup, restore
+from estra.listeners import StartupError
+from estra.service import check_config
+from estra.store import NoStore, StoreVersionError, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy, Unmappable
-from estra.state import check_user, init_command, new_password, remove_user, set_user, user_names
+from estra.state import (StateError, check_user, init_command, new_password, os_reason,
+                         remove_user, require_ca, set_user, user_names)
 from estra.interfaces import IClosable
 
 __all__ = ["main", "HELD"]
@@ -40,15 +45,44 @@ __all__ = ["main", "HELD"]
 HELD = 3
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors `main` reports (one line, and JSON with --json)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.format_usage().rstrip()}\n{self.prog}: error: {message}",
+                          f"{self.prog}: {message}")
+
+
+class _UsageError(Exception):
+    """A command line argparse refused: (usage and message, the message alone)."""
+
+
+#: Options every sub-command takes too (`estra init -c FILE` as `estra -c FILE init`).
+_GLOBAL: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--config", "-c"), {"help": "TOML configuration file (the server's)"}),
+    (("--state-dir", "-d"), {"help": "state directory (default: the config's "
+                                     "server.state_dir, else ./estra-state)"}),
+    (("--json",), {"action": "store_true", "help": "machine-readable output"}),
+]
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="estra", description="estra EST RA tools")
+    parser = _Parser(prog="estra", description="estra EST RA tools")
     parser.add_argument("--version", action="version", version=f"estra {__version__}")
-    parser.add_argument("--config", "-c", help="TOML configuration file")
-    parser.add_argument("--state-dir", "-d", help="state directory (default ./estra-state)")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    for flags, options in _GLOBAL:
+        parser.add_argument(*flags, **options)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("init", help="create the state directory: CA, TLS certificate and "
-                        "htpasswd with the bootstrap user (its password is shown once)")
+    commands.add_parser("init", help="create the state directory (CA, TLS certificate, "
+                        "htpasswd with the bootstrap user, shown once) and the store")
+    commands.add_parser("check-config", help="validate the configuration as start-up and "
+                        "SIGHUP would (files, TLS pair, profiles, upstream CAs); exit 1 and "
+                        "one line if it would be refused")
+    backup = commands.add_parser("backup", help="copy the state directory and the store "
+                                 "(consistently, while estra runs) into a new directory")
+    backup.add_argument("dir", help="the backup directory (new or empty)")
+    restore = commands.add_parser("restore", help="put back the state directory and the "
+                                  "store from a backup (estra stopped)")
+    restore.add_argument("dir", help="a directory made by estra backup")
     user = commands.add_parser("user", help="HTTP Basic users (htpasswd)")
     user_cmds = user.add_subparsers(dest="action", required=True)
     add = user_cmds.add_parser("add", help="add a user or change their password")
@@ -90,7 +124,8 @@ def _parser() -> argparse.ArgumentParser:
                        ("enroll", "enroll (or re-enroll) with an EST server")):
         cmd = commands.add_parser(name, help=text)
         cmd.add_argument("--url", required=True, help="https://host:port of the EST server")
-        cmd.add_argument("--label", default="", help="CA label (profile) on the server")
+        cmd.add_argument("--profile", "--label", dest="label", default="",
+                         help="the profile (CA label) on the server")
         cmd.add_argument("--cacert", help="PEM anchors for the server's TLS certificate")
         cmd.add_argument("--out", "-o", required=True, help="PEM file to write")
         cmd.add_argument("--timeout", type=float, default=30)
@@ -106,19 +141,19 @@ def _parser() -> argparse.ArgumentParser:
             cmd.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                              help="while the server holds the request (202), retry as its "
                              f"Retry-After says for up to SECONDS (default 0: exit {HELD})")
-    _json_everywhere(parser)
+    _globals_everywhere(parser)
     return parser
 
 
-def _json_everywhere(parser: argparse.ArgumentParser) -> None:
-    """`--json` after any sub-command too; SUPPRESS keeps `estra --json CMD` working."""
+def _globals_everywhere(parser: argparse.ArgumentParser) -> None:
+    """The global options after any sub-command too; SUPPRESS keeps `estra -c F CMD`."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in set(action.choices.values()):
-                if "--json" not in sub._option_string_actions:
-                    sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                                     help="machine-readable output")
-                _json_everywhere(sub)
+                for flags, options in _GLOBAL:
+                    if flags[0] not in sub._option_string_actions:
+                        sub.add_argument(*flags, **{**options, "default": argparse.SUPPRESS})
+                _globals_everywhere(sub)
 
 
 def _est_command(args: argparse.Namespace) -> int:
@@ -267,9 +302,12 @@ def _password(args: argparse.Namespace) -> tuple[str, bool]:
         return new_password(), True
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n"), False
+    if not sys.stdin.isatty():
+        raise _Refused("no terminal to ask for the password on: give --password-stdin "
+                       "(first line of standard input) or --generate")
     first = getpass.getpass(f"password for {args.name}: ")
     if first != getpass.getpass("again: "):
-        raise SystemExit("estra: the passwords differ; nothing changed")
+        raise _Refused("the passwords differ; nothing changed")
     return first, False
 
 
@@ -282,9 +320,6 @@ def _user(settings: Settings, args: argparse.Namespace) -> int:
             check_user(args.name, password)
         except ValueError as e:
             return fail(args, str(e), 2)
-        if not settings.state_dir.exists():     # users may come before the first start
-            settings.state_dir.makedirs()
-            os.chmod(settings.state_dir.path, 0o700)
         set_user(htpasswd, args.name, password)
         emit(args, {"user": args.name, "htpasswd": htpasswd.path,
                     **({"password": password} if show else {})},
@@ -313,9 +348,6 @@ def _operator_add(settings: Settings, args: argparse.Namespace) -> int:
     password, show = _password(args)
     if not password:
         return fail(args, "empty password refused", 2)
-    for directory in (console.operators.parent(), console.roles.parent()):
-        if not directory.exists():
-            directory.makedirs()
     try:
         set_user(console.operators, args.name, password)
         set_role(console.roles, args.name, args.role)
@@ -352,17 +384,60 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+class _Refused(Exception):
+    """A command refused by the operator's input; the message is the one line to show."""
+
+
+#: Commands that work in the state directory: refused (one line) where it has no CA,
+#: never a second state directory beside the server's.
+_NEEDS_CA = frozenset({"user", "operator", "ca", "ra-cert", "health", "backup", "check-config"})
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `estra` console script."""
-    args = _parser().parse_args(argv)
+    """Entry point of the `estra` console script: an exit code, never a traceback."""
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as e:
+        print(e.args[0], file=sys.stderr)
+        if "--json" in (sys.argv[1:] if argv is None else argv):
+            print(json.dumps({"error": e.args[1]}))
+        return 2
     try:
         settings = load_settings(FilePath(args.config) if args.config else None,
                                  state_dir=args.state_dir)
-    except ConfigError as e:
-        print(f"estra: {e}", file=sys.stderr)
-        return 2
+        if args.command in _NEEDS_CA:
+            require_ca(settings)
+        return _run(settings, args)
+    except (ConfigError, StateError, StartupError, _Refused, BackupError, NoStore,
+            StoreVersionError) as e:
+        return fail(args, str(e), 2)
+    except OSError as e:
+        return fail(args, os_reason(e), 2)
+    except (KeyboardInterrupt, EOFError):
+        return fail(args, "interrupted; nothing more was done", 130)
+    except Exception as e:  # noqa: BLE001 - the CLI's last line of defence: one line, no traceback
+        return fail(args, f"internal error ({type(e).__name__}): {e}", 1)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "init":
-        return init_command(settings, sys.stdout)
+        init_command(settings, lambda data, text: emit(args, data, text))
+        return 0
+    if args.command == "check-config":
+        check_config(settings)
+        emit(args, {"config": settings.source, "ok": True},
+             f"estra: {settings.source} is valid (start-up and SIGHUP would accept it)")
+        return 0
+    if args.command == "backup":
+        made = backup(settings, FilePath(os.path.abspath(args.dir)))
+        emit(args, made, f"estra: backed up {settings.state_dir.path} ({len(made['files'])} "
+             f"files) and the {made['store']} store (schema {made['schema']}) to {args.dir}")
+        return 0
+    if args.command == "restore":
+        done = restore(settings, FilePath(os.path.abspath(args.dir)))
+        emit(args, done, f"estra: restored {settings.state_dir.path} and the {done['store']} "
+             f"store (schema {done['schema']}) from {args.dir}; start estra to serve it")
+        return 0
     if args.command in operate.COMMANDS:
         return operate.run(settings, args, _react)
     if args.command == "revoke":

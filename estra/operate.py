@@ -59,8 +59,9 @@ def parse_duration(text: str) -> int:
 def add_parsers(commands: Any) -> None:
     """Register the operator sub-commands on the `estra` parser."""
     pending = commands.add_parser("pending", help="requests held for manual approval")
-    pending.add_argument("action", choices=["list"])
-    pending.add_argument("--all", action="store_true", help="also decided ones")
+    listing = pending.add_subparsers(dest="action", required=True).add_parser(
+        "list", help="the held requests (--all: also decided ones)")
+    listing.add_argument("--all", action="store_true", help="also decided ones")
     approve = commands.add_parser("approve", help="approve a held request")
     approve.add_argument("id", type=int)
     reject = commands.add_parser("reject", help="reject a held request")
@@ -70,23 +71,29 @@ def add_parsers(commands: Any) -> None:
     reopen.add_argument("id", type=int)
     for cmd in (approve, reject, reopen):
         cmd.add_argument("--by", default="operator", help="who decided (audit)")
-    codes = commands.add_parser("codes", help="one-time enrollment codes")
-    codes.add_argument("action", choices=["issue", "revoke", "list"])
-    codes.add_argument("--identity", help="the whole identity the code is for (issue): "
-                       "basic:USER, bootstrap:ANCHOR:CN, issued:PROFILE:CN, or code:NAME "
-                       "for a SCEP device")
-    codes.add_argument("--ttl", type=parse_duration, default=3600, help="e.g. 1h (issue)")
-    codes.add_argument("--id", type=int, help="code id (revoke)")
+    codes = commands.add_parser("codes", help="one-time enrollment codes").add_subparsers(
+        dest="action", required=True)
+    issue = codes.add_parser("issue", help="issue a code (shown once) for one identity")
+    issue.add_argument("--identity", required=True, help="the whole identity the code is "
+                       "for: basic:USER, bootstrap:ANCHOR:CN, issued:PROFILE:CN, or "
+                       "code:NAME for a SCEP device")
+    issue.add_argument("--ttl", type=parse_duration, default=3600, help="e.g. 1h (default 1h)")
+    revoke = codes.add_parser("revoke", help="revoke an unused code")
+    revoke.add_argument("id", type=int, nargs="?", help="code id (from codes list)")
+    revoke.add_argument("--id", type=int, dest="id_option", help=argparse.SUPPRESS)  # old spelling
+    codes.add_parser("list", help="every code: identity, expiry, use (never the code)")
     enrollments = commands.add_parser("enrollments", help="enrollment records")
-    enrollments.add_argument("action", choices=["list"])
-    enrollments.add_argument("--identity")
-    enrollments.add_argument("--decision",
-                             choices=["issued", "resent", "rejected", "held", "failed"])
-    enrollments.add_argument("--label")
-    enrollments.add_argument("--since", type=parse_duration, help="e.g. 24h")
-    enrollments.add_argument("--limit", type=int, default=50)
-    enrollments.add_argument("--serial", type=_serial,
-                             help="certificate serial (hex, any case, colons allowed)")
+    search = enrollments.add_subparsers(dest="action", required=True).add_parser(
+        "list", help="the newest records, filtered")
+    search.add_argument("--identity", help="a principal, e.g. basic:alice")
+    search.add_argument("--decision",
+                        choices=["issued", "resent", "rejected", "held", "failed"])
+    search.add_argument("--profile", "--label", dest="label",
+                        help="the profile (CA label) enrolled under")
+    search.add_argument("--since", type=parse_duration, help="e.g. 24h")
+    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--serial", type=_serial,
+                        help="certificate serial (hex, any case, colons allowed)")
 
 
 def _when(value: Any) -> str:
@@ -139,8 +146,6 @@ async def _work(store: Store, args: argparse.Namespace) -> int:
         return 0
     if args.command == "codes":
         if args.action == "issue":
-            if not args.identity:
-                return fail(args, "codes issue needs --identity", 2)
             try:
                 parse_principal(args.identity)
             except ValueError as e:
@@ -152,9 +157,12 @@ async def _work(store: Store, args: argparse.Namespace) -> int:
                  f"now):\n{code}")
             return 0
         if args.action == "revoke":
-            if args.id is None or not await store.revoke_code(args.id):
-                return fail(args, "no unused code with that --id")
-            emit(args, {"id": args.id, "revoked": True}, f"code {args.id} revoked")
+            code_id = args.id if args.id is not None else args.id_option
+            if code_id is None:
+                return fail(args, "codes revoke needs the code's ID", 2)
+            if not await store.revoke_code(code_id):
+                return fail(args, f"no unused code {code_id}")
+            emit(args, {"id": code_id, "revoked": True}, f"code {code_id} revoked")
             return 0
         _show(args, await store.codes(), [("id", "ID"), ("identity", "IDENTITY"),
                                           ("created", "CREATED"), ("expires", "EXPIRES"),

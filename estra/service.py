@@ -36,9 +36,9 @@ from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
-                         open_state)
+                         check_files, open_state, os_reason, require_ca)
 from estra.revocation import crl_service, revoke
-from estra.store import MIGRATIONS, migrate_blocking, open_store, schema_version
+from estra.store import MIGRATIONS, NoStore, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -60,7 +60,7 @@ from estra.errors import EstError
 from estra.tls import ServerTLS, TrustStore, load_pem_certs
 from estra.interfaces import IClosable
 
-__all__ = ["Options", "makeService", "build_service", "StartupError", "bound",
+__all__ = ["Options", "makeService", "build_service", "check_config", "StartupError", "bound",
            "connection_limits"]
 
 log = Logger()
@@ -108,8 +108,9 @@ def makeService(options: Options) -> IService:
     try:
         if options["settings"].workers > 1:
             from estra.workers import build_supervisor
-            return build_supervisor(reactor, options["settings"], announce=sys.stderr)
-        return build_service(reactor, options["settings"], announce=sys.stderr)
+            return build_supervisor(reactor, options["settings"], announce=sys.__stderr__)
+        # the real standard error (twistd's sys.stderr is the log): a terminal, or nothing
+        return build_service(reactor, options["settings"], announce=sys.__stderr__)
     except (StartupError, StateError) as e:
         raise SystemExit(f"estra: {e}") from None
     except (OSError, ValueError, ConfigError) as e:
@@ -378,9 +379,25 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     return top
 
 
+def _open_store(settings: Settings, clock: Any, create: bool = True) -> Any:
+    """The store object; a path it cannot open or a missing driver is one line naming
+    the setting (`create` false: a missing SQLite file is refused too)."""
+    key = "store.url" if settings.store_url else "server.state_dir"
+    try:
+        return open_store(settings.store_url, settings.state_dir, clock, create=create)
+    except OSError as e:
+        raise StartupError(f"{settings.where(key)}: cannot open the store: {os_reason(e)}") \
+            from None
+    except ImportError as e:
+        raise StartupError(f"{settings.where(key)}: PostgreSQL needs {e.name or 'psycopg'}: "
+                           "pip install 'estra[postgresql]'") from None
+    except NoStore as e:
+        raise StartupError(f"{settings.where(key)}: {e}") from None
+
+
 def open_migrated_store(settings: Settings, clock: Any) -> Any:
     """The store, its schema migrated; a failure is one clear start-up line."""
-    store = open_store(settings.store_url, settings.state_dir, clock)
+    store = _open_store(settings, clock)
     try:
         before = schema_version(store)
         if 0 < before < len(MIGRATIONS):
@@ -395,6 +412,28 @@ def open_migrated_store(settings: Settings, clock: Any) -> Any:
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     return store
+
+
+def check_config(settings: Settings) -> None:
+    """Validate `settings` as start-up and SIGHUP would, listening on nothing and
+    changing nothing: the state directory and its CA, the files it names, the TLS
+    pair, the store's location and every per-configuration object (profiles,
+    trust stores, upstream CAs, SCEP signer). Raises with the one line to show."""
+    from twisted.internet import reactor
+    require_ca(settings)
+    check_files(settings)
+    ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key, settings.ca_validity_days,
+                                time.time)
+    ServerTLS(settings.tls_cert, settings.tls_key, ca.anchors())
+    connection_limits(settings)
+    store = _open_store(settings, time.time, create=False)
+    generation = build_generation(
+        Shared(reactor, time.time, ca, ThreadPool(minthreads=0, maxthreads=1), store,
+               TrustStore("issuing CA", ca.anchors()), bool(settings.scep_listen),
+               Attempts(store, time.time, settings.attempts_per_hour, settings.attempts_days)),
+        settings)
+    for closable in generation.closables:
+        Deferred.fromCoroutine(closable.close())
 
 
 @frozen
@@ -439,6 +478,7 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
     """Every per-configuration object, built from `settings`; raises if any file or
     upstream setting cannot be used (a reload then keeps the running generation)."""
     reactor, clock, ca = shared.reactor, shared.clock, shared.ca
+    check_files(settings)             # state directory, TLS files, htpasswd: setting + reason
     bootstrap = [c for f in settings.client_trust for c in load_pem_certs(f)]
     htpasswd = Htpasswd(settings.htpasswd, shared.pool, reactor, clock)
     cas = {name: build_upstream(reactor, config, ca, clock, settings.state_dir, shared.store)

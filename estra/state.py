@@ -20,9 +20,10 @@ import fcntl
 import os
 import secrets
 import shutil
+import stat
 import sys
 import time
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from attrs import evolve, frozen
 from cryptography.hazmat.primitives import serialization
@@ -31,11 +32,13 @@ from twisted.python.filepath import FilePath
 
 from estra.auth import hash_password
 from estra.config import Settings
+from estra.store import migrate_blocking, open_store
+from estra.upgrade import Legacy
 from estra.upstream.local import LocalCA, _pem_key, write_private, write_public
 
 __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError", "StateLock",
            "init_command", "set_user", "check_user", "new_password", "user_names", "remove_user", "set_line",
-           "BOOTSTRAP_USER"]
+           "BOOTSTRAP_USER", "require_ca", "check_files", "os_reason", "replace_file"]
 
 BOOTSTRAP_USER = "estra"
 log = Logger()
@@ -63,6 +66,45 @@ def _init_hint(settings: Settings) -> str:
     return command
 
 
+def os_reason(error: OSError) -> str:
+    """`path: reason` as the operating system says it (no errno, no traceback)."""
+    return f"{error.filename}: {error.strerror}" if error.filename else str(error.strerror)
+
+
+def require_ca(settings: Settings) -> None:
+    """StateError unless the state directory holds a CA: an operator command never
+    starts a second state directory next to the one the server uses."""
+    if not settings.ca_cert.exists():
+        raise StateError(f"no embedded CA in {settings.state_dir.path}: run "
+                         f"`{_init_hint(settings)}` first, or give the --config/--state-dir "
+                         "the server uses")
+
+
+def _open_to_read(where: str, path: FilePath) -> None:
+    try:
+        with open(path.path, "rb"):
+            pass
+    except OSError as e:
+        raise StateError(f"{where}: {os_reason(e)}") from None
+
+
+def _enter(settings: Settings) -> None:
+    try:
+        os.listdir(settings.state_dir.path)
+    except OSError as e:
+        raise StateError(f"{settings.where('server.state_dir')}: {os_reason(e)}") from None
+
+
+def check_files(settings: Settings) -> None:
+    """StateError naming the setting and the OS's reason if this process cannot use a
+    file of the state directory that start-up, a reload and `check-config` open."""
+    _enter(settings)
+    for key, path in (("tls.cert", settings.tls_cert), ("tls.key", settings.tls_key)):
+        _open_to_read(settings.where(key), path)
+    if settings.htpasswd.exists():
+        _open_to_read(settings.where("auth.htpasswd"), settings.htpasswd)
+
+
 def open_state(settings: Settings, clock: Callable[[], float] = time.time) -> Prepared:
     """The state for `twistd estra`: made on first start only without a config file.
 
@@ -74,7 +116,11 @@ def open_state(settings: Settings, clock: Callable[[], float] = time.time) -> Pr
         where = settings.where("server.state_dir")
         raise StateError(f"{where}: {settings.state_dir.path} does not exist; create it "
                          f"with `{_init_hint(settings)}`")
-    return _make_or_complete(settings, clock)
+    if settings.state_dir.exists():
+        _enter(settings)            # not a new CA beside a directory we cannot read
+    prepared = _make_or_complete(settings, clock)
+    check_files(settings)
+    return prepared
 
 
 def init_state(settings: Settings, clock: Callable[[], float] = time.time) -> Prepared:
@@ -118,18 +164,51 @@ def _make_or_complete(settings: Settings, clock: Callable[[], float]) -> Prepare
     return Prepared(ca, prepared.bootstrap_password, created=True)
 
 
-def init_command(settings: Settings, out: TextIO) -> int:
-    """`estra init`: make the state, show the bootstrap password once; 0, or 2 and why."""
+def init_store(settings: Settings) -> int:
+    """Create the store (SQLite in the state directory, or the PostgreSQL schema) at this
+    release's schema; returns the schema version."""
+    store = open_store(settings.store_url, settings.state_dir, time.time)
+    version: int = migrate_blocking(store, Legacy.from_settings(settings))
+    return version
+
+
+def init_command(settings: Settings, emit: Callable[[Any, str], None]) -> None:
+    """`estra init`: make the state and the store; `emit(data, text)` the result, with the
+    bootstrap password unless standard output is the journal. Raises StateError,
+    OSError or ValueError (nothing is then left half made)."""
+    prepared = init_state(settings)
+    schema = init_store(settings)
+    data: dict[str, Any] = {"state_dir": settings.state_dir.path, "ca": settings.ca_cert.path,
+                            "schema": schema}
+    text = (f"estra: state directory {settings.state_dir.path} is ready; devices should "
+            f"trust {settings.ca_cert.path}")
+    password = prepared.bootstrap_password
+    if password is not None and not _journal(sys.stdout):
+        data.update(user=BOOTSTRAP_USER, password=password)
+        text += (f"\nestra: created {settings.htpasswd.path} with user {BOOTSTRAP_USER!r}, "
+                 f"password: {password}\nestra: this password is shown only now; change it "
+                 f"with `{_user_hint(settings)}`")
+    elif password is not None:
+        text += "\n" + _set_password_hint(settings)
+    emit(data, text)
+
+
+def _user_hint(settings: Settings) -> str:
+    return _init_hint(settings).replace("estra init", "estra", 1) + f" user add {BOOTSTRAP_USER}"
+
+
+def _set_password_hint(settings: Settings) -> str:
+    return (f"estra: created {settings.htpasswd.path} with user {BOOTSTRAP_USER!r}; its "
+            f"password is shown only on a terminal: set one with `{_user_hint(settings)}`")
+
+
+def _journal(stream: Any) -> bool:
+    """True if `stream` is systemd's journal (JOURNAL_STREAM names its device:inode)."""
     try:
-        prepared = init_state(settings)
-    except (StateError, OSError, ValueError) as e:
-        print(f"estra: {e}", file=sys.stderr)
-        return 2
-    out.write(f"estra: state directory {settings.state_dir.path} is ready; devices should "
-              f"trust {settings.ca_cert.path}\n")
-    if prepared.bootstrap_password is not None:
-        announce_password(out, settings, prepared.bootstrap_password)
-    return 0
+        st = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return os.environ.get("JOURNAL_STREAM", "") == f"{st.st_dev}:{st.st_ino}"
 
 
 class StateLock:
@@ -166,11 +245,14 @@ class StateLock:
 
 
 def announce_password(out: TextIO, settings: Settings, password: str) -> None:
-    """Show the bootstrap password, once, on `out` (a terminal, not the log)."""
+    """Show the bootstrap password, once, on `out` if it is a terminal (never the log
+    or the journal); otherwise log how to set one."""
+    if not out.isatty() or _journal(out):
+        log.warn("{hint}", hint=_set_password_hint(settings))
+        return
     out.write(f"estra: created {settings.htpasswd.path} with user {BOOTSTRAP_USER!r}, "
               f"password: {password}\n"
-              "estra: this password is shown only now; change it with "
-              "`estra user add estra`\n")
+              f"estra: this password is shown only now; change it with `{_user_hint(settings)}`\n")
     out.flush()
 
 
@@ -182,7 +264,10 @@ def prepare_state(settings: Settings, clock: Callable[[], float] = time.time) ->
         os.chmod(state.path, 0o700)
     ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
                                 settings.ca_validity_days, clock)
-    if not settings.tls_cert.exists() and not settings.tls_key.exists():
+    if not settings.tls_cert.exists() and not settings.tls_key.exists() and all(
+            p.path.startswith(state.path + os.sep) for p in (settings.tls_cert, settings.tls_key)):
+        # made only inside the state directory: a path of the operator's own that is
+        # missing is a start-up error naming the setting, never a new key somewhere
         cert, key = ca.server_certificate(settings.server_names)
         write_private(settings.tls_key, _pem_key(key))
         write_public(settings.tls_cert, cert.public_bytes(serialization.Encoding.PEM)
@@ -238,7 +323,7 @@ def remove_user(htpasswd: FilePath, user: str) -> bool:
     kept = [ln for ln in lines if _name(ln) != user]
     if len(kept) == len(lines):
         return False
-    write_private(htpasswd, "".join(ln + "\n" for ln in kept).encode("utf-8"))
+    replace_file(htpasswd, "".join(ln + "\n" for ln in kept).encode("utf-8"))
     return True
 
 
@@ -249,4 +334,27 @@ def set_line(path: FilePath, name: str, value: str) -> None:
         lines = [ln for ln in path.getContent().decode("utf-8").splitlines()
                  if ln.partition(":")[0] != name]
     lines.append(f"{name}:{value}")
-    write_private(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    replace_file(path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def replace_file(path: FilePath, data: bytes) -> None:
+    """Write a private file atomically; a file it replaces keeps its owner, group and
+    mode (`estra user add` run as root must not take the file from the service user)."""
+    try:
+        old = os.stat(path.path)
+    except FileNotFoundError:
+        write_private(path, data)
+        return
+    tmp = path.siblingExtension(".tmp")
+    fd = os.open(tmp.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+                os.fchown(f.fileno(), old.st_uid, old.st_gid)
+            os.fchmod(f.fileno(), stat.S_IMODE(old.st_mode))
+            f.write(data)
+        os.replace(tmp.path, path.path)
+    except BaseException:
+        if tmp.exists():
+            tmp.remove()
+        raise

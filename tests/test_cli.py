@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
+import pytest
 from cryptography import x509
 
 from estra.cli import HELD
@@ -309,3 +310,106 @@ def _read_until(fd: int, marker: bytes, timeout: float = 30) -> bytes:
                 break
             got += chunk
     return got
+
+
+# -- issue #18: one state directory, files that stay usable, one spelling per concept -----
+
+def test_no_second_state_directory(tmp_path: Path) -> None:
+    """`user add` and `operator add` where there is no CA refuse in one line naming
+    `estra init`, and make nothing (no second state directory beside the server's)."""
+    for command in (("user", "add", "bob", "--password-stdin"),
+                    ("operator", "add", "ann", "--role", "admin", "--password-stdin")):
+        done = subprocess.run([sys.executable, "-m", "estra.cli", *command], cwd=tmp_path,
+                              input="secret\n", capture_output=True, text=True,
+                              env=estra_env(), timeout=60)
+        one_line_failure(done, f"no embedded CA in {tmp_path}/estra-state", "estra init")
+    assert list(tmp_path.iterdir()) == []
+
+
+def initialised(tmp_path: Path) -> Path:
+    state = tmp_path / "state"
+    assert estra_cli("--state-dir", str(state), "init").returncode == 0
+    return state
+
+
+def test_user_without_a_terminal_is_one_line(tmp_path: Path) -> None:
+    """`user add NAME` with no terminal to prompt on says what to give instead."""
+    state = initialised(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "estra.cli", "-d", str(state), "user", "add",
+                           "bob"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          env=estra_env(), timeout=60)
+    one_line_failure(done, "--password-stdin", "--generate")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing a file's owner needs root")
+def test_root_keeps_owner_group_and_mode(tmp_path: Path) -> None:
+    """`user add/remove` and `operator add` run as root keep the owner, group and mode of
+    the files they replace: the service user can still read them."""
+    state = initialised(tmp_path)
+    assert estra_cli("-d", str(state), "operator", "add", "ann", "--role", "admin",
+                     "--password-stdin", stdin="pw\n").returncode == 0
+    files = [state / "htpasswd", state / "operators.htpasswd", state / "operators.roles"]
+    for path in files:
+        os.chown(path, 65534, 65534)
+        os.chmod(path, 0o640)
+    for command in (("user", "add", "bob", "--password-stdin"), ("user", "remove", "bob"),
+                    ("operator", "add", "ann", "--role", "viewer", "--password-stdin")):
+        done = estra_cli("-d", str(state), *command, stdin="pw\n")
+        assert done.returncode == 0, done.stderr
+        for path in files:
+            st = path.stat()
+            assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (65534, 65534, 0o640), path
+    assert "ann:viewer" in (state / "operators.roles").read_text()
+
+
+def test_json_for_init_and_usage_errors(tmp_path: Path) -> None:
+    """`init --json` is JSON (with the password, asked for), and so is a usage error."""
+    done = estra_cli("init", "--json", "-d", str(tmp_path / "s"))
+    made = json.loads(done.stdout)
+    assert made["password"] and made["ca"] == str(tmp_path / "s" / "ca.pem")
+    again = estra_cli("--json", "init", "-d", str(tmp_path / "s"))
+    one_line_failure(again, "already holds a CA")
+    assert "already holds a CA" in json.loads(again.stdout)["error"]
+    wrong = estra_cli("--json", "codes", "frobnicate")
+    assert wrong.returncode == 2 and "invalid choice" in json.loads(wrong.stdout)["error"]
+
+
+def test_subcommand_help_and_one_spelling(start_estra: Callable[..., Server]) -> None:
+    """`codes`, `pending`, `enrollments` have per-action help; ids are positional
+    (`codes revoke ID`, `--id` still works) and `--profile` is the profile (`--label` an
+    alias) in `enrollments list`, `enroll` and `cacerts`."""
+    for command, expected in ((("codes", "issue"), "--identity"), (("codes", "revoke"), "id"),
+                              (("pending", "list"), "--all"),
+                              (("enrollments", "list"), "--profile")):
+        done = estra_cli(*command, "--help")
+        assert done.returncode == 0 and expected in done.stdout, done.stdout
+    assert "--identity" not in estra_cli("codes", "revoke", "--help").stdout
+    assert "--profile" in estra_cli("enroll", "--help").stdout
+    server = start_estra(CONFIG)
+    codes = [as_json(server, "codes", "issue", "--identity", "basic:alice") for _ in "ab"]
+    assert as_json(server, "codes", "revoke", str(codes[0]["id"]))["revoked"] is True
+    assert as_json(server, "codes", "revoke", "--id", str(codes[1]["id"]))["revoked"] is True
+    server.add_user("alice")
+    server.post("manual/simpleenroll", pki.csr(pki.ec_key(), pki.name("held"),
+                                                [x509.DNSName("held.example.com")]))
+    for flag in ("--profile", "--label"):
+        rows = as_json(server, "enrollments", "list", flag, "manual")
+        assert [r["label"] for r in rows] == ["manual"]
+
+
+def test_unreadable_htpasswd_is_503(start_estra: Callable[..., Server]) -> None:
+    """An htpasswd the running server cannot read answers 503 + Retry-After with a
+    text/plain reason (never 500), and the next request after it is fixed enrolls."""
+    server = start_estra(CONFIG)
+    server.add_user("alice")
+    htpasswd = server.state / "htpasswd"
+    kept = htpasswd.read_bytes()
+    htpasswd.unlink()
+    htpasswd.mkdir()                     # os.stat works, reading fails (as 0600 root's would)
+    csr = pki.csr(pki.ec_key(), pki.name("dev"), [x509.DNSName("dev.example.com")])
+    status, headers, body = server.post("simpleenroll", csr)
+    assert status == 503 and headers.get("retry-after") and b"user database" in body, body
+    assert "Traceback" not in server.log.read_text()
+    htpasswd.rmdir()
+    htpasswd.write_bytes(kept)
+    assert server.post("simpleenroll", csr)[0] == 200

@@ -687,6 +687,7 @@ class OperatorCommandTests(SynchronousTestCase):
     def test_operator_add(self) -> None:
         """`estra operator add NAME --role R` writes the operators' htpasswd and roles."""
         state = temporary(self).child("state")
+        self.assertEqual(estra_cli("--state-dir", state.path, "init").returncode, 0)
         done = estra_cli("--state-dir", state.path, "operator", "add", "carol", "--role",
                          "approver", "--password-stdin", stdin="pw\n")
         self.assertEqual(done.returncode, 0, done.stderr)
@@ -708,7 +709,8 @@ class OperatorCommandTests(SynchronousTestCase):
             self.assertEqual(done.returncode, 2)
             self.assertEqual(len(done.stderr.splitlines()), 1, done.stderr)
             self.assertFalse(state.exists())
+        self.assertEqual(estra_cli("--state-dir", state.path, "init").returncode, 0)
         done = estra_cli("--state-dir", state.path, "user", "add", "carol",
                          "--password-stdin", stdin="pw\n")
         self.assertEqual(done.returncode, 0, done.stderr)
-        self.assertEqual(user_names(state.child("htpasswd")), ["carol"])
+        self.assertEqual(user_names(state.child("htpasswd")), ["estra", "carol"])

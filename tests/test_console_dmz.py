@@ -153,6 +153,8 @@ class OperatorCommandSessionTests(ConsoleFixture):
         boss, view = self.browser(), self.browser()
         self.assertEqual(await boss.login("boss"), 303)
         self.assertEqual(await view.login("view"), 303)
+        made = await deferToThread(estra_cli, "--state-dir", self.state.path, "init")
+        self.assertEqual(made.returncode, 0, made.stderr)     # operator add needs a CA there
         done = await deferToThread(
             estra_cli, "--state-dir", self.state.path, "operator", "add", "boss", "--role",
             "admin", "--password-stdin", stdin="another password\n")

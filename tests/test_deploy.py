@@ -29,6 +29,7 @@ from tests.conftest import (PASSWORD, ROOT, Server, estra_cli, estra_env, issued
 CONF = ROOT / "conf"
 #: Where conf/estra.service expects the install (docs/deployment.rst).
 INSTALLED_TWISTD = "/opt/estra/bin/twistd"
+INSTALLED_ESTRA = "/opt/estra/bin/estra"
 
 
 def tool(name: str, package: str) -> str:
@@ -83,7 +84,8 @@ def install_units(units: Path, twistd_path: str, drop_in_twistd: str | None = No
             assert f"ExecStart={INSTALLED_TWISTD} -n --pidfile= estra " in text, name
         replacement = drop_in_twistd if name.endswith(".conf") and drop_in_twistd else \
             twistd_path
-        (units / name).write_text(text.replace(INSTALLED_TWISTD, replacement))
+        (units / name).write_text(text.replace(INSTALLED_TWISTD, replacement)
+                                  .replace(INSTALLED_ESTRA, twistd_path))
 
 
 def test_units_verify(tmp_path: Path) -> None:
@@ -199,7 +201,62 @@ def test_unit_command_line_parses(unit: str, tmp_path: Path) -> None:
     from estra.service import Options
     parsed = Options()
     parsed.parseOptions(options)
-    assert parsed["state-dir"] == f"{tmp_path}/estra"
+    assert parsed["state-dir"] is None         # the config's state_dir, as for the CLI
+
+
+def test_unit_config_and_commands_name_one_state_directory() -> None:
+    """The shipped estra.toml names the directory the unit makes (StateDirectory=), no
+    ExecStart overrides it, and ExecReload checks the same file before SIGHUP: so
+    `estra -c /etc/estra/estra.toml CMD` works where the service does."""
+    from twisted.python.filepath import FilePath
+
+    from estra.config import load_settings
+    unit = (CONF / "estra.service").read_text()
+    made = re.search(r"^StateDirectory=(\S+)$", unit, re.MULTILINE)
+    assert made, unit
+    settings = load_settings(FilePath(str(CONF / "estra.toml")))
+    assert settings.state_dir.path == f"/var/lib/{made.group(1)}"
+    for name in ("estra.service", "estra.service.d/socket.conf"):
+        for line in (CONF / name).read_text().splitlines():
+            if line.startswith("ExecStart=/"):
+                assert " -c /etc/estra/estra.toml" in line and "--state-dir" not in line \
+                    and " -d " not in line, line
+    reloads = [line.partition("=")[2] for line in unit.splitlines()
+               if line.startswith("ExecReload=")]
+    assert reloads == [f"{INSTALLED_ESTRA} -c /etc/estra/estra.toml check-config",
+                       "/bin/kill -HUP $MAINPID"]
+
+
+def test_reload_fails_visibly_on_a_bad_file(start_estra: Callable[..., Server]) -> None:
+    """The unit's ExecReload lines, run in order as systemd does: a file estra would
+    refuse stops at check-config (non-zero, one line naming the setting and the OS's
+    reason) and no SIGHUP is sent; a good file is checked, then reloaded."""
+    server = start_estra("")
+    lines = [line.partition("=")[2].split() for line in
+             (CONF / "estra.service").read_text().splitlines() if line.startswith("ExecReload=")]
+
+    def reload() -> subprocess.CompletedProcess[str]:
+        for argv in lines:
+            argv = [str(server.config) if a == "/etc/estra/estra.toml" else
+                    str(server.proc.pid) if a == "$MAINPID" else a for a in argv]
+            if argv[0] == INSTALLED_ESTRA:
+                argv = [sys.executable, "-m", "estra.cli", "--state-dir", str(server.state),
+                        *argv[1:]]
+            done = subprocess.run(argv, capture_output=True, text=True, env=estra_env(),
+                                  timeout=60)
+            if done.returncode != 0:
+                return done
+        return done
+    server.config.write_text('[tls]\ncert = "server.pem"\nkey = "gone.key"\n')
+    refused = reload()
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert refused.stderr == f"estra: {server.config}: tls.key: {server.state}/gone.key: " \
+        "No such file or directory\n"
+    time.sleep(0.5)
+    assert not re.search(r"reload(ed| refused)", server.log.read_text())
+    server.config.write_text("")
+    assert reload().returncode == 0
+    server.wait_log("configuration reloaded")
 
 
 # -- socket activation ----------------------------------------------------------------
@@ -236,7 +293,8 @@ class ActivatedServer(Server):
 
 @pytest.fixture(params=["INET", "INET6"])
 def activated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ActivatedServer]:
-    # Users made before the first start: no bootstrap password goes to the journal.
+    # The state and users made before the first start, as the README's systemd recipe.
+    assert estra_cli("--state-dir", str(tmp_path / "state"), "init").returncode == 0
     done = estra_cli("--state-dir", str(tmp_path / "state"), "user", "add", "alice",
                      "--password-stdin", stdin=PASSWORD + "\n")
     assert done.returncode == 0, done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -100,7 +101,7 @@ def test_init_makes_state_once(tmp_path: Path) -> None:
     out = init(config, "--state-dir", str(state))
     assert out.count("password:") == 1
     assert {p.name for p in state.iterdir()} == {"ca.pem", "ca.key", "server.pem",
-                                                "server.key", "htpasswd"}
+                                                "server.key", "htpasswd", "estra.db"}
     assert state.stat().st_mode & 0o077 == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     again = estra_cli("--config", str(config), "--state-dir", str(state), "init")
@@ -240,3 +241,128 @@ def test_ready_line_shows_the_bound_address(tmp_path: Path) -> None:
     found = re.search(READY, log.read_text())
     assert found and f"ready on https://[::1]:{found.group(1)}/" in log.read_text()
     assert int(found.group(1)) > 0
+
+
+# -- issue #18: one state directory, files that stay usable, start-up errors -------------
+
+def test_init_after_the_subcommand_creates_the_store(tmp_path: Path) -> None:
+    """`estra init -c FILE` (options after the sub-command, as the start-up error
+    advises) makes the state and the store: `codes issue` works right after."""
+    config = tmp_path / "estra.toml"
+    config.write_text('[server]\nstate_dir = "state"\n')
+    made = estra_cli("init", "-c", str(config), "--json")
+    assert made.returncode == 0, made.stderr
+    out = json.loads(made.stdout)
+    assert out["state_dir"] == str(tmp_path / "state") and out["password"]
+    assert (tmp_path / "state" / "estra.db").exists()
+    code = estra_cli("codes", "issue", "--identity", "basic:alice", "-c", str(config))
+    assert code.returncode == 0 and "code 1 for basic:alice" in code.stdout, code.stderr
+
+
+@pytest.mark.parametrize("config, expected", [
+    ('[tls]\ncert = "server.pem"\nkey = "/nonexistent/x"\n',
+     "{config}: tls.key: /nonexistent/x: No such file or directory"),
+    ('[tls]\ncert = "/nonexistent/x.pem"\nkey = "/nonexistent/x"\n',
+     "{config}: tls.cert: /nonexistent/x.pem: No such file or directory"),
+    ('[store]\nurl = "sqlite:////nonexistent/estra.db"\n',
+     "{config}: store.url: cannot open the store: /nonexistent/estra.db: No such file or "
+     "directory"),
+    ('[auth]\nhtpasswd = "users"\n', "{config}: auth.htpasswd: {state}/users: Is a directory"),
+])
+def test_startup_error_names_setting_and_reason(tmp_path: Path, config: str,
+                                                expected: str) -> None:
+    """A file start-up cannot use is one line with the setting and the OS's reason (and
+    a TLS path of the operator's is never made up as a new key); check-config says the
+    same."""
+    state = tmp_path / "state"
+    assert estra_cli("--state-dir", str(state), "init").returncode == 0
+    (state / "users").mkdir()
+    path = tmp_path / "estra.toml"
+    path.write_text(config)
+    line = fails("--config", str(path), "--state-dir", str(state), cwd=tmp_path)
+    assert line == "estra: " + expected.format(config=path, state=state)
+    assert not Path("/nonexistent").exists()
+    checked = estra_cli("check-config", "-c", str(path), "-d", str(state))
+    assert checked.returncode == 2 and len(checked.stderr.splitlines()) == 1, checked.stderr
+    assert checked.stderr.startswith(line.partition(": cannot open the store")[0])
+
+
+def test_psycopg_missing_names_the_extra(tmp_path: Path) -> None:
+    """A PostgreSQL url without psycopg installed names the pip extra to install."""
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    (stub / "psycopg.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'psycopg'\", name='psycopg')\n")
+    state = tmp_path / "state"
+    assert estra_cli("--state-dir", str(state), "init").returncode == 0
+    config = tmp_path / "estra.toml"
+    config.write_text('[store]\nurl = "postgresql://estra@127.0.0.1/none"\n')
+    env = {**estra_env(), "PYTHONPATH": f"{stub}{os.pathsep}{estra_env()['PYTHONPATH']}"}
+    line = fails("--config", str(config), "--state-dir", str(state), cwd=tmp_path, env=env)
+    assert line == (f"estra: {config}: store.url: PostgreSQL needs psycopg: "
+                    "pip install 'estra[postgresql]'")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="drops root's file capabilities with setpriv")
+def test_state_directory_the_service_cannot_enter(tmp_path: Path) -> None:
+    """A state directory the process may not enter is one line naming it and the reason,
+    never a second CA made beside it."""
+    state = tmp_path / "state"
+    assert estra_cli("--state-dir", str(state), "init").returncode == 0
+    os.chown(state, 65534, 65534)              # nobody's, mode 0700
+    env = estra_env()
+    done = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                           *twistd("--state-dir", str(state), "--listen", "tcp:0")],
+                          capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in output, output
+    assert f"estra: --state-dir {state}: {state}: Permission denied" in output, output
+
+
+def test_bootstrap_password_never_in_the_log(tmp_path: Path) -> None:
+    """A zero-config first start without a terminal logs how to set the bootstrap
+    password and never the password itself."""
+    log = tmp_path / "estra.log"
+    with open(log, "wb") as f:
+        proc = subprocess.Popen(twistd("--listen", "tcp:0:interface=127.0.0.1"), stdout=f,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                cwd=tmp_path, env=estra_env())
+        try:
+            wait_for(lambda: "user add estra" in log.read_text(), proc)
+        finally:
+            proc.terminate()
+            proc.wait(15)
+    text = log.read_text()
+    assert "password: " not in text and (tmp_path / "estra-state" / "htpasswd").exists()
+    assert "its password is shown only on a terminal: set one with `estra user add estra`" \
+        in text, text
+
+
+def test_bootstrap_password_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal the first start shows the password there (and not in the log file)."""
+    import pty
+    import select
+    import time
+    leader, follower = pty.openpty()
+    log = tmp_path / "estra.log"
+    command = twistd("--listen", "tcp:0:interface=127.0.0.1")
+    command.insert(command.index("estra"), f"--logfile={log}")
+    proc = subprocess.Popen(command,
+                            stdin=follower, stdout=follower, stderr=follower, cwd=tmp_path,
+                            env=estra_env())
+    os.close(follower)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 30
+        while b"password: " not in seen and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(leader, 4096)
+                except OSError:
+                    break
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        os.close(leader)
+    assert re.search(rb"user 'estra', password: \S+", seen), seen
+    assert "password: " not in log.read_text()
