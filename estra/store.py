@@ -1233,8 +1233,8 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
     raises `NoStore`: only the server (or `estra init`) makes state.
     """
     if url.startswith(("postgresql://", "postgres://")):
-        pool = adbapi.ConnectionPool("psycopg", url, cp_min=1, cp_max=8,
-                                     cp_reconnect=True, cp_noisy=False)
+        pool = _started_by_us(adbapi.ConnectionPool("psycopg", url, cp_min=1, cp_max=8,
+                                                    cp_reconnect=True, cp_noisy=False))
         return Store(pool, POSTGRES, clock, _writer_for(pool))
     path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
     db = FilePath(path) if path.startswith("/") else state_dir.preauthChild(
@@ -1249,9 +1249,22 @@ def open_store(url: str, state_dir: FilePath, clock: Callable[[], float],
     # SQLite: one connection for reads, the writer's for writes (one writer per
     # process), busy timeout for the CLI and other workers beside it; WAL keeps
     # synchronous=FULL durability with one fsync per commit, and reads never block.
-    pool = adbapi.ConnectionPool("sqlite3", db.path, check_same_thread=False, timeout=30,
-                                 cp_min=1, cp_max=1, cp_noisy=False, cp_openfun=_sqlite_setup)
+    pool = _started_by_us(adbapi.ConnectionPool(
+        "sqlite3", db.path, check_same_thread=False, timeout=30, cp_min=1, cp_max=1,
+        cp_noisy=False, cp_openfun=_sqlite_setup))
     return Store(pool, SQLITE, clock, _writer_for(pool))
+
+
+def _started_by_us(pool: adbapi.ConnectionPool) -> adbapi.ConnectionPool:
+    """`pool`, started only when estra starts it (`Store.startService`, the CLI's
+    `pool.start()`), not whenever the reactor next runs (adbapi's callWhenRunning): a
+    store opened for blocking work only (migrations, `estra` commands, tests) must
+    never leave pool threads behind, which keep the process from exiting."""
+    from twisted.internet import reactor
+    if pool.startID is not None:          # the reactor is not running yet
+        reactor.removeSystemEventTrigger(pool.startID)
+        pool.startID = None
+    return pool
 
 
 def _writer_for(pool: adbapi.ConnectionPool) -> _Writer:
