@@ -293,12 +293,11 @@ class Authenticator:
         """The requester's identity under `profile`, or `Unauthorized` (401)."""
         problems: list[str] = []
         attempted: str | None = None            # a Basic user name that did not log in
-        revoked = ""
+        revoked: list[str] = []         # why a presented certificate is revoked
         if peer.chain:
-            identity = await self._by_certificate(peer, profile, problems)
+            identity = await self._by_certificate(peer, profile, problems, revoked)
             if identity is not None:
                 return identity
-            revoked = next((p for p in problems if p.startswith("revoked:")), "")
         if peer.authorization is not None:
             creds = _basic(peer.authorization)
             attempted = creds[0] if creds is not None else None
@@ -311,14 +310,15 @@ class Authenticator:
             else:
                 problems.append("wrong user name or password")
         if revoked:            # a revoked certificate is refused as such, whatever else failed
-            raise Forbidden.because("revoked", revoked.removeprefix("revoked: "))
+            raise Forbidden.because("revoked", revoked[0])
         if not problems:
             problems.append("authentication required")
         raise Unauthorized("; ".join(problems), self.realm, attempted)
 
-    async def _by_certificate(self, peer: Peer, profile: Profile,
-                              problems: list[str]) -> Identity | None:
-        """The identity a client certificate proves, or None + why not.
+    async def _by_certificate(self, peer: Peer, profile: Profile, problems: list[str],
+                              revoked: list[str]) -> Identity | None:
+        """The identity a client certificate proves, or None + why not (in `revoked`
+        when the certificate is revoked, else in `problems`).
 
         Every certificate credential (TLS client, SCEP renewal signer; every
         operation, face, node and worker) passes here: a certificate revoked
@@ -334,15 +334,15 @@ class Authenticator:
         kind, verified = proven
         leaf = peer.chain[0]
         unusable = self.crls.problem(verified.chain, now)
-        if unusable:
-            problems.append(unusable)
+        if unusable is not None:
+            (revoked if unusable.revoked else problems).append(unusable.reason)
             return None
         realm = _realm(verified)
         if kind == ISSUED:
             standing = await self._standing(leaf)
             if standing.revoked is not None:
-                problems.append(f"revoked: the client certificate (serial "
-                                f"{leaf.serial_number:X}) was revoked ({standing.revoked})")
+                revoked.append(f"the client certificate (serial {leaf.serial_number:X}) "
+                               f"was revoked ({standing.revoked})")
                 return None
             realm = UNRECORDED if standing.profile is None else issued_realm(
                 standing.profile, standing.enrolled_by or "")

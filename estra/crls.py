@@ -21,15 +21,24 @@ import datetime
 import os
 from typing import Callable, Sequence
 
+from attrs import frozen
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from twisted.python.filepath import FilePath
 
 from estra.http import SafeLogger
 
-__all__ = ["RevocationLists", "load_crl"]
+__all__ = ["RevocationLists", "Unusable", "load_crl"]
 
 log = SafeLogger()
+
+
+@frozen
+class Unusable:
+    """Why a chain is no credential: revoked, or its revocation status unknown."""
+
+    revoked: bool
+    reason: str
 
 
 def load_crl(data: bytes) -> x509.CertificateRevocationList:
@@ -101,29 +110,31 @@ class RevocationLists:
             for f in self._files:
                 f.refresh()
 
-    def problem(self, chain: Sequence[x509.Certificate], now: datetime.datetime) -> str:
-        """Why the verified `chain` (leaf first, anchor last) is no credential, or ""."""
+    def problem(self, chain: Sequence[x509.Certificate],
+                now: datetime.datetime) -> Unusable | None:
+        """Why the verified `chain` (leaf first, anchor last) is no credential, or None."""
         if not self._files:
-            return ""
+            return None
         self._refresh()
         for cert, issuer in zip(chain, chain[1:]):
             for f in self._files:
                 if f.crl is None or f.crl.issuer != issuer.subject:
                     continue            # (every file was read once: at start)
                 if not f.signed_by(issuer):
-                    return (f"revocation status unknown: {f.path.path} names "
-                            f"{issuer.subject.rfc4514_string()} as issuer but does not "
-                            "verify under its key")
+                    return Unusable(False, f"revocation status unknown: {f.path.path} "
+                                    f"names {issuer.subject.rfc4514_string()} as issuer "
+                                    "but does not verify under its key")
                 if f.crl.next_update_utc is not None and f.crl.next_update_utc < now:
-                    return (f"revocation status unknown: the CRL of "
-                            f"{issuer.subject.rfc4514_string()} expired at "
-                            f"{f.crl.next_update_utc:%Y-%m-%d %H:%M:%S} UTC ({f.path.path})")
+                    return Unusable(False, f"revocation status unknown: the CRL of "
+                                    f"{issuer.subject.rfc4514_string()} expired at "
+                                    f"{f.crl.next_update_utc:%Y-%m-%d %H:%M:%S} UTC "
+                                    f"({f.path.path})")
                 entry = f.crl.get_revoked_certificate_by_serial_number(cert.serial_number)
                 if entry is not None:
-                    return (f"revoked: the client certificate chain holds serial "
-                            f"{cert.serial_number:X}, revoked by "
-                            f"{issuer.subject.rfc4514_string()} ({_reason(entry)})")
-        return ""
+                    return Unusable(True, f"the client certificate chain holds serial "
+                                    f"{cert.serial_number:X}, revoked by "
+                                    f"{issuer.subject.rfc4514_string()} ({_reason(entry)})")
+        return None
 
 
 def _reason(entry: x509.RevokedCertificate) -> str:
