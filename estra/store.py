@@ -1108,6 +1108,32 @@ def _too_new(version: int) -> StoreVersionError:
         f"({len(MIGRATIONS)}): run the release that migrated it, or a newer one")
 
 
+def _has_column(cursor: Any, dialect: _Dialect, table: str, column: str) -> bool:
+    if dialect is POSTGRES:
+        cursor.execute("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = "
+                       "current_schema() AND table_name = %s AND column_name = %s",
+                       (table, column))
+    else:
+        cursor.execute("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?",
+                       (table, column))
+    return bool(cursor.fetchone()[0])
+
+
+def _renumbered(cursor: Any, dialect: _Dialect, version: int) -> int:
+    """The version in today's numbering of a store that recorded `version`.
+
+    From 2335164 to 71be18e (2026-12-06), before the identity migration took
+    number 9, main numbered the pending claim 9, issued principals 10 and the
+    SCEP nonce columns 11.  Its schema 10 is today's 11 less migration 9, which
+    has nothing to carry in a store of principals (and 11 runs again harmlessly);
+    its schema 11 is today's 12 in the same way, and applying 12 again would fail
+    on the nonce columns it already has.  Such a store records 12."""
+    if version == 11 and _has_column(cursor, dialect, "scep_nonces", "message_sha256"):
+        cursor.execute(dialect.sql("INSERT INTO schema_version VALUES (?)"), (12,))
+        return 12
+    return version
+
+
 def _migrate(cursor: Any, dialect: _Dialect, legacy: Legacy | None = None,
              upto: int | None = None) -> int:
     """Apply the migrations the database lacks, up to number `upto` (all by default;
@@ -1121,7 +1147,7 @@ def _migrate(cursor: Any, dialect: _Dialect, legacy: Legacy | None = None,
         # migration that stops half-way must leave nothing behind
         cursor.execute("BEGIN IMMEDIATE")
     cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    current = _version(cursor)
+    current = _renumbered(cursor, dialect, _version(cursor))
     if current > len(MIGRATIONS):
         raise _too_new(current)
     for number, statements in enumerate(wanted[current:], current + 1):
