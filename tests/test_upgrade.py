@@ -23,7 +23,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs7
 from twisted.python.filepath import FilePath
 
-from estra.store import (MIGRATIONS, POSTGRES, SQLITE, Store, StoreVersionError, migrate_blocking,
+from estra.store import (MIGRATIONS, SQLITE, Store, StoreVersionError, migrate_blocking,
                          open_store, require_current, run_blocking, schema_version)
 from estra.upgrade import Legacy, Unmappable
 from estra import wire

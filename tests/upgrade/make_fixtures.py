@@ -15,7 +15,8 @@ and certificate, and `fixture.json` (who is who, request ids, the code, the
 schema version the release left).
 
 Where releases differ, the recipe asks the release itself (feature detection):
-a release whose `codes issue` refuses a bare name gets the whole principal.
+`estra init` first where `estra --help` lists it; a release whose `codes issue`
+refuses a bare name gets the whole principal.
 """
 
 from __future__ import annotations
