@@ -104,7 +104,10 @@ def rollover(settings: Settings, force: bool = False, days: int | None = None,
     if cert_path.sibling("ca-old.pem").exists() and not force:
         raise RolloverError(f"a rollover is in progress ({cert_path.sibling('ca-old.pem').path} "
                             "exists); run `estra ca retire-old` first, or use --force")
-    old = LocalCA.load_or_create(cert_path, key_path, settings.ca_validity_days, clock)
+    if settings.ca_key_uri:
+        raise RolloverError("the CA key is on a PKCS#11 token ([ca] key): roll it over "
+                            "with the token's tools; estra ca rollover handles file keys only")
+    old = LocalCA.of(settings, clock)
     now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
     start = now - datetime.timedelta(minutes=5)
     end = now + datetime.timedelta(days=days or settings.ca_validity_days)

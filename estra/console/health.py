@@ -20,6 +20,7 @@ from twisted.internet.defer import Deferred, gatherResults
 from twisted.logger import Logger
 
 from estra.errors import EstError
+from estra.tokens import tokens
 from estra.upstream import health
 
 __all__ = ["Health", "HealthMonitor", "Probe", "certificate_check", "file_certificate",
@@ -158,6 +159,8 @@ def standard_checks(store: Any, cas: Callable[[], Mapping[str, Any]],
             found[f"upstream {name}"] = _bound(health, ca)
         for name, cert in certificates.items():
             found[f"certificate {name}"] = certificate_check(cert, now)
+        for token in tokens():
+            found[f"PKCS#11 token {token.label}"] = token.status
         return found
     return probes
 
