@@ -11,6 +11,7 @@ do while they write): 503 + Retry-After, /healthz 503, and 200 again once releas
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from estra import tokens
+from estra import config, tokens
 from tests import pki
 from twisted.python.filepath import FilePath
 
@@ -31,7 +32,10 @@ from estra.upstream.local import LocalCA
 from tests.conftest import PASSWORD, Server, estra_cli, estra_env, issued, parse_http
 from tests.strongswan import StrongSwan, missing, sw, strongswan_usable  # noqa: F401
 from tests.test_revoke import fetch_crl, openssl_verify
-from tests.test_scep import Device
+from estra import scep_message as sm
+from tests.test_scep import Device, ra_certificates, request_for, self_signed
+from tests.test_scep import fetch as scep_fetch
+from tests.test_scep_security import forged_envelopes
 from tests.test_scep_clients import RA_CN, Scep, ScepClient, cn_of, load_cert
 from tests.test_upstream_cfssl import free_port
 
@@ -142,7 +146,8 @@ def test_ca_and_tls_keys_on_token(start_estra: Callable[..., Server], softhsm: S
                                   sw: StrongSwan, crl_port: int, tmp_path: Path) -> None:
     """estra init makes the CA and TLS keys on the token; curl and strongSwan enroll over
     TLS signed on the token; a revoked certificate fails and a good one passes
-    `openssl verify -crl_check` with the CRL the token's CA key signed."""
+    `openssl verify -crl_check` with the CRL the token's CA key signed, and `openssl
+    ocsp` verifies the responder's answers (signed on the token) for both."""
     server = start_on_token(start_estra, softhsm, softhsm.config() + f"""
 [ca]
 key = "{CA_URI}"
@@ -153,6 +158,7 @@ key = "{TLS_URI}"
 [crl]
 listen = "tcp:{crl_port}:interface=127.0.0.1"
 url = "http://127.0.0.1:{crl_port}/crl/ca.crl"
+ocsp_url = "http://127.0.0.1:{crl_port}/ocsp"
 """)
     server.add_user("alice")
     assert softhsm.labels() == {"ca", "tls"}
@@ -181,6 +187,15 @@ url = "http://127.0.0.1:{crl_port}/crl/ca.crl"
     assert revoked.returncode != 0 and b"certificate revoked" in revoked.stdout + revoked.stderr
     good = openssl_verify(tmp_path, server, by_strongswan, "-CRLfile", str(crl))
     assert good.returncode == 0, good.stdout + good.stderr
+    for cert, status in ((by_curl, "revoked"), (by_strongswan, "good")):
+        leaf = tmp_path / f"ocsp-{cert.serial_number:x}.pem"
+        leaf.write_bytes(cert.public_bytes(pki.PEM))
+        done = subprocess.run(["openssl", "ocsp", "-issuer", str(server.ca), "-cert", str(leaf),
+                               "-CAfile", str(server.ca), "-url",
+                               f"http://127.0.0.1:{crl_port}/ocsp"],
+                              capture_output=True, text=True, timeout=30)
+        assert "Response verify OK" in done.stderr + done.stdout, done.stderr
+        assert f"{leaf}: {status}" in done.stdout, done.stdout
     assert server.alive()
     assert PIN not in server.stop()
 
@@ -188,7 +203,8 @@ url = "http://127.0.0.1:{crl_port}/crl/ca.crl"
 def test_scep_ra_key_on_token(start_estra: Callable[..., Server], softhsm: SoftHsm,
                               sw: StrongSwan, tmp_path: Path) -> None:
     """The SCEP RA key made on the token: scepclient and strongSwan's pki enroll (the
-    request decrypted and the CertRep signed on the token)."""
+    request decrypted and the CertRep signed on the token); forged envelopes that fail
+    at each step (the token refusing the RSA block among them) are answered alike."""
     from tests.conftest import SCEP_CONFIG
     server = start_estra(softhsm.config() + f'[scep]\nkey = "{SCEP_URI}"\n' +
                          SCEP_CONFIG.replace("[scep]\n", ""))
@@ -202,6 +218,19 @@ def test_scep_ra_key_on_token(start_estra: Callable[..., Server], softhsm: SoftH
     assert done.returncode == 0, done.stdout + done.stderr
     scep.verify(device.cert)
     assert cn_of(load_cert(device.cert)) == "scep-dev1"
+
+    # every envelope that cannot be used, decrypted on the token, gets the one answer
+    ra, _ = ra_certificates(server)
+    forger = self_signed("oracle")
+    seen = set()
+    for envelope in forged_envelopes(ra, pki.der(request_for(forger, "oracle", "sesame"))
+                                     ).values():
+        request = sm.pki_message(sm.MessageType.PKCSReq, envelope, "T-ORACLE", forger)
+        status, _, body = scep_fetch(server, "/scep?operation=PKIOperation", request.der)
+        reply = request.check(sm.parse(body, [ra]))
+        seen.add((status, len(body), reply.status, reply.fail_info, reply.fail_info_text))
+    assert len(seen) == 1 and next(iter(seen))[2:4] == (sm.Status.FAILURE,
+                                                       sm.FailInfo.badMessageCheck), seen
 
     pki_device = Device(sw, server)
     done_sw = pki_device.scep(pki_device.key("printer"), "CN=printer1", "--password", "sesame")
@@ -283,3 +312,91 @@ upstream = "corp"
     assert status == 200, body + ra.log.read_text().encode()
     cert = issued(body)[0]
     cert.verify_directly_issued_by(x509.load_pem_x509_certificate(upstream.ca.read_bytes()))
+
+
+# -- the URI and configuration, no token needed ----------------------------------------
+
+
+def test_uri_attributes() -> None:
+    """RFC 7512 path and query attributes estra reads, percent-decoded; the rest refused
+    by name, the PIN value refused without being echoed."""
+    uri = tokens.parse_uri("pkcs11:token=my%20hsm;object=ca;id=%01%02;type=private"
+                           "?pin-source=file:/etc/estra/pin&module-path=/opt/hsm.so")
+    assert (uri.token, uri.object, uri.id, uri.pin_source, uri.module) == (
+        "my hsm", "ca", b"\x01\x02", "file:/etc/estra/pin", "/opt/hsm.so")
+    assert str(uri) == "pkcs11:token=my hsm;object=ca"
+    for text, problem in (
+            ("pkcs11:token=t;object=o?pin-value=123456", "pin-value is refused"),
+            ("pkcs11:token=t;object=o;slot-id=3", "unsupported attribute 'slot-id'"),
+            ("pkcs11:token=t;object=o;type=public", "type must be private"),
+            ("pkcs11:token=t", "object= (or id=) are required"),
+            ("pkcs11:token=t;object=o?pin-source=env:PIN", "pin-source must be file:"),
+            ("/etc/estra/ca.key", "starts with pkcs11:")):
+        with pytest.raises(ValueError, match=re.escape(problem)) as caught:
+            tokens.parse_uri(text)
+        assert "123456" not in str(caught.value)
+
+
+def test_pin_from_file_or_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The URI's pin-source wins over [pkcs11] pin_file; pin_env is read when set; a
+    missing PIN names where it was looked for, never a value."""
+    (tmp_path / "a").write_text("1111\n")
+    (tmp_path / "b").write_text("2222\r\n")
+    uri = tokens.parse_uri(f"pkcs11:token=t;object=o?pin-source=file:{tmp_path / 'a'}")
+    assert tokens.read_pin(uri, tokens.TokenSettings(pin_file=str(tmp_path / "b"))) == "1111"
+    bare = tokens.parse_uri("pkcs11:token=t;object=o")
+    assert tokens.read_pin(bare, tokens.TokenSettings(pin_file=str(tmp_path / "b"))) == "2222"
+    monkeypatch.setenv("ESTRA_TEST_PIN", "3333")
+    assert tokens.read_pin(bare, tokens.TokenSettings(pin_env="ESTRA_TEST_PIN")) == "3333"
+    with pytest.raises(ValueError, match="ESTRA_NO_PIN .* is not set"):
+        tokens.read_pin(bare, tokens.TokenSettings(pin_env="ESTRA_NO_PIN"))
+    with pytest.raises(ValueError, match="no PIN"):
+        tokens.read_pin(bare, tokens.TokenSettings())
+
+
+@pytest.mark.parametrize("text,problem", [
+    ('[ca]\nkey = "elsewhere.key"', "ca.key: a pkcs11: URI, or unset"),
+    ('[tls]\nkey = "pkcs11:token=t"', "tls.key: token= and object="),
+    ('[scep]\nkey = "pkcs11:token=t;object=o?pin-value=9"', "scep.key: pin-value is refused"),
+    ('[pkcs11]\npin_file = "/p"\npin_env = "P"', "give pin_file or pin_env, not both"),
+    ('[pkcs11]\ntimeout = 0', "pkcs11.timeout"),
+    ('[upstreams.s]\nkind = "scep"\nurl = "http://ca.test/scep"\nclient_cert = "/etc/hostname"'
+     '\nclient_key = "pkcs11:token=t;object=o"', "the SCEP client key must be a file"),
+])
+def test_config_refuses(text: str, problem: str) -> None:
+    """A bad key setting or [pkcs11] is a configuration error naming the key."""
+    with pytest.raises(config.ConfigError, match=re.escape(problem)):
+        config.settings_from_string(text, state_dir="/nonexistent")
+
+
+def test_config_reads_uris() -> None:
+    """Each key setting may be a URI; the TLS key becomes the PEM-wrapped URI file."""
+    settings = config.settings_from_string(
+        '[pkcs11]\npin_env = "PIN"\ntimeout = 2\nqueue = 8\n'
+        f'[ca]\nkey = "{CA_URI}"\n[tls]\nkey = "{TLS_URI}"\n[scep]\nkey = "{SCEP_URI}"\n',
+        state_dir="/srv/estra")
+    assert (settings.ca_key_uri, settings.tls_key_uri, settings.scep_key_uri) == (
+        CA_URI, TLS_URI, SCEP_URI)
+    assert settings.tls_key.path == "/srv/estra/" + tokens.PROVIDER_KEY
+    assert settings.pkcs11 == tokens.TokenSettings(pin_env="PIN", timeout=2, queue=8)
+
+
+def test_tls_key_on_token_needs_openssl_conf(softhsm: SoftHsm, tmp_path: Path) -> None:
+    """Without OPENSSL_CONF naming the configuration estra wrote, OpenSSL cannot read the
+    TLS key: check-config (as start-up) fails with the one line that says what to set;
+    with it, check-config passes."""
+    conf = tmp_path / "estra.toml"
+    conf.write_text(softhsm.config() + f'[tls]\nkey = "{TLS_URI}"\n')
+    state = tmp_path / "state"
+    done = estra_cli("--config", str(conf), "--state-dir", str(state), "init")
+    assert done.returncode == 0, done.stderr
+    assert (state / tokens.OPENSSL_CONFIG).exists() and (state / tokens.PROVIDER_KEY).exists()
+    refused = estra_cli("--config", str(conf), "--state-dir", str(state), "check-config")
+    assert refused.returncode != 0
+    assert f"OPENSSL_CONF={state / tokens.OPENSSL_CONFIG}" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr and PIN not in refused.stderr
+    done = subprocess.run([sys.executable, "-m", "estra.cli", "--config", str(conf),
+                           "--state-dir", str(state), "check-config"], capture_output=True,
+                          text=True, timeout=60,
+                          env={**estra_env(), "OPENSSL_CONF": str(state / tokens.OPENSSL_CONFIG)})
+    assert done.returncode == 0, done.stderr
