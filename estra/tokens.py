@@ -49,6 +49,9 @@ OPENSSL_CONFIG = "pkcs11-openssl.cnf"
 PROVIDER_KEY = "server-key.p11.pem"
 #: Debian's pkcs11-provider (bookworm-backports) for OpenSSL 3
 PROVIDER_MODULE = "/usr/lib/x86_64-linux-gnu/ossl-modules/pkcs11.so"
+#: labels of the CA key on a token during and after a rollover: `<label>.next` while it
+#: is made, `<label>-old` for the old root's key until retire-old (estra/rollover.py)
+NEXT_LABEL, OLD_LABEL = ".next", "-old"
 #: path attributes estra reads; anything else (slot-id, manufacturer...) is refused, not ignored
 _PATH_ATTRIBUTES = ("token", "object", "id", "type")
 _QUERY_ATTRIBUTES = ("pin-source", "module-path")
@@ -267,6 +270,10 @@ class Token:
             self._objects.clear()
         return self._session
 
+    def forget(self) -> None:
+        """Look keys up again (labels changed on the token: a rollover)."""
+        self._objects.clear()
+
     def find(self, uri: KeyUri, kind: str) -> Any:
         """The private or public key object `uri` names, found once per session."""
         from pkcs11 import Attribute, ObjectClass
@@ -418,8 +425,12 @@ def open_key(text: str, settings: TokenSettings, reactor: Any = None) -> Any:
     if reactor is None:
         from twisted.internet import reactor
     token = _token(uri, settings, reactor)
+
+    def public_key() -> Any:
+        token.forget()               # another process may have relabelled keys since
+        return _public_key(token, uri)
     try:
-        public = token.call_blocking(lambda: token.guarded(lambda: _public_key(token, uri)))
+        public = token.call_blocking(lambda: token.guarded(public_key))
     except _device_errors() as e:
         raise ValueError(f"{uri}: {token.problem or type(e).__name__}") from None
     if isinstance(public, rsa.RSAPublicKey):
@@ -509,6 +520,37 @@ pkcs11-module-path = {settings.module}
 pkcs11-module-quirks = no-deinit
 activate = 1
 """
+
+
+def labelled(text: str, label: str) -> str:
+    """The URI `text` naming the key labelled `label` instead (same token, PIN, module)."""
+    uri = parse_uri(text)
+    if not uri.object:
+        raise ValueError(f"{uri}: name the key by object= (its label)")
+    query = "&".join(f"{name}={value}" for name, value in (
+        ("pin-source", uri.pin_source), ("module-path", uri.module)) if value)
+    return f"{SCHEME}token={uri.token};object={label}" + (f"?{query}" if query else "")
+
+
+def relabel(text: str, settings: TokenSettings, renames: list[tuple[str, str]]) -> None:
+    """On the token of `text`, the key pair labelled `old` becomes `new` (its label and
+    CKA_ID), for each (old, new) in turn; a label no object has is skipped."""
+    from pkcs11 import Attribute
+    token = _token(parse_uri(text), settings, None)
+
+    def run() -> None:
+        session = token.session()
+        for old, new in renames:
+            for obj in list(session.get_objects({Attribute.LABEL: old})):
+                obj[Attribute.LABEL] = new
+                obj[Attribute.ID] = new.encode()
+        token.forget()
+    token.call_blocking(lambda: token.guarded(run))
+
+
+def is_token_key(key: Any) -> bool:
+    """True for a key on a token (it never leaves it: no PEM, no wrapping)."""
+    return isinstance(key, _TokenKey)
 
 
 def provider_pem(text: str, settings: TokenSettings) -> bytes:

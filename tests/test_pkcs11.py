@@ -32,6 +32,7 @@ from estra.upstream.local import LocalCA
 from tests.conftest import PASSWORD, Server, estra_cli, estra_env, issued, parse_http
 from tests.strongswan import StrongSwan, missing, sw, strongswan_usable  # noqa: F401
 from tests.test_revoke import fetch_crl, openssl_verify
+from tests.test_rollover import ca_cli, hangup
 from estra import scep_message as sm
 from tests.test_scep import Device, ra_certificates, request_for, self_signed
 from tests.test_scep import fetch as scep_fetch
@@ -400,3 +401,41 @@ def test_tls_key_on_token_needs_openssl_conf(softhsm: SoftHsm, tmp_path: Path) -
                           text=True, timeout=60,
                           env={**estra_env(), "OPENSSL_CONF": str(state / tokens.OPENSSL_CONFIG)})
     assert done.returncode == 0, done.stderr
+
+
+def test_ca_rollover_on_token(start_estra: Callable[..., Server], softhsm: SoftHsm,
+                              tmp_path: Path) -> None:
+    """`estra ca rollover` makes the new CA key on the token and relabels the old one
+    `ca-old`; after SIGHUP new certificates come from the new root and verify through
+    NewWithOld for a device trusting only the old root; retire-old relabels the old key
+    `ca-retired-<time>`; no CA key file is ever written."""
+    server = start_estra(softhsm.config() + f'[ca]\nkey = "{CA_URI}"\n')
+    server.add_user("alice")
+    old_root = tmp_path / "old-root.pem"
+    old_root.write_bytes(server.ca.read_bytes())
+
+    done = ca_cli(server, "rollover")
+    assert done.returncode == 0, done.stderr
+    assert softhsm.labels() == {"ca", "ca-old"}
+    assert not (server.state / "ca.key").exists() and not (server.state / "ca-old.key").exists()
+    hangup(server)
+    new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
+    assert new_root.subject.rfc4514_string() == "CN=estra local CA G2,O=estra"
+    status, _, body = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("after")))
+    assert status == 200, body
+    leaf = issued(body)[0]
+    leaf.verify_directly_issued_by(new_root)
+    (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(pki.PEM))
+    verify = subprocess.run(["openssl", "verify", "-CAfile", str(old_root), "-untrusted",
+                             str(server.state / "ca-newwithold.pem"), str(tmp_path / "leaf.pem")],
+                            capture_output=True, text=True, timeout=30)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+    done = ca_cli(server, "retire-old")
+    assert done.returncode == 0, done.stderr
+    labels = softhsm.labels()
+    assert "ca" in labels and "ca-old" not in labels and len(labels) == 2
+    assert next(iter(labels - {"ca"})).startswith("ca-retired-")
+    hangup(server)
+    assert server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("late")))[0] == 200
+    assert not (server.state / "ca.key").exists()

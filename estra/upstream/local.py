@@ -57,6 +57,15 @@ def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
+def _token_old_key(key_uri: str, token_settings: tokens.TokenSettings) -> Any:
+    """The old root's key on the token after a rollover (`<label>-old`), or None."""
+    try:
+        return tokens.open_key(tokens.labelled(key_uri, tokens.parse_uri(key_uri).object
+                                               + tokens.OLD_LABEL), token_settings)
+    except LookupError:
+        return None
+
+
 def _self_signed(key: Any, validity_days: int, clock: Clock) -> x509.Certificate:
     """A new root certificate for the CA key `key`."""
     now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
@@ -134,14 +143,9 @@ class LocalCA:
             if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
                 raise ValueError(f"{key_path.path}: CA key must be EC or RSA")
             ca = cls(key, cert, clock)
-            ca.rollover = [x509.load_pem_x509_certificate(f.getContent())
-                           for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
             old_key = cert_path.sibling(OLD_KEY)
-            if len(ca.rollover) == len(ROLLOVER_FILES) and old_key.exists():
-                loaded = serialization.load_pem_private_key(old_key.getContent(), None)
-                if isinstance(loaded, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)) and \
-                        loaded.public_key() == ca.rollover[2].public_key():
-                    ca.old_key = loaded
+            ca._take_rollover(cert_path, lambda: serialization.load_pem_private_key(
+                old_key.getContent(), None) if old_key.exists() else None)
             return ca
         key = generate_key()
         cert = _self_signed(key, validity_days, clock)
@@ -168,11 +172,24 @@ class LocalCA:
             if cert.public_key() != key.public_key():
                 raise ValueError(f"{cert_path.path} is not the certificate of the token key "
                                  f"{tokens.parse_uri(key_uri)}")
-            return cls(key, cert, clock, key_uri, token_settings)
+            ca = cls(key, cert, clock, key_uri, token_settings)
+            ca._take_rollover(cert_path, lambda: _token_old_key(key_uri, token_settings))
+            return ca
         cert = _self_signed(key, validity_days, clock)
         write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
         log.info("created the embedded CA in {path}", path=cert_path.path)
         return cls(key, cert, clock, key_uri, token_settings)
+
+    def _take_rollover(self, cert_path: FilePath, old_key: Callable[[], Any]) -> None:
+        """The rollover certificates next to `cert_path` and, while all are there, the
+        old root's key from `old_key()` when it is that root's."""
+        self.rollover = [x509.load_pem_x509_certificate(f.getContent())
+                         for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
+        if len(self.rollover) == len(ROLLOVER_FILES):
+            loaded = old_key()
+            if isinstance(loaded, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)) and \
+                    loaded.public_key() == self.rollover[2].public_key():
+                self.old_key = loaded
 
     def reload(self, cert_path: FilePath, key_path: FilePath) -> bool:
         """Take the CA from its files again, in place, so every holder of this object
