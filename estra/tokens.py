@@ -32,7 +32,7 @@ from twisted.internet.defer import Deferred, TimeoutError as DeferredTimeout
 from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
-from estra.errors import EstError
+from estra.errors import TokenUnavailable
 
 __all__ = ["KeyUri", "TokenSettings", "Token", "TokenECKey", "TokenRSAKey", "TokenUnavailable",
            "is_uri", "parse_uri", "open_key", "with_key", "generate_key", "tokens",
@@ -55,15 +55,6 @@ NEXT_LABEL, OLD_LABEL = ".next", "-old"
 #: path attributes estra reads; anything else (slot-id, manufacturer...) is refused, not ignored
 _PATH_ATTRIBUTES = ("token", "object", "id", "type")
 _QUERY_ATTRIBUTES = ("pin-source", "module-path")
-
-
-class TokenUnavailable(EstError):
-    """503: the key's token did not answer (busy, blocked, removed); nothing was signed."""
-
-    status = 503
-
-    def __init__(self, reason: str, retry_after: int = 30) -> None:
-        super().__init__(reason, {"Retry-After": str(int(retry_after))})
 
 
 @frozen
@@ -169,7 +160,7 @@ class Token:
     label: str
     pin: str = field(repr=False)
     settings: TokenSettings
-    reactor: Any
+    reactor: Any = None           # IReactorFromThreads + IReactorTime; None: the global one
     problem: str = ""             # "" while the token answers; why not, otherwise
     _jobs: "queue.Queue[_Call]" = field(init=False)
     _thread: threading.Thread | None = None
@@ -183,6 +174,9 @@ class Token:
         """`work()` on the worker (it may use this token's keys); TokenUnavailable when
         the queue is full or no answer came within the timeout."""
         done: Deferred[T] = Deferred()
+        if self.reactor is None:
+            from twisted.internet import reactor
+            self.reactor = reactor
 
         def settle(ok: bool, value: Any) -> None:
             if not done.called:
@@ -314,13 +308,13 @@ def tokens() -> list[Token]:
     return list(_TOKENS.values())
 
 
-def _token(uri: KeyUri, settings: TokenSettings, reactor: Any) -> Token:
+def _token(uri: KeyUri, settings: TokenSettings) -> Token:
     module = uri.module or settings.module
     found = _TOKENS.get((module, uri.token))
     if found is None or found.settings != settings:   # new [pkcs11] (a reload): keys
         # opened from now on get a worker of their own; keys already open keep theirs
         found = _TOKENS[module, uri.token] = Token(module, uri.token, read_pin(uri, settings),
-                                                   settings, reactor)
+                                                   settings)
     return found
 
 
@@ -417,14 +411,12 @@ def _public_key(token: Token, uri: KeyUri) -> Any:
     raise ValueError(f"{uri}: only EC and RSA keys")
 
 
-def open_key(text: str, settings: TokenSettings, reactor: Any = None) -> Any:
+def open_key(text: str, settings: TokenSettings) -> Any:
     """The token key `text` (a pkcs11: URI) names, its public key read from the token
     (blocking: at start-up and in commands).  ValueError or TokenUnavailable when the
     URI, PIN, token or key is not right."""
     uri = parse_uri(text)
-    if reactor is None:
-        from twisted.internet import reactor
-    token = _token(uri, settings, reactor)
+    token = _token(uri, settings)
 
     def public_key() -> Any:
         token.forget()               # another process may have relabelled keys since
@@ -438,16 +430,13 @@ def open_key(text: str, settings: TokenSettings, reactor: Any = None) -> Any:
     return TokenECKey(token, uri, public)
 
 
-def generate_key(text: str, settings: TokenSettings, kind: str = "ec",
-                 reactor: Any = None) -> Any:
+def generate_key(text: str, settings: TokenSettings, kind: str = "ec") -> Any:
     """Make a key pair on the token as `text` names it (EC P-256 or RSA 2048, sensitive,
     never extractable) and open it; ValueError when one of that name exists."""
     from pkcs11 import Attribute, KeyType
     from pkcs11.util.ec import encode_named_curve_parameters
     uri = parse_uri(text)
-    if reactor is None:
-        from twisted.internet import reactor
-    token = _token(uri, settings, reactor)
+    token = _token(uri, settings)
 
     def make() -> None:
         session = token.session()
@@ -466,7 +455,7 @@ def generate_key(text: str, settings: TokenSettings, kind: str = "ec",
                                         private_template=template,
                                         public_template={Attribute.ID: template[Attribute.ID]})
     token.call_blocking(lambda: token.guarded(make))
-    return open_key(text, settings, reactor)
+    return open_key(text, settings)
 
 
 def openssl_uris(settings: Any) -> list[str]:
@@ -536,7 +525,7 @@ def relabel(text: str, settings: TokenSettings, renames: list[tuple[str, str]]) 
     """On the token of `text`, the key pair labelled `old` becomes `new` (its label and
     CKA_ID), for each (old, new) in turn; a label no object has is skipped."""
     from pkcs11 import Attribute
-    token = _token(parse_uri(text), settings, None)
+    token = _token(parse_uri(text), settings)
 
     def run() -> None:
         session = token.session()

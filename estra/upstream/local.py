@@ -57,6 +57,12 @@ def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
+def _rollover_files(cert_path: FilePath) -> list[x509.Certificate]:
+    """The rollover certificates next to `cert_path` that exist, in ROLLOVER_FILES order."""
+    return [x509.load_pem_x509_certificate(f.getContent())
+            for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
+
+
 def _token_old_key(key_uri: str, token_settings: tokens.TokenSettings) -> Any:
     """The old root's key on the token after a rollover (`<label>-old`), or None."""
     try:
@@ -183,19 +189,26 @@ class LocalCA:
     def _take_rollover(self, cert_path: FilePath, old_key: Callable[[], Any]) -> None:
         """The rollover certificates next to `cert_path` and, while all are there, the
         old root's key from `old_key()` when it is that root's."""
-        self.rollover = [x509.load_pem_x509_certificate(f.getContent())
-                         for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
+        self.rollover = _rollover_files(cert_path)
         if len(self.rollover) == len(ROLLOVER_FILES):
             loaded = old_key()
             if isinstance(loaded, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)) and \
                     loaded.public_key() == self.rollover[2].public_key():
                 self.old_key = loaded
 
+    def _same_files(self, cert_path: FilePath) -> bool:
+        """True when ca.pem and the rollover files are the ones in force."""
+        return (x509.load_pem_x509_certificate(cert_path.getContent()),
+                _rollover_files(cert_path)) == (self.cert, self.rollover)
+
     def reload(self, cert_path: FilePath, key_path: FilePath) -> bool:
         """Take the CA from its files again, in place, so every holder of this object
         signs with it (after a rollover or retire-old); True when it changed."""
         if not cert_path.exists():
             raise FileNotFoundError(f"{cert_path.path} is missing; keeping the running CA")
+        if self.key_uri and self._same_files(cert_path):
+            return False        # a token key is opened again only for new files: that
+            #                     waits on the token, and this runs on the reactor
         fresh = LocalCA.load_or_create(cert_path, key_path, 1, self._clock, self.key_uri,
                                        self.token_settings)
         changed = (fresh.cert, fresh.rollover) != (self.cert, self.rollover)
