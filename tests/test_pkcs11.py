@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,12 +26,17 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from estra import config, tokens
+from estra.errors import TokenUnavailable
 from tests import pki
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
 from twisted.python.filepath import FilePath
+from twisted.trial.unittest import TestCase
 
 from estra.upstream.local import LocalCA
 from tests.conftest import PASSWORD, Server, estra_cli, estra_env, issued, parse_http
 from tests.strongswan import StrongSwan, missing, sw, strongswan_usable  # noqa: F401
+from tests.test_crl import deferred_test
 from tests.test_revoke import fetch_crl, openssl_verify
 from tests.test_rollover import ca_cli, hangup
 from estra import scep_message as sm
@@ -439,3 +445,44 @@ def test_ca_rollover_on_token(start_estra: Callable[..., Server], softhsm: SoftH
     hangup(server)
     assert server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("late")))[0] == 200
     assert not (server.state / "ca.key").exists()
+
+
+# -- the worker: bounded, timed, recovering (no PKCS#11 call needed) --------------------
+
+
+class TokenWorkerTests(TestCase):
+    """One worker thread per token, a queue of one here, half a second to answer."""
+
+    def setUp(self) -> None:
+        self.token = tokens.Token(tokens.SOFTHSM2, "stuck", "", tokens.TokenSettings(
+            timeout=0.5, queue=1))
+        self.gate = threading.Event()
+        self.addCleanup(self.gate.set)
+
+    @deferred_test
+    async def test_stuck_token_is_503_then_recovers(self) -> None:
+        """A call the token does not finish: the next waits in the queue, one more is
+        refused at once (busy, 503 + Retry-After); the first times out as 503 and marks
+        the token down; the token answering again clears it."""
+        started = threading.Event()
+        first = self.token.call(lambda: started.set() or self.gate.wait())
+        self.assertTrue(started.wait(10))
+        queued = self.token.call(lambda: "queued")
+        with self.assertRaises(TokenUnavailable) as busy:
+            self.token.call(lambda: "refused")
+        self.assertEqual((busy.exception.status, busy.exception.headers()["Retry-After"]),
+                         (503, "5"))
+        self.assertIn("busy", busy.exception.reason)
+        for waiting in (first, queued):
+            with self.assertRaises(TokenUnavailable) as late:
+                await waiting
+            self.assertEqual(late.exception.headers()["Retry-After"], "30")
+        self.assertEqual(self.token.problem, "no answer within 0.5 s")
+        self.gate.set()           # the worker goes on: past the abandoned call, then ours
+        for _ in range(200):
+            try:
+                again = await self.token.call(lambda: "again")
+                break
+            except TokenUnavailable:         # the abandoned call still holds the slot
+                await deferLater(reactor, 0.05, lambda: None)
+        self.assertEqual((again, self.token.problem), ("again", ""))
