@@ -26,6 +26,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from estra import config, tokens
+from estra.console.health import HealthMonitor, standard_checks
 from estra.errors import TokenUnavailable
 from tests import pki
 from twisted.internet import reactor
@@ -486,3 +487,18 @@ class TokenWorkerTests(TestCase):
             except TokenUnavailable:         # the abandoned call still holds the slot
                 await deferLater(reactor, 0.05, lambda: None)
         self.assertEqual((again, self.token.problem), ("again", ""))
+
+    @deferred_test
+    async def test_console_shows_a_stuck_token(self) -> None:
+        """The console's health probes list each token; a stuck one is FAILED, saying it
+        does not answer (the monitor's own deadline is not what ends it)."""
+        started = threading.Event()
+        self.token.call(lambda: started.set() or self.gate.wait()).addErrback(lambda _: None)
+        self.assertTrue(started.wait(10))
+        probes = standard_checks(None, dict, {}, time.time, tokens=lambda: [self.token])()
+        name = "PKCS#11 token stuck"
+        monitor = HealthMonitor(lambda: {name: probes[name]}, reactor, deadline=30)
+        await monitor.probe_all()
+        result = monitor.results[name]
+        self.assertFalse(result.ok)
+        self.assertIn("token stuck is not answering", result.status)
