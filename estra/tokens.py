@@ -36,7 +36,9 @@ from estra.errors import TokenUnavailable
 
 __all__ = ["KeyUri", "TokenSettings", "Token", "TokenECKey", "TokenRSAKey", "TokenUnavailable",
            "is_uri", "parse_uri", "open_key", "with_key", "generate_key", "tokens",
-           "token_problems", "SOFTHSM2", "OPENSSL_CONFIG", "PROVIDER_KEY", "provider_files"]
+           "token_problems", "SOFTHSM2", "OPENSSL_CONFIG", "PROVIDER_KEY", "provider_files",
+           "provider_key", "provider_pem", "openssl_config", "openssl_uris", "read_pin",
+           "labelled", "relabel", "is_token_key", "NEXT_LABEL", "OLD_LABEL"]
 
 log = Logger()
 T = TypeVar("T")
