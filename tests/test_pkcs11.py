@@ -47,7 +47,7 @@ from tests.test_scep_security import forged_envelopes
 from tests.test_scep_clients import RA_CN, Scep, ScepClient, cn_of, load_cert
 from tests.test_upstream_cfssl import free_port
 
-PIN = "4711"
+PIN = "estra-pin-4711"
 CA_URI = "pkcs11:token=estra;object=ca"
 TLS_URI = "pkcs11:token=estra;object=tls"
 SCEP_URI = "pkcs11:token=estra;object=scep-ra"
@@ -132,10 +132,12 @@ def softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftHsm:
 
 
 def no_private_key_files(state: Path) -> None:
-    """Nothing in the state directory holds a private key (only the URI wrapper)."""
+    """Nothing in the state directory (the store included) holds a private key (only the
+    URI wrapper) or the PIN."""
     for path in state.rglob("*"):
         if path.is_file():
-            assert b"PRIVATE KEY-----" not in path.read_bytes(), path
+            data = path.read_bytes()
+            assert b"PRIVATE KEY-----" not in data and PIN.encode() not in data, path
 
 
 def start_on_token(start_estra: Callable[..., Server], softhsm: SoftHsm, config: str,
@@ -171,7 +173,6 @@ ocsp_url = "http://127.0.0.1:{crl_port}/ocsp"
     server.add_user("alice")
     assert softhsm.labels() == {"ca", "tls"}
     no_private_key_files(server.state)
-    assert PIN not in server.log.read_text()
     ca = x509.load_pem_x509_certificate(server.ca.read_bytes())
     tls = x509.load_pem_x509_certificate((server.state / "server.pem").read_bytes())
     tls.verify_directly_issued_by(ca)
@@ -206,6 +207,7 @@ ocsp_url = "http://127.0.0.1:{crl_port}/ocsp"
         assert f"{leaf}: {status}" in done.stdout, done.stdout
     assert server.alive()
     assert PIN not in server.stop()
+    no_private_key_files(server.state)        # the store too, after the enrollments
 
 
 def test_scep_ra_key_on_token(start_estra: Callable[..., Server], softhsm: SoftHsm,
