@@ -13,8 +13,10 @@ from typing import Any, Callable, Sequence
 from attrs import evolve, field, frozen
 from twisted.python.filepath import FilePath
 
+from estra import tokens
 from estra.limits import ConnectionLimits
 from estra.throttle import ThrottleSettings
+from estra.tokens import TokenSettings
 
 __all__ = ["ConfigError", "Settings", "ConsoleSettings", "CONSOLE_ROLES", "Profile", "Upstream",
            "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
@@ -132,6 +134,8 @@ class Upstream:
     trust: FilePath | None = None            # anchors for the upstream's TLS cert
     client_cert: FilePath | None = None      # the RA's own certificate and key
     client_key: FilePath | None = None
+    client_key_uri: str = ""                  # client_key as a pkcs11: URI (estra/tokens.py)
+    pkcs11: TokenSettings = TokenSettings()   # [pkcs11], for client_key_uri
     username: str = ""
     password: str = field(default="", repr=False)
     timeout: float = 30.0
@@ -186,6 +190,11 @@ class Settings:
     scep_paths: tuple[str, ...] = SCEP_PATHS
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
+    # a key setting given as a pkcs11: URI (estra/tokens.py) instead of a file; "" a file
+    ca_key_uri: str = ""
+    tls_key_uri: str = ""
+    scep_key_uri: str = ""
+    pkcs11: TokenSettings = TokenSettings()          # [pkcs11]: module, PIN, timeout, queue
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
     crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
     max_connections: int = LIMITS.max_connections    # per listener (per worker)
@@ -376,7 +385,9 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
 
     tls = top.table("tls")
     cert = _path(state, tls.get("cert", str, "server.pem"))
-    key = _path(state, tls.get("key", str, "server.key"))
+    key, tls_key_uri = _key(tls, state, "key", "server.key")
+    if tls_key_uri:                                  # the URI, PEM-wrapped for OpenSSL
+        key = state.child(tokens.PROVIDER_KEY)
     names = tuple(tls.get("server_names", list, ["localhost", "127.0.0.1", "::1"],
                           _server_names))
     trust = _existing_files(tls, state, "client_trust")
@@ -398,6 +409,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     ca = top.table("ca")
     ca_days = ca.get("validity_days", int, 3650, _positive)
     ca_sync = ca.get("sync_seconds", (int, float), 60, _positive)
+    _, ca_key_uri = _key(ca, state, "key", "ca.key", token_only=True)
     ca.done()
 
     admin = top.table("admin")
@@ -416,7 +428,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                                     (f"{p!r} must start with /" for p in v
                                      if not p.startswith("/")), None)))
     scep_cert = _path(state, scep.get("cert", str, "scep-ra.pem"))
-    scep_key = _path(state, scep.get("key", str, "scep-ra.key"))
+    scep_key, scep_key_uri = _key(scep, state, "key", "scep-ra.key")
     scep.done()
 
     crl = top.table("crl")
@@ -435,6 +447,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                           "name it as their CRL distribution point)")
     crl.done()
 
+    pkcs11 = _token_settings(top.table("pkcs11"))
+
     store = top.table("store")
     store_url = store.get("url", str, "", lambda v: None if not v or v.startswith(
         ("sqlite:///", "postgresql://", "postgres://")) else
@@ -447,7 +461,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     store.done()
 
     upstreams_table = top.table("upstreams")
-    upstreams = {name: _upstream(upstreams_table.table(name), name, state)
+    upstreams = {name: _upstream(upstreams_table.table(name), name, state, pkcs11)
                  for name in list(upstreams_table.data)}
     upstreams_table.seen.update(upstreams)
     upstreams.setdefault("local", Upstream("local", "local"))
@@ -501,7 +515,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
-                    ocsp_url=ocsp_url)
+                    ocsp_url=ocsp_url, ca_key_uri=ca_key_uri, tls_key_uri=tls_key_uri,
+                    scep_key_uri=scep_key_uri, pkcs11=pkcs11)
 
 
 def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettings | None:
@@ -613,7 +628,8 @@ def _proxy_url(value: str) -> str | None:
     return None
 
 
-def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
+def _upstream(table: _Table, name: str, base: FilePath,
+              pkcs11: TokenSettings = TokenSettings()) -> Upstream:
     kind = table.get("kind", str, "",
                      lambda v: None if v in KIND_OPTIONS else
                      f"must be one of {', '.join(KIND_OPTIONS)}")
@@ -623,10 +639,16 @@ def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
     def file(key: str) -> FilePath | None:
         return _existing(table, base, key)
 
+    client_key, client_key_uri = (None, _key(table, base, "client_key", "")[1]) \
+        if tokens.is_uri(table.get("client_key", str, "")) else (file("client_key"), "")
+    if client_key_uri and kind == "scep":
+        raise ConfigError(f"{table.where('client_key')}: a pkcs11: URI is for upstreams "
+                          "over HTTPS; the SCEP client key must be a file")
     common = dict(
+        client_key=client_key, client_key_uri=client_key_uri, pkcs11=pkcs11,
         url=table.get("url", str, "", lambda v: None if v.startswith(("https://", "http://"))
                       else "must be an http(s):// URL"),
-        trust=file("trust"), client_cert=file("client_cert"), client_key=file("client_key"),
+        trust=file("trust"), client_cert=file("client_cert"),
         username=table.get("username", str, ""),
         password=_secret(table, base, "password"),
         timeout=float(table.get("timeout", (int, float), 30, _positive)),
@@ -635,7 +657,7 @@ def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
         retry_after=table.get("retry_after", int, 30, _positive),
         proxy=table.get("proxy", str, "", _proxy_url),
         extra_chain=file("extra_chain"))
-    if (common["client_cert"] is None) != (common["client_key"] is None):
+    if (common["client_cert"] is None) != (not (client_key or client_key_uri)):
         raise ConfigError(f"{table.where('client_cert')}: client_cert and client_key "
                           "go together")
     options: dict[str, Any] = {}
@@ -762,6 +784,37 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
                           "channel binding travel in challengePassword; require one")
     table.done()
     return profile
+
+
+def _key(table: _Table, base: FilePath, key: str, default: str,
+         token_only: bool = False) -> tuple[FilePath, str]:
+    """A private key setting: (the file, "") or, for a pkcs11: URI, (the default file,
+    unused, and the URI); `token_only`: a file other than the default is refused."""
+    value = table.get(key, str, default)
+    if not tokens.is_uri(value):
+        if token_only and value != default:
+            raise ConfigError(f"{table.where(key)}: a pkcs11: URI, or unset ({default} in "
+                              "the state directory)")
+        return _path(base, value), ""
+    try:
+        tokens.parse_uri(value)
+    except ValueError as e:
+        raise ConfigError(f"{table.where(key)}: {e}") from None
+    return _path(base, default), value
+
+
+def _token_settings(table: _Table) -> tokens.TokenSettings:
+    """[pkcs11]: the module and PIN of token keys, and how long a token call may take."""
+    default = tokens.TokenSettings()
+    settings = tokens.TokenSettings(
+        module=table.get("module", str, default.module),
+        pin_file=table.get("pin_file", str, ""), pin_env=table.get("pin_env", str, ""),
+        timeout=float(table.get("timeout", (int, float), default.timeout, _positive)),
+        queue=table.get("queue", int, default.queue, _positive))
+    if settings.pin_file and settings.pin_env:
+        raise ConfigError(f"{table.where('pin_file')}: give pin_file or pin_env, not both")
+    table.done()
+    return settings
 
 
 def _existing(table: _Table, base: FilePath, key: str) -> FilePath | None:
