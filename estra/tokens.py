@@ -16,6 +16,8 @@ never from the URI itself, a log or the store.
 
 from __future__ import annotations
 
+import importlib.util
+
 import base64
 import os
 import queue
@@ -311,6 +313,8 @@ def tokens() -> list[Token]:
 
 
 def _token(uri: KeyUri, settings: TokenSettings) -> Token:
+    if importlib.util.find_spec("pkcs11") is None:      # an optional extra
+        raise ValueError(f"{uri}: token keys need python-pkcs11: pip install 'estra[pkcs11]'")
     module = uri.module or settings.module
     found = _TOKENS.get((module, uri.token))
     if found is None or found.settings != settings:   # new [pkcs11] (a reload): keys
