@@ -194,6 +194,7 @@ class Settings:
     header_timeout: float = LIMITS.header_timeout    # request line + headers, seconds
     body_timeout: float = LIMITS.body_timeout        # request body after the headers
     idle_timeout: float = LIMITS.idle_timeout        # silence between requests
+    trusted_proxies: tuple[str, ...] = ()            # balancers that forward TLS facts
     # [auth] failed Basic logins: (address_failures, address_refill_seconds,
     # user_failures, user_refill_seconds, max_pending_checks)
     login_throttle: tuple[int, float, int, float, int] = (
@@ -282,6 +283,19 @@ def _strings(value: list[Any]) -> str | None:
     return None if all(isinstance(v, str) for v in value) else "must be a list of strings"
 
 
+def _networks(value: list[Any]) -> str | None:
+    """None when `value` lists IP addresses or CIDR networks, else the problem."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    for net in value:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            return f"{net!r} is not an IP address or network"
+    return None
+
+
 def _server_names(value: list[Any]) -> str | None:
     return _strings(value) or (None if value else "must name at least one host")
 
@@ -368,6 +382,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                                 _positive)
     body_timeout = server.get("body_timeout", (int, float), LIMITS.body_timeout, _positive)
     idle_timeout = server.get("idle_timeout", (int, float), LIMITS.idle_timeout, _positive)
+    trusted_proxies = tuple(server.get("trusted_proxies", list, [], _networks))
     file_workers = server.get("workers", int, 1, _not_negative)
     workers = file_workers if workers is None else workers      # --workers wins
     if workers == 0:                                 # one per CPU this process may use
@@ -496,7 +511,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     max_connections_per_address=max_per_address,
                     header_timeout=header_timeout, body_timeout=body_timeout,
                     idle_timeout=idle_timeout, login_throttle=throttle, console=console,
-                    workers=workers,
+                    workers=workers, trusted_proxies=trusted_proxies,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
                     state_from_cli=bool(state_dir), origins=origins,
@@ -684,13 +699,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
     patterns = table.get("subject_patterns", dict, {},
                          lambda v: None if all(isinstance(x, str) for x in v.values())
                          else "values must be strings")
-    networks = strings("san_ip_networks")
-    for net in networks:
-        try:
-            ipaddress.ip_network(net, strict=False)
-        except ValueError:
-            raise ConfigError(f"{table.where('san_ip_networks')}: {net!r} is not an "
-                              "IP network") from None
+    networks = tuple(table.get("san_ip_networks", list, [], _networks))
     profile = Profile(
         name=name, csrattrs=attrs, base64_layout=layout,
         require_channel_binding=table.get("require_channel_binding", bool, False),

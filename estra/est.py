@@ -16,6 +16,7 @@ from estra.auth import BASIC, Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (EstError, MethodNotAllowed, NotFound, NotImplementedOperation,
                           Unauthorized)
+from estra.forwarded import NO_BALANCERS, TrustedBalancers, forwarded_tls
 from estra.fullcmc import CMC_RESPONSE, FullCmc
 from estra.metrics import observe_request
 from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
@@ -42,13 +43,19 @@ class IPeerTLS(Interface):
         """The session's tls-unique / tls-exporter values."""
 
 
-def peer_of(request: Request, with_binding: bool) -> Peer:
+def peer_of(request: Request, with_binding: bool,
+            balancers: TrustedBalancers = NO_BALANCERS) -> Peer:
     """Address, client chain, Authorization and (when asked, as it costs a TLS
-    exporter call per request) the channel binding of a request."""
+    exporter call per request) the channel binding of a request: the device's own
+    TLS session's, or what a trusted TLS-terminating balancer forwarded
+    (estra.forwarded; the same headers from anyone else are refused)."""
     transport = request.channel.transport  # type: ignore[attr-defined]
-    chain: list[Any] = []
+    chain: Any = []
     binding = None
-    if ISSLTransport.providedBy(transport):
+    forwarded = forwarded_tls(request, balancers, with_binding)
+    if forwarded is not None:
+        chain, binding = forwarded
+    elif ISSLTransport.providedBy(transport):
         conn = transport.getHandle()  # type: ignore[attr-defined]
         if IPeerTLS.providedBy(conn):              # the seam estra.testing uses
             chain = conn.peer_chain()
@@ -68,10 +75,15 @@ class Operation(Resource):
     isLeaf = True
 
     def __init__(self, ra: RegistrationAuthority, profile: Profile, name: str,
-                 method: bytes, handler: Handler, fullcmc: FullCmc | None = None) -> None:
+                 method: bytes, handler: Handler, fullcmc: FullCmc | None = None,
+                 balancers: TrustedBalancers = NO_BALANCERS) -> None:
         super().__init__()
         self.ra, self.profile, self.name, self.fullcmc = ra, profile, name, fullcmc
-        self.method, self.handler = method, handler
+        self.method, self.handler, self.balancers = method, handler, balancers
+
+    def peer(self, request: Request) -> Peer:
+        """Who sent `request` (`peer_of`, with the binding when the profile needs it)."""
+        return peer_of(request, self.profile.require_channel_binding, self.balancers)
 
     def render(self, request: Request) -> Any:
         return run_async(request, lambda: self._run(request))
@@ -134,8 +146,7 @@ async def _csrattrs(op: Operation, request: Request, profile: Profile,
 async def _request_csr(op: Operation, request: Request, profile: Profile,
                        event: dict[str, Any]) -> tuple[Identity, bytes, Any]:
     """Authenticate first, then read and check the CSR (proof of possession)."""
-    identity = await op.ra.authenticate(
-        peer_of(request, profile.require_channel_binding), profile)
+    identity = await op.ra.authenticate(op.peer(request), profile)
     _note(event, identity)
     ctype = request.getHeader(b"content-type")
     wire.check_content_type(ctype.decode("latin-1") if ctype else None, "application/pkcs10")
@@ -182,8 +193,7 @@ async def _fullcmc(op: Operation, request: Request, profile: Profile,
     """RFC 7030 4.3: a Full PKI Request in, always a Full PKI Response out."""
     if not profile.fullcmc or op.fullcmc is None:
         raise NotImplementedOperation("fullcmc is disabled for this profile")
-    identity = await op.ra.authenticate(
-        peer_of(request, profile.require_channel_binding), profile)
+    identity = await op.ra.authenticate(op.peer(request), profile)
     _note(event, identity)
     ctype = request.getHeader(b"content-type")
     wire.check_content_type(ctype.decode("latin-1") if ctype else None,
@@ -209,14 +219,17 @@ class ProfileResource(Resource):
 
     def __init__(self, ra: RegistrationAuthority, profile: Profile,
                  labels: dict[str, Profile] | None = None,
-                 fullcmc: FullCmc | None = None) -> None:
+                 fullcmc: FullCmc | None = None,
+                 balancers: TrustedBalancers = NO_BALANCERS) -> None:
         super().__init__()
         self.ra, self.profile, self.labels = ra, profile, labels or {}
         self.fullcmc = fullcmc
         # Operations and label trees hold no request state: made once, not per request
-        self._operations = {name: Operation(ra, profile, name, method, handler, fullcmc)
+        self._operations = {name: Operation(ra, profile, name, method, handler, fullcmc,
+                                            balancers)
                             for name, (method, handler) in OPERATIONS.items()}
-        self._label_trees = {name: ProfileResource(ra, labelled, fullcmc=fullcmc)
+        self._label_trees = {name: ProfileResource(ra, labelled, fullcmc=fullcmc,
+                                                   balancers=balancers)
                              for name, labelled in self.labels.items()}
 
     def getChild(self, path: bytes, request: Request) -> Resource:
@@ -233,10 +246,12 @@ class ProfileResource(Resource):
 
 
 def est_root(ra: RegistrationAuthority, profiles: dict[str, Profile],
-             fullcmc: FullCmc | None = None) -> Resource:
-    """The whole URL tree: / -> .well-known -> est -> [label ->] operation."""
+             fullcmc: FullCmc | None = None,
+             balancers: TrustedBalancers = NO_BALANCERS) -> Resource:
+    """The whole URL tree: / -> .well-known -> est -> [label ->] operation;
+    `balancers` may forward their devices' TLS facts (estra.forwarded)."""
     labels = {n: p for n, p in profiles.items() if n != DEFAULT_PROFILE}
-    est = ProfileResource(ra, profiles[DEFAULT_PROFILE], labels, fullcmc)
+    est = ProfileResource(ra, profiles[DEFAULT_PROFILE], labels, fullcmc, balancers)
     well_known = Resource()
     well_known.putChild(b"est", est)
     root = Resource()
