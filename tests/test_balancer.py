@@ -22,11 +22,13 @@ from typing import Callable, Iterator
 
 import pytest
 from attrs import frozen
+from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from OpenSSL import SSL
 
 from tests import pki
-from tests.conftest import ROOT, Server, issued
+from tests.conftest import ROOT, Server, issued, parse_http
+from tests.strongswan import StrongSwan
 from tests.test_channel_binding import Device, bound_csr
 from tests.test_deploy import (DEVICE, HAPROXY_SOURCE, free_port, haproxy_config,
                                running_haproxy, tool)
@@ -40,6 +42,9 @@ trusted_proxies = ["{balancer}"]
 client_trust = ["{boot}"]
 
 [profiles.default]
+allow_basic = false
+
+[profiles.cb]
 allow_basic = false
 require_channel_binding = true
 """
@@ -139,17 +144,17 @@ def test_device_enrolls_and_reenrolls(estra: Server, front: Front, tmp_path: Pat
     key = pki.ec_key()
     device = Device(estra, version, port=front.port, source=DEVICE,
                     identity=identity(tmp_path, "dev1", bootstrap))
-    status, body = device.post("simpleenroll", bound_to(device, "dev1", key), auth=False)
+    status, body = device.post("cb/simpleenroll", bound_to(device, "dev1", key), auth=False)
     device.close()
     assert status == 200, body
     got = pki.write_pair(tmp_path, "dev1-issued", issued(body)[0], key)
     device = Device(estra, version, port=front.port, source=DEVICE, identity=got)
-    status, body = device.post("simplereenroll", bound_to(device, "dev1"), auth=False)
+    status, body = device.post("cb/simplereenroll", bound_to(device, "dev1"), auth=False)
     device.close()
     assert status == 200, body
     log = estra.log.read_text()
-    assert re.search(rf"simpleenroll \[default\] 200 for bootstrap:.* from {DEVICE}:", log), log
-    assert re.search(rf"simplereenroll \[default\] 200 for issued:.* from {DEVICE}:", log), log
+    assert re.search(rf"simpleenroll \[cb\] 200 for bootstrap:.* from {DEVICE}:", log), log
+    assert re.search(rf"simplereenroll \[cb\] 200 for issued:.* from {DEVICE}:", log), log
 
 
 @pytest.mark.parametrize("version", VERSIONS.values(), ids=VERSIONS.keys())
@@ -161,7 +166,7 @@ def test_replayed_binding_refused(estra: Server, front: Front, tmp_path: Path,
     replayed = bound_csr(first.binding())
     first.close()
     device = Device(estra, version, port=front.port, source=DEVICE, identity=who)
-    status, body = device.post("simpleenroll", replayed, auth=False)
+    status, body = device.post("cb/simpleenroll", replayed, auth=False)
     device.close()
     assert status == 403 and b"channel-binding" in body, body
 
@@ -177,7 +182,7 @@ def test_headers_forged_through_the_balancer_are_not_believed(
     forged = {"X-Estra-TLS-Protocol": "TLSv1.2",
               "X-Estra-Client-Cert": base64.b64encode(pki.der(other)).decode(),
               "X-Estra-TLS-Unique": device.binding().decode()}
-    status, body = device.post("simpleenroll", bound_csr(device.binding()), auth=False,
+    status, body = device.post("cb/simpleenroll", bound_csr(device.binding()), auth=False,
                                headers=forged)
     device.close()
     if front.mode == "terminating":
@@ -195,10 +200,34 @@ def test_headers_forged_by_a_direct_client_are_refused(estra: Server, tmp_path: 
                             ekus=[ExtendedKeyUsageOID.CLIENT_AUTH])
     claim = f"PROXY TCP4 {HAPROXY_SOURCE} 127.0.0.1 40000 443\r\n".encode()
     device = Device(estra, SSL.TLS1_2_VERSION, proxy_header=claim)
-    status, body = device.post("simpleenroll", bound_csr(device.binding()), auth=False,
+    status, body = device.post("cb/simpleenroll", bound_csr(device.binding()), auth=False,
                                headers={"X-Estra-TLS-Protocol": "TLSv1.2",
                                         "X-Estra-Client-Cert":
                                             base64.b64encode(pki.der(other)).decode()})
     device.close()
     assert status == 403 and b"forwarded-tls" in body and b"127.0.0.1" in body, body
-    estra.wait_log(r"simpleenroll \[default\] 403 .*forwarded-tls")
+    estra.wait_log(r"simpleenroll \[cb\] 403 .*forwarded-tls")
+
+
+def test_curl_then_strongswan(estra: Server, front: Front, tmp_path: Path,
+                              bootstrap: pki.CA, sw: StrongSwan) -> None:
+    """curl enrolls with the manufacturer certificate, strongSwan's pki --est re-enrolls
+    presenting the certificate curl got, each through haproxy."""
+    boot_cert, boot_key = identity(tmp_path, "dev4", bootstrap)
+    key = pki.ec_key()
+    request = tmp_path / "dev4.b64"
+    request.write_bytes(pki.b64(pki.csr(key, pki.name("dev4"))))
+    status, _, body = parse_http(estra.curl(
+        f"https://localhost:{front.port}/.well-known/est/simpleenroll", "--cert",
+        str(boot_cert), "--key", str(boot_key), "--data-binary", f"@{request}",
+        "-H", "Content-Type: application/pkcs10").stdout)
+    assert status == 200, body
+    cert_file, key_file = pki.write_pair(tmp_path, "dev4-issued", issued(body)[0], key)
+    _, req = sw.request("renew", "CN=dev4")
+    done = sw.est(f"https://localhost:{front.port}", estra, req, "--cert", str(cert_file),
+                  "--key", str(key_file))
+    assert done.returncode == 0, done.stderr.decode()
+    assert x509.load_der_x509_certificate(done.stdout).subject == pki.name("dev4")
+    log = estra.log.read_text()
+    assert re.search(r"simpleenroll \[default\] 200 for bootstrap:.* from 127\.0\.0\.1:", log), log
+    assert re.search(r"simplereenroll \[default\] 200 for issued:.* from 127\.0\.0\.1:", log), log
