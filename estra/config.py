@@ -37,7 +37,7 @@ SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-409
                "ed25519")
 ACCEPT_KINDS = ("basic", "issued", "bootstrap", "ra")     # EST identity kinds (estra/auth.py)
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
-                   "serverkeygen", "fullcmc")
+                   "serverkeygen", "fullcmc", "renewal-info")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
 
 
@@ -97,6 +97,11 @@ class Profile:
     reenroll_allow_changes: bool = False
     reenroll_only_ours: bool = True
     renewal_window_days: int = 0                     # 0: renew any time
+    # renewal-info (estra/renewal.py): the suggested window as fractions of a
+    # certificate's lifetime, its per-certificate shift, and when to ask again
+    renewal_info_window: tuple[float, float] = (0.5, 0.75)
+    renewal_info_jitter: float = 0.1
+    renewal_info_retry_after: int = 21600
     rate_per_identity: tuple[int, int] | None = None  # (count, seconds)
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
@@ -729,6 +734,12 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         reenroll_allow_changes=table.get("reenroll_allow_changes", bool, False),
         reenroll_only_ours=table.get("reenroll_only_ours", bool, True),
         renewal_window_days=table.get("renewal_window_days", int, 0, _not_negative),
+        renewal_info_window=tuple(table.get("renewal_info_window", list, [0.5, 0.75],
+                                            _fractions)),  # type: ignore[arg-type]
+        renewal_info_jitter=float(table.get("renewal_info_jitter", (int, float), 0.1,
+                                            lambda v: None if 0 <= v < 1 else
+                                            "must be a fraction from 0 to below 1")),
+        renewal_info_retry_after=table.get("renewal_info_retry_after", int, 21600, _positive),
         rate_per_identity=_rate(table, "rate_per_identity"),
         rate_per_address=_rate(table, "rate_per_address"),
         approval=table.get("approval", str, "auto",
@@ -808,6 +819,14 @@ def keygen_problem(profile: Profile, spec: str) -> str | None:
 
 _RATE = re.compile(r"^(\d+)/(second|minute|hour|day)$")
 _SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _fractions(value: list[Any]) -> str | None:
+    """None when `value` is [start, end] with 0 <= start < end <= 1."""
+    if len(value) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                               for v in value) and 0 <= value[0] < value[1] <= 1:
+        return None
+    return "must be [start, end], fractions of the lifetime with 0 <= start < end <= 1"
 
 
 def _rate(table: _Table, key: str) -> tuple[int, int] | None:

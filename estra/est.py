@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from typing import Any, Awaitable, Callable
 
@@ -11,11 +12,11 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 from zope.interface import Interface
 
-from estra import keygen, wire
+from estra import keygen, renewal, wire
 from estra.auth import BASIC, Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
-from estra.errors import (EstError, MethodNotAllowed, NotFound, NotImplementedOperation,
-                          Unauthorized)
+from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound,
+                          NotImplementedOperation, Unauthorized)
 from estra.forwarded import NO_BALANCERS, TrustedBalancers, forwarded_tls
 from estra.fullcmc import CMC_RESPONSE, FullCmc
 from estra.metrics import observe_request
@@ -94,7 +95,8 @@ class Operation(Resource):
         event: dict[str, Any] = {"who": "-", "how": "anonymous", "reason": ""}
         status = 200
         try:
-            if request.postpath and request.postpath != [b""]:
+            if request.postpath and request.postpath != [b""] and (
+                    self.name not in TAKES_PATH or len(request.postpath) > 1):
                 raise NotFound(f"unknown EST operation path below {self.name}")
             if request.method != self.method and not (
                     self.method == b"GET" and request.method == b"HEAD"):
@@ -204,6 +206,32 @@ async def _fullcmc(op: Operation, request: Request, profile: Profile,
             {"Content-Type": CMC_RESPONSE, **_B64})
 
 
+async def _renewal_info(op: Operation, request: Request, profile: Profile,
+                        event: dict[str, Any]) -> None:
+    """The suggested renewal window (estra.renewal) of the certificate the certID in the
+    path names, or of the TLS client certificate presented."""
+    if request.postpath and request.postpath[0]:
+        key_id, number = renewal.parse_cert_id(request.postpath[0].decode("ascii", "replace"))
+    else:
+        chain = op.peer(request).chain
+        if not chain:
+            raise BadRequest("name the certificate: renewal-info/<certID> (RFC 9773 4.1), "
+                             "or present it as the TLS client certificate")
+        key_id, number = wire.authority_key_id(chain[0]), chain[0].serial_number
+    serial = wire.serial_hex(number)
+    found = await op.ra.store.issued_under(serial)
+    cert = x509.load_der_x509_certificate(base64.b64decode(found[1])) if found else None
+    if found is None or cert is None or found[0] != profile.name or \
+            wire.authority_key_id(cert) != key_id:
+        raise NotFound("no certificate with this certID was issued under this profile")
+    window = renewal.suggested_window(
+        profile, cert, await op.ra.store.renewal_due(profile.name, serial, found[2]))
+    event["reason"] = f"window of serial {serial}"
+    respond(request, 200, window.json(),
+            {"Content-Type": renewal.RENEWAL_INFO_TYPE,
+             "Retry-After": str(profile.renewal_info_retry_after)})
+
+
 OPERATIONS: dict[str, tuple[bytes, Handler]] = {
     "cacerts": (b"GET", _cacerts),
     "simpleenroll": (b"POST", _enroller(ENROLL)),
@@ -211,7 +239,10 @@ OPERATIONS: dict[str, tuple[bytes, Handler]] = {
     "csrattrs": (b"GET", _csrattrs),
     "serverkeygen": (b"POST", _serverkeygen),
     "fullcmc": (b"POST", _fullcmc),
+    "renewal-info": (b"GET", _renewal_info),
 }
+#: operations that take one more path segment (renewal-info/<certID>)
+TAKES_PATH = frozenset({"renewal-info"})
 
 
 class ProfileResource(Resource):

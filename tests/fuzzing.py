@@ -35,7 +35,7 @@ from twisted.python.filepath import FilePath
 from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
 from zope.interface import provider
 
-from estra import auth, cmc, keygen, wire
+from estra import auth, cmc, keygen, renewal, wire
 from estra import scep_message as sm
 from estra.auth import Htpasswd, Identity, Peer, hash_password
 from estra.errors import EstError
@@ -884,7 +884,8 @@ class Generator:
         w, rng, m = self.world, self.rng, self.m
         label = rng.choice(("", "strict/", "code/", "manual/", "nope/"))
         op = rng.choice(("simpleenroll", "simpleenroll", "simplereenroll", "serverkeygen",
-                         "fullcmc", "fullcmc", "cacerts", "csrattrs", "bogus"))
+                         "fullcmc", "fullcmc", "cacerts", "csrattrs", "bogus",
+                         "renewal-info", "renewal-info/" + self.cert_id()))
         der = w.cmc_wrap(self.csr()) if op == "fullcmc" and rng.random() < .7 else (
             m.bytes_(rng.choice(w.cmcs)) if op == "fullcmc" else self.csr())
         body = der if rng.random() < .2 else wire.encode_base64(der, "wrapped")
@@ -892,6 +893,12 @@ class Generator:
         data = encode_http(rng.choice(("POST", "POST", "GET")),
                            f"/.well-known/est/{label}{op}", headers, body)
         return m.bytes_(data) if rng.random() < .1 else data
+
+    def cert_id(self) -> str:
+        """A renewal-info certID: of a certificate issued here, or mangled."""
+        good = renewal.cert_id(self.world.signer_cert)
+        return good if self.rng.random() < .5 else \
+            self.m.bytes_(good.encode()).decode("latin-1")
 
     def forwarded_http(self) -> bytes:
         """An EST request with the headers a balancer forwards, valid or mangled, sent
