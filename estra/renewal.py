@@ -47,6 +47,10 @@ class Window:
     start: float
     end: float
 
+    def state(self, now: float) -> str:
+        """"overdue" (past the window), "due" (in it) or "later"."""
+        return "overdue" if now >= self.end else "due" if now >= self.start else "later"
+
     def json(self) -> bytes:
         return json.dumps({"suggestedWindow": {"start": _rfc3339(self.start),
                                                "end": _rfc3339(self.end)}}).encode()

@@ -631,6 +631,22 @@ class Store(Service):
                          due=due, reason=reason[:300])
         return len(serials) or 1
 
+    async def current_certificates(self, limit: int) -> list[dict[str, Any]]:
+        """The newest certificate issued to each (profile, subject), soonest to expire
+        first, with how many renewals that subject ever had (`renewals`)."""
+        return await self._rows(
+            "SELECT e.id, e.label, e.subject, e.identity, e.serial, e.at, e.not_after, "
+            "e.certificate, (SELECT COUNT(*) FROM enrollments r WHERE r.label = e.label AND "
+            "r.subject = e.subject AND r.decision = 'issued' AND r.operation IN "
+            "('simplereenroll', 'scep-renewalreq')) AS renewals FROM enrollments e WHERE "
+            "e.decision = 'issued' AND e.certificate IS NOT NULL AND NOT EXISTS (SELECT 1 "
+            "FROM enrollments n WHERE n.label = e.label AND n.subject = e.subject AND "
+            "n.decision = 'issued' AND n.id > e.id) ORDER BY e.not_after LIMIT ?", limit)
+
+    async def renewal_advances(self) -> list[dict[str, Any]]:
+        """Every advance operators made (profile, serial or '', due, at)."""
+        return await self._rows("SELECT label, serial, due, at FROM renewal_advances")
+
     async def renewal_due(self, label: str, serial: str, issued: float) -> float | None:
         """The earliest time an operator wants the certificate `serial` of profile
         `label`, issued at `issued`, renewed by (None: no advance covers it)."""

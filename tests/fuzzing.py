@@ -430,7 +430,7 @@ class World:
                                  threads, self.clock),  # type: ignore[arg-type]
             Roles(FilePath(str(self.tmp / "operators.roles")), {}), self.clock, secure=False,
             session_seconds=10.0**9, throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),
-            devices=lambda: devices, revoke=revoke)
+            devices=lambda: devices, revoke=revoke, profiles=lambda: self.profiles)
 
     def console_session(self) -> None:
         """Open (again: a fuzzed logout closes it) the console session of `console_cookie`."""

@@ -11,9 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from cryptography import x509
-from twisted.internet.defer import ensureDeferred
+from twisted.internet.defer import Deferred, ensureDeferred
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.config import ConfigError, settings_from_string
@@ -24,6 +25,7 @@ from estra.testing import DeviceTLS, MemoryRA
 from estra.wire import serial_hex
 from tests import pki
 from tests.conftest import estra_cli, issued
+from tests.fuzzing import World
 from tests.test_approvals import store_before
 
 CONFIG = """
@@ -217,3 +219,64 @@ class RenewalMigrationTests(SynchronousTestCase):
         self.successResultOf(ensureDeferred(store.advance_renewal("default", [], 50, "r", "b")))
         self.assertIsNotNone(self.successResultOf(ensureDeferred(
             store.renewal_due("default", "0A", 10.0))))
+
+
+class ConsoleRenewalsTests(SynchronousTestCase):
+    """/console/renewals on `tests.fuzzing.World`: devices due, overdue, never renewed;
+    the admin's button pulls a profile's windows forward."""
+
+    def setUp(self) -> None:
+        self.world = World()
+        self.world.console_session()
+
+    def enroll(self, cn: str) -> None:
+        response = self.world.resolve(self.world.est.post(
+            "http://ra.test/.well-known/est/simpleenroll",
+            data=pki.b64(pki.csr(pki.ec_key(), pki.name(cn))),
+            headers={"Content-Type": "application/pkcs10", "Authorization": self.world.basic}),
+            "enroll")
+        self.assertEqual(response.code, 200)
+        self.world.resolve(response.content(), "enroll")
+
+    def sections(self) -> dict[str, str]:
+        response = self.world.resolve(self.world.admin.get(
+            "http://ra.test/console/renewals", headers={"Cookie": self.world.console_cookie}),
+            "renewals")
+        self.assertEqual(response.code, 200)
+        html = self.world.resolve(response.content(), "renewals").decode()
+        return {part.split("</caption>")[0]: part for part in html.split("<caption>")[1:]}
+
+    def post(self, **form: str) -> tuple[int, str]:
+        body = urlencode({"csrf": self.world.csrf, **form}).encode()
+        response = self.world.resolve(self.world.admin.post(
+            "http://ra.test/console/renewals", data=body, headers={
+                "Cookie": self.world.console_cookie,
+                "Content-Type": "application/x-www-form-urlencoded"},
+            allow_redirects=False), "advance")
+        return int(response.code), self.world.resolve(response.content(), "advance").decode()
+
+    def test_lists_and_advance(self) -> None:
+        """Fresh certificates are never renewed and not yet due; after the admin pulls
+        the profile forward they are due; the advance is in the audit log."""
+        self.enroll("rdev1")
+        sections = self.sections()
+        self.assertIn("CN=rdev1", sections["Never renewed"])
+        self.assertNotIn("CN=rdev1", sections["Due (in their window)"])
+        self.assertEqual(self.post(profile="default", hours="0", reason="CA rollover")[0], 303)
+        sections = self.sections()
+        self.assertIn("CN=rdev1", sections["Due (in their window)"])
+        audit = self.world.resolve(Deferred.fromCoroutine(self.world.store.query(
+            "SELECT kind, identity FROM audit WHERE kind = 'renewal-advance'")), "audit")
+        self.assertEqual(audit, [("renewal-advance", "operator:boss")])
+
+    def test_bad_advance_is_400(self) -> None:
+        """No reason, an unknown profile, bad hours or serials: 400 with the reason."""
+        for form, text in (({"profile": "default", "reason": ""}, "say why"),
+                           ({"profile": "nope", "reason": "x"}, "no profile"),
+                           ({"profile": "default", "reason": "x", "hours": "-1"}, "hours"),
+                           ({"profile": "default", "reason": "x", "serials": "zz"},
+                            "hexadecimal")):
+            with self.subTest(form=form):
+                code, html = self.post(**form)
+                self.assertEqual(code, 400)
+                self.assertIn(text, html)
