@@ -29,6 +29,8 @@ from OpenSSL import SSL
 from tests import pki
 from tests.conftest import ROOT, Server, issued, parse_http
 from tests.strongswan import StrongSwan
+from tests.test_bouncycastle import TIMEOUT as BC_TIMEOUT
+from tests.test_bouncycastle import bc_classpath  # noqa: F401 - the fixture
 from tests.test_channel_binding import Device, bound_csr
 from tests.test_deploy import (DEVICE, HAPROXY_SOURCE, free_port, haproxy_config,
                                running_haproxy, tool)
@@ -209,20 +211,27 @@ def test_headers_forged_by_a_direct_client_are_refused(estra: Server, tmp_path: 
     estra.wait_log(r"simpleenroll \[cb\] 403 .*forwarded-tls")
 
 
-def test_curl_then_strongswan(estra: Server, front: Front, tmp_path: Path,
-                              bootstrap: pki.CA, sw: StrongSwan) -> None:
-    """curl enrolls with the manufacturer certificate, strongSwan's pki --est re-enrolls
-    presenting the certificate curl got, each through haproxy."""
-    boot_cert, boot_key = identity(tmp_path, "dev4", bootstrap)
+def curl_enroll(estra: Server, front: Front, directory: Path, bootstrap: pki.CA,
+                cn: str) -> tuple[Path, Path]:
+    """curl enrolls CN=`cn` with a manufacturer certificate through haproxy: the files
+    of the certificate it got and its key."""
+    boot_cert, boot_key = identity(directory, f"{cn}-boot", bootstrap)
     key = pki.ec_key()
-    request = tmp_path / "dev4.b64"
-    request.write_bytes(pki.b64(pki.csr(key, pki.name("dev4"))))
+    request = directory / f"{cn}.b64"
+    request.write_bytes(pki.b64(pki.csr(key, pki.name(cn))))
     status, _, body = parse_http(estra.curl(
         f"https://localhost:{front.port}/.well-known/est/simpleenroll", "--cert",
         str(boot_cert), "--key", str(boot_key), "--data-binary", f"@{request}",
         "-H", "Content-Type: application/pkcs10").stdout)
     assert status == 200, body
-    cert_file, key_file = pki.write_pair(tmp_path, "dev4-issued", issued(body)[0], key)
+    return pki.write_pair(directory, f"{cn}-issued", issued(body)[0], key)
+
+
+def test_curl_then_strongswan(estra: Server, front: Front, tmp_path: Path,
+                              bootstrap: pki.CA, sw: StrongSwan) -> None:
+    """curl enrolls with the manufacturer certificate, strongSwan's pki --est re-enrolls
+    presenting the certificate curl got, each through haproxy."""
+    cert_file, key_file = curl_enroll(estra, front, tmp_path, bootstrap, "dev4")
     _, req = sw.request("renew", "CN=dev4")
     done = sw.est(f"https://localhost:{front.port}", estra, req, "--cert", str(cert_file),
                   "--key", str(key_file))
@@ -231,3 +240,21 @@ def test_curl_then_strongswan(estra: Server, front: Front, tmp_path: Path,
     log = estra.log.read_text()
     assert re.search(r"simpleenroll \[default\] 200 for bootstrap:.* from 127\.0\.0\.1:", log), log
     assert re.search(r"simplereenroll \[default\] 200 for issued:.* from 127\.0\.0\.1:", log), log
+
+
+def test_bouncycastle_reenrolls(estra: Server, front: Front, tmp_path: Path,
+                                bootstrap: pki.CA, bc_classpath: str) -> None:
+    """Bouncy Castle's EST client (tests/bc) re-enrolls through haproxy presenting the
+    certificate curl enrolled with a manufacturer certificate."""
+    cert_file, key_file = curl_enroll(estra, front, tmp_path, bootstrap, "dev6")
+    done = subprocess.run(
+        ["java", "-cp", bc_classpath, "EstraClient", "reenroll", "--server",
+         f"localhost:{front.port}", "--ca", str(estra.ca), "--cert", str(cert_file),
+         "--key", str(key_file), "--out", str(tmp_path / "bc.pem"),
+         "--out-key", str(tmp_path / "bc.key")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=BC_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    renewed = x509.load_pem_x509_certificates((tmp_path / "bc.pem").read_bytes())[0]
+    assert renewed.subject == pki.name("dev6")
+    assert re.search(r"simplereenroll \[default\] 200 for issued:.* from 127\.0\.0\.1:",
+                     estra.log.read_text())
