@@ -258,3 +258,20 @@ def test_bouncycastle_reenrolls(estra: Server, front: Front, tmp_path: Path,
     assert renewed.subject == pki.name("dev6")
     assert re.search(r"simplereenroll \[default\] 200 for issued:.* from 127\.0\.0\.1:",
                      estra.log.read_text())
+
+
+def test_resumed_tls12_session(estra: Server, front: Front, tmp_path: Path,
+                               bootstrap: pki.CA) -> None:
+    """A device resuming its TLS 1.2 session (tls-unique is then the server's Finished)
+    still authenticates with its certificate and binds its CSR."""
+    who = identity(tmp_path, "dev7", bootstrap)
+    first = Device(estra, SSL.TLS1_2_VERSION, port=front.port, source=DEVICE, identity=who)
+    status, body = first.post("cb/simpleenroll", bound_to(first, "dev7"), auth=False)
+    first.close()
+    assert status == 200, body
+    again = Device(estra, SSL.TLS1_2_VERSION, resume=first, port=front.port, source=DEVICE,
+                   identity=who)
+    assert again.resumed()
+    status, body = again.post("cb/simpleenroll", bound_to(again, "dev7"), auth=False)
+    again.close()
+    assert status == 200, body

@@ -135,12 +135,21 @@ class ForwardedTLSTests(SynchronousTestCase):
         self.assertEqual(code, 403, text)
 
     def test_forwarded_exporter_secret_binds(self) -> None:
-        """TLS 1.3: tls-exporter derived from the forwarded exporter secret binds."""
-        cert, secret = self.device("dev7"), b"s" * 48
-        code, text = self.post("cb/simpleenroll",
-                               csr_b64(pki.ec_key(), "dev7", tls13_exporter(secret)),
-                               forwarded(cert, "TLSv1.3", exporter_secret=secret))
-        self.assertEqual(code, 200, text)
+        """TLS 1.3: tls-exporter derived from the forwarded exporter secret binds; the
+        secret is in no log line and not in the store."""
+        cert, secret = self.device("dev7"), bytes(range(100, 148))
+        logged = LogLines().start()
+        try:
+            code, text = self.post("cb/simpleenroll",
+                                   csr_b64(pki.ec_key(), "dev7", tls13_exporter(secret)),
+                                   forwarded(cert, "TLSv1.3", exporter_secret=secret))
+            refused, _ = self.post("cb/simpleenroll", csr_b64(pki.ec_key(), "dev7", b"x"),
+                                   forwarded(cert, "TLSv1.3", exporter_secret=secret))
+        finally:
+            log = logged.stop()
+        self.assertEqual((code, refused), (200, 403), text)
+        self.assertNotIn(secret.hex(), log.lower())
+        self.assertNotIn(secret.hex().encode(), self.ra.stored_bytes().lower())
 
     def test_headers_from_anyone_else_are_refused_and_logged(self) -> None:
         """A device sending the headers itself gets 403 text/plain naming the rule,
