@@ -844,11 +844,14 @@ class Generator:
             ("POST", "users", {"name": "dev", "password": "pw"}),
             ("POST", "users/remove", {"name": "dev"}),
             ("POST", "codes", {"principal": "basic:alice", "hours": "24"}),
+            ("POST", "renewals", {"profile": "default", "serials": "0A 1B", "hours": "0",
+                                  "reason": "rollover"}),
             ("POST", f"codes/{some_id()}/revoke", {}),
             ("GET", "enrollments", {"serial": "", "since": "", "until": "", "subject": ""}),
             ("GET", "audit", {"kind": "", "text": "", "since": "2026-11-30T14:00"}),
             ("GET", f"enrollments/{some_id()}", {}), ("GET", f"enrollments/{some_id()}.pem", {}),
-            ("GET", rng.choice(("", "pending", "codes", "users", "nope", "style.css")), {}),
+            ("GET", rng.choice(("", "pending", "codes", "users", "renewals", "nope",
+                                "style.css")), {}),
             ("POST", "logout", {}),
         ))
         if method == "POST" and path != "login":
