@@ -39,7 +39,7 @@ SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-409
                "ed25519")
 ACCEPT_KINDS = ("basic", "issued", "bootstrap", "ra")     # EST identity kinds (estra/auth.py)
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
-                   "serverkeygen", "fullcmc")
+                   "serverkeygen", "fullcmc", "renewal-info")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
 
 
@@ -99,6 +99,11 @@ class Profile:
     reenroll_allow_changes: bool = False
     reenroll_only_ours: bool = True
     renewal_window_days: int = 0                     # 0: renew any time
+    # renewal-info (estra/renewal.py): the suggested window as fractions of a
+    # certificate's lifetime, its per-certificate shift, and when to ask again
+    renewal_info_window: tuple[float, float] = (0.5, 0.75)
+    renewal_info_jitter: float = 0.1
+    renewal_info_retry_after: int = 21600
     rate_per_identity: tuple[int, int] | None = None  # (count, seconds)
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
@@ -203,6 +208,7 @@ class Settings:
     header_timeout: float = LIMITS.header_timeout    # request line + headers, seconds
     body_timeout: float = LIMITS.body_timeout        # request body after the headers
     idle_timeout: float = LIMITS.idle_timeout        # silence between requests
+    trusted_proxies: tuple[str, ...] = ()            # balancers that forward TLS facts
     # [auth] failed Basic logins: (address_failures, address_refill_seconds,
     # user_failures, user_refill_seconds, max_pending_checks)
     login_throttle: tuple[int, float, int, float, int] = (
@@ -291,6 +297,19 @@ def _strings(value: list[Any]) -> str | None:
     return None if all(isinstance(v, str) for v in value) else "must be a list of strings"
 
 
+def _networks(value: list[Any]) -> str | None:
+    """None when `value` lists IP addresses or CIDR networks, else the problem."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    for net in value:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            return f"{net!r} is not an IP address or network"
+    return None
+
+
 def _server_names(value: list[Any]) -> str | None:
     return _strings(value) or (None if value else "must name at least one host")
 
@@ -377,6 +396,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                                 _positive)
     body_timeout = server.get("body_timeout", (int, float), LIMITS.body_timeout, _positive)
     idle_timeout = server.get("idle_timeout", (int, float), LIMITS.idle_timeout, _positive)
+    trusted_proxies = tuple(server.get("trusted_proxies", list, [], _networks))
     file_workers = server.get("workers", int, 1, _not_negative)
     workers = file_workers if workers is None else workers      # --workers wins
     if workers == 0:                                 # one per CPU this process may use
@@ -510,7 +530,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     max_connections_per_address=max_per_address,
                     header_timeout=header_timeout, body_timeout=body_timeout,
                     idle_timeout=idle_timeout, login_throttle=throttle, console=console,
-                    workers=workers,
+                    workers=workers, trusted_proxies=trusted_proxies,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
                     state_from_cli=bool(state_dir), origins=origins,
@@ -706,13 +726,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
     patterns = table.get("subject_patterns", dict, {},
                          lambda v: None if all(isinstance(x, str) for x in v.values())
                          else "values must be strings")
-    networks = strings("san_ip_networks")
-    for net in networks:
-        try:
-            ipaddress.ip_network(net, strict=False)
-        except ValueError:
-            raise ConfigError(f"{table.where('san_ip_networks')}: {net!r} is not an "
-                              "IP network") from None
+    networks = tuple(table.get("san_ip_networks", list, [], _networks))
     profile = Profile(
         name=name, csrattrs=attrs, base64_layout=layout,
         require_channel_binding=table.get("require_channel_binding", bool, False),
@@ -742,6 +756,12 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         reenroll_allow_changes=table.get("reenroll_allow_changes", bool, False),
         reenroll_only_ours=table.get("reenroll_only_ours", bool, True),
         renewal_window_days=table.get("renewal_window_days", int, 0, _not_negative),
+        renewal_info_window=tuple(table.get("renewal_info_window", list, [0.5, 0.75],
+                                            _fractions)),  # type: ignore[arg-type]
+        renewal_info_jitter=float(table.get("renewal_info_jitter", (int, float), 0.1,
+                                            lambda v: None if 0 <= v < 1 else
+                                            "must be a fraction from 0 to below 1")),
+        renewal_info_retry_after=table.get("renewal_info_retry_after", int, 21600, _positive),
         rate_per_identity=_rate(table, "rate_per_identity"),
         rate_per_address=_rate(table, "rate_per_address"),
         approval=table.get("approval", str, "auto",
@@ -852,6 +872,14 @@ def keygen_problem(profile: Profile, spec: str) -> str | None:
 
 _RATE = re.compile(r"^(\d+)/(second|minute|hour|day)$")
 _SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _fractions(value: list[Any]) -> str | None:
+    """None when `value` is [start, end] with 0 <= start < end <= 1."""
+    if len(value) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                               for v in value) and 0 <= value[0] < value[1] <= 1:
+        return None
+    return "must be [start, end], fractions of the lifetime with 0 <= start < end <= 1"
 
 
 def _rate(table: _Table, key: str) -> tuple[int, int] | None:

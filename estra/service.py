@@ -27,6 +27,7 @@ from estra.casync import CaFollower
 from estra.crls import RevocationLists
 from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
+from estra.forwarded import TrustedBalancers
 from estra.est import est_root
 from estra.logging import remember_twistd, speed_up_text_log
 from estra.listeners import (Listeners, StartupError, bound, connection_limits,
@@ -470,7 +471,8 @@ def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
         {"CA": lambda: ca.cert,
          "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
          "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
-                                     or None)})
+                                     or None)},
+        lambda: holder.current.settings.profiles)
 
 
 def build_generation(shared: Shared, settings: Settings) -> Generation:
@@ -493,7 +495,8 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                                   RevocationLists(settings.crls, clock))
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock,
                                shared.attempts)
-    est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
+    est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock),
+                   TrustedBalancers.parse(settings.trusted_proxies))
     scep, webhooks = None, []
     if shared.scep:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",

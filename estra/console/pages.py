@@ -29,7 +29,8 @@ COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "faile
 #: (name, path, least role that sees it)
 NAV = (("Dashboard", "/console/", "viewer"), ("Pending", "/console/pending", "viewer"),
        ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
-       ("Attempts", "/console/attempts", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
+       ("Attempts", "/console/attempts", "viewer"),
+       ("Renewals", "/console/renewals", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
 CSS = b"""
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4}
@@ -448,6 +449,35 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
                         state(c), revoke(c)) for c in codes]))
     body.append(pager)
     return layout("Enrollment codes", body, operator, csrf, "/console/codes")
+
+
+def renewals_page(operator: Any, csrf: str, lists: Mapping[str, Sequence[dict[str, Any]]],
+                  profiles: Sequence[str], can_advance: bool, error: str = "") -> Tag:
+    """Devices overdue, due and never renewed, and (admin) the form that pulls renewal
+    windows forward."""
+    body: list[Any] = []
+    if error:
+        body.append(tags.p(error, class_="error", role="alert"))
+    if can_advance:
+        body.append(tags.form(
+            csrf_field(csrf),
+            tags.label("Profile ", tags.select(*[tags.option(p, value=p) for p in profiles],
+                                               name="profile")),
+            tags.label("Only these serials (blank: every certificate issued until now) ",
+                       tags.input(name="serials")),
+            tags.label("Renew within (hours) ", tags.input(name="hours", type="number",
+                                                           min="0", max="8760", value="0")),
+            tags.label("Reason ", tags.input(name="reason", required="required")),
+            tags.button("Pull renewal forward", type="submit"), method="post",
+            action="/console/renewals"))
+    headers = ("profile", "subject", "serial", "window", "expires", "renewals")
+    for key, caption in (("overdue", "Overdue (past their window)"),
+                         ("due", "Due (in their window)"), ("never", "Never renewed")):
+        body.append(table(caption, headers, [
+            (r["label"], r["subject"], r["serial"],
+             f"{when(r['window'].start)} to {when(r['window'].end)}", when(r["not_after"]),
+             str(r["renewals"])) for r in lists[key]]))
+    return layout("Renewals", body, operator, csrf, "/console/renewals")
 
 
 def users_page(operator: Any, csrf: str, names: Sequence[str],

@@ -37,9 +37,9 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 from twisted.web.template import Tag
 
-from estra import wire
+from estra import renewal, wire
 from estra.auth import Htpasswd, parse_principal
-from estra.config import ConsoleSettings
+from estra.config import ConsoleSettings, Profile
 from estra.console import pages
 from estra.console.csr import decode_csr
 from estra.console.health import HealthMonitor, standard_checks
@@ -87,12 +87,15 @@ ROUTES = (
     ("GET", ("users",), "_users", "admin"),
     ("POST", ("users",), "_set_user", "admin"),
     ("POST", ("users", "remove"), "_remove_user", "admin"),
+    ("GET", ("renewals",), "_renewals", "viewer"),
+    ("POST", ("renewals",), "_advance_renewals", "admin"),
     ("GET", ("audit",), "_audit_log", "viewer"),
     ("GET", ("attempts",), "_attempts", "viewer"),
     ("POST", ("logout",), "_logout", "viewer"),
 )
 _ID = "[0-9]{1,18}"
 PAGE_SIZE = 50             # rows of any list a page shows
+RENEWAL_ROWS = 1000        # current certificates the renewals page looks at (soonest first)
 MAX_NAME = 128             # longest operator name tried (longer: a failed login, no bcrypt)
 
 
@@ -129,11 +132,13 @@ class Console(Resource):
                  pool: ThreadPool | None = None, revoke: Revoke | None = None,
                  operator_eku: str = "",
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
-                 health: HealthMonitor | None = None) -> None:
+                 health: HealthMonitor | None = None,
+                 profiles: Callable[[], Mapping[str, Profile]] = dict) -> None:
         """`operator_eku`: the extended key usage an operator certificate must carry;
         `device_cas`: the CAs that issue device certificates now (never operators');
         `health`: the background probes the dashboard shows (by default: the CAs,
-        the store and the CRLs, never started: `HealthMonitor.service`)."""
+        the store and the CRLs, never started: `HealthMonitor.service`); `profiles`:
+        the profiles in force (renewal windows)."""
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -151,6 +156,7 @@ class Console(Resource):
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
         self.revoke = revoke                    # estra.revocation.revoke, bound
+        self.profiles = profiles
 
     # -- plumbing ----------------------------------------------------------------
     def render(self, request: Request) -> Any:
@@ -652,6 +658,47 @@ class Console(Resource):
         await self._audit(request, operator, "code-revoked", code=path[1], changed=ok)
         self._redirect(request, "/console/codes")
 
+    async def _renewals(self, request: Request, operator: Operator, csrf: str,
+                        path: list[str], token: str, error: str = "",
+                        status: int = 200) -> None:
+        """Devices overdue, due (estra.renewal windows) and never renewed."""
+        profiles, now = self.profiles(), self.clock()
+        lists: dict[str, list[dict[str, Any]]] = {"overdue": [], "due": [], "never": []}
+        for row in await self.store.current_certificates(RENEWAL_ROWS):
+            profile = profiles.get(str(row["label"]))
+            if profile is None:
+                continue
+            cert = x509.load_der_x509_certificate(base64.b64decode(str(row["certificate"])))
+            row["window"] = renewal.suggested_window(profile, cert, await self.store.renewal_due(
+                profile.name, str(row["serial"]), float(row["at"])))
+            state = row["window"].state(now)
+            if state != "later":
+                lists[state].append(row)
+            if not row["renewals"]:
+                lists["never"].append(row)
+        await self._page(request, status, pages.renewals_page(
+            operator, csrf, {k: v[:PAGE_SIZE] for k, v in lists.items()}, sorted(profiles),
+            allows(operator.role, "admin"), error))
+
+    async def _advance_renewals(self, request: Request, operator: Operator, csrf: str,
+                                path: list[str], token: str) -> None:
+        """Pull a profile's (or some serials') renewal windows forward."""
+        profile, reason = self._arg(request, "profile"), self._arg(request, "reason")
+        hours = self._arg(request, "hours") or "0"
+        serials = [_serial(s) for s in self._arg(request, "serials").replace(",", " ").split()]
+        problem = (f"no profile {profile!r}" if profile not in self.profiles() else
+                   "say why: the audit log keeps the reason" if not reason else
+                   "hours must be a whole number from 0 to 8760"
+                   if whole(hours, 0, 8760) is None else
+                   "serials are hexadecimal" if not all(re.fullmatch("[0-9A-F]{1,40}", s)
+                                                         for s in serials) else "")
+        if problem:
+            await self._renewals(request, operator, csrf, path, token, problem, 400)
+            return
+        await self.store.advance_renewal(profile, serials, self.clock() + int(hours) * 3600,
+                                         reason, operator.principal)
+        self._redirect(request, "/console/renewals")
+
     async def _users(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str | None] | None = None,
                      error: str = "", status: int = 200) -> None:
@@ -735,8 +782,8 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  devices: Callable[[], FilePath] | None = None,
                  revoke: Revoke | None = None,
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
-                 certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {}
-                 ) -> Console:
+                 certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {},
+                 profiles: Callable[[], Mapping[str, Profile]] = dict) -> Console:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
     `certificates` (name -> the one in force) are probed for expiry with the CAs;
     `devices` gives the device htpasswd file in force (the Users page), `revoke` what
@@ -761,7 +808,7 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                    devices=devices, pool=pool, revoke=revoke,
                    operator_eku=settings.operator_eku, device_cas=device_cas,
                    health=HealthMonitor(standard_checks(store, lambda: cas, certificates,
-                                                        clock), reactor))
+                                                        clock), reactor), profiles=profiles)
 
 
 def _decoded(item: dict[str, Any]) -> dict[str, Any]:
