@@ -17,6 +17,7 @@ from estra.limits import ConnectionLimits
 from estra.throttle import ThrottleSettings
 
 __all__ = ["ConfigError", "Settings", "ConsoleSettings", "CONSOLE_ROLES", "Profile", "Upstream",
+           "ChallengeSettings", "CHALLENGE_ROLES",
            "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
 
 DEFAULT_PROFILE = "default"
@@ -157,6 +158,25 @@ class ConsoleSettings:
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
+#: what a challenge client may do (estra/challenges.py): fetch new challenges (the NDES
+#: page, the API), list them, revoke them
+CHALLENGE_ROLES = ("issue", "list", "revoke")
+
+
+@frozen
+class ChallengeSettings:
+    """[challenges]: one-time SCEP challenges for MDMs (estra/challenges.py, ndes.py)."""
+
+    profile: str                                     # the profile the NDES page issues for
+    clients: FilePath                                # htpasswd of challenge clients
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (client, roles)
+    ttl: int = 3600                                  # seconds a challenge lives (NDES: 60 min)
+    outstanding: int = 100                           # open challenges per client (NDES: 5)
+    per_hour: int = 1000                             # challenges a client may fetch an hour
+    page_encoding: str = "utf-16"                    # of the NDES page: utf-16 | utf-8
+
+    def roles_of(self, client: str) -> tuple[str, ...]:
+        return dict(self.roles).get(client, ())
 
 
 @frozen
@@ -187,6 +207,7 @@ class Settings:
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
+    challenges: ChallengeSettings | None = None      # [challenges]; None: not served
     crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
     max_connections: int = LIMITS.max_connections    # per listener (per worker)
     workers: int = 1                                 # processes serving the listeners
@@ -457,6 +478,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                 for name in list(profiles_table.data)}
     profiles_table.seen.update(profiles)
     profiles.setdefault(DEFAULT_PROFILE, Profile(DEFAULT_PROFILE))
+    challenges = _challenges(top.table("challenges"), state, profiles) \
+        if "challenges" in top.data else None
     top.done()
     for name, profile in profiles.items():
         if scep_listen and profile.scep_challenge == "static" and not profile.scep_password:
@@ -499,9 +522,35 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     workers=workers,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
+                    challenges=challenges,
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
                     ocsp_url=ocsp_url)
+
+
+def _challenges(table: _Table, state: FilePath,
+                profiles: dict[str, Profile]) -> ChallengeSettings:
+    """[challenges]: the profile must take one-time codes (scep_challenge = "codes")."""
+    profile = table.get("profile", str, DEFAULT_PROFILE, lambda v: None if v in profiles
+                        else f"no profile {v!r}")
+    if profiles[profile].scep_challenge != "codes":
+        raise ConfigError(f"{table.where('profile')}: profile {profile!r} must have "
+                          'scep_challenge = "codes" to accept the challenges it is issued')
+    roles = table.get("roles", dict, {}, lambda v: next(
+        (f"{k!r}: roles must be a list of {', '.join(CHALLENGE_ROLES)}" for k, r in v.items()
+         if not isinstance(r, list) or any(x not in CHALLENGE_ROLES for x in r)), None))
+    settings = ChallengeSettings(
+        profile=profile,
+        clients=_path(state, table.get("clients", str, "challenge-clients.htpasswd")),
+        roles=tuple((k, tuple(r)) for k, r in sorted(roles.items())),
+        ttl=table.get("ttl", int, 3600, lambda v: None if 60 <= v <= 30 * 86400 else
+                      "must be from 60 to 2592000 seconds"),
+        outstanding=table.get("outstanding", int, 100, _positive),
+        per_hour=table.get("per_hour", int, 1000, _positive),
+        page_encoding=table.get("page_encoding", str, "utf-16", lambda v: None if v in (
+            "utf-16", "utf-8") else 'must be "utf-16" or "utf-8"'))
+    table.done()
+    return settings
 
 
 def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettings | None:

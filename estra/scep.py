@@ -351,7 +351,8 @@ class ScepFrontEnd:
 
         async def check() -> Identity:
             if mode == "codes":
-                owner = await self.ra.store.consume_scep_code(challenge, address)
+                owner = await self.ra.store.consume_scep_code(challenge, address,
+                                                              profile.name)
                 if owner is None:
                     raise Forbidden.because("scep-challenge", "the one-time code is unknown, expired, "
                                     "revoked or already used")

@@ -50,6 +50,8 @@ from estra.console import console_root
 from estra.fullcmc import FullCmc
 from estra.attempts import Attempts, attempts_service
 from estra.console.health import file_certificate
+from estra.challenges import ChallengeIssuer
+from estra.ndes import NdesAdminPage, mount_ndes
 from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
@@ -495,6 +497,12 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock,
                                shared.attempts)
     est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
+    if settings.challenges is not None:
+        issuer = ChallengeIssuer(settings.challenges, Htpasswd(
+            settings.challenges.clients, shared.pool, reactor, clock), throttle, shared.store,
+            settings.realm)
+        mount_ndes(est, NdesAdminPage(issuer, ra, settings.profiles[
+            settings.challenges.profile]))
     scep, webhooks = None, []
     if shared.scep:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",

@@ -897,24 +897,39 @@ class Store(Service):
                                 "ORDER BY id", identity, key_sha256)
 
     # -- one-time codes --------------------------------------------------
-    async def issue_code(self, identity: str, ttl: float) -> tuple[int, str]:
-        """A new one-time code for `identity`: (id, code); only the hash is stored."""
-        code = secrets.token_urlsafe(15)          # 120 random bits
+    async def issue_code(self, identity: str, ttl: float,
+                         make: Callable[[], str] = lambda: secrets.token_urlsafe(15),
+                         **audited: Any) -> tuple[int, str]:
+        """A new one-time code for `identity`: (id, code); only the hash is stored.
+        `make` draws the code (120 random bits by default); `audited` goes into the
+        audit event with the id and TTL."""
+        code = make()
         now = self.clock()
         code_id = await self._write(
             "INSERT INTO codes (code_sha256, identity, created, expires) VALUES (?,?,?,?) "
             "RETURNING id", hash_code(code), identity, now, now + ttl)
-        await self.audit("code-issued", identity, code=code_id, ttl=ttl)
+        await self.audit("code-issued", identity, code=code_id, ttl=ttl, **audited)
         return code_id, code
+
+    async def open_codes(self, identity: str) -> int:
+        """How many codes of `identity` are unused, unrevoked and unexpired."""
+        rows = await self.query("SELECT COUNT(*) FROM codes WHERE identity = ? AND used_at IS "
+                                "NULL AND revoked = 0 AND expires > ?", identity, self.clock())
+        return int(rows[0][0])
 
     async def consume_code(self, code: str, identity: str, used_by: str) -> bool:
         """Use a code issued for the principal `identity` exactly once: True only for
         the one caller that wins it."""
         return await self._consume(code, used_by, lambda owner: owner == identity) is not None
 
-    async def consume_scep_code(self, code: str, used_by: str) -> str | None:
-        """Use a SCEP code (issued for a "code:NAME" principal) exactly once; that principal."""
-        return await self._consume(code, used_by, lambda owner: owner.startswith("code:"))
+    async def consume_scep_code(self, code: str, used_by: str, profile: str) -> str | None:
+        """Use a SCEP code exactly once at `profile`: one issued for a "code:NAME"
+        principal, or a challenge bound to this profile ("scep-challenge:PROFILE:CLIENT",
+        estra/challenges.py); that principal.  A challenge of another profile is left
+        unused."""
+        bound = f"scep-challenge:{profile}:"
+        return await self._consume(code, used_by, lambda owner: owner.startswith(
+            ("code:", bound)))
 
     async def _consume(self, code: str, used_by: str,
                        owned: Callable[[str], bool]) -> str | None:

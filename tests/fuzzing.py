@@ -612,7 +612,7 @@ _FAST_HASH = hash_password("x", rounds=4).encode()
 
 
 def t_auth(world: World, data: bytes) -> None:
-    creds = _guard("_basic", (), lambda: auth._basic(data))
+    creds = _guard("basic_credentials", (), lambda: auth.basic_credentials(data))
     if creds is not None:
         _guard("checkpw", (), lambda: auth._checkpw(creds[1].encode("utf-8"), _FAST_HASH))
 

@@ -402,6 +402,7 @@ def test_static_challenge_guessing_is_throttled(server: Server, sw: StrongSwan) 
     is not valid, then FAILURE "too many failed logins" for the next guess and even for
     the right password from there (the budget is spent, shared with HTTP Basic); a
     Basic login from that address is 429 as well."""
+    server.add_user("alice")     # before the guesses: the budget refills one every 6 s
     ra, _ = ra_certificates(server)
     texts = []
     for n in range(11):
@@ -416,10 +417,9 @@ def test_static_challenge_guessing_is_throttled(server: Server, sw: StrongSwan) 
     right = sm.pkcs_req(request_for(device, "rightful", "sesame"), device, ra)
     refused = right.check(answer(server, right.der, device))
     assert refused.status == sm.Status.FAILURE and "too many" in (refused.fail_info_text or "")
-    device = Device(sw, server)
-    done = device.scep(device.key("real"), "CN=real", "--password", "sesame")
-    assert done.returncode != 0 and b"badRequest" in done.stderr, done.stderr
-    server.add_user("alice")
     status, headers, _ = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("b")),
                                      "--user", "alice:wrong")
     assert status == 429 and int(headers["retry-after"]) >= 1
+    device = Device(sw, server)
+    done = device.scep(device.key("real"), "CN=real", "--password", "sesame")
+    assert done.returncode != 0 and b"badRequest" in done.stderr, done.stderr
