@@ -53,6 +53,7 @@ from twisted.web.server import Request
 from estra import scep_message as sm
 from estra import wire
 from estra.auth import Identity, Peer
+from estra.challenges import binding_fits
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (BadRequest, EstError, Forbidden, Held, NotFound,
                           UpstreamUnavailable)
@@ -351,11 +352,13 @@ class ScepFrontEnd:
 
         async def check() -> Identity:
             if mode == "codes":
-                owner = await self.ra.store.consume_scep_code(challenge, address,
-                                                              profile.name)
+                sans = wire.sans_of(csr)
+                owner = await self.ra.store.consume_scep_code(
+                    challenge, address, profile.name, lambda bound: binding_fits(bound, csr, sans))
                 if owner is None:
-                    raise Forbidden.because("scep-challenge", "the one-time code is unknown, expired, "
-                                    "revoked or already used")
+                    raise Forbidden.because("scep-challenge", "the one-time code is unknown, "
+                                            "expired, revoked, already used, of another "
+                                            "profile or bound to another device")
                 return Identity.from_principal(owner, _peer(address))
             if mode == "static":
                 if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):

@@ -50,6 +50,7 @@ from estra.console import console_root
 from estra.fullcmc import FullCmc
 from estra.attempts import Attempts, attempts_service
 from estra.console.health import file_certificate
+from estra.challenge_api import ChallengeApi, mount_api
 from estra.challenges import ChallengeIssuer
 from estra.ndes import NdesAdminPage, mount_ndes
 from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
@@ -500,9 +501,11 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
     if settings.challenges is not None:
         issuer = ChallengeIssuer(settings.challenges, Htpasswd(
             settings.challenges.clients, shared.pool, reactor, clock), throttle, shared.store,
-            settings.realm)
+            settings.realm, [n for n, p in settings.profiles.items()
+                             if p.scep_challenge == "codes"])
         mount_ndes(est, NdesAdminPage(issuer, ra, settings.profiles[
             settings.challenges.profile]))
+        mount_api(est, ChallengeApi(issuer))
     scep, webhooks = None, []
     if shared.scep:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",

@@ -257,6 +257,10 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX pending_status ON pending (status, id)",
         _attempts_from_refusals,
     ],
+    [   # 15: a one-time code may be bound to the device it is for (estra/challenges.py):
+        # JSON of the expected subject, subjectAltNames, device id; '' binds nothing
+        "ALTER TABLE codes ADD COLUMN bound TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 
 
@@ -899,15 +903,16 @@ class Store(Service):
     # -- one-time codes --------------------------------------------------
     async def issue_code(self, identity: str, ttl: float,
                          make: Callable[[], str] = lambda: secrets.token_urlsafe(15),
-                         **audited: Any) -> tuple[int, str]:
+                         bound: str = "", **audited: Any) -> tuple[int, str]:
         """A new one-time code for `identity`: (id, code); only the hash is stored.
-        `make` draws the code (120 random bits by default); `audited` goes into the
-        audit event with the id and TTL."""
+        `make` draws the code (120 random bits by default); `bound` is what the
+        request using it must show (estra/challenges.py); `audited` goes into the audit
+        event with the id and TTL."""
         code = make()
         now = self.clock()
         code_id = await self._write(
-            "INSERT INTO codes (code_sha256, identity, created, expires) VALUES (?,?,?,?) "
-            "RETURNING id", hash_code(code), identity, now, now + ttl)
+            "INSERT INTO codes (code_sha256, identity, created, expires, bound) VALUES "
+            "(?,?,?,?,?) RETURNING id", hash_code(code), identity, now, now + ttl, bound)
         await self.audit("code-issued", identity, code=code_id, ttl=ttl, **audited)
         return code_id, code
 
@@ -920,26 +925,30 @@ class Store(Service):
     async def consume_code(self, code: str, identity: str, used_by: str) -> bool:
         """Use a code issued for the principal `identity` exactly once: True only for
         the one caller that wins it."""
-        return await self._consume(code, used_by, lambda owner: owner == identity) is not None
+        return await self._consume(code, used_by,
+                                   lambda owner, _: owner == identity) is not None
 
-    async def consume_scep_code(self, code: str, used_by: str, profile: str) -> str | None:
+    async def consume_scep_code(self, code: str, used_by: str, profile: str,
+                                fits: Callable[[str], bool] = lambda bound: not bound
+                                ) -> str | None:
         """Use a SCEP code exactly once at `profile`: one issued for a "code:NAME"
         principal, or a challenge bound to this profile ("scep-challenge:PROFILE:CLIENT",
-        estra/challenges.py); that principal.  A challenge of another profile is left
-        unused."""
-        bound = f"scep-challenge:{profile}:"
-        return await self._consume(code, used_by, lambda owner: owner.startswith(
-            ("code:", bound)))
+        estra/challenges.py) whose binding `fits` the request; that principal.  A
+        challenge of another profile, or that does not fit, is left unused."""
+        mine = f"scep-challenge:{profile}:"
+        return await self._consume(code, used_by, lambda owner, bound: owner.startswith(
+            ("code:", mine)) and fits(bound))
 
     async def _consume(self, code: str, used_by: str,
-                       owned: Callable[[str], bool]) -> str | None:
+                       owned: Callable[[str, str], bool]) -> str | None:
+        """`owned(principal, bound)` says whether this caller may use the code."""
         def run(cursor: Any) -> str | None:
             now = self.clock()
             cursor.execute(self.dialect.sql(
-                "SELECT id, identity FROM codes WHERE code_sha256 = ? AND used_at IS NULL "
-                "AND revoked = 0 AND expires > ?"), (hash_code(code), now))
+                "SELECT id, identity, bound FROM codes WHERE code_sha256 = ? AND used_at IS "
+                "NULL AND revoked = 0 AND expires > ?"), (hash_code(code), now))
             row = cursor.fetchone()
-            if row is None or not owned(str(row[1])):
+            if row is None or not owned(str(row[1]), str(row[2])):
                 return None
             cursor.execute(self.dialect.sql(        # the one caller that wins it
                 "UPDATE codes SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL"),
@@ -948,9 +957,20 @@ class Store(Service):
         result: str | None = await self._transact(run)
         return result
 
-    async def revoke_code(self, code_id: int) -> bool:
-        return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS NULL",
-                                 code_id) == 1
+    async def revoke_code(self, code_id: int, owners: tuple[str, ...] = ()) -> bool:
+        """Revoke an unused code; with `owners`, only one of theirs."""
+        among = f" AND identity IN ({','.join('?' * len(owners))})" if owners else ""
+        return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS "
+                                 f"NULL AND revoked = 0{among}", code_id, *owners) == 1
+
+    async def codes_of(self, owners: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The codes of these principals, newest first (never the codes themselves)."""
+        if not owners:
+            return []
+        return await self._rows(
+            "SELECT id, identity, created, expires, used_at, used_by, revoked, bound FROM "
+            f"codes WHERE identity IN ({','.join('?' * len(owners))}) ORDER BY id DESC "
+            "LIMIT 1000", *owners)
 
     async def codes(self) -> list[dict[str, Any]]:
         return await self._rows("SELECT id, identity, created, expires, used_at, used_by, "

@@ -49,16 +49,22 @@ def clients_file() -> bytes:
                    for name in (CLIENT, "monitor")).encode()
 
 
-@pytest.fixture
-def memory(tmp_path: Path) -> MemoryScep:
+def memory_ra(tmp_path: Path, config: str = CONFIG) -> MemoryScep:
+    """The in-memory RA of `config` with an RSA SCEP RA key and the challenge clients
+    jamf and monitor."""
     ca = pki.CA("estra local CA")
     key = rsa.generate_private_key(65537, 2048)
     cert = LocalCA(ca.key, ca.cert, time.time).issue(
         pki.name("estra SCEP RA"), key.public_key(), [], [], 825)
-    return MemoryScep(CONFIG, tmp_path / "memory", {
+    return MemoryScep(config, tmp_path / "memory", {
         "state/ca.pem": ca.cert.public_bytes(pki.PEM), "state/ca.key": pki.key_pem(ca.key),
         "state/scep-ra.pem": cert.public_bytes(pki.PEM), "state/scep-ra.key": pki.key_pem(key),
         "state/challenge-clients.htpasswd": clients_file()})
+
+
+@pytest.fixture
+def memory(tmp_path: Path) -> MemoryScep:
+    return memory_ra(tmp_path)
 
 
 def fetch_page(ra: MemoryRA, path: str = PAGE, user: tuple[str, str] | None = (
