@@ -206,6 +206,8 @@ class Settings:
     scep_paths: tuple[str, ...] = SCEP_PATHS
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
+    # the RA certificate and key before an RA key rollover (estra/scep.py): () or both
+    scep_previous: tuple[FilePath, ...] = ()
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
     challenges: ChallengeSettings | None = None      # [challenges]; None: not served
     crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
@@ -438,6 +440,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                                      if not p.startswith("/")), None)))
     scep_cert = _path(state, scep.get("cert", str, "scep-ra.pem"))
     scep_key = _path(state, scep.get("key", str, "scep-ra.key"))
+    previous = [_path(state, v) for v in (scep.get("previous_cert", str, ""),
+                                          scep.get("previous_key", str, "")) if v]
+    if len(previous) == 1:
+        raise ConfigError(f"{scep.where('previous_cert')}: previous_cert and previous_key "
+                          "go together (the RA certificate and key before a rollover)")
     scep.done()
 
     crl = top.table("crl")
@@ -521,7 +528,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     idle_timeout=idle_timeout, login_throttle=throttle, console=console,
                     workers=workers,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
-                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
+                    scep_cert=scep_cert, scep_key=scep_key, scep_previous=tuple(previous),
+                    ra_trust=ra_trust, crls=crls,
                     challenges=challenges,
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,

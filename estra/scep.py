@@ -10,7 +10,8 @@ one-time code from the store for the CSR's CN, or an operator's webhook)
 under the failed-login budgets of estra.throttle, shared with HTTP Basic: a
 wrong challenge spends one, and once an address has spent them its requests
 get FAILURE before any check; a RenewalReq is authenticated by its signer, a
-certificate this RA issued.
+certificate this RA issued, and so is a PKCSReq signed by one (certmonger's
+resubmit and rekey): a renewal, its challenge neither needed nor spent.
 Then the request runs through `RegistrationAuthority.enroll` like any EST
 request: policy, records, manual approval (PENDING, polled with CertPoll
 under the transactionID kept in the store) and the profile's CA.
@@ -52,7 +53,7 @@ from twisted.web.server import Request
 
 from estra import scep_message as sm
 from estra import wire
-from estra.auth import Identity, Peer
+from estra.auth import ISSUED, Identity, Peer
 from estra.challenges import binding_fits
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (BadRequest, EstError, Forbidden, Held, NotFound,
@@ -86,8 +87,12 @@ class ScepFrontEnd:
     """Answers SCEP operations for the RA; `signer` is the RA's SCEP certificate and key."""
 
     def __init__(self, ra: RegistrationAuthority, signer: sm.Signer,
-                 webhooks: dict[str, UpstreamHTTP]) -> None:
+                 webhooks: dict[str, UpstreamHTTP], previous: Sequence[sm.Signer] = ()
+                 ) -> None:
         self.ra, self.signer, self.webhooks = ra, signer, webhooks
+        #: RA keys rolled over ([scep] previous_cert/key): a message sealed for one of
+        #: them is opened with it and answered signed by it (`_recipient`)
+        self.signers = (signer, *previous)
         #: SHA-256 of each message being answered -> copies waiting for that answer
         self._answering: dict[str, list[Deferred[bytes | None]]] = {}
 
@@ -203,11 +208,17 @@ class ScepFrontEnd:
                                               f"{_FAILED}:{int(fail)}:{text}")
         return self._reply(message, sm.Status.FAILURE, fail=fail, text=text)
 
+    def _recipient(self, message: sm.PkiMessage) -> sm.Signer:
+        """The RA key the message was sealed for: the current one, or a previous one its
+        RecipientInfo names (a device that fetched GetCACert before an RA key rollover)."""
+        return sm.recipient_named(message.enveloped, self.signers) \
+            if len(self.signers) > 1 else self.signer
+
     def _reply(self, message: sm.PkiMessage, status: sm.Status, *,
                certs: Sequence[x509.Certificate] = (), fail: sm.FailInfo | None = None,
                text: str | None = None) -> bytes:
-        return sm.cert_rep(message, self.signer, status, certs=certs, fail_info=fail,
-                           fail_info_text=text, cipher=_cipher_of(message))
+        return sm.cert_rep(message, self._recipient(message), status, certs=certs,
+                           fail_info=fail, fail_info_text=text, cipher=_cipher_of(message))
 
     async def _again(self, seen: dict[str, Any], message: sm.PkiMessage, digest: str,
                      profile: Profile, address: str
@@ -245,16 +256,18 @@ class ScepFrontEnd:
         seen = (_nonce(message), digest)
         owner = sm.key_sha256(message.signer.public_key())
         if kind in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
-            csr = message.open(self.signer, wire.load_csr)
+            csr = message.open(self._recipient(message), wire.load_csr)
             note["who"] = f"subject {csr.subject.rfc4514_string()}"
             renewal = kind == sm.MessageType.RenewalReq
-            operation = SCEP_RENEW if renewal else SCEP_ENROLL
-            tx = await self._resent(message, csr, profile, owner, operation)
+            tx = await self._resent(message, csr, profile, owner, (SCEP_RENEW,) if renewal
+                                    else (SCEP_ENROLL, SCEP_RENEW))
             if tx is not None:             # the same request again: answer it like a CertPoll
                 await store.scep_remember(*seen, SCEP_BEGUN)
                 return await self._poll(tx, message, profile, address, csr)
-            identity = await (self._renewer(message, profile, address) if renewal else
-                              self._challenged(message, csr, profile, address))
+            renewer = await (self._renewer(message, profile, address) if renewal else
+                             self._signed_by_issued(message, profile, address))
+            operation = SCEP_RENEW if renewer is not None else SCEP_ENROLL
+            identity = renewer or await self._challenged(message, csr, profile, address)
             note["who"] = identity.principal
             await store.scep_begin(
                 profile.name, message.transaction_id, owner, identity.principal, identity.kind,
@@ -262,23 +275,24 @@ class ScepFrontEnd:
             return await self._enroll(operation, identity, csr, profile,
                                       message.transaction_id, owner)
         if kind == sm.MessageType.CertPoll:
-            message.open(self.signer, sm.issuer_and_subject)     # must decrypt and parse
+            message.open(self._recipient(message), sm.issuer_and_subject)  # must decrypt, parse
             tx = await self._transaction(message, profile, owner)
             await store.scep_remember(*seen, SCEP_BEGUN)
             return await self._poll(tx, message, profile, address)
-        _, number = message.open(self.signer, sm.issuer_and_serial)
+        _, number = message.open(self._recipient(message), sm.issuer_and_serial)
         serial = wire.serial_hex(number)
         cert = await self._certificate(serial, owner)
         await store.scep_remember(*seen, f"{_SENT}:{serial}")
         return sm.Status.SUCCESS, [cert]
 
     async def _resent(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
-                      profile: Profile, owner: str, operation: str) -> dict[str, Any] | None:
+                      profile: Profile, owner: str, operations: tuple[str, ...]
+                      ) -> dict[str, Any] | None:
         """The signer's stored transaction when this PKCSReq/RenewalReq is the same
         request again under a new senderNonce (RFC 8894: a resend gets the same answer,
         the issued certificate included: it is not issued twice)."""
         tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id, owner)
-        if tx is None or tx["csr"] != _stored(csr) or tx["operation"] != operation:
+        if tx is None or tx["csr"] != _stored(csr) or tx["operation"] not in operations:
             return None
         return tx
 
@@ -333,6 +347,20 @@ class ScepFrontEnd:
         except EstError as e:
             raise sm.ScepError(f"renewal signer not accepted: {e.reason}",
                                sm.FailInfo.badRequest) from e
+
+    async def _signed_by_issued(self, message: sm.PkiMessage, profile: Profile,
+                                address: str) -> Identity | None:
+        """PKCSReq signed with a certificate this RA's CA issued, which this profile
+        accepts (as certmonger resubmits and rekeys): a renewal under the profile's
+        renewal rules, its challengePassword not needed (nor spent).  Any other signer
+        (self-signed, a manufacturer's, revoked): None, the challenge decides."""
+        if message.signer.issuer == message.signer.subject:
+            return None
+        try:
+            identity = await self._renewer(message, profile, address)
+        except sm.ScepError:
+            return None
+        return identity if identity.kind == ISSUED else None
 
     async def _challenged(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
                           profile: Profile, address: str) -> Identity:

@@ -513,7 +513,8 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                                                     if p.scep_webhook_trust else None),
                                     timeout=p.scep_webhook_timeout, retries=0)
                  for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
-        front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks)
+        front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks,
+                             previous_scep_signers(settings))
         scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if IClosable.providedBy(c)] + webhooks,
@@ -651,6 +652,15 @@ def scep_signer(settings: Settings, ca: LocalCA) -> Signer:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption()))
         write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    return _load_signer(cert_path, key_path)
+
+
+def previous_scep_signers(settings: Settings) -> list[Signer]:
+    """The RA certificate and key before a rollover ([scep] previous_cert/key), if set."""
+    return [_load_signer(*settings.scep_previous)] if settings.scep_previous else []
+
+
+def _load_signer(cert_path: FilePath, key_path: FilePath) -> Signer:
     loaded = serialization.load_pem_private_key(key_path.getContent(), None)
     if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError(f"{key_path.path}: the SCEP RA key must be RSA (clients encrypt to it)")

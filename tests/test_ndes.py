@@ -22,7 +22,8 @@ from estra.upstream.local import LocalCA
 from tests import pki
 from tests.conftest import SCEP_CONFIG, Server
 from tests.test_scep import MemoryScep, ra_certificates, request_for, self_signed
-from tests.test_scep_clients import Scep, ScepClient, run
+from tests.test_scep_clients import (Certmonger, Scep, ScepClient, certmonger,  # noqa: F401
+                                     cn_of, load_cert, same_key)
 from tests.strongswan import StrongSwan
 
 CLIENT, PASSWORD = "jamf", "connector-secret"
@@ -221,3 +222,25 @@ def test_strongswan_with_page_challenge(mdm: Scep, sw: StrongSwan) -> None:
     assert done.returncode == 0, done.stderr.decode()
     assert x509.load_der_x509_certificate(done.stdout).subject.rfc4514_string() == \
         "CN=mdm-router"
+
+
+def test_certmonger_with_page_challenge_then_rekeys(mdm: Scep, certmonger: Certmonger,  # noqa: F811
+                                                    tmp_path: Path) -> None:
+    """certmonger's daemon enrolls with a page challenge; its rekey, a PKCSReq signed
+    with the certificate it holds and carrying the spent challenge again, renews."""
+    certmonger.add_scep_ca("estra", mdm.base + "/scep/codes")
+    cert, key = tmp_path / "cm.pem", tmp_path / "cm.key"
+    done = certmonger.getcert("request", "-c", "estra", "-I", "mdm-cm", "-f", str(cert),
+                              "-k", str(key), "-L", curl_challenge(mdm.server),
+                              "-N", "CN=mdm-cm", "-w", "-v")
+    assert done.returncode == 0, done.stdout + done.stderr + certmonger.log()
+    first = load_cert(cert)
+    mdm.verify(cert)
+    done = certmonger.getcert("rekey", "-i", "mdm-cm", "-w", "-v")
+    assert done.returncode == 0, done.stdout + done.stderr + certmonger.log()
+    second = load_cert(cert)
+    mdm.verify(cert)
+    assert cn_of(second) == "mdm-cm" and same_key(second, key)
+    assert second.serial_number != first.serial_number
+    assert [r["operation"] for r in mdm.enrollments("mdm-cm") if r["decision"] == "issued"] \
+        == ["scep-renewalreq", "scep-pkcsreq"]
