@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any
 
 from twisted.web.resource import Resource
@@ -30,6 +31,7 @@ from estra.http import (NotFoundResource, answer_error, log_request, read_body, 
 __all__ = ["ChallengeApi", "API_PATH", "mount_api"]
 
 API_PATH = (b"api", b"v1", b"challenges")
+_ID = re.compile(r"[0-9]{1,18}")           # ASCII digits: "²".isdigit() but int() refuses it
 _FIELDS = frozenset({"profile", "ttl", "subject", "sans", "device_id"})
 _JSON = {"Content-Type": "application/json", "Cache-Control": "no-store"}
 
@@ -61,7 +63,7 @@ class ChallengeApi(Resource):
         rest = [p.decode("utf-8", "replace") for p in request.postpath or [] if p]
         who, status, reason = "-", 200, ""
         try:
-            if len(rest) > 1 or rest and not rest[0].isdigit() or len(rest[0] if rest else "") > 18:
+            if len(rest) > 1 or rest and not _ID.fullmatch(rest[0]):
                 raise NotFound("no such challenge; try /api/v1/challenges")
             if rest and method != "DELETE" or not rest and method == "DELETE":
                 raise MethodNotAllowed(f"{method} is not allowed here",

@@ -110,12 +110,14 @@ def test_bad_requests_are_400(api: MemoryScep, body: Any, why: bytes) -> None:
 
 def test_paths_and_methods(api: MemoryScep) -> None:
     """Unknown paths below /api are 404 text/plain; a method the path does not take 405."""
-    for path in ("/api", "/api/v2/challenges", f"{API}/abc", f"{API}/1/x", "/api/v1/other"):
+    for path in ("/api", "/api/v2/challenges", f"{API}/abc", f"{API}/1/x", "/api/v1/other",
+                 f"{API}/%C2%B2", f"{API}/{'9' * 30}"):
         status, headers, _ = call(api, "GET", path)
         assert status in (404, 405) and headers["content-type"].startswith("text/plain"), path
     assert call(api, "PUT")[0] == 405
     assert call(api, "DELETE")[0] == 405
     assert call(api, "POST", f"{API}/1")[0] == 405
+    assert call(api, "DELETE", f"{API}/%C2%B2")[0] == 404    # a Unicode digit: not an id
 
 
 def test_bound_challenge(api: MemoryScep) -> None:
