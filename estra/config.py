@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import ipaddress
 import os
 import re
@@ -115,6 +117,12 @@ class Profile:
     scep_webhook: str = ""
     scep_webhook_trust: FilePath | None = None
     scep_webhook_timeout: int = 10
+    # step-ca's webhook shapes (estra/stepca_hooks.py): the challenge webhook's format,
+    # the HMAC secret (base64) and webhook ID they are sent with, a NOTIFYING URL
+    scep_webhook_format: str = "estra"               # estra | step-ca
+    scep_webhook_secret: str = field(default="", repr=False)
+    scep_webhook_id: str = ""                        # empty: the profile's name
+    scep_notify: str = ""
 
     def accepts_issued_from(self, realm: str) -> bool:
         """Whether a certificate issued under the profile `realm` names (before any
@@ -801,7 +809,26 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
                                lambda v: None if not v or v.startswith(("https://", "http://"))
                                else "must be an http(s):// URL"),
         scep_webhook_trust=_existing(table, base, "scep_webhook_trust"),
-        scep_webhook_timeout=table.get("scep_webhook_timeout", int, 10, _positive))
+        scep_webhook_timeout=table.get("scep_webhook_timeout", int, 10, _positive),
+        scep_webhook_format=table.get("scep_webhook_format", str, "estra",
+                                      lambda v: None if v in ("estra", "step-ca") else
+                                      'must be "estra" or "step-ca"'),
+        scep_webhook_secret=_secret(table, base, "scep_webhook_secret"),
+        scep_webhook_id=table.get("scep_webhook_id", str, ""),
+        scep_notify=table.get("scep_notify", str, "",
+                              lambda v: None if not v or v.startswith(("https://", "http://"))
+                              else "must be an http(s):// URL"))
+    step_ca = profile.scep_notify or (profile.scep_challenge == "webhook" and
+                                      profile.scep_webhook_format == "step-ca")
+    if step_ca:
+        try:
+            secret = base64.b64decode(profile.scep_webhook_secret, validate=True)
+        except ValueError:
+            secret = b""
+        if not secret:
+            raise ConfigError(f"{table.where('scep_webhook_secret')}: step-ca webhooks (and "
+                              "scep_notify) sign with a base64 secret; set it (or "
+                              "scep_webhook_secret_file)")
     for attr in (*profile.subject_required, *profile.subject_allowed,
                  *(a for a, _ in profile.subject_patterns)):
         if attr not in SUBJECT_ATTRIBUTES and not _OID.match(attr):

@@ -52,6 +52,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra import scep_message as sm
+from estra import stepca_hooks as stepca
 from estra import wire
 from estra.auth import ISSUED, Identity, Peer
 from estra.challenges import binding_fits
@@ -175,6 +176,8 @@ class ScepFrontEnd:
             cause = e.__cause__
             self._refused(message, profile, address, note, cause if isinstance(
                 cause, EstError) else BadRequest(str(e)), f"FAILURE {e.fail_info.name}")
+            if new:
+                self._failed(profile, message, e.fail_info, str(e))
             return await self._failure(message, new and digest, e.fail_info, str(e))
         except Held as e:
             log.info("SCEP {tid} pending: {reason}", tid=message.transaction_id,
@@ -189,8 +192,17 @@ class ScepFrontEnd:
             log.info("SCEP {tid} refused: {reason}", tid=message.transaction_id,
                      reason=e.reason)
             self._refused(message, profile, address, note, e, "FAILURE")
-            return await self._failure(message, new and digest,
-                                       _FAIL.get(e.status, sm.FailInfo.badRequest), e.reason)
+            fail = _FAIL.get(e.status, sm.FailInfo.badRequest)
+            if new:
+                self._failed(profile, message, fail, e.reason)
+            return await self._failure(message, new and digest, fail, e.reason)
+
+    def _failed(self, profile: Profile, message: sm.PkiMessage, fail: sm.FailInfo,
+                text: str) -> None:
+        """A request's FAILURE, notified (`_notify`) once: when its message is new."""
+        if message.message_type in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
+            self._notify(profile, message.transaction_id, None, fail_info=int(fail),
+                         fail_text=text)
 
     def _refused(self, message: sm.PkiMessage, profile: Profile, address: str,
                  note: dict[str, str], error: EstError, answer: str) -> None:
@@ -336,7 +348,31 @@ class ScepFrontEnd:
         certs = list(await self.ra.enroll(
             operation, identity, csr, scep_profile,
             on_issued=self.ra.store.scep_issued(profile.name, transaction_id, owner)))
+        self._notify(profile, transaction_id, csr, certificate=certs[0])
         return sm.Status.SUCCESS, certs
+
+    def _notify(self, profile: Profile, transaction_id: str,
+                csr: x509.CertificateSigningRequest | None, **outcome: Any) -> None:
+        """step-ca's NOTIFYING webhook (`scep_notify`): the certificate issued, or the
+        failInfo a request got; sent in the background (the device's answer does not
+        wait for it), retried while unsent, a failure only logged."""
+        if not profile.scep_notify:
+            return
+        http = self.webhooks[profile.name]
+        body = stepca.request_body(self.ra.store.clock(), profile.name, transaction_id, csr,
+                                   **outcome)
+
+        async def send() -> None:
+            try:
+                reply = await http.request("POST", profile.scep_notify, data=body, headers=(
+                    stepca.signed(body, profile.scep_webhook_secret, _hook_id(profile))))
+                if reply.status >= 300:
+                    log.warn("SCEP {tid}: the notification webhook answered {status}",
+                             tid=transaction_id, status=reply.status)
+            except EstError as e:
+                log.warn("SCEP {tid}: notification not delivered: {reason}",
+                         tid=transaction_id, reason=e.reason)
+        Deferred.fromCoroutine(send())
 
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
                        address: str) -> Identity:
@@ -404,17 +440,28 @@ class ScepFrontEnd:
     async def _webhook(self, profile: Profile, challenge: str, message: sm.PkiMessage,
                        csr: x509.CertificateSigningRequest, address: str) -> str:
         """POST the request to the operator's service; it answers {"allow": bool} and
-        may name the device ({"identity": "..."}); returns that name ("" if none)."""
+        may name the device ({"identity": "..."}); returns that name ("" if none).
+        In step-ca's shape (`scep_webhook_format = "step-ca"`): its SCEPCHALLENGE call."""
         http = self.webhooks[profile.name]
+        if profile.scep_webhook_format == "step-ca":
+            body = stepca.request_body(self.ra.store.clock(), profile.name, message.transaction_id,
+                                       csr, challenge=challenge)
+            reply = await http.request("POST", profile.scep_webhook, data=body, headers=(
+                stepca.signed(body, profile.scep_webhook_secret, _hook_id(profile))))
+            _unavailable(reply.status, http)
+            answer = stepca.verdict(reply.status, reply.body)
+            if answer is None:
+                raise Forbidden.because("scep-challenge", f"the challenge service answered "
+                                        f"{reply.status} without a verdict")
+            if not answer[0]:
+                raise Forbidden.because("scep-challenge", "the challengePassword is not valid "
+                                        "(webhook)")
+            return ""
         reply = await http.request("POST", profile.scep_webhook, json={
             "challenge": challenge, "transaction_id": message.transaction_id,
             "subject": csr.subject.rfc4514_string(), "profile": profile.name,
             "sans": [str(n.value) for n in wire.sans_of(csr)], "peer": address})
-        if reply.status >= 500 or reply.status == 429:
-            # The service's trouble, not the device's guess: PENDING ("try later"), and
-            # the failed-login budget gets its token back (LoginThrottle.attempt).
-            raise UpstreamUnavailable.because("scep-challenge", f"the challenge service answered "
-                                      f"{reply.status}", http.retry_after)
+        _unavailable(reply.status, http)
         try:
             verdict = json.loads(reply.body) if reply.status == 200 else {}
         except ValueError:
@@ -428,6 +475,18 @@ class ScepFrontEnd:
                             else "scep-challenge: the challengePassword is not valid (webhook)")
         name = verdict.get("identity", "")
         return name if isinstance(name, str) else ""
+
+
+def _unavailable(status: int, http: UpstreamHTTP) -> None:
+    """A webhook's 5xx or 429 is the service's trouble, not the device's guess: PENDING
+    ("try later"), and the failed-login budget gets its token back (LoginThrottle)."""
+    if status >= 500 or status == 429:
+        raise UpstreamUnavailable.because("scep-challenge", f"the challenge service "
+                                          f"answered {status}", http.retry_after)
+
+
+def _hook_id(profile: Profile) -> str:
+    return profile.scep_webhook_id or profile.name
 
 
 #: `scep_nonces.outcome` kinds besides SCEP_BEGUN: "fail:FAILINFO:TEXT", "cert:SERIAL"

@@ -511,8 +511,11 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
                                     ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
                                                     if p.scep_webhook_trust else None),
-                                    timeout=p.scep_webhook_timeout, retries=0)
-                 for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
+                                    timeout=p.scep_webhook_timeout,
+                                    retries=2 if p.scep_webhook_format == "step-ca" or
+                                    p.scep_notify else 0)
+                 for name, p in settings.profiles.items()
+                 if p.scep_challenge == "webhook" or p.scep_notify}
         front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks,
                              previous_scep_signers(settings))
         scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
