@@ -22,6 +22,8 @@ scep-none
 scep-challenge a one-time challenge a challenge client      the profile
                (MDM) fetched for this profile; the name
                is the client's
+scep-intune    Intune's validation of the request          the profile
+               (estra/intune.py)
 =============  ==========================================  ==========================
 
 `Identity.principal` ("kind:realm:name") is what codes, rate limits, held
@@ -68,7 +70,7 @@ log = SafeLogger()
 BASIC, ISSUED, BOOTSTRAP, RA, CODE = "basic", "issued", "bootstrap", "ra", "code"
 #: "scep-challenge": a challenge bound to the profile (its realm) that a challenge
 #: client (its name) was issued (estra/challenges.py)
-SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none", "scep-challenge")
+SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none", "scep-challenge", "scep-intune")
 #: every kind; those in `_REALMED` carry a realm in their principal
 KINDS = (BASIC, ISSUED, BOOTSTRAP, RA, CODE, *SCEP_KINDS)
 _REALMED = frozenset({ISSUED, BOOTSTRAP, RA, *SCEP_KINDS})

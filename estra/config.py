@@ -33,7 +33,7 @@ CURVES = ("secp256r1", "secp384r1", "secp521r1")
 HASHES = ("sha256", "sha384", "sha512", "sha224", "sha1")
 SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAddress",
                       "DC", "UID", "title", "givenName", "surname", "pseudonym")
-SCEP_CHALLENGES = ("static", "codes", "webhook", "none")
+SCEP_CHALLENGES = ("static", "codes", "webhook", "none", "intune")
 #: SCEP's own, NDES's and the one Cisco IOS and other network devices hard-code.
 SCEP_PATHS = ("/scep", "/certsrv/mscep/mscep.dll", "/cgi-bin/pkiclient.exe")
 SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
@@ -123,6 +123,13 @@ class Profile:
     scep_webhook_secret: str = field(default="", repr=False)
     scep_webhook_id: str = ""                        # empty: the profile's name
     scep_notify: str = ""
+    # scep_challenge = "intune" (estra/intune.py): the Entra ID tenant and app
+    intune_tenant: str = ""
+    intune_app_id: str = ""
+    intune_app_secret: str = field(default="", repr=False)
+    intune_login_url: str = "https://login.microsoftonline.com"
+    intune_graph_url: str = "https://graph.microsoft.com"
+    intune_trust: FilePath | None = None
 
     def accepts_issued_from(self, realm: str) -> bool:
         """Whether a certificate issued under the profile `realm` names (before any
@@ -648,6 +655,10 @@ _REQUIRED = {"est": ("url",), "cfssl": ("url",), "vault": ("url", "role"),
              "adcs": ("url", "template"), "scep": ("url",)}
 
 
+def _https(value: str) -> str | None:
+    return None if value.startswith("https://") else "must be an https:// URL"
+
+
 def _secret(table: _Table, base: FilePath, key: str) -> str:
     direct = table.get(key, str, "")
     from_file = table.get(f"{key}_file", str, "")
@@ -817,7 +828,20 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         scep_webhook_id=table.get("scep_webhook_id", str, ""),
         scep_notify=table.get("scep_notify", str, "",
                               lambda v: None if not v or v.startswith(("https://", "http://"))
-                              else "must be an http(s):// URL"))
+                              else "must be an http(s):// URL"),
+        intune_tenant=table.get("intune_tenant", str, ""),
+        intune_app_id=table.get("intune_app_id", str, ""),
+        intune_app_secret=_secret(table, base, "intune_app_secret"),
+        intune_login_url=table.get("intune_login_url", str, "https://login.microsoftonline.com",
+                                   _https),
+        intune_graph_url=table.get("intune_graph_url", str, "https://graph.microsoft.com",
+                                   _https),
+        intune_trust=_existing(table, base, "intune_trust"))
+    if profile.scep_challenge == "intune" and not (
+            profile.intune_tenant and profile.intune_app_id and profile.intune_app_secret):
+        raise ConfigError(f"{table.where('intune_tenant')}: scep_challenge = \"intune\" needs "
+                          "intune_tenant, intune_app_id and intune_app_secret (or "
+                          "intune_app_secret_file)")
     step_ca = profile.scep_notify or (profile.scep_challenge == "webhook" and
                                       profile.scep_webhook_format == "step-ca")
     if step_ca:

@@ -40,7 +40,7 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any, Sequence
+from typing import Any, Coroutine, Sequence
 
 from asn1crypto import cms
 from attrs import evolve
@@ -56,6 +56,7 @@ from estra import stepca_hooks as stepca
 from estra import wire
 from estra.auth import ISSUED, Identity, Peer
 from estra.challenges import binding_fits
+from estra.intune import IntuneValidator
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (BadRequest, EstError, Forbidden, Held, NotFound,
                           UpstreamUnavailable)
@@ -88,9 +89,11 @@ class ScepFrontEnd:
     """Answers SCEP operations for the RA; `signer` is the RA's SCEP certificate and key."""
 
     def __init__(self, ra: RegistrationAuthority, signer: sm.Signer,
-                 webhooks: dict[str, UpstreamHTTP], previous: Sequence[sm.Signer] = ()
-                 ) -> None:
+                 webhooks: dict[str, UpstreamHTTP], previous: Sequence[sm.Signer] = (),
+                 intune: dict[str, IntuneValidator] | None = None) -> None:
         self.ra, self.signer, self.webhooks = ra, signer, webhooks
+        #: the Intune tenant of each profile with scep_challenge = "intune"
+        self.intune = intune or {}
         #: RA keys rolled over ([scep] previous_cert/key): a message sealed for one of
         #: them is opened with it and answered signed by it (`_recipient`)
         self.signers = (signer, *previous)
@@ -345,11 +348,29 @@ class ScepFrontEnd:
         scep_profile = evolve(profile, require_code=False, require_channel_binding=False)
         # The transaction's serial commits with the enrollment record, or neither does:
         # a crash in between cannot leave an issued certificate a resend issues again.
-        certs = list(await self.ra.enroll(
-            operation, identity, csr, scep_profile,
-            on_issued=self.ra.store.scep_issued(profile.name, transaction_id, owner)))
+        intune = self.intune.get(profile.name) if identity.kind == _INTUNE else None
+        try:
+            certs = list(await self.ra.enroll(
+                operation, identity, csr, scep_profile,
+                on_issued=self.ra.store.scep_issued(profile.name, transaction_id, owner)))
+        except EstError as e:
+            if intune is not None and e.status < 500 and not isinstance(e, Held):
+                self._background(intune.failure(transaction_id, csr, e.reason), transaction_id)
+            raise
         self._notify(profile, transaction_id, csr, certificate=certs[0])
+        if intune is not None:
+            self._background(intune.success(transaction_id, csr, certs[0]), transaction_id)
         return sm.Status.SUCCESS, certs
+
+    def _background(self, call: Coroutine[Any, Any, Any], transaction_id: str) -> None:
+        """Run a notification without making the device wait; its failure is logged."""
+        async def run() -> None:
+            try:
+                await call
+            except EstError as e:
+                log.warn("SCEP {tid}: notification not delivered: {reason}",
+                         tid=transaction_id, reason=e.reason)
+        Deferred.fromCoroutine(run())
 
     def _notify(self, profile: Profile, transaction_id: str,
                 csr: x509.CertificateSigningRequest | None, **outcome: Any) -> None:
@@ -363,16 +384,12 @@ class ScepFrontEnd:
                                    **outcome)
 
         async def send() -> None:
-            try:
-                reply = await http.request("POST", profile.scep_notify, data=body, headers=(
-                    stepca.signed(body, profile.scep_webhook_secret, _hook_id(profile))))
-                if reply.status >= 300:
-                    log.warn("SCEP {tid}: the notification webhook answered {status}",
-                             tid=transaction_id, status=reply.status)
-            except EstError as e:
-                log.warn("SCEP {tid}: notification not delivered: {reason}",
-                         tid=transaction_id, reason=e.reason)
-        Deferred.fromCoroutine(send())
+            reply = await http.request("POST", profile.scep_notify, data=body, headers=(
+                stepca.signed(body, profile.scep_webhook_secret, _hook_id(profile))))
+            if reply.status >= 300:
+                log.warn("SCEP {tid}: the notification webhook answered {status}",
+                         tid=transaction_id, status=reply.status)
+        self._background(send(), transaction_id)
 
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
                        address: str) -> Identity:
@@ -424,6 +441,9 @@ class ScepFrontEnd:
                                             "expired, revoked, already used, of another "
                                             "profile or bound to another device")
                 return Identity.from_principal(owner, _peer(address))
+            if mode == "intune":
+                await self.intune[profile.name].validate(message.transaction_id, csr)
+                return Identity(_INTUNE, "", profile.name, _peer(address))
             if mode == "static":
                 if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):
                     raise Forbidden.because("scep-challenge", "the challengePassword is not valid "
@@ -483,6 +503,9 @@ def _unavailable(status: int, http: UpstreamHTTP) -> None:
     if status >= 500 or status == 429:
         raise UpstreamUnavailable.because("scep-challenge", f"the challenge service "
                                           f"answered {status}", http.retry_after)
+
+
+_INTUNE = "scep-intune"
 
 
 def _hook_id(profile: Profile) -> str:

@@ -52,6 +52,7 @@ from estra.attempts import Attempts, attempts_service
 from estra.console.health import file_certificate
 from estra.challenge_api import ChallengeApi, mount_api
 from estra.challenges import ChallengeIssuer
+from estra.intune import IntuneValidator
 from estra.ndes import NdesAdminPage, mount_ndes
 from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
@@ -516,9 +517,15 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                                     p.scep_notify else 0)
                  for name, p in settings.profiles.items()
                  if p.scep_challenge == "webhook" or p.scep_notify}
+        intune = {name: IntuneValidator(UpstreamHTTP(
+            reactor, "intune", f"{name} Intune", ClientTLSPolicy(
+                load_pem_certs(p.intune_trust) if p.intune_trust else None),
+            timeout=p.scep_webhook_timeout, retries=2), p)
+            for name, p in settings.profiles.items() if p.scep_challenge == "intune"}
         front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks,
-                             previous_scep_signers(settings))
-        scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
+                             previous_scep_signers(settings), intune)
+        scep = scep_root(front, settings.profiles, settings.scep_paths)
+        webhooks = [*hooks.values(), *(v.http for v in intune.values())]
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if IClosable.providedBy(c)] + webhooks,
                       remote=[UpstreamIssuers(settings.upstreams[name], c, settings.state_dir,
