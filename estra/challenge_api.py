@@ -7,7 +7,9 @@ listener beside the NDES page (estra/ndes.py), for the same challenge clients:
 - ``GET /api/v1/challenges`` (role list): 200 ``{"challenges": [...]}``, the
   client's own (the latest 1000), never the challenges themselves;
 - ``DELETE /api/v1/challenges/<id>`` (role revoke): 204, or 404 when the client
-  has no such unused challenge.
+  has no such unused challenge;
+- ``POST /api/v1/devices/revoke`` (role retire), ``{"device_id", "reason"}``: the
+  device's certificates from the challenge profiles revoked (`ChallengeIssuer.retire`).
 
 Errors are text/plain with the status that says what is wrong (400 bad JSON or
 values, 401, 403 a missing role, 404, 405, 413, 429 quota or cache full).
@@ -23,12 +25,13 @@ from typing import Any
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra.challenges import ISSUE, LIST, REVOKE, ChallengeIssuer, binding
+from estra.challenges import ISSUE, LIST, RETIRE, REVOKE, ChallengeIssuer, binding
 from estra.errors import BadRequest, EstError, MethodNotAllowed, NotFound
+from estra.revocation import REASONS
 from estra.http import (NotFoundResource, answer_error, log_request, read_body, respond,
                         run_async)
 
-__all__ = ["ChallengeApi", "API_PATH", "mount_api"]
+__all__ = ["ChallengeApi", "DeviceApi", "API_PATH", "mount_api"]
 
 API_PATH = (b"api", b"v1", b"challenges")
 _ID = re.compile(r"[0-9]{1,18}")           # ASCII digits: "²".isdigit() but int() refuses it
@@ -44,11 +47,11 @@ def _time(seconds: float | None) -> str | None:
         .isoformat().replace("+00:00", "Z")
 
 
-class ChallengeApi(Resource):
-    """`/api/v1/challenges[/<id>]`."""
+class _Api(Resource):
+    """One error mapper and one request line for every API call (`handle` does it)."""
 
     isLeaf = True
-    allowedMethods = (b"GET", b"HEAD", b"POST", b"DELETE")
+    operation = ""
 
     def __init__(self, issuer: ChallengeIssuer) -> None:
         super().__init__()
@@ -61,41 +64,57 @@ class ChallengeApi(Resource):
         address = str(getattr(request.getClientAddress(), "host", "?"))
         method = request.method.decode("ascii", "replace")
         rest = [p.decode("utf-8", "replace") for p in request.postpath or [] if p]
-        who, status, reason = "-", 200, ""
+        who = ["-"]                      # the client, once authenticated
         try:
-            if len(rest) > 1 or rest and not _ID.fullmatch(rest[0]):
-                raise NotFound("no such challenge; try /api/v1/challenges")
-            if rest and method != "DELETE" or not rest and method == "DELETE":
-                raise MethodNotAllowed(f"{method} is not allowed here",
-                                       ["DELETE"] if rest else ["GET", "POST"])
-            role = {"POST": ISSUE, "DELETE": REVOKE}.get(method, LIST)
-            who = await self.issuer.client(request.getHeader(b"authorization"), address, role)
-            if method == "POST":
-                status, reason = 201, await self._issue(request, who, address)
-            elif method == "DELETE":
-                if not await self.issuer.revoke(who, int(rest[0]), address):
-                    raise NotFound(f"challenge client {who!r} has no unused challenge {rest[0]}")
-                status, reason = 204, f"challenge {rest[0]} revoked"
-                respond(request, 204, b"", {"Cache-Control": "no-store"})
-            else:
-                rows = await self.issuer.issued(who)
-                respond(request, 200, json.dumps({"challenges": [_listed(r, self.issuer.store
-                                                                         .clock()) for r in rows]
-                                                  }).encode(), _JSON)
+            status, reason = await self.handle(request, address, method, rest, who)
         except Exception as e:  # noqa: BLE001 - answer_error decides
             err = answer_error(e, request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
             if isinstance(e, EstError) and getattr(e, "attempted", None):
-                who = str(getattr(e, "attempted"))
-        log_request(request, "api", f"challenges {method}", "-", status, who, "basic", reason)
+                who[0] = str(getattr(e, "attempted"))
+        log_request(request, "api", f"{self.operation} {method}", "-", status, who[0], "basic",
+                    reason)
+
+    async def handle(self, request: Request, address: str, method: str, rest: list[str],
+                     who: list[str]) -> tuple[int, str]:
+        raise NotImplementedError
+
+    async def _client(self, request: Request, address: str, role: str,
+                      who: list[str]) -> str:
+        who[0] = await self.issuer.client(request.getHeader(b"authorization"), address, role)
+        return who[0]
+
+
+class ChallengeApi(_Api):
+    """`/api/v1/challenges[/<id>]`."""
+
+    allowedMethods = (b"GET", b"HEAD", b"POST", b"DELETE")
+    operation = "challenges"
+
+    async def handle(self, request: Request, address: str, method: str, rest: list[str],
+                     who: list[str]) -> tuple[int, str]:
+        if len(rest) > 1 or rest and not _ID.fullmatch(rest[0]):
+            raise NotFound("no such challenge; try /api/v1/challenges")
+        if rest and method != "DELETE" or not rest and method == "DELETE":
+            raise MethodNotAllowed(f"{method} is not allowed here",
+                                   ["DELETE"] if rest else ["GET", "POST"])
+        client = await self._client(request, address, {"POST": ISSUE, "DELETE": REVOKE}.get(
+            method, LIST), who)
+        if method == "POST":
+            return 201, await self._issue(request, client, address)
+        if method == "DELETE":
+            if not await self.issuer.revoke(client, int(rest[0]), address):
+                raise NotFound(f"challenge client {client!r} has no unused challenge {rest[0]}")
+            respond(request, 204, b"", {"Cache-Control": "no-store"})
+            return 204, f"challenge {rest[0]} revoked"
+        rows = await self.issuer.issued(client)
+        now = self.issuer.store.clock()
+        respond(request, 200, json.dumps({"challenges": [_listed(r, now) for r in rows]})
+                .encode(), _JSON)
+        return 200, ""
 
     async def _issue(self, request: Request, who: str, address: str) -> str:
-        try:
-            asked = json.loads(read_body(request) or b"{}")
-        except (ValueError, UnicodeDecodeError) as e:
-            raise BadRequest(f"the body is not JSON: {e}") from None
-        if not isinstance(asked, dict):
-            raise BadRequest("the body must be a JSON object")
+        asked = _object(read_body(request))
         unknown = sorted(set(asked) - _FIELDS)
         if unknown:
             raise BadRequest(f"unknown fields {unknown}; known: {sorted(_FIELDS)}")
@@ -112,6 +131,17 @@ class ChallengeApi(Resource):
         return f"challenge {issued.id} issued"
 
 
+def _object(body: bytes) -> dict[str, Any]:
+    """A JSON object body (an empty body: {}); 400 for anything else."""
+    try:
+        asked = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise BadRequest(f"the body is not JSON: {e}") from None
+    if not isinstance(asked, dict):
+        raise BadRequest("the body must be a JSON object")
+    return asked
+
+
 def _listed(row: dict[str, Any], now: float) -> dict[str, Any]:
     """A stored challenge as the API lists it: its state, never the challenge."""
     state = ("used" if row["used_at"] is not None else "revoked" if row["revoked"]
@@ -121,8 +151,9 @@ def _listed(row: dict[str, Any], now: float) -> dict[str, Any]:
             "used": _time(row["used_at"]), "bound": json.loads(row["bound"] or "{}")}
 
 
-def mount_api(root: Resource, api: ChallengeApi) -> None:
-    """Serve `api` under `root` at /api/v1/challenges; other /api paths are 404."""
+def mount_api(root: Resource, issuer: ChallengeIssuer) -> None:
+    """Serve the API under `root` at /api/v1/challenges and /api/v1/devices; other /api
+    paths are 404."""
     node = root
     for segment in API_PATH[:-1]:
         child = Resource()
@@ -130,4 +161,28 @@ def mount_api(root: Resource, api: ChallengeApi) -> None:
             "not an API path; try /api/v1/challenges")
         node.putChild(segment, child)
         node = child
-    node.putChild(API_PATH[-1], api)
+    node.putChild(API_PATH[-1], ChallengeApi(issuer))
+    node.putChild(b"devices", DeviceApi(issuer))
+
+
+class DeviceApi(_Api):
+    """`POST /api/v1/devices/revoke` `{"device_id", "reason"}` (role retire): a device the
+    MDM retired loses every certificate the challenge profiles issued it."""
+
+    allowedMethods = (b"POST",)
+    operation = "devices"
+
+    async def handle(self, request: Request, address: str, method: str, rest: list[str],
+                     who: list[str]) -> tuple[int, str]:
+        if rest != ["revoke"]:
+            raise NotFound("try POST /api/v1/devices/revoke")
+        client = await self._client(request, address, RETIRE, who)
+        asked = _object(read_body(request))
+        device, why = asked.get("device_id"), asked.get("reason", "cessationOfOperation")
+        if set(asked) - {"device_id", "reason"} or not isinstance(device, str) or not (
+                1 <= len(device) <= 128 and device.isprintable()) or why not in REASONS:
+            raise BadRequest('send {"device_id": 1 to 128 printable characters, "reason": '
+                             f'one of {", ".join(REASONS)} (default cessationOfOperation)}}')
+        outcome = await self.issuer.retire(client, device, why, address)
+        respond(request, 200, json.dumps({"device_id": device, **outcome}).encode(), _JSON)
+        return 200, f"device retired: {len(outcome['revoked'])} revoked"

@@ -23,10 +23,11 @@ device it is for: an expected subject, subjectAltNames, device id
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 import secrets
-from typing import Any, Collection, Sequence
+from typing import Any, Awaitable, Callable, Collection, Sequence
 
 from attrs import frozen
 from cryptography import x509
@@ -34,16 +35,17 @@ from cryptography.x509.oid import NameOID
 
 from estra.auth import Htpasswd, basic_credentials
 from estra.config import ChallengeSettings
-from estra.errors import BadRequest, EstError, Forbidden, Unauthorized
+from estra import wire
+from estra.errors import BadRequest, EstError, Forbidden, NotFound, Unauthorized
 from estra.store import Store
 from estra.throttle import LoginThrottle
 
 __all__ = ["ChallengeIssuer", "Issued", "ChallengeQuota", "CacheFull", "KIND",
-           "challenge_principal", "new_challenge", "ISSUE", "LIST", "REVOKE", "binding",
-           "binding_fits"]
+           "challenge_principal", "new_challenge", "ISSUE", "LIST", "REVOKE", "RETIRE",
+           "binding", "binding_fits", "device_names", "RevokeSerial"]
 
 KIND = "scep-challenge"
-ISSUE, LIST, REVOKE = "issue", "list", "revoke"
+ISSUE, LIST, REVOKE, RETIRE = "issue", "list", "revoke", "retire"
 _HOUR = 3600
 
 
@@ -114,12 +116,17 @@ def binding_fits(bound: str, csr: x509.CertificateSigningRequest,
     if "sans" in wanted and sorted({_san_text(n) for n in sans}) != wanted["sans"]:
         return False
     if "device_id" in wanted:
-        names = {str(a.value) for a in csr.subject if a.oid in (
-            NameOID.COMMON_NAME, NameOID.SERIAL_NUMBER)}
-        names |= {str(n.value).partition("://")[2] for n in sans
-                  if isinstance(n, x509.UniformResourceIdentifier)}
-        return wanted["device_id"] in names
+        return wanted["device_id"] in device_names(csr.subject, sans)
     return True
+
+
+def device_names(subject: x509.Name, sans: Collection[x509.GeneralName]) -> set[str]:
+    """The device ids a CSR or certificate names: its subject's CN and serialNumber, and
+    what follows "://" in its URI subjectAltNames (Intune's IntuneDeviceId://ID)."""
+    names = {str(a.value) for a in subject if a.oid in (NameOID.COMMON_NAME,
+                                                         NameOID.SERIAL_NUMBER)}
+    return names | {str(n.value).partition("://")[2] for n in sans
+                    if isinstance(n, x509.UniformResourceIdentifier)}
 
 
 class ChallengeQuota(EstError):
@@ -149,14 +156,18 @@ class Issued:
     expires: float
 
 
+#: what `estra revoke` does for one serial: (serial, reason, by) -> a Revocation or why not
+RevokeSerial = Callable[[int, str, str], Awaitable[Any]]
+
+
 class ChallengeIssuer:
     """Authenticates challenge clients and issues, per their roles and limits."""
 
     def __init__(self, settings: ChallengeSettings, clients: Htpasswd,
                  throttle: LoginThrottle, store: Store, realm: str,
-                 profiles: Sequence[str]) -> None:
+                 profiles: Sequence[str], revoke: RevokeSerial | None = None) -> None:
         self.settings, self._clients, self._throttle = settings, clients, throttle
-        self.store, self._realm = store, realm
+        self.store, self._realm, self._revoke = store, realm, revoke
         #: the profiles that take challenges (scep_challenge = "codes")
         self.profiles = tuple(profiles)
 
@@ -214,3 +225,24 @@ class ChallengeIssuer:
             await self.store.audit("code-revoked", f"challenge-client:{client}",
                                    code=challenge_id, address=address)
         return done
+
+    async def retire(self, client: str, device_id: str, reason: str,
+                     address: str) -> dict[str, list[str]]:
+        """Revoke every certificate issued under the challenge profiles that names
+        `device_id` (`device_names`): serials by outcome ("revoked", "already",
+        "failed")."""
+        if self._revoke is None:
+            raise NotFound("revocation is not available here")
+        outcome: dict[str, list[str]] = {"revoked": [], "already": [], "failed": []}
+        for row in await self.store.issued_mentioning(self.profiles, device_id):
+            cert = x509.load_der_x509_certificate(base64.b64decode(row["certificate"])) \
+                if row["certificate"] else None
+            if cert is None or device_id not in device_names(cert.subject, wire.sans_of(cert)):
+                continue
+            done = await self._revoke(cert.serial_number, reason, f"challenge-client:{client}")
+            kind = getattr(done, "outcome", "failed")
+            outcome["already" if kind == "already" else "failed" if isinstance(done, str) or
+                    kind in ("failed", "not-forwarded") else "revoked"].append(row["serial"])
+        await self.store.audit("device-retired", f"challenge-client:{client}",
+                               device_id=device_id, address=address, reason=reason, **outcome)
+        return outcome

@@ -174,8 +174,8 @@ class ConsoleSettings:
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
 #: what a challenge client may do (estra/challenges.py): fetch new challenges (the NDES
-#: page, the API), list them, revoke them
-CHALLENGE_ROLES = ("issue", "list", "revoke")
+#: page, the API), list them, revoke them, revoke a retired device's certificates
+CHALLENGE_ROLES = ("issue", "list", "revoke", "retire")
 
 
 @frozen

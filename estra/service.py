@@ -50,7 +50,7 @@ from estra.console import console_root
 from estra.fullcmc import FullCmc
 from estra.attempts import Attempts, attempts_service
 from estra.console.health import file_certificate
-from estra.challenge_api import ChallengeApi, mount_api
+from estra.challenge_api import mount_api
 from estra.challenges import ChallengeIssuer
 from estra.intune import IntuneValidator
 from estra.ndes import NdesAdminPage, mount_ndes
@@ -503,10 +503,12 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
         issuer = ChallengeIssuer(settings.challenges, Htpasswd(
             settings.challenges.clients, shared.pool, reactor, clock), throttle, shared.store,
             settings.realm, [n for n, p in settings.profiles.items()
-                             if p.scep_challenge == "codes"])
+                             if p.scep_challenge == "codes"],
+            lambda serial, reason, by: revoke(reactor, shared.store, settings, ca, serial,
+                                              reason, by, clock))
         mount_ndes(est, NdesAdminPage(issuer, ra, settings.profiles[
             settings.challenges.profile]))
-        mount_api(est, ChallengeApi(issuer))
+        mount_api(est, issuer)
     scep, webhooks = None, []
     if shared.scep:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",

@@ -963,6 +963,20 @@ class Store(Service):
         return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS "
                                  f"NULL AND revoked = 0{among}", code_id, *owners) == 1
 
+    async def issued_mentioning(self, labels: tuple[str, ...], text: str,
+                                limit: int = 1000) -> list[dict[str, Any]]:
+        """Issued certificates of these profiles whose recorded subject or
+        subjectAltNames contain `text` (case-insensitive): candidates the caller
+        checks exactly; serial and certificate (base64 DER) of each."""
+        if not labels:
+            return []
+        escaped = _contains(text)
+        return await self._rows(
+            "SELECT serial, certificate FROM enrollments WHERE decision = 'issued' AND serial "
+            f"IS NOT NULL AND label IN ({','.join('?' * len(labels))}) AND (LOWER(subject) "
+            "LIKE LOWER(?) ESCAPE '\\' OR LOWER(sans) LIKE LOWER(?) ESCAPE '\\') "
+            "ORDER BY id LIMIT ?", *labels, escaped, escaped, limit)
+
     async def codes_of(self, owners: tuple[str, ...]) -> list[dict[str, Any]]:
         """The codes of these principals, newest first (never the codes themselves)."""
         if not owners:
@@ -1241,14 +1255,18 @@ def search_filter(exact: dict[str, str], like: tuple[str, str], since: float | N
     `at`)."""
     where, args = _filters(**{k: v for k, v in exact.items() if v})
     if like[1]:
-        escaped = like[1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(f"LOWER({like[0]}) LIKE LOWER(?) ESCAPE '\\'")
-        args.append(f"%{escaped}%")
+        args.append(_contains(like[1]))
     for op, value in ((">=", since), ("<", until)):
         if value is not None:
             where.append(f"{at} {op} ?")
             args.append(value)
     return where, args
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') matching `text` anywhere, its wildcards literal."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _filters(**conditions: Any) -> tuple[list[str], list[Any]]:

@@ -88,7 +88,7 @@ profile = "code"
 outstanding = 1000000000
 per_hour = 1000000000
 [challenges.roles]
-mdm = ["issue", "list", "revoke"]
+mdm = ["issue", "list", "revoke", "retire"]
 """
 
 
@@ -805,6 +805,9 @@ class Generator:
             ("POST", "/api/v1/challenges", {k: value() for k in rng.sample(
                 ("profile", "ttl", "subject", "sans", "device_id", "other"), rng.randint(0, 4))}),
             ("GET", "/api/v1/challenges", None),
+            ("POST", rng.choice(("/api/v1/devices/revoke", "/api/v1/devices/x")), {
+                k: value() for k in rng.sample(("device_id", "reason", "other"),
+                                               rng.randint(0, 3))}),
             ("DELETE", f"/api/v1/challenges/{rng.choice(('1', '2') + _HOSTILE)}", None),
             ("GET", rng.choice(("/api", "/api/v1", "/api/v1/challenges/1/x")), None)))
         encoded = b"" if body is None else json.dumps(body).encode("utf-8", "surrogatepass")

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import AttributeOID
 
 from estra import scep_message as sm
+from estra.wire import serial_hex
 from tests import pki
 from tests.test_ndes import CLIENT, CONFIG, PASSWORD, mdm, memory_ra  # noqa: F401 - mdm: a fixture
 from tests.test_scep import MemoryScep, ra_certificates, self_signed
@@ -50,9 +51,9 @@ def enroll(memory: MemoryScep, challenge: str, cn: str, sans: list[x509.GeneralN
 
 @pytest.fixture
 def api(tmp_path: Path) -> MemoryScep:
-    """jamf may issue, list and revoke; challenges live up to two hours."""
+    """jamf may issue, list, revoke and retire; challenges live up to two hours."""
     return memory_ra(tmp_path, CONFIG.replace('jamf = ["issue"]',
-                                              'jamf = ["issue", "list", "revoke"]')
+                                              'jamf = ["issue", "list", "revoke", "retire"]')
                      .replace("per_hour = 5", "per_hour = 50\nttl = 7200"))
 
 
@@ -181,3 +182,57 @@ def test_migration_adds_bindings(tmp_path: Path) -> None:
         "SELECT identity FROM codes WHERE code_sha256 = ? AND bound = ''",
         (hash_code("old-code"),)).fetchone())
     assert found == ("code:router1",)
+
+
+def test_retired_device_loses_its_certificates(api: MemoryScep) -> None:
+    """POST /api/v1/devices/revoke revokes every certificate the challenge profiles issued
+    naming the device (its CN, or a URI SAN's id), not another profile's; again: already;
+    the revoked certificate no longer renews; a client without the retire role: 403."""
+    ra_cert, _ = ra_certificates(api)
+    issued = []
+    for cn, sans in (("phone-9", []), ("laptop", [x509.UniformResourceIdentifier(
+            "IntuneDeviceId://phone-9")]), ("phone-90", [])):
+        _, _, challenge = call(api, "POST")
+        device = self_signed(cn)
+        builder = (x509.CertificateSigningRequestBuilder().subject_name(pki.name(cn))
+                   .add_attribute(AttributeOID.CHALLENGE_PASSWORD,
+                                  challenge["challenge"].encode()))
+        if sans:
+            builder = builder.add_extension(x509.SubjectAlternativeName(sans), False)
+        request = sm.pkcs_req(builder.sign(device.key, hashes.SHA256()), device, ra_cert)
+        reply = api.ra.post("/scep/codes?operation=PKIOperation", request.der, face="scep",
+                            headers={"Content-Type": "application/x-pki-message"})
+        issued.append((request.check(sm.parse(reply.body, [ra_cert])).issued(device)[0],
+                       device))
+    other = enroll(api, "sesame", "phone-9", path="/scep")      # the default profile
+    assert other.status == sm.Status.SUCCESS
+    assert call(api, "POST", "/api/v1/devices/revoke", {"device_id": "phone-9"},
+                user=("monitor", PASSWORD))[0] == 403
+    status, _, done = call(api, "POST", "/api/v1/devices/revoke", {"device_id": "phone-9"})
+    serials = sorted(serial_hex(c.serial_number) for c, _ in issued[:2])
+    assert status == 200 and sorted(done["revoked"]) == serials, done
+    assert done["already"] == [] and done["failed"] == []
+    again = call(api, "POST", "/api/v1/devices/revoke", {"device_id": "phone-9",
+                                                          "reason": "keyCompromise"})[2]
+    assert sorted(again["already"]) == serials and again["revoked"] == []
+    cert, device = issued[0]
+    renewal = enroll_signed(api, sm.Signer(cert, device.key), "phone-9")
+    assert renewal.status == sm.Status.FAILURE
+    for body in ({}, {"device_id": ""}, {"device_id": "x", "reason": "bored"},
+                 {"device_id": "x", "extra": 1}, b"[]"):
+        assert call(api, "POST", "/api/v1/devices/revoke", body)[0] == 400
+    assert call(api, "POST", "/api/v1/devices/other", {"device_id": "x"})[0] == 404
+    events = api.ra.run(api.ra.store.search_audit({"kind": "device-retired"}))
+    assert len(events) == 2 and '"device_id": "phone-9"' in events[0]["detail"]
+
+
+def enroll_signed(memory: MemoryScep, signer: sm.Signer, cn: str) -> sm.PkiMessage:
+    """A PKCSReq for a new key signed with `signer` (a renewal), without a challenge."""
+    ra_cert, _ = ra_certificates(memory)
+    fresh = self_signed(cn)
+    csr = (x509.CertificateSigningRequestBuilder().subject_name(pki.name(cn))
+           .sign(fresh.key, hashes.SHA256()))
+    request = sm.pkcs_req(csr, signer, ra_cert)
+    reply = memory.ra.post("/scep/codes?operation=PKIOperation", request.der, face="scep",
+                           headers={"Content-Type": "application/x-pki-message"})
+    return request.check(sm.parse(reply.body, [ra_cert]))
