@@ -19,8 +19,9 @@ from estra import scep_message as sm
 from estra.wire import serial_hex
 from tests import pki
 from tests.test_ndes import CLIENT, CONFIG, PASSWORD, mdm, memory_ra  # noqa: F401 - mdm: a fixture
-from tests.test_scep import MemoryScep, ra_certificates, self_signed
-from tests.test_scep_clients import Scep, ScepClient
+from tests.strongswan import StrongSwan
+from tests.test_scep import Device, MemoryScep, ra_certificates, self_signed
+from tests.test_scep_clients import Certmonger, Scep, ScepClient, certmonger  # noqa: F401
 
 API = "/api/v1/challenges"
 JSON = {"Content-Type": "application/json"}
@@ -147,15 +148,9 @@ def test_device_id_alone(api: MemoryScep) -> None:
 
 def test_scepclient_with_api_challenge(mdm: Scep, tmp_path: Path) -> None:  # noqa: F811
     """micromdm scepclient enrolls with a challenge curl got from the JSON API."""
-    server = mdm.server
-    done = server.curl(f"https://localhost:{server.port}{API}", "--user",
-                       f"{CLIENT}:{PASSWORD}", "-H", "Content-Type: application/json",
-                       "--data", '{"device_id": "mdm-api-1"}')
-    head, _, body = done.stdout.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 201"), done.stdout
     device = ScepClient(mdm, tmp_path / "dev")
-    run = device.run("-challenge", json.loads(body)["challenge"], "-cn", "mdm-api-1",
-                     path="/scep/codes")
+    run = device.run("-challenge", api_challenge(mdm, '{"device_id": "mdm-api-1"}'),
+                     "-cn", "mdm-api-1", path="/scep/codes")
     assert run.returncode == 0, run.stdout + run.stderr
     mdm.verify(device.cert)
 
@@ -236,3 +231,29 @@ def enroll_signed(memory: MemoryScep, signer: sm.Signer, cn: str) -> sm.PkiMessa
     reply = memory.ra.post("/scep/codes?operation=PKIOperation", request.der, face="scep",
                            headers={"Content-Type": "application/x-pki-message"})
     return request.check(sm.parse(reply.body, [ra_cert]))
+
+
+def test_strongswan_and_certmonger_with_api_challenges(
+        mdm: Scep, sw: StrongSwan, certmonger: Certmonger, tmp_path: Path) -> None:  # noqa: F811
+    """strongSwan pki --scep and certmonger's daemon enroll with challenges from the API."""
+    device = Device(sw, mdm.server, "/scep/codes")
+    done = device.scep(device.key("sw"), "CN=sw-api", "--password", api_challenge(mdm))
+    assert done.returncode == 0, done.stderr.decode()
+    certmonger.add_scep_ca("estra", mdm.base + "/scep/codes")
+    cert, key = tmp_path / "cm.pem", tmp_path / "cm.key"
+    done = certmonger.getcert("request", "-c", "estra", "-I", "cm-api", "-f", str(cert),
+                              "-k", str(key), "-L", api_challenge(mdm), "-N", "CN=cm-api",
+                              "-w")
+    assert done.returncode == 0, done.stdout + done.stderr + certmonger.log()
+    mdm.verify(cert)
+
+
+def api_challenge(mdm: Scep, body: str = "{}") -> str:
+    """A challenge from the JSON API over real TLS, as the MDM gets it (curl)."""
+    server = mdm.server
+    done = server.curl(f"https://localhost:{server.port}{API}", "--user",
+                       f"{CLIENT}:{PASSWORD}", "-H", "Content-Type: application/json",
+                       "--data", body)
+    head, _, answer = done.stdout.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 201"), done.stdout
+    return str(json.loads(answer)["challenge"])

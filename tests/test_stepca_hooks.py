@@ -21,8 +21,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from estra import scep_message as sm
 from tests.conftest import Server
 from tests.fakeca import FakeHandler, FakeServer, serve
-from tests.test_scep import answer, ra_certificates, request_for, self_signed
-from tests.test_scep_clients import Scep, ScepClient
+from tests.strongswan import StrongSwan
+from tests.test_scep import Device, answer, ra_certificates, request_for, self_signed
+from tests.test_scep_clients import Certmonger, Scep, ScepClient, certmonger  # noqa: F401
 
 DER = Encoding.DER
 SECRET = base64.b64encode(b"step-ca webhook secret, 32 bytes").decode()
@@ -141,3 +142,22 @@ def test_step_ca_hooks_need_a_base64_secret(secret: str) -> None:
                              f'scep_webhook = "https://v.test/"\nscep_webhook_format = '
                              f'"step-ca"\nscep_webhook_secret = "{secret}"\n',
                              state_dir="/nonexistent")
+
+
+def test_strongswan_and_certmonger_through_stepca_hook(
+        start_estra: Callable[..., Server], validator: FakeServer, sw: StrongSwan,
+        certmonger: Certmonger, tmp_path: Path) -> None:
+    """strongSwan pki --scep and certmonger's daemon enroll when the validator allows
+    their challenge; each issue is notified."""
+    server = start_estra(config(validator, tmp_path))
+    device = Device(sw, server)
+    done = device.scep(device.key("sw"), "CN=sw-hooked", "--password", "let-me-in")
+    assert done.returncode == 0, done.stderr.decode()
+    scep = Scep(server)
+    certmonger.add_scep_ca("estra", scep.url)
+    cert, key = tmp_path / "cm.pem", tmp_path / "cm.key"
+    done = certmonger.getcert("request", "-c", "estra", "-I", "cm-hooked", "-f", str(cert),
+                              "-k", str(key), "-L", "let-me-in", "-N", "CN=cm-hooked", "-w")
+    assert done.returncode == 0, done.stdout + done.stderr + certmonger.log()
+    scep.verify(cert)
+    assert len(notifications(validator, 2)) == 2
