@@ -14,7 +14,8 @@ with status 200; the "password cache is full" page (status 200, as NDES) when
 the client holds `outstanding` unused challenges; the "sufficient permission"
 page (status 200) for a client without the `issue` role.  No or wrong
 credentials get 401 with `WWW-Authenticate: Basic` (NTLM is not offered: see
-docs/ndes.rst); the hourly quota, 429 text/plain.
+docs/ndes.rst); the hourly quota, 429 text/plain; HEAD, 405 (it would spend a
+challenge nobody sees).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class NdesAdminPage(Resource):
     """`/certsrv/mscep_admin[/][default.asp]`: one fresh challenge per request."""
 
     isLeaf = True
-    allowedMethods = (b"GET", b"HEAD")
+    allowedMethods = (b"GET",)         # not HEAD: it would spend a challenge unseen
 
     def __init__(self, issuer: ChallengeIssuer, ra: RegistrationAuthority,
                  profile: Profile) -> None:

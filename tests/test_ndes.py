@@ -114,6 +114,7 @@ def test_page_refusals(memory: MemoryScep) -> None:
     assert ra.get("/certsrv/mscep_admin/other.asp", user=(CLIENT, PASSWORD)).code == 404
     assert ra.get("/certsrv/other/", user=(CLIENT, PASSWORD)).code == 404
     assert ra.post(PAGE, b"x", user=(CLIENT, PASSWORD)).code == 405
+    assert ra.request("HEAD", PAGE, user=(CLIENT, PASSWORD)).code == 405
     assert ra.run(ra.store.codes()) == []
 
 
