@@ -214,3 +214,24 @@ def test_wrong_app_secret_is_pending(start_estra: Callable[..., Server],
     assert request.check(answer(server, request.der, device)).status == sm.Status.PENDING
     assert intune.state["denied"][0][1] == 401 and "calls" not in intune.state
     assert "not-the-app-secret-42" not in server.log.read_text()
+
+
+def test_expired_token_then_a_new_one(start_estra: Callable[..., Server],
+                                      intune: FakeServer, tmp_path: Path) -> None:
+    """Intune refuses a token it no longer honours (401): that request is PENDING, the
+    token is dropped, and the device's next try gets a new one and enrolls."""
+    intune.state["challenges"] = {"good": "dev"}
+    server = start_estra(config(intune, tmp_path))
+    ra, _ = ra_certificates(server)
+    first = self_signed("dev")
+    request = sm.pkcs_req(request_for(first, "dev", "good"), first, ra)
+    assert request.check(answer(server, request.der, first)).status == sm.Status.SUCCESS
+    calls(intune, 2)
+    intune.state["tokens"] = {}                       # every token revoked
+    second = self_signed("dev")
+    retry = sm.pkcs_req(request_for(second, "dev", "good"), second, ra)
+    assert retry.check(answer(server, retry.der, second)).status == sm.Status.PENDING
+    assert intune.state["denied"][-1][1] == 401
+    again = sm.pkcs_req(request_for(second, "dev", "good"), second, ra)
+    assert again.check(answer(server, again.der, second)).status == sm.Status.SUCCESS
+    assert intune.state["token_requests"].count("intune") == 2
