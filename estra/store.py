@@ -958,10 +958,12 @@ class Store(Service):
         return result
 
     async def revoke_code(self, code_id: int, owners: tuple[str, ...] = ()) -> bool:
-        """Revoke an unused code; with `owners`, only one of theirs."""
-        among = f" AND identity IN ({','.join('?' * len(owners))})" if owners else ""
+        """Revoke an unused code (again: still True, as operators expect); with
+        `owners`, only one of theirs not revoked yet (a client's second DELETE is 404)."""
+        among = f" AND revoked = 0 AND identity IN ({','.join('?' * len(owners))})" \
+            if owners else ""
         return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS "
-                                 f"NULL AND revoked = 0{among}", code_id, *owners) == 1
+                                 f"NULL{among}", code_id, *owners) == 1
 
     async def issued_mentioning(self, labels: tuple[str, ...], text: str,
                                 limit: int = 1000) -> list[dict[str, Any]]:
