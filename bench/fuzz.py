@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TARGET_NAMES = ["body", "csr", "cmc", "fullcmc", "scep", "multipart", "auth", "est-http",
-                "scep-http", "ocsp", "crl", "console"]
+                "scep-http", "ocsp", "crl", "console", "challenges"]
 
 
 def main() -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import ipaddress
 import os
 import re
@@ -19,6 +21,7 @@ from estra.throttle import ThrottleSettings
 from estra.tokens import TokenSettings
 
 __all__ = ["ConfigError", "Settings", "ConsoleSettings", "CONSOLE_ROLES", "Profile", "Upstream",
+           "ChallengeSettings", "CHALLENGE_ROLES",
            "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
 
 DEFAULT_PROFILE = "default"
@@ -32,7 +35,7 @@ CURVES = ("secp256r1", "secp384r1", "secp521r1")
 HASHES = ("sha256", "sha384", "sha512", "sha224", "sha1")
 SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAddress",
                       "DC", "UID", "title", "givenName", "surname", "pseudonym")
-SCEP_CHALLENGES = ("static", "codes", "webhook", "none")
+SCEP_CHALLENGES = ("static", "codes", "webhook", "none", "intune")
 #: SCEP's own, NDES's and the one Cisco IOS and other network devices hard-code.
 SCEP_PATHS = ("/scep", "/certsrv/mscep/mscep.dll", "/cgi-bin/pkiclient.exe")
 SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
@@ -121,6 +124,19 @@ class Profile:
     scep_webhook: str = ""
     scep_webhook_trust: FilePath | None = None
     scep_webhook_timeout: int = 10
+    # step-ca's webhook shapes (estra/stepca_hooks.py): the challenge webhook's format,
+    # the HMAC secret (base64) and webhook ID they are sent with, a NOTIFYING URL
+    scep_webhook_format: str = "estra"               # estra | step-ca
+    scep_webhook_secret: str = field(default="", repr=False)
+    scep_webhook_id: str = ""                        # empty: the profile's name
+    scep_notify: str = ""
+    # scep_challenge = "intune" (estra/intune.py): the Entra ID tenant and app
+    intune_tenant: str = ""
+    intune_app_id: str = ""
+    intune_app_secret: str = field(default="", repr=False)
+    intune_login_url: str = "https://login.microsoftonline.com"
+    intune_graph_url: str = "https://graph.microsoft.com"
+    intune_trust: FilePath | None = None
 
     def accepts_issued_from(self, realm: str) -> bool:
         """Whether a certificate issued under the profile `realm` names (before any
@@ -166,6 +182,25 @@ class ConsoleSettings:
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
+#: what a challenge client may do (estra/challenges.py): fetch new challenges (the NDES
+#: page, the API), list them, revoke them, revoke a retired device's certificates
+CHALLENGE_ROLES = ("issue", "list", "revoke", "retire")
+
+
+@frozen
+class ChallengeSettings:
+    """[challenges]: one-time SCEP challenges for MDMs (estra/challenges.py, ndes.py)."""
+
+    profile: str                                     # the profile the NDES page issues for
+    clients: FilePath                                # htpasswd of challenge clients
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (client, roles)
+    ttl: int = 3600                                  # seconds a challenge lives (NDES: 60 min)
+    outstanding: int = 100                           # open challenges per client (NDES: 5)
+    per_hour: int = 1000                             # challenges a client may fetch an hour
+    page_encoding: str = "utf-16"                    # of the NDES page: utf-16 | utf-8
+
+    def roles_of(self, client: str) -> tuple[str, ...]:
+        return dict(self.roles).get(client, ())
 
 
 @frozen
@@ -200,7 +235,10 @@ class Settings:
     tls_key_uri: str = ""
     scep_key_uri: str = ""
     pkcs11: TokenSettings = TokenSettings()          # [pkcs11]: module, PIN, timeout, queue
+    # the RA certificate and key before an RA key rollover (estra/scep.py): () or both
+    scep_previous: tuple[FilePath, ...] = ()
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
+    challenges: ChallengeSettings | None = None      # [challenges]; None: not served
     crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
     max_connections: int = LIMITS.max_connections    # per listener (per worker)
     workers: int = 1                                 # processes serving the listeners
@@ -449,6 +487,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                                      if not p.startswith("/")), None)))
     scep_cert = _path(state, scep.get("cert", str, "scep-ra.pem"))
     scep_key, scep_key_uri = _key(scep, state, "key", "scep-ra.key")
+    previous = [_path(state, v) for v in (scep.get("previous_cert", str, ""),
+                                          scep.get("previous_key", str, "")) if v]
+    if len(previous) == 1:
+        raise ConfigError(f"{scep.where('previous_cert')}: previous_cert and previous_key "
+                          "go together (the RA certificate and key before a rollover)")
     scep.done()
 
     crl = top.table("crl")
@@ -491,6 +534,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                 for name in list(profiles_table.data)}
     profiles_table.seen.update(profiles)
     profiles.setdefault(DEFAULT_PROFILE, Profile(DEFAULT_PROFILE))
+    challenges = _challenges(top.table("challenges"), state, profiles) \
+        if "challenges" in top.data else None
     top.done()
     for name, profile in profiles.items():
         if scep_listen and profile.scep_challenge == "static" and not profile.scep_password:
@@ -532,11 +577,38 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     idle_timeout=idle_timeout, login_throttle=throttle, console=console,
                     workers=workers, trusted_proxies=trusted_proxies,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
-                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
+                    scep_cert=scep_cert, scep_key=scep_key, scep_previous=tuple(previous),
+                    ra_trust=ra_trust, crls=crls,
+                    challenges=challenges,
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
                     ocsp_url=ocsp_url, ca_key_uri=ca_key_uri, tls_key_uri=tls_key_uri,
                     scep_key_uri=scep_key_uri, pkcs11=pkcs11)
+
+
+def _challenges(table: _Table, state: FilePath,
+                profiles: dict[str, Profile]) -> ChallengeSettings:
+    """[challenges]: the profile must take one-time codes (scep_challenge = "codes")."""
+    profile = table.get("profile", str, DEFAULT_PROFILE, lambda v: None if v in profiles
+                        else f"no profile {v!r}")
+    if profiles[profile].scep_challenge != "codes":
+        raise ConfigError(f"{table.where('profile')}: profile {profile!r} must have "
+                          'scep_challenge = "codes" to accept the challenges it is issued')
+    roles = table.get("roles", dict, {}, lambda v: next(
+        (f"{k!r}: roles must be a list of {', '.join(CHALLENGE_ROLES)}" for k, r in v.items()
+         if not isinstance(r, list) or any(x not in CHALLENGE_ROLES for x in r)), None))
+    settings = ChallengeSettings(
+        profile=profile,
+        clients=_path(state, table.get("clients", str, "challenge-clients.htpasswd")),
+        roles=tuple((k, tuple(r)) for k, r in sorted(roles.items())),
+        ttl=table.get("ttl", int, 3600, lambda v: None if 60 <= v <= 30 * 86400 else
+                      "must be from 60 to 2592000 seconds"),
+        outstanding=table.get("outstanding", int, 100, _positive),
+        per_hour=table.get("per_hour", int, 1000, _positive),
+        page_encoding=table.get("page_encoding", str, "utf-16", lambda v: None if v in (
+            "utf-16", "utf-8") else 'must be "utf-16" or "utf-8"'))
+    table.done()
+    return settings
 
 
 def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettings | None:
@@ -616,6 +688,10 @@ _SECRETS = ("password", "token", "auth_key", "approle_secret_id")
 _REQUIRED = {"est": ("url",), "cfssl": ("url",), "vault": ("url", "role"),
              "ejbca": ("url", "ca_name", "certificate_profile", "end_entity_profile"),
              "adcs": ("url", "template"), "scep": ("url",)}
+
+
+def _https(value: str) -> str | None:
+    return None if value.startswith("https://") else "must be an https:// URL"
 
 
 def _secret(table: _Table, base: FilePath, key: str) -> str:
@@ -786,7 +862,39 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
                                lambda v: None if not v or v.startswith(("https://", "http://"))
                                else "must be an http(s):// URL"),
         scep_webhook_trust=_existing(table, base, "scep_webhook_trust"),
-        scep_webhook_timeout=table.get("scep_webhook_timeout", int, 10, _positive))
+        scep_webhook_timeout=table.get("scep_webhook_timeout", int, 10, _positive),
+        scep_webhook_format=table.get("scep_webhook_format", str, "estra",
+                                      lambda v: None if v in ("estra", "step-ca") else
+                                      'must be "estra" or "step-ca"'),
+        scep_webhook_secret=_secret(table, base, "scep_webhook_secret"),
+        scep_webhook_id=table.get("scep_webhook_id", str, ""),
+        scep_notify=table.get("scep_notify", str, "",
+                              lambda v: None if not v or v.startswith(("https://", "http://"))
+                              else "must be an http(s):// URL"),
+        intune_tenant=table.get("intune_tenant", str, ""),
+        intune_app_id=table.get("intune_app_id", str, ""),
+        intune_app_secret=_secret(table, base, "intune_app_secret"),
+        intune_login_url=table.get("intune_login_url", str, "https://login.microsoftonline.com",
+                                   _https),
+        intune_graph_url=table.get("intune_graph_url", str, "https://graph.microsoft.com",
+                                   _https),
+        intune_trust=_existing(table, base, "intune_trust"))
+    if profile.scep_challenge == "intune" and not (
+            profile.intune_tenant and profile.intune_app_id and profile.intune_app_secret):
+        raise ConfigError(f"{table.where('intune_tenant')}: scep_challenge = \"intune\" needs "
+                          "intune_tenant, intune_app_id and intune_app_secret (or "
+                          "intune_app_secret_file)")
+    step_ca = profile.scep_notify or (profile.scep_challenge == "webhook" and
+                                      profile.scep_webhook_format == "step-ca")
+    if step_ca:
+        try:
+            secret = base64.b64decode(profile.scep_webhook_secret, validate=True)
+        except ValueError:
+            secret = b""
+        if not secret:
+            raise ConfigError(f"{table.where('scep_webhook_secret')}: step-ca webhooks (and "
+                              "scep_notify) sign with a base64 secret; set it (or "
+                              "scep_webhook_secret_file)")
     for attr in (*profile.subject_required, *profile.subject_allowed,
                  *(a for a, _ in profile.subject_patterns)):
         if attr not in SUBJECT_ATTRIBUTES and not _OID.match(attr):

@@ -51,6 +51,10 @@ from estra.console import console_root
 from estra.fullcmc import FullCmc
 from estra.attempts import Attempts, attempts_service
 from estra.console.health import file_certificate
+from estra.challenge_api import mount_api
+from estra.challenges import ChallengeIssuer
+from estra.intune import IntuneValidator
+from estra.ndes import NdesAdminPage, mount_ndes
 from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
@@ -497,15 +501,35 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                                shared.attempts)
     est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock),
                    TrustedBalancers.parse(settings.trusted_proxies))
+    if settings.challenges is not None:
+        issuer = ChallengeIssuer(settings.challenges, Htpasswd(
+            settings.challenges.clients, shared.pool, reactor, clock), throttle, shared.store,
+            settings.realm, [n for n, p in settings.profiles.items()
+                             if p.scep_challenge == "codes"],
+            lambda serial, reason, by: revoke(reactor, shared.store, settings, ca, serial,
+                                              reason, by, clock))
+        mount_ndes(est, NdesAdminPage(issuer, ra, settings.profiles[
+            settings.challenges.profile]))
+        mount_api(est, issuer)
     scep, webhooks = None, []
     if shared.scep:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
                                     ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
                                                     if p.scep_webhook_trust else None),
-                                    timeout=p.scep_webhook_timeout, retries=0)
-                 for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
-        front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks)
-        scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
+                                    timeout=p.scep_webhook_timeout,
+                                    retries=2 if p.scep_webhook_format == "step-ca" or
+                                    p.scep_notify else 0)
+                 for name, p in settings.profiles.items()
+                 if p.scep_challenge == "webhook" or p.scep_notify}
+        intune = {name: IntuneValidator(UpstreamHTTP(
+            reactor, "intune", f"{name} Intune", ClientTLSPolicy(
+                load_pem_certs(p.intune_trust) if p.intune_trust else None),
+            timeout=p.scep_webhook_timeout, retries=2), p)
+            for name, p in settings.profiles.items() if p.scep_challenge == "intune"}
+        front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks,
+                             previous_scep_signers(settings), intune)
+        scep = scep_root(front, settings.profiles, settings.scep_paths)
+        webhooks = [*hooks.values(), *(v.http for v in intune.values())]
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if IClosable.providedBy(c)] + webhooks,
                       remote=[UpstreamIssuers(settings.upstreams[name], c, settings.state_dir,
@@ -667,6 +691,15 @@ def scep_signer(settings: Settings, ca: LocalCA) -> Signer:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption()))
         write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    return _load_signer(cert_path, key_path)
+
+
+def previous_scep_signers(settings: Settings) -> list[Signer]:
+    """The RA certificate and key before a rollover ([scep] previous_cert/key), if set."""
+    return [_load_signer(*settings.scep_previous)] if settings.scep_previous else []
+
+
+def _load_signer(cert_path: FilePath, key_path: FilePath) -> Signer:
     loaded = serialization.load_pem_private_key(key_path.getContent(), None)
     if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError(f"{key_path.path}: the SCEP RA key must be RSA (clients encrypt to it)")

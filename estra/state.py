@@ -104,6 +104,8 @@ def check_files(settings: Settings) -> None:
         _open_to_read(settings.where(key), path)
     if settings.htpasswd.exists():
         _open_to_read(settings.where("auth.htpasswd"), settings.htpasswd)
+    for key, path in zip(("scep.previous_cert", "scep.previous_key"), settings.scep_previous):
+        _open_to_read(settings.where(key), path)
 
 
 def open_state(settings: Settings, clock: Callable[[], float] = time.time) -> Prepared:

@@ -264,6 +264,10 @@ MIGRATIONS: list[list[Step]] = [
             due DOUBLE PRECISION NOT NULL, reason TEXT NOT NULL, by_whom TEXT NOT NULL)""",
         "CREATE INDEX renewal_advances_label ON renewal_advances (label, serial)",
     ],
+    [   # 16: a one-time code may be bound to the device it is for (estra/challenges.py):
+        # JSON of the expected subject, subjectAltNames, device id; '' binds nothing
+        "ALTER TABLE codes ADD COLUMN bound TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 
 
@@ -948,34 +952,54 @@ class Store(Service):
                                 "ORDER BY id", identity, key_sha256)
 
     # -- one-time codes --------------------------------------------------
-    async def issue_code(self, identity: str, ttl: float) -> tuple[int, str]:
-        """A new one-time code for `identity`: (id, code); only the hash is stored."""
-        code = secrets.token_urlsafe(15)          # 120 random bits
+    async def issue_code(self, identity: str, ttl: float,
+                         make: Callable[[], str] = lambda: secrets.token_urlsafe(15),
+                         bound: str = "", **audited: Any) -> tuple[int, str]:
+        """A new one-time code for `identity`: (id, code); only the hash is stored.
+        `make` draws the code (120 random bits by default); `bound` is what the
+        request using it must show (estra/challenges.py); `audited` goes into the audit
+        event with the id and TTL."""
+        code = make()
         now = self.clock()
         code_id = await self._write(
-            "INSERT INTO codes (code_sha256, identity, created, expires) VALUES (?,?,?,?) "
-            "RETURNING id", hash_code(code), identity, now, now + ttl)
-        await self.audit("code-issued", identity, code=code_id, ttl=ttl)
+            "INSERT INTO codes (code_sha256, identity, created, expires, bound) VALUES "
+            "(?,?,?,?,?) RETURNING id", hash_code(code), identity, now, now + ttl, bound)
+        await self.audit("code-issued", identity, code=code_id, ttl=ttl, **audited)
         return code_id, code
+
+    async def open_codes(self, identity: str) -> int:
+        """How many codes of `identity` are unused, unrevoked and unexpired."""
+        rows = await self.query("SELECT COUNT(*) FROM codes WHERE identity = ? AND used_at IS "
+                                "NULL AND revoked = 0 AND expires > ?", identity, self.clock())
+        return int(rows[0][0])
 
     async def consume_code(self, code: str, identity: str, used_by: str) -> bool:
         """Use a code issued for the principal `identity` exactly once: True only for
         the one caller that wins it."""
-        return await self._consume(code, used_by, lambda owner: owner == identity) is not None
+        return await self._consume(code, used_by,
+                                   lambda owner, _: owner == identity) is not None
 
-    async def consume_scep_code(self, code: str, used_by: str) -> str | None:
-        """Use a SCEP code (issued for a "code:NAME" principal) exactly once; that principal."""
-        return await self._consume(code, used_by, lambda owner: owner.startswith("code:"))
+    async def consume_scep_code(self, code: str, used_by: str, profile: str,
+                                fits: Callable[[str], bool] = lambda bound: not bound
+                                ) -> str | None:
+        """Use a SCEP code exactly once at `profile`: one issued for a "code:NAME"
+        principal, or a challenge bound to this profile ("scep-challenge:PROFILE:CLIENT",
+        estra/challenges.py) whose binding `fits` the request; that principal.  A
+        challenge of another profile, or that does not fit, is left unused."""
+        mine = f"scep-challenge:{profile}:"
+        return await self._consume(code, used_by, lambda owner, bound: owner.startswith(
+            ("code:", mine)) and fits(bound))
 
     async def _consume(self, code: str, used_by: str,
-                       owned: Callable[[str], bool]) -> str | None:
+                       owned: Callable[[str, str], bool]) -> str | None:
+        """`owned(principal, bound)` says whether this caller may use the code."""
         def run(cursor: Any) -> str | None:
             now = self.clock()
             cursor.execute(self.dialect.sql(
-                "SELECT id, identity FROM codes WHERE code_sha256 = ? AND used_at IS NULL "
-                "AND revoked = 0 AND expires > ?"), (hash_code(code), now))
+                "SELECT id, identity, bound FROM codes WHERE code_sha256 = ? AND used_at IS "
+                "NULL AND revoked = 0 AND expires > ?"), (hash_code(code), now))
             row = cursor.fetchone()
-            if row is None or not owned(str(row[1])):
+            if row is None or not owned(str(row[1]), str(row[2])):
                 return None
             cursor.execute(self.dialect.sql(        # the one caller that wins it
                 "UPDATE codes SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL"),
@@ -984,9 +1008,36 @@ class Store(Service):
         result: str | None = await self._transact(run)
         return result
 
-    async def revoke_code(self, code_id: int) -> bool:
-        return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS NULL",
-                                 code_id) == 1
+    async def revoke_code(self, code_id: int, owners: tuple[str, ...] = ()) -> bool:
+        """Revoke an unused code (again: still True, as operators expect); with
+        `owners`, only one of theirs not revoked yet (a client's second DELETE is 404)."""
+        among = f" AND revoked = 0 AND identity IN ({','.join('?' * len(owners))})" \
+            if owners else ""
+        return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS "
+                                 f"NULL{among}", code_id, *owners) == 1
+
+    async def issued_mentioning(self, labels: tuple[str, ...], text: str,
+                                limit: int = 1000) -> list[dict[str, Any]]:
+        """Issued certificates of these profiles whose recorded subject or
+        subjectAltNames contain `text` (case-insensitive): candidates the caller
+        checks exactly; serial and certificate (base64 DER) of each."""
+        if not labels:
+            return []
+        escaped = _contains(text)
+        return await self._rows(
+            "SELECT serial, certificate FROM enrollments WHERE decision = 'issued' AND serial "
+            f"IS NOT NULL AND label IN ({','.join('?' * len(labels))}) AND (LOWER(subject) "
+            "LIKE LOWER(?) ESCAPE '\\' OR LOWER(sans) LIKE LOWER(?) ESCAPE '\\') "
+            "ORDER BY id LIMIT ?", *labels, escaped, escaped, limit)
+
+    async def codes_of(self, owners: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The codes of these principals, newest first (never the codes themselves)."""
+        if not owners:
+            return []
+        return await self._rows(
+            "SELECT id, identity, created, expires, used_at, used_by, revoked, bound FROM "
+            f"codes WHERE identity IN ({','.join('?' * len(owners))}) ORDER BY id DESC "
+            "LIMIT 1000", *owners)
 
     async def codes(self) -> list[dict[str, Any]]:
         return await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
@@ -1283,14 +1334,18 @@ def search_filter(exact: dict[str, str], like: tuple[str, str], since: float | N
     `at`)."""
     where, args = _filters(**{k: v for k, v in exact.items() if v})
     if like[1]:
-        escaped = like[1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(f"LOWER({like[0]}) LIKE LOWER(?) ESCAPE '\\'")
-        args.append(f"%{escaped}%")
+        args.append(_contains(like[1]))
     for op, value in ((">=", since), ("<", until)):
         if value is not None:
             where.append(f"{at} {op} ?")
             args.append(value)
     return where, args
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') matching `text` anywhere, its wildcards literal."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _filters(**conditions: Any) -> tuple[list[str], list[Any]]:

@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 from cryptography.hazmat.primitives.serialization import pkcs7
 
@@ -31,6 +31,7 @@ from tests import pki
 from tests.conftest import PASSWORD, ROOT, Server
 
 PG = "postgresql://postgres@127.0.0.1:5432"
+T = TypeVar("T")
 ADMIN_READY = r"estra admin ready on http://127\.0\.0\.1:(\d+)/"
 #: What a node copies from the first node's state directory; the rest is its own.
 SHARED_STATE = ("ca.pem", "ca.key", "server.pem", "server.key", "htpasswd")
@@ -48,6 +49,23 @@ def fresh_database() -> Iterator[str]:
     finally:
         admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
         admin.close()
+
+
+def together(calls: list[Callable[[], T]], timeout: float = 120) -> list[T | None]:
+    """Run the calls in threads released at once (a barrier); their results in order
+    (None for a call that did not finish within `timeout`)."""
+    results: list[T | None] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(i: int) -> None:
+        start.wait(30)
+        results[i] = calls[i]()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results
 
 
 def issued_serials(url: str) -> Counter[str]:

@@ -24,7 +24,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from estra.wire import serial_hex
-from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, wait_for
+from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, together, wait_for
 from tests.conftest import PASSWORD, ROOT, Server
 from tests.test_store_postgres import database  # noqa: F401  (the fixture)
 
@@ -123,11 +123,7 @@ def _enroll_together(ports: list[int], cafile: Path, body: bytes) -> list[tuple[
                 else resp.getheader("Retry-After", ""))
         finally:
             conn.close()
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(ports))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    together([lambda i=i: post(i) for i in range(len(ports))], 60)   # type: ignore[misc]
     return answers
 
 

@@ -397,11 +397,14 @@ def test_old_and_strong_ciphers(memory: MemoryScep, cipher: str, digest: str) ->
     assert sealed["content_encryption_algorithm"]["algorithm"].native == cipher
 
 
-def test_static_challenge_guessing_is_throttled(server: Server, sw: StrongSwan) -> None:
+def test_static_challenge_guessing_is_throttled(start_estra: Callable[..., Server],
+                                                sw: StrongSwan) -> None:
     """Wrong static challengePasswords from one address: ten FAILUREs saying the password
     is not valid, then FAILURE "too many failed logins" for the next guess and even for
     the right password from there (the budget is spent, shared with HTTP Basic); a
-    Basic login from that address is 429 as well."""
+    Basic login from that address is 429 as well.  (A token comes back every 600 s
+    here, not every 6 s: a slow machine must not refill the budget mid-test.)"""
+    server = start_estra("[auth]\naddress_refill_seconds = 600\n" + CONFIG)
     ra, _ = ra_certificates(server)
     texts = []
     for n in range(11):
