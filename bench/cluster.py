@@ -37,9 +37,9 @@ sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from enroll import cpu_seconds, make_csr  # noqa: E402  (bench/enroll.py)
 
-from tests.cluster import (Haproxy, Load, csrs, fresh_database, issued_serials,  # noqa: E402
+from tests.cluster import (Haproxy, Load, csrs, issued_serials,  # noqa: E402
                            start_node, wait_for, admin_port)
-from tests.conftest import PASSWORD, Server  # noqa: E402
+from tests.conftest import PASSWORD, Server, fresh_database  # noqa: E402
 
 WRK = "/usr/bin/wrk"
 CONNECTIONS = 16

@@ -20,10 +20,7 @@ from cryptography import x509
 
 from tests import pki
 from tests.conftest import PASSWORD, Server, parse_http
-from tests.strongswan import missing
 
-JARS = [Path("/usr/share/java") / f"{name}.jar" for name in ("bcprov", "bcpkix", "bcutil")]
-SOURCE = Path(__file__).resolve().parent / "bc" / "EstraClient.java"
 TIMEOUT = 120
 ATTRS = ["1.2.840.113549.1.9.7", "1.2.840.10045.2.1"]
 CONFIG = """\
@@ -35,24 +32,6 @@ base64_layout = "wrapped"
 approval = "manual"
 approval_retry_after = 7
 """
-
-
-@pytest.fixture(scope="session")
-def bc_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """EstraClient compiled once against Debian's BC jars: the classpath to run it."""
-    javac = shutil.which("javac")
-    if not (javac and shutil.which("java")):
-        missing("java/javac not found (apt-get install default-jdk-headless)")
-    absent = [str(j) for j in JARS if not j.exists()]
-    if absent:
-        missing(f"Bouncy Castle jars missing: {', '.join(absent)} "
-                "(apt-get install libbcprov-java libbcpkix-java libbcutil-java)")
-    out = tmp_path_factory.mktemp("bc-classes")
-    classpath = os.pathsep.join(str(j) for j in JARS)
-    done = subprocess.run([str(javac), "-nowarn", "-cp", classpath, "-d", str(out), str(SOURCE)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return classpath + os.pathsep + str(out)
 
 
 class BC:

@@ -25,7 +25,6 @@ from estra.store import (MIGRATIONS, Store, _attempts_from_refusals, _migrate, m
 from estra.throttle import LoginThrottle, ThrottleSettings
 from tests import pki
 from tests.fuzzing import PASSWORD, SCEP_PASSWORD, USER, World
-from tests.test_store_postgres import database  # noqa: F401 - the fixture
 
 EST = "http://ra.test/.well-known/est"
 

@@ -21,14 +21,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import AttributeOID, NameOID
+from cryptography.x509.oid import AttributeOID
 
 from estra import scep_message as sm
-from estra.testing import MemoryRA
-from estra.upstream.local import LocalCA
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
-from tests.conftest import Server, estra_cli
+from tests.conftest import MemoryScep, Server, estra_cli
 from tests.fakeca import FakeHandler, FakeServer, serve
 from tests.strongswan import StrongSwan
 
@@ -49,15 +47,6 @@ def http(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], byte
         return e.code, dict(e.headers), e.read()
 
 
-class MemoryScep:
-    """The in-memory RA (estra.testing) of `config`: SCEP over its real resource."""
-
-    def __init__(self, config: str, where: Path, files: dict[str, bytes]) -> None:
-        self.ra = MemoryRA(config, state_dir=str(where), files=files)
-        self.state = Path(self.ra.settings.state_dir.path)
-        self.ca = self.state / "ca.pem"
-
-
 def fetch(server: "Server | MemoryScep", path: str, data: bytes | None = None,
           user_agent: str | None = None) -> tuple[int, dict[str, str], bytes]:
     """A SCEP request (POST when there is `data`) to a running estra or the in-memory
@@ -68,23 +57,6 @@ def fetch(server: "Server | MemoryScep", path: str, data: bytes | None = None,
     reply = server.ra.request("POST" if data else "GET", path, data or b"", face="scep",
                               headers={**headers, "User-Agent": user_agent or "Python-urllib"})
     return reply.code, {k.title(): v for k, v in reply.headers.items()}, reply.body
-
-
-@pytest.fixture(scope="module")
-def scep_files() -> dict[str, bytes]:
-    """A CA and the RA's SCEP certificate and key, made once (RSA keys cost)."""
-    ca = pki.CA("estra local CA")
-    key = rsa.generate_private_key(65537, 2048)
-    cert = LocalCA(ca.key, ca.cert, time.time).issue(
-        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),
-        key.public_key(), [], [], 825)
-    return {"state/ca.pem": ca.cert.public_bytes(pki.PEM), "state/ca.key": pki.key_pem(ca.key),
-            "state/scep-ra.pem": cert.public_bytes(pki.PEM), "state/scep-ra.key": pki.key_pem(key)}
-
-
-@pytest.fixture
-def memory(tmp_path: Path, scep_files: dict[str, bytes]) -> MemoryScep:
-    return MemoryScep(CONFIG, tmp_path / "memory", scep_files)
 
 
 @pytest.fixture
@@ -230,7 +202,8 @@ def request_for(signer: sm.Signer, cn: str, challenge: str) -> x509.CertificateS
             .sign(signer.key, hashes.SHA256()))
 
 
-def answer(server: "Server | MemoryScep", der: bytes, signer: sm.Signer, get: bool = False) -> sm.PkiMessage:
+def answer(server: "Server | MemoryScep", der: bytes, signer: sm.Signer,
+           get: bool = False) -> sm.PkiMessage:
     if get:
         query = urllib.parse.quote(base64.b64encode(der).decode(), safe="")
         status, headers, body = fetch(server, "/scep" + f"?operation=PKIOperation&message={query}")

@@ -51,7 +51,6 @@ from tests.fuzzing import SCEP_PASSWORD, World, shared_world
 from tests.test_scep import answer, http, ra_certificates, request_for, scep_url
 from tests.test_scep import self_signed as scep_device
 from tests.test_scep_security import issued_records, seal
-from tests.test_store_postgres import database  # noqa: F401 - the fixture
 
 
 def device(name: str, key: Any = None) -> sm.Signer:

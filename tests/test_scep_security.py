@@ -34,10 +34,9 @@ from estra.cms import asn1_name
 from estra.store import MIGRATIONS, SQLITE, _sqlite_setup, migrate_blocking, open_store
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
-from tests.conftest import Server, estra_cli
+from tests.conftest import MemoryScep, Server, estra_cli
 from tests.test_admin import fetch
-from tests.test_scep import (MemoryScep, answer, http, memory, ra_certificates,  # noqa: F401
-                             request_for, scep_files, scep_url, self_signed)
+from tests.test_scep import answer, http, ra_certificates, request_for, scep_url, self_signed
 from tests.test_scep import fetch as scep_fetch
 
 

@@ -26,7 +26,6 @@ from estra import wire
 from estra.scep_message import key_sha256
 from tests import pki
 from tests.conftest import Server, estra_cli
-from tests.test_store_postgres import database  # noqa: F401 - a fixture
 
 FIXTURES = Path(__file__).resolve().parent / "upgrade"
 OLD = FIXTURES / "bd5efed"
@@ -154,7 +153,7 @@ def test_operator_commands_never_migrate(tmp_path: Path) -> None:
     assert estra_cli(*common, "pending", "list").returncode == 0
 
 
-def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:  # noqa: F811
+def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:
     """The fixture's rows in a PostgreSQL store of schema 2 migrate the same way."""
     store = open_store(database, FilePath(str(tmp_path)), time.time)
     old = sqlite3.connect(OLD / "state" / "estra.db")

@@ -54,8 +54,8 @@ from spnego.channel_bindings import GssChannelBindings
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
 
 from tests import pki
-from tests.cluster import fresh_database, start_node
-from tests.conftest import estra_cli, issued, PASSWORD, Server, parse_http
+from tests.cluster import start_node
+from tests.conftest import PASSWORD, Server, estra_cli, fresh_database, issued, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 USER, SECRET = "CORP\\svc-estra", "Adcs-Pa55"

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki
-from tests.conftest import Server, estra_cli, parse_http
+from tests.conftest import Server, estra_cli, free_port, parse_http
 
 AUTH_KEY = "00112233445566778899aabbccddeeff"
 CFSSL_CONFIG = {
@@ -60,12 +60,6 @@ CREATE TABLE ocsp_responses (
     REFERENCES certificates(serial_number, authority_key_identifier)
 );
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -33,8 +33,8 @@ from estra.tls import ServerTLS
 from estra.workers import Supervisor, _WorkerProcess, parse_keys
 from twisted.internet.testing import MemoryReactorClock
 from tests import pki
-from tests.conftest import Server, estra_env, parse_http, twistd
-from tests.test_deploy import free_port, tool
+from tests.conftest import Server, estra_env, free_port, parse_http, twistd
+from tests.test_deploy import tool
 from tests.test_startup import fails
 
 SERVED = (r"\[worker (\d+) pid (\d+)\] est \S+ \[\S+\] (\d+) for .* from {source}: .*"
