@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import (CHILDREN, WrkResult, _env, figure, make_csr, start_estra,  # noqa: E402
+from harness import (CHILDREN, WrkResult, _env, figure, make_csr, start_estra,
                      stop, wrk)
 
 __all__ = ["report"]

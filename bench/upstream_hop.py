@@ -96,7 +96,7 @@ def main() -> None:
               f"wall {statistics.median(w for w, _ in runs) * 1e6:.0f} us/request "
               f"(median of {len(runs)} runs)")
     if args.before:
-        diff = [a[1] - b[1] for a, b in zip(got["after"], got["before"])]
+        diff = [a[1] - b[1] for a, b in zip(got["after"], got["before"], strict=True)]
         print(f"after - before: CPU {statistics.median(diff) * 1e6:+.0f} us/request "
               "(median of the paired runs)")
 

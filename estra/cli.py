@@ -379,8 +379,9 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         after = migrate_blocking(store, Legacy.from_settings(settings, names))
     except (NoStore, ValueError, Unmappable) as e:
         return fail(args, str(e), 2)
-    emit(args, {"from": before, "to": after}, f"estra: store migrated {before} \N{RIGHTWARDS ARROW} "
-         f"{after}" if before < after else f"estra: store already at schema {after}")
+    emit(args, {"from": before, "to": after},
+         f"estra: store migrated {before} \N{RIGHTWARDS ARROW} {after}" if before < after
+         else f"estra: store already at schema {after}")
     return 0
 
 

@@ -101,7 +101,7 @@ class Profile:
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
     approval_retry_after: int = 300
-    approval_max_open: int = 5                       # held requests per identity awaiting a decision
+    approval_max_open: int = 5                       # held per identity, awaiting a decision
     # server-side key generation (RFC 7030 4.4)
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
@@ -357,8 +357,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         state = FilePath(os.path.join(base.path, file_state) if base else file_state)
     server.seen.update({"listen", "state_dir"})     # the command line may have won
     max_body = server.get("max_body", int, 64 * 1024, _positive)
-    realm = server.get("realm", str, "estra",
-                       lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
+    realm = server.get("realm", str, "estra", lambda v: None if v and '"' not in v
+                       else "must be non-empty, without quotes")
     max_connections = server.get("max_connections", int, LIMITS.max_connections, _positive)
     if "max_connections" in server.data:    # configured: never lowered to fit descriptors
         origins["server.max_connections"] = server.where("max_connections")

@@ -5,8 +5,8 @@ over the overall or per-address cap is closed at once: no handshake, no HTTP
 parsing. On a PROXY-protocol listener (`haproxy:`) it reads the PROXY header
 itself, as the outermost protocol, so a refused connection is closed by the
 port like any other and the per-address cap counts the device the header names,
-not the balancer every connection comes from. The per-request deadlines (headers, body) live in `estra.http.EstChannel`;
-their numbers are here, in `ConnectionLimits`.
+not the balancer every connection comes from. The per-request deadlines (headers,
+body) live in `estra.http.EstChannel`; their numbers are here, in `ConnectionLimits`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Served on its own endpoint (plain HTTP is normal for SCEP: the messages are
 signed and encrypted), at `/scep` and the NDES-compatible
-`/certsrv/mscep/mscep.dll` and Cisco's `/cgi-bin/pkiclient.exe` (configurable); `<path>/<label>` selects a profile
-as `/.well-known/est/<label>` does for EST.
+`/certsrv/mscep/mscep.dll` and Cisco's `/cgi-bin/pkiclient.exe` (configurable);
+`<path>/<label>` selects a profile as `/.well-known/est/<label>` does for EST.
 
 A PKCSReq's challengePassword is checked per profile (a static password, a
 one-time code from the store for the CSR's CN, or an operator's webhook)
@@ -353,8 +353,8 @@ class ScepFrontEnd:
             if mode == "codes":
                 owner = await self.ra.store.consume_scep_code(challenge, address)
                 if owner is None:
-                    raise Forbidden.because("scep-challenge", "the one-time code is unknown, expired, "
-                                    "revoked or already used")
+                    raise Forbidden.because("scep-challenge", "the one-time code is unknown, "
+                                            "expired, revoked or already used")
                 return Identity.from_principal(owner, _peer(address))
             if mode == "static":
                 if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):
@@ -392,8 +392,9 @@ class ScepFrontEnd:
                             f"{reply.status} without a verdict")
         if verdict["allow"] is not True:
             reason = verdict.get("reason")
-            raise Forbidden.because("scep-challenge", f"{reason}" if isinstance(reason, str) and reason
-                            else "scep-challenge: the challengePassword is not valid (webhook)")
+            raise Forbidden.because(
+                "scep-challenge", reason if isinstance(reason, str) and reason
+                else "scep-challenge: the challengePassword is not valid (webhook)")
         name = verdict.get("identity", "")
         return name if isinstance(name, str) else ""
 

@@ -408,7 +408,7 @@ def open_migrated_store(settings: Settings, clock: Any) -> Any:
         if 0 < before < after:
             log.info("store migrated {before} \N{RIGHTWARDS ARROW} {after}", before=before,
                      after=after)
-    except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
+    except Exception as e:  # any driver error: one clear start-up line
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     return store
@@ -503,7 +503,8 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                                     timeout=p.scep_webhook_timeout, retries=0)
                  for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
         front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks)
-        scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
+        scep = scep_root(front, settings.profiles, settings.scep_paths)
+        webhooks = list(hooks.values())
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if IClosable.providedBy(c)] + webhooks,
                       remote=[UpstreamIssuers(settings.upstreams[name], c, settings.state_dir,

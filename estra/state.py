@@ -37,7 +37,8 @@ from estra.upgrade import Legacy
 from estra.upstream.local import LocalCA, _pem_key, write_private, write_public
 
 __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError", "StateLock",
-           "init_command", "set_user", "check_user", "new_password", "user_names", "remove_user", "set_line",
+           "init_command", "set_user", "check_user", "new_password", "user_names", "remove_user",
+           "set_line",
            "BOOTSTRAP_USER", "require_ca", "check_files", "os_reason", "replace_file"]
 
 BOOTSTRAP_USER = "estra"

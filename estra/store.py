@@ -407,8 +407,8 @@ class _Writer:
         if len(items) > 1:
             try:
                 return [(True, value) for value in self._transaction(work, items)]
-            except Exception:
-                pass                        # each alone: only the bad one fails
+            except Exception:  # noqa: BLE001 - each alone next: only the bad one fails
+                pass
         outcomes = []
         for item in items:
             ok, value = self._one(work, [item])
@@ -418,7 +418,7 @@ class _Writer:
     def _one(self, work: Callable[..., Any], *args: Any) -> _Outcome:
         try:
             return True, self._transaction(work, *args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the caller's Deferred gets the Failure
             return False, Failure()
 
     def _transaction(self, work: Callable[..., Any], *args: Any) -> Any:
@@ -431,7 +431,7 @@ class _Writer:
         except BaseException:
             try:
                 self._conn.rollback()
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - any: the first error is raised below
                 self._close()               # a broken connection: a new one next time
             raise
 
@@ -440,7 +440,7 @@ class _Writer:
         if conn is not None:
             try:
                 conn.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 - a broken connection is dropped all the same
                 pass
 
 
@@ -485,7 +485,7 @@ class Store(Service):
         def run(cursor: Any) -> list[dict[str, Any]]:
             cursor.execute(self.dialect.sql(sql), args)
             names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         result: list[dict[str, Any]] = await self._run(run)
         return result
 
@@ -552,7 +552,7 @@ class Store(Service):
 
         def written(outcomes: list[_Outcome]) -> None:
             try:
-                for (_, _, done), outcome in zip(batch, outcomes):
+                for (_, _, done), outcome in zip(batch, outcomes, strict=True):
                     _fire(done, *outcome)
             finally:
                 self._writing = False

@@ -82,7 +82,7 @@ class SyncPool:
     def runInteraction(self, fn: Callable[..., Any], *args: Any) -> Deferred[Any]:
         try:
             result = fn(self.conn.cursor(), *args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the caller's Deferred gets the Failure
             self.conn.rollback()
             return fail()
         self.conn.commit()
@@ -113,7 +113,7 @@ class SyncThreads:
                                  *args: Any) -> None:
         try:
             result = f(*args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the caller gets the Failure, as from a thread
             on_result(False, Failure())
         else:
             on_result(True, result)

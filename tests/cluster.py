@@ -129,7 +129,7 @@ class Haproxy:
         head = rows[0].lstrip("# ").split(",") if rows else []
         out = {}
         for row in rows[1:]:
-            cells = dict(zip(head, row.split(",")))
+            cells = dict(zip(head, row.split(","), strict=False))
             if cells.get("pxname") == "estra" and cells.get("svname", "").startswith("estra"):
                 out[cells["svname"]] = cells["status"].split()[0]
         return out

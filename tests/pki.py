@@ -112,7 +112,8 @@ def write_key(path: Path, key: object) -> Path:
     return path
 
 
-def write_pair(directory: Path, stem: str, cert: x509.Certificate, key: object) -> tuple[Path, Path]:
+def write_pair(directory: Path, stem: str, cert: x509.Certificate,
+               key: object) -> tuple[Path, Path]:
     c = directory / f"{stem}.pem"
     c.write_bytes(cert.public_bytes(PEM))
     return c, write_key(directory / f"{stem}.key", key)

@@ -27,7 +27,6 @@ import datetime
 import http.client
 import json
 import os
-import re
 import sqlite3
 import ssl
 from pathlib import Path
@@ -471,7 +470,7 @@ def render(rows: dict[tuple[str, str], list[str]], expected: bool) -> str:
     lines = [head]
     for (state, profile), cells in rows.items():
         want = EXPECTED[state][profile].split()
-        shown = [c if c == e or expected else f"{e}→{c}" for c, e in zip(cells, want)]
+        shown = [c if c == e or expected else f"{e}→{c}" for c, e in zip(cells, want, strict=True)]
         lines.append(f"{state:16} {profile:8} " + " ".join(f"{c:>9}" for c in shown))
     return "\n".join(lines)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Callable, Iterator
@@ -121,7 +120,8 @@ def test_reenroll_with_tls_client_certificate(server: Server, bc: BC) -> None:
     assert (new.subject, sans_of(new)) == (old.subject, sans_of(old))
     assert new.serial_number != old.serial_number and new.public_key() != old.public_key()
     assert openssl("verify", "-CAfile", str(server.ca), str(new_cert)).strip().endswith(b"OK")
-    assert "simplereenroll [default] 200 for issued:default:bc-renew (issued)" in server.log.read_text()
+    renewed = "simplereenroll [default] 200 for issued:default:bc-renew (issued)"
+    assert renewed in server.log.read_text()
 
 
 def test_refusal_reaches_the_client(server: Server, bc: BC) -> None:

@@ -165,7 +165,7 @@ def test_syscall_filter_allows_what_estra_does(start_estra: Callable[..., Server
                        (signal.SIGTERM, "Server Shut Down.")]
     for signum, logged in signal_and_wait:
         os.kill(estra_pid, signum)
-        wait_for(lambda: logged in server.log.read_text(), logged)
+        wait_for(lambda logged=logged: logged in server.log.read_text(), logged)
     server.proc.wait(30)
 
     made = set(re.findall(r"^\d+ +([a-z0-9_]+)\(", trace.read_text(), flags=re.M))

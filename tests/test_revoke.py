@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
-import pytest
 from cryptography import x509
 from estra.wire import serial_hex
 from cryptography.hazmat.primitives import hashes
@@ -158,7 +157,7 @@ def test_two_nodes_serve_one_crl(database: str, start_estra: Callable[..., Serve
         cert, _ = enroll(a, "shared-dev")
         done = revoke(b, f"{cert.serial_number:x}", "--reason", "affiliationChanged")
         assert done.returncode == 0, done.stderr
-        served = [fetch_crl(node, port)[2] for node, port in zip((a, b), ports)]
+        served = [fetch_crl(node, port)[2] for node, port in zip((a, b), ports, strict=True)]
         assert served[0] == served[1]
         crl = x509.load_der_x509_crl(served[0])
         assert crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None

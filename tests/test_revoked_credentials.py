@@ -20,7 +20,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from estra import cmc
 from estra import scep_message as sm
 from tests import pki
-from tests.conftest import PASSWORD, SCEP_CONFIG, Server, issued
+from tests.conftest import SCEP_CONFIG, Server, issued
 from tests.test_fullcmc import send as send_cmc
 from tests.test_revoke import revoke
 from tests.test_scep import answer, ra_certificates

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import subprocess
 import threading
 import time
@@ -80,7 +79,8 @@ class Device:
         path.write_bytes(self.sw.ok("--gen", "--type", "rsa", "--size", "2048"))
         return path
 
-    def scep(self, key: Path, dn: str, *extra: str, poll: int = 5) -> subprocess.CompletedProcess[bytes]:
+    def scep(self, key: Path, dn: str, *extra: str,
+             poll: int = 5) -> subprocess.CompletedProcess[bytes]:
         return self.sw.run("--scep", "--url", self.url, "--in", str(key), "--dn", dn,
                            "--cacert-enc", "ra.der", "--cacert-sig", "ra.der",
                            "--cacert", "ca.der", "--interval", "1", "--maxpolltime",
@@ -126,8 +126,8 @@ def test_strongswan_enroll_and_renew(server: Server, sw: StrongSwan, tmp_path: P
     cert = x509.load_der_x509_certificate(done.stdout)
     (sw.dir / "printer.der").write_bytes(done.stdout)
     (tmp_path / "p.pem").write_bytes(cert.public_bytes(pki.PEM))
-    verify = subprocess.run(["openssl", "verify", "-CAfile", str(server.ca), str(tmp_path / "p.pem")],
-                            capture_output=True, timeout=30)
+    verify = subprocess.run(["openssl", "verify", "-CAfile", str(server.ca),
+                             str(tmp_path / "p.pem")], capture_output=True, timeout=30)
     assert verify.returncode == 0, verify.stdout
     renewed = device.scep(device.key("printer2"), "CN=printer1", "--san", "printer1.example",
                           "--cert", "printer.der", "--key", str(key))

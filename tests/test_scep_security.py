@@ -9,12 +9,10 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
 import time
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -138,7 +136,7 @@ def test_no_challenge_in_the_database(server: Server) -> None:
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     assert "scep_transactions" in tables
     for table in tables:
-        for row in db.execute(f"SELECT * FROM {table}"):     # noqa: S608 - our own names
+        for row in db.execute(f"SELECT * FROM {table}"):     # our own table names
             for cell in row:
                 raw = cell.encode() if isinstance(cell, str) else cell
                 if not isinstance(raw, bytes):

@@ -83,7 +83,8 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
     port = free_port()
     log = open(tmp_path / "cfssl.log", "wb")
     proc = subprocess.Popen(["cfssl", "serve", "-address", "127.0.0.1", "-port", str(port),
-                             "-ca", str(tmp_path / "ca.pem"), "-ca-key", str(tmp_path / "ca-key.pem"),
+                             "-ca", str(tmp_path / "ca.pem"),
+                             "-ca-key", str(tmp_path / "ca-key.pem"),
                              "-config", str(tmp_path / "config.json"),
                              "-db-config", str(tmp_path / "db.json")],
                             stdout=log, stderr=subprocess.STDOUT)
@@ -92,10 +93,10 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             break
-        except OSError:
+        except OSError as e:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError((tmp_path / "cfssl.log").read_text())
+                raise RuntimeError((tmp_path / "cfssl.log").read_text()) from e
             time.sleep(0.05)
     yield port, ca
     proc.terminate()

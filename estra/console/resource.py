@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from twisted.internet.defer import Deferred, DeferredLock, gatherResults
+from twisted.internet.defer import DeferredLock
 from twisted.internet.interfaces import ISSLTransport
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.filepath import FilePath
@@ -272,7 +272,7 @@ class Console(Resource):
         verb = "GET" if method == b"HEAD" else method.decode("ascii", "replace")
         for route_verb, pattern, name, role in ROUTES:
             if route_verb == verb and len(pattern) == len(path) and all(
-                    _segment(p, part) for p, part in zip(pattern, path)):
+                    _segment(p, part) for p, part in zip(pattern, path, strict=True)):
                 return getattr(self, name), role
         return None, "admin"
 

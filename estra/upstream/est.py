@@ -23,7 +23,8 @@ from zope.interface import implementer
 from estra.client import EstClient
 from estra import cmc, wire
 from estra.config import Profile, Upstream
-from estra.interfaces import ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc, IServerKeyGen
+from estra.interfaces import (ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc,
+                              IServerKeyGen)
 from estra.upstream.anchors import LearnedAnchors, anchors_file
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 

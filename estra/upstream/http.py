@@ -58,7 +58,7 @@ from twisted.internet.defer import CancelledError, Deferred, succeed
 from twisted.internet.endpoints import (HostnameEndpoint, TCP4ClientEndpoint, TCP6ClientEndpoint,
                                         connectProtocol, wrapClientTLS)
 from twisted.internet.interfaces import IConsumer, IStreamClientEndpoint
-from twisted.internet.protocol import Protocol
+from twisted.internet.protocol import Protocol, connectionDone
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web._newclient import RequestNotSent, RequestTransmissionFailed
@@ -238,10 +238,10 @@ class UpstreamHTTP:
             raise _Retryable(f"upstream {self.name} unreachable: {e.__class__.__name__}") from e
         except (ResponseNeverReceived, RequestTransmissionFailed) as e:
             tls = any(f.check(SSL.Error) for f in e.reasons)
-            what = "TLS handshake failed (check the upstream trust anchor and the RA's client certificate)" if tls \
-                else "connection closed before an answer"
+            what = ("TLS handshake failed (check the upstream trust anchor and the RA's client "
+                    "certificate)" if tls else "connection closed before an answer")
             raise _Retryable(f"upstream {self.name}: {what}", unsent=isinstance(e, _Stale)) from e
-        except Exception as e:  # noqa: BLE001 - partial bodies, protocol errors
+        except Exception as e:  # partial bodies, protocol errors
             status = "garbled"
             log.failure("upstream {name}: unreadable answer", name=self.name)
             raise BadUpstream(f"upstream {self.name} answered unreadably: "
@@ -486,7 +486,7 @@ class _Connect(Protocol):
             f"{why.decode('latin-1')}"))
         self._abort()
 
-    def connectionLost(self, reason: Failure = Failure(net_error.ConnectionDone())) -> None:
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
         if self._inner is not None:
             self._inner.connectionLost(reason)
         elif not self.ready.called:
@@ -553,6 +553,10 @@ class WholeBody:
         pass
 
 
+#: What a body that ended cleanly reports (the default of `_Collect.connectionLost`).
+_RESPONSE_DONE = Failure(ResponseDone())
+
+
 class _Collect(Protocol):
     """A whole response body; cancelling closes the connection (never back to the pool)."""
 
@@ -574,7 +578,7 @@ class _Collect(Protocol):
     def dataReceived(self, data: bytes) -> None:
         self._parts.append(data)
 
-    def connectionLost(self, reason: Failure = Failure(ResponseDone())) -> None:
+    def connectionLost(self, reason: Failure = _RESPONSE_DONE) -> None:
         if self.done.called:
             return
         if reason.check(ResponseDone, PotentialDataLoss):   # no length: ended by close

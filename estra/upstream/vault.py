@@ -261,8 +261,9 @@ class VaultCA:
                           "auth/token/lookup-self")
         await self._role(refresh=True)
         ttl = data.get("ttl")
+        namespace = self.namespace.get("X-Vault-Namespace") if self.namespace else None
         return (f"ok (token ttl {ttl or 'none'} s, role {self.role}"
-                f"{', namespace ' + self.namespace['X-Vault-Namespace'] if self.namespace else ''})")
+                f"{', namespace ' + namespace if namespace else ''})")
 
     async def _role(self, refresh: bool = False) -> tuple[bool, bool]:
         """(use_csr_common_name, use_csr_sans) of the role (Vault's defaults: true, true)."""

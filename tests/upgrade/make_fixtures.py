@@ -14,7 +14,6 @@ certificate, and `fixture.json` (who is who, request ids, the code).
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import os
