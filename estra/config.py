@@ -646,7 +646,7 @@ def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
         if not (common.get(key) or options.get(key)):
             raise ConfigError(f"{table.where(key)}: required for kind = {kind!r}")
     table.done()
-    return Upstream(name=name, kind=kind, options=options, **common)  # type: ignore[arg-type]
+    return Upstream(name=name, kind=kind, options=options, **common)
 
 
 def _csrattr(table: _Table, item: Any) -> CsrAttr:

@@ -45,7 +45,7 @@ class IPeerTLS(Interface):
 def peer_of(request: Request, with_binding: bool) -> Peer:
     """Address, client chain, Authorization and (when asked, as it costs a TLS
     exporter call per request) the channel binding of a request."""
-    transport = request.channel.transport  # type: ignore[attr-defined]
+    transport = request.channel.transport
     chain: list[Any] = []
     binding = None
     if ISSLTransport.providedBy(transport):

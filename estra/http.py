@@ -304,7 +304,7 @@ def make_site(root: Resource, max_body: int,
     request_class = type("EstRequest", (EstRequest,), {"max_body": max_body})
     site = QuietSite(root, requestFactory=request_class, reactor=reactor)
     site.protocol_name = protocol
-    site.protocol = type("EstChannel", (EstChannel,), {  # type: ignore[assignment]
+    site.protocol = type("EstChannel", (EstChannel,), {  # type: ignore[method-assign]
         "header_timeout": limits.header_timeout, "body_timeout": limits.body_timeout,
         "notices": RateLimitedLog(site.reactor.seconds, logger=log)})
     site.displayTracebacks = False
@@ -328,7 +328,7 @@ def read_body(request: Request) -> bytes:
 def respond(request: Request, status: int, body: bytes,
             headers: Mapping[str, str]) -> None:
     """Write a whole response with Content-Length, if the client is still there."""
-    if request.finished or request._disconnected:  # type: ignore[attr-defined]
+    if request.finished or request._disconnected:
         return
     request.setResponseCode(status)
     for name, value in headers.items():

@@ -11,10 +11,10 @@ body) live in `estra.http.EstChannel`; their numbers are here, in `ConnectionLim
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from attrs import frozen
-from twisted.internet.interfaces import IAddress, IProtocol, IProtocolFactory, \
+from twisted.internet.interfaces import IAddress, IProtocol, IProtocolFactory, ITCPTransport, \
     IStreamServerEndpoint
 from twisted.logger import Logger
 from twisted.protocols.haproxy._exceptions import InvalidProxyHeader
@@ -83,19 +83,23 @@ class _ProxyCounted(HAProxyProtocolWrapper):
             elif len(data) >= 8 and data[:5] == V1Parser.PROXYSTR:
                 self._parser = V1Parser()
             else:
-                return self.transport.abortConnection()  # type: ignore[union-attr]
+                return self._abort()
         try:
             info, remaining = self._parser.feed(data)
         except InvalidProxyHeader:
-            return self.transport.abortConnection()      # type: ignore[union-attr]
+            return self._abort()
         if info is None:
             return None
         self._proxyInfo = info
-        factory: LimitedFactory = self.factory         # type: ignore[assignment]
+        factory: LimitedFactory = self.factory
         if not factory.admit(self, self.getPeer()):
-            return self.transport.abortConnection()      # type: ignore[union-attr]
+            return self._abort()
         if remaining:
             self.wrappedProtocol.dataReceived(remaining)
+
+    def _abort(self) -> None:
+        """Close at once, unanswered (the transport is a TCP one)."""
+        cast(ITCPTransport, self.transport).abortConnection()
         return None
 
 

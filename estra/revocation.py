@@ -104,7 +104,7 @@ def sign_crl(ca: LocalCA, revoked: list[dict[str, Any]], number: int, now: float
                .last_update(_utc(now)).next_update(_utc(next_update))
                .add_extension(x509.CRLNumber(number), False)
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                   ca.key.public_key()), False))  # type: ignore[arg-type]
+                   ca.key.public_key()), False))
     seen: set[str] = set()
     for row in revoked:
         if row["serial"] in seen:

@@ -46,7 +46,7 @@ class RolloverError(Exception):
     """The rollover cannot be done; the message is the one line to show."""
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:
     ca = commands.add_parser("ca", help="embedded CA key rollover (RFC 7030 4.1.3)")
     actions = ca.add_subparsers(dest="action", required=True)
     roll = actions.add_parser("rollover", help="make a new CA key and certificate and the "

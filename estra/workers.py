@@ -519,11 +519,11 @@ def worker_main(argv: Sequence[str]) -> None:
         sys.exit(f"{e.code} (worker {args.slot})")
     except Exception as e:  # noqa: BLE001 - one line to the supervisor, never a traceback
         sys.exit(f"estra: worker {args.slot} cannot start: {e}")
-    reactor.callWhenRunning(service.startService)                 # type: ignore[attr-defined]
-    reactor.callWhenRunning(signal.signal, signal.SIGINT, signal.SIG_IGN)  # type: ignore[attr-defined]
-    reactor.addSystemEventTrigger("before", "shutdown", service.stopService)  # type: ignore[attr-defined]
-    reactor.addReader(_Control(reactor, keys, lines))                 # type: ignore[attr-defined]
-    reactor.run()                                                 # type: ignore[attr-defined]
+    reactor.callWhenRunning(service.startService)
+    reactor.callWhenRunning(signal.signal, signal.SIGINT, signal.SIG_IGN)
+    reactor.addSystemEventTrigger("before", "shutdown", service.stopService)
+    reactor.addReader(_Control(reactor, keys, lines))
+    reactor.run()
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ class Console(Resource):
             fields = parse_qs(body.decode("utf-8", "replace"))
             value = (fields.get(name) or [""])[0]
             return value.strip() if strip else value
-        values = (request.args or {}).get(name.encode(), [b""])
+        values: list[bytes] = (request.args or {}).get(name.encode(), [b""])
         return values[0].decode("utf-8", "replace").strip()
 
     @staticmethod
@@ -352,7 +352,7 @@ class Console(Resource):
             self.operator_trust is not None))
 
     async def _certificate_login(self, request: Request) -> None:
-        transport = request.channel.transport  # type: ignore[attr-defined]
+        transport = request.channel.transport
         chain = (peer_chain(transport.getHandle())  # type: ignore[attr-defined]
                  if ISSLTransport.providedBy(transport) else [])
         principal, problem = "", "no client certificate was presented"

@@ -436,7 +436,7 @@ class _Tunnel:
 
     def connect(self, factory: Any) -> Deferred[Any]:
         opening = _Connect(self._authority, factory)
-        d = connectProtocol(self._proxy, opening)
+        d: Deferred[Any] = connectProtocol(self._proxy, opening)
         return d.addCallback(lambda _: opening.ready)
 
 

@@ -186,7 +186,7 @@ class LocalCA:
         cached = self._aki
         if cached is None or cached[0] is not self.key:
             cached = self._aki = (self.key, x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                self.key.public_key()))  # type: ignore[arg-type]
+                self.key.public_key()))
         return cached[1]
 
     def server_certificate(self, names: Sequence[str], validity_days: int = 825
