@@ -26,6 +26,7 @@ from twisted.python.reflect import prefixedMethodNames
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
+from estra.interfaces import IEstraReactor
 from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound, PayloadTooLarge,
                           StoreUnavailable, store_unavailable)
 from estra.limits import ConnectionLimits, RateLimitedLog
@@ -297,7 +298,7 @@ class QuietSite(Site):
 
 
 def make_site(root: Resource, max_body: int,
-              limits: ConnectionLimits = ConnectionLimits(), reactor: Any = None,
+              limits: ConnectionLimits = ConnectionLimits(), reactor: IEstraReactor | None = None,
               protocol: str = "http") -> Site:
     """A Site with estra's request and channel classes, deadlines and no tracebacks;
     `protocol` names its face in the request lines it logs (est, scep, admin...)."""

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from cryptography import x509
+from twisted.internet.interfaces import (IReactorCore, IReactorFDSet, IReactorFromThreads,
+                                         IReactorPluggableNameResolver, IReactorProcess,
+                                         IReactorSocket, IReactorTCP, IReactorTime)
 from zope.interface import Interface
 
 if TYPE_CHECKING:
     from estra.config import Profile
     from estra.upstream.http import Reply
 
-__all__ = ["ICertificateAuthority", "IClosable", "IRevoker", "IHealthChecked",
-           "ICsrAttrsSource", "IServerKeyGen", "IFullCmc"]
+__all__ = ["IEstraReactor", "installed_reactor", "ICertificateAuthority", "IClosable",
+           "IRevoker", "IHealthChecked", "ICsrAttrsSource", "IServerKeyGen", "IFullCmc"]
+
+
+class IEstraReactor(IReactorCore, IReactorTime, IReactorTCP, IReactorPluggableNameResolver,
+                    IReactorFromThreads, IReactorFDSet, IReactorSocket, IReactorProcess):
+    """The reactor estra runs on, as one type (treq's `_ITreqReactor` does the same):
+    start-up and shutdown triggers, time, TCP and name resolution for upstreams,
+    answers from the store's and the password checks' threads, the workers' control
+    pipe (FD set), adopted sockets and spawned worker processes.  Code that takes a reactor takes
+    this, so mypy checks every call on it; code that only tells time takes
+    `IReactorTime`."""
+
+
+def installed_reactor() -> IEstraReactor:
+    """Twisted's global reactor (installed by twistd or at first import), typed."""
+    from twisted.internet import reactor
+    return cast(IEstraReactor, reactor)
 
 
 class ICertificateAuthority(Interface):

@@ -13,6 +13,7 @@ import re
 import sys
 from typing import Any, Sequence
 
+from estra.interfaces import IEstraReactor
 from estra.auth import parse_principal
 from estra.config import Settings
 from estra.store import NoStore, Store, StoreVersionError, open_store, require_current
@@ -188,7 +189,7 @@ def run(settings: Settings, args: argparse.Namespace, react: Any) -> int:
     except (NoStore, StoreVersionError) as e:
         return fail(args, str(e), 2)
 
-    async def work(reactor: Any) -> int:
+    async def work(reactor: IEstraReactor) -> int:
         store.pool.start()
         try:
             return await _work(store, args)

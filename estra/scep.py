@@ -45,6 +45,7 @@ from asn1crypto import cms
 from attrs import evolve
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
+from twisted.internet.interfaces import IReactorTime
 from twisted.application.internet import TimerService
 from twisted.internet.defer import Deferred
 from twisted.web.resource import Resource
@@ -526,7 +527,7 @@ def _message(request: Request) -> bytes:
 NONCE_MEMORY = 86400.0
 
 
-def nonce_sweeper(clock: Any, store: Store, interval: float = 60.0,
+def nonce_sweeper(clock: IReactorTime, store: Store, interval: float = 60.0,
                   keep: float = NONCE_MEMORY, batch: int = 250,
                   batches: int = 400) -> TimerService:
     """A timer forgetting senderNonces older than `keep`: every `interval` seconds at

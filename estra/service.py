@@ -58,7 +58,7 @@ from estra.upstream.issuers import UpstreamIssuers
 from estra.upstream.local import LocalCA, write_private, write_public
 from estra.errors import EstError
 from estra.tls import ServerTLS, TrustStore, load_pem_certs
-from estra.interfaces import IClosable
+from estra.interfaces import IClosable, IEstraReactor, installed_reactor
 
 __all__ = ["Options", "makeService", "build_service", "check_config", "StartupError", "bound",
            "connection_limits"]
@@ -101,7 +101,7 @@ class Options(usage.Options):
 
 
 def makeService(options: Options) -> IService:
-    from twisted.internet import reactor
+    reactor = installed_reactor()
     restrict_umask(getattr(options, "parent", None))
     remember_twistd(getattr(options, "parent", None))   # for --logger estra.logging.json_observer
     reactor.callWhenRunning(speed_up_text_log)          # twistd's text log, cheaper
@@ -235,7 +235,7 @@ class _IssuerSync(Service):
     the extra chain and the last good list (on disk) stay when it is down.
     """
 
-    def __init__(self, reactor: Any, store: TrustStore, local: Any, upstreams: list[Any],
+    def __init__(self, reactor: IEstraReactor, store: TrustStore, local: Any, upstreams: list[Any],
                  interval: float) -> None:
         self.store, self.local, self.upstreams = store, local, upstreams
         self._loop = LoopingCall(lambda: Deferred.fromCoroutine(self.sync()))
@@ -267,7 +267,7 @@ class _ReloadOnHangup(Service):
     Anything that cannot be loaded is one log line and the running configuration stays.
     """
 
-    def __init__(self, reactor: Any, reloader: Any) -> None:
+    def __init__(self, reactor: IEstraReactor, reloader: Any) -> None:
         self.reactor, self.reloader = reactor, reloader
         self._previous: Any = None
 
@@ -310,8 +310,8 @@ class Worker:
     endpoints: Mapping[str, Any]          # setting key ("server.listen") -> adopted socket
 
 
-def build_service(reactor: Any, settings: Settings, announce: Any = None,
-                  clock: Any = time.time, worker: Worker | None = None) -> _Estra:
+def build_service(reactor: IEstraReactor, settings: Settings, announce: Any = None,
+                  clock: Callable[[], float] = time.time, worker: Worker | None = None) -> _Estra:
     """The whole RA as one MultiService; `announce` gets the first-start password
     once the service listens. A state directory made here is removed if start-up fails."""
     prepared = open_state(settings, clock)
@@ -322,8 +322,8 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
         raise
 
 
-def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
-           clock: Any, worker: Worker | None) -> _Estra:
+def _build(reactor: IEstraReactor, settings: Settings, prepared: Prepared, announce: Any,
+           clock: Callable[[], float], worker: Worker | None) -> _Estra:
     settings = fit_descriptors(settings)          # may lower a default max_connections
     top = _Estra(settings, prepared, announce, lock=worker is None)
     listeners = Listeners(reactor, settings, connection_limits(settings),
@@ -379,7 +379,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     return top
 
 
-def _open_store(settings: Settings, clock: Any, create: bool = True) -> Any:
+def _open_store(settings: Settings, clock: Callable[[], float], create: bool = True) -> Any:
     """The store object; a path it cannot open or a missing driver is one line naming
     the setting (`create` false: a missing SQLite file is refused too)."""
     key = "store.url" if settings.store_url else "server.state_dir"
@@ -395,7 +395,7 @@ def _open_store(settings: Settings, clock: Any, create: bool = True) -> Any:
         raise StartupError(f"{settings.where(key)}: {e}") from None
 
 
-def open_migrated_store(settings: Settings, clock: Any) -> Any:
+def open_migrated_store(settings: Settings, clock: Callable[[], float]) -> Any:
     """The store, its schema migrated; a failure is one clear start-up line."""
     store = _open_store(settings, clock)
     try:
@@ -419,7 +419,7 @@ def check_config(settings: Settings) -> None:
     changing nothing: the state directory and its CA, the files it names, the TLS
     pair, the store's location and every per-configuration object (profiles,
     trust stores, upstream CAs, SCEP signer). Raises with the one line to show."""
-    from twisted.internet import reactor
+    reactor = installed_reactor()
     require_ca(settings)
     check_files(settings)
     ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key, settings.ca_validity_days,
@@ -440,8 +440,8 @@ def check_config(settings: Settings) -> None:
 class Shared:
     """What every configuration generation uses and a reload keeps."""
 
-    reactor: Any
-    clock: Any
+    reactor: IEstraReactor
+    clock: Callable[[], float]
     ca: LocalCA
     pool: ThreadPool
     store: Any
@@ -575,7 +575,7 @@ class _Reloader:
 class _CaFollow(Service):
     """Reads the store's CA rollovers every `interval` seconds (see estra/casync.py)."""
 
-    def __init__(self, reactor: Any, reloader: _Reloader, interval: float) -> None:
+    def __init__(self, reactor: IEstraReactor, reloader: _Reloader, interval: float) -> None:
         self._loop = LoopingCall(lambda: Deferred.fromCoroutine(reloader.follow()))
         self._loop.clock = reactor
         self.interval = interval

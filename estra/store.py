@@ -35,6 +35,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 
+from estra.interfaces import IEstraReactor, installed_reactor
 from estra import __version__
 from estra.upgrade import Legacy, carry_identities
 from estra.wire import authority_key_id, serial_hex
@@ -352,7 +353,7 @@ class _Writer:
     `stop`), after the jobs queued before it.
     """
 
-    def __init__(self, connect: Callable[[], Any], reactor: Any) -> None:
+    def __init__(self, connect: Callable[[], Any], reactor: IEstraReactor) -> None:
         self._connect, self._reactor = connect, reactor
         self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -1260,17 +1261,15 @@ def _started_by_us(pool: adbapi.ConnectionPool) -> adbapi.ConnectionPool:
     `pool.start()`), not whenever the reactor next runs (adbapi's callWhenRunning): a
     store opened for blocking work only (migrations, `estra` commands, tests) must
     never leave pool threads behind, which keep the process from exiting."""
-    from twisted.internet import reactor
     if pool.startID is not None:          # the reactor is not running yet
-        reactor.removeSystemEventTrigger(pool.startID)
+        installed_reactor().removeSystemEventTrigger(pool.startID)
         pool.startID = None
     return pool
 
 
 def _writer_for(pool: adbapi.ConnectionPool) -> _Writer:
     """A writer making its connection as `pool` does, on the reactor adbapi uses."""
-    from twisted.internet import reactor
-    return _Writer(lambda: _connection(pool), reactor)
+    return _Writer(lambda: _connection(pool), installed_reactor())
 
 
 def _sqlite_setup(conn: Any) -> None:

@@ -46,6 +46,7 @@ from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
+from estra.interfaces import IEstraReactor, installed_reactor
 from estra.http import SafeLogger, read_body, respond, run_async
 from estra.limits import RateLimitedLog
 from estra.revocation import DONE, REASONS, Revocation
@@ -124,7 +125,7 @@ class Console(Resource):
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
                  operator_trust: TrustStore | None = None,
-                 throttle: LoginThrottle | None = None, reactor: Any = None,
+                 throttle: LoginThrottle | None = None, reactor: IEstraReactor | None = None,
                  devices: Callable[[], FilePath] | None = None,
                  pool: ThreadPool | None = None, revoke: Revoke | None = None,
                  operator_eku: str = "",
@@ -146,7 +147,7 @@ class Console(Resource):
         self._credentials: dict[str, str] = {}
         self.reactor = reactor
         self.health = health or HealthMonitor(
-            standard_checks(store, lambda: self.cas, {}, clock), reactor)
+            standard_checks(store, lambda: self.cas, {}, clock), reactor or installed_reactor())
         self.devices = devices                  # the device htpasswd of the config in force
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
@@ -729,7 +730,7 @@ def csr_recipe(principal: str, code: str) -> str:
             "# /.well-known/est/<profile>/simpleenroll as that identity\n")
 
 
-def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
+def console_root(reactor: IEstraReactor, settings: ConsoleSettings, store: Store,
                  pool: ThreadPool, clock: Callable[[], float],
                  cas: Mapping[str, Any] | None = None,
                  devices: Callable[[], FilePath] | None = None,

@@ -71,6 +71,7 @@ from twisted.web.iweb import (IAgent, IAgentEndpointFactory, IBodyProducer, IPol
                               IResponse)
 from zope.interface import implementer
 
+from estra.interfaces import IEstraReactor
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 from estra.metrics import observe_upstream
 
@@ -152,7 +153,7 @@ class ClientTLSPolicy:
 class UpstreamHTTP:
     """A persistent connection pool to one upstream, with estra's failure rules."""
 
-    def __init__(self, reactor: Any, kind: str, name: str, policy: ClientTLSPolicy,
+    def __init__(self, reactor: IEstraReactor, kind: str, name: str, policy: ClientTLSPolicy,
                  timeout: float = 30, connect_timeout: float = 10, retries: int = 2,
                  retry_after: int = 30, proxy: str = "",
                  agent: Callable[[Any, IAgentEndpointFactory], IAgent] | None = None) -> None:
@@ -349,7 +350,7 @@ class _Pool(HTTPConnectionPool):
 
     retryAutomatically = False          # UpstreamHTTP decides what is safe to repeat
 
-    def __init__(self, reactor: Any) -> None:
+    def __init__(self, reactor: IEstraReactor) -> None:
         super().__init__(reactor, persistent=True)
         self.maxPersistentPerHost = 16
         self._used: WeakSet[Any] = WeakSet()
@@ -393,7 +394,7 @@ class _Endpoints:
     connected to without a resolver round trip through the thread pool.  With a
     `proxy` ("http://host:port") each connection is tunnelled through it (CONNECT)."""
 
-    def __init__(self, reactor: Any, policy: IPolicyForHTTPS, timeout: float,
+    def __init__(self, reactor: IEstraReactor, policy: IPolicyForHTTPS, timeout: float,
                  proxy: str = "") -> None:
         self._reactor, self._policy, self._timeout = reactor, policy, timeout
         self._proxy = urlsplit(proxy) if proxy else None
@@ -587,7 +588,7 @@ class _Collect(Protocol):
             self.done.errback(reason)
 
 
-def http_for(reactor: Any, config: Any,
+def http_for(reactor: IEstraReactor, config: Any,
              agent: Callable[[Any, IAgentEndpointFactory], IAgent] | None = None) -> UpstreamHTTP:
     """An `UpstreamHTTP` from an [upstreams.NAME] entry (estra.config.Upstream).
 

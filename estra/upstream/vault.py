@@ -47,7 +47,8 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
-from estra.interfaces import ICertificateAuthority, IClosable, IHealthChecked, IRevoker
+from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IHealthChecked,
+                              IRevoker)
 from estra.upstream.http import Refused, Reply, UpstreamHTTP, http_for
 from estra.upstream.issuers import IAllIssuers
 from estra.upstream.jsonapi import json_body, pem_certs
@@ -376,7 +377,7 @@ def _login(config: Upstream) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def from_config(reactor: Any, config: Upstream, clock: Any) -> VaultCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: IReactorTime) -> VaultCA:
     """A `VaultCA` from [upstreams.NAME], its token looked up (or logged in) once the
     reactor runs; one auth method: token, AppRole or TLS certificate."""
     o = config.options
