@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import io
+import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from cryptography import x509
@@ -22,7 +24,9 @@ from baseline_server import Enroll, throwaway_pki  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def baseline(tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    """bench/baseline_server.py running with a throw-away PKI: (process, port, CSR file)."""
     tmp = tmp_path_factory.mktemp("bench")
     state = tmp / "state"
     state.mkdir()
