@@ -43,7 +43,8 @@ def basic(user: str, password: str) -> str:
 
 
 @pytest.mark.parametrize("new_conn", [True, False])
-def test_wrk_enrolls_against_the_baseline(baseline, new_conn: bool) -> None:  # type: ignore[no-untyped-def]
+def test_wrk_enrolls_against_the_baseline(baseline: tuple[subprocess.Popen[bytes], int, Path],
+                                          new_conn: bool) -> None:
     """Every request of a short run is a 200 with a certificate; the cap holds."""
     proc, port, body = baseline
     result = harness.wrk(port, proc.pid, body, basic("bench", "secret"), new_conn,
@@ -53,7 +54,7 @@ def test_wrk_enrolls_against_the_baseline(baseline, new_conn: bool) -> None:  # 
     assert result.cpu_ms > 0
 
 
-def test_wrk_counts_refused_requests(baseline) -> None:  # type: ignore[no-untyped-def]
+def test_wrk_counts_refused_requests(baseline: tuple[subprocess.Popen[bytes], int, Path]) -> None:
     """Wrong credentials: every answer is counted as non-2xx."""
     proc, port, body = baseline
     result = harness.wrk(port, proc.pid, body, basic("bench", "wrong"), False,
