@@ -420,8 +420,8 @@ class World:
         self.session_token, self.csrf = "fuzz-session", "fuzz-csrf"
         self.console_cookie = f"{COOKIE.decode()}={self.session_token}"
         return Console(
-            self.store, Htpasswd(FilePath(str(self.tmp / "operators.htpasswd")), threads,  # type: ignore[arg-type]
-                                 threads, self.clock),  # type: ignore[arg-type]
+            self.store, Htpasswd(FilePath(str(self.tmp / "operators.htpasswd")), threads,
+                                 threads, self.clock),
             Roles(FilePath(str(self.tmp / "operators.roles")), {}), self.clock, secure=False,
             session_seconds=10.0**9,
             throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),

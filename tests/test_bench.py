@@ -67,7 +67,7 @@ def test_baseline_answers_certs_only(tmp_path: Path) -> None:
     _, _, ca_pem, ca_key = throwaway_pki(tmp_path)
     ca = x509.load_pem_x509_certificate(ca_pem.read_bytes())
     key = serialization.load_pem_private_key(ca_key.read_bytes(), None)
-    resource = Enroll(key, ca, basic("u", "p").encode())  # type: ignore[arg-type]
+    resource = Enroll(key, ca, basic("u", "p").encode())
     request = DummyRequest([b""])
     request.method = b"POST"
     request.requestHeaders.setRawHeaders(b"authorization", [basic("u", "p").encode()])

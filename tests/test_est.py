@@ -153,7 +153,9 @@ def basic(user: str = "alice", password: str = PASSWORD) -> tuple[str, str]:
 
 
 def run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(cmd, capture_output=True, timeout=60, check=True, **kw)  # type: ignore[call-overload]
+    done: subprocess.CompletedProcess[bytes] = subprocess.run(  # type: ignore[call-overload]
+        cmd, capture_output=True, timeout=60, check=True, **kw)
+    return done
 
 
 class TestOverRealHttp:

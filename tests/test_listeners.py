@@ -50,7 +50,7 @@ class Limits:
     """A fake RLIMIT_NOFILE: what getrlimit says and what setrlimit was asked."""
 
     def __init__(self, soft: int, hard: int) -> None:
-        self.soft, self.hard, self.asked = soft, hard, []   # type: ignore[var-annotated]
+        self.soft, self.hard, self.asked = soft, hard, []
 
     def get(self, which: int) -> tuple[int, int]:
         assert which == resource.RLIMIT_NOFILE

@@ -130,7 +130,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Policed]:
 
 
 def build(key: object, subject: x509.Name, alt: list[x509.GeneralName] | None = None,
-          challenge: str | None = None, extensions: list[x509.ExtensionType] = (),  # type: ignore[assignment]
+          challenge: str | None = None, extensions: list[x509.ExtensionType] = (),
           digest: hashes.HashAlgorithm = hashes.SHA256()) -> x509.CertificateSigningRequest:
     b = x509.CertificateSigningRequestBuilder().subject_name(subject)
     if alt:
@@ -139,7 +139,7 @@ def build(key: object, subject: x509.Name, alt: list[x509.GeneralName] | None = 
         b = b.add_extension(ext, ext.oid == x509.BasicConstraints.oid)
     if challenge is not None:
         b = b.add_attribute(AttributeOID.CHALLENGE_PASSWORD, challenge.encode())
-    return b.sign(key, digest)  # type: ignore[arg-type]
+    return b.sign(key, digest)
 
 
 def accepts(server: Policed, tmp: Path, path: str, req: x509.CertificateSigningRequest,

@@ -61,7 +61,7 @@ def forged_envelopes(ra: x509.Certificate, csr: bytes) -> dict[str, bytes]:
     """EnvelopedData to the RA that each fail at a different step."""
     key, iv = os.urandom(16), os.urandom(16)
     public = ra.public_key()
-    wrapped = public.encrypt(key, padding.PKCS1v15())  # type: ignore[union-attr]
+    wrapped = public.encrypt(key, padding.PKCS1v15())
     unpadded = csr + b"\x00" * (-len(csr) % 16 or 16)            # last byte 0: bad padding
     not_a_csr = cms.IssuerAndSerialNumber({"issuer": asn1_name(pki.name("x")),
                                            "serial_number": 7}).dump()
@@ -69,7 +69,7 @@ def forged_envelopes(ra: x509.Certificate, csr: bytes) -> dict[str, bytes]:
     broken[-3] ^= 0x55                                           # CSR signature byte
     cases = {
         "bad-rsa": (os.urandom(len(wrapped)), seal(csr, key, iv)),
-        "short-key": (public.encrypt(b"k" * 5, padding.PKCS1v15()),  # type: ignore[union-attr]
+        "short-key": (public.encrypt(b"k" * 5, padding.PKCS1v15()),
                       seal(csr, key, iv)),
         "bad-padding": (wrapped, seal(unpadded, key, iv, pad=False)),
         "garbage": (wrapped, seal(os.urandom(300), key, iv)),
@@ -100,7 +100,7 @@ def test_undecryptable_envelopes_answer_alike(memory: MemoryScep) -> None:
     for kind, content in ((sm.MessageType.CertPoll, b"\x30\x00"),
                           (sm.MessageType.GetCert, os.urandom(40))):
         key, iv = os.urandom(16), os.urandom(16)
-        envelope = sm.enveloped_data(ra, ra.public_key().encrypt(  # type: ignore[union-attr]
+        envelope = sm.enveloped_data(ra, ra.public_key().encrypt(
             key, padding.PKCS1v15()), "aes128_cbc", iv, seal(content, key, iv))
         request = sm.pki_message(kind, envelope, "T-ORACLE", device)
         reply = request.check(answer(memory, request.der, device))
@@ -307,7 +307,7 @@ def test_ec_signer_spends_nothing(memory: MemoryScep) -> None:
             .serial_number(x509.random_serial_number()).not_valid_before(pki.NOW)
             .not_valid_after(pki.NOW.replace(year=pki.NOW.year + 1))
             .sign(key, hashes.SHA256()))
-    ec_signer = sm.Signer(cert, key)  # type: ignore[arg-type]
+    ec_signer = sm.Signer(cert, key)
     csr = (x509.CertificateSigningRequestBuilder().subject_name(pki.name("ec-device"))
            .add_attribute(AttributeOID.CHALLENGE_PASSWORD, code.encode())
            .sign(key, hashes.SHA256()))

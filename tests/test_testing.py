@@ -48,7 +48,7 @@ class MemoryRATests(SynchronousTestCase):
 
     def enroll(self, path: str = "simpleenroll", **kw: object) -> x509.Certificate:
         csr = pki.b64(pki.csr(pki.ec_key(), pki.name("alice")))
-        reply = self.ra.post(f"/.well-known/est/{path}", csr, headers=CSR, user=ALICE, **kw)  # type: ignore[arg-type]
+        reply = self.ra.post(f"/.well-known/est/{path}", csr, headers=CSR, user=ALICE, **kw)
         self.assertEqual(reply.code, 200, reply.body)
         return issued(reply.body)[0]
 

@@ -191,8 +191,9 @@ def issuing_ca(root: pki.CA, previous: x509.Certificate | None, index: int) -> p
 def renew_ca(fake: FakeServer) -> pki.CA:
     """Renew the issuing CA with a new key: certsrv now issues under renewal index N+1."""
     cas = fake.state["cas"]
-    cas.append(issuing_ca(fake.ca, cas[-1].cert, len(cas)))
-    return cas[-1]
+    renewed: pki.CA = issuing_ca(fake.ca, cas[-1].cert, len(cas))
+    cas.append(renewed)
+    return renewed
 
 
 def end_point(cert_pem: bytes) -> bytes:

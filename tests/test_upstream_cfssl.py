@@ -72,7 +72,7 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
         pytest.skip("cfssl not installed (apt-get install golang-cfssl)")
     ca = pki.CA("CFSSL Test CA")
     (tmp_path / "ca.pem").write_bytes(ca.cert.public_bytes(pki.PEM))
-    (tmp_path / "ca-key.pem").write_bytes(ca.key.private_bytes(  # type: ignore[attr-defined]
+    (tmp_path / "ca-key.pem").write_bytes(ca.key.private_bytes(
         pki.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
     (tmp_path / "config.json").write_text(json.dumps(CFSSL_CONFIG))
     db = sqlite3.connect(tmp_path / "certs.db")      # cfssl records what it signs here

@@ -134,7 +134,7 @@ def _resume(port: int, ctx: ssl.SSLContext, session: ssl.SSLSession | None,
                     .encode())
         while tls.recv(65536):        # reading the answer also reads the TLS 1.3 ticket
             pass
-        return tls.session, tls.session_reused  # type: ignore[return-value]
+        return tls.session, tls.session_reused
 
 
 def test_session_resumes_on_the_other_worker(workers: Server) -> None:
@@ -185,7 +185,7 @@ def test_rotation_sends_the_new_and_the_previous_key(tmp_path: Path) -> None:
     """A rotation sends every worker the new key and the one before, as one line; a
     worker started later gets both too."""
     supervisor = Supervisor(MemoryReactorClock(), settings_from_string(
-        "", state_dir=str(tmp_path)), None, None)  # type: ignore[arg-type]
+        "", state_dir=str(tmp_path)), None, None)
     sent: list[bytes] = []
 
     class Pipe:
@@ -197,7 +197,7 @@ def test_rotation_sends_the_new_and_the_previous_key(tmp_path: Path) -> None:
 
     def start_worker(slot: int) -> None:
         worker = _WorkerProcess(supervisor, slot, 0)
-        worker.makeConnection(Pipe())  # type: ignore[arg-type]
+        worker.makeConnection(Pipe())
         supervisor.workers[slot] = worker
     start_worker(0)
     first = supervisor.ticket_keys[0]

@@ -96,7 +96,7 @@ def make(commit: str) -> Path:
             shutil.rmtree(out)
         out.mkdir(parents=True)
         shutil.copytree(state, out / "state", ignore=shutil.ignore_patterns("*-wal", "*-shm"))
-        for name in ("estra.toml", *fixture["files"]):  # type: ignore[misc]
+        for name in ("estra.toml", *fixture["files"]):
             shutil.copy(work / name, out / name)
         for device in SCEP_DEVICES:
             shutil.copytree(work / device, out / device)
@@ -118,7 +118,7 @@ def _port(log: Path, server: subprocess.Popen[bytes]) -> int:
 def _post(work: Path, state: Path, port: int, path: str, user: str, csr: object,
           *extra: str) -> tuple[int, bytes]:
     body = work / "req.b64"
-    body.write_bytes(pki.b64(csr))  # type: ignore[arg-type]
+    body.write_bytes(pki.b64(csr))
     done = subprocess.run(["curl", "-sS", "--max-time", "30", "--cacert", str(state / "ca.pem"),
                            "-o", str(work / "reply"), "-w", "%{http_code}", *extra,
                            *(("--user", f"{user}:{PASSWORD}") if user else ()),
@@ -145,7 +145,7 @@ def _decide(work: Path, state: Path, port: int, run: Callable[..., str]) -> dict
         status, body = _post(work, state, port, "held/simpleenroll", user,
                              pki.csr(keys[user], pki.name(user)))
         assert status == 202, (status, body)
-        held[user] = int(re.search(rb"request (\d+)", body).group(1))  # type: ignore[union-attr]
+        held[user] = int(re.search(rb"request (\d+)", body).group(1))
     run("reject", str(held["dev-rejected"]), "--reason", "not one of ours")
     run("approve", str(held["dev-approved"]))
     issued = json.loads(run("codes", "issue", "--identity", "carol", "--ttl", "3650d", "--json"))
