@@ -150,8 +150,6 @@ class _Rules:
         self.dns_suffixes = tuple(s.lower().lstrip(".") for s in profile.san_dns_suffixes)
         self.ip_networks = tuple(ipaddress.ip_network(n, strict=False)
                                  for n in profile.san_ip_networks)
-        self.extension_rules = bool(profile.extensions_required or
-                                    profile.extensions_forbidden)
 
 
 class Policy:
