@@ -30,6 +30,7 @@ import time
 from contextlib import ExitStack
 import urllib.request
 from pathlib import Path
+from functools import partial
 from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
@@ -194,7 +195,7 @@ def store_cost(tmp: Path, url: str, seconds: float) -> list[str]:
         try:
             Load(node.port, node.ca, csrs(2, "warm"), 2, 30).start().join()   # bcrypt
             pids = (lambda: backends(url)) if kind == "PostgreSQL" else list
-            figures[kind] = measure([node], lambda port=node.port: wrk(port, seconds, tmp), pids)
+            figures[kind] = measure([node], partial(wrk, node.port, seconds, tmp), pids)
         finally:
             node.stop()
     sq, pg = figures["SQLite"], figures["PostgreSQL"]

@@ -124,7 +124,7 @@ def handshakes(port: int, cafile: Path, pids: list[int], seconds: float,
     cpu0, t0 = server_cpu(pids), time.monotonic()
     while time.monotonic() - t0 < seconds and count < 100000:
         with connect(ticket) as tls:
-            reused += tls.session_reused
+            reused += bool(tls.session_reused)
         count += 1
     wall, cpu = time.monotonic() - t0, server_cpu(pids) - cpu0
     return count / wall, 1000 * cpu / count, reused / count
