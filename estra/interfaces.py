@@ -23,9 +23,9 @@ class IEstraReactor(IReactorCore, IReactorTime, IReactorTCP, IReactorPluggableNa
     """The reactor estra runs on, as one type (treq's `_ITreqReactor` does the same):
     start-up and shutdown triggers, time, TCP and name resolution for upstreams,
     answers from the store's and the password checks' threads, the workers' control
-    pipe (FD set), adopted sockets and spawned worker processes.  Code that takes a reactor takes
-    this, so mypy checks every call on it; code that only tells time takes
-    `IReactorTime`."""
+    pipe (FD set), adopted sockets and spawned worker processes.  Code that takes a
+    reactor takes this, so mypy checks every call on it; code that only tells time
+    takes `IReactorTime`."""
 
 
 def installed_reactor() -> IEstraReactor:

@@ -100,7 +100,6 @@ class _ProxyCounted(HAProxyProtocolWrapper):
     def _abort(self) -> None:
         """Close at once, unanswered (the transport is a TCP one)."""
         cast(ITCPTransport, self.transport).abortConnection()
-        return None
 
 
 class LimitedFactory(WrappingFactory[Any]):

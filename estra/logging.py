@@ -30,6 +30,8 @@ from twisted.logger import (FileLogObserver, ILogObserver, LogEvent, eventAsJSON
 from twisted.python import logfile
 from zope.interface import implementer, provider
 
+from estra.interfaces import installed_reactor
+
 __all__ = ["json_observer", "remember_twistd", "classic_line", "event_text",
            "speed_up_text_log",
            "LineObserver", "SharedLogFile", "log_target", "shared_log_file"]
@@ -56,8 +58,7 @@ def _output() -> IO[Any]:
     out: SharedLogFile = SharedLogFile.fromFullPath(name or "twistd.log")
     if not signal.getsignal(signal.SIGUSR1):
         def rotate(signum: int, frame: Any) -> None:
-            from twisted.internet import reactor
-            reactor.callFromThread(out.rotate)  # type: ignore[attr-defined]
+            installed_reactor().callFromThread(out.rotate)
         signal.signal(signal.SIGUSR1, rotate)
     _outputs.append(out)
     return cast("IO[Any]", out)             # a LogFile is file-like: write, flush
