@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import (CHILDREN, WrkResult, _env, figure, make_csr, start_estra,  # noqa: E402
+from harness import (CHILDREN, WrkResult, _env, figure, make_csr, start_estra,
                      stop, wrk)
 
 __all__ = ["report"]
@@ -236,8 +236,8 @@ def page_timings(records: int) -> list[str]:
         store = Store(Pool(tmp / "estra.db"), SQLITE, time.time)  # type: ignore[arg-type]
         (tmp / "operators").write_text(f"ops:{hash_password('x', rounds=4)}\n")
         (tmp / "roles").write_text("ops:admin\n")
-        console = Console(store, Htpasswd(FilePath(str(tmp / "operators")), None,  # type: ignore[arg-type]
-                                          None, time.time),
+        console = Console(store, Htpasswd(FilePath(str(tmp / "operators")),
+                                          None, None, time.time),  # type: ignore[arg-type]
                           Roles(FilePath(str(tmp / "roles")), {}), time.time, secure=False,
                           session_seconds=3600.0)
         Deferred.fromCoroutine(store.session_open(token_hash("t"), "operator:ops", "c",
@@ -252,7 +252,7 @@ def page_timings(records: int) -> list[str]:
             for _ in range(5):
                 begun = time.perf_counter()
                 got: list[object] = []
-                http.get(f"http://ra.test{path}", headers={
+                http.get(f"http://ra.test{path}", headers={  # type: ignore[attr-defined]
                     "Cookie": f"{COOKIE.decode()}=t"}).addBoth(got.append)
                 http.flush()
                 codes.add(str(getattr(got[0], "code", got[0]))[:80])

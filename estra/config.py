@@ -111,7 +111,7 @@ class Profile:
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
     approval_retry_after: int = 300
-    approval_max_open: int = 5                       # held requests per identity awaiting a decision
+    approval_max_open: int = 5                       # held per identity, awaiting a decision
     # server-side key generation (RFC 7030 4.4)
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
@@ -423,8 +423,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         state = FilePath(os.path.join(base.path, file_state) if base else file_state)
     server.seen.update({"listen", "state_dir"})     # the command line may have won
     max_body = server.get("max_body", int, 64 * 1024, _positive)
-    realm = server.get("realm", str, "estra",
-                       lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
+    realm = server.get("realm", str, "estra", lambda v: None if v and '"' not in v
+                       else "must be non-empty, without quotes")
     max_connections = server.get("max_connections", int, LIMITS.max_connections, _positive)
     if "max_connections" in server.data:    # configured: never lowered to fit descriptors
         origins["server.max_connections"] = server.where("max_connections")
@@ -725,7 +725,7 @@ def _proxy_url(value: str) -> str | None:
 
 
 def _upstream(table: _Table, name: str, base: FilePath,
-              pkcs11: TokenSettings = TokenSettings()) -> Upstream:
+              pkcs11: TokenSettings = tokens.DEFAULT_TOKENS) -> Upstream:
     kind = table.get("kind", str, "",
                      lambda v: None if v in KIND_OPTIONS else
                      f"must be one of {', '.join(KIND_OPTIONS)}")
@@ -764,7 +764,7 @@ def _upstream(table: _Table, name: str, base: FilePath,
         if not (common.get(key) or options.get(key)):
             raise ConfigError(f"{table.where(key)}: required for kind = {kind!r}")
     table.done()
-    return Upstream(name=name, kind=kind, options=options, **common)  # type: ignore[arg-type]
+    return Upstream(name=name, kind=kind, options=options, **common)
 
 
 def _csrattr(table: _Table, item: Any) -> CsrAttr:
@@ -833,7 +833,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         reenroll_only_ours=table.get("reenroll_only_ours", bool, True),
         renewal_window_days=table.get("renewal_window_days", int, 0, _not_negative),
         renewal_info_window=tuple(table.get("renewal_info_window", list, [0.5, 0.75],
-                                            _fractions)),  # type: ignore[arg-type]
+                                            _fractions)),
         renewal_info_jitter=float(table.get("renewal_info_jitter", (int, float), 0.1,
                                             lambda v: None if 0 <= v < 1 else
                                             "must be a fraction from 0 to below 1")),

@@ -1,4 +1,4 @@
-"""The one pipeline EST (and later SCEP) share: auth -> policy -> store -> CA.
+"""The one pipeline EST and SCEP share: auth -> policy -> store -> CA.
 
 `enroll` runs, in order: a held request for the same key and identity
 (approved: claim it in the store and issue the stored request, exactly once
@@ -6,8 +6,8 @@ across nodes, 202 while another request issues it; issued: the same
 certificate again for the same request; rejected: 403; still pending: 202),
 the request-only rules of `Policy`, rate limits, "only certificates this RA
 enrolled" for re-enrollment, the one-time code, manual approval (at most
-`approval_max_open` held per identity), and finally the CA.  Every outcome is recorded in the store and logged, with the rule
-that decided it.
+`approval_max_open` held per identity), and finally the CA.  Every outcome is
+recorded in the store and logged, with the rule that decided it.
 """
 
 from __future__ import annotations
@@ -217,7 +217,8 @@ class RegistrationAuthority:
             raise Held.because("approval", f"request {held['id']} awaits an operator's decision",
                        profile.approval_retry_after)
         if held["status"] == "rejected":
-            raise Forbidden.because("approval", f"request {held['id']} was rejected: {held['reason']}")
+            raise Forbidden.because("approval",
+                                    f"request {held['id']} was rejected: {held['reason']}")
         approved = base64.b64decode(str(held["csr"]))
         return csr if stored == approved else wire.load_stored_csr(approved)
 

@@ -35,6 +35,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 
+from estra.interfaces import IEstraReactor, installed_reactor
 from estra import __version__
 from estra.upgrade import Legacy, carry_identities
 from estra.wire import authority_key_id, serial_hex
@@ -363,7 +364,7 @@ class _Writer:
     `stop`), after the jobs queued before it.
     """
 
-    def __init__(self, connect: Callable[[], Any], reactor: Any) -> None:
+    def __init__(self, connect: Callable[[], Any], reactor: IEstraReactor) -> None:
         self._connect, self._reactor = connect, reactor
         self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -418,8 +419,8 @@ class _Writer:
         if len(items) > 1:
             try:
                 return [(True, value) for value in self._transaction(work, items)]
-            except Exception:
-                pass                        # each alone: only the bad one fails
+            except Exception:  # noqa: BLE001 - each alone next: only the bad one fails
+                pass
         outcomes = []
         for item in items:
             ok, value = self._one(work, [item])
@@ -429,7 +430,7 @@ class _Writer:
     def _one(self, work: Callable[..., Any], *args: Any) -> _Outcome:
         try:
             return True, self._transaction(work, *args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the caller's Deferred gets the Failure
             return False, Failure()
 
     def _transaction(self, work: Callable[..., Any], *args: Any) -> Any:
@@ -442,7 +443,7 @@ class _Writer:
         except BaseException:
             try:
                 self._conn.rollback()
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - any: the first error is raised below
                 self._close()               # a broken connection: a new one next time
             raise
 
@@ -451,7 +452,7 @@ class _Writer:
         if conn is not None:
             try:
                 conn.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 - a broken connection is dropped all the same
                 pass
 
 
@@ -496,7 +497,7 @@ class Store(Service):
         def run(cursor: Any) -> list[dict[str, Any]]:
             cursor.execute(self.dialect.sql(sql), args)
             names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         result: list[dict[str, Any]] = await self._run(run)
         return result
 
@@ -563,7 +564,7 @@ class Store(Service):
 
         def written(outcomes: list[_Outcome]) -> None:
             try:
-                for (_, _, done), outcome in zip(batch, outcomes):
+                for (_, _, done), outcome in zip(batch, outcomes, strict=True):
                     _fire(done, *outcome)
             finally:
                 self._writing = False
@@ -1392,17 +1393,15 @@ def _started_by_us(pool: adbapi.ConnectionPool) -> adbapi.ConnectionPool:
     `pool.start()`), not whenever the reactor next runs (adbapi's callWhenRunning): a
     store opened for blocking work only (migrations, `estra` commands, tests) must
     never leave pool threads behind, which keep the process from exiting."""
-    from twisted.internet import reactor
     if pool.startID is not None:          # the reactor is not running yet
-        reactor.removeSystemEventTrigger(pool.startID)
+        installed_reactor().removeSystemEventTrigger(pool.startID)
         pool.startID = None
     return pool
 
 
 def _writer_for(pool: adbapi.ConnectionPool) -> _Writer:
     """A writer making its connection as `pool` does, on the reactor adbapi uses."""
-    from twisted.internet import reactor
-    return _Writer(lambda: _connection(pool), reactor)
+    return _Writer(lambda: _connection(pool), installed_reactor())
 
 
 def _sqlite_setup(conn: Any) -> None:

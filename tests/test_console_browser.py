@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -102,8 +101,9 @@ def csrf(page: Page) -> str:
 def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
                              browser: Browser) -> None:
     """Approve and reject held requests, issue a code, manage device users and revoke a
-    certificate in the browser; the devices (curl) see each decision; viewers, forged and logged-out POSTs
-    are refused; every page passes axe-core without serious or critical violations."""
+    certificate in the browser; the devices (curl) see each decision; viewers, forged and
+    logged-out POSTs are refused; every page passes axe-core without serious or critical
+    violations."""
     server = start_estra(CONFIG)
     server.add_user("alice")
     for name, role in OPERATORS:

@@ -29,8 +29,8 @@ COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "faile
 #: (name, path, least role that sees it)
 NAV = (("Dashboard", "/console/", "viewer"), ("Pending", "/console/pending", "viewer"),
        ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
-       ("Attempts", "/console/attempts", "viewer"),
-       ("Renewals", "/console/renewals", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
+        ("Attempts", "/console/attempts", "viewer"), ("Renewals", "/console/renewals", "viewer"),
+        ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
 CSS = b"""
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4}
@@ -204,7 +204,8 @@ def dashboard(operator: Any, csrf: str, counts: Mapping[tuple[int, str], int], s
         table("Health, probed in the background every 30 s (last result)",
               ("check", "status", "as of"),
               [(h.name, h.status if h.ok else tags.strong(h.status), when(h.at))
-               for h in health]) if health else tags.p("Not probed yet.")], operator, csrf, "/console/")
+               for h in health]) if health else tags.p("Not probed yet.")],
+        operator, csrf, "/console/")
 
 
 def _decoded(d: DecodedCsr | None, error: str) -> Tag:
@@ -275,7 +276,8 @@ def pending_request_page(operator: Any, csrf: str, item: dict[str, Any], can_dec
     body += [
         tags.p(f"Asked by {item['identity']} from {item.get('peer') or 'unknown address'}"
                f" under profile {item['label']} ({item['operation']}) at {when(item['at'])}."
-               f" Held because: {item.get('held_reason') or 'the profile requires manual approval'}."
+               " Held because: "
+               f"{item.get('held_reason') or 'the profile requires manual approval'}."
                f" Status: {item['status']}"
                + (f", by {item['decided_by']} at {when(item['decided_at'])}"
                   if item.get("decided_by") else "") + "."),

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from twisted.internet.defer import Deferred, DeferredLock, gatherResults
+from twisted.internet.defer import DeferredLock
 from twisted.internet.interfaces import ISSLTransport
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.filepath import FilePath
@@ -46,6 +46,7 @@ from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
+from estra.interfaces import IEstraReactor, installed_reactor
 from estra.http import SafeLogger, read_body, respond, run_async
 from estra.limits import RateLimitedLog
 from estra.revocation import DONE, REASONS, Revocation
@@ -127,7 +128,7 @@ class Console(Resource):
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
                  operator_trust: TrustStore | None = None,
-                 throttle: LoginThrottle | None = None, reactor: Any = None,
+                 throttle: LoginThrottle | None = None, reactor: IEstraReactor | None = None,
                  devices: Callable[[], FilePath] | None = None,
                  pool: ThreadPool | None = None, revoke: Revoke | None = None,
                  operator_eku: str = "",
@@ -151,7 +152,7 @@ class Console(Resource):
         self._credentials: dict[str, str] = {}
         self.reactor = reactor
         self.health = health or HealthMonitor(
-            standard_checks(store, lambda: self.cas, {}, clock), reactor)
+            standard_checks(store, lambda: self.cas, {}, clock), reactor or installed_reactor())
         self.devices = devices                  # the device htpasswd of the config in force
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
@@ -188,7 +189,7 @@ class Console(Resource):
             fields = parse_qs(body.decode("utf-8", "replace"))
             value = (fields.get(name) or [""])[0]
             return value.strip() if strip else value
-        values = (request.args or {}).get(name.encode(), [b""])
+        values: list[bytes] = (request.args or {}).get(name.encode(), [b""])
         return values[0].decode("utf-8", "replace").strip()
 
     @staticmethod
@@ -278,7 +279,7 @@ class Console(Resource):
         verb = "GET" if method == b"HEAD" else method.decode("ascii", "replace")
         for route_verb, pattern, name, role in ROUTES:
             if route_verb == verb and len(pattern) == len(path) and all(
-                    _segment(p, part) for p, part in zip(pattern, path)):
+                    _segment(p, part) for p, part in zip(pattern, path, strict=True)):
                 return getattr(self, name), role
         return None, "admin"
 
@@ -358,7 +359,7 @@ class Console(Resource):
             self.operator_trust is not None))
 
     async def _certificate_login(self, request: Request) -> None:
-        transport = request.channel.transport  # type: ignore[attr-defined]
+        transport = request.channel.transport
         chain = (peer_chain(transport.getHandle())  # type: ignore[attr-defined]
                  if ISSLTransport.providedBy(transport) else [])
         principal, problem = "", "no client certificate was presented"
@@ -776,7 +777,7 @@ def csr_recipe(principal: str, code: str) -> str:
             "# /.well-known/est/<profile>/simpleenroll as that identity\n")
 
 
-def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
+def console_root(reactor: IEstraReactor, settings: ConsoleSettings, store: Store,
                  pool: ThreadPool, clock: Callable[[], float],
                  cas: Mapping[str, Any] | None = None,
                  devices: Callable[[], FilePath] | None = None,

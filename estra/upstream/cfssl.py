@@ -24,7 +24,7 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import EstError
-from estra.interfaces import ICertificateAuthority, IClosable, IRevoker
+from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor, IRevoker
 from estra.revocation import key_id
 from estra.upstream.http import UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, json_or_none, pem_certs
@@ -95,7 +95,7 @@ class CfsslCA:
         await self.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> CfsslCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float]) -> CfsslCA:
     key = config.options["auth_key"]
     try:
         auth = bytes.fromhex(key) if key else None

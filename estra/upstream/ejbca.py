@@ -63,7 +63,7 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, EstError
-from estra.interfaces import ICertificateAuthority, IClosable, IRevoker
+from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor, IRevoker
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
@@ -215,7 +215,7 @@ class EjbcaCA:
         await self.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> EjbcaCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float]) -> EjbcaCA:
     """An `EjbcaCA` from [upstreams.NAME]."""
     o = config.options
     return EjbcaCA(http_for(reactor, config), config.url, o["ca_name"],
