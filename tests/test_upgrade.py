@@ -29,7 +29,7 @@ from estra.upgrade import Legacy, Unmappable
 from estra import wire
 from estra.scep_message import key_sha256
 from tests import pki
-from tests.cluster import fresh_database
+from tests.conftest import fresh_database
 from tests.conftest import Server, estra_cli
 
 FIXTURES = Path(__file__).resolve().parent / "upgrade"
