@@ -113,6 +113,68 @@ def _attempts_from_refusals(cursor: Any, dialect: Any) -> None:
         f"GROUP BY {hour}, operation, label, rule, identity, peer")
 
 
+def _device_names_table(cursor: Any, dialect: Any) -> None:
+    """Migration 15 (first step): the names a device is searched by, compared byte by
+    byte (PostgreSQL's "C" collation, SQLite's default), so a prefix is one index range."""
+    collate = ' COLLATE "C"' if dialect is POSTGRES else ""
+    cursor.execute(f"CREATE TABLE device_names (name TEXT{collate} NOT NULL, "
+                   "enrollment BIGINT NOT NULL)")
+    cursor.execute("CREATE INDEX device_names_name ON device_names (name, enrollment)")
+    cursor.execute("CREATE INDEX device_names_enrollment ON device_names (enrollment)")
+
+
+def _devices_from_records(cursor: Any, dialect: Any) -> None:
+    """Migration 15: every record's names (`device_names`), and for a renewal under an
+    issued principal the serial of the certificate it authenticated with (`auth_serial`):
+    the newest certificate issued before it whose issued principal (estra/auth.py) is
+    the renewal's identity, read from the stored certificates."""
+    from estra.auth import ISSUED, issued_principal
+    write, last = cursor.connection.cursor(), 0
+    while True:                     # in batches: a million records never sit in memory
+        cursor.execute(dialect.sql("SELECT id, identity, subject, sans FROM enrollments "
+                                   "WHERE id > ? ORDER BY id LIMIT 5000"), (last,))
+        rows = cursor.fetchall()
+        if not rows:
+            break
+        last = int(rows[-1][0])
+        write.executemany(dialect.sql("INSERT INTO device_names (name, enrollment) VALUES "
+                                      "(?, ?)"),
+                          [(name, rid) for rid, identity, subject, sans in rows
+                           for name in record_names(str(identity), str(subject),
+                                                    json.loads(sans or "[]"))])
+    cursor.execute("SELECT id, label, identity, serial, certificate FROM enrollments WHERE "
+                   "decision = 'issued' AND certificate IS NOT NULL ORDER BY id")
+    issued: dict[str, list[tuple[int, str]]] = {}
+    for rid, label, enrolled_by, serial, der in cursor.fetchall():
+        try:
+            cert = x509.load_der_x509_certificate(base64.b64decode(der))
+        except ValueError:
+            continue
+        issued.setdefault(issued_principal(str(label), str(enrolled_by), cert), []).append(
+            (int(rid), str(serial)))
+    cursor.execute(dialect.sql("SELECT id, identity FROM enrollments WHERE identity LIKE ?"),
+                   (f"{ISSUED}:%",))
+    for rid, identity in cursor.fetchall():
+        earlier = [serial for cert_id, serial in issued.get(str(identity), []) if cert_id < rid]
+        if earlier:
+            cursor.execute(dialect.sql("UPDATE enrollments SET auth_serial = ? WHERE id = ?"),
+                           (earlier[-1], rid))
+
+
+def record_names(identity: str, subject: str, sans: Sequence[str]) -> list[str]:
+    """What a record is found by in the device search, lower-cased: the subject's common
+    name, every subject alternative name's value ("DNSName:a.example" -> "a.example"),
+    the identity and its name (what follows its last colon)."""
+    try:
+        cns = [str(a.value) for a in x509.Name.from_rfc4514_string(subject)
+               .get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+    except ValueError:
+        cns = []
+    found = [*cns, *(san.partition(":")[2] for san in sans), identity,
+             identity.rpartition(":")[2]]
+    return sorted({name.lower()[:256] for name in found if name})
+
+
 def _carry_identities(cursor: Any, dialect: Any, legacy: Legacy) -> None:
     """Rows of releases before the identity model name principals (estra/upgrade.py)."""
     carry_identities(cursor, dialect, legacy)
@@ -257,6 +319,13 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX pending_status ON pending (status, id)",
         _attempts_from_refusals,
     ],
+    [   # 15: the console's device view (estra/console/devices.py): the names each record
+        # is searched by, and a renewal's link to the certificate it authenticated with
+        "ALTER TABLE enrollments ADD COLUMN auth_serial TEXT",
+        "CREATE INDEX enrollments_auth_serial ON enrollments (auth_serial)",
+        _device_names_table,
+        _devices_from_records,
+    ],
 ]
 
 
@@ -305,6 +374,7 @@ class EnrollmentRecord:
     serial: str | None = None
     not_after: float | None = None
     certificate: str | None = None     # base64 DER of the issued certificate
+    auth_serial: str | None = None     # serial of the certificate the requester presented
 
 
 #: Most enrollment records one transaction takes (group commit, `Store.record`).
@@ -483,9 +553,7 @@ class Store(Service):
 
     async def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         def run(cursor: Any) -> list[dict[str, Any]]:
-            cursor.execute(self.dialect.sql(sql), args)
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
+            return _fetch(cursor, self.dialect, sql, *args)
         result: list[dict[str, Any]] = await self._run(run)
         return result
 
@@ -566,16 +634,21 @@ class Store(Service):
         sql, ids = self.dialect.sql(
             "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
             "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, "
-            "not_after, certificate) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"), []
+            "not_after, certificate, auth_serial) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "RETURNING id"), []
+        names: list[tuple[str, int]] = []
         for rec, on_issued in items:
             cursor.execute(sql, (
                 rec.at, rec.identity, rec.method, rec.peer, rec.label, rec.operation,
                 rec.csr_sha256, rec.key_sha256, rec.subject, json.dumps(list(rec.sans)),
                 rec.decision, rec.rule, rec.reason, rec.serial, rec.not_after,
-                rec.certificate))
+                rec.certificate, rec.auth_serial))
             ids.append(int(cursor.fetchone()[0]))
+            names += [(n, ids[-1]) for n in record_names(rec.identity, rec.subject, rec.sans)]
             if on_issued is not None and rec.serial is not None:
                 on_issued(cursor, rec.serial)
+        cursor.executemany(self.dialect.sql(
+            "INSERT INTO device_names (name, enrollment) VALUES (?, ?)"), names)
         return ids
 
     async def standing(self, cert: x509.Certificate) -> Standing:
@@ -782,6 +855,65 @@ class Store(Service):
         """Every record of this identity with this key, oldest first."""
         return await self._rows("SELECT * FROM enrollments WHERE identity = ? AND "
                                 "key_sha256 = ? ORDER BY id LIMIT 200", identity, key_sha256)
+
+    # -- the console's device view (estra/console/devices.py) ---------------------
+    async def find_records(self, prefix: str, serial: str | None, limit: int,
+                           scan: int = 1000) -> list[dict[str, Any]]:
+        """Records, newest first, with a name (`record_names`) starting with `prefix`
+        (lower case; among the first `scan` such names) or the certificate `serial` (of
+        the record, or the one a renewal authenticated with): index ranges only."""
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else ""
+        return _with_sans(await self._rows(
+            "SELECT * FROM enrollments WHERE id IN (SELECT enrollment FROM (SELECT "
+            "enrollment FROM device_names WHERE name >= ? AND name < ? LIMIT ?) AS n UNION "
+            "SELECT id FROM enrollments WHERE serial = ? UNION SELECT id FROM enrollments "
+            "WHERE auth_serial = ?) ORDER BY id DESC LIMIT ?",
+            prefix, after, scan if prefix else 0, serial, serial, limit))
+
+    async def device(self, record_id: int, most: int = 500) -> dict[str, list[dict[str, Any]]]:
+        """A device's story from one of its records: every record linked to it, across
+        identities (a renewal to the certificate it authenticated with, both ways; the
+        same key under the same identity), at most `most`, oldest first; the held
+        requests of those keys and identities, and the revocations of their serials."""
+        def run(cursor: Any) -> dict[str, list[dict[str, Any]]]:
+            found: dict[int, dict[str, Any]] = {}
+            frontier = [record_id]
+            while frontier and len(found) < most:
+                rows = _fetch(cursor, self.dialect, "SELECT * FROM enrollments WHERE id IN "
+                              f"({_marks(frontier)})", *frontier)
+                found.update((int(r["id"]), r) for r in rows)
+                serials = sorted({str(r["serial"]) for r in rows if r["serial"]})
+                renewed = sorted({str(r["auth_serial"]) for r in rows if r["auth_serial"]})
+                pairs = sorted({(str(r["key_sha256"]), str(r["identity"])) for r in rows})
+                parts, args = [], []
+                if renewed:
+                    parts.append("SELECT id FROM enrollments WHERE decision = 'issued' AND "
+                                 f"serial IN ({_marks(renewed)})")
+                    args += renewed
+                if serials:
+                    parts.append(f"SELECT id FROM enrollments WHERE auth_serial IN "
+                                 f"({_marks(serials)})")
+                    args += serials
+                for key, identity in pairs:
+                    parts.append("SELECT id FROM enrollments WHERE key_sha256 = ? AND "
+                                 "identity = ?")
+                    args += [key, identity]
+                linked = _fetch(cursor, self.dialect, " UNION ".join(parts), *args) \
+                    if parts else []
+                frontier = sorted({int(r["id"]) for r in linked} - set(found))[
+                    :most - len(found)]
+            records = sorted(found.values(), key=lambda r: int(r["id"]))
+            pairs = sorted({(str(r["key_sha256"]), str(r["identity"])) for r in records})
+            serials = sorted({str(r["serial"]) for r in records if r["serial"]})
+            held = _fetch(cursor, self.dialect, " UNION ".join(
+                ["SELECT * FROM pending WHERE key_sha256 = ? AND identity = ?"] * len(pairs)),
+                *[v for pair in pairs for v in pair]) if pairs else []
+            revoked = _fetch(cursor, self.dialect, "SELECT * FROM revocations WHERE serial IN "
+                             f"({_marks(serials)}) ORDER BY id", *serials) if serials else []
+            return {"records": _with_sans(records),
+                    "held": sorted(held, key=lambda r: int(r["id"])), "revoked": revoked}
+        result: dict[str, list[dict[str, Any]]] = await self._run(run)
+        return result
 
     async def outcomes_per_hour(self, since: float) -> list[tuple[int, str, int]]:
         """(hours after `since`, decision, count) of the records since `since`."""
@@ -1189,6 +1321,18 @@ def _connection(pool: adbapi.ConnectionPool) -> Any:
     if pool.openfun is not None:
         pool.openfun(conn)
     return conn
+
+
+def _fetch(cursor: Any, dialect: _Dialect, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Rows of `sql` as dicts, on `cursor`."""
+    cursor.execute(dialect.sql(sql), args)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    """The placeholders of an IN list of `values`."""
+    return ", ".join("?" * len(values))
 
 
 def _with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

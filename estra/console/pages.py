@@ -22,12 +22,13 @@ from estra.revocation import REASONS
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
            "enrollment_page", "codes_page", "pending_request_page", "users_page",
            "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
-           "AUDIT", "ATTEMPTS", "pager"]
+           "AUDIT", "ATTEMPTS", "pager", "device_search_page", "device_page"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
 #: (name, path, least role that sees it)
-NAV = (("Dashboard", "/console/", "viewer"), ("Pending", "/console/pending", "viewer"),
+NAV = (("Dashboard", "/console/", "viewer"), ("Devices", "/console/devices", "viewer"),
+       ("Pending", "/console/pending", "viewer"),
        ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
        ("Attempts", "/console/attempts", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
@@ -486,3 +487,79 @@ def users_page(operator: Any, csrf: str, names: Sequence[str],
                       [(name, remove(name)) for name in names]))
     body.append(pager)
     return layout("Device users", body, operator, csrf, "/console/users")
+
+
+def device_search_form(term: str = "") -> Tag:
+    """The one search box: a name (CN, SAN, identity) or a serial in any form."""
+    return tags.form(tags.label("Find a device (name, address, identity or serial) ",
+                                tags.input(name="q", value=term, type="search",
+                                           maxlength="256", required="required")),
+                     tags.button("Find", type="submit"), method="get",
+                     action="/console/devices", role="search",
+                     **{"aria-label": "Devices"})
+
+
+def device_search_page(operator: Any, csrf: str, term: str, rows: Sequence[dict[str, Any]],
+                       shown: int) -> Tag:
+    """The records found by a search, newest first, each leading to its device."""
+    body: list[Any] = [device_search_form(term)]
+    if term:
+        body.append(tags.p(f"{len(rows)} record(s) found" + (
+            f" (the newest {shown}; search for more of the name to narrow)"
+            if len(rows) >= shown else "") + ".", role="status"))
+        body.append(table("Records matching the search (newest first)",
+                          ("device", "when", "identity", "subject", "names", "operation",
+                           "decision", "serial"),
+                          [(tags.a(f"Device of record {r['id']}",
+                                   href=f"/console/devices/{r['id']}"), when(r["at"]),
+                            r["identity"], r["subject"], ", ".join(r["sans"]), r["operation"],
+                            r["decision"],
+                            r["serial"] or "") for r in rows]))
+    return layout("Devices", body, operator, csrf, "/console/devices")
+
+
+def device_page(operator: Any, csrf: str, record_id: int, device: Mapping[str, Any],
+                states: Sequence[Any], facts: Sequence[tuple[str, str]]) -> Tag:
+    """One device: its current certificate (state, details, downloads) and a timeline
+    of every record, held request, decision and revocation, across its identities."""
+    body: list[Any] = [device_search_form()]
+    if states:
+        current = states[-1]
+        rec = current.record
+        body += [tags.h2("Current certificate"),
+                 tags.p(tags.strong(f"State: {current.text}"), class_=f"state-{current.state}"),
+                 tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in facts],
+                            class_="facts"),
+                 tags.p(tags.a("Download the certificate (PEM)",
+                               href=f"/console/enrollments/{rec['id']}.pem"), " | ",
+                        tags.a("Download the certificate with its chain (PEM)",
+                               href=f"/console/enrollments/{rec['id']}.chain.pem"))]
+    else:
+        body.append(tags.p("No certificate was issued to this device.", role="status"))
+    body.append(table("Certificates issued to this device (oldest first)",
+                      ("serial", "issued", "not after", "identity", "state", "record"),
+                      [(s.record["serial"], when(s.record["at"]), when(s.record["not_after"]),
+                        s.record["identity"], s.text,
+                        tags.a(f"record {s.record['id']}",
+                               href=f"/console/enrollments/{s.record['id']}"))
+                       for s in states]))
+    events: list[tuple[float, str, Any]] = []
+    for r in device["records"]:
+        what = f"{r['operation']}: {r['decision']}" + (f" ({r['rule']}: {r['reason']})"
+                                                         if r["reason"] else "")
+        events.append((float(r["at"]), r["identity"], tags.a(
+            what, href=f"/console/enrollments/{r['id']}")))
+    for p in device["held"]:
+        events.append((float(p["at"]), p["identity"], tags.a(
+            f"held for approval (request {p['id']})", href=f"/console/pending/{p['id']}")))
+        if p["decided_at"] is not None:
+            events.append((float(p["decided_at"]), p["decided_by"],
+                           f"request {p['id']} {p['status']}" + (
+                               f": {p['reason']}" if p["reason"] else "")))
+    for v in device["revoked"]:
+        events.append((float(v["at"]), v["revoked_by"],
+                       f"revocation of {v['serial']} ({v['reason']}): {v['outcome']}"))
+    body.append(table("Timeline (oldest first)", ("when", "who", "what"),
+                      [(when(at), who, what) for at, who, what in sorted(
+                          events, key=lambda e: e[0])]))
+    return layout(f"Device of record {record_id}", body, operator, csrf, "/console/devices")

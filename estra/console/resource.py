@@ -40,7 +40,8 @@ from twisted.web.template import Tag
 from estra import wire
 from estra.auth import Htpasswd, parse_principal
 from estra.config import ConsoleSettings
-from estra.console import pages
+from estra.console import devices, pages
+from estra.console.devices import chain_of, load_record_certificate
 from estra.console.csr import decode_csr
 from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
@@ -80,6 +81,9 @@ ROUTES = (
     ("GET", ("enrollments",), "_enrollments", "viewer"),
     ("GET", ("enrollments", "#"), "_enrollment", "viewer"),
     ("GET", ("enrollments", "#.pem"), "_enrollment", "viewer"),
+    ("GET", ("enrollments", "#.chain.pem"), "_enrollment", "viewer"),
+    ("GET", ("devices",), "_devices", "viewer"),
+    ("GET", ("devices", "#"), "_device", "viewer"),
     ("POST", ("enrollments", "#", "revoke"), "_revoke_certificate", "admin"),
     ("GET", ("codes",), "_codes", "viewer"),
     ("POST", ("codes",), "_issue_code", "admin"),
@@ -567,14 +571,40 @@ class Console(Resource):
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such enrollment record.", operator, csrf))
             return
-        if ext == "pem":
-            der = base64.b64decode(str(rec["certificate"]))
-            pem = x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM)
-            respond(request, 200, pem, {
+        if ext:                                 # "pem", or "chain.pem"
+            cert = load_record_certificate(rec)
+            assert cert is not None
+            certs = chain_of(cert, self.device_cas()) if ext == "chain.pem" else [cert]
+            respond(request, 200, devices.pem(certs), {
                 **SECURITY_HEADERS, "Content-Type": "application/x-pem-file",
-                "Content-Disposition": f'attachment; filename="{rec["serial"]}.pem"'})
+                "Content-Disposition": f'attachment; filename="{rec["serial"]}.{ext}"'})
             return
         await self._show_enrollment(request, operator, csrf, rec)
+
+    async def _devices(self, request: Request, operator: Operator, csrf: str,
+                       path: list[str], token: str) -> None:
+        """The device search: records with a name starting with the term, or the serial."""
+        term = self._arg(request, "q")
+        search = devices.parse_search(term)
+        rows = await self.store.find_records(search.prefix, search.serial, PAGE_SIZE) \
+            if term else []
+        await self._page(request, 200, pages.device_search_page(operator, csrf, term, rows,
+                                                                PAGE_SIZE))
+
+    async def _device(self, request: Request, operator: Operator, csrf: str,
+                      path: list[str], token: str) -> None:
+        """One device, from any of its records: certificates, state, timeline."""
+        device = await self.store.device(int(path[1]))
+        if not device["records"]:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such enrollment record.", operator, csrf))
+            return
+        states = devices.certificate_states(device["records"], device["revoked"],
+                                            self.clock())
+        cert = load_record_certificate(states[-1].record) if states else None
+        facts = devices.certificate_facts(cert) if cert is not None else []
+        await self._page(request, 200, pages.device_page(operator, csrf, int(path[1]),
+                                                         device, states, facts))
 
     async def _show_enrollment(self, request: Request, operator: Operator, csrf: str,
                                rec: dict[str, Any], status: int = 200, notice: str = "",
