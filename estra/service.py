@@ -471,7 +471,8 @@ def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
         {"CA": lambda: ca.cert,
          "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
          "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
-                                     or None)})
+                                     or None)},
+        lambda: sorted(holder.current.settings.profiles))
 
 
 def build_generation(shared: Shared, settings: Settings) -> Generation:

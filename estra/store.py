@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -42,7 +43,8 @@ from estra.wire import authority_key_id, serial_hex
 __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
            "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter",
 
-           "StoreVersionError", "schema_version", "require_current", "PROCESSED"]
+           "StoreVersionError", "schema_version", "require_current", "PROCESSED",
+           "PENDING_COLUMNS"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
 #: SQLite and PostgreSQL would need different SQL; a function marked `legacy` also
@@ -116,11 +118,29 @@ def _attempts_from_refusals(cursor: Any, dialect: Any) -> None:
 def _device_names_table(cursor: Any, dialect: Any) -> None:
     """Migration 15 (first step): the names a device is searched by, compared byte by
     byte (PostgreSQL's "C" collation, SQLite's default), so a prefix is one index range."""
-    collate = ' COLLATE "C"' if dialect is POSTGRES else ""
-    cursor.execute(f"CREATE TABLE device_names (name TEXT{collate} NOT NULL, "
+    cursor.execute(f"CREATE TABLE device_names (name TEXT{dialect.bytewise} NOT NULL, "
                    "enrollment BIGINT NOT NULL)")
     cursor.execute("CREATE INDEX device_names_name ON device_names (name, enrollment)")
     cursor.execute("CREATE INDEX device_names_enrollment ON device_names (enrollment)")
+
+
+def _list_indexes(cursor: Any, dialect: Any) -> None:
+    """Migration 16: an index for every filter and sort of the console's lists
+    (estra/console/lists.py): (column, id) for a sort or a choice, (LOWER(column), id)
+    for an any-case match, LOWER(column) in byte order for a "starts with" filter."""
+    for table, columns in (("enrollments", ("identity", "label", "decision", "operation",
+                                            "LOWER(rule)")),
+                           ("audit", ("kind", "identity", "LOWER(kind)")),
+                           ("attempts", ("count", "rule", "name", "face", "LOWER(rule)",
+                                         "LOWER(label)")),
+                           ("pending", ("status, identity", "status, label"))):
+        for column in columns:
+            name = f"{table}_{re.sub('[^a-z]+', '_', column.lower()).strip('_')}_id"
+            cursor.execute(f"CREATE INDEX {name} ON {table} ({column}, id)")
+    for table, column in (("enrollments", "identity"), ("audit", "identity"),
+                          ("attempts", "address"), ("pending", "identity")):
+        cursor.execute(f"CREATE INDEX {table}_{column}_lower ON {table} "
+                       f"((LOWER({column}){dialect.bytewise}))")
 
 
 def _devices_from_records(cursor: Any, dialect: Any) -> None:
@@ -326,6 +346,9 @@ MIGRATIONS: list[list[Step]] = [
         _device_names_table,
         _devices_from_records,
     ],
+    [   # 16: the console's lists (estra/console/lists.py): an index per filter and sort
+        _list_indexes,
+    ],
 ]
 
 
@@ -333,8 +356,11 @@ MIGRATIONS: list[list[Step]] = [
 PROCESSED = "p.status IN ('approved', 'issuing', 'issued', 'rejected')"
 _HELD = ("(SELECT e.{0} FROM enrollments e WHERE e.key_sha256 = p.key_sha256 AND "
          "e.identity = p.identity AND e.decision = 'held' ORDER BY e.id DESC LIMIT 1)")
-_PENDING_SELECT = (f"SELECT p.*, {_HELD.format('peer')} AS peer, {_HELD.format('reason')} "
-                   "AS held_reason FROM pending p")
+#: a held request with the address (`peer`) and reason (`held_reason`) of its newest
+#: "held" record, on the index on enrollments (key_sha256, identity)
+PENDING_COLUMNS = (f"p.*, {_HELD.format('peer')} AS peer, {_HELD.format('reason')} "
+                   "AS held_reason")
+_PENDING_SELECT = f"SELECT {PENDING_COLUMNS} FROM pending p"
 
 #: `scep_nonces.outcome` of a request whose transaction was stored: answer its state.
 SCEP_BEGUN = "begun"
@@ -382,15 +408,17 @@ _BATCH = 256
 
 
 class _Dialect:
-    def __init__(self, name: str, id_column: str, placeholder: str) -> None:
+    def __init__(self, name: str, id_column: str, placeholder: str, bytewise: str = ""
+                 ) -> None:
         self.name, self.id_column, self.placeholder = name, id_column, placeholder
+        self.bytewise = bytewise        # the collation that orders text byte by byte
 
     def sql(self, query: str) -> str:
         return query.replace("?", self.placeholder) if self.placeholder != "?" else query
 
 
 SQLITE = _Dialect("sqlite", "INTEGER PRIMARY KEY AUTOINCREMENT", "?")
-POSTGRES = _Dialect("postgresql", "BIGSERIAL PRIMARY KEY", "%s")
+POSTGRES = _Dialect("postgresql", "BIGSERIAL PRIMARY KEY", "%s", ' COLLATE "C"')
 
 
 @frozen
@@ -556,6 +584,10 @@ class Store(Service):
             return _fetch(cursor, self.dialect, sql, *args)
         result: list[dict[str, Any]] = await self._run(run)
         return result
+
+    async def rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """The rows of a read-only query as dicts (`sans` as a list)."""
+        return _with_sans(await self._rows(sql, *args))
 
     async def _write(self, sql: str, *args: Any) -> int:
         """Run one statement; the number of rows it changed (or the RETURNING id)."""
@@ -823,14 +855,6 @@ class Store(Service):
     async def audit(self, kind: str, identity: str, **detail: Any) -> None:
         await self._write("INSERT INTO audit (at, kind, identity, detail) VALUES (?,?,?,?)",
                           self.clock(), kind, identity, json.dumps(detail, sort_keys=True))
-
-    async def search_enrollments(self, exact: dict[str, str], subject: str = "",
-                                 since: float | None = None, until: float | None = None,
-                                 limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        """Enrollment records, newest first: `exact` column matches (identity, serial,
-        decision, rule, label), a subject substring, a time range."""
-        return await self._search("enrollments", exact, ("subject", subject), since, until,
-                                  limit, offset)
 
     async def search_audit(self, exact: dict[str, str], text: str = "",
                            since: float | None = None, until: float | None = None,
@@ -1202,19 +1226,9 @@ class Store(Service):
         return await self._search("attempts", exact, ("name", name), since, until, limit,
                                   offset, "last_at")
 
-    async def pending_page(self, limit: int, offset: int, processed: bool = False
-                           ) -> list[dict[str, Any]]:
-        """One page of the requests awaiting a decision, oldest first (`processed`: the
-        decided ones, newest first), each with the address (`peer`) and reason
-        (`held_reason`) of its newest "held" record: one query for the page, on the
-        indexes on pending (status, id) and enrollments (key_sha256, identity)."""
-        where, order = (PROCESSED, "DESC") if processed else ("p.status = 'pending'", "")
-        return _with_sans(await self._rows(
-            f"{_PENDING_SELECT} WHERE {where} ORDER BY p.id {order} LIMIT ? OFFSET ?",
-            limit, offset))
-
     async def pending_request(self, pending_id: int) -> dict[str, Any] | None:
-        """One held request, whatever its status, as `pending_page` gives it."""
+        """One held request, whatever its status, with the address (`peer`) and reason
+        (`held_reason`) of its newest "held" record."""
         rows = _with_sans(await self._rows(f"{_PENDING_SELECT} WHERE p.id = ?", pending_id))
         return rows[0] if rows else None
 

@@ -16,13 +16,14 @@ from attrs import frozen
 from twisted.web.template import Tag, flattenString, tags
 
 from estra.console.csr import DecodedCsr
+from estra.console.lists import Listing, Query
 from estra.console.operators import allows
 from estra.revocation import REASONS
 
-__all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
+__all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "list_page",
            "enrollment_page", "codes_page", "pending_request_page", "users_page",
-           "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
-           "AUDIT", "ATTEMPTS", "pager", "device_search_page", "device_page"]
+           "message_page", "CSS", "OUTCOMES", "LIST_VIEWS", "keyset_pager", "filter_form",
+           "list_table", "pager", "device_search_page", "device_page"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
@@ -218,24 +219,27 @@ def _decoded(d: DecodedCsr | None, error: str) -> Tag:
 
 
 def pending_page(operator: Any, csrf: str, items: Sequence[dict[str, Any]],
-                 can_decide: bool, notice: str = "", pager: Any = "",
-                 processed: bool = False) -> Tag:
-    """The held requests as a compact table, selectable for a bulk decision (or, with
-    `processed`, the decided ones: who decided, when, why); each links to its page."""
+                 can_decide: bool, listing: Listing, query: Query, notice: str = "",
+                 pager: Any = "") -> Tag:
+    """The held requests as a compact table, selectable for a bulk decision (or, for
+    the processed listing, the decided ones: who decided, when, why); each links to
+    its page; filters, sortable headers and pages as every list."""
+    processed = listing.name == "processed"
     views = tags.p(tags.a("Awaiting a decision", href="/console/pending",
                           **({} if processed else {"aria-current": "page"})), " | ",
                    tags.a("Processed", href="/console/pending?view=processed",
                           **({"aria-current": "page"} if processed else {})))
-    body: list[Any] = [views, pager]
+    body: list[Any] = [views, filter_form(listing, query), pager]
     if notice:
         body.append(tags.p(notice, role="status"))
     if processed:
-        body.append(table("Decided requests (newest first)",
-                          ("request", "subject", "identity", "profile", "status",
-                           "decided by", "decided at", "reason"),
-                          [(_request_link(i), i["subject"], i["identity"], i["label"],
-                            i["status"], i["decided_by"], when(i["decided_at"]), i["reason"])
-                           for i in items]))
+        body.append(list_table(
+            "Decided requests", listing, query,
+            (("request", "request"), ("subject", None), ("identity", "identity"),
+             ("profile", "profile"), ("status", None), ("decided by", None),
+             ("decided at", None), ("reason", None)),
+            [(_request_link(i), i["subject"], i["identity"], i["label"], i["status"],
+              i["decided_by"], when(i["decided_at"]), i["reason"]) for i in items]))
         return layout("Processed requests", body, operator, csrf, "/console/pending")
     if not items:
         body.append(tags.p("No request awaits a decision."))
@@ -245,18 +249,19 @@ def pending_page(operator: Any, csrf: str, items: Sequence[dict[str, Any]],
              else ()) + (_request_link(i), i["subject"] or "(empty subject)", i["identity"],
                          i["label"], i.get("peer") or "unknown", when(i["at"]),
                          i.get("held_reason") or "manual approval") for i in items]
-    listing = table("Requests awaiting a decision (oldest first)",
-                    (("select",) if can_decide else ()) + (
-                        "request", "subject", "identity", "profile", "from", "held since",
-                        "held because"), rows)
+    listed = list_table("Requests awaiting a decision", listing, query,
+                        ((("select", None),) if can_decide else ()) + (
+                            ("request", "request"), ("subject", None),
+                            ("identity", "identity"), ("profile", "profile"), ("from", None),
+                            ("held since", None), ("held because", None)), rows)
     if can_decide:
-        listing = tags.form(csrf_field(csrf), listing, tags.p(
+        listed = tags.form(csrf_field(csrf), listed, tags.p(
             tags.button("Approve selected", type="submit", name="action", value="approve"),
             " ", tags.label("Reason for rejecting ", tags.input(name="reason",
                                                                 maxlength="200")),
             " ", tags.button("Reject selected", type="submit", name="action",
                              value="reject")), method="post", action="/console/pending")
-    body.append(listing)
+    body.append(listed)
     return layout("Pending requests", body, operator, csrf, "/console/pending")
 
 
@@ -295,68 +300,123 @@ def pending_request_page(operator: Any, csrf: str, item: dict[str, Any], can_dec
                   csrf, "/console/pending")
 
 
-def _filter_form(action: str, fields: Sequence[tuple[str, str, str]],
-                 values: Mapping[str, str]) -> Tag:
-    return tags.form(*[tags.label(f"{text} ", tags.input(name=name, value=values.get(name, ""),
-                                                         type=kind))
-                       for name, text, kind in fields],
-                     tags.button("Search", type="submit"), method="get", action=action,
-                     role="search")
+def filter_form(listing: Listing, query: Query) -> Tag:
+    """The filters of a list (a <select> for a closed set), keeping its sort."""
+    def control(f: Any) -> Tag:
+        value = query.values.get(f.name, "")
+        if f.kind == "choice":
+            return tags.select(tags.option("(any)", value=""), *[
+                tags.option(c, value=c, **({"selected": "selected"} if c == value else {}))
+                for c in f.choices()], name=f.name)
+        kind = "datetime-local" if f.kind in ("since", "until") else "text"
+        return tags.input(name=f.name, value=value, type=kind)
+    return tags.form(*[tags.label(f"{f.label} ", control(f)) for f in listing.filters],
+                     *[tags.input(type="hidden", name=k, value=v) for k, v in listing.args],
+                     tags.input(type="hidden", name="sort", value=query.sort),
+                     tags.input(type="hidden", name="dir",
+                                value="desc" if query.descending else "asc"),
+                     tags.button("Search", type="submit"), method="get", action=listing.path,
+                     role="search", **{"aria-label": f"Filter {listing.name}"})
+
+
+def _query_link(listing: Listing, query: Query, **change: Any) -> str:
+    return f"{listing.path}?{urlencode(query.link(**change))}"
+
+
+def sort_header(listing: Listing, query: Query, text: str, sort: str | None) -> Tag:
+    """A column header; a link that sorts by it (again: the other way) when it can."""
+    if sort is None:
+        return tags.th(text, scope="col")
+    current = sort == query.sort
+    descending = not query.descending if current else sort in ("when", "last", "first",
+                                                                 "count", "request")
+    label = f"{text} ({'descending' if query.descending else 'ascending'})" if current else text
+    return tags.th(tags.a(label, href=_query_link(listing, query, sort=sort,
+                                                  dir="desc" if descending else "asc")),
+                   scope="col", **({"aria-sort": "descending" if query.descending
+                                    else "ascending"} if current else {}))
+
+
+def list_table(caption: str, listing: Listing, query: Query,
+               headers: Sequence[tuple[str, str | None]], rows: Iterable[Sequence[Any]]) -> Tag:
+    """A table whose sortable headers are links (`headers`: (text, sort name or None))."""
+    body = [tags.tr(*[tags.td(cell) for cell in row]) for row in rows]
+    if not body:
+        body = [tags.tr(tags.td("none", colspan=str(len(headers))))]
+    return tags.div(tags.table(tags.caption(caption), tags.thead(tags.tr(*[
+        sort_header(listing, query, text, sort) for text, sort in headers])),
+        tags.tbody(*body)), class_="scroll", tabindex="0", role="region",
+        **{"aria-label": caption})
+
+
+def keyset_pager(listing: Listing, query: Query, rows: Sequence[Mapping[str, Any]],
+                 total: int, more: bool, cap: int) -> Tag:
+    """The total (counted up to `cap`), First/Previous/Next links by cursor, exports."""
+    column = listing.sorts[query.sort].rpartition(".")[2]
+    key = listing.key.rpartition(".")[2]
+
+    def edge(row: Mapping[str, Any]) -> str:
+        return json.dumps([row[column], row[key]])
+    backwards = query.before is not None
+    links: list[Any] = []
+    if query.after is not None or query.before is not None:
+        links.append(tags.a("First page", href=_query_link(listing, query)))
+    if rows and ((backwards and more) or query.after is not None):
+        links.append(tags.a("Previous page", rel="prev",
+                            href=_query_link(listing, query, before=edge(rows[0]))))
+    if rows and ((not backwards and more) or backwards):
+        links.append(tags.a("Next page", rel="next",
+                            href=_query_link(listing, query, after=edge(rows[-1]))))
+    exports = [tags.a(f"Export {fmt.upper()}", href=_query_link(listing, query, format=fmt))
+               for fmt in ("csv", "json")]
+    said = f"{total} or more" if total >= cap else str(total)
+    return tags.nav(tags.p(f"{said} row(s) match; {len(rows)} on this page.",
+                           *[part for a in links + exports for part in (" ", a)]),
+                    **{"aria-label": "Pages"})
 
 
 @frozen
-class Search:
-    """A search page: its filters (name, label, input type) and how a row shows."""
+class ListView:
+    """How a list shows: title, caption, headers (text, sort name or None), cells."""
 
     title: str
-    path: str
-    filters: tuple[tuple[str, str, str], ...]
     caption: str
-    headers: tuple[str, ...]
+    headers: tuple[tuple[str, str | None], ...]
     cells: Callable[[dict[str, Any]], Sequence[Any]]
-    at: str = "at"             # the column the time range filters
 
 
-ENROLLMENTS = Search(
-    "Enrollments", "/console/enrollments",
-    (("identity", "Identity", "text"), ("subject", "Subject contains", "text"),
-     ("serial", "Serial (hex)", "text"), ("decision", "Decision", "text"),
-     ("rule", "Rule", "text"), ("label", "Profile", "text"),
-     ("since", "From (UTC)", "datetime-local"), ("until", "Until (UTC)", "datetime-local")),
-    "Enrollment records (newest first)",
-    ("when", "identity", "profile", "subject", "decision", "rule", "serial", "details"),
-    lambda r: (when(r["at"]), r["identity"], r["label"], r["subject"], r["decision"],
-               r["rule"], r["serial"] or "",
-               tags.a(f"record {r['id']}", href=f"/console/enrollments/{r['id']}")))
-
-ATTEMPTS = Search(
-    "Refused attempts", "/console/attempts",
-    (("name", "Name contains", "text"), ("rule", "Rule", "text"),
-     ("label", "Profile", "text"), ("address", "Address", "text"),
-     ("since", "From (UTC)", "datetime-local"), ("until", "Until (UTC)", "datetime-local")),
-    "Refused and failed device attempts, one row per hour and source (newest first)",
-    ("last", "first", "count", "face", "operation", "profile", "rule", "name", "address",
-     "reason"),
-    lambda r: (when(r["last_at"]), when(r["first_at"]), str(r["count"]), r["face"],
-               r["operation"], r["label"], r["rule"], r["name"], r["address"], r["reason"]),
-    "last_at")
-
-AUDIT = Search(
-    "Audit log", "/console/audit",
-    (("kind", "Kind", "text"), ("identity", "Who", "text"),
-     ("text", "Detail contains", "text"), ("since", "From (UTC)", "datetime-local"),
-     ("until", "Until (UTC)", "datetime-local")),
-    "Audit events (newest first)", ("when", "kind", "who", "detail"),
-    lambda r: (when(r["at"]), r["kind"], r["identity"], r["detail"]))
+LIST_VIEWS = {
+    "enrollments": ListView(
+        "Enrollments", "Enrollment records",
+        (("when", "when"), ("identity", "identity"), ("profile", "profile"),
+         ("subject", None), ("decision", "decision"), ("rule", None), ("serial", None),
+         ("details", None)),
+        lambda r: (when(r["at"]), r["identity"], r["label"], r["subject"], r["decision"],
+                   r["rule"], r["serial"] or "",
+                   tags.a(f"record {r['id']}", href=f"/console/enrollments/{r['id']}"))),
+    "attempts": ListView(
+        "Refused attempts",
+        "Refused and failed device attempts, one row per hour and source",
+        (("last", "last"), ("first", "first"), ("count", "count"), ("face", None),
+         ("operation", None), ("profile", None), ("rule", "rule"), ("name", "name"),
+         ("address", None), ("reason", None)),
+        lambda r: (when(r["last_at"]), when(r["first_at"]), str(r["count"]), r["face"],
+                   r["operation"], r["label"], r["rule"], r["name"], r["address"],
+                   r["reason"])),
+    "audit": ListView(
+        "Audit log", "Audit events",
+        (("when", "when"), ("kind", "kind"), ("who", "who"), ("detail", None)),
+        lambda r: (when(r["at"]), r["kind"], r["identity"], r["detail"])),
+}
 
 
-def search_page(search: Search, operator: Any, csrf: str, values: Mapping[str, str],
-                rows: Sequence[dict[str, Any]], error: str = "", pager: Any = "") -> Tag:
-    body: list[Any] = [_filter_form(search.path, search.filters, values), pager]
-    if error:
-        body.append(tags.p(error, class_="error", role="alert"))
-    body.append(table(search.caption, search.headers, [search.cells(r) for r in rows]))
-    return layout(search.title, body, operator, csrf, search.path)
+def list_page(listing: Listing, query: Query, operator: Any, csrf: str,
+              rows: Sequence[dict[str, Any]], pager: Any) -> Tag:
+    """A list (enrollments, attempts, audit): filters, pager, sortable table."""
+    view = LIST_VIEWS[listing.name]
+    return layout(view.title, [filter_form(listing, query), pager, list_table(
+        view.caption, listing, query, view.headers, [view.cells(r) for r in rows])],
+        operator, csrf, listing.path)
 
 
 def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],

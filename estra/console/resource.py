@@ -25,6 +25,7 @@ import secrets
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 from urllib.parse import parse_qs, urlsplit
 
+import attrs
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
@@ -40,7 +41,7 @@ from twisted.web.template import Tag
 from estra import wire
 from estra.auth import Htpasswd, parse_principal
 from estra.config import ConsoleSettings
-from estra.console import devices, pages
+from estra.console import devices, lists, pages
 from estra.console.devices import chain_of, load_record_certificate
 from estra.console.csr import decode_csr
 from estra.console.health import HealthMonitor, standard_checks
@@ -51,7 +52,7 @@ from estra.http import SafeLogger, read_body, respond, run_async
 from estra.limits import RateLimitedLog
 from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
-from estra.store import PROCESSED, Store, search_filter
+from estra.store import Store
 from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts, source_key
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 
@@ -67,7 +68,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",     # "no-referrer" makes Chromium send Origin: null
     "Cache-Control": "no-store",
 }
-ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
 #: revoke(serial, reason, by): what `estra revoke` does (estra.revocation.revoke, bound)
 Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
 #: (method, path pattern ("#" is a record id: 1 to 18 ASCII digits, so it fits a
@@ -133,11 +133,13 @@ class Console(Resource):
                  pool: ThreadPool | None = None, revoke: Revoke | None = None,
                  operator_eku: str = "",
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
-                 health: HealthMonitor | None = None) -> None:
+                 health: HealthMonitor | None = None,
+                 profiles: Callable[[], Sequence[str]] = tuple) -> None:
         """`operator_eku`: the extended key usage an operator certificate must carry;
         `device_cas`: the CAs that issue device certificates now (never operators');
         `health`: the background probes the dashboard shows (by default: the CAs,
-        the store and the CRLs, never started: `HealthMonitor.service`)."""
+        the store and the CRLs, never started: `HealthMonitor.service`); `profiles`:
+        the profile names in force (the lists' profile choices)."""
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -155,6 +157,7 @@ class Console(Resource):
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
         self.revoke = revoke                    # estra.revocation.revoke, bound
+        self.listings = lists.standard_listings(profiles)
 
     # -- plumbing ----------------------------------------------------------------
     def render(self, request: Request) -> Any:
@@ -414,21 +417,18 @@ class Console(Resource):
                        path: list[str], token: str) -> None:
         """Held requests awaiting a decision (or `?view=processed`: decided), a page
         at a time, with the outcome of the last decision (`?done=`) as a status line."""
-        page, view = await self._page_number(request, operator, csrf), self._arg(request, "view")
-        if page is None:
-            return
+        view = self._arg(request, "view")
         if view not in ("", "processed"):
             await self._page(request, 400, pages.message_page(
                 "Bad request", "The view is the default or processed.", operator, csrf))
             return
-        processed = view == "processed"
-        total = await self.store.count("pending p", [PROCESSED] if processed else
-                                       ["status = ?"], [] if processed else ["pending"])
-        items = await self.store.pending_page(PAGE_SIZE, (page - 1) * PAGE_SIZE, processed)
-        await self._page(request, 200, pages.pending_page(
-            operator, csrf, items, allows(operator.role, "approver"), self._done(request),
-            pages.pager("/console/pending", {"view": view}, page, total, PAGE_SIZE),
-            processed))
+        listing = self.listings["processed" if view else "pending"]
+        listed = await self._listed(request, operator, csrf, listing)
+        if listed is not None:
+            query, items, pager = listed
+            await self._page(request, 200, pages.pending_page(
+                operator, csrf, items, allows(operator.role, "approver"), listing, query,
+                self._done(request), pager))
 
     def _done(self, request: Request) -> str:
         """The status line after a decision: from `?done=approve|reject&n=N&late=M`."""
@@ -517,51 +517,69 @@ class Console(Resource):
 
     async def _enrollments(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
-        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
-            return ({k: _serial(values[k]) if k == "serial" else values[k]
-                     for k in ENROLLMENT_COLUMNS}, ("subject", values["subject"]))
-        await self._search(request, operator, csrf, pages.ENROLLMENTS, "enrollments", where,
-                           self.store.search_enrollments)
+        await self._list(request, operator, csrf, self.listings["enrollments"])
 
     async def _audit_log(self, request: Request, operator: Operator, csrf: str,
                          path: list[str], token: str) -> None:
-        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
-            return ({"kind": values["kind"], "identity": values["identity"]},
-                    ("detail", values["text"]))
-        await self._search(request, operator, csrf, pages.AUDIT, "audit", where,
-                           self.store.search_audit)
+        await self._list(request, operator, csrf, self.listings["audit"])
 
     async def _attempts(self, request: Request, operator: Operator, csrf: str,
                         path: list[str], token: str) -> None:
-        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
-            return ({k: values[k] for k in ("rule", "label", "address")},
-                    ("name", values["name"]))
-        await self._search(request, operator, csrf, pages.ATTEMPTS, "attempts", where,
-                           self.store.search_attempts)
+        await self._list(request, operator, csrf, self.listings["attempts"])
 
-    async def _search(self, request: Request, operator: Operator, csrf: str,
-                      search: pages.Search, table: str,
-                      where: Callable[[dict[str, str]], tuple[dict[str, str], tuple[str, str]]],
-                      find: Callable[..., Awaitable[list[dict[str, Any]]]]) -> None:
-        """A search page: `where` turns the filter values into exact matches and a
-        (column, substring); `find` (the store's search of `table`) gives one page."""
-        values = {name: self._arg(request, name) for name, _, _ in search.filters}
-        page = await self._page_number(request, operator, csrf)
-        if page is None:
-            return
+    async def _list(self, request: Request, operator: Operator, csrf: str,
+                    listing: lists.Listing) -> None:
+        listed = await self._listed(request, operator, csrf, listing)
+        if listed is not None:
+            query, rows, pager = listed
+            await self._page(request, 200, pages.list_page(listing, query, operator, csrf,
+                                                           rows, pager))
+
+    async def _listed(self, request: Request, operator: Operator, csrf: str,
+                      listing: lists.Listing
+                      ) -> tuple[lists.Query, list[dict[str, Any]], Tag] | None:
+        """One page of `listing` (one query on an index from the cursor, a capped total)
+        and its pager; None once it answered otherwise: the export of the current filter
+        and sort (`?format=csv|json`, audited), or a 400 page."""
         try:
-            since, until = _time(values["since"]), _time(values["until"])
-        except ValueError:
-            await self._page(request, 400, pages.search_page(
-                search, operator, csrf, values, [], "Times look like 2026-11-30T14:00."))
+            query = lists.parse_query(listing, lambda name: self._arg(request, name))
+        except lists.BadQuery as e:
+            await self._page(request, 400, pages.message_page("Bad request", str(e),
+                                                              operator, csrf))
+            return None
+        where, args = lists.conditions(listing, query, self.store.dialect.bytewise)
+        fmt = self._arg(request, "format")
+        if fmt:
+            await self._export(request, operator, csrf, listing, query, where, args, fmt)
+            return None
+        total = await self.store.count(listing.source, where, args, lists.COUNT_CAP)
+        sql, values, backwards = lists.page_sql(listing, query, where, args, PAGE_SIZE + 1)
+        rows = await self.store.rows(sql, *values)
+        more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+        if backwards:
+            rows.reverse()
+        return query, rows, pages.keyset_pager(listing, query, rows, total, more,
+                                               lists.COUNT_CAP)
+
+    async def _export(self, request: Request, operator: Operator, csrf: str,
+                      listing: lists.Listing, query: lists.Query, where: list[str],
+                      args: list[Any], fmt: str) -> None:
+        """The rows of the current filter and sort as CSV or JSON (at most
+        `lists.EXPORT_MAX`), audited: who exported which list, filter and how many."""
+        if fmt not in lists.FORMATS:
+            await self._page(request, 400, pages.message_page(
+                "Bad request", "Export as csv or json.", operator, csrf))
             return
-        exact, like = where(values)
-        total = await self.store.count(table, *search_filter(exact, like, since, until,
-                                                             search.at))
-        rows = await find(exact, like[1], since, until, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        await self._page(request, 200, pages.search_page(
-            search, operator, csrf, values, rows,
-            pager=pages.pager(search.path, values, page, total, PAGE_SIZE)))
+        first = attrs.evolve(query, after=None, before=None)
+        sql, values, _ = lists.page_sql(listing, first, where, args, lists.EXPORT_MAX)
+        rows = await self.store.rows(sql, *values)
+        await self._audit(request, operator, "export", list=listing.name, format=fmt,
+                          rows=len(rows), sort=query.sort,
+                          filter={k: v for k, v in query.values.items() if v})
+        body = (lists.to_csv if fmt == "csv" else lists.to_json)(listing, rows)
+        respond(request, 200, body, {
+            **SECURITY_HEADERS, "Content-Type": lists.FORMATS[fmt],
+            "Content-Disposition": f'attachment; filename="{listing.name}.{fmt}"'})
 
     async def _enrollment(self, request: Request, operator: Operator, csrf: str,
                           path: list[str], token: str) -> None:
@@ -740,14 +758,6 @@ class Console(Resource):
         self._redirect(request, "/console/users")
 
 
-def _time(value: str) -> float | None:
-    """A datetime-local form value (UTC) as a timestamp; None when empty."""
-    if not value:
-        return None
-    parsed = datetime.datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=parsed.tzinfo or datetime.timezone.utc).timestamp()
-
-
 def csr_recipe(principal: str, code: str) -> str:
     """Shell commands that make a CSR carrying `code` as its challengePassword."""
     name = principal.rpartition(":")[2] or "device"
@@ -765,13 +775,14 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  devices: Callable[[], FilePath] | None = None,
                  revoke: Revoke | None = None,
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
-                 certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {}
-                 ) -> Console:
+                 certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {},
+                 profiles: Callable[[], Sequence[str]] = tuple) -> Console:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
     `certificates` (name -> the one in force) are probed for expiry with the CAs;
     `devices` gives the device htpasswd file in force (the Users page), `revoke` what
     `estra revoke` does (the enrollment page's Revoke), `device_cas` the CAs that issue
-    device certificates: ValueError (estra does not start) if operator_trust holds one."""
+    device certificates: ValueError (estra does not start) if operator_trust holds one;
+    `profiles` the profile names in force."""
     assert settings.operators is not None
     anchors = []
     for path in settings.operator_trust:
@@ -791,7 +802,7 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                    devices=devices, pool=pool, revoke=revoke,
                    operator_eku=settings.operator_eku, device_cas=device_cas,
                    health=HealthMonitor(standard_checks(store, lambda: cas, certificates,
-                                                        clock), reactor))
+                                                        clock), reactor), profiles=profiles)
 
 
 def _decoded(item: dict[str, Any]) -> dict[str, Any]:
@@ -801,12 +812,3 @@ def _decoded(item: dict[str, Any]) -> dict[str, Any]:
     except (ValueError, TypeError) as e:
         item["decoded"], item["decode_error"] = None, str(e)
     return item
-
-
-def _serial(text: str) -> str:
-    """A serial as operators paste it, in the store's form (estra.wire.normalise_serial),
-    or the text as typed when it is not hexadecimal (it then matches nothing)."""
-    try:
-        return wire.normalise_serial(text) if text.strip() else ""
-    except ValueError:
-        return text
