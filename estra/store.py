@@ -349,6 +349,13 @@ MIGRATIONS: list[list[Step]] = [
     [   # 16: the console's lists (estra/console/lists.py): an index per filter and sort
         _list_indexes,
     ],
+    [   # 17: console sessions: when last used (the idle timeout; sessions from before
+        # count from their creation) and the status message of the last action
+        "ALTER TABLE console_sessions ADD COLUMN last_seen DOUBLE PRECISION NOT NULL "
+        "DEFAULT 0",
+        "UPDATE console_sessions SET last_seen = created",
+        "ALTER TABLE console_sessions ADD COLUMN flash TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 
 
@@ -1139,14 +1146,27 @@ class Store(Service):
         now = self.clock()
         await self._write("DELETE FROM console_sessions WHERE expires <= ?", now)
         await self._write("INSERT INTO console_sessions (token_sha256, operator, csrf, "
-                          "address, created, expires) VALUES (?,?,?,?,?,?)",
-                          token_sha256, operator, csrf, address, now, now + ttl)
+                          "address, created, expires, last_seen) VALUES (?,?,?,?,?,?,?)",
+                          token_sha256, operator, csrf, address, now, now + ttl, now)
 
-    async def session(self, token_sha256: str) -> dict[str, Any] | None:
-        """The unexpired session with this token hash, or None."""
+    async def session(self, token_sha256: str, idle: float) -> dict[str, Any] | None:
+        """The session with this token hash, unexpired and used within `idle` seconds,
+        or None."""
+        now = self.clock()
         rows = await self._rows("SELECT * FROM console_sessions WHERE token_sha256 = ? AND "
-                                "expires > ?", token_sha256, self.clock())
+                                "expires > ? AND last_seen > ?", token_sha256, now, now - idle)
         return rows[0] if rows else None
+
+    async def session_seen(self, token_sha256: str, flash_taken: bool) -> None:
+        """The session was used now (and its status message shown, when `flash_taken`)."""
+        await self._write("UPDATE console_sessions SET last_seen = ?"
+                          + (", flash = ''" if flash_taken else "") + " WHERE token_sha256 = ?",
+                          self.clock(), token_sha256)
+
+    async def session_flash(self, token_sha256: str, text: str) -> None:
+        """The status message the session's next page shows (post/redirect/get)."""
+        await self._write("UPDATE console_sessions SET flash = ? WHERE token_sha256 = ?",
+                          text[:1000], token_sha256)
 
     async def session_close(self, token_sha256: str) -> None:
         await self._write("DELETE FROM console_sessions WHERE token_sha256 = ?", token_sha256)
@@ -1230,6 +1250,19 @@ class Store(Service):
         """One held request, whatever its status, with the address (`peer`) and reason
         (`held_reason`) of its newest "held" record."""
         rows = _with_sans(await self._rows(f"{_PENDING_SELECT} WHERE p.id = ?", pending_id))
+        return rows[0] if rows else None
+
+    async def pending_requests(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """The held requests with these ids (as `pending_request`), in id order."""
+        if not ids:
+            return []
+        return _with_sans(await self._rows(f"{_PENDING_SELECT} WHERE p.id IN ({_marks(ids)}) "
+                                           "ORDER BY p.id", *ids))
+
+    async def code(self, code_id: int) -> dict[str, Any] | None:
+        """One one-time code's row (never the code: only its hash is kept), or None."""
+        rows = await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
+                                "revoked FROM codes WHERE id = ?", code_id)
         return rows[0] if rows else None
 
     async def codes_page(self, limit: int, offset: int) -> list[dict[str, Any]]:

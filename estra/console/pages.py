@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
 
-from twisted.web.template import Tag, flattenString, tags
+from twisted.web.template import Tag, flattenString, slot, tags
 
 from estra.console.csr import DecodedCsr
 from estra.console.lists import Listing, Query
@@ -23,7 +23,8 @@ from estra.revocation import REASONS
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "list_page",
            "enrollment_page", "codes_page", "pending_request_page", "users_page",
            "message_page", "CSS", "OUTCOMES", "LIST_VIEWS", "keyset_pager", "filter_form",
-           "list_table", "pager", "device_search_page", "device_page"]
+           "list_table", "pager", "device_search_page", "device_page", "flash",
+           "confirm_page", "table"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
@@ -106,18 +107,38 @@ def layout(title: str, body: Sequence[Any], operator: Any = None, csrf: str = ""
             csrf_field(csrf), tags.button("Log out", type="submit"),
             method="post", action="/console/logout", class_="inline"), class_="who"))
     return tags.html(head, tags.body(tags.header(*bar),
-                                     Tag("main")(tags.h1(title), *body)), lang="en")
+                                     Tag("main")(tags.h1(title), slot("flash"), *body)),
+                     lang="en")
+
+
+def flash(text: str) -> Tag | str:
+    """The status line of the last action (post/redirect/get), or nothing."""
+    return tags.p(text, role="status", class_="flash") if text else ""
+
+
+def confirm_page(operator: Any, csrf: str, title: str, said: Sequence[str], what: Any,
+                 action: str, fields: Sequence[tuple[str, str]], button: str,
+                 cancel: str) -> Tag:
+    """Before a destructive action: what it acts on, and a form that sends the same
+    fields again with confirm=yes (or Cancel, back to `cancel`)."""
+    return layout(title, [*[tags.p(line) for line in said], what, tags.form(
+        csrf_field(csrf), *[tags.input(type="hidden", name=k, value=v) for k, v in fields],
+        tags.input(type="hidden", name="confirm", value="yes"),
+        tags.button(button, type="submit"), " ", tags.a("Cancel", href=cancel),
+        method="post", action=action)], operator, csrf)
 
 
 def message_page(title: str, text: str, operator: Any = None, csrf: str = "") -> Tag:
     return layout(title, [tags.p(text)], operator, csrf)
 
 
-def login_page(error: str = "", cert_login: bool = False) -> Tag:
+def login_page(error: str = "", cert_login: bool = False, back: str = "/console/") -> Tag:
+    """The login form; `back`: the page to return to once logged in."""
     body: list[Any] = []
     if error:
         body.append(tags.p(error, class_="error", role="alert"))
-    body.append(tags.form(
+    there = tags.input(type="hidden", name="next", value=back)
+    body.append(tags.form(there,
         tags.p(tags.label("Operator name ", tags.input(name="user", autocomplete="username",
                                                         required="required"))),
         tags.p(tags.label("Password ", tags.input(name="password", type="password",
@@ -125,7 +146,7 @@ def login_page(error: str = "", cert_login: bool = False) -> Tag:
                                                    required="required"))),
         tags.p(tags.button("Log in", type="submit")), method="post", action="/console/login"))
     if cert_login:
-        body.append(tags.form(tags.input(type="hidden", name="method", value="certificate"),
+        body.append(tags.form(there, tags.input(type="hidden", name="method", value="certificate"),
                               tags.button("Log in with my client certificate", type="submit"),
                               method="post", action="/console/login"))
     return layout("Log in", body)
@@ -447,7 +468,9 @@ def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
         body.append(tags.form(
             csrf_field(csrf),
             tags.label("Revocation reason ", tags.select(
-                *[tags.option(name, value=name) for name in REASONS], name="reason")),
+                tags.option("Choose a reason", value=""),
+                *[tags.option(name, value=name) for name in REASONS], name="reason",
+                required="required")),
             tags.button("Revoke this certificate", type="submit"), method="post",
             action=f"/console/enrollments/{rec['id']}/revoke"))
     body.append(tags.h2("History of this key for this identity"))

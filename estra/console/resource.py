@@ -23,7 +23,8 @@ import hmac
 import re
 import secrets
 from typing import Any, Awaitable, Callable, Mapping, Sequence
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
+from weakref import WeakKeyDictionary
 
 import attrs
 from cryptography import x509
@@ -36,7 +37,7 @@ from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 from twisted.web.resource import Resource
 from twisted.web.server import Request
-from twisted.web.template import Tag
+from twisted.web.template import Tag, tags
 
 from estra import wire
 from estra.auth import Htpasswd, parse_principal
@@ -98,6 +99,19 @@ ROUTES = (
 _ID = "[0-9]{1,18}"
 PAGE_SIZE = 50             # rows of any list a page shows
 MAX_NAME = 128             # longest operator name tried (longer: a failed login, no bcrypt)
+SEEN_EVERY = 60.0          # a session's last use is written at most once a minute
+
+
+def safe_return(target: str) -> str:
+    """Where to go after logging in: `target` when it is a console page of this site
+    (a path under /console/, no scheme, host or backslash: never an open redirect),
+    else the dashboard."""
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/console/")
+            or target.startswith("/console/login") or "\\" in target
+            or any(ord(c) < 0x21 or ord(c) == 0x7f for c in target) or len(target) > 2000):
+        return "/console/"
+    return target
 
 
 def _segment(pattern: str, part: str) -> bool:
@@ -134,12 +148,14 @@ class Console(Resource):
                  operator_eku: str = "",
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
                  health: HealthMonitor | None = None,
-                 profiles: Callable[[], Sequence[str]] = tuple) -> None:
+                 profiles: Callable[[], Sequence[str]] = tuple,
+                 idle_seconds: Callable[[], float] = lambda: 1800.0) -> None:
         """`operator_eku`: the extended key usage an operator certificate must carry;
         `device_cas`: the CAs that issue device certificates now (never operators');
         `health`: the background probes the dashboard shows (by default: the CAs,
         the store and the CRLs, never started: `HealthMonitor.service`); `profiles`:
-        the profile names in force (the lists' profile choices)."""
+        the profile names in force (the lists' profile choices); `idle_seconds`:
+        how long a session may go unused (apart from its whole life, `session_seconds`)."""
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -158,6 +174,9 @@ class Console(Resource):
         self._device_writes = DeferredLock()    # one change of the file at a time
         self.revoke = revoke                    # estra.revocation.revoke, bound
         self.listings = lists.standard_listings(profiles)
+        self.idle_seconds = idle_seconds          # the idle timeout in force
+        #: the status line a request's page shows (taken from its session)
+        self._flashes: WeakKeyDictionary[Request, str] = WeakKeyDictionary()
 
     # -- plumbing ----------------------------------------------------------------
     def render(self, request: Request) -> Any:
@@ -172,6 +191,7 @@ class Console(Resource):
 
     async def _page(self, request: Request, status: int, tag: Tag,
                     headers: Mapping[str, str] = {}) -> None:
+        tag.fillSlots(flash=pages.flash(self._flashes.pop(request, "")))
         respond(request, status, await pages.render(tag),
                 {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", **headers})
 
@@ -243,15 +263,21 @@ class Console(Resource):
                 await self._login(request)
             else:
                 await self._page(request, 200, pages.login_page(
-                    cert_login=self.operator_trust is not None))
+                    cert_login=self.operator_trust is not None,
+                    back=safe_return(self._arg(request, "next"))))
             return
         session = await self._session(request)
         if session is None:
-            if method == b"POST":
-                await self._page(request, 403, pages.message_page(
-                    "Not logged in", "Your session has ended; log in again."))
+            if method == b"POST":       # nothing was done: say so, and where to go again
+                back = self._form_page(path)
+                await self._page(request, 403, pages.login_page(
+                    "Your session ended (idle too long, expired or logged out) before this "
+                    "form was sent: nothing was done. Log in, then do it again.",
+                    self.operator_trust is not None, back))
             else:
-                self._redirect(request, "/console/login")
+                back = safe_return(request.uri.decode("ascii", "replace"))
+                self._redirect(request, "/console/login" + (
+                    "" if back == "/console/" else "?" + urlencode({"next": back})))
             return
         operator, csrf, token = session
         if method == b"POST" and not hmac.compare_digest(
@@ -283,19 +309,38 @@ class Console(Resource):
                 return getattr(self, name), role
         return None, "admin"
 
+    def _form_page(self, path: list[str]) -> str:
+        """The page a form posted to `path` is on: the longest start of it that is a
+        page (GET), so after logging in again the operator is back where they were."""
+        for n in range(len(path), 0, -1):
+            if self._handler(b"GET", path[:n])[0] is not None:
+                return "/console/" + "/".join(path[:n])
+        return "/console/"
+
     # -- sessions ------------------------------------------------------------------
     async def _session(self, request: Request) -> tuple[Operator, str, str] | None:
         token = (request.getCookie(COOKIE) or b"").decode("ascii", "replace")
         if not token:
             return None
-        row = await self.store.session(token_hash(token))
+        row = await self.store.session(token_hash(token), self.idle_seconds())
         if row is None:
             return None
         principal = str(row["operator"])
         role = self.roles.role_of(principal)
         if role is None or not await self._credential_kept(principal):
             return None
+        shown = bool(row["flash"]) and request.method in (b"GET", b"HEAD")
+        if shown:
+            self._flashes[request] = str(row["flash"])
+        if shown or self.clock() - float(row["last_seen"]) >= SEEN_EVERY:
+            await self.store.session_seen(token_hash(token), shown)
         return Operator(principal, role), str(row["csrf"]), token
+
+    async def _done(self, request: Request, token: str, to: str, text: str) -> None:
+        """After an action: its outcome is the status line of the page it redirects to
+        (kept with the session, never in the URL, where a link could forge one)."""
+        await self.store.session_flash(token_hash(token), text)
+        self._redirect(request, to)
 
     async def _credential_kept(self, principal: str) -> bool:
         """False, with every session of `principal` ended in the store (so on every node),
@@ -318,6 +363,7 @@ class Console(Resource):
         return False
 
     async def _open_session(self, request: Request, principal: str) -> None:
+        """Log in: a new session, then back to the page asked for (`next`, same site)."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         await self._credential_kept(principal)      # ends sessions of an older password
         await self.store.session_open(token_hash(token), principal, csrf,
@@ -326,7 +372,7 @@ class Console(Resource):
                           max_age=str(int(self.session_seconds)).encode(),
                           secure=self.secure, httpOnly=True, sameSite="strict")
         await self._audit(request, principal, "login")
-        self._redirect(request, "/console/")
+        self._redirect(request, safe_return(self._arg(request, "next")))
 
     async def _login(self, request: Request) -> None:
         if self._arg(request, "method") == "certificate":
@@ -348,7 +394,8 @@ class Console(Resource):
                                 user=user, address=source, why=e.reason)
             await self._page(request, e.status, pages.login_page(
                 f"Refused: {e.reason}; try again in {e.headers()['Retry-After']} seconds.",
-                self.operator_trust is not None), e.headers())
+                self.operator_trust is not None, safe_return(self._arg(request, "next"))),
+                e.headers())
             return
         if ok:
             await self._open_session(request, principal)
@@ -356,7 +403,7 @@ class Console(Resource):
         await self._audit(request, f"{PASSWORD}:{user[:MAX_NAME]}", "login-failed")
         await self._page(request, 401, pages.login_page(
             "Unknown operator, wrong password, or no console role.",
-            self.operator_trust is not None))
+            self.operator_trust is not None, safe_return(self._arg(request, "next"))))
 
     async def _certificate_login(self, request: Request) -> None:
         transport = request.channel.transport  # type: ignore[attr-defined]
@@ -428,16 +475,7 @@ class Console(Resource):
             query, items, pager = listed
             await self._page(request, 200, pages.pending_page(
                 operator, csrf, items, allows(operator.role, "approver"), listing, query,
-                self._done(request), pager))
-
-    def _done(self, request: Request) -> str:
-        """The status line after a decision: from `?done=approve|reject&n=N&late=M`."""
-        done = self._arg(request, "done")
-        n, late = (whole(self._arg(request, k) or "0", 0, PAGE_SIZE) for k in ("n", "late"))
-        if done not in ("approve", "reject") or n is None or late is None:
-            return ""
-        said = f"{'Approved' if done == 'approve' else 'Rejected'} {n} request(s)."
-        return said + (f" {late} had been decided already (see Processed)." if late else "")
+                pager=pager))
 
     async def _pending_request(self, request: Request, operator: Operator, csrf: str,
                                path: list[str], token: str) -> None:
@@ -479,7 +517,9 @@ class Console(Resource):
                 operator, csrf, _decoded(item), allows(operator.role, "approver"),
                 f"Request {path[1]} is no longer pending: it was {item['status']}{by}."))
             return
-        self._redirect(request, f"/console/pending?done={decision[0]}&n=1")
+        await self._done(request, token, "/console/pending",
+                         f"{'Approved' if decision[0] == 'approve' else 'Rejected'} request "
+                         f"{path[1]}.")
 
     async def _decide_many(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
@@ -492,9 +532,26 @@ class Console(Resource):
             await self._page(request, 400, pages.message_page(
                 "Bad request", f"Select from 1 to {PAGE_SIZE} requests.", operator, csrf))
             return
+        if decision[0] == "reject" and self._arg(request, "confirm") != "yes":
+            items = await self.store.pending_requests(ids)
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Reject {len(items)} request(s)?",
+                [f"Reason: {decision[1]}", "A rejected device is refused at its next retry "
+                 "(Processed can reopen a request)."],
+                pages.table("Requests to reject", ("request", "subject", "identity",
+                                                   "profile", "status"),
+                            [(str(i["id"]), i["subject"], i["identity"], i["label"],
+                              i["status"]) for i in items]),
+                "/console/pending", [("action", "reject"), ("reason", decision[1]),
+                                     *[("id", str(i["id"])) for i in items]],
+                f"Reject {len(items)} request(s)", "/console/pending"))
+            return
         done = [await self._decide_one(request, operator, i, *decision) for i in ids]
-        self._redirect(request, f"/console/pending?done={decision[0]}&n={sum(done)}"
-                                f"&late={len(done) - sum(done)}")
+        said = f"{'Approved' if decision[0] == 'approve' else 'Rejected'} {sum(done)} " \
+               "request(s)."
+        late = len(done) - sum(done)
+        await self._done(request, token, "/console/pending", said + (
+            f" {late} had been decided already (see Processed)." if late else ""))
 
     async def _decision(self, request: Request, operator: Operator, csrf: str
                         ) -> tuple[str, str] | None:
@@ -651,6 +708,18 @@ class Console(Resource):
             return
         serial = wire.serial_hex(x509.load_der_x509_certificate(
             base64.b64decode(str(rec["certificate"]))).serial_number)
+        if self._arg(request, "confirm") != "yes":
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Revoke certificate {serial}?",
+                [f"Reason: {reason}", "Revocation cannot be undone: the certificate stops "
+                 "working as a credential here and is listed on the CA's CRL."],
+                tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in (
+                    ("Record", str(rec["id"])), ("Serial", serial),
+                    ("Subject", rec["subject"]), ("Identity", rec["identity"]),
+                    ("Profile", rec["label"]), ("Not after", pages.when(rec["not_after"])))]),
+                f"/console/enrollments/{rec['id']}/revoke", [("reason", reason)],
+                f"Revoke certificate {serial}", f"/console/enrollments/{rec['id']}"))
+            return
         done = await self.revoke(int(serial, 16), reason, operator.principal)
         said = done if isinstance(done, str) else f"{done.outcome}: {done.detail}"
         await self._audit(request, operator, "certificate-revoke", serial=serial,
@@ -663,8 +732,8 @@ class Console(Resource):
                                         502 if done.outcome == "failed" else 200,
                                         error=f"Certificate {serial}: {said}")
         else:
-            await self._show_enrollment(request, operator, csrf, rec,
-                                        notice=f"Certificate {serial}: {said}")
+            await self._done(request, token, f"/console/enrollments/{rec['id']}",
+                             f"Certificate {serial}: {said}")
 
     async def _codes(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str, str] | None = None,
@@ -696,9 +765,28 @@ class Console(Resource):
 
     async def _revoke_code(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
+        code = await self.store.code(int(path[1]))
+        if code is None:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such code.", operator, csrf))
+            return
+        if self._arg(request, "confirm") != "yes":
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Revoke code {code['id']}?",
+                ["A revoked code can never be used; the device needs a new one."],
+                tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in (
+                    ("Code", str(code["id"])), ("Identity", code["identity"]),
+                    ("Created", pages.when(code["created"])),
+                    ("Expires", pages.when(code["expires"])))]),
+                f"/console/codes/{code['id']}/revoke", [], f"Revoke code {code['id']}",
+                "/console/codes"))
+            return
         ok = await self.store.revoke_code(int(path[1]))
         await self._audit(request, operator, "code-revoked", code=path[1], changed=ok)
-        self._redirect(request, "/console/codes")
+        await self._done(request, token, "/console/codes",
+                         f"Code {code['id']} for {code['identity']} revoked." if ok else
+                         f"Code {code['id']} was not revoked: it was used, expired or "
+                         "revoked already.")
 
     async def _users(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str | None] | None = None,
@@ -749,13 +837,21 @@ class Console(Resource):
         if self.devices is None:
             await self._users(request, operator, csrf, path, token)
             return
+        if name in user_names(self.devices()) and self._arg(request, "confirm") != "yes":
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Remove device user {name}?",
+                [f"Devices that log in as {name} with HTTP Basic are refused from their "
+                 "next request on; certificates already issued stay valid."],
+                tags.p(f"User: {name}"), "/console/users/remove", [("name", name)],
+                f"Remove user {name}", "/console/users"))
+            return
         removed = await self._in_thread(remove_user, self.devices(), name)
         await self._audit(request, operator, "user-removed", user=name, changed=removed)
         if not removed:
             await self._users(request, operator, csrf, path, token, status=404,
                               error=f"No user {name!r}; nothing changed.")
             return
-        self._redirect(request, "/console/users")
+        await self._done(request, token, "/console/users", f"Device user {name} removed.")
 
 
 def csr_recipe(principal: str, code: str) -> str:
@@ -776,13 +872,15 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  revoke: Revoke | None = None,
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
                  certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {},
-                 profiles: Callable[[], Sequence[str]] = tuple) -> Console:
+                 profiles: Callable[[], Sequence[str]] = tuple,
+                 current: Callable[[], ConsoleSettings | None] | None = None) -> Console:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
     `certificates` (name -> the one in force) are probed for expiry with the CAs;
     `devices` gives the device htpasswd file in force (the Users page), `revoke` what
     `estra revoke` does (the enrollment page's Revoke), `device_cas` the CAs that issue
     device certificates: ValueError (estra does not start) if operator_trust holds one;
-    `profiles` the profile names in force."""
+    `profiles` the profile names in force; `current` the [console] settings in force
+    (a reload changes the idle timeout)."""
     assert settings.operators is not None
     anchors = []
     for path in settings.operator_trust:
@@ -802,7 +900,8 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                    devices=devices, pool=pool, revoke=revoke,
                    operator_eku=settings.operator_eku, device_cas=device_cas,
                    health=HealthMonitor(standard_checks(store, lambda: cas, certificates,
-                                                        clock), reactor), profiles=profiles)
+                                                        clock), reactor), profiles=profiles,
+                   idle_seconds=lambda: ((current and current()) or settings).idle_minutes * 60.0)
 
 
 def _decoded(item: dict[str, Any]) -> dict[str, Any]:
