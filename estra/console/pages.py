@@ -28,6 +28,9 @@ __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "list_
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
+#: the non-colour cue of each outcome in the chart: a white pattern over its colour
+MARKS = {"issued": "", "rejected": "M0,6 L6,0", "held": "M2,3 h2",
+         "failed": "M0,0 L6,6 M0,6 L6,0"}
 #: (name, path, least role that sees it)
 NAV = (("Dashboard", "/console/", "viewer"), ("Devices", "/console/devices", "viewer"),
        ("Pending", "/console/pending", "viewer"),
@@ -39,7 +42,13 @@ body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;lin
 header{background:#123;color:#fff;padding:.5em 1em;display:flex;gap:1em;align-items:center;
 flex-wrap:wrap}
 header a{color:#fff}
-nav ul{list-style:none;display:flex;gap:1em;margin:0;padding:0}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25em 1em;margin:0;padding:0}
+.scroll{overflow-x:auto;max-width:100%}
+td{overflow-wrap:anywhere}
+figure{margin:0;max-width:100%}
+figure>svg{width:100%;height:auto;max-width:760px}
+@media (max-width:600px){main{padding:.5em}header{padding:.5em}.who{margin-left:0}
+input,select{max-width:100%}}
 nav a[aria-current]{font-weight:bold;text-decoration:underline}
 main{padding:1em}
 table{border-collapse:collapse;margin:.5em 0}
@@ -156,9 +165,10 @@ def table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -
     body = [tags.tr(*[tags.td(cell) for cell in row]) for row in rows]
     if not body:
         body = [tags.tr(tags.td("none", colspan=str(len(headers))))]
-    return tags.table(tags.caption(caption),
-                      tags.thead(tags.tr(*[tags.th(h, scope="col") for h in headers])),
-                      tags.tbody(*body))
+    return tags.div(tags.table(tags.caption(caption),
+                               tags.thead(tags.tr(*[tags.th(h, scope="col") for h in headers])),
+                               tags.tbody(*body)),
+                    class_="scroll", tabindex="0", role="region", **{"aria-label": caption})
 
 
 def chart(counts: Mapping[tuple[int, str], int], start: float) -> Tag:
@@ -176,27 +186,39 @@ def chart(counts: Mapping[tuple[int, str], int], start: float) -> Tag:
             y -= size
             shapes.append(Tag("rect", attributes={
                 "x": str(40 + h * 30), "y": f"{y:.1f}", "width": str(bar),
-                "height": f"{size:.1f}", "fill": COLOURS[outcome]})(
-                    Tag("title")(f"{when(start + h * 3600)[11:16]}: {n} {outcome}")))
-        if h % 3 == 0:
+                "height": f"{size:.1f}", "fill": f"url(#mark-{outcome})",
+                "stroke": "#000", "stroke-width": "0.5"})(
+                    Tag("title")(f"{when(start + h * 3600)[11:16]} UTC: {n} {outcome}")))
+        if h % 3 == 0 and h < 21:
             shapes.append(Tag("text", attributes={"x": str(40 + h * 30), "y": str(height - 12),
                                                   "font-size": "11"})(
                 when(start + h * 3600)[11:16]))
+    shapes.append(Tag("text", attributes={"x": str(40 + 23 * 30 - 20), "y": str(height - 12),
+                                          "font-size": "11", "font-weight": "bold"})(
+        f"{when(start + 23 * 3600)[11:16]} now"))
+    shapes.append(Tag("text", attributes={"x": "40", "y": str(height - 1), "font-size": "11"})(
+        "hour starting (UTC)"))
     shapes.append(Tag("text", attributes={"x": "0", "y": str(top), "font-size": "11"})(
         str(peak)))
     shapes.append(Tag("line", attributes={"x1": "38", "y1": str(height - 30),
                                           "x2": str(width), "y2": str(height - 30),
                                           "stroke": "#333"}))
     total = {o: sum(counts.get((h, o), 0) for h in range(24)) for o in OUTCOMES}
-    label = "Enrollments per hour, last 24 hours: " + ", ".join(
-        f"{total[o]} {o}" for o in OUTCOMES)
+    label = ("Enrollments per hour, last 24 hours (hours in UTC; the last bar is the "
+             "current hour so far): " + ", ".join(f"{total[o]} {o}" for o in OUTCOMES))
+    marks = Tag("defs")(*[Tag("pattern", attributes={
+        "id": f"mark-{o}", "width": "6", "height": "6", "patternUnits": "userSpaceOnUse"})(
+        Tag("rect", attributes={"width": "6", "height": "6", "fill": COLOURS[o]}),
+        Tag("path", attributes={"d": MARKS[o] or "M0,0", "stroke": "#fff",
+                                "stroke-width": "1.5"})) for o in OUTCOMES])
     svg = Tag("svg", attributes={"xmlns": "http://www.w3.org/2000/svg", "role": "img",
                                  "aria-label": label, "width": str(width),
                                  "height": str(height),
-                                 "viewBox": f"0 0 {width} {height}"})(*shapes)
+                                 "viewBox": f"0 0 {width} {height}"})(marks, *shapes)
     legend = tags.ul(*[tags.li(Tag("svg", attributes={"width": "12", "height": "12",
                                                       "aria-hidden": "true"})(
-        Tag("rect", attributes={"width": "12", "height": "12", "fill": COLOURS[o]})),
+        Tag("rect", attributes={"width": "12", "height": "12", "fill": f"url(#mark-{o})",
+                                "stroke": "#000", "stroke-width": "0.5"})),
         f" {o}: {total[o]}") for o in OUTCOMES])
     return tags.figure(svg, tags.figcaption(label), legend)
 
