@@ -28,7 +28,6 @@ from weakref import WeakKeyDictionary
 
 import attrs
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from twisted.internet.defer import Deferred, DeferredLock, gatherResults
 from twisted.internet.interfaces import ISSLTransport
