@@ -13,6 +13,7 @@ from estra.errors import EstError, UpstreamUnavailable
 from estra.metrics import exposition
 from estra.store import Store
 from estra.interfaces import IHealthChecked
+from estra.tokens import TokenUnavailable, token_problems
 
 __all__ = ["admin_root"]
 
@@ -38,6 +39,9 @@ class Health(Resource):
         except Exception as e:  # noqa: BLE001 - any store failure means unhealthy
             answer_error(UpstreamUnavailable(f"store not answering: {e.__class__.__name__}",
                                              10), request)
+            return
+        for problem in await token_problems():
+            answer_error(TokenUnavailable(problem, 10), request)
             return
         for ca in self.upstreams():
             try:

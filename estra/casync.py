@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from twisted.logger import Logger
 
+from estra import tokens
 from estra.config import Settings
 from estra.operate import emit, fail
 from estra.rollover import RolloverError, install, retire_old, rollover
@@ -117,7 +118,8 @@ def record(old: LocalCA, new: LocalCA, links: list[x509.Certificate],
         cursor.execute(dialect.sql(
             "INSERT INTO ca_rollovers (generation, at, root, links, wrapped_key) "
             "VALUES (?, ?, ?, ?, ?)"),
-            (generation, at, _pem([new.cert]), _pem(links), wrap_key(new, old.key)))
+            (generation, at, _pem([new.cert]), _pem(links),
+             "" if tokens.is_token_key(new.key) else wrap_key(new, old.key)))
         return generation
     return run
 
@@ -186,6 +188,10 @@ class CaFollower:
         for step in done:
             if step.links[2] != on_disk.cert or step.root == on_disk.cert:
                 continue
+            if not step.wrapped_key and self.settings.ca_key_uri:
+                raise ValueError(f"the rollover to {step.root.subject.rfc4514_string()} "
+                                 "relabelled the CA key on its token; copy ca.pem and the "
+                                 "ca-*.pem files from the node that made it")
             if not step.wrapped_key:
                 raise ValueError(f"the rollover to {step.root.subject.rfc4514_string()} "
                                  "is retired and its key erased; copy ca.pem and ca.key "

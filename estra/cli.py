@@ -247,8 +247,7 @@ def _embedded_ca(settings: Settings, args: argparse.Namespace) -> LocalCA | None
         fail(args, f"no embedded CA in {settings.state_dir.path}; start estra (or run "
              "estra init) there first, or give --state-dir/--config", 2)
         return None
-    return LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
-                                  settings.ca_validity_days, time.time)
+    return LocalCA.of(settings, time.time)
 
 
 async def _health(reactor: Any, settings: Settings, args: argparse.Namespace) -> int:

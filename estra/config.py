@@ -13,8 +13,10 @@ from typing import Any, Callable, Sequence
 from attrs import evolve, field, frozen
 from twisted.python.filepath import FilePath
 
+from estra import tokens
 from estra.limits import ConnectionLimits
 from estra.throttle import ThrottleSettings
+from estra.tokens import TokenSettings
 
 __all__ = ["ConfigError", "Settings", "ConsoleSettings", "CONSOLE_ROLES", "Profile", "Upstream",
            "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
@@ -37,7 +39,7 @@ SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-409
                "ed25519")
 ACCEPT_KINDS = ("basic", "issued", "bootstrap", "ra")     # EST identity kinds (estra/auth.py)
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
-                   "serverkeygen", "fullcmc")
+                   "serverkeygen", "fullcmc", "renewal-info")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
 
 
@@ -97,6 +99,11 @@ class Profile:
     reenroll_allow_changes: bool = False
     reenroll_only_ours: bool = True
     renewal_window_days: int = 0                     # 0: renew any time
+    # renewal-info (estra/renewal.py): the suggested window as fractions of a
+    # certificate's lifetime, its per-certificate shift, and when to ask again
+    renewal_info_window: tuple[float, float] = (0.5, 0.75)
+    renewal_info_jitter: float = 0.1
+    renewal_info_retry_after: int = 21600
     rate_per_identity: tuple[int, int] | None = None  # (count, seconds)
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
@@ -132,6 +139,8 @@ class Upstream:
     trust: FilePath | None = None            # anchors for the upstream's TLS cert
     client_cert: FilePath | None = None      # the RA's own certificate and key
     client_key: FilePath | None = None
+    client_key_uri: str = ""                  # client_key as a pkcs11: URI (estra/tokens.py)
+    pkcs11: TokenSettings = TokenSettings()   # [pkcs11], for client_key_uri
     username: str = ""
     password: str = field(default="", repr=False)
     timeout: float = 30.0
@@ -187,6 +196,11 @@ class Settings:
     scep_paths: tuple[str, ...] = SCEP_PATHS
     scep_cert: FilePath | None = None
     scep_key: FilePath | None = None
+    # a key setting given as a pkcs11: URI (estra/tokens.py) instead of a file; "" a file
+    ca_key_uri: str = ""
+    tls_key_uri: str = ""
+    scep_key_uri: str = ""
+    pkcs11: TokenSettings = TokenSettings()          # [pkcs11]: module, PIN, timeout, queue
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
     crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
     max_connections: int = LIMITS.max_connections    # per listener (per worker)
@@ -195,6 +209,7 @@ class Settings:
     header_timeout: float = LIMITS.header_timeout    # request line + headers, seconds
     body_timeout: float = LIMITS.body_timeout        # request body after the headers
     idle_timeout: float = LIMITS.idle_timeout        # silence between requests
+    trusted_proxies: tuple[str, ...] = ()            # balancers that forward TLS facts
     # [auth] failed Basic logins: (address_failures, address_refill_seconds,
     # user_failures, user_refill_seconds, max_pending_checks)
     login_throttle: tuple[int, float, int, float, int] = (
@@ -283,6 +298,19 @@ def _strings(value: list[Any]) -> str | None:
     return None if all(isinstance(v, str) for v in value) else "must be a list of strings"
 
 
+def _networks(value: list[Any]) -> str | None:
+    """None when `value` lists IP addresses or CIDR networks, else the problem."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    for net in value:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            return f"{net!r} is not an IP address or network"
+    return None
+
+
 def _server_names(value: list[Any]) -> str | None:
     return _strings(value) or (None if value else "must name at least one host")
 
@@ -369,6 +397,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                                 _positive)
     body_timeout = server.get("body_timeout", (int, float), LIMITS.body_timeout, _positive)
     idle_timeout = server.get("idle_timeout", (int, float), LIMITS.idle_timeout, _positive)
+    trusted_proxies = tuple(server.get("trusted_proxies", list, [], _networks))
     file_workers = server.get("workers", int, 1, _not_negative)
     workers = file_workers if workers is None else workers      # --workers wins
     if workers == 0:                                 # one per CPU this process may use
@@ -377,7 +406,9 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
 
     tls = top.table("tls")
     cert = _path(state, tls.get("cert", str, "server.pem"))
-    key = _path(state, tls.get("key", str, "server.key"))
+    key, tls_key_uri = _key(tls, state, "key", "server.key")
+    if tls_key_uri:                                  # the URI, PEM-wrapped for OpenSSL
+        key = state.child(tokens.PROVIDER_KEY)
     names = tuple(tls.get("server_names", list, ["localhost", "127.0.0.1", "::1"],
                           _server_names))
     trust = _existing_files(tls, state, "client_trust")
@@ -399,6 +430,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     ca = top.table("ca")
     ca_days = ca.get("validity_days", int, 3650, _positive)
     ca_sync = ca.get("sync_seconds", (int, float), 60, _positive)
+    _, ca_key_uri = _key(ca, state, "key", "ca.key", token_only=True)
     ca.done()
 
     admin = top.table("admin")
@@ -417,7 +449,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                                     (f"{p!r} must start with /" for p in v
                                      if not p.startswith("/")), None)))
     scep_cert = _path(state, scep.get("cert", str, "scep-ra.pem"))
-    scep_key = _path(state, scep.get("key", str, "scep-ra.key"))
+    scep_key, scep_key_uri = _key(scep, state, "key", "scep-ra.key")
     scep.done()
 
     crl = top.table("crl")
@@ -436,6 +468,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                           "name it as their CRL distribution point)")
     crl.done()
 
+    pkcs11 = _token_settings(top.table("pkcs11"))
+
     store = top.table("store")
     store_url = store.get("url", str, "", lambda v: None if not v or v.startswith(
         ("sqlite:///", "postgresql://", "postgres://")) else
@@ -448,7 +482,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     store.done()
 
     upstreams_table = top.table("upstreams")
-    upstreams = {name: _upstream(upstreams_table.table(name), name, state)
+    upstreams = {name: _upstream(upstreams_table.table(name), name, state, pkcs11)
                  for name in list(upstreams_table.data)}
     upstreams_table.seen.update(upstreams)
     upstreams.setdefault("local", Upstream("local", "local"))
@@ -497,12 +531,13 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     max_connections_per_address=max_per_address,
                     header_timeout=header_timeout, body_timeout=body_timeout,
                     idle_timeout=idle_timeout, login_throttle=throttle, console=console,
-                    workers=workers,
+                    workers=workers, trusted_proxies=trusted_proxies,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
-                    ocsp_url=ocsp_url)
+                    ocsp_url=ocsp_url, ca_key_uri=ca_key_uri, tls_key_uri=tls_key_uri,
+                    scep_key_uri=scep_key_uri, pkcs11=pkcs11)
 
 
 def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettings | None:
@@ -618,7 +653,8 @@ def _proxy_url(value: str) -> str | None:
     return None
 
 
-def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
+def _upstream(table: _Table, name: str, base: FilePath,
+              pkcs11: TokenSettings = TokenSettings()) -> Upstream:
     kind = table.get("kind", str, "",
                      lambda v: None if v in KIND_OPTIONS else
                      f"must be one of {', '.join(KIND_OPTIONS)}")
@@ -628,10 +664,16 @@ def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
     def file(key: str) -> FilePath | None:
         return _existing(table, base, key)
 
+    client_key, client_key_uri = (None, _key(table, base, "client_key", "")[1]) \
+        if tokens.is_uri(table.get("client_key", str, "")) else (file("client_key"), "")
+    if client_key_uri and kind == "scep":
+        raise ConfigError(f"{table.where('client_key')}: a pkcs11: URI is for upstreams "
+                          "over HTTPS; the SCEP client key must be a file")
     common = dict(
+        client_key=client_key, client_key_uri=client_key_uri, pkcs11=pkcs11,
         url=table.get("url", str, "", lambda v: None if v.startswith(("https://", "http://"))
                       else "must be an http(s):// URL"),
-        trust=file("trust"), client_cert=file("client_cert"), client_key=file("client_key"),
+        trust=file("trust"), client_cert=file("client_cert"),
         username=table.get("username", str, ""),
         password=_secret(table, base, "password"),
         timeout=float(table.get("timeout", (int, float), 30, _positive)),
@@ -640,7 +682,7 @@ def _upstream(table: _Table, name: str, base: FilePath) -> Upstream:
         retry_after=table.get("retry_after", int, 30, _positive),
         proxy=table.get("proxy", str, "", _proxy_url),
         extra_chain=file("extra_chain"))
-    if (common["client_cert"] is None) != (common["client_key"] is None):
+    if (common["client_cert"] is None) != (not (client_key or client_key_uri)):
         raise ConfigError(f"{table.where('client_cert')}: client_cert and client_key "
                           "go together")
     options: dict[str, Any] = {}
@@ -689,13 +731,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
     patterns = table.get("subject_patterns", dict, {},
                          lambda v: None if all(isinstance(x, str) for x in v.values())
                          else "values must be strings")
-    networks = strings("san_ip_networks")
-    for net in networks:
-        try:
-            ipaddress.ip_network(net, strict=False)
-        except ValueError:
-            raise ConfigError(f"{table.where('san_ip_networks')}: {net!r} is not an "
-                              "IP network") from None
+    networks = tuple(table.get("san_ip_networks", list, [], _networks))
     profile = Profile(
         name=name, csrattrs=attrs, base64_layout=layout,
         require_channel_binding=table.get("require_channel_binding", bool, False),
@@ -725,6 +761,12 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         reenroll_allow_changes=table.get("reenroll_allow_changes", bool, False),
         reenroll_only_ours=table.get("reenroll_only_ours", bool, True),
         renewal_window_days=table.get("renewal_window_days", int, 0, _not_negative),
+        renewal_info_window=tuple(table.get("renewal_info_window", list, [0.5, 0.75],
+                                            _fractions)),  # type: ignore[arg-type]
+        renewal_info_jitter=float(table.get("renewal_info_jitter", (int, float), 0.1,
+                                            lambda v: None if 0 <= v < 1 else
+                                            "must be a fraction from 0 to below 1")),
+        renewal_info_retry_after=table.get("renewal_info_retry_after", int, 21600, _positive),
         rate_per_identity=_rate(table, "rate_per_identity"),
         rate_per_address=_rate(table, "rate_per_address"),
         approval=table.get("approval", str, "auto",
@@ -769,6 +811,37 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
     return profile
 
 
+def _key(table: _Table, base: FilePath, key: str, default: str,
+         token_only: bool = False) -> tuple[FilePath, str]:
+    """A private key setting: (the file, "") or, for a pkcs11: URI, (the default file,
+    unused, and the URI); `token_only`: a file other than the default is refused."""
+    value = table.get(key, str, default)
+    if not tokens.is_uri(value):
+        if token_only and value != default:
+            raise ConfigError(f"{table.where(key)}: a pkcs11: URI, or unset ({default} in "
+                              "the state directory)")
+        return _path(base, value), ""
+    try:
+        tokens.parse_uri(value)
+    except ValueError as e:
+        raise ConfigError(f"{table.where(key)}: {e}") from None
+    return _path(base, default), value
+
+
+def _token_settings(table: _Table) -> tokens.TokenSettings:
+    """[pkcs11]: the module and PIN of token keys, and how long a token call may take."""
+    default = tokens.TokenSettings()
+    settings = tokens.TokenSettings(
+        module=table.get("module", str, default.module),
+        pin_file=table.get("pin_file", str, ""), pin_env=table.get("pin_env", str, ""),
+        timeout=float(table.get("timeout", (int, float), default.timeout, _positive)),
+        queue=table.get("queue", int, default.queue, _positive))
+    if settings.pin_file and settings.pin_env:
+        raise ConfigError(f"{table.where('pin_file')}: give pin_file or pin_env, not both")
+    table.done()
+    return settings
+
+
 def _existing(table: _Table, base: FilePath, key: str) -> FilePath | None:
     value = table.get(key, str, "")
     if not value:
@@ -804,6 +877,14 @@ def keygen_problem(profile: Profile, spec: str) -> str | None:
 
 _RATE = re.compile(r"^(\d+)/(second|minute|hour|day)$")
 _SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _fractions(value: list[Any]) -> str | None:
+    """None when `value` is [start, end] with 0 <= start < end <= 1."""
+    if len(value) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                               for v in value) and 0 <= value[0] < value[1] <= 1:
+        return None
+    return "must be [start, end], fractions of the lifetime with 0 <= start < end <= 1"
 
 
 def _rate(table: _Table, key: str) -> tuple[int, int] | None:

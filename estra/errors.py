@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 __all__ = [
     "EstError", "BadRequest", "Unauthorized", "Forbidden", "NotFound",
     "MethodNotAllowed", "PayloadTooLarge", "UnsupportedMediaType",
-    "NotImplementedOperation", "Held", "BadUpstream", "UpstreamUnavailable",
+    "NotImplementedOperation", "Held", "BadUpstream", "UpstreamUnavailable", "TokenUnavailable",
 ]
 
 
@@ -97,6 +97,16 @@ class BadUpstream(EstError):
 
 
 class UpstreamUnavailable(EstError):
+    status = 503
+
+    def __init__(self, reason: str, retry_after: int = 30) -> None:
+        super().__init__(reason, {"Retry-After": str(int(retry_after))})
+
+
+class TokenUnavailable(EstError):
+    """503: the PKCS#11 token holding the key did not answer (busy, blocked, removed);
+    nothing was signed or decrypted (estra/tokens.py)."""
+
     status = 503
 
     def __init__(self, reason: str, retry_after: int = 30) -> None:

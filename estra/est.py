@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from typing import Any, Awaitable, Callable
 
@@ -11,11 +12,12 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 from zope.interface import Interface
 
-from estra import keygen, wire
+from estra import keygen, renewal, wire
 from estra.auth import BASIC, Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
-from estra.errors import (EstError, MethodNotAllowed, NotFound, NotImplementedOperation,
-                          Unauthorized)
+from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound,
+                          NotImplementedOperation, Unauthorized)
+from estra.forwarded import NO_BALANCERS, TrustedBalancers, forwarded_tls
 from estra.fullcmc import CMC_RESPONSE, FullCmc
 from estra.metrics import observe_request
 from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
@@ -42,13 +44,19 @@ class IPeerTLS(Interface):
         """The session's tls-unique / tls-exporter values."""
 
 
-def peer_of(request: Request, with_binding: bool) -> Peer:
+def peer_of(request: Request, with_binding: bool,
+            balancers: TrustedBalancers = NO_BALANCERS) -> Peer:
     """Address, client chain, Authorization and (when asked, as it costs a TLS
-    exporter call per request) the channel binding of a request."""
+    exporter call per request) the channel binding of a request: the device's own
+    TLS session's, or what a trusted TLS-terminating balancer forwarded
+    (estra.forwarded; the same headers from anyone else are refused)."""
     transport = request.channel.transport  # type: ignore[attr-defined]
-    chain: list[Any] = []
+    chain: Any = []
     binding = None
-    if ISSLTransport.providedBy(transport):
+    forwarded = forwarded_tls(request, balancers, with_binding)
+    if forwarded is not None:
+        chain, binding = forwarded
+    elif ISSLTransport.providedBy(transport):
         conn = transport.getHandle()  # type: ignore[attr-defined]
         if IPeerTLS.providedBy(conn):              # the seam estra.testing uses
             chain = conn.peer_chain()
@@ -68,10 +76,15 @@ class Operation(Resource):
     isLeaf = True
 
     def __init__(self, ra: RegistrationAuthority, profile: Profile, name: str,
-                 method: bytes, handler: Handler, fullcmc: FullCmc | None = None) -> None:
+                 method: bytes, handler: Handler, fullcmc: FullCmc | None = None,
+                 balancers: TrustedBalancers = NO_BALANCERS) -> None:
         super().__init__()
         self.ra, self.profile, self.name, self.fullcmc = ra, profile, name, fullcmc
-        self.method, self.handler = method, handler
+        self.method, self.handler, self.balancers = method, handler, balancers
+
+    def peer(self, request: Request) -> Peer:
+        """Who sent `request` (`peer_of`, with the binding when the profile needs it)."""
+        return peer_of(request, self.profile.require_channel_binding, self.balancers)
 
     def render(self, request: Request) -> Any:
         return run_async(request, lambda: self._run(request))
@@ -82,7 +95,8 @@ class Operation(Resource):
         event: dict[str, Any] = {"who": "-", "how": "anonymous", "reason": ""}
         status = 200
         try:
-            if request.postpath and request.postpath != [b""]:
+            if request.postpath and request.postpath != [b""] and (
+                    self.name not in TAKES_PATH or len(request.postpath) > 1):
                 raise NotFound(f"unknown EST operation path below {self.name}")
             if request.method != self.method and not (
                     self.method == b"GET" and request.method == b"HEAD"):
@@ -134,8 +148,7 @@ async def _csrattrs(op: Operation, request: Request, profile: Profile,
 async def _request_csr(op: Operation, request: Request, profile: Profile,
                        event: dict[str, Any]) -> tuple[Identity, bytes, Any]:
     """Authenticate first, then read and check the CSR (proof of possession)."""
-    identity = await op.ra.authenticate(
-        peer_of(request, profile.require_channel_binding), profile)
+    identity = await op.ra.authenticate(op.peer(request), profile)
     _note(event, identity)
     ctype = request.getHeader(b"content-type")
     wire.check_content_type(ctype.decode("latin-1") if ctype else None, "application/pkcs10")
@@ -182,8 +195,7 @@ async def _fullcmc(op: Operation, request: Request, profile: Profile,
     """RFC 7030 4.3: a Full PKI Request in, always a Full PKI Response out."""
     if not profile.fullcmc or op.fullcmc is None:
         raise NotImplementedOperation("fullcmc is disabled for this profile")
-    identity = await op.ra.authenticate(
-        peer_of(request, profile.require_channel_binding), profile)
+    identity = await op.ra.authenticate(op.peer(request), profile)
     _note(event, identity)
     ctype = request.getHeader(b"content-type")
     wire.check_content_type(ctype.decode("latin-1") if ctype else None,
@@ -194,6 +206,32 @@ async def _fullcmc(op: Operation, request: Request, profile: Profile,
             {"Content-Type": CMC_RESPONSE, **_B64})
 
 
+async def _renewal_info(op: Operation, request: Request, profile: Profile,
+                        event: dict[str, Any]) -> None:
+    """The suggested renewal window (estra.renewal) of the certificate the certID in the
+    path names, or of the TLS client certificate presented."""
+    if request.postpath and request.postpath[0]:
+        key_id, number = renewal.parse_cert_id(request.postpath[0].decode("ascii", "replace"))
+    else:
+        chain = op.peer(request).chain
+        if not chain:
+            raise BadRequest("name the certificate: renewal-info/<certID> (RFC 9773 4.1), "
+                             "or present it as the TLS client certificate")
+        key_id, number = wire.authority_key_id(chain[0]), chain[0].serial_number
+    serial = wire.serial_hex(number)
+    found = await op.ra.store.issued_under(serial)
+    cert = x509.load_der_x509_certificate(base64.b64decode(found[1])) if found else None
+    if found is None or cert is None or found[0] != profile.name or \
+            wire.authority_key_id(cert) != key_id:
+        raise NotFound("no certificate with this certID was issued under this profile")
+    window = renewal.suggested_window(
+        profile, cert, await op.ra.store.renewal_due(profile.name, serial, found[2]))
+    event["reason"] = f"window of serial {serial}"
+    respond(request, 200, window.json(),
+            {"Content-Type": renewal.RENEWAL_INFO_TYPE,
+             "Retry-After": str(profile.renewal_info_retry_after)})
+
+
 OPERATIONS: dict[str, tuple[bytes, Handler]] = {
     "cacerts": (b"GET", _cacerts),
     "simpleenroll": (b"POST", _enroller(ENROLL)),
@@ -201,7 +239,10 @@ OPERATIONS: dict[str, tuple[bytes, Handler]] = {
     "csrattrs": (b"GET", _csrattrs),
     "serverkeygen": (b"POST", _serverkeygen),
     "fullcmc": (b"POST", _fullcmc),
+    "renewal-info": (b"GET", _renewal_info),
 }
+#: operations that take one more path segment (renewal-info/<certID>)
+TAKES_PATH = frozenset({"renewal-info"})
 
 
 class ProfileResource(Resource):
@@ -209,14 +250,17 @@ class ProfileResource(Resource):
 
     def __init__(self, ra: RegistrationAuthority, profile: Profile,
                  labels: dict[str, Profile] | None = None,
-                 fullcmc: FullCmc | None = None) -> None:
+                 fullcmc: FullCmc | None = None,
+                 balancers: TrustedBalancers = NO_BALANCERS) -> None:
         super().__init__()
         self.ra, self.profile, self.labels = ra, profile, labels or {}
         self.fullcmc = fullcmc
         # Operations and label trees hold no request state: made once, not per request
-        self._operations = {name: Operation(ra, profile, name, method, handler, fullcmc)
+        self._operations = {name: Operation(ra, profile, name, method, handler, fullcmc,
+                                            balancers)
                             for name, (method, handler) in OPERATIONS.items()}
-        self._label_trees = {name: ProfileResource(ra, labelled, fullcmc=fullcmc)
+        self._label_trees = {name: ProfileResource(ra, labelled, fullcmc=fullcmc,
+                                                   balancers=balancers)
                              for name, labelled in self.labels.items()}
 
     def getChild(self, path: bytes, request: Request) -> Resource:
@@ -233,10 +277,12 @@ class ProfileResource(Resource):
 
 
 def est_root(ra: RegistrationAuthority, profiles: dict[str, Profile],
-             fullcmc: FullCmc | None = None) -> Resource:
-    """The whole URL tree: / -> .well-known -> est -> [label ->] operation."""
+             fullcmc: FullCmc | None = None,
+             balancers: TrustedBalancers = NO_BALANCERS) -> Resource:
+    """The whole URL tree: / -> .well-known -> est -> [label ->] operation;
+    `balancers` may forward their devices' TLS facts (estra.forwarded)."""
     labels = {n: p for n, p in profiles.items() if n != DEFAULT_PROFILE}
-    est = ProfileResource(ra, profiles[DEFAULT_PROFILE], labels, fullcmc)
+    est = ProfileResource(ra, profiles[DEFAULT_PROFILE], labels, fullcmc, balancers)
     well_known = Resource()
     well_known.putChild(b"est", est)
     root = Resource()

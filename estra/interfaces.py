@@ -5,7 +5,7 @@ from __future__ import annotations
 from zope.interface import Interface
 
 __all__ = ["ICertificateAuthority", "IClosable", "IRevoker", "IHealthChecked",
-           "ICsrAttrsSource", "IServerKeyGen", "IFullCmc"]
+           "ICsrAttrsSource", "IIssuingTerms", "IServerKeyGen", "IFullCmc"]
 
 
 class ICertificateAuthority(Interface):
@@ -53,6 +53,15 @@ class ICsrAttrsSource(Interface):
 
     async def csrattrs() -> bytes | None:  # type: ignore[misc]
         """DER CsrAttrs, or None when the CA has none (204)."""
+
+
+class IIssuingTerms(Interface):
+    """A CA that describes what it will issue (estra/issuingterms.py): the RA derives
+    /csrattrs from it and refuses up front what the CA would refuse."""
+
+    async def issuing_terms():  # type: ignore[misc, no-untyped-def]
+        """The CA's current `IssuingTerms` (read again at most every
+        ROLE_MAX_AGE seconds), or None when it cannot say."""
 
 
 class IServerKeyGen(Interface):

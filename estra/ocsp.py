@@ -41,6 +41,7 @@ from estra.limits import RateLimitedLog
 from estra.revocation import REASONS, key_id, public_key_id
 from estra.wire import serial_hex
 from estra.store import Store
+from estra.tokens import TokenUnavailable, with_key
 from estra.upstream.local import LocalCA
 
 __all__ = ["OcspResponder", "OcspResource"]
@@ -142,6 +143,8 @@ class OcspResponder:
             return await self._respond(_question(der)), ""
         except _Refused as refused:
             return _unsuccessful(refused.status), refused.reason
+        except TokenUnavailable as e:      # RFC 6960 2.3: the responder cannot answer now
+            return _unsuccessful(ocsp.OCSPResponseStatus.TRY_LATER), f"tryLater: {e.reason}"
         except Exception as e:
             if not store_unavailable(e):
                 raise
@@ -168,7 +171,8 @@ class OcspResponder:
         ).responder_id(ocsp.OCSPResponderEncoding.HASH, cert)
         if question.nonce is not None:
             builder = builder.add_extension(x509.OCSPNonce(question.nonce), False)
-        return builder.sign(key, hashes.SHA256()).public_bytes(Encoding.DER)
+        return await with_key(key, lambda: builder.sign(key, hashes.SHA256()).public_bytes(
+            Encoding.DER))
 
     async def _status(self, serial: int, issuer: str) -> tuple[ocsp.OCSPCertStatus,
                                                                datetime.datetime | None,

@@ -22,7 +22,7 @@ __all__ = ["add_parsers", "run", "parse_duration", "emit", "fail"]
 
 _DURATION = re.compile(r"^(\d+)([smhd]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-COMMANDS = ("pending", "approve", "reject", "reopen", "codes", "enrollments")
+COMMANDS = ("pending", "approve", "reject", "reopen", "codes", "enrollments", "renewal")
 #: The statuses a held request may have for each decision (estra.store.Store.decide).
 _FROM = {"approve": "pending or rejected", "reject": "pending", "reopen": "rejected"}
 
@@ -94,6 +94,17 @@ def add_parsers(commands: Any) -> None:
     search.add_argument("--limit", type=int, default=50)
     search.add_argument("--serial", type=_serial,
                         help="certificate serial (hex, any case, colons allowed)")
+    advance = commands.add_parser("renewal", help="server-steered renewal windows").add_subparsers(
+        dest="action", required=True).add_parser(
+        "advance", help="pull renewal windows forward: every certificate of a profile "
+                        "issued until now, or the given serials (renewal-info)")
+    advance.add_argument("--profile", required=True, help="the profile (CA label)")
+    advance.add_argument("--serial", type=_serial, action="append", default=[],
+                         help="only this certificate (repeat for more)")
+    advance.add_argument("--within", type=parse_duration, default=0,
+                         help="renew within this long from now, e.g. 7d (default: now)")
+    advance.add_argument("--reason", required=True, help="why (audit), e.g. CA rollover")
+    advance.add_argument("--by", default="operator", help="who (audit)")
 
 
 def _when(value: Any) -> str:
@@ -125,7 +136,18 @@ def _show(args: argparse.Namespace, rows: list[dict[str, Any]],
     emit(args, rows, _table(rows, columns) if rows else "(none)")
 
 
-async def _work(store: Store, args: argparse.Namespace) -> int:
+async def _work(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "renewal":
+        if args.profile not in settings.profiles:
+            return fail(args, f"no profile {args.profile!r} in {settings.source}", 2)
+        due = store.clock() + args.within
+        count = await store.advance_renewal(args.profile, args.serial, due, args.reason,
+                                            args.by)
+        what = ", ".join(args.serial) or "every certificate issued until now"
+        emit(args, {"profile": args.profile, "serials": args.serial, "due": due,
+                    "recorded": count},
+             f"profile {args.profile}: {what} to be renewed by {_when(due)} UTC")
+        return 0
     if args.command == "pending":
         rows = await store.pending(None if args.all else "pending")
         _show(args, rows, [("id", "ID"), ("at", "RECEIVED (UTC)"), ("label", "PROFILE"),
@@ -191,7 +213,7 @@ def run(settings: Settings, args: argparse.Namespace, react: Any) -> int:
     async def work(reactor: Any) -> int:
         store.pool.start()
         try:
-            return await _work(store, args)
+            return await _work(store, args, settings)
         finally:
             store.pool.close()
     code: int = react(work)

@@ -26,7 +26,9 @@ from estra.attempts import Attempts
 from estra.auth import ISSUED, UNRECORDED, Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
-from estra.interfaces import ICertificateAuthority, ICsrAttrsSource, IServerKeyGen
+from estra.interfaces import (ICertificateAuthority, ICsrAttrsSource, IIssuingTerms,
+                              IServerKeyGen)
+from estra.issuingterms import IssuingTerms
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
@@ -231,6 +233,10 @@ class RegistrationAuthority:
                      csr: x509.CertificateSigningRequest, profile: Profile,
                      record: dict[str, object], stored: bytes) -> None:
         self.policy.check(operation, identity, csr, profile)
+        terms = await self._terms(profile)
+        refused = terms.refusal(csr) if terms is not None else None
+        if refused is not None:
+            raise Forbidden.because("upstream-terms", refused)
         for limit, bucket in ((profile.rate_per_identity, f"id:{identity.principal}"),
                               (profile.rate_per_address, f"ip:{identity.peer.address}")):
             if limit is not None:
@@ -305,9 +311,19 @@ class RegistrationAuthority:
     async def cacerts(self, profile: Profile) -> Sequence[x509.Certificate]:
         return list(await self.ca_for(profile).cacerts())
 
+    async def _terms(self, profile: Profile) -> IssuingTerms | None:
+        """What the profile's CA says it will issue (IIssuingTerms), if it says."""
+        ca = self.ca_for(profile)
+        if not IIssuingTerms.providedBy(ca):
+            return None
+        terms: IssuingTerms | None = await ca.issuing_terms()
+        return terms
+
     async def csrattrs(self, profile: Profile) -> bytes | None:
-        """DER CsrAttrs from the profile's policy, else the upstream's; None means 204."""
-        attrs = csrattrs_for(profile)
+        """DER CsrAttrs from the profile's policy (narrowed to what its CA says it
+        issues), else the upstream's; None means 204."""
+        terms = await self._terms(profile)
+        attrs = csrattrs_for(terms.narrowed(profile) if terms is not None else profile)
         if attrs:
             return wire.csrattrs_der(attrs)
         upstream = self.ca_for(profile)

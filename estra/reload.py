@@ -31,7 +31,7 @@ RESTART_ONLY = {"listen": "server.listen", "state_dir": "server.state_dir",
                 "scep_tls": "scep.tls", "workers": "server.workers",
                 "ca_sync_seconds": "ca.sync_seconds", "crl_listen": "crl.listen",
                 "attempts_per_hour": "store.attempts_per_hour",
-                "attempts_days": "store.attempts_days"}
+                "attempts_days": "store.attempts_days", "ca_key_uri": "ca.key"}
 
 
 def needs_restart(old: Settings, new: Settings) -> list[str]:

@@ -45,6 +45,7 @@ from estra.http import NotFoundResource, answer_error, respond, run_async
 from estra.listeners import Listeners, bound
 from estra.store import Store, StoreVersionError, open_store, require_current
 from estra.upstream import build_upstream
+from estra.tokens import with_key
 from estra.upstream.local import LocalCA
 from estra.interfaces import IClosable, IRevoker
 
@@ -145,7 +146,9 @@ class CrlPublisher:
         number = int(latest["number"]) + 1 if latest is not None else 1
         revoked = [r for r in await self.store.revocations("local", self.issuer)
                    if r["id"] <= last]
-        der = sign_crl(self.ca, revoked, number, now, now + self.lifetime)
+        ca = self.ca
+        der = await with_key(ca.key, lambda: sign_crl(ca, revoked, number, now,
+                                                      now + self.lifetime))
         if await self.store.add_crl(self.issuer, number, now + self.lifetime, last, der):
             log.info("signed CRL {number} ({count} revoked)", number=number,
                      count=len({r["serial"] for r in revoked}))

@@ -25,7 +25,7 @@ import datetime
 import os
 import re
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -33,6 +33,7 @@ from cryptography.x509 import load_pem_x509_certificates
 from cryptography.x509.oid import NameOID
 from twisted.python.filepath import FilePath
 
+from estra import tokens
 from estra.config import Settings
 from estra.upstream.local import (OLD_KEY, ROLLOVER_FILES, LocalCA, _key_usage, _pem_key,
                                   generate_key, write_private, write_public)
@@ -40,6 +41,16 @@ from estra.upstream.local import (OLD_KEY, ROLLOVER_FILES, LocalCA, _key_usage, 
 __all__ = ["add_parser", "rollover", "install", "retire_old", "next_generation", "RolloverError"]
 
 _PEM = serialization.Encoding.PEM
+
+
+class _PublicOnly:
+    """A key known by its public half (a token key certified again)."""
+
+    def __init__(self, public: Any) -> None:
+        self._public = public
+
+    def public_key(self) -> Any:
+        return self._public
 
 
 class RolloverError(Exception):
@@ -104,11 +115,11 @@ def rollover(settings: Settings, force: bool = False, days: int | None = None,
     if cert_path.sibling("ca-old.pem").exists() and not force:
         raise RolloverError(f"a rollover is in progress ({cert_path.sibling('ca-old.pem').path} "
                             "exists); run `estra ca retire-old` first, or use --force")
-    old = LocalCA.load_or_create(cert_path, key_path, settings.ca_validity_days, clock)
+    old = LocalCA.of(settings, clock)
     now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
     start = now - datetime.timedelta(minutes=5)
     end = now + datetime.timedelta(days=days or settings.ca_validity_days)
-    key = generate_key()
+    key = _new_key(settings)
     subject = next_generation(old.cert.subject)
     new_root = _ca_cert(subject, subject, key.public_key(), key, start, end)
     old_end = old.cert.not_valid_after_utc
@@ -116,12 +127,36 @@ def rollover(settings: Settings, force: bool = False, days: int | None = None,
                             start, min(end, old_end))
     old_with_new = _ca_cert(old.cert.subject, subject, old.key.public_key(), key,
                             start, old_end)
-    new = LocalCA(key, new_root, clock)
+    new = LocalCA(key, new_root, clock, settings.ca_key_uri, settings.pkcs11)
     links = [new_with_old, old_with_new, old.cert]
     if publish is not None:
         publish(old, new, links)
     install(settings, old, new, links)
     return new
+
+
+def _new_key(settings: Settings) -> Any:
+    """The new CA key: in memory, or made on the CA key's token labelled
+    `<label>.next` (`install` relabels it)."""
+    if not settings.ca_key_uri:
+        return generate_key()
+    label = tokens.parse_uri(settings.ca_key_uri).object
+    try:
+        return tokens.generate_key(tokens.labelled(
+            settings.ca_key_uri, label + tokens.NEXT_LABEL), settings.pkcs11)
+    except ValueError as e:
+        raise RolloverError(f"{e} (left by a rollover that did not finish: destroy it with "
+                            "the token's tools)") from None
+
+
+def _token_labels(settings: Settings) -> None:
+    """The rollover on the token, as the files are renamed: the old key becomes
+    `<label>-old` (one kept from an earlier rollover, `<label>-retired-<time>`), the new
+    one `<label>`."""
+    label = tokens.parse_uri(settings.ca_key_uri).object
+    tokens.relabel(settings.ca_key_uri, settings.pkcs11, [
+        (label + tokens.OLD_LABEL, f"{label}-retired-{int(time.time())}"),
+        (label, label + tokens.OLD_LABEL), (label + tokens.NEXT_LABEL, label)])
 
 
 def install(settings: Settings, old: LocalCA, new: LocalCA,
@@ -131,14 +166,15 @@ def install(settings: Settings, old: LocalCA, new: LocalCA,
     re-issued by the new one, the new ca.key and ca.pem last (each file renamed
     into place)."""
     cert_path, key_path = settings.ca_cert, settings.ca_key
+    on_token = bool(settings.ca_key_uri)      # the keys are relabelled, not written
     staged: list[tuple[FilePath, bytes, bool]] = [
         (cert_path.sibling("ca-old.pem"), links[2].public_bytes(_PEM), False),
-        (cert_path.sibling(OLD_KEY), _pem_key(old.key), True),
+        *([] if on_token else [(cert_path.sibling(OLD_KEY), _pem_key(old.key), True)]),
         (cert_path.sibling(ROLLOVER_FILES[0]), links[0].public_bytes(_PEM), False),
         (cert_path.sibling(ROLLOVER_FILES[1]), links[1].public_bytes(_PEM), False)]
     staged += _reissue_tls(settings, old, new, links[0])
     staged += _reissue_scep(settings, old, new)
-    staged += [(key_path, _pem_key(new.key), True),
+    staged += [*([] if on_token else [(key_path, _pem_key(new.key), True)]),
                (cert_path, new.cert.public_bytes(_PEM), False)]
     temps = []
     for target, data, private in staged:
@@ -146,6 +182,8 @@ def install(settings: Settings, old: LocalCA, new: LocalCA,
         (write_private if private else write_public)(tmp, data)
         temps.append((tmp, target))
     for tmp, target in temps:
+        if on_token and target == cert_path:
+            _token_labels(settings)           # just before the new ca.pem names the key
         os.replace(tmp.path, target.path)
     new.rollover = list(links)
 
@@ -179,6 +217,10 @@ def _reissue_tls(settings: Settings, old: LocalCA, new: LocalCA,
             x509.SubjectAlternativeName).value]
     except x509.ExtensionNotFound:
         sans = list(settings.server_names)
+    if settings.tls_key_uri:              # the key stays on its token: certified again
+        cert, _ = new.server_certificate(sans or list(settings.server_names),
+                                         key=_PublicOnly(leaf.public_key()))
+        return [(settings.tls_cert, cert.public_bytes(_PEM) + link.public_bytes(_PEM), False)]
     cert, key = new.server_certificate(sans or list(settings.server_names))
     return [(settings.tls_key, _pem_key(key), True),
             (settings.tls_cert, cert.public_bytes(_PEM) + link.public_bytes(_PEM), False)]
@@ -198,4 +240,11 @@ def retire_old(settings: Settings) -> list[str]:
         if path.exists():
             path.remove()
             removed.append(path.path)
+    if settings.ca_key_uri and removed:       # kept on the token, never used again
+        label = tokens.parse_uri(settings.ca_key_uri).object
+        retired = f"{label}-retired-{int(time.time())}"
+        tokens.relabel(settings.ca_key_uri, settings.pkcs11,
+                       [(label + tokens.OLD_LABEL, retired)])
+        removed.append(f"{tokens.labelled(settings.ca_key_uri, label + tokens.OLD_LABEL)} "
+                       f"(now labelled {retired})")
     return removed

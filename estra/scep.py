@@ -39,7 +39,7 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from asn1crypto import cms
 from attrs import evolve
@@ -62,7 +62,10 @@ from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request,
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority
 from estra.store import SCEP_BEGUN, Store
+from estra.tokens import TokenUnavailable, with_key
 from estra.upstream.http import UpstreamHTTP
+
+T = TypeVar("T")
 
 __all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES", "nonce_sweeper", "NONCE_MEMORY"]
 
@@ -161,7 +164,7 @@ class ScepFrontEnd:
             status, certs = await (self._dispatch(message, digest, profile, address, note)
                                    if seen is None else
                                    self._again(seen, message, digest, profile, address))
-            return self._reply(message, status, certs=certs)
+            return await self._reply(message, status, certs=certs)
         except sm.ScepError as e:
             log.info("SCEP {tid} failed ({fail}): {reason}",
                      tid=message.transaction_id, fail=e.fail_info.name,
@@ -173,13 +176,15 @@ class ScepFrontEnd:
         except Held as e:
             log.info("SCEP {tid} pending: {reason}", tid=message.transaction_id,
                      reason=e.reason)
-            return self._reply(message, sm.Status.PENDING)
+            return await self._reply(message, sm.Status.PENDING)
+        except TokenUnavailable:        # no CertRep can be signed: HTTP 503 + Retry-After
+            raise
         except EstError as e:
             if e.status >= 500:         # CA unreachable: PENDING, the device polls again
                 log.warn("SCEP {tid}: {reason}; answering PENDING",
                          tid=message.transaction_id, reason=e.reason)
                 self._refused(message, profile, address, note, e, "PENDING")
-                return self._reply(message, sm.Status.PENDING)
+                return await self._reply(message, sm.Status.PENDING)
             log.info("SCEP {tid} refused: {reason}", tid=message.transaction_id,
                      reason=e.reason)
             self._refused(message, profile, address, note, e, "FAILURE")
@@ -200,13 +205,19 @@ class ScepFrontEnd:
         if remember:
             await self.ra.store.scep_remember(_nonce(message), str(remember),
                                               f"{_FAILED}:{int(fail)}:{text}")
-        return self._reply(message, sm.Status.FAILURE, fail=fail, text=text)
+        return await self._reply(message, sm.Status.FAILURE, fail=fail, text=text)
 
-    def _reply(self, message: sm.PkiMessage, status: sm.Status, *,
-               certs: Sequence[x509.Certificate] = (), fail: sm.FailInfo | None = None,
-               text: str | None = None) -> bytes:
-        return sm.cert_rep(message, self.signer, status, certs=certs, fail_info=fail,
-                           fail_info_text=text, cipher=_cipher_of(message))
+    async def _reply(self, message: sm.PkiMessage, status: sm.Status, *,
+                     certs: Sequence[x509.Certificate] = (), fail: sm.FailInfo | None = None,
+                     text: str | None = None) -> bytes:
+        return await with_key(self.signer.key, lambda: sm.cert_rep(
+            message, self.signer, status, certs=certs, fail_info=fail, fail_info_text=text,
+            cipher=_cipher_of(message)))
+
+    async def _open(self, message: sm.PkiMessage, parse: Callable[[bytes], T]) -> T:
+        """The pkcsPKIEnvelope's content, parsed (decrypted on the RA key's token, if it
+        is on one: a token error there is an unreadable envelope like any other)."""
+        return await with_key(self.signer.key, lambda: message.open(self.signer, parse))
 
     async def _again(self, seen: dict[str, Any], message: sm.PkiMessage, digest: str,
                      profile: Profile, address: str
@@ -244,7 +255,7 @@ class ScepFrontEnd:
         seen = (_nonce(message), digest)
         owner = sm.key_sha256(message.signer.public_key())
         if kind in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
-            csr = message.open(self.signer, wire.load_csr)
+            csr = await self._open(message, wire.load_csr)
             note["who"] = f"subject {csr.subject.rfc4514_string()}"
             renewal = kind == sm.MessageType.RenewalReq
             operation = SCEP_RENEW if renewal else SCEP_ENROLL
@@ -261,11 +272,11 @@ class ScepFrontEnd:
             return await self._enroll(operation, identity, csr, profile,
                                       message.transaction_id, owner)
         if kind == sm.MessageType.CertPoll:
-            message.open(self.signer, sm.issuer_and_subject)     # must decrypt and parse
+            await self._open(message, sm.issuer_and_subject)     # must decrypt and parse
             tx = await self._transaction(message, profile, owner)
             await store.scep_remember(*seen, SCEP_BEGUN)
             return await self._poll(tx, message, profile, address)
-        _, number = message.open(self.signer, sm.issuer_and_serial)
+        _, number = await self._open(message, sm.issuer_and_serial)
         serial = wire.serial_hex(number)
         cert = await self._certificate(serial, owner)
         await store.scep_remember(*seen, f"{_SENT}:{serial}")

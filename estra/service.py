@@ -21,12 +21,13 @@ from twisted.python.threadpool import ThreadPool
 
 from attrs import frozen
 
-from estra import __version__
+from estra import __version__, tokens
 from estra.auth import Authenticator, Htpasswd
 from estra.casync import CaFollower
 from estra.crls import RevocationLists
 from estra.config import ConfigError, Settings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
+from estra.forwarded import TrustedBalancers
 from estra.est import est_root
 from estra.logging import remember_twistd, speed_up_text_log
 from estra.listeners import (Listeners, StartupError, bound, connection_limits,
@@ -422,8 +423,7 @@ def check_config(settings: Settings) -> None:
     from twisted.internet import reactor
     require_ca(settings)
     check_files(settings)
-    ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key, settings.ca_validity_days,
-                                time.time)
+    ca = LocalCA.of(settings, time.time)
     ServerTLS(settings.tls_cert, settings.tls_key, ca.anchors())
     connection_limits(settings)
     store = _open_store(settings, time.time, create=False)
@@ -472,7 +472,7 @@ def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
          "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
          "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
                                      or None)},
-        lambda: sorted(holder.current.settings.profiles),
+        lambda: holder.current.settings.profiles,
         lambda: holder.current.settings.console)
 
 
@@ -496,7 +496,8 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                                   RevocationLists(settings.crls, clock))
     ra = RegistrationAuthority(authenticator, Policy(clock), cas, shared.store, clock,
                                shared.attempts)
-    est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock))
+    est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock),
+                   TrustedBalancers.parse(settings.trusted_proxies))
     scep, webhooks = None, []
     if shared.scep:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
@@ -629,11 +630,36 @@ class _CurrentCAs(Mapping[str, Any]):
         return len(self.holder.current.cas)
 
 
+def _token_scep_signer(settings: Settings, ca: LocalCA, cert_path: FilePath) -> Signer:
+    """The SCEP RA key on a token ([scep] key = "pkcs11:..."), made there (RSA 2048) with
+    its certificate on first start; an existing certificate must be the key's."""
+    try:
+        key = tokens.open_key(settings.scep_key_uri, settings.pkcs11)
+    except LookupError:
+        if cert_path.exists():
+            raise
+        key = tokens.generate_key(settings.scep_key_uri, settings.pkcs11, kind="rsa")
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError(f"{tokens.parse_uri(settings.scep_key_uri)}: the SCEP RA key must "
+                         "be RSA (clients encrypt to it)")
+    if not cert_path.exists():
+        cert = ca.issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),
+                        key.public_key(), [], [], 825)
+        write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    cert = load_pem_certs(cert_path)[0]
+    if cert.public_key() != key.public_key():
+        raise ValueError(f"{cert_path.path} is not the certificate of the token key "
+                         f"{tokens.parse_uri(settings.scep_key_uri)}")
+    return Signer(cert, key)
+
+
 def scep_signer(settings: Settings, ca: LocalCA) -> Signer:
     """The RA's SCEP certificate and RSA key: from files, or made by the embedded CA."""
     cert_path, key_path = settings.scep_cert, settings.scep_key
     if cert_path is None or key_path is None:
         raise ValueError("[scep] cert and key must both be set")
+    if settings.scep_key_uri:
+        return _token_scep_signer(settings, ca, cert_path)
     if not cert_path.exists() and not key_path.exists():
         key = rsa.generate_private_key(65537, 2048)
         cert = ca.issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import serialization
 from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
+from estra import tokens
 from estra.auth import hash_password
 from estra.config import Settings
 from estra.store import migrate_blocking, open_store
@@ -159,8 +160,7 @@ def _make_or_complete(settings: Settings, clock: Callable[[], float]) -> Prepare
         shutil.rmtree(staging.path, ignore_errors=True)
         raise
     log.info("made the state directory {path}", path=state.path)
-    ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
-                                settings.ca_validity_days, clock)
+    ca = LocalCA.of(settings, clock)
     return Prepared(ca, prepared.bootstrap_password, created=True)
 
 
@@ -262,9 +262,12 @@ def prepare_state(settings: Settings, clock: Callable[[], float] = time.time) ->
     if not state.exists():
         state.makedirs()
         os.chmod(state.path, 0o700)
-    ca = LocalCA.load_or_create(settings.ca_cert, settings.ca_key,
-                                settings.ca_validity_days, clock)
-    if not settings.tls_cert.exists() and not settings.tls_key.exists() and all(
+    ca = LocalCA.of(settings, clock)
+    tokens.provider_files(tokens.openssl_uris(settings), settings.tls_key_uri, settings.pkcs11,
+                          settings.state_dir)
+    if settings.tls_key_uri:
+        _tls_on_token(settings, ca)
+    elif not settings.tls_cert.exists() and not settings.tls_key.exists() and all(
             p.path.startswith(state.path + os.sep) for p in (settings.tls_cert, settings.tls_key)):
         # made only inside the state directory: a path of the operator's own that is
         # missing is a start-up error naming the setting, never a new key somewhere
@@ -277,6 +280,20 @@ def prepare_state(settings: Settings, clock: Callable[[], float] = time.time) ->
         password = new_password()
         set_user(settings.htpasswd, BOOTSTRAP_USER, password)
     return Prepared(ca, password)
+
+
+def _tls_on_token(settings: Settings, ca: LocalCA) -> None:
+    """[tls] key = "pkcs11:...": on first start the key made on the token (EC P-256)
+    with a server certificate for it."""
+    if settings.tls_cert.exists():
+        return
+    try:
+        key = tokens.open_key(settings.tls_key_uri, settings.pkcs11)
+    except LookupError:
+        key = tokens.generate_key(settings.tls_key_uri, settings.pkcs11)
+    cert, _ = ca.server_certificate(settings.server_names, key=key)
+    write_public(settings.tls_cert, cert.public_bytes(serialization.Encoding.PEM)
+                 + ca.cert.public_bytes(serialization.Encoding.PEM))
 
 
 def new_password() -> str:

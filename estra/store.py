@@ -339,17 +339,24 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX pending_status ON pending (status, id)",
         _attempts_from_refusals,
     ],
-    [   # 15: the console's device view (estra/console/devices.py): the names each record
+    [   # 15: operators pulling renewal windows forward (estra/renewal.py): for a profile
+        # (serial '') or one certificate, from `at` on, renew by `due`
+        """CREATE TABLE renewal_advances (
+            id {id}, at DOUBLE PRECISION NOT NULL, label TEXT NOT NULL, serial TEXT NOT NULL,
+            due DOUBLE PRECISION NOT NULL, reason TEXT NOT NULL, by_whom TEXT NOT NULL)""",
+        "CREATE INDEX renewal_advances_label ON renewal_advances (label, serial)",
+    ],
+    [   # 16: the console's device view (estra/console/devices.py): the names each record
         # is searched by, and a renewal's link to the certificate it authenticated with
         "ALTER TABLE enrollments ADD COLUMN auth_serial TEXT",
         "CREATE INDEX enrollments_auth_serial ON enrollments (auth_serial)",
         _device_names_table,
         _devices_from_records,
     ],
-    [   # 16: the console's lists (estra/console/lists.py): an index per filter and sort
+    [   # 17: the console's lists (estra/console/lists.py): an index per filter and sort
         _list_indexes,
     ],
-    [   # 17: console sessions: when last used (the idle timeout; sessions from before
+    [   # 18: console sessions: when last used (the idle timeout; sessions from before
         # count from their creation) and the status message of the last action
         "ALTER TABLE console_sessions ADD COLUMN last_seen DOUBLE PRECISION NOT NULL "
         "DEFAULT 0",
@@ -714,6 +721,50 @@ class Store(Service):
         rows = await self.query("SELECT certificate FROM enrollments WHERE serial = ? AND "
                                 "decision = 'issued' AND certificate IS NOT NULL", serial)
         return str(rows[0][0]) if rows else None
+
+    # -- renewal windows ---------------------------------------------------
+    async def issued_under(self, serial: str) -> tuple[str, str, float] | None:
+        """(profile, base64 DER, when) of the certificate this RA issued with `serial`."""
+        rows = await self.query("SELECT label, certificate, at FROM enrollments WHERE "
+                                "serial = ? AND decision = 'issued' AND certificate IS NOT "
+                                "NULL ORDER BY id DESC LIMIT 1", serial)
+        return (str(rows[0][0]), str(rows[0][1]), float(rows[0][2])) if rows else None
+
+    async def advance_renewal(self, label: str, serials: Sequence[str], due: float,
+                              reason: str, by: str) -> int:
+        """Certificates of profile `label` issued until now (only `serials` when given)
+        are to be renewed by `due`; the number of rows recorded."""
+        now = self.clock()
+        for serial in serials or [""]:
+            await self._write("INSERT INTO renewal_advances (at, label, serial, due, reason, "
+                              "by_whom) VALUES (?,?,?,?,?,?)", now, label, serial, due,
+                              reason[:300], by[:100])
+        await self.audit("renewal-advance", by, profile=label, serials=list(serials),
+                         due=due, reason=reason[:300])
+        return len(serials) or 1
+
+    async def current_certificates(self, limit: int) -> list[dict[str, Any]]:
+        """The newest certificate issued to each (profile, subject), soonest to expire
+        first, with how many renewals that subject ever had (`renewals`)."""
+        return await self._rows(
+            "SELECT e.id, e.label, e.subject, e.identity, e.serial, e.at, e.not_after, "
+            "e.certificate, (SELECT COUNT(*) FROM enrollments r WHERE r.label = e.label AND "
+            "r.subject = e.subject AND r.decision = 'issued' AND r.operation IN "
+            "('simplereenroll', 'scep-renewalreq')) AS renewals FROM enrollments e WHERE "
+            "e.decision = 'issued' AND e.certificate IS NOT NULL AND NOT EXISTS (SELECT 1 "
+            "FROM enrollments n WHERE n.label = e.label AND n.subject = e.subject AND "
+            "n.decision = 'issued' AND n.id > e.id) ORDER BY e.not_after LIMIT ?", limit)
+
+    async def renewal_advances(self) -> list[dict[str, Any]]:
+        """Every advance operators made (profile, serial or '', due, at)."""
+        return await self._rows("SELECT label, serial, due, at FROM renewal_advances")
+
+    async def renewal_due(self, label: str, serial: str, issued: float) -> float | None:
+        """The earliest time an operator wants the certificate `serial` of profile
+        `label`, issued at `issued`, renewed by (None: no advance covers it)."""
+        rows = await self.query("SELECT MIN(due) FROM renewal_advances WHERE label = ? AND "
+                                "serial IN ('', ?) AND at >= ?", label, serial, issued)
+        return None if not rows or rows[0][0] is None else float(rows[0][0])
 
     # -- revocation ------------------------------------------------------
     async def enrollment_of(self, serial: str) -> dict[str, Any] | None:
@@ -1287,6 +1338,32 @@ def _too_new(version: int) -> StoreVersionError:
         f"({len(MIGRATIONS)}): run the release that migrated it, or a newer one")
 
 
+def _has_column(cursor: Any, dialect: _Dialect, table: str, column: str) -> bool:
+    if dialect is POSTGRES:
+        cursor.execute("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = "
+                       "current_schema() AND table_name = %s AND column_name = %s",
+                       (table, column))
+    else:
+        cursor.execute("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?",
+                       (table, column))
+    return bool(cursor.fetchone()[0])
+
+
+def _renumbered(cursor: Any, dialect: _Dialect, version: int) -> int:
+    """The version in today's numbering of a store that recorded `version`.
+
+    From 2335164 to 71be18e (2026-12-06), before the identity migration took
+    number 9, main numbered the pending claim 9, issued principals 10 and the
+    SCEP nonce columns 11.  Its schema 10 is today's 11 less migration 9, which
+    has nothing to carry in a store of principals (and 11 runs again harmlessly);
+    its schema 11 is today's 12 in the same way, and applying 12 again would fail
+    on the nonce columns it already has.  Such a store records 12."""
+    if version == 11 and _has_column(cursor, dialect, "scep_nonces", "message_sha256"):
+        cursor.execute(dialect.sql("INSERT INTO schema_version VALUES (?)"), (12,))
+        return 12
+    return version
+
+
 def _migrate(cursor: Any, dialect: _Dialect, legacy: Legacy | None = None,
              upto: int | None = None) -> int:
     """Apply the migrations the database lacks, up to number `upto` (all by default;
@@ -1300,7 +1377,7 @@ def _migrate(cursor: Any, dialect: _Dialect, legacy: Legacy | None = None,
         # migration that stops half-way must leave nothing behind
         cursor.execute("BEGIN IMMEDIATE")
     cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    current = _version(cursor)
+    current = _renumbered(cursor, dialect, _version(cursor))
     if current > len(MIGRATIONS):
         raise _too_new(current)
     for number, statements in enumerate(wanted[current:], current + 1):

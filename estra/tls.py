@@ -25,6 +25,7 @@ from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
 from estra.tickets import TicketKeys
+from estra.tokens import OPENSSL_CONFIG, PROVIDER_KEY
 
 __all__ = ["ServerTLS", "TLSServerEndpoint", "TrustStore", "Verified",
            "ChannelBinding", "channel_binding", "peer_chain", "load_pem_certs"]
@@ -65,8 +66,11 @@ class ServerTLS:
             return self._context_from_files(ca_names)
         except SSL.Error as e:
             reasons = "; ".join(str(r[-1] or r[0]) for r in e.args[0]) if e.args else str(e)
+            hint = (f" (a key on a token: start estra with OPENSSL_CONF="
+                    f"{self._key.sibling(OPENSSL_CONFIG).path}, which loads pkcs11-provider)"
+                    if self._key.basename() == PROVIDER_KEY else "")
             raise ValueError(f"TLS certificate {self._cert.path} / key {self._key.path} "
-                             f"unusable: {reasons}") from e
+                             f"unusable: {reasons}{hint}") from e
 
     def _context_from_files(self, ca_names: Sequence[x509.Certificate]) -> SSL.Context:
         ctx = SSL.Context(SSL.TLS_SERVER_METHOD)

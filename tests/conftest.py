@@ -62,9 +62,10 @@ class Server:
     """A running `twistd -n estra` and what a test needs to talk to it."""
 
     def __init__(self, workdir: Path, config: str = "", args: tuple[str, ...] = (),
-                 prefix: tuple[str, ...] = ()) -> None:
-        """`prefix` runs twistd (and `curl`) under e.g. `ip netns exec NS`."""
-        self.prefix, self.args = prefix, args
+                 prefix: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
+        """`prefix` runs twistd (and `curl`) under e.g. `ip netns exec NS`; `env` is
+        added to twistd's environment (not to `estra init`'s or curl's)."""
+        self.prefix, self.args, self.env = prefix, args, env or {}
         self.workdir = workdir
         self.state = workdir / "state"
         self.log = workdir / "estra.log"
@@ -85,7 +86,8 @@ class Server:
                      "--listen", "tcp:0:interface=127.0.0.1", *self.args)
         self._log_file = open(self.log, "wb")
         self.proc = subprocess.Popen([*self.prefix, *cmd], stdout=self._log_file,
-                                     stderr=subprocess.STDOUT, cwd=self.workdir, env=estra_env())
+                                     stderr=subprocess.STDOUT, cwd=self.workdir,
+                                     env={**estra_env(), **self.env})
         self.port = self._wait_for_port()
         self.base = f"https://localhost:{self.port}/.well-known/est"
 
@@ -164,10 +166,11 @@ def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """A factory: start_estra(config_text, *twistd_args) -> Server, stopped after."""
     servers: list[Server] = []
 
-    def start(config: str = "", *args: str, prefix: tuple[str, ...] = ()) -> Server:
+    def start(config: str = "", *args: str, prefix: tuple[str, ...] = (),
+              env: dict[str, str] | None = None) -> Server:
         workdir = tmp_path / f"estra{len(servers)}"
         workdir.mkdir()
-        servers.append(Server(workdir, config, args, prefix))
+        servers.append(Server(workdir, config, args, prefix, env))
         return servers[-1]
 
     yield start

@@ -35,7 +35,7 @@ from twisted.python.filepath import FilePath
 from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
 from zope.interface import provider
 
-from estra import auth, cmc, keygen, wire
+from estra import auth, cmc, keygen, renewal, wire
 from estra import scep_message as sm
 from estra.auth import Htpasswd, Identity, Peer, hash_password
 from estra.errors import EstError
@@ -55,7 +55,12 @@ from tests import pki
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
 USER, PASSWORD = "alice", "fuzz horse"
 SCEP_PASSWORD = "sesame"
+#: the TLS-terminating balancer whose X-Estra-* headers estra takes (estra.forwarded)
+BALANCER = "192.0.2.50"
 CONFIG = f"""
+[server]
+trusted_proxies = ["{BALANCER}"]
+
 [auth]                      # generous: the fuzzer reaches bcrypt, not 429s, for every input
 address_failures = 1000000000
 user_failures = 1000000000
@@ -81,6 +86,9 @@ scep_challenge = "codes"
 [profiles.manual]
 approval = "manual"
 scep_challenge = "none"
+
+[profiles.cb]
+require_channel_binding = true
 """
 
 
@@ -391,6 +399,7 @@ class World:
         self.fullcmc = self.memory.fullcmc
         self.scep_signer = self.memory.scep_signer
         self.est = self.memory.client("est")
+        self.balancer = self.memory.client("est", address=BALANCER)
         self.scep = self.memory.client("scep", tls=None)
         publisher = CrlPublisher(self.store, self.ca, self.clock, 86400.0)
         self.ocsp_responder = OcspResponder(self.store, self.ca, self.clock)
@@ -421,7 +430,8 @@ class World:
                                  threads, self.clock),  # type: ignore[arg-type]
             Roles(FilePath(str(self.tmp / "operators.roles")), {}), self.clock, secure=False,
             session_seconds=10.0**9, throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),
-            devices=lambda: devices, revoke=revoke, idle_seconds=lambda: 10.0**9)
+            devices=lambda: devices, revoke=revoke, profiles=lambda: self.profiles,
+            idle_seconds=lambda: 10.0**9)
 
     def console_session(self) -> None:
         """Open (again: a fuzzed logout closes it) the console session of `console_cookie`."""
@@ -643,6 +653,14 @@ def t_est_http(world: World, data: bytes) -> None:
     _http(world, world.est, data, "EST")
 
 
+def t_forwarded(world: World, data: bytes) -> None:
+    """EST with X-Estra-* headers: the first byte's low bit says whether the trusted
+    balancer sends them (else a device); never a 5xx or an error logged."""
+    if data:
+        client = world.balancer if data[0] & 1 else world.est
+        _http(world, client, data[1:], "forwarded TLS")
+
+
 def t_scep_http(world: World, data: bytes) -> None:
     _http(world, world.scep, data, "SCEP")
 
@@ -708,6 +726,7 @@ TARGETS: dict[str, Target] = {
     "body": t_body, "csr": t_csr, "cmc": t_cmc, "fullcmc": t_fullcmc, "scep": t_scep,
     "multipart": t_multipart, "auth": t_auth, "est-http": t_est_http,
     "scep-http": t_scep_http, "ocsp": t_ocsp, "crl": t_crl, "console": t_console,
+    "forwarded": t_forwarded,
 }
 
 
@@ -766,6 +785,8 @@ class Generator:
             return self.crl_http()
         if t == "console":
             return self.console_http()
+        if t == "forwarded":
+            return self.forwarded_http()
         return self.scep_http()
 
     def _method(self, *usual: str) -> str:
@@ -824,11 +845,14 @@ class Generator:
             ("POST", "users", {"name": "dev", "password": "pw"}),
             ("POST", "users/remove", {"name": "dev"}),
             ("POST", "codes", {"principal": "basic:alice", "hours": "24"}),
+            ("POST", "renewals", {"profile": "default", "serials": "0A 1B", "hours": "0",
+                                  "reason": "rollover"}),
             ("POST", f"codes/{some_id()}/revoke", {}),
             ("GET", "enrollments", {"serial": "", "since": "", "until": "", "subject": ""}),
             ("GET", "audit", {"kind": "", "text": "", "since": "2026-11-30T14:00"}),
             ("GET", f"enrollments/{some_id()}", {}), ("GET", f"enrollments/{some_id()}.pem", {}),
-            ("GET", rng.choice(("", "pending", "codes", "users", "nope", "style.css")), {}),
+            ("GET", rng.choice(("", "pending", "codes", "users", "renewals", "nope",
+                                "style.css")), {}),
             ("POST", "logout", {}),
         ))
         if method == "POST" and path != "login":
@@ -864,7 +888,8 @@ class Generator:
         w, rng, m = self.world, self.rng, self.m
         label = rng.choice(("", "strict/", "code/", "manual/", "nope/"))
         op = rng.choice(("simpleenroll", "simpleenroll", "simplereenroll", "serverkeygen",
-                         "fullcmc", "fullcmc", "cacerts", "csrattrs", "bogus"))
+                         "fullcmc", "fullcmc", "cacerts", "csrattrs", "bogus",
+                         "renewal-info", "renewal-info/" + self.cert_id()))
         der = w.cmc_wrap(self.csr()) if op == "fullcmc" and rng.random() < .7 else (
             m.bytes_(rng.choice(w.cmcs)) if op == "fullcmc" else self.csr())
         body = der if rng.random() < .2 else wire.encode_base64(der, "wrapped")
@@ -872,6 +897,35 @@ class Generator:
         data = encode_http(rng.choice(("POST", "POST", "GET")),
                            f"/.well-known/est/{label}{op}", headers, body)
         return m.bytes_(data) if rng.random() < .1 else data
+
+    def cert_id(self) -> str:
+        """A renewal-info certID: of a certificate issued here, or mangled."""
+        good = renewal.cert_id(self.world.signer_cert)
+        return good if self.rng.random() < .5 else \
+            self.m.bytes_(good.encode()).decode("latin-1")
+
+    def forwarded_http(self) -> bytes:
+        """An EST request with the headers a balancer forwards, valid or mangled, sent
+        by the balancer or by a device (the first byte)."""
+        w, rng, m = self.world, self.rng, self.m
+        cert = w.signer_cert.public_bytes(serialization.Encoding.DER)
+        values = {"X-Estra-TLS-Protocol": rng.choice(("TLSv1.2", "TLSv1.3") * 4 + ("",)),
+                  "X-Estra-Client-Cert": base64.b64encode(cert).decode(),
+                  "X-Estra-Client-Chain": base64.b64encode(
+                      cert + w.ca.cert.public_bytes(serialization.Encoding.DER)).decode(),
+                  "X-Estra-TLS-Unique": base64.b64encode(b"u" * 12).decode(),
+                  "X-Estra-TLS-Exporter-Secret": rng.choice(("ab" * 32, "cd" * 48))}
+        for name in rng.sample(sorted(values), rng.randint(0, 3)):
+            values[name] = rng.choice((rng.choice(_HOSTILE), base64.b64encode(
+                m.bytes_(cert)).decode(), m.bytes_(values[name].encode()).decode("latin-1")))
+        if rng.random() < .2:
+            del values[rng.choice(sorted(values))]
+        op = rng.choice(("simpleenroll", "simplereenroll", "cb/simpleenroll", "fullcmc",
+                         "serverkeygen", "cacerts"))
+        body = wire.encode_base64(self.csr(), "wrapped")
+        data = encode_http("POST", f"/.well-known/est/{op}",
+                           {"Content-Type": "application/pkcs10", **values}, body)
+        return bytes([rng.randrange(2)]) + data
 
     def scep_http(self) -> bytes:
         w, rng = self.world, self.rng

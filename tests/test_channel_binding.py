@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import socket
 import struct
-from typing import Callable, Iterator
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
 
 import pytest
 from OpenSSL import SSL
@@ -25,7 +26,11 @@ CONFIG = "[profiles.cb]\nrequire_channel_binding = true\n"
 class Device:
     """One TLS connection to estra that speaks just enough HTTP/1.1."""
 
-    def __init__(self, server: Server, max_version: int, resume: "Device | None" = None):
+    def __init__(self, server: Server, max_version: int, resume: "Device | None" = None,
+                 port: int | None = None, source: str = "127.0.0.1",
+                 identity: tuple[Path, Path] | None = None, proxy_header: bytes = b""):
+        """To `port` (default: estra's) from `source`, with the client certificate
+        and key files `identity`; `proxy_header` is sent before the handshake."""
         if resume is not None:
             ctx = resume.conn.get_context()
         else:
@@ -33,7 +38,12 @@ class Device:
             ctx.set_max_proto_version(max_version)
             ctx.load_verify_locations(str(server.ca))
             ctx.set_verify(SSL.VERIFY_PEER, lambda *a: bool(a[-1]))
-        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            if identity is not None:
+                ctx.use_certificate_file(str(identity[0]))
+                ctx.use_privatekey_file(str(identity[1]))
+        sock = socket.create_connection(("127.0.0.1", port or server.port), timeout=10,
+                                        source_address=(source, 0))
+        sock.sendall(proxy_header)
         sock.settimeout(None)   # pyOpenSSL wants a blocking socket; bound reads instead:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 10, 0))
         self.conn = SSL.Connection(ctx, sock)
@@ -56,11 +66,14 @@ class Device:
             value = self.conn.get_finished()
         return base64.b64encode(value)
 
-    def post(self, path: str, body: bytes, auth: bool = True) -> tuple[int, bytes]:
+    def post(self, path: str, body: bytes, auth: bool = True,
+             headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
+        """POST `body` as a CSR (as alice unless not `auth`): (status, body)."""
         creds = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+        extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         head = (f"POST /.well-known/est/{path} HTTP/1.1\r\nHost: localhost\r\n"
                 "Content-Type: application/pkcs10\r\nUser-Agent: cb-test\r\n"
-                f"Content-Length: {len(body)}\r\n"
+                f"Content-Length: {len(body)}\r\n" + extra
                 + (f"Authorization: Basic {creds}\r\n" if auth else "") + "\r\n")
         self.conn.sendall(head.encode() + body)
         data = b""

@@ -1,8 +1,10 @@
 """Upgrading a store made by an earlier release keeps every decision it holds.
 
-The fixtures under tests/upgrade/<commit>/ were made by that release's own
-twistd and CLI (tests/upgrade/make_fixtures.py): a rejected, an approved and a
-pending request, an unused one-time code, an issued certificate.
+The fixtures under tests/upgrade/<commit>/<store>/ were made by that release's
+own twistd and CLI (tests/upgrade/make_fixtures.py), one per schema version, on
+SQLite and on PostgreSQL (a `pg_dump`): a rejected, an approved and a pending
+request, an unused one-time code, an issued certificate, over SCEP an issued
+certificate and a held request.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import base64
 import json
 import shutil
 import sqlite3
+import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -19,27 +23,51 @@ import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs7
 from twisted.python.filepath import FilePath
 
-from estra.store import (MIGRATIONS, POSTGRES, SQLITE, Store, StoreVersionError, migrate_blocking,
+from estra.store import (MIGRATIONS, SQLITE, Store, StoreVersionError, migrate_blocking,
                          open_store, require_current, run_blocking, schema_version)
 from estra.upgrade import Legacy, Unmappable
 from estra import wire
 from estra.scep_message import key_sha256
 from tests import pki
+from tests.cluster import fresh_database
 from tests.conftest import Server, estra_cli
 from tests.test_store_postgres import database  # noqa: F401 - a fixture
 
 FIXTURES = Path(__file__).resolve().parent / "upgrade"
-OLD = FIXTURES / "bd5efed"
-#: the fixture's profiles under today's configuration (codes: Basic users only)
-CONFIG = (OLD / "estra.toml").read_text() + 'accept = ["basic"]\n'
+OLD = FIXTURES / "bd5efed" / "sqlite"
 BASIC_CODES = Legacy(code_kinds=("basic",))
 
 
-def old_state(tmp_path: Path) -> Path:
-    """A copy of the old release's state directory (schema 2)."""
+def today_config(fixture: Path) -> str:
+    """The fixture's profiles under today's configuration (codes: Basic users only)."""
+    return (fixture / "estra.toml").read_text() + 'accept = ["basic"]\n'
+
+
+CONFIG = today_config(OLD)
+
+
+def old_state(tmp_path: Path, fixture: Path = OLD) -> Path:
+    """A copy of the old release's state directory."""
     state = tmp_path / "state"
-    shutil.copytree(OLD / "state", state)
+    shutil.copytree(fixture / "state", state)
     return state
+
+
+def restore(dump: Path, url: str) -> None:
+    """An old release's `pg_dump` into the (empty) database at `url`, by psql."""
+    done = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f",
+                           str(dump)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def every_fixture() -> list[Any]:
+    """Each fixture directory, named schema-commit-store, oldest schema first."""
+    found = []
+    for meta_file in FIXTURES.glob("*/*/fixture.json"):
+        meta = json.loads(meta_file.read_text())
+        found.append(pytest.param(meta_file.parent, marks=pytest.mark.slow,
+                                  id=f"{meta['schema']}-{meta['commit']}-{meta['store']}"))
+    return sorted(found, key=lambda param: (int(param.id.split("-")[0]), param.id))
 
 
 @pytest.fixture
@@ -155,83 +183,101 @@ def test_operator_commands_never_migrate(tmp_path: Path) -> None:
 
 
 def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:  # noqa: F811
-    """The fixture's rows in a PostgreSQL store of schema 2 migrate the same way."""
-    store = open_store(database, FilePath(str(tmp_path)), time.time)
-    old = sqlite3.connect(OLD / "state" / "estra.db")
-
-    def load(cursor: Any, dialect: Any) -> None:
-        cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        for number, statements in enumerate(MIGRATIONS[:2], 1):
-            for statement in statements:
-                assert isinstance(statement, str)
-                cursor.execute(statement.format(id=POSTGRES.id_column))
-            cursor.execute("INSERT INTO schema_version VALUES (%s)", (number,))
-        for table in ("enrollments", "pending", "codes", "audit", "rate_counters",
-                      "scep_transactions"):
-            data = old.execute(f"SELECT * FROM {table}")
-            names = [d[0] for d in data.description]
-            for row in data.fetchall():
-                cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-                               f"({', '.join(['%s'] * len(names))})", row)
-        cursor.execute("SELECT setval('pending_id_seq', 100)")
-    run_blocking(store, load)
-    assert SQLITE is not store.dialect and schema_version(store) == 2
-    migrate_blocking(store, BASIC_CODES)
-    check_principals(store)
+    """bd5efed's own PostgreSQL store (its pg_dump) migrates the same way."""
+    restore(FIXTURES / "bd5efed" / "postgresql" / "dump.sql", database)
+    store = open_store(database, FilePath(str(tmp_path)), time.time, create=False)
+    try:
+        assert SQLITE is not store.dialect and schema_version(store) == 2
+        migrate_blocking(store, BASIC_CODES)
+        check_principals(store)
+    finally:
+        store.pool.close()
 
 
 # -- a real twistd of this release serves the migrated store ------------------------
 
-def device_csr(name: str, challenge: str | None = None) -> Any:
-    key = load_pem_private_key((OLD / f"{name}.key").read_bytes(), None)
+def device_csr(fixture: Path, name: str, challenge: str | None = None) -> Any:
+    key = load_pem_private_key((fixture / f"{name}.key").read_bytes(), None)
     return pki.csr(key, pki.name(name), challenge=challenge)
 
 
-def test_old_decisions_honoured_by_a_real_server(tmp_path: Path) -> None:
-    """bd5efed's store, `estra migrate`d, served by today's twistd: the rejected device
-    gets 403, the approved one 200; the pending one is approved with today's CLI and
-    enrolls; the old code enrolls exactly once; the old certificate renews over EST;
-    over SCEP the held device finishes and the old certificate renews."""
-    fixture = json.loads((OLD / "fixture.json").read_text())
+@contextmanager
+def old_node(fixture: Path, tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A node directory holding a copy of the fixture's state and today's config, its
+    store restored into a fresh database if the fixture is PostgreSQL's."""
     work = tmp_path / "node"
     work.mkdir()
-    old_state(work)
-    config = work / "estra.toml"
-    config.write_text(CONFIG)
-    common = ("--config", str(config), "--state-dir", str(work / "state"))
-    done = estra_cli(*common, "migrate")
-    assert done.returncode == 0, done.stderr
-    server = Server(work, CONFIG)
-    try:
-        def post(path: str, user: str, csr: Any, *extra: str) -> int:
-            auth = ("--user", f"{user}:{fixture['password']}") if user else ()
-            return server.post(path, csr, *auth, *extra)[0]
-        assert post("held/simpleenroll", "dev-rejected", device_csr("dev-rejected")) == 403
-        assert post("held/simpleenroll", "dev-approved", device_csr("dev-approved")) == 200
-        assert post("held/simpleenroll", "dev-pending", device_csr("dev-pending")) == 202
-        approved = estra_cli(*common, "approve", str(fixture["held"]["dev-pending"]))
-        assert approved.returncode == 0, approved.stderr
-        assert post("held/simpleenroll", "dev-pending", device_csr("dev-pending")) == 200
-        assert post("coded/simpleenroll", "carol", device_csr("carol", fixture["code"])) == 200
-        assert post("coded/simpleenroll", "carol", device_csr("carol", fixture["code"])) == 403
-        [cert] = pkcs7.load_der_pkcs7_certificates(base64.b64decode((OLD / "alice.p7")
-                                                                    .read_bytes()))
-        pem = pki.write_pair(work, "alice-old", cert,
-                             load_pem_private_key((OLD / "alice.key").read_bytes(), None))
-        assert post("simplereenroll", "", device_csr("alice"), "--cert", str(pem[0]),
-                    "--key", str(pem[1])) == 200
-        check_scep(server, common, fixture, tmp_path)
-    finally:
-        log = server.stop()
-    assert "Traceback" not in log
+    old_state(work, fixture)
+    config = today_config(fixture)
+    if not (fixture / "dump.sql").exists():
+        yield work, config
+        return
+    with fresh_database() as url:
+        restore(fixture / "dump.sql", url)
+        yield work, config + f'\n[store]\nurl = "{url}"\n'
 
 
-def check_scep(server: Server, common: tuple[str, ...], fixture: dict[str, Any],
+def test_a_fixture_per_schema_version() -> None:
+    """Every schema version before this release's has a fixture on both stores, made by
+    the commit make_fixtures.py names for it (10 and 11: the numbering of their day)."""
+    from tests.upgrade.make_fixtures import COMMITS, STORES
+    made = {(meta["commit"], meta["store"], meta["schema"]) for meta in (
+        json.loads(path.read_text()) for path in FIXTURES.glob("*/*/fixture.json"))}
+    assert made == {(commit, store, schema) for commit, schema in COMMITS.items()
+                    for store in STORES}
+    assert set(COMMITS.values()) >= set(range(2, len(MIGRATIONS)))
+
+
+@pytest.mark.parametrize("fixture", every_fixture())
+def test_old_decisions_honoured_by_a_real_server(fixture: Path, tmp_path: Path) -> None:
+    """A store of an earlier release, `estra migrate`d, served by today's twistd: the
+    rejected device gets 403, the approved one 200; the pending one is approved with
+    today's CLI and enrolls; the old code enrolls exactly once; the old certificate
+    renews over EST; over SCEP the held device finishes and the old certificate renews."""
+    meta = json.loads((fixture / "fixture.json").read_text())
+    with old_node(fixture, tmp_path) as (work, config_text):
+        config = work / "estra.toml"
+        config.write_text(config_text)
+        common = ("--config", str(config), "--state-dir", str(work / "state"))
+        done = estra_cli(*common, "migrate", "--json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == {"from": meta["schema"], "to": len(MIGRATIONS)}
+        server = Server(work, config_text)
+        try:
+            check_decisions(server, common, fixture, meta)
+            check_scep(server, common, fixture, meta, tmp_path)
+        finally:
+            log = server.stop()
+        assert "Traceback" not in log
+
+
+def check_decisions(server: Server, common: tuple[str, ...], fixture: Path,
+                    meta: dict[str, Any]) -> None:
+    """The EST decisions of the old release, against today's server (curl)."""
+    def post(path: str, user: str, csr: Any, *extra: str) -> int:
+        auth = ("--user", f"{user}:{meta['password']}") if user else ()
+        return server.post(path, csr, *auth, *extra)[0]
+    assert post("held/simpleenroll", "dev-rejected", device_csr(fixture, "dev-rejected")) == 403
+    assert post("held/simpleenroll", "dev-approved", device_csr(fixture, "dev-approved")) == 200
+    assert post("held/simpleenroll", "dev-pending", device_csr(fixture, "dev-pending")) == 202
+    approved = estra_cli(*common, "approve", str(meta["held"]["dev-pending"]))
+    assert approved.returncode == 0, approved.stderr
+    assert post("held/simpleenroll", "dev-pending", device_csr(fixture, "dev-pending")) == 200
+    coded = device_csr(fixture, "carol", meta["code"])
+    assert post("coded/simpleenroll", "carol", coded) == 200
+    assert post("coded/simpleenroll", "carol", coded) == 403
+    [cert] = pkcs7.load_der_pkcs7_certificates(base64.b64decode((fixture / "alice.p7")
+                                                                .read_bytes()))
+    pem = pki.write_pair(server.workdir, "alice-old", cert,
+                         load_pem_private_key((fixture / "alice.key").read_bytes(), None))
+    assert post("simplereenroll", "", device_csr(fixture, "alice"), "--cert", str(pem[0]),
+                "--key", str(pem[1])) == 200
+
+
+def check_scep(server: Server, common: tuple[str, ...], fixture: Path, meta: dict[str, Any],
                tmp_path: Path) -> None:
-    """micromdm's scepclient: the device held by bd5efed finishes once approved with
-    today's CLI; the certificate bd5efed issued over SCEP renews (RenewalReq)."""
-    import subprocess
-
+    """micromdm's scepclient: the device the old release held finishes once approved with
+    today's CLI; the certificate the old release issued over SCEP renews (RenewalReq)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     url = f"http://127.0.0.1:{server.listener_port('SCEP ready')}/scep"
@@ -239,7 +285,7 @@ def check_scep(server: Server, common: tuple[str, ...], fixture: dict[str, Any],
 
     def scepclient(device: str, label: str = "") -> Path:
         where = tmp_path / device
-        shutil.copytree(OLD / device, where)
+        shutil.copytree(fixture / device, where)
         done = subprocess.run(
             ["scepclient", "-server-url", url + label, "-private-key", str(where / "dev.key"),
              "-certificate", str(where / "dev.pem"), "-ca-fingerprint",
@@ -247,10 +293,10 @@ def check_scep(server: Server, common: tuple[str, ...], fixture: dict[str, Any],
             capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
         return where / "dev.pem"
-    approved = estra_cli(*common, "approve", str(fixture["scep_held"]))
+    approved = estra_cli(*common, "approve", str(meta["scep_held"]))
     assert approved.returncode == 0, approved.stderr
     assert scepclient("scep-held", "/held").exists()
-    old = x509.load_pem_x509_certificate((OLD / "scep-issued" / "dev.pem").read_bytes())
+    old = x509.load_pem_x509_certificate((fixture / "scep-issued" / "dev.pem").read_bytes())
     renewed = x509.load_pem_x509_certificate(scepclient("scep-issued").read_bytes())
     assert renewed.serial_number != old.serial_number and renewed.subject == old.subject
 
@@ -268,8 +314,6 @@ def test_start_up_migrates_and_says_so(tmp_path: Path) -> None:
 def test_version_is_pep440_everywhere() -> None:
     """One version: estra.__version__ (PEP 440), printed by `estra --version` and
     `twistd estra --version`."""
-    import subprocess
-
     from packaging.version import Version
 
     from estra import __version__

@@ -20,10 +20,12 @@ outside it: 403, an unauthenticated path: 404); the mount has several issuers
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 import re
 import secrets
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +36,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from twisted.internet import reactor as _reactor
 from twisted.internet.task import Clock
@@ -94,7 +97,12 @@ def fake_state(**extra: Any) -> dict[str, Any]:
         "tokens": {TOKEN: {"expires": float("inf"), "max": float("inf"), "ttl": 0,
                            "renewable": False}},
         "login_ttl": 1200, "login_max_ttl": 3600, "logins": 0, "cert_login": None,
+        # what "Read role" returns for a role made with key_type=any (the fake signs
+        # any key) and these names: Vault returns every field, defaults included
         "role": {"allowed_domains": ["example.com"], "allow_subdomains": True,
+                 "allow_bare_domains": False, "allow_glob_domains": False,
+                 "allow_any_name": False, "allow_localhost": True, "require_cn": True,
+                 "key_type": "any", "key_bits": 0,
                  "use_csr_common_name": True, "use_csr_sans": True, "allow_ip_sans": True,
                  "allowed_uri_sans": [], "max_ttl": 0, "ttl": 0},
         "role_readable": True}
@@ -239,6 +247,14 @@ class FakeVault(FakeHandler):
             dns = [n for n in doc.get("alt_names", "").split(",") if n]
             ips = [n for n in doc.get("ip_sans", "").split(",") if n]
             uris = [n for n in doc.get("uri_sans", "").split(",") if n]
+        key, want = csr.public_key(), role.get("key_type", "any")
+        kind = "rsa" if isinstance(key, rsa.RSAPublicKey) else \
+            "ec" if isinstance(key, ec.EllipticCurvePublicKey) else "ed25519"
+        if want != "any" and kind != want:
+            return f"role requires keys of type {want}"
+        if kind == "ec" and want == "ec" and role.get("key_bits") and \
+                key.curve.key_size != role["key_bits"]:       # type: ignore[union-attr]
+            return f"role requires a key size of {role['key_bits']}"
         if not allowed(cn):
             return f"common name {cn} not allowed by this role"
         for name in dns:
@@ -440,12 +456,25 @@ def test_cacerts_are_the_signing_issuers_chain(ra: Server, fake: FakeServer) -> 
     assert "GET /v1/pki/issuer/default/json" in fake.requests
 
 
-def test_name_the_role_forbids(ra: Server, tmp_path: Path) -> None:
-    """A name outside the role's allowed_domains: the device gets 400 with Vault's reason."""
+def test_name_the_role_forbids(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+    """A name outside the role's allowed_domains is refused up front from the role
+    estra read (403 upstream-terms naming the role's setting): Vault is not asked."""
     status, headers, body = enroll(ra, "simpleenroll", "evil.example.org")
-    assert status == 400, body
+    assert status == 403, body
     assert headers["content-type"].startswith("text/plain")
-    assert b"common name evil.example.org not allowed by this role" in body
+    assert b"upstream-terms: Vault role device does not allow the name " \
+           b"'evil.example.org' (allowed_domains example.com)" in body
+    assert "POST /v1/pki/sign/device" not in fake.requests
+
+
+def test_name_vault_refuses_still_reaches_the_device(ra: Server, fake: FakeServer,
+                                                     tmp_path: Path) -> None:
+    """What estra does not judge from the role (URI SANs) Vault still refuses itself:
+    the device gets 400 with Vault's reason."""
+    status, _, body = ra.post("simpleenroll", pki.csr(pki.ec_key(), pki.name(
+        "dev9.example.com"), [x509.UniformResourceIdentifier("urn:dev:9")]))
+    assert status == 400, body
+    assert b"URI Subject Alternative Names are not allowed in this role" in body
 
 
 def test_wrong_token(ra: Server, tmp_path: Path) -> None:
@@ -775,3 +804,28 @@ role = "device"
             with self.assertRaises(ConfigError) as e:
                 self.login(options)
             self.assertIn(key, str(e.exception))
+
+
+def test_role_keys_shape_csrattrs_and_refusals(ra: Server, fake: FakeServer) -> None:
+    """A role signing only P-256 keys (key_type ec, key_bits 256): /csrattrs asks for
+    id-ecPublicKey on prime256v1, in RFC 9908's template too; RSA and P-384 requests
+    are refused up front naming the role's setting, and Vault is not asked to sign
+    them; a P-256 request issues."""
+    fake.state["role"].update(key_type="ec", key_bits=256)
+    status, _, body = parse_http(ra.curl("csrattrs").stdout)
+    assert status == 200, body
+    parsed = subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
+                            input=base64.b64decode(body), capture_output=True,
+                            timeout=30).stdout.decode()
+    assert "id-ecPublicKey" in parsed and "prime256v1" in parsed, parsed
+    assert "secp384r1" not in parsed and "1.2.840.113549.1.9.16.2.61" in parsed, parsed
+    for key, reason in ((rsa.generate_private_key(65537, 2048),
+                         b"signs only key_type ec, not rsa"),
+                        (ec.generate_private_key(ec.SECP384R1()),
+                         b"signs only P-256 keys (key_bits), not secp384r1")):
+        signed = len([r for r in fake.requests if r.startswith("POST /v1/pki/sign/")])
+        status, _, body = ra.post("simpleenroll", pki.csr(key, pki.name("k.example.com")))
+        assert status == 403 and b"upstream-terms: Vault role device " + reason in body, body
+        assert len([r for r in fake.requests if r.startswith("POST /v1/pki/sign/")]) == signed
+    status, _, body = enroll(ra, "simpleenroll", "k.example.com")
+    assert status == 200, body

@@ -11,7 +11,7 @@ the last result of each and when it was taken; they never wait on a probe.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from attrs import define, field, frozen
 from cryptography import x509
@@ -20,6 +20,8 @@ from twisted.internet.defer import Deferred, gatherResults
 from twisted.logger import Logger
 
 from estra.errors import EstError
+from estra.tokens import Token
+from estra.tokens import tokens as open_tokens
 from estra.upstream import health
 
 __all__ = ["Health", "HealthMonitor", "Probe", "certificate_check", "file_certificate",
@@ -133,9 +135,12 @@ def file_certificate(path: Callable[[], Any]) -> Callable[[], x509.Certificate |
 
 def standard_checks(store: Any, cas: Callable[[], Mapping[str, Any]],
                     certificates: Mapping[str, Callable[[], x509.Certificate | None]],
-                    now: Callable[[], float]) -> Callable[[], dict[str, Probe]]:
+                    now: Callable[[], float],
+                    tokens: Callable[[], Sequence[Token]] = open_tokens
+                    ) -> Callable[[], dict[str, Probe]]:
     """The console's probes: each upstream CA, the store, each CRL's next update,
-    and the expiry of each of `certificates` (name -> the certificate in force)."""
+    the expiry of each of `certificates` (name -> the certificate in force), and
+    each PKCS#11 token a key was opened on."""
     async def store_ok() -> str:
         await store.query("SELECT 1")
         return "ok"
@@ -158,6 +163,8 @@ def standard_checks(store: Any, cas: Callable[[], Mapping[str, Any]],
             found[f"upstream {name}"] = _bound(health, ca)
         for name, cert in certificates.items():
             found[f"certificate {name}"] = certificate_check(cert, now)
+        for token in tokens():
+            found[f"PKCS#11 token {token.label}"] = token.status
         return found
     return probes
 

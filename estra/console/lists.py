@@ -24,7 +24,7 @@ from estra import wire
 from estra.store import PENDING_COLUMNS, PROCESSED
 
 __all__ = ["Filter", "Listing", "Query", "BadQuery", "parse_query", "conditions",
-           "standard_listings", "DECISIONS", "OPERATIONS",
+           "standard_listings", "stored_serial", "DECISIONS", "OPERATIONS",
            "page_sql", "to_csv", "to_json", "COUNT_CAP", "EXPORT_MAX", "FORMATS"]
 
 COUNT_CAP = 10_000        # a total of this many reads "10000 or more"
@@ -169,17 +169,18 @@ def conditions(listing: Listing, query: Query, bytewise: str = ""
             args.append(f"%{escaped}%")
         elif f.kind == "serial":
             where.append(f"{f.column} = ?")
-            args.append(_serial(value))
+            args.append(stored_serial(value))
         else:
             where.append(f"{f.column} {'>=' if f.kind == 'since' else '<'} ?")
             args.append(_time(value, f.label))
     return where, args
 
 
-def _serial(text: str) -> str:
-    """A serial as pasted, in the store's form (or as typed: it then matches nothing)."""
+def stored_serial(text: str) -> str:
+    """A serial as operators paste it, in the store's form (estra.wire.normalise_serial),
+    or the text as typed when it is not hexadecimal (it then matches nothing)."""
     try:
-        return wire.normalise_serial(text)
+        return wire.normalise_serial(text) if text.strip() else ""
     except ValueError:
         return text
 

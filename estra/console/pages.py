@@ -35,7 +35,8 @@ MARKS = {"issued": "", "rejected": "M0,6 L6,0", "held": "M2,3 h2",
 NAV = (("Dashboard", "/console/", "viewer"), ("Devices", "/console/devices", "viewer"),
        ("Pending", "/console/pending", "viewer"),
        ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
-       ("Attempts", "/console/attempts", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
+       ("Attempts", "/console/attempts", "viewer"),
+       ("Renewals", "/console/renewals", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
 CSS = b"""
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4}
@@ -47,8 +48,6 @@ nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25em 1em;margin:0;paddin
 td{overflow-wrap:anywhere}
 figure{margin:0;max-width:100%}
 figure>svg{width:100%;height:auto;max-width:760px}
-@media (max-width:600px){main{padding:.5em}header{padding:.5em}.who{margin-left:0}
-input,select{max-width:100%}}
 nav a[aria-current]{font-weight:bold;text-decoration:underline}
 main{padding:1em}
 table{border-collapse:collapse;margin:.5em 0}
@@ -62,6 +61,9 @@ pre{background:#f4f4f4;padding:.5em;overflow:auto}
 section.request{border:1px solid #999;padding:.5em;margin:.5em 0}
 button{padding:.25em .75em}
 .who{margin-left:auto}
+main{overflow-wrap:anywhere}
+@media (max-width:600px){main{padding:.5em}header{padding:.5em}.who{margin-left:0}
+input,select{max-width:100%}}
 """
 
 
@@ -556,6 +558,35 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
     return layout("Enrollment codes", body, operator, csrf, "/console/codes")
 
 
+def renewals_page(operator: Any, csrf: str, lists: Mapping[str, Sequence[dict[str, Any]]],
+                  profiles: Sequence[str], can_advance: bool, error: str = "") -> Tag:
+    """Devices overdue, due and never renewed, and (admin) the form that pulls renewal
+    windows forward."""
+    body: list[Any] = []
+    if error:
+        body.append(tags.p(error, class_="error", role="alert"))
+    if can_advance:
+        body.append(tags.form(
+            csrf_field(csrf),
+            tags.label("Profile ", tags.select(*[tags.option(p, value=p) for p in profiles],
+                                               name="profile")),
+            tags.label("Only these serials (blank: every certificate issued until now) ",
+                       tags.input(name="serials")),
+            tags.label("Renew within (hours) ", tags.input(name="hours", type="number",
+                                                           min="0", max="8760", value="0")),
+            tags.label("Reason ", tags.input(name="reason", required="required")),
+            tags.button("Pull renewal forward", type="submit"), method="post",
+            action="/console/renewals"))
+    headers = ("profile", "subject", "serial", "window", "expires", "renewals")
+    for key, caption in (("overdue", "Overdue (past their window)"),
+                         ("due", "Due (in their window)"), ("never", "Never renewed")):
+        body.append(table(caption, headers, [
+            (r["label"], r["subject"], r["serial"],
+             f"{when(r['window'].start)} to {when(r['window'].end)}", when(r["not_after"]),
+             str(r["renewals"])) for r in lists[key]]))
+    return layout("Renewals", body, operator, csrf, "/console/renewals")
+
+
 def users_page(operator: Any, csrf: str, names: Sequence[str],
                new: tuple[str, str | None] | None = None, error: str = "",
                pager: Any = "") -> Tag:
@@ -633,8 +664,9 @@ def device_page(operator: Any, csrf: str, record_id: int, device: Mapping[str, A
         rec = current.record
         body += [tags.h2("Current certificate"),
                  tags.p(tags.strong(f"State: {current.text}"), class_=f"state-{current.state}"),
-                 tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in facts],
-                            class_="facts"),
+                 tags.div(tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v))
+                                       for k, v in facts]), class_="scroll", tabindex="0",
+                          role="region", **{"aria-label": "Certificate details"}),
                  tags.p(tags.a("Download the certificate (PEM)",
                                href=f"/console/enrollments/{rec['id']}.pem"), " | ",
                         tags.a("Download the certificate with its chain (PEM)",

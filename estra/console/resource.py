@@ -38,9 +38,9 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 from twisted.web.template import Tag, tags
 
-from estra import wire
+from estra import renewal, wire
 from estra.auth import Htpasswd, parse_principal
-from estra.config import ConsoleSettings
+from estra.config import ConsoleSettings, Profile
 from estra.console import devices, lists, pages
 from estra.console.devices import chain_of, load_record_certificate
 from estra.console.csr import decode_csr
@@ -91,12 +91,15 @@ ROUTES = (
     ("GET", ("users",), "_users", "admin"),
     ("POST", ("users",), "_set_user", "admin"),
     ("POST", ("users", "remove"), "_remove_user", "admin"),
+    ("GET", ("renewals",), "_renewals", "viewer"),
+    ("POST", ("renewals",), "_advance_renewals", "admin"),
     ("GET", ("audit",), "_audit_log", "viewer"),
     ("GET", ("attempts",), "_attempts", "viewer"),
     ("POST", ("logout",), "_logout", "viewer"),
 )
 _ID = "[0-9]{1,18}"
 PAGE_SIZE = 50             # rows of any list a page shows
+RENEWAL_ROWS = 1000        # current certificates the renewals page looks at (soonest first)
 MAX_NAME = 128             # longest operator name tried (longer: a failed login, no bcrypt)
 SEEN_EVERY = 60.0          # a session's last use is written at most once a minute
 
@@ -147,14 +150,15 @@ class Console(Resource):
                  operator_eku: str = "",
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
                  health: HealthMonitor | None = None,
-                 profiles: Callable[[], Sequence[str]] = tuple,
+                 profiles: Callable[[], Mapping[str, Profile]] = dict,
                  idle_seconds: Callable[[], float] = lambda: 1800.0) -> None:
         """`operator_eku`: the extended key usage an operator certificate must carry;
         `device_cas`: the CAs that issue device certificates now (never operators');
         `health`: the background probes the dashboard shows (by default: the CAs,
         the store and the CRLs, never started: `HealthMonitor.service`); `profiles`:
-        the profile names in force (the lists' profile choices); `idle_seconds`:
-        how long a session may go unused (apart from its whole life, `session_seconds`)."""
+        the profiles in force (renewal windows, the lists' profile choices);
+        `idle_seconds`: how long a session may go unused (apart from its whole life,
+        `session_seconds`)."""
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -172,7 +176,8 @@ class Console(Resource):
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
         self.revoke = revoke                    # estra.revocation.revoke, bound
-        self.listings = lists.standard_listings(profiles)
+        self.profiles = profiles
+        self.listings = lists.standard_listings(lambda: sorted(profiles()))
         self.idle_seconds = idle_seconds          # the idle timeout in force
         #: the status line a request's page shows (taken from its session)
         self._flashes: WeakKeyDictionary[Request, str] = WeakKeyDictionary()
@@ -787,6 +792,47 @@ class Console(Resource):
                          f"Code {code['id']} was not revoked: it was used, expired or "
                          "revoked already.")
 
+    async def _renewals(self, request: Request, operator: Operator, csrf: str,
+                        path: list[str], token: str, error: str = "",
+                        status: int = 200) -> None:
+        """Devices overdue, due (estra.renewal windows) and never renewed."""
+        profiles, now = self.profiles(), self.clock()
+        lists: dict[str, list[dict[str, Any]]] = {"overdue": [], "due": [], "never": []}
+        for row in await self.store.current_certificates(RENEWAL_ROWS):
+            profile = profiles.get(str(row["label"]))
+            if profile is None:
+                continue
+            cert = x509.load_der_x509_certificate(base64.b64decode(str(row["certificate"])))
+            row["window"] = renewal.suggested_window(profile, cert, await self.store.renewal_due(
+                profile.name, str(row["serial"]), float(row["at"])))
+            state = row["window"].state(now)
+            if state != "later":
+                lists[state].append(row)
+            if not row["renewals"]:
+                lists["never"].append(row)
+        await self._page(request, status, pages.renewals_page(
+            operator, csrf, {k: v[:PAGE_SIZE] for k, v in lists.items()}, sorted(profiles),
+            allows(operator.role, "admin"), error))
+
+    async def _advance_renewals(self, request: Request, operator: Operator, csrf: str,
+                                path: list[str], token: str) -> None:
+        """Pull a profile's (or some serials') renewal windows forward."""
+        profile, reason = self._arg(request, "profile"), self._arg(request, "reason")
+        hours = self._arg(request, "hours") or "0"
+        serials = [lists.stored_serial(s) for s in self._arg(request, "serials").replace(",", " ").split()]
+        problem = (f"no profile {profile!r}" if profile not in self.profiles() else
+                   "say why: the audit log keeps the reason" if not reason else
+                   "hours must be a whole number from 0 to 8760"
+                   if whole(hours, 0, 8760) is None else
+                   "serials are hexadecimal" if not all(re.fullmatch("[0-9A-F]{1,40}", s)
+                                                         for s in serials) else "")
+        if problem:
+            await self._renewals(request, operator, csrf, path, token, problem, 400)
+            return
+        await self.store.advance_renewal(profile, serials, self.clock() + int(hours) * 3600,
+                                         reason, operator.principal)
+        self._redirect(request, "/console/renewals")
+
     async def _users(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str | None] | None = None,
                      error: str = "", status: int = 200) -> None:
@@ -871,7 +917,7 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                  revoke: Revoke | None = None,
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
                  certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {},
-                 profiles: Callable[[], Sequence[str]] = tuple,
+                 profiles: Callable[[], Mapping[str, Profile]] = dict,
                  current: Callable[[], ConsoleSettings | None] | None = None) -> Console:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
     `certificates` (name -> the one in force) are probed for expiry with the CAs;

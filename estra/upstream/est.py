@@ -21,7 +21,7 @@ from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
 from estra.client import EstClient
-from estra import cmc, wire
+from estra import cmc, tokens, wire
 from estra.config import Profile, Upstream
 from estra.interfaces import ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc, IServerKeyGen
 from estra.upstream.anchors import LearnedAnchors, anchors_file
@@ -66,7 +66,8 @@ class EstUpstream:
     async def fullcmc(self, request: bytes) -> Reply:
         """Forward a device's Full PKI Request, wrapped and signed by the RA (RFC 5272 7)."""
         if self.ra_signer is not None:
-            request = cmc.wrap_request(request, *self.ra_signer)
+            key, cert = self.ra_signer
+            request = await tokens.with_key(key, lambda: cmc.wrap_request(request, key, cert))
         reply = await self.client.post("fullcmc", request,
                                        "application/pkcs7-mime; smime-type=CMC-request")
         self.client.check(reply)
@@ -94,4 +95,7 @@ def from_config(reactor: Any, config: Upstream, clock: Callable[[], float],
     if config.client_cert is not None and config.client_key is not None:
         key = serialization.load_pem_private_key(config.client_key.getContent(), None)
         signer = (key, x509.load_pem_x509_certificates(config.client_cert.getContent())[0])
+    elif config.client_cert is not None and config.client_key_uri:
+        signer = (tokens.open_key(config.client_key_uri, config.pkcs11),
+                  x509.load_pem_x509_certificates(config.client_cert.getContent())[0])
     return EstUpstream(client, clock, config.options["cacerts_refresh"], signer, learned)

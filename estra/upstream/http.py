@@ -71,6 +71,7 @@ from twisted.web.iweb import (IAgent, IAgentEndpointFactory, IBodyProducer, IPol
                               IResponse)
 from zope.interface import implementer
 
+from estra import tokens
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 from estra.metrics import observe_upstream
 
@@ -126,10 +127,11 @@ class ClientTLSPolicy:
                        if client is None or c != client[0]]
         if client is not None:
             cert, key = client
-            pem = cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption())
-            self._client = ssl.PrivateCertificate.loadPEM(pem)
+            pkey = key if isinstance(key, crypto.PKey) else crypto.PKey.from_cryptography_key(
+                key)               # a PKey already: held by pkcs11-provider (a token key)
+            self._client = ssl.PrivateCertificate.fromCertificateAndKeyPair(
+                ssl.Certificate.loadPEM(cert.public_bytes(serialization.Encoding.PEM)),
+                ssl.KeyPair(pkey))
 
     def add_anchors(self, certs: Sequence[x509.Certificate]) -> None:
         """Trust `certs` too, from the next connection on (an upstream's new root)."""
@@ -594,7 +596,9 @@ def http_for(reactor: Any, config: Any,
     trust = x509.load_pem_x509_certificates(config.trust.getContent()) if config.trust else None
     client, chain = None, []
     if config.client_cert is not None:
-        key = serialization.load_pem_private_key(config.client_key.getContent(), None)
+        key = (tokens.provider_key(config.client_key_uri, config.pkcs11)
+               if getattr(config, "client_key_uri", "") else
+               serialization.load_pem_private_key(config.client_key.getContent(), None))
         chain = x509.load_pem_x509_certificates(config.client_cert.getContent())
         client = (chain[0], key)
     return UpstreamHTTP(reactor, config.kind, config.name,

@@ -16,8 +16,8 @@ from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
-from estra import wire
-from estra.config import EKUS, Profile
+from estra import tokens, wire
+from estra.config import EKUS, Profile, Settings
 from estra.interfaces import ICertificateAuthority
 
 __all__ = ["LocalCA", "write_private", "write_public", "generate_key", "ROLLOVER_FILES", "OLD_KEY"]
@@ -57,6 +57,39 @@ def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
+def _rollover_files(cert_path: FilePath) -> list[x509.Certificate]:
+    """The rollover certificates next to `cert_path` that exist, in ROLLOVER_FILES order."""
+    return [x509.load_pem_x509_certificate(f.getContent())
+            for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
+
+
+def _token_old_key(key_uri: str, token_settings: tokens.TokenSettings) -> Any:
+    """The old root's key on the token after a rollover (`<label>-old`), or None."""
+    try:
+        return tokens.open_key(tokens.labelled(key_uri, tokens.parse_uri(key_uri).object
+                                               + tokens.OLD_LABEL), token_settings)
+    except LookupError:
+        return None
+
+
+def _self_signed(key: Any, validity_days: int, clock: Clock) -> x509.Certificate:
+    """A new root certificate for the CA key `key`."""
+    now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "estra"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, "estra local CA")])
+    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    return (x509.CertificateBuilder()
+            .subject_name(name).issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - _BACKDATE)
+            .not_valid_after(now + datetime.timedelta(days=validity_days))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .add_extension(_key_usage(ca=True, encipher=False), True)
+            .add_extension(ski, False)
+            .sign(key, hashes.SHA256()))
+
+
 def _key_usage(ca: bool, encipher: bool) -> x509.KeyUsage:
     return x509.KeyUsage(digital_signature=True, content_commitment=False,
                          key_encipherment=encipher, data_encipherment=False,
@@ -76,8 +109,11 @@ class LocalCA:
     """A CA whose root key lives in the state directory and signs in process."""
 
     def __init__(self, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
-                 cert: x509.Certificate, clock: Clock) -> None:
+                 cert: x509.Certificate, clock: Clock, key_uri: str = "",
+                 token_settings: tokens.TokenSettings = tokens.TokenSettings()) -> None:
         self.key, self.cert, self._clock = key, cert, clock
+        # [ca] key as a pkcs11: URI: the key lives on that token (estra/tokens.py)
+        self.key_uri, self.token_settings = key_uri, token_settings
         self.crl_url = ""       # [crl] url: the CRL distribution point of issued certificates
         self.ocsp_url = ""      # [crl] ocsp_url: their authorityInfoAccess OCSP responder
         # after `estra ca rollover` (estra/rollover.py): NewWithOld, OldWithNew, old root,
@@ -88,9 +124,20 @@ class LocalCA:
         self._issuer: tuple[x509.Certificate, x509.Name] | None = None
 
     @classmethod
+    def of(cls, settings: Settings, clock: Clock) -> "LocalCA":
+        """The state directory's CA as `settings` name it (its key in a file or on a token)."""
+        return cls.load_or_create(settings.ca_cert, settings.ca_key, settings.ca_validity_days,
+                                  clock, settings.ca_key_uri, settings.pkcs11)
+
+    @classmethod
     def load_or_create(cls, cert_path: FilePath, key_path: FilePath,
-                       validity_days: int, clock: Clock) -> "LocalCA":
-        """Load the CA, or make it on first start; an existing CA is never replaced."""
+                       validity_days: int, clock: Clock, key_uri: str = "",
+                       token_settings: tokens.TokenSettings = tokens.TokenSettings()
+                       ) -> "LocalCA":
+        """Load the CA, or make it on first start; an existing CA is never replaced.
+        With `key_uri`, the key is that token key (made on the token when it is not there)."""
+        if key_uri:
+            return cls._on_token(cert_path, validity_days, clock, key_uri, token_settings)
         if cert_path.exists() != key_path.exists():
             missing = key_path if cert_path.exists() else cert_path
             raise FileNotFoundError(
@@ -102,41 +149,68 @@ class LocalCA:
             if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
                 raise ValueError(f"{key_path.path}: CA key must be EC or RSA")
             ca = cls(key, cert, clock)
-            ca.rollover = [x509.load_pem_x509_certificate(f.getContent())
-                           for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
             old_key = cert_path.sibling(OLD_KEY)
-            if len(ca.rollover) == len(ROLLOVER_FILES) and old_key.exists():
-                loaded = serialization.load_pem_private_key(old_key.getContent(), None)
-                if isinstance(loaded, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)) and \
-                        loaded.public_key() == ca.rollover[2].public_key():
-                    ca.old_key = loaded
+            ca._take_rollover(cert_path, lambda: serialization.load_pem_private_key(
+                old_key.getContent(), None) if old_key.exists() else None)
             return ca
         key = generate_key()
-        now = datetime.datetime.fromtimestamp(clock(), datetime.timezone.utc)
-        name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "estra"),
-                          x509.NameAttribute(NameOID.COMMON_NAME, "estra local CA")])
-        ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-        cert = (x509.CertificateBuilder()
-                .subject_name(name).issuer_name(name)
-                .public_key(key.public_key())
-                .serial_number(x509.random_serial_number())
-                .not_valid_before(now - _BACKDATE)
-                .not_valid_after(now + datetime.timedelta(days=validity_days))
-                .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-                .add_extension(_key_usage(ca=True, encipher=False), True)
-                .add_extension(ski, False)
-                .sign(key, hashes.SHA256()))
+        cert = _self_signed(key, validity_days, clock)
         write_private(key_path, _pem_key(key))
         write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
         log.info("created the embedded CA in {path}", path=cert_path.path)
         return cls(key, cert, clock)
+
+    @classmethod
+    def _on_token(cls, cert_path: FilePath, validity_days: int, clock: Clock, key_uri: str,
+                  token_settings: tokens.TokenSettings) -> "LocalCA":
+        """The CA whose key is the token key `key_uri`: the key made on the token and a
+        new root written on first start, an existing root checked against the key."""
+        try:
+            key = tokens.open_key(key_uri, token_settings)
+        except LookupError:
+            if cert_path.exists():
+                raise
+            key = tokens.generate_key(key_uri, token_settings)
+            log.info("made the embedded CA key on the token: {uri}",
+                     uri=str(tokens.parse_uri(key_uri)))
+        if cert_path.exists():
+            cert = x509.load_pem_x509_certificate(cert_path.getContent())
+            if cert.public_key() != key.public_key():
+                raise ValueError(f"{cert_path.path} is not the certificate of the token key "
+                                 f"{tokens.parse_uri(key_uri)}")
+            ca = cls(key, cert, clock, key_uri, token_settings)
+            ca._take_rollover(cert_path, lambda: _token_old_key(key_uri, token_settings))
+            return ca
+        cert = _self_signed(key, validity_days, clock)
+        write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+        log.info("created the embedded CA in {path}", path=cert_path.path)
+        return cls(key, cert, clock, key_uri, token_settings)
+
+    def _take_rollover(self, cert_path: FilePath, old_key: Callable[[], Any]) -> None:
+        """The rollover certificates next to `cert_path` and, while all are there, the
+        old root's key from `old_key()` when it is that root's."""
+        self.rollover = _rollover_files(cert_path)
+        if len(self.rollover) == len(ROLLOVER_FILES):
+            loaded = old_key()
+            if isinstance(loaded, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)) and \
+                    loaded.public_key() == self.rollover[2].public_key():
+                self.old_key = loaded
+
+    def _same_files(self, cert_path: FilePath) -> bool:
+        """True when ca.pem and the rollover files are the ones in force."""
+        return (x509.load_pem_x509_certificate(cert_path.getContent()),
+                _rollover_files(cert_path)) == (self.cert, self.rollover)
 
     def reload(self, cert_path: FilePath, key_path: FilePath) -> bool:
         """Take the CA from its files again, in place, so every holder of this object
         signs with it (after a rollover or retire-old); True when it changed."""
         if not cert_path.exists():
             raise FileNotFoundError(f"{cert_path.path} is missing; keeping the running CA")
-        fresh = LocalCA.load_or_create(cert_path, key_path, 1, self._clock)
+        if self.key_uri and self._same_files(cert_path):
+            return False        # a token key is opened again only for new files: that
+            #                     waits on the token, and this runs on the reactor
+        fresh = LocalCA.load_or_create(cert_path, key_path, 1, self._clock, self.key_uri,
+                                       self.token_settings)
         changed = (fresh.cert, fresh.rollover) != (self.cert, self.rollover)
         self.key, self.cert, self.rollover = fresh.key, fresh.cert, fresh.rollover
         self.old_key = fresh.old_key
@@ -189,10 +263,11 @@ class LocalCA:
                 self.key.public_key()))  # type: ignore[arg-type]
         return cached[1]
 
-    def server_certificate(self, names: Sequence[str], validity_days: int = 825
-                           ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
-        """A fresh TLS server key and certificate for `names` (DNS names or IPs)."""
-        key = generate_key()
+    def server_certificate(self, names: Sequence[str], validity_days: int = 825,
+                           key: Any = None) -> tuple[x509.Certificate, Any]:
+        """A TLS server certificate for `names` (DNS names or IPs) and `key`, by default
+        a fresh one."""
+        key = key or generate_key()
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
         cert = self.issue(subject, key.public_key(), [_san_entry(n) for n in names],
                           [ExtendedKeyUsageOID.SERVER_AUTH.dotted_string], validity_days)
@@ -231,8 +306,9 @@ class LocalCA:
                 x509.SubjectAlternativeName).value)
         except x509.ExtensionNotFound:
             pass
-        cert = self.issue(wire.subject_of(csr), wire.csr_public_key(csr), sans,
-                          profile.extended_key_usage, profile.validity_days)
+        subject, public_key = wire.subject_of(csr), wire.csr_public_key(csr)
+        cert = await tokens.with_key(self.key, lambda: self.issue(
+            subject, public_key, sans, profile.extended_key_usage, profile.validity_days))
         return [cert, *self.chain()]
 
     reenroll = enroll

@@ -47,7 +47,9 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
-from estra.interfaces import ICertificateAuthority, IClosable, IHealthChecked, IRevoker
+from estra.interfaces import (ICertificateAuthority, IClosable, IHealthChecked, IIssuingTerms,
+                              IRevoker)
+from estra.issuingterms import IssuingTerms, from_vault_role
 from estra.upstream.http import Refused, Reply, UpstreamHTTP, http_for
 from estra.upstream.issuers import IAllIssuers
 from estra.upstream.jsonapi import json_body, pem_certs
@@ -56,6 +58,8 @@ __all__ = ["VaultCA", "from_config", "AUTH_METHODS"]
 
 log = Logger()
 AUTH_METHODS = ("token", "approle", "cert")
+#: seconds the role's rules are kept before they are read again
+ROLE_MAX_AGE = 60.0
 MIN_RENEW_DELAY = 1.0       # seconds: renewals of a nearly expired token are spaced at least so
 
 
@@ -100,7 +104,8 @@ class _Token:
     renewable: bool
 
 
-@implementer(ICertificateAuthority, IAllIssuers, IClosable, IHealthChecked, IRevoker)
+@implementer(ICertificateAuthority, IAllIssuers, IClosable, IHealthChecked, IIssuingTerms,
+             IRevoker)
 class VaultCA:
     """Signs through a Vault/OpenBao PKI mount under one role."""
 
@@ -120,7 +125,7 @@ class VaultCA:
         self._static = token
         self._token: _Token | None = None
         self._doomed = ""               # why the static token will expire unrenewed
-        self._csr_values: tuple[bool, bool] | None = None
+        self._role_read: tuple[float, dict[str, Any]] | None = None    # (when, data)
         self._lock = DeferredLock()
         self._renewal: IDelayedCall | None = None
 
@@ -264,13 +269,30 @@ class VaultCA:
         return (f"ok (token ttl {ttl or 'none'} s, role {self.role}"
                 f"{', namespace ' + self.namespace['X-Vault-Namespace'] if self.namespace else ''})")
 
+    async def _role_data(self, refresh: bool = False) -> dict[str, Any]:
+        """The role's `data` (`GET /v1/:mount/roles/:name`), read again when `refresh`
+        or older than ROLE_MAX_AGE seconds (an operator may change the role)."""
+        now = self.clock.seconds()
+        if self._role_read is None or refresh or now - self._role_read[0] > ROLE_MAX_AGE:
+            self._role_read = (now, await self._authed("GET",
+                                                       f"{self.mount}/roles/{self.role}"))
+        return self._role_read[1]
+
     async def _role(self, refresh: bool = False) -> tuple[bool, bool]:
         """(use_csr_common_name, use_csr_sans) of the role (Vault's defaults: true, true)."""
-        if self._csr_values is None or refresh:
-            data = await self._authed("GET", f"{self.mount}/roles/{self.role}")
-            self._csr_values = (data.get("use_csr_common_name", True) is not False,
-                                data.get("use_csr_sans", True) is not False)
-        return self._csr_values
+        data = await self._role_data(refresh)
+        return (data.get("use_csr_common_name", True) is not False,
+                data.get("use_csr_sans", True) is not False)
+
+    async def issuing_terms(self) -> IssuingTerms | None:
+        """The role's key and name rules (IIssuingTerms); None with sign-verbatim (the
+        role's rules do not apply) or when the role cannot be read."""
+        if self.verbatim:
+            return None
+        try:
+            return from_vault_role(self.role, await self._role_data())
+        except EstError:
+            return None             # the CA answers for itself at enrollment; health is red
 
     async def cacerts(self) -> list[x509.Certificate]:
         """The chain of the issuer that signs (`issuer_ref`, else the mount's default)."""
