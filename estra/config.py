@@ -179,6 +179,7 @@ class ConsoleSettings:
     cert_roles: tuple[tuple[str, str], ...] = ()     # (certificate CN, role)
     session_minutes: int = 480
     operator_eku: str = ""                           # OID every operator certificate carries
+    idle_minutes: int = 30                           # a session unused this long ends
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
@@ -622,6 +623,10 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
         (f"{k!r}: role must be one of {', '.join(CONSOLE_ROLES)}" for k, r in v.items()
          if r not in CONSOLE_ROLES), None))
     minutes = table.get("session_minutes", int, 480, _positive)
+    idle = table.get("idle_minutes", int, 30, _positive)
+    if idle > minutes:
+        raise ConfigError(f"{table.where('idle_minutes')}: {idle} is longer than "
+                          f"session_minutes ({minutes}): a session ends at the first of both")
     eku = table.get("operator_eku", str, "", _oid)
     if trust and not eku:
         raise ConfigError(f"{table.where('operator_eku')}: required with operator_trust: the "
@@ -638,7 +643,7 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
                           "is bound to 127.0.0.1 or ::1 (interface=...)")
     return ConsoleSettings(tls=tls, operators=operators, roles=roles, operator_trust=trust,
                            cert_roles=tuple(sorted(cert_roles.items())),
-                           session_minutes=minutes, operator_eku=eku)
+                           session_minutes=minutes, operator_eku=eku, idle_minutes=idle)
 
 
 def _oid(value: str) -> str | None:

@@ -63,6 +63,14 @@ def _san_strings(names: frozenset[x509.GeneralName]) -> list[str]:
     return sorted(f"{type(n).__name__}:{n.value}" for n in names)
 
 
+def _renews(identity: Identity) -> str | None:
+    """The serial of the certificate of ours a renewal authenticated with (the device
+    view follows a device through its renewals by it); None for other identities."""
+    if identity.kind != ISSUED or identity.certificate is None:
+        return None
+    return wire.serial_hex(identity.certificate.serial_number)
+
+
 def _same(held: dict[str, Any], operation: str, stored: bytes) -> bool:
     """Whether a request is the very one an operator approved (operation and bytes,
     challengePassword aside)."""
@@ -123,7 +131,7 @@ class RegistrationAuthority:
                       peer=identity.peer.address, label=profile.name, operation=operation,
                       csr_sha256=hashlib.sha256(stored).hexdigest(),
                       key_sha256=key_fingerprint(csr), subject=csr.subject.rfc4514_string(),
-                      sans=_san_strings(wire.sans_of(csr)))
+                      sans=_san_strings(wire.sans_of(csr)), auth_serial=_renews(identity))
         claimed: int | None = None          # the approved request this call issues
         try:
             try:

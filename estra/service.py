@@ -476,7 +476,8 @@ def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
          "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
          "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
                                      or None)},
-        lambda: holder.current.settings.profiles)
+        lambda: holder.current.settings.profiles,
+        lambda: holder.current.settings.console)
 
 
 def build_generation(shared: Shared, settings: Settings) -> Generation:

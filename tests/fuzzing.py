@@ -444,12 +444,14 @@ class World:
             Roles(FilePath(str(self.tmp / "operators.roles")), {}), self.clock, secure=False,
             session_seconds=10.0**9,
             throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),
-            devices=lambda: devices, revoke=revoke, profiles=lambda: self.profiles)
+            devices=lambda: devices, revoke=revoke, profiles=lambda: self.profiles,
+            idle_seconds=lambda: 10.0**9)
 
     def console_session(self) -> None:
         """Open (again: a fuzzed logout closes it) the console session of `console_cookie`."""
         key = token_hash(self.session_token)
-        if self.resolve(Deferred.fromCoroutine(self.store.session(key)), "session") is None:
+        session = Deferred.fromCoroutine(self.store.session(key, 10.0**9))
+        if self.resolve(session, "session") is None:
             self.resolve(Deferred.fromCoroutine(self.store.session_open(
                 key, "operator:boss", self.csrf, "192.0.2.9", 10.0**9)), "session")
 
