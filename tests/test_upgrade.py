@@ -219,12 +219,12 @@ def old_node(fixture: Path, tmp_path: Path) -> Iterator[tuple[Path, str]]:
 def test_a_fixture_per_schema_version() -> None:
     """Every schema version before this release's has a fixture on both stores, made by
     the commit make_fixtures.py names for it (10 and 11: the numbering of their day)."""
-    from tests.upgrade.make_fixtures import COMMITS, STORES
+    from tests.upgrade.make_fixtures import COMMITS, NEVER_NEWEST, STORES
     made = {(meta["commit"], meta["store"], meta["schema"]) for meta in (
         json.loads(path.read_text()) for path in FIXTURES.glob("*/*/fixture.json"))}
     assert made == {(commit, store, schema) for commit, schema in COMMITS.items()
                     for store in STORES}
-    assert set(COMMITS.values()) >= set(range(2, len(MIGRATIONS)))
+    assert set(COMMITS.values()) | NEVER_NEWEST >= set(range(2, len(MIGRATIONS)))
 
 
 @pytest.mark.parametrize("fixture", every_fixture())
