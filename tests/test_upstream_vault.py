@@ -622,8 +622,8 @@ class _InProcess(TestCase):
         self.addCleanup(running.close)
         return server
 
-    def adapter(self, extra: str = "") -> vault.VaultCA:
-        settings = settings_from_string(f"""
+    def adapter(self, extra: str = "", top: str = "") -> vault.VaultCA:
+        settings = settings_from_string(f"""{top}
 [upstreams.v]
 kind = "vault"
 url = "https://localhost:{self.fake.server_address[1]}"
@@ -635,7 +635,8 @@ retries = 0
         config = settings.upstreams["v"]
         ca = vault.VaultCA(http_for(reactor, config), config.url, "pki", "device", self.clock,
                            token=config.options["token"], login=vault._login(config),
-                           issuer_ref=config.options["issuer_ref"])
+                           issuer_ref=config.options["issuer_ref"],
+                           role_max_age=config.terms_max_age)
         self.addCleanup(lambda: ca.close())
         return ca
 
@@ -670,6 +671,22 @@ class TokenLifeTests(_InProcess):
         assert self.fake.state["renewals"] == 1
         self.clock.advance(60)                    # past the first TTL
         assert len(await self.enroll(ca)) == 2
+
+    async def test_role_read_again_after_sync_seconds(self) -> None:
+        """The role's terms are kept [ca] sync_seconds (here 300), then read again: a
+        role changed in Vault meanwhile applies after that."""
+        self.fake.state["tokens"][TOKEN] = {"expires": float("inf"), "max": float("inf"),
+                                            "ttl": 0, "renewable": True}
+        ca = self.adapter(f'token = "{TOKEN}"', top="[ca]\nsync_seconds = 300\n")
+        reads = lambda: self.fake.requests.count("GET /v1/pki/roles/device")  # noqa: E731
+        assert (await ca.issuing_terms()).key_type is None           # type: ignore[union-attr]
+        self.fake.state["role"].update(key_type="ec", key_bits=256)
+        self.clock.advance(299)
+        assert (await ca.issuing_terms()).key_type is None           # type: ignore[union-attr]
+        assert reads() == 1
+        self.clock.advance(2)
+        assert (await ca.issuing_terms()).key_type == "ec"           # type: ignore[union-attr]
+        assert reads() == 2
 
     async def test_static_token_at_max_ttl_turns_health_red_then_503(self) -> None:
         """A static token whose max TTL is reached: health is red before it expires;
