@@ -52,6 +52,7 @@ class IssuingTerms:
     # several key types, and the exact sizes (RSA modulus, EC curve) signed (EJBCA)
     key_types: tuple[str, ...] | None = None      # None: key_type says
     key_sizes: tuple[int, ...] | None = None      # None: any size
+    curves: tuple[str, ...] | None = None         # EC curves when named; None: by size
     types_setting: str = "key_type"               # the CA's names for those settings
     sizes_setting: str = "key_bits"
     # extended key usages (dotted OIDs) the CA puts in its certificates; None: unsaid
@@ -88,8 +89,9 @@ class IssuingTerms:
         rsa_sizes = [b for b in sizes if b >= 1024]
         if rsa_sizes:
             changes["min_rsa_bits"] = max(profile.min_rsa_bits, min(rsa_sizes))
-        curves = tuple(c for b, c in _CURVE_BITS.items() if b in sizes and c in profile.curves)
-        if sizes and curves:
+        curves = tuple(c for b, c in _CURVE_BITS.items() if c in profile.curves and (
+            c in self.curves if self.curves is not None else b in sizes))
+        if (sizes or self.curves is not None) and curves:
             changes["curves"] = curves
         return evolve(profile, **changes)
 
@@ -120,6 +122,11 @@ class IssuingTerms:
         if kind not in (self.key_types or ()):
             return f"{self.source} signs only {self.types_setting} " \
                    f"{', '.join(self.key_types or ()) or 'none'}, not {kind}"
+        if kind == "ec" and self.curves is not None:
+            if key.curve.name in self.curves:
+                return None
+            return f"{self.source} signs only available_ecdsa_curves " \
+                   f"{', '.join(self.curves) or 'none'}, not {key.curve.name}"
         size = key.key_size if kind == "rsa" else key.curve.key_size if kind == "ec" else 0
         if size and self.key_sizes is not None and size not in self.key_sizes:
             return f"{self.source} signs only {self.sizes_setting} " \
@@ -239,22 +246,32 @@ def from_cfssl_info(profile: str, result: Mapping[str, Any]) -> IssuingTerms:
 #: EJBCA's key algorithm names (AlgorithmConstants.KEYALGORITHM_*) -> estra's key types
 EJBCA_KEY_TYPES = {"RSA": "rsa", "ECDSA": "ec", "EC": "ec", "Ed25519": "ed25519",
                    "Ed448": "ed448"}
+#: EJBCA's names of a curve (any alias it lists) -> the name `cryptography` gives it
+EJBCA_CURVES = {"prime256v1": "secp256r1", "P-256": "secp256r1", "P-384": "secp384r1",
+                "P-521": "secp521r1"}
 
 
 def from_ejbca_profile(profile: str, doc: Mapping[str, Any]) -> IssuingTerms:
     """The terms of an EJBCA certificate profile, as REST v2 `GET
     /v2/certificate/profile/{name}` reports them: `available_key_algs` (other
-    algorithms than RSA, ECDSA, EdDSA are kept by name: no CSR of estra's has them)
-    and `available_bit_lenghts` (sic), which EJBCA checks an RSA modulus and an EC
-    curve against."""
+    algorithms than RSA, ECDSA, EdDSA are kept by name: no CSR of estra's has them),
+    `available_bit_lenghts` (sic), which EJBCA checks an RSA modulus against, and
+    an EC key's size when `available_ecdsa_curves` is ["ANY_EC_CURVE"]; else the
+    curve must be listed. EJBCA reports [0] as the bit lengths when they do not
+    apply, and "No ECDSA curves available." without ECDSA."""
     algs = doc.get("available_key_algs")
     bits = doc.get("available_bit_lenghts")
+    sizes = tuple(b for b in bits if isinstance(b, int) and not isinstance(b, bool) and b) \
+        if isinstance(bits, list) else ()
+    named = doc.get("available_ecdsa_curves")
+    curves = None if not isinstance(named, list) or "ANY_EC_CURVE" in named else \
+        tuple(EJBCA_CURVES.get(str(c), str(c)) for c in named
+              if str(c) != "No ECDSA curves available.")
     return IssuingTerms(
         source=f"EJBCA certificate profile {profile}",
         key_types=tuple(EJBCA_KEY_TYPES.get(str(a), str(a)) for a in algs)
         if isinstance(algs, list) and algs else None,
-        key_sizes=tuple(b for b in bits if isinstance(b, int) and not isinstance(b, bool))
-        if isinstance(bits, list) and bits else None,
+        key_sizes=sizes or None, curves=curves,
         types_setting="available_key_algs", sizes_setting="available_bit_lenghts")
 
 

@@ -155,6 +155,19 @@ class EjbcaProfileTests(SynchronousTestCase):
                       csrattrs_for(ec_only.narrowed(Profile("default"))))
 
 
+    def test_named_curves(self) -> None:
+        """ECDSA on named curves (EJBCA then reports bit lengths [0]): the curve must be
+        listed, under any of EJBCA's names for it; no size is checked."""
+        terms = from_ejbca_profile("d", {"available_key_algs": ["ECDSA"],
+                                         "available_bit_lenghts": [0],
+                                         "available_ecdsa_curves": ["prime256v1"]})
+        self.assertIsNone(terms.refusal(csr(pki.ec_key(), "d")))
+        self.assertEqual(terms.refusal(csr(ec.generate_private_key(ec.SECP384R1()), "d")),
+                         "EJBCA certificate profile d signs only available_ecdsa_curves "
+                         "secp256r1, not secp384r1")
+        self.assertEqual(terms.narrowed(Profile("default")).curves, ("secp256r1",))
+
+
 class TermsCacheTests(SynchronousTestCase):
     def test_read_again_after_max_age(self) -> None:
         """The terms are read once, kept max_age seconds, then read again; a failed

@@ -20,12 +20,10 @@ outside it: 403, an unauthenticated path: 404); the mount has several issuers
 
 from __future__ import annotations
 
-import base64
 import datetime
 import json
 import re
 import secrets
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -47,7 +45,7 @@ from estra.errors import BadUpstream, UpstreamUnavailable
 from estra.upstream import vault
 from estra.upstream.http import http_for
 from tests import pki
-from tests.conftest import Server, estra_cli, issued, openssl_verify, parse_http
+from tests.conftest import Server, csrattrs_text, estra_cli, issued, openssl_verify, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 reactor: Any = _reactor
@@ -829,11 +827,7 @@ def test_role_keys_shape_csrattrs_and_refusals(ra: Server, fake: FakeServer) -> 
     are refused up front naming the role's setting, and Vault is not asked to sign
     them; a P-256 request issues."""
     fake.state["role"].update(key_type="ec", key_bits=256)
-    status, _, body = parse_http(ra.curl("csrattrs").stdout)
-    assert status == 200, body
-    parsed = subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
-                            input=base64.b64decode(body), capture_output=True,
-                            timeout=30).stdout.decode()
+    parsed = csrattrs_text(ra)
     assert "id-ecPublicKey" in parsed and "prime256v1" in parsed, parsed
     assert "secp384r1" not in parsed and "1.2.840.113549.1.9.16.2.61" in parsed, parsed
     for key, reason in ((rsa.generate_private_key(65537, 2048),
