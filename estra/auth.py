@@ -19,6 +19,11 @@ code           a SCEP one-time code issued for a name      (none)
 scep-static,   a SCEP profile's shared password, webhook   the profile
 scep-webhook,  verdict, or nothing
 scep-none
+scep-challenge a one-time challenge a challenge client      the profile
+               (MDM) fetched for this profile; the name
+               is the client's
+scep-intune    Intune's validation of the request          the profile
+               (estra/intune.py)
 =============  ==========================================  ==========================
 
 `Identity.principal` ("kind:realm:name") is what codes, rate limits, held
@@ -37,7 +42,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from typing import Awaitable, Callable, Sequence
+from typing import Awaitable, Callable
 
 import bcrypt
 from attrs import frozen
@@ -59,11 +64,13 @@ from estra.tls import ChannelBinding, TrustStore, Verified
 
 __all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password", "KINDS",
            "BASIC", "ISSUED", "BOOTSTRAP", "RA", "CODE", "UNRECORDED", "parse_principal",
-           "issued_realm", "issued_principal"]
+           "issued_realm", "issued_principal", "basic_credentials"]
 
 log = SafeLogger()
 BASIC, ISSUED, BOOTSTRAP, RA, CODE = "basic", "issued", "bootstrap", "ra", "code"
-SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none")
+#: "scep-challenge": a challenge bound to the profile (its realm) that a challenge
+#: client (its name) was issued (estra/challenges.py)
+SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none", "scep-challenge", "scep-intune")
 #: every kind; those in `_REALMED` carry a realm in their principal
 KINDS = (BASIC, ISSUED, BOOTSTRAP, RA, CODE, *SCEP_KINDS)
 _REALMED = frozenset({ISSUED, BOOTSTRAP, RA, *SCEP_KINDS})
@@ -258,7 +265,8 @@ def _checkpw(password: bytes, hashed: bytes) -> bool:
         return False
 
 
-def _basic(header: bytes) -> tuple[str, str] | None:
+def basic_credentials(header: bytes) -> tuple[str, str] | None:
+    """(user, password) of a Basic Authorization header; None if it is not one."""
     scheme, _, value = header.strip().partition(b" ")
     if scheme.lower() != b"basic":
         return None
@@ -299,7 +307,7 @@ class Authenticator:
             if identity is not None:
                 return identity
         if peer.authorization is not None:
-            creds = _basic(peer.authorization)
+            creds = basic_credentials(peer.authorization)
             attempted = creds[0] if creds is not None else None
             if BASIC not in profile.accept:
                 problems.append(f"HTTP Basic is not accepted by profile {profile.name!r}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import ipaddress
 import os
 import re
@@ -19,6 +21,7 @@ from estra.throttle import ThrottleSettings
 from estra.tokens import TokenSettings
 
 __all__ = ["ConfigError", "Settings", "ConsoleSettings", "CONSOLE_ROLES", "Profile", "Upstream",
+           "ChallengeSettings", "CHALLENGE_ROLES",
            "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
 
 DEFAULT_PROFILE = "default"
@@ -32,7 +35,7 @@ CURVES = ("secp256r1", "secp384r1", "secp521r1")
 HASHES = ("sha256", "sha384", "sha512", "sha224", "sha1")
 SUBJECT_ATTRIBUTES = ("CN", "O", "OU", "C", "ST", "L", "serialNumber", "emailAddress",
                       "DC", "UID", "title", "givenName", "surname", "pseudonym")
-SCEP_CHALLENGES = ("static", "codes", "webhook", "none")
+SCEP_CHALLENGES = ("static", "codes", "webhook", "none", "intune")
 #: SCEP's own, NDES's and the one Cisco IOS and other network devices hard-code.
 SCEP_PATHS = ("/scep", "/certsrv/mscep/mscep.dll", "/cgi-bin/pkiclient.exe")
 SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
@@ -108,7 +111,7 @@ class Profile:
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
     approval_retry_after: int = 300
-    approval_max_open: int = 5                       # held requests per identity awaiting a decision
+    approval_max_open: int = 5                       # held per identity, awaiting a decision
     # server-side key generation (RFC 7030 4.4)
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
@@ -121,6 +124,19 @@ class Profile:
     scep_webhook: str = ""
     scep_webhook_trust: FilePath | None = None
     scep_webhook_timeout: int = 10
+    # step-ca's webhook shapes (estra/stepca_hooks.py): the challenge webhook's format,
+    # the HMAC secret (base64) and webhook ID they are sent with, a NOTIFYING URL
+    scep_webhook_format: str = "estra"               # estra | step-ca
+    scep_webhook_secret: str = field(default="", repr=False)
+    scep_webhook_id: str = ""                        # empty: the profile's name
+    scep_notify: str = ""
+    # scep_challenge = "intune" (estra/intune.py): the Entra ID tenant and app
+    intune_tenant: str = ""
+    intune_app_id: str = ""
+    intune_app_secret: str = field(default="", repr=False)
+    intune_login_url: str = "https://login.microsoftonline.com"
+    intune_graph_url: str = "https://graph.microsoft.com"
+    intune_trust: FilePath | None = None
 
     def accepts_issued_from(self, realm: str) -> bool:
         """Whether a certificate issued under the profile `realm` names (before any
@@ -164,9 +180,29 @@ class ConsoleSettings:
     cert_roles: tuple[tuple[str, str], ...] = ()     # (certificate CN, role)
     session_minutes: int = 480
     operator_eku: str = ""                           # OID every operator certificate carries
+    idle_minutes: int = 30                           # a session unused this long ends
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
+#: what a challenge client may do (estra/challenges.py): fetch new challenges (the NDES
+#: page, the API), list them, revoke them, revoke a retired device's certificates
+CHALLENGE_ROLES = ("issue", "list", "revoke", "retire")
+
+
+@frozen
+class ChallengeSettings:
+    """[challenges]: one-time SCEP challenges for MDMs (estra/challenges.py, ndes.py)."""
+
+    profile: str                                     # the profile the NDES page issues for
+    clients: FilePath                                # htpasswd of challenge clients
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (client, roles)
+    ttl: int = 3600                                  # seconds a challenge lives (NDES: 60 min)
+    outstanding: int = 100                           # open challenges per client (NDES: 5)
+    per_hour: int = 1000                             # challenges a client may fetch an hour
+    page_encoding: str = "utf-16"                    # of the NDES page: utf-16 | utf-8
+
+    def roles_of(self, client: str) -> tuple[str, ...]:
+        return dict(self.roles).get(client, ())
 
 
 @frozen
@@ -201,7 +237,10 @@ class Settings:
     tls_key_uri: str = ""
     scep_key_uri: str = ""
     pkcs11: TokenSettings = TokenSettings()          # [pkcs11]: module, PIN, timeout, queue
+    # the RA certificate and key before an RA key rollover (estra/scep.py): () or both
+    scep_previous: tuple[FilePath, ...] = ()
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
+    challenges: ChallengeSettings | None = None      # [challenges]; None: not served
     crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
     max_connections: int = LIMITS.max_connections    # per listener (per worker)
     workers: int = 1                                 # processes serving the listeners
@@ -386,8 +425,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         state = FilePath(os.path.join(base.path, file_state) if base else file_state)
     server.seen.update({"listen", "state_dir"})     # the command line may have won
     max_body = server.get("max_body", int, 64 * 1024, _positive)
-    realm = server.get("realm", str, "estra",
-                       lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
+    realm = server.get("realm", str, "estra", lambda v: None if v and '"' not in v
+                       else "must be non-empty, without quotes")
     max_connections = server.get("max_connections", int, LIMITS.max_connections, _positive)
     if "max_connections" in server.data:    # configured: never lowered to fit descriptors
         origins["server.max_connections"] = server.where("max_connections")
@@ -450,6 +489,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                                      if not p.startswith("/")), None)))
     scep_cert = _path(state, scep.get("cert", str, "scep-ra.pem"))
     scep_key, scep_key_uri = _key(scep, state, "key", "scep-ra.key")
+    previous = [_path(state, v) for v in (scep.get("previous_cert", str, ""),
+                                          scep.get("previous_key", str, "")) if v]
+    if len(previous) == 1:
+        raise ConfigError(f"{scep.where('previous_cert')}: previous_cert and previous_key "
+                          "go together (the RA certificate and key before a rollover)")
     scep.done()
 
     crl = top.table("crl")
@@ -493,6 +537,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                 for name in list(profiles_table.data)}
     profiles_table.seen.update(profiles)
     profiles.setdefault(DEFAULT_PROFILE, Profile(DEFAULT_PROFILE))
+    challenges = _challenges(top.table("challenges"), state, profiles) \
+        if "challenges" in top.data else None
     top.done()
     for name, profile in profiles.items():
         if scep_listen and profile.scep_challenge == "static" and not profile.scep_password:
@@ -534,11 +580,38 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     idle_timeout=idle_timeout, login_throttle=throttle, console=console,
                     workers=workers, trusted_proxies=trusted_proxies,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
-                    scep_cert=scep_cert, scep_key=scep_key, ra_trust=ra_trust, crls=crls,
+                    scep_cert=scep_cert, scep_key=scep_key, scep_previous=tuple(previous),
+                    ra_trust=ra_trust, crls=crls,
+                    challenges=challenges,
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
                     ocsp_url=ocsp_url, ca_key_uri=ca_key_uri, tls_key_uri=tls_key_uri,
                     scep_key_uri=scep_key_uri, pkcs11=pkcs11)
+
+
+def _challenges(table: _Table, state: FilePath,
+                profiles: dict[str, Profile]) -> ChallengeSettings:
+    """[challenges]: the profile must take one-time codes (scep_challenge = "codes")."""
+    profile = table.get("profile", str, DEFAULT_PROFILE, lambda v: None if v in profiles
+                        else f"no profile {v!r}")
+    if profiles[profile].scep_challenge != "codes":
+        raise ConfigError(f"{table.where('profile')}: profile {profile!r} must have "
+                          'scep_challenge = "codes" to accept the challenges it is issued')
+    roles = table.get("roles", dict, {}, lambda v: next(
+        (f"{k!r}: roles must be a list of {', '.join(CHALLENGE_ROLES)}" for k, r in v.items()
+         if not isinstance(r, list) or any(x not in CHALLENGE_ROLES for x in r)), None))
+    settings = ChallengeSettings(
+        profile=profile,
+        clients=_path(state, table.get("clients", str, "challenge-clients.htpasswd")),
+        roles=tuple((k, tuple(r)) for k, r in sorted(roles.items())),
+        ttl=table.get("ttl", int, 3600, lambda v: None if 60 <= v <= 30 * 86400 else
+                      "must be from 60 to 2592000 seconds"),
+        outstanding=table.get("outstanding", int, 100, _positive),
+        per_hour=table.get("per_hour", int, 1000, _positive),
+        page_encoding=table.get("page_encoding", str, "utf-16", lambda v: None if v in (
+            "utf-16", "utf-8") else 'must be "utf-16" or "utf-8"'))
+    table.done()
+    return settings
 
 
 def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettings | None:
@@ -552,6 +625,10 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
         (f"{k!r}: role must be one of {', '.join(CONSOLE_ROLES)}" for k, r in v.items()
          if r not in CONSOLE_ROLES), None))
     minutes = table.get("session_minutes", int, 480, _positive)
+    idle = table.get("idle_minutes", int, 30, _positive)
+    if idle > minutes:
+        raise ConfigError(f"{table.where('idle_minutes')}: {idle} is longer than "
+                          f"session_minutes ({minutes}): a session ends at the first of both")
     eku = table.get("operator_eku", str, "", _oid)
     if trust and not eku:
         raise ConfigError(f"{table.where('operator_eku')}: required with operator_trust: the "
@@ -568,7 +645,7 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
                           "is bound to 127.0.0.1 or ::1 (interface=...)")
     return ConsoleSettings(tls=tls, operators=operators, roles=roles, operator_trust=trust,
                            cert_roles=tuple(sorted(cert_roles.items())),
-                           session_minutes=minutes, operator_eku=eku)
+                           session_minutes=minutes, operator_eku=eku, idle_minutes=idle)
 
 
 def _oid(value: str) -> str | None:
@@ -620,6 +697,10 @@ _REQUIRED = {"est": ("url",), "cfssl": ("url",), "vault": ("url", "role"),
              "adcs": ("url", "template"), "scep": ("url",)}
 
 
+def _https(value: str) -> str | None:
+    return None if value.startswith("https://") else "must be an https:// URL"
+
+
 def _secret(table: _Table, base: FilePath, key: str) -> str:
     direct = table.get(key, str, "")
     from_file = table.get(f"{key}_file", str, "")
@@ -651,7 +732,7 @@ def _proxy_url(value: str) -> str | None:
 
 
 def _upstream(table: _Table, name: str, base: FilePath,
-              pkcs11: TokenSettings = TokenSettings()) -> Upstream:
+              pkcs11: TokenSettings = tokens.DEFAULT_TOKENS) -> Upstream:
     kind = table.get("kind", str, "",
                      lambda v: None if v in KIND_OPTIONS else
                      f"must be one of {', '.join(KIND_OPTIONS)}")
@@ -690,7 +771,7 @@ def _upstream(table: _Table, name: str, base: FilePath,
         if not (common.get(key) or options.get(key)):
             raise ConfigError(f"{table.where(key)}: required for kind = {kind!r}")
     table.done()
-    return Upstream(name=name, kind=kind, options=options, **common)  # type: ignore[arg-type]
+    return Upstream(name=name, kind=kind, options=options, **common)
 
 
 def _csrattr(table: _Table, item: Any) -> CsrAttr:
@@ -759,7 +840,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         reenroll_only_ours=table.get("reenroll_only_ours", bool, True),
         renewal_window_days=table.get("renewal_window_days", int, 0, _not_negative),
         renewal_info_window=tuple(table.get("renewal_info_window", list, [0.5, 0.75],
-                                            _fractions)),  # type: ignore[arg-type]
+                                            _fractions)),
         renewal_info_jitter=float(table.get("renewal_info_jitter", (int, float), 0.1,
                                             lambda v: None if 0 <= v < 1 else
                                             "must be a fraction from 0 to below 1")),
@@ -788,7 +869,39 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
                                lambda v: None if not v or v.startswith(("https://", "http://"))
                                else "must be an http(s):// URL"),
         scep_webhook_trust=_existing(table, base, "scep_webhook_trust"),
-        scep_webhook_timeout=table.get("scep_webhook_timeout", int, 10, _positive))
+        scep_webhook_timeout=table.get("scep_webhook_timeout", int, 10, _positive),
+        scep_webhook_format=table.get("scep_webhook_format", str, "estra",
+                                      lambda v: None if v in ("estra", "step-ca") else
+                                      'must be "estra" or "step-ca"'),
+        scep_webhook_secret=_secret(table, base, "scep_webhook_secret"),
+        scep_webhook_id=table.get("scep_webhook_id", str, ""),
+        scep_notify=table.get("scep_notify", str, "",
+                              lambda v: None if not v or v.startswith(("https://", "http://"))
+                              else "must be an http(s):// URL"),
+        intune_tenant=table.get("intune_tenant", str, ""),
+        intune_app_id=table.get("intune_app_id", str, ""),
+        intune_app_secret=_secret(table, base, "intune_app_secret"),
+        intune_login_url=table.get("intune_login_url", str, "https://login.microsoftonline.com",
+                                   _https),
+        intune_graph_url=table.get("intune_graph_url", str, "https://graph.microsoft.com",
+                                   _https),
+        intune_trust=_existing(table, base, "intune_trust"))
+    if profile.scep_challenge == "intune" and not (
+            profile.intune_tenant and profile.intune_app_id and profile.intune_app_secret):
+        raise ConfigError(f"{table.where('intune_tenant')}: scep_challenge = \"intune\" needs "
+                          "intune_tenant, intune_app_id and intune_app_secret (or "
+                          "intune_app_secret_file)")
+    step_ca = profile.scep_notify or (profile.scep_challenge == "webhook" and
+                                      profile.scep_webhook_format == "step-ca")
+    if step_ca:
+        try:
+            secret = base64.b64decode(profile.scep_webhook_secret, validate=True)
+        except ValueError:
+            secret = b""
+        if not secret:
+            raise ConfigError(f"{table.where('scep_webhook_secret')}: step-ca webhooks (and "
+                              "scep_notify) sign with a base64 secret; set it (or "
+                              "scep_webhook_secret_file)")
     for attr in (*profile.subject_required, *profile.subject_allowed,
                  *(a for a, _ in profile.subject_patterns)):
         if attr not in SUBJECT_ATTRIBUTES and not _OID.match(attr):

@@ -2,15 +2,16 @@
 
 Served on its own endpoint (plain HTTP is normal for SCEP: the messages are
 signed and encrypted), at `/scep` and the NDES-compatible
-`/certsrv/mscep/mscep.dll` and Cisco's `/cgi-bin/pkiclient.exe` (configurable); `<path>/<label>` selects a profile
-as `/.well-known/est/<label>` does for EST.
+`/certsrv/mscep/mscep.dll` and Cisco's `/cgi-bin/pkiclient.exe` (configurable);
+`<path>/<label>` selects a profile as `/.well-known/est/<label>` does for EST.
 
 A PKCSReq's challengePassword is checked per profile (a static password, a
 one-time code from the store for the CSR's CN, or an operator's webhook)
 under the failed-login budgets of estra.throttle, shared with HTTP Basic: a
 wrong challenge spends one, and once an address has spent them its requests
 get FAILURE before any check; a RenewalReq is authenticated by its signer, a
-certificate this RA issued.
+certificate this RA issued, and so is a PKCSReq signed by one (certmonger's
+resubmit and rekey): a renewal, its challenge neither needed nor spent.
 Then the request runs through `RegistrationAuthority.enroll` like any EST
 request: policy, records, manual approval (PENDING, polled with CertPoll
 under the transactionID kept in the store) and the profile's CA.
@@ -39,20 +40,24 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Coroutine, Sequence, TypeVar
 
 from asn1crypto import cms
 from attrs import evolve
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
+from twisted.internet.interfaces import IReactorTime
 from twisted.application.internet import TimerService
 from twisted.internet.defer import Deferred
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra import scep_message as sm
+from estra import stepca_hooks as stepca
 from estra import wire
-from estra.auth import Identity, Peer
+from estra.auth import ISSUED, Identity, Peer
+from estra.challenges import binding_fits
+from estra.intune import IntuneValidator
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (BadRequest, EstError, Forbidden, Held, NotFound,
                           UpstreamUnavailable)
@@ -88,8 +93,14 @@ class ScepFrontEnd:
     """Answers SCEP operations for the RA; `signer` is the RA's SCEP certificate and key."""
 
     def __init__(self, ra: RegistrationAuthority, signer: sm.Signer,
-                 webhooks: dict[str, UpstreamHTTP]) -> None:
+                 webhooks: dict[str, UpstreamHTTP], previous: Sequence[sm.Signer] = (),
+                 intune: dict[str, IntuneValidator] | None = None) -> None:
         self.ra, self.signer, self.webhooks = ra, signer, webhooks
+        #: the Intune tenant of each profile with scep_challenge = "intune"
+        self.intune = intune or {}
+        #: RA keys rolled over ([scep] previous_cert/key): a message sealed for one of
+        #: them is opened with it and answered signed by it (`_recipient`)
+        self.signers = (signer, *previous)
         #: SHA-256 of each message being answered -> copies waiting for that answer
         self._answering: dict[str, list[Deferred[bytes | None]]] = {}
 
@@ -172,6 +183,8 @@ class ScepFrontEnd:
             cause = e.__cause__
             self._refused(message, profile, address, note, cause if isinstance(
                 cause, EstError) else BadRequest(str(e)), f"FAILURE {e.fail_info.name}")
+            if new:
+                self._failed(profile, message, e.fail_info, str(e))
             return await self._failure(message, new and digest, e.fail_info, str(e))
         except Held as e:
             log.info("SCEP {tid} pending: {reason}", tid=message.transaction_id,
@@ -188,8 +201,17 @@ class ScepFrontEnd:
             log.info("SCEP {tid} refused: {reason}", tid=message.transaction_id,
                      reason=e.reason)
             self._refused(message, profile, address, note, e, "FAILURE")
-            return await self._failure(message, new and digest,
-                                       _FAIL.get(e.status, sm.FailInfo.badRequest), e.reason)
+            fail = _FAIL.get(e.status, sm.FailInfo.badRequest)
+            if new:
+                self._failed(profile, message, fail, e.reason)
+            return await self._failure(message, new and digest, fail, e.reason)
+
+    def _failed(self, profile: Profile, message: sm.PkiMessage, fail: sm.FailInfo,
+                text: str) -> None:
+        """A request's FAILURE, notified (`_notify`) once: when its message is new."""
+        if message.message_type in (sm.MessageType.PKCSReq, sm.MessageType.RenewalReq):
+            self._notify(profile, message.transaction_id, None, fail_info=int(fail),
+                         fail_text=text)
 
     def _refused(self, message: sm.PkiMessage, profile: Profile, address: str,
                  note: dict[str, str], error: EstError, answer: str) -> None:
@@ -207,17 +229,26 @@ class ScepFrontEnd:
                                               f"{_FAILED}:{int(fail)}:{text}")
         return await self._reply(message, sm.Status.FAILURE, fail=fail, text=text)
 
+    def _recipient(self, message: sm.PkiMessage) -> sm.Signer:
+        """The RA key the message was sealed for: the current one, or a previous one its
+        RecipientInfo names (a device that fetched GetCACert before an RA key rollover)."""
+        return sm.recipient_named(message.enveloped, self.signers) \
+            if len(self.signers) > 1 else self.signer
+
     async def _reply(self, message: sm.PkiMessage, status: sm.Status, *,
                      certs: Sequence[x509.Certificate] = (), fail: sm.FailInfo | None = None,
                      text: str | None = None) -> bytes:
-        return await with_key(self.signer.key, lambda: sm.cert_rep(
-            message, self.signer, status, certs=certs, fail_info=fail, fail_info_text=text,
+        signer = self._recipient(message)
+        return await with_key(signer.key, lambda: sm.cert_rep(
+            message, signer, status, certs=certs, fail_info=fail, fail_info_text=text,
             cipher=_cipher_of(message)))
 
     async def _open(self, message: sm.PkiMessage, parse: Callable[[bytes], T]) -> T:
-        """The pkcsPKIEnvelope's content, parsed (decrypted on the RA key's token, if it
-        is on one: a token error there is an unreadable envelope like any other)."""
-        return await with_key(self.signer.key, lambda: message.open(self.signer, parse))
+        """The pkcsPKIEnvelope's content, parsed with the RA key it was sealed for
+        (decrypted on that key's token, if it is on one: a token error there is an
+        unreadable envelope like any other)."""
+        signer = self._recipient(message)
+        return await with_key(signer.key, lambda: message.open(signer, parse))
 
     async def _again(self, seen: dict[str, Any], message: sm.PkiMessage, digest: str,
                      profile: Profile, address: str
@@ -258,13 +289,15 @@ class ScepFrontEnd:
             csr = await self._open(message, wire.load_csr)
             note["who"] = f"subject {csr.subject.rfc4514_string()}"
             renewal = kind == sm.MessageType.RenewalReq
-            operation = SCEP_RENEW if renewal else SCEP_ENROLL
-            tx = await self._resent(message, csr, profile, owner, operation)
+            tx = await self._resent(message, csr, profile, owner, (SCEP_RENEW,) if renewal
+                                    else (SCEP_ENROLL, SCEP_RENEW))
             if tx is not None:             # the same request again: answer it like a CertPoll
                 await store.scep_remember(*seen, SCEP_BEGUN)
                 return await self._poll(tx, message, profile, address, csr)
-            identity = await (self._renewer(message, profile, address) if renewal else
-                              self._challenged(message, csr, profile, address))
+            renewer = await (self._renewer(message, profile, address) if renewal else
+                             self._signed_by_issued(message, profile, address))
+            operation = SCEP_RENEW if renewer is not None else SCEP_ENROLL
+            identity = renewer or await self._challenged(message, csr, profile, address)
             note["who"] = identity.principal
             await store.scep_begin(
                 profile.name, message.transaction_id, owner, identity.principal, identity.kind,
@@ -283,12 +316,13 @@ class ScepFrontEnd:
         return sm.Status.SUCCESS, [cert]
 
     async def _resent(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
-                      profile: Profile, owner: str, operation: str) -> dict[str, Any] | None:
+                      profile: Profile, owner: str, operations: tuple[str, ...]
+                      ) -> dict[str, Any] | None:
         """The signer's stored transaction when this PKCSReq/RenewalReq is the same
         request again under a new senderNonce (RFC 8894: a resend gets the same answer,
         the issued certificate included: it is not issued twice)."""
         tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id, owner)
-        if tx is None or tx["csr"] != _stored(csr) or tx["operation"] != operation:
+        if tx is None or tx["csr"] != _stored(csr) or tx["operation"] not in operations:
             return None
         return tx
 
@@ -329,10 +363,48 @@ class ScepFrontEnd:
         scep_profile = evolve(profile, require_code=False, require_channel_binding=False)
         # The transaction's serial commits with the enrollment record, or neither does:
         # a crash in between cannot leave an issued certificate a resend issues again.
-        certs = list(await self.ra.enroll(
-            operation, identity, csr, scep_profile,
-            on_issued=self.ra.store.scep_issued(profile.name, transaction_id, owner)))
+        intune = self.intune.get(profile.name) if identity.kind == _INTUNE else None
+        try:
+            certs = list(await self.ra.enroll(
+                operation, identity, csr, scep_profile,
+                on_issued=self.ra.store.scep_issued(profile.name, transaction_id, owner)))
+        except EstError as e:
+            if intune is not None and e.status < 500 and not isinstance(e, Held):
+                self._background(intune.failure(transaction_id, csr, e.reason), transaction_id)
+            raise
+        self._notify(profile, transaction_id, csr, certificate=certs[0])
+        if intune is not None:
+            self._background(intune.success(transaction_id, csr, certs[0]), transaction_id)
         return sm.Status.SUCCESS, certs
+
+    def _background(self, call: Coroutine[Any, Any, Any], transaction_id: str) -> None:
+        """Run a notification without making the device wait; its failure is logged."""
+        async def run() -> None:
+            try:
+                await call
+            except EstError as e:
+                log.warn("SCEP {tid}: notification not delivered: {reason}",
+                         tid=transaction_id, reason=e.reason)
+        Deferred.fromCoroutine(run())
+
+    def _notify(self, profile: Profile, transaction_id: str,
+                csr: x509.CertificateSigningRequest | None, **outcome: Any) -> None:
+        """step-ca's NOTIFYING webhook (`scep_notify`): the certificate issued, or the
+        failInfo a request got; sent in the background (the device's answer does not
+        wait for it), retried while unsent, a failure only logged."""
+        if not profile.scep_notify:
+            return
+        http = self.webhooks[profile.name]
+        body = stepca.request_body(self.ra.store.clock(), profile.name, transaction_id, csr,
+                                   **outcome)
+
+        async def send() -> None:
+            reply = await http.request("POST", profile.scep_notify, data=body, headers=(
+                stepca.signed(body, profile.scep_webhook_secret, _hook_id(profile))))
+            if reply.status >= 300:
+                log.warn("SCEP {tid}: the notification webhook answered {status}",
+                         tid=transaction_id, status=reply.status)
+        self._background(send(), transaction_id)
 
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
                        address: str) -> Identity:
@@ -343,6 +415,20 @@ class ScepFrontEnd:
         except EstError as e:
             raise sm.ScepError(f"renewal signer not accepted: {e.reason}",
                                sm.FailInfo.badRequest) from e
+
+    async def _signed_by_issued(self, message: sm.PkiMessage, profile: Profile,
+                                address: str) -> Identity | None:
+        """PKCSReq signed with a certificate this RA's CA issued, which this profile
+        accepts (as certmonger resubmits and rekeys): a renewal under the profile's
+        renewal rules, its challengePassword not needed (nor spent).  Any other signer
+        (self-signed, a manufacturer's, revoked): None, the challenge decides."""
+        if message.signer.issuer == message.signer.subject:
+            return None
+        try:
+            identity = await self._renewer(message, profile, address)
+        except sm.ScepError:
+            return None
+        return identity if identity.kind == ISSUED else None
 
     async def _challenged(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
                           profile: Profile, address: str) -> Identity:
@@ -362,11 +448,17 @@ class ScepFrontEnd:
 
         async def check() -> Identity:
             if mode == "codes":
-                owner = await self.ra.store.consume_scep_code(challenge, address)
+                sans = wire.sans_of(csr)
+                owner = await self.ra.store.consume_scep_code(
+                    challenge, address, profile.name, lambda bound: binding_fits(bound, csr, sans))
                 if owner is None:
-                    raise Forbidden.because("scep-challenge", "the one-time code is unknown, expired, "
-                                    "revoked or already used")
+                    raise Forbidden.because("scep-challenge", "the one-time code is unknown, "
+                                            "expired, revoked, already used, of another "
+                                            "profile or bound to another device")
                 return Identity.from_principal(owner, _peer(address))
+            if mode == "intune":
+                await self.intune[profile.name].validate(message.transaction_id, csr)
+                return Identity(_INTUNE, "", profile.name, _peer(address))
             if mode == "static":
                 if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):
                     raise Forbidden.because("scep-challenge", "the challengePassword is not valid "
@@ -383,17 +475,28 @@ class ScepFrontEnd:
     async def _webhook(self, profile: Profile, challenge: str, message: sm.PkiMessage,
                        csr: x509.CertificateSigningRequest, address: str) -> str:
         """POST the request to the operator's service; it answers {"allow": bool} and
-        may name the device ({"identity": "..."}); returns that name ("" if none)."""
+        may name the device ({"identity": "..."}); returns that name ("" if none).
+        In step-ca's shape (`scep_webhook_format = "step-ca"`): its SCEPCHALLENGE call."""
         http = self.webhooks[profile.name]
+        if profile.scep_webhook_format == "step-ca":
+            body = stepca.request_body(self.ra.store.clock(), profile.name, message.transaction_id,
+                                       csr, challenge=challenge)
+            reply = await http.request("POST", profile.scep_webhook, data=body, headers=(
+                stepca.signed(body, profile.scep_webhook_secret, _hook_id(profile))))
+            _unavailable(reply.status, http)
+            answer = stepca.verdict(reply.status, reply.body)
+            if answer is None:
+                raise Forbidden.because("scep-challenge", f"the challenge service answered "
+                                        f"{reply.status} without a verdict")
+            if not answer[0]:
+                raise Forbidden.because("scep-challenge", "the challengePassword is not valid "
+                                        "(webhook)")
+            return ""
         reply = await http.request("POST", profile.scep_webhook, json={
             "challenge": challenge, "transaction_id": message.transaction_id,
             "subject": csr.subject.rfc4514_string(), "profile": profile.name,
             "sans": [str(n.value) for n in wire.sans_of(csr)], "peer": address})
-        if reply.status >= 500 or reply.status == 429:
-            # The service's trouble, not the device's guess: PENDING ("try later"), and
-            # the failed-login budget gets its token back (LoginThrottle.attempt).
-            raise UpstreamUnavailable.because("scep-challenge", f"the challenge service answered "
-                                      f"{reply.status}", http.retry_after)
+        _unavailable(reply.status, http)
         try:
             verdict = json.loads(reply.body) if reply.status == 200 else {}
         except ValueError:
@@ -403,10 +506,26 @@ class ScepFrontEnd:
                             f"{reply.status} without a verdict")
         if verdict["allow"] is not True:
             reason = verdict.get("reason")
-            raise Forbidden.because("scep-challenge", f"{reason}" if isinstance(reason, str) and reason
-                            else "scep-challenge: the challengePassword is not valid (webhook)")
+            raise Forbidden.because(
+                "scep-challenge", reason if isinstance(reason, str) and reason
+                else "scep-challenge: the challengePassword is not valid (webhook)")
         name = verdict.get("identity", "")
         return name if isinstance(name, str) else ""
+
+
+def _unavailable(status: int, http: UpstreamHTTP) -> None:
+    """A webhook's 5xx or 429 is the service's trouble, not the device's guess: PENDING
+    ("try later"), and the failed-login budget gets its token back (LoginThrottle)."""
+    if status >= 500 or status == 429:
+        raise UpstreamUnavailable.because("scep-challenge", f"the challenge service "
+                                          f"answered {status}", http.retry_after)
+
+
+_INTUNE = "scep-intune"
+
+
+def _hook_id(profile: Profile) -> str:
+    return profile.scep_webhook_id or profile.name
 
 
 #: `scep_nonces.outcome` kinds besides SCEP_BEGUN: "fail:FAILINFO:TEXT", "cert:SERIAL"
@@ -536,7 +655,7 @@ def _message(request: Request) -> bytes:
 NONCE_MEMORY = 86400.0
 
 
-def nonce_sweeper(clock: Any, store: Store, interval: float = 60.0,
+def nonce_sweeper(clock: IReactorTime, store: Store, interval: float = 60.0,
                   keep: float = NONCE_MEMORY, batch: int = 250,
                   batches: int = 400) -> TimerService:
     """A timer forgetting senderNonces older than `keep`: every `interval` seconds at

@@ -48,7 +48,6 @@ from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from estra.cms import (ID_DATA, OctetSet, Utf8Set, asn1_name, attribute, certificates_of,
                        digest_of, elements, issuer_serial, matches_sid, octets, reading,
                        sign, signed_data, spki, verify_signature)
-from estra.errors import BadRequest
 from estra.wire import load_csr
 
 __all__ = ["MessageType", "Status", "FailInfo", "ScepError", "Signer", "PkiMessage",
@@ -56,7 +55,7 @@ __all__ = ["MessageType", "Status", "FailInfo", "ScepError", "Signer", "PkiMessa
            "transaction_id", "key_sha256", "degenerate", "CIPHERS", "DIGESTS", "UNREADABLE",
            "enveloped_data", "pki_message", "issuer_and_subject", "issuer_and_serial",
            "check_request", "MAX_CERTIFICATES", "MAX_SIGNERS", "MAX_RECIPIENTS",
-           "NONCE_SIZE", "MAX_TRANSACTION_ID"]
+           "NONCE_SIZE", "MAX_TRANSACTION_ID", "recipient_named"]
 
 T = TypeVar("T")
 
@@ -149,6 +148,21 @@ class Signer:
 
     cert: x509.Certificate
     key: rsa.RSAPrivateKey
+
+
+def recipient_named(enveloped: bytes | None, signers: Sequence[Signer]) -> Signer:
+    """The first of `signers` (the RA's current key, then previous ones) whose
+    certificate a key-transport RecipientInfo of `enveloped` names; the first one
+    when none does or the envelope cannot be read (it then fails as UNREADABLE)."""
+    try:
+        infos = cms.ContentInfo.load(enveloped or b"")["content"]["recipient_infos"]
+        if len(infos) <= MAX_RECIPIENTS:
+            rids = [ri.chosen["rid"] for ri in infos if ri.name == "ktri"]
+            return next((s for s in signers for rid in rids if matches_sid(rid, s.cert)),
+                        signers[0])
+    except Exception:  # noqa: BLE001 - device bytes; _open refuses them after the same work
+        pass
+    return signers[0]
 
 
 def transaction_id(public_key: Any) -> str:

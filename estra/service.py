@@ -51,6 +51,10 @@ from estra.console import console_root
 from estra.fullcmc import FullCmc
 from estra.attempts import Attempts, attempts_service
 from estra.console.health import file_certificate
+from estra.challenge_api import mount_api
+from estra.challenges import ChallengeIssuer
+from estra.intune import IntuneValidator
+from estra.ndes import NdesAdminPage, mount_ndes
 from estra.scep import ScepFrontEnd, nonce_sweeper, scep_root
 from estra.scep_message import Signer
 from estra.upstream import build_upstream
@@ -59,7 +63,7 @@ from estra.upstream.issuers import UpstreamIssuers
 from estra.upstream.local import LocalCA, write_private, write_public
 from estra.errors import EstError
 from estra.tls import ServerTLS, TrustStore, load_pem_certs
-from estra.interfaces import IClosable
+from estra.interfaces import IClosable, IEstraReactor, installed_reactor
 
 __all__ = ["Options", "makeService", "build_service", "check_config", "StartupError", "bound",
            "connection_limits"]
@@ -102,7 +106,7 @@ class Options(usage.Options):
 
 
 def makeService(options: Options) -> IService:
-    from twisted.internet import reactor
+    reactor = installed_reactor()
     restrict_umask(getattr(options, "parent", None))
     remember_twistd(getattr(options, "parent", None))   # for --logger estra.logging.json_observer
     reactor.callWhenRunning(speed_up_text_log)          # twistd's text log, cheaper
@@ -236,7 +240,7 @@ class _IssuerSync(Service):
     the extra chain and the last good list (on disk) stay when it is down.
     """
 
-    def __init__(self, reactor: Any, store: TrustStore, local: Any, upstreams: list[Any],
+    def __init__(self, reactor: IEstraReactor, store: TrustStore, local: Any, upstreams: list[Any],
                  interval: float) -> None:
         self.store, self.local, self.upstreams = store, local, upstreams
         self._loop = LoopingCall(lambda: Deferred.fromCoroutine(self.sync()))
@@ -268,7 +272,7 @@ class _ReloadOnHangup(Service):
     Anything that cannot be loaded is one log line and the running configuration stays.
     """
 
-    def __init__(self, reactor: Any, reloader: Any) -> None:
+    def __init__(self, reactor: IEstraReactor, reloader: Any) -> None:
         self.reactor, self.reloader = reactor, reloader
         self._previous: Any = None
 
@@ -311,8 +315,8 @@ class Worker:
     endpoints: Mapping[str, Any]          # setting key ("server.listen") -> adopted socket
 
 
-def build_service(reactor: Any, settings: Settings, announce: Any = None,
-                  clock: Any = time.time, worker: Worker | None = None) -> _Estra:
+def build_service(reactor: IEstraReactor, settings: Settings, announce: Any = None,
+                  clock: Callable[[], float] = time.time, worker: Worker | None = None) -> _Estra:
     """The whole RA as one MultiService; `announce` gets the first-start password
     once the service listens. A state directory made here is removed if start-up fails."""
     prepared = open_state(settings, clock)
@@ -323,8 +327,8 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
         raise
 
 
-def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
-           clock: Any, worker: Worker | None) -> _Estra:
+def _build(reactor: IEstraReactor, settings: Settings, prepared: Prepared, announce: Any,
+           clock: Callable[[], float], worker: Worker | None) -> _Estra:
     settings = fit_descriptors(settings)          # may lower a default max_connections
     top = _Estra(settings, prepared, announce, lock=worker is None)
     listeners = Listeners(reactor, settings, connection_limits(settings),
@@ -380,7 +384,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     return top
 
 
-def _open_store(settings: Settings, clock: Any, create: bool = True) -> Any:
+def _open_store(settings: Settings, clock: Callable[[], float], create: bool = True) -> Any:
     """The store object; a path it cannot open or a missing driver is one line naming
     the setting (`create` false: a missing SQLite file is refused too)."""
     key = "store.url" if settings.store_url else "server.state_dir"
@@ -396,7 +400,7 @@ def _open_store(settings: Settings, clock: Any, create: bool = True) -> Any:
         raise StartupError(f"{settings.where(key)}: {e}") from None
 
 
-def open_migrated_store(settings: Settings, clock: Any) -> Any:
+def open_migrated_store(settings: Settings, clock: Callable[[], float]) -> Any:
     """The store, its schema migrated; a failure is one clear start-up line."""
     store = _open_store(settings, clock)
     try:
@@ -409,7 +413,7 @@ def open_migrated_store(settings: Settings, clock: Any) -> Any:
         if 0 < before < after:
             log.info("store migrated {before} \N{RIGHTWARDS ARROW} {after}", before=before,
                      after=after)
-    except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
+    except Exception as e:  # any driver error: one clear start-up line
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     return store
@@ -420,7 +424,7 @@ def check_config(settings: Settings) -> None:
     changing nothing: the state directory and its CA, the files it names, the TLS
     pair, the store's location and every per-configuration object (profiles,
     trust stores, upstream CAs, SCEP signer). Raises with the one line to show."""
-    from twisted.internet import reactor
+    reactor = installed_reactor()
     require_ca(settings)
     check_files(settings)
     ca = LocalCA.of(settings, time.time)
@@ -440,8 +444,8 @@ def check_config(settings: Settings) -> None:
 class Shared:
     """What every configuration generation uses and a reload keeps."""
 
-    reactor: Any
-    clock: Any
+    reactor: IEstraReactor
+    clock: Callable[[], float]
     ca: LocalCA
     pool: ThreadPool
     store: Any
@@ -472,7 +476,8 @@ def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
          "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
          "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
                                      or None)},
-        lambda: holder.current.settings.profiles)
+        lambda: holder.current.settings.profiles,
+        lambda: holder.current.settings.console)
 
 
 def build_generation(shared: Shared, settings: Settings) -> Generation:
@@ -497,15 +502,35 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                                shared.attempts)
     est = est_root(ra, settings.profiles, FullCmc(ra, (ca.key, ca.cert), clock),
                    TrustedBalancers.parse(settings.trusted_proxies))
+    if settings.challenges is not None:
+        issuer = ChallengeIssuer(settings.challenges, Htpasswd(
+            settings.challenges.clients, shared.pool, reactor, clock), throttle, shared.store,
+            settings.realm, [n for n, p in settings.profiles.items()
+                             if p.scep_challenge == "codes"],
+            lambda serial, reason, by: revoke(reactor, shared.store, settings, ca, serial,
+                                              reason, by, clock))
+        mount_ndes(est, NdesAdminPage(issuer, ra, settings.profiles[
+            settings.challenges.profile]))
+        mount_api(est, issuer)
     scep, webhooks = None, []
     if shared.scep:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
                                     ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
                                                     if p.scep_webhook_trust else None),
-                                    timeout=p.scep_webhook_timeout, retries=0)
-                 for name, p in settings.profiles.items() if p.scep_challenge == "webhook"}
-        front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks)
-        scep, webhooks = scep_root(front, settings.profiles, settings.scep_paths), list(hooks.values())
+                                    timeout=p.scep_webhook_timeout,
+                                    retries=2 if p.scep_webhook_format == "step-ca" or
+                                    p.scep_notify else 0)
+                 for name, p in settings.profiles.items()
+                 if p.scep_challenge == "webhook" or p.scep_notify}
+        intune = {name: IntuneValidator(UpstreamHTTP(
+            reactor, "intune", f"{name} Intune", ClientTLSPolicy(
+                load_pem_certs(p.intune_trust) if p.intune_trust else None),
+            timeout=p.scep_webhook_timeout, retries=2), p)
+            for name, p in settings.profiles.items() if p.scep_challenge == "intune"}
+        front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks,
+                             previous_scep_signers(settings), intune)
+        scep = scep_root(front, settings.profiles, settings.scep_paths)
+        webhooks = [*hooks.values(), *(v.http for v in intune.values())]
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if IClosable.providedBy(c)] + webhooks,
                       remote=[UpstreamIssuers(settings.upstreams[name], c, settings.state_dir,
@@ -576,7 +601,7 @@ class _Reloader:
 class _CaFollow(Service):
     """Reads the store's CA rollovers every `interval` seconds (see estra/casync.py)."""
 
-    def __init__(self, reactor: Any, reloader: _Reloader, interval: float) -> None:
+    def __init__(self, reactor: IEstraReactor, reloader: _Reloader, interval: float) -> None:
         self._loop = LoopingCall(lambda: Deferred.fromCoroutine(reloader.follow()))
         self._loop.clock = reactor
         self.interval = interval
@@ -667,6 +692,15 @@ def scep_signer(settings: Settings, ca: LocalCA) -> Signer:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption()))
         write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    return _load_signer(cert_path, key_path)
+
+
+def previous_scep_signers(settings: Settings) -> list[Signer]:
+    """The RA certificate and key before a rollover ([scep] previous_cert/key), if set."""
+    return [_load_signer(*settings.scep_previous)] if settings.scep_previous else []
+
+
+def _load_signer(cert_path: FilePath, key_path: FilePath) -> Signer:
     loaded = serialization.load_pem_private_key(key_path.getContent(), None)
     if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError(f"{key_path.path}: the SCEP RA key must be RSA (clients encrypt to it)")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import http.client
 import re
-import secrets
 import shutil
 import socket
 import ssl
@@ -20,9 +19,8 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, TypeVar
 
 from cryptography.hazmat.primitives.serialization import pkcs7
 
@@ -30,26 +28,27 @@ from estra.wire import serial_hex
 from tests import pki
 from tests.conftest import PASSWORD, ROOT, Server
 
-PG = "postgresql://postgres@127.0.0.1:5432"
+T = TypeVar("T")
 ADMIN_READY = r"estra admin ready on http://127\.0\.0\.1:(\d+)/"
 #: What a node copies from the first node's state directory; the rest is its own.
 SHARED_STATE = ("ca.pem", "ca.key", "server.pem", "server.key", "htpasswd")
 
 
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    """The URL of a new PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
-    import psycopg
-    admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5)
-    name = f"estra_test_{secrets.token_hex(6)}"
-    admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield f"{PG}/{name}"
-    finally:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-        admin.close()
+def together(calls: list[Callable[[], T]], timeout: float = 120) -> list[T | None]:
+    """Run the calls in threads released at once (a barrier); their results in order
+    (None for a call that did not finish within `timeout`)."""
+    results: list[T | None] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
 
-
+    def run(i: int) -> None:
+        start.wait(30)
+        results[i] = calls[i]()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results
 def issued_serials(url: str) -> Counter[str]:
     """How many 'issued' enrollment records the store at `url` holds per serial."""
     import psycopg
@@ -146,7 +145,7 @@ class Haproxy:
         head = rows[0].lstrip("# ").split(",") if rows else []
         out = {}
         for row in rows[1:]:
-            cells = dict(zip(head, row.split(",")))
+            cells = dict(zip(head, row.split(","), strict=False))
             if cells.get("pxname") == "estra" and cells.get("svname", "").startswith("estra"):
                 out[cells["svname"]] = cells["status"].split()[0]
         return out

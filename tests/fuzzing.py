@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
+from functools import partial
 from ipaddress import ip_address
 import hashlib
+import json
 import random
 import re
 import tempfile
@@ -89,6 +91,12 @@ scep_challenge = "none"
 
 [profiles.cb]
 require_channel_binding = true
+[challenges]                # the NDES page and the JSON API (estra/ndes.py, challenge_api.py)
+profile = "code"
+outstanding = 1000000000
+per_hour = 1000000000
+[challenges.roles]
+mdm = ["issue", "list", "revoke", "retire"]
 """
 
 
@@ -292,14 +300,16 @@ class Mutator:
             i = rng.randrange(n)
             return data[:i] + bytes([data[i] ^ (1 << rng.randrange(8))]) + data[i + 1:]
         if choice == 1:
-            return data[:at] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 8))) + data[at:]
+            noise = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+            return data[:at] + noise + data[at:]
         if choice == 2 and n:
             return data[:at] + data[at + rng.randint(1, 16):]
         if choice == 3:
             return data[:at]
         if choice == 4 and n:
             i = rng.randrange(n)
-            return data[:i] + bytes([rng.choice((0, 0x7F, 0x80, 0x81, 0xFF, 0x30, 0x31))]) + data[i + 1:]
+            edge = rng.choice((0, 0x7F, 0x80, 0x81, 0xFF, 0x30, 0x31))
+            return data[:i] + bytes([edge]) + data[i + 1:]
         if choice == 5 and pool:
             other = rng.choice(pool)
             j = rng.randrange(len(other) + 1)
@@ -389,8 +399,11 @@ class World:
         self.memory = MemoryRA(CONFIG, state_dir=str(self.tmp), files={
             "state/ca.pem": ca.cert.public_bytes(pki.PEM), "state/ca.key": pki.key_pem(ca.key),
             "state/scep-ra.pem": scep_cert.public_bytes(pki.PEM),
-            "state/scep-ra.key": pki.key_pem(scep_key)})
+            "state/scep-ra.key": pki.key_pem(scep_key),
+            "state/challenge-clients.htpasswd":
+                f"mdm:{hash_password(PASSWORD, rounds=4)}\n".encode()})
         self.memory.add_user(USER, PASSWORD)
+        self.mdm = "Basic " + base64.b64encode(f"mdm:{PASSWORD}".encode()).decode()
         self.clock = self.memory.clock
         self.ca, self.store = self.memory.ca, self.memory.store
         self.profiles = self.memory.settings.profiles
@@ -426,16 +439,19 @@ class World:
         self.session_token, self.csrf = "fuzz-session", "fuzz-csrf"
         self.console_cookie = f"{COOKIE.decode()}={self.session_token}"
         return Console(
-            self.store, Htpasswd(FilePath(str(self.tmp / "operators.htpasswd")), threads,  # type: ignore[arg-type]
-                                 threads, self.clock),  # type: ignore[arg-type]
+            self.store, Htpasswd(FilePath(str(self.tmp / "operators.htpasswd")), threads,
+                                 threads, self.clock),
             Roles(FilePath(str(self.tmp / "operators.roles")), {}), self.clock, secure=False,
-            session_seconds=10.0**9, throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),
-            devices=lambda: devices, revoke=revoke, profiles=lambda: self.profiles)
+            session_seconds=10.0**9,
+            throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),
+            devices=lambda: devices, revoke=revoke, profiles=lambda: self.profiles,
+            idle_seconds=lambda: 10.0**9)
 
     def console_session(self) -> None:
         """Open (again: a fuzzed logout closes it) the console session of `console_cookie`."""
         key = token_hash(self.session_token)
-        if self.resolve(Deferred.fromCoroutine(self.store.session(key)), "session") is None:
+        session = Deferred.fromCoroutine(self.store.session(key, 10.0**9))
+        if self.resolve(session, "session") is None:
             self.resolve(Deferred.fromCoroutine(self.store.session_open(
                 key, "operator:boss", self.csrf, "192.0.2.9", 10.0**9)), "session")
 
@@ -553,7 +569,7 @@ def _guard(what: str, allowed: tuple[type[BaseException], ...], fn: Callable[[],
         return None
     except Finding:
         raise
-    except Exception as e:  # noqa: BLE001 - that is the finding
+    except Exception as e:  # that is the finding
         import traceback
         raise Finding("traceback", f"{what}: {type(e).__name__}: {e}\n"
                       + traceback.format_exc()) from e
@@ -589,7 +605,7 @@ def t_cmc(world: World, data: bytes) -> None:
     request = _guard("parse_request", (cmc.CmcError,), lambda: cmc.parse_request(data))
     if request is not None:
         for tcr in request.requests:
-            _guard("tcr", (EstError,), lambda: read_csr_like_estra(world, tcr.csr))
+            _guard("tcr", (EstError,), lambda csr=tcr.csr: read_csr_like_estra(world, csr))
 
 
 def t_fullcmc(world: World, data: bytes) -> None:
@@ -606,9 +622,9 @@ def t_scep(world: World, data: bytes) -> None:
     if message is None:
         return
     for step in (message.csr, message.issuer_and_subject, message.issuer_and_serial):
-        result = _guard(step.__name__, (sm.ScepError,), lambda: step(world.scep_signer))
+        result = _guard(step.__name__, (sm.ScepError,), partial(step, world.scep_signer))
         if step == message.csr and result is not None:
-            _guard("scep CSR", (EstError,), lambda: read_csr_like_estra(world, result))
+            _guard("scep CSR", (EstError,), partial(read_csr_like_estra, world, result))
 
 
 def t_multipart(world: World, data: bytes) -> None:
@@ -621,7 +637,7 @@ _FAST_HASH = hash_password("x", rounds=4).encode()
 
 
 def t_auth(world: World, data: bytes) -> None:
-    creds = _guard("_basic", (), lambda: auth._basic(data))
+    creds = _guard("basic_credentials", (), lambda: auth.basic_credentials(data))
     if creds is not None:
         _guard("checkpw", (), lambda: auth._checkpw(creds[1].encode("utf-8"), _FAST_HASH))
 
@@ -697,6 +713,17 @@ def t_console(world: World, data: bytes) -> None:
     _http(world, world.admin, data, "console", fine=())
 
 
+def t_challenges(world: World, data: bytes) -> None:
+    """The NDES page and the JSON challenge API: no 5xx, no error logged; a 200 or 201
+    is the page or JSON, every other answer with a body text/plain."""
+    response, content = _http(world, world.est, data, "challenges", fine=())
+    ctype = (response.headers.getRawHeaders("content-type") or [""])[0]
+    if response.code in (200, 201) and ctype == "application/json" and content:  # (HEAD)
+        _guard("challenges: reading the JSON", (), lambda: json.loads(content))
+    elif response.code not in (200, 204) and content and not ctype.startswith("text/plain"):
+        raise Finding("traceback", f"challenges: {response.code} as {ctype}: {content[:200]!r}")
+
+
 def encode_http(method: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
     head = "\n".join([f"{method} {path}"] + [f"{k}: {v}" for k, v in headers.items()])
     return head.encode("utf-8", "surrogatepass") + b"\n\n" + body
@@ -726,6 +753,7 @@ TARGETS: dict[str, Target] = {
     "multipart": t_multipart, "auth": t_auth, "est-http": t_est_http,
     "scep-http": t_scep_http, "ocsp": t_ocsp, "crl": t_crl, "console": t_console,
     "forwarded": t_forwarded,
+    "challenges": t_challenges,
 }
 
 
@@ -786,7 +814,34 @@ class Generator:
             return self.console_http()
         if t == "forwarded":
             return self.forwarded_http()
+        if t == "challenges":
+            return self.challenges_http()
         return self.scep_http()
+
+    def challenges_http(self) -> bytes:
+        """The NDES page's path variants and the API's calls, with hostile JSON fields,
+        ids and paths; the client's credentials mostly right."""
+        w, rng, m = self.world, self.rng, self.m
+        value = lambda: rng.choice(_HOSTILE + (None, 7, True, [], {}, ["DNS:a.example"]))  # noqa: E731
+        method, path, body = rng.choice((
+            ("GET", rng.choice(("/certsrv/mscep_admin/", "/CERTSRV/mscep_admin",
+                                "/certsrv/mscep_admin/default.asp", "/certsrv/mscep_admin/x",
+                                "/certsrv", "/certsrv/")), None),
+            ("POST", "/api/v1/challenges", {k: value() for k in rng.sample(
+                ("profile", "ttl", "subject", "sans", "device_id", "other"), rng.randint(0, 4))}),
+            ("GET", "/api/v1/challenges", None),
+            ("POST", rng.choice(("/api/v1/devices/revoke", "/api/v1/devices/x")), {
+                k: value() for k in rng.sample(("device_id", "reason", "other"),
+                                               rng.randint(0, 3))}),
+            ("DELETE", f"/api/v1/challenges/{rng.choice(('1', '2') + _HOSTILE)}", None),
+            ("GET", rng.choice(("/api", "/api/v1", "/api/v1/challenges/1/x")), None)))
+        encoded = b"" if body is None else json.dumps(body).encode("utf-8", "surrogatepass")
+        headers = {"Content-Type": "application/json"}
+        if rng.random() < .9:
+            headers["Authorization"] = w.mdm if rng.random() < .9 else rng.choice(
+                (w.basic, "Basic " + rng.choice(_HOSTILE), rng.choice(_HOSTILE)))
+        data = encode_http(self._method(method), path, headers, self._body(encoded))
+        return m.bytes_(data) if rng.random() < .15 else data
 
     def _method(self, *usual: str) -> str:
         return self.rng.choice(usual * 40 + _ODD_METHODS)
@@ -927,7 +982,7 @@ class Generator:
         return bytes([rng.randrange(2)]) + data
 
     def scep_http(self) -> bytes:
-        w, rng = self.world, self.rng
+        rng = self.rng
         label = rng.choice(("", "/strict", "/manual", "/code"))
         message = self.scep()
         if rng.random() < .2:

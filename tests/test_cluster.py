@@ -24,9 +24,8 @@ import pytest
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from estra.wire import serial_hex
-from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, wait_for
+from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, together, wait_for
 from tests.conftest import PASSWORD, ROOT, Server
-from tests.test_store_postgres import database  # noqa: F401  (the fixture)
 
 REQUESTS, THREADS, SECONDS = 400, 8, 40
 ENROLLED = "simpleenroll [default] 200 for basic:alice"
@@ -123,11 +122,7 @@ def _enroll_together(ports: list[int], cafile: Path, body: bytes) -> list[tuple[
                 else resp.getheader("Retry-After", ""))
         finally:
             conn.close()
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(ports))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    together([lambda i=i: post(i) for i in range(len(ports))], 60)   # type: ignore[misc]
     return answers
 
 

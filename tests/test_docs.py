@@ -19,12 +19,14 @@ from estra.reload import RESTART_ONLY
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 #: A configuration that makes the parser read every key it knows: every section, an
-#: upstream of each kind, a profile, the console and SCEP turned on.
+#: upstream of each kind, a profile, the console, SCEP and MDM challenges turned on.
 EVERYTHING = "\n".join([
     '[admin]\nlisten = "tcp:0:interface=127.0.0.1"',
     '[console]',
     '[scep]\nlisten = "tcp:0:interface=127.0.0.1"',
     '[profiles.default]\nscep_password = "x"',
+    '[profiles.mdm]\nscep_challenge = "codes"',
+    '[challenges]\nprofile = "mdm"',
     *(f'[upstreams.{kind}x]\nkind = "{kind}"\n' + "\n".join(
         f'{key} = "{"https://ca.test" if key == "url" else "x"}"'
         for key in config._REQUIRED.get(kind, ())) for kind in config.KIND_OPTIONS),

@@ -17,7 +17,7 @@ from tests.fuzzing import shared_world as world
 #: inputs per target in the normal run (about three seconds in all)
 QUICK_RUNS = {"body": 300, "csr": 300, "cmc": 60, "fullcmc": 30, "scep": 40,
               "multipart": 200, "auth": 300, "est-http": 60, "scep-http": 30,
-              "ocsp": 300, "crl": 300, "console": 300, "forwarded": 150}
+              "ocsp": 300, "crl": 300, "console": 300, "forwarded": 150, "challenges": 200}
 
 
 

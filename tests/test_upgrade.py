@@ -29,9 +29,8 @@ from estra.upgrade import Legacy, Unmappable
 from estra import wire
 from estra.scep_message import key_sha256
 from tests import pki
-from tests.cluster import fresh_database
+from tests.conftest import fresh_database
 from tests.conftest import Server, estra_cli
-from tests.test_store_postgres import database  # noqa: F401 - a fixture
 
 FIXTURES = Path(__file__).resolve().parent / "upgrade"
 OLD = FIXTURES / "bd5efed" / "sqlite"
@@ -182,7 +181,7 @@ def test_operator_commands_never_migrate(tmp_path: Path) -> None:
     assert estra_cli(*common, "pending", "list").returncode == 0
 
 
-def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:  # noqa: F811
+def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:
     """bd5efed's own PostgreSQL store (its pg_dump) migrates the same way."""
     restore(FIXTURES / "bd5efed" / "postgresql" / "dump.sql", database)
     store = open_store(database, FilePath(str(tmp_path)), time.time, create=False)

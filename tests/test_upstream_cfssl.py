@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests import pki
-from tests.conftest import Server, estra_cli, parse_http
+from tests.conftest import Server, estra_cli, free_port, parse_http
 
 AUTH_KEY = "00112233445566778899aabbccddeeff"
 CFSSL_CONFIG = {
@@ -65,12 +65,6 @@ CREATE TABLE ocsp_responses (
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
     """A running `cfssl serve` with its own CA and certificate database (tmp_path /
@@ -81,7 +75,7 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
         pytest.skip("cfssl not installed (apt-get install golang-cfssl)")
     ca = pki.CA("CFSSL Test CA")
     (tmp_path / "ca.pem").write_bytes(ca.cert.public_bytes(pki.PEM))
-    (tmp_path / "ca-key.pem").write_bytes(ca.key.private_bytes(  # type: ignore[attr-defined]
+    (tmp_path / "ca-key.pem").write_bytes(ca.key.private_bytes(
         pki.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
     (tmp_path / "config.json").write_text(json.dumps(CFSSL_CONFIG))
     db = sqlite3.connect(tmp_path / "certs.db")      # cfssl records what it signs here
@@ -92,7 +86,8 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
     port = free_port()
     log = open(tmp_path / "cfssl.log", "wb")
     proc = subprocess.Popen(["cfssl", "serve", "-address", "127.0.0.1", "-port", str(port),
-                             "-ca", str(tmp_path / "ca.pem"), "-ca-key", str(tmp_path / "ca-key.pem"),
+                             "-ca", str(tmp_path / "ca.pem"),
+                             "-ca-key", str(tmp_path / "ca-key.pem"),
                              "-config", str(tmp_path / "config.json"),
                              "-db-config", str(tmp_path / "db.json")],
                             stdout=log, stderr=subprocess.STDOUT)
@@ -101,10 +96,10 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             break
-        except OSError:
+        except OSError as e:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError((tmp_path / "cfssl.log").read_text())
+                raise RuntimeError((tmp_path / "cfssl.log").read_text()) from e
             time.sleep(0.05)
     yield port, ca
     proc.terminate()

@@ -97,8 +97,8 @@ def signed(issuer: pki.CA, subject: x509.Name, public_key: Any, ca: bool) -> x50
             .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer.key.public_key()), False)  # type: ignore[attr-defined]
-            .sign(issuer.key, hashes.SHA256()))  # type: ignore[arg-type]
+                issuer.key.public_key()), False)
+            .sign(issuer.key, hashes.SHA256()))
 
 
 def intermediate(root: pki.CA, cn: str) -> pki.CA:
@@ -111,8 +111,9 @@ def rotate(fake: FakeServer) -> pki.CA:
     """Renew the issuing CA with a new key (same DN, same root): the old one retires."""
     state = fake.state
     state["retired"].append(state["issuing"])
-    state["issuing"] = intermediate(state["root"], "Estra Issuing CA")
-    return state["issuing"]
+    issuing: pki.CA = intermediate(state["root"], "Estra Issuing CA")
+    state["issuing"] = issuing
+    return issuing
 
 
 class FakeEjbca(FakeHandler):

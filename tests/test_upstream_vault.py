@@ -72,7 +72,7 @@ def intermediate(root: pki.CA, cn: str) -> pki.CA:
             .not_valid_before(pki.NOW - datetime.timedelta(days=1))
             .not_valid_after(pki.NOW + datetime.timedelta(days=20))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), True)
-            .sign(root.key, hashes.SHA256()))  # type: ignore[arg-type]
+            .sign(root.key, hashes.SHA256()))
     return pki.CA(cn, key, cert)
 
 
@@ -86,7 +86,8 @@ def new_issuer(state: dict[str, Any], label: str) -> dict[str, Any]:
                                (f"issuing-{label}", inter, chain)):
         state["issuers"][str(uuid.uuid4())] = {"name": name, "ca": ca, "chain": ca_chain}
     state["default"] = list(state["issuers"])[-1]
-    return state["issuers"][state["default"]]
+    issuer: dict[str, Any] = state["issuers"][state["default"]]
+    return issuer
 
 
 def fake_state(**extra: Any) -> dict[str, Any]:

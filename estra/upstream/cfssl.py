@@ -27,7 +27,8 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import EstError
-from estra.interfaces import ICertificateAuthority, IClosable, IIssuingTerms, IRevoker
+from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
+                              IRevoker)
 from estra.issuingterms import IssuingTerms, TermsCache, from_cfssl_info
 from estra.revocation import key_id
 from estra.upstream.http import UpstreamHTTP, http_for
@@ -109,7 +110,7 @@ class CfsslCA:
         await self.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> CfsslCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float]) -> CfsslCA:
     key = config.options["auth_key"]
     try:
         auth = bytes.fromhex(key) if key else None

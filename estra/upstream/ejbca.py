@@ -71,7 +71,8 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, EstError
-from estra.interfaces import ICertificateAuthority, IClosable, IIssuingTerms, IRevoker
+from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
+                              IRevoker)
 from estra.issuingterms import IssuingTerms, TermsCache, from_ejbca_profile
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
@@ -238,7 +239,7 @@ class EjbcaCA:
         await self.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> EjbcaCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float]) -> EjbcaCA:
     """An `EjbcaCA` from [upstreams.NAME]."""
     o = config.options
     return EjbcaCA(http_for(reactor, config), config.url, o["ca_name"],

@@ -47,8 +47,8 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
-from estra.interfaces import (ICertificateAuthority, IClosable, IHealthChecked, IIssuingTerms,
-                              IRevoker)
+from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IHealthChecked,
+                              IIssuingTerms, IRevoker)
 from estra.issuingterms import IssuingTerms, from_vault_role
 from estra.upstream.http import Refused, Reply, UpstreamHTTP, http_for
 from estra.upstream.issuers import IAllIssuers
@@ -266,8 +266,9 @@ class VaultCA:
                           "auth/token/lookup-self")
         await self._role(refresh=True)
         ttl = data.get("ttl")
+        namespace = self.namespace.get("X-Vault-Namespace") if self.namespace else None
         return (f"ok (token ttl {ttl or 'none'} s, role {self.role}"
-                f"{', namespace ' + self.namespace['X-Vault-Namespace'] if self.namespace else ''})")
+                f"{', namespace ' + namespace if namespace else ''})")
 
     async def _role_data(self, refresh: bool = False) -> dict[str, Any]:
         """The role's `data` (`GET /v1/:mount/roles/:name`), read again when `refresh`
@@ -398,7 +399,7 @@ def _login(config: Upstream) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def from_config(reactor: Any, config: Upstream, clock: Any) -> VaultCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: IReactorTime) -> VaultCA:
     """A `VaultCA` from [upstreams.NAME], its token looked up (or logged in) once the
     reactor runs; one auth method: token, AppRole or TLS certificate."""
     o = config.options

@@ -1,0 +1,237 @@
+"""Intune as the SCEP challenge authority (issue #21) against a fake of Microsoft's
+documented contract for third-party CAs (microsoft/Intune-Resource-Access): the Entra
+ID token endpoint (client credentials), Graph service discovery, and the
+ScepRequestValidationFEService's validateRequest, successNotification and
+failureNotification with their headers and JSON, over loopback HTTPS.  The fake
+refuses what the service refuses: a wrong client secret (401 invalid_client), a
+missing or foreign token (401), a wrong api-version, an unknown challenge
+(ChallengeDecryptionError), a notification for a transaction it never validated."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import parse_qs
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import AttributeOID, NameOID
+
+from estra import scep_message as sm
+from tests.conftest import Server
+from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.test_scep import answer, ra_certificates, request_for, self_signed
+from tests.test_scep_clients import Scep, ScepClient
+
+TENANT, APP, SECRET = "contoso.onmicrosoft.com", "5c1e9a0e-app", "app-secret-value"
+INTUNE_APP = "0000000a-0000-0000-c000-000000000000"
+SCOPES = {"https://graph.microsoft.com/.default": "graph",
+          "https://api.manage.microsoft.com//.default": "intune"}
+SERVICE_PATH = "/ScepRequestValidationFEService/"
+
+
+class IntuneFake(FakeHandler):
+    """login.microsoftonline.com, graph.microsoft.com and the Intune SCEP service in one."""
+
+    def _deny(self, status: int, doc: dict[str, Any]) -> None:
+        self.server.state.setdefault("denied", []).append((self.path, status))
+        self.reply_json(status, doc)
+
+    def _bearer(self, audience: str) -> bool:
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        return bool(self.server.state.get("tokens", {}).get(token) == audience)
+
+    def do_POST(self) -> None:
+        state, body = self.server.state, self.body()
+        if self.path == f"/{TENANT}/oauth2/v2.0/token":
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            if form.get("grant_type") != "client_credentials":
+                return self._deny(400, {"error": "unsupported_grant_type"})
+            if form.get("client_id") != APP or form.get("client_secret") != SECRET:
+                return self._deny(401, {"error": "invalid_client", "error_description":
+                                        "AADSTS7000215: Invalid client secret provided."})
+            if form.get("scope") not in SCOPES:
+                return self._deny(400, {"error": "invalid_scope"})
+            token = uuid.uuid4().hex
+            state.setdefault("tokens", {})[token] = SCOPES[form["scope"]]
+            state.setdefault("token_requests", []).append(SCOPES[form["scope"]])
+            return self.reply_json(200, {"token_type": "Bearer", "expires_in": 3599,
+                                         "ext_expires_in": 3599, "access_token": token})
+        if self.path.endswith("/token"):
+            return self._deny(400, {"error": "invalid_request", "error_description":
+                                    "AADSTS90002: Tenant not found."})
+        match = re.fullmatch(SERVICE_PATH + r"ScepActions/(\w+)", self.path)
+        if match is None:
+            return self._deny(404, {"error": "not found"})
+        if not self._bearer("intune"):
+            return self._deny(401, {"Message": "Authorization has been denied for this request."})
+        if self.headers.get("api-version") != "2018-02-20" or \
+                self.headers.get("Content-Type") != "application/json":
+            return self._deny(400, {"Message": "api-version 2018-02-20 and JSON are required"})
+        uuid.UUID(self.headers["client-request-id"])            # must be a UUID
+        doc, action = json.loads(body), match.group(1)
+        wrapper = "request" if action == "validateRequest" else "notification"
+        call = doc[wrapper]
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        state.setdefault("calls", []).append((action, call, headers))
+        if action == "validateRequest":
+            csr = x509.load_der_x509_csr(base64.b64decode(call["certificateRequest"]))
+            challenge = csr.attributes.get_attribute_for_oid(
+                AttributeOID.CHALLENGE_PASSWORD).value.decode()
+            expected = state.get("challenges", {}).get(challenge)
+            if expected is None:
+                return self.reply_json(200, {"code": "ChallengeDecryptionError",
+                                             "errorDescription": "challenge not decryptable"})
+            cn = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+            if cn != expected:
+                return self.reply_json(200, {"code": "SubjectNameMismatch",
+                                             "errorDescription": "subject does not match"})
+            state.setdefault("validated", set()).add(call["transactionId"])
+            return self.reply_json(200, {"code": "Success", "errorDescription": ""})
+        if call["transactionId"] not in state.get("validated", set()):
+            return self.reply_json(200, {"code": "Unknown",
+                                         "errorDescription": "unknown transaction"})
+        self.reply_json(200, {"code": "Success", "errorDescription": ""})
+
+    def do_GET(self) -> None:
+        if self.path != f"/v1.0/servicePrincipals/appId={INTUNE_APP}/endpoints":
+            return self._deny(404, {"error": {"code": "Request_ResourceNotFound"}})
+        if not self._bearer("graph"):
+            return self._deny(401, {"error": {"code": "InvalidAuthenticationToken"}})
+        base = f"https://localhost:{self.server.server_address[1]}"
+        self.server.state["discoveries"] = self.server.state.get("discoveries", 0) + 1
+        self.reply_json(200, {"value": [
+            {"capability": "PkiConnector", "providerName": "PkiConnectorFEService",
+             "uri": base + "/PkiConnectorFEService/"},
+            {"capability": "ScepRequestValidation",
+             "providerName": "ScepRequestValidationFEService", "uri": base + SERVICE_PATH}]})
+
+
+@pytest.fixture
+def intune(tmp_path: Path) -> Iterator[FakeServer]:
+    yield from serve(IntuneFake, tmp_path)
+
+
+def config(fake: FakeServer, tmp_path: Path, secret: str = SECRET) -> str:
+    base = f"https://localhost:{fake.server_address[1]}"
+    profile = f"""scep_challenge = "intune"
+intune_tenant = "{TENANT}"
+intune_app_id = "{APP}"
+intune_app_secret = "{secret}"
+intune_login_url = "{base}"
+intune_graph_url = "{base}"
+intune_trust = "{tmp_path / 'fake-ca.pem'}"
+scep_webhook_timeout = 5
+"""
+    return f"""
+[scep]
+listen = "tcp:0:interface=127.0.0.1"
+
+[profiles.default]
+{profile}
+[profiles.ec_only]
+key_types = ["ec"]
+{profile}"""
+
+
+def calls(fake: FakeServer, count: int) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
+    """The first `count` SCEP action calls (notifications arrive in the background)."""
+    deadline = time.monotonic() + 30
+    while len(fake.state.get("calls", [])) < count:
+        assert time.monotonic() < deadline, fake.state
+        time.sleep(0.05)
+    time.sleep(0.3)                                   # and no more than that
+    return list(fake.state["calls"])
+
+
+def test_scepclient_enrolls_through_intune(start_estra: Callable[..., Server],
+                                           intune: FakeServer, tmp_path: Path) -> None:
+    """micromdm scepclient on defaults enrolls with an Intune challenge: Intune sees one
+    validateRequest and one successNotification with the documented fields and headers;
+    one token per audience and one discovery serve both."""
+    intune.state["challenges"] = {"intune-challenge-1": "intune-dev1"}
+    scep = Scep(start_estra(config(intune, tmp_path)))
+    device = ScepClient(scep, tmp_path / "dev")
+    done = device.run("-challenge", "intune-challenge-1", "-cn", "intune-dev1")
+    assert done.returncode == 0, done.stdout + done.stderr + scep.log()
+    cert = x509.load_pem_x509_certificate(device.cert.read_bytes())
+    (validate, asked, headers), (notify, told, _) = calls(intune, 2)
+    assert (validate, notify) == ("validateRequest", "successNotification")
+    assert told["transactionId"] == asked["transactionId"] and asked["callerInfo"]
+    assert told["certificateThumbprint"] == cert.fingerprint(hashes.SHA1()).hex().upper()
+    assert told["certificateSerialNumber"] == f"{cert.serial_number:X}"
+    assert told["certificateExpirationDateUtc"].startswith(
+        cert.not_valid_after_utc.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert told["issuingCertificateAuthority"] == cert.issuer.rfc4514_string()
+    assert told["certificateRequest"] == asked["certificateRequest"]
+    assert headers["api-version"] == "2018-02-20" and headers["useragent"].startswith("estra/")
+    assert sorted(intune.state["token_requests"]) == ["graph", "intune"]
+    assert intune.state["discoveries"] == 1 and "denied" not in intune.state
+    assert SECRET not in scep.log() and "intune-challenge-1" not in scep.log()
+
+
+def test_refusals(start_estra: Callable[..., Server], intune: FakeServer,
+                  tmp_path: Path) -> None:
+    """Intune's error code refuses the request (FAILURE badRequest naming it, nothing
+    notified); a request Intune validated that the profile's policy refuses is notified
+    as a failure (hResult E_FAIL)."""
+    intune.state["challenges"] = {"good": "rsa-dev"}
+    server = start_estra(config(intune, tmp_path))
+    ra, _ = ra_certificates(server)
+    device = self_signed("rsa-dev")
+    wrong = sm.pkcs_req(request_for(device, "rsa-dev", "unknown"), device, ra)
+    refused = wrong.check(answer(server, wrong.der, device))
+    assert (refused.status, refused.fail_info) == (sm.Status.FAILURE, sm.FailInfo.badRequest)
+    assert "ChallengeDecryptionError" in (refused.fail_info_text or "")
+    policy = sm.pkcs_req(request_for(device, "rsa-dev", "good"), device, ra)
+    from tests.test_scep import fetch
+    status, _, body = fetch(server, "/scep/ec_only?operation=PKIOperation", policy.der)
+    assert status == 200
+    reply = policy.check(sm.parse(body, [ra]))
+    assert reply.status == sm.Status.FAILURE
+    seen = calls(intune, 3)
+    assert [c[0] for c in seen] == ["validateRequest", "validateRequest",
+                                    "failureNotification"]
+    assert seen[2][1]["hResult"] == 0x80004005 and seen[2][1]["errorDescription"]
+    assert seen[2][1]["transactionId"] == policy.transaction_id
+
+
+def test_wrong_app_secret_is_pending(start_estra: Callable[..., Server],
+                                     intune: FakeServer, tmp_path: Path) -> None:
+    """A secret Entra ID refuses (401 invalid_client): the device is told PENDING (try
+    later), never FAILURE, and Intune's service is never called."""
+    intune.state["challenges"] = {"good": "dev"}
+    server = start_estra(config(intune, tmp_path, secret="not-the-app-secret-42"))
+    ra, _ = ra_certificates(server)
+    device = self_signed("dev")
+    request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
+    assert request.check(answer(server, request.der, device)).status == sm.Status.PENDING
+    assert intune.state["denied"][0][1] == 401 and "calls" not in intune.state
+    assert "not-the-app-secret-42" not in server.log.read_text()
+
+
+def test_expired_token_then_a_new_one(start_estra: Callable[..., Server],
+                                      intune: FakeServer, tmp_path: Path) -> None:
+    """Intune refuses a token it no longer honours (401): that request is PENDING, the
+    token is dropped, and the device's next try gets a new one and enrolls."""
+    intune.state["challenges"] = {"good": "dev"}
+    server = start_estra(config(intune, tmp_path))
+    ra, _ = ra_certificates(server)
+    first = self_signed("dev")
+    request = sm.pkcs_req(request_for(first, "dev", "good"), first, ra)
+    assert request.check(answer(server, request.der, first)).status == sm.Status.SUCCESS
+    calls(intune, 2)
+    intune.state["tokens"] = {}                       # every token revoked
+    second = self_signed("dev")
+    retry = sm.pkcs_req(request_for(second, "dev", "good"), second, ra)
+    assert retry.check(answer(server, retry.der, second)).status == sm.Status.PENDING
+    assert intune.state["denied"][-1][1] == 401
+    again = sm.pkcs_req(request_for(second, "dev", "good"), second, ra)
+    assert again.check(answer(server, again.der, second)).status == sm.Status.SUCCESS
+    assert intune.state["token_requests"].count("intune") == 2

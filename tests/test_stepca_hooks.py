@@ -1,0 +1,163 @@
+"""Outbound SCEP webhooks in step-ca's shapes (issue #21) against a real local HTTPS
+server playing the validator (tests/fakeca.py): the SCEPCHALLENGE call with step-ca's
+body and HMAC signature, the NOTIFYING calls with the certificate or the failInfo,
+and what the device sees when the validator is down; micromdm scepclient enrolls
+through it."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from estra import scep_message as sm
+from tests.conftest import Server
+from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.strongswan import StrongSwan
+from tests.test_scep import Device, answer, ra_certificates, request_for, self_signed
+from tests.test_scep_clients import Certmonger, Scep, ScepClient
+
+DER = Encoding.DER
+SECRET = base64.b64encode(b"step-ca webhook secret, 32 bytes").decode()
+
+
+class Validator(FakeHandler):
+    """A step-ca webhook server: checks the signature and ID; /validate allows the
+    challenge "let-me-in"; /notify records; state["down"] answers 503."""
+
+    def do_POST(self) -> None:
+        body = self.body()
+        mac = hmac.new(base64.b64decode(SECRET), body, hashlib.sha256).hexdigest()
+        good = hmac.compare_digest(mac, self.headers.get("X-Smallstep-Signature", "")) and \
+            self.headers.get("X-Smallstep-Webhook-ID") == "hook-7"
+        doc = json.loads(body)
+        self.server.state.setdefault(self.path, []).append((good, doc))
+        if not good:
+            return self.reply_json(401, {"error": "bad signature"})
+        if self.server.state.get("down"):
+            return self.reply_json(503, {"error": "down"})
+        if self.path == "/validate":
+            return self.reply_json(200, {"allow": doc.get("scepChallenge") == "let-me-in",
+                                         "data": {"role": "printer"}})
+        self.reply_json(200, {"allow": True})
+
+
+@pytest.fixture
+def validator(tmp_path: Path) -> Iterator[FakeServer]:
+    yield from serve(Validator, tmp_path)
+
+
+def config(hook: FakeServer, tmp_path: Path) -> str:
+    base = f"https://localhost:{hook.server_address[1]}"
+    return f"""
+[scep]
+listen = "tcp:0:interface=127.0.0.1"
+
+[profiles.default]
+scep_challenge = "webhook"
+scep_webhook_format = "step-ca"
+scep_webhook = "{base}/validate"
+scep_notify = "{base}/notify"
+scep_webhook_secret = "{SECRET}"
+scep_webhook_id = "hook-7"
+scep_webhook_trust = "{tmp_path / 'fake-ca.pem'}"
+scep_webhook_timeout = 5
+"""
+
+
+def notifications(hook: FakeServer, count: int) -> list[dict[str, Any]]:
+    """The first `count` notifications (sent in the background: waited for)."""
+    deadline = time.monotonic() + 30
+    while len(hook.state.get("/notify", [])) < count:
+        assert time.monotonic() < deadline, hook.state
+        time.sleep(0.05)
+    assert all(good for good, _ in hook.state["/notify"])
+    return [doc for _, doc in hook.state["/notify"]]
+
+
+def test_validation_and_notifications(start_estra: Callable[..., Server],
+                                      validator: FakeServer, tmp_path: Path) -> None:
+    """A signed SCEPCHALLENGE call per new request with step-ca's fields; SUCCESS
+    notified with the certificate, a refused challenge with failInfo badRequest (2);
+    a validator answering 503 leaves the device PENDING, not failed."""
+    server = start_estra(config(validator, tmp_path))
+    ra, _ = ra_certificates(server)
+    device = self_signed("hooked")
+    csr = request_for(device, "hooked", "let-me-in")
+    request = sm.pkcs_req(csr, device, ra)
+    reply = request.check(answer(server, request.der, device))
+    assert reply.status == sm.Status.SUCCESS
+    good, asked = validator.state["/validate"][0]
+    assert good and asked["scepChallenge"] == "let-me-in"
+    assert asked["scepTransactionID"] == request.transaction_id
+    assert asked["provisionerName"] == "default" and asked["timestamp"].endswith("Z")
+    assert base64.b64decode(asked["x509CertificateRequest"]["raw"]) == \
+        csr.public_bytes(DER)
+    assert asked["x509CertificateRequest"]["publicKeyAlgorithm"] == "RSA"
+    issued = reply.issued(device)[0]
+    told = notifications(validator, 1)[0]
+    assert base64.b64decode(told["x509Certificate"]["raw"]) == issued.public_bytes(DER)
+    assert told["scepTransactionID"] == request.transaction_id and "scepChallenge" not in told
+
+    wrong = sm.pkcs_req(request_for(device, "hooked", "nope"), device, ra)
+    refused = wrong.check(answer(server, wrong.der, device))
+    assert (refused.status, refused.fail_info) == (sm.Status.FAILURE, sm.FailInfo.badRequest)
+    failed = notifications(validator, 2)[1]
+    assert failed["scepErrorCode"] == 2 and "x509Certificate" not in failed
+    assert failed["scepErrorDescription"]
+
+    validator.state["down"] = True
+    other = self_signed("hooked-later")
+    later = sm.pkcs_req(request_for(other, "hooked-later", "let-me-in"), other, ra)
+    assert later.check(answer(server, later.der, other)).status == sm.Status.PENDING
+    assert "let-me-in" not in server.log.read_text() and SECRET not in server.log.read_text()
+
+
+def test_scepclient_through_stepca_hook(start_estra: Callable[..., Server],
+                                        validator: FakeServer, tmp_path: Path) -> None:
+    """micromdm scepclient on defaults enrolls when the step-ca validator allows it."""
+    scep = Scep(start_estra(config(validator, tmp_path)))
+    device = ScepClient(scep, tmp_path / "dev")
+    done = device.run("-challenge", "let-me-in", "-cn", "hooked-dev")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert x509.load_pem_x509_certificate(device.cert.read_bytes()).subject.rfc4514_string()\
+        .startswith("CN=hooked-dev,")
+    assert notifications(validator, 1)[0]["x509Certificate"]
+
+
+@pytest.mark.parametrize("secret", ["", "not base64!"])
+def test_step_ca_hooks_need_a_base64_secret(secret: str) -> None:
+    """step-ca-shaped webhooks without a usable secret: a configuration error naming it."""
+    from estra.config import ConfigError, settings_from_string
+    with pytest.raises(ConfigError, match="scep_webhook_secret"):
+        settings_from_string(f'[profiles.default]\nscep_challenge = "webhook"\n'
+                             f'scep_webhook = "https://v.test/"\nscep_webhook_format = '
+                             f'"step-ca"\nscep_webhook_secret = "{secret}"\n',
+                             state_dir="/nonexistent")
+
+
+def test_strongswan_and_certmonger_through_stepca_hook(
+        start_estra: Callable[..., Server], validator: FakeServer, sw: StrongSwan,
+        certmonger: Certmonger, tmp_path: Path) -> None:
+    """strongSwan pki --scep and certmonger's daemon enroll when the validator allows
+    their challenge; each issue is notified."""
+    server = start_estra(config(validator, tmp_path))
+    device = Device(sw, server)
+    done = device.scep(device.key("sw"), "CN=sw-hooked", "--password", "let-me-in")
+    assert done.returncode == 0, done.stderr.decode()
+    scep = Scep(server)
+    certmonger.add_scep_ca("estra", scep.url)
+    cert, key = tmp_path / "cm.pem", tmp_path / "cm.key"
+    done = certmonger.getcert("request", "-c", "estra", "-I", "cm-hooked", "-f", str(cert),
+                              "-k", str(key), "-L", "let-me-in", "-N", "CN=cm-hooked", "-w")
+    assert done.returncode == 0, done.stdout + done.stderr + certmonger.log()
+    scep.verify(cert)
+    assert len(notifications(validator, 2)) == 2
