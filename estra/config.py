@@ -166,6 +166,7 @@ class Upstream:
     proxy: str = ""                          # "http://host:port": CONNECT through it
     extra_chain: FilePath | None = None      # issuers the upstream's API cannot list
     options: dict[str, Any] = field(factory=dict, repr=False)
+    terms_max_age: float = 60.0              # [ca] sync_seconds: the CA profile is read again
 
 
 @frozen
@@ -525,7 +526,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     store.done()
 
     upstreams_table = top.table("upstreams")
-    upstreams = {name: _upstream(upstreams_table.table(name), name, state, pkcs11)
+    upstreams = {name: evolve(_upstream(upstreams_table.table(name), name, state, pkcs11),
+                              terms_max_age=ca_sync)
                  for name in list(upstreams_table.data)}
     upstreams_table.seen.update(upstreams)
     upstreams.setdefault("local", Upstream("local", "local"))

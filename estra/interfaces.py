@@ -90,8 +90,8 @@ class IIssuingTerms(Interface):
     /csrattrs from it and refuses up front what the CA would refuse."""
 
     async def issuing_terms() -> IssuingTerms | None:
-        """The CA's current `IssuingTerms` (read again at most every
-        ROLE_MAX_AGE seconds), or None when it cannot say."""
+        """The CA's current `IssuingTerms` (read again after `[ca] sync_seconds`),
+        or None when it cannot say."""
 
 
 class IServerKeyGen(Interface):

@@ -261,6 +261,15 @@ def parse_http(raw: bytes) -> tuple[int, dict[str, str], bytes]:
     return status, headers, body
 
 
+def csrattrs_text(server: "Server", path: str = "csrattrs") -> str:
+    """`openssl asn1parse` of the server's /csrattrs answer (asserted 200)."""
+    status, _, body = parse_http(server.curl(path).stdout)
+    assert status == 200, body
+    return subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
+                          input=base64.b64decode(body), capture_output=True,
+                          timeout=30).stdout.decode()
+
+
 def free_port() -> int:
     """A port on 127.0.0.1 that nothing listened on a moment ago."""
     with socket.socket() as s:

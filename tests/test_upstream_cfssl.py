@@ -1,5 +1,6 @@
-"""RA -> a real `cfssl serve` (Debian's golang-cfssl) on 127.0.0.1: sign, authsign, and
-revoke (seen in cfssl's own certificate database, SQLite)."""
+"""RA -> a real `cfssl serve` (Debian's golang-cfssl) on 127.0.0.1: sign, authsign,
+revoke (seen in cfssl's own certificate database, SQLite), and the profile's usages
+read from /info and applied up front."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.request import urlopen
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests import pki
 from tests.conftest import Server, estra_cli, free_port, parse_http
@@ -195,3 +198,34 @@ def test_revoke_through_cfssl(cfssl: tuple[int, pki.CA], start_estra: Callable[.
     db.close()
     assert rows == {str(leaves[0].serial_number): "revoked:1",
                     str(leaves[1].serial_number): "good:0"}
+
+
+def usage_csr(cn: str, *usages: x509.ObjectIdentifier) -> x509.CertificateSigningRequest:
+    """A CSR for `cn` asking for the extended key usages `usages`."""
+    return x509.CertificateSigningRequestBuilder().subject_name(pki.name(cn)).add_extension(
+        x509.ExtendedKeyUsage(list(usages)), False).sign(pki.ec_key(), hashes.SHA256())
+
+
+def test_usage_the_profile_does_not_grant(cfssl: tuple[int, pki.CA],
+                                          start_estra: Callable[..., Server]) -> None:
+    """cfssl's profile `device` grants client auth only and drops any other usage a CSR
+    asks for (checked: cfssl signs it without serverAuth). estra reads the profile's
+    usages from /info and refuses such a CSR up front with 403 naming the setting;
+    a CSR asking for client auth is issued."""
+    port, _ = cfssl
+    ra = start_estra(config(port))
+    ra.add_user("alice")
+    server_auth = usage_csr("web", ExtendedKeyUsageOID.SERVER_AUTH)
+    signed = json.loads(urlopen(f"http://127.0.0.1:{port}/api/v1/cfssl/sign", json.dumps(
+        {"certificate_request": server_auth.public_bytes(pki.PEM).decode(),
+         "profile": "device"}).encode(), timeout=30).read())
+    dropped = x509.load_pem_x509_certificate(signed["result"]["certificate"].encode())
+    assert list(dropped.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value) \
+        == [ExtendedKeyUsageOID.CLIENT_AUTH]
+    status, headers, body = ra.post("simpleenroll", server_auth)
+    assert status == 403, body
+    assert headers["content-type"].startswith("text/plain")
+    assert b"upstream-terms: CFSSL profile device puts only the extended key usages " \
+           b"client auth in its certificates (usages), not server auth" in body
+    status, _, body = ra.post("simpleenroll", usage_csr("dev", ExtendedKeyUsageOID.CLIENT_AUTH))
+    assert status == 200, body
