@@ -16,7 +16,7 @@ from estra.interfaces import IHealthChecked
 
 __all__ = ["admin_root"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.admin")
 
 
 class Health(Resource):

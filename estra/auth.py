@@ -61,7 +61,7 @@ __all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password", "KI
            "BASIC", "ISSUED", "BOOTSTRAP", "RA", "CODE", "UNRECORDED", "parse_principal",
            "issued_realm", "issued_principal"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.auth")
 BASIC, ISSUED, BOOTSTRAP, RA, CODE = "basic", "issued", "bootstrap", "ra", "code"
 SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none")
 #: every kind; those in `_REALMED` carry a realm in their principal

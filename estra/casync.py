@@ -40,7 +40,7 @@ from estra.upstream.local import ROLLOVER_FILES, LocalCA, _pem_key
 __all__ = ["Rollover", "recorded", "record", "record_retired", "wrap_key", "unwrap_key",
            "CaFollower", "SyncLock", "run"]
 
-log = Logger()
+log = Logger(namespace="estra.casync")
 _PEM = serialization.Encoding.PEM
 _WRAP_INFO = b"estra ca_rollovers: the new CA key under the previous one"
 

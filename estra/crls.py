@@ -30,7 +30,7 @@ from estra.http import SafeLogger
 
 __all__ = ["RevocationLists", "Unusable", "load_crl"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.crls")
 
 
 @frozen

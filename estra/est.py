@@ -26,7 +26,7 @@ from estra.tls import ChannelBinding, channel_binding, peer_chain
 
 __all__ = ["est_root", "peer_of", "IPeerTLS"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.est")
 _B64 = {"Content-Transfer-Encoding": "base64"}
 Handler = Callable[["Operation", Request, Profile, dict[str, Any]], Awaitable[None]]
 

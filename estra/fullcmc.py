@@ -30,7 +30,7 @@ from estra.interfaces import IFullCmc
 
 __all__ = ["FullCmc", "FULLCMC", "CMC_RESPONSE"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.fullcmc")
 FULLCMC = "fullcmc"
 CMC_RESPONSE = "application/pkcs7-mime; smime-type=CMC-response"
 _FAIL = {401: cmc.CMCFailInfo.badIdentity, 403: cmc.CMCFailInfo.badRequest,

@@ -93,7 +93,7 @@ def _emit(logger: Logger, level: LogLevel, format: str | None, event: dict[str, 
     logger.observer(event)
 
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.http")
 _store_down = RateLimitedLog(time.monotonic, logger=log)   # one line per 10 s in an outage
 _BREAKS_EMAIL = re.compile(rb"[\n\r\v\f\x1c-\x1e\x85]")
 IDLE_TIMEOUT = ConnectionLimits.idle_timeout   # the default: seconds a connection may idle

@@ -28,7 +28,7 @@ from estra.throttle import source_key
 
 __all__ = ["ConnectionLimits", "LimitedFactory", "LimitedEndpoint", "RateLimitedLog"]
 
-log = Logger()        # fields are our own names and IP addresses
+log = Logger(namespace="estra.limits")  # fields are our own names and IP addresses
 
 
 @frozen

@@ -34,7 +34,7 @@ __all__ = ["StartupError", "Listener", "Listeners", "listen_problem", "bound",
            "connection_limits", "descriptions", "split_proxy", "descriptors_needed",
            "fit_descriptors", "DESCRIPTOR_HEADROOM", "DESCRIPTORS_PER_UPSTREAM"]
 
-log = Logger()
+log = Logger(namespace="estra.listeners")
 
 #: Descriptors kept apart from the listeners' caps: the store's pool (PostgreSQL up to
 #: 8, SQLite 1), log files, listening sockets, worker pipes, reloads reading files.

@@ -45,7 +45,7 @@ from estra.upstream.local import LocalCA
 
 __all__ = ["OcspResponder", "OcspResource"]
 
-log = Logger()
+log = Logger(namespace="estra.ocsp")
 CONTENT_TYPE = "application/ocsp-response"
 #: RFC 8954 2.1: a nonce is 1 to 32 bytes
 NONCE_SIZES = range(1, 33)

@@ -35,7 +35,7 @@ from estra.store import EnrollmentRecord, Store
 
 __all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]
 
-log = Logger()
+log = Logger(namespace="estra.ra")
 #: Retry-After (at most) while another request issues the same approved request
 ISSUING_RETRY_AFTER = 5
 #: seconds after which a claim whose node never finished issuing can be taken again

@@ -51,7 +51,7 @@ from estra.interfaces import IClosable, IRevoker
 __all__ = ["REASONS", "parse_serial", "sign_crl", "key_id",
            "CrlPublisher", "crl_service", "revoke", "Revocation", "add_parser", "run"]
 
-log = Logger()
+log = Logger(namespace="estra.revocation")
 
 #: RFC 5280 5.3.1 CRLReason names (removeFromCRL and aACompromise make no sense here).
 REASONS: dict[str, x509.ReasonFlags] = {

@@ -66,7 +66,7 @@ from estra.upstream.http import UpstreamHTTP
 
 __all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES", "nonce_sweeper", "NONCE_MEMORY"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.scep")
 #: What GetCACaps advertises: all of it is implemented.  strongSwan 5.9 picks
 #: AES only when SHA-384 is listed too, hence SHA-384.  GetCACertChain is
 #: answered but has no capability keyword (RFC 8894 3.5.2 defines none; certmonger

@@ -63,7 +63,7 @@ from estra.interfaces import IClosable
 __all__ = ["Options", "makeService", "build_service", "check_config", "StartupError", "bound",
            "connection_limits"]
 
-log = Logger()
+log = Logger(namespace="estra.service")
 
 
 class Options(usage.Options):

@@ -41,7 +41,7 @@ __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError"
            "BOOTSTRAP_USER", "require_ca", "check_files", "os_reason", "replace_file"]
 
 BOOTSTRAP_USER = "estra"
-log = Logger()
+log = Logger(namespace="estra.state")
 
 
 @frozen

@@ -66,7 +66,7 @@ from estra.tickets import TICKET_KEY_BYTES, TicketKeys, new_ticket_key, ticket_k
 __all__ = ["build_supervisor", "Supervisor", "AdoptedEndpoint", "worker_main",
            "TICKET_KEY_SECONDS"]
 
-log = Logger()
+log = Logger(namespace="estra.workers")
 
 #: How long one ticket key encrypts tickets before the supervisor sends a new one.
 TICKET_KEY_SECONDS = 3600.0

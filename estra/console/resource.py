@@ -56,7 +56,7 @@ from estra.tls import TrustStore, load_pem_certs, peer_chain
 
 __all__ = ["Console", "console_root"]
 
-log = SafeLogger()          # every field printable, one line, bounded
+log = SafeLogger(namespace="estra.console.resource")  # every field printable, one line, bounded
 COOKIE = b"estra_console"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; "

@@ -63,7 +63,7 @@ from estra.upstream.issuers import MAX_ISSUERS, IAllIssuers
 __all__ = ["AdcsCA", "from_config", "load_b64_certs", "read_page", "renewals", "Disposition",
            "AUTH"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.adcs")
 AUTH = ("basic", "ntlm", "negotiate", "certificate")
 _ISSUED = re.compile(r"certnew\.cer\?ReqID=(\d+)&")
 _PENDING = re.compile(r"\bID=\"?locInfo(?:NewReq|ChkPnd)\b", re.I)

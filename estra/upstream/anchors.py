@@ -30,7 +30,7 @@ from estra.upstream.local import write_public
 
 __all__ = ["LearnedAnchors", "endorsed_roots", "anchors_file"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.anchors")
 Pair = tuple[x509.Certificate, x509.Certificate]     # (NewWithOld link, new root)
 
 

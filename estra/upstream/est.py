@@ -29,7 +29,7 @@ from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 
 __all__ = ["EstUpstream", "from_config"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.est")
 
 
 @implementer(ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc, IServerKeyGen)

@@ -77,7 +77,7 @@ from estra.metrics import observe_upstream
 __all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts",
            "WholeBody"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.http")
 _RA_CREDENTIALS = (401, 403, 407)
 _OVERLOAD = (429, 503)
 _REDIRECTS = (301, 302, 303, 307, 308)

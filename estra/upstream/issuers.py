@@ -33,7 +33,7 @@ from estra.upstream.local import write_public
 
 __all__ = ["IAllIssuers", "UpstreamIssuers", "issuers_file"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.issuers")
 MAX_ISSUERS = 64        # kept per upstream (current listing first): a bound, not a policy
 
 

@@ -26,7 +26,7 @@ __all__ = ["LocalCA", "write_private", "write_public", "generate_key", "ROLLOVER
 ROLLOVER_FILES = ("ca-newwithold.pem", "ca-oldwithnew.pem", "ca-old.pem")
 OLD_KEY = "ca-old.key"
 
-log = Logger()
+log = Logger(namespace="estra.upstream.local")
 _BACKDATE = datetime.timedelta(minutes=5)
 Clock = Callable[[], float]
 

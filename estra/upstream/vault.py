@@ -54,7 +54,7 @@ from estra.upstream.jsonapi import json_body, pem_certs
 
 __all__ = ["VaultCA", "from_config", "AUTH_METHODS"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.vault")
 AUTH_METHODS = ("token", "approle", "cert")
 MIN_RENEW_DELAY = 1.0       # seconds: renewals of a nearly expired token are spaced at least so
 
