@@ -51,7 +51,7 @@ from twisted.python.threadpool import ThreadPool
 
 from estra.config import EKUS, Profile
 from estra.crls import RevocationLists
-from estra.http import SafeLogger
+from estra.logging import SafeLogger
 from estra.errors import Forbidden, StoreUnavailable, Unauthorized
 from estra.store import Standing
 from estra.throttle import LoginThrottle, ThrottleSettings

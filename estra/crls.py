@@ -26,7 +26,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from twisted.python.filepath import FilePath
 
-from estra.http import SafeLogger
+from estra.logging import SafeLogger
 
 __all__ = ["RevocationLists", "Unusable", "load_crl"]
 

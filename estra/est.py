@@ -17,8 +17,9 @@ from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (EstError, MethodNotAllowed, NotFound, NotImplementedOperation,
                           Unauthorized)
 from estra.fullcmc import CMC_RESPONSE, FullCmc
+from estra.logging import SafeLogger
 from estra.metrics import observe_request
-from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
+from estra.http import (NotFoundResource, answer_error, log_request, read_body,
                         respond, run_async)
 from estra.policy import ENROLL, REENROLL
 from estra.ra import RegistrationAuthority

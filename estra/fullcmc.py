@@ -21,9 +21,9 @@ from cryptography import x509
 from estra import cmc, wire
 from estra.auth import Identity
 from estra.config import Profile
-from estra.http import SafeLogger
 from estra.errors import BadRequest, BadUpstream, EstError, Held
 from estra.http import log_internal
+from estra.logging import SafeLogger
 from estra.ra import RegistrationAuthority
 from estra.upstream.http import Reply
 from estra.interfaces import IFullCmc

@@ -36,8 +36,9 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.errors import store_unavailable
-from estra.http import answer_error, printable, read_body, respond, run_async
+from estra.http import answer_error, read_body, respond, run_async
 from estra.limits import RateLimitedLog
+from estra.logging import printable
 from estra.revocation import REASONS, key_id, public_key_id
 from estra.wire import serial_hex
 from estra.store import Store

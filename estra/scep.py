@@ -56,8 +56,9 @@ from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (BadRequest, EstError, Forbidden, Held, NotFound,
                           UpstreamUnavailable)
+from estra.logging import SafeLogger
 from estra.metrics import observe_request
-from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
+from estra.http import (NotFoundResource, answer_error, log_request, read_body,
                         respond, run_async)
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority

@@ -55,8 +55,8 @@ from twisted.python.failure import Failure
 from zope.interface import implementer
 
 from estra.config import Settings, load_settings
-from estra.http import printable
-from estra.logging import LineObserver, SharedLogFile, log_target, shared_log_file
+from estra.logging import (LineObserver, SharedLogFile, log_target, printable,
+                           shared_log_file)
 from estra.listeners import (StartupError, bound, descriptions, endpoint, fit_descriptors,
                              listen_problem, split_proxy)
 from estra.service import Worker, _forget, build_service, open_migrated_store

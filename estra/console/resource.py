@@ -46,8 +46,9 @@ from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
-from estra.http import SafeLogger, read_body, respond, run_async
+from estra.http import read_body, respond, run_async
 from estra.limits import RateLimitedLog
+from estra.logging import SafeLogger
 from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
 from estra.store import PROCESSED, Store, search_filter
