@@ -49,12 +49,12 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 
-from estra.config import EKUS, Profile
+from estra.config import EKUS, Profile, ThrottleSettings
 from estra.crls import RevocationLists
 from estra.logging import SafeLogger
 from estra.errors import Forbidden, StoreUnavailable, Unauthorized
 from estra.store import Standing
-from estra.throttle import LoginThrottle, ThrottleSettings
+from estra.throttle import LoginThrottle
 from estra.tls import ChannelBinding, TrustStore, Verified
 
 __all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password", "KINDS",

@@ -26,9 +26,10 @@ from twisted.python.reflect import prefixedMethodNames
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
+from estra.config import ConnectionLimits
 from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound, PayloadTooLarge,
                           StoreUnavailable, store_unavailable)
-from estra.limits import ConnectionLimits, RateLimitedLog
+from estra.limits import RateLimitedLog
 from estra.logging import SafeLogger, emit_event, printable
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",

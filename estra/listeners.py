@@ -25,9 +25,9 @@ from twisted.internet.error import CannotListenError
 from twisted.logger import Logger
 from twisted.web.resource import Resource
 
-from estra.config import Settings
+from estra.config import ConnectionLimits, Settings
 from estra.http import make_site
-from estra.limits import ConnectionLimits, LimitedEndpoint
+from estra.limits import LimitedEndpoint
 from estra.tls import ServerTLS, TLSServerEndpoint
 
 __all__ = ["StartupError", "Listener", "Listeners", "listen_problem", "bound",

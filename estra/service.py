@@ -25,14 +25,14 @@ from estra import __version__
 from estra.auth import Authenticator, Htpasswd
 from estra.casync import CaFollower
 from estra.crls import RevocationLists
-from estra.config import ConfigError, Settings, load_settings, reload_settings
+from estra.config import ConfigError, Settings, ThrottleSettings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.est import est_root
 from estra.logging import remember_twistd, speed_up_text_log
 from estra.listeners import (Listeners, StartupError, bound, connection_limits,
                              fit_descriptors)
 from estra.metrics import allow_labels
-from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
+from estra.throttle import LoginThrottle, StoreState
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
 from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,

@@ -47,12 +47,12 @@ from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, all
                                      console_throttle, issues_devices)
 from estra.errors import EstError
 from estra.http import read_body, respond, run_async
-from estra.limits import RateLimitedLog
+from estra.limits import RateLimitedLog, source_key
 from estra.logging import SafeLogger
 from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
 from estra.store import PROCESSED, Store, search_filter
-from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts, source_key
+from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 
 __all__ = ["Console", "console_root"]
