@@ -25,8 +25,7 @@ from estra.errors import BadRequest, BadUpstream, EstError, Held
 from estra.http import log_internal
 from estra.logging import SafeLogger
 from estra.ra import RegistrationAuthority
-from estra.upstream.http import Reply
-from estra.interfaces import IFullCmc
+from estra.interfaces import IFullCmc, Reply
 
 __all__ = ["FullCmc", "FULLCMC", "CMC_RESPONSE"]
 

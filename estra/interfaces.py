@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
+from attrs import frozen
 from zope.interface import Interface
 
 __all__ = ["ICertificateAuthority", "IClosable", "IRevoker", "IHealthChecked",
-           "ICsrAttrsSource", "IServerKeyGen", "IFullCmc"]
+           "ICsrAttrsSource", "IServerKeyGen", "IFullCmc", "Reply"]
+
+
+@frozen
+class Reply:
+    """A whole response of a CA reached over HTTP, as `IServerKeyGen` and `IFullCmc`
+    return it for the RA to pass on."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
 
 
 class ICertificateAuthority(Interface):
@@ -59,11 +75,11 @@ class IServerKeyGen(Interface):
     """A CA that generates the key (EST serverkeygen relayed upstream)."""
 
     async def serverkeygen(csr):  # type: ignore[misc, no-untyped-def]
-        """The CA's multipart answer (estra.upstream.http.Reply) for `csr`."""
+        """The CA's multipart answer (`Reply`) for `csr`."""
 
 
 class IFullCmc(Interface):
     """A CA that takes Full PKI Requests itself (EST fullcmc relayed upstream)."""
 
     async def fullcmc(request):  # type: ignore[misc, no-untyped-def]
-        """The CA's answer (estra.upstream.http.Reply) to the DER PKIData `request`."""
+        """The CA's answer (`Reply`) to the DER PKIData `request`."""

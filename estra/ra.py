@@ -26,11 +26,10 @@ from estra.attempts import Attempts
 from estra.auth import ISSUED, UNRECORDED, Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
-from estra.interfaces import ICertificateAuthority, ICsrAttrsSource, IServerKeyGen
+from estra.interfaces import ICertificateAuthority, ICsrAttrsSource, IServerKeyGen, Reply
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
-from estra.upstream.http import Reply
 from estra.store import EnrollmentRecord, Store
 
 __all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]

@@ -63,8 +63,8 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, EstError
-from estra.interfaces import ICertificateAuthority, IClosable, IRevoker
-from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
+from estra.interfaces import ICertificateAuthority, IClosable, IRevoker, Reply
+from estra.upstream.http import CachedCerts, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
 __all__ = ["EjbcaCA", "from_config", "username_for"]

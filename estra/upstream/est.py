@@ -23,9 +23,10 @@ from zope.interface import implementer
 from estra.client import EstClient
 from estra import cmc, wire
 from estra.config import Profile, Upstream
-from estra.interfaces import ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc, IServerKeyGen
+from estra.interfaces import (ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc,
+                              IServerKeyGen, Reply)
 from estra.upstream.anchors import LearnedAnchors, anchors_file
-from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
+from estra.upstream.http import CachedCerts, UpstreamHTTP, http_for
 
 __all__ = ["EstUpstream", "from_config"]
 

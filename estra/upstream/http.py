@@ -44,7 +44,6 @@ from urllib.parse import urljoin, urlsplit
 from typing import Any, Awaitable, Callable, Mapping, Sequence, cast
 from weakref import WeakSet
 
-from attrs import frozen
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL, crypto
@@ -72,9 +71,10 @@ from twisted.web.iweb import (IAgent, IAgentEndpointFactory, IBodyProducer, IPol
 from zope.interface import implementer
 
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
+from estra.interfaces import Reply
 from estra.metrics import observe_upstream
 
-__all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts",
+__all__ = ["UpstreamHTTP", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts",
            "WholeBody"]
 
 log = Logger(namespace="estra.upstream.http")
@@ -96,18 +96,6 @@ class Refused(EstError):
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
         self.status = status
-
-
-@frozen
-class Reply:
-    """A whole upstream response."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
 
 
 @implementer(IPolicyForHTTPS)

@@ -47,8 +47,8 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
-from estra.interfaces import ICertificateAuthority, IClosable, IHealthChecked, IRevoker
-from estra.upstream.http import Refused, Reply, UpstreamHTTP, http_for
+from estra.interfaces import ICertificateAuthority, IClosable, IHealthChecked, IRevoker, Reply
+from estra.upstream.http import Refused, UpstreamHTTP, http_for
 from estra.upstream.issuers import IAllIssuers
 from estra.upstream.jsonapi import json_body, pem_certs
 
