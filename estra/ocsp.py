@@ -39,8 +39,7 @@ from estra.errors import store_unavailable
 from estra.http import answer_error, read_body, respond, run_async
 from estra.limits import RateLimitedLog
 from estra.logging import printable
-from estra.revocation import REASONS, key_id, public_key_id
-from estra.wire import serial_hex
+from estra.wire import REVOCATION_REASONS, authority_key_id, public_key_id, serial_hex
 from estra.store import Store
 from estra.upstream.local import LocalCA
 
@@ -181,13 +180,13 @@ class OcspResponder:
             "issuer = ? ORDER BY id LIMIT 1", key, issuer)
         if rows:
             at, name = rows[0]
-            reason = REASONS.get(str(name), x509.ReasonFlags.unspecified)
+            reason = REVOCATION_REASONS.get(str(name), x509.ReasonFlags.unspecified)
             return (ocsp.OCSPCertStatus.REVOKED,
                     datetime.datetime.fromtimestamp(float(at), datetime.timezone.utc),
                     None if reason is x509.ReasonFlags.unspecified else reason)
         enrollment = await self.store.enrollment_of(key)
         stored = enrollment.get("certificate") if enrollment is not None else None
-        if stored and key_id(x509.load_der_x509_certificate(
+        if stored and authority_key_id(x509.load_der_x509_certificate(
                 base64.b64decode(stored))) == issuer:
             return ocsp.OCSPCertStatus.GOOD, None, None
         return ocsp.OCSPCertStatus.UNKNOWN, None, None

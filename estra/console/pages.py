@@ -17,7 +17,7 @@ from twisted.web.template import Tag, flattenString, tags
 
 from estra.console.csr import DecodedCsr
 from estra.console.operators import allows
-from estra.revocation import REASONS
+from estra.wire import REVOCATION_REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
            "enrollment_page", "codes_page", "pending_request_page", "users_page",
@@ -386,7 +386,7 @@ def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
         body.append(tags.form(
             csrf_field(csrf),
             tags.label("Revocation reason ", tags.select(
-                *[tags.option(name, value=name) for name in REASONS], name="reason")),
+                *[tags.option(name, value=name) for name in REVOCATION_REASONS], name="reason")),
             tags.button("Revoke this certificate", type="submit"), method="post",
             action=f"/console/enrollments/{rec['id']}/revoke"))
     body.append(tags.h2("History of this key for this identity"))

@@ -49,7 +49,7 @@ from estra.errors import EstError
 from estra.http import read_body, respond, run_async
 from estra.limits import RateLimitedLog, source_key
 from estra.logging import SafeLogger
-from estra.revocation import DONE, REASONS, Revocation
+from estra.revocation import DONE, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
 from estra.store import PROCESSED, Store, search_filter
 from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts
@@ -598,9 +598,9 @@ class Console(Resource):
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such certificate to revoke.", operator, csrf))
             return
-        if reason not in REASONS:
+        if reason not in wire.REVOCATION_REASONS:
             await self._show_enrollment(request, operator, csrf, rec, 400, error=(
-                f"Choose a revocation reason: {', '.join(REASONS)}."))
+                f"Choose a revocation reason: {', '.join(wire.REVOCATION_REASONS)}."))
             return
         serial = wire.serial_hex(x509.load_der_x509_certificate(
             base64.b64decode(str(rec["certificate"]))).serial_number)
