@@ -35,7 +35,7 @@ from estra.config import Settings
 from estra.operate import emit, fail
 from estra.rollover import RolloverError, install, retire_old, rollover
 from estra.store import POSTGRES, NoStore, Store, open_store, require_current, run_blocking
-from estra.upstream.local import ROLLOVER_FILES, LocalCA, _pem_key
+from estra.upstream.local import ROLLOVER_FILES, LocalCA, pem_key
 
 __all__ = ["Rollover", "recorded", "record", "record_retired", "wrap_key", "unwrap_key",
            "CaFollower", "SyncLock", "run"]
@@ -55,7 +55,7 @@ def _wrapping(old_key: Any) -> AESGCM:
 def wrap_key(new: LocalCA, old_key: Any) -> str:
     """`new`'s key encrypted under `old_key`, bound to `new`'s certificate; base64."""
     nonce = os.urandom(12)
-    sealed = _wrapping(old_key).encrypt(nonce, _pem_key(new.key),
+    sealed = _wrapping(old_key).encrypt(nonce, pem_key(new.key),
                                         new.cert.public_bytes(serialization.Encoding.DER))
     return base64.b64encode(nonce + sealed).decode("ascii")
 

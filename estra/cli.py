@@ -29,14 +29,15 @@ from estra.operate import emit, fail
 from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
-from estra.upstream.local import LocalCA, generate_key, write_private, write_public
+from estra.upstream.local import LocalCA, generate_key
 from estra.backup import BackupError, backup, restore
+from estra.files import write_private, write_public
+from estra.htpasswd import check_user, new_password, remove_user, set_user, user_names
 from estra.listeners import StartupError
 from estra.service import check_config
 from estra.store import NoStore, StoreVersionError, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy, Unmappable
-from estra.state import (StateError, check_user, init_command, new_password, os_reason,
-                         remove_user, require_ca, set_user, user_names)
+from estra.state import StateError, init_command, os_reason, require_ca
 from estra.interfaces import IClosable
 
 __all__ = ["main", "HELD"]

@@ -55,8 +55,9 @@ from estra.scep_message import Signer
 from estra.upstream import build_upstream
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.issuers import UpstreamIssuers
-from estra.upstream.local import LocalCA, write_private, write_public
+from estra.upstream.local import LocalCA
 from estra.errors import EstError
+from estra.files import write_private, write_public
 from estra.tls import ServerTLS, TrustStore, load_pem_certs
 from estra.interfaces import IClosable
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from twisted.python.filepath import FilePath
 
 from estra.config import CONSOLE_ROLES, ThrottleSettings
-from estra.state import set_line
+from estra.files import set_line
 from estra.store import NoStore, migrate_blocking, open_store, run_blocking
 from estra.throttle import LoginThrottle, StoreState
 

@@ -46,11 +46,11 @@ from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
+from estra.htpasswd import new_password, remove_user, set_user, user_names
 from estra.http import read_body, respond, run_async
 from estra.limits import RateLimitedLog, source_key
 from estra.logging import SafeLogger
 from estra.revocation import DONE, Revocation
-from estra.state import new_password, remove_user, set_user, user_names
 from estra.store import PROCESSED, Store, search_filter
 from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts
 from estra.tls import TrustStore, load_pem_certs, peer_chain

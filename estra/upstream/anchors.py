@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives import serialization
 from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
+from estra.files import write_public
 from estra.upstream.http import ClientTLSPolicy
-from estra.upstream.local import write_public
 
 __all__ = ["LearnedAnchors", "endorsed_roots", "anchors_file"]
 

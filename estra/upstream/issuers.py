@@ -29,7 +29,7 @@ from zope.interface import Interface
 
 from estra.config import ConfigError, Upstream
 from estra.errors import EstError
-from estra.upstream.local import write_public
+from estra.files import write_public
 
 __all__ = ["IAllIssuers", "UpstreamIssuers", "issuers_file"]
 
