@@ -23,7 +23,6 @@ from estra import __version__, casync, operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
 from estra.console.operators import end_sessions, set_role
-from estra.auth import parse_principal
 from estra.errors import EstError
 from estra.operate import emit, fail
 from estra.tls import load_pem_certs
@@ -39,6 +38,7 @@ from estra.store import NoStore, StoreVersionError, migrate_blocking, open_store
 from estra.upgrade import Legacy, Unmappable
 from estra.state import StateError, init_command, os_reason, require_ca
 from estra.interfaces import IClosable
+from estra.principals import parse_principal
 
 __all__ = ["main", "HELD"]
 

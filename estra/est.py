@@ -12,7 +12,7 @@ from twisted.web.server import Request
 from zope.interface import Interface
 
 from estra import keygen, wire
-from estra.auth import BASIC, Identity, Peer
+from estra.auth import Identity, Peer
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (EstError, MethodNotAllowed, NotFound, NotImplementedOperation,
                           Unauthorized)
@@ -22,6 +22,7 @@ from estra.metrics import observe_request
 from estra.http import (NotFoundResource, answer_error, log_request, read_body,
                         respond, run_async)
 from estra.policy import ENROLL, REENROLL
+from estra.principals import BASIC
 from estra.ra import RegistrationAuthority
 from estra.tls import ChannelBinding, channel_binding, peer_chain
 

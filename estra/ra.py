@@ -23,13 +23,14 @@ from twisted.logger import Logger
 
 from estra import wire
 from estra.attempts import Attempts
-from estra.auth import ISSUED, UNRECORDED, Authenticator, Identity, Peer
+from estra.auth import Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
 from estra.interfaces import ICertificateAuthority, ICsrAttrsSource, IServerKeyGen, Reply
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
+from estra.principals import ISSUED, UNRECORDED
 from estra.store import EnrollmentRecord, Store
 
 __all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]

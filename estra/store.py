@@ -36,6 +36,7 @@ from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 
 from estra import __version__
+from estra.principals import issued_principal
 from estra.upgrade import Legacy, carry_identities
 from estra.wire import authority_key_id, serial_hex
 
@@ -71,7 +72,6 @@ def _issued_principals_with_origin(cursor: Any, dialect: Any) -> None:
     unused codes of "issued:PROFILE:NAME" move to the new principal when the records
     show one origin for that name; with several (the collision this fixes) they stay,
     matching no certificate.  Basic and code origins keep their principals."""
-    from estra.auth import issued_principal      # the principal format lives there
     cursor.execute("SELECT label, identity, certificate FROM enrollments WHERE "
                    "decision = 'issued' AND certificate IS NOT NULL")
     moved: dict[str, set[str]] = {}

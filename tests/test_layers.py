@@ -15,29 +15,93 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent / "estra"
 
-#: Top to bottom: each layer's packages (or top-level modules), each with the modules
-#: (and everything under them) that make it up.
+#: Top to bottom: each layer's packages (and top-level modules), and the modules that
+#: make up a package before it is one (a module and everything under it; the
+#: longest match wins).  A module of package estra.NAME is in NAME's layer.
 LAYERS: list[tuple[str, dict[str, list[str]]]] = [
-    ("entry", {"cli": ["estra.cli", "estra.operate", "estra.backup"],
-               "runtime": ["estra.service", "estra.workers", "estra.reload", "estra.state"],
-               "testing": ["estra.testing"]}),
-    ("faces", {"est": ["estra.est", "estra.fullcmc"],
-               "scep": ["estra.scep"],
-               "console": ["estra.console", "estra.admin"]}),
-    ("pipeline", {"ra": ["estra.ra", "estra.policy", "estra.auth", "estra.crls",
-                         "estra.throttle", "estra.attempts", "estra.htpasswd"]}),
-    ("domain", {"ca": ["estra.upstream.local", "estra.revocation", "estra.ocsp",
-                       "estra.rollover", "estra.casync"]}),
-    ("adapters", {"upstream": ["estra.upstream", "estra.client"]}),
-    ("infrastructure", {"store": ["estra.store", "estra.upgrade", "estra.files",
-                                  "estra.principals"],
-                        "web": ["estra.http", "estra.listeners", "estra.limits",
-                                "estra.tickets", "estra.tls"],
-                        "metrics": ["estra.metrics"]}),
-    ("codecs", {"asn1": ["estra.wire", "estra.cms", "estra.cmc", "estra.csrtemplate",
-                         "estra.scep_message", "estra.keygen"]}),
-    ("foundation", {"config": ["estra.config"], "errors": ["estra.errors"],
-                    "interfaces": ["estra.interfaces"], "logging": ["estra.logging"]}),
+    ("entry", {
+        "cli": [
+            "estra.cli",
+            "estra.operate",
+            "estra.backup",
+        ],
+        "runtime": [
+            "estra.service",
+            "estra.workers",
+            "estra.reload",
+            "estra.state",
+        ],
+        "testing": ["estra.testing"],
+    }),
+    ("faces", {
+        "est": [
+            "estra.est",
+            "estra.fullcmc",
+        ],
+        "scep": ["estra.scep"],
+        "console": [
+            "estra.console",
+            "estra.admin",
+        ],
+    }),
+    ("pipeline", {
+        "ra": [
+            "estra.ra",
+            "estra.policy",
+            "estra.auth",
+            "estra.crls",
+            "estra.throttle",
+            "estra.attempts",
+            "estra.htpasswd",
+        ],
+    }),
+    ("domain", {
+        "ca": [
+            "estra.upstream.local",
+            "estra.revocation",
+            "estra.ocsp",
+            "estra.rollover",
+            "estra.casync",
+        ],
+    }),
+    ("adapters", {
+        "upstream": [
+            "estra.upstream",
+            "estra.client",
+        ],
+    }),
+    ("infrastructure", {
+        "store": [
+            "estra.store",
+            "estra.upgrade",
+            "estra.files",
+        ],
+        "web": [
+            "estra.http",
+            "estra.listeners",
+            "estra.limits",
+            "estra.tickets",
+            "estra.tls",
+        ],
+        "metrics": ["estra.metrics"],
+    }),
+    ("codecs", {
+        "asn1": [
+            "estra.wire",
+            "estra.cms",
+            "estra.cmc",
+            "estra.csrtemplate",
+            "estra.scep_message",
+            "estra.keygen",
+        ],
+    }),
+    ("foundation", {
+        "config": ["estra.config"],
+        "errors": ["estra.errors"],
+        "interfaces": ["estra.interfaces"],
+        "logging": ["estra.logging"],
+        "principals": ["estra.principals"],
+    }),
 ]
 
 
@@ -50,7 +114,8 @@ MODULES = {module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
 
 
 def place_of(module: str) -> tuple[int, str] | None:
-    """(layer index, 0 the top; package) of `module`, by its longest listed prefix."""
+    """(layer index, 0 the top; package) of `module`: by its longest listed prefix,
+    else by the package estra.NAME it is in."""
     best: tuple[int, int, str] | None = None
     for index, (_, packages) in enumerate(LAYERS):
         for package, prefixes in packages.items():
@@ -58,7 +123,11 @@ def place_of(module: str) -> tuple[int, str] | None:
                 if (module == prefix or module.startswith(prefix + ".")) and \
                         (best is None or len(prefix) > best[0]):
                     best = (len(prefix), index, package)
-    return None if best is None else best[1:]
+    if best is not None:
+        return best[1:]
+    name = module.split(".")[1] if module.count(".") else ""
+    return next(((index, name) for index, (_, packages) in enumerate(LAYERS)
+                 if name in packages), None)
 
 
 def layer_of(module: str) -> int | None:

@@ -38,7 +38,7 @@ from twisted.web.server import Request
 from twisted.web.template import Tag
 
 from estra import wire
-from estra.auth import Htpasswd, parse_principal
+from estra.auth import Htpasswd
 from estra.config import ConsoleSettings
 from estra.console import pages
 from estra.console.csr import decode_csr
@@ -50,6 +50,7 @@ from estra.htpasswd import new_password, remove_user, set_user, user_names
 from estra.http import read_body, respond, run_async
 from estra.limits import RateLimitedLog, source_key
 from estra.logging import SafeLogger
+from estra.principals import parse_principal
 from estra.revocation import DONE, Revocation
 from estra.store import PROCESSED, Store, search_filter
 from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts
