@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable, NoReturn
 
 from twisted.internet.defer import Deferred
 
-from estra import __version__, casync, operate, revocation, rollover, wire
+from estra import __version__, ca_command, operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
 from estra.console.operators import end_sessions, set_role
@@ -451,7 +451,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "health":
         return _react(lambda reactor: _health(reactor, settings, args))
     if args.command == "ca":
-        return casync.run(settings, args)
+        return ca_command.run(settings, args)
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
     if args.command == "operator":

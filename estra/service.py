@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import stat
 import sys
@@ -35,8 +34,8 @@ from estra.metrics import allow_labels
 from estra.throttle import LoginThrottle, StoreState
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
-from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
-                         check_files, open_state, os_reason, require_ca)
+from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, abandon_state,
+                         announce_password, check_files, open_state, os_reason, require_ca)
 from estra.revocation import crl_service, revoke
 from estra.store import MIGRATIONS, NoStore, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy
@@ -165,13 +164,7 @@ class _Estra(MultiService):
 
     def _abandon(self) -> None:
         self._release(None)
-        _forget(self.settings, self.prepared)
-
-
-def _forget(settings: Settings, prepared: Prepared) -> None:
-    """Remove a state directory made by this start, which then failed."""
-    if prepared.created:
-        shutil.rmtree(settings.state_dir.path, ignore_errors=True)
+        abandon_state(self.settings, self.prepared)
 
 
 def restrict_umask(twistd: Any) -> int:
@@ -319,7 +312,7 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
     try:
         return _build(reactor, settings, prepared, announce, clock, worker)
     except BaseException:
-        _forget(settings, prepared)
+        abandon_state(settings, prepared)
         raise
 
 

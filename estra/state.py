@@ -36,7 +36,7 @@ from estra.htpasswd import new_password, set_user
 from estra.upstream.local import LocalCA, pem_key
 
 __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError", "StateLock",
-           "init_command", "BOOTSTRAP_USER", "require_ca", "check_files", "os_reason"]
+           "init_command", "abandon_state", "BOOTSTRAP_USER", "require_ca", "check_files", "os_reason"]
 
 BOOTSTRAP_USER = "estra"
 log = Logger(namespace="estra.state")
@@ -240,6 +240,12 @@ class StateLock:
         if self._fd is not None:
             os.close(self._fd)          # closing drops the flock; the file stays
             self._fd = None
+
+
+def abandon_state(settings: Settings, prepared: Prepared) -> None:
+    """Remove a state directory made by this start, which then failed."""
+    if prepared.created:
+        shutil.rmtree(settings.state_dir.path, ignore_errors=True)
 
 
 def announce_password(out: TextIO, settings: Settings, password: str) -> None:

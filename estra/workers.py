@@ -59,8 +59,9 @@ from estra.logging import (LineObserver, SharedLogFile, log_target, printable,
                            shared_log_file)
 from estra.listeners import (StartupError, bound, descriptions, endpoint, fit_descriptors,
                              listen_problem, split_proxy)
-from estra.service import Worker, _forget, build_service, open_migrated_store
-from estra.state import Prepared, StateError, StateLock, announce_password, open_state
+from estra.service import Worker, build_service, open_migrated_store
+from estra.state import (Prepared, StateError, StateLock, abandon_state, announce_password,
+                         open_state)
 from estra.tickets import TICKET_KEY_BYTES, TicketKeys, new_ticket_key, ticket_keys_supported
 
 __all__ = ["build_supervisor", "Supervisor", "AdoptedEndpoint", "worker_main",
@@ -236,7 +237,7 @@ class Supervisor(Service):
             self.metrics_dir = tempfile.mkdtemp(prefix="estra-metrics-")   # 0700
         except (StartupError, StateError) as e:
             self._close()
-            _forget(self.settings, self.prepared)
+            abandon_state(self.settings, self.prepared)
             raise SystemExit(f"estra: {e}") from None
 
     def startService(self) -> None:
@@ -403,7 +404,7 @@ def build_supervisor(reactor: Any, settings: Settings, announce: Any = None,
     try:
         open_migrated_store(settings, clock)
     except BaseException:
-        _forget(settings, prepared)
+        abandon_state(settings, prepared)
         raise
     return Supervisor(reactor, settings, prepared, announce)
 

@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
             "estra.cli",
             "estra.operate",
             "estra.backup",
+            "estra.ca_command",
         ],
         "runtime": [
             "estra.service",
