@@ -8,8 +8,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra.http import SafeLogger, NotFoundResource, answer_error, respond, run_async
+from estra.http import NotFoundResource, answer_error, respond, run_async
 from estra.errors import EstError, UpstreamUnavailable
+from estra.logging import SafeLogger
 from estra.metrics import exposition
 from estra.store import Store
 from estra.interfaces import IHealthChecked
@@ -17,7 +18,7 @@ from estra.tokens import TokenUnavailable, token_problems
 
 __all__ = ["admin_root"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.admin")
 
 
 class Health(Resource):

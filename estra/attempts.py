@@ -31,7 +31,7 @@ from estra.throttle import LoginsBusy, TooManyAttempts
 
 __all__ = ["Attempt", "Attempts", "attempts_service", "rule_for", "OTHERS"]
 
-log = Logger()
+log = Logger(namespace="estra.attempts")
 #: name and address of the row that takes an hour's attempts past the cap
 OTHERS = "*"
 #: longest name, address and reason kept (longer ones are cut)

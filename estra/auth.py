@@ -47,35 +47,24 @@ from typing import Awaitable, Callable
 import bcrypt
 from attrs import frozen
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.x509.oid import NameOID
 from twisted.internet.interfaces import IReactorFromThreads
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 
-from estra.config import EKUS, Profile
+from estra.config import EKUS, Profile, ThrottleSettings
 from estra.crls import RevocationLists
-from estra.http import SafeLogger
+from estra.logging import SafeLogger
+from estra.principals import (BASIC, BOOTSTRAP, ISSUED, RA, UNRECORDED, anchor_id, cert_name,
+                              issued_realm, parse_principal, principal_of)
 from estra.errors import Forbidden, StoreUnavailable, Unauthorized
 from estra.store import Standing
-from estra.throttle import LoginThrottle, ThrottleSettings
+from estra.throttle import LoginThrottle
 from estra.tls import ChannelBinding, TrustStore, Verified
 
-__all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password", "KINDS",
-           "BASIC", "ISSUED", "BOOTSTRAP", "RA", "CODE", "UNRECORDED", "parse_principal",
-           "issued_realm", "issued_principal", "basic_credentials"]
+__all__ = ["Identity", "Peer", "Htpasswd", "Authenticator", "hash_password", "basic_credentials"]
 
-log = SafeLogger()
-BASIC, ISSUED, BOOTSTRAP, RA, CODE = "basic", "issued", "bootstrap", "ra", "code"
-#: "scep-challenge": a challenge bound to the profile (its realm) that a challenge
-#: client (its name) was issued (estra/challenges.py)
-SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none", "scep-challenge", "scep-intune")
-#: every kind; those in `_REALMED` carry a realm in their principal
-KINDS = (BASIC, ISSUED, BOOTSTRAP, RA, CODE, *SCEP_KINDS)
-_REALMED = frozenset({ISSUED, BOOTSTRAP, RA, *SCEP_KINDS})
-#: realm of a certificate our CA chain issued that the store has no record of
-UNRECORDED = "(unrecorded)"
+log = SafeLogger(namespace="estra.auth")
 CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
 ANY_EKU = x509.ObjectIdentifier("2.5.29.37.0")
 
@@ -105,8 +94,7 @@ class Identity:
     @property
     def principal(self) -> str:
         """"kind:realm:name" ("kind:name" for kinds without a realm): the whole identity."""
-        return f"{self.kind}:{self.realm}:{self.name}" if self.kind in _REALMED \
-            else f"{self.kind}:{self.name}"
+        return principal_of(self.kind, self.realm, self.name)
 
     @property
     def is_ra(self) -> bool:
@@ -120,55 +108,10 @@ class Identity:
         return cls(kind, name, realm, peer)
 
 
-def parse_principal(principal: str) -> tuple[str, str, str]:
-    """(kind, realm, name) of "kind:realm:name" / "kind:name"; ValueError if malformed."""
-    kind, sep, rest = principal.partition(":")
-    if not sep or kind not in KINDS:
-        raise ValueError(f"{principal!r} is not KIND:NAME or KIND:REALM:NAME "
-                         f"(kinds: {', '.join(KINDS)})")
-    if kind not in _REALMED:
-        realm, name = "", rest
-    else:
-        realm, sep, name = rest.partition(":")
-        if not sep or not realm:
-            raise ValueError(f"{principal!r}: a {kind} identity is {kind}:REALM:NAME")
-    if not name and kind in (BASIC, CODE):
-        raise ValueError(f"{principal!r}: the name is empty")
-    return kind, realm, name
-
-
-def issued_realm(label: str, enrolled_by: str) -> str:
-    """The realm of a certificate issued under profile `label` to the principal
-    `enrolled_by`: the label, then "@kind/realm" of whoever first enrolled (carried
-    over re-enrollments), so same-named devices of two manufacturers (bootstrap
-    anchors), RAs or SCEP profiles never share a principal.  Realm-less kinds
-    (basic, code) keep the bare label, as before."""
-    kind, _, rest = enrolled_by.partition(":")
-    realm, sep, _ = rest.partition(":")
-    origin = (realm.partition("@")[2] if kind == ISSUED else
-              f"{kind}/{realm}" if kind in _REALMED and sep else "")
-    return f"{label}@{origin}" if origin else label
-
-
-def issued_principal(label: str, enrolled_by: str, cert: x509.Certificate) -> str:
-    """The principal `cert`, issued under `label` to `enrolled_by`, authenticates as."""
-    return f"{ISSUED}:{issued_realm(label, enrolled_by)}:{_cert_name(cert)}"
-
-
-def anchor_id(cert: x509.Certificate) -> str:
-    """A trust anchor's realm name: the first 16 hex digits of its SHA-256 fingerprint."""
-    return cert.fingerprint(hashes.SHA256()).hex()[:16]
-
-
 def hash_password(password: str, rounds: int = 10) -> str:
     """An Apache-compatible bcrypt ($2y$) htpasswd hash."""
     hashed = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode()
     return "$2y$" + hashed[4:]
-
-
-def _cert_name(cert: x509.Certificate) -> str:
-    cns = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(cns[0].value) if cns else cert.subject.rfc4514_string()
 
 
 class Htpasswd:
@@ -359,7 +302,7 @@ class Authenticator:
                             f"{', '.join(profile.client_eku)} (profile {profile.name!r} "
                             "client_eku)")
             return None
-        return _accepted(Identity(kind, _cert_name(leaf), realm, peer, leaf,
+        return _accepted(Identity(kind, cert_name(leaf), realm, peer, leaf,
                                   verified.expired_since), profile, problems)
 
     def _verify(self, peer: Peer, profile: Profile, problems: list[str],

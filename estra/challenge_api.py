@@ -27,7 +27,7 @@ from twisted.web.server import Request
 
 from estra.challenges import ISSUE, LIST, RETIRE, REVOKE, ChallengeIssuer, binding
 from estra.errors import BadRequest, MethodNotAllowed, NotFound, Unauthorized
-from estra.revocation import REASONS
+from estra.wire import REVOCATION_REASONS as REASONS
 from estra.http import (NotFoundResource, answer_error, log_request, read_body, respond,
                         run_async)
 

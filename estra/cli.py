@@ -19,25 +19,26 @@ from typing import Any, Awaitable, Callable, NoReturn
 
 from twisted.internet.defer import Deferred
 
-from estra import __version__, casync, operate, revocation, rollover, wire
+from estra import __version__, ca_command, operate, revocation, rollover, wire
 from estra.client import EstClient, ServerAnswer
 from estra.config import CONSOLE_ROLES, ConfigError, ConsoleSettings, Settings, load_settings
 from estra.console.operators import end_sessions, set_role
-from estra.auth import parse_principal
 from estra.errors import EstError
 from estra.operate import emit, fail
 from estra.tls import load_pem_certs
 from estra.upstream import build_upstream, health
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
-from estra.upstream.local import LocalCA, generate_key, write_private, write_public
+from estra.upstream.local import LocalCA, generate_key
 from estra.backup import BackupError, backup, restore
+from estra.files import write_private, write_public
+from estra.htpasswd import check_user, new_password, remove_user, set_user, user_names
 from estra.listeners import StartupError
 from estra.service import check_config
 from estra.store import NoStore, StoreVersionError, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy, Unmappable
-from estra.state import (StateError, check_user, init_command, new_password, os_reason,
-                         remove_user, require_ca, set_user, user_names)
+from estra.state import StateError, init_command, os_reason, require_ca
 from estra.interfaces import IClosable, IEstraReactor
+from estra.principals import parse_principal
 
 __all__ = ["main", "HELD"]
 
@@ -450,7 +451,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "health":
         return _react(lambda reactor: _health(reactor, settings, args))
     if args.command == "ca":
-        return casync.run(settings, args)
+        return ca_command.run(settings, args)
     if args.command == "ra-cert":
         return _ra_cert(settings, args)
     if args.command == "operator":

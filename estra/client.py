@@ -10,7 +10,8 @@ from cryptography import x509
 
 from estra import __version__, wire
 from estra.errors import BadRequest, BadUpstream, EstError, Held
-from estra.upstream.http import Reply, UpstreamHTTP
+from estra.interfaces import Reply
+from estra.upstream.http import UpstreamHTTP
 
 __all__ = ["EstClient", "est_base", "ServerAnswer"]
 

@@ -16,13 +16,12 @@ from attrs import evolve, field, frozen
 from twisted.python.filepath import FilePath
 
 from estra import tokens
-from estra.limits import ConnectionLimits
-from estra.throttle import ThrottleSettings
 from estra.tokens import TokenSettings
 
 __all__ = ["ConfigError", "Settings", "ConsoleSettings", "CONSOLE_ROLES", "Profile", "Upstream",
            "ChallengeSettings", "CHALLENGE_ROLES",
-           "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE"]
+           "load_settings", "settings_from_string", "reload_settings", "DEFAULT_PROFILE",
+           "ConnectionLimits", "ThrottleSettings"]
 
 DEFAULT_PROFILE = "default"
 LAYOUTS = ("auto", "wrapped", "single-line")
@@ -46,12 +45,36 @@ OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
 _OID = re.compile(r"^[0-2](\.\d+)+$")
 
 
-#: The one place connection and failed-login defaults are written (estra.limits,
-#: estra.throttle); the settings, the parser and the docs' table read them from here.
-LIMITS, THROTTLE = ConnectionLimits(), ThrottleSettings()
-
 class ConfigError(Exception):
     """The configuration is wrong; the message says where and why."""
+
+
+@frozen
+class ConnectionLimits:
+    """How many connections a listener takes and how long a client may take."""
+
+    max_connections: int = 1024          # open connections on one listener
+    max_per_address: int = 64            # open connections from one address (IPv6: /64)
+    header_timeout: float = 10           # request line + headers, from connect / first byte
+    body_timeout: float = 30             # the body, from the end of the headers
+    idle_timeout: float = 60             # silence between keep-alive requests
+
+
+@frozen
+class ThrottleSettings:
+    """[auth] throttle numbers; the defaults allow a person's typos, not a guesser."""
+
+    source_burst: int = 10           # failed attempts a source may make at once
+    source_refill: float = 6         # seconds to regain one (10 a minute)
+    user_burst: int = 20             # failures for one user, from all sources
+    user_refill: float = 30          # seconds to regain one (2 a minute)
+    max_pending: int = 32            # bcrypt checks queued or running
+    max_entries: int = 10_000        # rows per table (sources, users, source+user)
+
+
+#: The one place connection and failed-login defaults are written; the settings, the
+#: parser and the docs' table read them from here.
+LIMITS, THROTTLE = ConnectionLimits(), ThrottleSettings()
 
 
 @frozen

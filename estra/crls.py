@@ -27,11 +27,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from twisted.python.filepath import FilePath
 
-from estra.http import SafeLogger
+from estra.logging import SafeLogger
 
 __all__ = ["RevocationLists", "Unusable", "load_crl"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.crls")
 
 
 @frozen

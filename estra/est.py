@@ -13,14 +13,16 @@ from twisted.web.server import Request
 from zope.interface import Interface
 
 from estra import keygen, renewal, wire
-from estra.auth import BASIC, Identity, Peer
+from estra.auth import Identity, Peer
+from estra.principals import BASIC
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound,
                           NotImplementedOperation, Unauthorized)
 from estra.forwarded import NO_BALANCERS, TrustedBalancers, forwarded_tls
 from estra.fullcmc import CMC_RESPONSE, FullCmc
+from estra.logging import SafeLogger
 from estra.metrics import observe_request
-from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
+from estra.http import (NotFoundResource, answer_error, log_request, read_body,
                         respond, run_async)
 from estra.policy import ENROLL, REENROLL
 from estra.ra import RegistrationAuthority
@@ -28,7 +30,7 @@ from estra.tls import ChannelBinding, channel_binding, peer_chain
 
 __all__ = ["est_root", "peer_of", "IPeerTLS"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.est")
 _B64 = {"Content-Transfer-Encoding": "base64"}
 Handler = Callable[["Operation", Request, Profile, dict[str, Any]], Awaitable[None]]
 

@@ -21,16 +21,15 @@ from cryptography import x509
 from estra import cmc, wire
 from estra.auth import Identity
 from estra.config import Profile
-from estra.http import SafeLogger
 from estra.errors import BadRequest, BadUpstream, EstError, Held
 from estra.http import log_internal
+from estra.logging import SafeLogger
 from estra.ra import RegistrationAuthority
-from estra.upstream.http import Reply
-from estra.interfaces import IFullCmc
+from estra.interfaces import IFullCmc, Reply
 
 __all__ = ["FullCmc", "FULLCMC", "CMC_RESPONSE"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.fullcmc")
 FULLCMC = "fullcmc"
 CMC_RESPONSE = "application/pkcs7-mime; smime-type=CMC-response"
 _FAIL = {401: cmc.CMCFailInfo.badIdentity, 403: cmc.CMCFailInfo.badRequest,

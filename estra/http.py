@@ -18,7 +18,7 @@ from typing import Any, Callable, Coroutine, Mapping, cast
 
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.protocol import connectionDone
-from twisted.logger import Logger, LogLevel
+from twisted.logger import LogLevel
 from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
 from twisted.web.error import UnsupportedMethod
@@ -27,74 +27,17 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from estra.interfaces import IEstraReactor
+from estra.config import ConnectionLimits
 from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound, PayloadTooLarge,
                           StoreUnavailable, store_unavailable)
-from estra.limits import ConnectionLimits, RateLimitedLog
+from estra.limits import RateLimitedLog
+from estra.logging import SafeLogger, emit_event, printable
 
 __all__ = ["EstRequest", "EstChannel", "make_site", "respond", "answer_error",
-           "run_async", "NotFoundResource", "read_body", "printable", "SafeLogger",
+           "run_async", "NotFoundResource", "read_body",
            "log_internal", "log_request", "REQUEST_FORMAT", "allowed_methods"]
 
-_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def printable(value: str, limit: int = 200) -> str:
-    """`value` as one printable line for a log: backslash, CR, LF and tab escaped,
-    other non-printable characters as \\xNN / \\uNNNN, cut after `limit`
-    characters (the cut says how many more there were)."""
-    if not isinstance(value, str):
-        value = str(value)
-    if len(value) <= limit and value.isprintable() and "\\" not in value:
-        return value                      # the usual case: nothing to escape or cut
-    head = value[:limit]
-    if not (head.isprintable() and "\\" not in head):
-        head = "".join(
-            _ESCAPES.get(c) or (c if c.isprintable() else
-                                f"\\x{ord(c):02x}" if ord(c) < 0x100 else
-                                f"\\u{ord(c):04x}" if ord(c) < 0x10000 else
-                                f"\\U{ord(c):08x}")
-            for c in head)
-    if len(value) > limit:
-        head += f"...(+{len(value) - limit} chars)"
-    return head
-
-
-class SafeLogger(Logger):
-    """A Logger whose string (and bytes) event fields are passed through `printable`:
-    whatever a device sends (paths, user names, transaction IDs, User-Agent) reaches
-    the log as one line, never as a forged new line."""
-
-    field_limit = 1000
-
-    def emit(self, level: Any, format: str | None = None, **kwargs: Any) -> None:
-        for key, value in kwargs.items():
-            if key.startswith("log_"):
-                continue
-            if isinstance(value, bytes):
-                value = value.decode("utf-8", "replace")
-            if isinstance(value, str):
-                kwargs[key] = printable(value, self.field_limit)
-        if level in _LEVELS:
-            _emit(self, level, format, kwargs)
-        else:
-            super().emit(level, format, **kwargs)     # logs the invalid level
-
-
-_LEVELS = frozenset(LogLevel.iterconstants())
-
-
-def _emit(logger: Logger, level: LogLevel, format: str | None, event: dict[str, Any]
-          ) -> None:
-    """`Logger.emit` of a valid level, without its check of the level against every
-    LogLevel constant (a generator and a sort per event)."""
-    event.update(log_logger=logger, log_level=level, log_namespace=logger.namespace,
-                 log_source=logger.source, log_format=format, log_time=time.time())
-    if "log_trace" in event:
-        event["log_trace"].append((logger, logger.observer))
-    logger.observer(event)
-
-
-log = SafeLogger()
+log = SafeLogger(namespace="estra.http")
 _store_down = RateLimitedLog(time.monotonic, logger=log)   # one line per 10 s in an outage
 _BREAKS_EMAIL = re.compile(rb"[\n\r\v\f\x1c-\x1e\x85]")
 
@@ -275,7 +218,7 @@ def log_request(request: Any, protocol: str, operation: str, label: str, status:
     # The line is rendered here by str.format (C), not by twisted.logger's pure-Python
     # formatter (half the cost of a request's log line); the fields stay keys of the
     # event for JSON logs.  They are printable already: no SafeLogger pass again.
-    _emit(log, LogLevel.info, "{request_line}", {
+    emit_event(log, LogLevel.info, "{request_line}", {
         "status": status, "request_line": REQUEST_FORMAT.format(status=status, **fields),
         **fields})
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
+from attrs import frozen
 from cryptography import x509
 from twisted.internet.interfaces import (IReactorCore, IReactorFDSet, IReactorFromThreads,
                                          IReactorPluggableNameResolver, IReactorProcess,
@@ -13,11 +14,10 @@ from zope.interface import Interface
 if TYPE_CHECKING:
     from estra.config import Profile
     from estra.issuingterms import IssuingTerms
-    from estra.upstream.http import Reply
 
 __all__ = ["IEstraReactor", "installed_reactor", "ICertificateAuthority", "IClosable",
            "IRevoker", "IHealthChecked", "ICsrAttrsSource", "IIssuingTerms", "IServerKeyGen",
-           "IFullCmc"]
+           "IFullCmc", "Reply"]
 
 
 class IEstraReactor(IReactorCore, IReactorTime, IReactorTCP, IReactorPluggableNameResolver,
@@ -34,6 +34,19 @@ def installed_reactor() -> IEstraReactor:
     """Twisted's global reactor (installed by twistd or at first import), typed."""
     from twisted.internet import reactor
     return cast(IEstraReactor, reactor)
+
+
+@frozen
+class Reply:
+    """A whole response of a CA reached over HTTP, as `IServerKeyGen` and `IFullCmc`
+    return it for the RA to pass on."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
 
 
 class ICertificateAuthority(Interface):
@@ -98,11 +111,11 @@ class IServerKeyGen(Interface):
     """A CA that generates the key (EST serverkeygen relayed upstream)."""
 
     async def serverkeygen(csr: x509.CertificateSigningRequest) -> Reply:
-        """The CA's multipart answer (estra.upstream.http.Reply) for `csr`."""
+        """The CA's multipart answer (`Reply`) for `csr`."""
 
 
 class IFullCmc(Interface):
     """A CA that takes Full PKI Requests itself (EST fullcmc relayed upstream)."""
 
     async def fullcmc(request: bytes) -> Reply:
-        """The CA's answer (estra.upstream.http.Reply) to the DER PKIData `request`."""
+        """The CA's answer (`Reply`) to the DER PKIData `request`."""

@@ -11,9 +11,9 @@ body) live in `estra.http.EstChannel`; their numbers are here, in `ConnectionLim
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any, Callable, cast
 
-from attrs import frozen
 from twisted.internet.interfaces import IAddress, IProtocol, IProtocolFactory, ITCPTransport, \
     IStreamServerEndpoint
 from twisted.logger import Logger
@@ -24,22 +24,22 @@ from twisted.protocols.haproxy._wrapper import HAProxyProtocolWrapper
 from twisted.protocols.policies import ProtocolWrapper, WrappingFactory
 from zope.interface import implementer
 
-from estra.throttle import source_key
+from estra.config import ConnectionLimits
 
-__all__ = ["ConnectionLimits", "LimitedFactory", "LimitedEndpoint", "RateLimitedLog"]
+__all__ = ["LimitedFactory", "LimitedEndpoint", "RateLimitedLog", "source_key"]
 
-log = Logger()        # fields are our own names and IP addresses
+log = Logger(namespace="estra.limits")  # fields are our own names and IP addresses
 
 
-@frozen
-class ConnectionLimits:
-    """How many connections a listener takes and how long a client may take."""
-
-    max_connections: int = 1024          # open connections on one listener
-    max_per_address: int = 64            # open connections from one address (IPv6: /64)
-    header_timeout: float = 10           # request line + headers, from connect / first byte
-    body_timeout: float = 30             # the body, from the end of the headers
-    idle_timeout: float = 60             # silence between keep-alive requests
+def source_key(address: str) -> str:
+    """The throttling key of a client address: IPv4 as is, IPv6 by its /64."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip.ipv4_mapped or ip) if isinstance(ip, ipaddress.IPv6Address) else str(ip)
 
 
 class RateLimitedLog:

@@ -25,17 +25,17 @@ from twisted.internet.error import CannotListenError
 from twisted.logger import Logger
 from twisted.web.resource import Resource
 
+from estra.config import ConnectionLimits, Settings
 from estra.interfaces import IEstraReactor
-from estra.config import Settings
 from estra.http import make_site
-from estra.limits import ConnectionLimits, LimitedEndpoint
+from estra.limits import LimitedEndpoint
 from estra.tls import ServerTLS, TLSServerEndpoint
 
 __all__ = ["StartupError", "Listener", "Listeners", "listen_problem", "bound",
            "connection_limits", "descriptions", "split_proxy", "descriptors_needed",
            "fit_descriptors", "DESCRIPTOR_HEADROOM", "DESCRIPTORS_PER_UPSTREAM"]
 
-log = Logger()
+log = Logger(namespace="estra.listeners")
 
 #: Descriptors kept apart from the listeners' caps: the store's pool (PostgreSQL up to
 #: 8, SQLite 1), log files, listening sockets, worker pipes, reloads reading files.

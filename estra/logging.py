@@ -14,6 +14,9 @@ simple formats by ``str.format_map``); `speed_up_text_log` puts it into twistd's
 observer.  Workers (estra/workers.py) write their own lines to the same target
 (`LineObserver`); a log file then is a `SharedLogFile` (appends, so every process
 writes whole lines at the end, and the supervisor's rotation counts all of them).
+
+Whatever a device sends reaches a log through `SafeLogger` (every field made one
+bounded printable line by `printable`), never as a forged new line.
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ import os
 import re
 import signal
 import sys
+import time
 from typing import IO, Any, Callable, cast
 
-from twisted.logger import (FileLogObserver, ILogObserver, LogEvent, eventAsJSON,
-                            formatEvent, formatEventAsClassicLogText, formatTime,
-                            globalLogPublisher, jsonFileLogObserver)
+from twisted.logger import (FileLogObserver, ILogObserver, LogEvent, Logger, LogLevel,
+                            eventAsJSON, formatEvent, formatEventAsClassicLogText,
+                            formatTime, globalLogPublisher, jsonFileLogObserver)
 from twisted.python import logfile
 from zope.interface import implementer, provider
 
@@ -34,7 +38,67 @@ from estra.interfaces import installed_reactor
 
 __all__ = ["json_observer", "remember_twistd", "classic_line", "event_text",
            "speed_up_text_log",
-           "LineObserver", "SharedLogFile", "log_target", "shared_log_file"]
+           "LineObserver", "SharedLogFile", "log_target", "shared_log_file",
+           "SafeLogger", "printable", "emit_event"]
+
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(value: str, limit: int = 200) -> str:
+    """`value` as one printable line for a log: backslash, CR, LF and tab escaped,
+    other non-printable characters as \\xNN / \\uNNNN, cut after `limit`
+    characters (the cut says how many more there were)."""
+    if not isinstance(value, str):
+        value = str(value)
+    if len(value) <= limit and value.isprintable() and "\\" not in value:
+        return value                      # the usual case: nothing to escape or cut
+    head = value[:limit]
+    if not (head.isprintable() and "\\" not in head):
+        head = "".join(
+            _ESCAPES.get(c) or (c if c.isprintable() else
+                                f"\\x{ord(c):02x}" if ord(c) < 0x100 else
+                                f"\\u{ord(c):04x}" if ord(c) < 0x10000 else
+                                f"\\U{ord(c):08x}")
+            for c in head)
+    if len(value) > limit:
+        head += f"...(+{len(value) - limit} chars)"
+    return head
+
+
+class SafeLogger(Logger):
+    """A Logger whose string (and bytes) event fields are passed through `printable`:
+    whatever a device sends (paths, user names, transaction IDs, User-Agent) reaches
+    the log as one line, never as a forged new line."""
+
+    field_limit = 1000
+
+    def emit(self, level: Any, format: str | None = None, **kwargs: Any) -> None:
+        for key, value in kwargs.items():
+            if key.startswith("log_"):
+                continue
+            if isinstance(value, bytes):
+                value = value.decode("utf-8", "replace")
+            if isinstance(value, str):
+                kwargs[key] = printable(value, self.field_limit)
+        if level in _LEVELS:
+            emit_event(self, level, format, kwargs)
+        else:
+            super().emit(level, format, **kwargs)     # logs the invalid level
+
+
+_LEVELS = frozenset(LogLevel.iterconstants())
+
+
+def emit_event(logger: Logger, level: LogLevel, format: str | None, event: dict[str, Any]
+          ) -> None:
+    """`Logger.emit` of a valid level, without its check of the level against every
+    LogLevel constant (a generator and a sort per event)."""
+    event.update(log_logger=logger, log_level=level, log_namespace=logger.namespace,
+                 log_source=logger.source, log_format=format, log_time=time.time())
+    if "log_trace" in event:
+        event["log_trace"].append((logger, logger.observer))
+    logger.observer(event)
+
 
 _twistd: dict[str, Any] = {}
 _outputs: list[SharedLogFile] = []       # the log files json_observer opened

@@ -36,17 +36,17 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.errors import store_unavailable
-from estra.http import answer_error, printable, read_body, respond, run_async
+from estra.http import answer_error, read_body, respond, run_async
 from estra.limits import RateLimitedLog
-from estra.revocation import REASONS, key_id, public_key_id
-from estra.wire import serial_hex
+from estra.logging import printable
+from estra.wire import REVOCATION_REASONS, authority_key_id, public_key_id, serial_hex
 from estra.store import Store
 from estra.tokens import TokenUnavailable, with_key
 from estra.upstream.local import LocalCA
 
 __all__ = ["OcspResponder", "OcspResource"]
 
-log = Logger()
+log = Logger(namespace="estra.ocsp")
 CONTENT_TYPE = "application/ocsp-response"
 #: RFC 8954 2.1: a nonce is 1 to 32 bytes
 NONCE_SIZES = range(1, 33)
@@ -184,13 +184,13 @@ class OcspResponder:
             "issuer = ? ORDER BY id LIMIT 1", key, issuer)
         if rows:
             at, name = rows[0]
-            reason = REASONS.get(str(name), x509.ReasonFlags.unspecified)
+            reason = REVOCATION_REASONS.get(str(name), x509.ReasonFlags.unspecified)
             return (ocsp.OCSPCertStatus.REVOKED,
                     datetime.datetime.fromtimestamp(float(at), datetime.timezone.utc),
                     None if reason is x509.ReasonFlags.unspecified else reason)
         enrollment = await self.store.enrollment_of(key)
         stored = enrollment.get("certificate") if enrollment is not None else None
-        if stored and key_id(x509.load_der_x509_certificate(
+        if stored and authority_key_id(x509.load_der_x509_certificate(
                 base64.b64decode(stored))) == issuer:
             return ocsp.OCSPCertStatus.GOOD, None, None
         return ocsp.OCSPCertStatus.UNKNOWN, None, None

@@ -14,8 +14,8 @@ import sys
 from typing import Any, Sequence
 
 from estra.interfaces import IEstraReactor
-from estra.auth import parse_principal
 from estra.config import Settings
+from estra.principals import parse_principal
 from estra.store import NoStore, Store, StoreVersionError, open_store, require_current
 from estra.wire import normalise_serial
 

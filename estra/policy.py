@@ -21,10 +21,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
 from estra import wire
-from estra.auth import ISSUED, Identity
+from estra.auth import Identity
 from estra.config import Profile
 from estra.csrtemplate import template_der
 from estra.errors import Forbidden
+from estra.principals import ISSUED
 
 __all__ = ["Policy", "ENROLL", "REENROLL", "SERVERKEYGEN", "SCEP_ENROLL", "SCEP_RENEW",
            "RENEWALS", "ATTRIBUTE_OIDS", "expand", "csrattrs_for"]

@@ -23,21 +23,21 @@ from twisted.logger import Logger
 
 from estra import wire
 from estra.attempts import Attempts
-from estra.auth import ISSUED, UNRECORDED, Authenticator, Identity, Peer
+from estra.auth import Authenticator, Identity, Peer
 from estra.config import Profile
 from estra.errors import EstError, Forbidden, Held
 from estra.interfaces import (ICertificateAuthority, ICsrAttrsSource, IIssuingTerms,
-                              IServerKeyGen)
+                              IServerKeyGen, Reply)
 from estra.issuingterms import IssuingTerms
 from estra import keygen
 from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
-from estra.upstream.http import Reply
+from estra.principals import ISSUED, UNRECORDED
 from estra.store import EnrollmentRecord, Store
 
 __all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]
 
-log = Logger()
+log = Logger(namespace="estra.ra")
 #: Retry-After (at most) while another request issues the same approved request
 ISSUING_RETRY_AFTER = 5
 #: seconds after which a claim whose node never finished issuing can be taken again

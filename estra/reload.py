@@ -22,7 +22,7 @@ from estra.config import Settings
 
 __all__ = ["Generation", "Holder", "GenerationRoot", "RESTART_ONLY", "needs_restart"]
 
-log = Logger()
+log = Logger(namespace="estra.reload")
 
 #: Settings a reload cannot change: the running value stays until a restart.
 RESTART_ONLY = {"listen": "server.listen", "state_dir": "server.state_dir",

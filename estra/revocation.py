@@ -38,7 +38,8 @@ from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra.wire import authority_key_id, normalise_serial, serial_hex
+from estra.wire import (REVOCATION_REASONS, authority_key_id, normalise_serial, public_key_id,
+                        serial_hex)
 from estra.config import Settings
 from estra.errors import EstError
 from estra.http import NotFoundResource, answer_error, respond, run_async
@@ -49,22 +50,11 @@ from estra.tokens import with_key
 from estra.upstream.local import LocalCA
 from estra.interfaces import IClosable, IEstraReactor, IRevoker
 
-__all__ = ["REASONS", "parse_serial", "sign_crl", "key_id",
+__all__ = ["parse_serial", "sign_crl",
            "CrlPublisher", "crl_service", "revoke", "Revocation", "add_parser", "run"]
 
-log = Logger()
+log = Logger(namespace="estra.revocation")
 
-#: RFC 5280 5.3.1 CRLReason names (removeFromCRL and aACompromise make no sense here).
-REASONS: dict[str, x509.ReasonFlags] = {
-    "unspecified": x509.ReasonFlags.unspecified,
-    "keyCompromise": x509.ReasonFlags.key_compromise,
-    "cACompromise": x509.ReasonFlags.ca_compromise,
-    "affiliationChanged": x509.ReasonFlags.affiliation_changed,
-    "superseded": x509.ReasonFlags.superseded,
-    "cessationOfOperation": x509.ReasonFlags.cessation_of_operation,
-    "certificateHold": x509.ReasonFlags.certificate_hold,
-    "privilegeWithdrawn": x509.ReasonFlags.privilege_withdrawn,
-}
 #: Outcomes after which the certificate is revoked where it can be.
 DONE = ("revoked", "crl", "recorded")
 
@@ -76,16 +66,6 @@ def parse_serial(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a hexadecimal serial number "
                                          "(as `openssl x509 -serial` prints it)") from None
-
-
-def key_id(cert: x509.Certificate | None) -> str:
-    """Hex key identifier of the CA that issued `cert` (its AKI), "" when unknown."""
-    return authority_key_id(cert) if cert is not None else ""
-
-
-def public_key_id(public_key: Any) -> str:
-    """Hex key identifier of a CA's public key, as its certificates' AKI carries it."""
-    return x509.SubjectKeyIdentifier.from_public_key(public_key).digest.hex()
 
 
 def ca_key_id(ca: LocalCA) -> str:
@@ -114,7 +94,7 @@ def sign_crl(ca: LocalCA, revoked: list[dict[str, Any]], number: int, now: float
         entry = (x509.RevokedCertificateBuilder()
                  .serial_number(int(row["serial"], 16))
                  .revocation_date(_utc(float(row["at"]))))
-        reason = REASONS.get(str(row["reason"]), x509.ReasonFlags.unspecified)
+        reason = REVOCATION_REASONS.get(str(row["reason"]), x509.ReasonFlags.unspecified)
         if reason is not x509.ReasonFlags.unspecified:   # RFC 5280: omit, not unspecified
             entry = entry.add_extension(x509.CRLReason(reason), False)
         builder = builder.add_revoked_certificate(entry.build())
@@ -272,7 +252,7 @@ async def revoke(reactor: IEstraReactor, store: Store, settings: Settings, local
             f"already revoked {_utc(float(at)):%Y-%m-%d %H:%M:%S} UTC ({was}, by {who})"))
     stored = enrollment.get("certificate")
     cert = x509.load_der_x509_certificate(base64.b64decode(stored)) if stored else None
-    issuer = key_id(cert) or (ca_key_id(local) if local is not None and
+    issuer = authority_key_id(cert) or (ca_key_id(local) if local is not None and
                               config.kind == "local" else "")
     if config.kind == "local":
         outcome = "crl" if settings.crl_url else "recorded"
@@ -309,7 +289,7 @@ def add_parser(commands: Any) -> None:
     """`estra revoke SERIAL --reason NAME [--by WHO] [--json]`."""
     cmd = commands.add_parser("revoke", help="revoke a certificate this RA enrolled")
     cmd.add_argument("serial", type=parse_serial, help="serial number, hexadecimal")
-    cmd.add_argument("--reason", required=True, choices=list(REASONS),
+    cmd.add_argument("--reason", required=True, choices=list(REVOCATION_REASONS),
                      help="RFC 5280 reason")
     cmd.add_argument("--by", default="operator", help="who revokes (audit)")
     cmd.add_argument("--json", action="store_true", help="machine-readable output")

@@ -35,8 +35,9 @@ from twisted.python.filepath import FilePath
 
 from estra import tokens
 from estra.config import Settings
-from estra.upstream.local import (OLD_KEY, ROLLOVER_FILES, LocalCA, _key_usage, _pem_key,
-                                  generate_key, write_private, write_public)
+from estra.files import write_private, write_public
+from estra.upstream.local import (OLD_KEY, ROLLOVER_FILES, LocalCA, generate_key, key_usage,
+                                  pem_key)
 
 __all__ = ["add_parser", "rollover", "install", "retire_old", "next_generation", "RolloverError"]
 
@@ -93,7 +94,7 @@ def _ca_cert(subject: x509.Name, issuer: x509.Name, public_key: object, signer: 
             .serial_number(x509.random_serial_number())
             .not_valid_before(not_before).not_valid_after(not_after)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .add_extension(_key_usage(ca=True, encipher=False), True)
+            .add_extension(key_usage(ca=True, encipher=False), True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(
                 public_key), False)  # type: ignore[arg-type]
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
@@ -169,12 +170,12 @@ def install(settings: Settings, old: LocalCA, new: LocalCA,
     on_token = bool(settings.ca_key_uri)      # the keys are relabelled, not written
     staged: list[tuple[FilePath, bytes, bool]] = [
         (cert_path.sibling("ca-old.pem"), links[2].public_bytes(_PEM), False),
-        *([] if on_token else [(cert_path.sibling(OLD_KEY), _pem_key(old.key), True)]),
+        *([] if on_token else [(cert_path.sibling(OLD_KEY), pem_key(old.key), True)]),
         (cert_path.sibling(ROLLOVER_FILES[0]), links[0].public_bytes(_PEM), False),
         (cert_path.sibling(ROLLOVER_FILES[1]), links[1].public_bytes(_PEM), False)]
     staged += _reissue_tls(settings, old, new, links[0])
     staged += _reissue_scep(settings, old, new)
-    staged += [*([] if on_token else [(key_path, _pem_key(new.key), True)]),
+    staged += [*([] if on_token else [(key_path, pem_key(new.key), True)]),
                (cert_path, new.cert.public_bytes(_PEM), False)]
     temps = []
     for target, data, private in staged:
@@ -222,7 +223,7 @@ def _reissue_tls(settings: Settings, old: LocalCA, new: LocalCA,
                                          key=_PublicOnly(leaf.public_key()))
         return [(settings.tls_cert, cert.public_bytes(_PEM) + link.public_bytes(_PEM), False)]
     cert, key = new.server_certificate(sans or list(settings.server_names))
-    return [(settings.tls_key, _pem_key(key), True),
+    return [(settings.tls_key, pem_key(key), True),
             (settings.tls_cert, cert.public_bytes(_PEM) + link.public_bytes(_PEM), False)]
 
 

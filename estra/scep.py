@@ -61,8 +61,9 @@ from estra.intune import IntuneValidator
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (BadRequest, EstError, Forbidden, Held, NotFound,
                           UpstreamUnavailable)
+from estra.logging import SafeLogger
 from estra.metrics import observe_request
-from estra.http import (SafeLogger, NotFoundResource, answer_error, log_request, read_body,
+from estra.http import (NotFoundResource, answer_error, log_request, read_body,
                         respond, run_async)
 from estra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra import RegistrationAuthority
@@ -74,7 +75,7 @@ T = TypeVar("T")
 
 __all__ = ["ScepFrontEnd", "scep_root", "CAPABILITIES", "nonce_sweeper", "NONCE_MEMORY"]
 
-log = SafeLogger()
+log = SafeLogger(namespace="estra.scep")
 #: What GetCACaps advertises: all of it is implemented.  strongSwan 5.9 picks
 #: AES only when SHA-384 is listed too, hence SHA-384.  GetCACertChain is
 #: answered but has no capability keyword (RFC 8894 3.5.2 defines none; certmonger

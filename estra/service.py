@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import stat
 import sys
@@ -25,7 +24,7 @@ from estra import __version__, tokens
 from estra.auth import Authenticator, Htpasswd
 from estra.casync import CaFollower
 from estra.crls import RevocationLists
-from estra.config import ConfigError, Settings, load_settings, reload_settings
+from estra.config import ConfigError, Settings, ThrottleSettings, load_settings, reload_settings
 from estra.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.forwarded import TrustedBalancers
 from estra.est import est_root
@@ -33,11 +32,11 @@ from estra.logging import remember_twistd, speed_up_text_log
 from estra.listeners import (Listeners, StartupError, bound, connection_limits,
                              fit_descriptors)
 from estra.metrics import allow_labels
-from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
+from estra.throttle import LoginThrottle, StoreState
 from estra.policy import Policy
 from estra.ra import RegistrationAuthority
-from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, announce_password,
-                         check_files, open_state, os_reason, require_ca)
+from estra.state import (BOOTSTRAP_USER, Prepared, StateError, StateLock, abandon_state,
+                         announce_password, check_files, open_state, os_reason, require_ca)
 from estra.revocation import crl_service, revoke
 from estra.store import MIGRATIONS, NoStore, migrate_blocking, open_store, schema_version
 from estra.upgrade import Legacy
@@ -60,15 +59,16 @@ from estra.scep_message import Signer
 from estra.upstream import build_upstream
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from estra.upstream.issuers import UpstreamIssuers
-from estra.upstream.local import LocalCA, write_private, write_public
+from estra.upstream.local import LocalCA
 from estra.errors import EstError
+from estra.files import write_private, write_public
 from estra.tls import ServerTLS, TrustStore, load_pem_certs
 from estra.interfaces import IClosable, IEstraReactor, installed_reactor
 
 __all__ = ["Options", "makeService", "build_service", "check_config", "StartupError", "bound",
            "connection_limits"]
 
-log = Logger()
+log = Logger(namespace="estra.service")
 
 
 class Options(usage.Options):
@@ -169,13 +169,7 @@ class _Estra(MultiService):
 
     def _abandon(self) -> None:
         self._release(None)
-        _forget(self.settings, self.prepared)
-
-
-def _forget(settings: Settings, prepared: Prepared) -> None:
-    """Remove a state directory made by this start, which then failed."""
-    if prepared.created:
-        shutil.rmtree(settings.state_dir.path, ignore_errors=True)
+        abandon_state(self.settings, self.prepared)
 
 
 def restrict_umask(twistd: Any) -> int:
@@ -323,7 +317,7 @@ def build_service(reactor: IEstraReactor, settings: Settings, announce: Any = No
     try:
         return _build(reactor, settings, prepared, announce, clock, worker)
     except BaseException:
-        _forget(settings, prepared)
+        abandon_state(settings, prepared)
         raise
 
 

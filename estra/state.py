@@ -18,9 +18,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import secrets
 import shutil
-import stat
 import sys
 import time
 from typing import Any, Callable, TextIO
@@ -31,19 +29,19 @@ from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
 from estra import tokens
-from estra.auth import hash_password
 from estra.config import Settings
 from estra.store import migrate_blocking, open_store
 from estra.upgrade import Legacy
-from estra.upstream.local import LocalCA, _pem_key, write_private, write_public
+from estra.files import write_private, write_public
+from estra.htpasswd import new_password, set_user
+from estra.upstream.local import LocalCA, pem_key
 
 __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError", "StateLock",
-           "init_command", "set_user", "check_user", "new_password", "user_names", "remove_user",
-           "set_line",
-           "BOOTSTRAP_USER", "require_ca", "check_files", "os_reason", "replace_file"]
+           "init_command", "abandon_state", "BOOTSTRAP_USER", "require_ca", "check_files",
+           "os_reason"]
 
 BOOTSTRAP_USER = "estra"
-log = Logger()
+log = Logger(namespace="estra.state")
 
 
 @frozen
@@ -248,6 +246,12 @@ class StateLock:
             self._fd = None
 
 
+def abandon_state(settings: Settings, prepared: Prepared) -> None:
+    """Remove a state directory made by this start, which then failed."""
+    if prepared.created:
+        shutil.rmtree(settings.state_dir.path, ignore_errors=True)
+
+
 def announce_password(out: TextIO, settings: Settings, password: str) -> None:
     """Show the bootstrap password, once, on `out` if it is a terminal (never the log
     or the journal); otherwise log how to set one."""
@@ -276,7 +280,7 @@ def prepare_state(settings: Settings, clock: Callable[[], float] = time.time) ->
         # made only inside the state directory: a path of the operator's own that is
         # missing is a start-up error naming the setting, never a new key somewhere
         cert, key = ca.server_certificate(settings.server_names)
-        write_private(settings.tls_key, _pem_key(key))
+        write_private(settings.tls_key, pem_key(key))
         write_public(settings.tls_cert, cert.public_bytes(serialization.Encoding.PEM)
                      + ca.cert.public_bytes(serialization.Encoding.PEM))
     password = None
@@ -298,84 +302,3 @@ def _tls_on_token(settings: Settings, ca: LocalCA) -> None:
     cert, _ = ca.server_certificate(settings.server_names, key=key)
     write_public(settings.tls_cert, cert.public_bytes(serialization.Encoding.PEM)
                  + ca.cert.public_bytes(serialization.Encoding.PEM))
-
-
-def new_password() -> str:
-    """A generated password (96 random bits, URL-safe): what a new user is given."""
-    return secrets.token_urlsafe(12)
-
-
-def set_user(htpasswd: FilePath, user: str, password: str) -> None:
-    """Add `user` or change their password (bcrypt), keeping the other lines;
-    ValueError (see `check_user`) changes nothing."""
-    check_user(user, password)
-    set_line(htpasswd, user, hash_password(password))
-
-
-def check_user(user: str, password: str) -> None:
-    """ValueError saying why, if `user` cannot be an htpasswd entry or bcrypt cannot
-    take `password`."""
-    if not user or ":" in user or user.startswith("#") or not user.isprintable() or any(
-            c.isspace() for c in user):
-        raise ValueError(f"user name {user!r} must be non-empty, printable, without ':', "
-                         "spaces or a leading '#'")
-    if not password:
-        raise ValueError("empty password refused")
-    if len(password.encode("utf-8")) > 72:
-        raise ValueError("the password is longer than bcrypt's 72 bytes")
-
-
-def _lines(htpasswd: FilePath) -> list[str]:
-    return htpasswd.getContent().decode("utf-8").splitlines() if htpasswd.exists() else []
-
-
-def _name(line: str) -> str | None:
-    return line.partition(":")[0] if line.strip() and not line.startswith("#") else None
-
-
-def user_names(htpasswd: FilePath) -> list[str]:
-    """The user names in the htpasswd file, in file order (never their hashes)."""
-    return [name for name in map(_name, _lines(htpasswd)) if name is not None]
-
-
-def remove_user(htpasswd: FilePath, user: str) -> bool:
-    """Remove `user`'s line, keeping the others; False (nothing changed) if absent."""
-    lines = _lines(htpasswd)
-    kept = [ln for ln in lines if _name(ln) != user]
-    if len(kept) == len(lines):
-        return False
-    replace_file(htpasswd, "".join(ln + "\n" for ln in kept).encode("utf-8"))
-    return True
-
-
-def set_line(path: FilePath, name: str, value: str) -> None:
-    """Set the "name:value" line of a private file, keeping the other lines."""
-    lines = []
-    if path.exists():
-        lines = [ln for ln in path.getContent().decode("utf-8").splitlines()
-                 if ln.partition(":")[0] != name]
-    lines.append(f"{name}:{value}")
-    replace_file(path, ("\n".join(lines) + "\n").encode("utf-8"))
-
-
-def replace_file(path: FilePath, data: bytes) -> None:
-    """Write a private file atomically; a file it replaces keeps its owner, group and
-    mode (`estra user add` run as root must not take the file from the service user)."""
-    try:
-        old = os.stat(path.path)
-    except FileNotFoundError:
-        write_private(path, data)
-        return
-    tmp = path.siblingExtension(".tmp")
-    fd = os.open(tmp.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
-                os.fchown(f.fileno(), old.st_uid, old.st_gid)
-            os.fchmod(f.fileno(), stat.S_IMODE(old.st_mode))
-            f.write(data)
-        os.replace(tmp.path, path.path)
-    except BaseException:
-        if tmp.exists():
-            tmp.remove()
-        raise

@@ -38,6 +38,7 @@ from twisted.python.filepath import FilePath
 
 from estra.interfaces import IEstraReactor, installed_reactor
 from estra import __version__
+from estra.principals import issued_principal
 from estra.upgrade import Legacy, carry_identities
 from estra.wire import authority_key_id, serial_hex
 
@@ -74,7 +75,6 @@ def _issued_principals_with_origin(cursor: Any, dialect: Any) -> None:
     unused codes of "issued:PROFILE:NAME" move to the new principal when the records
     show one origin for that name; with several (the collision this fixes) they stay,
     matching no certificate.  Basic and code origins keep their principals."""
-    from estra.auth import issued_principal      # the principal format lives there
     cursor.execute("SELECT label, identity, certificate FROM enrollments WHERE "
                    "decision = 'issued' AND certificate IS NOT NULL")
     moved: dict[str, set[str]] = {}
@@ -147,9 +147,9 @@ def _list_indexes(cursor: Any, dialect: Any) -> None:
 def _devices_from_records(cursor: Any, dialect: Any) -> None:
     """Migration 15: every record's names (`device_names`), and for a renewal under an
     issued principal the serial of the certificate it authenticated with (`auth_serial`):
-    the newest certificate issued before it whose issued principal (estra/auth.py) is
+    the newest certificate issued before it whose issued principal (estra/principals.py) is
     the renewal's identity, read from the stored certificates."""
-    from estra.auth import ISSUED, issued_principal
+    from estra.principals import ISSUED, issued_principal
     write, last = cursor.connection.cursor(), 0
     while True:                     # in batches: a million records never sit in memory
         cursor.execute(dialect.sql("SELECT id, identity, subject, sans FROM enrollments "

@@ -53,6 +53,7 @@ from estra.attempts import Attempts
 from estra.auth import hash_password
 from estra.config import Settings, settings_from_string
 from estra.est import IPeerTLS, ProfileResource
+from estra.files import set_line
 from estra.fullcmc import FullCmc
 from estra.http import make_site
 from estra.listeners import connection_limits
@@ -61,7 +62,7 @@ from estra.reload import Generation, GenerationRoot, Holder
 from estra.scep_message import Signer
 from estra.service import (Shared, admin_max_body, build_generation, console_tree,
                            scep_signer)
-from estra.state import Prepared, open_state, set_line
+from estra.state import Prepared, open_state
 from estra.store import SQLITE, Store, migrate_blocking
 from estra.tls import ChannelBinding, TrustStore
 from estra.upstream.http import WholeBody

@@ -28,19 +28,18 @@ process, as the bcrypt pool is.  The clock is injected.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import math
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
-from attrs import frozen
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.python.failure import Failure
 
+from estra.config import ThrottleSettings
 from estra.errors import EstError, Forbidden
+from estra.limits import source_key
 
-__all__ = ["ThrottleSettings", "LoginThrottle", "TooManyAttempts", "LoginsBusy",
-           "source_key", "MemoryState", "StoreState"]
+__all__ = ["LoginThrottle", "TooManyAttempts", "LoginsBusy", "MemoryState", "StoreState"]
 
 
 class TooManyAttempts(EstError):
@@ -61,33 +60,10 @@ class LoginsBusy(EstError):
         super().__init__(reason, {"Retry-After": "1"})
 
 
-@frozen
-class ThrottleSettings:
-    """[auth] throttle numbers; the defaults allow a person's typos, not a guesser."""
-
-    source_burst: int = 10           # failed attempts a source may make at once
-    source_refill: float = 6         # seconds to regain one (10 a minute)
-    user_burst: int = 20             # failures for one user, from all sources
-    user_refill: float = 30          # seconds to regain one (2 a minute)
-    max_pending: int = 32            # bcrypt checks queued or running
-    max_entries: int = 10_000        # rows per table (sources, users, source+user)
-
-
 class _Checker(Protocol):
     def cached(self, user: str, password: str) -> bool: ...
 
     def check(self, user: str, password: str) -> Awaitable[bool]: ...
-
-
-def source_key(address: str) -> str:
-    """The throttling key of a client address: IPv4 as is, IPv6 by its /64."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip.ipv4_mapped or ip) if isinstance(ip, ipaddress.IPv6Address) else str(ip)
 
 
 class _Buckets:

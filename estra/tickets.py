@@ -31,7 +31,7 @@ from twisted.logger import Logger
 
 __all__ = ["TICKET_KEY_BYTES", "TicketKeys", "new_ticket_key", "ticket_keys_supported"]
 
-log = Logger()
+log = Logger(namespace="estra.tickets")
 
 #: name (16) + HMAC-SHA256 secret (32) + AES-256 key (32)
 TICKET_KEY_BYTES = 80

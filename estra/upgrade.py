@@ -27,6 +27,8 @@ from attrs import field, frozen
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from estra.principals import CODE, RA, UNRECORDED, anchor_id, parse_principal
+
 __all__ = ["Legacy", "Unmappable", "carry_identities", "OLD_METHODS"]
 
 #: `method` values only releases before the identity model wrote, and the kind each means
@@ -55,7 +57,6 @@ class Legacy:
     @classmethod
     def from_settings(cls, settings: Any, names: Mapping[str, str] | None = None) -> "Legacy":
         """From a loaded configuration (estra.config.Settings)."""
-        from estra.auth import CODE, RA, anchor_id
         from estra.tls import load_pem_certs
         realms = sorted({anchor_id(cert) for path in settings.client_trust
                          for cert in load_pem_certs(path)})
@@ -67,7 +68,6 @@ class Legacy:
 
 
 def _is_principal(identity: str, method: str | None = None) -> bool:
-    from estra.auth import parse_principal
     if method in OLD_METHODS:
         return False
     try:
@@ -78,7 +78,7 @@ def _is_principal(identity: str, method: str | None = None) -> bool:
 
 
 def _common_name(cert: x509.Certificate | None, subject: str) -> str:
-    """The name estra's authenticator gives a certificate (estra/auth.py `_cert_name`)."""
+    """The name estra's authenticator gives a certificate (`estra.principals.cert_name`)."""
     name = cert.subject if cert is not None else x509.Name.from_rfc4514_string(subject)
     cns = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(cns[0].value) if cns else name.rfc4514_string()
@@ -102,7 +102,6 @@ class _Resolver:
 
     def principal(self, name: str, method: str, label: str, where: str) -> str:
         """The principal the current release gives the requester of this old row."""
-        from estra.auth import UNRECORDED
         answered = self.legacy.names.get(name)
         if answered is not None:
             return answered
@@ -134,7 +133,6 @@ class _Resolver:
     def code_principal(self, name: str, seen: Iterable[str], where: str) -> str:
         """The principal an unused one-time code of an earlier release is for: the one
         kind a code can be for here, else the one kind `name` enrolled with."""
-        from estra.auth import UNRECORDED
         answered = self.legacy.names.get(name)
         if answered is not None:
             return answered

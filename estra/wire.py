@@ -29,8 +29,8 @@ __all__ = [
     "check_content_type", "certs_only", "encode_base64", "choose_layout",
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
     "Layout", "certs_of_multipart", "csr_der", "csr_pem", "csr_without_challenge",
-    "load_stored_csr", "csr_public_key", "serial_hex", "authority_key_id", "normalise_serial",
-    "read_fields",
+    "load_stored_csr", "csr_public_key", "serial_hex", "authority_key_id", "public_key_id",
+    "REVOCATION_REASONS", "normalise_serial", "read_fields",
     "subject_of", "subject_text",
 ]
 
@@ -44,14 +44,33 @@ WRAPPED, SINGLE_LINE = "wrapped", "single-line"
 _BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]*$")
 _NOT_EST = re.compile("json|xml|html|multipart/|image/|audio/|video/")
 
+#: RFC 5280 5.3.1 CRLReason names (removeFromCRL and aACompromise make no sense here).
+REVOCATION_REASONS: dict[str, x509.ReasonFlags] = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "keyCompromise": x509.ReasonFlags.key_compromise,
+    "cACompromise": x509.ReasonFlags.ca_compromise,
+    "affiliationChanged": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessationOfOperation": x509.ReasonFlags.cessation_of_operation,
+    "certificateHold": x509.ReasonFlags.certificate_hold,
+    "privilegeWithdrawn": x509.ReasonFlags.privilege_withdrawn,
+}
 
-def authority_key_id(cert: x509.Certificate) -> str:
+
+def authority_key_id(cert: x509.Certificate | None) -> str:
     """Hex key identifier of the CA that issued `cert` (its AKI), "" when unknown."""
+    if cert is None:
+        return ""
     try:
         aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value
     except (x509.ExtensionNotFound, ValueError):
         return ""
     return (aki.key_identifier or b"").hex()
+
+
+def public_key_id(public_key: Any) -> str:
+    """Hex key identifier of a CA's public key, as its certificates' AKI carries it."""
+    return x509.SubjectKeyIdentifier.from_public_key(public_key).digest.hex()
 
 
 def check_content_type(value: str | None, expected: str) -> None:

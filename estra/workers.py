@@ -57,18 +57,19 @@ from zope.interface import implementer
 
 from estra.interfaces import IEstraReactor, installed_reactor
 from estra.config import Settings, load_settings
-from estra.http import printable
-from estra.logging import LineObserver, SharedLogFile, log_target, shared_log_file
+from estra.logging import (LineObserver, SharedLogFile, log_target, printable,
+                           shared_log_file)
 from estra.listeners import (StartupError, bound, descriptions, endpoint, fit_descriptors,
                              listen_problem, split_proxy)
-from estra.service import Worker, _forget, build_service, open_migrated_store
-from estra.state import Prepared, StateError, StateLock, announce_password, open_state
+from estra.service import Worker, build_service, open_migrated_store
+from estra.state import (Prepared, StateError, StateLock, abandon_state, announce_password,
+                         open_state)
 from estra.tickets import TICKET_KEY_BYTES, TicketKeys, new_ticket_key, ticket_keys_supported
 
 __all__ = ["build_supervisor", "Supervisor", "AdoptedEndpoint", "worker_main",
            "TICKET_KEY_SECONDS"]
 
-log = Logger()
+log = Logger(namespace="estra.workers")
 
 #: How long one ticket key encrypts tickets before the supervisor sends a new one.
 TICKET_KEY_SECONDS = 3600.0
@@ -238,7 +239,7 @@ class Supervisor(Service):
             self.metrics_dir = tempfile.mkdtemp(prefix="estra-metrics-")   # 0700
         except (StartupError, StateError) as e:
             self._close()
-            _forget(self.settings, self.prepared)
+            abandon_state(self.settings, self.prepared)
             raise SystemExit(f"estra: {e}") from None
 
     def startService(self) -> None:
@@ -405,7 +406,7 @@ def build_supervisor(reactor: IEstraReactor, settings: Settings, announce: Any =
     try:
         open_migrated_store(settings, clock)
     except BaseException:
-        _forget(settings, prepared)
+        abandon_state(settings, prepared)
         raise
     return Supervisor(reactor, settings, prepared, announce)
 

@@ -42,6 +42,7 @@ from estra import scep_message as sm
 from estra.auth import Htpasswd, Identity, Peer, hash_password
 from estra.errors import EstError
 from estra.admin import admin_root
+from estra.config import ThrottleSettings
 from estra.console.operators import Roles
 from estra.console.resource import COOKIE, Console, token_hash
 from estra.http import make_site
@@ -50,7 +51,7 @@ from estra.policy import ENROLL
 from estra.ra import key_fingerprint
 from estra.revocation import CrlPublisher, CrlResource, Published, Revocation
 from estra.testing import MemoryRA, SyncThreads
-from estra.throttle import LoginThrottle, ThrottleSettings
+from estra.throttle import LoginThrottle
 from estra.upstream.local import LocalCA
 from tests import pki
 

@@ -12,7 +12,7 @@ from attrs import evolve
 from cryptography import x509
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra import casync
+from estra import ca_command, casync
 from estra.config import ConfigError, Settings, load_settings, settings_from_string
 from estra.ocsp import OcspResponder
 from estra.revocation import CrlPublisher
@@ -100,7 +100,7 @@ class TwoNodeFollowTests(SynchronousTestCase):
         certificates from the new CA (same SCEP key), and later retires the old root."""
         old_root = self.b_ca.cert
         old_scep = x509.load_pem_x509_certificate(self.b.scep_cert.getContent())
-        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        self.assertEqual(ca_command.run(self.a, _args("rollover")), 0)
         a_new = x509.load_pem_x509_certificate(self.a.ca_cert.getContent())
         self.assertTrue(self._follow())
         self.assertEqual(self.b_ca.cert, a_new)
@@ -114,7 +114,7 @@ class TwoNodeFollowTests(SynchronousTestCase):
         self.assertEqual((scep.issuer, scep.public_key()), (a_new.subject, old_scep.public_key()))
         self.assertFalse(self._follow())          # nothing new: nothing changes
 
-        self.assertEqual(casync.run(self.a, _args("retire-old")), 0)
+        self.assertEqual(ca_command.run(self.a, _args("retire-old")), 0)
         self.assertTrue(self._follow())
         self.assertEqual(self.b_ca.anchors(), [a_new])
         self.assertFalse(self.b.ca_cert.sibling("ca-old.pem").exists())
@@ -126,7 +126,7 @@ class TwoNodeFollowTests(SynchronousTestCase):
         publisher = CrlPublisher(self.store, self.b_ca, time.time, 86400)
         responder = OcspResponder(self.store, self.b_ca, time.time)
         before = publisher.issuer
-        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        self.assertEqual(ca_command.run(self.a, _args("rollover")), 0)
         self.assertTrue(self._follow())
         a_new = x509.load_pem_x509_certificate(self.a.ca_cert.getContent())
         expected = x509.SubjectKeyIdentifier.from_public_key(
@@ -139,15 +139,15 @@ class TwoNodeFollowTests(SynchronousTestCase):
 
     def test_node_behind_cannot_roll_over(self) -> None:
         """A rollover from a node that missed the store's last one is refused, files unchanged."""
-        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        self.assertEqual(ca_command.run(self.a, _args("rollover")), 0)
         before = self.b.ca_cert.getContent()
-        self.assertEqual(casync.run(self.b, _args("rollover")), 2)
+        self.assertEqual(ca_command.run(self.b, _args("rollover")), 2)
         self.assertEqual(self.b.ca_cert.getContent(), before)
         self.assertEqual(len(run_blocking(self.store, casync.recorded)), 1)
 
     def test_foreign_ca_is_not_replaced(self) -> None:
         """A node whose CA is not on the store's path keeps its CA and says why."""
-        self.assertEqual(casync.run(self.a, _args("rollover")), 0)
+        self.assertEqual(ca_command.run(self.a, _args("rollover")), 0)
         other = load_settings(None, state_dir=self.mktemp())
         init_state(other)
         foreign = LocalCA.load_or_create(other.ca_cert, other.ca_key, 1, time.time)

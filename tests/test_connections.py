@@ -22,8 +22,9 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
+from estra.config import ConnectionLimits
 from estra.http import make_site
-from estra.limits import ConnectionLimits, LimitedEndpoint
+from estra.limits import LimitedEndpoint
 from estra.tls import ServerTLS, TLSServerEndpoint
 from tests import pki
 

@@ -31,8 +31,8 @@ from estra.config import ConfigError, settings_from_string
 from estra.console.csr import decode_csr
 from estra.console.operators import Roles, set_role
 from estra.console.resource import Console, csr_recipe
+from estra.htpasswd import set_user
 from estra.http import make_site
-from estra.state import set_user
 from estra.store import open_store
 from tests import pki
 from tests.conftest import estra_cli
@@ -728,7 +728,7 @@ class OperatorCommandTests(SynchronousTestCase):
     def test_user_add_checks_before_touching_state(self) -> None:
         """`estra user add` refuses a bad name or an empty password with one line and
         creates no state directory; a good one is listed by the helpers the console uses."""
-        from estra.state import user_names
+        from estra.htpasswd import user_names
         state = temporary(self).child("state")
         for name, password in (("a:b", "pw"), ("carol", "")):
             done = estra_cli("--state-dir", state.path, "user", "add", name,

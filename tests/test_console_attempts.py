@@ -20,9 +20,10 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from estra import scep_message as sm
 from estra.attempts import OTHERS, Attempts, attempts_service
+from estra.config import ThrottleSettings
 from estra.store import (MIGRATIONS, Store, _attempts_from_refusals, _migrate, migrate_blocking,
                          open_store, run_blocking)
-from estra.throttle import LoginThrottle, ThrottleSettings
+from estra.throttle import LoginThrottle
 from tests import pki
 from tests.fuzzing import PASSWORD, SCEP_PASSWORD, USER, World
 

@@ -13,12 +13,12 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra.auth import (BASIC, ISSUED, RA, UNRECORDED, Authenticator, Identity, Peer,
-                        parse_principal)
+from estra.auth import Authenticator, Identity, Peer
 from estra import wire
 from estra.config import Profile
 from estra.crls import RevocationLists
 from estra.errors import Forbidden, Unauthorized
+from estra.principals import BASIC, ISSUED, RA, UNRECORDED, parse_principal
 from estra.tls import TrustStore
 from estra.store import Standing
 from tests import pki

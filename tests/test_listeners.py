@@ -17,8 +17,8 @@ from twisted.internet.testing import MemoryReactorClock, StringTransport
 from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.resource import Resource
 
-from estra.config import settings_from_string
-from estra.limits import ConnectionLimits, LimitedEndpoint, LimitedFactory
+from estra.config import ConnectionLimits, settings_from_string
+from estra.limits import LimitedEndpoint, LimitedFactory
 from estra.listeners import (DESCRIPTOR_HEADROOM, Listeners, StartupError, connection_limits,
                              descriptors_needed, fit_descriptors)
 from estra.tls import TLSServerEndpoint

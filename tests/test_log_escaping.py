@@ -9,7 +9,8 @@ from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.test.requesthelper import DummyRequest
 
 from estra import auth, est, fullcmc, http, scep
-from estra.http import QuietSite, SafeLogger, printable
+from estra.http import QuietSite
+from estra.logging import SafeLogger, printable
 
 FORGED = "abc\r\n2026-11-30T00:00:00+0000 [estra.auth#info] admin logged in\x1b[2J"
 

@@ -20,8 +20,9 @@ from twisted.protocols.tls import TLSMemoryBIOProtocol
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
+from estra.config import ConnectionLimits
 from estra.http import EstChannel, make_site
-from estra.limits import ConnectionLimits, LimitedEndpoint, LimitedFactory
+from estra.limits import LimitedEndpoint, LimitedFactory
 from estra.tls import ServerTLS, TLSServerEndpoint
 from estra.upstream import HeldRequests
 from tests import pki

@@ -8,8 +8,9 @@ from twisted.internet.defer import CancelledError, Deferred, succeed
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra.throttle import LoginsBusy, LoginThrottle, ThrottleSettings, TooManyAttempts, \
-    source_key
+from estra.config import ThrottleSettings
+from estra.limits import source_key
+from estra.throttle import LoginsBusy, LoginThrottle, TooManyAttempts
 
 from tests.conftest import PASSWORD
 

@@ -51,9 +51,9 @@ from twisted.internet.defer import Deferred
 from twisted.python.filepath import FilePath
 
 from estra.config import ConfigError, Upstream
+from estra.interfaces import Reply
 from estra.upstream.ejbca import EjbcaCA
 from estra.upstream.issuers import UpstreamIssuers
-from estra.upstream.http import Reply
 from tests import pki
 from tests.conftest import PASSWORD, Server, csrattrs_text, estra_cli, issued, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve

@@ -27,9 +27,9 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
 from estra.client import EstClient
+from estra.config import ConnectionLimits
 from estra.errors import UpstreamUnavailable
 from estra.http import make_site
-from estra.limits import ConnectionLimits
 from estra.tls import ServerTLS, TLSServerEndpoint
 from estra.upstream.cfssl import CfsslCA
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP

@@ -28,7 +28,7 @@ from estra.upstream import health
 __all__ = ["Health", "HealthMonitor", "Probe", "certificate_check", "file_certificate",
            "standard_checks"]
 
-log = Logger()
+log = Logger(namespace="estra.console.health")
 #: a probe: its one-line status, or an exception (shown as FAILED)
 Probe = Callable[[], Awaitable[str]]
 #: days before a certificate's notAfter from which its probe is a warning

@@ -20,10 +20,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from twisted.python.filepath import FilePath
 
-from estra.config import CONSOLE_ROLES
-from estra.state import set_line
+from estra.config import CONSOLE_ROLES, ThrottleSettings
+from estra.files import set_line
 from estra.store import NoStore, migrate_blocking, open_store, run_blocking
-from estra.throttle import LoginThrottle, StoreState, ThrottleSettings
+from estra.throttle import LoginThrottle, StoreState
 
 __all__ = ["Operator", "Roles", "set_role", "allows", "CONSOLE_THROTTLE", "console_throttle",
            "issues_devices", "end_sessions"]

@@ -18,7 +18,7 @@ from twisted.web.template import Tag, flattenString, slot, tags
 from estra.console.csr import DecodedCsr
 from estra.console.lists import Listing, Query
 from estra.console.operators import allows
-from estra.revocation import REASONS
+from estra.wire import REVOCATION_REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "list_page",
            "enrollment_page", "codes_page", "pending_request_page", "users_page",
@@ -495,7 +495,7 @@ def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
             csrf_field(csrf),
             tags.label("Revocation reason ", tags.select(
                 tags.option("Choose a reason", value=""),
-                *[tags.option(name, value=name) for name in REASONS], name="reason",
+                *[tags.option(name, value=name) for name in REVOCATION_REASONS], name="reason",
                 required="required")),
             tags.button("Revoke this certificate", type="submit"), method="post",
             action=f"/console/enrollments/{rec['id']}/revoke"))

@@ -39,7 +39,7 @@ from twisted.web.server import Request
 from twisted.web.template import Tag, tags
 
 from estra import renewal, wire
-from estra.auth import Htpasswd, parse_principal
+from estra.auth import Htpasswd
 from estra.config import ConsoleSettings, Profile
 from estra.console import devices, lists, pages
 from estra.console.devices import chain_of, load_record_certificate
@@ -48,18 +48,20 @@ from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
+from estra.htpasswd import new_password, remove_user, set_user, user_names
+from estra.http import read_body, respond, run_async
 from estra.interfaces import IEstraReactor, installed_reactor
-from estra.http import SafeLogger, read_body, respond, run_async
-from estra.limits import RateLimitedLog
-from estra.revocation import DONE, REASONS, Revocation
-from estra.state import new_password, remove_user, set_user, user_names
+from estra.limits import RateLimitedLog, source_key
+from estra.logging import SafeLogger
+from estra.principals import parse_principal
+from estra.revocation import DONE, Revocation
 from estra.store import Store
-from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts, source_key
+from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 
 __all__ = ["Console", "console_root"]
 
-log = SafeLogger()          # every field printable, one line, bounded
+log = SafeLogger(namespace="estra.console.resource")  # every field printable, one line, bounded
 COOKIE = b"estra_console"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; "
@@ -707,9 +709,9 @@ class Console(Resource):
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such certificate to revoke.", operator, csrf))
             return
-        if reason not in REASONS:
+        if reason not in wire.REVOCATION_REASONS:
             await self._show_enrollment(request, operator, csrf, rec, 400, error=(
-                f"Choose a revocation reason: {', '.join(REASONS)}."))
+                f"Choose a revocation reason: {', '.join(wire.REVOCATION_REASONS)}."))
             return
         serial = wire.serial_hex(x509.load_der_x509_certificate(
             base64.b64decode(str(rec["certificate"]))).serial_number)

@@ -1,7 +1,8 @@
 """Certificate authorities estra can hand a request to, one module per kind.
 
-Each module but `local` offers `from_config(reactor, upstream, clock)`
-returning an `ICertificateAuthority` that also has `close()` (its pool).
+Each CA kind's module offers `from_config(reactor, upstream, clock)` returning an
+`ICertificateAuthority` that also has `close()` (its pool); the embedded CA (kind
+"local") is made from the state directory instead.
 """
 
 from __future__ import annotations

@@ -55,15 +55,15 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, Held
-from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor
+from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor, Reply
 from estra.upstream import HeldRequests
-from estra.upstream.http import CachedCerts, Refused, Reply, UpstreamHTTP, http_for
+from estra.upstream.http import CachedCerts, Refused, UpstreamHTTP, http_for
 from estra.upstream.issuers import MAX_ISSUERS, IAllIssuers
 
 __all__ = ["AdcsCA", "from_config", "load_b64_certs", "read_page", "renewals", "Disposition",
            "AUTH"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.adcs")
 AUTH = ("basic", "ntlm", "negotiate", "certificate")
 _ISSUED = re.compile(r"certnew\.cer\?ReqID=(\d+)&")
 _PENDING = re.compile(r"\bID=\"?locInfo(?:NewReq|ChkPnd)\b", re.I)

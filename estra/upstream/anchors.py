@@ -25,12 +25,12 @@ from cryptography.hazmat.primitives import serialization
 from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
+from estra.files import write_public
 from estra.upstream.http import ClientTLSPolicy
-from estra.upstream.local import write_public
 
 __all__ = ["LearnedAnchors", "endorsed_roots", "anchors_file"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.anchors")
 Pair = tuple[x509.Certificate, x509.Certificate]     # (NewWithOld link, new root)
 
 

@@ -30,7 +30,6 @@ from estra.errors import EstError
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
                               IRevoker)
 from estra.issuingterms import IssuingTerms, TermsCache, from_cfssl_info
-from estra.revocation import key_id
 from estra.upstream.http import UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, json_or_none, pem_certs
 
@@ -95,7 +94,7 @@ class CfsslCA:
         and cfssl builds of 2016 (Debian's golang-cfssl) record an empty AKI:
         "not found" under the certificate's AKI is asked once more with "".
         """
-        for aki in dict.fromkeys([key_id(cert), ""]):
+        for aki in dict.fromkeys([wire.authority_key_id(cert), ""]):
             try:
                 await self._call("revoke", {"serial": str(serial), "authority_key_id": aki,
                                             "reason": reason})

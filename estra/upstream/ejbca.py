@@ -72,9 +72,9 @@ from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, EstError
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
-                              IRevoker)
+                              IRevoker, Reply)
 from estra.issuingterms import IssuingTerms, TermsCache, from_ejbca_profile
-from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
+from estra.upstream.http import CachedCerts, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
 __all__ = ["EjbcaCA", "from_config", "username_for"]

@@ -24,13 +24,13 @@ from estra.client import EstClient
 from estra import cmc, tokens, wire
 from estra.config import Profile, Upstream
 from estra.interfaces import (ICertificateAuthority, IClosable, ICsrAttrsSource, IEstraReactor,
-                              IFullCmc, IServerKeyGen)
+                              IFullCmc, IServerKeyGen, Reply)
 from estra.upstream.anchors import LearnedAnchors, anchors_file
-from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
+from estra.upstream.http import CachedCerts, UpstreamHTTP, http_for
 
 __all__ = ["EstUpstream", "from_config"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.est")
 
 
 @implementer(ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc, IServerKeyGen)

@@ -44,7 +44,6 @@ from urllib.parse import urljoin, urlsplit
 from typing import Any, Awaitable, Callable, Mapping, Sequence, cast
 from weakref import WeakSet
 
-from attrs import frozen
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL, crypto
@@ -74,12 +73,13 @@ from zope.interface import implementer
 from estra import tokens
 from estra.interfaces import IEstraReactor
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
+from estra.interfaces import Reply
 from estra.metrics import observe_upstream
 
-__all__ = ["UpstreamHTTP", "Reply", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts",
+__all__ = ["UpstreamHTTP", "ClientTLSPolicy", "Refused", "http_for", "CachedCerts",
            "WholeBody"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.http")
 _RA_CREDENTIALS = (401, 403, 407)
 _OVERLOAD = (429, 503)
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -98,18 +98,6 @@ class Refused(EstError):
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
         self.status = status
-
-
-@frozen
-class Reply:
-    """A whole upstream response."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
 
 
 @implementer(IPolicyForHTTPS)

@@ -29,11 +29,11 @@ from zope.interface import Interface
 
 from estra.config import ConfigError, Upstream
 from estra.errors import EstError
-from estra.upstream.local import write_public
+from estra.files import write_public
 
 __all__ = ["IAllIssuers", "UpstreamIssuers", "issuers_file"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.issuers")
 MAX_ISSUERS = 64        # kept per upstream (current listing first): a bound, not a policy
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from cryptography import x509
 
 from estra.errors import BadUpstream
-from estra.upstream.http import Reply, UpstreamHTTP
+from estra.interfaces import Reply
+from estra.upstream.http import UpstreamHTTP
 
 __all__ = ["json_body", "json_or_none", "pem_certs"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import os
 import secrets
 from typing import Any, Callable, Sequence
 
@@ -18,15 +17,16 @@ from zope.interface import implementer
 
 from estra import tokens, wire
 from estra.config import EKUS, Profile, Settings
+from estra.files import write_private, write_public
 from estra.interfaces import ICertificateAuthority
 
-__all__ = ["LocalCA", "write_private", "write_public", "generate_key", "ROLLOVER_FILES", "OLD_KEY"]
+__all__ = ["LocalCA", "generate_key", "pem_key", "key_usage", "ROLLOVER_FILES", "OLD_KEY"]
 
 #: next to ca.pem after `estra ca rollover`, in RFC 7030 4.1.3 order; the old key is ca-old.key
 ROLLOVER_FILES = ("ca-newwithold.pem", "ca-oldwithnew.pem", "ca-old.pem")
 OLD_KEY = "ca-old.key"
 
-log = Logger()
+log = Logger(namespace="estra.upstream.local")
 _BACKDATE = datetime.timedelta(minutes=5)
 Clock = Callable[[], float]
 
@@ -36,22 +36,8 @@ def generate_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def write_private(path: FilePath, data: bytes) -> None:
-    """Write `data` readable by the owner only, atomically (no partial file)."""
-    tmp = path.siblingExtension(".tmp")
-    fd = os.open(tmp.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp.path, path.path)
-
-
-def write_public(path: FilePath, data: bytes) -> None:
-    """Write a certificate file, world-readable (0644), atomically."""
-    write_private(path, data)
-    os.chmod(path.path, 0o644)
-
-
-def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
+def pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
+    """`key` as unencrypted PKCS#8 PEM: how estra writes its private keys."""
     return key.private_bytes(serialization.Encoding.PEM,
                              serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption())
@@ -85,12 +71,13 @@ def _self_signed(key: Any, validity_days: int, clock: Clock) -> x509.Certificate
             .not_valid_before(now - _BACKDATE)
             .not_valid_after(now + datetime.timedelta(days=validity_days))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .add_extension(_key_usage(ca=True, encipher=False), True)
+            .add_extension(key_usage(ca=True, encipher=False), True)
             .add_extension(ski, False)
             .sign(key, hashes.SHA256()))
 
 
-def _key_usage(ca: bool, encipher: bool) -> x509.KeyUsage:
+def key_usage(ca: bool, encipher: bool) -> x509.KeyUsage:
+    """The keyUsage of estra's certificates: a CA signs certificates and CRLs."""
     return x509.KeyUsage(digital_signature=True, content_commitment=False,
                          key_encipherment=encipher, data_encipherment=False,
                          key_agreement=False, key_cert_sign=ca, crl_sign=ca,
@@ -155,7 +142,7 @@ class LocalCA:
             return ca
         key = generate_key()
         cert = _self_signed(key, validity_days, clock)
-        write_private(key_path, _pem_key(key))
+        write_private(key_path, pem_key(key))
         write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
         log.info("created the embedded CA in {path}", path=cert_path.path)
         return cls(key, cert, clock)
@@ -230,7 +217,7 @@ class LocalCA:
                    .serial_number(int.from_bytes(secrets.token_bytes(19), "big") >> 1 | 1)
                    .not_valid_before(now - _BACKDATE).not_valid_after(not_after)
                    .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-                   .add_extension(_key_usage(ca=False, encipher=is_rsa), True)
+                   .add_extension(key_usage(ca=False, encipher=is_rsa), True)
                    .add_extension(x509.SubjectKeyIdentifier.from_public_key(
                        public_key), False)  # type: ignore[arg-type]
                    .add_extension(self._authority_key_id(), False))

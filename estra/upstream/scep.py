@@ -64,7 +64,7 @@ from estra.upstream.http import Refused, UpstreamHTTP, http_for
 
 __all__ = ["ScepCA", "from_config"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.scep")
 _RA_FAULTS = (scep.FailInfo.badAlg, scep.FailInfo.badMessageCheck, scep.FailInfo.badTime)
 
 

@@ -48,15 +48,15 @@ from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IHealthChecked,
-                              IIssuingTerms, IRevoker)
+                              IIssuingTerms, IRevoker, Reply)
 from estra.issuingterms import IssuingTerms, from_vault_role
-from estra.upstream.http import Refused, Reply, UpstreamHTTP, http_for
+from estra.upstream.http import Refused, UpstreamHTTP, http_for
 from estra.upstream.issuers import IAllIssuers
 from estra.upstream.jsonapi import json_body, pem_certs
 
 __all__ = ["VaultCA", "from_config", "AUTH_METHODS"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.vault")
 AUTH_METHODS = ("token", "approle", "cert")
 MIN_RENEW_DELAY = 1.0       # seconds: renewals of a nearly expired token are spaced at least so
 

@@ -44,7 +44,7 @@ from estra.interfaces import IEstraReactor
 
 __all__ = ["ConnectionAuthAgent", "HandshakeFailed", "tls_server_end_point", "SCHEMES"]
 
-log = Logger()
+log = Logger(namespace="estra.upstream.winauth")
 #: auth setting -> (WWW-Authenticate scheme, pyspnego protocol)
 SCHEMES = {"ntlm": ("NTLM", "ntlm"), "negotiate": ("Negotiate", "negotiate")}
 _MAX_LEGS = 4        # anonymous, NEGOTIATE/AP-REQ, AUTHENTICATE, one spare

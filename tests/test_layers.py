@@ -1,0 +1,243 @@
+"""The layer contract (docs/architecture.rst), read from the source with `ast`.
+
+Every module of estra belongs to one layer; a module imports only from its own
+layer or the ones below it (faces -> RA pipeline -> domain -> adapters and
+infrastructure -> codecs -> foundation), the packages do not import each other
+in a cycle, and no module imports another module's private (``_name``) names.
+Imports inside functions count: a lazy import is still a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent / "estra"
+
+#: Top to bottom: each layer's packages (and top-level modules), and the modules that
+#: make up a package before it is one (a module and everything under it; the
+#: longest match wins).  A module of package estra.NAME is in NAME's layer.
+LAYERS: list[tuple[str, dict[str, list[str]]]] = [
+    ("entry", {
+        "cli": [
+            "estra.cli",
+            "estra.operate",
+            "estra.backup",
+            "estra.ca_command",
+        ],
+        "runtime": [
+            "estra.service",
+            "estra.workers",
+            "estra.reload",
+            "estra.state",
+        ],
+        "testing": ["estra.testing"],
+    }),
+    ("faces", {
+        "est": [
+            "estra.est",
+            "estra.fullcmc",
+        ],
+        "scep": ["estra.scep"],
+        "console": [
+            "estra.console",
+            "estra.admin",
+        ],
+    }),
+    ("pipeline", {
+        "ra": [
+            "estra.ra",
+            "estra.policy",
+            "estra.auth",
+            "estra.crls",
+            "estra.throttle",
+            "estra.attempts",
+            "estra.htpasswd",
+        ],
+    }),
+    ("domain", {
+        "ca": [
+            "estra.upstream.local",
+            "estra.revocation",
+            "estra.ocsp",
+            "estra.rollover",
+            "estra.casync",
+        ],
+    }),
+    ("adapters", {
+        "upstream": [
+            "estra.upstream",
+            "estra.client",
+        ],
+    }),
+    ("infrastructure", {
+        "store": [
+            "estra.store",
+            "estra.upgrade",
+            "estra.files",
+        ],
+        "web": [
+            "estra.http",
+            "estra.listeners",
+            "estra.limits",
+            "estra.tickets",
+            "estra.tls",
+        ],
+        "metrics": ["estra.metrics"],
+    }),
+    ("codecs", {
+        "asn1": [
+            "estra.wire",
+            "estra.cms",
+            "estra.cmc",
+            "estra.csrtemplate",
+            "estra.scep_message",
+            "estra.keygen",
+        ],
+    }),
+    ("foundation", {
+        "config": ["estra.config"],
+        "errors": ["estra.errors"],
+        "interfaces": ["estra.interfaces"],
+        "logging": ["estra.logging"],
+        "principals": ["estra.principals"],
+    }),
+]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
+
+
+def place_of(module: str) -> tuple[int, str] | None:
+    """(layer index, 0 the top; package) of `module`: by its longest listed prefix,
+    else by the package estra.NAME it is in."""
+    best: tuple[int, int, str] | None = None
+    for index, (_, packages) in enumerate(LAYERS):
+        for package, prefixes in packages.items():
+            for prefix in prefixes:
+                if (module == prefix or module.startswith(prefix + ".")) and \
+                        (best is None or len(prefix) > best[0]):
+                    best = (len(prefix), index, package)
+    if best is not None:
+        return best[1:]
+    name = module.split(".")[1] if module.count(".") else ""
+    return next(((index, name) for index, (_, packages) in enumerate(LAYERS)
+                 if name in packages), None)
+
+
+def layer_of(module: str) -> int | None:
+    place = place_of(module)
+    return None if place is None else place[0]
+
+
+def imports(module: str) -> Iterator[tuple[str, str, int]]:
+    """(imported module, imported name or "", line) for every estra import of `module`."""
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("estra."):
+                    yield alias.name, "", node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            if base != "estra" and not base.startswith("estra."):
+                continue
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                if submodule in MODULES:
+                    yield submodule, "", node.lineno
+                else:
+                    yield base, alias.name, node.lineno
+
+
+def component(module: str) -> str:
+    """The package `module` is part of (cycles are checked between packages)."""
+    place = place_of(module)
+    return module if place is None else place[1]
+
+
+def test_every_module_has_a_layer() -> None:
+    """A new module is put in a layer on purpose, not by accident."""
+    homeless = [m for m in MODULES if m != "estra" and layer_of(m) is None]
+    assert not homeless, f"put these in a layer of LAYERS: {homeless}"
+
+
+def test_no_import_upward() -> None:
+    """A module imports only from its own layer or a lower one."""
+    upward = set()
+    for module in MODULES:
+        here = layer_of(module)
+        for target, _, line in imports(module):
+            there = layer_of(target)
+            if here is not None and there is not None and there < here:
+                upward.add(f"{module}:{line} ({LAYERS[here][0]}) imports "
+                           f"{target} ({LAYERS[there][0]})")
+    assert not upward, "\n".join(sorted(upward))
+
+
+def test_no_private_name_crosses_a_module() -> None:
+    """``from estra.x import _name`` only inside estra.x itself."""
+    crossing = {f"{module}:{line} imports {target}.{name}"
+                for module in MODULES for target, name, line in imports(module)
+                if name.startswith("_") and not name.startswith("__") and target != module}
+    assert not crossing, "\n".join(sorted(crossing))
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one node (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in edges.get(node, ()):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            members = []
+            while True:
+                member = stack.pop()
+                members.append(member)
+                if member == node:
+                    break
+            if len(members) > 1:
+                found.append(sorted(members))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_cycle_between_packages() -> None:
+    """Packages (and the flat modules beside them) do not import each other in a circle."""
+    edges: dict[str, set[str]] = {}
+    for module in MODULES:
+        for target, _, _ in imports(module):
+            if target != "estra" and component(target) != component(module):
+                edges.setdefault(component(module), set()).add(component(target))
+    found = cycles(edges)
+    assert not found, "\n".join(" <-> ".join(members) for members in found)
+
+
+def test_the_checks_see_a_violation() -> None:
+    """The helpers above find an upward import, a private name and a cycle."""
+    assert layer_of("estra.config") == len(LAYERS) - 1
+    assert layer_of("estra.console.pages") == 1
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
