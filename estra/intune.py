@@ -27,7 +27,9 @@ third-party certification authorities (microsoft/Intune-Resource-Access, the
 
 A code other than Success refuses the request (FAILURE badRequest, the code in
 the reason).  Intune unreachable, a 401 (the token is dropped) or any other
-HTTP error: the device gets PENDING and asks again.  Verified only against the
+HTTP error: the device gets PENDING and asks again.  A notification Intune does
+not take is retried (`NOTIFY_BACKOFF`), then given up: the certificate stays
+issued, and estra/scep.py logs and audits it ("notification-undelivered").  Verified only against the
 fake in tests/test_intune.py: no Intune tenant is reachable from here.
 """
 
@@ -46,6 +48,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from twisted.internet.task import deferLater
 from twisted.python.filepath import FilePath
 
 from estra import __version__
@@ -53,7 +56,8 @@ from estra.config import Profile
 from estra.errors import Forbidden, UpstreamUnavailable
 from estra.upstream.http import UpstreamHTTP
 
-__all__ = ["IntuneValidator", "AppCertificate", "ASSERTION_TYPE", "INTUNE_APP_ID", "SERVICE", "API_VERSION", "E_FAIL"]
+__all__ = ["IntuneValidator", "AppCertificate", "ASSERTION_TYPE", "INTUNE_APP_ID", "SERVICE",
+           "API_VERSION", "E_FAIL", "NOTIFY_BACKOFF"]
 
 INTUNE_APP_ID = "0000000a-0000-0000-c000-000000000000"
 SERVICE = "ScepRequestValidationFEService"
@@ -63,6 +67,9 @@ INTUNE_SCOPE = "https://api.manage.microsoft.com//.default"
 #: the HRESULT a failure notification carries (E_FAIL: the CA did not issue)
 E_FAIL = 0x80004005
 CALLER = f"estra/{__version__}"
+#: seconds before each retry of a notification Intune did not take (then it is given
+#: up: logged and audited as "notification-undelivered" by estra/scep.py)
+NOTIFY_BACKOFF = (2.0, 10.0, 30.0)
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #: how long a client assertion is good for (Entra ID takes short-lived ones)
 ASSERTION_LIFETIME = 600
@@ -194,9 +201,27 @@ class IntuneValidator:
                                     + (f" ({description})" if isinstance(description, str)
                                        and description else ""))
 
+    async def _notify(self, action: str, fields: dict[str, Any]) -> None:
+        """A notification, retried with backoff (`NOTIFY_BACKOFF`) while Intune cannot
+        be reached or answers an HTTP error; UpstreamUnavailable once every try
+        failed, Forbidden (rule intune) when Intune answers a code other than
+        Success (not retried: Intune decided)."""
+        for delay in (*NOTIFY_BACKOFF, None):
+            try:
+                answer = await self._action(action, "notification", fields)
+                break
+            except UpstreamUnavailable:
+                if delay is None:
+                    raise
+                await deferLater(self.http.reactor, delay)
+        if answer["code"] != "Success":
+            raise Forbidden.because("intune", f"Intune answered {action} with "
+                                    f"{answer['code']}")
+
     async def success(self, transaction_id: str, csr: x509.CertificateSigningRequest,
-                      cert: x509.Certificate) -> dict[str, Any]:
-        return await self._action("successNotification", "notification", {
+                      cert: x509.Certificate) -> None:
+        """Tell Intune the certificate was issued (`_notify`)."""
+        await self._notify("successNotification", {
             "transactionId": transaction_id, "certificateRequest": _b64(csr),
             "certificateThumbprint": cert.fingerprint(hashes.SHA1()).hex().upper(),
             "certificateSerialNumber": f"{cert.serial_number:X}",
@@ -205,8 +230,9 @@ class IntuneValidator:
             "issuingCertificateAuthority": cert.issuer.rfc4514_string()})
 
     async def failure(self, transaction_id: str, csr: x509.CertificateSigningRequest,
-                      description: str) -> dict[str, Any]:
-        return await self._action("failureNotification", "notification", {
+                      description: str) -> None:
+        """Tell Intune the request was not issued (`_notify`)."""
+        await self._notify("failureNotification", {
             "transactionId": transaction_id, "certificateRequest": _b64(csr),
             "hResult": E_FAIL, "errorDescription": description[:255] or "not issued"})
 

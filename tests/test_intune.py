@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -114,6 +115,9 @@ class IntuneFake(FakeHandler):
                                              "errorDescription": "subject does not match"})
             state.setdefault("validated", set()).add(call["transactionId"])
             return self.reply_json(200, {"code": "Success", "errorDescription": ""})
+        if state.get("unavailable", 0):                 # the next N notifications: 503
+            state["unavailable"] -= 1
+            return self._deny(503, {"Message": "The service is unavailable."})
         if call["transactionId"] not in state.get("validated", set()):
             return self.reply_json(200, {"code": "Unknown",
                                          "errorDescription": "unknown transaction"})
@@ -356,3 +360,56 @@ def test_certificate_credential_checked(tmp_path: Path) -> None:
                      (f'intune_app_cert = "{ec_cert}"\nintune_app_key = "{ec_key}"', "RSA")):
         with pytest.raises(ConfigError, match=why):
             settings_from_string(head + bad)
+
+
+def undelivered(server: Server) -> list[dict[str, Any]]:
+    """The "notification-undelivered" audit events in `server`'s store."""
+    db = sqlite3.connect(server.state / "estra.db", timeout=30)
+    try:
+        return [json.loads(d) for (d,) in db.execute(
+            "SELECT detail FROM audit WHERE kind = 'notification-undelivered'")]
+    finally:
+        db.close()
+
+
+def test_notification_retried(start_estra: Callable[..., Server], intune: FakeServer,
+                              tmp_path: Path) -> None:
+    """Intune answers the first success notification 503: estra tries again after a
+    pause and Intune gets it; nothing is audited as undelivered."""
+    intune.state.update(challenges={"good": "dev"}, unavailable=1)
+    server = start_estra(config(intune, tmp_path))
+    ra, _ = ra_certificates(server)
+    device = self_signed("dev")
+    request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
+    assert request.check(answer(server, request.der, device)).status == sm.Status.SUCCESS
+    assert [c[0] for c in calls(intune, 3)] == ["validateRequest", "successNotification",
+                                                "successNotification"]
+    assert intune.state["unavailable"] == 0 and undelivered(server) == []
+
+
+def test_undelivered_notification_is_audited(start_estra: Callable[..., Server],
+                                             intune: FakeServer, tmp_path: Path) -> None:
+    """Intune never takes the success notification: estra tries it 1 + 3 times with
+    backoff, then gives up: the certificate stays issued (the device has it), the
+    log has an error and the audit log (console) a "notification-undelivered"
+    event naming the transaction and serial."""
+    intune.state.update(challenges={"good": "dev"}, unavailable=100)
+    server = start_estra(config(intune, tmp_path))
+    ra, _ = ra_certificates(server)
+    device = self_signed("dev")
+    request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
+    reply = request.check(answer(server, request.der, device))
+    assert reply.status == sm.Status.SUCCESS
+    deadline = time.monotonic() + 90
+    while not undelivered(server):
+        assert time.monotonic() < deadline, intune.state
+        time.sleep(0.5)
+    [event] = undelivered(server)
+    assert intune.state["unavailable"] == 100 - 4
+    assert event["transaction"] == request.transaction_id and event["to"] == "intune"
+    db = sqlite3.connect(server.state / "estra.db", timeout=30)
+    issued = db.execute("SELECT COUNT(*) FROM enrollments WHERE serial = ? AND decision = "
+                        "'issued'", (event["serial"],)).fetchone()[0]
+    db.close()
+    assert issued == 1
+    assert "notification not delivered" in server.log.read_text()
