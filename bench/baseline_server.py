@@ -77,14 +77,14 @@ class Enroll(Resource):
         public_key = csr.public_key()
         cert = (x509.CertificateBuilder()
                 .subject_name(csr.subject).issuer_name(self.ca_cert.subject)
-                .public_key(public_key)  # type: ignore[arg-type]
+                .public_key(public_key)
                 .serial_number(int.from_bytes(secrets.token_bytes(19), "big") >> 1 | 1)
                 .not_valid_before(now - HOUR).not_valid_after(now + 365 * 24 * HOUR)
                 .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
                 .add_extension(x509.KeyUsage(True, False, False, False, False, False, False,
                                              False, False), True)
                 .add_extension(x509.SubjectKeyIdentifier.from_public_key(
-                    public_key), False)  # type: ignore[arg-type]
+                    public_key), False)
                 .add_extension(self.aki, False)
                 .sign(self.ca_key, hashes.SHA256()))
         request.setHeader(b"content-type", b"application/pkcs7-mime; smime-type=certs-only")
@@ -196,8 +196,11 @@ def main() -> None:
     def ready(port: Any) -> None:
         print(f"ready on https://127.0.0.1:{port.getHost().port}/ "
               f"(POST /.well-known/est/simpleenroll; CA {ca_pem})", flush=True)
-    endpoint.listen(factory).addCallbacks(ready, lambda f: (print(f), reactor.stop()))
-    reactor.run()  # type: ignore[attr-defined]
+    def failed(failure: Any) -> None:
+        print(failure)
+        reactor.stop()
+    endpoint.listen(factory).addCallbacks(ready, failed)
+    reactor.run()
 
 
 if __name__ == "__main__":

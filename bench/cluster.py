@@ -30,6 +30,7 @@ import time
 from contextlib import ExitStack
 import urllib.request
 from pathlib import Path
+from functools import partial
 from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,9 +38,9 @@ sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from enroll import cpu_seconds, make_csr  # noqa: E402  (bench/enroll.py)
 
-from tests.cluster import (Haproxy, Load, csrs, fresh_database, issued_serials,  # noqa: E402
+from tests.cluster import (Haproxy, Load, csrs, issued_serials,  # noqa: E402
                            start_node, wait_for, admin_port)
-from tests.conftest import PASSWORD, Server  # noqa: E402
+from tests.conftest import PASSWORD, Server, fresh_database  # noqa: E402
 
 WRK = "/usr/bin/wrk"
 CONNECTIONS = 16
@@ -93,11 +94,11 @@ def measure(nodes: list[Server], run: Callable[[], tuple[int, int, float]],
     t0 = time.monotonic()
     requests, bad, load_cpu = run()
     wall = time.monotonic() - t0
-    done = [enrolled(n) - c for n, c in zip(nodes, counts)]
-    used = [cpu_seconds(n.proc.pid) - c for n, c in zip(nodes, cpus)]
+    done = [enrolled(n) - c for n, c in zip(nodes, counts, strict=True)]
+    used = [cpu_seconds(n.proc.pid) - c for n, c in zip(nodes, cpus, strict=True)]
     return {"rate": requests / wall, "bad": bad, "wall": wall,
             "rates": [d / wall for d in done],
-            "ms": [1000 * u / d if d else float("nan") for u, d in zip(used, done)],
+            "ms": [1000 * u / d if d else float("nan") for u, d in zip(used, done, strict=True)],
             "busy": [u / wall for u in used],
             "others": sum(cpu(p) - other0.get(p, 0) for p in others()) / wall,
             "load": load_cpu / wall}
@@ -115,7 +116,8 @@ def line(name: str, value: str, ratio: float | None = None, target: float | None
 
 def nodes_line(label: str, m: dict) -> str:
     per = ", ".join(f"{chr(65 + i)} {r:.0f}/s {ms:.2f} ms CPU/enroll ({100 * b:.0f}% core)"
-                    for i, (r, ms, b) in enumerate(zip(m["rates"], m["ms"], m["busy"])))
+                    for i, (r, ms, b)
+                    in enumerate(zip(m["rates"], m["ms"], m["busy"], strict=True)))
     return (f"  {label}: {per}; haproxy {100 * m['others']:.0f}%, wrk {100 * m['load']:.0f}%"
             f" of a core; errors {m['bad']}")
 
@@ -193,7 +195,7 @@ def store_cost(tmp: Path, url: str, seconds: float) -> list[str]:
         try:
             Load(node.port, node.ca, csrs(2, "warm"), 2, 30).start().join()   # bcrypt
             pids = (lambda: backends(url)) if kind == "PostgreSQL" else list
-            figures[kind] = measure([node], lambda: wrk(node.port, seconds, tmp), pids)
+            figures[kind] = measure([node], partial(wrk, node.port, seconds, tmp), pids)
         finally:
             node.stop()
     sq, pg = figures["SQLite"], figures["PostgreSQL"]

@@ -11,10 +11,13 @@ the figure is enrollments per second of server CPU relative to no console.
     python3 bench/console.py [--quick]
 
 `--pages 10000,100000` instead times each console page (median of 5, in process,
-no network) on a SQLite store seeded with that many enrollment records, 300 held
-requests and one refused-attempt row per ten records (issue #20).
+no network) on a store seeded by bulk SQL with that many enrollment records,
+600 held requests and one refused-attempt row and audit event per ten records
+(issue #20): SQLite, or PostgreSQL with `--postgres URL` (a database made and
+dropped here).
 
-    python3 bench/console.py --pages 10000,100000
+    python3 bench/console.py --pages 10000,100000,1000000
+    python3 bench/console.py --pages 1000000 --postgres postgresql://postgres@127.0.0.1:5432
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import (CHILDREN, WrkResult, _env, figure, make_csr, start_estra,  # noqa: E402
+from harness import (CHILDREN, WrkResult, _env, figure, make_csr, start_estra,
                      stop, wrk)
 
 __all__ = ["report"]
@@ -149,116 +152,170 @@ def report(quick: bool = False) -> list[str]:
     return lines
 
 
-#: (what, path) of the pages `page_timings` times
+#: (what, path) of the pages `page_timings` times ({mid}: a cursor half-way down,
+#: {record}: a record half-way down)
 PAGES = (("dashboard", "/console/"), ("pending", "/console/pending"),
+         ("pending, processed", "/console/pending?view=processed"),
          ("enrollments", "/console/enrollments"),
-         ("enrollments by identity", "/console/enrollments?identity=basic:dev7"),
-         ("enrollments, last page", "/console/enrollments?page=200"),
+         ("enrollments, half-way down", "/console/enrollments?after={mid}"),
+         ("enrollments by identity", "/console/enrollments?identity=basic%3Adev7"),
+         ("enrollments rejected", "/console/enrollments?decision=rejected"),
+         ("enrollments by identity, sorted", "/console/enrollments?sort=identity&dir=asc"),
+         ("enrollments by profile, sorted", "/console/enrollments?sort=profile"),
          ("attempts", "/console/attempts"),
          ("attempts by name", "/console/attempts?name=dev7"),
          ("attempts by rule and profile", "/console/attempts?rule=auth&label=default"),
-         ("audit", "/console/audit"))
+         ("attempts by count", "/console/attempts?sort=count"),
+         ("audit", "/console/audit"),
+         ("audit by who", "/console/audit?identity=operator%3Aops"),
+         ("device search by name", "/console/devices?q=dev7"),
+         ("device search by serial", "/console/devices?q=00%3A00%3A00%3A00%3A00%3A00%3A00%3A07"),
+         ("device view", "/console/devices/{record}"))
+
+#: per dialect: (a series of n rows named i, a number as 16 hex digits, integer division)
+_SERIES = {"sqlite": ("WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s "
+                      "WHERE i < {last}) ", "FROM s", "printf('%016X', {x})",
+                      "printf('%064x', {x})", "({x}) / {y}"),
+           "postgresql": ("", "FROM generate_series(0, {last}) AS s(i)",
+                          "lpad(upper(to_hex({x})), 16, '0')",
+                          "lpad(to_hex({x}), 64, '0')", "({x}) / {y}")}
 
 
-def _seed(path: Path, records: int) -> None:
-    """A migrated SQLite store with `records` enrollments (5 % rejected, 5 % held, of
-    records/10 identities), 300 held requests and records/10 attempt rows."""
-    import sqlite3
-    import time
+def _seed(cursor: object, dialect: str, records: int, now: float) -> None:
+    """Bulk SQL (never the RA): `records` enrollments (5 % rejected, 5 % held) of
+    records/10 devices, each device's names (device_names), 300 held requests,
+    records/10 attempt rows and records/10 audit events."""
+    head, series, hex16, hex64, div = _SERIES[dialect]
+    identities = max(1, records // 10)
 
-    from twisted.python.filepath import FilePath
+    def run(sql: str, n: int) -> None:
+        cursor.execute(sql.replace("{head}", head.format(last=n - 1))  # type: ignore[attr-defined]
+                       .replace("{series}", series.format(last=n - 1)))
+    mod = f"(i % {identities})"
+    run("INSERT INTO enrollments (at, identity, method, peer, label, operation, csr_sha256, "
+        "key_sha256, subject, sans, decision, rule, reason, serial) {head}SELECT "
+        f"{now} - ({records} - i) * 0.5, 'basic:dev' || {mod}, 'basic', '10.0.' || (i % 250)"
+        f" || '.' || (i % 200), 'default', 'simpleenroll', {hex64.format(x='i')}, "
+        f"{hex64.format(x=mod)}, 'CN=dev' || {mod}, '[]', CASE WHEN i % 20 = 18 THEN "
+        "'rejected' WHEN i % 20 = 19 THEN 'held' ELSE 'issued' END, 'issued', '', "
+        f"{hex16.format(x='i')} {{series}}", records)
+    cursor.execute("INSERT INTO device_names (name, enrollment) SELECT LOWER(identity), id "  # type: ignore[attr-defined]
+                   "FROM enrollments UNION ALL SELECT 'dev' || "
+                   "SUBSTR(identity, 10), id FROM enrollments")
+    run("INSERT INTO pending (at, label, operation, identity, key_sha256, subject, sans, csr, "
+        f"status) {{head}}SELECT {now}, 'default', 'simpleenroll', 'basic:dev' || i, "
+        f"{hex64.format(x='i')}, 'CN=dev' || i, '[]', '', CASE WHEN i % 2 = 0 THEN "
+        "'pending' ELSE 'rejected' END {series}", 600)
+    run("INSERT INTO attempts (hour, first_at, last_at, face, operation, label, rule, name, "
+        f"address, reason, count) {{head}}SELECT {div.format(x=f'{int(now)} - i * 30', y=3600)}, "
+        f"{now} - i * 30, {now} - i * 30, 'est', 'simpleenroll', 'default', CASE i % 3 "
+        "WHEN 0 THEN 'auth' WHEN 1 THEN 'bad-request' ELSE 'san-dns' END, 'basic:dev' || i "
+        "|| '?', '10.1.' || (i % 250) || '.' || (i / 250 % 250), 'wrong user name or "
+        "password', 1 + i % 7 {series}", max(1, records // 10))
+    run("INSERT INTO audit (at, kind, identity, detail) {head}SELECT "
+        f"{now} - i, CASE i % 2 WHEN 0 THEN 'console-login' ELSE 'console-approve' END, "
+        "CASE i % 3 WHEN 0 THEN 'operator:ops' ELSE 'operator:ann' END, '{}' {series}",
+        max(1, records // 10))
 
-    from estra.store import migrate_blocking, open_store
-    migrate_blocking(open_store("", FilePath(str(path)), time.time))
-    now, identities = time.time(), max(1, records // 10)
-    conn = sqlite3.connect(path / "estra.db")
-    conn.executemany(
-        "INSERT INTO enrollments (at, identity, method, peer, label, operation, csr_sha256, "
-        "key_sha256, subject, sans, decision, rule, reason, serial) VALUES "
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        ((now - (records - i) * 0.5, f"basic:dev{i % identities}", "basic",
-          f"10.0.{i % 250}.{i % 200}", "default", "simpleenroll", f"{i:064x}",
-          f"{i % identities:064x}", f"CN=dev{i % identities}", "[]",
-          ("issued", "rejected", "held")[min(2, (i % 20) // 18 * (1 + i % 2))],
-          "issued", "", f"{i:016X}") for i in range(records)))
-    conn.executemany(
-        "INSERT INTO pending (at, label, operation, identity, key_sha256, subject, sans, "
-        "csr, status) VALUES (?,?,?,?,?,?,?,?,?)",
-        ((now, "default", "simpleenroll", f"basic:dev{i}", f"{i:064x}", f"CN=dev{i}", "[]",
-          "", "pending") for i in range(300)))
-    conn.executemany(
-        "INSERT INTO attempts (hour, first_at, last_at, face, operation, label, rule, name, "
-        "address, reason, count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        ((int((now - i * 30) // 3600), now - i * 30, now - i * 30, "est", "simpleenroll",
-          "default", ("auth", "bad-request", "san-dns")[i % 3], f"basic:dev{i}?",
-          f"10.1.{i % 250}.{i // 250 % 250}", "wrong user name or password", 1 + i % 7)
-         for i in range(records // 10)))
-    conn.commit()
-    conn.close()
+
+class _SyncPool:
+    """adbapi's pool interface, synchronous, over one DB-API connection (no threads)."""
+
+    def __init__(self, conn: object) -> None:
+        self.conn = conn
+
+    def runInteraction(self, fn: object, *args: object) -> object:
+        from twisted.internet.defer import succeed
+        result = fn(self.conn.cursor(), *args)  # type: ignore[attr-defined, operator]
+        self.conn.commit()  # type: ignore[attr-defined]
+        return succeed(result)
+
+    def runQuery(self, sql: str, args: object = ()) -> object:
+        from twisted.internet.defer import succeed
+        cursor = self.conn.cursor()  # type: ignore[attr-defined]
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+        self.conn.commit()  # type: ignore[attr-defined]
+        return succeed(rows)
 
 
-def page_timings(records: int) -> list[str]:
-    """Each console page's time (median of 5) on a store of `records` records."""
+def page_timings(records: int, url: str = "") -> list[str]:
+    """Each console page's time (median of 5) on a store of `records` records seeded
+    by bulk SQL: SQLite, or the PostgreSQL server of `url` (a database made and
+    dropped here)."""
     import statistics
     import time
 
     from treq.testing import StubTreq
     from twisted.internet.defer import Deferred
     from twisted.python.filepath import FilePath
+    from twisted.web.resource import Resource
 
     from estra.auth import Htpasswd, hash_password
     from estra.console.operators import Roles
     from estra.console.resource import COOKIE, Console, token_hash
-    from estra.store import SQLITE, Store
-
-    class Pool:
-        """adbapi's pool interface, synchronous, over one connection (no threads)."""
-
-        def __init__(self, db: Path) -> None:
-            import sqlite3
-            self.conn = sqlite3.connect(db, check_same_thread=False)
-
-        def runInteraction(self, fn: object, *args: object) -> Deferred[object]:
-            from twisted.internet.defer import succeed
-            result = fn(self.conn.cursor(), *args)  # type: ignore[operator]
-            self.conn.commit()
-            return succeed(result)
-
-        def runQuery(self, sql: str, args: object = ()) -> Deferred[object]:
-            from twisted.internet.defer import succeed
-            return succeed(self.conn.execute(sql, args).fetchall())  # type: ignore[arg-type]
+    from estra.store import POSTGRES, SQLITE, Store, migrate_blocking, open_store
 
     with tempfile.TemporaryDirectory(prefix="estra-bench-pages-") as name:
         tmp = Path(name)
         started = time.perf_counter()
-        _seed(tmp, records)
-        seeded = time.perf_counter() - started
-        store = Store(Pool(tmp / "estra.db"), SQLITE, time.time)  # type: ignore[arg-type]
-        (tmp / "operators").write_text(f"ops:{hash_password('x', rounds=4)}\n")
-        (tmp / "roles").write_text("ops:admin\n")
-        console = Console(store, Htpasswd(FilePath(str(tmp / "operators")), None,  # type: ignore[arg-type]
-                                          None, time.time),
-                          Roles(FilePath(str(tmp / "roles")), {}), time.time, secure=False,
-                          session_seconds=3600.0)
-        Deferred.fromCoroutine(store.session_open(token_hash("t"), "operator:ops", "c",
-                                                  "127.0.0.1", 3600.0))
-        from twisted.web.resource import Resource
-        root = Resource()
-        root.putChild(b"console", console)
-        http = StubTreq(root)
-        lines = [f"{records} records seeded in {seeded:.1f} s (SQLite)"]
-        for what, path in PAGES:
-            took, codes = [], set()
-            for _ in range(5):
-                begun = time.perf_counter()
-                got: list[object] = []
-                http.get(f"http://ra.test{path}", headers={
-                    "Cookie": f"{COOKIE.decode()}=t"}).addBoth(got.append)
-                http.flush()
-                codes.add(str(getattr(got[0], "code", got[0]))[:80])
-                took.append(time.perf_counter() - begun)
-            lines.append(f"  {what:32} {1000 * statistics.median(took):8.1f} ms  "
-                         f"{' '.join(sorted(codes))}")
+        database = ""
+        if url:
+            import psycopg
+            database = f"estra_bench_{int(time.time())}_{records}"
+            with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+                admin.execute(f"CREATE DATABASE {database}")
+        try:
+            migrate_blocking(open_store(f"{url}/{database}" if url else "",
+                                        FilePath(str(tmp)), time.time))
+            if url:
+                conn: object = psycopg.connect(f"{url}/{database}")
+            else:
+                import sqlite3
+                conn = sqlite3.connect(tmp / "estra.db", check_same_thread=False)
+            now = time.time()
+            _seed(conn.cursor(), "postgresql" if url else "sqlite", records, now)  # type: ignore[attr-defined]
+            conn.commit()  # type: ignore[attr-defined]
+            if url:
+                conn.cursor().execute("ANALYZE")  # type: ignore[attr-defined]
+                conn.commit()  # type: ignore[attr-defined]
+            seeded = time.perf_counter() - started
+            store = Store(_SyncPool(conn), POSTGRES if url else SQLITE, time.time)  # type: ignore[arg-type]
+            (tmp / "operators").write_text(f"ops:{hash_password('x', rounds=4)}\n")
+            (tmp / "roles").write_text("ops:admin\n")
+            passwords = Htpasswd(FilePath(str(tmp / "operators")),
+                                 None, None, time.time)  # type: ignore[arg-type]
+            console = Console(store, passwords,
+                              Roles(FilePath(str(tmp / "roles")), {}), time.time,
+                              secure=False, session_seconds=3600.0)
+            Deferred.fromCoroutine(store.session_open(token_hash("t"), "operator:ops", "c",
+                                                      "127.0.0.1", 3600.0))
+            root = Resource()
+            root.putChild(b"console", console)
+            http = StubTreq(root)
+            half = records // 2
+            mid = urllib.parse.quote(f"[{half}, {half}]")
+            lines = [f"{records} records seeded in {seeded:.1f} s "
+                     f"({'PostgreSQL' if url else 'SQLite'})"]
+            for what, path in PAGES:
+                took, codes = [], set()
+                for _ in range(5):
+                    begun = time.perf_counter()
+                    got: list[object] = []
+                    http.get(  # type: ignore[attr-defined]
+                        f"http://ra.test{path.format(mid=mid, record=half)}", headers={
+                        "Cookie": f"{COOKIE.decode()}=t"}).addBoth(got.append)
+                    http.flush()
+                    codes.add(str(getattr(got[0], "code", got[0]))[:80])
+                    took.append(time.perf_counter() - begun)
+                ms = 1000 * statistics.median(took)
+                lines.append(f"  {what:34} {ms:8.1f} ms  {' '.join(sorted(codes))}"
+                             f"{'' if ms < 300 else '  OVER 300 ms'}")
+            conn.close()  # type: ignore[attr-defined]
+        finally:
+            if url:
+                with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+                    admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     return lines
 
 
@@ -267,10 +324,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="short runs (smoke test)")
     ap.add_argument("--pages", default="", help="time the console pages at these "
                     "record counts (comma-separated) instead")
+    ap.add_argument("--postgres", default="", help="with --pages: a PostgreSQL server "
+                    "URL (e.g. postgresql://postgres@127.0.0.1:5432) instead of SQLite")
     args = ap.parse_args()
     if args.pages:
         for records in args.pages.split(","):
-            print(*page_timings(int(records)), sep="\n")
+            print(*page_timings(int(records), args.postgres), sep="\n", flush=True)
         return
     print(*report(args.quick), sep="\n")
 

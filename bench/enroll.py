@@ -79,7 +79,7 @@ def handshake_cost(port: int, pid: int, cafile: str, count: int, seconds: float
         cpu0, deadline, done, resumed = cpu_seconds(pid), time.monotonic() + seconds, 0, 0
         while done < count and time.monotonic() < deadline:
             with connect(session if resume else None) as sock:
-                resumed += sock.session_reused
+                resumed += bool(sock.session_reused)
             done += 1
         time.sleep(0.05)              # let the server finish reading the last one
         return 1000 * (cpu_seconds(pid) - cpu0) / max(done, 1), resumed if resume else done

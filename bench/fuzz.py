@@ -24,12 +24,24 @@ import argparse
 import sys
 import time
 import warnings
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TARGET_NAMES = ["body", "csr", "cmc", "fullcmc", "scep", "multipart", "auth", "est-http",
                 "scep-http", "ocsp", "crl", "console", "challenges"]
+
+
+def _progress(target: str, counts: dict[str, Any]) -> None:
+    print(f"  {target}: {counts['inputs']} inputs, {counts['http500']} HTTP 500, "
+          f"{counts['traceback']} tracebacks, {counts['hang']} hangs, "
+          f"{counts['seconds']} s", flush=True)
+
+
+def _finding(target: str, kind: str, detail: str) -> None:
+    print(f"  {target} {kind}: {detail[:3000]}", flush=True)
 
 
 def main() -> int:
@@ -56,12 +68,8 @@ def main() -> int:
     started = time.monotonic()
     for target in targets:
         result = run(world, target, args.runs, seed=args.seed, limit=args.time_limit,
-                     keep=args.keep, progress=lambda c, t=target: print(
-                         f"  {t}: {c['inputs']} inputs, {c['http500']} HTTP 500, "
-                         f"{c['traceback']} tracebacks, {c['hang']} hangs, "
-                         f"{c['seconds']} s", flush=True),
-                     on_finding=lambda kind, detail, t=target: print(
-                         f"  {t} {kind}: {detail[:3000]}", flush=True))
+                     keep=args.keep, progress=partial(_progress, target),
+                     on_finding=partial(_finding, target))
         found = result["http500"] + result["traceback"] + result["hang"]
         bad += found
         print(f"{target:<10} {result['inputs']:>8} {result['http500']:>8} "

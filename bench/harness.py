@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -48,7 +49,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def spawn(cmd: list, **kw) -> subprocess.Popen:
+def spawn(cmd: Sequence[str | os.PathLike[str]], **kw: Any) -> subprocess.Popen[bytes]:
     """A server subprocess, pinned to the server CPU and ended at exit."""
     proc = subprocess.Popen(cmd, **kw)
     CHILDREN.append(proc)

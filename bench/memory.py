@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from enroll import CHILDREN, CPUS, make_csr, spawn, start_estra, stop  # noqa: E402
+from enroll import CHILDREN, CPUS, make_csr, spawn, start_estra, stop
 
 TARGET_KIB = 35           # issue #12: at most 35 KB per idle TLS connection
 FLAT_KIB_PER_10K = 200    # see the module docstring

@@ -20,9 +20,9 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from estra import scep_message as sm  # noqa: E402
-from tests.test_scep_dmz import device, outcome, pkcs_req  # noqa: E402
-from tests.test_scep_dmz import _Setup  # noqa: E402
+from estra import scep_message as sm
+from tests.test_scep_dmz import device, outcome, pkcs_req
+from tests.test_scep_dmz import _Setup
 
 
 class _Bench(_Setup):

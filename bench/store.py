@@ -24,11 +24,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from twisted.internet import task  # noqa: E402
-from twisted.internet.defer import Deferred, gatherResults  # noqa: E402
-from twisted.python.filepath import FilePath  # noqa: E402
+from twisted.internet import task
+from twisted.internet.defer import Deferred, gatherResults
+from twisted.python.filepath import FilePath
 
-from estra.store import EnrollmentRecord, Store, open_store  # noqa: E402
+from estra.store import EnrollmentRecord, Store, open_store
 
 
 def record(n: int) -> EnrollmentRecord:

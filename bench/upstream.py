@@ -20,9 +20,10 @@ alike):
 RA-added = p50(via RA) - p50(direct), and for comparison the median of the
 per-round differences.  With --before DIR (another source tree, e.g. main's), a
 second RA running that code fronts the same upstreams and is measured in the same
-interleaved rounds: "before" and "after" under the same noise.  The breakdown shows the upstream call as the RA timed
-it (its log), the RA with its embedded CA, and the RA's CPU per request.  Bounded: 600 rounds
-or 40 s (--quick: 150 or 5 s), whichever ends first.  Only 127.0.0.1.
+interleaved rounds: "before" and "after" under the same noise.  The breakdown shows
+the upstream call as the RA timed it (its log), the RA with its embedded CA, and the
+RA's CPU per request.  Bounded: 600 rounds or 40 s (--quick: 150 or 5 s), whichever
+ends first.  Only 127.0.0.1.
 
     python3 bench/upstream.py [--quick] [--before DIR]
 """
@@ -51,11 +52,11 @@ from typing import Any, Callable
 from cryptography import x509
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import (CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn,  # noqa: E402
+from harness import (CHILDREN, CPUS, REPO, cpu_seconds, make_csr, spawn,
                      start_baseline)
 
 sys.path.insert(0, str(REPO))
-from tests import pki  # noqa: E402  (a throw-away CA for cfssl; no pytest needed)
+from tests import pki  # a throw-away CA for cfssl; no pytest needed
 
 TARGET_MS = 0.5
 USER, PASSWORD = "bench", "secret"
@@ -179,7 +180,8 @@ upstream = "local"
     bare, bare_port = start_baseline(tmp, ra / "state", USER, PASSWORD)
     for proc in CHILDREN[first:]:
         unpin(proc.pid)
-    return {**found, "bare_pid": bare.pid, "bare_port": bare_port, "up_port": up_port, "up_ca": str(up / "state" / "ca.pem"), "ra_dir": ra,
+    return {**found, "bare_pid": bare.pid, "bare_port": bare_port, "up_port": up_port,
+            "up_ca": str(up / "state" / "ca.pem"), "ra_dir": ra,
             "cf_port": cf_port, "ra_pid": ra_pid, "ra_port": ra_port,
             "ra_ca": str(ra / "state" / "ca.pem"), "ra_log": ra / "estra.log"}
 
@@ -288,16 +290,19 @@ def lines_for(ts: list[Target], inside: dict[str, list[float]]) -> list[str]:
         direct, via = by[f"{kind} direct"], by[f"{kind} via RA"]
         added = _pct(via.lat, .5) - _pct(direct.lat, .5)
         ok = added <= TARGET_MS
-        paired = statistics.median(v - d for v, d in zip(via.lat, direct.lat)) * 1000
+        paired = statistics.median(
+            v - d for v, d in zip(via.lat, direct.lat, strict=False)) * 1000
         out.append(f"{kind} RA-added p50: {added:.2f} ms  ({added / TARGET_MS:.2f}x of "
                    f"{TARGET_MS} ms target: {'met' if ok else 'NOT met'}; median of "
                    f"same-round differences {paired:.2f} ms)")
         if f"{kind} via RA before" in by:
             was = by[f"{kind} via RA before"]
-            out.append(f"  {kind} before: RA-added p50 {_pct(was.lat, .5) - _pct(direct.lat, .5):.2f}"
+            before = _pct(was.lat, .5) - _pct(direct.lat, .5)
+            rounds = statistics.median(
+                v - w for v, w in zip(via.lat, was.lat, strict=False)) * 1000
+            out.append(f"  {kind} before: RA-added p50 {before:.2f}"
                        f" ms; after - before p50 {_pct(via.lat, .5) - _pct(was.lat, .5):+.2f} ms"
-                       f" (median of same-round differences "
-                       f"{statistics.median(v - w for v, w in zip(via.lat, was.lat)) * 1000:+.2f}"
+                       f" (median of same-round differences {rounds:+.2f}"
                        f" ms), RA CPU {1000 * (via.cpu - was.cpu) / max(1, len(via.lat)):+.2f}"
                        " ms/req")
         if not ok and inside[kind]:

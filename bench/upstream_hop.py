@@ -36,6 +36,7 @@ async def _loop(reactor: Any, n: int) -> tuple[float, float]:
         isLeaf = True
 
         def render(self, request: Request) -> bytes:
+            assert request.content is not None
             request.content.read()
             return b'{"success": true, "result": {"certificate": "x"}}'
 
@@ -58,9 +59,13 @@ def child(n: int) -> None:
     """One run in this process: print "wall_s cpu_s" per request."""
     from twisted.internet import reactor
     from twisted.internet.defer import Deferred
-    from twisted.logger import globalLogBeginner
+    from twisted.logger import ILogObserver, LogEvent, globalLogBeginner
+    from zope.interface import provider
 
-    globalLogBeginner.beginLoggingTo([lambda e: None], redirectStandardIO=False)
+    @provider(ILogObserver)
+    def quiet(event: LogEvent) -> None:
+        pass
+    globalLogBeginner.beginLoggingTo([quiet], redirectStandardIO=False)
     result: list[tuple[float, float]] = []
 
     def run() -> None:
@@ -96,7 +101,7 @@ def main() -> None:
               f"wall {statistics.median(w for w, _ in runs) * 1e6:.0f} us/request "
               f"(median of {len(runs)} runs)")
     if args.before:
-        diff = [a[1] - b[1] for a, b in zip(got["after"], got["before"])]
+        diff = [a[1] - b[1] for a, b in zip(got["after"], got["before"], strict=True)]
         print(f"after - before: CPU {statistics.median(diff) * 1e6:+.0f} us/request "
               "(median of the paired runs)")
 

@@ -90,8 +90,8 @@ def enroll_load(tmp: Path, port: int, pids: list[int], seconds: float,
                       f'wrk.headers["Authorization"] = "Basic {auth}"\n'
                       'wrk.headers["Connection"] = "close"\n')
     cpu0, first0 = server_cpu(pids), cpu_seconds(pids[0])
-    out = subprocess.run([WRK, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s",
-                          str(script), f"https://127.0.0.1:{port}/.well-known/est/simpleenroll"],
+    out = subprocess.run([WRK, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s",
+                          "--timeout", "10s", "-s", str(script), f"https://127.0.0.1:{port}/.well-known/est/simpleenroll"],
                          capture_output=True, text=True, timeout=seconds + 60)
     cpu, first = server_cpu(pids) - cpu0, cpu_seconds(pids[0]) - first0
     total = re.search(r"(\d+) requests in", out.stdout)
@@ -124,7 +124,7 @@ def handshakes(port: int, cafile: Path, pids: list[int], seconds: float,
     cpu0, t0 = server_cpu(pids), time.monotonic()
     while time.monotonic() - t0 < seconds and count < 100000:
         with connect(ticket) as tls:
-            reused += tls.session_reused
+            reused += bool(tls.session_reused)
         count += 1
     wall, cpu = time.monotonic() - t0, server_cpu(pids) - cpu0
     return count / wall, 1000 * cpu / count, reused / count

@@ -21,6 +21,7 @@ import math
 from typing import Any, Callable
 
 from attrs import define, field, frozen
+from twisted.internet.interfaces import IReactorTime
 from twisted.application.internet import TimerService
 from twisted.internet.defer import Deferred
 from twisted.logger import Logger
@@ -127,7 +128,7 @@ class Attempts:
         return int(await self.store.sweep_attempts(self.clock() - self.days * 86400))
 
 
-def attempts_service(attempts: Attempts, clock: Any, interval: float = 1.0,
+def attempts_service(attempts: Attempts, clock: IReactorTime, interval: float = 1.0,
                      sweep_every: float = 600.0) -> TimerService:
     """Writes `attempts` every `interval` seconds, sweeps old rows every `sweep_every`."""
     last = [-math.inf]

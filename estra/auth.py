@@ -42,7 +42,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from typing import Awaitable, Callable, Sequence
+from typing import Awaitable, Callable
 
 import bcrypt
 from attrs import frozen

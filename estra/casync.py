@@ -67,7 +67,7 @@ def unwrap_key(wrapped: str, root: x509.Certificate, old_key: Any) -> Any:
         raw = base64.b64decode(wrapped)
         pem = _wrapping(old_key).decrypt(raw[:12], raw[12:],
                                          root.public_bytes(serialization.Encoding.DER))
-    except Exception as e:  # noqa: BLE001 - InvalidTag, bad base64: one reason
+    except Exception as e:  # InvalidTag, bad base64: one reason
         raise ValueError("the stored CA key does not open with this node's CA key") from e
     key = serialization.load_pem_private_key(pem, None)
     if key.public_key() != root.public_key():
@@ -255,7 +255,7 @@ def _publisher(store: Store) -> Callable[[LocalCA, LocalCA, list[x509.Certificat
             run_blocking(store, record(old, new, links, time.time()))
         except RolloverError:
             raise
-        except Exception as e:  # noqa: BLE001 - any driver error: one line, nothing changed
+        except Exception as e:  # any driver error: one line, nothing changed
             raise RolloverError(f"cannot record the rollover in the store, nothing changed: "
                                 f"{e}") from e
     return publish

@@ -26,7 +26,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.challenges import ISSUE, LIST, RETIRE, REVOKE, ChallengeIssuer, binding
-from estra.errors import BadRequest, EstError, MethodNotAllowed, NotFound
+from estra.errors import BadRequest, MethodNotAllowed, NotFound, Unauthorized
 from estra.revocation import REASONS
 from estra.http import (NotFoundResource, answer_error, log_request, read_body, respond,
                         run_async)
@@ -70,8 +70,8 @@ class _Api(Resource):
         except Exception as e:  # noqa: BLE001 - answer_error decides
             err = answer_error(e, request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
-            if isinstance(e, EstError) and getattr(e, "attempted", None):
-                who[0] = str(getattr(e, "attempted"))
+            if isinstance(e, Unauthorized) and e.attempted:
+                who[0] = str(e.attempted)
         log_request(request, "api", f"{self.operation} {method}", "-", status, who[0], "basic",
                     reason)
 

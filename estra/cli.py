@@ -37,7 +37,7 @@ from estra.store import NoStore, StoreVersionError, migrate_blocking, open_store
 from estra.upgrade import Legacy, Unmappable
 from estra.state import (StateError, check_user, init_command, new_password, os_reason,
                          remove_user, require_ca, set_user, user_names)
-from estra.interfaces import IClosable
+from estra.interfaces import IClosable, IEstraReactor
 
 __all__ = ["main", "HELD"]
 
@@ -163,7 +163,7 @@ def _est_command(args: argparse.Namespace) -> int:
     if getattr(args, "user", None):
         basic = (args.user, _device_password(args))
 
-    async def run(reactor: Any) -> int:
+    async def run(reactor: IEstraReactor) -> int:
         try:
             trust = load_pem_certs(FilePath(args.cacert)) if args.cacert else None
             client_cert = None
@@ -200,7 +200,7 @@ def _est_command(args: argparse.Namespace) -> int:
     return _react(run)
 
 
-async def _enroll_waiting(reactor: Any, client: EstClient, csr: bytes,
+async def _enroll_waiting(reactor: IEstraReactor, client: EstClient, csr: bytes,
                           args: argparse.Namespace) -> list[x509.Certificate]:
     """Enroll; while held (202) and --wait allows, sleep the Retry-After (1 s at least,
     never past the deadline) and send the same request again."""
@@ -231,7 +231,7 @@ def _react(work: Callable[[Any], Awaitable[int]]) -> int:
 
     outcome: list[int] = []
 
-    async def main(reactor: Any) -> None:
+    async def main(reactor: IEstraReactor) -> None:
         outcome.append(await work(reactor))
     try:
         task.react(lambda reactor: Deferred.fromCoroutine(main(reactor)))
@@ -250,7 +250,7 @@ def _embedded_ca(settings: Settings, args: argparse.Namespace) -> LocalCA | None
     return LocalCA.of(settings, time.time)
 
 
-async def _health(reactor: Any, settings: Settings, args: argparse.Namespace) -> int:
+async def _health(reactor: IEstraReactor, settings: Settings, args: argparse.Namespace) -> int:
     """`estra health`: one line (or JSON object) per configured CA, exit 1 if any fails."""
     local = _embedded_ca(settings, args)
     if local is None:
@@ -378,8 +378,9 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         after = migrate_blocking(store, Legacy.from_settings(settings, names))
     except (NoStore, ValueError, Unmappable) as e:
         return fail(args, str(e), 2)
-    emit(args, {"from": before, "to": after}, f"estra: store migrated {before} \N{RIGHTWARDS ARROW} "
-         f"{after}" if before < after else f"estra: store already at schema {after}")
+    emit(args, {"from": before, "to": after},
+         f"estra: store migrated {before} \N{RIGHTWARDS ARROW} {after}" if before < after
+         else f"estra: store already at schema {after}")
     return 0
 
 

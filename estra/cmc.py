@@ -514,7 +514,7 @@ def _open_signed(der: bytes, what: str) -> tuple[cms.SignedData, str, bytes | No
             class_, _, tag, _, _, _ = parser.parse(item)
             econtent = octets(item) if (class_, tag) == (0, 4) else item
         certs = certificates_of(signed)
-        signed["signer_infos"].native    # parse them now: a bad one is malformed input
+        _ = signed["signer_infos"].native    # parse them now: a bad one is malformed input
     return signed, content_type, econtent, certs
 
 
@@ -603,7 +603,7 @@ def _parse_request(der: bytes, known: Sequence[x509.Certificate]) -> CmcRequest:
                 sender_nonce = bytes(values[0].native)
             else:
                 for value in values:
-                    value.native    # typed controls: malformed values are bad requests
+                    _ = value.native    # typed controls: malformed values are bad requests
             controls.append(Control(part, attr["attr_type"].dotted,
                                     name if name in CONTROLS.values() else None, dumped))
         for request in data["req_sequence"]:
@@ -660,8 +660,7 @@ def wrap_request(request: bytes | CmcRequest, signer_key: SigningKey,
         with _reading("request to wrap"):
             first = elements(parser.parse(bytes(request))[4])[0]
             if parser.parse(first)[2] != 6:     # SEQUENCE { SEQUENCE ... }: a PKIData
-                data = PKIData.load(bytes(request), strict=True)
-                data.native
+                _ = PKIData.load(bytes(request), strict=True).native
                 return _sign(ID_CCT_PKIDATA, bytes(request), signer_key, signer_cert)
         inner = bytes(request)
         tid = parse_request(inner).transaction_id   # a request it cannot read is refused

@@ -158,7 +158,7 @@ def certificates_of(signed: cms.SignedData) -> list[x509.Certificate]:
         if choice.name == "certificate":
             try:
                 cert = x509.load_der_x509_certificate(choice.chosen.dump())
-            except Exception as e:  # noqa: BLE001 - InvalidVersion is no ValueError
+            except Exception as e:  # InvalidVersion is no ValueError
                 raise ValueError(f"certificate: {e}") from e
             read_fields(cert)
             certs.append(cert)

@@ -111,7 +111,7 @@ class Profile:
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
     approval_retry_after: int = 300
-    approval_max_open: int = 5                       # held requests per identity awaiting a decision
+    approval_max_open: int = 5                       # held per identity, awaiting a decision
     # server-side key generation (RFC 7030 4.4)
     serverkeygen: str = "local"                      # local | upstream | off
     serverkeygen_key: str = "ec-p256"                # default: the first the key rules allow
@@ -169,6 +169,7 @@ class Upstream:
     proxy: str = ""                          # "http://host:port": CONNECT through it
     extra_chain: FilePath | None = None      # issuers the upstream's API cannot list
     options: dict[str, Any] = field(factory=dict, repr=False)
+    terms_max_age: float = 60.0              # [ca] sync_seconds: the CA profile is read again
 
 
 @frozen
@@ -182,6 +183,7 @@ class ConsoleSettings:
     cert_roles: tuple[tuple[str, str], ...] = ()     # (certificate CN, role)
     session_minutes: int = 480
     operator_eku: str = ""                           # OID every operator certificate carries
+    idle_minutes: int = 30                           # a session unused this long ends
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
@@ -426,8 +428,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         state = FilePath(os.path.join(base.path, file_state) if base else file_state)
     server.seen.update({"listen", "state_dir"})     # the command line may have won
     max_body = server.get("max_body", int, 64 * 1024, _positive)
-    realm = server.get("realm", str, "estra",
-                       lambda v: None if v and '"' not in v else "must be non-empty, without quotes")
+    realm = server.get("realm", str, "estra", lambda v: None if v and '"' not in v
+                       else "must be non-empty, without quotes")
     max_connections = server.get("max_connections", int, LIMITS.max_connections, _positive)
     if "max_connections" in server.data:    # configured: never lowered to fit descriptors
         origins["server.max_connections"] = server.where("max_connections")
@@ -527,7 +529,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     store.done()
 
     upstreams_table = top.table("upstreams")
-    upstreams = {name: _upstream(upstreams_table.table(name), name, state, pkcs11)
+    upstreams = {name: evolve(_upstream(upstreams_table.table(name), name, state, pkcs11),
+                              terms_max_age=ca_sync)
                  for name in list(upstreams_table.data)}
     upstreams_table.seen.update(upstreams)
     upstreams.setdefault("local", Upstream("local", "local"))
@@ -625,6 +628,10 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
         (f"{k!r}: role must be one of {', '.join(CONSOLE_ROLES)}" for k, r in v.items()
          if r not in CONSOLE_ROLES), None))
     minutes = table.get("session_minutes", int, 480, _positive)
+    idle = table.get("idle_minutes", int, 30, _positive)
+    if idle > minutes:
+        raise ConfigError(f"{table.where('idle_minutes')}: {idle} is longer than "
+                          f"session_minutes ({minutes}): a session ends at the first of both")
     eku = table.get("operator_eku", str, "", _oid)
     if trust and not eku:
         raise ConfigError(f"{table.where('operator_eku')}: required with operator_trust: the "
@@ -641,7 +648,7 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
                           "is bound to 127.0.0.1 or ::1 (interface=...)")
     return ConsoleSettings(tls=tls, operators=operators, roles=roles, operator_trust=trust,
                            cert_roles=tuple(sorted(cert_roles.items())),
-                           session_minutes=minutes, operator_eku=eku)
+                           session_minutes=minutes, operator_eku=eku, idle_minutes=idle)
 
 
 def _oid(value: str) -> str | None:
@@ -746,7 +753,7 @@ def _proxy_url(value: str) -> str | None:
 
 
 def _upstream(table: _Table, name: str, base: FilePath,
-              pkcs11: TokenSettings = TokenSettings()) -> Upstream:
+              pkcs11: TokenSettings = tokens.DEFAULT_TOKENS) -> Upstream:
     kind = table.get("kind", str, "",
                      lambda v: None if v in KIND_OPTIONS else
                      f"must be one of {', '.join(KIND_OPTIONS)}")
@@ -785,7 +792,7 @@ def _upstream(table: _Table, name: str, base: FilePath,
         if not (common.get(key) or options.get(key)):
             raise ConfigError(f"{table.where(key)}: required for kind = {kind!r}")
     table.done()
-    return Upstream(name=name, kind=kind, options=options, **common)  # type: ignore[arg-type]
+    return Upstream(name=name, kind=kind, options=options, **common)
 
 
 def _csrattr(table: _Table, item: Any) -> CsrAttr:
@@ -854,7 +861,7 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         reenroll_only_ours=table.get("reenroll_only_ours", bool, True),
         renewal_window_days=table.get("renewal_window_days", int, 0, _not_negative),
         renewal_info_window=tuple(table.get("renewal_info_window", list, [0.5, 0.75],
-                                            _fractions)),  # type: ignore[arg-type]
+                                            _fractions)),
         renewal_info_jitter=float(table.get("renewal_info_jitter", (int, float), 0.1,
                                             lambda v: None if 0 <= v < 1 else
                                             "must be a fraction from 0 to below 1")),

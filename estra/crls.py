@@ -18,6 +18,7 @@ certificates this RA enrolled, are checked in `estra.auth` as well).
 from __future__ import annotations
 
 import datetime
+import itertools
 import os
 from typing import Callable, Sequence
 
@@ -116,7 +117,7 @@ class RevocationLists:
         if not self._files:
             return None
         self._refresh()
-        for cert, issuer in zip(chain, chain[1:]):
+        for cert, issuer in itertools.pairwise(chain):
             for f in self._files:
                 if f.crl is None or f.crl.issuer != issuer.subject:
                     continue            # (every file was read once: at start)

@@ -134,8 +134,9 @@ def _rsa_placeholder(bits: int) -> bytes:
     RFC 9908 3.4 asks for a dummy public key of the desired RSA modulus length
     and does not say which; this is not a usable key (modulus 2^(bits-1) + 1).
     """
-    return keys.RSAPublicKey({"modulus": (1 << (bits - 1)) | 1,
-                              "public_exponent": 65537}).dump()
+    der: bytes = keys.RSAPublicKey({"modulus": (1 << (bits - 1)) | 1,
+                                    "public_exponent": 65537}).dump()
+    return der
 
 
 def _key_template(key: tuple[str, str | int]) -> SubjectPublicKeyInfoTemplate:

@@ -50,7 +50,7 @@ def peer_of(request: Request, with_binding: bool,
     exporter call per request) the channel binding of a request: the device's own
     TLS session's, or what a trusted TLS-terminating balancer forwarded
     (estra.forwarded; the same headers from anyone else are refused)."""
-    transport = request.channel.transport  # type: ignore[attr-defined]
+    transport = request.channel.transport
     chain: Any = []
     binding = None
     forwarded = forwarded_tls(request, balancers, with_binding)

@@ -99,7 +99,7 @@ def forwarded_tls(request: Request, balancers: TrustedBalancers, with_binding: b
     headers = request.requestHeaders
     if not any(headers.hasHeader(name) for name in FORWARDED_HEADERS):
         return None
-    source = socket_host(request.channel.transport)  # type: ignore[attr-defined]
+    source = socket_host(request.channel.transport)
     if not balancers.trusts(source):
         raise Forbidden.because(
             "forwarded-tls", f"X-Estra-* TLS headers are taken only from a balancer in "

@@ -109,7 +109,7 @@ class FullCmc:
         tcr = request.requests[0]
         try:
             valid = tcr.csr.is_signature_valid
-        except Exception as e:  # noqa: BLE001 - an algorithm cryptography cannot check
+        except Exception as e:  # an algorithm cryptography cannot check
             raise cmc.CmcError(cmc.CMCFailInfo.badAlg,
                                f"the PKCS#10 signature cannot be checked: {e}") from e
         if not valid:

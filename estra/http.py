@@ -26,6 +26,7 @@ from twisted.python.reflect import prefixedMethodNames
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
+from estra.interfaces import IEstraReactor
 from estra.errors import (BadRequest, EstError, MethodNotAllowed, NotFound, PayloadTooLarge,
                           StoreUnavailable, store_unavailable)
 from estra.limits import ConnectionLimits, RateLimitedLog
@@ -96,7 +97,6 @@ def _emit(logger: Logger, level: LogLevel, format: str | None, event: dict[str, 
 log = SafeLogger()
 _store_down = RateLimitedLog(time.monotonic, logger=log)   # one line per 10 s in an outage
 _BREAKS_EMAIL = re.compile(rb"[\n\r\v\f\x1c-\x1e\x85]")
-IDLE_TIMEOUT = ConnectionLimits.idle_timeout   # the default: seconds a connection may idle
 
 
 def _canned(status: bytes, text: bytes) -> bytes:
@@ -297,14 +297,14 @@ class QuietSite(Site):
 
 
 def make_site(root: Resource, max_body: int,
-              limits: ConnectionLimits = ConnectionLimits(), reactor: Any = None,
+              limits: ConnectionLimits = ConnectionLimits(), reactor: IEstraReactor | None = None,
               protocol: str = "http") -> Site:
     """A Site with estra's request and channel classes, deadlines and no tracebacks;
     `protocol` names its face in the request lines it logs (est, scep, admin...)."""
     request_class = type("EstRequest", (EstRequest,), {"max_body": max_body})
     site = QuietSite(root, requestFactory=request_class, reactor=reactor)
     site.protocol_name = protocol
-    site.protocol = type("EstChannel", (EstChannel,), {  # type: ignore[assignment]
+    site.protocol = type("EstChannel", (EstChannel,), {  # type: ignore[method-assign]
         "header_timeout": limits.header_timeout, "body_timeout": limits.body_timeout,
         "notices": RateLimitedLog(site.reactor.seconds, logger=log)})
     site.displayTracebacks = False
@@ -328,7 +328,7 @@ def read_body(request: Request) -> bytes:
 def respond(request: Request, status: int, body: bytes,
             headers: Mapping[str, str]) -> None:
     """Write a whole response with Content-Length, if the client is still there."""
-    if request.finished or request._disconnected:  # type: ignore[attr-defined]
+    if request.finished or request._disconnected:
         return
     request.setResponseCode(status)
     for name, value in headers.items():

@@ -5,16 +5,16 @@ over the overall or per-address cap is closed at once: no handshake, no HTTP
 parsing. On a PROXY-protocol listener (`haproxy:`) it reads the PROXY header
 itself, as the outermost protocol, so a refused connection is closed by the
 port like any other and the per-address cap counts the device the header names,
-not the balancer every connection comes from. The per-request deadlines (headers, body) live in `estra.http.EstChannel`;
-their numbers are here, in `ConnectionLimits`.
+not the balancer every connection comes from. The per-request deadlines (headers,
+body) live in `estra.http.EstChannel`; their numbers are here, in `ConnectionLimits`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from attrs import frozen
-from twisted.internet.interfaces import IAddress, IProtocol, IProtocolFactory, \
+from twisted.internet.interfaces import IAddress, IProtocol, IProtocolFactory, ITCPTransport, \
     IStreamServerEndpoint
 from twisted.logger import Logger
 from twisted.protocols.haproxy._exceptions import InvalidProxyHeader
@@ -83,20 +83,23 @@ class _ProxyCounted(HAProxyProtocolWrapper):
             elif len(data) >= 8 and data[:5] == V1Parser.PROXYSTR:
                 self._parser = V1Parser()
             else:
-                return self.transport.abortConnection()  # type: ignore[union-attr]
+                return self._abort()
         try:
             info, remaining = self._parser.feed(data)
         except InvalidProxyHeader:
-            return self.transport.abortConnection()      # type: ignore[union-attr]
+            return self._abort()
         if info is None:
             return None
         self._proxyInfo = info
-        factory: LimitedFactory = self.factory         # type: ignore[assignment]
+        factory: LimitedFactory = self.factory
         if not factory.admit(self, self.getPeer()):
-            return self.transport.abortConnection()      # type: ignore[union-attr]
+            return self._abort()
         if remaining:
             self.wrappedProtocol.dataReceived(remaining)
-        return None
+
+    def _abort(self) -> None:
+        """Close at once, unanswered (the transport is a TCP one)."""
+        cast(ITCPTransport, self.transport).abortConnection()
 
 
 class LimitedFactory(WrappingFactory[Any]):

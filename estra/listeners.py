@@ -25,6 +25,7 @@ from twisted.internet.error import CannotListenError
 from twisted.logger import Logger
 from twisted.web.resource import Resource
 
+from estra.interfaces import IEstraReactor
 from estra.config import Settings
 from estra.http import make_site
 from estra.limits import ConnectionLimits, LimitedEndpoint
@@ -78,7 +79,7 @@ def listen_problem(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def endpoint(reactor: Any, settings: Settings, key: str, description: str) -> Any:
+def endpoint(reactor: IEstraReactor, settings: Settings, key: str, description: str) -> Any:
     """serverFromString(`description`) for setting `key`, failing with the one line."""
     try:
         return serverFromString(reactor, description)
@@ -131,7 +132,7 @@ class Listener(StreamServerEndpointService):
 class Listeners:
     """Builds this process's listeners, all with the same caps and deadlines."""
 
-    reactor: Any
+    reactor: IEstraReactor
     settings: Settings
     limits: ConnectionLimits
     adopted: Mapping[str, Any]         # setting key -> socket a worker adopted

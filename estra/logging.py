@@ -22,7 +22,7 @@ import os
 import re
 import signal
 import sys
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, cast
 
 from twisted.logger import (FileLogObserver, ILogObserver, LogEvent, eventAsJSON,
                             formatEvent, formatEventAsClassicLogText, formatTime,
@@ -30,12 +30,14 @@ from twisted.logger import (FileLogObserver, ILogObserver, LogEvent, eventAsJSON
 from twisted.python import logfile
 from zope.interface import implementer, provider
 
+from estra.interfaces import installed_reactor
+
 __all__ = ["json_observer", "remember_twistd", "classic_line", "event_text",
            "speed_up_text_log",
            "LineObserver", "SharedLogFile", "log_target", "shared_log_file"]
 
 _twistd: dict[str, Any] = {}
-_outputs: list[Any] = []                 # the log files json_observer opened
+_outputs: list[SharedLogFile] = []       # the log files json_observer opened
 
 
 def remember_twistd(options: Any) -> None:
@@ -53,14 +55,13 @@ def _output() -> IO[Any]:
     name = _twistd.get("logfile") or ""
     if name == "-" or (not name and _twistd.get("nodaemon", True)):
         return sys.stdout
-    out = SharedLogFile.fromFullPath(name or "twistd.log")
+    out: SharedLogFile = SharedLogFile.fromFullPath(name or "twistd.log")
     if not signal.getsignal(signal.SIGUSR1):
         def rotate(signum: int, frame: Any) -> None:
-            from twisted.internet import reactor
-            reactor.callFromThread(out.rotate)  # type: ignore[attr-defined]
+            installed_reactor().callFromThread(out.rotate)
         signal.signal(signal.SIGUSR1, rotate)
     _outputs.append(out)
-    return out  # type: ignore[return-value]
+    return cast("IO[Any]", out)             # a LogFile is file-like: write, flush
 
 
 def json_observer() -> ILogObserver:
@@ -71,7 +72,7 @@ def json_observer() -> ILogObserver:
     def observe(event: LogEvent) -> None:
         inner({**event, "text": event_text(event)})
 
-    return observe
+    return cast(ILogObserver, observe)
 
 
 # -- the text log, cheaper -----------------------------------------------------------
@@ -173,17 +174,17 @@ def shared_log_file(path: str) -> SharedLogFile | None:
     """The `SharedLogFile` this process logs to at `path`, taking twistd's text log
     over when it logs there (same file, rotation size and mode, now appending);
     None when this process's log cannot be found."""
-    for out in _outputs:
-        if os.path.abspath(out.path) == path:
-            return out                                  # type: ignore[no-any-return]
+    for opened in _outputs:
+        if os.path.abspath(opened.path) == path:
+            return opened
     observer = _twistd_text_observer()
     old = getattr(observer, "_outFile", None)
     if not isinstance(old, logfile.LogFile) or os.path.abspath(old.path) != path:
         return None
-    out = SharedLogFile.fromFullPath(path, rotateLength=old.rotateLength,
+    out: SharedLogFile = SharedLogFile.fromFullPath(path, rotateLength=old.rotateLength,
                                      defaultMode=old.defaultMode,
                                      maxRotatedFiles=old.maxRotatedFiles)
-    globalLogPublisher.addObserver(FileLogObserver(out, classic_line))
+    globalLogPublisher.addObserver(FileLogObserver(cast("IO[Any]", out), classic_line))
     globalLogPublisher.removeObserver(observer)
     old.close()
     _outputs.append(out)

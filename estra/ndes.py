@@ -29,7 +29,7 @@ from twisted.web.server import Request
 
 from estra.challenges import ISSUE, CacheFull, ChallengeIssuer
 from estra.config import Profile
-from estra.errors import EstError, Forbidden, NotFound
+from estra.errors import Forbidden, NotFound, Unauthorized
 from estra.http import answer_error, log_request, respond, run_async
 from estra.ra import RegistrationAuthority
 
@@ -96,8 +96,8 @@ class NdesAdminPage(Resource):
         except Exception as e:  # noqa: BLE001 - answer_error decides
             err = answer_error(e, request)
             status, reason = (err.status, err.reason) if err else (499, "client left")
-            if isinstance(e, EstError) and getattr(e, "attempted", None):
-                who = str(getattr(e, "attempted"))
+            if isinstance(e, Unauthorized) and e.attempted:
+                who = str(e.attempted)
         log_request(request, "ndes", "mscep_admin", profile, status, who, "basic", reason)
 
     def _page(self, request: Request, body: str) -> None:
@@ -126,7 +126,7 @@ def mount_ndes(root: Resource, page: NdesAdminPage) -> None:
         return fallback(path, request)          # type: ignore[no-any-return]
 
     def page_child(path: bytes, request: Request) -> Resource:
-        return page if path.lower() == PAGE_PATH[1] else fallback(path, request)  # type: ignore[no-any-return]
+        return page if path.lower() == PAGE_PATH[1] else fallback(path, request)
 
     root.putChild(PAGE_PATH[0], certsrv)
     root.getChild = child  # type: ignore[method-assign]

@@ -13,6 +13,7 @@ import re
 import sys
 from typing import Any, Sequence
 
+from estra.interfaces import IEstraReactor
 from estra.auth import parse_principal
 from estra.config import Settings
 from estra.store import NoStore, Store, StoreVersionError, open_store, require_current
@@ -121,7 +122,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -
                                                       "decided_at")
                       else _cell(row.get(key)) for key, _ in columns])
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
                      for r in cells)
 
 
@@ -210,7 +211,7 @@ def run(settings: Settings, args: argparse.Namespace, react: Any) -> int:
     except (NoStore, StoreVersionError) as e:
         return fail(args, str(e), 2)
 
-    async def work(reactor: Any) -> int:
+    async def work(reactor: IEstraReactor) -> int:
         store.pool.start()
         try:
             return await _work(store, args, settings)

@@ -150,8 +150,6 @@ class _Rules:
         self.dns_suffixes = tuple(s.lower().lstrip(".") for s in profile.san_dns_suffixes)
         self.ip_networks = tuple(ipaddress.ip_network(n, strict=False)
                                  for n in profile.san_ip_networks)
-        self.extension_rules = bool(profile.extensions_required or
-                                    profile.extensions_forbidden)
 
 
 class Policy:
@@ -194,7 +192,8 @@ class Policy:
         if operation in RENEWALS:
             self._reenroll(identity, csr, profile)
         elif identity.expired_for is not None:
-            raise Forbidden.because("expired-certificate", "an expired certificate may only re-enroll")
+            raise Forbidden.because("expired-certificate",
+                                    "an expired certificate may only re-enroll")
 
     @staticmethod
     def _key(csr: x509.CertificateSigningRequest, profile: Profile, rules: _Rules) -> None:
@@ -231,8 +230,8 @@ class Policy:
                 raise Forbidden.because("subject-required", f"the subject must contain {name}")
         if rules.allowed is not None:
             for oid in present - rules.allowed:
-                raise Forbidden.because("subject-allowed", f"{_attr_name(oid)} is not allowed in the "
-                                "subject")
+                raise Forbidden.because("subject-allowed",
+                                        f"{_attr_name(oid)} is not allowed in the subject")
         for name, oid, pattern in rules.patterns:
             values = [str(a.value) for a in subject.get_attributes_for_oid(oid)]
             if not values or not all(_matches(v, [pattern], identity) for v in values):
@@ -264,23 +263,19 @@ class Policy:
 
     @staticmethod
     def _extensions(csr: x509.CertificateSigningRequest, profile: Profile) -> None:
-        if not (profile.extensions_required or profile.extensions_forbidden):
-            try:
-                csr.extensions            # parsed once (cached by cryptography)
-            except ValueError as e:
-                raise Forbidden.because("extensions", f"the CSR's extension request cannot be "
-                                f"parsed: {e}")
-            return
         try:
             present = {ext.oid.dotted_string for ext in csr.extensions}
         except ValueError as e:
-            raise Forbidden.because("extensions", f"the CSR's extension request cannot be parsed: {e}")
+            raise Forbidden.because("extensions", "the CSR's extension request cannot be "
+                                    f"parsed: {e}") from e
         for oid in profile.extensions_required:
             if oid not in present:
-                raise Forbidden.because("extension-required", f"the CSR must request extension {oid}")
+                raise Forbidden.because("extension-required",
+                                        f"the CSR must request extension {oid}")
         for oid in profile.extensions_forbidden:
             if oid in present:
-                raise Forbidden.because("extension-forbidden", f"extension {oid} may not be requested")
+                raise Forbidden.because("extension-forbidden",
+                                        f"extension {oid} may not be requested")
 
     @staticmethod
     def _channel_binding(identity: Identity, csr: x509.CertificateSigningRequest) -> None:
@@ -304,8 +299,9 @@ class Policy:
             now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
             opens = cert.not_valid_after_utc - datetime.timedelta(days=profile.renewal_window_days)
             if now < opens:
-                raise Forbidden.because("renewal-window", f"renewal opens {opens:%Y-%m-%d %H:%M} UTC, "
-                                f"{profile.renewal_window_days} days before expiry")
+                raise Forbidden.because("renewal-window",
+                                        f"renewal opens {opens:%Y-%m-%d %H:%M} UTC, "
+                                        f"{profile.renewal_window_days} days before expiry")
         if profile.reenroll_allow_changes:
             return
         if wire.subject_of(csr) != cert.subject:
@@ -374,8 +370,8 @@ def _rfc5280(subject: x509.Name, sans: Iterable[x509.GeneralName]) -> None:
                 raise Forbidden.because("subject-syntax", f"{_attr_name(oid)} is {len(value)} "
                                 f"characters long, over its upper bound of {bound}")
             if _CONTROL.search(value):
-                raise Forbidden.because("subject-control", f"{_attr_name(oid)} {value!r} contains a "
-                                "NUL or control character")
+                raise Forbidden.because("subject-control", f"{_attr_name(oid)} {value!r} contains"
+                                        " a NUL or control character")
     for san in sans:
         if isinstance(san, x509.DNSName):
             host = san.value[2:] if san.value.startswith("*.") else san.value
@@ -389,8 +385,8 @@ def _rfc5280(subject: x509.Name, sans: Iterable[x509.GeneralName]) -> None:
                                 "iPAddress name is 4 or 16 bytes (RFC 5280 4.2.1.6)")
         elif isinstance(san, x509.UniformResourceIdentifier):
             if not _ABSOLUTE_URI.match(san.value):
-                raise Forbidden.because("san-uri-syntax", f"URI {san.value!r} is not an absolute URI "
-                                "with a scheme (RFC 5280 4.2.1.6)")
+                raise Forbidden.because("san-uri-syntax", f"URI {san.value!r} is not an absolute"
+                                        " URI with a scheme (RFC 5280 4.2.1.6)")
         elif isinstance(san, x509.DirectoryName):
             _rfc5280(san.value, ())
         elif isinstance(san, (x509.RFC822Name, x509.RegisteredID)) and \

@@ -1,4 +1,4 @@
-"""The one pipeline EST (and later SCEP) share: auth -> policy -> store -> CA.
+"""The one pipeline EST and SCEP share: auth -> policy -> store -> CA.
 
 `enroll` runs, in order: a held request for the same key and identity
 (approved: claim it in the store and issue the stored request, exactly once
@@ -6,8 +6,8 @@ across nodes, 202 while another request issues it; issued: the same
 certificate again for the same request; rejected: 403; still pending: 202),
 the request-only rules of `Policy`, rate limits, "only certificates this RA
 enrolled" for re-enrollment, the one-time code, manual approval (at most
-`approval_max_open` held per identity), and finally the CA.  Every outcome is recorded in the store and logged, with the rule
-that decided it.
+`approval_max_open` held per identity), and finally the CA.  Every outcome is
+recorded in the store and logged, with the rule that decided it.
 """
 
 from __future__ import annotations
@@ -61,6 +61,14 @@ def key_fingerprint(csr: x509.CertificateSigningRequest) -> str:
 
 def _san_strings(names: frozenset[x509.GeneralName]) -> list[str]:
     return sorted(f"{type(n).__name__}:{n.value}" for n in names)
+
+
+def _renews(identity: Identity) -> str | None:
+    """The serial of the certificate of ours a renewal authenticated with (the device
+    view follows a device through its renewals by it); None for other identities."""
+    if identity.kind != ISSUED or identity.certificate is None:
+        return None
+    return wire.serial_hex(identity.certificate.serial_number)
 
 
 def _same(held: dict[str, Any], operation: str, stored: bytes) -> bool:
@@ -123,7 +131,7 @@ class RegistrationAuthority:
                       peer=identity.peer.address, label=profile.name, operation=operation,
                       csr_sha256=hashlib.sha256(stored).hexdigest(),
                       key_sha256=key_fingerprint(csr), subject=csr.subject.rfc4514_string(),
-                      sans=_san_strings(wire.sans_of(csr)))
+                      sans=_san_strings(wire.sans_of(csr)), auth_serial=_renews(identity))
         claimed: int | None = None          # the approved request this call issues
         try:
             try:
@@ -217,7 +225,8 @@ class RegistrationAuthority:
             raise Held.because("approval", f"request {held['id']} awaits an operator's decision",
                        profile.approval_retry_after)
         if held["status"] == "rejected":
-            raise Forbidden.because("approval", f"request {held['id']} was rejected: {held['reason']}")
+            raise Forbidden.because("approval",
+                                    f"request {held['id']} was rejected: {held['reason']}")
         approved = base64.b64decode(str(held["csr"]))
         return csr if stored == approved else wire.load_stored_csr(approved)
 

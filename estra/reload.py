@@ -109,7 +109,8 @@ class GenerationRoot(Resource):
     def getChildWithDefault(self, path: bytes, request: Request) -> Resource:
         generation, tree = self._tree()
         generation.enter(request)
-        return tree.getChildWithDefault(path, request)
+        child: Resource = tree.getChildWithDefault(path, request)
+        return child
 
     def render(self, request: Request) -> Any:
         return self._tree()[1].render(request)

@@ -47,7 +47,7 @@ from estra.store import Store, StoreVersionError, open_store, require_current
 from estra.upstream import build_upstream
 from estra.tokens import with_key
 from estra.upstream.local import LocalCA
-from estra.interfaces import IClosable, IRevoker
+from estra.interfaces import IClosable, IEstraReactor, IRevoker
 
 __all__ = ["REASONS", "parse_serial", "sign_crl", "key_id",
            "CrlPublisher", "crl_service", "revoke", "Revocation", "add_parser", "run"]
@@ -105,7 +105,7 @@ def sign_crl(ca: LocalCA, revoked: list[dict[str, Any]], number: int, now: float
                .last_update(_utc(now)).next_update(_utc(next_update))
                .add_extension(x509.CRLNumber(number), False)
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                   ca.key.public_key()), False))  # type: ignore[arg-type]
+                   ca.key.public_key()), False))
     seen: set[str] = set()
     for row in revoked:
         if row["serial"] in seen:
@@ -205,7 +205,7 @@ class Published(Resource):
         return NotFoundResource(f"the CRL is at {self.crl[0]}").render(request)
 
 
-def crl_service(reactor: Any, settings: Settings, store: Store, ca: LocalCA,
+def crl_service(reactor: IEstraReactor, settings: Settings, store: Store, ca: LocalCA,
                 clock: Callable[[], float], listeners: Listeners) -> MultiService:
     """The CRL timer (re-sign when due) and, with `[crl] listen`, the HTTP listener
     `listeners` builds (the same caps and deadlines as every other listener)."""
@@ -247,7 +247,7 @@ class Revocation:
     code: int
 
 
-async def revoke(reactor: Any, store: Store, settings: Settings, local: LocalCA | None,
+async def revoke(reactor: IEstraReactor, store: Store, settings: Settings, local: LocalCA | None,
                  serial: int, reason: str, by: str,
                  clock: Callable[[], float]) -> Revocation | str:
     """Record and forward one revocation; a str is why nothing could be done."""
@@ -325,7 +325,7 @@ def run(settings: Settings, args: argparse.Namespace, react: Any,
         print(f"estra: {e}", file=sys.stderr)
         return 2
 
-    async def work(reactor: Any) -> int:
+    async def work(reactor: IEstraReactor) -> int:
         store.pool.start()
         try:
             done = await revoke(reactor, store, settings, local, args.serial, args.reason,

@@ -57,7 +57,7 @@ class RolloverError(Exception):
     """The rollover cannot be done; the message is the one line to show."""
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:
     ca = commands.add_parser("ca", help="embedded CA key rollover (RFC 7030 4.1.3)")
     actions = ca.add_subparsers(dest="action", required=True)
     roll = actions.add_parser("rollover", help="make a new CA key and certificate and the "
@@ -109,7 +109,7 @@ def rollover(settings: Settings, force: bool = False, days: int | None = None,
     before any file changes (estra/casync.py records the rollover in the store there;
     it raises to refuse).  Files are written to temporary names first and renamed
     into place, the new ca.key and ca.pem last."""
-    cert_path, key_path = settings.ca_cert, settings.ca_key
+    cert_path = settings.ca_cert
     if not cert_path.exists():
         raise RolloverError(f"no embedded CA in {settings.state_dir.path}; run estra init first")
     if cert_path.sibling("ca-old.pem").exists() and not force:

@@ -2,8 +2,8 @@
 
 Served on its own endpoint (plain HTTP is normal for SCEP: the messages are
 signed and encrypted), at `/scep` and the NDES-compatible
-`/certsrv/mscep/mscep.dll` and Cisco's `/cgi-bin/pkiclient.exe` (configurable); `<path>/<label>` selects a profile
-as `/.well-known/est/<label>` does for EST.
+`/certsrv/mscep/mscep.dll` and Cisco's `/cgi-bin/pkiclient.exe` (configurable);
+`<path>/<label>` selects a profile as `/.well-known/est/<label>` does for EST.
 
 A PKCSReq's challengePassword is checked per profile (a static password, a
 one-time code from the store for the CSR's CN, or an operator's webhook)
@@ -46,6 +46,7 @@ from asn1crypto import cms
 from attrs import evolve
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
+from twisted.internet.interfaces import IReactorTime
 from twisted.application.internet import TimerService
 from twisted.internet.defer import Deferred
 from twisted.web.resource import Resource
@@ -514,8 +515,9 @@ class ScepFrontEnd:
                             f"{reply.status} without a verdict")
         if verdict["allow"] is not True:
             reason = verdict.get("reason")
-            raise Forbidden.because("scep-challenge", f"{reason}" if isinstance(reason, str) and reason
-                            else "scep-challenge: the challengePassword is not valid (webhook)")
+            raise Forbidden.because(
+                "scep-challenge", reason if isinstance(reason, str) and reason
+                else "scep-challenge: the challengePassword is not valid (webhook)")
         name = verdict.get("identity", "")
         return name if isinstance(name, str) else ""
 
@@ -662,7 +664,7 @@ def _message(request: Request) -> bytes:
 NONCE_MEMORY = 86400.0
 
 
-def nonce_sweeper(clock: Any, store: Store, interval: float = 60.0,
+def nonce_sweeper(clock: IReactorTime, store: Store, interval: float = 60.0,
                   keep: float = NONCE_MEMORY, batch: int = 250,
                   batches: int = 400) -> TimerService:
     """A timer forgetting senderNonces older than `keep`: every `interval` seconds at

@@ -48,7 +48,6 @@ from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from estra.cms import (ID_DATA, OctetSet, Utf8Set, asn1_name, attribute, certificates_of,
                        digest_of, elements, issuer_serial, matches_sid, octets, reading,
                        sign, signed_data, spki, verify_signature)
-from estra.errors import BadRequest
 from estra.wire import load_csr
 
 __all__ = ["MessageType", "Status", "FailInfo", "ScepError", "Signer", "PkiMessage",

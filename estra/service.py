@@ -63,7 +63,7 @@ from estra.upstream.issuers import UpstreamIssuers
 from estra.upstream.local import LocalCA, write_private, write_public
 from estra.errors import EstError
 from estra.tls import ServerTLS, TrustStore, load_pem_certs
-from estra.interfaces import IClosable
+from estra.interfaces import IClosable, IEstraReactor, installed_reactor
 
 __all__ = ["Options", "makeService", "build_service", "check_config", "StartupError", "bound",
            "connection_limits"]
@@ -106,7 +106,7 @@ class Options(usage.Options):
 
 
 def makeService(options: Options) -> IService:
-    from twisted.internet import reactor
+    reactor = installed_reactor()
     restrict_umask(getattr(options, "parent", None))
     remember_twistd(getattr(options, "parent", None))   # for --logger estra.logging.json_observer
     reactor.callWhenRunning(speed_up_text_log)          # twistd's text log, cheaper
@@ -240,7 +240,7 @@ class _IssuerSync(Service):
     the extra chain and the last good list (on disk) stay when it is down.
     """
 
-    def __init__(self, reactor: Any, store: TrustStore, local: Any, upstreams: list[Any],
+    def __init__(self, reactor: IEstraReactor, store: TrustStore, local: Any, upstreams: list[Any],
                  interval: float) -> None:
         self.store, self.local, self.upstreams = store, local, upstreams
         self._loop = LoopingCall(lambda: Deferred.fromCoroutine(self.sync()))
@@ -272,7 +272,7 @@ class _ReloadOnHangup(Service):
     Anything that cannot be loaded is one log line and the running configuration stays.
     """
 
-    def __init__(self, reactor: Any, reloader: Any) -> None:
+    def __init__(self, reactor: IEstraReactor, reloader: Any) -> None:
         self.reactor, self.reloader = reactor, reloader
         self._previous: Any = None
 
@@ -315,8 +315,8 @@ class Worker:
     endpoints: Mapping[str, Any]          # setting key ("server.listen") -> adopted socket
 
 
-def build_service(reactor: Any, settings: Settings, announce: Any = None,
-                  clock: Any = time.time, worker: Worker | None = None) -> _Estra:
+def build_service(reactor: IEstraReactor, settings: Settings, announce: Any = None,
+                  clock: Callable[[], float] = time.time, worker: Worker | None = None) -> _Estra:
     """The whole RA as one MultiService; `announce` gets the first-start password
     once the service listens. A state directory made here is removed if start-up fails."""
     prepared = open_state(settings, clock)
@@ -327,8 +327,8 @@ def build_service(reactor: Any, settings: Settings, announce: Any = None,
         raise
 
 
-def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
-           clock: Any, worker: Worker | None) -> _Estra:
+def _build(reactor: IEstraReactor, settings: Settings, prepared: Prepared, announce: Any,
+           clock: Callable[[], float], worker: Worker | None) -> _Estra:
     settings = fit_descriptors(settings)          # may lower a default max_connections
     top = _Estra(settings, prepared, announce, lock=worker is None)
     listeners = Listeners(reactor, settings, connection_limits(settings),
@@ -384,7 +384,7 @@ def _build(reactor: Any, settings: Settings, prepared: Prepared, announce: Any,
     return top
 
 
-def _open_store(settings: Settings, clock: Any, create: bool = True) -> Any:
+def _open_store(settings: Settings, clock: Callable[[], float], create: bool = True) -> Any:
     """The store object; a path it cannot open or a missing driver is one line naming
     the setting (`create` false: a missing SQLite file is refused too)."""
     key = "store.url" if settings.store_url else "server.state_dir"
@@ -400,7 +400,7 @@ def _open_store(settings: Settings, clock: Any, create: bool = True) -> Any:
         raise StartupError(f"{settings.where(key)}: {e}") from None
 
 
-def open_migrated_store(settings: Settings, clock: Any) -> Any:
+def open_migrated_store(settings: Settings, clock: Callable[[], float]) -> Any:
     """The store, its schema migrated; a failure is one clear start-up line."""
     store = _open_store(settings, clock)
     try:
@@ -413,7 +413,7 @@ def open_migrated_store(settings: Settings, clock: Any) -> Any:
         if 0 < before < after:
             log.info("store migrated {before} \N{RIGHTWARDS ARROW} {after}", before=before,
                      after=after)
-    except Exception as e:  # noqa: BLE001 - any driver error: one clear start-up line
+    except Exception as e:  # any driver error: one clear start-up line
         where = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", settings.store_url) or "SQLite"
         raise ValueError(f"cannot open the store ({where}): {e}") from e
     return store
@@ -424,7 +424,7 @@ def check_config(settings: Settings) -> None:
     changing nothing: the state directory and its CA, the files it names, the TLS
     pair, the store's location and every per-configuration object (profiles,
     trust stores, upstream CAs, SCEP signer). Raises with the one line to show."""
-    from twisted.internet import reactor
+    reactor = installed_reactor()
     require_ca(settings)
     check_files(settings)
     ca = LocalCA.of(settings, time.time)
@@ -444,8 +444,8 @@ def check_config(settings: Settings) -> None:
 class Shared:
     """What every configuration generation uses and a reload keeps."""
 
-    reactor: Any
-    clock: Any
+    reactor: IEstraReactor
+    clock: Callable[[], float]
     ca: LocalCA
     pool: ThreadPool
     store: Any
@@ -476,7 +476,8 @@ def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
          "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
          "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
                                      or None)},
-        lambda: holder.current.settings.profiles)
+        lambda: holder.current.settings.profiles,
+        lambda: holder.current.settings.console)
 
 
 def build_generation(shared: Shared, settings: Settings) -> Generation:
@@ -600,7 +601,7 @@ class _Reloader:
 class _CaFollow(Service):
     """Reads the store's CA rollovers every `interval` seconds (see estra/casync.py)."""
 
-    def __init__(self, reactor: Any, reloader: _Reloader, interval: float) -> None:
+    def __init__(self, reactor: IEstraReactor, reloader: _Reloader, interval: float) -> None:
         self._loop = LoopingCall(lambda: Deferred.fromCoroutine(reloader.follow()))
         self._loop.clock = reactor
         self.interval = interval

@@ -38,7 +38,8 @@ from estra.upgrade import Legacy
 from estra.upstream.local import LocalCA, _pem_key, write_private, write_public
 
 __all__ = ["prepare_state", "open_state", "init_state", "Prepared", "StateError", "StateLock",
-           "init_command", "set_user", "check_user", "new_password", "user_names", "remove_user", "set_line",
+           "init_command", "set_user", "check_user", "new_password", "user_names", "remove_user",
+           "set_line",
            "BOOTSTRAP_USER", "require_ca", "check_files", "os_reason", "replace_file"]
 
 BOOTSTRAP_USER = "estra"
@@ -104,7 +105,8 @@ def check_files(settings: Settings) -> None:
         _open_to_read(settings.where(key), path)
     if settings.htpasswd.exists():
         _open_to_read(settings.where("auth.htpasswd"), settings.htpasswd)
-    for key, path in zip(("scep.previous_cert", "scep.previous_key"), settings.scep_previous):
+    previous = ("scep.previous_cert", "scep.previous_key")
+    for key, path in zip(previous, settings.scep_previous, strict=False):
         _open_to_read(settings.where(key), path)
 
 

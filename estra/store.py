@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -35,6 +36,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 
+from estra.interfaces import IEstraReactor, installed_reactor
 from estra import __version__
 from estra.upgrade import Legacy, carry_identities
 from estra.wire import authority_key_id, serial_hex
@@ -42,7 +44,8 @@ from estra.wire import authority_key_id, serial_hex
 __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "hash_code",
            "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter",
 
-           "StoreVersionError", "schema_version", "require_current", "PROCESSED"]
+           "StoreVersionError", "schema_version", "require_current", "PROCESSED",
+           "PENDING_COLUMNS"]
 
 #: One migration step: SQL text, or a function run with (cursor, dialect) where
 #: SQLite and PostgreSQL would need different SQL; a function marked `legacy` also
@@ -111,6 +114,86 @@ def _attempts_from_refusals(cursor: Any, dialect: Any) -> None:
         "LIKE 'scep-%' THEN 'scep' ELSE 'est' END, operation, label, rule, identity, peer, "
         "MAX(reason), COUNT(*) FROM enrollments WHERE decision IN ('rejected', 'failed') "
         f"GROUP BY {hour}, operation, label, rule, identity, peer")
+
+
+def _device_names_table(cursor: Any, dialect: Any) -> None:
+    """Migration 15 (first step): the names a device is searched by, compared byte by
+    byte (PostgreSQL's "C" collation, SQLite's default), so a prefix is one index range."""
+    cursor.execute(f"CREATE TABLE device_names (name TEXT{dialect.bytewise} NOT NULL, "
+                   "enrollment BIGINT NOT NULL)")
+    cursor.execute("CREATE INDEX device_names_name ON device_names (name, enrollment)")
+    cursor.execute("CREATE INDEX device_names_enrollment ON device_names (enrollment)")
+
+
+def _list_indexes(cursor: Any, dialect: Any) -> None:
+    """Migration 16: an index for every filter and sort of the console's lists
+    (estra/console/lists.py): (column, id) for a sort or a choice, (LOWER(column), id)
+    for an any-case match, LOWER(column) in byte order for a "starts with" filter."""
+    for table, columns in (("enrollments", ("identity", "label", "decision", "operation",
+                                            "LOWER(rule)")),
+                           ("audit", ("kind", "identity", "LOWER(kind)")),
+                           ("attempts", ("count", "rule", "name", "face", "LOWER(rule)",
+                                         "LOWER(label)")),
+                           ("pending", ("status, identity", "status, label"))):
+        for column in columns:
+            name = f"{table}_{re.sub('[^a-z]+', '_', column.lower()).strip('_')}_id"
+            cursor.execute(f"CREATE INDEX {name} ON {table} ({column}, id)")
+    for table, column in (("enrollments", "identity"), ("audit", "identity"),
+                          ("attempts", "address"), ("pending", "identity")):
+        cursor.execute(f"CREATE INDEX {table}_{column}_lower ON {table} "
+                       f"((LOWER({column}){dialect.bytewise}))")
+
+
+def _devices_from_records(cursor: Any, dialect: Any) -> None:
+    """Migration 15: every record's names (`device_names`), and for a renewal under an
+    issued principal the serial of the certificate it authenticated with (`auth_serial`):
+    the newest certificate issued before it whose issued principal (estra/auth.py) is
+    the renewal's identity, read from the stored certificates."""
+    from estra.auth import ISSUED, issued_principal
+    write, last = cursor.connection.cursor(), 0
+    while True:                     # in batches: a million records never sit in memory
+        cursor.execute(dialect.sql("SELECT id, identity, subject, sans FROM enrollments "
+                                   "WHERE id > ? ORDER BY id LIMIT 5000"), (last,))
+        rows = cursor.fetchall()
+        if not rows:
+            break
+        last = int(rows[-1][0])
+        write.executemany(dialect.sql("INSERT INTO device_names (name, enrollment) VALUES "
+                                      "(?, ?)"),
+                          [(name, rid) for rid, identity, subject, sans in rows
+                           for name in record_names(str(identity), str(subject),
+                                                    json.loads(sans or "[]"))])
+    cursor.execute("SELECT id, label, identity, serial, certificate FROM enrollments WHERE "
+                   "decision = 'issued' AND certificate IS NOT NULL ORDER BY id")
+    issued: dict[str, list[tuple[int, str]]] = {}
+    for rid, label, enrolled_by, serial, der in cursor.fetchall():
+        try:
+            cert = x509.load_der_x509_certificate(base64.b64decode(der))
+        except ValueError:
+            continue
+        issued.setdefault(issued_principal(str(label), str(enrolled_by), cert), []).append(
+            (int(rid), str(serial)))
+    cursor.execute(dialect.sql("SELECT id, identity FROM enrollments WHERE identity LIKE ?"),
+                   (f"{ISSUED}:%",))
+    for rid, identity in cursor.fetchall():
+        earlier = [serial for cert_id, serial in issued.get(str(identity), []) if cert_id < rid]
+        if earlier:
+            cursor.execute(dialect.sql("UPDATE enrollments SET auth_serial = ? WHERE id = ?"),
+                           (earlier[-1], rid))
+
+
+def record_names(identity: str, subject: str, sans: Sequence[str]) -> list[str]:
+    """What a record is found by in the device search, lower-cased: the subject's common
+    name, every subject alternative name's value ("DNSName:a.example" -> "a.example"),
+    the identity and its name (what follows its last colon)."""
+    try:
+        cns = [str(a.value) for a in x509.Name.from_rfc4514_string(subject)
+               .get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+    except ValueError:
+        cns = []
+    found = [*cns, *(san.partition(":")[2] for san in sans), identity,
+             identity.rpartition(":")[2]]
+    return sorted({name.lower()[:256] for name in found if name})
 
 
 def _carry_identities(cursor: Any, dialect: Any, legacy: Legacy) -> None:
@@ -268,6 +351,23 @@ MIGRATIONS: list[list[Step]] = [
         # JSON of the expected subject, subjectAltNames, device id; '' binds nothing
         "ALTER TABLE codes ADD COLUMN bound TEXT NOT NULL DEFAULT ''",
     ],
+    [   # 17: the console's device view (estra/console/devices.py): the names each record
+        # is searched by, and a renewal's link to the certificate it authenticated with
+        "ALTER TABLE enrollments ADD COLUMN auth_serial TEXT",
+        "CREATE INDEX enrollments_auth_serial ON enrollments (auth_serial)",
+        _device_names_table,
+        _devices_from_records,
+    ],
+    [   # 18: the console's lists (estra/console/lists.py): an index per filter and sort
+        _list_indexes,
+    ],
+    [   # 19: console sessions: when last used (the idle timeout; sessions from before
+        # count from their creation) and the status message of the last action
+        "ALTER TABLE console_sessions ADD COLUMN last_seen DOUBLE PRECISION NOT NULL "
+        "DEFAULT 0",
+        "UPDATE console_sessions SET last_seen = created",
+        "ALTER TABLE console_sessions ADD COLUMN flash TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 
 
@@ -275,8 +375,11 @@ MIGRATIONS: list[list[Step]] = [
 PROCESSED = "p.status IN ('approved', 'issuing', 'issued', 'rejected')"
 _HELD = ("(SELECT e.{0} FROM enrollments e WHERE e.key_sha256 = p.key_sha256 AND "
          "e.identity = p.identity AND e.decision = 'held' ORDER BY e.id DESC LIMIT 1)")
-_PENDING_SELECT = (f"SELECT p.*, {_HELD.format('peer')} AS peer, {_HELD.format('reason')} "
-                   "AS held_reason FROM pending p")
+#: a held request with the address (`peer`) and reason (`held_reason`) of its newest
+#: "held" record, on the index on enrollments (key_sha256, identity)
+PENDING_COLUMNS = (f"p.*, {_HELD.format('peer')} AS peer, {_HELD.format('reason')} "
+                   "AS held_reason")
+_PENDING_SELECT = f"SELECT {PENDING_COLUMNS} FROM pending p"
 
 #: `scep_nonces.outcome` of a request whose transaction was stored: answer its state.
 SCEP_BEGUN = "begun"
@@ -316,6 +419,7 @@ class EnrollmentRecord:
     serial: str | None = None
     not_after: float | None = None
     certificate: str | None = None     # base64 DER of the issued certificate
+    auth_serial: str | None = None     # serial of the certificate the requester presented
 
 
 #: Most enrollment records one transaction takes (group commit, `Store.record`).
@@ -323,15 +427,17 @@ _BATCH = 256
 
 
 class _Dialect:
-    def __init__(self, name: str, id_column: str, placeholder: str) -> None:
+    def __init__(self, name: str, id_column: str, placeholder: str, bytewise: str = ""
+                 ) -> None:
         self.name, self.id_column, self.placeholder = name, id_column, placeholder
+        self.bytewise = bytewise        # the collation that orders text byte by byte
 
     def sql(self, query: str) -> str:
         return query.replace("?", self.placeholder) if self.placeholder != "?" else query
 
 
 SQLITE = _Dialect("sqlite", "INTEGER PRIMARY KEY AUTOINCREMENT", "?")
-POSTGRES = _Dialect("postgresql", "BIGSERIAL PRIMARY KEY", "%s")
+POSTGRES = _Dialect("postgresql", "BIGSERIAL PRIMARY KEY", "%s", ' COLLATE "C"')
 
 
 @frozen
@@ -363,7 +469,7 @@ class _Writer:
     `stop`), after the jobs queued before it.
     """
 
-    def __init__(self, connect: Callable[[], Any], reactor: Any) -> None:
+    def __init__(self, connect: Callable[[], Any], reactor: IEstraReactor) -> None:
         self._connect, self._reactor = connect, reactor
         self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -418,8 +524,8 @@ class _Writer:
         if len(items) > 1:
             try:
                 return [(True, value) for value in self._transaction(work, items)]
-            except Exception:
-                pass                        # each alone: only the bad one fails
+            except Exception:  # noqa: BLE001 - each alone next: only the bad one fails
+                pass
         outcomes = []
         for item in items:
             ok, value = self._one(work, [item])
@@ -429,7 +535,7 @@ class _Writer:
     def _one(self, work: Callable[..., Any], *args: Any) -> _Outcome:
         try:
             return True, self._transaction(work, *args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the caller's Deferred gets the Failure
             return False, Failure()
 
     def _transaction(self, work: Callable[..., Any], *args: Any) -> Any:
@@ -442,7 +548,7 @@ class _Writer:
         except BaseException:
             try:
                 self._conn.rollback()
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - any: the first error is raised below
                 self._close()               # a broken connection: a new one next time
             raise
 
@@ -451,7 +557,7 @@ class _Writer:
         if conn is not None:
             try:
                 conn.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 - a broken connection is dropped all the same
                 pass
 
 
@@ -494,11 +600,13 @@ class Store(Service):
 
     async def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         def run(cursor: Any) -> list[dict[str, Any]]:
-            cursor.execute(self.dialect.sql(sql), args)
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
+            return _fetch(cursor, self.dialect, sql, *args)
         result: list[dict[str, Any]] = await self._run(run)
         return result
+
+    async def rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """The rows of a read-only query as dicts (`sans` as a list)."""
+        return _with_sans(await self._rows(sql, *args))
 
     async def _write(self, sql: str, *args: Any) -> int:
         """Run one statement; the number of rows it changed (or the RETURNING id)."""
@@ -563,7 +671,7 @@ class Store(Service):
 
         def written(outcomes: list[_Outcome]) -> None:
             try:
-                for (_, _, done), outcome in zip(batch, outcomes):
+                for (_, _, done), outcome in zip(batch, outcomes, strict=True):
                     _fire(done, *outcome)
             finally:
                 self._writing = False
@@ -577,16 +685,21 @@ class Store(Service):
         sql, ids = self.dialect.sql(
             "INSERT INTO enrollments (at, identity, method, peer, label, operation, "
             "csr_sha256, key_sha256, subject, sans, decision, rule, reason, serial, "
-            "not_after, certificate) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"), []
+            "not_after, certificate, auth_serial) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "RETURNING id"), []
+        names: list[tuple[str, int]] = []
         for rec, on_issued in items:
             cursor.execute(sql, (
                 rec.at, rec.identity, rec.method, rec.peer, rec.label, rec.operation,
                 rec.csr_sha256, rec.key_sha256, rec.subject, json.dumps(list(rec.sans)),
                 rec.decision, rec.rule, rec.reason, rec.serial, rec.not_after,
-                rec.certificate))
+                rec.certificate, rec.auth_serial))
             ids.append(int(cursor.fetchone()[0]))
+            names += [(n, ids[-1]) for n in record_names(rec.identity, rec.subject, rec.sans)]
             if on_issued is not None and rec.serial is not None:
                 on_issued(cursor, rec.serial)
+        cursor.executemany(self.dialect.sql(
+            "INSERT INTO device_names (name, enrollment) VALUES (?, ?)"), names)
         return ids
 
     async def standing(self, cert: x509.Certificate) -> Standing:
@@ -806,14 +919,6 @@ class Store(Service):
         await self._write("INSERT INTO audit (at, kind, identity, detail) VALUES (?,?,?,?)",
                           self.clock(), kind, identity, json.dumps(detail, sort_keys=True))
 
-    async def search_enrollments(self, exact: dict[str, str], subject: str = "",
-                                 since: float | None = None, until: float | None = None,
-                                 limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        """Enrollment records, newest first: `exact` column matches (identity, serial,
-        decision, rule, label), a subject substring, a time range."""
-        return await self._search("enrollments", exact, ("subject", subject), since, until,
-                                  limit, offset)
-
     async def search_audit(self, exact: dict[str, str], text: str = "",
                            since: float | None = None, until: float | None = None,
                            limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
@@ -837,6 +942,65 @@ class Store(Service):
         """Every record of this identity with this key, oldest first."""
         return await self._rows("SELECT * FROM enrollments WHERE identity = ? AND "
                                 "key_sha256 = ? ORDER BY id LIMIT 200", identity, key_sha256)
+
+    # -- the console's device view (estra/console/devices.py) ---------------------
+    async def find_records(self, prefix: str, serial: str | None, limit: int,
+                           scan: int = 1000) -> list[dict[str, Any]]:
+        """Records, newest first, with a name (`record_names`) starting with `prefix`
+        (lower case; among the first `scan` such names) or the certificate `serial` (of
+        the record, or the one a renewal authenticated with): index ranges only."""
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else ""
+        return _with_sans(await self._rows(
+            "SELECT * FROM enrollments WHERE id IN (SELECT enrollment FROM (SELECT "
+            "enrollment FROM device_names WHERE name >= ? AND name < ? LIMIT ?) AS n UNION "
+            "SELECT id FROM enrollments WHERE serial = ? UNION SELECT id FROM enrollments "
+            "WHERE auth_serial = ?) ORDER BY id DESC LIMIT ?",
+            prefix, after, scan if prefix else 0, serial, serial, limit))
+
+    async def device(self, record_id: int, most: int = 500) -> dict[str, list[dict[str, Any]]]:
+        """A device's story from one of its records: every record linked to it, across
+        identities (a renewal to the certificate it authenticated with, both ways; the
+        same key under the same identity), at most `most`, oldest first; the held
+        requests of those keys and identities, and the revocations of their serials."""
+        def run(cursor: Any) -> dict[str, list[dict[str, Any]]]:
+            found: dict[int, dict[str, Any]] = {}
+            frontier = [record_id]
+            while frontier and len(found) < most:
+                rows = _fetch(cursor, self.dialect, "SELECT * FROM enrollments WHERE id IN "
+                              f"({_marks(frontier)})", *frontier)
+                found.update((int(r["id"]), r) for r in rows)
+                serials = sorted({str(r["serial"]) for r in rows if r["serial"]})
+                renewed = sorted({str(r["auth_serial"]) for r in rows if r["auth_serial"]})
+                pairs = sorted({(str(r["key_sha256"]), str(r["identity"])) for r in rows})
+                parts, args = [], []
+                if renewed:
+                    parts.append("SELECT id FROM enrollments WHERE decision = 'issued' AND "
+                                 f"serial IN ({_marks(renewed)})")
+                    args += renewed
+                if serials:
+                    parts.append(f"SELECT id FROM enrollments WHERE auth_serial IN "
+                                 f"({_marks(serials)})")
+                    args += serials
+                for key, identity in pairs:
+                    parts.append("SELECT id FROM enrollments WHERE key_sha256 = ? AND "
+                                 "identity = ?")
+                    args += [key, identity]
+                linked = _fetch(cursor, self.dialect, " UNION ".join(parts), *args) \
+                    if parts else []
+                frontier = sorted({int(r["id"]) for r in linked} - set(found))[
+                    :most - len(found)]
+            records = sorted(found.values(), key=lambda r: int(r["id"]))
+            pairs = sorted({(str(r["key_sha256"]), str(r["identity"])) for r in records})
+            serials = sorted({str(r["serial"]) for r in records if r["serial"]})
+            held = _fetch(cursor, self.dialect, " UNION ".join(
+                ["SELECT * FROM pending WHERE key_sha256 = ? AND identity = ?"] * len(pairs)),
+                *[v for pair in pairs for v in pair]) if pairs else []
+            revoked = _fetch(cursor, self.dialect, "SELECT * FROM revocations WHERE serial IN "
+                             f"({_marks(serials)}) ORDER BY id", *serials) if serials else []
+            return {"records": _with_sans(records),
+                    "held": sorted(held, key=lambda r: int(r["id"])), "revoked": revoked}
+        result: dict[str, list[dict[str, Any]]] = await self._run(run)
+        return result
 
     async def outcomes_per_hour(self, since: float) -> list[tuple[int, str, int]]:
         """(hours after `since`, decision, count) of the records since `since`."""
@@ -1110,14 +1274,27 @@ class Store(Service):
         now = self.clock()
         await self._write("DELETE FROM console_sessions WHERE expires <= ?", now)
         await self._write("INSERT INTO console_sessions (token_sha256, operator, csrf, "
-                          "address, created, expires) VALUES (?,?,?,?,?,?)",
-                          token_sha256, operator, csrf, address, now, now + ttl)
+                          "address, created, expires, last_seen) VALUES (?,?,?,?,?,?,?)",
+                          token_sha256, operator, csrf, address, now, now + ttl, now)
 
-    async def session(self, token_sha256: str) -> dict[str, Any] | None:
-        """The unexpired session with this token hash, or None."""
+    async def session(self, token_sha256: str, idle: float) -> dict[str, Any] | None:
+        """The session with this token hash, unexpired and used within `idle` seconds,
+        or None."""
+        now = self.clock()
         rows = await self._rows("SELECT * FROM console_sessions WHERE token_sha256 = ? AND "
-                                "expires > ?", token_sha256, self.clock())
+                                "expires > ? AND last_seen > ?", token_sha256, now, now - idle)
         return rows[0] if rows else None
+
+    async def session_seen(self, token_sha256: str, flash_taken: bool) -> None:
+        """The session was used now (and its status message shown, when `flash_taken`)."""
+        await self._write("UPDATE console_sessions SET last_seen = ?"
+                          + (", flash = ''" if flash_taken else "") + " WHERE token_sha256 = ?",
+                          self.clock(), token_sha256)
+
+    async def session_flash(self, token_sha256: str, text: str) -> None:
+        """The status message the session's next page shows (post/redirect/get)."""
+        await self._write("UPDATE console_sessions SET flash = ? WHERE token_sha256 = ?",
+                          text[:1000], token_sha256)
 
     async def session_close(self, token_sha256: str) -> None:
         await self._write("DELETE FROM console_sessions WHERE token_sha256 = ?", token_sha256)
@@ -1197,20 +1374,23 @@ class Store(Service):
         return await self._search("attempts", exact, ("name", name), since, until, limit,
                                   offset, "last_at")
 
-    async def pending_page(self, limit: int, offset: int, processed: bool = False
-                           ) -> list[dict[str, Any]]:
-        """One page of the requests awaiting a decision, oldest first (`processed`: the
-        decided ones, newest first), each with the address (`peer`) and reason
-        (`held_reason`) of its newest "held" record: one query for the page, on the
-        indexes on pending (status, id) and enrollments (key_sha256, identity)."""
-        where, order = (PROCESSED, "DESC") if processed else ("p.status = 'pending'", "")
-        return _with_sans(await self._rows(
-            f"{_PENDING_SELECT} WHERE {where} ORDER BY p.id {order} LIMIT ? OFFSET ?",
-            limit, offset))
-
     async def pending_request(self, pending_id: int) -> dict[str, Any] | None:
-        """One held request, whatever its status, as `pending_page` gives it."""
+        """One held request, whatever its status, with the address (`peer`) and reason
+        (`held_reason`) of its newest "held" record."""
         rows = _with_sans(await self._rows(f"{_PENDING_SELECT} WHERE p.id = ?", pending_id))
+        return rows[0] if rows else None
+
+    async def pending_requests(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """The held requests with these ids (as `pending_request`), in id order."""
+        if not ids:
+            return []
+        return _with_sans(await self._rows(f"{_PENDING_SELECT} WHERE p.id IN ({_marks(ids)}) "
+                                           "ORDER BY p.id", *ids))
+
+    async def code(self, code_id: int) -> dict[str, Any] | None:
+        """One one-time code's row (never the code: only its hash is kept), or None."""
+        rows = await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
+                                "revoked FROM codes WHERE id = ?", code_id)
         return rows[0] if rows else None
 
     async def codes_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
@@ -1344,6 +1524,18 @@ def _connection(pool: adbapi.ConnectionPool) -> Any:
     return conn
 
 
+def _fetch(cursor: Any, dialect: _Dialect, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Rows of `sql` as dicts, on `cursor`."""
+    cursor.execute(dialect.sql(sql), args)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    """The placeholders of an IN list of `values`."""
+    return ", ".join("?" * len(values))
+
+
 def _with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows with their `sans` column (JSON text in the database) as a list."""
     for row in rows:
@@ -1417,17 +1609,15 @@ def _started_by_us(pool: adbapi.ConnectionPool) -> adbapi.ConnectionPool:
     `pool.start()`), not whenever the reactor next runs (adbapi's callWhenRunning): a
     store opened for blocking work only (migrations, `estra` commands, tests) must
     never leave pool threads behind, which keep the process from exiting."""
-    from twisted.internet import reactor
     if pool.startID is not None:          # the reactor is not running yet
-        reactor.removeSystemEventTrigger(pool.startID)
+        installed_reactor().removeSystemEventTrigger(pool.startID)
         pool.startID = None
     return pool
 
 
 def _writer_for(pool: adbapi.ConnectionPool) -> _Writer:
     """A writer making its connection as `pool` does, on the reactor adbapi uses."""
-    from twisted.internet import reactor
-    return _Writer(lambda: _connection(pool), reactor)
+    return _Writer(lambda: _connection(pool), installed_reactor())
 
 
 def _sqlite_setup(conn: Any) -> None:

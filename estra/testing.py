@@ -26,14 +26,14 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from typing import Any, Callable, Mapping
+from typing import Any, AnyStr, Callable, Mapping, Sequence
 
 from attrs import frozen
 from cryptography import x509
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.endpoints import TCP4ClientEndpoint
-from twisted.internet.interfaces import ISSLTransport
+from twisted.internet.interfaces import IProcessProtocol, IProcessTransport, ISSLTransport
 from twisted.internet.testing import MemoryReactorClock
 from twisted.logger import ILogObserver, formatEvent, globalLogPublisher
 from twisted.python.failure import Failure
@@ -47,6 +47,7 @@ from zope.interface import directlyProvides, implementer
 
 from treq.client import HTTPClient
 
+from estra.interfaces import IEstraReactor
 from estra.admin import admin_root
 from estra.attempts import Attempts
 from estra.auth import hash_password
@@ -82,7 +83,7 @@ class SyncPool:
     def runInteraction(self, fn: Callable[..., Any], *args: Any) -> Deferred[Any]:
         try:
             result = fn(self.conn.cursor(), *args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the caller's Deferred gets the Failure
             self.conn.rollback()
             return fail()
         self.conn.commit()
@@ -113,7 +114,7 @@ class SyncThreads:
                                  *args: Any) -> None:
         try:
             result = f(*args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the caller gets the Failure, as from a thread
             on_result(False, Failure())
         else:
             on_result(True, result)
@@ -122,11 +123,22 @@ class SyncThreads:
         f(*args)
 
 
+@implementer(IEstraReactor)
 class _Reactor(MemoryReactorClock):
-    """A memory reactor whose `callFromThread` runs at once (nothing is threaded)."""
+    """A memory reactor whose `callFromThread` runs at once (nothing is threaded):
+    everything estra's reactor is (`IEstraReactor`), in memory."""
 
-    def callFromThread(self, f: Callable[..., Any], *args: Any, **kw: Any) -> None:
-        f(*args, **kw)
+    def callFromThread(self, callable: Callable[..., Any], *args: object,
+                       **kwargs: object) -> None:
+        callable(*args, **kwargs)
+
+    def spawnProcess(self, processProtocol: IProcessProtocol, executable: bytes | str,
+                     args: Sequence[bytes | str], env: Mapping[AnyStr, AnyStr] | None = None,
+                     path: None | bytes | str = None, uid: int | None = None,
+                     gid: int | None = None, usePTY: bool = False,
+                     childFDs: Mapping[int, int | str] | None = None) -> IProcessTransport:
+        """Worker processes are what a memory reactor never starts: use a real estra."""
+        raise NotImplementedError("no processes in memory")
 
 
 @implementer(ILogObserver)

@@ -133,7 +133,7 @@ class TicketKeys:
         if functions is None:
             raise RuntimeError("OpenSSL's ticket key callback is not reachable on this "
                                "machine: workers cannot share TLS session tickets")
-        pointer = int(_ffi.cast("uintptr_t", context._context))  # type: ignore[attr-defined]
+        pointer = int(_ffi.cast("uintptr_t", context._context))
         if functions["SSL_CTX_set_tlsext_ticket_key_evp_cb"](pointer, self._callback) != 1:
             raise RuntimeError("SSL_CTX_set_tlsext_ticket_key_evp_cb failed")
 

@@ -228,6 +228,6 @@ def channel_binding(conn: SSL.Connection) -> ChannelBinding:
     if conn.get_protocol_version_name() == "TLSv1.3":
         return ChannelBinding(None, conn.export_keying_material(
             b"EXPORTER-Channel-Binding", 32, b""))
-    resumed = bool(_lib.SSL_session_reused(conn._ssl))  # type: ignore[attr-defined]
+    resumed = bool(_lib.SSL_session_reused(conn._ssl))
     first = conn.get_finished() if resumed else conn.get_peer_finished()
     return ChannelBinding(first, None)

@@ -72,6 +72,10 @@ class TokenSettings:
     queue: int = 64               # calls waiting per token before 503 at once
 
 
+#: [pkcs11] with nothing set (the default wherever settings are optional)
+DEFAULT_TOKENS = TokenSettings()
+
+
 @frozen
 class KeyUri:
     """A parsed `pkcs11:` URI naming one private key (RFC 7512)."""
@@ -85,6 +89,11 @@ class KeyUri:
     def __str__(self) -> str:
         """The URI without its query: names the key in logs and errors, never the PIN path."""
         return f"pkcs11:token={self.token};object={self.object}"
+
+
+def _binding() -> Any:
+    """python-pkcs11 (an optional extra; a compiled module mypy cannot see into)."""
+    return importlib.import_module("pkcs11")
 
 
 def is_uri(text: str) -> bool:
@@ -141,9 +150,10 @@ def read_pin(uri: KeyUri, settings: TokenSettings) -> str:
 def _device_errors() -> tuple[type[BaseException], ...]:
     """python-pkcs11 errors that mean the token, not the request, is at fault (not
     GeneralError: SoftHSM2 answers a bad PKCS#1 block with it)."""
-    from pkcs11 import exceptions as e
+    e = _binding().exceptions
     return (e.DeviceError, e.DeviceMemory, e.DeviceRemoved, e.TokenNotPresent,
-            e.TokenNotRecognised, e.SessionClosed, e.SessionHandleInvalid, e.NoSuchToken, e.PinIncorrect, e.PinLocked, e.UserNotLoggedIn,
+            e.TokenNotRecognised, e.SessionClosed, e.SessionHandleInvalid, e.NoSuchToken,
+            e.PinIncorrect, e.PinLocked, e.UserNotLoggedIn,
             e.KeyHandleInvalid, e.ObjectHandleInvalid)
 
 
@@ -259,7 +269,7 @@ class Token:
     def session(self) -> Any:
         """The open, logged-in session (opened again after a device error)."""
         if self._session is None:
-            import pkcs11
+            pkcs11 = _binding()
             token = pkcs11.lib(self.module).get_token(token_label=self.label)
             try:
                 self._session = token.open(user_pin=self.pin, rw=True)
@@ -274,7 +284,7 @@ class Token:
 
     def find(self, uri: KeyUri, kind: str) -> Any:
         """The private or public key object `uri` names, found once per session."""
-        from pkcs11 import Attribute, ObjectClass
+        Attribute, ObjectClass = _binding().Attribute, _binding().ObjectClass
         key = (uri.object, uri.id, kind)
         if key not in self._objects:
             template: dict[Any, Any] = {Attribute.CLASS: ObjectClass.PRIVATE_KEY
@@ -374,7 +384,7 @@ class TokenECKey(_TokenKey, ec.EllipticCurvePrivateKey):
         raise TypeError(f"{self.uri}: estra signs with token EC keys, never ECDH")
 
     def sign(self, data: Any, signature_algorithm: Any) -> bytes:
-        from pkcs11 import Mechanism
+        Mechanism = _binding().Mechanism
         digest, _ = _digest(bytes(data), signature_algorithm.algorithm)
         raw = self._on_token(lambda key: key.sign(digest, mechanism=Mechanism.ECDSA))
         half = len(raw) // 2
@@ -386,7 +396,7 @@ class TokenRSAKey(_TokenKey, rsa.RSAPrivateKey):
     """An RSA private key on a token: PKCS#1 v1.5 signing and decryption (CKM_RSA_PKCS)."""
 
     def sign(self, data: Any, padding_: Any, algorithm: Any) -> bytes:
-        from pkcs11 import Mechanism
+        Mechanism = _binding().Mechanism
         if not isinstance(padding_, padding.PKCS1v15):
             raise TypeError(f"{self.uri}: only PKCS#1 v1.5 signatures")
         digest, hash_algorithm = _digest(bytes(data), algorithm)
@@ -395,7 +405,7 @@ class TokenRSAKey(_TokenKey, rsa.RSAPrivateKey):
         return self._on_token(lambda key: bytes(key.sign(info, mechanism=Mechanism.RSA_PKCS)))
 
     def decrypt(self, ciphertext: bytes, padding_: Any) -> bytes:
-        from pkcs11 import Mechanism
+        Mechanism = _binding().Mechanism
         if not isinstance(padding_, padding.PKCS1v15):
             raise TypeError(f"{self.uri}: only PKCS#1 v1.5 decryption (SCEP key transport)")
         return self._on_token(lambda key: bytes(key.decrypt(ciphertext,
@@ -404,7 +414,7 @@ class TokenRSAKey(_TokenKey, rsa.RSAPrivateKey):
 
 def _public_key(token: Token, uri: KeyUri) -> Any:
     """The cryptography public key of `uri`'s key pair (on the worker)."""
-    from pkcs11 import Attribute, KeyType
+    Attribute, KeyType = _binding().Attribute, _binding().KeyType
     from pkcs11.util.ec import encode_ec_public_key
     private = token.find(uri, "private")
     if private.key_type == KeyType.RSA:
@@ -439,7 +449,7 @@ def open_key(text: str, settings: TokenSettings) -> Any:
 def generate_key(text: str, settings: TokenSettings, kind: str = "ec") -> Any:
     """Make a key pair on the token as `text` names it (EC P-256 or RSA 2048, sensitive,
     never extractable) and open it; ValueError when one of that name exists."""
-    from pkcs11 import Attribute, KeyType
+    Attribute, KeyType = _binding().Attribute, _binding().KeyType
     from pkcs11.util.ec import encode_named_curve_parameters
     uri = parse_uri(text)
     token = _token(uri, settings)
@@ -530,7 +540,7 @@ def labelled(text: str, label: str) -> str:
 def relabel(text: str, settings: TokenSettings, renames: list[tuple[str, str]]) -> None:
     """On the token of `text`, the key pair labelled `old` becomes `new` (its label and
     CKA_ID), for each (old, new) in turn; a label no object has is skipped."""
-    from pkcs11 import Attribute
+    Attribute = _binding().Attribute
     token = _token(parse_uri(text), settings)
 
     def run() -> None:
@@ -573,7 +583,7 @@ def provider_files(uris: list[str], tls_key: str, settings: TokenSettings,
     if not uris:
         return
     module = parse_uri(uris[0]).module or settings.module
-    import pkcs11
+    pkcs11 = _binding()
     pkcs11.lib(module)  # python-pkcs11 first: it refuses a module initialised already,
     #                     pkcs11-provider (at its first key, later) accepts one
     write_private(state_dir.child(OPENSSL_CONFIG),

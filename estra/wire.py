@@ -29,7 +29,8 @@ __all__ = [
     "check_content_type", "certs_only", "encode_base64", "choose_layout",
     "load_certs_only", "csrattrs_der", "challenge_password", "sans_of",
     "Layout", "certs_of_multipart", "csr_der", "csr_pem", "csr_without_challenge",
-    "load_stored_csr", "csr_public_key", "serial_hex", "authority_key_id", "normalise_serial", "read_fields",
+    "load_stored_csr", "csr_public_key", "serial_hex", "authority_key_id", "normalise_serial",
+    "read_fields",
     "subject_of", "subject_text",
 ]
 
@@ -124,7 +125,7 @@ def load_csr(der: bytes, *, pop: bool = True) -> x509.CertificateSigningRequest:
         _values(csr)["der"] = der            # what the device signed, for `csr_der`
     except EstError:
         raise
-    except Exception as e:  # noqa: BLE001 - device bytes: any parser complaint is a 400
+    except Exception as e:  # device bytes: any parser complaint is a 400
         raise BadRequest(f"body is not a usable PKCS#10 certificate request: {e}") from e
     return csr
 
@@ -159,18 +160,18 @@ def read_fields(item: x509.Certificate | x509.CertificateSigningRequest) -> None
             _read_csr(item)
             return
         names = [item.subject, item.issuer]
-        item.serial_number, item.not_valid_before_utc, item.not_valid_after_utc
+        _ = item.serial_number, item.not_valid_before_utc, item.not_valid_after_utc
         for name in names:
             name.rfc4514_string()
             for attr in name:
                 str(attr.value)
         for ext in item.extensions:
-            ext.value
+            _ = ext.value
         _sans_of(item)
         item.public_key()
     except ValueError:
         raise
-    except Exception as e:  # noqa: BLE001 - see the docstring
+    except Exception as e:  # see the docstring
         raise ValueError(f"{type(e).__name__}: {e}") from e
 
 
@@ -184,12 +185,12 @@ def _read_csr(csr: x509.CertificateSigningRequest) -> None:
     for attr in subject:
         str(attr.value)
     for ext in csr.extensions:
-        ext.value
+        _ = ext.value
     values["sans"] = _sans_of(csr)
     values["public_key"] = csr.public_key()
-    csr.signature_hash_algorithm
+    _ = csr.signature_hash_algorithm
     for attribute in csr.attributes:
-        attribute.value
+        _ = attribute.value
     password = values["challenge_password"] = _challenge_password(csr)
     if password is not None:
         password.decode("utf-8")
@@ -340,7 +341,7 @@ def _challenge_password(csr: x509.CertificateSigningRequest) -> bytes | None:
             AttributeOID.CHALLENGE_PASSWORD).value
     except x509.AttributeNotFound:
         return None
-    except Exception as e:  # noqa: BLE001 - a device's attributes
+    except Exception as e:  # a device's attributes
         raise BadRequest(f"CSR attributes cannot be parsed: {e}") from e
 
 
@@ -360,7 +361,7 @@ def _sans_of(source: x509.Certificate | x509.CertificateSigningRequest
         ext = source.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:
         return frozenset()
-    except Exception as e:  # noqa: BLE001 - DuplicateExtension, UnsupportedGeneralNameType ...
+    except Exception as e:  # DuplicateExtension, UnsupportedGeneralNameType ...
         raise BadRequest(f"extensions cannot be parsed: {e}") from e
     return frozenset(ext.value)
 
@@ -397,7 +398,7 @@ def load_certs_only(body: bytes) -> list[x509.Certificate]:
     der = decode_body(body, "PKCS#7")
     try:
         return pkcs7.load_der_pkcs7_certificates(der)
-    except Exception as e:  # noqa: BLE001 - any parser complaint is a 400
+    except Exception as e:  # any parser complaint is a 400
         raise BadRequest(f"not a certs-only PKCS#7: {e}") from e
 
 
@@ -413,7 +414,7 @@ def certs_of_multipart(body: bytes, content_type: str) -> list[x509.Certificate]
                                        if isinstance(payload, str) else b"")
     except EstError:
         raise
-    except Exception as e:  # noqa: BLE001 - the email parser over a peer's bytes
+    except Exception as e:  # the email parser over a peer's bytes
         raise BadRequest(f"multipart answer cannot be parsed: {e}") from e
     raise BadRequest("no certs-only part in the multipart answer")
 

@@ -37,10 +37,11 @@ import argparse
 import os
 import shutil
 import signal
+from socket import AddressFamily
 import sys
 import tempfile
 import time
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from attrs import frozen
 from twisted.application.service import Service
@@ -54,6 +55,7 @@ from twisted.logger import (Logger, eventFromJSON, globalLogBeginner, globalLogP
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
+from estra.interfaces import IEstraReactor, installed_reactor
 from estra.config import Settings, load_settings
 from estra.http import printable
 from estra.logging import LineObserver, SharedLogFile, log_target, shared_log_file
@@ -101,7 +103,7 @@ class _NoProtocol(Factory):
         return None
 
 
-def open_listener(reactor: Any, settings: Settings, key: str) -> Socket:
+def open_listener(reactor: IEstraReactor, settings: Settings, key: str) -> Socket:
     """Listen on setting `key` without accepting; a failure is StartupError's one line."""
     inner, _ = split_proxy(descriptions(settings)[key])
     opened: list[Any] = []
@@ -124,7 +126,7 @@ def open_listener(reactor: Any, settings: Settings, key: str) -> Socket:
 class AdoptedEndpoint:
     """A listening socket inherited from the supervisor, as a server endpoint."""
 
-    def __init__(self, reactor: Any, fd: int, family: int) -> None:
+    def __init__(self, reactor: IEstraReactor, fd: int, family: AddressFamily) -> None:
         self.reactor, self.fd, self.family = reactor, fd, family
 
     def listen(self, factory: Any) -> Deferred[Any]:
@@ -198,7 +200,7 @@ def _how(reason: Failure) -> str:
 class Supervisor(Service):
     """Holds the lock and the sockets; keeps `settings.workers` workers running."""
 
-    def __init__(self, reactor: Any, settings: Settings, prepared: Prepared,
+    def __init__(self, reactor: IEstraReactor, settings: Settings, prepared: Prepared,
                  announce: Any) -> None:
         self.reactor, self.settings, self.prepared, self.announce = (
             reactor, settings, prepared, announce)
@@ -394,8 +396,8 @@ class Supervisor(Service):
             self.lock.release()
 
 
-def build_supervisor(reactor: Any, settings: Settings, announce: Any = None,
-                     clock: Any = time.time) -> Supervisor:
+def build_supervisor(reactor: IEstraReactor, settings: Settings, announce: Any = None,
+                     clock: Callable[[], float] = time.time) -> Supervisor:
     """The supervisor of `settings.workers` workers; start-up problems raise before
     any worker starts (StartupError, StateError, ValueError: one line)."""
     settings = fit_descriptors(settings)   # workers inherit the raised limit
@@ -414,7 +416,7 @@ def build_supervisor(reactor: Any, settings: Settings, announce: Any = None,
 class _Control:
     """The worker's stdin: ticket keys from the supervisor; end of file: it is gone."""
 
-    def __init__(self, reactor: Any, keys: TicketKeys, log: LineObserver | None = None
+    def __init__(self, reactor: IEstraReactor, keys: TicketKeys, log: LineObserver | None = None
                  ) -> None:
         self.reactor, self.keys, self.log = reactor, keys, log
         self._buffer = b""
@@ -478,10 +480,10 @@ def _first_line() -> bytes:
     return line
 
 
-def _socket_argument(reactor: Any, value: str) -> tuple[str, AdoptedEndpoint]:
+def _socket_argument(reactor: IEstraReactor, value: str) -> tuple[str, AdoptedEndpoint]:
     key, _, rest = value.partition("=")
     fd, family = rest.split(",")
-    return key, AdoptedEndpoint(reactor, int(fd), int(family))
+    return key, AdoptedEndpoint(reactor, int(fd), AddressFamily(int(family)))
 
 
 def worker_main(argv: Sequence[str]) -> None:
@@ -497,7 +499,7 @@ def worker_main(argv: Sequence[str]) -> None:
     parser.add_argument("--log", choices=("text", "json"))
     parser.add_argument("--log-file")
     args = parser.parse_args(argv)
-    from twisted.internet import reactor
+    reactor = installed_reactor()
     lines = None if args.log is None else \
         LineObserver(args.log, args.log_file, f"worker {args.slot} pid {os.getpid()}")
     globalLogBeginner.beginLoggingTo(
@@ -519,11 +521,11 @@ def worker_main(argv: Sequence[str]) -> None:
         sys.exit(f"{e.code} (worker {args.slot})")
     except Exception as e:  # noqa: BLE001 - one line to the supervisor, never a traceback
         sys.exit(f"estra: worker {args.slot} cannot start: {e}")
-    reactor.callWhenRunning(service.startService)                 # type: ignore[attr-defined]
-    reactor.callWhenRunning(signal.signal, signal.SIGINT, signal.SIG_IGN)  # type: ignore[attr-defined]
-    reactor.addSystemEventTrigger("before", "shutdown", service.stopService)  # type: ignore[attr-defined]
-    reactor.addReader(_Control(reactor, keys, lines))                 # type: ignore[attr-defined]
-    reactor.run()                                                 # type: ignore[attr-defined]
+    reactor.callWhenRunning(service.startService)
+    reactor.callWhenRunning(signal.signal, signal.SIGINT, signal.SIG_IGN)
+    reactor.addSystemEventTrigger("before", "shutdown", service.stopService)
+    reactor.addReader(_Control(reactor, keys, lines))
+    reactor.run()
 
 
 if __name__ == "__main__":

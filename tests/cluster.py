@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import http.client
 import re
-import secrets
 import shutil
 import socket
 import ssl
@@ -20,9 +19,8 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, TypeVar
 
 from cryptography.hazmat.primitives.serialization import pkcs7
 
@@ -30,25 +28,10 @@ from estra.wire import serial_hex
 from tests import pki
 from tests.conftest import PASSWORD, ROOT, Server
 
-PG = "postgresql://postgres@127.0.0.1:5432"
 T = TypeVar("T")
 ADMIN_READY = r"estra admin ready on http://127\.0\.0\.1:(\d+)/"
 #: What a node copies from the first node's state directory; the rest is its own.
 SHARED_STATE = ("ca.pem", "ca.key", "server.pem", "server.key", "htpasswd")
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    """The URL of a new PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
-    import psycopg
-    admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5)
-    name = f"estra_test_{secrets.token_hex(6)}"
-    admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield f"{PG}/{name}"
-    finally:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-        admin.close()
 
 
 def together(calls: list[Callable[[], T]], timeout: float = 120) -> list[T | None]:
@@ -66,8 +49,6 @@ def together(calls: list[Callable[[], T]], timeout: float = 120) -> list[T | Non
     for t in threads:
         t.join(timeout)
     return results
-
-
 def issued_serials(url: str) -> Counter[str]:
     """How many 'issued' enrollment records the store at `url` holds per serial."""
     import psycopg
@@ -164,7 +145,7 @@ class Haproxy:
         head = rows[0].lstrip("# ").split(",") if rows else []
         out = {}
         for row in rows[1:]:
-            cells = dict(zip(head, row.split(",")))
+            cells = dict(zip(head, row.split(","), strict=False))
             if cells.get("pxname") == "estra" and cells.get("svname", "").startswith("estra"):
                 out[cells["svname"]] = cells["status"].split()[0]
         return out

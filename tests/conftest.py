@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
+import secrets
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-import base64
-
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import NameOID
 
+from estra.testing import MemoryRA
+from estra.upstream.local import LocalCA
 from tests import pki
 
+#: Debian's Bouncy Castle jars and the EST client the tests compile against them.
+BC_JARS = [Path("/usr/share/java") / f"{name}.jar" for name in ("bcprov", "bcpkix", "bcutil")]
+BC_CLIENT = Path(__file__).resolve().parent / "bc" / "EstraClient.java"
+#: Fixtures for every test module: strongSwan's `sw` and `strongswan_usable`; the SCEP
+#: clients' `scep` and `certmonger`; the MDM challenge client's `mdm` and `memory_ra`.
+pytest_plugins = ["tests.strongswan", "tests.test_scep_clients", "tests.test_ndes"]
+
 ROOT = Path(__file__).resolve().parent.parent
+PG = "postgresql://postgres@127.0.0.1:5432"
 PASSWORD = "correct horse"
 #: The line estra logs once it listens: the address bound (an IPv6 one in brackets).
 READY = r"ready on https://(?:\[[^\]]+\]|[^:/\[]+):(\d+)/"
@@ -113,7 +128,8 @@ class Server:
                          "--password-stdin", stdin=password + "\n")
         assert done.returncode == 0, done.stderr
 
-    def curl(self, path: str, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[bytes]:
+    def curl(self, path: str, *args: str,
+             timeout: float = 30) -> subprocess.CompletedProcess[bytes]:
         """curl -sS with the RA's CA, writing headers then body to stdout."""
         url = path if path.startswith("https:") else f"{self.base}/{path}"
         return subprocess.run([*self.prefix, "curl", "-sS", "-i", "--max-time", str(int(timeout)),
@@ -245,4 +261,124 @@ def parse_http(raw: bytes) -> tuple[int, dict[str, str], bytes]:
     return status, headers, body
 
 
-from tests.strongswan import strongswan_usable, sw  # noqa: E402,F401  (shared fixtures)
+def csrattrs_text(server: "Server", path: str = "csrattrs") -> str:
+    """`openssl asn1parse` of the server's /csrattrs answer (asserted 200)."""
+    status, _, body = parse_http(server.curl(path).stdout)
+    assert status == 200, body
+    return subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
+                          input=base64.b64decode(body), capture_output=True,
+                          timeout=30).stdout.decode()
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listened on a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def missing(reason: str) -> None:
+    """In CI a missing client is a failure; on a developer machine, a skip."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """The URL of a new PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
+    import psycopg
+    admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5)
+    name = f"estra_test_{secrets.token_hex(6)}"
+    admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{PG}/{name}"
+    finally:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.close()
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A fresh database for this test, dropped afterwards."""
+    try:
+        import psycopg
+        psycopg.connect(f"{PG}/postgres", connect_timeout=5).close()
+    except Exception as e:  # noqa: BLE001 - any failure means no usable server
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required in CI: {e}")
+        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {e}")
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port on 127.0.0.1 someone else listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield s.getsockname()[1]
+
+
+@pytest.fixture
+def crl_port() -> int:
+    """The port of `crl_server`'s CRL/OCSP listener."""
+    return free_port()
+
+
+@pytest.fixture
+def crl_server(start_estra: Callable[..., Server], crl_port: int) -> Server:
+    """An estra with user alice and its CRL and OCSP listener on `crl_port`."""
+    server = start_estra(f"""
+[crl]
+listen = "tcp:{crl_port}:interface=127.0.0.1"
+url = "http://127.0.0.1:{crl_port}/crl/ca.crl"
+ocsp_url = "http://127.0.0.1:{crl_port}/ocsp"
+""")
+    server.add_user("alice")
+    return server
+
+
+@pytest.fixture(scope="session")
+def bc_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """EstraClient compiled once against Debian's BC jars: the classpath to run it."""
+    javac = shutil.which("javac")
+    if not (javac and shutil.which("java")):
+        missing("java/javac not found (apt-get install default-jdk-headless)")
+    absent = [str(j) for j in BC_JARS if not j.exists()]
+    if absent:
+        missing(f"Bouncy Castle jars missing: {', '.join(absent)} "
+                "(apt-get install libbcprov-java libbcpkix-java libbcutil-java)")
+    out = tmp_path_factory.mktemp("bc-classes")
+    classpath = os.pathsep.join(str(j) for j in BC_JARS)
+    done = subprocess.run([str(javac), "-nowarn", "-cp", classpath, "-d", str(out),
+                           str(BC_CLIENT)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return classpath + os.pathsep + str(out)
+
+
+class MemoryScep:
+    """The in-memory RA (estra.testing) of `config`: SCEP over its real resource."""
+
+    def __init__(self, config: str, where: Path, files: dict[str, bytes]) -> None:
+        self.ra = MemoryRA(config, state_dir=str(where), files=files)
+        self.state = Path(self.ra.settings.state_dir.path)
+        self.ca = self.state / "ca.pem"
+
+
+@pytest.fixture(scope="module")
+def scep_files() -> dict[str, bytes]:
+    """A CA and the RA's SCEP certificate and key, made once (RSA keys cost)."""
+    ca = pki.CA("estra local CA")
+    key = rsa.generate_private_key(65537, 2048)
+    cert = LocalCA(ca.key, ca.cert, time.time).issue(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),
+        key.public_key(), [], [], 825)
+    return {"state/ca.pem": ca.cert.public_bytes(pki.PEM), "state/ca.key": pki.key_pem(ca.key),
+            "state/scep-ra.pem": cert.public_bytes(pki.PEM), "state/scep-ra.key": pki.key_pem(key)}
+
+
+@pytest.fixture
+def memory(tmp_path: Path, scep_files: dict[str, bytes]) -> MemoryScep:
+    return MemoryScep(SCEP_CONFIG, tmp_path / "memory", scep_files)

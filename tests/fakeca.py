@@ -13,7 +13,7 @@ import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Generator
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -50,7 +50,7 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.reply(status, json.dumps(doc).encode())
 
     def peer_certificate(self) -> x509.Certificate | None:
-        der = self.connection.getpeercert(binary_form=True)  # type: ignore[attr-defined]
+        der = self.connection.getpeercert(binary_form=True)
         return x509.load_der_x509_certificate(der) if der else None
 
 
@@ -71,12 +71,12 @@ def _server_cert(ca: pki.CA, directory: Path) -> tuple[Path, Path]:
             .not_valid_before(pki.NOW).not_valid_after(ca.cert.not_valid_after_utc)
             .add_extension(x509.SubjectAlternativeName(pki.sans("localhost", "127.0.0.1")), False)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
-            .sign(ca.key, hashes.SHA256()))  # type: ignore[arg-type]
+            .sign(ca.key, hashes.SHA256()))
     return pki.write_pair(directory, "fake-server", cert, key)
 
 
 def serve(handler: type[FakeHandler], directory: Path, *, require_client_cert: Path | None = None,
-          state: dict[str, Any] | None = None) -> Iterator[FakeServer]:
+          state: dict[str, Any] | None = None) -> Generator[FakeServer, None, None]:
     """Run `handler` on https://localhost:PORT until the generator is closed.
 
     The fake's CA (`server.ca`, also written to directory/fake-ca.pem) signs

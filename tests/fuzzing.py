@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
+from functools import partial
 from ipaddress import ip_address
 import hashlib
 import json
@@ -299,14 +300,16 @@ class Mutator:
             i = rng.randrange(n)
             return data[:i] + bytes([data[i] ^ (1 << rng.randrange(8))]) + data[i + 1:]
         if choice == 1:
-            return data[:at] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 8))) + data[at:]
+            noise = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+            return data[:at] + noise + data[at:]
         if choice == 2 and n:
             return data[:at] + data[at + rng.randint(1, 16):]
         if choice == 3:
             return data[:at]
         if choice == 4 and n:
             i = rng.randrange(n)
-            return data[:i] + bytes([rng.choice((0, 0x7F, 0x80, 0x81, 0xFF, 0x30, 0x31))]) + data[i + 1:]
+            edge = rng.choice((0, 0x7F, 0x80, 0x81, 0xFF, 0x30, 0x31))
+            return data[:i] + bytes([edge]) + data[i + 1:]
         if choice == 5 and pool:
             other = rng.choice(pool)
             j = rng.randrange(len(other) + 1)
@@ -436,16 +439,19 @@ class World:
         self.session_token, self.csrf = "fuzz-session", "fuzz-csrf"
         self.console_cookie = f"{COOKIE.decode()}={self.session_token}"
         return Console(
-            self.store, Htpasswd(FilePath(str(self.tmp / "operators.htpasswd")), threads,  # type: ignore[arg-type]
-                                 threads, self.clock),  # type: ignore[arg-type]
+            self.store, Htpasswd(FilePath(str(self.tmp / "operators.htpasswd")), threads,
+                                 threads, self.clock),
             Roles(FilePath(str(self.tmp / "operators.roles")), {}), self.clock, secure=False,
-            session_seconds=10.0**9, throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),
-            devices=lambda: devices, revoke=revoke, profiles=lambda: self.profiles)
+            session_seconds=10.0**9,
+            throttle=LoginThrottle(ThrottleSettings(10**9, 1, 10**9, 1, 10**9), self.clock),
+            devices=lambda: devices, revoke=revoke, profiles=lambda: self.profiles,
+            idle_seconds=lambda: 10.0**9)
 
     def console_session(self) -> None:
         """Open (again: a fuzzed logout closes it) the console session of `console_cookie`."""
         key = token_hash(self.session_token)
-        if self.resolve(Deferred.fromCoroutine(self.store.session(key)), "session") is None:
+        session = Deferred.fromCoroutine(self.store.session(key, 10.0**9))
+        if self.resolve(session, "session") is None:
             self.resolve(Deferred.fromCoroutine(self.store.session_open(
                 key, "operator:boss", self.csrf, "192.0.2.9", 10.0**9)), "session")
 
@@ -563,7 +569,7 @@ def _guard(what: str, allowed: tuple[type[BaseException], ...], fn: Callable[[],
         return None
     except Finding:
         raise
-    except Exception as e:  # noqa: BLE001 - that is the finding
+    except Exception as e:  # that is the finding
         import traceback
         raise Finding("traceback", f"{what}: {type(e).__name__}: {e}\n"
                       + traceback.format_exc()) from e
@@ -599,7 +605,7 @@ def t_cmc(world: World, data: bytes) -> None:
     request = _guard("parse_request", (cmc.CmcError,), lambda: cmc.parse_request(data))
     if request is not None:
         for tcr in request.requests:
-            _guard("tcr", (EstError,), lambda: read_csr_like_estra(world, tcr.csr))
+            _guard("tcr", (EstError,), lambda csr=tcr.csr: read_csr_like_estra(world, csr))
 
 
 def t_fullcmc(world: World, data: bytes) -> None:
@@ -616,9 +622,9 @@ def t_scep(world: World, data: bytes) -> None:
     if message is None:
         return
     for step in (message.csr, message.issuer_and_subject, message.issuer_and_serial):
-        result = _guard(step.__name__, (sm.ScepError,), lambda: step(world.scep_signer))
+        result = _guard(step.__name__, (sm.ScepError,), partial(step, world.scep_signer))
         if step == message.csr and result is not None:
-            _guard("scep CSR", (EstError,), lambda: read_csr_like_estra(world, result))
+            _guard("scep CSR", (EstError,), partial(read_csr_like_estra, world, result))
 
 
 def t_multipart(world: World, data: bytes) -> None:
@@ -976,7 +982,7 @@ class Generator:
         return bytes([rng.randrange(2)]) + data
 
     def scep_http(self) -> bytes:
-        w, rng = self.world, self.rng
+        rng = self.rng
         label = rng.choice(("", "/strict", "/manual", "/code"))
         message = self.scep()
         if rng.random() < .2:

@@ -10,11 +10,14 @@ from typing import Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.x509.oid import AttributeOID, NameOID
 
 NOW = datetime.datetime.now(datetime.timezone.utc)
 PEM = serialization.Encoding.PEM
+#: The keys the tests' CAs and devices have.
+Key = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
 
 def name(cn: str, **extra: str) -> x509.Name:
@@ -41,8 +44,9 @@ def sans(*names: str) -> list[x509.GeneralName]:
 class CA:
     """A CA key and self-signed certificate."""
 
-    def __init__(self, cn: str, key: object = None, cert: x509.Certificate | None = None):
-        self.key = key or ec_key()
+    def __init__(self, cn: str, key: Key | None = None,
+                 cert: x509.Certificate | None = None) -> None:
+        self.key: Key = key or ec_key()
         if cert is None:
             subject = name(cn)
             cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
@@ -55,10 +59,12 @@ class CA:
 
     @classmethod
     def from_files(cls, cert: Path, key: Path) -> "CA":
-        return cls("", serialization.load_pem_private_key(key.read_bytes(), None),
-                   x509.load_pem_x509_certificate(cert.read_bytes()))
+        private = serialization.load_pem_private_key(key.read_bytes(), None)
+        assert isinstance(private, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)), private
+        return cls("", private, x509.load_pem_x509_certificate(cert.read_bytes()))
 
-    def issue(self, subject: x509.Name, public_key: object, alt: Sequence[x509.GeneralName] = (),
+    def issue(self, subject: x509.Name, public_key: CertificatePublicKeyTypes,
+              alt: Sequence[x509.GeneralName] = (),
               not_before: datetime.datetime | None = None,
               not_after: datetime.datetime | None = None,
               ekus: Sequence[x509.ObjectIdentifier] = ()) -> x509.Certificate:
@@ -79,7 +85,7 @@ class CA:
         return path
 
 
-def csr(key: object, subject: x509.Name, alt: Sequence[x509.GeneralName] = (),
+def csr(key: Key, subject: x509.Name, alt: Sequence[x509.GeneralName] = (),
         challenge: str | None = None) -> x509.CertificateSigningRequest:
     b = x509.CertificateSigningRequestBuilder().subject_name(subject)
     if alt:
@@ -100,19 +106,18 @@ def b64(obj: x509.Certificate | x509.CertificateSigningRequest, wrap: bool = Tru
     return b"".join(text[i:i + 64] + b"\n" for i in range(0, len(text), 64))
 
 
-def key_pem(key: object) -> bytes:
+def key_pem(key: Key) -> bytes:
     """`key` as unencrypted PKCS#8 PEM."""
-    pem: bytes = key.private_bytes(PEM, serialization.PrivateFormat.PKCS8,  # type: ignore[attr-defined]
-                                   serialization.NoEncryption())
-    return pem
+    return key.private_bytes(PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 
 
-def write_key(path: Path, key: object) -> Path:
+def write_key(path: Path, key: Key) -> Path:
     path.write_bytes(key_pem(key))
     return path
 
 
-def write_pair(directory: Path, stem: str, cert: x509.Certificate, key: object) -> tuple[Path, Path]:
+def write_pair(directory: Path, stem: str, cert: x509.Certificate,
+               key: Key) -> tuple[Path, Path]:
     c = directory / f"{stem}.pem"
     c.write_bytes(cert.public_bytes(PEM))
     return c, write_key(directory / f"{stem}.key", key)

@@ -10,26 +10,19 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
-from tests.conftest import PASSWORD, Server
+from tests.conftest import PASSWORD, Server, missing
 
 PKI = shutil.which("pki")
 TIMEOUT = 60
 USERPASS = ("--userpass", f"alice:{PASSWORD}")
 # An explicit plugin list: without revocation pki never fetches CRLs or OCSP
-# (curl is its HTTP fetcher for SCEP); openssl (ECDSA, ECDH, AES-GCM for estra's EC CA and TLS) is marked
-# critical so its absence is one clear error, not a cryptic TLS failure.
+# (curl is its HTTP fetcher for SCEP); openssl (ECDSA, ECDH, AES-GCM for estra's EC CA
+# and TLS) is marked critical so its absence is one clear error, not a cryptic TLS failure.
 STRONGSWAN_CONF = """\
 pki {
   load = pem pkcs1 pkcs8 x509 pkcs7 openssl! random nonce sha1 sha2 hmac curl
 }
 """
-
-
-def missing(reason: str) -> None:
-    """In CI a missing client is a failure; on a developer machine, a skip."""
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def run(cmd: list[str], stdin: bytes | None = None) -> bytes:
@@ -66,10 +59,12 @@ class StrongSwan:
         req.write_bytes(self.ok("--req", "--in", str(key), "--type", kind, "--dn", dn, *alt))
         return key, req
 
-    def estca(self, at: str, server: Server, caout: str = "ca") -> subprocess.CompletedProcess[bytes]:
+    def estca(self, at: str, server: Server,
+              caout: str = "ca") -> subprocess.CompletedProcess[bytes]:
         return self.run("--estca", "--url", at, "--cacert", str(server.ca), "--caout", caout)
 
-    def est(self, at: str, server: Server, req: Path, *auth: str) -> subprocess.CompletedProcess[bytes]:
+    def est(self, at: str, server: Server, req: Path,
+            *auth: str) -> subprocess.CompletedProcess[bytes]:
         """pki --est; the certificate (DER) is on stdout.  Polling is bounded."""
         return self.run("--est", "--url", at, "--cacert", str(server.ca), "--in", str(req),
                         *auth, "--interval", "1", "--maxpolltime", "5")

@@ -64,8 +64,8 @@ def rig(testcase: SynchronousTestCase) -> None:
     pool = SyncPool()
     _migrate(pool.conn.cursor(), SQLITE)
     pool.conn.commit()
-    testcase.store = Store(pool, SQLITE, time.time)  # type: ignore[arg-type]
-    testcase.ra = RegistrationAuthority(None, Policy(time.time),  # type: ignore[arg-type]
+    testcase.store = Store(pool, SQLITE, time.time)
+    testcase.ra = RegistrationAuthority(None, Policy(time.time),
                                         {"local": testcase.ca}, testcase.store, time.time)
 
 
@@ -147,13 +147,13 @@ def store_before(marker: str) -> tuple[Store, Any]:
     name contains `marker` (so a renumbered merge still finds it; every migration
     when none does), and its cursor."""
     def named(step: Any) -> str:
-        return step.__name__ if callable(step) else step
+        return str(step.__name__ if callable(step) else step)
     upto = next((i for i, steps in enumerate(MIGRATIONS)
                  if any(marker in named(step) for step in steps)), len(MIGRATIONS))
     pool = SyncPool()
     cursor = pool.conn.cursor()
     _migrate(cursor, SQLITE, upto=upto)
-    return Store(pool, SQLITE, time.time), cursor  # type: ignore[arg-type]
+    return Store(pool, SQLITE, time.time), cursor
 
 
 class ClaimMigrationTests(SynchronousTestCase):

@@ -27,7 +27,6 @@ import datetime
 import http.client
 import json
 import os
-import re
 import sqlite3
 import ssl
 from pathlib import Path
@@ -303,7 +302,7 @@ class World:
     def scep(self, profile: str, message: sm.Request) -> str:
         answer = message.check(sm.parse(self.scep_answer(profile, message), [self.ra_cert()]))
         return {sm.Status.SUCCESS: "S", sm.Status.FAILURE: "F",
-                sm.Status.PENDING: "P"}[answer.status]  # type: ignore[index]
+                sm.Status.PENDING: "P"}[answer.status]
 
 
 @pytest.fixture(scope="module")
@@ -326,7 +325,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                          "state/ca.key": pki.key_pem(ca.key)})
     ra.add_user("alice", PASSWORD)
     w = World(ra, tmp)
-    w.boot, w.ra_ca, w.revoked = boot, ra_ca, revoked  # type: ignore[attr-defined]
+    w.boot, w.ra_ca, w.revoked = boot, ra_ca, revoked
     yield w
     log = logged.stop()
     assert "Traceback" not in log and PASSWORD not in log
@@ -369,7 +368,7 @@ def record_as_issued(ra: MemoryRA, cert: x509.Certificate, profile: str) -> None
 def credentials(w: World, profile: str) -> dict[str, Credential]:
     """Every state's credential as seen from `profile`."""
     ca = w.ca_signer()
-    boot, ra_ca = w.boot, w.ra_ca  # type: ignore[attr-defined]
+    boot, ra_ca = w.boot, w.ra_ca
 
     def issued(under: str) -> Credential:
         cn = "alice" if under == "strict" else f"dev-{under}"    # strict: CN = {identity}
@@ -436,7 +435,7 @@ def credentials(w: World, profile: str) -> dict[str, Credential]:
                                     challenge=lambda p: base64.b64encode(b"x" * 12).decode(),
                                     scep_challenge=lambda p: base64.b64encode(b"x" * 12).decode()),
         "issued-revoked": revoked_here(),
-        **w.revoked,  # type: ignore[attr-defined]
+        **w.revoked,
         "server-eku": server_only("alice" if profile == "strict" else f"srv-{profile}"),
     }
 
@@ -473,7 +472,7 @@ def render(rows: dict[tuple[str, str], list[str]], expected: bool) -> str:
     lines = [head]
     for (state, profile), cells in rows.items():
         want = EXPECTED[state][profile].split()
-        shown = [c if c == e or expected else f"{e}→{c}" for c, e in zip(cells, want)]
+        shown = [c if c == e or expected else f"{e}→{c}" for c, e in zip(cells, want, strict=True)]
         lines.append(f"{state:16} {profile:8} " + " ".join(f"{c:>9}" for c in shown))
     return "\n".join(lines)
 
@@ -562,7 +561,7 @@ def est_over_tls(server: Server, profile: str, op: str, cred: Credential, tmp: P
         challenge = None
         if profile == "cb" and cred.password is not None:
             assert conn.sock is not None
-            unique = conn.sock.get_channel_binding("tls-unique")  # type: ignore[attr-defined]
+            unique = conn.sock.get_channel_binding("tls-unique")
             challenge = base64.b64encode(unique).decode()
         key = pki.ec_key()
         conn.request("POST", path, body=pki.b64(request(key, cred.name, challenge)),
@@ -580,7 +579,7 @@ def test_smoke_rows_over_real_tls(world: World, start_estra: Callable[..., Serve
     config = (world.tmp / "estra.toml").read_text()
     server = start_estra(config)
     server.add_user("alice")
-    boot = world.boot  # type: ignore[attr-defined]
+    boot = world.boot
     rows = {("bootstrap", "default"): signed_by(boot, "idev-smoke"),
             ("basic", "cb"): Credential("alice", password=PASSWORD),
             ("none", "cb"): Credential("anon")}

@@ -12,7 +12,6 @@ from typing import Callable
 
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli
-from tests.test_store_postgres import database  # noqa: F401 - the fixture
 
 CONFIG = """
 [profiles.manual]

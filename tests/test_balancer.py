@@ -30,7 +30,6 @@ from tests import pki
 from tests.conftest import ROOT, Server, issued, parse_http
 from tests.strongswan import StrongSwan
 from tests.test_bouncycastle import TIMEOUT as BC_TIMEOUT
-from tests.test_bouncycastle import bc_classpath  # noqa: F401 - the fixture
 from tests.test_channel_binding import Device, bound_csr
 from tests.test_deploy import (DEVICE, HAPROXY_SOURCE, free_port, haproxy_config,
                                running_haproxy, tool)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import io
+import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from cryptography import x509
@@ -22,7 +24,9 @@ from baseline_server import Enroll, throwaway_pki  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def baseline(tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    """bench/baseline_server.py running with a throw-away PKI: (process, port, CSR file)."""
     tmp = tmp_path_factory.mktemp("bench")
     state = tmp / "state"
     state.mkdir()
@@ -39,7 +43,8 @@ def basic(user: str, password: str) -> str:
 
 
 @pytest.mark.parametrize("new_conn", [True, False])
-def test_wrk_enrolls_against_the_baseline(baseline, new_conn: bool) -> None:  # type: ignore[no-untyped-def]
+def test_wrk_enrolls_against_the_baseline(baseline: tuple[subprocess.Popen[bytes], int, Path],
+                                          new_conn: bool) -> None:
     """Every request of a short run is a 200 with a certificate; the cap holds."""
     proc, port, body = baseline
     result = harness.wrk(port, proc.pid, body, basic("bench", "secret"), new_conn,
@@ -49,7 +54,7 @@ def test_wrk_enrolls_against_the_baseline(baseline, new_conn: bool) -> None:  # 
     assert result.cpu_ms > 0
 
 
-def test_wrk_counts_refused_requests(baseline) -> None:  # type: ignore[no-untyped-def]
+def test_wrk_counts_refused_requests(baseline: tuple[subprocess.Popen[bytes], int, Path]) -> None:
     """Wrong credentials: every answer is counted as non-2xx."""
     proc, port, body = baseline
     result = harness.wrk(port, proc.pid, body, basic("bench", "wrong"), False,
@@ -62,7 +67,7 @@ def test_baseline_answers_certs_only(tmp_path: Path) -> None:
     _, _, ca_pem, ca_key = throwaway_pki(tmp_path)
     ca = x509.load_pem_x509_certificate(ca_pem.read_bytes())
     key = serialization.load_pem_private_key(ca_key.read_bytes(), None)
-    resource = Enroll(key, ca, basic("u", "p").encode())  # type: ignore[arg-type]
+    resource = Enroll(key, ca, basic("u", "p").encode())
     request = DummyRequest([b""])
     request.method = b"POST"
     request.requestHeaders.setRawHeaders(b"authorization", [basic("u", "p").encode()])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Callable, Iterator
@@ -20,10 +19,7 @@ from cryptography import x509
 
 from tests import pki
 from tests.conftest import PASSWORD, Server, parse_http
-from tests.strongswan import missing
 
-JARS = [Path("/usr/share/java") / f"{name}.jar" for name in ("bcprov", "bcpkix", "bcutil")]
-SOURCE = Path(__file__).resolve().parent / "bc" / "EstraClient.java"
 TIMEOUT = 120
 ATTRS = ["1.2.840.113549.1.9.7", "1.2.840.10045.2.1"]
 CONFIG = """\
@@ -35,24 +31,6 @@ base64_layout = "wrapped"
 approval = "manual"
 approval_retry_after = 7
 """
-
-
-@pytest.fixture(scope="session")
-def bc_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """EstraClient compiled once against Debian's BC jars: the classpath to run it."""
-    javac = shutil.which("javac")
-    if not (javac and shutil.which("java")):
-        missing("java/javac not found (apt-get install default-jdk-headless)")
-    absent = [str(j) for j in JARS if not j.exists()]
-    if absent:
-        missing(f"Bouncy Castle jars missing: {', '.join(absent)} "
-                "(apt-get install libbcprov-java libbcpkix-java libbcutil-java)")
-    out = tmp_path_factory.mktemp("bc-classes")
-    classpath = os.pathsep.join(str(j) for j in JARS)
-    done = subprocess.run([str(javac), "-nowarn", "-cp", classpath, "-d", str(out), str(SOURCE)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return classpath + os.pathsep + str(out)
 
 
 class BC:
@@ -142,7 +120,8 @@ def test_reenroll_with_tls_client_certificate(server: Server, bc: BC) -> None:
     assert (new.subject, sans_of(new)) == (old.subject, sans_of(old))
     assert new.serial_number != old.serial_number and new.public_key() != old.public_key()
     assert openssl("verify", "-CAfile", str(server.ca), str(new_cert)).strip().endswith(b"OK")
-    assert "simplereenroll [default] 200 for issued:default:bc-renew (issued)" in server.log.read_text()
+    renewed = "simplereenroll [default] 200 for issued:default:bc-renew (issued)"
+    assert renewed in server.log.read_text()
 
 
 def test_refusal_reaches_the_client(server: Server, bc: BC) -> None:

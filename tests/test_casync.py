@@ -130,10 +130,10 @@ class TwoNodeFollowTests(SynchronousTestCase):
         self.assertTrue(self._follow())
         a_new = x509.load_pem_x509_certificate(self.a.ca_cert.getContent())
         expected = x509.SubjectKeyIdentifier.from_public_key(
-            a_new.public_key()).digest.hex()   # type: ignore[arg-type]
+            a_new.public_key()).digest.hex()
         self.assertNotEqual(before, expected)
         signers = [x509.SubjectKeyIdentifier.from_public_key(cert.public_key()).digest.hex()
-                   for cert, _ in responder.ca.signers()]   # type: ignore[arg-type]
+                   for cert, _ in responder.ca.signers()]
         # the new CA answers OCSP, and so does the old one (with ca-old.key) until retired
         self.assertEqual((publisher.issuer, signers), (expected, [expected, before]))
 

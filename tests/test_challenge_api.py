@@ -18,10 +18,10 @@ from cryptography.x509.oid import AttributeOID
 from estra import scep_message as sm
 from estra.wire import serial_hex
 from tests import pki
-from tests.test_ndes import CLIENT, CONFIG, PASSWORD, mdm, memory_ra  # noqa: F401 - mdm: a fixture
+from tests.test_ndes import CLIENT, CONFIG, PASSWORD, memory_ra
 from tests.strongswan import StrongSwan
 from tests.test_scep import Device, MemoryScep, ra_certificates, self_signed
-from tests.test_scep_clients import Certmonger, Scep, ScepClient, certmonger  # noqa: F401
+from tests.test_scep_clients import Certmonger, Scep, ScepClient
 
 API = "/api/v1/challenges"
 JSON = {"Content-Type": "application/json"}
@@ -146,7 +146,7 @@ def test_device_id_alone(api: MemoryScep) -> None:
     assert enroll(api, issued["challenge"], "serial-42").status == sm.Status.SUCCESS
 
 
-def test_scepclient_with_api_challenge(mdm: Scep, tmp_path: Path) -> None:  # noqa: F811
+def test_scepclient_with_api_challenge(mdm: Scep, tmp_path: Path) -> None:
     """micromdm scepclient enrolls with a challenge curl got from the JSON API."""
     device = ScepClient(mdm, tmp_path / "dev")
     run = device.run("-challenge", api_challenge(mdm, '{"device_id": "mdm-api-1"}'),
@@ -234,7 +234,7 @@ def enroll_signed(memory: MemoryScep, signer: sm.Signer, cn: str) -> sm.PkiMessa
 
 
 def test_strongswan_and_certmonger_with_api_challenges(
-        mdm: Scep, sw: StrongSwan, certmonger: Certmonger, tmp_path: Path) -> None:  # noqa: F811
+        mdm: Scep, sw: StrongSwan, certmonger: Certmonger, tmp_path: Path) -> None:
     """strongSwan pki --scep and certmonger's daemon enroll with challenges from the API."""
     device = Device(sw, mdm.server, "/scep/codes")
     done = device.scep(device.key("sw"), "CN=sw-api", "--password", api_challenge(mdm))

@@ -19,7 +19,6 @@ from tests.cluster import start_node, together
 from tests.conftest import Server
 from tests.test_ndes import CLIENT, CONFIG, FLEET, PASSWORD, clients_file
 from tests.test_scep import request_for, scep_url, self_signed
-from tests.test_store_postgres import database  # noqa: F401  (the fixture)
 
 
 def page(node: Server) -> str:
@@ -29,7 +28,7 @@ def page(node: Server) -> str:
     request.add_header("Authorization", "Basic " + base64.b64encode(
         f"{CLIENT}:{PASSWORD}".encode()).decode())
     with urllib.request.urlopen(request, context=context, timeout=60) as reply:
-        return reply.read().decode("utf-16")
+        return str(reply.read().decode("utf-16"))
 
 
 def api(node: Server, method: str, path: str = "") -> Any:
@@ -51,11 +50,12 @@ def ra_cert(node: Server):  # type: ignore[no-untyped-def]
     return next(c for c in certs if c.subject != c.issuer)
 
 
-def test_two_nodes_hand_out_and_consume_once(database: str, tmp_path: Path) -> None:  # noqa: F811
-    """A challenge fetched on node a is revoked through node b.  Ten page requests at
+def test_two_nodes_hand_out_and_consume_once(database: str, tmp_path: Path) -> None:
+    """A challenge fetched on node a is revoked through node b.  Twenty page requests at
     once, ten per node: exactly ten distinct challenges and ten "cache full" pages (the
     client's cap of 10, counted in the store, the revoked one not, holds across both
-    nodes racing), and still full on both.  Ten devices racing with one challenge, five per node: exactly one
+    nodes racing), and still full on both.  Ten devices racing with one challenge,
+    five per node: exactly one
     SUCCESS, nine FAILURE badRequest; the challenge revoked on b: FAILURE badRequest
     on a."""
     clients = tmp_path / "clients.htpasswd"

@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from estra.wire import serial_hex
 from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, together, wait_for
 from tests.conftest import PASSWORD, ROOT, Server
-from tests.test_store_postgres import database  # noqa: F401  (the fixture)
 
 REQUESTS, THREADS, SECONDS = 400, 8, 40
 ENROLLED = "simpleenroll [default] 200 for basic:alice"

@@ -222,7 +222,7 @@ class RateLimitedLogTests(SynchronousTestCase):
         from twisted.logger import Logger
 
         from estra.limits import RateLimitedLog
-        clock, events = Clock(), []   # type: ignore[var-annotated]
+        clock, events = Clock(), []
         notices = RateLimitedLog(clock.seconds, 10, Logger(observer=events.append))
         for _ in range(100):
             notices.warn("refused {address}", address="192.0.2.1")

@@ -194,7 +194,8 @@ class ConsoleTests(ConsoleFixture):
         pending = await self.held_request()
         b = self.browser()
         code, headers, _ = await b.go("GET", "/console/pending")
-        self.assertEqual((code, headers.getRawHeaders("location")), (303, ["/console/login"]))
+        self.assertEqual((code, headers.getRawHeaders("location")),
+                         (303, ["/console/login?next=%2Fconsole%2Fpending"]))
         code, headers, _ = await b.go("GET", "/console")
         self.assertEqual((code, headers.getRawHeaders("location")), (303, ["/console/"]))
         await self.assert_refused(b, f"/console/pending/{pending}", action="approve", csrf="x")
@@ -305,9 +306,19 @@ class ConsoleTests(ConsoleFixture):
         b = self.browser()
         await b.login("boss")
         self.assertIn(f"Revoke code {code_id}", (await b.go("GET", "/console/codes"))[2])
-        self.assertEqual((await b.go("POST", f"/console/codes/{code_id}/revoke",
-                                     csrf=await b.csrf()))[0], 303)
-        self.assertIn("revoked", (await b.go("GET", "/console/codes"))[2])
+        status, _, body = await b.go("POST", f"/console/codes/{code_id}/revoke",
+                                     csrf=await b.csrf())
+        self.assertEqual(status, 200)               # first: what it acts on, to confirm
+        self.assertIn("<td>basic:alice</td>", body)
+        self.assertEqual((await self.store.code(code_id) or {})["revoked"], 0)
+        status, headers, _ = await b.go("POST", f"/console/codes/{code_id}/revoke",
+                                        csrf=await b.csrf(), confirm="yes")
+        self.assertEqual((status, headers.getRawHeaders("location")),
+                         (303, ["/console/codes"]))
+        page = (await b.go("GET", "/console/codes"))[2]
+        self.assertIn(f'<p role="status" class="flash">Code {code_id} for basic:alice '
+                      "revoked.</p>", page)
+        self.assertNotIn('class="flash"', (await b.go("GET", "/console/codes"))[2])
         self.assertFalse(await self.store.consume_code(code, "basic:alice", "t"))
         event = (await self.store.search_audit({"kind": "console-code-revoked"}))[0]
         self.assertEqual(event["identity"], "operator:boss")
@@ -459,8 +470,13 @@ class ConsoleTests(ConsoleFixture):
         self.assertFalse(await devices.check("printer", "typed pass 1"))
         self.assertTrue(await devices.check("printer", generated))
 
+        code, _, body = await b.go("POST", "/console/users/remove", name="printer",
+                                   csrf=await b.csrf())
+        self.assertEqual(code, 200)                 # first: confirm
+        self.assertIn("Remove device user printer?", body)
+        self.assertTrue(await devices.check("printer", generated))
         code, headers, _ = await b.go("POST", "/console/users/remove", name="printer",
-                                      csrf=await b.csrf())
+                                      csrf=await b.csrf(), confirm="yes")
         self.assertEqual((code, headers.getRawHeaders("location")), (303, ["/console/users"]))
         self.assertFalse(await devices.check("printer", generated))
         self.assertNotIn("<td>printer</td>", (await b.go("GET", "/console/users"))[2])
@@ -571,10 +587,20 @@ class ConsoleRevokeTests(ConsoleFixture):
         b = self.browser()
         await b.login("boss")
         page = f"/console/enrollments/{rid}"
-        self.assertIn("Revoke this certificate", (await b.go("GET", page))[2])
+        form = (await b.go("GET", page))[2]
+        self.assertIn("Revoke this certificate", form)
+        self.assertIn('<option value="">Choose a reason</option>', form)   # none preselected
+        self.assertNotIn("selected", form)
         code, _, body = await b.go("POST", f"{page}/revoke", reason="keyCompromise",
                                    csrf=await b.csrf())
-        self.assertEqual(code, 200, body)
+        self.assertEqual(code, 200, body)           # first: what it acts on, to confirm
+        self.assertIn(f"Revoke certificate {serial}?", body)
+        self.assertIn("<td>CN=lost-1</td>", body)
+        self.assertEqual(await self.store.revocations(), [])
+        code, headers, _ = await b.go("POST", f"{page}/revoke", reason="keyCompromise",
+                                      csrf=await b.csrf(), confirm="yes")
+        self.assertEqual((code, headers.getRawHeaders("location")), (303, [page]))
+        code, _, body = await b.go("GET", page)
         self.assertIn(f"Certificate {serial}: crl: listed on the CRL", body)
         self.assertNotIn("Revoke this certificate", body)
         self.assertIn("crl", body)
@@ -591,9 +617,10 @@ class ConsoleRevokeTests(ConsoleFixture):
         detail = json.loads(event["detail"])
         self.assertEqual((event["identity"], detail["address"], detail["serial"]),
                          ("operator:boss", "127.0.0.1", serial))
-        code, _, body = await b.go("POST", f"{page}/revoke", reason="superseded",
-                                   csrf=await b.csrf())
-        self.assertIn("already revoked", body)
+        code, headers, body = await b.go("POST", f"{page}/revoke", reason="superseded",
+                                         csrf=await b.csrf(), confirm="yes")
+        self.assertEqual((code, headers.getRawHeaders("location")), (303, [page]))
+        self.assertIn("already revoked", (await b.go("GET", page))[2])
         self.assertEqual(len(await self.store.revocations()), 1)
 
     @deferred_test

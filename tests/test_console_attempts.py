@@ -20,12 +20,11 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from estra import scep_message as sm
 from estra.attempts import OTHERS, Attempts, attempts_service
-from estra.store import (MIGRATIONS, Store, _attempts_from_refusals, _migrate, migrate_blocking, open_store,
-                          run_blocking)
+from estra.store import (MIGRATIONS, Store, _attempts_from_refusals, _migrate, migrate_blocking,
+                         open_store, run_blocking)
 from estra.throttle import LoginThrottle, ThrottleSettings
 from tests import pki
 from tests.fuzzing import PASSWORD, SCEP_PASSWORD, USER, World
-from tests.test_store_postgres import database  # noqa: F401 - the fixture
 
 EST = "http://ra.test/.well-known/est"
 

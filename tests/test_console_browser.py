@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -95,15 +94,8 @@ def login(browser: Browser, base: str, user: str) -> Page:
     return page
 
 
-def csrf(page: Page) -> str:
-    return page.locator('input[name="csrf"]').first.get_attribute("value") or ""
-
-
-def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
-                             browser: Browser) -> None:
-    """Approve and reject held requests, issue a code, manage device users and revoke a
-    certificate in the browser; the devices (curl) see each decision; viewers, forged and logged-out POSTs
-    are refused; every page passes axe-core without serious or critical violations."""
+def with_operators(start_estra: Callable[..., Server]) -> tuple[Server, str]:
+    """estra with CONFIG, device user alice and the OPERATORS; the console's base URL."""
     server = start_estra(CONFIG)
     server.add_user("alice")
     for name, role in OPERATORS:
@@ -111,7 +103,20 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
                          "operator", "add", name, "--role", role, "--password-stdin",
                          stdin=PASSWORD + "\n")
         assert done.returncode == 0, done.stderr
-    base = f"https://127.0.0.1:{admin_port(server)}"
+    return server, f"https://127.0.0.1:{admin_port(server)}"
+
+
+def csrf(page: Page) -> str:
+    return page.locator('input[name="csrf"]').first.get_attribute("value") or ""
+
+
+def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
+                             browser: Browser) -> None:
+    """Approve and reject held requests, issue a code, manage device users and revoke a
+    certificate in the browser; the devices (curl) see each decision; viewers, forged and
+    logged-out POSTs are refused; every page passes axe-core without serious or critical
+    violations."""
+    server, base = with_operators(start_estra)
     shot = Shots(tmp_path)
 
     # A device asks under the manual profile: 202, held.
@@ -140,8 +145,8 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     approve = ann.get_by_role("button", name=re.compile("Approve"))
     approve.focus()
     ann.keyboard.press("Enter")
-    ann.wait_for_url(f"{base}/console/pending?done=approve&n=1")
-    assert "Approved 1 request(s)." in ann.get_by_role("status").inner_text()
+    ann.wait_for_url(f"{base}/console/pending")
+    assert re.match(r"Approved request \d+\.", ann.get_by_role("status").inner_text())
 
     # The device's retry gets its certificate.
     status, _, body = server.post("manual/simpleenroll", good)
@@ -153,7 +158,11 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     ann.get_by_role("checkbox", name=re.compile(r"Select request \d+")).check()
     ann.get_by_label(re.compile("Reason")).fill("not one of our devices")
     ann.get_by_role("button", name="Reject selected").click()
-    ann.wait_for_url(f"{base}/console/pending?done=reject&n=1&late=0")
+    assert "CN=intruder" in ann.inner_text("main")          # what it acts on, to confirm
+    shot(ann, "pending-reject-confirm")
+    ann.get_by_role("button", name="Reject 1 request(s)").click()
+    ann.wait_for_url(f"{base}/console/pending")
+    assert "Rejected 1 request(s)." in ann.get_by_role("status").inner_text()
     assert "No request awaits a decision" in ann.inner_text("main")
     status, _, body = server.post("manual/simpleenroll", bad)
     assert status == 403 and b"not one of our devices" in body
@@ -231,13 +240,16 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     assert status == 200, body
     assert issued(body)[0].subject == pki.name("meter-9")
     root.get_by_role("button", name="Remove user meter-9").click()
+    assert "Remove device user meter-9?" in root.inner_text("main")
+    root.get_by_role("button", name="Remove user meter-9").click()       # confirmed
     root.wait_for_url(f"{base}/console/users")
+    assert "Device user meter-9 removed." in root.get_by_role("status").inner_text()
     assert "meter-9" not in root.get_by_role("table").inner_text()
     shot(root, "users")
     assert server.post("simpleenroll", meter, "--user", f"meter-9:{password}")[0] == 401
     vic.goto(f"{base}/console/")
     assert vic.get_by_role("link", name="Users").count() == 0
-    assert vic.goto(f"{base}/console/users").status == 403         # type: ignore[union-attr]
+    assert vic.goto(f"{base}/console/users").status == 403
     refused = vic.request.post(f"{base}/console/users", max_redirects=0, form={
         "name": "mallory", "password": "x", "csrf": csrf(vic)})
     assert refused.status == 403
@@ -256,8 +268,13 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     pem = root.request.get(root.url + ".pem")
     assert pem.status == 200
     (device / "device.pem").write_bytes(pem.body())
+    record_url = root.url
     root.get_by_label("Revocation reason").select_option("keyCompromise")
     root.get_by_role("button", name="Revoke this certificate").click()
+    assert "Reason: keyCompromise" in root.inner_text("main")     # confirm first
+    shot(root, "enrollment-revoke-confirm")
+    root.get_by_role("button", name=re.compile("^Revoke certificate")).click()
+    root.wait_for_url(record_url)
     assert "recorded: re-enrollment refused" in root.get_by_role("status").inner_text()
     assert root.get_by_role("button", name="Revoke this certificate").count() == 0
     shot(root, "enrollment-revoked")
@@ -273,4 +290,96 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     root.goto(f"{base}/console/")
     assert "issued" in root.locator("figcaption").inner_text()
     shot(root, "dashboard-after")
-    assert len(shot.checked) == 15
+    assert len(shot.checked) == 17
+
+
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_fleet_flows_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
+                                 browser: Browser, viewport: dict[str, int]) -> None:
+    """At desktop and phone (390 px) width, as each role: find a device by its DNS name,
+    read its page (first enrollment and renewal joined, the newest certificate valid,
+    the older superseded), download its chain (openssl verifies it); sort and export a
+    list; approve with the keyboard only; a page asked for after the session ended
+    returns after logging in; the navigation and tables stay within the screen; axe
+    finds nothing serious on any page."""
+    server, base = with_operators(start_estra)
+    shot = Shots(tmp_path)
+    from tests.conftest import parse_http
+    key = pki.ec_key()
+    status, _, body = server.post("simpleenroll", pki.csr(key, pki.name("pump-3"),
+                                                          pki.sans("pump-3.example.net")))
+    assert status == 200, body
+    first = issued(body)[0]
+    cert, key_file = pki.write_pair(tmp_path, "pump", first, key)
+    renewal = tmp_path / "renew.b64"
+    renewal.write_bytes(pki.b64(pki.csr(key, pki.name("pump-3"),
+                                        pki.sans("pump-3.example.net"))))
+    status, _, body = parse_http(server.curl(
+        "simplereenroll", "--cert", str(cert), "--key", str(key_file), "--data-binary",
+        f"@{renewal}", "-H", "Content-Type: application/pkcs10").stdout)
+    assert status == 200, body
+    second = issued(body)[0]
+    assert server.post("manual/simpleenroll", pki.csr(pki.ec_key(), pki.name("valve-1")))[0] \
+        == 202
+
+    def fits(page: Page, name: str) -> None:
+        """Nothing wider than the window but the scrolling table boxes; then axe."""
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= viewport["width"], f"{name}: {wide} px wide"
+        shot(page, name)
+
+    for user in ("vic", "ann", "root"):
+        page = login(browser, base, user)
+        page.set_viewport_size(viewport)
+        fits(page, f"{user}-dashboard")
+        assert "UTC" in page.locator("figcaption").inner_text()
+        page.get_by_role("link", name="Devices").click()
+        page.get_by_label(re.compile("Find a device")).fill("PUMP-3.example.net")
+        page.keyboard.press("Enter")
+        page.get_by_role("link", name=re.compile("Device of record")).first.click()
+        main = page.inner_text("main")
+        from estra.wire import serial_hex
+        assert f"superseded by {serial_hex(second.serial_number)}" in main
+        assert "State: valid" in main and "basic:alice" in main and "issued:" in main
+        fits(page, f"{user}-device")
+        href = page.get_by_role("link", name=re.compile("with its chain")).get_attribute("href")
+        chain = page.request.get(base + (href or ""))
+        assert chain.status == 200
+        bundle = tmp_path / f"{user}-chain.pem"
+        bundle.write_bytes(chain.body())
+        verified = subprocess.run(["openssl", "verify", "-CAfile", str(server.ca),
+                                   "-untrusted", str(bundle), str(bundle)],
+                                  capture_output=True, text=True, timeout=30)
+        assert verified.returncode == 0, verified.stderr
+        page.get_by_role("link", name="Enrollments").click()
+        page.get_by_role("link", name="identity", exact=True).click()
+        assert page.locator('th[aria-sort="ascending"]').count() == 1
+        fits(page, f"{user}-enrollments-sorted")
+        export = page.request.get(base + (page.get_by_role("link", name="Export CSV")
+                                          .get_attribute("href") or ""))
+        assert export.status == 200 and b"pump-3" in export.body()
+        if user == "ann":              # keyboard only: Tab to the approve button, Enter
+            page.goto(f"{base}/console/pending")
+            page.get_by_role("link", name=re.compile(r"^Request \d+$")).first.focus()
+            page.keyboard.press("Enter")
+            page.wait_for_url(re.compile(r"/console/pending/\d+$"))
+            for _ in range(60):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.textContent").startswith("Approve"):
+                    break
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"{base}/console/pending")
+            assert "Approved request" in page.get_by_role("status").inner_text()
+            fits(page, "ann-approved")
+        if user == "root":             # the session ends; the page asked for comes back
+            page.get_by_role("button", name="Log out").click()
+            page.goto(f"{base}/console/enrollments?decision=issued")
+            assert "/console/login?next=" in page.url
+            page.get_by_label("Operator name").fill("root")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(f"{base}/console/enrollments?decision=issued")
+            fits(page, "root-back")

@@ -6,6 +6,7 @@ with curl, the log file, operator certificates) are in tests/test_console_live.p
 
 from __future__ import annotations
 
+import html
 import re
 
 from treq.client import HTTPClient
@@ -83,7 +84,13 @@ class ConsoleDmzTests(ConsoleFixture):
             code, _, _ = await b.go("POST", "/console/codes", csrf=csrf, principal="code:x",
                                     hours=hours)
             self.assertEqual(code, 400)
-        self.assertEqual((await b.go("GET", "/console/pending?page=\u0663"))[0], 400)
+        self.assertEqual((await b.go("GET", "/console/codes?page=\u0663"))[0], 400)
+        for query in ("after=%5B1%2C%20%22x%22%5D", "before=%5B1%2C%20" + "9" * 30 + "%5D",
+                      "after=%7B", "sort=subject", "dir=up", "label=nosuch", "format=xml",
+                      "decision=granted", "since=yesterday"):   # lists: cursor, sort, choices
+            for path in ("/console/pending", "/console/enrollments")[
+                    "=granted" in query or "since" in query:]:
+                self.assertEqual((await b.go("GET", f"{path}?{query}"))[0], 400, query)
 
     @deferred_test
     async def test_password_change_or_removal_ends_sessions(self) -> None:
@@ -106,21 +113,34 @@ class ConsoleDmzTests(ConsoleFixture):
 
     @deferred_test
     async def test_pending_page_is_paged(self) -> None:
-        """120 held requests: 50 a page, a total, and Previous/Next links; the
-        dashboard counts them all."""
+        """120 held requests: 50 a page by cursor (oldest first), the total, and
+        First/Previous/Next links that walk the list both ways; the dashboard counts
+        them all."""
         await self.start()
-        for _ in range(120):
-            await self.held_request()
+        ids = [await self.held_request() for _ in range(120)]
         b = self.browser()
         await b.login("view")
+
+        def shown(body: str) -> list[int]:
+            return [int(i) for i in re.findall(r'href="/console/pending/(\d+)"', body)]
+
+        def link(body: str, text: str) -> str:
+            found = re.findall(f'<a [^>]*href="([^"]+)"[^>]*>{text}</a>', body)
+            return html.unescape(found[0]) if found else ""
         _, _, body = await b.go("GET", "/console/pending")
-        self.assertEqual(body.count('href="/console/pending/'), 50)
-        self.assertIn("Rows 1 to 50 of 120.", body)
-        self.assertIn('href="/console/pending?page=2"', body)
-        _, _, body = await b.go("GET", "/console/pending?page=3")
-        self.assertEqual(body.count('href="/console/pending/'), 20)
-        self.assertIn('href="/console/pending?page=2"', body)
-        self.assertNotIn("page=4", body)
+        self.assertEqual(shown(body), ids[:50])
+        self.assertIn("120 row(s) match; 50 on this page.", body)
+        self.assertEqual(link(body, "Previous page"), "")
+        _, _, body = await b.go("GET", link(body, "Next page"))
+        self.assertEqual(shown(body), ids[50:100])
+        _, _, body = await b.go("GET", link(body, "Next page"))
+        self.assertEqual(shown(body), ids[100:])
+        self.assertEqual(link(body, "Next page"), "")
+        _, _, body = await b.go("GET", link(body, "Previous page"))
+        self.assertEqual(shown(body), ids[50:100])
+        _, _, body = await b.go("GET", link(body, "Previous page"))
+        self.assertEqual(shown(body), ids[:50])
+        self.assertEqual(link(body, "Previous page"), "")
         self.assertIn("120 request(s) await", (await b.go("GET", "/console/"))[2])
 
     @deferred_test
@@ -137,9 +157,12 @@ class ConsoleDmzTests(ConsoleFixture):
         _, _, body = await b.go("GET", "/console/codes")
         self.assertEqual(len(re.findall(r"Revoke code \d+", body)), 50)
         self.assertIn("Rows 1 to 50 of 60.", body)
-        _, _, body = await b.go("GET", "/console/audit?kind=code-issued&page=2")
-        self.assertIn("Rows 51 to 60 of 60.", body)
-        self.assertIn('href="/console/audit?kind=code-issued&amp;page=1"', body)
+        _, _, body = await b.go("GET", "/console/audit?kind=CODE-issued")
+        self.assertIn("60 row(s) match; 50 on this page.", body)
+        following = html.unescape(re.findall('<a [^>]*href="([^"]+)"[^>]*>Next page</a>', body)[0])
+        self.assertIn("kind=CODE-issued", following)
+        _, _, body = await b.go("GET", following)
+        self.assertIn("60 row(s) match; 10 on this page.", body)
         _, _, body = await b.go("GET", "/console/users")
         self.assertEqual(len(re.findall(r"Remove user u\d+", body)), 50)
 

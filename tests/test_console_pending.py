@@ -103,13 +103,20 @@ class DecisionTests(PendingPageTests):
         first, second, third = sorted(self.statuses())
         code, where, _ = self.post("/console/pending", id=[str(first), str(second)],
                                    action="approve")
-        self.assertEqual((code, where), (303, "/console/pending?done=approve&n=2&late=0"))
-        self.assertIn('<p role="status">Approved 2 request(s).</p>', self.get(where))
+        self.assertEqual((code, where), (303, "/console/pending"))
+        self.assertIn('<p role="status" class="flash">Approved 2 request(s).</p>',
+                      self.get(where))
         self.assertEqual(self.post("/console/pending", id=[str(third)], action="reject")[0],
                          400)
+        code, _, body = self.post("/console/pending", id=[str(third), str(first)],
+                                  action="reject", reason="not ours")
+        self.assertEqual(code, 200)                 # a bulk reject is confirmed first
+        self.assertIn("Reject 2 request(s)?", body)
+        self.assertIn(f"<td>{third}</td>", body)
+        self.assertEqual(self.statuses()[third], "pending")
         code, where, _ = self.post("/console/pending", id=[str(third), str(first)],
-                                   action="reject", reason="not ours")
-        self.assertEqual(where, "/console/pending?done=reject&n=1&late=1")
+                                   action="reject", reason="not ours", confirm="yes")
+        self.assertEqual((code, where), (303, "/console/pending"))
         self.assertIn("Rejected 1 request(s). 1 had been decided already", self.get(where))
         self.assertEqual(self.statuses(), {first: "approved", second: "approved",
                                            third: "rejected"})

@@ -11,7 +11,6 @@ from typing import Callable
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli, parse_http
 from tests.test_console_browser import admin_port
-from tests.test_store_postgres import database  # noqa: F401  (the fixture)
 
 
 def console(node: Server, jar: Path, path: str, *args: str) -> tuple[int, dict[str, str], str]:
@@ -22,7 +21,7 @@ def console(node: Server, jar: Path, path: str, *args: str) -> tuple[int, dict[s
     return status, headers, body.decode()
 
 
-def test_console_across_two_nodes(database: str, start_estra: Callable[..., Server],  # noqa: F811
+def test_console_across_two_nodes(database: str, start_estra: Callable[..., Server],
                                   tmp_path: Path) -> None:
     """Log in at A, see and approve B's held request from A; the device's retry at B is
     issued; the session works at B and logging out at B ends it at A."""

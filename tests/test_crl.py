@@ -54,7 +54,7 @@ class CrlPublisherTests(TestCase):
         self.assertEqual((self.number(first), len(first)), (1, 0))
         self.assertEqual(first.next_update_utc.timestamp() - first.last_update_utc.timestamp(),
                          7 * DAY)
-        self.assertTrue(first.is_signature_valid(self.ca.cert.public_key()))  # type: ignore[arg-type]
+        self.assertTrue(first.is_signature_valid(self.ca.cert.public_key()))
         self.now += 3 * DAY
         self.assertEqual(self.number(await self.crl_now()), 1)
 

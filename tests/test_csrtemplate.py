@@ -137,6 +137,6 @@ def test_openssl_parses_it_inside_csrattrs() -> None:
     (([], ("rsa", True), []), "not a bit length"),
     (([], ("rsa", "3072"), []), "not a bit length"),
 ])
-def test_refuses(args: tuple, error: str) -> None:  # type: ignore[type-arg]
+def test_refuses(args: tuple, error: str) -> None:
     with pytest.raises(ValueError, match=error):
         template_der(*args)

@@ -23,8 +23,8 @@ import pytest
 from cryptography import x509
 
 from tests import pki
-from tests.conftest import (PASSWORD, ROOT, Server, estra_cli, estra_env, issued, parse_http,
-                            twistd)
+from tests.conftest import (PASSWORD, ROOT, Server, estra_cli, estra_env, free_port, issued,
+                            parse_http, twistd)
 
 CONF = ROOT / "conf"
 #: Where conf/estra.service expects the install (docs/deployment.rst).
@@ -38,13 +38,6 @@ def tool(name: str, package: str) -> str:
     if found is None:
         pytest.fail(f"{name} is missing: apt-get install {package} (.ci/run does)")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 30) -> None:
@@ -172,7 +165,7 @@ def test_syscall_filter_allows_what_estra_does(start_estra: Callable[..., Server
                        (signal.SIGTERM, "Server Shut Down.")]
     for signum, logged in signal_and_wait:
         os.kill(estra_pid, signum)
-        wait_for(lambda: logged in server.log.read_text(), logged)
+        wait_for(lambda logged=logged: logged in server.log.read_text(), logged)
     server.proc.wait(30)
 
     made = set(re.findall(r"^\d+ +([a-z0-9_]+)\(", trace.read_text(), flags=re.M))

@@ -153,7 +153,9 @@ def basic(user: str = "alice", password: str = PASSWORD) -> tuple[str, str]:
 
 
 def run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(cmd, capture_output=True, timeout=60, check=True, **kw)  # type: ignore[call-overload]
+    done: subprocess.CompletedProcess[bytes] = subprocess.run(  # type: ignore[call-overload]
+        cmd, capture_output=True, timeout=60, check=True, **kw)
+    return done
 
 
 class TestOverRealHttp:
@@ -244,7 +246,8 @@ class TestInputTolerance:
 
     @pytest.mark.parametrize("ctype", ["application/pkcs10", "Application/PKCS10; charset=utf-8",
                                        "application/x-www-form-urlencoded", None])
-    def test_content_types_tolerated(self, server: MemoryCurl, tmp_path: Path, ctype: str | None) -> None:
+    def test_content_types_tolerated(self, server: MemoryCurl, tmp_path: Path,
+                                     ctype: str | None) -> None:
         """Case, parameters, curl's default and a missing Content-Type are accepted."""
         args = ("-H", f"Content-Type: {ctype}") if ctype else ("-H", "Content-Type:")
         status, _, resp = enroll(server, pki.b64(pki.csr(pki.ec_key(), pki.name("ct"))),
@@ -282,7 +285,8 @@ class TestErrors:
         """A client certificate from an unknown CA does not authenticate (401)."""
         rogue = pki.CA("Rogue CA")
         key = pki.ec_key()
-        cert, keyfile = pki.write_pair(tmp_path, "rogue", rogue.issue(pki.name("r"), key.public_key()), key)
+        cert, keyfile = pki.write_pair(tmp_path, "rogue",
+                                       rogue.issue(pki.name("r"), key.public_key()), key)
         self.expect(enroll(server, pki.b64(pki.csr(key, pki.name("r"))), tmp_path,
                            "--cert", str(cert), "--key", str(keyfile), *PKCS10),
                     401, "not trusted")
@@ -373,7 +377,8 @@ class TestReenroll:
         c, k = pki.write_pair(tmp, subject, cert, key)
         return key, c, k
 
-    def reenroll(self, server: MemoryCurl, tmp: Path, cert: Path, key: Path, req: x509.CertificateSigningRequest,
+    def reenroll(self, server: MemoryCurl, tmp: Path, cert: Path, key: Path,
+                 req: x509.CertificateSigningRequest,
                  label: str = "") -> tuple[int, dict[str, str], bytes]:
         path = f"{label}/simplereenroll" if label else "simplereenroll"
         return enroll(server, pki.b64(req), tmp, "--cert", str(cert), "--key", str(key),
@@ -427,10 +432,11 @@ class TestReenroll:
         ca = world["idevid_ca"]
         assert isinstance(ca, pki.CA)
         key = pki.ec_key()
-        cert, keyfile = pki.write_pair(tmp_path, "idevid",
-                                       ca.issue(pki.name("sensor", serial="SN123"), key.public_key()), key)
+        idevid = ca.issue(pki.name("sensor", serial="SN123"), key.public_key())
+        cert, keyfile = pki.write_pair(tmp_path, "idevid", idevid, key)
         req = pki.b64(pki.csr(pki.ec_key(), pki.name("sensor")))
-        status, _, body = enroll(server, req, tmp_path, "--cert", str(cert), "--key", str(keyfile), *PKCS10)
+        status, _, body = enroll(server, req, tmp_path, "--cert", str(cert), "--key", str(keyfile),
+                                 *PKCS10)
         assert status == 200, body
         status, _, body = enroll(server, req, tmp_path, "--cert", str(cert), "--key", str(keyfile),
                                  *PKCS10, path="simplereenroll")

@@ -77,9 +77,9 @@ class ForwardedTLSTests(SynchronousTestCase):
                                ekus=[ExtendedKeyUsageOID.CLIENT_AUTH])
 
     def post(self, path: str, body: bytes, headers: dict[str, str],
-             address: str = BALANCER, tls: DeviceTLS = DeviceTLS()) -> tuple[int, str]:
+             address: str = BALANCER, tls: DeviceTLS | None = None) -> tuple[int, str]:
         reply = self.ra.post(f"/.well-known/est/{path}", body, headers=headers,
-                             address=address, tls=tls)
+                             address=address, tls=tls or DeviceTLS())
         return reply.code, reply.text
 
     def test_forwarded_bootstrap_certificate_enrolls(self) -> None:

@@ -51,7 +51,7 @@ class GroupCommitTests(TestCase):
 
         def counting() -> Any:
             return CountingConnection(connect(), self)
-        writer._connect = counting  # type: ignore[method-assign]
+        writer._connect = counting
         return Deferred.fromCoroutine(self.store.migrate())
 
     def on_disk(self) -> list[str]:
@@ -119,7 +119,7 @@ class WriterTests(TestCase):
         assert writer is not None
         self.writer = writer
         connect = writer._connect
-        writer._connect = lambda: CountingConnection(connect(), self)  # type: ignore[method-assign]
+        writer._connect = lambda: CountingConnection(connect(), self)
         return Deferred.fromCoroutine(self.store.migrate())
 
     def rows(self, table: str) -> int:
@@ -138,7 +138,7 @@ class WriterTests(TestCase):
         def on_pool(*args: Any, **kw: Any) -> Any:
             pooled.append(args)
             return run(*args, **kw)
-        self.store.pool.runInteraction = on_pool  # type: ignore[method-assign]
+        self.store.pool.runInteraction = on_pool
 
         async def run_all() -> None:
             self.transactions = 0

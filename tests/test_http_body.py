@@ -33,7 +33,8 @@ class FormBodyTests(SynchronousTestCase):
         channel.dataReceived(b"POST /x?q=1 HTTP/1.1\r\nHost: x\r\nContent-Type: " +
                              content_type + b"\r\nContent-Length: " +
                              str(len(body)).encode() + b"\r\n\r\n" + body)
-        return transport.value()
+        written: bytes = transport.value()
+        return written
 
     def test_form_body_is_not_parsed(self) -> None:
         """curl's default form type: the body stays as sent, only the query is in args."""

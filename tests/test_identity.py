@@ -147,7 +147,7 @@ class CertificateTests(SynchronousTestCase):
         hostile = duplicated_extensions(self.ra_ca.issue(
             pki.name("x"), pki.ec_key().public_key(), ekus=[CMC_RA],
             not_after=pki.NOW + datetime.timedelta(days=1)))
-        self.assertRaises(Exception, lambda: hostile.extensions)
+        self.assertRaises(x509.DuplicateExtension, lambda: hostile.extensions)
         refused = self.identify(hostile, Profile("a")).value
         self.assertIsInstance(refused, Unauthorized)
         self.assertIn("unreadable", refused.reason)

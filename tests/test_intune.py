@@ -61,7 +61,7 @@ class IntuneFake(FakeHandler):
 
     def _bearer(self, audience: str) -> bool:
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-        return self.server.state.get("tokens", {}).get(token) == audience
+        return bool(self.server.state.get("tokens", {}).get(token) == audience)
 
     def do_POST(self) -> None:
         state, body = self.server.state, self.body()

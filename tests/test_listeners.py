@@ -22,10 +22,9 @@ from estra.limits import ConnectionLimits, LimitedEndpoint, LimitedFactory
 from estra.listeners import (DESCRIPTOR_HEADROOM, Listeners, StartupError, connection_limits,
                              descriptors_needed, fit_descriptors)
 from estra.tls import TLSServerEndpoint
-from tests.conftest import ROOT, Server
-from tests.test_deploy import (HAPROXY_SOURCE, free_port, haproxy_config, running_haproxy,
-                               tool)
-from tests.test_startup import busy_port, fails, init  # noqa: F401 - busy_port: a fixture
+from tests.conftest import ROOT, Server, free_port
+from tests.test_deploy import HAPROXY_SOURCE, haproxy_config, running_haproxy, tool
+from tests.test_startup import fails, init
 
 FOUR = """
 [server]
@@ -51,7 +50,7 @@ class Limits:
     """A fake RLIMIT_NOFILE: what getrlimit says and what setrlimit was asked."""
 
     def __init__(self, soft: int, hard: int) -> None:
-        self.soft, self.hard, self.asked = soft, hard, []   # type: ignore[var-annotated]
+        self.soft, self.hard, self.asked = soft, hard, []
 
     def get(self, which: int) -> tuple[int, int]:
         assert which == resource.RLIMIT_NOFILE
@@ -245,7 +244,7 @@ def test_crl_port_has_the_header_deadline(start_estra: Callable[..., Server]) ->
     assert 0.5 < closed_within(silent, 5) < 3
 
 
-def test_busy_crl_port_is_one_line(tmp_path: Path, busy_port: int) -> None:  # noqa: F811
+def test_busy_crl_port_is_one_line(tmp_path: Path, busy_port: int) -> None:
     """A CRL port in use is one start-up line naming [crl] listen, no traceback."""
     config = tmp_path / "estra.toml"
     listen = f"tcp:{busy_port}:interface=127.0.0.1"

@@ -78,7 +78,7 @@ def test_real_requests_log_single_lines(start_estra: Any) -> None:
     from tests.conftest import SCEP_CONFIG
     server = start_estra(SCEP_CONFIG)
     scep_port = int(re.search(r"SCEP ready on http://[^:]+:(\d+)/",
-                              server.log.read_text()).group(1))  # type: ignore[union-attr]
+                              server.log.read_text()).group(1))
     with socket.create_connection(("127.0.0.1", scep_port)) as s:
         s.sendall(b"GET /scep/x%0d%0aFORGED1%20line?operation=Get%0aFORGED2 HTTP/1.1\r\n"
                   b"Host: x\r\nUser-Agent: a\x1bb\r\nConnection: close\r\n\r\n")

@@ -17,7 +17,7 @@ NOW = 1796062297.25
 
 def _events() -> list[dict[str, object]]:
     try:
-        1 / 0
+        raise ZeroDivisionError("division by zero")
     except ZeroDivisionError:
         failure = Failure()
     base = {"log_time": NOW, "log_level": LogLevel.info, "log_namespace": "estra.http"}

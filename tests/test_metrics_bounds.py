@@ -27,7 +27,7 @@ class MetricsBoundsTests(SynchronousTestCase):
         rng = random.Random(9)
         profiles = {"default": Profile("default"), "vpn": Profile("vpn")}
         allow_labels(profiles)
-        http = StubTreq(scep_root(None, profiles, ["/scep"]))  # type: ignore[arg-type]
+        http = StubTreq(scep_root(None, profiles, ["/scep"]))
         before = len(generate_latest(REGISTRY))
         for _ in range(3000):
             d: Any = http.get(f"http://ra.test/scep/{_junk(rng)}?operation={_junk(rng)}")

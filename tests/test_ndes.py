@@ -154,7 +154,7 @@ def test_scep_takes_a_challenge_once_for_its_profile(memory: MemoryScep) -> None
     assert (wrong.status, wrong.fail_info) == (sm.Status.FAILURE, sm.FailInfo.badRequest)
     done = enroll(memory, challenge)                 # still unused: the other profile left it
     assert done.status == sm.Status.SUCCESS
-    records = ra.run(ra.store.search_enrollments({"decision": "issued"}))
+    records = ra.run(ra.store.enrollments(decision="issued"))
     assert records[0]["identity"] == "scep-challenge:codes:jamf"
     again = enroll(memory, challenge, cn="other-device")
     assert (again.status, again.fail_info) == (sm.Status.FAILURE, sm.FailInfo.badRequest)

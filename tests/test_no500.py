@@ -245,7 +245,7 @@ class OneLineLogTests(SynchronousTestCase):
         globalLogPublisher.addObserver(events.append)
         self.addCleanup(globalLogPublisher.removeObserver, events.append)
         request = DummyRequest([b"x"])
-        request._disconnected = False  # type: ignore[attr-defined]
+        request._disconnected = False
         request.path = b"/x"
         err = answer_error(RuntimeError("boom"), request)
         assert err is not None

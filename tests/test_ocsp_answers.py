@@ -16,7 +16,6 @@ from twisted.logger import LogLevel, capturedLogs
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.ocsp import OcspResponder
-from tests import pki
 from tests.fuzzing import _children, oid, seq, tlv
 from tests.fuzzing import shared_world as world
 

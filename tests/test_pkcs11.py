@@ -35,8 +35,8 @@ from twisted.python.filepath import FilePath
 from twisted.trial.unittest import TestCase
 
 from estra.upstream.local import LocalCA
-from tests.conftest import PASSWORD, Server, estra_cli, estra_env, issued, parse_http
-from tests.strongswan import StrongSwan, missing, sw, strongswan_usable  # noqa: F401
+from tests.conftest import Server, estra_cli, estra_env, issued, parse_http
+from tests.strongswan import StrongSwan, missing
 from tests.test_crl import deferred_test
 from tests.test_revoke import fetch_crl, openssl_verify
 from tests.test_rollover import ca_cli, hangup

@@ -130,7 +130,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Policed]:
 
 
 def build(key: object, subject: x509.Name, alt: list[x509.GeneralName] | None = None,
-          challenge: str | None = None, extensions: list[x509.ExtensionType] = (),  # type: ignore[assignment]
+          challenge: str | None = None, extensions: list[x509.ExtensionType] = (),
           digest: hashes.HashAlgorithm = hashes.SHA256()) -> x509.CertificateSigningRequest:
     b = x509.CertificateSigningRequestBuilder().subject_name(subject)
     if alt:
@@ -139,7 +139,7 @@ def build(key: object, subject: x509.Name, alt: list[x509.GeneralName] | None = 
         b = b.add_extension(ext, ext.oid == x509.BasicConstraints.oid)
     if challenge is not None:
         b = b.add_attribute(AttributeOID.CHALLENGE_PASSWORD, challenge.encode())
-    return b.sign(key, digest)  # type: ignore[arg-type]
+    return b.sign(key, digest)
 
 
 def accepts(server: Policed, tmp: Path, path: str, req: x509.CertificateSigningRequest,
@@ -186,7 +186,8 @@ def test_subject_rules(server: Policed, tmp_path: Path) -> None:
     refuses(server, tmp_path, "subject/simpleenroll",
             build(key, subject((NameOID.COMMON_NAME, "alice-x"))), "subject-required")
     refuses(server, tmp_path, "subject/simpleenroll",
-            build(key, subject((NameOID.COMMON_NAME, "alice-x"), (NameOID.ORGANIZATION_NAME, "Acme"),
+            build(key, subject((NameOID.COMMON_NAME, "alice-x"),
+                               (NameOID.ORGANIZATION_NAME, "Acme"),
                                (NameOID.LOCALITY_NAME, "Bern"))), "subject-allowed")
     refuses(server, tmp_path, "subject/simpleenroll", build(key, good),
             "subject-pattern", BOB)     # CN must start with bob-
@@ -220,8 +221,8 @@ def test_extension_rules(server: Policed, tmp_path: Path) -> None:
 
 def test_one_time_code_used_once(server: Policed, tmp_path: Path) -> None:
     """A code enrolls once for its identity; reuse, wrong identity and absence are refused."""
-    done = estra_cli("--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice",
-                     "--ttl", "1h", "--json")
+    done = estra_cli("--state-dir", str(server.state), "codes", "issue",
+                     "--identity", "basic:alice", "--ttl", "1h", "--json")
     assert done.returncode == 0, done.stderr
     code = json.loads(done.stdout)["code"]
     refuses(server, tmp_path, "code/simpleenroll", build(pki.ec_key(), CN), "one-time-code")
@@ -238,7 +239,8 @@ def test_one_time_code_used_once(server: Policed, tmp_path: Path) -> None:
 
 def test_revoked_and_expired_codes(server: Policed, tmp_path: Path) -> None:
     """A revoked code and an expired code are refused."""
-    issue = ["--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice", "--json"]
+    issue = ["--state-dir", str(server.state), "codes", "issue", "--identity", "basic:alice",
+             "--json"]
     revoked = json.loads(estra_cli(*issue).stdout)
     assert estra_cli("--state-dir", str(server.state), "codes", "revoke",
                      "--id", str(revoked["id"])).returncode == 0
@@ -321,7 +323,8 @@ def test_manual_approval_round_trip(server: Policed, tmp_path: Path) -> None:
     assert server.post("manual/simpleenroll", build(key, pki.name("held"))).code == 202
     table = estra_cli("--state-dir", str(server.state), "pending", "list").stdout
     assert "CN=held" in table and "IDENTITY" in table
-    assert estra_cli("--state-dir", str(server.state), "approve", str(mine[0]["id"])).returncode == 0
+    approved = estra_cli("--state-dir", str(server.state), "approve", str(mine[0]["id"]))
+    assert approved.returncode == 0
     cert = accepts(server, tmp_path, "manual/simpleenroll", build(key, pki.name("held")))
     assert cert.subject == pki.name("held")
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
-import pytest
 from cryptography import x509
 from estra.wire import serial_hex
 from cryptography.hazmat.primitives import hashes
@@ -19,9 +18,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
 
 from tests import pki
-from tests.conftest import Server, estra_cli, issued
-from tests.test_store_postgres import database  # noqa: F401  (fixture)
-from tests.test_upstream_cfssl import free_port
+from tests.conftest import Server, estra_cli, free_port, issued
 
 
 def revoke(server: Server, serial: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -45,23 +42,6 @@ def openssl_verify(tmp: Path, server: Server, cert: x509.Certificate,
                            str(leaf)], capture_output=True, timeout=30)
 
 
-@pytest.fixture
-def crl_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def server(start_estra: Callable[..., Server], crl_port: int) -> Server:
-    server = start_estra(f"""
-[crl]
-listen = "tcp:{crl_port}:interface=127.0.0.1"
-url = "http://127.0.0.1:{crl_port}/crl/ca.crl"
-ocsp_url = "http://127.0.0.1:{crl_port}/ocsp"
-""")
-    server.add_user("alice")
-    return server
-
-
 def fetch_crl(server: Server, port: int, path: str = "/crl/ca.crl") -> tuple[int, str, bytes]:
     done = subprocess.run(["curl", "-sS", "-o", "-", "-w", "\n%{http_code} %{content_type}",
                            f"http://127.0.0.1:{port}{path}"], capture_output=True, timeout=30)
@@ -70,25 +50,25 @@ def fetch_crl(server: Server, port: int, path: str = "/crl/ca.crl") -> tuple[int
     return int(status), ctype, body
 
 
-def test_revoked_certificate_fails_crl_check(server: Server, crl_port: int,
+def test_revoked_certificate_fails_crl_check(crl_server: Server, crl_port: int,
                                              tmp_path: Path) -> None:
     """After `estra revoke`, openssl finds the certificate on the CRL fetched over HTTP from
     estra (-CRLfile and -crl_download via the certificate's CDP); the other one verifies."""
-    revoked, _ = enroll(server, "lost-device")
-    kept, _ = enroll(server, "good-device")
+    revoked, _ = enroll(crl_server, "lost-device")
+    kept, _ = enroll(crl_server, "good-device")
     cdp = revoked.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
     assert cdp[0].full_name == [x509.UniformResourceIdentifier(
         f"http://127.0.0.1:{crl_port}/crl/ca.crl")]
-    done = revoke(server, f"{revoked.serial_number:X}", "--reason", "keyCompromise",
+    done = revoke(crl_server, f"{revoked.serial_number:X}", "--reason", "keyCompromise",
                   "--by", "carol", "--json")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     assert answer["outcome"] == "crl" and answer["upstream"] == "local" and \
         answer["label"] == "default" and answer["by"] == "carol"
-    status, ctype, der = fetch_crl(server, crl_port)
+    status, ctype, der = fetch_crl(crl_server, crl_port)
     assert (status, ctype) == (200, "application/pkix-crl")
     crl = x509.load_der_x509_crl(der)
-    assert crl.is_signature_valid(server.ca_signer().cert.public_key())  # type: ignore[arg-type]
+    assert crl.is_signature_valid(crl_server.ca_signer().cert.public_key())  # type: ignore[arg-type]
     entry = crl.get_revoked_certificate_by_serial_number(revoked.serial_number)
     assert entry is not None and entry.extensions.get_extension_for_class(
         x509.CRLReason).value.reason == x509.ReasonFlags.key_compromise
@@ -96,45 +76,45 @@ def test_revoked_certificate_fails_crl_check(server: Server, crl_port: int,
     crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
     (tmp_path / "ca.crl").write_bytes(der)
     crl_file = ("-CRLfile", str(tmp_path / "ca.crl"))
-    bad = openssl_verify(tmp_path, server, revoked, *crl_file)
+    bad = openssl_verify(tmp_path, crl_server, revoked, *crl_file)
     assert bad.returncode != 0 and b"certificate revoked" in bad.stdout + bad.stderr, bad
-    good = openssl_verify(tmp_path, server, kept, *crl_file)
+    good = openssl_verify(tmp_path, crl_server, kept, *crl_file)
     assert good.returncode == 0, good.stdout + good.stderr
-    downloaded = openssl_verify(tmp_path, server, revoked, "-crl_download")
+    downloaded = openssl_verify(tmp_path, crl_server, revoked, "-crl_download")
     assert b"certificate revoked" in downloaded.stdout + downloaded.stderr, downloaded
-    assert openssl_verify(tmp_path, server, kept, "-crl_download").returncode == 0
-    assert fetch_crl(server, crl_port, "/other")[0] == 404
+    assert openssl_verify(tmp_path, crl_server, kept, "-crl_download").returncode == 0
+    assert fetch_crl(crl_server, crl_port, "/other")[0] == 404
 
 
-def test_revoked_certificate_cannot_reenroll(server: Server, tmp_path: Path) -> None:
+def test_revoked_certificate_cannot_reenroll(crl_server: Server, tmp_path: Path) -> None:
     """simplereenroll with a revoked client certificate is 403 "revoked:"; others renew."""
-    revoked, revoked_key = enroll(server, "dev-a")
-    kept, kept_key = enroll(server, "dev-b")
-    assert revoke(server, f"{revoked.serial_number:x}", "--reason", "superseded"
+    revoked, revoked_key = enroll(crl_server, "dev-a")
+    kept, kept_key = enroll(crl_server, "dev-b")
+    assert revoke(crl_server, f"{revoked.serial_number:x}", "--reason", "superseded"
                   ).returncode == 0
     c, k = pki.write_pair(tmp_path, "revoked", revoked, revoked_key)
-    status, _, body = server.post("simplereenroll", pki.csr(revoked_key, pki.name("dev-a")),
+    status, _, body = crl_server.post("simplereenroll", pki.csr(revoked_key, pki.name("dev-a")),
                                   "--cert", str(c), "--key", str(k))
     assert status == 403 and body.startswith(b"revoked:"), body
     c, k = pki.write_pair(tmp_path, "kept", kept, kept_key)
-    renewed, _ = enroll(server, "dev-b", "--cert", str(c), "--key", str(k))
+    renewed, _ = enroll(crl_server, "dev-b", "--cert", str(c), "--key", str(k))
     assert renewed.subject == pki.name("dev-b")
 
 
-def test_records_audit_and_restart(server: Server, crl_port: int) -> None:
+def test_records_audit_and_restart(crl_server: Server, crl_port: int) -> None:
     """The request is in `revocations` and `audit`; a second revoke says "already"; an
     unknown serial is refused; after a restart estra serves the same stored CRL."""
-    cert, _ = enroll(server, "dev-c")
+    cert, _ = enroll(crl_server, "dev-c")
     serial = ":".join(f"{b:02X}" for b in cert.serial_number.to_bytes(20, "big").lstrip(b"\0"))
-    assert revoke(server, serial, "--reason", "cessationOfOperation", "--by", "dan"
+    assert revoke(crl_server, serial, "--reason", "cessationOfOperation", "--by", "dan"
                   ).returncode == 0
-    again = revoke(server, serial, "--reason", "keyCompromise", "--json")
+    again = revoke(crl_server, serial, "--reason", "keyCompromise", "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["outcome"] == "already"
-    unknown = revoke(server, "0bad", "--reason", "keyCompromise")
+    unknown = revoke(crl_server, "0bad", "--reason", "keyCompromise")
     assert unknown.returncode == 1 and "no certificate with serial" in unknown.stderr
-    bad = revoke(server, "01", "--reason", "bored")
+    bad = revoke(crl_server, "01", "--reason", "bored")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
-    db = sqlite3.connect(server.state / "estra.db")
+    db = sqlite3.connect(crl_server.state / "estra.db")
     rows = db.execute("SELECT serial, label, upstream, reason, revoked_by, outcome FROM "
                       "revocations").fetchall()
     assert rows == [(serial_hex(cert.serial_number), "default", "local", "cessationOfOperation",
@@ -142,9 +122,9 @@ def test_records_audit_and_restart(server: Server, crl_port: int) -> None:
     audit = db.execute("SELECT identity, detail FROM audit WHERE kind = 'revoked'").fetchall()
     assert audit[0][0] == "dan" and json.loads(audit[0][1])["serial"] == rows[0][0]
     db.close()
-    before = fetch_crl(server, crl_port)[2]
-    server.restart(server.config.read_text())
-    assert fetch_crl(server, crl_port)[2] == before
+    before = fetch_crl(crl_server, crl_port)[2]
+    crl_server.restart(crl_server.config.read_text())
+    assert fetch_crl(crl_server, crl_port)[2] == before
 
 
 def test_which_kinds_forward() -> None:
@@ -177,7 +157,7 @@ def test_two_nodes_serve_one_crl(database: str, start_estra: Callable[..., Serve
         cert, _ = enroll(a, "shared-dev")
         done = revoke(b, f"{cert.serial_number:x}", "--reason", "affiliationChanged")
         assert done.returncode == 0, done.stderr
-        served = [fetch_crl(node, port)[2] for node, port in zip((a, b), ports)]
+        served = [fetch_crl(node, port)[2] for node, port in zip((a, b), ports, strict=True)]
         assert served[0] == served[1]
         crl = x509.load_der_x509_crl(served[0])
         assert crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None
@@ -229,21 +209,21 @@ def openssl_ocsp(tmp: Path, server: Server, port: int, cert: x509.Certificate,
     return done.stdout
 
 
-def test_ocsp_responder(server: Server, crl_port: int, tmp_path: Path) -> None:
+def test_ocsp_responder(crl_server: Server, crl_port: int, tmp_path: Path) -> None:
     """`openssl ocsp` (POST, nonce) gets a CA-signed "revoked" with the reason for a revoked
     certificate and "good" for another; GET with the base64 request works too; a serial
     this RA never issued is "unknown"; certificates carry the responder's URL (AIA)."""
-    revoked, _ = enroll(server, "ocsp-lost")
-    kept, _ = enroll(server, "ocsp-good")
+    revoked, _ = enroll(crl_server, "ocsp-lost")
+    kept, _ = enroll(crl_server, "ocsp-good")
     aia = kept.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
     assert aia[0].access_location.value == f"http://127.0.0.1:{crl_port}/ocsp"
-    assert revoke(server, f"{revoked.serial_number:x}", "--reason", "keyCompromise"
+    assert revoke(crl_server, f"{revoked.serial_number:x}", "--reason", "keyCompromise"
                   ).returncode == 0
-    out = openssl_ocsp(tmp_path, server, crl_port, revoked)
+    out = openssl_ocsp(tmp_path, crl_server, crl_port, revoked)
     assert ": revoked" in out and "Reason: keyCompromise" in out, out
-    assert ": good" in openssl_ocsp(tmp_path, server, crl_port, kept)
-    ca = server.ca_signer().cert
-    stranger = server.ca_signer().issue(pki.name("stranger"), pki.ec_key().public_key())
+    assert ": good" in openssl_ocsp(tmp_path, crl_server, crl_port, kept)
+    ca = crl_server.ca_signer().cert
+    stranger = crl_server.ca_signer().issue(pki.name("stranger"), pki.ec_key().public_key())
     for cert, status in ((kept, ocsp.OCSPCertStatus.GOOD),
                          (stranger, ocsp.OCSPCertStatus.UNKNOWN)):
         der = ocsp.OCSPRequestBuilder().add_certificate(cert, ca, hashes.SHA256()).build(
@@ -255,29 +235,29 @@ def test_ocsp_responder(server: Server, crl_port: int, tmp_path: Path) -> None:
         assert answer.certificate_status == status
 
 
-def test_ocsp_answers_for_the_old_root_until_retired(server: Server, crl_port: int,
-                                                   tmp_path: Path) -> None:
+def test_ocsp_answers_for_the_old_root_until_retired(crl_server: Server, crl_port: int,
+                                                     tmp_path: Path) -> None:
     """After `estra ca rollover` the one responder URL answers for both roots, each signed
     by its own key (openssl ocsp verifies against that root alone): a revoked old-root
     certificate is "revoked", a kept one "good", a new-root one "good"; after retire-old
     the old root's requests are "unauthorized"."""
     from tests.test_rollover import ca_cli, hangup
-    revoked, _ = enroll(server, "old-lost")
-    kept, _ = enroll(server, "old-kept")
+    revoked, _ = enroll(crl_server, "old-lost")
+    kept, _ = enroll(crl_server, "old-kept")
     old_root = tmp_path / "old-root.pem"
-    old_root.write_bytes(server.ca.read_bytes())
-    assert ca_cli(server, "rollover").returncode == 0
-    hangup(server)
-    fresh, _ = enroll(server, "new-device")
+    old_root.write_bytes(crl_server.ca.read_bytes())
+    assert ca_cli(crl_server, "rollover").returncode == 0
+    hangup(crl_server)
+    fresh, _ = enroll(crl_server, "new-device")
     assert fresh.issuer != kept.issuer
-    assert revoke(server, f"{revoked.serial_number:x}", "--reason", "keyCompromise"
+    assert revoke(crl_server, f"{revoked.serial_number:x}", "--reason", "keyCompromise"
                   ).returncode == 0
-    out = openssl_ocsp(tmp_path, server, crl_port, revoked, old_root)
+    out = openssl_ocsp(tmp_path, crl_server, crl_port, revoked, old_root)
     assert ": revoked" in out and "Reason: keyCompromise" in out, out
-    assert ": good" in openssl_ocsp(tmp_path, server, crl_port, kept, old_root)
-    assert ": good" in openssl_ocsp(tmp_path, server, crl_port, fresh)
-    assert ca_cli(server, "retire-old").returncode == 0
-    hangup(server)
-    refused = openssl_ocsp(tmp_path, server, crl_port, kept, old_root, verified=False)
+    assert ": good" in openssl_ocsp(tmp_path, crl_server, crl_port, kept, old_root)
+    assert ": good" in openssl_ocsp(tmp_path, crl_server, crl_port, fresh)
+    assert ca_cli(crl_server, "retire-old").returncode == 0
+    hangup(crl_server)
+    refused = openssl_ocsp(tmp_path, crl_server, crl_port, kept, old_root, verified=False)
     assert "unauthorized" in refused, refused
-    assert ": good" in openssl_ocsp(tmp_path, server, crl_port, fresh)
+    assert ": good" in openssl_ocsp(tmp_path, crl_server, crl_port, fresh)

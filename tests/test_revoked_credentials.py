@@ -20,12 +20,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from estra import cmc
 from estra import scep_message as sm
 from tests import pki
-from tests.conftest import PASSWORD, SCEP_CONFIG, Server, issued
+from tests.conftest import SCEP_CONFIG, Server, issued
 from tests.test_fullcmc import send as send_cmc
 from tests.test_revoke import revoke
 from tests.test_scep import answer, ra_certificates
 from tests.cluster import SHARED_STATE
-from tests.test_store_postgres import database  # noqa: F401  (fixture)
 
 CMC_RA = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.28")
 OPERATIONS = ("simpleenroll", "simplereenroll", "serverkeygen", "fullcmc")

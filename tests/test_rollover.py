@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import time
 from pathlib import Path
@@ -22,11 +21,10 @@ from estra.upstream.local import LocalCA
 from tests import pki
 from tests.conftest import (PASSWORD, SCEP_CONFIG, Server, estra_behind_estra, estra_cli,
                             issued, parse_http, ra_config)
-from tests.strongswan import StrongSwan, sw, strongswan_usable  # noqa: F401 - fixtures
-from tests.test_bouncycastle import BC, bc_classpath  # noqa: F401 - fixture
+from tests.strongswan import StrongSwan
+from tests.test_bouncycastle import BC
 from tests.test_reload import reload
 from tests.test_scep_clients import Scep, ScepClient
-from tests.test_store_postgres import database  # noqa: F401 - fixture
 
 PKCS10 = ("-H", "Content-Type: application/pkcs10")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import subprocess
 import threading
 import time
@@ -21,14 +20,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import AttributeOID, NameOID
+from cryptography.x509.oid import AttributeOID
 
 from estra import scep_message as sm
-from estra.testing import MemoryRA
-from estra.upstream.local import LocalCA
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
-from tests.conftest import Server, estra_cli
+from tests.conftest import MemoryScep, Server, estra_cli
 from tests.fakeca import FakeHandler, FakeServer, serve
 from tests.strongswan import StrongSwan
 
@@ -49,15 +46,6 @@ def http(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], byte
         return e.code, dict(e.headers), e.read()
 
 
-class MemoryScep:
-    """The in-memory RA (estra.testing) of `config`: SCEP over its real resource."""
-
-    def __init__(self, config: str, where: Path, files: dict[str, bytes]) -> None:
-        self.ra = MemoryRA(config, state_dir=str(where), files=files)
-        self.state = Path(self.ra.settings.state_dir.path)
-        self.ca = self.state / "ca.pem"
-
-
 def fetch(server: "Server | MemoryScep", path: str, data: bytes | None = None,
           user_agent: str | None = None) -> tuple[int, dict[str, str], bytes]:
     """A SCEP request (POST when there is `data`) to a running estra or the in-memory
@@ -68,23 +56,6 @@ def fetch(server: "Server | MemoryScep", path: str, data: bytes | None = None,
     reply = server.ra.request("POST" if data else "GET", path, data or b"", face="scep",
                               headers={**headers, "User-Agent": user_agent or "Python-urllib"})
     return reply.code, {k.title(): v for k, v in reply.headers.items()}, reply.body
-
-
-@pytest.fixture(scope="module")
-def scep_files() -> dict[str, bytes]:
-    """A CA and the RA's SCEP certificate and key, made once (RSA keys cost)."""
-    ca = pki.CA("estra local CA")
-    key = rsa.generate_private_key(65537, 2048)
-    cert = LocalCA(ca.key, ca.cert, time.time).issue(
-        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),
-        key.public_key(), [], [], 825)
-    return {"state/ca.pem": ca.cert.public_bytes(pki.PEM), "state/ca.key": pki.key_pem(ca.key),
-            "state/scep-ra.pem": cert.public_bytes(pki.PEM), "state/scep-ra.key": pki.key_pem(key)}
-
-
-@pytest.fixture
-def memory(tmp_path: Path, scep_files: dict[str, bytes]) -> MemoryScep:
-    return MemoryScep(CONFIG, tmp_path / "memory", scep_files)
 
 
 @pytest.fixture
@@ -108,7 +79,8 @@ class Device:
         path.write_bytes(self.sw.ok("--gen", "--type", "rsa", "--size", "2048"))
         return path
 
-    def scep(self, key: Path, dn: str, *extra: str, poll: int = 5) -> subprocess.CompletedProcess[bytes]:
+    def scep(self, key: Path, dn: str, *extra: str,
+             poll: int = 5) -> subprocess.CompletedProcess[bytes]:
         return self.sw.run("--scep", "--url", self.url, "--in", str(key), "--dn", dn,
                            "--cacert-enc", "ra.der", "--cacert-sig", "ra.der",
                            "--cacert", "ca.der", "--interval", "1", "--maxpolltime",
@@ -154,8 +126,8 @@ def test_strongswan_enroll_and_renew(server: Server, sw: StrongSwan, tmp_path: P
     cert = x509.load_der_x509_certificate(done.stdout)
     (sw.dir / "printer.der").write_bytes(done.stdout)
     (tmp_path / "p.pem").write_bytes(cert.public_bytes(pki.PEM))
-    verify = subprocess.run(["openssl", "verify", "-CAfile", str(server.ca), str(tmp_path / "p.pem")],
-                            capture_output=True, timeout=30)
+    verify = subprocess.run(["openssl", "verify", "-CAfile", str(server.ca),
+                             str(tmp_path / "p.pem")], capture_output=True, timeout=30)
     assert verify.returncode == 0, verify.stdout
     renewed = device.scep(device.key("printer2"), "CN=printer1", "--san", "printer1.example",
                           "--cert", "printer.der", "--key", str(key))
@@ -230,7 +202,8 @@ def request_for(signer: sm.Signer, cn: str, challenge: str) -> x509.CertificateS
             .sign(signer.key, hashes.SHA256()))
 
 
-def answer(server: "Server | MemoryScep", der: bytes, signer: sm.Signer, get: bool = False) -> sm.PkiMessage:
+def answer(server: "Server | MemoryScep", der: bytes, signer: sm.Signer,
+           get: bool = False) -> sm.PkiMessage:
     if get:
         query = urllib.parse.quote(base64.b64encode(der).decode(), safe="")
         status, headers, body = fetch(server, "/scep" + f"?operation=PKIOperation&message={query}")

@@ -51,7 +51,6 @@ from tests.fuzzing import SCEP_PASSWORD, World, shared_world
 from tests.test_scep import answer, http, ra_certificates, request_for, scep_url
 from tests.test_scep import self_signed as scep_device
 from tests.test_scep_security import issued_records, seal
-from tests.test_store_postgres import database  # noqa: F401 - the fixture
 
 
 def device(name: str, key: Any = None) -> sm.Signer:
@@ -125,7 +124,7 @@ def outcome(front: ScepFrontEnd, der: bytes, profile: Profile) -> Any:
 
 def row_counts(world: World) -> dict[str, int]:
     """Rows per table of the World's store."""
-    conn = world.store.pool.conn  # type: ignore[attr-defined]
+    conn = world.store.pool.conn
     tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
 
@@ -253,7 +252,7 @@ class StoreTests(SynchronousTestCase, _Setup):
     def test_no_sweep_on_the_request_path(self) -> None:
         """Enrolling deletes no old senderNonce (no scan per request); the timer does,
         in batches, and only those older than a day."""
-        conn = self.world.store.pool.conn  # type: ignore[attr-defined]
+        conn = self.world.store.pool.conn
         now = self.world.clock()            # the store's clock (the World's, set once)
         conn.executemany("INSERT INTO scep_nonces (nonce, at) VALUES (?, ?)",
                          [(os.urandom(16).hex(), now - NONCE_MEMORY - 10) for _ in range(25)])
@@ -274,7 +273,7 @@ class StoreTests(SynchronousTestCase, _Setup):
 
     def test_sweep_walks_an_index(self) -> None:
         """The sweep's row selection uses the index on `at`, not a full scan."""
-        conn = self.world.store.pool.conn  # type: ignore[attr-defined]
+        conn = self.world.store.pool.conn
         plan = " ".join(str(row) for row in conn.execute(
             "EXPLAIN QUERY PLAN SELECT nonce FROM scep_nonces WHERE at < 1 LIMIT 10"))
         self.assertIn("scep_nonces_at", plan)
@@ -316,7 +315,7 @@ class MigrationTests(SynchronousTestCase):
         conn = sqlite3.connect(state.child("estra.db").path)
         (nonce,) = conn.execute("SELECT nonce FROM scep_nonces").fetchone()
         conn.close()
-        world.store.pool.conn.execute(  # type: ignore[attr-defined]
+        world.store.pool.conn.execute(
             "INSERT INTO scep_nonces (nonce, at) VALUES (?, ?)", (nonce, time.time()))
         reply = outcome(front, pkcs_req(front, device("legacy"), "legacy",
                                         nonce=bytes.fromhex(nonce)), world.profile)
@@ -349,7 +348,7 @@ class WebhookBudgetTests(TestCase):
     def setUp(self) -> None:
         self.world = World()
         self.hook = _Hook()
-        port = reactor.listenTCP(0, Site(self.hook),  # type: ignore[arg-type]
+        port = reactor.listenTCP(0, Site(self.hook),
                                  interface="127.0.0.1")
         self.addCleanup(port.stopListening)
         address = port.getHost()

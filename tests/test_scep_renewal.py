@@ -44,7 +44,7 @@ def test_pkcsreq_signed_by_issued_certificate_renews(tmp_path: Path) -> None:
     renewed = send(memory, request_for(new_key, "renewing", "used-or-anything"), holder)
     assert renewed.status == sm.Status.SUCCESS, renewed.fail_info_text
     assert renewed.issued(holder)[0].subject == issued.subject
-    records = memory.ra.run(memory.ra.store.search_enrollments({"decision": "issued"}))
+    records = memory.ra.run(memory.ra.store.enrollments(decision="issued"))
     assert [r["operation"] for r in records] == ["scep-renewalreq", "scep-pkcsreq"]
     assert records[0]["identity"].startswith("issued:codes")
     foreign = pki.CA("someone else's CA")

@@ -9,12 +9,10 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
 import time
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -34,10 +32,9 @@ from estra.cms import asn1_name
 from estra.store import MIGRATIONS, SQLITE, _sqlite_setup, migrate_blocking, open_store
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
-from tests.conftest import Server, estra_cli
+from tests.conftest import MemoryScep, Server, estra_cli
 from tests.test_admin import fetch
-from tests.test_scep import (MemoryScep, answer, http, memory, ra_certificates,  # noqa: F401
-                             request_for, scep_files, scep_url, self_signed)
+from tests.test_scep import answer, http, ra_certificates, request_for, scep_url, self_signed
 from tests.test_scep import fetch as scep_fetch
 
 
@@ -64,7 +61,7 @@ def forged_envelopes(ra: x509.Certificate, csr: bytes) -> dict[str, bytes]:
     """EnvelopedData to the RA that each fail at a different step."""
     key, iv = os.urandom(16), os.urandom(16)
     public = ra.public_key()
-    wrapped = public.encrypt(key, padding.PKCS1v15())  # type: ignore[union-attr]
+    wrapped = public.encrypt(key, padding.PKCS1v15())
     unpadded = csr + b"\x00" * (-len(csr) % 16 or 16)            # last byte 0: bad padding
     not_a_csr = cms.IssuerAndSerialNumber({"issuer": asn1_name(pki.name("x")),
                                            "serial_number": 7}).dump()
@@ -72,7 +69,7 @@ def forged_envelopes(ra: x509.Certificate, csr: bytes) -> dict[str, bytes]:
     broken[-3] ^= 0x55                                           # CSR signature byte
     cases = {
         "bad-rsa": (os.urandom(len(wrapped)), seal(csr, key, iv)),
-        "short-key": (public.encrypt(b"k" * 5, padding.PKCS1v15()),  # type: ignore[union-attr]
+        "short-key": (public.encrypt(b"k" * 5, padding.PKCS1v15()),
                       seal(csr, key, iv)),
         "bad-padding": (wrapped, seal(unpadded, key, iv, pad=False)),
         "garbage": (wrapped, seal(os.urandom(300), key, iv)),
@@ -103,7 +100,7 @@ def test_undecryptable_envelopes_answer_alike(memory: MemoryScep) -> None:
     for kind, content in ((sm.MessageType.CertPoll, b"\x30\x00"),
                           (sm.MessageType.GetCert, os.urandom(40))):
         key, iv = os.urandom(16), os.urandom(16)
-        envelope = sm.enveloped_data(ra, ra.public_key().encrypt(  # type: ignore[union-attr]
+        envelope = sm.enveloped_data(ra, ra.public_key().encrypt(
             key, padding.PKCS1v15()), "aes128_cbc", iv, seal(content, key, iv))
         request = sm.pki_message(kind, envelope, "T-ORACLE", device)
         reply = request.check(answer(memory, request.der, device))
@@ -139,7 +136,7 @@ def test_no_challenge_in_the_database(server: Server) -> None:
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     assert "scep_transactions" in tables
     for table in tables:
-        for row in db.execute(f"SELECT * FROM {table}"):     # noqa: S608 - our own names
+        for row in db.execute(f"SELECT * FROM {table}"):     # our own table names
             for cell in row:
                 raw = cell.encode() if isinstance(cell, str) else cell
                 if not isinstance(raw, bytes):
@@ -310,7 +307,7 @@ def test_ec_signer_spends_nothing(memory: MemoryScep) -> None:
             .serial_number(x509.random_serial_number()).not_valid_before(pki.NOW)
             .not_valid_after(pki.NOW.replace(year=pki.NOW.year + 1))
             .sign(key, hashes.SHA256()))
-    ec_signer = sm.Signer(cert, key)  # type: ignore[arg-type]
+    ec_signer = sm.Signer(cert, key)
     csr = (x509.CertificateSigningRequestBuilder().subject_name(pki.name("ec-device"))
            .add_attribute(AttributeOID.CHALLENGE_PASSWORD, code.encode())
            .sign(key, hashes.SHA256()))

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import pytest
 
 from tests.conftest import READY, Server, estra_cli, estra_env, twistd
-from tests.test_store_postgres import database  # noqa: F401 - the fixture
 
 
 def fails(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -37,15 +35,6 @@ def init(config: Path, *args: str, cwd: Path | None = None) -> str:
                           env=estra_env(), cwd=cwd)
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-@pytest.fixture
-def busy_port() -> Iterator[int]:
-    """A port on 127.0.0.1 someone else listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        yield s.getsockname()[1]
 
 
 def test_relative_state_dir_follows_the_config_file(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from tests.conftest import Server
 from tests.fakeca import FakeHandler, FakeServer, serve
 from tests.strongswan import StrongSwan
 from tests.test_scep import Device, answer, ra_certificates, request_for, self_signed
-from tests.test_scep_clients import Certmonger, Scep, ScepClient, certmonger  # noqa: F401
+from tests.test_scep_clients import Certmonger, Scep, ScepClient
 
 DER = Encoding.DER
 SECRET = base64.b64encode(b"step-ca webhook secret, 32 bytes").decode()

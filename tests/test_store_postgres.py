@@ -4,30 +4,14 @@ exactly once under a race, and approvals made on one node are seen by the other.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import pytest
 
 from tests import pki
-from tests.cluster import PG, fresh_database
-from tests.conftest import PASSWORD, Server, estra_cli, parse_http
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    """A fresh database for this test, dropped afterwards."""
-    try:
-        import psycopg
-        psycopg.connect(f"{PG}/postgres", connect_timeout=5).close()
-    except Exception as e:  # noqa: BLE001 - any failure means no usable server
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is required in CI: {e}")
-        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {e}")
-    with fresh_database() as url:
-        yield url
-
+from tests.conftest import PASSWORD, PG, Server, estra_cli, parse_http
 
 def two_nodes(start_estra: Callable[..., Server], url: str, profile: str) -> tuple[Server, Server]:
     config = f'[store]\nurl = "{url}"\n\n[profiles.default]\n{profile}\n'
@@ -128,7 +112,6 @@ def test_store_outage_is_503_and_recovers(database: str, start_estra: Callable[.
     Retry-After in text/plain (no 500, no traceback, the node stays up, one log line per
     10 s); once connections are allowed again the next enrollment gets 200."""
     import psycopg
-    from tests.cluster import PG
     node = start_estra(f'[store]\nurl = "{database}"\n')
     node.add_user("alice")
     req = tmp_path / "r.b64"

@@ -53,7 +53,8 @@ def test_enroll_with_basic(server: Server, sw: StrongSwan) -> None:
     key, _, cert = sw.enroll(server, "dev", "CN=sw-dev", "sw-dev.example", "10.1.2.3")
     assert cert.subject == pki.name("sw-dev")
     assert sans_of(cert) == pki.sans("sw-dev.example", "10.1.2.3")
-    assert serialization.load_der_private_key(key.read_bytes(), None).public_key() == cert.public_key()
+    private = serialization.load_der_private_key(key.read_bytes(), None)
+    assert private.public_key() == cert.public_key()
     pem = sw.dir / "dev.pem"
     pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     assert run(["openssl", "verify", "-CAfile", str(server.ca), str(pem)]).strip().endswith(b"OK")
@@ -79,7 +80,8 @@ def test_reenroll_with_issued_certificate(server: Server, sw: StrongSwan) -> Non
 
 def test_openssl_and_strongswan_share_one_server(server: Server, sw: StrongSwan,
                                                  tmp_path: Path) -> None:
-    """Auto layout: one server gives curl|openssl 64 columns and pki one line, both over 1024 chars."""
+    """Auto layout: one server gives curl|openssl 64 columns and pki one line, both over
+    1024 chars."""
     # The README's recipe: curl | openssl base64 -d | openssl pkcs7 -print_certs.
     cacerts = run(["curl", "-sS", "--cacert", str(server.ca), f"{server.base}/cacerts"])
     assert max(len(line) for line in cacerts.splitlines()) == 64

@@ -29,9 +29,8 @@ from estra.upgrade import Legacy, Unmappable
 from estra import wire
 from estra.scep_message import key_sha256
 from tests import pki
-from tests.cluster import fresh_database
+from tests.conftest import fresh_database
 from tests.conftest import Server, estra_cli
-from tests.test_store_postgres import database  # noqa: F401 - a fixture
 
 FIXTURES = Path(__file__).resolve().parent / "upgrade"
 OLD = FIXTURES / "bd5efed" / "sqlite"
@@ -182,7 +181,7 @@ def test_operator_commands_never_migrate(tmp_path: Path) -> None:
     assert estra_cli(*common, "pending", "list").returncode == 0
 
 
-def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:  # noqa: F811
+def test_postgres_store_of_schema_2(database: str, tmp_path: Path) -> None:
     """bd5efed's own PostgreSQL store (its pg_dump) migrates the same way."""
     restore(FIXTURES / "bd5efed" / "postgresql" / "dump.sql", database)
     store = open_store(database, FilePath(str(tmp_path)), time.time, create=False)
@@ -220,12 +219,12 @@ def old_node(fixture: Path, tmp_path: Path) -> Iterator[tuple[Path, str]]:
 def test_a_fixture_per_schema_version() -> None:
     """Every schema version before this release's has a fixture on both stores, made by
     the commit make_fixtures.py names for it (10 and 11: the numbering of their day)."""
-    from tests.upgrade.make_fixtures import COMMITS, STORES
+    from tests.upgrade.make_fixtures import COMMITS, NEVER_NEWEST, STORES
     made = {(meta["commit"], meta["store"], meta["schema"]) for meta in (
         json.loads(path.read_text()) for path in FIXTURES.glob("*/*/fixture.json"))}
     assert made == {(commit, store, schema) for commit, schema in COMMITS.items()
                     for store in STORES}
-    assert set(COMMITS.values()) >= set(range(2, len(MIGRATIONS)))
+    assert set(COMMITS.values()) | NEVER_NEWEST >= set(range(2, len(MIGRATIONS)))
 
 
 @pytest.mark.parametrize("fixture", every_fixture())

@@ -54,8 +54,8 @@ from spnego.channel_bindings import GssChannelBindings
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
 
 from tests import pki
-from tests.cluster import fresh_database, start_node
-from tests.conftest import estra_cli, issued, PASSWORD, Server, parse_http
+from tests.cluster import start_node
+from tests.conftest import PASSWORD, Server, estra_cli, fresh_database, issued, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 USER, SECRET = "CORP\\svc-estra", "Adcs-Pa55"
@@ -191,8 +191,9 @@ def issuing_ca(root: pki.CA, previous: x509.Certificate | None, index: int) -> p
 def renew_ca(fake: FakeServer) -> pki.CA:
     """Renew the issuing CA with a new key: certsrv now issues under renewal index N+1."""
     cas = fake.state["cas"]
-    cas.append(issuing_ca(fake.ca, cas[-1].cert, len(cas)))
-    return cas[-1]
+    renewed: pki.CA = issuing_ca(fake.ca, cas[-1].cert, len(cas))
+    cas.append(renewed)
+    return renewed
 
 
 def end_point(cert_pem: bytes) -> bytes:

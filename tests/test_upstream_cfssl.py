@@ -1,5 +1,6 @@
-"""RA -> a real `cfssl serve` (Debian's golang-cfssl) on 127.0.0.1: sign, authsign, and
-revoke (seen in cfssl's own certificate database, SQLite)."""
+"""RA -> a real `cfssl serve` (Debian's golang-cfssl) on 127.0.0.1: sign, authsign,
+revoke (seen in cfssl's own certificate database, SQLite), and the profile's usages
+read from /info and applied up front."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.request import urlopen
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests import pki
-from tests.conftest import Server, estra_cli, parse_http
+from tests.conftest import Server, estra_cli, free_port, parse_http
 
 AUTH_KEY = "00112233445566778899aabbccddeeff"
 CFSSL_CONFIG = {
@@ -62,12 +65,6 @@ CREATE TABLE ocsp_responses (
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
     """A running `cfssl serve` with its own CA and certificate database (tmp_path /
@@ -78,7 +75,7 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
         pytest.skip("cfssl not installed (apt-get install golang-cfssl)")
     ca = pki.CA("CFSSL Test CA")
     (tmp_path / "ca.pem").write_bytes(ca.cert.public_bytes(pki.PEM))
-    (tmp_path / "ca-key.pem").write_bytes(ca.key.private_bytes(  # type: ignore[attr-defined]
+    (tmp_path / "ca-key.pem").write_bytes(ca.key.private_bytes(
         pki.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
     (tmp_path / "config.json").write_text(json.dumps(CFSSL_CONFIG))
     db = sqlite3.connect(tmp_path / "certs.db")      # cfssl records what it signs here
@@ -89,7 +86,8 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
     port = free_port()
     log = open(tmp_path / "cfssl.log", "wb")
     proc = subprocess.Popen(["cfssl", "serve", "-address", "127.0.0.1", "-port", str(port),
-                             "-ca", str(tmp_path / "ca.pem"), "-ca-key", str(tmp_path / "ca-key.pem"),
+                             "-ca", str(tmp_path / "ca.pem"),
+                             "-ca-key", str(tmp_path / "ca-key.pem"),
                              "-config", str(tmp_path / "config.json"),
                              "-db-config", str(tmp_path / "db.json")],
                             stdout=log, stderr=subprocess.STDOUT)
@@ -98,10 +96,10 @@ def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             break
-        except OSError:
+        except OSError as e:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError((tmp_path / "cfssl.log").read_text())
+                raise RuntimeError((tmp_path / "cfssl.log").read_text()) from e
             time.sleep(0.05)
     yield port, ca
     proc.terminate()
@@ -200,3 +198,34 @@ def test_revoke_through_cfssl(cfssl: tuple[int, pki.CA], start_estra: Callable[.
     db.close()
     assert rows == {str(leaves[0].serial_number): "revoked:1",
                     str(leaves[1].serial_number): "good:0"}
+
+
+def usage_csr(cn: str, *usages: x509.ObjectIdentifier) -> x509.CertificateSigningRequest:
+    """A CSR for `cn` asking for the extended key usages `usages`."""
+    return x509.CertificateSigningRequestBuilder().subject_name(pki.name(cn)).add_extension(
+        x509.ExtendedKeyUsage(list(usages)), False).sign(pki.ec_key(), hashes.SHA256())
+
+
+def test_usage_the_profile_does_not_grant(cfssl: tuple[int, pki.CA],
+                                          start_estra: Callable[..., Server]) -> None:
+    """cfssl's profile `device` grants client auth only and drops any other usage a CSR
+    asks for (checked: cfssl signs it without serverAuth). estra reads the profile's
+    usages from /info and refuses such a CSR up front with 403 naming the setting;
+    a CSR asking for client auth is issued."""
+    port, _ = cfssl
+    ra = start_estra(config(port))
+    ra.add_user("alice")
+    server_auth = usage_csr("web", ExtendedKeyUsageOID.SERVER_AUTH)
+    signed = json.loads(urlopen(f"http://127.0.0.1:{port}/api/v1/cfssl/sign", json.dumps(
+        {"certificate_request": server_auth.public_bytes(pki.PEM).decode(),
+         "profile": "device"}).encode(), timeout=30).read())
+    dropped = x509.load_pem_x509_certificate(signed["result"]["certificate"].encode())
+    assert list(dropped.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value) \
+        == [ExtendedKeyUsageOID.CLIENT_AUTH]
+    status, headers, body = ra.post("simpleenroll", server_auth)
+    assert status == 403, body
+    assert headers["content-type"].startswith("text/plain")
+    assert b"upstream-terms: CFSSL profile device puts only the extended key usages " \
+           b"client auth in its certificates (usages), not server auth" in body
+    status, _, body = ra.post("simpleenroll", usage_csr("dev", ExtendedKeyUsageOID.CLIENT_AUTH))
+    assert status == 200, body

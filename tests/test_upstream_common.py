@@ -148,8 +148,8 @@ class Connect(Protocol):
             return
         host, port = line.split(b" ")[1].rsplit(b":", 1)
         out = Protocol()
-        out.dataReceived = self.transport.write       # type: ignore[method-assign]
-        out.connectionLost = lambda reason: self.transport.loseConnection()  # type: ignore
+        out.dataReceived = self.transport.write
+        out.connectionLost = lambda reason: self.transport.loseConnection()
         self.peer = out
         self.transport.pauseProducing()
         d = connectProtocol(TCP4ClientEndpoint(reactor, "127.0.0.1", int(port)), out)

@@ -6,7 +6,9 @@ The fake follows the EJBCA REST Interface docs: "Certificate management" ->
 (the CA list) and "CA certificate" ->
 `GET /ejbca/ejbca-rest-api/v1/ca/{subject_dn}/certificate/download` (PEM), and
 "Certificate management" -> `PUT /ejbca/ejbca-rest-api/v1/certificate/{issuer_dn}/
-{certificate_serial_number}/revoke?reason=...` (hex serial; RevokeStatusRestResponse).
+{certificate_serial_number}/revoke?reason=...` (hex serial; RevokeStatusRestResponse),
+and v2 "Certificate management" -> `GET /ejbca/ejbca-rest-api/v2/certificate/profile/
+{profile_name}` (CertificateProfileInfoRestResponseV2).
 Errors are {"error_code", "error_message"} with that HTTP status.  Only a TLS
 client certificate mapped to an administrator role is let in.
 
@@ -18,6 +20,11 @@ EjbcaRestHelperSessionBean, the REST ExceptionHandler):
 * with approvals on, pkcs10enroll is 400 "Single transaction enrollment request
   rejected since approvals are enabled ..." and nothing is kept (rolled back);
 * an unknown CA, certificate profile or end entity profile is 404;
+* the certificate profile's key algorithms, bit lengths and curves are checked at
+  pkcs10enroll (400, as CertificateProfile.verifyKey refuses); its description is
+  given to a role with View Certificate Profiles only (403 otherwise), shaped as
+  RaCertificateProfileResponseV2 builds it: bit lengths [0] when neither RSA nor
+  ANY_EC_CURVE, curves "No ECDSA curves available." without ECDSA;
 * the issuing CA is an intermediate under a root; the chain download is the CA
   then its issuers; `rotate` renews the CA with a new key under the same DN.
 """
@@ -38,6 +45,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from twisted.internet.defer import Deferred
 from twisted.python.filepath import FilePath
@@ -47,10 +55,11 @@ from estra.upstream.ejbca import EjbcaCA
 from estra.upstream.issuers import UpstreamIssuers
 from estra.upstream.http import Reply
 from tests import pki
-from tests.conftest import PASSWORD, Server, estra_cli, issued, parse_http
+from tests.conftest import PASSWORD, Server, csrattrs_text, estra_cli, issued, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 API = "/ejbca/ejbca-rest-api/v1"
+API2 = "/ejbca/ejbca-rest-api/v2"
 CA_NAME = "EstraIssuingCA"
 CERT_PROFILE = "ESTRA_DEVICE"
 EE_PROFILE = "ESTRA_EE"
@@ -64,6 +73,9 @@ RA_RULES = frozenset({
     f"/endentityprofilesrules/{EEP_ID}/create_end_entity",
     f"/endentityprofilesrules/{EEP_ID}/edit_end_entity",
     f"/endentityprofilesrules/{EEP_ID}/revoke_end_entity"})
+VIEW_PROFILES = "/ca_functionality/view_certificate_profiles"
+#: The RA role of these tests: it may read the certificate profile too.
+RA_VIEWER = RA_RULES | {VIEW_PROFILES}
 CREATE_ONLY = RA_RULES - {"/ra_functionality/edit_end_entity",
                           f"/endentityprofilesrules/{EEP_ID}/edit_end_entity"}
 REASONS = ("NOT_REVOKED", "UNSPECIFIED", "KEY_COMPROMISE", "CA_COMPROMISE",
@@ -85,8 +97,8 @@ def signed(issuer: pki.CA, subject: x509.Name, public_key: Any, ca: bool) -> x50
             .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer.key.public_key()), False)  # type: ignore[attr-defined]
-            .sign(issuer.key, hashes.SHA256()))  # type: ignore[arg-type]
+                issuer.key.public_key()), False)
+            .sign(issuer.key, hashes.SHA256()))
 
 
 def intermediate(root: pki.CA, cn: str) -> pki.CA:
@@ -99,8 +111,9 @@ def rotate(fake: FakeServer) -> pki.CA:
     """Renew the issuing CA with a new key (same DN, same root): the old one retires."""
     state = fake.state
     state["retired"].append(state["issuing"])
-    state["issuing"] = intermediate(state["root"], "Estra Issuing CA")
-    return state["issuing"]
+    issuing: pki.CA = intermediate(state["root"], "Estra Issuing CA")
+    state["issuing"] = issuing
+    return issuing
 
 
 class FakeEjbca(FakeHandler):
@@ -125,9 +138,45 @@ class FakeEjbca(FakeHandler):
                 "EJBCARootCA": (root.subject.rfc4514_string(), root.subject.rfc4514_string()),
                 "ManagementCA": ("CN=ManagementCA,O=EJBCA Sample,C=SE",) * 2}
 
+    def certificate_profile(self, rules: frozenset[str]) -> None:
+        """CertificateProfileInfoRestResponseV2 of CERT_PROFILE (the access rule first)."""
+        if VIEW_PROFILES not in rules:
+            return self.error(403, f"Administrator is not authorized to resource "
+                                   f"{VIEW_PROFILES}.")
+        if self.path != f"{API2}/certificate/profile/{CERT_PROFILE}":
+            return self.error(404, "Certificate profile "
+                                   f"{unquote(self.path.rsplit('/', 1)[-1])} doesn't exist.")
+        profile = self.server.state["profile"]
+        algs, curves = profile["algs"], profile["curves"]
+        self.reply_json(200, {
+            "certificate_profile_id": CP_ID, "available_key_algs": algs,
+            "available_bit_lenghts": profile["bits"] if "RSA" in algs or
+            "ANY_EC_CURVE" in curves else [0],
+            "available_ecdsa_curves": curves if "ECDSA" in algs else
+            ["No ECDSA curves available."],
+            "available_cas": [CA_NAME]})
+
+    def key_refusal(self, csr: x509.CertificateSigningRequest) -> str | None:
+        """What CertificateProfile.verifyKey says of the CSR's key, or None."""
+        key, profile = csr.public_key(), self.server.state["profile"]
+        alg = ("RSA" if isinstance(key, rsa.RSAPublicKey) else
+               "ECDSA" if isinstance(key, ec.EllipticCurvePublicKey) else "Ed25519")
+        if alg not in profile["algs"]:
+            return f"Invalid key algorithm: {alg}"
+        if isinstance(key, ec.EllipticCurvePublicKey) and \
+                "ANY_EC_CURVE" not in profile["curves"]:
+            return None if key.curve.name in profile["curves"] else \
+                f"Invalid ECDSA curve: {key.curve.name}"
+        size = key.key_size if isinstance(key, (rsa.RSAPublicKey,
+                                                ec.EllipticCurvePublicKey)) else 0
+        return None if not size or size in profile["bits"] else f"Illegal key length: {size}"
+
     def do_GET(self) -> None:
-        if self.rules() is None:
+        rules = self.rules()
+        if rules is None:
             return
+        if self.path.startswith(f"{API2}/certificate/profile/"):
+            return self.certificate_profile(rules)
         if self.path == f"{API}/ca":
             return self.reply_json(200, {"certificate_authorities": [
                 {"id": CA_ID + i, "name": name, "subject_dn": dn, "issuer_dn": issuer,
@@ -176,6 +225,9 @@ class FakeEjbca(FakeHandler):
         for rule in ("/ca_functionality/create_certificate", f"/ca/{CA_ID}"):
             if rule not in rules:
                 return self.error(403, f"Administrator is not authorized to resource {rule}.")
+        refusal = self.key_refusal(csr)
+        if refusal:
+            return self.error(400, refusal)
         users = state["end_entities"]
         action = "edit_end_entity" if doc["username"] in users else "create_end_entity"
         if not {f"/ra_functionality/{action}",
@@ -246,7 +298,9 @@ def fake(tmp_path: Path, admins: dict[str, tuple[Path, Path]]) -> Iterator[FakeS
         return fingerprint(x509.load_pem_x509_certificate(admins[who][0].read_bytes()))
     root = pki.CA("EJBCA Root CA")
     yield from serve(FakeEjbca, tmp_path, require_client_cert=tmp_path / "admin-ca.pem",
-                     state={"admins": {role("ra"): RA_RULES, role("creator"): CREATE_ONLY},
+                     state={"admins": {role("ra"): RA_VIEWER, role("creator"): CREATE_ONLY},
+                            "profile": {"algs": ["RSA", "ECDSA"], "curves": ["ANY_EC_CURVE"],
+                                        "bits": [256, 384, 2048, 3072, 4096]},
                             "root": root, "issuing": intermediate(root, "Estra Issuing CA"),
                             "retired": [], "approvals": False, "end_entities": {}})
 
@@ -440,6 +494,42 @@ def test_renewal_without_edit_right_is_502_naming_it(ra: Server, fake: FakeServe
     assert b"Edit End Entity (every renewal)" in body
     assert fake.state["end_entities"]["estra-dev8"]["edits"] == 0
     assert enroll(ra, "simpleenroll", "dev8")[0] == 200        # the RA role may edit
+
+
+def test_key_the_certificate_profile_refuses(ra: Server, fake: FakeServer) -> None:
+    """A certificate profile of ECDSA on secp384r1 only, read from EJBCA's v2 profile
+    resource: /csrattrs asks for id-ecPublicKey on secp384r1; RSA and P-256 requests
+    are refused up front (403 upstream-terms naming EJBCA's setting) and EJBCA is not
+    asked; a P-384 request issues."""
+    fake.state["profile"].update(algs=["ECDSA"], curves=["secp384r1"])
+    parsed = csrattrs_text(ra)
+    assert "id-ecPublicKey" in parsed and "secp384r1" in parsed, parsed
+    assert "prime256v1" not in parsed and "rsaEncryption" not in parsed, parsed
+    for key, reason in ((rsa.generate_private_key(65537, 2048),
+                         b"signs only available_key_algs ec, not rsa"),
+                        (pki.ec_key(),
+                         b"signs only available_ecdsa_curves secp384r1, not secp256r1")):
+        status, headers, body = ra.post("simpleenroll", pki.csr(key, pki.name("k")))
+        assert status == 403, body
+        assert headers["content-type"].startswith("text/plain")
+        assert b"upstream-terms: EJBCA certificate profile ESTRA_DEVICE " + reason in body
+    assert "enrolls" not in fake.state
+    key = ec.generate_private_key(ec.SECP384R1())
+    assert ra.post("simpleenroll", pki.csr(key, pki.name("k")))[0] == 200
+    assert f"GET {API2}/certificate/profile/{CERT_PROFILE}" in fake.requests
+
+
+def test_profile_hidden_from_the_role_leaves_ejbca_to_refuse(ra: Server,
+                                                             fake: FakeServer) -> None:
+    """A role without View Certificate Profiles gets 403 on the profile: nothing is
+    checked up front (logged), and EJBCA's own refusal of the key reaches the device."""
+    fake.state["profile"].update(algs=["ECDSA"])
+    key = rsa.generate_private_key(65537, 2048)
+    status, headers, body = ra.post("creator/simpleenroll", pki.csr(key, pki.name("k")))
+    assert status == 400 and headers["content-type"].startswith("text/plain"), body
+    assert b"upstream CA refused the request: Invalid key algorithm: RSA" in body, body
+    assert f"GET {API2}/certificate/profile/{CERT_PROFILE}" in fake.requests
+    ra.wait_log(r"its issuing profile could not be read .*view_certificate_profiles")
 
 
 def test_approvals_are_502_with_the_reason(ra: Server, fake: FakeServer) -> None:

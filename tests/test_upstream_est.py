@@ -77,7 +77,8 @@ def test_upstream_requires_the_ra_certificate(pair: tuple[Server, Server],
     assert status == 502 and b"rejected the RA's credentials" in body
 
 
-def test_upstream_down_is_503_and_cacerts_cached(pair: tuple[Server, Server], tmp_path: Path) -> None:
+def test_upstream_down_is_503_and_cacerts_cached(pair: tuple[Server, Server],
+                                                 tmp_path: Path) -> None:
     """With the upstream stopped: enroll is 503 + Retry-After, cacerts comes from cache."""
     upstream, ra = pair
     assert parse_http(ra.curl("cacerts").stdout)[0] == 200
@@ -144,7 +145,9 @@ def test_upstream_approval_relayed(start_estra: Callable[..., Server], tmp_path:
     assert status == 202 and headers["retry-after"] == "9", body
     pending = json.loads(estra_cli("--state-dir", str(upstream.state), "pending", "list",
                                    "--json").stdout)
-    assert pending[0]["identity"].startswith("ra:") and pending[0]["identity"].endswith(":estra RA") and pending[0]["subject"] == "CN=held-up"
+    held = pending[0]
+    assert held["identity"].startswith("ra:") and held["identity"].endswith(":estra RA")
+    assert held["subject"] == "CN=held-up"
     assert estra_cli("--state-dir", str(upstream.state), "approve",
                      str(pending[0]["id"])).returncode == 0
     status, _, body = enroll(ra, pki.csr(key, pki.name("held-up")),

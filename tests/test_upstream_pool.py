@@ -51,7 +51,7 @@ class Issuer(Resource):
         self.served += 1
         if self.drop:                       # close without an answer
             self.drop -= 1
-            request.channel.transport.abortConnection()   # type: ignore[union-attr]
+            request.channel.transport.abortConnection()
             return NOT_DONE_YET
         if self.stall:                      # headers and half the body, then silence
             request.setHeader("Content-Length", "100")
@@ -130,7 +130,7 @@ class PoolTests(TestCase):
         url = await self.upstream(tls=False)
         ca = CfsslCA(self.http(), url, "device", "", None)
         for n in range(3):
-            certs = await ca.enroll(self.csr(f"dev{n}"), None, None)  # type: ignore[arg-type]
+            certs = await ca.enroll(self.csr(f"dev{n}"), None, None)
             self.assertEqual(certs[0].subject, pki.name(f"dev{n}"))
         self.assertEqual((self.issuer.served, self.factory.accepted), (3, 1))
 

@@ -51,7 +51,7 @@ def signer(cn: str, issuer: pki.CA | None = None, *, sign: bool = True,
             .not_valid_after(pki.NOW + datetime.timedelta(days=10))
             .add_extension(x509.KeyUsage(sign, False, encrypt, False, False, False, False,
                                          False, False), True)
-            .sign(issuer.key if issuer else key, hashes.SHA256()))  # type: ignore[arg-type]
+            .sign(issuer.key if issuer else key, hashes.SHA256()))
     return sm.Signer(cert, key)
 
 

@@ -20,12 +20,10 @@ outside it: 403, an unauthenticated path: 404); the mount has several issuers
 
 from __future__ import annotations
 
-import base64
 import datetime
 import json
 import re
 import secrets
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -47,7 +45,7 @@ from estra.errors import BadUpstream, UpstreamUnavailable
 from estra.upstream import vault
 from estra.upstream.http import http_for
 from tests import pki
-from tests.conftest import Server, estra_cli, issued, openssl_verify, parse_http
+from tests.conftest import Server, csrattrs_text, estra_cli, issued, openssl_verify, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve
 
 reactor: Any = _reactor
@@ -74,7 +72,7 @@ def intermediate(root: pki.CA, cn: str) -> pki.CA:
             .not_valid_before(pki.NOW - datetime.timedelta(days=1))
             .not_valid_after(pki.NOW + datetime.timedelta(days=20))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), True)
-            .sign(root.key, hashes.SHA256()))  # type: ignore[arg-type]
+            .sign(root.key, hashes.SHA256()))
     return pki.CA(cn, key, cert)
 
 
@@ -88,7 +86,8 @@ def new_issuer(state: dict[str, Any], label: str) -> dict[str, Any]:
                                (f"issuing-{label}", inter, chain)):
         state["issuers"][str(uuid.uuid4())] = {"name": name, "ca": ca, "chain": ca_chain}
     state["default"] = list(state["issuers"])[-1]
-    return state["issuers"][state["default"]]
+    issuer: dict[str, Any] = state["issuers"][state["default"]]
+    return issuer
 
 
 def fake_state(**extra: Any) -> dict[str, Any]:
@@ -622,8 +621,8 @@ class _InProcess(TestCase):
         self.addCleanup(running.close)
         return server
 
-    def adapter(self, extra: str = "") -> vault.VaultCA:
-        settings = settings_from_string(f"""
+    def adapter(self, extra: str = "", top: str = "") -> vault.VaultCA:
+        settings = settings_from_string(f"""{top}
 [upstreams.v]
 kind = "vault"
 url = "https://localhost:{self.fake.server_address[1]}"
@@ -635,7 +634,8 @@ retries = 0
         config = settings.upstreams["v"]
         ca = vault.VaultCA(http_for(reactor, config), config.url, "pki", "device", self.clock,
                            token=config.options["token"], login=vault._login(config),
-                           issuer_ref=config.options["issuer_ref"])
+                           issuer_ref=config.options["issuer_ref"],
+                           role_max_age=config.terms_max_age)
         self.addCleanup(lambda: ca.close())
         return ca
 
@@ -670,6 +670,22 @@ class TokenLifeTests(_InProcess):
         assert self.fake.state["renewals"] == 1
         self.clock.advance(60)                    # past the first TTL
         assert len(await self.enroll(ca)) == 2
+
+    async def test_role_read_again_after_sync_seconds(self) -> None:
+        """The role's terms are kept [ca] sync_seconds (here 300), then read again: a
+        role changed in Vault meanwhile applies after that."""
+        self.fake.state["tokens"][TOKEN] = {"expires": float("inf"), "max": float("inf"),
+                                            "ttl": 0, "renewable": True}
+        ca = self.adapter(f'token = "{TOKEN}"', top="[ca]\nsync_seconds = 300\n")
+        reads = lambda: self.fake.requests.count("GET /v1/pki/roles/device")  # noqa: E731
+        assert (await ca.issuing_terms()).key_type is None           # type: ignore[union-attr]
+        self.fake.state["role"].update(key_type="ec", key_bits=256)
+        self.clock.advance(299)
+        assert (await ca.issuing_terms()).key_type is None           # type: ignore[union-attr]
+        assert reads() == 1
+        self.clock.advance(2)
+        assert (await ca.issuing_terms()).key_type == "ec"           # type: ignore[union-attr]
+        assert reads() == 2
 
     async def test_static_token_at_max_ttl_turns_health_red_then_503(self) -> None:
         """A static token whose max TTL is reached: health is red before it expires;
@@ -812,11 +828,7 @@ def test_role_keys_shape_csrattrs_and_refusals(ra: Server, fake: FakeServer) -> 
     are refused up front naming the role's setting, and Vault is not asked to sign
     them; a P-256 request issues."""
     fake.state["role"].update(key_type="ec", key_bits=256)
-    status, _, body = parse_http(ra.curl("csrattrs").stdout)
-    assert status == 200, body
-    parsed = subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
-                            input=base64.b64decode(body), capture_output=True,
-                            timeout=30).stdout.decode()
+    parsed = csrattrs_text(ra)
     assert "id-ecPublicKey" in parsed and "prime256v1" in parsed, parsed
     assert "secp384r1" not in parsed and "1.2.840.113549.1.9.16.2.61" in parsed, parsed
     for key, reason in ((rsa.generate_private_key(65537, 2048),

@@ -9,7 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import AttributeOID
 
-__all__ = ["DecodedCsr", "decode_csr"]
+__all__ = ["DecodedCsr", "decode_csr", "key_text", "san_text"]
 
 
 @frozen
@@ -22,7 +22,7 @@ class DecodedCsr:
     has_challenge_password: bool
 
 
-def _key(public: object) -> str:
+def key_text(public: object) -> str:
     if isinstance(public, rsa.RSAPublicKey):
         return f"RSA {public.key_size} bits"
     if isinstance(public, ec.EllipticCurvePublicKey):
@@ -36,7 +36,7 @@ def _key(public: object) -> str:
     return type(public).__name__
 
 
-def _san(name: x509.GeneralName) -> str:
+def san_text(name: x509.GeneralName) -> str:
     kind = {x509.DNSName: "DNS", x509.IPAddress: "IP", x509.RFC822Name: "email",
             x509.UniformResourceIdentifier: "URI"}.get(type(name), type(name).__name__)
     return f"{kind}:{name.value}"
@@ -49,7 +49,7 @@ def decode_csr(csr_b64: str) -> DecodedCsr:
     request may have had its challengePassword removed, which the signature covered."""
     csr = x509.load_der_x509_csr(base64.b64decode(csr_b64))
     try:
-        sans = tuple(_san(n) for n in csr.extensions.get_extension_for_class(
+        sans = tuple(san_text(n) for n in csr.extensions.get_extension_for_class(
             x509.SubjectAlternativeName).value)
     except x509.ExtensionNotFound:
         sans = ()
@@ -62,6 +62,6 @@ def decode_csr(csr_b64: str) -> DecodedCsr:
     except x509.AttributeNotFound:
         challenge = False
     return DecodedCsr(subject=csr.subject.rfc4514_string() or "(empty)", sans=sans,
-                      key=_key(csr.public_key()),
+                      key=key_text(csr.public_key()),
                       signature=csr.signature_algorithm_oid._name, extensions=extensions,
                       has_challenge_password=challenge)

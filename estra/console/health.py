@@ -17,6 +17,7 @@ from attrs import define, field, frozen
 from cryptography import x509
 from twisted.application.internet import TimerService
 from twisted.internet.defer import Deferred, gatherResults
+from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
 from estra.errors import EstError
@@ -50,7 +51,7 @@ class HealthMonitor:
     `results` holds the last result of each, newest round first."""
 
     probes: Callable[[], Mapping[str, Probe]]
-    reactor: Any                  # IReactorTime
+    reactor: IReactorTime
     deadline: float = 5.0
     interval: float = 30.0
     results: dict[str, Health] = field(factory=dict)

@@ -5,8 +5,8 @@ same format as the device file, `estra operator add`) whose role is a
 "name:role" line in the roles file, or with a TLS client certificate from
 `[console] operator_trust` (never a CA that issues device certificates) that
 carries the `[console] operator_eku` extended key usage and whose common name
-`[console] cert_roles` maps to a role.  Roles are ordered: viewer < approver (decide held requests) < admin
-(also one-time codes and the HTTP Basic device users).
+`[console] cert_roles` maps to a role.  Roles are ordered: viewer < approver (decide held
+requests) < admin (also one-time codes and the HTTP Basic device users).
 """
 
 from __future__ import annotations

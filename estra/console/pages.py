@@ -13,31 +13,41 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
 
-from twisted.web.template import Tag, flattenString, tags
+from twisted.web.template import Tag, flattenString, slot, tags
 
 from estra.console.csr import DecodedCsr
+from estra.console.lists import Listing, Query
 from estra.console.operators import allows
 from estra.revocation import REASONS
 
-__all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "search_page",
+__all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "list_page",
            "enrollment_page", "codes_page", "pending_request_page", "users_page",
-           "message_page", "CSS", "OUTCOMES", "ENROLLMENTS",
-           "AUDIT", "ATTEMPTS", "pager"]
+           "message_page", "CSS", "OUTCOMES", "LIST_VIEWS", "keyset_pager", "filter_form",
+           "list_table", "pager", "device_search_page", "device_page", "flash",
+           "confirm_page", "table"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
+#: the non-colour cue of each outcome in the chart: a white pattern over its colour
+MARKS = {"issued": "", "rejected": "M0,6 L6,0", "held": "M2,3 h2",
+         "failed": "M0,0 L6,6 M0,6 L6,0"}
 #: (name, path, least role that sees it)
-NAV = (("Dashboard", "/console/", "viewer"), ("Pending", "/console/pending", "viewer"),
+NAV = (("Dashboard", "/console/", "viewer"), ("Devices", "/console/devices", "viewer"),
+       ("Pending", "/console/pending", "viewer"),
        ("Enrollments", "/console/enrollments", "viewer"), ("Codes", "/console/codes", "viewer"),
-       ("Attempts", "/console/attempts", "viewer"),
-       ("Renewals", "/console/renewals", "viewer"), ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
+        ("Attempts", "/console/attempts", "viewer"), ("Renewals", "/console/renewals", "viewer"),
+        ("Users", "/console/users", "admin"), ("Audit log", "/console/audit", "viewer"))
 
 CSS = b"""
 body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4}
 header{background:#123;color:#fff;padding:.5em 1em;display:flex;gap:1em;align-items:center;
 flex-wrap:wrap}
 header a{color:#fff}
-nav ul{list-style:none;display:flex;gap:1em;margin:0;padding:0}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25em 1em;margin:0;padding:0}
+.scroll{overflow-x:auto;max-width:100%}
+td{overflow-wrap:anywhere}
+figure{margin:0;max-width:100%}
+figure>svg{width:100%;height:auto;max-width:760px}
 nav a[aria-current]{font-weight:bold;text-decoration:underline}
 main{padding:1em}
 table{border-collapse:collapse;margin:.5em 0}
@@ -51,6 +61,9 @@ pre{background:#f4f4f4;padding:.5em;overflow:auto}
 section.request{border:1px solid #999;padding:.5em;margin:.5em 0}
 button{padding:.25em .75em}
 .who{margin-left:auto}
+main{overflow-wrap:anywhere}
+@media (max-width:600px){main{padding:.5em}header{padding:.5em}.who{margin-left:0}
+input,select{max-width:100%}}
 """
 
 
@@ -105,18 +118,38 @@ def layout(title: str, body: Sequence[Any], operator: Any = None, csrf: str = ""
             csrf_field(csrf), tags.button("Log out", type="submit"),
             method="post", action="/console/logout", class_="inline"), class_="who"))
     return tags.html(head, tags.body(tags.header(*bar),
-                                     Tag("main")(tags.h1(title), *body)), lang="en")
+                                     Tag("main")(tags.h1(title), slot("flash"), *body)),
+                     lang="en")
+
+
+def flash(text: str) -> Tag | str:
+    """The status line of the last action (post/redirect/get), or nothing."""
+    return tags.p(text, role="status", class_="flash") if text else ""
+
+
+def confirm_page(operator: Any, csrf: str, title: str, said: Sequence[str], what: Any,
+                 action: str, fields: Sequence[tuple[str, str]], button: str,
+                 cancel: str) -> Tag:
+    """Before a destructive action: what it acts on, and a form that sends the same
+    fields again with confirm=yes (or Cancel, back to `cancel`)."""
+    return layout(title, [*[tags.p(line) for line in said], what, tags.form(
+        csrf_field(csrf), *[tags.input(type="hidden", name=k, value=v) for k, v in fields],
+        tags.input(type="hidden", name="confirm", value="yes"),
+        tags.button(button, type="submit"), " ", tags.a("Cancel", href=cancel),
+        method="post", action=action)], operator, csrf)
 
 
 def message_page(title: str, text: str, operator: Any = None, csrf: str = "") -> Tag:
     return layout(title, [tags.p(text)], operator, csrf)
 
 
-def login_page(error: str = "", cert_login: bool = False) -> Tag:
+def login_page(error: str = "", cert_login: bool = False, back: str = "/console/") -> Tag:
+    """The login form; `back`: the page to return to once logged in."""
     body: list[Any] = []
     if error:
         body.append(tags.p(error, class_="error", role="alert"))
-    body.append(tags.form(
+    there = tags.input(type="hidden", name="next", value=back)
+    body.append(tags.form(there,
         tags.p(tags.label("Operator name ", tags.input(name="user", autocomplete="username",
                                                         required="required"))),
         tags.p(tags.label("Password ", tags.input(name="password", type="password",
@@ -124,7 +157,7 @@ def login_page(error: str = "", cert_login: bool = False) -> Tag:
                                                    required="required"))),
         tags.p(tags.button("Log in", type="submit")), method="post", action="/console/login"))
     if cert_login:
-        body.append(tags.form(tags.input(type="hidden", name="method", value="certificate"),
+        body.append(tags.form(there, tags.input(type="hidden", name="method", value="certificate"),
                               tags.button("Log in with my client certificate", type="submit"),
                               method="post", action="/console/login"))
     return layout("Log in", body)
@@ -134,9 +167,10 @@ def table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -
     body = [tags.tr(*[tags.td(cell) for cell in row]) for row in rows]
     if not body:
         body = [tags.tr(tags.td("none", colspan=str(len(headers))))]
-    return tags.table(tags.caption(caption),
-                      tags.thead(tags.tr(*[tags.th(h, scope="col") for h in headers])),
-                      tags.tbody(*body))
+    return tags.div(tags.table(tags.caption(caption),
+                               tags.thead(tags.tr(*[tags.th(h, scope="col") for h in headers])),
+                               tags.tbody(*body)),
+                    class_="scroll", tabindex="0", role="region", **{"aria-label": caption})
 
 
 def chart(counts: Mapping[tuple[int, str], int], start: float) -> Tag:
@@ -154,27 +188,39 @@ def chart(counts: Mapping[tuple[int, str], int], start: float) -> Tag:
             y -= size
             shapes.append(Tag("rect", attributes={
                 "x": str(40 + h * 30), "y": f"{y:.1f}", "width": str(bar),
-                "height": f"{size:.1f}", "fill": COLOURS[outcome]})(
-                    Tag("title")(f"{when(start + h * 3600)[11:16]}: {n} {outcome}")))
-        if h % 3 == 0:
+                "height": f"{size:.1f}", "fill": f"url(#mark-{outcome})",
+                "stroke": "#000", "stroke-width": "0.5"})(
+                    Tag("title")(f"{when(start + h * 3600)[11:16]} UTC: {n} {outcome}")))
+        if h % 3 == 0 and h < 21:
             shapes.append(Tag("text", attributes={"x": str(40 + h * 30), "y": str(height - 12),
                                                   "font-size": "11"})(
                 when(start + h * 3600)[11:16]))
+    shapes.append(Tag("text", attributes={"x": str(40 + 23 * 30 - 20), "y": str(height - 12),
+                                          "font-size": "11", "font-weight": "bold"})(
+        f"{when(start + 23 * 3600)[11:16]} now"))
+    shapes.append(Tag("text", attributes={"x": "40", "y": str(height - 1), "font-size": "11"})(
+        "hour starting (UTC)"))
     shapes.append(Tag("text", attributes={"x": "0", "y": str(top), "font-size": "11"})(
         str(peak)))
     shapes.append(Tag("line", attributes={"x1": "38", "y1": str(height - 30),
                                           "x2": str(width), "y2": str(height - 30),
                                           "stroke": "#333"}))
     total = {o: sum(counts.get((h, o), 0) for h in range(24)) for o in OUTCOMES}
-    label = "Enrollments per hour, last 24 hours: " + ", ".join(
-        f"{total[o]} {o}" for o in OUTCOMES)
+    label = ("Enrollments per hour, last 24 hours (hours in UTC; the last bar is the "
+             "current hour so far): " + ", ".join(f"{total[o]} {o}" for o in OUTCOMES))
+    marks = Tag("defs")(*[Tag("pattern", attributes={
+        "id": f"mark-{o}", "width": "6", "height": "6", "patternUnits": "userSpaceOnUse"})(
+        Tag("rect", attributes={"width": "6", "height": "6", "fill": COLOURS[o]}),
+        Tag("path", attributes={"d": MARKS[o] or "M0,0", "stroke": "#fff",
+                                "stroke-width": "1.5"})) for o in OUTCOMES])
     svg = Tag("svg", attributes={"xmlns": "http://www.w3.org/2000/svg", "role": "img",
                                  "aria-label": label, "width": str(width),
                                  "height": str(height),
-                                 "viewBox": f"0 0 {width} {height}"})(*shapes)
+                                 "viewBox": f"0 0 {width} {height}"})(marks, *shapes)
     legend = tags.ul(*[tags.li(Tag("svg", attributes={"width": "12", "height": "12",
                                                       "aria-hidden": "true"})(
-        Tag("rect", attributes={"width": "12", "height": "12", "fill": COLOURS[o]})),
+        Tag("rect", attributes={"width": "12", "height": "12", "fill": f"url(#mark-{o})",
+                                "stroke": "#000", "stroke-width": "0.5"})),
         f" {o}: {total[o]}") for o in OUTCOMES])
     return tags.figure(svg, tags.figcaption(label), legend)
 
@@ -204,7 +250,8 @@ def dashboard(operator: Any, csrf: str, counts: Mapping[tuple[int, str], int], s
         table("Health, probed in the background every 30 s (last result)",
               ("check", "status", "as of"),
               [(h.name, h.status if h.ok else tags.strong(h.status), when(h.at))
-               for h in health]) if health else tags.p("Not probed yet.")], operator, csrf, "/console/")
+               for h in health]) if health else tags.p("Not probed yet.")],
+        operator, csrf, "/console/")
 
 
 def _decoded(d: DecodedCsr | None, error: str) -> Tag:
@@ -218,24 +265,27 @@ def _decoded(d: DecodedCsr | None, error: str) -> Tag:
 
 
 def pending_page(operator: Any, csrf: str, items: Sequence[dict[str, Any]],
-                 can_decide: bool, notice: str = "", pager: Any = "",
-                 processed: bool = False) -> Tag:
-    """The held requests as a compact table, selectable for a bulk decision (or, with
-    `processed`, the decided ones: who decided, when, why); each links to its page."""
+                 can_decide: bool, listing: Listing, query: Query, notice: str = "",
+                 pager: Any = "") -> Tag:
+    """The held requests as a compact table, selectable for a bulk decision (or, for
+    the processed listing, the decided ones: who decided, when, why); each links to
+    its page; filters, sortable headers and pages as every list."""
+    processed = listing.name == "processed"
     views = tags.p(tags.a("Awaiting a decision", href="/console/pending",
                           **({} if processed else {"aria-current": "page"})), " | ",
                    tags.a("Processed", href="/console/pending?view=processed",
                           **({"aria-current": "page"} if processed else {})))
-    body: list[Any] = [views, pager]
+    body: list[Any] = [views, filter_form(listing, query), pager]
     if notice:
         body.append(tags.p(notice, role="status"))
     if processed:
-        body.append(table("Decided requests (newest first)",
-                          ("request", "subject", "identity", "profile", "status",
-                           "decided by", "decided at", "reason"),
-                          [(_request_link(i), i["subject"], i["identity"], i["label"],
-                            i["status"], i["decided_by"], when(i["decided_at"]), i["reason"])
-                           for i in items]))
+        body.append(list_table(
+            "Decided requests", listing, query,
+            (("request", "request"), ("subject", None), ("identity", "identity"),
+             ("profile", "profile"), ("status", None), ("decided by", None),
+             ("decided at", None), ("reason", None)),
+            [(_request_link(i), i["subject"], i["identity"], i["label"], i["status"],
+              i["decided_by"], when(i["decided_at"]), i["reason"]) for i in items]))
         return layout("Processed requests", body, operator, csrf, "/console/pending")
     if not items:
         body.append(tags.p("No request awaits a decision."))
@@ -245,18 +295,19 @@ def pending_page(operator: Any, csrf: str, items: Sequence[dict[str, Any]],
              else ()) + (_request_link(i), i["subject"] or "(empty subject)", i["identity"],
                          i["label"], i.get("peer") or "unknown", when(i["at"]),
                          i.get("held_reason") or "manual approval") for i in items]
-    listing = table("Requests awaiting a decision (oldest first)",
-                    (("select",) if can_decide else ()) + (
-                        "request", "subject", "identity", "profile", "from", "held since",
-                        "held because"), rows)
+    listed = list_table("Requests awaiting a decision", listing, query,
+                        ((("select", None),) if can_decide else ()) + (
+                            ("request", "request"), ("subject", None),
+                            ("identity", "identity"), ("profile", "profile"), ("from", None),
+                            ("held since", None), ("held because", None)), rows)
     if can_decide:
-        listing = tags.form(csrf_field(csrf), listing, tags.p(
+        listed = tags.form(csrf_field(csrf), listed, tags.p(
             tags.button("Approve selected", type="submit", name="action", value="approve"),
             " ", tags.label("Reason for rejecting ", tags.input(name="reason",
                                                                 maxlength="200")),
             " ", tags.button("Reject selected", type="submit", name="action",
                              value="reject")), method="post", action="/console/pending")
-    body.append(listing)
+    body.append(listed)
     return layout("Pending requests", body, operator, csrf, "/console/pending")
 
 
@@ -275,7 +326,8 @@ def pending_request_page(operator: Any, csrf: str, item: dict[str, Any], can_dec
     body += [
         tags.p(f"Asked by {item['identity']} from {item.get('peer') or 'unknown address'}"
                f" under profile {item['label']} ({item['operation']}) at {when(item['at'])}."
-               f" Held because: {item.get('held_reason') or 'the profile requires manual approval'}."
+               " Held because: "
+               f"{item.get('held_reason') or 'the profile requires manual approval'}."
                f" Status: {item['status']}"
                + (f", by {item['decided_by']} at {when(item['decided_at'])}"
                   if item.get("decided_by") else "") + "."),
@@ -295,68 +347,123 @@ def pending_request_page(operator: Any, csrf: str, item: dict[str, Any], can_dec
                   csrf, "/console/pending")
 
 
-def _filter_form(action: str, fields: Sequence[tuple[str, str, str]],
-                 values: Mapping[str, str]) -> Tag:
-    return tags.form(*[tags.label(f"{text} ", tags.input(name=name, value=values.get(name, ""),
-                                                         type=kind))
-                       for name, text, kind in fields],
-                     tags.button("Search", type="submit"), method="get", action=action,
-                     role="search")
+def filter_form(listing: Listing, query: Query) -> Tag:
+    """The filters of a list (a <select> for a closed set), keeping its sort."""
+    def control(f: Any) -> Tag:
+        value = query.values.get(f.name, "")
+        if f.kind == "choice":
+            return tags.select(tags.option("(any)", value=""), *[
+                tags.option(c, value=c, **({"selected": "selected"} if c == value else {}))
+                for c in f.choices()], name=f.name)
+        kind = "datetime-local" if f.kind in ("since", "until") else "text"
+        return tags.input(name=f.name, value=value, type=kind)
+    return tags.form(*[tags.label(f"{f.label} ", control(f)) for f in listing.filters],
+                     *[tags.input(type="hidden", name=k, value=v) for k, v in listing.args],
+                     tags.input(type="hidden", name="sort", value=query.sort),
+                     tags.input(type="hidden", name="dir",
+                                value="desc" if query.descending else "asc"),
+                     tags.button("Search", type="submit"), method="get", action=listing.path,
+                     role="search", **{"aria-label": f"Filter {listing.name}"})
+
+
+def _query_link(listing: Listing, query: Query, **change: Any) -> str:
+    return f"{listing.path}?{urlencode(query.link(**change))}"
+
+
+def sort_header(listing: Listing, query: Query, text: str, sort: str | None) -> Tag:
+    """A column header; a link that sorts by it (again: the other way) when it can."""
+    if sort is None:
+        return tags.th(text, scope="col")
+    current = sort == query.sort
+    descending = not query.descending if current else sort in ("when", "last", "first",
+                                                                 "count", "request")
+    label = f"{text} ({'descending' if query.descending else 'ascending'})" if current else text
+    return tags.th(tags.a(label, href=_query_link(listing, query, sort=sort,
+                                                  dir="desc" if descending else "asc")),
+                   scope="col", **({"aria-sort": "descending" if query.descending
+                                    else "ascending"} if current else {}))
+
+
+def list_table(caption: str, listing: Listing, query: Query,
+               headers: Sequence[tuple[str, str | None]], rows: Iterable[Sequence[Any]]) -> Tag:
+    """A table whose sortable headers are links (`headers`: (text, sort name or None))."""
+    body = [tags.tr(*[tags.td(cell) for cell in row]) for row in rows]
+    if not body:
+        body = [tags.tr(tags.td("none", colspan=str(len(headers))))]
+    return tags.div(tags.table(tags.caption(caption), tags.thead(tags.tr(*[
+        sort_header(listing, query, text, sort) for text, sort in headers])),
+        tags.tbody(*body)), class_="scroll", tabindex="0", role="region",
+        **{"aria-label": caption})
+
+
+def keyset_pager(listing: Listing, query: Query, rows: Sequence[Mapping[str, Any]],
+                 total: int, more: bool, cap: int) -> Tag:
+    """The total (counted up to `cap`), First/Previous/Next links by cursor, exports."""
+    column = listing.sorts[query.sort].rpartition(".")[2]
+    key = listing.key.rpartition(".")[2]
+
+    def edge(row: Mapping[str, Any]) -> str:
+        return json.dumps([row[column], row[key]])
+    backwards = query.before is not None
+    links: list[Any] = []
+    if query.after is not None or query.before is not None:
+        links.append(tags.a("First page", href=_query_link(listing, query)))
+    if rows and ((backwards and more) or query.after is not None):
+        links.append(tags.a("Previous page", rel="prev",
+                            href=_query_link(listing, query, before=edge(rows[0]))))
+    if rows and ((not backwards and more) or backwards):
+        links.append(tags.a("Next page", rel="next",
+                            href=_query_link(listing, query, after=edge(rows[-1]))))
+    exports = [tags.a(f"Export {fmt.upper()}", href=_query_link(listing, query, format=fmt))
+               for fmt in ("csv", "json")]
+    said = f"{total} or more" if total >= cap else str(total)
+    return tags.nav(tags.p(f"{said} row(s) match; {len(rows)} on this page.",
+                           *[part for a in links + exports for part in (" ", a)]),
+                    **{"aria-label": "Pages"})
 
 
 @frozen
-class Search:
-    """A search page: its filters (name, label, input type) and how a row shows."""
+class ListView:
+    """How a list shows: title, caption, headers (text, sort name or None), cells."""
 
     title: str
-    path: str
-    filters: tuple[tuple[str, str, str], ...]
     caption: str
-    headers: tuple[str, ...]
+    headers: tuple[tuple[str, str | None], ...]
     cells: Callable[[dict[str, Any]], Sequence[Any]]
-    at: str = "at"             # the column the time range filters
 
 
-ENROLLMENTS = Search(
-    "Enrollments", "/console/enrollments",
-    (("identity", "Identity", "text"), ("subject", "Subject contains", "text"),
-     ("serial", "Serial (hex)", "text"), ("decision", "Decision", "text"),
-     ("rule", "Rule", "text"), ("label", "Profile", "text"),
-     ("since", "From (UTC)", "datetime-local"), ("until", "Until (UTC)", "datetime-local")),
-    "Enrollment records (newest first)",
-    ("when", "identity", "profile", "subject", "decision", "rule", "serial", "details"),
-    lambda r: (when(r["at"]), r["identity"], r["label"], r["subject"], r["decision"],
-               r["rule"], r["serial"] or "",
-               tags.a(f"record {r['id']}", href=f"/console/enrollments/{r['id']}")))
-
-ATTEMPTS = Search(
-    "Refused attempts", "/console/attempts",
-    (("name", "Name contains", "text"), ("rule", "Rule", "text"),
-     ("label", "Profile", "text"), ("address", "Address", "text"),
-     ("since", "From (UTC)", "datetime-local"), ("until", "Until (UTC)", "datetime-local")),
-    "Refused and failed device attempts, one row per hour and source (newest first)",
-    ("last", "first", "count", "face", "operation", "profile", "rule", "name", "address",
-     "reason"),
-    lambda r: (when(r["last_at"]), when(r["first_at"]), str(r["count"]), r["face"],
-               r["operation"], r["label"], r["rule"], r["name"], r["address"], r["reason"]),
-    "last_at")
-
-AUDIT = Search(
-    "Audit log", "/console/audit",
-    (("kind", "Kind", "text"), ("identity", "Who", "text"),
-     ("text", "Detail contains", "text"), ("since", "From (UTC)", "datetime-local"),
-     ("until", "Until (UTC)", "datetime-local")),
-    "Audit events (newest first)", ("when", "kind", "who", "detail"),
-    lambda r: (when(r["at"]), r["kind"], r["identity"], r["detail"]))
+LIST_VIEWS = {
+    "enrollments": ListView(
+        "Enrollments", "Enrollment records",
+        (("when", "when"), ("identity", "identity"), ("profile", "profile"),
+         ("subject", None), ("decision", "decision"), ("rule", None), ("serial", None),
+         ("details", None)),
+        lambda r: (when(r["at"]), r["identity"], r["label"], r["subject"], r["decision"],
+                   r["rule"], r["serial"] or "",
+                   tags.a(f"record {r['id']}", href=f"/console/enrollments/{r['id']}"))),
+    "attempts": ListView(
+        "Refused attempts",
+        "Refused and failed device attempts, one row per hour and source",
+        (("last", "last"), ("first", "first"), ("count", "count"), ("face", None),
+         ("operation", None), ("profile", None), ("rule", "rule"), ("name", "name"),
+         ("address", None), ("reason", None)),
+        lambda r: (when(r["last_at"]), when(r["first_at"]), str(r["count"]), r["face"],
+                   r["operation"], r["label"], r["rule"], r["name"], r["address"],
+                   r["reason"])),
+    "audit": ListView(
+        "Audit log", "Audit events",
+        (("when", "when"), ("kind", "kind"), ("who", "who"), ("detail", None)),
+        lambda r: (when(r["at"]), r["kind"], r["identity"], r["detail"])),
+}
 
 
-def search_page(search: Search, operator: Any, csrf: str, values: Mapping[str, str],
-                rows: Sequence[dict[str, Any]], error: str = "", pager: Any = "") -> Tag:
-    body: list[Any] = [_filter_form(search.path, search.filters, values), pager]
-    if error:
-        body.append(tags.p(error, class_="error", role="alert"))
-    body.append(table(search.caption, search.headers, [search.cells(r) for r in rows]))
-    return layout(search.title, body, operator, csrf, search.path)
+def list_page(listing: Listing, query: Query, operator: Any, csrf: str,
+              rows: Sequence[dict[str, Any]], pager: Any) -> Tag:
+    """A list (enrollments, attempts, audit): filters, pager, sortable table."""
+    view = LIST_VIEWS[listing.name]
+    return layout(view.title, [filter_form(listing, query), pager, list_table(
+        view.caption, listing, query, view.headers, [view.cells(r) for r in rows])],
+        operator, csrf, listing.path)
 
 
 def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
@@ -387,7 +494,9 @@ def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
         body.append(tags.form(
             csrf_field(csrf),
             tags.label("Revocation reason ", tags.select(
-                *[tags.option(name, value=name) for name in REASONS], name="reason")),
+                tags.option("Choose a reason", value=""),
+                *[tags.option(name, value=name) for name in REASONS], name="reason",
+                required="required")),
             tags.button("Revoke this certificate", type="submit"), method="post",
             action=f"/console/enrollments/{rec['id']}/revoke"))
     body.append(tags.h2("History of this key for this identity"))
@@ -516,3 +625,80 @@ def users_page(operator: Any, csrf: str, names: Sequence[str],
                       [(name, remove(name)) for name in names]))
     body.append(pager)
     return layout("Device users", body, operator, csrf, "/console/users")
+
+
+def device_search_form(term: str = "") -> Tag:
+    """The one search box: a name (CN, SAN, identity) or a serial in any form."""
+    return tags.form(tags.label("Find a device (name, address, identity or serial) ",
+                                tags.input(name="q", value=term, type="search",
+                                           maxlength="256", required="required")),
+                     tags.button("Find", type="submit"), method="get",
+                     action="/console/devices", role="search",
+                     **{"aria-label": "Devices"})
+
+
+def device_search_page(operator: Any, csrf: str, term: str, rows: Sequence[dict[str, Any]],
+                       shown: int) -> Tag:
+    """The records found by a search, newest first, each leading to its device."""
+    body: list[Any] = [device_search_form(term)]
+    if term:
+        body.append(tags.p(f"{len(rows)} record(s) found" + (
+            f" (the newest {shown}; search for more of the name to narrow)"
+            if len(rows) >= shown else "") + ".", role="status"))
+        body.append(table("Records matching the search (newest first)",
+                          ("device", "when", "identity", "subject", "names", "operation",
+                           "decision", "serial"),
+                          [(tags.a(f"Device of record {r['id']}",
+                                   href=f"/console/devices/{r['id']}"), when(r["at"]),
+                            r["identity"], r["subject"], ", ".join(r["sans"]), r["operation"],
+                            r["decision"],
+                            r["serial"] or "") for r in rows]))
+    return layout("Devices", body, operator, csrf, "/console/devices")
+
+
+def device_page(operator: Any, csrf: str, record_id: int, device: Mapping[str, Any],
+                states: Sequence[Any], facts: Sequence[tuple[str, str]]) -> Tag:
+    """One device: its current certificate (state, details, downloads) and a timeline
+    of every record, held request, decision and revocation, across its identities."""
+    body: list[Any] = [device_search_form()]
+    if states:
+        current = states[-1]
+        rec = current.record
+        body += [tags.h2("Current certificate"),
+                 tags.p(tags.strong(f"State: {current.text}"), class_=f"state-{current.state}"),
+                 tags.div(tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v))
+                                       for k, v in facts]), class_="scroll", tabindex="0",
+                          role="region", **{"aria-label": "Certificate details"}),
+                 tags.p(tags.a("Download the certificate (PEM)",
+                               href=f"/console/enrollments/{rec['id']}.pem"), " | ",
+                        tags.a("Download the certificate with its chain (PEM)",
+                               href=f"/console/enrollments/{rec['id']}.chain.pem"))]
+    else:
+        body.append(tags.p("No certificate was issued to this device.", role="status"))
+    body.append(table("Certificates issued to this device (oldest first)",
+                      ("serial", "issued", "not after", "identity", "state", "record"),
+                      [(s.record["serial"], when(s.record["at"]), when(s.record["not_after"]),
+                        s.record["identity"], s.text,
+                        tags.a(f"record {s.record['id']}",
+                               href=f"/console/enrollments/{s.record['id']}"))
+                       for s in states]))
+    events: list[tuple[float, str, Any]] = []
+    for r in device["records"]:
+        what = f"{r['operation']}: {r['decision']}" + (f" ({r['rule']}: {r['reason']})"
+                                                         if r["reason"] else "")
+        events.append((float(r["at"]), r["identity"], tags.a(
+            what, href=f"/console/enrollments/{r['id']}")))
+    for p in device["held"]:
+        events.append((float(p["at"]), p["identity"], tags.a(
+            f"held for approval (request {p['id']})", href=f"/console/pending/{p['id']}")))
+        if p["decided_at"] is not None:
+            events.append((float(p["decided_at"]), p["decided_by"],
+                           f"request {p['id']} {p['status']}" + (
+                               f": {p['reason']}" if p["reason"] else "")))
+    for v in device["revoked"]:
+        events.append((float(v["at"]), v["revoked_by"],
+                       f"revocation of {v['serial']} ({v['reason']}): {v['outcome']}"))
+    body.append(table("Timeline (oldest first)", ("when", "who", "what"),
+                      [(when(at), who, what) for at, who, what in sorted(
+                          events, key=lambda e: e[0])]))
+    return layout(f"Device of record {record_id}", body, operator, csrf, "/console/devices")

@@ -23,34 +23,37 @@ import hmac
 import re
 import secrets
 from typing import Any, Awaitable, Callable, Mapping, Sequence
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
+from weakref import WeakKeyDictionary
 
+import attrs
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from twisted.internet.defer import Deferred, DeferredLock, gatherResults
+from twisted.internet.defer import DeferredLock
 from twisted.internet.interfaces import ISSLTransport
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.filepath import FilePath
 from twisted.python.threadpool import ThreadPool
 from twisted.web.resource import Resource
 from twisted.web.server import Request
-from twisted.web.template import Tag
+from twisted.web.template import Tag, tags
 
 from estra import renewal, wire
 from estra.auth import Htpasswd, parse_principal
 from estra.config import ConsoleSettings, Profile
-from estra.console import pages
+from estra.console import devices, lists, pages
+from estra.console.devices import chain_of, load_record_certificate
 from estra.console.csr import decode_csr
 from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
+from estra.interfaces import IEstraReactor, installed_reactor
 from estra.http import SafeLogger, read_body, respond, run_async
 from estra.limits import RateLimitedLog
 from estra.revocation import DONE, REASONS, Revocation
 from estra.state import new_password, remove_user, set_user, user_names
-from estra.store import PROCESSED, Store, search_filter
+from estra.store import Store
 from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts, source_key
 from estra.tls import TrustStore, load_pem_certs, peer_chain
 
@@ -66,7 +69,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",     # "no-referrer" makes Chromium send Origin: null
     "Cache-Control": "no-store",
 }
-ENROLLMENT_COLUMNS = ("identity", "serial", "decision", "rule", "label")
 #: revoke(serial, reason, by): what `estra revoke` does (estra.revocation.revoke, bound)
 Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
 #: (method, path pattern ("#" is a record id: 1 to 18 ASCII digits, so it fits a
@@ -80,6 +82,9 @@ ROUTES = (
     ("GET", ("enrollments",), "_enrollments", "viewer"),
     ("GET", ("enrollments", "#"), "_enrollment", "viewer"),
     ("GET", ("enrollments", "#.pem"), "_enrollment", "viewer"),
+    ("GET", ("enrollments", "#.chain.pem"), "_enrollment", "viewer"),
+    ("GET", ("devices",), "_devices", "viewer"),
+    ("GET", ("devices", "#"), "_device", "viewer"),
     ("POST", ("enrollments", "#", "revoke"), "_revoke_certificate", "admin"),
     ("GET", ("codes",), "_codes", "viewer"),
     ("POST", ("codes",), "_issue_code", "admin"),
@@ -97,6 +102,19 @@ _ID = "[0-9]{1,18}"
 PAGE_SIZE = 50             # rows of any list a page shows
 RENEWAL_ROWS = 1000        # current certificates the renewals page looks at (soonest first)
 MAX_NAME = 128             # longest operator name tried (longer: a failed login, no bcrypt)
+SEEN_EVERY = 60.0          # a session's last use is written at most once a minute
+
+
+def safe_return(target: str) -> str:
+    """Where to go after logging in: `target` when it is a console page of this site
+    (a path under /console/, no scheme, host or backslash: never an open redirect),
+    else the dashboard."""
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/console/")
+            or target.startswith("/console/login") or "\\" in target
+            or any(ord(c) < 0x21 or ord(c) == 0x7f for c in target) or len(target) > 2000):
+        return "/console/"
+    return target
 
 
 def _segment(pattern: str, part: str) -> bool:
@@ -127,18 +145,21 @@ class Console(Resource):
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
                  operator_trust: TrustStore | None = None,
-                 throttle: LoginThrottle | None = None, reactor: Any = None,
+                 throttle: LoginThrottle | None = None, reactor: IEstraReactor | None = None,
                  devices: Callable[[], FilePath] | None = None,
                  pool: ThreadPool | None = None, revoke: Revoke | None = None,
                  operator_eku: str = "",
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
                  health: HealthMonitor | None = None,
-                 profiles: Callable[[], Mapping[str, Profile]] = dict) -> None:
+                 profiles: Callable[[], Mapping[str, Profile]] = dict,
+                 idle_seconds: Callable[[], float] = lambda: 1800.0) -> None:
         """`operator_eku`: the extended key usage an operator certificate must carry;
         `device_cas`: the CAs that issue device certificates now (never operators');
         `health`: the background probes the dashboard shows (by default: the CAs,
         the store and the CRLs, never started: `HealthMonitor.service`); `profiles`:
-        the profiles in force (renewal windows)."""
+        the profiles in force (renewal windows, the lists' profile choices);
+        `idle_seconds`: how long a session may go unused (apart from its whole life,
+        `session_seconds`)."""
         super().__init__()
         self.store, self.operators, self.roles, self.clock = store, operators, roles, clock
         self.secure, self.session_seconds = secure, session_seconds
@@ -151,12 +172,16 @@ class Console(Resource):
         self._credentials: dict[str, str] = {}
         self.reactor = reactor
         self.health = health or HealthMonitor(
-            standard_checks(store, lambda: self.cas, {}, clock), reactor)
+            standard_checks(store, lambda: self.cas, {}, clock), reactor or installed_reactor())
         self.devices = devices                  # the device htpasswd of the config in force
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
         self.revoke = revoke                    # estra.revocation.revoke, bound
         self.profiles = profiles
+        self.listings = lists.standard_listings(lambda: sorted(profiles()))
+        self.idle_seconds = idle_seconds          # the idle timeout in force
+        #: the status line a request's page shows (taken from its session)
+        self._flashes: WeakKeyDictionary[Request, str] = WeakKeyDictionary()
 
     # -- plumbing ----------------------------------------------------------------
     def render(self, request: Request) -> Any:
@@ -171,6 +196,7 @@ class Console(Resource):
 
     async def _page(self, request: Request, status: int, tag: Tag,
                     headers: Mapping[str, str] = {}) -> None:
+        tag.fillSlots(flash=pages.flash(self._flashes.pop(request, "")))
         respond(request, status, await pages.render(tag),
                 {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", **headers})
 
@@ -188,7 +214,7 @@ class Console(Resource):
             fields = parse_qs(body.decode("utf-8", "replace"))
             value = (fields.get(name) or [""])[0]
             return value.strip() if strip else value
-        values = (request.args or {}).get(name.encode(), [b""])
+        values: list[bytes] = (request.args or {}).get(name.encode(), [b""])
         return values[0].decode("utf-8", "replace").strip()
 
     @staticmethod
@@ -242,15 +268,21 @@ class Console(Resource):
                 await self._login(request)
             else:
                 await self._page(request, 200, pages.login_page(
-                    cert_login=self.operator_trust is not None))
+                    cert_login=self.operator_trust is not None,
+                    back=safe_return(self._arg(request, "next"))))
             return
         session = await self._session(request)
         if session is None:
-            if method == b"POST":
-                await self._page(request, 403, pages.message_page(
-                    "Not logged in", "Your session has ended; log in again."))
+            if method == b"POST":       # nothing was done: say so, and where to go again
+                back = self._form_page(path)
+                await self._page(request, 403, pages.login_page(
+                    "Your session ended (idle too long, expired or logged out) before this "
+                    "form was sent: nothing was done. Log in, then do it again.",
+                    self.operator_trust is not None, back))
             else:
-                self._redirect(request, "/console/login")
+                back = safe_return(request.uri.decode("ascii", "replace"))
+                self._redirect(request, "/console/login" + (
+                    "" if back == "/console/" else "?" + urlencode({"next": back})))
             return
         operator, csrf, token = session
         if method == b"POST" and not hmac.compare_digest(
@@ -278,23 +310,42 @@ class Console(Resource):
         verb = "GET" if method == b"HEAD" else method.decode("ascii", "replace")
         for route_verb, pattern, name, role in ROUTES:
             if route_verb == verb and len(pattern) == len(path) and all(
-                    _segment(p, part) for p, part in zip(pattern, path)):
+                    _segment(p, part) for p, part in zip(pattern, path, strict=True)):
                 return getattr(self, name), role
         return None, "admin"
+
+    def _form_page(self, path: list[str]) -> str:
+        """The page a form posted to `path` is on: the longest start of it that is a
+        page (GET), so after logging in again the operator is back where they were."""
+        for n in range(len(path), 0, -1):
+            if self._handler(b"GET", path[:n])[0] is not None:
+                return "/console/" + "/".join(path[:n])
+        return "/console/"
 
     # -- sessions ------------------------------------------------------------------
     async def _session(self, request: Request) -> tuple[Operator, str, str] | None:
         token = (request.getCookie(COOKIE) or b"").decode("ascii", "replace")
         if not token:
             return None
-        row = await self.store.session(token_hash(token))
+        row = await self.store.session(token_hash(token), self.idle_seconds())
         if row is None:
             return None
         principal = str(row["operator"])
         role = self.roles.role_of(principal)
         if role is None or not await self._credential_kept(principal):
             return None
+        shown = bool(row["flash"]) and request.method in (b"GET", b"HEAD")
+        if shown:
+            self._flashes[request] = str(row["flash"])
+        if shown or self.clock() - float(row["last_seen"]) >= SEEN_EVERY:
+            await self.store.session_seen(token_hash(token), shown)
         return Operator(principal, role), str(row["csrf"]), token
+
+    async def _done(self, request: Request, token: str, to: str, text: str) -> None:
+        """After an action: its outcome is the status line of the page it redirects to
+        (kept with the session, never in the URL, where a link could forge one)."""
+        await self.store.session_flash(token_hash(token), text)
+        self._redirect(request, to)
 
     async def _credential_kept(self, principal: str) -> bool:
         """False, with every session of `principal` ended in the store (so on every node),
@@ -317,6 +368,7 @@ class Console(Resource):
         return False
 
     async def _open_session(self, request: Request, principal: str) -> None:
+        """Log in: a new session, then back to the page asked for (`next`, same site)."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         await self._credential_kept(principal)      # ends sessions of an older password
         await self.store.session_open(token_hash(token), principal, csrf,
@@ -325,7 +377,7 @@ class Console(Resource):
                           max_age=str(int(self.session_seconds)).encode(),
                           secure=self.secure, httpOnly=True, sameSite="strict")
         await self._audit(request, principal, "login")
-        self._redirect(request, "/console/")
+        self._redirect(request, safe_return(self._arg(request, "next")))
 
     async def _login(self, request: Request) -> None:
         if self._arg(request, "method") == "certificate":
@@ -347,7 +399,8 @@ class Console(Resource):
                                 user=user, address=source, why=e.reason)
             await self._page(request, e.status, pages.login_page(
                 f"Refused: {e.reason}; try again in {e.headers()['Retry-After']} seconds.",
-                self.operator_trust is not None), e.headers())
+                self.operator_trust is not None, safe_return(self._arg(request, "next"))),
+                e.headers())
             return
         if ok:
             await self._open_session(request, principal)
@@ -355,10 +408,10 @@ class Console(Resource):
         await self._audit(request, f"{PASSWORD}:{user[:MAX_NAME]}", "login-failed")
         await self._page(request, 401, pages.login_page(
             "Unknown operator, wrong password, or no console role.",
-            self.operator_trust is not None))
+            self.operator_trust is not None, safe_return(self._arg(request, "next"))))
 
     async def _certificate_login(self, request: Request) -> None:
-        transport = request.channel.transport  # type: ignore[attr-defined]
+        transport = request.channel.transport
         chain = (peer_chain(transport.getHandle())  # type: ignore[attr-defined]
                  if ISSLTransport.providedBy(transport) else [])
         principal, problem = "", "no client certificate was presented"
@@ -416,30 +469,18 @@ class Console(Resource):
                        path: list[str], token: str) -> None:
         """Held requests awaiting a decision (or `?view=processed`: decided), a page
         at a time, with the outcome of the last decision (`?done=`) as a status line."""
-        page, view = await self._page_number(request, operator, csrf), self._arg(request, "view")
-        if page is None:
-            return
+        view = self._arg(request, "view")
         if view not in ("", "processed"):
             await self._page(request, 400, pages.message_page(
                 "Bad request", "The view is the default or processed.", operator, csrf))
             return
-        processed = view == "processed"
-        total = await self.store.count("pending p", [PROCESSED] if processed else
-                                       ["status = ?"], [] if processed else ["pending"])
-        items = await self.store.pending_page(PAGE_SIZE, (page - 1) * PAGE_SIZE, processed)
-        await self._page(request, 200, pages.pending_page(
-            operator, csrf, items, allows(operator.role, "approver"), self._done(request),
-            pages.pager("/console/pending", {"view": view}, page, total, PAGE_SIZE),
-            processed))
-
-    def _done(self, request: Request) -> str:
-        """The status line after a decision: from `?done=approve|reject&n=N&late=M`."""
-        done = self._arg(request, "done")
-        n, late = (whole(self._arg(request, k) or "0", 0, PAGE_SIZE) for k in ("n", "late"))
-        if done not in ("approve", "reject") or n is None or late is None:
-            return ""
-        said = f"{'Approved' if done == 'approve' else 'Rejected'} {n} request(s)."
-        return said + (f" {late} had been decided already (see Processed)." if late else "")
+        listing = self.listings["processed" if view else "pending"]
+        listed = await self._listed(request, operator, csrf, listing)
+        if listed is not None:
+            query, items, pager = listed
+            await self._page(request, 200, pages.pending_page(
+                operator, csrf, items, allows(operator.role, "approver"), listing, query,
+                pager=pager))
 
     async def _pending_request(self, request: Request, operator: Operator, csrf: str,
                                path: list[str], token: str) -> None:
@@ -481,7 +522,9 @@ class Console(Resource):
                 operator, csrf, _decoded(item), allows(operator.role, "approver"),
                 f"Request {path[1]} is no longer pending: it was {item['status']}{by}."))
             return
-        self._redirect(request, f"/console/pending?done={decision[0]}&n=1")
+        await self._done(request, token, "/console/pending",
+                         f"{'Approved' if decision[0] == 'approve' else 'Rejected'} request "
+                         f"{path[1]}.")
 
     async def _decide_many(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
@@ -494,9 +537,26 @@ class Console(Resource):
             await self._page(request, 400, pages.message_page(
                 "Bad request", f"Select from 1 to {PAGE_SIZE} requests.", operator, csrf))
             return
+        if decision[0] == "reject" and self._arg(request, "confirm") != "yes":
+            items = await self.store.pending_requests(ids)
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Reject {len(items)} request(s)?",
+                [f"Reason: {decision[1]}", "A rejected device is refused at its next retry "
+                 "(Processed can reopen a request)."],
+                pages.table("Requests to reject", ("request", "subject", "identity",
+                                                   "profile", "status"),
+                            [(str(i["id"]), i["subject"], i["identity"], i["label"],
+                              i["status"]) for i in items]),
+                "/console/pending", [("action", "reject"), ("reason", decision[1]),
+                                     *[("id", str(i["id"])) for i in items]],
+                f"Reject {len(items)} request(s)", "/console/pending"))
+            return
         done = [await self._decide_one(request, operator, i, *decision) for i in ids]
-        self._redirect(request, f"/console/pending?done={decision[0]}&n={sum(done)}"
-                                f"&late={len(done) - sum(done)}")
+        said = f"{'Approved' if decision[0] == 'approve' else 'Rejected'} {sum(done)} " \
+               "request(s)."
+        late = len(done) - sum(done)
+        await self._done(request, token, "/console/pending", said + (
+            f" {late} had been decided already (see Processed)." if late else ""))
 
     async def _decision(self, request: Request, operator: Operator, csrf: str
                         ) -> tuple[str, str] | None:
@@ -519,51 +579,69 @@ class Console(Resource):
 
     async def _enrollments(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
-        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
-            return ({k: _serial(values[k]) if k == "serial" else values[k]
-                     for k in ENROLLMENT_COLUMNS}, ("subject", values["subject"]))
-        await self._search(request, operator, csrf, pages.ENROLLMENTS, "enrollments", where,
-                           self.store.search_enrollments)
+        await self._list(request, operator, csrf, self.listings["enrollments"])
 
     async def _audit_log(self, request: Request, operator: Operator, csrf: str,
                          path: list[str], token: str) -> None:
-        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
-            return ({"kind": values["kind"], "identity": values["identity"]},
-                    ("detail", values["text"]))
-        await self._search(request, operator, csrf, pages.AUDIT, "audit", where,
-                           self.store.search_audit)
+        await self._list(request, operator, csrf, self.listings["audit"])
 
     async def _attempts(self, request: Request, operator: Operator, csrf: str,
                         path: list[str], token: str) -> None:
-        def where(values: dict[str, str]) -> tuple[dict[str, str], tuple[str, str]]:
-            return ({k: values[k] for k in ("rule", "label", "address")},
-                    ("name", values["name"]))
-        await self._search(request, operator, csrf, pages.ATTEMPTS, "attempts", where,
-                           self.store.search_attempts)
+        await self._list(request, operator, csrf, self.listings["attempts"])
 
-    async def _search(self, request: Request, operator: Operator, csrf: str,
-                      search: pages.Search, table: str,
-                      where: Callable[[dict[str, str]], tuple[dict[str, str], tuple[str, str]]],
-                      find: Callable[..., Awaitable[list[dict[str, Any]]]]) -> None:
-        """A search page: `where` turns the filter values into exact matches and a
-        (column, substring); `find` (the store's search of `table`) gives one page."""
-        values = {name: self._arg(request, name) for name, _, _ in search.filters}
-        page = await self._page_number(request, operator, csrf)
-        if page is None:
-            return
+    async def _list(self, request: Request, operator: Operator, csrf: str,
+                    listing: lists.Listing) -> None:
+        listed = await self._listed(request, operator, csrf, listing)
+        if listed is not None:
+            query, rows, pager = listed
+            await self._page(request, 200, pages.list_page(listing, query, operator, csrf,
+                                                           rows, pager))
+
+    async def _listed(self, request: Request, operator: Operator, csrf: str,
+                      listing: lists.Listing
+                      ) -> tuple[lists.Query, list[dict[str, Any]], Tag] | None:
+        """One page of `listing` (one query on an index from the cursor, a capped total)
+        and its pager; None once it answered otherwise: the export of the current filter
+        and sort (`?format=csv|json`, audited), or a 400 page."""
         try:
-            since, until = _time(values["since"]), _time(values["until"])
-        except ValueError:
-            await self._page(request, 400, pages.search_page(
-                search, operator, csrf, values, [], "Times look like 2026-11-30T14:00."))
+            query = lists.parse_query(listing, lambda name: self._arg(request, name))
+        except lists.BadQuery as e:
+            await self._page(request, 400, pages.message_page("Bad request", str(e),
+                                                              operator, csrf))
+            return None
+        where, args = lists.conditions(listing, query, self.store.dialect.bytewise)
+        fmt = self._arg(request, "format")
+        if fmt:
+            await self._export(request, operator, csrf, listing, query, where, args, fmt)
+            return None
+        total = await self.store.count(listing.source, where, args, lists.COUNT_CAP)
+        sql, values, backwards = lists.page_sql(listing, query, where, args, PAGE_SIZE + 1)
+        rows = await self.store.rows(sql, *values)
+        more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+        if backwards:
+            rows.reverse()
+        return query, rows, pages.keyset_pager(listing, query, rows, total, more,
+                                               lists.COUNT_CAP)
+
+    async def _export(self, request: Request, operator: Operator, csrf: str,
+                      listing: lists.Listing, query: lists.Query, where: list[str],
+                      args: list[Any], fmt: str) -> None:
+        """The rows of the current filter and sort as CSV or JSON (at most
+        `lists.EXPORT_MAX`), audited: who exported which list, filter and how many."""
+        if fmt not in lists.FORMATS:
+            await self._page(request, 400, pages.message_page(
+                "Bad request", "Export as csv or json.", operator, csrf))
             return
-        exact, like = where(values)
-        total = await self.store.count(table, *search_filter(exact, like, since, until,
-                                                             search.at))
-        rows = await find(exact, like[1], since, until, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        await self._page(request, 200, pages.search_page(
-            search, operator, csrf, values, rows,
-            pager=pages.pager(search.path, values, page, total, PAGE_SIZE)))
+        first = attrs.evolve(query, after=None, before=None)
+        sql, values, _ = lists.page_sql(listing, first, where, args, lists.EXPORT_MAX)
+        rows = await self.store.rows(sql, *values)
+        await self._audit(request, operator, "export", list=listing.name, format=fmt,
+                          rows=len(rows), sort=query.sort,
+                          filter={k: v for k, v in query.values.items() if v})
+        body = (lists.to_csv if fmt == "csv" else lists.to_json)(listing, rows)
+        respond(request, 200, body, {
+            **SECURITY_HEADERS, "Content-Type": lists.FORMATS[fmt],
+            "Content-Disposition": f'attachment; filename="{listing.name}.{fmt}"'})
 
     async def _enrollment(self, request: Request, operator: Operator, csrf: str,
                           path: list[str], token: str) -> None:
@@ -573,14 +651,40 @@ class Console(Resource):
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such enrollment record.", operator, csrf))
             return
-        if ext == "pem":
-            der = base64.b64decode(str(rec["certificate"]))
-            pem = x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM)
-            respond(request, 200, pem, {
+        if ext:                                 # "pem", or "chain.pem"
+            cert = load_record_certificate(rec)
+            assert cert is not None
+            certs = chain_of(cert, self.device_cas()) if ext == "chain.pem" else [cert]
+            respond(request, 200, devices.pem(certs), {
                 **SECURITY_HEADERS, "Content-Type": "application/x-pem-file",
-                "Content-Disposition": f'attachment; filename="{rec["serial"]}.pem"'})
+                "Content-Disposition": f'attachment; filename="{rec["serial"]}.{ext}"'})
             return
         await self._show_enrollment(request, operator, csrf, rec)
+
+    async def _devices(self, request: Request, operator: Operator, csrf: str,
+                       path: list[str], token: str) -> None:
+        """The device search: records with a name starting with the term, or the serial."""
+        term = self._arg(request, "q")
+        search = devices.parse_search(term)
+        rows = await self.store.find_records(search.prefix, search.serial, PAGE_SIZE) \
+            if term else []
+        await self._page(request, 200, pages.device_search_page(operator, csrf, term, rows,
+                                                                PAGE_SIZE))
+
+    async def _device(self, request: Request, operator: Operator, csrf: str,
+                      path: list[str], token: str) -> None:
+        """One device, from any of its records: certificates, state, timeline."""
+        device = await self.store.device(int(path[1]))
+        if not device["records"]:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such enrollment record.", operator, csrf))
+            return
+        states = devices.certificate_states(device["records"], device["revoked"],
+                                            self.clock())
+        cert = load_record_certificate(states[-1].record) if states else None
+        facts = devices.certificate_facts(cert) if cert is not None else []
+        await self._page(request, 200, pages.device_page(operator, csrf, int(path[1]),
+                                                         device, states, facts))
 
     async def _show_enrollment(self, request: Request, operator: Operator, csrf: str,
                                rec: dict[str, Any], status: int = 200, notice: str = "",
@@ -609,6 +713,18 @@ class Console(Resource):
             return
         serial = wire.serial_hex(x509.load_der_x509_certificate(
             base64.b64decode(str(rec["certificate"]))).serial_number)
+        if self._arg(request, "confirm") != "yes":
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Revoke certificate {serial}?",
+                [f"Reason: {reason}", "Revocation cannot be undone: the certificate stops "
+                 "working as a credential here and is listed on the CA's CRL."],
+                tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in (
+                    ("Record", str(rec["id"])), ("Serial", serial),
+                    ("Subject", rec["subject"]), ("Identity", rec["identity"]),
+                    ("Profile", rec["label"]), ("Not after", pages.when(rec["not_after"])))]),
+                f"/console/enrollments/{rec['id']}/revoke", [("reason", reason)],
+                f"Revoke certificate {serial}", f"/console/enrollments/{rec['id']}"))
+            return
         done = await self.revoke(int(serial, 16), reason, operator.principal)
         said = done if isinstance(done, str) else f"{done.outcome}: {done.detail}"
         await self._audit(request, operator, "certificate-revoke", serial=serial,
@@ -621,8 +737,8 @@ class Console(Resource):
                                         502 if done.outcome == "failed" else 200,
                                         error=f"Certificate {serial}: {said}")
         else:
-            await self._show_enrollment(request, operator, csrf, rec,
-                                        notice=f"Certificate {serial}: {said}")
+            await self._done(request, token, f"/console/enrollments/{rec['id']}",
+                             f"Certificate {serial}: {said}")
 
     async def _codes(self, request: Request, operator: Operator, csrf: str,
                      path: list[str], token: str, new: tuple[str, str, str] | None = None,
@@ -654,9 +770,28 @@ class Console(Resource):
 
     async def _revoke_code(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
+        code = await self.store.code(int(path[1]))
+        if code is None:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such code.", operator, csrf))
+            return
+        if self._arg(request, "confirm") != "yes":
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Revoke code {code['id']}?",
+                ["A revoked code can never be used; the device needs a new one."],
+                tags.table(*[tags.tr(tags.th(k, scope="row"), tags.td(v)) for k, v in (
+                    ("Code", str(code["id"])), ("Identity", code["identity"]),
+                    ("Created", pages.when(code["created"])),
+                    ("Expires", pages.when(code["expires"])))]),
+                f"/console/codes/{code['id']}/revoke", [], f"Revoke code {code['id']}",
+                "/console/codes"))
+            return
         ok = await self.store.revoke_code(int(path[1]))
         await self._audit(request, operator, "code-revoked", code=path[1], changed=ok)
-        self._redirect(request, "/console/codes")
+        await self._done(request, token, "/console/codes",
+                         f"Code {code['id']} for {code['identity']} revoked." if ok else
+                         f"Code {code['id']} was not revoked: it was used, expired or "
+                         "revoked already.")
 
     async def _renewals(self, request: Request, operator: Operator, csrf: str,
                         path: list[str], token: str, error: str = "",
@@ -685,7 +820,8 @@ class Console(Resource):
         """Pull a profile's (or some serials') renewal windows forward."""
         profile, reason = self._arg(request, "profile"), self._arg(request, "reason")
         hours = self._arg(request, "hours") or "0"
-        serials = [_serial(s) for s in self._arg(request, "serials").replace(",", " ").split()]
+        serials = [lists.stored_serial(s)
+                   for s in self._arg(request, "serials").replace(",", " ").split()]
         problem = (f"no profile {profile!r}" if profile not in self.profiles() else
                    "say why: the audit log keeps the reason" if not reason else
                    "hours must be a whole number from 0 to 8760"
@@ -748,21 +884,21 @@ class Console(Resource):
         if self.devices is None:
             await self._users(request, operator, csrf, path, token)
             return
+        if name in user_names(self.devices()) and self._arg(request, "confirm") != "yes":
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Remove device user {name}?",
+                [f"Devices that log in as {name} with HTTP Basic are refused from their "
+                 "next request on; certificates already issued stay valid."],
+                tags.p(f"User: {name}"), "/console/users/remove", [("name", name)],
+                f"Remove user {name}", "/console/users"))
+            return
         removed = await self._in_thread(remove_user, self.devices(), name)
         await self._audit(request, operator, "user-removed", user=name, changed=removed)
         if not removed:
             await self._users(request, operator, csrf, path, token, status=404,
                               error=f"No user {name!r}; nothing changed.")
             return
-        self._redirect(request, "/console/users")
-
-
-def _time(value: str) -> float | None:
-    """A datetime-local form value (UTC) as a timestamp; None when empty."""
-    if not value:
-        return None
-    parsed = datetime.datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=parsed.tzinfo or datetime.timezone.utc).timestamp()
+        await self._done(request, token, "/console/users", f"Device user {name} removed.")
 
 
 def csr_recipe(principal: str, code: str) -> str:
@@ -776,19 +912,22 @@ def csr_recipe(principal: str, code: str) -> str:
             "# /.well-known/est/<profile>/simpleenroll as that identity\n")
 
 
-def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
+def console_root(reactor: IEstraReactor, settings: ConsoleSettings, store: Store,
                  pool: ThreadPool, clock: Callable[[], float],
                  cas: Mapping[str, Any] | None = None,
                  devices: Callable[[], FilePath] | None = None,
                  revoke: Revoke | None = None,
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
                  certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {},
-                 profiles: Callable[[], Mapping[str, Profile]] = dict) -> Console:
+                 profiles: Callable[[], Mapping[str, Profile]] = dict,
+                 current: Callable[[], ConsoleSettings | None] | None = None) -> Console:
     """The /console resource (a leaf that routes its own sub-paths) from [console];
     `certificates` (name -> the one in force) are probed for expiry with the CAs;
     `devices` gives the device htpasswd file in force (the Users page), `revoke` what
     `estra revoke` does (the enrollment page's Revoke), `device_cas` the CAs that issue
-    device certificates: ValueError (estra does not start) if operator_trust holds one."""
+    device certificates: ValueError (estra does not start) if operator_trust holds one;
+    `profiles` the profile names in force; `current` the [console] settings in force
+    (a reload changes the idle timeout)."""
     assert settings.operators is not None
     anchors = []
     for path in settings.operator_trust:
@@ -808,7 +947,8 @@ def console_root(reactor: Any, settings: ConsoleSettings, store: Store,
                    devices=devices, pool=pool, revoke=revoke,
                    operator_eku=settings.operator_eku, device_cas=device_cas,
                    health=HealthMonitor(standard_checks(store, lambda: cas, certificates,
-                                                        clock), reactor), profiles=profiles)
+                                                        clock), reactor), profiles=profiles,
+                   idle_seconds=lambda: ((current and current()) or settings).idle_minutes * 60.0)
 
 
 def _decoded(item: dict[str, Any]) -> dict[str, Any]:
@@ -818,12 +958,3 @@ def _decoded(item: dict[str, Any]) -> dict[str, Any]:
     except (ValueError, TypeError) as e:
         item["decoded"], item["decode_error"] = None, str(e)
     return item
-
-
-def _serial(text: str) -> str:
-    """A serial as operators paste it, in the store's form (estra.wire.normalise_serial),
-    or the text as typed when it is not hexadecimal (it then matches nothing)."""
-    try:
-        return wire.normalise_serial(text) if text.strip() else ""
-    except ValueError:
-        return text

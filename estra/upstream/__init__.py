@@ -12,7 +12,7 @@ from typing import Any, Callable, TypeVar
 from twisted.python.filepath import FilePath
 
 from estra.config import Upstream
-from estra.interfaces import ICertificateAuthority, IHealthChecked
+from estra.interfaces import ICertificateAuthority, IEstraReactor, IHealthChecked
 
 __all__ = ["build_upstream", "health", "HeldRequests"]
 
@@ -44,7 +44,7 @@ class HeldRequests(dict[K, V]):
             del self[next(iter(self))]
 
 
-def build_upstream(reactor: Any, config: Upstream, local: ICertificateAuthority,
+def build_upstream(reactor: IEstraReactor, config: Upstream, local: ICertificateAuthority,
                    clock: Callable[[], float], state_dir: FilePath | None = None,
                    store: Any = None) -> ICertificateAuthority:
     """The CA object for one [upstreams.NAME] entry (`local` is the embedded CA).

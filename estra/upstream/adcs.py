@@ -55,7 +55,7 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, Held
-from estra.interfaces import ICertificateAuthority, IClosable
+from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor
 from estra.upstream import HeldRequests
 from estra.upstream.http import CachedCerts, Refused, Reply, UpstreamHTTP, http_for
 from estra.upstream.issuers import MAX_ISSUERS, IAllIssuers
@@ -368,13 +368,13 @@ def _windows_agent(config: Upstream, auth: str) -> Callable[[Any, Any], Any]:
         return spnego.client(user, password or None, hostname=spn or host, service="HTTP",
                              channel_bindings=bindings, protocol=protocol)
 
-    def agent(reactor: Any, endpoints: Any) -> Any:
+    def agent(reactor: IEstraReactor, endpoints: Any) -> Any:
         return winauth.ConnectionAuthAgent(reactor, endpoints, scheme, context,
                                            options["channel_binding"])
     return agent
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float],
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float],
                 store: RequestIds | None = None) -> AdcsCA:
     """An `AdcsCA` from [upstreams.NAME]: url, template, auth and its credentials;
     `store` keeps held request ids (in memory without one)."""
@@ -387,7 +387,7 @@ def from_config(reactor: Any, config: Upstream, clock: Callable[[], float],
     factory = _windows_agent(config, auth) if auth in ("ntlm", "negotiate") else None
     made: list[Any] = []
 
-    def windows(reactor: Any, endpoints: Any) -> Any:
+    def windows(reactor: IEstraReactor, endpoints: Any) -> Any:
         assert factory is not None
         made.append(factory(reactor, endpoints))
         return made[-1]

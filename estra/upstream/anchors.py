@@ -110,7 +110,7 @@ class LearnedAnchors:
             log.warn("upstream {name}: ignoring {path}: {problem}", name=self.name,
                      path=self.path.path, problem=e)
             return
-        saved = list(zip(certs[0::2], certs[1::2]))
+        saved = list(zip(certs[0::2], certs[1::2], strict=False))  # an odd last one: unpaired
         self._trust(_chained(saved, self.policy.anchors))
         if len(self.pairs) < len(saved):
             log.warn("upstream {name}: {count} root(s) in {path} no longer chain to its "

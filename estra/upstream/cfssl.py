@@ -4,7 +4,9 @@
   `POST /api/v1/cfssl/authsign` with {token, request} when `auth_key` is set:
   request = the same JSON, base64; token = base64 HMAC-SHA256 over it with
   the hex-decoded key (cfssl auth "standard" provider).
-* `POST /api/v1/cfssl/info` with {label, profile} for the CA certificate.
+* `POST /api/v1/cfssl/info` with {label, profile} for the CA certificate and the
+  profile's `usages` and `expiry`: the extended key usages become the RA's
+  issuing terms (estra/issuingterms.py), read again after `[ca] sync_seconds`.
 * `POST /api/v1/cfssl/revoke` with {serial (decimal), authority_key_id (hex),
   reason} (`estra revoke`; needs `cfssl serve -db-config`).
 Answers are {success, result, errors: [{code, message}], messages}.
@@ -16,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from typing import Any, Callable
 
 from cryptography import x509
@@ -24,7 +27,9 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import EstError
-from estra.interfaces import ICertificateAuthority, IClosable, IRevoker
+from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
+                              IRevoker)
+from estra.issuingterms import IssuingTerms, TermsCache, from_cfssl_info
 from estra.revocation import key_id
 from estra.upstream.http import UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, json_or_none, pem_certs
@@ -32,14 +37,16 @@ from estra.upstream.jsonapi import json_body, json_or_none, pem_certs
 __all__ = ["CfsslCA", "from_config"]
 
 
-@implementer(ICertificateAuthority, IClosable, IRevoker)
+@implementer(ICertificateAuthority, IClosable, IIssuingTerms, IRevoker)
 class CfsslCA:
     """Signs through `cfssl serve` (or anything speaking its API)."""
 
     def __init__(self, http: UpstreamHTTP, url: str, profile: str, label: str,
-                 auth_key: bytes | None) -> None:
+                 auth_key: bytes | None, clock: Callable[[], float] = time.time,
+                 terms_max_age: float = 60.0) -> None:
         self.http, self.url = http, url.rstrip("/")
         self.profile, self.label, self.auth_key = profile, label, auth_key
+        self._terms = TermsCache(http.name, self._read_terms, clock, terms_max_age)
 
     async def _call(self, endpoint: str, payload: dict[str, Any]) -> Any:
         if endpoint == "sign" and self.auth_key is not None:
@@ -63,6 +70,14 @@ class CfsslCA:
     async def cacerts(self) -> list[x509.Certificate]:
         result = await self._call("info", {"label": self.label, "profile": self.profile})
         return pem_certs(self.http, result.get("certificate"))
+
+    async def _read_terms(self) -> IssuingTerms:
+        result = await self._call("info", {"label": self.label, "profile": self.profile})
+        return from_cfssl_info(self.profile, result)
+
+    async def issuing_terms(self) -> IssuingTerms | None:
+        """The profile's usages as /info reports them (IIssuingTerms)."""
+        return await self._terms.get()
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
@@ -95,11 +110,11 @@ class CfsslCA:
         await self.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> CfsslCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float]) -> CfsslCA:
     key = config.options["auth_key"]
     try:
         auth = bytes.fromhex(key) if key else None
     except ValueError as e:
         raise ConfigError(f"upstreams.{config.name}.auth_key: must be hex") from e
     return CfsslCA(http_for(reactor, config), config.url, config.options["profile"],
-                   config.options["label"], auth)
+                   config.options["label"], auth, clock, config.terms_max_age)

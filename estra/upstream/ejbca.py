@@ -19,6 +19,14 @@ The RA authenticates by its TLS client certificate only (`client_cert` /
   {certificate_serial_number}/revoke?reason=KEY_COMPROMISE` (`estra revoke`;
   serial in hex) answers {issuer_dn, serial_number, revocation_reason,
   revocation_date, message, revoked}.
+* "Certificate management" v2: `GET {base}/v2/certificate/profile/{name}` gives
+  the certificate profile's {certificate_profile_id, available_key_algs,
+  available_bit_lenghts (sic), available_ecdsa_curves, available_cas}: the RA's
+  issuing terms (estra/issuingterms.py), read again after `[ca] sync_seconds`.
+  The RA's role needs View Certificate Profiles
+  (/ca_functionality/view_certificate_profiles) to read it; without it (403), or
+  on an EJBCA without the v2 resource (404), the RA checks nothing up front and
+  logs why.
 * Errors are {error_code, error_message} with that HTTP status.
 
 What a deployed EJBCA refuses, and what the device sees (docs/upstreams/ejbca.rst):
@@ -63,7 +71,9 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, EstError
-from estra.interfaces import ICertificateAuthority, IClosable, IRevoker
+from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
+                              IRevoker)
+from estra.issuingterms import IssuingTerms, TermsCache, from_ejbca_profile
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
@@ -97,14 +107,14 @@ def _message(reply: Reply) -> str | None:
     return str(message) if message else None
 
 
-@implementer(ICertificateAuthority, IClosable, IRevoker)
+@implementer(ICertificateAuthority, IClosable, IIssuingTerms, IRevoker)
 class EjbcaCA:
     """Issues through one EJBCA CA with fixed certificate and end entity profiles."""
 
     def __init__(self, http: UpstreamHTTP, url: str, ca_name: str, certificate_profile: str,
                  end_entity_profile: str, username_prefix: str = "estra-",
                  include_chain: bool = True, clock: Callable[[], float] = time.time,
-                 chain_refresh: float = 3600) -> None:
+                 chain_refresh: float = 3600, terms_max_age: float = 60.0) -> None:
         base = url.rstrip("/").removesuffix("/v1")
         if not base.endswith("ejbca-rest-api"):
             base += "/ejbca/ejbca-rest-api"
@@ -114,9 +124,11 @@ class EjbcaCA:
         self.include_chain = include_chain
         self._subject_dn: str | None = None
         self._chain = CachedCerts(http.name, self._fetch_chain, clock, chain_refresh)
+        self._terms = TermsCache(http.name, self._read_terms, clock, terms_max_age)
 
-    async def _get(self, path: str) -> Reply:
-        reply = await self.http.request("GET", f"{self.base}/{path}")
+    async def _get(self, path: str, version: str = "v1") -> Reply:
+        base = self.base.removesuffix("/v1") + "/" + version
+        reply = await self.http.request("GET", f"{base}/{path}")
         if reply.status != 200:
             raise self.http.refusal(reply, _message(reply))
         return reply
@@ -153,6 +165,18 @@ class EjbcaCA:
     async def cacerts(self) -> list[x509.Certificate]:
         """The CA's current chain (issuing CA first); see the module docstring."""
         return list(await self._chain.get())
+
+    async def _read_terms(self) -> IssuingTerms:
+        reply = await self._get(f"certificate/profile/{quote(self.certificate_profile, '')}",
+                                "v2")
+        doc = json_body(self.http, reply)
+        if not isinstance(doc, dict):
+            raise BadUpstream(f"upstream {self.http.name} described no certificate profile")
+        return from_ejbca_profile(self.certificate_profile, doc)
+
+    async def issuing_terms(self) -> IssuingTerms | None:
+        """The certificate profile's keys (IIssuingTerms); see the module docstring."""
+        return await self._terms.get()
 
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
@@ -215,9 +239,10 @@ class EjbcaCA:
         await self.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> EjbcaCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float]) -> EjbcaCA:
     """An `EjbcaCA` from [upstreams.NAME]."""
     o = config.options
     return EjbcaCA(http_for(reactor, config), config.url, o["ca_name"],
                    o["certificate_profile"], o["end_entity_profile"],
-                   o["username_prefix"], o["include_chain"], clock, o["chain_refresh"])
+                   o["username_prefix"], o["include_chain"], clock, o["chain_refresh"],
+                   config.terms_max_age)

@@ -23,7 +23,8 @@ from zope.interface import implementer
 from estra.client import EstClient
 from estra import cmc, tokens, wire
 from estra.config import Profile, Upstream
-from estra.interfaces import ICertificateAuthority, IClosable, ICsrAttrsSource, IFullCmc, IServerKeyGen
+from estra.interfaces import (ICertificateAuthority, IClosable, ICsrAttrsSource, IEstraReactor,
+                              IFullCmc, IServerKeyGen)
 from estra.upstream.anchors import LearnedAnchors, anchors_file
 from estra.upstream.http import CachedCerts, Reply, UpstreamHTTP, http_for
 
@@ -80,7 +81,7 @@ class EstUpstream:
         await self.client.http.close()
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float],
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float],
                 state_dir: FilePath | None = None) -> EstUpstream:
     """With `state_dir` and a `trust` anchor, the upstream's TLS trust follows its root
     rollovers (estra.upstream.anchors)."""

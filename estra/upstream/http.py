@@ -58,7 +58,7 @@ from twisted.internet.defer import CancelledError, Deferred, succeed
 from twisted.internet.endpoints import (HostnameEndpoint, TCP4ClientEndpoint, TCP6ClientEndpoint,
                                         connectProtocol, wrapClientTLS)
 from twisted.internet.interfaces import IConsumer, IStreamClientEndpoint
-from twisted.internet.protocol import Protocol
+from twisted.internet.protocol import Protocol, connectionDone
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web._newclient import RequestNotSent, RequestTransmissionFailed
@@ -72,6 +72,7 @@ from twisted.web.iweb import (IAgent, IAgentEndpointFactory, IBodyProducer, IPol
 from zope.interface import implementer
 
 from estra import tokens
+from estra.interfaces import IEstraReactor
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 from estra.metrics import observe_upstream
 
@@ -154,7 +155,7 @@ class ClientTLSPolicy:
 class UpstreamHTTP:
     """A persistent connection pool to one upstream, with estra's failure rules."""
 
-    def __init__(self, reactor: Any, kind: str, name: str, policy: ClientTLSPolicy,
+    def __init__(self, reactor: IEstraReactor, kind: str, name: str, policy: ClientTLSPolicy,
                  timeout: float = 30, connect_timeout: float = 10, retries: int = 2,
                  retry_after: int = 30, proxy: str = "",
                  agent: Callable[[Any, IAgentEndpointFactory], IAgent] | None = None) -> None:
@@ -245,10 +246,10 @@ class UpstreamHTTP:
             raise _Retryable(f"upstream {self.name} unreachable: {e.__class__.__name__}") from e
         except (ResponseNeverReceived, RequestTransmissionFailed) as e:
             tls = any(f.check(SSL.Error) for f in e.reasons)
-            what = "TLS handshake failed (check the upstream trust anchor and the RA's client certificate)" if tls \
-                else "connection closed before an answer"
+            what = ("TLS handshake failed (check the upstream trust anchor and the RA's client "
+                    "certificate)" if tls else "connection closed before an answer")
             raise _Retryable(f"upstream {self.name}: {what}", unsent=isinstance(e, _Stale)) from e
-        except Exception as e:  # noqa: BLE001 - partial bodies, protocol errors
+        except Exception as e:  # partial bodies, protocol errors
             status = "garbled"
             log.failure("upstream {name}: unreadable answer", name=self.name)
             raise BadUpstream(f"upstream {self.name} answered unreadably: "
@@ -356,7 +357,7 @@ class _Pool(HTTPConnectionPool):
 
     retryAutomatically = False          # UpstreamHTTP decides what is safe to repeat
 
-    def __init__(self, reactor: Any) -> None:
+    def __init__(self, reactor: IEstraReactor) -> None:
         super().__init__(reactor, persistent=True)
         self.maxPersistentPerHost = 16
         self._used: WeakSet[Any] = WeakSet()
@@ -400,7 +401,7 @@ class _Endpoints:
     connected to without a resolver round trip through the thread pool.  With a
     `proxy` ("http://host:port") each connection is tunnelled through it (CONNECT)."""
 
-    def __init__(self, reactor: Any, policy: IPolicyForHTTPS, timeout: float,
+    def __init__(self, reactor: IEstraReactor, policy: IPolicyForHTTPS, timeout: float,
                  proxy: str = "") -> None:
         self._reactor, self._policy, self._timeout = reactor, policy, timeout
         self._proxy = urlsplit(proxy) if proxy else None
@@ -443,7 +444,7 @@ class _Tunnel:
 
     def connect(self, factory: Any) -> Deferred[Any]:
         opening = _Connect(self._authority, factory)
-        d = connectProtocol(self._proxy, opening)
+        d: Deferred[Any] = connectProtocol(self._proxy, opening)
         return d.addCallback(lambda _: opening.ready)
 
 
@@ -493,7 +494,7 @@ class _Connect(Protocol):
             f"{why.decode('latin-1')}"))
         self._abort()
 
-    def connectionLost(self, reason: Failure = Failure(net_error.ConnectionDone())) -> None:
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
         if self._inner is not None:
             self._inner.connectionLost(reason)
         elif not self.ready.called:
@@ -560,6 +561,10 @@ class WholeBody:
         pass
 
 
+#: What a body that ended cleanly reports (the default of `_Collect.connectionLost`).
+_RESPONSE_DONE = Failure(ResponseDone())
+
+
 class _Collect(Protocol):
     """A whole response body; cancelling closes the connection (never back to the pool)."""
 
@@ -581,7 +586,7 @@ class _Collect(Protocol):
     def dataReceived(self, data: bytes) -> None:
         self._parts.append(data)
 
-    def connectionLost(self, reason: Failure = Failure(ResponseDone())) -> None:
+    def connectionLost(self, reason: Failure = _RESPONSE_DONE) -> None:
         if self.done.called:
             return
         if reason.check(ResponseDone, PotentialDataLoss):   # no length: ended by close
@@ -590,7 +595,7 @@ class _Collect(Protocol):
             self.done.errback(reason)
 
 
-def http_for(reactor: Any, config: Any,
+def http_for(reactor: IEstraReactor, config: Any,
              agent: Callable[[Any, IAgentEndpointFactory], IAgent] | None = None) -> UpstreamHTTP:
     """An `UpstreamHTTP` from an [upstreams.NAME] entry (estra.config.Upstream).
 

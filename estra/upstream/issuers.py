@@ -41,7 +41,7 @@ class IAllIssuers(Interface):
     """An optional capability of an upstream CA: list all its issuers, retired ones too
     (Vault's /issuers, an AD CS renewal index, EJBCA's renewed CA certificates)."""
 
-    async def issuers() -> list[x509.Certificate]:      # type: ignore[misc]
+    async def issuers() -> list[x509.Certificate]:
         """Every issuer certificate the CA has, current first."""
 
 

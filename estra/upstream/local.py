@@ -110,7 +110,7 @@ class LocalCA:
 
     def __init__(self, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
                  cert: x509.Certificate, clock: Clock, key_uri: str = "",
-                 token_settings: tokens.TokenSettings = tokens.TokenSettings()) -> None:
+                 token_settings: tokens.TokenSettings = tokens.DEFAULT_TOKENS) -> None:
         self.key, self.cert, self._clock = key, cert, clock
         # [ca] key as a pkcs11: URI: the key lives on that token (estra/tokens.py)
         self.key_uri, self.token_settings = key_uri, token_settings
@@ -132,7 +132,7 @@ class LocalCA:
     @classmethod
     def load_or_create(cls, cert_path: FilePath, key_path: FilePath,
                        validity_days: int, clock: Clock, key_uri: str = "",
-                       token_settings: tokens.TokenSettings = tokens.TokenSettings()
+                       token_settings: tokens.TokenSettings = tokens.DEFAULT_TOKENS
                        ) -> "LocalCA":
         """Load the CA, or make it on first start; an existing CA is never replaced.
         With `key_uri`, the key is that token key (made on the token when it is not there)."""
@@ -260,7 +260,7 @@ class LocalCA:
         cached = self._aki
         if cached is None or cached[0] is not self.key:
             cached = self._aki = (self.key, x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                self.key.public_key()))  # type: ignore[arg-type]
+                self.key.public_key()))
         return cached[1]
 
     def server_certificate(self, names: Sequence[str], validity_days: int = 825,

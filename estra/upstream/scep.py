@@ -42,7 +42,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
-from typing import Any, Callable
+from typing import Callable
 from urllib.parse import quote, urlsplit
 
 from attrs import frozen
@@ -58,7 +58,7 @@ from zope.interface import implementer
 from estra import scep_message as scep
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, Held
-from estra.interfaces import ICertificateAuthority, IClosable
+from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor
 from estra.upstream import HeldRequests
 from estra.upstream.http import Refused, UpstreamHTTP, http_for
 
@@ -130,7 +130,7 @@ def key_id(csr: x509.CertificateSigningRequest) -> str:
 class ScepCA:
     """Enrolls through one SCEP server as its RA."""
 
-    def __init__(self, http: UpstreamHTTP, url: str, signer: scep.Signer, reactor: Any,
+    def __init__(self, http: UpstreamHTTP, url: str, signer: scep.Signer, reactor: IEstraReactor,
                  clock: Callable[[], float], *, poll_interval: float = 5, max_polls: int = 3,
                  budget: float = 30, refresh: float = 3600) -> None:
         self.http, self.url, self.signer = http, url, signer
@@ -265,7 +265,7 @@ def _self_signed(name: str) -> scep.Signer:
     return scep.Signer(cert, key)
 
 
-def from_config(reactor: Any, config: Upstream, clock: Callable[[], float]) -> ScepCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], float]) -> ScepCA:
     """A `ScepCA` from [upstreams.NAME]: url (+ cgi_path), client_cert/client_key."""
     o, where = config.options, f"upstreams.{config.name}"
     if o["poll_interval"] <= 0 or o["max_polls"] < 0:

@@ -47,8 +47,8 @@ from zope.interface import implementer
 from estra import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
-from estra.interfaces import (ICertificateAuthority, IClosable, IHealthChecked, IIssuingTerms,
-                              IRevoker)
+from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IHealthChecked,
+                              IIssuingTerms, IRevoker)
 from estra.issuingterms import IssuingTerms, from_vault_role
 from estra.upstream.http import Refused, Reply, UpstreamHTTP, http_for
 from estra.upstream.issuers import IAllIssuers
@@ -58,8 +58,6 @@ __all__ = ["VaultCA", "from_config", "AUTH_METHODS"]
 
 log = Logger()
 AUTH_METHODS = ("token", "approle", "cert")
-#: seconds the role's rules are kept before they are read again
-ROLE_MAX_AGE = 60.0
 MIN_RENEW_DELAY = 1.0       # seconds: renewals of a nearly expired token are spaced at least so
 
 
@@ -112,7 +110,8 @@ class VaultCA:
     def __init__(self, http: UpstreamHTTP, url: str, mount: str, role: str,
                  clock: IReactorTime, *, verbatim: bool = False, ttl: str = "",
                  token: str = "", login: tuple[str, dict[str, str]] | None = None,
-                 namespace: str = "", issuer_ref: str = "") -> None:
+                 namespace: str = "", issuer_ref: str = "",
+                 role_max_age: float = 60.0) -> None:
         """`login` is (auth path, body) of the login method; without it `token` is used."""
         self.http, self.clock, self.role = http, clock, role
         self.api = f"{url.rstrip('/')}/v1"
@@ -126,6 +125,7 @@ class VaultCA:
         self._token: _Token | None = None
         self._doomed = ""               # why the static token will expire unrenewed
         self._role_read: tuple[float, dict[str, Any]] | None = None    # (when, data)
+        self.role_max_age = role_max_age        # [ca] sync_seconds
         self._lock = DeferredLock()
         self._renewal: IDelayedCall | None = None
 
@@ -266,14 +266,16 @@ class VaultCA:
                           "auth/token/lookup-self")
         await self._role(refresh=True)
         ttl = data.get("ttl")
+        namespace = self.namespace.get("X-Vault-Namespace") if self.namespace else None
         return (f"ok (token ttl {ttl or 'none'} s, role {self.role}"
-                f"{', namespace ' + self.namespace['X-Vault-Namespace'] if self.namespace else ''})")
+                f"{', namespace ' + namespace if namespace else ''})")
 
     async def _role_data(self, refresh: bool = False) -> dict[str, Any]:
         """The role's `data` (`GET /v1/:mount/roles/:name`), read again when `refresh`
-        or older than ROLE_MAX_AGE seconds (an operator may change the role)."""
+        or older than `role_max_age` seconds ([ca] sync_seconds: an operator may change
+        the role)."""
         now = self.clock.seconds()
-        if self._role_read is None or refresh or now - self._role_read[0] > ROLE_MAX_AGE:
+        if self._role_read is None or refresh or now - self._role_read[0] > self.role_max_age:
             self._role_read = (now, await self._authed("GET",
                                                        f"{self.mount}/roles/{self.role}"))
         return self._role_read[1]
@@ -397,12 +399,13 @@ def _login(config: Upstream) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def from_config(reactor: Any, config: Upstream, clock: Any) -> VaultCA:
+def from_config(reactor: IEstraReactor, config: Upstream, clock: IReactorTime) -> VaultCA:
     """A `VaultCA` from [upstreams.NAME], its token looked up (or logged in) once the
     reactor runs; one auth method: token, AppRole or TLS certificate."""
     o = config.options
     ca = VaultCA(http_for(reactor, config), config.url, o["mount"], o["role"], reactor,
                  verbatim=o["sign_verbatim"], ttl=o["ttl"], token=o["token"],
-                 login=_login(config), namespace=o["namespace"], issuer_ref=o["issuer_ref"])
+                 login=_login(config), namespace=o["namespace"], issuer_ref=o["issuer_ref"],
+                 role_max_age=config.terms_max_age)
     reactor.callWhenRunning(ca.start)
     return ca

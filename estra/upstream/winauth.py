@@ -40,6 +40,8 @@ from twisted.web.iweb import IAgent, IAgentEndpointFactory, IBodyProducer, IResp
 from weakref import WeakSet
 from zope.interface import implementer
 
+from estra.interfaces import IEstraReactor
+
 __all__ = ["ConnectionAuthAgent", "HandshakeFailed", "tls_server_end_point", "SCHEMES"]
 
 log = Logger()
@@ -75,7 +77,7 @@ class ConnectionAuthAgent:
     """An IAgent that authenticates with `scheme` (NTLM or Negotiate) on a pinned,
     pooled connection; `context(host, bindings)` makes a pyspnego client context."""
 
-    def __init__(self, reactor: Any, endpoints: IAgentEndpointFactory, scheme: str,
+    def __init__(self, reactor: IEstraReactor, endpoints: IAgentEndpointFactory, scheme: str,
                  context: ContextFactory, channel_binding: bool = True) -> None:
         self._endpoints, self.scheme, self._context = endpoints, scheme, context
         self._binding = channel_binding

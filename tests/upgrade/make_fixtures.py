@@ -21,7 +21,6 @@ refuses a bare name gets the whole principal.
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import os
@@ -69,7 +68,11 @@ USERS = ("alice", "dev-rejected", "dev-approved", "dev-pending", "carol")
 #: numbered migrations 9-11 differently from today
 COMMITS = {"bd5efed": 2, "c3f79c4": 3, "2ea066c": 4, "b480064": 5, "15bff7d": 6,
            "24a651c": 7, "1079a4a": 8, "05a0e86": 9, "2335164": 10, "71be18e": 11,
-           "5ef2dd1": 12, "45cd885": 13, "00cd460": 14, "f0caeac": 15}
+           "5ef2dd1": 12, "45cd885": 13, "00cd460": 14, "f0caeac": 15,
+           "123d7f2": 16}
+#: schema versions no commit of main ever left a store at: the console's three migrations
+#: (17-19) were merged in one commit
+NEVER_NEWEST = {17, 18}
 STORES = ("sqlite", "postgresql")
 PG = "postgresql://postgres@127.0.0.1:5432"
 
@@ -125,7 +128,7 @@ def make(commit: str, store: str) -> Path:
         if url:
             _dump(url, out / "dump.sql")
         shutil.copy(work / "profiles.toml", out / "estra.toml")
-        for name in fixture["files"]:  # type: ignore[attr-defined]
+        for name in fixture["files"]:
             shutil.copy(work / name, out / name)
         for device in SCEP_DEVICES:
             shutil.copytree(work / device, out / device)
@@ -183,7 +186,7 @@ def _port(log: Path, server: subprocess.Popen[bytes]) -> int:
 def _post(work: Path, state: Path, port: int, path: str, user: str, csr: object,
           *extra: str) -> tuple[int, bytes]:
     body = work / "req.b64"
-    body.write_bytes(pki.b64(csr))  # type: ignore[arg-type]
+    body.write_bytes(pki.b64(csr))
     done = subprocess.run(["curl", "-sS", "--max-time", "30", "--cacert", str(state / "ca.pem"),
                            "-o", str(work / "reply"), "-w", "%{http_code}", *extra,
                            *(("--user", f"{user}:{PASSWORD}") if user else ()),
@@ -210,7 +213,7 @@ def _decide(work: Path, state: Path, port: int, run: Callable[..., str]) -> dict
         status, body = _post(work, state, port, "held/simpleenroll", user,
                              pki.csr(keys[user], pki.name(user)))
         assert status == 202, (status, body)
-        held[user] = int(re.search(rb"request (\d+)", body).group(1))  # type: ignore[union-attr]
+        held[user] = int(re.search(rb"request (\d+)", body).group(1))
     run("reject", str(held["dev-rejected"]), "--reason", "not one of ours")
     run("approve", str(held["dev-approved"]))
     issued = json.loads(_issue_code(run, "carol"))
