@@ -203,12 +203,14 @@ class ChallengeIssuer:
             raise ChallengeQuota(f"challenge client {client!r} fetched its "
                                  f"{self.settings.per_hour} challenges this hour",
                                  int(_HOUR - now % _HOUR))
-        if await self.store.open_codes(principal) >= self.settings.outstanding:
+        issued = await self.store.issue_code_within(
+            principal, ttl, self.settings.outstanding, new_challenge, bound, client=client,
+            address=address, **audited)
+        if issued is None:
             raise CacheFull(f"challenge client {client!r} holds {self.settings.outstanding} "
                             "unused challenges; use, revoke or let some expire",
                             self.settings.ttl)
-        code_id, code = await self.store.issue_code(
-            principal, ttl, new_challenge, bound, client=client, address=address, **audited)
+        code_id, code = issued
         return Issued(code_id, code, profile, now + ttl)
 
     def _owners(self, client: str) -> tuple[str, ...]:

@@ -157,6 +157,9 @@ class Profile:
     intune_tenant: str = ""
     intune_app_id: str = ""
     intune_app_secret: str = field(default="", repr=False)
+    # or a certificate credential: its PEM certificate and RSA private key
+    intune_app_cert: FilePath | None = None
+    intune_app_key: FilePath | None = None
     intune_login_url: str = "https://login.microsoftonline.com"
     intune_graph_url: str = "https://graph.microsoft.com"
     intune_trust: FilePath | None = None
@@ -720,6 +723,24 @@ _REQUIRED = {"est": ("url",), "cfssl": ("url",), "vault": ("url", "role"),
              "adcs": ("url", "template"), "scep": ("url",)}
 
 
+def _check_intune(table: _Table, profile: Profile) -> None:
+    """ConfigError unless an Intune profile names its tenant and app and exactly one
+    credential: a client secret, or a certificate with its RSA key that match."""
+    by_cert = profile.intune_app_cert or profile.intune_app_key
+    if not (profile.intune_tenant and profile.intune_app_id) or \
+            bool(profile.intune_app_secret) == bool(by_cert):
+        raise ConfigError(f"{table.where('intune_tenant')}: scep_challenge = \"intune\" needs "
+                          "intune_tenant, intune_app_id and one credential: "
+                          "intune_app_secret (or intune_app_secret_file), or "
+                          "intune_app_cert with intune_app_key")
+    if by_cert:
+        from estra.intune import AppCertificate
+        try:
+            AppCertificate.load(profile.intune_app_cert, profile.intune_app_key)
+        except ValueError as e:
+            raise ConfigError(f"{table.where('intune_app_cert')}: {e}") from None
+
+
 def _https(value: str) -> str | None:
     return None if value.startswith("https://") else "must be an https:// URL"
 
@@ -904,16 +925,15 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         intune_tenant=table.get("intune_tenant", str, ""),
         intune_app_id=table.get("intune_app_id", str, ""),
         intune_app_secret=_secret(table, base, "intune_app_secret"),
+        intune_app_cert=_existing(table, base, "intune_app_cert"),
+        intune_app_key=_existing(table, base, "intune_app_key"),
         intune_login_url=table.get("intune_login_url", str, "https://login.microsoftonline.com",
                                    _https),
         intune_graph_url=table.get("intune_graph_url", str, "https://graph.microsoft.com",
                                    _https),
         intune_trust=_existing(table, base, "intune_trust"))
-    if profile.scep_challenge == "intune" and not (
-            profile.intune_tenant and profile.intune_app_id and profile.intune_app_secret):
-        raise ConfigError(f"{table.where('intune_tenant')}: scep_challenge = \"intune\" needs "
-                          "intune_tenant, intune_app_id and intune_app_secret (or "
-                          "intune_app_secret_file)")
+    if profile.scep_challenge == "intune":
+        _check_intune(table, profile)
     step_ca = profile.scep_notify or (profile.scep_challenge == "webhook" and
                                       profile.scep_webhook_format == "step-ca")
     if step_ca:

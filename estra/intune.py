@@ -6,7 +6,8 @@ third-party certification authorities (microsoft/Intune-Resource-Access, the
 "Intune SCEP management library"):
 
 1. a token by OAuth 2.0 client credentials from
-   `{login}/{tenant}/oauth2/v2.0/token` (the app id and secret), one for
+   `{login}/{tenant}/oauth2/v2.0/token` (the app id and its secret, or a client
+   assertion signed with its certificate's key: `AppCertificate`), one for
    Microsoft Graph (`https://graph.microsoft.com/.default`) and one for Intune
    (`https://api.manage.microsoft.com//.default`), kept until shortly before
    they expire;
@@ -26,7 +27,9 @@ third-party certification authorities (microsoft/Intune-Resource-Access, the
 
 A code other than Success refuses the request (FAILURE badRequest, the code in
 the reason).  Intune unreachable, a 401 (the token is dropped) or any other
-HTTP error: the device gets PENDING and asks again.  Verified only against the
+HTTP error: the device gets PENDING and asks again.  A notification Intune does
+not take is retried (`NOTIFY_BACKOFF`), then given up: the certificate stays
+issued, and estra/scep.py logs and audits it ("notification-undelivered").  Verified only against the
 fake in tests/test_intune.py: no Intune tenant is reachable from here.
 """
 
@@ -43,12 +46,18 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from twisted.internet.task import deferLater
+from twisted.python.filepath import FilePath
+
 from estra import __version__
 from estra.config import Profile
 from estra.errors import Forbidden, UpstreamUnavailable
 from estra.upstream.http import UpstreamHTTP
 
-__all__ = ["IntuneValidator", "INTUNE_APP_ID", "SERVICE", "API_VERSION", "E_FAIL"]
+__all__ = ["IntuneValidator", "AppCertificate", "ASSERTION_TYPE", "INTUNE_APP_ID", "SERVICE",
+           "API_VERSION", "E_FAIL", "NOTIFY_BACKOFF"]
 
 INTUNE_APP_ID = "0000000a-0000-0000-c000-000000000000"
 SERVICE = "ScepRequestValidationFEService"
@@ -58,6 +67,55 @@ INTUNE_SCOPE = "https://api.manage.microsoft.com//.default"
 #: the HRESULT a failure notification carries (E_FAIL: the CA did not issue)
 E_FAIL = 0x80004005
 CALLER = f"estra/{__version__}"
+#: seconds before each retry of a notification Intune did not take (then it is given
+#: up: logged and audited as "notification-undelivered" by estra/scep.py)
+NOTIFY_BACKOFF = (2.0, 10.0, 30.0)
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+#: how long a client assertion is good for (Entra ID takes short-lived ones)
+ASSERTION_LIFETIME = 600
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class AppCertificate:
+    """The app's certificate credential: signs the client assertions Entra ID takes
+    instead of a secret ("Microsoft identity platform certificate credentials")."""
+
+    def __init__(self, cert: x509.Certificate, key: rsa.RSAPrivateKey) -> None:
+        self.cert, self._key = cert, key
+
+    @classmethod
+    def load(cls, cert_path: FilePath | None, key_path: FilePath | None) -> AppCertificate:
+        """From a PEM certificate and its unencrypted PEM RSA key (Entra ID takes RSA
+        only); ValueError saying what is wrong."""
+        if cert_path is None or key_path is None:
+            raise ValueError("give intune_app_cert and intune_app_key together")
+        try:
+            cert = x509.load_pem_x509_certificate(cert_path.getContent())
+            key = load_pem_private_key(key_path.getContent(), None)
+        except (OSError, ValueError, TypeError) as e:
+            raise ValueError(f"cannot load the app certificate or key: {e}") from None
+        if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+            raise ValueError("the app key must be RSA of at least 2048 bits (Entra ID)")
+        if key.public_key() != cert.public_key():
+            raise ValueError("the app key does not belong to the app certificate")
+        return cls(cert, key)
+
+    def assertion(self, app_id: str, token_url: str, now: float) -> str:
+        """A signed JWT (RS256) for `token_url`: header x5t and x5t#S256 (the
+        certificate's SHA-1 and SHA-256 thumbprints), claims aud, iss = sub = the
+        app id, a fresh jti, nbf, iat and exp."""
+        header = {"alg": "RS256", "typ": "JWT",
+                  "x5t": _b64url(self.cert.fingerprint(hashes.SHA1())),
+                  "x5t#S256": _b64url(self.cert.fingerprint(hashes.SHA256()))}
+        claims = {"aud": token_url, "iss": app_id, "sub": app_id, "jti": str(uuid.uuid4()),
+                  "nbf": int(now), "iat": int(now), "exp": int(now) + ASSERTION_LIFETIME}
+        signed = ".".join(_b64url(json.dumps(part, separators=(",", ":")).encode())
+                          for part in (header, claims))
+        signature = self._key.sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256())
+        return f"{signed}.{_b64url(signature)}"
 
 
 class IntuneValidator:
@@ -67,6 +125,8 @@ class IntuneValidator:
         self.http, self.profile = http, profile
         self._tokens: dict[str, tuple[str, float]] = {}
         self._service: str | None = None
+        self._certificate = AppCertificate.load(profile.intune_app_cert, profile.intune_app_key) \
+            if profile.intune_app_cert else None
 
     def _unavailable(self, what: str) -> UpstreamUnavailable:
         return UpstreamUnavailable.because("intune", what, self.http.retry_after)
@@ -76,16 +136,23 @@ class IntuneValidator:
         if token and until > time.monotonic():
             return token
         p = self.profile
+        url = f"{p.intune_login_url.rstrip('/')}/{p.intune_tenant}/oauth2/v2.0/token"
+        credential = {"client_secret": p.intune_app_secret} if self._certificate is None \
+            else {"client_assertion_type": ASSERTION_TYPE, "client_assertion":
+                  self._certificate.assertion(p.intune_app_id, url, time.time())}
         reply = await self.http.request(
-            "POST", f"{p.intune_login_url.rstrip('/')}/{p.intune_tenant}/oauth2/v2.0/token",
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            "POST", url, headers={"Content-Type": "application/x-www-form-urlencoded"},
             data=urlencode({"grant_type": "client_credentials", "client_id": p.intune_app_id,
-                            "client_secret": p.intune_app_secret, "scope": scope}).encode())
+                            **credential, "scope": scope}).encode())
         answer = _json(reply.body) if reply.status == 200 else {}
         issued, lifetime = answer.get("access_token"), answer.get("expires_in")
         if not isinstance(issued, str) or not issued or not isinstance(lifetime, int):
+            refusal = _json(reply.body)
+            codes = refusal.get("error_codes")       # Entra ID's AADSTS numbers
+            aadsts = "".join(f", AADSTS{c}" for c in codes[:3] if isinstance(c, int)) \
+                if isinstance(codes, list) else ""
             raise self._unavailable(f"no token from the login service (HTTP {reply.status}: "
-                                    f"{_json(reply.body).get('error', 'no error code')})")
+                                    f"{refusal.get('error', 'no error code')}{aadsts})")
         self._tokens[scope] = (issued, time.monotonic() + max(0, lifetime - 60))
         return issued
 
@@ -134,9 +201,27 @@ class IntuneValidator:
                                     + (f" ({description})" if isinstance(description, str)
                                        and description else ""))
 
+    async def _notify(self, action: str, fields: dict[str, Any]) -> None:
+        """A notification, retried with backoff (`NOTIFY_BACKOFF`) while Intune cannot
+        be reached or answers an HTTP error; UpstreamUnavailable once every try
+        failed, Forbidden (rule intune) when Intune answers a code other than
+        Success (not retried: Intune decided)."""
+        for delay in (*NOTIFY_BACKOFF, None):
+            try:
+                answer = await self._action(action, "notification", fields)
+                break
+            except UpstreamUnavailable:
+                if delay is None:
+                    raise
+                await deferLater(self.http.reactor, delay)
+        if answer["code"] != "Success":
+            raise Forbidden.because("intune", f"Intune answered {action} with "
+                                    f"{answer['code']}")
+
     async def success(self, transaction_id: str, csr: x509.CertificateSigningRequest,
-                      cert: x509.Certificate) -> dict[str, Any]:
-        return await self._action("successNotification", "notification", {
+                      cert: x509.Certificate) -> None:
+        """Tell Intune the certificate was issued (`_notify`)."""
+        await self._notify("successNotification", {
             "transactionId": transaction_id, "certificateRequest": _b64(csr),
             "certificateThumbprint": cert.fingerprint(hashes.SHA1()).hex().upper(),
             "certificateSerialNumber": f"{cert.serial_number:X}",
@@ -145,8 +230,9 @@ class IntuneValidator:
             "issuingCertificateAuthority": cert.issuer.rfc4514_string()})
 
     async def failure(self, transaction_id: str, csr: x509.CertificateSigningRequest,
-                      description: str) -> dict[str, Any]:
-        return await self._action("failureNotification", "notification", {
+                      description: str) -> None:
+        """Tell Intune the request was not issued (`_notify`)."""
+        await self._notify("failureNotification", {
             "transactionId": transaction_id, "certificateRequest": _b64(csr),
             "hResult": E_FAIL, "errorDescription": description[:255] or "not issued"})
 

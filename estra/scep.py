@@ -371,21 +371,30 @@ class ScepFrontEnd:
                 on_issued=self.ra.store.scep_issued(profile.name, transaction_id, owner)))
         except EstError as e:
             if intune is not None and e.status < 500 and not isinstance(e, Held):
-                self._background(intune.failure(transaction_id, csr, e.reason), transaction_id)
+                self._background(intune.failure(transaction_id, csr, e.reason), transaction_id,
+                                 to="intune", outcome="failure")
             raise
         self._notify(profile, transaction_id, csr, certificate=certs[0])
         if intune is not None:
-            self._background(intune.success(transaction_id, csr, certs[0]), transaction_id)
+            self._background(intune.success(transaction_id, csr, certs[0]), transaction_id,
+                             to="intune", outcome="issued", serial=wire.serial_hex(certs[0].serial_number))
         return sm.Status.SUCCESS, certs
 
-    def _background(self, call: Coroutine[Any, Any, Any], transaction_id: str) -> None:
-        """Run a notification without making the device wait; its failure is logged."""
+    def _background(self, call: Coroutine[Any, Any, Any], transaction_id: str,
+                    **about: Any) -> None:
+        """Run a notification without making the device wait (it retries as its sender
+        does); one not delivered in the end is logged as an error and audited
+        ("notification-undelivered", with `about`): what it reported stands (a
+        certificate issued stays issued)."""
         async def run() -> None:
             try:
                 await call
             except EstError as e:
-                log.warn("SCEP {tid}: notification not delivered: {reason}",
-                         tid=transaction_id, reason=e.reason)
+                log.error("SCEP {tid}: notification not delivered: {reason}",
+                          tid=transaction_id, reason=e.reason)
+                await self.ra.store.audit("notification-undelivered", "scep",
+                                          transaction=transaction_id, reason=e.reason,
+                                          **about)
         Deferred.fromCoroutine(run())
 
     def _notify(self, profile: Profile, transaction_id: str,
@@ -405,7 +414,7 @@ class ScepFrontEnd:
             if reply.status >= 300:
                 log.warn("SCEP {tid}: the notification webhook answered {status}",
                          tid=transaction_id, status=reply.status)
-        self._background(send(), transaction_id)
+        self._background(send(), transaction_id, to=profile.scep_notify)
 
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
                        address: str) -> Identity:

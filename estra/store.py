@@ -1035,9 +1035,7 @@ class Store(Service):
 
         def run(cursor: Any) -> int | None:
             if most is not None:
-                if self.dialect is POSTGRES:
-                    cursor.execute("SELECT pg_advisory_xact_lock(7031, hashtext(%s))",
-                                   (identity,))
+                self._lock_identity(cursor, identity)
                 cursor.execute(self.dialect.sql("SELECT COUNT(*) FROM pending WHERE "
                                                 "identity = ? AND status = 'pending'"),
                                (identity,))
@@ -1123,19 +1121,46 @@ class Store(Service):
         `make` draws the code (120 random bits by default); `bound` is what the
         request using it must show (estra/challenges.py); `audited` goes into the audit
         event with the id and TTL."""
-        code = make()
-        now = self.clock()
-        code_id = await self._write(
-            "INSERT INTO codes (code_sha256, identity, created, expires, bound) VALUES "
-            "(?,?,?,?,?) RETURNING id", hash_code(code), identity, now, now + ttl, bound)
+        issued = await self.issue_code_within(identity, ttl, None, make, bound, **audited)
+        assert issued is not None                       # no cap, always issued
+        return issued
+
+    async def issue_code_within(self, identity: str, ttl: float, most: int | None,
+                                make: Callable[[], str] = lambda: secrets.token_urlsafe(15),
+                                bound: str = "", **audited: Any) -> tuple[int, str] | None:
+        """`issue_code`, or None when `identity` already holds `most` open codes
+        (unused, unrevoked, unexpired): counted and inserted in one transaction under
+        the identity's lock (`_lock_identity`), so concurrent calls on any node cannot
+        pass the cap together."""
+        code, now = make(), self.clock()
+
+        def run(cursor: Any) -> int | None:
+            if most is not None:
+                self._lock_identity(cursor, identity)
+                cursor.execute(self.dialect.sql(
+                    "SELECT COUNT(*) FROM codes WHERE identity = ? AND used_at IS NULL AND "
+                    "revoked = 0 AND expires > ?"), (identity, now))
+                if int(cursor.fetchone()[0]) >= most:
+                    return None
+            cursor.execute(self.dialect.sql(
+                "INSERT INTO codes (code_sha256, identity, created, expires, bound) VALUES "
+                "(?,?,?,?,?) RETURNING id"), (hash_code(code), identity, now, now + ttl, bound))
+            return int(cursor.fetchone()[0])
+        code_id: int | None = await self._transact(run)
+        if code_id is None:
+            return None
         await self.audit("code-issued", identity, code=code_id, ttl=ttl, **audited)
         return code_id, code
 
-    async def open_codes(self, identity: str) -> int:
-        """How many codes of `identity` are unused, unrevoked and unexpired."""
-        rows = await self.query("SELECT COUNT(*) FROM codes WHERE identity = ? AND used_at IS "
-                                "NULL AND revoked = 0 AND expires > ?", identity, self.clock())
-        return int(rows[0][0])
+    def _lock_identity(self, cursor: Any, identity: str) -> None:
+        """Serialize the rest of this transaction with every other one locking
+        `identity`, on every node: a PostgreSQL advisory lock held until commit; on
+        SQLite the database's write lock, taken before the transaction reads (sqlite3
+        would begin it only at the first write), for other processes on the file."""
+        if self.dialect is POSTGRES:
+            cursor.execute("SELECT pg_advisory_xact_lock(7031, hashtext(%s))", (identity,))
+        elif not cursor.connection.in_transaction:
+            cursor.execute("BEGIN IMMEDIATE")
 
     async def consume_code(self, code: str, identity: str, used_by: str) -> bool:
         """Use a code issued for the principal `identity` exactly once: True only for

@@ -51,10 +51,11 @@ def ra_cert(node: Server):  # type: ignore[no-untyped-def]
 
 
 def test_two_nodes_hand_out_and_consume_once(database: str, tmp_path: Path) -> None:
-    """A challenge fetched on node a is revoked through node b.  Ten page requests at
-    once, five per node: ten distinct challenges, then the client's cap (10, counted in
-    the store, the revoked one not) holds on both nodes.  Ten devices racing with one
-    challenge, five per node: exactly one
+    """A challenge fetched on node a is revoked through node b.  Twenty page requests at
+    once, ten per node: exactly ten distinct challenges and ten "cache full" pages (the
+    client's cap of 10, counted in the store, the revoked one not, holds across both
+    nodes racing), and still full on both.  Ten devices racing with one challenge,
+    five per node: exactly one
     SUCCESS, nine FAILURE badRequest; the challenge revoked on b: FAILURE badRequest
     on a."""
     clients = tmp_path / "clients.htpasswd"
@@ -71,9 +72,10 @@ def test_two_nodes_hand_out_and_consume_once(database: str, tmp_path: Path) -> N
         assert revoked is not None
         newest = api(nodes[1], "GET")["challenges"][0]["id"]
         assert api(nodes[1], "DELETE", f"/{newest}") is None
-        texts = together([lambda n=n: page(n) for n in nodes * 5])
+        texts = together([lambda n=n: page(n) for n in nodes * 10])
         challenges = [m.group("password") for t in texts if (m := FLEET.search(t))]
-        assert len(set(challenges)) == 10, texts
+        assert len(challenges) == len(set(challenges)) == 10, texts
+        assert sum("The password cache is full." in str(t) for t in texts) == 10, texts
         assert all("The password cache is full." in page(n) for n in nodes)
 
         recipients = [ra_cert(n) for n in nodes]

@@ -4,6 +4,8 @@ ID token endpoint (client credentials), Graph service discovery, and the
 ScepRequestValidationFEService's validateRequest, successNotification and
 failureNotification with their headers and JSON, over loopback HTTPS.  The fake
 refuses what the service refuses: a wrong client secret (401 invalid_client), a
+client assertion not signed by a registered certificate, for another audience or
+app, or out of its time range (401 invalid_client, AADSTS codes), a
 missing or foreign token (401), a wrong api-version, an unknown challenge
 (ChallengeDecryptionError), a notification for a transaction it never validated."""
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -20,10 +23,15 @@ from urllib.parse import parse_qs
 
 import pytest
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import AttributeOID, NameOID
 
 from estra import scep_message as sm
+from estra.config import ConfigError, settings_from_string
+from estra.intune import ASSERTION_TYPE
+from tests import pki
 from tests.conftest import Server
 from tests.fakeca import FakeHandler, FakeServer, serve
 from tests.test_scep import answer, ra_certificates, request_for, self_signed
@@ -34,6 +42,14 @@ INTUNE_APP = "0000000a-0000-0000-c000-000000000000"
 SCOPES = {"https://graph.microsoft.com/.default": "graph",
           "https://api.manage.microsoft.com//.default": "intune"}
 SERVICE_PATH = "/ScepRequestValidationFEService/"
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 class IntuneFake(FakeHandler):
@@ -53,7 +69,12 @@ class IntuneFake(FakeHandler):
             form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
             if form.get("grant_type") != "client_credentials":
                 return self._deny(400, {"error": "unsupported_grant_type"})
-            if form.get("client_id") != APP or form.get("client_secret") != SECRET:
+            if "client_assertion" in form:
+                refused = self._assertion_refused(form)
+                if refused:
+                    return self._deny(401, {"error": "invalid_client", "error_codes": [
+                        int(refused[6:].partition(":")[0])], "error_description": refused})
+            elif form.get("client_id") != APP or form.get("client_secret") != SECRET:
                 return self._deny(401, {"error": "invalid_client", "error_description":
                                         "AADSTS7000215: Invalid client secret provided."})
             if form.get("scope") not in SCOPES:
@@ -94,10 +115,43 @@ class IntuneFake(FakeHandler):
                                              "errorDescription": "subject does not match"})
             state.setdefault("validated", set()).add(call["transactionId"])
             return self.reply_json(200, {"code": "Success", "errorDescription": ""})
+        if state.get("unavailable", 0):                 # the next N notifications: 503
+            state["unavailable"] -= 1
+            return self._deny(503, {"Message": "The service is unavailable."})
         if call["transactionId"] not in state.get("validated", set()):
             return self.reply_json(200, {"code": "Unknown",
                                          "errorDescription": "unknown transaction"})
         self.reply_json(200, {"code": "Success", "errorDescription": ""})
+
+    def _assertion_refused(self, form: dict[str, str]) -> str:
+        """Why Entra ID refuses this client assertion ("AADSTS...: ..."), or ""."""
+        if form.get("client_assertion_type") != ASSERTION_TYPE or form.get("client_id") != APP:
+            return "AADSTS700016: Application not found in the directory."
+        try:
+            head, claims_part, signature = form["client_assertion"].split(".")
+            header, claims = (json.loads(_unb64(part)) for part in (head, claims_part))
+        except ValueError:
+            return "AADSTS50027: JWT token is invalid or malformed."
+        registered = {_b64url(c.fingerprint(h)): c for c in self.server.state["app_certs"]
+                      for h in (hashes.SHA1(), hashes.SHA256())}
+        cert = registered.get(header.get("x5t#S256") or header.get("x5t"))
+        if cert is None:
+            return ("AADSTS700027: The certificate with identifier used to sign the client "
+                    "assertion is not registered on application.")
+        try:
+            assert header.get("alg") == "RS256"
+            cert.public_key().verify(_unb64(signature), f"{head}.{claims_part}".encode(),
+                                     padding.PKCS1v15(), hashes.SHA256())
+        except (AssertionError, InvalidSignature):
+            return "AADSTS700027: Client assertion failed signature validation."
+        base = f"https://localhost:{self.server.server_address[1]}"
+        if claims.get("aud") != f"{base}/{TENANT}/oauth2/v2.0/token" or \
+                claims.get("iss") != APP or claims.get("sub") != APP or not claims.get("jti"):
+            return "AADSTS700021: Client assertion application identifier doesn't match."
+        if not claims.get("nbf", 0) - 300 <= time.time() < claims.get("exp", 0):
+            return "AADSTS700024: Client assertion is not within its valid time range."
+        self.server.state.setdefault("assertions", []).append((header, claims))
+        return ""
 
     def do_GET(self) -> None:
         if self.path != f"/v1.0/servicePrincipals/appId={INTUNE_APP}/endpoints":
@@ -118,12 +172,14 @@ def intune(tmp_path: Path) -> Iterator[FakeServer]:
     yield from serve(IntuneFake, tmp_path)
 
 
-def config(fake: FakeServer, tmp_path: Path, secret: str = SECRET) -> str:
+def config(fake: FakeServer, tmp_path: Path, secret: str = SECRET,
+           credential: str = "") -> str:
+    """estra's configuration for the fake; `credential` replaces the client secret."""
     base = f"https://localhost:{fake.server_address[1]}"
     profile = f"""scep_challenge = "intune"
 intune_tenant = "{TENANT}"
 intune_app_id = "{APP}"
-intune_app_secret = "{secret}"
+{credential or f'intune_app_secret = "{secret}"'}
 intune_login_url = "{base}"
 intune_graph_url = "{base}"
 intune_trust = "{tmp_path / 'fake-ca.pem'}"
@@ -235,3 +291,125 @@ def test_expired_token_then_a_new_one(start_estra: Callable[..., Server],
     again = sm.pkcs_req(request_for(second, "dev", "good"), second, ra)
     assert again.check(answer(server, again.der, second)).status == sm.Status.SUCCESS
     assert intune.state["token_requests"].count("intune") == 2
+
+
+def app_certificate(tmp_path: Path, stem: str) -> tuple[x509.Certificate, str]:
+    """A self-signed RSA app certificate and the config lines naming it and its key."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca = pki.CA(f"estra-intune-{stem}", key)
+    cert, key_file = pki.write_pair(tmp_path, stem, ca.cert, key)
+    return ca.cert, f'intune_app_cert = "{cert}"\nintune_app_key = "{key_file}"'
+
+
+def enroll_with(start_estra: Callable[..., Server], intune: FakeServer, tmp_path: Path,
+                registered: x509.Certificate, credential: str) -> tuple[Server, sm.Status]:
+    """One device's PKCSReq to an estra holding `credential`, Entra ID knowing only
+    the `registered` app certificate: the server and the status the device got."""
+    intune.state.update(app_certs=[registered], challenges={"good": "dev"})
+    server = start_estra(config(intune, tmp_path, credential=credential))
+    ra, _ = ra_certificates(server)
+    device = self_signed("dev")
+    request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
+    return server, request.check(answer(server, request.der, device)).status
+
+
+def test_certificate_credential(start_estra: Callable[..., Server], intune: FakeServer,
+                                tmp_path: Path) -> None:
+    """With intune_app_cert/intune_app_key, estra asks for its tokens with a client
+    assertion signed by the app certificate's key (x5t, x5t#S256, aud = the token
+    URL, iss = sub = the app id, a jti per assertion), which Entra ID (the fake)
+    verifies against the registered certificate: the device enrolls."""
+    registered, lines = app_certificate(tmp_path, "app")
+    _, status = enroll_with(start_estra, intune, tmp_path, registered, lines)
+    assert status == sm.Status.SUCCESS
+    assert "denied" not in intune.state and sorted(intune.state["token_requests"]) == [
+        "graph", "intune"]
+    (first, claims), (_, other) = intune.state["assertions"]
+    assert first["x5t#S256"] == _b64url(registered.fingerprint(hashes.SHA256()))
+    assert claims["jti"] != other["jti"] and claims["exp"] - claims["nbf"] <= 600
+
+
+def test_unregistered_certificate_is_pending(start_estra: Callable[..., Server],
+                                             intune: FakeServer, tmp_path: Path) -> None:
+    """An assertion signed with a certificate the app does not have registered: Entra
+    ID answers 401 invalid_client (AADSTS700027); the device gets PENDING and Intune's
+    service is never called."""
+    registered, _ = app_certificate(tmp_path, "registered")
+    _, lines = app_certificate(tmp_path, "other")
+    server, status = enroll_with(start_estra, intune, tmp_path, registered, lines)
+    assert status == sm.Status.PENDING
+    assert intune.state["denied"][0][1] == 401 and "calls" not in intune.state
+    assert "AADSTS700027" in server.log.read_text()
+
+
+def test_certificate_credential_checked(tmp_path: Path) -> None:
+    """The configuration takes one credential, and a certificate only with its own
+    RSA key: a secret and a certificate, a certificate without its key, a key of
+    another certificate, or an EC key (Entra ID takes RSA only) are ConfigErrors."""
+    _, good = app_certificate(tmp_path, "good")
+    _, other = app_certificate(tmp_path, "other")
+    ec = pki.CA("estra-intune-ec")
+    ec_cert, ec_key = pki.write_pair(tmp_path, "ec", ec.cert, ec.key)
+    head = f'[profiles.default]\nscep_challenge = "intune"\nintune_tenant = "{TENANT}"\n' \
+           f'intune_app_id = "{APP}"\n'
+    settings_from_string(head + good)
+    mismatched = good.split("\n")[0] + "\n" + other.split("\n")[1]
+    for bad, why in ((f'{good}\nintune_app_secret = "{SECRET}"', "one credential"),
+                     (good.split("\n")[0], "together"),
+                     (mismatched, "does not belong"),
+                     (f'intune_app_cert = "{ec_cert}"\nintune_app_key = "{ec_key}"', "RSA")):
+        with pytest.raises(ConfigError, match=why):
+            settings_from_string(head + bad)
+
+
+def undelivered(server: Server) -> list[dict[str, Any]]:
+    """The "notification-undelivered" audit events in `server`'s store."""
+    db = sqlite3.connect(server.state / "estra.db", timeout=30)
+    try:
+        return [json.loads(d) for (d,) in db.execute(
+            "SELECT detail FROM audit WHERE kind = 'notification-undelivered'")]
+    finally:
+        db.close()
+
+
+def test_notification_retried(start_estra: Callable[..., Server], intune: FakeServer,
+                              tmp_path: Path) -> None:
+    """Intune answers the first success notification 503: estra tries again after a
+    pause and Intune gets it; nothing is audited as undelivered."""
+    intune.state.update(challenges={"good": "dev"}, unavailable=1)
+    server = start_estra(config(intune, tmp_path))
+    ra, _ = ra_certificates(server)
+    device = self_signed("dev")
+    request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
+    assert request.check(answer(server, request.der, device)).status == sm.Status.SUCCESS
+    assert [c[0] for c in calls(intune, 3)] == ["validateRequest", "successNotification",
+                                                "successNotification"]
+    assert intune.state["unavailable"] == 0 and undelivered(server) == []
+
+
+def test_undelivered_notification_is_audited(start_estra: Callable[..., Server],
+                                             intune: FakeServer, tmp_path: Path) -> None:
+    """Intune never takes the success notification: estra tries it 1 + 3 times with
+    backoff, then gives up: the certificate stays issued (the device has it), the
+    log has an error and the audit log (console) a "notification-undelivered"
+    event naming the transaction and serial."""
+    intune.state.update(challenges={"good": "dev"}, unavailable=100)
+    server = start_estra(config(intune, tmp_path))
+    ra, _ = ra_certificates(server)
+    device = self_signed("dev")
+    request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
+    reply = request.check(answer(server, request.der, device))
+    assert reply.status == sm.Status.SUCCESS
+    deadline = time.monotonic() + 90
+    while not undelivered(server):
+        assert time.monotonic() < deadline, intune.state
+        time.sleep(0.5)
+    [event] = undelivered(server)
+    assert intune.state["unavailable"] == 100 - 4
+    assert event["transaction"] == request.transaction_id and event["to"] == "intune"
+    db = sqlite3.connect(server.state / "estra.db", timeout=30)
+    issued = db.execute("SELECT COUNT(*) FROM enrollments WHERE serial = ? AND decision = "
+                        "'issued'", (event["serial"],)).fetchone()[0]
+    db.close()
+    assert issued == 1
+    assert "notification not delivered" in server.log.read_text()

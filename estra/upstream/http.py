@@ -157,6 +157,11 @@ class UpstreamHTTP:
         self._jar = _NoCookies()
         self._client = HTTPClient(base, cookiejar=self._jar, data_to_body_producer=WholeBody)
 
+    @property
+    def reactor(self) -> Any:
+        """The reactor its timeouts run on (for callers pacing their own retries)."""
+        return self._reactor
+
     async def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                       data: bytes | None = None, json: Any = None) -> Reply:
         """Send (retrying where safe, following redirects where allowed); raise the
