@@ -377,7 +377,8 @@ class ScepFrontEnd:
         self._notify(profile, transaction_id, csr, certificate=certs[0])
         if intune is not None:
             self._background(intune.success(transaction_id, csr, certs[0]), transaction_id,
-                             to="intune", outcome="issued", serial=wire.serial_hex(certs[0].serial_number))
+                             to="intune", outcome="issued",
+                             serial=wire.serial_hex(certs[0].serial_number))
         return sm.Status.SUCCESS, certs
 
     def _background(self, call: Coroutine[Any, Any, Any], transaction_id: str,
