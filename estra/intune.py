@@ -30,8 +30,7 @@ the reason).  Intune unreachable, a 401 (the token is dropped) or any other
 HTTP error: the device gets PENDING and asks again.  A notification Intune does
 not take is retried (`NOTIFY_BACKOFF`), then given up: the certificate stays
 issued, and estra/scep.py logs and audits it ("notification-undelivered").  Verified
-only against the
-fake in tests/test_intune.py: no Intune tenant is reachable from here.
+only against the fake in tests/test_intune.py: no Intune tenant is reachable from here.
 """
 
 from __future__ import annotations
