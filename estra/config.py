@@ -734,7 +734,7 @@ def _check_intune(table: _Table, profile: Profile) -> None:
                           "intune_app_secret (or intune_app_secret_file), or "
                           "intune_app_cert with intune_app_key")
     if by_cert:
-        from estra.intune import AppCertificate
+        from estra.credentials import AppCertificate
         try:
             AppCertificate.load(profile.intune_app_cert, profile.intune_app_key)
         except ValueError as e:

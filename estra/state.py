@@ -271,8 +271,9 @@ def prepare_state(settings: Settings, clock: Callable[[], float] = time.time) ->
         state.makedirs()
         os.chmod(state.path, 0o700)
     ca = LocalCA.of(settings, clock)
-    tokens.provider_files(tokens.openssl_uris(settings), settings.tls_key_uri, settings.pkcs11,
-                          settings.state_dir)
+    for name, data in tokens.provider_files(tokens.openssl_uris(settings), settings.tls_key_uri,
+                                            settings.pkcs11).items():
+        write_private(settings.state_dir.child(name), data)   # 0600, replaced atomically
     if settings.tls_key_uri:
         _tls_on_token(settings, ca)
     elif not settings.tls_cert.exists() and not settings.tls_key.exists() and all(

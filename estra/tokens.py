@@ -32,7 +32,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from twisted.internet.defer import Deferred, TimeoutError as DeferredTimeout
 from twisted.logger import Logger
-from twisted.python.filepath import FilePath
 
 from estra.errors import TokenUnavailable
 
@@ -574,22 +573,21 @@ def provider_pem(text: str, settings: TokenSettings) -> bytes:
             + b"-----END PKCS#11 PROVIDER URI-----\n")
 
 
-def provider_files(uris: list[str], tls_key: str, settings: TokenSettings,
-                   state_dir: FilePath) -> None:
+def provider_files(uris: list[str], tls_key: str, settings: TokenSettings) -> dict[str, bytes]:
     """For the keys OpenSSL uses (`uris`: the TLS key `tls_key`, upstream client keys),
-    write the OpenSSL configuration and `provider_pem` of the TLS key into `state_dir`
-    (each 0600, replaced atomically); called at start, before OpenSSL loads a key."""
-    from estra.upstream.local import write_private
+    the files of the state directory that name them (file name -> content): the OpenSSL
+    configuration and `provider_pem` of the TLS key; called at start, before OpenSSL
+    loads a key (it initialises the token's module first)."""
     if not uris:
-        return
+        return {}
     module = parse_uri(uris[0]).module or settings.module
     pkcs11 = _binding()
     pkcs11.lib(module)  # python-pkcs11 first: it refuses a module initialised already,
     #                     pkcs11-provider (at its first key, later) accepts one
-    write_private(state_dir.child(OPENSSL_CONFIG),
-                  openssl_config(attrs.evolve(settings, module=module)).encode())
+    files = {OPENSSL_CONFIG: openssl_config(attrs.evolve(settings, module=module)).encode()}
     if tls_key:
-        write_private(state_dir.child(PROVIDER_KEY), provider_pem(tls_key, settings))
+        files[PROVIDER_KEY] = provider_pem(tls_key, settings)
+    return files
 
 
 def provider_key(text: str, settings: TokenSettings) -> Any:
