@@ -22,6 +22,7 @@ from estra.cli import HELD
 from estra.wire import serial_hex
 from tests import pki
 from tests.conftest import PASSWORD, ROOT, Server, estra_cli, estra_env, issued
+from tests.memory import MemoryServer
 
 CONFIG = """
 [profiles.default]
@@ -33,11 +34,12 @@ approval_retry_after = 1
 """
 
 
-def cli(server: Server, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cli(server: Server | MemoryServer, *args: str,
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return estra_cli("--state-dir", str(server.state), *args, stdin=stdin)
 
 
-def as_json(server: Server, *args: str, stdin: str | None = None) -> Any:
+def as_json(server: Server | MemoryServer, *args: str, stdin: str | None = None) -> Any:
     """The command's JSON, the same with --json before and after the sub-command."""
     before = cli(server, "--json", *args, stdin=stdin)
     after = cli(server, *args, "--json", stdin=stdin)
@@ -140,11 +142,10 @@ def test_json_everywhere(start_estra: Callable[..., Server], tmp_path: Path) -> 
                         "by": "operator"}
 
 
-def test_enrollments_by_serial(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_enrollments_by_serial(tmp_path: Path) -> None:
     """`enrollments list --serial` finds a certificate by its serial in any spelling; the
     table shows the serial as openssl does and the reason column."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = MemoryServer(CONFIG, tmp_path)
     status, _, body = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("s1")))
     assert status == 200
     cert = issued(body)[0]
@@ -163,12 +164,12 @@ def test_enrollments_by_serial(start_estra: Callable[..., Server], tmp_path: Pat
     assert f"issued serial {shown}" in log
 
 
-def test_user_list_and_remove(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_user_list_and_remove(tmp_path: Path) -> None:
     """`user list` shows names only; `user remove` refuses an unknown name with one line
     and removes a known one (who then gets 401)."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
-    server.add_user("bob")
+    server = MemoryServer(CONFIG, tmp_path)                 # alice
+    assert cli(server, "user", "add", "bob", "--password-stdin",
+               stdin=PASSWORD + "\n").returncode == 0
     listed = cli(server, "user", "list")
     assert listed.returncode == 0 and listed.stdout.split() == ["estra", "alice", "bob"]
     assert "$2" not in listed.stdout + json.dumps(as_json(server, "user", "list"))
@@ -178,22 +179,20 @@ def test_user_list_and_remove(start_estra: Callable[..., Server], tmp_path: Path
     assert cli(server, "user", "remove", "bob").returncode == 0
     assert cli(server, "user", "list").stdout.split() == ["estra", "alice"]
     req = pki.csr(pki.ec_key(), pki.name("bob"))
-    assert server.post("simpleenroll", req, "--user", f"bob:{PASSWORD}")[0] == 401
+    assert server.send("simpleenroll", pki.b64(req), user=("bob", PASSWORD))[0] == 401
     assert server.post("simpleenroll", req)[0] == 200
 
 
-def audit(server: Server) -> list[tuple[str, str, dict[str, Any]]]:
+def audit(server: Server | MemoryServer) -> list[tuple[str, str, dict[str, Any]]]:
     with sqlite3.connect(server.state / "estra.db") as db:
         return [(kind, who, json.loads(detail)) for kind, who, detail in
                 db.execute("SELECT kind, identity, detail FROM audit ORDER BY id")]
 
 
-def test_rejected_request_reopened_and_approved(start_estra: Callable[..., Server],
-                                                tmp_path: Path) -> None:
+def test_rejected_request_reopened_and_approved(tmp_path: Path) -> None:
     """A rejected request can be reopened (held again) or approved outright; each step is
     audited with who decided and the previous status."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = MemoryServer(CONFIG, tmp_path)
     req = pki.csr(pki.ec_key(), pki.name("late"))
     assert server.post("manual/simpleenroll", req)[0] == 202
     held = as_json(server, "pending", "list")[0]["id"]
@@ -397,11 +396,10 @@ def test_subcommand_help_and_one_spelling(start_estra: Callable[..., Server]) ->
         assert [r["label"] for r in rows] == ["manual"]
 
 
-def test_unreadable_htpasswd_is_503(start_estra: Callable[..., Server]) -> None:
+def test_unreadable_htpasswd_is_503(tmp_path: Path) -> None:
     """An htpasswd the running server cannot read answers 503 + Retry-After with a
     text/plain reason (never 500), and the next request after it is fixed enrolls."""
-    server = start_estra(CONFIG)
-    server.add_user("alice")
+    server = MemoryServer(CONFIG, tmp_path)
     htpasswd = server.state / "htpasswd"
     kept = htpasswd.read_bytes()
     htpasswd.unlink()
@@ -409,7 +407,8 @@ def test_unreadable_htpasswd_is_503(start_estra: Callable[..., Server]) -> None:
     csr = pki.csr(pki.ec_key(), pki.name("dev"), [x509.DNSName("dev.example.com")])
     status, headers, body = server.post("simpleenroll", csr)
     assert status == 503 and headers.get("retry-after") and b"user database" in body, body
-    assert "Traceback" not in server.log.read_text()
+    assert headers["content-type"].startswith("text/plain"), headers
+    assert "Traceback" not in server.stop()
     htpasswd.rmdir()
     htpasswd.write_bytes(kept)
     assert server.post("simpleenroll", csr)[0] == 200
