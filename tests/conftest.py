@@ -200,7 +200,7 @@ def shared_fixture(item: pytest.Item) -> str | None:
         if not defs or not defs[-1].func.__module__.startswith("tests."):
             continue
         if defs[-1].scope == "session":
-            return name
+            return str(name)
         if defs[-1].scope == "module":
             found = item.nodeid.split("::")[0]
     return found
