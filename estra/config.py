@@ -262,6 +262,11 @@ class Settings:
     ca_key_uri: str = ""
     tls_key_uri: str = ""
     scep_key_uri: str = ""
+    # [scep] signing_cert/signing_key: a second RA key that signs CertReps (scep_key then
+    # only decrypts); None/None: the one RA key does both
+    scep_signing_cert: FilePath | None = None
+    scep_signing_key: FilePath | None = None
+    scep_signing_key_uri: str = ""
     pkcs11: TokenSettings = TokenSettings()          # [pkcs11]: module, PIN, timeout, queue
     # the RA certificate and key before an RA key rollover (estra/scep.py): () or both
     scep_previous: tuple[FilePath, ...] = ()
@@ -520,6 +525,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
     if len(previous) == 1:
         raise ConfigError(f"{scep.where('previous_cert')}: previous_cert and previous_key "
                           "go together (the RA certificate and key before a rollover)")
+    signing_cert, signing_key, signing_key_uri = _scep_signing(scep, state)
     scep.done()
 
     crl = top.table("crl")
@@ -612,7 +618,9 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     state_from_cli=bool(state_dir), origins=origins,
                     crl_listen=crl_listen, crl_url=crl_url, crl_days=crl_days,
                     ocsp_url=ocsp_url, ca_key_uri=ca_key_uri, tls_key_uri=tls_key_uri,
-                    scep_key_uri=scep_key_uri, pkcs11=pkcs11)
+                    scep_key_uri=scep_key_uri, pkcs11=pkcs11,
+                    scep_signing_cert=signing_cert, scep_signing_key=signing_key,
+                    scep_signing_key_uri=signing_key_uri)
 
 
 def _challenges(table: _Table, state: FilePath,
@@ -979,6 +987,23 @@ def _key(table: _Table, base: FilePath, key: str, default: str,
     except ValueError as e:
         raise ConfigError(f"{table.where(key)}: {e}") from None
     return _path(base, default), value
+
+
+def _scep_signing(scep: _Table, state: FilePath
+                  ) -> tuple[FilePath | None, FilePath | None, str]:
+    """[scep] signing_cert/signing_key: (certificate, key file, key URI) of a separate
+    CertRep signing key, or (None, None, "") when neither is set."""
+    cert_name = scep.get("signing_cert", str, "")
+    key_name = scep.get("signing_key", str, "")
+    if not cert_name and not key_name:
+        return None, None, ""
+    if not (cert_name and key_name):
+        raise ConfigError(f"{scep.where('signing_key' if key_name else 'signing_cert')}: "
+                          "signing_cert and signing_key go together (the RA's CertRep "
+                          "signing certificate and key)")
+    cert = _path(state, cert_name)
+    key, uri = _key(scep, state, "signing_key", "scep-ra-signing.key")
+    return cert, key, uri
 
 
 def _token_settings(table: _Table) -> tokens.TokenSettings:

@@ -191,17 +191,25 @@ def install(settings: Settings, old: LocalCA, new: LocalCA,
 
 def _reissue_scep(settings: Settings, old: LocalCA, new: LocalCA
                   ) -> list[tuple[FilePath, bytes, bool]]:
-    """The SCEP RA certificate the old CA had issued, certified again by the new CA for
-    the same RSA key: GetCACert's chain verifies it after retire-old too, and requests
-    encrypted to the RA before the rollover still open."""
-    path = settings.scep_cert
-    if path is None or not path.exists():
-        return []
-    ra = x509.load_pem_x509_certificate(path.getContent())
-    if ra.issuer != old.cert.subject:
-        return []
-    cert = new.issue(ra.subject, ra.public_key(), [], [], 825)
-    return [(path, cert.public_bytes(_PEM), False)]
+    """The SCEP RA certificates (decryption, and signing if separate) the old CA had
+    issued, certified again by the new CA for the same RSA key and key usage: GetCACert's
+    chain verifies them after retire-old too, and requests encrypted to the RA before
+    the rollover still open."""
+    staged = []
+    for path in (settings.scep_cert, settings.scep_signing_cert):
+        if path is None or not path.exists():
+            continue
+        ra = x509.load_pem_x509_certificate(path.getContent())
+        if ra.issuer != old.cert.subject:
+            continue
+        try:
+            usage: x509.KeyUsage | None = ra.extensions.get_extension_for_class(
+                x509.KeyUsage).value
+        except x509.ExtensionNotFound:
+            usage = None
+        cert = new.issue(ra.subject, ra.public_key(), [], [], 825, usage=usage)
+        staged.append((path, cert.public_bytes(_PEM), False))
+    return staged
 
 
 def _reissue_tls(settings: Settings, old: LocalCA, new: LocalCA,

@@ -91,12 +91,17 @@ _FAIL = {400: sm.FailInfo.badRequest, 401: sm.FailInfo.badMessageCheck,
 
 
 class ScepFrontEnd:
-    """Answers SCEP operations for the RA; `signer` is the RA's SCEP certificate and key."""
+    """Answers SCEP operations for the RA; `signer` is the RA's SCEP certificate and key,
+    which decrypts requests and signs CertReps -- unless a separate `signing` key signs
+    them ([scep] signing_cert/signing_key)."""
 
     def __init__(self, ra: RegistrationAuthority, signer: sm.Signer,
                  webhooks: dict[str, UpstreamHTTP], previous: Sequence[sm.Signer] = (),
-                 intune: dict[str, IntuneValidator] | None = None) -> None:
-        self.ra, self.signer, self.webhooks = ra, signer, webhooks
+                 intune: dict[str, IntuneValidator] | None = None,
+                 signing: sm.Signer | None = None) -> None:
+        self.ra, self.signer, self.webhooks, self.signing = ra, signer, webhooks, signing
+        #: the RA certificates GetCACert lists before the CA's: encryption, then signing
+        self.ra_certs = [signer.cert, *([signing.cert] if signing else [])]
         #: the Intune tenant of each profile with scep_challenge = "intune"
         self.intune = intune or {}
         #: RA keys rolled over ([scep] previous_cert/key): a message sealed for one of
@@ -107,9 +112,10 @@ class ScepFrontEnd:
 
     # -- GetCACaps / GetCACert -------------------------------------------
     async def cacert(self, profile: Profile, user_agent: str = "") -> bytes:
-        """GetCACert (RFC 8894 3.5.1): the RA certificate and the profile's CA chain, a
+        """GetCACert (RFC 8894 3.5.1): the RA certificate(s) and the profile's CA chain, a
         degenerate PKCS#7 -- except for a client of micromdm's Go SCEP library when a
-        CA key is not RSA: the RA certificate alone.
+        CA key is not RSA: the RA certificate(s) alone.  With a separate signing key
+        the key usages tell clients which RA certificate to encrypt to.
 
         That library (its scepclient, MDM agents) encrypts to every certificate
         GetCACert returns unless told which one, and fails on any key but RSA;
@@ -119,12 +125,12 @@ class ScepFrontEnd:
         chain = await self.ra.cacerts(profile)
         if user_agent.startswith(GO_CLIENT) and not all(
                 isinstance(c.public_key(), rsa.RSAPublicKey) for c in chain):
-            return sm.degenerate([self.signer.cert])
-        return sm.degenerate([self.signer.cert, *chain])
+            return sm.degenerate(self.ra_certs)
+        return sm.degenerate([*self.ra_certs, *chain])
 
     async def cacert_chain(self, profile: Profile) -> bytes:
-        """GetCACertChain: the RA certificate and the profile's whole CA chain."""
-        return sm.degenerate([self.signer.cert, *await self.ra.cacerts(profile)])
+        """GetCACertChain: the RA certificates and the profile's whole CA chain."""
+        return sm.degenerate([*self.ra_certs, *await self.ra.cacerts(profile)])
 
     # -- PKIOperation ----------------------------------------------------
     async def operation(self, der: bytes, profile: Profile, address: str,
@@ -239,7 +245,7 @@ class ScepFrontEnd:
     async def _reply(self, message: sm.PkiMessage, status: sm.Status, *,
                      certs: Sequence[x509.Certificate] = (), fail: sm.FailInfo | None = None,
                      text: str | None = None) -> bytes:
-        signer = self._recipient(message)
+        signer = self.signing or self._recipient(message)
         return await with_key(signer.key, lambda: sm.cert_rep(
             message, signer, status, certs=certs, fail_info=fail, fail_info_text=text,
             cipher=_cipher_of(message)))

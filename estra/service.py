@@ -522,7 +522,8 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
             timeout=p.scep_webhook_timeout, retries=2), p)
             for name, p in settings.profiles.items() if p.scep_challenge == "intune"}
         front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks,
-                             previous_scep_signers(settings), intune)
+                             previous_scep_signers(settings), intune,
+                             signing=scep_signing_signer(settings, ca))
         scep = scep_root(front, settings.profiles, settings.scep_paths)
         webhooks = [*hooks.values(), *(v.http for v in intune.values())]
     return Generation(settings, est, scep,
@@ -648,45 +649,73 @@ class _CurrentCAs(Mapping[str, Any]):
         return len(self.holder.current.cas)
 
 
-def _token_scep_signer(settings: Settings, ca: LocalCA, cert_path: FilePath) -> Signer:
-    """The SCEP RA key on a token ([scep] key = "pkcs11:..."), made there (RSA 2048) with
-    its certificate on first start; an existing certificate must be the key's."""
-    try:
-        key = tokens.open_key(settings.scep_key_uri, settings.pkcs11)
-    except LookupError:
-        if cert_path.exists():
-            raise
-        key = tokens.generate_key(settings.scep_key_uri, settings.pkcs11, kind="rsa")
+#: [scep] key when signing_key is set: it only decrypts (RFC 8894 3.5.1: clients encrypt
+#: to the RA certificate with keyEncipherment, and check CertReps with the signing one)
+_DECRYPTION = x509.KeyUsage(digital_signature=False, content_commitment=False,
+                            key_encipherment=True, data_encipherment=False,
+                            key_agreement=False, key_cert_sign=False, crl_sign=False,
+                            encipher_only=False, decipher_only=False)
+_SIGNING = x509.KeyUsage(digital_signature=True, content_commitment=False,
+                         key_encipherment=False, data_encipherment=False,
+                         key_agreement=False, key_cert_sign=False, crl_sign=False,
+                         encipher_only=False, decipher_only=False)
+
+
+def _ra_key(settings: Settings, ca: LocalCA, cert_path: FilePath, key_path: FilePath,
+            uri: str, cn: str, usage: x509.KeyUsage | None) -> Signer:
+    """An RA certificate and RSA key from files or a token (a pkcs11: `uri`); with
+    neither there, an RSA 2048 key made (on the token for a URI) and certified by the
+    embedded CA as `cn` with `usage` (None: the default, sign and decrypt).  An
+    existing certificate must be the key's."""
+    key: Any = None
+    if uri:
+        try:
+            key = tokens.open_key(uri, settings.pkcs11)
+        except LookupError:
+            if cert_path.exists():
+                raise
+            key = tokens.generate_key(uri, settings.pkcs11, kind="rsa")
+        where = str(tokens.parse_uri(uri))
+    elif not cert_path.exists() and not key_path.exists():
+        key = rsa.generate_private_key(65537, 2048)
+        write_private(key_path, key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        where = key_path.path
+    else:
+        key, where = serialization.load_pem_private_key(key_path.getContent(), None), \
+            key_path.path
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError(f"{tokens.parse_uri(settings.scep_key_uri)}: the SCEP RA key must "
-                         "be RSA (clients encrypt to it)")
+        raise ValueError(f"{where}: the SCEP RA key must be RSA (clients encrypt to it)")
     if not cert_path.exists():
-        cert = ca.issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),
-                        key.public_key(), [], [], 825)
+        cert = ca.issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]),
+                        key.public_key(), [], [], 825, usage=usage)
         write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     cert = load_pem_certs(cert_path)[0]
     if cert.public_key() != key.public_key():
-        raise ValueError(f"{cert_path.path} is not the certificate of the token key "
-                         f"{tokens.parse_uri(settings.scep_key_uri)}")
+        raise ValueError(f"{cert_path.path} is not the certificate of the key {where}")
     return Signer(cert, key)
 
 
 def scep_signer(settings: Settings, ca: LocalCA) -> Signer:
-    """The RA's SCEP certificate and RSA key: from files, or made by the embedded CA."""
+    """The RA's SCEP certificate and RSA key ([scep] cert/key): from files or a token,
+    or made by the embedded CA.  It decrypts requests, and signs CertReps unless
+    `scep_signing_signer` gives a separate signing key (its certificate then has
+    keyEncipherment only)."""
     cert_path, key_path = settings.scep_cert, settings.scep_key
     if cert_path is None or key_path is None:
         raise ValueError("[scep] cert and key must both be set")
-    if settings.scep_key_uri:
-        return _token_scep_signer(settings, ca, cert_path)
-    if not cert_path.exists() and not key_path.exists():
-        key = rsa.generate_private_key(65537, 2048)
-        cert = ca.issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "estra SCEP RA")]),
-                        key.public_key(), [], [], 825)
-        write_private(key_path, key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
-        write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
-    return _load_signer(cert_path, key_path)
+    return _ra_key(settings, ca, cert_path, key_path, settings.scep_key_uri, "estra SCEP RA",
+                   _DECRYPTION if settings.scep_signing_key else None)
+
+
+def scep_signing_signer(settings: Settings, ca: LocalCA) -> Signer | None:
+    """The RA's CertRep signing certificate and key ([scep] signing_cert/signing_key),
+    made like `scep_signer`'s with digitalSignature only; None when not configured."""
+    if settings.scep_signing_cert is None or settings.scep_signing_key is None:
+        return None
+    return _ra_key(settings, ca, settings.scep_signing_cert, settings.scep_signing_key,
+                   settings.scep_signing_key_uri, "estra SCEP RA signing", _SIGNING)
 
 
 def previous_scep_signers(settings: Settings) -> list[Signer]:

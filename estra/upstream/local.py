@@ -205,8 +205,10 @@ class LocalCA:
 
     def issue(self, subject: x509.Name, public_key: object,
               sans: Sequence[x509.GeneralName], ekus: Sequence[str],
-              validity_days: int) -> x509.Certificate:
-        """Sign a leaf certificate for `public_key`."""
+              validity_days: int, usage: x509.KeyUsage | None = None
+              ) -> x509.Certificate:
+        """Sign a leaf certificate for `public_key`; `usage` replaces the default key usage
+        (digitalSignature, and keyEncipherment for RSA)."""
         now = datetime.datetime.fromtimestamp(self._clock(), datetime.timezone.utc)
         not_after = min(now + datetime.timedelta(days=validity_days),
                         self.cert.not_valid_after_utc)
@@ -217,7 +219,7 @@ class LocalCA:
                    .serial_number(int.from_bytes(secrets.token_bytes(19), "big") >> 1 | 1)
                    .not_valid_before(now - _BACKDATE).not_valid_after(not_after)
                    .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-                   .add_extension(key_usage(ca=False, encipher=is_rsa), True)
+                   .add_extension(usage or key_usage(ca=False, encipher=is_rsa), True)
                    .add_extension(x509.SubjectKeyIdentifier.from_public_key(
                        public_key), False)  # type: ignore[arg-type]
                    .add_extension(self._authority_key_id(), False))
