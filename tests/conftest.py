@@ -30,8 +30,10 @@ from tests import pki
 BC_JARS = [Path("/usr/share/java") / f"{name}.jar" for name in ("bcprov", "bcpkix", "bcutil")]
 BC_CLIENT = Path(__file__).resolve().parent / "bc" / "EstraClient.java"
 #: Fixtures for every test module: strongSwan's `sw` and `strongswan_usable`; the SCEP
-#: clients' `scep` and `certmonger`; the MDM challenge client's `mdm` and `memory_ra`.
-pytest_plugins = ["tests.strongswan", "tests.test_scep_clients", "tests.test_ndes"]
+#: clients' `scep` and `certmonger`; the MDM challenge client's `mdm` and `memory_ra`;
+#: a SoftHSM2 token, `softhsm`.
+pytest_plugins = ["tests.strongswan", "tests.test_scep_clients", "tests.test_ndes",
+                  "tests.test_pkcs11"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgresql://postgres@127.0.0.1:5432"

@@ -24,7 +24,7 @@ from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra import wire
-from estra.auth import issued_principal
+from estra.principals import issued_principal
 from estra.store import (MIGRATIONS, Store, _devices_from_records, _migrate,
                          migrate_blocking, open_store, run_blocking)
 from estra.testing import DeviceTLS

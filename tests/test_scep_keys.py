@@ -17,8 +17,8 @@ from estra import config
 from estra import scep_message as sm
 from tests import pki
 from tests.conftest import SCEP_CONFIG, Server
-from tests.strongswan import StrongSwan, sw  # noqa: F401
-from tests.test_pkcs11 import SCEP_URI, SoftHsm, softhsm  # noqa: F401
+from tests.strongswan import StrongSwan
+from tests.test_pkcs11 import SCEP_URI, SoftHsm
 from tests.test_rollover import ca_cli, hangup
 from tests.test_scep import Device, request_for, self_signed
 from tests.test_scep import fetch as scep_fetch
@@ -145,7 +145,7 @@ def test_ca_rollover_reissues_both_ra_certificates(start_estra: Callable[..., Se
     hangup(server)
     new_root = x509.load_pem_x509_certificate(server.ca.read_bytes())
     after = ra_pair(server)                    # checks each one's key usage
-    for old, new in zip(before, after):
+    for old, new in zip(before, after, strict=True):
         assert new.issuer == new_root.subject and new.public_key() == old.public_key()
     device = ScepClient(Scep(server), tmp_path / "dev", fingerprint=False)
     done = device.run("-challenge", "sesame", "-cn", "dev", "-organization", "lab")
