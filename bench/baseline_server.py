@@ -98,7 +98,7 @@ def _accept_any(*_: Any) -> bool:
 
 
 def tls_context(cert: Path, key: Path) -> SSL.Context:
-    """estra's server TLS settings (estra/tls.py), tickets and session cache on."""
+    """estra's server TLS settings (estra/web/tls.py), tickets and session cache on."""
     ctx = SSL.Context(SSL.TLS_SERVER_METHOD)
     ctx.set_min_proto_version(SSL.TLS1_2_VERSION)
     ctx.set_options(SSL.OP_NO_COMPRESSION | SSL.OP_CIPHER_SERVER_PREFERENCE)
@@ -113,7 +113,7 @@ def tls_context(cert: Path, key: Path) -> SSL.Context:
 
 @implementer(IOpenSSLServerConnectionCreator)
 class _Creator:
-    """Every connection from one context (as estra/tls.py's ServerTLS)."""
+    """Every connection from one context (as estra/web/tls.py's ServerTLS)."""
 
     def __init__(self, ctx: SSL.Context) -> None:
         self.ctx = ctx

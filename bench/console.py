@@ -251,10 +251,10 @@ def page_timings(records: int, url: str = "") -> list[str]:
     from twisted.python.filepath import FilePath
     from twisted.web.resource import Resource
 
-    from estra.auth import Htpasswd, hash_password
+    from estra.ra.auth import Htpasswd, hash_password
     from estra.console.operators import Roles
     from estra.console.resource import COOKIE, Console, token_hash
-    from estra.store import POSTGRES, SQLITE, Store, migrate_blocking, open_store
+    from estra.store.database import POSTGRES, SQLITE, Store, migrate_blocking, open_store
 
     with tempfile.TemporaryDirectory(prefix="estra-bench-pages-") as name:
         tmp = Path(name)

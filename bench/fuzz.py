@@ -89,7 +89,7 @@ def with_atheris(targets: list[str], runs: int, seed: int, limit: float) -> int:
     if len(targets) != 1:
         sys.exit("--engine atheris takes exactly one --target")
     with atheris.instrument_imports(include=["estra"]):
-        import estra.cmc, estra.est, estra.scep, estra.wire  # noqa: F401,E401
+        import estra.asn1.cmc, estra.est.resource, estra.scep.resource, estra.asn1.wire  # noqa: F401,E401
     from tests.fuzzing import TARGETS, Finding, Generator, World
     world = World()
     seeds = Path(tempfile.mkdtemp(prefix=f"estra-atheris-{targets[0]}-"))

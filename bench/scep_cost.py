@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from tests.test_scep_dmz import device, outcome, pkcs_req
 from tests.test_scep_dmz import _Setup
 

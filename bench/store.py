@@ -28,7 +28,7 @@ from twisted.internet import task
 from twisted.internet.defer import Deferred, gatherResults
 from twisted.python.filepath import FilePath
 
-from estra.store import EnrollmentRecord, Store, open_store
+from estra.store.database import EnrollmentRecord, Store, open_store
 
 
 def record(n: int) -> EnrollmentRecord:

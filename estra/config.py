@@ -39,7 +39,7 @@ SCEP_CHALLENGES = ("static", "codes", "webhook", "none", "intune")
 SCEP_PATHS = ("/scep", "/certsrv/mscep/mscep.dll", "/cgi-bin/pkiclient.exe")
 SERVER_KEYS = ("ec-p256", "ec-p384", "ec-p521", "rsa-2048", "rsa-3072", "rsa-4096",
                "ed25519")
-ACCEPT_KINDS = ("basic", "issued", "bootstrap", "ra")     # EST identity kinds (estra/auth.py)
+ACCEPT_KINDS = ("basic", "issued", "bootstrap", "ra")     # EST identity kinds (estra/ra/auth.py)
 OPERATION_NAMES = ("cacerts", "simpleenroll", "simplereenroll", "csrattrs",
                    "serverkeygen", "fullcmc", "renewal-info")
 _OID = re.compile(r"^[0-2](\.\d+)+$")
@@ -97,11 +97,11 @@ class Profile:
     validity_days: int = 365
     extended_key_usage: tuple[str, ...] = ("clientAuth",)
     # EKUs a TLS client certificate must carry one of (if it has an EKU extension at
-    # all); empty: any (estra/auth.py)
+    # all); empty: any (estra/ra/auth.py)
     client_eku: tuple[str, ...] = ("clientAuth",)
     allow_basic: bool = True
     upstream: str = "local"
-    # which identity kinds authenticate here, and whose certificates (see estra/auth.py)
+    # which identity kinds authenticate here, and whose certificates (see estra/ra/auth.py)
     accept: tuple[str, ...] = ("basic", "issued", "bootstrap", "ra")
     accept_issued_from: tuple[str, ...] = ()         # empty: this profile only
     # keys and signatures
@@ -125,7 +125,7 @@ class Profile:
     reenroll_allow_changes: bool = False
     reenroll_only_ours: bool = True
     renewal_window_days: int = 0                     # 0: renew any time
-    # renewal-info (estra/renewal.py): the suggested window as fractions of a
+    # renewal-info (estra/ra/renewal.py): the suggested window as fractions of a
     # certificate's lifetime, its per-certificate shift, and when to ask again
     renewal_info_window: tuple[float, float] = (0.5, 0.75)
     renewal_info_jitter: float = 0.1
@@ -147,13 +147,13 @@ class Profile:
     scep_webhook: str = ""
     scep_webhook_trust: FilePath | None = None
     scep_webhook_timeout: int = 10
-    # step-ca's webhook shapes (estra/stepca_hooks.py): the challenge webhook's format,
+    # step-ca's webhook shapes (estra/upstream/stepca_hooks.py): the challenge webhook's format,
     # the HMAC secret (base64) and webhook ID they are sent with, a NOTIFYING URL
     scep_webhook_format: str = "estra"               # estra | step-ca
     scep_webhook_secret: str = field(default="", repr=False)
     scep_webhook_id: str = ""                        # empty: the profile's name
     scep_notify: str = ""
-    # scep_challenge = "intune" (estra/intune.py): the Entra ID tenant and app
+    # scep_challenge = "intune" (estra/upstream/intune.py): the Entra ID tenant and app
     intune_tenant: str = ""
     intune_app_id: str = ""
     intune_app_secret: str = field(default="", repr=False)
@@ -166,7 +166,7 @@ class Profile:
 
     def accepts_issued_from(self, realm: str) -> bool:
         """Whether a certificate issued under the profile `realm` names (before any
-        "@origin", estra/auth.py `issued_realm`) authenticates here."""
+        "@origin", estra/ra/auth.py `issued_realm`) authenticates here."""
         allowed = self.accept_issued_from or (self.name,)
         return realm.partition("@")[0] in allowed or "*" in allowed
 
@@ -210,14 +210,14 @@ class ConsoleSettings:
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
-#: what a challenge client may do (estra/challenges.py): fetch new challenges (the NDES
+#: what a challenge client may do (estra/ra/challenges.py): fetch new challenges (the NDES
 #: page, the API), list them, revoke them, revoke a retired device's certificates
 CHALLENGE_ROLES = ("issue", "list", "revoke", "retire")
 
 
 @frozen
 class ChallengeSettings:
-    """[challenges]: one-time SCEP challenges for MDMs (estra/challenges.py, ndes.py)."""
+    """[challenges]: one-time SCEP challenges for MDMs (estra/ra/challenges.py, ndes.py)."""
 
     profile: str                                     # the profile the NDES page issues for
     clients: FilePath                                # htpasswd of challenge clients
@@ -268,7 +268,7 @@ class Settings:
     scep_signing_key: FilePath | None = None
     scep_signing_key_uri: str = ""
     pkcs11: TokenSettings = TokenSettings()          # [pkcs11]: module, PIN, timeout, queue
-    # the RA certificate and key before an RA key rollover (estra/scep.py): () or both
+    # the RA certificate and key before an RA key rollover (estra/scep/resource.py): () or both
     scep_previous: tuple[FilePath, ...] = ()
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
     challenges: ChallengeSettings | None = None      # [challenges]; None: not served

@@ -2,7 +2,7 @@
 
 `AppCertificate`: an app registration's certificate credential, loaded and checked
 once (the configuration does it at parse time, the Intune client when it signs), and
-the JWT client assertions it signs for Microsoft Entra ID (estra/intune.py).
+the JWT client assertions it signs for Microsoft Entra ID (estra/upstream/intune.py).
 """
 
 from __future__ import annotations

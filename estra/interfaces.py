@@ -13,7 +13,7 @@ from zope.interface import Interface
 
 if TYPE_CHECKING:
     from estra.config import Profile
-    from estra.issuingterms import IssuingTerms
+    from estra.upstream.issuingterms import IssuingTerms
 
 __all__ = ["IEstraReactor", "installed_reactor", "ICertificateAuthority", "IClosable",
            "IRevoker", "IHealthChecked", "ICsrAttrsSource", "IIssuingTerms", "IServerKeyGen",
@@ -76,7 +76,7 @@ class IClosable(Interface):
 
 
 class IRevoker(Interface):
-    """A CA with an API to forward an operator's revocation to (estra/revocation.py)."""
+    """A CA with an API to forward an operator's revocation to (estra/ca/revocation.py)."""
 
     async def revoke(serial: int, cert: x509.Certificate | None, reason: str) -> str:
         """Revoke `serial` (`cert` may be None; `reason` an RFC 5280 name); what the CA
@@ -99,7 +99,7 @@ class ICsrAttrsSource(Interface):
 
 
 class IIssuingTerms(Interface):
-    """A CA that describes what it will issue (estra/issuingterms.py): the RA derives
+    """A CA that describes what it will issue (estra/upstream/issuingterms.py): the RA derives
     /csrattrs from it and refuses up front what the CA would refuse."""
 
     async def issuing_terms() -> IssuingTerms | None:

@@ -11,7 +11,7 @@ line the text log would have had.
 The text log itself stays twistd's (``TIMESTAMP [SYSTEM] TEXT``), written by a
 cheaper formatter (`classic_line`: the timestamp string made once per second,
 simple formats by ``str.format_map``); `speed_up_text_log` puts it into twistd's
-observer.  Workers (estra/workers.py) write their own lines to the same target
+observer.  Workers (estra/runtime/workers.py) write their own lines to the same target
 (`LineObserver`); a log file then is a `SharedLogFile` (appends, so every process
 writes whole lines at the end, and the supervisor's rotation counts all of them).
 

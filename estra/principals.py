@@ -2,7 +2,7 @@
 
 A principal is "kind:realm:name" ("kind:name" for the kinds without a realm): the
 store keys enrollments, held requests, codes and rate counters on it, the
-operator types it, and `estra.auth.Identity.principal` writes it.  Names of
+operator types it, and `estra.ra.auth.Identity.principal` writes it.  Names of
 different kinds never compare equal.
 """
 
@@ -18,7 +18,7 @@ __all__ = ["BASIC", "ISSUED", "BOOTSTRAP", "RA", "CODE", "SCEP_KINDS", "KINDS", 
 
 BASIC, ISSUED, BOOTSTRAP, RA, CODE = "basic", "issued", "bootstrap", "ra", "code"
 #: "scep-challenge": a challenge bound to the profile (its realm) that a challenge
-#: client (its name) was issued (estra/challenges.py)
+#: client (its name) was issued (estra/ra/challenges.py)
 SCEP_KINDS = ("scep-static", "scep-webhook", "scep-none", "scep-challenge", "scep-intune")
 #: every kind; those in `_REALMED` carry a realm in their principal
 KINDS = (BASIC, ISSUED, BOOTSTRAP, RA, CODE, *SCEP_KINDS)

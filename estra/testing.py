@@ -1,13 +1,13 @@
 """An in-memory estra for tests, in the style of `treq.testing`.
 
-`MemoryRA` builds the RA through the production wiring (`estra.service`:
+`MemoryRA` builds the RA through the production wiring (`estra.runtime.service`:
 the state directory, `build_generation` from a TOML configuration, the
 listeners' `make_site`) with a `MemoryReactorClock` as reactor and clock, a
 synchronous SQLite store in the state directory and the embedded CA; its EST,
 SCEP and admin faces are real `Site`s driven by treq's `HTTPClient` over an
 in-memory agent.  A device's TLS facts (client chain, tls-unique or
 tls-exporter, peer address) are given per client as a `DeviceTLS`, which
-`estra.est.peer_of` reads through its `IPeerTLS` seam::
+`estra.est.resource.peer_of` reads through its `IPeerTLS` seam::
 
     ra = MemoryRA('[profiles.default]\\nallow_basic = true\\n')
     ra.add_user("alice", "pw")
@@ -48,25 +48,25 @@ from zope.interface import directlyProvides, implementer
 from treq.client import HTTPClient
 
 from estra.interfaces import IEstraReactor
-from estra.admin import admin_root
-from estra.attempts import Attempts
-from estra.auth import hash_password
+from estra.console.admin import admin_root
+from estra.ra.attempts import Attempts
+from estra.ra.auth import hash_password
 from estra.config import Settings, settings_from_string
-from estra.est import IPeerTLS, ProfileResource
-from estra.files import set_line
-from estra.fullcmc import FullCmc
-from estra.http import make_site
-from estra.listeners import connection_limits
-from estra.ra import RegistrationAuthority
-from estra.reload import Generation, GenerationRoot, Holder
-from estra.scep_message import Signer
-from estra.service import (Shared, admin_max_body, build_generation, console_tree,
-                           scep_signer)
-from estra.state import Prepared, open_state
-from estra.store import SQLITE, Store, migrate_blocking
-from estra.tls import ChannelBinding, TrustStore
+from estra.est.resource import IPeerTLS, ProfileResource
+from estra.store.files import set_line
+from estra.est.fullcmc import FullCmc
+from estra.web.http import make_site
+from estra.web.listeners import connection_limits
+from estra.ra.pipeline import RegistrationAuthority
+from estra.runtime.reload import Generation, GenerationRoot, Holder
+from estra.asn1.scep_message import Signer
+from estra.runtime.service import (Shared, admin_max_body, build_generation, console_tree,
+                                   scep_signer)
+from estra.runtime.state import Prepared, open_state
+from estra.store.database import SQLITE, Store, migrate_blocking
+from estra.web.tls import ChannelBinding, TrustStore
 from estra.upstream.http import WholeBody
-from estra.upstream.local import LocalCA
+from estra.ca.local import LocalCA
 
 __all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads"]
 
@@ -93,7 +93,7 @@ class SyncPool:
     def runQuery(self, sql: str, args: Any = ()) -> Deferred[Any]:
         return self.runInteraction(lambda c: c.execute(sql, args).fetchall())
 
-    # what `estra.store.run_blocking` asks of a pool: a connection of its own
+    # what `estra.store.database.run_blocking` asks of a pool: a connection of its own
     dbapi, connkw, openfun = sqlite3, {"check_same_thread": False, "timeout": 30}, None
 
     @property
@@ -109,7 +109,7 @@ class SyncPool:
 
 class SyncThreads:
     """A thread pool (and the reactor side of it) that runs the work right away:
-    bcrypt for `estra.auth.Htpasswd` without threads."""
+    bcrypt for `estra.ra.auth.Htpasswd` without threads."""
 
     def callInThreadWithCallback(self, on_result: Callable[..., Any], f: Callable[..., Any],
                                  *args: Any) -> None:

@@ -53,7 +53,7 @@ PROVIDER_KEY = "server-key.p11.pem"
 #: Debian's pkcs11-provider (bookworm-backports) for OpenSSL 3
 PROVIDER_MODULE = "/usr/lib/x86_64-linux-gnu/ossl-modules/pkcs11.so"
 #: labels of the CA key on a token during and after a rollover: `<label>.next` while it
-#: is made, `<label>-old` for the old root's key until retire-old (estra/rollover.py)
+#: is made, `<label>-old` for the old root's key until retire-old (estra/ca/rollover.py)
 NEXT_LABEL, OLD_LABEL = ".next", "-old"
 #: path attributes estra reads; anything else (slot-id, manufacturer...) is refused, not ignored
 _PATH_ATTRIBUTES = ("token", "object", "id", "type")

@@ -24,7 +24,7 @@ from typing import Callable, TypeVar
 
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from estra.wire import serial_hex
+from estra.asn1.wire import serial_hex
 from tests import pki
 from tests.conftest import PASSWORD, ROOT, Server
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
 from estra.testing import MemoryRA
-from estra.upstream.local import LocalCA
+from estra.ca.local import LocalCA
 from tests import pki
 
 #: Debian's Bouncy Castle jars and the EST client the tests compile against them.

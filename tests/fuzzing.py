@@ -37,28 +37,29 @@ from twisted.python.filepath import FilePath
 from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
 from zope.interface import provider
 
-from estra import auth, cmc, keygen, renewal, wire
-from estra import scep_message as sm
-from estra.auth import Htpasswd, Identity, Peer, hash_password
+from estra.ra import auth, renewal
+from estra.asn1 import cmc, keygen, wire
+from estra.asn1 import scep_message as sm
+from estra.ra.auth import Htpasswd, Identity, Peer, hash_password
 from estra.errors import EstError
-from estra.admin import admin_root
+from estra.console.admin import admin_root
 from estra.config import ThrottleSettings
 from estra.console.operators import Roles
 from estra.console.resource import COOKIE, Console, token_hash
-from estra.http import make_site
-from estra.ocsp import OcspResource, OcspResponder
-from estra.policy import ENROLL
-from estra.ra import key_fingerprint
-from estra.revocation import CrlPublisher, CrlResource, Published, Revocation
+from estra.web.http import make_site
+from estra.ca.ocsp import OcspResource, OcspResponder
+from estra.ra.policy import ENROLL
+from estra.ra.pipeline import key_fingerprint
+from estra.ca.revocation import CrlPublisher, CrlResource, Published, Revocation
 from estra.testing import MemoryRA, SyncThreads
-from estra.throttle import LoginThrottle
-from estra.upstream.local import LocalCA
+from estra.ra.throttle import LoginThrottle
+from estra.ca.local import LocalCA
 from tests import pki
 
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
 USER, PASSWORD = "alice", "fuzz horse"
 SCEP_PASSWORD = "sesame"
-#: the TLS-terminating balancer whose X-Estra-* headers estra takes (estra.forwarded)
+#: the TLS-terminating balancer whose X-Estra-* headers estra takes (estra.web.forwarded)
 BALANCER = "192.0.2.50"
 CONFIG = f"""
 [server]
@@ -92,7 +93,7 @@ scep_challenge = "none"
 
 [profiles.cb]
 require_channel_binding = true
-[challenges]                # the NDES page and the JSON API (estra/ndes.py, challenge_api.py)
+[challenges]                # the NDES page and the JSON API (estra/scep/ndes.py, challenge_api.py)
 profile = "code"
 outstanding = 1000000000
 per_hour = 1000000000

@@ -12,14 +12,14 @@ from cryptography import x509
 from twisted.internet.defer import Deferred, ensureDeferred
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra.auth import Identity, Peer
+from estra.ra.auth import Identity, Peer
 from estra.config import settings_from_string
 from estra.errors import EstError
-from estra.policy import ENROLL, Policy
+from estra.ra.policy import ENROLL, Policy
 from estra.principals import BASIC
-from estra.ra import RegistrationAuthority
-from estra.store import MIGRATIONS, SQLITE, Store, _migrate
-from estra.upstream.local import LocalCA
+from estra.ra.pipeline import RegistrationAuthority
+from estra.store.database import MIGRATIONS, SQLITE, Store, _migrate
+from estra.ca.local import LocalCA
 from tests import pki
 from estra.testing import SyncPool
 

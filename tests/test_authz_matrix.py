@@ -39,10 +39,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import AttributeOID, ExtendedKeyUsageOID
 
-from estra import cmc
+from estra.asn1 import cmc
 from estra.testing import DeviceTLS, LogLines, MemoryRA
-from estra import scep_message as sm
-from estra.wire import serial_hex
+from estra.asn1 import scep_message as sm
+from estra.asn1.wire import serial_hex
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli
 
@@ -573,7 +573,7 @@ def est_over_tls(server: Server, profile: str, op: str, cred: Credential, tmp: P
 
 def test_smoke_rows_over_real_tls(world: World, start_estra: Callable[..., Server],
                                   tmp_path: Path) -> None:
-    """The in-memory matrix reads TLS facts through the seam in `estra.est.peer_of`; a
+    """The in-memory matrix reads TLS facts through the seam in `estra.est.resource.peer_of`; a
     real estra over real TLS gives the same cells where the facts come from pyOpenSSL:
     a client certificate (bootstrap, default) and tls-unique (basic, cb)."""
     config = (world.tmp / "estra.toml").read_text()

@@ -1,4 +1,4 @@
-"""Rollovers recorded in the store and followed by every node (estra/casync.py), in process:
+"""Rollovers recorded in the store and followed by every node (estra/ca/sync.py), in process:
 two state directories share one SQLite store as two nodes would share PostgreSQL."""
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ from attrs import evolve
 from cryptography import x509
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra import ca_command, casync
+from estra.cli import ca as ca_command
+from estra.ca import sync as casync
 from estra.config import ConfigError, Settings, load_settings, settings_from_string
-from estra.ocsp import OcspResponder
-from estra.revocation import CrlPublisher
-from estra.rollover import rollover
-from estra.state import init_state, prepare_state
-from estra.store import migrate_blocking, open_store, run_blocking
-from estra.upstream.local import LocalCA, generate_key
-from estra.service import scep_signer
+from estra.ca.ocsp import OcspResponder
+from estra.ca.revocation import CrlPublisher
+from estra.ca.rollover import rollover
+from estra.runtime.state import init_state, prepare_state
+from estra.store.database import migrate_blocking, open_store, run_blocking
+from estra.ca.local import LocalCA, generate_key
+from estra.runtime.service import scep_signer
 
 
 def _args(action: str) -> argparse.Namespace:

@@ -15,8 +15,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import AttributeOID
 
-from estra import scep_message as sm
-from estra.wire import serial_hex
+from estra.asn1 import scep_message as sm
+from estra.asn1.wire import serial_hex
 from tests import pki
 from tests.test_ndes import CLIENT, CONFIG, PASSWORD, memory_ra
 from tests.strongswan import StrongSwan
@@ -160,7 +160,8 @@ def test_migration_adds_bindings(tmp_path: Path) -> None:
     (bound to nothing), and new codes keep their binding."""
     from twisted.python.filepath import FilePath
 
-    from estra.store import MIGRATIONS, SQLITE, _migrate, hash_code, open_store, run_blocking
+    from estra.store.database import (MIGRATIONS, SQLITE, _migrate, hash_code, open_store,
+                                      run_blocking)
     db = sqlite3.connect(tmp_path / "estra.db")
     cursor = db.cursor()
     _migrate(cursor, SQLITE, upto=next(i for i, steps in enumerate(MIGRATIONS)

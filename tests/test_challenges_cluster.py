@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from tests.cluster import start_node, together
 from tests.conftest import Server
 from tests.test_ndes import CLIENT, CONFIG, FLEET, PASSWORD, clients_file

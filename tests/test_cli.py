@@ -18,8 +18,8 @@ from typing import Any, Callable
 import pytest
 from cryptography import x509
 
-from estra.cli import HELD
-from estra.wire import serial_hex
+from estra.cli.command import HELD
+from estra.asn1.wire import serial_hex
 from tests import pki
 from tests.conftest import PASSWORD, ROOT, Server, estra_cli, estra_env, issued
 from tests.memory import MemoryServer

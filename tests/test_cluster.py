@@ -23,7 +23,7 @@ import psycopg
 import pytest
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from estra.wire import serial_hex
+from estra.asn1.wire import serial_hex
 from tests.cluster import Haproxy, Load, csrs, issued_serials, start_node, together, wait_for
 from tests.conftest import PASSWORD, ROOT, Server
 

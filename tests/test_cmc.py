@@ -1,9 +1,9 @@
-"""Full CMC (RFC 5272 / RFC 7030 /fullcmc): the estra.cmc codec, no network.
+"""Full CMC (RFC 5272 / RFC 7030 /fullcmc): the estra.asn1.cmc codec, no network.
 
 * Full PKI Requests built as a client builds them, parsed back and verified:
   self-signed (signer = the CSR key, SubjectKeyIdentifier), with a certificate,
   RSA and EC; tampering, wrong keys and garbage;
-* openssl signing a PKIData (also BER streamed) and estra.cmc verifying it;
+* openssl signing a PKIData (also BER streamed) and estra.asn1.cmc verifying it;
 * Full PKI Responses (success, failure, pending, unsigned), parsed back, and
   `openssl cms -verify` / `openssl asn1parse` reading them;
 * an RA wrapping a device's request (cmsSequence), and the upstream reading both;
@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from estra import cmc
+from estra.asn1 import cmc
 from tests import pki
 from tests.conftest import BC_JARS, missing
 

@@ -23,9 +23,9 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from estra.config import ConnectionLimits
-from estra.http import make_site
-from estra.limits import LimitedEndpoint
-from estra.tls import ServerTLS, TLSServerEndpoint
+from estra.web.http import make_site
+from estra.web.limits import LimitedEndpoint
+from estra.web.tls import ServerTLS, TLSServerEndpoint
 from tests import pki
 
 reactor: Any = _reactor
@@ -198,7 +198,7 @@ class LimitSettingsTests(TestCase):
         """No [server] limits configured: 1024 connections, 64 per address, 10 s for
         headers, 30 s for a body, 60 s idle."""
         from estra.config import settings_from_dict
-        from estra.service import connection_limits
+        from estra.runtime.service import connection_limits
         self.assertEqual(connection_limits(settings_from_dict({})),
                          ConnectionLimits(1024, 64, 10, 30, 60))
 
@@ -206,7 +206,7 @@ class LimitSettingsTests(TestCase):
         """[server] max_connections, max_connections_per_address and the three
         timeouts are read; a zero is a configuration error naming the key."""
         from estra.config import ConfigError, settings_from_dict
-        from estra.service import connection_limits
+        from estra.runtime.service import connection_limits
         server = {"max_connections": 10, "max_connections_per_address": 2,
                   "header_timeout": 2.5, "body_timeout": 5, "idle_timeout": 7}
         self.assertEqual(connection_limits(settings_from_dict({"server": server})),
@@ -222,7 +222,7 @@ class RateLimitedLogTests(SynchronousTestCase):
         how many were held back."""
         from twisted.logger import Logger
 
-        from estra.limits import RateLimitedLog
+        from estra.web.limits import RateLimitedLog
         clock, events = Clock(), []
         notices = RateLimitedLog(clock.seconds, 10, Logger(observer=events.append))
         for _ in range(100):

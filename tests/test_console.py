@@ -25,15 +25,15 @@ from twisted.python.threadpool import ThreadPool
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent, HTTPConnectionPool
 
-from estra import wire
-from estra.auth import Htpasswd
+from estra.asn1 import wire
+from estra.ra.auth import Htpasswd
 from estra.config import ConfigError, settings_from_string
 from estra.console.csr import decode_csr
 from estra.console.operators import Roles, set_role
 from estra.console.resource import Console, csr_recipe
-from estra.htpasswd import set_user
-from estra.http import make_site
-from estra.store import open_store
+from estra.ra.htpasswd import set_user
+from estra.web.http import make_site
+from estra.store.database import open_store
 from tests import pki
 from tests.conftest import estra_cli
 
@@ -399,7 +399,7 @@ class ConsoleTests(ConsoleFixture):
     async def test_enrollment_search_detail_and_pem(self) -> None:
         """Enrollments are searchable by identity and subject; a record's page links the
         certificate as PEM."""
-        from estra.store import EnrollmentRecord
+        from estra.store.database import EnrollmentRecord
         await self.start()
         ca = pki.CA("test CA")
         key = pki.ec_key()
@@ -553,8 +553,8 @@ class ConsoleRevokeTests(ConsoleFixture):
 
     def setUp(self) -> None:
         super().setUp()
-        from estra.revocation import CrlPublisher, revoke
-        from estra.upstream.local import LocalCA
+        from estra.ca.revocation import CrlPublisher, revoke
+        from estra.ca.local import LocalCA
         self.ca = LocalCA.load_or_create(self.state.child("ca.pem"), self.state.child("ca.key"),
                                          3650, lambda: self.now[0])
         settings = settings_from_string('[crl]\nurl = "http://127.0.0.1:9/ca.crl"\n',
@@ -565,8 +565,8 @@ class ConsoleRevokeTests(ConsoleFixture):
 
     async def issued_record(self) -> tuple[int, str]:
         """An enrollment record of a certificate the embedded CA issued: (id, serial)."""
-        from estra.store import EnrollmentRecord
-        from estra.wire import serial_hex
+        from estra.store.database import EnrollmentRecord
+        from estra.asn1.wire import serial_hex
         cert = self.ca.issue(pki.name("lost-1"), pki.ec_key().public_key(), [], [], 30)
         serial = serial_hex(cert.serial_number)
         rid = await self.store.record(EnrollmentRecord(
@@ -728,7 +728,7 @@ class OperatorCommandTests(SynchronousTestCase):
     def test_user_add_checks_before_touching_state(self) -> None:
         """`estra user add` refuses a bad name or an empty password with one line and
         creates no state directory; a good one is listed by the helpers the console uses."""
-        from estra.htpasswd import user_names
+        from estra.ra.htpasswd import user_names
         state = temporary(self).child("state")
         for name, password in (("a:b", "pw"), ("carol", "")):
             done = estra_cli("--state-dir", state.path, "user", "add", name,

@@ -18,12 +18,12 @@ from twisted.logger import capturedLogs, formatEvent
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra import scep_message as sm
-from estra.attempts import OTHERS, Attempts, attempts_service
+from estra.asn1 import scep_message as sm
+from estra.ra.attempts import OTHERS, Attempts, attempts_service
 from estra.config import ThrottleSettings
-from estra.store import (MIGRATIONS, Store, _attempts_from_refusals, _migrate, migrate_blocking,
-                         open_store, run_blocking)
-from estra.throttle import LoginThrottle
+from estra.store.database import (MIGRATIONS, Store, _attempts_from_refusals, _migrate,
+                                  migrate_blocking, open_store, run_blocking)
+from estra.ra.throttle import LoginThrottle
 from tests import pki
 from tests.fuzzing import PASSWORD, SCEP_PASSWORD, USER, World
 

@@ -341,7 +341,7 @@ def test_fleet_flows_in_chromium(start_estra: Callable[..., Server], tmp_path: P
         page.keyboard.press("Enter")
         page.get_by_role("link", name=re.compile("Device of record")).first.click()
         main = page.inner_text("main")
-        from estra.wire import serial_hex
+        from estra.asn1.wire import serial_hex
         assert f"superseded by {serial_hex(second.serial_number)}" in main
         assert "State: valid" in main and "basic:alice" in main and "issued:" in main
         fits(page, f"{user}-device")

@@ -23,10 +23,10 @@ from twisted.internet.defer import Deferred
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra import wire
+from estra.asn1 import wire
 from estra.principals import issued_principal
-from estra.store import (MIGRATIONS, Store, _devices_from_records, _migrate,
-                         migrate_blocking, open_store, run_blocking)
+from estra.store.database import (MIGRATIONS, Store, _devices_from_records, _migrate,
+                                  migrate_blocking, open_store, run_blocking)
 from estra.testing import DeviceTLS
 from tests import pki
 from tests.fuzzing import PASSWORD, USER, World

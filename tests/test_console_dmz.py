@@ -17,7 +17,7 @@ from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.client import Agent, HTTPConnectionPool
 
 from estra.config import ConfigError, settings_from_string
-from estra.htpasswd import remove_user, set_user
+from estra.ra.htpasswd import remove_user, set_user
 from tests.conftest import estra_cli
 from tests.test_console import Browser, ConsoleFixture, deferred_test, temporary
 

@@ -17,7 +17,8 @@ from typing import Any
 from twisted.python.filepath import FilePath
 
 from estra.console import lists
-from estra.store import POSTGRES, EnrollmentRecord, migrate_blocking, open_store, run_blocking
+from estra.store.database import (POSTGRES, EnrollmentRecord, migrate_blocking, open_store,
+                                  run_blocking)
 from tests.test_console import ConsoleFixture, deferred_test
 
 PROFILES = ("default", "manual")

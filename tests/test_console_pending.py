@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra.store import EnrollmentRecord
+from estra.store.database import EnrollmentRecord
 from tests.fuzzing import World
 
 

@@ -13,9 +13,9 @@ from twisted.internet.defer import Deferred
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import TestCase
 
-from estra.revocation import CrlPublisher
-from estra.store import migrate_blocking, open_store
-from estra.upstream.local import LocalCA
+from estra.ca.revocation import CrlPublisher
+from estra.store.database import migrate_blocking, open_store
+from estra.ca.local import LocalCA
 
 DAY = 86400.0
 

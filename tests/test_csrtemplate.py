@@ -12,8 +12,8 @@ import subprocess
 import pytest
 from asn1crypto import keys
 
-from estra import csrtemplate
-from estra.csrtemplate import TemplateAttribute, template_der
+from estra.asn1 import csrtemplate
+from estra.asn1.csrtemplate import TemplateAttribute, template_der
 
 
 def tlv(tag: int, *parts: bytes) -> bytes:

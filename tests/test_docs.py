@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import pytest
 
 from estra import config
-from estra.reload import RESTART_ONLY
+from estra.runtime.reload import RESTART_ONLY
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -95,7 +95,7 @@ def test_no_documented_key_is_unknown() -> None:
 
 
 def test_reload_behaviour_matches_the_code() -> None:
-    """"restart" exactly for the settings a reload cannot change (estra/reload.py)."""
+    """"restart" exactly for the settings a reload cannot change (estra/runtime/reload.py)."""
     says = {key: how for key, _, how in documented()}
     wrong = {key: how for key, how in says.items()
              if (how == "restart") != (key in RESTART_ONLY.values())}

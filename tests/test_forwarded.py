@@ -1,5 +1,5 @@
 """A TLS-terminating balancer's forwarded client chain and channel binding
-(estra.forwarded): taken only from `server.trusted_proxies`, judged by the same
+(estra.web.forwarded): taken only from `server.trusted_proxies`, judged by the same
 authentication as a chain estra received itself; the TLS 1.3 exporter derivation
 checked against OpenSSL's own. haproxy in front of estra: tests/test_balancer.py."""
 
@@ -17,7 +17,7 @@ from OpenSSL._util import lib as _lib
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.config import ConfigError, settings_from_string
-from estra.forwarded import TrustedBalancers, tls13_exporter
+from estra.web.forwarded import TrustedBalancers, tls13_exporter
 from estra.testing import DeviceTLS, LogLines, MemoryRA
 from tests import pki
 from tests.conftest import issued

@@ -12,7 +12,7 @@ import pytest
 
 from cryptography import x509
 
-from estra import cmc
+from estra.asn1 import cmc
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_behind_estra, parse_http
 from tests.memory import MemoryServer

@@ -1,4 +1,4 @@
-"""Group commit of enrollment records (estra/store.py `Store.record`): concurrent
+"""Group commit of enrollment records (estra/store/database.py `Store.record`): concurrent
 records share one transaction, each caller returns only after its record is on
 disk, and a record that fails its transaction fails only its own caller."""
 
@@ -12,7 +12,7 @@ from twisted.internet.defer import Deferred, gatherResults
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import TestCase
 
-from estra.store import EnrollmentRecord, Store, open_store
+from estra.store.database import EnrollmentRecord, Store, open_store
 
 
 def record(n: int, serial: str | None = None) -> EnrollmentRecord:
@@ -105,7 +105,7 @@ class GroupCommitTests(TestCase):
 
 
 class WriterTests(TestCase):
-    """The store's writer thread (estra/store.py `_Writer`): every write transaction
+    """The store's writer thread (estra/store/database.py `_Writer`): every write transaction
     on one connection, queued writes finished on stop, a lost connection replaced."""
 
     def setUp(self) -> Deferred[Any]:

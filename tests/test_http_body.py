@@ -11,7 +11,7 @@ from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from estra.http import make_site
+from estra.web.http import make_site
 
 
 class Echo(Resource):

@@ -13,14 +13,14 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra.auth import Authenticator, Identity, Peer
-from estra import wire
+from estra.ra.auth import Authenticator, Identity, Peer
+from estra.asn1 import wire
 from estra.config import Profile
-from estra.crls import RevocationLists
+from estra.ra.crls import RevocationLists
 from estra.errors import Forbidden, Unauthorized
 from estra.principals import BASIC, ISSUED, RA, UNRECORDED, parse_principal
-from estra.tls import TrustStore
-from estra.store import Standing
+from estra.web.tls import TrustStore
+from estra.store.database import Standing
 from tests import pki
 from tests.test_approvals import store_before
 
@@ -154,7 +154,7 @@ class CertificateTests(SynchronousTestCase):
 
 
 class RevokedCredentialTests(SynchronousTestCase):
-    """Revocation is decided where a certificate becomes an identity (estra.auth)."""
+    """Revocation is decided where a certificate becomes an identity (estra.ra.auth)."""
 
     def setUp(self) -> None:
         from twisted.python.filepath import FilePath
@@ -260,8 +260,8 @@ class StandingTests(SynchronousTestCase):
         from cryptography.hazmat.primitives.serialization import Encoding
         import base64
         from estra.testing import SyncPool
-        from estra.store import SQLITE, Store, _migrate
-        from estra.wire import authority_key_id, serial_hex
+        from estra.store.database import SQLITE, Store, _migrate
+        from estra.asn1.wire import authority_key_id, serial_hex
         pool = SyncPool()
         store = Store(pool, SQLITE, lambda: 0.0)  # type: ignore[arg-type]
         _migrate(pool.conn.cursor(), SQLITE)

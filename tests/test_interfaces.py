@@ -17,7 +17,7 @@ from estra.config import KIND_OPTIONS, Upstream
 from estra import interfaces
 from estra.interfaces import ICertificateAuthority
 from estra.upstream.issuers import IAllIssuers
-from estra.upstream.local import LocalCA
+from estra.ca.local import LocalCA
 
 
 def test_local_ca_provides_interface(tmp_path: Path) -> None:

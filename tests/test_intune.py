@@ -28,9 +28,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import AttributeOID, NameOID
 
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from estra.config import ConfigError, settings_from_string
-from estra.intune import ASSERTION_TYPE
+from estra.upstream.intune import ASSERTION_TYPE
 from tests import pki
 from tests.conftest import Server
 from tests.fakeca import FakeHandler, FakeServer, serve

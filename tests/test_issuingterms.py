@@ -1,4 +1,4 @@
-"""estra.issuingterms: a Vault PKI role's "Read role" data, a CFSSL profile's /info and
+"""estra.upstream.issuingterms: a Vault PKI role's "Read role" data, a CFSSL profile's /info and
 an EJBCA certificate profile (documented fields) turned into the key, name and usage
 rules the RA applies up front, and the narrowed profile /csrattrs is generated from;
 the terms read again after [ca] sync_seconds."""
@@ -17,9 +17,9 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from estra.config import Profile, settings_from_string
 from estra.errors import UpstreamUnavailable
-from estra.issuingterms import (IssuingTerms, TermsCache, from_cfssl_info,
-                                from_ejbca_profile, from_vault_role)
-from estra.policy import csrattrs_for
+from estra.upstream.issuingterms import (IssuingTerms, TermsCache, from_cfssl_info,
+                                         from_ejbca_profile, from_vault_role)
+from estra.ra.policy import csrattrs_for
 from tests import pki
 
 #: `GET /v1/pki/roles/device` `data` for a role made with key_type=ec key_bits=384

@@ -18,10 +18,10 @@ from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.resource import Resource
 
 from estra.config import ConnectionLimits, settings_from_string
-from estra.limits import LimitedEndpoint, LimitedFactory
-from estra.listeners import (DESCRIPTOR_HEADROOM, Listeners, StartupError, connection_limits,
-                             descriptors_needed, fit_descriptors)
-from estra.tls import TLSServerEndpoint
+from estra.web.limits import LimitedEndpoint, LimitedFactory
+from estra.web.listeners import (DESCRIPTOR_HEADROOM, Listeners, StartupError, connection_limits,
+                                 descriptors_needed, fit_descriptors)
+from estra.web.tls import TLSServerEndpoint
 from tests.conftest import ROOT, Server, free_port
 from tests.test_deploy import HAPROXY_SOURCE, haproxy_config, running_haproxy, tool
 from tests.test_startup import fails, init
@@ -132,7 +132,7 @@ class BuilderTests(SynchronousTestCase):
     def test_tls_above_the_caps(self) -> None:
         """TLS wraps the capped endpoint (over-cap connections get no handshake)."""
         from tests import pki
-        from estra.tls import ServerTLS
+        from estra.web.tls import ServerTLS
         from twisted.python.filepath import FilePath
         tmp = Path(self.mktemp())
         tmp.mkdir()

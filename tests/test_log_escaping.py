@@ -8,8 +8,11 @@ from twisted.logger import LogEvent, formatEventAsClassicLogText
 from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.test.requesthelper import DummyRequest
 
-from estra import auth, est, fullcmc, http, scep
-from estra.http import QuietSite
+from estra.ra import auth
+from estra.est import resource as est, fullcmc
+from estra.web import http
+from estra.scep import resource as scep
+from estra.web.http import QuietSite
 from estra.logging import SafeLogger, printable
 
 FORGED = "abc\r\n2026-11-30T00:00:00+0000 [estra.auth#info] admin logged in\x1b[2J"

@@ -21,9 +21,9 @@ from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from estra.config import ConnectionLimits
-from estra.http import EstChannel, make_site
-from estra.limits import LimitedEndpoint, LimitedFactory
-from estra.tls import ServerTLS, TLSServerEndpoint
+from estra.web.http import EstChannel, make_site
+from estra.web.limits import LimitedEndpoint, LimitedFactory
+from estra.web.tls import ServerTLS, TLSServerEndpoint
 from estra.upstream import HeldRequests
 from tests import pki
 from tests.test_connections import Hello, RawClient

@@ -12,7 +12,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from estra.config import Profile
 from estra.metrics import REGISTRY, allow_labels, observe_request
-from estra.scep import scep_root
+from estra.scep.resource import scep_root
 
 
 def _junk(rng: random.Random) -> str:

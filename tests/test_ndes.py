@@ -15,10 +15,10 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from estra import scep_message as sm
-from estra.auth import hash_password
+from estra.asn1 import scep_message as sm
+from estra.ra.auth import hash_password
 from estra.testing import MemoryRA
-from estra.upstream.local import LocalCA
+from estra.ca.local import LocalCA
 from tests import pki
 from tests.conftest import SCEP_CONFIG, Server
 from tests.test_scep import MemoryScep, ra_certificates, request_for, self_signed

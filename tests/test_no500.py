@@ -11,10 +11,10 @@ from cryptography import x509
 from twisted.logger import LogLevel, globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra import cmc, wire
-from estra import scep_message as sm
+from estra.asn1 import cmc, wire
+from estra.asn1 import scep_message as sm
 from estra.errors import BadRequest
-from estra.http import answer_error
+from estra.web.http import answer_error
 from tests import pki
 from tests.fuzzing import (ErrorLog, challenge_attribute, csr_info, extension, name_der, oid,
                            seq, sign_csr, tlv)
@@ -148,7 +148,7 @@ class CertificateSetTests(SynchronousTestCase):
         from cryptography.x509.name import _ASN1Type
         from cryptography.x509.oid import NameOID
 
-        from estra import cms
+        from estra.asn1 import cms
         ca, key = pki.CA("ca"), pki.ec_key()
         subject = x509.Name([
             x509.NameAttribute(NameOID.SERIAL_NUMBER, "42", _type=_ASN1Type.OctetString),

@@ -15,7 +15,7 @@ from cryptography.x509 import ocsp
 from twisted.logger import LogLevel, capturedLogs
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra.ocsp import OcspResponder
+from estra.ca.ocsp import OcspResponder
 from tests.fuzzing import _children, oid, seq, tlv
 from tests.fuzzing import shared_world as world
 

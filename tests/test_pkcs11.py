@@ -34,13 +34,13 @@ from twisted.internet.task import deferLater
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import TestCase
 
-from estra.upstream.local import LocalCA
+from estra.ca.local import LocalCA
 from tests.conftest import Server, estra_cli, estra_env, issued, parse_http
 from tests.strongswan import StrongSwan, missing
 from tests.test_crl import deferred_test
 from tests.test_revoke import fetch_crl, openssl_verify
 from tests.test_rollover import ca_cli, hangup
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from tests.test_scep import Device, ra_certificates, request_for, self_signed
 from tests.test_scep import fetch as scep_fetch
 from tests.test_scep_security import forged_envelopes

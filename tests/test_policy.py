@@ -19,10 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AttributeOID, NameOID
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra.auth import Identity, Peer
+from estra.ra.auth import Identity, Peer
 from estra.config import Profile
 from estra.errors import Forbidden
-from estra.policy import ENROLL, Policy
+from estra.ra.policy import ENROLL, Policy
 from estra.principals import BASIC
 from estra.testing import DeviceTLS, LogLines, MemoryRA, Reply
 

@@ -97,7 +97,7 @@ def test_retired_generation_closes_its_pools_after_the_last_request() -> None:
     from twisted.web.test.requesthelper import DummyRequest
 
     from estra.config import settings_from_string
-    from estra.reload import Generation, GenerationRoot, Holder
+    from estra.runtime.reload import Generation, GenerationRoot, Holder
 
     def generation(pool: _Pool) -> Generation:
         tree = Resource()
@@ -121,7 +121,7 @@ def test_restart_only_settings_are_named() -> None:
     """A reload that changes a listen address, max_body or the store URL names those
     settings (they take effect only after a restart); profile changes are not among them."""
     from estra.config import settings_from_string
-    from estra.reload import needs_restart
+    from estra.runtime.reload import needs_restart
 
     old = settings_from_string(EC_ONLY)
     new = settings_from_string('[server]\nlisten = "tcp:9443"\nmax_body = 10\n'

@@ -1,4 +1,4 @@
-"""Server-steered renewal (estra/renewal.py): /renewal-info windows per profile with a
+"""Server-steered renewal (estra/ra/renewal.py): /renewal-info windows per profile with a
 per-certificate shift, the operator's advance (estra renewal advance, store), its
 migration, and the hostile certIDs a device may send."""
 
@@ -18,11 +18,11 @@ from twisted.internet.defer import Deferred, ensureDeferred
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.config import ConfigError, settings_from_string
-from estra.renewal import cert_id, parse_cert_id
+from estra.ra.renewal import cert_id, parse_cert_id
 from estra.errors import BadRequest
-from estra.store import MIGRATIONS
+from estra.store.database import MIGRATIONS
 from estra.testing import DeviceTLS, MemoryRA
-from estra.wire import serial_hex
+from estra.asn1.wire import serial_hex
 from tests import pki
 from tests.conftest import estra_cli, issued
 from tests.fuzzing import World

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from cryptography import x509
-from estra.wire import serial_hex
+from estra.asn1.wire import serial_hex
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
@@ -169,7 +169,7 @@ def test_revoked_certificate_cannot_sign_scep_renewal(start_estra: Callable[...,
                                                      ) -> None:
     """A SCEP RenewalReq signed by a revoked certificate is a FAILURE naming rule
     "revoked"; before the revocation the same renewal succeeds."""
-    from estra import scep_message as sm
+    from estra.asn1 import scep_message as sm
     from tests.conftest import SCEP_CONFIG
     from tests.test_scep import answer, ra_certificates, request_for, self_signed
     server = start_estra(SCEP_CONFIG)

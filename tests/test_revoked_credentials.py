@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from estra import cmc
-from estra import scep_message as sm
+from estra.asn1 import cmc
+from estra.asn1 import scep_message as sm
 from tests import pki
 from tests.conftest import SCEP_CONFIG, Server, issued
 from tests.test_fullcmc import send as send_cmc

@@ -15,9 +15,9 @@ from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.config import load_settings
-from estra.rollover import RolloverError, next_generation, rollover
-from estra.state import init_state
-from estra.upstream.local import LocalCA
+from estra.ca.rollover import RolloverError, next_generation, rollover
+from estra.runtime.state import init_state
+from estra.ca.local import LocalCA
 from tests import pki
 from tests.conftest import (PASSWORD, SCEP_CONFIG, Server, estra_behind_estra, estra_cli,
                             issued, parse_http, ra_config)
@@ -369,7 +369,7 @@ def test_scepclient_renews_across_the_rollover(start_estra: Callable[..., Server
 
 
 class RolloverUnitTests(SynchronousTestCase):
-    """estra/rollover.py in process, with an injected clock."""
+    """estra/ca/rollover.py in process, with an injected clock."""
 
     def setUp(self) -> None:
         self.now = time.time()

@@ -1,5 +1,5 @@
 """The SCEP front end: strongSwan's `pki --scepca/--scep` as the device over real HTTP
-against `twistd estra`, and hand-made pkiMessages (estra.scep_message) for the
+against `twistd estra`, and hand-made pkiMessages (estra.asn1.scep_message) for the
 capabilities, malformed, replayed and wrongly encrypted cases on the in-memory RA
 (estra.testing, the same wiring and resource)."""
 
@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import AttributeOID
 
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import MemoryScep, Server, estra_cli

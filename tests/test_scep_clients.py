@@ -48,7 +48,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
-from estra.wire import serial_hex
+from estra.asn1.wire import serial_hex
 from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import Server, estra_cli
 

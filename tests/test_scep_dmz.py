@@ -36,13 +36,14 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Site
 
-from estra import scep_message as sm
-from estra.cms import ID_DATA, attribute, issuer_serial, sign
+from estra.asn1 import scep_message as sm
+from estra.asn1.cms import ID_DATA, attribute, issuer_serial, sign
 from estra.config import Profile, ThrottleSettings
 from estra.errors import BadRequest
-from estra.scep import NONCE_MEMORY, ScepFrontEnd, nonce_sweeper
-from estra.store import MIGRATIONS, Store, _migrate, migrate_blocking, open_store, run_blocking
-from estra.throttle import LoginThrottle
+from estra.scep.resource import NONCE_MEMORY, ScepFrontEnd, nonce_sweeper
+from estra.store.database import (MIGRATIONS, Store, _migrate, migrate_blocking, open_store,
+                                  run_blocking)
+from estra.ra.throttle import LoginThrottle
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from tests import pki
 from tests.conftest import Server

@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from estra import config
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from tests import pki
 from tests.conftest import SCEP_CONFIG, Server
 from tests.strongswan import StrongSwan

@@ -11,7 +11,7 @@ from typing import Callable
 
 from cryptography import x509
 
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from tests import pki
 from tests.test_ndes import challenge_of, memory_ra
 from tests.conftest import SCEP_CONFIG, Server

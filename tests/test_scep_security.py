@@ -26,10 +26,10 @@ from cryptography.x509.oid import AttributeOID
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra import scep_message as sm
-from estra import wire
-from estra.cms import asn1_name
-from estra.store import MIGRATIONS, SQLITE, _sqlite_setup, migrate_blocking, open_store
+from estra.asn1 import scep_message as sm
+from estra.asn1 import wire
+from estra.asn1.cms import asn1_name
+from estra.store.database import MIGRATIONS, SQLITE, _sqlite_setup, migrate_blocking, open_store
 from tests import pki
 from tests.conftest import SCEP_CONFIG as CONFIG
 from tests.conftest import MemoryScep, Server, estra_cli

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from twisted.python.filepath import FilePath
 
-from estra import store as store_module
-from estra.store import Store, migrate_blocking, open_store
-from estra.wire import normalise_serial, serial_hex
+from estra.store import database as store_module
+from estra.store.database import Store, migrate_blocking, open_store
+from estra.asn1.wire import normalise_serial, serial_hex
 from tests import pki
 
 #: (old form as estra stored it, the form openssl prints)

@@ -20,7 +20,7 @@ from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
 from estra.testing import DeviceTLS
-from estra.wire import serial_hex
+from estra.asn1.wire import serial_hex
 from tests import pki
 from tests.conftest import Server, estra_behind_estra, estra_cli
 from tests.memory import MemoryServer

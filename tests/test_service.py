@@ -10,7 +10,7 @@ from typing import Callable
 from twisted.application.service import IServiceMaker
 from twisted.plugin import getPlugins
 
-import estra.service
+import estra.runtime.service
 from estra.config import DEFAULT_PROFILE
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli, estra_env, parse_http, twistd
@@ -25,21 +25,21 @@ def enroll_with(server: Server, tmp: Path, user: str, password: str) -> int:
 
 
 def test_plugin_is_discoverable() -> None:
-    """`twistd estra` is a registered IServiceMaker backed by estra.service.Options."""
+    """`twistd estra` is a registered IServiceMaker backed by estra.runtime.service.Options."""
     makers = {m.tapname: m for m in getPlugins(IServiceMaker)}
     assert "estra" in makers
-    assert makers["estra"].options is estra.service.Options
+    assert makers["estra"].options is estra.runtime.service.Options
 
 
 def test_options_defaults_and_overrides(tmp_path: Path) -> None:
     """No options: built-in defaults; --state-dir and --listen override them."""
-    options = estra.service.Options()
+    options = estra.runtime.service.Options()
     options.parseOptions([])
     settings = options["settings"]
     assert settings.listen == "tcp:8443:interface=127.0.0.1"
     assert settings.state_dir.basename() == "estra-state"
     assert list(settings.profiles) == [DEFAULT_PROFILE]
-    options = estra.service.Options()
+    options = estra.runtime.service.Options()
     options.parseOptions(["--state-dir", str(tmp_path), "--listen", "tcp:9443"])
     assert options["settings"].listen == "tcp:9443"
     assert options["settings"].htpasswd.path == str(tmp_path / "htpasswd")

@@ -18,7 +18,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from tests.conftest import Server
 from tests.fakeca import FakeHandler, FakeServer, serve
 from tests.strongswan import StrongSwan

@@ -85,7 +85,7 @@ def test_migration_rewrites_old_serials_postgres(database: str, tmp_path: Path,
 
     from twisted.python.filepath import FilePath
 
-    from estra.store import open_store
+    from estra.store.database import open_store
     from tests.test_serials import check_migration_rewrites_serials
     check_migration_rewrites_serials(open_store(database, FilePath(str(tmp_path)), time.time),
                                      monkeypatch)

@@ -1,5 +1,5 @@
 """estra.testing: the in-memory RA is the production wiring, and a device's TLS facts
-(client chain, channel binding, address) reach the RA through `estra.est.peer_of`."""
+(client chain, channel binding, address) reach the RA through `estra.est.resource.peer_of`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import AttributeOID
 from twisted.trial.unittest import SynchronousTestCase
 
-from estra.service import build_generation
+from estra.runtime.service import build_generation
 from estra.testing import DeviceTLS, MemoryRA
 from tests import pki
 from tests.conftest import issued
@@ -53,10 +53,10 @@ class MemoryRATests(SynchronousTestCase):
         return issued(reply.body)[0]
 
     def test_the_generation_is_production_built(self) -> None:
-        """The resources served are those `estra.service.build_generation` made."""
+        """The resources served are those `estra.runtime.service.build_generation` made."""
         self.assertIsInstance(self.ra.generation.settings.profiles["cb"].require_channel_binding,
                               bool)
-        self.assertEqual(build_generation.__module__, "estra.service")
+        self.assertEqual(build_generation.__module__, "estra.runtime.service")
         self.assertIs(self.ra.ra.store, self.ra.store)
 
     def test_basic_enrolls_and_no_credentials_is_401(self) -> None:

@@ -9,8 +9,8 @@ from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.config import ThrottleSettings
-from estra.limits import source_key
-from estra.throttle import LoginsBusy, LoginThrottle, TooManyAttempts
+from estra.web.limits import source_key
+from estra.ra.throttle import LoginsBusy, LoginThrottle, TooManyAttempts
 
 from tests.conftest import PASSWORD
 

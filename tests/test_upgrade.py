@@ -23,11 +23,11 @@ import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs7
 from twisted.python.filepath import FilePath
 
-from estra.store import (MIGRATIONS, SQLITE, Store, StoreVersionError, migrate_blocking,
-                         open_store, require_current, run_blocking, schema_version)
-from estra.upgrade import Legacy, Unmappable
-from estra import wire
-from estra.scep_message import key_sha256
+from estra.store.database import (MIGRATIONS, SQLITE, Store, StoreVersionError, migrate_blocking,
+                                  open_store, require_current, run_blocking, schema_version)
+from estra.store.upgrade import Legacy, Unmappable
+from estra.asn1 import wire
+from estra.asn1.scep_message import key_sha256
 from tests import pki
 from tests.conftest import fresh_database
 from tests.conftest import Server, estra_cli

@@ -801,7 +801,7 @@ def test_migration_adds_upstream_requests(tmp_path: Path) -> None:
     takes held request ids (the store methods are used by the restart test above)."""
     from twisted.python.filepath import FilePath
 
-    from estra.store import MIGRATIONS, SQLITE, _migrate, open_store, run_blocking
+    from estra.store.database import MIGRATIONS, SQLITE, _migrate, open_store, run_blocking
     db = sqlite3.connect(tmp_path / "estra.db")
     cursor = db.cursor()
     _migrate(cursor, SQLITE, upto=next(i for i, steps in enumerate(MIGRATIONS)

@@ -26,11 +26,11 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
-from estra.client import EstClient
+from estra.upstream.client import EstClient
 from estra.config import ConnectionLimits
 from estra.errors import UpstreamUnavailable
-from estra.http import make_site
-from estra.tls import ServerTLS, TLSServerEndpoint
+from estra.web.http import make_site
+from estra.web.tls import ServerTLS, TLSServerEndpoint
 from estra.upstream.cfssl import CfsslCA
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
 from tests import pki

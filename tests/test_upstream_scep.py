@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from estra import scep_message as sm
+from estra.asn1 import scep_message as sm
 from tests import pki
 from tests.conftest import PASSWORD, Server, parse_http
 from tests.fakeca import FakeHandler, FakeServer, serve

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from estra import wire
+from estra.asn1 import wire
 from estra.errors import BadRequest, UnsupportedMediaType
 from tests import pki
 

@@ -26,11 +26,11 @@ from OpenSSL import SSL
 from twisted.python.filepath import FilePath
 
 from estra.config import ConfigError, settings_from_string
-from estra.service import Options
+from estra.runtime.service import Options
 from OpenSSL._util import lib as _lib
-from estra.tickets import TicketKeys, new_ticket_key
-from estra.tls import ServerTLS
-from estra.workers import Supervisor, _WorkerProcess, parse_keys
+from estra.web.tickets import TicketKeys, new_ticket_key
+from estra.web.tls import ServerTLS
+from estra.runtime.workers import Supervisor, _WorkerProcess, parse_keys
 from twisted.internet.testing import MemoryReactorClock
 from tests import pki
 from tests.conftest import Server, estra_env, free_port, parse_http, twistd

@@ -20,9 +20,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from estra import wire
+from estra.asn1 import wire
 from estra.console.csr import key_text, san_text
-from estra.revocation import DONE
+from estra.ca.revocation import DONE
 
 __all__ = ["Search", "parse_search", "CertificateState", "certificate_states",
            "certificate_facts", "chain_of", "load_record_certificate", "pem", "EXPIRING_DAYS"]

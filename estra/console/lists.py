@@ -20,8 +20,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 from attrs import field, frozen
 
-from estra import wire
-from estra.store import PENDING_COLUMNS, PROCESSED
+from estra.asn1 import wire
+from estra.store.database import PENDING_COLUMNS, PROCESSED
 
 __all__ = ["Filter", "Listing", "Query", "BadQuery", "parse_query", "conditions",
            "standard_listings", "stored_serial", "DECISIONS", "OPERATIONS",
@@ -177,7 +177,7 @@ def conditions(listing: Listing, query: Query, bytewise: str = ""
 
 
 def stored_serial(text: str) -> str:
-    """A serial as operators paste it, in the store's form (estra.wire.normalise_serial),
+    """A serial as operators paste it, in the store's form (estra.asn1.wire.normalise_serial),
     or the text as typed when it is not hexadecimal (it then matches nothing)."""
     try:
         return wire.normalise_serial(text) if text.strip() else ""

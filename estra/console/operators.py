@@ -21,9 +21,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from twisted.python.filepath import FilePath
 
 from estra.config import CONSOLE_ROLES, ThrottleSettings
-from estra.files import set_line
-from estra.store import NoStore, migrate_blocking, open_store, run_blocking
-from estra.throttle import LoginThrottle, StoreState
+from estra.store.files import set_line
+from estra.store.database import NoStore, migrate_blocking, open_store, run_blocking
+from estra.ra.throttle import LoginThrottle, StoreState
 
 __all__ = ["Operator", "Roles", "set_role", "allows", "CONSOLE_THROTTLE", "console_throttle",
            "issues_devices", "end_sessions"]
@@ -92,7 +92,7 @@ def set_role(path: FilePath, name: str, role: str) -> None:
     set_line(path, name, role)
 
 
-#: Failed console logins (estra/throttle.py budgets, kept in the store): 5 per (address,
+#: Failed console logins (estra/ra/throttle.py budgets, kept in the store): 5 per (address,
 #: operator name), then one a minute; 30 per address (any names), then one per 10 s.
 #: Never a budget per name alone, which anyone could spend to lock an operator out.
 CONSOLE_THROTTLE = ThrottleSettings(source_burst=30, source_refill=10, user_burst=5,

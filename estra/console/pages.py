@@ -18,7 +18,7 @@ from twisted.web.template import Tag, flattenString, slot, tags
 from estra.console.csr import DecodedCsr
 from estra.console.lists import Listing, Query
 from estra.console.operators import allows
-from estra.wire import REVOCATION_REASONS
+from estra.asn1.wire import REVOCATION_REASONS
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "list_page",
            "enrollment_page", "codes_page", "pending_request_page", "users_page",

@@ -7,7 +7,7 @@ has its own CSRF token, required (constant-time compare) in every POST.  The
 role is looked up again on every request, so taking it away takes effect at
 once; a changed or removed password ends the operator's sessions on every node
 (`_credential_kept`; `estra operator add` ends them in the store too).  Failed logins spend the
-shared budgets of estra/throttle.py (in the store, so every worker and node
+shared budgets of estra/ra/throttle.py (in the store, so every worker and node
 counts them): per (address, operator name) first, then a larger one per address,
 never one per name, which anyone could spend to lock an operator out.  Every log
 field goes through `SafeLogger`, refusals through `RateLimitedLog`.  Every list
@@ -38,8 +38,9 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 from twisted.web.template import Tag, tags
 
-from estra import renewal, wire
-from estra.auth import Htpasswd
+from estra.ra import renewal
+from estra.asn1 import wire
+from estra.ra.auth import Htpasswd
 from estra.config import ConsoleSettings, Profile
 from estra.console import devices, lists, pages
 from estra.console.devices import chain_of, load_record_certificate
@@ -48,16 +49,16 @@ from estra.console.health import HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
-from estra.htpasswd import new_password, remove_user, set_user, user_names
-from estra.http import read_body, respond, run_async
+from estra.ra.htpasswd import new_password, remove_user, set_user, user_names
+from estra.web.http import read_body, respond, run_async
 from estra.interfaces import IEstraReactor, installed_reactor
-from estra.limits import RateLimitedLog, source_key
+from estra.web.limits import RateLimitedLog, source_key
 from estra.logging import SafeLogger
 from estra.principals import parse_principal
-from estra.revocation import DONE, Revocation
-from estra.store import Store
-from estra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts
-from estra.tls import TrustStore, load_pem_certs, peer_chain
+from estra.ca.revocation import DONE, Revocation
+from estra.store.database import Store
+from estra.ra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts
+from estra.web.tls import TrustStore, load_pem_certs, peer_chain
 
 __all__ = ["Console", "console_root"]
 
@@ -71,7 +72,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",     # "no-referrer" makes Chromium send Origin: null
     "Cache-Control": "no-store",
 }
-#: revoke(serial, reason, by): what `estra revoke` does (estra.revocation.revoke, bound)
+#: revoke(serial, reason, by): what `estra revoke` does (estra.ca.revocation.revoke, bound)
 Revoke = Callable[[int, str, str], Awaitable[Revocation | str]]
 #: (method, path pattern ("#" is a record id: 1 to 18 ASCII digits, so it fits a
 #: BIGINT), handler, least role)
@@ -142,7 +143,7 @@ class Console(Resource):
     """Every /console/... request: one `async` handler per page or action."""
 
     isLeaf = True
-    allowedMethods = (b"GET", b"HEAD", b"POST")   # others: 405 text/plain (estra.http)
+    allowedMethods = (b"GET", b"HEAD", b"POST")   # others: 405 text/plain (estra.web.http)
 
     def __init__(self, store: Store, operators: Htpasswd, roles: Roles, clock: Callable[[], float],
                  secure: bool, session_seconds: float, cas: Mapping[str, Any] | None = None,
@@ -178,7 +179,7 @@ class Console(Resource):
         self.devices = devices                  # the device htpasswd of the config in force
         self.pool = pool                        # bcrypt off the reactor thread
         self._device_writes = DeferredLock()    # one change of the file at a time
-        self.revoke = revoke                    # estra.revocation.revoke, bound
+        self.revoke = revoke                    # estra.ca.revocation.revoke, bound
         self.profiles = profiles
         self.listings = lists.standard_listings(lambda: sorted(profiles()))
         self.idle_seconds = idle_seconds          # the idle timeout in force
@@ -798,7 +799,7 @@ class Console(Resource):
     async def _renewals(self, request: Request, operator: Operator, csrf: str,
                         path: list[str], token: str, error: str = "",
                         status: int = 200) -> None:
-        """Devices overdue, due (estra.renewal windows) and never renewed."""
+        """Devices overdue, due (estra.ra.renewal windows) and never renewed."""
         profiles, now = self.profiles(), self.clock()
         lists: dict[str, list[dict[str, Any]]] = {"overdue": [], "due": [], "never": []}
         for row in await self.store.current_certificates(RENEWAL_ROWS):

@@ -52,7 +52,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat,
 from twisted.logger import Logger
 from zope.interface import implementer
 
-from estra import wire
+from estra.asn1 import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, Held
 from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor, Reply

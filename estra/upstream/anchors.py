@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 
-from estra.files import write_public
+from estra.store.files import write_public
 from estra.upstream.http import ClientTLSPolicy
 
 __all__ = ["LearnedAnchors", "endorsed_roots", "anchors_file"]

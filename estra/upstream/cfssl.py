@@ -6,7 +6,7 @@
   the hex-decoded key (cfssl auth "standard" provider).
 * `POST /api/v1/cfssl/info` with {label, profile} for the CA certificate and the
   profile's `usages` and `expiry`: the extended key usages become the RA's
-  issuing terms (estra/issuingterms.py), read again after `[ca] sync_seconds`.
+  issuing terms (estra/upstream/issuingterms.py), read again after `[ca] sync_seconds`.
 * `POST /api/v1/cfssl/revoke` with {serial (decimal), authority_key_id (hex),
   reason} (`estra revoke`; needs `cfssl serve -db-config`).
 Answers are {success, result, errors: [{code, message}], messages}.
@@ -24,12 +24,12 @@ from typing import Any, Callable
 from cryptography import x509
 from zope.interface import implementer
 
-from estra import wire
+from estra.asn1 import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import EstError
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
                               IRevoker)
-from estra.issuingterms import IssuingTerms, TermsCache, from_cfssl_info
+from estra.upstream.issuingterms import IssuingTerms, TermsCache, from_cfssl_info
 from estra.upstream.http import UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, json_or_none, pem_certs
 

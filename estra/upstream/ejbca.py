@@ -22,7 +22,7 @@ The RA authenticates by its TLS client certificate only (`client_cert` /
 * "Certificate management" v2: `GET {base}/v2/certificate/profile/{name}` gives
   the certificate profile's {certificate_profile_id, available_key_algs,
   available_bit_lenghts (sic), available_ecdsa_curves, available_cas}: the RA's
-  issuing terms (estra/issuingterms.py), read again after `[ca] sync_seconds`.
+  issuing terms (estra/upstream/issuingterms.py), read again after `[ca] sync_seconds`.
   The RA's role needs View Certificate Profiles
   (/ca_functionality/view_certificate_profiles) to read it; without it (403), or
   on an EJBCA without the v2 resource (404), the RA checks nothing up front and
@@ -68,12 +68,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import NameOID
 from zope.interface import implementer
 
-from estra import wire
+from estra.asn1 import wire
 from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, EstError
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
                               IRevoker, Reply)
-from estra.issuingterms import IssuingTerms, TermsCache, from_ejbca_profile
+from estra.upstream.issuingterms import IssuingTerms, TermsCache, from_ejbca_profile
 from estra.upstream.http import CachedCerts, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 

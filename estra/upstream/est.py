@@ -20,8 +20,9 @@ from twisted.logger import Logger
 from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
-from estra.client import EstClient
-from estra import cmc, tokens, wire
+from estra.upstream.client import EstClient
+from estra.asn1 import cmc, wire
+from estra import tokens
 from estra.config import Profile, Upstream
 from estra.interfaces import (ICertificateAuthority, IClosable, ICsrAttrsSource, IEstraReactor,
                               IFullCmc, IServerKeyGen, Reply)

@@ -29,7 +29,7 @@ from zope.interface import Interface
 
 from estra.config import ConfigError, Upstream
 from estra.errors import EstError
-from estra.files import write_public
+from estra.store.files import write_public
 
 __all__ = ["IAllIssuers", "UpstreamIssuers", "issuers_file"]
 
@@ -77,7 +77,7 @@ def _extra_chain(config: Upstream) -> list[x509.Certificate]:
 
 class UpstreamIssuers:
     """One upstream's issuers for the re-enrollment trust store; `cacerts()` (as
-    estra.service._IssuerSync calls it) never fails once anything is known."""
+    estra.runtime.service._IssuerSync calls it) never fails once anything is known."""
 
     def __init__(self, config: Upstream, ca: Any, state_dir: FilePath | None,
                  clock: Callable[[], float]) -> None:

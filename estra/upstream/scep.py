@@ -55,7 +55,7 @@ from twisted.internet.task import deferLater
 from twisted.logger import Logger
 from zope.interface import implementer
 
-from estra import scep_message as scep
+from estra.asn1 import scep_message as scep
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, Held
 from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor

@@ -44,12 +44,12 @@ from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 from zope.interface import implementer
 
-from estra import wire
+from estra.asn1 import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IHealthChecked,
                               IIssuingTerms, IRevoker, Reply)
-from estra.issuingterms import IssuingTerms, from_vault_role
+from estra.upstream.issuingterms import IssuingTerms, from_vault_role
 from estra.upstream.http import Refused, UpstreamHTTP, http_for
 from estra.upstream.issuers import IAllIssuers
 from estra.upstream.jsonapi import json_body, pem_certs
