@@ -2,4 +2,4 @@
 
 #: The release (PEP 440), the one source of truth: pyproject reads it, `estra --version`
 #: and `twistd estra --version` print it; CHANGELOG.rst names what changed in each.
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -117,7 +117,7 @@ def _attempts_from_refusals(cursor: Any, dialect: Any) -> None:
 
 
 def _device_names_table(cursor: Any, dialect: Any) -> None:
-    """Migration 15 (first step): the names a device is searched by, compared byte by
+    """Migration 17 (first step): the names a device is searched by, compared byte by
     byte (PostgreSQL's "C" collation, SQLite's default), so a prefix is one index range."""
     cursor.execute(f"CREATE TABLE device_names (name TEXT{dialect.bytewise} NOT NULL, "
                    "enrollment BIGINT NOT NULL)")
@@ -126,7 +126,7 @@ def _device_names_table(cursor: Any, dialect: Any) -> None:
 
 
 def _list_indexes(cursor: Any, dialect: Any) -> None:
-    """Migration 16: an index for every filter and sort of the console's lists
+    """Migration 18: an index for every filter and sort of the console's lists
     (estra/console/lists.py): (column, id) for a sort or a choice, (LOWER(column), id)
     for an any-case match, LOWER(column) in byte order for a "starts with" filter."""
     for table, columns in (("enrollments", ("identity", "label", "decision", "operation",
@@ -145,7 +145,7 @@ def _list_indexes(cursor: Any, dialect: Any) -> None:
 
 
 def _devices_from_records(cursor: Any, dialect: Any) -> None:
-    """Migration 15: every record's names (`device_names`), and for a renewal under an
+    """Migration 17: every record's names (`device_names`), and for a renewal under an
     issued principal the serial of the certificate it authenticated with (`auth_serial`):
     the newest certificate issued before it whose issued principal (estra/principals.py) is
     the renewal's identity, read from the stored certificates."""
