@@ -110,8 +110,8 @@ def front(request: pytest.FixtureRequest, estra: Server, tmp_path: Path,
     if request.param == "terminating":
         files = tmp_path / "haproxy-files"
         files.mkdir()
-        (files / "haproxy.pem").write_bytes((estra.runtime.state / "server.pem").read_bytes()
-                                            + (estra.runtime.state / "server.key").read_bytes())
+        (files / "haproxy.pem").write_bytes((estra.state / "server.pem").read_bytes()
+                                            + (estra.state / "server.key").read_bytes())
         (files / "clients.pem").write_bytes(bootstrap.cert.public_bytes(pki.PEM)
                                             + estra.ca.read_bytes())
         config = terminating_config(port, estra, files)
