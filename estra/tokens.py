@@ -283,7 +283,8 @@ class Token:
 
     def find(self, uri: KeyUri, kind: str) -> Any:
         """The private or public key object `uri` names, found once per session."""
-        Attribute, ObjectClass = _binding().Attribute, _binding().ObjectClass
+        binding = _binding()
+        Attribute, ObjectClass = binding.Attribute, binding.ObjectClass
         key = (uri.object, uri.id, kind)
         if key not in self._objects:
             template: dict[Any, Any] = {Attribute.CLASS: ObjectClass.PRIVATE_KEY
@@ -413,7 +414,8 @@ class TokenRSAKey(_TokenKey, rsa.RSAPrivateKey):
 
 def _public_key(token: Token, uri: KeyUri) -> Any:
     """The cryptography public key of `uri`'s key pair (on the worker)."""
-    Attribute, KeyType = _binding().Attribute, _binding().KeyType
+    binding = _binding()
+    Attribute, KeyType = binding.Attribute, binding.KeyType
     from pkcs11.util.ec import encode_ec_public_key
     private = token.find(uri, "private")
     if private.key_type == KeyType.RSA:
@@ -448,7 +450,8 @@ def open_key(text: str, settings: TokenSettings) -> Any:
 def generate_key(text: str, settings: TokenSettings, kind: str = "ec") -> Any:
     """Make a key pair on the token as `text` names it (EC P-256 or RSA 2048, sensitive,
     never extractable) and open it; ValueError when one of that name exists."""
-    Attribute, KeyType = _binding().Attribute, _binding().KeyType
+    binding = _binding()
+    Attribute, KeyType = binding.Attribute, binding.KeyType
     from pkcs11.util.ec import encode_named_curve_parameters
     uri = parse_uri(text)
     token = _token(uri, settings)

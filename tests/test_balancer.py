@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 import pytest
 from attrs import frozen
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from OpenSSL import SSL
 
@@ -123,7 +124,7 @@ def front(request: pytest.FixtureRequest, estra: Server, tmp_path: Path,
         yield Front(request.param, port)
 
 
-def bound_to(device: Device, cn: str, key: object = None) -> bytes:
+def bound_to(device: Device, cn: str, key: ec.EllipticCurvePrivateKey | None = None) -> bytes:
     """A CSR (base64) for CN=`cn` carrying `device`'s session binding."""
     return pki.b64(pki.csr(key or pki.ec_key(), pki.name(cn),
                            challenge=device.binding().decode()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import pytest
 from cryptography import x509
@@ -28,14 +28,15 @@ JSON = {"Content-Type": "application/json"}
 
 
 def call(memory: MemoryScep, method: str, path: str = API, body: Any = None,
-         user: tuple[str, str] | None = (CLIENT, PASSWORD)) -> tuple[int, dict[str, str], Any]:
+         user: tuple[str, str] | None = (CLIENT, PASSWORD)
+         ) -> tuple[int, Mapping[str, str], Any]:
     data = body if isinstance(body, bytes) else json.dumps(body).encode() if body else b""
     reply = memory.ra.request(method, path, data, headers=JSON, user=user)
     is_json = reply.headers.get("content-type") == "application/json"
     return reply.code, reply.headers, json.loads(reply.body) if is_json else reply.body
 
 
-def enroll(memory: MemoryScep, challenge: str, cn: str, sans: list[x509.GeneralName] = (),
+def enroll(memory: MemoryScep, challenge: str, cn: str, sans: Sequence[x509.GeneralName] = (),
            path: str = "/scep/codes") -> sm.PkiMessage:
     ra_cert, _ = ra_certificates(memory)
     device = self_signed(cn)
@@ -242,10 +243,10 @@ def test_strongswan_and_certmonger_with_api_challenges(
     assert done.returncode == 0, done.stderr.decode()
     certmonger.add_scep_ca("estra", mdm.base + "/scep/codes")
     cert, key = tmp_path / "cm.pem", tmp_path / "cm.key"
-    done = certmonger.getcert("request", "-c", "estra", "-I", "cm-api", "-f", str(cert),
-                              "-k", str(key), "-L", api_challenge(mdm), "-N", "CN=cm-api",
-                              "-w")
-    assert done.returncode == 0, done.stdout + done.stderr + certmonger.log()
+    got = certmonger.getcert("request", "-c", "estra", "-I", "cm-api", "-f", str(cert),
+                             "-k", str(key), "-L", api_challenge(mdm), "-N", "CN=cm-api",
+                             "-w")
+    assert got.returncode == 0, got.stdout + got.stderr + certmonger.log()
     mdm.verify(cert)
 
 

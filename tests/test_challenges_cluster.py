@@ -9,9 +9,11 @@ import json
 import re
 import ssl
 import urllib.request
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from estra.asn1 import scep_message as sm
@@ -43,7 +45,7 @@ def api(node: Server, method: str, path: str = "") -> Any:
     return json.loads(body) if body else None
 
 
-def ra_cert(node: Server):  # type: ignore[no-untyped-def]
+def ra_cert(node: Server) -> x509.Certificate:
     with urllib.request.urlopen(scep_url(node, "/scep/codes?operation=GetCACert"),
                                 timeout=30) as reply:
         certs = pkcs7.load_der_pkcs7_certificates(reply.read())
@@ -72,8 +74,8 @@ def test_two_nodes_hand_out_and_consume_once(database: str, tmp_path: Path) -> N
         assert revoked is not None
         newest = api(nodes[1], "GET")["challenges"][0]["id"]
         assert api(nodes[1], "DELETE", f"/{newest}") is None
-        texts = together([lambda n=n: page(n) for n in nodes * 10])
-        challenges = [m.group("password") for t in texts if (m := FLEET.search(t))]
+        texts = together([partial(page, n) for n in nodes * 10])
+        challenges = [m.group("password") for t in texts if t and (m := FLEET.search(t))]
         assert len(challenges) == len(set(challenges)) == 10, texts
         assert sum("The password cache is full." in str(t) for t in texts) == 10, texts
         assert all("The password cache is full." in page(n) for n in nodes)
@@ -87,13 +89,14 @@ def test_two_nodes_hand_out_and_consume_once(database: str, tmp_path: Path) -> N
                                   recipient)
             attempts.append((node, recipient, request))
 
-        def send(node: Server, recipient, request: sm.Request) -> sm.PkiMessage:  # type: ignore[no-untyped-def]
+        def send(node: Server, recipient: x509.Certificate, request: sm.Request
+                 ) -> sm.PkiMessage:
             post = urllib.request.Request(
                 scep_url(node, "/scep/codes?operation=PKIOperation"), data=request.der,
                 headers={"Content-Type": "application/x-pki-message"})
             with urllib.request.urlopen(post, timeout=60) as reply:
                 return request.check(sm.parse(reply.read(), [recipient]))
-        answers = together([lambda a=a: send(*a) for a in attempts])
+        answers = [a for a in together([partial(send, *a) for a in attempts]) if a]
         device = self_signed("late")
         late = sm.pkcs_req(request_for(device, "late", revoked.group("password")), device,
                            recipients[0])

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli, issued
@@ -249,7 +249,8 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     assert server.post("simpleenroll", meter, "--user", f"meter-9:{password}")[0] == 401
     vic.goto(f"{base}/console/")
     assert vic.get_by_role("link", name="Users").count() == 0
-    assert vic.goto(f"{base}/console/users").status == 403
+    users = vic.goto(f"{base}/console/users")
+    assert users is not None and users.status == 403
     refused = vic.request.post(f"{base}/console/users", max_redirects=0, form={
         "name": "mallory", "password": "x", "csrf": csrf(vic)})
     assert refused.status == 403
@@ -293,12 +294,13 @@ def test_console_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
     assert len(shot.checked) == 17
 
 
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_fleet_flows_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
-                                 browser: Browser, viewport: dict[str, int]) -> None:
+                                 browser: Browser, viewport: ViewportSize) -> None:
     """At desktop and phone (390 px) width, as each role: find a device by its DNS name,
     read its page (first enrollment and renewal joined, the newest certificate valid,
     the older superseded), download its chain (openssl verifies it); sort and export a

@@ -61,7 +61,7 @@ class DeviceViewTests(SynchronousTestCase):
     def enroll(self, operation: str, csr: x509.CertificateSigningRequest,
                tls: DeviceTLS | None = None) -> x509.Certificate:
         client = self.world.memory.client("est", tls=tls or DeviceTLS())
-        headers = {"Content-Type": "application/pkcs10"}
+        headers: dict[bytes | str, bytes | str] = {"Content-Type": "application/pkcs10"}
         if tls is None:
             headers["Authorization"] = "Basic " + base64.b64encode(
                 f"{USER}:{PASSWORD}".encode()).decode()

@@ -310,7 +310,9 @@ def enroll_with(start_estra: Callable[..., Server], intune: FakeServer, tmp_path
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
-    return server, request.check(answer(server, request.der, device)).status
+    status = request.check(answer(server, request.der, device)).status
+    assert status is not None
+    return server, status
 
 
 def test_certificate_credential(start_estra: Callable[..., Server], intune: FakeServer,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import pytest
 from cryptography import x509
@@ -69,7 +69,7 @@ def memory(tmp_path: Path) -> MemoryScep:
 
 
 def fetch_page(ra: MemoryRA, path: str = PAGE, user: tuple[str, str] | None = (
-        CLIENT, PASSWORD)) -> tuple[int, dict[str, str], str]:
+        CLIENT, PASSWORD)) -> tuple[int, Mapping[str, str], str]:
     reply = ra.get(path, user=user)
     if reply.headers.get("content-type", "").startswith("text/html; charset=utf-16"):
         assert reply.body[:2] == b"\xff\xfe"         # a BOM, as NDES writes it

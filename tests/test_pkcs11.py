@@ -196,7 +196,7 @@ ocsp_url = "http://127.0.0.1:{crl_port}/ocsp"
     assert revoked.returncode != 0 and b"certificate revoked" in revoked.stdout + revoked.stderr
     good = openssl_verify(tmp_path, server, by_strongswan, "-CRLfile", str(crl))
     assert good.returncode == 0, good.stdout + good.stderr
-    for cert, status in ((by_curl, "revoked"), (by_strongswan, "good")):
+    for cert, answer in ((by_curl, "revoked"), (by_strongswan, "good")):
         leaf = tmp_path / f"ocsp-{cert.serial_number:x}.pem"
         leaf.write_bytes(cert.public_bytes(pki.PEM))
         done = subprocess.run(["openssl", "ocsp", "-issuer", str(server.ca), "-cert", str(leaf),
@@ -204,7 +204,7 @@ ocsp_url = "http://127.0.0.1:{crl_port}/ocsp"
                                f"http://127.0.0.1:{crl_port}/ocsp"],
                               capture_output=True, text=True, timeout=30)
         assert "Response verify OK" in done.stderr + done.stdout, done.stderr
-        assert f"{leaf}: {status}" in done.stdout, done.stdout
+        assert f"{leaf}: {answer}" in done.stdout, done.stdout
     assert server.alive()
     assert PIN not in server.stop()
     no_private_key_files(server.state)        # the store too, after the enrollments
@@ -462,13 +462,18 @@ class TokenWorkerTests(TestCase):
         self.gate = threading.Event()
         self.addCleanup(self.gate.set)
 
+    def hold(self, started: threading.Event) -> bool:
+        """Token work that says it started, then does not finish until the gate opens."""
+        started.set()
+        return self.gate.wait()
+
     @deferred_test
     async def test_stuck_token_is_503_then_recovers(self) -> None:
         """A call the token does not finish: the next waits in the queue, one more is
         refused at once (busy, 503 + Retry-After); the first times out as 503 and marks
         the token down; the token answering again clears it."""
         started = threading.Event()
-        first = self.token.call(lambda: started.set() or self.gate.wait())
+        first = self.token.call(lambda: self.hold(started))
         self.assertTrue(started.wait(10))
         queued = self.token.call(lambda: "queued")
         with self.assertRaises(TokenUnavailable) as busy:
@@ -495,7 +500,7 @@ class TokenWorkerTests(TestCase):
         """The console's health probes list each token; a stuck one is FAILED, saying it
         does not answer (the monitor's own deadline is not what ends it)."""
         started = threading.Event()
-        self.token.call(lambda: started.set() or self.gate.wait()).addErrback(lambda _: None)
+        self.token.call(lambda: self.hold(started)).addErrback(lambda _: None)
         self.assertTrue(started.wait(10))
         probes = standard_checks(None, dict, {}, time.time, tokens=lambda: [self.token])()
         name = "PKCS#11 token stuck"

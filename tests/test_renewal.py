@@ -230,11 +230,11 @@ class ConsoleRenewalsTests(SynchronousTestCase):
         self.world.console_session()
 
     def enroll(self, cn: str) -> None:
+        headers: dict[bytes | str, bytes | str] = {
+            "Content-Type": "application/pkcs10", "Authorization": self.world.basic}
         response = self.world.resolve(self.world.est.post(
             "http://ra.test/.well-known/est/simpleenroll",
-            data=pki.b64(pki.csr(pki.ec_key(), pki.name(cn))),
-            headers={"Content-Type": "application/pkcs10", "Authorization": self.world.basic}),
-            "enroll")
+            data=pki.b64(pki.csr(pki.ec_key(), pki.name(cn))), headers=headers), "enroll")
         self.assertEqual(response.code, 200)
         self.world.resolve(response.content(), "enroll")
 

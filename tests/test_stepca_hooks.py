@@ -156,8 +156,8 @@ def test_strongswan_and_certmonger_through_stepca_hook(
     scep = Scep(server)
     certmonger.add_scep_ca("estra", scep.url)
     cert, key = tmp_path / "cm.pem", tmp_path / "cm.key"
-    done = certmonger.getcert("request", "-c", "estra", "-I", "cm-hooked", "-f", str(cert),
-                              "-k", str(key), "-L", "let-me-in", "-N", "CN=cm-hooked", "-w")
-    assert done.returncode == 0, done.stdout + done.stderr + certmonger.log()
+    got = certmonger.getcert("request", "-c", "estra", "-I", "cm-hooked", "-f", str(cert),
+                             "-k", str(key), "-L", "let-me-in", "-N", "CN=cm-hooked", "-w")
+    assert got.returncode == 0, got.stdout + got.stderr + certmonger.log()
     scep.verify(cert)
     assert len(notifications(validator, 2)) == 2
