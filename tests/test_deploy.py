@@ -191,7 +191,7 @@ def test_unit_command_line_parses(unit: str, tmp_path: Path) -> None:
     (tmp_path / "estra.toml").write_text("")
     options[1] = str(tmp_path / "estra.toml")
     options = [o.replace("%S", str(tmp_path)) for o in options]
-    from estra.runtime.service import Options
+    from estra.runtime.twistd import Options
     parsed = Options()
     parsed.parseOptions(options)
     assert parsed["state-dir"] is None         # the config's state_dir, as for the CLI

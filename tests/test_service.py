@@ -11,6 +11,7 @@ from twisted.application.service import IServiceMaker
 from twisted.plugin import getPlugins
 
 import estra.runtime.service
+import estra.runtime.twistd
 from estra.config import DEFAULT_PROFILE
 from tests import pki
 from tests.conftest import PASSWORD, Server, estra_cli, estra_env, parse_http, twistd
@@ -25,21 +26,21 @@ def enroll_with(server: Server, tmp: Path, user: str, password: str) -> int:
 
 
 def test_plugin_is_discoverable() -> None:
-    """`twistd estra` is a registered IServiceMaker backed by estra.runtime.service.Options."""
+    """`twistd estra` is a registered IServiceMaker backed by estra.runtime.twistd.Options."""
     makers = {m.tapname: m for m in getPlugins(IServiceMaker)}
     assert "estra" in makers
-    assert makers["estra"].options is estra.runtime.service.Options
+    assert makers["estra"].options is estra.runtime.twistd.Options
 
 
 def test_options_defaults_and_overrides(tmp_path: Path) -> None:
     """No options: built-in defaults; --state-dir and --listen override them."""
-    options = estra.runtime.service.Options()
+    options = estra.runtime.twistd.Options()
     options.parseOptions([])
     settings = options["settings"]
     assert settings.listen == "tcp:8443:interface=127.0.0.1"
     assert settings.state_dir.basename() == "estra-state"
     assert list(settings.profiles) == [DEFAULT_PROFILE]
-    options = estra.runtime.service.Options()
+    options = estra.runtime.twistd.Options()
     options.parseOptions(["--state-dir", str(tmp_path), "--listen", "tcp:9443"])
     assert options["settings"].listen == "tcp:9443"
     assert options["settings"].htpasswd.path == str(tmp_path / "htpasswd")

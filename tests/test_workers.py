@@ -26,7 +26,7 @@ from OpenSSL import SSL
 from twisted.python.filepath import FilePath
 
 from estra.config import ConfigError, settings_from_string
-from estra.runtime.service import Options
+from estra.runtime.twistd import Options
 from OpenSSL._util import lib as _lib
 from estra.web.tickets import TicketKeys, new_ticket_key
 from estra.web.tls import ServerTLS

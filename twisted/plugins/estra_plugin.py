@@ -3,5 +3,5 @@ from twisted.application.service import ServiceMaker
 
 from estra import __version__
 
-estra = ServiceMaker("estra", "estra.runtime.service",
+estra = ServiceMaker("estra", "estra.runtime.twistd",
                      f"EST (RFC 7030) registration authority {__version__}", "estra")
