@@ -14,7 +14,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from cryptography import x509
@@ -22,6 +22,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
+from twisted.python.filepath import FilePath
+
+from estra.config import load_settings
+from estra.runtime.state import init_command
 from estra.testing import MemoryRA
 from estra.ca.local import LocalCA
 from tests import pki
@@ -75,6 +79,16 @@ def estra_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProce
                           capture_output=True, text=True, env=estra_env(), timeout=60)
 
 
+def init_state_dir(config: Path, state: Path) -> str | None:
+    """What `estra init` does, in this process (the CLI's own tests run the command):
+    the state directory for `config`; returns the bootstrap password, if one was made."""
+    settings = load_settings(FilePath(str(config)), state_dir=str(state))
+    made: dict[str, Any] = {}
+    init_command(settings, lambda data, text: made.update(data))
+    password = made.get("password")
+    return None if password is None else str(password)
+
+
 class Server:
     """A running `twistd -n estra` and what a test needs to talk to it."""
 
@@ -94,11 +108,7 @@ class Server:
     def _start(self, config: str) -> None:
         self.config.write_text(config)
         if not self.state.exists():       # with a config file, the state is made explicitly
-            done = estra_cli("--config", str(self.config), "--state-dir", str(self.state),
-                             "init")
-            assert done.returncode == 0, done.stderr
-            found = re.search(r"password: (\S+)", done.stdout)
-            self.bootstrap_password = found.group(1) if found else None
+            self.bootstrap_password = init_state_dir(self.config, self.state)
         cmd = twistd("--config", str(self.config), "--state-dir", str(self.state),
                      "--listen", "tcp:0:interface=127.0.0.1", *self.args)
         self._log_file = open(self.log, "wb")
