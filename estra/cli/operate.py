@@ -24,7 +24,7 @@ __all__ = ["add_parsers", "run", "parse_duration", "emit", "fail"]
 _DURATION = re.compile(r"^(\d+)([smhd]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 COMMANDS = ("pending", "approve", "reject", "reopen", "codes", "enrollments", "renewal")
-#: The statuses a held request may have for each decision (estra.store.database.Store.decide).
+#: The statuses a held request may have for each decision (`Store.decide`, estra/store/pending.py).
 _FROM = {"approve": "pending or rejected", "reject": "pending", "reopen": "rejected"}
 
 

@@ -2,10 +2,24 @@
 earlier releases carried forward, files of the state directory written
 atomically.
 
-database  The store: enrollments, pending approvals, one-time codes, rate counters, audit.
-files     Files of the state directory, written atomically: a reader sees the old file or the
-          new one, never a partial one.
-upgrade   Carrying rows of earlier releases forward: old identities become principals.
+database           The Store: one class composed of the parts below, and open_store.
+engine             Dialects, the writer thread (group commit), connections, StoreBase.
+schema             Numbered migrations, migrate_blocking, schema_version, require_current.
+audit              The audit trail.
+enrollments        Enrollment records (group commit), a credential's Standing.
+renewal            Issued certificates by serial, operators' renewal advances.
+revocations        Operators' revocations and the embedded CA's CRLs.
+scep               SCEP transactions and the senderNonces seen.
+devices            The console's device view: records by name or serial, a device's story.
+pending            Requests held for an operator: decided, claimed once, issued.
+codes              One-time codes, kept as hashes.
+attempts           Refused and failed attempts, aggregated per hour.
+console            Console sessions, bounded counts for console pages.
+upstream_requests  Request ids an upstream CA holds (AD CS pending approval).
+rates              Rate counters per bucket and window.
+files              Files of the state directory, written atomically: a reader sees the old
+                   file or the new one, never a partial one.
+upgrade            Carrying rows of earlier releases forward: old identities become principals.
 """
 
 from __future__ import annotations
