@@ -1,13 +1,30 @@
-"""Refused and failed device attempts, aggregated per hour (estra/ra/attempts.py).
-"""
+"""Refused and failed device attempts, aggregated per hour (estra/ra/attempts.py)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Sequence, TypedDict
 
 from estra.store.engine import StoreBase
 
-__all__ = ["Attempts"]
+__all__ = ["AttemptRow", "Attempts"]
+
+
+class AttemptRow(TypedDict):
+    """A row of `attempts`: the refusals of one hour with one (face, operation, profile,
+    rule, name, address), or the hour's row of "others" past the per-hour cap."""
+
+    id: int
+    hour: int                  # hours since the epoch
+    first_at: float
+    last_at: float
+    face: str                  # est | scep
+    operation: str
+    label: str
+    rule: str
+    name: str
+    address: str
+    reason: str                # the last one's
+    count: int
 
 
 class Attempts(StoreBase):
@@ -68,7 +85,7 @@ class Attempts(StoreBase):
 
     async def search_attempts(self, exact: dict[str, str], name: str = "",
                               since: float | None = None, until: float | None = None,
-                              limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+                              limit: int = 100, offset: int = 0) -> list[AttemptRow]:
         """Attempt rows, newest hour first: `exact` (rule, label, face, address), a
         substring of the name, a time range (of the last attempt)."""
         return await self._search("attempts", exact, ("name", name), since, until, limit,

@@ -6,11 +6,29 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 from estra.store.audit import Audit
 
-__all__ = ["Codes", "hash_code"]
+__all__ = ["BoundCodeRow", "CodeRow", "Codes", "hash_code"]
+
+
+class CodeRow(TypedDict):
+    """A row of `codes` as shown (never the code, nor even its hash)."""
+
+    id: int
+    identity: str              # the principal it was issued for
+    created: float
+    expires: float
+    used_at: float | None
+    used_by: str               # the address that used it; '' while unused
+    revoked: int               # 0 or 1
+
+
+class BoundCodeRow(CodeRow):
+    """A code's row with what a request using it must show (estra/ra/challenges.py)."""
+
+    bound: str                 # JSON of the expected subject, SANs, device id; '' for none
 
 
 def hash_code(code: str) -> str:
@@ -102,7 +120,7 @@ class Codes(Audit):
         return await self._write("UPDATE codes SET revoked = 1 WHERE id = ? AND used_at IS "
                                  f"NULL{among}", code_id, *owners) == 1
 
-    async def codes_of(self, owners: tuple[str, ...]) -> list[dict[str, Any]]:
+    async def codes_of(self, owners: tuple[str, ...]) -> list[BoundCodeRow]:
         """The codes of these principals, newest first (never the codes themselves)."""
         if not owners:
             return []
@@ -111,17 +129,18 @@ class Codes(Audit):
             f"codes WHERE identity IN ({','.join('?' * len(owners))}) ORDER BY id DESC "
             "LIMIT 1000", *owners)
 
-    async def codes(self) -> list[dict[str, Any]]:
+    async def codes(self) -> list[CodeRow]:
         return await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
                                 "revoked FROM codes ORDER BY id")
 
-    async def code(self, code_id: int) -> dict[str, Any] | None:
+    async def code(self, code_id: int) -> CodeRow | None:
         """One one-time code's row (never the code: only its hash is kept), or None."""
-        rows = await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
-                                "revoked FROM codes WHERE id = ?", code_id)
+        rows: list[CodeRow] = await self._rows(
+            "SELECT id, identity, created, expires, used_at, used_by, revoked FROM codes "
+            "WHERE id = ?", code_id)
         return rows[0] if rows else None
 
-    async def codes_page(self, limit: int, offset: int) -> list[dict[str, Any]]:
+    async def codes_page(self, limit: int, offset: int) -> list[CodeRow]:
         """One page of the one-time codes, newest first."""
         return await self._rows("SELECT id, identity, created, expires, used_at, used_by, "
                                 "revoked FROM codes ORDER BY id DESC LIMIT ? OFFSET ?",

@@ -4,11 +4,24 @@ counts its pages show.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Sequence, TypedDict
 
 from estra.store.engine import StoreBase
 
-__all__ = ["ConsoleSessions"]
+__all__ = ["ConsoleSessions", "SessionRow"]
+
+
+class SessionRow(TypedDict):
+    """A row of `console_sessions` (the token itself is never stored: its SHA-256)."""
+
+    token_sha256: str
+    operator: str
+    csrf: str
+    address: str
+    created: float
+    expires: float
+    last_seen: float           # the idle timeout counts from here
+    flash: str                 # the status message the next page shows
 
 
 class ConsoleSessions(StoreBase):
@@ -22,12 +35,13 @@ class ConsoleSessions(StoreBase):
                           "address, created, expires, last_seen) VALUES (?,?,?,?,?,?,?)",
                           token_sha256, operator, csrf, address, now, now + ttl, now)
 
-    async def session(self, token_sha256: str, idle: float) -> dict[str, Any] | None:
+    async def session(self, token_sha256: str, idle: float) -> SessionRow | None:
         """The session with this token hash, unexpired and used within `idle` seconds,
         or None."""
         now = self.clock()
-        rows = await self._rows("SELECT * FROM console_sessions WHERE token_sha256 = ? AND "
-                                "expires > ? AND last_seen > ?", token_sha256, now, now - idle)
+        rows: list[SessionRow] = await self._rows(
+            "SELECT * FROM console_sessions WHERE token_sha256 = ? AND expires > ? AND "
+            "last_seen > ?", token_sha256, now, now - idle)
         return rows[0] if rows else None
 
     async def session_seen(self, token_sha256: str, flash_taken: bool) -> None:

@@ -201,10 +201,11 @@ class StoreBase(Service):
         rows: list[tuple[Any, ...]] = await self.pool.runQuery(self.dialect.sql(sql), args)
         return rows
 
-    async def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
-        def run(cursor: Any) -> list[dict[str, Any]]:
+    async def _rows(self, sql: str, *args: Any) -> list[Any]:
+        """The rows of a read-only query as dicts; the caller names their TypedDict."""
+        def run(cursor: Any) -> list[Any]:
             return fetch(cursor, self.dialect, sql, *args)
-        result: list[dict[str, Any]] = await self._run(run)
+        result: list[Any] = await self._run(run)
         return result
 
     async def rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
@@ -227,7 +228,7 @@ class StoreBase(Service):
 
     async def _search(self, table: str, exact: dict[str, str], like: tuple[str, str],
                       since: float | None, until: float | None,
-                      limit: int, offset: int = 0, at: str = "at") -> list[dict[str, Any]]:
+                      limit: int, offset: int = 0, at: str = "at") -> list[Any]:
         where, args = search_filter(exact, like, since, until, at)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         return await self._rows(f"SELECT * FROM {table}{clause} ORDER BY id DESC "
@@ -264,8 +265,9 @@ def _connection(pool: adbapi.ConnectionPool) -> Any:
     return conn
 
 
-def fetch(cursor: Any, dialect: Dialect, sql: str, *args: Any) -> list[dict[str, Any]]:
-    """Rows of `sql` as dicts, on `cursor`."""
+def fetch(cursor: Any, dialect: Dialect, sql: str, *args: Any) -> list[Any]:
+    """Rows of `sql` as dicts, on `cursor` (typed by the caller: the TypedDict of the
+    record module that reads them)."""
     cursor.execute(dialect.sql(sql), args)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -276,7 +278,7 @@ def marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
-def with_sans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_sans(rows: list[Any]) -> list[Any]:
     """Rows with their `sans` column (JSON text in the database) as a list."""
     for row in rows:
         if isinstance(row.get("sans"), str):

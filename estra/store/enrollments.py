@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypedDict
 
 from attrs import frozen
 from cryptography import x509
@@ -20,7 +20,8 @@ from estra.asn1.wire import authority_key_id, serial_hex
 from estra.store.engine import (POSTGRES, Dialect, Outcome, StoreBase, Writer, filters, fire,
                                 like_pattern, with_sans)
 
-__all__ = ["Enrollments", "EnrollmentRecord", "Standing", "record_names"]
+__all__ = ["EnrollmentRecord", "EnrollmentRow", "Enrollments", "IssuedCertificate", "Standing",
+           "record_names"]
 
 
 @frozen
@@ -53,6 +54,37 @@ class EnrollmentRecord:
     not_after: float | None = None
     certificate: str | None = None     # base64 DER of the issued certificate
     auth_serial: str | None = None     # serial of the certificate the requester presented
+
+
+class EnrollmentRow(TypedDict):
+    """A row of `enrollments` as every query method returns it (`sans` as a list): one
+    enrollment attempt (`EnrollmentRecord` as stored) and its id."""
+
+    id: int
+    at: float
+    identity: str
+    method: str
+    peer: str
+    label: str
+    operation: str
+    csr_sha256: str
+    key_sha256: str
+    subject: str
+    sans: list[str]
+    decision: str              # issued | rejected | held | failed
+    rule: str
+    reason: str
+    serial: str | None
+    not_after: float | None
+    certificate: str | None    # base64 DER of the issued certificate
+    auth_serial: str | None    # serial of the certificate the requester presented
+
+
+class IssuedCertificate(TypedDict):
+    """An issued certificate found by `issued_mentioning`."""
+
+    serial: str
+    certificate: str | None    # base64 DER
 
 
 #: Most enrollment records one transaction takes (group commit, `Store.record`).
@@ -169,17 +201,18 @@ class Enrollments(StoreBase):
                                 "decision = 'issued' AND certificate IS NOT NULL", serial)
         return str(rows[0][0]) if rows else None
 
-    async def enrollment_of(self, serial: str) -> dict[str, Any] | None:
+    async def enrollment_of(self, serial: str) -> EnrollmentRow | None:
         """The issued enrollment record for `serial` (hex), newest first, or None."""
-        rows = await self._rows("SELECT * FROM enrollments WHERE serial = ? AND decision = "
-                                "'issued' ORDER BY id DESC LIMIT 1", serial)
+        rows: list[EnrollmentRow] = with_sans(await self._rows(
+            "SELECT * FROM enrollments WHERE serial = ? AND decision = 'issued' ORDER BY id "
+            "DESC LIMIT 1", serial))
         return rows[0] if rows else None
 
     async def enrollments(self, identity: str | None = None, decision: str | None = None,
                           label: str | None = None, since: float | None = None,
                           limit: int = 100, serial: str | None = None
-                          ) -> list[dict[str, Any]]:
-        """Newest first; `serial` in `serial_hex` form; `sans` as a list."""
+                          ) -> list[EnrollmentRow]:
+        """Newest first; `serial` in `serial_hex` form."""
         where, args = filters(identity=identity, decision=decision, label=label,
                                serial=serial)
         if since is not None:
@@ -189,14 +222,17 @@ class Enrollments(StoreBase):
         return with_sans(await self._rows(
             f"SELECT * FROM enrollments{clause} ORDER BY id DESC LIMIT ?", *args, limit))
 
-    async def enrollment(self, record_id: int) -> dict[str, Any] | None:
-        rows = await self._rows("SELECT * FROM enrollments WHERE id = ?", record_id)
+    async def enrollment(self, record_id: int) -> EnrollmentRow | None:
+        """The record with this id, or None."""
+        rows: list[EnrollmentRow] = with_sans(await self._rows(
+            "SELECT * FROM enrollments WHERE id = ?", record_id))
         return rows[0] if rows else None
 
-    async def key_history(self, identity: str, key_sha256: str) -> list[dict[str, Any]]:
+    async def key_history(self, identity: str, key_sha256: str) -> list[EnrollmentRow]:
         """Every record of this identity with this key, oldest first."""
-        return await self._rows("SELECT * FROM enrollments WHERE identity = ? AND "
-                                "key_sha256 = ? ORDER BY id LIMIT 200", identity, key_sha256)
+        return with_sans(await self._rows(
+            "SELECT * FROM enrollments WHERE identity = ? AND key_sha256 = ? ORDER BY id "
+            "LIMIT 200", identity, key_sha256))
 
     async def outcomes_per_hour(self, since: float) -> list[tuple[int, str, int]]:
         """(hours after `since`, decision, count) of the records since `since`."""
@@ -207,7 +243,7 @@ class Enrollments(StoreBase):
         return [(int(h), str(d), int(n)) for h, d, n in rows]
 
     async def issued_mentioning(self, labels: tuple[str, ...], text: str,
-                                limit: int = 1000) -> list[dict[str, Any]]:
+                                limit: int = 1000) -> list[IssuedCertificate]:
         """Issued certificates of these profiles whose recorded subject or
         subjectAltNames contain `text` (case-insensitive): candidates the caller
         checks exactly; serial and certificate (base64 DER) of each."""

@@ -1,15 +1,14 @@
-"""Requests held for an operator's decision: held, decided, claimed once, issued.
-"""
+"""Requests held for an operator's decision: held, decided, claimed once, issued."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypedDict
 
 from estra.store.audit import Audit
 from estra.store.engine import filters, marks, with_sans
 
-__all__ = ["PendingRequests", "PENDING_COLUMNS", "PROCESSED"]
+__all__ = ["HeldRequest", "PENDING_COLUMNS", "PROCESSED", "PendingRequests", "PendingRow"]
 
 
 #: held requests that were decided (the console's "processed" view)
@@ -23,16 +22,44 @@ PENDING_COLUMNS = (f"p.*, {_HELD.format('peer')} AS peer, {_HELD.format('reason'
 _PENDING_SELECT = f"SELECT {PENDING_COLUMNS} FROM pending p"
 
 
+class PendingRow(TypedDict):
+    """A row of `pending` (`sans` as a list): a request held for an operator."""
+
+    id: int
+    at: float
+    label: str
+    operation: str
+    identity: str
+    key_sha256: str
+    subject: str
+    sans: list[str]
+    csr: str                   # base64 DER
+    status: str                # pending | approved | issuing | issued | rejected
+    reason: str                # the operator's
+    decided_by: str
+    decided_at: float | None
+    serial: str | None         # once issued
+    claimed_at: float | None   # while issuing
+
+
+class HeldRequest(PendingRow):
+    """A held request with the address and reason of its newest "held" record
+    (`PENDING_COLUMNS`); None when that record is gone."""
+
+    peer: str | None
+    held_reason: str | None
+
+
 class PendingRequests(Audit):
     """Held requests and their decisions."""
 
     async def find_pending(self, label: str, identity: str, key_sha256: str
-                           ) -> dict[str, Any] | None:
+                           ) -> PendingRow | None:
         """The newest held request for this key and identity, whatever its status
         (pending, approved, issuing, issued, rejected)."""
-        rows = await self._rows(
+        rows: list[PendingRow] = with_sans(await self._rows(
             "SELECT * FROM pending WHERE label = ? AND identity = ? AND key_sha256 = ? "
-            "ORDER BY id DESC LIMIT 1", label, identity, key_sha256)
+            "ORDER BY id DESC LIMIT 1", label, identity, key_sha256))
         return rows[0] if rows else None
 
     async def hold(self, label: str, operation: str, identity: str, key_sha256: str,
@@ -117,24 +144,27 @@ class PendingRequests(Audit):
             await self.audit(event, by, pending=pending_id, reason=reason, previous=previous)
         return previous
 
-    async def pending(self, status: str | None = "pending") -> list[dict[str, Any]]:
+    async def pending(self, status: str | None = "pending") -> list[PendingRow]:
+        """The held requests with this status (None: all), oldest first."""
         where, args = filters(status=status)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         return with_sans(await self._rows(f"SELECT * FROM pending{clause} ORDER BY id",
                                            *args))
 
-    async def held(self, identity: str, key_sha256: str) -> list[dict[str, Any]]:
+    async def held(self, identity: str, key_sha256: str) -> list[PendingRow]:
         """The held requests of this identity for this key, oldest first."""
-        return await self._rows("SELECT * FROM pending WHERE identity = ? AND key_sha256 = ? "
-                                "ORDER BY id", identity, key_sha256)
+        return with_sans(await self._rows(
+            "SELECT * FROM pending WHERE identity = ? AND key_sha256 = ? ORDER BY id",
+            identity, key_sha256))
 
-    async def pending_request(self, pending_id: int) -> dict[str, Any] | None:
+    async def pending_request(self, pending_id: int) -> HeldRequest | None:
         """One held request, whatever its status, with the address (`peer`) and reason
         (`held_reason`) of its newest "held" record."""
-        rows = with_sans(await self._rows(f"{_PENDING_SELECT} WHERE p.id = ?", pending_id))
+        rows: list[HeldRequest] = with_sans(await self._rows(
+            f"{_PENDING_SELECT} WHERE p.id = ?", pending_id))
         return rows[0] if rows else None
 
-    async def pending_requests(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+    async def pending_requests(self, ids: Sequence[int]) -> list[HeldRequest]:
         """The held requests with these ids (as `pending_request`), in id order."""
         if not ids:
             return []

@@ -1,14 +1,37 @@
 """Renewal windows: what this RA issued and when, and operators pulling renewals
-forward (estra/ra/renewal.py).
-"""
+forward (estra/ra/renewal.py)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence, TypedDict
 
 from estra.store.audit import Audit
 
-__all__ = ["Renewals"]
+__all__ = ["CurrentCertificate", "RenewalAdvance", "Renewals"]
+
+
+class CurrentCertificate(TypedDict):
+    """The newest certificate issued to a (profile, subject) (`current_certificates`)."""
+
+    id: int
+    label: str
+    subject: str
+    identity: str
+    serial: str | None
+    at: float
+    not_after: float | None
+    certificate: str           # base64 DER
+    renewals: int              # how many renewals that subject ever had
+
+
+class RenewalAdvance(TypedDict):
+    """A row of `renewal_advances` as read back: for a profile (serial '') or one
+    certificate, from `at` on, renew by `due`."""
+
+    label: str
+    serial: str
+    due: float
+    at: float
 
 
 class Renewals(Audit):
@@ -34,7 +57,7 @@ class Renewals(Audit):
                          due=due, reason=reason[:300])
         return len(serials) or 1
 
-    async def current_certificates(self, limit: int) -> list[dict[str, Any]]:
+    async def current_certificates(self, limit: int) -> list[CurrentCertificate]:
         """The newest certificate issued to each (profile, subject), soonest to expire
         first, with how many renewals that subject ever had (`renewals`)."""
         return await self._rows(
@@ -46,7 +69,7 @@ class Renewals(Audit):
             "FROM enrollments n WHERE n.label = e.label AND n.subject = e.subject AND "
             "n.decision = 'issued' AND n.id > e.id) ORDER BY e.not_after LIMIT ?", limit)
 
-    async def renewal_advances(self) -> list[dict[str, Any]]:
+    async def renewal_advances(self) -> list[RenewalAdvance]:
         """Every advance operators made (profile, serial or '', due, at)."""
         return await self._rows("SELECT label, serial, due, at FROM renewal_advances")
 

@@ -1,15 +1,41 @@
-"""Revocations requested through the RA and the embedded CA's CRLs (estra/ca/revocation.py).
-"""
+"""Revocations requested through the RA and the embedded CA's CRLs (estra/ca/revocation.py)."""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TypedDict
 
 from estra.store.audit import Audit
 from estra.store.engine import filters
 
-__all__ = ["Revocations"]
+__all__ = ["CrlRow", "RevocationRow", "Revocations"]
+
+
+class RevocationRow(TypedDict):
+    """A row of `revocations`: an operator's revocation and what the CA made of it."""
+
+    id: int
+    at: float
+    serial: str                # serial_hex form
+    issuer: str                # hex key identifier of the issuing CA (as in the AKI)
+    label: str
+    upstream: str
+    kind: str                  # the upstream's kind ("local": the embedded CA)
+    reason: str
+    revoked_by: str
+    outcome: str
+    detail: str
+
+
+class CrlRow(TypedDict):
+    """A row of `crls`: a CRL the embedded CA signed."""
+
+    issuer: str
+    number: int
+    at: float
+    next_update: float
+    last_revocation: int       # the id of the newest revocation it lists
+    der: str                   # base64
 
 
 class Revocations(Audit):
@@ -27,22 +53,23 @@ class Revocations(Audit):
                          reason=reason, outcome=outcome, revocation=revocation_id)
         return revocation_id
 
-    async def revocation(self, serial: str) -> dict[str, Any] | None:
+    async def revocation(self, serial: str) -> RevocationRow | None:
         """The first revocation recorded for `serial` (hex), or None."""
-        rows = await self._rows("SELECT * FROM revocations WHERE serial = ? ORDER BY id "
-                                "LIMIT 1", serial)
+        rows: list[RevocationRow] = await self._rows(
+            "SELECT * FROM revocations WHERE serial = ? ORDER BY id LIMIT 1", serial)
         return rows[0] if rows else None
 
     async def revocations(self, kind: str | None = None,
-                          issuer: str | None = None) -> list[dict[str, Any]]:
+                          issuer: str | None = None) -> list[RevocationRow]:
         """Every recorded revocation (of upstreams of `kind`, by `issuer`), oldest first."""
         where, args = filters(kind=kind, issuer=issuer)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         return await self._rows(f"SELECT * FROM revocations{clause} ORDER BY id", *args)
 
-    async def latest_crl(self, issuer: str) -> dict[str, Any] | None:
-        rows = await self._rows("SELECT * FROM crls WHERE issuer = ? ORDER BY number DESC "
-                                "LIMIT 1", issuer)
+    async def latest_crl(self, issuer: str) -> CrlRow | None:
+        """The newest CRL stored for `issuer`, or None."""
+        rows: list[CrlRow] = await self._rows(
+            "SELECT * FROM crls WHERE issuer = ? ORDER BY number DESC LIMIT 1", issuer)
         return rows[0] if rows else None
 
     async def crl_next_updates(self) -> list[tuple[str, float]]:

@@ -1,17 +1,37 @@
-"""SCEP transactions (CertPoll, GetCert) and the senderNonces seen (replay protection).
-"""
+"""SCEP transactions (CertPoll, GetCert) and the senderNonces seen (replay protection)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 from estra.store.engine import StoreBase
 
-__all__ = ["ScepTransactions", "SCEP_BEGUN"]
+__all__ = ["SCEP_BEGUN", "ScepSeen", "ScepTransactionRow", "ScepTransactions"]
 
 
 #: `scep_nonces.outcome` of a request whose transaction was stored: answer its state.
 SCEP_BEGUN = "begun"
+
+
+class ScepTransactionRow(TypedDict):
+    """A row of `scep_transactions`: a request CertPoll finds, owned by its signer."""
+
+    label: str
+    transaction_id: str
+    signer_sha256: str         # SHA-256 of the signer's SubjectPublicKeyInfo
+    at: float
+    identity: str
+    method: str
+    operation: str
+    csr: str                   # base64 DER, without the challengePassword
+    serial: str | None         # once issued
+
+
+class ScepSeen(TypedDict):
+    """What `scep_nonces` remembers of the message seen with a senderNonce."""
+
+    message_sha256: str        # '' for rows from before migration 12
+    outcome: str               # SCEP_BEGUN, "cert:SERIAL" or "fail:FAILINFO:TEXT"
 
 
 class ScepTransactions(StoreBase):
@@ -57,11 +77,11 @@ class ScepTransactions(StoreBase):
         return update
 
     async def scep_transaction(self, label: str, transaction_id: str, signer_sha256: str
-                               ) -> dict[str, Any] | None:
+                               ) -> ScepTransactionRow | None:
         """The transaction `signer_sha256` owns under this transactionID, if any."""
-        rows = await self._rows("SELECT * FROM scep_transactions WHERE label = ? AND "
-                                "transaction_id = ? AND signer_sha256 = ?",
-                                label, transaction_id, signer_sha256)
+        rows: list[ScepTransactionRow] = await self._rows(
+            "SELECT * FROM scep_transactions WHERE label = ? AND transaction_id = ? AND "
+            "signer_sha256 = ?", label, transaction_id, signer_sha256)
         return rows[0] if rows else None
 
     async def scep_owns(self, serial: str, signer_sha256: str) -> bool:
@@ -70,12 +90,12 @@ class ScepTransactions(StoreBase):
                                 "signer_sha256 = ?", serial, signer_sha256)
         return bool(rows)
 
-    async def scep_seen(self, nonce: bytes) -> dict[str, Any] | None:
+    async def scep_seen(self, nonce: bytes) -> ScepSeen | None:
         """The message seen with this senderNonce (`message_sha256`, '' when unknown) and
         how it was answered (`outcome`: `SCEP_BEGUN`, "cert:SERIAL" or
         "fail:FAILINFO:TEXT"), or None; one read by primary key."""
-        rows = await self._rows("SELECT message_sha256, outcome FROM scep_nonces WHERE "
-                                "nonce = ?", nonce.hex())
+        rows: list[ScepSeen] = await self._rows(
+            "SELECT message_sha256, outcome FROM scep_nonces WHERE nonce = ?", nonce.hex())
         return rows[0] if rows else None
 
     async def scep_remember(self, nonce: bytes, message_sha256: str, outcome: str) -> None:
