@@ -93,7 +93,7 @@ class SyncPool:
     def runQuery(self, sql: str, args: Any = ()) -> Deferred[Any]:
         return self.runInteraction(lambda c: c.execute(sql, args).fetchall())
 
-    # what `estra.store.database.run_blocking` asks of a pool: a connection of its own
+    # what `estra.store.engine.run_blocking` asks of a pool: a connection of its own
     dbapi, connkw, openfun = sqlite3, {"check_same_thread": False, "timeout": 30}, None
 
     @property

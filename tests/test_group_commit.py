@@ -1,6 +1,6 @@
-"""Group commit of enrollment records (estra/store/database.py `Store.record`): concurrent
-records share one transaction, each caller returns only after its record is on
-disk, and a record that fails its transaction fails only its own caller."""
+"""Group commit of enrollment records (estra/store/enrollments.py `Enrollments.record`):
+concurrent records share one transaction, each caller returns only after its record is
+on disk, and a record that fails its transaction fails only its own caller."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ class GroupCommitTests(TestCase):
 
 
 class WriterTests(TestCase):
-    """The store's writer thread (estra/store/database.py `_Writer`): every write transaction
+    """The store's writer thread (estra/store/engine.py `Writer`): every write transaction
     on one connection, queued writes finished on stop, a lost connection replaced."""
 
     def setUp(self) -> Deferred[Any]:

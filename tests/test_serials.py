@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from twisted.python.filepath import FilePath
 
-from estra.store import database as store_module
+from estra.store import schema as store_module
 from estra.store.database import Store, migrate_blocking, open_store
 from estra.asn1.wire import normalise_serial, serial_hex
 from tests import pki

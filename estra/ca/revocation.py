@@ -24,7 +24,7 @@ import base64
 import datetime
 import json
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import urlsplit
 
 from attrs import asdict, frozen
@@ -45,6 +45,7 @@ from estra.errors import EstError
 from estra.web.http import NotFoundResource, answer_error, respond, run_async
 from estra.web.listeners import Listeners, bound
 from estra.store.database import Store, StoreVersionError, open_store, require_current
+from estra.store.revocations import RevocationRow
 from estra.upstream import build_upstream
 from estra.tokens import with_key
 from estra.ca.local import LocalCA
@@ -77,7 +78,7 @@ def _utc(when: float) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(when, datetime.timezone.utc)
 
 
-def sign_crl(ca: LocalCA, revoked: list[dict[str, Any]], number: int, now: float,
+def sign_crl(ca: LocalCA, revoked: Sequence[RevocationRow], number: int, now: float,
              next_update: float) -> bytes:
     """A DER CRL by `ca` listing the `revoked` rows (serial, at, reason), first wins."""
     builder = (x509.CertificateRevocationListBuilder()

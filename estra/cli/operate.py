@@ -11,7 +11,7 @@ import datetime
 import json
 import re
 import sys
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from estra.interfaces import IEstraReactor
 from estra.config import Settings
@@ -24,7 +24,7 @@ __all__ = ["add_parsers", "run", "parse_duration", "emit", "fail"]
 _DURATION = re.compile(r"^(\d+)([smhd]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 COMMANDS = ("pending", "approve", "reject", "reopen", "codes", "enrollments", "renewal")
-#: The statuses a held request may have for each decision (estra.store.database.Store.decide).
+#: The statuses a held request may have for each decision (`Store.decide`, estra/store/pending.py).
 _FROM = {"approve": "pending or rejected", "reject": "pending", "reopen": "rejected"}
 
 
@@ -115,7 +115,7 @@ def _when(value: Any) -> str:
         "%Y-%m-%d %H:%M:%S")
 
 
-def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
+def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
     cells = [[title for _, title in columns]]
     for row in rows:
         cells.append([_when(row.get(key)) if key in ("at", "created", "expires", "used_at",
@@ -132,7 +132,7 @@ def _cell(value: Any) -> str:
     return "-" if value is None or value == "" else str(value)
 
 
-def _show(args: argparse.Namespace, rows: list[dict[str, Any]],
+def _show(args: argparse.Namespace, rows: Sequence[Mapping[str, Any]],
           columns: Sequence[tuple[str, str]]) -> None:
     emit(args, rows, _table(rows, columns) if rows else "(none)")
 
@@ -193,12 +193,12 @@ async def _work(store: Store, args: argparse.Namespace, settings: Settings) -> i
                                           ("revoked", "REVOKED")])
         return 0
     since = store.clock() - args.since if args.since else None
-    rows = await store.enrollments(args.identity, args.decision, args.label, since,
-                                   args.limit, args.serial)
-    _show(args, rows, [("id", "ID"), ("at", "AT (UTC)"), ("label", "PROFILE"),
-                       ("operation", "OPERATION"), ("identity", "IDENTITY"),
-                       ("subject", "SUBJECT"), ("decision", "DECISION"), ("rule", "RULE"),
-                       ("serial", "SERIAL"), ("reason", "REASON")])
+    records = await store.enrollments(args.identity, args.decision, args.label, since,
+                                      args.limit, args.serial)
+    _show(args, records, [("id", "ID"), ("at", "AT (UTC)"), ("label", "PROFILE"),
+                          ("operation", "OPERATION"), ("identity", "IDENTITY"),
+                          ("subject", "SUBJECT"), ("decision", "DECISION"), ("rule", "RULE"),
+                          ("serial", "SERIAL"), ("reason", "REASON")])
     return 0
 
 

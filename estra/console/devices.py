@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any, Sequence
+from typing import Sequence
 
 from attrs import frozen
 from cryptography import x509
@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from estra.asn1 import wire
 from estra.console.csr import key_text, san_text
 from estra.ca.revocation import DONE
+from estra.store.enrollments import EnrollmentRow
+from estra.store.revocations import RevocationRow
 
 __all__ = ["Search", "parse_search", "CertificateState", "certificate_states",
            "certificate_facts", "chain_of", "load_record_certificate", "pem", "EXPIRING_DAYS"]
@@ -53,7 +55,7 @@ def parse_search(text: str) -> Search:
     return Search(text.lower(), serial)
 
 
-def load_record_certificate(record: dict[str, Any]) -> x509.Certificate | None:
+def load_record_certificate(record: EnrollmentRow) -> x509.Certificate | None:
     """The certificate a record holds (base64 DER), or None."""
     if not record.get("certificate"):
         return None
@@ -64,13 +66,13 @@ def load_record_certificate(record: dict[str, Any]) -> x509.Certificate | None:
 class CertificateState:
     """Where one issued certificate of a device stands."""
 
-    record: dict[str, Any]
+    record: EnrollmentRow
     state: str         # valid | expiring | expired | revoked | superseded
     text: str          # what an operator reads, e.g. "expiring in 12 days"
 
 
-def certificate_states(records: Sequence[dict[str, Any]],
-                       revoked: Sequence[dict[str, Any]], now: float
+def certificate_states(records: Sequence[EnrollmentRow],
+                       revoked: Sequence[RevocationRow], now: float
                        ) -> list[CertificateState]:
     """Every certificate issued to the device, oldest first: revoked (an operator's
     revocation that took effect), superseded (a later one was issued), expired,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 from urllib.parse import urlencode
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, NotRequired, Sequence
 
 from attrs import frozen
 
@@ -19,12 +19,19 @@ from estra.console.csr import DecodedCsr
 from estra.console.lists import Listing, Query
 from estra.console.operators import allows
 from estra.asn1.wire import REVOCATION_REASONS
+from estra.ra.renewal import Window
+from estra.store.codes import CodeRow
+from estra.store.devices import DeviceStory
+from estra.store.enrollments import EnrollmentRow
+from estra.store.pending import HeldRequest, PendingRow
+from estra.store.renewal import CurrentCertificate
+from estra.store.revocations import RevocationRow
 
 __all__ = ["render", "layout", "login_page", "dashboard", "pending_page", "list_page",
            "enrollment_page", "codes_page", "pending_request_page", "users_page",
            "message_page", "CSS", "OUTCOMES", "LIST_VIEWS", "keyset_pager", "filter_form",
            "list_table", "pager", "device_search_page", "device_page", "flash",
-           "confirm_page", "table"]
+           "confirm_page", "table", "DecodedRequest", "RenewalRow"]
 
 OUTCOMES = ("issued", "rejected", "held", "failed")
 COLOURS = {"issued": "#1b6e20", "rejected": "#b00020", "held": "#8a5a00", "failed": "#4a4a4a"}
@@ -315,7 +322,14 @@ def _request_link(item: Mapping[str, Any]) -> Tag:
     return tags.a(f"Request {item['id']}", href=f"/console/pending/{item['id']}")
 
 
-def pending_request_page(operator: Any, csrf: str, item: dict[str, Any], can_decide: bool,
+class DecodedRequest(HeldRequest):
+    """A held request with its stored CSR decoded, or why it cannot be."""
+
+    decoded: DecodedCsr | None
+    decode_error: NotRequired[str]
+
+
+def pending_request_page(operator: Any, csrf: str, item: DecodedRequest, can_decide: bool,
                          error: str = "") -> Tag:
     """One held request: who asked, from where, why held, the decoded CSR, and (while
     it awaits a decision) approve and reject."""
@@ -466,11 +480,11 @@ def list_page(listing: Listing, query: Query, operator: Any, csrf: str,
         operator, csrf, listing.path)
 
 
-def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
-                    history: Sequence[dict[str, Any]], held: Sequence[dict[str, Any]],
-                    revoked: dict[str, Any] | None = None, can_revoke: bool = False,
+def enrollment_page(operator: Any, csrf: str, rec: EnrollmentRow,
+                    history: Sequence[EnrollmentRow], held: Sequence[PendingRow],
+                    revoked: RevocationRow | None = None, can_revoke: bool = False,
                     notice: str = "", error: str = "") -> Tag:
-    sans = ", ".join(json.loads(rec["sans"] or "[]"))
+    sans = ", ".join(rec["sans"])
     facts = [("When", when(rec["at"])), ("Identity", rec["identity"]),
              ("How proven", rec["method"]), ("From", rec["peer"]), ("Profile", rec["label"]),
              ("Operation", rec["operation"]), ("Subject", rec["subject"]),
@@ -511,7 +525,7 @@ def enrollment_page(operator: Any, csrf: str, rec: dict[str, Any],
     return layout(f"Enrollment record {rec['id']}", body, operator, csrf, "")
 
 
-def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: float,
+def codes_page(operator: Any, csrf: str, codes: Sequence[CodeRow], now: float,
                new: tuple[str, str, str] | None = None, can_issue: bool = False,
                error: str = "", pager: Any = "") -> Tag:
     """One page of the codes (newest first)."""
@@ -539,14 +553,14 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
             tags.button("Issue a code", type="submit"), method="post",
             action="/console/codes"))
 
-    def state(c: dict[str, Any]) -> str:
+    def state(c: CodeRow) -> str:
         if c["revoked"]:
             return "revoked"
         if c["used_at"] is not None:
             return f"used {when(c['used_at'])} by {c['used_by']}"
         return "expired" if c["expires"] <= now else "unused"
 
-    def revoke(c: dict[str, Any]) -> Any:
+    def revoke(c: CodeRow) -> Any:
         if not can_issue or state(c) != "unused":
             return ""
         return tags.form(csrf_field(csrf), tags.button(f"Revoke code {c['id']}", type="submit"),
@@ -560,7 +574,13 @@ def codes_page(operator: Any, csrf: str, codes: Sequence[dict[str, Any]], now: f
     return layout("Enrollment codes", body, operator, csrf, "/console/codes")
 
 
-def renewals_page(operator: Any, csrf: str, lists: Mapping[str, Sequence[dict[str, Any]]],
+class RenewalRow(CurrentCertificate):
+    """A current certificate with its renewal window, as the renewals page lists it."""
+
+    window: Window
+
+
+def renewals_page(operator: Any, csrf: str, lists: Mapping[str, Sequence[RenewalRow]],
                   profiles: Sequence[str], can_advance: bool, error: str = "") -> Tag:
     """Devices overdue, due and never renewed, and (admin) the form that pulls renewal
     windows forward."""
@@ -637,7 +657,7 @@ def device_search_form(term: str = "") -> Tag:
                      **{"aria-label": "Devices"})
 
 
-def device_search_page(operator: Any, csrf: str, term: str, rows: Sequence[dict[str, Any]],
+def device_search_page(operator: Any, csrf: str, term: str, rows: Sequence[EnrollmentRow],
                        shown: int) -> Tag:
     """The records found by a search, newest first, each leading to its device."""
     body: list[Any] = [device_search_form(term)]
@@ -656,7 +676,7 @@ def device_search_page(operator: Any, csrf: str, term: str, rows: Sequence[dict[
     return layout("Devices", body, operator, csrf, "/console/devices")
 
 
-def device_page(operator: Any, csrf: str, record_id: int, device: Mapping[str, Any],
+def device_page(operator: Any, csrf: str, record_id: int, device: DeviceStory,
                 states: Sequence[Any], facts: Sequence[tuple[str, str]]) -> Tag:
     """One device: its current certificate (state, details, downloads) and a timeline
     of every record, held request, decision and revocation, across its identities."""

@@ -57,6 +57,8 @@ from estra.logging import SafeLogger
 from estra.principals import parse_principal
 from estra.ca.revocation import DONE, Revocation
 from estra.store.database import Store
+from estra.store.enrollments import EnrollmentRow
+from estra.store.pending import HeldRequest
 from estra.ra.throttle import LoginThrottle, LoginsBusy, TooManyAttempts
 from estra.web.tls import TrustStore, load_pem_certs, peer_chain
 
@@ -690,7 +692,7 @@ class Console(Resource):
                                                          device, states, facts))
 
     async def _show_enrollment(self, request: Request, operator: Operator, csrf: str,
-                               rec: dict[str, Any], status: int = 200, notice: str = "",
+                               rec: EnrollmentRow, status: int = 200, notice: str = "",
                                error: str = "") -> None:
         history = await self.store.key_history(str(rec["identity"]), str(rec["key_sha256"]))
         held = await self.store.held(str(rec["identity"]), str(rec["key_sha256"]))
@@ -801,14 +803,15 @@ class Console(Resource):
                         status: int = 200) -> None:
         """Devices overdue, due (estra.ra.renewal windows) and never renewed."""
         profiles, now = self.profiles(), self.clock()
-        lists: dict[str, list[dict[str, Any]]] = {"overdue": [], "due": [], "never": []}
-        for row in await self.store.current_certificates(RENEWAL_ROWS):
-            profile = profiles.get(str(row["label"]))
+        lists: dict[str, list[pages.RenewalRow]] = {"overdue": [], "due": [], "never": []}
+        for current in await self.store.current_certificates(RENEWAL_ROWS):
+            profile = profiles.get(current["label"])
             if profile is None:
                 continue
-            cert = x509.load_der_x509_certificate(base64.b64decode(str(row["certificate"])))
-            row["window"] = renewal.suggested_window(profile, cert, await self.store.renewal_due(
-                profile.name, str(row["serial"]), float(row["at"])))
+            cert = x509.load_der_x509_certificate(base64.b64decode(current["certificate"]))
+            row = pages.RenewalRow(**current, window=renewal.suggested_window(
+                profile, cert, await self.store.renewal_due(
+                    profile.name, str(current["serial"]), float(current["at"]))))
             state = row["window"].state(now)
             if state != "later":
                 lists[state].append(row)
@@ -954,10 +957,9 @@ def console_root(reactor: IEstraReactor, settings: ConsoleSettings, store: Store
                    idle_seconds=lambda: ((current and current()) or settings).idle_minutes * 60.0)
 
 
-def _decoded(item: dict[str, Any]) -> dict[str, Any]:
+def _decoded(item: HeldRequest) -> pages.DecodedRequest:
     """A held request with its stored CSR decoded (or why it cannot be)."""
     try:
-        item["decoded"] = decode_csr(str(item["csr"]))
+        return pages.DecodedRequest(**item, decoded=decode_csr(item["csr"]))
     except (ValueError, TypeError) as e:
-        item["decoded"], item["decode_error"] = None, str(e)
-    return item
+        return pages.DecodedRequest(**item, decoded=None, decode_error=str(e))

@@ -37,6 +37,7 @@ from estra.ra.auth import Htpasswd, basic_credentials
 from estra.config import ChallengeSettings
 from estra.asn1 import wire
 from estra.errors import BadRequest, EstError, Forbidden, NotFound, Unauthorized
+from estra.store.codes import BoundCodeRow
 from estra.store.database import Store
 from estra.ra.throttle import LoginThrottle
 
@@ -216,7 +217,7 @@ class ChallengeIssuer:
     def _owners(self, client: str) -> tuple[str, ...]:
         return tuple(challenge_principal(p, client) for p in self.profiles)
 
-    async def issued(self, client: str) -> list[dict[str, Any]]:
+    async def issued(self, client: str) -> list[BoundCodeRow]:
         """The client's challenges (the latest 1000), newest first, without the secrets."""
         return await self.store.codes_of(self._owners(client))
 

@@ -34,6 +34,7 @@ from estra.errors import BadRequest, BadUpstream, NotImplementedOperation
 from estra.ra.policy import RENEWALS, SERVERKEYGEN, Policy, csrattrs_for
 from estra.principals import ISSUED, UNRECORDED
 from estra.store.database import EnrollmentRecord, Store
+from estra.store.pending import PendingRow
 
 __all__ = ["RegistrationAuthority", "TooManyRequests", "key_fingerprint"]
 
@@ -71,7 +72,7 @@ def _renews(identity: Identity) -> str | None:
     return wire.serial_hex(identity.certificate.serial_number)
 
 
-def _same(held: dict[str, Any], operation: str, stored: bytes) -> bool:
+def _same(held: PendingRow, operation: str, stored: bytes) -> bool:
     """Whether a request is the very one an operator approved (operation and bytes,
     challengePassword aside)."""
     return held["operation"] == operation and \
@@ -181,7 +182,7 @@ class RegistrationAuthority:
                 **record, decision="failed", rule="internal",  # type: ignore[arg-type]
                 reason=f"internal error: {type(e).__name__}"))
 
-    async def _claim(self, held: dict[str, Any], profile: Profile) -> int:
+    async def _claim(self, held: PendingRow, profile: Profile) -> int:
         """Claim an approved request for this call; 202 with a short Retry-After while
         another request (on any node) is issuing it."""
         if not await self.store.claim(int(held["id"]), CLAIM_STALE_AFTER):
@@ -189,7 +190,7 @@ class RegistrationAuthority:
                        min(ISSUING_RETRY_AFTER, profile.approval_retry_after))
         return int(held["id"])
 
-    async def _resend(self, held: dict[str, Any], record: dict[str, object],
+    async def _resend(self, held: PendingRow, record: dict[str, object],
                       on_issued: Callable[[Any, str], None] | None
                       ) -> Sequence[x509.Certificate]:
         """The certificate an approved request was issued, again (a retry, as SCEP's
@@ -213,7 +214,7 @@ class RegistrationAuthority:
             ca.reenroll if operation in RENEWALS else ca.enroll)(csr, identity, profile)
         return certs
 
-    def _approved(self, held: dict[str, object], profile: Profile,
+    def _approved(self, held: PendingRow, profile: Profile,
                   csr: x509.CertificateSigningRequest, stored: bytes
                   ) -> x509.CertificateSigningRequest:
         """The request to issue once an operator approved it; else 202 or 403.

@@ -27,6 +27,7 @@ from twisted.web.server import Request
 
 from estra.ra.challenges import ISSUE, LIST, RETIRE, REVOKE, ChallengeIssuer, binding
 from estra.errors import BadRequest, MethodNotAllowed, NotFound, Unauthorized
+from estra.store.codes import BoundCodeRow
 from estra.asn1.wire import REVOCATION_REASONS as REASONS
 from estra.web.http import (NotFoundResource, answer_error, log_request, read_body, respond,
                             run_async)
@@ -142,7 +143,7 @@ def _object(body: bytes) -> dict[str, Any]:
     return asked
 
 
-def _listed(row: dict[str, Any], now: float) -> dict[str, Any]:
+def _listed(row: BoundCodeRow, now: float) -> dict[str, Any]:
     """A stored challenge as the API lists it: its state, never the challenge."""
     state = ("used" if row["used_at"] is not None else "revoked" if row["revoked"]
              else "expired" if row["expires"] <= now else "open")

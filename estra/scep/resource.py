@@ -68,6 +68,7 @@ from estra.web.http import (NotFoundResource, answer_error, log_request, read_bo
 from estra.ra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra.pipeline import RegistrationAuthority
 from estra.store.database import SCEP_BEGUN, Store
+from estra.store.scep import ScepSeen, ScepTransactionRow
 from estra.tokens import TokenUnavailable, with_key
 from estra.upstream.http import UpstreamHTTP
 
@@ -257,15 +258,15 @@ class ScepFrontEnd:
         signer = self._recipient(message)
         return await with_key(signer.key, lambda: message.open(signer, parse))
 
-    async def _again(self, seen: dict[str, Any], message: sm.PkiMessage, digest: str,
+    async def _again(self, seen: ScepSeen, message: sm.PkiMessage, digest: str,
                      profile: Profile, address: str
                      ) -> tuple[sm.Status, list[x509.Certificate]]:
         """A message whose senderNonce was seen: the same bytes (a device retransmitting,
         maybe after a crash) get the answer as it stands; other bytes are a replay."""
-        if not hmac.compare_digest(str(seen["message_sha256"]), digest):
+        if not hmac.compare_digest(seen["message_sha256"], digest):
             raise sm.ScepError("replayed message (its senderNonce was seen before)",
                                sm.FailInfo.badMessageCheck)
-        kind, _, rest = str(seen["outcome"]).partition(":")
+        kind, _, rest = seen["outcome"].partition(":")
         if kind == _FAILED:
             fail, _, text = rest.partition(":")
             raise sm.ScepError(text, sm.FailInfo(int(fail)))
@@ -276,7 +277,7 @@ class ScepFrontEnd:
                                 profile, address)
 
     async def _transaction(self, message: sm.PkiMessage, profile: Profile,
-                           owner: str) -> dict[str, Any]:
+                           owner: str) -> ScepTransactionRow:
         tx = await self.ra.store.scep_transaction(profile.name, message.transaction_id, owner)
         if tx is None:
             raise sm.ScepError(f"no transaction {message.transaction_id!r} of this signer",
@@ -324,7 +325,7 @@ class ScepFrontEnd:
 
     async def _resent(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
                       profile: Profile, owner: str, operations: tuple[str, ...]
-                      ) -> dict[str, Any] | None:
+                      ) -> ScepTransactionRow | None:
         """The signer's stored transaction when this PKCSReq/RenewalReq is the same
         request again under a new senderNonce (RFC 8894: a resend gets the same answer,
         the issued certificate included: it is not issued twice)."""
@@ -333,7 +334,7 @@ class ScepFrontEnd:
             return None
         return tx
 
-    async def _poll(self, tx: dict[str, Any], message: sm.PkiMessage, profile: Profile,
+    async def _poll(self, tx: ScepTransactionRow, message: sm.PkiMessage, profile: Profile,
                     address: str, csr: x509.CertificateSigningRequest | None = None
                     ) -> tuple[sm.Status, list[x509.Certificate]]:
         """The state of a stored transaction: its certificate, or the decision so far.
