@@ -235,6 +235,8 @@ class RegistrationAuthority:
                      record: dict[str, object], stored: bytes) -> None:
         self.policy.check(operation, identity, csr, profile)
         terms = await self._terms(profile)
+        if terms is not None and terms.blocked:
+            raise BadUpstream(terms.blocked)
         refused = terms.refusal(csr) if terms is not None else None
         if refused is not None:
             raise Forbidden.because("upstream-terms", refused)
