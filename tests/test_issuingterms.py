@@ -168,6 +168,19 @@ class EjbcaProfileTests(SynchronousTestCase):
         self.assertEqual(terms.narrowed(Profile("default")).curves, ("secp256r1",))
 
 
+class AskedUsagesTests(SynchronousTestCase):
+    def test_named_usages_are_asked_any_is_not(self) -> None:
+        """The CA's named extended key usages are what /csrattrs asks for; none, or
+        anyExtendedKeyUsage among them, asks nothing."""
+        client = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
+        assert from_cfssl_info("p", {"usages": ["client auth", "digital signature"]}
+                               ).asked_usages() == (client,)
+        assert from_cfssl_info("p", {"usages": ["any", "client auth"]}).asked_usages() == ()
+        assert from_cfssl_info("p", {}).asked_usages() == ()
+        attrs = csrattrs_for(Profile("p"), (client,))
+        assert len([a for a in attrs if isinstance(a, bytes)]) == 2   # request + template
+
+
 class EjbcaAvailableCasTests(SynchronousTestCase):
     def test_ca_not_listed_blocks(self) -> None:
         """The configured CA missing from the end entity profile's available_cas is

@@ -326,7 +326,8 @@ class RegistrationAuthority:
         """DER CsrAttrs from the profile's policy (narrowed to what its CA says it
         issues), else the upstream's; None means 204."""
         terms = await self._terms(profile)
-        attrs = csrattrs_for(terms.narrowed(profile) if terms is not None else profile)
+        attrs = csrattrs_for(terms.narrowed(profile), terms.asked_usages()) \
+            if terms is not None else csrattrs_for(profile)
         if attrs:
             return wire.csrattrs_der(attrs)
         upstream = self.ca_for(profile)

@@ -5,7 +5,8 @@ An upstream that describes its issuing profile provides `IIssuingTerms`
 signs and the names it certifies. The RA then
 
 * derives `/csrattrs` (and its RFC 9908 template) from the profile narrowed to
-  those terms (`narrowed`), so a device asks for what the CA will sign;
+  those terms (`narrowed`) and the extended key usages the CA puts in
+  (`asked_usages`), so a device asks for what the CA will sign;
 * refuses up front (403, rule `upstream-terms`) a request the CA would refuse
   later, naming the CA's setting (`refusal`), before any rate, code or approval
   is spent on it.
@@ -96,6 +97,14 @@ class IssuingTerms:
         if (sizes or self.curves is not None) and curves:
             changes["curves"] = curves
         return evolve(profile, **changes)
+
+    def asked_usages(self) -> tuple[str, ...]:
+        """The extended key usages (dotted OIDs) /csrattrs asks a CSR to carry: those the
+        CA puts in its certificates, when it names them (not anyExtendedKeyUsage)."""
+        if not self.usages or ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string \
+                in self.usages:
+            return ()
+        return self.usages
 
     def refusal(self, csr: x509.CertificateSigningRequest) -> str | None:
         """Why the CA would refuse `csr` (naming its setting), or None."""
