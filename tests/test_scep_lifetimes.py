@@ -12,11 +12,16 @@ import json
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 from cryptography import x509
+from zope.interface import implementer
 
 from estra.asn1 import scep_message as sm
-from estra.config import ConfigError, settings_from_string
+from estra.ca.local import LocalCA
+from estra.config import ConfigError, Profile, settings_from_string
+from estra.interfaces import ICertificateAuthority
 from estra.ra import renewal
+from estra.testing import LogLines
 from tests import pki
 from tests.conftest import MemoryScep, SCEP_CONFIG, issued
 from tests.test_scep import ra_certificates, request_for, self_signed
@@ -140,3 +145,35 @@ def test_bad_settings_are_named(table: str, problem: str) -> None:
     with pytest.raises(ConfigError, match=problem):
         settings_from_string(SCEP_CONFIG.replace('[profiles.default]\n',
                                                  f'[profiles.default]\n{table}\n'))
+
+
+@implementer(ICertificateAuthority)
+class NoLifetimeCA:
+    """An upstream that takes no lifetime (as EJBCA, AD CS, CFSSL): the embedded CA
+    issuing validity_days whatever the RA asks."""
+
+    def __init__(self, ca: LocalCA) -> None:
+        self.ca = ca
+
+    async def cacerts(self) -> list[x509.Certificate]:
+        return await self.ca.cacerts()
+
+    async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
+                     profile: Profile) -> list[x509.Certificate]:
+        return await self.ca.enroll(csr, identity, evolve(profile, requested_lifetime=0.0))
+
+    reenroll = enroll
+
+
+def test_upstream_without_lifetime_is_logged_once(memory: MemoryScep,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CA that takes no lifetime issues its own (validity_days here), and the profile's
+    SCEP devices renew by that: logged once per profile, not per request."""
+    monkeypatch.setattr(memory.ra.ra, "ca_for", lambda profile: NoLifetimeCA(memory.ra.ca))
+    lines = LogLines().start()
+    try:
+        certs = [scep_enroll(memory, "default", f"nolife{i}") for i in range(2)]
+    finally:
+        text = lines.stop()
+    assert [round(lifetime(c) / 600) for c in certs] == [round(V / 600)] * 2
+    assert text.count("profile default: upstream local takes no lifetime") == 1, text
