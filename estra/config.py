@@ -130,6 +130,15 @@ class Profile:
     renewal_info_window: tuple[float, float] = (0.5, 0.75)
     renewal_info_jitter: float = 0.1
     renewal_info_retry_after: int = 21600
+    # SCEP devices have no renewal-info: they renew by their certificate's lifetime,
+    # at `scep_renews_at` of it (Intune: 1 - its renewal threshold) or
+    # `scep_renews_before` seconds before it ends (certmonger). Either shortens a SCEP
+    # certificate so that moment falls in its renewal-info window; 0: neither.
+    scep_renews_at: float = 0.0
+    scep_renews_before: int = 0
+    # per request, never read from the file: the lifetime in seconds asked of the CA
+    # (a SCEP certificate's, above); 0: validity_days, or the CA's own
+    requested_lifetime: float = 0.0
     rate_per_identity: tuple[int, int] | None = None  # (count, seconds)
     rate_per_address: tuple[int, int] | None = None
     approval: str = "auto"
@@ -169,6 +178,11 @@ class Profile:
         "@origin", estra/ra/auth.py `issued_realm`) authenticates here."""
         allowed = self.accept_issued_from or (self.name,)
         return realm.partition("@")[0] in allowed or "*" in allowed
+
+    def lifetime(self) -> float:
+        """Seconds a certificate issued under the profile lives (the embedded CA's, and
+        an upstream's that takes a lifetime): `requested_lifetime`, else validity_days."""
+        return self.requested_lifetime or self.validity_days * 86400.0
 
 
 @frozen
@@ -897,6 +911,11 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
                                             lambda v: None if 0 <= v < 1 else
                                             "must be a fraction from 0 to below 1")),
         renewal_info_retry_after=table.get("renewal_info_retry_after", int, 21600, _positive),
+        scep_renews_at=float(table.get("scep_renews_at", (int, float), 0,
+                                       lambda v: None if v == 0 or 0 < v < 1 else
+                                       "must be a fraction of the lifetime above 0 and "
+                                       "below 1 (0: off)")),
+        scep_renews_before=table.get("scep_renews_before", int, 0, _not_negative),
         rate_per_identity=_rate(table, "rate_per_identity"),
         rate_per_address=_rate(table, "rate_per_address"),
         approval=table.get("approval", str, "auto",
@@ -968,6 +987,10 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
     if profile.require_code and profile.require_channel_binding:
         raise ConfigError(f"{table.where('require_code')}: both the one-time code and the "
                           "channel binding travel in challengePassword; require one")
+    if profile.scep_renews_at and profile.scep_renews_before:
+        raise ConfigError(f"{table.where('scep_renews_at')}: the profile's SCEP devices "
+                          "renew either at a fraction of the lifetime or some time before "
+                          "its end; set one of scep_renews_at and scep_renews_before")
     table.done()
     return profile
 

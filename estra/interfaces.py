@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["IEstraReactor", "installed_reactor", "ICertificateAuthority", "IClosable",
            "IRevoker", "IHealthChecked", "ICsrAttrsSource", "IIssuingTerms", "IServerKeyGen",
-           "IFullCmc", "Reply"]
+           "IFullCmc", "IRequestedLifetime", "Reply"]
 
 
 class IEstraReactor(IReactorCore, IReactorTime, IReactorTCP, IReactorPluggableNameResolver,
@@ -105,6 +105,16 @@ class IIssuingTerms(Interface):
     async def issuing_terms() -> IssuingTerms | None:
         """The CA's current `IssuingTerms` (read again after `[ca] sync_seconds`),
         or None when it cannot say."""
+
+
+class IRequestedLifetime(Interface):
+    """A CA that issues for the lifetime the RA asks (`Profile.requested_lifetime`,
+    seconds: a SCEP certificate shortened so its device renews inside its renewal
+    window, estra/ra/renewal.py); the others' certificates live as the CA decides."""
+
+    def lifetime_limit() -> float | None:
+        """The longest lifetime in seconds the CA grants from now, None when it does
+        not say (it may still cap what is asked, as a Vault role's max_ttl does)."""
 
 
 class IServerKeyGen(Interface):

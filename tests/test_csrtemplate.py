@@ -101,6 +101,29 @@ def test_absent_parts() -> None:
         bytes.fromhex("020100"), tlv(0xA1, seq(OID_EXT_TEMPLATE, set_(seq(seq(OID_SAN)))))))
 
 
+OID_CLIENT_AUTH = bytes.fromhex("06082b06010505070302")           # id-kp-clientAuth
+EKU_CLIENT_AUTH = seq(OID_CLIENT_AUTH)                            # ExtKeyUsageSyntax
+
+
+def test_extension_with_its_value() -> None:
+    """An extension the CA fixes (extKeyUsage clientAuth, from a CFSSL profile) is an
+    ExtensionTemplate with its extnValue, as the RFC 9908 3.4 example gives keyUsage;
+    after the extensions whose values the client fills in."""
+    value = csrtemplate.ext_key_usage_der(["1.3.6.1.5.5.7.3.2"])
+    assert value == EKU_CLIENT_AUTH
+    assert template_der([], None, ["2.5.29.17"], {"2.5.29.37": value}) == _attribute(seq(
+        bytes.fromhex("020100"), tlv(0xA1, seq(OID_EXT_TEMPLATE, set_(seq(
+            seq(OID_SAN), seq(OID_EKU, tlv(0x04, EKU_CLIENT_AUTH))))))))
+
+
+def test_extension_request_attribute() -> None:
+    """The same for clients that do not read the template: PKCS#9 extensionRequest
+    whose one value is Extensions { extKeyUsage, not critical, clientAuth }."""
+    oid_ext_req = bytes.fromhex("06092a864886f70d01090e")         # 1.2.840.113549.1.9.14
+    assert csrtemplate.extension_request_der({"2.5.29.37": EKU_CLIENT_AUTH}) == seq(
+        oid_ext_req, set_(seq(seq(OID_EKU, tlv(0x04, EKU_CLIENT_AUTH)))))
+
+
 def test_rsa_size_is_a_placeholder_key() -> None:
     """RSA: rsaEncryption with NULL parameters and a dummy key of that modulus length."""
     template = TemplateAttribute.load(template_der([], ("rsa", 3072), []))["values"][0]

@@ -17,8 +17,8 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from estra.config import Profile, settings_from_string
 from estra.errors import UpstreamUnavailable
-from estra.upstream.issuingterms import (IssuingTerms, TermsCache, from_cfssl_info,
-                                         from_ejbca_profile, from_vault_role)
+from estra.upstream.issuingterms import (IssuingTerms, TermsCache, ejbca_ca_refusal,
+                                         from_cfssl_info, from_ejbca_profile, from_vault_role)
 from estra.ra.policy import csrattrs_for
 from tests import pki
 
@@ -166,6 +166,35 @@ class EjbcaProfileTests(SynchronousTestCase):
                          "EJBCA certificate profile d signs only available_ecdsa_curves "
                          "secp256r1, not secp384r1")
         self.assertEqual(terms.narrowed(Profile("default")).curves, ("secp256r1",))
+
+
+class AskedUsagesTests(SynchronousTestCase):
+    def test_named_usages_are_asked_any_is_not(self) -> None:
+        """The CA's named extended key usages are what /csrattrs asks for; none, or
+        anyExtendedKeyUsage among them, asks nothing."""
+        client = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
+        assert from_cfssl_info("p", {"usages": ["client auth", "digital signature"]}
+                               ).asked_usages() == (client,)
+        assert from_cfssl_info("p", {"usages": ["any", "client auth"]}).asked_usages() == ()
+        assert from_cfssl_info("p", {}).asked_usages() == ()
+        attrs = csrattrs_for(Profile("p"), (client,))
+        assert len([a for a in attrs if isinstance(a, bytes)]) == 2   # request + template
+
+
+class EjbcaAvailableCasTests(SynchronousTestCase):
+    def test_ca_not_listed_blocks(self) -> None:
+        """The configured CA missing from the end entity profile's available_cas is
+        EJBCA's refusal of every request: named with the CAs the profile lists."""
+        reason = ejbca_ca_refusal("EE", "Issuing", {"available_cas": ["Root", "Other"]})
+        assert reason is not None
+        assert "EJBCA end entity profile EE does not list CA 'Issuing' in its " \
+               "available_cas (Root, Other)" in reason
+
+    def test_listed_any_or_unsaid_passes(self) -> None:
+        for doc in ({"available_cas": ["Root", "Issuing"]}, {"available_cas": ["ANY_CA"]},
+                    {"available_cas": [{"id": 3, "name": "Issuing"}]}, {},
+                    {"available_cas": "Issuing"}):
+            assert ejbca_ca_refusal("EE", "Issuing", doc) is None, doc
 
 
 class TermsCacheTests(SynchronousTestCase):

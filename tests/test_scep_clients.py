@@ -29,6 +29,7 @@ Client quirks the tests work around:
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -49,8 +50,9 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
 from estra.asn1.wire import serial_hex
+from estra.ra.renewal import cert_id
 from tests.conftest import SCEP_CONFIG as CONFIG
-from tests.conftest import Server, estra_cli
+from tests.conftest import Server, estra_cli, parse_http
 
 RA_CN = "estra SCEP RA"
 SCEP_SUBMIT = ("/usr/libexec/certmonger/scep-submit", "/usr/lib/certmonger/scep-submit")
@@ -458,3 +460,38 @@ def test_certmonger_reads_failure_and_pending(scep: Scep, certmonger: Certmonger
     held_status, held_error = certmonger.status("cm-wait")
     assert (status, done.returncode) == ("CA_REJECTED", 2), error
     assert held_status == "CA_WORKING", held_error
+
+
+RENEWS_BEFORE = 2419200       # certmonger.conf(5): the first of its default enroll_ttls
+
+
+def test_certmonger_renews_inside_the_renewal_window(start_estra: Callable[..., Server],
+                                                     certmonger: Certmonger,
+                                                     tmp_path: Path) -> None:
+    """A profile whose SCEP devices are certmonger (scep_renews_before = its first
+    enroll_ttl, 28 days): the certificate certmonger gets ends 28 days after a moment
+    inside the renewal-info window estra serves for it, and lives less than the
+    profile's 365 days; without the setting certmonger would renew 337 days in, past
+    the window (50-75 % of the lifetime, shifted up to 10 %)."""
+    server = start_estra(CONFIG + f"""
+[profiles.cmrenew]
+scep_password = "sesame"
+validity_days = 365
+scep_renews_before = {RENEWS_BEFORE}
+""")
+    scep = Scep(server)
+    certmonger.add_scep_ca("estra-renew", scep.url + "/cmrenew")
+    cert, key = tmp_path / "cm-win.pem", tmp_path / "cm-win.key"
+    done = certmonger.getcert("request", "-c", "estra-renew", "-I", "cm-win", "-f", str(cert),
+                              "-k", str(key), "-L", "sesame", "-N", "CN=cm-win", "-w", "-v")
+    assert done.returncode == 0, done.stdout + done.stderr + certmonger.log()
+    got = load_cert(cert)
+    life = (got.not_valid_after_utc - got.not_valid_before_utc).total_seconds()
+    assert life < 365 * 86400 - RENEWS_BEFORE
+    status, _, body = parse_http(server.curl(f"cmrenew/renewal-info/{cert_id(got)}").stdout)
+    assert status == 200, body
+    window = json.loads(body)["suggestedWindow"]
+    start, end = (datetime.datetime.strptime(window[k], "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.timezone.utc) for k in ("start", "end"))
+    renews = got.not_valid_after_utc - datetime.timedelta(seconds=RENEWS_BEFORE)
+    assert start < renews < end, (start, renews, end)

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests import pki
-from tests.conftest import Server, estra_cli, free_port, parse_http
+from tests.conftest import Server, csrattrs_text, estra_cli, free_port, parse_http
 
 AUTH_KEY = "00112233445566778899aabbccddeeff"
 CFSSL_CONFIG = {
@@ -229,3 +229,25 @@ def test_usage_the_profile_does_not_grant(cfssl: tuple[int, pki.CA],
            b"client auth in its certificates (usages), not server auth" in body
     status, _, body = ra.post("simpleenroll", usage_csr("dev", ExtendedKeyUsageOID.CLIENT_AUTH))
     assert status == 200, body
+
+
+def test_profile_usages_in_csrattrs(cfssl: tuple[int, pki.CA],
+                                    start_estra: Callable[..., Server]) -> None:
+    """The usages cfssl's profile `device` reports at /info (client auth) are what
+    /csrattrs asks for: an extensionRequest attribute with extKeyUsage = clientAuth, and
+    the same extension with that value in the RFC 9908 template; a CSR built as asked
+    is issued with it."""
+    port, _ = cfssl
+    ra = start_estra(config(port))
+    ra.add_user("alice")
+    parsed = csrattrs_text(ra)
+    client_auth = "300A06082B06010505070302"           # ExtKeyUsageSyntax { clientAuth }
+    assert ":Extension Request" in parsed, parsed
+    assert ":1.2.840.113549.1.9.16.2.61" in parsed and ":1.2.840.113549.1.9.16.2.62" in parsed
+    assert parsed.count(":X509v3 Extended Key Usage") == 2, parsed
+    assert parsed.count(f"[HEX DUMP]:{client_auth}") == 2, parsed
+    status, _, body = ra.post("simpleenroll", usage_csr("asked", ExtendedKeyUsageOID.CLIENT_AUTH))
+    assert status == 200, body
+    leaf = pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))[0]
+    assert list(leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value) == \
+        [ExtendedKeyUsageOID.CLIENT_AUTH]

@@ -156,6 +156,19 @@ class FakeEjbca(FakeHandler):
             ["No ECDSA curves available."],
             "available_cas": [CA_NAME]})
 
+    def end_entity_profile(self, rules: frozenset[str]) -> None:
+        """REST v2 EndEntityProfileResponse, to a role that may view its end entities."""
+        if f"/endentityprofilesrules/{EEP_ID}/view_end_entity" not in rules:
+            return self.error(403, "Not authorized to view end entity profile.")
+        if self.path != f"{API2}/endentity/profile/{EE_PROFILE}":
+            return self.error(404, "Could not find end entity profile.")
+        self.reply_json(200, {
+            "end_entity_profile_id": EEP_ID, "end_entity_profile_name": EE_PROFILE,
+            "subject_distinguished_name_fields": ["CN"],
+            "subject_alternative_name_fields": ["DNSNAME"],
+            "available_certificate_profiles": [CERT_PROFILE],
+            "available_cas": self.server.state.get("ee_cas", [CA_NAME])})
+
     def key_refusal(self, csr: x509.CertificateSigningRequest) -> str | None:
         """What CertificateProfile.verifyKey says of the CSR's key, or None."""
         key, profile = csr.public_key(), self.server.state["profile"]
@@ -177,6 +190,8 @@ class FakeEjbca(FakeHandler):
             return
         if self.path.startswith(f"{API2}/certificate/profile/"):
             return self.certificate_profile(rules)
+        if self.path.startswith(f"{API2}/endentity/profile/"):
+            return self.end_entity_profile(rules)
         if self.path == f"{API}/ca":
             return self.reply_json(200, {"certificate_authorities": [
                 {"id": CA_ID + i, "name": name, "subject_dn": dn, "issuer_dn": issuer,
@@ -212,6 +227,11 @@ class FakeEjbca(FakeHandler):
         if doc.get("certificate_profile_name") != CERT_PROFILE:
             return self.error(404, "Certificate profile with name "
                                    f'"{doc.get("certificate_profile_name")}" doesn\'t exist')
+        if doc.get("end_entity_profile_name") == EE_PROFILE and \
+                CA_NAME not in state.get("ee_cas", [CA_NAME]):
+            # EndEntityProfile.doesUserFulfillEndEntityProfileWithoutPassword
+            return self.error(400, f"Couldn't find CA ({CA_ID}) among End Entity Profiles "
+                                   "Available CAs.")
         if doc.get("end_entity_profile_name") != EE_PROFILE:
             return self.error(404, "End entity profile with name "
                                    f'"{doc.get("end_entity_profile_name")}" not found.')
@@ -517,6 +537,41 @@ def test_key_the_certificate_profile_refuses(ra: Server, fake: FakeServer) -> No
     key = ec.generate_private_key(ec.SECP384R1())
     assert ra.post("simpleenroll", pki.csr(key, pki.name("k")))[0] == 200
     assert f"GET {API2}/certificate/profile/{CERT_PROFILE}" in fake.requests
+
+
+def test_ca_not_in_the_end_entity_profile_is_refused_up_front(ra: Server,
+                                                              fake: FakeServer) -> None:
+    """An end entity profile whose available_cas (REST v2 EndEntityProfileResponse)
+    lack the configured CA: every enrollment is 502 up front naming the profile, the CA
+    and the CAs it lists, and EJBCA is not asked (it would refuse, as the fake does)."""
+    fake.state["ee_cas"] = ["OtherCA"]
+    status, headers, body = enroll(ra, "simpleenroll", "dev-ca")
+    assert status == 502, body
+    assert headers["content-type"].startswith("text/plain")
+    assert (f"EJBCA end entity profile {EE_PROFILE} does not list CA '{CA_NAME}' in its "
+            "available_cas (OtherCA)").encode() in body, body
+    assert "enrolls" not in fake.state
+    assert f"GET {API2}/endentity/profile/{EE_PROFILE}" in fake.requests
+
+
+def test_fake_refuses_a_ca_the_end_entity_profile_lacks(
+        fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
+    """The fake refuses pkcs10enroll to a CA its end entity profile does not list, with
+    EJBCA's message (EndEntityProfile: "Couldn't find CA (id) among End Entity Profiles
+    Available CAs.")."""
+    fake.state["ee_cas"] = ["OtherCA"]
+    cert, key = admins["ra"]
+    done = subprocess.run(
+        ["curl", "-s", "--cacert", str(tmp_path / "fake-ca.pem"), "--cert", str(cert),
+         "--key", str(key), "-H", "Content-Type: application/json", "--data",
+         json.dumps({"certificate_request": "", "certificate_profile_name": CERT_PROFILE,
+                     "end_entity_profile_name": EE_PROFILE,
+                     "certificate_authority_name": CA_NAME}),
+         f"https://localhost:{fake.server_address[1]}{API}/certificate/pkcs10enroll"],
+        capture_output=True, timeout=30)
+    doc = json.loads(done.stdout)
+    assert doc == {"error_code": 400, "error_message": f"Couldn't find CA ({CA_ID}) among "
+                   "End Entity Profiles Available CAs."}, doc
 
 
 def test_profile_hidden_from_the_role_leaves_ejbca_to_refuse(ra: Server,

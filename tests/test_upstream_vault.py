@@ -40,7 +40,9 @@ from twisted.internet import reactor as _reactor
 from twisted.internet.task import Clock
 from twisted.trial.unittest import TestCase
 
-from estra.config import ConfigError, settings_from_string
+from attrs import evolve
+
+from estra.config import ConfigError, Profile, settings_from_string
 from estra.errors import BadUpstream, UpstreamUnavailable
 from estra.upstream import vault
 from estra.upstream.http import http_for
@@ -217,7 +219,12 @@ class FakeVault(FakeHandler):
                 return self.reply_json(400, {"errors": [names]})
             subject, alt = names
         issuer = found[1]
-        cert = issuer["ca"].issue(subject, csr.public_key(), alt)
+        # ttl ("<n>s" or seconds) from now, the notBefore 30 s back (not_before_duration)
+        ttl = str(doc.get("ttl", "")).removesuffix("s")
+        now = datetime.datetime.now(datetime.timezone.utc)
+        cert = issuer["ca"].issue(subject, csr.public_key(), alt, *(
+            (now - datetime.timedelta(seconds=30), now + datetime.timedelta(seconds=int(ttl)))
+            if ttl.isdigit() else ()))
         serial = ":".join(f"{b:02x}" for b in cert.serial_number.to_bytes(20, "big").lstrip(b"\0"))
         state.setdefault("issued", set()).add(serial)
         self.reply_json(200, {
@@ -651,6 +658,22 @@ retries = 0
         csr = pki.csr(pki.ec_key(), pki.name(cn))
         certs: list[Any] = await ca.enroll(csr, None, None)  # type: ignore[arg-type]
         return certs
+
+
+class RequestedLifetimeTests(_InProcess):
+    """A lifetime the RA asks (a SCEP certificate shortened to its renewal window,
+    estra/ra/renewal.py) is sent as the sign request's ttl."""
+
+    async def test_requested_lifetime_is_the_ttl(self) -> None:
+        ca = self.static()
+        profile = evolve(Profile("scep"), requested_lifetime=86400.0 * 3)
+        csr = pki.csr(pki.ec_key(), pki.name("t.example.com"))
+        cert = (await ca.enroll(csr, None, profile))[0]
+        assert self.fake.state["last"]["ttl"] == "259200s"
+        life = (cert.not_valid_after_utc - cert.not_valid_before_utc).total_seconds()
+        assert life == 259200 + 30
+        await ca.enroll(csr, None, Profile("est"))
+        assert "ttl" not in self.fake.state["last"]
 
 
 class TokenLifeTests(_InProcess):

@@ -42,15 +42,20 @@ OPTIONAL, so it is an empty SET when no extension is asked for.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from asn1crypto import core, keys
+from asn1crypto import x509 as asn1_x509
 
-__all__ = ["CSR_TEMPLATE", "EXTENSION_REQ_TEMPLATE", "template_der",
+__all__ = ["CSR_TEMPLATE", "EXTENSION_REQ_TEMPLATE", "EXTENSION_REQUEST", "EXT_KEY_USAGE",
+           "template_der", "extension_request_der", "ext_key_usage_der",
            "CertificationRequestInfoTemplate", "TemplateAttribute"]
 
 CSR_TEMPLATE = "1.2.840.113549.1.9.16.2.61"            # id-aa-certificationRequestInfoTemplate
 EXTENSION_REQ_TEMPLATE = "1.2.840.113549.1.9.16.2.62"  # id-aa-extensionReqTemplate
+
+EXTENSION_REQUEST = "1.2.840.113549.1.9.14"            # PKCS#9 extensionRequest
+EXT_KEY_USAGE = "2.5.29.37"                            # id-ce-extKeyUsage
 
 _EC = "1.2.840.10045.2.1"            # id-ecPublicKey
 _RSA = "1.2.840.113549.1.1.1"        # rsaEncryption
@@ -159,8 +164,36 @@ def _key_template(key: tuple[str, str | int]) -> SubjectPublicKeyInfoTemplate:
     raise ValueError(f"key type {kind!r}: only 'ec' and 'rsa' are supported")
 
 
+def ext_key_usage_der(usages: Sequence[str]) -> bytes:
+    """DER ExtKeyUsageSyntax (RFC 5280 4.2.1.12) of the dotted OIDs `usages`."""
+    return bytes(core.SequenceOf(
+        [core.ObjectIdentifier(_oid(u, "extended key usage")) for u in usages],
+        spec=core.ObjectIdentifier).dump())
+
+
+class _ExtensionValues(core.SetOf):
+    _child_spec = asn1_x509.Extensions
+
+
+class _ExtensionRequest(core.Sequence):
+    _fields = [("type", core.ObjectIdentifier), ("values", _ExtensionValues)]
+
+
+def extension_request_der(values: Mapping[str, bytes]) -> bytes:
+    """DER of the CsrAttrs Attribute extensionRequest whose one value is Extensions
+    with these extensions (OID -> DER extnValue, not critical): the values the CSR
+    is to ask for, RFC 7030 4.5.2 as RFC 9908 clarifies it for clients that do not
+    read the template."""
+    extensions = asn1_x509.Extensions([asn1_x509.Extension({
+        "extn_id": _oid(oid, "extension"), "critical": False,
+        "extn_value": core.ParsableOctetString(value)}) for oid, value in values.items()])
+    return bytes(_ExtensionRequest({"type": EXTENSION_REQUEST,
+                                    "values": _ExtensionValues([extensions])}).dump())
+
+
 def template_der(subject_attrs: Sequence[str], key: tuple[str, str | int] | None,
-                 extensions: Sequence[str]) -> bytes:
+                 extensions: Sequence[str], values: Mapping[str, bytes] | None = None
+                 ) -> bytes:
     """DER of one CsrAttrs Attribute carrying a CertificationRequestInfoTemplate.
 
     `subject_attrs`: attribute type OIDs the subject must have, each its own
@@ -168,7 +201,8 @@ def template_der(subject_attrs: Sequence[str], key: tuple[str, str | int] | None
     ("ec", curve name or OID) or ("rsa", modulus bits), or None for no key
     requirement.  `extensions`: extension OIDs the CSR must request, values
     left to the client, sent as one id-aa-extensionReqTemplate attribute
-    (none: `attributes` is the empty SET).
+    (none: `attributes` is the empty SET). `values`: extensions (OID -> DER
+    extnValue) the CSR must request with exactly that value, in the same attribute.
     """
     if isinstance(subject_attrs, str) or isinstance(extensions, str):
         raise TypeError("subject_attrs and extensions are lists of OIDs")
@@ -181,11 +215,15 @@ def template_der(subject_attrs: Sequence[str], key: tuple[str, str | int] | None
     if key is not None:
         fields["subject_pk_info"] = _key_template(key)
     attributes = Attributes([])
-    if extensions:
-        oids = [_oid(oid, "extension") for oid in extensions]
+    given = dict(values or {})
+    if extensions or given:
+        oids = [_oid(oid, "extension") for oid in extensions if oid not in given]
+        oids += [_oid(oid, "extension") for oid in given]
         if len(set(oids)) != len(oids):
             raise ValueError("an extension is listed twice")
-        wanted = ExtensionTemplates([ExtensionTemplate({"extn_id": oid}) for oid in oids])
+        wanted = ExtensionTemplates([ExtensionTemplate(
+            {"extn_id": oid, **({"extn_value": given[oid]} if oid in given else {})})
+            for oid in oids])
         attributes = Attributes([Attribute({"type": EXTENSION_REQ_TEMPLATE,
                                             "values": _Values([wanted])})])
     fields["attributes"] = attributes

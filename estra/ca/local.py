@@ -19,7 +19,7 @@ from estra import tokens
 from estra.asn1 import wire
 from estra.config import EKUS, Profile, Settings
 from estra.store.files import write_private, write_public
-from estra.interfaces import ICertificateAuthority
+from estra.interfaces import ICertificateAuthority, IRequestedLifetime
 
 __all__ = ["LocalCA", "generate_key", "pem_key", "key_usage", "ROLLOVER_FILES", "OLD_KEY"]
 
@@ -92,7 +92,7 @@ def _san_entry(name: str) -> x509.GeneralName:
         return x509.DNSName(name)
 
 
-@implementer(ICertificateAuthority)
+@implementer(ICertificateAuthority, IRequestedLifetime)
 class LocalCA:
     """A CA whose root key lives in the state directory and signs in process."""
 
@@ -206,7 +206,7 @@ class LocalCA:
 
     def issue(self, subject: x509.Name, public_key: object,
               sans: Sequence[x509.GeneralName], ekus: Sequence[str],
-              validity_days: int, usage: x509.KeyUsage | None = None
+              validity_days: float, usage: x509.KeyUsage | None = None
               ) -> x509.Certificate:
         """Sign a leaf certificate for `public_key`; `usage` replaces the default key usage
         (digitalSignature, and keyEncipherment for RSA)."""
@@ -263,6 +263,10 @@ class LocalCA:
                           [ExtendedKeyUsageOID.SERVER_AUTH.dotted_string], validity_days)
         return cert, key
 
+    def lifetime_limit(self) -> float | None:
+        """What its own certificate has left: no leaf outlives it (IRequestedLifetime)."""
+        return max(self.cert.not_valid_after_utc.timestamp() - self._clock(), 0.0)
+
     def chain(self) -> list[x509.Certificate]:
         """Certificates between an issued leaf and the root (none: we are the root)."""
         return []
@@ -298,7 +302,7 @@ class LocalCA:
             pass
         subject, public_key = wire.subject_of(csr), wire.csr_public_key(csr)
         cert = await tokens.with_key(self.key, lambda: self.issue(
-            subject, public_key, sans, profile.extended_key_usage, profile.validity_days))
+            subject, public_key, sans, profile.extended_key_usage, profile.lifetime() / 86400))
         return [cert, *self.chain()]
 
     reenroll = enroll

@@ -236,6 +236,8 @@ class RegistrationAuthority:
                      record: dict[str, object], stored: bytes) -> None:
         self.policy.check(operation, identity, csr, profile)
         terms = await self._terms(profile)
+        if terms is not None and terms.blocked:
+            raise BadUpstream(terms.blocked)
         refused = terms.refusal(csr) if terms is not None else None
         if refused is not None:
             raise Forbidden.because("upstream-terms", refused)
@@ -325,7 +327,8 @@ class RegistrationAuthority:
         """DER CsrAttrs from the profile's policy (narrowed to what its CA says it
         issues), else the upstream's; None means 204."""
         terms = await self._terms(profile)
-        attrs = csrattrs_for(terms.narrowed(profile) if terms is not None else profile)
+        attrs = csrattrs_for(terms.narrowed(profile), terms.asked_usages()) \
+            if terms is not None else csrattrs_for(profile)
         if attrs:
             return wire.csrattrs_der(attrs)
         upstream = self.ca_for(profile)

@@ -14,7 +14,7 @@ import datetime
 import fnmatch
 import ipaddress
 import re
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
@@ -23,7 +23,8 @@ from cryptography.x509.oid import NameOID
 from estra.asn1 import wire
 from estra.ra.auth import Identity
 from estra.config import Profile
-from estra.asn1.csrtemplate import template_der
+from estra.asn1.csrtemplate import (EXT_KEY_USAGE, ext_key_usage_der, extension_request_der,
+                                     template_der)
 from estra.errors import Forbidden
 from estra.principals import ISSUED
 
@@ -93,7 +94,8 @@ _SIGNATURE_OIDS = {("ec", "sha256"): "1.2.840.10045.4.3.2", ("ec", "sha384"): "1
                    ("rsa", "sha512"): "1.2.840.113549.1.1.13"}
 
 
-def csrattrs_for(profile: Profile) -> list[tuple[str, tuple[str | int, ...]] | bytes]:
+def csrattrs_for(profile: Profile, usages: Sequence[str] = ()
+                 ) -> list[tuple[str, tuple[str | int, ...]] | bytes]:
     """What /csrattrs tells a device, generated from the profile's own rules.
 
     challengePassword when a one-time code or channel binding is required;
@@ -103,6 +105,10 @@ def csrattrs_for(profile: Profile) -> list[tuple[str, tuple[str | int, ...]] | b
     When the profile pins the key (one EC curve, or RSA) the same is added in
     RFC 9908's template form (CertificationRequestInfoTemplate, with the
     required subject attributes and extensions), for clients that read it.
+    `usages` (dotted OIDs: the extended key usages the upstream CA puts in its
+    certificates, IssuingTerms.asked_usages) are asked for with their values, as an
+    extensionRequest attribute and, in a template (made for them even without a
+    pinned key), as an extension with its value.
     An explicit `csrattrs` list in the profile replaces all of this.
     """
     if profile.csrattrs:
@@ -119,11 +125,14 @@ def csrattrs_for(profile: Profile) -> list[tuple[str, tuple[str | int, ...]] | b
         if len(profile.signature_hashes) == 1 and (kind, profile.signature_hashes[0]) in \
                 _SIGNATURE_OIDS:
             attrs.append((_SIGNATURE_OIDS[kind, profile.signature_hashes[0]], ()))
-    attrs.extend((oid, ()) for oid in profile.extensions_required)
+    given = {EXT_KEY_USAGE: ext_key_usage_der(usages)} if usages else {}
+    attrs.extend((oid, ()) for oid in profile.extensions_required if oid not in given)
+    if given:
+        attrs.append(extension_request_der(given))
     pinned = _pinned_key(profile)
-    if pinned is not None:
+    if pinned is not None or given:
         attrs.append(template_der([_oid(a).dotted_string for a in profile.subject_required],
-                                  pinned, list(profile.extensions_required)))
+                                  pinned, list(profile.extensions_required), given))
     return attrs
 
 

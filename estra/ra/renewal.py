@@ -18,6 +18,18 @@ ask give one answer, and spread, so a fleet enrolled at once does not renew at
 once. An operator pulls windows forward (`estra renewal advance`, before a CA
 rollover or after a key compromise): certificates issued before the advance get
 a window starting no later than its due time.
+
+SCEP devices have no such resource: they renew by their certificate's lifetime,
+at a fixed fraction of it (Intune's renewal threshold: 20 % left by default) or a
+fixed time before its end (certmonger). With `scep_renews_at` or
+`scep_renews_before` set, a SCEP certificate is shortened (`scep_lifetime`) so
+that moment falls in the middle of the window a certificate of the profile's
+full `validity_days` would have, shifted by a hash of its public key rather
+than its serial (known before the CA signs). That window (`nominal_window`) is
+then the certificate's renewal-info window and the console's, so a device that
+renews as it was told is never counted overdue. A CA that takes no lifetime
+(`IRequestedLifetime`) issues as it decides; its SCEP certificates keep their own
+windows.
 """
 
 from __future__ import annotations
@@ -30,12 +42,14 @@ import json
 
 from attrs import frozen
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from estra.config import Profile
 from estra.errors import BadRequest
 from estra.asn1.wire import authority_key_id
 
-__all__ = ["Window", "suggested_window", "cert_id", "parse_cert_id", "RENEWAL_INFO_TYPE"]
+__all__ = ["Window", "suggested_window", "scep_lifetime", "nominal_window", "cert_id",
+           "parse_cert_id", "RENEWAL_INFO_TYPE"]
 
 RENEWAL_INFO_TYPE = "application/json"
 
@@ -61,25 +75,72 @@ def _rfc3339(when: float) -> str:
         "%Y-%m-%dT%H:%M:%SZ")
 
 
-def _jitter(serial: int) -> float:
-    """A fraction in [0, 1) fixed by the serial number."""
-    digest = hashlib.sha256(str(serial).encode()).digest()
+def _jitter(seed: bytes) -> float:
+    """A fraction in [0, 1) fixed by `seed` (a serial number's text, or a public key)."""
+    digest = hashlib.sha256(seed).digest()
     return int.from_bytes(digest[:8], "big") / 2 ** 64
 
 
-def suggested_window(profile: Profile, cert: x509.Certificate,
-                     advanced_to: float | None = None) -> Window:
-    """The profile's window for `cert`, pulled forward to `advanced_to` if earlier."""
-    born = cert.not_valid_before_utc.timestamp()
-    dies = cert.not_valid_after_utc.timestamp()
-    life = max(dies - born, 1.0)
+def _window(profile: Profile, born: float, dies: float, life: float, shift: float,
+            advanced_to: float | None) -> Window:
+    """The profile's window over `life` seconds from `born`, ending by `dies`."""
     first, last = profile.renewal_info_window
-    start = born + life * (first + profile.renewal_info_jitter * _jitter(cert.serial_number))
+    start = born + life * (first + profile.renewal_info_jitter * shift)
     width = life * (last - first)
     start, end = min(start, dies), min(start + width, dies)
     if advanced_to is not None and advanced_to < start:
         start, end = advanced_to, min(end, advanced_to + width)
     return Window(start, max(end, start + 1))
+
+
+def suggested_window(profile: Profile, cert: x509.Certificate,
+                     advanced_to: float | None = None) -> Window:
+    """The profile's window for `cert`, pulled forward to `advanced_to` if earlier: that of
+    its full validity (`nominal_window`) when it was shortened for a SCEP device."""
+    born = cert.not_valid_before_utc.timestamp()
+    dies = cert.not_valid_after_utc.timestamp()
+    if _shortened_for_scep(profile, cert, born, dies):
+        return nominal_window(profile, born, _spki(cert.public_key()), advanced_to)
+    life = max(dies - born, 1.0)
+    return _window(profile, born, dies, life, _jitter(str(cert.serial_number).encode()),
+                   advanced_to)
+
+
+def _spki(public_key: object) -> bytes:
+    return public_key.public_bytes(  # type: ignore[attr-defined, no-any-return]
+        Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+
+
+def nominal_window(profile: Profile, born: float, spki: bytes,
+                   advanced_to: float | None = None) -> Window:
+    """The window of a certificate of the profile's full validity born at `born`,
+    shifted by a hash of its public key (DER SubjectPublicKeyInfo)."""
+    life = profile.validity_days * 86400.0
+    return _window(profile, born, born + life, life, _jitter(spki), advanced_to)
+
+
+def scep_lifetime(profile: Profile, born: float, public_key: object) -> float:
+    """Seconds a SCEP certificate for `public_key` issued at `born` should live so that
+    its device, renewing at `scep_renews_at` of the lifetime or `scep_renews_before`
+    its end, renews mid-window; 0 when the profile says neither. Never longer than
+    validity_days: a device renewing later than the window even then is documented."""
+    if not (profile.scep_renews_at or profile.scep_renews_before):
+        return 0.0
+    window = nominal_window(profile, born, _spki(public_key))
+    target = (window.start + window.end) / 2 - born
+    life = target / profile.scep_renews_at if profile.scep_renews_at else \
+        target + profile.scep_renews_before
+    return float(min(max(round(life), 60), profile.validity_days * 86400))
+
+
+def _shortened_for_scep(profile: Profile, cert: x509.Certificate, born: float,
+                        dies: float) -> bool:
+    """Whether `cert` lives what `scep_lifetime` asks (within a CA's backdating of
+    its notBefore: 10 minutes)."""
+    if not (profile.scep_renews_at or profile.scep_renews_before):
+        return False
+    asked = scep_lifetime(profile, born, cert.public_key())
+    return asked < profile.validity_days * 86400 and abs((dies - born) - asked) <= 600
 
 
 def _b64url(data: bytes) -> str:

@@ -65,6 +65,8 @@ from estra.logging import SafeLogger
 from estra.metrics import observe_request
 from estra.web.http import (NotFoundResource, answer_error, log_request, read_body, respond,
                             run_async)
+from estra.interfaces import IRequestedLifetime
+from estra.ra import renewal
 from estra.ra.policy import SCEP_ENROLL, SCEP_RENEW
 from estra.ra.pipeline import RegistrationAuthority
 from estra.store.database import SCEP_BEGUN, Store
@@ -110,6 +112,8 @@ class ScepFrontEnd:
         self.signers = (signer, *previous)
         #: SHA-256 of each message being answered -> copies waiting for that answer
         self._answering: dict[str, list[Deferred[bytes | None]]] = {}
+        #: profiles whose CA was found to take no lifetime (logged once each)
+        self._lifetime_ignored: set[str] = set()
 
     # -- GetCACaps / GetCACert -------------------------------------------
     async def cacert(self, profile: Profile, user_agent: str = "") -> bytes:
@@ -368,7 +372,8 @@ class ScepFrontEnd:
                       ) -> tuple[sm.Status, list[x509.Certificate]]:
         # The SCEP challenge was this profile's proof of identity; the EST-only
         # rules that read challengePassword do not apply to SCEP requests.
-        scep_profile = evolve(profile, require_code=False, require_channel_binding=False)
+        scep_profile = evolve(profile, require_code=False, require_channel_binding=False,
+                              requested_lifetime=self._lifetime(profile, csr))
         # The transaction's serial commits with the enrollment record, or neither does:
         # a crash in between cannot leave an issued certificate a resend issues again.
         intune = self.intune.get(profile.name) if identity.kind == _INTUNE else None
@@ -387,6 +392,20 @@ class ScepFrontEnd:
                              to="intune", outcome="issued",
                              serial=wire.serial_hex(certs[0].serial_number))
         return sm.Status.SUCCESS, certs
+
+    def _lifetime(self, profile: Profile, csr: x509.CertificateSigningRequest) -> float:
+        """The lifetime to ask of the CA so that the device renews inside its renewal
+        window (estra/ra/renewal.py `scep_lifetime`); 0 (the CA's own) when the profile
+        says nothing of its devices or the CA takes no lifetime (logged once)."""
+        life = renewal.scep_lifetime(profile, self.ra.store.clock(), wire.csr_public_key(csr))
+        if life and not IRequestedLifetime.providedBy(self.ra.ca_for(profile)):
+            if profile.name not in self._lifetime_ignored:
+                self._lifetime_ignored.add(profile.name)
+                log.warn("profile {profile}: upstream {upstream} takes no lifetime; its SCEP "
+                         "certificates live as it decides, and devices renew by that, not by "
+                         "the renewal window", profile=profile.name, upstream=profile.upstream)
+            return 0.0
+        return life
 
     def _background(self, call: Coroutine[Any, Any, Any], transaction_id: str,
                     **about: Any) -> None:

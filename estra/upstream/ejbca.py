@@ -23,6 +23,10 @@ The RA authenticates by its TLS client certificate only (`client_cert` /
   the certificate profile's {certificate_profile_id, available_key_algs,
   available_bit_lenghts (sic), available_ecdsa_curves, available_cas}: the RA's
   issuing terms (estra/upstream/issuingterms.py), read again after `[ca] sync_seconds`.
+  With it, `GET {base}/v2/endentity/profile/{name}` (EndEntityProfileResponse) for
+  the end entity profile's `available_cas`: a `ca_name` not among them is refused
+  up front (502, as EJBCA refuses every such enrollment: "Couldn't find CA (id)
+  among End Entity Profiles Available CAs.").
   The RA's role needs View Certificate Profiles
   (/ca_functionality/view_certificate_profiles) to read it; without it (403), or
   on an EJBCA without the v2 resource (404), the RA checks nothing up front and
@@ -63,9 +67,11 @@ import time
 from typing import Any, Callable
 from urllib.parse import quote
 
+from attrs import evolve
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import NameOID
+from twisted.logger import Logger
 from zope.interface import implementer
 
 from estra.asn1 import wire
@@ -73,11 +79,14 @@ from estra.config import Profile, Upstream
 from estra.errors import BadUpstream, EstError
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
                               IRevoker, Reply)
-from estra.upstream.issuingterms import IssuingTerms, TermsCache, from_ejbca_profile
+from estra.upstream.issuingterms import (IssuingTerms, TermsCache, ejbca_ca_refusal,
+                                        from_ejbca_profile)
 from estra.upstream.http import CachedCerts, UpstreamHTTP, http_for
 from estra.upstream.jsonapi import json_body, pem_certs
 
 __all__ = ["EjbcaCA", "from_config", "username_for"]
+
+log = Logger(namespace="estra.upstream.ejbca")
 
 #: CA certificates an earlier chain download showed, kept at most (newest kept).
 
@@ -172,7 +181,23 @@ class EjbcaCA:
         doc = json_body(self.http, reply)
         if not isinstance(doc, dict):
             raise BadUpstream(f"upstream {self.http.name} described no certificate profile")
-        return from_ejbca_profile(self.certificate_profile, doc)
+        terms = from_ejbca_profile(self.certificate_profile, doc)
+        return evolve(terms, blocked=await self._ca_refusal())
+
+    async def _ca_refusal(self) -> str | None:
+        """Why the end entity profile refuses `ca_name` (its available_cas), or None; a
+        profile the RA's role may not view is logged and checks nothing."""
+        try:
+            reply = await self._get(
+                f"endentity/profile/{quote(self.end_entity_profile, '')}", "v2")
+        except EstError as e:
+            log.warn("upstream {name}: end entity profile {profile} could not be read "
+                     "({reason}); its available CAs are not checked", name=self.http.name,
+                     profile=self.end_entity_profile, reason=e.reason)
+            return None
+        doc = json_body(self.http, reply)
+        return ejbca_ca_refusal(self.end_entity_profile, self.ca_name, doc) \
+            if isinstance(doc, dict) else None
 
     async def issuing_terms(self) -> IssuingTerms | None:
         """The certificate profile's keys (IIssuingTerms); see the module docstring."""

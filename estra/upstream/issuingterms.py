@@ -5,7 +5,8 @@ An upstream that describes its issuing profile provides `IIssuingTerms`
 signs and the names it certifies. The RA then
 
 * derives `/csrattrs` (and its RFC 9908 template) from the profile narrowed to
-  those terms (`narrowed`), so a device asks for what the CA will sign;
+  those terms (`narrowed`) and the extended key usages the CA puts in
+  (`asked_usages`), so a device asks for what the CA will sign;
 * refuses up front (403, rule `upstream-terms`) a request the CA would refuse
   later, naming the CA's setting (`refusal`), before any rate, code or approval
   is spent on it.
@@ -35,7 +36,7 @@ from estra.config import Profile
 from estra.errors import EstError
 
 __all__ = ["IssuingTerms", "TermsCache", "from_vault_role", "from_cfssl_info",
-           "from_ejbca_profile"]
+           "from_ejbca_profile", "ejbca_ca_refusal"]
 
 log = Logger()
 
@@ -65,6 +66,8 @@ class IssuingTerms:
     ip_sans: bool = True
     require_cn: bool = False
     localhost: bool = True
+    # why the CA refuses every request of the RA's (its own setup): 502 up front
+    blocked: str | None = None
 
     def narrowed(self, profile: Profile) -> Profile:
         """`profile` with only the keys the CA signs (what /csrattrs then asks for)."""
@@ -94,6 +97,14 @@ class IssuingTerms:
         if (sizes or self.curves is not None) and curves:
             changes["curves"] = curves
         return evolve(profile, **changes)
+
+    def asked_usages(self) -> tuple[str, ...]:
+        """The extended key usages (dotted OIDs) /csrattrs asks a CSR to carry: those the
+        CA puts in its certificates, when it names them (not anyExtendedKeyUsage)."""
+        if not self.usages or ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string \
+                in self.usages:
+            return ()
+        return self.usages
 
     def refusal(self, csr: x509.CertificateSigningRequest) -> str | None:
         """Why the CA would refuse `csr` (naming its setting), or None."""
@@ -273,6 +284,26 @@ def from_ejbca_profile(profile: str, doc: Mapping[str, Any]) -> IssuingTerms:
         if isinstance(algs, list) and algs else None,
         key_sizes=sizes or None, curves=curves,
         types_setting="available_key_algs", sizes_setting="available_bit_lenghts")
+
+
+#: how EJBCA's REST API may name "any CA" (SecConst.ALLCAS) in a profile's available_cas
+EJBCA_ANY_CA = frozenset({"ANY_CA", "ANYCA", "Any CA", "1"})
+
+
+def ejbca_ca_refusal(profile: str, ca_name: str, doc: Mapping[str, Any]) -> str | None:
+    """Why EJBCA refuses every enrollment to CA `ca_name` under the end entity profile
+    `profile` that REST v2 `GET /v2/endentity/profile/{name}` describes in `doc`: the CA
+    is not among its `available_cas` (EJBCA: "Couldn't find CA (id) among End Entity
+    Profiles Available CAs."); None when it is, or when the profile does not say."""
+    cas = doc.get("available_cas")
+    if not isinstance(cas, list) or not cas:
+        return None
+    names = [str(c.get("name", c.get("id", c)) if isinstance(c, dict) else c) for c in cas]
+    if ca_name in names or EJBCA_ANY_CA & set(names):
+        return None
+    return f"EJBCA end entity profile {profile} does not list CA {ca_name!r} in its " \
+           f"available_cas ({', '.join(names)}): EJBCA refuses every enrollment; add the " \
+           "CA to the profile or set ca_name to one of them"
 
 
 @define

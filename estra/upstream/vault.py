@@ -2,7 +2,9 @@
 
 * `POST /v1/:mount/sign/:role` (or `/v1/:mount/issuer/:issuer_ref/sign/:role`
   when `issuer_ref` is set; `sign-verbatim` when `sign_verbatim` is set) with
-  {csr, ttl}: the names come from the CSR when the role says so
+  {csr, ttl}: ttl is the upstream's `ttl`, or the lifetime the RA asks for a SCEP
+  certificate (`IRequestedLifetime`, capped by Vault at the role's max_ttl); the
+  names come from the CSR when the role says so
   (use_csr_common_name, use_csr_sans; read from `/v1/:mount/roles/:role`);
   only the values the role takes from JSON (common_name, alt_names, ip_sans,
   uri_sans) are sent, taken from the CSR.  The answer's `data` holds
@@ -48,7 +50,7 @@ from estra.asn1 import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, EstError, UpstreamUnavailable
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IHealthChecked,
-                              IIssuingTerms, IRevoker, Reply)
+                              IIssuingTerms, IRequestedLifetime, IRevoker, Reply)
 from estra.upstream.issuingterms import IssuingTerms, from_vault_role
 from estra.upstream.http import Refused, UpstreamHTTP, http_for
 from estra.upstream.issuers import IAllIssuers
@@ -103,7 +105,7 @@ class _Token:
 
 
 @implementer(ICertificateAuthority, IAllIssuers, IClosable, IHealthChecked, IIssuingTerms,
-             IRevoker)
+             IRequestedLifetime, IRevoker)
 class VaultCA:
     """Signs through a Vault/OpenBao PKI mount under one role."""
 
@@ -330,9 +332,15 @@ class VaultCA:
                 return pem_certs(self.http, reply.body.decode("utf-8", "replace"))
         raise BadUpstream(f"upstream {self.http.name} has no CA certificate")
 
+    def lifetime_limit(self) -> float | None:
+        """Vault caps `ttl` at the role's max_ttl and the issuer's notAfter itself."""
+        return None
+
     async def enroll(self, csr: x509.CertificateSigningRequest, identity: object,
                      profile: Profile) -> list[x509.Certificate]:
-        payload = {"csr": wire.csr_pem(csr), **({"ttl": self.ttl} if self.ttl else {})}
+        asked = profile.requested_lifetime if profile is not None else 0
+        ttl = f"{int(asked)}s" if asked else self.ttl
+        payload = {"csr": wire.csr_pem(csr), **({"ttl": ttl} if ttl else {})}
         if not self.verbatim:
             try:
                 use_cn, use_sans = await self._role()
