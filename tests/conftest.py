@@ -81,7 +81,14 @@ def estra_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProce
 
 def init_state_dir(config: Path, state: Path) -> str | None:
     """What `estra init` does, in this process (the CLI's own tests run the command):
-    the state directory for `config`; returns the bootstrap password, if one was made."""
+    the state directory for `config`; returns the bootstrap password, if one was made.
+    A configuration naming token keys runs the command: a PKCS#11 library reads its
+    configuration (SOFTHSM2_CONF) once per process, and each test has its own token."""
+    if "pkcs11:" in config.read_text():
+        done = estra_cli("--config", str(config), "--state-dir", str(state), "init")
+        assert done.returncode == 0, done.stderr
+        found = re.search(r"password: (\S+)", done.stdout)
+        return found.group(1) if found else None
     settings = load_settings(FilePath(str(config)), state_dir=str(state))
     made: dict[str, Any] = {}
     init_command(settings, lambda data, text: made.update(data))
