@@ -183,7 +183,8 @@ _SERIES = {"sqlite": ("WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 F
 
 def _seed(cursor: object, dialect: str, records: int, now: float) -> None:
     """Bulk SQL (never the RA): `records` enrollments (5 % rejected, 5 % held) of
-    records/10 devices, each device's names (device_names), 300 held requests,
+    records/10 devices, their counts per hour (enrollment_hours) and each device's
+    names (device_names), 300 held requests,
     records/10 attempt rows and records/10 audit events."""
     head, series, hex16, hex64, div = _SERIES[dialect]
     identities = max(1, records // 10)
@@ -199,6 +200,10 @@ def _seed(cursor: object, dialect: str, records: int, now: float) -> None:
         f"{hex64.format(x=mod)}, 'CN=dev' || {mod}, '[]', CASE WHEN i % 20 = 18 THEN "
         "'rejected' WHEN i % 20 = 19 THEN 'held' ELSE 'issued' END, 'issued', '', "
         f"{hex16.format(x='i')} {{series}}", records)
+    hour = ("CAST(FLOOR(at / 3600) AS BIGINT)" if dialect == "postgresql"  # as the writer
+            else "CAST(at / 3600 AS INTEGER)")
+    cursor.execute(f"INSERT INTO enrollment_hours (hour, decision, count) SELECT {hour}, "  # type: ignore[attr-defined]
+                   f"decision, COUNT(*) FROM enrollments GROUP BY {hour}, decision")
     cursor.execute("INSERT INTO device_names (name, enrollment) SELECT LOWER(identity), id "  # type: ignore[attr-defined]
                    "FROM enrollments UNION ALL SELECT 'dev' || "
                    "SUBSTR(identity, 10), id FROM enrollments")
@@ -239,10 +244,11 @@ class _SyncPool:
         return succeed(rows)
 
 
-def page_timings(records: int, url: str = "") -> list[str]:
+def page_timings(records: int, url: str = "", keep: str = "") -> list[str]:
     """Each console page's time (median of 5) on a store of `records` records seeded
     by bulk SQL: SQLite, or the PostgreSQL server of `url` (a database made and
-    dropped here)."""
+    dropped here); `keep`: a directory whose SQLite store is seeded once and used
+    again (migrated first) by later runs."""
     import statistics
     import time
 
@@ -257,7 +263,9 @@ def page_timings(records: int, url: str = "") -> list[str]:
     from estra.store.database import POSTGRES, SQLITE, Store, migrate_blocking, open_store
 
     with tempfile.TemporaryDirectory(prefix="estra-bench-pages-") as name:
-        tmp = Path(name)
+        tmp = Path(keep) / str(records) if keep and not url else Path(name)
+        tmp.mkdir(parents=True, exist_ok=True)
+        seeded_before = (tmp / "seeded").exists()
         started = time.perf_counter()
         database = ""
         if url:
@@ -274,8 +282,12 @@ def page_timings(records: int, url: str = "") -> list[str]:
                 import sqlite3
                 conn = sqlite3.connect(tmp / "estra.db", check_same_thread=False)
             now = time.time()
-            _seed(conn.cursor(), "postgresql" if url else "sqlite", records, now)  # type: ignore[attr-defined]
-            conn.commit()  # type: ignore[attr-defined]
+            if not seeded_before:
+                _seed(conn.cursor(), "postgresql" if url else "sqlite", records, now)  # type: ignore[attr-defined]
+                conn.commit()  # type: ignore[attr-defined]
+                (tmp / "seeded").write_text(f"{now}\n")
+            else:
+                now = float((tmp / "seeded").read_text())
             if url:
                 conn.cursor().execute("ANALYZE")  # type: ignore[attr-defined]
                 conn.commit()  # type: ignore[attr-defined]
@@ -295,7 +307,8 @@ def page_timings(records: int, url: str = "") -> list[str]:
             http = StubTreq(root)
             half = records // 2
             mid = urllib.parse.quote(f"[{half}, {half}]")
-            lines = [f"{records} records seeded in {seeded:.1f} s "
+            how = "kept from an earlier run" if seeded_before else "seeded"
+            lines = [f"{records} records {how} in {seeded:.1f} s "
                      f"({'PostgreSQL' if url else 'SQLite'})"]
             for what, path in PAGES:
                 took, codes = [], set()
@@ -326,10 +339,13 @@ def main() -> None:
                     "record counts (comma-separated) instead")
     ap.add_argument("--postgres", default="", help="with --pages: a PostgreSQL server "
                     "URL (e.g. postgresql://postgres@127.0.0.1:5432) instead of SQLite")
+    ap.add_argument("--keep", default="", help="with --pages on SQLite: seed the stores "
+                    "in this directory once and use them again")
     args = ap.parse_args()
     if args.pages:
         for records in args.pages.split(","):
-            print(*page_timings(int(records), args.postgres), sep="\n", flush=True)
+            print(*page_timings(int(records), args.postgres, args.keep), sep="\n",
+                  flush=True)
         return
     print(*report(args.quick), sep="\n")
 

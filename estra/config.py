@@ -220,7 +220,7 @@ class ConsoleSettings:
     cert_roles: tuple[tuple[str, str], ...] = ()     # (certificate CN, role)
     session_minutes: int = 480
     operator_eku: str = ""                           # OID every operator certificate carries
-    idle_minutes: int = 30                           # a session unused this long ends
+    idle_minutes: float = 30                         # a session unused this long ends
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
@@ -673,7 +673,7 @@ def _console(table: _Table, state: FilePath, admin_listen: str) -> ConsoleSettin
         (f"{k!r}: role must be one of {', '.join(CONSOLE_ROLES)}" for k, r in v.items()
          if r not in CONSOLE_ROLES), None))
     minutes = table.get("session_minutes", int, 480, _positive)
-    idle = table.get("idle_minutes", int, 30, _positive)
+    idle = table.get("idle_minutes", (int, float), 30, _positive)   # 0.5: 30 seconds
     if idle > minutes:
         raise ConfigError(f"{table.where('idle_minutes')}: {idle} is longer than "
                           f"session_minutes ({minutes}): a session ends at the first of both")

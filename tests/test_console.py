@@ -262,13 +262,14 @@ class ConsoleTests(ConsoleFixture):
 
     @deferred_test
     async def test_reject_needs_reason(self) -> None:
-        """Rejecting without a reason is 400; with one, the request is rejected with it."""
+        """Rejecting without a reason is 400; with one, the request is rejected with it
+        once confirmed."""
         pending, b = await self.started_with_request("appr")
         csrf = await b.csrf()
         path = f"/console/pending/{pending}"
         self.assertEqual((await b.go("POST", path, action="reject", csrf=csrf))[0], 400)
         self.assertEqual((await b.go("POST", path, action="reject", csrf=csrf,
-                                     reason="unknown device"))[0], 303)
+                                     reason="unknown device", confirm="yes"))[0], 303)
         row = (await self.store.pending(None))[0]
         self.assertEqual((row["status"], row["reason"], row["decided_by"]),
                          ("rejected", "unknown device", "operator:appr"))

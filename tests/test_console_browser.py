@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -94,9 +96,10 @@ def login(browser: Browser, base: str, user: str) -> Page:
     return page
 
 
-def with_operators(start_estra: Callable[..., Server]) -> tuple[Server, str]:
-    """estra with CONFIG, device user alice and the OPERATORS; the console's base URL."""
-    server = start_estra(CONFIG)
+def with_operators(start_estra: Callable[..., Server], config: str = CONFIG
+                   ) -> tuple[Server, str]:
+    """estra with `config`, device user alice and the OPERATORS; the console's base URL."""
+    server = start_estra(config)
     server.add_user("alice")
     for name, role in OPERATORS:
         done = estra_cli("--config", str(server.config), "--state-dir", str(server.state),
@@ -385,3 +388,61 @@ def test_fleet_flows_in_chromium(start_estra: Callable[..., Server], tmp_path: P
             page.get_by_role("button", name="Log in").click()
             page.wait_for_url(f"{base}/console/enrollments?decision=issued")
             fits(page, "root-back")
+
+
+IDLE = 3.0          # seconds: [console] idle_minutes = 0.05
+
+
+def wait_idle(server: Server, operator: str) -> None:
+    """Until the server's own clock has passed the idle timeout of `operator`'s
+    session: its last use as the store recorded it, plus IDLE (bounded)."""
+    with sqlite3.connect(server.state / "estra.db") as db:
+        (seen,) = db.execute("SELECT MAX(last_seen) FROM console_sessions WHERE operator = ?",
+                             (f"operator:{operator}",)).fetchone()
+    assert seen is not None and time.time() - seen < 60
+    time.sleep(max(0.0, seen + IDLE - time.time()) + 0.25)
+
+
+def test_idle_timeout_in_chromium(start_estra: Callable[..., Server], tmp_path: Path,
+                                  browser: Browser) -> None:
+    """On the server's real clock with a 3 s idle timeout: an approver fills in the
+    reject form of a held request and leaves it; sent once the session went idle, it
+    leads to the login form saying nothing was done (the request stays held); logging
+    in returns to the request's page, where the reject asks for confirmation (what it
+    acts on, the reason), and once confirmed the list says so and the device is
+    refused with the reason."""
+    server, base = with_operators(start_estra, CONFIG.replace(
+        "[console]\n", f"[console]\nidle_minutes = {IDLE / 60}\n"))
+    shot = Shots(tmp_path)
+    stray = pki.csr(pki.ec_key(), pki.name("stray-4"))
+    assert server.post("manual/simpleenroll", stray)[0] == 202
+    ann = login(browser, base, "ann")
+    ann.get_by_role("link", name="Pending").click()
+    ann.get_by_role("link", name=re.compile(r"^Request \d+$")).click()
+    ann.wait_for_url(re.compile(r"/console/pending/\d+$"))
+    request_url = ann.url
+    rid = request_url.rpartition("/")[2]
+    ann.get_by_label(re.compile("Reason for rejecting")).fill("not one of ours")
+    wait_idle(server, "ann")
+    ann.get_by_role("button", name=f"Reject request {rid}").click()
+    ann.get_by_role("button", name="Log in").wait_for()
+    assert "nothing was done" in ann.get_by_role("alert").inner_text()
+    shot(ann, "idle-ended")
+    assert server.post("manual/simpleenroll", stray)[0] == 202      # still held
+    ann.get_by_label("Operator name").fill("ann")
+    ann.get_by_label("Password").fill(PASSWORD)
+    ann.get_by_role("button", name="Log in").click()
+    ann.wait_for_url(request_url)                                  # back where it was
+    ann.get_by_label(re.compile("Reason for rejecting")).fill("not one of ours")
+    ann.get_by_role("button", name=f"Reject request {rid}").click()
+    ann.get_by_role("heading", name=f"Reject request {rid}?").wait_for()
+    main = ann.inner_text("main")
+    assert "Reason: not one of ours" in main and "CN=stray-4" in main
+    assert server.post("manual/simpleenroll", stray)[0] == 202      # not yet
+    shot(ann, "reject-one-confirm")
+    ann.get_by_role("button", name=f"Reject request {rid}").click()
+    ann.wait_for_url(f"{base}/console/pending")
+    assert ann.get_by_role("status").inner_text() == f"Rejected request {rid}."
+    shot(ann, "rejected-one")
+    status, _, body = server.post("manual/simpleenroll", stray)
+    assert status == 403 and b"not one of ours" in body

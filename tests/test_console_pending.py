@@ -122,6 +122,40 @@ class DecisionTests(PendingPageTests):
                                            third: "rejected"})
         self.assertEqual(self.post("/console/pending", action="approve")[0], 400)
 
+    def test_a_single_reject_is_confirmed_first(self) -> None:
+        """Rejecting one request from its page shows what it acts on (request, subject,
+        identity, the reason) and changes nothing; its button (confirm=yes, to the same
+        page) rejects it, and the list says so; Cancel leads back to the request."""
+        first = min(self.statuses())
+        code, _, body = self.post(f"/console/pending/{first}", action="reject",
+                                  reason="unknown device")
+        self.assertEqual(code, 200)
+        self.assertIn(f"<h1>Reject request {first}?</h1>", body)
+        self.assertIn("<p>Reason: unknown device</p>", body)
+        self.assertIn(f"<td>{first}</td><td>CN=dev0</td><td>basic:alice</td>", body)
+        self.assertIn(f'action="/console/pending/{first}"', body)
+        self.assertIn('<input type="hidden" name="confirm" value="yes"', body)
+        self.assertIn(f'<a href="/console/pending/{first}">Cancel</a>', body)
+        self.assertNotIn('name="id"', body)
+        self.assertEqual(self.statuses()[first], "pending")
+        code, where, _ = self.post(f"/console/pending/{first}", action="reject",
+                                   reason="unknown device", confirm="yes")
+        self.assertEqual((code, where), (303, "/console/pending"))
+        self.assertIn(f'<p role="status" class="flash">Rejected request {first}.</p>',
+                      self.get(where))
+        self.assertEqual(self.statuses()[first], "rejected")
+        self.assertEqual(self.post("/console/pending/999999", action="reject",
+                                   reason="x")[0], 404)
+
+    def test_a_single_approve_needs_no_confirmation(self) -> None:
+        """Approving is not destructive: done at once, with a status line."""
+        first = min(self.statuses())
+        code, where, _ = self.post(f"/console/pending/{first}", action="approve")
+        self.assertEqual((code, where), (303, "/console/pending"))
+        self.assertIn(f"Approved request {first}.", self.get(where))
+        self.assertEqual(self.statuses()[first], "approved")
+        self.assertEqual(self.post("/console/pending/999999", action="approve")[0], 404)
+
     def test_a_conflict_says_who_decided_and_when(self) -> None:
         """Deciding a request someone decided first: 409 naming them and the time."""
         first = min(self.statuses())
@@ -137,7 +171,8 @@ class DecisionTests(PendingPageTests):
         """`?view=processed` lists decided requests with who decided, when and why;
         the default list no longer holds them; another view is 400."""
         first = min(self.statuses())
-        self.post(f"/console/pending/{first}", action="reject", reason="unknown device")
+        self.post(f"/console/pending/{first}", action="reject", reason="unknown device",
+                  confirm="yes")
         processed = self.get("/console/pending?view=processed")
         self.assertIn(f'href="/console/pending/{first}"', processed)
         self.assertIn("<td>rejected</td><td>operator:boss</td>", processed)

@@ -30,6 +30,21 @@ class SessionTests(ConsoleFixture):
             303, ["/console/login?next=%2Fconsole%2Fenrollments%3Fdecision%3Dissued"]))
 
     @deferred_test
+    async def test_a_short_idle_timeout_counts_every_click(self) -> None:
+        """With a one-minute idle timeout, a session used every 50 s lives on: its last
+        use is written often enough (a tenth of the idle timeout when that is under a
+        minute), never a minute late."""
+        await self.start()
+        self.console.idle_seconds = lambda: 60.0
+        b = self.browser()
+        await b.login("view")
+        for _ in range(5):
+            self.now[0] += 50
+            self.assertEqual((await b.go("GET", "/console/pending"))[0], 200)
+        self.now[0] += 61
+        self.assertEqual((await b.go("GET", "/console/pending"))[0], 303)
+
+    @deferred_test
     async def test_login_returns_to_the_page_asked_for(self) -> None:
         """The login form carries the page (`next`); logging in goes there."""
         await self.start()
@@ -81,15 +96,19 @@ class SessionTests(ConsoleFixture):
 
 class IdleSettingTests(ConsoleFixture):
     def test_idle_minutes_parsed_and_bounded(self) -> None:
-        """[console] idle_minutes: 30 by default, a positive number, at most
-        session_minutes (ConfigError naming the key otherwise)."""
+        """[console] idle_minutes: 30 by default, a positive number (a fraction too: 0.5
+        is 30 seconds), at most session_minutes (ConfigError naming the key otherwise)."""
         base = '[admin]\nlisten = "tcp:0:interface=127.0.0.1"\n[console]\ntls = false\n'
         self.assertEqual(settings_from_string(base, state_dir=self.state.path)
                          .console.idle_minutes, 30)   # type: ignore[union-attr]
         self.assertEqual(settings_from_string(base + "idle_minutes = 5\n",
                                               state_dir=self.state.path)
                          .console.idle_minutes, 5)    # type: ignore[union-attr]
-        for bad in ("idle_minutes = 0\n", "idle_minutes = 600\n"):
+        self.assertEqual(settings_from_string(base + "idle_minutes = 0.5\n",
+                                              state_dir=self.state.path)
+                         .console.idle_minutes, 0.5)  # type: ignore[union-attr]
+        for bad in ("idle_minutes = 0\n", "idle_minutes = 600\n", "idle_minutes = -0.5\n",
+                    'idle_minutes = "5"\n'):
             with self.assertRaises(ConfigError) as e:
                 settings_from_string(base + bad, state_dir=self.state.path)
             self.assertIn("idle_minutes", str(e.exception))

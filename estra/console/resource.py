@@ -108,6 +108,7 @@ PAGE_SIZE = 50             # rows of any list a page shows
 RENEWAL_ROWS = 1000        # current certificates the renewals page looks at (soonest first)
 MAX_NAME = 128             # longest operator name tried (longer: a failed login, no bcrypt)
 SEEN_EVERY = 60.0          # a session's last use is written at most once a minute
+#: (or a tenth of the idle timeout, when shorter: a short one still counts every click)
 
 
 def safe_return(target: str) -> str:
@@ -342,7 +343,8 @@ class Console(Resource):
         shown = bool(row["flash"]) and request.method in (b"GET", b"HEAD")
         if shown:
             self._flashes[request] = str(row["flash"])
-        if shown or self.clock() - float(row["last_seen"]) >= SEEN_EVERY:
+        if shown or self.clock() - float(row["last_seen"]) >= min(SEEN_EVERY,
+                                                                   self.idle_seconds() / 10):
             await self.store.session_seen(token_hash(token), shown)
         return Operator(principal, role), str(row["csrf"]), token
 
@@ -510,31 +512,21 @@ class Console(Resource):
 
     async def _decide(self, request: Request, operator: Operator, csrf: str,
                       path: list[str], token: str) -> None:
-        """Approve or reject one request; 409 saying who decided it, and when, if
-        someone did first."""
-        decision = await self._decision(request, operator, csrf)
-        if decision is None:
-            return
-        if not await self._decide_one(request, operator, int(path[1]), *decision):
-            item = await self.store.pending_request(int(path[1]))
-            if item is None:
-                await self._page(request, 404, pages.message_page(
-                    "Not found", "No such held request.", operator, csrf))
-                return
-            by = (f" by {item['decided_by']} at {pages.when(item['decided_at'])}"
-                  if item["decided_by"] else "")
-            await self._page(request, 409, pages.pending_request_page(
-                operator, csrf, _decoded(item), allows(operator.role, "approver"),
-                f"Request {path[1]} is no longer pending: it was {item['status']}{by}."))
-            return
-        await self._done(request, token, "/console/pending",
-                         f"{'Approved' if decision[0] == 'approve' else 'Rejected'} request "
-                         f"{path[1]}.")
+        """Approve or reject one request (a reject confirmed first, as a bulk one); 409
+        saying who decided it, and when, if someone did first."""
+        await self._decide_ids(request, operator, csrf, token, [int(path[1])], single=True)
 
     async def _decide_many(self, request: Request, operator: Operator, csrf: str,
                            path: list[str], token: str) -> None:
         """Approve or reject the selected requests (at most a page of them)."""
         ids = [int(i) for i in self._all(request, "id") if re.fullmatch(_ID, i)]
+        await self._decide_ids(request, operator, csrf, token, ids, single=False)
+
+    async def _decide_ids(self, request: Request, operator: Operator, csrf: str, token: str,
+                          ids: list[int], single: bool) -> None:
+        """The one way a decision is taken, from a request's page (`single`) or the
+        list: a reject shows what it acts on and waits for confirm=yes; then each
+        request is decided and audited, and the list says what happened."""
         decision = await self._decision(request, operator, csrf)
         if decision is None:
             return
@@ -542,26 +534,52 @@ class Console(Resource):
             await self._page(request, 400, pages.message_page(
                 "Bad request", f"Select from 1 to {PAGE_SIZE} requests.", operator, csrf))
             return
-        if decision[0] == "reject" and self._arg(request, "confirm") != "yes":
-            items = await self.store.pending_requests(ids)
+        action, reason = decision
+        confirmed = action == "approve" or self._arg(request, "confirm") == "yes"
+        items = [] if confirmed and not single else await self.store.pending_requests(ids)
+        if single and (not items or (not confirmed and items[0]["status"] != "pending")):
+            await self._not_pending(request, operator, csrf, items)
+            return
+        if not confirmed:
+            here = f"/console/pending/{ids[0]}" if single else "/console/pending"
+            what = f"request {ids[0]}" if single else f"{len(items)} request(s)"
             await self._page(request, 200, pages.confirm_page(
-                operator, csrf, f"Reject {len(items)} request(s)?",
-                [f"Reason: {decision[1]}", "A rejected device is refused at its next retry "
-                 "(Processed can reopen a request)."],
+                operator, csrf, f"Reject {what}?",
+                [f"Reason: {reason}", "A rejected device is refused at its next retry "
+                 "(estra reopen ID puts a request back to pending)."],
                 pages.table("Requests to reject", ("request", "subject", "identity",
                                                    "profile", "status"),
                             [(str(i["id"]), i["subject"], i["identity"], i["label"],
                               i["status"]) for i in items]),
-                "/console/pending", [("action", "reject"), ("reason", decision[1]),
-                                     *[("id", str(i["id"])) for i in items]],
-                f"Reject {len(items)} request(s)", "/console/pending"))
+                here, [("action", "reject"), ("reason", reason), *(
+                    [] if single else [("id", str(i["id"])) for i in items])],
+                f"Reject {what}", here))
             return
-        done = [await self._decide_one(request, operator, i, *decision) for i in ids]
-        said = f"{'Approved' if decision[0] == 'approve' else 'Rejected'} {sum(done)} " \
-               "request(s)."
+        done = [await self._decide_one(request, operator, i, action, reason) for i in ids]
+        if single and not done[0]:
+            await self._not_pending(request, operator, csrf,
+                                    await self.store.pending_requests(ids))
+            return
+        said = f"{'Approved' if action == 'approve' else 'Rejected'} " + (
+            f"request {ids[0]}." if single else f"{sum(done)} request(s).")
         late = len(done) - sum(done)
         await self._done(request, token, "/console/pending", said + (
             f" {late} had been decided already (see Processed)." if late else ""))
+
+    async def _not_pending(self, request: Request, operator: Operator, csrf: str,
+                           items: list[dict[str, Any]]) -> None:
+        """A request's page when it cannot be decided: 404 when there is no such request,
+        else 409 saying who decided it and when."""
+        if not items:
+            await self._page(request, 404, pages.message_page(
+                "Not found", "No such held request.", operator, csrf))
+            return
+        item = items[0]
+        by = (f" by {item['decided_by']} at {pages.when(item['decided_at'])}"
+              if item["decided_by"] else "")
+        await self._page(request, 409, pages.pending_request_page(
+            operator, csrf, _decoded(item), allows(operator.role, "approver"),
+            f"Request {item['id']} is no longer pending: it was {item['status']}{by}."))
 
     async def _decision(self, request: Request, operator: Operator, csrf: str
                         ) -> tuple[str, str] | None:

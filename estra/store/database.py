@@ -34,8 +34,8 @@ from estra.store.rates import RateCounters
 from estra.store.renewal import Renewals
 from estra.store.revocations import Revocations
 from estra.store.schema import (MIGRATIONS, StoreVersionError, apply_migrations,
-                                attempts_from_refusals, devices_from_records, migrate_blocking,
-                                require_current, schema_version)
+                                attempts_from_refusals, devices_from_records, enrollment_hours,
+                                migrate_blocking, require_current, schema_version)
 from estra.store.scep import SCEP_BEGUN, ScepTransactions
 from estra.store.upstream_requests import UpstreamRequests
 
@@ -43,7 +43,8 @@ __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "ha
            "MIGRATIONS", "SCEP_BEGUN", "migrate_blocking", "run_blocking", "search_filter",
            "StoreVersionError", "schema_version", "require_current", "PROCESSED",
            "PENDING_COLUMNS", "SQLITE", "POSTGRES", "Dialect", "apply_migrations",
-           "attempts_from_refusals", "devices_from_records", "record_names", "sqlite_setup"]
+           "attempts_from_refusals", "devices_from_records", "enrollment_hours",
+           "record_names", "sqlite_setup"]
 
 
 class Store(Enrollments, Renewals, Revocations, ScepTransactions, Devices, PendingRequests,
