@@ -2,13 +2,15 @@
 """What the operator console costs an enrollment (issue #13: "no noticeable cost").
 
 Three estras on the same code, each with an [admin] listener: without the
-console, with it on, and with it on while a logged-in operator reloads the
-dashboard (24 h chart, pending count, upstream health) every second during the
-load.  Each runs the same wrk load (keep-alive and new TLS connection per
-request, runs interleaved, the least server CPU per request of each counts);
-the figure is enrollments per second of server CPU relative to no console.
+console, with it on, and with it on while a logged-in operator clicks through the
+console during the load (`BROWSE`: dashboard, pending, a device search, a record
+and its device, filtered and sorted lists; a page every `CLICK` seconds).  Each
+runs the same wrk load (keep-alive and new TLS connection per request, runs
+interleaved, the least server CPU per request of each counts); the figure is
+enrollments per second of server CPU relative to no console.
 
     python3 bench/console.py [--quick]
+    python3 bench/console.py --page-cpu     # the server CPU of each page browsed
 
 `--pages 10000,100000` instead times each console page (median of 5, in process,
 no network) on a store seeded by bulk SQL with that many enrollment records,
@@ -30,13 +32,14 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import (CHILDREN, WrkResult, _env, figure, make_csr, start_estra,
-                     stop, wrk)
+from harness import (CHILDREN, WrkResult, _env, cpu_seconds, figure, make_csr,
+                     start_estra, stop, wrk)
 
 __all__ = ["report"]
 
@@ -72,26 +75,67 @@ def _login(admin_port: int) -> str:
     return cookie.split(";", 1)[0]
 
 
-class Browsing:
-    """An operator reloading the dashboard every second until stopped."""
+def _load(tmp: Path) -> tuple[Path, str]:
+    """The enrollment wrk sends (a CSR file) and its Authorization header."""
+    body = tmp / "csr.b64"
+    body.write_bytes(make_csr())
+    return body, "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 
-    def __init__(self, admin_port: int, cookie: str) -> None:
+
+def _estra(tmp: Path, label: str, console: bool) -> tuple[int, int, int]:
+    """An estra (with the console and its operator when `console`): pid, EST port and
+    admin port."""
+    config, admin = _config(tmp, label, console)
+    pid, port, state = start_estra(tmp, USER, PASSWORD, config, f"{label}-")
+    if console:
+        subprocess.run([sys.executable, "-m", "estra.cli", "--config", str(config),
+                        "--state-dir", str(state), "operator", "add", OPERATOR, "--role",
+                        "viewer", "--password-stdin"], input=OPERATOR_PASSWORD + "\n",
+                       text=True, env=_env(), check=True, capture_output=True)
+    return pid, port, admin
+
+
+def _get(admin_port: int, path: str, cookie: str) -> int:
+    """GET a console page on a new connection, as the logged-in operator: its status."""
+    conn = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    reply = conn.getresponse()
+    reply.read()
+    conn.close()
+    return reply.status
+
+
+#: what the browsing operator clicks through, in a loop: the dashboard, the pending
+#: list, a device search, a record and its device, lists with filters and a sort
+BROWSE = ("/console/", "/console/pending", "/console/devices?q=bench",
+          "/console/enrollments/1", "/console/devices/1",
+          "/console/enrollments?decision=issued", "/console/attempts?rule=auth",
+          "/console/enrollments?identity=basic%3Abench&sort=identity&dir=asc",
+          "/console/audit?kind=console-login", "/console/pending?view=processed")
+CLICK = 0.5            # seconds between an operator's clicks: busy, not a script
+
+
+class Browsing:
+    """A logged-in operator clicking through `BROWSE`, one page every `CLICK` seconds
+    (a new connection each, as a browser's idle one times out), until stopped."""
+
+    def __init__(self, admin_port: int, cookie: str, most: int = 10_000) -> None:
         self.pages, self.failed, self._stop = 0, 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(admin_port, cookie),
+        self.slowest = 0.0
+        self._thread = threading.Thread(target=self._run, args=(admin_port, cookie, most),
                                         daemon=True)
 
-    def _run(self, admin_port: int, cookie: str) -> None:
-        while not self._stop.wait(1.0):
+    def _run(self, admin_port: int, cookie: str, most: int) -> None:
+        for n in range(most):
+            if self._stop.wait(CLICK):
+                return
+            begun = time.monotonic()
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=10)
-                conn.request("GET", "/console/", headers={"Cookie": cookie})
-                reply = conn.getresponse()
-                reply.read()
-                conn.close()
+                self.failed += _get(admin_port, BROWSE[n % len(BROWSE)], cookie) != 200
                 self.pages += 1
-                self.failed += reply.status != 200
             except OSError:
                 self.failed += 1
+            self.slowest = max(self.slowest, time.monotonic() - begun)
 
     def __enter__(self) -> "Browsing":
         self._thread.start()
@@ -102,29 +146,45 @@ class Browsing:
         self._thread.join(15)
 
 
+def page_cpu(loads: int = 6, each: int = 20) -> list[str]:
+    """The server CPU each `BROWSE` page costs (mean of `each`), on an estra whose
+    store `loads` keep-alive wrk runs filled: what the browsing operator adds."""
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="estra-bench-console-") as name:
+        tmp = Path(name)
+        body, authorization = _load(tmp)
+        pid, port, admin = _estra(tmp, "on", True)
+        done = sum(wrk(port, pid, body, authorization, False, 6.0, 40000).requests
+                   for _ in range(loads))
+        lines.append(f"{done} records written, then each page {each} times:")
+        cookie = _login(admin)
+        for path in BROWSE:
+            cpu = cpu_seconds(pid)
+            for _ in range(each):
+                if (status := _get(admin, path, cookie)) != 200:
+                    sys.exit(f"{path}: {status}")
+            lines.append(f"  {path:66} {1000 * (cpu_seconds(pid) - cpu) / each:6.1f} ms "
+                         "server CPU")
+        for proc in [p for p in CHILDREN if p.pid == pid]:
+            stop(proc)
+    return lines
+
+
 def report(quick: bool = False) -> list[str]:
     """Console off / on / on with an operator browsing: per-core ratios."""
     seconds, repeat, cap = (2.0, 1, 4000) if quick else (6.0, 3, 40000)
     lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="estra-bench-console-") as name:
         tmp = Path(name)
-        body = tmp / "csr.b64"
-        body.write_bytes(make_csr())
-        authorization = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        body, authorization = _load(tmp)
         servers: dict[str, tuple[int, int]] = {}
         admin_ports: dict[str, int] = {}
         for label, console in (("off", False), ("on", True)):
-            config, admin_ports[label] = _config(tmp, label, console)
-            pid, port, state = start_estra(tmp, USER, PASSWORD, config, f"{label}-")
+            pid, port, admin_ports[label] = _estra(tmp, label, console)
             servers[label] = (pid, port)
-            if console:
-                subprocess.run([sys.executable, "-m", "estra.cli", "--config", str(config),
-                                "--state-dir", str(state), "operator", "add", OPERATOR,
-                                "--role", "viewer", "--password-stdin"],
-                               input=OPERATOR_PASSWORD + "\n", text=True, env=_env(),
-                               check=True, capture_output=True)
         cookie = _login(admin_ports["on"])
         pages = failed = 0
+        slowest = 0.0
         for mode, new_conn in (("keep-alive", False), ("new-conn", True)):
             runs: dict[str, list[WrkResult]] = {"off": [], "on": [], "browsing": []}
             for _ in range(repeat):
@@ -135,6 +195,7 @@ def report(quick: bool = False) -> list[str]:
                             runs[label].append(wrk(port, pid, body, authorization, new_conn,
                                                    seconds, cap))
                         pages, failed = pages + browsing.pages, failed + browsing.failed
+                        slowest = max(slowest, browsing.slowest)
                     else:
                         runs[label].append(wrk(port, pid, body, authorization, new_conn,
                                                seconds, cap))
@@ -145,7 +206,9 @@ def report(quick: bool = False) -> list[str]:
                 lines.append(best[label].line(f"console {label}, {mode}"))
                 lines.append(figure(f"console {label}/off {mode}, per core",
                                     best["off"].cpu_ms / best[label].cpu_ms, "x", TARGET))
-        lines.append(f"dashboard pages served during the load: {pages} ({failed} failed)")
+        lines.append(f"console pages served during the load: {pages} ({failed} failed, "
+                     f"slowest {1000 * slowest:.0f} ms), one every {CLICK} s through "
+                     f"{len(BROWSE)} pages")
         for pid, _ in servers.values():
             for proc in [p for p in CHILDREN if p.pid == pid]:
                 stop(proc)
@@ -341,7 +404,12 @@ def main() -> None:
                     "URL (e.g. postgresql://postgres@127.0.0.1:5432) instead of SQLite")
     ap.add_argument("--keep", default="", help="with --pages on SQLite: seed the stores "
                     "in this directory once and use them again")
+    ap.add_argument("--page-cpu", action="store_true", help="the server CPU each page "
+                    "of the browsing operator costs instead")
     args = ap.parse_args()
+    if args.page_cpu:
+        print(*page_cpu(), sep="\n")
+        return
     if args.pages:
         for records in args.pages.split(","):
             print(*page_timings(int(records), args.postgres, args.keep), sep="\n",

@@ -147,6 +147,30 @@ class DecisionTests(PendingPageTests):
         self.assertEqual(self.post("/console/pending/999999", action="reject",
                                    reason="x")[0], 404)
 
+    def test_a_rejected_request_is_reopened_from_its_page(self) -> None:
+        """A rejected request's page offers Reopen; it puts the request back to pending
+        (audited, a status line on its page); reopening a pending one is 409."""
+        first = min(self.statuses())
+        self.post(f"/console/pending/{first}", action="reject", reason="too soon",
+                  confirm="yes")
+        page = self.get(f"/console/pending/{first}")
+        self.assertIn(f'action="/console/pending/{first}/reopen"', page)
+        self.assertIn(f"Reopen request {first}", page)
+        code, where, _ = self.post(f"/console/pending/{first}/reopen")
+        self.assertEqual((code, where), (303, f"/console/pending/{first}"))
+        page = self.get(where)
+        self.assertIn(f"Reopened request {first}: it awaits a decision again.", page)
+        self.assertNotIn("/reopen", page)
+        self.assertIn(f"Approve request {first}", page)
+        self.assertEqual(self.statuses()[first], "pending")
+        code, _, body = self.post(f"/console/pending/{first}/reopen")
+        self.assertEqual(code, 409)
+        self.assertIn(f"Request {first} was not reopened (only a rejected request can be): "
+                      "it is pending", body)
+        self.assertEqual(self.post("/console/pending/999999/reopen")[0], 404)
+        self.assertIn("<td>console-reopen</td><td>operator:boss</td>",
+                      self.get("/console/audit?kind=console-reopen"))
+
     def test_a_single_approve_needs_no_confirmation(self) -> None:
         """Approving is not destructive: done at once, with a status line."""
         first = min(self.statuses())

@@ -332,7 +332,7 @@ class DecodedRequest(HeldRequest):
 def pending_request_page(operator: Any, csrf: str, item: DecodedRequest, can_decide: bool,
                          error: str = "") -> Tag:
     """One held request: who asked, from where, why held, the decoded CSR, and (while
-    it awaits a decision) approve and reject."""
+    it awaits a decision) approve and reject, or (once rejected) reopen."""
     rid = item["id"]
     body: list[Any] = [tags.p(tags.a("All pending requests", href="/console/pending"))]
     if error:
@@ -357,6 +357,12 @@ def pending_request_page(operator: Any, csrf: str, item: DecodedRequest, can_dec
                        tags.input(name="reason", required="required", maxlength="200")),
             tags.button(f"Reject request {rid}", type="submit"),
             method="post", action=f"/console/pending/{rid}", class_="inline"))
+    if can_decide and item["status"] == "rejected":
+        body.append(tags.form(
+            csrf_field(csrf), tags.p("Reopening puts the request back to pending: the "
+                                     "device's next retry is held again."),
+            tags.button(f"Reopen request {rid}", type="submit"),
+            method="post", action=f"/console/pending/{rid}/reopen"))
     return layout(f"Request {rid}: {item['subject'] or '(empty subject)'}", body, operator,
                   csrf, "/console/pending")
 

@@ -84,6 +84,7 @@ ROUTES = (
     ("POST", ("pending",), "_decide_many", "approver"),
     ("GET", ("pending", "#"), "_pending_request", "viewer"),
     ("POST", ("pending", "#"), "_decide", "approver"),
+    ("POST", ("pending", "#", "reopen"), "_reopen", "approver"),
     ("GET", ("enrollments",), "_enrollments", "viewer"),
     ("GET", ("enrollments", "#"), "_enrollment", "viewer"),
     ("GET", ("enrollments", "#.pem"), "_enrollment", "viewer"),
@@ -546,7 +547,7 @@ class Console(Resource):
             await self._page(request, 200, pages.confirm_page(
                 operator, csrf, f"Reject {what}?",
                 [f"Reason: {reason}", "A rejected device is refused at its next retry "
-                 "(estra reopen ID puts a request back to pending)."],
+                 "(Reopen, on a rejected request's page, puts it back to pending)."],
                 pages.table("Requests to reject", ("request", "subject", "identity",
                                                    "profile", "status"),
                             [(str(i["id"]), i["subject"], i["identity"], i["label"],
@@ -566,10 +567,25 @@ class Console(Resource):
         await self._done(request, token, "/console/pending", said + (
             f" {late} had been decided already (see Processed)." if late else ""))
 
+    async def _reopen(self, request: Request, operator: Operator, csrf: str,
+                      path: list[str], token: str) -> None:
+        """A rejected request back to pending (what `estra reopen` does): the device's
+        next retry is held again; 409 saying who decided it if it is not rejected."""
+        pending_id = int(path[1])
+        previous = await self.store.reopen(pending_id, operator.principal)
+        await self._audit(request, operator, "reopen", pending=pending_id, changed=previous)
+        if previous is None:
+            await self._not_pending(request, operator, csrf,
+                                    await self.store.pending_requests([pending_id]),
+                                    "reopened (only a rejected request can be)")
+            return
+        await self._done(request, token, f"/console/pending/{pending_id}",
+                         f"Reopened request {pending_id}: it awaits a decision again.")
+
     async def _not_pending(self, request: Request, operator: Operator, csrf: str,
-                           items: list[dict[str, Any]]) -> None:
-        """A request's page when it cannot be decided: 404 when there is no such request,
-        else 409 saying who decided it and when."""
+                           items: list[dict[str, Any]], doing: str = "") -> None:
+        """A request's page when it cannot be decided (or `doing`, e.g. reopened): 404
+        when there is no such request, else 409 saying who decided it and when."""
         if not items:
             await self._page(request, 404, pages.message_page(
                 "Not found", "No such held request.", operator, csrf))
@@ -577,9 +593,10 @@ class Console(Resource):
         item = items[0]
         by = (f" by {item['decided_by']} at {pages.when(item['decided_at'])}"
               if item["decided_by"] else "")
+        said = (f"Request {item['id']} was not {doing}: it is {item['status']}{by}." if doing
+                else f"Request {item['id']} is no longer pending: it was {item['status']}{by}.")
         await self._page(request, 409, pages.pending_request_page(
-            operator, csrf, _decoded(item), allows(operator.role, "approver"),
-            f"Request {item['id']} is no longer pending: it was {item['status']}{by}."))
+            operator, csrf, _decoded(item), allows(operator.role, "approver"), said))
 
     async def _decision(self, request: Request, operator: Operator, csrf: str
                         ) -> tuple[str, str] | None:
