@@ -265,8 +265,8 @@ def _seed(cursor: object, dialect: str, records: int, now: float) -> None:
         f"{hex16.format(x='i')} {{series}}", records)
     hour = ("CAST(FLOOR(at / 3600) AS BIGINT)" if dialect == "postgresql"  # as the writer
             else "CAST(at / 3600 AS INTEGER)")
-    cursor.execute(f"INSERT INTO enrollment_hours (hour, decision, count) SELECT {hour}, "  # type: ignore[attr-defined]
-                   f"decision, COUNT(*) FROM enrollments GROUP BY {hour}, decision")
+    cursor.execute("INSERT INTO enrollment_hours (hour, decision, shard, count) SELECT "  # type: ignore[attr-defined]
+                   f"{hour}, decision, 0, COUNT(*) FROM enrollments GROUP BY {hour}, decision")
     cursor.execute("INSERT INTO device_names (name, enrollment) SELECT LOWER(identity), id "  # type: ignore[attr-defined]
                    "FROM enrollments UNION ALL SELECT 'dev' || "
                    "SUBSTR(identity, 10), id FROM enrollments")

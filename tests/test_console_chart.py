@@ -28,12 +28,19 @@ def record(at: float, decision: str, n: int = 0) -> EnrollmentRecord:
 
 
 def summary(store: Store) -> list[tuple[int, str, int]]:
-    """enrollment_hours as stored, and what a GROUP BY over the records says."""
+    """enrollment_hours as stored, its shards added up."""
     def read(cursor: Any, dialect: Any) -> list[tuple[int, str, int]]:
-        cursor.execute("SELECT hour, decision, count FROM enrollment_hours "
-                       "ORDER BY hour, decision")
+        cursor.execute("SELECT hour, decision, SUM(count) FROM enrollment_hours "
+                       "GROUP BY hour, decision ORDER BY hour, decision")
         return [(int(h), str(d), int(n)) for h, d, n in cursor.fetchall()]
     return list(run_blocking(store, read))
+
+
+def shards(store: Store) -> int:
+    def read(cursor: Any, dialect: Any) -> int:
+        cursor.execute("SELECT COUNT(DISTINCT shard) FROM enrollment_hours")
+        return int(cursor.fetchone()[0])
+    return int(run_blocking(store, read))
 
 
 def counted(store: Store) -> list[tuple[int, str, int]]:
@@ -133,13 +140,34 @@ def test_chart_migration_postgres(database: str) -> None:
     check_chart_migration(open_store(database, FilePath(tempfile.mkdtemp()), time.time))
 
 
-def test_the_writer_counts_on_postgres(database: str) -> None:
-    """On PostgreSQL too, each record written adds to its hour's count (ON CONFLICT)."""
-    store = open_store(database, FilePath(tempfile.mkdtemp()), time.time)
-    migrate_blocking(store)
-    for one in (record(HOUR, "issued"), record(HOUR + 1, "issued"),
-                record(HOUR + 4000, "held")):
-        def write(cursor: Any, dialect: Any, one: EnrollmentRecord = one) -> list[int]:
-            return store._insert(cursor, [(one, None)])
-        run_blocking(store, write)
-    assert summary(store) == [(HOUR // 3600, "issued", 2), (HOUR // 3600 + 1, "held", 1)]
+def check_two_writers(url: str) -> None:
+    """Two Stores on one database (two nodes) each add to rows of their own (no writer
+    waits on another's row); the chart adds them up."""
+    state = FilePath(tempfile.mkdtemp())
+    nodes = [open_store(url, state, time.time), open_store(url, state, time.time)]
+    try:
+        migrate_blocking(nodes[0])
+        for node, one in zip(nodes * 2, (record(HOUR, "issued"), record(HOUR + 1, "issued"),
+                                         record(HOUR + 4000, "held"),
+                                         record(HOUR + 2, "issued")), strict=True):
+            def write(cursor: Any, dialect: Any, node: Store = node,
+                      one: EnrollmentRecord = one) -> list[int]:
+                return node._insert(cursor, [(one, None)])
+            run_blocking(node, write)
+        assert summary(nodes[1]) == [(HOUR // 3600, "issued", 3),
+                                     (HOUR // 3600 + 1, "held", 1)]
+        assert shards(nodes[0]) == 2
+    finally:
+        for node in nodes:
+            node.pool.close()
+
+
+class NodesTests(SynchronousTestCase):
+    def test_two_writers_keep_rows_of_their_own(self) -> None:
+        """Two writers on one SQLite file (`test_two_writers_on_postgres` below)."""
+        check_two_writers("")
+
+
+def test_two_writers_on_postgres(database: str) -> None:
+    """On PostgreSQL, two nodes' writers count in rows of their own (ON CONFLICT)."""
+    check_two_writers(database)
