@@ -583,7 +583,7 @@ class Console(Resource):
                          f"Reopened request {pending_id}: it awaits a decision again.")
 
     async def _not_pending(self, request: Request, operator: Operator, csrf: str,
-                           items: list[dict[str, Any]], doing: str = "") -> None:
+                           items: list[HeldRequest], doing: str = "") -> None:
         """A request's page when it cannot be decided (or `doing`, e.g. reopened): 404
         when there is no such request, else 409 saying who decided it and when."""
         if not items:
