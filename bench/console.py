@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import base64
 import http.client
+import secrets
 import socket
 import subprocess
 import sys
@@ -363,8 +364,9 @@ def page_timings(records: int, url: str = "", keep: str = "") -> list[str]:
             console = Console(store, passwords,
                               Roles(FilePath(str(tmp / "roles")), {}), time.time,
                               secure=False, session_seconds=3600.0)
-            Deferred.fromCoroutine(store.session_open(token_hash("t"), "operator:ops", "c",
-                                                      "127.0.0.1", 3600.0))
+            session = secrets.token_urlsafe(16)     # a new one: a kept store's has ended
+            Deferred.fromCoroutine(store.session_open(token_hash(session), "operator:ops",
+                                                      "c", "127.0.0.1", 3600.0))
             root = Resource()
             root.putChild(b"console", console)
             http = StubTreq(root)
@@ -380,7 +382,8 @@ def page_timings(records: int, url: str = "", keep: str = "") -> list[str]:
                     got: list[object] = []
                     http.get(  # type: ignore[attr-defined]
                         f"http://ra.test{path.format(mid=mid, record=half)}", headers={
-                        "Cookie": f"{COOKIE.decode()}=t"}).addBoth(got.append)
+                        "Cookie": f"{COOKIE.decode()}={session}"},
+                        allow_redirects=False).addBoth(got.append)   # login: 303
                     http.flush()
                     codes.add(str(getattr(got[0], "code", got[0]))[:80])
                     took.append(time.perf_counter() - begun)
