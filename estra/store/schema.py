@@ -329,6 +329,11 @@ MIGRATIONS: list[list[Step]] = [
         "UPDATE console_sessions SET last_seen = created",
         "ALTER TABLE console_sessions ADD COLUMN flash TEXT NOT NULL DEFAULT ''",
     ],
+    [   # 20: a rollover whose new CA key is on a token (estra/ca/sync.py): the key's URI
+        # (token and label, no PIN source), which other nodes open on the shared token;
+        # '' when the key is stored wrapped
+        "ALTER TABLE ca_rollovers ADD COLUMN key_uri TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 
 
