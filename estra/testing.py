@@ -60,11 +60,11 @@ from estra.web.listeners import connection_limits
 from estra.ra.pipeline import RegistrationAuthority
 from estra.runtime.reload import Generation, GenerationRoot, Holder
 from estra.asn1.scep_message import Signer
-from estra.runtime.service import (Shared, admin_max_body, build_generation, console_tree,
-                                   scep_signer)
+from estra.runtime.service import (Reloader, Shared, admin_max_body, build_generation,
+                                   console_tree, scep_signer)
 from estra.runtime.state import Prepared, open_state
 from estra.store.database import SQLITE, Store, migrate_blocking
-from estra.web.tls import ChannelBinding, TrustStore
+from estra.web.tls import ChannelBinding, ServerTLS, TrustStore
 from estra.upstream.http import WholeBody
 from estra.ca.local import LocalCA
 
@@ -318,6 +318,15 @@ class MemoryRA:
     def scep_signer(self) -> Signer:
         """The RA's SCEP certificate and key (from the state directory)."""
         return scep_signer(self.settings, self.ca)
+
+    def reload(self, config: str) -> Deferred[None]:
+        """SIGHUP with the configuration file now reading `config` (TOML): the production
+        `Reloader` (CA files, token keys opened ahead, a new generation swapped in)."""
+        reloader = Reloader(self.shared, self.holder,
+                            ServerTLS(self.settings.tls_cert, self.settings.tls_key),
+                            read=lambda running: settings_from_string(
+                                config, state_dir=running.state_dir.path))
+        return reloader.reload()
 
     def add_user(self, name: str, password: str) -> None:
         """An htpasswd user (bcrypt at the lowest cost: tests, not secrets)."""

@@ -22,7 +22,9 @@ import base64
 import os
 import queue
 import threading
-from typing import Any, Callable, TypeVar
+from contextvars import ContextVar, Token as VarToken
+from functools import partial
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 from urllib.parse import unquote, unquote_to_bytes
 
 from asn1crypto import algos, core
@@ -39,7 +41,8 @@ __all__ = ["KeyUri", "TokenSettings", "Token", "TokenECKey", "TokenRSAKey", "Tok
            "is_uri", "parse_uri", "open_key", "with_key", "generate_key", "tokens",
            "token_problems", "SOFTHSM2", "OPENSSL_CONFIG", "PROVIDER_KEY", "provider_files",
            "provider_key", "provider_pem", "openssl_config", "openssl_uris", "read_pin",
-           "labelled", "relabel", "is_token_key", "NEXT_LABEL", "OLD_LABEL"]
+           "labelled", "relabel", "is_token_key", "NEXT_LABEL", "OLD_LABEL", "Ahead", "open_ahead",
+           "on_worker", "token_of", "KEY", "PROVIDER"]
 
 log = Logger()
 T = TypeVar("T")
@@ -58,6 +61,8 @@ NEXT_LABEL, OLD_LABEL = ".next", "-old"
 #: path attributes estra reads; anything else (slot-id, manufacturer...) is refused, not ignored
 _PATH_ATTRIBUTES = ("token", "object", "id", "type")
 _QUERY_ATTRIBUTES = ("pin-source", "module-path")
+#: what `open_ahead` opens: a key as `open_key` gives it, or as `provider_key` does
+KEY, PROVIDER = "key", "provider"
 
 
 @frozen
@@ -179,6 +184,7 @@ class Token:
     _thread: threading.Thread | None = None
     _session: Any = None
     _objects: dict[tuple[str, bytes, str], Any] = field(factory=dict)
+    _verified: dict[tuple[str, bytes], tuple[Any, Any]] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         self._jobs = queue.Queue(self.settings.queue)
@@ -214,6 +220,10 @@ class Token:
         while it serves); on the worker itself, at once."""
         if threading.current_thread() is self._thread:
             return work()
+        if _AHEAD.get() is not None:
+            raise TokenUnavailable(f"a reload does not wait on the key's token {self.label} "
+                                   "(it would hold up every request): restart estra for "
+                                   "this change")
         answered = threading.Event()
         outcome: list[Any] = []
 
@@ -301,6 +311,21 @@ class Token:
             self._objects[key] = found[0]
         return self._objects[key]
 
+    def holding(self, uri: KeyUri, public: Any) -> Any:
+        """The private key object `uri` names while it is still the key of `public`.  A
+        rollover (here or on a node sharing the token) moves labels: the name may now
+        be another key, which must not sign for this one's certificate; TokenUnavailable
+        (retry) until this process serves the new CA.  Checked once per object found."""
+        found = self.find(uri, "private")
+        seen = self._verified.get((uri.object, uri.id))
+        if seen is None or seen[0] is not found or seen[1] != public:
+            if _public_key(self, uri) != public:
+                raise TokenUnavailable(f"{uri} names another key on the token now (a CA "
+                                       "rollover relabelled it); retry once this node "
+                                       "serves the new CA", retry_after=5)
+            self._verified[uri.object, uri.id] = (found, public)
+        return found
+
     def guarded(self, work: Callable[[], T]) -> T:
         """`work()`, a device error marking the token down and dropping the session."""
         try:
@@ -334,6 +359,70 @@ def _token(uri: KeyUri, settings: TokenSettings) -> Token:
     return found
 
 
+def token_of(text: str, settings: TokenSettings) -> Token:
+    """The token the URI `text` names (one per module and label in this process)."""
+    return _token(parse_uri(text), settings)
+
+
+def on_worker(text: str, settings: TokenSettings, work: Callable[[], T]) -> "Deferred[T]":
+    """`work()` (all of it: files, signatures, keys opened) on the worker of the token the
+    URI `text` names, under its timeout: what the reactor does instead of waiting."""
+    return token_of(text, settings).call(work)
+
+
+#: set while a build on the reactor (a reload) runs inside an `Ahead`
+_AHEAD: ContextVar["Ahead | None"] = ContextVar("estra.tokens.ahead", default=None)
+
+
+@define(eq=False)
+class Ahead:
+    """Token keys opened beforehand on their tokens' workers, for a build on the reactor
+    (a reload): inside `with ahead:` `open_key` and `provider_key` answer from them, and
+    whatever would wait on a token (a key not opened ahead, making a key, a signature
+    outside `with_key`) is refused at once instead."""
+
+    keys: Mapping[tuple[str, str], Any]   # (KEY or PROVIDER, URI) -> key; None: not there
+    _reset: "VarToken[Ahead | None] | None" = None
+
+    def __enter__(self) -> "Ahead":
+        self._reset = _AHEAD.set(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._reset is not None:
+            _AHEAD.reset(self._reset)
+
+    def opened(self, kind: str, text: str) -> Any:
+        """The key opened ahead; LookupError when the token has no such key."""
+        try:
+            found = self.keys[kind, text]
+        except KeyError:
+            raise TokenUnavailable(f"{parse_uri(text)}: a reload does not wait on a token "
+                                   "for a key it did not open ahead; restart estra") from None
+        if found is None:
+            raise LookupError(f"{parse_uri(text)}: no private key of that name on the token")
+        return found
+
+
+def _open_now(kind: str, text: str, settings: TokenSettings) -> Any:
+    """On the worker: the key `open_ahead` wants, or None when the token has none."""
+    try:
+        return (open_key if kind == KEY else provider_key)(text, settings)
+    except LookupError:
+        return None
+
+
+async def open_ahead(wanted: Iterable[tuple[str, str]], settings: TokenSettings) -> Ahead:
+    """Each (KEY or PROVIDER, URI) of `wanted` opened on its token's worker, one after
+    another, each under the token's timeout (TokenUnavailable when a token does not
+    answer): the reactor waits on none."""
+    keys = {}
+    for kind, text in dict.fromkeys(wanted):
+        keys[kind, text] = await on_worker(text, settings, partial(_open_now, kind, text,
+                                                                   settings))
+    return Ahead(keys)
+
+
 class _TokenKey:
     """What both token key kinds share: their token, URI and public key."""
 
@@ -350,7 +439,7 @@ class _TokenKey:
     def _on_token(self, operation: Callable[[Any], T]) -> T:
         """`operation(private key object)` on the worker (waited for when called elsewhere)."""
         return self.token.call_blocking(lambda: self.token.guarded(
-            lambda: operation(self.token.find(self.uri, "private"))))
+            lambda: operation(self.token.holding(self.uri, self._public))))
 
     def private_numbers(self) -> Any:
         raise TypeError(f"{self.uri}: a token key never leaves the token")
@@ -432,6 +521,9 @@ def open_key(text: str, settings: TokenSettings) -> Any:
     """The token key `text` (a pkcs11: URI) names, its public key read from the token
     (blocking: at start-up and in commands).  ValueError or TokenUnavailable when the
     URI, PIN, token or key is not right."""
+    ahead = _AHEAD.get()
+    if ahead is not None:
+        return ahead.opened(KEY, text)
     uri = parse_uri(text)
     token = _token(uri, settings)
 
@@ -454,6 +546,9 @@ def generate_key(text: str, settings: TokenSettings, kind: str = "ec") -> Any:
     Attribute, KeyType = binding.Attribute, binding.KeyType
     from pkcs11.util.ec import encode_named_curve_parameters
     uri = parse_uri(text)
+    if _AHEAD.get() is not None:
+        raise ValueError(f"{uri}: no such key on the token, and a reload makes no token "
+                         "keys: restart estra (or run estra init) to make it")
     token = _token(uri, settings)
 
     def make() -> None:
@@ -596,6 +691,9 @@ def provider_files(uris: list[str], tls_key: str, settings: TokenSettings) -> di
 def provider_key(text: str, settings: TokenSettings) -> Any:
     """The token key `text` names as a pyOpenSSL PKey held by pkcs11-provider (TLS client
     authentication); ValueError when OpenSSL has not loaded the provider."""
+    ahead = _AHEAD.get()
+    if ahead is not None:
+        return ahead.opened(PROVIDER, text)
     from OpenSSL import crypto
     try:
         return crypto.load_privatekey(crypto.FILETYPE_PEM, provider_pem(text, settings))

@@ -7,9 +7,12 @@ import argparse
 import os
 import shutil
 import time
+from pathlib import Path
+from typing import Callable
 
 from attrs import evolve
 from cryptography import x509
+from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
 
 from estra.cli import ca as ca_command
@@ -22,6 +25,10 @@ from estra.runtime.state import init_state, prepare_state
 from estra.store.database import migrate_blocking, open_store, run_blocking
 from estra.ca.local import LocalCA, generate_key
 from estra.runtime.service import scep_signer
+from tests import pki
+from tests.conftest import Server, issued
+from tests.test_pkcs11 import CA_URI, SoftHsm
+from tests.test_rollover import ca_cli
 
 
 def _args(action: str) -> argparse.Namespace:
@@ -155,3 +162,85 @@ class TwoNodeFollowTests(SynchronousTestCase):
         follower = casync.CaFollower(other, self.store, foreign)
         self.assertRaises(ValueError, follower.catch_up, run_blocking(self.store, casync.recorded))
         self.assertEqual(x509.load_pem_x509_certificate(other.ca_cert.getContent()), foreign.cert)
+
+
+class TokenRecordTests(SynchronousTestCase):
+    """A rollover whose new CA key is on a token is recorded by the key's URI; a node
+    follows it only when its own [ca] key names that same key (on the shared token)."""
+
+    def test_other_key_named_is_refused_without_touching_a_token(self) -> None:
+        """The record names pkcs11:token=estra;object=ca, this node's [ca] key another
+        label: catch_up refuses, naming both, and the files stay."""
+        settings = load_settings(None, state_dir=self.mktemp())
+        init_state(settings)
+        on_disk = LocalCA.load_or_create(settings.ca_cert, settings.ca_key, 1, time.time)
+        new = LocalCA.load_or_create(FilePath(self.mktemp()), FilePath(self.mktemp()), 1,
+                                     time.time)
+        step = casync.Rollover(1, new.cert, [new.cert, on_disk.cert, on_disk.cert], "", False,
+                               "pkcs11:token=estra;object=ca")
+        node = evolve(settings, ca_key_uri="pkcs11:token=estra;object=other-ca")
+        with self.assertRaises(ValueError) as caught:
+            casync.CaFollower(node, None, on_disk).catch_up([step])
+        self.assertIn("made the CA key pkcs11:token=estra;object=ca; this node's [ca] key "
+                      "names pkcs11:token=estra;object=other-ca", str(caught.exception))
+        self.assertEqual(x509.load_pem_x509_certificate(settings.ca_cert.getContent()),
+                         on_disk.cert)
+        self.assertFalse(settings.ca_cert.sibling("ca-old.pem").exists())
+
+
+def _wait_for(server: Server, text: str, count: int = 1) -> None:
+    """Until `server`'s log holds `text` `count` times (bounded)."""
+    deadline = time.monotonic() + 30
+    while server.log.read_text().count(text) < count:
+        assert time.monotonic() < deadline and server.alive(), server.log.read_text()
+        time.sleep(0.05)
+
+
+def test_token_rollover_is_followed_by_another_node(start_estra: Callable[..., Server],
+                                                    softhsm: SoftHsm, tmp_path: Path) -> None:
+    """Two nodes share a store and the token holding the CA key: `estra ca rollover` on A
+    records the new key's URI; B picks the rollover up on its own (no SIGHUP, no file
+    copied), issues from the new root with the new key, re-issues its TLS certificate,
+    relabels nothing; A's retire-old is followed too."""
+    common = softhsm.config() + f"""
+[ca]
+key = "{CA_URI}"
+sync_seconds = 1
+
+[store]
+url = "sqlite:///{tmp_path / 'shared.db'}"
+"""
+    a = start_estra(common)
+    node_b = tmp_path / "node-b"
+    (node_b / "state").mkdir(parents=True, mode=0o700)
+    shutil.copy(a.ca, node_b / "state" / "ca.pem")    # what an operator copies to a new node
+    b = Server(node_b, common)
+    try:
+        b.add_user("alice")
+        old_root = x509.load_pem_x509_certificate(b.ca.read_bytes())
+        done = ca_cli(a, "rollover")
+        assert done.returncode == 0, done.stderr
+        _wait_for(b, "picked up the CA rollover to CN=estra local CA G2")
+        _wait_for(b, "now serving the embedded CA CN=estra local CA G2")
+        assert "cannot follow" not in b.log.read_text(), b.log.read_text()
+        assert b.ca.read_bytes() == a.ca.read_bytes()
+        new_root = x509.load_pem_x509_certificate(b.ca.read_bytes())
+        assert new_root.public_key() != old_root.public_key()
+        assert softhsm.labels() == {"ca", "ca-old"}
+        status, _, body = b.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("on-b")))
+        assert status == 200, body
+        issued(body)[0].verify_directly_issued_by(new_root)
+        served = x509.load_pem_x509_certificates((b.state / "server.pem").read_bytes())
+        served[0].verify_directly_issued_by(new_root)
+        assert not (b.state / "ca.key").exists() and not (b.state / "ca-old.key").exists()
+
+        done = ca_cli(a, "retire-old")
+        assert done.returncode == 0, done.stderr
+        _wait_for(b, "retired the old CA as recorded in the store")
+        assert not (b.state / "ca-old.pem").exists()
+        labels = softhsm.labels()
+        assert "ca" in labels and len(labels) == 2 and "ca-old" not in labels, labels
+        assert b.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("late")))[0] == 200
+        assert "Traceback" not in b.log.read_text()
+    finally:
+        b.stop()

@@ -14,7 +14,11 @@ from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
+from twisted.python.filepath import FilePath
+
 from estra.console.health import HealthMonitor, standard_checks
+from estra.runtime.service import health_certificates
+from estra.testing import MemoryRA
 from tests import pki
 from tests.fuzzing import World
 
@@ -110,3 +114,55 @@ class HealthTests(SynchronousTestCase):
             "WARNING: expires"), results["certificate TLS server"])
         self.assertFalse(results["certificate TLS server"].ok)
         self.assertTrue(results["certificate SCEP RA"].status.startswith("FAILED: expired"))
+
+
+SIGNING = '[scep]\nsigning_cert = "scep-ra-signing.pem"\nsigning_key = "scep-ra-signing.key"\n'
+
+
+class WatchedCertificatesTests(SynchronousTestCase):
+    """The Health page watches every certificate whose key estra uses (in a file or on a
+    token): the separate SCEP RA signing certificate and each upstream's RA client
+    certificate too, as the configuration in force names them."""
+
+    def upstream(self) -> tuple[str, x509.Certificate]:
+        """An [upstreams.corp] with an RA client certificate (expiring in 10 days)."""
+        where = FilePath(self.mktemp())
+        where.makedirs()
+        key, ca = pki.ec_key(), pki.CA("upstream CA")
+        cert = ca.issue(pki.name("estra RA"), key.public_key())
+        where.child("ra.pem").setContent(cert.public_bytes(pki.PEM))
+        where.child("ra.key").setContent(pki.key_pem(key))
+        where.child("ca.pem").setContent(ca.cert.public_bytes(pki.PEM))
+        return (f'[upstreams.corp]\nkind = "est"\nurl = "https://ca.test"\n'
+                f'trust = "{where.child("ca.pem").path}"\n'
+                f'client_cert = "{where.child("ra.pem").path}"\n'
+                f'client_key = "{where.child("ra.key").path}"\n'), cert
+
+    def test_scep_signing_and_upstream_client_certificates(self) -> None:
+        """CA, TLS server, SCEP RA, SCEP RA signing and the upstream's RA client
+        certificate are each probed, from their files; the client one warns (10 days)."""
+        config, client = self.upstream()
+        ra = MemoryRA(SIGNING + config)
+        certificates = health_certificates(ra.shared, ra.holder)()
+        self.assertEqual(set(certificates), {"CA", "TLS server", "SCEP RA", "SCEP RA signing",
+                                             "upstream corp RA client"})
+        signing = x509.load_pem_x509_certificate(
+            ra.settings.state_dir.child("scep-ra-signing.pem").getContent())
+        self.assertEqual(certificates["SCEP RA signing"](), signing)
+        self.assertEqual(certificates["upstream corp RA client"](), client)
+        monitor = HealthMonitor(standard_checks(ra.store, dict, health_certificates(
+            ra.shared, ra.holder), ra.clock, tokens=list), ra.reactor)
+        ra.result(monitor.probe_all())
+        results = {h.name: h for h in monitor.current()}
+        self.assertTrue(results["certificate SCEP RA signing"].status.startswith("ok: valid"))
+        self.assertTrue(results["certificate upstream corp RA client"].status.startswith(
+            "WARNING: expires"), results)
+
+    def test_a_reload_adds_the_signing_certificate(self) -> None:
+        """Without a signing key there is no signing certificate to watch; a reload that
+        configures one adds it to the next round."""
+        ra = MemoryRA()
+        watched = health_certificates(ra.shared, ra.holder)
+        self.assertNotIn("SCEP RA signing", watched())
+        ra.result(ra.reload(SIGNING))
+        self.assertIn("SCEP RA signing", watched())

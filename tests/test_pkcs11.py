@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -322,6 +323,70 @@ upstream = "corp"
     assert status == 200, body + ra.log.read_text().encode()
     cert = issued(body)[0]
     cert.verify_directly_issued_by(x509.load_pem_x509_certificate(upstream.ca.read_bytes()))
+
+
+def test_reload_with_a_hung_token_is_refused(start_estra: Callable[..., Server],
+                                             softhsm: SoftHsm) -> None:
+    """SIGHUP while the SCEP RA key's token does not answer: the reactor keeps serving
+    (GetCACert answers at once) while the key is opened on the token's worker; at the
+    timeout the reload is refused with one line naming the token and the running
+    configuration serves on; with the token back, the next SIGHUP reloads."""
+    from tests.conftest import SCEP_CONFIG
+    config = softhsm.config(timeout=3) + f'[scep]\nkey = "{SCEP_URI}"\n' + \
+        SCEP_CONFIG.replace("[scep]\n", "")
+    server = start_estra(config)
+
+    def lines(text: str) -> list[str]:
+        return [ln for ln in server.log.read_text().splitlines() if text in ln]
+    release = softhsm.hold()
+    try:
+        server.config.write_text(config + "# changed\n")
+        server.proc.send_signal(signal.SIGHUP)
+        started = time.monotonic()
+        assert scep_fetch(server, "/scep?operation=GetCACert")[0] == 200
+        assert time.monotonic() - started < 2
+        deadline = time.monotonic() + 20
+        while not lines("reload refused"):
+            assert time.monotonic() < deadline and server.alive(), server.log.read_text()
+            time.sleep(0.05)
+    finally:
+        release()
+    refused = lines("reload refused")
+    assert len(refused) == 1 and "token estra" in refused[0], refused
+    assert scep_fetch(server, "/scep?operation=GetCACert")[0] == 200
+    server.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 20
+    while not lines("configuration reloaded from"):
+        assert time.monotonic() < deadline and server.alive(), server.log.read_text()
+        time.sleep(0.05)
+    assert len(lines("reload refused")) == 1
+
+
+def test_a_relabelled_key_never_signs_for_the_old_one(softhsm: SoftHsm) -> None:
+    """A key opened as `ca`, then a rollover relabels it `ca-old` and another key `ca`
+    (on this or a node sharing the token): the old key object refuses to sign (503,
+    retry) rather than sign with the key now labelled `ca`; the new one signs."""
+    said = softhsm.python(
+        "from estra import tokens\n"
+        "from estra.errors import TokenUnavailable\n"
+        "from cryptography.hazmat.primitives import hashes\n"
+        "from cryptography.hazmat.primitives.asymmetric import ec\n"
+        f"s = tokens.TokenSettings(pin_file={str(softhsm.pin_file)!r})\n"
+        f"old = tokens.generate_key({CA_URI!r}, s)\n"
+        "old.sign(b'before', ec.ECDSA(hashes.SHA256()))\n"
+        f"tokens.generate_key(tokens.labelled({CA_URI!r}, 'ca.next'), s)\n"
+        f"tokens.relabel({CA_URI!r}, s, [('ca', 'ca-old'), ('ca.next', 'ca')])\n"
+        f"new = tokens.open_key({CA_URI!r}, s)\n"
+        "try:\n"
+        "    old.sign(b'after', ec.ECDSA(hashes.SHA256()))\n"
+        "    print('old signed')\n"
+        "except TokenUnavailable as e:\n"
+        "    print('refused', e.status, e.reason)\n"
+        "sig = new.sign(b'new', ec.ECDSA(hashes.SHA256()))\n"
+        "new.public_key().verify(sig, b'new', ec.ECDSA(hashes.SHA256()))\n"
+        "print('new signed')\n")
+    assert "refused 503 pkcs11:token=estra;object=ca names another key" in said, said
+    assert "new signed" in said and "old signed" not in said
 
 
 # -- the URI and configuration, no token needed ----------------------------------------

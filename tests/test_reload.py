@@ -5,10 +5,19 @@ from __future__ import annotations
 import http.client
 import signal
 import ssl
+import threading
 import time
 from pathlib import Path
 from typing import Callable
 
+from twisted.logger import capturedLogs, formatEvent
+from twisted.python.filepath import FilePath
+from twisted.trial.unittest import SynchronousTestCase
+
+from estra import tokens
+from estra.config import settings_from_string
+from estra.errors import TokenUnavailable
+from estra.testing import MemoryRA
 from tests import pki
 from tests.conftest import PASSWORD, Server
 
@@ -128,3 +137,55 @@ def test_restart_only_settings_are_named() -> None:
                                '[store]\nurl = "sqlite:///other.db"\n' + RSA_ONLY)
     assert needs_restart(old, new) == ["server.listen", "server.max_body", "store.url"]
     assert needs_restart(old, settings_from_string(RSA_ONLY)) == []
+
+
+HUNG_KEY = "pkcs11:token=hung;object=sign"
+
+
+class TokenReloadTests(SynchronousTestCase):
+    """A reload opens the token keys it needs on the token's worker, never on the
+    reactor: a token that never answers refuses the reload when [pkcs11] timeout runs
+    out on the reactor's clock, with one log line, and the running generation serves on."""
+
+    def setUp(self) -> None:
+        self.ra = MemoryRA()
+        pin = FilePath(self.mktemp())
+        pin.setContent(b"1234\n")
+        self.config = (f'[pkcs11]\npin_file = "{pin.path}"\ntimeout = 7\n'
+                       f'[scep]\nsigning_cert = "sign.pem"\nsigning_key = "{HUNG_KEY}"\n')
+        wanted = settings_from_string(self.config, state_dir=self.ra.settings.state_dir.path)
+        token = tokens.token_of(HUNG_KEY, wanted.pkcs11)
+        token.reactor = self.ra.reactor               # its timeout runs on the test's clock
+        gate, started = threading.Event(), threading.Event()
+        self.addCleanup(gate.set)
+        token.call(lambda: started.set() or gate.wait()).addErrback(lambda _: None)
+        self.assertTrue(started.wait(10))             # the worker is stuck from now on
+
+    def test_hung_token_refuses_the_reload_and_the_old_generation_serves(self) -> None:
+        """The reload waits (the reactor does not), is refused at the timeout naming the
+        token, once; GetCACert is still answered by the generation in force."""
+        before = self.ra.generation
+        with capturedLogs() as events:
+            started = time.monotonic()
+            reloading = self.ra.reload(self.config)
+            self.assertLess(time.monotonic() - started, 5)
+            self.assertNoResult(reloading)
+            self.assertEqual(self.ra.get("/scep?operation=GetCACert", face="scep").code, 200)
+            self.ra.reactor.advance(7)
+            self.successResultOf(reloading)
+        refused = [formatEvent(e) for e in events if "reload refused" in formatEvent(e)]
+        self.assertEqual(len(refused), 1, refused)
+        self.assertIn("token hung is not answering", refused[0])
+        self.assertIs(self.ra.generation, before)
+        self.assertEqual(self.ra.get("/scep?operation=GetCACert", face="scep").code, 200)
+
+    def test_nothing_waits_on_a_token_inside_a_reload_build(self) -> None:
+        """Inside `Ahead` (a reload's build on the reactor) a key not opened ahead, making
+        a key and any other token call refuse at once instead of waiting."""
+        with tokens.Ahead({}):
+            started = time.monotonic()
+            with self.assertRaises(TokenUnavailable):
+                tokens.open_key(HUNG_KEY, tokens.TokenSettings())
+            with self.assertRaisesRegex(ValueError, "a reload makes no token keys"):
+                tokens.generate_key(HUNG_KEY, tokens.TokenSettings())
+            self.assertLess(time.monotonic() - started, 5)

@@ -11,6 +11,7 @@ from typing import Callable
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from estra import config
@@ -149,4 +150,30 @@ def test_ca_rollover_reissues_both_ra_certificates(start_estra: Callable[..., Se
         assert new.issuer == new_root.subject and new.public_key() == old.public_key()
     device = ScepClient(Scep(server), tmp_path / "dev", fingerprint=False)
     done = device.run("-challenge", "sesame", "-cn", "dev", "-organization", "lab")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_scepclient_ca_fingerprint_cannot_pin_two_ra_keys(start_estra: Callable[..., Server],
+                                                          tmp_path: Path) -> None:
+    """micromdm scepclient's -ca-fingerprint keeps the one certificate it names both as
+    the recipient of its envelope and as the only signer it accepts a CertRep from; with
+    separate RA keys those are two certificates, so either fingerprint fails (as
+    docs/scep.rst says): the decryption certificate's, at the CertRep's signature (estra
+    issued, signing with the other key); the signing certificate's, at estra, which
+    cannot decrypt with it (badMessageCheck).  Without -ca-fingerprint it enrolls."""
+    server = start_estra(FILES + SCEP_CONFIG.replace("[scep]\n", ""))
+    encrypt, sign = ra_pair(server)
+    scep = Scep(server)
+    outcomes = {}
+    for name, pinned in (("decryption", encrypt), ("signing", sign)):
+        scep.ra_fingerprint = pinned.fingerprint(hashes.SHA256()).hex()
+        device = ScepClient(scep, tmp_path / name)
+        done = device.run("-challenge", "sesame", "-cn", f"pin-{name}", "-organization", "lab")
+        outcomes[name] = (done.returncode, done.stdout + done.stderr)
+    assert outcomes["decryption"][0] != 0 and "pkcs7: No certificate for signer" in \
+        outcomes["decryption"][1], outcomes
+    assert outcomes["signing"][0] != 0 and "failInfo: badMessageCheck" in \
+        outcomes["signing"][1], outcomes
+    device = ScepClient(scep, tmp_path / "stock", fingerprint=False)
+    done = device.run("-challenge", "sesame", "-cn", "stock", "-organization", "lab")
     assert done.returncode == 0, done.stdout + done.stderr

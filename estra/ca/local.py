@@ -50,11 +50,15 @@ def _rollover_files(cert_path: FilePath) -> list[x509.Certificate]:
             for f in (cert_path.sibling(n) for n in ROLLOVER_FILES) if f.exists()]
 
 
+def _old_key_uri(key_uri: str) -> str:
+    """The URI of the old root's key on the token after a rollover (`<label>-old`)."""
+    return tokens.labelled(key_uri, tokens.parse_uri(key_uri).object + tokens.OLD_LABEL)
+
+
 def _token_old_key(key_uri: str, token_settings: tokens.TokenSettings) -> Any:
     """The old root's key on the token after a rollover (`<label>-old`), or None."""
     try:
-        return tokens.open_key(tokens.labelled(key_uri, tokens.parse_uri(key_uri).object
-                                               + tokens.OLD_LABEL), token_settings)
+        return tokens.open_key(_old_key_uri(key_uri), token_settings)
     except LookupError:
         return None
 
@@ -195,14 +199,27 @@ class LocalCA:
         if not cert_path.exists():
             raise FileNotFoundError(f"{cert_path.path} is missing; keeping the running CA")
         if self.key_uri and self._same_files(cert_path):
-            return False        # a token key is opened again only for new files: that
-            #                     waits on the token, and this runs on the reactor
+            return False        # a token key is opened again only for new files (from
+            #                     the reactor: `refresh`, ahead on the token's worker)
         fresh = LocalCA.load_or_create(cert_path, key_path, 1, self._clock, self.key_uri,
                                        self.token_settings)
         changed = (fresh.cert, fresh.rollover) != (self.cert, self.rollover)
         self.key, self.cert, self.rollover = fresh.key, fresh.cert, fresh.rollover
         self.old_key = fresh.old_key
         return changed
+
+    async def refresh(self, cert_path: FilePath, key_path: FilePath) -> bool:
+        """`reload` from the reactor: a token key (and the old root's) opened first on the
+        token's worker, under its timeout, so the reactor never waits on the token."""
+        if not self.key_uri:
+            return self.reload(cert_path, key_path)
+        if cert_path.exists() and self._same_files(cert_path):
+            return False
+        wanted = [(tokens.KEY, self.key_uri)]
+        if tokens.parse_uri(self.key_uri).object:
+            wanted.append((tokens.KEY, _old_key_uri(self.key_uri)))
+        with await tokens.open_ahead(wanted, self.token_settings):
+            return self.reload(cert_path, key_path)
 
     def issue(self, subject: x509.Name, public_key: object,
               sans: Sequence[x509.GeneralName], ekus: Sequence[str],

@@ -38,12 +38,13 @@ from estra.config import Settings
 from estra.store.files import write_private, write_public
 from estra.ca.local import OLD_KEY, ROLLOVER_FILES, LocalCA, generate_key, key_usage, pem_key
 
-__all__ = ["add_parser", "rollover", "install", "retire_old", "next_generation", "RolloverError"]
+__all__ = ["add_parser", "rollover", "install", "retire_old", "next_generation", "RolloverError",
+           "PublicOnly"]
 
 _PEM = serialization.Encoding.PEM
 
 
-class _PublicOnly:
+class PublicOnly:
     """A key known by its public half (a token key certified again)."""
 
     def __init__(self, public: Any) -> None:
@@ -160,11 +161,13 @@ def _token_labels(settings: Settings) -> None:
 
 
 def install(settings: Settings, old: LocalCA, new: LocalCA,
-            links: list[x509.Certificate]) -> None:
+            links: list[x509.Certificate], relabel: bool = True) -> None:
     """Write the rolled-over CA set into the state directory: the old root and key
     kept, the links, a server.pem and SCEP RA certificate the old CA had issued
     re-issued by the new one, the new ca.key and ca.pem last (each file renamed
-    into place)."""
+    into place).  A CA key on a token is relabelled there unless `relabel` is false
+    (another node following a rollover on a shared token: done once, by the node
+    that made it)."""
     cert_path, key_path = settings.ca_cert, settings.ca_key
     on_token = bool(settings.ca_key_uri)      # the keys are relabelled, not written
     staged: list[tuple[FilePath, bytes, bool]] = [
@@ -182,7 +185,7 @@ def install(settings: Settings, old: LocalCA, new: LocalCA,
         (write_private if private else write_public)(tmp, data)
         temps.append((tmp, target))
     for tmp, target in temps:
-        if on_token and target == cert_path:
+        if on_token and relabel and target == cert_path:
             _token_labels(settings)           # just before the new ca.pem names the key
         os.replace(tmp.path, target.path)
     new.rollover = list(links)
@@ -227,15 +230,17 @@ def _reissue_tls(settings: Settings, old: LocalCA, new: LocalCA,
         sans = list(settings.server_names)
     if settings.tls_key_uri:              # the key stays on its token: certified again
         cert, _ = new.server_certificate(sans or list(settings.server_names),
-                                         key=_PublicOnly(leaf.public_key()))
+                                         key=PublicOnly(leaf.public_key()))
         return [(settings.tls_cert, cert.public_bytes(_PEM) + link.public_bytes(_PEM), False)]
     cert, key = new.server_certificate(sans or list(settings.server_names))
     return [(settings.tls_key, pem_key(key), True),
             (settings.tls_cert, cert.public_bytes(_PEM) + link.public_bytes(_PEM), False)]
 
 
-def retire_old(settings: Settings) -> list[str]:
-    """Remove the old root, its key and the links; the names removed."""
+def retire_old(settings: Settings, relabel: bool = True) -> list[str]:
+    """Remove the old root, its key and the links; the names removed.  An old CA key on
+    a token is relabelled `<label>-retired-<time>` unless `relabel` is false (a node
+    following the retirement on a shared token: the node that retired did it)."""
     removed = []
     link = settings.ca_cert.sibling(ROLLOVER_FILES[0])
     if link.exists() and settings.tls_cert.exists():     # server.pem: leaf + NewWithOld
@@ -248,7 +253,7 @@ def retire_old(settings: Settings) -> list[str]:
         if path.exists():
             path.remove()
             removed.append(path.path)
-    if settings.ca_key_uri and removed:       # kept on the token, never used again
+    if settings.ca_key_uri and removed and relabel:   # kept on the token, never used again
         label = tokens.parse_uri(settings.ca_key_uri).object
         retired = f"{label}-retired-{int(time.time())}"
         tokens.relabel(settings.ca_key_uri, settings.pkcs11,

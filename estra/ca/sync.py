@@ -13,6 +13,15 @@ store alone, e.g. a database reachable from the DMZ, yields no CA key.  That
 adds no trust the rollover does not already place in the old key (it signs
 NewWithOld), and retire-old erases the encrypted key, so the old key stops
 mattering once it is retired.
+
+A CA key on a token never leaves it: the record names the new key by its URI
+(token and label, ``key_uri``) instead.  The nodes share the token (one HSM
+seen by all, or an HSM cluster replicating its keys), where the node that rolled
+over relabelled the keys; a following node checks that its own ``[ca] key``
+names that key, that the key under that label is the new root's and the one
+labelled ``<label>-old`` the old root's, and installs the files without
+relabelling anything.  Its token work (opening the keys, certifying its TLS and
+SCEP RA keys again) runs on the token's worker.
 """
 
 from __future__ import annotations
@@ -28,11 +37,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from twisted.internet.defer import succeed
 from twisted.logger import Logger
 
 from estra import tokens
 from estra.config import Settings
-from estra.ca.rollover import RolloverError, install, retire_old
+from estra.ca.rollover import PublicOnly, RolloverError, install, retire_old
 from estra.store.database import POSTGRES, Store
 from estra.ca.local import ROLLOVER_FILES, LocalCA, pem_key
 
@@ -80,18 +90,19 @@ class Rollover:
     generation: int
     root: x509.Certificate
     links: list[x509.Certificate]      # NewWithOld, OldWithNew, the old root
-    wrapped_key: str                   # "" once retired
+    wrapped_key: str                   # "" once retired, or with the key on a token
     retired: bool
+    key_uri: str = ""                  # the new key on the (shared) token: token, label
 
 
 def recorded(cursor: Any, dialect: Any) -> list[Rollover]:
     """Every recorded rollover, oldest first (run in a store transaction)."""
-    cursor.execute("SELECT generation, root, links, wrapped_key, retired_at "
+    cursor.execute("SELECT generation, root, links, wrapped_key, retired_at, key_uri "
                    "FROM ca_rollovers ORDER BY generation")
     return [Rollover(int(g), x509.load_pem_x509_certificate(root.encode("ascii")),
                      x509.load_pem_x509_certificates(links.encode("ascii")),
-                     wrapped, retired is not None)
-            for g, root, links, wrapped, retired in cursor.fetchall()]
+                     wrapped, retired is not None, key_uri)
+            for g, root, links, wrapped, retired, key_uri in cursor.fetchall()]
 
 
 def _pem(certs: list[x509.Certificate]) -> str:
@@ -113,11 +124,13 @@ def record(old: LocalCA, new: LocalCA, links: list[x509.Certificate],
                 f"this node's {old.cert.subject.rfc4514_string()}; let this node pick it "
                 "up first (SIGHUP a running estra here)")
         generation = done[-1].generation + 1 if done else 1
+        on_token = tokens.is_token_key(new.key)
         cursor.execute(dialect.sql(
-            "INSERT INTO ca_rollovers (generation, at, root, links, wrapped_key) "
-            "VALUES (?, ?, ?, ?, ?)"),
+            "INSERT INTO ca_rollovers (generation, at, root, links, wrapped_key, key_uri) "
+            "VALUES (?, ?, ?, ?, ?, ?)"),
             (generation, at, _pem([new.cert]), _pem(links),
-             "" if tokens.is_token_key(new.key) else wrap_key(new, old.key)))
+             "" if on_token else wrap_key(new, old.key),
+             str(tokens.parse_uri(new.key_uri)) if on_token else ""))
         return generation
     return run
 
@@ -163,42 +176,100 @@ class CaFollower:
 
     async def follow(self) -> bool:
         """Pick up what the store recorded; True when the running CA changed.
-        Problems are logged (the running CA stays), never raised."""
+        Problems are logged (the running CA stays), never raised.  With the CA key on a
+        token, the catching up runs on the token's worker (the reactor never waits)."""
         try:
             done = await self.store.interact(recorded)
-            with SyncLock(self.settings, wait=False) as held:
-                if held:
-                    self.catch_up(done)
-            return self.ca.reload(self.settings.ca_cert, self.settings.ca_key)
-        except Exception as e:  # noqa: BLE001 - store or files: keep the running CA
+            if self._pending(done):
+                uri = self.settings.ca_key_uri
+                said = await (tokens.on_worker(uri, self.settings.pkcs11,
+                                               lambda: self._catch_up_locked(done))
+                              if uri else succeed(self._catch_up_locked(done)))
+                for line in said:
+                    log.info("{line}", line=line)
+            return await self.ca.refresh(self.settings.ca_cert, self.settings.ca_key)
+        except Exception as e:  # noqa: BLE001 - store, files or token: keep the running CA
             log.error("cannot follow the CA rollover recorded in the store: {problem}",
                       problem=str(e) or type(e).__name__)
             return False
 
-    def catch_up(self, done: list[Rollover]) -> None:
-        """Apply each recorded rollover from the CA on disk on, then a recorded retirement."""
+    def _pending(self, done: list[Rollover]) -> bool:
+        """True when the state directory is not yet where the store's rollovers lead."""
         if not done:
-            return
+            return False
+        latest, cert_path = done[-1], self.settings.ca_cert
+        if not cert_path.exists() or x509.load_pem_x509_certificate(
+                cert_path.getContent()) != latest.root:
+            return True
+        return latest.retired and cert_path.sibling(ROLLOVER_FILES[2]).exists()
+
+    def _catch_up_locked(self, done: list[Rollover]) -> list[str]:
+        with SyncLock(self.settings, wait=False) as held:
+            return self.catch_up(done) if held else []
+
+    def _on_disk(self) -> LocalCA:
+        """The CA of the state directory (with the key on a token: its certificate and
+        the key that certificate names, whatever its label now)."""
         if not self.settings.ca_cert.exists():
             raise FileNotFoundError(f"{self.settings.ca_cert.path} is missing")
-        on_disk = LocalCA.load_or_create(self.settings.ca_cert, self.settings.ca_key, 1,
-                                         self.clock)
+        if not self.settings.ca_key_uri:
+            return LocalCA.load_or_create(self.settings.ca_cert, self.settings.ca_key, 1,
+                                          self.clock)
+        cert = x509.load_pem_x509_certificate(self.settings.ca_cert.getContent())
+        return LocalCA(PublicOnly(cert.public_key()), cert,  # type: ignore[arg-type]
+                       self.clock, self.settings.ca_key_uri, self.settings.pkcs11)
+
+    def _token_ca(self, step: Rollover, on_disk: LocalCA) -> LocalCA:
+        """The new CA of `step`, its key on the token this node shares with the node that
+        rolled over: named as this node names it, checked against both roots."""
+        uri, subject = self.settings.ca_key_uri, step.root.subject.rfc4514_string()
+        if not uri or not step.key_uri:
+            raise ValueError(f"the rollover to {subject} "
+                             + ("keeps its CA key on a token, this node's [ca] key is a "
+                                "file" if step.key_uri else "relabelled the CA key on its "
+                                "token; copy ca.pem and the ca-*.pem files from the node "
+                                "that made it"))
+        if str(tokens.parse_uri(uri)) != step.key_uri:
+            raise ValueError(f"the rollover to {subject} made the CA key {step.key_uri}; "
+                             f"this node's [ca] key names {tokens.parse_uri(uri)}: both "
+                             "must name the one key on the shared token")
+        label = tokens.parse_uri(uri).object
+        new_key = tokens.open_key(uri, self.settings.pkcs11)
+        try:
+            old_key = tokens.open_key(tokens.labelled(uri, label + tokens.OLD_LABEL),
+                                      self.settings.pkcs11)
+        except LookupError:
+            old_key = None
+        if new_key.public_key() != step.root.public_key() or old_key is None or \
+                old_key.public_key() != on_disk.cert.public_key():
+            raise ValueError(f"the rollover to {subject}: the keys labelled {label} and "
+                             f"{label}{tokens.OLD_LABEL} on this node's token are not yet "
+                             "the new and old roots' (the node that rolled over relabels "
+                             "them last; is the token shared with it?); trying again later")
+        return LocalCA(new_key, step.root, self.clock, uri, self.settings.pkcs11)
+
+    def catch_up(self, done: list[Rollover]) -> list[str]:
+        """Apply each recorded rollover from the CA on disk on, then a recorded retirement;
+        what was done, one line each (to log)."""
+        if not done:
+            return []
+        said = []
+        on_disk = self._on_disk()
         for step in done:
             if step.links[2] != on_disk.cert or step.root == on_disk.cert:
                 continue
-            if not step.wrapped_key and self.settings.ca_key_uri:
-                raise ValueError(f"the rollover to {step.root.subject.rfc4514_string()} "
-                                 "relabelled the CA key on its token; copy ca.pem and the "
-                                 "ca-*.pem files from the node that made it")
-            if not step.wrapped_key:
+            if step.wrapped_key:
+                new = LocalCA(unwrap_key(step.wrapped_key, step.root, on_disk.key), step.root,
+                              self.clock)
+            elif step.key_uri or self.settings.ca_key_uri:
+                new = self._token_ca(step, on_disk)
+            else:
                 raise ValueError(f"the rollover to {step.root.subject.rfc4514_string()} "
                                  "is retired and its key erased; copy ca.pem and ca.key "
                                  "from a node that has it")
-            new = LocalCA(unwrap_key(step.wrapped_key, step.root, on_disk.key), step.root,
-                          self.clock)
-            install(self.settings, on_disk, new, step.links)
-            log.info("picked up the CA rollover to {subject} from the store",
-                     subject=step.root.subject.rfc4514_string())
+            install(self.settings, on_disk, new, step.links, relabel=False)
+            said.append(f"picked up the CA rollover to {step.root.subject.rfc4514_string()} "
+                        "from the store")
             on_disk = new
         latest = done[-1]
         if on_disk.cert != latest.root:
@@ -206,5 +277,6 @@ class CaFollower:
                              f"not on the store's rollover path to "
                              f"{latest.root.subject.rfc4514_string()}")
         if latest.retired and self.settings.ca_cert.sibling(ROLLOVER_FILES[2]).exists():
-            retire_old(self.settings)
-            log.info("retired the old CA as recorded in the store")
+            retire_old(self.settings, relabel=False)
+            said.append("retired the old CA as recorded in the store")
+        return said

@@ -1,11 +1,12 @@
 """Health for the console, probed in the background (issue #20).
 
-Upstream CAs, the store, the CRLs' next update and the expiry of the CA, TLS
-and SCEP RA certificates are probed every `interval` seconds by a timer, each
-under a hard deadline: at `deadline` seconds a probe's result is "no answer",
-whether or not its cancellation ever takes (an upstream client may retry, a
-driver may block).  A probe still running is not started again.  Pages show
-the last result of each and when it was taken; they never wait on a probe.
+Upstream CAs, the store, the CRLs' next update and the expiry of the CA, TLS,
+SCEP RA (and SCEP RA signing) and upstream RA client certificates are probed
+every `interval` seconds by a timer, each under a hard deadline: at `deadline`
+seconds a probe's result is "no answer", whether or not its cancellation ever
+takes (an upstream client may retry, a driver may block).  A probe still
+running is not started again.  Pages show the last result of each and when it
+was taken; they never wait on a probe.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from estra.tokens import Token
 from estra.tokens import tokens as open_tokens
 from estra.upstream import health
 
-__all__ = ["Health", "HealthMonitor", "Probe", "certificate_check", "file_certificate",
-           "standard_checks"]
+__all__ = ["Certificates", "Health", "HealthMonitor", "Probe", "certificate_check",
+           "file_certificate", "standard_checks"]
 
 log = Logger(namespace="estra.console.health")
 #: a probe: its one-line status, or an exception (shown as FAILED)
 Probe = Callable[[], Awaitable[str]]
+#: name -> the certificate in force (None: none configured)
+Certificates = Mapping[str, Callable[[], "x509.Certificate | None"]]
 #: days before a certificate's notAfter from which its probe is a warning
 EXPIRY_WARNING_DAYS = 30
 
@@ -135,12 +138,13 @@ def file_certificate(path: Callable[[], Any]) -> Callable[[], x509.Certificate |
 
 
 def standard_checks(store: Any, cas: Callable[[], Mapping[str, Any]],
-                    certificates: Mapping[str, Callable[[], x509.Certificate | None]],
+                    certificates: Certificates | Callable[[], Certificates],
                     now: Callable[[], float],
                     tokens: Callable[[], Sequence[Token]] = open_tokens
                     ) -> Callable[[], dict[str, Probe]]:
     """The console's probes: each upstream CA, the store, each CRL's next update,
-    the expiry of each of `certificates` (name -> the certificate in force), and
+    the expiry of each of `certificates` (name -> the certificate in force; or a
+    function giving them, asked each round: a reload may change them), and
     each PKCS#11 token a key was opened on."""
     async def store_ok() -> str:
         await store.query("SELECT 1")
@@ -162,7 +166,7 @@ def standard_checks(store: Any, cas: Callable[[], Mapping[str, Any]],
         found: dict[str, Probe] = {"store": store_ok, "CRL next update": crls}
         for name, ca in cas().items():
             found[f"upstream {name}"] = _bound(health, ca)
-        for name, cert in certificates.items():
+        for name, cert in (certificates() if callable(certificates) else certificates).items():
             found[f"certificate {name}"] = certificate_check(cert, now)
         for token in tokens():
             found[f"PKCS#11 token {token.label}"] = token.status

@@ -45,7 +45,7 @@ from estra.config import ConsoleSettings, Profile
 from estra.console import devices, lists, pages
 from estra.console.devices import chain_of, load_record_certificate
 from estra.console.csr import decode_csr
-from estra.console.health import HealthMonitor, standard_checks
+from estra.console.health import Certificates, HealthMonitor, standard_checks
 from estra.console.operators import (CERTIFICATE, PASSWORD, Operator, Roles, allows,
                                      console_throttle, issues_devices)
 from estra.errors import EstError
@@ -959,7 +959,7 @@ def console_root(reactor: IEstraReactor, settings: ConsoleSettings, store: Store
                  devices: Callable[[], FilePath] | None = None,
                  revoke: Revoke | None = None,
                  device_cas: Callable[[], Sequence[x509.Certificate]] = list,
-                 certificates: Mapping[str, Callable[[], x509.Certificate | None]] = {},
+                 certificates: Certificates | Callable[[], Certificates] = dict,
                  profiles: Callable[[], Mapping[str, Profile]] = dict,
                  current: Callable[[], ConsoleSettings | None] | None = None) -> Console:
     """The /console resource (a leaf that routes its own sub-paths) from [console];

@@ -9,7 +9,7 @@ import time
 from typing import Any, Callable, Iterator, Mapping
 
 from twisted.application.service import MultiService, Service
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, DeferredLock, succeed
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 from twisted.python.filepath import FilePath
@@ -44,7 +44,7 @@ from estra.console.admin import admin_root
 from estra.console import console_root
 from estra.est.fullcmc import FullCmc
 from estra.ra.attempts import Attempts, attempts_service
-from estra.console.health import file_certificate
+from estra.console.health import Certificates, file_certificate
 from estra.scep.challenge_api import mount_api
 from estra.ra.challenges import ChallengeIssuer
 from estra.upstream.intune import IntuneValidator
@@ -61,7 +61,7 @@ from estra.web.tls import ServerTLS, TrustStore, load_pem_certs
 from estra.interfaces import IClosable, IEstraReactor, installed_reactor
 
 __all__ = ["build_service", "check_config", "StartupError", "bound",
-           "connection_limits"]
+           "connection_limits", "Reloader", "token_keys"]
 
 log = Logger(namespace="estra.service")
 
@@ -178,7 +178,7 @@ class _IssuerSync(Service):
 
 
 class _ReloadOnHangup(Service):
-    """SIGHUP reloads the configuration (see `_Reloader`) and the TLS certificate and key.
+    """SIGHUP reloads the configuration (see `Reloader`) and the TLS certificate and key.
 
     Anything that cannot be loaded is one log line and the running configuration stays.
     """
@@ -270,8 +270,8 @@ def _build(reactor: IEstraReactor, settings: Settings, prepared: Prepared, annou
                           settings.max_body, tls, _announce(settings))
     est.setName("est")
     est.setServiceParent(top)
-    reloader = _Reloader(shared, holder, tls, sync,
-                         CaFollower(settings, store, prepared.ca, clock))
+    reloader = Reloader(shared, holder, tls, sync,
+                        CaFollower(settings, store, prepared.ca, clock))
     _ReloadOnHangup(reactor, reloader).setServiceParent(top)
     _CaFollow(reactor, reloader, settings.ca_sync_seconds).setServiceParent(top)
     if settings.scep_listen:
@@ -383,12 +383,33 @@ def console_tree(shared: Shared, settings: Settings, holder: Holder) -> Any:
                                           ca, serial, reason, by, clock),
         lambda: [*ca.anchors(), *ca.rollover, *shared.issued.anchors,
                  *(c for f in settings.client_trust for c in load_pem_certs(f))],
-        {"CA": lambda: ca.cert,
-         "TLS server": file_certificate(lambda: holder.current.settings.tls_cert),
-         "SCEP RA": file_certificate(lambda: settings.scep_listen and settings.scep_cert
-                                     or None)},
+        health_certificates(shared, holder),
         lambda: holder.current.settings.profiles,
         lambda: holder.current.settings.console)
+
+
+def health_certificates(shared: Shared, holder: Holder) -> Callable[[], Certificates]:
+    """The certificates the console's Health page watches for expiry, as the
+    configuration in force names them each round: the CA, the TLS server, the SCEP RA
+    (decryption and, when separate, signing) and each upstream's RA client certificate,
+    whether their keys are in files or on a token."""
+    def current() -> Certificates:
+        settings = holder.current.settings
+        found = {"CA": lambda: shared.ca.cert,
+                 "TLS server": file_certificate(lambda: settings.tls_cert),
+                 "SCEP RA": file_certificate(lambda: shared.scep and settings.scep_cert
+                                             or None)}
+        if shared.scep and settings.scep_signing_cert is not None:
+            found["SCEP RA signing"] = file_certificate(lambda: settings.scep_signing_cert)
+        for name, upstream in settings.upstreams.items():
+            if upstream.client_cert is not None:
+                found[f"upstream {name} RA client"] = _file_certificate(upstream.client_cert)
+        return found
+    return current
+
+
+def _file_certificate(path: FilePath) -> Callable[[], x509.Certificate | None]:
+    return file_certificate(lambda: path)
 
 
 def build_generation(shared: Shared, settings: Settings) -> Generation:
@@ -450,37 +471,63 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                       client_ca_names=[*ca.anchors(), *bootstrap], cas=cas)
 
 
-class _Reloader:
+def token_keys(settings: Settings, scep: bool) -> list[tuple[str, str]]:
+    """The token keys `build_generation` opens for `settings` (`scep`: this process
+    serves SCEP), as (tokens.KEY or tokens.PROVIDER, URI): what a reload opens ahead."""
+    wanted = [(tokens.KEY, uri) for uri in (settings.scep_key_uri,
+                                            settings.scep_signing_key_uri) if scep and uri]
+    for upstream in settings.upstreams.values():
+        if upstream.client_cert is not None and upstream.client_key_uri:
+            wanted.append((tokens.PROVIDER, upstream.client_key_uri))       # its TLS
+            if upstream.kind == "est":
+                wanted.append((tokens.KEY, upstream.client_key_uri))        # Full CMC
+    return wanted
+
+
+class Reloader:
     """Builds a whole new generation from the configuration file, then swaps it in;
-    also brings in a rollover of the embedded CA (its files, or the store's record)."""
+    also brings in a rollover of the embedded CA (its files, or the store's record).
+
+    It runs on the reactor and never waits on a token: the token keys a configuration
+    names (and the TLS context, for a TLS key on a token) are opened on the tokens'
+    workers first, under their timeout, and a token that does not answer refuses the
+    reload with one line.  One reload (or rollover pick-up) at a time."""
 
     def __init__(self, shared: Shared, holder: Holder, tls: ServerTLS,
-                 sync: "_IssuerSync", follower: CaFollower) -> None:
+                 sync: "_IssuerSync | None" = None, follower: CaFollower | None = None,
+                 read: Callable[[Settings], Settings] = reload_settings) -> None:
         self.shared, self.holder, self.tls, self.sync = shared, holder, tls, sync
-        self.follower = follower
+        self.follower, self.read = follower, read
+        self._one = DeferredLock()
 
-    def reload(self) -> None:
+    def reload(self) -> Deferred[None]:
         """SIGHUP: the CA files and configuration now, then the store's rollovers."""
+        return self._one.run(lambda: Deferred.fromCoroutine(self._reload()))
+
+    def follow(self) -> Deferred[None]:
+        """Serve a rollover another node recorded in the store, with the running settings."""
+        return self._one.run(lambda: Deferred.fromCoroutine(self._follow()))
+
+    async def _reload(self) -> None:
         running = self.holder.current.settings
         try:
-            if self.shared.ca.reload(running.ca_cert, running.ca_key):
+            if await self.shared.ca.refresh(running.ca_cert, running.ca_key):
                 self._serving()
-            settings = reload_settings(running)
+            settings = self.read(running)
         except Exception as e:  # noqa: BLE001 - config or CA files: keep serving
-            log.error("reload refused, the running configuration stays in force: {problem}",
-                      problem=str(e) or type(e).__name__)
+            _refused(e)
         else:
-            if self._apply(settings):
+            if await self._apply(settings):
                 log.info("configuration reloaded from {source}; TLS certificate and key "
                          "reloaded", source=settings.source)
                 for key in needs_restart(running, settings):
                     log.warn("{key} changed in {source}; it takes effect only after a "
                              "restart", key=key, source=settings.source)
-        Deferred.fromCoroutine(self.follow())
+        await self._follow()
 
-    async def follow(self) -> None:
-        """Serve a rollover another node recorded in the store, with the running settings."""
-        if await self.follower.follow() and self._apply(self.holder.current.settings):
+    async def _follow(self) -> None:
+        if self.follower is not None and await self.follower.follow() and \
+                await self._apply(self.holder.current.settings):
             self._serving()
 
     def _serving(self) -> None:
@@ -489,32 +536,44 @@ class _Reloader:
                  "certificate(s)", subject=ca.cert.subject.rfc4514_string(),
                  links=len(ca.rollover))
 
-    def _apply(self, settings: Settings) -> bool:
+    async def _apply(self, settings: Settings) -> bool:
         try:
-            generation = build_generation(self.shared, settings)
-        except Exception as e:  # noqa: BLE001 - config, file or upstream: keep serving
-            log.error("reload refused, the running configuration stays in force: {problem}",
-                      problem=str(e) or type(e).__name__)
+            ahead = await tokens.open_ahead(token_keys(settings, self.shared.scep),
+                                            settings.pkcs11)
+            with ahead:
+                generation = build_generation(self.shared, settings)
+        except Exception as e:  # noqa: BLE001 - config, file, token or upstream: keep serving
+            _refused(e)
             return False
+        names = generation.client_ca_names
         try:
-            self.tls.reload(generation.client_ca_names)
+            context = await (tokens.on_worker(settings.tls_key_uri, settings.pkcs11,
+                                              lambda: self.tls.build(names))
+                             if settings.tls_key_uri else succeed(self.tls.build(names)))
         except Exception as e:  # noqa: BLE001 - the old certificate stays in use
-            log.error("reload refused, the running configuration stays in force: "
-                      "TLS reload failed, keeping the current certificate: {problem}",
-                      problem=str(e))
+            _refused(e, "TLS reload failed, keeping the current certificate: ")
+            for closable in generation.closables:
+                Deferred.fromCoroutine(closable.close())
             return False
+        self.tls.use(context, names)
         self.holder.swap(generation).retire()
-        self.sync.upstreams = generation.remote
-        if self.sync.running:
-            Deferred.fromCoroutine(self.sync.sync())
+        if self.sync is not None:
+            self.sync.upstreams = generation.remote
+            if self.sync.running:
+                Deferred.fromCoroutine(self.sync.sync())
         return True
+
+
+def _refused(e: Exception, what: str = "") -> None:
+    log.error("reload refused, the running configuration stays in force: {what}{problem}",
+              what=what, problem=str(e) or type(e).__name__)
 
 
 class _CaFollow(Service):
     """Reads the store's CA rollovers every `interval` seconds (see estra/ca/sync.py)."""
 
-    def __init__(self, reactor: IEstraReactor, reloader: _Reloader, interval: float) -> None:
-        self._loop = LoopingCall(lambda: Deferred.fromCoroutine(reloader.follow()))
+    def __init__(self, reactor: IEstraReactor, reloader: Reloader, interval: float) -> None:
+        self._loop = LoopingCall(reloader.follow)
         self._loop.clock = reactor
         self.interval = interval
 

@@ -347,6 +347,11 @@ MIGRATIONS: list[list[Step]] = [
     [   # 20: records counted per hour and decision, kept by the writers (the dashboard)
         enrollment_hours,
     ],
+    [   # 21: a rollover whose new CA key is on a token (estra/ca/sync.py): the key's URI
+        # (token and label, no PIN source), which other nodes open on the shared token;
+        # '' when the key is stored wrapped
+        "ALTER TABLE ca_rollovers ADD COLUMN key_uri TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 
 

@@ -101,8 +101,16 @@ class ServerTLS:
         """Re-read the certificate and key files, optionally with new client CA names
         (raises if they are unusable, and then nothing changed)."""
         names = self._ca_names if client_ca_names is None else list(client_ca_names)
-        self._context = self._build(names)
-        self._ca_names = names
+        self.use(self.build(names), names)
+
+    def build(self, client_ca_names: Sequence[x509.Certificate]) -> SSL.Context:
+        """A context from the files as they are now (`reload` in two steps: with the key
+        on a token, this runs on the token's worker); raises if they are unusable."""
+        return self._build(client_ca_names)
+
+    def use(self, context: SSL.Context, client_ca_names: Sequence[x509.Certificate]) -> None:
+        """New connections get `context` (made by `build` with `client_ca_names`)."""
+        self._context, self._ca_names = context, list(client_ca_names)
 
     def getContext(self) -> SSL.Context:
         return self._context
