@@ -5,7 +5,7 @@ What the CA, the store and the CRL/OCSP listener do is asserted in memory (Memor
 its `revoke` is the function `estra revoke` runs, its "crl" face the `[crl] listen`
 listener); a running twistd shows only what needs one: the `estra revoke` command
 against it, openssl fetching the CRL from a certificate's CDP, the same CRL after a
-restart, nodes on PostgreSQL, and SIGHUP after a root rollover."""
+restart, and nodes on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -258,32 +258,16 @@ def test_revoked_certificate_cannot_sign_scep_renewal(memory: MemoryScep) -> Non
     assert "revoked:" in (refused.fail_info_text or ""), refused
 
 
-def openssl_ocsp(tmp: Path, server: Server, port: int, cert: x509.Certificate,
-                 issuer: Path | None = None, verified: bool = True) -> str:
-    """`openssl ocsp` for `cert` issued by `issuer` (the server's CA), trusting that issuer;
-    its output (`verified`: a successful answer whose signature verified)."""
-    leaf = tmp / f"ocsp-{cert.serial_number:x}.pem"
-    leaf.write_bytes(cert.public_bytes(pki.PEM))
-    ca = str(issuer or server.ca)
-    done = subprocess.run(["openssl", "ocsp", "-issuer", ca, "-cert", str(leaf),
-                           "-CAfile", ca, "-url", f"http://127.0.0.1:{port}/ocsp"],
-                          capture_output=True, text=True, timeout=30)
-    if not verified:
-        return done.stdout + done.stderr
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "Response verify OK" in done.stderr + done.stdout, done
-    assert "WARNING" not in done.stderr + done.stdout, done      # e.g. no nonce echoed
-    return done.stdout
-
-
-def memory_ocsp(tmp: Path, ra: MemoryRA, cert: x509.Certificate) -> str:
-    """What `openssl ocsp` says of the in-memory responder's answer for `cert` (issued by
-    the RA's CA, trusting that CA alone): openssl makes the request (with a nonce), the
-    "crl" face answers it, openssl verifies the answer against its own request."""
+def memory_ocsp(tmp: Path, ra: MemoryRA, cert: x509.Certificate, issuer: Path | None = None,
+                verified: bool = True) -> str:
+    """What `openssl ocsp` says of the in-memory responder's answer for `cert` issued by
+    `issuer` (the RA's CA), trusting that issuer alone: openssl makes the request (with
+    a nonce), the "crl" face answers it, openssl reads the answer against its own
+    request (`verified`: a successful answer whose signature verified)."""
     leaf, request, response = (tmp / f"ocsp-{cert.serial_number:x}.{ext}"
                                for ext in ("pem", "req", "resp"))
     leaf.write_bytes(cert.public_bytes(pki.PEM))
-    ca = ra.settings.ca_cert.path
+    ca = str(issuer or ra.settings.ca_cert.path)
     made = subprocess.run(["openssl", "ocsp", "-issuer", ca, "-cert", str(leaf),
                            "-reqout", str(request)], capture_output=True, timeout=30)
     assert made.returncode == 0, made
@@ -294,6 +278,8 @@ def memory_ocsp(tmp: Path, ra: MemoryRA, cert: x509.Certificate) -> str:
     done = subprocess.run(["openssl", "ocsp", "-issuer", ca, "-reqin", str(request),
                            "-respin", str(response), "-CAfile", ca, "-resp_text"],
                           capture_output=True, text=True, timeout=30)
+    if not verified:
+        return done.stdout + done.stderr
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Response verify OK" in done.stderr + done.stdout, done
     assert "WARNING" not in done.stderr + done.stdout, done      # e.g. no nonce echoed
@@ -328,29 +314,35 @@ def test_ocsp_responder(memory_crl: MemoryRA, tmp_path: Path) -> None:
         assert answer.certificate_status == status
 
 
-def test_ocsp_answers_for_the_old_root_until_retired(crl_server: Server, crl_port: int,
+def test_ocsp_answers_for_the_old_root_until_retired(memory_crl: MemoryRA,
                                                      tmp_path: Path) -> None:
     """After `estra ca rollover` the one responder URL answers for both roots, each signed
     by its own key (openssl ocsp verifies against that root alone): a revoked old-root
     certificate is "revoked", a kept one "good", a new-root one "good"; after retire-old
-    the old root's requests are "unauthorized"."""
-    from tests.test_rollover import ca_cli, hangup
-    revoked, _ = enroll(crl_server, "old-lost")
-    kept, _ = enroll(crl_server, "old-kept")
+    the old root's requests are "unauthorized".  (The running CA takes the new files as
+    on SIGHUP: `LocalCA.reload`, in place for every holder.)"""
+    ra = memory_crl
+    config = tmp_path / "estra.toml"
+    config.write_text(CRL_CONFIG)
+
+    def ca_cli(action: str) -> None:
+        done = estra_cli("--config", str(config), "--state-dir", ra.settings.state_dir.path,
+                         "ca", action)
+        assert done.returncode == 0, done.stderr
+        ra.ca.reload(ra.settings.ca_cert, ra.settings.ca_key)
+    revoked, _ = enroll_in(ra, "old-lost")
+    kept, _ = enroll_in(ra, "old-kept")
     old_root = tmp_path / "old-root.pem"
-    old_root.write_bytes(crl_server.ca.read_bytes())
-    assert ca_cli(crl_server, "rollover").returncode == 0
-    hangup(crl_server)
-    fresh, _ = enroll(crl_server, "new-device")
+    old_root.write_bytes(ra.settings.ca_cert.getContent())
+    ca_cli("rollover")
+    fresh, _ = enroll_in(ra, "new-device")
     assert fresh.issuer != kept.issuer
-    assert revoke(crl_server, f"{revoked.serial_number:x}", "--reason", "keyCompromise"
-                  ).returncode == 0
-    out = openssl_ocsp(tmp_path, crl_server, crl_port, revoked, old_root)
+    revoked_in(ra, revoked, "keyCompromise")
+    out = memory_ocsp(tmp_path, ra, revoked, old_root)
     assert ": revoked" in out and "Reason: keyCompromise" in out, out
-    assert ": good" in openssl_ocsp(tmp_path, crl_server, crl_port, kept, old_root)
-    assert ": good" in openssl_ocsp(tmp_path, crl_server, crl_port, fresh)
-    assert ca_cli(crl_server, "retire-old").returncode == 0
-    hangup(crl_server)
-    refused = openssl_ocsp(tmp_path, crl_server, crl_port, kept, old_root, verified=False)
+    assert ": good" in memory_ocsp(tmp_path, ra, kept, old_root)
+    assert ": good" in memory_ocsp(tmp_path, ra, fresh)
+    ca_cli("retire-old")
+    refused = memory_ocsp(tmp_path, ra, kept, old_root, verified=False)
     assert "unauthorized" in refused, refused
-    assert ": good" in openssl_ocsp(tmp_path, crl_server, crl_port, fresh)
+    assert ": good" in memory_ocsp(tmp_path, ra, fresh)
