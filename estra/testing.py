@@ -67,6 +67,7 @@ from estra.store.database import SQLITE, Store, migrate_blocking
 from estra.web.tls import ChannelBinding, ServerTLS, TrustStore
 from estra.upstream.http import WholeBody
 from estra.ca.local import LocalCA
+from estra.ca.revocation import CRL_MAX_BODY, CrlPublisher, Revocation, published, revoke
 
 __all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads"]
 
@@ -253,6 +254,7 @@ class MemoryRA:
     first start: CA, TLS and SCEP keys, htpasswd); `files` are written into it
     first, relative names, so the configuration can name them.  The clock is
     `reactor` (a MemoryReactorClock set to the real time once): `advance(s)`.
+    With `[crl] listen`, the face "crl" serves the CRL (and OCSP) of `crl`.
     """
 
     def __init__(self, config: str = "", state_dir: str | None = None,
@@ -269,6 +271,9 @@ class MemoryRA:
         self.settings: Settings = settings_from_string(
             config, state_dir=where.child("state").path)
         self.prepared: Prepared = open_state(self.settings, self.clock)
+        # as `twistd estra` does: the CA names its CRL and OCSP URLs in what it issues
+        self.prepared.ca.crl_url = self.settings.crl_url
+        self.prepared.ca.ocsp_url = self.settings.ocsp_url
         self.store = Store(SyncPool(self.settings.state_dir.child("estra.db").path),  # type: ignore[arg-type]
                            SQLITE, self.clock)
         migrate_blocking(self.store)
@@ -285,6 +290,11 @@ class MemoryRA:
         roots["admin"] = admin_root(self.store, console)
         bodies = {"est": self.settings.max_body, "scep": self.settings.max_body,
                   "admin": admin_max_body(console)}
+        if self.settings.crl_listen:     # the `[crl] listen` listener: CRL and OCSP
+            self.crl = CrlPublisher(self.store, self.ca, self.clock,
+                                    self.settings.crl_days * 86400.0)
+            roots["crl"] = published(self.settings, self.store, self.ca, self.clock, self.crl)
+            bodies["crl"] = CRL_MAX_BODY
         self._faces = {name: _Face(make_site(root, bodies[name], limits, self.reactor, name),
                                    "https://" if name == "est" else "http://")
                        for name, root in roots.items()}
@@ -331,6 +341,13 @@ class MemoryRA:
     def add_user(self, name: str, password: str) -> None:
         """An htpasswd user (bcrypt at the lowest cost: tests, not secrets)."""
         set_line(self.settings.htpasswd, name, hash_password(password, rounds=4))
+
+    def revoke(self, serial: int, reason: str, by: str = "operator") -> Revocation | str:
+        """What `estra revoke SERIAL --reason REASON --by BY` does (the same function),
+        on this RA's store and CA; a str is why nothing could be done."""
+        done: Revocation | str = self.run(revoke(self.reactor, self.store, self.settings,
+                                                 self.ca, serial, reason, by, self.clock))
+        return done
 
     def stored_bytes(self) -> bytes:
         """The store's files as they lie on disk (database, then write-ahead log), read

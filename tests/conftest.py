@@ -231,9 +231,12 @@ def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     servers: list[Server] = []
 
     def start(config: str = "", *args: str, prefix: tuple[str, ...] = (),
-              env: dict[str, str] | None = None) -> Server:
+              env: dict[str, str] | None = None, state: Path | None = None) -> Server:
+        """`state`: a state directory made beforehand, moved in as the server's."""
         workdir = tmp_path / f"estra{len(servers)}"
         workdir.mkdir()
+        if state is not None:
+            state.rename(workdir / "state")
         servers.append(Server(workdir, config, args, prefix, env))
         return servers[-1]
 
@@ -268,12 +271,15 @@ def estra_behind_estra(start_estra: Callable[..., Server], tmp_path: Path,
     """(upstream, ra): an estra upstream that takes certificates only (no Basic), and an
     RA using an `estra ra-cert` certificate from it; the RA has user alice."""
     config = "[profiles.default]\nallow_basic = false\n" + upstream_config
-    upstream = start_estra(config)
-    done = estra_cli("--state-dir", str(upstream.state), "ra-cert", "estra RA",
+    made = tmp_path / "upstream-state"          # made first: ra-cert needs its CA
+    (tmp_path / "upstream.toml").write_text(config)
+    init_state_dir(tmp_path / "upstream.toml", made)
+    done = estra_cli("--state-dir", str(made), "ra-cert", "estra RA",
                      "--out", str(tmp_path / "ra"))
     assert done.returncode == 0, done.stderr
     # The RA role comes only from ra_trust: the upstream pins the RA's certificate.
-    upstream.restart(f'[tls]\nra_trust = ["{tmp_path / "ra" / "ra.pem"}"]\n' + config)
+    upstream = start_estra(f'[tls]\nra_trust = ["{tmp_path / "ra" / "ra.pem"}"]\n' + config,
+                           state=made)
     ra = start_estra(ra_config(upstream.port, tmp_path / "ra", profile_extra=profile_extra))
     ra.add_user("alice")
     return upstream, ra

@@ -9,7 +9,7 @@ import pytest
 from cryptography import x509
 
 from tests import pki
-from tests.conftest import Server, parse_http
+from tests.conftest import Server, init_state_dir, parse_http
 from tests.test_console_browser import admin_port
 
 OPERATOR_EKU = "1.3.6.1.4.1.99999.7"
@@ -48,14 +48,15 @@ def test_certificate_login(start_estra: Callable[..., Server], tmp_path: Path) -
     assert login()[0] == 401
 
 
-def test_operator_trust_in_the_device_ca_refused(start_estra: Callable[..., Server]) -> None:
+def test_operator_trust_in_the_device_ca_refused(tmp_path: Path) -> None:
     """operator_trust naming the embedded CA (which signs any device's "CN=Ann Ops"):
     estra does not start, and says why in one line."""
-    server = start_estra("")
+    (tmp_path / "estra.toml").write_text("")
+    init_state_dir(tmp_path / "estra.toml", tmp_path / "state")     # the CA to name
     config = (f'[admin]\nlisten = "tcp:0:interface=127.0.0.1"\n[console]\n'
-              f'operator_trust = ["{server.ca}"]\noperator_eku = "{OPERATOR_EKU}"\n'
-              '[console.cert_roles]\n"Ann Ops" = "admin"\n')
+              f'operator_trust = ["{tmp_path / "state" / "ca.pem"}"]\n'
+              f'operator_eku = "{OPERATOR_EKU}"\n[console.cert_roles]\n"Ann Ops" = "admin"\n')
     with pytest.raises(RuntimeError, match="did not start") as e:
-        server.restart(config)
+        Server(tmp_path, config)
     lines = [ln for ln in str(e.value).splitlines() if "operator_trust" in ln]
     assert len(lines) == 1 and "issues device certificates" in lines[0], str(e.value)

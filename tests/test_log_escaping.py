@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
-from twisted.logger import LogEvent, formatEventAsClassicLogText
+from twisted.logger import LogEvent, formatEventAsClassicLogText, globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.test.requesthelper import DummyRequest
 
@@ -14,6 +16,7 @@ from estra.web import http
 from estra.scep import resource as scep
 from estra.web.http import QuietSite
 from estra.logging import SafeLogger, printable
+from estra.testing import MemoryRA
 
 FORGED = "abc\r\n2026-11-30T00:00:00+0000 [estra.auth#info] admin logged in\x1b[2J"
 
@@ -71,29 +74,24 @@ class SafeLoggingTests(SynchronousTestCase):
         self.assertIn("x\\r\\nforged: line", line)
 
 
-def test_real_requests_log_single_lines(start_estra: Any) -> None:
-    """Against a running estra (EST + SCEP), CR/LF smuggled into a SCEP label, an
-    operation, an EST path and a Basic user name never start a line of their own
-    in the log (twistd would start it with a tab)."""
-    import re
-    import socket
-    import time
-
+def test_real_requests_log_single_lines(tmp_path: Path) -> None:
+    """Through estra's real faces (EST + SCEP, in memory), CR/LF smuggled into a SCEP
+    label, an operation, an EST path and a Basic user name never start a line of their
+    own in the log as twistd writes it (its classic text format, which would start a
+    continuation with a tab)."""
     from tests.conftest import SCEP_CONFIG
-    server = start_estra(SCEP_CONFIG)
-    scep_port = int(re.search(r"SCEP ready on http://[^:]+:(\d+)/",
-                              server.log.read_text()).group(1))
-    with socket.create_connection(("127.0.0.1", scep_port)) as s:
-        s.sendall(b"GET /scep/x%0d%0aFORGED1%20line?operation=Get%0aFORGED2 HTTP/1.1\r\n"
-                  b"Host: x\r\nUser-Agent: a\x1bb\r\nConnection: close\r\n\r\n")
-        while s.recv(65536):
-            pass
-    user = "eve\nFORGED3"
-    server.curl("x%0d%0aFORGED4", "--user", f"{user}:pw")
-    server.curl("simpleenroll", "--user", f"{user}:pw", "--data-binary", "x",
-                "-H", "Content-Type: application/pkcs10")
-    time.sleep(0.5)
-    text = server.log.read_text(errors="replace")
+    events: list[LogEvent] = []
+    globalLogPublisher.addObserver(events.append)
+    try:
+        ra = MemoryRA(SCEP_CONFIG, state_dir=str(tmp_path / "memory"))
+        ra.get("/scep/x%0d%0aFORGED1%20line?operation=Get%0aFORGED2", face="scep",
+               headers={"User-Agent": "a\x1bb"})
+        ra.get("/.well-known/est/x%0d%0aFORGED4", user=("eve\nFORGED3", "pw"))
+        ra.post("/.well-known/est/simpleenroll", b"x", user=("eve\nFORGED3", "pw"),
+                headers={"Content-Type": "application/pkcs10"})
+    finally:
+        globalLogPublisher.removeObserver(events.append)
+    text = "".join(_lines(events))
     assert "FORGED1" in text and "FORGED2" in text, text
     for line in text.splitlines():
         # twistd indents a continuation line with a tab: still a line of its own

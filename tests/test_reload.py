@@ -1,4 +1,6 @@
-"""SIGHUP reloads the whole configuration atomically, without dropping connections."""
+"""SIGHUP reloads the whole configuration atomically, without dropping connections.
+
+The SIGHUP tests share one running estra (module fixture, one xdist worker)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ import signal
 import ssl
 import threading
 import time
-from pathlib import Path
-from typing import Callable
+from typing import Iterator
+
+import pytest
 
 from twisted.logger import capturedLogs, formatEvent
 from twisted.python.filepath import FilePath
@@ -40,38 +43,51 @@ def ec_status(server: Server) -> int:
     return server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("dev")))[0]
 
 
-def test_sighup_applies_a_changed_profile_rule(start_estra: Callable[..., Server]) -> None:
+@pytest.fixture(scope="module")
+def hup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One running estra with user alice for this module's SIGHUP tests: each test
+    first reloads the configuration it starts from."""
+    server = Server(tmp_path_factory.mktemp("hup"), RSA_ONLY)
+    try:
+        server.add_user("alice")
+        yield server
+    finally:
+        server.stop()
+
+
+def log_since(server: Server, offset: int) -> str:
+    return server.log.read_text()[offset:]
+
+
+def test_sighup_applies_a_changed_profile_rule(hup: Server) -> None:
     """After the config file changes and SIGHUP, the next request is judged by the new rule."""
-    server = start_estra(RSA_ONLY)
-    server.add_user("alice")
-    assert ec_status(server) == 403
-    reload(server, EC_ONLY, "configuration reloaded from")
-    assert ec_status(server) == 200
+    reload(hup, RSA_ONLY, "configuration reloaded from")
+    assert ec_status(hup) == 403
+    reload(hup, EC_ONLY, "configuration reloaded from")
+    assert ec_status(hup) == 200
 
 
-def test_invalid_config_is_refused_and_the_old_rule_stays(
-        start_estra: Callable[..., Server]) -> None:
+def test_invalid_config_is_refused_and_the_old_rule_stays(hup: Server) -> None:
     """A config that does not validate (or names a missing file) is refused with one log
     line; the running rule keeps applying."""
-    server = start_estra(EC_ONLY)
-    server.add_user("alice")
-    reload(server, EC_ONLY.replace('"ec"', '"sideways"'), "reload refused")
-    refused = [ln for ln in server.log.read_text().splitlines() if "reload refused" in ln]
+    reload(hup, EC_ONLY, "configuration reloaded from")
+    start = len(hup.log.read_text())
+    reload(hup, EC_ONLY.replace('"ec"', '"sideways"'), "reload refused")
+    refused = [ln for ln in log_since(hup, start).splitlines() if "reload refused" in ln]
     assert len(refused) == 1 and "profiles.default.key_types: unknown value 'sideways'" \
         in refused[0], refused
-    assert ec_status(server) == 200
-    reload(server, RSA_ONLY + '[tls]\nclient_trust = ["missing.pem"]\n', "reload refused")
-    assert "missing.pem does not exist" in server.log.read_text()
-    assert ec_status(server) == 200 and server.alive()
-    assert "Traceback" not in server.log.read_text()
+    assert ec_status(hup) == 200
+    reload(hup, RSA_ONLY + '[tls]\nclient_trust = ["missing.pem"]\n', "reload refused")
+    assert "missing.pem does not exist" in log_since(hup, start)
+    assert ec_status(hup) == 200 and hup.alive()
+    assert "Traceback" not in hup.log.read_text()
 
 
-def test_keep_alive_connection_survives_a_reload(start_estra: Callable[..., Server],
-                                                 tmp_path: Path) -> None:
+def test_keep_alive_connection_survives_a_reload(hup: Server) -> None:
     """A keep-alive TLS connection opened before the reload keeps working after it, and
     its next request is judged by the new configuration."""
-    server = start_estra(RSA_ONLY)
-    server.add_user("alice")
+    server = hup
+    reload(server, RSA_ONLY, "configuration reloaded from")
     context = ssl.create_default_context(cafile=str(server.ca))
     conn = http.client.HTTPSConnection("localhost", server.port, context=context, timeout=30)
     import base64

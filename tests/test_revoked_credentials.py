@@ -1,13 +1,17 @@
 """A revoked certificate is no credential (#17): for every operation (simpleenroll,
 simplereenroll, serverkeygen, fullcmc, SCEP RenewalReq), every certificate kind
 (issued by this RA and revoked with `estra revoke`; bootstrap and RA certificates
-on a CRL of `[tls] crls`), over real TLS (curl) and SCEP, and on a second node."""
+on a CRL of `[tls] crls`), over EST and SCEP, and on a second node.
+
+One estra sees it all in memory (estra.testing: the client chain reaches the RA as a
+device's TLS facts, the clock is advanced past the CRL files' re-check); two twistd
+nodes on PostgreSQL show it across nodes."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import shutil
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,9 +23,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from estra.asn1 import cmc
 from estra.asn1 import scep_message as sm
+from estra.ca.revocation import Revocation
+from estra.testing import DeviceTLS
 from tests import pki
-from tests.conftest import SCEP_CONFIG, Server, issued
-from tests.test_fullcmc import send as send_cmc
+from tests.conftest import SCEP_CONFIG, MemoryScep, Server, issued
+from tests.test_fullcmc import CMC_TYPE
 from tests.test_revoke import revoke
 from tests.test_scep import answer, ra_certificates
 from tests.cluster import SHARED_STATE
@@ -54,16 +60,24 @@ class Holder:
         return ("--cert", str(self.files[0]), "--key", str(self.files[1]))
 
     def attempt(self, server: Server, tmp: Path, operation: str) -> tuple[int, bytes]:
-        """`operation` with this certificate as the only credential: (status, body)."""
-        csr = pki.csr(self.key, self.cert.subject)
-        if operation == "fullcmc":
-            status, _, body = send_cmc(server, tmp, "fullcmc",
-                                       cmc.build_request(csr, self.key), *self.tls())
-        else:
-            status, _, body = server.post(operation, csr, *self.tls())
+        """`operation` with this certificate as the only credential, over real TLS:
+        (status, body)."""
+        status, _, body = server.post(operation, pki.csr(self.key, self.cert.subject),
+                                      *self.tls())
         return status, body
 
-    def scep_renewal(self, server: Server) -> sm.PkiMessage:
+    def attempt_in(self, memory: MemoryScep, operation: str) -> tuple[int, bytes]:
+        """`operation` with this certificate as the only credential (the TLS client chain
+        of an in-memory device): (status, body)."""
+        csr = pki.csr(self.key, self.cert.subject)
+        body, ctype = pki.b64(csr), "application/pkcs10"
+        if operation == "fullcmc":
+            body, ctype = base64.encodebytes(cmc.build_request(csr, self.key)), CMC_TYPE
+        reply = memory.ra.post(f"/.well-known/est/{operation}", body,
+                               headers={"Content-Type": ctype}, tls=DeviceTLS((self.cert,)))
+        return reply.code, reply.body
+
+    def scep_renewal(self, server: MemoryScep) -> sm.PkiMessage:
         """A RenewalReq signed with this certificate, for a new key (a new transaction:
         an identical resend would get the earlier answer again, RFC 8894)."""
         ra, _ = ra_certificates(server)
@@ -77,42 +91,44 @@ def rsa_key() -> rsa.RSAPrivateKey:
 
 
 @pytest.fixture
-def world(start_estra: Callable[..., Server], tmp_path: Path) -> dict[str, Any]:
+def world(tmp_path: Path) -> dict[str, Any]:
     """An estra trusting a manufacturer CA (bootstrap) and an RA CA, each with a CRL,
     and three holders: issued (by this RA), bootstrap, RA."""
     mfr, raca = pki.CA("Manufacturer CA"), pki.CA("RA CA")
     mfr.write(tmp_path, "mfr"), raca.write(tmp_path, "raca")
     write_crl(tmp_path / "mfr.crl", mfr)
     write_crl(tmp_path / "raca.crl", raca)
-    server = start_estra(f"""
+    memory = MemoryScep(f"""
 [tls]
 client_trust = ["{tmp_path}/mfr.pem"]
 ra_trust = ["{tmp_path}/raca.pem"]
 crls = ["{tmp_path}/mfr.crl", "{tmp_path}/raca.crl"]
 """ + SCEP_CONFIG.replace("[profiles.default]\n", '[profiles.default]\n'
-                                                   'accept_issued_from = ["*"]\n'))
-    server.add_user("alice")
+                                                   'accept_issued_from = ["*"]\n'),
+        tmp_path / "memory", {})
+    memory.ra.add_user("alice", "pw")
     key = rsa_key()
-    status, _, body = server.post("simpleenroll", pki.csr(key, pki.name("dev-issued")))
-    assert status == 200, body
+    reply = memory.ra.post("/.well-known/est/simpleenroll",
+                           pki.b64(pki.csr(key, pki.name("dev-issued"))),
+                           headers={"Content-Type": "application/pkcs10"}, user=("alice", "pw"))
+    assert reply.code == 200, reply
     client = [ExtendedKeyUsageOID.CLIENT_AUTH]
     holders = {
-        "issued": Holder(tmp_path, "issued", issued(body)[0], key),
+        "issued": Holder(tmp_path, "issued", issued(reply.body)[0], key),
         "bootstrap": Holder(tmp_path, "bootstrap", mfr.issue(
             pki.name("dev-idevid"), (k := rsa_key()).public_key(), ekus=client), k),
         "ra": Holder(tmp_path, "ra", raca.issue(
             pki.name("ra-1"), (k := rsa_key()).public_key(), ekus=[CMC_RA, *client]), k),
     }
-    return {"server": server, "holders": holders, "mfr": mfr, "raca": raca, "tmp": tmp_path}
+    return {"memory": memory, "holders": holders, "mfr": mfr, "raca": raca, "tmp": tmp_path}
 
 
 def revoke_all(world: dict[str, Any]) -> None:
-    """Revoke each holder the way its issuer does: `estra revoke`, or a new CRL file
-    (read again by the running server: no restart, no reload)."""
+    """Revoke each holder the way its issuer does: what `estra revoke` runs, or a new
+    CRL file (read again by the running RA: no restart, no reload)."""
     tmp, holders = world["tmp"], world["holders"]
-    done = revoke(world["server"], f"{holders['issued'].cert.serial_number:x}",
-                  "--reason", "keyCompromise")
-    assert done.returncode == 0, done.stderr
+    done = world["memory"].ra.revoke(holders["issued"].cert.serial_number, "keyCompromise")
+    assert isinstance(done, Revocation) and done.code == 0, done
     write_crl(tmp / "mfr.crl", world["mfr"], holders["bootstrap"].cert)
     write_crl(tmp / "raca.crl", world["raca"], holders["ra"].cert)
 
@@ -120,37 +136,36 @@ def revoke_all(world: dict[str, Any]) -> None:
 def test_revoked_certificates_authenticate_nothing(world: dict[str, Any]) -> None:
     """Before revocation each kind authenticates every operation; after it, each
     operation of each kind is 403 "revoked:" and SCEP renewal is FAILURE."""
-    server, tmp, holders = world["server"], world["tmp"], world["holders"]
+    memory, holders = world["memory"], world["holders"]
     for kind, holder in holders.items():
         for operation in ("simpleenroll", "fullcmc"):
-            status, body = holder.attempt(server, tmp, operation)
+            status, body = holder.attempt_in(memory, operation)
             assert status == 200, (kind, operation, body)
     # SCEP renews only certificates this RA's CA issued (policy), so only "issued" can
-    assert holders["issued"].scep_renewal(server).status == sm.Status.SUCCESS
+    assert holders["issued"].scep_renewal(memory).status == sm.Status.SUCCESS
     revoke_all(world)
-    time.sleep(1.1)                  # the CRL files are looked at again after 1 s
+    memory.ra.advance(1.1)           # the CRL files are looked at again after 1 s
     for kind, holder in holders.items():
         for operation in OPERATIONS:
-            status, body = holder.attempt(server, tmp, operation)
+            status, body = holder.attempt_in(memory, operation)
             assert status == 403 and body.startswith(b"revoked:"), (kind, operation, body)
-        reply = holder.scep_renewal(server)
+        reply = holder.scep_renewal(memory)
         assert reply.status == sm.Status.FAILURE and "revoked:" in (
             reply.fail_info_text or ""), (kind, reply.fail_info_text)
-    assert server.alive()
 
 
 def test_stale_crl_fails_closed(world: dict[str, Any]) -> None:
     """A configured CRL past its nextUpdate makes its issuer's certificates no
     credential (revocation status unknown) until a fresh one is written."""
-    server, tmp, holders = world["server"], world["tmp"], world["holders"]
+    memory, tmp, holders = world["memory"], world["tmp"], world["holders"]
     write_crl(tmp / "mfr.crl", world["mfr"], next_update=-datetime.timedelta(minutes=1))
-    time.sleep(1.1)
-    status, body = holders["bootstrap"].attempt(server, tmp, "simpleenroll")
+    memory.ra.advance(1.1)
+    status, body = holders["bootstrap"].attempt_in(memory, "simpleenroll")
     assert status == 401 and b"revocation status unknown" in body, body
-    assert holders["issued"].attempt(server, tmp, "simpleenroll")[0] == 200
+    assert holders["issued"].attempt_in(memory, "simpleenroll")[0] == 200
     write_crl(tmp / "mfr.crl", world["mfr"])
-    time.sleep(1.1)
-    assert holders["bootstrap"].attempt(server, tmp, "simpleenroll")[0] == 200
+    memory.ra.advance(1.1)
+    assert holders["bootstrap"].attempt_in(memory, "simpleenroll")[0] == 200
 
 
 def test_revocation_on_one_node_holds_on_another(start_estra: Callable[..., Server],

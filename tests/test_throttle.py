@@ -166,24 +166,24 @@ class LoginThrottleTests(SynchronousTestCase):
         self.refused("2001:db8:1:2::99")
 
 
-def test_guessing_over_real_tls_throttled(start_estra: Any, tmp_path: Any) -> None:
-    """Against a running estra, the 11th wrong password from one address gets 429 +
-    Retry-After; alice from another source address (127.0.0.2) still enrolls."""
+def test_guessing_through_the_production_wiring_throttled() -> None:
+    """Through estra's EST face (the production wiring, in memory), the 11th wrong
+    password from one address gets 429 + Retry-After; alice from another source address
+    (127.0.0.2) still enrolls."""
+    from estra.testing import MemoryRA
     from tests import pki
-    from tests.conftest import parse_http
-    server = start_estra()
-    server.add_user("alice")
-    req = pki.csr(pki.ec_key(), pki.name("t"))
-    statuses = [server.post("simpleenroll", req, "--user", f"alice:guess{i}")[0]
-                for i in range(11)]
+    ra = MemoryRA()
+    ra.add_user("alice", PASSWORD)
+    req = pki.b64(pki.csr(pki.ec_key(), pki.name("t")))
+
+    def post(password: str, address: str = "127.0.0.1") -> Any:
+        return ra.post("/.well-known/est/simpleenroll", req, user=("alice", password),
+                       address=address, headers={"Content-Type": "application/pkcs10"})
+    statuses = [post(f"guess{i}").code for i in range(11)]
     assert statuses == [401] * 10 + [429], statuses
-    status, headers, _ = server.post("simpleenroll", req, "--user", "alice:guess")
-    assert status == 429 and int(headers["retry-after"]) >= 1
-    done = server.curl("simpleenroll", "--interface", "127.0.0.2", "--user",
-                       f"alice:{PASSWORD}", "--data-binary", "@" + str(
-                           _write(tmp_path / "r.b64", pki.b64(req))),
-                       "-H", "Content-Type: application/pkcs10")
-    assert parse_http(done.stdout)[0] == 200, done.stdout[:200]
+    refused = post("guess")
+    assert refused.code == 429 and int(refused.headers["retry-after"]) >= 1
+    assert post(PASSWORD, "127.0.0.2").code == 200
 
 
 def _write(path: Any, data: bytes) -> Any:

@@ -51,7 +51,7 @@ from estra.tokens import with_key
 from estra.ca.local import LocalCA
 from estra.interfaces import IClosable, IEstraReactor, IRevoker
 
-__all__ = ["parse_serial", "sign_crl",
+__all__ = ["parse_serial", "sign_crl", "CRL_MAX_BODY", "published",
            "CrlPublisher", "crl_service", "revoke", "Revocation", "add_parser", "run"]
 
 log = Logger(namespace="estra.revocation")
@@ -197,15 +197,25 @@ def crl_service(reactor: IEstraReactor, settings: Settings, store: Store, ca: Lo
     timer.clock = reactor
     timer.setServiceParent(group)
     if settings.crl_listen:
-        root = Published(urlsplit(settings.crl_url).path or "/", CrlResource(publisher))
-        if settings.ocsp_url:             # imported only when an OCSP responder is wanted
-            from estra.ca.ocsp import OcspResource, OcspResponder
-            ocsp_path = urlsplit(settings.ocsp_url).path or "/"
-            root.ocsp = (ocsp_path, OcspResource(
-                OcspResponder(store, ca, clock), ocsp_path))
-        listeners.build("crl.listen", "crl", root, 64 * 1024,
-                        ready=_crl_ready).setServiceParent(group)
+        listeners.build("crl.listen", "crl", published(settings, store, ca, clock, publisher),
+                        CRL_MAX_BODY, ready=_crl_ready).setServiceParent(group)
     return group
+
+
+#: The largest request body the CRL/OCSP listener reads (an OCSP request is small).
+CRL_MAX_BODY = 64 * 1024
+
+
+def published(settings: Settings, store: Store, ca: LocalCA, clock: Callable[[], float],
+              publisher: CrlPublisher) -> Published:
+    """What the `[crl] listen` listener serves: the CRL at the path of `[crl] url` and,
+    with `ocsp_url`, the OCSP responder at its path."""
+    root = Published(urlsplit(settings.crl_url).path or "/", CrlResource(publisher))
+    if settings.ocsp_url:             # imported only when an OCSP responder is wanted
+        from estra.ca.ocsp import OcspResource, OcspResponder
+        ocsp_path = urlsplit(settings.ocsp_url).path or "/"
+        root.ocsp = (ocsp_path, OcspResource(OcspResponder(store, ca, clock), ocsp_path))
+    return root
 
 
 def _crl_ready(port: Any) -> Any:
