@@ -196,35 +196,6 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
-@pytest.hookimpl(tryfirst=True)       # before xdist reads the marks (--dist loadgroup)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests sharing one instance of a module- or session-scoped fixture of ours (a KDC,
-    a compiled Java client, a module's RA whose state its tests build on) run in one
-    xdist worker: made once, seen in order, as in a run without `-n`."""
-    for item in items:
-        group = shared_fixture(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def shared_fixture(item: pytest.Item) -> str | None:
-    """The name of the widest-scoped fixture of this project `item` uses, when wider than
-    a function's: a session fixture by its name, a module fixture by its test module."""
-    info = getattr(item, "_fixtureinfo", None)    # pytest keeps no public mapping
-    if info is None:
-        return None
-    found: str | None = None
-    for name in info.names_closure:
-        defs = info.name2fixturedefs.get(name)
-        if not defs or not defs[-1].func.__module__.startswith("tests."):
-            continue
-        if defs[-1].scope == "session":
-            return str(name)
-        if defs[-1].scope == "module":
-            found = item.nodeid.split("::")[0]
-    return found
-
-
 @pytest.fixture
 def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """A factory: start_estra(config_text, *twistd_args) -> Server, stopped after."""
