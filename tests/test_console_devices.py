@@ -12,6 +12,7 @@ import re
 import subprocess
 import tempfile
 import time
+import warnings
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from estra.asn1 import wire
 from estra.principals import issued_principal
 from estra.store.database import (MIGRATIONS, Store, _devices_from_records, _migrate,
                                   migrate_blocking, open_store, run_blocking)
+from estra.store.enrollments import common_names, record_names
 from estra.testing import DeviceTLS
 from tests import pki
 from tests.fuzzing import PASSWORD, USER, World
@@ -215,6 +217,72 @@ def check_device_migration(store: Store) -> None:
     assert names == [(n, "basic:bob") for n in ("basic:bob", "bob", "dev-9",
                                                 "dev-9.example.com")] + [
         (n, renewer) for n in sorted({"dev-9", "dev-9.example.com", renewer.lower()})], names
+
+
+def parsed_common_names(subject: str) -> list[str]:
+    """The common names cryptography's RFC 4514 parser finds (none if it cannot parse)."""
+    try:
+        return [str(a.value) for a in x509.Name.from_rfc4514_string(subject)
+                .get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+    except ValueError:
+        return []
+
+
+def attribute(oid: x509.ObjectIdentifier, value: str) -> x509.NameAttribute[str]:
+    """An attribute even of a length cryptography refuses to parse (without its warning)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return x509.NameAttribute(oid, value, _validate=False)
+
+
+class RecordNamesTests(SynchronousTestCase):
+    """The names a record is searched by come from its subject string without
+    cryptography's pure-Python RFC 4514 parser when the string needs none, with the
+    very same common names."""
+
+    OID = x509.NameOID
+    NAMES = [
+        x509.Name([attribute(OID.COMMON_NAME, "dev-7.example.com")]),
+        x509.Name([attribute(OID.COUNTRY_NAME, "US"), attribute(OID.ORGANIZATION_NAME,
+                   "Example=Org"), attribute(OID.COMMON_NAME, "dev 7")]),
+        x509.Name([attribute(OID.COMMON_NAME, "a"), attribute(OID.COMMON_NAME, "b"),
+                   attribute(OID.DOMAIN_COMPONENT, "example"), attribute(OID.USER_ID, "7")]),
+        x509.Name([attribute(OID.COMMON_NAME, "comma, plus+ quote\" back\\ <>;")]),
+        x509.Name([attribute(OID.COMMON_NAME, " lead"), attribute(OID.COMMON_NAME, "#h")]),
+        x509.Name([attribute(OID.COMMON_NAME, "trail ")]),
+        x509.Name([attribute(OID.COMMON_NAME, "x" * 64)]),
+        x509.Name([attribute(OID.COMMON_NAME, "x" * 65)]),
+        x509.Name([attribute(OID.COMMON_NAME, "caf\u00e9 \u00fcber")]),
+        x509.Name([attribute(OID.COUNTRY_NAME, "USA"), attribute(OID.COMMON_NAME, "c")]),
+        x509.Name([attribute(OID.EMAIL_ADDRESS, "d@example.com"),
+                   attribute(OID.COMMON_NAME, "mail")]),
+        x509.Name([attribute(OID.SERIAL_NUMBER, "42"), attribute(OID.COMMON_NAME, "sn")]),
+        x509.Name([x509.RelativeDistinguishedName([attribute(OID.COMMON_NAME, "m"),
+                                                   attribute(OID.ORGANIZATION_NAME, "v")])]),
+        x509.Name([]),
+    ]
+    WRITTEN = ["CN=", "CN=a,CN=", "O=x", "CN", "cn=lower", "CN=a,,CN=b", "CN=a, O=b",
+               "2.5.4.3=oid", "OID.2.5.4.3=oid", "FOO=bar,CN=x", "CN=a=b=c", "C=,CN=x",
+               "CN=tab\there", "CN=\x7f"]
+
+    def test_same_common_names_as_the_parser(self) -> None:
+        """Subjects as estra stores them (`rfc4514_string`) and as anyone could write
+        them: escaped values, multi-valued RDNs, dotted and unknown types, lengths
+        cryptography refuses, non-ASCII values, malformed strings."""
+        subjects = [name.rfc4514_string() for name in self.NAMES] + self.WRITTEN
+        for subject in subjects:
+            self.assertEqual(common_names(subject), parsed_common_names(subject), subject)
+
+    def test_a_plain_subject_is_not_parsed(self) -> None:
+        """A subject without escapes (what devices send) costs no parser run on the
+        store's writer thread."""
+        def refuse(subject: str) -> x509.Name:
+            raise AssertionError(f"parsed {subject!r}")
+        self.patch(x509.Name, "from_rfc4514_string", staticmethod(refuse))
+        self.assertEqual(
+            record_names("basic:default:alice", "C=US,O=Example,CN=Dev-7.example.com",
+                         ["DNSName:dev-7.example.com", "IPAddress:10.7.7.7"]),
+            ["10.7.7.7", "alice", "basic:default:alice", "dev-7.example.com"])
 
 
 class DeviceMigrationTests(SynchronousTestCase):
