@@ -161,6 +161,33 @@ class DeviceViewTests(SynchronousTestCase):
             "crl")), "revoke")
         self.assertEqual(state(), "revoked (keyCompromise)")
 
+    def test_record_queries_walk_an_index(self) -> None:
+        """Every query on the records and their names that the device search, the device
+        page, an identity's records and a key's history run (migration 22 dropped the
+        indexes no query walked) searches an index, never scans a table."""
+        conn = self.world.store.pool.conn  # type: ignore[attr-defined]
+        first = self.record_ids()[0]
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        try:
+            self.search("dev-7")
+            self.search(self.serials[0])
+            code, _, _ = self.page(f"/console/devices/{first}")
+            self.assertEqual(code, 200)
+            store = self.world.store
+            for work in (store.enrollments(identity="basic:default:alice"),
+                         store.key_history("basic:default:alice", "00" * 32)):
+                self.world.resolve(Deferred.fromCoroutine(work), "records")
+        finally:
+            conn.set_trace_callback(None)
+        walked = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")
+                  and re.search(r"\b(enrollments|device_names)\b", sql)]
+        self.assertGreaterEqual(len(walked), 5)
+        for sql in walked:
+            plan = " | ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+            self.assertIsNone(re.search(r"SCAN (enrollments|device_names)\b(?! USING)",
+                                        plan), f"{sql}: {plan}")
+
     def test_certificate_and_chain_download(self) -> None:
         """The certificate downloads as PEM; the chain holds the certificate and the CA
         that signed it, which openssl verifies."""
@@ -283,6 +310,23 @@ class RecordNamesTests(SynchronousTestCase):
             record_names("basic:default:alice", "C=US,O=Example,CN=Dev-7.example.com",
                          ["DNSName:dev-7.example.com", "IPAddress:10.7.7.7"]),
             ["10.7.7.7", "alice", "basic:default:alice", "dev-7.example.com"])
+
+
+class RecordIndexTests(SynchronousTestCase):
+    def test_indexes_written_per_record(self) -> None:
+        """What each record costs the writer beyond its row: an index per lookup that
+        walks one (`test_record_queries_walk_an_index`, the console's list plans), none
+        twice (no (identity, at) beside (identity, id), no device_names (enrollment))."""
+        store = open_store("", FilePath(tempfile.mkdtemp()), time.time)
+        migrate_blocking(store)
+        found = run_blocking(store, lambda cursor, _: sorted(
+            (str(table), str(name)) for table, name in cursor.execute(
+                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND "
+                "tbl_name IN ('enrollments', 'device_names') AND sql IS NOT NULL")))
+        self.assertEqual(found, sorted(
+            [("device_names", "device_names_name")] + [("enrollments", f"enrollments_{n}")
+             for n in ("at", "auth_serial", "decision_id", "identity_id", "identity_lower",
+                       "key", "label_id", "lower_rule_id", "operation_id", "serial")]))
 
 
 class DeviceMigrationTests(SynchronousTestCase):

@@ -352,6 +352,12 @@ MIGRATIONS: list[list[Step]] = [
         # '' when the key is stored wrapped
         "ALTER TABLE ca_rollovers ADD COLUMN key_uri TEXT NOT NULL DEFAULT ''",
     ],
+    [   # 22: two indexes no query walks, written with every record all the same:
+        # enrollments (identity, at), whose lookups (identity, id) of migration 18 serves,
+        # and device_names (enrollment); the device search walks (name, enrollment)
+        "DROP INDEX enrollments_identity",
+        "DROP INDEX device_names_enrollment",
+    ],
 ]
 
 
