@@ -162,6 +162,9 @@ class Profile:
     scep_webhook_secret: str = field(default="", repr=False)
     scep_webhook_id: str = ""                        # empty: the profile's name
     scep_notify: str = ""
+    # what the step-ca validator's answer `data` puts in the certificate: (target, dotted
+    # path in data), targets in WEBHOOK_DATA_TARGETS (estra/upstream/stepca_hooks.py)
+    scep_webhook_data: tuple[tuple[str, str], ...] = ()
     # scep_challenge = "intune" (estra/upstream/intune.py): the Entra ID tenant and app
     intune_tenant: str = ""
     intune_app_id: str = ""
@@ -172,6 +175,10 @@ class Profile:
     intune_login_url: str = "https://login.microsoftonline.com"
     intune_graph_url: str = "https://graph.microsoft.com"
     intune_trust: FilePath | None = None
+    # Intune's revocation requests (estra/upstream/intune_revocation.py): polled or not,
+    # and how often (seconds)
+    intune_revocation: bool = False
+    intune_revocation_interval: int = 600
 
     def accepts_issued_from(self, realm: str) -> bool:
         """Whether a certificate issued under the profile `realm` names (before any
@@ -224,6 +231,11 @@ class ConsoleSettings:
 
 
 CONSOLE_ROLES = ("viewer", "approver", "admin")
+#: seconds before each retry of a SCEP notification not delivered ([scep] notify_backoff)
+NOTIFY_BACKOFF = (2.0, 10.0, 30.0, 120.0, 600.0, 1800.0)
+#: what `scep_webhook_data` may set from a step-ca validator's data: the subject's
+#: commonName, the subjectAltNames of a kind
+WEBHOOK_DATA_TARGETS = ("cn", "dns", "ip", "uri", "email")
 #: what a challenge client may do (estra/ra/challenges.py): fetch new challenges (the NDES
 #: page, the API), list them, revoke them, revoke a retired device's certificates
 CHALLENGE_ROLES = ("issue", "list", "revoke", "retire")
@@ -284,6 +296,10 @@ class Settings:
     pkcs11: TokenSettings = TokenSettings()          # [pkcs11]: module, PIN, timeout, queue
     # the RA certificate and key before an RA key rollover (estra/scep/resource.py): () or both
     scep_previous: tuple[FilePath, ...] = ()
+    # notifications of SCEP outcomes (estra/scep/notifications.py): seconds before each
+    # retry (attempts: one more than retries), and the age past which one is given up
+    scep_notify_backoff: tuple[float, ...] = NOTIFY_BACKOFF
+    scep_notify_max_age: float = 86400.0
     ra_trust: tuple[FilePath, ...] = ()              # anchors of RA certificates
     challenges: ChallengeSettings | None = None      # [challenges]; None: not served
     crls: tuple[FilePath, ...] = ()                  # CRLs of client certificates' issuers
@@ -540,6 +556,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         raise ConfigError(f"{scep.where('previous_cert')}: previous_cert and previous_key "
                           "go together (the RA certificate and key before a rollover)")
     signing_cert, signing_key, signing_key_uri = _scep_signing(scep, state)
+    notify_backoff = tuple(float(v) for v in scep.get(
+        "notify_backoff", list, list(NOTIFY_BACKOFF), lambda v: None if 1 <= len(v) <= 20
+        and all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x <= 86400
+                for x in v) else "1 to 20 numbers of seconds, each above 0, at most 86400"))
+    notify_max_age = float(scep.get("notify_max_age", (int, float), 86400, _positive))
     scep.done()
 
     crl = top.table("crl")
@@ -601,6 +622,10 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
         if profile.upstream not in upstreams:
             raise ConfigError(f"{source}: profiles.{name}.upstream: no [upstreams."
                               f"{profile.upstream}] (known: {', '.join(sorted(upstreams))})")
+        if profile.scep_webhook_data and upstreams[profile.upstream].kind != "local":
+            raise ConfigError(f"{source}: profiles.{name}.scep_webhook_data: only the "
+                              "embedded CA (upstream \"local\") issues names the device's "
+                              "signed request does not carry")
         if profile.serverkeygen == "upstream" and upstreams[profile.upstream].kind != "est":
             raise ConfigError(f"{source}: profiles.{name}.serverkeygen: \"upstream\" needs "
                               "an upstream of kind \"est\"")
@@ -627,6 +652,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<defaults>",
                     workers=workers, trusted_proxies=trusted_proxies,
                     scep_listen=scep_listen, scep_tls=scep_tls, scep_paths=scep_paths,
                     scep_cert=scep_cert, scep_key=scep_key, scep_previous=tuple(previous),
+                    scep_notify_backoff=notify_backoff, scep_notify_max_age=notify_max_age,
                     ra_trust=ra_trust, crls=crls,
                     challenges=challenges,
                     state_from_cli=bool(state_dir), origins=origins,
@@ -949,6 +975,12 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
         scep_notify=table.get("scep_notify", str, "",
                               lambda v: None if not v or v.startswith(("https://", "http://"))
                               else "must be an http(s):// URL"),
+        scep_webhook_data=tuple(sorted(table.get(
+            "scep_webhook_data", dict, {}, lambda v: next((
+                f"{k!r}: keys are {', '.join(WEBHOOK_DATA_TARGETS)}, values dotted keys "
+                "of the validator's data" for k, p in v.items()
+                if k not in WEBHOOK_DATA_TARGETS or not isinstance(p, str) or not p), None)
+        ).items())),
         intune_tenant=table.get("intune_tenant", str, ""),
         intune_app_id=table.get("intune_app_id", str, ""),
         intune_app_secret=_secret(table, base, "intune_app_secret"),
@@ -958,9 +990,16 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
                                    _https),
         intune_graph_url=table.get("intune_graph_url", str, "https://graph.microsoft.com",
                                    _https),
-        intune_trust=_existing(table, base, "intune_trust"))
+        intune_trust=_existing(table, base, "intune_trust"),
+        intune_revocation=table.get("intune_revocation", bool, False),
+        intune_revocation_interval=table.get("intune_revocation_interval", int, 600,
+                                             lambda v: None if 5 <= v <= 86400 else
+                                             "must be from 5 to 86400"))
     if profile.scep_challenge == "intune":
         _check_intune(table, profile)
+    elif profile.intune_revocation:
+        raise ConfigError(f"{table.where('intune_revocation')}: needs scep_challenge = "
+                          '"intune"')
     step_ca = profile.scep_notify or (profile.scep_challenge == "webhook" and
                                       profile.scep_webhook_format == "step-ca")
     if step_ca:
@@ -972,6 +1011,10 @@ def _profile(table: _Table, name: str, base: FilePath) -> Profile:
             raise ConfigError(f"{table.where('scep_webhook_secret')}: step-ca webhooks (and "
                               "scep_notify) sign with a base64 secret; set it (or "
                               "scep_webhook_secret_file)")
+    if profile.scep_webhook_data and not (profile.scep_challenge == "webhook" and
+                                          profile.scep_webhook_format == "step-ca"):
+        raise ConfigError(f"{table.where('scep_webhook_data')}: needs scep_challenge = "
+                          '"webhook" and scep_webhook_format = "step-ca"')
     for attr in (*profile.subject_required, *profile.subject_allowed,
                  *(a for a, _ in profile.subject_patterns)):
         if attr not in SUBJECT_ATTRIBUTES and not _OID.match(attr):

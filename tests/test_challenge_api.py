@@ -20,7 +20,7 @@ from estra.asn1.wire import serial_hex
 from tests import pki
 from tests.test_ndes import CLIENT, CONFIG, PASSWORD, memory_ra
 from tests.strongswan import StrongSwan
-from tests.test_scep import Device, MemoryScep, ra_certificates, self_signed
+from tests.test_scep import Device, MemoryScep, ra_certificates, request_for, self_signed
 from tests.test_scep_clients import Certmonger, Scep, ScepClient
 
 API = "/api/v1/challenges"
@@ -221,6 +221,44 @@ def test_retired_device_loses_its_certificates(api: MemoryScep) -> None:
     assert call(api, "POST", "/api/v1/devices/other", {"device_id": "x"})[0] == 404
     events = api.ra.run(api.ra.store.search_audit({"kind": "device-retired"}))
     assert len(events) == 2 and '"device_id": "phone-9"' in events[0]["detail"]
+
+
+def jamf_event(kind: str, udid: str, serial: str) -> dict[str, Any]:
+    """A Jamf Pro webhook body as Jamf documents it (developer.jamf.com, webhooks)."""
+    return {"event": {"bluetoothMacAddress": "", "deviceName": "iPad", "icciID": "",
+                      "imei": "", "ipAddress": "10.0.0.9", "jssID": 42, "model": "iPad",
+                      "modelDisplay": "iPad", "osBuild": "21A", "osVersion": "17.0",
+                      "product": "", "room": "", "serialNumber": serial, "udid": udid,
+                      "userDirectoryID": "-1", "username": "", "version": "17.0",
+                      "wifiMacAddress": "", "managementId": "m-1"},
+            "webhook": {"eventTimestamp": 1553550275590, "id": 7, "name": "estra retire",
+                        "webhookEvent": kind}}
+
+
+def test_jamf_unenrolled_webhook_retires(api: MemoryScep) -> None:
+    """Jamf Pro's MobileDeviceUnEnrolled webhook body, sent as it is with Basic
+    credentials, revokes the certificates naming the device's UDID or its serial
+    number; another Jamf event is 400 and revokes nothing."""
+    ra_cert, _ = ra_certificates(api)
+    issued = []
+    for cn in ("UDID-7", "SERIAL-7", "UDID-8"):
+        _, _, challenge = call(api, "POST")
+        device = self_signed(cn)
+        request = sm.pkcs_req(request_for(device, cn, challenge["challenge"]), device, ra_cert)
+        reply = api.ra.post("/scep/codes?operation=PKIOperation", request.der, face="scep",
+                            headers={"Content-Type": "application/x-pki-message"})
+        issued.append(request.check(sm.parse(reply.body, [ra_cert])).issued(device)[0])
+    status, _, done = call(api, "POST", "/api/v1/devices/revoke",
+                           jamf_event("ComputerCheckIn", "UDID-7", "SERIAL-7"))
+    assert status == 400
+    status, _, done = call(api, "POST", "/api/v1/devices/revoke",
+                           jamf_event("MobileDeviceUnEnrolled", "UDID-7", "SERIAL-7"))
+    assert status == 200 and done["device_ids"] == ["UDID-7", "SERIAL-7"], done
+    assert sorted(done["revoked"]) == sorted(serial_hex(c.serial_number) for c in issued[:2])
+    assert call(api, "POST", "/api/v1/devices/revoke", jamf_event(
+        "MobileDeviceUnEnrolled", "", ""))[0] == 400
+    events = api.ra.run(api.ra.store.search_audit({"kind": "device-retired"}))
+    assert len(events) == 2
 
 
 def enroll_signed(memory: MemoryScep, signer: sm.Signer, cn: str) -> sm.PkiMessage:

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import AttributeOID, NameOID
 
 from estra.asn1 import scep_message as sm
+from estra.asn1.wire import serial_hex
 from estra.config import ConfigError, settings_from_string
 from estra.upstream.intune import ASSERTION_TYPE
 from tests import pki
@@ -42,6 +43,7 @@ INTUNE_APP = "0000000a-0000-0000-c000-000000000000"
 SCOPES = {"https://graph.microsoft.com/.default": "graph",
           "https://api.manage.microsoft.com//.default": "intune"}
 SERVICE_PATH = "/ScepRequestValidationFEService/"
+PKI_PATH = "/PkiConnectorFEService/"
 
 
 def _b64url(data: bytes) -> str:
@@ -87,6 +89,10 @@ class IntuneFake(FakeHandler):
         if self.path.endswith("/token"):
             return self._deny(400, {"error": "invalid_request", "error_description":
                                     "AADSTS90002: Tenant not found."})
+        revocations = re.fullmatch(PKI_PATH + r"CertificateAuthorityRequests/(\w+)",
+                                   self.path)
+        if revocations is not None:
+            return self._revocations(revocations.group(1), body)
         match = re.fullmatch(SERVICE_PATH + r"ScepActions/(\w+)", self.path)
         if match is None:
             return self._deny(404, {"error": "not found"})
@@ -122,6 +128,48 @@ class IntuneFake(FakeHandler):
             return self.reply_json(200, {"code": "Unknown",
                                          "errorDescription": "unknown transaction"})
         self.reply_json(200, {"code": "Success", "errorDescription": ""})
+
+    def _revocations(self, action: str, body: bytes) -> None:
+        """PkiConnectorFEService: downloadRevocationRequests answers the pending
+        requests (state["revocations"]) of the issuer asked for; uploadRevocationResults
+        takes a result per pending request (state["revocation_results"]) and answers
+        true; state["upload_unavailable"]: that many uploads answered 503."""
+        state = self.server.state
+        if not self._bearer("intune"):
+            return self._deny(401, {"Message": "Authorization has been denied for this request."})
+        if self.headers.get("api-version") != "5019-05-05" or \
+                self.headers.get("Content-Type") != "application/json" or \
+                not self.headers.get("UserAgent"):
+            return self._deny(400, {"Message": "api-version 5019-05-05, JSON and a UserAgent "
+                                               "are required"})
+        uuid.UUID(self.headers["client-request-id"])
+        doc = json.loads(body)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        state.setdefault("revocation_calls", []).append((action, doc, headers))
+        pending = state.setdefault("revocations", [])
+        if action == "downloadRevocationRequests":
+            wanted = doc.get("downloadParameters", {})
+            most = wanted.get("maxRequests")
+            if not isinstance(most, int) or not 1 <= most <= 500:
+                return self._deny(400, {"Message": "maxRequests must be from 1 to 500"})
+            issuer = wanted.get("issuerName")
+            return self.reply_json(200, {"value": [
+                r for r in pending if issuer in (None, r["issuerName"])][:most]})
+        if action != "uploadRevocationResults":
+            return self._deny(404, {"Message": "no such action"})
+        results, known = doc.get("results"), {r["requestContext"]: r for r in pending}
+        if not isinstance(results, list) or not results or not all(
+                isinstance(r, dict) and r.get("requestContext") in known and
+                isinstance(r.get("succeeded"), bool) and isinstance(r.get("errorCode"), int)
+                and r["succeeded"] == (r["errorCode"] == 0) for r in results):
+            return self._deny(400, {"Message": "results do not match the requests"})
+        if state.get("upload_unavailable", 0):
+            state["upload_unavailable"] -= 1
+            return self._deny(503, {"Message": "The service is unavailable."})
+        state.setdefault("revocation_results", []).extend(results)
+        done = {r["requestContext"] for r in results}
+        state["revocations"] = [r for r in pending if r["requestContext"] not in done]
+        self.reply_json(200, {"value": True})
 
     def _assertion_refused(self, form: dict[str, str]) -> str:
         """Why Entra ID refuses this client assertion ("AADSTS...: ..."), or ""."""
@@ -162,7 +210,7 @@ class IntuneFake(FakeHandler):
         self.server.state["discoveries"] = self.server.state.get("discoveries", 0) + 1
         self.reply_json(200, {"value": [
             {"capability": "PkiConnector", "providerName": "PkiConnectorFEService",
-             "uri": base + "/PkiConnectorFEService/"},
+             "uri": base + PKI_PATH},
             {"capability": "ScepRequestValidation",
              "providerName": "ScepRequestValidationFEService", "uri": base + SERVICE_PATH}]})
 
@@ -173,8 +221,9 @@ def intune(tmp_path: Path) -> Iterator[FakeServer]:
 
 
 def config(fake: FakeServer, tmp_path: Path, secret: str = SECRET,
-           credential: str = "") -> str:
-    """estra's configuration for the fake; `credential` replaces the client secret."""
+           credential: str = "", backoff: str = "[1, 1, 1]", extra: str = "") -> str:
+    """estra's configuration for the fake; `credential` replaces the client secret;
+    `backoff`: the notifications' retry delays; `extra`: more of the profiles."""
     base = f"https://localhost:{fake.server_address[1]}"
     profile = f"""scep_challenge = "intune"
 intune_tenant = "{TENANT}"
@@ -184,10 +233,12 @@ intune_login_url = "{base}"
 intune_graph_url = "{base}"
 intune_trust = "{tmp_path / 'fake-ca.pem'}"
 scep_webhook_timeout = 5
+{extra}
 """
     return f"""
 [scep]
 listen = "tcp:0:interface=127.0.0.1"
+notify_backoff = {backoff}
 
 [profiles.default]
 {profile}
@@ -391,8 +442,8 @@ def test_notification_retried(start_estra: Callable[..., Server], intune: FakeSe
 
 def test_undelivered_notification_is_audited(start_estra: Callable[..., Server],
                                              intune: FakeServer, tmp_path: Path) -> None:
-    """Intune never takes the success notification: estra tries it 1 + 3 times with
-    backoff, then gives up: the certificate stays issued (the device has it), the
+    """Intune never takes the success notification: estra tries it 1 + 3 times
+    (notify_backoff), then gives up: the certificate stays issued (the device has it), the
     log has an error and the audit log (console) a "notification-undelivered"
     event naming the transaction and serial."""
     intune.state.update(challenges={"good": "dev"}, unavailable=100)
@@ -415,3 +466,127 @@ def test_undelivered_notification_is_audited(start_estra: Callable[..., Server],
     db.close()
     assert issued == 1
     assert "notification not delivered" in server.log.read_text()
+
+
+def pending_notifications(server: Server) -> list[tuple[str, int, str]]:
+    """(kind, attempts, body) of the notifications `server`'s store keeps."""
+    db = sqlite3.connect(server.state / "estra.db", timeout=30)
+    try:
+        return list(db.execute("SELECT kind, attempts, body FROM notifications"))
+    finally:
+        db.close()
+
+
+def test_notification_survives_a_restart(start_estra: Callable[..., Server],
+                                         intune: FakeServer, tmp_path: Path) -> None:
+    """A success notification Intune refused once (503) is kept in the store, without
+    the challenge; the node stops before its retry; started again, it delivers it
+    from the store, once, and forgets it; nothing is audited as undelivered."""
+    intune.state.update(challenges={"good-challenge": "dev"}, unavailable=1)
+    server = start_estra(config(intune, tmp_path, backoff="[6]"))
+    ra, _ = ra_certificates(server)
+    device = self_signed("dev")
+    request = sm.pkcs_req(request_for(device, "dev", "good-challenge"), device, ra)
+    assert request.check(answer(server, request.der, device)).status == sm.Status.SUCCESS
+    deadline = time.monotonic() + 30
+    while not [n for n in pending_notifications(server) if n[1] == 1]:
+        assert time.monotonic() < deadline, intune.state
+        time.sleep(0.05)
+    server.stop()
+    [(kind, attempts, body)] = pending_notifications(server)
+    kept = x509.load_der_x509_csr(base64.b64decode(
+        json.loads(body)["certificateRequest"]))
+    assert (kind, attempts) == ("intune", 1) and "good-challenge" not in body
+    assert AttributeOID.CHALLENGE_PASSWORD not in [a.oid for a in kept.attributes]
+    assert [c[0] for c in calls(intune, 2)] == ["validateRequest", "successNotification"]
+    server.restart(config(intune, tmp_path, backoff="[6]"))
+    told = calls(intune, 3)
+    assert [c[0] for c in told] == ["validateRequest", "successNotification",
+                                    "successNotification"]
+    assert told[2][1]["transactionId"] == request.transaction_id
+    deadline = time.monotonic() + 30
+    while pending_notifications(server):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert undelivered(server) == [] and len(intune.state["calls"]) == 3
+
+
+def test_revocation_requests(start_estra: Callable[..., Server], intune: FakeServer,
+                             tmp_path: Path) -> None:
+    """With intune_revocation, estra polls Intune's PkiConnectorFEService for this CA's
+    revocation requests (its issuer named), revokes the certificate it issued through
+    Intune and uploads the results: success for it, CertificateNotFoundError (4004)
+    for a serial it never issued, nothing for another issuer's request.  An upload
+    Intune answers 503 is done again at the next poll (the certificate then revoked
+    already: still a success)."""
+    intune.state.update(challenges={"good": "leaver"}, upload_unavailable=1)
+    server = start_estra(config(intune, tmp_path).replace(
+        "[profiles.default]\n", "[profiles.default]\nintune_revocation = true\n"
+        "intune_revocation_interval = 5\n"))
+    ra, _ = ra_certificates(server)
+    device = self_signed("leaver")
+    request = sm.pkcs_req(request_for(device, "leaver", "good"), device, ra)
+    reply = request.check(answer(server, request.der, device))
+    assert reply.status == sm.Status.SUCCESS
+    cert = reply.issued(device)[0]
+    issuer = cert.issuer.rfc4514_string()
+    intune.state["revocations"] = [
+        {"requestContext": "ctx-1", "serialNumber": f"{cert.serial_number:X}",
+         "issuerName": issuer, "caConfiguration": "estra"},
+        {"requestContext": "ctx-2", "serialNumber": "0BADBEEF", "issuerName": issuer,
+         "caConfiguration": "estra"},
+        {"requestContext": "ctx-3", "serialNumber": "01", "issuerName": "CN=Other CA",
+         "caConfiguration": "other"}]
+    deadline = time.monotonic() + 60
+    while len(intune.state.get("revocation_results", [])) < 2:
+        assert time.monotonic() < deadline, intune.state.get("revocation_calls")
+        time.sleep(0.2)
+    results = {r["requestContext"]: r for r in intune.state["revocation_results"]}
+    assert results["ctx-1"]["succeeded"] and results["ctx-1"]["errorCode"] == 0, results
+    assert (results["ctx-2"]["succeeded"], results["ctx-2"]["errorCode"]) == (False, 4004)
+    assert "ctx-3" not in results
+    assert [r["requestContext"] for r in intune.state["revocations"]] == ["ctx-3"]
+    calls_made = intune.state["revocation_calls"]
+    downloads = [doc for action, doc, _ in calls_made
+                 if action == "downloadRevocationRequests"]
+    assert downloads[0] == {"downloadParameters": {"maxRequests": 100, "issuerName": issuer}}
+    assert [a for a, _, _ in calls_made].count("uploadRevocationResults") == 2
+    assert all(h["useragent"].startswith("estra/") for _, _, h in calls_made)
+    db = sqlite3.connect(server.state / "estra.db", timeout=30)
+    try:
+        revoked = db.execute("SELECT revoked_by, reason FROM revocations WHERE serial = ?",
+                             (serial_hex(cert.serial_number),)).fetchall()
+    finally:
+        db.close()
+    assert revoked and revoked[0] == ("intune:default", "cessationOfOperation")
+
+
+def test_revocation_needs_intune() -> None:
+    """intune_revocation on a profile that does not delegate to Intune: refused."""
+    with pytest.raises(ConfigError, match="intune_revocation: needs"):
+        settings_from_string('[profiles.default]\nintune_revocation = true\n')
+
+
+def test_notification_retried_once_by_two_nodes(database: str,
+                                                start_estra: Callable[..., Server],
+                                                intune: FakeServer, tmp_path: Path) -> None:
+    """Two nodes on one PostgreSQL: a success notification Intune refused once is
+    retried by exactly one of them (both look for due notifications every 2 s), then
+    forgotten."""
+    intune.state.update(challenges={"good": "dev"}, unavailable=1)
+    text = config(intune, tmp_path, backoff="[1]") + f'\n[store]\nurl = "{database}"\n'
+    a, b = start_estra(text), start_estra(text)
+    ra, _ = ra_certificates(a)
+    device = self_signed("dev")
+    request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
+    assert request.check(answer(a, request.der, device)).status == sm.Status.SUCCESS
+    calls(intune, 3)
+    import psycopg
+    deadline = time.monotonic() + 30
+    with psycopg.connect(database, autocommit=True) as db:
+        while db.execute("SELECT COUNT(*) FROM notifications").fetchone() != (0,):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    assert [c[0] for c in intune.state["calls"]] == [
+        "validateRequest", "successNotification", "successNotification"]
+    assert a.alive() and b.alive()

@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
             "estra.scep.resource",
             "estra.scep.ndes",
             "estra.scep.challenge_api",
+            "estra.scep.notifications",
         ],
         "console": [
             "estra.console",
@@ -78,6 +79,7 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
             "estra.upstream.client",
             "estra.upstream.stepca_hooks",
             "estra.upstream.intune",
+            "estra.upstream.intune_revocation",
             "estra.upstream.issuingterms",
         ],
     }),
@@ -98,6 +100,7 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
             "estra.store.console",
             "estra.store.upstream_requests",
             "estra.store.rates",
+            "estra.store.notifications",
             "estra.store.upgrade",
             "estra.store.files",
         ],

@@ -167,6 +167,26 @@ def test_scep_takes_a_challenge_once_for_its_profile(memory: MemoryScep) -> None
     assert enroll(memory, revoked).fail_info == sm.FailInfo.badRequest
 
 
+def test_page_per_profile(memory: MemoryScep) -> None:
+    """/certsrv/mscep_admin/<label>/ (any letter case, default.asp too) issues for that
+    profile: its challenge enrolls there, not at the default one; a label that takes no
+    challenges, or none at all, is 404 and issues nothing."""
+    ra = memory.ra
+    for path in ("/certsrv/mscep_admin/codes2/", "/CertSrv/mscep_admin/CODES2/Default.asp"):
+        challenge = challenge_of(ra, path)
+        wrong = enroll(memory, challenge)
+        assert (wrong.status, wrong.fail_info) == (sm.Status.FAILURE, sm.FailInfo.badRequest)
+        assert enroll(memory, challenge, "/scep/codes2").status == sm.Status.SUCCESS
+    assert challenge_of(ra, "/certsrv/mscep_admin/codes") != ""
+    events = ra.run(ra.store.search_audit({"kind": "code-issued"}))
+    assert sorted(e["identity"] for e in events) == ["scep-challenge:codes2:jamf"] * 2 + [
+        "scep-challenge:codes:jamf"]
+    for path in ("/certsrv/mscep_admin/default/", "/certsrv/mscep_admin/nothing/",
+                 "/certsrv/mscep_admin/codes2/other.asp"):
+        assert ra.get(path, user=(CLIENT, PASSWORD)).code == 404, path
+    assert len(ra.run(ra.store.codes())) == 3
+
+
 def test_utf8_page(tmp_path: Path) -> None:
     """page_encoding = "utf-8": the same page, UTF-8, no BOM."""
     ra = MemoryRA(CONFIG.replace("per_hour = 5", 'per_hour = 5\npage_encoding = "utf-8"'),

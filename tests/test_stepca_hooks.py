@@ -17,9 +17,11 @@ from typing import Any, Callable, Iterator
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
 
 from estra.asn1 import scep_message as sm
-from tests.conftest import Server
+from tests import pki
+from tests.conftest import Server, estra_cli
 from tests.fakeca import FakeHandler, FakeServer, serve
 from tests.strongswan import StrongSwan
 from tests.test_scep import Device, answer, ra_certificates, request_for, self_signed
@@ -45,8 +47,9 @@ class Validator(FakeHandler):
         if self.server.state.get("down"):
             return self.reply_json(503, {"error": "down"})
         if self.path == "/validate":
+            data = self.server.state.get("data", {"role": "printer"})
             return self.reply_json(200, {"allow": doc.get("scepChallenge") == "let-me-in",
-                                         "data": {"role": "printer"}})
+                                         "data": data})
         self.reply_json(200, {"allow": True})
 
 
@@ -55,7 +58,7 @@ def validator(tmp_path: Path) -> Iterator[FakeServer]:
     yield from serve(Validator, tmp_path)
 
 
-def config(hook: FakeServer, tmp_path: Path) -> str:
+def config(hook: FakeServer, tmp_path: Path, extra: str = "") -> str:
     base = f"https://localhost:{hook.server_address[1]}"
     return f"""
 [scep]
@@ -70,6 +73,7 @@ scep_webhook_secret = "{SECRET}"
 scep_webhook_id = "hook-7"
 scep_webhook_trust = "{tmp_path / 'fake-ca.pem'}"
 scep_webhook_timeout = 5
+{extra}
 """
 
 
@@ -133,6 +137,92 @@ def test_scepclient_through_stepca_hook(start_estra: Callable[..., Server],
     assert notifications(validator, 1)[0]["x509Certificate"]
 
 
+NAMED = """
+san_dns_suffixes = ["example.net"]
+scep_webhook_data = { cn = "device.name", dns = "dnsNames", uri = "device.uri" }
+"""
+
+
+def test_validator_data_names_the_certificate(start_estra: Callable[..., Server],
+                                              validator: FakeServer, tmp_path: Path) -> None:
+    """With `scep_webhook_data`, the validator's data sets the certificate's CN and its
+    DNS and URI names (the device asked for neither); data the policy refuses, or data
+    that are no names, get FAILURE badRequest and are notified as failures."""
+    server = start_estra(config(validator, tmp_path, NAMED))
+    ra, _ = ra_certificates(server)
+    validator.state["data"] = {"device": {"name": "printer-7", "uri": "IntuneDeviceId://abc-7"},
+                               "dnsNames": ["printer-7.example.net"], "role": "printer"}
+    device = self_signed("named")
+    request = sm.pkcs_req(request_for(device, "asked-for", "let-me-in"), device, ra)
+    reply = request.check(answer(server, request.der, device))
+    assert reply.status == sm.Status.SUCCESS, reply.fail_info
+    issued = reply.issued(device)[0]
+    assert issued.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "printer-7"
+    assert set(issued.extensions.get_extension_for_class(x509.SubjectAlternativeName).value) \
+        == {x509.DNSName("printer-7.example.net"),
+            x509.UniformResourceIdentifier("IntuneDeviceId://abc-7")}
+    told = notifications(validator, 1)[0]       # the device's own request is notified
+    assert told["x509CertificateRequest"]["subject"]["commonName"] == "asked-for"
+    assert told["x509Certificate"]["subject"]["commonName"] == "printer-7"
+
+    for data, why in (({"dnsNames": ["evil.example.com"]}, "san-dns"),
+                      ({"device": {"name": ["a", "b"]}}, "scep-webhook-data")):
+        validator.state["data"] = data
+        other = self_signed("refused")
+        wrong = sm.pkcs_req(request_for(other, "refused", "let-me-in"), other, ra)
+        refused = wrong.check(answer(server, wrong.der, other))
+        assert (refused.status, refused.fail_info) == (sm.Status.FAILURE,
+                                                       sm.FailInfo.badRequest), why
+        assert why in (refused.fail_info_text or ""), refused.fail_info_text
+    assert [n.get("scepErrorCode") for n in notifications(validator, 3)[1:]] == [2, 2]
+    assert "the validator's data cannot name the certificate" in server.log.read_text()
+
+
+def test_validator_data_outlives_a_pending_request(start_estra: Callable[..., Server],
+                                                  validator: FakeServer,
+                                                  tmp_path: Path) -> None:
+    """Under manual approval the operator sees, and the device's CertPoll gets, the
+    request as the validator's data named it (kept with the SCEP transaction), and the
+    validator is not asked again."""
+    server = start_estra(config(validator, tmp_path, NAMED + 'approval = "manual"\n'))
+    ra, ca = ra_certificates(server)
+    validator.state["data"] = {"device": {"name": "held-7"}}
+    device = self_signed("held")
+    request = sm.pkcs_req(request_for(device, "asked-for", "let-me-in"), device, ra)
+    assert request.check(answer(server, request.der, device)).status == sm.Status.PENDING
+    pending = json.loads(estra_cli("--state-dir", str(server.state), "pending", "list",
+                                   "--json").stdout)
+    assert [p["subject"] for p in pending] == ["CN=held-7"]
+    assert estra_cli("--state-dir", str(server.state), "approve",
+                     str(pending[0]["id"])).returncode == 0
+    poll = sm.cert_poll(ca.subject, pki.name("asked-for"), request.transaction_id, device, ra)
+    reply = poll.check(answer(server, poll.der, device))
+    assert reply.status == sm.Status.SUCCESS, reply.fail_info_text
+    assert reply.issued(device)[0].subject.rfc4514_string() == "CN=held-7"
+    assert len(validator.state["/validate"]) == 1
+
+
+def test_validator_data_needs_the_embedded_ca() -> None:
+    """`scep_webhook_data` on a profile whose CA is upstream (it would see a request the
+    device did not sign), or without a step-ca validator: a configuration error."""
+    from estra.config import ConfigError, settings_from_string
+    hook = ('scep_challenge = "webhook"\nscep_webhook = "https://v.test/"\n'
+            f'scep_webhook_format = "step-ca"\nscep_webhook_secret = "{SECRET}"\n'
+            'scep_webhook_data = { cn = "name" }\n')
+    upstream = '[upstreams.corp]\nkind = "est"\nurl = "https://ca.test/"\n'
+    with pytest.raises(ConfigError, match="scep_webhook_data: only the embedded CA"):
+        settings_from_string(f'{upstream}[profiles.default]\nupstream = "corp"\n{hook}',
+                             state_dir="/nonexistent")
+    with pytest.raises(ConfigError, match="scep_webhook_data"):
+        settings_from_string(f'[profiles.default]\n{hook.replace("step-ca", "estra")}',
+                             state_dir="/nonexistent")
+    with pytest.raises(ConfigError, match="keys are cn, dns"):
+        settings_from_string(f'[profiles.default]\n{hook.replace("cn =", "o =")}',
+                             state_dir="/nonexistent")
+    named = settings_from_string(f'[profiles.default]\n{hook}', state_dir="/nonexistent")
+    assert named.profiles["default"].scep_webhook_data == (("cn", "name"),)
+
+
 @pytest.mark.parametrize("secret", ["", "not base64!"])
 def test_step_ca_hooks_need_a_base64_secret(secret: str) -> None:
     """step-ca-shaped webhooks without a usable secret: a configuration error naming it."""
@@ -161,3 +251,32 @@ def test_strongswan_and_certmonger_through_stepca_hook(
     assert got.returncode == 0, got.stdout + got.stderr + certmonger.log()
     scep.verify(cert)
     assert len(notifications(validator, 2)) == 2
+
+
+def test_migration_keeps_scep_transactions(tmp_path: Path) -> None:
+    """A store of the schema before `scep_transactions.names` migrates: a transaction
+    begun before is the device's own request ('' names), and new ones keep theirs."""
+    import sqlite3
+
+    from twisted.python.filepath import FilePath
+
+    from estra.store.database import MIGRATIONS, SQLITE, _migrate, open_store, run_blocking
+    db = sqlite3.connect(tmp_path / "estra.db")
+    _migrate(db.cursor(), SQLITE, upto=next(i for i, steps in enumerate(MIGRATIONS)
+                                            if any("COLUMN names" in str(s) for s in steps)))
+    db.execute("INSERT INTO scep_transactions (label, transaction_id, signer_sha256, at, "
+               "identity, method, operation, csr) VALUES ('mdm', 'T1', 'K', 1, "
+               "'scep-webhook:mdm:', 'scep-webhook', 'scep-pkcsreq', 'Q1NS')")
+    db.commit()
+    db.close()
+    store = open_store("", FilePath(str(tmp_path)), lambda: 1000.0)
+    assert run_blocking(store, _migrate) == len(MIGRATIONS)
+    assert run_blocking(store, lambda c, d: c.execute(
+        "SELECT csr, names FROM scep_transactions").fetchall()) == [("Q1NS", "")]
+    sql = SQLITE.sql("INSERT INTO scep_transactions (label, transaction_id, signer_sha256, "
+                     "at, identity, method, operation, csr, names) VALUES "
+                     "('mdm', 'T2', 'K', 2, 'i', 'm', 'o', 'Q1NS', 'TkFNRUQ=')")
+    run_blocking(store, lambda c, d: c.execute(sql))
+    assert run_blocking(store, lambda c, d: c.execute(
+        "SELECT names FROM scep_transactions WHERE transaction_id = 'T2'").fetchone()) == \
+        ("TkFNRUQ=",)

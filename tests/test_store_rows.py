@@ -21,6 +21,7 @@ from estra.store.database import (POSTGRES, SQLITE, EnrollmentRecord, Store,
                                   migrate_blocking)
 from estra.store.devices import DeviceStory
 from estra.store.enrollments import EnrollmentRow, IssuedCertificate
+from estra.store.notifications import NotificationRow
 from estra.store.pending import HeldRequest, PendingRow
 from estra.store.renewal import CurrentCertificate, RenewalAdvance
 from estra.store.revocations import CrlRow, RevocationRow
@@ -52,9 +53,11 @@ def done(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def conforms(value: object, hint: Any) -> bool:
-    """Whether `value` is of the type `hint` (str, int, float, list[X], X | None)."""
+    """Whether `value` is of the type `hint` (str, int, float, list[X], dict, X | None)."""
     if get_origin(hint) in (Union, types.UnionType):
         return any(conforms(value, arg) for arg in get_args(hint))
+    if get_origin(hint) is dict:
+        return isinstance(value, dict)
     if get_origin(hint) is list:
         return isinstance(value, list) and all(conforms(v, get_args(hint)[0]) for v in value)
     if hint is type(None):
@@ -189,6 +192,21 @@ def test_scep_rows(seeded: Seeded) -> None:
                           "Q1NS", (nonce, "d" * 64)))
     assert_rows(ScepTransactionRow, [done(store.scep_transaction("default", "tx1", "5" * 64))])
     assert_rows(ScepSeen, [done(store.scep_seen(nonce))])
+
+
+def test_notification_rows(seeded: Seeded) -> None:
+    """A notification is held by its sender; retried, it is due and claimed once."""
+    store = seeded.store
+    kept = done(store.notification_add("intune", "default", "tx1", "successNotification",
+                                       "{}", {"to": "intune"}, 120))
+    assert done(store.notifications_due(120)) == []
+    done(store.notification_retry(kept, 1, NOW, "HTTP 503"))
+    rows = done(store.notifications_due(120))
+    assert_rows(NotificationRow, rows)
+    assert rows[0]["about"] == {"to": "intune"} and rows[0]["attempts"] == 1
+    assert done(store.notifications_due(120)) == []
+    done(store.notification_done(kept))
+    assert done(store.rows("SELECT id FROM notifications")) == []
 
 
 def test_attempt_audit_session_renewal_rows(seeded: Seeded) -> None:

@@ -91,3 +91,34 @@ def test_der_ending_in_whitespace_byte_is_kept() -> None:
     for last in (0x20, 0x0A, 0x0D, 0x09):
         der = DER[:-1] + bytes([last])
         assert wire.decode_body(der) == der
+
+
+def test_with_names_renames_a_request() -> None:
+    """`with_names`: the CN replaced where it stood (other attributes kept), the SANs
+    replaced (other extensions kept), no challengePassword; an empty subject makes the
+    SAN extension critical; None leaves each part as it was."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import AttributeOID, NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    usage = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
+    csr = (x509.CertificateSigningRequestBuilder().subject_name(x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, "dev"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "o")]))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("a.example")]), False)
+        .add_extension(usage, True)
+        .add_attribute(AttributeOID.CHALLENGE_PASSWORD, b"secret").sign(key, hashes.SHA256()))
+    uri = x509.UniformResourceIdentifier("IntuneDeviceId://X-7")
+    named = wire.load_stored_csr(wire.with_names(csr, "new", [uri]))
+    assert named.subject.rfc4514_string() == "O=o,CN=new"
+    assert wire.sans_of(named) == {uri} and wire.challenge_password(named) is None
+    assert named.extensions.get_extension_for_class(x509.KeyUsage).value == usage
+    assert named.public_key() == csr.public_key()
+    kept = wire.load_stored_csr(wire.with_names(csr, None, None))
+    assert kept.subject == csr.subject and wire.sans_of(kept) == wire.sans_of(csr)
+    only_cn = (x509.CertificateSigningRequestBuilder().subject_name(x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, "dev")])).sign(key, hashes.SHA256()))
+    empty = wire.load_stored_csr(wire.with_names(only_cn, "", [uri]))
+    assert not list(empty.subject) and wire.sans_of(empty) == {uri}
+    assert empty.extensions.get_extension_for_class(x509.SubjectAlternativeName).critical

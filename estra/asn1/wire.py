@@ -15,12 +15,13 @@ from typing import Any, Callable, Iterable, Sequence
 
 from asn1crypto import core
 from asn1crypto import csr as asn1_csr
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
-from cryptography.x509.oid import AttributeOID
+from cryptography.x509.oid import AttributeOID, NameOID
 
 from estra.errors import BadRequest, EstError, UnsupportedMediaType
 
@@ -31,7 +32,7 @@ __all__ = [
     "Layout", "certs_of_multipart", "csr_der", "csr_pem", "csr_without_challenge",
     "load_stored_csr", "csr_public_key", "serial_hex", "authority_key_id", "public_key_id",
     "REVOCATION_REASONS", "normalise_serial", "read_fields",
-    "subject_of", "subject_text",
+    "subject_of", "subject_text", "with_names",
 ]
 
 CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only"
@@ -311,12 +312,14 @@ def _load_unsorted_csr(der: bytes) -> x509.CertificateSigningRequest:
 
 
 def _reencoded(request: asn1_csr.CertificationRequest, attributes: list[Any], *,
-               force: bool = False) -> bytes:
-    """`request` with `attributes` (put in DER SET OF order), its signature as it was."""
+               force: bool = False, subject: Any = None) -> bytes:
+    """`request` with `attributes` (put in DER SET OF order) and `subject` (None: its
+    own), its signature as it was."""
     info = request["certification_request_info"]
     return bytes(asn1_csr.CertificationRequest({
         "certification_request_info": {
-            "version": info["version"], "subject": info["subject"],
+            "version": info["version"],
+            "subject": info["subject"] if subject is None else subject,
             "subject_pk_info": info["subject_pk_info"],
             "attributes": sorted(attributes, key=lambda a: a.dump())},
         "signature_algorithm": request["signature_algorithm"],
@@ -337,6 +340,45 @@ def csr_without_challenge(der: bytes) -> bytes:
         return der if len(kept) == len(attributes) else _reencoded(request, kept)
     except (ValueError, TypeError, KeyError) as e:
         raise BadRequest(f"body is not a PKCS#10 certificate request: {e}") from e
+
+
+_SAN_OID = "2.5.29.17"
+_EXTENSION_REQUEST = "1.2.840.113549.1.9.14"
+
+
+def with_names(csr: x509.CertificateSigningRequest, common_name: str | None,
+               sans: Sequence[x509.GeneralName] | None) -> bytes:
+    """The stored form (`csr_without_challenge`) of `csr` with its subject's commonName
+    set to `common_name` (others kept) and its subjectAltNames replaced by `sans`
+    (None: left as they are; an empty list removes them): the request a validator's
+    data makes of a device's (issue #21), read back with `load_stored_csr`.  Like a
+    stored request, its signature no longer covers its bytes: only a CA that takes
+    the names from the request, not its signature (the embedded CA), can issue it."""
+    request = asn1_csr.CertificationRequest.load(csr_without_challenge(csr_der(csr)))
+    info = request["certification_request_info"]
+    subject = info["subject"]
+    if common_name is not None:
+        cn = x509.NameAttribute(NameOID.COMMON_NAME, common_name) if common_name else None
+        old = list(subject_of(csr))
+        at = next((i for i, a in enumerate(old) if a.oid == NameOID.COMMON_NAME), len(old))
+        kept = [a for a in old if a.oid != NameOID.COMMON_NAME]
+        subject = asn1_x509.Name.load(x509.Name(
+            kept[:at] + [cn] + kept[at:] if cn else kept).public_bytes())
+    attributes = list(info["attributes"])
+    if sans is not None:
+        requested = [a for a in attributes if a["type"].dotted == _EXTENSION_REQUEST]
+        extensions = [e for a in requested for v in a["values"] for e in v
+                      if e["extn_id"].dotted != _SAN_OID]
+        if sans:
+            extensions.append(asn1_x509.Extension({
+                "extn_id": _SAN_OID, "critical": not len(subject.chosen),
+                "extn_value": asn1_x509.GeneralNames.load(
+                    x509.SubjectAlternativeName(sans).public_bytes())}))
+        attributes = [a for a in attributes if a["type"].dotted != _EXTENSION_REQUEST]
+        if extensions:
+            attributes.append(asn1_csr.CRIAttribute({
+                "type": _EXTENSION_REQUEST, "values": [extensions]}))
+    return _reencoded(request, attributes, subject=subject)
 
 
 def load_stored_csr(der: bytes) -> x509.CertificateSigningRequest:

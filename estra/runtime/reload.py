@@ -51,6 +51,8 @@ class Generation:
     remote: list[Any]                     # upstream CAs whose cacerts devices chain to
     client_ca_names: list[Any]            # the TLS CertificateRequest's CA names
     cas: dict[str, Any] = field(factory=dict)   # upstream name -> CA (health, console)
+    notifier: Any = None                  # SCEP notifications (estra/scep/notifications.py)
+    revocations: Any = None               # Intune's (estra/upstream/intune_revocation.py)
     in_flight: int = 0
     _retired: bool = field(default=False, init=False)
 

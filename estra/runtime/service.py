@@ -21,7 +21,7 @@ from estra import tokens
 from estra.ra.auth import Authenticator, Htpasswd
 from estra.ca.sync import CaFollower
 from estra.ra.crls import RevocationLists
-from estra.config import Settings, ThrottleSettings, reload_settings
+from estra.config import Profile, Settings, ThrottleSettings, reload_settings
 from estra.runtime.reload import Generation, GenerationRoot, Holder, needs_restart
 from estra.web.forwarded import TrustedBalancers
 from estra.est.resource import est_root
@@ -50,6 +50,8 @@ from estra.ra.challenges import ChallengeIssuer
 from estra.upstream.intune import IntuneValidator
 from estra.scep.ndes import NdesAdminPage, mount_ndes
 from estra.scep.resource import ScepFrontEnd, nonce_sweeper, scep_root
+from estra.scep.notifications import Notifier, resumer
+from estra.upstream.intune_revocation import IntuneRevocations, poller
 from estra.asn1.scep_message import Signer
 from estra.upstream import build_upstream
 from estra.upstream.http import ClientTLSPolicy, UpstreamHTTP
@@ -278,6 +280,10 @@ def _build(reactor: IEstraReactor, settings: Settings, prepared: Prepared, annou
         _scep_service(listeners, holder, tls).setServiceParent(top)
         if singletons:
             nonce_sweeper(reactor, store).setServiceParent(top)
+            resumer(reactor, lambda: holder.current.notifier).setServiceParent(top)
+            poller(reactor, lambda: holder.current.revocations, min([30, *(
+                p.intune_revocation_interval for p in settings.profiles.values()
+                if p.intune_revocation)])).setServiceParent(top)
     if settings.admin_listen and singletons:
         console = console_tree(shared, settings, holder)
         if console:
@@ -442,9 +448,9 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
             lambda serial, reason, by: revoke(reactor, shared.store, settings, ca, serial,
                                               reason, by, clock))
         mount_ndes(est, NdesAdminPage(issuer, ra, settings.profiles[
-            settings.challenges.profile]))
+            settings.challenges.profile], settings.profiles))
         mount_api(est, issuer)
-    scep, webhooks = None, []
+    scep, webhooks, notifier, revocations = None, [], None, None
     if shared.scep:
         hooks = {name: UpstreamHTTP(reactor, "webhook", f"{name} challenge webhook",
                                     ClientTLSPolicy(load_pem_certs(p.scep_webhook_trust)
@@ -459,16 +465,26 @@ def build_generation(shared: Shared, settings: Settings) -> Generation:
                 load_pem_certs(p.intune_trust) if p.intune_trust else None),
             timeout=p.scep_webhook_timeout, retries=2), p)
             for name, p in settings.profiles.items() if p.scep_challenge == "intune"}
+        notifier = Notifier(shared.store, settings.profiles, hooks, intune,
+                            settings.scep_notify_backoff, settings.scep_notify_max_age)
+
+        async def issuing_ca(profile: Profile) -> str:
+            return (await ra.cacerts(profile))[0].subject.rfc4514_string()
+        revocations = IntuneRevocations(shared.store, settings.profiles, intune, (
+            lambda serial, reason, by: revoke(reactor, shared.store, settings, ca, serial,
+                                              reason, by, clock)), issuing_ca) \
+            if intune else None
         front = ScepFrontEnd(ra, scep_signer(settings, ca), hooks,
                              previous_scep_signers(settings), intune,
-                             signing=scep_signing_signer(settings, ca))
+                             signing=scep_signing_signer(settings, ca), notifier=notifier)
         scep = scep_root(front, settings.profiles, settings.scep_paths)
         webhooks = [*hooks.values(), *(v.http for v in intune.values())]
     return Generation(settings, est, scep,
                       closables=[c for c in cas.values() if IClosable.providedBy(c)] + webhooks,
                       remote=[UpstreamIssuers(settings.upstreams[name], c, settings.state_dir,
                                               clock) for name, c in cas.items() if c is not ca],
-                      client_ca_names=[*ca.anchors(), *bootstrap], cas=cas)
+                      client_ca_names=[*ca.anchors(), *bootstrap], cas=cas, notifier=notifier,
+                      revocations=revocations)
 
 
 def token_keys(settings: Settings, scep: bool) -> list[tuple[str, str]]:

@@ -9,7 +9,8 @@ listener beside the NDES page (estra/scep/ndes.py), for the same challenge clien
 - ``DELETE /api/v1/challenges/<id>`` (role revoke): 204, or 404 when the client
   has no such unused challenge;
 - ``POST /api/v1/devices/revoke`` (role retire), ``{"device_id", "reason"}``: the
-  device's certificates from the challenge profiles revoked (`ChallengeIssuer.retire`).
+  device's certificates from the challenge profiles revoked (`ChallengeIssuer.retire`);
+  the same URL takes Jamf Pro's MobileDeviceUnEnrolled webhook body as it is.
 
 Errors are text/plain with the status that says what is wrong (400 bad JSON or
 values, 401, 403 a missing role, 404, 405, 413, 429 quota or cache full).
@@ -32,12 +33,14 @@ from estra.asn1.wire import REVOCATION_REASONS as REASONS
 from estra.web.http import (NotFoundResource, answer_error, log_request, read_body, respond,
                             run_async)
 
-__all__ = ["ChallengeApi", "DeviceApi", "API_PATH", "mount_api"]
+__all__ = ["ChallengeApi", "DeviceApi", "API_PATH", "mount_api", "JAMF_UNENROLLED"]
 
 API_PATH = (b"api", b"v1", b"challenges")
 _ID = re.compile(r"[0-9]{1,18}")           # ASCII digits: "²".isdigit() but int() refuses it
 _FIELDS = frozenset({"profile", "ttl", "subject", "sans", "device_id"})
 _JSON = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+#: the Jamf Pro webhook event of a mobile device that left management (computers have none)
+JAMF_UNENROLLED = "MobileDeviceUnEnrolled"
 
 
 def _time(seconds: float | None) -> str | None:
@@ -179,6 +182,8 @@ class DeviceApi(_Api):
             raise NotFound("try POST /api/v1/devices/revoke")
         client = await self._client(request, address, RETIRE, who)
         asked = _object(read_body(request))
+        if "webhook" in asked:
+            return await self._jamf(request, client, address, asked)
         device, why = asked.get("device_id"), asked.get("reason", "cessationOfOperation")
         if set(asked) - {"device_id", "reason"} or not isinstance(device, str) or not (
                 1 <= len(device) <= 128 and device.isprintable()) or why not in REASONS:
@@ -187,3 +192,26 @@ class DeviceApi(_Api):
         outcome = await self.issuer.retire(client, device, why, address)
         respond(request, 200, json.dumps({"device_id": device, **outcome}).encode(), _JSON)
         return 200, f"device retired: {len(outcome['revoked'])} revoked"
+
+    async def _jamf(self, request: Request, client: str, address: str,
+                    asked: dict[str, Any]) -> tuple[int, str]:
+        """Jamf Pro's MobileDeviceUnEnrolled webhook (`{"webhook": {"webhookEvent",
+        ...}, "event": {"udid", "serialNumber", ...}}`): the device is retired by its
+        UDID and by its serial number, each a device id (`ChallengeIssuer.retire`)."""
+        hook, event = asked.get("webhook"), asked.get("event")
+        kind = hook.get("webhookEvent") if isinstance(hook, dict) else None
+        if kind != JAMF_UNENROLLED or not isinstance(event, dict):
+            raise BadRequest(f"Jamf webhook event {str(kind)[:64]!r} retires no device: "
+                             f"subscribe this URL to {JAMF_UNENROLLED} only")
+        ids = list(dict.fromkeys(v for v in (event.get("udid"), event.get("serialNumber"))
+                                 if isinstance(v, str) and 1 <= len(v) <= 128 and
+                                 v.isprintable()))
+        if not ids:
+            raise BadRequest(f"{JAMF_UNENROLLED}: the event names no udid or serialNumber")
+        outcome: dict[str, list[str]] = {"revoked": [], "already": [], "failed": []}
+        for device in ids:
+            for key, serials in (await self.issuer.retire(
+                    client, device, "cessationOfOperation", address)).items():
+                outcome[key] += [s for s in serials if s not in outcome[key]]
+        respond(request, 200, json.dumps({"device_ids": ids, **outcome}).encode(), _JSON)
+        return 200, f"device retired (Jamf): {len(outcome['revoked'])} revoked"

@@ -3,7 +3,11 @@ scrape Microsoft NDES for a one-time password (issue #21).
 
 Served on the EST listener (always TLS: the client's Basic password crosses the
 wire), at `/certsrv/mscep_admin`, with or without the trailing slash, and
-`/certsrv/mscep_admin/default.asp`, in any letter case (IIS ignores case).  It
+`/certsrv/mscep_admin/default.asp`, in any letter case (IIS ignores case), for
+the profile `[challenges] profile`; and at `/certsrv/mscep_admin/<label>/` (and
+`.../<label>/default.asp`) for any other profile taking challenges: one NDES
+serves one template per purpose, so one "NDES admin URL" per profile is what
+every connector can be pointed at (each lets its operator set the whole URL).  It
 answers as NDES does, so scrapers (Fleet, Zentral, Jamf, PowerShell modules)
 work unchanged: an HTML page in UTF-16 with a byte-order mark (`[challenges]
 page_encoding = "utf-8"` for those that read UTF-8) carrying
@@ -21,7 +25,7 @@ challenge nobody sees).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Mapping
 
 from cryptography.hazmat.primitives.serialization import Encoding
 from twisted.web.resource import Resource
@@ -57,19 +61,35 @@ _CACHE_FULL = (
 _NO_PERMISSION = (
     '<P> You do not have sufficient permission to enroll with SCEP. Please contact your '
     'system administrator.\r\n')
-_LEAVES: tuple[list[bytes], ...] = ([], [b"default.asp"])
+_LEAVES: tuple[list[str], ...] = ([], ["default.asp"])
 
 
 class NdesAdminPage(Resource):
-    """`/certsrv/mscep_admin[/][default.asp]`: one fresh challenge per request."""
+    """`/certsrv/mscep_admin[/<label>][/][default.asp]`: one fresh challenge per request,
+    for the profile `label` names (the default: `profile`)."""
 
     isLeaf = True
     allowedMethods = (b"GET",)         # not HEAD: it would spend a challenge unseen
 
     def __init__(self, issuer: ChallengeIssuer, ra: RegistrationAuthority,
-                 profile: Profile) -> None:
+                 profile: Profile, others: Mapping[str, Profile] = {}) -> None:
+        """`others`: the other profiles taking challenges, each at its label."""
         super().__init__()
         self.issuer, self.ra, self.profile = issuer, ra, profile
+        self.profiles = {name: p for name, p in others.items() if name in issuer.profiles}
+
+    def _profile_of(self, request: Request) -> Profile:
+        """The profile the path names; NotFound for any other path."""
+        parts = [p.decode("utf-8", "replace") for p in request.postpath or [] if p]
+        if [p.lower() for p in parts] in _LEAVES:
+            return self.profile
+        label, leaf = parts[0], [p.lower() for p in parts[1:]]
+        found = self.profiles.get(label) or next(
+            (p for name, p in self.profiles.items() if name.lower() == label.lower()), None)
+        if found is None or leaf not in _LEAVES:
+            raise NotFound("not an NDES page; try /certsrv/mscep_admin/ or "
+                           "/certsrv/mscep_admin/<profile>/")
+        return found
 
     def render_GET(self, request: Request) -> Any:
         return run_async(request, lambda: self._run(request))
@@ -79,14 +99,14 @@ class NdesAdminPage(Resource):
         profile = self.profile.name
         who, status, reason = "-", 200, ""
         try:
-            if [p.lower() for p in request.postpath or [] if p] not in _LEAVES:
-                raise NotFound("not an NDES page; try /certsrv/mscep_admin/")
+            chosen = self._profile_of(request)
+            profile = chosen.name
             try:
                 who = await self.issuer.client(request.getHeader(b"authorization"), address,
                                                ISSUE)
-                issued = await self.issuer.issue(who, address, via="ndes-page")
+                issued = await self.issuer.issue(who, address, profile, via="ndes-page")
                 body = _CHALLENGE.format(
-                    thumbprint=await self._thumbprint(), challenge=issued.challenge,
+                    thumbprint=await self._thumbprint(chosen), challenge=issued.challenge,
                     minutes=self.issuer.settings.ttl // 60)
                 reason = f"challenge {issued.id} issued"
             except (CacheFull, Forbidden) as e:     # NDES answers these with a page
@@ -108,9 +128,9 @@ class NdesAdminPage(Resource):
         respond(request, 200, data, {"Content-Type": f"text/html; charset={encoding}",
                                      "Cache-Control": "no-store"})
 
-    async def _thumbprint(self) -> str:
+    async def _thumbprint(self, profile: Profile) -> str:
         """SHA-256 of the profile's top CA certificate (NDES shows a hash of its CA)."""
-        chain = await self.ra.cacerts(self.profile)
+        chain = await self.ra.cacerts(profile)
         return hashlib.sha256(chain[-1].public_bytes(Encoding.DER)).hexdigest().upper()
 
 

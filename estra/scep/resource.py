@@ -40,7 +40,7 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any, Callable, Coroutine, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from asn1crypto import cms
 from attrs import evolve
@@ -57,7 +57,11 @@ from estra.upstream import stepca_hooks as stepca
 from estra.asn1 import wire
 from estra.ra.auth import ISSUED, Identity, Peer
 from estra.ra.challenges import binding_fits
-from estra.upstream.intune import IntuneValidator
+from estra.upstream.intune import FAILURE, SUCCESS, IntuneValidator
+from estra.upstream.intune import failure_fields as intune_failure
+from estra.upstream.intune import success_fields as intune_success
+from estra.config import NOTIFY_BACKOFF
+from estra.scep.notifications import INTUNE, STEP_CA, Notifier
 from estra.config import DEFAULT_PROFILE, Profile
 from estra.errors import (BadRequest, EstError, Forbidden, Held, NotFound,
                           UpstreamUnavailable)
@@ -101,12 +105,15 @@ class ScepFrontEnd:
     def __init__(self, ra: RegistrationAuthority, signer: sm.Signer,
                  webhooks: dict[str, UpstreamHTTP], previous: Sequence[sm.Signer] = (),
                  intune: dict[str, IntuneValidator] | None = None,
-                 signing: sm.Signer | None = None) -> None:
+                 signing: sm.Signer | None = None, notifier: Notifier | None = None) -> None:
         self.ra, self.signer, self.webhooks, self.signing = ra, signer, webhooks, signing
         #: the RA certificates GetCACert lists before the CA's: encryption, then signing
         self.ra_certs = [signer.cert, *([signing.cert] if signing else [])]
         #: the Intune tenant of each profile with scep_challenge = "intune"
         self.intune = intune or {}
+        #: where notifications of outcomes go (kept in the store until delivered)
+        self.notifier = notifier or Notifier(ra.store, {}, webhooks, self.intune,
+                                             NOTIFY_BACKOFF, 86400.0)
         #: RA keys rolled over ([scep] previous_cert/key): a message sealed for one of
         #: them is opened with it and answered signed by it (`_recipient`)
         self.signers = (signer, *previous)
@@ -309,13 +316,15 @@ class ScepFrontEnd:
             renewer = await (self._renewer(message, profile, address) if renewal else
                              self._signed_by_issued(message, profile, address))
             operation = SCEP_RENEW if renewer is not None else SCEP_ENROLL
-            identity = renewer or await self._challenged(message, csr, profile, address)
+            identity, data = (renewer, {}) if renewer is not None else \
+                await self._challenged(message, csr, profile, address)
             note["who"] = identity.principal
+            named = _named(profile, csr, data)
             await store.scep_begin(
                 profile.name, message.transaction_id, owner, identity.principal, identity.kind,
-                operation, _stored(csr), seen=seen)
-            return await self._enroll(operation, identity, csr, profile,
-                                      message.transaction_id, owner)
+                operation, _stored(csr), seen=seen, names=named)
+            return await self._enroll(operation, identity, _request(csr, named), profile,
+                                      message.transaction_id, owner, csr)
         if kind == sm.MessageType.CertPoll:
             await self._open(message, sm.issuer_and_subject)     # must decrypt and parse
             tx = await self._transaction(message, profile, owner)
@@ -347,13 +356,14 @@ class ScepFrontEnd:
         goes on with the stored one, whose challengePassword was taken out."""
         if tx["serial"]:
             return sm.Status.SUCCESS, [await self._certificate(tx["serial"])]
-        csr = csr or wire.load_stored_csr(base64.b64decode(tx["csr"]))
+        asked = csr or wire.load_stored_csr(base64.b64decode(tx["csr"]))
         if tx["operation"] == SCEP_RENEW:
             identity = await self._renewer(message, profile, address)
         else:
             identity = Identity.from_principal(tx["identity"], _peer(address))
-        return await self._enroll(tx["operation"], identity, csr, profile,
-                                  message.transaction_id, tx["signer_sha256"])
+        return await self._enroll(tx["operation"], identity,
+                                  _request(asked, str(tx.get("names") or "")), profile,
+                                  message.transaction_id, tx["signer_sha256"], asked)
 
     async def _certificate(self, serial: str, owner: str | None = None) -> x509.Certificate:
         """The issued certificate `serial`; with `owner`, only for a signer holding its key
@@ -368,8 +378,12 @@ class ScepFrontEnd:
 
     async def _enroll(self, operation: str, identity: Identity,
                       csr: x509.CertificateSigningRequest, profile: Profile,
-                      transaction_id: str, owner: str
+                      transaction_id: str, owner: str,
+                      asked: x509.CertificateSigningRequest | None = None
                       ) -> tuple[sm.Status, list[x509.Certificate]]:
+        """Issue `csr` (`asked`, the device's own request, when a validator's data named
+        it otherwise: what notifications show)."""
+        asked = asked or csr
         # The SCEP challenge was this profile's proof of identity; the EST-only
         # rules that read challengePassword do not apply to SCEP requests.
         scep_profile = evolve(profile, require_code=False, require_channel_binding=False,
@@ -383,14 +397,15 @@ class ScepFrontEnd:
                 on_issued=self.ra.store.scep_issued(profile.name, transaction_id, owner)))
         except EstError as e:
             if intune is not None and e.status < 500 and not isinstance(e, Held):
-                self._background(intune.failure(transaction_id, csr, e.reason), transaction_id,
-                                 to="intune", outcome="failure")
+                reason = e.reason
+                self._tell_intune(profile, transaction_id, FAILURE, asked, lambda r: (
+                    intune_failure(transaction_id, r, reason)), outcome="failure")
             raise
-        self._notify(profile, transaction_id, csr, certificate=certs[0])
+        self._notify(profile, transaction_id, asked, certificate=certs[0])
         if intune is not None:
-            self._background(intune.success(transaction_id, csr, certs[0]), transaction_id,
-                             to="intune", outcome="issued",
-                             serial=wire.serial_hex(certs[0].serial_number))
+            self._tell_intune(profile, transaction_id, SUCCESS, asked, lambda r: (
+                intune_success(transaction_id, r, certs[0])), outcome="issued",
+                serial=wire.serial_hex(certs[0].serial_number))
         return sm.Status.SUCCESS, certs
 
     def _lifetime(self, profile: Profile, csr: x509.CertificateSigningRequest) -> float:
@@ -407,41 +422,31 @@ class ScepFrontEnd:
             return 0.0
         return life
 
-    def _background(self, call: Coroutine[Any, Any, Any], transaction_id: str,
-                    **about: Any) -> None:
-        """Run a notification without making the device wait (it retries as its sender
-        does); one not delivered in the end is logged as an error and audited
-        ("notification-undelivered", with `about`): what it reported stands (a
-        certificate issued stays issued)."""
-        async def run() -> None:
-            try:
-                await call
-            except EstError as e:
-                log.error("SCEP {tid}: notification not delivered: {reason}",
-                          tid=transaction_id, reason=e.reason)
-                await self.ra.store.audit("notification-undelivered", "scep",
-                                          transaction=transaction_id, reason=e.reason,
-                                          **about)
-        Deferred.fromCoroutine(run())
+    def _tell_intune(self, profile: Profile, transaction_id: str, action: str,
+                     csr: x509.CertificateSigningRequest,
+                     fields: Callable[[x509.CertificateSigningRequest], dict[str, Any]],
+                     **about: Any) -> None:
+        """Intune's `action` (success or failure notification) with the `fields` of
+        a request, in the background and kept until delivered."""
+        self.notifier.send(INTUNE, profile.name, transaction_id, action,
+                           json.dumps(fields(csr)).encode(),
+                           json.dumps(fields(_unchallenged(csr))).encode(), to="intune",
+                           **about)
 
     def _notify(self, profile: Profile, transaction_id: str,
                 csr: x509.CertificateSigningRequest | None, **outcome: Any) -> None:
         """step-ca's NOTIFYING webhook (`scep_notify`): the certificate issued, or the
         failInfo a request got; sent in the background (the device's answer does not
-        wait for it), retried while unsent, a failure only logged."""
+        wait for it) and kept until delivered (estra/scep/notifications.py)."""
         if not profile.scep_notify:
             return
-        http = self.webhooks[profile.name]
-        body = stepca.request_body(self.ra.store.clock(), profile.name, transaction_id, csr,
-                                   **outcome)
-
-        async def send() -> None:
-            reply = await http.request("POST", profile.scep_notify, data=body, headers=(
-                stepca.signed(body, profile.scep_webhook_secret, _hook_id(profile))))
-            if reply.status >= 300:
-                log.warn("SCEP {tid}: the notification webhook answered {status}",
-                         tid=transaction_id, status=reply.status)
-        self._background(send(), transaction_id, to=profile.scep_notify)
+        now = self.ra.store.clock()
+        self.notifier.send(
+            STEP_CA, profile.name, transaction_id, profile.scep_notify,
+            stepca.request_body(now, profile.name, transaction_id, csr, **outcome),
+            stepca.request_body(now, profile.name, transaction_id,
+                                csr and _unchallenged(csr), **outcome),
+            to=profile.scep_notify)
 
     async def _renewer(self, message: sm.PkiMessage, profile: Profile,
                        address: str) -> Identity:
@@ -468,8 +473,9 @@ class ScepFrontEnd:
         return identity if identity.kind == ISSUED else None
 
     async def _challenged(self, message: sm.PkiMessage, csr: x509.CertificateSigningRequest,
-                          profile: Profile, address: str) -> Identity:
-        """PKCSReq: who the challengePassword proves, never the CSR's own subject.
+                          profile: Profile, address: str) -> tuple[Identity, dict[str, Any]]:
+        """PKCSReq: who the challengePassword proves, never the CSR's own subject, and
+        the data a step-ca validator answered with ({} for the others).
 
         A static password proves only "knows this profile's password" (no name:
         `{identity}` patterns cannot match); a one-time code proves the name it
@@ -479,11 +485,11 @@ class ScepFrontEnd:
         challenge = raw.decode("utf-8", "replace") if raw is not None else None
         mode = profile.scep_challenge
         if mode == "none":
-            return Identity("scep-none", "", profile.name, _peer(address))
+            return Identity("scep-none", "", profile.name, _peer(address)), {}
         if challenge is None:
             raise Forbidden.because("scep-challenge", "the request carries no challengePassword")
 
-        async def check() -> Identity:
+        async def check() -> tuple[Identity, dict[str, Any]]:
             if mode == "codes":
                 sans = wire.sans_of(csr)
                 owner = await self.ra.store.consume_scep_code(
@@ -492,17 +498,17 @@ class ScepFrontEnd:
                     raise Forbidden.because("scep-challenge", "the one-time code is unknown, "
                                             "expired, revoked, already used, of another "
                                             "profile or bound to another device")
-                return Identity.from_principal(owner, _peer(address))
+                return Identity.from_principal(owner, _peer(address)), {}
             if mode == "intune":
                 await self.intune[profile.name].validate(message.transaction_id, csr)
-                return Identity(_INTUNE, "", profile.name, _peer(address))
+                return Identity(_INTUNE, "", profile.name, _peer(address)), {}
             if mode == "static":
                 if not hmac.compare_digest(challenge.encode(), profile.scep_password.encode()):
                     raise Forbidden.because("scep-challenge", "the challengePassword is not valid "
                                     "(static)")
-                return Identity("scep-static", "", profile.name, _peer(address))
-            name = await self._webhook(profile, challenge, message, csr, address)
-            return Identity("scep-webhook", name, profile.name, _peer(address))
+                return Identity("scep-static", "", profile.name, _peer(address)), {}
+            name, data = await self._webhook(profile, challenge, message, csr, address)
+            return Identity("scep-webhook", name, profile.name, _peer(address)), data
         # Wrong challenges spend the address's failed-login budget (shared with Basic):
         # past it, a FAILURE before any check, so a static password cannot be guessed
         # at wire speed.
@@ -510,16 +516,18 @@ class ScepFrontEnd:
                                                             check)
 
     async def _webhook(self, profile: Profile, challenge: str, message: sm.PkiMessage,
-                       csr: x509.CertificateSigningRequest, address: str) -> str:
+                       csr: x509.CertificateSigningRequest, address: str
+                       ) -> tuple[str, dict[str, Any]]:
         """POST the request to the operator's service; it answers {"allow": bool} and
         may name the device ({"identity": "..."}); returns that name ("" if none).
-        In step-ca's shape (`scep_webhook_format = "step-ca"`): its SCEPCHALLENGE call."""
+        In step-ca's shape (`scep_webhook_format = "step-ca"`): its SCEPCHALLENGE call,
+        whose answer's `data` comes back with the name ("")."""
         http = self.webhooks[profile.name]
         if profile.scep_webhook_format == "step-ca":
             body = stepca.request_body(self.ra.store.clock(), profile.name, message.transaction_id,
                                        csr, challenge=challenge)
             reply = await http.request("POST", profile.scep_webhook, data=body, headers=(
-                stepca.signed(body, profile.scep_webhook_secret, _hook_id(profile))))
+                stepca.signed(body, profile.scep_webhook_secret, stepca.webhook_id(profile))))
             _unavailable(reply.status, http)
             answer = stepca.verdict(reply.status, reply.body)
             if answer is None:
@@ -528,7 +536,7 @@ class ScepFrontEnd:
             if not answer[0]:
                 raise Forbidden.because("scep-challenge", "the challengePassword is not valid "
                                         "(webhook)")
-            return ""
+            return "", answer[1]
         reply = await http.request("POST", profile.scep_webhook, json={
             "challenge": challenge, "transaction_id": message.transaction_id,
             "subject": csr.subject.rfc4514_string(), "profile": profile.name,
@@ -547,7 +555,32 @@ class ScepFrontEnd:
                 "scep-challenge", reason if isinstance(reason, str) and reason
                 else "scep-challenge: the challengePassword is not valid (webhook)")
         name = verdict.get("identity", "")
-        return name if isinstance(name, str) else ""
+        return name if isinstance(name, str) else "", {}
+
+
+def _named(profile: Profile, csr: x509.CertificateSigningRequest,
+           data: dict[str, Any]) -> str:
+    """The request a step-ca validator's `data` makes of the device's, per the profile's
+    `scep_webhook_data` (stored form, base64; "" when the data names nothing): judged
+    by the policy and issued in place of the device's.  Data that are no names: FAILURE
+    badRequest (rule scep-webhook-data), logged."""
+    if not profile.scep_webhook_data or not data:
+        return ""
+    try:
+        common, sans = stepca.names_of(data, profile.scep_webhook_data, wire.sans_of(csr))
+    except ValueError as e:
+        log.warn("SCEP: the validator's data cannot name the certificate: {reason}",
+                 reason=str(e))
+        raise Forbidden.because("scep-webhook-data", f"the validator's data: {e}") from None
+    if common is None and sans is None:
+        return ""
+    return base64.b64encode(wire.with_names(csr, common, sans)).decode()
+
+
+def _request(csr: x509.CertificateSigningRequest, named: str
+             ) -> x509.CertificateSigningRequest:
+    """The request to judge and issue: the device's, or as its validator's data named it."""
+    return wire.load_stored_csr(base64.b64decode(named)) if named else csr
 
 
 def _unavailable(status: int, http: UpstreamHTTP) -> None:
@@ -561,8 +594,9 @@ def _unavailable(status: int, http: UpstreamHTTP) -> None:
 _INTUNE = "scep-intune"
 
 
-def _hook_id(profile: Profile) -> str:
-    return profile.scep_webhook_id or profile.name
+def _unchallenged(csr: x509.CertificateSigningRequest) -> x509.CertificateSigningRequest:
+    """The request as the store may keep it: without its challengePassword."""
+    return wire.load_stored_csr(wire.csr_without_challenge(wire.csr_der(csr)))
 
 
 #: `scep_nonces.outcome` kinds besides SCEP_BEGUN: "fail:FAILINFO:TEXT", "cert:SERIAL"

@@ -18,6 +18,7 @@ attempts           Refused and failed attempts, aggregated per hour.
 console            Console sessions, bounded counts for console pages.
 upstream_requests  Request ids an upstream CA holds (AD CS pending approval).
 rates              Rate counters per bucket and window.
+notifications      SCEP notifications not delivered yet, claimed by one node at a time.
 files              Files of the state directory, written atomically: a reader sees the old
                    file or the new one, never a partial one.
 upgrade            Carrying rows of earlier releases forward: old identities become principals.
@@ -36,6 +37,7 @@ from estra.store.console import SessionRow
 from estra.store.devices import DeviceStory
 from estra.store.enrollments import EnrollmentRow, IssuedCertificate
 from estra.store.files import replace_file, set_line, write_private, write_public
+from estra.store.notifications import NotificationRow
 from estra.store.pending import HeldRequest, PendingRow
 from estra.store.renewal import CurrentCertificate, RenewalAdvance
 from estra.store.revocations import CrlRow, RevocationRow
@@ -48,5 +50,6 @@ __all__ = ["EnrollmentRecord", "Legacy", "MIGRATIONS", "NoStore", "PENDING_COLUM
            "run_blocking", "schema_version", "set_line", "write_private", "write_public",
            # the rows the query methods return
            "AttemptRow", "AuditRow", "BoundCodeRow", "CodeRow", "CrlRow", "CurrentCertificate",
-           "DeviceStory", "EnrollmentRow", "HeldRequest", "IssuedCertificate", "PendingRow",
+           "DeviceStory", "EnrollmentRow", "HeldRequest", "IssuedCertificate",
+           "NotificationRow", "PendingRow",
            "RenewalAdvance", "RevocationRow", "ScepSeen", "ScepTransactionRow", "SessionRow"]

@@ -29,6 +29,7 @@ from estra.store.devices import Devices
 from estra.store.engine import (POSTGRES, SQLITE, Dialect, NoStore, StoreBase, open_pool,
                                 run_blocking, search_filter, sqlite_setup)
 from estra.store.enrollments import EnrollmentRecord, Enrollments, Standing, record_names
+from estra.store.notifications import Notifications
 from estra.store.pending import PENDING_COLUMNS, PROCESSED, PendingRequests
 from estra.store.rates import RateCounters
 from estra.store.renewal import Renewals
@@ -49,7 +50,7 @@ __all__ = ["Store", "Standing", "EnrollmentRecord", "open_store", "NoStore", "ha
 
 class Store(Enrollments, Renewals, Revocations, ScepTransactions, Devices, PendingRequests,
             Codes, Attempts, ConsoleSessions, UpstreamRequests, RateCounters, Audit,
-            StoreBase):
+            Notifications, StoreBase):
     """Async access to the database; a Service so the pool starts and stops with estra.
 
     Reads run on adbapi's pool; writes on `writer`, or on the pool without one

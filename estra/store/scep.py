@@ -25,6 +25,7 @@ class ScepTransactionRow(TypedDict):
     operation: str
     csr: str                   # base64 DER, without the challengePassword
     serial: str | None         # once issued
+    names: str                 # the request a validator's data named ('' the device's)
 
 
 class ScepSeen(TypedDict):
@@ -39,7 +40,7 @@ class ScepTransactions(StoreBase):
 
     async def scep_begin(self, label: str, transaction_id: str, signer_sha256: str,
                          identity: str, method: str, operation: str, csr_b64: str,
-                         seen: tuple[bytes, str] | None = None) -> None:
+                         seen: tuple[bytes, str] | None = None, names: str = "") -> None:
         """Remember a SCEP request so CertPoll can find it.
 
         A transaction is the signer's own: keyed by label, transactionID and the
@@ -49,18 +50,19 @@ class ScepTransactions(StoreBase):
         renew: the newest request wins.  `csr_b64` must carry no challengePassword
         (`wire.csr_without_challenge`).  `seen`: the (senderNonce, message SHA-256)
         of the request, remembered as begun (`scep_seen`) in the same database
-        transaction, so a crash leaves both or neither."""
+        transaction, so a crash leaves both or neither.  `names`: the request as a
+        validator's data named it (base64, stored form), '' for the device's."""
         now = self.clock()
         begin = self.dialect.sql(
             "INSERT INTO scep_transactions (label, transaction_id, signer_sha256, at, "
-            "identity, method, operation, csr) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (label, "
-            "transaction_id, signer_sha256) DO UPDATE SET at = excluded.at, identity = "
+            "identity, method, operation, csr, names) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT "
+            "(label, transaction_id, signer_sha256) DO UPDATE SET at = excluded.at, identity = "
             "excluded.identity, method = excluded.method, operation = excluded.operation, "
-            "csr = excluded.csr, serial = NULL")
+            "csr = excluded.csr, names = excluded.names, serial = NULL")
 
         def run(cursor: Any) -> None:
             cursor.execute(begin, (label, transaction_id, signer_sha256, now, identity,
-                                   method, operation, csr_b64))
+                                   method, operation, csr_b64, names))
             if seen is not None:
                 self._seen(cursor, seen[0], seen[1], SCEP_BEGUN, now)
         await self._transact(run)

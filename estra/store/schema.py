@@ -358,6 +358,21 @@ MIGRATIONS: list[list[Step]] = [
         "DROP INDEX enrollments_identity",
         "DROP INDEX device_names_enrollment",
     ],
+    [   # 23: a SCEP request as its step-ca validator's data named it (scep_webhook_data):
+        # the stored request to issue in place of the device's ('' for the device's own)
+        "ALTER TABLE scep_transactions ADD COLUMN names TEXT NOT NULL DEFAULT ''",
+    ],
+    [   # 24: notifications of SCEP outcomes not delivered yet (estra/scep/notifications.py):
+        # kept until delivered or given up, so a node that stops loses none; a node
+        # sending one holds it until `claimed_until`, then any node may take it
+        """CREATE TABLE notifications (
+            id {id}, at DOUBLE PRECISION NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
+            transaction_id TEXT NOT NULL, target TEXT NOT NULL, body TEXT NOT NULL,
+            about TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+            due DOUBLE PRECISION NOT NULL, claimed_until DOUBLE PRECISION NOT NULL,
+            last_error TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX notifications_due ON notifications (due)",
+    ],
 ]
 
 

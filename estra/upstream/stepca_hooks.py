@@ -23,8 +23,9 @@ import base64
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import json
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -32,8 +33,15 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import NameOID
 
 from estra.asn1 import wire
+from estra.config import WEBHOOK_DATA_TARGETS, Profile
 
-__all__ = ["request_body", "signed", "verdict"]
+__all__ = ["request_body", "signed", "verdict", "names_of", "DATA_TARGETS", "webhook_id"]
+
+#: what a validator's `data` may set (`scep_webhook_data`): the subject's commonName and
+#: the subjectAltNames of each kind
+DATA_TARGETS = WEBHOOK_DATA_TARGETS
+_SAN_TYPES: dict[str, Any] = {"dns": x509.DNSName, "uri": x509.UniformResourceIdentifier,
+                              "email": x509.RFC822Name}
 
 
 def _b64(data: bytes) -> str:
@@ -94,6 +102,12 @@ def signed(body: bytes, secret_b64: str, webhook_id: str) -> dict[str, str]:
             "X-Smallstep-Webhook-ID": webhook_id}
 
 
+def webhook_id(profile: Profile) -> str:
+    """The X-Smallstep-Webhook-ID a profile's calls carry: its `scep_webhook_id`, or its
+    name."""
+    return profile.scep_webhook_id or profile.name
+
+
 def verdict(status: int, body: bytes) -> tuple[bool, dict[str, Any]] | None:
     """(allow, data) of a webhook's 200 answer; None if it is no ResponseBody."""
     try:
@@ -104,3 +118,53 @@ def verdict(status: int, body: bytes) -> tuple[bool, dict[str, Any]] | None:
         return None
     data = answer.get("data")
     return answer["allow"], data if isinstance(data, dict) else {}
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    """`data`'s value at the dotted `path` ("device.name"), None where there is none."""
+    value: Any = data
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _texts(target: str, path: str, value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    if not values or len(values) > 20 or not all(
+            isinstance(v, str) and 0 < len(v) <= 255 and v.isprintable() for v in values):
+        raise ValueError(f"data.{path} (for {target}): a string or a list of 1 to 20 "
+                         "printable strings of at most 255 characters")
+    if target == "cn" and len(values) != 1:
+        raise ValueError(f"data.{path} (for cn): one string")
+    return values
+
+
+def names_of(data: dict[str, Any], mapping: Sequence[tuple[str, str]],
+             csr_sans: Iterable[x509.GeneralName]
+             ) -> tuple[str | None, list[x509.GeneralName] | None]:
+    """The names a validator's `data` gives the certificate, per the profile's
+    `scep_webhook_data` (target, dotted path in `data`): the commonName (None: the
+    CSR's stays) and the subjectAltNames (None: the CSR's stay), where each SAN kind
+    `data` names replaces the CSR's names of that kind.  ValueError (naming the key)
+    for values that are no names."""
+    common: str | None = None
+    replaced: dict[str, list[x509.GeneralName]] = {}
+    for target, path in mapping:
+        value = _lookup(data, path)
+        if value is None:
+            continue
+        texts = _texts(target, path, value)
+        if target == "cn":
+            common = texts[0]
+        elif target == "ip":
+            try:
+                replaced[target] = [x509.IPAddress(ipaddress.ip_address(t)) for t in texts]
+            except ValueError:
+                raise ValueError(f"data.{path} (for ip): not an IP address") from None
+        else:
+            replaced[target] = [_SAN_TYPES[target](t) for t in texts]
+    if not replaced:
+        return common, None
+    kinds = tuple(x509.IPAddress if t == "ip" else _SAN_TYPES[t] for t in replaced)
+    kept = [n for n in csr_sans if not isinstance(n, kinds)]
+    return common, kept + [n for names in replaced.values() for n in names]
