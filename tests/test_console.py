@@ -461,8 +461,14 @@ class ConsoleTests(ConsoleFixture):
         self.assertNotIn("typed pass 1", body)
         self.assertTrue(await devices.check("printer", "typed pass 1"))
 
+        code, _, body = await b.go("POST", "/console/users", name="printer",
+                                   password="typed pass 2", csrf=await b.csrf())
+        self.assertEqual(code, 200)                 # replacing a password: confirm first
+        self.assertIn("Replace the password of device user printer?", body)
+        self.assertNotIn("typed pass 2", body)      # asked again, never sent back
+        self.assertTrue(await devices.check("printer", "typed pass 1"))
         code, _, body = await b.go("POST", "/console/users", name="printer", password="",
-                                   csrf=await b.csrf())
+                                   csrf=await b.csrf(), confirm="yes")
         self.assertEqual(code, 200)
         shown = re.search(r'id="new-password">([^<]+)<', body)
         assert shown is not None

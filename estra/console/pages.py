@@ -136,11 +136,13 @@ def flash(text: str) -> Tag | str:
 
 def confirm_page(operator: Any, csrf: str, title: str, said: Sequence[str], what: Any,
                  action: str, fields: Sequence[tuple[str, str]], button: str,
-                 cancel: str) -> Tag:
+                 cancel: str, inputs: Sequence[Any] = ()) -> Tag:
     """Before a destructive action: what it acts on, and a form that sends the same
-    fields again with confirm=yes (or Cancel, back to `cancel`)."""
+    fields again with confirm=yes (or Cancel, back to `cancel`); `inputs`: fields the
+    operator fills in on this page (a secret is asked again, never sent back hidden)."""
     return layout(title, [*[tags.p(line) for line in said], what, tags.form(
         csrf_field(csrf), *[tags.input(type="hidden", name=k, value=v) for k, v in fields],
+        *inputs,
         tags.input(type="hidden", name="confirm", value="yes"),
         tags.button(button, type="submit"), " ", tags.a("Cancel", href=cancel),
         method="post", action=action)], operator, csrf)

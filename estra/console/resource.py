@@ -907,8 +907,19 @@ class Console(Resource):
         if self.devices is None:
             await self._users(request, operator, csrf, path, token)
             return
-        password = typed or new_password()
         known = name in user_names(self.devices())
+        if known and self._arg(request, "confirm") != "yes":
+            await self._page(request, 200, pages.confirm_page(
+                operator, csrf, f"Replace the password of device user {name}?",
+                [f"Devices that log in as {name} with the old password are refused from "
+                 "their next request on; certificates already issued stay valid.",
+                 "Type the new password here (again), or leave it empty for a generated one."],
+                tags.p(f"User: {name}"), "/console/users", [("name", name)],
+                f"Replace the password of {name}", "/console/users",
+                inputs=[tags.p(tags.label("New password ", tags.input(
+                    name="password", type="password", autocomplete="new-password")))]))
+            return
+        password = typed or new_password()
         try:
             await self._in_thread(set_user, self.devices(), name, password)
         except ValueError as e:
