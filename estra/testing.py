@@ -63,13 +63,14 @@ from estra.asn1.scep_message import Signer
 from estra.runtime.service import (Reloader, Shared, admin_max_body, build_generation,
                                    console_tree, scep_signer)
 from estra.runtime.state import Prepared, open_state
-from estra.store.database import SQLITE, Store, migrate_blocking
+from estra.store.database import POSTGRES, SQLITE, Store, migrate_blocking
 from estra.web.tls import ChannelBinding, ServerTLS, TrustStore
 from estra.upstream.http import WholeBody
 from estra.ca.local import LocalCA
 from estra.ca.revocation import CRL_MAX_BODY, CrlPublisher, Revocation, published, revoke
 
-__all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads"]
+__all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads",
+           "PostgresSyncPool", "memory_store"]
 
 
 class SyncPool:
@@ -123,6 +124,26 @@ class SyncThreads:
 
     def callFromThread(self, f: Callable[..., Any], *args: Any) -> None:
         f(*args)
+
+
+# -- the configured store, synchronously ([store] url: SQLite or PostgreSQL) ----------
+
+class PostgresSyncPool(SyncPool):
+    """`SyncPool` over one PostgreSQL connection (and what `run_blocking` asks of a pool)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+        self.conn = psycopg.connect(url)        # type: ignore[assignment]
+        self.path, self.dbapi, self.connkw = url, psycopg, {}
+
+
+def memory_store(settings: Settings, clock: Callable[[], float]) -> Store:
+    """The store `settings` name (`[store] url`: a PostgreSQL database, else the state
+    directory's SQLite file) over a synchronous pool, as `MemoryRA` serves it."""
+    if settings.store_url.startswith(("postgresql://", "postgres://")):
+        return Store(PostgresSyncPool(settings.store_url), POSTGRES, clock)  # type: ignore[arg-type]
+    return Store(SyncPool(settings.state_dir.child("estra.db").path),  # type: ignore[arg-type]
+                 SQLITE, clock)
 
 
 @implementer(IEstraReactor)
@@ -274,8 +295,7 @@ class MemoryRA:
         # as `twistd estra` does: the CA names its CRL and OCSP URLs in what it issues
         self.prepared.ca.crl_url = self.settings.crl_url
         self.prepared.ca.ocsp_url = self.settings.ocsp_url
-        self.store = Store(SyncPool(self.settings.state_dir.child("estra.db").path),  # type: ignore[arg-type]
-                           SQLITE, self.clock)
+        self.store = memory_store(self.settings, self.clock)
         migrate_blocking(self.store)
         self.threads = SyncThreads()
         self.shared = Shared(self.reactor, self.clock, self.prepared.ca, self.threads,  # type: ignore[arg-type]

@@ -26,20 +26,11 @@ from estra.store.pending import HeldRequest, PendingRow
 from estra.store.renewal import CurrentCertificate, RenewalAdvance
 from estra.store.revocations import CrlRow, RevocationRow
 from estra.store.scep import ScepSeen, ScepTransactionRow
-from estra.testing import SyncPool
+from estra.testing import PostgresSyncPool, SyncPool
 
 T = TypeVar("T")
 NOW = 1_800_000_000.0
 KEY = "11" * 32
-
-
-class PostgresSyncPool(SyncPool):
-    """`SyncPool` over one PostgreSQL connection (and what `run_blocking` asks of a pool)."""
-
-    def __init__(self, url: str) -> None:
-        import psycopg
-        self.conn = psycopg.connect(url)        # type: ignore[assignment]
-        self.path, self.dbapi, self.connkw = url, psycopg, {}
 
 
 def done(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -5,11 +5,24 @@ own twistd and CLI (tests/upgrade/make_fixtures.py), one per schema version, on
 SQLite and on PostgreSQL (a `pg_dump`): a rejected, an approved and a pending
 request, an unused one-time code, an issued certificate, over SCEP an issued
 certificate and a held request.
+
+`test_old_decisions_honoured_in_memory` checks every fixture: migrated in this
+process by the code `estra migrate` runs, served by today's RA in memory
+(`estra.testing.MemoryRA`: the production wiring, real resources; PostgreSQL
+fixtures restored into a fresh database it opens), approvals made by the code
+`estra approve` runs, the devices' requests those curl and scepclient send.
+`test_old_decisions_honoured_by_a_real_server` makes the same checks with a real
+twistd, curl, scepclient and `estra` processes, for what only they show, on
+`real_server_fixtures()` only: per store the oldest fixture, the newest, and
+those docs/upgrading.rst singles out (`SINGLED_OUT`): 3 to 30 s a case, by load,
+against 0.6 (SQLite) to 1.6 s (PostgreSQL) in memory.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -17,17 +30,23 @@ import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
-from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs7
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import (Encoding, PublicFormat,
+                                                          load_pem_private_key, pkcs7)
 from twisted.python.filepath import FilePath
 
 from estra.store.database import (MIGRATIONS, SQLITE, Store, StoreVersionError, migrate_blocking,
                                   open_store, require_current, run_blocking, schema_version)
 from estra.store.upgrade import Legacy, Unmappable
+from estra.asn1 import scep_message as sm
 from estra.asn1 import wire
 from estra.asn1.scep_message import key_sha256
+from estra.cli import command, operate
+from estra.testing import DeviceTLS, LogLines, MemoryRA
 from tests import pki
 from tests.conftest import fresh_database
 from tests.conftest import Server, estra_cli
@@ -59,14 +78,38 @@ def restore(dump: Path, url: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def fixtures() -> list[tuple[Path, dict[str, Any]]]:
+    """Each fixture directory and its fixture.json, oldest schema first."""
+    found = [(meta_file.parent, json.loads(meta_file.read_text()))
+             for meta_file in FIXTURES.glob("*/*/fixture.json")]
+    return sorted(found, key=lambda f: (f[1]["schema"], f[1]["commit"], f[1]["store"]))
+
+
+def as_params(chosen: list[tuple[Path, dict[str, Any]]], *marks: Any) -> list[Any]:
+    """`chosen` fixtures as parameters named schema-commit-store."""
+    return [pytest.param(path, marks=marks, id=f"{meta['schema']}-{meta['commit']}-"
+                         f"{meta['store']}") for path, meta in chosen]
+
+
 def every_fixture() -> list[Any]:
-    """Each fixture directory, named schema-commit-store, oldest schema first."""
-    found = []
-    for meta_file in FIXTURES.glob("*/*/fixture.json"):
-        meta = json.loads(meta_file.read_text())
-        found.append(pytest.param(meta_file.parent, marks=pytest.mark.slow,
-                                  id=f"{meta['schema']}-{meta['commit']}-{meta['store']}"))
-    return sorted(found, key=lambda param: (int(param.id.split("-")[0]), param.id))
+    """Every fixture: what the in-memory RA checks."""
+    return as_params(fixtures())
+
+
+#: Fixtures docs/upgrading.rst singles out: a store numbered as on 71be18e's day, which
+#: start-up records at 12 before migrating on (`_renumbered`, estra/store/schema.py).
+SINGLED_OUT = ("71be18e",)
+
+
+def real_server_fixtures() -> list[Any]:
+    """What a real twistd, curl and scepclient check: per store the oldest fixture, the
+    newest, and those SINGLED_OUT (every one of them in memory too)."""
+    chosen, every = [], fixtures()
+    for path, meta in every:
+        of_store = [m for _, m in every if m["store"] == meta["store"]]
+        if meta in (of_store[0], of_store[-1]) or meta["commit"] in SINGLED_OUT:
+            chosen.append((path, meta))
+    return as_params(chosen, pytest.mark.slow)
 
 
 @pytest.fixture
@@ -227,7 +270,7 @@ def test_a_fixture_per_schema_version() -> None:
     assert set(COMMITS.values()) | NEVER_NEWEST >= set(range(2, len(MIGRATIONS)))
 
 
-@pytest.mark.parametrize("fixture", every_fixture())
+@pytest.mark.parametrize("fixture", real_server_fixtures())
 def test_old_decisions_honoured_by_a_real_server(fixture: Path, tmp_path: Path) -> None:
     """A store of an earlier release, `estra migrate`d, served by today's twistd: the
     rejected device gets 403, the approved one 200; the pending one is approved with
@@ -243,41 +286,69 @@ def test_old_decisions_honoured_by_a_real_server(fixture: Path, tmp_path: Path) 
         assert json.loads(done.stdout) == {"from": meta["schema"], "to": len(MIGRATIONS)}
         server = Server(work, config_text)
         try:
-            check_decisions(server, common, fixture, meta)
-            check_scep(server, common, fixture, meta, tmp_path)
+            check_decisions(by_curl(server, fixture, meta), approve_with_cli(common), fixture,
+                            meta)
+            check_scep(server, approve_with_cli(common), fixture, tmp_path)
         finally:
             log = server.stop()
         assert "Traceback" not in log
 
 
-def check_decisions(server: Server, common: tuple[str, ...], fixture: Path,
-                    meta: dict[str, Any]) -> None:
-    """The EST decisions of the old release, against today's server (curl)."""
-    def post(path: str, user: str, csr: Any, *extra: str) -> int:
-        auth = ("--user", f"{user}:{meta['password']}") if user else ()
-        return server.post(path, csr, *auth, *extra)[0]
-    assert post("held/simpleenroll", "dev-rejected", device_csr(fixture, "dev-rejected")) == 403
-    assert post("held/simpleenroll", "dev-approved", device_csr(fixture, "dev-approved")) == 200
-    assert post("held/simpleenroll", "dev-pending", device_csr(fixture, "dev-pending")) == 202
-    approved = estra_cli(*common, "approve", str(meta["held"]["dev-pending"]))
-    assert approved.returncode == 0, approved.stderr
-    assert post("held/simpleenroll", "dev-pending", device_csr(fixture, "dev-pending")) == 200
-    coded = device_csr(fixture, "carol", meta["code"])
-    assert post("coded/simpleenroll", "carol", coded) == 200
-    assert post("coded/simpleenroll", "carol", coded) == 403
+#: An EST request of the checks: (path, Basic user or "", CSR, whether the old release's
+#: certificate authenticates it) -> HTTP status.
+Post = Callable[[str, str, Any, bool], int]
+
+
+def old_certificate(fixture: Path) -> x509.Certificate:
+    """The certificate the old release issued over EST (to alice)."""
     [cert] = pkcs7.load_der_pkcs7_certificates(base64.b64decode((fixture / "alice.p7")
                                                                 .read_bytes()))
-    pem = pki.write_pair(server.workdir, "alice-old", cert,
-                         load_pem_private_key((fixture / "alice.key").read_bytes(), None))
-    assert post("simplereenroll", "", device_csr(fixture, "alice"), "--cert", str(pem[0]),
-                "--key", str(pem[1])) == 200
+    return cert
 
 
-def check_scep(server: Server, common: tuple[str, ...], fixture: Path, meta: dict[str, Any],
+def check_decisions(post: Post, approve: Callable[[int], None], fixture: Path,
+                    meta: dict[str, Any]) -> None:
+    """The EST decisions of the old release, against today's RA (a real server over curl,
+    or in memory), `approve` being today's `estra approve`."""
+    assert post("held/simpleenroll", "dev-rejected", device_csr(fixture, "dev-rejected"),
+                False) == 403
+    assert post("held/simpleenroll", "dev-approved", device_csr(fixture, "dev-approved"),
+                False) == 200
+    assert post("held/simpleenroll", "dev-pending", device_csr(fixture, "dev-pending"),
+                False) == 202
+    approve(meta["held"]["dev-pending"])
+    assert post("held/simpleenroll", "dev-pending", device_csr(fixture, "dev-pending"),
+                False) == 200
+    coded = device_csr(fixture, "carol", meta["code"])
+    assert post("coded/simpleenroll", "carol", coded, False) == 200
+    assert post("coded/simpleenroll", "carol", coded, False) == 403
+    assert post("simplereenroll", "", device_csr(fixture, "alice"), True) == 200
+
+
+def by_curl(server: Server, fixture: Path, meta: dict[str, Any]) -> Post:
+    """`Post` for `check_decisions` with curl to `server`."""
+    def post(path: str, user: str, csr: Any, old_cert: bool) -> int:
+        if old_cert:
+            pem = pki.write_pair(server.workdir, "alice-old", old_certificate(fixture),
+                                 load_pem_private_key((fixture / "alice.key").read_bytes(),
+                                                      None))
+            return server.post(path, csr, "--cert", str(pem[0]), "--key", str(pem[1]))[0]
+        return server.post(path, csr, "--user", f"{user}:{meta['password']}")[0]
+    return post
+
+
+def approve_with_cli(common: tuple[str, ...]) -> Callable[[int], None]:
+    """`approve` for `check_decisions` and `check_scep`: the `estra approve` command."""
+    def approve(request_id: int) -> None:
+        approved = estra_cli(*common, "approve", str(request_id))
+        assert approved.returncode == 0, approved.stderr
+    return approve
+
+
+def check_scep(server: Server, approve: Callable[[int], None], fixture: Path,
                tmp_path: Path) -> None:
     """micromdm's scepclient: the device the old release held finishes once approved with
     today's CLI; the certificate the old release issued over SCEP renews (RenewalReq)."""
-    from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     url = f"http://127.0.0.1:{server.listener_port('SCEP ready')}/scep"
     ra = x509.load_pem_x509_certificate((server.state / "scep-ra.pem").read_bytes())
@@ -292,11 +363,118 @@ def check_scep(server: Server, common: tuple[str, ...], fixture: Path, meta: dic
             capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
         return where / "dev.pem"
-    approved = estra_cli(*common, "approve", str(meta["scep_held"]))
-    assert approved.returncode == 0, approved.stderr
+    approve(json.loads((fixture / "fixture.json").read_text())["scep_held"])
     assert scepclient("scep-held", "/held").exists()
     old = x509.load_pem_x509_certificate((fixture / "scep-issued" / "dev.pem").read_bytes())
     renewed = x509.load_pem_x509_certificate(scepclient("scep-issued").read_bytes())
+    assert renewed.serial_number != old.serial_number and renewed.subject == old.subject
+
+
+# -- today's RA in memory serves the migrated store: every fixture ------------------
+
+def migrate_as_the_cli(common: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+                       ) -> dict[str, int]:
+    """`estra migrate --json` in this process (`estra.cli.command.main`): its figures."""
+    assert command.main([*common, "migrate", "--json"]) == 0
+    figures: dict[str, int] = json.loads(capsys.readouterr().out)
+    return figures
+
+
+def approve_as_the_cli(memory: MemoryRA, request_id: int, monkeypatch: pytest.MonkeyPatch,
+                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`estra approve ID` as the CLI runs it (`estra.cli.operate.run`: its parser, the
+    schema check, the store's decision), on the store `memory` serves: the one the CLI
+    would open for the same configuration."""
+    def open_store(url: str, state_dir: FilePath, clock: Any, create: bool = True) -> Store:
+        assert (url, state_dir, create) == (memory.settings.store_url,
+                                            memory.settings.state_dir, False)
+        return memory.store
+    monkeypatch.setattr(operate, "open_store", open_store)
+    parser = argparse.ArgumentParser()
+    operate.add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["approve", str(request_id)])
+    assert operate.run(memory.settings, args, lambda work: memory.run(work(memory.reactor))) == 0
+    assert capsys.readouterr().out == f"request {request_id} approved (was pending)\n"
+
+
+@pytest.mark.parametrize("fixture", every_fixture())
+def test_old_decisions_honoured_in_memory(fixture: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A store of an earlier release, migrated in process as `estra migrate` does it,
+    served by today's RA in memory (production wiring, real resources): the same
+    assertions as the real server's, every fixture (docs/upgrading.rst)."""
+    meta = json.loads((fixture / "fixture.json").read_text())
+    with old_node(fixture, tmp_path) as (work, config_text):
+        config = work / "estra.toml"
+        config.write_text(config_text)
+        common = ("--config", str(config), "--state-dir", str(work / "state"))
+        assert migrate_as_the_cli(common, capsys) == {"from": meta["schema"],
+                                                       "to": len(MIGRATIONS)}
+        logs = LogLines().start()
+        memory = MemoryRA(config_text, state_dir=str(work))
+        try:
+            def approve(request_id: int) -> None:
+                approve_as_the_cli(memory, request_id, monkeypatch, capsys)
+            check_decisions(in_memory(memory, fixture, meta), approve, fixture, meta)
+            check_scep_in_memory(memory, approve, fixture, meta)
+        finally:
+            memory.store.pool.conn.close()
+            log = logs.stop()
+    assert "Traceback" not in log and "log_failure" not in log
+
+
+def in_memory(memory: MemoryRA, fixture: Path, meta: dict[str, Any]) -> Post:
+    """`Post` for `check_decisions` to `memory` (the old certificate: the device's TLS
+    chain)."""
+    def post(path: str, user: str, csr: Any, old_cert: bool) -> int:
+        reply = memory.post("/.well-known/est/" + path, pki.b64(csr),
+                            tls=DeviceTLS((old_certificate(fixture),) if old_cert else ()),
+                            headers={"Content-Type": "application/pkcs10"},
+                            user=None if old_cert else (user, meta["password"]))
+        return reply.code
+    return post
+
+
+def scepclient_tid(key: rsa.RSAPrivateKey) -> str:
+    """The transaction ID micromdm's scepclient gives its requests: the RFC 7093 (method
+    1) key identifier of its RSAPublicKey, in base64."""
+    der = key.public_key().public_bytes(Encoding.DER, PublicFormat.PKCS1)
+    return base64.b64encode(hashlib.sha256(der).digest()[:20]).decode()
+
+
+def as_scepclient(memory: MemoryRA, device: Path, label: str = ""
+                  ) -> tuple[sm.PkiMessage, sm.Signer, x509.CertificateSigningRequest]:
+    """What scepclient sends from a fixture's `device` directory, and the RA's CertRep:
+    the CSR it kept (csr.pem, with the challenge), signed with its issued dev.pem (a
+    RenewalReq) or else its self-signed self.pem (a PKCSReq), sealed for the RA
+    certificate of the state directory (the one its -ca-fingerprint names)."""
+    key = load_pem_private_key((device / "dev.key").read_bytes(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    csr = x509.load_pem_x509_csr((device / "csr.pem").read_bytes())
+    issued = (device / "dev.pem").exists()
+    signer = sm.Signer(x509.load_pem_x509_certificate(
+        (device / ("dev.pem" if issued else "self.pem")).read_bytes()), key)
+    ra = x509.load_pem_x509_certificate(memory.settings.state_dir.child("scep-ra.pem")
+                                        .getContent())
+    request = sm.pkcs_req(csr, signer, ra, renewal=issued, tid=scepclient_tid(key))
+    reply = memory.post(f"/scep{label}?operation=PKIOperation", request.der, face="scep",
+                        headers={"Content-Type": "application/x-pki-message"})
+    assert reply.code == 200, reply.text
+    return request.check(sm.parse(reply.body, [ra])), signer, csr
+
+
+def check_scep_in_memory(memory: MemoryRA, approve: Callable[[int], None], fixture: Path,
+                         meta: dict[str, Any]) -> None:
+    """scepclient's messages: the device the old release held finishes once approved;
+    the certificate the old release issued over SCEP renews (RenewalReq)."""
+    approve(meta["scep_held"])
+    held, signer, csr = as_scepclient(memory, fixture / "scep-held", "/held")
+    assert held.status == sm.Status.SUCCESS, held.fail_info_text
+    assert held.issued(signer)[0].subject == csr.subject
+    renewal, signer, _ = as_scepclient(memory, fixture / "scep-issued")
+    assert renewal.status == sm.Status.SUCCESS, renewal.fail_info_text
+    old, renewed = signer.cert, renewal.issued(signer)[0]
     assert renewed.serial_number != old.serial_number and renewed.subject == old.subject
 
 
