@@ -30,15 +30,22 @@ from typing import Any, AnyStr, Callable, Mapping, Sequence
 
 from attrs import frozen
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from OpenSSL import crypto
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.endpoints import TCP4ClientEndpoint
-from twisted.internet.interfaces import IProcessProtocol, IProcessTransport, ISSLTransport
+from twisted.internet.error import ConnectionRefusedError
+from twisted.internet.interfaces import (IProcessProtocol, IProcessTransport, IProtocolFactory,
+                                         ISSLTransport)
+from twisted.internet.ssl import CertificateOptions
 from twisted.internet.testing import MemoryReactorClock
 from twisted.logger import ILogObserver, formatEvent, globalLogPublisher
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 from twisted.test import iosim
+from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.web.client import Agent
 from twisted.web.http_headers import Headers
 from twisted.web.iweb import IAgent
@@ -69,7 +76,8 @@ from estra.upstream.http import WholeBody
 from estra.ca.local import LocalCA
 from estra.ca.revocation import CRL_MAX_BODY, CrlPublisher, Revocation, published, revoke
 
-__all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads"]
+__all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads", "Upstreams",
+           "tls_peer"]
 
 
 class SyncPool:
@@ -258,8 +266,12 @@ class MemoryRA:
     """
 
     def __init__(self, config: str = "", state_dir: str | None = None,
-                 files: Mapping[str, bytes] | None = None, now: float | None = None) -> None:
+                 files: Mapping[str, bytes] | None = None, now: float | None = None,
+                 upstreams: Mapping[str, IProtocolFactory | None] | None = None) -> None:
+        """`upstreams`: the peers the RA's upstream adapters reach in memory, by
+        "host:port" (see `Upstreams`)."""
         self.reactor = _Reactor()
+        self.upstreams = Upstreams(self.reactor, upstreams)
         self.reactor.advance(time.time() if now is None else now)
         self.clock = self.reactor.seconds
         where = FilePath(state_dir or tempfile.mkdtemp(prefix="estra-memory-"))
@@ -287,7 +299,8 @@ class MemoryRA:
         limits = connection_limits(self.settings)
         roots = _faces(self.holder)
         console = console_tree(self.shared, self.settings, self.holder)
-        roots["admin"] = admin_root(self.store, console)
+        roots["admin"] = admin_root(self.store, console,   # /healthz asks the upstreams too
+                                    lambda: self.holder.current.cas.values())
         bodies = {"est": self.settings.max_body, "scep": self.settings.max_body,
                   "admin": admin_max_body(console)}
         if self.settings.crl_listen:     # the `[crl] listen` listener: CRL and OCSP
@@ -370,9 +383,12 @@ class MemoryRA:
                           data_to_body_producer=WholeBody)
 
     def flush(self) -> None:
-        """Move every byte in flight until nothing moves (as StubTreq.flush)."""
-        while self._pumps:
-            moved = False
+        """Move every byte in flight until nothing moves (as StubTreq.flush), connecting
+        the upstream adapters' new connections to their peers on the way."""
+        while True:
+            moved = self.upstreams.connect(self._pumps)
+            if self.upstreams.peers:
+                self.reactor.advance(0)         # what TLS sends a reactor turn later
             for pump in list(self._pumps):
                 moved = pump.flush() or moved
                 if pump.clientIO.disconnected and pump.serverIO.disconnected:
@@ -421,3 +437,92 @@ class MemoryRA:
         """The result of an `async def` call on the RA's objects (store, CA...)."""
         return self.result(Deferred.fromCoroutine(coroutine))
 
+
+
+# -- upstream peers in memory ---------------------------------------------------------
+
+
+class Upstreams:
+    """The peers the RA's upstream adapters reach in memory, by "host:port".
+
+    An adapter connects through its own production path (its pooled agent, its
+    endpoints, TLS with its client certificate and its verification of the
+    server): the memory reactor keeps each `connectTCP` pending, and `connect`
+    (run by `MemoryRA.flush`) joins it over `twisted.test.iosim` to the peer
+    given for its address, a protocol factory as a real listener has it
+    (`tls_peer` puts one behind TLS with its server certificate).  A host name
+    reaches 127.0.0.1 (the memory reactor's resolver).  A peer of None refuses
+    the connection; an address with no peer keeps it pending, as a host that
+    never answers (the adapter's own timeouts run on the clock).
+    """
+
+    def __init__(self, reactor: MemoryReactorClock,
+                 peers: Mapping[str, IProtocolFactory | None] | None = None) -> None:
+        self._reactor = reactor
+        self.peers: dict[str, IProtocolFactory | None] = dict(peers or {})
+        #: every connection joined or refused, by address, in order (tests count them)
+        self.connections: list[str] = []
+
+    def connect(self, pumps: set[iosim.IOPump]) -> bool:
+        """Join every pending connection that has a peer (or refuse it): True if any."""
+        pending, joined, index = self._reactor.tcpClients, False, 0
+        while index < len(pending):
+            host, port, factory, _, _ = pending[index]
+            address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            if address not in self.peers:
+                index += 1
+                continue
+            del pending[index]
+            connector = self._reactor.connectors.pop(index)
+            self.connections.append(address)
+            joined, peer = True, self.peers[address]
+            if peer is None:
+                factory.clientConnectionFailed(connector, Failure(
+                    ConnectionRefusedError(f"nothing listens on {address}")))
+            else:
+                pumps.add(self._join(host, port, factory, peer))
+        return joined
+
+    def _join(self, host: str, port: int, factory: IProtocolFactory,
+              peer: IProtocolFactory) -> iosim.IOPump:
+        kind = IPv6Address if ":" in host else IPv4Address
+        server_address = kind("TCP", host, port)
+        client_address = kind("TCP", "::1" if ":" in host else "127.0.0.1",
+                              50000 + len(self.connections))
+        _on_clock(peer, self._reactor)
+        _on_clock(factory, self._reactor)
+        server = peer.buildProtocol(client_address)
+        client = factory.buildProtocol(server_address)
+        assert server is not None and client is not None
+        pump: iosim.IOPump = iosim.connect(
+            server, iosim.FakeTransport(server, isServer=True, hostAddress=server_address,
+                                        peerAddress=client_address),
+            client, iosim.FakeTransport(client, isServer=False, hostAddress=client_address,
+                                        peerAddress=server_address), greet=False)
+        return pump
+
+
+def _on_clock(factory: Any, reactor: MemoryReactorClock) -> None:
+    """TLS in `factory` (or the factories it wraps) on the memory reactor: a TLS
+    connection gathers small writes and sends them a reactor turn later, on the
+    global reactor unless told (as twisted's own agent tests arrange it)."""
+    while factory is not None:
+        if isinstance(factory, TLSMemoryBIOFactory):
+            factory._clock = reactor
+        factory = getattr(factory, "wrappedFactory", getattr(factory, "_wrappedFactory", None))
+
+
+def tls_peer(factory: IProtocolFactory, certificate: x509.Certificate,
+             key: EllipticCurvePrivateKey | RSAPrivateKey,
+             chain: Sequence[x509.Certificate] = (),
+             client_trust: Sequence[x509.Certificate] = ()) -> IProtocolFactory:
+    """`factory` behind TLS as a real listener has it: `certificate` (and `chain`) with
+    `key`; with `client_trust`, a client certificate issued under one of those is
+    required at the handshake."""
+    options = CertificateOptions(
+        privateKey=crypto.PKey.from_cryptography_key(key),
+        certificate=crypto.X509.from_cryptography(certificate),
+        extraCertChain=[crypto.X509.from_cryptography(c) for c in chain],
+        verify=bool(client_trust), requireCertificate=bool(client_trust),
+        caCerts=[crypto.X509.from_cryptography(c) for c in client_trust] or None)
+    return TLSMemoryBIOFactory(options, False, factory)

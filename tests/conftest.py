@@ -14,7 +14,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
 from cryptography import x509
@@ -29,6 +29,9 @@ from estra.runtime.state import init_command
 from estra.testing import MemoryRA
 from estra.ca.local import LocalCA
 from tests import pki
+
+if TYPE_CHECKING:
+    from tests.memory import MemoryServer
 
 #: Debian's Bouncy Castle jars and the EST client the tests compile against them.
 BC_JARS = [Path("/usr/share/java") / f"{name}.jar" for name in ("bcprov", "bcpkix", "bcutil")]
@@ -164,6 +167,10 @@ class Server:
                                     "--data-binary", f"@{body}",
                                     "-H", "Content-Type: application/pkcs10").stdout)
 
+    def get(self, path: str, *args: str) -> tuple[int, dict[str, str], bytes]:
+        """GET `path` with curl (`args` its options): as `MemoryServer.get`."""
+        return parse_http(self.curl(path, *args).stdout)
+
     def ca_signer(self) -> pki.CA:
         return pki.CA.from_files(self.ca, self.state / "ca.key")
 
@@ -286,9 +293,9 @@ def parse_http(raw: bytes) -> tuple[int, dict[str, str], bytes]:
     return status, headers, body
 
 
-def csrattrs_text(server: "Server", path: str = "csrattrs") -> str:
+def csrattrs_text(server: "Server | MemoryServer", path: str = "csrattrs") -> str:
     """`openssl asn1parse` of the server's /csrattrs answer (asserted 200)."""
-    status, _, body = parse_http(server.curl(path).stdout)
+    status, _, body = server.get(path)
     assert status == 200, body
     return subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
                           input=base64.b64decode(body), capture_output=True,

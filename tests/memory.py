@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from cryptography import x509
+from twisted.internet.interfaces import IProtocolFactory
 
 from estra.testing import DeviceTLS, LogLines, MemoryRA
 from tests import pki
@@ -21,9 +22,11 @@ PKCS10 = "application/pkcs10"
 class MemoryServer:
     """An RA in memory from `config`, with user alice; keeps every log event."""
 
-    def __init__(self, config: str, tmp: Path) -> None:
+    def __init__(self, config: str, tmp: Path,
+                 upstreams: Mapping[str, IProtocolFactory | None] | None = None) -> None:
+        """`upstreams`: the peers its upstream adapters reach (MemoryRA's)."""
         self.logged = LogLines().start()
-        self.ra = MemoryRA(config, state_dir=str(tmp / "srv"))
+        self.ra = MemoryRA(config, state_dir=str(tmp / "srv"), upstreams=upstreams)
         self.ra.add_user(*ALICE)
         self.state = Path(self.ra.settings.state_dir.path)
         self.ca = self.state / "ca.pem"
@@ -42,6 +45,16 @@ class MemoryServer:
              tls: DeviceTLS | None = None) -> tuple[int, dict[str, str], bytes]:
         """POST a CSR (base64) as alice, or as the TLS client `tls` when given."""
         return self.send(path, pki.b64(req), tls=tls)
+
+    def get(self, path: str, user: tuple[str, str] | None = None,
+            tls: DeviceTLS | None = None, face: str = "est"
+            ) -> tuple[int, dict[str, str], bytes]:
+        """GET an EST operation (`path` relative to /.well-known/est/, or absolute on
+        `face`): (status, headers lower-cased, body) as `parse_http(Server.curl(...))`."""
+        auth: dict[str, Any] = {"tls": tls} if tls else {"user": user}
+        reply = self.ra.get(path if path.startswith("/") else f"/.well-known/est/{path}",
+                            face=face, **auth)
+        return reply.code, dict(reply.headers), reply.body
 
     def enrollments_json(self) -> str:
         """What `estra enrollments list --json` prints (the same store call)."""
