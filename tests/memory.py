@@ -5,6 +5,7 @@ commands' JSON and the log."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -55,6 +56,13 @@ class MemoryServer:
         reply = self.ra.get(path if path.startswith("/") else f"/.well-known/est/{path}",
                             face=face, **auth)
         return reply.code, dict(reply.headers), reply.body
+
+    def wait_log(self, pattern: str) -> re.Match[str]:
+        """The first match of `pattern` in the log (as `Server.wait_log`; in memory
+        whatever a request logs is there once it is answered)."""
+        found = re.search(pattern, self.logged.text())
+        assert found is not None, self.logged.text()
+        return found
 
     def enrollments_json(self) -> str:
         """What `estra enrollments list --json` prints (the same store call)."""
