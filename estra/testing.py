@@ -67,8 +67,8 @@ from estra.web.listeners import connection_limits
 from estra.ra.pipeline import RegistrationAuthority
 from estra.runtime.reload import Generation, GenerationRoot, Holder
 from estra.asn1.scep_message import Signer
-from estra.runtime.service import (Reloader, Shared, admin_max_body, build_generation,
-                                   console_tree, scep_signer)
+from estra.runtime.service import (IssuerSync, Reloader, Shared, admin_max_body,
+                                   build_generation, console_tree, scep_signer)
 from estra.runtime.state import Prepared, open_state
 from estra.store.database import SQLITE, Store, migrate_blocking
 from estra.web.tls import ChannelBinding, ServerTLS, TrustStore
@@ -269,7 +269,9 @@ class MemoryRA:
                  files: Mapping[str, bytes] | None = None, now: float | None = None,
                  upstreams: Mapping[str, IProtocolFactory | None] | None = None) -> None:
         """`upstreams`: the peers the RA's upstream adapters reach in memory, by
-        "host:port" (see `Upstreams`)."""
+        "host:port" (see `Upstreams`); with them the re-enrollment trust follows the
+        upstreams' issuers, fetched at the first flush and every [ca] sync_seconds on
+        the clock, as `twistd estra` does."""
         self.reactor = _Reactor()
         self.upstreams = Upstreams(self.reactor, upstreams)
         self.reactor.advance(time.time() if now is None else now)
@@ -296,6 +298,11 @@ class MemoryRA:
                                                           self.settings.attempts_per_hour,
                                                           self.settings.attempts_days))
         self.holder = Holder(build_generation(self.shared, self.settings))
+        if upstreams is not None:       # the re-enrollment trust follows their issuers
+            self.issuer_sync = IssuerSync(self.reactor, self.shared.issued, self.prepared.ca,
+                                          self.holder.current.remote,
+                                          self.settings.ca_sync_seconds)
+            self.issuer_sync.startService()
         limits = connection_limits(self.settings)
         roots = _faces(self.holder)
         console = console_tree(self.shared, self.settings, self.holder)

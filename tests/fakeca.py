@@ -21,7 +21,7 @@ from typing import Any, Generator
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from OpenSSL import crypto
 from twisted.internet.interfaces import IProtocolFactory
 from twisted.internet.protocol import Factory, Protocol
@@ -68,25 +68,39 @@ class _Peer:
     def __init__(self, transport: Any) -> None:
         self._transport = transport
 
-    def getpeercert(self, binary_form: bool = False) -> bytes | None:
+    def getpeercert(self, binary_form: bool = False) -> Any:
         cert = self._transport.getPeerCertificate()
-        return None if cert is None else crypto.dump_certificate(crypto.FILETYPE_ASN1, cert)
+        if cert is None:
+            return None if binary_form else {}
+        if binary_form:
+            return crypto.dump_certificate(crypto.FILETYPE_ASN1, cert)
+        subject = cert.to_cryptography().subject     # as the ssl module names its parts
+        return {"subject": tuple(((_SSL_NAMES.get(a.oid, a.oid.dotted_string), a.value),)
+                                 for a in subject)}
+
+
+_SSL_NAMES = {NameOID.COMMON_NAME: "commonName", NameOID.ORGANIZATION_NAME: "organizationName",
+              NameOID.COUNTRY_NAME: "countryName"}
 
 
 class _HandlerProtocol(Protocol):
-    """One connection to a fake in memory: each request, once whole (head and
-    Content-Length body), is handled by a new `handler` as `BaseHTTPRequestHandler`
-    handles one on a socket; the connection closes when the handler says so."""
+    """One connection to a fake in memory, with one handler (its state per connection,
+    as an NTLM handshake's): each request, once whole (head and Content-Length body),
+    is handled as `BaseHTTPRequestHandler.handle` handles one on a socket; the
+    connection closes when the handler says so."""
 
     def __init__(self, handler: type[FakeHandler], server: "FakeServer") -> None:
-        self._handler, self._server, self._buffer = handler, server, b""
+        self._handler = handler.__new__(handler)
+        self._handler.server, self._handler.client_address = server, ("127.0.0.1", 50000)
+        self._buffer = b""
+
+    def connectionMade(self) -> None:
+        self._handler.connection = _Peer(self.transport)
 
     def dataReceived(self, data: bytes) -> None:
         self._buffer += data
+        handler = self._handler
         while (request := self._whole()) is not None:
-            handler = self._handler.__new__(self._handler)
-            handler.server, handler.client_address = self._server, ("127.0.0.1", 50000)
-            handler.connection = _Peer(self.transport)
             handler.rfile, handler.wfile = io.BytesIO(request), io.BytesIO()
             handler.close_connection = True
             handler.handle_one_request()

@@ -27,10 +27,17 @@ class MemoryServer:
                  upstreams: Mapping[str, IProtocolFactory | None] | None = None) -> None:
         """`upstreams`: the peers its upstream adapters reach (MemoryRA's)."""
         self.logged = LogLines().start()
+        self._made = (config, tmp, upstreams)
         self.ra = MemoryRA(config, state_dir=str(tmp / "srv"), upstreams=upstreams)
         self.ra.add_user(*ALICE)
         self.state = Path(self.ra.settings.state_dir.path)
         self.ca = self.state / "ca.pem"
+
+    def restart(self) -> None:
+        """A new RA on the same state directory (store, users, issuers kept on disk), as
+        `Server.restart` with the same configuration."""
+        config, tmp, upstreams = self._made
+        self.ra = MemoryRA(config, state_dir=str(tmp / "srv"), upstreams=upstreams)
 
     def send(self, path: str, body: bytes, content_type: str = PKCS10,
              tls: DeviceTLS | None = None, user: tuple[str, str] | None = ALICE
