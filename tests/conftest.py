@@ -14,7 +14,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 import pytest
 from cryptography import x509
@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
+from twisted.internet.interfaces import IProtocolFactory
 from twisted.python.filepath import FilePath
 
 from estra.config import load_settings
@@ -391,10 +392,12 @@ def bc_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 class MemoryScep:
-    """The in-memory RA (estra.testing) of `config`: SCEP over its real resource."""
+    """The in-memory RA (estra.testing) of `config`: SCEP over its real resource; its
+    upstream adapters reach `upstreams` (MemoryRA's)."""
 
-    def __init__(self, config: str, where: Path, files: dict[str, bytes]) -> None:
-        self.ra = MemoryRA(config, state_dir=str(where), files=files)
+    def __init__(self, config: str, where: Path, files: dict[str, bytes],
+                 upstreams: Mapping[str, IProtocolFactory | None] | None = None) -> None:
+        self.ra = MemoryRA(config, state_dir=str(where), files=files, upstreams=upstreams)
         self.state = Path(self.ra.settings.state_dir.path)
         self.ca = self.state / "ca.pem"
 

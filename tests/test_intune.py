@@ -30,10 +30,11 @@ from cryptography.x509.oid import AttributeOID, NameOID
 
 from estra.asn1 import scep_message as sm
 from estra.config import ConfigError, settings_from_string
-from estra.upstream.intune import ASSERTION_TYPE
+from estra.testing import LogLines
+from estra.upstream.intune import ASSERTION_TYPE, NOTIFY_BACKOFF
 from tests import pki
-from tests.conftest import Server
-from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.conftest import MemoryScep, Server
+from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
 from tests.test_scep import answer, ra_certificates, request_for, self_signed
 from tests.test_scep_clients import Scep, ScepClient
 
@@ -168,8 +169,42 @@ class IntuneFake(FakeHandler):
 
 
 @pytest.fixture
-def intune(tmp_path: Path) -> Iterator[FakeServer]:
+def intune(tmp_path: Path) -> MemoryFake:
+    """Entra ID, Graph and the Intune service in memory."""
+    return in_memory(IntuneFake, tmp_path, port=443)
+
+
+@pytest.fixture
+def real_intune(tmp_path: Path) -> Iterator[FakeServer]:
+    """The same on loopback, for `twistd estra` and a real SCEP client."""
     yield from serve(IntuneFake, tmp_path)
+
+
+class MemoryIntune(MemoryScep):
+    """An RA in memory whose SCEP challenges Intune (the fake) validates; keeps its log."""
+
+    def __init__(self, config: str, where: Path, files: dict[str, bytes],
+                 intune: MemoryFake) -> None:
+        self.logged = LogLines().start()
+        super().__init__(config, where, files, intune.upstreams())
+
+    def log(self) -> str:
+        return self.logged.text()
+
+
+@pytest.fixture
+def start_memory(intune: MemoryFake, tmp_path: Path, scep_files: dict[str, bytes]
+                 ) -> Iterator[Callable[[str], MemoryIntune]]:
+    """A factory: start_memory(config_text) -> an RA in memory in front of `intune`."""
+    made: list[MemoryIntune] = []
+
+    def start(config: str) -> MemoryIntune:
+        made.append(MemoryIntune(config, tmp_path / f"memory{len(made)}", scep_files, intune))
+        return made[-1]
+
+    yield start
+    for server in made:
+        server.logged.stop()
 
 
 def config(fake: FakeServer, tmp_path: Path, secret: str = SECRET,
@@ -196,8 +231,14 @@ key_types = ["ec"]
 {profile}"""
 
 
-def calls(fake: FakeServer, count: int) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
-    """The first `count` SCEP action calls (notifications arrive in the background)."""
+def calls(fake: FakeServer, count: int, memory: MemoryScep | None = None
+          ) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
+    """The first `count` SCEP action calls (notifications arrive in the background: in
+    `memory` once its connections are flushed)."""
+    if memory is not None:
+        memory.ra.flush()
+        assert len(fake.state.get("calls", [])) >= count, fake.state
+        return list(fake.state["calls"])
     deadline = time.monotonic() + 30
     while len(fake.state.get("calls", [])) < count:
         assert time.monotonic() < deadline, fake.state
@@ -207,10 +248,12 @@ def calls(fake: FakeServer, count: int) -> list[tuple[str, dict[str, Any], dict[
 
 
 def test_scepclient_enrolls_through_intune(start_estra: Callable[..., Server],
-                                           intune: FakeServer, tmp_path: Path) -> None:
+                                           real_intune: FakeServer, tmp_path: Path) -> None:
     """micromdm scepclient on defaults enrolls with an Intune challenge: Intune sees one
     validateRequest and one successNotification with the documented fields and headers;
-    one token per audience and one discovery serve both."""
+    one token per audience and one discovery serve both (the process path: `twistd
+    estra`, TLS to the fake on loopback)."""
+    intune = real_intune
     intune.state["challenges"] = {"intune-challenge-1": "intune-dev1"}
     scep = Scep(start_estra(config(intune, tmp_path)))
     device = ScepClient(scep, tmp_path / "dev")
@@ -232,13 +275,13 @@ def test_scepclient_enrolls_through_intune(start_estra: Callable[..., Server],
     assert SECRET not in scep.log() and "intune-challenge-1" not in scep.log()
 
 
-def test_refusals(start_estra: Callable[..., Server], intune: FakeServer,
+def test_refusals(start_memory: Callable[[str], MemoryIntune], intune: FakeServer,
                   tmp_path: Path) -> None:
     """Intune's error code refuses the request (FAILURE badRequest naming it, nothing
     notified); a request Intune validated that the profile's policy refuses is notified
     as a failure (hResult E_FAIL)."""
     intune.state["challenges"] = {"good": "rsa-dev"}
-    server = start_estra(config(intune, tmp_path))
+    server = start_memory(config(intune, tmp_path))
     ra, _ = ra_certificates(server)
     device = self_signed("rsa-dev")
     wrong = sm.pkcs_req(request_for(device, "rsa-dev", "unknown"), device, ra)
@@ -251,38 +294,38 @@ def test_refusals(start_estra: Callable[..., Server], intune: FakeServer,
     assert status == 200
     reply = policy.check(sm.parse(body, [ra]))
     assert reply.status == sm.Status.FAILURE
-    seen = calls(intune, 3)
+    seen = calls(intune, 3, server)
     assert [c[0] for c in seen] == ["validateRequest", "validateRequest",
                                     "failureNotification"]
     assert seen[2][1]["hResult"] == 0x80004005 and seen[2][1]["errorDescription"]
     assert seen[2][1]["transactionId"] == policy.transaction_id
 
 
-def test_wrong_app_secret_is_pending(start_estra: Callable[..., Server],
+def test_wrong_app_secret_is_pending(start_memory: Callable[[str], MemoryIntune],
                                      intune: FakeServer, tmp_path: Path) -> None:
     """A secret Entra ID refuses (401 invalid_client): the device is told PENDING (try
     later), never FAILURE, and Intune's service is never called."""
     intune.state["challenges"] = {"good": "dev"}
-    server = start_estra(config(intune, tmp_path, secret="not-the-app-secret-42"))
+    server = start_memory(config(intune, tmp_path, secret="not-the-app-secret-42"))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
     assert request.check(answer(server, request.der, device)).status == sm.Status.PENDING
     assert intune.state["denied"][0][1] == 401 and "calls" not in intune.state
-    assert "not-the-app-secret-42" not in server.log.read_text()
+    assert "not-the-app-secret-42" not in server.log()
 
 
-def test_expired_token_then_a_new_one(start_estra: Callable[..., Server],
+def test_expired_token_then_a_new_one(start_memory: Callable[[str], MemoryIntune],
                                       intune: FakeServer, tmp_path: Path) -> None:
     """Intune refuses a token it no longer honours (401): that request is PENDING, the
     token is dropped, and the device's next try gets a new one and enrolls."""
     intune.state["challenges"] = {"good": "dev"}
-    server = start_estra(config(intune, tmp_path))
+    server = start_memory(config(intune, tmp_path))
     ra, _ = ra_certificates(server)
     first = self_signed("dev")
     request = sm.pkcs_req(request_for(first, "dev", "good"), first, ra)
     assert request.check(answer(server, request.der, first)).status == sm.Status.SUCCESS
-    calls(intune, 2)
+    calls(intune, 2, server)
     intune.state["tokens"] = {}                       # every token revoked
     second = self_signed("dev")
     retry = sm.pkcs_req(request_for(second, "dev", "good"), second, ra)
@@ -301,12 +344,13 @@ def app_certificate(tmp_path: Path, stem: str) -> tuple[x509.Certificate, str]:
     return ca.cert, f'intune_app_cert = "{cert}"\nintune_app_key = "{key_file}"'
 
 
-def enroll_with(start_estra: Callable[..., Server], intune: FakeServer, tmp_path: Path,
-                registered: x509.Certificate, credential: str) -> tuple[Server, sm.Status]:
+def enroll_with(start_memory: Callable[[str], MemoryIntune], intune: FakeServer,
+                tmp_path: Path, registered: x509.Certificate, credential: str
+                ) -> tuple[MemoryIntune, sm.Status]:
     """One device's PKCSReq to an estra holding `credential`, Entra ID knowing only
     the `registered` app certificate: the server and the status the device got."""
     intune.state.update(app_certs=[registered], challenges={"good": "dev"})
-    server = start_estra(config(intune, tmp_path, credential=credential))
+    server = start_memory(config(intune, tmp_path, credential=credential))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
@@ -315,14 +359,14 @@ def enroll_with(start_estra: Callable[..., Server], intune: FakeServer, tmp_path
     return server, status
 
 
-def test_certificate_credential(start_estra: Callable[..., Server], intune: FakeServer,
-                                tmp_path: Path) -> None:
+def test_certificate_credential(start_memory: Callable[[str], MemoryIntune],
+                                intune: FakeServer, tmp_path: Path) -> None:
     """With intune_app_cert/intune_app_key, estra asks for its tokens with a client
     assertion signed by the app certificate's key (x5t, x5t#S256, aud = the token
     URL, iss = sub = the app id, a jti per assertion), which Entra ID (the fake)
     verifies against the registered certificate: the device enrolls."""
     registered, lines = app_certificate(tmp_path, "app")
-    _, status = enroll_with(start_estra, intune, tmp_path, registered, lines)
+    _, status = enroll_with(start_memory, intune, tmp_path, registered, lines)
     assert status == sm.Status.SUCCESS
     assert "denied" not in intune.state and sorted(intune.state["token_requests"]) == [
         "graph", "intune"]
@@ -331,17 +375,17 @@ def test_certificate_credential(start_estra: Callable[..., Server], intune: Fake
     assert claims["jti"] != other["jti"] and claims["exp"] - claims["nbf"] <= 600
 
 
-def test_unregistered_certificate_is_pending(start_estra: Callable[..., Server],
+def test_unregistered_certificate_is_pending(start_memory: Callable[[str], MemoryIntune],
                                              intune: FakeServer, tmp_path: Path) -> None:
     """An assertion signed with a certificate the app does not have registered: Entra
     ID answers 401 invalid_client (AADSTS700027); the device gets PENDING and Intune's
     service is never called."""
     registered, _ = app_certificate(tmp_path, "registered")
     _, lines = app_certificate(tmp_path, "other")
-    server, status = enroll_with(start_estra, intune, tmp_path, registered, lines)
+    server, status = enroll_with(start_memory, intune, tmp_path, registered, lines)
     assert status == sm.Status.PENDING
     assert intune.state["denied"][0][1] == 401 and "calls" not in intune.state
-    assert "AADSTS700027" in server.log.read_text()
+    assert "AADSTS700027" in server.log()
 
 
 def test_certificate_credential_checked(tmp_path: Path) -> None:
@@ -364,7 +408,7 @@ def test_certificate_credential_checked(tmp_path: Path) -> None:
             settings_from_string(head + bad)
 
 
-def undelivered(server: Server) -> list[dict[str, Any]]:
+def undelivered(server: MemoryScep) -> list[dict[str, Any]]:
     """The "notification-undelivered" audit events in `server`'s store."""
     db = sqlite3.connect(server.state / "estra.db", timeout=30)
     try:
@@ -374,38 +418,41 @@ def undelivered(server: Server) -> list[dict[str, Any]]:
         db.close()
 
 
-def test_notification_retried(start_estra: Callable[..., Server], intune: FakeServer,
-                              tmp_path: Path) -> None:
+def test_notification_retried(start_memory: Callable[[str], MemoryIntune],
+                              intune: FakeServer, tmp_path: Path) -> None:
     """Intune answers the first success notification 503: estra tries again after a
     pause and Intune gets it; nothing is audited as undelivered."""
     intune.state.update(challenges={"good": "dev"}, unavailable=1)
-    server = start_estra(config(intune, tmp_path))
+    server = start_memory(config(intune, tmp_path))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
     assert request.check(answer(server, request.der, device)).status == sm.Status.SUCCESS
-    assert [c[0] for c in calls(intune, 3)] == ["validateRequest", "successNotification",
+    assert len(calls(intune, 2, server)) == 2         # the retry waits for its pause
+    server.ra.advance(NOTIFY_BACKOFF[0])
+    assert [c[0] for c in calls(intune, 3, server)] == ["validateRequest", "successNotification",
                                                 "successNotification"]
     assert intune.state["unavailable"] == 0 and undelivered(server) == []
 
 
-def test_undelivered_notification_is_audited(start_estra: Callable[..., Server],
+def test_undelivered_notification_is_audited(start_memory: Callable[[str], MemoryIntune],
                                              intune: FakeServer, tmp_path: Path) -> None:
     """Intune never takes the success notification: estra tries it 1 + 3 times with
     backoff, then gives up: the certificate stays issued (the device has it), the
     log has an error and the audit log (console) a "notification-undelivered"
     event naming the transaction and serial."""
     intune.state.update(challenges={"good": "dev"}, unavailable=100)
-    server = start_estra(config(intune, tmp_path))
+    server = start_memory(config(intune, tmp_path))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
     reply = request.check(answer(server, request.der, device))
     assert reply.status == sm.Status.SUCCESS
-    deadline = time.monotonic() + 90
-    while not undelivered(server):
-        assert time.monotonic() < deadline, intune.state
-        time.sleep(0.5)
+    for pause in NOTIFY_BACKOFF:                       # each retry after its pause
+        calls(intune, 2, server)
+        assert not undelivered(server)
+        server.ra.advance(pause)
+    server.ra.flush()
     [event] = undelivered(server)
     assert intune.state["unavailable"] == 100 - 4
     assert event["transaction"] == request.transaction_id and event["to"] == "intune"
@@ -414,4 +461,4 @@ def test_undelivered_notification_is_audited(start_estra: Callable[..., Server],
                         "'issued'", (event["serial"],)).fetchone()[0]
     db.close()
     assert issued == 1
-    assert "notification not delivered" in server.log.read_text()
+    assert "notification not delivered" in server.log()
