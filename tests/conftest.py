@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import re
 import secrets
@@ -27,11 +28,12 @@ from twisted.python.filepath import FilePath
 
 from estra.config import load_settings
 from estra.runtime.state import init_command
-from estra.testing import MemoryRA
+from estra.testing import LogLines, MemoryRA
 from estra.ca.local import LocalCA
 from tests import pki
 
 if TYPE_CHECKING:
+    from tests.fakeca import MemoryFake
     from tests.memory import MemoryServer
 
 #: Debian's Bouncy Castle jars and the EST client the tests compile against them.
@@ -396,10 +398,17 @@ class MemoryScep:
     upstream adapters reach `upstreams` (MemoryRA's)."""
 
     def __init__(self, config: str, where: Path, files: dict[str, bytes],
-                 upstreams: Mapping[str, IProtocolFactory | None] | None = None) -> None:
+                 upstreams: Mapping[str, IProtocolFactory | None] | None = None,
+                 logged: LogLines | None = None) -> None:
+        """`logged`: where its log is kept (`log()`)."""
+        self.logged = logged
         self.ra = MemoryRA(config, state_dir=str(where), files=files, upstreams=upstreams)
         self.state = Path(self.ra.settings.state_dir.path)
         self.ca = self.state / "ca.pem"
+
+    def log(self) -> str:
+        assert self.logged is not None, "made without a log"
+        return self.logged.text()
 
 
 @pytest.fixture(scope="module")
@@ -417,3 +426,22 @@ def scep_files() -> dict[str, bytes]:
 @pytest.fixture
 def memory(tmp_path: Path, scep_files: dict[str, bytes]) -> MemoryScep:
     return MemoryScep(SCEP_CONFIG, tmp_path / "memory", scep_files)
+
+
+StartMemoryScep = Callable[[str, "MemoryFake"], MemoryScep]
+
+
+@pytest.fixture
+def start_memory_scep(tmp_path: Path, scep_files: dict[str, bytes]
+                      ) -> Iterator[StartMemoryScep]:
+    """A factory: start_memory_scep(config_text, fake) -> a SCEP RA in memory whose
+    upstream adapters (challenge validators, webhooks) reach the in-memory `fake`; its
+    log is kept while the test runs."""
+    logged, made = LogLines().start(), itertools.count()
+
+    def start(config: str, fake: "MemoryFake") -> MemoryScep:
+        return MemoryScep(config, tmp_path / f"memory{next(made)}", scep_files,
+                          fake.upstreams(), logged)
+
+    yield start
+    logged.stop()

@@ -30,10 +30,9 @@ from cryptography.x509.oid import AttributeOID, NameOID
 
 from estra.asn1 import scep_message as sm
 from estra.config import ConfigError, settings_from_string
-from estra.testing import LogLines
 from estra.upstream.intune import ASSERTION_TYPE, NOTIFY_BACKOFF
 from tests import pki
-from tests.conftest import MemoryScep, Server
+from tests.conftest import MemoryScep, Server, StartMemoryScep
 from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
 from tests.test_scep import answer, ra_certificates, request_for, self_signed
 from tests.test_scep_clients import Scep, ScepClient
@@ -180,31 +179,11 @@ def real_intune(tmp_path: Path) -> Iterator[FakeServer]:
     yield from serve(IntuneFake, tmp_path)
 
 
-class MemoryIntune(MemoryScep):
-    """An RA in memory whose SCEP challenges Intune (the fake) validates; keeps its log."""
-
-    def __init__(self, config: str, where: Path, files: dict[str, bytes],
-                 intune: MemoryFake) -> None:
-        self.logged = LogLines().start()
-        super().__init__(config, where, files, intune.upstreams())
-
-    def log(self) -> str:
-        return self.logged.text()
-
-
 @pytest.fixture
-def start_memory(intune: MemoryFake, tmp_path: Path, scep_files: dict[str, bytes]
-                 ) -> Iterator[Callable[[str], MemoryIntune]]:
+def start_memory(start_memory_scep: StartMemoryScep, intune: MemoryFake
+                 ) -> Callable[[str], MemoryScep]:
     """A factory: start_memory(config_text) -> an RA in memory in front of `intune`."""
-    made: list[MemoryIntune] = []
-
-    def start(config: str) -> MemoryIntune:
-        made.append(MemoryIntune(config, tmp_path / f"memory{len(made)}", scep_files, intune))
-        return made[-1]
-
-    yield start
-    for server in made:
-        server.logged.stop()
+    return lambda config: start_memory_scep(config, intune)
 
 
 def config(fake: FakeServer, tmp_path: Path, secret: str = SECRET,
@@ -275,7 +254,7 @@ def test_scepclient_enrolls_through_intune(start_estra: Callable[..., Server],
     assert SECRET not in scep.log() and "intune-challenge-1" not in scep.log()
 
 
-def test_refusals(start_memory: Callable[[str], MemoryIntune], intune: FakeServer,
+def test_refusals(start_memory: Callable[[str], MemoryScep], intune: FakeServer,
                   tmp_path: Path) -> None:
     """Intune's error code refuses the request (FAILURE badRequest naming it, nothing
     notified); a request Intune validated that the profile's policy refuses is notified
@@ -301,7 +280,7 @@ def test_refusals(start_memory: Callable[[str], MemoryIntune], intune: FakeServe
     assert seen[2][1]["transactionId"] == policy.transaction_id
 
 
-def test_wrong_app_secret_is_pending(start_memory: Callable[[str], MemoryIntune],
+def test_wrong_app_secret_is_pending(start_memory: Callable[[str], MemoryScep],
                                      intune: FakeServer, tmp_path: Path) -> None:
     """A secret Entra ID refuses (401 invalid_client): the device is told PENDING (try
     later), never FAILURE, and Intune's service is never called."""
@@ -315,7 +294,7 @@ def test_wrong_app_secret_is_pending(start_memory: Callable[[str], MemoryIntune]
     assert "not-the-app-secret-42" not in server.log()
 
 
-def test_expired_token_then_a_new_one(start_memory: Callable[[str], MemoryIntune],
+def test_expired_token_then_a_new_one(start_memory: Callable[[str], MemoryScep],
                                       intune: FakeServer, tmp_path: Path) -> None:
     """Intune refuses a token it no longer honours (401): that request is PENDING, the
     token is dropped, and the device's next try gets a new one and enrolls."""
@@ -344,9 +323,9 @@ def app_certificate(tmp_path: Path, stem: str) -> tuple[x509.Certificate, str]:
     return ca.cert, f'intune_app_cert = "{cert}"\nintune_app_key = "{key_file}"'
 
 
-def enroll_with(start_memory: Callable[[str], MemoryIntune], intune: FakeServer,
+def enroll_with(start_memory: Callable[[str], MemoryScep], intune: FakeServer,
                 tmp_path: Path, registered: x509.Certificate, credential: str
-                ) -> tuple[MemoryIntune, sm.Status]:
+                ) -> tuple[MemoryScep, sm.Status]:
     """One device's PKCSReq to an estra holding `credential`, Entra ID knowing only
     the `registered` app certificate: the server and the status the device got."""
     intune.state.update(app_certs=[registered], challenges={"good": "dev"})
@@ -359,7 +338,7 @@ def enroll_with(start_memory: Callable[[str], MemoryIntune], intune: FakeServer,
     return server, status
 
 
-def test_certificate_credential(start_memory: Callable[[str], MemoryIntune],
+def test_certificate_credential(start_memory: Callable[[str], MemoryScep],
                                 intune: FakeServer, tmp_path: Path) -> None:
     """With intune_app_cert/intune_app_key, estra asks for its tokens with a client
     assertion signed by the app certificate's key (x5t, x5t#S256, aud = the token
@@ -375,7 +354,7 @@ def test_certificate_credential(start_memory: Callable[[str], MemoryIntune],
     assert claims["jti"] != other["jti"] and claims["exp"] - claims["nbf"] <= 600
 
 
-def test_unregistered_certificate_is_pending(start_memory: Callable[[str], MemoryIntune],
+def test_unregistered_certificate_is_pending(start_memory: Callable[[str], MemoryScep],
                                              intune: FakeServer, tmp_path: Path) -> None:
     """An assertion signed with a certificate the app does not have registered: Entra
     ID answers 401 invalid_client (AADSTS700027); the device gets PENDING and Intune's
@@ -418,7 +397,7 @@ def undelivered(server: MemoryScep) -> list[dict[str, Any]]:
         db.close()
 
 
-def test_notification_retried(start_memory: Callable[[str], MemoryIntune],
+def test_notification_retried(start_memory: Callable[[str], MemoryScep],
                               intune: FakeServer, tmp_path: Path) -> None:
     """Intune answers the first success notification 503: estra tries again after a
     pause and Intune gets it; nothing is audited as undelivered."""
@@ -435,7 +414,7 @@ def test_notification_retried(start_memory: Callable[[str], MemoryIntune],
     assert intune.state["unavailable"] == 0 and undelivered(server) == []
 
 
-def test_undelivered_notification_is_audited(start_memory: Callable[[str], MemoryIntune],
+def test_undelivered_notification_is_audited(start_memory: Callable[[str], MemoryScep],
                                              intune: FakeServer, tmp_path: Path) -> None:
     """Intune never takes the success notification: estra tries it 1 + 3 times with
     backoff, then gives up: the certificate stays issued (the device has it), the
