@@ -403,11 +403,14 @@ class MemoryRA:
             if not moved:
                 break
 
-    def result(self, d: Deferred[Any]) -> Any:
-        """What `d` fired with, after flushing; raises if it failed or never fired."""
+    def result(self, d: Deferred[Any], wait: float = 0) -> Any:
+        """What `d` fired with, after flushing and letting up to `wait` seconds pass on
+        the clock while it waits (an upstream's timeout...); raises if it failed or
+        never fired."""
         self.flush()
         out: list[Any] = []
         d.addBoth(out.append)
+        self._let_time_pass(out, wait)
         if not out:
             raise AssertionError("no answer: the request is still waiting")
         if isinstance(out[0], Failure):
@@ -417,10 +420,10 @@ class MemoryRA:
     def request(self, method: str, path: str, body: bytes = b"",
                 headers: Mapping[str, str] | None = None, face: str = "est",
                 tls: DeviceTLS | None = DeviceTLS(), address: str = "192.0.2.1",
-                user: tuple[str, str] | None = None) -> Reply:
+                user: tuple[str, str] | None = None, wait: float = 0) -> Reply:
         """One request to `face`, read whole, from a client that names itself (as
         curl does: estra answers a nameless one's 401 and 202 without a body);
-        `user` adds a Basic Authorization."""
+        `user` adds a Basic Authorization; up to `wait` seconds may pass (`result`)."""
         http = self.client(face, tls if face != "scep" else None, address)
         sent = {"User-Agent": "estra.testing", **(headers or {})}
         if user is not None:
@@ -428,7 +431,8 @@ class MemoryRA:
                 ":".join(user).encode()).decode()
         url = self._faces[face].url + "ra.test" + path
         response = self.result(http.request(method, url, data=body or None,
-                                            headers=Headers({k: [v] for k, v in sent.items()})))
+                                            headers=Headers({k: [v] for k, v in sent.items()})),
+                               wait)
         content = self.result(response.content())
         return Reply(response.code, {k.decode().lower(): v[-1].decode("latin-1")
                                      for k, v in response.headers.getAllRawHeaders()},
@@ -444,6 +448,17 @@ class MemoryRA:
         """The result of an `async def` call on the RA's objects (store, CA...)."""
         return self.result(Deferred.fromCoroutine(coroutine))
 
+
+    def _let_time_pass(self, done: list[Any], wait: float) -> None:
+        """Until `done` has the result: move the clock to the next timer due within
+        `wait` seconds, run it and flush (bounded: timers within the budget)."""
+        deadline = self.reactor.seconds() + wait
+        for _ in range(10_000):
+            due = [c.getTime() for c in self.reactor.getDelayedCalls() if c.getTime() <= deadline]
+            if done or not due:
+                return
+            self.reactor.advance(max(0.0, min(due) - self.reactor.seconds()))
+            self.flush()
 
 
 # -- upstream peers in memory ---------------------------------------------------------
@@ -481,6 +496,8 @@ class Upstreams:
                 continue
             del pending[index]
             connector = self._reactor.connectors.pop(index)
+            if connector.stoppedConnecting:     # given up (a timeout) before it connected
+                continue
             self.connections.append(address)
             joined, peer = True, self.peers[address]
             if peer is None:

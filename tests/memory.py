@@ -40,28 +40,30 @@ class MemoryServer:
         self.ra = MemoryRA(config, state_dir=str(tmp / "srv"), upstreams=upstreams)
 
     def send(self, path: str, body: bytes, content_type: str = PKCS10,
-             tls: DeviceTLS | None = None, user: tuple[str, str] | None = ALICE
-             ) -> tuple[int, dict[str, str], bytes]:
+             tls: DeviceTLS | None = None, user: tuple[str, str] | None = ALICE,
+             wait: float = 0) -> tuple[int, dict[str, str], bytes]:
         """POST `body` to an EST operation as `user` (None: no credentials) or as the
-        TLS client `tls`: (status, headers lower-cased, body) as `Server.post` gives."""
+        TLS client `tls`: (status, headers lower-cased, body) as `Server.post` gives;
+        up to `wait` seconds may pass on the clock for the answer (MemoryRA.result)."""
         auth: dict[str, Any] = {"tls": tls} if tls else {"user": user}
         reply = self.ra.post(f"/.well-known/est/{path}", body,
-                             headers={"Content-Type": content_type}, **auth)
+                             headers={"Content-Type": content_type}, wait=wait, **auth)
         return reply.code, dict(reply.headers), reply.body
 
     def post(self, path: str, req: x509.CertificateSigningRequest,
-             tls: DeviceTLS | None = None) -> tuple[int, dict[str, str], bytes]:
+             tls: DeviceTLS | None = None, wait: float = 0
+             ) -> tuple[int, dict[str, str], bytes]:
         """POST a CSR (base64) as alice, or as the TLS client `tls` when given."""
-        return self.send(path, pki.b64(req), tls=tls)
+        return self.send(path, pki.b64(req), tls=tls, wait=wait)
 
     def get(self, path: str, user: tuple[str, str] | None = None,
-            tls: DeviceTLS | None = None, face: str = "est"
+            tls: DeviceTLS | None = None, face: str = "est", wait: float = 0
             ) -> tuple[int, dict[str, str], bytes]:
         """GET an EST operation (`path` relative to /.well-known/est/, or absolute on
         `face`): (status, headers lower-cased, body) as `parse_http(Server.curl(...))`."""
         auth: dict[str, Any] = {"tls": tls} if tls else {"user": user}
         reply = self.ra.get(path if path.startswith("/") else f"/.well-known/est/{path}",
-                            face=face, **auth)
+                            face=face, wait=wait, **auth)
         return reply.code, dict(reply.headers), reply.body
 
     def wait_log(self, pattern: str) -> re.Match[str]:
