@@ -54,8 +54,9 @@ from estra.config import ConfigError, Upstream
 from estra.interfaces import Reply
 from estra.upstream.ejbca import EjbcaCA
 from estra.upstream.issuers import UpstreamIssuers
+from estra.testing import DeviceTLS
 from tests import pki
-from tests.conftest import PASSWORD, Server, csrattrs_text, estra_cli, issued, parse_http
+from tests.conftest import Server, csrattrs_text, estra_cli, issued
 from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
 from tests.memory import MemoryServer
 
@@ -509,31 +510,30 @@ def test_revoke_through_ejbca(twistd_ra: Server, real_fake: FakeServer) -> None:
     assert retried.returncode == 0 and ": revoked: " in retried.stdout, retried
 
 
-def reenroll(server: Server, cn: str, cert: Path, key: Path) -> tuple[int, dict[str, str], bytes]:
+def reenroll(server: MemoryServer, cn: str, cert: x509.Certificate
+             ) -> tuple[int, dict[str, str], bytes]:
     """simplereenroll for `cn` with a new key, authenticated by the certificate `cert`."""
     return server.post("simplereenroll", pki.csr(pki.ec_key(), pki.name(cn)),
-                       "--cert", str(cert), "--key", str(key))
+                       tls=DeviceTLS((cert,)))
 
 
-def enrolled(server: Server, tmp_path: Path, cn: str) -> tuple[x509.Certificate, Path, Path]:
-    """A device `cn` enrolled with Basic auth: its certificate and the files of it and its key."""
-    key = pki.ec_key()
-    status, _, body = server.post("simpleenroll", pki.csr(key, pki.name(cn)),
-                                  "--user", f"alice:{PASSWORD}")
+def enrolled(server: MemoryServer, cn: str) -> x509.Certificate:
+    """A device `cn` enrolled with Basic auth: its certificate."""
+    status, _, body = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name(cn)))
     assert status == 200, body
-    leaf = leaf_of(body)
-    return (leaf, *pki.write_pair(tmp_path, cn, leaf, key))
+    return leaf_of(body)
 
 
-def until_reenrolls(server: Server, cn: str, cert: Path, key: Path) -> bytes:
-    """Re-enroll until the RA's trust store (synced every second) takes `cert`; bounded."""
-    deadline = time.monotonic() + 20
-    while True:
-        status, _, body = reenroll(server, cn, cert, key)
-        if status == 200 or time.monotonic() > deadline:
-            assert status == 200, body
+def until_reenrolls(server: MemoryServer, cn: str, cert: x509.Certificate) -> bytes:
+    """Re-enroll until the RA's trust store (synced every second on its clock) takes
+    `cert`; bounded."""
+    for _ in range(20):
+        status, _, body = reenroll(server, cn, cert)
+        if status == 200:
             return body
-        time.sleep(0.3)
+        server.ra.advance(1)
+        server.ra.flush()
+    raise AssertionError(body)
 
 
 def test_renewal_without_edit_right_is_502_naming_it(ra: MemoryServer, fake: FakeServer) -> None:
@@ -643,42 +643,40 @@ def rotating_config(fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_
 
 
 def test_ca_renewal_keeps_old_certificates_reenrolling(
-        real_fake: FakeServer, admins: dict[str, tuple[Path, Path]],
-        start_estra: Callable[..., Server], tmp_path: Path) -> None:
+        fake: MemoryFake, admins: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
     """Enroll; EJBCA renews its issuing CA with a new key; once the RA trusts the new CA
     (a device of it re-enrolls), the device holding a certificate of the old CA still
     re-enrolls, and gets one of the new CA; /cacerts is the new chain."""
-    fake = real_fake
-    server = start_estra(rotating_config(fake, admins, tmp_path))
-    server.add_user("alice")
-    _, old_cert, old_key = enrolled(server, tmp_path, "dev10")
+    server = MemoryServer(rotating_config(fake, admins, tmp_path), tmp_path,
+                          upstreams=fake.upstreams())
+    old_cert = enrolled(server, "dev10")
     old_ca, new_ca = fake.state["issuing"], rotate(fake)
-    new_leaf, new_cert, new_key = enrolled(server, tmp_path, "dev11")
+    new_leaf = enrolled(server, "dev11")
     new_leaf.verify_directly_issued_by(new_ca.cert)
-    until_reenrolls(server, "dev11", new_cert, new_key)
-    status, _, body = reenroll(server, "dev10", old_cert, old_key)
+    until_reenrolls(server, "dev11", new_leaf)
+    status, _, body = reenroll(server, "dev10", old_cert)
     assert status == 200, body
     leaf_of(body).verify_directly_issued_by(new_ca.cert)
-    status, _, body = parse_http(server.curl("cacerts").stdout)
+    status, _, body = server.get("cacerts")
     assert set(issued(body)) == {new_ca.cert, fake.state["root"].cert}
     assert old_ca.cert not in issued(body)
+    server.stop()
 
 
 def test_restart_after_renewal_keeps_the_old_ca_trusted(
-        real_fake: FakeServer, admins: dict[str, tuple[Path, Path]],
-        start_estra: Callable[..., Server], tmp_path: Path) -> None:
+        fake: MemoryFake, admins: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
     """An RA restarted after the CA renewal (EJBCA lists only the new chain) still lets a
     certificate of the old CA re-enroll: the issuers it saw are kept in the state
     directory (estra/upstream/issuers.py), and expire with their certificates."""
-    fake = real_fake
-    server = start_estra(rotating_config(fake, admins, tmp_path))
-    server.add_user("alice")
-    _, old_cert, old_key = enrolled(server, tmp_path, "dev12")
+    server = MemoryServer(rotating_config(fake, admins, tmp_path), tmp_path,
+                          upstreams=fake.upstreams())
+    old_cert = enrolled(server, "dev12")
     rotate(fake)
-    _, new_cert, new_key = enrolled(server, tmp_path, "dev13")
-    until_reenrolls(server, "dev13", new_cert, new_key)        # the new chain is trusted
-    server.restart(rotating_config(fake, admins, tmp_path))
-    until_reenrolls(server, "dev12", old_cert, old_key)
+    new_cert = enrolled(server, "dev13")
+    until_reenrolls(server, "dev13", new_cert)              # the new chain is trusted
+    server.restart()
+    until_reenrolls(server, "dev12", old_cert)
+    server.stop()
 
 
 def test_extra_chain_holds_ca_certificates_only(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ from estra.config import ConfigError, Profile, settings_from_string
 from estra.errors import BadUpstream, UpstreamUnavailable
 from estra.upstream import vault
 from estra.upstream.http import http_for
+from estra.testing import DeviceTLS
 from tests import pki
 from tests.conftest import Server, csrattrs_text, estra_cli, issued, openssl_verify
 from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
@@ -548,30 +549,31 @@ def test_revoke_through_vault(twistd_ra: Server, real_fake: FakeServer) -> None:
     assert "2015-06-02T18:29:47Z" in answer["detail"]
 
 
-def test_rotation_old_certificate_reenrolls(twistd_ra: Server, real_fake: FakeServer,
+def test_rotation_old_certificate_reenrolls(ra: MemoryServer, fake: FakeServer,
                                             tmp_path: Path) -> None:
     """Enroll under issuer A (an intermediate under root A), rotate (a new issuer B
     becomes the default), then re-enroll with the certificate from A: the RA's trust is
-    every issuer of the mount, not only the default's ca_chain (the process path: the
-    issuer sync runs every second in `twistd estra`)."""
-    ra, fake = twistd_ra, real_fake
+    every issuer of the mount, not only the default's ca_chain."""
     key = pki.ec_key()
     status, _, body = ra.post("approle/simpleenroll",
                               pki.csr(key, pki.name("rot.example.com"),
                                       pki.sans("rot.example.com")))
     assert status == 200, body
     old_leaf = verify_chain(tmp_path, fake, body)
-    cert, keyfile = pki.write_pair(tmp_path, "rot", old_leaf, key)
     new = new_issuer(fake.state, "B")
-    before, deadline = len(fake.requests), time.monotonic() + 20
-    while sum(r in ("GET /v1/pki/issuers?list=true", "GET /v1/pki/ca_chain")
-              for r in fake.requests[before:]) < 3:   # the sync runs every second
-        assert time.monotonic() < deadline, fake.requests
-        time.sleep(0.2)
+    before = len(fake.requests)
+    for _ in range(20):                                 # the sync runs every second
+        if sum(r in ("GET /v1/pki/issuers?list=true", "GET /v1/pki/ca_chain")
+               for r in fake.requests[before:]) >= 3:
+            break
+        ra.ra.advance(1)
+        ra.ra.flush()
+    assert sum(r in ("GET /v1/pki/issuers?list=true", "GET /v1/pki/ca_chain")
+               for r in fake.requests[before:]) >= 3, fake.requests
     status, _, body = ra.post("approle/simplereenroll",
                               pki.csr(pki.ec_key(), pki.name("rot.example.com"),
                                       pki.sans("rot.example.com")),
-                              "--cert", str(cert), "--key", str(keyfile))
+                              tls=DeviceTLS((old_leaf,)))
     assert status == 200, body
     assert split(body)[1] == [new["ca"].cert]
 
