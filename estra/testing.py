@@ -32,20 +32,19 @@ from attrs import frozen
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-from OpenSSL import crypto
+from OpenSSL import SSL, crypto
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.endpoints import TCP4ClientEndpoint
 from twisted.internet.error import ConnectionRefusedError
-from twisted.internet.interfaces import (IProcessProtocol, IProcessTransport, IProtocolFactory,
-                                         ISSLTransport)
-from twisted.internet.ssl import CertificateOptions
+from twisted.internet.interfaces import (IOpenSSLServerConnectionCreator, IProcessProtocol,
+                                         IProcessTransport, IProtocolFactory, ISSLTransport)
 from twisted.internet.testing import MemoryReactorClock
 from twisted.logger import ILogObserver, formatEvent, globalLogPublisher
+from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 from twisted.test import iosim
-from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.web.client import Agent
 from twisted.web.http_headers import Headers
 from twisted.web.iweb import IAgent
@@ -448,7 +447,6 @@ class MemoryRA:
         """The result of an `async def` call on the RA's objects (store, CA...)."""
         return self.result(Deferred.fromCoroutine(coroutine))
 
-
     def _let_time_pass(self, done: list[Any], wait: float) -> None:
         """Until `done` has the result: move the clock to the next timer due within
         `wait` seconds, run it and flush (bounded: timers within the budget)."""
@@ -536,6 +534,17 @@ def _on_clock(factory: Any, reactor: MemoryReactorClock) -> None:
         factory = getattr(factory, "wrappedFactory", getattr(factory, "_wrappedFactory", None))
 
 
+@implementer(IOpenSSLServerConnectionCreator)
+class _ServerTLS:
+    """The server side of TLS in memory, its context made once (as a listener's)."""
+
+    def __init__(self, context: SSL.Context) -> None:
+        self._context = context
+
+    def serverConnectionForTLS(self, tlsProtocol: Any) -> SSL.Connection:
+        return SSL.Connection(self._context, None)
+
+
 def tls_peer(factory: IProtocolFactory, certificate: x509.Certificate,
              key: EllipticCurvePrivateKey | RSAPrivateKey,
              chain: Sequence[x509.Certificate] = (),
@@ -543,10 +552,16 @@ def tls_peer(factory: IProtocolFactory, certificate: x509.Certificate,
     """`factory` behind TLS as a real listener has it: `certificate` (and `chain`) with
     `key`; with `client_trust`, a client certificate issued under one of those is
     required at the handshake."""
-    options = CertificateOptions(
-        privateKey=crypto.PKey.from_cryptography_key(key),
-        certificate=crypto.X509.from_cryptography(certificate),
-        extraCertChain=[crypto.X509.from_cryptography(c) for c in chain],
-        verify=bool(client_trust), requireCertificate=bool(client_trust),
-        caCerts=[crypto.X509.from_cryptography(c) for c in client_trust] or None)
-    return TLSMemoryBIOFactory(options, False, factory)
+    context = SSL.Context(SSL.TLS_METHOD)
+    context.use_certificate(certificate)
+    context.use_privatekey(key)
+    for extra in chain:
+        context.add_extra_chain_cert(extra)
+    if client_trust:
+        store = context.get_cert_store()
+        assert store is not None
+        for anchor in client_trust:
+            store.add_cert(crypto.X509.from_cryptography(anchor))
+        context.set_session_id(b"estra.testing")
+        context.set_verify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT)
+    return TLSMemoryBIOFactory(_ServerTLS(context), False, factory)
