@@ -206,24 +206,34 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
-@pytest.fixture
-def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
-    """A factory: start_estra(config_text, *twistd_args) -> Server, stopped after."""
+@contextmanager
+def starting_estra(directory: Path) -> Iterator[Callable[..., Server]]:
+    """A factory: start(config_text, *twistd_args) -> Server in `directory`, every
+    server stopped at the end (for fixtures of any scope)."""
     servers: list[Server] = []
 
     def start(config: str = "", *args: str, prefix: tuple[str, ...] = (),
               env: dict[str, str] | None = None, state: Path | None = None) -> Server:
         """`state`: a state directory made beforehand, moved in as the server's."""
-        workdir = tmp_path / f"estra{len(servers)}"
+        workdir = directory / f"estra{len(servers)}"
         workdir.mkdir()
         if state is not None:
             state.rename(workdir / "state")
         servers.append(Server(workdir, config, args, prefix, env))
         return servers[-1]
 
-    yield start
-    for server in servers:
-        server.stop()
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.fixture
+def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """A factory: start_estra(config_text, *twistd_args) -> Server, stopped after."""
+    with starting_estra(tmp_path) as start:
+        yield start
 
 
 def ra_config(upstream_port: int, ra_dir: Path, upstream_extra: str = "", trust: str = "",
