@@ -353,6 +353,7 @@ class MemoryRA:
         `Reloader` (CA files, token keys opened ahead, a new generation swapped in)."""
         reloader = Reloader(self.shared, self.holder,
                             ServerTLS(self.settings.tls_cert, self.settings.tls_key),
+                            sync=getattr(self, "issuer_sync", None),   # with upstreams
                             read=lambda running: settings_from_string(
                                 config, state_dir=running.state_dir.path))
         return reloader.reload()

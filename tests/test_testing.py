@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
-from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -164,8 +163,10 @@ class UpstreamPeerTests(SynchronousTestCase):
         self.logged = LogLines().start()
         self.addCleanup(self.logged.stop)
 
-    def memory(self, peers: dict[str, Any], trust: pki.CA | None = None,
-               client: str = "") -> MemoryRA:
+    def memory(self, peer: str = "site", trust: pki.CA | None = None, client: str = "",
+               client_trust: tuple[x509.Certificate, ...] = ()) -> MemoryRA:
+        """An RA whose upstream cf (https://localhost:8888) is `peer`: "site" (the Site
+        behind TLS, its timers on the RA's reactor), "refuse" or "none" (no peer)."""
         ra = MemoryRA(f"""
 [upstreams.cf]
 kind = "cfssl"
@@ -176,12 +177,15 @@ timeout = 5
 {client}
 [profiles.default]
 upstream = "cf"
-""", state_dir=str(self.dir / "ra"), upstreams=peers)
+""", state_dir=str(self.dir / "ra"), upstreams={})
+        if peer == "site":
+            ra.upstreams.peers["127.0.0.1:8888"] = tls_peer(
+                Site(self.site, reactor=ra.reactor), self.tls_cert, self.tls_key,
+                client_trust=client_trust)
+        elif peer == "refuse":
+            ra.upstreams.peers["127.0.0.1:8888"] = None
         ra.add_user(*ALICE)
         return ra
-
-    def peer(self, client_trust: tuple[x509.Certificate, ...] = ()) -> Any:
-        return tls_peer(Site(self.site), self.tls_cert, self.tls_key, client_trust=client_trust)
 
     def enroll(self, ra: MemoryRA, wait: float = 0) -> Reply:
         return ra.post("/.well-known/est/simpleenroll",
@@ -191,7 +195,7 @@ upstream = "cf"
     def test_a_site_is_reached_over_tls_on_one_pooled_connection(self) -> None:
         """Two enrollments issue from the Site's CA over one TLS connection to
         127.0.0.1:8888 (localhost resolved in memory), kept in the adapter's pool."""
-        ra = self.memory({"127.0.0.1:8888": self.peer()})
+        ra = self.memory()
         ra.flush()                      # the start-up issuer sync (/info) first
         self.assertEqual(self.site.paths, [b"/api/v1/cfssl/info"])
         for _ in range(2):
@@ -204,7 +208,7 @@ upstream = "cf"
     def test_the_server_certificate_is_verified(self) -> None:
         """An upstream whose certificate the configured trust does not anchor: the TLS
         handshake fails in memory as on a socket (503), and the Site is never asked."""
-        ra = self.memory({"127.0.0.1:8888": self.peer()}, trust=pki.CA("someone else"))
+        ra = self.memory(trust=pki.CA("someone else"))
         reply = self.enroll(ra)
         self.assertEqual(reply.code, 503, reply.body)
         self.assertIn(b"TLS handshake failed", reply.body)
@@ -217,9 +221,9 @@ upstream = "cf"
         key = pki.ec_key()
         cert, key_file = pki.write_pair(self.dir, "ra", client_ca.issue(
             pki.name("estra RA"), key.public_key()), key)
-        peers = {"127.0.0.1:8888": self.peer(client_trust=(client_ca.cert,))}
-        self.assertEqual(self.enroll(self.memory(peers)).code, 503)
-        ra = self.memory(peers, client=f'client_cert = "{cert}"\nclient_key = "{key_file}"\n')
+        self.assertEqual(self.enroll(self.memory(client_trust=(client_ca.cert,))).code, 503)
+        ra = self.memory(client=f'client_cert = "{cert}"\nclient_key = "{key_file}"\n',
+                         client_trust=(client_ca.cert,))
         reply = self.enroll(ra)
         self.assertEqual(reply.code, 200, reply.body)
 
@@ -227,10 +231,10 @@ upstream = "cf"
         """A peer of None refuses the connection (503 once the host name's connection
         attempts are over, 0.3 s on the clock); an address with no peer never answers:
         the request waits until the adapter's timeout on the clock."""
-        refused = self.enroll(self.memory({"127.0.0.1:8888": None}), wait=1)
+        refused = self.enroll(self.memory("refuse"), wait=1)
         self.assertEqual(refused.code, 503, refused.body)
         self.assertIn(b"refused the connection", refused.body)
-        ra = self.memory({})
+        ra = self.memory("none")
         self.assertRaises(AssertionError, self.enroll, ra)   # still waiting
         started = ra.clock()
         silent = self.enroll(ra, wait=60)
