@@ -30,12 +30,18 @@ from typing import Any, AnyStr, Callable, Mapping, Sequence
 
 from attrs import frozen
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from OpenSSL import SSL, crypto
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.endpoints import TCP4ClientEndpoint
-from twisted.internet.interfaces import IProcessProtocol, IProcessTransport, ISSLTransport
+from twisted.internet.error import ConnectionRefusedError
+from twisted.internet.interfaces import (IOpenSSLServerConnectionCreator, IProcessProtocol,
+                                         IProcessTransport, IProtocolFactory, ISSLTransport)
 from twisted.internet.testing import MemoryReactorClock
 from twisted.logger import ILogObserver, formatEvent, globalLogPublisher
+from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.python.failure import Failure
 from twisted.python.filepath import FilePath
 from twisted.test import iosim
@@ -60,8 +66,8 @@ from estra.web.listeners import connection_limits
 from estra.ra.pipeline import RegistrationAuthority
 from estra.runtime.reload import Generation, GenerationRoot, Holder
 from estra.asn1.scep_message import Signer
-from estra.runtime.service import (Reloader, Shared, admin_max_body, build_generation,
-                                   console_tree, scep_signer)
+from estra.runtime.service import (IssuerSync, Reloader, Shared, admin_max_body,
+                                   build_generation, console_tree, scep_signer)
 from estra.runtime.state import Prepared, open_state
 from estra.store.database import POSTGRES, SQLITE, Store, migrate_blocking
 from estra.web.tls import ChannelBinding, ServerTLS, TrustStore
@@ -70,7 +76,7 @@ from estra.ca.local import LocalCA
 from estra.ca.revocation import CRL_MAX_BODY, CrlPublisher, Revocation, published, revoke
 
 __all__ = ["MemoryRA", "DeviceTLS", "Reply", "LogLines", "SyncPool", "SyncThreads",
-           "PostgresSyncPool", "memory_store"]
+           "PostgresSyncPool", "memory_store", "Upstreams", "tls_peer"]
 
 
 class SyncPool:
@@ -279,8 +285,14 @@ class MemoryRA:
     """
 
     def __init__(self, config: str = "", state_dir: str | None = None,
-                 files: Mapping[str, bytes] | None = None, now: float | None = None) -> None:
+                 files: Mapping[str, bytes] | None = None, now: float | None = None,
+                 upstreams: Mapping[str, IProtocolFactory | None] | None = None) -> None:
+        """`upstreams`: the peers the RA's upstream adapters reach in memory, by
+        "host:port" (see `Upstreams`); with them the re-enrollment trust follows the
+        upstreams' issuers, fetched at the first flush and every [ca] sync_seconds on
+        the clock, as `twistd estra` does."""
         self.reactor = _Reactor()
+        self.upstreams = Upstreams(self.reactor, upstreams)
         self.reactor.advance(time.time() if now is None else now)
         self.clock = self.reactor.seconds
         where = FilePath(state_dir or tempfile.mkdtemp(prefix="estra-memory-"))
@@ -304,10 +316,16 @@ class MemoryRA:
                                                           self.settings.attempts_per_hour,
                                                           self.settings.attempts_days))
         self.holder = Holder(build_generation(self.shared, self.settings))
+        if upstreams is not None:       # the re-enrollment trust follows their issuers
+            self.issuer_sync = IssuerSync(self.reactor, self.shared.issued, self.prepared.ca,
+                                          self.holder.current.remote,
+                                          self.settings.ca_sync_seconds)
+            self.issuer_sync.startService()
         limits = connection_limits(self.settings)
         roots = _faces(self.holder)
         console = console_tree(self.shared, self.settings, self.holder)
-        roots["admin"] = admin_root(self.store, console)
+        roots["admin"] = admin_root(self.store, console,   # /healthz asks the upstreams too
+                                    lambda: self.holder.current.cas.values())
         bodies = {"est": self.settings.max_body, "scep": self.settings.max_body,
                   "admin": admin_max_body(console)}
         if self.settings.crl_listen:     # the `[crl] listen` listener: CRL and OCSP
@@ -354,6 +372,7 @@ class MemoryRA:
         `Reloader` (CA files, token keys opened ahead, a new generation swapped in)."""
         reloader = Reloader(self.shared, self.holder,
                             ServerTLS(self.settings.tls_cert, self.settings.tls_key),
+                            sync=getattr(self, "issuer_sync", None),   # with upstreams
                             read=lambda running: settings_from_string(
                                 config, state_dir=running.state_dir.path))
         return reloader.reload()
@@ -390,9 +409,12 @@ class MemoryRA:
                           data_to_body_producer=WholeBody)
 
     def flush(self) -> None:
-        """Move every byte in flight until nothing moves (as StubTreq.flush)."""
-        while self._pumps:
-            moved = False
+        """Move every byte in flight until nothing moves (as StubTreq.flush), connecting
+        the upstream adapters' new connections to their peers on the way."""
+        while True:
+            moved = self.upstreams.connect(self._pumps)
+            if self.upstreams.peers:
+                self.reactor.advance(0)         # what TLS sends a reactor turn later
             for pump in list(self._pumps):
                 moved = pump.flush() or moved
                 if pump.clientIO.disconnected and pump.serverIO.disconnected:
@@ -400,11 +422,14 @@ class MemoryRA:
             if not moved:
                 break
 
-    def result(self, d: Deferred[Any]) -> Any:
-        """What `d` fired with, after flushing; raises if it failed or never fired."""
+    def result(self, d: Deferred[Any], wait: float = 0) -> Any:
+        """What `d` fired with, after flushing and letting up to `wait` seconds pass on
+        the clock while it waits (an upstream's timeout...); raises if it failed or
+        never fired."""
         self.flush()
         out: list[Any] = []
         d.addBoth(out.append)
+        self._let_time_pass(out, wait)
         if not out:
             raise AssertionError("no answer: the request is still waiting")
         if isinstance(out[0], Failure):
@@ -414,10 +439,10 @@ class MemoryRA:
     def request(self, method: str, path: str, body: bytes = b"",
                 headers: Mapping[str, str] | None = None, face: str = "est",
                 tls: DeviceTLS | None = DeviceTLS(), address: str = "192.0.2.1",
-                user: tuple[str, str] | None = None) -> Reply:
+                user: tuple[str, str] | None = None, wait: float = 0) -> Reply:
         """One request to `face`, read whole, from a client that names itself (as
         curl does: estra answers a nameless one's 401 and 202 without a body);
-        `user` adds a Basic Authorization."""
+        `user` adds a Basic Authorization; up to `wait` seconds may pass (`result`)."""
         http = self.client(face, tls if face != "scep" else None, address)
         sent = {"User-Agent": "estra.testing", **(headers or {})}
         if user is not None:
@@ -425,7 +450,8 @@ class MemoryRA:
                 ":".join(user).encode()).decode()
         url = self._faces[face].url + "ra.test" + path
         response = self.result(http.request(method, url, data=body or None,
-                                            headers=Headers({k: [v] for k, v in sent.items()})))
+                                            headers=Headers({k: [v] for k, v in sent.items()})),
+                               wait)
         content = self.result(response.content())
         return Reply(response.code, {k.decode().lower(): v[-1].decode("latin-1")
                                      for k, v in response.headers.getAllRawHeaders()},
@@ -441,3 +467,121 @@ class MemoryRA:
         """The result of an `async def` call on the RA's objects (store, CA...)."""
         return self.result(Deferred.fromCoroutine(coroutine))
 
+    def _let_time_pass(self, done: list[Any], wait: float) -> None:
+        """Until `done` has the result: move the clock to the next timer due within
+        `wait` seconds, run it and flush (bounded: timers within the budget)."""
+        deadline = self.reactor.seconds() + wait
+        for _ in range(10_000):
+            due = [c.getTime() for c in self.reactor.getDelayedCalls() if c.getTime() <= deadline]
+            if done or not due:
+                return
+            self.reactor.advance(max(0.0, min(due) - self.reactor.seconds()))
+            self.flush()
+
+
+# -- upstream peers in memory ---------------------------------------------------------
+
+
+class Upstreams:
+    """The peers the RA's upstream adapters reach in memory, by "host:port".
+
+    An adapter connects through its own production path (its pooled agent, its
+    endpoints, TLS with its client certificate and its verification of the
+    server): the memory reactor keeps each `connectTCP` pending, and `connect`
+    (run by `MemoryRA.flush`) joins it over `twisted.test.iosim` to the peer
+    given for its address, a protocol factory as a real listener has it
+    (`tls_peer` puts one behind TLS with its server certificate).  A host name
+    reaches 127.0.0.1 (the memory reactor's resolver).  A peer of None refuses
+    the connection; an address with no peer keeps it pending, as a host that
+    never answers (the adapter's own timeouts run on the clock).
+    """
+
+    def __init__(self, reactor: MemoryReactorClock,
+                 peers: Mapping[str, IProtocolFactory | None] | None = None) -> None:
+        self._reactor = reactor
+        self.peers: dict[str, IProtocolFactory | None] = dict(peers or {})
+        #: every connection joined or refused, by address, in order (tests count them)
+        self.connections: list[str] = []
+
+    def connect(self, pumps: set[iosim.IOPump]) -> bool:
+        """Join every pending connection that has a peer (or refuse it): True if any."""
+        pending, joined, index = self._reactor.tcpClients, False, 0
+        while index < len(pending):
+            host, port, factory, _, _ = pending[index]
+            address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            if address not in self.peers:
+                index += 1
+                continue
+            del pending[index]
+            connector = self._reactor.connectors.pop(index)
+            if connector.stoppedConnecting:     # given up (a timeout) before it connected
+                continue
+            self.connections.append(address)
+            joined, peer = True, self.peers[address]
+            if peer is None:
+                factory.clientConnectionFailed(connector, Failure(
+                    ConnectionRefusedError(f"nothing listens on {address}")))
+            else:
+                pumps.add(self._join(host, port, factory, peer))
+        return joined
+
+    def _join(self, host: str, port: int, factory: IProtocolFactory,
+              peer: IProtocolFactory) -> iosim.IOPump:
+        kind = IPv6Address if ":" in host else IPv4Address
+        server_address = kind("TCP", host, port)
+        client_address = kind("TCP", "::1" if ":" in host else "127.0.0.1",
+                              50000 + len(self.connections))
+        _on_clock(peer, self._reactor)
+        _on_clock(factory, self._reactor)
+        server = peer.buildProtocol(client_address)
+        client = factory.buildProtocol(server_address)
+        assert server is not None and client is not None
+        pump: iosim.IOPump = iosim.connect(
+            server, iosim.FakeTransport(server, isServer=True, hostAddress=server_address,
+                                        peerAddress=client_address),
+            client, iosim.FakeTransport(client, isServer=False, hostAddress=client_address,
+                                        peerAddress=server_address), greet=False)
+        return pump
+
+
+def _on_clock(factory: Any, reactor: MemoryReactorClock) -> None:
+    """TLS in `factory` (or the factories it wraps) on the memory reactor: a TLS
+    connection gathers small writes and sends them a reactor turn later, on the
+    global reactor unless told (as twisted's own agent tests arrange it)."""
+    while factory is not None:
+        if isinstance(factory, TLSMemoryBIOFactory):
+            factory._clock = reactor
+        factory = getattr(factory, "wrappedFactory", getattr(factory, "_wrappedFactory", None))
+
+
+@implementer(IOpenSSLServerConnectionCreator)
+class _ServerTLS:
+    """The server side of TLS in memory, its context made once (as a listener's)."""
+
+    def __init__(self, context: SSL.Context) -> None:
+        self._context = context
+
+    def serverConnectionForTLS(self, tlsProtocol: Any) -> SSL.Connection:
+        return SSL.Connection(self._context, None)
+
+
+def tls_peer(factory: IProtocolFactory, certificate: x509.Certificate,
+             key: EllipticCurvePrivateKey | RSAPrivateKey,
+             chain: Sequence[x509.Certificate] = (),
+             client_trust: Sequence[x509.Certificate] = ()) -> IProtocolFactory:
+    """`factory` behind TLS as a real listener has it: `certificate` (and `chain`) with
+    `key`; with `client_trust`, a client certificate issued under one of those is
+    required at the handshake."""
+    context = SSL.Context(SSL.TLS_METHOD)
+    context.use_certificate(certificate)
+    context.use_privatekey(key)
+    for extra in chain:
+        context.add_extra_chain_cert(extra)
+    if client_trust:
+        store = context.get_cert_store()
+        assert store is not None
+        for anchor in client_trust:
+            store.add_cert(crypto.X509.from_cryptography(anchor))
+        context.set_session_id(b"estra.testing")
+        context.set_verify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT)
+    return TLSMemoryBIOFactory(_ServerTLS(context), False, factory)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import re
 import secrets
@@ -14,7 +15,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 import pytest
 from cryptography import x509
@@ -22,13 +23,18 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
+from twisted.internet.interfaces import IProtocolFactory
 from twisted.python.filepath import FilePath
 
 from estra.config import load_settings
 from estra.runtime.state import init_command
-from estra.testing import MemoryRA
+from estra.testing import LogLines, MemoryRA
 from estra.ca.local import LocalCA
 from tests import pki
+
+if TYPE_CHECKING:
+    from tests.fakeca import MemoryFake
+    from tests.memory import MemoryServer
 
 #: Debian's Bouncy Castle jars and the EST client the tests compile against them.
 BC_JARS = [Path("/usr/share/java") / f"{name}.jar" for name in ("bcprov", "bcpkix", "bcutil")]
@@ -164,6 +170,10 @@ class Server:
                                     "--data-binary", f"@{body}",
                                     "-H", "Content-Type: application/pkcs10").stdout)
 
+    def get(self, path: str, *args: str) -> tuple[int, dict[str, str], bytes]:
+        """GET `path` with curl (`args` its options): as `MemoryServer.get`."""
+        return parse_http(self.curl(path, *args).stdout)
+
     def ca_signer(self) -> pki.CA:
         return pki.CA.from_files(self.ca, self.state / "ca.key")
 
@@ -196,24 +206,34 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
-@pytest.fixture
-def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
-    """A factory: start_estra(config_text, *twistd_args) -> Server, stopped after."""
+@contextmanager
+def starting_estra(directory: Path) -> Iterator[Callable[..., Server]]:
+    """A factory: start(config_text, *twistd_args) -> Server in `directory`, every
+    server stopped at the end (for fixtures of any scope)."""
     servers: list[Server] = []
 
     def start(config: str = "", *args: str, prefix: tuple[str, ...] = (),
               env: dict[str, str] | None = None, state: Path | None = None) -> Server:
         """`state`: a state directory made beforehand, moved in as the server's."""
-        workdir = tmp_path / f"estra{len(servers)}"
+        workdir = directory / f"estra{len(servers)}"
         workdir.mkdir()
         if state is not None:
             state.rename(workdir / "state")
         servers.append(Server(workdir, config, args, prefix, env))
         return servers[-1]
 
-    yield start
-    for server in servers:
-        server.stop()
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.fixture
+def start_estra(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """A factory: start_estra(config_text, *twistd_args) -> Server, stopped after."""
+    with starting_estra(tmp_path) as start:
+        yield start
 
 
 def ra_config(upstream_port: int, ra_dir: Path, upstream_extra: str = "", trust: str = "",
@@ -286,9 +306,9 @@ def parse_http(raw: bytes) -> tuple[int, dict[str, str], bytes]:
     return status, headers, body
 
 
-def csrattrs_text(server: "Server", path: str = "csrattrs") -> str:
+def csrattrs_text(server: "Server | MemoryServer", path: str = "csrattrs") -> str:
     """`openssl asn1parse` of the server's /csrattrs answer (asserted 200)."""
-    status, _, body = parse_http(server.curl(path).stdout)
+    status, _, body = server.get(path)
     assert status == 200, body
     return subprocess.run(["openssl", "asn1parse", "-inform", "DER"],
                           input=base64.b64decode(body), capture_output=True,
@@ -384,12 +404,21 @@ def bc_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 class MemoryScep:
-    """The in-memory RA (estra.testing) of `config`: SCEP over its real resource."""
+    """The in-memory RA (estra.testing) of `config`: SCEP over its real resource; its
+    upstream adapters reach `upstreams` (MemoryRA's)."""
 
-    def __init__(self, config: str, where: Path, files: dict[str, bytes]) -> None:
-        self.ra = MemoryRA(config, state_dir=str(where), files=files)
+    def __init__(self, config: str, where: Path, files: dict[str, bytes],
+                 upstreams: Mapping[str, IProtocolFactory | None] | None = None,
+                 logged: LogLines | None = None) -> None:
+        """`logged`: where its log is kept (`log()`)."""
+        self.logged = logged
+        self.ra = MemoryRA(config, state_dir=str(where), files=files, upstreams=upstreams)
         self.state = Path(self.ra.settings.state_dir.path)
         self.ca = self.state / "ca.pem"
+
+    def log(self) -> str:
+        assert self.logged is not None, "made without a log"
+        return self.logged.text()
 
 
 @pytest.fixture(scope="module")
@@ -407,3 +436,22 @@ def scep_files() -> dict[str, bytes]:
 @pytest.fixture
 def memory(tmp_path: Path, scep_files: dict[str, bytes]) -> MemoryScep:
     return MemoryScep(SCEP_CONFIG, tmp_path / "memory", scep_files)
+
+
+StartMemoryScep = Callable[[str, "MemoryFake"], MemoryScep]
+
+
+@pytest.fixture
+def start_memory_scep(tmp_path: Path, scep_files: dict[str, bytes]
+                      ) -> Iterator[StartMemoryScep]:
+    """A factory: start_memory_scep(config_text, fake) -> a SCEP RA in memory whose
+    upstream adapters (challenge validators, webhooks) reach the in-memory `fake`; its
+    log is kept while the test runs."""
+    logged, made = LogLines().start(), itertools.count()
+
+    def start(config: str, fake: "MemoryFake") -> MemoryScep:
+        return MemoryScep(config, tmp_path / f"memory{next(made)}", scep_files,
+                          fake.upstreams(), logged)
+
+    yield start
+    logged.stop()

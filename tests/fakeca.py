@@ -2,12 +2,15 @@
 
 A fake speaks one product's documented API exactly; this module only gives it
 a real TLS socket (server certificate from a throw-away CA, optional client
-certificate requirement) and a thread to run in.  Each fake is a subclass of
-`FakeHandler` implementing `do_GET`/`do_POST` with the product's paths.
+certificate requirement) and a thread to run in (`serve`), or the same in
+memory (`in_memory`): a protocol factory behind TLS for `MemoryRA`'s
+upstreams, each request handed to the handler whole.  Each fake is a subclass
+of `FakeHandler` implementing `do_GET`/`do_POST` with the product's paths.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import ssl
 import threading
@@ -16,12 +19,17 @@ from pathlib import Path
 from typing import Any, Generator
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from OpenSSL import crypto
+from twisted.internet.interfaces import IProtocolFactory
+from twisted.internet.protocol import Factory, Protocol
 
+from estra.testing import tls_peer
 from tests import pki
 
-__all__ = ["FakeHandler", "FakeServer", "serve"]
+__all__ = ["FakeHandler", "FakeServer", "serve", "in_memory"]
 
 
 class FakeHandler(BaseHTTPRequestHandler):
@@ -54,6 +62,69 @@ class FakeHandler(BaseHTTPRequestHandler):
         return x509.load_der_x509_certificate(der) if der else None
 
 
+class _Peer:
+    """What a handler asks of its connection (`ssl.SSLSocket.getpeercert`), in memory."""
+
+    def __init__(self, transport: Any) -> None:
+        self._transport = transport
+
+    def getpeercert(self, binary_form: bool = False) -> Any:
+        cert = self._transport.getPeerCertificate()
+        if cert is None:
+            return None if binary_form else {}
+        if binary_form:
+            return crypto.dump_certificate(crypto.FILETYPE_ASN1, cert)
+        subject = cert.to_cryptography().subject     # as the ssl module names its parts
+        return {"subject": tuple(((_SSL_NAMES.get(a.oid, a.oid.dotted_string), a.value),)
+                                 for a in subject)}
+
+
+_SSL_NAMES = {NameOID.COMMON_NAME: "commonName", NameOID.ORGANIZATION_NAME: "organizationName",
+              NameOID.COUNTRY_NAME: "countryName"}
+
+
+class _HandlerProtocol(Protocol):
+    """One connection to a fake in memory, with one handler (its state per connection,
+    as an NTLM handshake's): each request, once whole (head and Content-Length body),
+    is handled as `BaseHTTPRequestHandler.handle` handles one on a socket; the
+    connection closes when the handler says so."""
+
+    def __init__(self, handler: type[FakeHandler], server: "FakeServer") -> None:
+        self._handler = handler.__new__(handler)
+        self._handler.server, self._handler.client_address = server, ("127.0.0.1", 50000)
+        self._buffer = b""
+
+    def connectionMade(self) -> None:
+        self._handler.connection = _Peer(self.transport)
+
+    def dataReceived(self, data: bytes) -> None:
+        self._buffer += data
+        handler = self._handler
+        while (request := self._whole()) is not None:
+            handler.rfile, handler.wfile = io.BytesIO(request), io.BytesIO()
+            handler.close_connection = True
+            handler.handle_one_request()
+            assert self.transport is not None
+            self.transport.write(handler.wfile.getvalue())
+            if handler.close_connection:
+                self.transport.loseConnection()
+                return
+
+    def _whole(self) -> bytes | None:
+        head, sep, rest = self._buffer.partition(b"\r\n\r\n")
+        if not sep:
+            return None
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if len(rest) < length:
+            return None
+        self._buffer = rest[length:]
+        return head + sep + rest[:length]
+
+
 class FakeServer(ThreadingHTTPServer):
     """The server object handlers see as `self.server`; `state` is the fake's own."""
 
@@ -61,6 +132,24 @@ class FakeServer(ThreadingHTTPServer):
     requests: list[str]
     ca: pki.CA
     state: dict[str, Any]
+
+
+class MemoryFake(FakeServer):
+    """A fake's server object with no socket, for `in_memory` handlers: `peer` is what
+    MemoryRA's upstreams connect to at `address`."""
+
+    peer: IProtocolFactory
+
+    def __init__(self, port: int) -> None:         # no socket: nothing to bind
+        self.server_address = ("127.0.0.1", port)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.server_address[1]}"
+
+    def upstreams(self) -> dict[str, IProtocolFactory | None]:
+        """MemoryRA's `upstreams` with this fake alone."""
+        return {self.address: self.peer}
 
 
 def _server_cert(ca: pki.CA, directory: Path) -> tuple[Path, Path]:
@@ -103,3 +192,24 @@ def serve(handler: type[FakeHandler], directory: Path, *, require_client_cert: P
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+def in_memory(handler: type[FakeHandler], directory: Path, *, port: int,
+              require_client_cert: Path | None = None, state: dict[str, Any] | None = None
+              ) -> MemoryFake:
+    """`serve`'s fake in memory, for `MemoryRA(upstreams=fake.upstreams())`: the same
+    files (directory/fake-ca.pem), certificates and client certificate rule; the fake
+    answers at 127.0.0.1:`port` (and localhost)."""
+    ca = pki.CA("Fake CA product root")
+    ca.write(directory, "fake-ca")
+    cert, key = _server_cert(ca, directory)
+    server = MemoryFake(port)
+    server.requests, server.ca, server.state = [], ca, dict(state or {})
+    trust = (x509.load_pem_x509_certificates(require_client_cert.read_bytes())
+             if require_client_cert is not None else [])
+    factory = Factory.forProtocol(lambda: _HandlerProtocol(handler, server))
+    private = serialization.load_pem_private_key(key.read_bytes(), None)
+    assert isinstance(private, ec.EllipticCurvePrivateKey)
+    server.peer = tls_peer(factory, x509.load_pem_x509_certificate(cert.read_bytes()),
+                           private, client_trust=trust)
+    return server

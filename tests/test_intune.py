@@ -33,8 +33,8 @@ from estra.asn1.wire import serial_hex
 from estra.config import ConfigError, settings_from_string
 from estra.upstream.intune import ASSERTION_TYPE
 from tests import pki
-from tests.conftest import Server
-from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.conftest import MemoryScep, Server, StartMemoryScep
+from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
 from tests.test_scep import answer, ra_certificates, request_for, self_signed
 from tests.test_scep_clients import Scep, ScepClient
 
@@ -216,12 +216,30 @@ class IntuneFake(FakeHandler):
 
 
 @pytest.fixture
-def intune(tmp_path: Path) -> Iterator[FakeServer]:
+def intune(tmp_path: Path) -> MemoryFake:
+    """Entra ID, Graph and the Intune service in memory."""
+    return in_memory(IntuneFake, tmp_path, port=443)
+
+
+@pytest.fixture
+def real_intune(tmp_path: Path) -> Iterator[FakeServer]:
+    """The same on loopback, for `twistd estra` and a real SCEP client."""
     yield from serve(IntuneFake, tmp_path)
 
 
+@pytest.fixture
+def start_memory(start_memory_scep: StartMemoryScep, intune: MemoryFake
+                 ) -> Callable[[str], MemoryScep]:
+    """A factory: start_memory(config_text) -> an RA in memory in front of `intune`."""
+    return lambda config: start_memory_scep(config, intune)
+
+
+#: the notifications' retry delays `config` sets by default
+BACKOFF = (1.0, 1.0, 1.0)
+
+
 def config(fake: FakeServer, tmp_path: Path, secret: str = SECRET,
-           credential: str = "", backoff: str = "[1, 1, 1]", extra: str = "") -> str:
+           credential: str = "", backoff: str = str(list(BACKOFF)), extra: str = "") -> str:
     """estra's configuration for the fake; `credential` replaces the client secret;
     `backoff`: the notifications' retry delays; `extra`: more of the profiles."""
     base = f"https://localhost:{fake.server_address[1]}"
@@ -247,8 +265,14 @@ key_types = ["ec"]
 {profile}"""
 
 
-def calls(fake: FakeServer, count: int) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
-    """The first `count` SCEP action calls (notifications arrive in the background)."""
+def calls(fake: FakeServer, count: int, memory: MemoryScep | None = None
+          ) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
+    """The first `count` SCEP action calls (notifications arrive in the background: in
+    `memory` once its connections are flushed)."""
+    if memory is not None:
+        memory.ra.flush()
+        assert len(fake.state.get("calls", [])) >= count, fake.state
+        return list(fake.state["calls"])
     deadline = time.monotonic() + 30
     while len(fake.state.get("calls", [])) < count:
         assert time.monotonic() < deadline, fake.state
@@ -258,10 +282,12 @@ def calls(fake: FakeServer, count: int) -> list[tuple[str, dict[str, Any], dict[
 
 
 def test_scepclient_enrolls_through_intune(start_estra: Callable[..., Server],
-                                           intune: FakeServer, tmp_path: Path) -> None:
+                                           real_intune: FakeServer, tmp_path: Path) -> None:
     """micromdm scepclient on defaults enrolls with an Intune challenge: Intune sees one
     validateRequest and one successNotification with the documented fields and headers;
-    one token per audience and one discovery serve both."""
+    one token per audience and one discovery serve both (the process path: `twistd
+    estra`, TLS to the fake on loopback)."""
+    intune = real_intune
     intune.state["challenges"] = {"intune-challenge-1": "intune-dev1"}
     scep = Scep(start_estra(config(intune, tmp_path)))
     device = ScepClient(scep, tmp_path / "dev")
@@ -283,13 +309,13 @@ def test_scepclient_enrolls_through_intune(start_estra: Callable[..., Server],
     assert SECRET not in scep.log() and "intune-challenge-1" not in scep.log()
 
 
-def test_refusals(start_estra: Callable[..., Server], intune: FakeServer,
+def test_refusals(start_memory: Callable[[str], MemoryScep], intune: FakeServer,
                   tmp_path: Path) -> None:
     """Intune's error code refuses the request (FAILURE badRequest naming it, nothing
     notified); a request Intune validated that the profile's policy refuses is notified
     as a failure (hResult E_FAIL)."""
     intune.state["challenges"] = {"good": "rsa-dev"}
-    server = start_estra(config(intune, tmp_path))
+    server = start_memory(config(intune, tmp_path))
     ra, _ = ra_certificates(server)
     device = self_signed("rsa-dev")
     wrong = sm.pkcs_req(request_for(device, "rsa-dev", "unknown"), device, ra)
@@ -302,38 +328,38 @@ def test_refusals(start_estra: Callable[..., Server], intune: FakeServer,
     assert status == 200
     reply = policy.check(sm.parse(body, [ra]))
     assert reply.status == sm.Status.FAILURE
-    seen = calls(intune, 3)
+    seen = calls(intune, 3, server)
     assert [c[0] for c in seen] == ["validateRequest", "validateRequest",
                                     "failureNotification"]
     assert seen[2][1]["hResult"] == 0x80004005 and seen[2][1]["errorDescription"]
     assert seen[2][1]["transactionId"] == policy.transaction_id
 
 
-def test_wrong_app_secret_is_pending(start_estra: Callable[..., Server],
+def test_wrong_app_secret_is_pending(start_memory: Callable[[str], MemoryScep],
                                      intune: FakeServer, tmp_path: Path) -> None:
     """A secret Entra ID refuses (401 invalid_client): the device is told PENDING (try
     later), never FAILURE, and Intune's service is never called."""
     intune.state["challenges"] = {"good": "dev"}
-    server = start_estra(config(intune, tmp_path, secret="not-the-app-secret-42"))
+    server = start_memory(config(intune, tmp_path, secret="not-the-app-secret-42"))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
     assert request.check(answer(server, request.der, device)).status == sm.Status.PENDING
     assert intune.state["denied"][0][1] == 401 and "calls" not in intune.state
-    assert "not-the-app-secret-42" not in server.log.read_text()
+    assert "not-the-app-secret-42" not in server.log()
 
 
-def test_expired_token_then_a_new_one(start_estra: Callable[..., Server],
+def test_expired_token_then_a_new_one(start_memory: Callable[[str], MemoryScep],
                                       intune: FakeServer, tmp_path: Path) -> None:
     """Intune refuses a token it no longer honours (401): that request is PENDING, the
     token is dropped, and the device's next try gets a new one and enrolls."""
     intune.state["challenges"] = {"good": "dev"}
-    server = start_estra(config(intune, tmp_path))
+    server = start_memory(config(intune, tmp_path))
     ra, _ = ra_certificates(server)
     first = self_signed("dev")
     request = sm.pkcs_req(request_for(first, "dev", "good"), first, ra)
     assert request.check(answer(server, request.der, first)).status == sm.Status.SUCCESS
-    calls(intune, 2)
+    calls(intune, 2, server)
     intune.state["tokens"] = {}                       # every token revoked
     second = self_signed("dev")
     retry = sm.pkcs_req(request_for(second, "dev", "good"), second, ra)
@@ -352,12 +378,13 @@ def app_certificate(tmp_path: Path, stem: str) -> tuple[x509.Certificate, str]:
     return ca.cert, f'intune_app_cert = "{cert}"\nintune_app_key = "{key_file}"'
 
 
-def enroll_with(start_estra: Callable[..., Server], intune: FakeServer, tmp_path: Path,
-                registered: x509.Certificate, credential: str) -> tuple[Server, sm.Status]:
+def enroll_with(start_memory: Callable[[str], MemoryScep], intune: FakeServer,
+                tmp_path: Path, registered: x509.Certificate, credential: str
+                ) -> tuple[MemoryScep, sm.Status]:
     """One device's PKCSReq to an estra holding `credential`, Entra ID knowing only
     the `registered` app certificate: the server and the status the device got."""
     intune.state.update(app_certs=[registered], challenges={"good": "dev"})
-    server = start_estra(config(intune, tmp_path, credential=credential))
+    server = start_memory(config(intune, tmp_path, credential=credential))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
@@ -366,14 +393,14 @@ def enroll_with(start_estra: Callable[..., Server], intune: FakeServer, tmp_path
     return server, status
 
 
-def test_certificate_credential(start_estra: Callable[..., Server], intune: FakeServer,
-                                tmp_path: Path) -> None:
+def test_certificate_credential(start_memory: Callable[[str], MemoryScep],
+                                intune: FakeServer, tmp_path: Path) -> None:
     """With intune_app_cert/intune_app_key, estra asks for its tokens with a client
     assertion signed by the app certificate's key (x5t, x5t#S256, aud = the token
     URL, iss = sub = the app id, a jti per assertion), which Entra ID (the fake)
     verifies against the registered certificate: the device enrolls."""
     registered, lines = app_certificate(tmp_path, "app")
-    _, status = enroll_with(start_estra, intune, tmp_path, registered, lines)
+    _, status = enroll_with(start_memory, intune, tmp_path, registered, lines)
     assert status == sm.Status.SUCCESS
     assert "denied" not in intune.state and sorted(intune.state["token_requests"]) == [
         "graph", "intune"]
@@ -382,17 +409,17 @@ def test_certificate_credential(start_estra: Callable[..., Server], intune: Fake
     assert claims["jti"] != other["jti"] and claims["exp"] - claims["nbf"] <= 600
 
 
-def test_unregistered_certificate_is_pending(start_estra: Callable[..., Server],
+def test_unregistered_certificate_is_pending(start_memory: Callable[[str], MemoryScep],
                                              intune: FakeServer, tmp_path: Path) -> None:
     """An assertion signed with a certificate the app does not have registered: Entra
     ID answers 401 invalid_client (AADSTS700027); the device gets PENDING and Intune's
     service is never called."""
     registered, _ = app_certificate(tmp_path, "registered")
     _, lines = app_certificate(tmp_path, "other")
-    server, status = enroll_with(start_estra, intune, tmp_path, registered, lines)
+    server, status = enroll_with(start_memory, intune, tmp_path, registered, lines)
     assert status == sm.Status.PENDING
     assert intune.state["denied"][0][1] == 401 and "calls" not in intune.state
-    assert "AADSTS700027" in server.log.read_text()
+    assert "AADSTS700027" in server.log()
 
 
 def test_certificate_credential_checked(tmp_path: Path) -> None:
@@ -415,7 +442,7 @@ def test_certificate_credential_checked(tmp_path: Path) -> None:
             settings_from_string(head + bad)
 
 
-def undelivered(server: Server) -> list[dict[str, Any]]:
+def undelivered(server: MemoryScep | Server) -> list[dict[str, Any]]:
     """The "notification-undelivered" audit events in `server`'s store."""
     db = sqlite3.connect(server.state / "estra.db", timeout=30)
     try:
@@ -425,29 +452,29 @@ def undelivered(server: Server) -> list[dict[str, Any]]:
         db.close()
 
 
-def test_notification_retried(start_estra: Callable[..., Server], intune: FakeServer,
+def test_notification_retried(start_estra: Callable[..., Server], real_intune: FakeServer,
                               tmp_path: Path) -> None:
     """Intune answers the first success notification 503: estra tries again after a
     pause and Intune gets it; nothing is audited as undelivered."""
-    intune.state.update(challenges={"good": "dev"}, unavailable=1)
-    server = start_estra(config(intune, tmp_path))
+    real_intune.state.update(challenges={"good": "dev"}, unavailable=1)
+    server = start_estra(config(real_intune, tmp_path))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
     assert request.check(answer(server, request.der, device)).status == sm.Status.SUCCESS
-    assert [c[0] for c in calls(intune, 3)] == ["validateRequest", "successNotification",
+    assert [c[0] for c in calls(real_intune, 3)] == ["validateRequest", "successNotification",
                                                 "successNotification"]
-    assert intune.state["unavailable"] == 0 and undelivered(server) == []
+    assert real_intune.state["unavailable"] == 0 and undelivered(server) == []
 
 
 def test_undelivered_notification_is_audited(start_estra: Callable[..., Server],
-                                             intune: FakeServer, tmp_path: Path) -> None:
+                                             real_intune: FakeServer, tmp_path: Path) -> None:
     """Intune never takes the success notification: estra tries it 1 + 3 times
     (notify_backoff), then gives up: the certificate stays issued (the device has it), the
     log has an error and the audit log (console) a "notification-undelivered"
     event naming the transaction and serial."""
-    intune.state.update(challenges={"good": "dev"}, unavailable=100)
-    server = start_estra(config(intune, tmp_path))
+    real_intune.state.update(challenges={"good": "dev"}, unavailable=100)
+    server = start_estra(config(real_intune, tmp_path))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
@@ -455,10 +482,10 @@ def test_undelivered_notification_is_audited(start_estra: Callable[..., Server],
     assert reply.status == sm.Status.SUCCESS
     deadline = time.monotonic() + 90
     while not undelivered(server):
-        assert time.monotonic() < deadline, intune.state
+        assert time.monotonic() < deadline, real_intune.state
         time.sleep(0.5)
     [event] = undelivered(server)
-    assert intune.state["unavailable"] == 100 - 4
+    assert real_intune.state["unavailable"] == 100 - 4
     assert event["transaction"] == request.transaction_id and event["to"] == "intune"
     db = sqlite3.connect(server.state / "estra.db", timeout=30)
     issued = db.execute("SELECT COUNT(*) FROM enrollments WHERE serial = ? AND decision = "
@@ -478,19 +505,19 @@ def pending_notifications(server: Server) -> list[tuple[str, int, str]]:
 
 
 def test_notification_survives_a_restart(start_estra: Callable[..., Server],
-                                         intune: FakeServer, tmp_path: Path) -> None:
+                                         real_intune: FakeServer, tmp_path: Path) -> None:
     """A success notification Intune refused once (503) is kept in the store, without
     the challenge; the node stops before its retry; started again, it delivers it
     from the store, once, and forgets it; nothing is audited as undelivered."""
-    intune.state.update(challenges={"good-challenge": "dev"}, unavailable=1)
-    server = start_estra(config(intune, tmp_path, backoff="[6]"))
+    real_intune.state.update(challenges={"good-challenge": "dev"}, unavailable=1)
+    server = start_estra(config(real_intune, tmp_path, backoff="[6]"))
     ra, _ = ra_certificates(server)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good-challenge"), device, ra)
     assert request.check(answer(server, request.der, device)).status == sm.Status.SUCCESS
     deadline = time.monotonic() + 30
     while not [n for n in pending_notifications(server) if n[1] == 1]:
-        assert time.monotonic() < deadline, intune.state
+        assert time.monotonic() < deadline, real_intune.state
         time.sleep(0.05)
     server.stop()
     [(kind, attempts, body)] = pending_notifications(server)
@@ -498,9 +525,9 @@ def test_notification_survives_a_restart(start_estra: Callable[..., Server],
         json.loads(body)["certificateRequest"]))
     assert (kind, attempts) == ("intune", 1) and "good-challenge" not in body
     assert AttributeOID.CHALLENGE_PASSWORD not in [a.oid for a in kept.attributes]
-    assert [c[0] for c in calls(intune, 2)] == ["validateRequest", "successNotification"]
-    server.restart(config(intune, tmp_path, backoff="[6]"))
-    told = calls(intune, 3)
+    assert [c[0] for c in calls(real_intune, 2)] == ["validateRequest", "successNotification"]
+    server.restart(config(real_intune, tmp_path, backoff="[6]"))
+    told = calls(real_intune, 3)
     assert [c[0] for c in told] == ["validateRequest", "successNotification",
                                     "successNotification"]
     assert told[2][1]["transactionId"] == request.transaction_id
@@ -508,10 +535,10 @@ def test_notification_survives_a_restart(start_estra: Callable[..., Server],
     while pending_notifications(server):
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    assert undelivered(server) == [] and len(intune.state["calls"]) == 3
+    assert undelivered(server) == [] and len(real_intune.state["calls"]) == 3
 
 
-def test_revocation_requests(start_estra: Callable[..., Server], intune: FakeServer,
+def test_revocation_requests(start_estra: Callable[..., Server], real_intune: FakeServer,
                              tmp_path: Path) -> None:
     """With intune_revocation, estra polls Intune's PkiConnectorFEService for this CA's
     revocation requests (its issuer named), revokes the certificate it issued through
@@ -519,8 +546,8 @@ def test_revocation_requests(start_estra: Callable[..., Server], intune: FakeSer
     for a serial it never issued, nothing for another issuer's request.  An upload
     Intune answers 503 is done again at the next poll (the certificate then revoked
     already: still a success)."""
-    intune.state.update(challenges={"good": "leaver"}, upload_unavailable=1)
-    server = start_estra(config(intune, tmp_path).replace(
+    real_intune.state.update(challenges={"good": "leaver"}, upload_unavailable=1)
+    server = start_estra(config(real_intune, tmp_path).replace(
         "[profiles.default]\n", "[profiles.default]\nintune_revocation = true\n"
         "intune_revocation_interval = 5\n"))
     ra, _ = ra_certificates(server)
@@ -530,7 +557,7 @@ def test_revocation_requests(start_estra: Callable[..., Server], intune: FakeSer
     assert reply.status == sm.Status.SUCCESS
     cert = reply.issued(device)[0]
     issuer = cert.issuer.rfc4514_string()
-    intune.state["revocations"] = [
+    real_intune.state["revocations"] = [
         {"requestContext": "ctx-1", "serialNumber": f"{cert.serial_number:X}",
          "issuerName": issuer, "caConfiguration": "estra"},
         {"requestContext": "ctx-2", "serialNumber": "0BADBEEF", "issuerName": issuer,
@@ -538,15 +565,15 @@ def test_revocation_requests(start_estra: Callable[..., Server], intune: FakeSer
         {"requestContext": "ctx-3", "serialNumber": "01", "issuerName": "CN=Other CA",
          "caConfiguration": "other"}]
     deadline = time.monotonic() + 60
-    while len(intune.state.get("revocation_results", [])) < 2:
-        assert time.monotonic() < deadline, intune.state.get("revocation_calls")
+    while len(real_intune.state.get("revocation_results", [])) < 2:
+        assert time.monotonic() < deadline, real_intune.state.get("revocation_calls")
         time.sleep(0.2)
-    results = {r["requestContext"]: r for r in intune.state["revocation_results"]}
+    results = {r["requestContext"]: r for r in real_intune.state["revocation_results"]}
     assert results["ctx-1"]["succeeded"] and results["ctx-1"]["errorCode"] == 0, results
     assert (results["ctx-2"]["succeeded"], results["ctx-2"]["errorCode"]) == (False, 4004)
     assert "ctx-3" not in results
-    assert [r["requestContext"] for r in intune.state["revocations"]] == ["ctx-3"]
-    calls_made = intune.state["revocation_calls"]
+    assert [r["requestContext"] for r in real_intune.state["revocations"]] == ["ctx-3"]
+    calls_made = real_intune.state["revocation_calls"]
     downloads = [doc for action, doc, _ in calls_made
                  if action == "downloadRevocationRequests"]
     assert downloads[0] == {"downloadParameters": {"maxRequests": 100, "issuerName": issuer}}
@@ -569,24 +596,24 @@ def test_revocation_needs_intune() -> None:
 
 def test_notification_retried_once_by_two_nodes(database: str,
                                                 start_estra: Callable[..., Server],
-                                                intune: FakeServer, tmp_path: Path) -> None:
+                                                real_intune: FakeServer, tmp_path: Path) -> None:
     """Two nodes on one PostgreSQL: a success notification Intune refused once is
     retried by exactly one of them (both look for due notifications every 2 s), then
     forgotten."""
-    intune.state.update(challenges={"good": "dev"}, unavailable=1)
-    text = config(intune, tmp_path, backoff="[1]") + f'\n[store]\nurl = "{database}"\n'
+    real_intune.state.update(challenges={"good": "dev"}, unavailable=1)
+    text = config(real_intune, tmp_path, backoff="[1]") + f'\n[store]\nurl = "{database}"\n'
     a, b = start_estra(text), start_estra(text)
     ra, _ = ra_certificates(a)
     device = self_signed("dev")
     request = sm.pkcs_req(request_for(device, "dev", "good"), device, ra)
     assert request.check(answer(a, request.der, device)).status == sm.Status.SUCCESS
-    calls(intune, 3)
+    calls(real_intune, 3)
     import psycopg
     deadline = time.monotonic() + 30
     with psycopg.connect(database, autocommit=True) as db:
         while db.execute("SELECT COUNT(*) FROM notifications").fetchone() != (0,):
             assert time.monotonic() < deadline
             time.sleep(0.1)
-    assert [c[0] for c in intune.state["calls"]] == [
+    assert [c[0] for c in real_intune.state["calls"]] == [
         "validateRequest", "successNotification", "successNotification"]
     assert a.alive() and b.alive()

@@ -21,8 +21,8 @@ from cryptography.x509.oid import NameOID
 
 from estra.asn1 import scep_message as sm
 from tests import pki
-from tests.conftest import Server, estra_cli
-from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.conftest import MemoryScep, Server, StartMemoryScep, estra_cli
+from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
 from tests.strongswan import StrongSwan
 from tests.test_scep import Device, answer, ra_certificates, request_for, self_signed
 from tests.test_scep_clients import Certmonger, Scep, ScepClient
@@ -55,7 +55,14 @@ class Validator(FakeHandler):
 
 @pytest.fixture
 def validator(tmp_path: Path) -> Iterator[FakeServer]:
+    """The validator on loopback, for `twistd estra` and real SCEP clients."""
     yield from serve(Validator, tmp_path)
+
+
+@pytest.fixture
+def memory_validator(tmp_path: Path) -> MemoryFake:
+    """The validator in memory."""
+    return in_memory(Validator, tmp_path, port=443)
 
 
 def config(hook: FakeServer, tmp_path: Path, extra: str = "") -> str:
@@ -77,8 +84,12 @@ scep_webhook_timeout = 5
 """
 
 
-def notifications(hook: FakeServer, count: int) -> list[dict[str, Any]]:
-    """The first `count` notifications (sent in the background: waited for)."""
+def notifications(hook: FakeServer, count: int, memory: MemoryScep | None = None
+                  ) -> list[dict[str, Any]]:
+    """The first `count` notifications (sent in the background: waited for, or in
+    `memory` delivered by flushing its connections)."""
+    if memory is not None:
+        memory.ra.flush()
     deadline = time.monotonic() + 30
     while len(hook.state.get("/notify", [])) < count:
         assert time.monotonic() < deadline, hook.state
@@ -87,12 +98,13 @@ def notifications(hook: FakeServer, count: int) -> list[dict[str, Any]]:
     return [doc for _, doc in hook.state["/notify"]]
 
 
-def test_validation_and_notifications(start_estra: Callable[..., Server],
-                                      validator: FakeServer, tmp_path: Path) -> None:
+def test_validation_and_notifications(start_memory_scep: StartMemoryScep,
+                                      memory_validator: MemoryFake, tmp_path: Path) -> None:
     """A signed SCEPCHALLENGE call per new request with step-ca's fields; SUCCESS
     notified with the certificate, a refused challenge with failInfo badRequest (2);
     a validator answering 503 leaves the device PENDING, not failed."""
-    server = start_estra(config(validator, tmp_path))
+    validator = memory_validator
+    server = start_memory_scep(config(validator, tmp_path), validator)
     ra, _ = ra_certificates(server)
     device = self_signed("hooked")
     csr = request_for(device, "hooked", "let-me-in")
@@ -107,14 +119,14 @@ def test_validation_and_notifications(start_estra: Callable[..., Server],
         csr.public_bytes(DER)
     assert asked["x509CertificateRequest"]["publicKeyAlgorithm"] == "RSA"
     issued = reply.issued(device)[0]
-    told = notifications(validator, 1)[0]
+    told = notifications(validator, 1, server)[0]
     assert base64.b64decode(told["x509Certificate"]["raw"]) == issued.public_bytes(DER)
     assert told["scepTransactionID"] == request.transaction_id and "scepChallenge" not in told
 
     wrong = sm.pkcs_req(request_for(device, "hooked", "nope"), device, ra)
     refused = wrong.check(answer(server, wrong.der, device))
     assert (refused.status, refused.fail_info) == (sm.Status.FAILURE, sm.FailInfo.badRequest)
-    failed = notifications(validator, 2)[1]
+    failed = notifications(validator, 2, server)[1]
     assert failed["scepErrorCode"] == 2 and "x509Certificate" not in failed
     assert failed["scepErrorDescription"]
 
@@ -122,7 +134,7 @@ def test_validation_and_notifications(start_estra: Callable[..., Server],
     other = self_signed("hooked-later")
     later = sm.pkcs_req(request_for(other, "hooked-later", "let-me-in"), other, ra)
     assert later.check(answer(server, later.der, other)).status == sm.Status.PENDING
-    assert "let-me-in" not in server.log.read_text() and SECRET not in server.log.read_text()
+    assert "let-me-in" not in server.log() and SECRET not in server.log()
 
 
 def test_scepclient_through_stepca_hook(start_estra: Callable[..., Server],

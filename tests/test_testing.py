@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import base64
+import json
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import AttributeOID
 from twisted.trial.unittest import SynchronousTestCase
+from twisted.web.resource import Resource
+from twisted.web.server import Request, Site
 
 from estra.runtime.service import build_generation
-from estra.testing import DeviceTLS, MemoryRA
+from estra.testing import DeviceTLS, LogLines, MemoryRA, Reply, tls_peer
 from tests import pki
 from tests.conftest import issued
 
@@ -119,3 +123,121 @@ class MemoryRATests(SynchronousTestCase):
         before = self.ra.clock()
         self.ra.advance(3600)
         self.assertEqual(self.ra.clock(), before + 3600)
+
+
+class CfsslSite(Resource):
+    """A Twisted `Resource` answering cfssl's /info and /sign with `issuer`."""
+
+    isLeaf = True
+
+    def __init__(self, issuer: pki.CA) -> None:
+        super().__init__()
+        self.issuer, self.paths = issuer, list[bytes]()
+
+    def render_POST(self, request: Request) -> bytes:
+        self.paths.append(request.path)
+        request.setHeader("Content-Type", "application/json")
+        cert = self.issuer.cert
+        if request.path == b"/api/v1/cfssl/sign":
+            assert request.content is not None
+            csr = x509.load_pem_x509_csr(
+                json.loads(request.content.read())["certificate_request"].encode())
+            cert = self.issuer.issue(csr.subject, csr.public_key())
+        return json.dumps({"success": True, "result": {
+            "certificate": cert.public_bytes(pki.PEM).decode()}}).encode()
+
+
+class UpstreamPeerTests(SynchronousTestCase):
+    """MemoryRA's upstreams: an adapter's own connection path (pooled agent, TLS with
+    server verification and client certificate) reaches a peer in memory by address."""
+
+    def setUp(self) -> None:
+        self.dir = Path(self.mktemp()).resolve()
+        self.dir.mkdir(parents=True)
+        self.tls_ca = pki.CA("upstream TLS root")
+        key = pki.ec_key()
+        self.tls_cert = self.tls_ca.issue(pki.name("localhost"), key.public_key(),
+                                          pki.sans("localhost", "127.0.0.1"))
+        self.tls_key = key
+        self.site = CfsslSite(pki.CA("upstream issuer"))
+        self.logged = LogLines().start()
+        self.addCleanup(self.logged.stop)
+
+    def memory(self, peer: str = "site", trust: pki.CA | None = None, client: str = "",
+               client_trust: tuple[x509.Certificate, ...] = ()) -> MemoryRA:
+        """An RA whose upstream cf (https://localhost:8888) is `peer`: "site" (the Site
+        behind TLS, its timers on the RA's reactor), "refuse" or "none" (no peer)."""
+        ra = MemoryRA(f"""
+[upstreams.cf]
+kind = "cfssl"
+url = "https://localhost:8888"
+trust = "{(trust or self.tls_ca).write(self.dir, "trust")}"
+retries = 0
+timeout = 5
+{client}
+[profiles.default]
+upstream = "cf"
+""", state_dir=str(self.dir / "ra"), upstreams={})
+        if peer == "site":
+            ra.upstreams.peers["127.0.0.1:8888"] = tls_peer(
+                Site(self.site, reactor=ra.reactor), self.tls_cert, self.tls_key,
+                client_trust=client_trust)
+        elif peer == "refuse":
+            ra.upstreams.peers["127.0.0.1:8888"] = None
+        ra.add_user(*ALICE)
+        return ra
+
+    def enroll(self, ra: MemoryRA, wait: float = 0) -> Reply:
+        return ra.post("/.well-known/est/simpleenroll",
+                       pki.b64(pki.csr(pki.ec_key(), pki.name("dev"))), headers=CSR,
+                       user=ALICE, wait=wait)
+
+    def test_a_site_is_reached_over_tls_on_one_pooled_connection(self) -> None:
+        """Two enrollments issue from the Site's CA over one TLS connection to
+        127.0.0.1:8888 (localhost resolved in memory), kept in the adapter's pool."""
+        ra = self.memory()
+        ra.flush()                      # the start-up issuer sync (/info) first
+        self.assertEqual(self.site.paths, [b"/api/v1/cfssl/info"])
+        for _ in range(2):
+            reply = self.enroll(ra)
+            self.assertEqual(reply.code, 200, reply.body)
+            self.assertEqual(issued(reply.body)[0].issuer, self.site.issuer.cert.subject)
+        self.assertIn(b"/api/v1/cfssl/sign", self.site.paths)
+        self.assertEqual(ra.upstreams.connections, ["127.0.0.1:8888"])
+
+    def test_the_server_certificate_is_verified(self) -> None:
+        """An upstream whose certificate the configured trust does not anchor: the TLS
+        handshake fails in memory as on a socket (503), and the Site is never asked."""
+        ra = self.memory(trust=pki.CA("someone else"))
+        reply = self.enroll(ra)
+        self.assertEqual(reply.code, 503, reply.body)
+        self.assertIn(b"TLS handshake failed", reply.body)
+        self.assertEqual(self.site.paths, [])
+
+    def test_a_required_client_certificate(self) -> None:
+        """A peer requiring a client certificate under its CA: without one the handshake
+        fails (503); with the RA's client_cert the enrollment issues."""
+        client_ca = pki.CA("RA client CA")
+        key = pki.ec_key()
+        cert, key_file = pki.write_pair(self.dir, "ra", client_ca.issue(
+            pki.name("estra RA"), key.public_key()), key)
+        self.assertEqual(self.enroll(self.memory(client_trust=(client_ca.cert,))).code, 503)
+        ra = self.memory(client=f'client_cert = "{cert}"\nclient_key = "{key_file}"\n',
+                         client_trust=(client_ca.cert,))
+        reply = self.enroll(ra)
+        self.assertEqual(reply.code, 200, reply.body)
+
+    def test_a_refusing_and_a_silent_address(self) -> None:
+        """A peer of None refuses the connection (503 once the host name's connection
+        attempts are over, 0.3 s on the clock); an address with no peer never answers:
+        the request waits until the adapter's timeout on the clock."""
+        refused = self.enroll(self.memory("refuse"), wait=1)
+        self.assertEqual(refused.code, 503, refused.body)
+        self.assertIn(b"refused the connection", refused.body)
+        ra = self.memory("none")
+        self.assertRaises(AssertionError, self.enroll, ra)   # still waiting
+        started = ra.clock()
+        silent = self.enroll(ra, wait=60)
+        self.assertEqual(silent.code, 503, silent.body)
+        self.assertIn(b"did not answer within 5 s", silent.body)
+        self.assertLess(ra.clock() - started, 60)

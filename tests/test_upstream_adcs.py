@@ -56,7 +56,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat,
 from tests import pki
 from tests.cluster import start_node
 from tests.conftest import PASSWORD, Server, estra_cli, fresh_database, issued, parse_http
-from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
+from tests.memory import MemoryServer
 
 USER, SECRET = "CORP\\svc-estra", "Adcs-Pa55"
 PAGE = ('<HTML><Head><Meta HTTP-Equiv="Content-Type" Content="text/html; charset=UTF-8">'
@@ -373,6 +374,17 @@ class FakeCertsrv(FakeHandler):
         self.reply(200, denied_page(lang, req_id, message), "text/html")
 
 
+def certsrv_state(**state: Any) -> dict[str, Any]:
+    return {"next_id": 122, "pending": {}, "issued": {}, "approve": set(), "submissions": 0,
+            "handshakes": [], "refusals": [], **state}
+
+
+def _issuing(server: FakeServer, directory: Path) -> FakeServer:
+    server.state["server_pem"] = (directory / "fake-server.pem").read_bytes()
+    server.state["cas"] = [issuing_ca(server.ca, None, 0)]
+    return server
+
+
 def certsrv(directory: Path, require_client_cert: Path | None = None,
             **state: Any) -> Iterator[FakeServer]:
     """Run a FakeCertsrv in `directory` (its CA in fake-ca.pem); with
@@ -380,21 +392,34 @@ def certsrv(directory: Path, require_client_cert: Path | None = None,
     certificates" is on and auth = "certificate" maps the certificate to the user."""
     directory.mkdir(exist_ok=True)
     for server in serve(FakeCertsrv, directory, require_client_cert=require_client_cert,
-                        state={
-            "next_id": 122, "pending": {}, "issued": {}, "approve": set(), "submissions": 0,
-            "handshakes": [], "refusals": [], **state}):
-        server.state["server_pem"] = (directory / "fake-server.pem").read_bytes()
-        server.state["cas"] = [issuing_ca(server.ca, None, 0)]
-        yield server
+                        state=certsrv_state(**state)):
+        yield _issuing(server, directory)
+
+
+def memory_certsrv(directory: Path, require_client_cert: Path | None = None,
+                   **state: Any) -> MemoryFake:
+    """`certsrv` in memory (for `MemoryServer(..., upstreams=fake.upstreams())`)."""
+    directory.mkdir(exist_ok=True)
+    fake = in_memory(FakeCertsrv, directory, port=443, require_client_cert=require_client_cert,
+                     state=certsrv_state(**state))
+    _issuing(fake, directory)
+    return fake
 
 
 @pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeServer]:
+def fake(tmp_path: Path) -> MemoryFake:
+    """certsrv in memory."""
+    return memory_certsrv(tmp_path)
+
+
+@pytest.fixture
+def real_fake(tmp_path: Path) -> Iterator[FakeServer]:
+    """certsrv on loopback, for `twistd estra` and `estra revoke`."""
     yield from certsrv(tmp_path)
 
 
-@pytest.fixture
-def ra(fake: FakeServer, start_estra: Callable[..., Server], tmp_path: Path) -> Server:
+def ra_toml(fake: FakeServer, tmp_path: Path) -> str:
+    """Upstreams by template (issues, pends, denies, not on the CA) and a wrong password."""
     (tmp_path / "adcs-password").write_text(SECRET + "\n")
     common = f"""kind = "adcs"
 url = "https://localhost:{fake.server_address[1]}/certsrv"
@@ -404,7 +429,7 @@ retry_after = 7
 """
     upstreams = {"device": "EstDevice", "approval": "NeedsApproval", "denied": "Denied",
                  "notonca": "NotOnThisCa"}
-    server = start_estra("".join(
+    return "".join(
         f'[upstreams.{name}]\n{common}template = "{template}"\n'
         f'password_file = "{tmp_path / "adcs-password"}"\n\n'
         for name, template in upstreams.items()) + f"""
@@ -415,7 +440,22 @@ password = "not-it"
 [profiles.default]
 upstream = "device"
 """ + "".join(f'[profiles.{name}]\nupstream = "{name}"\n'
-              for name in ("approval", "denied", "wrongpw", "notonca")))
+              for name in ("approval", "denied", "wrongpw", "notonca"))
+
+
+@pytest.fixture
+def ra(fake: MemoryFake, tmp_path: Path) -> Iterator[MemoryServer]:
+    """The RA in memory in front of `fake`, with user alice."""
+    server = MemoryServer(ra_toml(fake, tmp_path), tmp_path, upstreams=fake.upstreams())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def twistd_ra(real_fake: FakeServer, start_estra: Callable[..., Server],
+              tmp_path: Path) -> Server:
+    """The process path: `twistd estra` from a config file, TLS to certsrv on loopback."""
+    server = start_estra(ra_toml(real_fake, tmp_path))
     server.add_user("alice")
     return server
 
@@ -426,7 +466,11 @@ def new_csr(tmp: Path, cn: str) -> Path:
     return req
 
 
-def enroll(ra: Server, path: str, req: Path) -> tuple[int, dict[str, str], bytes]:
+def enroll(ra: Server | MemoryServer, path: str, req: Path
+           ) -> tuple[int, dict[str, str], bytes]:
+    """POST the CSR in `req` (base64) as alice."""
+    if isinstance(ra, MemoryServer):
+        return ra.send(path, req.read_bytes())
     return parse_http(ra.curl(path, "--user", f"alice:{PASSWORD}", "--data-binary", f"@{req}",
                               "-H", "Content-Type: application/pkcs10").stdout)
 
@@ -451,7 +495,7 @@ def spki(obj: Any) -> bytes:
     return bytes(obj.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
 
 
-def test_enroll_through_certfnsh(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_enroll_through_certfnsh(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """certfnsh.asp newreq then certnew.cer: the answer is the leaf and the issuing CA
     (the self-signed root stays out), and it verifies to the AD CS root."""
     status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev1"))
@@ -467,23 +511,21 @@ def test_enroll_through_certfnsh(ra: Server, fake: FakeServer, tmp_path: Path) -
     assert "GET /certsrv/certnew.cer?ReqID=123&Enc=b64" in fake.requests
 
 
-def test_cacerts_is_the_adcs_chain(ra: Server, fake: FakeServer) -> None:
+def test_cacerts_is_the_adcs_chain(ra: MemoryServer, fake: FakeServer) -> None:
     """certnew.p7b (CACert, Renewal=-1, b64): /cacerts is the issuing CA and the root,
     fetched once per chain_refresh; the re-enrollment trust reads certcarc.asp."""
     p7b = "GET /certsrv/certnew.p7b?ReqID=CACert&Renewal={}&Enc=b64"
-    deadline = time.monotonic() + 10     # the RA lists each upstream's issuers at start
-    while fake.requests.count(p7b.format(0)) < 4:    # wrongpw's certcarc.asp gets 401
-        assert time.monotonic() < deadline, fake.requests
-        time.sleep(0.05)
+    ra.ra.flush()                        # the RA lists each upstream's issuers at start
+    assert fake.requests.count(p7b.format(0)) >= 4, fake.requests  # wrongpw's: 401
     for _ in range(2):
-        status, _, body = parse_http(ra.curl("cacerts").stdout)
+        status, _, body = ra.get("cacerts")
         assert status == 200, body
         assert set(issued(body)) == {fake.state["cas"][0].cert, fake.ca.cert}
     assert fake.requests.count(p7b.format(-1)) == 1    # /cacerts of the default upstream
     assert fake.requests.count("GET /certsrv/certcarc.asp") == 5
 
 
-def test_pending_then_approved(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_pending_then_approved(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """Certificate Pending gives 202 + Retry-After; the device's retries poll request 123
     (certfnsh.asp chkpnd): exactly one submission, and after approval the same CSR gets
     the certificate."""
@@ -502,7 +544,7 @@ def test_pending_then_approved(ra: Server, fake: FakeServer, tmp_path: Path) -> 
     assert "GET /certsrv/certnew.cer?ReqID=123&Enc=b64" in fake.requests
 
 
-def test_denied_gives_403_with_disposition(ra: Server, tmp_path: Path) -> None:
+def test_denied_gives_403_with_disposition(ra: MemoryServer, tmp_path: Path) -> None:
     """A denied request reaches the device as 403 with AD CS's disposition message."""
     status, headers, body = enroll(ra, "denied/simpleenroll", new_csr(tmp_path, "dev3"))
     assert status == 403, body
@@ -510,14 +552,14 @@ def test_denied_gives_403_with_disposition(ra: Server, tmp_path: Path) -> None:
     assert b"Denied by Policy Module 0x8009480f, The Domain Name System (DNS) name" in body
 
 
-def test_wrong_password(ra: Server, tmp_path: Path) -> None:
+def test_wrong_password(ra: MemoryServer, tmp_path: Path) -> None:
     """IIS's 401 (Negotiate, NTLM, Basic) is the RA's misconfiguration: the device gets 502."""
     status, _, body = enroll(ra, "wrongpw/simpleenroll", new_csr(tmp_path, "dev4"))
     assert status == 502, body
     assert b"rejected the RA's credentials (401)" in body
 
 
-def test_unexpected_page(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_unexpected_page(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """An HTML page certsrv never sends (no id, no pending, no disposition) gives 502."""
     fake.state["garbage"] = True
     status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev5"))
@@ -525,9 +567,11 @@ def test_unexpected_page(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     assert b"unexpected page" in body and b"Site under maintenance" in body
 
 
-def test_revoke_is_not_forwarded(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_revoke_is_not_forwarded(twistd_ra: Server, real_fake: FakeServer,
+                                 tmp_path: Path) -> None:
     """AD CS web enrollment has no revocation API: `estra revoke` says so in one line,
     exits 1, sends certsrv nothing, and records the request as "not-forwarded"."""
+    ra, fake = twistd_ra, real_fake
     status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev9"))
     assert status == 200, body
     leaf, _ = verify_answer(tmp_path, body)
@@ -545,7 +589,7 @@ def test_revoke_is_not_forwarded(ra: Server, fake: FakeServer, tmp_path: Path) -
     db.close()
 
 
-def test_template_not_on_the_ca_is_502(ra: Server, tmp_path: Path) -> None:
+def test_template_not_on_the_ca_is_502(ra: MemoryServer, tmp_path: Path) -> None:
     """CERTSRV_E_UNSUPPORTED_CERT_TYPE (0x80094800) is the RA's misconfiguration: 502
     naming the template, not a 403 that blames the device."""
     status, _, body = enroll(ra, "notonca/simpleenroll", new_csr(tmp_path, "dev6"))
@@ -557,12 +601,13 @@ def test_template_not_on_the_ca_is_502(ra: Server, tmp_path: Path) -> None:
 
 
 @pytest.fixture(params=["de", "fr"])
-def lang_ra(request: Any, fake: FakeServer, ra: Server) -> tuple[FakeServer, Server]:
+def lang_ra(request: Any, fake: FakeServer, ra: MemoryServer
+            ) -> tuple[FakeServer, MemoryServer]:
     fake.state["lang"] = request.param
     return fake, ra
 
 
-def test_localised_issued(lang_ra: tuple[FakeServer, Server], tmp_path: Path) -> None:
+def test_localised_issued(lang_ra: tuple[FakeServer, MemoryServer], tmp_path: Path) -> None:
     """A German or French certsrv's issued page is recognised by its certnew.cer link."""
     fake, ra = lang_ra
     status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "dev7"))
@@ -570,7 +615,7 @@ def test_localised_issued(lang_ra: tuple[FakeServer, Server], tmp_path: Path) ->
     verify_answer(tmp_path, body)
 
 
-def test_localised_pending_polls_one_request(lang_ra: tuple[FakeServer, Server],
+def test_localised_pending_polls_one_request(lang_ra: tuple[FakeServer, MemoryServer],
                                              tmp_path: Path) -> None:
     """On a localised certsrv a pending request is held (202) by its structure, its id
     is kept and each retry polls it: the CA sees exactly one submission."""
@@ -587,7 +632,7 @@ def test_localised_pending_polls_one_request(lang_ra: tuple[FakeServer, Server],
     assert fake.state["submissions"] == 1
 
 
-def test_localised_denied(lang_ra: tuple[FakeServer, Server], tmp_path: Path) -> None:
+def test_localised_denied(lang_ra: tuple[FakeServer, MemoryServer], tmp_path: Path) -> None:
     """A localised denial is a 403 carrying the HRESULT and the disposition message."""
     fake, ra = lang_ra
     status, _, body = enroll(ra, "denied/simpleenroll", new_csr(tmp_path, "dev9"))
@@ -595,13 +640,13 @@ def test_localised_denied(lang_ra: tuple[FakeServer, Server], tmp_path: Path) ->
     assert b"0x8009480f" in body
 
 
-def test_pending_id_survives_a_restart(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_pending_id_survives_a_restart(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """The pending id is in the store: after the RA restarts, the retry still polls
     request 123 instead of submitting again."""
     req = new_csr(tmp_path, "dev10")
     status, _, body = enroll(ra, "approval/simpleenroll", req)
     assert status == 202, body
-    ra.restart(ra.config.read_text())
+    ra.restart()
     status, _, body = enroll(ra, "approval/simpleenroll", req)
     assert status == 202 and b"123" in body, body
     assert fake.state["submissions"] == 1
@@ -610,12 +655,13 @@ def test_pending_id_survives_a_restart(ra: Server, fake: FakeServer, tmp_path: P
 # -- CA hierarchy and CA renewal -------------------------------------------------------
 
 
-def test_renewed_ca_old_certificate_reenrolls(fake: FakeServer, tmp_path: Path) -> None:
+def test_renewed_ca_old_certificate_reenrolls(real_fake: FakeServer, tmp_path: Path) -> None:
     """The issuing CA renews with a new key after a device enrolled: the device re-enrolls
     with its old certificate (sending the leaf only) and gets one from the new CA, with
     the new CA in the answer: on the node that saw the old CA, on a node added after the
     renewal (which learns the old CA from certcarc.asp's renewal index), and on that node
     restarted while certsrv is down (the issuers kept on disk)."""
+    fake = real_fake
     (tmp_path / "adcs-password").write_text(SECRET + "\n")
     with fresh_database() as url:
         config = f"""[store]
@@ -683,28 +729,26 @@ template = "EstDevice"
 
 
 @pytest.fixture
-def ntlm_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+def ntlm_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MemoryFake:
     users = tmp_path / "ntlm-users"
     users.write_text(f"CORP:svc-estra:{SECRET}\n")
     monkeypatch.setenv("NTLM_USER_FILE", str(users))
-    yield from certsrv(tmp_path / "ntlm", auth="ntlm", epa=True)
+    return memory_certsrv(tmp_path / "ntlm", auth="ntlm", epa=True)
 
 
-def test_ntlm_with_channel_binding(ntlm_fake: FakeServer, start_estra: Callable[..., Server],
-                                   tmp_path: Path) -> None:
+def test_ntlm_with_channel_binding(ntlm_fake: MemoryFake, tmp_path: Path) -> None:
     """A certsrv that refuses Basic and requires NTLM with Extended Protection: Basic
     is the RA's misconfiguration (502), NTLM without a channel binding is refused
     (502), NTLM with it enrolls; the handshake authenticates one connection, which
     later requests reuse."""
     d = tmp_path / "ntlm"
     user = f"username = '{USER}'\npassword = '{SECRET}'\n"
-    ra = start_estra(
+    ra = MemoryServer(
         win_config(ntlm_fake, d, "ntlm", user + 'auth = "ntlm"')
         + win_config(ntlm_fake, d, "basic", user)
         + win_config(ntlm_fake, d, "nocbt", user + 'auth = "ntlm"\nchannel_binding = false')
         + '[profiles.default]\nupstream = "ntlm"\n[profiles.basic]\nupstream = "basic"\n'
-        + '[profiles.nocbt]\nupstream = "nocbt"\n')
-    ra.add_user("alice")
+        + '[profiles.nocbt]\nupstream = "nocbt"\n', tmp_path, upstreams=ntlm_fake.upstreams())
     status, _, body = enroll(ra, "basic/simpleenroll", new_csr(tmp_path, "w1"))
     assert status == 502 and b"rejected the RA's credentials (401)" in body, body
     status, _, body = enroll(ra, "nocbt/simpleenroll", new_csr(tmp_path, "w2"))
@@ -718,9 +762,10 @@ def test_ntlm_with_channel_binding(ntlm_fake: FakeServer, start_estra: Callable[
     # one handshake (at start, fetching the chain) authenticated the connection that
     # every later request of the upstream rode on
     assert ntlm_fake.state["handshakes"] == ["CORP\\svc-estra"]
+    ra.stop()
 
 
-def test_client_certificate(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+def test_client_certificate(tmp_path: Path) -> None:
     """A certsrv that requires a TLS client certificate mapped to the RA's account
     (auth = "certificate"): the RA sends its certificate and no Authorization header,
     and enrolls; without client_cert the configuration is refused at start."""
@@ -731,16 +776,17 @@ def test_client_certificate(start_estra: Callable[..., Server], tmp_path: Path) 
     cert = ra_ca.issue(pki.name("svc-estra"), key.public_key(),
                        ekus=[x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH])
     client, client_key = pki.write_pair(d, "ra-client", cert, key)
-    for fake in certsrv(d, require_client_cert=ra_ca.write(d, "ra-ca"), auth="certificate"):
-        ra = start_estra(win_config(fake, d, "cert", f'auth = "certificate"\n'
-                                    f'client_cert = "{client}"\nclient_key = "{client_key}"')
-                         + '[profiles.default]\nupstream = "cert"\n')
-        ra.add_user("alice")
-        status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "c1"))
-        assert status == 200, body
-        verify_answer(d, body)
-        assert fake.state["handshakes"] and set(fake.state["handshakes"]) == {"svc-estra"}
-        assert fake.state["refusals"] == []
+    fake = memory_certsrv(d, require_client_cert=ra_ca.write(d, "ra-ca"), auth="certificate")
+    ra = MemoryServer(win_config(fake, d, "cert", f'auth = "certificate"\n'
+                                 f'client_cert = "{client}"\nclient_key = "{client_key}"')
+                      + '[profiles.default]\nupstream = "cert"\n', tmp_path,
+                      upstreams=fake.upstreams())
+    status, _, body = enroll(ra, "simpleenroll", new_csr(tmp_path, "c1"))
+    assert status == 200, body
+    verify_answer(d, body)
+    assert fake.state["handshakes"] and set(fake.state["handshakes"]) == {"svc-estra"}
+    assert fake.state["refusals"] == []
+    ra.stop()
     from twisted.internet import reactor
 
     from estra.config import ConfigError, Upstream

@@ -12,6 +12,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.request import urlopen
@@ -23,7 +24,8 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests import pki
-from tests.conftest import Server, csrattrs_text, estra_cli, free_port, parse_http
+from tests.conftest import (Server, csrattrs_text, estra_cli, free_port, parse_http,
+                            starting_estra)
 
 AUTH_KEY = "00112233445566778899aabbccddeeff"
 CFSSL_CONFIG = {
@@ -65,46 +67,66 @@ CREATE TABLE ocsp_responses (
 """
 
 
-@pytest.fixture
-def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
-    """A running `cfssl serve` with its own CA and certificate database (tmp_path /
+@contextmanager
+def running_cfssl(directory: Path) -> Iterator[tuple[int, pki.CA]]:
+    """A running `cfssl serve` with its own CA and certificate database (directory /
     certs.db); yields (port, ca)."""
     if shutil.which("cfssl") is None:
         if os.environ.get("CI"):
             pytest.fail("cfssl (Debian golang-cfssl) is missing in CI")
         pytest.skip("cfssl not installed (apt-get install golang-cfssl)")
     ca = pki.CA("CFSSL Test CA")
-    (tmp_path / "ca.pem").write_bytes(ca.cert.public_bytes(pki.PEM))
-    (tmp_path / "ca-key.pem").write_bytes(ca.key.private_bytes(
+    (directory / "ca.pem").write_bytes(ca.cert.public_bytes(pki.PEM))
+    (directory / "ca-key.pem").write_bytes(ca.key.private_bytes(
         pki.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
-    (tmp_path / "config.json").write_text(json.dumps(CFSSL_CONFIG))
-    db = sqlite3.connect(tmp_path / "certs.db")      # cfssl records what it signs here
+    (directory / "config.json").write_text(json.dumps(CFSSL_CONFIG))
+    db = sqlite3.connect(directory / "certs.db")      # cfssl records what it signs here
     db.executescript(CERTDB_SCHEMA)
     db.close()
-    (tmp_path / "db.json").write_text(json.dumps(
-        {"driver": "sqlite3", "data_source": str(tmp_path / "certs.db")}))
+    (directory / "db.json").write_text(json.dumps(
+        {"driver": "sqlite3", "data_source": str(directory / "certs.db")}))
     port = free_port()
-    log = open(tmp_path / "cfssl.log", "wb")
+    log = open(directory / "cfssl.log", "wb")
     proc = subprocess.Popen(["cfssl", "serve", "-address", "127.0.0.1", "-port", str(port),
-                             "-ca", str(tmp_path / "ca.pem"),
-                             "-ca-key", str(tmp_path / "ca-key.pem"),
-                             "-config", str(tmp_path / "config.json"),
-                             "-db-config", str(tmp_path / "db.json")],
+                             "-ca", str(directory / "ca.pem"),
+                             "-ca-key", str(directory / "ca-key.pem"),
+                             "-config", str(directory / "config.json"),
+                             "-db-config", str(directory / "db.json")],
                             stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError as e:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError((tmp_path / "cfssl.log").read_text()) from e
-            time.sleep(0.05)
-    yield port, ca
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError as e:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((directory / "cfssl.log").read_text()) from e
+                time.sleep(0.05)
+        yield port, ca
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+@pytest.fixture
+def cfssl(tmp_path: Path) -> Iterator[tuple[int, pki.CA]]:
+    """A `cfssl serve` of this test's own (its database is read)."""
+    with running_cfssl(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[int, pki.CA, Server]]:
+    """One `cfssl serve` and one `twistd estra` in front of it (user alice) for the tests
+    that enroll and read only: (port, ca, ra)."""
+    directory = tmp_path_factory.mktemp("cfssl")
+    with running_cfssl(directory) as (port, ca), starting_estra(directory) as start:
+        ra = start(config(port))
+        ra.add_user("alice")
+        yield port, ca, ra
 
 
 def config(port: int) -> str:
@@ -141,12 +163,10 @@ def enroll(ra: Server, path: str, cn: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.mark.parametrize("label", ["", "auth/"], ids=["sign", "authsign"])
-def test_enroll_through_cfssl(cfssl: tuple[int, pki.CA], start_estra: Callable[..., Server],
-                              tmp_path: Path, label: str) -> None:
+def test_enroll_through_cfssl(shared: tuple[int, pki.CA, Server], tmp_path: Path,
+                              label: str) -> None:
     """simpleenroll through /sign and /authsign yields a certificate from cfssl's CA."""
-    port, ca = cfssl
-    ra = start_estra(config(port))
-    ra.add_user("alice")
+    _, ca, ra = shared
     status, _, body = enroll(ra, f"{label}simpleenroll", "cf-dev")
     assert status == 200, body
     leaf = pkcs7.load_der_pkcs7_certificates(base64.b64decode(body))[0]
@@ -165,12 +185,9 @@ def test_enroll_through_cfssl(cfssl: tuple[int, pki.CA], start_estra: Callable[.
     assert pkcs7.load_der_pkcs7_certificates(base64.b64decode(body)) == [ca.cert]
 
 
-def test_wrong_auth_key_refused(cfssl: tuple[int, pki.CA], start_estra: Callable[..., Server],
-                                tmp_path: Path) -> None:
+def test_wrong_auth_key_refused(shared: tuple[int, pki.CA, Server]) -> None:
     """cfssl refusing a bad HMAC token reaches the device as an error with cfssl's reason."""
-    port, _ = cfssl
-    ra = start_estra(config(port))
-    ra.add_user("alice")
+    _, _, ra = shared
     status, headers, body = enroll(ra, "badkey/simpleenroll", "bad")
     assert status in (400, 502), body
     assert headers["content-type"].startswith("text/plain") and b"upstream" in body
@@ -206,15 +223,12 @@ def usage_csr(cn: str, *usages: x509.ObjectIdentifier) -> x509.CertificateSignin
         x509.ExtendedKeyUsage(list(usages)), False).sign(pki.ec_key(), hashes.SHA256())
 
 
-def test_usage_the_profile_does_not_grant(cfssl: tuple[int, pki.CA],
-                                          start_estra: Callable[..., Server]) -> None:
+def test_usage_the_profile_does_not_grant(shared: tuple[int, pki.CA, Server]) -> None:
     """cfssl's profile `device` grants client auth only and drops any other usage a CSR
     asks for (checked: cfssl signs it without serverAuth). estra reads the profile's
     usages from /info and refuses such a CSR up front with 403 naming the setting;
     a CSR asking for client auth is issued."""
-    port, _ = cfssl
-    ra = start_estra(config(port))
-    ra.add_user("alice")
+    port, _, ra = shared
     server_auth = usage_csr("web", ExtendedKeyUsageOID.SERVER_AUTH)
     signed = json.loads(urlopen(f"http://127.0.0.1:{port}/api/v1/cfssl/sign", json.dumps(
         {"certificate_request": server_auth.public_bytes(pki.PEM).decode(),
@@ -231,15 +245,12 @@ def test_usage_the_profile_does_not_grant(cfssl: tuple[int, pki.CA],
     assert status == 200, body
 
 
-def test_profile_usages_in_csrattrs(cfssl: tuple[int, pki.CA],
-                                    start_estra: Callable[..., Server]) -> None:
+def test_profile_usages_in_csrattrs(shared: tuple[int, pki.CA, Server]) -> None:
     """The usages cfssl's profile `device` reports at /info (client auth) are what
     /csrattrs asks for: an extensionRequest attribute with extKeyUsage = clientAuth, and
     the same extension with that value in the RFC 9908 template; a CSR built as asked
     is issued with it."""
-    port, _ = cfssl
-    ra = start_estra(config(port))
-    ra.add_user("alice")
+    _, _, ra = shared
     parsed = csrattrs_text(ra)
     client_auth = "300A06082B06010505070302"           # ExtKeyUsageSyntax { clientAuth }
     assert ":Extension Request" in parsed, parsed

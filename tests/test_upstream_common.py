@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -27,8 +27,10 @@ from estra.config import ConfigError, Upstream
 from estra.errors import BadUpstream, UpstreamUnavailable
 from estra.upstream.http import ClientTLSPolicy, Refused, UpstreamHTTP
 from tests import pki
-from tests.conftest import PASSWORD, Server, issued
-from tests.fakeca import FakeHandler, FakeServer, serve
+from estra.testing import DeviceTLS
+from tests.conftest import issued
+from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
+from tests.memory import MemoryServer
 
 reactor: Any = _reactor
 
@@ -283,8 +285,9 @@ class IssuerMemoryTests(SynchronousTestCase):
 
 
 @pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeServer]:
-    yield from serve(Cfssl, tmp_path, state={"issuer": pki.CA("Issuer A")})
+def fake(tmp_path: Path) -> MemoryFake:
+    """cfssl in memory, issuing with issuer A."""
+    return in_memory(Cfssl, tmp_path, port=8888, state={"issuer": pki.CA("Issuer A")})
 
 
 def cfssl_config(fake: FakeServer, tmp_path: Path, extra: str = "") -> str:
@@ -304,48 +307,47 @@ upstream = "cf"
 """
 
 
-def wait_syncs(fake: FakeServer, count: int = 2) -> None:
-    """Until the RA has asked the fake's /info `count` more times (its sync loop)."""
+def sync(ra: MemoryServer, fake: FakeServer, count: int = 2) -> None:
+    """Let the RA's sync loop (every second on its clock) ask the fake's /info `count`
+    more times."""
     before = sum("info" in r for r in fake.requests)
-    deadline = time.monotonic() + 20
-    while sum("info" in r for r in fake.requests) < before + count:
-        assert time.monotonic() < deadline, "the RA stopped syncing"
-        time.sleep(0.1)
+    for _ in range(count):
+        ra.ra.flush()
+        ra.ra.advance(1)
+    ra.ra.flush()
+    assert sum("info" in r for r in fake.requests) >= before + count, "the RA stopped syncing"
 
 
 def test_old_issuer_trusted_through_outage_restart_and_rotation(
-        fake: FakeServer, start_estra: Callable[..., Server], tmp_path: Path) -> None:
+        fake: MemoryFake, tmp_path: Path) -> None:
     """A device's certificate from the upstream's issuer A authenticates re-enrollment
     while the upstream is down (at a sync, then across a restart: 503, not 401), and
     after the upstream rotated to issuer B (200, issued by B)."""
-    config = cfssl_config(fake, tmp_path)
-    ra = start_estra(config)
-    ra.add_user("alice")
+    ra = MemoryServer(cfssl_config(fake, tmp_path), tmp_path, upstreams=fake.upstreams())
     key = pki.ec_key()
     status, _, body = ra.post("simpleenroll", pki.csr(key, pki.name("dev1")))
     assert status == 200, body
-    cert, keyfile = pki.write_pair(tmp_path, "dev1", issued(body)[0], key)
-    again = ("--cert", str(cert), "--key", str(keyfile))
+    device = DeviceTLS((issued(body)[0],))
 
     def reenroll() -> tuple[int, bytes]:
         status, _, body = ra.post("simplereenroll", pki.csr(pki.ec_key(), pki.name("dev1")),
-                                  *again)
+                                  tls=device)
         return status, body
     fake.state["down"] = True
-    wait_syncs(fake)
+    sync(ra, fake)
     assert reenroll()[0] == 503          # authenticated; only the signing waits
-    ra.restart(config)
-    wait_syncs(fake)
+    ra.restart()
+    sync(ra, fake)
     assert reenroll()[0] == 503
     fake.state.update(down=False, issuer=pki.CA("Issuer B"))
-    wait_syncs(fake)
+    sync(ra, fake)
     status, body = reenroll()
     assert status == 200, body
     assert issued(body)[0].issuer == pki.name("Issuer B")
+    ra.stop()
 
 
-def test_client_chain_sent_to_an_upstream_requiring_it(
-        tmp_path: Path, start_estra: Callable[..., Server]) -> None:
+def test_client_chain_sent_to_an_upstream_requiring_it(tmp_path: Path) -> None:
     """An upstream trusting only the root of the RA's certificate accepts the RA, which
     sends its intermediate from the client_cert file along with its leaf."""
     root, middle = pki.CA("RA root"), pki.CA("RA intermediate")
@@ -360,18 +362,15 @@ def test_client_chain_sent_to_an_upstream_requiring_it(
     leaf = middle.issue(pki.name("estra RA"), ra_key.public_key())
     cert_file, key_file = pki.write_pair(tmp_path, "ra", leaf, ra_key)
     cert_file.write_bytes(leaf.public_bytes(pki.PEM) + middle.cert.public_bytes(pki.PEM))
-    fake = serve(Cfssl, tmp_path, require_client_cert=root.write(tmp_path, "ra-root"),
-                 state={"issuer": pki.CA("Issuer")})
-    server = next(fake)
-    try:
-        ra = start_estra(cfssl_config(server, tmp_path, f'client_cert = "{cert_file}"\n'
-                                                        f'client_key = "{key_file}"'))
-        ra.add_user("alice")
-        status, _, body = ra.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("dev2")),
-                                  "--user", f"alice:{PASSWORD}")
-        assert status == 200, body
-    finally:
-        fake.close()
+    fake = in_memory(Cfssl, tmp_path, port=8888,
+                     require_client_cert=root.write(tmp_path, "ra-root"),
+                     state={"issuer": pki.CA("Issuer")})
+    ra = MemoryServer(cfssl_config(fake, tmp_path, f'client_cert = "{cert_file}"\n'
+                                                   f'client_key = "{key_file}"'),
+                      tmp_path, upstreams=fake.upstreams())
+    status, _, body = ra.post("simpleenroll", pki.csr(pki.ec_key(), pki.name("dev2")))
+    assert status == 200, body
+    ra.stop()
 
 
 class SettingsTests(SynchronousTestCase):

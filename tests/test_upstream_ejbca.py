@@ -54,9 +54,11 @@ from estra.config import ConfigError, Upstream
 from estra.interfaces import Reply
 from estra.upstream.ejbca import EjbcaCA
 from estra.upstream.issuers import UpstreamIssuers
+from estra.testing import DeviceTLS
 from tests import pki
-from tests.conftest import PASSWORD, Server, csrattrs_text, estra_cli, issued, parse_http
-from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.conftest import Server, csrattrs_text, estra_cli, issued
+from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
+from tests.memory import MemoryServer
 
 API = "/ejbca/ejbca-rest-api/v1"
 API2 = "/ejbca/ejbca-rest-api/v2"
@@ -312,17 +314,30 @@ def admins(tmp_path: Path) -> dict[str, tuple[Path, Path]]:
     return pairs
 
 
-@pytest.fixture
-def fake(tmp_path: Path, admins: dict[str, tuple[Path, Path]]) -> Iterator[FakeServer]:
+def fake_state(admins: dict[str, tuple[Path, Path]]) -> dict[str, Any]:
+    """EJBCA with the roles of `admins`, a profile and an issuing CA under its root."""
     def role(who: str) -> str:
         return fingerprint(x509.load_pem_x509_certificate(admins[who][0].read_bytes()))
     root = pki.CA("EJBCA Root CA")
+    return {"admins": {role("ra"): RA_VIEWER, role("creator"): CREATE_ONLY},
+            "profile": {"algs": ["RSA", "ECDSA"], "curves": ["ANY_EC_CURVE"],
+                        "bits": [256, 384, 2048, 3072, 4096]},
+            "root": root, "issuing": intermediate(root, "Estra Issuing CA"),
+            "retired": [], "approvals": False, "end_entities": {}}
+
+
+@pytest.fixture
+def fake(tmp_path: Path, admins: dict[str, tuple[Path, Path]]) -> MemoryFake:
+    """The fake EJBCA in memory."""
+    return in_memory(FakeEjbca, tmp_path, port=8443,
+                     require_client_cert=tmp_path / "admin-ca.pem", state=fake_state(admins))
+
+
+@pytest.fixture
+def real_fake(tmp_path: Path, admins: dict[str, tuple[Path, Path]]) -> Iterator[FakeServer]:
+    """The fake EJBCA on loopback, for `twistd estra` and `estra revoke`."""
     yield from serve(FakeEjbca, tmp_path, require_client_cert=tmp_path / "admin-ca.pem",
-                     state={"admins": {role("ra"): RA_VIEWER, role("creator"): CREATE_ONLY},
-                            "profile": {"algs": ["RSA", "ECDSA"], "curves": ["ANY_EC_CURVE"],
-                                        "bits": [256, 384, 2048, 3072, 4096]},
-                            "root": root, "issuing": intermediate(root, "Estra Issuing CA"),
-                            "retired": [], "approvals": False, "end_entities": {}})
+                     state=fake_state(admins))
 
 
 def upstream(fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_path: Path,
@@ -344,15 +359,32 @@ upstream = "{name}"
 """
 
 
-@pytest.fixture
-def ra(fake: FakeServer, admins: dict[str, tuple[Path, Path]],
-       start_estra: Callable[..., Server], tmp_path: Path) -> Server:
+def ra_toml(fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_path: Path) -> str:
+    """Upstreams on the fake: the RA role, no chain, a wrong end entity profile, a
+    certificate of no role, a role without Edit End Entity, no client certificate."""
     def up(name: str, **kw: Any) -> str:
         return upstream(fake, admins, tmp_path, name, **kw)
-    server = start_estra("\n".join([
+    return "\n".join([
         up("default"), up("nochain", extra="include_chain = false"),
         up("wrongee", ee="NO_SUCH_EEP"), up("intruder", who="other"),
-        up("creator", who="creator"), up("anonymous", who=None, extra="retries = 0")]))
+        up("creator", who="creator"), up("anonymous", who=None, extra="retries = 0")])
+
+
+@pytest.fixture
+def ra(fake: MemoryFake, admins: dict[str, tuple[Path, Path]],
+       tmp_path: Path) -> Iterator[MemoryServer]:
+    """The RA in memory in front of `fake`, with user alice."""
+    server = MemoryServer(ra_toml(fake, admins, tmp_path), tmp_path, upstreams=fake.upstreams())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def twistd_ra(real_fake: FakeServer, admins: dict[str, tuple[Path, Path]],
+              start_estra: Callable[..., Server], tmp_path: Path) -> Server:
+    """The process path: `twistd estra` from a config file, TLS with the RA's client
+    certificate to the fake on loopback."""
+    server = start_estra(ra_toml(real_fake, admins, tmp_path))
     server.add_user("alice")
     return server
 
@@ -365,11 +397,12 @@ def leaf_of(body: bytes) -> x509.Certificate:
     return leaves[0]
 
 
-def enroll(ra: Server, path: str, cn: str) -> tuple[int, dict[str, str], bytes]:
+def enroll(ra: Server | MemoryServer, path: str, cn: str) -> tuple[int, dict[str, str], bytes]:
     return ra.post(path, pki.csr(pki.ec_key(), pki.name(cn)))
 
 
-def test_enroll_verifies_against_ejbca_ca(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_enroll_verifies_against_ejbca_ca(ra: MemoryServer, fake: FakeServer,
+                                          tmp_path: Path) -> None:
     """pkcs10enroll through the RA: the leaf verifies with openssl against EJBCA's root
     through the issuing CA; the second enrollment of a device edits its end entity."""
     status, _, body = enroll(ra, "simpleenroll", "dev1")
@@ -393,7 +426,7 @@ def test_enroll_verifies_against_ejbca_ca(ra: Server, fake: FakeServer, tmp_path
     assert fake.state["end_entities"]["estra-dev1"]["edits"] == 1
 
 
-def test_enroll_answer_holds_chain(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_enroll_answer_holds_chain(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """With include_chain the PKCS#7 holds leaf + certificate_chain (issuing CA, root);
     without, the leaf only."""
     status, _, body = enroll(ra, "simpleenroll", "dev2")
@@ -408,17 +441,17 @@ def test_enroll_answer_holds_chain(ra: Server, fake: FakeServer, tmp_path: Path)
     assert len(issued(body)) == 1 and fake.state["enrolls"][-1]["include_chain"] is False
 
 
-def test_cacerts_is_ejbca_ca(ra: Server, fake: FakeServer) -> None:
+def test_cacerts_is_ejbca_ca(ra: MemoryServer, fake: FakeServer) -> None:
     """/cacerts comes from the CA list and the "CA certificate" download, DN URL-encoded:
     the issuing CA then its root."""
-    status, _, body = parse_http(ra.curl("cacerts").stdout)
+    status, _, body = ra.get("cacerts")
     assert status == 200, body
     assert set(issued(body)) == {fake.state["issuing"].cert, fake.state["root"].cert}
     assert f"GET {API}/ca" in fake.requests
     assert f"GET {API}/ca/CN%3DEstra%20Issuing%20CA/certificate/download" in fake.requests
 
 
-def test_wrong_end_entity_profile_is_502(ra: Server, tmp_path: Path) -> None:
+def test_wrong_end_entity_profile_is_502(ra: MemoryServer, tmp_path: Path) -> None:
     """EJBCA's 404 for an unknown end entity profile is the RA's misconfiguration: 502
     with EJBCA's message and the settings to check, not a 404 the device cannot fix."""
     status, headers, body = enroll(ra, "wrongee/simpleenroll", "dev4")
@@ -428,7 +461,7 @@ def test_wrong_end_entity_profile_is_502(ra: Server, tmp_path: Path) -> None:
     assert b"end_entity_profile" in body
 
 
-def test_unauthorized_ra_cert_is_502(ra: Server, tmp_path: Path) -> None:
+def test_unauthorized_ra_cert_is_502(ra: MemoryServer, tmp_path: Path) -> None:
     """A client certificate EJBCA maps to no role (403) is the RA's fault: 502."""
     status, _, body = enroll(ra, "intruder/simpleenroll", "dev5")
     assert status == 502, body
@@ -436,7 +469,7 @@ def test_unauthorized_ra_cert_is_502(ra: Server, tmp_path: Path) -> None:
     assert enroll(ra, "simpleenroll", "dev6")[0] == 200
 
 
-def test_no_client_cert_is_503(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_no_client_cert_is_503(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """Without client_cert the TLS handshake fails: 503 with Retry-After, nothing enrolled."""
     status, headers, body = enroll(ra, "anonymous/simpleenroll", "dev7")
     assert status == 503, body
@@ -444,10 +477,11 @@ def test_no_client_cert_is_503(ra: Server, fake: FakeServer, tmp_path: Path) -> 
     assert "enrolls" not in fake.state
 
 
-def test_revoke_through_ejbca(ra: Server, fake: FakeServer) -> None:
+def test_revoke_through_ejbca(twistd_ra: Server, real_fake: FakeServer) -> None:
     """`estra revoke` sends PUT .../certificate/{issuer DN}/{hex serial}/revoke?reason=
     PRIVILEGES_WITHDRAWN; a second call for the same serial is "already" (no request);
     EJBCA's refusal is outcome "failed", exit 1, and may be retried."""
+    ra, fake = twistd_ra, real_fake
     status, _, body = enroll(ra, "simpleenroll", "gone")
     assert status == 200, body
     leaf = leaf_of(body)
@@ -476,34 +510,33 @@ def test_revoke_through_ejbca(ra: Server, fake: FakeServer) -> None:
     assert retried.returncode == 0 and ": revoked: " in retried.stdout, retried
 
 
-def reenroll(server: Server, cn: str, cert: Path, key: Path) -> tuple[int, dict[str, str], bytes]:
+def reenroll(server: MemoryServer, cn: str, cert: x509.Certificate
+             ) -> tuple[int, dict[str, str], bytes]:
     """simplereenroll for `cn` with a new key, authenticated by the certificate `cert`."""
     return server.post("simplereenroll", pki.csr(pki.ec_key(), pki.name(cn)),
-                       "--cert", str(cert), "--key", str(key))
+                       tls=DeviceTLS((cert,)))
 
 
-def enrolled(server: Server, tmp_path: Path, cn: str) -> tuple[x509.Certificate, Path, Path]:
-    """A device `cn` enrolled with Basic auth: its certificate and the files of it and its key."""
-    key = pki.ec_key()
-    status, _, body = server.post("simpleenroll", pki.csr(key, pki.name(cn)),
-                                  "--user", f"alice:{PASSWORD}")
+def enrolled(server: MemoryServer, cn: str) -> x509.Certificate:
+    """A device `cn` enrolled with Basic auth: its certificate."""
+    status, _, body = server.post("simpleenroll", pki.csr(pki.ec_key(), pki.name(cn)))
     assert status == 200, body
-    leaf = leaf_of(body)
-    return (leaf, *pki.write_pair(tmp_path, cn, leaf, key))
+    return leaf_of(body)
 
 
-def until_reenrolls(server: Server, cn: str, cert: Path, key: Path) -> bytes:
-    """Re-enroll until the RA's trust store (synced every second) takes `cert`; bounded."""
-    deadline = time.monotonic() + 20
-    while True:
-        status, _, body = reenroll(server, cn, cert, key)
-        if status == 200 or time.monotonic() > deadline:
-            assert status == 200, body
+def until_reenrolls(server: MemoryServer, cn: str, cert: x509.Certificate) -> bytes:
+    """Re-enroll until the RA's trust store (synced every second on its clock) takes
+    `cert`; bounded."""
+    for _ in range(20):
+        status, _, body = reenroll(server, cn, cert)
+        if status == 200:
             return body
-        time.sleep(0.3)
+        server.ra.advance(1)
+        server.ra.flush()
+    raise AssertionError(body)
 
 
-def test_renewal_without_edit_right_is_502_naming_it(ra: Server, fake: FakeServer) -> None:
+def test_renewal_without_edit_right_is_502_naming_it(ra: MemoryServer, fake: FakeServer) -> None:
     """A role with Create End Entity but not Edit End Entity enrolls a device once; its
     renewal edits the end entity, which EJBCA refuses (403): 502 naming the right."""
     assert enroll(ra, "creator/simpleenroll", "dev8")[0] == 200
@@ -516,7 +549,7 @@ def test_renewal_without_edit_right_is_502_naming_it(ra: Server, fake: FakeServe
     assert enroll(ra, "simpleenroll", "dev8")[0] == 200        # the RA role may edit
 
 
-def test_key_the_certificate_profile_refuses(ra: Server, fake: FakeServer) -> None:
+def test_key_the_certificate_profile_refuses(ra: MemoryServer, fake: FakeServer) -> None:
     """A certificate profile of ECDSA on secp384r1 only, read from EJBCA's v2 profile
     resource: /csrattrs asks for id-ecPublicKey on secp384r1; RSA and P-256 requests
     are refused up front (403 upstream-terms naming EJBCA's setting) and EJBCA is not
@@ -539,7 +572,7 @@ def test_key_the_certificate_profile_refuses(ra: Server, fake: FakeServer) -> No
     assert f"GET {API2}/certificate/profile/{CERT_PROFILE}" in fake.requests
 
 
-def test_ca_not_in_the_end_entity_profile_is_refused_up_front(ra: Server,
+def test_ca_not_in_the_end_entity_profile_is_refused_up_front(ra: MemoryServer,
                                                               fake: FakeServer) -> None:
     """An end entity profile whose available_cas (REST v2 EndEntityProfileResponse)
     lack the configured CA: every enrollment is 502 up front naming the profile, the CA
@@ -555,10 +588,11 @@ def test_ca_not_in_the_end_entity_profile_is_refused_up_front(ra: Server,
 
 
 def test_fake_refuses_a_ca_the_end_entity_profile_lacks(
-        fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
+        real_fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
     """The fake refuses pkcs10enroll to a CA its end entity profile does not list, with
     EJBCA's message (EndEntityProfile: "Couldn't find CA (id) among End Entity Profiles
     Available CAs.")."""
+    fake = real_fake
     fake.state["ee_cas"] = ["OtherCA"]
     cert, key = admins["ra"]
     done = subprocess.run(
@@ -574,7 +608,7 @@ def test_fake_refuses_a_ca_the_end_entity_profile_lacks(
                    "End Entity Profiles Available CAs."}, doc
 
 
-def test_profile_hidden_from_the_role_leaves_ejbca_to_refuse(ra: Server,
+def test_profile_hidden_from_the_role_leaves_ejbca_to_refuse(ra: MemoryServer,
                                                              fake: FakeServer) -> None:
     """A role without View Certificate Profiles gets 403 on the profile: nothing is
     checked up front (logged), and EJBCA's own refusal of the key reaches the device."""
@@ -587,7 +621,7 @@ def test_profile_hidden_from_the_role_leaves_ejbca_to_refuse(ra: Server,
     ra.wait_log(r"its issuing profile could not be read .*view_certificate_profiles")
 
 
-def test_approvals_are_502_with_the_reason(ra: Server, fake: FakeServer) -> None:
+def test_approvals_are_502_with_the_reason(ra: MemoryServer, fake: FakeServer) -> None:
     """With approvals on, EJBCA rejects pkcs10enroll (400) and keeps nothing to approve:
     502 with its reason and what to change, not a 400 the device would take as its own."""
     fake.state["approvals"] = True
@@ -609,40 +643,40 @@ def rotating_config(fake: FakeServer, admins: dict[str, tuple[Path, Path]], tmp_
 
 
 def test_ca_renewal_keeps_old_certificates_reenrolling(
-        fake: FakeServer, admins: dict[str, tuple[Path, Path]],
-        start_estra: Callable[..., Server], tmp_path: Path) -> None:
+        fake: MemoryFake, admins: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
     """Enroll; EJBCA renews its issuing CA with a new key; once the RA trusts the new CA
     (a device of it re-enrolls), the device holding a certificate of the old CA still
     re-enrolls, and gets one of the new CA; /cacerts is the new chain."""
-    server = start_estra(rotating_config(fake, admins, tmp_path))
-    server.add_user("alice")
-    _, old_cert, old_key = enrolled(server, tmp_path, "dev10")
+    server = MemoryServer(rotating_config(fake, admins, tmp_path), tmp_path,
+                          upstreams=fake.upstreams())
+    old_cert = enrolled(server, "dev10")
     old_ca, new_ca = fake.state["issuing"], rotate(fake)
-    new_leaf, new_cert, new_key = enrolled(server, tmp_path, "dev11")
+    new_leaf = enrolled(server, "dev11")
     new_leaf.verify_directly_issued_by(new_ca.cert)
-    until_reenrolls(server, "dev11", new_cert, new_key)
-    status, _, body = reenroll(server, "dev10", old_cert, old_key)
+    until_reenrolls(server, "dev11", new_leaf)
+    status, _, body = reenroll(server, "dev10", old_cert)
     assert status == 200, body
     leaf_of(body).verify_directly_issued_by(new_ca.cert)
-    status, _, body = parse_http(server.curl("cacerts").stdout)
+    status, _, body = server.get("cacerts")
     assert set(issued(body)) == {new_ca.cert, fake.state["root"].cert}
     assert old_ca.cert not in issued(body)
+    server.stop()
 
 
 def test_restart_after_renewal_keeps_the_old_ca_trusted(
-        fake: FakeServer, admins: dict[str, tuple[Path, Path]],
-        start_estra: Callable[..., Server], tmp_path: Path) -> None:
+        fake: MemoryFake, admins: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
     """An RA restarted after the CA renewal (EJBCA lists only the new chain) still lets a
     certificate of the old CA re-enroll: the issuers it saw are kept in the state
     directory (estra/upstream/issuers.py), and expire with their certificates."""
-    server = start_estra(rotating_config(fake, admins, tmp_path))
-    server.add_user("alice")
-    _, old_cert, old_key = enrolled(server, tmp_path, "dev12")
+    server = MemoryServer(rotating_config(fake, admins, tmp_path), tmp_path,
+                          upstreams=fake.upstreams())
+    old_cert = enrolled(server, "dev12")
     rotate(fake)
-    _, new_cert, new_key = enrolled(server, tmp_path, "dev13")
-    until_reenrolls(server, "dev13", new_cert, new_key)        # the new chain is trusted
-    server.restart(rotating_config(fake, admins, tmp_path))
-    until_reenrolls(server, "dev12", old_cert, old_key)
+    new_cert = enrolled(server, "dev13")
+    until_reenrolls(server, "dev13", new_cert)              # the new chain is trusted
+    server.restart()
+    until_reenrolls(server, "dev12", old_cert)
+    server.stop()
 
 
 def test_extra_chain_holds_ca_certificates_only(tmp_path: Path) -> None:

@@ -11,16 +11,30 @@ from cryptography import x509
 
 from tests import pki
 from tests.conftest import (PASSWORD, Server, estra_behind_estra, estra_cli, issued, parse_http,
-                            ra_config)
+                            ra_config, starting_estra)
 from tests.strongswan import StrongSwan
 
 PKCS10 = ("-H", "Content-Type: application/pkcs10")
 
 
+CSRATTRS = 'csrattrs = ["1.2.840.113549.1.9.7"]\n'
+
+
 @pytest.fixture
 def pair(start_estra: Callable[..., Server], tmp_path: Path) -> Iterator[tuple[Server, Server]]:
-    """(upstream, ra): the upstream accepts only certificates (no Basic)."""
-    yield estra_behind_estra(start_estra, tmp_path, 'csrattrs = ["1.2.840.113549.1.9.7"]\n')
+    """(upstream, ra): the upstream accepts only certificates (no Basic); for the tests
+    that stop the upstream."""
+    yield estra_behind_estra(start_estra, tmp_path, CSRATTRS)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[Server, Server, Path]]:
+    """`pair` once for the tests that only talk to it: (upstream, ra, the directory of
+    the RA certificate `estra ra-cert` made)."""
+    directory = tmp_path_factory.mktemp("pair")
+    with starting_estra(directory) as start:
+        yield (*estra_behind_estra(start, directory, CSRATTRS), directory / "ra")
 
 
 def enroll(server: Server, req: x509.CertificateSigningRequest, *args: str,
@@ -28,9 +42,10 @@ def enroll(server: Server, req: x509.CertificateSigningRequest, *args: str,
     return server.post(path, req, *args)
 
 
-def test_every_operation_through_the_ra(pair: tuple[Server, Server], tmp_path: Path) -> None:
+def test_every_operation_through_the_ra(shared: tuple[Server, Server, Path],
+                                        tmp_path: Path) -> None:
     """cacerts, csrattrs, simpleenroll and simplereenroll through the RA are the upstream's."""
-    upstream, ra = pair
+    upstream, ra, _ = shared
     upstream_ca = x509.load_pem_x509_certificate(upstream.ca.read_bytes())
     status, _, body = parse_http(ra.curl("cacerts").stdout)
     assert status == 200 and issued(body) == [upstream_ca]
@@ -58,17 +73,16 @@ def test_every_operation_through_the_ra(pair: tuple[Server, Server], tmp_path: P
     assert "upstream est corp POST" in ra.log.read_text()
 
 
-def test_upstream_requires_the_ra_certificate(pair: tuple[Server, Server],
-                                              start_estra: Callable[..., Server],
-                                              tmp_path: Path) -> None:
+def test_upstream_requires_the_ra_certificate(shared: tuple[Server, Server, Path],
+                                              start_estra: Callable[..., Server]) -> None:
     """Devices cannot go to the upstream directly with Basic; an RA without its
     certificate is refused there, which the device sees as 502."""
-    upstream, _ = pair
+    upstream, _, ra_dir = shared
     upstream.add_user("alice")
     status, _, _ = enroll(upstream, pki.csr(pki.ec_key(), pki.name("direct")),
                           "--user", f"alice:{PASSWORD}")
     assert status == 401
-    config = ra_config(upstream.port, tmp_path / "ra").replace("client_cert", "#").replace(
+    config = ra_config(upstream.port, ra_dir).replace("client_cert", "#").replace(
         "client_key", "#")
     bare = start_estra(config)
     bare.add_user("alice")
@@ -90,12 +104,12 @@ def test_upstream_down_is_503_and_cacerts_cached(pair: tuple[Server, Server],
     assert parse_http(ra.curl("cacerts").stdout)[0] == 200
 
 
-def test_wrong_trust_anchor_is_503(pair: tuple[Server, Server], start_estra: Callable[..., Server],
-                                   tmp_path: Path) -> None:
+def test_wrong_trust_anchor_is_503(shared: tuple[Server, Server, Path],
+                                   start_estra: Callable[..., Server], tmp_path: Path) -> None:
     """An upstream whose TLS certificate does not chain to `trust` is never talked to."""
-    upstream, _ = pair
+    upstream, _, ra_dir = shared
     wrong = pki.CA("Not the upstream").write(tmp_path, "wrong")
-    ra = start_estra(ra_config(upstream.port, tmp_path / "ra", trust=str(wrong)))
+    ra = start_estra(ra_config(upstream.port, ra_dir, trust=str(wrong)))
     ra.add_user("alice")
     status, _, body = enroll(ra, pki.csr(pki.ec_key(), pki.name("d")),
                              "--user", f"alice:{PASSWORD}")
@@ -103,9 +117,10 @@ def test_wrong_trust_anchor_is_503(pair: tuple[Server, Server], start_estra: Cal
     assert parse_http(ra.curl("cacerts").stdout)[0] == 503
 
 
-def test_strongswan_device_through_the_ra(pair: tuple[Server, Server], sw: StrongSwan) -> None:
+def test_strongswan_device_through_the_ra(shared: tuple[Server, Server, Path],
+                                          sw: StrongSwan) -> None:
     """strongSwan's pki enrolls and re-enrolls through the RA; the upstream CA issues."""
-    upstream, ra = pair
+    upstream, ra, _ = shared
     upstream_ca = x509.load_pem_x509_certificate(upstream.ca.read_bytes())
     done = sw.estca(f"https://localhost:{ra.port}", ra)
     assert done.returncode == 0, done.stderr.decode()

@@ -1,5 +1,6 @@
 """An upstream EST CA that misbehaves: each fault gives its documented status and the RA
-keeps serving other requests."""
+keeps serving other requests (the RA and the CA in memory, the timeouts on the clock;
+one test shows a slow CA to `twistd estra` over loopback)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 
 from tests import pki
-from tests.conftest import Server, parse_http
-from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.conftest import Server
+from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
+from tests.memory import MemoryServer
 
 FAULTS = ("slow", "html", "truncated", "reject", "busy", "empty")
 
@@ -31,6 +33,9 @@ class BrokenEst(FakeHandler):
     def answer(self) -> None:
         fault = self.path.split("/")[3]
         good = base64.encodebytes(pkcs7.serialize_certificates([self.server.ca.cert], Encoding.DER))
+        if fault == "slow" and self.server.state.get("stall"):
+            self.server.requests.append(f"{self.command} {self.path}")
+            return                  # in memory: an answer that never comes
         if fault == "slow":
             time.sleep(3)
             self.reply(200, good, "application/pkcs7-mime")
@@ -46,18 +51,12 @@ class BrokenEst(FakeHandler):
             self.reply(200, b"", "application/pkcs7-mime")
 
 
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeServer]:
-    yield from serve(BrokenEst, tmp_path)
-
-
-@pytest.fixture
-def ra(fake: FakeServer, start_estra: Callable[..., Server], tmp_path: Path) -> Server:
-    port = fake.server_address[1]
-    sections = [f"""
+def ra_toml(fake: FakeServer, tmp_path: Path) -> str:
+    """An upstream and a profile per fault, each with a 1 s timeout and one retry."""
+    return "\n".join(f"""
 [upstreams.{fault}]
 kind = "est"
-url = "https://localhost:{port}"
+url = "https://localhost:{fake.server_address[1]}"
 label = "{fault}"
 trust = "{tmp_path / 'fake-ca.pem'}"
 timeout = 1
@@ -65,14 +64,28 @@ retries = 1
 
 [profiles.{fault}]
 upstream = "{fault}"
-""" for fault in FAULTS]
-    server = start_estra("\n".join(sections))
-    server.add_user("alice")
-    return server
+""" for fault in FAULTS)
 
 
-def enroll(ra: Server, label: str) -> tuple[int, dict[str, str], bytes]:
-    return ra.post(f"{label}/simpleenroll", pki.csr(pki.ec_key(), pki.name("f")))
+@pytest.fixture
+def fake(tmp_path: Path) -> MemoryFake:
+    """The broken CA in memory; its slow label never answers."""
+    return in_memory(BrokenEst, tmp_path, port=8443, state={"stall": True})
+
+
+@pytest.fixture
+def ra(fake: MemoryFake, tmp_path: Path) -> Iterator[MemoryServer]:
+    """The RA in memory in front of `fake`, with user alice."""
+    server = MemoryServer(ra_toml(fake, tmp_path), tmp_path, upstreams=fake.upstreams())
+    yield server
+    server.stop()
+
+
+def enroll(ra: Server | MemoryServer, label: str) -> tuple[int, dict[str, str], bytes]:
+    csr = pki.csr(pki.ec_key(), pki.name("f"))
+    if isinstance(ra, MemoryServer):
+        return ra.post(f"{label}/simpleenroll", csr, wait=30)
+    return ra.post(f"{label}/simpleenroll", csr)
 
 
 @pytest.mark.parametrize("label, status, text", [
@@ -83,33 +96,45 @@ def enroll(ra: Server, label: str) -> tuple[int, dict[str, str], bytes]:
     ("reject", 400, b"subject not allowed by CA policy"),
     ("busy", 503, b"maintenance"),
 ])
-def test_fault_maps_to_status(ra: Server, fake: FakeServer, tmp_path: Path,
+def test_fault_maps_to_status(ra: MemoryServer, fake: FakeServer, tmp_path: Path,
                               label: str, status: int, text: bytes) -> None:
     """Timeout 503, garbage 502, refusal relayed with its reason; then the RA still serves."""
-    started = time.monotonic()
+    started = ra.ra.clock()
     code, headers, body = enroll(ra, label)
     assert code == status, body
     assert text in body and headers["content-type"].startswith("text/plain")
     if status == 503:
         assert headers["retry-after"].isdigit()
-    assert time.monotonic() - started < 10
-    assert parse_http(ra.curl("cacerts").stdout)[0] == 200
-    assert ra.alive()
+    assert ra.ra.clock() - started < 10
+    assert ra.get("cacerts")[0] == 200
 
 
-def test_slow_post_is_not_repeated(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_slow_ca_to_twistd(start_estra: Callable[..., Server], tmp_path: Path) -> None:
+    """The process path: `twistd estra` from a config file, TLS to a CA on loopback that
+    answers after 3 s: 503 at the 1 s timeout, and the process serves on."""
+    for fake in serve(BrokenEst, tmp_path):
+        ra = start_estra(ra_toml(fake, tmp_path))
+        ra.add_user("alice")
+        started = time.monotonic()
+        code, headers, body = enroll(ra, "slow")
+        assert code == 503 and b"did not answer within 1 s" in body, body
+        assert headers["retry-after"].isdigit() and time.monotonic() - started < 10
+        assert ra.get("cacerts")[0] == 200
+        assert ra.alive()
+
+
+def test_slow_post_is_not_repeated(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """A POST that may have reached the CA is sent once, never retried; GETs are retried."""
-    deadline = time.monotonic() + 10      # first let the RA's start-up cacerts fetches land
-    while sum("slow/cacerts" in r for r in fake.requests) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(0.5)
+    for _ in range(10):                   # first let the RA's start-up cacerts fetches land
+        ra.ra.flush()
+        if sum("slow/cacerts" in r for r in fake.requests) >= 2:
+            break
+        ra.ra.advance(1)
+    assert sum("slow/cacerts" in r for r in fake.requests) == 2, fake.requests
     fake.requests.clear()
     enroll(ra, "slow")
-    assert sum("simpleenroll" in r for r in fake.requests) <= 1
-    time.sleep(2.5)   # let the fake finish the stalled request before counting
     assert sum("simpleenroll" in r for r in fake.requests) == 1
     fake.requests.clear()
-    code, _, _ = parse_http(ra.curl("slow/cacerts").stdout)
+    code, _, _ = ra.get("slow/cacerts", wait=30)
     assert code == 503
-    time.sleep(3)
     assert sum("cacerts" in r for r in fake.requests) == 2

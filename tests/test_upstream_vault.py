@@ -25,8 +25,6 @@ import json
 import re
 import secrets
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -46,9 +44,11 @@ from estra.config import ConfigError, Profile, settings_from_string
 from estra.errors import BadUpstream, UpstreamUnavailable
 from estra.upstream import vault
 from estra.upstream.http import http_for
+from estra.testing import DeviceTLS
 from tests import pki
-from tests.conftest import Server, csrattrs_text, estra_cli, issued, openssl_verify, parse_http
-from tests.fakeca import FakeHandler, FakeServer, serve
+from tests.conftest import Server, csrattrs_text, estra_cli, issued, openssl_verify
+from tests.fakeca import FakeHandler, FakeServer, MemoryFake, in_memory, serve
+from tests.memory import MemoryServer
 
 reactor: Any = _reactor
 TOKEN = "hvs.static-test-token"
@@ -333,20 +333,20 @@ def csr_sans(csr: x509.CertificateSigningRequest) -> list[x509.GeneralName]:
         return []
 
 
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeServer]:
-    yield from serve(FakeVault, tmp_path, state=fake_state())
+#: Where the in-memory fake answers.
+PORT = 8200
 
 
-@pytest.fixture
-def ra(fake: FakeServer, start_estra: Callable[..., Server], tmp_path: Path) -> Server:
+def ra_toml(fake: FakeServer, tmp_path: Path) -> str:
+    """Four Vault upstreams on `fake` (static token, AppRole, a wrong token, sign-verbatim)
+    and a profile for each."""
     (tmp_path / "secret-id").write_text(SECRET_ID + "\n")
     common = f"""kind = "vault"
 url = "https://localhost:{fake.server_address[1]}"
 trust = "{tmp_path / 'fake-ca.pem'}"
 role = "device"
 """
-    server = start_estra(f"""
+    return f"""
 [ca]
 sync_seconds = 1
 
@@ -373,12 +373,39 @@ upstream = "approle"
 upstream = "wrongtoken"
 [profiles.verbatim]
 upstream = "verbatim"
-""")
+"""
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> MemoryFake:
+    """The fake Vault in memory (its token TTLs on the RA's clock once `ra` is made)."""
+    return in_memory(FakeVault, tmp_path, port=PORT, state=fake_state())
+
+
+@pytest.fixture
+def ra(fake: MemoryFake, tmp_path: Path) -> Iterator[MemoryServer]:
+    """The RA in memory in front of `fake`, with user alice."""
+    server = MemoryServer(ra_toml(fake, tmp_path), tmp_path, upstreams=fake.upstreams())
+    fake.state["now"] = server.ra.clock
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def real_fake(tmp_path: Path) -> Iterator[FakeServer]:
+    yield from serve(FakeVault, tmp_path, state=fake_state())
+
+
+@pytest.fixture
+def twistd_ra(real_fake: FakeServer, start_estra: Callable[..., Server],
+              tmp_path: Path) -> Server:
+    """The process path: `twistd estra` from a config file, TLS to the fake on loopback."""
+    server = start_estra(ra_toml(real_fake, tmp_path))
     server.add_user("alice")
     return server
 
 
-def enroll(ra: Server, path: str, cn: str,
+def enroll(ra: Server | MemoryServer, path: str, cn: str,
            *alt: str) -> tuple[int, dict[str, str], bytes]:
     return ra.post(path, pki.csr(pki.ec_key(), pki.name(cn), pki.sans(*alt)))
 
@@ -401,7 +428,7 @@ def verify_chain(tmp: Path, fake: FakeServer, body: bytes) -> x509.Certificate:
     return leaf
 
 
-def test_enroll_from_the_csr(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_enroll_from_the_csr(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """The role takes names from the CSR (use_csr_common_name, use_csr_sans: Vault's
     defaults): only csr and ttl are sent, and the certificate carries the CSR's names."""
     status, _, body = enroll(ra, "simpleenroll", "dev1.example.com",
@@ -417,7 +444,7 @@ def test_enroll_from_the_csr(ra: Server, fake: FakeServer, tmp_path: Path) -> No
     assert "GET /v1/pki/roles/device" in fake.requests
 
 
-def test_role_with_json_names(fake: FakeServer, ra: Server, tmp_path: Path) -> None:
+def test_role_with_json_names(fake: FakeServer, ra: MemoryServer, tmp_path: Path) -> None:
     """A role with use_csr_common_name = use_csr_sans = false gets the CSR's names as
     common_name, alt_names and ip_sans, and issues from those."""
     fake.state["role"].update(use_csr_common_name=False, use_csr_sans=False)
@@ -430,7 +457,8 @@ def test_role_with_json_names(fake: FakeServer, ra: Server, tmp_path: Path) -> N
     assert set(sent) == {"csr", "common_name", "alt_names", "ip_sans"}
 
 
-def test_enroll_with_approle_logs_in_once(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_enroll_with_approle_logs_in_once(ra: MemoryServer, fake: FakeServer,
+                                          tmp_path: Path) -> None:
     """Login with AppRole happens once; its token serves two enrollments."""
     for cn in ("a.example.com", "b.example.com"):
         status, _, body = enroll(ra, "approle/simpleenroll", cn, cn)
@@ -440,7 +468,7 @@ def test_enroll_with_approle_logs_in_once(ra: Server, fake: FakeServer, tmp_path
     assert fake.requests.count("POST /v1/auth/approle/login") == 1
 
 
-def test_revoked_approle_token_logs_in_again(ra: Server, fake: FakeServer,
+def test_revoked_approle_token_logs_in_again(ra: MemoryServer, fake: FakeServer,
                                              tmp_path: Path) -> None:
     """A 403 on sign with an AppRole token means one fresh login and one retry."""
     assert enroll(ra, "approle/simpleenroll", "c.example.com")[0] == 200
@@ -451,18 +479,18 @@ def test_revoked_approle_token_logs_in_again(ra: Server, fake: FakeServer,
     assert fake.state["logins"] == 2
 
 
-def test_cacerts_are_the_signing_issuers_chain(ra: Server, fake: FakeServer) -> None:
+def test_cacerts_are_the_signing_issuers_chain(ra: MemoryServer, fake: FakeServer) -> None:
     """/cacerts through the RA: the chain of the issuer that signs (the default), after a
     rotation the new one's; the RA's re-enrollment trust lists every issuer."""
     new = new_issuer(fake.state, "B")
     for path in ("cacerts", "approle/cacerts"):
-        status, _, body = parse_http(ra.curl(path).stdout)
+        status, _, body = ra.get(path)
         assert status == 200, body
         assert new["ca"].cert in issued(body) and len(issued(body)) == 2
     assert "GET /v1/pki/issuer/default/json" in fake.requests
 
 
-def test_name_the_role_forbids(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_name_the_role_forbids(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """A name outside the role's allowed_domains is refused up front from the role
     estra read (403 upstream-terms naming the role's setting): Vault is not asked."""
     status, headers, body = enroll(ra, "simpleenroll", "evil.example.org")
@@ -473,7 +501,7 @@ def test_name_the_role_forbids(ra: Server, fake: FakeServer, tmp_path: Path) -> 
     assert "POST /v1/pki/sign/device" not in fake.requests
 
 
-def test_name_vault_refuses_still_reaches_the_device(ra: Server, fake: FakeServer,
+def test_name_vault_refuses_still_reaches_the_device(ra: MemoryServer, fake: FakeServer,
                                                      tmp_path: Path) -> None:
     """What estra does not judge from the role (URI SANs) Vault still refuses itself:
     the device gets 400 with Vault's reason."""
@@ -483,14 +511,14 @@ def test_name_vault_refuses_still_reaches_the_device(ra: Server, fake: FakeServe
     assert b"URI Subject Alternative Names are not allowed in this role" in body
 
 
-def test_wrong_token(ra: Server, tmp_path: Path) -> None:
+def test_wrong_token(ra: MemoryServer, tmp_path: Path) -> None:
     """Vault's 403 "permission denied" is the RA's misconfiguration: device gets 502."""
     status, _, body = enroll(ra, "wrongtoken/simpleenroll", "e.example.com")
     assert status == 502, body
     assert b"rejected the RA's credentials" in body and b"permission denied" in body
 
 
-def test_sign_verbatim(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
+def test_sign_verbatim(ra: MemoryServer, fake: FakeServer, tmp_path: Path) -> None:
     """sign_verbatim = true posts the bare CSR to sign-verbatim/:name."""
     status, _, body = enroll(ra, "verbatim/simpleenroll", "v.example.com",
                              "v.example.com")
@@ -501,9 +529,10 @@ def test_sign_verbatim(ra: Server, fake: FakeServer, tmp_path: Path) -> None:
     assert set(fake.state["last"]) == {"csr"}
 
 
-def test_revoke_through_vault(ra: Server, fake: FakeServer) -> None:
+def test_revoke_through_vault(twistd_ra: Server, real_fake: FakeServer) -> None:
     """`estra revoke` posts exactly {serial_number: "aa:bb:..."} to /v1/pki/revoke with
     the RA's token; the request is recorded with outcome "revoked"."""
+    ra, fake = twistd_ra, real_fake
     status, _, body = enroll(ra, "simpleenroll", "r.example.com")
     assert status == 200, body
     leaf = split(body)[0]
@@ -520,7 +549,7 @@ def test_revoke_through_vault(ra: Server, fake: FakeServer) -> None:
     assert "2015-06-02T18:29:47Z" in answer["detail"]
 
 
-def test_rotation_old_certificate_reenrolls(ra: Server, fake: FakeServer,
+def test_rotation_old_certificate_reenrolls(ra: MemoryServer, fake: FakeServer,
                                             tmp_path: Path) -> None:
     """Enroll under issuer A (an intermediate under root A), rotate (a new issuer B
     becomes the default), then re-enroll with the certificate from A: the RA's trust is
@@ -531,17 +560,20 @@ def test_rotation_old_certificate_reenrolls(ra: Server, fake: FakeServer,
                                       pki.sans("rot.example.com")))
     assert status == 200, body
     old_leaf = verify_chain(tmp_path, fake, body)
-    cert, keyfile = pki.write_pair(tmp_path, "rot", old_leaf, key)
     new = new_issuer(fake.state, "B")
-    before, deadline = len(fake.requests), time.monotonic() + 20
-    while sum(r in ("GET /v1/pki/issuers?list=true", "GET /v1/pki/ca_chain")
-              for r in fake.requests[before:]) < 3:   # the sync runs every second
-        assert time.monotonic() < deadline, fake.requests
-        time.sleep(0.2)
+    before = len(fake.requests)
+    for _ in range(20):                                 # the sync runs every second
+        if sum(r in ("GET /v1/pki/issuers?list=true", "GET /v1/pki/ca_chain")
+               for r in fake.requests[before:]) >= 3:
+            break
+        ra.ra.advance(1)
+        ra.ra.flush()
+    assert sum(r in ("GET /v1/pki/issuers?list=true", "GET /v1/pki/ca_chain")
+               for r in fake.requests[before:]) >= 3, fake.requests
     status, _, body = ra.post("approle/simplereenroll",
                               pki.csr(pki.ec_key(), pki.name("rot.example.com"),
                                       pki.sans("rot.example.com")),
-                              "--cert", str(cert), "--key", str(keyfile))
+                              tls=DeviceTLS((old_leaf,)))
     assert status == 200, body
     assert split(body)[1] == [new["ca"].cert]
 
@@ -562,19 +594,15 @@ upstream = "vault"
 """
 
 
-def test_healthz_is_red_when_the_token_is_invalid(fake: FakeServer, tmp_path: Path,
-                                                  start_estra: Callable[..., Server]) -> None:
+def test_healthz_is_red_when_the_token_is_invalid(fake: MemoryFake, tmp_path: Path) -> None:
     """/healthz asks Vault with the RA's token (lookup-self, read the role): a revoked
     token or an unreadable role turns it 503, not only an unreachable ca_chain."""
-    ra = start_estra(one_upstream(fake, tmp_path, f'token = "{TOKEN}"'))
-    port = ra.listener_port("estra admin ready")
+    ra = MemoryServer(one_upstream(fake, tmp_path, f'token = "{TOKEN}"'), tmp_path,
+                      upstreams=fake.upstreams())
 
     def healthz() -> tuple[int, bytes]:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as r:
-                return int(r.status), bytes(r.read())
-        except urllib.error.HTTPError as e:
-            return e.code, e.read()
+        status, _, body = ra.get("/healthz", face="admin")
+        return status, body
 
     assert healthz() == (200, b"ok\n")
     fake.state["role_readable"] = False
@@ -584,27 +612,24 @@ def test_healthz_is_red_when_the_token_is_invalid(fake: FakeServer, tmp_path: Pa
     del fake.state["tokens"][TOKEN]
     status, body = healthz()
     assert status == 503 and b"rejected the RA's credentials" in body, body
+    ra.stop()
 
 
-@pytest.fixture
-def namespaced(tmp_path: Path) -> Iterator[FakeServer]:
-    yield from serve(FakeVault, tmp_path, state=fake_state(namespace=NAMESPACE))
-
-
-def test_namespace_on_every_request(namespaced: FakeServer, start_estra: Callable[..., Server],
-                                    tmp_path: Path) -> None:
+def test_namespace_on_every_request(tmp_path: Path) -> None:
     """HCP Vault / Enterprise: with namespace set, the AppRole login, the role read,
     sign and the issuers all carry X-Vault-Namespace (the fake answers 403 outside)."""
-    server = start_estra(one_upstream(namespaced, tmp_path, f"""namespace = "{NAMESPACE}"
+    namespaced = in_memory(FakeVault, tmp_path, port=PORT,
+                           state=fake_state(namespace=NAMESPACE))
+    server = MemoryServer(one_upstream(namespaced, tmp_path, f"""namespace = "{NAMESPACE}"
 approle_role_id = "{ROLE_ID}"
 approle_secret_id = "{SECRET_ID}"
-"""))
-    server.add_user("alice")
+"""), tmp_path, upstreams=namespaced.upstreams())
     status, _, body = enroll(server, "simpleenroll", "ns.example.com")
     assert status == 200, body
     verify_chain(tmp_path, namespaced, body)
-    status, _, body = parse_http(server.curl("cacerts").stdout)
+    status, _, body = server.get("cacerts")
     assert status == 200 and len(issued(body)) == 2, body
+    server.stop()
 
 
 # -- in-process: the token's life on a Clock -----------------------------------------
@@ -845,7 +870,7 @@ role = "device"
             self.assertIn(key, str(e.exception))
 
 
-def test_role_keys_shape_csrattrs_and_refusals(ra: Server, fake: FakeServer) -> None:
+def test_role_keys_shape_csrattrs_and_refusals(ra: MemoryServer, fake: FakeServer) -> None:
     """A role signing only P-256 keys (key_type ec, key_bits 256): /csrattrs asks for
     id-ecPublicKey on prime256v1, in RFC 9908's template too; RSA and P-384 requests
     are refused up front naming the role's setting, and Vault is not asked to sign

@@ -142,7 +142,7 @@ class _Upstreams(Service):
         return self.holder.current.close()
 
 
-class _IssuerSync(Service):
+class IssuerSync(Service):
     """Keeps the re-enrollment trust store = embedded CA + every upstream's issuers.
 
     Devices re-enroll with certificates the upstream CAs issued, so their
@@ -263,7 +263,7 @@ def _build(reactor: IEstraReactor, settings: Settings, prepared: Prepared, annou
                      attempts)
     holder = Holder(build_generation(shared, settings))
     _Upstreams(holder).setServiceParent(top)
-    sync = _IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote,
+    sync = IssuerSync(reactor, shared.issued, prepared.ca, holder.current.remote,
                        settings.ca_sync_seconds)
     sync.setServiceParent(top)
     tls = top.tls = ServerTLS(settings.tls_cert, settings.tls_key,
@@ -366,7 +366,7 @@ class Shared:
     ca: LocalCA
     pool: ThreadPool
     store: Any
-    issued: TrustStore              # embedded CA + upstream chains, kept by _IssuerSync
+    issued: TrustStore              # embedded CA + upstream chains, kept by IssuerSync
     scep: bool                      # this process serves SCEP (scep.listen is restart-only)
     attempts: Attempts              # refused attempts, counted across reloads
 
@@ -510,7 +510,7 @@ class Reloader:
     reload with one line.  One reload (or rollover pick-up) at a time."""
 
     def __init__(self, shared: Shared, holder: Holder, tls: ServerTLS,
-                 sync: "_IssuerSync | None" = None, follower: CaFollower | None = None,
+                 sync: "IssuerSync | None" = None, follower: CaFollower | None = None,
                  read: Callable[[Settings], Settings] = reload_settings) -> None:
         self.shared, self.holder, self.tls, self.sync = shared, holder, tls, sync
         self.follower, self.read = follower, read

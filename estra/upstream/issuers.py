@@ -77,7 +77,7 @@ def _extra_chain(config: Upstream) -> list[x509.Certificate]:
 
 class UpstreamIssuers:
     """One upstream's issuers for the re-enrollment trust store; `cacerts()` (as
-    estra.runtime.service._IssuerSync calls it) never fails once anything is known."""
+    estra.runtime.service.IssuerSync calls it) never fails once anything is known."""
 
     def __init__(self, config: Upstream, ca: Any, state_dir: FilePath | None,
                  clock: Callable[[], float]) -> None:
