@@ -82,6 +82,13 @@ def test_mscrtd_example() -> None:
     assert len(attrs) == 25
 
 
+def test_utf16_export(template: Path) -> None:
+    """PowerShell's `certutil ... > file` writes UTF-16: read as well."""
+    template.write_bytes(DEVICE.encode("utf-16"))
+    ra = MemoryRA(config(template))
+    assert csrattrs(ra) == expected_csrattrs(3072)
+
+
 def test_not_certutil_output() -> None:
     with pytest.raises(TemplateError, match="no template section"):
         parse_template("hello\n")
@@ -201,7 +208,7 @@ def test_csrattrs_and_refusal_in_memory(template: Path) -> None:
 
 def test_file_read_again_on_the_sync_interval(template: Path) -> None:
     """A re-export is read after [ca] sync_seconds without a restart; a file that then
-    cannot be parsed keeps the last terms and says why in one log line."""
+    cannot be parsed keeps the last terms and says why in one log line per interval."""
     ra = MemoryRA(config(template, sync=300))
     assert csrattrs(ra) == expected_csrattrs(3072)
     template.write_text(DEVICE.replace('"3072" 0xc00', '"4096" 0x1000'))
@@ -214,6 +221,8 @@ def test_file_read_again_on_the_sync_interval(template: Path) -> None:
     logged = LogLines().start()
     try:
         assert csrattrs(ra) == expected_csrattrs(4096)
+        ra.advance(299)
+        assert csrattrs(ra) == expected_csrattrs(4096)     # not read again: no new line
     finally:
         text = logged.stop()
     lines = [line for line in logged.lines if "issuing profile could not be read" in line]

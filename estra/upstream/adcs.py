@@ -207,11 +207,14 @@ def read_template_file(path: FilePath, template: str) -> tuple[IssuingTerms, lis
     read, is not certutil's output, or holds other templates only."""
     try:
         with path.open() as f:
-            text = f.read(MAX_TEMPLATE + 1).decode("utf-8-sig", errors="replace")
+            data = f.read(MAX_TEMPLATE + 1)
     except OSError as e:
         raise ValueError(f"{path.path}: {e.strerror or e}") from e
-    if len(text) > MAX_TEMPLATE:
+    if len(data) > MAX_TEMPLATE:
         raise ValueError(f"{path.path}: larger than {MAX_TEMPLATE} bytes")
+    # PowerShell 5's `>` writes UTF-16 with a BOM; cmd's, the ANSI code page
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = data.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
     try:
         sections = parse_template(text)
     except ValueError as e:

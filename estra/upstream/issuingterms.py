@@ -422,7 +422,8 @@ def adcs_notes(name: str, attributes: Mapping[str, Sequence[str]]) -> list[str]:
 class TermsCache:
     """An upstream's `IssuingTerms`, read by `read` and kept `max_age` seconds (the
     upstream sync interval, `[ca] sync_seconds`). A failed read keeps the last terms
-    (and is logged); with none yet the answer is None: the CA answers for itself."""
+    another `max_age` (and is logged once); with none yet the answer is None (the CA
+    answers for itself) and the next request reads again."""
 
     name: str
     read: Callable[[], Awaitable[IssuingTerms]]
@@ -439,6 +440,9 @@ class TermsCache:
         except EstError as e:
             log.warn("upstream {name}: its issuing profile could not be read ({reason})",
                      name=self.name, reason=e.reason)
-            return self._cached[1] if self._cached is not None else None
+            if self._cached is None:
+                return None
+            self._cached = (now, self._cached[1])   # the last terms: tried again after max_age
+            return self._cached[1]
         self._cached = (now, terms)
         return terms
