@@ -230,6 +230,27 @@ def test_file_read_again_on_the_sync_interval(template: Path) -> None:
     assert "line 2: not certutil's template output" in lines[0]
 
 
+def test_subject_from_directory_logged_once(template: Path) -> None:
+    """A template that builds the subject from AD is not refused (AD CS does not
+    refuse it): one warning when the file is read, none when it is read unchanged."""
+    template.write_text(DEVICE.replace('msPKI-Certificate-Name-Flag = "1" 0x1',
+                                       'msPKI-Certificate-Name-Flag = "0"'))
+    logged = LogLines().start()
+    try:
+        ra = MemoryRA(config(template))
+        ra.add_user("device", PASSWORD)
+        csrattrs(ra)
+        ra.advance(60)
+        csrattrs(ra)
+        reply = enroll(ra, rsa_csr(2048))
+    finally:
+        logged.stop()
+    assert b"upstream-terms" in reply.body                     # the key, not the subject
+    lines = [line for line in logged.lines if "the RA's account" in line]
+    assert len(lines) == 1 and "upstream ad: AD CS template EstraDevice builds the " \
+        "certificate's subject and alternative names" in lines[0], lines
+
+
 @pytest.mark.parametrize("text, reason", [
     ("nothing here\n", "no template section"),
     (DEVICE.replace("EstraDevice", "Other"), "no template 'EstraDevice' in it (found: Other)"),

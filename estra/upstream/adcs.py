@@ -66,8 +66,8 @@ from estra.errors import BadUpstream, Held
 from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
                               Reply)
 from estra.upstream import HeldRequests
-from estra.upstream.http import CachedCerts, Refused, UpstreamHTTP, http_for
 from estra.upstream.certutil import MAX_TEMPLATE, TemplateValue, parse_template
+from estra.upstream.http import CachedCerts, Refused, UpstreamHTTP, http_for
 from estra.upstream.issuers import MAX_ISSUERS, IAllIssuers
 from estra.upstream.issuingterms import (IssuingTerms, TermsCache, adcs_notes,
                                          from_adcs_template)
