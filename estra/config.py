@@ -761,11 +761,13 @@ KIND_OPTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
               "include_chain": (bool, True), "chain_refresh": (int, 3600)},
     "adcs": {"template": (str, ""), "chain_refresh": (int, 3600), "auth": (str, "basic"),
              "keytab": (str, ""), "ccache": (str, ""), "spn_host": (str, ""),
-             "channel_binding": (bool, True)},
+             "channel_binding": (bool, True), "template_file": (str, "")},
     "scep": {"cgi_path": (str, "/cgi-bin/pkiclient.exe"), "poll_interval": ((int, float), 5),
              "max_polls": (int, 3), "chain_refresh": (int, 3600)},
 }
 _SECRETS = ("password", "token", "auth_key", "approle_secret_id")
+#: options naming a file (resolved like client_cert: a FilePath, None when unset)
+_FILES = ("template_file",)
 _REQUIRED = {"est": ("url",), "cfssl": ("url",), "vault": ("url", "role"),
              "ejbca": ("url", "ca_name", "certificate_profile", "end_entity_profile"),
              "adcs": ("url", "template"), "scep": ("url",)}
@@ -858,6 +860,7 @@ def _upstream(table: _Table, name: str, base: FilePath,
     options: dict[str, Any] = {}
     for key, (kind_type, default) in KIND_OPTIONS[kind].items():
         options[key] = (_secret(table, base, key) if key in _SECRETS
+                        else _existing(table, base, key) if key in _FILES
                         else table.get(key, kind_type, default))
     for key in _REQUIRED.get(kind, ()):
         if not (common.get(key) or options.get(key)):

@@ -81,6 +81,7 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
             "estra.upstream.intune",
             "estra.upstream.intune_revocation",
             "estra.upstream.issuingterms",
+            "estra.upstream.certutil",
         ],
     }),
     ("infrastructure", {

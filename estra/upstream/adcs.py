@@ -26,6 +26,13 @@ kept in the store by upstream and SHA-256 of the CSR's public key, so the
 device retrying the same request (RFC 7030 4.2.3) on any node polls it
 (chkpnd) instead of submitting again.
 
+The template's rules (`template_file`: what `certutil -v -dstemplate NAME`
+printed on a Windows host, estra.upstream.certutil) are the RA's issuing terms
+(IIssuingTerms, estra/upstream/issuingterms.py `from_adcs_template`): /csrattrs
+asks for them and a request AD CS would refuse is refused up front. The file is
+read again after `[ca] sync_seconds`; a file that cannot be read then keeps the
+last terms (one log line).
+
 Authentication (`auth`): basic, ntlm, negotiate (Kerberos through SPNEGO from a
 keytab or a credential cache, see estra.upstream.winauth), or certificate (the
 TLS client certificate only).  NTLM and Negotiate carry a channel binding token
@@ -50,18 +57,23 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs7
 from twisted.logger import Logger
+from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
 from estra.asn1 import wire
 from estra.config import ConfigError, Profile, Upstream
 from estra.errors import BadUpstream, Held
-from estra.interfaces import ICertificateAuthority, IClosable, IEstraReactor, Reply
+from estra.interfaces import (ICertificateAuthority, IClosable, IEstraReactor, IIssuingTerms,
+                              Reply)
 from estra.upstream import HeldRequests
+from estra.upstream.certutil import MAX_TEMPLATE, TemplateValue, parse_template
 from estra.upstream.http import CachedCerts, Refused, UpstreamHTTP, http_for
 from estra.upstream.issuers import MAX_ISSUERS, IAllIssuers
+from estra.upstream.issuingterms import (IssuingTerms, TermsCache, adcs_notes,
+                                         from_adcs_template)
 
 __all__ = ["AdcsCA", "from_config", "load_b64_certs", "read_page", "renewals", "Disposition",
-           "AUTH"]
+           "AUTH", "read_template_file"]
 
 log = Logger(namespace="estra.upstream.adcs")
 AUTH = ("basic", "ntlm", "negotiate", "certificate")
@@ -189,14 +201,46 @@ def _issued_by(leaf: x509.Certificate, chain: list[x509.Certificate]) -> bool:
     return False
 
 
-@implementer(ICertificateAuthority, IAllIssuers, IClosable)
+def read_template_file(path: FilePath, template: str) -> tuple[IssuingTerms, list[str]]:
+    """The terms of `template` in the certutil export at `path`, and the lines
+    adcs_notes says about it; ValueError (its reason one line) when the file cannot be
+    read, is not certutil's output, or holds other templates only."""
+    try:
+        with path.open() as f:
+            data = f.read(MAX_TEMPLATE + 1)
+    except OSError as e:
+        raise ValueError(f"{path.path}: {e.strerror or e}") from e
+    if len(data) > MAX_TEMPLATE:
+        raise ValueError(f"{path.path}: larger than {MAX_TEMPLATE} bytes")
+    # PowerShell 5's `>` writes UTF-16 with a BOM; cmd's, the ANSI code page
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = data.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    try:
+        sections = parse_template(text)
+    except ValueError as e:
+        raise ValueError(f"{path.path}: {e}") from e
+    wanted = template.lower()
+    found = [attrs for name, attrs in sections.items() if wanted in (
+        name.lower(), *(v.lower() for v in attrs.get("cn", TemplateValue(())).values))]
+    if not found:
+        raise ValueError(f"{path.path}: no template {template!r} in it (found: "
+                         f"{', '.join(sections)})")
+    values = {key: value.values for key, value in found[0].items()}
+    return from_adcs_template(template, values), adcs_notes(template, values)
+
+
+@implementer(ICertificateAuthority, IAllIssuers, IClosable, IIssuingTerms)
 class AdcsCA:
     """Enrolls through certsrv under one certificate template."""
 
     def __init__(self, http: UpstreamHTTP, url: str, template: str,
                  basic: tuple[str, str] | None, clock: Callable[[], float],
-                 chain_refresh: float, ids: RequestIds | None = None) -> None:
+                 chain_refresh: float, ids: RequestIds | None = None,
+                 template_file: FilePath | None = None, terms_max_age: float = 60.0) -> None:
         self.http, self.template, self._clock = http, template, clock
+        self.template_file = template_file
+        self._terms = TermsCache(http.name, self._read_terms, clock, terms_max_age)
+        self._notes: list[str] = []
         self.base = url.rstrip("/")
         if not self.base.endswith("/certsrv"):
             self.base += "/certsrv"
@@ -209,6 +253,22 @@ class AdcsCA:
         if basic is not None:
             token = base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode()
             self._headers["Authorization"] = f"Basic {token}"
+
+    async def _read_terms(self) -> IssuingTerms:
+        assert self.template_file is not None
+        try:
+            terms, notes = read_template_file(self.template_file, self.template)
+        except ValueError as e:
+            raise BadUpstream(f"template_file {e}") from e
+        if notes != self._notes:
+            for note in notes:
+                log.warn("upstream {name}: {note}", name=self.http.name, note=note)
+            self._notes = notes
+        return terms
+
+    async def issuing_terms(self) -> IssuingTerms | None:
+        """The template's rules from `template_file` (IIssuingTerms); None without one."""
+        return await self._terms.get() if self.template_file is not None else None
 
     async def _get(self, path: str) -> Reply:
         reply = await self.http.request("GET", f"{self.base}/{path}", headers=self._headers)
@@ -384,6 +444,14 @@ def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], fl
     if auth == "certificate" and config.client_cert is None:
         raise ConfigError(f"upstreams.{config.name}: auth = \"certificate\" needs "
                           "client_cert and client_key")
+    template_file = config.options.get("template_file")
+    if template_file is not None:
+        try:
+            terms, _ = read_template_file(template_file, config.options["template"])
+        except ValueError as e:
+            raise ConfigError(f"upstreams.{config.name}.template_file: {e}") from e
+        if terms.blocked:
+            raise ConfigError(f"upstreams.{config.name}.template_file: {terms.blocked}")
     factory = _windows_agent(config, auth) if auth in ("ntlm", "negotiate") else None
     made: list[Any] = []
 
@@ -395,6 +463,6 @@ def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], fl
     basic = (config.username, config.password) if auth == "basic" and config.username \
         else None
     ca = AdcsCA(http, config.url, config.options["template"], basic, clock,
-                config.options["chain_refresh"], store)
+                config.options["chain_refresh"], store, template_file, config.terms_max_age)
     ca.closing.extend(agent.close for agent in made)
     return ca

@@ -14,8 +14,10 @@ signs and the names it certifies. The RA then
 Read today: HashiCorp Vault's PKI role (`GET /v1/:mount/roles/:name`,
 estra/upstream/vault.py), CFSSL's profile as `POST /api/v1/cfssl/info` reports it
 (estra/upstream/cfssl.py) and EJBCA's certificate profile
-(`GET /v2/certificate/profile/{name}`, estra/upstream/ejbca.py). Not AD CS: its
-templates live in LDAP (docs/upstreams/adcs.rst says what would be read).
+(`GET /v2/certificate/profile/{name}`, estra/upstream/ejbca.py) and an AD CS
+template as the operator exported it with `certutil -v -dstemplate NAME`
+(`template_file`, estra/upstream/adcs.py: its rules live in Active Directory,
+which an RA in a DMZ should not bind to; docs/upstreams/adcs.rst).
 An upstream reads its terms again after `[ca] sync_seconds` (`TermsCache`).
 """
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from attrs import define, evolve, field, frozen
 from cryptography import x509
@@ -36,7 +38,7 @@ from estra.config import Profile
 from estra.errors import EstError
 
 __all__ = ["IssuingTerms", "TermsCache", "from_vault_role", "from_cfssl_info",
-           "from_ejbca_profile", "ejbca_ca_refusal"]
+           "from_ejbca_profile", "ejbca_ca_refusal", "from_adcs_template", "adcs_notes"]
 
 log = Logger()
 
@@ -56,9 +58,13 @@ class IssuingTerms:
     curves: tuple[str, ...] | None = None         # EC curves when named; None: by size
     types_setting: str = "key_type"               # the CA's names for those settings
     sizes_setting: str = "key_bits"
+    # the CA's own words for a too short RSA key ("" : estra's), and its setting's name
+    key_bits_refusal: str = ""
     # extended key usages (dotted OIDs) the CA puts in its certificates; None: unsaid
     usages: tuple[str, ...] | None = None
     usages_setting: str = "usages"
+    # key usage names (x509.KeyUsage's attributes) the CA puts in; None: unsaid
+    key_usages: tuple[str, ...] | None = None
     domains: tuple[str, ...] | None = None        # None: any DNS name
     subdomains: bool = False
     bare_domains: bool = False
@@ -73,6 +79,8 @@ class IssuingTerms:
         """`profile` with only the keys the CA signs (what /csrattrs then asks for)."""
         if self.key_types is not None:
             return self._narrowed_to_types(profile)
+        if self.key_type is None and self.key_bits and "rsa" in profile.key_types:
+            return evolve(profile, min_rsa_bits=max(profile.min_rsa_bits, self.key_bits))
         if self.key_type is None or self.key_type not in profile.key_types:
             return profile
         changes: dict[str, Any] = {"key_types": (self.key_type,)}
@@ -109,7 +117,7 @@ class IssuingTerms:
     def refusal(self, csr: x509.CertificateSigningRequest) -> str | None:
         """Why the CA would refuse `csr` (naming its setting), or None."""
         return self._key_refusal(wire.csr_public_key(csr)) or self._name_refusal(csr) \
-            or self._usage_refusal(csr)
+            or self._usage_refusal(csr) or self._key_usage_refusal(csr)
 
     def _key_refusal(self, key: Any) -> str | None:
         kind = ("rsa" if isinstance(key, rsa.RSAPublicKey) else
@@ -120,6 +128,9 @@ class IssuingTerms:
             return self._listed_key_refusal(kind, key)
         if self.key_type is not None and kind != self.key_type:
             return f"{self.source} signs only key_type {self.key_type}, not {kind}"
+        if kind == "rsa" and self.key_bits and key.key_size < self.key_bits and \
+                self.key_bits_refusal:
+            return f"{self.source}: {self.key_bits_refusal}, not {key.key_size}"
         if kind == "rsa" and self.key_bits and key.key_size < self.key_bits:
             return f"{self.source} needs RSA keys of key_bits {self.key_bits} or more, " \
                    f"not {key.key_size}"
@@ -161,6 +172,24 @@ class IssuingTerms:
         return f"{self.source} puts only the extended key usages " \
                f"{', '.join(_usage_name(u) for u in self.usages) or 'none'} in its " \
                f"certificates ({self.usages_setting}), not {_usage_name(missing[0])}"
+
+    def _key_usage_refusal(self, csr: x509.CertificateSigningRequest) -> str | None:
+        """A CSR asking for a key usage the CA does not put in (it puts its own)."""
+        if self.key_usages is None:
+            return None
+        try:
+            asked = csr.extensions.get_extension_for_class(x509.KeyUsage).value
+        except x509.ExtensionNotFound:
+            return None
+        agreement = asked.key_agreement
+        missing = [u for u in _KEY_USAGES if (agreement or u not in (
+            "encipher_only", "decipher_only")) and getattr(asked, u) and
+            u not in self.key_usages]
+        if not missing:
+            return None
+        return f"{self.source} puts only the key usages " \
+               f"{', '.join(self.key_usages) or 'none'} in its certificates (pKIKeyUsage), " \
+               f"not {missing[0]}"
 
     def _name_refusal(self, csr: x509.CertificateSigningRequest) -> str | None:
         names = [str(a.value) for a in csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
@@ -306,11 +335,95 @@ def ejbca_ca_refusal(profile: str, ca_name: str, doc: Mapping[str, Any]) -> str 
            "CA to the profile or set ca_name to one of them"
 
 
+#: x509.KeyUsage's attributes in bit order (RFC 5280 4.2.1.3): pKIKeyUsage's bytes
+_KEY_USAGES = ("digital_signature", "content_commitment", "key_encipherment",
+               "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign",
+               "encipher_only", "decipher_only")
+#: [MS-CRTD] 2.26 msPKI-Enrollment-Flag, 2.28 msPKI-Certificate-Name-Flag
+CT_FLAG_PEND_ALL_REQUESTS = 0x2
+CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT = 0x1
+CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME = 0x00010000
+#: what AD CS says for CERTSRV_E_KEY_LENGTH (0x80094811)
+ADCS_KEY_LENGTH = "The public key does not meet the minimum size required by the " \
+                  "specified certificate template"
+
+
+def _adcs_number(attributes: Mapping[str, Sequence[str]], key: str) -> int:
+    """A DWORD attribute (certutil prints it in signed decimal); 0 when absent."""
+    values = attributes.get(key) or ()
+    try:
+        return int(values[0]) & 0xFFFFFFFF if values else 0
+    except ValueError:
+        return 0
+
+
+def from_adcs_template(name: str, attributes: Mapping[str, Sequence[str]]) -> IssuingTerms:
+    """The terms of an AD CS certificate template from its attributes ([MS-CRTD] 2.x,
+    as `certutil -v -dstemplate` prints them, estra.upstream.certutil): the minimum
+    RSA key size (msPKI-Minimal-Key-Size, refused with AD CS's CERTSRV_E_KEY_LENGTH
+    text), the extended key usages (msPKI-Certificate-Application-Policy, which
+    AD CS puts in a version 2+ template's certificates, else pKIExtendedKeyUsage;
+    none: any purpose), the key usage (pKIKeyUsage, hex bytes), and whether a
+    request needs enrollment agent signatures (msPKI-RA-Signature > 0: estra's
+    certsrv requests carry none, so the CA refuses each: `blocked`)."""
+    source = f"AD CS template {name}"
+    bits = _adcs_number(attributes, "msPKI-Minimal-Key-Size")
+    policies = [v for v in attributes.get("msPKI-Certificate-Application-Policy") or () if v]
+    ekus = policies or [v for v in attributes.get("pKIExtendedKeyUsage") or () if v]
+    signatures = _adcs_number(attributes, "msPKI-RA-Signature")
+    return IssuingTerms(
+        source=source, key_bits=bits,
+        key_bits_refusal=f"{ADCS_KEY_LENGTH} (CERTSRV_E_KEY_LENGTH: msPKI-Minimal-Key-"
+                         f"Size {bits})" if bits else "",
+        usages=tuple(ekus) or None,
+        usages_setting="msPKI-Certificate-Application-Policy" if policies
+        else "pKIExtendedKeyUsage",
+        key_usages=_adcs_key_usages(attributes.get("pKIKeyUsage")),
+        blocked=f"{source} needs {signatures} enrollment agent signature(s) "
+                "(msPKI-RA-Signature): estra's certsrv requests carry none and AD CS "
+                "refuses every one" if signatures else None)
+
+
+def _adcs_key_usages(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """pKIKeyUsage ("a0 00": the KeyUsage BIT STRING's bytes) as x509.KeyUsage names."""
+    try:
+        octets = bytes.fromhex("".join(values or ()))
+    except ValueError:
+        return None
+    if not octets:
+        return None
+    bits = int.from_bytes(octets[:2].ljust(2, b"\0"), "big")
+    return tuple(u for i, u in enumerate(_KEY_USAGES) if bits & (0x8000 >> i))
+
+
+def adcs_notes(name: str, attributes: Mapping[str, Sequence[str]]) -> list[str]:
+    """What an AD CS template does that estra does not refuse, one line each: a
+    subject built from Active Directory ([MS-WCCE] 3.2.2.6.2.1.4.5.9: without
+    CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT the CA ignores the request's subject and takes
+    the requester's, and the requester is the RA's account), every request held for
+    a CA manager (CT_FLAG_PEND_ALL_REQUESTS: estra's pending relay answers 202)."""
+    notes = []
+    names = _adcs_number(attributes, "msPKI-Certificate-Name-Flag")
+    if not names & CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT:
+        what = "subject" if names & CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME else \
+            "subject and alternative names"
+        notes.append(f"AD CS template {name} builds the certificate's {what} from the "
+                     "requester's Active Directory object, the RA's account "
+                     "(msPKI-Certificate-Name-Flag without CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT): "
+                     "what devices ask for there is not certified")
+    if _adcs_number(attributes, "msPKI-Enrollment-Flag") & CT_FLAG_PEND_ALL_REQUESTS:
+        notes.append(f"AD CS template {name} holds every request for a CA manager "
+                     "(CT_FLAG_PEND_ALL_REQUESTS): devices are answered 202 with "
+                     "Retry-After until it is issued")
+    return notes
+
+
 @define
 class TermsCache:
     """An upstream's `IssuingTerms`, read by `read` and kept `max_age` seconds (the
     upstream sync interval, `[ca] sync_seconds`). A failed read keeps the last terms
-    (and is logged); with none yet the answer is None: the CA answers for itself."""
+    another `max_age` (and is logged once); with none yet the answer is None (the CA
+    answers for itself) and the next request reads again."""
 
     name: str
     read: Callable[[], Awaitable[IssuingTerms]]
@@ -327,6 +440,9 @@ class TermsCache:
         except EstError as e:
             log.warn("upstream {name}: its issuing profile could not be read ({reason})",
                      name=self.name, reason=e.reason)
-            return self._cached[1] if self._cached is not None else None
+            if self._cached is None:
+                return None
+            self._cached = (now, self._cached[1])   # the last terms: tried again after max_age
+            return self._cached[1]
         self._cached = (now, terms)
         return terms
