@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from twisted.web.test.requesthelper import DummyRequest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-sys.path.insert(0, str(BENCH))
+sys.path.append(str(BENCH))     # last: a bench script never shadows a package
 
 import harness  # noqa: E402
 from baseline_server import Enroll, throwaway_pki  # noqa: E402

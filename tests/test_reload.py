@@ -172,6 +172,9 @@ class TokenReloadTests(SynchronousTestCase):
         wanted = settings_from_string(self.config, state_dir=self.ra.settings.state_dir.path)
         token = tokens.token_of(HUNG_KEY, wanted.pkcs11)
         token.reactor = self.ra.reactor               # its timeout runs on the test's clock
+        # the process's tokens outlive this test; a later one (any /healthz) must not
+        # find this hung token bound to a reactor nobody advances
+        self.addCleanup(tokens._TOKENS.pop, (token.module, token.label), None)
         gate, started = threading.Event(), threading.Event()
         self.addCleanup(gate.set)
         token.call(lambda: started.set() or gate.wait()).addErrback(lambda _: None)

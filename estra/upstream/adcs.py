@@ -444,7 +444,7 @@ def from_config(reactor: IEstraReactor, config: Upstream, clock: Callable[[], fl
     if auth == "certificate" and config.client_cert is None:
         raise ConfigError(f"upstreams.{config.name}: auth = \"certificate\" needs "
                           "client_cert and client_key")
-    template_file = config.options.get("template_file")
+    template_file = config.options.get("template_file") or None     # "": none given
     if template_file is not None:
         try:
             terms, _ = read_template_file(template_file, config.options["template"])

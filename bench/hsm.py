@@ -9,7 +9,7 @@ turn, --repeat times; of the runs of each, the one with the least server CPU per
 request counts.  Printed: each rate, server CPU per enrollment, and the ratio
 token / file of enrollments per second of server CPU (per core).
 
-    python3 bench/pkcs11.py [--seconds 5] [--requests 20000] [--repeat 2]
+    python3 bench/hsm.py [--seconds 5] [--requests 20000] [--repeat 2]
 """
 
 from __future__ import annotations
