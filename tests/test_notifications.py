@@ -94,6 +94,19 @@ class NotifierTests(SynchronousTestCase):
         self.assertEqual((self.resume(a), len(first.calls)), (0, 1))
         self.assertNoResult(sending)
 
+    def test_claimed_ones_are_tried_together(self) -> None:
+        """Two notifications due and claimed at once are both tried at once: one far
+        side that never answers does not hold the other past its lease."""
+        intune = FakeIntune("down", "down", "hang", "ok")
+        node = self.node(intune)
+        self.send(node)
+        self.send(node)
+        self.clock.advance(1)
+        resuming = Deferred.fromCoroutine(node.resume())
+        self.assertEqual(len(intune.calls), 4)              # the second not held back
+        self.assertEqual(len(self.kept()), 1)               # delivered one forgotten
+        self.assertNoResult(resuming)
+
     def test_a_stopped_node_leaves_it_after_the_lease(self) -> None:
         """A node that took a notification and never finished (it stopped) holds it
         for LEASE seconds; then another node takes it."""

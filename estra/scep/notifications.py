@@ -31,7 +31,7 @@ import json
 from typing import Any, Awaitable, Callable, Mapping
 
 from twisted.application.internet import TimerService
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, gatherResults
 from twisted.internet.interfaces import IReactorTime
 
 from estra.config import Profile
@@ -83,10 +83,13 @@ class Notifier:
                                         tid=transaction_id))
 
     async def resume(self, most: int = 50) -> int:
-        """Try the notifications due (held by nobody); how many were taken."""
+        """Try the notifications due (held by nobody), all those claimed at once: each
+        is held for LEASE from its claim, so one far side that does not answer must
+        not keep the others waiting past their lease (another node would send them
+        again); how many were taken."""
         rows = await self.store.notifications_due(LEASE, most)
-        for row in rows:
-            await self._try(row, str(row["body"]).encode())
+        await gatherResults([Deferred.fromCoroutine(self._try(row, str(row["body"]).encode()))
+                             for row in rows], consumeErrors=True)
         return len(rows)
 
     async def _try(self, note: Mapping[str, Any], body: bytes) -> None:
